@@ -1,0 +1,271 @@
+/**
+ * THE route table. CDK (one Lambda per route behind the HTTP API), the local HTTP server,
+ * the OpenAPI document and the web client all read it. `handler` names the file under
+ * functions/http/ that exports `handler`; a test checks each route has exactly one.
+ */
+import * as z from 'zod/mini';
+import { PERMISSIONS, type Role } from '../domain/roles.ts';
+import * as s from './schemas.ts';
+
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RouteDef {
+  method: HttpMethod;
+  /** API Gateway style path, `{name}` for path parameters. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Roles allowed; `null` for a public route (no token). */
+  roles: readonly Role[] | null;
+  params?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  body?: z.ZodMiniType;
+  response: z.ZodMiniType;
+  successStatus: 200 | 201;
+  /** File under functions/http/, without extension. */
+  handler: string;
+  /** What the function may do to the table (least-privilege IAM). */
+  table: 'none' | 'read' | 'write';
+  /** Honours an `Idempotency-Key` header. */
+  idempotent?: true;
+}
+
+const define = <const T extends Record<string, RouteDef>>(table: T) => table;
+
+const masterData = (
+  resource: string,
+  tag: string,
+  name: string,
+  plural: string,
+  input: z.ZodMiniType,
+  output: z.ZodMiniType,
+  withList: boolean,
+) => {
+  const singular = name;
+  const base = {
+    [`put${singular}`]: {
+      method: 'PUT',
+      path: `/v1/${resource}/{id}`,
+      summary: `Create or replace ${tag.toLowerCase()}`,
+      tag,
+      roles: PERMISSIONS.manageMasterData,
+      params: s.IdParamsSchema,
+      body: input,
+      response: output,
+      successStatus: 200,
+      handler: `${resource}/put-${kebab(singular)}`,
+      table: 'write',
+    },
+    [`get${singular}`]: {
+      method: 'GET',
+      path: `/v1/${resource}/{id}`,
+      summary: `Read ${tag.toLowerCase()}`,
+      tag,
+      roles: PERMISSIONS.read,
+      params: s.IdParamsSchema,
+      response: output,
+      successStatus: 200,
+      handler: `${resource}/get-${kebab(singular)}`,
+      table: 'read',
+    },
+  } as Record<string, RouteDef>;
+  if (withList) {
+    base[`list${plural}`] = {
+      method: 'GET',
+      path: `/v1/${resource}`,
+      summary: `List ${tag.toLowerCase()}, a page at a time`,
+      tag,
+      roles: PERMISSIONS.read,
+      query: s.PageQuerySchema,
+      response: s.page(output),
+      successStatus: 200,
+      handler: `${resource}/list-${kebab(plural)}`,
+      table: 'read',
+    };
+  }
+  return base;
+};
+
+function kebab(name: string) {
+  return name.replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase());
+}
+
+const workOrderAction = (action: string, body: z.ZodMiniType, roles: readonly Role[], summary: string): RouteDef => ({
+  method: 'POST',
+  path: `/v1/work-orders/{id}/${action}`,
+  summary,
+  tag: 'Work orders',
+  roles,
+  params: s.IdParamsSchema,
+  body,
+  response: s.WorkOrderDetailSchema,
+  successStatus: 200,
+  handler: `work-orders/${action}-work-order`,
+  table: 'write',
+});
+
+const operationAction = (action: string, body: z.ZodMiniType, summary: string): RouteDef => ({
+  method: 'POST',
+  path: `/v1/work-orders/{id}/operations/{seq}/${action}`,
+  summary,
+  tag: 'Operations',
+  roles: PERMISSIONS.executeOperation,
+  params: s.OperationParamsSchema,
+  body,
+  response: s.WorkOrderDetailSchema,
+  successStatus: 200,
+  handler: `operations/${action}-operation`,
+  table: 'write',
+});
+
+export const routes = define({
+  getHealth: {
+    method: 'GET',
+    path: '/v1/health',
+    summary: 'Liveness check',
+    tag: 'System',
+    roles: null,
+    response: s.HealthSchema,
+    successStatus: 200,
+    handler: 'system/get-health',
+    table: 'none',
+  },
+  getOpenApi: {
+    method: 'GET',
+    path: '/v1/openapi.json',
+    summary: 'This API as an OpenAPI 3.1 document',
+    tag: 'System',
+    roles: null,
+    response: z.record(z.string(), z.unknown()),
+    successStatus: 200,
+    handler: 'system/get-open-api',
+    table: 'none',
+  },
+  getTenantSettings: {
+    method: 'GET',
+    path: '/v1/tenant-settings',
+    summary: "Read the plant's settings",
+    tag: 'Settings',
+    roles: PERMISSIONS.read,
+    response: s.TenantSettingsSchema,
+    successStatus: 200,
+    handler: 'settings/get-tenant-settings',
+    table: 'read',
+  },
+  putTenantSettings: {
+    method: 'PUT',
+    path: '/v1/tenant-settings',
+    summary: "Replace the plant's settings",
+    tag: 'Settings',
+    roles: PERMISSIONS.manageSettings,
+    body: s.TenantSettingsInputSchema,
+    response: s.TenantSettingsSchema,
+    successStatus: 200,
+    handler: 'settings/put-tenant-settings',
+    table: 'write',
+  },
+  ...(masterData('equipment', 'Equipment', 'Equipment', 'Equipment', s.EquipmentInputSchema, s.EquipmentSchema, true) as {
+    putEquipment: RouteDef;
+    getEquipment: RouteDef;
+    listEquipment: RouteDef;
+  }),
+  ...(masterData('materials', 'Materials', 'Material', 'Materials', s.MaterialInputSchema, s.MaterialSchema, true) as {
+    putMaterial: RouteDef;
+    getMaterial: RouteDef;
+    listMaterials: RouteDef;
+  }),
+  ...(masterData('boms', 'BOMs', 'Bom', 'Boms', s.BomInputSchema, s.BomSchema, true) as {
+    putBom: RouteDef;
+    getBom: RouteDef;
+    listBoms: RouteDef;
+  }),
+  ...(masterData('routings', 'Routings', 'Routing', 'Routings', s.RoutingInputSchema, s.RoutingSchema, true) as {
+    putRouting: RouteDef;
+    getRouting: RouteDef;
+    listRoutings: RouteDef;
+  }),
+  ...(masterData('personnel', 'Personnel', 'Personnel', 'Personnel', s.PersonnelInputSchema, s.PersonnelSchema, true) as {
+    putPersonnel: RouteDef;
+    getPersonnel: RouteDef;
+    listPersonnel: RouteDef;
+  }),
+  createWorkOrder: {
+    method: 'POST',
+    path: '/v1/work-orders',
+    summary: 'Create a work order (PLANNED). Honours Idempotency-Key.',
+    tag: 'Work orders',
+    roles: PERMISSIONS.createWorkOrder,
+    body: s.CreateWorkOrderSchema,
+    response: s.WorkOrderDetailSchema,
+    successStatus: 201,
+    handler: 'work-orders/create-work-order',
+    table: 'write',
+    idempotent: true,
+  },
+  listWorkOrders: {
+    method: 'GET',
+    path: '/v1/work-orders',
+    summary: 'List work orders by status and work center, by due date',
+    tag: 'Work orders',
+    roles: PERMISSIONS.read,
+    query: s.ListWorkOrdersQuerySchema,
+    response: s.page(s.WorkOrderSchema),
+    successStatus: 200,
+    handler: 'work-orders/list-work-orders',
+    table: 'read',
+  },
+  getWorkOrder: {
+    method: 'GET',
+    path: '/v1/work-orders/{id}',
+    summary: 'Read a work order with its operations',
+    tag: 'Work orders',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    response: s.WorkOrderDetailSchema,
+    successStatus: 200,
+    handler: 'work-orders/get-work-order',
+    table: 'read',
+  },
+  releaseWorkOrder: workOrderAction('release', s.ReleaseWorkOrderSchema, PERMISSIONS.superviseWorkOrder, 'Release: copy the routing into the order, first operation READY'),
+  holdWorkOrder: workOrderAction('hold', s.HoldWorkOrderSchema, PERMISSIONS.holdWorkOrder, 'Put the order on hold, with a reason'),
+  resumeWorkOrder: workOrderAction('resume', s.ResumeWorkOrderSchema, PERMISSIONS.holdWorkOrder, 'Lift a hold: back to where it was'),
+  cancelWorkOrder: workOrderAction('cancel', s.CancelWorkOrderSchema, PERMISSIONS.superviseWorkOrder, 'Cancel the order, with a reason'),
+  closeWorkOrder: workOrderAction('close', s.CloseWorkOrderSchema, PERMISSIONS.superviseWorkOrder, 'Close a completed order'),
+  startOperation: operationAction('start', s.StartOperationSchema, 'Start a READY operation'),
+  pauseOperation: operationAction('pause', s.PauseOperationSchema, 'Pause a running operation, with a reason'),
+  resumeOperation: operationAction('resume', s.ResumeOperationSchema, 'Resume a paused operation'),
+  reportOperation: operationAction('report', s.ReportOperationSchema, 'Report good and scrap quantity and recorded data'),
+  completeOperation: operationAction('complete', s.CompleteOperationSchema, 'Complete an operation, optionally with a last report'),
+  getWorkOrderHistory: {
+    method: 'GET',
+    path: '/v1/work-orders/{id}/history',
+    summary: "The order's audit trail, oldest first",
+    tag: 'Work orders',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    query: s.PageQuerySchema,
+    response: s.page(s.AuditRecordSchema),
+    successStatus: 200,
+    handler: 'work-orders/get-work-order-history',
+    table: 'read',
+  },
+  getDispatchList: {
+    method: 'GET',
+    path: '/v1/work-centers/{id}/dispatch-list',
+    summary: 'READY, RUNNING and PAUSED operations at a work center, by priority then due date',
+    tag: 'Dispatching',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    query: s.PageQuerySchema,
+    response: s.page(s.DispatchEntrySchema),
+    successStatus: 200,
+    handler: 'work-centers/get-dispatch-list',
+    table: 'read',
+  },
+});
+
+export type RouteId = keyof typeof routes;
+export const routeList = Object.entries(routes).map(([id, def]) => ({ id: id as RouteId, ...(def as RouteDef) }));
+
+/** Routes that exist only in the local runtime (never deployed): the local identity provider. */
+export const LOCAL_ONLY_PATHS = { token: '/local/token', jwks: '/local/.well-known/jwks.json' } as const;

@@ -1,0 +1,394 @@
+/**
+ * The wire contract: zod schemas for every request and response body. zod/mini keeps each
+ * Lambda bundle small (the classic API adds ~450 KB); zod's own JSON Schema output feeds the
+ * OpenAPI 3.1 document. Names follow ISA-95 Part 2 / B2MML where one exists.
+ */
+import * as z from 'zod/mini';
+import { OPERATION_STATUSES, WORK_ORDER_STATUSES } from '../domain/work-order/status.ts';
+import { ROLES } from '../domain/roles.ts';
+
+const meta = <T extends z.ZodMiniType>(schema: T, id: string, description: string): T =>
+  schema.register(z.globalRegistry, { id, description }) as T;
+
+export const IdSchema = z.string().check(
+  z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dot, dash or underscore, starting with a letter or digit'),
+);
+export const TenantIdSchema = z.string().check(
+  z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 lowercase letters, digits or dashes'),
+);
+const Text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+const Quantity = z.number().check(z.gte(0), z.lte(1e9));
+const PositiveQuantity = z.number().check(z.gt(0), z.lte(1e9));
+const Timestamp = z.iso.datetime({ offset: true });
+
+/** Fields the server adds to every stored record. */
+const RecordMeta = {
+  version: z.int(),
+  updatedAt: Timestamp,
+  updatedBy: z.string(),
+};
+
+// ---------- Master data (ISA-95 Part 2) ----------
+
+export const EQUIPMENT_LEVELS = ['enterprise', 'site', 'area', 'workCenter', 'workUnit'] as const;
+export const WORK_CENTER_TYPES = ['productionLine', 'productionUnit', 'processCell', 'storageZone', 'workCell'] as const;
+
+export const EquipmentInputSchema = meta(
+  z.object({
+    name: Text(200),
+    level: z.enum(EQUIPMENT_LEVELS),
+    workCenterType: z.optional(z.enum(WORK_CENTER_TYPES)),
+    parentId: z.optional(IdSchema),
+    description: z.optional(z.string().check(z.maxLength(2000))),
+  }),
+  'EquipmentInput',
+  'An equipment element of the ISA-95 hierarchy: site > area > work center (line, cell, unit) > work unit.',
+);
+export const EquipmentSchema = meta(
+  z.object({ id: IdSchema, ...EquipmentInputSchema.shape, ...RecordMeta }),
+  'Equipment',
+  'A stored equipment element.',
+);
+
+export const MATERIAL_TYPES = ['raw', 'intermediate', 'finished', 'packaging', 'consumable'] as const;
+export const MaterialInputSchema = meta(
+  z.object({
+    name: Text(200),
+    uom: Text(20),
+    materialType: z.optional(z.enum(MATERIAL_TYPES)),
+    materialClass: z.optional(Text(100)),
+    description: z.optional(z.string().check(z.maxLength(2000))),
+  }),
+  'MaterialInput',
+  'A material definition.',
+);
+export const MaterialSchema = meta(
+  z.object({ id: IdSchema, ...MaterialInputSchema.shape, ...RecordMeta }),
+  'Material',
+  'A stored material definition.',
+);
+
+export const BomComponentSchema = z.object({
+  materialId: IdSchema,
+  quantityPer: PositiveQuantity,
+  uom: z.optional(Text(20)),
+  /** The routing operation that consumes this component. */
+  operationSeq: z.int().check(z.positive()),
+});
+export const BomInputSchema = meta(
+  z.object({
+    materialId: IdSchema,
+    baseQuantity: z._default(PositiveQuantity, 1),
+    components: z.array(BomComponentSchema).check(z.minLength(1), z.maxLength(200)),
+  }),
+  'BomInput',
+  'A bill of materials: components with quantity per unit of the produced material and the operation that consumes them.',
+);
+export const BomSchema = meta(z.object({ id: IdSchema, ...BomInputSchema.shape, ...RecordMeta }), 'Bom', 'A stored bill of materials.');
+
+export const DATA_TYPES = ['number', 'text', 'boolean'] as const;
+export const DataRequirementSchema = z.object({
+  name: z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be an identifier')),
+  label: z.optional(Text(200)),
+  type: z.enum(DATA_TYPES),
+  unit: z.optional(Text(20)),
+  min: z.optional(z.number()),
+  max: z.optional(z.number()),
+  required: z._default(z.boolean(), true),
+});
+export const RoutingOperationSchema = z.object({
+  seq: z.int().check(z.positive(), z.lte(9999)),
+  name: Text(200),
+  workCenterId: IdSchema,
+  /** Standard time per unit produced, in seconds. */
+  standardTimeSeconds: z._default(Quantity, 0),
+  setupTimeSeconds: z._default(Quantity, 0),
+  instructions: z._default(z.string().check(z.maxLength(20000)), ''),
+  dataToRecord: z._default(z.array(DataRequirementSchema).check(z.maxLength(50)), []),
+});
+export const RoutingInputSchema = meta(
+  z.object({
+    materialId: IdSchema,
+    name: z.optional(Text(200)),
+    operations: z
+      .array(RoutingOperationSchema)
+      .check(
+        z.minLength(1),
+        z.maxLength(50),
+        z.refine((ops) => new Set(ops.map((o) => o.seq)).size === ops.length, 'operation seq values must be unique'),
+      ),
+  }),
+  'RoutingInput',
+  'A routing: the ordered operations that make a material, each at a work center with a standard time, work instructions and the data an operator must record.',
+);
+export const RoutingSchema = meta(z.object({ id: IdSchema, ...RoutingInputSchema.shape, ...RecordMeta }), 'Routing', 'A stored routing.');
+
+export const PersonnelInputSchema = meta(
+  z.object({
+    name: Text(200),
+    roles: z.array(z.enum(ROLES)).check(z.minLength(1)),
+    personnelClass: z.optional(Text(100)),
+    qualifications: z._default(z.array(Text(100)), []),
+    active: z._default(z.boolean(), true),
+  }),
+  'PersonnelInput',
+  'A person who works in the plant, with MES roles and qualifications.',
+);
+export const PersonnelSchema = meta(
+  z.object({ id: IdSchema, ...PersonnelInputSchema.shape, ...RecordMeta }),
+  'Personnel',
+  'A stored person.',
+);
+
+export const TenantSettingsInputSchema = meta(
+  z.object({
+    /** How far an operation's good quantity may exceed what it was given, in percent. */
+    overrunTolerancePct: z.number().check(z.gte(0), z.lte(100)),
+  }),
+  'TenantSettingsInput',
+  'Per-plant settings.',
+);
+export const TenantSettingsSchema = meta(
+  z.object({ ...TenantSettingsInputSchema.shape, ...RecordMeta }),
+  'TenantSettings',
+  'Stored per-plant settings.',
+);
+
+// ---------- Work orders ----------
+
+export const CreateWorkOrderSchema = meta(
+  z
+    .object({
+      /** The ERP's production order number, when it has one; generated otherwise. */
+      id: z.optional(IdSchema),
+      materialId: IdSchema,
+      quantity: PositiveQuantity,
+      routingId: IdSchema,
+      bomId: z.optional(IdSchema),
+      dueDate: Timestamp,
+      /** 1 is most urgent. */
+      priority: z._default(z.int().check(z.gte(1), z.lte(999)), 500),
+      workCenterId: z.optional(IdSchema),
+      externalRef: z.optional(Text(100)),
+    }),
+  'CreateWorkOrder',
+  'A production order to make a quantity of a material along a routing.',
+);
+
+export const RecordedValueSchema = z.object({
+  value: z.union([z.number(), z.string(), z.boolean()]),
+  unit: z.optional(z.string()),
+  outOfLimits: z.boolean(),
+  recordedAt: Timestamp,
+  recordedBy: z.string(),
+});
+
+export const OperationSchema = meta(
+  z.object({
+    seq: z.int(),
+    name: z.string(),
+    workCenterId: IdSchema,
+    standardTimeSeconds: z.number(),
+    setupTimeSeconds: z.number(),
+    instructions: z.string(),
+    dataToRecord: z.array(DataRequirementSchema),
+    status: z.enum(OPERATION_STATUSES),
+    goodQty: z.number(),
+    scrapQty: z.number(),
+    scrapByReason: z.record(z.string(), z.number()),
+    recordedData: z.record(z.string(), RecordedValueSchema),
+    startedAt: z.optional(Timestamp),
+    startedBy: z.optional(z.string()),
+    pausedAt: z.optional(Timestamp),
+    pauseReason: z.optional(z.string()),
+    completedAt: z.optional(Timestamp),
+    completedBy: z.optional(z.string()),
+    version: z.int(),
+  }),
+  'Operation',
+  "One of a work order's own operations, copied from the routing at release.",
+);
+
+export const WorkOrderSchema = meta(
+  z.object({
+    id: IdSchema,
+    materialId: IdSchema,
+    quantity: z.number(),
+    routingId: IdSchema,
+    bomId: z.optional(IdSchema),
+    dueDate: Timestamp,
+    priority: z.int(),
+    workCenterId: IdSchema,
+    externalRef: z.optional(z.string()),
+    status: z.enum(WORK_ORDER_STATUSES),
+    heldFrom: z.optional(z.enum(WORK_ORDER_STATUSES)),
+    holdReason: z.optional(z.string()),
+    overrunTolerancePct: z.number(),
+    producedQty: z.number(),
+    scrappedQty: z.number(),
+    remainingQty: z.number(),
+    createdAt: Timestamp,
+    createdBy: z.string(),
+    releasedAt: z.optional(Timestamp),
+    startedAt: z.optional(Timestamp),
+    completedAt: z.optional(Timestamp),
+    closedAt: z.optional(Timestamp),
+    cancelledAt: z.optional(Timestamp),
+    updatedAt: Timestamp,
+    updatedBy: z.string(),
+    version: z.int(),
+  }),
+  'WorkOrder',
+  'A work order header.',
+);
+export const WorkOrderDetailSchema = meta(
+  z.object({ ...WorkOrderSchema.shape, operations: z.array(OperationSchema) }),
+  'WorkOrderDetail',
+  'A work order with its operations.',
+);
+
+const Comment = z.optional(z.string().check(z.maxLength(2000)));
+const Reason = z.string().check(z.minLength(1), z.maxLength(2000));
+export const ReleaseWorkOrderSchema = z.object({ comment: Comment });
+export const HoldWorkOrderSchema = z.object({ reason: Reason });
+export const ResumeWorkOrderSchema = z.object({ comment: Comment });
+export const CancelWorkOrderSchema = z.object({ reason: Reason });
+export const CloseWorkOrderSchema = z.object({ comment: Comment });
+
+export const StartOperationSchema = z.object({ comment: Comment });
+export const PauseOperationSchema = z.object({ reason: Reason });
+export const ResumeOperationSchema = z.object({ comment: Comment });
+
+const DataValues = z.record(
+  z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)),
+  z.union([z.number(), z.string().check(z.maxLength(2000)), z.boolean()]),
+);
+const ReasonCode = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a reason code'));
+const scrapNeedsReason = z.refine(
+  (r: { scrapQty?: number; scrapReasonCode?: string }) => !(r.scrapQty && r.scrapQty > 0) || !!r.scrapReasonCode,
+  { message: 'scrapReasonCode is required when scrapQty is above 0', path: ['scrapReasonCode'] },
+);
+export const ReportOperationSchema = meta(
+  z
+    .object({
+      goodQty: z._default(Quantity, 0),
+      scrapQty: z._default(Quantity, 0),
+      scrapReasonCode: z.optional(ReasonCode),
+      data: z.optional(DataValues),
+      comment: Comment,
+    })
+    .check(
+      scrapNeedsReason,
+      z.refine((r) => r.goodQty > 0 || r.scrapQty > 0 || (r.data !== undefined && Object.keys(r.data).length > 0), {
+        message: 'report at least one of goodQty, scrapQty or data',
+        path: ['goodQty'],
+      }),
+    ),
+  'ReportOperation',
+  'A production report: good and scrap quantities (scrap with a reason code) and recorded data.',
+);
+export const CompleteOperationSchema = meta(
+  z
+    .object({
+      goodQty: z._default(Quantity, 0),
+      scrapQty: z._default(Quantity, 0),
+      scrapReasonCode: z.optional(ReasonCode),
+      data: z.optional(DataValues),
+      comment: Comment,
+    })
+    .check(scrapNeedsReason),
+  'CompleteOperation',
+  'Completes an operation, optionally with a last report.',
+);
+
+export const AuditRecordSchema = meta(
+  z.object({
+    version: z.int(),
+    at: Timestamp,
+    by: z.string(),
+    action: z.string(),
+    target: z.string(),
+    reason: z.optional(z.string()),
+    comment: z.optional(z.string()),
+    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+  }),
+  'AuditRecord',
+  'One entry of the audit trail (21 CFR 11.10(e)): who did what when, with old and new values.',
+);
+
+export const DispatchEntrySchema = meta(
+  z.object({
+    workOrderId: IdSchema,
+    workOrderStatus: z.enum(WORK_ORDER_STATUSES),
+    materialId: IdSchema,
+    quantity: z.number(),
+    priority: z.int(),
+    dueDate: Timestamp,
+    seq: z.int(),
+    name: z.string(),
+    status: z.enum(OPERATION_STATUSES),
+    goodQty: z.number(),
+    scrapQty: z.number(),
+    startedAt: z.optional(Timestamp),
+  }),
+  'DispatchEntry',
+  'An operation on a work center dispatch list.',
+);
+
+// ---------- Shared shapes ----------
+
+export const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });
+
+export const PageQuerySchema = z.object({
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+});
+export const ListWorkOrdersQuerySchema = z.object({
+  ...PageQuerySchema.shape,
+  status: z.optional(z.enum(WORK_ORDER_STATUSES)),
+  workCenterId: z.optional(IdSchema),
+});
+
+export const IdParamsSchema = z.object({ id: IdSchema });
+export const OperationParamsSchema = z.object({ id: IdSchema, seq: z.coerce.number().check(z.int(), z.positive(), z.lte(9999)) });
+
+export const ProblemSchema = meta(
+  z.object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.optional(z.string()),
+    instance: z.optional(z.string()),
+    errors: z.optional(z.array(z.object({ pointer: z.string(), detail: z.string() }))),
+  }),
+  'Problem',
+  'RFC 9457 problem details.',
+);
+
+export const HealthSchema = z.object({ status: z.literal('ok'), version: z.string(), time: Timestamp });
+
+export const LocalTokenRequestSchema = z.object({
+  tenantId: TenantIdSchema,
+  userId: IdSchema,
+  name: z.optional(Text(200)),
+  roles: z.array(z.enum(ROLES)).check(z.minLength(1)),
+});
+
+export type Equipment = z.infer<typeof EquipmentSchema>;
+export type EquipmentInput = z.infer<typeof EquipmentInputSchema>;
+export type Material = z.infer<typeof MaterialSchema>;
+export type Bom = z.infer<typeof BomSchema>;
+export type Routing = z.infer<typeof RoutingSchema>;
+export type RoutingOperation = z.infer<typeof RoutingOperationSchema>;
+export type Personnel = z.infer<typeof PersonnelSchema>;
+export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
+export type CreateWorkOrder = z.infer<typeof CreateWorkOrderSchema>;
+export type WorkOrder = z.infer<typeof WorkOrderSchema>;
+export type Operation = z.infer<typeof OperationSchema>;
+export type WorkOrderDetail = z.infer<typeof WorkOrderDetailSchema>;
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+export type DispatchEntry = z.infer<typeof DispatchEntrySchema>;
+export type ReportOperation = z.infer<typeof ReportOperationSchema>;
+export type CompleteOperation = z.infer<typeof CompleteOperationSchema>;
+export type DataRequirement = z.infer<typeof DataRequirementSchema>;
+export type RecordedValue = z.infer<typeof RecordedValueSchema>;

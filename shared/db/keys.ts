@@ -1,0 +1,76 @@
+/**
+ * The key design, in one place. Every partition key, in the table and in every GSI, starts
+ * with the tenant id, so one tenant can never address another's items and tests isolate
+ * themselves by tenant for free. ACCESS-PATTERNS.md lists what each key serves.
+ */
+export type MasterDataKind = 'equipment' | 'material' | 'bom' | 'routing' | 'personnel';
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+export const keys = {
+  /** Master data of one kind lives in one partition per tenant: get = GetItem, list = Query. */
+  masterData: (tenantId: string, kind: MasterDataKind, id: string) => ({
+    pk: `${tenantId}#MD#${kind}`,
+    sk: id,
+  }),
+  masterDataPartition: (tenantId: string, kind: MasterDataKind) => `${tenantId}#MD#${kind}`,
+
+  tenantSettings: (tenantId: string) => ({ pk: `${tenantId}#SETTINGS`, sk: 'SETTINGS' }),
+
+  /** A work order is one item collection: header, operations, audit trail and outbox. */
+  workOrderPartition: (tenantId: string, workOrderId: string) => `${tenantId}#WO#${workOrderId}`,
+  workOrder: (tenantId: string, workOrderId: string) => ({
+    pk: keys.workOrderPartition(tenantId, workOrderId),
+    sk: 'WO',
+  }),
+  operation: (tenantId: string, workOrderId: string, seq: number) => ({
+    pk: keys.workOrderPartition(tenantId, workOrderId),
+    sk: `OP#${pad(seq, 4)}`,
+  }),
+  /** Audit records sort by the order's version: each command bumps it exactly once. */
+  audit: (tenantId: string, workOrderId: string, version: number) => ({
+    pk: keys.workOrderPartition(tenantId, workOrderId),
+    sk: `AUDIT#${pad(version, 8)}`,
+  }),
+  /** Outbox events, read from the table stream by the dispatcher. */
+  outboxEvent: (tenantId: string, workOrderId: string, version: number, n: number) => ({
+    pk: keys.workOrderPartition(tenantId, workOrderId),
+    sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
+  }),
+  /** `sk >= 'OP#'` selects the operations and the header ('OP#…' < 'WO'), not audit or outbox. */
+  workOrderWithOperationsFrom: 'OP#',
+  auditPrefix: 'AUDIT#',
+
+  /** gsi1: all work orders of a tenant by status, then due date. */
+  workOrdersByStatus: (tenantId: string, status: string, dueDate: string, workOrderId: string) => ({
+    gsi1pk: `${tenantId}#WO`,
+    gsi1sk: `${status}#${dueDate}#${workOrderId}`,
+  }),
+  workOrdersByStatusPartition: (tenantId: string) => `${tenantId}#WO`,
+
+  /** gsi2: work orders of one work center by status, then due date. */
+  workOrdersByWorkCenter: (tenantId: string, workCenterId: string, status: string, dueDate: string, workOrderId: string) => ({
+    gsi2pk: `${tenantId}#WC#${workCenterId}#WO`,
+    gsi2sk: `${status}#${dueDate}#${workOrderId}`,
+  }),
+  workOrdersByWorkCenterPartition: (tenantId: string, workCenterId: string) => `${tenantId}#WC#${workCenterId}#WO`,
+
+  /**
+   * gsi2, sparse: an operation carries these only while READY, RUNNING or PAUSED, so the
+   * dispatch list is one Query in priority, then due date order.
+   */
+  dispatchEntry: (tenantId: string, workCenterId: string, priority: number, dueDate: string, workOrderId: string, seq: number) => ({
+    gsi2pk: `${tenantId}#WC#${workCenterId}#DISPATCH`,
+    gsi2sk: `${pad(priority, 3)}#${dueDate}#${workOrderId}#${pad(seq, 4)}`,
+  }),
+  dispatchPartition: (tenantId: string, workCenterId: string) => `${tenantId}#WC#${workCenterId}#DISPATCH`,
+
+  /** Idempotency-Key records: written in the same transaction as the command they guard. */
+  idempotency: (tenantId: string, scope: string, key: string) => ({
+    pk: `${tenantId}#IDEM#${scope}#${key}`,
+    sk: 'IDEM',
+  }),
+} as const;
+
+/** Attribute names that belong to the key design, never to the domain object. */
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'expiresAt', 'entity'] as const;

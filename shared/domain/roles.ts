@@ -1,0 +1,17 @@
+/** MES roles, carried in the token's `cognito:groups` claim. */
+export const ROLES = ['operator', 'supervisor', 'planner', 'quality', 'admin', 'integration'] as const;
+export type Role = (typeof ROLES)[number];
+export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+
+/** Who may do what. Reads are open to every role of the tenant. */
+export const PERMISSIONS = {
+  read: ROLES,
+  manageMasterData: ['planner', 'admin', 'integration'],
+  createWorkOrder: ['planner', 'admin', 'integration'],
+  superviseWorkOrder: ['supervisor', 'admin'],
+  /** Quality may put an order on hold and lift its own holds: a quality hold. */
+  holdWorkOrder: ['supervisor', 'quality', 'admin'],
+  executeOperation: ['operator', 'supervisor', 'admin'],
+  manageSettings: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
