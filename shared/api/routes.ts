@@ -32,91 +32,93 @@ export interface RouteDef {
 
 const define = <const T extends Record<string, RouteDef>>(table: T) => table;
 
-const masterData = (
+/** Master data resources share one shape: PUT and GET by id, and a paged list. */
+const masterData = <I extends z.ZodMiniType, O extends z.ZodMiniType>(
   resource: string,
   tag: string,
   name: string,
   plural: string,
-  input: z.ZodMiniType,
-  output: z.ZodMiniType,
-  withList: boolean,
-) => {
-  const singular = name;
-  const base = {
-    [`put${singular}`]: {
-      method: 'PUT',
-      path: `/v1/${resource}/{id}`,
-      summary: `Create or replace ${tag.toLowerCase()}`,
-      tag,
-      roles: PERMISSIONS.manageMasterData,
-      params: s.IdParamsSchema,
-      body: input,
-      response: output,
-      successStatus: 200,
-      handler: `${resource}/put-${kebab(singular)}`,
-      table: 'write',
-    },
-    [`get${singular}`]: {
-      method: 'GET',
-      path: `/v1/${resource}/{id}`,
-      summary: `Read ${tag.toLowerCase()}`,
-      tag,
-      roles: PERMISSIONS.read,
-      params: s.IdParamsSchema,
-      response: output,
-      successStatus: 200,
-      handler: `${resource}/get-${kebab(singular)}`,
-      table: 'read',
-    },
-  } as Record<string, RouteDef>;
-  if (withList) {
-    base[`list${plural}`] = {
-      method: 'GET',
-      path: `/v1/${resource}`,
-      summary: `List ${tag.toLowerCase()}, a page at a time`,
-      tag,
-      roles: PERMISSIONS.read,
-      query: s.PageQuerySchema,
-      response: s.page(output),
-      successStatus: 200,
-      handler: `${resource}/list-${kebab(plural)}`,
-      table: 'read',
-    };
-  }
-  return base;
-};
+  input: I,
+  output: O,
+) => ({
+  put: {
+    method: 'PUT',
+    path: `/v1/${resource}/{id}`,
+    summary: `Create or replace ${tag.toLowerCase()} (If-Match for optimistic concurrency)`,
+    tag,
+    roles: PERMISSIONS.manageMasterData,
+    params: s.IdParamsSchema,
+    body: input,
+    response: output,
+    successStatus: 200,
+    handler: `${resource}/put-${kebab(name)}`,
+    table: 'write',
+  } satisfies RouteDef,
+  get: {
+    method: 'GET',
+    path: `/v1/${resource}/{id}`,
+    summary: `Read ${tag.toLowerCase()}`,
+    tag,
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    response: output,
+    successStatus: 200,
+    handler: `${resource}/get-${kebab(name)}`,
+    table: 'read',
+  } satisfies RouteDef,
+  list: {
+    method: 'GET',
+    path: `/v1/${resource}`,
+    summary: `List ${tag.toLowerCase()}, a page at a time`,
+    tag,
+    roles: PERMISSIONS.read,
+    query: s.PageQuerySchema,
+    response: s.page(output),
+    successStatus: 200,
+    handler: `${resource}/list-${kebab(plural)}`,
+    table: 'read',
+  } satisfies RouteDef,
+});
 
 function kebab(name: string) {
   return name.replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase());
 }
 
-const workOrderAction = (action: string, body: z.ZodMiniType, roles: readonly Role[], summary: string): RouteDef => ({
-  method: 'POST',
-  path: `/v1/work-orders/{id}/${action}`,
-  summary,
-  tag: 'Work orders',
-  roles,
-  params: s.IdParamsSchema,
-  body,
-  response: s.WorkOrderDetailSchema,
-  successStatus: 200,
-  handler: `work-orders/${action}-work-order`,
-  table: 'write',
-});
+const workOrderAction = <B extends z.ZodMiniType>(action: string, body: B, roles: readonly Role[], summary: string) =>
+  ({
+    method: 'POST',
+    path: `/v1/work-orders/{id}/${action}`,
+    summary,
+    tag: 'Work orders',
+    roles,
+    params: s.IdParamsSchema,
+    body,
+    response: s.WorkOrderDetailSchema,
+    successStatus: 200,
+    handler: `work-orders/${action}-work-order`,
+    table: 'write',
+  }) satisfies RouteDef;
 
-const operationAction = (action: string, body: z.ZodMiniType, summary: string): RouteDef => ({
-  method: 'POST',
-  path: `/v1/work-orders/{id}/operations/{seq}/${action}`,
-  summary,
-  tag: 'Operations',
-  roles: PERMISSIONS.executeOperation,
-  params: s.OperationParamsSchema,
-  body,
-  response: s.WorkOrderDetailSchema,
-  successStatus: 200,
-  handler: `operations/${action}-operation`,
-  table: 'write',
-});
+const operationAction = <B extends z.ZodMiniType>(action: string, body: B, summary: string) =>
+  ({
+    method: 'POST',
+    path: `/v1/work-orders/{id}/operations/{seq}/${action}`,
+    summary,
+    tag: 'Operations',
+    roles: PERMISSIONS.executeOperation,
+    params: s.OperationParamsSchema,
+    body,
+    response: s.WorkOrderDetailSchema,
+    successStatus: 200,
+    handler: `operations/${action}-operation`,
+    table: 'write',
+  }) satisfies RouteDef;
+
+const equipment = masterData('equipment', 'Equipment', 'Equipment', 'Equipment', s.EquipmentInputSchema, s.EquipmentSchema);
+const materials = masterData('materials', 'Materials', 'Material', 'Materials', s.MaterialInputSchema, s.MaterialSchema);
+const boms = masterData('boms', 'BOMs', 'Bom', 'Boms', s.BomInputSchema, s.BomSchema);
+const routings = masterData('routings', 'Routings', 'Routing', 'Routings', s.RoutingInputSchema, s.RoutingSchema);
+const personnel = masterData('personnel', 'Personnel', 'Personnel', 'Personnel', s.PersonnelInputSchema, s.PersonnelSchema);
 
 export const routes = define({
   getHealth: {
@@ -164,31 +166,21 @@ export const routes = define({
     handler: 'settings/put-tenant-settings',
     table: 'write',
   },
-  ...(masterData('equipment', 'Equipment', 'Equipment', 'Equipment', s.EquipmentInputSchema, s.EquipmentSchema, true) as {
-    putEquipment: RouteDef;
-    getEquipment: RouteDef;
-    listEquipment: RouteDef;
-  }),
-  ...(masterData('materials', 'Materials', 'Material', 'Materials', s.MaterialInputSchema, s.MaterialSchema, true) as {
-    putMaterial: RouteDef;
-    getMaterial: RouteDef;
-    listMaterials: RouteDef;
-  }),
-  ...(masterData('boms', 'BOMs', 'Bom', 'Boms', s.BomInputSchema, s.BomSchema, true) as {
-    putBom: RouteDef;
-    getBom: RouteDef;
-    listBoms: RouteDef;
-  }),
-  ...(masterData('routings', 'Routings', 'Routing', 'Routings', s.RoutingInputSchema, s.RoutingSchema, true) as {
-    putRouting: RouteDef;
-    getRouting: RouteDef;
-    listRoutings: RouteDef;
-  }),
-  ...(masterData('personnel', 'Personnel', 'Personnel', 'Personnel', s.PersonnelInputSchema, s.PersonnelSchema, true) as {
-    putPersonnel: RouteDef;
-    getPersonnel: RouteDef;
-    listPersonnel: RouteDef;
-  }),
+  putEquipment: equipment.put,
+  getEquipment: equipment.get,
+  listEquipment: equipment.list,
+  putMaterial: materials.put,
+  getMaterial: materials.get,
+  listMaterials: materials.list,
+  putBom: boms.put,
+  getBom: boms.get,
+  listBoms: boms.list,
+  putRouting: routings.put,
+  getRouting: routings.get,
+  listRoutings: routings.list,
+  putPersonnel: personnel.put,
+  getPersonnel: personnel.get,
+  listPersonnel: personnel.list,
   createWorkOrder: {
     method: 'POST',
     path: '/v1/work-orders',

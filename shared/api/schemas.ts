@@ -7,8 +7,10 @@ import * as z from 'zod/mini';
 import { OPERATION_STATUSES, WORK_ORDER_STATUSES } from '../domain/work-order/status.ts';
 import { ROLES } from '../domain/roles.ts';
 
-const meta = <T extends z.ZodMiniType>(schema: T, id: string, description: string): T =>
-  schema.register(z.globalRegistry, { id, description }) as T;
+const meta = <T extends z.ZodMiniType>(schema: T, id: string, description: string): T => {
+  z.globalRegistry.add(schema, { id, description });
+  return schema;
+};
 
 export const IdSchema = z.string().check(
   z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dot, dash or underscore, starting with a letter or digit'),
@@ -264,8 +266,8 @@ const DataValues = z.record(
   z.union([z.number(), z.string().check(z.maxLength(2000)), z.boolean()]),
 );
 const ReasonCode = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a reason code'));
-const scrapNeedsReason = z.refine(
-  (r: { scrapQty?: number; scrapReasonCode?: string }) => !(r.scrapQty && r.scrapQty > 0) || !!r.scrapReasonCode,
+const scrapNeedsReason = z.refine<{ scrapQty: number; scrapReasonCode?: string | undefined }>(
+  (r) => !(r.scrapQty > 0) || !!r.scrapReasonCode,
   { message: 'scrapReasonCode is required when scrapQty is above 0', path: ['scrapReasonCode'] },
 );
 export const ReportOperationSchema = meta(

@@ -3,7 +3,7 @@
  * with the tenant id, so one tenant can never address another's items and tests isolate
  * themselves by tenant for free. ACCESS-PATTERNS.md lists what each key serves.
  */
-export type MasterDataKind = 'equipment' | 'material' | 'bom' | 'routing' | 'personnel';
+export type MasterDataKind = 'equipment' | 'material' | 'bom' | 'routing' | 'personnel' | 'settings';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -14,8 +14,13 @@ export const keys = {
     sk: id,
   }),
   masterDataPartition: (tenantId: string, kind: MasterDataKind) => `${tenantId}#MD#${kind}`,
+  /** Each master data record keeps its own audit trail, by version. */
+  masterDataAudit: (tenantId: string, kind: MasterDataKind | 'settings', id: string, version: number) => ({
+    pk: `${tenantId}#MDAUDIT#${kind}#${id}`,
+    sk: `AUDIT#${pad(version, 8)}`,
+  }),
 
-  tenantSettings: (tenantId: string) => ({ pk: `${tenantId}#SETTINGS`, sk: 'SETTINGS' }),
+  tenantSettings: (tenantId: string) => ({ pk: `${tenantId}#MD#settings`, sk: 'settings' }),
 
   /** A work order is one item collection: header, operations, audit trail and outbox. */
   workOrderPartition: (tenantId: string, workOrderId: string) => `${tenantId}#WO#${workOrderId}`,

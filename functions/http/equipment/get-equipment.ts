@@ -1,0 +1,8 @@
+/** GET /v1/equipment/{id} */
+import { httpHandler } from '#functions/lib/http.ts';
+import { masterData } from '#functions/lib/services.ts';
+import { routes } from '#shared/api/routes.ts';
+
+export const handler = httpHandler(routes.getEquipment, async ({ auth, params }) => ({
+  body: await masterData.get(auth, 'equipment', params.id),
+}));

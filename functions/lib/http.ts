@@ -1,0 +1,119 @@
+/**
+ * The middy chain every HTTP handler shares: verify the token and role, validate path, query,
+ * headers and body against the route's zod schemas, run the handler's logic, shape the JSON
+ * response; any error becomes problem+json. Handlers stay thin: they only call the domain.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+import type { RouteDef } from '#shared/api/routes.ts';
+import type { AuthContext } from '#shared/auth/claims.ts';
+import { type FieldError, MesError, ValidationError } from '#shared/domain/errors.ts';
+import { withUsage } from '#shared/db/usage.ts';
+import { problemResponse } from './problem.ts';
+import { authenticate } from './auth.ts';
+
+z.config(en());
+
+class UnsupportedMediaTypeError extends MesError {
+  override readonly name = 'UnsupportedMediaTypeError';
+  readonly status = 415;
+  readonly type = 'urn:mes:problem:unsupported-media-type';
+  readonly title = 'Send JSON';
+}
+
+type Infer<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
+
+export interface HttpRequest<R extends RouteDef> {
+  auth: R['roles'] extends null ? undefined : AuthContext;
+  params: Infer<R['params']>;
+  query: Infer<R['query']>;
+  body: Infer<R['body']>;
+  headers: Record<string, string | undefined>;
+  /** From `If-Match: "<version>"`: the version the client last saw. */
+  expectedVersion: number | undefined;
+}
+
+export interface HttpReply {
+  body: unknown;
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+const exposeUsage = process.env.MES_EXPOSE_DDB_USAGE === '1';
+
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyStructuredResultV2;
+
+/** middy onError: every error leaves as problem+json. */
+const problemDetails = (): middy.MiddlewareObj<Event, Result, Error, Context> => ({
+  onError: async (request) => {
+    request.response = problemResponse(request.error, request.event.rawPath, request.context?.awsRequestId);
+  },
+});
+
+export function httpHandler<const R extends RouteDef>(route: R, logic: (request: HttpRequest<R>) => Promise<HttpReply>) {
+  const lambdaHandler = async (event: Event): Promise<Result> => {
+    const [reply, usage] = await withUsage(async () => {
+      const auth = route.roles ? await authenticate(event.headers.authorization, route.roles) : undefined;
+      return logic(parseRequest(route, event, auth));
+    });
+    const body = reply.body as { version?: unknown } | undefined;
+    return {
+      statusCode: reply.status ?? route.successStatus,
+      headers: {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        ...(typeof body?.version === 'number' ? { etag: `"${body.version}"` } : {}),
+        ...(exposeUsage ? { 'x-mes-dynamodb': `calls=${usage.calls.join(',')};rru=${usage.readUnits};wru=${usage.writeUnits}` } : {}),
+        ...reply.headers,
+      },
+      body: JSON.stringify(reply.body),
+    };
+  };
+  return middy<Event, Result, Error, Context>().use(problemDetails()).handler(lambdaHandler);
+}
+
+function parseRequest<R extends RouteDef>(route: R, event: APIGatewayProxyEventV2, auth: AuthContext | undefined): HttpRequest<R> {
+  const errors: FieldError[] = [];
+  const parse = (schema: z.ZodMiniType | undefined, value: unknown, location: string) => {
+    if (!schema) return undefined;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      errors.push({ pointer: `/${[location, ...issue.path.map(String)].join('/')}`, detail: issue.message });
+    }
+    return undefined;
+  };
+  const params = parse(route.params, event.pathParameters ?? {}, 'path');
+  const query = parse(route.query, event.queryStringParameters ?? {}, 'query');
+  const body = route.body ? parse(route.body, readJson(event), 'body') : undefined;
+  const expectedVersion = parseIfMatch(event.headers['if-match'], errors);
+  if (errors.length) throw new ValidationError(errors);
+  return { auth, params, query, body, headers: event.headers, expectedVersion } as HttpRequest<R>;
+}
+
+function readJson(event: APIGatewayProxyEventV2): unknown {
+  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  if (raw.trim() === '') return {};
+  const type = event.headers['content-type'] ?? '';
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+    throw new UnsupportedMediaTypeError(`send the body as application/json, not ${type || 'no Content-Type'}`);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new ValidationError([{ pointer: '/body', detail: `is not valid JSON: ${(error as Error).message}` }]);
+  }
+}
+
+function parseIfMatch(header: string | undefined, errors: FieldError[]): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  if (!match?.[1]) {
+    errors.push({ pointer: '/headers/if-match', detail: 'must be the ETag of the record, e.g. "3"' });
+    return undefined;
+  }
+  return Number(match[1]);
+}

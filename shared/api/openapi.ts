@@ -1,0 +1,68 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table. OpenAPI 3.1 schemas are JSON Schema
+ * 2020-12, which zod emits itself; that keeps the zod/mini schemas (and small bundles).
+ */
+import * as z from 'zod/mini';
+import { ProblemSchema } from './schemas.ts';
+import { type RouteDef, routeList } from './routes.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+export function openApiDocument(version: string): object {
+  const components: Record<string, JsonSchema> = {};
+  const schema = (s: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
+    const json = z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
+    const { $schema: _, $defs, ...rest } = json as JsonSchema & { $defs?: Record<string, JsonSchema> };
+    for (const [name, def] of Object.entries($defs ?? {})) components[name] = def;
+    return rewriteRefs(rest);
+  };
+  const problem = { content: { 'application/problem+json': { schema: schema(ProblemSchema, 'output') } } };
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routeList) {
+    const op: Record<string, unknown> = {
+      operationId: route.id,
+      summary: route.summary,
+      tags: [route.tag],
+      ...(route.roles ? { security: [{ bearer: [] }], 'x-roles': route.roles } : { security: [] }),
+      parameters: [...parameters(route, 'path', schema), ...parameters(route, 'query', schema)],
+      responses: {
+        [route.successStatus]: { description: 'OK', content: { 'application/json': { schema: schema(route.response, 'output') } } },
+        ...(route.body || route.params || route.query ? { 400: { description: 'Invalid input', ...problem } } : {}),
+        ...(route.roles ? { 401: { description: 'No valid token', ...problem }, 403: { description: 'Role may not do this', ...problem } } : {}),
+        ...(route.params ? { 404: { description: 'Not found in your tenant', ...problem } } : {}),
+        ...(route.method !== 'GET' ? { 409: { description: 'Illegal transition or stale version', ...problem } } : {}),
+      },
+    };
+    if (route.idempotent) {
+      (op.parameters as unknown[]).push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } });
+    }
+    if (route.method !== 'GET' && route.roles) {
+      (op.parameters as unknown[]).push({ name: 'If-Match', in: 'header', required: false, description: 'The ETag last read; a stale one is a 409.', schema: { type: 'string' } });
+    }
+    if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } };
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = op;
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Serverless MES API', version, description: 'Work orders, operations, master data and their audit trail. Errors are RFC 9457 problem+json.' },
+    servers: [{ url: '/' }],
+    paths,
+    components: { schemas: components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+  };
+}
+
+function parameters(route: RouteDef, where: 'path' | 'query', schema: (s: z.ZodMiniType, io: 'input') => JsonSchema) {
+  const source = where === 'path' ? route.params : route.query;
+  if (!source) return [];
+  const json = schema(source, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: s,
+  }));
+}
+
+function rewriteRefs<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as T;
+}

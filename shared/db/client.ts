@@ -1,0 +1,35 @@
+/**
+ * The one DynamoDB client. On AWS it talks to the regional endpoint; locally the runtime sets
+ * DYNAMODB_ENDPOINT to DynamoDB Local. Every call asks for ConsumedCapacity and is metered per
+ * request (usage.ts), so the bench measures request units on the real code path.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ENV } from '../config.ts';
+import { recordUsage } from './usage.ts';
+
+let client: DynamoDBDocumentClient | undefined;
+
+export function ddb(): DynamoDBDocumentClient {
+  if (client) return client;
+  const endpoint = process.env[ENV.dynamoDbEndpoint];
+  const base = new DynamoDBClient({ ...(endpoint ? { endpoint } : {}), maxAttempts: 3 });
+  base.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      recordUsage(String(context.commandName), (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity);
+      return result;
+    },
+    { step: 'initialize', name: 'mesUsageMeter' },
+  );
+  client = DynamoDBDocumentClient.from(base, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return client;
+}
+
+export function tableName(): string {
+  const name = process.env[ENV.tableName];
+  if (!name) throw new Error(`${ENV.tableName} is not set`);
+  return name;
+}

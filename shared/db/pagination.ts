@@ -1,0 +1,36 @@
+/**
+ * Opaque list cursors: the LastEvaluatedKey, base64url JSON. A cursor is checked against the
+ * partition being queried, so a crafted cursor can never reach another tenant's items.
+ */
+import { ValidationError } from '../domain/errors.ts';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+
+export function decodeCursor(
+  cursor: string | undefined,
+  partitionAttribute: string,
+  partitionValue: string,
+): Record<string, string> | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      key &&
+      typeof key === 'object' &&
+      !Array.isArray(key) &&
+      Object.values(key).every((v) => typeof v === 'string') &&
+      (key as Record<string, string>)[partitionAttribute] === partitionValue
+    ) {
+      return key as Record<string, string>;
+    }
+  } catch {
+    // fall through to the one error below
+  }
+  throw new ValidationError([{ pointer: '/query/cursor', detail: 'is not a cursor this list returned' }]);
+}

@@ -1,0 +1,216 @@
+/**
+ * The work order repository on DynamoDB. A work order is one item collection (header,
+ * operations, audit trail, outbox), so reading it is one Query and every command is one
+ * TransactWriteItems conditioned on the versions read.
+ */
+import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord, DispatchEntry, Operation, WorkOrder } from '../api/schemas.ts';
+import { AlreadyExistsError, StaleVersionError } from '../domain/errors.ts';
+import type { CommandResult, WorkOrderAggregate } from '../domain/work-order/model.ts';
+import type { IdempotencyRecord, PageRequest, WorkOrderRepository } from '../domain/work-order/repository.ts';
+import { isDispatchable } from '../domain/work-order/status.ts';
+import { ddb, tableName } from './client.ts';
+import { stripKeys } from './items.ts';
+import { keys } from './keys.ts';
+import { decodeCursor, encodeCursor } from './pagination.ts';
+import { type TransactItem, transact } from './transactions.ts';
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+const ACTIVE_ORDER = new Set(['RELEASED', 'IN_PROGRESS', 'ON_HOLD']);
+
+export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
+  async get(tenantId: string, id: string): Promise<WorkOrderAggregate | undefined> {
+    const { Items = [] } = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND sk >= :from',
+        ExpressionAttributeValues: { ':pk': keys.workOrderPartition(tenantId, id), ':from': keys.workOrderWithOperationsFrom },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    const header = Items.find((i) => i.sk === 'WO');
+    if (!header) return undefined;
+    const operations = Items.filter((i) => String(i.sk).startsWith('OP#')).map((i) => stripKeys<Operation>(i));
+    return { ...stripKeys<WorkOrderAggregate>(header), operations };
+  }
+
+  async commit(tenantId: string, result: CommandResult, idempotency?: IdempotencyRecord) {
+    const { before, after } = result;
+    const table = tableName();
+    const items: TransactItem[] = [];
+    const { operations, ...header } = after;
+    items.push({
+      Put: {
+        TableName: table,
+        Item: {
+          ...keys.workOrder(tenantId, after.id),
+          ...keys.workOrdersByStatus(tenantId, after.status, after.dueDate, after.id),
+          ...keys.workOrdersByWorkCenter(tenantId, after.workCenterId, after.status, after.dueDate, after.id),
+          entity: 'WorkOrder',
+          ...header,
+        },
+        ...(before
+          ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    });
+    // An operation item carries order fields for the dispatch list, so it is rewritten when
+    // it changed, or when the order's status changed under an active operation.
+    const statusChanged = before !== undefined && before.status !== after.status;
+    for (const op of operations) {
+      const old = before?.operations.find((o) => o.seq === op.seq);
+      const changed = result.changedOperations.includes(op.seq);
+      if (!changed && !(statusChanged && isDispatchable(op.status))) continue;
+      items.push({ Put: { TableName: table, Item: operationItem(tenantId, after, op), ...versionCondition(old) } });
+    }
+    items.push({
+      Put: {
+        TableName: table,
+        Item: { ...keys.audit(tenantId, after.id, result.audit.version), entity: 'Audit', ...result.audit },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+    for (const event of result.events) {
+      items.push({
+        Put: {
+          TableName: table,
+          Item: { ...keys.outboxEvent(tenantId, after.id, after.version, event.sequence), entity: 'OutboxEvent', ...event },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    const idempotencyIndex = items.length;
+    if (idempotency) {
+      items.push({
+        Put: {
+          TableName: table,
+          Item: {
+            ...keys.idempotency(tenantId, 'work-orders', idempotency.key),
+            entity: 'Idempotency',
+            ...idempotency,
+            expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+    }
+    const cancelled = await transact(items);
+    if (!cancelled) return {};
+    const replay = cancelled.failed.find((f) => f.index === idempotencyIndex && idempotency);
+    if (replay?.item) return { replay: stripKeys<IdempotencyRecord>(replay.item) };
+    if (!before && cancelled.failed.some((f) => f.index === 0)) {
+      throw new AlreadyExistsError(`work order ${after.id} exists already`);
+    }
+    throw new StaleVersionError();
+  }
+
+  async getIdempotency(tenantId: string, scope: string, key: string) {
+    const { Item } = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: keys.idempotency(tenantId, scope, key), ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    return Item ? stripKeys<IdempotencyRecord>(Item) : undefined;
+  }
+
+  async list(tenantId: string, filter: { status?: string | undefined; workCenterId?: string | undefined }, page: PageRequest) {
+    const [index, pkName, skName, partition] = filter.workCenterId
+      ? (['gsi2', 'gsi2pk', 'gsi2sk', keys.workOrdersByWorkCenterPartition(tenantId, filter.workCenterId)] as const)
+      : (['gsi1', 'gsi1pk', 'gsi1sk', keys.workOrdersByStatusPartition(tenantId)] as const);
+    return this.query<WorkOrder>(
+      {
+        IndexName: index,
+        KeyConditionExpression: filter.status ? `${pkName} = :pk AND begins_with(${skName}, :status)` : `${pkName} = :pk`,
+        ExpressionAttributeValues: { ':pk': partition, ...(filter.status ? { ':status': `${filter.status}#` } : {}) },
+      },
+      pkName,
+      partition,
+      page,
+      (item) => {
+        const { eventSeq: _, ...order } = stripKeys<WorkOrderAggregate>(item);
+        return order;
+      },
+    );
+  }
+
+  async history(tenantId: string, id: string, page: PageRequest) {
+    const partition = keys.workOrderPartition(tenantId, id);
+    return this.query<AuditRecord>(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.auditPrefix },
+      },
+      'pk',
+      partition,
+      page,
+      (item) => stripKeys<AuditRecord>(item),
+    );
+  }
+
+  async dispatchList(tenantId: string, workCenterId: string, page: PageRequest) {
+    const partition = keys.dispatchPartition(tenantId, workCenterId);
+    return this.query<DispatchEntry>(
+      { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': partition } },
+      'gsi2pk',
+      partition,
+      page,
+      (item) => {
+        const order = item.order as Pick<DispatchEntry, 'workOrderStatus' | 'materialId' | 'quantity' | 'priority' | 'dueDate'>;
+        return {
+          workOrderId: String(item.workOrderId),
+          ...order,
+          seq: Number(item.seq),
+          name: String(item.name),
+          status: item.status as DispatchEntry['status'],
+          goodQty: Number(item.goodQty),
+          scrapQty: Number(item.scrapQty),
+          ...(item.startedAt ? { startedAt: String(item.startedAt) } : {}),
+        };
+      },
+    );
+  }
+
+  private async query<T>(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    partitionAttribute: string,
+    partition: string,
+    page: PageRequest,
+    map: (item: Record<string, unknown>) => T,
+  ) {
+    const { Items = [], LastEvaluatedKey } = await ddb().send(
+      new QueryCommand({
+        ...input,
+        TableName: tableName(),
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor, partitionAttribute, partition),
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    const nextCursor = encodeCursor(LastEvaluatedKey);
+    return { items: Items.map(map), ...(nextCursor ? { nextCursor } : {}) };
+  }
+}
+
+function operationItem(tenantId: string, order: WorkOrderAggregate, op: Operation) {
+  const dispatchable = isDispatchable(op.status) && ACTIVE_ORDER.has(order.status);
+  return {
+    ...keys.operation(tenantId, order.id, op.seq),
+    ...(dispatchable ? keys.dispatchEntry(tenantId, op.workCenterId, order.priority, order.dueDate, order.id, op.seq) : {}),
+    entity: 'Operation',
+    workOrderId: order.id,
+    order: {
+      workOrderStatus: order.status,
+      materialId: order.materialId,
+      quantity: order.quantity,
+      priority: order.priority,
+      dueDate: order.dueDate,
+    },
+    ...op,
+  };
+}
+
+function versionCondition(old: Operation | undefined) {
+  return old
+    ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': old.version } }
+    : { ConditionExpression: 'attribute_not_exists(pk)' };
+}

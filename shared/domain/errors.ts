@@ -1,0 +1,113 @@
+/**
+ * Domain errors. The HTTP edge maps each to an RFC 9457 problem; anything else is a 500 whose
+ * details never leave the function.
+ */
+export interface FieldError {
+  /** JSON Pointer into the request, e.g. `/body/operations/0/seq`. */
+  pointer: string;
+  detail: string;
+}
+
+export abstract class MesError extends Error {
+  /** Field-level details, shown as the problem's `errors` member. */
+  readonly errors: FieldError[] | undefined;
+  abstract readonly status: number;
+  abstract readonly type: string;
+  abstract readonly title: string;
+}
+
+export class ValidationError extends MesError {
+  override readonly name = 'ValidationError';
+  readonly status = 400;
+  readonly type = 'urn:mes:problem:invalid-input';
+  readonly title = 'Invalid input';
+  override readonly errors: FieldError[];
+  constructor(errors: FieldError[], detail = describe(errors)) {
+    super(detail);
+    this.errors = errors;
+  }
+}
+
+export class UnauthorizedError extends MesError {
+  override readonly name = 'UnauthorizedError';
+  readonly status = 401;
+  readonly type = 'urn:mes:problem:unauthorized';
+  readonly title = 'Missing or invalid token';
+}
+
+export class ForbiddenError extends MesError {
+  override readonly name = 'ForbiddenError';
+  readonly status = 403;
+  readonly type = 'urn:mes:problem:forbidden';
+  readonly title = 'Your role may not do this';
+}
+
+export class NotFoundError extends MesError {
+  override readonly name = 'NotFoundError';
+  readonly status = 404;
+  readonly type = 'urn:mes:problem:not-found';
+  readonly title = 'Not found';
+  constructor(what: string) {
+    super(`${what} does not exist`);
+  }
+}
+
+/** An action the state machine does not allow from the current state. */
+export class IllegalTransitionError extends MesError {
+  override readonly name = 'IllegalTransitionError';
+  readonly status = 409;
+  readonly type = 'urn:mes:problem:illegal-transition';
+  readonly title = 'Not allowed in the current state';
+}
+
+/** Someone else changed the record since it was read. */
+export class StaleVersionError extends MesError {
+  override readonly name = 'StaleVersionError';
+  readonly status = 409;
+  readonly type = 'urn:mes:problem:stale-version';
+  readonly title = 'The record changed meanwhile';
+  constructor(detail = 'the record was changed by someone else; reload it and try again') {
+    super(detail);
+  }
+}
+
+/** A quantity rule refused the request (e.g. more good parts than the operation was given). */
+export class QuantityRuleError extends MesError {
+  override readonly name = 'QuantityRuleError';
+  readonly status = 409;
+  readonly type = 'urn:mes:problem:quantity-rule';
+  readonly title = 'Quantity not allowed';
+}
+
+/** Creating something that exists already. */
+export class AlreadyExistsError extends MesError {
+  override readonly name = 'AlreadyExistsError';
+  readonly status = 409;
+  readonly type = 'urn:mes:problem:already-exists';
+  readonly title = 'Already exists';
+}
+
+/** The same Idempotency-Key was used with a different request. */
+export class IdempotencyKeyReusedError extends MesError {
+  override readonly name = 'IdempotencyKeyReusedError';
+  readonly status = 422;
+  readonly type = 'urn:mes:problem:idempotency-key-reused';
+  readonly title = 'Idempotency-Key reused with a different request';
+}
+
+/** A referenced record (material, routing, work center) does not exist. */
+export class UnknownReferenceError extends MesError {
+  override readonly name = 'UnknownReferenceError';
+  readonly status = 422;
+  readonly type = 'urn:mes:problem:unknown-reference';
+  readonly title = 'Refers to something that does not exist';
+  override readonly errors: FieldError[] | undefined;
+  constructor(detailOrErrors: string | FieldError[]) {
+    super(typeof detailOrErrors === 'string' ? detailOrErrors : describe(detailOrErrors));
+    this.errors = typeof detailOrErrors === 'string' ? undefined : detailOrErrors;
+  }
+}
+
+function describe(errors: FieldError[]) {
+  return errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ');
+}

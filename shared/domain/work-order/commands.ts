@@ -1,0 +1,362 @@
+/**
+ * Work order and operation commands. Each checks the state machine first and throws before
+ * anything is built, so a refused command writes nothing. The audit record is derived from
+ * the difference between the order before and after: it can never disagree with the change.
+ */
+import type { CompleteOperation, CreateWorkOrder, Operation, ReportOperation, Routing } from '../../api/schemas.ts';
+import { IllegalTransitionError, NotFoundError, QuantityRuleError } from '../errors.ts';
+import { recordData, requireRecordedData } from './recorded-data.ts';
+import { type OperationAction, WORK_ORDER_ACTIONS, type WorkOrderAction, canOperation, canWorkOrder } from './status.ts';
+import type { Actor, CommandResult, EventType, OutboxEvent, WorkOrderAggregate } from './model.ts';
+import { diff } from './diff.ts';
+
+export interface CommandContext {
+  tenantId: string;
+  actor: Actor;
+  now: string;
+  newId: () => string;
+}
+
+interface Change {
+  action: string;
+  target: string;
+  reason?: string | undefined;
+  comment?: string | undefined;
+  events: { type: EventType; data: Record<string, unknown> }[];
+}
+
+/** Stamps versions, derives the audit record and numbers the events. */
+function finish(ctx: CommandContext, before: WorkOrderAggregate | undefined, next: WorkOrderAggregate, change: Change): CommandResult {
+  const version = (before?.version ?? 0) + 1;
+  const changedOperations: number[] = [];
+  const operations = next.operations.map((op) => {
+    const old = before?.operations.find((o) => o.seq === op.seq);
+    if (old && diff(old, op).length === 0) return old;
+    changedOperations.push(op.seq);
+    return { ...op, version: (old?.version ?? 0) + 1 };
+  });
+  const after: WorkOrderAggregate = {
+    ...next,
+    operations,
+    remainingQty: Math.max(0, round(next.quantity - next.producedQty)),
+    updatedAt: ctx.now,
+    updatedBy: ctx.actor.userId,
+    version,
+    eventSeq: (before?.eventSeq ?? 0) + change.events.length,
+  };
+  const events: OutboxEvent[] = change.events.map((e, i) => ({
+    id: ctx.newId(),
+    type: e.type,
+    schemaVersion: 1,
+    occurredAt: ctx.now,
+    tenantId: ctx.tenantId,
+    workOrderId: after.id,
+    sequence: (before?.eventSeq ?? 0) + i + 1,
+    data: e.data,
+  }));
+  return {
+    before,
+    after,
+    changedOperations,
+    events,
+    audit: {
+      version,
+      at: ctx.now,
+      by: ctx.actor.userId,
+      action: change.action,
+      target: change.target,
+      ...(change.reason !== undefined ? { reason: change.reason } : {}),
+      ...(change.comment !== undefined ? { comment: change.comment } : {}),
+      changes: diffAggregate(before, after),
+    },
+  };
+}
+
+const IGNORED = new Set(['updatedAt', 'updatedBy', 'version', 'eventSeq', 'operations']);
+function diffAggregate(before: WorkOrderAggregate | undefined, after: WorkOrderAggregate) {
+  const changes = diff(before ?? {}, after, IGNORED);
+  for (const op of after.operations) {
+    const old = before?.operations.find((o) => o.seq === op.seq);
+    for (const c of diff(old ?? {}, op, IGNORED)) changes.push({ ...c, field: `operations/${op.seq}/${c.field}` });
+  }
+  return changes;
+}
+
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
+
+const summary = (o: WorkOrderAggregate) => ({
+  workOrderId: o.id,
+  materialId: o.materialId,
+  quantity: o.quantity,
+  status: o.status,
+  producedQty: o.producedQty,
+  scrappedQty: o.scrappedQty,
+  externalRef: o.externalRef,
+});
+
+function assertWorkOrder(action: WorkOrderAction, order: WorkOrderAggregate) {
+  if (!canWorkOrder(action, order)) {
+    const from = WORK_ORDER_ACTIONS[action].from.join(', ');
+    throw new IllegalTransitionError(`cannot ${action} work order ${order.id} in status ${order.status}; allowed from ${from}`);
+  }
+}
+
+function findOperation(order: WorkOrderAggregate, seq: number): Operation {
+  const op = order.operations.find((o) => o.seq === seq);
+  if (!op) throw new NotFoundError(`operation ${seq} of work order ${order.id}`);
+  return op;
+}
+
+function assertOperation(action: OperationAction, order: WorkOrderAggregate, op: Operation) {
+  if (!canOperation(action, order, op)) {
+    throw new IllegalTransitionError(
+      `cannot ${action} operation ${op.seq} in status ${op.status} while work order ${order.id} is ${order.status}`,
+    );
+  }
+}
+
+// ---------- Work order commands ----------
+
+export function createWorkOrder(
+  ctx: CommandContext,
+  input: CreateWorkOrder & { id: string },
+  routing: Routing,
+): CommandResult {
+  const firstWorkCenter = [...routing.operations].sort((a, b) => a.seq - b.seq)[0]?.workCenterId;
+  const order: WorkOrderAggregate = {
+    id: input.id,
+    materialId: input.materialId,
+    quantity: input.quantity,
+    routingId: input.routingId,
+    ...(input.bomId ? { bomId: input.bomId } : {}),
+    dueDate: new Date(input.dueDate).toISOString(),
+    priority: input.priority,
+    workCenterId: input.workCenterId ?? firstWorkCenter ?? 'unassigned',
+    ...(input.externalRef ? { externalRef: input.externalRef } : {}),
+    status: 'PLANNED',
+    overrunTolerancePct: 0,
+    producedQty: 0,
+    scrappedQty: 0,
+    remainingQty: input.quantity,
+    createdAt: ctx.now,
+    createdBy: ctx.actor.userId,
+    updatedAt: ctx.now,
+    updatedBy: ctx.actor.userId,
+    version: 0,
+    eventSeq: 0,
+    operations: [],
+  };
+  return finish(ctx, undefined, order, { action: 'workOrder.create', target: 'workOrder', events: [] });
+}
+
+/** Release copies the routing into the order: later routing edits do not change it. */
+export function releaseWorkOrder(
+  ctx: CommandContext,
+  order: WorkOrderAggregate,
+  routing: Routing,
+  overrunTolerancePct: number,
+  comment?: string,
+): CommandResult {
+  assertWorkOrder('release', order);
+  const operations: Operation[] = [...routing.operations]
+    .sort((a, b) => a.seq - b.seq)
+    .map((r, i) => ({
+      seq: r.seq,
+      name: r.name,
+      workCenterId: r.workCenterId,
+      standardTimeSeconds: r.standardTimeSeconds,
+      setupTimeSeconds: r.setupTimeSeconds,
+      instructions: r.instructions,
+      dataToRecord: r.dataToRecord,
+      status: i === 0 ? 'READY' : 'PENDING',
+      goodQty: 0,
+      scrapQty: 0,
+      scrapByReason: {},
+      recordedData: {},
+      version: 0,
+    }));
+  const next = { ...order, status: 'RELEASED' as const, releasedAt: ctx.now, overrunTolerancePct, operations };
+  return finish(ctx, order, next, {
+    action: 'workOrder.release',
+    target: 'workOrder',
+    comment,
+    events: [{ type: 'work-order.released', data: { ...summary(next), routingId: order.routingId, operations: operations.map((o) => ({ seq: o.seq, name: o.name, workCenterId: o.workCenterId })) } }],
+  });
+}
+
+export function holdWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, reason: string): CommandResult {
+  assertWorkOrder('hold', order);
+  const next = { ...order, status: 'ON_HOLD' as const, heldFrom: order.status, holdReason: reason };
+  return finish(ctx, order, next, {
+    action: 'workOrder.hold',
+    target: 'workOrder',
+    reason,
+    events: [{ type: 'work-order.held', data: { ...summary(next), reason } }],
+  });
+}
+
+export function resumeWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, comment?: string): CommandResult {
+  assertWorkOrder('resume', order);
+  const { heldFrom, holdReason: _, ...rest } = order;
+  const next = { ...rest, status: heldFrom ?? 'RELEASED' };
+  return finish(ctx, order, next, {
+    action: 'workOrder.resume',
+    target: 'workOrder',
+    comment,
+    events: [{ type: 'work-order.resumed', data: summary(next) }],
+  });
+}
+
+export function cancelWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, reason: string): CommandResult {
+  assertWorkOrder('cancel', order);
+  const { heldFrom: _, ...rest } = order;
+  const next = { ...rest, status: 'CANCELLED' as const, cancelledAt: ctx.now };
+  return finish(ctx, order, next, {
+    action: 'workOrder.cancel',
+    target: 'workOrder',
+    reason,
+    events: [{ type: 'work-order.cancelled', data: { ...summary(next), reason } }],
+  });
+}
+
+export function closeWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, comment?: string): CommandResult {
+  assertWorkOrder('close', order);
+  const next = { ...order, status: 'CLOSED' as const, closedAt: ctx.now };
+  return finish(ctx, order, next, {
+    action: 'workOrder.close',
+    target: 'workOrder',
+    comment,
+    events: [{ type: 'work-order.closed', data: summary(next) }],
+  });
+}
+
+// ---------- Operation commands ----------
+
+const replaceOp = (order: WorkOrderAggregate, op: Operation) => order.operations.map((o) => (o.seq === op.seq ? op : o));
+
+export function startOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, comment?: string): CommandResult {
+  const op = findOperation(order, seq);
+  assertOperation('start', order, op);
+  const started: Operation = { ...op, status: 'RUNNING', startedAt: ctx.now, startedBy: ctx.actor.userId };
+  const firstStart = order.status === 'RELEASED';
+  const next: WorkOrderAggregate = {
+    ...order,
+    status: 'IN_PROGRESS',
+    ...(firstStart ? { startedAt: ctx.now } : {}),
+    operations: replaceOp(order, started),
+  };
+  const events: Change['events'] = [];
+  if (firstStart) events.push({ type: 'work-order.started', data: summary(next) });
+  events.push({ type: 'operation.started', data: { ...summary(next), seq, name: op.name, workCenterId: op.workCenterId, by: ctx.actor.userId } });
+  return finish(ctx, order, next, { action: 'operation.start', target: `operation/${seq}`, comment, events });
+}
+
+export function pauseOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, reason: string): CommandResult {
+  const op = findOperation(order, seq);
+  assertOperation('pause', order, op);
+  const paused: Operation = { ...op, status: 'PAUSED', pausedAt: ctx.now, pauseReason: reason };
+  return finish(ctx, order, { ...order, operations: replaceOp(order, paused) }, {
+    action: 'operation.pause',
+    target: `operation/${seq}`,
+    reason,
+    events: [],
+  });
+}
+
+export function resumeOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, comment?: string): CommandResult {
+  const op = findOperation(order, seq);
+  assertOperation('resume', order, op);
+  const { pausedAt: _p, pauseReason: _r, ...rest } = op;
+  const resumed: Operation = { ...rest, status: 'RUNNING' };
+  return finish(ctx, order, { ...order, operations: replaceOp(order, resumed) }, {
+    action: 'operation.resume',
+    target: `operation/${seq}`,
+    comment,
+    events: [],
+  });
+}
+
+/** The most good quantity an operation may report in total. */
+export function goodQuantityLimit(order: WorkOrderAggregate, seq: number): number {
+  const index = order.operations.findIndex((o) => o.seq === seq);
+  const base = index <= 0 ? order.quantity : (order.operations[index - 1]?.goodQty ?? 0);
+  return round(base * (1 + order.overrunTolerancePct / 100));
+}
+
+/** Applies a report's quantities and data to the operation and the order's totals. */
+function applyReport(ctx: CommandContext, order: WorkOrderAggregate, op: Operation, report: ReportOperation | CompleteOperation) {
+  const goodQty = round(op.goodQty + report.goodQty);
+  const limit = goodQuantityLimit(order, op.seq);
+  if (report.goodQty > 0 && goodQty > limit) {
+    throw new QuantityRuleError(
+      `operation ${op.seq} would have ${goodQty} good, more than the ${limit} it may pass on (what it was given plus ${order.overrunTolerancePct}% overrun tolerance)`,
+    );
+  }
+  const scrapByReason = { ...op.scrapByReason };
+  if (report.scrapQty > 0 && report.scrapReasonCode) {
+    scrapByReason[report.scrapReasonCode] = round((scrapByReason[report.scrapReasonCode] ?? 0) + report.scrapQty);
+  }
+  const updated: Operation = {
+    ...op,
+    goodQty,
+    scrapQty: round(op.scrapQty + report.scrapQty),
+    scrapByReason,
+    recordedData: report.data ? recordData(op, report.data, ctx) : op.recordedData,
+  };
+  const operations = replaceOp(order, updated);
+  const last = operations[operations.length - 1];
+  const next: WorkOrderAggregate = {
+    ...order,
+    operations,
+    producedQty: last?.goodQty ?? 0,
+    scrappedQty: round(operations.reduce((sum, o) => sum + o.scrapQty, 0)),
+  };
+  const reported = report.goodQty > 0 || report.scrapQty > 0;
+  const event: Change['events'][number] = {
+    type: 'production.reported',
+    data: {
+      ...summary(next),
+      seq: op.seq,
+      workCenterId: op.workCenterId,
+      goodQty: report.goodQty,
+      scrapQty: report.scrapQty,
+      ...(report.scrapReasonCode ? { scrapReasonCode: report.scrapReasonCode } : {}),
+      operationGoodQty: updated.goodQty,
+      operationScrapQty: updated.scrapQty,
+      by: ctx.actor.userId,
+    },
+  };
+  return { next, updated, events: reported ? [event] : ([] as Change['events']) };
+}
+
+export function reportOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, report: ReportOperation): CommandResult {
+  const op = findOperation(order, seq);
+  assertOperation('report', order, op);
+  const { next, events } = applyReport(ctx, order, op, report);
+  return finish(ctx, order, next, { action: 'operation.report', target: `operation/${seq}`, comment: report.comment, events });
+}
+
+export function completeOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, input: CompleteOperation): CommandResult {
+  const op = findOperation(order, seq);
+  assertOperation('complete', order, op);
+  const { next: reported, updated, events } = applyReport(ctx, order, op, input);
+  requireRecordedData(updated);
+  const { pausedAt: _p, pauseReason: _r, ...rest } = updated;
+  const done: Operation = { ...rest, status: 'DONE', completedAt: ctx.now, completedBy: ctx.actor.userId };
+  const index = order.operations.findIndex((o) => o.seq === seq);
+  const successor = order.operations[index + 1];
+  let operations = replaceOp(reported, done);
+  if (successor) operations = operations.map((o) => (o.seq === successor.seq ? { ...o, status: 'READY' as const } : o));
+  const isLast = !successor;
+  const next: WorkOrderAggregate = {
+    ...reported,
+    operations,
+    ...(isLast ? { status: 'COMPLETED' as const, completedAt: ctx.now } : {}),
+  };
+  events.push({
+    type: 'operation.completed',
+    data: { ...summary(next), seq, workCenterId: op.workCenterId, goodQty: done.goodQty, scrapQty: done.scrapQty, scrapByReason: done.scrapByReason, by: ctx.actor.userId },
+  });
+  if (isLast) events.push({ type: 'work-order.completed', data: summary(next) });
+  return finish(ctx, order, next, { action: 'operation.complete', target: `operation/${seq}`, comment: input.comment, events });
+}

@@ -1,0 +1,37 @@
+/** The port the work order service talks to; shared/db implements it on DynamoDB. */
+import type { AuditRecord, DispatchEntry, WorkOrder } from '../../api/schemas.ts';
+import type { WorkOrderStatus } from './status.ts';
+import type { CommandResult, WorkOrderAggregate } from './model.ts';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface IdempotencyRecord {
+  key: string;
+  requestHash: string;
+  /** The response first given for this key. */
+  response: unknown;
+}
+
+export interface WorkOrderRepository {
+  /** One strongly consistent Query: header and operations. */
+  get(tenantId: string, id: string): Promise<WorkOrderAggregate | undefined>;
+  /**
+   * One TransactWriteItems: the new or changed items (conditioned on the versions read),
+   * the audit record and the outbox events; with `idempotency`, also the idempotency record.
+   * Throws StaleVersionError when the order changed meanwhile, AlreadyExistsError when a new
+   * order's id is taken, and returns the earlier record when the idempotency key was used.
+   */
+  commit(tenantId: string, result: CommandResult, idempotency?: IdempotencyRecord): Promise<{ replay?: IdempotencyRecord }>;
+  list(tenantId: string, filter: { status?: WorkOrderStatus | undefined; workCenterId?: string | undefined }, page: PageRequest): Promise<Page<WorkOrder>>;
+  history(tenantId: string, id: string, page: PageRequest): Promise<Page<AuditRecord>>;
+  dispatchList(tenantId: string, workCenterId: string, page: PageRequest): Promise<Page<DispatchEntry>>;
+  /** Reads a stored idempotency record, if any. */
+  getIdempotency(tenantId: string, scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+}

@@ -1,0 +1,150 @@
+/**
+ * Work order use cases: read what a command needs, run the pure command, commit its result in
+ * one transaction. Speaks only to the repository ports, never to DynamoDB.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { AuthContext } from '../../auth/claims.ts';
+import type { CompleteOperation, CreateWorkOrder, ReportOperation, Routing, WorkOrderDetail } from '../../api/schemas.ts';
+import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownReferenceError, type FieldError } from '../errors.ts';
+import type { MasterDataRepository } from '../master-data/repository.ts';
+import * as commands from './commands.ts';
+import type { CommandResult, WorkOrderAggregate } from './model.ts';
+import type { PageRequest, WorkOrderRepository } from './repository.ts';
+import type { WorkOrderStatus } from './status.ts';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export const toDetail = ({ eventSeq: _, ...order }: WorkOrderAggregate): WorkOrderDetail => order;
+
+type OrderCommand = (ctx: commands.CommandContext, order: WorkOrderAggregate) => CommandResult;
+
+export class WorkOrderService {
+  constructor(
+    private readonly orders: WorkOrderRepository,
+    private readonly masterData: MasterDataRepository,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private context(auth: AuthContext): commands.CommandContext {
+    return {
+      tenantId: auth.tenantId,
+      actor: { userId: auth.userId, name: auth.name },
+      now: this.clock.now().toISOString(),
+      newId: randomUUID,
+    };
+  }
+
+  async get(auth: AuthContext, id: string): Promise<WorkOrderDetail> {
+    return toDetail(await this.load(auth, id));
+  }
+
+  private async load(auth: AuthContext, id: string, expectedVersion?: number) {
+    const order = await this.orders.get(auth.tenantId, id);
+    if (!order) throw new NotFoundError(`work order ${id}`);
+    if (expectedVersion !== undefined && order.version !== expectedVersion) {
+      throw new StaleVersionError(`work order ${id} is at version ${order.version}, not ${expectedVersion}; reload it and try again`);
+    }
+    return order;
+  }
+
+  /** Creates a PLANNED order. With an Idempotency-Key, a retry returns the first result. */
+  async create(auth: AuthContext, input: CreateWorkOrder, idempotencyKey?: string): Promise<{ order: WorkOrderDetail; replayed: boolean }> {
+    const ctx = this.context(auth);
+    const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+    const [material, routing, bom, workCenter] = await Promise.all([
+      this.masterData.get(auth.tenantId, 'material', input.materialId),
+      this.masterData.get(auth.tenantId, 'routing', input.routingId),
+      input.bomId ? this.masterData.get(auth.tenantId, 'bom', input.bomId) : undefined,
+      input.workCenterId ? this.masterData.get(auth.tenantId, 'equipment', input.workCenterId) : undefined,
+    ]);
+    const errors: FieldError[] = [];
+    if (!material) errors.push({ pointer: '/body/materialId', detail: `material ${input.materialId} does not exist` });
+    if (!routing) errors.push({ pointer: '/body/routingId', detail: `routing ${input.routingId} does not exist` });
+    else if (routing.materialId !== input.materialId) {
+      errors.push({ pointer: '/body/routingId', detail: `routing ${input.routingId} makes ${String(routing.materialId)}, not ${input.materialId}` });
+    }
+    if (input.bomId && !bom) errors.push({ pointer: '/body/bomId', detail: `BOM ${input.bomId} does not exist` });
+    else if (bom && bom.materialId !== input.materialId) {
+      errors.push({ pointer: '/body/bomId', detail: `BOM ${input.bomId} is for ${String(bom.materialId)}, not ${input.materialId}` });
+    }
+    if (input.workCenterId && !workCenter) errors.push({ pointer: '/body/workCenterId', detail: `equipment ${input.workCenterId} does not exist` });
+    if (errors.length) throw new UnknownReferenceError(errors);
+
+    const id = input.id ?? newWorkOrderId(this.clock.now());
+    const result = commands.createWorkOrder(ctx, { ...input, id }, routing as unknown as Routing);
+    const order = toDetail(result.after);
+    const { replay } = await this.orders.commit(
+      auth.tenantId,
+      result,
+      idempotencyKey ? { key: idempotencyKey, requestHash, response: order } : undefined,
+    );
+    if (!replay) return { order, replayed: false };
+    if (replay.requestHash !== requestHash) {
+      throw new IdempotencyKeyReusedError(`Idempotency-Key ${idempotencyKey} was first used with a different request`);
+    }
+    return { order: replay.response as WorkOrderDetail, replayed: true };
+  }
+
+  private async act(auth: AuthContext, id: string, expectedVersion: number | undefined, command: OrderCommand) {
+    const order = await this.load(auth, id, expectedVersion);
+    const result = command(this.context(auth), order);
+    await this.orders.commit(auth.tenantId, result);
+    return toDetail(result.after);
+  }
+
+  async release(auth: AuthContext, id: string, comment?: string, expectedVersion?: number) {
+    const order = await this.load(auth, id, expectedVersion);
+    const [routing, settings] = await Promise.all([
+      this.masterData.get(auth.tenantId, 'routing', order.routingId),
+      this.masterData.get(auth.tenantId, 'settings', 'settings'),
+    ]);
+    if (!routing) throw new UnknownReferenceError(`routing ${order.routingId} of work order ${id} does not exist`);
+    const tolerance = Number(settings?.overrunTolerancePct ?? 0);
+    const result = commands.releaseWorkOrder(this.context(auth), order, routing as unknown as Routing, tolerance, comment);
+    await this.orders.commit(auth.tenantId, result);
+    return toDetail(result.after);
+  }
+
+  hold = (auth: AuthContext, id: string, reason: string, v?: number) => this.act(auth, id, v, (c, o) => commands.holdWorkOrder(c, o, reason));
+  resume = (auth: AuthContext, id: string, comment?: string, v?: number) => this.act(auth, id, v, (c, o) => commands.resumeWorkOrder(c, o, comment));
+  cancel = (auth: AuthContext, id: string, reason: string, v?: number) => this.act(auth, id, v, (c, o) => commands.cancelWorkOrder(c, o, reason));
+  close = (auth: AuthContext, id: string, comment?: string, v?: number) => this.act(auth, id, v, (c, o) => commands.closeWorkOrder(c, o, comment));
+
+  startOperation = (auth: AuthContext, id: string, seq: number, comment?: string, v?: number) =>
+    this.act(auth, id, v, (c, o) => commands.startOperation(c, o, seq, comment));
+  pauseOperation = (auth: AuthContext, id: string, seq: number, reason: string, v?: number) =>
+    this.act(auth, id, v, (c, o) => commands.pauseOperation(c, o, seq, reason));
+  resumeOperation = (auth: AuthContext, id: string, seq: number, comment?: string, v?: number) =>
+    this.act(auth, id, v, (c, o) => commands.resumeOperation(c, o, seq, comment));
+  reportOperation = (auth: AuthContext, id: string, seq: number, report: ReportOperation, v?: number) =>
+    this.act(auth, id, v, (c, o) => commands.reportOperation(c, o, seq, report));
+  completeOperation = (auth: AuthContext, id: string, seq: number, input: CompleteOperation, v?: number) =>
+    this.act(auth, id, v, (c, o) => commands.completeOperation(c, o, seq, input));
+
+  list(auth: AuthContext, filter: { status?: WorkOrderStatus | undefined; workCenterId?: string | undefined }, page: PageRequest) {
+    return this.orders.list(auth.tenantId, filter, page);
+  }
+
+  async history(auth: AuthContext, id: string, page: PageRequest) {
+    const result = await this.orders.history(auth.tenantId, id, page);
+    // Every order has at least its creation record: an empty first page means no such order.
+    if (result.items.length === 0 && !page.cursor) throw new NotFoundError(`work order ${id}`);
+    return result;
+  }
+
+  dispatchList(auth: AuthContext, workCenterId: string, page: PageRequest) {
+    return this.orders.dispatchList(auth.tenantId, workCenterId, page);
+  }
+}
+
+/** Readable, sortable ids for orders the ERP did not number: WO-20261125-7K3M9Q. */
+export function newWorkOrderId(now: Date): string {
+  const day = now.toISOString().slice(0, 10).replaceAll('-', '');
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  const bytes = new Uint8Array(6);
+  crypto.getRandomValues(bytes);
+  return `WO-${day}-${Array.from(bytes, (b) => alphabet[b % 32]).join('')}`;
+}
