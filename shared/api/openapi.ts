@@ -14,7 +14,7 @@ export function openApiDocument(version: string): object {
     const json = z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
     const { $schema: _, $defs, ...rest } = json as JsonSchema & { $defs?: Record<string, JsonSchema> };
     for (const [name, def] of Object.entries($defs ?? {})) components[name] = def;
-    return rewriteRefs(rest);
+    return rest;
   };
   const problem = { content: { 'application/problem+json': { schema: schema(ProblemSchema, 'output') } } };
   const paths: Record<string, Record<string, unknown>> = {};
@@ -42,13 +42,13 @@ export function openApiDocument(version: string): object {
     if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = op;
   }
-  return {
+  return rewriteRefs({
     openapi: '3.1.0',
     info: { title: 'Serverless MES API', version, description: 'Work orders, operations, master data and their audit trail. Errors are RFC 9457 problem+json.' },
     servers: [{ url: '/' }],
     paths,
     components: { schemas: components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-  };
+  });
 }
 
 function parameters(route: RouteDef, where: 'path' | 'query', schema: (s: z.ZodMiniType, io: 'input') => JsonSchema) {
