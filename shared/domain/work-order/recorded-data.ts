@@ -18,7 +18,7 @@ export function recordData(op: Operation, values: Record<string, number | string
       errors.push({ pointer, detail: `operation ${op.seq} does not record ${name} (it records: ${known})` });
       continue;
     }
-    if (typeof value !== requirement.type) {
+    if (typeof value !== (requirement.type === 'text' ? 'string' : requirement.type)) {
       errors.push({ pointer, detail: `must be a ${requirement.type}` });
       continue;
     }
