@@ -1,0 +1,330 @@
+/**
+ * Who may call what, walked over EVERY route of the route table with a valid request built
+ * from a seeded tenant A (real ids, valid bodies):
+ *   (a) without a token: 401, and nothing written (public routes answer 200);
+ *   (b) with a token of tenant B: A's records are not found, B's lists hold none of A's data,
+ *       and B's writes land in B, never in A;
+ *   (c) with each role: 403 exactly when the role is not in route.roles, and nothing written;
+ *       otherwise the route's success status.
+ * Plus tokens that must never pass: garbage, foreign signatures, unsigned, tampered, expired.
+ */
+import assert from 'node:assert/strict';
+import { generateKeyPair, SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
+import { after, before, describe, it } from 'node:test';
+import { type RouteDef, type RouteId, routeList } from '#shared/api/routes.ts';
+import type { WorkOrderDetail } from '#shared/api/schemas.ts';
+import { ROLES, type Role } from '#shared/domain/roles.ts';
+import {
+  Api,
+  type Mes,
+  PLANT,
+  PROBLEM,
+  type Stage,
+  type Staff,
+  allPages,
+  as,
+  assertProblem,
+  buildPlant,
+  inDays,
+  newTenant,
+  orderAt,
+  staff,
+  startMes,
+  tokenFor,
+} from '../e2e/support/mes.ts';
+
+type Route = RouteDef & { id: RouteId };
+interface Request {
+  params?: Record<string, string | number>;
+  body?: unknown;
+}
+/** How tenant B's call to A's request must turn out. */
+type Isolation =
+  | 'public'
+  /** By id: 404, nothing written in A. */
+  | 'not-found'
+  /** PUT by id: creates B's own record (version 1); A's stays as it was. */
+  | 'own-record'
+  /** A list: 200 with none of A's items. */
+  | 'list'
+  /** A create naming A's master data: 422, those ids do not exist for B. */
+  | 'unknown-reference';
+
+interface Case {
+  /** A valid request on tenant A's data; `fresh` first makes state in which it succeeds. */
+  build(fresh: boolean): Promise<Request>;
+  isolation: Isolation;
+  /** A fingerprint of what the request would change in A, to prove a refusal wrote nothing. */
+  probe?(request: Request): Promise<unknown>;
+}
+
+const fill = (route: Route, request: Request) =>
+  route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = request.params?.[name];
+    assert.ok(value !== undefined, `${route.id} needs path parameter ${name}`);
+    return encodeURIComponent(String(value));
+  });
+
+describe('tenant and role rules on every route', () => {
+  let mes: Mes;
+  const tenantA = newTenant();
+  const tenantB = newTenant();
+  let people: Staff;
+  let adminB: Api;
+  /** A's records, by kind, that B must never see. */
+  const idsOfA = new Set<string>();
+  /** Shared requests (not fresh) point at these. */
+  const shared: Partial<Record<Stage, WorkOrderDetail>> = {};
+  let cases: Record<RouteId, Case>;
+
+  before(async () => {
+    mes = await startMes();
+    people = await staff(mes, tenantA);
+    adminB = await as(mes, tenantB, 'u-admin-b', ['admin']);
+    await buildPlant(people.planner);
+    await people.planner.ok('PUT', '/v1/personnel/p-1', { name: 'Olivia', roles: ['operator'] });
+    await people.admin.ok('PUT', '/v1/tenant-settings', { overrunTolerancePct: 7 });
+    await adminB.ok('PUT', '/v1/materials/B-ONLY', { name: 'B’s own material', uom: 'kg' });
+    for (const stage of ['PLANNED', 'RELEASED', 'RUNNING', 'PAUSED', 'ON_HOLD', 'COMPLETED'] as const) {
+      shared[stage] = await orderAt(people, stage);
+    }
+    for (const id of [PLANT.site, PLANT.area, PLANT.workUnit, ...PLANT.workCenters, PLANT.product, ...PLANT.components, PLANT.bom, PLANT.routing, PLANT.quickRouting, 'p-1']) {
+      idsOfA.add(id);
+    }
+    for (const order of Object.values(shared)) idsOfA.add(order.id);
+
+    const order = (stage: Stage) => async (fresh: boolean) => (fresh ? orderAt(people, stage) : (shared[stage] as WorkOrderDetail));
+    const orderProbe = async (request: Request) => (await people.admin.get(`/v1/work-orders/${request.params?.id}`)).body;
+    const orderAction = (stage: Stage, body: unknown, seq?: number): Case => ({
+      isolation: 'not-found',
+      build: async (fresh) => ({ params: { id: (await order(stage)(fresh)).id, ...(seq ? { seq } : {}) }, body }),
+      probe: orderProbe,
+    });
+    const masterData = (resource: string, id: string, body: unknown): Record<'put' | 'get' | 'list', Case> => ({
+      put: {
+        isolation: 'own-record',
+        build: async () => ({ params: { id }, body }),
+        probe: async () => (await people.admin.get(`/v1/${resource}/${id}`)).body,
+      },
+      get: { isolation: 'not-found', build: async () => ({ params: { id } }) },
+      list: { isolation: 'list', build: async () => ({}) },
+    });
+    const equipment = masterData('equipment', 'wc-assembly', { name: 'Line 1', level: 'workCenter', parentId: PLANT.area });
+    const materials = masterData('materials', PLANT.product, { name: 'Pump', uom: 'ea', materialType: 'finished' });
+    const boms = masterData('boms', PLANT.bom, { materialId: PLANT.product, components: [{ materialId: 'HSG-1', quantityPer: 1, operationSeq: 10 }] });
+    const routings = masterData('routings', PLANT.quickRouting, { materialId: PLANT.product, operations: [{ seq: 10, name: 'Do it', workCenterId: 'wc-pack' }] });
+    const personnel = masterData('personnel', 'p-1', { name: 'Olivia', roles: ['operator'] });
+    const ordersOfA = async () => (await allPages(people.admin, '/v1/work-orders')).length;
+
+    cases = {
+      getHealth: { isolation: 'public', build: async () => ({}) },
+      getOpenApi: { isolation: 'public', build: async () => ({}) },
+      getTenantSettings: { isolation: 'not-found', build: async () => ({}) },
+      putTenantSettings: {
+        isolation: 'own-record',
+        build: async () => ({ body: { overrunTolerancePct: 7 } }),
+        probe: async () => (await people.admin.get('/v1/tenant-settings')).body,
+      },
+      putEquipment: equipment.put,
+      getEquipment: equipment.get,
+      listEquipment: equipment.list,
+      putMaterial: materials.put,
+      getMaterial: materials.get,
+      listMaterials: materials.list,
+      putBom: boms.put,
+      getBom: boms.get,
+      listBoms: boms.list,
+      putRouting: routings.put,
+      getRouting: routings.get,
+      listRoutings: routings.list,
+      putPersonnel: personnel.put,
+      getPersonnel: personnel.get,
+      listPersonnel: personnel.list,
+      createWorkOrder: {
+        isolation: 'unknown-reference',
+        build: async () => ({ body: { materialId: PLANT.product, quantity: 1, routingId: PLANT.quickRouting, dueDate: inDays(3) } }),
+        probe: ordersOfA,
+      },
+      listWorkOrders: { isolation: 'list', build: async () => ({}) },
+      getWorkOrder: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
+      releaseWorkOrder: orderAction('PLANNED', { comment: 'go' }),
+      holdWorkOrder: orderAction('RELEASED', { reason: 'check' }),
+      resumeWorkOrder: orderAction('ON_HOLD', {}),
+      cancelWorkOrder: orderAction('PLANNED', { reason: 'not needed' }),
+      closeWorkOrder: orderAction('COMPLETED', {}),
+      startOperation: orderAction('RELEASED', {}, 10),
+      pauseOperation: orderAction('RUNNING', { reason: 'break' }, 10),
+      resumeOperation: orderAction('PAUSED', {}, 10),
+      reportOperation: orderAction('RUNNING', { goodQty: 1 }, 10),
+      completeOperation: orderAction('RUNNING', { goodQty: 1 }, 10),
+      getWorkOrderHistory: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
+      getDispatchList: { isolation: 'list', build: async () => ({ params: { id: 'wc-pack' } }) },
+    } satisfies Record<RouteId, Case>;
+  });
+  after(async () => {
+    await mes?.stop();
+  });
+
+  const send = (api: Api, route: Route, request: Request) => api.request(route.method, fill(route, request), request.body === undefined ? {} : { body: request.body });
+
+  it('has a valid request for every route in the route table', () => {
+    assert.deepEqual(Object.keys(cases).sort(), routeList.map((r) => r.id).sort());
+  });
+
+  describe('(a) without a token', () => {
+    for (const route of routeList) {
+      it(`${route.method} ${route.path} answers ${route.roles ? '401 and writes nothing' : '200: it is public'}`, async () => {
+        const request = await cases[route.id].build(false);
+        const probe = cases[route.id].probe;
+        const beforeAct = await probe?.(request);
+
+        const reply = await send(people.anonymous, route, request);
+
+        if (!route.roles) {
+          assert.equal(reply.status, 200, reply.text);
+          return;
+        }
+        assertProblem(reply, 401, { type: PROBLEM.unauthorized });
+        assert.deepEqual(await probe?.(request), beforeAct);
+      });
+    }
+  });
+
+  describe('(b) with a token of another tenant', () => {
+    // B's PUTs create B's own records under A's ids: read everything before any of them.
+    const readsFirst = [...routeList].sort((x, y) => Number(x.method === 'PUT') - Number(y.method === 'PUT'));
+    for (const route of readsFirst) {
+      it(`${route.method} ${route.path} never reaches tenant A’s data`, async () => {
+        const { isolation: expected, build, probe } = cases[route.id];
+        const request = await build(false);
+        const beforeAct = await probe?.(request);
+
+        const reply = await send(adminB, route, request);
+
+        if (expected === 'not-found' || expected === 'list') {
+          for (const id of idsOfA) assert.ok(!reply.text.includes(`"${id}"`), `${route.id} showed A’s ${id} to B: ${reply.text}`);
+        }
+        switch (expected) {
+          case 'public':
+            assert.equal(reply.status, 200, reply.text);
+            break;
+          case 'not-found':
+            assertProblem(reply, 404, { type: PROBLEM.notFound });
+            break;
+          case 'list':
+            assert.equal(reply.status, 200, reply.text);
+            for (const item of reply.body.items as { id?: string; workOrderId?: string }[]) {
+              assert.ok(!idsOfA.has(item.id ?? item.workOrderId ?? ''), `${route.id} listed A’s ${JSON.stringify(item)}`);
+            }
+            if (route.id === 'listMaterials') assert.deepEqual(reply.body.items.map((m: { id: string }) => m.id), ['B-ONLY']);
+            break;
+          case 'own-record':
+            assert.equal(reply.status, 200, reply.text);
+            assert.equal(reply.body.version, 1, 'a new record of B, not a new version of A’s');
+            assert.equal(reply.body.updatedBy, 'u-admin-b');
+            break;
+          case 'unknown-reference':
+            assertProblem(reply, 422, { type: PROBLEM.unknownReference, pointers: ['/body/materialId', '/body/routingId'] });
+            break;
+        }
+        assert.deepEqual(await probe?.(request), beforeAct, 'tenant A’s data is unchanged');
+      });
+    }
+  });
+
+  describe('(c) with each role', () => {
+    const byRole = new Map<Role, Api>();
+    before(async () => {
+      for (const role of ROLES) byRole.set(role, await as(mes, tenantA, `u-${role}`, [role]));
+    });
+
+    for (const route of routeList) {
+      const allowed = route.roles;
+      if (!allowed) continue;
+      it(`${route.method} ${route.path} lets ${allowed.join(', ')} through and answers 403 to the rest`, async () => {
+        const { build, probe } = cases[route.id];
+        for (const role of ROLES) {
+          const api = byRole.get(role) as Api;
+          const permitted: boolean = (allowed as readonly Role[]).includes(role);
+          const request = await build(permitted);
+          const beforeAct: unknown = permitted ? undefined : await probe?.(request);
+
+          const reply = await send(api, route, request);
+
+          if (permitted) {
+            assert.equal(reply.status, route.successStatus, `${role} on ${route.id}: ${reply.text}`);
+          } else {
+            assertProblem(reply, 403, { type: PROBLEM.forbidden });
+            assert.deepEqual(await probe?.(request), beforeAct, `${role} on ${route.id} wrote something`);
+          }
+        }
+      });
+    }
+
+    it('lets a person with several roles do what any of them may', async () => {
+      const order = await orderAt(people, 'PLANNED');
+      const both = await as(mes, tenantA, 'u-both', ['quality', 'supervisor']);
+      const reply = await both.post(`/v1/work-orders/${order.id}/release`, {});
+      assert.equal(reply.status, 200, reply.text);
+    });
+  });
+
+  describe('tokens that must never pass', () => {
+    const route = '/v1/work-orders';
+    const call = (authorization: string) => new Api(mes.baseUrl).request('GET', route, { headers: { authorization } });
+    const realToken = () => tokenFor(mes, tenantA, 'u-admin', ['admin']);
+
+    /** A token with the real token's header and claims, signed by a key the MES never trusted. */
+    async function foreignSigned(overrides: { kid?: string } = {}) {
+      const real = await realToken();
+      const header = decodeProtectedHeader(real);
+      const { privateKey } = await generateKeyPair('RS256');
+      return new SignJWT(decodeJwt(real))
+        .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: overrides.kid ?? (header.kid as string) })
+        .sign(privateKey);
+    }
+
+    it('answers 401 to a missing, garbage or non-Bearer authorization', async () => {
+      for (const authorization of ['', 'Bearer', 'Bearer garbage', 'Bearer a.b.c', `Basic ${Buffer.from('u:p').toString('base64')}`]) {
+        assertProblem(await call(authorization), 401, { type: PROBLEM.unauthorized });
+      }
+    });
+
+    it('answers 401 to a token signed with another key, under the real key id or another', async () => {
+      assertProblem(await call(`Bearer ${await foreignSigned()}`), 401, { type: PROBLEM.unauthorized });
+      assertProblem(await call(`Bearer ${await foreignSigned({ kid: 'someone-elses-key' })}`), 401, { type: PROBLEM.unauthorized });
+    });
+
+    it('answers 401 to an unsigned token and to a real token whose claims were changed', async () => {
+      const real = await realToken();
+      const [header, , signature] = real.split('.');
+      const claims = { ...decodeJwt(real), 'custom:tenantId': tenantB };
+      const tampered = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+      const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+
+      assertProblem(await call(`Bearer ${tampered}`), 401, { type: PROBLEM.unauthorized });
+      assertProblem(await call(`Bearer ${unsigned}`), 401, { type: PROBLEM.unauthorized });
+    });
+
+    it('answers 401 to a real token once it has expired', async (t) => {
+      // Prepare: a real token that works now.
+      const token = await realToken();
+      assert.equal((await call(`Bearer ${token}`)).status, 200);
+      const { exp } = decodeJwt(token);
+      assert.ok(exp);
+
+      // Act: the same token a minute after it expires (the handlers run in this process).
+      t.mock.timers.enable({ apis: ['Date'], now: (exp + 60) * 1000 });
+      let reply;
+      try {
+        reply = await call(`Bearer ${token}`);
+      } finally {
+        t.mock.timers.reset();
+      }
+
+      // Assess
+      const problem = assertProblem(reply, 401, { type: PROBLEM.unauthorized });
+      assert.match(String(problem.detail), /exp/);
+    });
+  });
+});
