@@ -1,0 +1,254 @@
+/**
+ * The local API Gateway: a node:http server on loopback that turns each request into an HTTP
+ * API payload 2.0 event, calls the route's Lambda handler in-process and writes its result.
+ * It also serves the local identity provider (token and JWKS) and answers CORS preflights for
+ * browser apps on other loopback ports.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { LOCAL_ONLY_PATHS, type RouteDef, type RouteId, routeList } from '../../shared/api/routes.ts';
+import { LocalTokenRequestSchema } from '../../shared/api/schemas.ts';
+import { INTEGRATION_TIMEOUT_MS, lambdaContext, newRequestId, toApiGatewayEvent, writeLambdaResult } from './api-gateway.ts';
+import { type LocalIdentity, TOKEN_LIFETIME_SECONDS } from './identity.ts';
+import { createRouter } from './router.ts';
+
+export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
+export type LocalRoute = RouteDef & { id: RouteId | 'localToken' | 'localJwks' };
+/** Finds the handler of a route. Tests swap it to load fixtures instead of functions/http/. */
+export type HandlerResolver = (route: LocalRoute) => Promise<LambdaHandler>;
+
+export interface Log {
+  info(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+export const consoleLog: Log = { info: (m) => console.log(m), error: (m, e) => console.error(m, e ?? '') };
+export const silentLog: Log = { info: () => {}, error: () => {} };
+
+export interface HttpServerOptions {
+  /** Read at request time: the runtime creates the identity once it knows its own port. */
+  identity: () => LocalIdentity;
+  handlerResolver?: HandlerResolver;
+  log?: Log;
+  maxBodyBytes?: number;
+  timeoutMs?: number;
+}
+
+/** API Gateway's payload limit. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const HANDLERS_DIR = fileURLToPath(new URL('../../functions/http/', import.meta.url));
+const CORS_ALLOW_HEADERS = 'authorization,content-type,idempotency-key,if-match';
+const CORS_EXPOSE_HEADERS = 'etag,location,retry-after,apigw-requestid';
+
+class HandlerMissingError extends Error {
+  override name = 'HandlerMissingError';
+}
+
+/** Imports functions/http/<route.handler>.ts on first use; a failed import is retried next time. */
+export function fileHandlerResolver(): HandlerResolver {
+  const cache = new Map<string, Promise<LambdaHandler>>();
+  return (route) => {
+    let loading = cache.get(route.handler);
+    if (!loading) {
+      const file = `${HANDLERS_DIR}${route.handler}.ts`;
+      if (!existsSync(file)) return Promise.reject(new HandlerMissingError(`functions/http/${route.handler}.ts does not exist yet`));
+      loading = import(pathToFileURL(file).href).then((mod: { handler?: LambdaHandler }) => {
+        if (typeof mod.handler !== 'function') throw new Error(`functions/http/${route.handler}.ts exports no handler`);
+        return mod.handler;
+      });
+      loading.catch(() => cache.delete(route.handler));
+      cache.set(route.handler, loading);
+    }
+    return loading;
+  };
+}
+
+const localRoute = (id: 'localToken' | 'localJwks', method: 'GET' | 'POST', path: string): LocalRoute =>
+  ({ id, method, path, handler: '', summary: '', tag: 'Local', roles: null, successStatus: 200, table: 'none' }) as unknown as LocalRoute;
+
+export function createHttpServer(options: HttpServerOptions) {
+  const log = options.log ?? consoleLog;
+  const resolveHandler = options.handlerResolver ?? fileHandlerResolver();
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const router = createRouter<LocalRoute>([
+    ...(routeList as LocalRoute[]),
+    localRoute('localToken', 'POST', LOCAL_ONLY_PATHS.token),
+    localRoute('localJwks', 'GET', LOCAL_ONLY_PATHS.jwks),
+  ]);
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const started = Date.now();
+    const requestId = newRequestId();
+    const cors = corsHeaders(req.headers.origin);
+    const common = { ...cors, 'apigw-requestid': requestId };
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+    res.once('finish', () => log.info(`${method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
+
+    if (method === 'OPTIONS') return preflight(req, res, cors, rawPath);
+    const match = router(method, rawPath);
+    if (match.kind === 'not-found') return problem(res, 404, `no route for ${rawPath}`, common);
+    if (match.kind === 'method-not-allowed') {
+      return problem(res, 405, `${method} is not allowed on ${rawPath}`, { ...common, allow: match.allow.join(', ') });
+    }
+
+    const body = await readBody(req, maxBodyBytes);
+    if (body === 'too-large') {
+      problem(res, 413, `the request body is larger than ${maxBodyBytes} bytes`, { ...common, connection: 'close' });
+      return;
+    }
+    const { route, pathParameters } = match;
+    if (route.id === 'localToken') return issueToken(res, body, common);
+    if (route.id === 'localJwks') return json(res, 200, options.identity().jwks(), common);
+
+    const event = toApiGatewayEvent({ req, body, routeKey: `${route.method} ${route.path}`, pathParameters, requestId });
+    try {
+      const handler = await resolveHandler(route);
+      const result = await withTimeout(handler(event, lambdaContext(route.id, options.timeoutMs)), options.timeoutMs ?? INTEGRATION_TIMEOUT_MS);
+      writeLambdaResult(res, result, common);
+    } catch (error) {
+      if (error instanceof HandlerMissingError) return problem(res, 501, error.message, common);
+      if (error instanceof TimeoutError) return problem(res, 503, `${route.id} did not answer within the integration timeout`, common);
+      // As on AWS: the caller learns nothing of the failure; the log says what happened.
+      log.error(`${route.id} failed (request ${requestId})`, error);
+      problem(res, 500, 'the function failed; see the runtime log', common);
+    }
+  }
+
+  async function issueToken(res: ServerResponse, body: Buffer, headers: Record<string, string>) {
+    let input: unknown;
+    try {
+      input = JSON.parse(body.toString('utf8') || 'null');
+    } catch {
+      return problem(res, 400, 'the body is not JSON', headers, [{ pointer: '', detail: 'must be a JSON object' }]);
+    }
+    const parsed = LocalTokenRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => ({ pointer: toPointer(i.path), detail: i.message }));
+      return problem(res, 400, 'the token request is invalid', headers, errors);
+    }
+    const token = await options.identity().issueToken(parsed.data);
+    json(res, 200, { token, tokenType: 'Bearer', expiresIn: TOKEN_LIFETIME_SECONDS }, headers);
+  }
+
+  function preflight(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>, rawPath: string) {
+    const match = router(req.headers['access-control-request-method'] ?? 'GET', rawPath);
+    const allow = match.kind === 'found' ? [match.route.method] : match.kind === 'method-not-allowed' ? match.allow : [];
+    const headers: Record<string, string> = { ...cors, allow: [...allow, 'OPTIONS'].join(', ') };
+    if (cors['access-control-allow-origin']) {
+      headers['access-control-allow-methods'] = allow.join(', ') || 'GET';
+      headers['access-control-allow-headers'] = req.headers['access-control-request-headers'] ?? CORS_ALLOW_HEADERS;
+      headers['access-control-max-age'] = '600';
+    }
+    res.writeHead(204, headers).end();
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      log.error('local API Gateway failed', error);
+      if (!res.headersSent) problem(res, 500, 'the local runtime failed', {});
+      else res.destroy();
+    });
+  });
+
+  return {
+    server,
+    /** Listens on host:port (0 = any free port) and returns the base URL. */
+    listen(port: number, host = '127.0.0.1'): Promise<string> {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${address.port}`);
+        });
+      });
+    },
+    close(): Promise<void> {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Reads the whole body, or reports it too large without buffering the rest. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    req.resume();
+    return Promise.resolve('too-large');
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        req.removeAllListeners('data');
+        req.resume();
+        resolve('too-large');
+      } else chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError()), ms);
+  });
+  return Promise.race([Promise.resolve(promise), timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Browsers on any loopback origin may call the API; nothing else gets CORS headers. */
+export function isLoopbackOrigin(origin: string | undefined): boolean {
+  if (!origin) return false;
+  try {
+    const { protocol, hostname } = new URL(origin);
+    return (protocol === 'http:' || protocol === 'https:') && (hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname));
+  } catch {
+    return false;
+  }
+}
+
+function corsHeaders(origin: string | undefined): Record<string, string> {
+  if (!origin || !isLoopbackOrigin(origin)) return {};
+  return { 'access-control-allow-origin': origin, 'access-control-expose-headers': CORS_EXPOSE_HEADERS, vary: 'Origin' };
+}
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Content Too Large',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
+};
+
+/** RFC 9457 problem details; `about:blank` because the HTTP status says it all. */
+function problem(res: ServerResponse, status: number, detail: string, headers: Record<string, string>, errors?: { pointer: string; detail: string }[]) {
+  const body = { type: 'about:blank', title: STATUS_TITLES[status] ?? 'Error', status, detail, ...(errors ? { errors } : {}) };
+  json(res, status, body, headers, 'application/problem+json');
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>, type = 'application/json') {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'content-type': type, 'content-length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+/** JSON Pointer (RFC 6901) for a zod issue path: `['roles', 0]` -> `/roles/0`. */
+function toPointer(path: readonly PropertyKey[]) {
+  return path.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}

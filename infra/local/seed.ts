@@ -1,0 +1,272 @@
+/**
+ * The demo plant for tenant `demo`, seeded through the public HTTP API with the role each step
+ * needs (planner: master data and orders; supervisor: release and hold; operator: shop floor
+ * work), so the seed exercises the same path as a user and never goes around the domain.
+ *
+ * Marker: work order WO-0999 in state CLOSED, the last thing the seed does. (Tenant settings
+ * would be the obvious marker, but orders copy the overrun tolerance from them at creation, so
+ * the settings must come first.) A seed cut short is finished on the next start: master data
+ * PUTs are idempotent and each work order step checks the order's current state first.
+ */
+import type { Role } from '../../shared/domain/roles.ts';
+import type { Operation, WorkOrderDetail } from '../../shared/api/schemas.ts';
+import type { Log } from './http-server.ts';
+import type { TokenRequest } from './identity.ts';
+
+export const DEMO_TENANT = 'demo';
+/** The last order the seed finishes (see the header). */
+export const SEED_MARKER_ORDER = 'WO-0999';
+
+export const DEMO_USERS = {
+  planner: { userId: 'p-anna', name: 'Anna de Vries', roles: ['planner'] },
+  supervisor: { userId: 'p-sam', name: 'Sam Jansen', roles: ['supervisor'] },
+  operator: { userId: 'p-olivia', name: 'Olivia Bakker', roles: ['operator'] },
+  admin: { userId: 'p-admin', name: 'Plant Admin', roles: ['admin'] },
+} as const satisfies Record<string, { userId: string; name: string; roles: readonly Role[] }>;
+type Persona = keyof typeof DEMO_USERS;
+
+export interface SeedResult {
+  seeded: boolean;
+  detail: string;
+}
+
+interface SeedTarget {
+  baseUrl: string;
+  issueToken(request: TokenRequest): Promise<string>;
+}
+
+export class SeedError extends Error {
+  override name = 'SeedError';
+}
+
+export async function seedDemoPlant(target: SeedTarget, log: Log): Promise<SeedResult> {
+  const api = await client(target);
+  const marker = await api.call('planner', 'GET', `/v1/work-orders/${SEED_MARKER_ORDER}`);
+  if (marker.status === 200 && (marker.body as WorkOrderDetail).status === 'CLOSED') return { seeded: false, detail: 'demo plant already seeded' };
+  if (marker.status !== 200 && marker.status !== 404) {
+    const detail = `not seeding the demo plant: GET /v1/work-orders/${SEED_MARKER_ORDER} answered ${marker.status} ${problemDetail(marker.body)}`;
+    log.error(detail);
+    return { seeded: false, detail };
+  }
+  try {
+    const settings = await api.call('admin', 'GET', '/v1/tenant-settings');
+    if (settings.status === 404) await api.expect('admin', 'PUT', '/v1/tenant-settings', { overrunTolerancePct: 5 }, [200, 201]);
+    for (const [path, body] of masterData()) await api.expect('planner', 'PUT', path, body, [200, 201]);
+    const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+    for (const plan of workOrderPlans(days)) await driveWorkOrder(api, plan);
+  } catch (error) {
+    // The API still runs without demo data; the next start finishes the seed.
+    const detail = `seeding the demo plant stopped: ${(error as Error).message}`;
+    log.error(detail);
+    return { seeded: false, detail };
+  }
+  return { seeded: true, detail: 'demo plant seeded' };
+}
+
+type Api = Awaited<ReturnType<typeof client>>;
+
+async function client(target: SeedTarget) {
+  const tokens = Object.fromEntries(
+    await Promise.all(
+      Object.entries(DEMO_USERS).map(async ([persona, user]) => [persona, await target.issueToken({ tenantId: DEMO_TENANT, ...user })]),
+    ),
+  ) as Record<Persona, string>;
+
+  const call = async (as: Persona, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${target.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${tokens[as]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  };
+  const expect = async (as: Persona, method: string, path: string, body: unknown, ok: number[], headers?: Record<string, string>) => {
+    const res = await call(as, method, path, body, headers);
+    if (!ok.includes(res.status)) throw new SeedError(`${method} ${path} as ${as} answered ${res.status} ${problemDetail(res.body)}`);
+    return res.body;
+  };
+  return { call, expect };
+}
+
+const problemDetail = (body: unknown) => {
+  const p = body as { title?: string; detail?: string; errors?: unknown } | undefined;
+  return [p?.title, p?.detail, p?.errors ? JSON.stringify(p.errors) : undefined].filter(Boolean).join(': ');
+};
+
+// ---------- The plant ----------
+
+function masterData(): [string, unknown][] {
+  const equipment = (id: string, name: string, level: string, parentId?: string, workCenterType?: string) =>
+    [`/v1/equipment/${id}`, { name, level, ...(parentId ? { parentId } : {}), ...(workCenterType ? { workCenterType } : {}) }] as [string, unknown];
+  const material = (id: string, name: string, materialType: string, uom = 'ea') => [`/v1/materials/${id}`, { name, uom, materialType }] as [string, unknown];
+  const person = (id: string, name: string, roles: Role[], qualifications: string[] = []) =>
+    [`/v1/personnel/${id}`, { name, roles, qualifications }] as [string, unknown];
+
+  return [
+    equipment('plant-1', 'Demo Plant', 'site'),
+    equipment('area-assembly', 'Assembly', 'area', 'plant-1'),
+    equipment('area-packaging', 'Packaging', 'area', 'plant-1'),
+    equipment('wc-line-1', 'Assembly Line 1', 'workCenter', 'area-assembly', 'productionLine'),
+    equipment('wc-test-cell', 'Test Cell', 'workCenter', 'area-assembly', 'workCell'),
+    equipment('wc-pack-1', 'Packing Line 1', 'workCenter', 'area-packaging', 'productionLine'),
+    equipment('wu-press-1', 'Bearing Press 1', 'workUnit', 'wc-line-1'),
+    equipment('wu-screw-1', 'Screwdriving Station 1', 'workUnit', 'wc-line-1'),
+    equipment('wu-leak-tester-1', 'Leak Tester 1', 'workUnit', 'wc-test-cell'),
+    equipment('wu-labeler-1', 'Labeler 1', 'workUnit', 'wc-pack-1'),
+    equipment('wu-cartoner-1', 'Cartoner 1', 'workUnit', 'wc-pack-1'),
+
+    material('FG-PUMP-100', 'Circulation pump P100', 'finished'),
+    material('FG-VALVE-20', 'Check valve V20', 'finished'),
+    material('HSG-100', 'Pump housing, cast', 'intermediate'),
+    material('IMP-100', 'Impeller 100 mm', 'raw'),
+    material('MTR-100', 'Motor 0.25 kW', 'raw'),
+    material('SCR-M4X12', 'Screw M4x12', 'consumable'),
+    material('BOX-100', 'Carton for P100', 'packaging'),
+
+    [
+      '/v1/boms/BOM-PUMP-100',
+      {
+        materialId: 'FG-PUMP-100',
+        baseQuantity: 1,
+        components: [
+          { materialId: 'HSG-100', quantityPer: 1, operationSeq: 10 },
+          { materialId: 'IMP-100', quantityPer: 1, operationSeq: 10 },
+          { materialId: 'MTR-100', quantityPer: 1, operationSeq: 10 },
+          { materialId: 'SCR-M4X12', quantityPer: 6, operationSeq: 10 },
+          { materialId: 'BOX-100', quantityPer: 1, operationSeq: 30 },
+        ],
+      },
+    ],
+    [
+      '/v1/routings/RT-PUMP-100',
+      {
+        materialId: 'FG-PUMP-100',
+        name: 'Pump P100: assemble, test, pack',
+        operations: [
+          {
+            seq: 10,
+            name: 'Assemble pump',
+            workCenterId: 'wc-line-1',
+            standardTimeSeconds: 240,
+            setupTimeSeconds: 900,
+            instructions: 'Press the bearing into the housing, fit the impeller, mount the motor with six M4x12 screws in a cross pattern.',
+            dataToRecord: [{ name: 'screwTorque', label: 'Motor screw torque', type: 'number', unit: 'Nm', min: 3.5, max: 4.5 }],
+          },
+          {
+            seq: 20,
+            name: 'Leak and performance test',
+            workCenterId: 'wc-test-cell',
+            standardTimeSeconds: 120,
+            instructions: 'Clamp the pump on the tester, run program P100-LT, record the leak rate. Reject above 0.5 mbar/min.',
+            dataToRecord: [
+              { name: 'leakRate', label: 'Leak rate', type: 'number', unit: 'mbar/min', min: 0, max: 0.5 },
+              { name: 'testPassed', label: 'Test passed', type: 'boolean' },
+            ],
+          },
+          {
+            seq: 30,
+            name: 'Label and pack',
+            workCenterId: 'wc-pack-1',
+            standardTimeSeconds: 45,
+            instructions: 'Apply the serial label, put the pump and the manual in carton BOX-100.',
+            dataToRecord: [{ name: 'labelChecked', label: 'Label scanned and matches', type: 'boolean', required: false }],
+          },
+        ],
+      },
+    ],
+    [
+      '/v1/routings/RT-VALVE-20',
+      {
+        materialId: 'FG-VALVE-20',
+        name: 'Valve V20: assemble, pack',
+        operations: [
+          {
+            seq: 10,
+            name: 'Assemble valve',
+            workCenterId: 'wc-line-1',
+            standardTimeSeconds: 60,
+            setupTimeSeconds: 300,
+            instructions: 'Insert the spring and the disc, screw in the seat to the stop.',
+          },
+          { seq: 20, name: 'Pack', workCenterId: 'wc-pack-1', standardTimeSeconds: 15, instructions: 'Bag the valve, 10 per carton.' },
+        ],
+      },
+    ],
+
+    person('p-anna', 'Anna de Vries', ['planner']),
+    person('p-sam', 'Sam Jansen', ['supervisor']),
+    person('p-olivia', 'Olivia Bakker', ['operator'], ['assembly', 'leak-test']),
+    person('p-noah', 'Noah Visser', ['operator'], ['packing']),
+    person('p-quinn', 'Quinn Smit', ['quality']),
+    person('p-admin', 'Plant Admin', ['admin']),
+  ];
+}
+
+// ---------- Work orders in several states ----------
+
+interface Step {
+  as: Persona;
+  /** Path under /v1/work-orders/{id}/. */
+  action: string;
+  body: unknown;
+  /** Whether the step is still to do, judged from the order as it stands. */
+  due(order: WorkOrderDetail): boolean;
+}
+
+interface WorkOrderPlan {
+  create: { id: string; materialId: string; routingId: string; bomId?: string; quantity: number; dueDate: string; priority: number };
+  steps: Step[];
+}
+
+const op = (order: WorkOrderDetail, seq: number): Operation | undefined => order.operations.find((o) => o.seq === seq);
+const release: Step = { as: 'supervisor', action: 'release', body: {}, due: (o) => o.status === 'PLANNED' };
+const start = (seq: number): Step => ({ as: 'operator', action: `operations/${seq}/start`, body: {}, due: (o) => op(o, seq)?.status === 'READY' });
+const report = (seq: number, body: unknown): Step => ({
+  as: 'operator',
+  action: `operations/${seq}/report`,
+  body,
+  due: (o) => ['RUNNING', 'PAUSED'].includes(op(o, seq)?.status ?? '') && op(o, seq)?.goodQty === 0,
+});
+const complete = (seq: number, body: unknown): Step => ({
+  as: 'operator',
+  action: `operations/${seq}/complete`,
+  body,
+  due: (o) => ['RUNNING', 'PAUSED'].includes(op(o, seq)?.status ?? ''),
+});
+const hold = (reason: string): Step => ({ as: 'supervisor', action: 'hold', body: { reason }, due: (o) => ['RELEASED', 'IN_PROGRESS'].includes(o.status) });
+const close: Step = { as: 'supervisor', action: 'close', body: { comment: 'Reviewed and closed' }, due: (o) => o.status === 'COMPLETED' };
+
+function workOrderPlans(days: (n: number) => string): WorkOrderPlan[] {
+  const pump = { materialId: 'FG-PUMP-100', routingId: 'RT-PUMP-100', bomId: 'BOM-PUMP-100' };
+  const valve = { materialId: 'FG-VALVE-20', routingId: 'RT-VALVE-20' };
+  const makeValves = (qty: number) => [release, start(10), complete(10, { goodQty: qty }), start(20), complete(20, { goodQty: qty })];
+  return [
+    { create: { id: 'WO-1001', ...pump, quantity: 50, dueDate: days(10), priority: 500 }, steps: [] },
+    { create: { id: 'WO-1002', ...valve, quantity: 200, dueDate: days(4), priority: 300 }, steps: [release] },
+    {
+      create: { id: 'WO-1003', ...pump, quantity: 20, dueDate: days(2), priority: 100 },
+      steps: [release, start(10), report(10, { goodQty: 8, scrapQty: 1, scrapReasonCode: 'STRIPPED-THREAD', data: { screwTorque: 4.1 } })],
+    },
+    {
+      create: { id: 'WO-1004', ...valve, quantity: 100, dueDate: days(5), priority: 400 },
+      steps: [release, hold('Seal supplier quality notice QN-2291: wait for the incoming inspection')],
+    },
+    { create: { id: 'WO-1005', ...valve, quantity: 10, dueDate: days(1), priority: 200 }, steps: makeValves(10) },
+    { create: { id: SEED_MARKER_ORDER, ...valve, quantity: 5, dueDate: days(-1), priority: 200 }, steps: [...makeValves(5), close] },
+  ];
+}
+
+async function driveWorkOrder(api: Api, plan: WorkOrderPlan) {
+  const path = `/v1/work-orders/${plan.create.id}`;
+  const existing = await api.call('planner', 'GET', path);
+  let order = (
+    existing.status === 200
+      ? existing.body
+      : await api.expect('planner', 'POST', '/v1/work-orders', plan.create, [200, 201], { 'idempotency-key': `seed-${plan.create.id}` })
+  ) as WorkOrderDetail;
+  for (const step of plan.steps) {
+    if (!step.due(order)) continue;
+    order = (await api.expect(step.as, 'POST', `${path}/${step.action}`, step.body, [200])) as WorkOrderDetail;
+  }
+}
