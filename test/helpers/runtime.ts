@@ -1,0 +1,42 @@
+/**
+ * The in-process local runtime for HTTP-level tests: a free port, the DynamoDB Local and table
+ * that `npm test` started (DYNAMODB_ENDPOINT, TABLE_NAME), no demo seed. Run alone with
+ * `node --import tsx --test <file>`, it starts a DynamoDB Local of its own.
+ * Set MES_TEST_LOG=1 to see the request log.
+ */
+import { randomUUID } from 'node:crypto';
+import { ENV } from '../../shared/config.ts';
+import type { Role } from '../../shared/domain/roles.ts';
+import { consoleLog, silentLog } from '../../infra/local/http-server.ts';
+import { type Runtime, type RuntimeOptions, startRuntime } from '../../infra/local/runtime.ts';
+
+export interface TestRuntime {
+  baseUrl: string;
+  runtime: Runtime;
+  /** A signed ID token from the local identity provider. */
+  token(tenantId: string, userId: string, roles: readonly Role[], name?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A tenant of its own for each test: every key starts with the tenant id. */
+export const newTenantId = () => `t-${randomUUID().slice(0, 8)}`;
+
+export async function startTestRuntime(overrides: Partial<RuntimeOptions> = {}): Promise<TestRuntime> {
+  const endpoint = process.env[ENV.dynamoDbEndpoint];
+  const tableName = process.env[ENV.tableName];
+  const runtime = await startRuntime({
+    port: 0,
+    inMemory: true,
+    seed: false,
+    log: process.env.MES_TEST_LOG ? consoleLog : silentLog,
+    ...(endpoint ? { dynamoDbEndpoint: endpoint } : {}),
+    ...(tableName ? { tableName } : {}),
+    ...overrides,
+  });
+  return {
+    baseUrl: runtime.baseUrl,
+    runtime,
+    token: (tenantId, userId, roles, name) => runtime.issueToken({ tenantId, userId, roles, name }),
+    stop: () => runtime.stop(),
+  };
+}
