@@ -1,0 +1,171 @@
+/**
+ * What the design relies on from DynamoDB, proven on the DynamoDB Local that `npm test` starts
+ * (and `npm start` runs): transactions that are all-or-nothing, the GSIs as TABLE declares
+ * them, a stream with old and new images, and consumed capacity on every call.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { DescribeTableCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { localClientConfig } from '../../infra/local/dynamodb.ts';
+import { TABLE } from '../../shared/db/table.ts';
+import { testDdbClient, testDocClient, testEndpoint, testTableName } from '../helpers/ddb.ts';
+import { newTenantId } from '../helpers/runtime.ts';
+
+const describeTable = async () =>
+  (await testDdbClient().send(new DescribeTableCommand({ TableName: testTableName() }))).Table;
+
+describe('DynamoDB Local as the MES table', () => {
+  it('commits a TransactWriteItems as one', async () => {
+    // Prepare
+    const pk = `${newTenantId()}#WO#a`;
+    // Act
+    await testDocClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: testTableName(), Item: { pk, sk: 'WO', status: 'RELEASED' } } },
+          { Put: { TableName: testTableName(), Item: { pk, sk: 'AUDIT#00000001', action: 'release' } } },
+        ],
+      }),
+    );
+    // Assess
+    const items = await testDocClient().send(new QueryCommand({ TableName: testTableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }));
+    assert.deepEqual(items.Items?.map((i) => i.sk).sort(), ['AUDIT#00000001', 'WO']);
+  });
+
+  it('writes nothing when a condition cancels the transaction', async () => {
+    // Prepare
+    const pk = `${newTenantId()}#WO#b`;
+    await testDocClient().send(new PutCommand({ TableName: testTableName(), Item: { pk, sk: 'WO', status: 'PLANNED', version: 1 } }));
+    // Act
+    const error = await testDocClient()
+      .send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: testTableName(),
+                Key: { pk, sk: 'WO' },
+                UpdateExpression: 'SET #s = :to, version = :next',
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeNames: { '#s': 'status' },
+                ExpressionAttributeValues: { ':to': 'RELEASED', ':next': 3, ':expected': 2 },
+              },
+            },
+            { Put: { TableName: testTableName(), Item: { pk, sk: 'AUDIT#00000003', action: 'release' } } },
+          ],
+        }),
+      )
+      .catch((e: unknown) => e);
+    // Assess
+    assert.ok(error instanceof TransactionCanceledException, `expected a cancelled transaction, got ${String(error)}`);
+    assert.deepEqual(error.CancellationReasons?.map((r) => r.Code), ['ConditionalCheckFailed', 'None']);
+    const header = await testDocClient().send(new GetCommand({ TableName: testTableName(), Key: { pk, sk: 'WO' } }));
+    assert.equal(header.Item?.status, 'PLANNED');
+    const audit = await testDocClient().send(new GetCommand({ TableName: testTableName(), Key: { pk, sk: 'AUDIT#00000003' } }));
+    assert.equal(audit.Item, undefined);
+  });
+
+  it('has the GSIs of TABLE, projecting all attributes, and queries them', async () => {
+    // Prepare
+    const tenant = newTenantId();
+    const item = { pk: `${tenant}#WO#c`, sk: 'WO', gsi1pk: `${tenant}#WO`, gsi1sk: 'RELEASED#2030-01-01#c', gsi2pk: `${tenant}#WC#wc1#WO`, gsi2sk: 'RELEASED#2030-01-01#c', note: 'projected' };
+    await testDocClient().send(new PutCommand({ TableName: testTableName(), Item: item }));
+    // Act
+    const table = await describeTable();
+    const byIndex = await Promise.all(
+      TABLE.globalSecondaryIndexes.map((g) =>
+        testDocClient().send(
+          new QueryCommand({
+            TableName: testTableName(),
+            IndexName: g.indexName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': g.partitionKey },
+            ExpressionAttributeValues: { ':pk': item[g.partitionKey] },
+          }),
+        ),
+      ),
+    );
+    // Assess
+    for (const g of TABLE.globalSecondaryIndexes) {
+      const index = table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === g.indexName);
+      assert.deepEqual(index?.KeySchema, [
+        { AttributeName: g.partitionKey, KeyType: 'HASH' },
+        { AttributeName: g.sortKey, KeyType: 'RANGE' },
+      ]);
+      assert.equal(index?.Projection?.ProjectionType, 'ALL');
+    }
+    for (const result of byIndex) assert.deepEqual(result.Items, [item]);
+  });
+
+  it('streams new and old images that a DynamoDB Streams client can read', async () => {
+    // Prepare
+    const pk = `${newTenantId()}#WO#d`;
+    const table = await describeTable();
+    assert.deepEqual(table?.StreamSpecification, { StreamEnabled: true, StreamViewType: TABLE.stream });
+    assert.ok(table?.LatestStreamArn);
+    await testDocClient().send(new PutCommand({ TableName: testTableName(), Item: { pk, sk: 'WO', status: 'PLANNED' } }));
+    await testDocClient().send(new PutCommand({ TableName: testTableName(), Item: { pk, sk: 'WO', status: 'RELEASED' } }));
+    // Act
+    const streams = new DynamoDBStreamsClient(localClientConfig(testEndpoint()));
+    const records = await readWholeStream(streams, table.LatestStreamArn);
+    streams.destroy();
+    // Assess
+    const mine = records.filter((r) => r.dynamodb?.Keys?.pk?.S === pk);
+    assert.deepEqual(mine.map((r) => r.eventName), ['INSERT', 'MODIFY']);
+    assert.equal(mine[1]?.dynamodb?.OldImage?.status?.S, 'PLANNED');
+    assert.equal(mine[1]?.dynamodb?.NewImage?.status?.S, 'RELEASED');
+  });
+
+  it('reports consumed capacity when asked for TOTAL', async () => {
+    // Prepare
+    const pk = `${newTenantId()}#WO#e`;
+    // Act
+    const put = await testDocClient().send(new PutCommand({ TableName: testTableName(), Item: { pk, sk: 'WO' }, ReturnConsumedCapacity: 'TOTAL' }));
+    const transact = await testDocClient().send(
+      new TransactWriteCommand({
+        TransactItems: [{ Put: { TableName: testTableName(), Item: { pk, sk: 'OP#0010' } } }],
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    const query = await testDocClient().send(
+      new QueryCommand({ TableName: testTableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    // Assess
+    for (const capacity of [put.ConsumedCapacity, ...(transact.ConsumedCapacity ?? []), query.ConsumedCapacity]) {
+      assert.equal(capacity?.TableName, testTableName());
+      assert.equal(typeof capacity?.CapacityUnits, 'number');
+      assert.ok((capacity?.CapacityUnits ?? 0) > 0);
+    }
+  });
+});
+
+/** Every record of every shard, from the trim horizon: the test table is small. */
+async function readWholeStream(streams: DynamoDBStreamsClient, streamArn: string) {
+  const shards = [];
+  let from: string | undefined;
+  do {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: from }));
+    shards.push(...(StreamDescription?.Shards ?? []));
+    from = StreamDescription?.LastEvaluatedShardId;
+  } while (from);
+  const records = [];
+  for (const shard of shards) {
+    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    // An open shard always hands back a next iterator: stop at the first empty page.
+    while (iterator) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      records.push(...(page.Records ?? []));
+      if (!page.Records?.length) break;
+      iterator = page.NextShardIterator;
+    }
+  }
+  return records;
+}
