@@ -240,6 +240,21 @@ describe('API errors, paging and self-description', () => {
       const next = await people.planner.get(`/v1/materials?limit=1&cursor=${cursor}`);
       assert.equal(next.status, 200, 'the cursor still works for its own tenant and list');
     });
+
+    // Known bug: decodeCursor (shared/db/pagination.ts) checks only the partition attribute, so
+    // a cursor of the right partition but the wrong key shape reaches DynamoDB, whose
+    // ValidationException ("Exclusive Start Key must have same size as table's key schema",
+    // "The provided starting key is invalid") leaves as a 500. Remove `todo` once fixed.
+    it('refuses a cursor of its own partition with the wrong key attributes with 400, not 500', { todo: 'shared/db/pagination.ts accepts any key shape' }, async () => {
+      const craft = (key: object) => Buffer.from(JSON.stringify(key)).toString('base64url');
+      const paths = [
+        `/v1/materials?cursor=${craft({ pk: `${tenant}#MD#material` })}`,
+        `/v1/materials?cursor=${craft({ pk: `${tenant}#MD#material`, sk: 'A', extra: 'x' })}`,
+        `/v1/work-orders?cursor=${craft({ gsi1pk: `${tenant}#WO` })}`,
+        `/v1/work-centers/wc-pack/dispatch-list?cursor=${craft({ gsi2pk: `${tenant}#WC#wc-pack#DISPATCH` })}`,
+      ];
+      for (const path of paths) assertProblem(await people.planner.get(path), 400, { pointers: ['/query/cursor'] });
+    });
   });
 
   describe('self-description', () => {
