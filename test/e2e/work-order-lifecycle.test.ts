@@ -257,6 +257,21 @@ describe('a work order from creation to close, over HTTP', () => {
     assert.deepEqual(await listed('status=IN_PROGRESS'), []);
   });
 
+  it('lets a supervisor hold and then cancel another order, which leaves the dispatch list', async () => {
+    const path = `/v1/work-orders/${sooner.id}`;
+    await people.supervisor.ok('POST', `${path}/hold`, { reason: 'customer call-off' });
+    const cancelled = await people.supervisor.ok<WorkOrderDetail>('POST', `${path}/cancel`, { reason: 'order withdrawn by customer' });
+
+    assert.equal(cancelled.status, 'CANCELLED');
+    assert.ok(cancelled.cancelledAt);
+    assert.equal(cancelled.heldFrom, undefined);
+    assert.equal(cancelled.operations[0]?.status, 'READY', 'the operation keeps its state; the order no longer dispatches it');
+    assert.deepEqual(await dispatch('wc-assembly'), [`${urgent.id}/10:READY`]);
+    assert.deepEqual(await listed('status=CANCELLED'), [sooner.id]);
+    const refused = await people.operator.post(`${path}/operations/10/start`, {});
+    assert.equal(refused.status, 409, refused.text);
+  });
+
   it('keeps an audit trail: one record per command, in order, with who, when, old and new values and reasons', async () => {
     const history = await allPages<AuditRecord>(people.quality, `${path()}/history`, 5);
     assert.deepEqual(
