@@ -202,6 +202,18 @@ describe('work orders under concurrent and repeated requests', () => {
     });
   });
 
+  it('creates one order when two clients create the same id at once; the other gets 409', async () => {
+    const id = `ERP-${crypto.randomUUID().slice(0, 8)}`;
+    const body = (quantity: number) => ({ id, materialId: PLANT.product, quantity, routingId: PLANT.routing, dueDate: inDays(2) });
+
+    const replies = await Promise.all([people.planner.post('/v1/work-orders', body(1)), people.integration.post('/v1/work-orders', body(2))]);
+
+    assert.deepEqual(statuses(replies), [201, 409], replies.map((r) => r.text).join('\n'));
+    const winner = replies.find((r) => r.status === 201)!;
+    assert.deepEqual((await people.planner.get(`/v1/work-orders/${id}`)).body, winner.body);
+    assert.equal((await history(id)).length, 1);
+  });
+
   it('refuses a client-supplied id that exists (409) and leaves that order as it was', async () => {
     // Prepare
     const id = `ERP-${crypto.randomUUID().slice(0, 8)}`;
