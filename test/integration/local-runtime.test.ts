@@ -1,0 +1,283 @@
+/**
+ * The local API Gateway: the event a handler receives has the HTTP API payload 2.0 shape, the
+ * handler's result becomes the response, unknown paths and methods get problem+json, and the
+ * local identity provider issues tokens that verify against its JWKS. Fixture handlers stand in
+ * for functions/http/ so these tests say nothing about the MES domain.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
+import { CLAIMS } from '../../shared/auth/claims.ts';
+import type { HandlerResolver, LambdaHandler } from '../../infra/local/http-server.ts';
+import { APP_VERSION } from '../../infra/local/runtime.ts';
+import * as fixtures from '../fixtures/echo-event-handler.ts';
+import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+
+const awsExample = JSON.parse(readFileSync(new URL('../fixtures/events/api-gateway-http-api-v2.json', import.meta.url), 'utf8'));
+
+/** Which fixture answers which route; every other route echoes. */
+const special: Record<string, LambdaHandler> = {
+  cancelWorkOrder: fixtures.failingHandler,
+  getOpenApi: fixtures.binaryHandler,
+  getHealth: fixtures.bareResultHandler,
+};
+const handlerResolver: HandlerResolver = async (route) => special[route.id] ?? fixtures.handler;
+
+interface Echo {
+  event: APIGatewayProxyEventV2;
+  context: { functionName: string; awsRequestId: string; remainingMs: number };
+  env: Record<string, string | undefined>;
+}
+
+/** node:http rather than fetch: it can repeat a header, which is what the test needs. */
+function send(baseUrl: string, method: string, path: string, headers: Record<string, string | string[]> = {}, body?: Buffer | string) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+    const req = request(`${baseUrl}${path}`, { method }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    for (const [name, value] of Object.entries(headers)) req.setHeader(name, value);
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+const json = (body: Buffer) => JSON.parse(body.toString('utf8'));
+
+describe('local runtime', () => {
+  let mes: TestRuntime;
+  before(async () => {
+    mes = await startTestRuntime({ handlerResolver });
+  });
+  after(() => mes.stop());
+
+  describe('the event a handler receives', () => {
+    it('has the API Gateway HTTP API payload 2.0 shape', async () => {
+      // Act
+      const res = await send(mes.baseUrl, 'POST', '/v1/work-orders/WO-1/operations/10/start?x=1&y=2', { 'content-type': 'application/json', cookie: 'a=1' }, '{}');
+      // Assess
+      const { event } = json(res.body) as Echo;
+      assert.deepEqual(Object.keys(event).sort(), Object.keys(awsExample).sort());
+      assert.deepEqual(Object.keys(event.requestContext).sort(), Object.keys(awsExample.requestContext).sort());
+      assert.deepEqual(Object.keys(event.requestContext.http).sort(), Object.keys(awsExample.requestContext.http).sort());
+      assert.equal(event.version, '2.0');
+      assert.equal(event.routeKey, 'POST /v1/work-orders/{id}/operations/{seq}/start');
+      assert.equal(event.requestContext.routeKey, event.routeKey);
+      assert.equal(event.requestContext.stage, '$default');
+      assert.match(event.requestContext.time, /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+      assert.equal(typeof event.requestContext.timeEpoch, 'number');
+      assert.equal(event.requestContext.requestId, res.headers['apigw-requestid']);
+    });
+
+    it('carries path, query, headers and cookies as API Gateway joins them', async () => {
+      // Act
+      const res = await send(mes.baseUrl, 'GET', '/v1/work-orders/WO%201?status=RELEASED&status=ON_HOLD&limit=5&q=a%2Bb', {
+        'X-Multi': ['one', 'two'],
+        Cookie: 'session=abc; theme=dark',
+        'User-Agent': 'local-runtime-test',
+      });
+      // Assess
+      const { event } = json(res.body) as Echo;
+      assert.equal(event.rawPath, '/v1/work-orders/WO%201');
+      assert.equal(event.requestContext.http.path, '/v1/work-orders/WO%201');
+      assert.equal(event.rawQueryString, 'status=RELEASED&status=ON_HOLD&limit=5&q=a%2Bb');
+      assert.deepEqual(event.pathParameters, { id: 'WO 1' });
+      assert.deepEqual(event.queryStringParameters, { status: 'RELEASED,ON_HOLD', limit: '5', q: 'a+b' });
+      assert.equal(event.headers['x-multi'], 'one,two');
+      assert.equal(event.headers['user-agent'], 'local-runtime-test');
+      assert.equal(event.headers.cookie, undefined);
+      assert.deepEqual(event.cookies, ['session=abc', 'theme=dark']);
+      assert.equal(event.requestContext.http.method, 'GET');
+      assert.equal(event.requestContext.http.userAgent, 'local-runtime-test');
+      assert.equal(event.requestContext.http.sourceIp, '127.0.0.1');
+      assert.equal(event.requestContext.domainName, new URL(mes.baseUrl).host);
+      assert.equal(event.body, undefined);
+      assert.equal(event.isBase64Encoded, false);
+    });
+
+    it('passes text bodies as text and binary bodies base64-encoded', async () => {
+      // Prepare
+      const bytes = Buffer.from([0, 159, 146, 150, 255]);
+      // Act
+      const text = json((await send(mes.baseUrl, 'POST', '/v1/work-orders', { 'content-type': 'application/json; charset=utf-8' }, '{"a":"é"}')).body) as Echo;
+      const binary = json((await send(mes.baseUrl, 'POST', '/v1/work-orders', { 'content-type': 'application/octet-stream' }, bytes)).body) as Echo;
+      // Assess
+      assert.equal(text.event.body, '{"a":"é"}');
+      assert.equal(text.event.isBase64Encoded, false);
+      assert.equal(binary.event.body, bytes.toString('base64'));
+      assert.equal(binary.event.isBase64Encoded, true);
+    });
+
+    it('comes with a Lambda context and the environment CDK would set', async () => {
+      // Act
+      const { context, env } = json((await send(mes.baseUrl, 'GET', '/v1/equipment/press-1')).body) as Echo;
+      // Assess
+      assert.equal(context.functionName, 'getEquipment');
+      assert.match(context.awsRequestId, /^[0-9a-f-]{36}$/);
+      assert.ok(context.remainingMs > 0 && context.remainingMs <= 30_000);
+      assert.equal(env.AUTH_ISSUER, `${mes.baseUrl}/local`);
+      assert.equal(env.AUTH_AUDIENCE, 'mes-local');
+      assert.equal(env.AUTH_JWKS_URL, `${mes.baseUrl}${LOCAL_ONLY_PATHS.jwks}`);
+      assert.equal(env.TABLE_NAME, mes.runtime.tableName);
+      assert.equal(env.DYNAMODB_ENDPOINT, mes.runtime.dynamoDbEndpoint);
+      assert.equal(env.APP_VERSION, APP_VERSION);
+      assert.ok(env.AWS_REGION);
+    });
+  });
+
+  describe('the response', () => {
+    it('has the status, headers and cookies the handler returned', async () => {
+      // Act
+      const res = await send(mes.baseUrl, 'GET', '/v1/materials/m-1');
+      // Assess
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['x-fixture'], 'echo');
+      assert.deepEqual(res.headers['set-cookie'], ['session=abc; Path=/; HttpOnly', 'theme=dark']);
+    });
+
+    it('decodes a base64-encoded body', async () => {
+      // Act
+      const res = await send(mes.baseUrl, 'GET', '/v1/openapi.json');
+      // Assess
+      assert.equal(res.headers['content-type'], 'application/octet-stream');
+      assert.deepEqual([...res.body], [0, 1, 2, 254, 255]);
+    });
+
+    it('turns a result without statusCode into a 200 JSON body', async () => {
+      // Act
+      const res = await send(mes.baseUrl, 'GET', '/v1/health');
+      // Assess
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['content-type'], 'application/json');
+      assert.deepEqual(json(res.body), { hello: 'world' });
+    });
+
+    it('is a 500 problem+json when the handler throws', async () => {
+      // Act
+      const res = await send(mes.baseUrl, 'POST', '/v1/work-orders/WO-1/cancel', { 'content-type': 'application/json' }, '{"reason":"x"}');
+      // Assess
+      assert.equal(res.status, 500);
+      assert.equal(res.headers['content-type'], 'application/problem+json');
+      assert.equal(json(res.body).status, 500);
+      assert.doesNotMatch(res.body.toString(), /on purpose/);
+    });
+  });
+
+  describe('requests no route takes', () => {
+    it('are a 404 problem+json for an unknown path', async () => {
+      // Act
+      const res = await send(mes.baseUrl, 'GET', '/v1/no-such-thing');
+      // Assess
+      assert.equal(res.status, 404);
+      assert.equal(res.headers['content-type'], 'application/problem+json');
+      assert.deepEqual({ ...json(res.body), detail: undefined }, { type: 'about:blank', title: 'Not Found', status: 404, detail: undefined });
+    });
+
+    it('are a 405 problem+json with Allow for a known path and another method', async () => {
+      // Act
+      const res = await send(mes.baseUrl, 'DELETE', '/v1/work-orders/WO-1');
+      // Assess
+      assert.equal(res.status, 405);
+      assert.equal(res.headers['content-type'], 'application/problem+json');
+      assert.equal(res.headers.allow, 'GET');
+      assert.equal(json(res.body).title, 'Method Not Allowed');
+    });
+
+    it('are a 413 problem+json above 10 MB of body', async () => {
+      // Act
+      const res = await send(mes.baseUrl, 'POST', '/v1/work-orders', { 'content-type': 'application/json' }, Buffer.alloc(10 * 1024 * 1024 + 1, 32));
+      // Assess
+      assert.equal(res.status, 413);
+      assert.equal(res.headers['content-type'], 'application/problem+json');
+    });
+  });
+
+  describe('CORS', () => {
+    it('answers a preflight from another loopback port', async () => {
+      // Act
+      const res = await send(mes.baseUrl, 'OPTIONS', '/v1/work-orders', {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,idempotency-key',
+      });
+      // Assess
+      assert.equal(res.status, 204);
+      assert.equal(res.headers['access-control-allow-origin'], 'http://localhost:5173');
+      assert.equal(res.headers['access-control-allow-methods'], 'POST');
+      assert.equal(res.headers['access-control-allow-headers'], 'authorization,content-type,idempotency-key');
+    });
+
+    it('gives no CORS headers to an origin off this machine', async () => {
+      // Act
+      const preflight = await send(mes.baseUrl, 'OPTIONS', '/v1/work-orders', { origin: 'https://example.com', 'access-control-request-method': 'POST' });
+      const get = await send(mes.baseUrl, 'GET', '/v1/work-orders', { origin: 'https://example.com' });
+      // Assess
+      assert.equal(preflight.headers['access-control-allow-origin'], undefined);
+      assert.equal(get.headers['access-control-allow-origin'], undefined);
+    });
+  });
+
+  describe('the local identity provider', () => {
+    it('issues a token whose signature verifies against its JWKS', async () => {
+      // Prepare
+      const tenantId = newTenantId();
+      // Act
+      const res = await fetch(`${mes.baseUrl}${LOCAL_ONLY_PATHS.token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenantId, userId: 'u-1', name: 'Una', roles: ['operator', 'quality'] }),
+      });
+      // Assess
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as { token: string; tokenType: string; expiresIn: number };
+      assert.equal(body.tokenType, 'Bearer');
+      assert.equal(body.expiresIn, 12 * 60 * 60);
+      const jwks = createRemoteJWKSet(new URL(`${mes.baseUrl}${LOCAL_ONLY_PATHS.jwks}`));
+      const { payload, protectedHeader } = await jwtVerify(body.token, jwks, { issuer: `${mes.baseUrl}/local`, audience: 'mes-local' });
+      assert.equal(protectedHeader.alg, 'RS256');
+      assert.ok(protectedHeader.kid);
+      assert.equal(payload[CLAIMS.tenantId], tenantId);
+      assert.deepEqual(payload[CLAIMS.roles], ['operator', 'quality']);
+      assert.equal(payload.sub, 'u-1');
+      assert.equal(payload.name, 'Una');
+      assert.equal(payload.token_use, 'id');
+      assert.equal((payload.exp ?? 0) - (payload.iat ?? 0), 12 * 60 * 60);
+    });
+
+    it('signs the tokens of issueToken with the same key', async () => {
+      // Act
+      const token = await mes.token(newTenantId(), 'u-2', ['supervisor']);
+      // Assess
+      const jwks = (await (await fetch(`${mes.baseUrl}${LOCAL_ONLY_PATHS.jwks}`)).json()) as { keys: { kid: string }[] };
+      assert.deepEqual(jwks.keys.map((k) => k.kid), [decodeProtectedHeader(token).kid]);
+    });
+
+    it('refuses an invalid token request with a 400 naming each field', async () => {
+      // Act
+      const res = await fetch(`${mes.baseUrl}${LOCAL_ONLY_PATHS.token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenantId: 'Not A Tenant', userId: 'u-1', roles: ['janitor'] }),
+      });
+      // Assess
+      assert.equal(res.status, 400);
+      assert.equal(res.headers.get('content-type'), 'application/problem+json');
+      const problem = (await res.json()) as { status: number; errors: { pointer: string; detail: string }[] };
+      assert.equal(problem.status, 400);
+      assert.deepEqual(problem.errors.map((e) => e.pointer).sort(), ['/roles/0', '/tenantId']);
+    });
+
+    it('refuses a body that is not JSON with a 400', async () => {
+      // Act
+      const res = await fetch(`${mes.baseUrl}${LOCAL_ONLY_PATHS.token}`, { method: 'POST', body: '{not json' });
+      // Assess
+      assert.equal(res.status, 400);
+      assert.equal(res.headers.get('content-type'), 'application/problem+json');
+    });
+  });
+});
