@@ -15,7 +15,6 @@ import {
   type Staff,
   allPages,
   buildPlant,
-  closeDocumentClient,
   createOrder,
   newTenant,
   staff,
@@ -64,7 +63,6 @@ describe('a work order from creation to close, over HTTP', () => {
     people = await staff(mes, tenant);
   });
   after(async () => {
-    closeDocumentClient();
     await mes?.stop();
   });
 

@@ -14,7 +14,6 @@ import {
   allPages,
   assertProblem,
   buildPlant,
-  closeDocumentClient,
   inDays,
   newTenant,
   orderAt,
@@ -37,7 +36,6 @@ describe('work orders under concurrent and repeated requests', () => {
     await buildPlant(people.planner);
   });
   after(async () => {
-    closeDocumentClient();
     await mes?.stop();
   });
 
@@ -104,7 +102,7 @@ describe('work orders under concurrent and repeated requests', () => {
     // Prepare: someone else paused the operation after we read the order.
     const seen = await orderAt(people, 'RUNNING');
     await people.operator2.ok('POST', `/v1/work-orders/${seen.id}/operations/10/pause`, { reason: 'jam' });
-    const beforeAct = await snapshot(mes, people.supervisor, tenant, seen.id);
+    const beforeAct = await snapshot(people.supervisor, tenant, seen.id);
 
     // Act: a report and a hold made on what we saw.
     const report = await people.operator.post(`/v1/work-orders/${seen.id}/operations/10/report`, { goodQty: 1 }, { 'if-match': `"${seen.version}"` });
@@ -113,7 +111,7 @@ describe('work orders under concurrent and repeated requests', () => {
     // Assess
     assertProblem(report, 409, { type: PROBLEM.staleVersion });
     assertProblem(hold, 409, { type: PROBLEM.staleVersion });
-    assert.deepEqual(await snapshot(mes, people.supervisor, tenant, seen.id), beforeAct);
+    assert.deepEqual(await snapshot(people.supervisor, tenant, seen.id), beforeAct);
   });
 
   it('accepts a command whose If-Match is the current ETag', async () => {
@@ -218,7 +216,7 @@ describe('work orders under concurrent and repeated requests', () => {
     // Prepare
     const id = `ERP-${crypto.randomUUID().slice(0, 8)}`;
     const existing = await orderAt(people, 'RELEASED', { id, quantity: 3 });
-    const beforeAct = await snapshot(mes, people.supervisor, tenant, id);
+    const beforeAct = await snapshot(people.supervisor, tenant, id);
 
     // Act
     const again = await people.planner.post('/v1/work-orders', {
@@ -231,7 +229,7 @@ describe('work orders under concurrent and repeated requests', () => {
 
     // Assess
     assertProblem(again, 409, { type: PROBLEM.alreadyExists });
-    const afterAct = await snapshot(mes, people.supervisor, tenant, id);
+    const afterAct = await snapshot(people.supervisor, tenant, id);
     assert.deepEqual(afterAct, beforeAct);
     assert.equal(afterAct.order.quantity, existing.quantity);
   });

@@ -18,7 +18,6 @@ import {
   allPages,
   assertProblem,
   buildPlant,
-  closeDocumentClient,
   createOrder,
   inDays,
   newTenant,
@@ -40,7 +39,6 @@ describe('work order rules', () => {
     await buildPlant(people.planner);
   });
   after(async () => {
-    closeDocumentClient();
     await mes?.stop();
   });
 
@@ -54,11 +52,11 @@ describe('work order rules', () => {
     expected: ProblemExpectation = {},
     headers?: Record<string, string>,
   ) {
-    const beforeAct = await snapshot(mes, people.supervisor, tenant, orderId);
+    const beforeAct = await snapshot(people.supervisor, tenant, orderId);
     const path = `/v1/work-orders/${orderId}/${action}`;
     const reply = await who.post(path, body, headers);
     assertProblem(reply, status, { instance: path, ...expected });
-    assert.deepEqual(await snapshot(mes, people.supervisor, tenant, orderId), beforeAct, `${action} wrote something`);
+    assert.deepEqual(await snapshot(people.supervisor, tenant, orderId), beforeAct, `${action} wrote something`);
     return reply;
   }
 

@@ -5,41 +5,23 @@
  * refused request wrote nothing. Tests isolate themselves by tenant, never by table.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '#shared/domain/roles.ts';
 import type { WorkOrderDetail } from '#shared/api/schemas.ts';
 import { LOCAL_ONLY_PATHS } from '#shared/api/routes.ts';
 import { keys } from '#shared/db/keys.ts';
-import { localClientConfig } from '#infra/local/dynamodb.ts';
-import { silentLog } from '#infra/local/http-server.ts';
-import { startRuntime } from '#infra/local/runtime.ts';
+import { testDocClient, testTableName } from '../../helpers/ddb.ts';
+import { newTenantId, startTestRuntime } from '../../helpers/runtime.ts';
 
 export interface Mes {
   baseUrl: string;
-  dynamoDbEndpoint: string;
-  tableName: string;
   stop(): Promise<void>;
 }
 
-/**
- * The in-process local runtime on a free port. It reuses the DynamoDB Local that `npm test`
- * started (DYNAMODB_ENDPOINT); run alone, it starts its own.
- */
-export async function startMes(): Promise<Mes> {
-  const endpoint = process.env.DYNAMODB_ENDPOINT;
-  const runtime = await startRuntime({
-    port: 0,
-    inMemory: true,
-    log: silentLog,
-    ...(endpoint ? { dynamoDbEndpoint: endpoint } : {}),
-    ...(process.env.TABLE_NAME ? { tableName: process.env.TABLE_NAME } : {}),
-  });
-  return runtime;
-}
+/** The in-process local runtime on a free port, on the DynamoDB Local that `npm test` started. */
+export const startMes = (): Promise<Mes> => startTestRuntime();
 
-export const newTenant = () => `t-${randomUUID().slice(0, 8)}`;
+export const newTenant = newTenantId;
 
 export interface Reply<T = any> {
   status: number;
@@ -309,17 +291,14 @@ export async function allPages<T = any>(api: Api, path: string, limit = 100): Pr
 
 // ---------- A look at the table ----------
 
-let documentClient: DynamoDBDocumentClient | undefined;
-
 /** Every stored item of one work order (header, operations, audit, outbox), read straight from DynamoDB. */
-export async function storedItems(mes: Mes, tenantId: string, workOrderId: string): Promise<Record<string, unknown>[]> {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(mes.dynamoDbEndpoint)));
+export async function storedItems(tenantId: string, workOrderId: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await documentClient.send(
+    const page = await testDocClient().send(
       new QueryCommand({
-        TableName: mes.tableName,
+        TableName: testTableName(),
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.workOrderPartition(tenantId, workOrderId) },
         ConsistentRead: true,
@@ -333,17 +312,12 @@ export async function storedItems(mes: Mes, tenantId: string, workOrderId: strin
 }
 
 /** What a refused request must leave unchanged: the order as read, its history and its stored items. */
-export async function snapshot(mes: Mes, api: Api, tenantId: string, workOrderId: string) {
+export async function snapshot(api: Api, tenantId: string, workOrderId: string) {
   const [order, history, items] = await Promise.all([
     api.get<WorkOrderDetail>(`/v1/work-orders/${workOrderId}`),
     allPages(api, `/v1/work-orders/${workOrderId}/history`),
-    storedItems(mes, tenantId, workOrderId),
+    storedItems(tenantId, workOrderId),
   ]);
   assert.equal(order.status, 200, order.text);
   return { version: order.body.version, order: order.body, historyCount: history.length, items };
-}
-
-export function closeDocumentClient() {
-  documentClient?.destroy();
-  documentClient = undefined;
 }
