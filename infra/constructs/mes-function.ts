@@ -1,0 +1,130 @@
+/**
+ * MesFunction: the one way this app makes a Lambda. Every HTTP handler gets the same runtime,
+ * bundling, logging and IAM shape, so a stack only says which handler and what table access.
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ENV } from '../../shared/config.ts';
+import { TABLE } from '../../shared/db/table.ts';
+
+/** Repository root: entries and the lock file are resolved from here, not from the caller's cwd. */
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Node.js 24 is the newest Lambda runtime aws-cdk-lib knows (cdk-nag L1 wants the newest) and
+ * the current LTS, so it is supported longest. The code also runs on Node 20 locally, so it
+ * uses nothing newer than that. esbuild targets the same version as the runtime.
+ */
+export const MES_RUNTIME = Runtime.NODEJS_24_X;
+const ESBUILD_TARGET = 'node24';
+
+/**
+ * The actions each access level needs, and nothing else: repositories use GetItem, Query and
+ * TransactWriteItems (authorized per underlying Put/Update/ConditionCheck). No Scan, no DeleteItem:
+ * records are immutable history, and "deletes" are status changes.
+ */
+export const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  write: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+} as const;
+export type TableAccess = keyof typeof TABLE_ACTIONS;
+
+export interface MesFunctionProps {
+  /** File under functions/http/ without extension, as in the route table (`system/get-health`). */
+  readonly handler: string;
+  /** What shows in the console next to the generated function name, e.g. `GET /v1/health`. */
+  readonly description?: string;
+  /** Token issuer and audience the handler verifies (the API's JWT authorizer checks them too). */
+  readonly auth: { readonly issuer: string; readonly audience: string };
+  readonly appVersion: string;
+  /** Powertools service name: one per bounded API, not per function (the function name is logged anyway). */
+  readonly serviceName?: string;
+}
+
+export class MesFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: MesFunctionProps) {
+    super(scope, id);
+
+    // Operational logs only (the audit trail lives in DynamoDB), so a month is enough and they
+    // go with the stack.
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // Our own role instead of the default one: the default attaches the AWSLambdaBasicExecutionRole
+    // managed policy (logs:* on every log group); this one may write to its own log group only.
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: `${REPO_ROOT}functions/http/${props.handler}.ts`,
+      handler: 'handler',
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      projectRoot: REPO_ROOT,
+      description: props.description,
+      runtime: MES_RUNTIME,
+      // Graviton: cheaper per GB-second, and the bundle is pure JavaScript.
+      architecture: Architecture.ARM_64,
+      role: this.role,
+      // 512 MB: Lambda scales CPU with memory, and cold starts (module init, JWKS fetch, TLS to
+      // DynamoDB) are CPU-bound; at this size they are roughly halved against 128 MB for a
+      // fraction of a cent. 10 s: a handler makes a few single-digit-ms DynamoDB calls, so 10 s
+      // only covers SDK retries; failing well inside API Gateway's 30 s limit returns a clean 5xx.
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      environment: {
+        [ENV.authIssuer]: props.auth.issuer,
+        [ENV.authAudience]: props.auth.audience,
+        [ENV.authJwksUrl]: `${props.auth.issuer}/.well-known/jwks.json`,
+        [ENV.appVersion]: props.appVersion,
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'mes-api',
+        // Stack traces point at the TypeScript sources through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        // Local esbuild only: synth must work on a laptop or CI runner without Docker.
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: ESBUILD_TARGET,
+        minify: true,
+        sourceMap: true,
+        // Mappings are enough for stack traces; the sources would only bloat the zip.
+        sourcesContent: false,
+        // Prefer ESM builds of dependencies so esbuild can tree-shake them.
+        mainFields: ['module', 'main'],
+        // SDK v3 ships with the runtime: smaller zips, faster cold starts.
+        externalModules: ['@aws-sdk/*'],
+        // An ESM bundle has no `require`; CJS dependencies that call it (for Node built-ins)
+        // would throw "Dynamic require is not supported" without this.
+        banner: "import { createRequire as __mesCreateRequire } from 'node:module'; const require = __mesCreateRequire(import.meta.url);",
+      },
+    });
+  }
+
+  /**
+   * Least-privilege table access: exactly the actions of `access`, on the table and on the
+   * GSIs named in shared/db/table.ts (listed by name, no `index/*` wildcard). Query is the only
+   * action that can target an index, so the index ARNs are granted Query alone.
+   */
+  bindTable(table: ITable, access: TableAccess): void {
+    const indexArns = TABLE.globalSecondaryIndexes.map((gsi) => `${table.tableArn}/index/${gsi.indexName}`);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...TABLE_ACTIONS[access]], resources: [table.tableArn] }));
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }));
+    this.function.addEnvironment(ENV.tableName, table.tableName);
+  }
+}
