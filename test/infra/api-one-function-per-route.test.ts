@@ -1,0 +1,118 @@
+/**
+ * Every entry of the route table becomes one Lambda and one HTTP API route; routes without
+ * roles are public, every other route sits behind the Cognito JWT authorizer.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Template } from 'aws-cdk-lib/assertions';
+import { routeList } from '../../shared/api/routes.ts';
+import { ROLES } from '../../shared/domain/roles.ts';
+import { newMesApp, resourcesOf } from './mes-app.ts';
+
+describe('the API stack', () => {
+  // Prepare
+  const { stacks } = newMesApp();
+  const template = Template.fromStack(stacks.api);
+  const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+  const apiRoutes = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route'));
+  const authorizers = resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer');
+  const functionOf = (route: (typeof routeList)[number]) =>
+    functions.filter((fn) => fn.Properties.Description === `${route.method} ${route.path}`);
+  const apiRouteOf = (route: (typeof routeList)[number]) =>
+    apiRoutes.filter((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
+
+  it('has exactly one function per route and no other function', () => {
+    // Act
+    const perRoute = routeList.map((route) => [route.id, functionOf(route).length]);
+    // Assess
+    assert.deepEqual(perRoute, routeList.map((route) => [route.id, 1]));
+    assert.equal(functions.length, routeList.length);
+  });
+
+  it('runs every function on arm64 and Node.js 22 or newer, with JSON logs and its own log group', () => {
+    for (const fn of functions) {
+      const p = fn.Properties;
+      assert.deepEqual(p.Architectures, ['arm64'], p.Description);
+      const major = Number(/^nodejs(\d+)\.x$/.exec(p.Runtime)?.[1]);
+      assert.ok(major >= 22, `${p.Description} runs ${p.Runtime}`);
+      assert.equal(p.Handler, 'index.handler');
+      assert.equal(p.LoggingConfig.LogFormat, 'JSON');
+      assert.ok(p.LoggingConfig.LogGroup?.Ref, `${p.Description} logs to its own log group`);
+      assert.equal(p.Environment.Variables.NODE_OPTIONS, '--enable-source-maps');
+    }
+  });
+
+  it('gives every function the auth settings, and the table name only to those that use the table', () => {
+    for (const route of routeList) {
+      const env = functionOf(route)[0]!.Properties.Environment.Variables;
+      for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL', 'APP_VERSION', 'POWERTOOLS_SERVICE_NAME']) {
+        assert.ok(env[name], `${route.id} has ${name}`);
+      }
+      assert.equal('TABLE_NAME' in env, route.table !== 'none', `${route.id} TABLE_NAME`);
+    }
+  });
+
+  it('exposes every route once, public routes without an authorizer, all others with the JWT authorizer', () => {
+    // Prepare
+    const [jwtId, jwt] = Object.entries(authorizers)[0]!;
+    // Assess
+    assert.equal(Object.keys(authorizers).length, 1);
+    assert.equal(jwt.Properties.AuthorizerType, 'JWT');
+    assert.equal(apiRoutes.length, routeList.length);
+    for (const route of routeList) {
+      const [apiRoute, ...others] = apiRouteOf(route);
+      assert.ok(apiRoute && others.length === 0, `${route.id} is exposed once`);
+      if (route.roles === null) {
+        assert.equal(apiRoute.Properties.AuthorizationType, 'NONE', `${route.id} is public`);
+        assert.equal(apiRoute.Properties.AuthorizerId, undefined);
+      } else {
+        assert.equal(apiRoute.Properties.AuthorizationType, 'JWT', `${route.id} needs a token`);
+        assert.deepEqual(apiRoute.Properties.AuthorizerId, { Ref: jwtId });
+      }
+    }
+  });
+
+  it('accepts ID tokens of the user pool: issuer is the pool URL, audience the web client', () => {
+    // Prepare
+    const pool = Object.keys(resourcesOf(template, 'AWS::Cognito::UserPool'))[0];
+    const client = Object.keys(resourcesOf(template, 'AWS::Cognito::UserPoolClient'))[0];
+    // Assess
+    const jwt = Object.values(authorizers)[0]!.Properties;
+    assert.deepEqual(jwt.IdentitySource, ['$request.header.Authorization']);
+    assert.deepEqual(jwt.JwtConfiguration, {
+      Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: pool }]] },
+      Audience: [{ Ref: client }],
+    });
+  });
+
+  it('throttles the stage and writes JSON access logs to a log group', () => {
+    const [stage] = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Stage'));
+    const p = stage!.Properties;
+    assert.equal(p.StageName, '$default');
+    assert.ok(p.DefaultRouteSettings.ThrottlingRateLimit > 0 && p.DefaultRouteSettings.ThrottlingBurstLimit > 0);
+    assert.ok(p.AccessLogSettings.DestinationArn['Fn::GetAtt']);
+    assert.equal(JSON.parse(p.AccessLogSettings.Format).requestId, '$context.requestId');
+  });
+
+  it('has a user pool with an immutable tenantId, one group per role, required MFA, no self sign-up', () => {
+    // Prepare
+    const pool = Object.values(resourcesOf(template, 'AWS::Cognito::UserPool'))[0]!.Properties;
+    const groups = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolGroup'));
+    // Assess
+    const tenantId = pool.Schema.find((a: { Name: string }) => a.Name === 'tenantId');
+    assert.equal(tenantId.Mutable, false);
+    assert.equal(tenantId.AttributeDataType, 'String');
+    assert.deepEqual(groups.map((g) => g.Properties.GroupName).sort(), [...ROLES].sort());
+    assert.equal(pool.MfaConfiguration, 'ON');
+    assert.equal(pool.AdminCreateUserConfig.AllowAdminCreateUserOnly, true);
+    assert.ok(pool.Policies.PasswordPolicy.MinimumLength >= 12);
+  });
+
+  it('has a public web client: authorization code grant, no secret, cannot write the tenant', () => {
+    const client = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient'))[0]!.Properties;
+    assert.equal(client.GenerateSecret, false);
+    assert.deepEqual(client.AllowedOAuthFlows, ['code']);
+    assert.ok(client.AllowedOAuthScopes.includes('openid'));
+    assert.ok(!client.WriteAttributes.includes('custom:tenantId'));
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Each function may do to the table exactly what its route's `table` access says, and no
+ * policy anywhere allows Scan or DeleteItem.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Template } from 'aws-cdk-lib/assertions';
+import { routeList } from '../../shared/api/routes.ts';
+import { TABLE } from '../../shared/db/table.ts';
+import { newMesApp, resourcesOf } from './mes-app.ts';
+
+/** Written out here rather than imported, so the test states the policy independently. */
+const EXPECTED = {
+  none: [],
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  write: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+};
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resourcesOfStatement = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+
+describe('table permissions', () => {
+  // Prepare
+  const { stacks } = newMesApp();
+  const template = Template.fromStack(stacks.api);
+  const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+  const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
+  const roles = resourcesOf(template, 'AWS::IAM::Role');
+  const statementsOf = (route: (typeof routeList)[number]): Statement[] => {
+    const fn = functions.find((f) => f.Properties.Description === `${route.method} ${route.path}`)!;
+    const role = fn.Properties.Role['Fn::GetAtt'][0];
+    return policies
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  };
+
+  it('grants each function exactly the DynamoDB actions of its access level', () => {
+    for (const route of routeList) {
+      // Act
+      const actions = statementsOf(route).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'));
+      // Assess
+      assert.deepEqual([...new Set(actions)].sort(), EXPECTED[route.table], `${route.id} (${route.table})`);
+    }
+  });
+
+  it('lets the GSIs be queried by name, and only queried', () => {
+    for (const route of routeList.filter((r) => r.table !== 'none')) {
+      const onIndexes = statementsOf(route).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
+      assert.equal(onIndexes.length, 1, route.id);
+      assert.deepEqual(actionsOf(onIndexes[0]!), ['dynamodb:Query']);
+      const suffixes = resourcesOfStatement(onIndexes[0]!).map((r) => JSON.stringify(r).match(/\/index\/[^"]*/)?.[0]);
+      assert.deepEqual(suffixes, TABLE.globalSecondaryIndexes.map((gsi) => `/index/${gsi.indexName}`));
+    }
+  });
+
+  it('attaches no managed policy to function roles (each writes only to its own log group)', () => {
+    for (const role of Object.values(roles)) assert.equal(role.Properties.ManagedPolicyArns, undefined);
+  });
+
+  it('allows Scan, DeleteItem or dynamodb:* nowhere in the app', () => {
+    for (const stack of Object.values(stacks)) {
+      const all = Object.values(resourcesOf(Template.fromStack(stack), 'AWS::IAM::Policy'))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+        .flatMap(actionsOf);
+      const forbidden = all.filter((a) => /^dynamodb:(Scan|DeleteItem|BatchWriteItem|\*)$/.test(a));
+      assert.deepEqual(forbidden, [], stack.stackName);
+    }
+  });
+});
