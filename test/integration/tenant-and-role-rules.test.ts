@@ -51,8 +51,11 @@ type Isolation =
   | 'unknown-reference';
 
 interface Case {
-  /** A valid request on tenant A's data; `fresh` first makes state in which it succeeds. */
-  build(fresh: boolean): Promise<Request>;
+  /**
+   * A valid request on tenant A's data; `fresh` first makes state in which it succeeds for
+   * `caller` (who may need to have made that state, e.g. their own hold).
+   */
+  build(fresh: boolean, caller?: Api): Promise<Request>;
   isolation: Isolation;
   /** A fingerprint of what the request would change in A, to prove a refusal wrote nothing. */
   probe?(request: Request): Promise<unknown>;
@@ -149,7 +152,16 @@ describe('tenant and role rules on every route', () => {
       getWorkOrder: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
       releaseWorkOrder: orderAction('PLANNED', { comment: 'go' }),
       holdWorkOrder: orderAction('RELEASED', { reason: 'check' }),
-      resumeWorkOrder: orderAction('ON_HOLD', {}),
+      resumeWorkOrder: {
+        ...orderAction('ON_HOLD', {}),
+        // Held by the caller: quality may lift its own holds (shared/domain/roles.ts).
+        build: async (fresh, caller) => {
+          if (!fresh) return { params: { id: (shared.ON_HOLD as WorkOrderDetail).id }, body: {} };
+          const released = await orderAt(people, 'RELEASED');
+          await (caller ?? people.supervisor).ok('POST', `/v1/work-orders/${released.id}/hold`, { reason: 'check' });
+          return { params: { id: released.id }, body: {} };
+        },
+      },
       cancelWorkOrder: orderAction('PLANNED', { reason: 'not needed' }),
       closeWorkOrder: orderAction('COMPLETED', {}),
       startOperation: orderAction('RELEASED', {}, 10),
@@ -246,7 +258,7 @@ describe('tenant and role rules on every route', () => {
         for (const role of ROLES) {
           const api = byRole.get(role) as Api;
           const permitted: boolean = (allowed as readonly Role[]).includes(role);
-          const request = await build(permitted);
+          const request = await build(permitted, api);
           const beforeAct: unknown = permitted ? undefined : await probe?.(request);
 
           const reply = await send(api, route, request);
@@ -260,6 +272,21 @@ describe('tenant and role rules on every route', () => {
         }
       });
     }
+
+    // shared/domain/roles.ts says quality "may put an order on hold and lift its own holds", but
+    // nothing records who held an order, so quality can lift a supervisor's hold today.
+    it('lets quality lift its own hold but not a supervisor’s', { todo: 'the own-hold rule of shared/domain/roles.ts is not enforced' }, async () => {
+      const byQuality = await orderAt(people, 'RELEASED');
+      await people.quality.ok('POST', `/v1/work-orders/${byQuality.id}/hold`, { reason: 'quality hold' });
+      const own = await people.quality.post(`/v1/work-orders/${byQuality.id}/resume`, {});
+      assert.equal(own.status, 200, own.text);
+
+      const bySupervisor = await orderAt(people, 'ON_HOLD');
+      const before = (await people.admin.get(`/v1/work-orders/${bySupervisor.id}`)).body;
+      const theirs = await people.quality.post(`/v1/work-orders/${bySupervisor.id}/resume`, {});
+      assert.ok(theirs.status === 403 || theirs.status === 409, `quality lifted a supervisor’s hold: ${theirs.status}`);
+      assert.deepEqual((await people.admin.get(`/v1/work-orders/${bySupervisor.id}`)).body, before);
+    });
 
     it('lets a person with several roles do what any of them may', async () => {
       const order = await orderAt(people, 'PLANNED');
