@@ -17,18 +17,27 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const HOST = '127.0.0.1';
 
+const USAGE = 'usage: npm start -- [--in-memory] [--port N (default 3000, env PORT)] [--data-dir DIR (default .data)] [--no-seed]';
+
 function parseOptions() {
-  const { values } = parseArgs({
-    options: {
-      'in-memory': { type: 'boolean', default: false },
-      port: { type: 'string', default: process.env.PORT ?? '3000' },
-      'data-dir': { type: 'string', default: '.data' },
-      'no-seed': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const parse = () =>
+    parseArgs({
+      options: {
+        'in-memory': { type: 'boolean', default: false },
+        port: { type: 'string', default: process.env.PORT ?? '3000' },
+        'data-dir': { type: 'string', default: '.data' },
+        'no-seed': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse().values;
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
   if (values.help) {
-    console.log('usage: npm start -- [--in-memory] [--port N (default 3000, env PORT)] [--data-dir DIR (default .data)] [--no-seed]');
+    console.log(USAGE);
     process.exit(0);
   }
   const port = Number(values.port);
