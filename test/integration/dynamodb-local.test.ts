@@ -4,7 +4,10 @@
  * them, a stream with old and new images, and consumed capacity on every call.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DescribeTableCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -14,7 +17,7 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { localClientConfig } from '../../infra/local/dynamodb.ts';
+import { localClientConfig, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { testDdbClient, testDocClient, testEndpoint, testTableName } from '../helpers/ddb.ts';
 import { newTenantId } from '../helpers/runtime.ts';
@@ -144,6 +147,51 @@ describe('DynamoDB Local as the MES table', () => {
       assert.equal(typeof capacity?.CapacityUnits, 'number');
       assert.ok((capacity?.CapacityUnits ?? 0) > 0);
     }
+  });
+});
+
+describe('the DynamoDB Local launcher', () => {
+  const isAlive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('leaves no JVM behind once stopped', async () => {
+    // Prepare
+    const dynamoDb = await startDynamoDbLocal();
+    assert.ok(dynamoDb.pid && isAlive(dynamoDb.pid));
+    // Act
+    await dynamoDb.stop();
+    // Assess
+    assert.equal(isAlive(dynamoDb.pid), false);
+  });
+
+  it('says the port is in use, and how to get out of it', async () => {
+    // Prepare
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    // Act
+    const error = await startDynamoDbLocal({ port }).catch((e: unknown) => e);
+    blocker.close();
+    // Assess
+    assert.match(String(error), new RegExp(`port ${port}: the port is in use`));
+  });
+
+  it('says a damaged data folder is damaged and how to start anyway', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    writeFileSync(join(dir, 'shared-local-instance.db'), Buffer.alloc(8192, 7));
+    // Act
+    const error = await startDynamoDbLocal({ dataDir: dir }).catch((e: unknown) => e);
+    rmSync(dir, { recursive: true, force: true });
+    // Assess
+    assert.match(String(error), /looks damaged/);
+    assert.match(String(error), /npm start -- --in-memory/);
   });
 });
 

@@ -12,8 +12,10 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
 import { CLAIMS } from '../../shared/auth/claims.ts';
-import type { HandlerResolver, LambdaHandler } from '../../infra/local/http-server.ts';
+import { type HandlerResolver, type LambdaHandler, silentLog } from '../../infra/local/http-server.ts';
 import { APP_VERSION } from '../../infra/local/runtime.ts';
+import { DEMO_TENANT, DEMO_USERS, seedDemoPlant } from '../../infra/local/seed.ts';
+import type { WorkOrder } from '../../shared/api/schemas.ts';
 import * as fixtures from '../fixtures/echo-event-handler.ts';
 import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
@@ -279,5 +281,41 @@ describe('local runtime', () => {
       assert.equal(res.status, 400);
       assert.equal(res.headers.get('content-type'), 'application/problem+json');
     });
+  });
+});
+
+// Runs after the suite above has stopped its runtime: the real handlers cache the JWKS URL of
+// the first runtime they meet, so this one must be the first to load them.
+describe('the demo plant seed (real handlers)', () => {
+  let mes: TestRuntime;
+  before(async () => {
+    mes = await startTestRuntime({ seed: true });
+  });
+  after(() => mes.stop());
+
+  it('leaves work orders in every state a supervisor sees on a normal day', async () => {
+    // Prepare
+    const token = await mes.runtime.issueToken({ tenantId: DEMO_TENANT, ...DEMO_USERS.supervisor });
+    // Act
+    const res = await fetch(`${mes.baseUrl}/v1/work-orders?limit=100`, { headers: { authorization: `Bearer ${token}` } });
+    // Assess
+    assert.equal(mes.runtime.seed?.seeded, true, mes.runtime.seed?.detail);
+    const { items } = (await res.json()) as { items: WorkOrder[] };
+    const statuses = Object.fromEntries(items.map((o) => [o.id, o.status]));
+    assert.deepEqual(statuses, {
+      'WO-0999': 'CLOSED',
+      'WO-1001': 'PLANNED',
+      'WO-1002': 'RELEASED',
+      'WO-1003': 'IN_PROGRESS',
+      'WO-1004': 'ON_HOLD',
+      'WO-1005': 'COMPLETED',
+    });
+  });
+
+  it('does nothing when the plant is already there', async () => {
+    // Act
+    const again = await seedDemoPlant(mes.runtime, silentLog);
+    // Assess
+    assert.deepEqual(again, { seeded: false, detail: 'demo plant already seeded' });
   });
 });
