@@ -106,6 +106,8 @@ async function printWelcome(runtime: Runtime, seed: boolean) {
     `  DynamoDB     ${runtime.dynamoDbEndpoint} (table ${runtime.tableName})`,
     `  Demo data    ${seed ? (runtime.seed?.detail ?? '') : 'not seeded (--no-seed)'}`,
     '',
+    `Demo users: ${Object.values(DEMO_USERS).map((u) => `${u.userId} (${u.roles.join(', ')})`).join(', ')}`,
+    '',
     `A supervisor token for tenant "${DEMO_TENANT}" (valid 12 h):`,
     '',
     `export TOKEN=${supervisor}`,

@@ -10,7 +10,7 @@ import { TABLE } from '../../shared/db/table.ts';
 import { type DynamoDbLocal, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
 import { createHttpServer, type HandlerResolver, type Log, consoleLog } from './http-server.ts';
 import { createLocalIdentity, type LocalIdentity, loadSigningKey, type TokenRequest } from './identity.ts';
-import { seedDemoPlant, type SeedResult } from './seed.ts';
+import { DEMO_TENANT, seedDemoPlant, type SeedResult } from './seed.ts';
 
 export interface RuntimeOptions {
   /** 0 = a free port. */
@@ -62,9 +62,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const key = await loadSigningKey(dataDir && join(dataDir, 'identity'));
     let identity: LocalIdentity | undefined;
+    // The access log starts once the runtime is up: the seed's sixty requests are not news.
+    let ready = false;
     const http = createHttpServer({
       identity: () => identity as LocalIdentity,
-      log,
+      log: { info: (message) => ready && log.info(message), error: log.error },
       ...(options.handlerResolver ? { handlerResolver: options.handlerResolver } : {}),
     });
     const baseUrl = await http.listen(options.port, options.host);
@@ -81,7 +83,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       issueToken: (request) => (identity as LocalIdentity).issueToken(request),
       stop,
     };
-    if (options.seed) runtime.seed = await seedDemoPlant(runtime, log);
+    if (options.seed) {
+      log.info(`Seeding the demo plant (tenant ${DEMO_TENANT}) if it is not there yet...`);
+      runtime.seed = await seedDemoPlant(runtime, log);
+    }
+    ready = true;
     return runtime;
   } catch (error) {
     await stop();
