@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { OPERATION_STATUSES, WORK_ORDER_STATUSES } from '../domain/work-order/status.ts';
 import { ROLES } from '../domain/roles.ts';
+import { HOLD_KINDS } from '../domain/work-order/holds.ts';
 
 const meta = <T extends z.ZodMiniType>(schema: T, id: string, description: string): T => {
   z.globalRegistry.add(schema, { id, description });
@@ -89,6 +90,7 @@ export const BomInputSchema = meta(
 export const BomSchema = meta(z.object({ id: IdSchema, ...BomInputSchema.shape, ...RecordMeta }), 'Bom', 'A stored bill of materials.');
 
 export const DATA_TYPES = ['number', 'text', 'boolean'] as const;
+const MAX_ROUTING_CHARS = 200_000;
 export const DataRequirementSchema = z.object({
   name: z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be an identifier')),
   label: z.optional(Text(200)),
@@ -105,7 +107,7 @@ export const RoutingOperationSchema = z.object({
   /** Standard time per unit produced, in seconds. */
   standardTimeSeconds: z._default(Quantity, 0),
   setupTimeSeconds: z._default(Quantity, 0),
-  instructions: z._default(z.string().check(z.maxLength(20000)), ''),
+  instructions: z._default(z.string().check(z.maxLength(8000)), ''),
   dataToRecord: z._default(z.array(DataRequirementSchema).check(z.maxLength(50)), []),
 });
 export const RoutingInputSchema = meta(
@@ -118,6 +120,8 @@ export const RoutingInputSchema = meta(
         z.minLength(1),
         z.maxLength(50),
         z.refine((ops) => new Set(ops.map((o) => o.seq)).size === ops.length, 'operation seq values must be unique'),
+        // A released order stores its copy of the routing; DynamoDB items stop at 400 KB.
+        z.refine((ops) => JSON.stringify(ops).length <= MAX_ROUTING_CHARS, `the operations must stay under ${MAX_ROUTING_CHARS} characters of JSON in all`),
       ),
   }),
   'RoutingInput',
@@ -225,6 +229,9 @@ export const WorkOrderSchema = meta(
     status: z.enum(WORK_ORDER_STATUSES),
     heldFrom: z.optional(z.enum(WORK_ORDER_STATUSES)),
     holdReason: z.optional(z.string()),
+    holdKind: z.optional(z.enum(HOLD_KINDS)),
+    /** The routing version copied at release. */
+    routingVersion: z.optional(z.int()),
     overrunTolerancePct: z.number(),
     producedQty: z.number(),
     scrappedQty: z.number(),
@@ -252,7 +259,11 @@ export const WorkOrderDetailSchema = meta(
 const Comment = z.optional(z.string().check(z.maxLength(2000)));
 const Reason = z.string().check(z.minLength(1), z.maxLength(2000));
 export const ReleaseWorkOrderSchema = z.object({ comment: Comment });
-export const HoldWorkOrderSchema = z.object({ reason: Reason });
+export const HoldWorkOrderSchema = z.object({
+  reason: Reason,
+  /** production (supervisors lift it) or quality (only quality lifts it); defaults from the role. */
+  kind: z.optional(z.enum(HOLD_KINDS)),
+});
 export const ResumeWorkOrderSchema = z.object({ comment: Comment });
 export const CancelWorkOrderSchema = z.object({ reason: Reason });
 export const CloseWorkOrderSchema = z.object({ comment: Comment });
@@ -341,11 +352,11 @@ export const DispatchEntrySchema = meta(
 
 export const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });
 
-export const PageQuerySchema = z.object({
+export const PageQuerySchema = z.strictObject({
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
-export const ListWorkOrdersQuerySchema = z.object({
+export const ListWorkOrdersQuerySchema = z.strictObject({
   ...PageQuerySchema.shape,
   status: z.optional(z.enum(WORK_ORDER_STATUSES)),
   workCenterId: z.optional(IdSchema),

@@ -7,7 +7,7 @@ import { diff } from '../domain/work-order/diff.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { type MasterDataKind, keys } from './keys.ts';
-import { decodeCursor, encodeCursor } from './pagination.ts';
+import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
 import { transact } from './transactions.ts';
 
 const META = new Set(['version', 'updatedAt', 'updatedBy']);
@@ -60,7 +60,7 @@ export class DynamoDbMasterDataRepository implements MasterDataRepository {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': partition },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, 'pk', partition),
+        ExclusiveStartKey: decodeCursor(page.cursor, cursorAttributes(), 'pk', partition),
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );

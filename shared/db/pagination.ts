@@ -12,8 +12,13 @@ export interface Page<T> {
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 
+/** The attributes a LastEvaluatedKey has: the table's keys, plus the index's when querying one. */
+export const cursorAttributes = (index?: { partitionKey: string; sortKey: string }) =>
+  index ? [index.partitionKey, index.sortKey, 'pk', 'sk'] : ['pk', 'sk'];
+
 export function decodeCursor(
   cursor: string | undefined,
+  attributes: readonly string[],
   partitionAttribute: string,
   partitionValue: string,
 ): Record<string, string> | undefined {
@@ -24,7 +29,8 @@ export function decodeCursor(
       key &&
       typeof key === 'object' &&
       !Array.isArray(key) &&
-      Object.values(key).every((v) => typeof v === 'string') &&
+      Object.keys(key).length === attributes.length &&
+      attributes.every((a) => typeof (key as Record<string, unknown>)[a] === 'string') &&
       (key as Record<string, string>)[partitionAttribute] === partitionValue
     ) {
       return key as Record<string, string>;

@@ -5,7 +5,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { StaleVersionError } from '../domain/errors.ts';
+import { RecordTooLargeError, StaleVersionError } from '../domain/errors.ts';
 import { ddb } from './client.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -21,6 +21,9 @@ export async function transact(items: TransactItem[]): Promise<Cancelled | undef
     await ddb().send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
     return undefined;
   } catch (error) {
+    if ((error as Error).name === 'ValidationException' && /item size/i.test((error as Error).message)) {
+      throw new RecordTooLargeError('the record would be larger than the 400 KB a stored item may be');
+    }
     if (!(error instanceof TransactionCanceledException)) throw error;
     const reasons = error.CancellationReasons ?? [];
     if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new StaleVersionError();

@@ -12,7 +12,8 @@ import { isDispatchable } from '../domain/work-order/status.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
-import { decodeCursor, encodeCursor } from './pagination.ts';
+import { TABLE } from './table.ts';
+import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
 import { type TransactItem, transact } from './transactions.ts';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -177,12 +178,13 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
     page: PageRequest,
     map: (item: Record<string, unknown>) => T,
   ) {
+    const index = TABLE.globalSecondaryIndexes.find((g) => g.indexName === input.IndexName);
     const { Items = [], LastEvaluatedKey } = await ddb().send(
       new QueryCommand({
         ...input,
         TableName: tableName(),
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, partitionAttribute, partition),
+        ExclusiveStartKey: decodeCursor(page.cursor, cursorAttributes(index), partitionAttribute, partition),
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );

@@ -95,6 +95,14 @@ export class IdempotencyKeyReusedError extends MesError {
   readonly title = 'Idempotency-Key reused with a different request';
 }
 
+/** The record would not fit in one stored item. */
+export class RecordTooLargeError extends MesError {
+  override readonly name = 'RecordTooLargeError';
+  readonly status = 413;
+  readonly type = 'urn:mes:problem:record-too-large';
+  readonly title = 'Record too large';
+}
+
 /** A referenced record (material, routing, work center) does not exist. */
 export class UnknownReferenceError extends MesError {
   override readonly name = 'UnknownReferenceError';

@@ -9,7 +9,7 @@ export const PERMISSIONS = {
   manageMasterData: ['planner', 'admin', 'integration'],
   createWorkOrder: ['planner', 'admin', 'integration'],
   superviseWorkOrder: ['supervisor', 'admin'],
-  /** Quality may put an order on hold and lift its own holds: a quality hold. */
+  /** Quality places and lifts quality holds (see work-order/holds.ts). */
   holdWorkOrder: ['supervisor', 'quality', 'admin'],
   executeOperation: ['operator', 'supervisor', 'admin'],
   manageSettings: ['admin'],

@@ -273,9 +273,8 @@ describe('tenant and role rules on every route', () => {
       });
     }
 
-    // shared/domain/roles.ts says quality "may put an order on hold and lift its own holds", but
-    // nothing records who held an order, so quality can lift a supervisor's hold today.
-    it('lets quality lift its own hold but not a supervisor’s', { todo: 'the own-hold rule of shared/domain/roles.ts is not enforced' }, async () => {
+    // A quality hold is lifted only by quality (or admin); a production hold only by a supervisor (or admin).
+    it('lets quality lift its own hold but not a supervisor’s', async () => {
       const byQuality = await orderAt(people, 'RELEASED');
       await people.quality.ok('POST', `/v1/work-orders/${byQuality.id}/hold`, { reason: 'quality hold' });
       const own = await people.quality.post(`/v1/work-orders/${byQuality.id}/resume`, {});

@@ -46,9 +46,10 @@ describe('key design', () => {
 
   it('refuses a cursor for another partition, so no cursor reaches another tenant', () => {
     const cursor = encodeCursor({ pk: 'other#MD#equipment', sk: 'E1' });
-    assert.throws(() => decodeCursor(cursor, 'pk', 'acme#MD#equipment'), ValidationError);
-    assert.throws(() => decodeCursor('garbage', 'pk', 'acme#MD#equipment'), ValidationError);
-    assert.deepEqual(decodeCursor(encodeCursor({ pk: 'acme#MD#equipment', sk: 'E1' }), 'pk', 'acme#MD#equipment'), {
+    assert.throws(() => decodeCursor(cursor, ['pk', 'sk'], 'pk', 'acme#MD#equipment'), ValidationError);
+    assert.throws(() => decodeCursor(encodeCursor({ pk: 'acme#MD#equipment' }), ['pk', 'sk'], 'pk', 'acme#MD#equipment'), ValidationError);
+    assert.throws(() => decodeCursor('garbage', ['pk', 'sk'], 'pk', 'acme#MD#equipment'), ValidationError);
+    assert.deepEqual(decodeCursor(encodeCursor({ pk: 'acme#MD#equipment', sk: 'E1' }), ['pk', 'sk'], 'pk', 'acme#MD#equipment'), {
       pk: 'acme#MD#equipment',
       sk: 'E1',
     });

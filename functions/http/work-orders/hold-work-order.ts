@@ -4,5 +4,5 @@ import { workOrders } from '#functions/lib/services.ts';
 import { routes } from '#shared/api/routes.ts';
 
 export const handler = httpHandler(routes.holdWorkOrder, async ({ auth, params, body, expectedVersion }) => ({
-  body: await workOrders.hold(auth, params.id, body.reason, expectedVersion),
+  body: await workOrders.hold(auth, params.id, body.reason, body.kind, expectedVersion),
 }));

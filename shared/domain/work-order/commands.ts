@@ -9,6 +9,7 @@ import { recordData, requireRecordedData } from './recorded-data.ts';
 import { type OperationAction, WORK_ORDER_ACTIONS, type WorkOrderAction, canOperation, canWorkOrder } from './status.ts';
 import type { Actor, CommandResult, EventType, OutboxEvent, WorkOrderAggregate } from './model.ts';
 import { diff } from './diff.ts';
+import { type HoldKind, assertMayHandleHold, defaultHoldKind } from './holds.ts';
 
 export interface CommandContext {
   tenantId: string;
@@ -72,7 +73,8 @@ function finish(ctx: CommandContext, before: WorkOrderAggregate | undefined, nex
   };
 }
 
-const IGNORED = new Set(['updatedAt', 'updatedBy', 'version', 'eventSeq', 'operations']);
+// Instructions and data requirements are copies of the routing version the audit names.
+const IGNORED = new Set(['updatedAt', 'updatedBy', 'version', 'eventSeq', 'operations', 'instructions', 'dataToRecord']);
 function diffAggregate(before: WorkOrderAggregate | undefined, after: WorkOrderAggregate) {
   const changes = diff(before ?? {}, after, IGNORED);
   for (const op of after.operations) {
@@ -175,7 +177,7 @@ export function releaseWorkOrder(
       recordedData: {},
       version: 0,
     }));
-  const next = { ...order, status: 'RELEASED' as const, releasedAt: ctx.now, overrunTolerancePct, operations };
+  const next = { ...order, status: 'RELEASED' as const, releasedAt: ctx.now, routingVersion: routing.version, overrunTolerancePct, operations };
   return finish(ctx, order, next, {
     action: 'workOrder.release',
     target: 'workOrder',
@@ -184,20 +186,27 @@ export function releaseWorkOrder(
   });
 }
 
-export function holdWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, reason: string): CommandResult {
+export function holdWorkOrder(
+  ctx: CommandContext,
+  order: WorkOrderAggregate,
+  reason: string,
+  kind: HoldKind = defaultHoldKind(ctx.actor.roles),
+): CommandResult {
   assertWorkOrder('hold', order);
-  const next = { ...order, status: 'ON_HOLD' as const, heldFrom: order.status, holdReason: reason };
+  assertMayHandleHold(kind, ctx.actor.roles, 'place');
+  const next = { ...order, status: 'ON_HOLD' as const, heldFrom: order.status, holdReason: reason, holdKind: kind };
   return finish(ctx, order, next, {
     action: 'workOrder.hold',
     target: 'workOrder',
     reason,
-    events: [{ type: 'work-order.held', data: { ...summary(next), reason } }],
+    events: [{ type: 'work-order.held', data: { ...summary(next), reason, kind } }],
   });
 }
 
 export function resumeWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, comment?: string): CommandResult {
   assertWorkOrder('resume', order);
-  const { heldFrom, holdReason: _, ...rest } = order;
+  assertMayHandleHold(order.holdKind ?? 'production', ctx.actor.roles, 'lift');
+  const { heldFrom, holdReason: _, holdKind: _k, ...rest } = order;
   const next = { ...rest, status: heldFrom ?? 'RELEASED' };
   return finish(ctx, order, next, {
     action: 'workOrder.resume',
@@ -209,7 +218,8 @@ export function resumeWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, 
 
 export function cancelWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, reason: string): CommandResult {
   assertWorkOrder('cancel', order);
-  const { heldFrom: _, ...rest } = order;
+  if (order.holdKind) assertMayHandleHold(order.holdKind, ctx.actor.roles, 'lift');
+  const { heldFrom: _, holdReason: _r, holdKind: _k, ...rest } = order;
   const next = { ...rest, status: 'CANCELLED' as const, cancelledAt: ctx.now };
   return finish(ctx, order, next, {
     action: 'workOrder.cancel',

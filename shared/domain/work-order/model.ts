@@ -3,10 +3,12 @@
  * order, its input, who acts and when; the repository commits its result in one transaction.
  */
 import type { AuditRecord, Operation, WorkOrder } from '../../api/schemas.ts';
+import type { Role } from '../roles.ts';
 
 export interface Actor {
   userId: string;
   name: string;
+  roles: readonly Role[];
 }
 
 /** The order as stored: header fields, its operations, and the outbox sequence counter. */

@@ -11,6 +11,7 @@ import * as commands from './commands.ts';
 import type { CommandResult, WorkOrderAggregate } from './model.ts';
 import type { PageRequest, WorkOrderRepository } from './repository.ts';
 import type { WorkOrderStatus } from './status.ts';
+import type { HoldKind } from './holds.ts';
 
 export interface Clock {
   now(): Date;
@@ -31,7 +32,7 @@ export class WorkOrderService {
   private context(auth: AuthContext): commands.CommandContext {
     return {
       tenantId: auth.tenantId,
-      actor: { userId: auth.userId, name: auth.name },
+      actor: { userId: auth.userId, name: auth.name, roles: auth.roles },
       now: this.clock.now().toISOString(),
       newId: randomUUID,
     };
@@ -108,7 +109,8 @@ export class WorkOrderService {
     return toDetail(result.after);
   }
 
-  hold = (auth: AuthContext, id: string, reason: string, v?: number) => this.act(auth, id, v, (c, o) => commands.holdWorkOrder(c, o, reason));
+  hold = (auth: AuthContext, id: string, reason: string, kind?: HoldKind, v?: number) =>
+    this.act(auth, id, v, (c, o) => commands.holdWorkOrder(c, o, reason, kind));
   resume = (auth: AuthContext, id: string, comment?: string, v?: number) => this.act(auth, id, v, (c, o) => commands.resumeWorkOrder(c, o, comment));
   cancel = (auth: AuthContext, id: string, reason: string, v?: number) => this.act(auth, id, v, (c, o) => commands.cancelWorkOrder(c, o, reason));
   close = (auth: AuthContext, id: string, comment?: string, v?: number) => this.act(auth, id, v, (c, o) => commands.closeWorkOrder(c, o, comment));
