@@ -9,14 +9,21 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { LOCAL_ONLY_PATHS, type RouteDef, type RouteId, routeList } from '../../shared/api/routes.ts';
+import { type HttpMethod, LOCAL_ONLY_PATHS, type RouteId, routeList } from '../../shared/api/routes.ts';
 import { LocalTokenRequestSchema } from '../../shared/api/schemas.ts';
 import { INTEGRATION_TIMEOUT_MS, lambdaContext, newRequestId, toApiGatewayEvent, writeLambdaResult } from './api-gateway.ts';
 import { type LocalIdentity, TOKEN_LIFETIME_SECONDS } from './identity.ts';
 import { createRouter } from './router.ts';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
-export type LocalRoute = RouteDef & { id: RouteId | 'localToken' | 'localJwks' };
+/** What the server needs of a route: routeList entries, plus the two local-only routes. */
+export interface LocalRoute {
+  id: RouteId | 'localToken' | 'localJwks';
+  method: HttpMethod;
+  path: string;
+  /** File under functions/http/, without extension. */
+  handler: string;
+}
 /** Finds the handler of a route. Tests swap it to load fixtures instead of functions/http/. */
 export type HandlerResolver = (route: LocalRoute) => Promise<LambdaHandler>;
 
@@ -65,17 +72,15 @@ export function fileHandlerResolver(): HandlerResolver {
   };
 }
 
-const localRoute = (id: 'localToken' | 'localJwks', method: 'GET' | 'POST', path: string): LocalRoute =>
-  ({ id, method, path, handler: '', summary: '', tag: 'Local', roles: null, successStatus: 200, table: 'none' }) as unknown as LocalRoute;
 
 export function createHttpServer(options: HttpServerOptions) {
   const log = options.log ?? consoleLog;
   const resolveHandler = options.handlerResolver ?? fileHandlerResolver();
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const router = createRouter<LocalRoute>([
-    ...(routeList as LocalRoute[]),
-    localRoute('localToken', 'POST', LOCAL_ONLY_PATHS.token),
-    localRoute('localJwks', 'GET', LOCAL_ONLY_PATHS.jwks),
+    ...routeList,
+    { id: 'localToken', method: 'POST', path: LOCAL_ONLY_PATHS.token, handler: '' },
+    { id: 'localJwks', method: 'GET', path: LOCAL_ONLY_PATHS.jwks, handler: '' },
   ]);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
