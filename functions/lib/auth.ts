@@ -11,7 +11,13 @@ import { ENV } from '#shared/config.ts';
 import { ForbiddenError, UnauthorizedError } from '#shared/domain/errors.ts';
 import { type Role, isRole } from '#shared/domain/roles.ts';
 
-let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+/** Key sets by URL: fetched once per cold start and cached by jose (refetched on an unknown kid). */
+const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+const keySet = (url: string) => {
+  let set = keySets.get(url);
+  if (!set) keySets.set(url, (set = createRemoteJWKSet(new URL(url), { cacheMaxAge: 3_600_000 })));
+  return set;
+};
 
 function required(name: string): string {
   const value = process.env[name];
@@ -22,10 +28,9 @@ function required(name: string): string {
 export async function authenticate(authorization: string | undefined, allowed: readonly Role[]): Promise<AuthContext> {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!match?.[1]) throw new UnauthorizedError('send an Authorization: Bearer <token> header');
-  jwks ??= createRemoteJWKSet(new URL(required(ENV.authJwksUrl)), { cacheMaxAge: 3_600_000 });
   let claims: Record<string, unknown>;
   try {
-    ({ payload: claims } = await jwtVerify(match[1], jwks, {
+    ({ payload: claims } = await jwtVerify(match[1], keySet(required(ENV.authJwksUrl)), {
       issuer: required(ENV.authIssuer),
       audience: required(ENV.authAudience),
       algorithms: ['RS256'],
