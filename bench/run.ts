@@ -1,0 +1,115 @@
+/**
+ * `npm run bench`: measures what the issue asks and writes bench/RESULTS.md.
+ *   1. DynamoDB calls and request units of start, report, complete and get (x-mes-dynamodb header);
+ *   2. their HTTP latency at 1 and 16 clients against the local runtime, beside the raw-SDK floor
+ *      measured against the same DynamoDB Local in the same run;
+ *   3. every route's Lambda bundle: size and cold import, beside hello-world and SDK-only bundles.
+ * Every loop is bounded in count and time; all traffic stays on 127.0.0.1.
+ * BENCH_SAMPLES and BENCH_COLD_RUNS shrink a run while working on the bench itself.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { consoleLog } from '../infra/local/http-server.ts';
+import { startRuntime } from '../infra/local/runtime.ts';
+import { type ApiFigure, measureApi, newApiFigures } from './api.ts';
+import { constructTarget, measureBundles } from './bundles.ts';
+import { issueTokens, releasedOrders, seedMasterData, TENANT } from './fixtures.ts';
+import { createFloor, FLOOR_CALLS } from './floor.ts';
+import { closeClient } from './http-client.ts';
+import { describeMachine } from './machine.ts';
+import { renderResults } from './report.ts';
+import { Figure } from './stats.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
+const MAX_MS_COLD_IMPORTS = 120_000;
+const WARMUP = 20;
+const MAX_MS_PER_FIGURE = 12_000;
+const CONCURRENCY = [1, 16];
+/** Each latency figure is gathered in this many slices, floor and API taking turns. */
+const ROUNDS = 3;
+
+// Read by functions/lib/http.ts when the runtime first imports a handler, i.e. after this line.
+process.env.MES_EXPOSE_DDB_USAGE = '1';
+
+const started = Date.now();
+const step = (message: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
+const machine = describeMachine();
+const loadBefore = os.loadavg();
+
+// Bundles first, while no JVM competes for the two cores.
+const esbuildTarget = constructTarget();
+step(`bundling ${esbuildTarget} and timing cold imports (up to ${COLD_RUNS} runs each)`);
+const bundles = await measureBundles({ runs: COLD_RUNS, maxMs: MAX_MS_COLD_IMPORTS, target: esbuildTarget });
+
+step('starting the local runtime (DynamoDB Local in memory)');
+const runtime = await startRuntime({ port: 0, inMemory: true, seed: false, log: { info: () => {}, error: consoleLog.error } });
+const apiFigures = CONCURRENCY.map(newApiFigures);
+const floorFigures = CONCURRENCY.map(() => FLOOR_CALLS.map(() => new Figure()));
+let itemsPerTransaction = 0;
+let orders = 0;
+try {
+  const tokens = await issueTokens(runtime);
+  await seedMasterData(runtime.baseUrl, tokens);
+  step(`releasing ${WARMUP + SAMPLES * CONCURRENCY.length} orders`);
+  const warm = await releasedOrders(runtime.baseUrl, tokens, WARMUP, 'WO-WARM');
+  const batches: string[][] = [];
+  for (const c of CONCURRENCY) batches.push(await releasedOrders(runtime.baseUrl, tokens, SAMPLES, `WO-C${c}`));
+  orders = WARMUP + batches.flat().length;
+
+  step('warming up');
+  await measureApi(runtime.baseUrl, tokens, warm, { concurrency: 1, maxMs: MAX_MS_PER_FIGURE }, newApiFigures(1));
+  const floor = await createFloor(runtime.dynamoDbEndpoint, runtime.tableName, TENANT, warm);
+  itemsPerTransaction = floor.itemsPerTransaction;
+  for (const call of FLOOR_CALLS) await floor.measure(call, { concurrency: 1, samples: WARMUP, maxMs: MAX_MS_PER_FIGURE });
+
+  // Rounds alternate floor and API, so both see the same background load on a shared machine.
+  const perRound = Math.ceil(SAMPLES / ROUNDS);
+  const maxMs = MAX_MS_PER_FIGURE / ROUNDS;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, concurrency] of CONCURRENCY.entries()) {
+      step(`round ${round + 1}/${ROUNDS}, ${concurrency} concurrent: floor, then API`);
+      for (const [j, call] of FLOOR_CALLS.entries()) {
+        floorFigures[i]?.[j]?.add(await floor.measure(call, { concurrency, samples: perRound, maxMs }));
+      }
+      const slice = (batches[i] as string[]).slice(round * perRound, (round + 1) * perRound);
+      await measureApi(runtime.baseUrl, tokens, slice, { concurrency, maxMs }, apiFigures[i] as ApiFigure[]);
+    }
+  }
+  floor.destroy();
+} finally {
+  closeClient();
+  await runtime.stop();
+}
+
+const markdown = renderResults({
+  machine,
+  loadAverage: { before: loadBefore, after: os.loadavg() },
+  seconds: (Date.now() - started) / 1000,
+  settings: { samples: SAMPLES, rounds: ROUNDS, maxSecondsPerFigure: MAX_MS_PER_FIGURE / 1000, coldRuns: bundles[0]?.runsMs.length ?? 0, esbuildTarget, itemsPerTransaction, orders },
+  sdkCommands: sdkCommandsIn(['shared', 'functions']),
+  api: apiFigures.flat().map(({ figure, ...rest }) => ({ ...rest, latency: figure.latency() })),
+  floor: CONCURRENCY.flatMap((concurrency, i) =>
+    FLOOR_CALLS.map((call, j) => ({ call, concurrency, latency: (floorFigures[i]?.[j] as Figure).latency() })),
+  ),
+  bundles,
+});
+writeFileSync(join(ROOT, 'bench/RESULTS.md'), markdown);
+step('wrote bench/RESULTS.md');
+
+/** Every `new XxxCommand(` in the app's code: the static half of "no Scan anywhere". */
+function sdkCommandsIn(dirs: string[]): string[] {
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (path.endsWith('.ts')) for (const m of readFileSync(path, 'utf8').matchAll(/new (\w+Command)\(/g)) found.add(m[1] as string);
+    }
+  };
+  for (const dir of dirs) walk(join(ROOT, dir));
+  return [...found].sort();
+}
