@@ -106,7 +106,7 @@ export async function measureBundles(options: { runs: number; maxMs: number; tar
   }
 }
 
-/** As on Lambda (the construct sets NODE_OPTIONS=--enable-source-maps). */
+/** As on Lambda: a fresh process, no --enable-source-maps (the construct leaves it off). */
 const CHILD = `
 const file = process.argv[1];
 const t = process.hrtime.bigint();
@@ -119,7 +119,7 @@ process.stdout.write(String(ms));
 function coldImport(file: string): Promise<number> {
   const { NODE_OPTIONS: _, ...env } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', CHILD, file], {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, file], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 30_000,

@@ -135,7 +135,7 @@ export function renderResults(r: Results): string {
   out(
     `Built like the CDK construct does: esbuild bundle, minify, ESM, platform node, target ${s.esbuildTarget}, externals @aws-sdk/*, mainFields module,main, ` +
       'the createRequire banner, source map in a separate file (not counted). Size = the .mjs file. Cold import = `await import()` of the bundle timed with ' +
-      '`process.hrtime` inside a fresh `node --enable-source-maps` (as the construct sets NODE_OPTIONS); the external SDK loads from node_modules, ' +
+      '`process.hrtime` inside a fresh `node` process (the construct does not set --enable-source-maps); the external SDK loads from node_modules, ' +
       'as on Lambda it loads from the runtime\'s own copy. Runs interleave across bundles.',
     '',
   );
