@@ -4,7 +4,7 @@
  * work), so the seed exercises the same path as a user and never goes around the domain.
  *
  * Marker: work order WO-0999 in state CLOSED, the last thing the seed does. (Tenant settings
- * would be the obvious marker, but orders copy the overrun tolerance from them at creation, so
+ * would be the obvious marker, but orders copy the overrun tolerance from them at release, so
  * the settings must come first.) A seed cut short is finished on the next start: master data
  * PUTs are idempotent and each work order step checks the order's current state first.
  */
