@@ -1,0 +1,55 @@
+/**
+ * Equipment telemetry as devices and gateways publish it (issue 3). Topics:
+ * `dt/mes/{tenantId}/{equipmentId}/{type}`, type state | counts | process. Every sample
+ * carries its own timestamp and message id; a message may carry one sample or
+ * `{ samples: [...] }` (gateways batch, because IoT Core, rules and queues charge per message).
+ */
+import * as z from 'zod/mini';
+
+export const TELEMETRY_TYPES = ['state', 'counts', 'process'] as const;
+export type TelemetryType = (typeof TELEMETRY_TYPES)[number];
+
+/** Reported machine states (PackML mapped for OEE). `offline` is derived: no data for a while. */
+export const EQUIPMENT_STATES = ['running', 'idle', 'down', 'setup', 'planned-stop'] as const;
+export type EquipmentState = (typeof EQUIPMENT_STATES)[number] | 'offline';
+
+/** ISO 8601 with offset, or epoch milliseconds; normalised to epoch ms. */
+const Timestamp = z.pipe(
+  z.union([z.iso.datetime({ offset: true }), z.number().check(z.int(), z.gt(946684800000), z.lt(4102444800000))]),
+  z.transform((v) => (typeof v === 'number' ? v : Date.parse(v))),
+);
+const MsgId = z.string().check(z.minLength(1), z.maxLength(128));
+const ReasonCode = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/));
+/** Machine counters are unsigned integers (PLCs keep them as UINT32 or UDINT). */
+const Counter = z.int().check(z.gte(0), z.lte(2 ** 53 - 1));
+
+export const StateSampleSchema = z.object({ ts: Timestamp, msgId: MsgId, state: z.enum(EQUIPMENT_STATES), reasonCode: z.optional(ReasonCode) });
+export const CountsSampleSchema = z.object({ ts: Timestamp, msgId: MsgId, good: Counter, reject: Counter });
+export const ProcessSampleSchema = z.object({
+  ts: Timestamp,
+  msgId: MsgId,
+  values: z.record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)), z.number()).check(
+    z.refine((v) => Object.keys(v).length > 0 && Object.keys(v).length <= 50, 'between 1 and 50 values'),
+  ),
+});
+
+export const SAMPLE_SCHEMAS = { state: StateSampleSchema, counts: CountsSampleSchema, process: ProcessSampleSchema } as const;
+export type StateSample = z.output<typeof StateSampleSchema>;
+export type CountsSample = z.output<typeof CountsSampleSchema>;
+export type ProcessSample = z.output<typeof ProcessSampleSchema>;
+export type Sample = StateSample | CountsSample | ProcessSample;
+
+/** Most samples one message may carry (IoT Core payloads stop at 128 KB). */
+export const MAX_SAMPLES_PER_MESSAGE = 1000;
+
+/** What the rule hands on: the topic's parts and the untouched payload, base64. */
+export const TelemetryEnvelopeSchema = z.object({
+  tenantId: z.string(),
+  equipmentId: z.string(),
+  type: z.string(),
+  /** When IoT Core (or the local broker) received it, epoch ms. */
+  receivedAt: z.number(),
+  /** The payload as published, base64: an invalid one is kept as it came. */
+  raw: z.string(),
+});
+export type TelemetryEnvelope = z.output<typeof TelemetryEnvelopeSchema>;

@@ -1,0 +1,102 @@
+/**
+ * The IoT rules, defined once. On AWS they become IoT topic rules (SQL generated here); the
+ * local broker applies the same topic filter and projection to every publish. Devices publish
+ * through Basic Ingest (`$aws/rules/<name>/dt/mes/...`), which skips the messaging charge;
+ * `topic(n)` then sees the topic without that prefix, as the local broker does.
+ */
+import type { TelemetryEnvelope } from './messages.ts';
+
+export interface TelemetryRule {
+  /** IoT rule names allow letters, digits and underscores. */
+  name: string;
+  /** MQTT topic filter: `+` one level, `#` the rest. */
+  topicFilter: string;
+  description: string;
+  /**
+   * Seconds the consumer may wait to fill a batch: state changes go out at once (the live
+   * status), counts and process values wait to be aggregated cheaply (bench/RESULTS.md).
+   */
+  batchingWindowSeconds: number;
+  batchSize: number;
+  /**
+   * Where the rule sends: state changes are rare and go through SQS (any number of consumers;
+   * each state change is its own idempotent item); measurements go through Kinesis with the
+   * tenant as partition key, so one consumer at a time merges a tenant's aggregates, in order.
+   */
+  target: 'sqs' | 'kinesis';
+  /** Kinesis partition key (IoT substitution template). */
+  partitionKey?: string;
+}
+
+export const TELEMETRY_TOPIC_PREFIX = 'dt/mes';
+
+export const TELEMETRY_RULES = {
+  state: {
+    name: 'mes_telemetry_state',
+    topicFilter: 'dt/mes/+/+/state',
+    description: 'Equipment state changes: forwarded at once for the live status.',
+    batchingWindowSeconds: 0,
+    batchSize: 100,
+    target: 'sqs',
+  },
+  measurements: {
+    name: 'mes_telemetry_measurements',
+    topicFilter: 'dt/mes/+/+/+',
+    description: 'Counts and process values, aggregated in batches.',
+    batchingWindowSeconds: 10,
+    batchSize: 1000,
+    target: 'kinesis',
+    partitionKey: '${topic(3)}',
+  },
+} as const satisfies Record<string, TelemetryRule>;
+
+/**
+ * The rule SQL. The payload travels base64-encoded so that even a payload that is not JSON
+ * reaches the handler (and is kept as a rejected message) instead of failing in the rule.
+ * The measurements rule leaves state messages to the state rule.
+ */
+export function ruleSql(rule: TelemetryRule): string {
+  const where = rule.name === TELEMETRY_RULES.measurements.name ? " WHERE topic(5) <> 'state'" : '';
+  return (
+    "SELECT encode(*, 'base64') AS raw, topic(3) AS tenantId, topic(4) AS equipmentId, topic(5) AS type, " +
+    `timestamp() AS receivedAt FROM '${rule.topicFilter}'${where}`
+  );
+}
+
+/** The Basic Ingest topic a device publishes to on AWS. */
+export const basicIngestTopic = (rule: TelemetryRule, topic: string) => `$aws/rules/${rule.name}/${topic}`;
+
+export const telemetryTopic = (tenantId: string, equipmentId: string, type: string) =>
+  `${TELEMETRY_TOPIC_PREFIX}/${tenantId}/${equipmentId}/${type}`;
+
+/** MQTT topic filter matching, as IoT Core applies it. */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}
+
+/** What the rule's SQL does, for the local broker: which rule takes a publish, and its output. */
+export function applyRules(topic: string, payload: Uint8Array, receivedAt: number): { rule: TelemetryRule; envelope: TelemetryEnvelope } | undefined {
+  const bare = topic.replace(/^\$aws\/rules\/[^/]+\//, '');
+  const levels = bare.split('/');
+  for (const rule of Object.values(TELEMETRY_RULES) as TelemetryRule[]) {
+    if (!topicMatches(rule.topicFilter, bare)) continue;
+    if (rule.name === TELEMETRY_RULES.measurements.name && levels[4] === 'state') continue;
+    return {
+      rule,
+      envelope: {
+        tenantId: levels[2] ?? '',
+        equipmentId: levels[3] ?? '',
+        type: levels[4] ?? '',
+        receivedAt,
+        raw: Buffer.from(payload).toString('base64'),
+      },
+    };
+  }
+  return undefined;
+}
