@@ -70,6 +70,37 @@ export const keys = {
   }),
   dispatchPartition: (tenantId: string, workCenterId: string) => `${tenantId}#WC#${workCenterId}#DISPATCH`,
 
+  // ---------- Telemetry (issue 3; docs/telemetry.md) ----------
+
+  /**
+   * What ran at a work center when: an item per operation start, pause, resume and complete,
+   * written in the command's transaction, so telemetry can be attributed to order and operator.
+   */
+  operationContextPartition: (tenantId: string, workCenterId: string) => `${tenantId}#WC#${workCenterId}#CTX`,
+  operationContext: (tenantId: string, workCenterId: string, at: string, workOrderId: string, seq: number) => ({
+    pk: `${tenantId}#WC#${workCenterId}#CTX`,
+    sk: `${at}#${workOrderId}#${pad(seq, 4)}`,
+  }),
+
+  /** State transitions of one unit, by time: one idempotent item per state message. */
+  equipmentStatePartition: (tenantId: string, equipmentId: string) => `${tenantId}#EQ#${equipmentId}#STATE`,
+  equipmentState: (tenantId: string, equipmentId: string, ts: number, msgId: string) => ({
+    pk: `${tenantId}#EQ#${equipmentId}#STATE`,
+    sk: `${new Date(ts).toISOString()}#${msgId}`,
+  }),
+  /** Counts and process aggregates of a group of units, one item per minute, a partition per UTC day. */
+  telemetryPartition: (tenantId: string, group: number, day: string) => `${tenantId}#TLM#${group}#${day}`,
+  telemetryBucket: (tenantId: string, group: number, minuteStart: number) => {
+    const iso = new Date(minuteStart).toISOString();
+    return { pk: `${tenantId}#TLM#${group}#${iso.slice(0, 10)}`, sk: iso.slice(11, 16) };
+  },
+  /** Messages that failed validation, kept with their reason and raw payload (TTL 30 days). */
+  rejectedMessage: (tenantId: string, receivedAt: number, recordId: string, n: number) => {
+    const iso = new Date(receivedAt).toISOString();
+    return { pk: `${tenantId}#REJECTED#${iso.slice(0, 10)}`, sk: `${iso}#${recordId}#${pad(n, 4)}` };
+  },
+  rejectedPartition: (tenantId: string, day: string) => `${tenantId}#REJECTED#${day}`,
+
   /** Idempotency-Key records: written in the same transaction as the command they guard. */
   idempotency: (tenantId: string, scope: string, key: string) => ({
     pk: `${tenantId}#IDEM#${scope}#${key}`,

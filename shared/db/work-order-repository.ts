@@ -18,6 +18,7 @@ import { type TransactItem, transact } from './transactions.ts';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 const ACTIVE_ORDER = new Set(['RELEASED', 'IN_PROGRESS', 'ON_HOLD']);
+const CONTEXT_STATUSES = new Set(['RUNNING', 'PAUSED', 'DONE']);
 
 export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
   async get(tenantId: string, id: string): Promise<WorkOrderAggregate | undefined> {
@@ -64,6 +65,27 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
       const changed = result.changedOperations.includes(op.seq);
       if (!changed && !(statusChanged && isDispatchable(op.status))) continue;
       items.push({ Put: { TableName: table, Item: operationItem(tenantId, after, op), ...versionCondition(old) } });
+    }
+    // Operation context for telemetry attribution: whenever an operation's status changes.
+    for (const op of operations) {
+      const old = before?.operations.find((o) => o.seq === op.seq);
+      if (!old || old.status === op.status || !CONTEXT_STATUSES.has(op.status)) continue;
+      items.push({
+        Put: {
+          TableName: table,
+          Item: {
+            ...keys.operationContext(tenantId, op.workCenterId, after.updatedAt, after.id, op.seq),
+            entity: 'OperationContext',
+            at: after.updatedAt,
+            workOrderId: after.id,
+            seq: op.seq,
+            materialId: after.materialId,
+            status: op.status,
+            by: after.updatedBy,
+            operator: op.startedBy,
+          },
+        },
+      });
     }
     items.push({
       Put: {
