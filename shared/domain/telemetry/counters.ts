@@ -1,0 +1,205 @@
+/**
+ * Cumulative machine counters (good, reject) as PLCs keep them, summarised as monotonic
+ * segments so that a storage item stays small however many samples arrive, and so that a lost,
+ * duplicated, late or reordered sample costs nothing.
+ *
+ * A segment is a run of samples, in time order, in which neither counter decreases; only its
+ * first and last samples are kept. A sample lower than the one before it in time (in either
+ * counter) starts a new segment: a reset or a rollover, told apart only when counting
+ * (`countDeltas`), where the counter's maximum is known.
+ *
+ * Guarantees of `mergeCountSamples` (property-tested in test/unit/telemetry-counter-merge.test.ts):
+ * - merging the same batch again changes nothing, and neither does any redelivered part of it;
+ *   a redelivered sample of an earlier batch changes nothing either, except in the hidden-reset
+ *   case below (it then restores a reading the summary had forgotten);
+ * - the result does not depend on the order of samples or on how they are split into batches,
+ *   provided no reset is hidden inside a merged segment (see "Approximation" below). Counters
+ *   that only grow (the usual minute), and resets or rollovers that leave the counter below every
+ *   earlier reading of the item, always satisfy this.
+ *
+ * Approximation: a segment forgets its inner samples. If a counter is reset and climbs back
+ * above an earlier reading of the same item (hidden: the segment's endpoints still look
+ * monotonic), and the samples revealing the reset arrive only after the segment was merged, the
+ * split is made from the endpoints that are left, and up to the counts between the forgotten
+ * inner samples and the reset are lost. Within a one-minute item this needs a reset and a climb
+ * past the old value inside one minute plus out-of-order delivery.
+ */
+
+export interface CounterSegment {
+  startTs: number;
+  startGood: number;
+  startReject: number;
+  endTs: number;
+  endGood: number;
+  endReject: number;
+}
+
+/** One reading of both counters; `CountsSample` (shared/telemetry/messages.ts) is one. */
+export interface CountsPoint {
+  ts: number;
+  good: number;
+  reject: number;
+}
+
+export interface CounterOptions {
+  /** The largest value the PLC counter holds before wrapping to 0 (UDINT by default). */
+  counterMax?: number;
+  /** A drop from above this share of `counterMax` is a rollover, otherwise a reset. */
+  rolloverThreshold?: number;
+}
+
+export const DEFAULT_COUNTER_MAX = 2 ** 32 - 1;
+export const DEFAULT_ROLLOVER_THRESHOLD = 0.9;
+
+/** The stored form (docs/telemetry.md): `[startTs, startGood, startReject, endTs, endGood, endReject]`. */
+export type CounterSegmentTuple = [number, number, number, number, number, number];
+
+export const segmentToTuple = (s: CounterSegment): CounterSegmentTuple => [s.startTs, s.startGood, s.startReject, s.endTs, s.endGood, s.endReject];
+export const segmentFromTuple = ([startTs, startGood, startReject, endTs, endGood, endReject]: readonly number[]): CounterSegment => ({
+  startTs: startTs ?? 0,
+  startGood: startGood ?? 0,
+  startReject: startReject ?? 0,
+  endTs: endTs ?? 0,
+  endGood: endGood ?? 0,
+  endReject: endReject ?? 0,
+});
+
+/** `b` may follow `a` in one segment: neither counter went down. */
+const continues = (a: CountsPoint, b: CountsPoint) => b.good >= a.good && b.reject >= a.reject;
+
+/** Time order; equal timestamps by value, so conflicting readings sort the same way in every run. */
+const byTime = (a: CountsPoint, b: CountsPoint) => a.ts - b.ts || a.good - b.good || a.reject - b.reject;
+const same = (a: CountsPoint, b: CountsPoint) => a.ts === b.ts && a.good === b.good && a.reject === b.reject;
+
+/**
+ * Merges samples into an item's segments and returns the new segments (the inputs are not
+ * changed). The segments are the endpoints of the maximal monotonic runs of all known readings
+ * in time order, so an item that saw only growth has exactly one segment.
+ */
+export function mergeCountSamples(segments: readonly CounterSegment[], samples: readonly CountsPoint[]): CounterSegment[] {
+  const points: CountsPoint[] = [];
+  for (const s of segments) {
+    points.push({ ts: s.startTs, good: s.startGood, reject: s.startReject });
+    points.push({ ts: s.endTs, good: s.endGood, reject: s.endReject });
+  }
+  for (const s of samples) points.push({ ts: s.ts, good: s.good, reject: s.reject });
+  points.sort(byTime);
+
+  const out: CounterSegment[] = [];
+  let prev: CountsPoint | undefined;
+  for (const p of points) {
+    if (prev && same(prev, p)) continue;
+    const current = out[out.length - 1];
+    if (current && prev && continues(prev, p)) {
+      current.endTs = p.ts;
+      current.endGood = p.good;
+      current.endReject = p.reject;
+    } else {
+      out.push({ startTs: p.ts, startGood: p.good, startReject: p.reject, endTs: p.ts, endGood: p.good, endReject: p.reject });
+    }
+    prev = p;
+  }
+  return out;
+}
+
+/** How one counter moved between two readings. */
+export type CounterChange = 'increase' | 'reset' | 'rollover';
+
+/**
+ * Production observed between two readings, `fromTs` to `toTs`: inside a segment (from its
+ * first to its last reading) or across the gap from one segment to the next.
+ */
+export interface CountDelta {
+  fromTs: number;
+  toTs: number;
+  good: number;
+  reject: number;
+  goodChange: CounterChange;
+  rejectChange: CounterChange;
+}
+
+/**
+ * What one counter produced from `prev` to `next`.
+ * - Not lower: the difference.
+ * - Lower, from near the maximum: one rollover, `(max - prev) + next + 1` (the wrap to 0 is one count).
+ * - Lower otherwise: a reset to 0, so `next` was produced since; what was produced between
+ *   `prev` and the reset is unknown and not counted (the approximation of every reset).
+ */
+export function counterDelta(prev: number, next: number, options: CounterOptions = {}): { produced: number; change: CounterChange } {
+  if (next >= prev) return { produced: next - prev, change: 'increase' };
+  const max = options.counterMax ?? DEFAULT_COUNTER_MAX;
+  const threshold = options.rolloverThreshold ?? DEFAULT_ROLLOVER_THRESHOLD;
+  if (prev <= max && prev >= threshold * max && next <= max) return { produced: max - prev + next + 1, change: 'rollover' };
+  return { produced: next, change: 'reset' };
+}
+
+/**
+ * Production between consecutive readings of segments from any number of items (e.g. the
+ * minute items of a day), in time order. The segments are re-merged first, so overlapping or
+ * unsorted input and monotonic segments split across items are handled like one series.
+ */
+export function countDeltas(segments: readonly CounterSegment[], options: CounterOptions = {}): CountDelta[] {
+  const chain = mergeCountSamples(segments, []);
+  const out: CountDelta[] = [];
+  let prev: CounterSegment | undefined;
+  for (const s of chain) {
+    if (prev) {
+      const good = counterDelta(prev.endGood, s.startGood, options);
+      const reject = counterDelta(prev.endReject, s.startReject, options);
+      out.push({ fromTs: prev.endTs, toTs: s.startTs, good: good.produced, reject: reject.produced, goodChange: good.change, rejectChange: reject.change });
+    }
+    if (s.endTs > s.startTs || s.endGood > s.startGood || s.endReject > s.startReject) {
+      out.push({
+        fromTs: s.startTs,
+        toTs: s.endTs,
+        good: s.endGood - s.startGood,
+        reject: s.endReject - s.startReject,
+        goodChange: 'increase',
+        rejectChange: 'increase',
+      });
+    }
+    prev = s;
+  }
+  return out;
+}
+
+export interface ProducedCounts {
+  good: number;
+  reject: number;
+}
+
+/** Share of a delta produced before `t`: spread evenly over its span; an instant one counts once `t` is past it. */
+function shareBefore(d: CountDelta, t: number): number {
+  if (d.toTs <= d.fromTs) return t > d.toTs ? 1 : 0;
+  return Math.min(1, Math.max(0, (t - d.fromTs) / (d.toTs - d.fromTs)));
+}
+
+/** Production before `t` since the first reading, unrounded. */
+function cumulative(deltas: readonly CountDelta[], t: number): ProducedCounts {
+  let good = 0;
+  let reject = 0;
+  for (const d of deltas) {
+    const share = shareBefore(d, t);
+    if (share === 0) continue;
+    good += share === 1 ? d.good : d.good * share;
+    reject += share === 1 ? d.reject : d.reject * share;
+  }
+  return { good, reject };
+}
+
+/**
+ * Good and reject counts produced in `[fromTs, toTs)`.
+ *
+ * Approximation: between two readings the counts are spread evenly over time (we only know
+ * how many were made in that span, not when). The result is `round(C(to)) - round(C(from))`
+ * of the cumulative production C, so it is a whole number, never negative, exact whenever
+ * both bounds fall outside the readings' span or on readings, and adjacent ranges add up
+ * exactly to the range they tile (shifts and operations sum to the day).
+ */
+export function countsBetween(segments: readonly CounterSegment[], fromTs: number, toTs: number, options: CounterOptions = {}): ProducedCounts {
+  if (toTs <= fromTs) return { good: 0, reject: 0 };
+  const deltas = countDeltas(segments, options);
+  const a = cumulative(deltas, fromTs);
+  const b = cumulative(deltas, toTs);
+  return { good: Math.round(b.good) - Math.round(a.good), reject: Math.round(b.reject) - Math.round(a.reject) };
+}
