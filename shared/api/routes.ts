@@ -114,6 +114,50 @@ const operationAction = <B extends z.ZodMiniType>(action: string, body: B, summa
     table: 'write',
   }) satisfies RouteDef;
 
+/** Per-tenant singleton settings (the shift calendar, the downtime reason tree): GET and PUT. */
+const tenantDocument = <I extends z.ZodMiniType, O extends z.ZodMiniType>(resource: string, name: string, tag: string, input: I, output: O) => ({
+  get: {
+    method: 'GET',
+    path: `/v1/${resource}`,
+    summary: `Read the plant's ${tag.toLowerCase()}`,
+    tag,
+    roles: PERMISSIONS.read,
+    response: output,
+    successStatus: 200,
+    handler: `${resource}/get-${kebab(name)}`,
+    table: 'read',
+  } satisfies RouteDef,
+  put: {
+    method: 'PUT',
+    path: `/v1/${resource}`,
+    summary: `Replace the plant's ${tag.toLowerCase()} (versioned, audited)`,
+    tag,
+    roles: PERMISSIONS.manageMasterData,
+    body: input,
+    response: output,
+    successStatus: 200,
+    handler: `${resource}/put-${kebab(name)}`,
+    table: 'write',
+  } satisfies RouteDef,
+});
+const shiftCalendar = tenantDocument('shift-calendar', 'ShiftCalendar', 'Shift calendar', s.ShiftCalendarInputSchema, s.ShiftCalendarSchema);
+const downtimeReasons = tenantDocument('downtime-reasons', 'DowntimeReasons', 'Downtime reasons', s.DowntimeReasonsInputSchema, s.DowntimeReasonsSchema);
+
+const oeeRoute = (resource: string, name: string, summary: string) =>
+  ({
+    method: 'GET',
+    path: `/v1/${resource}/{id}/oee`,
+    summary,
+    tag: 'OEE',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    query: s.RangeQuerySchema,
+    response: s.OeeSchema,
+    successStatus: 200,
+    handler: `${resource}/get-${kebab(name)}-oee`,
+    table: 'read',
+  }) satisfies RouteDef;
+
 const equipment = masterData('equipment', 'Equipment', 'Equipment', 'Equipment', s.EquipmentInputSchema, s.EquipmentSchema);
 const materials = masterData('materials', 'Materials', 'Material', 'Materials', s.MaterialInputSchema, s.MaterialSchema);
 const boms = masterData('boms', 'BOMs', 'Bom', 'Boms', s.BomInputSchema, s.BomSchema);
@@ -239,6 +283,63 @@ export const routes = define({
     response: s.page(s.AuditRecordSchema),
     successStatus: 200,
     handler: 'work-orders/get-work-order-history',
+    table: 'read',
+  },
+  getShiftCalendar: shiftCalendar.get,
+  putShiftCalendar: shiftCalendar.put,
+  getDowntimeReasons: downtimeReasons.get,
+  putDowntimeReasons: downtimeReasons.put,
+  getEquipmentStatus: {
+    method: 'GET',
+    path: '/v1/equipment/{id}/status',
+    summary: 'Live state of a unit, since when, its current order and operation, and OEE today',
+    tag: 'Equipment',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    response: s.EquipmentStatusSchema,
+    successStatus: 200,
+    handler: 'equipment/get-equipment-status',
+    table: 'read',
+  },
+  getEquipmentOee: oeeRoute('equipment', 'Equipment', 'OEE of a unit over a time range or a shift'),
+  getWorkCenterOee: oeeRoute('work-centers', 'WorkCenter', 'OEE of a work center or line: its units together'),
+  getWorkOrderOee: oeeRoute('work-orders', 'WorkOrder', 'OEE of a work order while its operations ran'),
+  listDowntime: {
+    method: 'GET',
+    path: '/v1/equipment/{id}/downtime',
+    summary: 'Downtime events of a unit, opened and closed by its state messages',
+    tag: 'Downtime',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    query: s.RangeQuerySchema,
+    response: z.object({ items: z.array(s.DowntimeEventSchema) }),
+    successStatus: 200,
+    handler: 'equipment/list-downtime',
+    table: 'read',
+  },
+  assignDowntimeReason: {
+    method: 'PUT',
+    path: '/v1/equipment/{id}/downtime/{start}/reason',
+    summary: 'Assign or change the reason of a downtime event (audited)',
+    tag: 'Downtime',
+    roles: PERMISSIONS.superviseWorkOrder,
+    params: s.DowntimeParamsSchema,
+    body: s.AssignDowntimeReasonSchema,
+    response: s.DowntimeEventSchema,
+    successStatus: 200,
+    handler: 'equipment/assign-downtime-reason',
+    table: 'write',
+  },
+  listStateChanges: {
+    method: 'GET',
+    path: '/v1/state-changes',
+    summary: 'State changes of every unit since a time: the live feed the web app follows',
+    tag: 'Equipment',
+    roles: PERMISSIONS.read,
+    query: s.StateChangesQuerySchema,
+    response: z.object({ items: z.array(s.StateChangeSchema), next: z.string() }),
+    successStatus: 200,
+    handler: 'equipment/list-state-changes',
     table: 'read',
   },
   getDispatchList: {

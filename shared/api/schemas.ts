@@ -7,6 +7,8 @@ import * as z from 'zod/mini';
 import { OPERATION_STATUSES, WORK_ORDER_STATUSES } from '../domain/work-order/status.ts';
 import { ROLES } from '../domain/roles.ts';
 import { HOLD_KINDS } from '../domain/work-order/holds.ts';
+import { WEEKDAYS } from '../domain/telemetry/shifts.ts';
+import { SIX_BIG_LOSSES } from '../domain/telemetry/oee.ts';
 
 const meta = <T extends z.ZodMiniType>(schema: T, id: string, description: string): T => {
   z.globalRegistry.add(schema, { id, description });
@@ -43,6 +45,13 @@ export const EquipmentInputSchema = meta(
     workCenterType: z.optional(z.enum(WORK_CENTER_TYPES)),
     parentId: z.optional(IdSchema),
     description: z.optional(z.string().check(z.maxLength(2000))),
+    /** Ideal cycle time for OEE performance, seconds per unit; per material where it differs. */
+    idealCycleTimeSeconds: z.optional(z.number().check(z.gt(0), z.lte(86400))),
+    idealCycleTimes: z.optional(z.record(IdSchema, z.number().check(z.gt(0), z.lte(86400)))),
+    /** No telemetry for this long makes the unit `offline` (an unplanned, unqualified stop). */
+    offlineAfterSeconds: z.optional(z.int().check(z.gte(10), z.lte(86400))),
+    /** The largest value the unit's counters reach before they roll over (default 2^32 - 1). */
+    counterMax: z.optional(z.int().check(z.gte(1))),
   }),
   'EquipmentInput',
   'An equipment element of the ISA-95 hierarchy: site > area > work center (line, cell, unit) > work unit.',
@@ -158,6 +167,74 @@ export const TenantSettingsSchema = meta(
   z.object({ ...TenantSettingsInputSchema.shape, ...RecordMeta }),
   'TenantSettings',
   'Stored per-plant settings.',
+);
+
+// ---------- Telemetry master data (issue 3) ----------
+
+const HhMm = z.string().check(z.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be HH:MM'));
+export const ShiftCalendarInputSchema = meta(
+  z.object({
+    /** IANA time zone of the plant, e.g. Europe/Amsterdam. */
+    timeZone: z.string().check(z.refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone')),
+    shifts: z.array(
+      z.object({
+        name: Text(50),
+        start: HhMm,
+        end: HhMm,
+        /** Days the shift starts on (a night shift belongs to the day it starts). */
+        days: z._default(z.array(z.enum(WEEKDAYS)), ['mon', 'tue', 'wed', 'thu', 'fri']),
+        breaks: z._default(z.array(z.object({ start: HhMm, end: HhMm, name: z.optional(Text(50)) })), []),
+      }),
+    ).check(z.maxLength(20)),
+    /** Planned stops outside the breaks: maintenance, trials. */
+    plannedStops: z._default(
+      z.array(z.object({ start: Timestamp, end: Timestamp, reason: Text(200), equipmentIds: z.optional(z.array(IdSchema)) })).check(z.maxLength(500)),
+      [],
+    ),
+    /** Whether setup time counts as planned (not downtime). Default: it is downtime. */
+    setupIsPlanned: z._default(z.boolean(), false),
+  }),
+  'ShiftCalendarInput',
+  "The plant's shift calendar: shifts, breaks and planned stops define planned production time.",
+);
+export const ShiftCalendarSchema = meta(
+  z.object({ ...ShiftCalendarInputSchema.shape, ...RecordMeta }),
+  'ShiftCalendar',
+  'A stored shift calendar.',
+);
+
+export const DowntimeReasonsInputSchema = meta(
+  z.object({
+    /** A tree as a list: each reason names its parent; leaves map to one of the Six Big Losses. */
+    reasons: z
+      .array(
+        z.object({
+          code: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)),
+          name: Text(200),
+          parentCode: z.optional(z.string()),
+          loss: z.optional(z.enum(SIX_BIG_LOSSES)),
+        }),
+      )
+      .check(
+        z.maxLength(500),
+        z.refine((rs) => new Set(rs.map((r) => r.code)).size === rs.length, 'reason codes must be unique'),
+        z.refine((rs) => rs.every((r) => !r.parentCode || rs.some((p) => p.code === r.parentCode)), 'every parentCode must be a code in the list'),
+      ),
+  }),
+  'DowntimeReasonsInput',
+  "The plant's downtime reason tree.",
+);
+export const DowntimeReasonsSchema = meta(
+  z.object({ ...DowntimeReasonsInputSchema.shape, ...RecordMeta }),
+  'DowntimeReasons',
+  'A stored downtime reason tree.',
 );
 
 // ---------- Work orders ----------
@@ -348,6 +425,91 @@ export const DispatchEntrySchema = meta(
   'An operation on a work center dispatch list.',
 );
 
+// ---------- Telemetry read models (issue 3) ----------
+
+const EQUIPMENT_STATE_VALUES = ['running', 'idle', 'down', 'setup', 'planned-stop', 'offline'] as const;
+const Ratio = z.nullable(z.number());
+
+export const OeeSchema = meta(
+  z.object({
+    from: Timestamp,
+    to: Timestamp,
+    plannedTimeSeconds: z.number(),
+    runTimeSeconds: z.number(),
+    downtimeSeconds: z.number(),
+    downtimeByState: z.record(z.string(), z.number()),
+    totalCount: z.number(),
+    goodCount: z.number(),
+    rejectCount: z.number(),
+    /** Seconds per unit, weighted by what was made when several materials ran. */
+    idealCycleTimeSeconds: z.nullable(z.number()),
+    availability: Ratio,
+    performance: Ratio,
+    quality: Ratio,
+    oee: Ratio,
+    pareto: z.array(z.object({ reasonCode: z.string(), reasonName: z.optional(z.string()), loss: z.optional(z.string()), seconds: z.number(), count: z.int(), share: z.number() })),
+  }),
+  'Oee',
+  'OEE by the standard definitions (README), with the figures it comes from and the downtime Pareto.',
+);
+
+export const EquipmentStatusSchema = meta(
+  z.object({
+    equipmentId: IdSchema,
+    state: z.enum(EQUIPMENT_STATE_VALUES),
+    since: z.nullable(Timestamp),
+    reasonCode: z.optional(z.string()),
+    lastSeen: z.nullable(Timestamp),
+    current: z.nullable(
+      z.object({ workOrderId: IdSchema, seq: z.int(), status: z.string(), materialId: z.string(), operator: z.optional(z.string()), since: Timestamp }),
+    ),
+    oeeToday: OeeSchema,
+  }),
+  'EquipmentStatus',
+  'The live state of a unit, since when, what it works on, and OEE so far today.',
+);
+
+export const DowntimeEventSchema = meta(
+  z.object({
+    equipmentId: IdSchema,
+    start: Timestamp,
+    end: z.nullable(Timestamp),
+    state: z.enum(EQUIPMENT_STATE_VALUES),
+    seconds: z.number(),
+    /** From the machine, if it sent one. */
+    machineReasonCode: z.optional(z.string()),
+    /** Assigned by a person from the reason tree; overrides the machine's. */
+    reasonCode: z.optional(z.string()),
+    reasonName: z.optional(z.string()),
+    loss: z.optional(z.string()),
+    assignedBy: z.optional(z.string()),
+    assignedAt: z.optional(Timestamp),
+  }),
+  'DowntimeEvent',
+  'A stop: opened and closed by state messages (or by silence: offline), with its reason.',
+);
+export const AssignDowntimeReasonSchema = z.object({ reasonCode: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)), comment: z.optional(z.string().check(z.maxLength(2000))) });
+
+export const StateChangeSchema = meta(
+  z.object({ equipmentId: IdSchema, ts: Timestamp, state: z.enum(EQUIPMENT_STATE_VALUES), reasonCode: z.optional(z.string()) }),
+  'StateChange',
+  'One state message, in the change feed.',
+);
+
+export const RangeQuerySchema = z.strictObject({
+  from: z.optional(Timestamp),
+  to: z.optional(Timestamp),
+  /** Instead of from/to: a shift of the calendar on a plant-local date. */
+  shift: z.optional(Text(50)),
+  date: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'))),
+});
+export const StateChangesQuerySchema = z.strictObject({
+  /** An ISO time, or the `next` of the previous page: changes that arrived after it. */
+  since: z.string().check(z.minLength(1), z.maxLength(400)),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 200),
+});
+export const DowntimeParamsSchema = z.object({ id: IdSchema, start: Timestamp });
+
 // ---------- Shared shapes ----------
 
 export const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });
@@ -388,6 +550,11 @@ export const LocalTokenRequestSchema = z.object({
 });
 
 export type Equipment = z.infer<typeof EquipmentSchema>;
+export type ShiftCalendar = z.infer<typeof ShiftCalendarSchema>;
+export type DowntimeReasons = z.infer<typeof DowntimeReasonsSchema>;
+export type Oee = z.infer<typeof OeeSchema>;
+export type EquipmentStatus = z.infer<typeof EquipmentStatusSchema>;
+export type DowntimeEvent = z.infer<typeof DowntimeEventSchema>;
 export type EquipmentInput = z.infer<typeof EquipmentInputSchema>;
 export type Material = z.infer<typeof MaterialSchema>;
 export type Bom = z.infer<typeof BomSchema>;

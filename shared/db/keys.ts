@@ -3,7 +3,15 @@
  * with the tenant id, so one tenant can never address another's items and tests isolate
  * themselves by tenant for free. ACCESS-PATTERNS.md lists what each key serves.
  */
-export type MasterDataKind = 'equipment' | 'material' | 'bom' | 'routing' | 'personnel' | 'settings';
+export type MasterDataKind =
+  | 'equipment'
+  | 'material'
+  | 'bom'
+  | 'routing'
+  | 'personnel'
+  | 'settings'
+  | 'shift-calendar'
+  | 'downtime-reasons';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -88,6 +96,22 @@ export const keys = {
     pk: `${tenantId}#EQ#${equipmentId}#STATE`,
     sk: `${new Date(ts).toISOString()}#${msgId}`,
   }),
+  /** Reasons people gave downtime events, by the event's start, each with its audit trail. */
+  downtimeReasonPartition: (tenantId: string, equipmentId: string) => `${tenantId}#EQ#${equipmentId}#DOWNTIME`,
+  downtimeReason: (tenantId: string, equipmentId: string, start: number) => ({
+    pk: `${tenantId}#EQ#${equipmentId}#DOWNTIME`,
+    sk: new Date(start).toISOString(),
+  }),
+  downtimeReasonAudit: (tenantId: string, equipmentId: string, start: number, version: number) => ({
+    pk: `${tenantId}#EQ#${equipmentId}#DOWNTIME`,
+    sk: `${new Date(start).toISOString()}#AUDIT#${pad(version, 8)}`,
+  }),
+  /** gsi1: every state change of a tenant in the order it arrived, for the live feed. */
+  stateChangeFeed: (tenantId: string, receivedAt: number, equipmentId: string, msgId: string) => ({
+    gsi1pk: `${tenantId}#STATECHG`,
+    gsi1sk: `${new Date(receivedAt).toISOString()}#${equipmentId}#${msgId}`,
+  }),
+  stateChangeFeedPartition: (tenantId: string) => `${tenantId}#STATECHG`,
   /** Counts and process aggregates of a group of units, one item per minute, a partition per UTC day. */
   telemetryPartition: (tenantId: string, group: number, day: string) => `${tenantId}#TLM#${group}#${day}`,
   telemetryBucket: (tenantId: string, group: number, minuteStart: number) => {

@@ -1,0 +1,306 @@
+/**
+ * Telemetry on DynamoDB (docs/telemetry.md): state transitions as idempotent items, counts and
+ * process values in per-minute aggregate items per group of units, merged read-modify-write
+ * under a version condition, and rejected messages with a TTL.
+ */
+import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ddb, tableName } from './client.ts';
+import { stripKeys } from './items.ts';
+import { keys } from './keys.ts';
+import { transact } from './transactions.ts';
+import { StaleVersionError } from '../domain/errors.ts';
+
+const REJECTED_TTL_SECONDS = 30 * 24 * 3600;
+const MAX_ATTEMPTS = 5;
+
+export interface StateTransitionItem {
+  equipmentId: string;
+  ts: number;
+  msgId: string;
+  state: string;
+  reasonCode?: string | undefined;
+  /** When it arrived: the change feed's order. */
+  receivedAt?: number;
+}
+
+export interface DowntimeReasonRecord {
+  equipmentId: string;
+  start: number;
+  reasonCode: string;
+  comment?: string | undefined;
+  assignedBy: string;
+  assignedAt: string;
+  version: number;
+}
+
+export interface BucketItem {
+  tenantId: string;
+  group: number;
+  minute: number;
+  version: number;
+  units: Record<string, UnitBucket>;
+}
+
+/** One unit's minute: counter segments, process aggregates, when it was last seen. */
+export interface UnitBucket {
+  counts?: unknown;
+  process?: unknown;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * Math.random()));
+
+/** BatchWriteItem in chunks of 25, retrying what DynamoDB left unprocessed. */
+async function batchPut(items: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`${requests.length} items stayed unprocessed`);
+      if (attempt > 0) await backoff(attempt);
+      const { UnprocessedItems } = await ddb().send(
+        new BatchWriteCommand({ RequestItems: { [tableName()]: requests }, ReturnConsumedCapacity: 'TOTAL' }),
+      );
+      requests = (UnprocessedItems?.[tableName()] ?? []) as typeof requests;
+    }
+  }
+}
+
+export class DynamoDbTelemetryRepository {
+  async putStateTransitions(tenantId: string, transitions: StateTransitionItem[]): Promise<void> {
+    // Same message, same key: a redelivery overwrites the item with itself.
+    const unique = new Map(transitions.map((t) => [`${t.equipmentId}|${t.ts}|${t.msgId}`, t]));
+    await batchPut(
+      [...unique.values()].map((t) => ({
+        ...keys.equipmentState(tenantId, t.equipmentId, t.ts, t.msgId),
+        ...keys.stateChangeFeed(tenantId, t.receivedAt ?? t.ts, t.equipmentId, t.msgId),
+        entity: 'StateTransition',
+        ...t,
+      })),
+    );
+  }
+
+  async putRejections(
+    rejections: { tenantId: string; equipmentId: string; type: string; receivedAt: number; recordId: string; reason: string; raw: string }[],
+  ): Promise<void> {
+    const expiresAt = Math.floor(Date.now() / 1000) + REJECTED_TTL_SECONDS;
+    await batchPut(
+      rejections.map((r, n) => {
+        const { tenantId, ...rest } = r;
+        return { ...keys.rejectedMessage(tenantId, r.receivedAt, r.recordId, n), entity: 'RejectedMessage', ...rest, expiresAt };
+      }),
+    );
+  }
+
+  /**
+   * Merges additions into bucket items: read them (BatchGetItem), merge, write each under a
+   * version condition; a conflicting writer makes that bucket start over. Returns the buckets
+   * that still failed.
+   */
+  async mergeBuckets<A>(
+    additions: { tenantId: string; group: number; minute: number; add: A }[],
+    merge: (existing: BucketItem | undefined, add: A, bucket: { tenantId: string; group: number; minute: number }) => BucketItem,
+  ): Promise<{ tenantId: string; group: number; minute: number }[]> {
+    let pending = additions;
+    for (let attempt = 0; pending.length > 0 && attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) await backoff(attempt);
+      const existing = await this.getBuckets(pending);
+      const conflicts: typeof pending = [];
+      await Promise.all(
+        pending.map(async (a) => {
+          const key = keys.telemetryBucket(a.tenantId, a.group, a.minute);
+          const before = existing.get(`${key.pk}|${key.sk}`);
+          const after = merge(before, a.add, a);
+          try {
+            await ddb().send(
+              new PutCommand({
+                TableName: tableName(),
+                Item: { ...key, entity: 'TelemetryBucket', ...after, version: (before?.version ?? 0) + 1 },
+                ...(before
+                  ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
+                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                ReturnConsumedCapacity: 'TOTAL',
+              }),
+            );
+          } catch (error) {
+            if (error instanceof ConditionalCheckFailedException) conflicts.push(a);
+            else throw error;
+          }
+        }),
+      );
+      pending = conflicts;
+    }
+    return pending.map(({ tenantId, group, minute }) => ({ tenantId, group, minute }));
+  }
+
+  private async getBuckets(wanted: { tenantId: string; group: number; minute: number }[]): Promise<Map<string, BucketItem>> {
+    const found = new Map<string, BucketItem>();
+    const unique = [...new Map(wanted.map((w) => {
+      const key = keys.telemetryBucket(w.tenantId, w.group, w.minute);
+      return [`${key.pk}|${key.sk}`, key];
+    })).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let requested: Record<string, unknown>[] = unique.slice(i, i + 100);
+      for (let attempt = 0; requested.length > 0; attempt++) {
+        if (attempt >= MAX_ATTEMPTS) throw new Error(`${requested.length} buckets stayed unread`);
+        if (attempt > 0) await backoff(attempt);
+        const { Responses, UnprocessedKeys } = await ddb().send(
+          new BatchGetCommand({
+            RequestItems: { [tableName()]: { Keys: requested, ConsistentRead: true } },
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        );
+        for (const item of Responses?.[tableName()] ?? []) found.set(`${item.pk}|${item.sk}`, stripKeys<BucketItem>(item));
+        requested = (UnprocessedKeys?.[tableName()]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
+  }
+
+  /** State transitions of a unit in [from, to), plus the one in force at `from`. */
+  async stateTransitions(tenantId: string, equipmentId: string, from: number, to: number): Promise<StateTransitionItem[]> {
+    const pk = keys.equipmentStatePartition(tenantId, equipmentId);
+    const fromSk = new Date(from).toISOString();
+    const [before, within] = await Promise.all([
+      ddb().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND sk < :from',
+          ExpressionAttributeValues: { ':pk': pk, ':from': fromSk },
+          ScanIndexForward: false,
+          Limit: 1,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
+      this.queryAll({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': pk, ':from': fromSk, ':to': new Date(to).toISOString() },
+      }),
+    ]);
+    return [...(before.Items ?? []), ...within].map((i) => stripKeys<StateTransitionItem>(i));
+  }
+
+  /** The latest state transition of a unit. */
+  async latestState(tenantId: string, equipmentId: string): Promise<StateTransitionItem | undefined> {
+    const { Items = [] } = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.equipmentStatePartition(tenantId, equipmentId) },
+        ScanIndexForward: false,
+        Limit: 1,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    return Items[0] ? stripKeys<StateTransitionItem>(Items[0]) : undefined;
+  }
+
+  /** A group's minute buckets in [from, to): one Query per UTC day. */
+  async buckets(tenantId: string, group: number, from: number, to: number): Promise<BucketItem[]> {
+    const out: BucketItem[] = [];
+    for (let day = Date.UTC(new Date(from).getUTCFullYear(), new Date(from).getUTCMonth(), new Date(from).getUTCDate()); day < to; day += 86_400_000) {
+      const dayIso = new Date(day).toISOString().slice(0, 10);
+      const lo = Math.max(from, day);
+      const hi = Math.min(to, day + 86_400_000) - 1;
+      const items = await this.queryAll({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: {
+          ':pk': keys.telemetryPartition(tenantId, group, dayIso),
+          ':lo': new Date(Math.floor(lo / 60_000) * 60_000).toISOString().slice(11, 16),
+          ':hi': new Date(hi).toISOString().slice(11, 16),
+        },
+      });
+      out.push(...items.map((i) => stripKeys<BucketItem>(i)));
+    }
+    return out;
+  }
+
+  /** State changes of every unit that arrived after `since` (an ISO time or a returned cursor), oldest first. */
+  async stateChangesSince(tenantId: string, since: string, limit: number) {
+    const { Items = [] } = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :since',
+        ExpressionAttributeValues: { ':pk': keys.stateChangeFeedPartition(tenantId), ':since': since },
+        Limit: limit,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    return Items.map((i) => ({ cursor: String(i.gsi1sk), ...stripKeys<StateTransitionItem>(i) }));
+  }
+
+  /** Reasons assigned to downtime events that started in [from, to]. */
+  async downtimeReasons(tenantId: string, equipmentId: string, from: number, to: number): Promise<DowntimeReasonRecord[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.downtimeReasonPartition(tenantId, equipmentId),
+        ':from': new Date(from).toISOString(),
+        ':to': `${new Date(to).toISOString()}~`,
+      },
+    });
+    return items.filter((i) => i.entity === 'DowntimeReason').map((i) => stripKeys<DowntimeReasonRecord>(i));
+  }
+
+  /** Assigns a reason and writes its audit record in one transaction, conditioned on the version read. */
+  async putDowntimeReason(tenantId: string, equipmentId: string, next: DowntimeReasonRecord, before: DowntimeReasonRecord | undefined) {
+    const cancelled = await transact([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.downtimeReason(tenantId, equipmentId, next.start), entity: 'DowntimeReason', ...next },
+          ...(before
+            ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        },
+      },
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...keys.downtimeReasonAudit(tenantId, equipmentId, next.start, next.version),
+            entity: 'Audit',
+            version: next.version,
+            at: next.assignedAt,
+            by: next.assignedBy,
+            action: before ? 'downtime.reason.change' : 'downtime.reason.assign',
+            target: `equipment/${equipmentId}/downtime/${new Date(next.start).toISOString()}`,
+            ...(next.comment ? { comment: next.comment } : {}),
+            changes: [{ field: 'reasonCode', from: before?.reasonCode ?? null, to: next.reasonCode }],
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
+    if (cancelled) throw new StaleVersionError('the downtime reason was changed meanwhile; reload and try again');
+  }
+
+  async rejected(tenantId: string, day: string, limit: number) {
+    const { Items = [] } = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.rejectedPartition(tenantId, day) },
+        ScanIndexForward: false,
+        Limit: limit,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    return Items.map((i) => stripKeys<Record<string, unknown>>(i));
+  }
+
+  private async queryAll(input: { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }) {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await ddb().send(
+        new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey: start, ReturnConsumedCapacity: 'TOTAL' }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

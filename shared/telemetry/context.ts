@@ -1,0 +1,93 @@
+/**
+ * Which order, operation and operator ran at a unit when: the operation context items each
+ * operation command writes for its work center (shared/db/keys.ts operationContext). A unit's
+ * work is what ran at the unit itself or at its parent work center.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Equipment } from '../api/schemas.ts';
+import { ddb, tableName } from '../db/client.ts';
+import { keys } from '../db/keys.ts';
+
+export interface ContextInterval {
+  start: number;
+  end: number;
+  workOrderId: string;
+  seq: number;
+  materialId: string;
+  status: string;
+  operator?: string | undefined;
+}
+
+interface ContextItem {
+  at: string;
+  workOrderId: string;
+  seq: number;
+  materialId: string;
+  status: string;
+  operator?: string;
+}
+
+/** Contexts older than this before a range are not looked for: an operation runs at most this long. */
+const LOOKBACK_MS = 7 * 86_400_000;
+
+export class OperationContextReader {
+  private async items(tenantId: string, workCenterId: string, from: number, to: number): Promise<ContextItem[]> {
+    const items: ContextItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await ddb().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.operationContextPartition(tenantId, workCenterId),
+            ':from': new Date(from - LOOKBACK_MS).toISOString(),
+            ':to': `${new Date(to).toISOString()}~`,
+          },
+          ExclusiveStartKey: start,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      items.push(...((page.Items ?? []) as ContextItem[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** Intervals in which an operation was RUNNING or PAUSED at a work center. */
+  async intervals(tenantId: string, workCenterId: string, from: number, to: number): Promise<ContextInterval[]> {
+    const items = await this.items(tenantId, workCenterId, from, to);
+    const open = new Map<string, ContextInterval>();
+    const out: ContextInterval[] = [];
+    for (const item of items.sort((a, b) => a.at.localeCompare(b.at))) {
+      const key = `${item.workOrderId}#${item.seq}`;
+      const at = Date.parse(item.at);
+      const running = open.get(key);
+      if (running) {
+        running.end = at;
+        out.push(running);
+        open.delete(key);
+      }
+      if (item.status === 'RUNNING' || item.status === 'PAUSED') {
+        open.set(key, { start: at, end: Number.POSITIVE_INFINITY, workOrderId: item.workOrderId, seq: item.seq, materialId: item.materialId, status: item.status, operator: item.operator });
+      }
+    }
+    out.push(...open.values());
+    return out.filter((c) => c.end > from && c.start < to).map((c) => ({ ...c, end: Math.min(c.end, to) }));
+  }
+
+  async forUnit(tenantId: string, unit: Equipment, from: number, to: number): Promise<ContextInterval[]> {
+    const centers = [unit.id, ...(unit.parentId ? [unit.parentId] : [])];
+    return (await Promise.all(centers.map((c) => this.intervals(tenantId, c, from, to)))).flat();
+  }
+
+  async intervalsOfOrder(tenantId: string, workCenterId: string, workOrderId: string, from: number, to: number) {
+    return (await this.intervals(tenantId, workCenterId, from, to)).filter((c) => c.workOrderId === workOrderId);
+  }
+
+  /** What runs at the unit now: the latest open context, if any. */
+  async currentAt(tenantId: string, unit: Equipment, now: number): Promise<ContextInterval | undefined> {
+    const open = (await this.forUnit(tenantId, unit, now - 1, now + 1)).filter((c) => c.end >= now);
+    return open.sort((a, b) => b.start - a.start)[0];
+  }
+}

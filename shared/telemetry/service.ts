@@ -1,0 +1,373 @@
+/**
+ * The telemetry read side: live status, OEE of a unit, a work center or a work order, downtime
+ * events and their reasons, the state change feed. It reads stored facts (state transitions,
+ * minute aggregates, operation contexts) and computes every figure at read time with the pure
+ * functions of shared/domain/telemetry, so late data corrects every figure by itself.
+ */
+import type { AuthContext } from '../auth/claims.ts';
+import type { DowntimeEvent as DowntimeEventView, Equipment, Oee } from '../api/schemas.ts';
+import { DynamoDbTelemetryRepository, type StateTransitionItem } from '../db/telemetry-repository.ts';
+import { type CounterSegment, countsBetween, segmentFromTuple, type CounterSegmentTuple } from '../domain/telemetry/counters.ts';
+import { type Interval, intersectIntervals, unionIntervals } from '../domain/telemetry/intervals.ts';
+import { NO_REASON, type ReasonNode, applyReasonAssignments, computeOee, downtimePareto, lossOf } from '../domain/telemetry/oee.ts';
+import { type ShiftCalendar, plannedProductionTime, shiftOccurrences } from '../domain/telemetry/shifts.ts';
+import { type DowntimeEvent, type SeenSpan, type StateTransition, buildTimeline } from '../domain/telemetry/timeline.ts';
+import { NotFoundError, UnknownReferenceError, ValidationError } from '../domain/errors.ts';
+import type { MasterDataRepository, StoredRecord } from '../domain/master-data/repository.ts';
+import type { WorkOrderRepository } from '../domain/work-order/repository.ts';
+import { systemClock, type Clock } from '../domain/work-order/service.ts';
+import { groupOf } from './groups.ts';
+import { OperationContextReader, type ContextInterval } from './context.ts';
+
+export interface RangeQuery {
+  from?: string | undefined;
+  to?: string | undefined;
+  shift?: string | undefined;
+  date?: string | undefined;
+}
+
+/** What OEE is computed from, per unit: summed for a work center, restricted for a work order. */
+interface UnitFigures {
+  plannedIntervals: Interval[];
+  result: ReturnType<typeof computeOee>;
+  events: DowntimeEvent[];
+  idealTimeSeconds: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export class TelemetryService {
+  private readonly contexts: OperationContextReader;
+
+  constructor(
+    private readonly telemetry: DynamoDbTelemetryRepository,
+    private readonly masterData: MasterDataRepository,
+    private readonly orders: WorkOrderRepository,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.contexts = new OperationContextReader();
+  }
+
+  // ---------- master data this side needs ----------
+
+  private async equipment(auth: AuthContext, id: string): Promise<Equipment> {
+    const record = await this.masterData.get(auth.tenantId, 'equipment', id);
+    if (!record) throw new NotFoundError(`equipment ${id}`);
+    return record as unknown as Equipment;
+  }
+
+  private async calendar(auth: AuthContext): Promise<(ShiftCalendar & { setupIsPlanned: boolean }) | undefined> {
+    const record = await this.masterData.get(auth.tenantId, 'shift-calendar', 'shift-calendar');
+    if (!record) return undefined;
+    const stops = (record.plannedStops as { start: string; end: string; reason: string; equipmentIds?: string[] }[] | undefined) ?? [];
+    return {
+      timeZone: String(record.timeZone),
+      shifts: record.shifts as ShiftCalendar['shifts'],
+      plannedStops: stops.map((s) => ({ start: Date.parse(s.start), end: Date.parse(s.end), reason: s.reason, ...(s.equipmentIds ? { equipmentIds: s.equipmentIds } : {}) })),
+      setupIsPlanned: record.setupIsPlanned === true,
+    };
+  }
+
+  private async reasonTree(auth: AuthContext): Promise<{ tree: ReasonNode[]; names: Map<string, string> }> {
+    const record = await this.masterData.get(auth.tenantId, 'downtime-reasons', 'downtime-reasons');
+    const flat = ((record?.reasons as { code: string; name: string; parentCode?: string; loss?: ReasonNode['loss'] }[] | undefined) ?? []);
+    const nodes = new Map(flat.map((r) => [r.code, { code: r.code, name: r.name, ...(r.loss ? { loss: r.loss } : {}), children: [] as ReasonNode[] }]));
+    const roots: ReasonNode[] = [];
+    for (const r of flat) {
+      const node = nodes.get(r.code)!;
+      const parent = r.parentCode ? nodes.get(r.parentCode) : undefined;
+      if (parent) parent.children.push(node);
+      else roots.push(node);
+    }
+    return { tree: roots, names: new Map(flat.map((r) => [r.code, r.name])) };
+  }
+
+  /** from/to, or a shift on a plant-local date; default: today so far (plant-local). */
+  private async range(auth: AuthContext, query: RangeQuery, calendar?: ShiftCalendar): Promise<{ from: number; to: number }> {
+    const now = this.clock.now().getTime();
+    if (query.shift || query.date) {
+      if (!query.shift || !query.date) throw new ValidationError([{ pointer: '/query/shift', detail: 'shift and date go together' }]);
+      if (!calendar) throw new UnknownReferenceError('no shift calendar: PUT /v1/shift-calendar first');
+      const day = Date.parse(`${query.date}T00:00:00Z`);
+      const found = shiftOccurrences(calendar, day - DAY_MS, day + 2 * DAY_MS).find((o) => o.name === query.shift && o.date === query.date);
+      if (!found) throw new NotFoundError(`shift ${query.shift} on ${query.date}`);
+      return { from: found.start, to: Math.min(found.end, now) };
+    }
+    const to = query.to ? Date.parse(query.to) : now;
+    const from = query.from ? Date.parse(query.from) : startOfLocalDay(now, calendar?.timeZone ?? 'UTC');
+    if (!(to > from)) throw new ValidationError([{ pointer: '/query/from', detail: 'must be before to' }]);
+    if (to - from > 31 * DAY_MS) throw new ValidationError([{ pointer: '/query/from', detail: 'ranges are limited to 31 days' }]);
+    return { from, to };
+  }
+
+  // ---------- facts of one unit ----------
+
+  private async unitFacts(auth: AuthContext, unit: Equipment, from: number, to: number) {
+    const offlineAfterMs = (unit.offlineAfterSeconds ?? 120) * 1000;
+    const [transitions, buckets] = await Promise.all([
+      this.telemetry.stateTransitions(auth.tenantId, unit.id, from, to),
+      this.telemetry.buckets(auth.tenantId, groupOf(unit.id), from - offlineAfterMs, to),
+    ]);
+    const seen: SeenSpan[] = [];
+    const segments: CounterSegment[] = [];
+    for (const b of buckets.sort((x, y) => x.minute - y.minute)) {
+      const entry = b.units[unit.id];
+      if (!entry) continue;
+      seen.push({ first: entry.firstSeen, last: entry.lastSeen });
+      for (const t of (entry.counts as CounterSegmentTuple[] | undefined) ?? []) segments.push(segmentFromTuple(t));
+    }
+    for (const t of transitions) seen.push({ first: t.ts, last: t.ts });
+    return { transitions: transitions.map(toTransition), seen, segments, offlineAfterMs };
+  }
+
+  /** OEE figures of one unit over [from, to), optionally only within `within` (a work order's run). */
+  private async unitFigures(auth: AuthContext, unit: Equipment, from: number, to: number, calendar: Awaited<ReturnType<TelemetryService['calendar']>>, within?: Interval[]): Promise<UnitFigures> {
+    const [facts, contexts, assignments] = await Promise.all([
+      this.unitFacts(auth, unit, from, to),
+      this.contexts.forUnit(auth.tenantId, unit, from, to),
+      this.telemetry.downtimeReasons(auth.tenantId, unit.id, from - DAY_MS, to),
+    ]);
+    const timeline = buildTimeline({ transitions: facts.transitions, seen: facts.seen, from, to }, { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false });
+    let planned = calendar ? plannedProductionTime(calendar, from, to, { equipmentId: unit.id }).intervals : [{ start: from, end: to }];
+    if (within) planned = intersectIntervals(unionIntervals(planned), unionIntervals(within));
+    const counter = unit.counterMax ? { counterMax: unit.counterMax } : {};
+    let good = 0;
+    let reject = 0;
+    let idealTimeSeconds = 0;
+    // Counts in planned time only, split by the material running, for its ideal cycle time.
+    for (const p of unionIntervals(planned)) {
+      for (const piece of splitByContext(p, contexts)) {
+        const c = countsBetween(facts.segments, piece.start, piece.end, counter);
+        good += c.good;
+        reject += c.reject;
+        const ideal = (piece.materialId ? unit.idealCycleTimes?.[piece.materialId] : undefined) ?? unit.idealCycleTimeSeconds ?? 0;
+        idealTimeSeconds += ideal * (c.good + c.reject);
+      }
+    }
+    const events = applyReasonAssignments(timeline.downtime, assignments.map((a) => ({ start: a.start, reasonCode: a.reasonCode })));
+    const total = good + reject;
+    const result = computeOee({
+      plannedIntervals: planned,
+      segments: timeline.segments,
+      counts: { good, reject },
+      idealCycleTimeSeconds: total > 0 && idealTimeSeconds > 0 ? idealTimeSeconds / total : (unit.idealCycleTimeSeconds ?? null),
+      setupIsPlanned: calendar?.setupIsPlanned ?? false,
+    });
+    return { plannedIntervals: planned, result, events, idealTimeSeconds };
+  }
+
+  private async view(auth: AuthContext, from: number, to: number, figures: UnitFigures[]): Promise<Oee> {
+    const { tree, names } = await this.reasonTree(auth);
+    const sum = (f: (u: UnitFigures) => number) => figures.reduce((acc, u) => acc + f(u), 0);
+    const planned = sum((u) => u.result.plannedTimeMs);
+    const run = sum((u) => u.result.runTimeMs);
+    const good = sum((u) => u.result.goodCount);
+    const reject = sum((u) => u.result.rejectCount);
+    const total = good + reject;
+    const idealTime = sum((u) => u.idealTimeSeconds) * 1000;
+    const byState: Record<string, number> = {};
+    for (const u of figures) for (const [k, v] of Object.entries(u.result.downtimeByState)) byState[k] = (byState[k] ?? 0) + v / 1000;
+    const pareto = new Map<string, { seconds: number; count: number }>();
+    for (const u of figures) {
+      for (const p of downtimePareto(u.events, u.plannedIntervals)) {
+        const code = p.reasonCode ?? (p.state ? `(${p.state})` : NO_REASON);
+        const entry = pareto.get(code) ?? { seconds: 0, count: 0 };
+        entry.seconds += p.durationMs / 1000;
+        entry.count += p.count;
+        pareto.set(code, entry);
+      }
+    }
+    const downtimeSeconds = sum((u) => u.result.downtimeMs) / 1000;
+    const paretoTotal = [...pareto.values()].reduce((a, p) => a + p.seconds, 0);
+    return {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      plannedTimeSeconds: planned / 1000,
+      runTimeSeconds: run / 1000,
+      downtimeSeconds,
+      downtimeByState: byState,
+      totalCount: total,
+      goodCount: good,
+      rejectCount: reject,
+      idealCycleTimeSeconds: total > 0 && idealTime > 0 ? idealTime / 1000 / total : null,
+      availability: planned > 0 ? run / planned : null,
+      performance: run > 0 && idealTime > 0 ? idealTime / run : null,
+      quality: total > 0 ? good / total : null,
+      oee: planned > 0 && idealTime > 0 && total > 0 ? (good * (idealTime / total)) / planned : null,
+      pareto: [...pareto]
+        .map(([reasonCode, p]) => {
+          const loss = reasonCode.startsWith('(') ? undefined : lossOf(tree, reasonCode);
+          const name = names.get(reasonCode);
+          return { reasonCode, ...(name ? { reasonName: name } : {}), ...(loss ? { loss } : {}), seconds: p.seconds, count: p.count, share: paretoTotal > 0 ? p.seconds / paretoTotal : 0 };
+        })
+        .sort((a, b) => b.seconds - a.seconds || b.count - a.count),
+    };
+  }
+
+  // ---------- use cases ----------
+
+  async equipmentOee(auth: AuthContext, id: string, query: RangeQuery): Promise<Oee> {
+    const [unit, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
+    const { from, to } = await this.range(auth, query, calendar);
+    return this.view(auth, from, to, [await this.unitFigures(auth, unit, from, to, calendar)]);
+  }
+
+  /** A work center or line: the work units under it, or itself when it has none. */
+  async workCenterOee(auth: AuthContext, id: string, query: RangeQuery): Promise<Oee> {
+    const [center, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
+    const { from, to } = await this.range(auth, query, calendar);
+    const units = await this.unitsUnder(auth, center);
+    return this.view(auth, from, to, await Promise.all(units.map((u) => this.unitFigures(auth, u, from, to, calendar))));
+  }
+
+  /** A work order: its work centers' units, only while its operations ran there. */
+  async workOrderOee(auth: AuthContext, id: string, query: RangeQuery): Promise<Oee> {
+    const [order, calendar] = await Promise.all([this.orders.get(auth.tenantId, id), this.calendar(auth)]);
+    if (!order) throw new NotFoundError(`work order ${id}`);
+    const now = this.clock.now().getTime();
+    const started = order.startedAt ? Date.parse(order.startedAt) : now;
+    const ended = order.completedAt ? Date.parse(order.completedAt) : now;
+    const range = query.from || query.to || query.shift ? await this.range(auth, query, calendar) : { from: started, to: Math.max(ended, started + 1) };
+    const figures: UnitFigures[] = [];
+    for (const workCenterId of new Set(order.operations.map((o) => o.workCenterId))) {
+      const center = (await this.masterData.get(auth.tenantId, 'equipment', workCenterId)) as unknown as Equipment | undefined;
+      if (!center) continue;
+      const running = await this.contexts.intervalsOfOrder(auth.tenantId, workCenterId, id, range.from, range.to);
+      if (running.length === 0) continue;
+      for (const unit of await this.unitsUnder(auth, center)) figures.push(await this.unitFigures(auth, unit, range.from, range.to, calendar, running));
+    }
+    return this.view(auth, range.from, range.to, figures);
+  }
+
+  async status(auth: AuthContext, id: string) {
+    const [unit, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
+    const now = this.clock.now().getTime();
+    const offlineAfterMs = (unit.offlineAfterSeconds ?? 120) * 1000;
+    const [latest, recent, current] = await Promise.all([
+      this.telemetry.latestState(auth.tenantId, id),
+      this.telemetry.buckets(auth.tenantId, groupOf(id), now - Math.max(offlineAfterMs, 10 * 60_000), now + 60_000),
+      this.contexts.currentAt(auth.tenantId, unit, now),
+    ]);
+    const lastSeen = Math.max(latest?.ts ?? 0, ...recent.map((b) => b.units[id]?.lastSeen ?? 0));
+    const offline = lastSeen === 0 || now - lastSeen > offlineAfterMs;
+    const from = startOfLocalDay(now, calendar?.timeZone ?? 'UTC');
+    const oeeToday = await this.view(auth, from, now, [await this.unitFigures(auth, unit, from, Math.max(now, from + 1), calendar)]);
+    return {
+      equipmentId: id,
+      state: offline ? ('offline' as const) : ((latest?.state ?? 'idle') as 'running'),
+      since: offline ? (lastSeen ? new Date(lastSeen).toISOString() : null) : latest ? new Date(latest.ts).toISOString() : null,
+      ...(!offline && latest?.reasonCode ? { reasonCode: latest.reasonCode } : {}),
+      lastSeen: lastSeen ? new Date(lastSeen).toISOString() : null,
+      current: current
+        ? { workOrderId: current.workOrderId, seq: current.seq, status: current.status, materialId: current.materialId, ...(current.operator ? { operator: current.operator } : {}), since: new Date(current.start).toISOString() }
+        : null,
+      oeeToday,
+    };
+  }
+
+  async downtime(auth: AuthContext, id: string, query: RangeQuery): Promise<DowntimeEventView[]> {
+    const [unit, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
+    const { from, to } = await this.range(auth, query, calendar);
+    const [facts, assignments, { tree, names }] = await Promise.all([
+      this.unitFacts(auth, unit, from, to),
+      this.telemetry.downtimeReasons(auth.tenantId, id, from - DAY_MS, to),
+      this.reasonTree(auth),
+    ]);
+    const timeline = buildTimeline({ transitions: facts.transitions, seen: facts.seen, from, to }, { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false });
+    const byStart = new Map(assignments.map((a) => [a.start, a]));
+    return timeline.downtime.map((e) => {
+      const a = byStart.get(e.start);
+      const reasonCode = a?.reasonCode;
+      const loss = reasonCode ? lossOf(tree, reasonCode) : undefined;
+      const name = reasonCode ? names.get(reasonCode) : undefined;
+      return {
+        equipmentId: id,
+        start: new Date(e.start).toISOString(),
+        end: e.end === undefined ? null : new Date(e.end).toISOString(),
+        state: e.state,
+        seconds: e.durationMs / 1000,
+        ...(e.reasonCode ? { machineReasonCode: e.reasonCode } : {}),
+        ...(reasonCode ? { reasonCode } : {}),
+        ...(name ? { reasonName: name } : {}),
+        ...(loss ? { loss } : {}),
+        ...(a ? { assignedBy: a.assignedBy, assignedAt: a.assignedAt } : {}),
+      };
+    });
+  }
+
+  async assignDowntimeReason(auth: AuthContext, id: string, startIso: string, body: { reasonCode: string; comment?: string | undefined }) {
+    const start = Date.parse(startIso);
+    await this.equipment(auth, id);
+    const { names } = await this.reasonTree(auth);
+    if (!names.has(body.reasonCode)) {
+      throw new UnknownReferenceError([{ pointer: '/body/reasonCode', detail: `${body.reasonCode} is not in the downtime reason tree` }]);
+    }
+    const now = this.clock.now().getTime();
+    const events = await this.downtime(auth, id, { from: new Date(start).toISOString(), to: new Date(Math.max(now, start + 1)).toISOString() });
+    const event = events.find((e) => Date.parse(e.start) === start);
+    if (!event) throw new NotFoundError(`downtime event of ${id} starting at ${startIso}`);
+    const [before] = (await this.telemetry.downtimeReasons(auth.tenantId, id, start, start)).filter((r) => r.start === start);
+    const next = {
+      equipmentId: id,
+      start,
+      reasonCode: body.reasonCode,
+      ...(body.comment ? { comment: body.comment } : {}),
+      assignedBy: auth.userId,
+      assignedAt: new Date(now).toISOString(),
+      version: (before?.version ?? 0) + 1,
+    };
+    await this.telemetry.putDowntimeReason(auth.tenantId, id, next, before);
+    return { ...event, reasonCode: body.reasonCode, reasonName: names.get(body.reasonCode), assignedBy: next.assignedBy, assignedAt: next.assignedAt };
+  }
+
+  async stateChanges(auth: AuthContext, since: string, limit: number) {
+    const items = await this.telemetry.stateChangesSince(auth.tenantId, since, limit);
+    return {
+      items: items.map((i) => ({
+        equipmentId: i.equipmentId,
+        ts: new Date(i.ts).toISOString(),
+        state: i.state as 'running',
+        ...(i.reasonCode ? { reasonCode: i.reasonCode } : {}),
+      })),
+      next: items.at(-1)?.cursor ?? since,
+    };
+  }
+
+  private async unitsUnder(auth: AuthContext, center: Equipment): Promise<Equipment[]> {
+    const all: StoredRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.masterData.list(auth.tenantId, 'equipment', { limit: 100, cursor });
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const units = (all as unknown as Equipment[]).filter((e) => e.parentId === center.id);
+    return units.length ? units : [center];
+  }
+}
+
+function toTransition(t: StateTransitionItem): StateTransition {
+  return { ts: t.ts, state: t.state as StateTransition['state'], reasonCode: t.reasonCode, msgId: t.msgId };
+}
+
+/** Pieces of a planned interval by which material ran (from the operation contexts). */
+function splitByContext(interval: Interval, contexts: ContextInterval[]): (Interval & { materialId?: string })[] {
+  const pieces: (Interval & { materialId?: string })[] = [];
+  let cursor = interval.start;
+  for (const c of contexts.filter((c) => c.end > interval.start && c.start < interval.end).sort((a, b) => a.start - b.start)) {
+    const start = Math.max(c.start, interval.start);
+    const end = Math.min(c.end, interval.end);
+    if (start > cursor) pieces.push({ start: cursor, end: start });
+    if (end > Math.max(start, cursor)) pieces.push({ start: Math.max(start, cursor), end, materialId: c.materialId });
+    cursor = Math.max(cursor, end);
+  }
+  if (cursor < interval.end) pieces.push({ start: cursor, end: interval.end });
+  return pieces;
+}
+
+function startOfLocalDay(ts: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ts));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const secondsIntoDay = get('hour') * 3600 + get('minute') * 60 + get('second');
+  return Math.floor(ts / 1000) * 1000 - secondsIntoDay * 1000;
+}
