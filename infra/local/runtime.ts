@@ -1,6 +1,7 @@
 /**
  * The whole MES in one process: DynamoDB Local (or one already running), the MES table, the
- * local identity provider and the local API Gateway calling the Lambda handlers in-process.
+ * local identity provider, the local API Gateway calling the Lambda handlers in-process and,
+ * when asked, the MQTT broker with the telemetry rules feeding functions/iot/.
  * `npm start` (main.ts) and the tests both start it through here.
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { TABLE } from '../../shared/db/table.ts';
 import { type DynamoDbLocal, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
 import { createHttpServer, type HandlerResolver, type Log, consoleLog } from './http-server.ts';
 import { createLocalIdentity, type LocalIdentity, loadSigningKey, type TokenRequest } from './identity.ts';
+import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
 import { DEMO_TENANT, seedDemoPlant, type SeedResult } from './seed.ts';
+import { createTelemetryPipeline, type TelemetryHandlerResolver, type TelemetryPipeline } from './telemetry-pipeline.ts';
 
 export interface RuntimeOptions {
   /** 0 = a free port. */
@@ -28,6 +31,22 @@ export interface RuntimeOptions {
   log?: Log;
   /** Test-only: load handlers from elsewhere than functions/http/. */
   handlerResolver?: HandlerResolver;
+  /** Start the MQTT broker and telemetry rules on this port (0 = free); undefined = no MQTT. */
+  mqttPort?: number;
+  /** MQTT over WebSocket for browsers (0 = free); undefined = none. Needs mqttPort. */
+  mqttWsPort?: number;
+  /** Local batching window of every telemetry rule, ms (0 = next tick); default: the rule's, at most 1 s. */
+  telemetryWindowMs?: number;
+  /** Test-only: consume telemetry with something else than functions/iot/. */
+  telemetryHandlerResolver?: TelemetryHandlerResolver;
+}
+
+export interface RuntimeMqtt {
+  /** mqtt://127.0.0.1:port */
+  url: string;
+  wsUrl?: string | undefined;
+  broker: MqttBroker;
+  pipeline: TelemetryPipeline;
 }
 
 export interface Runtime {
@@ -37,6 +56,7 @@ export interface Runtime {
   identity: LocalIdentity;
   issueToken(request: TokenRequest): Promise<string>;
   seed?: SeedResult | undefined;
+  mqtt?: RuntimeMqtt | undefined;
   stop(): Promise<void>;
 }
 
@@ -75,12 +95,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Handlers are imported on their first request, after this: they read their settings from here.
     setFunctionEnvironment({ tableName, dynamoDbEndpoint, identity });
 
+    const mqtt = options.mqttPort === undefined ? undefined : await startMqtt(options, log, cleanup);
+
     const runtime: Runtime = {
       baseUrl,
       dynamoDbEndpoint,
       tableName,
       identity,
       issueToken: (request) => (identity as LocalIdentity).issueToken(request),
+      mqtt,
       stop,
     };
     if (options.seed) {
@@ -93,6 +116,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await stop();
     throw error;
   }
+}
+
+/** The broker stops first (no new publishes), then the pipeline flushes into the still-running table. */
+async function startMqtt(options: RuntimeOptions, log: Log, cleanup: (() => Promise<void>)[]): Promise<RuntimeMqtt> {
+  const pipeline = createTelemetryPipeline({
+    log,
+    ...(options.telemetryWindowMs === undefined ? {} : { windowMs: options.telemetryWindowMs }),
+    ...(options.telemetryHandlerResolver ? { handlerResolver: options.telemetryHandlerResolver } : {}),
+  });
+  cleanup.push(() => pipeline.stop());
+  const broker = await startMqttBroker({
+    port: options.mqttPort,
+    wsPort: options.mqttWsPort ?? false,
+    ...(options.host ? { host: options.host } : {}),
+    onPublish: ({ topic, payload }) => void pipeline.accept(topic, payload),
+    log,
+  });
+  cleanup.push(() => broker.stop());
+  return { url: broker.url, wsUrl: broker.wsUrl, broker, pipeline };
 }
 
 /** What CDK sets on each function on AWS (shared/config.ts), set here for the in-process handlers. */

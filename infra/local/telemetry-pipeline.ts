@@ -1,0 +1,357 @@
+/**
+ * The local stand-in for IoT rules -> SQS / Kinesis -> Lambda event source mapping. Every
+ * publish the broker accepted goes through `applyRules` (shared/telemetry/rules.ts, the same
+ * definitions CDK deploys); records are buffered per rule and handed to the rule's handler in
+ * functions/iot/ as an SQSEvent or a KinesisStreamEvent, in batches of the rule's size or when
+ * the (local) batching window closes. Partial batch responses are honoured as on AWS:
+ * - SQS: only the failed records come back (next batch), up to `maxAttempts`, then they are
+ *   dead-lettered (logged and kept in `deadLetters`);
+ * - Kinesis: the batch is retried from the first failed sequence number, in place (the shard
+ *   waits), up to `maxAttempts`, then the rest of the batch is dead-lettered.
+ * Nothing a handler does can throw out of here: the broker must keep running.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Context, KinesisStreamRecord, SQSRecord } from 'aws-lambda';
+import type { TelemetryEnvelope } from '../../shared/telemetry/messages.ts';
+import { applyRules, TELEMETRY_RULES, type TelemetryRule } from '../../shared/telemetry/rules.ts';
+import { LOCAL_ACCOUNT_ID, lambdaContext } from './api-gateway.ts';
+import { LOCAL_REGION } from './dynamodb.ts';
+import { consoleLog, type Log } from './http-server.ts';
+
+export type TelemetryEvent = { Records: SQSRecord[] } | { Records: KinesisStreamRecord[] };
+export type TelemetryFunction = (event: TelemetryEvent, context: Context) => Promise<unknown>;
+/** Finds the handler of a rule. Tests swap it for a spy, so they need no ingest code. */
+export type TelemetryHandlerResolver = (rule: TelemetryRule) => Promise<TelemetryFunction>;
+
+/** Which function in functions/iot/ consumes each rule's queue or stream (as the telemetry stack wires it). */
+export const RULE_HANDLERS: Record<string, string> = {
+  [TELEMETRY_RULES.state.name]: 'ingest-state',
+  [TELEMETRY_RULES.measurements.name]: 'ingest-measurements',
+};
+/** `npm start` should feel live: no rule waits longer than this locally. */
+export const MAX_LOCAL_WINDOW_MS = 1000;
+
+export interface TelemetryPipelineOptions {
+  /** Batching window for every rule, ms; 0 = the next tick. Default: the rule's, capped at 1 s. */
+  windowMs?: number;
+  /** Overrides every rule's batch size (tests). */
+  batchSize?: number;
+  /** Tries per record before it is dead-lettered (Lambda's default retry policy allows 3 in all). */
+  maxAttempts?: number;
+  /** Pause before a retry, so a transient fault can clear; 0 in tests. */
+  retryDelayMs?: number;
+  /** Per-invocation timeout; a handler that takes longer failed its whole batch. */
+  timeoutMs?: number;
+  handlerResolver?: TelemetryHandlerResolver;
+  /** Timer functions, swappable so tests close a window deterministically. */
+  timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
+  log?: Log;
+}
+
+export interface DeadLetter {
+  rule: string;
+  id: string;
+  envelope: TelemetryEnvelope;
+  attempts: number;
+}
+
+export interface TelemetryCounters {
+  /** Publishes a rule took. */
+  received: number;
+  /** Records a handler acknowledged. */
+  delivered: number;
+  /** Records given up on after `maxAttempts` (dead-lettered). */
+  failed: number;
+  /** Redeliveries (one per record per extra attempt). */
+  retried: number;
+  /** Publishes no rule took. */
+  unmatched: number;
+}
+
+export interface TelemetryPipeline {
+  /** Applies the rules to one publish; false when no rule takes it. Never throws. */
+  accept(topic: string, payload: Uint8Array, receivedAt?: number): boolean;
+  /** Flushes every buffer now and resolves once every record received so far was handled. */
+  drain(): Promise<void>;
+  /** Drains, then refuses further publishes. */
+  stop(): Promise<void>;
+  readonly counters: Readonly<TelemetryCounters>;
+  readonly deadLetters: readonly DeadLetter[];
+}
+
+interface PendingRecord {
+  id: string;
+  envelope: TelemetryEnvelope;
+  partitionKey: string;
+  attempts: number;
+  firstReceivedAt?: number;
+}
+
+interface RuleQueue {
+  rule: TelemetryRule;
+  buffer: PendingRecord[];
+  timer?: unknown;
+  /** One batch in flight per rule: Kinesis's per-shard order, and simple. */
+  busy: boolean;
+}
+
+const MAX_DEAD_LETTERS_KEPT = 1000;
+/** Kinesis sequence numbers are large decimal strings that grow per shard. */
+const SEQUENCE_BASE = 49_590_338_271_490_256_608_559_692_538_361_571_095_921_575_989_136_588_898n;
+
+export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}): TelemetryPipeline {
+  const log = options.log ?? consoleLog;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const retryDelayMs = options.retryDelayMs ?? 100;
+  const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+  const resolveHandler = options.handlerResolver ?? fileTelemetryHandlerResolver();
+  const region = process.env.AWS_REGION ?? LOCAL_REGION;
+  const counters: TelemetryCounters = { received: 0, delivered: 0, failed: 0, retried: 0, unmatched: 0 };
+  const deadLetters: DeadLetter[] = [];
+  const queues = new Map<string, RuleQueue>();
+  let sequence = 0n;
+  let stopped = false;
+  let idleWaiters: (() => void)[] = [];
+
+  const windowOf = (rule: TelemetryRule) => options.windowMs ?? Math.min(rule.batchingWindowSeconds * 1000, MAX_LOCAL_WINDOW_MS);
+  const batchSizeOf = (rule: TelemetryRule) => options.batchSize ?? rule.batchSize;
+  const outstanding = () => counters.received - counters.delivered - counters.failed;
+
+  function accept(topic: string, payload: Uint8Array, receivedAt = Date.now()): boolean {
+    try {
+      if (stopped) throw new Error('the telemetry pipeline is stopped');
+      const match = applyRules(topic, payload, receivedAt);
+      if (!match) {
+        counters.unmatched++;
+        return false;
+      }
+      const { rule, envelope } = match;
+      const queue = queueOf(rule);
+      sequence++;
+      const id = rule.target === 'kinesis' ? (SEQUENCE_BASE + sequence).toString() : randomUUID();
+      queue.buffer.push({ id, envelope, partitionKey: partitionKey(rule, topic), attempts: 0 });
+      counters.received++;
+      schedule(queue);
+      return true;
+    } catch (error) {
+      log.error(`telemetry: dropped a publish on ${topic}`, error);
+      return false;
+    }
+  }
+
+  function queueOf(rule: TelemetryRule): RuleQueue {
+    let queue = queues.get(rule.name);
+    if (!queue) queues.set(rule.name, (queue = { rule, buffer: [], busy: false }));
+    return queue;
+  }
+
+  /** Deliver now when a batch is full, else once the window closes (the window opens with the first record). */
+  function schedule(queue: RuleQueue, now = false) {
+    if (queue.busy || queue.buffer.length === 0) return;
+    if (now || queue.buffer.length >= batchSizeOf(queue.rule)) {
+      if (queue.timer !== undefined) timers.clearTimeout(queue.timer);
+      queue.timer = undefined;
+      void flush(queue);
+    } else if (queue.timer === undefined) {
+      queue.timer = timers.setTimeout(() => {
+        queue.timer = undefined;
+        schedule(queue, true);
+      }, windowOf(queue.rule));
+    }
+  }
+
+  async function flush(queue: RuleQueue) {
+    queue.busy = true;
+    try {
+      const batch = queue.buffer.splice(0, batchSizeOf(queue.rule));
+      if (queue.rule.target === 'kinesis') await deliverKinesis(queue.rule, batch);
+      else await deliverSqs(queue, batch);
+    } catch (error) {
+      log.error(`telemetry: ${queue.rule.name} delivery failed`, error);
+    } finally {
+      queue.busy = false;
+    }
+    // What came in meanwhile: a full batch goes at once, the rest waits for its window (or goes now when draining).
+    schedule(queue, draining > 0);
+    notifyIdle();
+  }
+
+  async function deliverSqs(queue: RuleQueue, batch: PendingRecord[]) {
+    const now = Date.now();
+    for (const r of batch) {
+      r.attempts++;
+      r.firstReceivedAt ??= now;
+    }
+    const records = batch.map((r) => sqsRecord(queue.rule, r, region));
+    const failedIds = await invoke(queue.rule, { Records: records }, batch.map((r) => r.id));
+    const failed = batch.filter((r) => failedIds === 'all' || failedIds.has(r.id));
+    counters.delivered += batch.length - failed.length;
+    const retry = failed.filter((r) => r.attempts < maxAttempts);
+    deadLetter(queue.rule, failed.filter((r) => r.attempts >= maxAttempts));
+    if (retry.length === 0) return;
+    counters.retried += retry.length;
+    // SQS makes a failed message visible again after the visibility timeout: a pause, then the next batch.
+    if (retryDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+    queue.buffer.unshift(...retry);
+  }
+
+  async function deliverKinesis(rule: TelemetryRule, batch: PendingRecord[]) {
+    let rest = batch;
+    for (let attempt = 1; rest.length > 0; attempt++) {
+      const failedIds = await invoke(rule, { Records: rest.map((r) => kinesisRecord(rule, r, region)) }, rest.map((r) => r.id));
+      // Lambda checkpoints before the first failed record and retries from it.
+      const firstFailed = failedIds === 'all' ? 0 : rest.findIndex((r) => failedIds.has(r.id));
+      const done = firstFailed === -1 ? rest.length : firstFailed;
+      counters.delivered += done;
+      rest = rest.slice(done);
+      if (rest.length === 0) return;
+      if (attempt >= maxAttempts) {
+        deadLetter(rule, rest.map((r) => ({ ...r, attempts: attempt })));
+        return;
+      }
+      counters.retried += rest.length;
+      if (retryDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+    }
+  }
+
+  /** Calls the handler; returns the ids it reported failed, or 'all' (threw, timed out, or answered nonsense). */
+  async function invoke(rule: TelemetryRule, event: TelemetryEvent, ids: string[]): Promise<Set<string> | 'all'> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const handler = await resolveHandler(rule);
+      const result = await Promise.race([
+        handler(event, lambdaContext(functionName(rule), timeoutMs)),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      return failedItems(result, new Set(ids));
+    } catch (error) {
+      log.error(`telemetry: ${functionName(rule)} failed a batch of ${ids.length}`, error);
+      return 'all';
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function deadLetter(rule: TelemetryRule, records: PendingRecord[]) {
+    if (records.length === 0) return;
+    counters.failed += records.length;
+    log.error(`telemetry: ${records.length} ${rule.name} record(s) dead-lettered after ${maxAttempts} attempts: ${records.map((r) => `${r.envelope.tenantId}/${r.envelope.equipmentId}/${r.envelope.type}`).join(', ')}`);
+    deadLetters.push(...records.map((r) => ({ rule: rule.name, id: r.id, envelope: r.envelope, attempts: r.attempts })));
+    deadLetters.splice(0, Math.max(0, deadLetters.length - MAX_DEAD_LETTERS_KEPT));
+  }
+
+  let draining = 0;
+  function notifyIdle() {
+    if (outstanding() > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  async function drain() {
+    draining++;
+    try {
+      for (const queue of queues.values()) schedule(queue, true);
+      if (outstanding() > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+    } finally {
+      draining--;
+    }
+  }
+
+  return {
+    accept,
+    drain,
+    async stop() {
+      await drain();
+      stopped = true;
+      for (const queue of queues.values()) if (queue.timer !== undefined) timers.clearTimeout(queue.timer);
+    },
+    counters,
+    deadLetters,
+  };
+}
+
+/** Imports functions/iot/<handler>.ts on first use, after the runtime has set the function environment. */
+export function fileTelemetryHandlerResolver(): TelemetryHandlerResolver {
+  const cache = new Map<string, Promise<TelemetryFunction>>();
+  return (rule) => {
+    const file = RULE_HANDLERS[rule.name];
+    if (!file) return Promise.reject(new Error(`no handler consumes rule ${rule.name}`));
+    let loading = cache.get(file);
+    if (!loading) {
+      loading = import(new URL(`../../functions/iot/${file}.ts`, import.meta.url).href).then((mod: { handler?: unknown }) => {
+        if (typeof mod.handler !== 'function') throw new Error(`functions/iot/${file}.ts exports no handler`);
+        return mod.handler as TelemetryFunction;
+      });
+      loading.catch(() => cache.delete(file));
+      cache.set(file, loading);
+    }
+    return loading;
+  };
+}
+
+const functionName = (rule: TelemetryRule) => RULE_HANDLERS[rule.name] ?? rule.name;
+
+/** Reads `{ batchItemFailures: [{ itemIdentifier }] }`; as on AWS, an unknown or empty identifier fails the whole batch. */
+function failedItems(result: unknown, ids: Set<string>): Set<string> | 'all' {
+  const failures = (result as { batchItemFailures?: unknown } | null | undefined)?.batchItemFailures;
+  if (failures === undefined) return new Set();
+  if (!Array.isArray(failures)) return 'all';
+  const failed = new Set<string>();
+  for (const f of failures) {
+    const id = (f as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || !ids.has(id)) return 'all';
+    failed.add(id);
+  }
+  return failed;
+}
+
+/** The rule's partition key template, e.g. `${topic(3)}`, against the topic without its Basic Ingest prefix. */
+function partitionKey(rule: TelemetryRule, topic: string): string {
+  const levels = topic.replace(/^\$aws\/rules\/[^/]+\//, '').split('/');
+  return (rule.partitionKey ?? '${topic(3)}').replace(/\$\{topic\((\d+)\)\}/g, (_, n: string) => levels[Number(n) - 1] ?? '');
+}
+
+function sqsRecord(rule: TelemetryRule, r: PendingRecord, region: string): SQSRecord {
+  const body = JSON.stringify(r.envelope);
+  return {
+    messageId: r.id,
+    // A new receipt handle per receive, as SQS gives.
+    receiptHandle: randomBytes(48).toString('base64'),
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(r.attempts),
+      SentTimestamp: String(r.envelope.receivedAt),
+      SenderId: `AROA${LOCAL_ACCOUNT_ID}:iot-rule-${rule.name}`,
+      ApproximateFirstReceiveTimestamp: String(r.firstReceivedAt ?? Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(body).digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${rule.name}`,
+    awsRegion: region,
+  };
+}
+
+function kinesisRecord(rule: TelemetryRule, r: PendingRecord, region: string): KinesisStreamRecord {
+  return {
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey: r.partitionKey,
+      sequenceNumber: r.id,
+      data: Buffer.from(JSON.stringify(r.envelope)).toString('base64'),
+      // Seconds with a fraction, as Lambda delivers it.
+      approximateArrivalTimestamp: r.envelope.receivedAt / 1000,
+    },
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `shardId-000000000000:${r.id}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/local-telemetry-consumer`,
+    awsRegion: region,
+    eventSourceARN: `arn:aws:kinesis:${region}:${LOCAL_ACCOUNT_ID}:stream/${rule.name}`,
+  };
+}
