@@ -2,7 +2,8 @@
  * The in-process local runtime for HTTP-level tests: a free port, the DynamoDB Local and table
  * that `npm test` started (DYNAMODB_ENDPOINT, TABLE_NAME), no demo seed. Run alone with
  * `node --import tsx --test <file>`, it starts a DynamoDB Local of its own.
- * Set MES_TEST_LOG=1 to see the request log.
+ * Set MES_TEST_LOG=1 to see the request log. MQTT is off unless asked:
+ * `startTestRuntime({ mqttPort: 0, telemetryWindowMs: 0 })` starts the broker on a free port.
  */
 import { randomUUID } from 'node:crypto';
 import { ENV } from '../../shared/config.ts';
@@ -13,6 +14,8 @@ import { type Runtime, type RuntimeOptions, startRuntime } from '../../infra/loc
 export interface TestRuntime {
   baseUrl: string;
   runtime: Runtime;
+  /** mqtt://127.0.0.1:port when started with `mqttPort`. */
+  mqttUrl?: string | undefined;
   /** A signed ID token from the local identity provider. */
   token(tenantId: string, userId: string, roles: readonly Role[], name?: string): Promise<string>;
   stop(): Promise<void>;
@@ -36,6 +39,7 @@ export async function startTestRuntime(overrides: Partial<RuntimeOptions> = {}):
   return {
     baseUrl: runtime.baseUrl,
     runtime,
+    mqttUrl: runtime.mqtt?.url,
     token: (tenantId, userId, roles, name) => runtime.issueToken({ tenantId, userId, roles, name }),
     stop: () => runtime.stop(),
   };
