@@ -1,6 +1,7 @@
 /**
- * MesFunction: the one way this app makes a Lambda. Every HTTP handler gets the same runtime,
- * bundling, logging and IAM shape, so a stack only says which handler and what table access.
+ * MesFunction: the one way this app makes a Lambda. Every handler (HTTP routes, telemetry
+ * consumers, later stream and job functions) gets the same runtime, bundling, logging and IAM
+ * shape, so a stack only says which handler and what table access.
  */
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -28,23 +29,63 @@ const ESBUILD_TARGET = 'node24';
  * The actions each access level needs, and nothing else: repositories use GetItem, Query and
  * TransactWriteItems (authorized per underlying Put/Update/ConditionCheck). No Scan, no DeleteItem:
  * records are immutable history, and "deletes" are status changes.
+ *
+ * `telemetry` is for the ingest consumers (functions/iot/): they read and write many items per
+ * batch (state transitions, per-minute aggregates, rejected messages), hence the batch actions.
+ * BatchWriteItem is the one grant here that could also delete (a DeleteRequest is authorized by
+ * BatchWriteItem alone); the telemetry code only puts, and only these two functions have it.
  */
 export const TABLE_ACTIONS = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   write: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+  telemetry: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:BatchWriteItem',
+  ],
 } as const;
 export type TableAccess = keyof typeof TABLE_ACTIONS;
 
-export interface MesFunctionProps {
-  /** File under functions/http/ without extension, as in the route table (`system/get-health`). */
-  readonly handler: string;
+/** Where the code is: an HTTP handler of the route table, or any entry file. */
+export type MesFunctionEntry =
+  | {
+      /** File under functions/http/ without extension, as in the route table (`system/get-health`). */
+      readonly handler: string;
+      readonly entry?: never;
+    }
+  | {
+      /** Entry file relative to the repository root, e.g. `functions/iot/ingest-state.ts`. */
+      readonly entry: string;
+      readonly handler?: never;
+    };
+
+export type MesFunctionProps = MesFunctionEntry & {
   /** What shows in the console next to the generated function name, e.g. `GET /v1/health`. */
   readonly description?: string;
-  /** Token issuer and audience the handler verifies (the API's JWT authorizer checks them too). */
-  readonly auth: { readonly issuer: string; readonly audience: string };
+  /**
+   * Token issuer and audience the handler verifies (the API's JWT authorizer checks them too).
+   * Every HTTP handler has them; functions not called with a user's token (queue and stream
+   * consumers) leave them out.
+   */
+  readonly auth?: { readonly issuer: string; readonly audience: string };
   readonly appVersion: string;
   /** Powertools service name: one per bounded API, not per function (the function name is logged anyway). */
   readonly serviceName?: string;
+  /** Default 512 MB (see below). */
+  readonly memorySize?: number;
+  /** Default 10 s, sized for HTTP handlers; batch consumers need longer. */
+  readonly timeout?: Duration;
+};
+
+/** The entry file as an absolute path; exactly one of `handler` and `entry` is given. */
+export function entryPath(props: MesFunctionEntry): string {
+  if ((props.handler === undefined) === (props.entry === undefined)) {
+    throw new Error('MesFunction needs exactly one of `handler` (an HTTP handler) and `entry` (any entry file)');
+  }
+  return props.handler !== undefined ? `${REPO_ROOT}functions/http/${props.handler}.ts` : `${REPO_ROOT}${props.entry}`;
 }
 
 export class MesFunction extends Construct {
@@ -68,7 +109,7 @@ export class MesFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: `${REPO_ROOT}functions/http/${props.handler}.ts`,
+      entry: entryPath(props),
       handler: 'handler',
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       projectRoot: REPO_ROOT,
@@ -81,16 +122,20 @@ export class MesFunction extends Construct {
       // DynamoDB) are CPU-bound; at this size they are roughly halved against 128 MB for a
       // fraction of a cent. 10 s: a handler makes a few single-digit-ms DynamoDB calls, so 10 s
       // only covers SDK retries; failing well inside API Gateway's 30 s limit returns a clean 5xx.
-      memorySize: 512,
-      timeout: Duration.seconds(10),
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
       environment: {
-        [ENV.authIssuer]: props.auth.issuer,
-        [ENV.authAudience]: props.auth.audience,
-        [ENV.authJwksUrl]: `${props.auth.issuer}/.well-known/jwks.json`,
+        ...(props.auth
+          ? {
+              [ENV.authIssuer]: props.auth.issuer,
+              [ENV.authAudience]: props.auth.audience,
+              [ENV.authJwksUrl]: `${props.auth.issuer}/.well-known/jwks.json`,
+            }
+          : {}),
         [ENV.appVersion]: props.appVersion,
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'mes-api',
         // No --enable-source-maps: it makes every cold import ~40% slower (bench/RESULTS.md).

@@ -1,7 +1,8 @@
 /**
  * MesFunction really bundles handlers with the local esbuild (no Docker): one ESM file with
  * the createRequire banner and a source map, the AWS SDK left to the runtime. The health
- * bundle is then imported and invoked, which proves the ESM output runs.
+ * bundle is then imported and invoked, which proves the ESM output runs; a telemetry consumer
+ * (an `entry` outside functions/http, with Powertools batch) is bundled and imported too.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,14 +12,18 @@ import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MesFunction } from '../../infra/constructs/mes-function.ts';
+import { MesFunction, type MesFunctionProps } from '../../infra/constructs/mes-function.ts';
 import { routes } from '../../shared/api/routes.ts';
 import { CDK_JSON_CONTEXT } from './mes-app.ts';
 
+const CONSUMER_ENTRY = 'functions/iot/ingest-state.ts';
 const handlerFile = (handler: string) => new URL(`../../functions/http/${handler}.ts`, import.meta.url);
-const missing = [routes.getHealth, routes.getWorkOrder].filter((r) => !existsSync(handlerFile(r.handler)));
+const missing = [
+  ...[routes.getHealth, routes.getWorkOrder].filter((r) => !existsSync(handlerFile(r.handler))).map((r) => r.handler),
+  ...(existsSync(new URL(`../../${CONSUMER_ENTRY}`, import.meta.url)) ? [] : [CONSUMER_ENTRY]),
+];
 
-describe('handler bundling', { skip: missing.length > 0 && `handler files missing: ${missing.map((r) => r.handler)}` }, () => {
+describe('handler bundling', { skip: missing.length > 0 && `handler files missing: ${missing}` }, () => {
   // Prepare
   const outdir = mkdtempSync(join(tmpdir(), 'mes-bundle-'));
   after(() => rmSync(outdir, { recursive: true, force: true }));
@@ -32,7 +37,8 @@ describe('handler bundling', { skip: missing.length > 0 && `handler files missin
   const auth = { issuer: 'https://issuer.example', audience: 'web' };
   new MesFunction(stack, 'Health', { handler: routes.getHealth.handler, auth, appVersion: '1.2.3' });
   new MesFunction(stack, 'GetWorkOrder', { handler: routes.getWorkOrder.handler, auth, appVersion: '1.2.3' });
-  // Act: synthesis runs esbuild for both
+  new MesFunction(stack, 'IngestState', { entry: CONSUMER_ENTRY, appVersion: '1.2.3' });
+  // Act: synthesis runs esbuild for all three
   const assembly = app.synth();
   const template = Template.fromStack(stack);
   const assetDir = (id: string) => {
@@ -55,6 +61,25 @@ describe('handler bundling', { skip: missing.length > 0 && `handler files missin
     const code = bundle('GetWorkOrder');
     assert.match(code, /from\s*"@aws-sdk\/[a-z-]+"/);
     assert.doesNotMatch(code, /class DynamoDBClient\b/);
+  });
+
+  it('bundles an entry outside functions/http, with no auth settings', async () => {
+    // Assess
+    const code = bundle('IngestState');
+    assert.match(code.split('\n')[0]!, /^import \{ createRequire as \w+ \}/);
+    assert.match(code, /export\s*\{[^}]*\bas handler\s*\}/);
+    const [, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('IngestStateFunction'))!;
+    assert.deepEqual(Object.keys(fn.Properties.Environment.Variables).filter((k) => k.startsWith('AUTH_')), []);
+    // Act: importing runs the module's top level (Powertools, the SDK clients) in ESM
+    const { handler } = await import(pathToFileURL(join(assetDir('IngestState'), 'index.mjs')).href);
+    assert.equal(typeof handler, 'function');
+  });
+
+  it('refuses a function with both or neither of handler and entry', () => {
+    const probe = new Stack(new App(), 'Probe');
+    const both = { handler: routes.getHealth.handler, entry: CONSUMER_ENTRY, appVersion: '1' } as unknown as MesFunctionProps;
+    assert.throws(() => new MesFunction(probe, 'Both', both), /exactly one of `handler`/);
+    assert.throws(() => new MesFunction(probe, 'Neither', { appVersion: '1' } as unknown as MesFunctionProps), /exactly one of `handler`/);
   });
 
   it('produces a health handler that runs', async () => {
