@@ -8,7 +8,7 @@ import { Aws, Tags, type App } from 'aws-cdk-lib';
 import { ApiStack } from './api-stack.ts';
 import { DataStack } from './data-stack.ts';
 import { IntegrationStack } from './integration-stack.ts';
-import { TelemetryStack } from './telemetry-stack.ts';
+import { type StreamCapacity, TelemetryStack } from './telemetry-stack.ts';
 import { WebStack } from './web-stack.ts';
 
 /** Context keys (`cdk synth -c key=value` or cdk.json) that tune a deployment. */
@@ -19,6 +19,11 @@ export const CONTEXT = {
   authDomainPrefix: 'mes:authDomainPrefix',
   /** Version string for APP_VERSION, e.g. a git sha from CI. Default: package.json version. */
   appVersion: 'mes:appVersion',
+  /**
+   * Capacity of the telemetry measurements stream: a number of provisioned shards, or
+   * `on-demand`. Default 1 shard (the cost reasoning is at StreamCapacity in telemetry-stack.ts).
+   */
+  telemetryShards: 'mes:telemetryShards',
 } as const;
 
 export interface MesStacks {
@@ -32,8 +37,20 @@ export interface MesStacks {
 const packageVersion = (): string =>
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
+/** `-c mes:telemetryShards=2` arrives as a string, cdk.json may hold a number. */
+export function parseStreamCapacity(value: unknown): StreamCapacity {
+  if (value === undefined) return 1;
+  if (value === 'on-demand') return 'on-demand';
+  const shards = Number(value);
+  if (!Number.isInteger(shards) || shards < 1) {
+    throw new Error(`${CONTEXT.telemetryShards} must be a whole number of shards (1 or more) or 'on-demand', not ${JSON.stringify(value)}`);
+  }
+  return shards;
+}
+
 export function addMesStacks(app: App): MesStacks {
   const context = (key: string): string | undefined => app.node.tryGetContext(key);
+  const appVersion = context(CONTEXT.appVersion) ?? packageVersion();
   Tags.of(app).add('app', 'mes');
 
   // Env-agnostic stacks (no account or region): `cdk synth` needs no credentials, and one
@@ -45,11 +62,16 @@ export function addMesStacks(app: App): MesStacks {
   const api = new ApiStack(app, 'MesApi', {
     description: 'MES API: Cognito user pool, HTTP API, one Lambda per route',
     table: data.table,
-    appVersion: context(CONTEXT.appVersion) ?? packageVersion(),
+    appVersion,
     webOrigins: (context(CONTEXT.webOrigins) ?? 'http://localhost:5173').split(',').map((origin) => origin.trim()),
     authDomainPrefix: context(CONTEXT.authDomainPrefix) ?? `mes-${Aws.ACCOUNT_ID}`,
   });
-  const telemetry = new TelemetryStack(app, 'MesTelemetry', { description: 'MES telemetry (placeholder)' });
+  const telemetry = new TelemetryStack(app, 'MesTelemetry', {
+    description: 'MES telemetry: IoT rules, state queue and measurements stream, ingest Lambdas, thing policy, alarms',
+    table: data.table,
+    appVersion,
+    streamCapacity: parseStreamCapacity(app.node.tryGetContext(CONTEXT.telemetryShards)),
+  });
   const integration = new IntegrationStack(app, 'MesIntegration', { description: 'MES integration (placeholder)' });
   const web = new WebStack(app, 'MesWeb', { description: 'MES web app hosting (placeholder)' });
   return { data, api, telemetry, integration, web };

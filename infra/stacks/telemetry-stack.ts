@@ -1,17 +1,423 @@
 /**
- * TelemetryStack: machine data collection, empty for now. Filled by the issue "Machine
- * telemetry over AWS IoT Core": things and policies per work center, the IoT rules that the
- * local MQTT broker (infra/local) mirrors, and the functions under functions/iot/.
- * Its own stack because devices and certificates outlive API deployments.
+ * TelemetryStack: equipment telemetry through AWS IoT Core (issue 3, docs/telemetry.md).
+ *
+ *   device --MQTT (Basic Ingest)--> IoT rule mes_telemetry_state        -> SQS state queue -> Lambda ingest-state
+ *                                   IoT rule mes_telemetry_measurements -> Kinesis stream  -> Lambda ingest-measurements
+ *   rule error actions, and Kinesis batches that keep failing          -> SQS dead letters (alarmed)
+ *
+ * The rules come from shared/telemetry/rules.ts, which the local broker (infra/local) applies
+ * too; this stack only turns each definition into a topic rule, its target, its role and its
+ * consumer. Its own stack because things, certificates and the rule names devices publish to
+ * outlive API deployments.
+ *
+ * Registering an equipment unit (once per unit, by the plant's AWS administrator; the thing
+ * name is the equipment id the MES knows, the tenantId attribute is what the policy confines
+ * the unit to, so only administrators may create or update things):
+ *
+ *   aws iot create-thing --thing-name <equipmentId> --thing-type-name mes-equipment \
+ *     --attribute-payload '{"attributes":{"tenantId":"<tenantId>"}}'
+ *   # a certificate: from a CSR, so the private key never leaves the device or gateway
+ *   aws iot create-certificate-from-csr --set-as-active --certificate-signing-request file://unit.csr
+ *   #   (or `aws iot create-keys-and-certificate --set-as-active ...` and copy the key over)
+ *   aws iot attach-thing-principal --thing-name <equipmentId> --principal <certificateArn>
+ *   aws iot attach-policy --policy-name mes-equipment --target <certificateArn>
+ *   aws iot describe-endpoint --endpoint-type iot:Data-ATS   # the host the unit connects to (port 8883)
+ *
+ * The unit then connects with client id <equipmentId> and publishes to
+ * `$aws/rules/<rule>/dt/mes/<tenantId>/<equipmentId>/<type>` (see the stack outputs). A unit
+ * without the tenantId attribute, or with another client id, cannot publish anything.
  */
-import { CfnWaitConditionHandle, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnPolicy, CfnThingType, CfnTopicRule } from 'aws-cdk-lib/aws-iot';
+import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import {
+  basicIngestTopic,
+  ruleSql,
+  TELEMETRY_RULES,
+  TELEMETRY_TOPIC_PREFIX,
+  telemetryTopic,
+  type TelemetryRule,
+} from '../../shared/telemetry/rules.ts';
+import { MesFunction } from '../constructs/mes-function.ts';
+
+/** The IoT SQL version the generated SQL is written for (`encode`, `topic(n)`, `<>`). */
+export const IOT_SQL_VERSION = '2016-03-23';
+/** Fixed names: plants register units against them, and Basic Ingest topics contain the rule names. */
+export const THING_POLICY_NAME = 'mes-equipment';
+export const THING_TYPE_NAME = 'mes-equipment';
+/** The thing attribute that names a unit's tenant; the policy substitutes it into every topic. */
+export const TENANT_ATTRIBUTE = 'tenantId';
+
+/** Policy variables, resolved by IoT Core per connection (`\${...}` is literal text here). */
+const THING_NAME = '${iot:Connection.Thing.ThingName}';
+const THING_TENANT = `\${iot:Connection.Thing.Attributes[${TENANT_ATTRIBUTE}]}`;
+
+/**
+ * An SQS event source without a batching window takes at most 10 messages per batch (Lambda
+ * rejects more). A rule that asks for more and no window gets 10 here: still "at once".
+ */
+export const SQS_MAX_BATCH_WITHOUT_WINDOW = 10;
+
+/**
+ * Measurement records that keep failing go to the dead letters after this many retries (each
+ * retry bisects the batch, so 10 isolates a single bad record in a batch of 1,000), or once
+ * they are this old. The record age stays below the stream's 24 h retention, so the failure
+ * record in the dead-letter queue (shard and sequence range) still points at records that can
+ * be re-read for a few hours, and within the handlers' 24 h late-data window.
+ */
+export const KINESIS_RETRY_ATTEMPTS = 10;
+export const KINESIS_MAX_RECORD_AGE = Duration.hours(20);
+export const KINESIS_RETENTION = Duration.hours(24);
+
+/** Lag above which the telemetry pipeline alarms: queue age and iterator age. */
+export const MAX_LAG = Duration.seconds(60);
+
+/**
+ * Capacity of the measurements stream: a number of provisioned shards, or 'on-demand'.
+ *
+ * Default: ONE provisioned shard. The cost target of issue 3 is about $100 a month for a
+ * plant of 200 units at one message a second (518 M records a month), a tenth of the naive
+ * design. us-east-1 list prices: one provisioned shard is 730 h x $0.015 = $10.95 plus
+ * 518 M PUT payload units x $0.014/M = $7.26, about $18 a month (without gateway batching);
+ * on-demand is 730 h x $0.04 = $29.20 per stream plus $0.08/GB ingested with every record
+ * rounded up to 1 KB (about 494 GB: $40) plus $0.04/GB read, $75-90 a month, most of the
+ * budget. One shard takes 1,000 records or 1 MB a second: 200 msg/s uses a fifth of it, and
+ * gateway batching (several samples per message) leaves room for several plants. Past that,
+ * raise the shard count (`-c mes:telemetryShards=N`, an in-place UpdateShardCount), or switch to
+ * `on-demand` when the load is too spiky to plan. Partition key = tenant, so any shard count
+ * keeps one tenant on one shard, consumed in order.
+ */
+export type StreamCapacity = number | 'on-demand';
+
+export interface TelemetryStackProps extends StackProps {
+  /** The table of the DataStack. */
+  readonly table: ITable;
+  /** Reported in the functions' logs, to tell deployments apart. */
+  readonly appVersion: string;
+  /** @default 1 (one provisioned shard, see StreamCapacity) */
+  readonly streamCapacity?: StreamCapacity;
+}
+
+/** Consumer timeouts: a batch is one read-merge-write round per touched item, a few seconds at most. */
+const STATE_CONSUMER_TIMEOUT = Duration.seconds(30);
+const MEASUREMENTS_CONSUMER_TIMEOUT = Duration.seconds(60);
+
+/** The publish resources for one rule: its topic filter confined to the unit's tenant and name. */
+export function ownTopics(rule: TelemetryRule): string[] {
+  const unitLevels = `${TELEMETRY_TOPIC_PREFIX}/+/+/`;
+  if (!rule.topicFilter.startsWith(unitLevels)) {
+    throw new Error(`rule ${rule.name}: topic filter ${rule.topicFilter} is not ${unitLevels}...; the thing policy cannot confine it`);
+  }
+  // `+` and `#` are no wildcards in a policy; below the unit's own level `*` stands for them.
+  const rest = rule.topicFilter
+    .slice(unitLevels.length)
+    .split('/')
+    .map((level) => (level === '+' || level === '#' ? '*' : level));
+  const own = [TELEMETRY_TOPIC_PREFIX, THING_TENANT, THING_NAME, ...rest].join('/');
+  return [basicIngestTopic(rule, own), own];
+}
 
 export class TelemetryStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  readonly stateQueue: Queue;
+  readonly stateDeadLetters: Queue;
+  /** Rule error actions and measurement batches that failed for good. */
+  readonly deadLetters: Queue;
+  readonly measurementsStream: Stream;
+  readonly rules: Readonly<Record<keyof typeof TELEMETRY_RULES, CfnTopicRule>>;
+  readonly consumers: Readonly<{ state: MesFunction; measurements: MesFunction }>;
+  readonly alarmTopic: Topic;
+  readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: TelemetryStackProps) {
     super(scope, id, props);
-    // CloudFormation rejects a template without resources; this no-op resource goes when the
-    // first real one lands.
-    new CfnWaitConditionHandle(this, 'Placeholder');
+    const { state, measurements } = TELEMETRY_RULES;
+
+    // ---- Queues and stream ----------------------------------------------------------------
+
+    // SQS-managed encryption, not KMS: IoT and Lambda need no key grants, and there is no key
+    // to pay for. Fourteen days (the maximum) to look into what failed.
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: the IoT rules\' error actions and the Kinesis event source\'s ' +
+        'on-failure destination write to it, nothing consumes it, and it is alarmed. cdk-nag only recognizes queues ' +
+        "named in another queue's redrive policy or a function's DeadLetterConfig as dead-letter queues.",
+    });
+
+    // Its own dead-letter queue, not the one above: it holds only state envelopes, so after a
+    // fix it can be redriven to the state queue as a whole.
+    this.stateDeadLetters = new Queue(this, 'StateDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.stateQueue = new Queue(this, 'StateQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Lambda's advice: six times the consumer's timeout, so throttled retries do not
+      // redeliver a batch that is still being processed.
+      visibilityTimeout: Duration.seconds(STATE_CONSUMER_TIMEOUT.toSeconds() * 6),
+      // A failed record is retried alone (partial batch response); five receives rule out a
+      // transient DynamoDB throttle before it is parked.
+      deadLetterQueue: { queue: this.stateDeadLetters, maxReceiveCount: 5 },
+    });
+
+    const capacity = props.streamCapacity ?? 1;
+    this.measurementsStream = new Stream(this, 'MeasurementsStream', {
+      ...(capacity === 'on-demand' ? { streamMode: StreamMode.ON_DEMAND } : { streamMode: StreamMode.PROVISIONED, shardCount: capacity }),
+      // The AWS managed key (alias/aws/kinesis): no key to pay for or grant; IoT and Lambda use it
+      // without key policy statements.
+      encryption: StreamEncryption.MANAGED,
+      // The minimum and the price included: consumers are seconds behind, the dead letters say
+      // which range to re-read, and the handlers accept data up to 24 h late anyway.
+      retentionPeriod: KINESIS_RETENTION,
+      // Holds at most a day of records that were already consumed.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // ---- IoT rules ---------------------------------------------------------------------------
+
+    const sqsAction = (queue: Queue, roleArn: string): CfnTopicRule.ActionProperty => ({
+      sqs: { queueUrl: queue.queueUrl, roleArn, useBase64: false },
+    });
+    const actionOf = (rule: TelemetryRule, role: Role): CfnTopicRule.ActionProperty => {
+      if (rule.target === 'sqs') {
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.stateQueue.queueArn] }));
+        return sqsAction(this.stateQueue, role.roleArn);
+      }
+      if (!rule.partitionKey) throw new Error(`rule ${rule.name} sends to Kinesis but has no partitionKey`);
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['kinesis:PutRecord'], resources: [this.measurementsStream.streamArn] }));
+      return { kinesis: { streamName: this.measurementsStream.streamName, partitionKey: rule.partitionKey, roleArn: role.roleArn } };
+    };
+
+    const rules: Partial<Record<keyof typeof TELEMETRY_RULES, CfnTopicRule>> = {};
+    for (const [key, rule] of Object.entries(TELEMETRY_RULES) as [keyof typeof TELEMETRY_RULES, TelemetryRule][]) {
+      const id = pascal(key);
+      // One role per rule, assumable by IoT only for this rule of this account (confused deputy),
+      // allowed exactly the rule's action and its error action.
+      const role = new Role(this, `${id}RuleRole`, {
+        description: `IoT rule ${rule.name}: its action and error action only`,
+        assumedBy: new ServicePrincipal('iot.amazonaws.com').withConditions({
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnEquals: { 'aws:SourceArn': this.formatArn({ service: 'iot', resource: 'rule', resourceName: rule.name }) },
+        }),
+      });
+      const action = actionOf(rule, role);
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetters.queueArn] }));
+
+      const topicRule = new CfnTopicRule(this, `${id}Rule`, {
+        ruleName: rule.name,
+        topicRulePayload: {
+          description: rule.description,
+          sql: ruleSql(rule),
+          awsIotSqlVersion: IOT_SQL_VERSION,
+          ruleDisabled: false,
+          actions: [action],
+          errorAction: sqsAction(this.deadLetters, role.roleArn),
+        },
+      });
+      // IoT checks the role when the rule is created; the first messages need its policy.
+      topicRule.node.addDependency(role);
+      rules[key] = topicRule;
+    }
+    this.rules = rules as Record<keyof typeof TELEMETRY_RULES, CfnTopicRule>;
+
+    // ---- Consumers ---------------------------------------------------------------------------
+
+    const consumer = (cid: string, entry: string, description: string, timeout: Duration) => {
+      const fn = new MesFunction(this, cid, {
+        entry,
+        description,
+        appVersion: props.appVersion,
+        serviceName: 'mes-telemetry',
+        timeout,
+      });
+      fn.bindTable(props.table, 'telemetry');
+      return fn;
+    };
+
+    const stateConsumer = consumer(
+      'IngestState',
+      'functions/iot/ingest-state.ts',
+      `IoT rule ${state.name} via SQS`,
+      STATE_CONSUMER_TIMEOUT,
+    );
+    stateConsumer.function.addEventSource(new SqsEventSource(this.stateQueue, sqsBatching(state)));
+
+    const measurementsConsumer = consumer(
+      'IngestMeasurements',
+      'functions/iot/ingest-measurements.ts',
+      `IoT rule ${measurements.name} via Kinesis`,
+      MEASUREMENTS_CONSUMER_TIMEOUT,
+    );
+    measurementsConsumer.function.addEventSource(
+      new KinesisEventSource(this.measurementsStream, {
+        // Nothing published is skipped, even after the mapping was disabled for a while.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: measurements.batchSize,
+        maxBatchingWindow: Duration.seconds(measurements.batchingWindowSeconds),
+        // Partial batch response: Kinesis retries from the first failed record; a batch that
+        // throws is split in two until the bad record is alone.
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: KINESIS_RETRY_ATTEMPTS,
+        maxRecordAge: KINESIS_MAX_RECORD_AGE,
+        onFailure: new SqsDlq(this.deadLetters),
+        // One batch per shard at a time: the tenant is the partition key, so a tenant's
+        // aggregates are merged by one invocation at a time, in order.
+        parallelizationFactor: 1,
+      }),
+    );
+    this.consumers = { state: stateConsumer, measurements: measurementsConsumer };
+
+    // ---- Devices -----------------------------------------------------------------------------
+
+    new CfnThingType(this, 'EquipmentThingType', {
+      thingTypeName: THING_TYPE_NAME,
+      thingTypeProperties: {
+        thingTypeDescription: 'MES equipment unit: thing name = equipment id, attribute tenantId = its plant',
+        searchableAttributes: [TENANT_ATTRIBUTE],
+      },
+    });
+
+    const iotArn = (resource: string) => `arn:${Aws.PARTITION}:iot:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+    const publishTopics = [...new Set(Object.values(TELEMETRY_RULES).flatMap((rule) => ownTopics(rule)))];
+    new CfnPolicy(this, 'EquipmentPolicy', {
+      policyName: THING_POLICY_NAME,
+      policyDocument: new PolicyDocument({
+        statements: [
+          // Only as itself: client id = thing name, and only with a certificate attached to that thing.
+          new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions: ['iot:Connect'],
+            resources: [iotArn(`client/${THING_NAME}`)],
+            conditions: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+          }),
+          // Only its own telemetry topics, under its own tenant. No subscribe or receive: units
+          // only report (commands to units would get their own, equally confined topics).
+          new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions: ['iot:Publish'],
+            resources: publishTopics.map((topic) => iotArn(`topic/${topic}`)),
+          }),
+        ],
+      }),
+    });
+
+    // ---- Alarms ------------------------------------------------------------------------------
+
+    // CloudWatch can only publish to an encrypted topic through a customer managed key whose
+    // policy lets it use the key (the AWS managed aws/sns key cannot be shared).
+    const alarmKey = new Key(this, 'AlarmTopicKey', {
+      description: 'MES telemetry alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+    alarmKey.addToResourcePolicy(
+      new PolicyStatement({ principals: [cloudWatch], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'] }),
+    );
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'MES telemetry alarms',
+      masterKey: alarmKey,
+      enforceSSL: true,
+    });
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+
+    const alarm = (aid: string, description: string, metric: IMetric, threshold: number, evaluationPeriods: number) => {
+      const a = new Alarm(this, aid, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods,
+        // Quiet nights and idle queues report nothing; that is not a problem.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(new SnsAction(this.alarmTopic));
+      a.addOkAction(new SnsAction(this.alarmTopic));
+      return a;
+    };
+    const minute = Duration.minutes(1);
+    this.alarms = [
+      alarm(
+        'DeadLettersAlarm',
+        'Telemetry was lost to the dead letters: an IoT rule action failed, or measurement records failed for good.',
+        this.deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: minute }),
+        0,
+        1,
+      ),
+      alarm(
+        'StateDeadLettersAlarm',
+        'State messages failed five times and were parked; redrive them to the state queue after a fix.',
+        this.stateDeadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: minute }),
+        0,
+        1,
+      ),
+      alarm(
+        'StateQueueAgeAlarm',
+        `Equipment states wait more than ${MAX_LAG.toSeconds()} s: the live status is behind.`,
+        this.stateQueue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: minute }),
+        MAX_LAG.toSeconds(),
+        3,
+      ),
+      alarm(
+        'MeasurementsIteratorAgeAlarm',
+        `The measurements consumer is more than ${MAX_LAG.toSeconds()} s behind the stream.`,
+        measurementsConsumer.function.metric('IteratorAge', { statistic: 'Maximum', period: minute }),
+        MAX_LAG.toMilliseconds(),
+        3,
+      ),
+    ];
+
+    // ---- Outputs -----------------------------------------------------------------------------
+
+    new CfnOutput(this, 'IotDataEndpoint', {
+      description: 'The MQTT host units connect to (port 8883, or 443 with ALPN x-amzn-mqtt-ca)',
+      value: 'aws iot describe-endpoint --endpoint-type iot:Data-ATS',
+    });
+    for (const [key, rule] of Object.entries(TELEMETRY_RULES) as [string, TelemetryRule][]) {
+      const example = telemetryTopic('<tenantId>', '<equipmentId>', key === 'state' ? 'state' : 'counts');
+      new CfnOutput(this, `${pascal(key)}RuleName`, { description: rule.description, value: rule.name });
+      new CfnOutput(this, `${pascal(key)}BasicIngestTopic`, {
+        description: `Basic Ingest topic of ${rule.name} (no messaging charge)`,
+        value: basicIngestTopic(rule, example),
+      });
+    }
+    new CfnOutput(this, 'ThingPolicyName', { description: 'Attach to each unit\'s certificate', value: THING_POLICY_NAME });
+    new CfnOutput(this, 'ThingTypeName', { description: 'Create units with this type and a tenantId attribute', value: THING_TYPE_NAME });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe the on-call address here', value: this.alarmTopic.topicArn });
   }
 }
+
+/** The SQS event source settings of a rule (see SQS_MAX_BATCH_WITHOUT_WINDOW). */
+export function sqsBatching(rule: TelemetryRule): { batchSize: number; maxBatchingWindow?: Duration; reportBatchItemFailures: true } {
+  return rule.batchingWindowSeconds > 0
+    ? { batchSize: rule.batchSize, maxBatchingWindow: Duration.seconds(rule.batchingWindowSeconds), reportBatchItemFailures: true }
+    : { batchSize: Math.min(rule.batchSize, SQS_MAX_BATCH_WITHOUT_WINDOW), reportBatchItemFailures: true };
+}
+
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

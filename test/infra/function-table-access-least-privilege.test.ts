@@ -1,9 +1,11 @@
 /**
  * Each function may do to the table exactly what its route's `table` access says, and no
- * policy anywhere allows Scan or DeleteItem.
+ * policy anywhere allows Scan or DeleteItem. BatchWriteItem (which could delete too) only the
+ * telemetry consumers have; telemetry-stack.test.ts checks their exact actions.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { routeList } from '../../shared/api/routes.ts';
 import { TABLE } from '../../shared/db/table.ts';
@@ -54,8 +56,11 @@ describe('table permissions', () => {
     }
   });
 
-  it('attaches no managed policy to function roles (each writes only to its own log group)', () => {
+  it('attaches no managed policy to any role (each function writes only to its own log group)', () => {
     for (const role of Object.values(roles)) assert.equal(role.Properties.ManagedPolicyArns, undefined);
+    for (const role of Object.values(resourcesOf(Template.fromStack(stacks.telemetry), 'AWS::IAM::Role'))) {
+      assert.equal(role.Properties.ManagedPolicyArns, undefined);
+    }
   });
 
   it('allows Scan, DeleteItem or dynamodb:* nowhere in the app', () => {
@@ -63,8 +68,24 @@ describe('table permissions', () => {
       const all = Object.values(resourcesOf(Template.fromStack(stack), 'AWS::IAM::Policy'))
         .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
         .flatMap(actionsOf);
-      const forbidden = all.filter((a) => /^dynamodb:(Scan|DeleteItem|BatchWriteItem|\*)$/.test(a));
+      const forbidden = all.filter((a) => /^dynamodb:(Scan|DeleteItem|\*)$/.test(a));
       assert.deepEqual(forbidden, [], stack.stackName);
     }
+  });
+
+  it('allows BatchWriteItem only to the two telemetry consumers', () => {
+    // Prepare
+    const telemetry = stacks.telemetry;
+    const consumerRoles = [telemetry.consumers.state.role, telemetry.consumers.measurements.role].map((role) =>
+      telemetry.getLogicalId(role.node.defaultChild as CfnElement),
+    );
+    // Act
+    const holders = Object.values(stacks).flatMap((stack) =>
+      Object.values(resourcesOf(Template.fromStack(stack), 'AWS::IAM::Policy'))
+        .filter((p) => (p.Properties.PolicyDocument.Statement as Statement[]).flatMap(actionsOf).includes('dynamodb:BatchWriteItem'))
+        .flatMap((p) => p.Properties.Roles.map((r: { Ref: string }) => `${stack.stackName}/${r.Ref}`)),
+    );
+    // Assess
+    assert.deepEqual(holders.sort(), consumerRoles.map((id) => `${telemetry.stackName}/${id}`).sort());
   });
 });
