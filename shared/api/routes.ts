@@ -304,6 +304,18 @@ export const routes = define({
   getEquipmentOee: oeeRoute('equipment', 'Equipment', 'OEE of a unit over a time range or a shift'),
   getWorkCenterOee: oeeRoute('work-centers', 'WorkCenter', 'OEE of a work center or line: its units together'),
   getWorkOrderOee: oeeRoute('work-orders', 'WorkOrder', 'OEE of a work order while its operations ran'),
+  getWorkOrderMachineData: {
+    method: 'GET',
+    path: '/v1/work-orders/{id}/machine-data',
+    summary: 'Machine counts and process values per operation, beside what operators reported',
+    tag: 'OEE',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    response: s.MachineDataSchema,
+    successStatus: 200,
+    handler: 'work-orders/get-work-order-machine-data',
+    table: 'read',
+  },
   listDowntime: {
     method: 'GET',
     path: '/v1/equipment/{id}/downtime',

@@ -488,6 +488,30 @@ export const DowntimeEventSchema = meta(
   'DowntimeEvent',
   'A stop: opened and closed by state messages (or by silence: offline), with its reason.',
 );
+export const MachineDataSchema = meta(
+  z.object({
+    workOrderId: IdSchema,
+    operations: z.array(
+      z.object({
+        seq: z.int(),
+        workCenterId: IdSchema,
+        /** What the machines counted while the operation ran at its work center. */
+        machineGoodQty: z.number(),
+        machineRejectQty: z.number(),
+        /** What operators reported, for comparison. */
+        reportedGoodQty: z.number(),
+        reportedScrapQty: z.number(),
+        process: z.record(
+          z.string(),
+          z.object({ count: z.int(), min: z.nullable(z.number()), max: z.nullable(z.number()), mean: z.nullable(z.number()), last: z.nullable(z.number()), outOfLimits: z.int() }),
+        ),
+      }),
+    ),
+  }),
+  'MachineData',
+  "A work order's machine counts and process values per operation: the basis of the batch record.",
+);
+
 export const AssignDowntimeReasonSchema = z.object({ reasonCode: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)), comment: z.optional(z.string().check(z.maxLength(2000))) });
 
 export const StateChangeSchema = meta(

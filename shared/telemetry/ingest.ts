@@ -11,6 +11,8 @@ import { type ProcessAggregates, mergeProcessSamples } from '../domain/telemetry
 import { groupOf, minuteOf } from './groups.ts';
 import type { CountsSample, ProcessSample, StateSample } from './messages.ts';
 import { type Validated, validateRecord } from './validate.ts';
+import { ProcessLimitsLookup } from './limits.ts';
+import type { ProcessLimits } from '../domain/telemetry/process.ts';
 
 export interface IngestRecord {
   id: string;
@@ -22,6 +24,7 @@ export interface IngestLog {
 }
 
 const repository = new DynamoDbTelemetryRepository();
+const limits = new ProcessLimitsLookup();
 
 interface UnitAdditions {
   counts: CountsSample[];
@@ -29,6 +32,7 @@ interface UnitAdditions {
   firstSeen: number;
   lastSeen: number;
   records: Set<string>;
+  limits?: Record<string, ProcessLimits> | undefined;
 }
 type BucketAdditions = Map<string, UnitAdditions>;
 
@@ -69,6 +73,15 @@ export async function ingestEnvelopes(records: IngestRecord[], log: IngestLog = 
     unit.records.add(recordId);
   }
 
+  // Process values are checked against the running operation's limits as they are merged.
+  await Promise.all(
+    [...buckets.values()].flatMap((bucket) =>
+      [...bucket.add].filter(([, unit]) => unit.process.length > 0).map(async ([equipmentId, unit]) => {
+        unit.limits = await limits.at(bucket.tenantId, equipmentId, bucket.minute).catch(() => undefined);
+      }),
+    ),
+  );
+
   const rejectedByRecord = new Set(validated.rejections.map((r) => r.recordId));
   await Promise.all([
     repository.putRejections(validated.rejections).catch((error) => {
@@ -108,7 +121,7 @@ export function mergeBucket(existing: BucketItem | undefined, add: BucketAdditio
       ? mergeCountSamples(oldCounts.map(segmentFromTuple), a.counts.map(({ ts, good, reject }) => ({ ts, good, reject }))).map(segmentToTuple)
       : oldCounts;
     const process = a.process.length
-      ? mergeProcessSamples(old?.process as ProcessAggregates | undefined, at.minute, a.process.map(({ ts, values }) => ({ ts, values })))
+      ? mergeProcessSamples(old?.process as ProcessAggregates | undefined, at.minute, a.process.map(({ ts, values }) => ({ ts, values })), a.limits)
       : (old?.process as ProcessAggregates | undefined);
     units[equipmentId] = {
       ...(counts && counts.length ? { counts } : {}),

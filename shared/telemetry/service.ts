@@ -9,6 +9,7 @@ import type { DowntimeEvent as DowntimeEventView, Equipment, Oee } from '../api/
 import { DynamoDbTelemetryRepository, type StateTransitionItem } from '../db/telemetry-repository.ts';
 import { type CounterSegment, countsBetween, segmentFromTuple, type CounterSegmentTuple } from '../domain/telemetry/counters.ts';
 import { type Interval, intersectIntervals, unionIntervals } from '../domain/telemetry/intervals.ts';
+import { type ProcessAggregate, type ProcessAggregates, summarize } from '../domain/telemetry/process.ts';
 import { NO_REASON, type ReasonNode, applyReasonAssignments, computeOee, downtimePareto, lossOf } from '../domain/telemetry/oee.ts';
 import { type ShiftCalendar, plannedProductionTime, shiftOccurrences } from '../domain/telemetry/shifts.ts';
 import { type DowntimeEvent, type SeenSpan, type StateTransition, buildTimeline } from '../domain/telemetry/timeline.ts';
@@ -237,6 +238,53 @@ export class TelemetryService {
       for (const unit of await this.unitsUnder(auth, center)) figures.push(await this.unitFigures(auth, unit, range.from, range.to, calendar, running));
     }
     return this.view(auth, range.from, range.to, figures);
+  }
+
+  /** Per operation: what the machines at its work center counted and measured while it ran. */
+  async machineData(auth: AuthContext, id: string) {
+    const order = await this.orders.get(auth.tenantId, id);
+    if (!order) throw new NotFoundError(`work order ${id}`);
+    const now = this.clock.now().getTime();
+    const from = order.startedAt ? Date.parse(order.startedAt) : now;
+    const to = Math.max(order.completedAt ? Date.parse(order.completedAt) : now, from + 1);
+    const operations = [];
+    for (const op of order.operations) {
+      const center = (await this.masterData.get(auth.tenantId, 'equipment', op.workCenterId)) as unknown as Equipment | undefined;
+      const running = center && op.startedAt ? (await this.contexts.intervals(auth.tenantId, op.workCenterId, from, to)).filter((c) => c.workOrderId === id && c.seq === op.seq) : [];
+      let good = 0;
+      let reject = 0;
+      const process = new Map<string, (ProcessAggregate | undefined)[]>();
+      for (const unit of running.length && center ? await this.unitsUnder(auth, center) : []) {
+        const facts = await this.unitFacts(auth, unit, from, to);
+        const counter = unit.counterMax ? { counterMax: unit.counterMax } : {};
+        for (const r of unionIntervals(running)) {
+          const c = countsBetween(facts.segments, r.start, r.end, counter);
+          good += c.good;
+          reject += c.reject;
+        }
+        for (const b of await this.telemetry.buckets(auth.tenantId, groupOf(unit.id), from, to)) {
+          if (!running.some((r) => b.minute + 60_000 > r.start && b.minute < r.end)) continue;
+          for (const [name, agg] of Object.entries((b.units[unit.id]?.process as ProcessAggregates | undefined) ?? {})) {
+            process.set(name, [...(process.get(name) ?? []), agg]);
+          }
+        }
+      }
+      operations.push({
+        seq: op.seq,
+        workCenterId: op.workCenterId,
+        machineGoodQty: good,
+        machineRejectQty: reject,
+        reportedGoodQty: op.goodQty,
+        reportedScrapQty: op.scrapQty,
+        process: Object.fromEntries(
+          [...process].map(([name, aggs]) => {
+            const s = summarize(aggs);
+            return [name, { count: s.count, min: s.min, max: s.max, mean: s.mean, last: s.last, outOfLimits: s.outOfLimits }];
+          }),
+        ),
+      });
+    }
+    return { workOrderId: id, operations };
   }
 
   async status(auth: AuthContext, id: string) {
