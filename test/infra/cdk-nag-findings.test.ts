@@ -1,6 +1,7 @@
 /**
  * cdk-nag's AWS Solutions checks, wired as infra/app.ts wires them: the app has no finding
- * that is not acknowledged with a reason, and a new finding fails synthesis.
+ * that is not acknowledged with a reason, the acknowledgements are the known ones, and a new
+ * finding fails synthesis.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { describe, it } from 'node:test';
 import { Stack, Validations } from 'aws-cdk-lib';
 import { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { routeList } from '../../shared/api/routes.ts';
 import { newMesApp } from './mes-app.ts';
 
 type Report = { pluginReports: { pluginName: string; violations: { ruleName: string; severity: string }[] }[] };
@@ -33,6 +35,27 @@ describe('cdk-nag', () => {
     const report = new AwsSolutionsChecks().validateScope(app);
     // Assess: the same checks run directly find nothing either, so nothing passed by being skipped
     assert.deepEqual(report.violations.map((v) => v.ruleName), []);
+  });
+
+  it('acknowledges only known findings, each with a reason: the public routes, the user pool plan, the telemetry dead letters', () => {
+    // Prepare
+    const { app } = newMesApp();
+    // Act
+    const acknowledged = app.node.findAll().flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries(m.data as Record<string, string>))
+        .map(([rule, reason]) => ({ at: `${c.node.path} ${rule.replace(/^Annotation::/, '')}`, reason })),
+    );
+    // Assess
+    for (const { at, reason } of acknowledged) assert.ok(reason.length >= 40, `${at} says why`);
+    const at = acknowledged.map((a) => a.at);
+    const publicRoutes = routeList.filter((r) => r.roles === null).length;
+    assert.equal(at.filter((a) => /^MesApi\/HttpApi\/\S+ AwsSolutions-APIG4$/.test(a)).length, publicRoutes);
+    assert.deepEqual(
+      at.filter((a) => !a.endsWith(' AwsSolutions-APIG4')).sort(),
+      ['MesApi/Auth/Pool AwsSolutions-COG8', 'MesTelemetry/DeadLetters AwsSolutions-SQS3'],
+    );
   });
 
   it('fails synthesis on a new finding', () => {

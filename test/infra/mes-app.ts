@@ -14,11 +14,12 @@ export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
   readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
 ).context;
 
-export function newMesApp(options: { bundle?: boolean; validate?: boolean } = {}) {
+export function newMesApp(options: { bundle?: boolean; validate?: boolean; context?: Record<string, unknown> } = {}) {
   const app = new App({
     builtinCloudFormationValidation: options.validate ?? false,
     context: {
       ...CDK_JSON_CONTEXT,
+      ...options.context,
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
       // A failed validation throws with the report in its message instead of printing it.
       '@aws-cdk/core:appMode': 'inmemory',

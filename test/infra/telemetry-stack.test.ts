@@ -1,0 +1,377 @@
+/**
+ * The telemetry stack turns shared/telemetry/rules.ts into IoT topic rules, their targets and
+ * consumers: rule SQL and targets, error actions, roles that allow one action each, event
+ * source settings with partial batch responses, a thing policy confined by policy variables,
+ * and alarms on everything that can fall behind or fail.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type CfnElement, Duration, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { ownTopics, sqsBatching, type TelemetryStack } from '../../infra/stacks/telemetry-stack.ts';
+import { basicIngestTopic, ruleSql, TELEMETRY_RULES, type TelemetryRule } from '../../shared/telemetry/rules.ts';
+import { type CfnResource, newMesApp, resourcesOf } from './mes-app.ts';
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
+const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+/** An intrinsic as readable text: `{Ref: X}` -> `${X}`, joins joined, GetAtt -> `${X.Attr}`. */
+function flat(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if ('Ref' in v) return `\${${v.Ref}}`;
+  if ('Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
+  if ('Fn::Join' in v) {
+    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(flat).join(sep);
+  }
+  return JSON.stringify(value);
+}
+
+const RULES = Object.values(TELEMETRY_RULES) as TelemetryRule[];
+const INSECURE_TRANSPORT = '{"Bool":{"aws:SecureTransport":"false"}}';
+const TELEMETRY_TABLE_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+];
+
+describe('the telemetry stack', () => {
+  // Prepare
+  const { stacks } = newMesApp();
+  const stack: TelemetryStack = stacks.telemetry;
+  const template = Template.fromStack(stack);
+  const resources = template.toJSON().Resources as Record<string, CfnResource>;
+  const ofType = (type: string) => resourcesOf(template, type);
+  const idOf = (construct: IConstruct) => (construct.node.defaultChild ?? construct) as CfnElement;
+  const logicalId = (construct: IConstruct) => (stack as Stack).getLogicalId(idOf(construct));
+  const ids = {
+    stateQueue: logicalId(stack.stateQueue),
+    stateDeadLetters: logicalId(stack.stateDeadLetters),
+    deadLetters: logicalId(stack.deadLetters),
+    stream: logicalId(stack.measurementsStream),
+    stateFn: logicalId(stack.consumers.state.function),
+    measurementsFn: logicalId(stack.consumers.measurements.function),
+    topic: logicalId(stack.alarmTopic),
+  };
+  const topicRuleOf = (rule: TelemetryRule) => {
+    const found = Object.values(ofType('AWS::IoT::TopicRule')).filter((r) => r.Properties.RuleName === rule.name);
+    assert.equal(found.length, 1, `one topic rule named ${rule.name}`);
+    return found[0]!.Properties.TopicRulePayload;
+  };
+  const statementsOfRole = (roleId: string): Statement[] =>
+    Object.values(ofType('AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  /** Every allowed (action, resource) pair of a role, as text. */
+  const grantsOfRole = (roleId: string) =>
+    statementsOfRole(roleId)
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => list(s.Action).flatMap((a) => list(s.Resource).map((r) => `${a} ${flat(r)}`)))
+      .sort();
+  const roleOfFunction = (fnId: string) => resources[fnId]!.Properties.Role['Fn::GetAtt'][0] as string;
+  const mappingOf = (fnId: string) => {
+    const found = Object.values(ofType('AWS::Lambda::EventSourceMapping')).filter((m) => m.Properties.FunctionName.Ref === fnId);
+    assert.equal(found.length, 1, `one event source for ${fnId}`);
+    return found[0]!.Properties;
+  };
+
+  describe('IoT rules', () => {
+    it('has one topic rule per rule definition, with its generated SQL', () => {
+      assert.equal(Object.keys(ofType('AWS::IoT::TopicRule')).length, RULES.length);
+      for (const rule of RULES) {
+        const payload = topicRuleOf(rule);
+        assert.equal(payload.Sql, ruleSql(rule), rule.name);
+        assert.equal(payload.AwsIotSqlVersion, '2016-03-23');
+        assert.equal(payload.RuleDisabled, false);
+      }
+    });
+
+    it('sends state to the state queue and measurements to the stream, keyed by the rule\'s partition key', () => {
+      for (const rule of RULES) {
+        const [action, ...others] = topicRuleOf(rule).Actions;
+        assert.equal(others.length, 0, `${rule.name} has one action`);
+        if (rule.target === 'sqs') {
+          assert.deepEqual(action.Sqs.QueueUrl, { Ref: ids.stateQueue }, rule.name);
+          assert.equal(action.Sqs.UseBase64, false, 'the SQL output (JSON) is the message body');
+        } else {
+          assert.deepEqual(action.Kinesis.StreamName, { Ref: ids.stream }, rule.name);
+          assert.equal(action.Kinesis.PartitionKey, rule.partitionKey);
+        }
+      }
+      assert.equal(TELEMETRY_RULES.measurements.partitionKey, '${topic(3)}', 'the tenant, as docs/telemetry.md says');
+    });
+
+    it('sends what a rule cannot deliver to the dead letters', () => {
+      for (const rule of RULES) {
+        assert.deepEqual(topicRuleOf(rule).ErrorAction.Sqs.QueueUrl, { Ref: ids.deadLetters }, rule.name);
+      }
+    });
+
+    it('gives each rule its own role: assumable by IoT for that rule only, allowed only its action and error action', () => {
+      const roleIds = RULES.map((rule) => topicRuleOf(rule).Actions[0][rule.target === 'sqs' ? 'Sqs' : 'Kinesis'].RoleArn['Fn::GetAtt'][0]);
+      assert.equal(new Set(roleIds).size, RULES.length, 'one role per rule');
+      RULES.forEach((rule, i) => {
+        const roleId = roleIds[i]!;
+        assert.deepEqual(topicRuleOf(rule).ErrorAction.Sqs.RoleArn, { 'Fn::GetAtt': [roleId, 'Arn'] });
+        const [trust, ...more] = resources[roleId]!.Properties.AssumeRolePolicyDocument.Statement as Statement[];
+        assert.equal(more.length, 0);
+        assert.deepEqual(trust!.Principal, { Service: 'iot.amazonaws.com' });
+        const condition = trust!.Condition as Record<string, Record<string, unknown>>;
+        const ruleArn = `arn:\${AWS::Partition}:iot:\${AWS::Region}:\${AWS::AccountId}:rule/${rule.name}`;
+        assert.equal(flat(condition.ArnEquals!['aws:SourceArn']), ruleArn);
+        assert.deepEqual(condition.StringEquals!['aws:SourceAccount'], { Ref: 'AWS::AccountId' });
+        const target = rule.target === 'sqs' ? `sqs:SendMessage \${${ids.stateQueue}.Arn}` : `kinesis:PutRecord \${${ids.stream}.Arn}`;
+        assert.deepEqual(grantsOfRole(roleId), [target, `sqs:SendMessage \${${ids.deadLetters}.Arn}`].sort(), rule.name);
+      });
+    });
+  });
+
+  describe('queues and stream', () => {
+    it('encrypts every queue and refuses requests without TLS', () => {
+      const queuePolicies = Object.values(ofType('AWS::SQS::QueuePolicy'));
+      for (const [id, queue] of Object.entries(ofType('AWS::SQS::Queue'))) {
+        assert.ok(queue.Properties.SqsManagedSseEnabled === true || queue.Properties.KmsMasterKeyId, `${id} is encrypted`);
+        const denies = queuePolicies
+          .filter((p) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === id))
+          .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+          .filter((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === INSECURE_TRANSPORT);
+        assert.equal(denies.length, 1, `${id} enforces TLS`);
+      }
+    });
+
+    it('parks a state message after a few receives, and waits long enough for a slow batch', () => {
+      const queue = resources[ids.stateQueue]!.Properties;
+      assert.deepEqual(queue.RedrivePolicy.deadLetterTargetArn, { 'Fn::GetAtt': [ids.stateDeadLetters, 'Arn'] });
+      assert.ok(queue.RedrivePolicy.maxReceiveCount >= 3 && queue.RedrivePolicy.maxReceiveCount <= 10);
+      assert.ok(queue.VisibilityTimeout >= 6 * resources[ids.stateFn]!.Properties.Timeout, 'six times the consumer timeout');
+      assert.equal(resources[ids.deadLetters]!.Properties.MessageRetentionPeriod, Duration.days(14).toSeconds());
+    });
+
+    it('has a stream encrypted with the AWS managed key, keeping records 24 h, on one provisioned shard', () => {
+      const streams = Object.values(ofType('AWS::Kinesis::Stream'));
+      assert.equal(streams.length, 1);
+      const p = streams[0]!.Properties;
+      assert.deepEqual(p.StreamEncryption, { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' });
+      assert.equal(p.RetentionPeriodHours, 24);
+      assert.deepEqual(p.StreamModeDetails, { StreamMode: 'PROVISIONED' });
+      assert.equal(p.ShardCount, 1);
+    });
+
+    it('takes the stream capacity from the mes:telemetryShards context', () => {
+      const streamOf = (value: unknown) => {
+        const { stacks: withContext } = newMesApp({ context: { 'mes:telemetryShards': value } });
+        return Object.values(resourcesOf(Template.fromStack(withContext.telemetry), 'AWS::Kinesis::Stream'))[0]!.Properties;
+      };
+      const onDemand = streamOf('on-demand');
+      assert.deepEqual(onDemand.StreamModeDetails, { StreamMode: 'ON_DEMAND' });
+      assert.equal(onDemand.ShardCount, undefined);
+      assert.equal(streamOf('3').ShardCount, 3);
+      assert.throws(() => streamOf('zero'), /mes:telemetryShards/);
+    });
+  });
+
+  describe('consumers', () => {
+    it('feeds the state consumer from the state queue, with partial batch responses', () => {
+      const esm = mappingOf(ids.stateFn);
+      const expected = sqsBatching(TELEMETRY_RULES.state);
+      assert.deepEqual(esm.EventSourceArn, { 'Fn::GetAtt': [ids.stateQueue, 'Arn'] });
+      assert.equal(esm.BatchSize, expected.batchSize);
+      assert.equal(esm.MaximumBatchingWindowInSeconds, expected.maxBatchingWindow?.toSeconds());
+      assert.deepEqual(esm.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    });
+
+    it('takes the SQS batch from the rule, at most 10 messages when the rule has no batching window (a Lambda limit)', () => {
+      const batching = (batchingWindowSeconds: number, batchSize: number) => {
+        const b = sqsBatching({ ...TELEMETRY_RULES.state, batchingWindowSeconds, batchSize });
+        return [b.batchSize, b.maxBatchingWindow?.toSeconds()];
+      };
+      assert.deepEqual(
+        [batching(0, 100), batching(0, 5), batching(2, 100)],
+        [
+          [10, undefined],
+          [5, undefined],
+          [100, 2],
+        ],
+      );
+    });
+
+    it('feeds the measurements consumer from the stream: rule batch and window, bisect, partial batch, DLQ, one batch per shard', () => {
+      const esm = mappingOf(ids.measurementsFn);
+      const rule = TELEMETRY_RULES.measurements;
+      assert.deepEqual(esm.EventSourceArn, { 'Fn::GetAtt': [ids.stream, 'Arn'] });
+      assert.equal(esm.StartingPosition, 'TRIM_HORIZON');
+      assert.equal(esm.BatchSize, rule.batchSize);
+      assert.equal(esm.MaximumBatchingWindowInSeconds, rule.batchingWindowSeconds);
+      assert.equal(esm.BisectBatchOnFunctionError, true);
+      assert.deepEqual(esm.FunctionResponseTypes, ['ReportBatchItemFailures']);
+      assert.ok(esm.MaximumRetryAttempts >= 5 && esm.MaximumRetryAttempts <= 20, `retries ${esm.MaximumRetryAttempts}`);
+      const maxAge = esm.MaximumRecordAgeInSeconds;
+      assert.ok(maxAge > 3600 && maxAge < 24 * 3600, 'a failed range can still be re-read from the stream');
+      assert.deepEqual(esm.DestinationConfig, { OnFailure: { Destination: { 'Fn::GetAtt': [ids.deadLetters, 'Arn'] } } });
+      assert.equal(esm.ParallelizationFactor, 1);
+    });
+
+    it('runs the consumers like every MesFunction: arm64, Node.js 22+, JSON logs to their own log group, no auth settings', () => {
+      for (const id of [ids.stateFn, ids.measurementsFn]) {
+        const p = resources[id]!.Properties;
+        assert.deepEqual(p.Architectures, ['arm64']);
+        assert.ok(Number(/^nodejs(\d+)\.x$/.exec(p.Runtime)?.[1]) >= 22, p.Runtime);
+        assert.equal(p.LoggingConfig.LogFormat, 'JSON');
+        assert.ok(resources[p.LoggingConfig.LogGroup.Ref]?.Type === 'AWS::Logs::LogGroup');
+        assert.ok(p.Environment.Variables.TABLE_NAME);
+        assert.deepEqual(Object.keys(p.Environment.Variables).filter((k) => k.startsWith('AUTH_')), []);
+      }
+      assert.equal(Object.keys(ofType('AWS::Lambda::Function')).length, 2, 'no other function (no custom resource)');
+    });
+
+    it('lets each consumer touch only its own source and the dead letters, besides the table', () => {
+      const nonTable = (fnId: string) =>
+        [...new Set(grantsOfRole(roleOfFunction(fnId)).filter((g) => !g.startsWith('dynamodb:') && !g.startsWith('logs:')))];
+      for (const g of nonTable(ids.stateFn)) assert.ok(g.startsWith('sqs:') && g.endsWith(` \${${ids.stateQueue}.Arn}`), g);
+      assert.ok(nonTable(ids.stateFn).includes(`sqs:DeleteMessage \${${ids.stateQueue}.Arn}`));
+      for (const g of nonTable(ids.measurementsFn)) {
+        const [action, resource] = g.split(' ');
+        if (action!.startsWith('kinesis:')) assert.equal(resource, `\${${ids.stream}.Arn}`, g);
+        else {
+          assert.ok(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'].includes(action!), g);
+          assert.equal(resource, `\${${ids.deadLetters}.Arn}`, g);
+        }
+      }
+    });
+
+    it('grants the consumers exactly the telemetry table actions, and only Query on the indexes', () => {
+      for (const fnId of [ids.stateFn, ids.measurementsFn]) {
+        const statements = statementsOfRole(roleOfFunction(fnId));
+        const onIndexes = statements.filter((s) => flat(s.Resource).includes('/index/'));
+        const onTable = statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')) && !onIndexes.includes(s));
+        assert.deepEqual([...new Set(onTable.flatMap((s) => list(s.Action)))].sort(), TELEMETRY_TABLE_ACTIONS, fnId);
+        assert.deepEqual([...new Set(onIndexes.flatMap((s) => list(s.Action)))], ['dynamodb:Query'], fnId);
+      }
+    });
+  });
+
+  describe('devices', () => {
+    const [policy, ...otherPolicies] = Object.values(ofType('AWS::IoT::Policy'));
+    const statements = policy!.Properties.PolicyDocument.Statement as Statement[];
+    const resourcesFor = (action: string) =>
+      statements.filter((s) => list(s.Action).includes(action)).flatMap((s) => list(s.Resource).map(flat));
+    const arn = (resource: string) => `arn:\${AWS::Partition}:iot:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
+    const OWN = 'dt/mes/${iot:Connection.Thing.Attributes[tenantId]}/${iot:Connection.Thing.ThingName}/';
+
+    it('has one thing policy, which only allows connecting and publishing', () => {
+      assert.equal(otherPolicies.length, 0);
+      assert.equal(policy!.Properties.PolicyName, 'mes-equipment');
+      assert.deepEqual([...new Set(statements.flatMap((s) => list(s.Action)))].sort(), ['iot:Connect', 'iot:Publish']);
+      assert.ok(statements.every((s) => s.Effect === 'Allow'));
+    });
+
+    it('lets a unit connect only with its thing name as client id, and only with a certificate attached to that thing', () => {
+      assert.deepEqual(resourcesFor('iot:Connect'), [arn('client/${iot:Connection.Thing.ThingName}')]);
+      const connect = statements.find((s) => list(s.Action).includes('iot:Connect'))!;
+      assert.deepEqual(connect.Condition, { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } });
+    });
+
+    it('lets a unit publish only under its own tenant and name, through Basic Ingest of each rule or directly', () => {
+      const published = resourcesFor('iot:Publish');
+      for (const rule of RULES) {
+        const last = rule.topicFilter.split('/').at(-1) === '+' ? '*' : rule.topicFilter.split('/').at(-1);
+        assert.ok(published.includes(arn(`topic/${basicIngestTopic(rule, OWN + last)}`)), `${rule.name} via Basic Ingest`);
+        assert.ok(published.includes(arn(`topic/${OWN}${last}`)), `${rule.name} directly`);
+      }
+      const escaped = OWN.replace(/[$[\]{}.]/g, '\\$&');
+      const ownTopic = new RegExp(`^(\\$aws/rules/\\w+/)?${escaped}[a-z*]+$`);
+      for (const resource of published) {
+        assert.ok(resource.startsWith(arn('topic/')), resource);
+        assert.match(resource.slice(arn('topic/').length), ownTopic);
+      }
+    });
+
+    it('never grants a wildcard topic, resource or action', () => {
+      for (const s of statements) {
+        for (const action of list(s.Action)) assert.doesNotMatch(action, /\*/);
+        for (const resource of list(s.Resource).map(flat)) {
+          assert.doesNotMatch(resource, /#/);
+          assert.notEqual(resource, '*');
+          assert.doesNotMatch(resource, /:(topic|topicfilter|client)\/\*/);
+          assert.doesNotMatch(resource, /\/dt\/mes\/\*|rules\/\*/);
+        }
+      }
+    });
+
+    it('derives publish topics from the rule filters, and refuses a filter it cannot confine to a unit', () => {
+      assert.deepEqual(ownTopics(TELEMETRY_RULES.state), [`$aws/rules/${TELEMETRY_RULES.state.name}/${OWN}state`, `${OWN}state`]);
+      assert.throws(() => ownTopics({ ...TELEMETRY_RULES.state, topicFilter: 'dt/mes/#' }), /cannot confine/);
+      assert.throws(() => ownTopics({ ...TELEMETRY_RULES.state, topicFilter: 'other/+/+/state' }), /cannot confine/);
+    });
+
+    it('has the thing type mes-equipment, searchable by tenantId', () => {
+      const [thingType, ...others] = Object.values(ofType('AWS::IoT::ThingType'));
+      assert.equal(others.length, 0);
+      assert.equal(thingType!.Properties.ThingTypeName, 'mes-equipment');
+      assert.deepEqual(thingType!.Properties.ThingTypeProperties.SearchableAttributes, ['tenantId']);
+    });
+  });
+
+  describe('alarms', () => {
+    const alarms = Object.values(ofType('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const alarmOn = (namespace: string, metric: string, dimension: string, resourceId: string) => {
+      const found = alarms.filter(
+        (a) =>
+          a.Namespace === namespace &&
+          a.MetricName === metric &&
+          a.Dimensions.some(
+            (d: { Name: string; Value: unknown }) => d.Name === dimension && JSON.stringify(d.Value).includes(`"${resourceId}"`),
+          ),
+      );
+      assert.equal(found.length, 1, `${metric} of ${resourceId}`);
+      assert.equal(found[0]!.ComparisonOperator, 'GreaterThanThreshold');
+      assert.deepEqual(found[0]!.AlarmActions, [{ Ref: ids.topic }]);
+      return found[0]!;
+    };
+
+    it('alarms as soon as anything lands in a dead-letter queue', () => {
+      for (const queue of [ids.deadLetters, ids.stateDeadLetters]) {
+        const alarm = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', queue);
+        assert.equal(alarm.Threshold, 0);
+        assert.equal(alarm.EvaluationPeriods, 1);
+      }
+    });
+
+    it('alarms when states wait in the queue, or the measurements consumer lags the stream, for more than 60 s', () => {
+      assert.equal(alarmOn('AWS/SQS', 'ApproximateAgeOfOldestMessage', 'QueueName', ids.stateQueue).Threshold, 60);
+      assert.equal(alarmOn('AWS/Lambda', 'IteratorAge', 'FunctionName', ids.measurementsFn).Threshold, 60_000);
+    });
+
+    it('notifies an SNS topic encrypted with a rotated key CloudWatch may use, which refuses publishing without TLS', () => {
+      const topic = resources[ids.topic]!.Properties;
+      const keyId = topic.KmsMasterKeyId['Fn::GetAtt'][0];
+      const key = resources[keyId]!.Properties;
+      assert.equal(key.EnableKeyRotation, true);
+      assert.ok(
+        (key.KeyPolicy.Statement as Statement[]).some(
+          (s) =>
+            JSON.stringify(s.Principal) === '{"Service":"cloudwatch.amazonaws.com"}' && list(s.Action).includes('kms:GenerateDataKey*'),
+        ),
+      );
+      const topicStatements = Object.values(ofType('AWS::SNS::TopicPolicy')).flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as Statement[],
+      );
+      assert.ok(topicStatements.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === INSECURE_TRANSPORT));
+    });
+  });
+
+  it('outputs how to find the IoT endpoint, the rule names and their Basic Ingest topics', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    assert.match(flat(outputs.IotDataEndpoint!.Value), /aws iot describe-endpoint --endpoint-type iot:Data-ATS/);
+    const values = Object.values(outputs).map((o) => flat(o.Value));
+    for (const rule of RULES) {
+      assert.ok(values.includes(rule.name), rule.name);
+      assert.ok(values.some((v) => v.startsWith(`$aws/rules/${rule.name}/dt/mes/`)), `Basic Ingest topic of ${rule.name}`);
+    }
+  });
+});
