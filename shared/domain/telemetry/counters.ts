@@ -105,10 +105,7 @@ export function mergeCountSamples(segments: readonly CounterSegment[], samples: 
 /** How one counter moved between two readings. */
 export type CounterChange = 'increase' | 'reset' | 'rollover';
 
-/**
- * Production observed between two readings, `fromTs` to `toTs`: inside a segment (from its
- * first to its last reading) or across the gap from one segment to the next.
- */
+/** Production observed between two consecutive readings, `fromTs` to `toTs`. */
 export interface CountDelta {
   fromTs: number;
   toTs: number;
@@ -134,31 +131,27 @@ export function counterDelta(prev: number, next: number, options: CounterOptions
 }
 
 /**
- * Production between consecutive readings of segments from any number of items (e.g. the
- * minute items of a day), in time order. The segments are re-merged first, so overlapping or
- * unsorted input and monotonic segments split across items are handled like one series.
+ * Production between consecutive known readings (the ends of the segments, from any number of
+ * items, e.g. the minute items of a day), in time order, unchanged readings left out. The
+ * segments are not merged with each other: each item's ends are readings that place counts in
+ * time, and merging would spread a day's production evenly over the day.
  */
 export function countDeltas(segments: readonly CounterSegment[], options: CounterOptions = {}): CountDelta[] {
-  const chain = mergeCountSamples(segments, []);
+  const points: CountsPoint[] = [];
+  for (const s of segments) {
+    points.push({ ts: s.startTs, good: s.startGood, reject: s.startReject });
+    points.push({ ts: s.endTs, good: s.endGood, reject: s.endReject });
+  }
+  points.sort(byTime);
   const out: CountDelta[] = [];
-  let prev: CounterSegment | undefined;
-  for (const s of chain) {
-    if (prev) {
-      const good = counterDelta(prev.endGood, s.startGood, options);
-      const reject = counterDelta(prev.endReject, s.startReject, options);
-      out.push({ fromTs: prev.endTs, toTs: s.startTs, good: good.produced, reject: reject.produced, goodChange: good.change, rejectChange: reject.change });
-    }
-    if (s.endTs > s.startTs || s.endGood > s.startGood || s.endReject > s.startReject) {
-      out.push({
-        fromTs: s.startTs,
-        toTs: s.endTs,
-        good: s.endGood - s.startGood,
-        reject: s.endReject - s.startReject,
-        goodChange: 'increase',
-        rejectChange: 'increase',
-      });
-    }
-    prev = s;
+  for (let i = 1; i < points.length; i++) {
+    const prev = points[i - 1]!;
+    const next = points[i]!;
+    if (same(prev, next)) continue;
+    const good = counterDelta(prev.good, next.good, options);
+    const reject = counterDelta(prev.reject, next.reject, options);
+    if (good.produced === 0 && reject.produced === 0 && good.change === 'increase' && reject.change === 'increase') continue;
+    out.push({ fromTs: prev.ts, toTs: next.ts, good: good.produced, reject: reject.produced, goodChange: good.change, rejectChange: reject.change });
   }
   return out;
 }
@@ -191,7 +184,9 @@ function cumulative(deltas: readonly CountDelta[], t: number): ProducedCounts {
  * Good and reject counts produced in `[fromTs, toTs)`.
  *
  * Approximation: between two readings the counts are spread evenly over time (we only know
- * how many were made in that span, not when). The result is `round(C(to)) - round(C(from))`
+ * how many were made in that span, not when). A segment keeps only its first and last
+ * reading, so with one-minute items counts are placed in time to within about a minute;
+ * segments merged over a longer span spread over all of it, stops included. The result is `round(C(to)) - round(C(from))`
  * of the cumulative production C, so it is a whole number, never negative, exact whenever
  * both bounds fall outside the readings' span or on readings, and adjacent ranges add up
  * exactly to the range they tile (shifts and operations sum to the day).
