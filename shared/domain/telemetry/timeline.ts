@@ -91,8 +91,13 @@ export function normalizeTransitions(transitions: readonly StateTransition[]): S
  * the state but says nothing about the hours in between.
  */
 function offlineGaps(seen: readonly SeenSpan[], transitions: readonly StateTransition[], from: number, to: number, offlineAfterMs: number): Interval[] {
-  const lo = Math.min(from, ...seen.map((s) => s.first));
-  const hi = Math.max(to, ...seen.map((s) => s.last));
+  // A loop, not Math.min(...spread): a month of minute items would overflow the argument list.
+  let lo = from;
+  let hi = to;
+  for (const s of seen) {
+    lo = Math.min(lo, s.first);
+    hi = Math.max(hi, s.last);
+  }
   const points = [...seen, ...transitions.filter((t) => t.ts >= lo && t.ts <= hi).map((t) => ({ first: t.ts, last: t.ts }))]
     .filter((s) => s.last >= s.first)
     .sort((a, b) => a.first - b.first);
