@@ -5,6 +5,7 @@ import {
   type CounterSegment,
   type CountsPoint,
   countDeltas,
+  countIndex,
   countsBetween,
   mergeCountSamples,
   segmentFromTuple,
@@ -210,6 +211,22 @@ describe('counts produced', () => {
         }
         assert.equal(good, series.at(-1)!.good - series[0]!.good);
         assert.equal(reject, series.at(-1)!.reject - series[0]!.reject);
+      }),
+    );
+  });
+
+  it('property: the index answers like a plain scan of the deltas', () => {
+    const anyPoints = fc.array(fc.record({ ts: fc.integer({ min: T0, max: T0 + 10_000 }), good: fc.nat(1000), reject: fc.nat(10) }), { maxLength: 30 });
+    const scan = (segments: CounterSegment[], t: number) =>
+      countDeltas(segments).reduce((sum, d) => {
+        const share = d.toTs <= d.fromTs ? (t > d.toTs ? 1 : 0) : Math.min(1, Math.max(0, (t - d.fromTs) / (d.toTs - d.fromTs)));
+        return sum + d.good * share;
+      }, 0);
+    fc.assert(
+      fc.property(fc.array(anyPoints, { maxLength: 4 }), fc.integer({ min: T0 - 1, max: T0 + 10_001 }), fc.integer({ min: T0 - 1, max: T0 + 10_001 }), (items, a, b) => {
+        const segments = items.flatMap((points) => mergeCountSamples([], points));
+        const [from, to] = [Math.min(a, b), Math.max(a, b)];
+        assert.equal(countIndex(segments).between(from, to).good, from === to ? 0 : Math.round(scan(segments, to)) - Math.round(scan(segments, from)));
       }),
     );
   });

@@ -161,40 +161,64 @@ export interface ProducedCounts {
   reject: number;
 }
 
-/** Share of a delta produced before `t`: spread evenly over its span; an instant one counts once `t` is past it. */
-function shareBefore(d: CountDelta, t: number): number {
-  if (d.toTs <= d.fromTs) return t > d.toTs ? 1 : 0;
-  return Math.min(1, Math.max(0, (t - d.fromTs) / (d.toTs - d.fromTs)));
-}
-
-/** Production before `t` since the first reading, unrounded. */
-function cumulative(deltas: readonly CountDelta[], t: number): ProducedCounts {
-  let good = 0;
-  let reject = 0;
-  for (const d of deltas) {
-    const share = shareBefore(d, t);
-    if (share === 0) continue;
-    good += share === 1 ? d.good : d.good * share;
-    reject += share === 1 ? d.reject : d.reject * share;
-  }
-  return { good, reject };
+/** Counts produced between any two times, from readings indexed once (many ranges over one day: operations, shifts). */
+export interface CountIndex {
+  between(fromTs: number, toTs: number): ProducedCounts;
 }
 
 /**
- * Good and reject counts produced in `[fromTs, toTs)`.
+ * Indexes the readings once: deltas in time order with prefix sums, so each range costs a
+ * binary search instead of a sort of all readings.
  *
  * Approximation: between two readings the counts are spread evenly over time (we only know
  * how many were made in that span, not when). A segment keeps only its first and last
  * reading, so with one-minute items counts are placed in time to within about a minute;
- * segments merged over a longer span spread over all of it, stops included. The result is `round(C(to)) - round(C(from))`
- * of the cumulative production C, so it is a whole number, never negative, exact whenever
- * both bounds fall outside the readings' span or on readings, and adjacent ranges add up
- * exactly to the range they tile (shifts and operations sum to the day).
+ * segments merged over a longer span spread over all of it, stops included. A range is
+ * `round(C(to)) - round(C(from))` of the cumulative production C, so it is a whole number,
+ * never negative, exact whenever both bounds fall outside the readings' span or on readings,
+ * and adjacent ranges add up exactly to the range they tile (shifts and operations sum to the day).
  */
-export function countsBetween(segments: readonly CounterSegment[], fromTs: number, toTs: number, options: CounterOptions = {}): ProducedCounts {
-  if (toTs <= fromTs) return { good: 0, reject: 0 };
+export function countIndex(segments: readonly CounterSegment[], options: CounterOptions = {}): CountIndex {
+  // Deltas are consecutive, so they are ordered by both ends; prefix[i] = production of deltas before i.
   const deltas = countDeltas(segments, options);
-  const a = cumulative(deltas, fromTs);
-  const b = cumulative(deltas, toTs);
-  return { good: Math.round(b.good) - Math.round(a.good), reject: Math.round(b.reject) - Math.round(a.reject) };
+  const prefixGood = [0];
+  const prefixReject = [0];
+  for (const d of deltas) {
+    prefixGood.push(prefixGood[prefixGood.length - 1]! + d.good);
+    prefixReject.push(prefixReject[prefixReject.length - 1]! + d.reject);
+  }
+  /** Production before `t`, unrounded: whole deltas that ended before it, plus a share of the one it falls in. */
+  const cumulative = (t: number): ProducedCounts => {
+    // First delta not wholly before t (an instant one at t is not before t).
+    let lo = 0;
+    let hi = deltas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const d = deltas[mid]!;
+      if (d.toTs < t || (d.toTs === t && d.toTs > d.fromTs)) lo = mid + 1;
+      else hi = mid;
+    }
+    let good = prefixGood[lo]!;
+    let reject = prefixReject[lo]!;
+    const d = deltas[lo];
+    if (d && d.toTs > d.fromTs && t > d.fromTs) {
+      const share = (t - d.fromTs) / (d.toTs - d.fromTs);
+      good += d.good * share;
+      reject += d.reject * share;
+    }
+    return { good, reject };
+  };
+  return {
+    between(fromTs, toTs) {
+      if (toTs <= fromTs) return { good: 0, reject: 0 };
+      const a = cumulative(fromTs);
+      const b = cumulative(toTs);
+      return { good: Math.round(b.good) - Math.round(a.good), reject: Math.round(b.reject) - Math.round(a.reject) };
+    },
+  };
+}
+
+/** Good and reject counts produced in `[fromTs, toTs)`; see `countIndex` for how, and use it for many ranges. */
+export function countsBetween(segments: readonly CounterSegment[], fromTs: number, toTs: number, options: CounterOptions = {}): ProducedCounts {
+  return countIndex(segments, options).between(fromTs, toTs);
 }
