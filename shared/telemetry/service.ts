@@ -7,7 +7,7 @@
 import type { AuthContext } from '../auth/claims.ts';
 import type { DowntimeEvent as DowntimeEventView, Equipment, Oee } from '../api/schemas.ts';
 import { DynamoDbTelemetryRepository, type StateTransitionItem } from '../db/telemetry-repository.ts';
-import { type CounterSegment, countsBetween, segmentFromTuple, type CounterSegmentTuple } from '../domain/telemetry/counters.ts';
+import { type CounterSegment, countIndex, segmentFromTuple, type CounterSegmentTuple } from '../domain/telemetry/counters.ts';
 import { type Interval, intersectIntervals, unionIntervals } from '../domain/telemetry/intervals.ts';
 import { type ProcessAggregate, type ProcessAggregates, summarize } from '../domain/telemetry/process.ts';
 import { NO_REASON, type ReasonNode, applyReasonAssignments, computeOee, downtimePareto, lossOf } from '../domain/telemetry/oee.ts';
@@ -117,7 +117,8 @@ export class TelemetryService {
       seen.push({ first: entry.firstSeen, last: entry.lastSeen });
       for (const t of (entry.counts as CounterSegmentTuple[] | undefined) ?? []) segments.push(segmentFromTuple(t));
     }
-    for (const t of transitions) seen.push({ first: t.ts, last: t.ts });
+    // Transitions are not 'seen' spans: the one in force before `from` may be days old, and
+    // buildTimeline already treats the transitions inside the range as data.
     return { transitions: transitions.map(toTransition), seen, segments, offlineAfterMs };
   }
 
@@ -131,14 +132,14 @@ export class TelemetryService {
     const timeline = buildTimeline({ transitions: facts.transitions, seen: facts.seen, from, to }, { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false });
     let planned = calendar ? plannedProductionTime(calendar, from, to, { equipmentId: unit.id }).intervals : [{ start: from, end: to }];
     if (within) planned = intersectIntervals(unionIntervals(planned), unionIntervals(within));
-    const counter = unit.counterMax ? { counterMax: unit.counterMax } : {};
+    const counts = countIndex(facts.segments, unit.counterMax ? { counterMax: unit.counterMax } : {});
     let good = 0;
     let reject = 0;
     let idealTimeSeconds = 0;
     // Counts in planned time only, split by the material running, for its ideal cycle time.
     for (const p of unionIntervals(planned)) {
       for (const piece of splitByContext(p, contexts)) {
-        const c = countsBetween(facts.segments, piece.start, piece.end, counter);
+        const c = counts.between(piece.start, piece.end);
         good += c.good;
         reject += c.reject;
         const ideal = (piece.materialId ? unit.idealCycleTimes?.[piece.materialId] : undefined) ?? unit.idealCycleTimeSeconds ?? 0;
@@ -256,9 +257,9 @@ export class TelemetryService {
       const process = new Map<string, (ProcessAggregate | undefined)[]>();
       for (const unit of running.length && center ? await this.unitsUnder(auth, center) : []) {
         const facts = await this.unitFacts(auth, unit, from, to);
-        const counter = unit.counterMax ? { counterMax: unit.counterMax } : {};
+        const counts = countIndex(facts.segments, unit.counterMax ? { counterMax: unit.counterMax } : {});
         for (const r of unionIntervals(running)) {
-          const c = countsBetween(facts.segments, r.start, r.end, counter);
+          const c = counts.between(r.start, r.end);
           good += c.good;
           reject += c.reject;
         }
