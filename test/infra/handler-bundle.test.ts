@@ -63,16 +63,22 @@ describe('handler bundling', { skip: missing.length > 0 && `handler files missin
     assert.doesNotMatch(code, /class DynamoDBClient\b/);
   });
 
-  it('bundles an entry outside functions/http, with no auth settings', async () => {
+  it('bundles an entry outside functions/http, self-contained but for the SDK, with no auth settings', () => {
     // Assess
     const code = bundle('IngestState');
     assert.match(code.split('\n')[0]!, /^import \{ createRequire as \w+ \}/);
     assert.match(code, /export\s*\{[^}]*\bas handler\s*\}/);
+    // Not imported here: outside the repository the SDK, which the Lambda runtime provides, cannot be resolved.
+    const imports = /\bimport\s*(?:[\w$*{][^;"'()]*?\bfrom\s*)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']/g;
+    const imported = [...code.matchAll(imports)].map((m) => m[1] ?? m[2]!);
+    assert.ok(imported.includes('node:module'), 'the banner import is found');
+    assert.deepEqual(
+      imported.filter((name) => !name.startsWith('node:') && !name.startsWith('@aws-sdk/')),
+      [],
+      'Powertools and everything else is in the bundle',
+    );
     const [, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('IngestStateFunction'))!;
     assert.deepEqual(Object.keys(fn.Properties.Environment.Variables).filter((k) => k.startsWith('AUTH_')), []);
-    // Act: importing runs the module's top level (Powertools, the SDK clients) in ESM
-    const { handler } = await import(pathToFileURL(join(assetDir('IngestState'), 'index.mjs')).href);
-    assert.equal(typeof handler, 'function');
   });
 
   it('refuses a function with both or neither of handler and entry', () => {
