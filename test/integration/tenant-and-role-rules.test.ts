@@ -32,10 +32,12 @@ import {
   startMes,
   tokenFor,
 } from '../e2e/support/mes.ts';
+import { ALWAYS_PLANNED, MINUTE, REASON_TREE, ingestAll, unit } from '../e2e/support/telemetry.ts';
 
 type Route = RouteDef & { id: RouteId };
 interface Request {
   params?: Record<string, string | number>;
+  query?: Record<string, string>;
   body?: unknown;
 }
 /** How tenant B's call to A's request must turn out. */
@@ -66,7 +68,7 @@ const fill = (route: Route, request: Request) =>
     const value = request.params?.[name];
     assert.ok(value !== undefined, `${route.id} needs path parameter ${name}`);
     return encodeURIComponent(String(value));
-  });
+  }) + (request.query ? `?${new URLSearchParams(request.query)}` : '');
 
 describe('tenant and role rules on every route', () => {
   let mes: Mes;
@@ -95,6 +97,22 @@ describe('tenant and role rules on every route', () => {
       idsOfA.add(id);
     }
     for (const order of Object.values(shared)) idsOfA.add(order.id);
+
+    // Telemetry of A: a shift calendar, a reason tree, and one stop of the press (down, then
+    // running again), ingested in-process as the IoT consumers would. The unit goes offline
+    // only after a day of silence, so the stop stays 'down' however long this file runs.
+    await people.planner.ok('PUT', `/v1/equipment/${PLANT.workUnit}`, { name: 'Press 1', level: 'workUnit', parentId: 'wc-assembly', offlineAfterSeconds: 86_400, idealCycleTimeSeconds: 6 });
+    await people.planner.ok('PUT', '/v1/shift-calendar', ALWAYS_PLANNED);
+    await people.planner.ok('PUT', '/v1/downtime-reasons', REASON_TREE);
+    const press = unit(tenantA, PLANT.workUnit);
+    const stoppedAt = Date.now() - 10 * MINUTE;
+    await ingestAll([press.state(stoppedAt - MINUTE, 'running'), press.counts(stoppedAt - MINUTE, 100, 2), press.state(stoppedAt, 'down', 'E-42'), press.state(stoppedAt + 5 * MINUTE, 'running'), press.counts(stoppedAt + 6 * MINUTE, 110, 2)]);
+    const stop = { id: PLANT.workUnit, start: new Date(stoppedAt).toISOString() };
+    /** A's downtime of the press as A sees it: what an assignment would change. */
+    const downtimeOfA = async () => (await people.admin.get(`/v1/equipment/${PLANT.workUnit}/downtime?from=${new Date(stoppedAt - MINUTE).toISOString()}`)).body;
+    // ...so that B's empty answers below prove isolation, not an empty table.
+    assert.deepEqual((await downtimeOfA()).items.map((e: { start: string; state: string }) => [e.start, e.state]), [[stop.start, 'down']]);
+    assert.equal((await people.admin.get('/v1/state-changes?since=2000-01-01T00:00:00Z')).body.items.length, 3);
 
     const order = (stage: Stage) => async (fresh: boolean) => (fresh ? orderAt(people, stage) : (shared[stage] as WorkOrderDetail));
     const orderProbe = async (request: Request) => (await people.admin.get(`/v1/work-orders/${request.params?.id}`)).body;
@@ -171,6 +189,31 @@ describe('tenant and role rules on every route', () => {
       completeOperation: orderAction('RUNNING', { goodQty: 1 }, 10),
       getWorkOrderHistory: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
       getDispatchList: { isolation: 'list', build: async () => ({ params: { id: 'wc-pack' } }) },
+      getShiftCalendar: { isolation: 'not-found', build: async () => ({}) },
+      putShiftCalendar: {
+        isolation: 'own-record',
+        build: async () => ({ body: ALWAYS_PLANNED }),
+        probe: async () => (await people.admin.get('/v1/shift-calendar')).body,
+      },
+      getDowntimeReasons: { isolation: 'not-found', build: async () => ({}) },
+      putDowntimeReasons: {
+        isolation: 'own-record',
+        build: async () => ({ body: REASON_TREE }),
+        probe: async () => (await people.admin.get('/v1/downtime-reasons')).body,
+      },
+      getEquipmentStatus: { isolation: 'not-found', build: async () => ({ params: { id: PLANT.workUnit } }) },
+      getEquipmentOee: { isolation: 'not-found', build: async () => ({ params: { id: PLANT.workUnit }, query: { from: new Date(stoppedAt - MINUTE).toISOString() } }) },
+      getWorkCenterOee: { isolation: 'not-found', build: async () => ({ params: { id: 'wc-assembly' }, query: { from: new Date(stoppedAt - MINUTE).toISOString() } }) },
+      getWorkOrderOee: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
+      getWorkOrderMachineData: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
+      listDowntime: { isolation: 'not-found', build: async () => ({ params: { id: PLANT.workUnit }, query: { from: new Date(stoppedAt - MINUTE).toISOString() } }) },
+      assignDowntimeReason: {
+        isolation: 'not-found',
+        build: async () => ({ params: stop, body: { reasonCode: 'BD-JAM', comment: 'jammed feeder' } }),
+        probe: downtimeOfA,
+      },
+      // 'list': B's feed from the beginning of time holds none of A's changes.
+      listStateChanges: { isolation: 'list', build: async () => ({ query: { since: '2000-01-01T00:00:00Z' } }) },
     } satisfies Record<RouteId, Case>;
   });
   after(async () => {
