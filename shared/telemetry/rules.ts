@@ -36,7 +36,8 @@ export const TELEMETRY_RULES = {
     topicFilter: 'dt/mes/+/+/state',
     description: 'Equipment state changes: forwarded at once for the live status.',
     batchingWindowSeconds: 0,
-    batchSize: 100,
+    // Lambda takes at most 10 SQS messages per batch without a batching window.
+    batchSize: 10,
     target: 'sqs',
   },
   measurements: {
