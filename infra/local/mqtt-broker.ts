@@ -35,6 +35,11 @@ export const MAX_PAYLOAD_BYTES = 128 * 1024;
 export const LIVE_FEED_PREFIX = 'feed/mes';
 const COMMAND_PREFIX = 'cmd/mes';
 
+/** A publish the device policy refused: aedes closes the connection, as IoT Core does. */
+export class PolicyRefusalError extends Error {
+  override name = 'PolicyRefusalError';
+}
+
 export interface DeviceIdentity {
   kind: 'device';
   tenantId: string;
@@ -132,7 +137,7 @@ export async function startMqttBroker(options: MqttBrokerOptions = {}): Promise<
     authorizePublish: (client, packet, done) => {
       const identity = client && identities.get(client);
       if (!identity) return done(new Error('not connected'));
-      if (identity.kind !== 'device') return done(new Error('viewers do not publish'));
+      if (identity.kind !== 'device') return done(new PolicyRefusalError('viewers do not publish'));
       const refusal =
         packet.qos === 2
           ? 'QoS 2 is not supported (IoT Core)'
@@ -141,7 +146,7 @@ export async function startMqttBroker(options: MqttBrokerOptions = {}): Promise<
             : devicePublishRefusal(identity, packet.topic);
       if (refusal) {
         log.info(`MQTT: refused publish from ${identity.tenantId}/${identity.equipmentId}: ${refusal}`);
-        return done(new Error(refusal));
+        return done(new PolicyRefusalError(refusal));
       }
       try {
         options.onPublish?.({ topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos as 0 | 1, device: identity });
@@ -161,7 +166,9 @@ export async function startMqttBroker(options: MqttBrokerOptions = {}): Promise<
       done(null, { ...subscription, qos: Math.min(subscription.qos, 1) } as Subscription);
     },
   });
-  aedes.on('clientError', (client, error) => log.info(`MQTT: client ${client.id}: ${error.message}`));
+  aedes.on('clientError', (client, error) => {
+    if (!(error instanceof PolicyRefusalError)) log.info(`MQTT: client ${client.id}: ${error.message}`);
+  });
 
   async function identify(client: Client, username: string | undefined, password: Buffer | undefined): Promise<MqttIdentity> {
     if (!username || !TenantIdSchema.safeParse(username).success) throw refuse(4, 'the username must be the tenant id');
