@@ -1,0 +1,110 @@
+/**
+ * Publishes telemetry over real MQTT, as the units would: one mqtt.js connection per unit
+ * (client id = equipment id, username = tenant id, the local broker's device identity), QoS 1.
+ * With `batch` > 1 it acts as a gateway and sends counts and process samples as
+ * `{ samples: [...] }`, N at a time; state changes still go out at once (the live status).
+ */
+import { connect, type MqttClient } from 'mqtt';
+import { applyRules, basicIngestTopic } from '../shared/telemetry/rules.ts';
+import type { Payload, TelemetryMessage } from './generator.ts';
+
+export interface PublisherOptions {
+  url: string;
+  /** Publish under this tenant instead of the one in the topic. */
+  tenantId?: string | undefined;
+  batch?: number;
+  /** Publish through `$aws/rules/<rule>/...`, as devices on AWS do to skip the messaging charge. */
+  basicIngest?: boolean;
+  /** Most publishes awaiting their PUBACK before `publish` waits. */
+  maxInflight?: number;
+  onError?: (error: Error) => void;
+}
+
+export interface PublisherStats {
+  /** MQTT messages sent and acknowledged. */
+  messages: number;
+  /** Samples in them. */
+  samples: number;
+  failed: number;
+}
+
+export function createPublisher(options: PublisherOptions) {
+  const batch = Math.max(1, options.batch ?? 1);
+  const maxInflight = options.maxInflight ?? 500;
+  const clients = new Map<string, MqttClient>();
+  const batches = new Map<string, Payload[]>();
+  const inflight = new Set<Promise<void>>();
+  const stats: PublisherStats = { messages: 0, samples: 0, failed: 0 };
+
+  function clientFor(tenantId: string, unitId: string) {
+    const key = `${tenantId}/${unitId}`;
+    let client = clients.get(key);
+    if (!client) {
+      // mqtt.js keeps QoS 1 publishes until acknowledged and resends them after a reconnect: at
+      // least once, as on AWS. A refused CONNACK will not change on retry, so that ends the client.
+      const created = connect(options.url, { clientId: unitId, username: tenantId, reconnectPeriod: 1000, connectTimeout: 10_000 });
+      created.on('error', (error: Error & { code?: unknown }) => {
+        options.onError?.(new Error(`${key}: ${error.message}`));
+        if (typeof error.code === 'number') created.end(true);
+      });
+      clients.set(key, (client = created));
+    }
+    return client;
+  }
+
+  async function send(topic: string, body: Payload | { samples: Payload[] }, samples: number) {
+    const [, , tenant = '', unit = ''] = topic.split('/');
+    const target = options.basicIngest ? basicIngestTopic((applyRules(topic, new Uint8Array(), 0) as NonNullable<ReturnType<typeof applyRules>>).rule, topic) : topic;
+    const sent = clientFor(tenant, unit)
+      .publishAsync(target, JSON.stringify(body), { qos: 1 })
+      .then(
+        () => {
+          stats.messages++;
+          stats.samples += samples;
+        },
+        (error: Error) => {
+          stats.failed += samples;
+          options.onError?.(error);
+        },
+      );
+    const tracked = sent.finally(() => inflight.delete(tracked));
+    inflight.add(tracked);
+    while (inflight.size >= maxInflight) await Promise.race(inflight);
+  }
+
+  const retarget = (topic: string) => (options.tenantId ? topic.replace(/^dt\/mes\/[^/]+\//, `dt/mes/${options.tenantId}/`) : topic);
+
+  return {
+    stats,
+    async publish(message: TelemetryMessage) {
+      const topic = retarget(message.topic);
+      if (batch === 1 || topic.endsWith('/state')) return send(topic, message.payload, 1);
+      const pending = batches.get(topic) ?? [];
+      pending.push(message.payload);
+      if (pending.length < batch) return void batches.set(topic, pending);
+      batches.delete(topic);
+      return send(topic, { samples: pending }, pending.length);
+    },
+    /** Sends part-filled batches and waits for every PUBACK. */
+    async flush() {
+      for (const [topic, pending] of [...batches]) {
+        batches.delete(topic);
+        await send(topic, { samples: pending }, pending.length);
+      }
+      await Promise.all(inflight);
+    },
+    /** Flushes, then disconnects; a broker that stopped answering gets `graceMs` before the connections are cut. */
+    async close(graceMs = 10_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const flushed = await Promise.race([
+        this.flush().then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+      ]);
+      clearTimeout(timer);
+      await Promise.all([...clients.values()].map((client) => client.endAsync(!flushed)));
+      clients.clear();
+    },
+  };
+}
+
+export type Publisher = ReturnType<typeof createPublisher>;
