@@ -1,13 +1,19 @@
 /**
  * `npm start`: the whole MES on loopback, no AWS account, no Docker. DynamoDB data persists
- * under .data/ unless --in-memory. Ctrl-C (SIGINT) or SIGTERM stops everything, JVM included.
+ * under .data/ unless --in-memory. The MQTT broker (1883, WebSocket 9001) feeds telemetry to
+ * functions/iot/ unless --no-mqtt; --simulate makes the demo plant's units publish. Ctrl-C
+ * (SIGINT) or SIGTERM stops everything, JVM included.
  *
  *   npm start -- [--in-memory] [--port N] [--data-dir DIR] [--no-seed]
+ *                [--mqtt-port N] [--mqtt-ws-port N] [--no-mqtt] [--simulate]
  */
 import { parseArgs } from 'node:util';
 import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
+import { type RunningSimulation, runLive } from '../../simulator/run.ts';
+import { DEMO_WORK_UNITS, fetchWorkUnits } from '../../simulator/plant.ts';
 import { checkJava, DynamoDbLocalError } from './dynamodb.ts';
 import { consoleLog } from './http-server.ts';
+import { DEFAULT_MQTT_PORT, DEFAULT_MQTT_WS_PORT } from './mqtt-broker.ts';
 import { isPortFree } from './net.ts';
 import { type Runtime, startRuntime } from './runtime.ts';
 import { DEMO_TENANT, DEMO_USERS } from './seed.ts';
@@ -17,7 +23,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const HOST = '127.0.0.1';
 
-const USAGE = 'usage: npm start -- [--in-memory] [--port N (default 3000, env PORT)] [--data-dir DIR (default .data)] [--no-seed]';
+const USAGE =
+  'usage: npm start -- [--in-memory] [--port N (default 3000, env PORT)] [--data-dir DIR (default .data)] [--no-seed]\n' +
+  `                    [--mqtt-port N (default ${DEFAULT_MQTT_PORT}, env MQTT_PORT)] [--mqtt-ws-port N (default ${DEFAULT_MQTT_WS_PORT})] [--no-mqtt] [--simulate]`;
 
 function parseOptions() {
   const parse = () =>
@@ -27,6 +35,10 @@ function parseOptions() {
         port: { type: 'string', default: process.env.PORT ?? '3000' },
         'data-dir': { type: 'string', default: '.data' },
         'no-seed': { type: 'boolean', default: false },
+        'mqtt-port': { type: 'string', default: process.env.MQTT_PORT ?? String(DEFAULT_MQTT_PORT) },
+        'mqtt-ws-port': { type: 'string', default: String(DEFAULT_MQTT_WS_PORT) },
+        'no-mqtt': { type: 'boolean', default: false },
+        simulate: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -40,9 +52,22 @@ function parseOptions() {
     console.log(USAGE);
     process.exit(0);
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`--port must be a port number, not "${values.port}"`);
-  return { inMemory: values['in-memory'], port, dataDir: values['data-dir'], seed: !values['no-seed'] };
+  const portOf = (flag: string, text: string) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) fail(`--${flag} must be a port number, not "${text}"`);
+    return n;
+  };
+  const mqtt = !values['no-mqtt'];
+  if (values.simulate && !mqtt) fail('--simulate needs the MQTT broker: leave out --no-mqtt');
+  return {
+    inMemory: values['in-memory'],
+    port: portOf('port', values.port),
+    dataDir: values['data-dir'],
+    seed: !values['no-seed'],
+    mqttPort: mqtt ? portOf('mqtt-port', values['mqtt-port']) : undefined,
+    mqttWsPort: mqtt ? portOf('mqtt-ws-port', values['mqtt-ws-port']) : undefined,
+    simulate: values.simulate,
+  };
 }
 
 function fail(message: string): never {
@@ -60,14 +85,22 @@ async function main() {
   if (!(await isPortFree(options.port, HOST))) {
     fail(`port ${options.port} is in use: stop the other process or run npm start -- --port ${options.port + 1}`);
   }
+  for (const [flag, port] of [['mqtt-port', options.mqttPort], ['mqtt-ws-port', options.mqttWsPort]] as const) {
+    if (port !== undefined && !(await isPortFree(port, HOST))) {
+      fail(`port ${port} is in use (another MQTT broker?): stop it, or run npm start -- --${flag} ${port + 1}, or --no-mqtt`);
+    }
+  }
 
   console.log(`Starting the MES (${options.inMemory ? 'in memory' : `data in ${options.dataDir}/`})...`);
   let runtime: Runtime | undefined;
+  let simulation: RunningSimulation | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping...`);
+    const simulated = await simulation?.stop();
+    if (simulated) console.log(`Simulator: ${simulated.messages} MQTT messages published.`);
     await runtime?.stop();
     console.log('Stopped.');
     process.exit(0);
@@ -83,15 +116,32 @@ async function main() {
       inMemory: options.inMemory,
       seed: options.seed,
       log: consoleLog,
+      ...(options.mqttPort === undefined ? {} : { mqttPort: options.mqttPort, mqttWsPort: options.mqttWsPort }),
     });
   } catch (error) {
     fail(error instanceof DynamoDbLocalError ? error.message : String((error as Error).stack ?? error));
   }
   if (stopping) return;
-  await printWelcome(runtime, options.seed);
+  await printWelcome(runtime, options.seed, options.simulate);
+  if (options.simulate && runtime.mqtt) simulation = await startSimulation(runtime);
 }
 
-async function printWelcome(runtime: Runtime, seed: boolean) {
+/** The demo plant's units publish once a second each, in real time, until Ctrl-C. */
+async function startSimulation(runtime: Runtime): Promise<RunningSimulation> {
+  const units = (await fetchWorkUnits(runtime.baseUrl, DEMO_TENANT)) ?? [];
+  return runLive({
+    mqttUrl: runtime.mqtt?.url as string,
+    tenantId: DEMO_TENANT,
+    units: units.length ? units : DEMO_WORK_UNITS,
+    rate: 1,
+    speed: 1,
+    batch: 1,
+    basicIngest: false,
+    log: consoleLog,
+  });
+}
+
+async function printWelcome(runtime: Runtime, seed: boolean, simulate: boolean) {
   const { baseUrl } = runtime;
   const supervisor = await runtime.issueToken({ tenantId: DEMO_TENANT, ...DEMO_USERS.supervisor });
   const lines = [
@@ -104,6 +154,7 @@ async function printWelcome(runtime: Runtime, seed: boolean) {
     `  Token        POST ${baseUrl}${LOCAL_ONLY_PATHS.token}  {"tenantId","userId","roles":[...]}`,
     `  JWKS         ${baseUrl}${LOCAL_ONLY_PATHS.jwks}`,
     `  DynamoDB     ${runtime.dynamoDbEndpoint} (table ${runtime.tableName})`,
+    ...mqttLines(runtime, simulate),
     `  Demo data    ${seed ? (runtime.seed?.detail ?? '') : 'not seeded (--no-seed)'}`,
     '',
     `Demo users: ${Object.values(DEMO_USERS).map((u) => `${u.userId} (${u.roles.join(', ')})`).join(', ')}`,
@@ -122,6 +173,24 @@ async function printWelcome(runtime: Runtime, seed: boolean) {
     '',
   ];
   console.log(lines.join('\n'));
+}
+
+/** Where devices connect, and how to make one speak. */
+function mqttLines(runtime: Runtime, simulate: boolean): string[] {
+  const mqtt = runtime.mqtt;
+  if (!mqtt) return ['  MQTT         off (--no-mqtt)'];
+  const port = new URL(mqtt.url).port;
+  return [
+    `  MQTT         ${mqtt.url}  (client id = equipment id, username = tenant id)`,
+    `  MQTT/WS      ${mqtt.wsUrl ?? 'off'}`,
+    `  Telemetry    ${simulate ? 'the demo plant is publishing (--simulate)' : `npm run simulate   or, by hand:`}`,
+    ...(simulate
+      ? []
+      : [
+          `    npx mqtt pub -h 127.0.0.1 -p ${port} -i wu-press-1 -u ${DEMO_TENANT} -q 1 -t dt/mes/${DEMO_TENANT}/wu-press-1/state \\`,
+          `      -m '{"ts":'$(date +%s000)',"msgId":"m-'$RANDOM'","state":"down","reasonCode":"BD-JAM"}'`,
+        ]),
+  ];
 }
 
 await main();
