@@ -15,7 +15,7 @@ import { replay, runLive, type SimLog } from './run.ts';
 
 const USAGE = `usage: npm run simulate -- [--url mqtt://127.0.0.1:1883] [--api http://127.0.0.1:3000] [--tenant demo]
          [--units N|id,id] [--rate MSG_PER_S_PER_UNIT (1)] [--batch N (1)] [--duration 8h] [--speed X|max]
-         [--seed N] [--start ISO|now|-8h] [--basic-ingest]
+         [--seed N] [--start=ISO|now|-8h] [--basic-ingest]
          [--replay FILE]   publish a recorded shift (default --speed 60)
          [--record FILE]   write a shift (default --duration 8h, --seed 42, --start ${'2025-01-06T06:00:00Z'}) and FILE's .expected.json`;
 /** A Monday morning shift: a fixed default keeps `--record` reproducible. */

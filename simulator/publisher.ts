@@ -43,8 +43,12 @@ export function createPublisher(options: PublisherOptions) {
       // mqtt.js keeps QoS 1 publishes until acknowledged and resends them after a reconnect: at
       // least once, as on AWS. A refused CONNACK will not change on retry, so that ends the client.
       const created = connect(options.url, { clientId: unitId, username: tenantId, reconnectPeriod: 1000, connectTimeout: 10_000 });
+      // Said once per outage, not once per reconnect attempt.
+      let failing = false;
+      created.on('connect', () => (failing = false));
       created.on('error', (error: Error & { code?: unknown }) => {
-        options.onError?.(new Error(`${key}: ${error.message}`));
+        if (!failing) options.onError?.(new Error(`${key}: ${error.message}${typeof error.code === 'number' ? '' : ' (retrying)'}`));
+        failing = true;
         if (typeof error.code === 'number') created.end(true);
       });
       clients.set(key, (client = created));
