@@ -107,7 +107,8 @@ export class TelemetryService {
     const offlineAfterMs = (unit.offlineAfterSeconds ?? 120) * 1000;
     const [transitions, buckets] = await Promise.all([
       this.telemetry.stateTransitions(auth.tenantId, unit.id, from, to),
-      this.telemetry.buckets(auth.tenantId, groupOf(unit.id), from - offlineAfterMs, to),
+      // Past `to` too: the first reading at or after `to` is what places the counts made just before it.
+      this.telemetry.buckets(auth.tenantId, groupOf(unit.id), from - offlineAfterMs, to + offlineAfterMs),
     ]);
     const seen: SeenSpan[] = [];
     const segments: CounterSegment[] = [];
