@@ -3,7 +3,7 @@
  * process values in per-minute aggregate items per group of units, merged read-modify-write
  * under a version condition, and rejected messages with a TTL.
  */
-import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
@@ -68,16 +68,30 @@ async function batchPut(items: Record<string, unknown>[]): Promise<void> {
 }
 
 export class DynamoDbTelemetryRepository {
+  /**
+   * Same message, same key: a redelivery rewrites the item with itself. Its place in the change
+   * feed is set on first arrival only (if_not_exists), so a redelivery does not show again.
+   * One UpdateItem each: state changes are rare, and BatchWriteItem cannot express that.
+   */
   async putStateTransitions(tenantId: string, transitions: StateTransitionItem[]): Promise<void> {
-    // Same message, same key: a redelivery overwrites the item with itself.
     const unique = new Map(transitions.map((t) => [`${t.equipmentId}|${t.ts}|${t.msgId}`, t]));
-    await batchPut(
-      [...unique.values()].map((t) => ({
-        ...keys.equipmentState(tenantId, t.equipmentId, t.ts, t.msgId),
-        ...keys.stateChangeFeed(tenantId, t.receivedAt ?? t.ts, t.equipmentId, t.msgId),
-        entity: 'StateTransition',
-        ...t,
-      })),
+    await Promise.all(
+      [...unique.values()].map((t) => {
+        const feed = keys.stateChangeFeed(tenantId, t.receivedAt ?? t.ts, t.equipmentId, t.msgId);
+        const { receivedAt: _, ...fields } = t;
+        const values: Record<string, unknown> = { entity: 'StateTransition', ...fields, receivedAt: t.receivedAt ?? t.ts };
+        const names = Object.keys(values);
+        return ddb().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: keys.equipmentState(tenantId, t.equipmentId, t.ts, t.msgId),
+            UpdateExpression: `SET ${names.map((n, i) => `#f${i} = if_not_exists(#f${i}, :v${i})`).join(', ')}, gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)`,
+            ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+            ExpressionAttributeValues: { ...Object.fromEntries(names.map((n, i) => [`:v${i}`, values[n]])), ':gpk': feed.gsi1pk, ':gsk': feed.gsi1sk },
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        );
+      }),
     );
   }
 

@@ -318,6 +318,11 @@ export class TelemetryService {
   async downtime(auth: AuthContext, id: string, query: RangeQuery): Promise<DowntimeEventView[]> {
     const [unit, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
     const { from, to } = await this.range(auth, query, calendar);
+    return this.downtimeEvents(auth, unit, calendar, from, to);
+  }
+
+  private async downtimeEvents(auth: AuthContext, unit: Equipment, calendar: Awaited<ReturnType<TelemetryService['calendar']>>, from: number, to: number): Promise<DowntimeEventView[]> {
+    const id = unit.id;
     const [facts, assignments, { tree, names }] = await Promise.all([
       this.unitFacts(auth, unit, from, to),
       this.telemetry.downtimeReasons(auth.tenantId, id, from - DAY_MS, to),
@@ -347,13 +352,14 @@ export class TelemetryService {
 
   async assignDowntimeReason(auth: AuthContext, id: string, startIso: string, body: { reasonCode: string; comment?: string | undefined }) {
     const start = Date.parse(startIso);
-    await this.equipment(auth, id);
+    const [unit, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
     const { names } = await this.reasonTree(auth);
     if (!names.has(body.reasonCode)) {
       throw new UnknownReferenceError([{ pointer: '/body/reasonCode', detail: `${body.reasonCode} is not in the downtime reason tree` }]);
     }
     const now = this.clock.now().getTime();
-    const events = await this.downtime(auth, id, { from: new Date(start).toISOString(), to: new Date(Math.max(now, start + 1)).toISOString() });
+    // The event as the timeline sees it from its start: at most a week on, however old it is.
+    const events = await this.downtimeEvents(auth, unit, calendar, start, Math.max(Math.min(now, start + 7 * DAY_MS), start + 1));
     const event = events.find((e) => Date.parse(e.start) === start);
     if (!event) throw new NotFoundError(`downtime event of ${id} starting at ${startIso}`);
     const [before] = (await this.telemetry.downtimeReasons(auth.tenantId, id, start, start)).filter((r) => r.start === start);

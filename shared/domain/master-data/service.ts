@@ -14,7 +14,12 @@ const LABEL: Record<MasterDataKind, string> = {
   routing: 'routing',
   personnel: 'person',
   settings: 'tenant settings',
+  'shift-calendar': 'shift calendar',
+  'downtime-reasons': 'downtime reason tree',
 };
+
+/** Kinds with one record per tenant (the id is the kind itself). */
+const SINGLETONS = new Set<MasterDataKind>(['settings', 'shift-calendar', 'downtime-reasons']);
 
 export class MasterDataService {
   constructor(
@@ -24,7 +29,7 @@ export class MasterDataService {
 
   async get(auth: AuthContext, kind: MasterDataKind, id: string) {
     const record = await this.repository.get(auth.tenantId, kind, id);
-    if (!record) throw new NotFoundError(kind === 'settings' ? LABEL[kind] : `${LABEL[kind]} ${id}`);
+    if (!record) throw new NotFoundError(SINGLETONS.has(kind) ? LABEL[kind] : `${LABEL[kind]} ${id}`);
     return record;
   }
 
@@ -34,7 +39,7 @@ export class MasterDataService {
       throw new StaleVersionError(`${LABEL[kind]} ${id} is at version ${before?.version ?? 0}, not ${expectedVersion}`);
     }
     const next: StoredRecord = {
-      ...(kind === 'settings' ? {} : { id }),
+      ...(SINGLETONS.has(kind) ? {} : { id }),
       ...input,
       version: (before?.version ?? 0) + 1,
       updatedAt: this.clock.now().toISOString(),
