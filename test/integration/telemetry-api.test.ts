@@ -315,6 +315,23 @@ describe('telemetry API', () => {
       assert.equal(status.oeeToday.to, iso(now));
     });
 
+    it(
+      'says since when the unit is in its state, when it repeats the state it is in',
+      { todo: 'bug: shared/telemetry/service.ts status() answers since = the latest state message’s ts; a repeated state (a heartbeat, a gateway resending) does not start a new one' },
+      async () => {
+        // Prepare: running since 40 s ago, said again 20 s ago.
+        await people.planner.ok('PUT', '/v1/equipment/wu-live-2', { name: 'Live press 2', level: 'workUnit', parentId: 'wc-live', offlineAfterSeconds: 60 });
+        const now = Date.now();
+        const live = unit(tenant, 'wu-live-2', () => now);
+        await ingestAll([live.state(now - 40_000, 'running'), live.state(now - 20_000, 'running'), live.counts(now - 10_000, 1, 0)]);
+        // Act
+        const status = await at(now, () => read(people.operator, '/v1/equipment/wu-live-2/status'));
+        // Assess
+        assert.equal(status.state, 'running');
+        assert.equal(status.since, iso(now - 40_000));
+      },
+    );
+
     it('goes offline after offlineAfterSeconds of silence, since the unit was last seen', async () => {
       // Prepare: the unit reported a minute and a half ago (it goes offline after 60 s).
       const now = Date.now();
@@ -370,6 +387,29 @@ describe('telemetry API', () => {
       const outside = await read(outsider, `/v1/state-changes?since=${encodeURIComponent(iso(arrival - 1))}`);
       assert.deepEqual(outside.items, []);
     });
+  });
+
+  describe('the change feed, asked with another spelling of the same time', () => {
+    it(
+      'gives the same changes for `since` with a UTC offset or without milliseconds',
+      { todo: 'bug: shared/db/telemetry-repository.ts stateChangesSince compares `since` as text with gsi1sk (toISOString form); shared/telemetry/service.ts stateChanges should normalise an ISO time that is not a cursor' },
+      async () => {
+        // Prepare: three changes arriving at 10:00:00.250, 10:00:00.750 and 10:30:00 (UTC), yesterday.
+        const own = newTenant();
+        const reader = await as(mes, own, 'u-reader', ['operator']);
+        const ten = Math.floor(Date.now() / DAY) * DAY - DAY + 10 * HOUR;
+        const arrivals = [ten + 250, ten + 750, ten + 30 * MINUTE];
+        await ingestAll(arrivals.map((at, i) => unit(own, 'wu-1', () => at).state(at - 100, i % 2 ? 'idle' : 'running', undefined, `m-${i}`)));
+        const feed = async (since: string) => (await read(reader, `/v1/state-changes?since=${encodeURIComponent(since)}`)).items.length;
+
+        // Act: since 10:00:00 UTC, written three ways.
+        const spelled = [iso(ten), iso(ten).replace('.000Z', 'Z'), `${iso(ten + HOUR).slice(0, 19)}+01:00`];
+        const counts = await Promise.all(spelled.map(feed));
+
+        // Assess
+        assert.deepEqual(counts, [3, 3, 3], `changes since ${spelled.join(' / ')}`);
+      },
+    );
   });
 
   describe('another tenant', () => {
