@@ -152,12 +152,11 @@ describe('telemetry ingest', () => {
       assert.deepEqual(twice.downtime, once.downtime);
       assert.deepEqual(twice.status, once.status);
       assert.deepEqual(twice.facts.buckets, once.facts.buckets);
-      assert.deepEqual(comparable(twice.facts).states, comparable(once.facts).states);
+      assert.deepEqual(twice.facts.states, once.facts.states, 'the state items as stored, their place in the change feed too');
     });
 
     it(
       'does not announce a redelivered state change again in the change feed',
-      { todo: 'bug: shared/db/telemetry-repository.ts putStateTransitions overwrites the item with the redelivery’s receivedAt, so gsi1sk moves and the feed repeats it' },
       async () => {
         // Prepare: the half hour, delivered once; a client of the feed has read up to here.
         const id = await press('wu-dup-feed');
