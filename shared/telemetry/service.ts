@@ -377,7 +377,8 @@ export class TelemetryService {
   }
 
   async stateChanges(auth: AuthContext, since: string, limit: number) {
-    const items = await this.telemetry.stateChangesSince(auth.tenantId, since, limit);
+    // A time is compared as text with the feed's sort keys, so spell it as they do (a cursor already is).
+    const items = await this.telemetry.stateChangesSince(auth.tenantId, since.includes('#') || Number.isNaN(Date.parse(since)) ? since : new Date(since).toISOString(), limit);
     return {
       items: items.map((i) => ({
         equipmentId: i.equipmentId,
