@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { connectAsync } from 'mqtt';
 import { silentLog } from '../../infra/local/http-server.ts';
 import { basicIngestTopic, TELEMETRY_RULES, telemetryTopic } from '#shared/telemetry/rules.ts';
@@ -99,7 +100,7 @@ describe('telemetry over MQTT, end to end', () => {
     const tenant = newTenant();
     const units = Object.keys(EXPECTED.units);
     const admin = await plant(tenant, Object.fromEntries(units.map((u) => [u, { idealCycleTimeSeconds: EXPECTED.units[u]!.idealCycleTimeSeconds }])));
-    const messages = readRecording(FIXTURE.pathname);
+    const messages = readRecording(fileURLToPath(FIXTURE));
     const duration = EXPECTED.shift.durationMs;
     const start = Math.floor((Date.now() - duration - HOUR) / MINUTE) * MINUTE;
     assert.equal(Date.parse(EXPECTED.shift.start), messages[0]?.payload.ts, 'the recording starts with the shift');
