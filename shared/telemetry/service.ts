@@ -12,7 +12,7 @@ import { type Interval, intersectIntervals, unionIntervals } from '../domain/tel
 import { type ProcessAggregate, type ProcessAggregates, summarize } from '../domain/telemetry/process.ts';
 import { NO_REASON, type ReasonNode, applyReasonAssignments, computeOee, downtimePareto, lossOf } from '../domain/telemetry/oee.ts';
 import { type ShiftCalendar, plannedProductionTime, shiftOccurrences } from '../domain/telemetry/shifts.ts';
-import { type DowntimeEvent, type SeenSpan, type StateTransition, buildTimeline } from '../domain/telemetry/timeline.ts';
+import { type DowntimeEvent, type SeenSpan, type StateSegment, type StateTransition, buildTimeline } from '../domain/telemetry/timeline.ts';
 import { NotFoundError, UnknownReferenceError, ValidationError } from '../domain/errors.ts';
 import type { MasterDataRepository, StoredRecord } from '../domain/master-data/repository.ts';
 import type { WorkOrderRepository } from '../domain/work-order/repository.ts';
@@ -33,6 +33,8 @@ interface UnitFigures {
   result: ReturnType<typeof computeOee>;
   events: DowntimeEvent[];
   idealTimeSeconds: number;
+  /** The state timeline: its last segment says since when the current state has held. */
+  segments: StateSegment[];
 }
 
 const DAY_MS = 86_400_000;
@@ -156,7 +158,7 @@ export class TelemetryService {
       idealCycleTimeSeconds: total > 0 && idealTimeSeconds > 0 ? idealTimeSeconds / total : (unit.idealCycleTimeSeconds ?? null),
       setupIsPlanned: calendar?.setupIsPlanned ?? false,
     });
-    return { plannedIntervals: planned, result, events, idealTimeSeconds };
+    return { plannedIntervals: planned, result, events, idealTimeSeconds, segments: timeline.segments };
   }
 
   private async view(auth: AuthContext, from: number, to: number, figures: UnitFigures[]): Promise<Oee> {
@@ -301,11 +303,15 @@ export class TelemetryService {
     const lastSeen = Math.max(latest?.ts ?? 0, ...recent.map((b) => b.units[id]?.lastSeen ?? 0));
     const offline = lastSeen === 0 || now - lastSeen > offlineAfterMs;
     const from = startOfLocalDay(now, calendar?.timeZone ?? 'UTC');
-    const oeeToday = await this.view(auth, from, now, [await this.unitFigures(auth, unit, from, Math.max(now, from + 1), calendar)]);
+    const today = await this.unitFigures(auth, unit, from, Math.max(now, from + 1), calendar);
+    const oeeToday = await this.view(auth, from, now, [today]);
+    // A repeated state (a heartbeat, a gateway resending) does not start it again: the timeline knows when it began.
+    const segment = today.segments.at(-1);
+    const stateSince = segment && latest && segment.state === latest.state ? segment.since : latest?.ts;
     return {
       equipmentId: id,
       state: offline ? ('offline' as const) : ((latest?.state ?? 'idle') as 'running'),
-      since: offline ? (lastSeen ? new Date(lastSeen).toISOString() : null) : latest ? new Date(latest.ts).toISOString() : null,
+      since: offline ? (lastSeen ? new Date(lastSeen).toISOString() : null) : stateSince !== undefined ? new Date(stateSince).toISOString() : null,
       ...(!offline && latest?.reasonCode ? { reasonCode: latest.reasonCode } : {}),
       lastSeen: lastSeen ? new Date(lastSeen).toISOString() : null,
       current: current

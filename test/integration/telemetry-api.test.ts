@@ -316,7 +316,6 @@ describe('telemetry API', () => {
 
     it(
       'says since when the unit is in its state, when it repeats the state it is in',
-      { todo: 'bug: shared/telemetry/service.ts status() answers since = the latest state message’s ts; a repeated state (a heartbeat, a gateway resending) does not start a new one' },
       async () => {
         // Prepare: running since 40 s ago, said again 20 s ago.
         await people.planner.ok('PUT', '/v1/equipment/wu-live-2', { name: 'Live press 2', level: 'workUnit', parentId: 'wc-live', offlineAfterSeconds: 60 });
