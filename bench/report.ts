@@ -4,6 +4,8 @@ import { type Bundle, HELLO, SDK_BUNDLED, SDK_ONLY } from './bundles.ts';
 import type { FloorCall } from './floor.ts';
 import type { Machine } from './machine.ts';
 import { type Latency, median } from './stats.ts';
+import { renderTelemetry, TELEMETRY_TARGET_NAMES } from './telemetry-report.ts';
+import type { TelemetryResults } from './telemetry.ts';
 
 export const TARGETS = { latencyRatio: 1.5, bundleBytes: 300_000, coldRatio: 1.5 } as const;
 
@@ -23,6 +25,7 @@ export interface Results {
   api: ApiResult[];
   floor: FloorResult[];
   bundles: Bundle[];
+  telemetry: TelemetryResults;
 }
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -40,6 +43,7 @@ const T = {
   latencyBareWrite: `2. Command p50 within ${TARGETS.latencyRatio}x of a bare TransactWriteItems`,
   size: `3. Every bundle under ${TARGETS.bundleBytes / 1000} KB minified`,
   cold: `3. Cold import within ${TARGETS.coldRatio}x of hello-world`,
+  ...TELEMETRY_TARGET_NAMES,
 };
 
 /** Target 1: no Scan; a read is one GetItem or Query; a command is one TransactWriteItems plus reads. */
@@ -167,6 +171,8 @@ export function renderResults(r: Results): string {
     );
   }
   out('');
+
+  renderTelemetry(r.telemetry, { out, judge });
 
   const summary = ['## Summary', '', '| Target | Checks | Pass | Fail | Verdict |', '|---|---|---|---|---|'];
   for (const target of Object.values(T)) {

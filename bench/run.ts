@@ -3,9 +3,11 @@
  *   1. DynamoDB calls and request units of start, report, complete and get (x-mes-dynamodb header);
  *   2. their HTTP latency at 1 and 16 clients against the local runtime, beside the raw-SDK floor
  *      measured against the same DynamoDB Local in the same run;
- *   3. every route's Lambda bundle: size and cold import, beside hello-world and SDK-only bundles.
+ *   3. every route's Lambda bundle: size and cold import, beside hello-world and SDK-only bundles;
+ *   4. telemetry (bench/telemetry.ts): ingest throughput and write units of the IoT consumers,
+ *      end-to-end latency over MQTT to the status endpoint, and the monthly cost of a plant.
  * Every loop is bounded in count and time; all traffic stays on 127.0.0.1.
- * BENCH_SAMPLES and BENCH_COLD_RUNS shrink a run while working on the bench itself.
+ * BENCH_SAMPLES, BENCH_COLD_RUNS and BENCH_TELEMETRY_SCALE shrink a run while working on the bench itself.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +23,7 @@ import { closeClient } from './http-client.ts';
 import { describeMachine } from './machine.ts';
 import { renderResults } from './report.ts';
 import { Figure } from './stats.ts';
+import { measureTelemetry, type TelemetryResults } from './telemetry.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
@@ -45,12 +48,13 @@ const esbuildTarget = constructTarget();
 step(`bundling ${esbuildTarget} and timing cold imports (up to ${COLD_RUNS} runs each)`);
 const bundles = await measureBundles({ runs: COLD_RUNS, maxMs: MAX_MS_COLD_IMPORTS, target: esbuildTarget });
 
-step('starting the local runtime (DynamoDB Local in memory)');
-const runtime = await startRuntime({ port: 0, inMemory: true, seed: false, log: { info: () => {}, error: consoleLog.error } });
+step('starting the local runtime (DynamoDB Local in memory, MQTT broker and telemetry rules)');
+const runtime = await startRuntime({ port: 0, mqttPort: 0, inMemory: true, seed: false, log: { info: () => {}, error: consoleLog.error } });
 const apiFigures = CONCURRENCY.map(newApiFigures);
 const floorFigures = CONCURRENCY.map(() => FLOOR_CALLS.map(() => new Figure()));
 let itemsPerTransaction = 0;
 let orders = 0;
+let telemetry: TelemetryResults | undefined;
 try {
   const tokens = await issueTokens(runtime);
   await seedMasterData(runtime.baseUrl, tokens);
@@ -80,6 +84,8 @@ try {
     }
   }
   floor.destroy();
+
+  telemetry = await measureTelemetry(runtime, { root: ROOT, step });
 } finally {
   closeClient();
   await runtime.stop();
@@ -96,6 +102,7 @@ const markdown = renderResults({
     FLOOR_CALLS.map((call, j) => ({ call, concurrency, latency: (floorFigures[i]?.[j] as Figure).latency() })),
   ),
   bundles,
+  telemetry,
 });
 writeFileSync(join(ROOT, 'bench/RESULTS.md'), markdown);
 step('wrote bench/RESULTS.md');
