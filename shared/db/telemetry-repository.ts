@@ -8,6 +8,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
+import type { StoredUnitMinute } from '../telemetry/bucket-format.ts';
 import { transact } from './transactions.ts';
 import { StaleVersionError } from '../domain/errors.ts';
 
@@ -39,15 +40,8 @@ export interface BucketItem {
   group: number;
   minute: number;
   version: number;
-  units: Record<string, UnitBucket>;
-}
-
-/** One unit's minute: counter segments, process aggregates, when it was last seen. */
-export interface UnitBucket {
-  counts?: unknown;
-  process?: unknown;
-  firstSeen: number;
-  lastSeen: number;
+  /** By equipment id, in the compact stored form (shared/telemetry/bucket-format.ts). */
+  units: Record<string, StoredUnitMinute>;
 }
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * Math.random()));

@@ -5,9 +5,10 @@
  * batch, a redelivered message or a late one changes nothing twice. Returns the ids of the
  * records that could not be stored, for the partial batch response.
  */
-import { DynamoDbTelemetryRepository, type BucketItem, type UnitBucket } from '../db/telemetry-repository.ts';
-import { type CounterSegmentTuple, mergeCountSamples, segmentFromTuple, segmentToTuple } from '../domain/telemetry/counters.ts';
-import { type ProcessAggregates, mergeProcessSamples } from '../domain/telemetry/process.ts';
+import { DynamoDbTelemetryRepository, type BucketItem } from '../db/telemetry-repository.ts';
+import { readUnitMinute, writeUnitMinute } from './bucket-format.ts';
+import { mergeCountSamples } from '../domain/telemetry/counters.ts';
+import { mergeProcessSamples } from '../domain/telemetry/process.ts';
 import { groupOf, minuteOf } from './groups.ts';
 import type { CountsSample, ProcessSample, StateSample } from './messages.ts';
 import { type Validated, validateRecord } from './validate.ts';
@@ -57,8 +58,10 @@ export async function ingestEnvelopes(records: IngestRecord[], log: IngestLog = 
       entry.records.add(recordId);
       entry.items.push({ equipmentId: v.equipmentId, ts: s.ts, msgId: s.msgId, state: s.state, receivedAt: v.receivedAt, ...(s.reasonCode ? { reasonCode: s.reasonCode } : {}) });
       states.set(v.tenantId, entry);
+      continue;
     }
-    // Every sample, whatever its type, says the unit was alive: it goes into its minute's bucket.
+    // Counts and process samples go into their minute's item; state changes have their own
+    // items, which the timeline also reads as data seen, so they need no copy here.
     const group = groupOf(v.equipmentId);
     const minute = minuteOf(v.sample.ts);
     const key = `${v.tenantId}|${group}|${minute}`;
@@ -112,23 +115,21 @@ export async function ingestEnvelopes(records: IngestRecord[], log: IngestLog = 
 
 /** Pure: the bucket after merging one batch's additions into what was stored. */
 export function mergeBucket(existing: BucketItem | undefined, add: BucketAdditions, at: { tenantId: string; group: number; minute: number }): BucketItem {
-  const units: Record<string, UnitBucket> = { ...(existing?.units ?? {}) };
+  const units: BucketItem['units'] = { ...(existing?.units ?? {}) };
   for (const [equipmentId, a] of add) {
-    const old = units[equipmentId];
-    // Segments are stored as tuples: the names would double the item, and WRUs pay per KB.
-    const oldCounts = (old?.counts as CounterSegmentTuple[] | undefined) ?? [];
+    const old = readUnitMinute(units[equipmentId]);
     const counts = a.counts.length
-      ? mergeCountSamples(oldCounts.map(segmentFromTuple), a.counts.map(({ ts, good, reject }) => ({ ts, good, reject }))).map(segmentToTuple)
-      : oldCounts;
+      ? mergeCountSamples(old?.counts ?? [], a.counts.map(({ ts, good, reject }) => ({ ts, good, reject })))
+      : (old?.counts ?? []);
     const process = a.process.length
-      ? mergeProcessSamples(old?.process as ProcessAggregates | undefined, at.minute, a.process.map(({ ts, values }) => ({ ts, values })), a.limits)
-      : (old?.process as ProcessAggregates | undefined);
-    units[equipmentId] = {
-      ...(counts && counts.length ? { counts } : {}),
-      ...(process ? { process } : {}),
+      ? mergeProcessSamples(old?.process, at.minute, a.process.map(({ ts, values }) => ({ ts, values })), a.limits)
+      : (old?.process ?? {});
+    units[equipmentId] = writeUnitMinute({
+      counts,
+      process,
       firstSeen: Math.min(old?.firstSeen ?? Number.POSITIVE_INFINITY, a.firstSeen),
       lastSeen: Math.max(old?.lastSeen ?? 0, a.lastSeen),
-    };
+    });
   }
   return { tenantId: at.tenantId, group: at.group, minute: at.minute, version: existing?.version ?? 0, units };
 }

@@ -11,6 +11,7 @@ import type { ProcessLimits } from '../domain/telemetry/process.ts';
 import { OperationContextReader } from './context.ts';
 
 const TTL_MS = 30_000;
+const SLOT_MS = 10 * 60_000;
 
 export class ProcessLimitsLookup {
   private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
@@ -31,10 +32,12 @@ export class ProcessLimitsLookup {
   async at(tenantId: string, equipmentId: string, minute: number): Promise<Record<string, ProcessLimits> | undefined> {
     const unit = await this.cached(`eq|${tenantId}|${equipmentId}`, () => this.masterData.get(tenantId, 'equipment', equipmentId));
     if (!unit) return undefined;
-    const running = await this.cached(`ctx|${tenantId}|${equipmentId}|${minute}`, () =>
-      this.contexts.forUnit(tenantId, unit as unknown as Equipment, minute, minute + 60_000),
+    // Contexts of a ten-minute slot at once: a batch spans many minutes of the same units.
+    const slot = Math.floor(minute / SLOT_MS) * SLOT_MS;
+    const running = await this.cached(`ctx|${tenantId}|${equipmentId}|${slot}`, () =>
+      this.contexts.forUnit(tenantId, unit as unknown as Equipment, slot, slot + SLOT_MS),
     );
-    const context = running.sort((a, b) => b.start - a.start)[0];
+    const context = running.filter((c) => c.end > minute && c.start < minute + 60_000).sort((a, b) => b.start - a.start)[0];
     if (!context) return undefined;
     const order = await this.cached(`wo|${tenantId}|${context.workOrderId}`, () => this.orders.get(tenantId, context.workOrderId));
     const op = order?.operations.find((o) => o.seq === context.seq);

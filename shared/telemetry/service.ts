@@ -7,9 +7,10 @@
 import type { AuthContext } from '../auth/claims.ts';
 import type { DowntimeEvent as DowntimeEventView, Equipment, Oee } from '../api/schemas.ts';
 import { DynamoDbTelemetryRepository, type StateTransitionItem } from '../db/telemetry-repository.ts';
-import { type CounterSegment, countIndex, segmentFromTuple, type CounterSegmentTuple } from '../domain/telemetry/counters.ts';
+import { type CounterSegment, countIndex } from '../domain/telemetry/counters.ts';
+import { readUnitMinute } from './bucket-format.ts';
 import { type Interval, intersectIntervals, unionIntervals } from '../domain/telemetry/intervals.ts';
-import { type ProcessAggregate, type ProcessAggregates, summarize } from '../domain/telemetry/process.ts';
+import { type ProcessAggregate, summarize } from '../domain/telemetry/process.ts';
 import { NO_REASON, type ReasonNode, applyReasonAssignments, computeOee, downtimePareto, lossOf } from '../domain/telemetry/oee.ts';
 import { type ShiftCalendar, plannedProductionTime, shiftOccurrences } from '../domain/telemetry/shifts.ts';
 import { type DowntimeEvent, type SeenSpan, type StateSegment, type StateTransition, buildTimeline } from '../domain/telemetry/timeline.ts';
@@ -115,10 +116,10 @@ export class TelemetryService {
     const seen: SeenSpan[] = [];
     const segments: CounterSegment[] = [];
     for (const b of buckets.sort((x, y) => x.minute - y.minute)) {
-      const entry = b.units[unit.id];
+      const entry = readUnitMinute(b.units[unit.id]);
       if (!entry) continue;
       seen.push({ first: entry.firstSeen, last: entry.lastSeen });
-      for (const t of (entry.counts as CounterSegmentTuple[] | undefined) ?? []) segments.push(segmentFromTuple(t));
+      segments.push(...entry.counts);
     }
     // Transitions are not 'seen' spans: the one in force before `from` may be days old, and
     // buildTimeline already treats the transitions inside the range as data.
@@ -268,7 +269,7 @@ export class TelemetryService {
         }
         for (const b of await this.telemetry.buckets(auth.tenantId, groupOf(unit.id), from, to)) {
           if (!running.some((r) => b.minute + 60_000 > r.start && b.minute < r.end)) continue;
-          for (const [name, agg] of Object.entries((b.units[unit.id]?.process as ProcessAggregates | undefined) ?? {})) {
+          for (const [name, agg] of Object.entries(readUnitMinute(b.units[unit.id])?.process ?? {})) {
             process.set(name, [...(process.get(name) ?? []), agg]);
           }
         }
@@ -300,7 +301,7 @@ export class TelemetryService {
       this.telemetry.buckets(auth.tenantId, groupOf(id), now - Math.max(offlineAfterMs, 10 * 60_000), now + 60_000),
       this.contexts.currentAt(auth.tenantId, unit, now),
     ]);
-    const lastSeen = Math.max(latest?.ts ?? 0, ...recent.map((b) => b.units[id]?.lastSeen ?? 0));
+    const lastSeen = Math.max(latest?.ts ?? 0, ...recent.map((b) => b.units[id]?.l ?? 0));
     const offline = lastSeen === 0 || now - lastSeen > offlineAfterMs;
     const from = startOfLocalDay(now, calendar?.timeZone ?? 'UTC');
     const today = await this.unitFigures(auth, unit, from, Math.max(now, from + 1), calendar);
