@@ -22,6 +22,7 @@ import { LOCAL_ACCOUNT_ID } from '../infra/local/api-gateway.ts';
 import { LOCAL_REGION } from '../infra/local/dynamodb.ts';
 import type { TelemetryEnvelope } from '../shared/telemetry/messages.ts';
 import { applyRules, TELEMETRY_RULES, telemetryTopic } from '../shared/telemetry/rules.ts';
+import { createRng } from '../simulator/prng.ts';
 
 export type Mix = 'counts+process' | 'one-per-second';
 type State = 'running' | 'idle' | 'down' | 'setup';
@@ -52,19 +53,6 @@ export interface RuleMessage {
   envelope: TelemetryEnvelope;
   /** The rule's output, as Kinesis or SQS carries it (JSON of the envelope). */
   body: string;
-}
-
-/** Small, fast, deterministic (mulberry32). */
-export function createRng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, chance: (p: number) => next() < p, between: (lo: number, hi: number) => lo + (hi - lo) * next(), normal: () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next()) };
 }
 
 const LEAVE_RUNNING_PER_S = 1 / 360;
