@@ -10,7 +10,7 @@ import { DynamoDbTelemetryRepository, type StateTransitionItem } from '../db/tel
 import { type CounterSegment, countIndex } from '../domain/telemetry/counters.ts';
 import { readUnitMinute } from './bucket-format.ts';
 import { type Interval, intersectIntervals, unionIntervals } from '../domain/telemetry/intervals.ts';
-import { type ProcessAggregate, summarize } from '../domain/telemetry/process.ts';
+import { type ProcessAggregate, type ProcessAggregates, summarize } from '../domain/telemetry/process.ts';
 import { NO_REASON, type ReasonNode, applyReasonAssignments, computeOee, downtimePareto, lossOf } from '../domain/telemetry/oee.ts';
 import { type ShiftCalendar, plannedProductionTime, shiftOccurrences } from '../domain/telemetry/shifts.ts';
 import { type DowntimeEvent, type SeenSpan, type StateSegment, type StateTransition, buildTimeline } from '../domain/telemetry/timeline.ts';
@@ -115,15 +115,17 @@ export class TelemetryService {
     ]);
     const seen: SeenSpan[] = [];
     const segments: CounterSegment[] = [];
+    const minutes: { minute: number; process: ProcessAggregates }[] = [];
     for (const b of buckets.sort((x, y) => x.minute - y.minute)) {
       const entry = readUnitMinute(b.units[unit.id]);
       if (!entry) continue;
       seen.push({ first: entry.firstSeen, last: entry.lastSeen });
       segments.push(...entry.counts);
+      minutes.push({ minute: b.minute, process: entry.process });
     }
     // Transitions are not 'seen' spans: the one in force before `from` may be days old, and
     // buildTimeline already treats the transitions inside the range as data.
-    return { transitions: transitions.map(toTransition), seen, segments, offlineAfterMs };
+    return { transitions: transitions.map(toTransition), seen, segments, minutes, offlineAfterMs };
   }
 
   /** OEE figures of one unit over [from, to), optionally only within `within` (a work order's run). */
@@ -267,11 +269,9 @@ export class TelemetryService {
           good += c.good;
           reject += c.reject;
         }
-        for (const b of await this.telemetry.buckets(auth.tenantId, groupOf(unit.id), from, to)) {
-          if (!running.some((r) => b.minute + 60_000 > r.start && b.minute < r.end)) continue;
-          for (const [name, agg] of Object.entries(readUnitMinute(b.units[unit.id])?.process ?? {})) {
-            process.set(name, [...(process.get(name) ?? []), agg]);
-          }
+        for (const m of facts.minutes) {
+          if (!running.some((r) => m.minute + 60_000 > r.start && m.minute < r.end)) continue;
+          for (const [name, agg] of Object.entries(m.process)) process.set(name, [...(process.get(name) ?? []), agg]);
         }
       }
       operations.push({
