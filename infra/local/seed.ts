@@ -97,8 +97,11 @@ const problemDetail = (body: unknown) => {
 // ---------- The plant ----------
 
 function masterData(): [string, unknown][] {
-  const equipment = (id: string, name: string, level: string, parentId?: string, workCenterType?: string) =>
-    [`/v1/equipment/${id}`, { name, level, ...(parentId ? { parentId } : {}), ...(workCenterType ? { workCenterType } : {}) }] as [string, unknown];
+  const equipment = (id: string, name: string, level: string, parentId?: string, workCenterType?: string, idealCycleTimeSeconds?: number) =>
+    [
+      `/v1/equipment/${id}`,
+      { name, level, ...(parentId ? { parentId } : {}), ...(workCenterType ? { workCenterType } : {}), ...(idealCycleTimeSeconds ? { idealCycleTimeSeconds } : {}) },
+    ] as [string, unknown];
   const material = (id: string, name: string, materialType: string, uom = 'ea') => [`/v1/materials/${id}`, { name, uom, materialType }] as [string, unknown];
   const person = (id: string, name: string, roles: Role[], qualifications: string[] = []) =>
     [`/v1/personnel/${id}`, { name, roles, qualifications }] as [string, unknown];
@@ -110,11 +113,45 @@ function masterData(): [string, unknown][] {
     equipment('wc-line-1', 'Assembly Line 1', 'workCenter', 'area-assembly', 'productionLine'),
     equipment('wc-test-cell', 'Test Cell', 'workCenter', 'area-assembly', 'workCell'),
     equipment('wc-pack-1', 'Packing Line 1', 'workCenter', 'area-packaging', 'productionLine'),
-    equipment('wu-press-1', 'Bearing Press 1', 'workUnit', 'wc-line-1'),
-    equipment('wu-screw-1', 'Screwdriving Station 1', 'workUnit', 'wc-line-1'),
-    equipment('wu-leak-tester-1', 'Leak Tester 1', 'workUnit', 'wc-test-cell'),
-    equipment('wu-labeler-1', 'Labeler 1', 'workUnit', 'wc-pack-1'),
-    equipment('wu-cartoner-1', 'Cartoner 1', 'workUnit', 'wc-pack-1'),
+    equipment('wu-press-1', 'Bearing Press 1', 'workUnit', 'wc-line-1', undefined, 6),
+    equipment('wu-screw-1', 'Screwdriving Station 1', 'workUnit', 'wc-line-1', undefined, 12),
+    equipment('wu-leak-tester-1', 'Leak Tester 1', 'workUnit', 'wc-test-cell', undefined, 30),
+    equipment('wu-labeler-1', 'Labeler 1', 'workUnit', 'wc-pack-1', undefined, 2),
+    equipment('wu-cartoner-1', 'Cartoner 1', 'workUnit', 'wc-pack-1', undefined, 4),
+
+    // OEE needs the plant's shifts and its downtime reasons (codes as the simulator sends them).
+    [
+      '/v1/shift-calendar',
+      {
+        timeZone: 'Europe/Amsterdam',
+        shifts: [
+          { name: 'Early', start: '06:00', end: '14:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], breaks: [{ start: '10:00', end: '10:30', name: 'Meal' }] },
+          { name: 'Late', start: '14:00', end: '22:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], breaks: [{ start: '18:00', end: '18:30', name: 'Meal' }] },
+          { name: 'Night', start: '22:00', end: '06:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], breaks: [{ start: '02:00', end: '02:30', name: 'Meal' }] },
+        ],
+        plannedStops: [],
+        setupIsPlanned: false,
+      },
+    ],
+    [
+      '/v1/downtime-reasons',
+      {
+        reasons: [
+          { code: 'BD', name: 'Breakdowns', loss: 'equipment-failure' },
+          { code: 'BD-MOTOR', name: 'Motor failure', parentCode: 'BD' },
+          { code: 'BD-SENSOR', name: 'Sensor fault', parentCode: 'BD' },
+          { code: 'BD-JAM', name: 'Jam needing repair', parentCode: 'BD' },
+          { code: 'BD-PNEUMATIC', name: 'Pneumatics', parentCode: 'BD' },
+          { code: 'BD-TOOL', name: 'Tool broken', parentCode: 'BD' },
+          { code: 'SU', name: 'Setup and adjustment', loss: 'setup-adjustment' },
+          { code: 'SU-CHANGEOVER', name: 'Changeover', parentCode: 'SU' },
+          { code: 'MS', name: 'Minor stops', loss: 'idling-minor-stops' },
+          { code: 'MS-STARVED', name: 'Starved', parentCode: 'MS' },
+          { code: 'MS-BLOCKED', name: 'Blocked', parentCode: 'MS' },
+          { code: 'MS-JAM', name: 'Short jam', parentCode: 'MS' },
+        ],
+      },
+    ],
 
     material('FG-PUMP-100', 'Circulation pump P100', 'finished'),
     material('FG-VALVE-20', 'Check valve V20', 'finished'),
