@@ -299,6 +299,14 @@ export class DynamoDbTelemetryRepository {
     return Items.map((i) => stripKeys<Record<string, unknown>>(i));
   }
 
+  /** Operation context items of a work center written in [fromIso, toIso] (shared/telemetry/context.ts). */
+  async operationContexts(tenantId: string, workCenterId: string, fromIso: string, toIso: string) {
+    return this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.operationContextPartition(tenantId, workCenterId), ':from': fromIso, ':to': `${toIso}~` },
+    });
+  }
+
   private async queryAll(input: { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }) {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;

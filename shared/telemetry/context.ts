@@ -3,10 +3,8 @@
  * operation command writes for its work center (shared/db/keys.ts operationContext). A unit's
  * work is what ran at the unit itself or at its parent work center.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Equipment } from '../api/schemas.ts';
-import { ddb, tableName } from '../db/client.ts';
-import { keys } from '../db/keys.ts';
+import { DynamoDbTelemetryRepository } from '../db/telemetry-repository.ts';
 
 export interface ContextInterval {
   start: number;
@@ -31,27 +29,11 @@ interface ContextItem {
 const LOOKBACK_MS = 7 * 86_400_000;
 
 export class OperationContextReader {
+  constructor(private readonly repository = new DynamoDbTelemetryRepository()) {}
+
   private async items(tenantId: string, workCenterId: string, from: number, to: number): Promise<ContextItem[]> {
-    const items: ContextItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await ddb().send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': keys.operationContextPartition(tenantId, workCenterId),
-            ':from': new Date(from - LOOKBACK_MS).toISOString(),
-            ':to': `${new Date(to).toISOString()}~`,
-          },
-          ExclusiveStartKey: start,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      items.push(...((page.Items ?? []) as ContextItem[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await this.repository.operationContexts(tenantId, workCenterId, new Date(from - LOOKBACK_MS).toISOString(), new Date(to).toISOString());
+    return items as unknown as ContextItem[];
   }
 
   /** Intervals in which an operation was RUNNING or PAUSED at a work center. */
