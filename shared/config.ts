@@ -13,4 +13,14 @@ export const ENV = {
   /** Only locally: DynamoDB Local's endpoint. Unset on AWS. */
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
   appVersion: 'APP_VERSION',
+  /** KMS key that seals integration secrets on AWS. Unset locally (a local key seals them). */
+  secretsKeyId: 'SECRETS_KMS_KEY_ID',
+  /** Only locally: base64 of the 32-byte AES key that seals integration secrets. */
+  localSecretsKey: 'MES_LOCAL_SECRETS_KEY',
+  /** SQS queue of webhook delivery attempts on AWS. Unset locally (an in-process queue). */
+  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
+  /** Only locally, and only when the runtime allows it: webhooks may go to loopback addresses. */
+  webhookAllowLoopback: 'MES_WEBHOOK_ALLOW_LOOPBACK',
+  /** Per-attempt timeout of a webhook delivery, ms (default 15 000). Tests shorten it. */
+  webhookTimeoutMs: 'MES_WEBHOOK_TIMEOUT_MS',
 } as const;

@@ -20,7 +20,7 @@ class UnsupportedMediaTypeError extends MesError {
   override readonly name = 'UnsupportedMediaTypeError';
   readonly status = 415;
   readonly type = 'urn:mes:problem:unsupported-media-type';
-  readonly title = 'Send JSON';
+  readonly title = 'Unsupported media type';
 }
 
 type Infer<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
@@ -30,6 +30,8 @@ export interface HttpRequest<R extends RouteDef> {
   params: Infer<R['params']>;
   query: Infer<R['query']>;
   body: Infer<R['body']>;
+  /** The body exactly as sent, for routes with `rawBody` (signed and possibly XML); else ''. */
+  rawBody: string;
   headers: Record<string, string | undefined>;
   /** From `If-Match: "<version>"`: the version the client last saw. */
   expectedVersion: number | undefined;
@@ -60,8 +62,10 @@ export function httpHandler<const R extends RouteDef>(route: R, logic: (request:
       return logic(parseRequest(route, event, auth));
     });
     const body = reply.body as { version?: unknown } | undefined;
+    const statusCode = reply.status ?? route.successStatus;
+    if (statusCode === 204) return { statusCode, headers: { 'cache-control': 'no-store', ...reply.headers } };
     return {
-      statusCode: reply.status ?? route.successStatus,
+      statusCode,
       headers: {
         'content-type': 'application/json',
         'cache-control': 'no-store',
@@ -88,14 +92,27 @@ function parseRequest<R extends RouteDef>(route: R, event: APIGatewayProxyEventV
   };
   const params = parse(route.params, event.pathParameters ?? {}, 'path');
   const query = parse(route.query, event.queryStringParameters ?? {}, 'query');
-  const body = route.body ? parse(route.body, readJson(event), 'body') : undefined;
+  const rawBody = route.rawBody ? readRaw(event, route.rawBody.contentTypes) : '';
+  const body = route.body && !route.rawBody ? parse(route.body, readJson(event), 'body') : undefined;
   const expectedVersion = parseIfMatch(event.headers['if-match'], errors);
   if (errors.length) throw new ValidationError(errors);
-  return { auth, params, query, body, headers: event.headers, expectedVersion } as HttpRequest<R>;
+  return { auth, params, query, body, rawBody, headers: event.headers, expectedVersion } as HttpRequest<R>;
+}
+
+const decode = (event: APIGatewayProxyEventV2) =>
+  event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+
+/** The body as sent, of one of the route's media types. */
+function readRaw(event: APIGatewayProxyEventV2, contentTypes: readonly string[]): string {
+  const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!contentTypes.includes(type)) {
+    throw new UnsupportedMediaTypeError(`send the body as ${contentTypes.join(' or ')}, not ${type || 'no Content-Type'}`);
+  }
+  return decode(event);
 }
 
 function readJson(event: APIGatewayProxyEventV2): unknown {
-  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const raw = decode(event);
   if (raw.trim() === '') return {};
   const type = event.headers['content-type'] ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {

@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { PERMISSIONS, type Role } from '../domain/roles.ts';
 import * as s from './schemas.ts';
+import * as i from './integration-schemas.ts';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -21,13 +22,22 @@ export interface RouteDef {
   query?: z.ZodMiniType;
   body?: z.ZodMiniType;
   response: z.ZodMiniType;
-  successStatus: 200 | 201;
+  successStatus: 200 | 201 | 204;
   /** File under functions/http/, without extension. */
   handler: string;
   /** What the function may do to the table (least-privilege IAM). */
   table: 'none' | 'read' | 'write';
   /** Honours an `Idempotency-Key` header. */
   idempotent?: true;
+  /**
+   * The handler gets the body as sent (`rawBody`), unparsed: a signed request is verified over
+   * its exact bytes, and it may be XML. `body` is then only documentation.
+   */
+  rawBody?: { contentTypes: readonly string[] };
+  /** Why a public route (roles null) may be public, for the security review (cdk-nag). */
+  publicReason?: string;
+  /** AWS resources beyond the table the function needs (IAM grants and environment). */
+  uses?: readonly ('secrets' | 'webhookQueue')[];
 }
 
 const define = <const T extends Record<string, RouteDef>>(table: T) => table;
@@ -353,6 +363,202 @@ export const routes = define({
     successStatus: 200,
     handler: 'equipment/list-state-changes',
     table: 'read',
+  },
+  // ---------- ERP integration (issue 4; docs/webhooks.md) ----------
+  receiveErpEvent: {
+    method: 'POST',
+    path: '/v1/integrations/erp/events',
+    summary: 'Inbound ERP event (JSON, ISA-95 vocabulary) or B2MML ProductionSchedule (XML), signed with Standard Webhooks',
+    tag: 'ERP integration',
+    roles: null,
+    publicReason: 'Authenticated in the handler by a Standard Webhooks signature with the secret of the credential the query names; the tenant is the one owning that secret.',
+    query: i.ErpEventsQuerySchema,
+    body: i.ErpEventEnvelopeSchema,
+    rawBody: { contentTypes: ['application/json', 'application/xml', 'text/xml'] },
+    response: i.ErpEventResultSchema,
+    successStatus: 200,
+    handler: 'integrations/receive-erp-event',
+    table: 'write',
+    uses: ['secrets'],
+  },
+  createIntegrationCredential: {
+    method: 'POST',
+    path: '/v1/integration-credentials',
+    summary: 'Create an inbound credential; its whsec_ secret is shown in this response only',
+    tag: 'ERP integration',
+    roles: PERMISSIONS.manageIntegrations,
+    body: i.CreateIntegrationCredentialSchema,
+    response: i.IntegrationCredentialWithSecretSchema,
+    successStatus: 201,
+    handler: 'integrations/create-integration-credential',
+    table: 'write',
+    uses: ['secrets'],
+  },
+  listIntegrationCredentials: {
+    method: 'GET',
+    path: '/v1/integration-credentials',
+    summary: 'List inbound credentials (never their secrets)',
+    tag: 'ERP integration',
+    roles: PERMISSIONS.manageIntegrations,
+    query: s.PageQuerySchema,
+    response: s.page(i.IntegrationCredentialSchema),
+    successStatus: 200,
+    handler: 'integrations/list-integration-credentials',
+    table: 'read',
+  },
+  getIntegrationCredential: {
+    method: 'GET',
+    path: '/v1/integration-credentials/{id}',
+    summary: 'Read an inbound credential (never its secret)',
+    tag: 'ERP integration',
+    roles: PERMISSIONS.manageIntegrations,
+    params: i.CredentialParamsSchema,
+    response: i.IntegrationCredentialSchema,
+    successStatus: 200,
+    handler: 'integrations/get-integration-credential',
+    table: 'read',
+  },
+  rotateIntegrationCredential: {
+    method: 'POST',
+    path: '/v1/integration-credentials/{id}/rotate',
+    summary: 'New secret (shown once); the previous one keeps verifying for a grace period',
+    tag: 'ERP integration',
+    roles: PERMISSIONS.manageIntegrations,
+    params: i.CredentialParamsSchema,
+    body: i.RotateSecretSchema,
+    response: i.IntegrationCredentialWithSecretSchema,
+    successStatus: 200,
+    handler: 'integrations/rotate-integration-credential',
+    table: 'write',
+    uses: ['secrets'],
+  },
+  revokeIntegrationCredential: {
+    method: 'DELETE',
+    path: '/v1/integration-credentials/{id}',
+    summary: 'Revoke an inbound credential: its secrets stop verifying at once (the record stays)',
+    tag: 'ERP integration',
+    roles: PERMISSIONS.manageIntegrations,
+    params: i.CredentialParamsSchema,
+    response: i.IntegrationCredentialSchema,
+    successStatus: 200,
+    handler: 'integrations/revoke-integration-credential',
+    table: 'write',
+  },
+  createWebhookEndpoint: {
+    method: 'POST',
+    path: '/v1/webhook-endpoints',
+    summary: 'Subscribe an endpoint to events; its signing secret is shown in this response only',
+    tag: 'Webhooks',
+    roles: PERMISSIONS.manageIntegrations,
+    body: i.CreateWebhookEndpointSchema,
+    response: i.WebhookEndpointWithSecretSchema,
+    successStatus: 201,
+    handler: 'webhooks/create-webhook-endpoint',
+    table: 'write',
+    uses: ['secrets'],
+  },
+  listWebhookEndpoints: {
+    method: 'GET',
+    path: '/v1/webhook-endpoints',
+    summary: 'List webhook endpoints',
+    tag: 'Webhooks',
+    roles: PERMISSIONS.manageIntegrations,
+    query: s.PageQuerySchema,
+    response: s.page(i.WebhookEndpointSchema),
+    successStatus: 200,
+    handler: 'webhooks/list-webhook-endpoints',
+    table: 'read',
+  },
+  getWebhookEndpoint: {
+    method: 'GET',
+    path: '/v1/webhook-endpoints/{id}',
+    summary: 'Read a webhook endpoint',
+    tag: 'Webhooks',
+    roles: PERMISSIONS.manageIntegrations,
+    params: i.WebhookEndpointParamsSchema,
+    response: i.WebhookEndpointSchema,
+    successStatus: 200,
+    handler: 'webhooks/get-webhook-endpoint',
+    table: 'read',
+  },
+  updateWebhookEndpoint: {
+    method: 'PATCH',
+    path: '/v1/webhook-endpoints/{id}',
+    summary: 'Change URL, event types, enabled or description (If-Match for optimistic concurrency)',
+    tag: 'Webhooks',
+    roles: PERMISSIONS.manageIntegrations,
+    params: i.WebhookEndpointParamsSchema,
+    body: i.PatchWebhookEndpointSchema,
+    response: i.WebhookEndpointSchema,
+    successStatus: 200,
+    handler: 'webhooks/update-webhook-endpoint',
+    table: 'write',
+  },
+  deleteWebhookEndpoint: {
+    method: 'DELETE',
+    path: '/v1/webhook-endpoints/{id}',
+    summary: 'Delete a webhook endpoint: nothing more is sent to it',
+    tag: 'Webhooks',
+    roles: PERMISSIONS.manageIntegrations,
+    params: i.WebhookEndpointParamsSchema,
+    response: z.undefined(),
+    successStatus: 204,
+    handler: 'webhooks/delete-webhook-endpoint',
+    table: 'write',
+  },
+  rotateWebhookSecret: {
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{id}/rotate-secret',
+    summary: 'New signing secret (shown once); during the grace period both secrets sign',
+    tag: 'Webhooks',
+    roles: PERMISSIONS.manageIntegrations,
+    params: i.WebhookEndpointParamsSchema,
+    body: i.RotateSecretSchema,
+    response: i.WebhookEndpointWithSecretSchema,
+    successStatus: 200,
+    handler: 'webhooks/rotate-webhook-secret',
+    table: 'write',
+    uses: ['secrets'],
+  },
+  listWebhookDeliveries: {
+    method: 'GET',
+    path: '/v1/webhook-endpoints/{id}/deliveries',
+    summary: "The endpoint's messages, newest first, each with its attempts, status codes and response times",
+    tag: 'Webhooks',
+    roles: PERMISSIONS.manageIntegrations,
+    params: i.WebhookEndpointParamsSchema,
+    query: i.ListDeliveriesQuerySchema,
+    response: s.page(i.WebhookMessageSchema),
+    successStatus: 200,
+    handler: 'webhooks/list-webhook-deliveries',
+    table: 'read',
+  },
+  retryWebhookMessage: {
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{id}/deliveries/{messageId}/retry',
+    summary: 'Send a message again now (same webhook-id), with the retry schedule behind it',
+    tag: 'Webhooks',
+    roles: PERMISSIONS.manageIntegrations,
+    params: i.WebhookMessageParamsSchema,
+    response: i.WebhookMessageSchema,
+    successStatus: 200,
+    handler: 'webhooks/retry-webhook-message',
+    table: 'write',
+    uses: ['webhookQueue'],
+  },
+  replayWebhookMessages: {
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{id}/replay',
+    summary: 'Send again every message since a time (same webhook-ids)',
+    tag: 'Webhooks',
+    roles: PERMISSIONS.manageIntegrations,
+    params: i.WebhookEndpointParamsSchema,
+    body: i.ReplayWebhookMessagesSchema,
+    response: i.ReplayResultSchema,
+    successStatus: 200,
+    handler: 'webhooks/replay-webhook-messages',
+    table: 'write',
+    uses: ['webhookQueue'],
   },
   getDispatchList: {
     method: 'GET',

@@ -10,7 +10,7 @@ import { HOLD_KINDS } from '../domain/work-order/holds.ts';
 import { WEEKDAYS } from '../domain/telemetry/shifts.ts';
 import { SIX_BIG_LOSSES } from '../domain/telemetry/oee.ts';
 
-const meta = <T extends z.ZodMiniType>(schema: T, id: string, description: string): T => {
+export const meta = <T extends z.ZodMiniType>(schema: T, id: string, description: string): T => {
   z.globalRegistry.add(schema, { id, description });
   return schema;
 };
@@ -21,10 +21,10 @@ export const IdSchema = z.string().check(
 export const TenantIdSchema = z.string().check(
   z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 lowercase letters, digits or dashes'),
 );
-const Text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-const Quantity = z.number().check(z.gte(0), z.lte(1e9));
-const PositiveQuantity = z.number().check(z.gt(0), z.lte(1e9));
-const Timestamp = z.iso.datetime({ offset: true });
+export const Text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+export const Quantity = z.number().check(z.gte(0), z.lte(1e9));
+export const PositiveQuantity = z.number().check(z.gt(0), z.lte(1e9));
+export const Timestamp = z.iso.datetime({ offset: true });
 
 /** Fields the server adds to every stored record. */
 const RecordMeta = {

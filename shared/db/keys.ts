@@ -125,6 +125,26 @@ export const keys = {
   },
   rejectedPartition: (tenantId: string, day: string) => `${tenantId}#REJECTED#${day}`,
 
+  // ---------- ERP integration (issue 4; docs/webhooks.md) ----------
+
+  /** Inbound credentials of a tenant: one partition, get = GetItem, list = Query. */
+  integrationCredential: (tenantId: string, credentialId: string) => ({ pk: `${tenantId}#INTEG#CRED`, sk: credentialId }),
+  integrationCredentialPartition: (tenantId: string) => `${tenantId}#INTEG#CRED`,
+  /** Webhook endpoints of a tenant: one partition, so the dispatcher reads them in one Query. */
+  webhookEndpoint: (tenantId: string, endpointId: string) => ({ pk: `${tenantId}#WH#EP`, sk: endpointId }),
+  webhookEndpointPartition: (tenantId: string) => `${tenantId}#WH#EP`,
+  /**
+   * One event for one endpoint, with its attempts. The message id is the event id, a UUIDv7,
+   * so the partition sorts by time: newest first is a backwards Query, "since" a range.
+   */
+  webhookMessage: (tenantId: string, endpointId: string, messageId: string) => ({ pk: `${tenantId}#WH#${endpointId}#MSG`, sk: messageId }),
+  webhookMessagePartition: (tenantId: string, endpointId: string) => `${tenantId}#WH#${endpointId}#MSG`,
+  /** Audit trail of credentials and endpoints (who created, rotated, revoked, changed). */
+  integrationAudit: (tenantId: string, kind: 'credential' | 'webhook-endpoint', id: string, version: number) => ({
+    pk: `${tenantId}#INTEGAUDIT#${kind}#${id}`,
+    sk: `AUDIT#${pad(version, 8)}`,
+  }),
+
   /** Idempotency-Key records: written in the same transaction as the command they guard. */
   idempotency: (tenantId: string, scope: string, key: string) => ({
     pk: `${tenantId}#IDEM#${scope}#${key}`,

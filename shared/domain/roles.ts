@@ -13,5 +13,7 @@ export const PERMISSIONS = {
   holdWorkOrder: ['supervisor', 'quality', 'admin'],
   executeOperation: ['operator', 'supervisor', 'admin'],
   manageSettings: ['admin'],
+  /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
+  manageIntegrations: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

@@ -2,7 +2,8 @@
  * Work order use cases: read what a command needs, run the pure command, commit its result in
  * one transaction. Speaks only to the repository ports, never to DynamoDB.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { AuthContext } from '../../auth/claims.ts';
 import type { CompleteOperation, CreateWorkOrder, ReportOperation, Routing, WorkOrderDetail } from '../../api/schemas.ts';
 import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownReferenceError, type FieldError } from '../errors.ts';
@@ -34,7 +35,8 @@ export class WorkOrderService {
       tenantId: auth.tenantId,
       actor: { userId: auth.userId, name: auth.name, roles: auth.roles },
       now: this.clock.now().toISOString(),
-      newId: randomUUID,
+      // Event ids are UUIDv7: time-ordered, so a webhook endpoint's messages sort by time.
+      newId: uuidv7,
     };
   }
 

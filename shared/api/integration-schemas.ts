@@ -1,0 +1,382 @@
+/**
+ * The wire contract of the ERP integration (docs/webhooks.md): integration credentials and the
+ * inbound ERP events (ISA-95 vocabulary), the outbound webhook endpoints, their deliveries, and
+ * the documented, versioned payload of every outbound event.
+ */
+import * as z from 'zod/mini';
+import { EVENT_TYPES } from '../domain/work-order/model.ts';
+import { MATERIAL_TYPES, DataRequirementSchema, IdSchema, PositiveQuantity, Quantity, Text, Timestamp, meta } from './schemas.ts';
+
+export { EVENT_TYPES };
+
+// ---------- Integration credentials (inbound) ----------
+
+/**
+ * `<tenant>.<20 random base32 chars>`: the tenant part tells the MES where to look up the
+ * secret; only a valid signature with that tenant's secret makes the tenant the caller.
+ */
+export const CredentialIdSchema = z.string().check(
+  z.regex(/^[a-z0-9][a-z0-9-]{0,62}\.[a-z2-7]{20}$/, 'must be an integration credential id, e.g. acme.abcdefghij234567abcd'),
+);
+export const CREDENTIAL_STATUSES = ['active', 'revoked'] as const;
+
+export const CreateIntegrationCredentialSchema = meta(
+  z.object({ name: Text(100), description: z.optional(z.string().check(z.maxLength(500))) }),
+  'CreateIntegrationCredential',
+  'A named credential an ERP signs its webhooks with.',
+);
+export const IntegrationCredentialSchema = meta(
+  z.object({
+    id: CredentialIdSchema,
+    name: z.string(),
+    description: z.optional(z.string()),
+    status: z.enum(CREDENTIAL_STATUSES),
+    /** Where the ERP posts: the inbound endpoint with this credential named. */
+    inboundPath: z.string(),
+    createdAt: Timestamp,
+    createdBy: z.string(),
+    rotatedAt: z.optional(Timestamp),
+    /** While a rotation's grace period runs, the previous secret verifies too, until then. */
+    previousSecretExpiresAt: z.optional(Timestamp),
+    revokedAt: z.optional(Timestamp),
+    revokedBy: z.optional(z.string()),
+    version: z.int(),
+  }),
+  'IntegrationCredential',
+  'An integration credential, without its secret.',
+);
+/** Standard Webhooks secret: `whsec_` and base64 of 32 random bytes. */
+export const SecretSchema = z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]{43}=$/));
+export const IntegrationCredentialWithSecretSchema = meta(
+  z.object({ ...IntegrationCredentialSchema.shape, secret: SecretSchema }),
+  'IntegrationCredentialWithSecret',
+  'A credential as created or rotated: the only time its secret is shown.',
+);
+
+/** Rotation: a new secret now, the previous one keeps verifying (or signing) for a grace period. */
+export const RotateSecretSchema = meta(
+  z.object({
+    /** How long the previous secret stays valid; 0 ends it now. Default one day. */
+    previousSecretValidSeconds: z._default(z.int().check(z.gte(0), z.lte(7 * 86_400)), 86_400),
+  }),
+  'RotateSecret',
+  'Rotate a signing secret.',
+);
+export const CredentialParamsSchema = z.object({ id: CredentialIdSchema });
+
+// ---------- Inbound ERP events ----------
+
+export const ERP_EVENT_TYPES = [
+  'production-order.upserted',
+  'production-order.cancelled',
+  'material.upserted',
+  'bom.upserted',
+  'routing.upserted',
+] as const;
+export type ErpEventType = (typeof ERP_EVENT_TYPES)[number];
+
+/** The inbound endpoint names its credential in the query string: ERP webhook senders set URLs, not always headers. */
+export const ErpEventsQuerySchema = z.strictObject({ credential: CredentialIdSchema });
+
+/** The Standard Webhooks payload shape: type, timestamp, data. */
+export const ErpEventEnvelopeSchema = z.object({
+  type: z.string().check(z.minLength(1), z.maxLength(100)),
+  timestamp: z.optional(Timestamp),
+  data: z.record(z.string(), z.unknown()),
+});
+
+/** ISA-95 ProductionRequest (B2MML names, camelCase). */
+export const ProductionOrderUpsertedSchema = meta(
+  z.object({
+    /** The ERP's production order number: becomes the work order id. */
+    id: IdSchema,
+    materialDefinitionId: IdSchema,
+    quantity: PositiveQuantity,
+    unitOfMeasure: z.optional(Text(20)),
+    /** The routing (ISA-95 operations definition / product production rule). */
+    operationsDefinitionId: IdSchema,
+    billOfMaterialId: z.optional(IdSchema),
+    /** The work center (ISA-95 equipment requirement); default: the routing's first. */
+    equipmentId: z.optional(IdSchema),
+    earliestStartTime: z.optional(Timestamp),
+    /** Due date. */
+    latestEndTime: Timestamp,
+    /** 1 is most urgent. */
+    priority: z.optional(z.int().check(z.gte(1), z.lte(999))),
+    /** The ERP's own reference, e.g. its sales order. */
+    externalReference: z.optional(Text(100)),
+  }),
+  'ProductionOrderUpserted',
+  'production-order.upserted: create or change a production order (ISA-95 ProductionRequest).',
+);
+export const ProductionOrderCancelledSchema = meta(
+  z.object({ id: IdSchema, reason: z.optional(Text(2000)) }),
+  'ProductionOrderCancelled',
+  'production-order.cancelled: the ERP withdraws a production order.',
+);
+export const MaterialUpsertedSchema = meta(
+  z.object({
+    id: IdSchema,
+    description: Text(200),
+    unitOfMeasure: Text(20),
+    materialClassId: z.optional(Text(100)),
+    materialType: z.optional(z.enum(MATERIAL_TYPES)),
+  }),
+  'MaterialUpserted',
+  'material.upserted: an ISA-95 MaterialDefinition.',
+);
+export const BomUpsertedSchema = meta(
+  z.object({
+    id: IdSchema,
+    materialDefinitionId: IdSchema,
+    baseQuantity: z.optional(PositiveQuantity),
+    components: z
+      .array(
+        z.object({
+          materialDefinitionId: IdSchema,
+          quantity: PositiveQuantity,
+          unitOfMeasure: z.optional(Text(20)),
+          /** The routing operation that consumes it. */
+          operationSequence: z.int().check(z.positive()),
+        }),
+      )
+      .check(z.minLength(1), z.maxLength(200)),
+  }),
+  'BomUpserted',
+  'bom.upserted: a bill of materials (ISA-95 MaterialSpecification list).',
+);
+export const RoutingUpsertedSchema = meta(
+  z.object({
+    id: IdSchema,
+    materialDefinitionId: IdSchema,
+    description: z.optional(Text(200)),
+    operations: z
+      .array(
+        z.object({
+          sequence: z.int().check(z.positive(), z.lte(9999)),
+          description: Text(200),
+          /** The work center. */
+          equipmentId: IdSchema,
+          standardTimeSeconds: z.optional(Quantity),
+          setupTimeSeconds: z.optional(Quantity),
+          workInstructions: z.optional(z.string().check(z.maxLength(8000))),
+          dataToRecord: z.optional(z.array(DataRequirementSchema).check(z.maxLength(50))),
+        }),
+      )
+      .check(z.minLength(1), z.maxLength(50)),
+  }),
+  'RoutingUpserted',
+  'routing.upserted: an ISA-95 OperationsDefinition with its operations segments.',
+);
+
+export const ERP_EVENT_DATA = {
+  'production-order.upserted': ProductionOrderUpsertedSchema,
+  'production-order.cancelled': ProductionOrderCancelledSchema,
+  'material.upserted': MaterialUpsertedSchema,
+  'bom.upserted': BomUpsertedSchema,
+  'routing.upserted': RoutingUpsertedSchema,
+} as const satisfies Record<ErpEventType, z.ZodMiniType>;
+
+export const ERP_OUTCOMES = ['created', 'updated', 'unchanged', 'cancelled'] as const;
+export const ErpEventResultSchema = meta(
+  z.object({
+    webhookId: z.string(),
+    type: z.string(),
+    results: z.array(
+      z.object({
+        entity: z.enum(['workOrder', 'material', 'bom', 'routing']),
+        id: z.string(),
+        outcome: z.enum(ERP_OUTCOMES),
+        version: z.int(),
+      }),
+    ),
+  }),
+  'ErpEventResult',
+  'What an inbound ERP event did. A redelivery with the same webhook-id returns this same result.',
+);
+
+// ---------- Outbound webhook endpoints ----------
+
+export const EventTypeSchema = z.enum(EVENT_TYPES);
+const EventTypes = z.array(EventTypeSchema).check(
+  z.minLength(1),
+  z.maxLength(EVENT_TYPES.length),
+  z.refine((types) => new Set(types).size === types.length, 'event types must be unique'),
+);
+const Url = z.string().check(z.maxLength(2000), z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }));
+
+export const CreateWebhookEndpointSchema = meta(
+  z.object({
+    url: Url,
+    eventTypes: EventTypes,
+    enabled: z._default(z.boolean(), true),
+    description: z.optional(z.string().check(z.maxLength(500))),
+  }),
+  'CreateWebhookEndpoint',
+  'A subscriber (an ERP) that receives the events it chose, signed with Standard Webhooks.',
+);
+export const PatchWebhookEndpointSchema = meta(
+  z
+    .object({
+      url: z.optional(Url),
+      eventTypes: z.optional(EventTypes),
+      enabled: z.optional(z.boolean()),
+      description: z.optional(z.string().check(z.maxLength(500))),
+    })
+    .check(z.refine((p) => Object.keys(p).length > 0, 'name at least one of url, eventTypes, enabled, description')),
+  'PatchWebhookEndpoint',
+  'Change a webhook endpoint; fields left out stay as they are.',
+);
+export const WebhookEndpointSchema = meta(
+  z.object({
+    id: IdSchema,
+    url: z.string(),
+    eventTypes: z.array(EventTypeSchema),
+    enabled: z.boolean(),
+    description: z.optional(z.string()),
+    /** Why the MES disabled it, e.g. the receiver answered 410 Gone. */
+    disabledReason: z.optional(z.string()),
+    rotatedAt: z.optional(Timestamp),
+    previousSecretExpiresAt: z.optional(Timestamp),
+    createdAt: Timestamp,
+    createdBy: z.string(),
+    updatedAt: Timestamp,
+    updatedBy: z.string(),
+    version: z.int(),
+  }),
+  'WebhookEndpoint',
+  'A webhook endpoint, without its signing secret.',
+);
+export const WebhookEndpointWithSecretSchema = meta(
+  z.object({ ...WebhookEndpointSchema.shape, secret: SecretSchema }),
+  'WebhookEndpointWithSecret',
+  'A webhook endpoint as created or rotated: the only time its signing secret is shown.',
+);
+
+export const MESSAGE_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export const ATTEMPT_TRIGGERS = ['scheduled', 'manual', 'replay'] as const;
+export const WebhookAttemptSchema = z.object({
+  attempt: z.int(),
+  at: Timestamp,
+  trigger: z.enum(ATTEMPT_TRIGGERS),
+  /** The receiver's HTTP status; absent when no response came (timeout, refused connection). */
+  statusCode: z.optional(z.int()),
+  durationMs: z.number(),
+  error: z.optional(z.string()),
+  /** Retry-After the receiver asked for, in seconds. */
+  retryAfterSeconds: z.optional(z.number()),
+});
+export const WebhookMessageSchema = meta(
+  z.object({
+    /** The `webhook-id` every delivery of this message carries: the event id. */
+    id: z.string(),
+    endpointId: IdSchema,
+    eventType: EventTypeSchema,
+    workOrderId: z.string(),
+    sequence: z.int(),
+    occurredAt: Timestamp,
+    status: z.enum(MESSAGE_STATUSES),
+    attemptCount: z.int(),
+    /** The most recent attempts, oldest first. */
+    attempts: z.array(WebhookAttemptSchema),
+    nextAttemptAt: z.optional(Timestamp),
+    deliveredAt: z.optional(Timestamp),
+    failedAt: z.optional(Timestamp),
+    failureReason: z.optional(z.string()),
+    createdAt: Timestamp,
+  }),
+  'WebhookMessage',
+  'One event for one endpoint, with every delivery attempt.',
+);
+export const WebhookEndpointParamsSchema = z.object({ id: IdSchema });
+export const WebhookMessageParamsSchema = z.object({ id: IdSchema, messageId: z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'must be a message id (a UUID)')) });
+export const ListDeliveriesQuerySchema = z.strictObject({
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  status: z.optional(z.enum(MESSAGE_STATUSES)),
+});
+export const ReplayWebhookMessagesSchema = meta(
+  z.object({ since: Timestamp }),
+  'ReplayWebhookMessages',
+  'Send again every message of the endpoint that occurred since a time, whatever its status.',
+);
+export const ReplayResultSchema = z.object({
+  /** Messages queued again, at most 1,000 per call. */
+  replayed: z.int(),
+  /** When more remain: call again with this as `since`. */
+  nextSince: z.optional(Timestamp),
+});
+
+// ---------- Outbound event payloads (versioned; schemaVersion 1) ----------
+
+const OrderSummary = {
+  workOrderId: z.string(),
+  materialId: z.string(),
+  quantity: z.number(),
+  status: z.string(),
+  producedQty: z.number(),
+  scrappedQty: z.number(),
+  externalRef: z.optional(z.string()),
+};
+const OperationRef = { seq: z.int(), workCenterId: z.string() };
+
+/** The data of each event type, schemaVersion 1. Fields are only ever added within a version. */
+export const EVENT_DATA = {
+  'work-order.released': z.object({
+    ...OrderSummary,
+    routingId: z.string(),
+    operations: z.array(z.object({ seq: z.int(), name: z.string(), workCenterId: z.string() })),
+  }),
+  'work-order.started': z.object(OrderSummary),
+  'work-order.held': z.object({ ...OrderSummary, reason: z.string(), kind: z.string() }),
+  'work-order.resumed': z.object(OrderSummary),
+  'work-order.completed': z.object(OrderSummary),
+  'work-order.cancelled': z.object({ ...OrderSummary, reason: z.string() }),
+  'work-order.closed': z.object(OrderSummary),
+  'operation.started': z.object({ ...OrderSummary, ...OperationRef, name: z.string(), by: z.string() }),
+  'operation.completed': z.object({
+    ...OrderSummary,
+    ...OperationRef,
+    goodQty: z.number(),
+    scrapQty: z.number(),
+    scrapByReason: z.record(z.string(), z.number()),
+    by: z.string(),
+  }),
+  'production.reported': z.object({
+    ...OrderSummary,
+    ...OperationRef,
+    /** This report's quantities: what the ERP books as a confirmation. */
+    goodQty: z.number(),
+    scrapQty: z.number(),
+    scrapReasonCode: z.optional(z.string()),
+    /** The operation's totals after this report. */
+    operationGoodQty: z.number(),
+    operationScrapQty: z.number(),
+    by: z.string(),
+  }),
+} as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodMiniType>;
+
+/** The body of every outbound webhook: the Standard Webhooks shape plus the MES envelope. */
+export const webhookPayloadSchema = <T extends (typeof EVENT_TYPES)[number]>(type: T) =>
+  z.object({
+    /** Event id, also the `webhook-id` header. */
+    id: z.string(),
+    type: z.literal(type),
+    /** When it happened in the MES (the state change's commit time). */
+    timestamp: Timestamp,
+    schemaVersion: z.literal(1),
+    tenantId: z.string(),
+    workOrderId: z.string(),
+    /** Per work order, gap-free, from 1: a receiver orders and spots gaps with it. */
+    sequence: z.int(),
+    data: EVENT_DATA[type],
+  });
+
+export type CreateWebhookEndpoint = z.infer<typeof CreateWebhookEndpointSchema>;
+export type PatchWebhookEndpoint = z.infer<typeof PatchWebhookEndpointSchema>;
+export type WebhookEndpoint = z.infer<typeof WebhookEndpointSchema>;
+export type WebhookMessage = z.infer<typeof WebhookMessageSchema>;
+export type WebhookAttempt = z.infer<typeof WebhookAttemptSchema>;
+export type IntegrationCredential = z.infer<typeof IntegrationCredentialSchema>;
+export type ErpEventResult = z.infer<typeof ErpEventResultSchema>;
+export type ProductionOrderUpserted = z.infer<typeof ProductionOrderUpsertedSchema>;
