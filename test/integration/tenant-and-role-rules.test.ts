@@ -9,6 +9,8 @@
  * Plus tokens that must never pass: garbage, foreign signatures, unsigned, tampered, expired.
  */
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { generateKeyPair, SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { after, before, describe, it } from 'node:test';
 import { type RouteDef, type RouteId, routeList } from '#shared/api/routes.ts';
@@ -50,7 +52,11 @@ type Isolation =
   /** A list: 200 with none of A's items. */
   | 'list'
   /** A create naming A's master data: 422, those ids do not exist for B. */
-  | 'unknown-reference';
+  | 'unknown-reference'
+  /** A create of B's own record (201): B's, never A's. */
+  | 'own-create'
+  /** Public, but authenticated by a Standard Webhooks signature: unsigned, it is a 401 for anyone. */
+  | 'signed';
 
 interface Case {
   /**
@@ -81,8 +87,13 @@ describe('tenant and role rules on every route', () => {
   /** Shared requests (not fresh) point at these. */
   const shared: Partial<Record<Stage, WorkOrderDetail>> = {};
   let cases: Record<RouteId, Case>;
+  /** A's webhook subscriber: it takes every delivery, so nothing retries for days. */
+  let receiver: Server;
 
   before(async () => {
+    receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/mes-events`;
     mes = await startMes();
     people = await staff(mes, tenantA);
     adminB = await as(mes, tenantB, 'u-admin-b', ['admin']);
@@ -90,6 +101,13 @@ describe('tenant and role rules on every route', () => {
     await people.planner.ok('PUT', '/v1/personnel/p-1', { name: 'Olivia', roles: ['operator'] });
     await people.admin.ok('PUT', '/v1/tenant-settings', { overrunTolerancePct: 7 });
     await adminB.ok('PUT', '/v1/materials/B-ONLY', { name: 'B’s own material', uom: 'kg' });
+    // A's integration: a credential and an endpoint subscribed to every event, before the
+    // orders below, so that their events become A's webhook messages.
+    const credentialOfA = await people.admin.ok('POST', '/v1/integration-credentials', { name: 'SAP of A' });
+    const endpoint = (url: string) => ({ url, eventTypes: ['work-order.released', 'operation.started', 'production.reported'], description: 'ERP of A' });
+    const endpointOfA = await people.admin.ok('POST', '/v1/webhook-endpoints', endpoint(receiverUrl));
+    idsOfA.add(credentialOfA.id);
+    idsOfA.add(endpointOfA.id);
     for (const stage of ['PLANNED', 'RELEASED', 'RUNNING', 'PAUSED', 'ON_HOLD', 'COMPLETED'] as const) {
       shared[stage] = await orderAt(people, stage);
     }
@@ -136,6 +154,22 @@ describe('tenant and role rules on every route', () => {
     const routings = masterData('routings', PLANT.quickRouting, { materialId: PLANT.product, operations: [{ seq: 10, name: 'Do it', workCenterId: 'wc-pack' }] });
     const personnel = masterData('personnel', 'p-1', { name: 'Olivia', roles: ['operator'] });
     const ordersOfA = async () => (await allPages(people.admin, '/v1/work-orders')).length;
+    const credentialsOfA = async () => allPages(people.admin, '/v1/integration-credentials');
+    const credentialProbe = async (request: Request) => (await people.admin.get(`/v1/integration-credentials/${request.params?.id}`)).body;
+    const endpointsOfA = async () => allPages(people.admin, '/v1/webhook-endpoints');
+    const endpointProbe = async (request: Request) => (await people.admin.get(`/v1/webhook-endpoints/${request.params?.id}`)).body;
+    const freshCredential = async (fresh: boolean) =>
+      fresh ? (await people.admin.ok('POST', '/v1/integration-credentials', { name: 'another' })).id : credentialOfA.id;
+    const freshEndpoint = async (fresh: boolean) =>
+      fresh ? (await people.admin.ok('POST', '/v1/webhook-endpoints', endpoint(receiverUrl))).id : endpointOfA.id;
+    // The dispatcher works from the table stream, a moment after the commit.
+    let messagesOfA: { id: string }[] = [];
+    for (let waited = 0; messagesOfA.length === 0 && waited < 10_000; waited += 100) {
+      messagesOfA = (await people.admin.get(`/v1/webhook-endpoints/${endpointOfA.id}/deliveries`)).body.items;
+      if (messagesOfA.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(messagesOfA[0], 'the orders above became webhook messages of A');
+    const messageOfA = messagesOfA[0];
 
     cases = {
       getHealth: { isolation: 'public', build: async () => ({}) },
@@ -214,10 +248,59 @@ describe('tenant and role rules on every route', () => {
       },
       // 'list': B's feed from the beginning of time holds none of A's changes.
       listStateChanges: { isolation: 'list', build: async () => ({ query: { since: '2000-01-01T00:00:00Z' } }) },
+      // Unsigned, as every request this file sends: signatures are test/integration/erp-inbound*.
+      receiveErpEvent: {
+        isolation: 'signed',
+        build: async () => ({ query: { credential: credentialOfA.id }, body: { type: 'material.upserted', data: { id: 'ERP-MAT', description: 'From ERP', unitOfMeasure: 'ea' } } }),
+        probe: async () => (await people.admin.get('/v1/materials/ERP-MAT')).status,
+      },
+      createIntegrationCredential: { isolation: 'own-create', build: async () => ({ body: { name: 'SAP' } }), probe: credentialsOfA },
+      listIntegrationCredentials: { isolation: 'list', build: async () => ({}) },
+      getIntegrationCredential: { isolation: 'not-found', build: async () => ({ params: { id: credentialOfA.id } }) },
+      rotateIntegrationCredential: {
+        isolation: 'not-found',
+        build: async (fresh) => ({ params: { id: await freshCredential(fresh) }, body: {} }),
+        probe: credentialProbe,
+      },
+      revokeIntegrationCredential: {
+        isolation: 'not-found',
+        build: async (fresh) => ({ params: { id: await freshCredential(fresh) } }),
+        probe: credentialProbe,
+      },
+      createWebhookEndpoint: { isolation: 'own-create', build: async () => ({ body: endpoint(receiverUrl) }), probe: endpointsOfA },
+      listWebhookEndpoints: { isolation: 'list', build: async () => ({}) },
+      getWebhookEndpoint: { isolation: 'not-found', build: async () => ({ params: { id: endpointOfA.id } }) },
+      updateWebhookEndpoint: {
+        isolation: 'not-found',
+        build: async (fresh) => ({ params: { id: await freshEndpoint(fresh) }, body: { description: 'changed' } }),
+        probe: endpointProbe,
+      },
+      deleteWebhookEndpoint: {
+        isolation: 'not-found',
+        build: async (fresh) => ({ params: { id: await freshEndpoint(fresh) } }),
+        probe: endpointProbe,
+      },
+      rotateWebhookSecret: {
+        isolation: 'not-found',
+        build: async (fresh) => ({ params: { id: await freshEndpoint(fresh) }, body: {} }),
+        probe: endpointProbe,
+      },
+      listWebhookDeliveries: { isolation: 'not-found', build: async () => ({ params: { id: endpointOfA.id } }) },
+      retryWebhookMessage: {
+        isolation: 'not-found',
+        build: async () => ({ params: { id: endpointOfA.id, messageId: messageOfA.id } }),
+        probe: async () => (await people.admin.get(`/v1/webhook-endpoints/${endpointOfA.id}/deliveries?limit=100`)).body.items.length,
+      },
+      replayWebhookMessages: {
+        isolation: 'not-found',
+        build: async () => ({ params: { id: endpointOfA.id }, body: { since: new Date(Date.now() - 3_600_000).toISOString() } }),
+        probe: async () => (await people.admin.get(`/v1/webhook-endpoints/${endpointOfA.id}/deliveries?limit=100`)).body.items.length,
+      },
     } satisfies Record<RouteId, Case>;
   });
   after(async () => {
     await mes?.stop();
+    await new Promise((resolve) => receiver?.close(resolve));
   });
 
   const send = (api: Api, route: Route, request: Request) => api.request(route.method, fill(route, request), request.body === undefined ? {} : { body: request.body });
@@ -228,14 +311,15 @@ describe('tenant and role rules on every route', () => {
 
   describe('(a) without a token', () => {
     for (const route of routeList) {
-      it(`${route.method} ${route.path} answers ${route.roles ? '401 and writes nothing' : '200: it is public'}`, async () => {
+      const signed = route.id === 'receiveErpEvent';
+      it(`${route.method} ${route.path} answers ${route.roles || signed ? '401 and writes nothing' : '200: it is public'}`, async () => {
         const request = await cases[route.id].build(false);
         const probe = cases[route.id].probe;
         const beforeAct = await probe?.(request);
 
         const reply = await send(people.anonymous, route, request);
 
-        if (!route.roles) {
+        if (!route.roles && !signed) {
           assert.equal(reply.status, 200, reply.text);
           return;
         }
@@ -280,6 +364,15 @@ describe('tenant and role rules on every route', () => {
             break;
           case 'unknown-reference':
             assertProblem(reply, 422, { type: PROBLEM.unknownReference, pointers: ['/body/materialId', '/body/routingId'] });
+            break;
+          case 'own-create':
+            assert.equal(reply.status, 201, reply.text);
+            assert.ok(!idsOfA.has(reply.body.id), 'a new record of B');
+            if (route.id === 'createIntegrationCredential') assert.ok(reply.body.id.startsWith(`${tenantB}.`), reply.body.id);
+            break;
+          case 'signed':
+            // The bearer token counts for nothing here: only a signature with A's secret would.
+            assertProblem(reply, 401, { type: PROBLEM.unauthorized });
             break;
         }
         assert.deepEqual(await probe?.(request), beforeAct, 'tenant A’s data is unchanged');
