@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { ProblemSchema } from './schemas.ts';
+import { EVENT_TYPES, webhookPayloadSchema } from './integration-schemas.ts';
 import { type RouteDef, routeList } from './routes.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -39,11 +40,42 @@ export function openApiDocument(version: string): object {
     if (route.method !== 'GET' && route.roles) {
       (op.parameters as unknown[]).push({ name: 'If-Match', in: 'header', required: false, description: 'The ETag last read; a stale one is a 409.', schema: { type: 'string' } });
     }
-    if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } };
+    if (route.rawBody) {
+      // Signed: the signature covers the exact bytes. JSON events, or a B2MML XML document.
+      op.requestBody = {
+        required: true,
+        content: Object.fromEntries(
+          route.rawBody.contentTypes.map((type) => [type, type.endsWith('json') && route.body ? { schema: schema(route.body, 'input') } : { schema: { type: 'string', description: 'B2MML ProductionSchedule' } }]),
+        ),
+      };
+      (op.parameters as unknown[]).push(
+        ...['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+      );
+      (op.responses as Record<string, unknown>)[401] = { description: 'Bad or missing signature, stale timestamp, unknown or revoked credential', ...problem };
+      (op.responses as Record<string, unknown>)[422] = { description: 'Unknown event type or reference, or a webhook-id reused with another body', ...problem };
+    } else if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } };
+    if (route.successStatus === 204) (op.responses as Record<string, unknown>)[204] = { description: 'Done' };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = op;
   }
+  // OpenAPI 3.1 webhooks: what the MES POSTs to a subscribed endpoint, one entry per event type.
+  const webhooks = Object.fromEntries(
+    EVENT_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `webhook:${type}`,
+          summary: `${type} (schemaVersion 1), signed with Standard Webhooks`,
+          tags: ['Webhooks'],
+          parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+          requestBody: { required: true, content: { 'application/json': { schema: schema(webhookPayloadSchema(type), 'output') } } },
+          responses: { '2XX': { description: 'Received. Anything else is retried on the schedule; 410 disables the endpoint.' } },
+        },
+      },
+    ]),
+  );
   return rewriteRefs({
     openapi: '3.1.0',
+    webhooks,
     info: { title: 'Serverless MES API', version, description: 'Work orders, operations, master data and their audit trail. Errors are RFC 9457 problem+json.' },
     servers: [{ url: '/' }],
     paths,
