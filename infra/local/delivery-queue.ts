@@ -1,0 +1,343 @@
+/**
+ * The local stand-in for the SQS webhook delivery queue and its Lambda event source mapping.
+ * `enqueue` holds each DeliveryJob until its `dueAt` on an injectable clock, then hands due
+ * jobs, up to 10 at a time, to functions/jobs/deliver-webhook.ts as an SQSEvent of the Lambda
+ * shape. As with SQS and a partial batch response, a job the handler reports failed (or all of
+ * them, when it throws or times out) comes back after the visibility timeout, and after
+ * `maxReceiveCount` receives it is dead-lettered (logged and kept in `deadLetters`).
+ *
+ * The queue lives in memory. What it loses on a stop is not lost: every job belongs to a
+ * webhook message still `pending` in the table, and `recover` (fed by
+ * `scanPendingDeliveries` at startup) queues each one again at its `nextAttemptAt`.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { DeliveryJob, DeliveryQueue } from '../../shared/integration/ports.ts';
+import { LOCAL_ACCOUNT_ID, lambdaContext } from './api-gateway.ts';
+import { LOCAL_REGION, localClientConfig } from './dynamodb.ts';
+import { consoleLog, type Log } from './http-server.ts';
+import type { SchedulingClock } from './virtual-clock.ts';
+
+export type SqsFunction = (event: SQSEvent, context: Context) => Promise<unknown>;
+
+/** The queue's name locally (the AWS one is CloudFormation's). */
+export const DELIVERY_QUEUE_NAME = 'mes-webhook-deliveries';
+/** The integration stack's settings, mirrored: 6 x the deliverer's 60 s timeout, 5 receives. */
+export const DEFAULT_VISIBILITY_TIMEOUT_MS = 6 * 60_000;
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+const SQS_MAX_BATCH = 10;
+const MAX_DEAD_LETTERS_KEPT = 1000;
+
+export interface LocalDeliveryQueueOptions {
+  clock: SchedulingClock;
+  /** The deliver-webhook function, asked for at every batch (the runtime imports it lazily). */
+  handler: () => Promise<SqsFunction>;
+  /** Jobs per invocation, at most 10 (as the event source mapping). */
+  batchSize?: number;
+  /** How long a job the handler failed stays invisible before it is received again. */
+  visibilityTimeoutMs?: number;
+  /** Receives before a job is dead-lettered. */
+  maxReceiveCount?: number;
+  /** Batches in flight at once (the event source's maximum concurrency). Default 5. */
+  maxConcurrency?: number;
+  /** Per-invocation timeout (the function's), in real time. Default 60 s. */
+  timeoutMs?: number;
+  functionName?: string;
+  log?: Log;
+}
+
+export interface DeliveryQueueCounters {
+  /** Jobs taken by `enqueue` (recovered ones included). */
+  enqueued: number;
+  /** Jobs a handler acknowledged. */
+  delivered: number;
+  /** Receives after the first (one per job per extra receive). */
+  redelivered: number;
+  /** Jobs given up after `maxReceiveCount` receives. */
+  deadLettered: number;
+  /** Jobs queued again by `recover`. */
+  recovered: number;
+}
+
+interface QueuedJob {
+  messageId: string;
+  job: DeliveryJob;
+  body: string;
+  visibleAt: number;
+  sentAt: number;
+  receiveCount: number;
+  firstReceivedAt?: number;
+  seq: number;
+}
+
+export class LocalDeliveryQueue implements DeliveryQueue {
+  readonly counters: DeliveryQueueCounters = { enqueued: 0, delivered: 0, redelivered: 0, deadLettered: 0, recovered: 0 };
+  /** Jobs given up on, newest last (at most 1,000 kept). */
+  readonly deadLetters: DeliveryJob[] = [];
+  private readonly clock: SchedulingClock;
+  private readonly log: Log;
+  private readonly batchSize: number;
+  private readonly visibilityTimeoutMs: number;
+  private readonly maxReceiveCount: number;
+  private readonly maxConcurrency: number;
+  private readonly timeoutMs: number;
+  private readonly functionName: string;
+  private readonly region = process.env.AWS_REGION ?? LOCAL_REGION;
+  /** Waiting jobs, by visibleAt then arrival. */
+  private jobs: QueuedJob[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly recovering = new Set<Promise<unknown>>();
+  private timer: { at: number; cancel: () => void } | undefined;
+  private waiters: (() => void)[] = [];
+  private stopped = false;
+  private seq = 0;
+
+  constructor(private readonly options: LocalDeliveryQueueOptions) {
+    this.clock = options.clock;
+    this.log = options.log ?? consoleLog;
+    this.batchSize = Math.min(options.batchSize ?? SQS_MAX_BATCH, SQS_MAX_BATCH);
+    this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? DEFAULT_VISIBILITY_TIMEOUT_MS;
+    this.maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
+    this.maxConcurrency = Math.max(1, options.maxConcurrency ?? 5);
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.functionName = options.functionName ?? 'deliver-webhook';
+  }
+
+  /** Jobs waiting (due or not), not counting those being delivered. */
+  get size(): number {
+    return this.jobs.length;
+  }
+
+  /** Each job becomes visible at its dueAt (at once when that is past), as an SQS message with a delay. */
+  async enqueue(jobs: DeliveryJob[]): Promise<void> {
+    if (this.stopped) throw new Error('the local delivery queue is stopped');
+    const now = this.clock.now().getTime();
+    for (const job of jobs) {
+      const dueAt = Date.parse(job.dueAt);
+      const body = JSON.stringify(job);
+      this.insert({ messageId: randomUUID(), job, body, visibleAt: Number.isNaN(dueAt) ? now : dueAt, sentAt: now, receiveCount: 0, seq: this.seq++ });
+    }
+    this.counters.enqueued += jobs.length;
+    this.arm();
+  }
+
+  /** Queues the jobs `scan` finds (pending messages of an earlier run). `idle()` waits for it. */
+  recover(scan: Promise<DeliveryJob[]>): Promise<number> {
+    const recovery = scan.then(
+      async (jobs) => {
+        if (this.stopped || jobs.length === 0) return 0;
+        await this.enqueue(jobs);
+        this.counters.recovered += jobs.length;
+        this.log.info(`Webhooks: ${jobs.length} pending deliver${jobs.length === 1 ? 'y' : 'ies'} from the last run queued again.`);
+        return jobs.length;
+      },
+      (error: unknown) => {
+        this.log.error('webhooks: could not look for pending deliveries of the last run', error);
+        return 0;
+      },
+    );
+    this.recovering.add(recovery);
+    void recovery.finally(() => {
+      this.recovering.delete(recovery);
+      this.notify();
+    });
+    return recovery;
+  }
+
+  /** Resolves once recovery is done, nothing is being delivered and no job is due now. */
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.recovering.size > 0) await Promise.allSettled([...this.recovering]);
+      if (this.isIdle()) return;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** No new deliveries start; those in flight finish. Jobs still waiting are dropped (recovered at the next start). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+    await Promise.allSettled([...this.recovering]);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    this.notify(true);
+  }
+
+  private isIdle() {
+    const now = this.clock.now().getTime();
+    return this.inFlight.size === 0 && (this.stopped || !this.jobs.some((j) => j.visibleAt <= now));
+  }
+
+  private notify(force = false) {
+    if (!force && !this.isIdle()) return;
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+
+  private insert(job: QueuedJob) {
+    const index = this.jobs.findIndex((j) => j.visibleAt > job.visibleAt || (j.visibleAt === job.visibleAt && j.seq > job.seq));
+    this.jobs.splice(index === -1 ? this.jobs.length : index, 0, job);
+  }
+
+  /** One clock timer, at the first waiting job's time; due jobs wait only for a free slot. */
+  private arm() {
+    if (this.stopped) return;
+    const next = this.jobs[0];
+    const now = this.clock.now().getTime();
+    if (!next || (next.visibleAt <= now && this.inFlight.size >= this.maxConcurrency)) {
+      this.timer?.cancel();
+      this.timer = undefined;
+      return;
+    }
+    const at = Math.max(next.visibleAt, now);
+    if (this.timer && this.timer.at === at) return;
+    this.timer?.cancel();
+    const cancel = this.clock.schedule(at, () => {
+      if (this.timer?.cancel === cancel) this.timer = undefined;
+      return this.pump();
+    });
+    this.timer = { at, cancel };
+  }
+
+  /** Starts batches of due jobs while there are free slots; resolves when they (and what they queued for now) are done. */
+  private async pump(): Promise<void> {
+    const started: Promise<void>[] = [];
+    const now = this.clock.now().getTime();
+    while (!this.stopped && this.inFlight.size < this.maxConcurrency && this.jobs[0] && this.jobs[0].visibleAt <= now) {
+      let count = 0;
+      while (count < this.batchSize && this.jobs[count] && (this.jobs[count] as QueuedJob).visibleAt <= now) count++;
+      const batch = this.jobs.splice(0, count);
+      const delivery: Promise<void> = this.deliver(batch).finally(() => {
+        this.inFlight.delete(delivery);
+        this.arm();
+        this.notify();
+      });
+      this.inFlight.add(delivery);
+      started.push(delivery);
+    }
+    this.arm();
+    await Promise.all(started);
+  }
+
+  private async deliver(batch: QueuedJob[]) {
+    const now = this.clock.now().getTime();
+    for (const j of batch) {
+      j.receiveCount++;
+      j.firstReceivedAt ??= now;
+      if (j.receiveCount > 1) this.counters.redelivered++;
+    }
+    const records = batch.map((j) => this.sqsRecord(j));
+    const failed = await this.invoke({ Records: records }, new Set(batch.map((j) => j.messageId)));
+    const retry: QueuedJob[] = [];
+    for (const j of batch) {
+      if (failed !== 'all' && !failed.has(j.messageId)) this.counters.delivered++;
+      else if (j.receiveCount >= this.maxReceiveCount) this.deadLetter(j);
+      else retry.push(j);
+    }
+    // The job becomes visible again when its visibility timeout runs out, as on SQS.
+    const visibleAt = this.clock.now().getTime() + this.visibilityTimeoutMs;
+    for (const j of retry) this.insert({ ...j, visibleAt });
+  }
+
+  /** Calls the handler; returns the message ids it reported failed, or 'all'. */
+  private async invoke(event: SQSEvent, ids: Set<string>): Promise<Set<string> | 'all'> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const handler = await this.options.handler();
+      const result = await Promise.race([
+        handler(event, lambdaContext(this.functionName, this.timeoutMs)),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+        }),
+      ]);
+      return failedItems(result, ids);
+    } catch (error) {
+      this.log.error(`webhooks: ${this.functionName} failed a batch of ${ids.size}; the jobs come back in ${Math.round(this.visibilityTimeoutMs / 1000)} s`, error);
+      return 'all';
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private deadLetter(j: QueuedJob) {
+    this.counters.deadLettered++;
+    this.log.error(
+      `webhooks: delivery job of message ${j.job.messageId} (tenant ${j.job.tenantId}, endpoint ${j.job.endpointId}) dead-lettered after ${j.receiveCount} receives; the message stays pending and is queued again at the next start`,
+    );
+    this.deadLetters.push(j.job);
+    this.deadLetters.splice(0, Math.max(0, this.deadLetters.length - MAX_DEAD_LETTERS_KEPT));
+  }
+
+  private sqsRecord(j: QueuedJob): SQSRecord {
+    return {
+      messageId: j.messageId,
+      // A new receipt handle per receive, as SQS gives.
+      receiptHandle: randomBytes(48).toString('base64'),
+      body: j.body,
+      attributes: {
+        ApproximateReceiveCount: String(j.receiveCount),
+        SentTimestamp: String(j.sentAt),
+        SenderId: `AROA${LOCAL_ACCOUNT_ID}:local-runtime`,
+        ApproximateFirstReceiveTimestamp: String(j.firstReceivedAt ?? this.clock.now().getTime()),
+      },
+      messageAttributes: {},
+      md5OfBody: createHash('md5').update(j.body).digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:${this.region}:${LOCAL_ACCOUNT_ID}:${DELIVERY_QUEUE_NAME}`,
+      awsRegion: this.region,
+    };
+  }
+}
+
+/** Reads `{ batchItemFailures: [{ itemIdentifier }] }`; as on AWS, an unknown or empty identifier fails the whole batch. */
+export function failedItems(result: unknown, ids: Set<string>): Set<string> | 'all' {
+  const failures = (result as { batchItemFailures?: unknown } | null | undefined)?.batchItemFailures;
+  if (failures === undefined || failures === null) return new Set();
+  if (!Array.isArray(failures)) return 'all';
+  const failed = new Set<string>();
+  for (const f of failures) {
+    const id = (f as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || !ids.has(id)) return 'all';
+    failed.add(id);
+  }
+  return failed;
+}
+
+/**
+ * Local only (on AWS the jobs outlive a deployment in SQS): every webhook message still
+ * `pending`, as a job for its next attempt. A Scan, which no function is allowed; the local
+ * table is small, and this runs once, in the background, at startup.
+ */
+export async function scanPendingDeliveries(endpoint: string, tableName: string, now: Date): Promise<DeliveryJob[]> {
+  const client = new DynamoDBClient(localClientConfig(endpoint));
+  try {
+    const doc = DynamoDBDocumentClient.from(client);
+    const jobs: DeliveryJob[] = [];
+    const pages = paginateScan(
+      { client: doc, pageSize: 1000 },
+      {
+        TableName: tableName,
+        FilterExpression: '#entity = :entity AND #status = :pending',
+        ProjectionExpression: 'tenantId, endpointId, id, nextAttemptAt, attemptCount',
+        ExpressionAttributeNames: { '#entity': 'entity', '#status': 'status' },
+        ExpressionAttributeValues: { ':entity': 'WebhookMessage', ':pending': 'pending' },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        if (typeof item.tenantId !== 'string' || typeof item.endpointId !== 'string' || typeof item.id !== 'string') continue;
+        jobs.push({
+          tenantId: item.tenantId,
+          endpointId: item.endpointId,
+          messageId: item.id,
+          attempt: (typeof item.attemptCount === 'number' ? item.attemptCount : 0) + 1,
+          dueAt: typeof item.nextAttemptAt === 'string' ? item.nextAttemptAt : now.toISOString(),
+        });
+      }
+    }
+    return jobs;
+  } finally {
+    client.destroy();
+  }
+}
