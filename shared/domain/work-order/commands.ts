@@ -124,17 +124,8 @@ export function createWorkOrder(
   input: CreateWorkOrder & { id: string },
   routing: Routing,
 ): CommandResult {
-  const firstWorkCenter = [...routing.operations].sort((a, b) => a.seq - b.seq)[0]?.workCenterId;
   const order: WorkOrderAggregate = {
-    id: input.id,
-    materialId: input.materialId,
-    quantity: input.quantity,
-    routingId: input.routingId,
-    ...(input.bomId ? { bomId: input.bomId } : {}),
-    dueDate: new Date(input.dueDate).toISOString(),
-    priority: input.priority,
-    workCenterId: input.workCenterId ?? firstWorkCenter ?? 'unassigned',
-    ...(input.externalRef ? { externalRef: input.externalRef } : {}),
+    ...plannedFields(input, routing),
     status: 'PLANNED',
     overrunTolerancePct: 0,
     producedQty: 0,
@@ -150,6 +141,83 @@ export function createWorkOrder(
   };
   return finish(ctx, undefined, order, { action: 'workOrder.create', target: 'workOrder', events: [] });
 }
+
+/** The header fields a create (or an ERP upsert) sets, derived one way: defaults included. */
+function plannedFields(input: CreateWorkOrder & { id: string }, routing: Routing) {
+  const firstWorkCenter = [...routing.operations].sort((a, b) => a.seq - b.seq)[0]?.workCenterId;
+  return {
+    id: input.id,
+    materialId: input.materialId,
+    quantity: input.quantity,
+    routingId: input.routingId,
+    ...(input.bomId ? { bomId: input.bomId } : {}),
+    dueDate: new Date(input.dueDate).toISOString(),
+    priority: input.priority,
+    workCenterId: input.workCenterId ?? firstWorkCenter ?? 'unassigned',
+    ...(input.externalRef ? { externalRef: input.externalRef } : {}),
+  };
+}
+type PlannedField = keyof ReturnType<typeof plannedFields>;
+
+/**
+ * Once released, the operations are copied from the routing and may be on a dispatch list:
+ * only how many, by when, how urgent and the ERP's reference may still change.
+ */
+export const RELEASED_CHANGEABLE_FIELDS = ['quantity', 'dueDate', 'priority', 'externalRef'] as const satisfies readonly PlannedField[];
+const STARTED_STATUSES: readonly string[] = ['IN_PROGRESS', 'COMPLETED', 'CLOSED'];
+const STARTED_OPERATION_STATUSES: readonly string[] = ['RUNNING', 'PAUSED', 'DONE'];
+
+/** Production has started once an operation ran or anything was produced or scrapped. */
+export function hasStartedProduction(order: WorkOrderAggregate): boolean {
+  return (
+    STARTED_STATUSES.includes(order.status) ||
+    (order.status === 'ON_HOLD' && order.heldFrom === 'IN_PROGRESS') ||
+    order.producedQty > 0 ||
+    order.scrappedQty > 0 ||
+    order.operations.some((o) => STARTED_OPERATION_STATUSES.includes(o.status) || o.startedAt !== undefined || o.goodQty > 0 || o.scrapQty > 0)
+  );
+}
+
+/** Refuses an ERP change to an order whose record is execution history, or that was withdrawn. */
+export function assertChangeable(order: WorkOrderAggregate): void {
+  if (order.status === 'CANCELLED') {
+    throw new IllegalTransitionError(`work order ${order.id} is CANCELLED: it is not changed or revived; send the production order again under a new id`);
+  }
+  if (hasStartedProduction(order)) {
+    throw new IllegalTransitionError(
+      `work order ${order.id} has started production (status ${order.status}, ${order.producedQty} produced, ${order.scrappedQty} scrapped): ` +
+        'the execution record is not rewritten; change the quantity or dates in the ERP and send a new production order for the rest',
+    );
+  }
+}
+
+/**
+ * The ERP's full view of an order replaces the planned fields (omitted optional fields take the
+ * defaults a create would). PLANNED: anything may change. RELEASED (or held before it started):
+ * only RELEASED_CHANGEABLE_FIELDS. Started or cancelled: refused. No outbound event: the ERP
+ * made the change and knows it. Nothing differs: the audit's changes are empty (see isNoOp).
+ */
+export function updateWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, input: CreateWorkOrder & { id: string }, routing: Routing): CommandResult {
+  assertChangeable(order);
+  const fields = plannedFields(input, routing);
+  const { bomId: _b, externalRef: _e, ...kept } = order;
+  const next: WorkOrderAggregate = { ...kept, ...fields };
+  if (order.status !== 'PLANNED') {
+    // Only the planned fields can differ: everything else was kept.
+    const refused = diff(order, next).filter((c) => !(RELEASED_CHANGEABLE_FIELDS as readonly string[]).includes(c.field));
+    if (refused.length > 0) {
+      const what = refused.map((c) => `${c.field} ${String(c.from)} -> ${String(c.to)}`).join(', ');
+      throw new IllegalTransitionError(
+        `work order ${order.id} is ${order.status}: once released only ${RELEASED_CHANGEABLE_FIELDS.join(', ')} may change, not ${what}; ` +
+          'cancel it (production-order.cancelled) and send the change as a new production order',
+      );
+    }
+  }
+  return finish(ctx, order, next, { action: 'workOrder.update', target: 'workOrder', events: [] });
+}
+
+/** A command result that changes nothing the audit trail would show. */
+export const isNoOp = (result: CommandResult) => result.audit.changes.length === 0;
 
 /** Release copies the routing into the order: later routing edits do not change it. */
 export function releaseWorkOrder(
