@@ -1,14 +1,15 @@
 /** Master data on DynamoDB: one partition per tenant and kind; get = GetItem, list = Query. */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { StaleVersionError } from '../domain/errors.ts';
 import type { MasterDataRepository, StoredRecord } from '../domain/master-data/repository.ts';
-import type { PageRequest } from '../domain/work-order/repository.ts';
+import type { IdempotencyRecord, PageRequest, Receipt } from '../domain/work-order/repository.ts';
 import { diff } from '../domain/work-order/diff.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { type MasterDataKind, keys } from './keys.ts';
 import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
 import { transact } from './transactions.ts';
+import { receiptItem } from './work-order-repository.ts';
 
 const META = new Set(['version', 'updatedAt', 'updatedBy']);
 
@@ -20,7 +21,26 @@ export class DynamoDbMasterDataRepository implements MasterDataRepository {
     return Item ? stripKeys<StoredRecord>(Item) : undefined;
   }
 
-  async put(tenantId: string, kind: MasterDataKind, next: StoredRecord, before: StoredRecord | undefined) {
+  async getMany(tenantId: string, kind: MasterDataKind, ids: readonly string[]) {
+    const found: StoredRecord[] = [];
+    const unique = [...new Set(ids)];
+    // BatchGetItem takes 100 keys; what it leaves unprocessed (throttling) is asked for again.
+    for (let i = 0; i < unique.length; i += 100) {
+      let keysLeft: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => keys.masterData(tenantId, kind, id));
+      for (let attempt = 0; keysLeft?.length; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 5)));
+        const table: string = tableName();
+        const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await ddb().send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: keysLeft } }, ReturnConsumedCapacity: 'TOTAL' }),
+        );
+        found.push(...(Responses?.[table] ?? []).map((item) => stripKeys<StoredRecord>(item)));
+        keysLeft = UnprocessedKeys?.[table]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  async put(tenantId: string, kind: MasterDataKind, next: StoredRecord, before: StoredRecord | undefined, receipt?: Receipt) {
     const table = tableName();
     const cancelled = await transact([
       {
@@ -48,8 +68,12 @@ export class DynamoDbMasterDataRepository implements MasterDataRepository {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      ...(receipt ? [receiptItem(table, tenantId, receipt)] : []),
     ]);
-    if (cancelled) throw new StaleVersionError();
+    if (!cancelled) return {};
+    const replay = receipt ? cancelled.failed.find((f) => f.index === 2)?.item : undefined;
+    if (replay) return { replay: stripKeys<IdempotencyRecord>(replay) };
+    throw new StaleVersionError();
   }
 
   async list(tenantId: string, kind: MasterDataKind, page: PageRequest) {

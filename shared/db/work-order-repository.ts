@@ -7,7 +7,7 @@ import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-d
 import type { AuditRecord, DispatchEntry, Operation, WorkOrder } from '../api/schemas.ts';
 import { AlreadyExistsError, StaleVersionError } from '../domain/errors.ts';
 import type { CommandResult, WorkOrderAggregate } from '../domain/work-order/model.ts';
-import type { IdempotencyRecord, PageRequest, WorkOrderRepository } from '../domain/work-order/repository.ts';
+import type { IdempotencyRecord, PageRequest, Receipt, WorkOrderRepository } from '../domain/work-order/repository.ts';
 import { isDispatchable } from '../domain/work-order/status.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
@@ -19,6 +19,8 @@ import { type TransactItem, transact } from './transactions.ts';
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 const ACTIVE_ORDER = new Set(['RELEASED', 'IN_PROGRESS', 'ON_HOLD']);
 const CONTEXT_STATUSES = new Set(['RUNNING', 'PAUSED', 'DONE']);
+/** The order fields an operation item copies (see operationItem). */
+const DISPATCH_ORDER_FIELDS = ['status', 'materialId', 'quantity', 'priority', 'dueDate'] as const;
 
 export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
   async get(tenantId: string, id: string): Promise<WorkOrderAggregate | undefined> {
@@ -38,100 +40,34 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
   }
 
   async commit(tenantId: string, result: CommandResult, idempotency?: IdempotencyRecord) {
-    const { before, after } = result;
+    const receipt = idempotency ? { ...idempotency, scope: 'work-orders', ttlSeconds: IDEMPOTENCY_TTL_SECONDS } : undefined;
+    return this.commitAll(tenantId, [result], receipt);
+  }
+
+  async commitAll(tenantId: string, results: readonly CommandResult[], receipt?: Receipt) {
     const table = tableName();
     const items: TransactItem[] = [];
-    const { operations, ...header } = after;
-    items.push({
-      Put: {
-        TableName: table,
-        Item: {
-          ...keys.workOrder(tenantId, after.id),
-          ...keys.workOrdersByStatus(tenantId, after.status, after.dueDate, after.id),
-          ...keys.workOrdersByWorkCenter(tenantId, after.workCenterId, after.status, after.dueDate, after.id),
-          entity: 'WorkOrder',
-          ...header,
-        },
-        ...(before
-          ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
-      },
+    // Where each result's header item sits, to tell which order a failed condition was about.
+    const headers = results.map((result) => {
+      const index = items.length;
+      items.push(...resultItems(table, tenantId, result));
+      return { index, result };
     });
-    // An operation item carries order fields for the dispatch list, so it is rewritten when
-    // it changed, or when the order's status changed under an active operation.
-    const statusChanged = before !== undefined && before.status !== after.status;
-    for (const op of operations) {
-      const old = before?.operations.find((o) => o.seq === op.seq);
-      const changed = result.changedOperations.includes(op.seq);
-      if (!changed && !(statusChanged && isDispatchable(op.status))) continue;
-      items.push({ Put: { TableName: table, Item: operationItem(tenantId, after, op), ...versionCondition(old) } });
-    }
-    // Operation context for telemetry attribution: whenever an operation's status changes.
-    for (const op of operations) {
-      const old = before?.operations.find((o) => o.seq === op.seq);
-      if (!old || old.status === op.status || !CONTEXT_STATUSES.has(op.status)) continue;
-      items.push({
-        Put: {
-          TableName: table,
-          Item: {
-            ...keys.operationContext(tenantId, op.workCenterId, after.updatedAt, after.id, op.seq),
-            entity: 'OperationContext',
-            at: after.updatedAt,
-            workOrderId: after.id,
-            seq: op.seq,
-            materialId: after.materialId,
-            status: op.status,
-            by: after.updatedBy,
-            operator: op.startedBy,
-          },
-        },
-      });
-    }
-    items.push({
-      Put: {
-        TableName: table,
-        Item: { ...keys.audit(tenantId, after.id, result.audit.version), entity: 'Audit', ...result.audit },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    });
-    for (const event of result.events) {
-      items.push({
-        Put: {
-          TableName: table,
-          Item: { ...keys.outboxEvent(tenantId, after.id, after.version, event.sequence), entity: 'OutboxEvent', ...event },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
-    }
-    const idempotencyIndex = items.length;
-    if (idempotency) {
-      items.push({
-        Put: {
-          TableName: table,
-          Item: {
-            ...keys.idempotency(tenantId, 'work-orders', idempotency.key),
-            entity: 'Idempotency',
-            ...idempotency,
-            expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      });
-    }
+    const receiptIndex = items.length;
+    if (receipt) items.push(receiptItem(table, tenantId, receipt));
+    if (items.length === 0) return {};
     const cancelled = await transact(items);
     if (!cancelled) return {};
-    const replay = cancelled.failed.find((f) => f.index === idempotencyIndex && idempotency);
+    const replay = cancelled.failed.find((f) => f.index === receiptIndex && receipt);
     if (replay?.item) return { replay: stripKeys<IdempotencyRecord>(replay.item) };
-    if (!before && cancelled.failed.some((f) => f.index === 0)) {
-      throw new AlreadyExistsError(`work order ${after.id} exists already`);
-    }
+    const taken = headers.find((h) => !h.result.before && cancelled.failed.some((f) => f.index === h.index));
+    if (taken) throw new AlreadyExistsError(`work order ${taken.result.after.id} exists already`);
     throw new StaleVersionError();
   }
 
   async getIdempotency(tenantId: string, scope: string, key: string) {
     const { Item } = await ddb().send(
-      new GetCommand({ TableName: tableName(), Key: keys.idempotency(tenantId, scope, key), ReturnConsumedCapacity: 'TOTAL' }),
+      new GetCommand({ TableName: tableName(), Key: keys.idempotency(tenantId, scope, key), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
     );
     return Item ? stripKeys<IdempotencyRecord>(Item) : undefined;
   }
@@ -213,6 +149,99 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
     const nextCursor = encodeCursor(LastEvaluatedKey);
     return { items: Items.map(map), ...(nextCursor ? { nextCursor } : {}) };
   }
+}
+
+/** The items one command result writes: header, operations, operation contexts, audit, outbox. */
+function resultItems(table: string, tenantId: string, result: CommandResult): TransactItem[] {
+  const { before, after } = result;
+  const items: TransactItem[] = [];
+  const { operations, ...header } = after;
+  items.push({
+    Put: {
+      TableName: table,
+      Item: {
+        ...keys.workOrder(tenantId, after.id),
+        ...keys.workOrdersByStatus(tenantId, after.status, after.dueDate, after.id),
+        ...keys.workOrdersByWorkCenter(tenantId, after.workCenterId, after.status, after.dueDate, after.id),
+        entity: 'WorkOrder',
+        ...header,
+      },
+      ...(before
+        ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
+        : { ConditionExpression: 'attribute_not_exists(pk)' }),
+    },
+  });
+  // An operation item carries order fields for the dispatch list (operationItem's `order` and
+  // its dispatch key), so it is rewritten when it changed, or when one of those order fields
+  // changed under an active operation.
+  const orderFieldsChanged = before !== undefined && DISPATCH_ORDER_FIELDS.some((f) => before[f] !== after[f]);
+  for (const op of operations) {
+    const old = before?.operations.find((o) => o.seq === op.seq);
+    const changed = result.changedOperations.includes(op.seq);
+    if (!changed && !(orderFieldsChanged && isDispatchable(op.status))) continue;
+    items.push({ Put: { TableName: table, Item: operationItem(tenantId, after, op), ...versionCondition(old) } });
+  }
+  // Operation context for telemetry attribution: whenever an operation's status changes.
+  for (const op of operations) {
+    const old = before?.operations.find((o) => o.seq === op.seq);
+    if (!old || old.status === op.status || !CONTEXT_STATUSES.has(op.status)) continue;
+    items.push({
+      Put: {
+        TableName: table,
+        Item: {
+          ...keys.operationContext(tenantId, op.workCenterId, after.updatedAt, after.id, op.seq),
+          entity: 'OperationContext',
+          at: after.updatedAt,
+          workOrderId: after.id,
+          seq: op.seq,
+          materialId: after.materialId,
+          status: op.status,
+          by: after.updatedBy,
+          operator: op.startedBy,
+        },
+      },
+    });
+  }
+  items.push({
+    Put: {
+      TableName: table,
+      Item: { ...keys.audit(tenantId, after.id, result.audit.version), entity: 'Audit', ...result.audit },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  });
+  for (const event of result.events) {
+    items.push({
+      Put: {
+        TableName: table,
+        Item: { ...keys.outboxEvent(tenantId, after.id, after.version, event.sequence), entity: 'OutboxEvent', ...event },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  return items;
+}
+
+/**
+ * The idempotency record, conditioned on being the first: a concurrent duplicate fails this
+ * condition and gets the first record back (ALL_OLD), not a second change.
+ */
+export function receiptItem(table: string, tenantId: string, receipt: Receipt): TransactItem {
+  const { key, requestHash, response } = receipt;
+  return {
+    Put: {
+      TableName: table,
+      Item: {
+        ...keys.idempotency(tenantId, receipt.scope, key),
+        entity: 'Idempotency',
+        key,
+        requestHash,
+        response,
+        expiresAt: Math.floor(Date.now() / 1000) + receipt.ttlSeconds,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
 }
 
 function operationItem(tenantId: string, order: WorkOrderAggregate, op: Operation) {

@@ -19,6 +19,15 @@ export interface IdempotencyRecord {
   response: unknown;
 }
 
+/**
+ * An idempotency record of some scope (an inbound ERP delivery, say), written in the same
+ * transaction as the changes it answers for, and kept for `ttlSeconds`.
+ */
+export interface Receipt extends IdempotencyRecord {
+  scope: string;
+  ttlSeconds: number;
+}
+
 export interface WorkOrderRepository {
   /** One strongly consistent Query: header and operations. */
   get(tenantId: string, id: string): Promise<WorkOrderAggregate | undefined>;
@@ -29,9 +38,15 @@ export interface WorkOrderRepository {
    * order's id is taken, and returns the earlier record when the idempotency key was used.
    */
   commit(tenantId: string, result: CommandResult, idempotency?: IdempotencyRecord): Promise<{ replay?: IdempotencyRecord }>;
+  /**
+   * Several command results (of different orders) and a receipt in ONE TransactWriteItems: all
+   * or nothing. With no results, only the receipt is written. Returns the earlier receipt when
+   * its key was used; throws like commit otherwise.
+   */
+  commitAll(tenantId: string, results: readonly CommandResult[], receipt?: Receipt): Promise<{ replay?: IdempotencyRecord }>;
   list(tenantId: string, filter: { status?: WorkOrderStatus | undefined; workCenterId?: string | undefined }, page: PageRequest): Promise<Page<WorkOrder>>;
   history(tenantId: string, id: string, page: PageRequest): Promise<Page<AuditRecord>>;
   dispatchList(tenantId: string, workCenterId: string, page: PageRequest): Promise<Page<DispatchEntry>>;
-  /** Reads a stored idempotency record, if any. */
+  /** Reads a stored idempotency record, if any (strongly consistent: it decides replays). */
   getIdempotency(tenantId: string, scope: string, key: string): Promise<IdempotencyRecord | undefined>;
 }
