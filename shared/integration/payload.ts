@@ -1,0 +1,19 @@
+/**
+ * The body of an outbound webhook (docs/webhooks.md, `webhookPayloadSchema`): the Standard
+ * Webhooks shape (type, timestamp, data) plus the MES envelope. Built once per message and
+ * stored as the exact string every attempt sends, so a retry or replay signs the same bytes.
+ */
+import type { OutboxEvent } from '../domain/work-order/model.ts';
+
+export function webhookBody(event: OutboxEvent): string {
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    timestamp: event.occurredAt,
+    schemaVersion: event.schemaVersion,
+    tenantId: event.tenantId,
+    workOrderId: event.workOrderId,
+    sequence: event.sequence,
+    data: event.data,
+  });
+}
