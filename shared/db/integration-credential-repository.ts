@@ -1,0 +1,61 @@
+/**
+ * Inbound integration credentials on DynamoDB: one partition per tenant (get = GetItem, list =
+ * Query), each change and its audit item in one TransactWriteItems conditioned on the version.
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { StaleVersionError } from '../domain/errors.ts';
+import type { PageRequest } from '../domain/work-order/repository.ts';
+import type { CredentialAudit, IntegrationCredentialRepository, StoredCredential } from '../integration/credentials.ts';
+import { ddb, tableName } from './client.ts';
+import { stripKeys } from './items.ts';
+import { keys } from './keys.ts';
+import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
+import { transact } from './transactions.ts';
+
+export class DynamoDbIntegrationCredentialRepository implements IntegrationCredentialRepository {
+  async get(tenantId: string, id: string) {
+    const { Item } = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: keys.integrationCredential(tenantId, id), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    return Item ? stripKeys<StoredCredential>(Item) : undefined;
+  }
+
+  async list(tenantId: string, page: PageRequest) {
+    const partition = keys.integrationCredentialPartition(tenantId);
+    const { Items = [], LastEvaluatedKey } = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor, cursorAttributes(), 'pk', partition),
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    const nextCursor = encodeCursor(LastEvaluatedKey);
+    return { items: Items.map((i) => stripKeys<StoredCredential>(i)), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async save(tenantId: string, next: StoredCredential, before: StoredCredential | undefined, audit: CredentialAudit) {
+    const table = tableName();
+    const cancelled = await transact([
+      {
+        Put: {
+          TableName: table,
+          Item: { ...keys.integrationCredential(tenantId, next.id), entity: 'IntegrationCredential', ...next },
+          ...(before
+            ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        },
+      },
+      {
+        Put: {
+          TableName: table,
+          Item: { ...keys.integrationAudit(tenantId, 'credential', next.id, audit.version), entity: 'Audit', ...audit },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
+    if (cancelled) throw new StaleVersionError(`integration credential ${next.id} changed meanwhile; read it again and retry`);
+  }
+}
