@@ -138,7 +138,8 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
       await ddb().send(
         new PutCommand({
           TableName: tableName(),
-          Item: { ...keys.webhookMessage(tenantId, message.endpointId, message.id), entity: MESSAGE, ...message },
+          // tenantId too: the local runtime finds pending messages by a Scan at startup and queues them again.
+          Item: { ...keys.webhookMessage(tenantId, message.endpointId, message.id), entity: MESSAGE, tenantId, ...message },
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnConsumedCapacity: 'TOTAL',
         }),
