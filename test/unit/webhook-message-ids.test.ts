@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { v7 as uuidv7 } from 'uuid';
+import { uuidv7LowerBound } from '#shared/db/webhook-repository.ts';
+import { webhookBody } from '#shared/integration/payload.ts';
+import { webhookPayloadSchema } from '#shared/api/integration-schemas.ts';
+
+describe('webhook message ids and bodies', () => {
+  it('a UUIDv7 minted at or after a time sorts at or after that time\'s lower bound, one before it sorts before', () => {
+    const ms = fc.integer({ min: 0, max: 2 ** 48 - 1 });
+    fc.assert(
+      fc.property(ms, ms, (t, minted) => {
+        const id = uuidv7({ msecs: minted });
+        assert.equal(id >= uuidv7LowerBound(t), minted >= t, `${id} vs ${uuidv7LowerBound(t)}`);
+      }),
+    );
+  });
+
+  it('the body is the documented envelope, in a fixed field order', () => {
+    const body = webhookBody({
+      id: '0190a3c4-0000-7000-8000-000000000001',
+      type: 'work-order.started',
+      schemaVersion: 1,
+      occurredAt: '2030-01-01T08:00:00.000Z',
+      tenantId: 'acme',
+      workOrderId: 'WO-1',
+      sequence: 2,
+      data: { workOrderId: 'WO-1', materialId: 'FG', quantity: 5, status: 'IN_PROGRESS', producedQty: 0, scrappedQty: 0 },
+    });
+    assert.deepEqual(Object.keys(JSON.parse(body)), ['id', 'type', 'timestamp', 'schemaVersion', 'tenantId', 'workOrderId', 'sequence', 'data']);
+    assert.ok(webhookPayloadSchema('work-order.started').safeParse(JSON.parse(body)).success);
+  });
+});
