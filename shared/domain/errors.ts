@@ -116,6 +116,32 @@ export class UnknownReferenceError extends MesError {
   }
 }
 
+/** An inbound event of a type the MES does not know (the known types are named in the detail). */
+export class UnknownEventTypeError extends MesError {
+  override readonly name = 'UnknownEventTypeError';
+  readonly status = 422;
+  readonly type = 'urn:mes:problem:unknown-event-type';
+  readonly title = 'Unknown event type';
+  override readonly errors: FieldError[];
+  constructor(pointer: string, got: string, known: readonly string[]) {
+    super(`${got} is not an event type this endpoint knows; known types: ${known.join(', ')}`);
+    this.errors = [{ pointer, detail: `must be one of ${known.join(', ')}` }];
+  }
+}
+
+/** More items in one request than may be written together (one transaction holds at most 100 writes). */
+export class BatchTooLargeError extends MesError {
+  override readonly name = 'BatchTooLargeError';
+  readonly status = 413;
+  readonly type = 'urn:mes:problem:batch-too-large';
+  readonly title = 'Too many items in one request';
+  override readonly errors: FieldError[];
+  constructor(pointer: string, count: number, limit: number, what: string) {
+    super(`${count} ${what} in one request; at most ${limit} are accepted: split it`);
+    this.errors = [{ pointer, detail: `at most ${limit} ${what}, got ${count}` }];
+  }
+}
+
 function describe(errors: FieldError[]) {
   return errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ');
 }

@@ -1,10 +1,11 @@
 /** Master data use cases: create or replace (versioned, audited), read, list. */
 import type { AuthContext } from '../../auth/claims.ts';
 import type { MasterDataKind } from '../../db/keys.ts';
-import { NotFoundError, StaleVersionError } from '../errors.ts';
+import { NotFoundError, StaleVersionError, UnknownReferenceError } from '../errors.ts';
+import { diff } from '../work-order/diff.ts';
 import type { Clock } from '../work-order/service.ts';
 import { systemClock } from '../work-order/service.ts';
-import type { PageRequest } from '../work-order/repository.ts';
+import type { PageRequest, Receipt } from '../work-order/repository.ts';
 import type { MasterDataRepository, StoredRecord } from './repository.ts';
 
 const LABEL: Record<MasterDataKind, string> = {
@@ -17,6 +18,25 @@ const LABEL: Record<MasterDataKind, string> = {
   'shift-calendar': 'shift calendar',
   'downtime-reasons': 'downtime reason tree',
 };
+
+/** Fields every stored record has that say nothing about its content. */
+const RECORD_META = new Set(['version', 'updatedAt', 'updatedBy']);
+
+/** A record a put would store, not yet written. */
+export interface PlannedRecord {
+  kind: MasterDataKind;
+  before: StoredRecord | undefined;
+  next: StoredRecord;
+  /** False when the record would be stored as it is (the caller then writes only its receipt). */
+  changed: boolean;
+}
+
+/** A record that must exist, and where the request names it. */
+export interface Reference {
+  kind: MasterDataKind;
+  id: string;
+  pointer: string;
+}
 
 /** Kinds with one record per tenant (the id is the kind itself). */
 const SINGLETONS = new Set<MasterDataKind>(['settings', 'shift-calendar', 'downtime-reasons']);
@@ -34,6 +54,18 @@ export class MasterDataService {
   }
 
   async put(auth: AuthContext, kind: MasterDataKind, id: string, input: object, expectedVersion?: number): Promise<StoredRecord> {
+    const { before, next } = await this.plan(auth, kind, id, input, expectedVersion);
+    await this.repository.put(auth.tenantId, kind, next, before);
+    // Singletons answer without the id the key design gives them.
+    if (SINGLETONS.has(kind)) {
+      const { id: _, ...rest } = next;
+      return rest as StoredRecord;
+    }
+    return next;
+  }
+
+  /** The record a put would store, and whether anything but its version stamp would change. */
+  async plan(auth: AuthContext, kind: MasterDataKind, id: string, input: object, expectedVersion?: number): Promise<PlannedRecord> {
     const before = await this.repository.get(auth.tenantId, kind, id);
     if (expectedVersion !== undefined && (before?.version ?? 0) !== expectedVersion) {
       throw new StaleVersionError(`${LABEL[kind]} ${id} is at version ${before?.version ?? 0}, not ${expectedVersion}`);
@@ -45,8 +77,27 @@ export class MasterDataService {
       updatedAt: this.clock.now().toISOString(),
       updatedBy: auth.userId,
     } as StoredRecord;
-    await this.repository.put(auth.tenantId, kind, { ...next, id }, before);
-    return next;
+    const stored = { ...next, id };
+    return { kind, before, next: stored, changed: !before || diff(before, stored, RECORD_META).length > 0 };
+  }
+
+  /** Writes a changed planned record and the receipt in one transaction (an unchanged one needs only the receipt). */
+  commitPlanned(auth: AuthContext, planned: PlannedRecord, receipt: Receipt) {
+    return this.repository.put(auth.tenantId, planned.kind, planned.next, planned.before, receipt);
+  }
+
+  /** Refuses references to records that do not exist, each reported at its own pointer. */
+  async assertReferences(tenantId: string, references: readonly Reference[]): Promise<void> {
+    const kinds = [...new Set(references.map((r) => r.kind))];
+    const found = await Promise.all(kinds.map(async (kind) => {
+      const records = await this.repository.getMany(tenantId, kind, references.filter((r) => r.kind === kind).map((r) => r.id));
+      return records.map((r) => `${kind}/${r.id}`);
+    }));
+    const exists = new Set(found.flat());
+    const errors = references
+      .filter((r) => !exists.has(`${r.kind}/${r.id}`))
+      .map((r) => ({ pointer: r.pointer, detail: `${LABEL[r.kind]} ${r.id} does not exist` }));
+    if (errors.length) throw new UnknownReferenceError(errors);
   }
 
   list(auth: AuthContext, kind: MasterDataKind, page: PageRequest) {

@@ -10,7 +10,7 @@ import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownRef
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import * as commands from './commands.ts';
 import type { CommandResult, WorkOrderAggregate } from './model.ts';
-import type { PageRequest, WorkOrderRepository } from './repository.ts';
+import type { PageRequest, Receipt, WorkOrderRepository } from './repository.ts';
 import type { WorkOrderStatus } from './status.ts';
 import type { HoldKind } from './holds.ts';
 
@@ -20,6 +20,17 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 export const toDetail = ({ eventSeq: _, ...order }: WorkOrderAggregate): WorkOrderDetail => order;
+
+/** The request fields a reference problem is reported at. */
+export type ReferenceField = 'materialId' | 'routingId' | 'bomId' | 'workCenterId' | 'unitOfMeasure';
+
+/** A change to one order, computed but not written; no `result` when nothing changes. */
+export interface PlannedChange {
+  id: string;
+  outcome: 'created' | 'updated' | 'unchanged' | 'cancelled';
+  version: number;
+  result?: CommandResult;
+}
 
 type OrderCommand = (ctx: commands.CommandContext, order: WorkOrderAggregate) => CommandResult;
 
@@ -57,27 +68,9 @@ export class WorkOrderService {
   async create(auth: AuthContext, input: CreateWorkOrder, idempotencyKey?: string): Promise<{ order: WorkOrderDetail; replayed: boolean }> {
     const ctx = this.context(auth);
     const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
-    const [material, routing, bom, workCenter] = await Promise.all([
-      this.masterData.get(auth.tenantId, 'material', input.materialId),
-      this.masterData.get(auth.tenantId, 'routing', input.routingId),
-      input.bomId ? this.masterData.get(auth.tenantId, 'bom', input.bomId) : undefined,
-      input.workCenterId ? this.masterData.get(auth.tenantId, 'equipment', input.workCenterId) : undefined,
-    ]);
-    const errors: FieldError[] = [];
-    if (!material) errors.push({ pointer: '/body/materialId', detail: `material ${input.materialId} does not exist` });
-    if (!routing) errors.push({ pointer: '/body/routingId', detail: `routing ${input.routingId} does not exist` });
-    else if (routing.materialId !== input.materialId) {
-      errors.push({ pointer: '/body/routingId', detail: `routing ${input.routingId} makes ${String(routing.materialId)}, not ${input.materialId}` });
-    }
-    if (input.bomId && !bom) errors.push({ pointer: '/body/bomId', detail: `BOM ${input.bomId} does not exist` });
-    else if (bom && bom.materialId !== input.materialId) {
-      errors.push({ pointer: '/body/bomId', detail: `BOM ${input.bomId} is for ${String(bom.materialId)}, not ${input.materialId}` });
-    }
-    if (input.workCenterId && !workCenter) errors.push({ pointer: '/body/workCenterId', detail: `equipment ${input.workCenterId} does not exist` });
-    if (errors.length) throw new UnknownReferenceError(errors);
-
+    const routing = await this.references(auth.tenantId, input, (field) => `/body/${field}`);
     const id = input.id ?? newWorkOrderId(this.clock.now());
-    const result = commands.createWorkOrder(ctx, { ...input, id }, routing as unknown as Routing);
+    const result = commands.createWorkOrder(ctx, { ...input, id }, routing);
     const order = toDetail(result.after);
     const { replay } = await this.orders.commit(
       auth.tenantId,
@@ -89,6 +82,83 @@ export class WorkOrderService {
       throw new IdempotencyKeyReusedError(`Idempotency-Key ${idempotencyKey} was first used with a different request`);
     }
     return { order: replay.response as WorkOrderDetail, replayed: true };
+  }
+
+  /**
+   * The routing the order follows, once material, routing, BOM, work center (and, when given,
+   * the unit of measure) are known to fit together; else every problem at once, at `pointer`.
+   */
+  private async references(
+    tenantId: string,
+    input: CreateWorkOrder & { unitOfMeasure?: string | undefined },
+    pointer: (field: ReferenceField) => string,
+  ): Promise<Routing> {
+    const [material, routing, bom, workCenter] = await Promise.all([
+      this.masterData.get(tenantId, 'material', input.materialId),
+      this.masterData.get(tenantId, 'routing', input.routingId),
+      input.bomId ? this.masterData.get(tenantId, 'bom', input.bomId) : undefined,
+      input.workCenterId ? this.masterData.get(tenantId, 'equipment', input.workCenterId) : undefined,
+    ]);
+    const errors: FieldError[] = [];
+    if (!material) errors.push({ pointer: pointer('materialId'), detail: `material ${input.materialId} does not exist` });
+    else if (input.unitOfMeasure !== undefined && String(material.uom).toLowerCase() !== input.unitOfMeasure.toLowerCase()) {
+      errors.push({ pointer: pointer('unitOfMeasure'), detail: `material ${input.materialId} is counted in ${String(material.uom)}, not ${input.unitOfMeasure}` });
+    }
+    if (!routing) errors.push({ pointer: pointer('routingId'), detail: `routing ${input.routingId} does not exist` });
+    else if (routing.materialId !== input.materialId) {
+      errors.push({ pointer: pointer('routingId'), detail: `routing ${input.routingId} makes ${String(routing.materialId)}, not ${input.materialId}` });
+    }
+    if (input.bomId && !bom) errors.push({ pointer: pointer('bomId'), detail: `BOM ${input.bomId} does not exist` });
+    else if (bom && bom.materialId !== input.materialId) {
+      errors.push({ pointer: pointer('bomId'), detail: `BOM ${input.bomId} is for ${String(bom.materialId)}, not ${input.materialId}` });
+    }
+    if (input.workCenterId && !workCenter) errors.push({ pointer: pointer('workCenterId'), detail: `equipment ${input.workCenterId} does not exist` });
+    if (errors.length) throw new UnknownReferenceError(errors);
+    return routing as unknown as Routing;
+  }
+
+  // ---------- From the ERP: planned here, written together with the delivery's receipt ----------
+
+  /**
+   * What a production-order upsert would do: create the order, change it (commands.updateWorkOrder
+   * says what may change in which status), or nothing. Refusals throw before anything is built.
+   */
+  async planUpsert(
+    auth: AuthContext,
+    input: CreateWorkOrder & { id: string; unitOfMeasure?: string | undefined },
+    pointer: (field: ReferenceField) => string,
+  ): Promise<PlannedChange> {
+    const order = await this.orders.get(auth.tenantId, input.id);
+    // State first: a started order is refused whatever the references say.
+    if (order) commands.assertChangeable(order);
+    const routing = await this.references(auth.tenantId, input, pointer);
+    const { unitOfMeasure: _, ...fields } = input;
+    if (!order) {
+      const result = commands.createWorkOrder(this.context(auth), fields, routing);
+      return { id: input.id, outcome: 'created', version: result.after.version, result };
+    }
+    const result = commands.updateWorkOrder(this.context(auth), order, fields, routing);
+    if (commands.isNoOp(result)) return { id: input.id, outcome: 'unchanged', version: order.version };
+    return { id: input.id, outcome: 'updated', version: result.after.version, result };
+  }
+
+  /** What a cancel from the ERP would do: cancel, nothing (cancelled already), or refuse. */
+  async planCancel(auth: AuthContext, id: string, reason: string, pointer: string): Promise<PlannedChange> {
+    const order = await this.orders.get(auth.tenantId, id);
+    if (!order) throw new UnknownReferenceError([{ pointer, detail: `work order ${id} does not exist` }]);
+    if (order.status === 'CANCELLED') return { id, outcome: 'unchanged', version: order.version };
+    commands.assertChangeable(order);
+    const result = commands.cancelWorkOrder(this.context(auth), order, reason);
+    return { id, outcome: 'cancelled', version: result.after.version, result };
+  }
+
+  /** Writes planned changes and the receipt in one transaction; returns the earlier receipt on a replay. */
+  commitPlanned(auth: AuthContext, planned: readonly PlannedChange[], receipt: Receipt) {
+    return this.orders.commitAll(auth.tenantId, planned.flatMap((p) => (p.result ? [p.result] : [])), receipt);
+  }
+
+  receipt(auth: AuthContext, scope: string, key: string) {
+    return this.orders.getIdempotency(auth.tenantId, scope, key);
   }
 
   private async act(auth: AuthContext, id: string, expectedVersion: number | undefined, command: OrderCommand) {
