@@ -1,0 +1,16 @@
+/**
+ * POST /v1/integrations/erp/events?credential=<id>: an ERP event (JSON) or a B2MML
+ * ProductionSchedule (XML), signed with Standard Webhooks. Public route: the signature, checked
+ * against the named credential's secrets, is the authentication. A redelivery of a webhook-id
+ * answers what the first delivery did, with `idempotent-replayed: true`.
+ */
+import { httpHandler } from '#functions/lib/http.ts';
+import { erpInbound } from '#functions/lib/integration-services.ts';
+import { routes } from '#shared/api/routes.ts';
+
+export const handler = httpHandler(routes.receiveErpEvent, async ({ query, headers, rawBody }) => {
+  // The route let only its media types through; parameters such as charset do not matter here.
+  const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const { body, replayed } = await erpInbound.receive({ credentialId: query.credential, headers, rawBody, contentType });
+  return { body, ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}) };
+});
