@@ -395,6 +395,15 @@ describe('ERP inbound events', () => {
       assert.match(String(problem.detail), /routingId .* cancel it .* new production order/);
     });
 
+    it('ON_HOLD before it started: the released rules; a cancel waits for the plant to lift the hold (403)', async () => {
+      const held = await orderAt(people, 'ON_HOLD');
+      const reply = await erp.send(viewOf(held.id, { quantity: 12 }));
+      assert.equal(reply.body.results?.[0]?.outcome, 'updated', reply.text);
+      assert.equal((await people.supervisor.get(`/v1/work-orders/${held.id}`)).body.status, 'ON_HOLD');
+      await refusedOn(held.id, () => erp.send(viewOf(held.id, { quantity: 12, operationsDefinitionId: PLANT.routing })), 409);
+      await refusedOn(held.id, () => erp.send({ type: 'production-order.cancelled', data: { id: held.id } }), 403, { type: PROBLEM.forbidden });
+    });
+
     for (const stage of ['RUNNING', 'PAUSED', 'COMPLETED', 'CLOSED'] as const) {
       it(`${stage}: any upsert or cancel is refused with 409 (started production), writing nothing`, async () => {
         const started = await orderAt(people, stage);
