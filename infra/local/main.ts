@@ -1,14 +1,18 @@
 /**
  * `npm start`: the whole MES on loopback, no AWS account, no Docker. DynamoDB data persists
  * under .data/ unless --in-memory. The MQTT broker (1883, WebSocket 9001) feeds telemetry to
- * functions/iot/ unless --no-mqtt; --simulate makes the demo plant's units publish. Ctrl-C
- * (SIGINT) or SIGTERM stops everything, JVM included.
+ * functions/iot/ unless --no-mqtt; --simulate makes the demo plant's units publish. The
+ * outbox runs too: the table stream feeds functions/streams/, webhook deliveries wait in an
+ * in-process queue for functions/jobs/; webhooks may go to loopback addresses unless
+ * --no-loopback-webhooks. Ctrl-C (SIGINT) or SIGTERM stops everything, JVM included.
  *
  *   npm start -- [--in-memory] [--port N] [--data-dir DIR] [--no-seed]
  *                [--mqtt-port N] [--mqtt-ws-port N] [--no-mqtt] [--simulate]
+ *                [--no-loopback-webhooks]
  */
 import { parseArgs } from 'node:util';
 import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
+import { ENV } from '../../shared/config.ts';
 import { type RunningSimulation, runLive } from '../../simulator/run.ts';
 import { DEMO_WORK_UNITS, fetchWorkUnits } from '../../simulator/plant.ts';
 import { checkJava, DynamoDbLocalError } from './dynamodb.ts';
@@ -25,7 +29,8 @@ const HOST = '127.0.0.1';
 
 const USAGE =
   'usage: npm start -- [--in-memory] [--port N (default 3000, env PORT)] [--data-dir DIR (default .data)] [--no-seed]\n' +
-  `                    [--mqtt-port N (default ${DEFAULT_MQTT_PORT}, env MQTT_PORT)] [--mqtt-ws-port N (default ${DEFAULT_MQTT_WS_PORT})] [--no-mqtt] [--simulate]`;
+  `                    [--mqtt-port N (default ${DEFAULT_MQTT_PORT}, env MQTT_PORT)] [--mqtt-ws-port N (default ${DEFAULT_MQTT_WS_PORT})] [--no-mqtt] [--simulate]\n` +
+  '                    [--no-loopback-webhooks (refuse webhook URLs on 127.0.0.1, ::1, localhost, as AWS does)]';
 
 function parseOptions() {
   const parse = () =>
@@ -39,6 +44,7 @@ function parseOptions() {
         'mqtt-ws-port': { type: 'string', default: String(DEFAULT_MQTT_WS_PORT) },
         'no-mqtt': { type: 'boolean', default: false },
         simulate: { type: 'boolean', default: false },
+        'no-loopback-webhooks': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -67,6 +73,7 @@ function parseOptions() {
     mqttPort: mqtt ? portOf('mqtt-port', values['mqtt-port']) : undefined,
     mqttWsPort: mqtt ? portOf('mqtt-ws-port', values['mqtt-ws-port']) : undefined,
     simulate: values.simulate,
+    allowLoopbackWebhooks: !values['no-loopback-webhooks'],
   };
 }
 
@@ -115,6 +122,7 @@ async function main() {
       dataDir: options.dataDir,
       inMemory: options.inMemory,
       seed: options.seed,
+      allowLoopbackWebhooks: options.allowLoopbackWebhooks,
       log: consoleLog,
       ...(options.mqttPort === undefined ? {} : { mqttPort: options.mqttPort, mqttWsPort: options.mqttWsPort }),
     });
@@ -155,6 +163,7 @@ async function printWelcome(runtime: Runtime, seed: boolean, simulate: boolean) 
     `  JWKS         ${baseUrl}${LOCAL_ONLY_PATHS.jwks}`,
     `  DynamoDB     ${runtime.dynamoDbEndpoint} (table ${runtime.tableName})`,
     ...mqttLines(runtime, simulate),
+    ...webhookLines(runtime),
     `  Demo data    ${seed ? (runtime.seed?.detail ?? '') : 'not seeded (--no-seed)'}`,
     '',
     `Demo users: ${Object.values(DEMO_USERS).map((u) => `${u.userId} (${u.roles.join(', ')})`).join(', ')}`,
@@ -173,6 +182,13 @@ async function printWelcome(runtime: Runtime, seed: boolean, simulate: boolean) 
     '',
   ];
   console.log(lines.join('\n'));
+}
+
+/** Where outbox events go: the same functions as on AWS, fed by the local stream poller and queue. */
+function webhookLines(runtime: Runtime): string[] {
+  if (!runtime.outbox) return ['  Webhooks     off'];
+  const loopback = process.env[ENV.webhookAllowLoopback] === '1' ? 'loopback URLs allowed' : 'loopback URLs refused';
+  return [`  Webhooks     subscribe: POST ${runtime.baseUrl}/v1/webhook-endpoints  (${loopback})`];
 }
 
 /** Where devices connect, and how to make one speak. */

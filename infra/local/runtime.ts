@@ -1,19 +1,25 @@
 /**
  * The whole MES in one process: DynamoDB Local (or one already running), the MES table, the
- * local identity provider, the local API Gateway calling the Lambda handlers in-process and,
- * when asked, the MQTT broker with the telemetry rules feeding functions/iot/.
- * `npm start` (main.ts) and the tests both start it through here.
+ * local identity provider, the local API Gateway calling the Lambda handlers in-process, the
+ * transactional outbox (the table stream polled into functions/streams/, webhook deliveries
+ * queued for functions/jobs/) and, when asked, the MQTT broker with the telemetry rules
+ * feeding functions/iot/. `npm start` (main.ts) and the tests both start it through here.
  */
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { localBindings, setLocalBindings } from '../../functions/lib/local-bindings.ts';
 import { ENV } from '../../shared/config.ts';
 import { TABLE } from '../../shared/db/table.ts';
+import { LocalDeliveryQueue, scanPendingDeliveries, type SqsFunction } from './delivery-queue.ts';
 import { type DynamoDbLocal, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
 import { createHttpServer, type HandlerResolver, type Log, consoleLog } from './http-server.ts';
 import { createLocalIdentity, type LocalIdentity, loadSigningKey, type TokenRequest } from './identity.ts';
 import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
 import { DEMO_TENANT, seedDemoPlant, type SeedResult } from './seed.ts';
+import { type StartingPosition, type StreamFunction, type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { createTelemetryPipeline, type TelemetryHandlerResolver, type TelemetryPipeline } from './telemetry-pipeline.ts';
+import { type SchedulingClock, SystemClock } from './virtual-clock.ts';
 
 export interface RuntimeOptions {
   /** 0 = a free port. */
@@ -39,6 +45,44 @@ export interface RuntimeOptions {
   telemetryWindowMs?: number;
   /** Test-only: consume telemetry with something else than functions/iot/. */
   telemetryHandlerResolver?: TelemetryHandlerResolver;
+  /**
+   * The transactional outbox: the table stream polled into functions/streams/dispatch-outbox.ts,
+   * webhook deliveries queued for functions/jobs/deliver-webhook.ts. Default true.
+   */
+  outbox?: boolean;
+  /**
+   * Where the stream poller starts when it has no checkpoint (there is one per data dir).
+   * Default TRIM_HORIZON; LATEST for tests that share one DynamoDB Local.
+   */
+  outboxStartingPosition?: StartingPosition;
+  /** Queue again, at startup, the webhook messages left pending in the table. Default true. */
+  recoverWebhookDeliveries?: boolean;
+  /** The delivery queue's and the functions' clock: a VirtualClock in tests. Default: the system clock. */
+  clock?: SchedulingClock;
+  /** Per-attempt webhook timeout in ms (MES_WEBHOOK_TIMEOUT_MS); default: the functions' own, 15 s. */
+  webhookTimeoutMs?: number;
+  /**
+   * Webhooks may target loopback addresses (MES_WEBHOOK_ALLOW_LOOPBACK=1), so a receiver on
+   * this machine can be tried out. Default true: this is the local runtime; AWS refuses them.
+   */
+  allowLoopbackWebhooks?: boolean;
+  /** Test-only: consume the outbox with something else than functions/streams/ and functions/jobs/. */
+  outboxHandlers?: Partial<OutboxHandlers>;
+}
+
+/** The two outbox consumers, found lazily: the runtime starts before they are imported. */
+export interface OutboxHandlers {
+  dispatcher: () => Promise<StreamFunction>;
+  deliverer: () => Promise<SqsFunction>;
+}
+
+export interface RuntimeOutbox {
+  /** Await `poller.idle()` for every committed outbox event to have been dispatched. */
+  poller: StreamPoller;
+  /** Await `queue.idle()` for the deliveries due now to be done. */
+  queue: LocalDeliveryQueue;
+  /** The clock the queue and the functions read; advance it when it is a VirtualClock. */
+  clock: SchedulingClock;
 }
 
 export interface RuntimeMqtt {
@@ -57,6 +101,7 @@ export interface Runtime {
   issueToken(request: TokenRequest): Promise<string>;
   seed?: SeedResult | undefined;
   mqtt?: RuntimeMqtt | undefined;
+  outbox?: RuntimeOutbox | undefined;
   stop(): Promise<void>;
 }
 
@@ -81,6 +126,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await ensureTable(dynamoDbEndpoint, tableName);
 
     const key = await loadSigningKey(dataDir && join(dataDir, 'identity'));
+    setIntegrationEnvironment(options, dataDir, log);
+    // The queue exists before any handler runs: the functions find it through the local bindings.
+    const clock = options.clock ?? new SystemClock();
+    const queue = options.outbox === false ? undefined : createDeliveryQueue(options, clock, log);
+    const bindings = { ...(queue ? { deliveryQueue: queue } : {}), clock };
+    setLocalBindings(bindings);
+    cleanup.push(async () => {
+      if (localBindings() === bindings) setLocalBindings(undefined);
+    });
     let identity: LocalIdentity | undefined;
     // The access log starts once the runtime is up: the seed's sixty requests are not news.
     let ready = false;
@@ -96,6 +150,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     setFunctionEnvironment({ tableName, dynamoDbEndpoint, identity });
 
     const mqtt = options.mqttPort === undefined ? undefined : await startMqtt(options, log, cleanup);
+    // Last to start, first to stop: no dispatch into a queue that is gone, nor into stopped parts.
+    const outbox = queue && (await startOutbox(options, { dynamoDbEndpoint, tableName, dataDir, clock, queue, log }, cleanup));
 
     const runtime: Runtime = {
       baseUrl,
@@ -104,6 +160,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       identity,
       issueToken: (request) => (identity as LocalIdentity).issueToken(request),
       mqtt,
+      outbox,
       stop,
     };
     if (options.seed) {
@@ -135,6 +192,100 @@ async function startMqtt(options: RuntimeOptions, log: Log, cleanup: (() => Prom
   });
   cleanup.push(() => broker.stop());
   return { url: broker.url, wsUrl: broker.wsUrl, broker, pipeline };
+}
+
+/** The functions of the outbox, by file, imported on first use (a failed import is retried next time). */
+function fileHandler<T>(file: string): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    if (!loading) {
+      const url = new URL(`../../functions/${file}.ts`, import.meta.url);
+      if (!existsSync(url)) return Promise.reject(new Error(`functions/${file}.ts does not exist yet`));
+      loading = import(url.href).then((mod: { handler?: unknown }) => {
+        if (typeof mod.handler !== 'function') throw new Error(`functions/${file}.ts exports no handler`);
+        return mod.handler as T;
+      });
+      loading.catch(() => {
+        loading = undefined;
+      });
+    }
+    return loading;
+  };
+}
+
+function createDeliveryQueue(options: RuntimeOptions, clock: SchedulingClock, log: Log): LocalDeliveryQueue {
+  return new LocalDeliveryQueue({
+    clock,
+    handler: options.outboxHandlers?.deliverer ?? fileHandler<SqsFunction>('jobs/deliver-webhook'),
+    log,
+  });
+}
+
+interface OutboxContext {
+  dynamoDbEndpoint: string;
+  tableName: string;
+  dataDir: string | undefined;
+  clock: SchedulingClock;
+  queue: LocalDeliveryQueue;
+  log: Log;
+}
+
+/** The stream poller, then the recovery of pending deliveries in the background (startup stays fast). */
+async function startOutbox(options: RuntimeOptions, context: OutboxContext, cleanup: (() => Promise<void>)[]): Promise<RuntimeOutbox> {
+  const { queue, clock, log } = context;
+  let poller: StreamPoller | undefined;
+  // One step: the poller stops (no new dispatches), then the queue finishes what is in flight.
+  cleanup.push(async () => {
+    await poller?.stop();
+    await queue.stop();
+  });
+  poller = await startStreamPoller({
+    endpoint: context.dynamoDbEndpoint,
+    tableName: context.tableName,
+    handler: options.outboxHandlers?.dispatcher ?? fileHandler<StreamFunction>('streams/dispatch-outbox'),
+    startingPosition: options.outboxStartingPosition ?? 'TRIM_HORIZON',
+    ...(context.dataDir ? { checkpointFile: join(context.dataDir, 'streams', `${context.tableName}.json`) } : {}),
+    log,
+  });
+  if (options.recoverWebhookDeliveries !== false) {
+    void queue.recover(scanPendingDeliveries(context.dynamoDbEndpoint, context.tableName, clock.now()));
+  }
+  return { poller, queue, clock };
+}
+
+/**
+ * The integration settings of the in-process functions: the local secrets key (kept in the data
+ * dir beside the signing key, else one per process), loopback webhooks, the attempt timeout.
+ * The AWS adapters' settings are cleared: a shell that has them set must not reach AWS from here.
+ */
+function setIntegrationEnvironment(options: RuntimeOptions, dataDir: string | undefined, log: Log) {
+  delete process.env[ENV.webhookQueueUrl];
+  delete process.env[ENV.secretsKeyId];
+  if (dataDir) process.env[ENV.localSecretsKey] = loadSecretsKey(join(dataDir, 'identity'));
+  else process.env[ENV.localSecretsKey] ??= randomBytes(32).toString('base64');
+  if (options.allowLoopbackWebhooks ?? true) {
+    process.env[ENV.webhookAllowLoopback] = '1';
+    log.info('Webhooks may go to loopback addresses (127.0.0.1, ::1, localhost) because this is the local runtime; AWS refuses them.');
+  } else delete process.env[ENV.webhookAllowLoopback];
+  if (options.webhookTimeoutMs !== undefined) process.env[ENV.webhookTimeoutMs] = String(options.webhookTimeoutMs);
+}
+
+/** The AES key that seals integration secrets locally: base64 of 32 random bytes, owner-only. */
+function loadSecretsKey(dir: string): string {
+  const file = join(dir, 'secrets.key');
+  try {
+    const key = readFileSync(file, 'utf8').trim();
+    if (Buffer.from(key, 'base64').length !== 32) throw new Error('it is not base64 of 32 bytes');
+    return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`cannot read the local secrets key ${file}: ${(error as Error).message}. Secrets sealed with it cannot be opened without it.`);
+    }
+  }
+  const key = randomBytes(32).toString('base64');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }
 
 /** What CDK sets on each function on AWS (shared/config.ts), set here for the in-process handlers. */

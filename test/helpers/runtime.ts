@@ -4,6 +4,10 @@
  * `node --import tsx --test <file>`, it starts a DynamoDB Local of its own.
  * Set MES_TEST_LOG=1 to see the request log. MQTT is off unless asked:
  * `startTestRuntime({ mqttPort: 0, telemetryWindowMs: 0 })` starts the broker on a free port.
+ * The outbox runs (stream poller and delivery queue, `runtime.outbox`); on the shared DynamoDB
+ * Local its poller starts at the latest record and it does not queue the pending deliveries
+ * it finds, which belong to other tests: pass `outboxStartingPosition` or
+ * `recoverWebhookDeliveries` to change that, and `clock: new VirtualClock()` to drive time.
  */
 import { randomUUID } from 'node:crypto';
 import { ENV } from '../../shared/config.ts';
@@ -32,7 +36,7 @@ export async function startTestRuntime(overrides: Partial<RuntimeOptions> = {}):
     inMemory: true,
     seed: false,
     log: process.env.MES_TEST_LOG ? consoleLog : silentLog,
-    ...(endpoint ? { dynamoDbEndpoint: endpoint } : {}),
+    ...(endpoint ? { dynamoDbEndpoint: endpoint, outboxStartingPosition: 'LATEST', recoverWebhookDeliveries: false } : {}),
     ...(tableName ? { tableName } : {}),
     ...overrides,
   });
