@@ -6,6 +6,7 @@ import type { Machine } from './machine.ts';
 import { type Latency, median } from './stats.ts';
 import { renderTelemetry, TELEMETRY_TARGET_NAMES } from './telemetry-report.ts';
 import type { TelemetryResults } from './telemetry.ts';
+import { renderWebhooks, type WebhookResults } from './webhooks.ts';
 
 export const TARGETS = { latencyRatio: 1.5, bundleBytes: 300_000, coldRatio: 1.5 } as const;
 
@@ -26,6 +27,7 @@ export interface Results {
   floor: FloorResult[];
   bundles: Bundle[];
   telemetry: TelemetryResults;
+  webhooks: WebhookResults;
 }
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -173,6 +175,7 @@ export function renderResults(r: Results): string {
   out('');
 
   renderTelemetry(r.telemetry, { out, judge });
+  renderWebhooks(r.webhooks, out);
 
   const summary = ['## Summary', '', '| Target | Checks | Pass | Fail | Verdict |', '|---|---|---|---|---|'];
   for (const target of Object.values(T)) {

@@ -5,7 +5,9 @@
  *      measured against the same DynamoDB Local in the same run;
  *   3. every route's Lambda bundle: size and cold import, beside hello-world and SDK-only bundles;
  *   4. telemetry (bench/telemetry.ts): ingest throughput and write units of the IoT consumers,
- *      end-to-end latency over MQTT to the status endpoint, and the monthly cost of a plant.
+ *      end-to-end latency over MQTT to the status endpoint, and the monthly cost of a plant;
+ *   5. webhooks (bench/webhooks.ts): outbound messages per second through the dispatcher, commit
+ *      to receipt latency over the whole local path, and signed inbound events accepted per second.
  * Every loop is bounded in count and time; all traffic stays on 127.0.0.1.
  * BENCH_SAMPLES, BENCH_COLD_RUNS and BENCH_TELEMETRY_SCALE shrink a run while working on the bench itself.
  */
@@ -24,6 +26,7 @@ import { describeMachine } from './machine.ts';
 import { renderResults } from './report.ts';
 import { Figure } from './stats.ts';
 import { measureTelemetry, type TelemetryResults } from './telemetry.ts';
+import { measureWebhooks, type WebhookResults } from './webhooks.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
@@ -55,6 +58,7 @@ const floorFigures = CONCURRENCY.map(() => FLOOR_CALLS.map(() => new Figure()));
 let itemsPerTransaction = 0;
 let orders = 0;
 let telemetry: TelemetryResults | undefined;
+let webhooks: WebhookResults | undefined;
 try {
   const tokens = await issueTokens(runtime);
   await seedMasterData(runtime.baseUrl, tokens);
@@ -86,6 +90,7 @@ try {
   floor.destroy();
 
   telemetry = await measureTelemetry(runtime, { root: ROOT, step });
+  webhooks = await measureWebhooks(runtime, { step });
 } finally {
   closeClient();
   await runtime.stop();
@@ -102,7 +107,8 @@ const markdown = renderResults({
     FLOOR_CALLS.map((call, j) => ({ call, concurrency, latency: (floorFigures[i]?.[j] as Figure).latency() })),
   ),
   bundles,
-  telemetry,
+  telemetry: telemetry as TelemetryResults,
+  webhooks: webhooks as WebhookResults,
 });
 writeFileSync(join(ROOT, 'bench/RESULTS.md'), markdown);
 step('wrote bench/RESULTS.md');
