@@ -1,6 +1,7 @@
 /**
  * ApiStack: sign-in (Cognito) and the HTTP API, one Lambda per entry of the route table
- * (shared/api/routes.ts). Adding a route there adds its function, IAM grant and API route here.
+ * (shared/api/routes.ts). Adding a route there adds its function, IAM grant and API route here;
+ * its `uses` grant it the integration stack's secrets key or webhook delivery queue.
  */
 import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -8,15 +9,22 @@ import { HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination } from 
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { routeList, type RouteId } from '../../shared/api/routes.ts';
+import { type RouteDef, routeList, type RouteId } from '../../shared/api/routes.ts';
+import { ENV } from '../../shared/config.ts';
 import { MesFunction } from '../constructs/mes-function.ts';
 import { MesUserPool } from '../constructs/mes-user-pool.ts';
+import { secretsKeyStatement } from './integration-stack.ts';
 
 export interface ApiStackProps extends StackProps {
   /** The table of the DataStack. */
   readonly table: ITable;
+  /** Of the IntegrationStack: granted to the routes whose `uses` name them. */
+  readonly integration: { readonly secretsKey: IKey; readonly deliveryQueue: IQueue };
   /** Reported by the health route and logged, to tell deployments apart. */
   readonly appVersion: string;
   /** Origins of the web app allowed as OAuth redirect targets. */
@@ -88,6 +96,7 @@ export class ApiStack extends Stack {
         appVersion: props.appVersion,
       });
       if (route.table !== 'none') fn.bindTable(props.table, route.table);
+      for (const use of route.uses ?? []) grantUse(fn, use, props.integration);
       functions[route.id] = fn;
 
       const isPublic = route.roles === null;
@@ -101,7 +110,7 @@ export class ApiStack extends Stack {
         for (const apiRoute of apiRoutes) {
           Validations.of(apiRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: `Public by design in the route table (roles: null): ${route.summary}. It reads no tenant data.`,
+            reason: route.publicReason ?? `Public by design in the route table (roles: null): ${route.summary}. It reads no tenant data.`,
           });
         }
       }
@@ -112,5 +121,21 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: audience });
     new CfnOutput(this, 'AuthIssuer', { value: this.auth.issuer });
+  }
+}
+
+/** What a route's `uses` entry grants: exactly the actions, on exactly the resource, and the setting that names it. */
+function grantUse(fn: MesFunction, use: NonNullable<RouteDef['uses']>[number], integration: ApiStackProps['integration']) {
+  switch (use) {
+    case 'secrets':
+      fn.role.addToPrincipalPolicy(secretsKeyStatement(integration.secretsKey, ['kms:Encrypt', 'kms:Decrypt']));
+      fn.function.addEnvironment(ENV.secretsKeyId, integration.secretsKey.keyArn);
+      return;
+    case 'webhookQueue':
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [integration.deliveryQueue.queueArn] }));
+      fn.function.addEnvironment(ENV.webhookQueueUrl, integration.deliveryQueue.queueUrl);
+      return;
+    default:
+      throw new Error(`route table: unknown use ${String(use satisfies never)}`);
   }
 }

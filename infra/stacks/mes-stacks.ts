@@ -59,9 +59,16 @@ export function addMesStacks(app: App): MesStacks {
     description: 'MES data: the DynamoDB table (retained, deletion-protected)',
     terminationProtection: true,
   });
+  // Before the API: routes that seal secrets or queue deliveries are granted its key and queue.
+  const integration = new IntegrationStack(app, 'MesIntegration', {
+    description: 'MES integration: outbox dispatcher on the table stream, webhook delivery queue and deliverer, secrets key, alarms',
+    table: data.table,
+    appVersion,
+  });
   const api = new ApiStack(app, 'MesApi', {
     description: 'MES API: Cognito user pool, HTTP API, one Lambda per route',
     table: data.table,
+    integration: { secretsKey: integration.secretsKey, deliveryQueue: integration.deliveryQueue },
     appVersion,
     webOrigins: (context(CONTEXT.webOrigins) ?? 'http://localhost:5173').split(',').map((origin) => origin.trim()),
     authDomainPrefix: context(CONTEXT.authDomainPrefix) ?? `mes-${Aws.ACCOUNT_ID}`,
@@ -72,7 +79,6 @@ export function addMesStacks(app: App): MesStacks {
     appVersion,
     streamCapacity: parseStreamCapacity(app.node.tryGetContext(CONTEXT.telemetryShards)),
   });
-  const integration = new IntegrationStack(app, 'MesIntegration', { description: 'MES integration (placeholder)' });
   const web = new WebStack(app, 'MesWeb', { description: 'MES web app hosting (placeholder)' });
   return { data, api, telemetry, integration, web };
 }

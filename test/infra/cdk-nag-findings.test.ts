@@ -37,7 +37,7 @@ describe('cdk-nag', () => {
     assert.deepEqual(report.violations.map((v) => v.ruleName), []);
   });
 
-  it('acknowledges only known findings, each with a reason: the public routes, the user pool plan, the telemetry dead letters', () => {
+  it('acknowledges only known findings, each with a reason: the public routes, the user pool plan, the dead letters, the stream listing', () => {
     // Prepare
     const { app } = newMesApp();
     // Act
@@ -54,7 +54,12 @@ describe('cdk-nag', () => {
     assert.equal(at.filter((a) => /^MesApi\/HttpApi\/\S+ AwsSolutions-APIG4$/.test(a)).length, publicRoutes);
     assert.deepEqual(
       at.filter((a) => !a.endsWith(' AwsSolutions-APIG4')).sort(),
-      ['MesApi/Auth/Pool AwsSolutions-COG8', 'MesTelemetry/DeadLetters AwsSolutions-SQS3'],
+      [
+        'MesApi/Auth/Pool AwsSolutions-COG8',
+        'MesIntegration/DispatchDeadLetters AwsSolutions-SQS3',
+        'MesIntegration/DispatchOutbox/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        'MesTelemetry/DeadLetters AwsSolutions-SQS3',
+      ],
     );
   });
 
