@@ -7,7 +7,9 @@
  * deliveries.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -21,6 +23,7 @@ import { VirtualClock } from '../../infra/local/virtual-clock.ts';
 import { ENV } from '../../shared/config.ts';
 import { keys } from '../../shared/db/keys.ts';
 import type { DeliveryJob } from '../../shared/integration/ports.ts';
+import { buildPlant, orderAt, staff } from '../e2e/support/mes.ts';
 import { testDdbClient, testDocClient, testEndpoint, testTableName } from '../helpers/ddb.ts';
 import { newTenantId, startTestRuntime } from '../helpers/runtime.ts';
 
@@ -356,6 +359,62 @@ describe("the runtime's outbox", () => {
       assert.equal(typeof checkpoint.streamArn, 'string');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+const REAL_FUNCTIONS = ['streams/dispatch-outbox', 'jobs/deliver-webhook'].filter((f) => !existsSync(new URL(`../../functions/${f}.ts`, import.meta.url)));
+
+describe('the outbox end to end, with the real functions', { skip: REAL_FUNCTIONS.length > 0 && `not written yet: ${REAL_FUNCTIONS}` }, () => {
+  it('delivers a released order to a receiver on 127.0.0.1, and retries a refused delivery on the clock', async () => {
+    // Prepare: a receiver that refuses until told otherwise, a clock that starts now (signatures carry real time)
+    const received: { id: string; status: number; body: string }[] = [];
+    let answer = 204;
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ id: String(req.headers['webhook-id']), status: answer, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(answer).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const clock = new VirtualClock(Date.now());
+    const mes = await startTestRuntime({ clock });
+    const outbox = mes.runtime.outbox!;
+    const settle = async () => {
+      await outbox.poller.idle(IDLE);
+      await outbox.queue.idle();
+    };
+    try {
+      const tenant = newTenantId();
+      const people = await staff(mes, tenant);
+      const endpoint = await people.admin.ok<{ id: string }>('POST', '/v1/webhook-endpoints', {
+        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+        eventTypes: ['work-order.released'],
+      });
+      await buildPlant(people.planner);
+      // Act 1: a release commits its outbox event; the stream poller and the queue take it from there
+      await orderAt(people, 'RELEASED');
+      await settle();
+      // Assess 1
+      assert.deepEqual(received.map((r) => r.status), [204]);
+      assert.equal(JSON.parse(received[0]!.body).type, 'work-order.released');
+      // Act 2: refused, then accepted on the next attempt of the schedule
+      answer = 500;
+      await orderAt(people, 'RELEASED');
+      await settle();
+      answer = 204;
+      await clock.advance(60_000);
+      // Assess 2
+      assert.deepEqual(received.map((r) => r.status), [204, 500, 204]);
+      assert.equal(received[2]!.id, received[1]!.id, 'the same webhook-id on the retry');
+      const deliveries = await people.admin.ok<{ items: { status: string; attemptCount: number }[] }>('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries`);
+      assert.deepEqual(deliveries.items.map((m) => [m.status, m.attemptCount]), [['delivered', 2], ['delivered', 1]]);
+    } finally {
+      await mes.stop();
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
     }
   });
 });
