@@ -520,7 +520,7 @@ export function firstFailedIndex(result: unknown, sequenceNumbers: string[]): nu
 
 /**
  * A stream record as Lambda delivers it: the same fields, creation time in epoch seconds,
- * binary values base64-encoded (the SDK hands them over as bytes).
+ * binary values base64-encoded (the SDK hands them over as bytes), empty maps typed.
  */
 export function toLambdaRecord(record: SdkRecord, streamArn: string): DynamoDBRecord {
   const d = record.dynamodb ?? {};
@@ -551,6 +551,9 @@ function toLambdaImage(image: Record<string, SdkAttributeValue>): Record<string,
 
 function toLambdaValue(value: SdkAttributeValue): AttributeValue {
   const v = value as { B?: Uint8Array; BS?: Uint8Array[]; L?: SdkAttributeValue[]; M?: Record<string, SdkAttributeValue> };
+  // DynamoDB Local's stream writes an empty map as `{}` where DynamoDB writes `{"M":{}}`, and
+  // unmarshall() throws on it. No other value is typeless (empty sets do not exist), so: a map.
+  if (Object.keys(v).length === 0) return { M: {} };
   if (v.B !== undefined) return { B: Buffer.from(v.B).toString('base64') };
   if (v.BS !== undefined) return { BS: v.BS.map((b) => Buffer.from(b).toString('base64')) };
   if (v.L !== undefined) return { L: v.L.map(toLambdaValue) };

@@ -14,7 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { localBindings } from '../../functions/lib/local-bindings.ts';
 import { silentLog } from '../../infra/local/http-server.ts';
@@ -66,7 +68,7 @@ describe('the local stream poller', () => {
     const { poller, calls } = await recordingPoller(tenant);
     pollers.push(poller);
     // Act
-    await put({ pk, sk: 'WO', status: 'PLANNED', blob: new Uint8Array([1, 2, 3]), tags: ['a', 'b'] });
+    await put({ pk, sk: 'WO', status: 'PLANNED', blob: new Uint8Array([1, 2, 3]), tags: ['a', 'b'], none: {}, nested: { empty: {} } });
     await testDocClient().send(
       new TransactWriteCommand({
         TransactItems: [
@@ -102,6 +104,9 @@ describe('the local stream poller', () => {
     const [inserted, modified, event, removed] = records;
     assert.deepEqual(inserted!.dynamodb?.NewImage?.blob, { B: 'AQID' }, 'binary values are base64, as Lambda sends them');
     assert.deepEqual(inserted!.dynamodb?.NewImage?.tags, { L: [{ S: 'a' }, { S: 'b' }] });
+    assert.deepEqual(inserted!.dynamodb?.NewImage?.none, { M: {} }, 'an empty map is typed, as DynamoDB (not DynamoDB Local) sends it');
+    assert.deepEqual(inserted!.dynamodb?.NewImage?.nested, { M: { empty: { M: {} } } });
+    assert.deepEqual(unmarshall(inserted!.dynamodb!.NewImage as Record<string, SdkAttributeValue>).nested, { empty: {} });
     assert.equal(inserted!.dynamodb?.OldImage, undefined);
     assert.equal(modified!.dynamodb?.OldImage?.status?.S, 'PLANNED');
     assert.equal(modified!.dynamodb?.NewImage?.status?.S, 'RELEASED');
