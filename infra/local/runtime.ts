@@ -150,8 +150,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     setFunctionEnvironment({ tableName, dynamoDbEndpoint, identity });
 
     const mqtt = options.mqttPort === undefined ? undefined : await startMqtt(options, log, cleanup);
-    // Last to start, first to stop: no dispatch into a queue that is gone, nor into stopped parts.
-    const outbox = queue && (await startOutbox(options, { dynamoDbEndpoint, tableName, dataDir, clock, queue, log }, cleanup));
 
     const runtime: Runtime = {
       baseUrl,
@@ -160,13 +158,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       identity,
       issueToken: (request) => (identity as LocalIdentity).issueToken(request),
       mqtt,
-      outbox,
       stop,
     };
     if (options.seed) {
       log.info(`Seeding the demo plant (tenant ${DEMO_TENANT}) if it is not there yet...`);
       runtime.seed = await seedDemoPlant(runtime, log);
     }
+    // Last to start, first to stop: no dispatch into a queue that is gone, nor into stopped parts.
+    // After the seed, whose events it then dispatches: loading the functions does not slow it down.
+    if (queue) runtime.outbox = await startOutbox(options, { dynamoDbEndpoint, tableName, dataDir, clock, queue, log }, cleanup);
     ready = true;
     return runtime;
   } catch (error) {
