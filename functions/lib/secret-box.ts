@@ -56,11 +56,14 @@ export class KmsSecretBox implements SecretBox {
 }
 
 let box: SecretBox | undefined;
+let boxKey: string | undefined;
 /** KMS when the deployment names a key, else the local runtime's key; neither is a setup error. */
 export function secretBox(): SecretBox {
-  if (box) return box;
   const keyId = process.env[ENV.secretsKeyId];
   const localKey = process.env[ENV.localSecretsKey];
+  // Rebuilt when the key changes: a test process may start runtimes with different data dirs.
+  if (box && boxKey === (keyId ?? localKey)) return box;
+  boxKey = keyId ?? localKey;
   if (keyId) box = new KmsSecretBox(keyId);
   else if (localKey) box = new LocalSecretBox(localKey);
   else throw new Error(`neither ${ENV.secretsKeyId} (AWS) nor ${ENV.localSecretsKey} (local runtime) is set: integration secrets cannot be sealed`);
