@@ -181,13 +181,16 @@ export class IntegrationCredentialService {
   /** Opens a sealed secret, from memory when it was opened in the last five minutes. */
   private async open(tenantId: string, id: string, sealed: string) {
     const now = Date.now();
-    const hit = this.opened.get(sealed);
+    // Keyed by the context too: a hit is exactly what opening this value for this record gives.
+    const cacheKey = `${tenantId}/${id}/${sealed}`;
+    const hit = this.opened.get(cacheKey);
     if (hit && hit.until > now) return hit.secret;
     const secret = await this.box().open(sealed, { tenantId, purpose: 'integration-credential', id });
     if (this.opened.size >= SECRET_CACHE_MAX) {
+      // Expired entries go, and the oldest one (a Map iterates in insertion order).
       for (const [key, entry] of this.opened) if (entry.until <= now || this.opened.size >= SECRET_CACHE_MAX) this.opened.delete(key);
     }
-    this.opened.set(sealed, { secret, until: now + SECRET_CACHE_MS });
+    this.opened.set(cacheKey, { secret, until: now + SECRET_CACHE_MS });
     return secret;
   }
 }

@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { LocalSecretBox } from '#functions/lib/secret-box.ts';
+import { DynamoDbIntegrationCredentialRepository } from '#shared/db/integration-credential-repository.ts';
 import { keys } from '#shared/db/keys.ts';
+import { IntegrationCredentialService } from '#shared/integration/credentials.ts';
 import { testDocClient, testTableName } from '../helpers/ddb.ts';
 import { type Mes, PROBLEM, type Staff, allPages, assertProblem, newTenant, staff, startMes } from '../e2e/support/mes.ts';
 
@@ -149,6 +152,25 @@ describe('integration credentials', () => {
     assert.ok(!(await allPages(other.admin, BASE)).some((c) => c.id === created.id));
     const item = await stored(tenant, created.id);
     assert.deepEqual([item?.version, item?.status], [1, 'active']);
+  });
+
+  it('opens each sealed secret once in five minutes (KMS is not asked per request), and revocation counts at once', async () => {
+    // Prepare: the real local box, counting how often it opens
+    const box = new LocalSecretBox(String(process.env.MES_LOCAL_SECRETS_KEY));
+    let opens = 0;
+    const counting = { seal: box.seal.bind(box), open: (sealed: string, context: Record<string, string>) => (opens++, box.open(sealed, context)) };
+    const service = new IntegrationCredentialService(new DynamoDbIntegrationCredentialRepository(), () => counting, { now: () => new Date() });
+    const auth = { tenantId: tenant, userId: 'u-admin', name: 'Admin', roles: ['admin'] as const };
+    const created = await service.create(auth, { name: 'cached' });
+    // Act
+    for (let i = 0; i < 5; i++) assert.deepEqual((await service.secretsFor(created.id)).secrets, [created.secret]);
+    const rotated = await service.rotate(auth, created.id, 60);
+    const both = await service.secretsFor(created.id);
+    // Assess
+    assert.deepEqual(both.secrets, [rotated.secret, created.secret]);
+    assert.equal(opens, 2, 'the first secret once, the new one once');
+    await service.revoke(auth, created.id);
+    await assert.rejects(service.secretsFor(created.id), /is revoked/);
   });
 
   it('validates input: a name is required, an id must look like one, the grace period is bounded', async () => {
