@@ -1,0 +1,7 @@
+/** Placeholder: built in issue 5. */
+import type { ScreenProps } from '../app.tsx';
+import { Page } from '../ui.tsx';
+
+export default function WorkOrder(_props: ScreenProps) {
+  return <Page title="WorkOrder">{null}</Page>;
+}
