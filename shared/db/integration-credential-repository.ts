@@ -2,15 +2,15 @@
  * Inbound integration credentials on DynamoDB: one partition per tenant (get = GetItem, list =
  * Query), each change and its audit item in one TransactWriteItems conditioned on the version.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { StaleVersionError } from '../domain/errors.ts';
 import type { PageRequest } from '../domain/work-order/repository.ts';
 import type { CredentialAudit, IntegrationCredentialRepository, StoredCredential } from '../integration/credentials.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
-import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
 import { transact } from './transactions.ts';
+import { partitionPage } from './partition-page.ts';
 
 export class DynamoDbIntegrationCredentialRepository implements IntegrationCredentialRepository {
   async get(tenantId: string, id: string) {
@@ -21,19 +21,7 @@ export class DynamoDbIntegrationCredentialRepository implements IntegrationCrede
   }
 
   async list(tenantId: string, page: PageRequest) {
-    const partition = keys.integrationCredentialPartition(tenantId);
-    const { Items = [], LastEvaluatedKey } = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, cursorAttributes(), 'pk', partition),
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    const nextCursor = encodeCursor(LastEvaluatedKey);
-    return { items: Items.map((i) => stripKeys<StoredCredential>(i)), ...(nextCursor ? { nextCursor } : {}) };
+    return partitionPage<StoredCredential>(keys.integrationCredentialPartition(tenantId), page);
   }
 
   async save(tenantId: string, next: StoredCredential, before: StoredCredential | undefined, audit: CredentialAudit) {

@@ -1,5 +1,5 @@
 /** Master data on DynamoDB: one partition per tenant and kind; get = GetItem, list = Query. */
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { StaleVersionError } from '../domain/errors.ts';
 import type { MasterDataRepository, StoredRecord } from '../domain/master-data/repository.ts';
 import type { IdempotencyRecord, PageRequest, Receipt } from '../domain/work-order/repository.ts';
@@ -7,8 +7,8 @@ import { diff } from '../domain/work-order/diff.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { type MasterDataKind, keys } from './keys.ts';
-import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
 import { transact } from './transactions.ts';
+import { partitionPage } from './partition-page.ts';
 import { receiptItem } from './work-order-repository.ts';
 
 const META = new Set(['version', 'updatedAt', 'updatedBy']);
@@ -77,18 +77,6 @@ export class DynamoDbMasterDataRepository implements MasterDataRepository {
   }
 
   async list(tenantId: string, kind: MasterDataKind, page: PageRequest) {
-    const partition = keys.masterDataPartition(tenantId, kind);
-    const { Items = [], LastEvaluatedKey } = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, cursorAttributes(), 'pk', partition),
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    const nextCursor = encodeCursor(LastEvaluatedKey);
-    return { items: Items.map((i) => stripKeys<StoredRecord>(i)), ...(nextCursor ? { nextCursor } : {}) };
+    return partitionPage<StoredRecord>(keys.masterDataPartition(tenantId, kind), page);
   }
 }

@@ -24,6 +24,7 @@ import {
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
+import { partitionPage } from './partition-page.ts';
 import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
 import { type TransactItem, transact } from './transactions.ts';
 
@@ -57,19 +58,7 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
   }
 
   async listEndpoints(tenantId: string, page: PageRequest) {
-    const partition = keys.webhookEndpointPartition(tenantId);
-    const { Items = [], LastEvaluatedKey } = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, cursorAttributes(), 'pk', partition),
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    const nextCursor = encodeCursor(LastEvaluatedKey);
-    return { items: Items.map((i) => stripKeys<StoredEndpoint>(i)), ...(nextCursor ? { nextCursor } : {}) };
+    return partitionPage<StoredEndpoint>(keys.webhookEndpointPartition(tenantId), page);
   }
 
   async allEndpoints(tenantId: string) {
