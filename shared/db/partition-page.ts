@@ -1,5 +1,5 @@
-/** One page of a whole partition of the table, in sort key order, behind the opaque cursor. */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+/** Queries of the table's partitions: a page behind the opaque cursor, or every page. */
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../domain/work-order/repository.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
@@ -18,4 +18,16 @@ export async function partitionPage<T>(partition: string, page: PageRequest, map
   );
   const nextCursor = encodeCursor(LastEvaluatedKey);
   return { items: Items.map(map), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/** Every item a key condition selects, page after page (for bounded ranges only). */
+export async function queryAll(input: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb().send(new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey: start, ReturnConsumedCapacity: 'TOTAL' }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
 }

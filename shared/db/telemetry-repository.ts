@@ -8,6 +8,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
+import { queryAll } from './partition-page.ts';
 import type { StoredUnitMinute } from '../telemetry/bucket-format.ts';
 import { transact } from './transactions.ts';
 import { StaleVersionError } from '../domain/errors.ts';
@@ -181,7 +182,7 @@ export class DynamoDbTelemetryRepository {
           ReturnConsumedCapacity: 'TOTAL',
         }),
       ),
-      this.queryAll({
+      queryAll({
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: { ':pk': pk, ':from': fromSk, ':to': new Date(to).toISOString() },
       }),
@@ -211,7 +212,7 @@ export class DynamoDbTelemetryRepository {
       const dayIso = new Date(day).toISOString().slice(0, 10);
       const lo = Math.max(from, day);
       const hi = Math.min(to, day + 86_400_000) - 1;
-      const items = await this.queryAll({
+      const items = await queryAll({
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
         ExpressionAttributeValues: {
           ':pk': keys.telemetryPartition(tenantId, group, dayIso),
@@ -241,7 +242,7 @@ export class DynamoDbTelemetryRepository {
 
   /** Reasons assigned to downtime events that started in [from, to]. */
   async downtimeReasons(tenantId: string, equipmentId: string, from: number, to: number): Promise<DowntimeReasonRecord[]> {
-    const items = await this.queryAll({
+    const items = await queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': keys.downtimeReasonPartition(tenantId, equipmentId),
@@ -301,22 +302,10 @@ export class DynamoDbTelemetryRepository {
 
   /** Operation context items of a work center written in [fromIso, toIso] (shared/telemetry/context.ts). */
   async operationContexts(tenantId: string, workCenterId: string, fromIso: string, toIso: string) {
-    return this.queryAll({
+    return queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': keys.operationContextPartition(tenantId, workCenterId), ':from': fromIso, ':to': `${toIso}~` },
     });
   }
 
-  private async queryAll(input: { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }) {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await ddb().send(
-        new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey: start, ReturnConsumedCapacity: 'TOTAL' }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
 }

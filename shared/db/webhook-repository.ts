@@ -5,7 +5,7 @@
  * claimed and recorded with conditional writes, so two deliveries of one job never both send.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { WebhookAttempt } from '../api/integration-schemas.ts';
 import { AlreadyExistsError, StaleVersionError } from '../domain/errors.ts';
 import { diff } from '../domain/work-order/diff.ts';
@@ -24,7 +24,7 @@ import {
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
-import { partitionPage } from './partition-page.ts';
+import { partitionPage, queryAll } from './partition-page.ts';
 import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
 import { type TransactItem, transact } from './transactions.ts';
 
@@ -62,7 +62,7 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
   }
 
   async allEndpoints(tenantId: string) {
-    return this.queryAll({
+    return queryAll({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.webhookEndpointPartition(tenantId) },
     }).then((items) => items.map((i) => stripKeys<StoredEndpoint>(i)));
@@ -290,18 +290,6 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
     }
   }
 
-  private async queryAll(input: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues'>) {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await ddb().send(
-        new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey: start, ReturnConsumedCapacity: 'TOTAL' }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
 }
 
 /** `SET a = :a, ... REMOVE b, ...`: undefined values are removed, not written. */
