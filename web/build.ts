@@ -1,28 +1,59 @@
 /**
- * Builds the supervisor app into web/dist with esbuild: one ESM bundle (Preact, the shared
- * state machines and route table), the stylesheet, index.html and the static files in public/.
- * `npm start` builds it before serving; the CDK web stack deploys web/dist.
- * Run alone: `npx tsx web/build.ts`.
+ * Builds the supervisor app into web/dist with esbuild: one ESM entry (Preact, the shared state
+ * machines and route table) split into chunks, index.html pointing at the hashed entry, the
+ * stylesheets (styles.css plus any styles-*.css, concatenated), the static files of public/
+ * (manifest, icons, service worker, which learns this build's files), and budget.json: the
+ * bytes of the initial JavaScript, which the bench reads.
+ * `npm start` builds it before serving; `cdk synth` builds it before the web stack deploys it.
+ * Run alone: `npm run build:web`.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { type BuildOptions, build, buildSync, type Metafile, transformSync } from 'esbuild';
 
 export const WEB_ROOT = fileURLToPath(new URL('./', import.meta.url));
 export const WEB_DIST = fileURLToPath(new URL('./dist/', import.meta.url));
 
-export async function buildWeb(options: { outDir?: string; minify?: boolean } = {}): Promise<{ outDir: string }> {
-  const outDir = options.outDir ?? WEB_DIST;
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
-  await build({
-    entryPoints: { app: `${WEB_ROOT}src/main.tsx` },
+export interface WebBuildOptions {
+  /** Default web/dist. Emptied first. */
+  outDir?: string;
+  minify?: boolean;
+}
+
+/** Sizes of a group of built files, in bytes; gzip is gzipSync level 9 of each file, summed. */
+export interface BudgetPart {
+  raw: number;
+  gzip: number;
+  files: { file: string; raw: number; gzip: number }[];
+}
+
+/** web/dist/budget.json. */
+export interface WebBudget {
+  /** The entry chunk, e.g. `app-K657VVFQ.js`. */
+  entry: string;
+  /** What the first page load executes: the entry chunk and everything it imports statically. */
+  initialJs: BudgetPart;
+  /** Chunks loaded only through dynamic import(). */
+  lazyJs: BudgetPart;
+  /** styles.css. */
+  css: BudgetPart;
+}
+
+/** Hashed files (`app-XXXXXXXX.js`, `chunk-XXXXXXXX.js` and their maps) never change: cache them for a year. */
+export const HASHED_FILE = /^(?:app|chunk)-[A-Z0-9]{8}\.js(?:\.map)?$/;
+
+function esbuildOptions(outDir: string, minify: boolean): BuildOptions & { metafile: true } {
+  return {
+    entryPoints: { app: join(WEB_ROOT, 'src/main.tsx') },
     outdir: outDir,
     bundle: true,
     format: 'esm',
     splitting: true,
     target: ['chrome110', 'safari16', 'firefox115'],
-    minify: options.minify ?? true,
+    minify,
     sourcemap: 'linked',
     jsx: 'automatic',
     jsxImportSource: 'preact',
@@ -31,17 +62,100 @@ export async function buildWeb(options: { outDir?: string; minify?: boolean } = 
     metafile: true,
     logLevel: 'warning',
     legalComments: 'none',
-  }).then((result) => {
-    const app = Object.keys(result.metafile.outputs).find((f) => /app-[A-Z0-9]+\.js$/.test(f));
-    const html = readFileSync(`${WEB_ROOT}index.html`, 'utf8').replace('%APP%', `/${app?.split('/').pop()}`);
-    writeFileSync(`${outDir}index.html`, html);
+  };
+}
+
+export async function buildWeb(options: WebBuildOptions = {}): Promise<{ outDir: string; budget: WebBudget }> {
+  const outDir = prepare(options.outDir);
+  const result = await build(esbuildOptions(outDir, options.minify ?? true));
+  return { outDir, budget: finish(outDir, result.metafile, options.minify ?? true) };
+}
+
+/** The same build, synchronously: for the CDK app, whose constructors cannot await. */
+export function buildWebSync(options: WebBuildOptions = {}): { outDir: string; budget: WebBudget } {
+  const outDir = prepare(options.outDir);
+  const result = buildSync(esbuildOptions(outDir, options.minify ?? true));
+  return { outDir, budget: finish(outDir, result.metafile, options.minify ?? true) };
+}
+
+function prepare(dir: string = WEB_DIST): string {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Everything after esbuild: public/, styles, index.html, the service worker's file list, budget.json. */
+function finish(outDir: string, metafile: Metafile, minify: boolean): WebBudget {
+  cpSync(join(WEB_ROOT, 'public'), outDir, { recursive: true });
+  const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([path, output]) => [basename(path), output]));
+  const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint !== undefined && file.endsWith('.js'));
+  if (!entry) throw new Error('web build: esbuild produced no entry chunk');
+
+  // The entry's static imports, transitively: what a first visit downloads before anything shows.
+  const initial = new Set<string>();
+  const visit = (file: string) => {
+    if (initial.has(file)) return;
+    initial.add(file);
+    for (const imported of outputs[file]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external) visit(basename(imported.path));
+    }
+  };
+  visit(entry);
+  const chunks = Object.keys(outputs).filter((file) => file.endsWith('.js'));
+  const lazy = chunks.filter((file) => !initial.has(file));
+
+  writeFileSync(join(outDir, 'styles.css'), stylesheet(minify));
+  // The entry's chunks load in parallel with it instead of after it.
+  const preloads = [...initial].filter((file) => file !== entry).map((file) => `\n    <link rel="modulepreload" href="/${file}" />`);
+  const html = readFileSync(join(WEB_ROOT, 'index.html'), 'utf8')
+    .replace('%APP%', `/${entry}`)
+    .replace(/\n\s*<!-- %PRELOAD% -->/, preloads.join(''));
+  writeFileSync(join(outDir, 'index.html'), html);
+  writeServiceWorker(outDir, [...initial]);
+
+  const budget: WebBudget = {
+    entry,
+    initialJs: sizes(outDir, [...initial]),
+    lazyJs: sizes(outDir, lazy),
+    css: sizes(outDir, ['styles.css']),
+  };
+  writeFileSync(join(outDir, 'budget.json'), `${JSON.stringify(budget, null, 2)}\n`);
+  return budget;
+}
+
+/** styles.css, then every styles-*.css in name order (one file per screen or library), one request. */
+function stylesheet(minify: boolean): string {
+  const extra = readdirSync(WEB_ROOT)
+    .filter((file) => /^styles-.+\.css$/.test(file))
+    .sort();
+  const css = ['styles.css', ...extra].map((file) => `/* ${file} */\n${readFileSync(join(WEB_ROOT, file), 'utf8')}`).join('\n');
+  return minify ? transformSync(css, { loader: 'css', minify: true, target: ['chrome110', 'safari16', 'firefox115'] }).code : css;
+}
+
+/**
+ * The service worker precaches this build's shell. Its version is a hash of the files it lists,
+ * so each build gives a byte-different sw.js: browsers install it and drop the old cache.
+ */
+function writeServiceWorker(outDir: string, initialJs: string[]) {
+  const file = join(outDir, 'sw.js');
+  const shell = ['/', '/styles.css', '/manifest.webmanifest', ...initialJs.map((f) => `/${f}`)];
+  const version = createHash('sha256').update(shell.join('\n')).update(readFileSync(join(outDir, 'styles.css'))).digest('hex').slice(0, 12);
+  const source = readFileSync(file, 'utf8');
+  const marker = /const BUILD = \{[^\n]*\}; \/\/ set by web\/build\.ts/;
+  if (!marker.test(source)) throw new Error('web build: public/sw.js lost its `const BUILD = {...}; // set by web/build.ts` line');
+  writeFileSync(file, source.replace(marker, `const BUILD = ${JSON.stringify({ version, shell })}; // set by web/build.ts`));
+}
+
+function sizes(outDir: string, files: string[]): BudgetPart {
+  const list = files.map((file) => {
+    const bytes = readFileSync(join(outDir, file));
+    return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   });
-  cpSync(`${WEB_ROOT}public/`, outDir, { recursive: true });
-  cpSync(`${WEB_ROOT}styles.css`, `${outDir}styles.css`);
-  return { outDir };
+  return { raw: list.reduce((n, f) => n + f.raw, 0), gzip: list.reduce((n, f) => n + f.gzip, 0), files: list };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { outDir } = await buildWeb();
-  console.log(`built ${outDir}`);
+  const { outDir, budget } = await buildWeb();
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  console.log(`built ${outDir}: initial JavaScript ${kb(budget.initialJs.raw)}, ${kb(budget.initialJs.gzip)} gzipped`);
 }
