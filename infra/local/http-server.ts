@@ -1,8 +1,9 @@
 /**
  * The local API Gateway: a node:http server on loopback that turns each request into an HTTP
  * API payload 2.0 event, calls the route's Lambda handler in-process and writes its result.
- * It also serves the local identity provider (token and JWKS) and answers CORS preflights for
- * browser apps on other loopback ports.
+ * It also serves the local identity provider (token and JWKS), answers CORS preflights for
+ * browser apps on other loopback ports and, when given one, the built web app (web.ts) on
+ * every GET path outside /v1/ and /local/.
  */
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,6 +15,7 @@ import { LocalTokenRequestSchema } from '../../shared/api/schemas.ts';
 import { INTEGRATION_TIMEOUT_MS, lambdaContext, newRequestId, toApiGatewayEvent, writeLambdaResult } from './api-gateway.ts';
 import { type LocalIdentity, TOKEN_LIFETIME_SECONDS } from './identity.ts';
 import { createRouter } from './router.ts';
+import type { WebHost } from './web.ts';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 /** What the server needs of a route: routeList entries, plus the two local-only routes. */
@@ -41,6 +43,8 @@ export interface HttpServerOptions {
   log?: Log;
   maxBodyBytes?: number;
   timeoutMs?: number;
+  /** Serves the supervisor app; a path it does not know goes on to the API routes (and their 404). */
+  web?: WebHost;
 }
 
 /** API Gateway's payload limit. */
@@ -92,6 +96,7 @@ export function createHttpServer(options: HttpServerOptions) {
     const method = req.method ?? 'GET';
     res.once('finish', () => log.info(`${method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
 
+    if (options.web?.(req, res, rawPath)) return;
     if (method === 'OPTIONS') return preflight(req, res, cors, rawPath);
     const match = router(method, rawPath);
     if (match.kind === 'not-found') return problem(res, 404, `no route for ${rawPath}`, common);

@@ -4,11 +4,13 @@
  * functions/iot/ unless --no-mqtt; --simulate makes the demo plant's units publish. The
  * outbox runs too: the table stream feeds functions/streams/, webhook deliveries wait in an
  * in-process queue for functions/jobs/; webhooks may go to loopback addresses unless
- * --no-loopback-webhooks. Ctrl-C (SIGINT) or SIGTERM stops everything, JVM included.
+ * --no-loopback-webhooks. The supervisor app is built into web/dist and served on the same
+ * port as the API, at `/`, unless --no-web. Ctrl-C (SIGINT) or SIGTERM stops everything, JVM
+ * included.
  *
  *   npm start -- [--in-memory] [--port N] [--data-dir DIR] [--no-seed]
  *                [--mqtt-port N] [--mqtt-ws-port N] [--no-mqtt] [--simulate]
- *                [--no-loopback-webhooks]
+ *                [--no-loopback-webhooks] [--no-web]
  */
 import { parseArgs } from 'node:util';
 import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
@@ -21,6 +23,7 @@ import { DEFAULT_MQTT_PORT, DEFAULT_MQTT_WS_PORT } from './mqtt-broker.ts';
 import { isPortFree } from './net.ts';
 import { type Runtime, startRuntime } from './runtime.ts';
 import { DEMO_TENANT, DEMO_USERS } from './seed.ts';
+import { buildWeb } from '../../web/build.ts';
 
 // The SDK warns on Node 20 at the first client; it is noise for someone starting the app.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -30,7 +33,8 @@ const HOST = '127.0.0.1';
 const USAGE =
   'usage: npm start -- [--in-memory] [--port N (default 3000, env PORT)] [--data-dir DIR (default .data)] [--no-seed]\n' +
   `                    [--mqtt-port N (default ${DEFAULT_MQTT_PORT}, env MQTT_PORT)] [--mqtt-ws-port N (default ${DEFAULT_MQTT_WS_PORT})] [--no-mqtt] [--simulate]\n` +
-  '                    [--no-loopback-webhooks (refuse webhook URLs on 127.0.0.1, ::1, localhost, as AWS does)]';
+  '                    [--no-loopback-webhooks (refuse webhook URLs on 127.0.0.1, ::1, localhost, as AWS does)]\n' +
+  '                    [--no-web (do not build and serve the supervisor app)]';
 
 function parseOptions() {
   const parse = () =>
@@ -45,6 +49,7 @@ function parseOptions() {
         'no-mqtt': { type: 'boolean', default: false },
         simulate: { type: 'boolean', default: false },
         'no-loopback-webhooks': { type: 'boolean', default: false },
+        'no-web': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -74,6 +79,7 @@ function parseOptions() {
     mqttWsPort: mqtt ? portOf('mqtt-ws-port', values['mqtt-ws-port']) : undefined,
     simulate: values.simulate,
     allowLoopbackWebhooks: !values['no-loopback-webhooks'],
+    web: !values['no-web'],
   };
 }
 
@@ -99,6 +105,7 @@ async function main() {
   }
 
   console.log(`Starting the MES (${options.inMemory ? 'in memory' : `data in ${options.dataDir}/`})...`);
+  const web = options.web ? await buildWebApp() : undefined;
   let runtime: Runtime | undefined;
   let simulation: RunningSimulation | undefined;
   let stopping = false;
@@ -124,6 +131,7 @@ async function main() {
       seed: options.seed,
       allowLoopbackWebhooks: options.allowLoopbackWebhooks,
       log: consoleLog,
+      web: web ?? false,
       ...(options.mqttPort === undefined ? {} : { mqttPort: options.mqttPort, mqttWsPort: options.mqttWsPort }),
     });
   } catch (error) {
@@ -132,6 +140,22 @@ async function main() {
   if (stopping) return;
   await printWelcome(runtime, options.seed, options.simulate);
   if (options.simulate && runtime.mqtt) simulation = await startSimulation(runtime);
+}
+
+/**
+ * Builds the supervisor app into web/dist (esbuild, about a second). A broken build does not stop
+ * the API: the error is shown and the app is not served.
+ */
+async function buildWebApp(): Promise<{ dir: string } | undefined> {
+  const started = Date.now();
+  try {
+    const { outDir, budget } = await buildWeb();
+    console.log(`Built the web app in ${Date.now() - started} ms (initial JavaScript ${(budget.initialJs.gzip / 1024).toFixed(1)} KiB gzipped).`);
+    return { dir: outDir };
+  } catch (error) {
+    console.error(`The web app did not build, so it is not served (the API is):\n${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /** The demo plant's units publish once a second each, in real time, until Ctrl-C. */
@@ -156,6 +180,7 @@ async function printWelcome(runtime: Runtime, seed: boolean, simulate: boolean) 
     '',
     `MES is running on ${baseUrl}`,
     '',
+    `  Web app      ${runtime.webUrl ? `${runtime.webUrl}  (sign in with any plant, user and role; demo plant "${DEMO_TENANT}")` : 'off'}`,
     `  API base     ${baseUrl}/v1`,
     `  Health       ${baseUrl}/v1/health`,
     `  OpenAPI      ${baseUrl}/v1/openapi.json`,

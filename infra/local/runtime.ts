@@ -3,7 +3,8 @@
  * local identity provider, the local API Gateway calling the Lambda handlers in-process, the
  * transactional outbox (the table stream polled into functions/streams/, webhook deliveries
  * queued for functions/jobs/) and, when asked, the MQTT broker with the telemetry rules
- * feeding functions/iot/. `npm start` (main.ts) and the tests both start it through here.
+ * feeding functions/iot/, and the built supervisor app on `/` (web.ts). `npm start` (main.ts)
+ * and the tests both start it through here.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { DEMO_TENANT, seedDemoPlant, type SeedResult } from './seed.ts';
 import { type StartingPosition, type StreamFunction, type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { createTelemetryPipeline, type TelemetryHandlerResolver, type TelemetryPipeline } from './telemetry-pipeline.ts';
 import { type SchedulingClock, SystemClock } from './virtual-clock.ts';
+import { createWebHost, type WebHostOptions } from './web.ts';
 
 export interface RuntimeOptions {
   /** 0 = a free port. */
@@ -68,6 +70,11 @@ export interface RuntimeOptions {
   allowLoopbackWebhooks?: boolean;
   /** Test-only: consume the outbox with something else than functions/streams/ and functions/jobs/. */
   outboxHandlers?: Partial<OutboxHandlers>;
+  /**
+   * Serve a built supervisor app (web/build.ts) on `/`, beside the API: `{ dir }`, optionally
+   * with the /config.json to hand out. Default off: main.ts passes web/dist, tests a dir they built.
+   */
+  web?: WebHostOptions | false;
 }
 
 /** The two outbox consumers, found lazily: the runtime starts before they are imported. */
@@ -95,6 +102,8 @@ export interface RuntimeMqtt {
 
 export interface Runtime {
   baseUrl: string;
+  /** `${baseUrl}/` when the runtime serves the web app. */
+  webUrl?: string | undefined;
   dynamoDbEndpoint: string;
   tableName: string;
   identity: LocalIdentity;
@@ -142,6 +151,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       identity: () => identity as LocalIdentity,
       log: { info: (message) => ready && log.info(message), error: log.error },
       ...(options.handlerResolver ? { handlerResolver: options.handlerResolver } : {}),
+      ...(options.web ? { web: createWebHost(options.web) } : {}),
     });
     const baseUrl = await http.listen(options.port, options.host);
     cleanup.push(() => http.close());
@@ -153,6 +163,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const runtime: Runtime = {
       baseUrl,
+      webUrl: options.web ? `${baseUrl}/` : undefined,
       dynamoDbEndpoint,
       tableName,
       identity,
