@@ -1,0 +1,127 @@
+/**
+ * One operation of a work order: its state, quantities, the data it recorded (and what it still
+ * must record), who did what when, its work instructions, and the actions offered now.
+ */
+import { Fragment } from 'preact';
+import type { Operation, RecordedValue, WorkOrderDetail } from '../../../shared/api/schemas.ts';
+import type { Role } from '../../../shared/domain/roles.ts';
+import { goodQuantityLimit } from '../../../shared/domain/work-order/commands.ts';
+import { fmtDateTime, StateBadge } from '../ui.tsx';
+import { type ActionNotice, ActionNoticeNote, type OnOutcome, OperationActions } from './order-actions.tsx';
+
+const fmtValue = (v: RecordedValue) => `${typeof v.value === 'boolean' ? (v.value ? 'yes' : 'no') : v.value}${v.unit ? ` ${v.unit}` : ''}`;
+
+function When({ at, by }: { at: string | undefined; by?: string | undefined }) {
+  if (!at) return null;
+  return (
+    <>
+      <time dateTime={at}>{fmtDateTime(at)}</time>
+      {by ? ` by ${by}` : ''}
+    </>
+  );
+}
+
+function RecordedData({ op }: { op: Operation }) {
+  if (op.dataToRecord.length === 0) return null;
+  return (
+    <>
+      <h4 class="subhead">Recorded data</h4>
+      <dl class="kv">
+        {op.dataToRecord.map((d) => {
+          const v = op.recordedData[d.name];
+          const limits = d.min !== undefined || d.max !== undefined ? ` (limits ${d.min ?? '–'} to ${d.max ?? '–'}${d.unit ? ` ${d.unit}` : ''})` : '';
+          return (
+            <Fragment key={d.name}>
+              <dt>{d.label ?? d.name}</dt>
+              <dd data-testid={`op-${op.seq}-data-${d.name}`}>
+                {v ? (
+                  <>
+                    <strong>{fmtValue(v)}</strong>
+                    {v.outOfLimits ? <strong class="error"> out of limits{limits}</strong> : null}
+                    <span class="muted">
+                      {' '}
+                      · <When at={v.recordedAt} by={v.recordedBy} />
+                    </span>
+                  </>
+                ) : (
+                  <span class="muted">
+                    not recorded yet{d.required ? ' (required to complete)' : ' (optional)'}
+                    {limits}
+                  </span>
+                )}
+              </dd>
+            </Fragment>
+          );
+        })}
+      </dl>
+    </>
+  );
+}
+
+export function OperationItem(props: {
+  order: WorkOrderDetail;
+  op: Operation;
+  workCenterName: string;
+  roles: readonly Role[];
+  reload: () => void;
+  notice: ActionNotice | undefined;
+  onOutcome: OnOutcome;
+}) {
+  const { order, op, workCenterName, roles, reload, notice, onOutcome } = props;
+  const scrapReasons = Object.entries(op.scrapByReason);
+  // The domain's own rule (what it was given plus the overrun tolerance), for the report dialog.
+  const limit = goodQuantityLimit({ ...order, eventSeq: 0 }, op.seq);
+  return (
+    <li class="card op" data-testid={`op-${op.seq}`} data-status={op.status}>
+      <h3 class="op-title">
+        Operation {op.seq}: {op.name}
+      </h3>
+      <p class="badges">
+        <StateBadge state={op.status} /> <span class="muted">at</span> {workCenterName}
+      </p>
+      <dl class="kv">
+        <dt>Good</dt>
+        <dd data-testid={`op-${op.seq}-good`}>{op.goodQty}</dd>
+        <dt>Scrap</dt>
+        <dd data-testid={`op-${op.seq}-scrap`}>
+          {op.scrapQty}
+          {scrapReasons.length ? <span class="muted"> ({scrapReasons.map(([code, qty]) => `${code}: ${qty}`).join(', ')})</span> : null}
+        </dd>
+        {op.startedAt ? (
+          <>
+            <dt>Started</dt>
+            <dd>
+              <When at={op.startedAt} by={op.startedBy} />
+            </dd>
+          </>
+        ) : null}
+        {op.pausedAt ? (
+          <>
+            <dt>Paused</dt>
+            <dd>
+              <When at={op.pausedAt} />
+              {op.pauseReason ? `: ${op.pauseReason}` : ''}
+            </dd>
+          </>
+        ) : null}
+        {op.completedAt ? (
+          <>
+            <dt>Completed</dt>
+            <dd>
+              <When at={op.completedAt} by={op.completedBy} />
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <RecordedData op={op} />
+      {op.instructions ? (
+        <details class="instructions">
+          <summary>Work instructions</summary>
+          <p>{op.instructions}</p>
+        </details>
+      ) : null}
+      <ActionNoticeNote notice={notice} target={String(op.seq)} onOutcome={onOutcome} />
+      <OperationActions order={order} op={op} roles={roles} limit={limit} reload={reload} onOutcome={onOutcome} />
+    </li>
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * The fields of a production report or completion (ReportOperationSchema /
+ * CompleteOperationSchema in shared/api/schemas.ts): quantities since the last report, a scrap
+ * reason code, and one field per data item the routing asks the operation to record. Turns
+ * what was typed into the request body, and says in plain words what is wrong before sending.
+ */
+import type { DataRequirement, Operation, ReportOperation } from '../../../shared/api/schemas.ts';
+import type { Field } from '../ui.tsx';
+
+const DATA_PREFIX = 'data.';
+
+/** "Motor screw torque (Nm)": the label an operator knows, with the unit to enter it in. */
+export const dataLabel = (d: DataRequirement) => `${d.label ?? d.name}${d.unit ? ` (${d.unit})` : ''}`;
+
+/**
+ * `all`: every item, none required (a report may record some). `missing`: the required items
+ * with no value yet, each required (completion refuses without them).
+ */
+export function dataFields(op: Operation, which: 'all' | 'missing'): Field[] {
+  const items = which === 'all' ? op.dataToRecord : op.dataToRecord.filter((d) => d.required && op.recordedData[d.name] === undefined);
+  return items.map((d) => {
+    const base = { name: `${DATA_PREFIX}${d.name}`, label: dataLabel(d), required: which === 'missing' };
+    if (d.type === 'boolean') {
+      return { ...base, type: 'select' as const, options: [{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }] };
+    }
+    // No min/max on the input: a value outside the limits is recorded and flagged, not refused.
+    return { ...base, type: d.type === 'number' ? ('number' as const) : ('text' as const) };
+  });
+}
+
+/** The data values typed into `dataFields`; undefined when none. */
+export function readData(op: Operation, values: Record<string, string>): ReportOperation['data'] {
+  const data: NonNullable<ReportOperation['data']> = {};
+  for (const d of op.dataToRecord) {
+    const raw = (values[`${DATA_PREFIX}${d.name}`] ?? '').trim();
+    if (raw === '') continue;
+    if (d.type === 'number') {
+      const n = Number(raw);
+      if (!Number.isFinite(n)) throw new Error(`${dataLabel(d)} must be a number.`);
+      data[d.name] = n;
+    } else if (d.type === 'boolean') data[d.name] = raw === 'true';
+    else data[d.name] = raw;
+  }
+  return Object.keys(data).length ? data : undefined;
+}
+
+export type QuantityInput = Pick<ReportOperation, 'goodQty' | 'scrapQty' | 'scrapReasonCode'>;
+
+function quantity(raw: string | undefined, label: string): number {
+  const text = (raw ?? '').trim();
+  if (text === '') return 0;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${label} must be a number, 0 or more.`);
+  return n;
+}
+
+export function readQuantities(values: Record<string, string>): QuantityInput {
+  const goodQty = quantity(values.goodQty, 'Good quantity');
+  const scrapQty = quantity(values.scrapQty, 'Scrap quantity');
+  const scrapReasonCode = (values.scrapReasonCode ?? '').trim();
+  if (scrapQty > 0 && !scrapReasonCode) throw new Error('Enter a scrap reason: scrapped pieces need one.');
+  return { goodQty, scrapQty, ...(scrapReasonCode ? { scrapReasonCode } : {}) };
+}
