@@ -1,0 +1,97 @@
+/**
+ * One stop on the downtime list: which unit, which state, since when and for how long (ticking
+ * while it goes on), its reason and who gave it, and for supervisors the reason coding.
+ */
+import type { DowntimeEvent } from '../../../shared/api/schemas.ts';
+import { api } from '../api.ts';
+import { ConfirmAction, StateBadge, fmtAgo, fmtDateTime, fmtDuration } from '../ui.tsx';
+import { type ReasonIndex, eventDurationMs, eventKey, eventReason } from './downtime-data.tsx';
+
+export interface DowntimeRowProps {
+  event: DowntimeEvent;
+  unitName: string;
+  reasons: ReasonIndex;
+  personName: (userId: string) => string;
+  now: number;
+  /** Where the list's time range begins: a stop starting there may have begun before (no data says when). */
+  rangeStart: number;
+  /** Offer the reason coding (the role may assign reasons). */
+  canAssign: boolean;
+  /** After an assignment: reload the list. */
+  after: () => void;
+}
+
+export function DowntimeRow({ event, unitName, reasons, personName, now, rangeStart, canAssign, after }: DowntimeRowProps) {
+  const open = !event.end;
+  const reason = eventReason(event);
+  const before = Date.parse(event.start) <= rangeStart;
+  const duration = `${before ? 'over ' : ''}${fmtDuration(eventDurationMs(event, now))}`;
+  // Preselect the reason in force (a person's, else the machine's) when it can be picked.
+  const initial = reasons.options.find((o) => o.value === reason?.code)?.value;
+  const assign = async (values: Record<string, string>) => {
+    const comment = values.comment?.trim();
+    await api.put(`/v1/equipment/${encodeURIComponent(event.equipmentId)}/downtime/${encodeURIComponent(event.start)}/reason`, {
+      reasonCode: values.reason,
+      ...(comment ? { comment } : {}),
+    });
+  };
+  return (
+    <li class={`card downtime${open ? ' downtime-open' : ''}`} data-testid={`downtime-${eventKey(event)}`}>
+      <div class="downtime-head">
+        <h3 class="downtime-unit">{unitName}</h3>
+        <StateBadge state={event.state} />
+        {open ? <span class="downtime-ongoing">Ongoing</span> : null}
+      </div>
+      <dl class="downtime-facts">
+        <div>
+          <dt>Started</dt>
+          <dd>
+            {before ? 'At or before ' : null}
+            <time dateTime={event.start}>{fmtDateTime(event.start)}</time>
+          </dd>
+        </div>
+        <div>
+          <dt>{open ? 'Down for' : 'Lasted'}</dt>
+          <dd class="downtime-duration">{open ? `${duration} so far` : duration}</dd>
+        </div>
+        <div class="downtime-facts-wide">
+          <dt>Reason</dt>
+          <dd class="downtime-reason">
+            {reason ? (
+              <>
+                {reasons.path(reason.code)}
+                {reason.source === 'machine' ? <span class="muted"> (sent by the machine)</span> : null}
+              </>
+            ) : (
+              <span class="muted">No reason yet</span>
+            )}
+          </dd>
+        </div>
+        {event.assignedBy ? (
+          <div class="downtime-facts-wide">
+            <dt>Coded by</dt>
+            <dd>
+              {personName(event.assignedBy)}
+              {event.assignedAt ? <span class="muted">, {fmtAgo(event.assignedAt)}</span> : null}
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+      {canAssign ? (
+        <div class="downtime-actions">
+          <ConfirmAction
+            label={event.reasonCode ? 'Change reason' : 'Assign reason'}
+            title={`Reason for the stop of ${unitName}`}
+            question={`${unitName}: ${event.state.replace('-', ' ')} since ${fmtDateTime(event.start)}, ${open ? `${duration} so far` : duration}.`}
+            fields={[
+              { name: 'reason', label: 'Reason', type: 'select', required: true, options: reasons.options, ...(initial ? { initial } : {}) },
+              { name: 'comment', label: 'Comment', type: 'text' },
+            ]}
+            run={assign}
+            after={after}
+          />
+        </div>
+      ) : null}
+    </li>
+  );
+}
