@@ -37,9 +37,9 @@ export function OrderFilters({ filter, index }: { filter: OrderFilter; index: Eq
   const workCenters = index?.workCenters ?? [];
   return (
     <div class="toolbar" role="group" aria-label="Filters">
-      <label class="field">
-        <span>Status</span>
-        <select value={filter.status} onChange={(e) => go({ ...filter, status: (e.target as HTMLSelectElement).value as WorkOrderStatus | '' })}>
+      <div class="field">
+        <label for="filter-status">Status</label>
+        <select id="filter-status" value={filter.status} onChange={(e) => go({ ...filter, status: (e.target as HTMLSelectElement).value as WorkOrderStatus | '' })}>
           <option value="">All statuses</option>
           {WORK_ORDER_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -47,10 +47,10 @@ export function OrderFilters({ filter, index }: { filter: OrderFilter; index: Eq
             </option>
           ))}
         </select>
-      </label>
-      <label class="field">
-        <span>Work center</span>
-        <select value={filter.workCenterId} onChange={(e) => go({ ...filter, workCenterId: (e.target as HTMLSelectElement).value })}>
+      </div>
+      <div class="field">
+        <label for="filter-work-center">Work center</label>
+        <select id="filter-work-center" value={filter.workCenterId} onChange={(e) => go({ ...filter, workCenterId: (e.target as HTMLSelectElement).value })}>
           <option value="">All work centers</option>
           {filter.workCenterId && !index?.byId.has(filter.workCenterId) ? <option value={filter.workCenterId}>{filter.workCenterId}</option> : null}
           {workCenters.map((wc) => (
@@ -59,7 +59,7 @@ export function OrderFilters({ filter, index }: { filter: OrderFilter; index: Eq
             </option>
           ))}
         </select>
-      </label>
+      </div>
     </div>
   );
 }

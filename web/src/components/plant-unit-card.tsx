@@ -20,7 +20,6 @@ export function UnitCard({ unit, status }: { unit: Equipment; status: EquipmentS
       class="card unit-card"
       data-testid={`unit-${unit.id}`}
       data-state={state ?? 'unknown'}
-      style={{ borderLeftColor: state ? `var(--${state})` : 'var(--line)' }}
     >
       <h3 class="unit-name">
         {unit.name}

@@ -21,9 +21,9 @@ const GROUP_TITLES: Record<(typeof DISPATCHABLE_OPERATION_STATUSES)[number], str
 
 function WorkCenterPicker({ index, current }: { index: EquipmentIndex; current: string }) {
   return (
-    <label class="field">
-      <span>Work center</span>
-      <select value={current} onChange={(e) => navigate(`/dispatch/${encodeURIComponent((e.target as HTMLSelectElement).value)}`)}>
+    <div class="field">
+      <label for="dispatch-work-center">Work center</label>
+      <select id="dispatch-work-center" value={current} onChange={(e) => navigate(`/dispatch/${encodeURIComponent((e.target as HTMLSelectElement).value)}`)}>
         {current ? null : <option value="">Choose…</option>}
         {current && !index.byId.has(current) ? <option value={current}>{current}</option> : null}
         {index.workCenters.map((wc) => (
@@ -32,7 +32,7 @@ function WorkCenterPicker({ index, current }: { index: EquipmentIndex; current: 
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
 

@@ -55,6 +55,11 @@ function useStatuses(unitIds: string[]) {
   );
 }
 
+const chooseLine = (e: Event) => {
+  const line = (e.target as HTMLSelectElement).value;
+  navigate(line ? `/?line=${encodeURIComponent(line)}` : '/');
+};
+
 export default function Plant({ path }: ScreenProps) {
   const line = queryOf(path).get('line') ?? '';
   const equipment = useEquipment();
@@ -84,9 +89,9 @@ export default function Plant({ path }: ScreenProps) {
   return (
     <Page title="Plant">
       <div class="toolbar">
-        <label class="field">
-          <span>Line</span>
-          <select value={line} onChange={(e) => navigate(`/${(e.target as HTMLSelectElement).value ? `?line=${encodeURIComponent((e.target as HTMLSelectElement).value)}` : ''}`)}>
+        <div class="field">
+          <label for="plant-line">Line</label>
+          <select id="plant-line" value={line} onChange={chooseLine}>
             <option value="">All lines</option>
             {groups.map((g) => (
               <option key={g.id} value={g.id}>
@@ -94,7 +99,7 @@ export default function Plant({ path }: ScreenProps) {
               </option>
             ))}
           </select>
-        </label>
+        </div>
         <StateCounts statuses={shownUnits.map((u) => statusOf(u.id))} />
       </div>
       <ErrorNote error={statuses.error ?? equipment.error} />
