@@ -13,12 +13,16 @@ import {
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ROLES } from '../../shared/domain/roles.ts';
 
 export interface MesUserPoolProps {
-  /** Origins of the web app; the OAuth callback is `<origin>/auth/callback`. */
+  /**
+   * Origins of the web app (scheme, host and port, no path). The OAuth callback is the origin's
+   * root, `<origin>/`: the app routes in the hash, so it handles `?code=` wherever it starts.
+   */
   readonly webOrigins: readonly string[];
   /** Prefix of the Cognito hosted domain (`<prefix>.auth.<region>.amazoncognito.com`), unique per region. */
   readonly domainPrefix: string;
@@ -27,6 +31,9 @@ export interface MesUserPoolProps {
 export class MesUserPool extends Construct {
   readonly userPool: UserPool;
   readonly webClient: UserPoolClient;
+  readonly domain: UserPoolDomain;
+  /** Base URL of the hosted UI and the OAuth endpoints, `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly hostedUiUrl: string;
   /** The `iss` of Cognito's tokens, which the JWT authorizer and the handlers both check. */
   readonly issuer: string;
 
@@ -73,7 +80,8 @@ export class MesUserPool extends Construct {
       this.userPool.addGroup(`Group-${role}`, { groupName: role, description: `MES role ${role}` });
     }
 
-    this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+    this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+    this.hostedUiUrl = this.domain.baseUrl();
 
     // The supervisor web app runs in the browser and cannot keep a secret: a public client with
     // the authorization code grant. The web client always sends a PKCE code_challenge; Cognito
@@ -84,7 +92,7 @@ export class MesUserPool extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: props.webOrigins.map((origin) => `${origin}/auth/callback`),
+        callbackUrls: props.webOrigins.map((origin) => `${origin}/`),
         logoutUrls: props.webOrigins.map((origin) => `${origin}/`),
       },
       preventUserExistenceErrors: true,

@@ -3,9 +3,9 @@
  * (shared/api/routes.ts). Adding a route there adds its function, IAM grant and API route here;
  * its `uses` grant it the integration stack's secrets key or webhook delivery queue.
  */
-import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -27,7 +27,7 @@ export interface ApiStackProps extends StackProps {
   readonly integration: { readonly secretsKey: IKey; readonly deliveryQueue: IQueue };
   /** Reported by the health route and logged, to tell deployments apart. */
   readonly appVersion: string;
-  /** Origins of the web app allowed as OAuth redirect targets. */
+  /** Origins of the web app: OAuth redirect targets, and the only origins CORS lets call the API. */
   readonly webOrigins: readonly string[];
   /** Prefix of the Cognito hosted sign-in domain, unique per region. */
   readonly authDomainPrefix: string;
@@ -74,6 +74,16 @@ export class ApiStack extends Stack {
       defaultAuthorizer: jwt,
       // Created below instead, because the default stage takes no logging or throttling options.
       createDefaultStage: false,
+      // The supervisor app runs on its own origin (CloudFront). API Gateway answers the preflights
+      // itself, before the authorizer; the headers are those the web client sends and reads
+      // (web/src/api.ts), as the local runtime allows them (infra/local/http-server.ts).
+      corsPreflight: {
+        allowOrigins: [...props.webOrigins],
+        allowMethods: [...new Set(routeList.map((route) => CorsHttpMethod[route.method]))],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
+        exposeHeaders: ['etag', 'location', 'retry-after', 'apigw-requestid'],
+        maxAge: Duration.minutes(10),
+      },
     });
     const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',

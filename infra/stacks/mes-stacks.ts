@@ -8,13 +8,23 @@ import { Aws, Tags, type App } from 'aws-cdk-lib';
 import { ApiStack } from './api-stack.ts';
 import { DataStack } from './data-stack.ts';
 import { IntegrationStack } from './integration-stack.ts';
+import { buildWebSync } from '../../web/build.ts';
 import { type StreamCapacity, TelemetryStack } from './telemetry-stack.ts';
 import { WebStack } from './web-stack.ts';
 
 /** Context keys (`cdk synth -c key=value` or cdk.json) that tune a deployment. */
 export const CONTEXT = {
-  /** Comma-separated web app origins for OAuth redirects. Default: the local dev server. */
+  /**
+   * Comma-separated origins of the web app (`https://host[:port]`, no path): the Cognito web
+   * client's callback URLs (`<origin>/`) and the API's CORS origins. Put the web stack's WebUrl
+   * output here after the first deployment. Default: the local runtime (npm start).
+   */
   webOrigins: 'mes:webOrigins',
+  /**
+   * A directory holding a built web app (web/build.ts) to deploy as it is, e.g. from a CI build
+   * step. Default: synth builds web/ into web/dist.
+   */
+  webDist: 'mes:webDist',
   /** Cognito hosted domain prefix, unique per region. Default: `mes-<account id>`. */
   authDomainPrefix: 'mes:authDomainPrefix',
   /** Version string for APP_VERSION, e.g. a git sha from CI. Default: package.json version. */
@@ -36,6 +46,28 @@ export interface MesStacks {
 
 const packageVersion = (): string =>
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+
+/** Origins as URL.origin writes them; a path, a trailing slash or a typo fails synth here rather than the OAuth redirect later. */
+export function parseWebOrigins(value: unknown): string[] {
+  const origins = String(value ?? DEFAULT_WEB_ORIGIN)
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+      throw new Error(`${CONTEXT.webOrigins}: ${JSON.stringify(origin)} is not an origin like https://d111111abcdef8.cloudfront.net (scheme and host, no path or trailing slash)`);
+    }
+  }
+  if (origins.length === 0) throw new Error(`${CONTEXT.webOrigins} names no origin`);
+  return origins;
+}
+
+/** Where `npm start` serves the app; Cognito allows plain http only for localhost. */
+const DEFAULT_WEB_ORIGIN = 'http://localhost:3000';
 
 /** `-c mes:telemetryShards=2` arrives as a string, cdk.json may hold a number. */
 export function parseStreamCapacity(value: unknown): StreamCapacity {
@@ -70,7 +102,7 @@ export function addMesStacks(app: App): MesStacks {
     table: data.table,
     integration: { secretsKey: integration.secretsKey, deliveryQueue: integration.deliveryQueue },
     appVersion,
-    webOrigins: (context(CONTEXT.webOrigins) ?? 'http://localhost:5173').split(',').map((origin) => origin.trim()),
+    webOrigins: parseWebOrigins(context(CONTEXT.webOrigins)),
     authDomainPrefix: context(CONTEXT.authDomainPrefix) ?? `mes-${Aws.ACCOUNT_ID}`,
   });
   const telemetry = new TelemetryStack(app, 'MesTelemetry', {
@@ -79,6 +111,13 @@ export function addMesStacks(app: App): MesStacks {
     appVersion,
     streamCapacity: parseStreamCapacity(app.node.tryGetContext(CONTEXT.telemetryShards)),
   });
-  const web = new WebStack(app, 'MesWeb', { description: 'MES web app hosting (placeholder)' });
+  // After the API: config.json and the CSP carry its URL, hosted UI and client id.
+  const web = new WebStack(app, 'MesWeb', {
+    description: 'MES web app: private S3 bucket behind CloudFront, config.json written at deploy time',
+    webDist: context(CONTEXT.webDist) ?? buildWebSync().outDir,
+    apiUrl: api.api.apiEndpoint,
+    authDomain: api.auth.hostedUiUrl,
+    webClientId: api.auth.webClient.userPoolClientId,
+  });
   return { data, api, telemetry, integration, web };
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { routeList } from '../../shared/api/routes.ts';
@@ -37,9 +37,11 @@ describe('cdk-nag', () => {
     assert.deepEqual(report.violations.map((v) => v.ruleName), []);
   });
 
-  it('acknowledges only known findings, each with a reason: the public routes, the user pool plan, the dead letters, the stream listing', () => {
+  it('acknowledges only known findings, each with a reason: the public routes, the user pool plan, the dead letters, the stream listing, the web hosting', () => {
     // Prepare
-    const { app } = newMesApp();
+    const { app, stacks } = newMesApp();
+    const site = stacks.web.getLogicalId(stacks.web.bucket.node.defaultChild as CfnElement);
+    const deployer = 'MesWeb/Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C';
     // Act
     const acknowledged = app.node.findAll().flatMap((c) =>
       c.node.metadata
@@ -59,7 +61,20 @@ describe('cdk-nag', () => {
         'MesIntegration/DispatchDeadLetters AwsSolutions-SQS3',
         'MesIntegration/DispatchOutbox/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'MesTelemetry/DeadLetters AwsSolutions-SQS3',
-      ],
+        'MesWeb/AccessLogs AwsSolutions-S1',
+        'MesWeb/Distribution AwsSolutions-CFR1',
+        'MesWeb/Distribution AwsSolutions-CFR2',
+        'MesWeb/Distribution AwsSolutions-CFR4',
+        `${deployer} AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]`,
+        `${deployer} AwsSolutions-IAM5[Action::s3:Abort*]`,
+        `${deployer} AwsSolutions-IAM5[Action::s3:DeleteObject*]`,
+        `${deployer} AwsSolutions-IAM5[Action::s3:GetBucket*]`,
+        `${deployer} AwsSolutions-IAM5[Action::s3:GetObject*]`,
+        `${deployer} AwsSolutions-IAM5[Action::s3:List*]`,
+        `${deployer} AwsSolutions-IAM5[Resource::<${site}.Arn>/*]`,
+        `${deployer} AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]`,
+        `${deployer} AwsSolutions-L1`,
+      ].sort(),
     );
   });
 
