@@ -88,14 +88,16 @@ export function ConfirmAction(props: {
       </Button>
       {open ? (
         <div class="dialog-backdrop">
-          <form class="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title" onSubmit={submit}>
+          <div role="dialog" aria-modal="true" aria-labelledby="dialog-title" class="dialog">
+          <form onSubmit={submit}>
             <h2 id="dialog-title">{props.title ?? props.label}</h2>
             {props.question ? <p>{props.question}</p> : null}
             {(props.fields ?? []).map((f) => (
-              <label class="field" key={f.name}>
-                <span>{f.label}</span>
+              <div class="field" key={f.name}>
+                {/* A label apart from its control: a wrapping label would be named by every option too. */}
+                <label for={`confirm-${f.name}`}>{f.label}</label>
                 {f.type === 'select' ? (
-                  <select required={f.required} value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value })}>
+                  <select id={`confirm-${f.name}`} required={f.required} value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value })}>
                     <option value="">Choose…</option>
                     {(f.options ?? []).map((o) => (
                       <option key={o.value} value={o.value}>
@@ -105,6 +107,7 @@ export function ConfirmAction(props: {
                   </select>
                 ) : (
                   <input
+                    id={`confirm-${f.name}`}
                     type={f.type}
                     inputMode={f.type === 'number' ? 'decimal' : undefined}
                     required={f.required}
@@ -114,7 +117,7 @@ export function ConfirmAction(props: {
                     onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value })}
                   />
                 )}
-              </label>
+              </div>
             ))}
             {error ? (
               <p class="error" role="alert">
@@ -128,6 +131,7 @@ export function ConfirmAction(props: {
               </Button>
             </div>
           </form>
+          </div>
         </div>
       ) : null}
     </>
