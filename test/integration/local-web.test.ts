@@ -2,15 +2,20 @@
  * The local runtime serves the built supervisor app beside the API, as CloudFront does on AWS:
  * index.html at `/`, the hashed JavaScript cached for a year, index.html, sw.js and the
  * config revalidated or never stored, the manifest and its icons, the security headers on every
- * answer; /v1/ and /local/ stay the API's. Also what the build leaves for the bench (budget.json).
+ * answer; /v1/ and /local/ stay the API's. Also what the build leaves for the bench (budget.json),
+ * and, in Chromium against a stand-in for the Cognito hosted UI, the sign-in with authorization
+ * code + PKCE that the app does on AWS.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
 import { buildWeb, type WebBudget } from '../../web/build.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
@@ -234,5 +239,102 @@ describe('the local runtime serving the app with a Cognito config', () => {
       await mes.stop();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+const CHROMIUM = process.env.MES_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * A stand-in for the Cognito hosted UI: /oauth2/authorize sends the browser straight back with a
+ * code, /oauth2/token hands out `idToken` only for that code with the verifier of the challenge.
+ */
+async function startFakeHostedUi(idToken: string) {
+  const seen: { authorize?: Record<string, string>; token?: Record<string, string> } = {};
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/oauth2/authorize') {
+      seen.authorize = Object.fromEntries(url.searchParams);
+      const back = new URL(url.searchParams.get('redirect_uri') ?? '');
+      back.searchParams.set('code', 'the-code');
+      back.searchParams.set('state', url.searchParams.get('state') ?? '');
+      res.writeHead(302, { location: back.href }).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+      seen.token = { ...form, contentType: String(req.headers['content-type']) };
+      const challenge = createHash('sha256').update(form.code_verifier ?? '').digest('base64url');
+      const ok = url.pathname === '/oauth2/token' && form.code === 'the-code' && challenge === seen.authorize?.code_challenge;
+      res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json', 'access-control-allow-origin': String(req.headers.origin ?? '*') });
+      res.end(JSON.stringify(ok ? { id_token: idToken, access_token: 'unused', token_type: 'Bearer', expires_in: 3600 } : { error: 'invalid_grant' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('sign-in with the Cognito hosted UI (authorization code + PKCE)', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
+  let dir: string;
+  let mes: TestRuntime;
+  let hostedUi: Awaited<ReturnType<typeof startFakeHostedUi>>;
+  let browser: Awaited<ReturnType<typeof chromium.launch>>;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mes-web-test-'));
+    await buildWeb({ outDir: dir });
+    // The API checks tokens of the local identity provider, so the stand-in hands out one of those.
+    const issuer = await startTestRuntime();
+    const idToken = await issuer.token('t-hosted', 'p-sam', ['supervisor'], 'Sam Jansen');
+    await issuer.stop();
+    hostedUi = await startFakeHostedUi(idToken);
+    mes = await startTestRuntime({ web: { dir, config: { apiUrl: '', auth: { mode: 'cognito', domain: hostedUi.url, clientId: 'web-client' } } } });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  });
+  after(async () => {
+    await browser?.close();
+    await mes?.stop();
+    await hostedUi?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs in through the hosted UI, swaps the code with the verifier, returns to the screen and cleans the address bar', async () => {
+    // Prepare
+    const page = await browser.newPage();
+    await page.goto(`${mes.baseUrl}/#/orders`);
+    // Act
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'visible', timeout: 10_000 });
+    // Assess
+    const { authorize, token } = hostedUi.seen;
+    assert.equal(authorize?.response_type, 'code');
+    assert.equal(authorize?.client_id, 'web-client');
+    assert.equal(authorize?.redirect_uri, `${mes.baseUrl}/`, 'the origin root, as registered on the app client');
+    assert.equal(authorize?.code_challenge_method, 'S256');
+    assert.match(authorize?.scope ?? '', /\bopenid\b/);
+    assert.ok((authorize?.state ?? '').length >= 32);
+    assert.equal(token?.grant_type, 'authorization_code');
+    assert.equal(token?.client_id, 'web-client');
+    assert.equal(token?.redirect_uri, `${mes.baseUrl}/`);
+    assert.match(token?.code_verifier ?? '', /^[A-Za-z0-9_-]{43,128}$/);
+    assert.equal(token?.contentType, 'application/x-www-form-urlencoded');
+    assert.equal(page.url(), `${mes.baseUrl}/#/orders`, 'no code left in the address bar, back on the screen');
+    assert.match(await page.locator('header.top').innerText(), /Sam Jansen.*t-hosted/s);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('mes.signIn')), null, 'the verifier is gone');
+    await page.close();
+  });
+
+  it('refuses an answer to a sign-in it did not start, and says so on the sign-in screen', async () => {
+    // Prepare
+    const page = await browser.newPage();
+    // Act: a code with a state this tab never made
+    await page.goto(`${mes.baseUrl}/?code=the-code&state=forged`);
+    // Assess
+    await page.getByRole('alert').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await page.getByRole('alert').innerText(), /does not match a sign-in started here/);
+    assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
+    assert.equal(new URL(page.url()).search, '', 'the code is removed from the address bar');
+    await page.close();
   });
 });
