@@ -22,7 +22,11 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (
 
 export interface Plant {
   byId: Map<string, Equipment>;
-  /** Work units: what sends telemetry and has downtime. A work center without units counts as one. */
+  /**
+   * Work units: what sends telemetry and has downtime. Only a plant without any work units has
+   * its work centers here instead (a work center with no units and no telemetry would otherwise
+   * show as offline for ever).
+   */
   units: Equipment[];
   /** Work centers (lines, cells). */
   lines: Equipment[];
@@ -37,10 +41,8 @@ export function toPlant(equipment: Equipment[]): Plant {
   const byId = new Map(equipment.map((e) => [e.id, e]));
   const lines = equipment.filter((e) => e.level === 'workCenter').sort(byName);
   const childUnits = (lineId: string) => equipment.filter((e) => e.level === 'workUnit' && e.parentId === lineId).sort(byName);
-  const units = [
-    ...equipment.filter((e) => e.level === 'workUnit'),
-    ...lines.filter((l) => childUnits(l.id).length === 0),
-  ].sort(byName);
+  const workUnits = equipment.filter((e) => e.level === 'workUnit').sort(byName);
+  const units = workUnits.length ? workUnits : lines;
   return {
     byId,
     units,

@@ -51,7 +51,7 @@ export function DowntimeRow({ event, unitName, reasons, personName, now, rangeSt
           </dd>
         </div>
         <div>
-          <dt>{open ? 'Down for' : 'Lasted'}</dt>
+          <dt>{open ? 'Stopped for' : 'Lasted'}</dt>
           <dd class="downtime-duration">{open ? `${duration} so far` : duration}</dd>
         </div>
         <div class="downtime-facts-wide">
