@@ -8,6 +8,8 @@
  * Local its poller starts at the latest record and it does not queue the pending deliveries
  * it finds, which belong to other tests: pass `outboxStartingPosition` or
  * `recoverWebhookDeliveries` to change that, and `clock: new VirtualClock()` to drive time.
+ * The web app is off unless asked: `startTestRuntime({ web: { dir } })` serves a dir built with
+ * `buildWeb({ outDir: dir })` (web/build.ts) at `/`, with the local /config.json.
  */
 import { randomUUID } from 'node:crypto';
 import { ENV } from '../../shared/config.ts';
