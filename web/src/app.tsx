@@ -5,6 +5,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { currentSession, onSessionChange, signOut } from './auth.ts';
+import { appConfig } from './config.ts';
 import { useConnection } from './live.ts';
 import { match, navigate, useRoute } from './router.ts';
 import { fmtDuration } from './ui.tsx';
@@ -77,7 +78,10 @@ export function App() {
           class="btn btn-plain"
           onClick={() => {
             signOut();
-            navigate('/sign-in');
+            const auth = appConfig().auth;
+            // On AWS the hosted UI's session ends too, or the next sign-in would skip the password.
+            if (auth.mode === 'cognito') location.assign(`${auth.domain}/logout?client_id=${encodeURIComponent(auth.clientId)}&logout_uri=${encodeURIComponent(`${location.origin}/`)}`);
+            else navigate('/sign-in');
           }}
         >
           Sign out

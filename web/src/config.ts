@@ -21,14 +21,19 @@ export interface AppConfig {
 }
 
 let config: AppConfig | undefined;
+const SAVED = 'mes.config';
 
 export async function loadConfig(): Promise<AppConfig> {
   if (config) return config;
+  // Opened offline (the service worker served the shell): the last config seen still holds.
+  const saved = localStorage.getItem(SAVED);
+  const fallback: AppConfig = saved ? (JSON.parse(saved) as AppConfig) : { apiUrl: '', auth: { mode: 'local' } };
   try {
     const res = await fetch('/config.json', { cache: 'no-store' });
-    config = res.ok ? ((await res.json()) as AppConfig) : { apiUrl: '', auth: { mode: 'local' } };
+    config = res.ok ? ((await res.json()) as AppConfig) : fallback;
+    if (res.ok) localStorage.setItem(SAVED, JSON.stringify(config));
   } catch {
-    config = { apiUrl: '', auth: { mode: 'local' } };
+    config = fallback;
   }
   return config;
 }
