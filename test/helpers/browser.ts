@@ -50,6 +50,23 @@ export const DESKTOP: Device = { name: 'desktop', viewport: { width: 1280, heigh
 export const ACTION_TIMEOUT_MS = 10_000;
 
 const open = new Set<BrowserContext>();
+/** Profile dirs not removed yet; whatever is left goes when the process exits. */
+const profiles = new Set<string>();
+process.once('exit', () => {
+  for (const profile of profiles) {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // A temp dir left behind is not worth an exit code.
+    }
+  }
+});
+
+async function removeProfile(profile: string): Promise<void> {
+  // Never fail a test over a temp dir.
+  await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }).catch(() => {});
+  profiles.delete(profile);
+}
 
 /** A fresh Chromium (own profile dir) emulating `device`. Close it, or call `closeBrowsers()`. */
 export async function launchBrowser(device: Device = PHONE): Promise<BrowserContext> {
@@ -76,11 +93,17 @@ export async function launchBrowser(device: Device = PHONE): Promise<BrowserCont
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(15_000);
   open.add(context);
-  context.once('close', () => {
+  profiles.add(profile);
+  // The profile goes once close() has returned (Chromium has exited); the 'close' event comes earlier.
+  const close = context.close.bind(context);
+  context.close = async (options) => {
     open.delete(context);
-    // Chromium may still be writing its profile as it exits: retry, and never fail a test over it.
-    void rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }).catch(() => {});
-  });
+    try {
+      await close(options);
+    } finally {
+      await removeProfile(profile);
+    }
+  };
   return context;
 }
 
@@ -89,7 +112,7 @@ export async function firstPage(context: BrowserContext): Promise<Page> {
   return context.pages()[0] ?? (await context.newPage());
 }
 
-/** Ends every Chromium this process launched. */
+/** Ends every Chromium this process launched, and removes their profiles. */
 export async function closeBrowsers(): Promise<void> {
   await Promise.allSettled([...open].map((context) => context.close()));
 }
