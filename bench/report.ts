@@ -7,6 +7,7 @@ import { type Latency, median } from './stats.ts';
 import { renderTelemetry, TELEMETRY_TARGET_NAMES } from './telemetry-report.ts';
 import type { TelemetryResults } from './telemetry.ts';
 import { renderWebhooks, type WebhookResults } from './webhooks.ts';
+import { renderWeb, WEB_TARGET_NAMES, type WebResults } from './web.ts';
 
 export const TARGETS = { latencyRatio: 1.5, bundleBytes: 300_000, coldRatio: 1.5 } as const;
 
@@ -28,6 +29,7 @@ export interface Results {
   bundles: Bundle[];
   telemetry: TelemetryResults;
   webhooks: WebhookResults;
+  web: WebResults;
 }
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -46,6 +48,7 @@ const T = {
   size: `3. Every bundle under ${TARGETS.bundleBytes / 1000} KB minified`,
   cold: `3. Cold import within ${TARGETS.coldRatio}x of hello-world`,
   ...TELEMETRY_TARGET_NAMES,
+  ...WEB_TARGET_NAMES,
 };
 
 /** Target 1: no Scan; a read is one GetItem or Query; a command is one TransactWriteItems plus reads. */
@@ -176,6 +179,7 @@ export function renderResults(r: Results): string {
 
   renderTelemetry(r.telemetry, { out, judge });
   renderWebhooks(r.webhooks, out);
+  renderWeb(r.web, { out, judge });
 
   const summary = ['## Summary', '', '| Target | Checks | Pass | Fail | Verdict |', '|---|---|---|---|---|'];
   for (const target of Object.values(T)) {

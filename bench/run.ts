@@ -7,9 +7,11 @@
  *   4. telemetry (bench/telemetry.ts): ingest throughput and write units of the IoT consumers,
  *      end-to-end latency over MQTT to the status endpoint, and the monthly cost of a plant;
  *   5. webhooks (bench/webhooks.ts): outbound messages per second through the dispatcher, commit
- *      to receipt latency over the whole local path, and signed inbound events accepted per second.
+ *      to receipt latency over the whole local path, and signed inbound events accepted per second;
+ *   6. the supervisor web app (bench/web.ts): initial JavaScript gzipped against its budget, and the
+ *      plant overview's first render in headless Chromium on a throttled phone, beside a hello-world floor.
  * Every loop is bounded in count and time; all traffic stays on 127.0.0.1.
- * BENCH_SAMPLES, BENCH_COLD_RUNS and BENCH_TELEMETRY_SCALE shrink a run while working on the bench itself.
+ * BENCH_SAMPLES, BENCH_COLD_RUNS, BENCH_TELEMETRY_SCALE and BENCH_WEB_RUNS shrink a run while working on the bench itself.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +29,7 @@ import { renderResults } from './report.ts';
 import { Figure } from './stats.ts';
 import { measureTelemetry, type TelemetryResults } from './telemetry.ts';
 import { measureWebhooks, type WebhookResults } from './webhooks.ts';
+import { measureWeb, prepareWeb, type WebResults } from './web.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
@@ -51,14 +54,19 @@ const esbuildTarget = constructTarget();
 step(`bundling ${esbuildTarget} and timing cold imports (up to ${COLD_RUNS} runs each)`);
 const bundles = await measureBundles({ runs: COLD_RUNS, maxMs: MAX_MS_COLD_IMPORTS, target: esbuildTarget });
 
-step('starting the local runtime (DynamoDB Local in memory, MQTT broker and telemetry rules)');
-const runtime = await startRuntime({ port: 0, mqttPort: 0, inMemory: true, seed: false, log: { info: () => {}, error: consoleLog.error } });
+step('building the web app (web/build.ts) for the runtime to serve');
+const web = await prepareWeb();
+
+step('starting the local runtime (DynamoDB Local in memory, MQTT broker and telemetry rules, the built web app)');
+const quietLog = { info: () => {}, error: consoleLog.error };
+const runtime = await startRuntime({ port: 0, mqttPort: 0, inMemory: true, seed: false, log: quietLog, web: { dir: web.dir } });
 const apiFigures = CONCURRENCY.map(newApiFigures);
 const floorFigures = CONCURRENCY.map(() => FLOOR_CALLS.map(() => new Figure()));
 let itemsPerTransaction = 0;
 let orders = 0;
 let telemetry: TelemetryResults | undefined;
 let webhooks: WebhookResults | undefined;
+let webResults: WebResults | undefined;
 try {
   const tokens = await issueTokens(runtime);
   await seedMasterData(runtime.baseUrl, tokens);
@@ -91,9 +99,12 @@ try {
 
   telemetry = await measureTelemetry(runtime, { root: ROOT, step });
   webhooks = await measureWebhooks(runtime, { step });
+  // Last: the browser gets the machine to itself once the load above has stopped.
+  webResults = await measureWeb(runtime, web, { step, log: quietLog });
 } finally {
   closeClient();
   await runtime.stop();
+  await web.cleanup();
 }
 
 const markdown = renderResults({
@@ -109,6 +120,7 @@ const markdown = renderResults({
   bundles,
   telemetry: telemetry as TelemetryResults,
   webhooks: webhooks as WebhookResults,
+  web: webResults as WebResults,
 });
 writeFileSync(join(ROOT, 'bench/RESULTS.md'), markdown);
 step('wrote bench/RESULTS.md');

@@ -1,0 +1,461 @@
+/**
+ * The supervisor web app's figures of issue 5, section 5 of bench/RESULTS.md:
+ *   a. initial JavaScript: the app built as deployed (web/build.ts, minified) into a temp dir;
+ *      the entry script index.html loads plus every chunk it imports statically (not the
+ *      dynamic `import()`s), each gzipped at level 9, against the 100 KB budget; the build's
+ *      own budget.json is shown beside it when it writes one;
+ *   b. first meaningful render of the plant overview: headless Chromium (Debian's, through
+ *      playwright-core) at 390x844, 3x pixels, touch, CPU throttled 4x over CDP, cold: a fresh
+ *      profile per run, no service worker (a first visit has none), the HTTP cache cleared after
+ *      signing in; against the runtime `npm run bench` started serving the build; the demo plant (seeded
+ *      through the API) with a state published over MQTT for each unit. Time = performance.now()
+ *      in the page (from navigation start) at the first animation frame after the first unit
+ *      card shows its state in words, caught by a MutationObserver installed before any script;
+ *   floor: the same navigation to a static hello-world page on the same server, same throttling.
+ * Runs alternate app and floor; every launch, navigation and wait is bounded.
+ * BENCH_WEB_RUNS changes the number of runs (default 7).
+ */
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import { connectAsync } from 'mqtt';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Log } from '../infra/local/http-server.ts';
+import type { Runtime } from '../infra/local/runtime.ts';
+import { DEMO_TENANT, DEMO_USERS, seedDemoPlant } from '../infra/local/seed.ts';
+import { telemetryTopic } from '../shared/telemetry/rules.ts';
+import { buildWeb } from '../web/build.ts';
+import { median } from './stats.ts';
+
+export const WEB_TARGETS = { initialJsGzipBytes: 100_000, renderMs: 1_000 } as const;
+const CPU_THROTTLING = 4;
+const VIEWPORT = { width: 390, height: 844 };
+const RUNS = Math.max(1, Number(process.env.BENCH_WEB_RUNS ?? 7));
+const MAX_MS_TOTAL = 240_000;
+const MAX_MS_PER_WAIT = 20_000;
+const CHROMIUM = process.env.MES_CHROMIUM ?? '/usr/bin/chromium';
+const HELLO_PAGE = 'bench-hello.html';
+/** The demo units and the state each is put in before the runs. */
+const UNIT_STATES: Record<string, { state: string; reasonCode?: string }> = {
+  'wu-press-1': { state: 'running' },
+  'wu-screw-1': { state: 'running' },
+  'wu-leak-tester-1': { state: 'down', reasonCode: 'E-42' },
+  'wu-labeler-1': { state: 'setup' },
+  'wu-cartoner-1': { state: 'idle' },
+};
+/** A state in words, as the cards show it (never colour alone). */
+const STATE_WORDS = ['running', 'idle', 'down', 'setup', 'planned stop', 'planned-stop', 'offline'];
+
+export const WEB_TARGET_NAMES = {
+  initialJs: `5. Web app: initial JavaScript at most ${WEB_TARGETS.initialJsGzipBytes / 1000} KB gzipped`,
+  render: `5. Web app: plant overview's first unit card with its state within ${WEB_TARGETS.renderMs / 1000} s (390x844, CPU 4x slower, cold cache; median and max)`,
+} as const;
+
+export interface InitialJs {
+  /** Relative to the build dir: the entry script, then its static imports. */
+  files: { file: string; bytes: number; gzipBytes: number }[];
+  bytes: number;
+  gzipBytes: number;
+  /** What the build wrote to budget.json, when it wrote one. */
+  budgetJson: unknown;
+  /** Every .js file of the build (dynamic chunks too), for comparison. */
+  allJsBytes: number;
+  allJsGzipBytes: number;
+}
+
+export interface PreparedWeb {
+  dir: string;
+  initialJs: InitialJs;
+  buildMs: number;
+  cleanup(): Promise<void>;
+}
+
+export interface RenderRun {
+  /** performance.now() at the first frame after the first unit card showed its state, ms; NaN when it never did. */
+  appMs: number;
+  /** The same for the hello-world page. */
+  floorMs: number;
+  appFcpMs: number;
+  floorFcpMs: number;
+  /** Which card was first, and what it said. */
+  firstCard?: string | undefined;
+  waterfall?: Waterfall | undefined;
+}
+
+export interface WebResults {
+  initialJs: InitialJs;
+  buildMs: number;
+  chromium: string;
+  runs: RenderRun[];
+  errors: string[];
+  seconds: number;
+}
+
+/** Builds the app for the runtime to serve, adds the hello-world page and weighs the initial JavaScript. */
+export async function prepareWeb(): Promise<PreparedWeb> {
+  const dir = await mkdtemp(join(tmpdir(), 'mes-bench-web-'));
+  const started = performance.now();
+  await buildWeb({ outDir: `${dir}/` });
+  const buildMs = performance.now() - started;
+  await writeFile(
+    join(dir, HELLO_PAGE),
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+      '<title>Hello</title></head><body><h1 data-bench-hello>Hello, world</h1></body></html>\n',
+  );
+  return { dir, initialJs: await weighInitialJs(dir), buildMs, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Static `import ... from "./x.js"`, `import "./x.js"` and `export ... from "./x.js"` of esbuild's ESM output; `import("./x.js")` is left out. */
+const STATIC_IMPORT = /(?:^|[;}\n])\s*(?:import|export)\s*(?:[\w$*{}\s,]*?\s*from\s*)?["'](\.{1,2}\/[^"']+\.js)["']/g;
+
+export async function weighInitialJs(dir: string): Promise<InitialJs> {
+  const html = await readFile(join(dir, 'index.html'), 'utf8');
+  const entries = [...html.matchAll(/<script[^>]*\btype=["']module["'][^>]*\bsrc=["']([^"']+)["']/g), ...html.matchAll(/<link[^>]*\brel=["']modulepreload["'][^>]*\bhref=["']([^"']+)["']/g)]
+    .map((m) => (m[1] as string).replace(/^\//, ''))
+    .filter((src) => !/^[a-z]+:/i.test(src));
+  if (entries.length === 0) throw new Error('web build: index.html loads no module script');
+  const seen = new Set<string>();
+  const queue = [...entries];
+  const files: InitialJs['files'] = [];
+  while (queue.length > 0) {
+    const file = queue.shift() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const source = await readFile(join(dir, file));
+    files.push({ file, bytes: source.length, gzipBytes: gzipSync(source, { level: 9 }).length });
+    const base = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+    for (const m of source.toString('utf8').matchAll(STATIC_IMPORT)) queue.push(join(base, m[1] as string).replace(/^\.\//, ''));
+  }
+  let budgetJson: unknown;
+  try {
+    budgetJson = JSON.parse(await readFile(join(dir, 'budget.json'), 'utf8'));
+  } catch {
+    budgetJson = undefined;
+  }
+  let allJsBytes = 0;
+  let allJsGzipBytes = 0;
+  for (const name of await readdir(dir, { recursive: true })) {
+    if (!String(name).endsWith('.js') || !(await stat(join(dir, String(name)))).isFile()) continue;
+    const source = await readFile(join(dir, String(name)));
+    allJsBytes += source.length;
+    allJsGzipBytes += gzipSync(source, { level: 9 }).length;
+  }
+  const sum = (key: 'bytes' | 'gzipBytes') => files.reduce((a, f) => a + f[key], 0);
+  return { files, bytes: sum('bytes'), gzipBytes: sum('gzipBytes'), budgetJson, allJsBytes, allJsGzipBytes };
+}
+
+/**
+ * Put in every page before its scripts: waits for the first unit card (or the hello heading) to
+ * show and stamps the frame after. Plain JavaScript source: a function compiled by tsx would
+ * carry esbuild's helpers (`__name`), which do not exist in the page.
+ */
+const RENDER_PROBE = `(() => {
+  const STATES = ${JSON.stringify(STATE_WORDS)};
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') window.__benchFcp = e.startTime;
+  }).observe({ type: 'paint', buffered: true });
+  let done = false;
+  let observer;
+  function check() {
+    if (done) return;
+    let found = document.querySelector('[data-bench-hello]') ? 'hello' : undefined;
+    if (!found) {
+      for (const card of document.querySelectorAll('[data-testid^="unit-"]')) {
+        const text = (card.textContent || '').toLowerCase();
+        const box = card.getBoundingClientRect();
+        // A card that carries its state as data-state says it in words once that is not 'unknown'.
+        const state = card.dataset.state;
+        const shown = state ? state !== 'unknown' && text.includes(state.replace(/-/g, ' ')) : STATES.some((s) => text.includes(s));
+        if (box.width > 0 && box.height > 0 && shown) {
+          found = card.dataset.testid + ': ' + (card.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 80);
+          break;
+        }
+      }
+    }
+    if (!found) return;
+    done = true;
+    observer.disconnect();
+    requestAnimationFrame(() => {
+      window.__benchRender = { ms: performance.now(), card: found };
+    });
+  }
+  observer = new MutationObserver(check);
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
+  document.addEventListener('DOMContentLoaded', check);
+})();`;
+
+/** Where the plant overview's time went, ms from navigation start (Resource Timing, read after the render). */
+export interface Waterfall {
+  html: number;
+  js: number;
+  config: number;
+  equipment: number;
+  firstStatus: number;
+  /** Median time from request sent to first byte of the unit status requests: the server's share. */
+  statusServer: number;
+  statuses: number;
+}
+export const WATERFALL_STEPS: [keyof Waterfall, string][] = [
+  ['html', 'index.html received'],
+  ['js', 'initial JavaScript received'],
+  ['config', '/config.json received (the entry asks for it first)'],
+  ['equipment', 'equipment list received (GET /v1/equipment)'],
+  ['firstStatus', 'first unit status received (GET /v1/equipment/{id}/status, one per unit, in parallel)'],
+];
+
+const waterfallProbe = (initialJs: string[]) => `(() => {
+  const initial = ${JSON.stringify(initialJs.map((f) => `/${f}`))};
+  const nav = performance.getEntriesByType('navigation')[0];
+  const res = performance.getEntriesByType('resource');
+  const path = (e) => new URL(e.name).pathname;
+  const min = (a) => (a.length ? Math.min(...a) : NaN);
+  const max = (a) => (a.length ? Math.max(...a) : NaN);
+  const statuses = res.filter((e) => /^\\/v1\\/equipment\\/[^/]+\\/status$/.test(path(e)));
+  const server = statuses.map((e) => e.responseStart - e.requestStart).sort((a, b) => a - b);
+  return {
+    html: nav ? nav.responseEnd : NaN,
+    js: max(res.filter((e) => initial.includes(path(e))).map((e) => e.responseEnd)),
+    config: min(res.filter((e) => path(e) === '/config.json').map((e) => e.responseEnd)),
+    equipment: min(res.filter((e) => path(e) === '/v1/equipment').map((e) => e.responseEnd)),
+    firstStatus: min(statuses.map((e) => e.responseEnd)),
+    statusServer: server.length ? server[Math.ceil(server.length / 2) - 1] : NaN,
+    statuses: statuses.length,
+  };
+})()`;
+
+interface Measured {
+  ms: number;
+  fcpMs: number;
+  card: string;
+  waterfall: Waterfall;
+}
+
+async function measurePage(context: BrowserContext, url: string, initialJs: string[]): Promise<Measured> {
+  const page = await context.newPage();
+  try {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLING });
+    await page.goto(url, { waitUntil: 'commit', timeout: MAX_MS_PER_WAIT });
+    await page
+      .waitForFunction(() => (window as unknown as { __benchRender?: unknown }).__benchRender, undefined, { timeout: MAX_MS_PER_WAIT, polling: 50 })
+      .catch(async (error: Error) => {
+        const seen = await page.evaluate(() => document.body?.innerText.replace(/\s+/g, ' ').slice(0, 160)).catch(() => '(no page)');
+        throw new Error(`${error.message.split('\n')[0]}; the page showed: ${seen}`);
+      });
+    const result = await page.evaluate(() => {
+      const w = window as unknown as { __benchRender: { ms: number; card: string }; __benchFcp?: number };
+      return { ms: w.__benchRender.ms, fcpMs: w.__benchFcp ?? Number.NaN, card: w.__benchRender.card };
+    });
+    const waterfall = (await page.evaluate(waterfallProbe(initialJs))) as Waterfall;
+    await cdp.detach().catch(() => {});
+    return { ...result, waterfall };
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+async function launch(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = await mkdtemp(join(tmpdir(), 'mes-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: MAX_MS_PER_WAIT,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'],
+    viewport: VIEWPORT,
+    deviceScaleFactor: 3,
+    isMobile: true,
+    hasTouch: true,
+    // A first visit has no service worker yet; one registered by the app page would serve the floor page.
+    serviceWorkers: 'block',
+  });
+  context.setDefaultTimeout(MAX_MS_PER_WAIT);
+  return {
+    context,
+    close: async () => {
+      await context.close().catch(() => {});
+      // Chromium may still be writing its profile as it exits.
+      await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }).catch(() => {});
+    },
+  };
+}
+
+/** Signs in through the sign-in screen, then empties the HTTP cache and Cache Storage (the session in localStorage stays). */
+async function signInCold(context: BrowserContext, baseUrl: string): Promise<void> {
+  const page = (context.pages()[0] as Page | undefined) ?? (await context.newPage());
+  const user = DEMO_USERS.supervisor;
+  await page.goto(`${baseUrl}/#/sign-in`, { timeout: MAX_MS_PER_WAIT });
+  await page.getByLabel('Plant (tenant)').fill(DEMO_TENANT);
+  await page.getByLabel('User', { exact: true }).fill(user.userId);
+  await page.getByLabel('Role').selectOption('supervisor');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'visible' });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.clearDataForOrigin', { origin: new URL(baseUrl).origin, storageTypes: 'cache_storage' });
+  await cdp.send('Network.clearBrowserCache');
+  await cdp.detach().catch(() => {});
+  await page.goto('about:blank');
+}
+
+/** The demo plant in the bench runtime, each unit in a state published over MQTT as a device would. */
+async function preparePlant(runtime: Runtime, log: Log): Promise<void> {
+  const seed = await seedDemoPlant(runtime, log);
+  if (!seed.seeded && !/already/.test(seed.detail)) throw new Error(`web bench: ${seed.detail}`);
+  if (!runtime.mqtt) throw new Error('web bench: the runtime has no MQTT broker');
+  const units = Object.entries(UNIT_STATES);
+  const token = await runtime.issueToken({ tenantId: DEMO_TENANT, userId: 'bench-web', roles: ['supervisor'] });
+  for (const [unit, { state, reasonCode }] of units) {
+    const device = await connectAsync(runtime.mqtt.url, { clientId: unit, username: DEMO_TENANT, reconnectPeriod: 0, connectTimeout: 5_000 });
+    try {
+      await device.publishAsync(telemetryTopic(DEMO_TENANT, unit, 'state'), JSON.stringify({ ts: Date.now() - 60_000, msgId: `bench-web-${unit}`, state, ...(reasonCode ? { reasonCode } : {}) }), { qos: 1 });
+    } finally {
+      await device.endAsync();
+    }
+  }
+  // Until each status shows its state: the first render then waits for nothing but the page.
+  const deadline = Date.now() + MAX_MS_PER_WAIT;
+  for (const [unit, { state }] of units) {
+    for (;;) {
+      const res = await fetch(`${runtime.baseUrl}/v1/equipment/${unit}/status`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5_000) });
+      if (res.ok && ((await res.json()) as { state?: string }).state === state) break;
+      if (Date.now() > deadline) throw new Error(`web bench: ${unit} never showed ${state}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+export async function measureWeb(runtime: Runtime, prepared: PreparedWeb, options: { step: (message: string) => void; log: Log }): Promise<WebResults> {
+  const started = performance.now();
+  const errors: string[] = [];
+  const runs: RenderRun[] = [];
+  let version = 'n/a';
+  try {
+    options.step('web: seeding the demo plant and publishing a state for each unit');
+    await preparePlant(runtime, options.log);
+    const app = `${runtime.baseUrl}/`;
+    const floor = `${runtime.baseUrl}/${HELLO_PAGE}`;
+    const deadline = started + MAX_MS_TOTAL;
+    for (let i = 0; i < RUNS && performance.now() < deadline; i++) {
+      options.step(`web: first render, run ${i + 1}/${RUNS} (cold Chromium, CPU ${CPU_THROTTLING}x slower)`);
+      const browser = await launch();
+      try {
+        version = browser.context.browser()?.version() ?? version;
+        await browser.context.addInitScript({ content: RENDER_PROBE });
+        await signInCold(browser.context, runtime.baseUrl);
+        // Alternate which goes first, so neither always meets the freshly started browser.
+        const order = i % 2 === 0 ? (['app', 'floor'] as const) : (['floor', 'app'] as const);
+        const got: Partial<Record<'app' | 'floor', Measured>> = {};
+        for (const which of order) {
+          got[which] = await measurePage(browser.context, which === 'app' ? app : floor, prepared.initialJs.files.map((f) => f.file)).catch((error: Error) => {
+            throw new Error(`${which === 'app' ? 'plant overview' : 'hello-world floor'}: ${error.message}`);
+          });
+        }
+        runs.push({
+          appMs: got.app?.ms ?? Number.NaN,
+          floorMs: got.floor?.ms ?? Number.NaN,
+          appFcpMs: got.app?.fcpMs ?? Number.NaN,
+          floorFcpMs: got.floor?.fcpMs ?? Number.NaN,
+          firstCard: got.app?.card,
+          waterfall: got.app?.waterfall,
+        });
+      } catch (error) {
+        errors.push(`run ${i + 1}: ${(error as Error).message.split('\n')[0]}`);
+        runs.push({ appMs: Number.NaN, floorMs: Number.NaN, appFcpMs: Number.NaN, floorFcpMs: Number.NaN });
+      } finally {
+        await browser.close();
+      }
+    }
+    if (version === 'n/a') version = await chromiumVersion();
+  } catch (error) {
+    errors.push((error as Error).message.split('\n')[0] as string);
+  }
+  return { initialJs: prepared.initialJs, buildMs: prepared.buildMs, chromium: version, runs, errors, seconds: (performance.now() - started) / 1000 };
+}
+
+async function chromiumVersion(): Promise<string> {
+  try {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'], timeout: MAX_MS_PER_WAIT });
+    const v = browser.version();
+    await browser.close();
+    return v;
+  } catch {
+    return 'n/a';
+  }
+}
+
+// ---------- Report ----------
+
+interface Sink {
+  out: (...lines: string[]) => void;
+  judge: (target: string, pass: boolean) => string;
+}
+
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : 'n/a');
+const finite = (values: number[]) => values.filter(Number.isFinite);
+const max = (values: number[]) => (finite(values).length ? Math.max(...finite(values)) : Number.NaN);
+
+export function renderWeb(r: WebResults, { out, judge }: Sink): void {
+  const T = WEB_TARGET_NAMES;
+  const js = r.initialJs;
+  out('## 5. Supervisor web app: initial JavaScript and first render (issue 5)', '');
+  out(
+    `Measured by bench/web.ts in ${r.seconds.toFixed(0)} s. The app is built as deployed (web/build.ts: esbuild, minified, ESM, code splitting) in ${(r.buildMs / 1000).toFixed(1)} s. ` +
+      'Initial JavaScript = the module script index.html loads plus every chunk it imports statically, each gzipped at level 9 (dynamic `import()` chunks load later and are not counted). ' +
+      '1 KB = 1000 bytes.',
+    '',
+  );
+  out('| File | Raw | Gzipped (level 9) |', '|---|---|---|');
+  for (const f of js.files) out(`| ${f.file} | ${kb(f.bytes)} | ${kb(f.gzipBytes)} |`);
+  out(`| **Initial JavaScript** | ${kb(js.bytes)} | **${kb(js.gzipBytes)}** |`);
+  out(`| Every .js file of the build (for comparison) | ${kb(js.allJsBytes)} | ${kb(js.allJsGzipBytes)} |`, '');
+  out(
+    `Target: initial JavaScript at most ${kb(WEB_TARGETS.initialJsGzipBytes)} gzipped: ${kb(js.gzipBytes)}, ` +
+      `${judge(T.initialJs, js.files.length > 0 && js.gzipBytes <= WEB_TARGETS.initialJsGzipBytes)}.` +
+      (js.budgetJson === undefined ? ' (The build wrote no budget.json.)' : ` The build's budget.json says: \`${JSON.stringify(js.budgetJson)}\`.`),
+    '',
+  );
+
+  const app = r.runs.map((x) => x.appMs);
+  const floor = r.runs.map((x) => x.floorMs);
+  const appMedian = median(finite(app));
+  const appMax = max(app);
+  const complete = r.runs.length > 0 && app.every(Number.isFinite);
+  out(
+    `First meaningful render: Chromium ${r.chromium} headless (Debian's, through playwright-core), 390x844 at 3x with touch, CPU throttled ${CPU_THROTTLING}x ` +
+      '(CDP `Emulation.setCPUThrottlingRate`), a fresh profile per run with no service worker (a first visit has none), signed in through the sign-in screen as ' +
+      "the demo supervisor, then the HTTP cache cleared, so the app's files and data come cold over 127.0.0.1 from the runtime the bench started (which serves the build). " +
+      'The plant overview is the demo plant seeded through the API, a state published over MQTT for each of its five units. The time is `performance.now()` ' +
+      'in the page (from navigation start) at the first animation frame after the first unit card (`data-testid="unit-…"`) shows its state in words, caught by a ' +
+      'MutationObserver installed before any script runs. Floor: the same navigation to a static hello-world page on the same server, same throttling, until ' +
+      'its heading is there. FCP = the browser\'s first-contentful-paint entry. App and floor take turns in each run.',
+    '',
+  );
+  out('| Run | Plant overview ms | FCP ms | Hello-world floor ms | Floor FCP ms | First card |', '|---|---|---|---|---|---|');
+  r.runs.forEach((x, i) => out(`| ${i + 1} | ${ms(x.appMs)} | ${ms(x.appFcpMs)} | ${ms(x.floorMs)} | ${ms(x.floorFcpMs)} | ${x.firstCard ?? 'n/a'} |`));
+  out(
+    `| **median** | **${ms(appMedian)}** | ${ms(median(finite(r.runs.map((x) => x.appFcpMs))))} | **${ms(median(finite(floor)))}** | ${ms(median(finite(r.runs.map((x) => x.floorFcpMs))))} | |`,
+    `| **max** | **${ms(appMax)}** | | ${ms(max(floor))} | | |`,
+    '',
+  );
+  out(
+    `Target: the first unit card with its state within ${ms(WEB_TARGETS.renderMs)} ms, median and max of the runs: median ${ms(appMedian)} ms ` +
+      `${judge(T.render, complete && appMedian <= WEB_TARGETS.renderMs)}, max ${ms(appMax)} ms ${judge(T.render, complete && appMax <= WEB_TARGETS.renderMs)}` +
+      `; the floor's median is ${ms(median(finite(floor)))} ms, so the app adds ${ms(appMedian - median(finite(floor)))} ms.`,
+    '',
+  );
+  const falls = r.runs.flatMap((x) => (x.waterfall ? [x.waterfall] : []));
+  if (falls.length) {
+    out("Where the plant overview's time goes (Resource Timing in the page, median of the runs, ms from navigation start):", '');
+    out('| Step | ms |', '|---|---|');
+    for (const [key, label] of WATERFALL_STEPS) out(`| ${label} | ${ms(median(finite(falls.map((w) => w[key]))))} |`);
+    out(`| first unit card with its state shown (the figure above) | ${ms(appMedian)} |`, '');
+    out(
+      `A unit status request took ${ms(median(finite(falls.map((w) => w.statusServer))))} ms from request to first byte (median of the runs' medians, ` +
+        `${median(falls.map((w) => w.statuses))} requests per load): the server's share, which CPU throttling of the page does not slow.`,
+      '',
+    );
+  }
+  if (r.errors.length) out('Errors:', ...r.errors.map((e) => `- ${e}`), '');
+}
