@@ -372,10 +372,14 @@ describe('the supervisor app on a phone', () => {
       // Another supervisor puts it on hold.
       await people.supervisor.ok('POST', `${path}/hold`, { reason: 'quality check' });
 
-      // Act
-      await act(page, page, 'Hold', { Reason: 'out of stock' }).catch(() => {});
+      // Act (the dialog may close or stay: what matters is what the screen says next)
+      await page.getByRole('button', { name: 'Hold', exact: true }).click();
+      const dialog = page.getByRole('dialog');
+      await fill(dialog, 'Reason', 'out of stock');
+      await dialog.getByRole('button', { name: 'Confirm: Hold' }).click();
 
       // Assess: a 409 came back, said in plain words, and the screen shows the order as it is.
+      await eventually('the answer to the hold has come back', async () => refused.length, (n) => n > 0);
       assert.deepEqual(refused, [409]);
       const alert = page.getByRole('alert').filter({ hasText: /changed|not allowed|not done/i });
       await alert.first().waitFor({ state: 'visible', timeout: LIVE_MS });
