@@ -29,7 +29,8 @@ export async function loadConfig(): Promise<AppConfig> {
   const saved = localStorage.getItem(SAVED);
   const fallback: AppConfig = saved ? (JSON.parse(saved) as AppConfig) : { apiUrl: '', auth: { mode: 'local' } };
   try {
-    const res = await fetch('/config.json', { cache: 'no-store' });
+    // Default cache mode, so the response preloaded by index.html serves it (the server marks it no-store).
+    const res = await fetch('/config.json');
     config = res.ok ? ((await res.json()) as AppConfig) : fallback;
     if (res.ok) localStorage.setItem(SAVED, JSON.stringify(config));
   } catch {
