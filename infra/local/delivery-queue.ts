@@ -10,6 +10,7 @@
  * webhook message still `pending` in the table, and `recover` (fed by
  * `scanPendingDeliveries` at startup) queues each one again at its `nextAttemptAt`.
  */
+import { failedItems } from './batch-response.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
@@ -288,20 +289,6 @@ export class LocalDeliveryQueue implements DeliveryQueue {
       awsRegion: this.region,
     };
   }
-}
-
-/** Reads `{ batchItemFailures: [{ itemIdentifier }] }`; as on AWS, an unknown or empty identifier fails the whole batch. */
-export function failedItems(result: unknown, ids: Set<string>): Set<string> | 'all' {
-  const failures = (result as { batchItemFailures?: unknown } | null | undefined)?.batchItemFailures;
-  if (failures === undefined || failures === null) return new Set();
-  if (!Array.isArray(failures)) return 'all';
-  const failed = new Set<string>();
-  for (const f of failures) {
-    const id = (f as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    if (typeof id !== 'string' || !ids.has(id)) return 'all';
-    failed.add(id);
-  }
-  return failed;
 }
 
 /**

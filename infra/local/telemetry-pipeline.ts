@@ -10,6 +10,7 @@
  *   waits), up to `maxAttempts`, then the rest of the batch is dead-lettered.
  * Nothing a handler does can throw out of here: the broker must keep running.
  */
+import { failedItems } from './batch-response.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamRecord, SQSRecord } from 'aws-lambda';
 import type { TelemetryEnvelope } from '../../shared/telemetry/messages.ts';
@@ -294,20 +295,6 @@ export function fileTelemetryHandlerResolver(): TelemetryHandlerResolver {
 }
 
 const functionName = (rule: TelemetryRule) => RULE_HANDLERS[rule.name] ?? rule.name;
-
-/** Reads `{ batchItemFailures: [{ itemIdentifier }] }`; as on AWS, an unknown or empty identifier fails the whole batch. */
-function failedItems(result: unknown, ids: Set<string>): Set<string> | 'all' {
-  const failures = (result as { batchItemFailures?: unknown } | null | undefined)?.batchItemFailures;
-  if (failures === undefined) return new Set();
-  if (!Array.isArray(failures)) return 'all';
-  const failed = new Set<string>();
-  for (const f of failures) {
-    const id = (f as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    if (typeof id !== 'string' || !ids.has(id)) return 'all';
-    failed.add(id);
-  }
-  return failed;
-}
 
 /** The rule's partition key template, e.g. `${topic(3)}`, against the topic without its Basic Ingest prefix. */
 function partitionKey(rule: TelemetryRule, topic: string): string {
