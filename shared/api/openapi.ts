@@ -27,7 +27,8 @@ export function openApiDocument(version: string): object {
       ...(route.roles ? { security: [{ bearer: [] }], 'x-roles': route.roles } : { security: [] }),
       parameters: [...parameters(route, 'path', schema), ...parameters(route, 'query', schema)],
       responses: {
-        [route.successStatus]: { description: 'OK', content: { 'application/json': { schema: schema(route.response, 'output') } } },
+        [route.successStatus]:
+          route.successStatus === 204 ? { description: 'Done' } : { description: 'OK', content: { 'application/json': { schema: schema(route.response, 'output') } } },
         ...(route.body || route.params || route.query ? { 400: { description: 'Invalid input', ...problem } } : {}),
         ...(route.roles ? { 401: { description: 'No valid token', ...problem }, 403: { description: 'Role may not do this', ...problem } } : {}),
         ...(route.params ? { 404: { description: 'Not found in your tenant', ...problem } } : {}),
@@ -54,7 +55,6 @@ export function openApiDocument(version: string): object {
       (op.responses as Record<string, unknown>)[401] = { description: 'Bad or missing signature, stale timestamp, unknown or revoked credential', ...problem };
       (op.responses as Record<string, unknown>)[422] = { description: 'Unknown event type or reference, or a webhook-id reused with another body', ...problem };
     } else if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } };
-    if (route.successStatus === 204) (op.responses as Record<string, unknown>)[204] = { description: 'Done' };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = op;
   }
   // OpenAPI 3.1 webhooks: what the MES POSTs to a subscribed endpoint, one entry per event type.
