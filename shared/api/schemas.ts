@@ -453,21 +453,49 @@ export const OeeSchema = meta(
   'OEE by the standard definitions (README), with the figures it comes from and the downtime Pareto.',
 );
 
+/** What a unit is doing now: its state, since when, when last heard of, and the operation running there. */
+const UnitLiveFields = {
+  equipmentId: IdSchema,
+  state: z.enum(EQUIPMENT_STATE_VALUES),
+  since: z.nullable(Timestamp),
+  reasonCode: z.optional(z.string()),
+  lastSeen: z.nullable(Timestamp),
+  current: z.nullable(
+    z.object({ workOrderId: IdSchema, seq: z.int(), status: z.string(), materialId: z.string(), operator: z.optional(z.string()), since: Timestamp }),
+  ),
+};
+
 export const EquipmentStatusSchema = meta(
-  z.object({
-    equipmentId: IdSchema,
-    state: z.enum(EQUIPMENT_STATE_VALUES),
-    since: z.nullable(Timestamp),
-    reasonCode: z.optional(z.string()),
-    lastSeen: z.nullable(Timestamp),
-    current: z.nullable(
-      z.object({ workOrderId: IdSchema, seq: z.int(), status: z.string(), materialId: z.string(), operator: z.optional(z.string()), since: Timestamp }),
-    ),
-    oeeToday: OeeSchema,
-  }),
+  z.object({ ...UnitLiveFields, oeeToday: OeeSchema }),
   'EquipmentStatus',
   'The live state of a unit, since when, what it works on, and OEE so far today.',
 );
+
+export const UnitLiveSchema = meta(
+  z.object({
+    ...UnitLiveFields,
+    name: z.string(),
+    /** The work center (line, cell) the unit belongs to, if any. */
+    parentId: z.optional(IdSchema),
+  }),
+  'UnitLive',
+  'A work unit on the plant overview: its live state, since when, and what it works on (OEE today is on the unit status).',
+);
+export const PlantStatusSchema = meta(
+  z.object({
+    asOf: Timestamp,
+    /** Every work center that has work units, for grouping and filtering (the whole plant, even when filtered). */
+    workCenters: z.array(z.object({ id: IdSchema, name: z.string() })),
+    /** Work units in name order. */
+    items: z.array(UnitLiveSchema),
+  }),
+  'PlantStatus',
+  'Every work unit of the plant (or of one work center) with its live state, in one request.',
+);
+export const PlantStatusQuerySchema = z.strictObject({
+  /** Only the units of this work center. */
+  workCenterId: z.optional(IdSchema),
+});
 
 export const DowntimeEventSchema = meta(
   z.object({
@@ -578,6 +606,8 @@ export type ShiftCalendar = z.infer<typeof ShiftCalendarSchema>;
 export type DowntimeReasons = z.infer<typeof DowntimeReasonsSchema>;
 export type Oee = z.infer<typeof OeeSchema>;
 export type EquipmentStatus = z.infer<typeof EquipmentStatusSchema>;
+export type UnitLive = z.infer<typeof UnitLiveSchema>;
+export type PlantStatus = z.infer<typeof PlantStatusSchema>;
 export type DowntimeEvent = z.infer<typeof DowntimeEventSchema>;
 export type EquipmentInput = z.infer<typeof EquipmentInputSchema>;
 export type Material = z.infer<typeof MaterialSchema>;

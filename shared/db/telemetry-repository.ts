@@ -192,17 +192,22 @@ export class DynamoDbTelemetryRepository {
 
   /** The latest state transition of a unit. */
   async latestState(tenantId: string, equipmentId: string): Promise<StateTransitionItem | undefined> {
+    return (await this.latestStates(tenantId, equipmentId, 1))[0];
+  }
+
+  /** A unit's last `limit` state transitions, newest first: one Query. */
+  async latestStates(tenantId: string, equipmentId: string, limit: number): Promise<StateTransitionItem[]> {
     const { Items = [] } = await ddb().send(
       new QueryCommand({
         TableName: tableName(),
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.equipmentStatePartition(tenantId, equipmentId) },
         ScanIndexForward: false,
-        Limit: 1,
+        Limit: limit,
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
-    return Items[0] ? stripKeys<StateTransitionItem>(Items[0]) : undefined;
+    return Items.map((i) => stripKeys<StateTransitionItem>(i));
   }
 
   /** A group's minute buckets in [from, to): one Query per UTC day. */

@@ -69,7 +69,16 @@ export class OperationContextReader {
 
   /** What runs at the unit now: the latest open context, if any. */
   async currentAt(tenantId: string, unit: Equipment, now: number): Promise<ContextInterval | undefined> {
-    const open = (await this.forUnit(tenantId, unit, now - 1, now + 1)).filter((c) => c.end >= now);
-    return open.sort((a, b) => b.start - a.start)[0];
+    return latestOpen(await this.forUnit(tenantId, unit, now - 1, now + 1), now);
+  }
+
+  /** What runs at each of these units now, reading each work center once however many units share it. */
+  async currentAtUnits(tenantId: string, units: Equipment[], now: number): Promise<Map<string, ContextInterval | undefined>> {
+    const centersOf = (unit: Equipment) => [unit.id, ...(unit.parentId ? [unit.parentId] : [])];
+    const centers = [...new Set(units.flatMap(centersOf))];
+    const byCenter = new Map(await Promise.all(centers.map(async (c) => [c, await this.intervals(tenantId, c, now - 1, now + 1)] as const)));
+    return new Map(units.map((u) => [u.id, latestOpen(centersOf(u).flatMap((c) => byCenter.get(c) ?? []), now)]));
   }
 }
+
+const latestOpen = (contexts: ContextInterval[], now: number) => contexts.filter((c) => c.end >= now).sort((a, b) => b.start - a.start)[0];

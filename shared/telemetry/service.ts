@@ -6,7 +6,7 @@
  */
 import type { AuthContext } from '../auth/claims.ts';
 import type { DowntimeEvent as DowntimeEventView, Equipment, Oee } from '../api/schemas.ts';
-import { DynamoDbTelemetryRepository, type StateTransitionItem } from '../db/telemetry-repository.ts';
+import { type BucketItem, DynamoDbTelemetryRepository, type StateTransitionItem } from '../db/telemetry-repository.ts';
 import { type CounterSegment, countIndex } from '../domain/telemetry/counters.ts';
 import { readUnitMinute } from './bucket-format.ts';
 import { type Interval, intersectIntervals, unionIntervals } from '../domain/telemetry/intervals.ts';
@@ -295,30 +295,59 @@ export class TelemetryService {
   async status(auth: AuthContext, id: string) {
     const [unit, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
     const now = this.clock.now().getTime();
-    const offlineAfterMs = (unit.offlineAfterSeconds ?? 120) * 1000;
+    const offlineAfterMs = offlineAfterMsOf(unit);
     const [latest, recent, current] = await Promise.all([
       this.telemetry.latestState(auth.tenantId, id),
-      this.telemetry.buckets(auth.tenantId, groupOf(id), now - Math.max(offlineAfterMs, 10 * 60_000), now + 60_000),
+      this.telemetry.buckets(auth.tenantId, groupOf(id), now - Math.max(offlineAfterMs, RECENT_MS), now + 60_000),
       this.contexts.currentAt(auth.tenantId, unit, now),
     ]);
-    const lastSeen = Math.max(latest?.ts ?? 0, ...recent.map((b) => b.units[id]?.l ?? 0));
-    const offline = lastSeen === 0 || now - lastSeen > offlineAfterMs;
     const from = startOfLocalDay(now, calendar?.timeZone ?? 'UTC');
     const today = await this.unitFigures(auth, unit, from, Math.max(now, from + 1), calendar);
     const oeeToday = await this.view(auth, from, now, [today]);
     // A repeated state (a heartbeat, a gateway resending) does not start it again: the timeline knows when it began.
     const segment = today.segments.at(-1);
     const stateSince = segment && latest && segment.state === latest.state ? segment.since : latest?.ts;
+    return { ...unitLive(id, { latest, lastSeen: lastSeenOf(id, latest, recent), offlineAfterMs, now, stateSince, current }), oeeToday };
+  }
+
+  /**
+   * Every work unit's live state in one request, for the plant overview's first paint and its
+   * polling: no OEE (the unit status has it), each unit's latest transitions in one Query, the
+   * recent minute items once per group and the operation contexts once per work center.
+   */
+  async plantStatus(auth: AuthContext, query: { workCenterId?: string | undefined }) {
+    const now = this.clock.now().getTime();
+    const all = await this.allEquipment(auth);
+    const byId = new Map(all.map((e) => [e.id, e]));
+    if (query.workCenterId && !byId.has(query.workCenterId)) throw new NotFoundError(`equipment ${query.workCenterId}`);
+    const byName = (a: { id: string; name: string }, b: { id: string; name: string }) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+    const units = all.filter((e) => e.level === 'workUnit').sort(byName);
+    const shown = query.workCenterId ? units.filter((u) => u.parentId === query.workCenterId) : units;
+    const windowMs = Math.max(RECENT_MS, ...shown.map(offlineAfterMsOf));
+    const [transitions, recent, current] = await Promise.all([
+      Promise.all(shown.map((u) => this.telemetry.latestStates(auth.tenantId, u.id, SINCE_LOOKBACK))),
+      Promise.all([...new Set(shown.map((u) => groupOf(u.id)))].map((g) => this.telemetry.buckets(auth.tenantId, g, now - windowMs, now + 60_000))),
+      this.contexts.currentAtUnits(auth.tenantId, shown, now),
+    ]);
+    const buckets = recent.flat();
+    const workCenters = [...new Set(units.flatMap((u) => (u.parentId ? [u.parentId] : [])))]
+      .flatMap((id) => (byId.has(id) ? [{ id, name: (byId.get(id) as Equipment).name }] : []))
+      .sort(byName);
     return {
-      equipmentId: id,
-      state: offline ? ('offline' as const) : ((latest?.state ?? 'idle') as 'running'),
-      since: offline ? (lastSeen ? new Date(lastSeen).toISOString() : null) : stateSince !== undefined ? new Date(stateSince).toISOString() : null,
-      ...(!offline && latest?.reasonCode ? { reasonCode: latest.reasonCode } : {}),
-      lastSeen: lastSeen ? new Date(lastSeen).toISOString() : null,
-      current: current
-        ? { workOrderId: current.workOrderId, seq: current.seq, status: current.status, materialId: current.materialId, ...(current.operator ? { operator: current.operator } : {}), since: new Date(current.start).toISOString() }
-        : null,
-      oeeToday,
+      asOf: new Date(now).toISOString(),
+      workCenters,
+      items: shown.map((unit, i) => {
+        const latestFirst = transitions[i] ?? [];
+        const latest = latestFirst[0];
+        // Since the oldest of the unbroken run of its current state among the latest transitions.
+        let stateSince = latest?.ts;
+        for (const t of latestFirst) {
+          if (t.state !== latest?.state) break;
+          stateSince = t.ts;
+        }
+        const live = unitLive(unit.id, { latest, lastSeen: lastSeenOf(unit.id, latest, buckets), offlineAfterMs: offlineAfterMsOf(unit), now, stateSince, current: current.get(unit.id) });
+        return { ...live, name: unit.name, ...(unit.parentId ? { parentId: unit.parentId } : {}) };
+      }),
     };
   }
 
@@ -397,7 +426,7 @@ export class TelemetryService {
     };
   }
 
-  private async unitsUnder(auth: AuthContext, center: Equipment): Promise<Equipment[]> {
+  private async allEquipment(auth: AuthContext): Promise<Equipment[]> {
     const all: StoredRecord[] = [];
     let cursor: string | undefined;
     do {
@@ -405,9 +434,42 @@ export class TelemetryService {
       all.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
-    const units = (all as unknown as Equipment[]).filter((e) => e.parentId === center.id);
+    return all as unknown as Equipment[];
+  }
+
+  private async unitsUnder(auth: AuthContext, center: Equipment): Promise<Equipment[]> {
+    const units = (await this.allEquipment(auth)).filter((e) => e.parentId === center.id);
     return units.length ? units : [center];
   }
+}
+
+/** How far back the minute items are read for when a unit was last heard of, at least. */
+const RECENT_MS = 10 * 60_000;
+/** How many of a unit's latest transitions the plant overview looks through for when its state began. */
+const SINCE_LOOKBACK = 20;
+
+const offlineAfterMsOf = (unit: Equipment) => (unit.offlineAfterSeconds ?? 120) * 1000;
+
+/** When the unit was last heard of: its latest state message or any minute item's last reading. */
+const lastSeenOf = (id: string, latest: StateTransitionItem | undefined, recent: BucketItem[]) => Math.max(latest?.ts ?? 0, ...recent.map((b) => b.units[id]?.l ?? 0));
+
+/** What a unit is doing now, as the unit status and the plant overview both say it. */
+function unitLive(
+  id: string,
+  facts: { latest: StateTransitionItem | undefined; lastSeen: number; offlineAfterMs: number; now: number; stateSince: number | undefined; current: ContextInterval | undefined },
+) {
+  const { latest, lastSeen, stateSince, current } = facts;
+  const offline = lastSeen === 0 || facts.now - lastSeen > facts.offlineAfterMs;
+  return {
+    equipmentId: id,
+    state: offline ? ('offline' as const) : ((latest?.state ?? 'idle') as 'running'),
+    since: offline ? (lastSeen ? new Date(lastSeen).toISOString() : null) : stateSince !== undefined ? new Date(stateSince).toISOString() : null,
+    ...(!offline && latest?.reasonCode ? { reasonCode: latest.reasonCode } : {}),
+    lastSeen: lastSeen ? new Date(lastSeen).toISOString() : null,
+    current: current
+      ? { workOrderId: current.workOrderId, seq: current.seq, status: current.status, materialId: current.materialId, ...(current.operator ? { operator: current.operator } : {}), since: new Date(current.start).toISOString() }
+      : null,
+  };
 }
 
 function toTransition(t: StateTransitionItem): StateTransition {

@@ -351,6 +351,68 @@ describe('telemetry API', () => {
     });
   });
 
+  describe('plant status', () => {
+    it('says of every work unit in one request what its own status says, grouped by work center, in name order', async () => {
+      // Prepare: the units of the tests above; the live press goes down with a reason (after anything they sent).
+      const now = Date.now();
+      const live = unit(tenant, 'wu-live', () => now);
+      // The second press says again that it runs: that does not start its state again.
+      const second = unit(tenant, 'wu-live-2', () => now);
+      await ingestAll([live.state(now - 1500, 'down', 'E-3'), live.counts(now - 1000, 3, 0), second.state(now - 500, 'running')]);
+
+      // Act
+      const plant = await at(now, () => read(people.operator, '/v1/plant/status'));
+      const statuses = await at(now, () => Promise.all(plant.items.map((u: { equipmentId: string }) => read(people.operator, `/v1/equipment/${u.equipmentId}/status`))));
+
+      // Assess
+      assert.equal(plant.asOf, iso(now));
+      assert.deepEqual(
+        plant.items.map((u: { equipmentId: string; name: string; parentId: string }) => [u.equipmentId, u.name, u.parentId]),
+        [
+          ['wu-live', 'Live press', 'wc-live'],
+          ['wu-live-2', 'Live press 2', 'wc-live'],
+          ['wu-a', 'Press A', 'wc-oee'],
+          ['wu-b', 'Press B', 'wc-oee'],
+        ],
+      );
+      assert.deepEqual(plant.workCenters, [
+        { id: 'wc-live', name: 'Line live' },
+        { id: 'wc-oee', name: 'Line OEE' },
+      ]);
+      plant.items.forEach((u: Record<string, unknown>, i: number) => {
+        const { oeeToday: _, ...status } = statuses[i];
+        const { name: _name, parentId: _parent, ...said } = u;
+        assert.deepEqual(said, status, `${u.equipmentId}: the plant status and the unit status agree`);
+      });
+      const wuLive = plant.items[0];
+      assert.equal(wuLive.state, 'down');
+      assert.equal(wuLive.reasonCode, 'E-3');
+      assert.equal(wuLive.since, iso(now - 1500));
+      assert.equal(wuLive.current?.workOrderId !== undefined, true, 'the order running at its work center');
+      assert.equal(plant.items[1].state, 'running');
+      assert.ok(Date.parse(plant.items[1].since) < now - 500, `running since before the repeat: ${plant.items[1].since}`);
+    });
+
+    it('shows one work center on request: 404 for one that does not exist, 400 for an unknown parameter, and none of another tenant’s units', async () => {
+      // Act
+      const line = await read(people.operator, '/v1/plant/status?workCenterId=wc-oee');
+      const unknown = await people.operator.get('/v1/plant/status?workCenterId=wc-nowhere');
+      const misspelt = await people.operator.get('/v1/plant/status?workcenter=wc-oee');
+      const theirs = await outsider.get('/v1/plant/status');
+      const theirLine = await outsider.get('/v1/plant/status?workCenterId=wc-oee');
+
+      // Assess
+      assert.deepEqual(line.items.map((u: { equipmentId: string }) => u.equipmentId), ['wu-a', 'wu-b']);
+      assert.equal(line.workCenters.length, 2, 'every line stays listed to choose from');
+      assertProblem(unknown, 404, { type: PROBLEM.notFound });
+      assertProblem(misspelt, 400);
+      assert.equal(theirs.status, 200, theirs.text);
+      assert.deepEqual(theirs.body.items, []);
+      assert.deepEqual(theirs.body.workCenters, []);
+      assertProblem(theirLine, 404, { type: PROBLEM.notFound });
+    });
+  });
+
   describe('the change feed', () => {
     it('pages through every state change in the order they arrived, with `next`', async () => {
       // Prepare: a tenant of its own, eleven changes arriving a second apart, two units.

@@ -236,6 +236,7 @@ describe('tenant and role rules on every route', () => {
         probe: async () => (await people.admin.get('/v1/downtime-reasons')).body,
       },
       getEquipmentStatus: { isolation: 'not-found', build: async () => ({ params: { id: PLANT.workUnit } }) },
+      getPlantStatus: { isolation: 'list', build: async () => ({}) },
       getEquipmentOee: { isolation: 'not-found', build: async () => ({ params: { id: PLANT.workUnit }, query: { from: new Date(stoppedAt - MINUTE).toISOString() } }) },
       getWorkCenterOee: { isolation: 'not-found', build: async () => ({ params: { id: 'wc-assembly' }, query: { from: new Date(stoppedAt - MINUTE).toISOString() } }) },
       getWorkOrderOee: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
@@ -352,8 +353,8 @@ describe('tenant and role rules on every route', () => {
             break;
           case 'list':
             assert.equal(reply.status, 200, reply.text);
-            for (const item of reply.body.items as { id?: string; workOrderId?: string }[]) {
-              assert.ok(!idsOfA.has(item.id ?? item.workOrderId ?? ''), `${route.id} listed A’s ${JSON.stringify(item)}`);
+            for (const item of reply.body.items as { id?: string; workOrderId?: string; equipmentId?: string }[]) {
+              assert.ok(!idsOfA.has(item.id ?? item.workOrderId ?? item.equipmentId ?? ''), `${route.id} listed A’s ${JSON.stringify(item)}`);
             }
             if (route.id === 'listMaterials') assert.deepEqual(reply.body.items.map((m: { id: string }) => m.id), ['B-ONLY']);
             break;
