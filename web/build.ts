@@ -1,6 +1,7 @@
 /**
  * Builds the supervisor app into web/dist with esbuild: one ESM entry (Preact, the shared state
- * machines and route table) split into chunks, index.html pointing at the hashed entry, the
+ * machines and route table) split into chunks, a boot script of its own (src/boot.ts: it asks
+ * for the config and the first screen's data while the app downloads), index.html pointing at both, the
  * stylesheets (styles.css plus any styles-*.css, concatenated), the static files of public/
  * (manifest, icons, service worker, which learns this build's files), and budget.json: the
  * bytes of the initial JavaScript, which the bench reads.
@@ -34,7 +35,9 @@ export interface BudgetPart {
 export interface WebBudget {
   /** The entry chunk, e.g. `app-K657VVFQ.js`. */
   entry: string;
-  /** What the first page load executes: the entry chunk and everything it imports statically. */
+  /** The boot script, e.g. `boot-K657VVFQ.js` (src/boot.ts), which runs first. */
+  boot: string;
+  /** What the first page load executes: the boot script, the entry chunk and everything it imports statically. */
   initialJs: BudgetPart;
   /** Chunks loaded only through dynamic import(). */
   lazyJs: BudgetPart;
@@ -42,16 +45,21 @@ export interface WebBudget {
   css: BudgetPart;
 }
 
-/** Hashed files (`app-XXXXXXXX.js`, `chunk-XXXXXXXX.js` and their maps) never change: cache them for a year. */
-export const HASHED_FILE = /^(?:app|chunk)-[A-Z0-9]{8}\.js(?:\.map)?$/;
+/** Hashed files (`app-XXXXXXXX.js`, `boot-XXXXXXXX.js`, `chunk-XXXXXXXX.js` and their maps) never change: cache them for a year. */
+export const HASHED_FILE = /^(?:app|boot|chunk)-[A-Z0-9]{8}\.js(?:\.map)?$/;
 
-function esbuildOptions(outDir: string, minify: boolean): BuildOptions & { metafile: true } {
+/**
+ * The app: one ESM entry split into chunks. The boot script (src/boot.ts) is a bundle of its
+ * own, never split, so it shares no chunk with the app and runs before the app has downloaded.
+ */
+function esbuildOptions(outDir: string, minify: boolean, part: 'app' | 'boot' = 'app'): BuildOptions & { metafile: true } {
   return {
-    entryPoints: { app: join(WEB_ROOT, 'src/main.tsx') },
+    entryPoints: part === 'app' ? { app: join(WEB_ROOT, 'src/main.tsx') } : { boot: join(WEB_ROOT, 'src/boot.ts') },
     outdir: outDir,
     bundle: true,
-    format: 'esm',
-    splitting: true,
+    // The boot script is a classic script (it must run before the app's module): no import or export.
+    format: part === 'app' ? 'esm' : 'iife',
+    splitting: part === 'app',
     target: ['chrome110', 'safari16', 'firefox115'],
     minify,
     sourcemap: 'linked',
@@ -67,15 +75,18 @@ function esbuildOptions(outDir: string, minify: boolean): BuildOptions & { metaf
 
 export async function buildWeb(options: WebBuildOptions = {}): Promise<{ outDir: string; budget: WebBudget }> {
   const outDir = prepare(options.outDir);
-  const result = await build(esbuildOptions(outDir, options.minify ?? true));
-  return { outDir, budget: finish(outDir, result.metafile, options.minify ?? true) };
+  const minify = options.minify ?? true;
+  const [app, boot] = await Promise.all([build(esbuildOptions(outDir, minify)), build(esbuildOptions(outDir, minify, 'boot'))]);
+  return { outDir, budget: finish(outDir, app.metafile, boot.metafile, minify) };
 }
 
 /** The same build, synchronously: for the CDK app, whose constructors cannot await. */
 export function buildWebSync(options: WebBuildOptions = {}): { outDir: string; budget: WebBudget } {
   const outDir = prepare(options.outDir);
-  const result = buildSync(esbuildOptions(outDir, options.minify ?? true));
-  return { outDir, budget: finish(outDir, result.metafile, options.minify ?? true) };
+  const minify = options.minify ?? true;
+  const app = buildSync(esbuildOptions(outDir, minify));
+  const boot = buildSync(esbuildOptions(outDir, minify, 'boot'));
+  return { outDir, budget: finish(outDir, app.metafile, boot.metafile, minify) };
 }
 
 function prepare(dir: string = WEB_DIST): string {
@@ -85,11 +96,15 @@ function prepare(dir: string = WEB_DIST): string {
 }
 
 /** Everything after esbuild: public/, styles, index.html, the service worker's file list, budget.json. */
-function finish(outDir: string, metafile: Metafile, minify: boolean): WebBudget {
+function finish(outDir: string, metafile: Metafile, bootMetafile: Metafile, minify: boolean): WebBudget {
   cpSync(join(WEB_ROOT, 'public'), outDir, { recursive: true });
+  const entryOf = (m: Metafile) => Object.keys(m.outputs).find((path) => m.outputs[path]?.entryPoint !== undefined && path.endsWith('.js'));
   const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([path, output]) => [basename(path), output]));
-  const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint !== undefined && file.endsWith('.js'));
-  if (!entry) throw new Error('web build: esbuild produced no entry chunk');
+  const appEntry = entryOf(metafile);
+  const bootEntry = entryOf(bootMetafile);
+  if (!appEntry || !bootEntry) throw new Error('web build: esbuild produced no entry chunk');
+  const entry = basename(appEntry);
+  const boot = basename(bootEntry);
 
   // The entry's static imports, transitively: what a first visit downloads before anything shows.
   const initial = new Set<string>();
@@ -108,13 +123,17 @@ function finish(outDir: string, metafile: Metafile, minify: boolean): WebBudget 
   // The entry's chunks load in parallel with it instead of after it.
   const preloads = [...initial].filter((file) => file !== entry).map((file) => `\n    <link rel="modulepreload" href="/${file}" />`);
   const html = readFileSync(join(WEB_ROOT, 'index.html'), 'utf8')
+    .replace('%BOOT%', `/${boot}`)
     .replace('%APP%', `/${entry}`)
     .replace(/\n\s*<!-- %PRELOAD% -->/, preloads.join(''));
   writeFileSync(join(outDir, 'index.html'), html);
+  // The boot script is a classic script index.html names itself: no modulepreload for it.
+  initial.add(boot);
   writeServiceWorker(outDir, [...initial]);
 
   const budget: WebBudget = {
     entry,
+    boot,
     initialJs: sizes(outDir, [...initial]),
     lazyJs: sizes(outDir, lazy),
     css: sizes(outDir, ['styles.css']),

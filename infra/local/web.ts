@@ -76,7 +76,7 @@ export function createWebHost(options: WebHostOptions) {
     const method = req.method ?? 'GET';
     if ((method !== 'GET' && method !== 'HEAD') || isApiPath(path)) return false;
     if (path === '/config.json') {
-      res.writeHead(200, { ...security, 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(configBody)) });
+      res.writeHead(200, { ...security, 'content-type': 'application/json', 'cache-control': CACHE_REVALIDATE, 'content-length': String(Buffer.byteLength(configBody)) });
       res.end(method === 'HEAD' ? undefined : configBody);
       return true;
     }

@@ -44,7 +44,7 @@ export interface WebStackProps extends StackProps {
 }
 
 /** The hashed files of a build (web/build.ts HASHED_FILE), as `aws s3 sync` patterns. */
-const HASHED_PATTERNS = ['app-*.js', 'app-*.js.map', 'chunk-*.js', 'chunk-*.js.map'];
+const HASHED_PATTERNS = ['app-*.js', 'app-*.js.map', 'boot-*.js', 'boot-*.js.map', 'chunk-*.js', 'chunk-*.js.map'];
 /** Never change under their name: a year, no revalidation. */
 const CACHE_IMMUTABLE = CacheControl.fromString('public, max-age=31536000, immutable');
 /** index.html, sw.js, config.json, manifest, icons: stored, but revalidated on each use. */

@@ -90,13 +90,13 @@ describe('the local runtime serving the web app', () => {
     assert.equal(map.headers['content-type'], 'application/json');
   });
 
-  it('serves /config.json telling the app to sign in locally and call the API on this origin, never stored', async () => {
+  it('serves /config.json telling the app to sign in locally and call the API on this origin, revalidated on each use (as CloudFront serves it)', async () => {
     // Act
     const res = await get(mes.baseUrl, '/config.json');
     // Assess
     assert.equal(res.status, 200);
     assert.equal(res.headers['content-type'], 'application/json');
-    assert.equal(res.headers['cache-control'], 'no-store');
+    assert.equal(res.headers['cache-control'], 'no-cache');
     assert.deepEqual(JSON.parse(res.body.toString('utf8')), { apiUrl: '', auth: { mode: 'local' } });
   });
 

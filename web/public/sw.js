@@ -10,7 +10,7 @@
  */
 const BUILD = { version: 'dev', shell: ['/', '/styles.css', '/manifest.webmanifest'] }; // set by web/build.ts
 const CACHE = `mes-shell-${BUILD.version}`;
-const HASHED = /^\/(?:app|chunk)-[A-Z0-9]{8}\.js$/;
+const HASHED = /^\/(?:app|boot|chunk)-[A-Z0-9]{8}\.js$/;
 const NETWORK_ONLY = /^\/(?:v1|local)\/|^\/config\.json$|\.map$/;
 const PAGE_TIMEOUT_MS = 4000;
 

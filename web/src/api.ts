@@ -6,6 +6,7 @@
 import { appConfig } from './config.ts';
 import { currentSession, signOut } from './auth.ts';
 import { markOffline, markOnline } from './live.ts';
+import { takeEarly } from './early.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -78,8 +79,33 @@ export async function request<T>(method: string, path: string, options: RequestO
   return body as T;
 }
 
+/** A GET; the first of a screen may already be answered by the boot script (early.ts). */
+async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const early = takeEarly(path, appConfig().apiUrl);
+  const answer = early && (await early.answer);
+  if (answer?.ok) {
+    markOnline();
+    return answer.body as T;
+  }
+  // Refused, failed or never asked early: ask as any request does (a 401 signs out, a problem is shown).
+  return request<T>('GET', path, signal ? { signal } : {});
+}
+
+/** The boot script's answer to `path` if it is already in: a screen's first render can show it at once. */
+export function earlyData<T>(path: string): T | undefined {
+  const early = takeEarly(path, appConfig().apiUrl);
+  if (!early) return undefined;
+  if (early.settled?.ok) {
+    markOnline();
+    return early.settled.body as T;
+  }
+  // Still on its way: put it back for the screen's first request to wait for.
+  window.__mesBoot?.requests.set(path, early);
+  return undefined;
+}
+
 export const api = {
-  get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, signal ? { signal } : {}),
+  get,
   post: <T>(path: string, body: unknown = {}, ifMatch?: number) => request<T>('POST', path, { body, ...(ifMatch !== undefined ? { ifMatch } : {}) }),
   put: <T>(path: string, body: unknown, ifMatch?: number) => request<T>('PUT', path, { body, ...(ifMatch !== undefined ? { ifMatch } : {}) }),
 };

@@ -3,6 +3,8 @@
  * The local runtime serves it (local sign-in, API on the same origin); on AWS the web stack
  * writes it at deploy time (API URL, Cognito hosted UI).
  */
+import { SAVED_CONFIG } from './early.ts';
+
 export type AuthConfig =
   | { mode: 'local' }
   | {
@@ -21,21 +23,17 @@ export interface AppConfig {
 }
 
 let config: AppConfig | undefined;
-const SAVED = 'mes.config';
 
 export async function loadConfig(): Promise<AppConfig> {
   if (config) return config;
   // Opened offline (the service worker served the shell): the last config seen still holds.
-  const saved = localStorage.getItem(SAVED);
+  const saved = localStorage.getItem(SAVED_CONFIG);
   const fallback: AppConfig = saved ? (JSON.parse(saved) as AppConfig) : { apiUrl: '', auth: { mode: 'local' } };
-  try {
-    // Default cache mode, so the response preloaded by index.html serves it (the server marks it no-store).
-    const res = await fetch('/config.json');
-    config = res.ok ? ((await res.json()) as AppConfig) : fallback;
-    if (res.ok) localStorage.setItem(SAVED, JSON.stringify(config));
-  } catch {
-    config = fallback;
-  }
+  // The boot script asked for it already (early.ts); without it (an old cached page), ask here.
+  const read = window.__mesBoot?.config ?? fetch('/config.json').then((res) => (res.ok ? (res.json() as Promise<AppConfig>) : undefined));
+  const served = await read.catch(() => undefined);
+  if (served) localStorage.setItem(SAVED_CONFIG, JSON.stringify(served));
+  config = served ?? fallback;
   return config;
 }
 

@@ -65,18 +65,24 @@ export interface Live<T> {
   reload: () => Promise<void>;
 }
 
-export interface LiveOptions {
+export interface LiveOptions<T> {
   /** Poll interval while connected; default 1500 ms. 0 = load once. */
   intervalMs?: number;
+  /** Data already in hand for the first render (e.g. the boot script's answer): the first load then waits one interval. */
+  initial?: () => T | undefined;
 }
 
 /**
  * Loads with `load` now and then every `intervalMs`; `deps` restart it (like useEffect). The
  * last good data stays while requests fail; retries back off to 10 s while the connection is lost.
  */
-export function useLive<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[], options: LiveOptions = {}): Live<T> {
+export function useLive<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[], options: LiveOptions<T> = {}): Live<T> {
   const interval = options.intervalMs ?? 1500;
-  const [state, setState] = useState<Omit<Live<T>, 'reload'>>({ data: undefined, error: undefined, loading: true, updatedAt: undefined });
+  const [state, setState] = useState<Omit<Live<T>, 'reload'>>(() => {
+    const data = options.initial?.();
+    return data === undefined ? { data: undefined, error: undefined, loading: true, updatedAt: undefined } : { data, error: undefined, loading: false, updatedAt: Date.now() };
+  });
+  const hadInitial = useRef(state.data !== undefined);
   const loadRef = useRef(load);
   loadRef.current = load;
   const run = useRef<() => Promise<void>>(async () => {});
@@ -113,7 +119,10 @@ export function useLive<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
     };
     document.addEventListener('visibilitychange', onVisible);
     window.addEventListener('online', onVisible);
-    void tick();
+    if (hadInitial.current && interval > 0) {
+      hadInitial.current = false;
+      timer = setTimeout(() => void tick(), interval);
+    } else void tick();
     return () => {
       stopped = true;
       if (timer) clearTimeout(timer);

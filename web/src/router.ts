@@ -1,7 +1,8 @@
 /** Hash routing (`#/orders/WO-1`): a static host (S3 + CloudFront, or the local server) needs no rewrites. */
 import { useEffect, useState } from 'preact/hooks';
+import { currentPath } from './early.ts';
 
-export const currentPath = () => decodeURIComponent(location.hash.replace(/^#/, '')) || '/';
+export { currentPath };
 
 export function useRoute(): string {
   const [path, setPath] = useState(currentPath());

@@ -6,7 +6,8 @@
  * 1. A supervisor releases an order a planner made; an operator on another phone starts it,
  *    reports good and scrap, and completes it.
  * 2. Another user's change shows within 2 s without a reload.
- * 3. A unit's card follows its machine's state messages without a reload.
+ * 3. A unit's card follows its machine's state messages without a reload; the plant overview
+ *    opens with one request for every unit's state, then shows OEE today on each card.
  * 4. A downtime gets its reason on the Downtime screen; OEE shows percentages.
  * 5. A lost connection: the banner with its age, an action refused, reconnection by itself.
  * 6. A refused action (409, the order changed behind the screen) in plain words, then the current state.
@@ -255,6 +256,44 @@ describe('the supervisor app on a phone', () => {
     await cardShows(page, 'running');
     downAt = await publishState('down', 'E-42');
     await cardShows(page, 'down');
+    errors.assertNone();
+  });
+
+  it("opens the plant overview with one request for every unit's state, then shows each unit's OEE today", async () => {
+    // Prepare: the page notes when the first unit card shows a state (the unit ran and counted above).
+    await supervisor.addInitScript(() => {
+      const seen = new MutationObserver(() => {
+        if (document.querySelector('[data-testid^="unit-"]:not([data-state="unknown"])')) {
+          (window as unknown as { __firstCardAt?: number }).__firstCardAt = performance.now();
+          seen.disconnect();
+        }
+      });
+      seen.observe(document, { childList: true, subtree: true });
+    });
+
+    // Act: open the app on the plant overview, as a supervisor's phone does (a page load, not a route change).
+    await goTo(page, '/');
+    await page.reload();
+    await waitInPage(page, 'a unit card with its state', () => (window as unknown as { __firstCardAt?: number }).__firstCardAt !== undefined, undefined, 10_000);
+
+    // Assess: before the first card, the API was asked once, for every unit's state (the boot
+    // script asked; the app took that answer instead of asking again)...
+    const before = await page.evaluate(() => {
+      const at = (window as unknown as { __firstCardAt: number }).__firstCardAt;
+      return performance
+        .getEntriesByType('resource')
+        .filter((e) => e.startTime < at && new URL(e.name).pathname.startsWith('/v1/'))
+        .map((e) => new URL(e.name).pathname);
+    });
+    assert.deepEqual(before, ['/v1/plant/status']);
+    // ...and OEE today follows on the card.
+    await waitInPage(
+      page,
+      "the card shows OEE today as a percentage",
+      (id) => /\d+(\.\d+)? %/.test((document.querySelector(`[data-testid="unit-${id}"] [data-testid="unit-oee"]`) as HTMLElement | null)?.innerText ?? ''),
+      UNIT,
+      10_000,
+    );
     errors.assertNone();
   });
 

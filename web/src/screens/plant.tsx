@@ -1,57 +1,59 @@
 /**
  * `#/` and `#/?line=<workCenterId>`: the Plant overview. Every work unit of the tenant, grouped
  * under its work center (line, cell), each with its live state, what it works on and OEE today.
- * Statuses are polled one request per shown unit, in parallel; a unit whose request fails keeps
- * its last known status, and when every request fails the screen keeps all of them (offline).
+ * One request says every unit's state (GET /v1/plant/status, polled; the boot script starts the
+ * first one before the app's script has loaded, early.ts); OEE today, which changes slowly and costs more to compute, comes
+ * from each unit's status on a slower poll once the states are shown.
  */
 import { useRef } from 'preact/hooks';
-import type { Equipment, EquipmentStatus } from '../../../shared/api/schemas.ts';
+import type { EquipmentStatus, Oee, PlantStatus, UnitLive } from '../../../shared/api/schemas.ts';
 import type { ScreenProps } from '../app.tsx';
-import { api } from '../api.ts';
+import { api, earlyData } from '../api.ts';
+import { PLANT_STATUS_PATH } from '../early.ts';
 import { useLive } from '../live.ts';
 import { navigate, queryOf } from '../router.ts';
 import { ErrorNote, Loading, Page } from '../ui.tsx';
-import { type EquipmentIndex, useEquipment } from '../components/plant-equipment.tsx';
 import { StateCounts, UnitCard } from '../components/plant-unit-card.tsx';
+
+/** OEE today moves by fractions of a percent a minute. */
+const OEE_REFRESH_MS = 30_000;
 
 interface LineGroup {
   id: string;
   name: string;
-  units: Equipment[];
+  units: UnitLive[];
 }
 
 const OTHER = '(none)';
 
-/** Units under their work center, in name order; units without one last. */
-function groupByLine(index: EquipmentIndex): LineGroup[] {
-  const groups = new Map<string, LineGroup>();
-  for (const unit of index.workUnits) {
-    const parent = unit.parentId ? index.byId.get(unit.parentId) : undefined;
-    const id = parent?.id ?? OTHER;
-    const group = groups.get(id) ?? { id, name: parent?.name ?? 'Units without a work center', units: [] };
-    group.units.push(unit);
-    groups.set(id, group);
-  }
-  return [...groups.values()].sort((a, b) => Number(a.id === OTHER) - Number(b.id === OTHER) || a.name.localeCompare(b.name));
+/**
+ * Units under their work center, both in the server's name order; units without one last. No
+ * sorting here: the first localeCompare of a page loads collation data, a slow phone's 60 ms.
+ */
+function groupByLine(plant: PlantStatus): LineGroup[] {
+  const groups = new Map<string, LineGroup>(plant.workCenters.map((c) => [c.id, { id: c.id, name: c.name, units: [] }]));
+  const other: LineGroup = { id: OTHER, name: 'Units without a work center', units: [] };
+  for (const unit of plant.items) ((unit.parentId && groups.get(unit.parentId)) || other).units.push(unit);
+  return [...groups.values(), other].filter((g) => g.units.length > 0);
 }
 
-function useStatuses(unitIds: string[]) {
-  const known = useRef(new Map<string, EquipmentStatus>());
+/** OEE today of each shown unit, from its status; a unit whose request fails keeps its last figures. */
+function useOeeToday(unitIds: string[]) {
+  const known = useRef(new Map<string, Oee>());
   return useLive(
     async (signal) => {
       const results = await Promise.allSettled(
         unitIds.map((id) => api.get<EquipmentStatus>(`/v1/equipment/${encodeURIComponent(id)}/status`, signal)),
       );
-      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (results.length && failed.length === results.length) throw failed[0]?.reason;
       const next = new Map(known.current);
       results.forEach((r, i) => {
-        if (r.status === 'fulfilled') next.set(unitIds[i] as string, r.value);
+        if (r.status === 'fulfilled') next.set(unitIds[i] as string, r.value.oeeToday);
       });
       known.current = next;
       return next;
     },
     [unitIds.join('\n')],
+    { intervalMs: OEE_REFRESH_MS },
   );
 }
 
@@ -62,17 +64,17 @@ const chooseLine = (e: Event) => {
 
 export default function Plant({ path }: ScreenProps) {
   const line = queryOf(path).get('line') ?? '';
-  const equipment = useEquipment();
-  const groups = equipment.index ? groupByLine(equipment.index) : [];
+  const plant = useLive((signal) => api.get<PlantStatus>(PLANT_STATUS_PATH, signal), [], { initial: () => earlyData<PlantStatus>(PLANT_STATUS_PATH) });
+  const groups = plant.data ? groupByLine(plant.data) : [];
   const shown = line ? groups.filter((g) => g.id === line) : groups;
   const shownUnits = shown.flatMap((g) => g.units);
-  const statuses = useStatuses(shownUnits.map((u) => u.id));
-  const statusOf = (id: string) => statuses.data?.get(id);
+  // Asked once the states are on screen, so the first paint never waits for OEE.
+  const oee = useOeeToday(plant.data ? shownUnits.map((u) => u.equipmentId) : []);
 
-  if (!equipment.index) {
+  if (!plant.data) {
     return (
       <Page title="Plant">
-        {equipment.error ? <ErrorNote error={equipment.error} /> : <Loading />}
+        {plant.error ? <ErrorNote error={plant.error} /> : <Loading />}
       </Page>
     );
   }
@@ -100,16 +102,16 @@ export default function Plant({ path }: ScreenProps) {
             ))}
           </select>
         </div>
-        <StateCounts statuses={shownUnits.map((u) => statusOf(u.id))} />
+        <StateCounts states={shownUnits.map((u) => u.state)} />
       </div>
-      <ErrorNote error={statuses.error ?? equipment.error} />
+      <ErrorNote error={plant.error} />
       {shown.length === 0 ? <p>No units on this line. Choose "All lines" to see every unit.</p> : null}
       {shown.map((g) => (
         <section key={g.id} class="group" aria-labelledby={`line-${g.id}`}>
           <h2 id={`line-${g.id}`}>{g.name}</h2>
           <ul class="cards plain-list">
             {g.units.map((u) => (
-              <UnitCard key={u.id} unit={u} status={statusOf(u.id)} />
+              <UnitCard key={u.equipmentId} unit={u} oeeToday={oee.data?.get(u.equipmentId)} />
             ))}
           </ul>
         </section>

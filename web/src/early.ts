@@ -1,0 +1,75 @@
+/**
+ * The hand-over between the boot script (boot.ts) and the app. The boot script is a few hundred
+ * bytes that index.html runs before the app's own script: it asks for /config.json and, when a
+ * saved session and the route say which screen opens, for that screen's first data, from the
+ * API of the config the app saved last time (the app drops the answer if its config now names
+ * another API). The app takes both from here instead of asking again, so its first
+ * screen does not wait for its script to download, compile and render before the data is on its way.
+ */
+import type { AppConfig } from './config.ts';
+
+/** The plant overview's request: one answer with every unit's state. */
+export const PLANT_STATUS_PATH = '/v1/plant/status';
+
+/** The first request of a screen, by hash route (without its query): what the boot script starts early. */
+export const FIRST_REQUESTS: Readonly<Record<string, string>> = { '/': PLANT_STATUS_PATH };
+
+/** An early answer waits this long for its screen; after that the screen asks afresh. */
+export const EARLY_MS = 10_000;
+
+/** A GET's outcome, whatever it was: the app handles anything but a 2xx by asking again itself. */
+export interface EarlyAnswer {
+  ok: boolean;
+  body: unknown;
+}
+
+export interface EarlyRequest {
+  /** When it was asked (epoch ms). */
+  at: number;
+  /** The API it was asked of: the app takes the answer only when that is the API of its config. */
+  apiUrl: string;
+  /** Resolves to undefined when the request failed (offline). */
+  answer: Promise<EarlyAnswer | undefined>;
+  /** Set once it has settled, so the first render can use it without waiting a tick. */
+  settled?: EarlyAnswer | undefined;
+}
+
+export interface Boot {
+  /** /config.json as the server said it, or undefined when it could not be read. */
+  config: Promise<AppConfig | undefined>;
+  requests: Map<string, EarlyRequest>;
+}
+
+declare global {
+  interface Window {
+    __mesBoot?: Boot;
+  }
+}
+
+/** `#/orders/WO-1` → `/orders/WO-1`. */
+export const currentPath = () => decodeURIComponent(location.hash.replace(/^#/, '')) || '/';
+
+/** Where the app keeps the last config it read, for the boot script and for opening offline. */
+export const SAVED_CONFIG = 'mes.config';
+
+/** The boot script's request for `path` of the API at `apiUrl`, once: a second call, or one after EARLY_MS, gets undefined. */
+export function takeEarly(path: string, apiUrl: string): EarlyRequest | undefined {
+  const requests = typeof window === 'undefined' ? undefined : window.__mesBoot?.requests;
+  const request = requests?.get(path);
+  if (!request) return undefined;
+  requests?.delete(path);
+  return Date.now() - request.at <= EARLY_MS && request.apiUrl === apiUrl ? request : undefined;
+}
+
+/**
+ * Waits until every early request has its answer, at most `maxMs`: the first screen then renders
+ * once, with its data, instead of rendering "Loading" and then again (each render of a cold app
+ * costs a slow phone a frame or two). index.html shows its own "Loading" meanwhile.
+ */
+export async function earlyAnswers(maxMs: number): Promise<void> {
+  const requests = [...(window.__mesBoot?.requests.values() ?? [])];
+  if (requests.length === 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([Promise.all(requests.map((r) => r.answer)), new Promise((resolve) => (timer = setTimeout(resolve, maxMs)))]);
+  clearTimeout(timer);
+}
