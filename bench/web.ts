@@ -30,6 +30,7 @@ import { DEMO_TENANT, DEMO_USERS, seedDemoPlant } from '../infra/local/seed.ts';
 import { telemetryTopic } from '../shared/telemetry/rules.ts';
 import { buildWeb } from '../web/build.ts';
 import { median } from './stats.ts';
+import { DYNAMODB_USD_PER_MILLION_RRU, LAMBDA_USD_PER_MILLION_REQUESTS } from './telemetry-cost.ts';
 
 export const WEB_TARGETS = { initialJsGzipBytes: 100_000, renderMs: 1_000 } as const;
 const CPU_THROTTLING = 4;
@@ -86,7 +87,18 @@ export interface RenderRun {
   waterfall?: Waterfall | undefined;
 }
 
+/** What one poll of the plant overview costs in DynamoDB, read from the x-mes-dynamodb header (median of the samples). */
+export interface PollCost {
+  units: number;
+  samples: number;
+  /** GET /v1/plant/status: what the overview polls every 1.5 s. */
+  plant: { calls: number; rru: number };
+  /** GET /v1/equipment/{id}/status of every unit, summed: what it polled before, and now every 30 s for OEE today. */
+  unitStatuses: { calls: number; rru: number };
+}
+
 export interface WebResults {
+  pollCost?: PollCost | undefined;
   initialJs: InitialJs;
   buildMs: number;
   chromium: string;
@@ -334,14 +346,50 @@ async function preparePlant(runtime: Runtime, log: Log): Promise<void> {
   }
 }
 
+const POLL_SAMPLES = 5;
+
+function usageOf(res: Response): { calls: number; rru: number } {
+  const m = /^calls=([^;]*);rru=([\d.]+);wru=[\d.]+$/.exec(res.headers.get('x-mes-dynamodb') ?? '');
+  if (!m) throw new Error('web bench: no x-mes-dynamodb header (MES_EXPOSE_DDB_USAGE=1 is set by bench/run.ts)');
+  return { calls: m[1] ? (m[1] as string).split(',').length : 0, rru: Number(m[2]) };
+}
+
+/** DynamoDB calls and read units of one plant status, and of one status per unit, on the demo plant. */
+async function measurePollCost(runtime: Runtime): Promise<PollCost> {
+  const token = await runtime.issueToken({ tenantId: DEMO_TENANT, userId: 'bench-web', roles: ['supervisor'] });
+  const get = async (path: string) => {
+    const res = await fetch(`${runtime.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`web bench: ${path} answered ${res.status}`);
+    const usage = usageOf(res);
+    await res.arrayBuffer();
+    return usage;
+  };
+  const units = Object.keys(UNIT_STATES);
+  const plant: { calls: number; rru: number }[] = [];
+  const perUnit: { calls: number; rru: number }[] = [];
+  for (let i = 0; i < POLL_SAMPLES; i++) {
+    plant.push(await get('/v1/plant/status'));
+    const each = await Promise.all(units.map((u) => get(`/v1/equipment/${u}/status`)));
+    perUnit.push({ calls: each.reduce((n, u) => n + u.calls, 0), rru: each.reduce((n, u) => n + u.rru, 0) });
+  }
+  const mid = (xs: { calls: number; rru: number }[]) => ({ calls: median(xs.map((x) => x.calls)), rru: median(xs.map((x) => x.rru)) });
+  return { units: units.length, samples: POLL_SAMPLES, plant: mid(plant), unitStatuses: mid(perUnit) };
+}
+
 export async function measureWeb(runtime: Runtime, prepared: PreparedWeb, options: { step: (message: string) => void; log: Log }): Promise<WebResults> {
   const started = performance.now();
   const errors: string[] = [];
   const runs: RenderRun[] = [];
+  let pollCost: PollCost | undefined;
   let version = 'n/a';
   try {
     options.step('web: seeding the demo plant and publishing a state for each unit');
     await preparePlant(runtime, options.log);
+    options.step('web: what one poll of the plant overview costs in DynamoDB');
+    pollCost = await measurePollCost(runtime).catch((error: Error) => {
+      errors.push(`poll cost: ${error.message}`);
+      return undefined;
+    });
     const app = `${runtime.baseUrl}/`;
     const floor = `${runtime.baseUrl}/${HELLO_PAGE}`;
     const deadline = started + MAX_MS_TOTAL;
@@ -379,7 +427,7 @@ export async function measureWeb(runtime: Runtime, prepared: PreparedWeb, option
   } catch (error) {
     errors.push((error as Error).message.split('\n')[0] as string);
   }
-  return { initialJs: prepared.initialJs, buildMs: prepared.buildMs, chromium: version, runs, errors, seconds: (performance.now() - started) / 1000 };
+  return { pollCost, initialJs: prepared.initialJs, buildMs: prepared.buildMs, chromium: version, runs, errors, seconds: (performance.now() - started) / 1000 };
 }
 
 async function chromiumVersion(): Promise<string> {
@@ -466,5 +514,35 @@ export function renderWeb(r: WebResults, { out, judge }: Sink): void {
       '',
     );
   }
+  if (r.pollCost) renderPollCost(r.pollCost, out);
   if (r.errors.length) out('Errors:', ...r.errors.map((e) => `- ${e}`), '');
+}
+
+/** A phone's shift: 8 hours of the overview open, polled every 1.5 s, OEE today every 30 s. */
+const SHIFT_SECONDS = 8 * 3600;
+const STATE_POLL_SECONDS = 1.5;
+const OEE_POLL_SECONDS = 30;
+/** API Gateway HTTP API, per million requests (first 300 M a month). */
+const HTTP_API_USD_PER_MILLION = 1.0;
+
+function renderPollCost(c: PollCost, out: Sink['out']): void {
+  const polls = SHIFT_SECONDS / STATE_POLL_SECONDS;
+  const oeeRounds = SHIFT_SECONDS / OEE_POLL_SECONDS;
+  const perRequestUsd = (HTTP_API_USD_PER_MILLION + LAMBDA_USD_PER_MILLION_REQUESTS) / 1e6;
+  const now = { requests: polls + oeeRounds * c.units, rru: polls * c.plant.rru + oeeRounds * c.unitStatuses.rru };
+  const before = { requests: polls * c.units, rru: polls * c.unitStatuses.rru };
+  const usd = (x: { requests: number; rru: number }) => x.requests * perRequestUsd + (x.rru / 1e6) * DYNAMODB_USD_PER_MILLION_RRU;
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  out(
+    `What the plant overview costs to keep open (the demo plant, ${c.units} units; DynamoDB calls and read request units from the x-mes-dynamodb header of each response, median of ${c.samples} samples):`,
+    '',
+    '| One poll | Requests | DynamoDB calls | Read request units |',
+    '|---|---|---|---|',
+    `| GET /v1/plant/status (every 1.5 s) | 1 | ${c.plant.calls} | ${c.plant.rru} |`,
+    `| GET /v1/equipment/{id}/status of every unit (what the overview polled every 1.5 s before; now every 30 s, for OEE today) | ${c.units} | ${c.unitStatuses.calls} | ${c.unitStatuses.rru} |`,
+    '',
+    `One phone with the overview open for an 8-hour shift: ${n(now.requests)} requests and ${n(now.rru)} RRU now, against ${n(before.requests)} requests and ${n(before.rru)} RRU polling every unit's status: ` +
+      `$${usd(now).toFixed(4)} against $${usd(before).toFixed(4)} (HTTP API $${HTTP_API_USD_PER_MILLION}/M requests, Lambda $${LAMBDA_USD_PER_MILLION_REQUESTS}/M requests, DynamoDB on-demand $${DYNAMODB_USD_PER_MILLION_RRU}/M RRU; Lambda duration not included).`,
+    '',
+  );
 }
