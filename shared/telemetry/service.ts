@@ -339,10 +339,12 @@ export class TelemetryService {
       items: shown.map((unit, i) => {
         const latestFirst = transitions[i] ?? [];
         const latest = latestFirst[0];
-        // Since the oldest of the unbroken run of its current state among the latest transitions.
+        // Since the oldest of the unbroken run of its current state and reason among the latest
+        // transitions: what the unit status's timeline says for a unit that sends its state on
+        // change (see SINCE_LOOKBACK for where they can differ).
         let stateSince = latest?.ts;
         for (const t of latestFirst) {
-          if (t.state !== latest?.state) break;
+          if (t.state !== latest?.state || t.reasonCode !== latest?.reasonCode) break;
           stateSince = t.ts;
         }
         const live = unitLive(unit.id, { latest, lastSeen: lastSeenOf(unit.id, latest, buckets), offlineAfterMs: offlineAfterMsOf(unit), now, stateSince, current: current.get(unit.id) });
@@ -445,8 +447,14 @@ export class TelemetryService {
 
 /** How far back the minute items are read for when a unit was last heard of, at least. */
 const RECENT_MS = 10 * 60_000;
-/** How many of a unit's latest transitions the plant overview looks through for when its state began. */
-const SINCE_LOOKBACK = 20;
+/**
+ * How many of a unit's latest transitions the plant status looks through for when its state
+ * began (one Query of a few KB). Where it can differ from the unit status, which builds the
+ * day's timeline from every transition and minute item: a unit that repeats its state more
+ * often than this shows since its oldest repeat read; and a unit that fell silent (offline)
+ * and came back saying the same state shows since the start of the run before the silence.
+ */
+const SINCE_LOOKBACK = 50;
 
 const offlineAfterMsOf = (unit: Equipment) => (unit.offlineAfterSeconds ?? 120) * 1000;
 

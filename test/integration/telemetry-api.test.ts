@@ -353,12 +353,13 @@ describe('telemetry API', () => {
 
   describe('plant status', () => {
     it('says of every work unit in one request what its own status says, grouped by work center, in name order', async () => {
-      // Prepare: the units of the tests above; the live press goes down with a reason (after anything they sent).
+      // Prepare: the units of the tests above; the live press goes down, then gives another reason
+      // (a new stop for the timeline, so since the second).
       const now = Date.now();
       const live = unit(tenant, 'wu-live', () => now);
       // The second press says again that it runs: that does not start its state again.
       const second = unit(tenant, 'wu-live-2', () => now);
-      await ingestAll([live.state(now - 1500, 'down', 'E-3'), live.counts(now - 1000, 3, 0), second.state(now - 500, 'running')]);
+      await ingestAll([live.state(now - 2500, 'down', 'E-2'), live.state(now - 1500, 'down', 'E-3'), live.counts(now - 1000, 3, 0), second.state(now - 500, 'running')]);
 
       // Act
       const plant = await at(now, () => read(people.operator, '/v1/plant/status'));
