@@ -459,7 +459,7 @@ export function renderWeb(r: WebResults, { out, judge }: Sink): void {
   out('## 5. Supervisor web app: initial JavaScript and first render (issue 5)', '');
   out(
     `Measured by bench/web.ts in ${r.seconds.toFixed(0)} s. The app is built as deployed (web/build.ts: esbuild, minified, ESM, code splitting) in ${(r.buildMs / 1000).toFixed(1)} s. ` +
-      'Initial JavaScript = the scripts index.html loads (the boot script and the app's module) plus every chunk they import statically, each gzipped at level 9 (dynamic `import()` chunks load later and are not counted). ' +
+      'Initial JavaScript = the scripts index.html loads (the boot script and the app module) plus every chunk they import statically, each gzipped at level 9 (dynamic `import()` chunks load later and are not counted). ' +
       '1 KB = 1000 bytes.',
     '',
   );
