@@ -6,7 +6,7 @@
  * /config.json here would wait behind the app's script, which runs in the meantime.
  */
 import { currentSession } from './auth.ts';
-import { type Boot, currentPath, type EarlyRequest, FIRST_REQUESTS, SAVED_CONFIG } from './early.ts';
+import { type Boot, currentPath, type EarlyRequest, FIRST_REQUESTS, savedConfig } from './early.ts';
 import type { AppConfig } from './config.ts';
 
 const config: Promise<AppConfig | undefined> = fetch('/config.json')
@@ -14,14 +14,6 @@ const config: Promise<AppConfig | undefined> = fetch('/config.json')
   .catch(() => undefined);
 const boot: Boot = { config, requests: new Map() };
 window.__mesBoot = boot;
-
-function savedConfig(): AppConfig | undefined {
-  try {
-    return JSON.parse(localStorage.getItem(SAVED_CONFIG) ?? 'null') ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const path = FIRST_REQUESTS[currentPath().split('?')[0] ?? '/'];
 const session = currentSession();

@@ -3,7 +3,7 @@
  * The local runtime serves it (local sign-in, API on the same origin); on AWS the web stack
  * writes it at deploy time (API URL, Cognito hosted UI).
  */
-import { SAVED_CONFIG } from './early.ts';
+import { SAVED_CONFIG, savedConfig } from './early.ts';
 
 export type AuthConfig =
   | { mode: 'local' }
@@ -27,8 +27,7 @@ let config: AppConfig | undefined;
 export async function loadConfig(): Promise<AppConfig> {
   if (config) return config;
   // Opened offline (the service worker served the shell): the last config seen still holds.
-  const saved = localStorage.getItem(SAVED_CONFIG);
-  const fallback: AppConfig = saved ? (JSON.parse(saved) as AppConfig) : { apiUrl: '', auth: { mode: 'local' } };
+  const fallback: AppConfig = savedConfig() ?? { apiUrl: '', auth: { mode: 'local' } };
   // The boot script asked for it already (early.ts); without it (an old cached page), ask here.
   const read = window.__mesBoot?.config ?? fetch('/config.json').then((res) => (res.ok ? (res.json() as Promise<AppConfig>) : undefined));
   const served = await read.catch(() => undefined);

@@ -52,6 +52,15 @@ export const currentPath = () => decodeURIComponent(location.hash.replace(/^#/, 
 /** Where the app keeps the last config it read, for the boot script and for opening offline. */
 export const SAVED_CONFIG = 'mes.config';
 
+/** The config the app read last time, if it kept one. */
+export function savedConfig(): AppConfig | undefined {
+  try {
+    return JSON.parse(localStorage.getItem(SAVED_CONFIG) ?? 'null') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The boot script's request for `path` of the API at `apiUrl`, once: a second call, or one after EARLY_MS, gets undefined. */
 export function takeEarly(path: string, apiUrl: string): EarlyRequest | undefined {
   const requests = typeof window === 'undefined' ? undefined : window.__mesBoot?.requests;
