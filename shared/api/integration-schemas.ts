@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { EVENT_TYPES } from '../domain/work-order/model.ts';
-import { MATERIAL_TYPES, DataRequirementSchema, IdSchema, PositiveQuantity, Quantity, Text, Timestamp, meta } from './schemas.ts';
+import { MATERIAL_TYPES, DataRequirementSchema, IdSchema, PositiveQuantity, Seconds, Text, Timestamp, meta } from './schemas.ts';
 
 export { EVENT_TYPES };
 
@@ -137,7 +137,7 @@ export const BomUpsertedSchema = meta(
           quantity: PositiveQuantity,
           unitOfMeasure: z.optional(Text(20)),
           /** The routing operation that consumes it. */
-          operationSequence: z.int().check(z.positive()),
+          operationSequence: z.int().check(z.positive(), z.lte(9999)),
         }),
       )
       .check(z.minLength(1), z.maxLength(200)),
@@ -157,8 +157,8 @@ export const RoutingUpsertedSchema = meta(
           description: Text(200),
           /** The work center. */
           equipmentId: IdSchema,
-          standardTimeSeconds: z.optional(Quantity),
-          setupTimeSeconds: z.optional(Quantity),
+          standardTimeSeconds: z.optional(Seconds),
+          setupTimeSeconds: z.optional(Seconds),
           workInstructions: z.optional(z.string().check(z.maxLength(8000))),
           dataToRecord: z.optional(z.array(DataRequirementSchema).check(z.maxLength(50))),
         }),

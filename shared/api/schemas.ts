@@ -4,6 +4,7 @@
  * OpenAPI 3.1 document. Names follow ISA-95 Part 2 / B2MML where one exists.
  */
 import * as z from 'zod/mini';
+import { boundedDateTime, decimal, inTimeRange } from './numbers.ts';
 import { OPERATION_STATUSES, WORK_ORDER_STATUSES } from '../domain/work-order/status.ts';
 import { ROLES } from '../domain/roles.ts';
 import { HOLD_KINDS } from '../domain/work-order/holds.ts';
@@ -22,9 +23,32 @@ export const TenantIdSchema = z.string().check(
   z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 lowercase letters, digits or dashes'),
 );
 export const Text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-export const Quantity = z.number().check(z.gte(0), z.lte(1e9));
-export const PositiveQuantity = z.number().check(z.gt(0), z.lte(1e9));
-export const Timestamp = z.iso.datetime({ offset: true });
+
+/** Quantities of material: orders, reports, BOM lines. Up to a billion, to a millionth. */
+export const Quantity = decimal({ min: 0, max: 1e9 }, 6);
+export const PositiveQuantity = decimal({ min: 0, max: 1e9, exclusiveMin: true }, 6);
+/** Standard and setup times: up to 10 million seconds (about 4 months), to the millisecond. */
+export const Seconds = decimal({ min: 0, max: 1e7 }, 3);
+/** Ideal cycle times: above 0 and at most a day, to the microsecond (fast lines make 20 parts a second). */
+export const CycleTimeSeconds = decimal({ min: 0, max: 86_400, exclusiveMin: true }, 6);
+/** Percentages such as the overrun tolerance, to a hundredth. */
+export const Percent = decimal({ min: 0, max: 100 }, 2);
+/** Measured values and their limits (torque, temperature, leak rate): up to 10^12 either way, to 9 decimals. */
+export const MeasuredValue = decimal({ min: -1e12, max: 1e12 }, 9);
+export { decimal, hasAtMostDecimals } from './numbers.ts';
+
+/** An ISO 8601 date-time with a time zone (Z or an offset) between 2000 and 2099. */
+export const Timestamp = boundedDateTime();
+z.globalRegistry.add(Timestamp, { description: 'ISO 8601 date-time with a time zone, between 2000-01-01 and 2099-12-31' });
+/** A calendar date, YYYY-MM-DD, that exists and lies between 2000 and 2099. */
+export const DateSchema = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
+  z.refine((s) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return true; // the pattern's to say
+    const t = Date.parse(`${s}T00:00:00Z`);
+    return inTimeRange(t) && new Date(t).toISOString().startsWith(s);
+  }, 'must be a calendar date between 2000-01-01 and 2099-12-31'),
+);
 
 /** Fields the server adds to every stored record. */
 const RecordMeta = {
@@ -46,12 +70,12 @@ export const EquipmentInputSchema = meta(
     parentId: z.optional(IdSchema),
     description: z.optional(z.string().check(z.maxLength(2000))),
     /** Ideal cycle time for OEE performance, seconds per unit; per material where it differs. */
-    idealCycleTimeSeconds: z.optional(z.number().check(z.gt(0), z.lte(86400))),
-    idealCycleTimes: z.optional(z.record(IdSchema, z.number().check(z.gt(0), z.lte(86400)))),
+    idealCycleTimeSeconds: z.optional(CycleTimeSeconds),
+    idealCycleTimes: z.optional(z.record(IdSchema, CycleTimeSeconds)),
     /** No telemetry for this long makes the unit `offline` (an unplanned, unqualified stop). */
     offlineAfterSeconds: z.optional(z.int().check(z.gte(10), z.lte(86400))),
     /** The largest value the unit's counters reach before they roll over (default 2^32 - 1). */
-    counterMax: z.optional(z.int().check(z.gte(1))),
+    counterMax: z.optional(z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER))),
   }),
   'EquipmentInput',
   'An equipment element of the ISA-95 hierarchy: site > area > work center (line, cell, unit) > work unit.',
@@ -85,7 +109,7 @@ export const BomComponentSchema = z.object({
   quantityPer: PositiveQuantity,
   uom: z.optional(Text(20)),
   /** The routing operation that consumes this component. */
-  operationSeq: z.int().check(z.positive()),
+  operationSeq: z.int().check(z.positive(), z.lte(9999)),
 });
 export const BomInputSchema = meta(
   z.object({
@@ -105,8 +129,8 @@ export const DataRequirementSchema = z.object({
   label: z.optional(Text(200)),
   type: z.enum(DATA_TYPES),
   unit: z.optional(Text(20)),
-  min: z.optional(z.number()),
-  max: z.optional(z.number()),
+  min: z.optional(MeasuredValue),
+  max: z.optional(MeasuredValue),
   required: z._default(z.boolean(), true),
 });
 export const RoutingOperationSchema = z.object({
@@ -114,8 +138,8 @@ export const RoutingOperationSchema = z.object({
   name: Text(200),
   workCenterId: IdSchema,
   /** Standard time per unit produced, in seconds. */
-  standardTimeSeconds: z._default(Quantity, 0),
-  setupTimeSeconds: z._default(Quantity, 0),
+  standardTimeSeconds: z._default(Seconds, 0),
+  setupTimeSeconds: z._default(Seconds, 0),
   instructions: z._default(z.string().check(z.maxLength(8000)), ''),
   dataToRecord: z._default(z.array(DataRequirementSchema).check(z.maxLength(50)), []),
 });
@@ -158,7 +182,7 @@ export const PersonnelSchema = meta(
 export const TenantSettingsInputSchema = meta(
   z.object({
     /** How far an operation's good quantity may exceed what it was given, in percent. */
-    overrunTolerancePct: z.number().check(z.gte(0), z.lte(100)),
+    overrunTolerancePct: Percent,
   }),
   'TenantSettingsInput',
   'Per-plant settings.',
@@ -351,7 +375,7 @@ export const ResumeOperationSchema = z.object({ comment: Comment });
 
 const DataValues = z.record(
   z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)),
-  z.union([z.number(), z.string().check(z.maxLength(2000)), z.boolean()]),
+  z.union([MeasuredValue, z.string().check(z.maxLength(2000)), z.boolean()]),
 );
 const ReasonCode = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a reason code'));
 const scrapNeedsReason = z.refine<{ scrapQty: number; scrapReasonCode?: string | undefined }>(
@@ -553,7 +577,7 @@ export const RangeQuerySchema = z.strictObject({
   to: z.optional(Timestamp),
   /** Instead of from/to: a shift of the calendar on a plant-local date. */
   shift: z.optional(Text(50)),
-  date: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'))),
+  date: z.optional(DateSchema),
 });
 export const StateChangesQuerySchema = z.strictObject({
   /** An ISO time, or the `next` of the previous page: changes that arrived after it. */

@@ -5,6 +5,7 @@
  * `{ samples: [...] }` (gateways batch, because IoT Core, rules and queues charge per message).
  */
 import * as z from 'zod/mini';
+import { boundedDateTime, decimal, EARLIEST_TIME, LATEST_TIME } from '../api/numbers.ts';
 
 export const TELEMETRY_TYPES = ['state', 'counts', 'process'] as const;
 export type TelemetryType = (typeof TELEMETRY_TYPES)[number];
@@ -13,9 +14,9 @@ export type TelemetryType = (typeof TELEMETRY_TYPES)[number];
 export const EQUIPMENT_STATES = ['running', 'idle', 'down', 'setup', 'planned-stop'] as const;
 export type EquipmentState = (typeof EQUIPMENT_STATES)[number] | 'offline';
 
-/** ISO 8601 with offset, or epoch milliseconds; normalised to epoch ms. */
+/** ISO 8601 with offset, or epoch milliseconds, between 2000 and 2099; normalised to epoch ms. */
 const Timestamp = z.pipe(
-  z.union([z.iso.datetime({ offset: true }), z.number().check(z.int(), z.gt(946684800000), z.lt(4102444800000))]),
+  z.union([boundedDateTime(), z.number().check(z.int(), z.gte(EARLIEST_TIME), z.lt(LATEST_TIME))]),
   z.transform((v) => (typeof v === 'number' ? v : Date.parse(v))),
 );
 const MsgId = z.string().check(z.minLength(1), z.maxLength(128));
@@ -28,7 +29,8 @@ export const CountsSampleSchema = z.object({ ts: Timestamp, msgId: MsgId, good: 
 export const ProcessSampleSchema = z.object({
   ts: Timestamp,
   msgId: MsgId,
-  values: z.record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)), z.number()).check(
+  // Measured values as the API takes them (shared/api/numbers.ts): sums and extremes stay storable.
+  values: z.record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)), decimal({ min: -1e12, max: 1e12 }, 9)).check(
     z.refine((v) => Object.keys(v).length > 0 && Object.keys(v).length <= 50, 'between 1 and 50 values'),
   ),
 });
