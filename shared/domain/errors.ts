@@ -142,6 +142,19 @@ export class BatchTooLargeError extends MesError {
   }
 }
 
+/** A request body or document larger than the MES reads (bytes, elements). */
+export class DocumentTooLargeError extends MesError {
+  override readonly name = 'DocumentTooLargeError';
+  readonly status = 413;
+  readonly type = 'urn:mes:problem:too-large';
+  readonly title = 'Too large';
+  override readonly errors: FieldError[];
+  constructor(pointer: string, got: string, limit: string, what = 'the request body') {
+    super(`${what} has ${got}; at most ${limit} are read: split it`);
+    this.errors = [{ pointer, detail: `at most ${limit}, got ${got}` }];
+  }
+}
+
 function describe(errors: FieldError[]) {
   return errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ');
 }

@@ -9,10 +9,15 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ProductionOrderUpsertedSchema, type ProductionOrderUpserted } from '../api/integration-schemas.ts';
-import { BatchTooLargeError, type FieldError, ValidationError } from '../domain/errors.ts';
+import { BatchTooLargeError, DocumentTooLargeError, type FieldError, ValidationError } from '../domain/errors.ts';
 
 /** 20 orders of at most 3 writes each, plus the receipt, stay well inside one 100-item transaction. */
 export const MAX_PRODUCTION_REQUESTS = 20;
+/**
+ * What a ProductionSchedule of 20 requests needs, with room to spare (a real one is a few KB, a
+ * few hundred elements, under 10 levels deep). Checked before any parser sees the document.
+ */
+export const XML_LIMITS = { bytes: 1024 * 1024, elements: 10_000, depth: 32 } as const;
 const NAMESPACE = /^http:\/\/www\.mesa\.org\/xml\/B2MML(-V\d{4})?$/;
 const ROOT = '/body/ProductionSchedule';
 const LISTS = new Set(['ProductionRequest', 'SegmentRequirement', 'MaterialProducedRequirement', 'EquipmentRequirement', 'Quantity']);
@@ -26,6 +31,8 @@ const parser = new XMLParser({
   htmlEntities: false,
   trimValues: true,
   isArray: (name) => LISTS.has(name),
+  // Checked by assertWithinLimits first; this only keeps the parser's own limit in step.
+  maxNestedTags: XML_LIMITS.depth + 1,
 });
 
 type Node = Record<string, unknown>;
@@ -75,6 +82,7 @@ export function parseProductionSchedule(xml: string): ScheduledOrder[] {
 function readDocument(xml: string): Node {
   if (/<!DOCTYPE/i.test(xml)) throw new ValidationError([{ pointer: '/body', detail: 'a DOCTYPE is not accepted (no DTDs, no entities)' }]);
   if (xml.trim() === '') throw new ValidationError([{ pointer: '/body', detail: 'is empty: send a B2MML ProductionSchedule document' }]);
+  assertWithinLimits(xml);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
@@ -87,7 +95,39 @@ function readDocument(xml: string): Node {
   if (!root.namespace || !NAMESPACE.test(root.namespace)) {
     throw new ValidationError([{ pointer: '/body/ProductionSchedule', detail: `must be in the B2MML namespace http://www.mesa.org/xml/B2MML, not ${root.namespace ?? 'no namespace'}` }]);
   }
-  return node((parser.parse(xml) as Node).ProductionSchedule);
+  try {
+    return node((parser.parse(xml) as Node).ProductionSchedule);
+  } catch (error) {
+    // The validator passed it and the limits hold, so this is the parser's own refusal.
+    throw new ValidationError([{ pointer: '/body', detail: `could not be read as XML: ${(error as Error).message}` }]);
+  }
+}
+
+/**
+ * Size, element count and depth, in one pass over the text and before any parser: a document
+ * nested 20,000 deep or with a million elements is refused at once (413 for too much, 400 for
+ * too deep), never handed to a parser that may give up in its own way.
+ */
+function assertWithinLimits(xml: string) {
+  const bytes = Buffer.byteLength(xml, 'utf8');
+  if (bytes > XML_LIMITS.bytes) throw new DocumentTooLargeError('/body', `${bytes} bytes`, `${XML_LIMITS.bytes} bytes`, 'the document');
+  let elements = 0;
+  let depth = 0;
+  // Comments, processing instructions and CDATA hold no elements; '/>' closes what it opens.
+  // No part of a tag crosses a '<', so every match attempt ends at the next one: linear time.
+  const tags = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[[\s\S]*?\]\]>|<(\/?)[A-Za-z_][^\s/><]*(?:[^>"'<]|"[^"<]*"|'[^'<]*')*?(\/?)>/g;
+  for (let match = tags.exec(xml); match; match = tags.exec(xml)) {
+    if (match[1] === undefined) continue;
+    if (match[1] === '/') {
+      depth--;
+      continue;
+    }
+    elements++;
+    if (elements > XML_LIMITS.elements) throw new DocumentTooLargeError('/body', `more than ${XML_LIMITS.elements} elements`, `${XML_LIMITS.elements} elements`, 'the document');
+    if (match[2] !== '/' && ++depth > XML_LIMITS.depth) {
+      throw new ValidationError([{ pointer: '/body', detail: `elements are nested more than ${XML_LIMITS.depth} levels deep; a ProductionSchedule needs far fewer` }]);
+    }
+  }
 }
 
 /**
