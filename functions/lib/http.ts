@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import type { RouteDef } from '#shared/api/routes.ts';
 import type { AuthContext } from '#shared/auth/claims.ts';
-import { type FieldError, MesError, ValidationError } from '#shared/domain/errors.ts';
+import { DocumentTooLargeError, type FieldError, MesError, ValidationError } from '#shared/domain/errors.ts';
 import { withUsage } from '#shared/db/usage.ts';
 import { problemResponse } from './problem.ts';
 import { authenticate } from './auth.ts';
@@ -24,6 +24,9 @@ class UnsupportedMediaTypeError extends MesError {
 }
 
 type Infer<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
+
+/** Largest request body a route reads unless it says otherwise (RouteDef.maxBodyBytes). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpRequest<R extends RouteDef> {
   auth: R['roles'] extends null ? undefined : AuthContext;
@@ -51,7 +54,11 @@ type Result = APIGatewayProxyStructuredResultV2;
 /** middy onError: every error leaves as problem+json. */
 const problemDetails = (): middy.MiddlewareObj<Event, Result, Error, Context> => ({
   onError: async (request) => {
-    request.response = problemResponse(request.error, request.event.rawPath, request.context?.awsRequestId);
+    request.response = problemResponse(request.error, {
+      instance: request.event.rawPath,
+      correlationId: request.event.requestContext?.requestId,
+      awsRequestId: request.context?.awsRequestId,
+    });
   },
 });
 
@@ -90,11 +97,12 @@ function parseRequest<R extends RouteDef>(route: R, event: APIGatewayProxyEventV
     }
     return undefined;
   };
+  assertBodySize(route, event);
   const params = parse(route.params, event.pathParameters ?? {}, 'path');
   const query = parse(route.query, event.queryStringParameters ?? {}, 'query');
   const rawBody = route.rawBody ? readRaw(event, route.rawBody.contentTypes) : '';
   const body = route.body && !route.rawBody ? parse(route.body, readJson(event), 'body') : undefined;
-  const expectedVersion = parseIfMatch(event.headers['if-match'], errors);
+  const expectedVersion = parseIfMatch(route, event.headers['if-match'], errors);
   if (errors.length) throw new ValidationError(errors);
   return { auth, params, query, body, rawBody, headers: event.headers, expectedVersion } as HttpRequest<R>;
 }
@@ -125,12 +133,24 @@ function readJson(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-function parseIfMatch(header: string | undefined, errors: FieldError[]): number | undefined {
+function parseIfMatch(route: RouteDef, header: string | undefined, errors: FieldError[]): number | undefined {
   if (header === undefined) return undefined;
+  if (!route.ifMatch) {
+    errors.push({ pointer: '/headers/if-match', detail: 'this route changes no versioned record and does not take If-Match: send the request without it' });
+    return undefined;
+  }
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
   if (!match?.[1]) {
     errors.push({ pointer: '/headers/if-match', detail: 'must be the ETag of the record, e.g. "3"' });
     return undefined;
   }
   return Number(match[1]);
+}
+
+/** A body larger than the route reads is refused before it is decoded or parsed. */
+function assertBodySize(route: RouteDef, event: APIGatewayProxyEventV2) {
+  if (!event.body) return;
+  const bytes = event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body, 'utf8');
+  const limit = route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (bytes > limit) throw new DocumentTooLargeError('/body', `${bytes} bytes`, `${limit} bytes`);
 }

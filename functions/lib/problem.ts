@@ -1,12 +1,22 @@
 /**
  * The one error mapper: domain errors become RFC 9457 problem+json with their status; anything
- * else is logged and becomes a bare 500 that reveals nothing.
+ * else is logged with its cause and becomes a 500 that reveals nothing but a correlation id:
+ * the API Gateway request id, which the caller also gets as the `apigw-requestid` header and
+ * which the log line carries, so a reported 500 leads straight to its cause.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { MesError } from '#shared/domain/errors.ts';
 import { logger } from './logger.ts';
 
-export function problemResponse(error: unknown, instance: string, requestId?: string): APIGatewayProxyStructuredResultV2 {
+export interface ProblemContext {
+  instance: string;
+  /** API Gateway's request id (requestContext.requestId). */
+  correlationId?: string | undefined;
+  /** The Lambda invocation, for the log only. */
+  awsRequestId?: string | undefined;
+}
+
+export function problemResponse(error: unknown, { instance, correlationId, awsRequestId }: ProblemContext): APIGatewayProxyStructuredResultV2 {
   if (error instanceof MesError) {
     return problem({
       type: error.type,
@@ -17,8 +27,15 @@ export function problemResponse(error: unknown, instance: string, requestId?: st
       ...(error.errors ? { errors: error.errors } : {}),
     });
   }
-  logger.error('unhandled error', { error: error as Error, instance, requestId });
-  return problem({ type: 'about:blank', title: 'Internal Server Error', status: 500, instance, ...(requestId ? { requestId } : {}) });
+  logger.error('unhandled error', { error: error as Error, cause: (error as Error | undefined)?.cause, instance, correlationId, awsRequestId });
+  return problem({
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: `Something went wrong on our side. If it happens again, report it with correlation id ${correlationId ?? "unknown"}.`,
+    instance,
+    ...(correlationId ? { correlationId } : {}),
+  });
 }
 
 function problem(body: { status: number } & Record<string, unknown>): APIGatewayProxyStructuredResultV2 {

@@ -33,13 +33,21 @@ export function openApiDocument(version: string): object {
         ...(route.roles ? { 401: { description: 'No valid token', ...problem }, 403: { description: 'Role may not do this', ...problem } } : {}),
         ...(route.params ? { 404: { description: 'Not found in your tenant', ...problem } } : {}),
         ...(route.method !== 'GET' ? { 409: { description: 'Illegal transition or stale version', ...problem } } : {}),
+        ...(route.body ? { 413: { description: 'Request body (or document) larger than the route reads', ...problem } } : {}),
+        500: { description: 'Unexpected error: nothing to fix in the request; report its correlationId', ...problem },
       },
     };
     if (route.idempotent) {
       (op.parameters as unknown[]).push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } });
     }
-    if (route.method !== 'GET' && route.roles) {
-      (op.parameters as unknown[]).push({ name: 'If-Match', in: 'header', required: false, description: 'The ETag last read; a stale one is a 409.', schema: { type: 'string' } });
+    if (route.ifMatch) {
+      (op.parameters as unknown[]).push({
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        description: 'The ETag last read: a stale one is a 409 and nothing changes. Without it, the command applies to the current version.',
+        schema: { type: 'string', pattern: '^(W/)?"?\\d{1,9}"?$' },
+      });
     }
     if (route.rawBody) {
       // Signed: the signature covers the exact bytes. JSON events, or a B2MML XML document.

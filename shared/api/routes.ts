@@ -30,6 +30,14 @@ export interface RouteDef {
   /** Honours an `Idempotency-Key` header. */
   idempotent?: true;
   /**
+   * Changes one versioned record and honours `If-Match: "<version>"`: a stale version is a 409
+   * and nothing changes. Without it the command applies to the current version. Routes without
+   * this flag refuse an If-Match header (400) rather than ignore it.
+   */
+  ifMatch?: true;
+  /** Largest request body the route reads, in bytes (default 1 MiB, functions/lib/http.ts); more is a 413. */
+  maxBodyBytes?: number;
+  /**
    * The handler gets the body as sent (`rawBody`), unparsed: a signed request is verified over
    * its exact bytes, and it may be XML. `body` is then only documentation.
    */
@@ -63,6 +71,7 @@ const masterData = <I extends z.ZodMiniType, O extends z.ZodMiniType>(
     successStatus: 200,
     handler: `${resource}/put-${kebab(name)}`,
     table: 'write',
+    ifMatch: true,
   } satisfies RouteDef,
   get: {
     method: 'GET',
@@ -107,6 +116,7 @@ const workOrderAction = <B extends z.ZodMiniType>(action: string, body: B, roles
     successStatus: 200,
     handler: `work-orders/${action}-work-order`,
     table: 'write',
+    ifMatch: true,
   }) satisfies RouteDef;
 
 const operationAction = <B extends z.ZodMiniType>(action: string, body: B, summary: string) =>
@@ -122,6 +132,7 @@ const operationAction = <B extends z.ZodMiniType>(action: string, body: B, summa
     successStatus: 200,
     handler: `operations/${action}-operation`,
     table: 'write',
+    ifMatch: true,
   }) satisfies RouteDef;
 
 /** Per-tenant singleton settings (the shift calendar, the downtime reason tree): GET and PUT. */
@@ -148,6 +159,7 @@ const tenantDocument = <I extends z.ZodMiniType, O extends z.ZodMiniType>(resour
     successStatus: 200,
     handler: `${resource}/put-${kebab(name)}`,
     table: 'write',
+    ifMatch: true,
   } satisfies RouteDef,
 });
 const shiftCalendar = tenantDocument('shift-calendar', 'ShiftCalendar', 'Shift calendar', s.ShiftCalendarInputSchema, s.ShiftCalendarSchema);
@@ -219,6 +231,7 @@ export const routes = define({
     successStatus: 200,
     handler: 'settings/put-tenant-settings',
     table: 'write',
+    ifMatch: true,
   },
   putEquipment: equipment.put,
   getEquipment: equipment.get,
@@ -389,6 +402,8 @@ export const routes = define({
     rawBody: { contentTypes: ['application/json', 'application/xml', 'text/xml'] },
     response: i.ErpEventResultSchema,
     successStatus: 200,
+    // A B2MML document is read up to 1 MiB (shared/integration/b2mml.ts); JSON events are small.
+    maxBodyBytes: 1024 * 1024 + 1024,
     handler: 'integrations/receive-erp-event',
     table: 'write',
     uses: ['secrets'],
@@ -443,6 +458,7 @@ export const routes = define({
     handler: 'integrations/rotate-integration-credential',
     table: 'write',
     uses: ['secrets'],
+    ifMatch: true,
   },
   revokeIntegrationCredential: {
     method: 'DELETE',
@@ -455,6 +471,7 @@ export const routes = define({
     successStatus: 200,
     handler: 'integrations/revoke-integration-credential',
     table: 'write',
+    ifMatch: true,
   },
   createWebhookEndpoint: {
     method: 'POST',
@@ -505,6 +522,7 @@ export const routes = define({
     successStatus: 200,
     handler: 'webhooks/update-webhook-endpoint',
     table: 'write',
+    ifMatch: true,
   },
   deleteWebhookEndpoint: {
     method: 'DELETE',
@@ -517,6 +535,7 @@ export const routes = define({
     successStatus: 204,
     handler: 'webhooks/delete-webhook-endpoint',
     table: 'write',
+    ifMatch: true,
   },
   rotateWebhookSecret: {
     method: 'POST',
@@ -531,6 +550,7 @@ export const routes = define({
     handler: 'webhooks/rotate-webhook-secret',
     table: 'write',
     uses: ['secrets'],
+    ifMatch: true,
   },
   listWebhookDeliveries: {
     method: 'GET',

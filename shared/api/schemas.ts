@@ -611,6 +611,8 @@ export const ProblemSchema = meta(
     detail: z.optional(z.string()),
     instance: z.optional(z.string()),
     errors: z.optional(z.array(z.object({ pointer: z.string(), detail: z.string() }))),
+    /** On a 500 only: the API Gateway request id (also the apigw-requestid header), for the operator's logs. */
+    correlationId: z.optional(z.string()),
   }),
   'Problem',
   'RFC 9457 problem details.',

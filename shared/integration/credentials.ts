@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IntegrationCredential } from '../api/integration-schemas.ts';
 import type { AuthContext } from '../auth/claims.ts';
-import { IllegalTransitionError, NotFoundError, UnauthorizedError } from '../domain/errors.ts';
+import { IllegalTransitionError, NotFoundError, StaleVersionError, UnauthorizedError } from '../domain/errors.ts';
 import { diff } from '../domain/work-order/diff.ts';
 import type { Page, PageRequest } from '../domain/work-order/repository.ts';
 import type { Clock, SecretBox } from './ports.ts';
@@ -115,8 +115,8 @@ export class IntegrationCredentialService {
   }
 
   /** A new secret now; the current one keeps verifying for `previousSecretValidSeconds` (0: not at all). */
-  async rotate(auth: AuthContext, id: string, previousSecretValidSeconds: number) {
-    const before = await this.load(auth, id);
+  async rotate(auth: AuthContext, id: string, previousSecretValidSeconds: number, expectedVersion?: number) {
+    const before = await this.load(auth, id, expectedVersion);
     if (before.status === 'revoked' || !before.sealedSecret) {
       throw new IllegalTransitionError(`integration credential ${id} is revoked: create a new one`);
     }
@@ -141,8 +141,8 @@ export class IntegrationCredentialService {
   }
 
   /** Revoked at once, secrets dropped; the record stays for the audit trail. Revoking twice changes nothing. */
-  async revoke(auth: AuthContext, id: string) {
-    const before = await this.load(auth, id);
+  async revoke(auth: AuthContext, id: string, expectedVersion?: number) {
+    const before = await this.load(auth, id, expectedVersion);
     if (before.status === 'revoked') return toPublic(before);
     const now = this.clock.now();
     const { sealedSecret: _s, previousSealedSecret: _p, previousSecretExpiresAt: _e, ...rest } = before;
@@ -167,10 +167,13 @@ export class IntegrationCredentialService {
     return { tenantId, credentialId, name: stored.name, secrets };
   }
 
-  private async load(auth: AuthContext, id: string) {
+  private async load(auth: AuthContext, id: string, expectedVersion?: number) {
     // Another tenant's id is simply not found: the lookup is always in the caller's partition.
     const stored = await this.repository.get(auth.tenantId, id);
     if (!stored) throw new NotFoundError(`integration credential ${id}`);
+    if (expectedVersion !== undefined && stored.version !== expectedVersion) {
+      throw new StaleVersionError(`integration credential ${id} is at version ${stored.version}, not ${expectedVersion}; reload it and try again`);
+    }
     return stored;
   }
 

@@ -3,6 +3,6 @@ import { httpHandler } from '#functions/lib/http.ts';
 import { credentials } from '#functions/lib/integration-services.ts';
 import { routes } from '#shared/api/routes.ts';
 
-export const handler = httpHandler(routes.revokeIntegrationCredential, async ({ auth, params }) => ({
-  body: await credentials.revoke(auth, params.id),
+export const handler = httpHandler(routes.revokeIntegrationCredential, async ({ auth, params, expectedVersion }) => ({
+  body: await credentials.revoke(auth, params.id, expectedVersion),
 }));

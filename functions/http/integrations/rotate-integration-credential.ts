@@ -3,6 +3,6 @@ import { httpHandler } from '#functions/lib/http.ts';
 import { credentials } from '#functions/lib/integration-services.ts';
 import { routes } from '#shared/api/routes.ts';
 
-export const handler = httpHandler(routes.rotateIntegrationCredential, async ({ auth, params, body }) => ({
-  body: await credentials.rotate(auth, params.id, body.previousSecretValidSeconds),
+export const handler = httpHandler(routes.rotateIntegrationCredential, async ({ auth, params, body, expectedVersion }) => ({
+  body: await credentials.rotate(auth, params.id, body.previousSecretValidSeconds, expectedVersion),
 }));
