@@ -3,7 +3,7 @@
  * Query), each change and its audit item in one TransactWriteItems conditioned on the version.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { StaleVersionError } from '../domain/errors.ts';
+import { VersionConflictError } from '../domain/errors.ts';
 import type { PageRequest } from '../domain/work-order/repository.ts';
 import type { CredentialAudit, IntegrationCredentialRepository, StoredCredential } from '../integration/credentials.ts';
 import { ddb, tableName } from './client.ts';
@@ -44,6 +44,6 @@ export class DynamoDbIntegrationCredentialRepository implements IntegrationCrede
         },
       },
     ]);
-    if (cancelled) throw new StaleVersionError(`integration credential ${next.id} changed meanwhile; read it again and retry`);
+    if (cancelled) throw new VersionConflictError(`integration credential ${next.id} changed meanwhile; read it again and retry`);
   }
 }

@@ -1,6 +1,6 @@
 /** Master data on DynamoDB: one partition per tenant and kind; get = GetItem, list = Query. */
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { StaleVersionError } from '../domain/errors.ts';
+import { VersionConflictError } from '../domain/errors.ts';
 import type { MasterDataRepository, StoredRecord } from '../domain/master-data/repository.ts';
 import type { IdempotencyRecord, PageRequest, Receipt } from '../domain/work-order/repository.ts';
 import { diff } from '../domain/work-order/diff.ts';
@@ -73,7 +73,7 @@ export class DynamoDbMasterDataRepository implements MasterDataRepository {
     if (!cancelled) return {};
     const replay = receipt ? cancelled.failed.find((f) => f.index === 2)?.item : undefined;
     if (replay) return { replay: stripKeys<IdempotencyRecord>(replay) };
-    throw new StaleVersionError();
+    throw new VersionConflictError();
   }
 
   async list(tenantId: string, kind: MasterDataKind, page: PageRequest) {

@@ -11,7 +11,7 @@ import { keys } from './keys.ts';
 import { queryAll } from './partition-page.ts';
 import type { StoredUnitMinute } from '../telemetry/bucket-format.ts';
 import { transact } from './transactions.ts';
-import { StaleVersionError } from '../domain/errors.ts';
+import { VersionConflictError } from '../domain/errors.ts';
 
 const REJECTED_TTL_SECONDS = 30 * 24 * 3600;
 const MAX_ATTEMPTS = 5;
@@ -288,7 +288,7 @@ export class DynamoDbTelemetryRepository {
         },
       },
     ]);
-    if (cancelled) throw new StaleVersionError('the downtime reason was changed meanwhile; reload and try again');
+    if (cancelled) throw new VersionConflictError('the downtime reason was changed meanwhile; reload and try again');
   }
 
   async rejected(tenantId: string, day: string, limit: number) {

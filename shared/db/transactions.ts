@@ -5,7 +5,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { RecordTooLargeError, StaleVersionError } from '../domain/errors.ts';
+import { RecordTooLargeError, VersionConflictError } from '../domain/errors.ts';
 import { ddb } from './client.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -26,7 +26,7 @@ export async function transact(items: TransactItem[]): Promise<Cancelled | undef
     }
     if (!(error instanceof TransactionCanceledException)) throw error;
     const reasons = error.CancellationReasons ?? [];
-    if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new StaleVersionError();
+    if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new VersionConflictError();
     const failed = reasons.flatMap((r, index) =>
       r.Code === 'ConditionalCheckFailed' ? [{ index, item: r.Item ? unmarshall(r.Item) : undefined }] : [],
     );

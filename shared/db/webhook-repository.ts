@@ -7,7 +7,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { WebhookAttempt } from '../api/integration-schemas.ts';
-import { AlreadyExistsError, StaleVersionError } from '../domain/errors.ts';
+import { AlreadyExistsError, VersionConflictError } from '../domain/errors.ts';
 import { diff } from '../domain/work-order/diff.ts';
 import type { PageRequest } from '../domain/work-order/repository.ts';
 import {
@@ -83,7 +83,7 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
     ]);
     if (!cancelled) return;
     if (!before && cancelled.failed.some((f) => f.index === 0)) throw new AlreadyExistsError(`webhook endpoint ${next.id} exists already`);
-    throw new StaleVersionError(`webhook endpoint ${next.id} was changed meanwhile; reload it and try again`);
+    throw new VersionConflictError(`webhook endpoint ${next.id} was changed meanwhile; reload it and try again`);
   }
 
   async deleteEndpoint(tenantId: string, before: StoredEndpoint, audit: AuditInfo) {
@@ -98,7 +98,7 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
       },
       this.auditItem(tenantId, before.id, before.version + 1, before, {}, audit),
     ]);
-    if (cancelled) throw new StaleVersionError(`webhook endpoint ${before.id} was changed meanwhile; reload it and try again`);
+    if (cancelled) throw new VersionConflictError(`webhook endpoint ${before.id} was changed meanwhile; reload it and try again`);
   }
 
   private auditItem(tenantId: string, id: string, version: number, before: object, after: object, audit: AuditInfo): TransactItem {

@@ -5,7 +5,7 @@
  */
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, DispatchEntry, Operation, WorkOrder } from '../api/schemas.ts';
-import { AlreadyExistsError, StaleVersionError } from '../domain/errors.ts';
+import { AlreadyExistsError, VersionConflictError } from '../domain/errors.ts';
 import type { CommandResult, WorkOrderAggregate } from '../domain/work-order/model.ts';
 import type { IdempotencyRecord, PageRequest, Receipt, WorkOrderRepository } from '../domain/work-order/repository.ts';
 import { isDispatchable } from '../domain/work-order/status.ts';
@@ -62,7 +62,7 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
     if (replay?.item) return { replay: stripKeys<IdempotencyRecord>(replay.item) };
     const taken = headers.find((h) => !h.result.before && cancelled.failed.some((f) => f.index === h.index));
     if (taken) throw new AlreadyExistsError(`work order ${taken.result.after.id} exists already`);
-    throw new StaleVersionError();
+    throw new VersionConflictError();
   }
 
   async getIdempotency(tenantId: string, scope: string, key: string) {

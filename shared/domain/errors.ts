@@ -62,13 +62,22 @@ export class IllegalTransitionError extends MesError {
 
 /** Someone else changed the record since it was read. */
 export class StaleVersionError extends MesError {
-  override readonly name = 'StaleVersionError';
+  override readonly name: string = 'StaleVersionError';
   readonly status = 409;
   readonly type = 'urn:mes:problem:stale-version';
   readonly title = 'The record changed meanwhile';
   constructor(detail = 'the record was changed by someone else; reload it and try again') {
     super(detail);
   }
+}
+
+/**
+ * Someone else's write landed between this command's read and its own write (the version
+ * condition or a transaction conflict refused it). Without If-Match the services run the
+ * command again on what is now current (shared/domain/retry.ts); with If-Match it stays a 409.
+ */
+export class VersionConflictError extends StaleVersionError {
+  override readonly name = 'VersionConflictError';
 }
 
 /** A quantity rule refused the request (e.g. more good parts than the operation was given). */

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { IntegrationCredential } from '../api/integration-schemas.ts';
 import type { AuthContext } from '../auth/claims.ts';
 import { IllegalTransitionError, NotFoundError, StaleVersionError, UnauthorizedError } from '../domain/errors.ts';
+import { runCommand } from '../domain/retry.ts';
 import { diff } from '../domain/work-order/diff.ts';
 import type { Page, PageRequest } from '../domain/work-order/repository.ts';
 import type { Clock, SecretBox } from './ports.ts';
@@ -115,40 +116,44 @@ export class IntegrationCredentialService {
   }
 
   /** A new secret now; the current one keeps verifying for `previousSecretValidSeconds` (0: not at all). */
-  async rotate(auth: AuthContext, id: string, previousSecretValidSeconds: number, expectedVersion?: number) {
-    const before = await this.load(auth, id, expectedVersion);
-    if (before.status === 'revoked' || !before.sealedSecret) {
-      throw new IllegalTransitionError(`integration credential ${id} is revoked: create a new one`);
-    }
-    const now = this.clock.now();
-    const secret = newWebhookSecret();
-    // Only one previous secret: a second rotation within the grace period ends the older one.
-    const { previousSealedSecret: _p, previousSecretExpiresAt: _e, ...rest } = before;
-    const next: StoredCredential = {
-      ...rest,
-      sealedSecret: await this.seal(auth.tenantId, id, secret),
-      ...(previousSecretValidSeconds > 0
-        ? {
-            previousSealedSecret: before.sealedSecret,
-            previousSecretExpiresAt: new Date(now.getTime() + previousSecretValidSeconds * 1000).toISOString(),
-          }
-        : {}),
-      rotatedAt: now.toISOString(),
-      ...stamp(auth, now, before),
-    };
-    await this.repository.save(auth.tenantId, next, before, audit(before, next, 'integrationCredential.rotate'));
-    return { ...toPublic(next), secret };
+  rotate(auth: AuthContext, id: string, previousSecretValidSeconds: number, expectedVersion?: number) {
+    return runCommand(auth.tenantId, `credential/${id}`, expectedVersion, async () => {
+      const before = await this.load(auth, id, expectedVersion);
+      if (before.status === 'revoked' || !before.sealedSecret) {
+        throw new IllegalTransitionError(`integration credential ${id} is revoked: create a new one`);
+      }
+      const now = this.clock.now();
+      const secret = newWebhookSecret();
+      // Only one previous secret: a second rotation within the grace period ends the older one.
+      const { previousSealedSecret: _p, previousSecretExpiresAt: _e, ...rest } = before;
+      const next: StoredCredential = {
+        ...rest,
+        sealedSecret: await this.seal(auth.tenantId, id, secret),
+        ...(previousSecretValidSeconds > 0
+          ? {
+              previousSealedSecret: before.sealedSecret,
+              previousSecretExpiresAt: new Date(now.getTime() + previousSecretValidSeconds * 1000).toISOString(),
+            }
+          : {}),
+        rotatedAt: now.toISOString(),
+        ...stamp(auth, now, before),
+      };
+      await this.repository.save(auth.tenantId, next, before, audit(before, next, 'integrationCredential.rotate'));
+      return { ...toPublic(next), secret };
+    });
   }
 
   /** Revoked at once, secrets dropped; the record stays for the audit trail. Revoking twice changes nothing. */
-  async revoke(auth: AuthContext, id: string, expectedVersion?: number) {
-    const before = await this.load(auth, id, expectedVersion);
-    if (before.status === 'revoked') return toPublic(before);
-    const now = this.clock.now();
-    const { sealedSecret: _s, previousSealedSecret: _p, previousSecretExpiresAt: _e, ...rest } = before;
-    const next: StoredCredential = { ...rest, status: 'revoked', revokedAt: now.toISOString(), revokedBy: auth.userId, ...stamp(auth, now, before) };
-    await this.repository.save(auth.tenantId, next, before, audit(before, next, 'integrationCredential.revoke'));
-    return toPublic(next);
+  revoke(auth: AuthContext, id: string, expectedVersion?: number) {
+    return runCommand(auth.tenantId, `credential/${id}`, expectedVersion, async () => {
+      const before = await this.load(auth, id, expectedVersion);
+      if (before.status === 'revoked') return toPublic(before);
+      const now = this.clock.now();
+      const { sealedSecret: _s, previousSealedSecret: _p, previousSecretExpiresAt: _e, ...rest } = before;
+      const next: StoredCredential = { ...rest, status: 'revoked', revokedAt: now.toISOString(), revokedBy: auth.userId, ...stamp(auth, now, before) };
+      await this.repository.save(auth.tenantId, next, before, audit(before, next, 'integrationCredential.revoke'));
+      return toPublic(next);
+    });
   }
 
   /**

@@ -13,6 +13,7 @@ import type {
 } from '../api/integration-schemas.ts';
 import type { AuthContext } from '../auth/claims.ts';
 import { IllegalTransitionError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors.ts';
+import { runCommand } from '../domain/retry.ts';
 import type { Page, PageRequest } from '../domain/work-order/repository.ts';
 import {
   type AttemptTrigger,
@@ -95,57 +96,63 @@ export class WebhookEndpointService {
     return toWebhookEndpoint(await this.load(auth, id));
   }
 
-  async update(auth: AuthContext, id: string, patch: PatchWebhookEndpoint, expectedVersion?: number): Promise<WebhookEndpoint> {
-    const before = await this.load(auth, id, expectedVersion);
-    if (patch.url !== undefined && patch.url !== before.url) await this.checkUrl(patch.url);
-    const now = this.now();
-    // Re-enabling clears why the MES had disabled it.
-    const { disabledReason: _, ...withoutReason } = before;
-    const base: StoredEndpoint = patch.enabled === true ? withoutReason : before;
-    const saved: StoredEndpoint = {
-      ...base,
-      ...(patch.url !== undefined ? { url: patch.url } : {}),
-      ...(patch.eventTypes !== undefined ? { eventTypes: patch.eventTypes } : {}),
-      ...(patch.description !== undefined ? { description: patch.description } : {}),
-      ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
-      updatedAt: now,
-      updatedBy: auth.userId,
-      version: before.version + 1,
-      secrets: liveSecrets(before.secrets, now),
-    };
-    await this.deps.repository.saveEndpoint(auth.tenantId, saved, before, { action: 'webhook-endpoint.update', at: now, by: auth.userId });
-    return toWebhookEndpoint(saved);
+  update(auth: AuthContext, id: string, patch: PatchWebhookEndpoint, expectedVersion?: number): Promise<WebhookEndpoint> {
+    return runCommand(auth.tenantId, `webhook-endpoint/${id}`, expectedVersion, async () => {
+      const before = await this.load(auth, id, expectedVersion);
+      if (patch.url !== undefined && patch.url !== before.url) await this.checkUrl(patch.url);
+      const now = this.now();
+      // Re-enabling clears why the MES had disabled it.
+      const { disabledReason: _, ...withoutReason } = before;
+      const base: StoredEndpoint = patch.enabled === true ? withoutReason : before;
+      const saved: StoredEndpoint = {
+        ...base,
+        ...(patch.url !== undefined ? { url: patch.url } : {}),
+        ...(patch.eventTypes !== undefined ? { eventTypes: patch.eventTypes } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+        updatedAt: now,
+        updatedBy: auth.userId,
+        version: before.version + 1,
+        secrets: liveSecrets(before.secrets, now),
+      };
+      await this.deps.repository.saveEndpoint(auth.tenantId, saved, before, { action: 'webhook-endpoint.update', at: now, by: auth.userId });
+      return toWebhookEndpoint(saved);
+    });
   }
 
-  async delete(auth: AuthContext, id: string, expectedVersion?: number): Promise<void> {
-    const before = await this.load(auth, id, expectedVersion);
-    await this.deps.repository.deleteEndpoint(auth.tenantId, before, { action: 'webhook-endpoint.delete', at: this.now(), by: auth.userId });
+  delete(auth: AuthContext, id: string, expectedVersion?: number): Promise<void> {
+    return runCommand(auth.tenantId, `webhook-endpoint/${id}`, expectedVersion, async () => {
+      const before = await this.load(auth, id, expectedVersion);
+      await this.deps.repository.deleteEndpoint(auth.tenantId, before, { action: 'webhook-endpoint.delete', at: this.now(), by: auth.userId });
+    });
   }
 
   /** A new secret now; the previous one keeps signing (both signatures sent) for the grace period. */
-  async rotateSecret(auth: AuthContext, id: string, previousSecretValidSeconds: number, expectedVersion?: number): Promise<WebhookEndpointWithSecret> {
-    const before = await this.load(auth, id, expectedVersion);
-    const now = this.now();
-    const current = liveSecrets(before.secrets, now)[0];
-    const expiresAt = new Date(Date.parse(now) + previousSecretValidSeconds * 1000).toISOString();
-    const secret = newWebhookSecret();
-    const secrets: SealedSecret[] = [
-      { sealed: await this.deps.secretBox.seal(secret, secretContext(auth.tenantId, id)), createdAt: now },
-      // Only the secret in use before this rotation stays: one before that is dropped.
-      ...(current && previousSecretValidSeconds > 0 ? [{ sealed: current.sealed, createdAt: current.createdAt, expiresAt }] : []),
-    ];
-    const { previousSecretExpiresAt: _, ...rest } = before;
-    const next: StoredEndpoint = {
-      ...rest,
-      rotatedAt: now,
-      ...(secrets.length > 1 ? { previousSecretExpiresAt: expiresAt } : {}),
-      updatedAt: now,
-      updatedBy: auth.userId,
-      version: before.version + 1,
-      secrets,
-    };
-    await this.deps.repository.saveEndpoint(auth.tenantId, next, before, { action: 'webhook-endpoint.rotate-secret', at: now, by: auth.userId });
-    return { ...toWebhookEndpoint(next), secret };
+  rotateSecret(auth: AuthContext, id: string, previousSecretValidSeconds: number, expectedVersion?: number): Promise<WebhookEndpointWithSecret> {
+    return runCommand(auth.tenantId, `webhook-endpoint/${id}`, expectedVersion, async () => {
+      const before = await this.load(auth, id, expectedVersion);
+      const now = this.now();
+      const current = liveSecrets(before.secrets, now)[0];
+      const expiresAt = new Date(Date.parse(now) + previousSecretValidSeconds * 1000).toISOString();
+      const secret = newWebhookSecret();
+      const secrets: SealedSecret[] = [
+        { sealed: await this.deps.secretBox.seal(secret, secretContext(auth.tenantId, id)), createdAt: now },
+        // Only the secret in use before this rotation stays: one before that is dropped.
+        ...(current && previousSecretValidSeconds > 0 ? [{ sealed: current.sealed, createdAt: current.createdAt, expiresAt }] : []),
+      ];
+      const { previousSecretExpiresAt: _, ...rest } = before;
+      const next: StoredEndpoint = {
+        ...rest,
+        rotatedAt: now,
+        ...(secrets.length > 1 ? { previousSecretExpiresAt: expiresAt } : {}),
+        updatedAt: now,
+        updatedBy: auth.userId,
+        version: before.version + 1,
+        secrets,
+      };
+      await this.deps.repository.saveEndpoint(auth.tenantId, next, before, { action: 'webhook-endpoint.rotate-secret', at: now, by: auth.userId });
+      return { ...toWebhookEndpoint(next), secret };
+    });
   }
 
   async deliveries(auth: AuthContext, id: string, query: PageRequest & { status?: MessageStatus | undefined }): Promise<Page<WebhookMessage>> {

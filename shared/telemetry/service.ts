@@ -15,6 +15,7 @@ import { NO_REASON, type ReasonNode, applyReasonAssignments, computeOee, downtim
 import { type ShiftCalendar, plannedProductionTime, shiftOccurrences } from '../domain/telemetry/shifts.ts';
 import { type DowntimeEvent, type SeenSpan, type StateSegment, type StateTransition, buildTimeline } from '../domain/telemetry/timeline.ts';
 import { NotFoundError, UnknownReferenceError, ValidationError } from '../domain/errors.ts';
+import { runCommand } from '../domain/retry.ts';
 import type { MasterDataRepository, StoredRecord } from '../domain/master-data/repository.ts';
 import type { WorkOrderRepository } from '../domain/work-order/repository.ts';
 import { systemClock, type Clock } from '../domain/work-order/service.ts';
@@ -388,30 +389,32 @@ export class TelemetryService {
     });
   }
 
-  async assignDowntimeReason(auth: AuthContext, id: string, startIso: string, body: { reasonCode: string; comment?: string | undefined }) {
-    const start = Date.parse(startIso);
-    const [unit, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
-    const { names } = await this.reasonTree(auth);
-    if (!names.has(body.reasonCode)) {
-      throw new UnknownReferenceError([{ pointer: '/body/reasonCode', detail: `${body.reasonCode} is not in the downtime reason tree` }]);
-    }
-    const now = this.clock.now().getTime();
-    // The event as the timeline sees it from its start: at most a week on, however old it is.
-    const events = await this.downtimeEvents(auth, unit, calendar, start, Math.max(Math.min(now, start + 7 * DAY_MS), start + 1));
-    const event = events.find((e) => Date.parse(e.start) === start);
-    if (!event) throw new NotFoundError(`downtime event of ${id} starting at ${startIso}`);
-    const [before] = (await this.telemetry.downtimeReasons(auth.tenantId, id, start, start)).filter((r) => r.start === start);
-    const next = {
-      equipmentId: id,
-      start,
-      reasonCode: body.reasonCode,
-      ...(body.comment ? { comment: body.comment } : {}),
-      assignedBy: auth.userId,
-      assignedAt: new Date(now).toISOString(),
-      version: (before?.version ?? 0) + 1,
-    };
-    await this.telemetry.putDowntimeReason(auth.tenantId, id, next, before);
-    return { ...event, reasonCode: body.reasonCode, reasonName: names.get(body.reasonCode), assignedBy: next.assignedBy, assignedAt: next.assignedAt };
+  assignDowntimeReason(auth: AuthContext, id: string, startIso: string, body: { reasonCode: string; comment?: string | undefined }) {
+    return runCommand(auth.tenantId, `downtime/${id}/${startIso}`, undefined, async () => {
+      const start = Date.parse(startIso);
+      const [unit, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
+      const { names } = await this.reasonTree(auth);
+      if (!names.has(body.reasonCode)) {
+        throw new UnknownReferenceError([{ pointer: '/body/reasonCode', detail: `${body.reasonCode} is not in the downtime reason tree` }]);
+      }
+      const now = this.clock.now().getTime();
+      // The event as the timeline sees it from its start: at most a week on, however old it is.
+      const events = await this.downtimeEvents(auth, unit, calendar, start, Math.max(Math.min(now, start + 7 * DAY_MS), start + 1));
+      const event = events.find((e) => Date.parse(e.start) === start);
+      if (!event) throw new NotFoundError(`downtime event of ${id} starting at ${startIso}`);
+      const [before] = (await this.telemetry.downtimeReasons(auth.tenantId, id, start, start)).filter((r) => r.start === start);
+      const next = {
+        equipmentId: id,
+        start,
+        reasonCode: body.reasonCode,
+        ...(body.comment ? { comment: body.comment } : {}),
+        assignedBy: auth.userId,
+        assignedAt: new Date(now).toISOString(),
+        version: (before?.version ?? 0) + 1,
+      };
+      await this.telemetry.putDowntimeReason(auth.tenantId, id, next, before);
+      return { ...event, reasonCode: body.reasonCode, reasonName: names.get(body.reasonCode), assignedBy: next.assignedBy, assignedAt: next.assignedAt };
+    });
   }
 
   async stateChanges(auth: AuthContext, since: string, limit: number) {

@@ -2,6 +2,7 @@
 import type { AuthContext } from '../../auth/claims.ts';
 import type { MasterDataKind } from '../../db/keys.ts';
 import { NotFoundError, StaleVersionError, UnknownReferenceError } from '../errors.ts';
+import { runCommand } from '../retry.ts';
 import { diff } from '../work-order/diff.ts';
 import type { Clock } from '../work-order/service.ts';
 import { systemClock } from '../work-order/service.ts';
@@ -53,9 +54,13 @@ export class MasterDataService {
     return record;
   }
 
+  /** Creates or replaces; without If-Match a concurrent write is not an error: this one replaces it in turn. */
   async put(auth: AuthContext, kind: MasterDataKind, id: string, input: object, expectedVersion?: number): Promise<StoredRecord> {
-    const { before, next } = await this.plan(auth, kind, id, input, expectedVersion);
-    await this.repository.put(auth.tenantId, kind, next, before);
+    const next = await runCommand(auth.tenantId, `${kind}/${id}`, expectedVersion, async () => {
+      const planned = await this.plan(auth, kind, id, input, expectedVersion);
+      await this.repository.put(auth.tenantId, kind, planned.next, planned.before);
+      return planned.next;
+    });
     // Singletons answer without the id the key design gives them.
     if (SINGLETONS.has(kind)) {
       const { id: _, ...rest } = next;

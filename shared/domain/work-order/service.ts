@@ -13,6 +13,7 @@ import type { CommandResult, WorkOrderAggregate } from './model.ts';
 import type { PageRequest, Receipt, WorkOrderRepository } from './repository.ts';
 import type { WorkOrderStatus } from './status.ts';
 import type { HoldKind } from './holds.ts';
+import { runCommand } from '../retry.ts';
 
 export interface Clock {
   now(): Date;
@@ -161,24 +162,29 @@ export class WorkOrderService {
     return this.orders.getIdempotency(auth.tenantId, scope, key);
   }
 
-  private async act(auth: AuthContext, id: string, expectedVersion: number | undefined, command: OrderCommand) {
-    const order = await this.load(auth, id, expectedVersion);
-    const result = command(this.context(auth), order);
-    await this.orders.commit(auth.tenantId, result);
-    return toDetail(result.after);
+  /** Read, decide, write; read again and decide again when another write came first (retry.ts). */
+  private act(auth: AuthContext, id: string, expectedVersion: number | undefined, command: OrderCommand) {
+    return runCommand(auth.tenantId, `work-order/${id}`, expectedVersion, async () => {
+      const order = await this.load(auth, id, expectedVersion);
+      const result = command(this.context(auth), order);
+      await this.orders.commit(auth.tenantId, result);
+      return toDetail(result.after);
+    });
   }
 
-  async release(auth: AuthContext, id: string, comment?: string, expectedVersion?: number) {
-    const order = await this.load(auth, id, expectedVersion);
-    const [routing, settings] = await Promise.all([
-      this.masterData.get(auth.tenantId, 'routing', order.routingId),
-      this.masterData.get(auth.tenantId, 'settings', 'settings'),
-    ]);
-    if (!routing) throw new UnknownReferenceError(`routing ${order.routingId} of work order ${id} does not exist`);
-    const tolerance = Number(settings?.overrunTolerancePct ?? 0);
-    const result = commands.releaseWorkOrder(this.context(auth), order, routing as unknown as Routing, tolerance, comment);
-    await this.orders.commit(auth.tenantId, result);
-    return toDetail(result.after);
+  release(auth: AuthContext, id: string, comment?: string, expectedVersion?: number) {
+    return runCommand(auth.tenantId, `work-order/${id}`, expectedVersion, async () => {
+      const order = await this.load(auth, id, expectedVersion);
+      const [routing, settings] = await Promise.all([
+        this.masterData.get(auth.tenantId, 'routing', order.routingId),
+        this.masterData.get(auth.tenantId, 'settings', 'settings'),
+      ]);
+      if (!routing) throw new UnknownReferenceError(`routing ${order.routingId} of work order ${id} does not exist`);
+      const tolerance = Number(settings?.overrunTolerancePct ?? 0);
+      const result = commands.releaseWorkOrder(this.context(auth), order, routing as unknown as Routing, tolerance, comment);
+      await this.orders.commit(auth.tenantId, result);
+      return toDetail(result.after);
+    });
   }
 
   hold = (auth: AuthContext, id: string, reason: string, kind?: HoldKind, v?: number) =>

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { ErpEventResult } from '../../api/integration-schemas.ts';
 import type { AuthContext } from '../../auth/claims.ts';
-import { AlreadyExistsError, IdempotencyKeyReusedError, StaleVersionError } from '../../domain/errors.ts';
+import { AlreadyExistsError, IdempotencyKeyReusedError, StaleVersionError, VersionConflictError } from '../../domain/errors.ts';
+import { retryOnConflict } from '../../domain/retry.ts';
 import type { MasterDataService, PlannedRecord } from '../../domain/master-data/service.ts';
 import type { IdempotencyRecord, Receipt } from '../../domain/work-order/repository.ts';
 import type { PlannedChange, WorkOrderService } from '../../domain/work-order/service.ts';
@@ -50,20 +51,24 @@ export class ErpInboundService {
     if (earlier) return replay(earlier, requestHash, webhookId);
 
     const { type, changes } = parse(request);
-    const planned = await this.plan(auth, changes);
-    const body: ErpEventResult = { webhookId, type, results: results(planned) };
-    const receipt: Receipt = { scope: RECEIPT_SCOPE, key: webhookId, requestHash, response: body, ttlSeconds: RECEIPT_TTL_SECONDS };
-    try {
-      const { replay: first } = await this.commit(auth, planned, receipt);
-      return first ? replay(first, requestHash, webhookId) : { body, replayed: false };
-    } catch (error) {
-      // A concurrent duplicate may lose on the order's condition before the receipt's: its
-      // receipt, once there, is the answer.
-      if (!(error instanceof StaleVersionError || error instanceof AlreadyExistsError)) throw error;
-      const first = await this.receiptOfRace(auth, webhookId);
-      if (!first) throw error;
-      return replay(first, requestHash, webhookId);
-    }
+    // Planned on what is current, and planned again when another write came first (retry.ts):
+    // an ERP's delivery is a command without If-Match.
+    return retryOnConflict(undefined, async () => {
+      const planned = await this.plan(auth, changes);
+      const body: ErpEventResult = { webhookId, type, results: results(planned) };
+      const receipt: Receipt = { scope: RECEIPT_SCOPE, key: webhookId, requestHash, response: body, ttlSeconds: RECEIPT_TTL_SECONDS };
+      try {
+        const { replay: first } = await this.commit(auth, planned, receipt);
+        return first ? replay(first, requestHash, webhookId) : { body, replayed: false };
+      } catch (error) {
+        // A concurrent duplicate may lose on the order's condition before the receipt's: its
+        // receipt, once there, is the answer. Otherwise someone else's write came first.
+        if (!(error instanceof StaleVersionError || error instanceof AlreadyExistsError)) throw error;
+        const first = await this.receiptOfRace(auth, webhookId);
+        if (first) return replay(first, requestHash, webhookId);
+        throw error instanceof VersionConflictError ? error : new VersionConflictError((error as Error).message);
+      }
+    });
   }
 
   /**
