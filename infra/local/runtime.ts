@@ -16,7 +16,7 @@ import { LocalDeliveryQueue, scanPendingDeliveries, type SqsFunction } from './d
 import { type DynamoDbLocal, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
 import { createHttpServer, type HandlerResolver, type Log, consoleLog } from './http-server.ts';
 import { createLocalIdentity, type LocalIdentity, loadSigningKey, type TokenRequest } from './identity.ts';
-import { createDeviceAuthority, loadDeviceKey } from './device-credentials.ts';
+import { createDeviceAuthority, type DeviceAuthority, loadDeviceKey } from './device-credentials.ts';
 import type { Device, DeviceCredentials } from '../../shared/telemetry/device-identity.ts';
 import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
 import { DEMO_TENANT, seedDemoPlant, type SeedResult } from './seed.ts';
@@ -165,7 +165,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Handlers are imported on their first request, after this: they read their settings from here.
     setFunctionEnvironment({ tableName, dynamoDbEndpoint, identity });
 
-    const mqtt = options.mqttPort === undefined ? undefined : await startMqtt(options, log, cleanup);
+    const mqtt = options.mqttPort === undefined ? undefined : await startMqtt(options, devices, log, cleanup);
 
     const runtime: Runtime = {
       baseUrl,
@@ -194,7 +194,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 }
 
 /** The broker stops first (no new publishes), then the pipeline flushes into the still-running table. */
-async function startMqtt(options: RuntimeOptions, log: Log, cleanup: (() => Promise<void>)[]): Promise<RuntimeMqtt> {
+async function startMqtt(options: RuntimeOptions, devices: DeviceAuthority, log: Log, cleanup: (() => Promise<void>)[]): Promise<RuntimeMqtt> {
   const pipeline = createTelemetryPipeline({
     log,
     ...(options.telemetryWindowMs === undefined ? {} : { windowMs: options.telemetryWindowMs }),
@@ -206,6 +206,7 @@ async function startMqtt(options: RuntimeOptions, log: Log, cleanup: (() => Prom
     wsPort: options.mqttWsPort ?? false,
     ...(options.host ? { host: options.host } : {}),
     onPublish: ({ topic, payload }) => void pipeline.accept(topic, payload),
+    devices,
     log,
   });
   cleanup.push(() => broker.stop());

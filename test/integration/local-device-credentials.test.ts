@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { LOCAL_ONLY_PATHS } from '#shared/api/routes.ts';
 import type { Role } from '#shared/domain/roles.ts';
 import type { DeviceCredentials } from '#shared/telemetry/device-identity.ts';
+import { credentialsFrom } from '../../simulator/device-credentials.ts';
 import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 async function ask(mes: TestRuntime, body: unknown, authorization?: string) {
@@ -92,6 +93,12 @@ describe('device credentials from the local runtime', () => {
     assert.match(JSON.stringify(namesTenant.body.errors), /tenantId/);
     assert.equal(notJson.status, 400);
     for (const reply of [badId, namesTenant, notJson]) assert.equal(reply.type, 'application/problem+json');
+  });
+
+  it('gives `npm run simulate` the same credentials over HTTP, as an admin of each tenant', async () => {
+    const tenant = newTenantId();
+    const credentials = credentialsFrom(mes.baseUrl);
+    assert.deepEqual(await credentials({ tenantId: tenant, equipmentId: 'wu-labeler-1' }), mes.deviceCredentials(tenant, 'wu-labeler-1'));
   });
 });
 
