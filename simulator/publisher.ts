@@ -7,7 +7,7 @@
  */
 import { connect, type MqttClient } from 'mqtt';
 import type { Device, DeviceCredentials } from '../shared/telemetry/device-identity.ts';
-import { applyRules, basicIngestTopic } from '../shared/telemetry/rules.ts';
+import { basicIngestTopic, ruleFor, type TelemetryRule } from '../shared/telemetry/rules.ts';
 import type { Payload, TelemetryMessage } from './generator.ts';
 
 /**
@@ -75,7 +75,7 @@ export function createPublisher(options: PublisherOptions) {
 
   async function send(topic: string, body: Payload | { samples: Payload[] }, samples: number) {
     const [, , tenant = '', unit = ''] = topic.split('/');
-    const target = options.basicIngest ? basicIngestTopic((applyRules(topic, new Uint8Array(), 0) as NonNullable<ReturnType<typeof applyRules>>).rule, topic) : topic;
+    const target = options.basicIngest ? basicIngestTopic(ruleFor(topic) as TelemetryRule, topic) : topic;
     const failed = () => {
       stats.failed += samples;
     };

@@ -31,7 +31,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import { TenantIdSchema } from '../../shared/api/schemas.ts';
 import { parseThingName } from '../../shared/telemetry/device-identity.ts';
 import { TELEMETRY_TYPES } from '../../shared/telemetry/messages.ts';
-import { applyRules, TELEMETRY_TOPIC_PREFIX } from '../../shared/telemetry/rules.ts';
+import { ruleFor, TELEMETRY_TOPIC_PREFIX } from '../../shared/telemetry/rules.ts';
 import type { DeviceAuthority } from './device-credentials.ts';
 import { consoleLog, type Log } from './http-server.ts';
 
@@ -121,7 +121,7 @@ export function devicePublishRefusal(device: DeviceIdentity, topic: string): str
   }
   if (tenant !== device.tenantId || unit !== device.equipmentId) return `${topic} belongs to another unit or tenant`;
   // A least-privilege policy names the rule, so Basic Ingest must address the rule that takes the topic.
-  if (basicIngest && applyRules(bare, new Uint8Array(), 0)?.rule.name !== basicIngest[1]) {
+  if (basicIngest && ruleFor(bare)?.name !== basicIngest[1]) {
     return `rule ${basicIngest[1]} does not take ${bare}`;
   }
   return undefined;

@@ -205,7 +205,7 @@ async function startMqtt(options: RuntimeOptions, devices: DeviceAuthority, log:
     port: options.mqttPort,
     wsPort: options.mqttWsPort ?? false,
     ...(options.host ? { host: options.host } : {}),
-    onPublish: ({ topic, payload }) => void pipeline.accept(topic, payload),
+    onPublish: (publish) => void pipeline.accept(publish),
     devices,
     log,
   });

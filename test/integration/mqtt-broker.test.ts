@@ -99,7 +99,7 @@ const countsMessage = (msgId: string, good = 10) => JSON.stringify({ ts: Date.no
 /** A broker and pipeline of their own, for the batching and redelivery cases. */
 async function startLocalIot(options: TelemetryPipelineOptions) {
   const pipeline = createTelemetryPipeline({ log: silentLog, retryDelayMs: 0, ...options });
-  const broker = await startMqttBroker({ port: 0, wsPort: false, log: silentLog, devices, onPublish: (p) => void pipeline.accept(p.topic, p.payload) });
+  const broker = await startMqttBroker({ port: 0, wsPort: false, log: silentLog, devices, onPublish: (p) => void pipeline.accept(p) });
   return { broker, pipeline, stop: async () => (await broker.stop(), await pipeline.stop()) };
 }
 
@@ -152,7 +152,10 @@ describe('MQTT broker in npm start: device identity and topic policy', () => {
     assert.equal(record.attributes.ApproximateReceiveCount, '1');
     assert.ok(record.messageId && record.receiptHandle && record.awsRegion && record.md5OfBody);
     const envelope = envelopeOf(record.body);
-    assert.deepEqual({ ...envelope, receivedAt: 0 }, { tenantId: tenant, equipmentId: 'wu-press-1', type: 'state', receivedAt: 0, raw: Buffer.from(payload).toString('base64') });
+    assert.deepEqual(
+      { ...envelope, receivedAt: 0 },
+      { tenantId: tenant, equipmentId: 'wu-press-1', type: 'state', clientId: `${tenant}:wu-press-1`, receivedAt: 0, raw: Buffer.from(payload).toString('base64') },
+    );
   });
 
   it('hands counts and process values to ingest-measurements as Kinesis records keyed by tenant, in order', async () => {
@@ -451,8 +454,8 @@ describe('telemetry pipeline: batching and redelivery', () => {
     const timers = manualTimers();
     const pipeline = createTelemetryPipeline({ log: silentLog, handlerResolver: recordingHandler().resolver, timers });
     // Act
-    pipeline.accept('dt/mes/t-1/wu-1/counts', Buffer.from(countsMessage('c')));
-    pipeline.accept('dt/mes/t-1/wu-1/state', Buffer.from(stateMessage('s')));
+    pipeline.accept({ topic: 'dt/mes/t-1/wu-1/counts', payload: Buffer.from(countsMessage('c')), clientId: 't-1:wu-1' });
+    pipeline.accept({ topic: 'dt/mes/t-1/wu-1/state', payload: Buffer.from(stateMessage('s')), clientId: 't-1:wu-1' });
     // Assess: measurements wait (10 s on AWS, 1 s here); state changes go out at once.
     assert.deepEqual([...timers.pending.values()].map((t) => t.ms).sort(), [0, 1000]);
   });

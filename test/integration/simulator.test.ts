@@ -50,7 +50,7 @@ async function startCapture() {
     },
   });
   const devices = createDeviceAuthority();
-  const broker: MqttBroker = await startMqttBroker({ port: 0, wsPort: false, log: silentLog, devices, onPublish: (p) => void pipeline.accept(p.topic, p.payload) });
+  const broker: MqttBroker = await startMqttBroker({ port: 0, wsPort: false, log: silentLog, devices, onPublish: (p) => void pipeline.accept(p) });
   return { broker, pipeline, received, credentials: devices.issue, stop: async () => (await broker.stop(), await pipeline.stop()) };
 }
 
