@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Context, KinesisStreamRecord, SQSRecord } from 'aws-lambda';
-import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { connectAsync, type MqttClient } from 'mqtt';
 import type { DeviceCredentials } from '../../shared/telemetry/device-identity.ts';
 import { TelemetryEnvelopeSchema } from '../../shared/telemetry/messages.ts';
 import { basicIngestTopic, TELEMETRY_RULES, telemetryTopic } from '../../shared/telemetry/rules.ts';
@@ -18,6 +18,7 @@ import { createDeviceAuthority } from '../../infra/local/device-credentials.ts';
 import { silentLog } from '../../infra/local/http-server.ts';
 import { type MqttBroker, startMqttBroker } from '../../infra/local/mqtt-broker.ts';
 import { createTelemetryPipeline, type TelemetryEvent, type TelemetryPipeline, type TelemetryPipelineOptions } from '../../infra/local/telemetry-pipeline.ts';
+import { attempt, connectWith, grantedQos, publishRefused as refusedPublish, watched } from '../helpers/mqtt.ts';
 import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 const STATE = TELEMETRY_RULES.state.name;
@@ -47,51 +48,13 @@ async function waitFor(what: string, predicate: () => boolean) {
   assert.ok(predicate(), `timed out waiting until ${what}`);
 }
 
-/** Connects with a unit's credentials (or a mix-up of them); no reconnecting behind the test's back. */
-function connectWith(url: string, credentials: Partial<DeviceCredentials>, extra: IClientOptions = {}) {
-  return connectAsync(url, { ...credentials, reconnectPeriod: 0, connectTimeout: 10_000, ...extra });
-}
-
 /** The broker of startLocalIot checks passwords against these. */
 const devices = createDeviceAuthority();
 const device = (url: string, tenantId: string, equipmentId: string) => connectWith(url, devices.issue({ tenantId, equipmentId }));
 
-/** A connected device that remembers whether it was ever disconnected. */
-async function watched(url: string, credentials: DeviceCredentials) {
-  const client = await connectWith(url, credentials);
-  let closed = false;
-  client.on('close', () => (closed = true));
-  return { client, wasClosed: () => closed };
-}
 
-/** The CONNACK refusal a connection attempt got, or 'connected' (then it is closed again). */
-async function attempt(url: string, credentials: Partial<DeviceCredentials>): Promise<string> {
-  try {
-    await (await connectWith(url, credentials)).endAsync(true);
-    return 'connected';
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-/** Publishes something the policy refuses and resolves once the broker closed the connection. */
-async function publishRefused(client: MqttClient, topic: string, qos: 0 | 1 | 2 = 1) {
-  const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-  client.publish(topic, JSON.stringify({ ts: Date.now(), msgId: 'x', state: 'running' }), { qos }, () => {});
-  await closed;
-  client.end(true);
-}
-
-/** The QoS granted per filter, 128 = refused (mqtt.js rejects a SUBACK holding any refusal). */
-async function grantedQos(client: MqttClient, filters: Record<string, { qos: 0 | 1 }>): Promise<number[]> {
-  try {
-    return (await client.subscribeAsync(filters)).map((g) => g.qos);
-  } catch (error) {
-    const granted = (error as { packet?: { granted?: number[] } }).packet?.granted;
-    if (!granted) throw error;
-    return granted;
-  }
-}
+const publishRefused = (client: MqttClient, topic: string, qos: 0 | 1 | 2 = 1) =>
+  refusedPublish(client, topic, JSON.stringify({ ts: Date.now(), msgId: 'x', state: 'running' }), qos);
 
 const stateMessage = (msgId: string) => JSON.stringify({ ts: Date.now(), msgId, state: 'down', reasonCode: 'BD-JAM' });
 const countsMessage = (msgId: string, good = 10) => JSON.stringify({ ts: Date.now(), msgId, good, reject: 1 });
