@@ -2,9 +2,9 @@
  * The local API Gateway: a node:http server on loopback that turns each request into an HTTP
  * API payload 2.0 event, calls the route's Lambda handler in-process and writes its result.
  * It also serves the local identity provider (token and JWKS), device credentials for the MQTT
- * broker (device-credentials.ts), answers CORS preflights for
- * browser apps on other loopback ports and, when given one, the built web app (web.ts) on
- * every GET path outside /v1/ and /local/.
+ * broker (device-credentials.ts), answers CORS preflights for browser apps on other loopback
+ * ports and, when given one, the built web app (web.ts) on every GET path outside /v1/ and
+ * /local/.
  */
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
