@@ -136,7 +136,7 @@ export function renderTelemetry(t: TelemetryResults, { out, judge }: Sink) {
   const ls = latencySummary(l);
   out('### 4.4 End-to-end latency: MQTT publish to GET /v1/equipment/{id}/status', '');
   out(
-    `mqtt.js (QoS 1, Basic Ingest topic \`$aws/rules/${TELEMETRY_RULES.state.name}/dt/mes/...\`, client id = unit, username = tenant) publishes a state change to the local broker ` +
+    `mqtt.js (QoS 1, Basic Ingest topic \`$aws/rules/${TELEMETRY_RULES.state.name}/dt/mes/...\`, client id = the unit's thing name \`{tenant}:{unit}\`, username = tenant, password = its credential) publishes a state change to the local broker ` +
       '(infra/local/mqtt-broker.ts); the rule pipeline (infra/local/telemetry-pipeline.ts) hands it to ingest-state as an SQS event; the clock starts before the publish and ' +
       'stops when a GET of the status (polled back to back, one at a time) shows that state since that timestamp, so the resolution is one status GET. ' +
       `Meanwhile the simulator (simulator/run.ts, live, plant time = wall clock) plays ${l.background.units} other units of the tenant over MQTT through Basic Ingest, ` +

@@ -21,6 +21,7 @@ import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import { LOCAL_ACCOUNT_ID } from '../infra/local/api-gateway.ts';
 import { LOCAL_REGION } from '../infra/local/dynamodb.ts';
 import type { TelemetryEnvelope } from '../shared/telemetry/messages.ts';
+import { thingName } from '../shared/telemetry/device-identity.ts';
 import { applyRules, TELEMETRY_RULES, telemetryTopic } from '../shared/telemetry/rules.ts';
 import { createRng } from '../simulator/prng.ts';
 
@@ -95,7 +96,7 @@ export function createWorkload(o: WorkloadOptions) {
   const message = (unit: (typeof units)[number], type: RuleMessage['type'], payload: object, samples: number, receivedAt: number): RuleMessage => {
     const topic = telemetryTopic(o.tenantId, unit.id, type);
     const bytes = Buffer.from(JSON.stringify(payload));
-    const match = applyRules(topic, bytes, receivedAt);
+    const match = applyRules({ topic, payload: bytes, clientId: thingName({ tenantId: o.tenantId, equipmentId: unit.id }) }, receivedAt);
     if (!match) throw new Error(`no rule takes ${topic}`);
     const rule = match.rule.name === TELEMETRY_RULES.state.name ? 'state' : 'measurements';
     return { rule, equipmentId: unit.id, type, samples, receivedAt, payloadBytes: bytes.length, envelope: match.envelope, body: JSON.stringify(match.envelope) };

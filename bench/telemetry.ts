@@ -502,6 +502,7 @@ async function measureLatency(runtime: Runtime, errors: string[]): Promise<Laten
   const backgroundStarted = performance.now();
   const background = runLive({
     mqttUrl: url,
+    credentials: (device) => runtime.deviceCredentials(device),
     batch: 1,
     basicIngest: true,
     log: { info: () => {}, error: (message) => note(`latency background: ${message}`) },
@@ -513,7 +514,8 @@ async function measureLatency(runtime: Runtime, errors: string[]): Promise<Laten
   });
   try {
     for (let i = 0; i < LATENCY_STATE_UNITS; i++) {
-      clients.push(await connectAsync(url, { clientId: stateUnit(i), username: tenantId, reconnectPeriod: 0, connectTimeout: 10_000 }));
+      const device = runtime.deviceCredentials({ tenantId, equipmentId: stateUnit(i) });
+      clients.push(await connectAsync(url, { ...device, reconnectPeriod: 0, connectTimeout: 10_000 }));
     }
     const states = ['down', 'running', 'idle', 'running', 'setup', 'running'] as const;
     const lastTs = new Map<number, number>();

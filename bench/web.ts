@@ -327,7 +327,7 @@ async function preparePlant(runtime: Runtime, log: Log): Promise<void> {
   const units = Object.entries(UNIT_STATES);
   const token = await runtime.issueToken({ tenantId: DEMO_TENANT, userId: 'bench-web', roles: ['supervisor'] });
   for (const [unit, { state, reasonCode }] of units) {
-    const device = await connectAsync(runtime.mqtt.url, { clientId: unit, username: DEMO_TENANT, reconnectPeriod: 0, connectTimeout: 5_000 });
+    const device = await connectAsync(runtime.mqtt.url, { ...runtime.deviceCredentials({ tenantId: DEMO_TENANT, equipmentId: unit }), reconnectPeriod: 0, connectTimeout: 5_000 });
     try {
       await device.publishAsync(telemetryTopic(DEMO_TENANT, unit, 'state'), JSON.stringify({ ts: Date.now() - 60_000, msgId: `bench-web-${unit}`, state, ...(reasonCode ? { reasonCode } : {}) }), { qos: 1 });
     } finally {

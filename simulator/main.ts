@@ -2,7 +2,8 @@
  * `npm run simulate -- [options]`: telemetry for the demo plant over real MQTT (see run.ts).
  *
  *   live (default)   the units of --tenant (read from the MES at --api, or the demo list) publish
- *                    state changes, counts and process values until Ctrl-C or --duration
+ *                    state changes, counts and process values until Ctrl-C or --duration; each
+ *                    unit connects with the credentials the MES at --api issues to an admin
  *   --replay FILE    publishes a recorded shift (JSONL of {topic, payload}), --speed times faster
  *   --record FILE    writes a shift from the generator, deterministically (--seed), without MQTT,
  *                    and FILE's totals beside it (.expected.json), no broker needed
@@ -10,7 +11,10 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type ExpectedTotals, readRecording, recordShift, toJsonl } from './recording.ts';
+import type { Device } from '../shared/telemetry/device-identity.ts';
+import { credentialsFrom } from './device-credentials.ts';
 import { chooseUnits, DEMO_WORK_UNITS, fetchWorkUnits } from './plant.ts';
+import type { CredentialSource } from './publisher.ts';
 import { replay, runLive, type SimLog } from './run.ts';
 
 const USAGE = `usage: npm run simulate -- [--url mqtt://127.0.0.1:1883] [--api http://127.0.0.1:3000] [--tenant demo]
@@ -86,23 +90,28 @@ async function main(argv: string[]) {
     const rate = positive('rate', str('rate'), 1);
     const seed = str('seed') === undefined ? undefined : Number(str('seed'));
     if (seed !== undefined && !Number.isInteger(seed)) fail('--seed must be an integer');
-    const publish = { mqttUrl: str('url') as string, batch, basicIngest: values['basic-ingest'] === true, log };
+    const credentials = credentialsFrom(str('api') as string);
+    const publish = { mqttUrl: str('url') as string, credentials, batch, basicIngest: values['basic-ingest'] === true, log };
 
     if (str('record')) return record(str('record') as string, { tenantId, units: str('units'), rate, seed, speed: positive('speed', str('speed'), 1), duration: str('duration'), start: str('start') });
 
     if (str('replay')) {
       const messages = readRecording(str('replay') as string);
       const speed = positive('speed', str('speed'), 60);
+      const [, , recordedTenant = '', unit = ''] = messages[0]?.topic.split('/') ?? [];
+      await checkCredentials(credentials, str('api') as string, { tenantId: str('tenant') ?? recordedTenant, equipmentId: unit });
       log.info(`replay: ${messages.length} messages from ${str('replay')} -> ${publish.mqttUrl} at x${speed}`);
       const stats = await replay({ ...publish, messages, speed, tenantId: str('tenant'), startTs: str('start') ? parseStart(str('start') as string) : undefined });
       return log.info(`replay: done, ${stats.messages} MQTT messages, ${stats.samples} samples, ${stats.failed} failed`);
     }
 
     const known = (await fetchWorkUnits(str('api') as string, tenantId)) ?? (log.info(`simulator: the MES at ${str('api')} did not list units; using the demo plant's`), DEMO_WORK_UNITS);
+    const units = chooseUnits(known.length ? known : DEMO_WORK_UNITS, str('units'));
+    await checkCredentials(credentials, str('api') as string, { tenantId, equipmentId: units[0] ?? '' });
     const sim = runLive({
       ...publish,
       tenantId,
-      units: chooseUnits(known.length ? known : DEMO_WORK_UNITS, str('units')),
+      units,
       rate,
       speed: positive('speed', str('speed'), 1),
       durationMs: str('duration') ? parseDuration(str('duration') as string) : undefined,
@@ -116,6 +125,15 @@ async function main(argv: string[]) {
     log.info(`simulator: stopped, ${stats.messages} MQTT messages, ${stats.samples} samples, ${stats.failed} failed`);
   } catch (error) {
     fail((error as Error).message);
+  }
+}
+
+/** The units' credentials come from the MES: say at once when it cannot give them, not once per unit. */
+async function checkCredentials(credentials: CredentialSource, apiUrl: string, device: Device) {
+  try {
+    await credentials(device);
+  } catch (error) {
+    fail(`cannot get the units' MQTT credentials from the MES at ${apiUrl} (is it running? npm start): ${(error as Error).message}`);
   }
 }
 

@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import type { Payload, TelemetryMessage } from './generator.ts';
 import { createUnitSimulator } from './generator.ts';
-import { createPublisher, type PublisherStats } from './publisher.ts';
+import { type CredentialSource, createPublisher, type PublisherStats } from './publisher.ts';
 
 export interface SimLog {
   info(message: string): void;
@@ -15,6 +15,8 @@ export interface SimLog {
 
 interface PublishOptions {
   mqttUrl: string;
+  /** Each unit's MQTT credentials: `runtime.deviceCredentials` in-process, else credentialsFrom(apiUrl). */
+  credentials: CredentialSource;
   batch: number;
   basicIngest: boolean;
   log: SimLog;
@@ -50,7 +52,13 @@ export function runLive(options: LiveOptions): RunningSimulation {
   const sampleEveryMs = Math.max(1, Math.round((options.speed * 1000) / options.rate));
   const runId = `${seed.toString(36)}${wallStart.toString(36)}`;
   const sims = options.units.map((unitId) => createUnitSimulator({ tenantId: options.tenantId, unitId, seed, startTs, sampleEveryMs, runId }));
-  const publisher = createPublisher({ url: options.mqttUrl, batch: options.batch, basicIngest: options.basicIngest, onError: (e) => options.log.error(`simulator: ${e.message}`) });
+  const publisher = createPublisher({
+    url: options.mqttUrl,
+    credentials: options.credentials,
+    batch: options.batch,
+    basicIngest: options.basicIngest,
+    onError: (e) => options.log.error(`simulator: ${e.message}`),
+  });
   // Often enough that state changes go out promptly, rarely enough to stay cheap.
   const tickMs = Math.min(1000, Math.max(20, 1000 / options.rate));
   let stopped = false;
@@ -120,6 +128,7 @@ export interface ReplayOptions extends PublishOptions {
 export async function replay(options: ReplayOptions): Promise<PublisherStats> {
   const publisher = createPublisher({
     url: options.mqttUrl,
+    credentials: options.credentials,
     tenantId: options.tenantId,
     batch: options.batch,
     basicIngest: options.basicIngest,

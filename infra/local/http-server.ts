@@ -1,26 +1,36 @@
 /**
  * The local API Gateway: a node:http server on loopback that turns each request into an HTTP
  * API payload 2.0 event, calls the route's Lambda handler in-process and writes its result.
- * It also serves the local identity provider (token and JWKS), answers CORS preflights for
- * browser apps on other loopback ports and, when given one, the built web app (web.ts) on
- * every GET path outside /v1/ and /local/.
+ * It also serves the local identity provider (token and JWKS), device credentials for the MQTT
+ * broker (device-credentials.ts), answers CORS preflights for browser apps on other loopback
+ * ports and, when given one, the built web app (web.ts) on every GET path outside /v1/ and
+ * /local/.
  */
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { type HttpMethod, LOCAL_ONLY_PATHS, type RouteId, routeList } from '../../shared/api/routes.ts';
 import { LocalTokenRequestSchema } from '../../shared/api/schemas.ts';
+import { MesError } from '../../shared/domain/errors.ts';
+import { DeviceCredentialsRequestSchema } from '../../shared/telemetry/device-identity.ts';
+import { authenticate } from '../../functions/lib/auth.ts';
 import { INTEGRATION_TIMEOUT_MS, lambdaContext, newRequestId, toApiGatewayEvent, writeLambdaResult } from './api-gateway.ts';
+import type { DeviceAuthority } from './device-credentials.ts';
 import { type LocalIdentity, TOKEN_LIFETIME_SECONDS } from './identity.ts';
 import { createRouter } from './router.ts';
 import type { WebHost } from './web.ts';
 
+// The local routes' 400s name what is wrong in the same words as the API's (functions/lib/http.ts).
+z.config(en());
+
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
-/** What the server needs of a route: routeList entries, plus the two local-only routes. */
+/** What the server needs of a route: routeList entries, plus the local-only routes. */
 export interface LocalRoute {
-  id: RouteId | 'localToken' | 'localJwks';
+  id: RouteId | 'localToken' | 'localJwks' | 'localDeviceCredentials';
   method: HttpMethod;
   path: string;
   /** File under functions/http/, without extension. */
@@ -39,6 +49,8 @@ export const silentLog: Log = { info: () => {}, error: () => {} };
 export interface HttpServerOptions {
   /** Read at request time: the runtime creates the identity once it knows its own port. */
   identity: () => LocalIdentity;
+  /** Issues device credentials (POST /local/device-credentials); without it the route does not exist. */
+  devices?: DeviceAuthority;
   handlerResolver?: HandlerResolver;
   log?: Log;
   maxBodyBytes?: number;
@@ -85,6 +97,7 @@ export function createHttpServer(options: HttpServerOptions) {
     ...routeList,
     { id: 'localToken', method: 'POST', path: LOCAL_ONLY_PATHS.token, handler: '' },
     { id: 'localJwks', method: 'GET', path: LOCAL_ONLY_PATHS.jwks, handler: '' },
+    ...(options.devices ? [{ id: 'localDeviceCredentials' as const, method: 'POST' as const, path: LOCAL_ONLY_PATHS.deviceCredentials, handler: '' }] : []),
   ]);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -112,6 +125,7 @@ export function createHttpServer(options: HttpServerOptions) {
     const { route, pathParameters } = match;
     if (route.id === 'localToken') return issueToken(res, body, common);
     if (route.id === 'localJwks') return json(res, 200, options.identity().jwks(), common);
+    if (route.id === 'localDeviceCredentials') return issueDeviceCredentials(options.devices as DeviceAuthority, req, res, body, common);
 
     const event = toApiGatewayEvent({ req, body, routeKey: `${route.method} ${route.path}`, pathParameters, requestId });
     try {
@@ -128,19 +142,24 @@ export function createHttpServer(options: HttpServerOptions) {
   }
 
   async function issueToken(res: ServerResponse, body: Buffer, headers: Record<string, string>) {
-    let input: unknown;
-    try {
-      input = JSON.parse(body.toString('utf8') || 'null');
-    } catch {
-      return problem(res, 400, 'the body is not JSON', headers, [{ pointer: '', detail: 'must be a JSON object' }]);
-    }
-    const parsed = LocalTokenRequestSchema.safeParse(input);
-    if (!parsed.success) {
-      const errors = parsed.error.issues.map((i) => ({ pointer: toPointer(i.path), detail: i.message }));
-      return problem(res, 400, 'the token request is invalid', headers, errors);
-    }
-    const token = await options.identity().issueToken(parsed.data);
+    const request = parseBody(res, body, LocalTokenRequestSchema, 'the token request', headers);
+    if (!request) return;
+    const token = await options.identity().issueToken(request);
     json(res, 200, { token, tokenType: 'Bearer', expiresIn: TOKEN_LIFETIME_SECONDS }, headers);
+  }
+
+  /** As on AWS only administrators register things: an admin's token, and the tenant comes from it. */
+  async function issueDeviceCredentials(devices: DeviceAuthority, req: IncomingMessage, res: ServerResponse, body: Buffer, headers: Record<string, string>) {
+    let tenantId: string;
+    try {
+      ({ tenantId } = await authenticate(req.headers.authorization, ['admin']));
+    } catch (error) {
+      if (error instanceof MesError) return problem(res, error.status, error.message, headers, undefined, error);
+      throw error;
+    }
+    const request = parseBody(res, body, DeviceCredentialsRequestSchema, 'the device credentials request', headers);
+    if (!request) return;
+    json(res, 200, devices.issue({ tenantId, equipmentId: request.equipmentId }), { ...headers, 'cache-control': 'no-store' });
   }
 
   function preflight(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>, rawPath: string) {
@@ -246,9 +265,35 @@ const STATUS_TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** RFC 9457 problem details; `about:blank` because the HTTP status says it all. */
-function problem(res: ServerResponse, status: number, detail: string, headers: Record<string, string>, errors?: { pointer: string; detail: string }[]) {
-  const body = { type: 'about:blank', title: STATUS_TITLES[status] ?? 'Error', status, detail, ...(errors ? { errors } : {}) };
+/** The JSON body as the schema reads it, or undefined once a 400 problem has been answered. */
+function parseBody<T>(res: ServerResponse, body: Buffer, schema: z.ZodMiniType<T>, what: string, headers: Record<string, string>): T | undefined {
+  let input: unknown;
+  try {
+    input = JSON.parse(body.toString('utf8') || 'null');
+  } catch {
+    problem(res, 400, 'the body is not JSON', headers, [{ pointer: '', detail: 'must be a JSON object' }]);
+    return undefined;
+  }
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const errors = parsed.error.issues.map((i) => ({ pointer: toPointer(i.path), detail: i.message }));
+  problem(res, 400, `${what} is invalid`, headers, errors);
+  return undefined;
+}
+
+/**
+ * RFC 9457 problem details; `about:blank` because the HTTP status says it all, or the type and
+ * title of a domain error, as the API answers it (functions/lib/problem.ts).
+ */
+function problem(
+  res: ServerResponse,
+  status: number,
+  detail: string,
+  headers: Record<string, string>,
+  errors?: { pointer: string; detail: string }[],
+  cause?: MesError,
+) {
+  const body = { type: cause?.type ?? 'about:blank', title: cause?.title ?? STATUS_TITLES[status] ?? 'Error', status, detail, ...(errors ? { errors } : {}) };
   json(res, status, body, headers, 'application/problem+json');
 }
 

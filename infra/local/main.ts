@@ -163,6 +163,7 @@ async function startSimulation(runtime: Runtime): Promise<RunningSimulation> {
   const units = (await fetchWorkUnits(runtime.baseUrl, DEMO_TENANT)) ?? [];
   return runLive({
     mqttUrl: runtime.mqtt?.url as string,
+    credentials: (device) => runtime.deviceCredentials(device),
     tenantId: DEMO_TENANT,
     units: units.length ? units : DEMO_WORK_UNITS,
     rate: 1,
@@ -216,20 +217,23 @@ function webhookLines(runtime: Runtime): string[] {
   return [`  Webhooks     subscribe: POST ${runtime.baseUrl}/v1/webhook-endpoints  (${loopback})`];
 }
 
-/** Where devices connect, and how to make one speak. */
+/** Where devices connect, as whom, and how to make one speak. */
 function mqttLines(runtime: Runtime, simulate: boolean): string[] {
   const mqtt = runtime.mqtt;
   if (!mqtt) return ['  MQTT         off (--no-mqtt)'];
   const port = new URL(mqtt.url).port;
+  const unit = 'wu-press-1';
+  const press = runtime.deviceCredentials({ tenantId: DEMO_TENANT, equipmentId: unit });
   return [
-    `  MQTT         ${mqtt.url}  (client id = equipment id, username = tenant id)`,
+    `  MQTT         ${mqtt.url}  (client id {tenantId}:{equipmentId}, username the tenant id, password its credential)`,
     `  MQTT/WS      ${mqtt.wsUrl ?? 'off'}`,
-    `  Telemetry    ${simulate ? 'the demo plant is publishing (--simulate)' : `npm run simulate   or, by hand:`}`,
+    `  Devices      POST ${runtime.baseUrl}${LOCAL_ONLY_PATHS.deviceCredentials}  {"equipmentId"} with an admin's token -> {"clientId","username","password"}`,
+    `  Telemetry    ${simulate ? 'the demo plant is publishing (--simulate)' : `npm run simulate   or, by hand as ${unit} of ${DEMO_TENANT}:`}`,
     ...(simulate
       ? []
       : [
-          `    npx mqtt pub -h 127.0.0.1 -p ${port} -i wu-press-1 -u ${DEMO_TENANT} -q 1 -t dt/mes/${DEMO_TENANT}/wu-press-1/state \\`,
-          `      -m '{"ts":'$(date +%s000)',"msgId":"m-'$RANDOM'","state":"down","reasonCode":"BD-JAM"}'`,
+          `    npx mqtt pub -h 127.0.0.1 -p ${port} -i ${press.clientId} -u ${press.username} -P ${press.password} -q 1 \\`,
+          `      -t dt/mes/${DEMO_TENANT}/${unit}/state -m '{"ts":'$(date +%s000)',"msgId":"m-'$RANDOM'","state":"down","reasonCode":"BD-JAM"}'`,
         ]),
   ];
 }

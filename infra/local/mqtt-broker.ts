@@ -2,10 +2,16 @@
  * The local IoT Core: an in-process aedes broker on loopback, MQTT over TCP (default 1883) and
  * over WebSocket for browsers (default 9001), applying the policy a device would have on AWS.
  *
- * Identity, the local stand-in for an IoT thing and its certificate: the MQTT client id is the
- * equipment id (the thing name) and the username is the tenant id. On AWS the thing's policy
- * names `${iot:Connection.Thing.ThingName}`; here the client id plays that part. No password:
- * loopback only, and the point is to exercise the topic rules, not to keep anyone out.
+ * Identity, the local stand-in for an IoT thing and its certificate: the client id is the
+ * device's thing name, `{tenantId}:{equipmentId}` (shared/telemetry/device-identity.ts), the
+ * username its tenant id, and the password the credential issued for exactly that client id
+ * (device-credentials.ts; an admin of the tenant gets it from POST /local/device-credentials).
+ * On AWS the policy allows connecting only as `client/${iot:Connection.Thing.ThingName}` with a
+ * certificate attached to that thing; here a CONNECT with any other client id, another tenant
+ * as username, or a missing or wrong password is refused. It is refused in `authenticate`,
+ * which aedes runs before it ends an existing session with the same client id, so a refused
+ * CONNECT never disturbs the device that is connected; the device itself, with its
+ * credential, may take its session over (MQTT semantics, and what IoT Core does).
  *
  * A device may
  * - publish, QoS 0 or 1 (IoT Core has no QoS 2), only to `dt/mes/{its tenant}/{its id}/{type}`
@@ -22,9 +28,11 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type Subscription } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import { IdSchema, TenantIdSchema } from '../../shared/api/schemas.ts';
+import { TenantIdSchema } from '../../shared/api/schemas.ts';
+import { parseThingName } from '../../shared/telemetry/device-identity.ts';
 import { TELEMETRY_TYPES } from '../../shared/telemetry/messages.ts';
-import { applyRules, TELEMETRY_TOPIC_PREFIX } from '../../shared/telemetry/rules.ts';
+import { ruleFor, TELEMETRY_TOPIC_PREFIX } from '../../shared/telemetry/rules.ts';
+import type { DeviceAuthority } from './device-credentials.ts';
 import { consoleLog, type Log } from './http-server.ts';
 
 export const DEFAULT_MQTT_PORT = 1883;
@@ -38,6 +46,17 @@ const COMMAND_PREFIX = 'cmd/mes';
 /** A publish the device policy refused: aedes closes the connection, as IoT Core does. */
 export class PolicyRefusalError extends Error {
   override name = 'PolicyRefusalError';
+}
+
+/** A CONNECT refused (CONNACK return code 2, 4 or 5): logged once, where it is refused. */
+class ConnectRefusalError extends Error {
+  override name = 'ConnectRefusalError';
+  constructor(
+    readonly returnCode: 2 | 4 | 5,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface DeviceIdentity {
@@ -58,6 +77,8 @@ export interface AcceptedPublish {
   payload: Buffer;
   qos: 0 | 1;
   device: DeviceIdentity;
+  /** The client id it connected with (its thing name), as IoT SQL's clientid() gives it. */
+  clientId: string;
 }
 
 export interface MqttBrokerOptions {
@@ -68,10 +89,12 @@ export interface MqttBrokerOptions {
   wsPort?: number | false;
   /** Called for every publish the policy allowed, before the PUBACK. Must not throw. */
   onPublish?: (publish: AcceptedPublish) => void;
+  /** Checks a device's password against its client id: the local stand-in for its certificate. */
+  devices: Pick<DeviceAuthority, 'verify'>;
   /**
-   * Hook for the web app's live feed (issue 5): a client that sends a password is a viewer
-   * when this accepts it (e.g. a token from the local identity provider). Without it,
-   * passwords are ignored and every client is a device.
+   * Hook for the web app's live feed (issue 5): a client whose id is not a device's and that
+   * sends a password is a viewer when this accepts it (e.g. a token from the local identity
+   * provider). A device's client id is always checked as a device, whatever the password.
    */
   authenticateViewer?: (username: string, password: string) => Promise<Omit<ViewerIdentity, 'kind'> | undefined>;
   log?: Log;
@@ -98,7 +121,7 @@ export function devicePublishRefusal(device: DeviceIdentity, topic: string): str
   }
   if (tenant !== device.tenantId || unit !== device.equipmentId) return `${topic} belongs to another unit or tenant`;
   // A least-privilege policy names the rule, so Basic Ingest must address the rule that takes the topic.
-  if (basicIngest && applyRules(bare, new Uint8Array(), 0)?.rule.name !== basicIngest[1]) {
+  if (basicIngest && ruleFor(bare)?.name !== basicIngest[1]) {
     return `rule ${basicIngest[1]} does not take ${bare}`;
   }
   return undefined;
@@ -113,12 +136,11 @@ export function subscriptionAllowed(identity: MqttIdentity, filter: string): boo
   return `${prefix}/${mid}` === COMMAND_PREFIX && tenant === identity.tenantId && unit === identity.equipmentId && fixed(4);
 }
 
-export async function startMqttBroker(options: MqttBrokerOptions = {}): Promise<MqttBroker> {
+export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttBroker> {
   const log = options.log ?? consoleLog;
   const host = options.host ?? '127.0.0.1';
   const identities = new WeakMap<Client, MqttIdentity>();
   const emptyClientIds = new WeakSet<Client>();
-  const refuse = (returnCode: number, message: string) => Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 
   const aedes = await Aedes.createBroker({
     // MQTT allows an empty client id (the broker makes one up); a thing always has a name.
@@ -132,7 +154,10 @@ export async function startMqttBroker(options: MqttBrokerOptions = {}): Promise<
           identities.set(client, identity);
           done(null, true);
         })
-        .catch((error: AuthenticateError) => done(error, false));
+        .catch((error: Error) => {
+          log.info(`MQTT: refused a connection as ${JSON.stringify(client.id)} (username ${JSON.stringify(username ?? '')}): ${error.message}`);
+          done(error as AuthenticateError, false);
+        });
     },
     authorizePublish: (client, packet, done) => {
       const identity = client && identities.get(client);
@@ -149,7 +174,7 @@ export async function startMqttBroker(options: MqttBrokerOptions = {}): Promise<
         return done(new PolicyRefusalError(refusal));
       }
       try {
-        options.onPublish?.({ topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos as 0 | 1, device: identity });
+        options.onPublish?.({ topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos as 0 | 1, device: identity, clientId: client.id });
       } catch (error) {
         // The rules engine failing is not the device's fault: accept, and say so.
         log.error(`MQTT: the rules failed on ${packet.topic}`, error);
@@ -167,18 +192,24 @@ export async function startMqttBroker(options: MqttBrokerOptions = {}): Promise<
     },
   });
   aedes.on('clientError', (client, error) => {
-    if (!(error instanceof PolicyRefusalError)) log.info(`MQTT: client ${client.id}: ${error.message}`);
+    if (!(error instanceof PolicyRefusalError || error instanceof ConnectRefusalError)) log.info(`MQTT: client ${client.id}: ${error.message}`);
   });
 
   async function identify(client: Client, username: string | undefined, password: Buffer | undefined): Promise<MqttIdentity> {
-    if (!username || !TenantIdSchema.safeParse(username).success) throw refuse(4, 'the username must be the tenant id');
+    // A device's client id is a device's whatever else is sent: no viewer token takes it over.
+    const device = emptyClientIds.has(client) ? undefined : parseThingName(client.id);
+    if (device) {
+      if (username !== device.tenantId) throw new ConnectRefusalError(5, `${client.id} is a device of tenant ${device.tenantId}: the username must be that tenant`);
+      if (!options.devices.verify(client.id, password)) throw new ConnectRefusalError(4, `the password is not the credential of ${client.id}`);
+      return { kind: 'device', ...device };
+    }
+    if (!username || !TenantIdSchema.safeParse(username).success) throw new ConnectRefusalError(4, 'the username must be the tenant id');
     if (password?.length && options.authenticateViewer) {
       const viewer = await options.authenticateViewer(username, password.toString('utf8'));
-      if (!viewer || viewer.tenantId !== username) throw refuse(4, 'viewer credentials refused');
+      if (!viewer || viewer.tenantId !== username) throw new ConnectRefusalError(4, 'viewer credentials refused');
       return { kind: 'viewer', ...viewer };
     }
-    if (emptyClientIds.has(client) || !IdSchema.safeParse(client.id).success) throw refuse(2, 'the client id must be the equipment id');
-    return { kind: 'device', tenantId: username, equipmentId: client.id };
+    throw new ConnectRefusalError(2, 'the client id must be the device\'s thing name, {tenantId}:{equipmentId} (see POST /local/device-credentials)');
   }
 
   const tcp: Server = createServer((socket) => aedes.handle(socket));

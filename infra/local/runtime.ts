@@ -16,6 +16,8 @@ import { LocalDeliveryQueue, scanPendingDeliveries, type SqsFunction } from './d
 import { type DynamoDbLocal, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
 import { createHttpServer, type HandlerResolver, type Log, consoleLog } from './http-server.ts';
 import { createLocalIdentity, type LocalIdentity, loadSigningKey, type TokenRequest } from './identity.ts';
+import { createDeviceAuthority, type DeviceAuthority, loadDeviceKey } from './device-credentials.ts';
+import type { Device, DeviceCredentials } from '../../shared/telemetry/device-identity.ts';
 import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
 import { DEMO_TENANT, seedDemoPlant, type SeedResult } from './seed.ts';
 import { type StartingPosition, type StreamFunction, type StreamPoller, startStreamPoller } from './stream-poller.ts';
@@ -108,6 +110,8 @@ export interface Runtime {
   tableName: string;
   identity: LocalIdentity;
   issueToken(request: TokenRequest): Promise<string>;
+  /** A unit's MQTT credentials, as POST /local/device-credentials hands them to an admin of its tenant. */
+  deviceCredentials(device: Device): DeviceCredentials;
   seed?: SeedResult | undefined;
   mqtt?: RuntimeMqtt | undefined;
   outbox?: RuntimeOutbox | undefined;
@@ -135,6 +139,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await ensureTable(dynamoDbEndpoint, tableName);
 
     const key = await loadSigningKey(dataDir && join(dataDir, 'identity'));
+    const devices = createDeviceAuthority(loadDeviceKey(dataDir && join(dataDir, 'identity')));
     setIntegrationEnvironment(options, dataDir, log);
     // The queue exists before any handler runs: the functions find it through the local bindings.
     const clock = options.clock ?? new SystemClock();
@@ -149,6 +154,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     let ready = false;
     const http = createHttpServer({
       identity: () => identity as LocalIdentity,
+      devices,
       log: { info: (message) => ready && log.info(message), error: log.error },
       ...(options.handlerResolver ? { handlerResolver: options.handlerResolver } : {}),
       ...(options.web ? { web: createWebHost(options.web) } : {}),
@@ -159,7 +165,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Handlers are imported on their first request, after this: they read their settings from here.
     setFunctionEnvironment({ tableName, dynamoDbEndpoint, identity });
 
-    const mqtt = options.mqttPort === undefined ? undefined : await startMqtt(options, log, cleanup);
+    const mqtt = options.mqttPort === undefined ? undefined : await startMqtt(options, devices, log, cleanup);
 
     const runtime: Runtime = {
       baseUrl,
@@ -168,6 +174,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       tableName,
       identity,
       issueToken: (request) => (identity as LocalIdentity).issueToken(request),
+      deviceCredentials: (device) => devices.issue(device),
       mqtt,
       stop,
     };
@@ -187,7 +194,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 }
 
 /** The broker stops first (no new publishes), then the pipeline flushes into the still-running table. */
-async function startMqtt(options: RuntimeOptions, log: Log, cleanup: (() => Promise<void>)[]): Promise<RuntimeMqtt> {
+async function startMqtt(options: RuntimeOptions, devices: DeviceAuthority, log: Log, cleanup: (() => Promise<void>)[]): Promise<RuntimeMqtt> {
   const pipeline = createTelemetryPipeline({
     log,
     ...(options.telemetryWindowMs === undefined ? {} : { windowMs: options.telemetryWindowMs }),
@@ -198,7 +205,8 @@ async function startMqtt(options: RuntimeOptions, log: Log, cleanup: (() => Prom
     port: options.mqttPort,
     wsPort: options.mqttWsPort ?? false,
     ...(options.host ? { host: options.host } : {}),
-    onPublish: ({ topic, payload }) => void pipeline.accept(topic, payload),
+    onPublish: (publish) => void pipeline.accept(publish),
+    devices,
     log,
   });
   cleanup.push(() => broker.stop());

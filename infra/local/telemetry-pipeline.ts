@@ -14,7 +14,7 @@ import { failedItems } from './batch-response.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamRecord, SQSRecord } from 'aws-lambda';
 import type { TelemetryEnvelope } from '../../shared/telemetry/messages.ts';
-import { applyRules, TELEMETRY_RULES, type TelemetryRule } from '../../shared/telemetry/rules.ts';
+import { applyRules, type RulePublish, TELEMETRY_RULES, type TelemetryRule } from '../../shared/telemetry/rules.ts';
 import { LOCAL_ACCOUNT_ID, lambdaContext } from './api-gateway.ts';
 import { LOCAL_REGION } from './dynamodb.ts';
 import { consoleLog, type Log } from './http-server.ts';
@@ -70,8 +70,8 @@ export interface TelemetryCounters {
 }
 
 export interface TelemetryPipeline {
-  /** Applies the rules to one publish; false when no rule takes it. Never throws. */
-  accept(topic: string, payload: Uint8Array, receivedAt?: number): boolean;
+  /** Applies the rules to one publish (the broker's AcceptedPublish will do); false when no rule takes it. Never throws. */
+  accept(publish: RulePublish, receivedAt?: number): boolean;
   /** Flushes every buffer now and resolves once every record received so far was handled. */
   drain(): Promise<void>;
   /** Drains, then refuses further publishes. */
@@ -118,10 +118,11 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
   const batchSizeOf = (rule: TelemetryRule) => options.batchSize ?? rule.batchSize;
   const outstanding = () => counters.received - counters.delivered - counters.failed;
 
-  function accept(topic: string, payload: Uint8Array, receivedAt = Date.now()): boolean {
+  function accept(publish: RulePublish, receivedAt = Date.now()): boolean {
+    const { topic } = publish;
     try {
       if (stopped) throw new Error('the telemetry pipeline is stopped');
-      const match = applyRules(topic, payload, receivedAt);
+      const match = applyRules(publish, receivedAt);
       if (!match) {
         counters.unmatched++;
         return false;

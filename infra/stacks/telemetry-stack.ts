@@ -10,22 +10,28 @@
  * consumer. Its own stack because things, certificates and the rule names devices publish to
  * outlive API deployments.
  *
- * Registering an equipment unit (once per unit, by the plant's AWS administrator; the thing
- * name is the equipment id the MES knows, the tenantId attribute is what the policy confines
- * the unit to, so only administrators may create or update things):
+ * Registering an equipment unit (once per unit, by the plant's AWS administrator). Thing names
+ * are unique in the account while equipment ids are unique per tenant, so the thing name is
+ * `<tenantId>:<equipmentId>` with each '.' of the equipment id written ':'
+ * (shared/telemetry/device-identity.ts); the tenantId and equipmentId attributes are what the
+ * policy confines the unit's topics to, so only administrators may create or update things:
  *
- *   aws iot create-thing --thing-name <equipmentId> --thing-type-name mes-equipment \
- *     --attribute-payload '{"attributes":{"tenantId":"<tenantId>"}}'
+ *   aws iot create-thing --thing-name <tenantId>:<equipmentId> --thing-type-name mes-equipment \
+ *     --attribute-payload '{"attributes":{"tenantId":"<tenantId>","equipmentId":"<equipmentId>"}}'
  *   # a certificate: from a CSR, so the private key never leaves the device or gateway
  *   aws iot create-certificate-from-csr --set-as-active --certificate-signing-request file://unit.csr
  *   #   (or `aws iot create-keys-and-certificate --set-as-active ...` and copy the key over)
- *   aws iot attach-thing-principal --thing-name <equipmentId> --principal <certificateArn>
+ *   aws iot attach-thing-principal --thing-name <tenantId>:<equipmentId> --principal <certificateArn> \
+ *     --thing-principal-type EXCLUSIVE_THING
  *   aws iot attach-policy --policy-name mes-equipment --target <certificateArn>
  *   aws iot describe-endpoint --endpoint-type iot:Data-ATS   # the host the unit connects to (port 8883)
  *
- * The unit then connects with client id <equipmentId> and publishes to
- * `$aws/rules/<rule>/dt/mes/<tenantId>/<equipmentId>/<type>` (see the stack outputs). A unit
- * without the tenantId attribute, or with another client id, cannot publish anything.
+ * The unit then connects with client id <tenantId>:<equipmentId> (its thing name) and publishes
+ * to `$aws/rules/<rule>/dt/mes/<tenantId>/<equipmentId>/<type>` (see the stack outputs). A unit
+ * with another client id, of another thing type or whose certificate is not attached to its
+ * thing cannot connect; without both attributes it cannot publish. IoT Core ends a session
+ * when another connects with the same client id, and only the thing's own certificate may
+ * connect with that client id, so no one else can take a unit's session over.
  */
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -48,6 +54,7 @@ import {
   telemetryTopic,
   type TelemetryRule,
 } from '../../shared/telemetry/rules.ts';
+import { THING_ATTRIBUTES } from '../../shared/telemetry/device-identity.ts';
 import { MesFunction } from '../constructs/mes-function.ts';
 
 /** The IoT SQL version the generated SQL is written for (`encode`, `topic(n)`, `<>`). */
@@ -55,12 +62,12 @@ export const IOT_SQL_VERSION = '2016-03-23';
 /** Fixed names: plants register units against them, and Basic Ingest topics contain the rule names. */
 export const THING_POLICY_NAME = 'mes-equipment';
 export const THING_TYPE_NAME = 'mes-equipment';
-/** The thing attribute that names a unit's tenant; the policy substitutes it into every topic. */
-export const TENANT_ATTRIBUTE = 'tenantId';
-
 /** Policy variables, resolved by IoT Core per connection (`\${...}` is literal text here). */
 const THING_NAME = '${iot:Connection.Thing.ThingName}';
-const THING_TENANT = `\${iot:Connection.Thing.Attributes[${TENANT_ATTRIBUTE}]}`;
+const thingAttribute = (name: string) => `\${iot:Connection.Thing.Attributes[${name}]}`;
+/** A unit's topics name its tenant and equipment id, which the thing name holds only encoded. */
+const THING_TENANT = thingAttribute(THING_ATTRIBUTES.tenantId);
+const THING_EQUIPMENT = thingAttribute(THING_ATTRIBUTES.equipmentId);
 
 /**
  * An SQS event source without a batching window takes at most 10 messages per batch (Lambda
@@ -112,7 +119,7 @@ export interface TelemetryStackProps extends StackProps {
 const STATE_CONSUMER_TIMEOUT = Duration.seconds(30);
 const MEASUREMENTS_CONSUMER_TIMEOUT = Duration.seconds(60);
 
-/** The publish resources for one rule: its topic filter confined to the unit's tenant and name. */
+/** The publish resources for one rule: its topic filter confined to the unit's tenant and equipment id. */
 export function ownTopics(rule: TelemetryRule): string[] {
   const unitLevels = `${TELEMETRY_TOPIC_PREFIX}/+/+/`;
   if (!rule.topicFilter.startsWith(unitLevels)) {
@@ -123,7 +130,7 @@ export function ownTopics(rule: TelemetryRule): string[] {
     .slice(unitLevels.length)
     .split('/')
     .map((level) => (level === '+' || level === '#' ? '*' : level));
-  const own = [TELEMETRY_TOPIC_PREFIX, THING_TENANT, THING_NAME, ...rest].join('/');
+  const own = [TELEMETRY_TOPIC_PREFIX, THING_TENANT, THING_EQUIPMENT, ...rest].join('/');
   return [basicIngestTopic(rule, own), own];
 }
 
@@ -290,8 +297,8 @@ export class TelemetryStack extends Stack {
     new CfnThingType(this, 'EquipmentThingType', {
       thingTypeName: THING_TYPE_NAME,
       thingTypeProperties: {
-        thingTypeDescription: 'MES equipment unit: thing name = equipment id, attribute tenantId = its plant',
-        searchableAttributes: [TENANT_ATTRIBUTE],
+        thingTypeDescription: 'MES equipment unit: thing name = client id = tenantId:equipmentId (dots as colons); attributes tenantId and equipmentId',
+        searchableAttributes: [THING_ATTRIBUTES.tenantId, THING_ATTRIBUTES.equipmentId],
       },
     });
 
@@ -301,12 +308,16 @@ export class TelemetryStack extends Stack {
       policyName: THING_POLICY_NAME,
       policyDocument: new PolicyDocument({
         statements: [
-          // Only as itself: client id = thing name, and only with a certificate attached to that thing.
+          // Only as itself: client id = thing name, only with a certificate attached to that
+          // thing, and only a thing registered as MES equipment (the type the attributes come with).
           new PolicyStatement({
             effect: Effect.ALLOW,
             actions: ['iot:Connect'],
             resources: [iotArn(`client/${THING_NAME}`)],
-            conditions: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+            conditions: {
+              Bool: { 'iot:Connection.Thing.IsAttached': 'true' },
+              StringEquals: { 'iot:Connection.Thing.ThingTypeName': THING_TYPE_NAME },
+            },
           }),
           // Only its own telemetry topics, under its own tenant. No subscribe or receive: units
           // only report (commands to units would get their own, equally confined topics).
@@ -408,7 +419,10 @@ export class TelemetryStack extends Stack {
       });
     }
     new CfnOutput(this, 'ThingPolicyName', { description: 'Attach to each unit\'s certificate', value: THING_POLICY_NAME });
-    new CfnOutput(this, 'ThingTypeName', { description: 'Create units with this type and a tenantId attribute', value: THING_TYPE_NAME });
+    new CfnOutput(this, 'ThingTypeName', {
+      description: 'Create each unit as thing <tenantId>:<equipmentId> of this type, with attributes tenantId and equipmentId',
+      value: THING_TYPE_NAME,
+    });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe the on-call address here', value: this.alarmTopic.topicArn });
   }
 }

@@ -610,5 +610,8 @@ export const routes = define({
 export type RouteId = keyof typeof routes;
 export const routeList = Object.entries(routes).map(([id, def]) => ({ id: id as RouteId, ...(def as RouteDef) }));
 
-/** Routes that exist only in the local runtime (never deployed): the local identity provider. */
-export const LOCAL_ONLY_PATHS = { token: '/local/token', jwks: '/local/.well-known/jwks.json' } as const;
+/**
+ * Routes that exist only in the local runtime (never deployed): the local identity provider, and
+ * device credentials, the local stand-in for registering a thing with its certificate.
+ */
+export const LOCAL_ONLY_PATHS = { token: '/local/token', jwks: '/local/.well-known/jwks.json', deviceCredentials: '/local/device-credentials' } as const;

@@ -44,11 +44,17 @@ export type Sample = StateSample | CountsSample | ProcessSample;
 /** Most samples one message may carry (IoT Core payloads stop at 128 KB). */
 export const MAX_SAMPLES_PER_MESSAGE = 1000;
 
-/** What the rule hands on: the topic's parts and the untouched payload, base64. */
+/** What the rule hands on: the topic's parts, the publisher's client id and the untouched payload, base64. */
 export const TelemetryEnvelopeSchema = z.object({
   tenantId: z.string(),
   equipmentId: z.string(),
   type: z.string(),
+  /**
+   * The MQTT client id that published it (IoT SQL `clientid()`): the thing name of the topic's
+   * unit, or the message is rejected. Optional in the schema so that a message without one is
+   * kept as rejected, where the tenant sees it, rather than dropped.
+   */
+  clientId: z.optional(z.string()),
   /** When IoT Core (or the local broker) received it, epoch ms. */
   receivedAt: z.number(),
   /** The payload as published, base64: an invalid one is kept as it came. */

@@ -56,13 +56,14 @@ export const TELEMETRY_RULES = {
 /**
  * The rule SQL. The payload travels base64-encoded so that even a payload that is not JSON
  * reaches the handler (and is kept as a rejected message) instead of failing in the rule.
- * The measurements rule leaves state messages to the state rule.
+ * The client id goes along so that the ingest can hold the topic to the thing that published
+ * it (shared/telemetry/validate.ts). The measurements rule leaves state messages to the state rule.
  */
 export function ruleSql(rule: TelemetryRule): string {
   const where = rule.name === TELEMETRY_RULES.measurements.name ? " WHERE topic(5) <> 'state'" : '';
   return (
     "SELECT encode(*, 'base64') AS raw, topic(3) AS tenantId, topic(4) AS equipmentId, topic(5) AS type, " +
-    `timestamp() AS receivedAt FROM '${rule.topicFilter}'${where}`
+    `clientid() AS clientId, timestamp() AS receivedAt FROM '${rule.topicFilter}'${where}`
   );
 }
 
@@ -83,23 +84,35 @@ export function topicMatches(filter: string, topic: string): boolean {
   return f.length === t.length;
 }
 
-/** What the rule's SQL does, for the local broker: which rule takes a publish, and its output. */
-export function applyRules(topic: string, payload: Uint8Array, receivedAt: number): { rule: TelemetryRule; envelope: TelemetryEnvelope } | undefined {
+/** The rule that takes a topic (Basic Ingest or not), as the rules' filters and WHERE clauses decide. */
+export function ruleFor(topic: string): TelemetryRule | undefined {
   const bare = topic.replace(/^\$aws\/rules\/[^/]+\//, '');
-  const levels = bare.split('/');
-  for (const rule of Object.values(TELEMETRY_RULES) as TelemetryRule[]) {
-    if (!topicMatches(rule.topicFilter, bare)) continue;
-    if (rule.name === TELEMETRY_RULES.measurements.name && levels[4] === 'state') continue;
-    return {
-      rule,
-      envelope: {
-        tenantId: levels[2] ?? '',
-        equipmentId: levels[3] ?? '',
-        type: levels[4] ?? '',
-        receivedAt,
-        raw: Buffer.from(payload).toString('base64'),
-      },
-    };
-  }
-  return undefined;
+  return (Object.values(TELEMETRY_RULES) as TelemetryRule[]).find(
+    (rule) => topicMatches(rule.topicFilter, bare) && !(rule.name === TELEMETRY_RULES.measurements.name && bare.split('/')[4] === 'state'),
+  );
+}
+
+/** A publish as the rules see it: where, what, and from which client. */
+export interface RulePublish {
+  topic: string;
+  payload: Uint8Array;
+  clientId: string;
+}
+
+/** What the rule's SQL does, for the local broker: which rule takes a publish, and its output. */
+export function applyRules({ topic, payload, clientId }: RulePublish, receivedAt: number): { rule: TelemetryRule; envelope: TelemetryEnvelope } | undefined {
+  const rule = ruleFor(topic);
+  if (!rule) return undefined;
+  const levels = topic.replace(/^\$aws\/rules\/[^/]+\//, '').split('/');
+  return {
+    rule,
+    envelope: {
+      tenantId: levels[2] ?? '',
+      equipmentId: levels[3] ?? '',
+      type: levels[4] ?? '',
+      clientId,
+      receivedAt,
+      raw: Buffer.from(payload).toString('base64'),
+    },
+  };
 }

@@ -3,6 +3,7 @@
  * are rejected one by one; the rest of the message and the batch go on.
  */
 import { IdSchema, TenantIdSchema } from '../api/schemas.ts';
+import { parseThingName, thingName } from './device-identity.ts';
 import {
   MAX_SAMPLES_PER_MESSAGE,
   SAMPLE_SCHEMAS,
@@ -67,6 +68,12 @@ export function validateRecord(recordId: string, body: string, into: Validated):
     });
   };
   if (!IdSchema.safeParse(envelope.equipmentId).success) return reject(`invalid equipment id ${JSON.stringify(envelope.equipmentId)}`);
+  // Defence in depth: the IoT policy confines a thing to the topics of its attributes; this
+  // holds those attributes to the thing's name, so a mis-registered thing publishes nothing.
+  const publisher = envelope.clientId === undefined ? undefined : parseThingName(envelope.clientId);
+  if (publisher?.tenantId !== envelope.tenantId || publisher.equipmentId !== envelope.equipmentId) {
+    return reject(`published by client id ${JSON.stringify(envelope.clientId ?? null)}, not by this unit's thing ${thingName(envelope)}`);
+  }
   if (!(TELEMETRY_TYPES as readonly string[]).includes(envelope.type)) return reject(`unknown type ${JSON.stringify(envelope.type)}`);
   const type = envelope.type as TelemetryType;
   let payload: unknown;

@@ -51,7 +51,7 @@ describe('telemetry over MQTT, end to end', () => {
     // Prepare
     const tenant = newTenant();
     const admin = await plant(tenant, { 'wu-press-1': { idealCycleTimeSeconds: 6, offlineAfterSeconds: 600 } });
-    const device = await connectAsync(mes.mqttUrl as string, { clientId: 'wu-press-1', username: tenant, reconnectPeriod: 0 });
+    const device = await connectAsync(mes.mqttUrl as string, { ...mes.deviceCredentials(tenant, 'wu-press-1'), reconnectPeriod: 0 });
     const t0 = Math.floor((Date.now() - 10 * MINUTE) / MINUTE) * MINUTE;
     const topic = (type: string) => telemetryTopic(tenant, 'wu-press-1', type);
     const publish = (target: string, payload: unknown) => device.publishAsync(target, JSON.stringify(payload), { qos: 1 });
@@ -106,7 +106,7 @@ describe('telemetry over MQTT, end to end', () => {
     assert.equal(Date.parse(EXPECTED.shift.start), messages[0]?.payload.ts, 'the recording starts with the shift');
 
     // Act
-    const stats = await replay({ mqttUrl: mes.mqttUrl as string, messages, tenantId: tenant, speed: Number.POSITIVE_INFINITY, startTs: start, batch: 1, basicIngest: false, log: silentLog });
+    const stats = await replay({ mqttUrl: mes.mqttUrl as string, credentials: (device) => mes.runtime.deviceCredentials(device), messages, tenantId: tenant, speed: Number.POSITIVE_INFINITY, startTs: start, batch: 1, basicIngest: false, log: silentLog });
 
     // Assess
     assert.deepEqual(stats, { messages: messages.length, samples: messages.length, failed: 0 });

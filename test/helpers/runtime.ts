@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { ENV } from '../../shared/config.ts';
 import type { Role } from '../../shared/domain/roles.ts';
+import type { DeviceCredentials } from '../../shared/telemetry/device-identity.ts';
 import { consoleLog, silentLog } from '../../infra/local/http-server.ts';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../../infra/local/runtime.ts';
 
@@ -24,6 +25,8 @@ export interface TestRuntime {
   mqttUrl?: string | undefined;
   /** A signed ID token from the local identity provider. */
   token(tenantId: string, userId: string, roles: readonly Role[], name?: string): Promise<string>;
+  /** A unit's MQTT credentials: client id `{tenantId}:{equipmentId}`, username, password. */
+  deviceCredentials(tenantId: string, equipmentId: string): DeviceCredentials;
   stop(): Promise<void>;
 }
 
@@ -47,6 +50,7 @@ export async function startTestRuntime(overrides: Partial<RuntimeOptions> = {}):
     runtime,
     mqttUrl: runtime.mqtt?.url,
     token: (tenantId, userId, roles, name) => runtime.issueToken({ tenantId, userId, roles, name }),
+    deviceCredentials: (tenantId, equipmentId) => runtime.deviceCredentials({ tenantId, equipmentId }),
     stop: () => runtime.stop(),
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The telemetry stack turns shared/telemetry/rules.ts into IoT topic rules, their targets and
  * consumers: rule SQL and targets, error actions, roles that allow one action each, event
- * source settings with partial batch responses, a thing policy confined by policy variables,
- * and alarms on everything that can fall behind or fail.
+ * source settings with partial batch responses, a thing policy confined by policy variables
+ * (connect only as the thing itself, `{tenant}:{equipment}`; publish only under the thing's
+ * tenantId and equipmentId attributes), and alarms on everything that can fall behind or fail.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -261,7 +262,7 @@ describe('the telemetry stack', () => {
     const resourcesFor = (action: string) =>
       statements.filter((s) => list(s.Action).includes(action)).flatMap((s) => list(s.Resource).map(flat));
     const arn = (resource: string) => `arn:\${AWS::Partition}:iot:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
-    const OWN = 'dt/mes/${iot:Connection.Thing.Attributes[tenantId]}/${iot:Connection.Thing.ThingName}/';
+    const OWN = 'dt/mes/${iot:Connection.Thing.Attributes[tenantId]}/${iot:Connection.Thing.Attributes[equipmentId]}/';
 
     it('has one thing policy, which only allows connecting and publishing', () => {
       assert.equal(otherPolicies.length, 0);
@@ -270,10 +271,17 @@ describe('the telemetry stack', () => {
       assert.ok(statements.every((s) => s.Effect === 'Allow'));
     });
 
-    it('lets a unit connect only with its thing name as client id, and only with a certificate attached to that thing', () => {
+    it('lets a unit connect only with its thing name as client id, with a certificate attached to that thing, as MES equipment', () => {
       assert.deepEqual(resourcesFor('iot:Connect'), [arn('client/${iot:Connection.Thing.ThingName}')]);
       const connect = statements.find((s) => list(s.Action).includes('iot:Connect'))!;
-      assert.deepEqual(connect.Condition, { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } });
+      assert.deepEqual(connect.Condition, {
+        Bool: { 'iot:Connection.Thing.IsAttached': 'true' },
+        StringEquals: { 'iot:Connection.Thing.ThingTypeName': 'mes-equipment' },
+      });
+    });
+
+    it('never puts the thing name into a topic: it is {tenant}:{equipment}, the topics take the attributes', () => {
+      for (const resource of resourcesFor('iot:Publish')) assert.doesNotMatch(resource, /ThingName/);
     });
 
     it('lets a unit publish only under its own tenant and name, through Basic Ingest of each rule or directly', () => {
@@ -309,11 +317,12 @@ describe('the telemetry stack', () => {
       assert.throws(() => ownTopics({ ...TELEMETRY_RULES.state, topicFilter: 'other/+/+/state' }), /cannot confine/);
     });
 
-    it('has the thing type mes-equipment, searchable by tenantId', () => {
+    it('has the thing type mes-equipment, searchable by tenantId and equipmentId', () => {
       const [thingType, ...others] = Object.values(ofType('AWS::IoT::ThingType'));
       assert.equal(others.length, 0);
       assert.equal(thingType!.Properties.ThingTypeName, 'mes-equipment');
-      assert.deepEqual(thingType!.Properties.ThingTypeProperties.SearchableAttributes, ['tenantId']);
+      assert.deepEqual(thingType!.Properties.ThingTypeProperties.SearchableAttributes, ['tenantId', 'equipmentId']);
+      assert.match(thingType!.Properties.ThingTypeProperties.ThingTypeDescription, /tenantId:equipmentId/);
     });
   });
 

@@ -1,18 +1,24 @@
 /**
- * The local IoT Core: a real mqtt.js client against the in-process broker. A device publishes
- * only to its own telemetry topics (directly or through Basic Ingest) and the rules hand the
- * records to the consumer as SQS or Kinesis events, batched and redelivered as on AWS. A
- * recording handler stands in for functions/iot/, so nothing here depends on the ingest code.
+ * The local IoT Core: a real mqtt.js client against the in-process broker. A device connects
+ * only as itself (client id `{tenant}:{equipment}`, its tenant as username, its credential as
+ * password), over TCP and WebSocket alike; no refused CONNECT disturbs the device that is
+ * connected, which alone may take its session over. It publishes only to its own telemetry
+ * topics (directly or through Basic Ingest) and the rules hand the records to the consumer as
+ * SQS or Kinesis events, batched and redelivered as on AWS. A recording handler stands in for
+ * functions/iot/, so nothing here depends on the ingest code.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Context, KinesisStreamRecord, SQSRecord } from 'aws-lambda';
-import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { connectAsync, type MqttClient } from 'mqtt';
+import type { DeviceCredentials } from '../../shared/telemetry/device-identity.ts';
 import { TelemetryEnvelopeSchema } from '../../shared/telemetry/messages.ts';
 import { basicIngestTopic, TELEMETRY_RULES, telemetryTopic } from '../../shared/telemetry/rules.ts';
+import { createDeviceAuthority } from '../../infra/local/device-credentials.ts';
 import { silentLog } from '../../infra/local/http-server.ts';
 import { type MqttBroker, startMqttBroker } from '../../infra/local/mqtt-broker.ts';
 import { createTelemetryPipeline, type TelemetryEvent, type TelemetryPipeline, type TelemetryPipelineOptions } from '../../infra/local/telemetry-pipeline.ts';
+import { attempt, connectWith, grantedQos, publishRefused as refusedPublish, watched } from '../helpers/mqtt.ts';
 import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 const STATE = TELEMETRY_RULES.state.name;
@@ -42,28 +48,13 @@ async function waitFor(what: string, predicate: () => boolean) {
   assert.ok(predicate(), `timed out waiting until ${what}`);
 }
 
-function device(url: string, tenantId: string, equipmentId: string, extra: IClientOptions = {}) {
-  return connectAsync(url, { clientId: equipmentId, username: tenantId, reconnectPeriod: 0, ...extra });
-}
+/** The broker of startLocalIot checks passwords against these. */
+const devices = createDeviceAuthority();
+const device = (url: string, tenantId: string, equipmentId: string) => connectWith(url, devices.issue({ tenantId, equipmentId }));
 
-/** Publishes something the policy refuses and resolves once the broker closed the connection. */
-async function publishRefused(client: MqttClient, topic: string, qos: 0 | 1 | 2 = 1) {
-  const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-  client.publish(topic, JSON.stringify({ ts: Date.now(), msgId: 'x', state: 'running' }), { qos }, () => {});
-  await closed;
-  client.end(true);
-}
 
-/** The QoS granted per filter, 128 = refused (mqtt.js rejects a SUBACK holding any refusal). */
-async function grantedQos(client: MqttClient, filters: Record<string, { qos: 0 | 1 }>): Promise<number[]> {
-  try {
-    return (await client.subscribeAsync(filters)).map((g) => g.qos);
-  } catch (error) {
-    const granted = (error as { packet?: { granted?: number[] } }).packet?.granted;
-    if (!granted) throw error;
-    return granted;
-  }
-}
+const publishRefused = (client: MqttClient, topic: string, qos: 0 | 1 | 2 = 1) =>
+  refusedPublish(client, topic, JSON.stringify({ ts: Date.now(), msgId: 'x', state: 'running' }), qos);
 
 const stateMessage = (msgId: string) => JSON.stringify({ ts: Date.now(), msgId, state: 'down', reasonCode: 'BD-JAM' });
 const countsMessage = (msgId: string, good = 10) => JSON.stringify({ ts: Date.now(), msgId, good, reject: 1 });
@@ -71,7 +62,7 @@ const countsMessage = (msgId: string, good = 10) => JSON.stringify({ ts: Date.no
 /** A broker and pipeline of their own, for the batching and redelivery cases. */
 async function startLocalIot(options: TelemetryPipelineOptions) {
   const pipeline = createTelemetryPipeline({ log: silentLog, retryDelayMs: 0, ...options });
-  const broker = await startMqttBroker({ port: 0, wsPort: false, log: silentLog, onPublish: (p) => void pipeline.accept(p.topic, p.payload) });
+  const broker = await startMqttBroker({ port: 0, wsPort: false, log: silentLog, devices, onPublish: (p) => void pipeline.accept(p) });
   return { broker, pipeline, stop: async () => (await broker.stop(), await pipeline.stop()) };
 }
 
@@ -102,6 +93,7 @@ describe('MQTT broker in npm start: device identity and topic policy', () => {
   });
   after(() => mes.stop());
   const pipeline = () => mes.runtime.mqtt?.pipeline as TelemetryPipeline;
+  const device = (over: string, tenantId: string, equipmentId: string) => connectWith(over, mes.deviceCredentials(tenantId, equipmentId));
 
   it('hands a state message to ingest-state as an SQS event holding the envelope', async () => {
     // Prepare
@@ -123,7 +115,10 @@ describe('MQTT broker in npm start: device identity and topic policy', () => {
     assert.equal(record.attributes.ApproximateReceiveCount, '1');
     assert.ok(record.messageId && record.receiptHandle && record.awsRegion && record.md5OfBody);
     const envelope = envelopeOf(record.body);
-    assert.deepEqual({ ...envelope, receivedAt: 0 }, { tenantId: tenant, equipmentId: 'wu-press-1', type: 'state', receivedAt: 0, raw: Buffer.from(payload).toString('base64') });
+    assert.deepEqual(
+      { ...envelope, receivedAt: 0 },
+      { tenantId: tenant, equipmentId: 'wu-press-1', type: 'state', clientId: `${tenant}:wu-press-1`, receivedAt: 0, raw: Buffer.from(payload).toString('base64') },
+    );
   });
 
   it('hands counts and process values to ingest-measurements as Kinesis records keyed by tenant, in order', async () => {
@@ -194,10 +189,11 @@ describe('MQTT broker in npm start: device identity and topic policy', () => {
     assert.equal(pipeline().counters.received, received);
   });
 
-  it('refuses a connection without a tenant as username or without a client id', async () => {
-    await assert.rejects(device(url, '', 'wu-press-1'), /Bad username or password/i);
-    await assert.rejects(device(url, 'Not A Tenant', 'wu-press-1'), /Bad username or password/i);
-    await assert.rejects(device(url, tenant, '', { clean: true }), /Identifier rejected/i);
+  it('refuses a connection without its tenant as username, without a tenant at all, or without a client id', async () => {
+    const own = mes.deviceCredentials(tenant, 'wu-press-1');
+    await assert.rejects(connectWith(url, { ...own, username: '' }), /Not authorized/i);
+    await assert.rejects(connectWith(url, { clientId: 'browser-1', username: 'Not A Tenant', password: own.password }), /Bad username or password/i);
+    await assert.rejects(connectWith(url, { ...own, clientId: '' }, { clean: true }), /Identifier rejected/i);
   });
 
   it('lets a device subscribe to its own commands only: never #, another unit or another tenant', async () => {
@@ -229,6 +225,109 @@ describe('MQTT broker in npm start: device identity and topic policy', () => {
     // Assess
     assert.equal(envelopeOf(sqs(handler.calls[before])[0]?.body ?? '').equipmentId, 'wu-cartoner-1');
   });
+
+  for (const transport of ['TCP', 'WebSocket'] as const) {
+    describe(`only a device itself connects as that device, over ${transport}`, () => {
+      const over = () => (transport === 'TCP' ? url : (mes.runtime.mqtt?.wsUrl as string));
+      const other = newTenantId();
+      const unit = 'wu-press-1';
+      const own = () => mes.deviceCredentials(tenant, unit);
+
+      /** A publishes QoS 1 and the rules get it: the PUBACK needs the connection A had all along. */
+      async function stillPublishing(a: MqttClient, msgId: string) {
+        const received = pipeline().counters.received;
+        await a.publishAsync(telemetryTopic(tenant, unit, 'state'), stateMessage(msgId), { qos: 1 });
+        assert.equal(pipeline().counters.received, received + 1);
+      }
+
+      it("refuses another tenant's username with A's client id, whatever the password, and A stays connected and publishing", async () => {
+        // Prepare
+        const a = await watched(over(), own());
+        const received = pipeline().counters.received;
+        // Act
+        const answers = [
+          await attempt(over(), { clientId: own().clientId, username: other }),
+          await attempt(over(), { clientId: own().clientId, username: other, password: mes.deviceCredentials(other, unit).password }),
+          await attempt(over(), { ...own(), username: other }),
+        ];
+        // Assess
+        for (const answer of answers) assert.match(answer, /Not authorized/i);
+        assert.equal(a.wasClosed(), false);
+        assert.equal(pipeline().counters.received, received);
+        await stillPublishing(a.client, `${transport}-tenant`);
+        await a.client.endAsync();
+      });
+
+      it('refuses a missing or wrong password, or the credential of another unit or tenant', async () => {
+        // Prepare
+        const a = await watched(over(), own());
+        const { clientId, username } = own();
+        // Act
+        const answers = [
+          await attempt(over(), { clientId, username }),
+          await attempt(over(), { clientId, username, password: 'wrong' }),
+          await attempt(over(), { clientId, username, password: `${own().password}x` }),
+          await attempt(over(), { clientId, username, password: mes.deviceCredentials(tenant, 'wu-screw-1').password }),
+          await attempt(over(), { clientId, username, password: mes.deviceCredentials(other, unit).password }),
+        ];
+        // Assess
+        for (const answer of answers) assert.match(answer, /Bad username or password/i);
+        assert.equal(a.wasClosed(), false);
+        await stillPublishing(a.client, `${transport}-password`);
+        await a.client.endAsync();
+      });
+
+      it('refuses a client id that is not a thing name {tenant}:{equipment}, even with a valid credential', async () => {
+        // Prepare
+        const a = await watched(over(), own());
+        const { username, password } = own();
+        // Act: the bare equipment id (the old identity), a dot where a colon belongs, another case, a suffix.
+        const answers = await Promise.all(
+          [unit, `${tenant}:wu.press.1`, `${tenant.toUpperCase()}:${unit}`, `${tenant}:${unit}/x`].map((clientId) => attempt(over(), { clientId, username, password })),
+        );
+        // Assess
+        for (const answer of answers) assert.match(answer, /Identifier rejected/i);
+        assert.equal(a.wasClosed(), false);
+        await stillPublishing(a.client, `${transport}-shape`);
+        await a.client.endAsync();
+      });
+
+      it('lets the device itself take its session over, as MQTT says', async () => {
+        // Prepare
+        const first = await watched(over(), own());
+        const closed = new Promise<void>((resolve) => first.client.once('close', () => resolve()));
+        // Act
+        const second = await connectWith(over(), own());
+        await closed;
+        // Assess
+        assert.equal(first.wasClosed(), true);
+        await stillPublishing(second, `${transport}-takeover`);
+        await second.endAsync();
+      });
+
+      it('never takes A offline, however often and however it is tried', async () => {
+        // Prepare
+        const a = await watched(over(), own());
+        const { clientId, password } = own();
+        const tries: Partial<DeviceCredentials>[] = [
+          { clientId, username: other },
+          { clientId, username: other, password },
+          { clientId, username: tenant },
+          { clientId, username: tenant, password: 'guess' },
+          { clientId: unit, username: tenant, password },
+        ];
+        // Act: fifty at once, over both transports.
+        const answers = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => attempt(i % 2 === 0 ? url : (mes.runtime.mqtt?.wsUrl as string), tries[i % tries.length] as Partial<DeviceCredentials>)),
+        );
+        // Assess
+        assert.ok(answers.every((answer) => answer !== 'connected'), answers.join('\n'));
+        assert.equal(a.wasClosed(), false);
+        await stillPublishing(a.client, `${transport}-storm`);
+        await a.client.endAsync();
+      });
+    });
+  }
 });
 
 describe('MQTT broker: the live-feed hook for browsers', () => {
@@ -238,6 +337,7 @@ describe('MQTT broker: the live-feed hook for browsers', () => {
       port: 0,
       wsPort: false,
       log: silentLog,
+      devices,
       authenticateViewer: async (tenantId, password) => (password === 'good-token' ? { tenantId, userId: 'p-sam' } : undefined),
     });
   });
@@ -257,6 +357,17 @@ describe('MQTT broker: the live-feed hook for browsers', () => {
     assert.equal(payload.toString(), '{"state":"down"}');
     await viewer.endAsync();
     await assert.rejects(connectAsync(broker.url, { clientId: 'browser-2', username: 'demo', password: 'bad', reconnectPeriod: 0 }), /Bad username or password/i);
+  });
+
+  it("never lets a viewer's token stand for a device's credential", async () => {
+    // Prepare
+    const press = await watched(broker.url, devices.issue({ tenantId: 'demo', equipmentId: 'wu-press-1' }));
+    // Act
+    const answer = await attempt(broker.url, { clientId: 'demo:wu-press-1', username: 'demo', password: 'good-token' });
+    // Assess
+    assert.match(answer, /Bad username or password/i);
+    assert.equal(press.wasClosed(), false);
+    await press.client.endAsync();
   });
 });
 
@@ -306,8 +417,8 @@ describe('telemetry pipeline: batching and redelivery', () => {
     const timers = manualTimers();
     const pipeline = createTelemetryPipeline({ log: silentLog, handlerResolver: recordingHandler().resolver, timers });
     // Act
-    pipeline.accept('dt/mes/t-1/wu-1/counts', Buffer.from(countsMessage('c')));
-    pipeline.accept('dt/mes/t-1/wu-1/state', Buffer.from(stateMessage('s')));
+    pipeline.accept({ topic: 'dt/mes/t-1/wu-1/counts', payload: Buffer.from(countsMessage('c')), clientId: 't-1:wu-1' });
+    pipeline.accept({ topic: 'dt/mes/t-1/wu-1/state', payload: Buffer.from(stateMessage('s')), clientId: 't-1:wu-1' });
     // Assess: measurements wait (10 s on AWS, 1 s here); state changes go out at once.
     assert.deepEqual([...timers.pending.values()].map((t) => t.ms).sort(), [0, 1000]);
   });

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import type { KinesisStreamRecord, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { SAMPLE_SCHEMAS, TelemetryEnvelopeSchema, type TelemetryType } from '../../shared/telemetry/messages.ts';
+import { createDeviceAuthority } from '../../infra/local/device-credentials.ts';
 import { silentLog } from '../../infra/local/http-server.ts';
 import { type MqttBroker, startMqttBroker } from '../../infra/local/mqtt-broker.ts';
 import { createTelemetryPipeline, type TelemetryEvent, type TelemetryPipeline } from '../../infra/local/telemetry-pipeline.ts';
@@ -34,7 +35,7 @@ interface Received {
   payload: unknown;
 }
 
-/** Broker + pipeline whose consumer just keeps every envelope, in arrival order. */
+/** Broker + pipeline whose consumer just keeps every envelope, in arrival order; `credentials` issues the units'. */
 async function startCapture() {
   const received: Received[] = [];
   const keep = (body: string) => {
@@ -48,8 +49,9 @@ async function startCapture() {
       for (const r of event.Records) 'body' in r ? keep((r as SQSRecord).body) : keep(Buffer.from((r as KinesisStreamRecord).kinesis.data, 'base64').toString('utf8'));
     },
   });
-  const broker: MqttBroker = await startMqttBroker({ port: 0, wsPort: false, log: silentLog, onPublish: (p) => void pipeline.accept(p.topic, p.payload) });
-  return { broker, pipeline, received, stop: async () => (await broker.stop(), await pipeline.stop()) };
+  const devices = createDeviceAuthority();
+  const broker: MqttBroker = await startMqttBroker({ port: 0, wsPort: false, log: silentLog, devices, onPublish: (p) => void pipeline.accept(p) });
+  return { broker, pipeline, received, credentials: devices.issue, stop: async () => (await broker.stop(), await pipeline.stop()) };
 }
 
 /** Every sample in a received message passes the schema of its topic's type. */
@@ -82,7 +84,7 @@ describe('telemetry simulator', () => {
     const tenantId = newTenantId();
     const units = ['wu-press-1', 'wu-labeler-1', 'wu-leak-tester-1'];
     // Act: ten minutes of plant time at x600, two messages a second per unit.
-    const run = runLive({ mqttUrl: iot.broker.url, tenantId, units, rate: 2, speed: 600, durationMs: 600_000, seed: 3, batch: 1, basicIngest: false, log: silentLog });
+    const run = runLive({ mqttUrl: iot.broker.url, credentials: iot.credentials, tenantId, units, rate: 2, speed: 600, durationMs: 600_000, seed: 3, batch: 1, basicIngest: false, log: silentLog });
     const stats = await run.done;
     await iot.pipeline.drain();
     // Assess
@@ -99,7 +101,7 @@ describe('telemetry simulator', () => {
     // Prepare
     const tenantId = newTenantId();
     // Act
-    const run = runLive({ mqttUrl: iot.broker.url, tenantId, units: ['wu-cartoner-1'], rate: 50, speed: 600, durationMs: 600_000, seed: 4, batch: 10, basicIngest: true, log: silentLog });
+    const run = runLive({ mqttUrl: iot.broker.url, credentials: iot.credentials, tenantId, units: ['wu-cartoner-1'], rate: 50, speed: 600, durationMs: 600_000, seed: 4, batch: 10, basicIngest: true, log: silentLog });
     const stats = await run.done;
     await iot.pipeline.drain();
     // Assess
@@ -115,7 +117,7 @@ describe('telemetry simulator', () => {
     const messages = readRecording(FIXTURE);
     const [first, second] = [newTenantId(), newTenantId()];
     // Act
-    for (const tenantId of [first, second]) await replay({ mqttUrl: iot.broker.url, messages, tenantId, speed: Number.POSITIVE_INFINITY, batch: 1, basicIngest: false, log: silentLog });
+    for (const tenantId of [first, second]) await replay({ mqttUrl: iot.broker.url, credentials: iot.credentials, messages, tenantId, speed: Number.POSITIVE_INFINITY, batch: 1, basicIngest: false, log: silentLog });
     await iot.pipeline.drain();
     // Assess: per unit, the same payloads in the same order as the file, both times.
     const of = (tenantId: string) => perUnit(iot.received.filter((m) => m.tenantId === tenantId).map((m) => ({ key: `${m.equipmentId}/${m.type}`, payload: m.payload })));
@@ -130,7 +132,7 @@ describe('telemetry simulator', () => {
     const tenantId = newTenantId();
     const startTs = Date.parse('2030-03-01T22:00:00Z');
     // Act
-    await replay({ mqttUrl: iot.broker.url, messages, tenantId, speed: Number.POSITIVE_INFINITY, startTs, batch: 1, basicIngest: false, log: silentLog });
+    await replay({ mqttUrl: iot.broker.url, credentials: iot.credentials, messages, tenantId, speed: Number.POSITIVE_INFINITY, startTs, batch: 1, basicIngest: false, log: silentLog });
     await iot.pipeline.drain();
     // Assess
     const moved = iot.received.filter((m) => m.tenantId === tenantId).map((m) => (m.payload as { ts: number }).ts);

@@ -263,8 +263,12 @@ describe('telemetry ingest', () => {
         badTimestamp: envelope(tenant, id, 'state', { ts: 'yesterday', msgId: 'bad-2', state: 'down' }, now),
         badEquipmentId: envelope(tenant, 'not an id!', 'state', { ts: now - MINUTE, msgId: 'bad-3', state: 'down' }, now),
         emptyBatch: envelope(tenant, id, 'state', { samples: [] }, now),
+        // Published by another thing than the topic's unit (a mis-registered thing on AWS), or by no client at all.
+        otherTenantsThing: { ...envelope(tenant, id, 'state', { ts: now - MINUTE, msgId: 'bad-4', state: 'down' }, now), clientId: `${newTenant()}:${id}` },
+        otherUnitsThing: { ...envelope(tenant, id, 'state', { ts: now - MINUTE, msgId: 'bad-5', state: 'down' }, now), clientId: `${tenant}:wu-other` },
+        noClientId: { ...envelope(tenant, id, 'state', { ts: now - MINUTE, msgId: 'bad-6', state: 'down' }, now), clientId: undefined },
       };
-      const event = sqsEvent([invalid.notJson, valid, invalid.unknownState, invalid.noMsgId, invalid.badTimestamp, invalid.badEquipmentId, invalid.emptyBatch]);
+      const event = sqsEvent([invalid.notJson, valid, invalid.unknownState, invalid.noMsgId, invalid.badTimestamp, invalid.badEquipmentId, invalid.emptyBatch, invalid.otherTenantsThing, invalid.otherUnitsThing, invalid.noClientId]);
       // ...and records that name no tenant: nowhere to keep them, so only logged, never retried.
       event.Records.push({ ...event.Records[0]!, messageId: 'not-an-envelope', body: 'hello' });
       event.Records.push({ ...event.Records[0]!, messageId: 'bad-tenant', body: JSON.stringify({ ...valid, tenantId: 'Not A Tenant' }) });
@@ -294,6 +298,7 @@ describe('telemetry ingest', () => {
       assert.match(reasonOf(invalid.badTimestamp), /\/ts/);
       assert.match(reasonOf(invalid.badEquipmentId), /invalid equipment id/);
       assert.match(reasonOf(invalid.emptyBatch), /samples must be an array/);
+      for (const e of [invalid.otherTenantsThing, invalid.otherUnitsThing, invalid.noClientId]) assert.match(reasonOf(e), /published by client id .*, not by this unit's thing/);
       // The record ids point back at the SQS messages.
       const ids = new Set(event.Records.map((r) => r.messageId));
       for (const r of rejected) assert.ok(ids.has(String(r.recordId)));

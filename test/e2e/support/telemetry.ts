@@ -13,16 +13,17 @@ import { keys } from '#shared/db/keys.ts';
 import type { TelemetryEnvelope } from '#shared/telemetry/messages.ts';
 import { ingestEnvelopes } from '#shared/telemetry/ingest.ts';
 import { groupOf } from '#shared/telemetry/groups.ts';
+import { thingName } from '#shared/telemetry/device-identity.ts';
 import { testDocClient, testTableName } from '../../helpers/ddb.ts';
 
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 
-/** What a rule forwards for one publish: the topic's parts and the payload as published, base64. */
+/** What a rule forwards for one publish by the unit's own thing: the topic's parts, its client id and the payload as published, base64. */
 export function envelope(tenantId: string, equipmentId: string, type: string, payload: unknown, receivedAt = Date.now()): TelemetryEnvelope {
   const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
-  return { tenantId, equipmentId, type, receivedAt, raw: Buffer.from(text).toString('base64') };
+  return { tenantId, equipmentId, type, clientId: thingName({ tenantId, equipmentId }), receivedAt, raw: Buffer.from(text).toString('base64') };
 }
 
 /** A unit's messages, stamped with the sample times it is given. */

@@ -149,7 +149,7 @@ before(async () => {
   await people.planner.ok('PUT', `/v1/equipment/${UNIT}`, { name: 'Press 1', level: 'workUnit', parentId: 'wc-assembly', idealCycleTimeSeconds: 6 });
   await people.planner.ok('PUT', '/v1/downtime-reasons', REASON_TREE);
   await people.planner.ok('PUT', '/v1/shift-calendar', ALWAYS_PLANNED);
-  device = await connectAsync(mes.mqttUrl as string, { clientId: UNIT, username: tenant, reconnectPeriod: 0, connectTimeout: 5_000 });
+  device = await connectAsync(mes.mqttUrl as string, { ...mes.deviceCredentials(tenant, UNIT), reconnectPeriod: 0, connectTimeout: 5_000 });
   // The unit has a state from the start, so every screen has something to show whichever test runs.
   await publishState('idle', undefined, Date.now() - 600_000);
 });

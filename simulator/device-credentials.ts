@@ -1,0 +1,39 @@
+/**
+ * The simulator's units get their MQTT credentials as a plant's would: an administrator of the
+ * tenant registers each unit. Against a running MES (`npm run simulate`) that is an admin token
+ * from the local identity provider, then POST /local/device-credentials per unit; in-process
+ * (`npm start -- --simulate`, the tests, the bench) the runtime hands them out directly.
+ */
+import * as z from 'zod/mini';
+import { LOCAL_ONLY_PATHS } from '../shared/api/routes.ts';
+import { DeviceCredentialsSchema } from '../shared/telemetry/device-identity.ts';
+import type { CredentialSource } from './publisher.ts';
+
+const TokenSchema = z.object({ token: z.string() });
+
+export function credentialsFrom(apiUrl: string): CredentialSource {
+  const tokens = new Map<string, Promise<string>>();
+  const post = async (path: string, body: unknown, authorization?: string) => {
+    const res = await fetch(`${apiUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok) throw new Error(`POST ${apiUrl}${path} answered ${res.status}: ${await res.text()}`);
+    return res.json() as Promise<unknown>;
+  };
+  const adminToken = (tenantId: string) => {
+    let token = tokens.get(tenantId);
+    if (!token) {
+      token = post(LOCAL_ONLY_PATHS.token, { tenantId, userId: 'telemetry-simulator', roles: ['admin'] }).then((body) => TokenSchema.parse(body).token);
+      token.catch(() => tokens.delete(tenantId));
+      tokens.set(tenantId, token);
+    }
+    return token;
+  };
+  return async ({ tenantId, equipmentId }) => {
+    const token = await adminToken(tenantId);
+    return DeviceCredentialsSchema.parse(await post(LOCAL_ONLY_PATHS.deviceCredentials, { equipmentId }, `Bearer ${token}`));
+  };
+}

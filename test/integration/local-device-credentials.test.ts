@@ -1,0 +1,125 @@
+/**
+ * POST /local/device-credentials, the local stand-in for registering a thing and its
+ * certificate: an admin gets a unit's MQTT credentials for their own tenant only (the tenant
+ * comes from the token), everyone else a problem+json; the password stays the same for the
+ * same unit, also across a restart with a data dir, and differs between tenants.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { LOCAL_ONLY_PATHS } from '#shared/api/routes.ts';
+import type { Role } from '#shared/domain/roles.ts';
+import type { DeviceCredentials } from '#shared/telemetry/device-identity.ts';
+import { credentialsFrom } from '../../simulator/device-credentials.ts';
+import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+
+async function ask(mes: TestRuntime, body: unknown, authorization?: string) {
+  const res = await fetch(`${mes.baseUrl}${LOCAL_ONLY_PATHS.deviceCredentials}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, type: res.headers.get('content-type'), cache: res.headers.get('cache-control'), body: (await res.json()) as Record<string, any> };
+}
+const bearer = async (mes: TestRuntime, tenantId: string, roles: readonly Role[]) => `Bearer ${await mes.token(tenantId, 'u-1', roles)}`;
+
+describe('device credentials from the local runtime', () => {
+  let mes: TestRuntime;
+  before(async () => {
+    mes = await startTestRuntime();
+  });
+  after(() => mes.stop());
+
+  it("gives an admin a unit's client id, username and password, the same every time", async () => {
+    // Prepare
+    const tenant = newTenantId();
+    const admin = await bearer(mes, tenant, ['admin']);
+    // Act
+    const first = await ask(mes, { equipmentId: 'wu-press-1' }, admin);
+    const again = await ask(mes, { equipmentId: 'wu-press-1' }, admin);
+    // Assess
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal(first.cache, 'no-store');
+    assert.equal(first.body.clientId, `${tenant}:wu-press-1`);
+    assert.equal(first.body.username, tenant);
+    assert.match(first.body.password, /^[A-Za-z0-9_-]{43}$/);
+    assert.deepEqual(again.body, first.body);
+    assert.deepEqual(mes.deviceCredentials(tenant, 'wu-press-1'), first.body);
+  });
+
+  it('names a unit with dots in its id with colons, as AWS thing names must', async () => {
+    const tenant = newTenantId();
+    const reply = await ask(mes, { equipmentId: 'line1.press.2' }, await bearer(mes, tenant, ['admin']));
+    assert.equal(reply.body.clientId, `${tenant}:line1:press:2`);
+  });
+
+  it('gives the same unit id of two tenants two identities', async () => {
+    const [a, b] = [newTenantId(), newTenantId()];
+    const ofA = (await ask(mes, { equipmentId: 'wu-press-1' }, await bearer(mes, a, ['admin']))).body as DeviceCredentials;
+    const ofB = (await ask(mes, { equipmentId: 'wu-press-1' }, await bearer(mes, b, ['admin']))).body as DeviceCredentials;
+    assert.notEqual(ofA.clientId, ofB.clientId);
+    assert.notEqual(ofA.password, ofB.password);
+  });
+
+  it('answers 401 without a valid token and 403 to every role but admin', async () => {
+    const tenant = newTenantId();
+    for (const authorization of [undefined, 'Bearer garbage']) {
+      const reply = await ask(mes, { equipmentId: 'wu-press-1' }, authorization);
+      assert.equal(reply.status, 401);
+      assert.equal(reply.type, 'application/problem+json');
+      assert.equal(reply.body.type, 'urn:mes:problem:unauthorized');
+    }
+    for (const role of ['operator', 'supervisor', 'planner', 'quality', 'integration'] as const) {
+      const reply = await ask(mes, { equipmentId: 'wu-press-1' }, await bearer(mes, tenant, [role]));
+      assert.equal(reply.status, 403, role);
+      assert.equal(reply.body.type, 'urn:mes:problem:forbidden');
+    }
+  });
+
+  it('answers 400 naming the field to a bad equipment id, a tenant in the body or a body that is not JSON', async () => {
+    // Prepare
+    const tenant = newTenantId();
+    const admin = await bearer(mes, tenant, ['admin']);
+    // Act
+    const badId = await ask(mes, { equipmentId: 'wu press 1' }, admin);
+    const namesTenant = await ask(mes, { equipmentId: 'wu-press-1', tenantId: newTenantId() }, admin);
+    const notJson = await ask(mes, '{"equipmentId":', admin);
+    // Assess
+    assert.equal(badId.status, 400);
+    assert.deepEqual(badId.body.errors.map((e: { pointer: string }) => e.pointer), ['/equipmentId']);
+    assert.equal(namesTenant.status, 400);
+    assert.match(JSON.stringify(namesTenant.body.errors), /tenantId/);
+    assert.equal(notJson.status, 400);
+    for (const reply of [badId, namesTenant, notJson]) assert.equal(reply.type, 'application/problem+json');
+  });
+
+  it('gives `npm run simulate` the same credentials over HTTP, as an admin of each tenant', async () => {
+    const tenant = newTenantId();
+    const credentials = credentialsFrom(mes.baseUrl);
+    assert.deepEqual(await credentials({ tenantId: tenant, equipmentId: 'wu-labeler-1' }), mes.deviceCredentials(tenant, 'wu-labeler-1'));
+  });
+});
+
+describe('device credentials with a data dir', () => {
+  it('keeps the device key, owner-only, so a unit keeps its password across a restart', async () => {
+    // Prepare
+    const dataDir = mkdtempSync(join(tmpdir(), 'mes-devices-'));
+    const tenant = newTenantId();
+    try {
+      let mes = await startTestRuntime({ inMemory: false, dataDir });
+      const before = mes.deviceCredentials(tenant, 'wu-press-1');
+      await mes.stop();
+      // Act
+      mes = await startTestRuntime({ inMemory: false, dataDir });
+      const after = mes.deviceCredentials(tenant, 'wu-press-1');
+      await mes.stop();
+      // Assess
+      assert.deepEqual(after, before);
+      assert.equal(statSync(join(dataDir, 'identity', 'device-credentials.key')).mode & 0o777, 0o600);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
