@@ -4,11 +4,12 @@
  * one at a time; tests isolate themselves by tenant id, so they share one table.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENV } from '../shared/config.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../infra/local/dynamodb.ts';
+import { BROWSER_REQUIRED, CHROMIUM, CHROMIUM_INSTALL } from './helpers/chromium.ts';
 
 const TEST_TABLE_NAME = 'mes-test';
 
@@ -33,6 +34,15 @@ const files = findTestFiles(testDir)
 if (files.length === 0) {
   console.error(`npm test: no test file under test/ matches ${filters.join(', ')}`);
   process.exit(1);
+}
+
+// The browser tests need Chromium: without it they are skipped, said once here; CI requires it.
+if (!existsSync(CHROMIUM)) {
+  if (BROWSER_REQUIRED) {
+    console.error(`npm test: MES_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM}; install it: ${CHROMIUM_INSTALL}`);
+    process.exit(1);
+  }
+  console.log(`npm test: no Chromium at ${CHROMIUM}, so the browser tests are skipped (install it: ${CHROMIUM_INSTALL}; or set MES_CHROMIUM).`);
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -19,7 +19,9 @@ import type { Role } from '../../shared/domain/roles.ts';
 import { buildWeb } from '../../web/build.ts';
 import { startTestRuntime, type TestRuntime } from './runtime.ts';
 
-export const CHROMIUM = process.env.MES_CHROMIUM ?? '/usr/bin/chromium';
+import { CHROMIUM } from './chromium.ts';
+
+export { BROWSER_SKIP, CHROMIUM } from './chromium.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCREENSHOTS_DIR = join(ROOT, 'test-results/screenshots');
 

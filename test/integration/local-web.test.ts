@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { buildWeb, type WebBudget } from '../../web/build.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { BROWSER_SKIP, CHROMIUM } from '../helpers/chromium.ts';
 
 /** node:http, so the path goes out exactly as written (fetch would resolve `..`). */
 function get(baseUrl: string, path: string, headers: Record<string, string> = {}) {
@@ -242,7 +243,6 @@ describe('the local runtime serving the app with a Cognito config', () => {
   });
 });
 
-const CHROMIUM = process.env.MES_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
  * A stand-in for the Cognito hosted UI: /oauth2/authorize sends the browser straight back with a
@@ -276,7 +276,7 @@ async function startFakeHostedUi(idToken: string) {
   return { url, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-describe('sign-in with the Cognito hosted UI (authorization code + PKCE)', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
+describe('sign-in with the Cognito hosted UI (authorization code + PKCE)', { skip: BROWSER_SKIP }, () => {
   let dir: string;
   let mes: TestRuntime;
   let hostedUi: Awaited<ReturnType<typeof startFakeHostedUi>>;

@@ -24,6 +24,7 @@ import type { WorkOrderDetail } from '#shared/api/schemas.ts';
 import {
   assertAccessible,
   assertNoHorizontalOverflow,
+  BROWSER_SKIP,
   closeBrowsers,
   DESKTOP,
   type Device,
@@ -160,7 +161,7 @@ after(async () => {
   await mes?.stop();
 });
 
-describe('the supervisor app on a phone', () => {
+describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
   const TEST = 'supervisor-phone';
   let supervisor: BrowserContext;
   let page: Page;
@@ -479,7 +480,7 @@ describe('the supervisor app on a phone', () => {
   });
 });
 
-describe('the supervisor app on a tablet and a desktop', () => {
+describe('the supervisor app on a tablet and a desktop', { skip: BROWSER_SKIP }, () => {
   for (const device of [TABLET, DESKTOP] as Device[]) {
     it(`renders every screen without horizontal overflow on a ${device.name} (${device.viewport.width}x${device.viewport.height})`, async () => {
       const order = await orderAt(people, 'RUNNING');
