@@ -579,9 +579,21 @@ export const RangeQuerySchema = z.strictObject({
   shift: z.optional(Text(50)),
   date: z.optional(DateSchema),
 });
+const FEED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** A time as any other (bounded), or a feed cursor: the time of a change as the feed sorts it, `#`, and which change. */
+const isSince = (s: string) => {
+  const at = s.indexOf('#');
+  if (at < 0) return Timestamp.safeParse(s).success;
+  const time = s.slice(0, at);
+  return FEED_TIME.test(time) && inTimeRange(Date.parse(time)) && at < s.length - 1;
+};
 export const StateChangesQuerySchema = z.strictObject({
   /** An ISO time, or the `next` of the previous page: changes that arrived after it. */
-  since: z.string().check(z.minLength(1), z.maxLength(400)),
+  since: z.string().check(
+    z.minLength(1),
+    z.maxLength(400),
+    z.refine(isSince, 'must be a time with a time zone between 2000-01-01 and 2099-12-31, or the next of the previous page'),
+  ),
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 200),
 });
 export const DowntimeParamsSchema = z.object({ id: IdSchema, start: Timestamp });
