@@ -20,6 +20,22 @@ export function decimal(range: { min: number; max: number; exclusiveMin?: boolea
   return schema;
 }
 
+/**
+ * A measurement: any finite number within ±max that is 0 or at least `smallest` in magnitude.
+ * No step: instruments send float32 noise (23.100000381469727) and leak rates of 1e-12, and
+ * both are what was measured; only what no store keeps (5e-324, 1e308) is refused. Sums of up
+ * to a minute's samples stay storable too (their ulp is far above DynamoDB's 1e-130).
+ */
+export function measured(max: number, smallest: number) {
+  const schema = z.number().check(
+    z.gte(-max),
+    z.lte(max),
+    z.refine((n) => n === 0 || Math.abs(n) >= smallest, `must be 0 or at least ${smallest} in magnitude`),
+  );
+  z.globalRegistry.add(schema, { description: `A measured value: 0, or between ${smallest} and ${max} in magnitude, either sign.` });
+  return schema;
+}
+
 /** True for 1.25 with 2 places; false for 5e-324, or for 0.1 + 0.2 (0.30000000000000004). */
 export const hasAtMostDecimals = (n: number, places: number) => Number.isFinite(n) && Number(n.toFixed(places)) === n;
 

@@ -4,7 +4,7 @@
  * OpenAPI 3.1 document. Names follow ISA-95 Part 2 / B2MML where one exists.
  */
 import * as z from 'zod/mini';
-import { boundedDateTime, decimal, inTimeRange } from './numbers.ts';
+import { boundedDateTime, decimal, inTimeRange, measured } from './numbers.ts';
 import { OPERATION_STATUSES, WORK_ORDER_STATUSES } from '../domain/work-order/status.ts';
 import { ROLES } from '../domain/roles.ts';
 import { HOLD_KINDS } from '../domain/work-order/holds.ts';
@@ -33,8 +33,8 @@ export const Seconds = decimal({ min: 0, max: 1e7 }, 3);
 export const CycleTimeSeconds = decimal({ min: 0, max: 86_400, exclusiveMin: true }, 6);
 /** Percentages such as the overrun tolerance, to a hundredth. */
 export const Percent = decimal({ min: 0, max: 100 }, 2);
-/** Measured values and their limits (torque, temperature, leak rate): up to 10^12 either way, to 9 decimals. */
-export const MeasuredValue = decimal({ min: -1e12, max: 1e12 }, 9);
+/** Measured values and their limits (torque, temperature, leak rate): up to 10^12 either way, 0 or at least 10^-30. */
+export const MeasuredValue = measured(1e12, 1e-30);
 export { decimal, hasAtMostDecimals } from './numbers.ts';
 
 /** An ISO 8601 date-time with a time zone (Z or an offset) between 2000 and 2099. */

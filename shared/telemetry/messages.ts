@@ -5,7 +5,7 @@
  * `{ samples: [...] }` (gateways batch, because IoT Core, rules and queues charge per message).
  */
 import * as z from 'zod/mini';
-import { boundedDateTime, decimal, EARLIEST_TIME, LATEST_TIME } from '../api/numbers.ts';
+import { boundedDateTime, EARLIEST_TIME, LATEST_TIME, measured } from '../api/numbers.ts';
 
 export const TELEMETRY_TYPES = ['state', 'counts', 'process'] as const;
 export type TelemetryType = (typeof TELEMETRY_TYPES)[number];
@@ -30,7 +30,7 @@ export const ProcessSampleSchema = z.object({
   ts: Timestamp,
   msgId: MsgId,
   // Measured values as the API takes them (shared/api/numbers.ts): sums and extremes stay storable.
-  values: z.record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)), decimal({ min: -1e12, max: 1e12 }, 9)).check(
+  values: z.record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)), measured(1e12, 1e-30)).check(
     z.refine((v) => Object.keys(v).length > 0 && Object.keys(v).length <= 50, 'between 1 and 50 values'),
   ),
 });
