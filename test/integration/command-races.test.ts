@@ -11,12 +11,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, WorkOrderDetail } from '#shared/api/schemas.ts';
 import { keys } from '#shared/db/keys.ts';
 import { setTurnTaking } from '#shared/domain/retry.ts';
-import { testDocClient, testTableName } from '../helpers/ddb.ts';
-import { type Api, allPages, buildPlant, type Mes, orderAt, PLANT, PROBLEM, type Reply, type Staff, newTenant, staff, startMes } from '../e2e/support/mes.ts';
+import { type Api, allPages, buildPlant, type Mes, newTenant, orderAt, PLANT, PROBLEM, partitionItems, type Reply, type Staff, staff, startMes } from '../e2e/support/mes.ts';
 import { ALWAYS_PLANNED, ingestAll, MINUTE, REASON_TREE, unit } from '../e2e/support/telemetry.ts';
 
 const count = (replies: Reply[], status: number, type?: string) =>
@@ -31,24 +29,7 @@ function assertOutcome(replies: Reply[], wins: number, refusal?: { status: numbe
 }
 
 /** Versions of the audit records under a partition, in order. */
-async function auditVersions(pk: string, prefix = 'AUDIT#'): Promise<number[]> {
-  const versions: number[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await testDocClient().send(
-      new QueryCommand({
-        TableName: testTableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    versions.push(...(page.Items ?? []).map((i) => Number(i.version)));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return versions;
-}
+const auditVersions = async (pk: string, prefix = 'AUDIT#') => (await partitionItems(pk, prefix)).map((i) => Number(i.version));
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 describe('commands under a race, with and without If-Match', () => {

@@ -291,16 +291,16 @@ export async function allPages<T = any>(api: Api, path: string, limit = 100): Pr
 
 // ---------- A look at the table ----------
 
-/** Every stored item of one work order (header, operations, audit, outbox), read straight from DynamoDB. */
-export async function storedItems(tenantId: string, workOrderId: string): Promise<Record<string, unknown>[]> {
+/** Every stored item of a partition (those whose sort key starts with `skPrefix`), read straight from DynamoDB. */
+export async function partitionItems(pk: string, skPrefix?: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await testDocClient().send(
       new QueryCommand({
         TableName: testTableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.workOrderPartition(tenantId, workOrderId) },
+        KeyConditionExpression: skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ...(skPrefix === undefined ? {} : { ':prefix': skPrefix }) },
         ConsistentRead: true,
         ExclusiveStartKey: start,
       }),
@@ -310,6 +310,9 @@ export async function storedItems(tenantId: string, workOrderId: string): Promis
   } while (start);
   return items;
 }
+
+/** Every stored item of one work order (header, operations, audit, outbox), read straight from DynamoDB. */
+export const storedItems = (tenantId: string, workOrderId: string) => partitionItems(keys.workOrderPartition(tenantId, workOrderId));
 
 /** What a refused request must leave unchanged: the order as read, its history and its stored items. */
 export async function snapshot(api: Api, tenantId: string, workOrderId: string) {
