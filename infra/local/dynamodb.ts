@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn as nodeSpawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -23,6 +23,7 @@ import { TABLE } from '../../shared/db/table.ts';
 import { claimDataDir, DataDirInUseError, dieWithParentPrefix } from './dynamodb-owner.ts';
 import type { Log } from './http-server.ts';
 import { freePort, isPortFree } from './net.ts';
+import { type JournalMode, useWriteAheadLog } from './sqlite-wal.ts';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -43,8 +44,13 @@ export interface DynamoDbLocal {
   endpoint: string;
   port: number;
   pid: number | undefined;
+  /** The database file's journal on a data dir: WAL unless it could not be switched yet. */
+  journal: JournalMode | undefined;
   stop(): Promise<void>;
 }
+
+/** The one database file of a data dir: DynamoDB Local's name for it with -sharedDb. */
+export const SHARED_DB_FILE = 'shared-local-instance.db';
 
 export interface StartDynamoDbLocalOptions {
   /** 0 or undefined: a free port. */
@@ -103,6 +109,7 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   } catch (error) {
     throw error instanceof DataDirInUseError ? new DynamoDbLocalError(error.message) : error;
   }
+  const journal = path ? useWriteAheadLog(join(path, SHARED_DB_FILE)) : undefined;
 
   const child = spawnJvm({ port, path, sharedDb: true, stdio: 'pipe' });
   if (child.pid) owner?.record(child.pid);
@@ -117,7 +124,7 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   exited.catch(() => {}); // observed below; avoid an unhandled rejection after a clean stop
 
   const endpoint = `http://127.0.0.1:${port}`;
-  const handle: DynamoDbLocal = { endpoint, port, pid: child.pid, stop: () => stopChild(child) };
+  const handle: DynamoDbLocal = { endpoint, port, pid: child.pid, journal, stop: () => stopChild(child) };
   // Last resort: if the process exits without calling stop(), do not leave the JVM behind.
   const killOnExit = () => child.exitCode === null && child.kill('SIGKILL');
   process.once('exit', killOnExit);

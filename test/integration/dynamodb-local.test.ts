@@ -1,24 +1,26 @@
 /**
  * What the design relies on from DynamoDB, proven on the DynamoDB Local that `npm test` starts
  * (and `npm start` runs): transactions that are all-or-nothing, the GSIs as TABLE declares
- * them, a stream with old and new images, and consumed capacity on every call.
+ * them, a stream with old and new images, and consumed capacity on every call. And what the
+ * launcher promises on a data dir: one JVM per dir, in WAL mode.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DescribeTableCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { localClientConfig, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ensureTable, localClientConfig, SHARED_DB_FILE, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
+import { useWriteAheadLog } from '../../infra/local/sqlite-wal.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { testDdbClient, testDocClient, testEndpoint, testTableName } from '../helpers/ddb.ts';
 import { newTenantId } from '../helpers/runtime.ts';
@@ -224,6 +226,53 @@ describe('the DynamoDB Local launcher', () => {
       jvm.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  /** Bytes 18 and 19 of an SQLite header: 2 and 2 in WAL mode, 1 and 1 with a rollback journal. */
+  const fileFormat = (file: string) => [...readFileSync(file).subarray(18, 20)];
+
+  it('keeps a data dir in WAL mode, where a commit is complete once the log is fsync\'ed', async () => {
+    // Prepare: one fresh dir, one holding a database that uses a rollback journal.
+    const fresh = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    const legacy = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    useWriteAheadLog(join(legacy, SHARED_DB_FILE));
+    const fd = openSync(join(legacy, SHARED_DB_FILE), 'r+');
+    writeSync(fd, Buffer.from([1, 1]), 0, 2, 18);
+    closeSync(fd);
+    for (const dir of [fresh, legacy]) {
+      // Act
+      const dynamoDb = await startDynamoDbLocal({ dataDir: dir });
+      try {
+        await ensureTable(dynamoDb.endpoint, 'wal');
+        const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamoDb.endpoint)));
+        await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: 'wal', Item: { pk: 'a', sk: 'b' } } }] }));
+        doc.destroy();
+        // Assess
+        assert.deepEqual(dynamoDb.journal, { mode: 'wal' });
+        assert.deepEqual(fileFormat(join(dir, SHARED_DB_FILE)), [2, 2]);
+        assert.ok(statSync(join(dir, `${SHARED_DB_FILE}-wal`)).size > 0, 'the commit went to the write-ahead log');
+      } finally {
+        await dynamoDb.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('leaves a database with an unfinished commit in its rollback journal until that is rolled back', () => {
+    // Prepare: a rollback-journal database whose journal is hot (a crash during a commit).
+    const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    const file = join(dir, SHARED_DB_FILE);
+    useWriteAheadLog(file);
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from([1, 1]), 0, 2, 18);
+    closeSync(fd);
+    writeFileSync(`${file}-journal`, Buffer.alloc(512, 1));
+    // Act
+    const journal = useWriteAheadLog(file);
+    // Assess
+    assert.equal(journal.mode, 'rollback');
+    assert.deepEqual(fileFormat(file), [1, 1], 'SQLite rolls the journal back into the file as it is');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('says a damaged data folder is damaged and how to start anyway', async () => {
