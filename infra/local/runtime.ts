@@ -7,12 +7,13 @@
  * and the tests both start it through here.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localBindings, setLocalBindings } from '../../functions/lib/local-bindings.ts';
 import { ENV } from '../../shared/config.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { LocalDeliveryQueue, scanPendingDeliveries, type SqsFunction } from './delivery-queue.ts';
+import { writeDurably } from './durable-file.ts';
 import { type DynamoDbLocal, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
 import { createHttpServer, type HandlerResolver, type Log, consoleLog } from './http-server.ts';
 import { createLocalIdentity, type LocalIdentity, loadSigningKey, type TokenRequest } from './identity.ts';
@@ -295,7 +296,8 @@ function loadSecretsKey(dir: string): string {
   }
   const key = randomBytes(32).toString('base64');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  // Durably: secrets sealed with it are on disk the moment they are answered.
+  writeDurably(file, `${key}\n`, 0o600);
   return key;
 }
 

@@ -11,8 +11,8 @@
  * in the runtime to send `PRAGMA journal_mode=WAL`, the header is written here, before
  * DynamoDB Local opens the file and while nothing else has it open (dynamodb-owner.ts).
  */
-import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, fsyncSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { writeDurably } from './durable-file.ts';
 
 export type JournalMode = { mode: 'wal' } | { mode: 'rollback'; why: string };
 
@@ -71,28 +71,4 @@ function emptyWalDatabase(): Buffer {
   page[100] = 0x0d;
   page.writeUInt16BE(PAGE_SIZE, 105);
   return page;
-}
-
-/** Written beside, fsync'ed, renamed and the directory fsync'ed: a power cut leaves it whole or absent. */
-export function writeDurably(file: string, content: Buffer | string, mode = 0o644) {
-  const fd = openSync(`${file}.tmp`, 'w', mode);
-  try {
-    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(`${file}.tmp`, file);
-  syncDirectory(dirname(file));
-}
-
-/** fsync of a directory: Linux and macOS allow it on a read-only descriptor; Windows does not need it. */
-export function syncDirectory(dir: string) {
-  if (process.platform === 'win32') return;
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
