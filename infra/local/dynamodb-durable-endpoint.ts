@@ -32,8 +32,8 @@ export interface DurableEndpointOptions {
   upstreamPort: number;
   /** A file on the database's disk, fsync'ed after each write when the disk's cache must be flushed. */
   databaseFile?: string | undefined;
-  /** Default: on macOS only (see above). */
-  flushDiskCache?: boolean;
+  /** Needed on macOS (see above). */
+  flushDiskCache: boolean;
 }
 
 export interface DurableEndpoint {
@@ -43,7 +43,7 @@ export interface DurableEndpoint {
 
 export async function startDurableEndpoint(options: DurableEndpointOptions): Promise<DurableEndpoint> {
   const agent = new Agent({ keepAlive: true });
-  const flush = (options.flushDiskCache ?? process.platform === 'darwin') && options.databaseFile ? options.databaseFile : undefined;
+  const flush = options.flushDiskCache && options.databaseFile ? options.databaseFile : undefined;
 
   const upstream = (method: string, path: string, headers: IncomingHttpHeaders) =>
     request({ host: '127.0.0.1', port: options.upstreamPort, method, path, headers, agent });

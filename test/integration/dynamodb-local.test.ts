@@ -198,7 +198,7 @@ describe('the DynamoDB Local launcher', () => {
     const said: string[] = [];
     const orphanExit = new Promise((resolve) => orphan.once('exit', resolve));
     // Act
-    const dynamoDb = await startDynamoDbLocal({ dataDir: dir, log: { info: (m) => said.push(m) } });
+    const dynamoDb = await startDynamoDbLocal({ dataDir: dir, log: { info: (m) => said.push(m), error: (m) => said.push(m) } });
     // Assess
     try {
       assert.equal(await orphanExit, null, 'the left-behind process was stopped by a signal');
