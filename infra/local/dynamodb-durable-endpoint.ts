@@ -5,10 +5,10 @@
  * DynamoDB Local answers a TransactWriteItems before the transaction is committed: its
  * SQLiteDBAccess.commitTransaction puts the COMMIT on its one SQLite thread and returns
  * without waiting for it, so a crash in the next milliseconds loses a write already answered
- * 200 (strace: the response left 165 ms before the journal's last fsync). Every other call
- * waits for its job on that thread, and the thread runs jobs in order. So a transaction's
- * answer is held here until a read queued after it (ListTables, one row) is answered: the
- * COMMIT, with its fsync of the log, ran before that read.
+ * 200 (strace: the 200 left 4 to 165 ms before the commit's fsync). Every other call waits for
+ * its job on that thread, and the thread runs jobs in order. So a transaction's answer is held
+ * here until a read queued after it (ListTables of one name) is answered: the COMMIT, with its
+ * fsync of the log, ran before that read.
  *
  * macOS's fsync does not flush the disk's cache, and SQLite asks for F_FULLFSYNC only when
  * told to, which DynamoDB Local does not. There (`flushDiskCache`) every answered write also

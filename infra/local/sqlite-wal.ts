@@ -25,6 +25,8 @@ const PAGE_SIZE = 4096;
 /** Puts `file` in WAL mode, creating it as an empty database when it does not exist. */
 export function useWriteAheadLog(file: string): JournalMode {
   if (!existsSync(file) || statSync(file).size === 0) {
+    // Never under a log left beside it: its pages belong to the database that was there.
+    if (existsSync(`${file}-wal`)) return { mode: 'rollback', why: `${file} is empty but has a write-ahead log beside it` };
     writeDurably(file, emptyWalDatabase());
     return { mode: 'wal' };
   }
