@@ -230,37 +230,33 @@ describe('the DynamoDB Local launcher', () => {
 
   /** Bytes 18 and 19 of an SQLite header: 2 and 2 in WAL mode, 1 and 1 with a rollback journal. */
   const fileFormat = (file: string) => [...readFileSync(file).subarray(18, 20)];
-
-  it('keeps a data dir in WAL mode, where a commit is complete once the log is fsync\'ed', async () => {
-    // Prepare: one fresh dir, one holding a database that uses a rollback journal.
-    const fresh = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
-    const legacy = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
-    useWriteAheadLog(join(legacy, SHARED_DB_FILE));
-    const fd = openSync(join(legacy, SHARED_DB_FILE), 'r+');
-    writeSync(fd, Buffer.from([1, 1]), 0, 2, 18);
+  const setFileFormat = (file: string, version: number) => {
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from([version, version]), 0, 2, 18);
     closeSync(fd);
-    for (const dir of [fresh, legacy]) {
-      // Act
-      const dynamoDb = await startDynamoDbLocal({ dataDir: dir });
-      try {
-        await ensureTable(dynamoDb.endpoint, 'wal');
-        const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamoDb.endpoint)));
-        await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: 'wal', Item: { pk: 'a', sk: 'b' } } }] }));
-        doc.destroy();
-        // Assess
-        assert.deepEqual(dynamoDb.journal, { mode: 'wal' });
-        assert.deepEqual(fileFormat(join(dir, SHARED_DB_FILE)), [2, 2]);
-        assert.ok(statSync(join(dir, `${SHARED_DB_FILE}-wal`)).size > 0, 'the commit went to the write-ahead log');
-      } finally {
-        await dynamoDb.stop();
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }
+  };
+
+  it('puts a new database, or one with a rollback journal, in WAL mode before DynamoDB Local opens it', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    const fresh = join(dir, 'fresh.db');
+    const legacy = join(dir, 'legacy.db');
+    useWriteAheadLog(legacy);
+    setFileFormat(legacy, 1);
+    // Act
+    const journals = [useWriteAheadLog(fresh), useWriteAheadLog(legacy)];
+    // Assess
+    assert.deepEqual(journals, [{ mode: 'wal' }, { mode: 'wal' }]);
+    assert.deepEqual([fileFormat(fresh), fileFormat(legacy)], [[2, 2], [2, 2]]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers a transaction only once it is committed: a JVM killed right after the answer keeps it', async () => {
-    // Prepare: with the flush of the disk's cache that macOS needs (on Linux, one more fsync).
+  it('answers a transaction only once it is committed in the log: a JVM killed right after the answer keeps it', async () => {
+    // Prepare: a data dir whose database has a rollback journal, as older versions left it,
+    // and the flush of the disk's cache that macOS needs (on Linux, one more fsync).
     const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    useWriteAheadLog(join(dir, SHARED_DB_FILE));
+    setFileFormat(join(dir, SHARED_DB_FILE), 1);
     let dynamoDb = await startDynamoDbLocal({ dataDir: dir, flushDiskCache: true });
     try {
       await ensureTable(dynamoDb.endpoint, 'acked');
@@ -283,6 +279,8 @@ describe('the DynamoDB Local launcher', () => {
       doc.destroy();
       // Assess
       assert.deepEqual(kept.sort(), answered.sort());
+      assert.deepEqual(fileFormat(join(dir, SHARED_DB_FILE)), [2, 2]);
+      assert.ok(statSync(join(dir, `${SHARED_DB_FILE}-wal`)).size > 0, 'the commits went to the write-ahead log');
     } finally {
       await dynamoDb.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -294,9 +292,7 @@ describe('the DynamoDB Local launcher', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
     const file = join(dir, SHARED_DB_FILE);
     useWriteAheadLog(file);
-    const fd = openSync(file, 'r+');
-    writeSync(fd, Buffer.from([1, 1]), 0, 2, 18);
-    closeSync(fd);
+    setFileFormat(file, 1);
     writeFileSync(`${file}-journal`, Buffer.alloc(512, 1));
     // Act
     const journal = useWriteAheadLog(file);
