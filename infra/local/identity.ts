@@ -4,12 +4,13 @@
  * the same way: issuer, audience and signature against a JWKS URL.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { CLAIMS } from '../../shared/auth/claims.ts';
 import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
 import type { Role } from '../../shared/domain/roles.ts';
+import { writeDurably } from './durable-file.ts';
 
 export const LOCAL_AUDIENCE = 'mes-local';
 export const TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
@@ -50,7 +51,8 @@ export async function loadSigningKey(dir?: string): Promise<SigningKey> {
   const privateJwk = await exportJWK(privateKey);
   if (dir && file) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600 });
+    // Durably: tokens handed out must keep verifying after a power cut too.
+    writeDurably(file, JSON.stringify(privateJwk), 0o600);
   }
   return fromPrivateJwk(privateJwk);
 }

@@ -188,6 +188,7 @@ async function printWelcome(runtime: Runtime, seed: boolean, simulate: boolean) 
     `  Token        POST ${baseUrl}${LOCAL_ONLY_PATHS.token}  {"tenantId","userId","roles":[...]}`,
     `  JWKS         ${baseUrl}${LOCAL_ONLY_PATHS.jwks}`,
     `  DynamoDB     ${runtime.dynamoDbEndpoint} (table ${runtime.tableName})`,
+    ...durabilityLines(runtime),
     ...mqttLines(runtime, simulate),
     ...webhookLines(runtime),
     `  Demo data    ${seed ? (runtime.seed?.detail ?? '') : 'not seeded (--no-seed)'}`,
@@ -208,6 +209,21 @@ async function printWelcome(runtime: Runtime, seed: boolean, simulate: boolean) 
     '',
   ];
   console.log(lines.join('\n'));
+}
+
+/** What a crash can cost, in one line (the README's "Crash guarantees" says more). */
+function durabilityLines(runtime: Runtime): string[] {
+  const d = runtime.durability;
+  if (!d) return [];
+  if (d.kind === 'in-memory') return ['  Durability   none: --in-memory keeps nothing once the MES stops'];
+  if (d.journal.mode === 'rollback') {
+    return [`  Durability   a crash of the MES loses no answered write; a power cut may lose the last ones this run (${d.journal.why})`];
+  }
+  const flush = d.flushesDiskCache ? ', and the disk cache flushed' : '';
+  return [
+    `  Durability   each write is on disk (fsync'ed${flush}) before it is answered: it survives a crash of the MES or a power cut`,
+    ...(runtime.mqtt ? ['               except MQTT telemetry: about the last second before a crash can be lost (README, "Crash guarantees")'] : []),
+  ];
 }
 
 /** Where outbox events go: the same functions as on AWS, fed by the local stream poller and queue. */

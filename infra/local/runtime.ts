@@ -7,13 +7,15 @@
  * and the tests both start it through here.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localBindings, setLocalBindings } from '../../functions/lib/local-bindings.ts';
 import { ENV } from '../../shared/config.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { LocalDeliveryQueue, scanPendingDeliveries, type SqsFunction } from './delivery-queue.ts';
+import { writeDurably } from './durable-file.ts';
 import { type DynamoDbLocal, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
+import type { JournalMode } from './sqlite-wal.ts';
 import { createHttpServer, type HandlerResolver, type Log, consoleLog } from './http-server.ts';
 import { createLocalIdentity, type LocalIdentity, loadSigningKey, type TokenRequest } from './identity.ts';
 import { createDeviceAuthority, type DeviceAuthority, loadDeviceKey } from './device-credentials.ts';
@@ -102,12 +104,18 @@ export interface RuntimeMqtt {
   pipeline: TelemetryPipeline;
 }
 
+/** What a crash can cost (README, "Crash guarantees"); undefined when another process owns the DynamoDB Local. */
+export type Durability =
+  | { kind: 'in-memory' }
+  | { kind: 'on-disk'; dataDir: string; journal: JournalMode; flushesDiskCache: boolean };
+
 export interface Runtime {
   baseUrl: string;
   /** `${baseUrl}/` when the runtime serves the web app. */
   webUrl?: string | undefined;
   dynamoDbEndpoint: string;
   tableName: string;
+  durability?: Durability | undefined;
   identity: LocalIdentity;
   issueToken(request: TokenRequest): Promise<string>;
   /** A unit's MQTT credentials, as POST /local/device-credentials hands them to an admin of its tenant. */
@@ -132,7 +140,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     let dynamoDb: DynamoDbLocal | undefined;
     if (!options.dynamoDbEndpoint) {
-      dynamoDb = await startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
+      dynamoDb = await startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb'), log } : {});
       cleanup.push(() => (dynamoDb as DynamoDbLocal).stop());
     }
     const dynamoDbEndpoint = options.dynamoDbEndpoint ?? (dynamoDb as DynamoDbLocal).endpoint;
@@ -172,6 +180,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       webUrl: options.web ? `${baseUrl}/` : undefined,
       dynamoDbEndpoint,
       tableName,
+      durability: durabilityOf(dynamoDb, dataDir),
       identity,
       issueToken: (request) => (identity as LocalIdentity).issueToken(request),
       deviceCredentials: (device) => devices.issue(device),
@@ -191,6 +200,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await stop();
     throw error;
   }
+}
+
+function durabilityOf(dynamoDb: DynamoDbLocal | undefined, dataDir: string | undefined): Durability | undefined {
+  if (!dynamoDb) return undefined;
+  if (!dataDir || !dynamoDb.journal) return { kind: 'in-memory' };
+  return { kind: 'on-disk', dataDir, journal: dynamoDb.journal, flushesDiskCache: dynamoDb.flushesDiskCache };
 }
 
 /** The broker stops first (no new publishes), then the pipeline flushes into the still-running table. */
@@ -303,7 +318,8 @@ function loadSecretsKey(dir: string): string {
   }
   const key = randomBytes(32).toString('base64');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  // Durably: secrets sealed with it are on disk the moment they are answered.
+  writeDurably(file, `${key}\n`, 0o600);
   return key;
 }
 

@@ -1,23 +1,26 @@
 /**
  * What the design relies on from DynamoDB, proven on the DynamoDB Local that `npm test` starts
  * (and `npm start` runs): transactions that are all-or-nothing, the GSIs as TABLE declares
- * them, a stream with old and new images, and consumed capacity on every call.
+ * them, a stream with old and new images, and consumed capacity on every call. And what the
+ * launcher promises on a data dir: one JVM per dir, in WAL mode.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DescribeTableCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { localClientConfig, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
+import { DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ensureTable, localClientConfig, SHARED_DB_FILE, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
+import { useWriteAheadLog } from '../../infra/local/sqlite-wal.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { testDdbClient, testDocClient, testEndpoint, testTableName } from '../helpers/ddb.ts';
 import { newTenantId } from '../helpers/runtime.ts';
@@ -180,6 +183,123 @@ describe('the DynamoDB Local launcher', () => {
     blocker.close();
     // Assess
     assert.match(String(error), new RegExp(`port ${port}: the port is in use`));
+  });
+
+  /** A process that looks like a DynamoDB Local on `dir` to `ps`, standing in for a JVM left behind. */
+  const leftBehindJvm = (dir: string) =>
+    spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', 'DynamoDBLocal.jar', '-dbPath', dir], { stdio: 'ignore' });
+
+  it('stops a DynamoDB Local that a dead runtime left on the data dir before starting its own', async () => {
+    // Prepare: owner.json names a runtime that is gone and a JVM still running on the dir.
+    const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    const orphan = leftBehindJvm(dir);
+    const deadRuntime = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(join(dir, 'owner.json'), JSON.stringify({ runtimePid: deadRuntime, jvmPid: orphan.pid, startedAt: new Date().toISOString() }));
+    const said: string[] = [];
+    const orphanExit = new Promise((resolve) => orphan.once('exit', resolve));
+    // Act
+    const dynamoDb = await startDynamoDbLocal({ dataDir: dir, log: { info: (m) => said.push(m), error: (m) => said.push(m) } });
+    // Assess
+    try {
+      assert.equal(await orphanExit, null, 'the left-behind process was stopped by a signal');
+      assert.match(said.join('\n'), new RegExp(`pid ${orphan.pid}\\) was still running`));
+      assert.ok(dynamoDb.pid && isAlive(dynamoDb.pid));
+    } finally {
+      await dynamoDb.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.equal(existsSync(join(dir, 'owner.json')), false, 'a stopped JVM gives the dir up');
+  });
+
+  it('refuses a data dir that a live runtime still uses', async () => {
+    // Prepare: owner.json names this (live) process and a JVM running on the dir.
+    const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    const jvm = leftBehindJvm(dir);
+    writeFileSync(join(dir, 'owner.json'), JSON.stringify({ runtimePid: process.pid, jvmPid: jvm.pid, startedAt: new Date().toISOString() }));
+    // Act
+    const error = await startDynamoDbLocal({ dataDir: dir }).catch((e: unknown) => e);
+    // Assess
+    try {
+      assert.match(String(error), /in use by another MES runtime/);
+      assert.ok(jvm.pid && isAlive(jvm.pid), 'the other runtime keeps its JVM');
+    } finally {
+      jvm.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** Bytes 18 and 19 of an SQLite header: 2 and 2 in WAL mode, 1 and 1 with a rollback journal. */
+  const fileFormat = (file: string) => [...readFileSync(file).subarray(18, 20)];
+  const setFileFormat = (file: string, version: number) => {
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from([version, version]), 0, 2, 18);
+    closeSync(fd);
+  };
+
+  it('puts a new database, or one with a rollback journal, in WAL mode before DynamoDB Local opens it', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    const fresh = join(dir, 'fresh.db');
+    const legacy = join(dir, 'legacy.db');
+    useWriteAheadLog(legacy);
+    setFileFormat(legacy, 1);
+    // Act
+    const journals = [useWriteAheadLog(fresh), useWriteAheadLog(legacy)];
+    // Assess
+    assert.deepEqual(journals, [{ mode: 'wal' }, { mode: 'wal' }]);
+    assert.deepEqual([fileFormat(fresh), fileFormat(legacy)], [[2, 2], [2, 2]]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers a transaction only once it is committed in the log: a JVM killed right after the answer keeps it', async () => {
+    // Prepare: a data dir whose database has a rollback journal, as older versions left it,
+    // and the flush of the disk's cache that macOS needs (on Linux, one more fsync).
+    const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    useWriteAheadLog(join(dir, SHARED_DB_FILE));
+    setFileFormat(join(dir, SHARED_DB_FILE), 1);
+    let dynamoDb = await startDynamoDbLocal({ dataDir: dir, flushDiskCache: true });
+    try {
+      await ensureTable(dynamoDb.endpoint, 'acked');
+      let doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamoDb.endpoint, 1)));
+      // Act: the JVM is killed the moment the last transaction is answered.
+      const answered: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const items = Array.from({ length: 4 }, (_, n) => ({ Put: { TableName: 'acked', Item: { pk: 'tx', sk: `${i}-${n}`, payload: 'x'.repeat(4096) } } }));
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        answered.push(...items.map((item) => item.Put.Item.sk));
+      }
+      process.kill(dynamoDb.pid as number, 'SIGKILL');
+      await dynamoDb.stop();
+      doc.destroy();
+      dynamoDb = await startDynamoDbLocal({ dataDir: dir });
+      doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamoDb.endpoint)));
+      const kept: string[] = [];
+      const query = { TableName: 'acked', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'tx' }, ProjectionExpression: 'sk' };
+      for await (const page of paginateQuery({ client: doc }, query)) kept.push(...(page.Items ?? []).map((item) => item.sk as string));
+      doc.destroy();
+      // Assess
+      assert.deepEqual(kept.sort(), answered.sort());
+      assert.deepEqual(fileFormat(join(dir, SHARED_DB_FILE)), [2, 2]);
+      assert.ok(statSync(join(dir, `${SHARED_DB_FILE}-wal`)).size > 0, 'the commits went to the write-ahead log');
+    } finally {
+      await dynamoDb.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves a database with an unfinished commit in its rollback journal until that is rolled back', () => {
+    // Prepare: a rollback-journal database whose journal is hot (a crash during a commit).
+    const dir = mkdtempSync(join(tmpdir(), 'mes-ddb-'));
+    const file = join(dir, SHARED_DB_FILE);
+    useWriteAheadLog(file);
+    setFileFormat(file, 1);
+    writeFileSync(`${file}-journal`, Buffer.alloc(512, 1));
+    // Act
+    const journal = useWriteAheadLog(file);
+    // Assess
+    assert.equal(journal.mode, 'rollback');
+    assert.deepEqual(fileFormat(file), [1, 1], 'SQLite rolls the journal back into the file as it is');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('says a damaged data folder is damaged and how to start anyway', async () => {
