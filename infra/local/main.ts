@@ -34,7 +34,8 @@ const USAGE =
   'usage: npm start -- [--in-memory] [--port N (default 3000, env PORT)] [--data-dir DIR (default .data)] [--no-seed]\n' +
   `                    [--mqtt-port N (default ${DEFAULT_MQTT_PORT}, env MQTT_PORT)] [--mqtt-ws-port N (default ${DEFAULT_MQTT_WS_PORT})] [--no-mqtt] [--simulate]\n` +
   '                    [--no-loopback-webhooks (refuse webhook URLs on 127.0.0.1, ::1, localhost, as AWS does)]\n' +
-  '                    [--no-web (do not build and serve the supervisor app)]';
+  '                    [--no-web (do not build and serve the supervisor app)]\n' +
+  '                    [--telemetry-ack stored|received (default stored with a data dir: a PUBACK means the message is on disk)]';
 
 function parseOptions() {
   const parse = () =>
@@ -50,6 +51,7 @@ function parseOptions() {
         simulate: { type: 'boolean', default: false },
         'no-loopback-webhooks': { type: 'boolean', default: false },
         'no-web': { type: 'boolean', default: false },
+        'telemetry-ack': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -70,6 +72,10 @@ function parseOptions() {
   };
   const mqtt = !values['no-mqtt'];
   if (values.simulate && !mqtt) fail('--simulate needs the MQTT broker: leave out --no-mqtt');
+  const telemetryAck = values['telemetry-ack'];
+  if (telemetryAck !== undefined && telemetryAck !== 'stored' && telemetryAck !== 'received') {
+    fail(`--telemetry-ack must be stored or received, not "${telemetryAck}"`);
+  }
   return {
     inMemory: values['in-memory'],
     port: portOf('port', values.port),
@@ -80,6 +86,7 @@ function parseOptions() {
     simulate: values.simulate,
     allowLoopbackWebhooks: !values['no-loopback-webhooks'],
     web: !values['no-web'],
+    telemetryAck: telemetryAck as 'stored' | 'received' | undefined,
   };
 }
 
@@ -133,6 +140,7 @@ async function main() {
       log: consoleLog,
       web: web ?? false,
       ...(options.mqttPort === undefined ? {} : { mqttPort: options.mqttPort, mqttWsPort: options.mqttWsPort }),
+      ...(options.telemetryAck ? { telemetryAck: options.telemetryAck } : {}),
     });
   } catch (error) {
     fail(error instanceof DynamoDbLocalError ? error.message : String((error as Error).stack ?? error));
@@ -222,7 +230,11 @@ function durabilityLines(runtime: Runtime): string[] {
   const flush = d.flushesDiskCache ? ', and the disk cache flushed' : '';
   return [
     `  Durability   each write is on disk (fsync'ed${flush}) before it is answered: it survives a crash of the MES or a power cut`,
-    ...(runtime.mqtt ? ['               except MQTT telemetry: about the last second before a crash can be lost (README, "Crash guarantees")'] : []),
+    ...(runtime.mqtt?.ackWhen === 'received'
+      ? ['               except MQTT telemetry (--telemetry-ack received): about the last second before a crash can be lost']
+      : runtime.mqtt
+        ? ['               MQTT telemetry too: a device gets its PUBACK once its message is stored']
+        : []),
   ];
 }
 

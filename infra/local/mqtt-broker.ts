@@ -48,6 +48,11 @@ export class PolicyRefusalError extends Error {
   override name = 'PolicyRefusalError';
 }
 
+/** A QoS 1 publish its handler could not store, under `ackWhen: 'stored'`: the client is disconnected instead of acknowledged. */
+export class NotStoredError extends Error {
+  override name = 'NotStoredError';
+}
+
 /** A CONNECT refused (CONNACK return code 2, 4 or 5): logged once, where it is refused. */
 class ConnectRefusalError extends Error {
   override name = 'ConnectRefusalError';
@@ -87,8 +92,19 @@ export interface MqttBrokerOptions {
   port?: number;
   /** 0 = a free port; false = no WebSocket listener. */
   wsPort?: number | false;
-  /** Called for every publish the policy allowed, before the PUBACK. Must not throw. */
-  onPublish?: (publish: AcceptedPublish) => void;
+  /**
+   * Called for every publish the policy allowed, before the PUBACK. Must not throw. With
+   * `ackWhen: 'stored'` it returns whether the message was stored, and a QoS 1 PUBACK waits for it.
+   */
+  onPublish?: (publish: AcceptedPublish) => void | Promise<boolean>;
+  /**
+   * When a QoS 1 publish is acknowledged: once the rules have it ('received', IoT Core's way:
+   * SQS and Kinesis keep it from there), or once its handler has stored it ('stored': locally
+   * the rules' batches are only in memory, so this is what makes a PUBACK mean "kept"). A
+   * message that could not be stored gets no PUBACK: the connection is closed, and the device
+   * sends it again when it reconnects. Default 'received'.
+   */
+  ackWhen?: 'received' | 'stored';
   /** Checks a device's password against its client id: the local stand-in for its certificate. */
   devices: Pick<DeviceAuthority, 'verify'>;
   /**
@@ -173,13 +189,18 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
         log.info(`MQTT: refused publish from ${identity.tenantId}/${identity.equipmentId}: ${refusal}`);
         return done(new PolicyRefusalError(refusal));
       }
+      let stored: void | Promise<boolean> = undefined;
       try {
-        options.onPublish?.({ topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos as 0 | 1, device: identity, clientId: client.id });
+        stored = options.onPublish?.({ topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos as 0 | 1, device: identity, clientId: client.id });
       } catch (error) {
         // The rules engine failing is not the device's fault: accept, and say so.
         log.error(`MQTT: the rules failed on ${packet.topic}`, error);
       }
-      done(null);
+      if (options.ackWhen !== 'stored' || packet.qos !== 1 || !stored) return done(null);
+      stored.then(
+        (ok) => done(ok ? null : new NotStoredError(`${packet.topic} was not stored: no PUBACK, send it again`)),
+        (error: Error) => done(new NotStoredError(`${packet.topic} was not stored (${error.message}): no PUBACK, send it again`)),
+      );
     },
     authorizeSubscribe: (client, subscription, done) => {
       const identity = identities.get(client);

@@ -47,6 +47,12 @@ export interface RuntimeOptions {
   mqttPort?: number;
   /** MQTT over WebSocket for browsers (0 = free); undefined = none. Needs mqttPort. */
   mqttWsPort?: number;
+  /**
+   * When the broker acknowledges a QoS 1 publish: 'stored' (once its handler has written it, so
+   * a crash loses nothing a device saw acknowledged; the default with a data dir) or 'received'
+   * (once the in-memory rules have it, as IoT Core does; the default in memory).
+   */
+  telemetryAck?: 'received' | 'stored';
   /** Local batching window of every telemetry rule, ms (0 = next tick); default: the rule's, at most 1 s. */
   telemetryWindowMs?: number;
   /** Test-only: consume telemetry with something else than functions/iot/. */
@@ -102,6 +108,8 @@ export interface RuntimeMqtt {
   wsUrl?: string | undefined;
   broker: MqttBroker;
   pipeline: TelemetryPipeline;
+  /** When a QoS 1 publish is acknowledged (RuntimeOptions.telemetryAck). */
+  ackWhen: 'received' | 'stored';
 }
 
 /** What a crash can cost (README, "Crash guarantees"); undefined when another process owns the DynamoDB Local. */
@@ -208,6 +216,10 @@ function durabilityOf(dynamoDb: DynamoDbLocal | undefined, dataDir: string | und
   return { kind: 'on-disk', dataDir, journal: dynamoDb.journal, flushesDiskCache: dynamoDb.flushesDiskCache };
 }
 
+/** A PUBACK means stored wherever the data is kept on disk; in memory nothing is kept anyway. */
+export const telemetryAck = (options: RuntimeOptions): 'received' | 'stored' =>
+  options.telemetryAck ?? (options.dataDir && !options.inMemory ? 'stored' : 'received');
+
 /** The broker stops first (no new publishes), then the pipeline flushes into the still-running table. */
 async function startMqtt(options: RuntimeOptions, devices: DeviceAuthority, log: Log, cleanup: (() => Promise<void>)[]): Promise<RuntimeMqtt> {
   const pipeline = createTelemetryPipeline({
@@ -220,12 +232,16 @@ async function startMqtt(options: RuntimeOptions, devices: DeviceAuthority, log:
     port: options.mqttPort,
     wsPort: options.mqttWsPort ?? false,
     ...(options.host ? { host: options.host } : {}),
-    onPublish: (publish) => void pipeline.accept(publish),
+    ackWhen: telemetryAck(options),
+    onPublish: (publish) =>
+      new Promise<boolean>((resolve) => {
+        if (!pipeline.accept(publish, Date.now(), resolve)) resolve(false);
+      }),
     devices,
     log,
   });
   cleanup.push(() => broker.stop());
-  return { url: broker.url, wsUrl: broker.wsUrl, broker, pipeline };
+  return { url: broker.url, wsUrl: broker.wsUrl, broker, pipeline, ackWhen: telemetryAck(options) };
 }
 
 /** The functions of the outbox, by file, imported on first use (a failed import is retried next time). */

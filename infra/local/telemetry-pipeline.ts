@@ -70,8 +70,12 @@ export interface TelemetryCounters {
 }
 
 export interface TelemetryPipeline {
-  /** Applies the rules to one publish (the broker's AcceptedPublish will do); false when no rule takes it. Never throws. */
-  accept(publish: RulePublish, receivedAt?: number): boolean;
+  /**
+   * Applies the rules to one publish (the broker's AcceptedPublish will do); false when no rule
+   * takes it. Never throws. `onSettled` hears once whether its handler stored it (true) or it was
+   * dead-lettered (false): what the broker waits for before a PUBACK when acks follow storage.
+   */
+  accept(publish: RulePublish, receivedAt?: number, onSettled?: (stored: boolean) => void): boolean;
   /** Flushes every buffer now and resolves once every record received so far was handled. */
   drain(): Promise<void>;
   /** Drains, then refuses further publishes. */
@@ -86,6 +90,7 @@ interface PendingRecord {
   partitionKey: string;
   attempts: number;
   firstReceivedAt?: number;
+  onSettled?: ((stored: boolean) => void) | undefined;
 }
 
 interface RuleQueue {
@@ -118,7 +123,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
   const batchSizeOf = (rule: TelemetryRule) => options.batchSize ?? rule.batchSize;
   const outstanding = () => counters.received - counters.delivered - counters.failed;
 
-  function accept(publish: RulePublish, receivedAt = Date.now()): boolean {
+  function accept(publish: RulePublish, receivedAt = Date.now(), onSettled?: (stored: boolean) => void): boolean {
     const { topic } = publish;
     try {
       if (stopped) throw new Error('the telemetry pipeline is stopped');
@@ -131,7 +136,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
       const queue = queueOf(rule);
       sequence++;
       const id = rule.target === 'kinesis' ? (SEQUENCE_BASE + sequence).toString() : randomUUID();
-      queue.buffer.push({ id, envelope, partitionKey: partitionKey(rule, topic), attempts: 0 });
+      queue.buffer.push({ id, envelope, partitionKey: partitionKey(rule, topic), attempts: 0, onSettled });
       counters.received++;
       schedule(queue);
       return true;
@@ -188,6 +193,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
     const failedIds = await invoke(queue.rule, { Records: records }, batch.map((r) => r.id));
     const failed = batch.filter((r) => failedIds === 'all' || failedIds.has(r.id));
     counters.delivered += batch.length - failed.length;
+    settle(batch.filter((r) => !failed.includes(r)), true);
     const retry = failed.filter((r) => r.attempts < maxAttempts);
     deadLetter(queue.rule, failed.filter((r) => r.attempts >= maxAttempts));
     if (retry.length === 0) return;
@@ -205,6 +211,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
       const firstFailed = failedIds === 'all' ? 0 : rest.findIndex((r) => failedIds.has(r.id));
       const done = firstFailed === -1 ? rest.length : firstFailed;
       counters.delivered += done;
+      settle(rest.slice(0, done), true);
       rest = rest.slice(done);
       if (rest.length === 0) return;
       if (attempt >= maxAttempts) {
@@ -237,9 +244,21 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
     }
   }
 
+  function settle(records: readonly PendingRecord[], stored: boolean) {
+    for (const r of records) {
+      try {
+        r.onSettled?.(stored);
+      } catch (error) {
+        log.error('telemetry: a settle callback failed', error);
+      }
+      r.onSettled = undefined;
+    }
+  }
+
   function deadLetter(rule: TelemetryRule, records: PendingRecord[]) {
     if (records.length === 0) return;
     counters.failed += records.length;
+    settle(records, false);
     log.error(`telemetry: ${records.length} ${rule.name} record(s) dead-lettered after ${maxAttempts} attempts: ${records.map((r) => `${r.envelope.tenantId}/${r.envelope.equipmentId}/${r.envelope.type}`).join(', ')}`);
     deadLetters.push(...records.map((r) => ({ rule: rule.name, id: r.id, envelope: r.envelope, attempts: r.attempts })));
     deadLetters.splice(0, Math.max(0, deadLetters.length - MAX_DEAD_LETTERS_KEPT));

@@ -514,3 +514,84 @@ describe('telemetry pipeline: batching and redelivery', () => {
     assert.equal(iot.pipeline.counters.delivered, 1);
   });
 });
+
+describe('MQTT broker: when a PUBACK means the message is stored (telemetryAck)', () => {
+  /** A handler that stores nothing until the test lets it (or fails every time). */
+  function heldHandler(fail = false) {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let called = 0;
+    let completed = 0;
+    const resolver: NonNullable<TelemetryPipelineOptions['handlerResolver']> = async () => async () => {
+      called++;
+      if (fail) throw new Error('the table is not there');
+      await released;
+      completed++;
+      return undefined;
+    };
+    return { resolver, release, called: () => called, completed: () => completed };
+  }
+  const publishState = (client: MqttClient, tenant: string, unit: string) =>
+    client.publishAsync(telemetryTopic(tenant, unit, 'state'), stateMessage(`m-${Math.random()}`), { qos: 1 });
+
+  it("'stored': the PUBACK comes only once the handler has stored the message", async () => {
+    const handler = heldHandler();
+    const mes = await startTestRuntime({ mqttPort: 0, telemetryWindowMs: 0, telemetryAck: 'stored', telemetryHandlerResolver: handler.resolver });
+    try {
+      const tenant = newTenantId();
+      const client = await connectWith(mes.mqttUrl as string, mes.deviceCredentials(tenant, 'wu-press-1'));
+      let acknowledged = false;
+      const published = publishState(client, tenant, 'wu-press-1').then(() => (acknowledged = true));
+      await waitFor('the handler has the message', () => handler.called() === 1);
+      // Held by the handler, not by a clock: nothing can have acknowledged it yet.
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(acknowledged, false, 'acknowledged before it was stored');
+      handler.release();
+      await published;
+      assert.equal(handler.completed(), 1);
+      await client.endAsync();
+    } finally {
+      handler.release();
+      await mes.stop();
+    }
+  });
+
+  it("'stored': a message its handler could not store is not acknowledged: the device is disconnected and sends it again", async () => {
+    const handler = heldHandler(true);
+    const mes = await startTestRuntime({ mqttPort: 0, telemetryWindowMs: 0, telemetryAck: 'stored', telemetryHandlerResolver: handler.resolver });
+    try {
+      const tenant = newTenantId();
+      const client = await connectWith(mes.mqttUrl as string, mes.deviceCredentials(tenant, 'wu-press-1'));
+      let closed = false;
+      client.on('close', () => (closed = true));
+      let acknowledged = false;
+      void publishState(client, tenant, 'wu-press-1').then(
+        () => (acknowledged = true),
+        () => {},
+      );
+      await waitFor('the device was disconnected', () => closed);
+      assert.equal(acknowledged, false);
+      assert.equal(mes.runtime.mqtt?.pipeline.deadLetters.length, 1);
+      await client.endAsync(true);
+    } finally {
+      await mes.stop();
+    }
+  });
+
+  it("'received' (IoT Core's way, the default in memory): the PUBACK comes once the rules have it", async () => {
+    const handler = heldHandler();
+    const mes = await startTestRuntime({ mqttPort: 0, telemetryWindowMs: 0, telemetryHandlerResolver: handler.resolver });
+    try {
+      assert.equal(mes.runtime.mqtt?.ackWhen, 'received');
+      const tenant = newTenantId();
+      const client = await connectWith(mes.mqttUrl as string, mes.deviceCredentials(tenant, 'wu-press-1'));
+      await publishState(client, tenant, 'wu-press-1');
+      assert.equal(handler.completed(), 0, 'acknowledged while the handler still holds it');
+      handler.release();
+      await client.endAsync();
+    } finally {
+      handler.release();
+      await mes.stop();
+    }
+  });
+});
