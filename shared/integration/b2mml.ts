@@ -103,30 +103,76 @@ function readDocument(xml: string): Node {
   }
 }
 
+/** Markup that holds no elements, by how it opens: where it closes and what it is called. */
+const NON_ELEMENTS = [
+  { open: '<!--', close: '-->', what: 'a comment' },
+  { open: '<?', close: '?>', what: 'a processing instruction' },
+  { open: '<![CDATA[', close: ']]>', what: 'a CDATA section' },
+] as const;
+
+/**
+ * From a '<' at `at`: the index just after a comment, processing instruction or CDATA section
+ * that starts there (-1 when it is never closed), or undefined when something else starts there.
+ */
+function skipNonElement(xml: string, at: number): number | undefined {
+  const markup = NON_ELEMENTS.find(({ open }) => xml.startsWith(open, at));
+  if (!markup) return undefined;
+  const end = xml.indexOf(markup.close, at + markup.open.length);
+  return end < 0 ? -1 : end + markup.close.length;
+}
+
+/** The index of the '>' that ends the tag opening at `at`, or of the '<' or end of text that cuts it short. */
+function tagEnd(xml: string, at: number): number {
+  let quote = '';
+  let i = at + 1;
+  // No tag holds a '<', not even in an attribute value: a scan stops there too.
+  for (; i < xml.length && xml[i] !== '<'; i++) {
+    const c = xml[i];
+    if (quote) quote = c === quote ? '' : quote;
+    else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') break;
+  }
+  return i;
+}
+
 /**
  * Size, element count and depth, in one pass over the text and before any parser: a document
  * nested 20,000 deep or with a million elements is refused at once (413 for too much, 400 for
- * too deep), never handed to a parser that may give up in its own way.
+ * too deep), never handed to a parser that may give up in its own way. Scanned with indexOf,
+ * no character looked at twice: linear whatever the text (a regex with a lazy terminator
+ * rescans to the end for every unterminated comment).
  */
 function assertWithinLimits(xml: string) {
   const bytes = Buffer.byteLength(xml, 'utf8');
   if (bytes > XML_LIMITS.bytes) throw new DocumentTooLargeError('/body', `${bytes} bytes`, `${XML_LIMITS.bytes} bytes`, 'the document');
   let elements = 0;
   let depth = 0;
-  // Comments, processing instructions and CDATA hold no elements; '/>' closes what it opens.
-  // No part of a tag crosses a '<', so every match attempt ends at the next one: linear time.
-  const tags = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[[\s\S]*?\]\]>|<(\/?)[A-Za-z_][^\s/><]*(?:[^>"'<]|"[^"<]*"|'[^'<]*')*?(\/?)>/g;
-  for (let match = tags.exec(xml); match; match = tags.exec(xml)) {
-    if (match[1] === undefined) continue;
-    if (match[1] === '/') {
-      depth--;
+  let at = xml.indexOf('<');
+  while (at !== -1) {
+    const after = skipNonElement(xml, at);
+    if (after !== undefined) {
+      if (after < 0) {
+        const { what } = NON_ELEMENTS.find(({ open }) => xml.startsWith(open, at)) as (typeof NON_ELEMENTS)[number];
+        throw new ValidationError([{ pointer: '/body', detail: `is not well-formed XML: ${what} is never closed` }]);
+      }
+      at = xml.indexOf('<', after);
       continue;
     }
-    elements++;
-    if (elements > XML_LIMITS.elements) throw new DocumentTooLargeError('/body', `more than ${XML_LIMITS.elements} elements`, `${XML_LIMITS.elements} elements`, 'the document');
-    if (match[2] !== '/' && ++depth > XML_LIMITS.depth) {
-      throw new ValidationError([{ pointer: '/body', detail: `elements are nested more than ${XML_LIMITS.depth} levels deep; a ProductionSchedule needs far fewer` }]);
+    const end = tagEnd(xml, at);
+    if (xml[end] !== '>') {
+      // Not a tag at all: the validator says what is wrong with it.
+      at = end < xml.length ? end : -1;
+      continue;
     }
+    if (xml[at + 1] === '/') depth--;
+    else if (/[A-Za-z_]/.test(xml[at + 1] ?? '')) {
+      elements++;
+      if (elements > XML_LIMITS.elements) throw new DocumentTooLargeError('/body', `more than ${XML_LIMITS.elements} elements`, `${XML_LIMITS.elements} elements`, 'the document');
+      if (xml[end - 1] !== '/' && ++depth > XML_LIMITS.depth) {
+        throw new ValidationError([{ pointer: '/body', detail: `elements are nested more than ${XML_LIMITS.depth} levels deep; a ProductionSchedule needs far fewer` }]);
+      }
+    }
+    at = xml.indexOf('<', end + 1);
   }
 }
 
@@ -135,12 +181,20 @@ function assertWithinLimits(xml: string) {
  * prefixes, so they are read from the (already validated) root start tag.
  */
 function rootElement(xml: string): { name: string; namespace: string | undefined } | undefined {
-  const body = xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, '');
-  const tag = /<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*)>/.exec(body);
+  let at = xml.indexOf('<');
+  // Past the prolog: the declaration, comments, processing instructions (the DOCTYPE was refused).
+  for (let after = at < 0 ? undefined : skipNonElement(xml, at); after !== undefined; after = at < 0 ? undefined : skipNonElement(xml, at)) {
+    at = after < 0 ? -1 : xml.indexOf('<', after);
+  }
+  if (at < 0) return undefined;
+  const tag = /^<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([\s\S]*)$/.exec(xml.slice(at, tagEnd(xml, at)));
   if (!tag) return undefined;
   const prefix = tag[1] ? `:${tag[1].slice(0, -1)}` : '';
-  const ns = new RegExp(`xmlns${prefix}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(tag[3] ?? '');
-  return { name: tag[2] as string, namespace: ns ? (ns[2] ?? ns[3]) : undefined };
+  const attribute = (name: string) => {
+    const found = new RegExp(`(?:^|\\s)${name.replace(/[.]/g, '\\.')}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(tag[3] ?? '');
+    return found ? (found[2] ?? found[3]) : undefined;
+  };
+  return { name: tag[2] as string, namespace: attribute(`xmlns${prefix}`) };
 }
 
 const node = (v: unknown): Node => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : {});

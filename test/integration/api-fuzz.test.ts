@@ -7,7 +7,8 @@
  *   - a refusal writes nothing, and neither does any GET (the whole table is compared);
  *   - a success answers what the route's response schema says.
  * Bounded in time: MES_FUZZ_BUDGET_MS (default 40 s) is shared by the routes. A failure prints
- * the seed and the shrunk request; MES_FUZZ_SEED=<seed> replays a run.
+ * the seed, the path and the request (not shrunk: each request changes the table the next one
+ * meets); MES_FUZZ_SEED=<seed> runs the file again with the same seeds.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -206,6 +207,10 @@ describe(`every route under generated requests (seed ${SEED})`, () => {
       fc.integer({ min: 1, max: 20_000 }).map((depth) => B2MML.replace('<b2mml:ID>SCHED-2030-W02</b2mml:ID>', `${'<b2mml:X>'.repeat(depth)}1${'</b2mml:X>'.repeat(depth)}`)),
       fc.integer({ min: 1, max: 30 }).map((n) => B2MML.replace(/(<b2mml:ProductionRequest>[\s\S]*?<\/b2mml:ProductionRequest>)/, (m) => m.repeat(n))),
       fc.integer({ min: 1, max: 50_000 }).map((n) => B2MML.replace('<b2mml:Description>Week 2 pumps</b2mml:Description>', '<b2mml:Note>x</b2mml:Note>'.repeat(n))),
+      // Markup as it comes, unescaped: unclosed comments, instructions, CDATA and tags, up to the size limit.
+      fc
+        .tuple(fc.constantFrom('<!--', '<?', '<![CDATA[', '<!-- x -->', '<![CDATA[<!--]]>', '<a', '"', '<b2mml:N/>'), fc.integer({ min: 1, max: 200_000 }))
+        .map(([markup, n]) => B2MML.replace('Week 2 pumps', markup.repeat(Math.min(n, Math.floor(1_000_000 / markup.length))))),
       fc.constant(B2MML),
     ).map((raw) => ({ raw, type: 'application/xml' }));
     return fc

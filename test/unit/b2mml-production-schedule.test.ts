@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { BatchTooLargeError, type MesError, ValidationError } from '#shared/domain/errors.ts';
-import { MAX_PRODUCTION_REQUESTS, parseProductionSchedule } from '#shared/integration/b2mml.ts';
+import { BatchTooLargeError, DocumentTooLargeError, type MesError, ValidationError } from '#shared/domain/errors.ts';
+import { MAX_PRODUCTION_REQUESTS, parseProductionSchedule, XML_LIMITS } from '#shared/integration/b2mml.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/b2mml/${name}`, import.meta.url), 'utf8');
 const NS = 'http://www.mesa.org/xml/B2MML';
@@ -153,5 +153,29 @@ describe('B2MML production schedule', () => {
     // An undeclared entity stays text, and then is not a valid id.
     const plain = refused(schedule(complete('&x;')));
     assert.deepEqual(pointers(plain), [`${REQ}/0/ID`]);
+  });
+
+  it('measures a document before parsing it: too big or too many elements is a 413, too deep a 400', () => {
+    const deep = (n: number) => schedule(`${'<X>'.repeat(n)}1${'</X>'.repeat(n)}${complete()}`);
+    for (const [xml, type, detail] of [
+      [deep(20_000), ValidationError, /nested more than 32 levels/],
+      [schedule(`<Note>${'x'.repeat(XML_LIMITS.bytes)}</Note>${complete()}`), DocumentTooLargeError, /bytes/],
+      [schedule(`${'<N/>'.repeat(XML_LIMITS.elements)}${complete()}`), DocumentTooLargeError, /elements/],
+    ] as const) {
+      const error = refused(xml);
+      assert.ok(error instanceof type, `${xml.slice(0, 80)}: ${error.name}`);
+      assert.match(error.message, detail);
+    }
+    // Nesting within the limit is read as before.
+    assert.equal(parseProductionSchedule(deep(XML_LIMITS.depth - 3)).length, 1);
+  });
+
+  it('refuses markup that is never closed, in one pass however much of it there is', () => {
+    // Each unclosed comment once made a regex rescan the whole rest of the document.
+    for (const [open, what] of [['<!--', /comment/], ['<?', /processing instruction/], ['<![CDATA[', /CDATA/]] as const) {
+      const error = refused(`<ProductionSchedule xmlns="${NS}">${open.repeat(Math.floor((XML_LIMITS.bytes - 100) / open.length))}`);
+      assert.ok(error instanceof ValidationError);
+      assert.match(error.message, what);
+    }
   });
 });
