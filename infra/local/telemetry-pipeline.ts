@@ -91,6 +91,8 @@ interface PendingRecord {
   attempts: number;
   firstReceivedAt?: number;
   onSettled?: ((stored: boolean) => void) | undefined;
+  /** Stored or dead-lettered: counted once, never again. */
+  settled?: true;
 }
 
 interface RuleQueue {
@@ -169,12 +171,15 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
 
   async function flush(queue: RuleQueue) {
     queue.busy = true;
+    const batch = queue.buffer.splice(0, batchSizeOf(queue.rule));
     try {
-      const batch = queue.buffer.splice(0, batchSizeOf(queue.rule));
       if (queue.rule.target === 'kinesis') await deliverKinesis(queue.rule, batch);
       else await deliverSqs(queue, batch);
     } catch (error) {
+      // Not the handler's failure (that is retried above) but this code's: the batch is given
+      // up on as dead letters, so its publishes hear they were not stored and drain() ends.
       log.error(`telemetry: ${queue.rule.name} delivery failed`, error);
+      deadLetter(queue.rule, batch.filter((r) => !r.settled && !queue.buffer.includes(r)));
     } finally {
       queue.busy = false;
     }
@@ -215,7 +220,8 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
       rest = rest.slice(done);
       if (rest.length === 0) return;
       if (attempt >= maxAttempts) {
-        deadLetter(rule, rest.map((r) => ({ ...r, attempts: attempt })));
+        for (const r of rest) r.attempts = attempt;
+        deadLetter(rule, rest);
         return;
       }
       counters.retried += rest.length;
@@ -246,6 +252,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
 
   function settle(records: readonly PendingRecord[], stored: boolean) {
     for (const r of records) {
+      r.settled = true;
       try {
         r.onSettled?.(stored);
       } catch (error) {
