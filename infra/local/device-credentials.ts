@@ -11,9 +11,10 @@
  * certificate stays valid; a new key (delete the file) withdraws every device's at once.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Device, type DeviceCredentials, thingName } from '../../shared/telemetry/device-identity.ts';
+import { writeDurably } from './durable-file.ts';
 
 const KEY_BYTES = 32;
 const KEY_FILE = 'device-credentials.key';
@@ -60,6 +61,7 @@ export function loadDeviceKey(dir?: string): Buffer {
   }
   const key = randomBytes(KEY_BYTES);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600 });
+  // On disk before any password made from it is handed out (durable-file.ts).
+  writeDurably(file, `${key.toString('base64')}\n`, 0o600);
   return key;
 }
