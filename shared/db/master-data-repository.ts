@@ -14,9 +14,9 @@ import { receiptItem } from './work-order-repository.ts';
 const META = new Set(['version', 'updatedAt', 'updatedBy']);
 
 export class DynamoDbMasterDataRepository implements MasterDataRepository {
-  async get(tenantId: string, kind: MasterDataKind, id: string) {
+  async get(tenantId: string, kind: MasterDataKind, id: string, options: { consistent?: boolean } = {}) {
     const { Item } = await ddb().send(
-      new GetCommand({ TableName: tableName(), Key: keys.masterData(tenantId, kind, id), ReturnConsumedCapacity: 'TOTAL' }),
+      new GetCommand({ TableName: tableName(), Key: keys.masterData(tenantId, kind, id), ConsistentRead: options.consistent ?? false, ReturnConsumedCapacity: 'TOTAL' }),
     );
     return Item ? stripKeys<StoredRecord>(Item) : undefined;
   }

@@ -21,7 +21,7 @@ export async function partitionPage<T>(partition: string, page: PageRequest, map
 }
 
 /** Every item a key condition selects, page after page (for bounded ranges only). */
-export async function queryAll(input: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues'>): Promise<Record<string, unknown>[]> {
+export async function queryAll(input: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ConsistentRead'>): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {

@@ -246,8 +246,10 @@ export class DynamoDbTelemetryRepository {
   }
 
   /** Reasons assigned to downtime events that started in [from, to]. */
-  async downtimeReasons(tenantId: string, equipmentId: string, from: number, to: number): Promise<DowntimeReasonRecord[]> {
+  /** `consistent` for a read that a conditional write follows (a reason assigned on what is current). */
+  async downtimeReasons(tenantId: string, equipmentId: string, from: number, to: number, consistent = false): Promise<DowntimeReasonRecord[]> {
     const items = await queryAll({
+      ConsistentRead: consistent,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': keys.downtimeReasonPartition(tenantId, equipmentId),

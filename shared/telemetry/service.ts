@@ -402,7 +402,7 @@ export class TelemetryService {
       const events = await this.downtimeEvents(auth, unit, calendar, start, Math.max(Math.min(now, start + 7 * DAY_MS), start + 1));
       const event = events.find((e) => Date.parse(e.start) === start);
       if (!event) throw new NotFoundError(`downtime event of ${id} starting at ${startIso}`);
-      const [before] = (await this.telemetry.downtimeReasons(auth.tenantId, id, start, start)).filter((r) => r.start === start);
+      const [before] = (await this.telemetry.downtimeReasons(auth.tenantId, id, start, start, true)).filter((r) => r.start === start);
       const next = {
         equipmentId: id,
         start,

@@ -11,7 +11,8 @@ export interface StoredRecord {
 }
 
 export interface MasterDataRepository {
-  get(tenantId: string, kind: MasterDataKind, id: string): Promise<StoredRecord | undefined>;
+  /** `consistent` when a conditional write follows the read: eventually consistent reads may lag it. */
+  get(tenantId: string, kind: MasterDataKind, id: string, options?: { consistent?: boolean }): Promise<StoredRecord | undefined>;
   /** The records of these ids that exist (fewer round trips than one get each). */
   getMany(tenantId: string, kind: MasterDataKind, ids: readonly string[]): Promise<StoredRecord[]>;
   /**

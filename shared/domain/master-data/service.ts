@@ -71,7 +71,8 @@ export class MasterDataService {
 
   /** The record a put would store, and whether anything but its version stamp would change. */
   async plan(auth: AuthContext, kind: MasterDataKind, id: string, input: object, expectedVersion?: number): Promise<PlannedRecord> {
-    const before = await this.repository.get(auth.tenantId, kind, id);
+    // Consistent: the write is conditioned on this version, and a retry must see the write it lost to.
+    const before = await this.repository.get(auth.tenantId, kind, id, { consistent: true });
     if (expectedVersion !== undefined && (before?.version ?? 0) !== expectedVersion) {
       throw new StaleVersionError(`${LABEL[kind]} ${id} is at version ${before?.version ?? 0}, not ${expectedVersion}`);
     }
