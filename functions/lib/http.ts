@@ -11,6 +11,7 @@ import type { RouteDef } from '#shared/api/routes.ts';
 import type { AuthContext } from '#shared/auth/claims.ts';
 import { DocumentTooLargeError, type FieldError, MesError, ValidationError } from '#shared/domain/errors.ts';
 import { withUsage } from '#shared/db/usage.ts';
+import { withDeadline } from '#shared/domain/retry.ts';
 import { problemResponse } from './problem.ts';
 import { authenticate } from './auth.ts';
 
@@ -24,6 +25,9 @@ class UnsupportedMediaTypeError extends MesError {
 }
 
 type Infer<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
+
+/** The HTTP functions' timeout (infra/constructs/mes-function.ts), when no Lambda context says what is left. */
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Largest request body a route reads unless it says otherwise (RouteDef.maxBodyBytes). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -63,11 +67,15 @@ const problemDetails = (): middy.MiddlewareObj<Event, Result, Error, Context> =>
 });
 
 export function httpHandler<const R extends RouteDef>(route: R, logic: (request: HttpRequest<R>) => Promise<HttpReply>) {
-  const lambdaHandler = async (event: Event): Promise<Result> => {
-    const [reply, usage] = await withUsage(async () => {
-      const auth = route.roles ? await authenticate(event.headers.authorization, route.roles) : undefined;
-      return logic(parseRequest(route, event, auth));
-    });
+  const lambdaHandler = async (event: Event, context?: Context): Promise<Result> => {
+    // Commands that retry on a version conflict stop retrying in time to answer (retry.ts).
+    const deadline = Date.now() + (context?.getRemainingTimeInMillis?.() ?? DEFAULT_TIMEOUT_MS);
+    const [reply, usage] = await withUsage(() =>
+      withDeadline(deadline, async () => {
+        const auth = route.roles ? await authenticate(event.headers.authorization, route.roles) : undefined;
+        return logic(parseRequest(route, event, auth));
+      }),
+    );
     const body = reply.body as { version?: unknown } | undefined;
     const statusCode = reply.status ?? route.successStatus;
     if (statusCode === 204) return { statusCode, headers: { 'cache-control': 'no-store', ...reply.headers } };

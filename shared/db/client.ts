@@ -13,7 +13,14 @@ let client: DynamoDBDocumentClient | undefined;
 export function ddb(): DynamoDBDocumentClient {
   if (client) return client;
   const endpoint = process.env[ENV.dynamoDbEndpoint];
-  const base = new DynamoDBClient({ ...(endpoint ? { endpoint } : {}), maxAttempts: 3 });
+  const base = new DynamoDBClient({
+    ...(endpoint ? { endpoint } : {}),
+    maxAttempts: 3,
+    // A call that hangs fails instead of holding its command, and every command on the same
+    // record queued behind it in a long-lived process (the local runtime), for good. DynamoDB
+    // answers in milliseconds; DynamoDB Local under load in well under 10 s.
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 },
+  });
   base.middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);

@@ -11,8 +11,9 @@
  *   request at a time, so this only matters where one process serves many (the local runtime);
  * - across processes, the version condition decides and the loser runs again, with exponential
  *   backoff and full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"), bounded
- *   by attempts and by time inside the function's 10 s timeout.
+ *   by attempts and by the invocation's deadline, less what the last attempt needs.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { VersionConflictError } from './errors.ts';
 
 export interface RetryPolicy {
@@ -21,27 +22,40 @@ export interface RetryPolicy {
   /** First backoff ceiling; it doubles per attempt up to capMs. */
   baseMs: number;
   capMs: number;
-  /** No new attempt starts after this long (the HTTP functions time out at 10 s). */
+  /** Without a deadline (withDeadline): no attempt starts after this long, its wait included. */
   budgetMs: number;
+  /** With a deadline: what the last attempt and the answer keep for themselves. */
+  reserveMs: number;
 }
 
-export const COMMAND_RETRY: RetryPolicy = { attempts: 50, baseMs: 10, capMs: 1_000, budgetMs: 8_000 };
+export const COMMAND_RETRY: RetryPolicy = { attempts: 50, baseMs: 10, capMs: 1_000, budgetMs: 6_000, reserveMs: 2_000 };
+
+const deadlines = new AsyncLocalStorage<number>();
+
+/**
+ * Runs `fn` with a deadline (epoch ms) for the commands in it: the HTTP edge passes the
+ * invocation's, from Lambda's getRemainingTimeInMillis (10 s on AWS, 30 s in the local gateway).
+ */
+export const withDeadline = <T>(deadline: number, fn: () => Promise<T>): Promise<T> => deadlines.run(deadline, fn);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `command`; runs it again on a version conflict unless the caller pinned a version. */
 export async function retryOnConflict<T>(expectedVersion: number | undefined, command: () => Promise<T>, policy: RetryPolicy = COMMAND_RETRY): Promise<T> {
   if (expectedVersion !== undefined) return command();
-  const started = Date.now();
+  // The last attempt must start, and end, before the invocation does.
+  const deadline = deadlines.getStore();
+  const startBy = deadline === undefined ? Date.now() + policy.budgetMs : deadline - policy.reserveMs;
   for (let attempt = 1; ; attempt++) {
     try {
       return await command();
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
-      if (attempt >= policy.attempts || Date.now() - started >= policy.budgetMs) {
+      const delay = Math.random() * Math.min(policy.capMs, policy.baseMs * 2 ** attempt);
+      if (attempt >= policy.attempts || Date.now() + delay >= startBy) {
         throw new VersionConflictError(`the record kept changing while this was tried ${attempt} times; try again in a moment`);
       }
-      await sleep(Math.random() * Math.min(policy.capMs, policy.baseMs * 2 ** attempt));
+      await sleep(delay);
     }
   }
 }
