@@ -7,7 +7,7 @@
  */
 import { ENV } from '#shared/config.ts';
 import { DynamoDbWebhookRepository } from '#shared/db/webhook-repository.ts';
-import { WebhookDeliverer } from '#shared/integration/deliverer.ts';
+import { DEFAULT_WEBHOOK_TIMEOUT_MS, WebhookDeliverer } from '#shared/integration/deliverer.ts';
 import { OutboxDispatcher } from '#shared/integration/dispatcher.ts';
 import { WebhookEndpointService } from '#shared/integration/endpoints.ts';
 import type { Clock, DeliveryQueue, SecretBox } from '#shared/integration/ports.ts';
@@ -17,7 +17,6 @@ import { localBindings } from './local-bindings.ts';
 import { secretBox } from './secret-box.ts';
 import { SqsDeliveryQueue } from './sqs-delivery-queue.ts';
 
-const DEFAULT_TIMEOUT_MS = 15_000;
 
 const systemClock: Clock = { now: () => new Date() };
 const clock: Clock = { now: () => (localBindings().clock ?? systemClock).now() };
@@ -45,7 +44,7 @@ const urlPolicy: UrlPolicy = {
 
 const timeoutMs = () => {
   const value = Number(process.env[ENV.webhookTimeoutMs]);
-  return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_WEBHOOK_TIMEOUT_MS;
 };
 
 // Only the functions that seal or open secrets are given the key: the others never touch it.

@@ -301,11 +301,13 @@ export class LocalDeliveryQueue implements DeliveryQueue {
  * died. On AWS its SQS job comes back after the visibility timeout, when the claim has lapsed;
  * here the job died with the process, and the deliverer drops a job whose attempt is claimed.
  * The claim is released instead: its sender is gone (a data dir has one runtime), and the
- * attempt is sent again under the same webhook-id (at least once, as on AWS). A claim this run
- * took just before the scan passed is released too; that attempt may then go out twice, also
- * under the same webhook-id.
+ * attempt is sent again under the same webhook-id (at least once, as on AWS). Only claims made
+ * before this run started are released: a claim lasts `claimMs` from when it is made, so one
+ * that ends before `runStart + claimMs` is the dead run's, and one this run took is left to it.
  */
-export async function scanPendingDeliveries(endpoint: string, tableName: string, now: Date): Promise<DeliveryJob[]> {
+export async function scanPendingDeliveries(endpoint: string, tableName: string, runStart: Date, claimMs: number): Promise<DeliveryJob[]> {
+  const now = runStart;
+  const madeBeforeThisRun = (claimUntil: string) => claimUntil < new Date(runStart.getTime() + claimMs).toISOString();
   const client = new DynamoDBClient(localClientConfig(endpoint));
   try {
     const doc = DynamoDBDocumentClient.from(client);
@@ -323,7 +325,7 @@ export async function scanPendingDeliveries(endpoint: string, tableName: string,
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         if (typeof item.tenantId !== 'string' || typeof item.endpointId !== 'string' || typeof item.id !== 'string') continue;
-        if (typeof item.claimUntil === 'string') await releaseClaim(doc, tableName, item);
+        if (typeof item.claimUntil === 'string' && madeBeforeThisRun(item.claimUntil)) await releaseClaim(doc, tableName, item);
         jobs.push({
           tenantId: item.tenantId,
           endpointId: item.endpointId,

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { localBindings, setLocalBindings } from '../../functions/lib/local-bindings.ts';
 import { ENV } from '../../shared/config.ts';
 import { TABLE } from '../../shared/db/table.ts';
+import { claimDurationMs, DEFAULT_WEBHOOK_TIMEOUT_MS } from '../../shared/integration/deliverer.ts';
 import { LocalDeliveryQueue, scanPendingDeliveries, type SqsFunction } from './delivery-queue.ts';
 import { writeDurably } from './durable-file.ts';
 import { type DynamoDbLocal, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
@@ -283,6 +284,8 @@ interface OutboxContext {
 /** The stream poller, then the recovery of pending deliveries in the background (startup stays fast). */
 async function startOutbox(options: RuntimeOptions, context: OutboxContext, cleanup: (() => Promise<void>)[]): Promise<RuntimeOutbox> {
   const { queue, clock, log } = context;
+  // Before anything of this run can claim a delivery: the claims older than this are a dead run's.
+  const runStart = clock.now();
   let poller: StreamPoller | undefined;
   // One step: the poller stops (no new dispatches), then the queue finishes what is in flight.
   cleanup.push(async () => {
@@ -298,7 +301,8 @@ async function startOutbox(options: RuntimeOptions, context: OutboxContext, clea
     log,
   });
   if (options.recoverWebhookDeliveries !== false) {
-    void queue.recover(scanPendingDeliveries(context.dynamoDbEndpoint, context.tableName, clock.now()));
+    const claimMs = claimDurationMs(options.webhookTimeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS);
+    void queue.recover(scanPendingDeliveries(context.dynamoDbEndpoint, context.tableName, runStart, claimMs));
   }
   return { poller, queue, clock };
 }

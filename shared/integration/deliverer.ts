@@ -24,6 +24,10 @@ export const MES_ACTOR = 'mes';
 export const GONE_REASON = 'the receiver answered 410 Gone';
 /** A claim outlives the send's timeout by this much before another sender may take over. */
 const CLAIM_MARGIN_MS = 60_000;
+/** How long one attempt may take when nothing says otherwise (MES_WEBHOOK_TIMEOUT_MS). */
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 15_000;
+/** How long a sender holds an attempt it claimed: its timeout and a margin. */
+export const claimDurationMs = (timeoutMs: number) => timeoutMs + CLAIM_MARGIN_MS;
 
 export type AttemptOutcome =
   | 'ignored'
@@ -81,7 +85,7 @@ export class WebhookDeliverer {
     }
 
     const timeoutMs = this.deps.timeoutMs();
-    const claimUntil = new Date(now.getTime() + timeoutMs + CLAIM_MARGIN_MS).toISOString();
+    const claimUntil = new Date(now.getTime() + claimDurationMs(timeoutMs)).toISOString();
     if (!(await repository.claimAttempt(job.tenantId, job.endpointId, message.id, job.attempt, nowIso, claimUntil))) return 'busy';
 
     const headers = await this.sign(job.tenantId, endpoint, message, now);
