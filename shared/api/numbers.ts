@@ -8,7 +8,8 @@ import * as z from 'zod/mini';
 /**
  * A number within a range, with at most `places` decimals: what a person or a machine means by
  * it, and what DynamoDB stores exactly, so 5e-324 or 1e308 never reach it. OpenAPI shows the
- * range and the step (`multipleOf`).
+ * range, and the decimals in words and as `x-decimal-places`: not as `multipleOf`, which
+ * validators check by floating-point division (1.1 / 0.000001 is not a whole number).
  */
 export function decimal(range: { min: number; max: number; exclusiveMin?: boolean }, places: number, description?: string) {
   const schema = z.number().check(
@@ -16,7 +17,8 @@ export function decimal(range: { min: number; max: number; exclusiveMin?: boolea
     z.lte(range.max),
     z.refine((n) => hasAtMostDecimals(n, places), places === 0 ? 'must be a whole number' : `must have at most ${places} decimal places`),
   );
-  z.globalRegistry.add(schema, { multipleOf: 10 ** -places, ...(description ? { description } : {}) });
+  const decimals = places === 0 ? 'a whole number' : `at most ${places} decimal places`;
+  z.globalRegistry.add(schema, { 'x-decimal-places': places, description: description ? `${description} (${decimals})` : `${decimals[0]?.toUpperCase()}${decimals.slice(1)}.` });
   return schema;
 }
 

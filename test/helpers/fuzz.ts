@@ -32,6 +32,8 @@ export interface JsonSchema {
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
   multipleOf?: number;
+  /** shared/api/numbers.ts: the decimals a number may have. */
+  'x-decimal-places'?: number;
   default?: unknown;
 }
 
@@ -190,8 +192,9 @@ function numberOf(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {
   }
   const plainMin = Math.ceil(Math.max(min, -1e6) * 100);
   const plainMax = Math.floor(Math.min(max, 1e6) * 100);
-  // A step (multipleOf) is honoured by the valid values; the edges ignore it on purpose.
-  const step = schema.multipleOf;
+  // A step (multipleOf, or the contract's decimal places) is honoured by the valid values; the edges ignore it on purpose.
+  const places = schema['x-decimal-places'];
+  const step = schema.multipleOf ?? (places === undefined ? undefined : 10 ** -places);
   const onStep = (n: number) => (step ? Number((Math.round(n / step) * step).toFixed(Math.max(0, -Math.floor(Math.log10(step))))) : n);
   return fc.oneof(
     // Mostly plain figures (whole, or with two decimals), as people type them...
