@@ -17,11 +17,14 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { connectAsync, type MqttClient } from 'mqtt';
 import { Webhook } from 'standardwebhooks';
 import type { AuditRecord, WorkOrderDetail } from '../../shared/api/schemas.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { EVENT_TYPES } from '../../shared/domain/work-order/model.ts';
+import type { DeviceCredentials } from '../../shared/telemetry/device-identity.ts';
+import { telemetryTopic } from '../../shared/telemetry/rules.ts';
 import { localClientConfig } from '../../infra/local/dynamodb.ts';
 import { freePort } from '../../infra/local/net.ts';
 import { newTenantId } from '../helpers/runtime.ts';
@@ -39,6 +42,8 @@ const ANSWERED_PER_ROUND = 24;
 class Ledger {
   readonly orders = new Map<string, { version: number; status: string }>();
   readonly materials = new Map<string, number>();
+  /** Telemetry messages a device got its PUBACK for. */
+  readonly telemetry = new Set<string>();
   answered = 0;
 
   order(detail: WorkOrderDetail) {
@@ -97,6 +102,34 @@ function drive(people: Staff, ledger: Ledger, round: number, running: () => bool
     }
   };
   return [...Array.from({ length: ORDER_WORKERS }, (_, w) => orderWorker(w)), ...Array.from({ length: MASTER_DATA_WORKERS }, (_, w) => masterDataWorker(w))];
+}
+
+/** A unit reporting state changes over MQTT, QoS 1, until `running()` turns false or the broker is gone. */
+async function reportTelemetry(mqttUrl: string, device: DeviceCredentials & { tenantId: string; equipmentId: string }, ledger: Ledger, round: number, running: () => boolean) {
+  let client: MqttClient;
+  try {
+    client = await connectAsync(mqttUrl, { clientId: device.clientId, username: device.username, password: device.password, reconnectPeriod: 0, connectTimeout: 5_000 });
+  } catch {
+    return;
+  }
+  client.on('error', () => {});
+  // A publish in flight when the broker dies is never acknowledged: mqtt.js would keep it for a
+  // reconnect that does not come, so the worker stops at the close instead.
+  const closed = new Promise<'closed'>((resolve) => client.once('close', () => resolve('closed')));
+  try {
+    for (let n = 0; running() && client.connected; n++) {
+      const msgId = `r${round}-m${n}`;
+      const payload = JSON.stringify({ ts: Date.now(), msgId, state: n % 2 ? 'running' : 'idle' });
+      const acked = client.publishAsync(telemetryTopic(device.tenantId, device.equipmentId, 'state'), payload, { qos: 1 }).then(
+        () => 'acked' as const,
+        () => 'refused' as const,
+      );
+      if ((await Promise.race([acked, closed])) !== 'acked') return;
+      ledger.telemetry.add(msgId);
+    }
+  } finally {
+    client.end(true);
+  }
 }
 
 /**
@@ -159,11 +192,12 @@ describe('the local runtime killed with -9 under load', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps every answered write, every order agrees with its audit trail, and every committed event is delivered under its own id', async (t) => {
+  it('keeps every answered write, every order agrees with its audit trail, and every committed event is delivered under its own id', { timeout: 300_000 }, async (t) => {
     // Prepare: a plant whose ERP subscribes to every event, on a runtime with a data dir.
     const port = await freePort();
+    const mqtt = { port: await freePort(), wsPort: await freePort() };
     receiver = await webhookReceiver();
-    mes = await startRuntimeProcess({ dataDir, port });
+    mes = await startRuntimeProcess({ dataDir, port, mqtt });
     const tenant = newTenantId();
     // Tokens are signed with the data dir's key for this address: they outlive the restarts.
     const people = await staff(mes, tenant);
@@ -173,6 +207,9 @@ describe('the local runtime killed with -9 under load', () => {
     await people.planner.ok('PUT', `/v1/routings/${PLANT.quickRouting}`, { materialId: PLANT.product, operations: [{ seq: 10, name: 'Pack', workCenterId: 'wc-pack' }] });
     const endpoint = await people.admin.ok('POST', '/v1/webhook-endpoints', { url: receiver.url, eventTypes: [...EVENT_TYPES] });
     receiver.useSecret(endpoint.secret);
+    await people.planner.ok('PUT', '/v1/equipment/wu-crash-1', { name: 'Press', level: 'workUnit', parentId: 'wc-pack' });
+    const device = { tenantId: tenant, equipmentId: 'wu-crash-1', ...(await people.admin.ok<DeviceCredentials>('POST', '/local/device-credentials', { equipmentId: 'wu-crash-1' })) };
+    const mqttUrl = `mqtt://127.0.0.1:${mqtt.port}`;
     const ledger = new Ledger();
 
     // Act: per round, load, kill -9 in the middle of it, start again on the same data dir. In
@@ -180,7 +217,7 @@ describe('the local runtime killed with -9 under load', () => {
     receiver.holdNext();
     for (const [round, victim] of ROUNDS.entries()) {
       let running = true;
-      const workers = drive(people, ledger, round, () => running);
+      const workers = [...drive(people, ledger, round, () => running), reportTelemetry(mqttUrl, device, ledger, round, () => running)];
       const answeredBefore = ledger.answered;
       // Some commands answered, and many in flight, at the moment of the kill.
       for (const deadline = Date.now() + 30_000; ledger.answered < answeredBefore + ANSWERED_PER_ROUND || receiver.held.length === 0; await pause(20)) {
@@ -197,7 +234,7 @@ describe('the local runtime killed with -9 under load', () => {
       await dead.exited;
       running = false;
       await Promise.all(workers);
-      mes = await startRuntimeProcess({ dataDir, port });
+      mes = await startRuntimeProcess({ dataDir, port, mqtt });
       const jvms = dynamoDbLocalsOn(dataDir);
       assert.ok(jvms.length === 1 && jvms[0] !== jvm, `after killing the ${victim}, one DynamoDB Local runs on the data dir, a new one: ${jvms.join(', ')}`);
     }
@@ -216,6 +253,12 @@ describe('the local runtime killed with -9 under load', () => {
       assert.ok(order.version >= acked.version, `order ${id} was answered at version ${acked.version}, is at ${order.version}`);
       if (order.version === acked.version) assert.equal(order.status, acked.status, `order ${id} at version ${order.version}`);
     }
+
+    // Every telemetry message acknowledged with a PUBACK is stored.
+    assert.ok(ledger.telemetry.size > 0, 'the device got PUBACKs');
+    const stored = await storedStateMessages(live.dynamoDbEndpoint, tenant, device.equipmentId);
+    const lost = [...ledger.telemetry].filter((msgId) => !stored.has(msgId));
+    assert.deepEqual(lost, [], `${lost.length} of ${ledger.telemetry.size} acknowledged telemetry messages are not stored`);
 
     // Every order, answered or not, agrees with its audit trail: versions 1..n, states that follow.
     for (const order of orders.values()) {
@@ -250,10 +293,25 @@ describe('the local runtime killed with -9 under load', () => {
     }
     t.diagnostic(
       `${ledger.answered} writes answered (${ledger.orders.size} orders, ${ledger.materials.size} materials), ${orders.size} orders found; ` +
+        `${ledger.telemetry.size} telemetry messages acknowledged, ${stored.size} stored; ` +
         `${committed.size} events committed, ${receiver.deliveries.length} deliveries (${receiver.deliveries.length - delivered().size} repeated, same webhook-id)`,
     );
   });
 });
+
+/** The message ids of a unit's stored state messages, read under the API. */
+async function storedStateMessages(endpoint: string, tenant: string, equipmentId: string): Promise<Set<string>> {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(endpoint)));
+  try {
+    const ids = new Set<string>();
+    const pk = keys.equipmentState(tenant, equipmentId, 0, '').pk;
+    const query = { TableName: TABLE.localName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } };
+    for await (const page of paginateQuery({ client: doc }, query)) for (const item of page.Items ?? []) ids.add(String(item.sk).split('#').slice(1).join('#'));
+    return ids;
+  } finally {
+    doc.destroy();
+  }
+}
 
 /** The ids of the outbox events in the table, read under the API: they are what was committed. */
 async function committedEvents(endpoint: string, tenant: string, orderIds: string[]): Promise<Set<string>> {

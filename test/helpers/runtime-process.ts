@@ -22,13 +22,24 @@ export interface RuntimeProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** Starts `npm start -- --data-dir DIR --port PORT` without MQTT, web app or seed; resolves when it is up. */
-export async function startRuntimeProcess(options: { dataDir: string; port: number; timeoutMs?: number }): Promise<RuntimeProcess> {
+/** Starts `npm start -- --data-dir DIR --port PORT` without web app or seed (and without MQTT unless given its ports); resolves when it is up. */
+export async function startRuntimeProcess(options: { dataDir: string; port: number; mqtt?: { port: number; wsPort: number }; timeoutMs?: number }): Promise<RuntimeProcess> {
   // The shared test table's settings must not leak into it: it runs its own DynamoDB Local.
   const { [ENV.dynamoDbEndpoint]: _endpoint, [ENV.tableName]: _table, ...env } = process.env;
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'infra/local/main.ts', '--data-dir', options.dataDir, '--port', String(options.port), '--no-mqtt', '--no-web', '--no-seed'],
+    [
+      '--import',
+      'tsx',
+      'infra/local/main.ts',
+      '--data-dir',
+      options.dataDir,
+      '--port',
+      String(options.port),
+      ...(options.mqtt ? ['--mqtt-port', String(options.mqtt.port), '--mqtt-ws-port', String(options.mqtt.wsPort)] : ['--no-mqtt']),
+      '--no-web',
+      '--no-seed',
+    ],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let text = '';

@@ -14,7 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import type { AuditRecord, WorkOrderDetail } from '#shared/api/schemas.ts';
 import { keys } from '#shared/db/keys.ts';
 import { setTurnTaking } from '#shared/domain/retry.ts';
-import { type Api, allPages, buildPlant, type Mes, newTenant, orderAt, PLANT, PROBLEM, partitionItems, type Reply, type Staff, staff, startMes } from '../e2e/support/mes.ts';
+import { Webhook } from 'standardwebhooks';
+import { Api, allPages, buildPlant, type Mes, newTenant, orderAt, PLANT, PROBLEM, partitionItems, type Reply, type Staff, staff, startMes } from '../e2e/support/mes.ts';
 import { ALWAYS_PLANNED, ingestAll, MINUTE, REASON_TREE, unit } from '../e2e/support/telemetry.ts';
 
 const count = (replies: Reply[], status: number, type?: string) =>
@@ -128,93 +129,121 @@ describe('commands under a race, with and without If-Match', () => {
     });
   }
 
-  describe('master data and plant settings (PUT replaces)', () => {
-    const documents: { name: string; path: string; kind: string; id: string; body: (i: number) => object }[] = [
-      { name: 'equipment', path: '/v1/equipment/wc-race', kind: 'equipment', id: 'wc-race', body: (i) => ({ name: `Line ${i}`, level: 'workCenter', parentId: PLANT.area }) },
-      { name: 'material', path: '/v1/materials/M-RACE', kind: 'material', id: 'M-RACE', body: (i) => ({ name: `Material ${i}`, uom: 'ea' }) },
-      { name: 'BOM', path: '/v1/boms/BOM-RACE', kind: 'bom', id: 'BOM-RACE', body: (i) => ({ materialId: PLANT.product, components: [{ materialId: 'HSG-1', quantityPer: i + 1, operationSeq: 10 }] }) },
-      { name: 'routing', path: '/v1/routings/RT-RACE', kind: 'routing', id: 'RT-RACE', body: (i) => ({ materialId: PLANT.product, operations: [{ seq: 10, name: `Step ${i}`, workCenterId: 'wc-pack' }] }) },
-      { name: 'person', path: '/v1/personnel/p-race', kind: 'personnel', id: 'p-race', body: (i) => ({ name: `Person ${i}`, roles: ['operator'] }) },
-      { name: 'tenant settings', path: '/v1/tenant-settings', kind: 'settings', id: 'settings', body: (i) => ({ overrunTolerancePct: i }) },
-      { name: 'shift calendar', path: '/v1/shift-calendar', kind: 'shift-calendar', id: 'shift-calendar', body: (i) => ({ ...ALWAYS_PLANNED, setupIsPlanned: i % 2 === 0 }) },
-      {
-        name: 'downtime reasons',
-        path: '/v1/downtime-reasons',
-        kind: 'downtime-reasons',
-        id: 'downtime-reasons',
-        body: (i) => ({ reasons: [...REASON_TREE.reasons, { code: `R-${i}`, name: `Reason ${i}` }] }),
-      },
-    ];
-    for (const d of documents) {
-      it(`${d.name}: 10 PUTs without If-Match all apply in turn; with If-Match one of 10 does`, async () => {
-        const first = await people.admin.ok('PUT', d.path, d.body(0));
-        const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => people.admin.put(d.path, d.body(i + 1))));
+  /**
+   * The commands on one record other than work orders, raced in one mode: in one process, where
+   * commands on a record take turns, or as on Lambda (`lambda`), through the version condition and
+   * the retry alone. Records are named per mode (`m`), so the two runs meet nothing of each other.
+   */
+  function recordCommands(m: string) {
+    describe('master data and plant settings (PUT replaces)', () => {
+      const documents: { name: string; path: string; kind: string; id: string; body: (i: number) => object }[] = [
+        { name: 'equipment', path: `/v1/equipment/wc-race-${m}`, kind: 'equipment', id: `wc-race-${m}`, body: (i) => ({ name: `Line ${i}`, level: 'workCenter', parentId: PLANT.area }) },
+        { name: 'material', path: `/v1/materials/M-RACE-${m}`, kind: 'material', id: `M-RACE-${m}`, body: (i) => ({ name: `Material ${i}`, uom: 'ea' }) },
+        { name: 'BOM', path: `/v1/boms/BOM-RACE-${m}`, kind: 'bom', id: `BOM-RACE-${m}`, body: (i) => ({ materialId: PLANT.product, components: [{ materialId: 'HSG-1', quantityPer: i + 1, operationSeq: 10 }] }) },
+        { name: 'routing', path: `/v1/routings/RT-RACE-${m}`, kind: 'routing', id: `RT-RACE-${m}`, body: (i) => ({ materialId: PLANT.product, operations: [{ seq: 10, name: `Step ${i}`, workCenterId: 'wc-pack' }] }) },
+        { name: 'person', path: `/v1/personnel/p-race-${m}`, kind: 'personnel', id: `p-race-${m}`, body: (i) => ({ name: `Person ${i}`, roles: ['operator'] }) },
+        // One of each per tenant: the two modes take their turns on the same one.
+        { name: 'tenant settings', path: '/v1/tenant-settings', kind: 'settings', id: 'settings', body: (i) => ({ overrunTolerancePct: i }) },
+        { name: 'shift calendar', path: '/v1/shift-calendar', kind: 'shift-calendar', id: 'shift-calendar', body: (i) => ({ ...ALWAYS_PLANNED, setupIsPlanned: i % 2 === 0 }) },
+        {
+          name: 'downtime reasons',
+          path: '/v1/downtime-reasons',
+          kind: 'downtime-reasons',
+          id: 'downtime-reasons',
+          body: (i) => ({ reasons: [...REASON_TREE.reasons, { code: `R-${i}`, name: `Reason ${i}` }] }),
+        },
+      ];
+      for (const d of documents) {
+        it(`${d.name}: 10 PUTs without If-Match all apply in turn; with If-Match one of 10 does`, async () => {
+          const first = await people.admin.ok('PUT', d.path, d.body(0));
+          const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => people.admin.put(d.path, d.body(i + 1))));
+          assertOutcome(replies, 10);
+          const now = await people.admin.ok('GET', d.path);
+          assert.equal(now.version, first.version + 10);
+          assert.deepEqual(await auditVersions(keys.masterDataAudit(tenant, d.kind as never, d.id, 0).pk), oneTo(now.version));
+
+          const pinned = await Promise.all(Array.from({ length: 10 }, (_, i) => people.admin.put(d.path, d.body(i + 20), ifMatch(now.version))));
+          assertOutcome(pinned, 1, { status: 409, type: PROBLEM.staleVersion });
+          assert.equal((await people.admin.ok('GET', d.path)).version, now.version + 1);
+        });
+      }
+    });
+
+    describe('integration credentials', () => {
+      it('rotate: 10 without If-Match all rotate in turn; with If-Match one of 10 does', async () => {
+        const credential = await people.admin.ok('POST', '/v1/integration-credentials', { name: 'ERP' });
+        const path = `/v1/integration-credentials/${credential.id}/rotate`;
+        const replies = await Promise.all(Array.from({ length: 10 }, () => people.admin.post(path, { previousSecretValidSeconds: 60 })));
         assertOutcome(replies, 10);
-        const now = await people.admin.ok('GET', d.path);
-        assert.equal(now.version, first.version + 10);
-        assert.deepEqual(await auditVersions(keys.masterDataAudit(tenant, d.kind as never, d.id, 0).pk), oneTo(now.version));
-
-        const pinned = await Promise.all(Array.from({ length: 10 }, (_, i) => people.admin.put(d.path, d.body(i + 20), ifMatch(now.version))));
+        const now = await people.admin.ok('GET', `/v1/integration-credentials/${credential.id}`);
+        assert.equal(now.version, credential.version + 10);
+        assert.deepEqual(await auditVersions(keys.integrationAudit(tenant, 'credential', credential.id, 0).pk), oneTo(now.version));
+        const pinned = await Promise.all(Array.from({ length: 10 }, () => people.admin.post(path, {}, ifMatch(now.version))));
         assertOutcome(pinned, 1, { status: 409, type: PROBLEM.staleVersion });
-        assert.equal((await people.admin.ok('GET', d.path)).version, now.version + 1);
       });
-    }
-  });
 
-  describe('integration credentials', () => {
-    it('rotate: 10 without If-Match all rotate in turn; with If-Match one of 10 does', async () => {
-      const credential = await people.admin.ok('POST', '/v1/integration-credentials', { name: 'ERP' });
-      const path = `/v1/integration-credentials/${credential.id}/rotate`;
-      const replies = await Promise.all(Array.from({ length: 10 }, () => people.admin.post(path, { previousSecretValidSeconds: 60 })));
+      it('revoke: 10 without If-Match all answer the revoked credential, revoked once; a stale If-Match is refused', async () => {
+        const credential = await people.admin.ok('POST', '/v1/integration-credentials', { name: 'ERP' });
+        const path = `/v1/integration-credentials/${credential.id}`;
+        const stale = await people.admin.request('DELETE', path, { headers: ifMatch(credential.version + 999) });
+        assert.equal(stale.status, 409, stale.text);
+        assert.equal((await people.admin.ok('GET', path)).status, 'active');
+        const replies = await Promise.all(Array.from({ length: 10 }, () => people.admin.request('DELETE', path)));
+        assertOutcome(replies, 10);
+        const now = await people.admin.ok('GET', path);
+        assert.equal(now.status, 'revoked');
+        assert.equal(now.version, credential.version + 1);
+        assert.deepEqual(await auditVersions(keys.integrationAudit(tenant, 'credential', credential.id, 0).pk), oneTo(now.version));
+      });
+    });
+
+    describe('webhook endpoints', () => {
+      const newEndpoint = () => people.admin.ok('POST', '/v1/webhook-endpoints', { url: receiverUrl, eventTypes: ['work-order.released'] });
+
+      it('update and rotate-secret: 10 without If-Match all apply in turn; with If-Match one of 10 does', async () => {
+        const endpoint = await newEndpoint();
+        const path = `/v1/webhook-endpoints/${endpoint.id}`;
+        const updates = await Promise.all(Array.from({ length: 5 }, (_, i) => people.admin.request('PATCH', path, { body: { description: `change ${i}` } })));
+        const rotations = await Promise.all(Array.from({ length: 5 }, () => people.admin.post(`${path}/rotate-secret`, { previousSecretValidSeconds: 0 })));
+        assertOutcome([...updates, ...rotations], 10);
+        const now = await people.admin.ok('GET', path);
+        assert.equal(now.version, endpoint.version + 10);
+        assert.deepEqual(await auditVersions(keys.integrationAudit(tenant, 'webhook-endpoint', endpoint.id, 0).pk), oneTo(now.version));
+        const pinned = await Promise.all(Array.from({ length: 10 }, (_, i) => people.admin.request('PATCH', path, { body: { description: `pinned ${i}` }, headers: ifMatch(now.version) })));
+        assertOutcome(pinned, 1, { status: 409, type: PROBLEM.staleVersion });
+      });
+
+      it('delete: one of 10 deletes, the others find nothing; a stale If-Match is refused', async () => {
+        const endpoint = await newEndpoint();
+        const path = `/v1/webhook-endpoints/${endpoint.id}`;
+        const stale = await people.admin.request('DELETE', path, { headers: ifMatch(endpoint.version + 1) });
+        assert.equal(stale.status, 409, stale.text);
+        const replies = await Promise.all(Array.from({ length: 10 }, () => people.admin.request('DELETE', path)));
+        assert.equal(count(replies, 204), 1, describeReplies(replies));
+        assert.equal(count(replies, 404, PROBLEM.notFound), 9, describeReplies(replies));
+      });
+    });
+
+    it('downtime reasons: 10 supervisors assigning at once all apply in turn, each audited', async () => {
+      const unitId = `wu-race-${m}`;
+      await people.planner.ok('PUT', `/v1/equipment/${unitId}`, { name: 'Press', level: 'workUnit', parentId: 'wc-assembly', offlineAfterSeconds: 86_400 });
+      await people.planner.ok('PUT', '/v1/shift-calendar', ALWAYS_PLANNED);
+      await people.planner.ok('PUT', '/v1/downtime-reasons', REASON_TREE);
+      const press = unit(tenant, unitId);
+      const stoppedAt = Date.now() - 10 * MINUTE;
+      await ingestAll([press.state(stoppedAt - MINUTE, 'running'), press.state(stoppedAt, 'down'), press.state(stoppedAt + 5 * MINUTE, 'running')]);
+      const path = `/v1/equipment/${unitId}/downtime/${new Date(stoppedAt).toISOString()}/reason`;
+      const codes = REASON_TREE.reasons.map((r) => r.code);
+      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => people.supervisor.put(path, { reasonCode: codes[i % codes.length] })));
       assertOutcome(replies, 10);
-      const now = await people.admin.ok('GET', `/v1/integration-credentials/${credential.id}`);
-      assert.equal(now.version, credential.version + 10);
-      assert.deepEqual(await auditVersions(keys.integrationAudit(tenant, 'credential', credential.id, 0).pk), oneTo(now.version));
-      const pinned = await Promise.all(Array.from({ length: 10 }, () => people.admin.post(path, {}, ifMatch(now.version))));
-      assertOutcome(pinned, 1, { status: 409, type: PROBLEM.staleVersion });
+      const versions = await auditVersions(keys.downtimeReasonPartition(tenant, unitId), `${new Date(stoppedAt).toISOString()}#AUDIT#`);
+      assert.deepEqual(versions, oneTo(10));
+      const pinned = await people.supervisor.put(path, { reasonCode: codes[0] }, ifMatch(1));
+      assert.equal(pinned.status, 400, 'the downtime reason route does not take If-Match');
     });
+  }
 
-    it('revoke: 10 without If-Match all answer the revoked credential, revoked once; a stale If-Match is refused', async () => {
-      const credential = await people.admin.ok('POST', '/v1/integration-credentials', { name: 'ERP' });
-      const path = `/v1/integration-credentials/${credential.id}`;
-      const stale = await people.admin.request('DELETE', path, { headers: ifMatch(credential.version + 999) });
-      assert.equal(stale.status, 409, stale.text);
-      assert.equal((await people.admin.ok('GET', path)).status, 'active');
-      const replies = await Promise.all(Array.from({ length: 10 }, () => people.admin.request('DELETE', path)));
-      assertOutcome(replies, 10);
-      const now = await people.admin.ok('GET', path);
-      assert.equal(now.status, 'revoked');
-      assert.equal(now.version, credential.version + 1);
-      assert.deepEqual(await auditVersions(keys.integrationAudit(tenant, 'credential', credential.id, 0).pk), oneTo(now.version));
-    });
-  });
-
-  describe('webhook endpoints', () => {
-    const newEndpoint = () => people.admin.ok('POST', '/v1/webhook-endpoints', { url: receiverUrl, eventTypes: ['work-order.released'] });
-
-    it('update and rotate-secret: 10 without If-Match all apply in turn; with If-Match one of 10 does', async () => {
-      const endpoint = await newEndpoint();
-      const path = `/v1/webhook-endpoints/${endpoint.id}`;
-      const updates = await Promise.all(Array.from({ length: 5 }, (_, i) => people.admin.request('PATCH', path, { body: { description: `change ${i}` } })));
-      const rotations = await Promise.all(Array.from({ length: 5 }, () => people.admin.post(`${path}/rotate-secret`, { previousSecretValidSeconds: 0 })));
-      assertOutcome([...updates, ...rotations], 10);
-      const now = await people.admin.ok('GET', path);
-      assert.equal(now.version, endpoint.version + 10);
-      assert.deepEqual(await auditVersions(keys.integrationAudit(tenant, 'webhook-endpoint', endpoint.id, 0).pk), oneTo(now.version));
-      const pinned = await Promise.all(Array.from({ length: 10 }, (_, i) => people.admin.request('PATCH', path, { body: { description: `pinned ${i}` }, headers: ifMatch(now.version) })));
-      assertOutcome(pinned, 1, { status: 409, type: PROBLEM.staleVersion });
-    });
-
-    it('delete: one of 10 deletes, the others find nothing; a stale If-Match is refused', async () => {
-      const endpoint = await newEndpoint();
-      const path = `/v1/webhook-endpoints/${endpoint.id}`;
-      const stale = await people.admin.request('DELETE', path, { headers: ifMatch(endpoint.version + 1) });
-      assert.equal(stale.status, 409, stale.text);
-      const replies = await Promise.all(Array.from({ length: 10 }, () => people.admin.request('DELETE', path)));
-      assert.equal(count(replies, 204), 1, describeReplies(replies));
-      assert.equal(count(replies, 404, PROBLEM.notFound), 9, describeReplies(replies));
-    });
-  });
+  describe('in one process, where commands on a record take turns', () => recordCommands('turns'));
 
   describe('as on Lambda, where every request is its own process: the version condition and the retry alone', () => {
     before(() => setTurnTaking(false));
@@ -240,29 +269,25 @@ describe('commands under a race, with and without If-Match', () => {
       assertOutcome(replies, 1, { status: 409, type: PROBLEM.illegalTransition });
     });
 
-    it('applies 5 PUTs of one material in turn', async () => {
-      const first = await people.admin.ok('PUT', '/v1/materials/M-LAMBDA', { name: 'M 0', uom: 'ea' });
-      const replies = await Promise.all(Array.from({ length: 5 }, (_, i) => people.admin.put('/v1/materials/M-LAMBDA', { name: `M ${i + 1}`, uom: 'ea' })));
-      assertOutcome(replies, 5);
-      assert.equal((await people.admin.ok('GET', '/v1/materials/M-LAMBDA')).version, first.version + 5);
-      assert.deepEqual(await auditVersions(keys.masterDataAudit(tenant, 'material', 'M-LAMBDA', 0).pk), oneTo(first.version + 5));
-    });
+    recordCommands('lambda');
   });
 
-  it('downtime reasons: 10 supervisors assigning at once all apply in turn, each audited', async () => {
-    await people.planner.ok('PUT', `/v1/equipment/${PLANT.workUnit}`, { name: 'Press 1', level: 'workUnit', parentId: 'wc-assembly', offlineAfterSeconds: 86_400 });
-    await people.planner.ok('PUT', '/v1/shift-calendar', ALWAYS_PLANNED);
-    await people.planner.ok('PUT', '/v1/downtime-reasons', REASON_TREE);
-    const press = unit(tenant, PLANT.workUnit);
-    const stoppedAt = Date.now() - 10 * MINUTE;
-    await ingestAll([press.state(stoppedAt - MINUTE, 'running'), press.state(stoppedAt, 'down'), press.state(stoppedAt + 5 * MINUTE, 'running')]);
-    const path = `/v1/equipment/${PLANT.workUnit}/downtime/${new Date(stoppedAt).toISOString()}/reason`;
-    const codes = REASON_TREE.reasons.map((r) => r.code);
-    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => people.supervisor.put(path, { reasonCode: codes[i % codes.length] })));
+  it('ERP deliveries: 10 signed upserts of one material at once (each its own webhook-id) all apply in turn', async () => {
+    // An ERP delivery never takes turns: it touches several records, and only the retry orders it.
+    const credential = await people.admin.ok('POST', '/v1/integration-credentials', { name: 'SAP' });
+    const send = (i: number) => {
+      const body = JSON.stringify({ type: 'material.upserted', data: { id: 'M-ERP-RACE', description: `From the ERP ${i}`, unitOfMeasure: 'ea' } });
+      const id = `msg_race_${i}_${Date.now()}`;
+      const at = new Date();
+      return new Api(mes.baseUrl).request('POST', `/v1/integrations/erp/events?credential=${credential.id}`, {
+        rawBody: body,
+        headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(credential.secret).sign(id, at, body) },
+      });
+    };
+    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => send(i)));
     assertOutcome(replies, 10);
-    const versions = await auditVersions(keys.downtimeReasonPartition(tenant, PLANT.workUnit), `${new Date(stoppedAt).toISOString()}#AUDIT#`);
-    assert.deepEqual(versions, oneTo(10));
-    const pinned = await people.supervisor.put(path, { reasonCode: codes[0] }, ifMatch(1));
-    assert.equal(pinned.status, 400, 'the downtime reason route does not take If-Match');
+    const material = await people.admin.ok('GET', '/v1/materials/M-ERP-RACE');
+    assert.equal(material.version, 10, 'created once, then changed by each of the other nine');
+    assert.deepEqual(await auditVersions(keys.masterDataAudit(tenant, 'material', 'M-ERP-RACE', 0).pk), oneTo(10));
   });
 });
