@@ -167,7 +167,6 @@ describe(`every route under generated requests (seed ${SEED})`, () => {
       const property = fc.asyncProperty(arbitrary, async (request) => {
         const reply = await send(route, request);
         statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
-        if (process.env.MES_FUZZ_DEBUG) console.log(reply.status, JSON.stringify(request).slice(0, 200), reply.text.slice(0, 200));
         assert.ok(reply.status < 500, `answered ${reply.status}: ${reply.text.slice(0, 500)}`);
         if (reply.status >= 400) assertProblemJson(reply);
         if (reply.status < 300 && route.method !== 'GET') await settle();
