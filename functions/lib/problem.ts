@@ -27,7 +27,8 @@ export function problemResponse(error: unknown, { instance, correlationId, awsRe
       ...(error.errors ? { errors: error.errors } : {}),
     });
   }
-  logger.error('unhandled error', { error: error as Error, cause: (error as Error | undefined)?.cause, instance, correlationId, awsRequestId });
+  // Powertools writes the error with its stack and its cause, nested.
+  logger.error('unhandled error', { error: error as Error, instance, correlationId, awsRequestId });
   return problem({
     type: 'about:blank',
     title: 'Internal Server Error',

@@ -11,14 +11,14 @@ import * as z from 'zod/mini';
  * range, and the decimals in words and as `x-decimal-places`: not as `multipleOf`, which
  * validators check by floating-point division (1.1 / 0.000001 is not a whole number).
  */
-export function decimal(range: { min: number; max: number; exclusiveMin?: boolean }, places: number, description?: string) {
+export function decimal(range: { min: number; max: number; exclusiveMin?: boolean }, places: number) {
   const schema = z.number().check(
     range.exclusiveMin ? z.gt(range.min) : z.gte(range.min),
     z.lte(range.max),
     z.refine((n) => hasAtMostDecimals(n, places), places === 0 ? 'must be a whole number' : `must have at most ${places} decimal places`),
   );
   const decimals = places === 0 ? 'a whole number' : `at most ${places} decimal places`;
-  z.globalRegistry.add(schema, { 'x-decimal-places': places, description: description ? `${description} (${decimals})` : `${decimals[0]?.toUpperCase()}${decimals.slice(1)}.` });
+  z.globalRegistry.add(schema, { 'x-decimal-places': places, description: `${decimals[0]?.toUpperCase()}${decimals.slice(1)}.` });
   return schema;
 }
 
@@ -39,7 +39,7 @@ export function measured(max: number, smallest: number) {
 }
 
 /** True for 1.25 with 2 places; false for 5e-324, or for 0.1 + 0.2 (0.30000000000000004). */
-export const hasAtMostDecimals = (n: number, places: number) => Number.isFinite(n) && Number(n.toFixed(places)) === n;
+const hasAtMostDecimals = (n: number, places: number) => Number.isFinite(n) && Number(n.toFixed(places)) === n;
 
 /** The times the MES accepts: 2000-01-01 up to (not including) 2100-01-01, so date arithmetic and keys stay in range. */
 export const EARLIEST_TIME = Date.UTC(2000, 0, 1);

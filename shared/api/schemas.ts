@@ -35,7 +35,6 @@ export const CycleTimeSeconds = decimal({ min: 0, max: 86_400, exclusiveMin: tru
 export const Percent = decimal({ min: 0, max: 100 }, 2);
 /** Measured values and their limits (torque, temperature, leak rate): up to 10^12 either way, 0 or at least 10^-30. */
 export const MeasuredValue = measured(1e12, 1e-30);
-export { decimal, hasAtMostDecimals } from './numbers.ts';
 
 /** An ISO 8601 date-time with a time zone (Z or an offset) between 2000 and 2099. */
 export const Timestamp = boundedDateTime();
