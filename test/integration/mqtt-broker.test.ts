@@ -515,6 +515,7 @@ describe('telemetry pipeline: batching and redelivery', () => {
   });
 });
 
+// Each case is bounded: a PUBACK that never comes fails it instead of hanging the file.
 describe('MQTT broker: when a PUBACK means the message is stored (telemetryAck)', () => {
   /** A handler that stores nothing until the test lets it (or fails every time). */
   function heldHandler(fail = false) {
@@ -534,7 +535,7 @@ describe('MQTT broker: when a PUBACK means the message is stored (telemetryAck)'
   const publishState = (client: MqttClient, tenant: string, unit: string) =>
     client.publishAsync(telemetryTopic(tenant, unit, 'state'), stateMessage(`m-${Math.random()}`), { qos: 1 });
 
-  it("'stored': the PUBACK comes only once the handler has stored the message", async () => {
+  it("'stored': the PUBACK comes only once the handler has stored the message", { timeout: 30_000 }, async () => {
     const handler = heldHandler();
     const mes = await startTestRuntime({ mqttPort: 0, telemetryWindowMs: 0, telemetryAck: 'stored', telemetryHandlerResolver: handler.resolver });
     try {
@@ -556,7 +557,7 @@ describe('MQTT broker: when a PUBACK means the message is stored (telemetryAck)'
     }
   });
 
-  it("'stored': a message its handler could not store is not acknowledged: the device is disconnected and sends it again", async () => {
+  it("'stored': a message its handler could not store is not acknowledged: the device is disconnected and sends it again", { timeout: 30_000 }, async () => {
     const handler = heldHandler(true);
     const mes = await startTestRuntime({ mqttPort: 0, telemetryWindowMs: 0, telemetryAck: 'stored', telemetryHandlerResolver: handler.resolver });
     try {
@@ -578,7 +579,7 @@ describe('MQTT broker: when a PUBACK means the message is stored (telemetryAck)'
     }
   });
 
-  it("'received' (IoT Core's way, the default in memory): the PUBACK comes once the rules have it", async () => {
+  it("'received' (IoT Core's way, the default in memory): the PUBACK comes once the rules have it", { timeout: 30_000 }, async () => {
     const handler = heldHandler();
     const mes = await startTestRuntime({ mqttPort: 0, telemetryWindowMs: 0, telemetryHandlerResolver: handler.resolver });
     try {
