@@ -53,7 +53,12 @@ const earlyData = ((id: RouteId, locator: Input = {}) => {
   if (!early) return undefined;
   if (early.settled?.ok) {
     markOnline();
-    return readResponse(id, path, early.settled.body);
+    try {
+      return readResponse(id, path, early.settled.body);
+    } catch {
+      // A first render must not throw: the screen's first request asks again and shows the mismatch.
+      return undefined;
+    }
   }
   // Still on its way: put it back for the screen's first request to wait for.
   window.__mesBoot?.requests.set(path, early);
