@@ -1,124 +1,87 @@
 /**
- * The API client: the bearer token, JSON in and out, and errors in plain words. A 401 signs
- * out (the token expired); every other problem+json becomes an ApiError whose `plain` text a
- * supervisor can read on the floor. Paths are the route table's (shared/api/routes.ts).
+ * The app's API client: routes of shared/api/routes.ts called by id (contract.ts builds the path
+ * and checks the answer against the route's schema), with the signed-in person's bearer token.
+ * A 401 signs out (the token expired); a request that cannot reach the API marks the connection
+ * lost (live.ts); every other refusal is an ApiError whose `plain` text a supervisor can read.
  */
-import { appConfig } from './config.ts';
+import type { RouteId } from '../../shared/api/routes.ts';
 import { currentSession, signOut } from './auth.ts';
+import { appConfig } from './config.ts';
+import { type Call, type CallArgs, type CallOutput, createClient, type Locator, readResponse, routePath } from './contract.ts';
+import { FIRST_REQUESTS, SAVED_FIRST_PATHS, takeEarly } from './early.ts';
 import { markOffline, markOnline } from './live.ts';
-import { takeEarly } from './early.ts';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    readonly detail: string,
-    readonly fields: { pointer: string; detail: string }[] = [],
-  ) {
-    super(`${status} ${title}: ${detail}`);
-  }
+export { ApiError, ContractError } from './api-error.ts';
 
-  /** What the screen says. */
-  get plain(): string {
-    switch (this.status) {
-      case 0:
-        return 'No connection to the MES. Nothing was changed; try again when the connection is back.';
-      case 400:
-        return `Please check what you entered: ${this.fields.map((f) => `${f.pointer.split('/').pop()} ${f.detail}`).join('; ') || this.detail}.`;
-      case 403:
-        return `Your role may not do this. ${this.detail}`;
-      case 404:
-        return `Not found: ${this.detail}`;
-      case 409:
-        return `Not done: someone or something changed it first, or it is not allowed now. ${this.detail} The screen shows the current state.`;
-      case 422:
-        return `Not done: ${this.detail}`;
-      default:
-        return `The MES could not do this (${this.status}). ${this.detail}`;
-    }
-  }
-}
+const client = createClient({
+  baseUrl: () => appConfig().apiUrl,
+  token: () => currentSession()?.token,
+  onUnauthorized: signOut,
+  onReached: (reached) => (reached ? markOnline() : markOffline()),
+});
 
-export interface RequestOptions {
-  body?: unknown;
-  /** The version the user saw (ETag), so a stale screen gets a 409 instead of overwriting. */
-  ifMatch?: number;
-  signal?: AbortSignal;
-}
+type Routes = typeof import('../../shared/api/routes.ts').routes;
+type GetRoute = { [I in RouteId]: Routes[I]['method'] extends 'GET' ? I : never }[RouteId];
+/** List routes: a page of `items` and the `nextCursor` of the next one. */
+type PagedRoute = { [I in GetRoute]: 'nextCursor' extends keyof CallOutput<I> ? I : never }[GetRoute];
+type ItemOf<I extends RouteId> = CallOutput<I> extends { items: (infer T)[] } ? T : never;
+/** The input as the implementations below take it apart; callers are typed per route. */
+type Input = { params?: object; query?: object };
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const session = currentSession();
-  const headers: Record<string, string> = {};
-  if (session) headers.authorization = `Bearer ${session.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
-  let res: Response;
-  try {
-    res = await fetch(`${appConfig().apiUrl}${path}`, {
-      method,
-      headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
-    markOffline();
-    throw new ApiError(0, 'Offline', String((error as Error).message));
-  }
-  markOnline();
-  if (res.status === 401) {
-    signOut();
-    throw new ApiError(401, 'Signed out', 'your sign-in expired; sign in again');
-  }
-  const text = await res.text();
-  const body = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) {
-    const p = (body ?? {}) as { title?: string; detail?: string; errors?: { pointer: string; detail: string }[] };
-    throw new ApiError(res.status, p.title ?? res.statusText, p.detail ?? '', p.errors ?? []);
-  }
-  return body as T;
-}
+const firstRequestIds = new Set<RouteId>(Object.values(FIRST_REQUESTS));
 
-/** A GET; the first of a screen may already be answered by the boot script (early.ts). */
-async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const early = takeEarly(path, appConfig().apiUrl);
+/**
+ * Calls route `id`. The first GET of a screen may already be answered by the boot script
+ * (early.ts): its answer is checked like any other.
+ */
+const call = (async (id: RouteId, input: Input = {}) => {
+  const path = routePath(id, input as Locator<RouteId>);
+  const early = firstRequestIds.has(id) ? takeEarly(path, appConfig().apiUrl) : undefined;
   const answer = early && (await early.answer);
   if (answer?.ok) {
     markOnline();
-    return answer.body as T;
+    return readResponse(id, path, answer.body);
   }
   // Refused, failed or never asked early: ask as any request does (a 401 signs out, a problem is shown).
-  return request<T>('GET', path, signal ? { signal } : {});
-}
+  return (client.call as (id: RouteId, input: Input) => Promise<unknown>)(id, input);
+}) as Call;
 
-/** The boot script's answer to `path` if it is already in: a screen's first render can show it at once. */
-export function earlyData<T>(path: string): T | undefined {
+/** The boot script's answer for route `id` if it is already in: a screen's first render can show it at once. */
+const earlyData = ((id: RouteId, locator: Input = {}) => {
+  const path = routePath(id, locator as Locator<RouteId>);
   const early = takeEarly(path, appConfig().apiUrl);
   if (!early) return undefined;
   if (early.settled?.ok) {
     markOnline();
-    return early.settled.body as T;
+    try {
+      return readResponse(id, path, early.settled.body);
+    } catch {
+      // A first render must not throw: the screen's first request asks again and shows the mismatch.
+      return undefined;
+    }
   }
   // Still on its way: put it back for the screen's first request to wait for.
   window.__mesBoot?.requests.set(path, early);
   return undefined;
-}
+}) as <I extends GetRoute>(id: I, ...args: CallArgs<I>) => CallOutput<I> | undefined;
 
-export const api = {
-  get,
-  post: <T>(path: string, body: unknown = {}, ifMatch?: number) => request<T>('POST', path, { body, ...(ifMatch !== undefined ? { ifMatch } : {}) }),
-  put: <T>(path: string, body: unknown, ifMatch?: number) => request<T>('PUT', path, { body, ...(ifMatch !== undefined ? { ifMatch } : {}) }),
-};
-
-/** Every page of a list route. */
-export async function allPages<T>(path: string): Promise<T[]> {
-  const items: T[] = [];
+/** Every page of a list route, 100 at a time. */
+const allPages = (async (id: RouteId, input: Input = {}) => {
+  const items: unknown[] = [];
   let cursor: string | undefined;
   do {
-    const sep = path.includes('?') ? '&' : '?';
-    const page = await api.get<{ items: T[]; nextCursor?: string }>(`${path}${sep}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const query = { ...input.query, limit: 100, ...(cursor ? { cursor } : {}) };
+    const page = (await (call as (id: RouteId, input: Input) => Promise<unknown>)(id, { ...input, query })) as { items: unknown[]; nextCursor?: string };
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
   return items;
+}) as <I extends PagedRoute>(id: I, ...args: CallArgs<I>) => Promise<ItemOf<I>[]>;
+
+/** Leaves the boot script the paths of the screens' first requests (it cannot read the route table). */
+export function rememberFirstRequests(): void {
+  const paths = Object.fromEntries(Object.entries(FIRST_REQUESTS).map(([route, id]) => [route, routePath(id)]));
+  localStorage.setItem(SAVED_FIRST_PATHS, JSON.stringify(paths));
 }
+
+export const api = { call, earlyData, allPages };

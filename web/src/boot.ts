@@ -1,12 +1,13 @@
 /**
  * The boot script: index.html runs it before the app's script (a separate bundle of a few
  * hundred bytes). It starts /config.json and, when a session is saved and the route is a screen
- * of FIRST_REQUESTS, that screen's first request, and hands both to the app (early.ts). That
- * request goes to the API of the config saved on the last visit, at once: waiting for
- * /config.json here would wait behind the app's script, which runs in the meantime.
+ * of FIRST_REQUESTS, that screen's first request (at the path the app saved on its last visit),
+ * and hands both to the app (early.ts). That request goes to the API of the config saved on the
+ * last visit, at once: waiting for /config.json here would wait behind the app's script, which
+ * runs in the meantime.
  */
 import { currentSession } from './auth.ts';
-import { type Boot, currentPath, type EarlyRequest, FIRST_REQUESTS, savedConfig } from './early.ts';
+import { type Boot, currentPath, type EarlyRequest, savedConfig, savedFirstPath } from './early.ts';
 import type { AppConfig } from './config.ts';
 
 const config: Promise<AppConfig | undefined> = fetch('/config.json')
@@ -15,7 +16,7 @@ const config: Promise<AppConfig | undefined> = fetch('/config.json')
 const boot: Boot = { config, requests: new Map() };
 window.__mesBoot = boot;
 
-const path = FIRST_REQUESTS[currentPath().split('?')[0] ?? '/'];
+const path = savedFirstPath(currentPath().split('?')[0] ?? '/');
 const session = currentSession();
 const saved = savedConfig();
 if (path && session && saved) {

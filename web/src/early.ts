@@ -6,13 +6,18 @@
  * another API). The app takes both from here instead of asking again, so its first
  * screen does not wait for its script to download, compile and render before the data is on its way.
  */
+import type { RouteId } from '../../shared/api/routes.ts';
 import type { AppConfig } from './config.ts';
 
-/** The plant overview's request: one answer with every unit's state. */
-export const PLANT_STATUS_PATH = '/v1/plant/status';
+/**
+ * The first request of a screen, by hash route (without its query): what the boot script starts
+ * early. Route ids, not paths: the boot script cannot carry the route table (zod and every schema),
+ * so the app leaves it their paths (api.ts, `rememberFirstRequests`) under SAVED_FIRST_PATHS.
+ */
+export const FIRST_REQUESTS = { '/': 'getPlantStatus' } as const satisfies Readonly<Record<string, RouteId>>;
 
-/** The first request of a screen, by hash route (without its query): what the boot script starts early. */
-export const FIRST_REQUESTS: Readonly<Record<string, string>> = { '/': PLANT_STATUS_PATH };
+/** Where the app keeps the paths of FIRST_REQUESTS, by hash route, for the boot script. */
+export const SAVED_FIRST_PATHS = 'mes.first-requests';
 
 /** An early answer waits this long for its screen; after that the screen asks afresh. */
 export const EARLY_MS = 10_000;
@@ -53,9 +58,14 @@ export const currentPath = () => decodeURIComponent(location.hash.replace(/^#/, 
 export const SAVED_CONFIG = 'mes.config';
 
 /** The config the app read last time, if it kept one. */
-export function savedConfig(): AppConfig | undefined {
+export const savedConfig = (): AppConfig | undefined => saved<AppConfig>(SAVED_CONFIG);
+
+/** The path of the first request of hash route `route`, as the app left it, if it did. */
+export const savedFirstPath = (route: string): string | undefined => saved<Record<string, string>>(SAVED_FIRST_PATHS)?.[route];
+
+function saved<T>(key: string): T | undefined {
   try {
-    return JSON.parse(localStorage.getItem(SAVED_CONFIG) ?? 'null') ?? undefined;
+    return JSON.parse(localStorage.getItem(key) ?? 'null') ?? undefined;
   } catch {
     return undefined;
   }

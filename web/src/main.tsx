@@ -3,6 +3,7 @@
  * is its redirect, let the first screen's early request come in, render the app.
  */
 import { render } from 'preact';
+import { rememberFirstRequests } from './api.ts';
 import { App } from './app.tsx';
 import { loadConfig } from './config.ts';
 import { completeSignInRedirect } from './cognito.ts';
@@ -12,6 +13,7 @@ import { earlyAnswers } from './early.ts';
 const FIRST_RENDER_WAIT_MS = 1000;
 
 const config = await loadConfig();
+rememberFirstRequests();
 if (config.auth.mode === 'cognito') await completeSignInRedirect(config.auth);
 // The boot script's request for the first screen is usually in by now, or nearly.
 await earlyAnswers(FIRST_RENDER_WAIT_MS);

@@ -4,7 +4,7 @@
  * downtime events of many units at once (requests in parallel, a few at a time).
  */
 import type { DowntimeEvent, DowntimeReasons, Equipment } from '../../../shared/api/schemas.ts';
-import { ApiError, allPages, api } from '../api.ts';
+import { ApiError, api } from '../api.ts';
 
 /** Runs `fn` over `items` with at most `limit` at a time; results in the order of `items`. */
 export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -56,7 +56,7 @@ export function toPlant(equipment: Equipment[]): Plant {
   };
 }
 
-export const loadPlant = async () => toPlant(await allPages<Equipment>('/v1/equipment'));
+export const loadPlant = async () => toPlant(await api.allPages('listEquipment'));
 
 // ---------- the reason tree ----------
 
@@ -92,7 +92,7 @@ export function reasonIndex(tree: DowntimeReasons | undefined): ReasonIndex {
 /** The tenant's reason tree; undefined when none is set up yet. */
 export async function loadReasons(signal?: AbortSignal): Promise<DowntimeReasons | undefined> {
   try {
-    return await api.get<DowntimeReasons>('/v1/downtime-reasons', signal);
+    return await api.call('getDowntimeReasons', { signal });
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return undefined;
     throw error;
@@ -125,10 +125,10 @@ export interface DowntimeList {
  * leaves the others; all failing (the connection is gone) throws, so the screen keeps its data.
  */
 export async function loadDowntime(units: readonly Equipment[], from: Date, to?: Date, signal?: AbortSignal): Promise<DowntimeList> {
-  const query = `from=${encodeURIComponent(from.toISOString())}${to ? `&to=${encodeURIComponent(to.toISOString())}` : ''}`;
+  const query = { from: from.toISOString(), ...(to ? { to: to.toISOString() } : {}) };
   const results = await mapBounded(units, 6, async (unit) => {
     try {
-      return { unit, items: (await api.get<{ items: DowntimeEvent[] }>(`/v1/equipment/${encodeURIComponent(unit.id)}/downtime?${query}`, signal)).items };
+      return { unit, items: (await api.call('listDowntime', { params: { id: unit.id }, query, signal })).items };
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
       return { unit, error: error as Error };

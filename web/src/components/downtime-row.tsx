@@ -30,9 +30,9 @@ export function DowntimeRow({ event, unitName, reasons, personName, now, rangeSt
   const initial = reasons.options.find((o) => o.value === reason?.code)?.value;
   const assign = async (values: Record<string, string>) => {
     const comment = values.comment?.trim();
-    await api.put(`/v1/equipment/${encodeURIComponent(event.equipmentId)}/downtime/${encodeURIComponent(event.start)}/reason`, {
-      reasonCode: values.reason,
-      ...(comment ? { comment } : {}),
+    await api.call('assignDowntimeReason', {
+      params: { id: event.equipmentId, start: event.start },
+      body: { reasonCode: values.reason ?? '', ...(comment ? { comment } : {}) },
     });
   };
   return (

@@ -14,7 +14,7 @@ export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().tim
 /** The plant's shift calendar; undefined when none is set up (then the phone's time zone is used). */
 export async function loadCalendar(signal?: AbortSignal): Promise<ShiftCalendar | undefined> {
   try {
-    return await api.get<ShiftCalendar>('/v1/shift-calendar', signal);
+    return await api.call('getShiftCalendar', { signal });
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return undefined;
     throw error;

@@ -31,17 +31,24 @@ export function bucketsFor(mode: TrendMode, timeZone: string, now: number): Buck
   return mode === 'week' ? dayBuckets(timeZone, now) : hourBuckets(timeZone, now);
 }
 
-/** `base` is the OEE route of the unit or line, e.g. `/v1/work-centers/wc-line-1/oee`. */
-export function OeeTrend({ base, subject, timeZone, mode }: { base: string; subject: string; timeZone: string; mode: TrendMode }) {
+/** Whose OEE: a unit (equipment) or a line (work center), by the route that answers for it. */
+export interface OeeOf {
+  route: 'getEquipmentOee' | 'getWorkCenterOee';
+  id: string;
+}
+
+export const oeeKey = (of: OeeOf) => `${of.route} ${of.id}`;
+
+export function OeeTrend({ of, subject, timeZone, mode }: { of: OeeOf; subject: string; timeZone: string; mode: TrendMode }) {
   const trend = useLive(
     async (signal): Promise<TrendPoint[]> => {
       const buckets = bucketsFor(mode, timeZone, Date.now());
       return mapBounded(buckets, 4, async (bucket) => ({
         bucket,
-        oee: await api.get<Oee>(`${base}?from=${encodeURIComponent(new Date(bucket.from).toISOString())}&to=${encodeURIComponent(new Date(bucket.to).toISOString())}`, signal),
+        oee: await api.call(of.route, { params: { id: of.id }, query: { from: new Date(bucket.from).toISOString(), to: new Date(bucket.to).toISOString() }, signal }),
       }));
     },
-    [base, timeZone, mode],
+    [oeeKey(of), timeZone, mode],
     { intervalMs: 60_000 },
   );
   const points = trend.data;

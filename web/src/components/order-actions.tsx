@@ -15,6 +15,8 @@ import {
   type WorkOrderAction,
 } from '../../../shared/domain/work-order/status.ts';
 import { api, ApiError } from '../api.ts';
+import type { CallInput } from '../contract.ts';
+import type { RouteId } from '../../../shared/api/routes.ts';
 import { Button, ConfirmAction, type Field } from '../ui.tsx';
 import { dataFields, readData, readQuantities, type QuantityInput } from './order-report-fields.tsx';
 
@@ -46,8 +48,6 @@ export const offeredOrderActions = (order: WorkOrderDetail, roles: readonly Role
 export const offeredOperationActions = (order: WorkOrderDetail, op: Operation, roles: readonly Role[]): OperationAction[] =>
   may('executeOperation', roles) ? allowedOperationActions(order, op) : [];
 
-const orderPath = (order: WorkOrderDetail) => `/v1/work-orders/${encodeURIComponent(order.id)}`;
-
 /**
  * What became of the last action, kept by the screen: a refusal (the order changed, the role may
  * not, the connection dropped) must stay readable after the reload that follows it, when the
@@ -65,9 +65,12 @@ export type OnOutcome = (notice: ActionNotice | undefined) => void;
  * changed: 409, the role may not: 403, gone: 404, no connection, a server fault) goes to the
  * screen; what the person can fix in the still-open dialog (400 input, 422 a quantity rule) stays there.
  */
-async function send(target: string, label: string, path: string, body: object, version: number, onOutcome: OnOutcome): Promise<void> {
+/** The action names its route (`hold` → holdWorkOrder); each `post` below ties the body's type to it. */
+const callRoute = api.call as (id: RouteId, input: object) => Promise<unknown>;
+
+async function send(target: string, label: string, request: () => Promise<unknown>, onOutcome: OnOutcome): Promise<void> {
   try {
-    await api.post<WorkOrderDetail>(path, body, version);
+    await request();
     onOutcome(undefined);
   } catch (error) {
     if (error instanceof ApiError && error.status !== 400 && error.status !== 422) onOutcome({ target, text: `${label}: ${error.plain}` });
@@ -106,7 +109,8 @@ export function OrderActions(props: { order: WorkOrderDetail; roles: readonly Ro
   const { order, roles, reload, onOutcome } = props;
   const offered = offeredOrderActions(order, roles);
   if (offered.length === 0) return <p class="muted">No order actions for your role while the order is {order.status.replace(/_/g, ' ').toLowerCase()}.</p>;
-  const post = (action: WorkOrderAction, body: object) => send('order', LABELS[action], `${orderPath(order)}/${action}`, body, order.version, onOutcome);
+  const post = <A extends WorkOrderAction>(action: A, body: CallInput<`${A}WorkOrder`>['body']) =>
+    send('order', LABELS[action], () => callRoute(`${action}WorkOrder`, { params: { id: order.id }, body, ifMatch: order.version }), onOutcome);
   const kinds = placeableHoldKinds(roles);
   const holdFields: Field[] =
     kinds.length > 1
@@ -202,8 +206,8 @@ export function OperationActions(props: { order: WorkOrderDetail; op: Operation;
   const offered = offeredOperationActions(order, op, roles);
   if (offered.length === 0) return null;
   const name = `operation ${op.seq} (${op.name})`;
-  const post = (action: OperationAction, body: object) =>
-    send(String(op.seq), LABELS[action], `${orderPath(order)}/operations/${op.seq}/${action}`, body, order.version, onOutcome);
+  const post = <A extends OperationAction>(action: A, body: CallInput<`${A}Operation`>['body']) =>
+    send(String(op.seq), LABELS[action], () => callRoute(`${action}Operation`, { params: { id: order.id, seq: op.seq }, body, ifMatch: order.version }), onOutcome);
   const soFar = `So far ${op.goodQty} good and ${op.scrapQty} scrap; it may pass on up to ${limit} good in all. Enter what was made since the last report.`;
   const report = (action: 'report' | 'complete', values: Record<string, string>, input: QuantityInput) => {
     const data = readData(op, values);

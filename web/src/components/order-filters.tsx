@@ -18,7 +18,7 @@ export function filterFromQuery(query: URLSearchParams): OrderFilter {
   return { status: isWorkOrderStatus(status) ? status : '', workCenterId: query.get('workCenterId') ?? '' };
 }
 
-/** The API's query for a filter (without paging). */
+/** A filter as the hash's query, and the list's key (the API's query is built from the filter itself). */
 export function filterQuery(filter: OrderFilter): string {
   const q = new URLSearchParams();
   if (filter.status) q.set('status', filter.status);

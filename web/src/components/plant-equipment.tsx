@@ -4,7 +4,7 @@
  */
 import type { Equipment } from '../../../shared/api/schemas.ts';
 import { useMemo } from 'preact/hooks';
-import { allPages } from '../api.ts';
+import { api } from '../api.ts';
 import { useLive } from '../live.ts';
 
 /** Master data changes rarely; a minute is fresh enough for names and grouping. */
@@ -14,7 +14,7 @@ let cached: { at: number; items: Equipment[] } | undefined;
 
 async function loadEquipment(): Promise<Equipment[]> {
   if (cached && Date.now() - cached.at < REFRESH_MS / 2) return cached.items;
-  const items = await allPages<Equipment>('/v1/equipment');
+  const items = await api.allPages('listEquipment');
   cached = { at: Date.now(), items };
   return items;
 }

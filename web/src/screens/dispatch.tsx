@@ -3,10 +3,9 @@
  * operations ready to start, running and paused there, each in the server's order (priority,
  * then due date), each linking to its order.
  */
-import type { DispatchEntry } from '../../../shared/api/schemas.ts';
 import { DISPATCHABLE_OPERATION_STATUSES } from '../../../shared/domain/work-order/status.ts';
 import type { ScreenProps } from '../app.tsx';
-import { allPages } from '../api.ts';
+import { api } from '../api.ts';
 import { useLive } from '../live.ts';
 import { navigate } from '../router.ts';
 import { ErrorNote, Loading, Page } from '../ui.tsx';
@@ -54,7 +53,7 @@ function WorkCenterList({ index }: { index: EquipmentIndex }) {
 }
 
 function DispatchList({ workCenterId }: { workCenterId: string }) {
-  const list = useLive(() => allPages<DispatchEntry>(`/v1/work-centers/${encodeURIComponent(workCenterId)}/dispatch-list`), [workCenterId]);
+  const list = useLive(() => api.allPages('getDispatchList', { params: { id: workCenterId } }), [workCenterId]);
   if (!list.data) return list.error ? <ErrorNote error={list.error} /> : <Loading />;
   const entries = list.data;
   return (

@@ -3,9 +3,8 @@
  * newest first (or oldest first), each entry in words with its field changes old → new.
  */
 import { useState } from 'preact/hooks';
-import type { AuditRecord, WorkOrderDetail } from '../../../shared/api/schemas.ts';
 import type { ScreenProps } from '../app.tsx';
-import { allPages, api } from '../api.ts';
+import { api } from '../api.ts';
 import { useLive } from '../live.ts';
 import { ErrorNote, Loading, Page } from '../ui.tsx';
 import { HistoryEntry } from '../components/history-entry.tsx';
@@ -15,9 +14,9 @@ export default function History({ params }: ScreenProps) {
   const id = params.id ?? '';
   const personName = usePeople();
   const [newestFirst, setNewestFirst] = useState(true);
-  const history = useLive(() => allPages<AuditRecord>(`/v1/work-orders/${encodeURIComponent(id)}/history`), [id], { intervalMs: 10_000 });
+  const history = useLive(() => api.allPages('getWorkOrderHistory', { params: { id } }), [id], { intervalMs: 10_000 });
   // Operation names and data labels, so entries read "Operation 10 started (Assemble pump)".
-  const order = useLive((signal) => api.get<WorkOrderDetail>(`/v1/work-orders/${encodeURIComponent(id)}`, signal), [id], { intervalMs: 60_000 });
+  const order = useLive((signal) => api.call('getWorkOrder', { params: { id }, signal }), [id], { intervalMs: 60_000 });
   const records = history.data ? (newestFirst ? [...history.data].reverse() : history.data) : undefined;
 
   return (

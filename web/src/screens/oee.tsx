@@ -5,7 +5,7 @@
  * the downtime Pareto over the same days, drawn by uPlot once it has loaded.
  * The choices live in the hash, so a link or the back button brings the same view.
  */
-import type { Oee, Equipment } from '../../../shared/api/schemas.ts';
+import type { Equipment } from '../../../shared/api/schemas.ts';
 import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
 import { useLive } from '../live.ts';
@@ -15,7 +15,7 @@ import { type Plant, loadPlant, loadReasons, mapBounded, reasonIndex } from '../
 import { OeeByUnit, OeeFigures, OeeLosses } from '../components/oee-figures.tsx';
 import { OeePareto } from '../components/oee-pareto.tsx';
 import { browserTimeZone, fmtRange, loadCalendar, todaysShifts } from '../components/oee-time.tsx';
-import { OeeTrend, TREND_MODES, type TrendMode, bucketsFor } from '../components/oee-trend.tsx';
+import { type OeeOf, OeeTrend, TREND_MODES, type TrendMode, bucketsFor, oeeKey } from '../components/oee-trend.tsx';
 
 type Scope = 'unit' | 'line';
 
@@ -34,11 +34,11 @@ const hrefOf = (v: View) => {
   return `/oee?${q.toString()}`;
 };
 
-/** The OEE route of a unit (equipment) or a line (work center). */
-const oeeBase = (scope: Scope, id: string) => `/v1/${scope === 'unit' ? 'equipment' : 'work-centers'}/${encodeURIComponent(id)}/oee`;
+/** The OEE of a unit (equipment) or a line (work center). */
+const oeeOf = (scope: Scope, id: string): OeeOf => ({ route: scope === 'unit' ? 'getEquipmentOee' : 'getWorkCenterOee', id });
 const shiftQuery = (shift: string) => {
   const [name, date] = shift.split('|');
-  return shift && name && date ? `?shift=${encodeURIComponent(name)}&date=${encodeURIComponent(date)}` : '';
+  return shift && name && date ? { shift: name, date } : {};
 };
 
 function resolveView(path: string, plant: Plant | undefined): View {
@@ -65,12 +65,16 @@ export default function OeeScreen({ path }: ScreenProps) {
   const now = Date.now();
   const shifts = todaysShifts(calendar.data, now);
   const shift = shifts.some((s) => s.value === view.shift) ? view.shift : '';
-  const base = view.id ? oeeBase(view.scope, view.id) : '';
+  const of = view.id ? oeeOf(view.scope, view.id) : undefined;
 
-  const headline = useLive(async (signal) => (base ? api.get<Oee>(`${base}${shiftQuery(shift)}`, signal) : undefined), [base, shift], { intervalMs: 5000 });
+  const headline = useLive(
+    async (signal) => (of ? api.call(of.route, { params: { id: of.id }, query: shiftQuery(shift), signal }) : undefined),
+    [of && oeeKey(of), shift],
+    { intervalMs: 5000 },
+  );
   const lineUnits = plant.data && view.scope === 'line' && view.id ? plant.data.unitsOf(view.id).filter((u) => u.id !== view.id) : [];
   const byUnit = useLive(
-    async (signal) => mapBounded(lineUnits, 4, async (u) => ({ id: u.id, name: u.name, oee: await api.get<Oee>(`${oeeBase('unit', u.id)}${shiftQuery(shift)}`, signal) })),
+    async (signal) => mapBounded(lineUnits, 4, async (u) => ({ id: u.id, name: u.name, oee: await api.call('getEquipmentOee', { params: { id: u.id }, query: shiftQuery(shift), signal }) })),
     [lineUnits.map((u) => u.id).join(' '), shift],
     { intervalMs: 10_000 },
   );
@@ -128,7 +132,7 @@ export default function OeeScreen({ path }: ScreenProps) {
         </label>
       </form>
 
-      {!view.id ? (
+      {!of ? (
         <p>No {view.scope === 'unit' ? 'units' : 'lines'} in this plant yet.</p>
       ) : (
         <>
@@ -175,7 +179,7 @@ export default function OeeScreen({ path }: ScreenProps) {
               </label>
             </div>
             <div class="oee-charts">
-              <OeeTrend base={base} subject={subject} timeZone={timeZone} mode={view.trend} />
+              <OeeTrend of={of} subject={subject} timeZone={timeZone} mode={view.trend} />
               <OeePareto units={scopeUnits} subject={subject} reasons={index} from={trendFrom} rangeLabel={TREND_MODES[view.trend].split(',')[0] ?? ''} />
             </div>
           </section>

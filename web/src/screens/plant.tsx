@@ -1,15 +1,14 @@
 /**
  * `#/` and `#/?line=<workCenterId>`: the Plant overview. Every work unit of the tenant, grouped
  * under its work center (line, cell), each with its live state, what it works on and OEE today.
- * One request says every unit's state (GET /v1/plant/status, polled; the boot script starts the
+ * One request says every unit's state (getPlantStatus, polled; the boot script starts the
  * first one before the app's script has loaded, early.ts); OEE today, which changes slowly and costs more to compute, comes
  * from each unit's status on a slower poll once the states are shown.
  */
 import { useRef } from 'preact/hooks';
-import type { EquipmentStatus, Oee, PlantStatus, UnitLive } from '../../../shared/api/schemas.ts';
+import type { Oee, PlantStatus, UnitLive } from '../../../shared/api/schemas.ts';
 import type { ScreenProps } from '../app.tsx';
-import { api, earlyData } from '../api.ts';
-import { PLANT_STATUS_PATH } from '../early.ts';
+import { api } from '../api.ts';
 import { useLive } from '../live.ts';
 import { navigate, queryOf } from '../router.ts';
 import { ErrorNote, Loading, Page } from '../ui.tsx';
@@ -43,7 +42,7 @@ function useOeeToday(unitIds: string[]) {
   return useLive(
     async (signal) => {
       const results = await Promise.allSettled(
-        unitIds.map((id) => api.get<EquipmentStatus>(`/v1/equipment/${encodeURIComponent(id)}/status`, signal)),
+        unitIds.map((id) => api.call('getEquipmentStatus', { params: { id }, signal })),
       );
       const next = new Map(known.current);
       results.forEach((r, i) => {
@@ -64,7 +63,7 @@ const chooseLine = (e: Event) => {
 
 export default function Plant({ path }: ScreenProps) {
   const line = queryOf(path).get('line') ?? '';
-  const plant = useLive((signal) => api.get<PlantStatus>(PLANT_STATUS_PATH, signal), [], { initial: () => earlyData<PlantStatus>(PLANT_STATUS_PATH) });
+  const plant = useLive((signal) => api.call('getPlantStatus', { signal }), [], { initial: () => api.earlyData('getPlantStatus') });
   const groups = plant.data ? groupByLine(plant.data) : [];
   const shown = line ? groups.filter((g) => g.id === line) : groups;
   const shownUnits = shown.flatMap((g) => g.units);

@@ -99,7 +99,7 @@ function Header({ order, workCenter }: { order: WorkOrderDetail; workCenter: str
 
 export default function WorkOrder({ params }: ScreenProps) {
   const id = params.id ?? '';
-  const live = useLive((signal) => api.get<WorkOrderDetail>(`/v1/work-orders/${encodeURIComponent(id)}`, signal), [id]);
+  const live = useLive((signal) => api.call('getWorkOrder', { params: { id }, signal }), [id]);
   const equipment = useEquipment();
   const roles = currentSession()?.roles ?? [];
   const [notice, setNotice] = useState<ActionNotice | undefined>();

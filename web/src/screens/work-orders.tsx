@@ -9,7 +9,7 @@ import { api } from '../api.ts';
 import { useLive } from '../live.ts';
 import { queryOf } from '../router.ts';
 import { Button, ErrorNote, fmtDateTime, Loading, Page, StateBadge } from '../ui.tsx';
-import { filterFromQuery, filterQuery, OrderFilters } from '../components/order-filters.tsx';
+import { filterFromQuery, filterQuery, type OrderFilter, OrderFilters } from '../components/order-filters.tsx';
 import { useEquipment } from '../components/plant-equipment.tsx';
 import { isOverdue } from '../components/dispatch-entry.tsx';
 
@@ -23,20 +23,18 @@ interface Loaded {
   more: boolean;
 }
 
-async function loadPages(query: string, pages: number, signal: AbortSignal): Promise<Loaded> {
+async function loadPages(filter: OrderFilter, pages: number, signal: AbortSignal): Promise<Loaded> {
   const items: WorkOrder[] = [];
+  const query = { ...(filter.status ? { status: filter.status } : {}), ...(filter.workCenterId ? { workCenterId: filter.workCenterId } : {}), limit: PAGE_SIZE };
   let cursor: string | undefined;
   let loaded = 0;
   do {
-    const page = await api.get<{ items: WorkOrder[]; nextCursor?: string }>(
-      `/v1/work-orders?${query}${query ? '&' : ''}limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      signal,
-    );
+    const page = await api.call('listWorkOrders', { query: { ...query, ...(cursor ? { cursor } : {}) }, signal });
     items.push(...page.items);
     cursor = page.nextCursor;
     loaded++;
   } while (cursor && loaded < pages);
-  return { key: query, items, more: !!cursor };
+  return { key: filterQuery(filter), items, more: !!cursor };
 }
 
 function OrderRow({ order }: { order: WorkOrder }) {
@@ -70,7 +68,7 @@ export default function WorkOrders({ path }: ScreenProps) {
   // Pages loaded for this filter; another filter starts again at one page.
   const [paging, setPaging] = useState({ key: query, pages: 1 });
   const pages = paging.key === query ? paging.pages : 1;
-  const list = useLive((signal) => loadPages(query, pages, signal), [query, pages]);
+  const list = useLive((signal) => loadPages(filter, pages, signal), [query, pages]);
   const data = list.data?.key === query ? list.data : undefined;
 
   return (

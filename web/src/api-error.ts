@@ -1,0 +1,61 @@
+/**
+ * What can go wrong with a request, in words a supervisor can read on the floor: a problem+json
+ * refusal (ApiError), no connection (status 0), or an answer that does not match the route's
+ * response schema (ContractError: the app and the API are of different versions).
+ */
+import type { HttpMethod } from '../../shared/api/routes.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly fields: { pointer: string; detail: string }[] = [],
+  ) {
+    super(`${status} ${title}: ${detail}`);
+    this.name = 'ApiError';
+  }
+
+  /** What the screen says. */
+  get plain(): string {
+    switch (this.status) {
+      case 0:
+        return 'No connection to the MES. Nothing was changed; try again when the connection is back.';
+      case 400:
+        return `Please check what you entered: ${this.fields.map((f) => `${f.pointer.split('/').pop()} ${f.detail}`).join('; ') || this.detail}.`;
+      case 403:
+        return `Your role may not do this. ${this.detail}`;
+      case 404:
+        return `Not found: ${this.detail}`;
+      case 409:
+        return `Not done: someone or something changed it first, or it is not allowed now. ${this.detail} The screen shows the current state.`;
+      case 422:
+        return `Not done: ${this.detail}`;
+      default:
+        return `The MES could not do this (${this.status}). ${this.detail}`;
+    }
+  }
+}
+
+/**
+ * A 2xx whose body the route's response schema refuses. Showing it beats rendering `undefined`:
+ * the usual cause is an app older or newer than the API, which a reload mends.
+ */
+export class ContractError extends ApiError {
+  constructor(
+    status: number,
+    readonly method: HttpMethod,
+    readonly path: string,
+    /** Where the answer differs, e.g. `items.0.state: Invalid option`. */
+    readonly where: string,
+  ) {
+    super(status, 'Unexpected answer', `${method} ${path}: ${where}`);
+    this.name = 'ContractError';
+  }
+
+  override get plain(): string {
+    // A change that got a 2xx was made, even though its answer cannot be read.
+    const what = this.method === 'GET' ? 'The MES answered' : 'It was done, but the MES answered';
+    return `${what} in a form this app does not understand (${this.method} ${this.path}: ${this.where}); reload the app.`;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The web app's side of the wire contract: it calls routes of shared/api/routes.ts by id. The
+ * path comes from the route's template (params encoded), the query from the route's query shape,
+ * the request and response types from its zod schemas (z.input sent, z.output read), and every
+ * answer is parsed with the route's response schema: one that does not match is a ContractError
+ * on screen, not an `undefined` three components later. No app state here (session, config,
+ * connection banner): api.ts wires those in, so a test can run this against a plain HTTP server.
+ */
+import * as z from 'zod/mini';
+import { type HttpMethod, type RouteId, routes } from '../../shared/api/routes.ts';
+import { ProblemSchema } from '../../shared/api/schemas.ts';
+import { ApiError, ContractError } from './api-error.ts';
+
+// The app's CSP has no 'unsafe-eval': without this zod probes `new Function` and the browser reports a violation.
+z.config({ jitless: true });
+
+type Def<I extends RouteId> = (typeof routes)[I];
+
+/** Path and query values as typed: coerced fields (`seq`, `limit`) take a number or its text. */
+type Wire<T> = { [K in keyof T]: unknown extends T[K] ? string | number : T[K] };
+
+type ParamsPart<D> = D extends { params: infer S extends z.ZodMiniType } ? { params: Wire<z.input<S>> } : { params?: undefined };
+type QueryPart<D> = D extends { query: infer S extends z.ZodMiniType }
+  ? {} extends z.input<S>
+    ? { query?: Wire<z.input<S>> }
+    : { query: Wire<z.input<S>> }
+  : { query?: undefined };
+type BodyPart<D> = D extends { body: infer S extends z.ZodMiniType } ? { body: z.input<S> } : { body?: undefined };
+type IfMatchPart<D> = D extends { ifMatch: true }
+  ? {
+      /** The version the person saw (ETag): a stale screen gets a 409 instead of overwriting. */
+      ifMatch?: number;
+    }
+  : { ifMatch?: undefined };
+type IdempotentPart<D> = D extends { idempotent: true } ? { idempotencyKey?: string } : { idempotencyKey?: undefined };
+
+/** What a call of route `I` sends. */
+export type CallInput<I extends RouteId> = ParamsPart<Def<I>> &
+  QueryPart<Def<I>> &
+  BodyPart<Def<I>> &
+  IfMatchPart<Def<I>> &
+  IdempotentPart<Def<I>> & { signal?: AbortSignal };
+/** What a call of route `I` reads: its response schema's output. */
+export type CallOutput<I extends RouteId> = z.output<Def<I>['response']>;
+/** The input argument, optional when the route needs nothing. */
+export type CallArgs<I extends RouteId> = {} extends CallInput<I> ? [input?: CallInput<I>] : [input: CallInput<I>];
+/** Only what locates a resource: for paths (the boot script's early request, a list's key). */
+export type Locator<I extends RouteId> = Pick<CallInput<I>, 'params' | 'query'>;
+
+const routeOf = (id: RouteId) => routes[id] as { method: HttpMethod; path: string; response: z.ZodMiniType };
+
+/** `getWorkOrder`, `{ params: { id: 'WO 1' } }` → the route's path with `WO%201` for `{id}`; query values are encoded and undefined ones left out. */
+export function routePath<I extends RouteId>(id: I, locator: Locator<I> = {} as Locator<I>): string {
+  const values = (locator.params ?? {}) as Record<string, unknown>;
+  const path = routeOf(id).path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined || value === '') throw new Error(`${id}: the path parameter ${name} is missing`);
+    return encodeURIComponent(String(value));
+  });
+  // encodeURIComponent, not URLSearchParams: its `+` for a space is not read as one by every gateway.
+  const query = Object.entries((locator.query ?? {}) as Record<string, unknown>)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+    .join('&');
+  return query ? `${path}?${query}` : path;
+}
+
+/** The route's response schema applied to a 2xx body: its output, or a ContractError (logged with zod's issues). */
+export function readResponse<I extends RouteId>(id: I, path: string, body: unknown, status = 200): CallOutput<I> {
+  const route = routeOf(id);
+  const parsed = route.response.safeParse(body);
+  if (parsed.success) return parsed.data as CallOutput<I>;
+  const where = parsed.error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || 'the body'}: ${issue.message}`)
+    .join('; ');
+  console.error(`MES contract: ${route.method} ${path} (${id}) answered ${status} with a body its response schema refuses`, parsed.error.issues);
+  throw new ContractError(status, route.method, path, where);
+}
+
+/** A refusal as the API words it (RFC 9457); an answer that is not problem+json still gets its status. */
+export function problemError(status: number, statusText: string, body: unknown): ApiError {
+  const problem = ProblemSchema.safeParse(body);
+  if (!problem.success) return new ApiError(status, statusText || 'Error', typeof body === 'string' ? body.slice(0, 200) : '');
+  return new ApiError(status, problem.data.title, problem.data.detail ?? '', problem.data.errors ?? []);
+}
+
+export interface ClientOptions {
+  /** Base URL of the API, '' for the same origin; read at each call (the config loads after the app starts). */
+  baseUrl: () => string;
+  /** The bearer token, if signed in. */
+  token: () => string | undefined;
+  /** A 401: the token expired or was refused. */
+  onUnauthorized?: () => void;
+  /** A request reached the API (any status) or did not (a network error). */
+  onReached?: (reached: boolean) => void;
+}
+
+type SentInput = { params?: object; query?: object; body?: unknown; ifMatch?: number; idempotencyKey?: string; signal?: AbortSignal };
+
+export type Call = <I extends RouteId>(id: I, ...args: CallArgs<I>) => Promise<CallOutput<I>>;
+
+export function createClient(options: ClientOptions): { call: Call } {
+  // Typed per route by `Call` at the call site; inside, the input is only taken apart.
+  const call = async (id: RouteId, input: SentInput = {}): Promise<unknown> => {
+    const { body, ifMatch, idempotencyKey, signal } = input;
+    const { method } = routeOf(id);
+    const path = routePath(id, input as Locator<RouteId>);
+    const headers: Record<string, string> = {};
+    const token = options.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (ifMatch !== undefined) headers['if-match'] = `"${ifMatch}"`;
+    if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+    let res: Response;
+    try {
+      res = await fetch(`${options.baseUrl()}${path}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      options.onReached?.(false);
+      throw new ApiError(0, 'Offline', String((error as Error).message));
+    }
+    options.onReached?.(true);
+    if (res.status === 401) {
+      options.onUnauthorized?.();
+      throw new ApiError(401, 'Signed out', 'your sign-in expired; sign in again');
+    }
+    const text = await res.text();
+    let json: unknown = text;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON: a 2xx then fails its schema below, a refusal keeps its status.
+    }
+    if (!res.ok) throw problemError(res.status, res.statusText, json);
+    return readResponse(id, path, json, res.status);
+  };
+  return { call: call as unknown as Call };
+}
