@@ -61,7 +61,8 @@ const countsMessage = (msgId: string, good = 10) => JSON.stringify({ ts: Date.no
 
 /** A broker and pipeline of their own, for the batching and redelivery cases. */
 async function startLocalIot(options: TelemetryPipelineOptions) {
-  const pipeline = createTelemetryPipeline({ log: silentLog, retryDelayMs: 0, ...options });
+  // Three tries, so the redelivery cases stay short (the consumers' own are 5 and 11).
+  const pipeline = createTelemetryPipeline({ log: silentLog, retryDelayMs: 0, maxAttempts: 3, ...options });
   const broker = await startMqttBroker({ port: 0, wsPort: false, log: silentLog, devices, onPublish: (p) => void pipeline.accept(p) });
   return { broker, pipeline, stop: async () => (await broker.stop(), await pipeline.stop()) };
 }
