@@ -53,6 +53,7 @@ import {
   type TelemetryRule,
 } from '../../shared/telemetry/rules.ts';
 import { THING_ATTRIBUTES } from '../../shared/telemetry/device-identity.ts';
+import { devicePublishTopics, deviceSubscriptions, ruleTopics } from '../../shared/telemetry/device-policy.ts';
 import { eventFunction, sqsEventSourceProps } from '../constructs/event-function.ts';
 import type { MesFunction } from '../constructs/mes-function.ts';
 import { consumerOfRule, type EventFunction, type SqsSource, visibilityTimeoutSecondsOf } from '../event-sources.ts';
@@ -108,20 +109,8 @@ export interface TelemetryStackProps extends StackProps {
   readonly streamCapacity?: StreamCapacity;
 }
 
-/** The publish resources for one rule: its topic filter confined to the unit's tenant and equipment id. */
-export function ownTopics(rule: TelemetryRule): string[] {
-  const unitLevels = `${TELEMETRY_TOPIC_PREFIX}/+/+/`;
-  if (!rule.topicFilter.startsWith(unitLevels)) {
-    throw new Error(`rule ${rule.name}: topic filter ${rule.topicFilter} is not ${unitLevels}...; the thing policy cannot confine it`);
-  }
-  // `+` and `#` are no wildcards in a policy; below the unit's own level `*` stands for them.
-  const rest = rule.topicFilter
-    .slice(unitLevels.length)
-    .split('/')
-    .map((level) => (level === '+' || level === '#' ? '*' : level));
-  const own = [TELEMETRY_TOPIC_PREFIX, THING_TENANT, THING_EQUIPMENT, ...rest].join('/');
-  return [basicIngestTopic(rule, own), own];
-}
+/** The publish resources for one rule, confined to the unit's tenant and equipment id (shared/telemetry/device-policy.ts). */
+export const ownTopics = (rule: TelemetryRule): string[] => ruleTopics(rule, THING_TENANT, THING_EQUIPMENT);
 
 export class TelemetryStack extends Stack {
   readonly stateQueue: Queue;
@@ -262,7 +251,9 @@ export class TelemetryStack extends Stack {
     });
 
     const iotArn = (resource: string) => `arn:${Aws.PARTITION}:iot:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
-    const publishTopics = [...new Set(Object.values(TELEMETRY_RULES).flatMap((rule) => ownTopics(rule)))];
+    // The device policy of shared/telemetry/device-policy.ts, which the local broker applies too.
+    const publishTopics = devicePublishTopics(THING_TENANT, THING_EQUIPMENT);
+    const subscriptions = deviceSubscriptions(THING_TENANT, THING_EQUIPMENT);
     new CfnPolicy(this, 'EquipmentPolicy', {
       policyName: THING_POLICY_NAME,
       policyDocument: new PolicyDocument({
@@ -278,13 +269,19 @@ export class TelemetryStack extends Stack {
               StringEquals: { 'iot:Connection.Thing.ThingTypeName': THING_TYPE_NAME },
             },
           }),
-          // Only its own telemetry topics, under its own tenant. No subscribe or receive: units
-          // only report (commands to units would get their own, equally confined topics).
+          // Only its own telemetry topics, under its own tenant.
           new PolicyStatement({
             effect: Effect.ALLOW,
             actions: ['iot:Publish'],
             resources: publishTopics.map((topic) => iotArn(`topic/${topic}`)),
           }),
+          // Today none: units only report.
+          ...(subscriptions.length > 0
+            ? [
+                new PolicyStatement({ effect: Effect.ALLOW, actions: ['iot:Subscribe'], resources: subscriptions.map((t) => iotArn(`topicfilter/${t}`)) }),
+                new PolicyStatement({ effect: Effect.ALLOW, actions: ['iot:Receive'], resources: subscriptions.map((t) => iotArn(`topic/${t}`)) }),
+              ]
+            : []),
         ],
       }),
     });
