@@ -3,11 +3,13 @@
  * function receives, the Lambda context beside it, and how its result becomes an HTTP response.
  * Kept as close to what AWS sends as we know, so a handler that works here works there.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { LOCAL_ACCOUNT_ID } from './lambda-engine.ts';
 
-export const LOCAL_ACCOUNT_ID = '000000000000';
+/** The Lambda context is the engine's, for every source (lambda-engine.ts). */
+export { LOCAL_ACCOUNT_ID, lambdaContext } from './lambda-engine.ts';
 export const LOCAL_API_ID = 'local';
 /** API Gateway's integration timeout: a function gets at most this long to answer. */
 export const INTEGRATION_TIMEOUT_MS = 30_000;
@@ -102,28 +104,6 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 function clfTime(d: Date) {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
-}
-
-/** A Lambda context for one invocation; the deadline is API Gateway's 30 s, not Lambda's. */
-export function lambdaContext(functionName: string, timeoutMs = INTEGRATION_TIMEOUT_MS): Context {
-  const deadline = Date.now() + timeoutMs;
-  const gone = () => {
-    throw new Error('callback-style Lambda handlers are not supported: return a promise');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION ?? 'us-east-1'}:${LOCAL_ACCOUNT_ID}:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/[$LATEST]${randomUUID().replaceAll('-', '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: gone,
-    fail: gone,
-    succeed: gone,
-  };
 }
 
 /**

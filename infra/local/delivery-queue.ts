@@ -11,24 +11,25 @@
  * `scanPendingDeliveries` at startup) queues each one again at its `nextAttemptAt`, the one
  * the last run was sending too.
  */
-import { failedItems } from './batch-response.ts';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import type { DeliveryJob, DeliveryQueue } from '../../shared/integration/ports.ts';
-import { LOCAL_ACCOUNT_ID, lambdaContext } from './api-gateway.ts';
 import { LOCAL_REGION, localClientConfig } from './dynamodb.ts';
+import { EVENT_FUNCTIONS, visibilityTimeoutSecondsOf } from '../event-sources.ts';
 import { consoleLog, type Log } from './http-server.ts';
+import { LOCAL_ACCOUNT_ID, type LocalFunction, localFunction, type QueuedMessage, settleSqsBatch } from './lambda-engine.ts';
 import type { SchedulingClock } from './virtual-clock.ts';
 
 export type SqsFunction = (event: SQSEvent, context: Context) => Promise<unknown>;
 
 /** The queue's name locally (the AWS one is CloudFormation's). */
 export const DELIVERY_QUEUE_NAME = 'mes-webhook-deliveries';
-/** The integration stack's settings, mirrored: 6 x the deliverer's 60 s timeout, 5 receives. */
-export const DEFAULT_VISIBILITY_TIMEOUT_MS = 6 * 60_000;
-export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+/** The deliverer's entry in infra/event-sources.ts, which the integration stack deploys. */
+const DELIVERER = EVENT_FUNCTIONS.deliverWebhook;
+export const DEFAULT_VISIBILITY_TIMEOUT_MS = visibilityTimeoutSecondsOf(DELIVERER) * 1000;
+export const DEFAULT_MAX_RECEIVE_COUNT = DELIVERER.source.maxReceiveCount;
 const SQS_MAX_BATCH = 10;
 const MAX_DEAD_LETTERS_KEPT = 1000;
 
@@ -63,14 +64,9 @@ export interface DeliveryQueueCounters {
   recovered: number;
 }
 
-interface QueuedJob {
-  messageId: string;
+interface QueuedJob extends QueuedMessage {
   job: DeliveryJob;
-  body: string;
   visibleAt: number;
-  sentAt: number;
-  receiveCount: number;
-  firstReceivedAt?: number;
   seq: number;
 }
 
@@ -84,8 +80,7 @@ export class LocalDeliveryQueue implements DeliveryQueue {
   private readonly visibilityTimeoutMs: number;
   private readonly maxReceiveCount: number;
   private readonly maxConcurrency: number;
-  private readonly timeoutMs: number;
-  private readonly functionName: string;
+  private readonly fn: LocalFunction<SQSEvent>;
   private readonly region = process.env.AWS_REGION ?? LOCAL_REGION;
   /** Waiting jobs, by visibleAt then arrival. */
   private jobs: QueuedJob[] = [];
@@ -99,12 +94,15 @@ export class LocalDeliveryQueue implements DeliveryQueue {
   constructor(private readonly options: LocalDeliveryQueueOptions) {
     this.clock = options.clock;
     this.log = options.log ?? consoleLog;
-    this.batchSize = Math.min(options.batchSize ?? SQS_MAX_BATCH, SQS_MAX_BATCH);
+    this.batchSize = Math.min(options.batchSize ?? DELIVERER.source.batchSize, SQS_MAX_BATCH);
     this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? DEFAULT_VISIBILITY_TIMEOUT_MS;
     this.maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
-    this.maxConcurrency = Math.max(1, options.maxConcurrency ?? 5);
-    this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.functionName = options.functionName ?? 'deliver-webhook';
+    this.maxConcurrency = Math.max(1, options.maxConcurrency ?? DELIVERER.source.maxConcurrency);
+    this.fn = {
+      ...localFunction(DELIVERER, options.handler),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.functionName ? { functionName: options.functionName } : {}),
+    };
   }
 
   /** Jobs waiting (due or not), not counting those being delivered. */
@@ -223,43 +221,20 @@ export class LocalDeliveryQueue implements DeliveryQueue {
   }
 
   private async deliver(batch: QueuedJob[]) {
-    const now = this.clock.now().getTime();
-    for (const j of batch) {
-      j.receiveCount++;
-      j.firstReceivedAt ??= now;
-      if (j.receiveCount > 1) this.counters.redelivered++;
-    }
-    const records = batch.map((j) => this.sqsRecord(j));
-    const failed = await this.invoke({ Records: records }, new Set(batch.map((j) => j.messageId)));
-    const retry: QueuedJob[] = [];
-    for (const j of batch) {
-      if (failed !== 'all' && !failed.has(j.messageId)) this.counters.delivered++;
-      else if (j.receiveCount >= this.maxReceiveCount) this.deadLetter(j);
-      else retry.push(j);
-    }
+    for (const j of batch) if (j.receiveCount > 0) this.counters.redelivered++;
+    const { delivered, retry, deadLetter } = await settleSqsBatch(this.fn, batch, {
+      queueArn: `arn:aws:sqs:${this.region}:${LOCAL_ACCOUNT_ID}:${DELIVERY_QUEUE_NAME}`,
+      senderId: `AROA${LOCAL_ACCOUNT_ID}:local-runtime`,
+      maxReceiveCount: this.maxReceiveCount,
+      now: this.clock.now().getTime(),
+      onError: (error) =>
+        this.log.error(`webhooks: ${this.fn.functionName} failed a batch of ${batch.length}; the jobs come back in ${Math.round(this.visibilityTimeoutMs / 1000)} s`, error),
+    });
+    this.counters.delivered += delivered.length;
+    for (const j of deadLetter) this.deadLetter(j);
     // The job becomes visible again when its visibility timeout runs out, as on SQS.
     const visibleAt = this.clock.now().getTime() + this.visibilityTimeoutMs;
     for (const j of retry) this.insert({ ...j, visibleAt });
-  }
-
-  /** Calls the handler; returns the message ids it reported failed, or 'all'. */
-  private async invoke(event: SQSEvent, ids: Set<string>): Promise<Set<string> | 'all'> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const handler = await this.options.handler();
-      const result = await Promise.race([
-        handler(event, lambdaContext(this.functionName, this.timeoutMs)),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
-        }),
-      ]);
-      return failedItems(result, ids);
-    } catch (error) {
-      this.log.error(`webhooks: ${this.functionName} failed a batch of ${ids.size}; the jobs come back in ${Math.round(this.visibilityTimeoutMs / 1000)} s`, error);
-      return 'all';
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private deadLetter(j: QueuedJob) {
@@ -269,26 +244,6 @@ export class LocalDeliveryQueue implements DeliveryQueue {
     );
     this.deadLetters.push(j.job);
     this.deadLetters.splice(0, Math.max(0, this.deadLetters.length - MAX_DEAD_LETTERS_KEPT));
-  }
-
-  private sqsRecord(j: QueuedJob): SQSRecord {
-    return {
-      messageId: j.messageId,
-      // A new receipt handle per receive, as SQS gives.
-      receiptHandle: randomBytes(48).toString('base64'),
-      body: j.body,
-      attributes: {
-        ApproximateReceiveCount: String(j.receiveCount),
-        SentTimestamp: String(j.sentAt),
-        SenderId: `AROA${LOCAL_ACCOUNT_ID}:local-runtime`,
-        ApproximateFirstReceiveTimestamp: String(j.firstReceivedAt ?? this.clock.now().getTime()),
-      },
-      messageAttributes: {},
-      md5OfBody: createHash('md5').update(j.body).digest('hex'),
-      eventSource: 'aws:sqs',
-      eventSourceARN: `arn:aws:sqs:${this.region}:${LOCAL_ACCOUNT_ID}:${DELIVERY_QUEUE_NAME}`,
-      awsRegion: this.region,
-    };
   }
 }
 

@@ -6,10 +6,9 @@
  * ports and, when given one, the built web app (web.ts) on every GET path outside /v1/ and
  * /local/.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
@@ -18,7 +17,8 @@ import { LocalTokenRequestSchema } from '../../shared/api/schemas.ts';
 import { MesError } from '../../shared/domain/errors.ts';
 import { DeviceCredentialsRequestSchema } from '../../shared/telemetry/device-identity.ts';
 import { authenticate } from '../../functions/lib/auth.ts';
-import { INTEGRATION_TIMEOUT_MS, lambdaContext, newRequestId, toApiGatewayEvent, writeLambdaResult } from './api-gateway.ts';
+import { INTEGRATION_TIMEOUT_MS, newRequestId, toApiGatewayEvent, writeLambdaResult } from './api-gateway.ts';
+import { HandlerMissingError, invoke, lazyHandler, TimeoutError } from './lambda-engine.ts';
 import type { DeviceAuthority } from './device-credentials.ts';
 import { type LocalIdentity, TOKEN_LIFETIME_SECONDS } from './identity.ts';
 import { createRouter } from './router.ts';
@@ -65,26 +65,13 @@ const HANDLERS_DIR = fileURLToPath(new URL('../../functions/http/', import.meta.
 const CORS_ALLOW_HEADERS = 'authorization,content-type,idempotency-key,if-match';
 const CORS_EXPOSE_HEADERS = 'etag,location,retry-after,apigw-requestid';
 
-class HandlerMissingError extends Error {
-  override name = 'HandlerMissingError';
-}
-
-/** Imports functions/http/<route.handler>.ts on first use; a failed import is retried next time. */
+/** Imports functions/http/<route.handler>.ts on first use (the engine's lazy import). */
 export function fileHandlerResolver(): HandlerResolver {
-  const cache = new Map<string, Promise<LambdaHandler>>();
+  const cache = new Map<string, () => Promise<LambdaHandler>>();
   return (route) => {
-    let loading = cache.get(route.handler);
-    if (!loading) {
-      const file = `${HANDLERS_DIR}${route.handler}.ts`;
-      if (!existsSync(file)) return Promise.reject(new HandlerMissingError(`functions/http/${route.handler}.ts does not exist yet`));
-      loading = import(pathToFileURL(file).href).then((mod: { handler?: LambdaHandler }) => {
-        if (typeof mod.handler !== 'function') throw new Error(`functions/http/${route.handler}.ts exports no handler`);
-        return mod.handler;
-      });
-      loading.catch(() => cache.delete(route.handler));
-      cache.set(route.handler, loading);
-    }
-    return loading;
+    let load = cache.get(route.handler);
+    if (!load) cache.set(route.handler, (load = lazyHandler<APIGatewayProxyEventV2>(`${HANDLERS_DIR}${route.handler}.ts`)));
+    return load();
   };
 }
 
@@ -129,8 +116,7 @@ export function createHttpServer(options: HttpServerOptions) {
 
     const event = toApiGatewayEvent({ req, body, routeKey: `${route.method} ${route.path}`, pathParameters, requestId });
     try {
-      const handler = await resolveHandler(route);
-      const result = await withTimeout(handler(event, lambdaContext(route.id, options.timeoutMs)), options.timeoutMs ?? INTEGRATION_TIMEOUT_MS);
+      const result = await invoke(() => resolveHandler(route), event, { functionName: route.id, timeoutMs: options.timeoutMs ?? INTEGRATION_TIMEOUT_MS });
       writeLambdaResult(res, result, common);
     } catch (error) {
       if (error instanceof HandlerMissingError) return problem(res, 501, error.message, common);
@@ -225,18 +211,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
   });
-}
-
-class TimeoutError extends Error {
-  override name = 'TimeoutError';
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError()), ms);
-  });
-  return Promise.race([Promise.resolve(promise), timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Browsers on any loopback origin may call the API; nothing else gets CORS headers. */

@@ -13,13 +13,13 @@
  * CONNECT never disturbs the device that is connected; the device itself, with its
  * credential, may take its session over (MQTT semantics, and what IoT Core does).
  *
- * A device may
+ A device has exactly the rights of the IoT policy CDK deploys, from the same definition
+ * (shared/telemetry/device-policy.ts): it may
  * - publish, QoS 0 or 1 (IoT Core has no QoS 2), only to `dt/mes/{its tenant}/{its id}/{type}`
  *   with type state | counts | process, or the same through Basic Ingest
  *   (`$aws/rules/<rule>/dt/mes/...`) naming the rule that takes that topic. Anything else
  *   closes the connection, as IoT Core does;
- * - subscribe only to its own commands, `cmd/mes/{its tenant}/{its id}/...`: never `#`, never
- *   another unit's or tenant's topics (refused in the SUBACK).
+ * - subscribe to the policy's filters only, today none (refused in the SUBACK).
  *
  * Every publish it accepts goes to `onPublish` before the PUBACK is sent, so a device that got
  * its PUBACK knows the rules have the message (the telemetry pipeline hangs here).
@@ -30,8 +30,7 @@ import { Aedes, type AuthenticateError, type Client, type Subscription } from 'a
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { TenantIdSchema } from '../../shared/api/schemas.ts';
 import { parseThingName } from '../../shared/telemetry/device-identity.ts';
-import { TELEMETRY_TYPES } from '../../shared/telemetry/messages.ts';
-import { ruleFor, TELEMETRY_TOPIC_PREFIX } from '../../shared/telemetry/rules.ts';
+import { devicePublishTopics, deviceSubscriptions } from '../../shared/telemetry/device-policy.ts';
 import type { DeviceAuthority } from './device-credentials.ts';
 import { consoleLog, type Log } from './http-server.ts';
 
@@ -41,7 +40,6 @@ export const DEFAULT_MQTT_WS_PORT = 9001;
 export const MAX_PAYLOAD_BYTES = 128 * 1024;
 /** Where the live change feed for browsers (issue 5) will publish, per tenant. */
 export const LIVE_FEED_PREFIX = 'feed/mes';
-const COMMAND_PREFIX = 'cmd/mes';
 
 /** A publish the device policy refused: aedes closes the connection, as IoT Core does. */
 export class PolicyRefusalError extends Error {
@@ -127,29 +125,22 @@ export interface MqttBroker {
   stop(): Promise<void>;
 }
 
-/** What a device may publish to, or why not. Exported for the tests and the simulator. */
+/**
+ * What a device may publish to, or why not: exactly the topics of the device policy CDK
+ * deploys (shared/telemetry/device-policy.ts), with the unit's own ids. Exported for the tests.
+ */
 export function devicePublishRefusal(device: DeviceIdentity, topic: string): string | undefined {
-  const basicIngest = /^\$aws\/rules\/([^/]+)\/(.*)$/.exec(topic);
-  const bare = basicIngest ? (basicIngest[2] ?? '') : topic;
-  const [dt, mes, tenant, unit, type, ...rest] = bare.split('/');
-  if (`${dt}/${mes}` !== TELEMETRY_TOPIC_PREFIX || rest.length > 0 || !(TELEMETRY_TYPES as readonly string[]).includes(type ?? '')) {
-    return `${topic} is not a telemetry topic`;
-  }
-  if (tenant !== device.tenantId || unit !== device.equipmentId) return `${topic} belongs to another unit or tenant`;
-  // A least-privilege policy names the rule, so Basic Ingest must address the rule that takes the topic.
-  if (basicIngest && ruleFor(bare)?.name !== basicIngest[1]) {
-    return `rule ${basicIngest[1]} does not take ${bare}`;
-  }
-  return undefined;
+  if (devicePublishTopics(device.tenantId, device.equipmentId).includes(topic)) return undefined;
+  return `${topic} is not one of the unit's telemetry topics (the device policy)`;
 }
 
-/** Whether a subscription filter stays within what the identity may read. */
+/** Whether a subscription filter stays within what the identity may read: a device, its policy's filters exactly. */
 export function subscriptionAllowed(identity: MqttIdentity, filter: string): boolean {
   const levels = filter.split('/');
-  const [prefix, mid, tenant, unit] = levels;
+  const [prefix, mid, tenant] = levels;
   const fixed = (n: number) => levels.slice(0, n).every((l) => l !== '#' && l !== '+');
   if (identity.kind === 'viewer') return `${prefix}/${mid}` === LIVE_FEED_PREFIX && tenant === identity.tenantId && fixed(3);
-  return `${prefix}/${mid}` === COMMAND_PREFIX && tenant === identity.tenantId && unit === identity.equipmentId && fixed(4);
+  return deviceSubscriptions(identity.tenantId, identity.equipmentId).includes(filter);
 }
 
 export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttBroker> {

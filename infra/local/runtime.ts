@@ -7,13 +7,16 @@
  * and the tests both start it through here.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localBindings, setLocalBindings } from '../../functions/lib/local-bindings.ts';
 import { ENV } from '../../shared/config.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { claimDurationMs, DEFAULT_WEBHOOK_TIMEOUT_MS } from '../../shared/integration/deliverer.ts';
+import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
+import { EVENT_FUNCTIONS, functionNameOf } from '../event-sources.ts';
 import { LocalDeliveryQueue, scanPendingDeliveries, type SqsFunction } from './delivery-queue.ts';
+import { lazyHandler } from './lambda-engine.ts';
 import { writeDurably } from './durable-file.ts';
 import { type DynamoDbLocal, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
 import type { JournalMode } from './sqlite-wal.ts';
@@ -245,29 +248,10 @@ async function startMqtt(options: RuntimeOptions, devices: DeviceAuthority, log:
   return { url: broker.url, wsUrl: broker.wsUrl, broker, pipeline, ackWhen: telemetryAck(options) };
 }
 
-/** The functions of the outbox, by file, imported on first use (a failed import is retried next time). */
-function fileHandler<T>(file: string): () => Promise<T> {
-  let loading: Promise<T> | undefined;
-  return () => {
-    if (!loading) {
-      const url = new URL(`../../functions/${file}.ts`, import.meta.url);
-      if (!existsSync(url)) return Promise.reject(new Error(`functions/${file}.ts does not exist yet`));
-      loading = import(url.href).then((mod: { handler?: unknown }) => {
-        if (typeof mod.handler !== 'function') throw new Error(`functions/${file}.ts exports no handler`);
-        return mod.handler as T;
-      });
-      loading.catch(() => {
-        loading = undefined;
-      });
-    }
-    return loading;
-  };
-}
-
 function createDeliveryQueue(options: RuntimeOptions, clock: SchedulingClock, log: Log): LocalDeliveryQueue {
   return new LocalDeliveryQueue({
     clock,
-    handler: options.outboxHandlers?.deliverer ?? fileHandler<SqsFunction>('jobs/deliver-webhook'),
+    handler: options.outboxHandlers?.deliverer ?? lazyHandler<SQSEvent>(EVENT_FUNCTIONS.deliverWebhook.handler),
     log,
   });
 }
@@ -292,11 +276,19 @@ async function startOutbox(options: RuntimeOptions, context: OutboxContext, clea
     await poller?.stop();
     await queue.stop();
   });
+  const { dispatchOutbox } = EVENT_FUNCTIONS;
   poller = await startStreamPoller({
     endpoint: context.dynamoDbEndpoint,
     tableName: context.tableName,
-    handler: options.outboxHandlers?.dispatcher ?? fileHandler<StreamFunction>('streams/dispatch-outbox'),
-    startingPosition: options.outboxStartingPosition ?? 'TRIM_HORIZON',
+    handler: options.outboxHandlers?.dispatcher ?? lazyHandler<DynamoDBStreamEvent>(dispatchOutbox.handler),
+    // The event source mapping the integration stack deploys (infra/event-sources.ts).
+    functionName: functionNameOf(dispatchOutbox),
+    timeoutMs: dispatchOutbox.timeoutSeconds * 1000,
+    batchSize: dispatchOutbox.source.batchSize,
+    filter: dispatchOutbox.source.filter,
+    retryAttempts: dispatchOutbox.source.retryAttempts,
+    bisectBatchOnError: dispatchOutbox.source.bisectBatchOnError,
+    startingPosition: options.outboxStartingPosition ?? dispatchOutbox.source.startingPosition,
     ...(context.dataDir ? { checkpointFile: join(context.dataDir, 'streams', `${context.tableName}.json`) } : {}),
     log,
   });

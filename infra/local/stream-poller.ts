@@ -29,11 +29,13 @@ import {
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue, Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { lambdaContext } from './api-gateway.ts';
+import type { FilterPattern } from '../event-sources.ts';
 import { localClientConfig } from './dynamodb.ts';
 import { consoleLog, type Log } from './http-server.ts';
+import { type LocalFunction, matchesFilter, processStreamBatch } from './lambda-engine.ts';
 
 export type StreamFunction = (event: DynamoDBStreamEvent, context: Context) => Promise<unknown>;
+const MAX_DEAD_LETTERS_KEPT = 1000;
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST';
 
 export interface StreamPollerOptions {
@@ -60,7 +62,22 @@ export interface StreamPollerOptions {
   rediscoverIntervalMs?: number;
   /** Per-invocation timeout (the function's). Default 60 s. */
   timeoutMs?: number;
+  /** Retries of a failing batch before it is dead-lettered; undefined = until it succeeds (Lambda's default). */
+  retryAttempts?: number;
+  /** Split a batch that fails whole until the bad record is alone. */
+  bisectBatchOnError?: boolean;
+  /** Lambda event filtering: only matching records are handed over. */
+  filter?: FilterPattern;
   log?: Log;
+}
+
+/** A batch given up on: the failure record Lambda sends to the on-failure destination. */
+export interface StreamDeadLetter {
+  shardId: string;
+  firstSequenceNumber: string | undefined;
+  lastSequenceNumber: string | undefined;
+  size: number;
+  attempts: number;
 }
 
 export interface StreamPollerCounters {
@@ -75,6 +92,8 @@ export interface StreamPollerCounters {
 export interface StreamPoller {
   readonly streamArn: string;
   readonly counters: Readonly<StreamPollerCounters>;
+  /** Batches given up on after the last retry, newest last (at most 1,000 kept). */
+  readonly deadLetters: readonly StreamDeadLetter[];
   /**
    * Resolves once every record written before the call has been handed to the handler and
    * acknowledged: each live shard has polled empty since, with nothing buffered or in flight.
@@ -123,7 +142,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const retryDelayMs = options.retryDelayMs ?? 100;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
   const rediscoverIntervalMs = options.rediscoverIntervalMs ?? 10_000;
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const fn: LocalFunction<DynamoDBStreamEvent> = { functionName, timeoutMs: options.timeoutMs ?? 60_000, load: options.handler };
+  const deadLetters: StreamDeadLetter[] = [];
 
   const ddb = new DynamoDBClient(localClientConfig(options.endpoint));
   const streams = new DynamoDBStreamsClient(localClientConfig(options.endpoint));
@@ -255,7 +275,9 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     }
     if (!shard.iterator) shard.ended = true;
     for (const record of records) {
-      shard.buffer.push(toLambdaRecord(record, streamArn));
+      const lambdaRecord = toLambdaRecord(record, streamArn);
+      // Lambda event filtering: a record the filter drops never reaches the function.
+      if (!options.filter || matchesFilter(options.filter, lambdaRecord)) shard.buffer.push(lambdaRecord);
       // A later iterator starts after what was taken, even if it is not processed yet.
       const sequenceNumber = record.dynamodb?.SequenceNumber;
       if (sequenceNumber) shard.start = { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber };
@@ -264,55 +286,53 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     return records.length > 0;
   }
 
-  /** Hands the first batch of the buffer over; true when all of it was acknowledged. */
-  async function handOver(shard: ShardState): Promise<boolean> {
+  /** Hands the first batch of the buffer to the engine, which retries it in place as Lambda does. */
+  async function handOver(shard: ShardState): Promise<void> {
     const batch = shard.buffer.slice(0, batchSize);
-    const ids = batch.map((r) => r.dynamodb?.SequenceNumber as string);
-    counters.batches++;
-    const firstFailed = await invoke(shard, batch, ids);
-    const acknowledged = firstFailed === -1 ? batch.length : firstFailed;
-    if (acknowledged > 0) {
-      shard.buffer.splice(0, acknowledged);
-      counters.processed += acknowledged;
-      shard.unsaved = false;
-      saveCheckpoint(shard.id, { after: ids[acknowledged - 1] as string });
-    }
-    if (firstFailed === -1) {
-      shard.attempts = 0;
-      return true;
-    }
-    counters.failedBatches++;
-    shard.attempts++;
-    return false;
+    await processStreamBatch(fn, batch, {
+      idOf: (r) => r.dynamodb?.SequenceNumber as string,
+      eventOf: (records) => {
+        counters.batches++;
+        return { Records: records };
+      },
+      retryAttempts: options.retryAttempts,
+      bisectBatchOnError: options.bisectBatchOnError,
+      retryDelayMs: (attempt) => Math.min(retryDelayMs * 2 ** (attempt - 1), maxRetryDelayMs),
+      sleep: (ms) => sleep(shard, ms),
+      stopped: () => stopping,
+      onAcknowledged: (records) => {
+        consume(shard, records);
+        shard.attempts = 0;
+      },
+      onRetry: (records, attempt, failure) => {
+        counters.failedBatches++;
+        shard.attempts = attempt;
+        reportFailure(shard, records, attempt, failure);
+      },
+      onDeadLetter: (records, attempts) => {
+        counters.failedBatches++;
+        const range = `${records[0]?.dynamodb?.SequenceNumber}..${records.at(-1)?.dynamodb?.SequenceNumber}`;
+        log.error(`outbox: ${fn.functionName} gave up on ${records.length} record(s) of shard ${shard.id} (${range}) after ${attempts} attempts: dead-lettered`);
+        deadLetters.push({ shardId: shard.id, firstSequenceNumber: records[0]?.dynamodb?.SequenceNumber, lastSequenceNumber: records.at(-1)?.dynamodb?.SequenceNumber, size: records.length, attempts });
+        deadLetters.splice(0, Math.max(0, deadLetters.length - MAX_DEAD_LETTERS_KEPT));
+        consume(shard, records, false);
+        shard.attempts = 0;
+      },
+    });
   }
 
-  /** Calls the handler; returns the index of the first failed record, -1 when none failed. */
-  async function invoke(shard: ShardState, batch: DynamoDBRecord[], ids: string[]): Promise<number> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const handler = await options.handler();
-      const result = await Promise.race([
-        handler({ Records: batch }, lambdaContext(functionName, timeoutMs)),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-      const failed = firstFailedIndex(result, ids);
-      if (failed !== -1) reportFailure(shard, batch, `it reported record ${ids[failed]} (or an unknown one) failed`);
-      return failed;
-    } catch (error) {
-      reportFailure(shard, batch, error);
-      return 0;
-    } finally {
-      clearTimeout(timer);
-    }
+  /** Records done (handled, or dead-lettered): out of the buffer, and the checkpoint moves past them. */
+  function consume(shard: ShardState, records: DynamoDBRecord[], processed = true) {
+    shard.buffer.splice(0, records.length);
+    if (processed) counters.processed += records.length;
+    shard.unsaved = false;
+    saveCheckpoint(shard.id, { after: records.at(-1)?.dynamodb?.SequenceNumber as string });
   }
 
-  function reportFailure(shard: ShardState, batch: DynamoDBRecord[], failure: unknown) {
-    const attempt = shard.attempts + 1;
+  function reportFailure(shard: ShardState, batch: DynamoDBRecord[], attempt: number, failure: unknown) {
     // A record that keeps failing would flood the log: the 1st, 2nd, 4th, 8th... failure only.
     if ((attempt & (attempt - 1)) !== 0) return;
-    const message = `outbox: ${functionName} failed a batch of ${batch.length} from shard ${shard.id} (attempt ${attempt}); retrying from the first failed record, nothing is skipped`;
+    const message = `outbox: ${fn.functionName} failed a batch of ${batch.length} from shard ${shard.id} (attempt ${attempt}); retrying from the first failed record`;
     if (typeof failure === 'string') log.error(`${message}: ${failure}`);
     else log.error(message, failure);
   }
@@ -332,7 +352,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         if (shard.buffer.length < batchSize && !shard.ended) progressed = await read(shard);
         if (shard.buffer.length > 0) {
           progressed = true;
-          if (!(await handOver(shard))) backoff = Math.min(retryDelayMs * 2 ** (shard.attempts - 1), maxRetryDelayMs);
+          await handOver(shard);
         }
       } catch (error) {
         if (stopping) break;
@@ -448,6 +468,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   return {
     streamArn,
     counters,
+    deadLetters,
     idle({ timeoutMs: limit }: { timeoutMs?: number } = {}) {
       const since = tick;
       if (stopping) return Promise.resolve();
@@ -501,21 +522,6 @@ function readCheckpoints(file: string | undefined, streamArn: string, log: Log):
     }
     return new Map();
   }
-}
-
-/** Reads `{ batchItemFailures: [{ itemIdentifier }] }`: the first failed record, -1 for none; as on AWS, a bad identifier fails the whole batch. */
-export function firstFailedIndex(result: unknown, sequenceNumbers: string[]): number {
-  const failures = (result as { batchItemFailures?: unknown } | null | undefined)?.batchItemFailures;
-  if (failures === undefined || failures === null) return -1;
-  if (!Array.isArray(failures)) return 0;
-  let first = -1;
-  for (const f of failures) {
-    const id = (f as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    const index = typeof id === 'string' ? sequenceNumbers.indexOf(id) : -1;
-    if (index === -1) return 0;
-    if (first === -1 || index < first) first = index;
-  }
-  return first;
 }
 
 /**

@@ -1,34 +1,28 @@
 /**
  * The local stand-in for IoT rules -> SQS / Kinesis -> Lambda event source mapping. Every
  * publish the broker accepted goes through `applyRules` (shared/telemetry/rules.ts, the same
- * definitions CDK deploys); records are buffered per rule and handed to the rule's handler in
- * functions/iot/ as an SQSEvent or a KinesisStreamEvent, in batches of the rule's size or when
- * the (local) batching window closes. Partial batch responses are honoured as on AWS:
- * - SQS: only the failed records come back (next batch), up to `maxAttempts`, then they are
- *   dead-lettered (logged and kept in `deadLetters`);
- * - Kinesis: the batch is retried from the first failed sequence number, in place (the shard
- *   waits), up to `maxAttempts`, then the rest of the batch is dead-lettered.
+ * definitions CDK deploys); records are buffered per rule and handed to the rule's consumer
+ * (infra/event-sources.ts) as an SQSEvent or a KinesisStreamEvent, in batches of the rule's
+ * size or when the (local) batching window closes. The engine (lambda-engine.ts) invokes the
+ * consumer and applies its source's retries: SQS brings back only the failed records, up to
+ * maxReceiveCount; Kinesis retries from the first failed record in place (the shard waits).
+ * Records given up on are dead-lettered (logged and kept in `deadLetters`).
  * Nothing a handler does can throw out of here: the broker must keep running.
  */
-import { failedItems } from './batch-response.ts';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamRecord, SQSRecord } from 'aws-lambda';
 import type { TelemetryEnvelope } from '../../shared/telemetry/messages.ts';
 import { applyRules, type RulePublish, TELEMETRY_RULES, type TelemetryRule } from '../../shared/telemetry/rules.ts';
-import { LOCAL_ACCOUNT_ID, lambdaContext } from './api-gateway.ts';
+import { consumerOfRule, type StreamSource } from '../event-sources.ts';
 import { LOCAL_REGION } from './dynamodb.ts';
 import { consoleLog, type Log } from './http-server.ts';
+import { LOCAL_ACCOUNT_ID, lazyHandler, type LocalFunction, localFunction, type QueuedMessage, processStreamBatch, settleSqsBatch } from './lambda-engine.ts';
 
 export type TelemetryEvent = { Records: SQSRecord[] } | { Records: KinesisStreamRecord[] };
 export type TelemetryFunction = (event: TelemetryEvent, context: Context) => Promise<unknown>;
 /** Finds the handler of a rule. Tests swap it for a spy, so they need no ingest code. */
 export type TelemetryHandlerResolver = (rule: TelemetryRule) => Promise<TelemetryFunction>;
 
-/** Which function in functions/iot/ consumes each rule's queue or stream (as the telemetry stack wires it). */
-export const RULE_HANDLERS: Record<string, string> = {
-  [TELEMETRY_RULES.state.name]: 'ingest-state',
-  [TELEMETRY_RULES.measurements.name]: 'ingest-measurements',
-};
 /** `npm start` should feel live: no rule waits longer than this locally. */
 export const MAX_LOCAL_WINDOW_MS = 1000;
 
@@ -37,11 +31,14 @@ export interface TelemetryPipelineOptions {
   windowMs?: number;
   /** Overrides every rule's batch size (tests). */
   batchSize?: number;
-  /** Tries per record before it is dead-lettered (Lambda's default retry policy allows 3 in all). */
+  /** Tries per record before it is dead-lettered. Default: the consumer's (maxReceiveCount, or 1 + retryAttempts). */
   maxAttempts?: number;
-  /** Pause before a retry, so a transient fault can clear; 0 in tests. */
+  /**
+   * Pause before a retry (the visibility timeout or stream backoff), so a transient fault can
+   * clear. Default 100 ms rather than AWS's minutes, so `npm start` stays live; 0 in tests.
+   */
   retryDelayMs?: number;
-  /** Per-invocation timeout; a handler that takes longer failed its whole batch. */
+  /** Per-invocation timeout; a handler that takes longer failed its whole batch. Default: the consumer's. */
   timeoutMs?: number;
   handlerResolver?: TelemetryHandlerResolver;
   /** Timer functions, swappable so tests close a window deterministically. */
@@ -84,12 +81,10 @@ export interface TelemetryPipeline {
   readonly deadLetters: readonly DeadLetter[];
 }
 
-interface PendingRecord {
-  id: string;
+/** A record between the rule and its consumer: the queue's message, or the stream's record (messageId = sequence number). */
+interface PendingRecord extends QueuedMessage {
   envelope: TelemetryEnvelope;
   partitionKey: string;
-  attempts: number;
-  firstReceivedAt?: number;
   onSettled?: ((stored: boolean) => void) | undefined;
   /** Stored or dead-lettered: counted once, never again. */
   settled?: true;
@@ -109,7 +104,6 @@ const SEQUENCE_BASE = 49_590_338_271_490_256_608_559_692_538_361_571_095_921_575
 
 export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}): TelemetryPipeline {
   const log = options.log ?? consoleLog;
-  const maxAttempts = options.maxAttempts ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 100;
   const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
   const resolveHandler = options.handlerResolver ?? fileTelemetryHandlerResolver();
@@ -121,6 +115,22 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
   let stopped = false;
   let idleWaiters: (() => void)[] = [];
 
+  const consumers = new Map<string, LocalFunction>();
+  /** The rule's consumer as infra/event-sources.ts declares it, with the test's resolver when given. */
+  const consumerOf = (rule: TelemetryRule): LocalFunction => {
+    let fn = consumers.get(rule.name);
+    if (!fn) {
+      const [, def] = consumerOfRule(ruleKey(rule));
+      fn = { ...localFunction(def, () => resolveHandler(rule)), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+      consumers.set(rule.name, fn);
+    }
+    return fn;
+  };
+  const maxAttemptsOf = (rule: TelemetryRule) => {
+    if (options.maxAttempts !== undefined) return options.maxAttempts;
+    const { source } = consumerOfRule(ruleKey(rule))[1];
+    return source.kind === 'sqs' ? source.maxReceiveCount : source.retryAttempts + 1;
+  };
   const windowOf = (rule: TelemetryRule) => options.windowMs ?? Math.min(rule.batchingWindowSeconds * 1000, MAX_LOCAL_WINDOW_MS);
   const batchSizeOf = (rule: TelemetryRule) => options.batchSize ?? rule.batchSize;
   const outstanding = () => counters.received - counters.delivered - counters.failed;
@@ -138,7 +148,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
       const queue = queueOf(rule);
       sequence++;
       const id = rule.target === 'kinesis' ? (SEQUENCE_BASE + sequence).toString() : randomUUID();
-      queue.buffer.push({ id, envelope, partitionKey: partitionKey(rule, topic), attempts: 0, onSettled });
+      queue.buffer.push({ messageId: id, body: JSON.stringify(envelope), sentAt: envelope.receivedAt, envelope, partitionKey: partitionKey(rule, topic), receiveCount: 0, onSettled });
       counters.received++;
       schedule(queue);
       return true;
@@ -189,18 +199,16 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
   }
 
   async function deliverSqs(queue: RuleQueue, batch: PendingRecord[]) {
-    const now = Date.now();
-    for (const r of batch) {
-      r.attempts++;
-      r.firstReceivedAt ??= now;
-    }
-    const records = batch.map((r) => sqsRecord(queue.rule, r, region));
-    const failedIds = await invoke(queue.rule, { Records: records }, batch.map((r) => r.id));
-    const failed = batch.filter((r) => failedIds === 'all' || failedIds.has(r.id));
-    counters.delivered += batch.length - failed.length;
-    settle(batch.filter((r) => !failed.includes(r)), true);
-    const retry = failed.filter((r) => r.attempts < maxAttempts);
-    deadLetter(queue.rule, failed.filter((r) => r.attempts >= maxAttempts));
+    const { rule } = queue;
+    const { delivered, retry, deadLetter: parked } = await settleSqsBatch(consumerOf(rule), batch, {
+      queueArn: `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${rule.name}`,
+      senderId: `AROA${LOCAL_ACCOUNT_ID}:iot-rule-${rule.name}`,
+      maxReceiveCount: maxAttemptsOf(rule),
+      onError: (error) => log.error(`telemetry: ${consumerOf(rule).functionName} failed a batch of ${batch.length}`, error),
+    });
+    counters.delivered += delivered.length;
+    settle(delivered, true);
+    deadLetter(rule, parked);
     if (retry.length === 0) return;
     counters.retried += retry.length;
     // SQS makes a failed message visible again after the visibility timeout: a pause, then the next batch.
@@ -209,45 +217,27 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
   }
 
   async function deliverKinesis(rule: TelemetryRule, batch: PendingRecord[]) {
-    let rest = batch;
-    for (let attempt = 1; rest.length > 0; attempt++) {
-      const failedIds = await invoke(rule, { Records: rest.map((r) => kinesisRecord(rule, r, region)) }, rest.map((r) => r.id));
-      // Lambda checkpoints before the first failed record and retries from it.
-      const firstFailed = failedIds === 'all' ? 0 : rest.findIndex((r) => failedIds.has(r.id));
-      const done = firstFailed === -1 ? rest.length : firstFailed;
-      counters.delivered += done;
-      settle(rest.slice(0, done), true);
-      rest = rest.slice(done);
-      if (rest.length === 0) return;
-      if (attempt >= maxAttempts) {
-        for (const r of rest) r.attempts = attempt;
-        deadLetter(rule, rest);
-        return;
-      }
-      counters.retried += rest.length;
-      if (retryDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
-    }
-  }
-
-  /** Calls the handler; returns the ids it reported failed, or 'all' (threw, timed out, or answered nonsense). */
-  async function invoke(rule: TelemetryRule, event: TelemetryEvent, ids: string[]): Promise<Set<string> | 'all'> {
-    const timeoutMs = options.timeoutMs ?? 60_000;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const handler = await resolveHandler(rule);
-      const result = await Promise.race([
-        handler(event, lambdaContext(functionName(rule), timeoutMs)),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-      return failedItems(result, new Set(ids));
-    } catch (error) {
-      log.error(`telemetry: ${functionName(rule)} failed a batch of ${ids.length}`, error);
-      return 'all';
-    } finally {
-      clearTimeout(timer);
-    }
+    const fn = consumerOf(rule);
+    await processStreamBatch(fn, batch, {
+      idOf: (r) => r.messageId,
+      eventOf: (records) => ({ Records: records.map((r) => kinesisRecord(rule, r, region)) }),
+      retryAttempts: maxAttemptsOf(rule) - 1,
+      bisectBatchOnError: streamSourceOf(rule)?.bisectBatchOnError,
+      retryDelayMs: () => retryDelayMs,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      onAcknowledged: (records) => {
+        counters.delivered += records.length;
+        settle(records, true);
+      },
+      onRetry: (records, _attempt, failure) => {
+        counters.retried += records.length;
+        if (failure instanceof Error) log.error(`telemetry: ${fn.functionName} failed a batch of ${records.length}`, failure);
+      },
+      onDeadLetter: (records, attempts) => {
+        for (const r of records) r.receiveCount = attempts;
+        deadLetter(rule, records);
+      },
+    });
   }
 
   function settle(records: readonly PendingRecord[], stored: boolean) {
@@ -266,8 +256,8 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
     if (records.length === 0) return;
     counters.failed += records.length;
     settle(records, false);
-    log.error(`telemetry: ${records.length} ${rule.name} record(s) dead-lettered after ${maxAttempts} attempts: ${records.map((r) => `${r.envelope.tenantId}/${r.envelope.equipmentId}/${r.envelope.type}`).join(', ')}`);
-    deadLetters.push(...records.map((r) => ({ rule: rule.name, id: r.id, envelope: r.envelope, attempts: r.attempts })));
+    log.error(`telemetry: ${records.length} ${rule.name} record(s) dead-lettered after ${maxAttemptsOf(rule)} attempts: ${records.map((r) => `${r.envelope.tenantId}/${r.envelope.equipmentId}/${r.envelope.type}`).join(', ')}`);
+    deadLetters.push(...records.map((r) => ({ rule: rule.name, id: r.messageId, envelope: r.envelope, attempts: r.receiveCount })));
     deadLetters.splice(0, Math.max(0, deadLetters.length - MAX_DEAD_LETTERS_KEPT));
   }
 
@@ -302,26 +292,26 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
   };
 }
 
-/** Imports functions/iot/<handler>.ts on first use, after the runtime has set the function environment. */
+/** The consumer of each rule, from infra/event-sources.ts (which the telemetry stack deploys), imported lazily. */
 export function fileTelemetryHandlerResolver(): TelemetryHandlerResolver {
-  const cache = new Map<string, Promise<TelemetryFunction>>();
+  const loaders = new Map<string, () => Promise<TelemetryFunction>>();
   return (rule) => {
-    const file = RULE_HANDLERS[rule.name];
-    if (!file) return Promise.reject(new Error(`no handler consumes rule ${rule.name}`));
-    let loading = cache.get(file);
-    if (!loading) {
-      loading = import(new URL(`../../functions/iot/${file}.ts`, import.meta.url).href).then((mod: { handler?: unknown }) => {
-        if (typeof mod.handler !== 'function') throw new Error(`functions/iot/${file}.ts exports no handler`);
-        return mod.handler as TelemetryFunction;
-      });
-      loading.catch(() => cache.delete(file));
-      cache.set(file, loading);
-    }
-    return loading;
+    let load = loaders.get(rule.name);
+    if (!load) loaders.set(rule.name, (load = lazyHandler<TelemetryEvent>(consumerOfRule(ruleKey(rule))[1].handler)));
+    return load();
   };
 }
 
-const functionName = (rule: TelemetryRule) => RULE_HANDLERS[rule.name] ?? rule.name;
+const ruleKey = (rule: TelemetryRule) => {
+  const key = (Object.keys(TELEMETRY_RULES) as (keyof typeof TELEMETRY_RULES)[]).find((k) => TELEMETRY_RULES[k].name === rule.name);
+  if (!key) throw new Error(`no IoT rule named ${rule.name}`);
+  return key;
+};
+
+const streamSourceOf = (rule: TelemetryRule): StreamSource | undefined => {
+  const { source } = consumerOfRule(ruleKey(rule))[1];
+  return source.kind === 'sqs' ? undefined : source;
+};
 
 /** The rule's partition key template, e.g. `${topic(3)}`, against the topic without its Basic Ingest prefix. */
 function partitionKey(rule: TelemetryRule, topic: string): string {
@@ -329,40 +319,19 @@ function partitionKey(rule: TelemetryRule, topic: string): string {
   return (rule.partitionKey ?? '${topic(3)}').replace(/\$\{topic\((\d+)\)\}/g, (_, n: string) => levels[Number(n) - 1] ?? '');
 }
 
-function sqsRecord(rule: TelemetryRule, r: PendingRecord, region: string): SQSRecord {
-  const body = JSON.stringify(r.envelope);
-  return {
-    messageId: r.id,
-    // A new receipt handle per receive, as SQS gives.
-    receiptHandle: randomBytes(48).toString('base64'),
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(r.attempts),
-      SentTimestamp: String(r.envelope.receivedAt),
-      SenderId: `AROA${LOCAL_ACCOUNT_ID}:iot-rule-${rule.name}`,
-      ApproximateFirstReceiveTimestamp: String(r.firstReceivedAt ?? Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: createHash('md5').update(body).digest('hex'),
-    eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${rule.name}`,
-    awsRegion: region,
-  };
-}
-
 function kinesisRecord(rule: TelemetryRule, r: PendingRecord, region: string): KinesisStreamRecord {
   return {
     kinesis: {
       kinesisSchemaVersion: '1.0',
       partitionKey: r.partitionKey,
-      sequenceNumber: r.id,
+      sequenceNumber: r.messageId,
       data: Buffer.from(JSON.stringify(r.envelope)).toString('base64'),
       // Seconds with a fraction, as Lambda delivers it.
       approximateArrivalTimestamp: r.envelope.receivedAt / 1000,
     },
     eventSource: 'aws:kinesis',
     eventVersion: '1.0',
-    eventID: `shardId-000000000000:${r.id}`,
+    eventID: `shardId-000000000000:${r.messageId}`,
     eventName: 'aws:kinesis:record',
     invokeIdentityArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/local-telemetry-consumer`,
     awsRegion: region,

@@ -19,13 +19,13 @@ import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
-import { MesFunction } from '../constructs/mes-function.ts';
+import { eventFunction } from '../constructs/event-function.ts';
+import type { MesFunction } from '../constructs/mes-function.ts';
+import { EVENT_FUNCTIONS, type EventFunctionUse, visibilityTimeoutSecondsOf } from '../event-sources.ts';
 
 export interface IntegrationStackProps extends StackProps {
   /** The table of the DataStack; its stream carries the outbox. */
@@ -34,36 +34,15 @@ export interface IntegrationStackProps extends StackProps {
   readonly appVersion: string;
 }
 
-/** 15 s per HTTP attempt (MES_WEBHOOK_TIMEOUT_MS's default), a batch's attempts in parallel, plus the table writes. */
-export const DELIVERER_TIMEOUT = Duration.seconds(60);
-/** A batch of up to 100 outbox events: a Query of endpoints per tenant, a write and a send per message. */
-export const DISPATCHER_TIMEOUT = Duration.seconds(60);
+const { deliverWebhook } = EVENT_FUNCTIONS;
+
+/** The functions' settings live in infra/event-sources.ts; these names stay for the alarms and tests. */
+export const DELIVERER_TIMEOUT = Duration.seconds(deliverWebhook.timeoutSeconds);
 /** Lambda's advice for SQS sources: at least six times the consumer's timeout. */
-export const DELIVERY_VISIBILITY_TIMEOUT = Duration.seconds(DELIVERER_TIMEOUT.toSeconds() * 6);
-/**
- * A job fails (and comes back) only when the deliverer could not record its attempt (DynamoDB,
- * SQS): a failed HTTP attempt is not a failure, the deliverer queues the next one itself. Five
- * receives rule out a transient throttle before a job is parked.
- */
-export const DELIVERY_MAX_RECEIVE_COUNT = 5;
-/** Deliverers at once: a slow subscriber must not take the account's concurrency. */
-export const DELIVERER_MAX_CONCURRENCY = 5;
-/**
- * Stream batches that keep failing are retried this often (each retry bisects the batch, so a
- * bad event ends up alone), or until they are this old; then the dead letters say which shard
- * and sequence range was skipped, while the stream (24 h) still has it. The events themselves
- * stay in the table (EVT# items), so they can be dispatched again after a fix.
- */
-export const DISPATCH_RETRY_ATTEMPTS = 10;
-export const DISPATCH_MAX_RECORD_AGE = Duration.hours(20);
+export const DELIVERY_VISIBILITY_TIMEOUT = Duration.seconds(visibilityTimeoutSecondsOf(deliverWebhook));
+export const DELIVERY_MAX_RECEIVE_COUNT = deliverWebhook.source.maxReceiveCount;
 /** Outbox lag above which the dispatcher alarms. */
 export const MAX_DISPATCH_LAG = Duration.seconds(60);
-
-/** The event source filter: new outbox items only; every other write to the table is not the dispatcher's business. */
-export const OUTBOX_FILTER = FilterCriteria.filter({
-  eventName: FilterRule.isEqual('INSERT'),
-  dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('OutboxEvent') } } },
-});
 
 export class IntegrationStack extends Stack {
   /** Seals integration secrets (KMS Encrypt/Decrypt with a tenant-bound encryption context). */
@@ -112,51 +91,30 @@ export class IntegrationStack extends Stack {
 
     // ---- Functions ------------------------------------------------------------------------------
 
-    const consumer = (cid: string, entry: string, description: string, timeout: Duration) => {
-      const fn = new MesFunction(this, cid, { entry, description, appVersion: props.appVersion, serviceName: 'mes-integration', timeout });
-      fn.bindTable(props.table, 'write');
-      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deliveryQueue.queueArn] }));
-      fn.function.addEnvironment(ENV.webhookQueueUrl, this.deliveryQueue.queueUrl);
-      return fn;
+    const resources = {
+      table: props.table,
+      queues: { webhookDeliveries: this.deliveryQueue, webhookDeliveryDeadLetters: this.deliveryDeadLetters, dispatchDeadLetters: this.dispatchDeadLetters },
     };
+    const grantUse = (fn: MesFunction, use: EventFunctionUse) => {
+      if (use === 'webhookQueue') {
+        fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deliveryQueue.queueArn] }));
+        fn.function.addEnvironment(ENV.webhookQueueUrl, this.deliveryQueue.queueUrl);
+      } else {
+        fn.role.addToPrincipalPolicy(secretsKeyStatement(this.secretsKey, ['kms:Decrypt']));
+        fn.function.addEnvironment(ENV.secretsKeyId, this.secretsKey.keyArn);
+      }
+    };
+    const build = (id: 'dispatchOutbox' | 'deliverWebhook') =>
+      eventFunction(this, pascal(id), EVENT_FUNCTIONS[id], { appVersion: props.appVersion, resources, grantUse });
 
-    this.dispatcher = consumer('DispatchOutbox', 'functions/streams/dispatch-outbox.ts', 'Table stream (outbox events) to webhook messages', DISPATCHER_TIMEOUT);
-    this.dispatcher.function.addEventSource(
-      new DynamoEventSource(props.table, {
-        // Nothing committed is skipped, even after the mapping was disabled for a while.
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        filters: [OUTBOX_FILTER],
-        batchSize: 100,
-        // Partial batch response: the stream retries from the first failed event; a batch that
-        // throws is split in two until the bad event is alone.
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: DISPATCH_RETRY_ATTEMPTS,
-        maxRecordAge: DISPATCH_MAX_RECORD_AGE,
-        onFailure: new SqsDlq(this.dispatchDeadLetters),
-        // One batch per shard at a time: an order's events are items of one partition, so they
-        // are dispatched one after the other, in order.
-        parallelizationFactor: 1,
-      }),
-    );
+    this.dispatcher = build('dispatchOutbox');
     Validations.of(this.dispatcher.role.node.findChild('DefaultPolicy')).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'dynamodb:ListStreams, which a Lambda event source on a DynamoDB stream needs, has no resource-level ' +
         "permissions; everything else this role may do names the table, its stream, its GSIs or the queue. The wildcard is the stream event source's own grant.",
     });
-
-    this.deliverer = consumer('DeliverWebhook', 'functions/jobs/deliver-webhook.ts', 'Webhook delivery attempts from the delivery queue', DELIVERER_TIMEOUT);
-    // It signs with the endpoint's secret: it opens them, and never seals any.
-    this.deliverer.role.addToPrincipalPolicy(secretsKeyStatement(this.secretsKey, ['kms:Decrypt']));
-    this.deliverer.function.addEnvironment(ENV.secretsKeyId, this.secretsKey.keyArn);
-    this.deliverer.function.addEventSource(
-      new SqsEventSource(this.deliveryQueue, {
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        maxConcurrency: DELIVERER_MAX_CONCURRENCY,
-      }),
-    );
+    this.deliverer = build('deliverWebhook');
 
     // ---- Alarms ---------------------------------------------------------------------------------
 
@@ -201,3 +159,5 @@ export function secretsKeyStatement(key: { keyArn: string }, actions: ('kms:Encr
     conditions: { Null: { 'kms:EncryptionContext:tenantId': 'false' } },
   });
 }
+
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

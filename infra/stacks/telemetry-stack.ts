@@ -41,8 +41,6 @@ import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 
 import { CfnPolicy, CfnThingType, CfnTopicRule } from 'aws-cdk-lib/aws-iot';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -55,7 +53,10 @@ import {
   type TelemetryRule,
 } from '../../shared/telemetry/rules.ts';
 import { THING_ATTRIBUTES } from '../../shared/telemetry/device-identity.ts';
-import { MesFunction } from '../constructs/mes-function.ts';
+import { devicePublishTopics, deviceSubscriptions, ruleTopics } from '../../shared/telemetry/device-policy.ts';
+import { eventFunction, sqsEventSourceProps } from '../constructs/event-function.ts';
+import type { MesFunction } from '../constructs/mes-function.ts';
+import { consumerOfRule, type EventFunction, type SqsSource, visibilityTimeoutSecondsOf } from '../event-sources.ts';
 
 /** The IoT SQL version the generated SQL is written for (`encode`, `topic(n)`, `<>`). */
 export const IOT_SQL_VERSION = '2016-03-23';
@@ -69,21 +70,14 @@ const thingAttribute = (name: string) => `\${iot:Connection.Thing.Attributes[${n
 const THING_TENANT = thingAttribute(THING_ATTRIBUTES.tenantId);
 const THING_EQUIPMENT = thingAttribute(THING_ATTRIBUTES.equipmentId);
 
-/**
- * An SQS event source without a batching window takes at most 10 messages per batch (Lambda
- * rejects more). A rule that asks for more and no window gets 10 here: still "at once".
- */
-export const SQS_MAX_BATCH_WITHOUT_WINDOW = 10;
+/** A rule that asks for more than 10 and no window gets 10: still "at once" (infra/event-sources.ts). */
+export { SQS_MAX_BATCH_WITHOUT_WINDOW } from '../event-sources.ts';
 
 /**
- * Measurement records that keep failing go to the dead letters after this many retries (each
- * retry bisects the batch, so 10 isolates a single bad record in a batch of 1,000), or once
- * they are this old. The record age stays below the stream's 24 h retention, so the failure
- * record in the dead-letter queue (shard and sequence range) still points at records that can
- * be re-read for a few hours, and within the handlers' 24 h late-data window.
+ * The measurements stream keeps records a day; its consumer's retries and record age
+ * (infra/event-sources.ts) stay below that, so a failure record in the dead letters still
+ * points at records that can be re-read, within the handlers' 24 h late-data window.
  */
-export const KINESIS_RETRY_ATTEMPTS = 10;
-export const KINESIS_MAX_RECORD_AGE = Duration.hours(20);
 export const KINESIS_RETENTION = Duration.hours(24);
 
 /** Lag above which the telemetry pipeline alarms: queue age and iterator age. */
@@ -115,24 +109,8 @@ export interface TelemetryStackProps extends StackProps {
   readonly streamCapacity?: StreamCapacity;
 }
 
-/** Consumer timeouts: a batch is one read-merge-write round per touched item, a few seconds at most. */
-const STATE_CONSUMER_TIMEOUT = Duration.seconds(30);
-const MEASUREMENTS_CONSUMER_TIMEOUT = Duration.seconds(60);
-
-/** The publish resources for one rule: its topic filter confined to the unit's tenant and equipment id. */
-export function ownTopics(rule: TelemetryRule): string[] {
-  const unitLevels = `${TELEMETRY_TOPIC_PREFIX}/+/+/`;
-  if (!rule.topicFilter.startsWith(unitLevels)) {
-    throw new Error(`rule ${rule.name}: topic filter ${rule.topicFilter} is not ${unitLevels}...; the thing policy cannot confine it`);
-  }
-  // `+` and `#` are no wildcards in a policy; below the unit's own level `*` stands for them.
-  const rest = rule.topicFilter
-    .slice(unitLevels.length)
-    .split('/')
-    .map((level) => (level === '+' || level === '#' ? '*' : level));
-  const own = [TELEMETRY_TOPIC_PREFIX, THING_TENANT, THING_EQUIPMENT, ...rest].join('/');
-  return [basicIngestTopic(rule, own), own];
-}
+/** The publish resources for one rule, confined to the unit's tenant and equipment id (shared/telemetry/device-policy.ts). */
+export const ownTopics = (rule: TelemetryRule): string[] => ruleTopics(rule, THING_TENANT, THING_EQUIPMENT);
 
 export class TelemetryStack extends Stack {
   readonly stateQueue: Queue;
@@ -147,7 +125,7 @@ export class TelemetryStack extends Stack {
 
   constructor(scope: Construct, id: string, props: TelemetryStackProps) {
     super(scope, id, props);
-    const { state, measurements } = TELEMETRY_RULES;
+    const stateFn = consumerOfRule('state')[1] as EventFunction & { source: SqsSource };
 
     // ---- Queues and stream ----------------------------------------------------------------
 
@@ -178,10 +156,8 @@ export class TelemetryStack extends Stack {
       enforceSSL: true,
       // Lambda's advice: six times the consumer's timeout, so throttled retries do not
       // redeliver a batch that is still being processed.
-      visibilityTimeout: Duration.seconds(STATE_CONSUMER_TIMEOUT.toSeconds() * 6),
-      // A failed record is retried alone (partial batch response); five receives rule out a
-      // transient DynamoDB throttle before it is parked.
-      deadLetterQueue: { queue: this.stateDeadLetters, maxReceiveCount: 5 },
+      visibilityTimeout: Duration.seconds(visibilityTimeoutSecondsOf(stateFn)),
+      deadLetterQueue: { queue: this.stateDeadLetters, maxReceiveCount: stateFn.source.maxReceiveCount },
     });
 
     const capacity = props.streamCapacity ?? 1;
@@ -199,17 +175,27 @@ export class TelemetryStack extends Stack {
 
     // ---- IoT rules ---------------------------------------------------------------------------
 
+    const resources = {
+      table: props.table,
+      queues: { telemetryState: this.stateQueue, telemetryStateDeadLetters: this.stateDeadLetters, telemetryDeadLetters: this.deadLetters },
+      streams: { telemetryMeasurements: this.measurementsStream },
+    };
     const sqsAction = (queue: Queue, roleArn: string): CfnTopicRule.ActionProperty => ({
       sqs: { queueUrl: queue.queueUrl, roleArn, useBase64: false },
     });
-    const actionOf = (rule: TelemetryRule, role: Role): CfnTopicRule.ActionProperty => {
-      if (rule.target === 'sqs') {
-        role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.stateQueue.queueArn] }));
-        return sqsAction(this.stateQueue, role.roleArn);
+    /** The rule sends to the queue or stream its consumer reads (infra/event-sources.ts). */
+    const actionOf = (key: keyof typeof TELEMETRY_RULES, rule: TelemetryRule, role: Role): CfnTopicRule.ActionProperty => {
+      const { source } = consumerOfRule(key)[1];
+      if (source.kind !== rule.target) throw new Error(`rule ${rule.name} targets ${rule.target}, its consumer reads ${source.kind}`);
+      if (source.kind === 'sqs') {
+        const queue = resources.queues[source.queue as keyof typeof resources.queues];
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+        return sqsAction(queue, role.roleArn);
       }
+      const stream = resources.streams[source.stream as keyof typeof resources.streams];
       if (!rule.partitionKey) throw new Error(`rule ${rule.name} sends to Kinesis but has no partitionKey`);
-      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['kinesis:PutRecord'], resources: [this.measurementsStream.streamArn] }));
-      return { kinesis: { streamName: this.measurementsStream.streamName, partitionKey: rule.partitionKey, roleArn: role.roleArn } };
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['kinesis:PutRecord'], resources: [stream.streamArn] }));
+      return { kinesis: { streamName: stream.streamName, partitionKey: rule.partitionKey, roleArn: role.roleArn } };
     };
 
     const rules: Partial<Record<keyof typeof TELEMETRY_RULES, CfnTopicRule>> = {};
@@ -224,7 +210,7 @@ export class TelemetryStack extends Stack {
           ArnEquals: { 'aws:SourceArn': this.formatArn({ service: 'iot', resource: 'rule', resourceName: rule.name }) },
         }),
       });
-      const action = actionOf(rule, role);
+      const action = actionOf(key, rule, role);
       role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetters.queueArn] }));
 
       const topicRule = new CfnTopicRule(this, `${id}Rule`, {
@@ -244,52 +230,14 @@ export class TelemetryStack extends Stack {
     }
     this.rules = rules as Record<keyof typeof TELEMETRY_RULES, CfnTopicRule>;
 
-    // ---- Consumers ---------------------------------------------------------------------------
+    // ---- Consumers: built from infra/event-sources.ts ---------------------------------------
 
-    const consumer = (cid: string, entry: string, description: string, timeout: Duration) => {
-      const fn = new MesFunction(this, cid, {
-        entry,
-        description,
-        appVersion: props.appVersion,
-        serviceName: 'mes-telemetry',
-        timeout,
-      });
-      fn.bindTable(props.table, 'telemetry');
-      return fn;
+    const consumer = (rule: keyof typeof TELEMETRY_RULES) => {
+      const [id, fn] = consumerOfRule(rule);
+      return eventFunction(this, pascal(id), fn, { appVersion: props.appVersion, resources });
     };
-
-    const stateConsumer = consumer(
-      'IngestState',
-      'functions/iot/ingest-state.ts',
-      `IoT rule ${state.name} via SQS`,
-      STATE_CONSUMER_TIMEOUT,
-    );
-    stateConsumer.function.addEventSource(new SqsEventSource(this.stateQueue, sqsBatching(state)));
-
-    const measurementsConsumer = consumer(
-      'IngestMeasurements',
-      'functions/iot/ingest-measurements.ts',
-      `IoT rule ${measurements.name} via Kinesis`,
-      MEASUREMENTS_CONSUMER_TIMEOUT,
-    );
-    measurementsConsumer.function.addEventSource(
-      new KinesisEventSource(this.measurementsStream, {
-        // Nothing published is skipped, even after the mapping was disabled for a while.
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: measurements.batchSize,
-        maxBatchingWindow: Duration.seconds(measurements.batchingWindowSeconds),
-        // Partial batch response: Kinesis retries from the first failed record; a batch that
-        // throws is split in two until the bad record is alone.
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: KINESIS_RETRY_ATTEMPTS,
-        maxRecordAge: KINESIS_MAX_RECORD_AGE,
-        onFailure: new SqsDlq(this.deadLetters),
-        // One batch per shard at a time: the tenant is the partition key, so a tenant's
-        // aggregates are merged by one invocation at a time, in order.
-        parallelizationFactor: 1,
-      }),
-    );
+    const stateConsumer = consumer('state');
+    const measurementsConsumer = consumer('measurements');
     this.consumers = { state: stateConsumer, measurements: measurementsConsumer };
 
     // ---- Devices -----------------------------------------------------------------------------
@@ -303,7 +251,9 @@ export class TelemetryStack extends Stack {
     });
 
     const iotArn = (resource: string) => `arn:${Aws.PARTITION}:iot:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
-    const publishTopics = [...new Set(Object.values(TELEMETRY_RULES).flatMap((rule) => ownTopics(rule)))];
+    // The device policy of shared/telemetry/device-policy.ts, which the local broker applies too.
+    const publishTopics = devicePublishTopics(THING_TENANT, THING_EQUIPMENT);
+    const subscriptions = deviceSubscriptions(THING_TENANT, THING_EQUIPMENT);
     new CfnPolicy(this, 'EquipmentPolicy', {
       policyName: THING_POLICY_NAME,
       policyDocument: new PolicyDocument({
@@ -319,13 +269,19 @@ export class TelemetryStack extends Stack {
               StringEquals: { 'iot:Connection.Thing.ThingTypeName': THING_TYPE_NAME },
             },
           }),
-          // Only its own telemetry topics, under its own tenant. No subscribe or receive: units
-          // only report (commands to units would get their own, equally confined topics).
+          // Only its own telemetry topics, under its own tenant.
           new PolicyStatement({
             effect: Effect.ALLOW,
             actions: ['iot:Publish'],
             resources: publishTopics.map((topic) => iotArn(`topic/${topic}`)),
           }),
+          // Today none: units only report.
+          ...(subscriptions.length > 0
+            ? [
+                new PolicyStatement({ effect: Effect.ALLOW, actions: ['iot:Subscribe'], resources: subscriptions.map((t) => iotArn(`topicfilter/${t}`)) }),
+                new PolicyStatement({ effect: Effect.ALLOW, actions: ['iot:Receive'], resources: subscriptions.map((t) => iotArn(`topic/${t}`)) }),
+              ]
+            : []),
         ],
       }),
     });
@@ -427,11 +383,7 @@ export class TelemetryStack extends Stack {
   }
 }
 
-/** The SQS event source settings of a rule (see SQS_MAX_BATCH_WITHOUT_WINDOW). */
-export function sqsBatching(rule: TelemetryRule): { batchSize: number; maxBatchingWindow?: Duration; reportBatchItemFailures: true } {
-  return rule.batchingWindowSeconds > 0
-    ? { batchSize: rule.batchSize, maxBatchingWindow: Duration.seconds(rule.batchingWindowSeconds), reportBatchItemFailures: true }
-    : { batchSize: Math.min(rule.batchSize, SQS_MAX_BATCH_WITHOUT_WINDOW), reportBatchItemFailures: true };
-}
+/** The SQS event source settings of a rule's batching (see SQS_MAX_BATCH_WITHOUT_WINDOW). */
+export const sqsBatching = (rule: TelemetryRule): { batchSize: number; maxBatchingWindow?: Duration; reportBatchItemFailures: true } => sqsEventSourceProps(rule);
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -11,7 +11,8 @@ import { type CfnElement, Duration, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { ownTopics, sqsBatching, type TelemetryStack } from '../../infra/stacks/telemetry-stack.ts';
-import { basicIngestTopic, ruleSql, TELEMETRY_RULES, type TelemetryRule } from '../../shared/telemetry/rules.ts';
+import { TELEMETRY_TYPES } from '../../shared/telemetry/messages.ts';
+import { basicIngestTopic, ruleFor, ruleSql, TELEMETRY_RULES, type TelemetryRule } from '../../shared/telemetry/rules.ts';
 import { type CfnResource, newMesApp, resourcesOf } from './mes-app.ts';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
@@ -287,9 +288,11 @@ describe('the telemetry stack', () => {
     it('lets a unit publish only under its own tenant and name, through Basic Ingest of each rule or directly', () => {
       const published = resourcesFor('iot:Publish');
       for (const rule of RULES) {
-        const last = rule.topicFilter.split('/').at(-1) === '+' ? '*' : rule.topicFilter.split('/').at(-1);
-        assert.ok(published.includes(arn(`topic/${basicIngestTopic(rule, OWN + last)}`)), `${rule.name} via Basic Ingest`);
-        assert.ok(published.includes(arn(`topic/${OWN}${last}`)), `${rule.name} directly`);
+        // Each telemetry type the rule takes, named: a `*` would also match deeper levels and unknown types.
+        for (const last of TELEMETRY_TYPES.filter((type) => ruleFor(`dt/mes/t/e/${type}`)?.name === rule.name)) {
+          assert.ok(published.includes(arn(`topic/${basicIngestTopic(rule, OWN + last)}`)), `${rule.name} via Basic Ingest`);
+          assert.ok(published.includes(arn(`topic/${OWN}${last}`)), `${rule.name} directly`);
+        }
       }
       const escaped = OWN.replace(/[$[\]{}.]/g, '\\$&');
       const ownTopic = new RegExp(`^(\\$aws/rules/\\w+/)?${escaped}[a-z*]+$`);

@@ -345,7 +345,8 @@ describe("the runtime's outbox", () => {
       // Act
       const first = await startTestRuntime(options);
       const key = process.env[ENV.localSecretsKey];
-      await put({ pk: `${tenant}#X`, sk: 'a' });
+      // An outbox item: the runtime's dispatcher is invoked for nothing else (the event source's filter).
+      await put({ ...keys.outboxEvent(tenant, 'WO-1', 2, 1), entity: 'OutboxEvent', type: 'work-order.released' });
       await first.runtime.outbox!.poller.idle(IDLE);
       await first.stop();
       const second = await startTestRuntime(options);
