@@ -1,6 +1,7 @@
 /**
  * The local API Gateway: a node:http server on loopback that turns each request into an HTTP
- * API payload 2.0 event, calls the route's Lambda handler in-process and writes its result.
+ * API payload 2.0 event, verifies the bearer token of a non-public route as the JWT authorizer
+ * would (jwt-authorizer.ts), calls the route's API function in-process and writes its result.
  * It also serves the local identity provider (token and JWKS), device credentials for the MQTT
  * broker (device-credentials.ts), answers CORS preflights for browser apps on other loopback
  * ports and, when given one, the built web app (web.ts) on every GET path outside /v1/ and
@@ -17,7 +18,11 @@ import { type HttpMethod, LOCAL_ONLY_PATHS, type RouteId, routeList } from '../.
 import { LocalTokenRequestSchema } from '../../shared/api/schemas.ts';
 import { MesError } from '../../shared/domain/errors.ts';
 import { DeviceCredentialsRequestSchema } from '../../shared/telemetry/device-identity.ts';
-import { authenticate } from '../../functions/lib/auth.ts';
+import { type ApiFunctionId, apiFunctionEntry } from '../../shared/api/functions.ts';
+import type { Role } from '../../shared/domain/roles.ts';
+import { authorize } from '../../functions/lib/auth.ts';
+import { problemResponse } from '../../functions/lib/problem.ts';
+import { verifyBearer, withAuthorizer } from './jwt-authorizer.ts';
 import { INTEGRATION_TIMEOUT_MS, lambdaContext, newRequestId, toApiGatewayEvent, writeLambdaResult } from './api-gateway.ts';
 import type { DeviceAuthority } from './device-credentials.ts';
 import { type LocalIdentity, TOKEN_LIFETIME_SECONDS } from './identity.ts';
@@ -35,6 +40,10 @@ export interface LocalRoute {
   path: string;
   /** File under functions/http/, without extension. */
   handler: string;
+  /** The API function that serves it (shared/api/functions.ts); local-only routes have none. */
+  fn?: ApiFunctionId;
+  /** As in the route table: null is public, else the gateway verifies the token first. */
+  roles?: readonly Role[] | null;
 }
 /** Finds the handler of a route. Tests swap it to load fixtures instead of functions/http/. */
 export type HandlerResolver = (route: LocalRoute) => Promise<LambdaHandler>;
@@ -61,7 +70,8 @@ export interface HttpServerOptions {
 
 /** API Gateway's payload limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
-const HANDLERS_DIR = fileURLToPath(new URL('../../functions/http/', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const HANDLERS_DIR = `${REPO_ROOT}functions/http/`;
 const CORS_ALLOW_HEADERS = 'authorization,content-type,idempotency-key,if-match';
 const CORS_EXPOSE_HEADERS = 'etag,location,retry-after,apigw-requestid';
 
@@ -69,20 +79,25 @@ class HandlerMissingError extends Error {
   override name = 'HandlerMissingError';
 }
 
-/** Imports functions/http/<route.handler>.ts on first use; a failed import is retried next time. */
+/**
+ * The entry of the route's API function (functions/api/), as API Gateway invokes it on AWS; it
+ * finds the route by routeKey itself. Imported on first use; a failed import is retried next time.
+ */
 export function fileHandlerResolver(): HandlerResolver {
   const cache = new Map<string, Promise<LambdaHandler>>();
   return (route) => {
-    let loading = cache.get(route.handler);
+    if (!existsSync(`${HANDLERS_DIR}${route.handler}.ts`)) {
+      return Promise.reject(new HandlerMissingError(`functions/http/${route.handler}.ts does not exist yet`));
+    }
+    const entry = apiFunctionEntry(route.fn as ApiFunctionId);
+    let loading = cache.get(entry);
     if (!loading) {
-      const file = `${HANDLERS_DIR}${route.handler}.ts`;
-      if (!existsSync(file)) return Promise.reject(new HandlerMissingError(`functions/http/${route.handler}.ts does not exist yet`));
-      loading = import(pathToFileURL(file).href).then((mod: { handler?: LambdaHandler }) => {
-        if (typeof mod.handler !== 'function') throw new Error(`functions/http/${route.handler}.ts exports no handler`);
+      loading = import(pathToFileURL(`${REPO_ROOT}${entry}`).href).then((mod: { handler?: LambdaHandler }) => {
+        if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
         return mod.handler;
       });
-      loading.catch(() => cache.delete(route.handler));
-      cache.set(route.handler, loading);
+      loading.catch(() => cache.delete(entry));
+      cache.set(entry, loading);
     }
     return loading;
   };
@@ -127,10 +142,18 @@ export function createHttpServer(options: HttpServerOptions) {
     if (route.id === 'localJwks') return json(res, 200, options.identity().jwks(), common);
     if (route.id === 'localDeviceCredentials') return issueDeviceCredentials(options.devices as DeviceAuthority, req, res, body, common);
 
-    const event = toApiGatewayEvent({ req, body, routeKey: `${route.method} ${route.path}`, pathParameters, requestId });
+    let event = toApiGatewayEvent({ req, body, routeKey: `${route.method} ${route.path}`, pathParameters, requestId });
+    if (route.roles) {
+      // As the JWT authorizer: a bad token never reaches a function.
+      try {
+        event = withAuthorizer(event, await verifyBearer(req.headers.authorization, options.identity()));
+      } catch (error) {
+        return writeLambdaResult(res, problemResponse(error, { instance: rawPath, correlationId: requestId }), common);
+      }
+    }
     try {
       const handler = await resolveHandler(route);
-      const result = await withTimeout(handler(event, lambdaContext(route.id, options.timeoutMs)), options.timeoutMs ?? INTEGRATION_TIMEOUT_MS);
+      const result = await withTimeout(handler(event, lambdaContext(route.fn ?? route.id, options.timeoutMs)), options.timeoutMs ?? INTEGRATION_TIMEOUT_MS);
       writeLambdaResult(res, result, common);
     } catch (error) {
       if (error instanceof HandlerMissingError) return problem(res, 501, error.message, common);
@@ -152,7 +175,7 @@ export function createHttpServer(options: HttpServerOptions) {
   async function issueDeviceCredentials(devices: DeviceAuthority, req: IncomingMessage, res: ServerResponse, body: Buffer, headers: Record<string, string>) {
     let tenantId: string;
     try {
-      ({ tenantId } = await authenticate(req.headers.authorization, ['admin']));
+      ({ tenantId } = authorize(await verifyBearer(req.headers.authorization, options.identity()), ['admin']));
     } catch (error) {
       if (error instanceof MesError) return problem(res, error.status, error.message, headers, undefined, error);
       throw error;
