@@ -1,7 +1,9 @@
 /**
- * MesFunction: the one way this app makes a Lambda. Every handler (HTTP routes, telemetry
- * consumers, later stream and job functions) gets the same runtime, bundling, logging and IAM
- * shape, so a stack only says which handler and what table access.
+ * MesFunction: the one way this app makes a Lambda. Every function (the API functions, each
+ * serving a bounded context's routes; telemetry consumers, stream and job functions) gets the
+ * same runtime, bundling settings, logging and IAM shape, so a stack only says which code and
+ * what table access. API functions are bundled with code splitting (api-function-code.ts),
+ * everything else into one file by NodejsFunction.
  */
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';

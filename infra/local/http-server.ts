@@ -45,7 +45,7 @@ export interface LocalRoute {
   /** As in the route table: null is public, else the gateway verifies the token first. */
   roles?: readonly Role[] | null;
 }
-/** Finds the handler of a route. Tests swap it to load fixtures instead of functions/http/. */
+/** Finds the Lambda handler that serves a route: its API function's entry. Tests swap it to load fixtures instead. */
 export type HandlerResolver = (route: LocalRoute) => Promise<LambdaHandler>;
 
 export interface Log {

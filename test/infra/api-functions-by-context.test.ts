@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
 import { apiFunctionsOf } from '../../shared/api/functions.ts';
-import { routeList } from '../../shared/api/routes.ts';
+import { routeList, routes } from '../../shared/api/routes.ts';
 import { ROLES } from '../../shared/domain/roles.ts';
 import { newMesApp, resourcesOf } from './mes-app.ts';
 
@@ -46,6 +46,18 @@ describe('the API stack', () => {
       assert.equal(integration!.Properties.PayloadFormatVersion, '2.0');
     }
     assert.equal(Object.keys(integrations).length, apiFunctions.length);
+  });
+
+  it('takes a new route in an existing context for an API route and an invoke permission, no new function', () => {
+    // Prepare: three more routes of the same shape, one per context of a supervisor's walk
+    const more = (['orders', 'masterData', 'equipment'] as const).map((fn, i) => ({ ...routes.getWorkOrder, id: `extra${i}`, path: `/v1/extra-${i}/{id}`, fn }));
+    const count = (t: Template) => Object.values(t.toJSON().Resources as Record<string, { Type: string }>).reduce<Record<string, number>>((n, r) => ({ ...n, [r.Type]: (n[r.Type] ?? 0) + 1 }), {});
+    // Act
+    const grown = count(Template.fromStack(newMesApp({ routes: [...routeList, ...more] }).stacks.api));
+    const today = count(template);
+    // Assess
+    const added = Object.fromEntries(Object.entries(grown).filter(([type, n]) => n !== today[type]).map(([type, n]) => [type, n - (today[type] ?? 0)]));
+    assert.deepEqual(added, { 'AWS::ApiGatewayV2::Route': 3, 'AWS::Lambda::Permission': 3 });
   });
 
   it('runs every function on arm64 and Node.js 22 or newer, with JSON logs and its own log group', () => {

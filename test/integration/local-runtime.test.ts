@@ -290,8 +290,7 @@ describe('local runtime', () => {
   });
 });
 
-// Runs after the suite above has stopped its runtime: the real handlers cache the JWKS URL of
-// the first runtime they meet, so this one must be the first to load them.
+// Runs after the suite above has stopped its runtime, with the real API functions.
 describe('the demo plant seed (real handlers)', () => {
   let mes: TestRuntime;
   before(async () => {
