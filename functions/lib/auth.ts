@@ -1,69 +1,50 @@
 /**
- * Verifies the bearer token the same way everywhere: signature against the issuer's JWKS,
- * issuer, audience, expiry, and that it is an ID token. On AWS the issuer is the Cognito user
- * pool (API Gateway's JWT authorizer checked it too); locally it is the local identity provider.
- * The tenant comes from the verified token only.
+ * Who is calling, from the claims of a token that is already verified: on AWS the HTTP API's
+ * JWT authorizer checked signature, issuer, audience and expiry, and the claims arrive in
+ * `requestContext.authorizer.jwt.claims`; locally the local gateway checks the same things and
+ * passes the claims the same way (infra/local/jwt-authorizer.ts). Here: that it is an ID token
+ * naming a tenant and a user, and that one of its roles may call the route. The tenant comes
+ * from the verified token only.
  */
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { TenantIdSchema } from '#shared/api/schemas.ts';
 import { type AuthContext, CLAIMS } from '#shared/auth/claims.ts';
-import { ENV } from '#shared/config.ts';
 import { ForbiddenError, UnauthorizedError } from '#shared/domain/errors.ts';
 import { type Role, isRole } from '#shared/domain/roles.ts';
 
-/** Key sets by URL: fetched once per cold start and cached by jose (refetched on an unknown kid). */
-const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-const keySet = (url: string) => {
-  let set = keySets.get(url);
-  if (!set) keySets.set(url, (set = createRemoteJWKSet(new URL(url), { cacheMaxAge: 3_600_000 })));
-  return set;
-};
+/** What the JWT authorizer puts in the event: claim values as strings (arrays too, see groupsOf). */
+export type AuthorizerClaims = Record<string, string | number | boolean | string[]>;
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
+interface WithJwtAuthorizer {
+  requestContext?: { authorizer?: { jwt?: { claims?: AuthorizerClaims } } };
 }
+
+export const claimsOf = (event: APIGatewayProxyEventV2): AuthorizerClaims | undefined =>
+  (event as WithJwtAuthorizer).requestContext?.authorizer?.jwt?.claims;
 
 /**
- * Tokens this container verified already, until they expire: an RS256 check costs about 1 ms,
- * and a warm function sees the same few users' tokens again and again. Keyed by the exact token
- * and the settings it was verified against; bounded, oldest out first.
+ * `cognito:groups` as the HTTP API authorizer passes it, a string like "[admin supervisor]",
+ * or as a real array (other authorizers, tests).
  */
-const verified = new Map<string, Record<string, unknown>>();
-const VERIFIED_MAX = 500;
-
-async function verify(token: string): Promise<Record<string, unknown>> {
-  const jwksUrl = required(ENV.authJwksUrl);
-  const issuer = required(ENV.authIssuer);
-  const audience = required(ENV.authAudience);
-  const cacheKey = `${jwksUrl} ${issuer} ${audience} ${token}`;
-  const hit = verified.get(cacheKey);
-  if (hit && typeof hit.exp === 'number' && hit.exp * 1000 > Date.now()) return hit;
-  verified.delete(cacheKey);
-  try {
-    const { payload } = await jwtVerify(token, keySet(jwksUrl), { issuer, audience, algorithms: ['RS256'] });
-    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
-    if (typeof payload.exp === 'number') verified.set(cacheKey, payload);
-    return payload;
-  } catch (error) {
-    throw new UnauthorizedError(`the token is not valid: ${(error as Error).message}`);
-  }
+export function groupsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
+  if (typeof value !== 'string') return [];
+  const inner = /^\[(.*)\]$/s.exec(value.trim())?.[1] ?? value;
+  return inner.split(/[\s,]+/).filter(Boolean);
 }
 
-export async function authenticate(authorization: string | undefined, allowed: readonly Role[]): Promise<AuthContext> {
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  if (!match?.[1]) throw new UnauthorizedError('send an Authorization: Bearer <token> header');
-  const claims = await verify(match[1]);
+/** The caller of a route, or 401 (no usable claims) / 403 (no allowed role). */
+export function authorize(claims: AuthorizerClaims | undefined, allowed: readonly Role[]): AuthContext {
+  if (!claims) throw new UnauthorizedError('send an Authorization: Bearer <token> header');
   const tenant = TenantIdSchema.safeParse(claims[CLAIMS.tenantId]);
-  if (claims[CLAIMS.tokenUse] !== 'id' || !tenant.success || typeof claims[CLAIMS.userId] !== 'string') {
+  const userId = claims[CLAIMS.userId];
+  if (claims[CLAIMS.tokenUse] !== 'id' || !tenant.success || typeof userId !== 'string' || !userId) {
     throw new UnauthorizedError('the token does not name a tenant and a user');
   }
-  const groups = claims[CLAIMS.roles];
-  const roles = (Array.isArray(groups) ? groups : []).filter(isRole);
+  const roles = groupsOf(claims[CLAIMS.roles]).filter(isRole);
   if (!roles.some((r) => allowed.includes(r))) {
     throw new ForbiddenError(`this needs one of the roles ${allowed.join(', ')}; you have ${roles.join(', ') || 'none'}`);
   }
-  const userId = claims[CLAIMS.userId] as string;
-  return { tenantId: tenant.data, userId, name: typeof claims[CLAIMS.name] === 'string' ? (claims[CLAIMS.name] as string) : userId, roles };
+  const name = claims[CLAIMS.name];
+  return { tenantId: tenant.data, userId, name: typeof name === 'string' ? name : userId, roles };
 }

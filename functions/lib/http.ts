@@ -1,5 +1,6 @@
 /**
- * The middy chain every HTTP handler shares: verify the token and role, validate path, query,
+ * The middy chain every HTTP handler shares: check the caller's claims (verified before the
+ * function, by the JWT authorizer) and role, validate path, query,
  * headers and body against the route's zod schemas, run the handler's logic, shape the JSON
  * response; any error becomes problem+json. Handlers stay thin: they only call the domain.
  */
@@ -13,7 +14,7 @@ import { DocumentTooLargeError, type FieldError, MesError, ValidationError } fro
 import { withUsage } from '#shared/db/usage.ts';
 import { withDeadline } from '#shared/domain/retry.ts';
 import { problemResponse } from './problem.ts';
-import { authenticate } from './auth.ts';
+import { authorize, claimsOf } from './auth.ts';
 
 z.config(en());
 
@@ -72,7 +73,7 @@ export function httpHandler<const R extends RouteDef>(route: R, logic: (request:
     const deadline = Date.now() + (context?.getRemainingTimeInMillis?.() ?? DEFAULT_TIMEOUT_MS);
     const [reply, usage] = await withUsage(() =>
       withDeadline(deadline, async () => {
-        const auth = route.roles ? await authenticate(event.headers.authorization, route.roles) : undefined;
+        const auth = route.roles ? authorize(claimsOf(event), route.roles) : undefined;
         return logic(parseRequest(route, event, auth));
       }),
     );

@@ -1,18 +1,22 @@
 /**
- * MesFunction: the one way this app makes a Lambda. Every handler (HTTP routes, telemetry
- * consumers, later stream and job functions) gets the same runtime, bundling, logging and IAM
- * shape, so a stack only says which handler and what table access.
+ * MesFunction: the one way this app makes a Lambda. Every function (the API functions, each
+ * serving a bounded context's routes; telemetry consumers, stream and job functions) gets the
+ * same runtime, bundling settings, logging and IAM shape, so a stack only says which code and
+ * what table access. API functions are bundled with code splitting (api-function-code.ts),
+ * everything else into one file by NodejsFunction.
  */
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
 import { TABLE } from '../../shared/db/table.ts';
+import type { ApiFunctionDef } from '../../shared/api/functions.ts';
+import { apiFunctionCode } from './api-function-code.ts';
 
 /** Repository root: entries and the lock file are resolved from here, not from the caller's cwd. */
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,28 +53,33 @@ export const TABLE_ACTIONS = {
 } as const;
 export type TableAccess = keyof typeof TABLE_ACTIONS;
 
-/** Where the code is: an HTTP handler of the route table, or any entry file. */
+/**
+ * Where the code is: an API function (its entry routes to its routes' modules, each a lazily
+ * loaded chunk), a single HTTP handler of the route table, or any entry file.
+ */
 export type MesFunctionEntry =
+  | {
+      /** An API function of shared/api/functions.ts, bundled with code splitting (api-function-code.ts). */
+      readonly api: ApiFunctionDef;
+      readonly handler?: never;
+      readonly entry?: never;
+    }
   | {
       /** File under functions/http/ without extension, as in the route table (`system/get-health`). */
       readonly handler: string;
       readonly entry?: never;
+      readonly api?: never;
     }
   | {
       /** Entry file relative to the repository root, e.g. `functions/iot/ingest-state.ts`. */
       readonly entry: string;
       readonly handler?: never;
+      readonly api?: never;
     };
 
 export type MesFunctionProps = MesFunctionEntry & {
   /** What shows in the console next to the generated function name, e.g. `GET /v1/health`. */
   readonly description?: string;
-  /**
-   * Token issuer and audience the handler verifies (the API's JWT authorizer checks them too).
-   * Every HTTP handler has them; functions not called with a user's token (queue and stream
-   * consumers) leave them out.
-   */
-  readonly auth?: { readonly issuer: string; readonly audience: string };
   readonly appVersion: string;
   /** Powertools service name: one per bounded API, not per function (the function name is logged anyway). */
   readonly serviceName?: string;
@@ -80,7 +89,7 @@ export type MesFunctionProps = MesFunctionEntry & {
   readonly timeout?: Duration;
 };
 
-/** The entry file as an absolute path; exactly one of `handler` and `entry` is given. */
+/** The entry file of a single-file bundle as an absolute path; exactly one of `handler` and `entry` is given. */
 export function entryPath(props: MesFunctionEntry): string {
   if ((props.handler === undefined) === (props.entry === undefined)) {
     throw new Error('MesFunction needs exactly one of `handler` (an HTTP handler) and `entry` (any entry file)');
@@ -88,8 +97,13 @@ export function entryPath(props: MesFunctionEntry): string {
   return props.handler !== undefined ? `${REPO_ROOT}functions/http/${props.handler}.ts` : `${REPO_ROOT}${props.entry}`;
 }
 
+/** An ESM bundle has no `require`; CJS dependencies that call it (for Node built-ins) would throw "Dynamic require is not supported" without this. */
+const REQUIRE_BANNER = "import { createRequire as __mesCreateRequire } from 'node:module'; const require = __mesCreateRequire(import.meta.url);";
+/** SDK v3 ships with the runtime: smaller zips, faster cold starts. */
+const EXTERNAL_MODULES = ['@aws-sdk/*'];
+
 export class MesFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -108,17 +122,13 @@ export class MesFunction extends Construct {
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: entryPath(props),
-      handler: 'handler',
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
-      projectRoot: REPO_ROOT,
+    const common = {
       description: props.description,
       runtime: MES_RUNTIME,
       // Graviton: cheaper per GB-second, and the bundle is pure JavaScript.
       architecture: Architecture.ARM_64,
       role: this.role,
-      // 512 MB: Lambda scales CPU with memory, and cold starts (module init, JWKS fetch, TLS to
+      // 512 MB: Lambda scales CPU with memory, and cold starts (module init, TLS to
       // DynamoDB) are CPU-bound; at this size they are roughly halved against 128 MB for a
       // fraction of a cent. 10 s: a handler makes a few single-digit-ms DynamoDB calls, so 10 s
       // only covers SDK retries; failing well inside API Gateway's 30 s limit returns a clean 5xx.
@@ -129,18 +139,23 @@ export class MesFunction extends Construct {
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
       environment: {
-        ...(props.auth
-          ? {
-              [ENV.authIssuer]: props.auth.issuer,
-              [ENV.authAudience]: props.auth.audience,
-              [ENV.authJwksUrl]: `${props.auth.issuer}/.well-known/jwks.json`,
-            }
-          : {}),
         [ENV.appVersion]: props.appVersion,
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'mes-api',
         // No --enable-source-maps: it makes every cold import ~40% slower (bench/RESULTS.md).
         // The .map ships beside the bundle; set NODE_OPTIONS=--enable-source-maps to debug.
       },
+    };
+    if (props.api) {
+      const code = apiFunctionCode(props.api, { repoRoot: REPO_ROOT, target: ESBUILD_TARGET, banner: REQUIRE_BANNER, external: EXTERNAL_MODULES });
+      this.function = new LambdaFunction(this, 'Function', { ...common, code, handler: 'index.handler' });
+      return;
+    }
+    this.function = new NodejsFunction(this, 'Function', {
+      ...common,
+      entry: entryPath(props),
+      handler: 'handler',
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      projectRoot: REPO_ROOT,
       bundling: {
         // Local esbuild only: synth must work on a laptop or CI runner without Docker.
         forceDockerBundling: false,
@@ -152,11 +167,8 @@ export class MesFunction extends Construct {
         sourcesContent: false,
         // Prefer ESM builds of dependencies so esbuild can tree-shake them.
         mainFields: ['module', 'main'],
-        // SDK v3 ships with the runtime: smaller zips, faster cold starts.
-        externalModules: ['@aws-sdk/*'],
-        // An ESM bundle has no `require`; CJS dependencies that call it (for Node built-ins)
-        // would throw "Dynamic require is not supported" without this.
-        banner: "import { createRequire as __mesCreateRequire } from 'node:module'; const require = __mesCreateRequire(import.meta.url);",
+        externalModules: EXTERNAL_MODULES,
+        banner: REQUIRE_BANNER,
       },
     });
   }

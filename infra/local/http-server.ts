@@ -1,11 +1,13 @@
 /**
  * The local API Gateway: a node:http server on loopback that turns each request into an HTTP
- * API payload 2.0 event, calls the route's Lambda handler in-process and writes its result.
+ * API payload 2.0 event, verifies the bearer token of a non-public route as the JWT authorizer
+ * would (jwt-authorizer.ts), calls the route's API function in-process and writes its result.
  * It also serves the local identity provider (token and JWKS), device credentials for the MQTT
  * broker (device-credentials.ts), answers CORS preflights for browser apps on other loopback
  * ports and, when given one, the built web app (web.ts) on every GET path outside /v1/ and
  * /local/.
  */
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +18,11 @@ import { type HttpMethod, LOCAL_ONLY_PATHS, type RouteId, routeList } from '../.
 import { LocalTokenRequestSchema } from '../../shared/api/schemas.ts';
 import { MesError } from '../../shared/domain/errors.ts';
 import { DeviceCredentialsRequestSchema } from '../../shared/telemetry/device-identity.ts';
-import { authenticate } from '../../functions/lib/auth.ts';
+import { type ApiFunctionId, apiFunctionEntry } from '../../shared/api/functions.ts';
+import type { Role } from '../../shared/domain/roles.ts';
+import { authorize } from '../../functions/lib/auth.ts';
+import { problemResponse } from '../../functions/lib/problem.ts';
+import { verifyBearer, withAuthorizer } from './jwt-authorizer.ts';
 import { INTEGRATION_TIMEOUT_MS, newRequestId, toApiGatewayEvent, writeLambdaResult } from './api-gateway.ts';
 import { HandlerMissingError, invoke, lazyHandler, TimeoutError } from './lambda-engine.ts';
 import type { DeviceAuthority } from './device-credentials.ts';
@@ -35,8 +41,12 @@ export interface LocalRoute {
   path: string;
   /** File under functions/http/, without extension. */
   handler: string;
+  /** The API function that serves it (shared/api/functions.ts); local-only routes have none. */
+  fn?: ApiFunctionId;
+  /** As in the route table: null is public, else the gateway verifies the token first. */
+  roles?: readonly Role[] | null;
 }
-/** Finds the handler of a route. Tests swap it to load fixtures instead of functions/http/. */
+/** Finds the Lambda handler that serves a route: its API function's entry. Tests swap it to load fixtures instead. */
 export type HandlerResolver = (route: LocalRoute) => Promise<LambdaHandler>;
 
 export interface Log {
@@ -61,16 +71,25 @@ export interface HttpServerOptions {
 
 /** API Gateway's payload limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
-const HANDLERS_DIR = fileURLToPath(new URL('../../functions/http/', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const HANDLERS_DIR = `${REPO_ROOT}functions/http/`;
 const CORS_ALLOW_HEADERS = 'authorization,content-type,idempotency-key,if-match';
 const CORS_EXPOSE_HEADERS = 'etag,location,retry-after,apigw-requestid';
 
-/** Imports functions/http/<route.handler>.ts on first use (the engine's lazy import). */
+/**
+ * The entry of the route's API function (functions/api/), as API Gateway invokes it on AWS; it
+ * finds the route by routeKey itself. Imported on first use (the engine's lazy import); a route
+ * whose module is not written yet is a 501.
+ */
 export function fileHandlerResolver(): HandlerResolver {
   const cache = new Map<string, () => Promise<LambdaHandler>>();
   return (route) => {
-    let load = cache.get(route.handler);
-    if (!load) cache.set(route.handler, (load = lazyHandler<APIGatewayProxyEventV2>(`${HANDLERS_DIR}${route.handler}.ts`)));
+    if (!existsSync(`${HANDLERS_DIR}${route.handler}.ts`)) {
+      return Promise.reject(new HandlerMissingError(`functions/http/${route.handler}.ts does not exist yet`));
+    }
+    const entry = apiFunctionEntry(route.fn as ApiFunctionId);
+    let load = cache.get(entry);
+    if (!load) cache.set(entry, (load = lazyHandler<APIGatewayProxyEventV2>(entry)));
     return load();
   };
 }
@@ -114,9 +133,17 @@ export function createHttpServer(options: HttpServerOptions) {
     if (route.id === 'localJwks') return json(res, 200, options.identity().jwks(), common);
     if (route.id === 'localDeviceCredentials') return issueDeviceCredentials(options.devices as DeviceAuthority, req, res, body, common);
 
-    const event = toApiGatewayEvent({ req, body, routeKey: `${route.method} ${route.path}`, pathParameters, requestId });
+    let event = toApiGatewayEvent({ req, body, routeKey: `${route.method} ${route.path}`, pathParameters, requestId });
+    if (route.roles) {
+      // As the JWT authorizer: a bad token never reaches a function.
+      try {
+        event = withAuthorizer(event, await verifyBearer(req.headers.authorization, options.identity()));
+      } catch (error) {
+        return writeLambdaResult(res, problemResponse(error, { instance: rawPath, correlationId: requestId }), common);
+      }
+    }
     try {
-      const result = await invoke(() => resolveHandler(route), event, { functionName: route.id, timeoutMs: options.timeoutMs ?? INTEGRATION_TIMEOUT_MS });
+      const result = await invoke(() => resolveHandler(route), event, { functionName: route.fn ?? route.id, timeoutMs: options.timeoutMs ?? INTEGRATION_TIMEOUT_MS });
       writeLambdaResult(res, result, common);
     } catch (error) {
       if (error instanceof HandlerMissingError) return problem(res, 501, error.message, common);
@@ -138,7 +165,7 @@ export function createHttpServer(options: HttpServerOptions) {
   async function issueDeviceCredentials(devices: DeviceAuthority, req: IncomingMessage, res: ServerResponse, body: Buffer, headers: Record<string, string>) {
     let tenantId: string;
     try {
-      ({ tenantId } = await authenticate(req.headers.authorization, ['admin']));
+      ({ tenantId } = authorize(await verifyBearer(req.headers.authorization, options.identity()), ['admin']));
     } catch (error) {
       if (error instanceof MesError) return problem(res, error.status, error.message, headers, undefined, error);
       throw error;

@@ -339,9 +339,6 @@ function loadSecretsKey(dir: string): string {
 function setFunctionEnvironment(settings: { tableName: string; dynamoDbEndpoint: string; identity: LocalIdentity }) {
   process.env[ENV.tableName] = settings.tableName;
   process.env[ENV.dynamoDbEndpoint] = settings.dynamoDbEndpoint;
-  process.env[ENV.authIssuer] = settings.identity.issuer;
-  process.env[ENV.authAudience] = settings.identity.audience;
-  process.env[ENV.authJwksUrl] = settings.identity.jwksUrl;
   process.env[ENV.appVersion] = APP_VERSION;
   // DynamoDB Local runs with -sharedDb: any region and key pair reach the same tables.
   process.env.AWS_REGION ??= LOCAL_REGION;

@@ -1,7 +1,11 @@
 /**
- * ApiStack: sign-in (Cognito) and the HTTP API, one Lambda per entry of the route table
- * (shared/api/routes.ts). Adding a route there adds its function, IAM grant and API route here;
- * its `uses` grant it the integration stack's secrets key or webhook delivery queue.
+ * ApiStack: sign-in (Cognito) and the HTTP API. One Lambda per API function, a bounded context
+ * of the route table (shared/api/functions.ts), with the union of its routes' needs as IAM:
+ * read-only table access when every route only reads, the integration stack's secrets key or
+ * webhook queue only when a route `uses` it. Every route of the table becomes an API Gateway
+ * route integrated with its context's function, which finds the route by routeKey and loads
+ * its module on first use; so a new route costs a route and an invoke permission here, not a
+ * function.
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -14,7 +18,8 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type RouteDef, routeList, type RouteId } from '../../shared/api/routes.ts';
+import { type ApiFunctionId, apiFunctionsOf, routeKeyOf } from '../../shared/api/functions.ts';
+import { type RouteDef, routeList } from '../../shared/api/routes.ts';
 import { ENV } from '../../shared/config.ts';
 import { MesFunction } from '../constructs/mes-function.ts';
 import { MesUserPool } from '../constructs/mes-user-pool.ts';
@@ -31,6 +36,8 @@ export interface ApiStackProps extends StackProps {
   readonly webOrigins: readonly string[];
   /** Prefix of the Cognito hosted sign-in domain, unique per region. */
   readonly authDomainPrefix: string;
+  /** The routes to serve; default the route table. The bench synthesizes more to project the stack's size. */
+  readonly routes?: readonly (RouteDef & { id: string })[];
 }
 
 /** One line of JSON per request (cdk-nag wants structured access logs), HTTP API variables only. */
@@ -54,10 +61,12 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 export class ApiStack extends Stack {
   readonly auth: MesUserPool;
   readonly api: HttpApi;
-  readonly functions: Readonly<Record<RouteId, MesFunction>>;
+  /** The API functions, by id (shared/api/functions.ts). */
+  readonly functions: Readonly<Partial<Record<ApiFunctionId, MesFunction>>>;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
+    const routes = props.routes ?? routeList;
 
     this.auth = new MesUserPool(this, 'Auth', { webOrigins: props.webOrigins, domainPrefix: props.authDomainPrefix });
     const audience = this.auth.webClient.userPoolClientId;
@@ -70,7 +79,7 @@ export class ApiStack extends Stack {
     // Secure by default: a route gets the JWT authorizer unless the route table says it is public.
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: 'mes',
-      description: 'MES HTTP API: one Lambda per route of shared/api/routes.ts',
+      description: 'MES HTTP API: the routes of shared/api/routes.ts, one Lambda per bounded context',
       defaultAuthorizer: jwt,
       // Created below instead, because the default stage takes no logging or throttling options.
       createDefaultStage: false,
@@ -79,7 +88,7 @@ export class ApiStack extends Stack {
       // (web/src/api.ts), as the local runtime allows them (infra/local/http-server.ts).
       corsPreflight: {
         allowOrigins: [...props.webOrigins],
-        allowMethods: [...new Set(routeList.map((route) => CorsHttpMethod[route.method]))],
+        allowMethods: [...new Set(routes.map((route) => CorsHttpMethod[route.method]))],
         allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
         exposeHeaders: ['etag', 'location', 'retry-after', 'apigw-requestid'],
         maxAge: Duration.minutes(10),
@@ -97,35 +106,38 @@ export class ApiStack extends Stack {
       },
     });
 
-    const functions: Partial<Record<RouteId, MesFunction>> = {};
-    for (const route of routeList) {
-      const fn = new MesFunction(this, route.id, {
-        handler: route.handler,
-        description: `${route.method} ${route.path}`,
-        auth: { issuer: this.auth.issuer, audience },
+    const functions: Partial<Record<ApiFunctionId, MesFunction>> = {};
+    for (const api of apiFunctionsOf(routes)) {
+      const fn = new MesFunction(this, `${api.id[0]?.toUpperCase()}${api.id.slice(1)}Api`, {
+        api,
+        description: `${api.id}: ${api.description}`,
         appVersion: props.appVersion,
       });
-      if (route.table !== 'none') fn.bindTable(props.table, route.table);
-      for (const use of route.uses ?? []) grantUse(fn, use, props.integration);
-      functions[route.id] = fn;
+      if (api.table !== 'none') fn.bindTable(props.table, api.table);
+      for (const use of api.uses) grantUse(fn, use, props.integration);
+      functions[api.id] = fn;
 
-      const isPublic = route.roles === null;
-      const apiRoutes = this.api.addRoutes({
-        path: route.path,
-        methods: [HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
-        ...(isPublic ? { authorizer: new HttpNoneAuthorizer() } : {}),
-      });
-      if (isPublic) {
-        for (const apiRoute of apiRoutes) {
-          Validations.of(apiRoute).acknowledge({
-            id: 'AwsSolutions-APIG4',
-            reason: route.publicReason ?? `Public by design in the route table (roles: null): ${route.summary}. It reads no tenant data.`,
-          });
+      // One integration per function, shared by its routes; each route adds its invoke permission.
+      const integration = new HttpLambdaIntegration(`${api.id}Integration`, fn.function);
+      for (const route of api.routes) {
+        const isPublic = route.roles === null;
+        const apiRoutes = this.api.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration,
+          ...(isPublic ? { authorizer: new HttpNoneAuthorizer() } : {}),
+        });
+        if (isPublic) {
+          for (const apiRoute of apiRoutes) {
+            Validations.of(apiRoute).acknowledge({
+              id: 'AwsSolutions-APIG4',
+              reason: route.publicReason ?? `Public by design in the route table (roles: null): ${route.summary}. It reads no tenant data.`,
+            });
+          }
         }
       }
     }
-    this.functions = functions as Record<RouteId, MesFunction>;
+    this.functions = functions;
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });

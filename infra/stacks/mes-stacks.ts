@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Aws, Tags, type App } from 'aws-cdk-lib';
-import { ApiStack } from './api-stack.ts';
+import { ApiStack, type ApiStackProps } from './api-stack.ts';
 import { DataStack } from './data-stack.ts';
 import { IntegrationStack } from './integration-stack.ts';
 import { buildWebSync } from '../../web/build.ts';
@@ -80,7 +80,8 @@ export function parseStreamCapacity(value: unknown): StreamCapacity {
   return shards;
 }
 
-export function addMesStacks(app: App): MesStacks {
+/** `routes` (default the route table) lets the bench synthesize the app with more routes than it has. */
+export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes'] } = {}): MesStacks {
   const context = (key: string): string | undefined => app.node.tryGetContext(key);
   const appVersion = context(CONTEXT.appVersion) ?? packageVersion();
   Tags.of(app).add('app', 'mes');
@@ -98,12 +99,13 @@ export function addMesStacks(app: App): MesStacks {
     appVersion,
   });
   const api = new ApiStack(app, 'MesApi', {
-    description: 'MES API: Cognito user pool, HTTP API, one Lambda per route',
+    description: 'MES API: Cognito user pool, HTTP API, one Lambda per bounded context of the route table',
     table: data.table,
     integration: { secretsKey: integration.secretsKey, deliveryQueue: integration.deliveryQueue },
     appVersion,
     webOrigins: parseWebOrigins(context(CONTEXT.webOrigins)),
     authDomainPrefix: context(CONTEXT.authDomainPrefix) ?? `mes-${Aws.ACCOUNT_ID}`,
+    ...(options.routes ? { routes: options.routes } : {}),
   });
   const telemetry = new TelemetryStack(app, 'MesTelemetry', {
     description: 'MES telemetry: IoT rules, state queue and measurements stream, ingest Lambdas, thing policy, alarms',

@@ -1,12 +1,17 @@
 /**
- * THE route table. CDK (one Lambda per route behind the HTTP API), the local HTTP server,
- * the OpenAPI document and the web client all read it. `handler` names the file under
- * functions/http/ that exports `handler`; a test checks each route has exactly one.
+ * THE route table. CDK, the local HTTP server, the OpenAPI document and the web client all read
+ * it. `handler` names the file under functions/http/ that exports the route's `handler`; `fn`
+ * names the API function (a bounded context, shared/api/functions.ts) that serves it. On AWS
+ * each API function is one Lambda behind the HTTP API's routes of its context: it finds the
+ * route by the event's routeKey and imports the route's module on first use, so a route costs
+ * an API Gateway route and a permission, not a function. Tests check each route has exactly one
+ * handler file and one function.
  */
 import * as z from 'zod/mini';
 import { PERMISSIONS, type Role } from '../domain/roles.ts';
 import * as s from './schemas.ts';
 import * as i from './integration-schemas.ts';
+import type { ApiFunctionId } from './functions.ts';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -25,6 +30,8 @@ export interface RouteDef {
   successStatus: 200 | 201 | 204;
   /** File under functions/http/, without extension. */
   handler: string;
+  /** The API function (bounded context, shared/api/functions.ts) that serves it. */
+  fn: ApiFunctionId;
   /** What the function may do to the table (least-privilege IAM). */
   table: 'none' | 'read' | 'write';
   /** Honours an `Idempotency-Key` header. */
@@ -70,6 +77,7 @@ const masterData = <I extends z.ZodMiniType, O extends z.ZodMiniType>(
     response: output,
     successStatus: 200,
     handler: `${resource}/put-${kebab(name)}`,
+    fn: 'masterData',
     table: 'write',
     ifMatch: true,
   } satisfies RouteDef,
@@ -83,6 +91,7 @@ const masterData = <I extends z.ZodMiniType, O extends z.ZodMiniType>(
     response: output,
     successStatus: 200,
     handler: `${resource}/get-${kebab(name)}`,
+    fn: 'masterData',
     table: 'read',
   } satisfies RouteDef,
   list: {
@@ -95,6 +104,7 @@ const masterData = <I extends z.ZodMiniType, O extends z.ZodMiniType>(
     response: s.page(output),
     successStatus: 200,
     handler: `${resource}/list-${kebab(plural)}`,
+    fn: 'masterData',
     table: 'read',
   } satisfies RouteDef,
 });
@@ -115,6 +125,7 @@ const workOrderAction = <B extends z.ZodMiniType>(action: string, body: B, roles
     response: s.WorkOrderDetailSchema,
     successStatus: 200,
     handler: `work-orders/${action}-work-order`,
+    fn: 'orders',
     table: 'write',
     ifMatch: true,
   }) satisfies RouteDef;
@@ -131,6 +142,7 @@ const operationAction = <B extends z.ZodMiniType>(action: string, body: B, summa
     response: s.WorkOrderDetailSchema,
     successStatus: 200,
     handler: `operations/${action}-operation`,
+    fn: 'orders',
     table: 'write',
     ifMatch: true,
   }) satisfies RouteDef;
@@ -146,6 +158,7 @@ const tenantDocument = <I extends z.ZodMiniType, O extends z.ZodMiniType>(resour
     response: output,
     successStatus: 200,
     handler: `${resource}/get-${kebab(name)}`,
+    fn: 'masterData',
     table: 'read',
   } satisfies RouteDef,
   put: {
@@ -158,6 +171,7 @@ const tenantDocument = <I extends z.ZodMiniType, O extends z.ZodMiniType>(resour
     response: output,
     successStatus: 200,
     handler: `${resource}/put-${kebab(name)}`,
+    fn: 'masterData',
     table: 'write',
     ifMatch: true,
   } satisfies RouteDef,
@@ -177,6 +191,7 @@ const oeeRoute = (resource: string, name: string, summary: string) =>
     response: s.OeeSchema,
     successStatus: 200,
     handler: `${resource}/get-${kebab(name)}-oee`,
+    fn: 'equipment',
     table: 'read',
   }) satisfies RouteDef;
 
@@ -196,6 +211,7 @@ export const routes = define({
     response: s.HealthSchema,
     successStatus: 200,
     handler: 'system/get-health',
+    fn: 'system',
     table: 'none',
   },
   getOpenApi: {
@@ -207,6 +223,7 @@ export const routes = define({
     response: z.record(z.string(), z.unknown()),
     successStatus: 200,
     handler: 'system/get-open-api',
+    fn: 'system',
     table: 'none',
   },
   getTenantSettings: {
@@ -218,6 +235,7 @@ export const routes = define({
     response: s.TenantSettingsSchema,
     successStatus: 200,
     handler: 'settings/get-tenant-settings',
+    fn: 'masterData',
     table: 'read',
   },
   putTenantSettings: {
@@ -230,6 +248,7 @@ export const routes = define({
     response: s.TenantSettingsSchema,
     successStatus: 200,
     handler: 'settings/put-tenant-settings',
+    fn: 'masterData',
     table: 'write',
     ifMatch: true,
   },
@@ -258,6 +277,7 @@ export const routes = define({
     response: s.WorkOrderDetailSchema,
     successStatus: 201,
     handler: 'work-orders/create-work-order',
+    fn: 'orders',
     table: 'write',
     idempotent: true,
   },
@@ -271,6 +291,7 @@ export const routes = define({
     response: s.page(s.WorkOrderSchema),
     successStatus: 200,
     handler: 'work-orders/list-work-orders',
+    fn: 'orders',
     table: 'read',
   },
   getWorkOrder: {
@@ -283,6 +304,7 @@ export const routes = define({
     response: s.WorkOrderDetailSchema,
     successStatus: 200,
     handler: 'work-orders/get-work-order',
+    fn: 'orders',
     table: 'read',
   },
   releaseWorkOrder: workOrderAction('release', s.ReleaseWorkOrderSchema, PERMISSIONS.superviseWorkOrder, 'Release: copy the routing into the order, first operation READY'),
@@ -306,6 +328,7 @@ export const routes = define({
     response: s.page(s.AuditRecordSchema),
     successStatus: 200,
     handler: 'work-orders/get-work-order-history',
+    fn: 'orders',
     table: 'read',
   },
   getShiftCalendar: shiftCalendar.get,
@@ -322,6 +345,7 @@ export const routes = define({
     response: s.EquipmentStatusSchema,
     successStatus: 200,
     handler: 'equipment/get-equipment-status',
+    fn: 'equipment',
     table: 'read',
   },
   getPlantStatus: {
@@ -334,6 +358,7 @@ export const routes = define({
     response: s.PlantStatusSchema,
     successStatus: 200,
     handler: 'equipment/get-plant-status',
+    fn: 'equipment',
     table: 'read',
   },
   getEquipmentOee: oeeRoute('equipment', 'Equipment', 'OEE of a unit over a time range or a shift'),
@@ -349,6 +374,7 @@ export const routes = define({
     response: s.MachineDataSchema,
     successStatus: 200,
     handler: 'work-orders/get-work-order-machine-data',
+    fn: 'equipment',
     table: 'read',
   },
   listDowntime: {
@@ -362,6 +388,7 @@ export const routes = define({
     response: z.object({ items: z.array(s.DowntimeEventSchema) }),
     successStatus: 200,
     handler: 'equipment/list-downtime',
+    fn: 'equipment',
     table: 'read',
   },
   assignDowntimeReason: {
@@ -375,6 +402,7 @@ export const routes = define({
     response: s.DowntimeEventSchema,
     successStatus: 200,
     handler: 'equipment/assign-downtime-reason',
+    fn: 'orders',
     table: 'write',
   },
   listStateChanges: {
@@ -387,6 +415,7 @@ export const routes = define({
     response: z.object({ items: z.array(s.StateChangeSchema), next: z.string() }),
     successStatus: 200,
     handler: 'equipment/list-state-changes',
+    fn: 'equipment',
     table: 'read',
   },
   // ---------- ERP integration (issue 4; docs/webhooks.md) ----------
@@ -405,6 +434,7 @@ export const routes = define({
     // A B2MML document is read up to 1 MiB (shared/integration/b2mml.ts); JSON events are small.
     maxBodyBytes: 1024 * 1024 + 1024,
     handler: 'integrations/receive-erp-event',
+    fn: 'integration',
     table: 'write',
     uses: ['secrets'],
   },
@@ -418,6 +448,7 @@ export const routes = define({
     response: i.IntegrationCredentialWithSecretSchema,
     successStatus: 201,
     handler: 'integrations/create-integration-credential',
+    fn: 'integration',
     table: 'write',
     uses: ['secrets'],
   },
@@ -431,6 +462,7 @@ export const routes = define({
     response: s.page(i.IntegrationCredentialSchema),
     successStatus: 200,
     handler: 'integrations/list-integration-credentials',
+    fn: 'integration',
     table: 'read',
   },
   getIntegrationCredential: {
@@ -443,6 +475,7 @@ export const routes = define({
     response: i.IntegrationCredentialSchema,
     successStatus: 200,
     handler: 'integrations/get-integration-credential',
+    fn: 'integration',
     table: 'read',
   },
   rotateIntegrationCredential: {
@@ -456,6 +489,7 @@ export const routes = define({
     response: i.IntegrationCredentialWithSecretSchema,
     successStatus: 200,
     handler: 'integrations/rotate-integration-credential',
+    fn: 'integration',
     table: 'write',
     uses: ['secrets'],
     ifMatch: true,
@@ -470,6 +504,7 @@ export const routes = define({
     response: i.IntegrationCredentialSchema,
     successStatus: 200,
     handler: 'integrations/revoke-integration-credential',
+    fn: 'integration',
     table: 'write',
     ifMatch: true,
   },
@@ -483,6 +518,7 @@ export const routes = define({
     response: i.WebhookEndpointWithSecretSchema,
     successStatus: 201,
     handler: 'webhooks/create-webhook-endpoint',
+    fn: 'integration',
     table: 'write',
     uses: ['secrets'],
   },
@@ -496,6 +532,7 @@ export const routes = define({
     response: s.page(i.WebhookEndpointSchema),
     successStatus: 200,
     handler: 'webhooks/list-webhook-endpoints',
+    fn: 'integration',
     table: 'read',
   },
   getWebhookEndpoint: {
@@ -508,6 +545,7 @@ export const routes = define({
     response: i.WebhookEndpointSchema,
     successStatus: 200,
     handler: 'webhooks/get-webhook-endpoint',
+    fn: 'integration',
     table: 'read',
   },
   updateWebhookEndpoint: {
@@ -521,6 +559,7 @@ export const routes = define({
     response: i.WebhookEndpointSchema,
     successStatus: 200,
     handler: 'webhooks/update-webhook-endpoint',
+    fn: 'integration',
     table: 'write',
     ifMatch: true,
   },
@@ -534,6 +573,7 @@ export const routes = define({
     response: z.undefined(),
     successStatus: 204,
     handler: 'webhooks/delete-webhook-endpoint',
+    fn: 'integration',
     table: 'write',
     ifMatch: true,
   },
@@ -548,6 +588,7 @@ export const routes = define({
     response: i.WebhookEndpointWithSecretSchema,
     successStatus: 200,
     handler: 'webhooks/rotate-webhook-secret',
+    fn: 'integration',
     table: 'write',
     uses: ['secrets'],
     ifMatch: true,
@@ -563,6 +604,7 @@ export const routes = define({
     response: s.page(i.WebhookMessageSchema),
     successStatus: 200,
     handler: 'webhooks/list-webhook-deliveries',
+    fn: 'integration',
     table: 'read',
   },
   retryWebhookMessage: {
@@ -575,6 +617,7 @@ export const routes = define({
     response: i.WebhookMessageSchema,
     successStatus: 200,
     handler: 'webhooks/retry-webhook-message',
+    fn: 'integration',
     table: 'write',
     uses: ['webhookQueue'],
   },
@@ -589,6 +632,7 @@ export const routes = define({
     response: i.ReplayResultSchema,
     successStatus: 200,
     handler: 'webhooks/replay-webhook-messages',
+    fn: 'integration',
     table: 'write',
     uses: ['webhookQueue'],
   },
@@ -603,6 +647,7 @@ export const routes = define({
     response: s.page(s.DispatchEntrySchema),
     successStatus: 200,
     handler: 'work-centers/get-dispatch-list',
+    fn: 'orders',
     table: 'read',
   },
 });

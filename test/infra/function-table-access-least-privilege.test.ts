@@ -1,12 +1,14 @@
 /**
- * Each function may do to the table exactly what its route's `table` access says, and no
- * policy anywhere allows Scan or DeleteItem. BatchWriteItem (which could delete too) only the
+ * Each API function may do to the table exactly what its routes need: read-only when every
+ * route only reads, write when any writes, nothing when none uses the table; and no policy
+ * anywhere allows Scan or DeleteItem. BatchWriteItem (which could delete too) only the
  * telemetry consumers have; telemetry-stack.test.ts checks their exact actions.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { type ApiFunctionDef, apiFunctionsOf } from '../../shared/api/functions.ts';
 import { routeList } from '../../shared/api/routes.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { newMesApp, resourcesOf } from './mes-app.ts';
@@ -29,25 +31,35 @@ describe('table permissions', () => {
   const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
   const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
   const roles = resourcesOf(template, 'AWS::IAM::Role');
-  const statementsOf = (route: (typeof routeList)[number]): Statement[] => {
-    const fn = functions.find((f) => f.Properties.Description === `${route.method} ${route.path}`)!;
+  const apiFunctions = apiFunctionsOf(routeList);
+  const statementsOf = (api: ApiFunctionDef): Statement[] => {
+    const fn = functions.find((f) => String(f.Properties.Description).startsWith(`${api.id}: `))!;
     const role = fn.Properties.Role['Fn::GetAtt'][0];
     return policies
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
   };
 
-  it('grants each function exactly the DynamoDB actions of its access level', () => {
-    for (const route of routeList) {
+  it('grants each function exactly the DynamoDB actions its routes need together', () => {
+    for (const api of apiFunctions) {
+      // Prepare: written out here rather than taken from api.table
+      const needed = api.routes.some((r) => r.table === 'write') ? 'write' : api.routes.some((r) => r.table === 'read') ? 'read' : 'none';
       // Act
-      const actions = statementsOf(route).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'));
+      const actions = statementsOf(api).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'));
       // Assess
-      assert.deepEqual([...new Set(actions)].sort(), EXPECTED[route.table], `${route.id} (${route.table})`);
+      assert.deepEqual([...new Set(actions)].sort(), EXPECTED[needed], `${api.id} (${needed})`);
     }
   });
 
+  it('keeps read-only contexts read-only: the equipment reads may not write, the system routes not touch the table', () => {
+    const byId = new Map(apiFunctions.map((api) => [api.id, api]));
+    assert.ok(byId.get('equipment')!.routes.every((r) => r.table === 'read'));
+    assert.deepEqual([...new Set(statementsOf(byId.get('equipment')!).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:')))].sort(), EXPECTED.read);
+    assert.deepEqual(statementsOf(byId.get('system')!).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:')), []);
+  });
+
   it('lets the GSIs be queried by name, and only queried', () => {
-    for (const route of routeList.filter((r) => r.table !== 'none')) {
+    for (const route of apiFunctions.filter((r) => r.table !== 'none')) {
       const onIndexes = statementsOf(route).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
       assert.equal(onIndexes.length, 1, route.id);
       assert.deepEqual(actionsOf(onIndexes[0]!), ['dynamodb:Query']);

@@ -2,10 +2,11 @@
  * MesFunction really bundles handlers with the local esbuild (no Docker): one ESM file with
  * the createRequire banner and a source map, the AWS SDK left to the runtime. The health
  * bundle is then imported and invoked, which proves the ESM output runs; a telemetry consumer
- * (an `entry` outside functions/http, with Powertools batch) is bundled and imported too.
+ * (an `entry` outside functions/http, with Powertools batch) is bundled and imported too. An
+ * API function is split: a small entry, and one chunk per route of its own, loaded on first call.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -13,7 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MesFunction, type MesFunctionProps } from '../../infra/constructs/mes-function.ts';
-import { routes } from '../../shared/api/routes.ts';
+import { apiFunctionsOf } from '../../shared/api/functions.ts';
+import { routeList, routes } from '../../shared/api/routes.ts';
 import { CDK_JSON_CONTEXT } from './mes-app.ts';
 
 const CONSUMER_ENTRY = 'functions/iot/ingest-state.ts';
@@ -34,10 +36,12 @@ describe('handler bundling', { skip: missing.length > 0 && `handler files missin
     builtinCloudFormationValidation: false, // ~10 s; cdk-nag-findings.test.ts covers it
   });
   const stack = new Stack(app, 'Bundle');
-  const auth = { issuer: 'https://issuer.example', audience: 'web' };
-  new MesFunction(stack, 'Health', { handler: routes.getHealth.handler, auth, appVersion: '1.2.3' });
-  new MesFunction(stack, 'GetWorkOrder', { handler: routes.getWorkOrder.handler, auth, appVersion: '1.2.3' });
+  new MesFunction(stack, 'Health', { handler: routes.getHealth.handler, appVersion: '1.2.3' });
+  new MesFunction(stack, 'GetWorkOrder', { handler: routes.getWorkOrder.handler, appVersion: '1.2.3' });
   new MesFunction(stack, 'IngestState', { entry: CONSUMER_ENTRY, appVersion: '1.2.3' });
+  const apiFunction = (id: string) => apiFunctionsOf(routeList).find((fn) => fn.id === id)!;
+  new MesFunction(stack, 'SystemApi', { api: apiFunction('system'), appVersion: '1.2.3' });
+  new MesFunction(stack, 'OrdersApi', { api: apiFunction('orders'), appVersion: '1.2.3' });
   // Act: synthesis runs esbuild for all three
   const assembly = app.synth();
   const template = Template.fromStack(stack);
@@ -106,5 +110,44 @@ describe('handler bundling', { skip: missing.length > 0 && `handler files missin
     // Assess
     assert.equal(response.statusCode, 200);
     assert.equal(JSON.parse(response.body).status, 'ok');
+  });
+
+  it("splits an API function: an entry that imports no route, and a chunk for each of its own routes only", () => {
+    // Prepare
+    const dir = assetDir('OrdersApi');
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    const chunks = readdirSync(join(dir, 'chunks'));
+    const own = apiFunction('orders').routes.map((r) => r.handler.split('/')[1]!);
+    // Assess
+    assert.match(code.split('\n')[0]!, /^import \{ createRequire as \w+ \} from 'node:module'; const require = \w+\(import\.meta\.url\);$/);
+    assert.ok(existsSync(join(dir, 'index.mjs.map')));
+    assert.doesNotMatch(code, /class DynamoDBClient\b|@aws-sdk\//, 'the entry loads neither the SDK nor a route');
+    for (const name of own) assert.ok(chunks.some((c) => c.startsWith(`${name}-`) && c.endsWith('.mjs')), `${name} is a chunk`);
+    const others = routeList.filter((r) => r.fn !== 'orders').map((r) => r.handler.split('/')[1]!);
+    assert.deepEqual(chunks.filter((c) => others.some((name) => c.startsWith(`${name}-`))), [], 'no other context\'s routes');
+  });
+
+  it('produces an API function that routes by routeKey, and answers 404 problem+json to a route it does not serve', async () => {
+    // Prepare
+    process.env.APP_VERSION = '1.2.3';
+    const event = (routeKey: string) => ({
+      version: '2.0',
+      routeKey,
+      rawPath: '/v1/health',
+      rawQueryString: '',
+      headers: {},
+      requestContext: { http: { method: 'GET', path: '/v1/health' }, requestId: 'r1' },
+      isBase64Encoded: false,
+    });
+    const context = { awsRequestId: 'r1', getRemainingTimeInMillis: () => 10_000 };
+    // Act
+    const { handler } = await import(pathToFileURL(join(assetDir('SystemApi'), 'index.mjs')).href);
+    const health = await handler(event('GET /v1/health'), context);
+    const unknown = await handler(event('GET /v1/work-orders'), context);
+    // Assess
+    assert.equal(health.statusCode, 200);
+    assert.equal(JSON.parse(health.body).status, 'ok');
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(unknown.headers['content-type'], 'application/problem+json');
   });
 });

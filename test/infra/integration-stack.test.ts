@@ -3,7 +3,7 @@
  * order, retried and bisected, dead-lettered), the webhook delivery queue and its deliverer
  * (partial batch responses, bounded concurrency, a visibility timeout of six deliverer
  * timeouts, a dead-letter queue), the secrets key, alarms on both dead-letter queues; and the
- * API routes granted the key and the queue exactly when their route table entry `uses` them.
+ * API functions granted the key and the queue exactly when a route of theirs `uses` them.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import { type CfnElement, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { DELIVERER_TIMEOUT, type IntegrationStack } from '../../infra/stacks/integration-stack.ts';
+import { type ApiFunctionDef, apiFunctionsOf } from '../../shared/api/functions.ts';
 import { routeList } from '../../shared/api/routes.ts';
 import { type CfnResource, newMesApp, resourcesOf } from './mes-app.ts';
 
@@ -180,8 +181,9 @@ describe('API routes and the integration resources', () => {
   const integrationId = (construct: IConstruct) => stacks.integration.getLogicalId(construct.node.defaultChild as CfnElement);
   const keyId = integrationId(stacks.integration.secretsKey);
   const queueId = integrationId(stacks.integration.deliveryQueue);
-  const fnOf = (route: (typeof routeList)[number]) => functions.find((f) => f.Properties.Description === `${route.method} ${route.path}`)!;
-  const statementsOf = (route: (typeof routeList)[number]): Statement[] => {
+  const apiFunctions = apiFunctionsOf(routeList);
+  const fnOf = (fn: ApiFunctionDef) => functions.find((f) => String(f.Properties.Description).startsWith(`${fn.id}: `))!;
+  const statementsOf = (route: ApiFunctionDef): Statement[] => {
     const role = fnOf(route).Properties.Role['Fn::GetAtt'][0];
     return policies.filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role)).flatMap((p) => p.Properties.PolicyDocument.Statement);
   };
@@ -195,10 +197,10 @@ describe('API routes and the integration resources', () => {
       .flatMap((s) => list(s.Action))
       .sort();
 
-  it('grants the secrets key (encrypt and decrypt, tenant-bound) and names it exactly to the routes that use secrets', () => {
-    for (const route of routeList) {
+  it('grants the secrets key (encrypt and decrypt, tenant-bound) and names it exactly to the functions with routes that use secrets', () => {
+    for (const route of apiFunctions) {
       // Act
-      const uses = route.uses?.includes('secrets') ?? false;
+      const uses = route.routes.some((r) => r.uses?.includes('secrets'));
       const statements = statementsOf(route);
       const env = fnOf(route).Properties.Environment.Variables;
       // Assess
@@ -209,9 +211,9 @@ describe('API routes and the integration resources', () => {
     }
   });
 
-  it('lets exactly the routes that use the webhook queue send to it, and tells them its URL', () => {
-    for (const route of routeList) {
-      const uses = route.uses?.includes('webhookQueue') ?? false;
+  it('lets exactly the functions with routes that use the webhook queue send to it, and tells them its URL', () => {
+    for (const route of apiFunctions) {
+      const uses = route.routes.some((r) => r.uses?.includes('webhookQueue'));
       const statements = statementsOf(route);
       assert.deepEqual(actionsOnIntegration(statements, queueId), uses ? ['sqs:SendMessage'] : [], route.id);
       assert.deepEqual(statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('sqs:')), uses ? ['sqs:SendMessage'] : [], route.id);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
+import type { ApiStackProps } from '../../infra/stacks/api-stack.ts';
 import { CONTEXT, addMesStacks } from '../../infra/stacks/mes-stacks.ts';
 import { buildWebSync } from '../../web/build.ts';
 
@@ -30,7 +31,7 @@ export function builtWebDist(): string {
   return webDist;
 }
 
-export function newMesApp(options: { bundle?: boolean; validate?: boolean; context?: Record<string, unknown> } = {}) {
+export function newMesApp(options: { bundle?: boolean; validate?: boolean; context?: Record<string, unknown>; routes?: ApiStackProps['routes'] } = {}) {
   const app = new App({
     builtinCloudFormationValidation: options.validate ?? false,
     context: {
@@ -42,7 +43,7 @@ export function newMesApp(options: { bundle?: boolean; validate?: boolean; conte
       '@aws-cdk/core:appMode': 'inmemory',
     },
   });
-  return { app, stacks: addMesStacks(app) };
+  return { app, stacks: addMesStacks(app, options.routes ? { routes: options.routes } : {}) };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are free-form JSON.

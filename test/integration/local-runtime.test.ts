@@ -53,15 +53,18 @@ const json = (body: Buffer) => JSON.parse(body.toString('utf8'));
 
 describe('local runtime', () => {
   let mes: TestRuntime;
+  /** A valid token: the local gateway, like the JWT authorizer, lets no request without one reach a non-public route. */
+  let signedIn: { authorization: string };
   before(async () => {
     mes = await startTestRuntime({ handlerResolver });
+    signedIn = { authorization: `Bearer ${await mes.token(newTenantId(), 'u-echo', ['supervisor'])}` };
   });
   after(() => mes.stop());
 
   describe('the event a handler receives', () => {
     it('has the API Gateway HTTP API payload 2.0 shape', async () => {
       // Act
-      const res = await send(mes.baseUrl, 'POST', '/v1/work-orders/WO-1/operations/10/start?x=1&y=2', { 'content-type': 'application/json', cookie: 'a=1' }, '{}');
+      const res = await send(mes.baseUrl, 'POST', '/v1/work-orders/WO-1/operations/10/start?x=1&y=2', { ...signedIn, 'content-type': 'application/json', cookie: 'a=1' }, '{}');
       // Assess
       const { event } = json(res.body) as Echo;
       assert.deepEqual(Object.keys(event).sort(), Object.keys(awsExample).sort());
@@ -79,6 +82,7 @@ describe('local runtime', () => {
     it('carries path, query, headers and cookies as API Gateway joins them', async () => {
       // Act
       const res = await send(mes.baseUrl, 'GET', '/v1/work-orders/WO%201?status=RELEASED&status=ON_HOLD&limit=5&q=a%2Bb', {
+        ...signedIn,
         'X-Multi': ['one', 'two'],
         Cookie: 'session=abc; theme=dark',
         'User-Agent': 'local-runtime-test',
@@ -106,8 +110,8 @@ describe('local runtime', () => {
       // Prepare
       const bytes = Buffer.from([0, 159, 146, 150, 255]);
       // Act
-      const text = json((await send(mes.baseUrl, 'POST', '/v1/work-orders', { 'content-type': 'application/json; charset=utf-8' }, '{"a":"é"}')).body) as Echo;
-      const binary = json((await send(mes.baseUrl, 'POST', '/v1/work-orders', { 'content-type': 'application/octet-stream' }, bytes)).body) as Echo;
+      const text = json((await send(mes.baseUrl, 'POST', '/v1/work-orders', { ...signedIn, 'content-type': 'application/json; charset=utf-8' }, '{"a":"é"}')).body) as Echo;
+      const binary = json((await send(mes.baseUrl, 'POST', '/v1/work-orders', { ...signedIn, 'content-type': 'application/octet-stream' }, bytes)).body) as Echo;
       // Assess
       assert.equal(text.event.body, '{"a":"é"}');
       assert.equal(text.event.isBase64Encoded, false);
@@ -117,14 +121,16 @@ describe('local runtime', () => {
 
     it('comes with a Lambda context and the environment CDK would set', async () => {
       // Act
-      const { context, env } = json((await send(mes.baseUrl, 'GET', '/v1/equipment/press-1')).body) as Echo;
+      const { context, env } = json((await send(mes.baseUrl, 'GET', '/v1/equipment/press-1', signedIn)).body) as Echo;
       // Assess
-      assert.equal(context.functionName, 'getEquipment');
+      // The API function of the route's context (shared/api/functions.ts), as on AWS.
+      assert.equal(context.functionName, 'masterData');
       assert.match(context.awsRequestId, /^[0-9a-f-]{36}$/);
       assert.ok(context.remainingMs > 0 && context.remainingMs <= 30_000);
-      assert.equal(env.AUTH_ISSUER, `${mes.baseUrl}/local`);
-      assert.equal(env.AUTH_AUDIENCE, 'mes-local');
-      assert.equal(env.AUTH_JWKS_URL, `${mes.baseUrl}${LOCAL_ONLY_PATHS.jwks}`);
+      // As CDK sets none: the JWT authorizer (locally the gateway) verifies the token, not the function.
+      assert.equal(env.AUTH_ISSUER, undefined);
+      assert.equal(env.AUTH_AUDIENCE, undefined);
+      assert.equal(env.AUTH_JWKS_URL, undefined);
       assert.equal(env.TABLE_NAME, mes.runtime.tableName);
       assert.equal(env.DYNAMODB_ENDPOINT, mes.runtime.dynamoDbEndpoint);
       assert.equal(env.APP_VERSION, APP_VERSION);
@@ -135,7 +141,7 @@ describe('local runtime', () => {
   describe('the response', () => {
     it('has the status, headers and cookies the handler returned', async () => {
       // Act
-      const res = await send(mes.baseUrl, 'GET', '/v1/materials/m-1');
+      const res = await send(mes.baseUrl, 'GET', '/v1/materials/m-1', signedIn);
       // Assess
       assert.equal(res.status, 200);
       assert.equal(res.headers['x-fixture'], 'echo');
@@ -161,7 +167,7 @@ describe('local runtime', () => {
 
     it('is a 500 problem+json when the handler throws', async () => {
       // Act
-      const res = await send(mes.baseUrl, 'POST', '/v1/work-orders/WO-1/cancel', { 'content-type': 'application/json' }, '{"reason":"x"}');
+      const res = await send(mes.baseUrl, 'POST', '/v1/work-orders/WO-1/cancel', { ...signedIn, 'content-type': 'application/json' }, '{"reason":"x"}');
       // Assess
       assert.equal(res.status, 500);
       assert.equal(res.headers['content-type'], 'application/problem+json');
@@ -217,7 +223,7 @@ describe('local runtime', () => {
     it('gives no CORS headers to an origin off this machine', async () => {
       // Act
       const preflight = await send(mes.baseUrl, 'OPTIONS', '/v1/work-orders', { origin: 'https://example.com', 'access-control-request-method': 'POST' });
-      const get = await send(mes.baseUrl, 'GET', '/v1/work-orders', { origin: 'https://example.com' });
+      const get = await send(mes.baseUrl, 'GET', '/v1/work-orders', { ...signedIn, origin: 'https://example.com' });
       // Assess
       assert.equal(preflight.headers['access-control-allow-origin'], undefined);
       assert.equal(get.headers['access-control-allow-origin'], undefined);
@@ -284,8 +290,7 @@ describe('local runtime', () => {
   });
 });
 
-// Runs after the suite above has stopped its runtime: the real handlers cache the JWKS URL of
-// the first runtime they meet, so this one must be the first to load them.
+// Runs after the suite above has stopped its runtime, with the real API functions.
 describe('the demo plant seed (real handlers)', () => {
   let mes: TestRuntime;
   before(async () => {

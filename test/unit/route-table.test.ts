@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { routeList } from '#shared/api/routes.ts';
+import { routeList, type RouteId } from '#shared/api/routes.ts';
+import { API_FUNCTIONS, apiFunctionEntry, apiFunctionIds, apiFunctionsOf } from '#shared/api/functions.ts';
 import { openApiDocument } from '#shared/api/openapi.ts';
 
 const root = join(import.meta.dirname, '../../functions/http');
@@ -33,5 +34,32 @@ describe('route table', () => {
       assert.equal(doc.paths[route.path]?.[route.method.toLowerCase()]?.operationId, route.id);
     }
     assert.ok(!JSON.stringify(doc).includes('#/$defs/'), 'all refs point into components');
+  });
+
+  it('puts every route in exactly one declared API function, and every API function has routes and an entry', async () => {
+    const functions = apiFunctionsOf(routeList);
+    for (const route of routeList) {
+      assert.ok(Object.hasOwn(API_FUNCTIONS, route.fn), `${route.id} names an undeclared function ${route.fn}`);
+      assert.equal(functions.filter((fn) => fn.routes.some((r) => r.id === route.id)).length, 1, route.id);
+    }
+    assert.deepEqual(functions.map((fn) => fn.id), apiFunctionIds, 'no API function without routes');
+    for (const id of apiFunctionIds) {
+      const module = (await import(join(import.meta.dirname, '../..', apiFunctionEntry(id)))) as { handler?: unknown };
+      assert.equal(typeof module.handler, 'function', apiFunctionEntry(id));
+    }
+  });
+
+  it('keeps the read-only contexts read-only', () => {
+    const byId = Object.fromEntries(apiFunctionsOf(routeList).map((fn) => [fn.id, fn]));
+    assert.equal(byId.equipment?.table, 'read');
+    assert.equal(byId.system?.table, 'none');
+  });
+
+  it("lets a supervisor's first walk (plant, orders, an order, start, report, complete) touch at most 3 functions", () => {
+    // The routes web/src calls on those screens: plant.tsx, work-orders.tsx, work-order.tsx (with
+    // plant-equipment.tsx for the equipment names) and order-actions.tsx.
+    const walk: RouteId[] = ['getPlantStatus', 'getEquipmentStatus', 'listWorkOrders', 'listEquipment', 'getWorkOrder', 'startOperation', 'reportOperation', 'completeOperation'];
+    const touched = new Set(walk.map((id) => routeList.find((r) => r.id === id)!.fn));
+    assert.ok(touched.size <= 3, [...touched].join(', '));
   });
 });

@@ -1,11 +1,13 @@
 /**
- * Every entry of the route table becomes one Lambda and one HTTP API route; routes without
- * roles are public, every other route sits behind the Cognito JWT authorizer.
+ * Every API function of shared/api/functions.ts becomes one Lambda, and every entry of the route
+ * table one HTTP API route integrated with its context's function; routes without roles are
+ * public, every other route sits behind the Cognito JWT authorizer.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
-import { routeList } from '../../shared/api/routes.ts';
+import { apiFunctionsOf } from '../../shared/api/functions.ts';
+import { routeList, routes } from '../../shared/api/routes.ts';
 import { ROLES } from '../../shared/domain/roles.ts';
 import { newMesApp, resourcesOf } from './mes-app.ts';
 
@@ -16,17 +18,46 @@ describe('the API stack', () => {
   const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
   const apiRoutes = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route'));
   const authorizers = resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer');
-  const functionOf = (route: (typeof routeList)[number]) =>
-    functions.filter((fn) => fn.Properties.Description === `${route.method} ${route.path}`);
+  const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
+  const apiFunctions = apiFunctionsOf(routeList);
+  const functionIds = Object.entries(resourcesOf(template, 'AWS::Lambda::Function'));
+  /** The Lambda of an API function, found by its description (`orders: ...`). */
+  const lambdaOf = (id: string) => functionIds.filter(([, fn]) => String(fn.Properties.Description).startsWith(`${id}: `));
+  const functionOf = (route: (typeof routeList)[number]) => lambdaOf(route.fn).map(([, fn]) => fn);
   const apiRouteOf = (route: (typeof routeList)[number]) =>
     apiRoutes.filter((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
 
-  it('has exactly one function per route and no other function', () => {
+  it('has exactly one function per API function and no other function', () => {
     // Act
-    const perRoute = routeList.map((route) => [route.id, functionOf(route).length]);
+    const perFunction = apiFunctions.map((fn) => [fn.id, lambdaOf(fn.id).length]);
     // Assess
-    assert.deepEqual(perRoute, routeList.map((route) => [route.id, 1]));
-    assert.equal(functions.length, routeList.length);
+    assert.deepEqual(perFunction, apiFunctions.map((fn) => [fn.id, 1]));
+    assert.equal(functions.length, apiFunctions.length);
+  });
+
+  it("integrates every route with its context's function, through one integration per function", () => {
+    for (const route of routeList) {
+      // Prepare
+      const [apiRoute] = apiRouteOf(route);
+      const integration = integrations[String(apiRoute!.Properties.Target['Fn::Join'][1][1].Ref)];
+      const [[lambdaId]] = lambdaOf(route.fn) as [[string, unknown]];
+      // Assess
+      assert.deepEqual(integration!.Properties.IntegrationUri, { 'Fn::GetAtt': [lambdaId, 'Arn'] }, route.id);
+      assert.equal(integration!.Properties.PayloadFormatVersion, '2.0');
+    }
+    assert.equal(Object.keys(integrations).length, apiFunctions.length);
+  });
+
+  it('takes a new route in an existing context for an API route and an invoke permission, no new function', () => {
+    // Prepare: three more routes of the same shape, one per context of a supervisor's walk
+    const more = (['orders', 'masterData', 'equipment'] as const).map((fn, i) => ({ ...routes.getWorkOrder, id: `extra${i}`, path: `/v1/extra-${i}/{id}`, fn }));
+    const count = (t: Template) => Object.values(t.toJSON().Resources as Record<string, { Type: string }>).reduce<Record<string, number>>((n, r) => ({ ...n, [r.Type]: (n[r.Type] ?? 0) + 1 }), {});
+    // Act
+    const grown = count(Template.fromStack(newMesApp({ routes: [...routeList, ...more] }).stacks.api));
+    const today = count(template);
+    // Assess
+    const added = Object.fromEntries(Object.entries(grown).filter(([type, n]) => n !== today[type]).map(([type, n]) => [type, n - (today[type] ?? 0)]));
+    assert.deepEqual(added, { 'AWS::ApiGatewayV2::Route': 3, 'AWS::Lambda::Permission': 3 });
   });
 
   it('runs every function on arm64 and Node.js 22 or newer, with JSON logs and its own log group', () => {
@@ -42,13 +73,16 @@ describe('the API stack', () => {
     }
   });
 
-  it('gives every function the auth settings, and the table name only to those that use the table', () => {
+  it('gives every function its settings but no auth settings (the JWT authorizer verified the token), and the table name only to those that use the table', () => {
     for (const route of routeList) {
       const env = functionOf(route)[0]!.Properties.Environment.Variables;
-      for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL', 'APP_VERSION', 'POWERTOOLS_SERVICE_NAME']) {
-        assert.ok(env[name], `${route.id} has ${name}`);
-      }
-      assert.equal('TABLE_NAME' in env, route.table !== 'none', `${route.id} TABLE_NAME`);
+      for (const name of ['APP_VERSION', 'POWERTOOLS_SERVICE_NAME']) assert.ok(env[name], `${route.id} has ${name}`);
+      for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL']) assert.equal(env[name], undefined, `${route.id} has no ${name}`);
+      if (route.table !== 'none') assert.ok('TABLE_NAME' in env, `${route.id} TABLE_NAME`);
+    }
+    for (const fn of apiFunctions) {
+      const env = lambdaOf(fn.id)[0]![1].Properties.Environment.Variables;
+      assert.equal('TABLE_NAME' in env, fn.table !== 'none', `${fn.id} TABLE_NAME`);
     }
   });
 
