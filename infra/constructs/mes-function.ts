@@ -99,8 +99,15 @@ export function entryPath(props: MesFunctionEntry): string {
 
 /** An ESM bundle has no `require`; CJS dependencies that call it (for Node built-ins) would throw "Dynamic require is not supported" without this. */
 const REQUIRE_BANNER = "import { createRequire as __mesCreateRequire } from 'node:module'; const require = __mesCreateRequire(import.meta.url);";
-/** SDK v3 ships with the runtime: smaller zips, faster cold starts. */
-const EXTERNAL_MODULES = ['@aws-sdk/*'];
+/**
+ * None: the SDK is bundled and tree-shaken. The runtime ships its own copy, but loading that
+ * from node_modules made a cold start about 1.4x slower than the bundled, tree-shaken client
+ * in the same run (bench/RESULTS.md, cold starts); the zip is bigger, which costs nothing.
+ */
+const EXTERNAL_MODULES: string[] = [];
+
+/** How an API function is bundled (infra/constructs/api-function-code.ts): the bench builds with exactly these. */
+export const API_BUNDLE_SETTINGS = { repoRoot: REPO_ROOT, target: ESBUILD_TARGET, banner: REQUIRE_BANNER, external: EXTERNAL_MODULES } as const;
 
 export class MesFunction extends Construct {
   readonly function: LambdaFunction;
@@ -146,7 +153,7 @@ export class MesFunction extends Construct {
       },
     };
     if (props.api) {
-      const code = apiFunctionCode(props.api, { repoRoot: REPO_ROOT, target: ESBUILD_TARGET, banner: REQUIRE_BANNER, external: EXTERNAL_MODULES });
+      const code = apiFunctionCode(props.api, API_BUNDLE_SETTINGS);
       this.function = new LambdaFunction(this, 'Function', { ...common, code, handler: 'index.handler' });
       return;
     }
