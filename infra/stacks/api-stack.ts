@@ -4,7 +4,7 @@
  * read-only table access when every route only reads, the integration stack's secrets key or
  * webhook queue only when a route `uses` it. Every route of the table becomes an API Gateway
  * route integrated with its context's function, which finds the route by routeKey and loads
- * its module on first use; so a new route costs a route and an invoke permission here, not a
+ * its module on first use; so a new route costs one resource here, its API Gateway route, not a
  * function.
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
@@ -117,8 +117,11 @@ export class ApiStack extends Stack {
       for (const use of api.uses) grantUse(fn, use, props.integration);
       functions[api.id] = fn;
 
-      // One integration per function, shared by its routes; each route adds its invoke permission.
-      const integration = new HttpLambdaIntegration(`${api.id}Integration`, fn.function);
+      // One integration per function, shared by its routes, and one invoke permission for the API
+      // (not one per route): a route then costs one resource, an API Gateway route. The function
+      // answers only the routeKeys of its own routes (functions/lib/api-function.ts), so letting
+      // any route of this API invoke it grants nothing more.
+      const integration = new HttpLambdaIntegration(`${api.id}Integration`, fn.function, { scopePermissionToRoute: false });
       for (const route of api.routes) {
         const isPublic = route.roles === null;
         const apiRoutes = this.api.addRoutes({

@@ -4,7 +4,7 @@
  * names the API function (a bounded context, shared/api/functions.ts) that serves it. On AWS
  * each API function is one Lambda behind the HTTP API's routes of its context: it finds the
  * route by the event's routeKey and imports the route's module on first use, so a route costs
- * an API Gateway route and a permission, not a function. Tests check each route has exactly one
+ * one API Gateway route, not a function. Tests check each route has exactly one
  * handler file and one function.
  */
 import * as z from 'zod/mini';

@@ -48,7 +48,7 @@ describe('the API stack', () => {
     assert.equal(Object.keys(integrations).length, apiFunctions.length);
   });
 
-  it('takes a new route in an existing context for an API route and an invoke permission, no new function', () => {
+  it('takes a new route in an existing context for an API route alone: no new function, permission or integration', () => {
     // Prepare: three more routes of the same shape, one per context of a supervisor's walk
     const more = (['orders', 'masterData', 'equipment'] as const).map((fn, i) => ({ ...routes.getWorkOrder, id: `extra${i}`, path: `/v1/extra-${i}/{id}`, fn }));
     const count = (t: Template) => Object.values(t.toJSON().Resources as Record<string, { Type: string }>).reduce<Record<string, number>>((n, r) => ({ ...n, [r.Type]: (n[r.Type] ?? 0) + 1 }), {});
@@ -57,7 +57,17 @@ describe('the API stack', () => {
     const today = count(template);
     // Assess
     const added = Object.fromEntries(Object.entries(grown).filter(([type, n]) => n !== today[type]).map(([type, n]) => [type, n - (today[type] ?? 0)]));
-    assert.deepEqual(added, { 'AWS::ApiGatewayV2::Route': 3, 'AWS::Lambda::Permission': 3 });
+    assert.deepEqual(added, { 'AWS::ApiGatewayV2::Route': 3 });
+  });
+
+  it('lets only this API invoke each function, through one permission per function', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')) as { Properties: Record<string, any> }[];
+    assert.equal(permissions.length, apiFunctions.length);
+    for (const p of permissions) {
+      assert.equal(p.Properties.Principal, 'apigateway.amazonaws.com');
+      assert.match(JSON.stringify(p.Properties.SourceArn), /execute-api/);
+      assert.match(JSON.stringify(p.Properties.SourceArn), /\/\*\/\*"\]/, 'any route of this API, which the function then matches itself');
+    }
   });
 
   it('runs every function on arm64 and Node.js 22 or newer, with JSON logs and its own log group', () => {
