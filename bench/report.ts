@@ -1,6 +1,8 @@
 /** Renders bench/RESULTS.md: every figure next to its target, PASS or FAIL. Figures are never edited by hand. */
 import { API_ORDER, API_REQUESTS, type ApiFigure, type ApiRequest } from './api.ts';
-import { type Bundle, HELLO, SDK_BUNDLED, SDK_ONLY } from './bundles.ts';
+import { HOUSE_TARGET_NAMES, renderHouse, type ColdResults } from './house.ts';
+import type { StackResults } from './stacks.ts';
+import type { WalkResults } from './walk.ts';
 import type { FloorCall } from './floor.ts';
 import type { Machine } from './machine.ts';
 import { type Latency, median } from './stats.ts';
@@ -9,7 +11,7 @@ import type { TelemetryResults } from './telemetry.ts';
 import { renderWebhooks, type WebhookResults } from './webhooks.ts';
 import { renderWeb, WEB_TARGET_NAMES, type WebResults } from './web.ts';
 
-export const TARGETS = { latencyRatio: 1.5, bundleBytes: 300_000, coldRatio: 1.5 } as const;
+export const TARGETS = { latencyRatio: 1.5 } as const;
 
 export type ApiResult = Omit<ApiFigure, 'figure'> & { latency: Latency };
 export interface FloorResult {
@@ -22,11 +24,14 @@ export interface Results {
   machine: Machine;
   loadAverage: { before: number[]; after: number[] };
   seconds: number;
-  settings: { samples: number; rounds: number; maxSecondsPerFigure: number; coldRuns: number; esbuildTarget: string; itemsPerTransaction: number; orders: number };
+  settings: { samples: number; rounds: number; maxSecondsPerFigure: number; coldRuns: number; itemsPerTransaction: number; orders: number };
   sdkCommands: string[];
   api: ApiResult[];
   floor: FloorResult[];
-  bundles: Bundle[];
+  stacks: StackResults;
+  cold: ColdResults;
+  walk: WalkResults | undefined;
+  walkError: string | undefined;
   telemetry: TelemetryResults;
   webhooks: WebhookResults;
   web: WebResults;
@@ -45,8 +50,7 @@ const T = {
   legal: '2. Every measured request answered 200 (a legal transition)',
   latency: `2. API p50 within ${TARGETS.latencyRatio}x of the like-for-like floor (command: Query+TransactWriteItems; get: Query)`,
   latencyBareWrite: `2. Command p50 within ${TARGETS.latencyRatio}x of a bare TransactWriteItems`,
-  size: `3. Every bundle under ${TARGETS.bundleBytes / 1000} KB minified`,
-  cold: `3. Cold import within ${TARGETS.coldRatio}x of hello-world`,
+  ...HOUSE_TARGET_NAMES,
   ...TELEMETRY_TARGET_NAMES,
   ...WEB_TARGET_NAMES,
 };
@@ -60,10 +64,6 @@ export function callsPass(request: ApiRequest, calls: string): boolean {
 
 export function renderResults(r: Results): string {
   const floor = (call: FloorCall, c: number) => r.floor.find((f) => f.call === call && f.concurrency === c);
-  const hello = r.bundles.find((b) => b.name === HELLO) as Bundle;
-  const sdk = r.bundles.find((b) => b.name === SDK_ONLY) as Bundle;
-  const sdkBundled = r.bundles.find((b) => b.name === SDK_BUNDLED) as Bundle;
-  const handlers = r.bundles.filter((b) => ![hello, sdk, sdkBundled].includes(b));
   const verdicts = new Map<string, boolean[]>();
   const judge = (target: string, pass: boolean) => {
     verdicts.set(target, [...(verdicts.get(target) ?? []), pass]);
@@ -83,8 +83,7 @@ export function renderResults(r: Results): string {
   out(
     `Settings: up to ${s.samples} samples per latency figure (and at most ${s.maxSecondsPerFigure} s each), after a warm-up, gathered in ${s.rounds} rounds ` +
       `in which floor and API take turns (so both see the same background load); ${s.orders} released orders, ` +
-      `each driven once through start, report and complete of operation 10; cold import = median of ${s.coldRuns} fresh \`node\` processes; ` +
-      `esbuild target ${s.esbuildTarget} (read from infra/constructs/mes-function.ts). DynamoDB Local in memory, started by infra/local; ` +
+      `each driven once through start, report and complete of operation 10; cold start = median of ${s.coldRuns} fresh \`node\` processes (section 3). DynamoDB Local in memory, started by infra/local; ` +
       'the API runs in this process (infra/local runtime, handlers in-process), so client, local API Gateway and handlers share one event loop.',
     '',
   );
@@ -140,42 +139,7 @@ export function renderResults(r: Results): string {
   const errorsPass = r.api.every((f) => f.latency.errors === 0 && f.latency.samples > 0);
   out('', `Every measured request answered 200 (a legal transition): ${judge(T.legal, errorsPass)}.`, ...failures, '');
 
-  out('## 3. Lambda bundles: size and cold import', '');
-  out(
-    `Built like the CDK construct does: esbuild bundle, minify, ESM, platform node, target ${s.esbuildTarget}, externals @aws-sdk/*, mainFields module,main, ` +
-      'the createRequire banner, source map in a separate file (not counted). Size = the .mjs file. Cold import = `await import()` of the bundle timed with ' +
-      '`process.hrtime` inside a fresh `node` process (the construct does not set --enable-source-maps); the external SDK loads from node_modules, ' +
-      'as on Lambda it loads from the runtime\'s own copy. Runs interleave across bundles.',
-    '',
-  );
-  const sdkHandlers = handlers.filter((b) => b.importsSdk);
-  const plainHandlers = handlers.filter((b) => !b.importsSdk);
-  const sdkHandlerMedian = median(sdkHandlers.map((b) => b.coldMs));
-  const sdkHandlerMin = median(sdkHandlers.map((b) => b.minMs));
-  out(
-    `Targets: every bundle under ${kb(TARGETS.bundleBytes)} (1 KB = 1000 bytes); cold import within ${TARGETS.coldRatio}x of hello-world ` +
-      `(${ms(hello.coldMs)} ms in this run, so the line is ${ms(TARGETS.coldRatio * hello.coldMs)} ms).`,
-    '',
-    'What the SDK takes, same run:',
-    `- importing only the two DynamoDB SDK clients: ${ms(sdk.coldMs)} ms (fastest run ${ms(sdk.minMs)} ms), ${x(sdk.coldMs / hello.coldMs)} hello-world;`,
-    `- handler bundles that import the SDK (${sdkHandlers.length}): median of their medians ${ms(sdkHandlerMedian)} ms, of their fastest runs ` +
-      `${ms(sdkHandlerMin)} ms; the SDK-only import is ${pct(sdk.coldMs, sdkHandlerMedian)} of that by medians, ${pct(sdk.minMs, sdkHandlerMin)} by fastest runs;`,
-    `- handler bundles without the SDK (${plainHandlers.map((b) => b.name).join(', ') || 'none'}): ` +
-      `${plainHandlers.map((b) => `${ms(b.coldMs)} ms`).join(', ') || 'n/a'}: the app's own code and its other dependencies (zod, jose, middy, logger) with no SDK;`,
-    `- ${SDK_BUNDLED}: ${kb(sdkBundled.bytes)}, ${ms(sdkBundled.coldMs)} ms (shown for comparison; not how the construct builds, so no verdict).`,
-    '',
-  );
-  out('| Bundle | Imports @aws-sdk | Size | Size target | Cold import ms (median) | Fastest ms | Runs ms | x hello-world | Cold target |', '|---|---|---|---|---|---|---|---|---|');
-  for (const b of [hello, sdk, sdkBundled, ...handlers]) {
-    const isReference = !handlers.includes(b);
-    const sizeVerdict = isReference ? '' : judge(T.size, b.bytes < TARGETS.bundleBytes);
-    const coldVerdict = isReference ? '' : judge(T.cold, b.coldMs <= TARGETS.coldRatio * hello.coldMs);
-    out(
-      `| ${isReference ? b.name : `functions/http/${b.name}.ts`} | ${b.importsSdk ? 'yes' : b === sdkBundled ? 'bundled' : 'no'} | ${kb(b.bytes)} | ${sizeVerdict} ` +
-        `| ${ms(b.coldMs)} | ${ms(b.minMs)} | ${b.runsMs.map((n) => n.toFixed(0)).join(' ')} | ${x(b.coldMs / hello.coldMs)} | ${coldVerdict} |`,
-    );
-  }
-  out('');
+  renderHouse({ stacks: r.stacks, cold: r.cold, walk: r.walk, walkError: r.walkError }, { out, judge });
 
   renderTelemetry(r.telemetry, { out, judge });
   renderWebhooks(r.webhooks, out);

@@ -3,7 +3,10 @@
  *   1. DynamoDB calls and request units of start, report, complete and get (x-mes-dynamodb header);
  *   2. their HTTP latency at 1 and 16 clients against the local runtime, beside the raw-SDK floor
  *      measured against the same DynamoDB Local in the same run;
- *   3. every route's Lambda bundle: size and cold import, beside hello-world and SDK-only bundles;
+ *   3. the house (bench/house.ts): CloudFormation resources per stack, today and with 100 more routes;
+ *      each API function's cold start (import and first request) beside a hand-written DynamoDB
+ *      request, the old one-route bundle and the ways to ship the SDK; and the functions a
+ *      supervisor's first walk through the app touches;
  *   4. telemetry (bench/telemetry.ts): ingest throughput and write units of the IoT consumers,
  *      end-to-end latency over MQTT to the status endpoint, and the monthly cost of a plant;
  *   5. webhooks (bench/webhooks.ts): outbound messages per second through the dispatcher, commit
@@ -11,7 +14,7 @@
  *   6. the supervisor web app (bench/web.ts): initial JavaScript gzipped against its budget, and the
  *      plant overview's first render in headless Chromium on a throttled phone, beside a hello-world floor.
  * Every loop is bounded in count and time; all traffic stays on 127.0.0.1.
- * BENCH_SAMPLES, BENCH_COLD_RUNS, BENCH_TELEMETRY_SCALE and BENCH_WEB_RUNS shrink a run while working on the bench itself.
+ * BENCH_SAMPLES, BENCH_COLD_RUNS (at least 7), BENCH_TELEMETRY_SCALE and BENCH_WEB_RUNS shrink a run while working on the bench itself.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,21 +23,23 @@ import { fileURLToPath } from 'node:url';
 import { consoleLog } from '../infra/local/http-server.ts';
 import { startRuntime } from '../infra/local/runtime.ts';
 import { type ApiFigure, measureApi, newApiFigures } from './api.ts';
-import { constructTarget, measureBundles } from './bundles.ts';
 import { issueTokens, releasedOrders, seedMasterData, TENANT } from './fixtures.ts';
 import { createFloor, FLOOR_CALLS } from './floor.ts';
 import { closeClient } from './http-client.ts';
 import { describeMachine } from './machine.ts';
 import { renderResults } from './report.ts';
 import { Figure } from './stats.ts';
+import { measureCold, type ColdResults } from './house.ts';
+import { measureStacks } from './stacks.ts';
+import { measureWalk, type WalkResults } from './walk.ts';
 import { measureTelemetry, type TelemetryResults } from './telemetry.ts';
 import { measureWebhooks, type WebhookResults } from './webhooks.ts';
 import { measureWeb, prepareWeb, type WebResults } from './web.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
-const MAX_MS_COLD_IMPORTS = 120_000;
+const COLD_RUNS = Math.max(7, Number(process.env.BENCH_COLD_RUNS ?? 9));
+const MAX_MS_COLD = 180_000;
 const WARMUP = 20;
 const MAX_MS_PER_FIGURE = 12_000;
 const CONCURRENCY = [1, 16];
@@ -49,10 +54,8 @@ const step = (message: string) => console.log(`[bench ${((Date.now() - started) 
 const machine = describeMachine();
 const loadBefore = os.loadavg();
 
-// Bundles first, while no JVM competes for the two cores.
-const esbuildTarget = constructTarget();
-step(`bundling ${esbuildTarget} and timing cold imports (up to ${COLD_RUNS} runs each)`);
-const bundles = await measureBundles({ runs: COLD_RUNS, maxMs: MAX_MS_COLD_IMPORTS, target: esbuildTarget });
+step('synthesizing the CDK app to count CloudFormation resources, today and with 100 more routes');
+const stacks = measureStacks();
 
 step('building the web app (web/build.ts) for the runtime to serve');
 const web = await prepareWeb();
@@ -67,11 +70,16 @@ let orders = 0;
 let telemetry: TelemetryResults | undefined;
 let webhooks: WebhookResults | undefined;
 let webResults: WebResults | undefined;
+let cold: ColdResults | undefined;
+let walk: WalkResults | undefined;
+let walkError: string | undefined;
 try {
   const tokens = await issueTokens(runtime);
   await seedMasterData(runtime.baseUrl, tokens);
   step(`releasing ${WARMUP + SAMPLES * CONCURRENCY.length} orders`);
   const warm = await releasedOrders(runtime.baseUrl, tokens, WARMUP, 'WO-WARM');
+  step(`cold starts: each API function, the floor, the old one-route bundle and the SDK variants (${COLD_RUNS} runs each)`);
+  cold = await measureCold(runtime, tokens, warm[0] as string, { runs: COLD_RUNS, maxMs: MAX_MS_COLD });
   const batches: string[][] = [];
   for (const c of CONCURRENCY) batches.push(await releasedOrders(runtime.baseUrl, tokens, SAMPLES, `WO-C${c}`));
   orders = WARMUP + batches.flat().length;
@@ -101,6 +109,11 @@ try {
   webhooks = await measureWebhooks(runtime, { step });
   // Last: the browser gets the machine to itself once the load above has stopped.
   webResults = await measureWeb(runtime, web, { step, log: quietLog });
+  step("a supervisor's first walk through the app: which functions it touches");
+  walk = await measureWalk(runtime).catch((error: Error) => {
+    walkError = error.message.split('\n')[0];
+    return undefined;
+  });
 } finally {
   closeClient();
   await runtime.stop();
@@ -111,13 +124,16 @@ const markdown = renderResults({
   machine,
   loadAverage: { before: loadBefore, after: os.loadavg() },
   seconds: (Date.now() - started) / 1000,
-  settings: { samples: SAMPLES, rounds: ROUNDS, maxSecondsPerFigure: MAX_MS_PER_FIGURE / 1000, coldRuns: bundles[0]?.runsMs.length ?? 0, esbuildTarget, itemsPerTransaction, orders },
+  settings: { samples: SAMPLES, rounds: ROUNDS, maxSecondsPerFigure: MAX_MS_PER_FIGURE / 1000, coldRuns: cold?.runs ?? 0, itemsPerTransaction, orders },
   sdkCommands: sdkCommandsIn(['shared', 'functions']),
   api: apiFigures.flat().map(({ figure, ...rest }) => ({ ...rest, latency: figure.latency() })),
   floor: CONCURRENCY.flatMap((concurrency, i) =>
     FLOOR_CALLS.map((call, j) => ({ call, concurrency, latency: (floorFigures[i]?.[j] as Figure).latency() })),
   ),
-  bundles,
+  stacks,
+  cold: cold as ColdResults,
+  walk,
+  walkError,
   telemetry: telemetry as TelemetryResults,
   webhooks: webhooks as WebhookResults,
   web: webResults as WebResults,

@@ -1,0 +1,104 @@
+/**
+ * A supervisor's first walk through the app after a deploy, in headless Chromium on a phone:
+ * sign in, the plant overview, the orders list, one released order, start its first operation,
+ * report, complete. Every API request the app makes is matched against the route table (as API
+ * Gateway matches it) and named by the API function that serves it: on a quiet plant each
+ * distinct function is one cold start the supervisor waits for.
+ */
+import { type Page, chromium } from 'playwright-core';
+import { createRouter } from '../infra/local/router.ts';
+import type { Runtime } from '../infra/local/runtime.ts';
+import { DEMO_TENANT, DEMO_USERS } from '../infra/local/seed.ts';
+import { type RouteId, routeList, routes } from '../shared/api/routes.ts';
+
+
+const CHROMIUM = process.env.MES_CHROMIUM ?? '/usr/bin/chromium';
+const MAX_MS_PER_WAIT = 20_000;
+/** Released by the demo seed (infra/local/seed.ts), its operation 10 ready to start. */
+const ORDER = 'WO-1002';
+
+export interface WalkStep {
+  step: string;
+  routes: RouteId[];
+}
+export interface WalkResults {
+  steps: WalkStep[];
+  /** API function -> the routes of the walk it served. */
+  functions: Record<string, RouteId[]>;
+  error?: string;
+}
+
+export async function measureWalk(runtime: Runtime): Promise<WalkResults> {
+  const match = createRouter(routeList);
+  const steps: WalkStep[] = [];
+  let current: WalkStep = { step: 'sign in', routes: [] };
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: MAX_MS_PER_WAIT });
+  try {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+    context.setDefaultTimeout(MAX_MS_PER_WAIT);
+    const page = await context.newPage();
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (!url.pathname.startsWith('/v1/') || request.method() === 'OPTIONS') return;
+      const found = match(request.method(), url.pathname);
+      if (found.kind === 'found' && !current.routes.includes(found.route.id)) current.routes.push(found.route.id);
+    });
+    const next = (step: string) => {
+      steps.push(current);
+      current = { step, routes: [] };
+    };
+    const user = DEMO_USERS.supervisor;
+    await page.goto(`${runtime.baseUrl}/#/sign-in`);
+    await page.getByLabel('Plant (tenant)').fill(DEMO_TENANT);
+    await page.getByLabel('User', { exact: true }).fill(user.userId);
+    await page.getByLabel('Role').selectOption('supervisor');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'visible' });
+    next('plant overview');
+    await page.goto(`${runtime.baseUrl}/#/`);
+    await page.locator('[data-testid^="unit-"]').first().waitFor({ state: 'visible' });
+    await settle(page);
+    next('orders');
+    await page.goto(`${runtime.baseUrl}/#/orders`);
+    await page.getByRole('link', { name: ORDER }).first().waitFor({ state: 'visible' });
+    await settle(page);
+    next(`order ${ORDER}`);
+    await page.getByRole('link', { name: ORDER }).first().click();
+    const op = page.getByTestId('op-10');
+    await op.getByRole('button', { name: 'Start', exact: true }).waitFor({ state: 'visible' });
+    await settle(page);
+    next('start operation 10');
+    await act(page, op, 'Start');
+    next('report');
+    await act(page, op, 'Report', { 'Good quantity': '50' });
+    next('complete');
+    await act(page, op, 'Complete', { 'Good quantity': '150' });
+    steps.push(current);
+    await context.close();
+  } catch (error) {
+    steps.push(current);
+    return { steps, functions: byFunction(steps), error: (error as Error).message.split('\n')[0] as string };
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  return { steps, functions: byFunction(steps) };
+}
+
+/** The screen's first requests have answered (the app then polls, which the next step would see anyway). */
+const settle = (page: Page) => page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => {});
+
+async function act(page: Page, scope: ReturnType<Page['getByTestId']>, action: string, fields: Record<string, string> = {}) {
+  await scope.getByRole('button', { name: action, exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor({ state: 'visible' });
+  for (const [label, value] of Object.entries(fields)) await dialog.getByLabel(label, { exact: true }).fill(value);
+  await dialog.getByRole('button', { name: `Confirm: ${action}` }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await settle(page);
+}
+
+function byFunction(steps: WalkStep[]): Record<string, RouteId[]> {
+  const out: Record<string, RouteId[]> = {};
+  for (const id of new Set(steps.flatMap((s) => s.routes))) (out[routes[id].fn] ??= []).push(id);
+  return out;
+}
