@@ -7,6 +7,7 @@
 import type { Equipment } from '../api/schemas.ts';
 import { DynamoDbMasterDataRepository } from '../db/master-data-repository.ts';
 import { DynamoDbWorkOrderRepository } from '../db/work-order-repository.ts';
+import { type Clock, systemClock } from '../domain/clock.ts';
 import type { ProcessLimits } from '../domain/telemetry/process.ts';
 import { OperationContextReader } from './context.ts';
 
@@ -19,11 +20,14 @@ export class ProcessLimitsLookup {
   private readonly orders = new DynamoDbWorkOrderRepository();
   private readonly contexts = new OperationContextReader();
 
+  constructor(private readonly clock: Clock = systemClock) {}
+
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.value as Promise<T>;
+    const now = this.clock.now().getTime();
+    if (hit && now - hit.at < TTL_MS) return hit.value as Promise<T>;
     const value = load();
-    this.cache.set(key, { at: Date.now(), value });
+    this.cache.set(key, { at: now, value });
     if (this.cache.size > 5000) this.cache.delete(this.cache.keys().next().value as string);
     return value;
   }

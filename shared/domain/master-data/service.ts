@@ -4,8 +4,7 @@ import type { MasterDataKind } from '../../db/keys.ts';
 import { NotFoundError, StaleVersionError, UnknownReferenceError } from '../errors.ts';
 import { runCommand } from '../retry.ts';
 import { diff } from '../work-order/diff.ts';
-import type { Clock } from '../work-order/service.ts';
-import { systemClock } from '../work-order/service.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import type { PageRequest, Receipt } from '../work-order/repository.ts';
 import type { MasterDataRepository, StoredRecord } from './repository.ts';
 
