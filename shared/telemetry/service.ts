@@ -18,7 +18,7 @@ import { NotFoundError, UnknownReferenceError, ValidationError } from '../domain
 import { runCommand } from '../domain/retry.ts';
 import type { MasterDataRepository, StoredRecord } from '../domain/master-data/repository.ts';
 import type { WorkOrderRepository } from '../domain/work-order/repository.ts';
-import { systemClock, type Clock } from '../domain/work-order/service.ts';
+import { type Clock, systemClock } from '../domain/clock.ts';
 import { groupOf } from './groups.ts';
 import { OperationContextReader, type ContextInterval } from './context.ts';
 

@@ -5,20 +5,16 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthContext } from '../../auth/claims.ts';
-import type { CompleteOperation, CreateWorkOrder, ReportOperation, Routing, WorkOrderDetail } from '../../api/schemas.ts';
+import type { Routing } from '../master-data/model.ts';
 import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownReferenceError, type FieldError } from '../errors.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import * as commands from './commands.ts';
-import type { CommandResult, WorkOrderAggregate } from './model.ts';
+import type { CommandResult, CompleteOperation, CreateWorkOrder, ReportOperation, WorkOrderAggregate, WorkOrderDetail } from './model.ts';
 import type { PageRequest, Receipt, WorkOrderRepository } from './repository.ts';
 import type { WorkOrderStatus } from './status.ts';
 import type { HoldKind } from './holds.ts';
 import { runCommand } from '../retry.ts';
-
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
+import { type Clock, systemClock } from '../clock.ts';
 
 export const toDetail = ({ eventSeq: _, ...order }: WorkOrderAggregate): WorkOrderDetail => order;
 
