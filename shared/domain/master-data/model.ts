@@ -142,18 +142,7 @@ export interface DowntimeReasonsInput {
 }
 export interface DowntimeReasons extends DowntimeReasonsInput, RecordMeta {}
 
-/** Each kind's stored record. */
-export interface MasterDataRecords {
-  equipment: Equipment;
-  material: Material;
-  bom: Bom;
-  routing: Routing;
-  personnel: Personnel;
-  settings: TenantSettings;
-  'shift-calendar': ShiftCalendarRecord;
-  'downtime-reasons': DowntimeReasons;
-}
-/** Each kind's input to a put. */
+/** Each kind's input to a put; its stored record is that plus the record meta and an id. */
 export interface MasterDataInputs {
   equipment: EquipmentInput;
   material: MaterialInput;
@@ -164,7 +153,10 @@ export interface MasterDataInputs {
   'shift-calendar': ShiftCalendarInput;
   'downtime-reasons': DowntimeReasonsInput;
 }
-export type MasterDataKind = keyof MasterDataRecords;
+export type MasterDataKind = keyof MasterDataInputs;
 
-/** A record as stored: singletons too carry the id the key design gives them (their kind). */
-export type StoredRecord<K extends MasterDataKind = MasterDataKind> = MasterDataRecords[K] & { id: string };
+/**
+ * A record of one kind as stored (Equipment for 'equipment', and so on): singletons too carry
+ * the id the key design gives them (their kind), which the API leaves out.
+ */
+export type StoredRecord<K extends MasterDataKind = MasterDataKind> = MasterDataInputs[K] & RecordMeta & { id: string };
