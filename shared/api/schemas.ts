@@ -3,9 +3,9 @@
  * Lambda bundle small (the classic API adds ~450 KB); zod's own JSON Schema output feeds the
  * OpenAPI 3.1 document. Names follow ISA-95 Part 2 / B2MML where one exists.
  *
- * The model types belong to the domain (model.ts in each shared/domain context); the wire derives from them:
- * each schema below is checked at compile time to parse to exactly its domain type (the
- * `Same` checks at the end), so the two cannot drift apart.
+ * The model types belong to the domain (model.ts in each shared/domain context) and the wire
+ * follows them: each schema below is checked at compile time to parse to exactly its domain
+ * type (`ModelMatchesWire`, at the end), so the two cannot drift apart.
  */
 import * as z from 'zod/mini';
 import { boundedDateTime, decimal, inTimeRange, measured } from './numbers.ts';
@@ -645,11 +645,12 @@ export const LocalTokenRequestSchema = z.object({
 
 /**
  * True only when A and B are the same type (not merely assignable either way: an optional field
- * missing on one side, or one type wider than the other, fails). `satisfies` turns false into a
- * compile error naming the schema.
+ * missing on one side, or one type wider than the other, fails). Types only: nothing of it
+ * reaches a bundle.
  */
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type Out<S extends z.ZodMiniType> = z.output<S>;
+/** Fails to compile, at the schema's line, when the schema does not parse to exactly the domain type. */
+type Matches<S extends z.ZodMiniType, Model extends Same<z.output<S>, Model> extends true ? unknown : never> = [S, Model];
 
 // The domain's model, as the wire parses it.
 export type {
@@ -680,35 +681,36 @@ export type {
   WorkOrderDetail,
 } from '../domain/work-order/model.ts';
 
-export const modelMatchesWire = {
-  equipmentInput: true satisfies Same<Out<typeof EquipmentInputSchema>, md.EquipmentInput>,
-  equipment: true satisfies Same<Out<typeof EquipmentSchema>, md.Equipment>,
-  materialInput: true satisfies Same<Out<typeof MaterialInputSchema>, md.MaterialInput>,
-  material: true satisfies Same<Out<typeof MaterialSchema>, md.Material>,
-  bomInput: true satisfies Same<Out<typeof BomInputSchema>, md.BomInput>,
-  bom: true satisfies Same<Out<typeof BomSchema>, md.Bom>,
-  dataRequirement: true satisfies Same<Out<typeof DataRequirementSchema>, md.DataRequirement>,
-  routingOperation: true satisfies Same<Out<typeof RoutingOperationSchema>, md.RoutingOperation>,
-  routingInput: true satisfies Same<Out<typeof RoutingInputSchema>, md.RoutingInput>,
-  routing: true satisfies Same<Out<typeof RoutingSchema>, md.Routing>,
-  personnelInput: true satisfies Same<Out<typeof PersonnelInputSchema>, md.PersonnelInput>,
-  personnel: true satisfies Same<Out<typeof PersonnelSchema>, md.Personnel>,
-  tenantSettingsInput: true satisfies Same<Out<typeof TenantSettingsInputSchema>, md.TenantSettingsInput>,
-  tenantSettings: true satisfies Same<Out<typeof TenantSettingsSchema>, md.TenantSettings>,
-  shiftCalendarInput: true satisfies Same<Out<typeof ShiftCalendarInputSchema>, md.ShiftCalendarInput>,
-  shiftCalendar: true satisfies Same<Out<typeof ShiftCalendarSchema>, md.ShiftCalendarRecord>,
-  downtimeReasonsInput: true satisfies Same<Out<typeof DowntimeReasonsInputSchema>, md.DowntimeReasonsInput>,
-  downtimeReasons: true satisfies Same<Out<typeof DowntimeReasonsSchema>, md.DowntimeReasons>,
-  createWorkOrder: true satisfies Same<Out<typeof CreateWorkOrderSchema>, wo.CreateWorkOrder>,
-  recordedValue: true satisfies Same<Out<typeof RecordedValueSchema>, wo.RecordedValue>,
-  operation: true satisfies Same<Out<typeof OperationSchema>, wo.Operation>,
-  workOrder: true satisfies Same<Out<typeof WorkOrderSchema>, wo.WorkOrder>,
-  workOrderDetail: true satisfies Same<Out<typeof WorkOrderDetailSchema>, wo.WorkOrderDetail>,
-  auditRecord: true satisfies Same<Out<typeof AuditRecordSchema>, wo.AuditRecord>,
-  dispatchEntry: true satisfies Same<Out<typeof DispatchEntrySchema>, wo.DispatchEntry>,
-  reportOperation: true satisfies Same<Out<typeof ReportOperationSchema>, wo.ReportOperation>,
-  completeOperation: true satisfies Same<Out<typeof CompleteOperationSchema>, wo.CompleteOperation>,
-};
+/** Each wire schema against the domain type it carries. */
+export type ModelMatchesWire = [
+  Matches<typeof EquipmentInputSchema, md.EquipmentInput>,
+  Matches<typeof EquipmentSchema, md.Equipment>,
+  Matches<typeof MaterialInputSchema, md.MaterialInput>,
+  Matches<typeof MaterialSchema, md.Material>,
+  Matches<typeof BomInputSchema, md.BomInput>,
+  Matches<typeof BomSchema, md.Bom>,
+  Matches<typeof DataRequirementSchema, md.DataRequirement>,
+  Matches<typeof RoutingOperationSchema, md.RoutingOperation>,
+  Matches<typeof RoutingInputSchema, md.RoutingInput>,
+  Matches<typeof RoutingSchema, md.Routing>,
+  Matches<typeof PersonnelInputSchema, md.PersonnelInput>,
+  Matches<typeof PersonnelSchema, md.Personnel>,
+  Matches<typeof TenantSettingsInputSchema, md.TenantSettingsInput>,
+  Matches<typeof TenantSettingsSchema, md.TenantSettings>,
+  Matches<typeof ShiftCalendarInputSchema, md.ShiftCalendarInput>,
+  Matches<typeof ShiftCalendarSchema, md.ShiftCalendarRecord>,
+  Matches<typeof DowntimeReasonsInputSchema, md.DowntimeReasonsInput>,
+  Matches<typeof DowntimeReasonsSchema, md.DowntimeReasons>,
+  Matches<typeof CreateWorkOrderSchema, wo.CreateWorkOrder>,
+  Matches<typeof RecordedValueSchema, wo.RecordedValue>,
+  Matches<typeof OperationSchema, wo.Operation>,
+  Matches<typeof WorkOrderSchema, wo.WorkOrder>,
+  Matches<typeof WorkOrderDetailSchema, wo.WorkOrderDetail>,
+  Matches<typeof AuditRecordSchema, wo.AuditRecord>,
+  Matches<typeof DispatchEntrySchema, wo.DispatchEntry>,
+  Matches<typeof ReportOperationSchema, wo.ReportOperation>,
+  Matches<typeof CompleteOperationSchema, wo.CompleteOperation>,
+];
 
 // Read models the telemetry read side builds (no domain counterpart: they are views).
 export type Oee = z.infer<typeof OeeSchema>;
