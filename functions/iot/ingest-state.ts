@@ -5,7 +5,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { telemetryIngest } from '#functions/lib/telemetry-services.ts';
+import { telemetryIngest } from '#functions/lib/telemetry-ingest.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -11,7 +11,7 @@ import type { Context, KinesisStreamEvent, KinesisStreamRecord, SQSEvent, SQSRec
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '#shared/db/keys.ts';
 import type { TelemetryEnvelope } from '#shared/telemetry/messages.ts';
-import { telemetryIngest } from '#functions/lib/telemetry-services.ts';
+import { telemetryIngest } from '#functions/lib/telemetry-ingest.ts';
 import { groupOf } from '#shared/telemetry/groups.ts';
 import { thingName } from '#shared/telemetry/device-identity.ts';
 import { testDocClient, testTableName } from '../../helpers/ddb.ts';
