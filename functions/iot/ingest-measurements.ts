@@ -5,12 +5,12 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { ingestEnvelopes } from '#shared/telemetry/ingest.ts';
+import { telemetryIngest } from '#functions/lib/telemetry-ingest.ts';
 
 const processor = new BatchProcessor(EventType.KinesisDataStreams);
 
 export const handler = async (event: KinesisStreamEvent, context: Context) => {
-  const failed = await ingestEnvelopes(
+  const failed = await telemetryIngest.ingest(
     event.Records.map((r) => ({ id: r.kinesis.sequenceNumber, body: Buffer.from(r.kinesis.data, 'base64').toString('utf8') })),
   );
   return processPartialResponse(event, async (record: KinesisStreamRecord) => {

@@ -4,16 +4,11 @@
  * inbound endpoint on top of the work order and master data services.
  */
 import { DynamoDbIntegrationCredentialRepository } from '#shared/db/integration-credential-repository.ts';
-import { systemClock } from '#shared/domain/work-order/service.ts';
 import { IntegrationCredentialService } from '#shared/integration/credentials.ts';
 import { ErpInboundService } from '#shared/integration/inbound/receive.ts';
-import type { Clock } from '#shared/integration/ports.ts';
-import { localBindings } from './local-bindings.ts';
+import { clock } from './clock.ts';
 import { secretBox } from './secret-box.ts';
 import { masterData, workOrders } from './services.ts';
-
-// Read on every call: the local runtime may bind its clock after this module loaded.
-const clock: Clock = { now: () => (localBindings().clock ?? systemClock).now() };
 
 // secretBox() is asked when a secret is sealed or opened, so reading credentials needs no key.
 export const credentials = new IntegrationCredentialService(new DynamoDbIntegrationCredentialRepository(), secretBox, clock);

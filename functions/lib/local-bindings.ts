@@ -3,7 +3,8 @@
  * delivery queue (SQS on AWS) and, in tests, a virtual clock. infra/local/runtime.ts sets them
  * before any function runs; on AWS nothing is set and the wiring uses the AWS adapters.
  */
-import type { Clock, DeliveryQueue } from '#shared/integration/ports.ts';
+import type { Clock } from '#shared/domain/clock.ts';
+import type { DeliveryQueue } from '#shared/integration/ports.ts';
 
 export interface LocalBindings {
   deliveryQueue?: DeliveryQueue;

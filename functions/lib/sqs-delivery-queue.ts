@@ -3,7 +3,8 @@
  * (SQS delays stop at 15 minutes: a job due later arrives early and the deliverer queues it again).
  */
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Clock, DeliveryJob, DeliveryQueue } from '#shared/integration/ports.ts';
+import type { Clock } from '#shared/domain/clock.ts';
+import type { DeliveryJob, DeliveryQueue } from '#shared/integration/ports.ts';
 
 const MAX_DELAY_SECONDS = 900;
 const BATCH = 10;

@@ -3,9 +3,6 @@ import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.
 import { DynamoDbTelemetryRepository } from '#shared/db/telemetry-repository.ts';
 import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts';
 import { TelemetryService } from '#shared/telemetry/service.ts';
+import { clock } from './clock.ts';
 
-export const telemetry = new TelemetryService(
-  new DynamoDbTelemetryRepository(),
-  new DynamoDbMasterDataRepository(),
-  new DynamoDbWorkOrderRepository(),
-);
+export const telemetry = new TelemetryService(new DynamoDbTelemetryRepository(), new DynamoDbMasterDataRepository(), new DynamoDbWorkOrderRepository(), clock);

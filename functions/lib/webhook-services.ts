@@ -10,16 +10,13 @@ import { DynamoDbWebhookRepository } from '#shared/db/webhook-repository.ts';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, WebhookDeliverer } from '#shared/integration/deliverer.ts';
 import { OutboxDispatcher } from '#shared/integration/dispatcher.ts';
 import { WebhookEndpointService } from '#shared/integration/endpoints.ts';
-import type { Clock, DeliveryQueue, SecretBox } from '#shared/integration/ports.ts';
+import type { DeliveryQueue, SecretBox } from '#shared/integration/ports.ts';
+import { clock } from './clock.ts';
 import type { UrlPolicy } from '#shared/integration/url-policy.ts';
 import { NodeHttpSender } from './http-sender.ts';
 import { localBindings } from './local-bindings.ts';
 import { secretBox } from './secret-box.ts';
 import { SqsDeliveryQueue } from './sqs-delivery-queue.ts';
-
-
-const systemClock: Clock = { now: () => new Date() };
-const clock: Clock = { now: () => (localBindings().clock ?? systemClock).now() };
 
 let sqs: SqsDeliveryQueue | undefined;
 const queue: DeliveryQueue = {

@@ -2,10 +2,10 @@
  * Time for the local runtime's timers. `npm start` runs on the system clock with real timers;
  * tests hand the runtime a VirtualClock, which stands still until the test moves it, so the
  * webhook retry schedule (immediately, 5 s, 5 min, ... 24 h) runs in seconds and in order.
- * Both implement the integration port's Clock (`now()`), which the functions read through
- * functions/lib/local-bindings.ts.
+ * Both implement the domain's one Clock (`now()`), which the functions read through
+ * functions/lib/clock.ts.
  */
-import type { Clock } from '../../shared/integration/ports.ts';
+import type { Clock } from '../../shared/domain/clock.ts';
 
 export interface SchedulingClock extends Clock {
   /**

@@ -2,6 +2,10 @@
  * The wire contract: zod schemas for every request and response body. zod/mini keeps each
  * Lambda bundle small (the classic API adds ~450 KB); zod's own JSON Schema output feeds the
  * OpenAPI 3.1 document. Names follow ISA-95 Part 2 / B2MML where one exists.
+ *
+ * The model types belong to the domain (model.ts in each shared/domain context) and the wire
+ * follows them: each schema below is checked at compile time to parse to exactly its domain
+ * type (`ModelMatchesWire`, at the end), so the two cannot drift apart.
  */
 import * as z from 'zod/mini';
 import { boundedDateTime, decimal, inTimeRange, measured } from './numbers.ts';
@@ -10,6 +14,12 @@ import { ROLES } from '../domain/roles.ts';
 import { HOLD_KINDS } from '../domain/work-order/holds.ts';
 import { WEEKDAYS } from '../domain/telemetry/shifts.ts';
 import { SIX_BIG_LOSSES } from '../domain/telemetry/oee.ts';
+import { ALL_EQUIPMENT_STATES } from '../domain/telemetry/states.ts';
+import { DATA_TYPES, EQUIPMENT_LEVELS, MATERIAL_TYPES, WORK_CENTER_TYPES } from '../domain/master-data/model.ts';
+import type * as md from '../domain/master-data/model.ts';
+import type * as wo from '../domain/work-order/model.ts';
+
+export { DATA_TYPES, EQUIPMENT_LEVELS, MATERIAL_TYPES, WORK_CENTER_TYPES };
 
 export const meta = <T extends z.ZodMiniType>(schema: T, id: string, description: string): T => {
   z.globalRegistry.add(schema, { id, description });
@@ -58,9 +68,6 @@ const RecordMeta = {
 
 // ---------- Master data (ISA-95 Part 2) ----------
 
-export const EQUIPMENT_LEVELS = ['enterprise', 'site', 'area', 'workCenter', 'workUnit'] as const;
-export const WORK_CENTER_TYPES = ['productionLine', 'productionUnit', 'processCell', 'storageZone', 'workCell'] as const;
-
 export const EquipmentInputSchema = meta(
   z.object({
     name: Text(200),
@@ -85,7 +92,6 @@ export const EquipmentSchema = meta(
   'A stored equipment element.',
 );
 
-export const MATERIAL_TYPES = ['raw', 'intermediate', 'finished', 'packaging', 'consumable'] as const;
 export const MaterialInputSchema = meta(
   z.object({
     name: Text(200),
@@ -121,7 +127,6 @@ export const BomInputSchema = meta(
 );
 export const BomSchema = meta(z.object({ id: IdSchema, ...BomInputSchema.shape, ...RecordMeta }), 'Bom', 'A stored bill of materials.');
 
-export const DATA_TYPES = ['number', 'text', 'boolean'] as const;
 const MAX_ROUTING_CHARS = 200_000;
 export const DataRequirementSchema = z.object({
   name: z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be an identifier')),
@@ -450,7 +455,7 @@ export const DispatchEntrySchema = meta(
 
 // ---------- Telemetry read models (issue 3) ----------
 
-const EQUIPMENT_STATE_VALUES = ['running', 'idle', 'down', 'setup', 'planned-stop', 'offline'] as const;
+const EQUIPMENT_STATE_VALUES = ALL_EQUIPMENT_STATES;
 const Ratio = z.nullable(z.number());
 
 export const OeeSchema = meta(
@@ -638,28 +643,78 @@ export const LocalTokenRequestSchema = z.object({
   roles: z.array(z.enum(ROLES)).check(z.minLength(1)),
 });
 
-export type Equipment = z.infer<typeof EquipmentSchema>;
-export type ShiftCalendar = z.infer<typeof ShiftCalendarSchema>;
-export type DowntimeReasons = z.infer<typeof DowntimeReasonsSchema>;
+/**
+ * True only when A and B are the same type (not merely assignable either way: an optional field
+ * missing on one side, or one type wider than the other, fails). Types only: nothing of it
+ * reaches a bundle.
+ */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Fails to compile, at the schema's line, when the schema does not parse to exactly the domain type. */
+type Matches<S extends z.ZodMiniType, Model extends Same<z.output<S>, Model> extends true ? unknown : never> = [S, Model];
+
+// The domain's model, as the wire parses it.
+export type {
+  Bom,
+  BomInput,
+  DataRequirement,
+  DowntimeReasons,
+  Equipment,
+  EquipmentInput,
+  Material,
+  MaterialInput,
+  Personnel,
+  Routing,
+  RoutingInput,
+  RoutingOperation,
+  TenantSettings,
+} from '../domain/master-data/model.ts';
+export type { ShiftCalendarRecord as ShiftCalendar } from '../domain/master-data/model.ts';
+export type {
+  AuditRecord,
+  CompleteOperation,
+  CreateWorkOrder,
+  DispatchEntry,
+  Operation,
+  RecordedValue,
+  ReportOperation,
+  WorkOrder,
+  WorkOrderDetail,
+} from '../domain/work-order/model.ts';
+
+/** Each wire schema against the domain type it carries. */
+export type ModelMatchesWire = [
+  Matches<typeof EquipmentInputSchema, md.EquipmentInput>,
+  Matches<typeof EquipmentSchema, md.Equipment>,
+  Matches<typeof MaterialInputSchema, md.MaterialInput>,
+  Matches<typeof MaterialSchema, md.Material>,
+  Matches<typeof BomInputSchema, md.BomInput>,
+  Matches<typeof BomSchema, md.Bom>,
+  Matches<typeof DataRequirementSchema, md.DataRequirement>,
+  Matches<typeof RoutingOperationSchema, md.RoutingOperation>,
+  Matches<typeof RoutingInputSchema, md.RoutingInput>,
+  Matches<typeof RoutingSchema, md.Routing>,
+  Matches<typeof PersonnelInputSchema, md.PersonnelInput>,
+  Matches<typeof PersonnelSchema, md.Personnel>,
+  Matches<typeof TenantSettingsInputSchema, md.TenantSettingsInput>,
+  Matches<typeof TenantSettingsSchema, md.TenantSettings>,
+  Matches<typeof ShiftCalendarInputSchema, md.ShiftCalendarInput>,
+  Matches<typeof ShiftCalendarSchema, md.ShiftCalendarRecord>,
+  Matches<typeof DowntimeReasonsInputSchema, md.DowntimeReasonsInput>,
+  Matches<typeof DowntimeReasonsSchema, md.DowntimeReasons>,
+  Matches<typeof CreateWorkOrderSchema, wo.CreateWorkOrder>,
+  Matches<typeof RecordedValueSchema, wo.RecordedValue>,
+  Matches<typeof OperationSchema, wo.Operation>,
+  Matches<typeof WorkOrderSchema, wo.WorkOrder>,
+  Matches<typeof WorkOrderDetailSchema, wo.WorkOrderDetail>,
+  Matches<typeof AuditRecordSchema, wo.AuditRecord>,
+  Matches<typeof DispatchEntrySchema, wo.DispatchEntry>,
+  Matches<typeof ReportOperationSchema, wo.ReportOperation>,
+  Matches<typeof CompleteOperationSchema, wo.CompleteOperation>,
+];
+
+// Read models the telemetry read side builds (no domain counterpart: they are views).
 export type Oee = z.infer<typeof OeeSchema>;
 export type EquipmentStatus = z.infer<typeof EquipmentStatusSchema>;
 export type UnitLive = z.infer<typeof UnitLiveSchema>;
 export type PlantStatus = z.infer<typeof PlantStatusSchema>;
 export type DowntimeEvent = z.infer<typeof DowntimeEventSchema>;
-export type EquipmentInput = z.infer<typeof EquipmentInputSchema>;
-export type Material = z.infer<typeof MaterialSchema>;
-export type Bom = z.infer<typeof BomSchema>;
-export type Routing = z.infer<typeof RoutingSchema>;
-export type RoutingOperation = z.infer<typeof RoutingOperationSchema>;
-export type Personnel = z.infer<typeof PersonnelSchema>;
-export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
-export type CreateWorkOrder = z.infer<typeof CreateWorkOrderSchema>;
-export type WorkOrder = z.infer<typeof WorkOrderSchema>;
-export type Operation = z.infer<typeof OperationSchema>;
-export type WorkOrderDetail = z.infer<typeof WorkOrderDetailSchema>;
-export type AuditRecord = z.infer<typeof AuditRecordSchema>;
-export type DispatchEntry = z.infer<typeof DispatchEntrySchema>;
-export type ReportOperation = z.infer<typeof ReportOperationSchema>;
-export type CompleteOperation = z.infer<typeof CompleteOperationSchema>;
-export type DataRequirement = z.infer<typeof DataRequirementSchema>;
-export type RecordedValue = z.infer<typeof RecordedValueSchema>;

@@ -3,15 +3,7 @@
  * with the tenant id, so one tenant can never address another's items and tests isolate
  * themselves by tenant for free. ACCESS-PATTERNS.md lists what each key serves.
  */
-export type MasterDataKind =
-  | 'equipment'
-  | 'material'
-  | 'bom'
-  | 'routing'
-  | 'personnel'
-  | 'settings'
-  | 'shift-calendar'
-  | 'downtime-reasons';
+import type { MasterDataKind } from '../domain/master-data/model.ts';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 

@@ -1,12 +1,13 @@
 /** Master data on DynamoDB: one partition per tenant and kind; get = GetItem, list = Query. */
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError } from '../domain/errors.ts';
-import type { MasterDataRepository, StoredRecord } from '../domain/master-data/repository.ts';
+import type { MasterDataKind, StoredRecord } from '../domain/master-data/model.ts';
+import type { MasterDataRepository } from '../domain/master-data/repository.ts';
 import type { IdempotencyRecord, PageRequest, Receipt } from '../domain/work-order/repository.ts';
 import { diff } from '../domain/work-order/diff.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
-import { type MasterDataKind, keys } from './keys.ts';
+import { keys } from './keys.ts';
 import { transact } from './transactions.ts';
 import { partitionPage } from './partition-page.ts';
 import { receiptItem } from './work-order-repository.ts';
@@ -14,15 +15,15 @@ import { receiptItem } from './work-order-repository.ts';
 const META = new Set(['version', 'updatedAt', 'updatedBy']);
 
 export class DynamoDbMasterDataRepository implements MasterDataRepository {
-  async get(tenantId: string, kind: MasterDataKind, id: string, options: { consistent?: boolean } = {}) {
+  async get<K extends MasterDataKind>(tenantId: string, kind: K, id: string, options: { consistent?: boolean } = {}) {
     const { Item } = await ddb().send(
       new GetCommand({ TableName: tableName(), Key: keys.masterData(tenantId, kind, id), ConsistentRead: options.consistent ?? false, ReturnConsumedCapacity: 'TOTAL' }),
     );
-    return Item ? stripKeys<StoredRecord>(Item) : undefined;
+    return Item ? stripKeys<StoredRecord<K>>(Item) : undefined;
   }
 
-  async getMany(tenantId: string, kind: MasterDataKind, ids: readonly string[]) {
-    const found: StoredRecord[] = [];
+  async getMany<K extends MasterDataKind>(tenantId: string, kind: K, ids: readonly string[]) {
+    const found: StoredRecord<K>[] = [];
     const unique = [...new Set(ids)];
     // BatchGetItem takes 100 keys; what it leaves unprocessed (throttling) is asked for again.
     for (let i = 0; i < unique.length; i += 100) {
@@ -33,14 +34,14 @@ export class DynamoDbMasterDataRepository implements MasterDataRepository {
         const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await ddb().send(
           new BatchGetCommand({ RequestItems: { [table]: { Keys: keysLeft } }, ReturnConsumedCapacity: 'TOTAL' }),
         );
-        found.push(...(Responses?.[table] ?? []).map((item) => stripKeys<StoredRecord>(item)));
+        found.push(...(Responses?.[table] ?? []).map((item) => stripKeys<StoredRecord<K>>(item)));
         keysLeft = UnprocessedKeys?.[table]?.Keys;
       }
     }
     return found;
   }
 
-  async put(tenantId: string, kind: MasterDataKind, next: StoredRecord, before: StoredRecord | undefined, receipt?: Receipt) {
+  async put<K extends MasterDataKind>(tenantId: string, kind: K, next: StoredRecord<K>, before: StoredRecord<K> | undefined, receipt?: Receipt) {
     const table = tableName();
     const cancelled = await transact([
       {
@@ -76,7 +77,7 @@ export class DynamoDbMasterDataRepository implements MasterDataRepository {
     throw new VersionConflictError();
   }
 
-  async list(tenantId: string, kind: MasterDataKind, page: PageRequest) {
-    return partitionPage<StoredRecord>(keys.masterDataPartition(tenantId, kind), page);
+  async list<K extends MasterDataKind>(tenantId: string, kind: K, page: PageRequest) {
+    return partitionPage<StoredRecord<K>>(keys.masterDataPartition(tenantId, kind), page);
   }
 }

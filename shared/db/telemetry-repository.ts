@@ -1,7 +1,9 @@
 /**
  * Telemetry on DynamoDB (docs/telemetry.md): state transitions as idempotent items, counts and
  * process values in per-minute aggregate items per group of units, merged read-modify-write
- * under a version condition, and rejected messages with a TTL.
+ * under a version condition, and rejected messages with a TTL. Implements the telemetry ports
+ * (shared/domain/telemetry/repository.ts) and decodes the stored forms here: above this file
+ * nothing knows the compact minute format or the key attributes.
  */
 import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -9,41 +11,44 @@ import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { queryAll } from './partition-page.ts';
-import type { StoredUnitMinute } from '../telemetry/bucket-format.ts';
+import { type StoredUnitMinute, readUnitMinute, writeUnitMinute } from './telemetry-bucket-format.ts';
 import { transact } from './transactions.ts';
 import { VersionConflictError } from '../domain/errors.ts';
+import type {
+  BucketKey,
+  DowntimeReasonRecord,
+  MinuteBucket,
+  OperationContextRecord,
+  RejectedMessage,
+  StoredStateTransition,
+  TelemetryRepository,
+  UnitMinute,
+} from '../domain/telemetry/repository.ts';
 
 const REJECTED_TTL_SECONDS = 30 * 24 * 3600;
 const MAX_ATTEMPTS = 5;
 
-export interface StateTransitionItem {
-  equipmentId: string;
-  ts: number;
-  msgId: string;
-  state: string;
-  reasonCode?: string | undefined;
-  /** When it arrived: the change feed's order. */
-  receivedAt?: number;
-}
-
-export interface DowntimeReasonRecord {
-  equipmentId: string;
-  start: number;
-  reasonCode: string;
-  comment?: string | undefined;
-  assignedBy: string;
-  assignedAt: string;
-  version: number;
-}
-
-export interface BucketItem {
+/** A minute bucket as stored: each unit's minute in the compact form (telemetry-bucket-format.ts). */
+interface BucketItem {
   tenantId: string;
   group: number;
   minute: number;
   version: number;
-  /** By equipment id, in the compact stored form (shared/telemetry/bucket-format.ts). */
   units: Record<string, StoredUnitMinute>;
 }
+
+const decodeBucket = (item: Record<string, unknown>): MinuteBucket => {
+  const { units, ...rest } = stripKeys<BucketItem>(item);
+  const decoded: Record<string, UnitMinute> = {};
+  for (const [id, stored] of Object.entries(units ?? {})) {
+    const unit = readUnitMinute(stored);
+    if (unit) decoded[id] = unit;
+  }
+  return { ...rest, units: decoded };
+};
+const encodeUnits = (units: MinuteBucket['units']): BucketItem['units'] =>
+  Object.fromEntries(Object.entries(units).map(([id, unit]) => [id, writeUnitMinute(unit)]));
+const decodeTransition = (item: Record<string, unknown>) => stripKeys<StoredStateTransition>(item);
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * Math.random()));
 
@@ -62,13 +67,13 @@ async function batchPut(items: Record<string, unknown>[]): Promise<void> {
   }
 }
 
-export class DynamoDbTelemetryRepository {
+export class DynamoDbTelemetryRepository implements TelemetryRepository {
   /**
    * Same message, same key: a redelivery rewrites the item with itself. Its place in the change
    * feed is set on first arrival only (if_not_exists), so a redelivery does not show again.
    * One UpdateItem each: state changes are rare, and BatchWriteItem cannot express that.
    */
-  async putStateTransitions(tenantId: string, transitions: StateTransitionItem[]): Promise<void> {
+  async putStateTransitions(tenantId: string, transitions: StoredStateTransition[]): Promise<void> {
     const unique = new Map(transitions.map((t) => [`${t.equipmentId}|${t.ts}|${t.msgId}`, t]));
     await Promise.all(
       [...unique.values()].map((t) => {
@@ -90,9 +95,8 @@ export class DynamoDbTelemetryRepository {
     );
   }
 
-  async putRejections(
-    rejections: { tenantId: string; equipmentId: string; type: string; receivedAt: number; recordId: string; reason: string; raw: string }[],
-  ): Promise<void> {
+  async putRejections(rejections: RejectedMessage[]): Promise<void> {
+    // DynamoDB's TTL deletes by the real time, so the expiry is the real time's too, never a test's clock.
     const expiresAt = Math.floor(Date.now() / 1000) + REJECTED_TTL_SECONDS;
     await batchPut(
       rejections.map((r, n) => {
@@ -108,9 +112,9 @@ export class DynamoDbTelemetryRepository {
    * that still failed.
    */
   async mergeBuckets<A>(
-    additions: { tenantId: string; group: number; minute: number; add: A }[],
-    merge: (existing: BucketItem | undefined, add: A, bucket: { tenantId: string; group: number; minute: number }) => BucketItem,
-  ): Promise<{ tenantId: string; group: number; minute: number }[]> {
+    additions: (BucketKey & { add: A })[],
+    merge: (existing: MinuteBucket | undefined, add: A, bucket: BucketKey) => MinuteBucket,
+  ): Promise<BucketKey[]> {
     let pending = additions;
     for (let attempt = 0; pending.length > 0 && attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) await backoff(attempt);
@@ -125,7 +129,7 @@ export class DynamoDbTelemetryRepository {
             await ddb().send(
               new PutCommand({
                 TableName: tableName(),
-                Item: { ...key, entity: 'TelemetryBucket', ...after, version: (before?.version ?? 0) + 1 },
+                Item: { ...key, entity: 'TelemetryBucket', ...after, units: encodeUnits(after.units), version: (before?.version ?? 0) + 1 },
                 ...(before
                   ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
                   : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -143,8 +147,8 @@ export class DynamoDbTelemetryRepository {
     return pending.map(({ tenantId, group, minute }) => ({ tenantId, group, minute }));
   }
 
-  private async getBuckets(wanted: { tenantId: string; group: number; minute: number }[]): Promise<Map<string, BucketItem>> {
-    const found = new Map<string, BucketItem>();
+  private async getBuckets(wanted: BucketKey[]): Promise<Map<string, MinuteBucket>> {
+    const found = new Map<string, MinuteBucket>();
     const unique = [...new Map(wanted.map((w) => {
       const key = keys.telemetryBucket(w.tenantId, w.group, w.minute);
       return [`${key.pk}|${key.sk}`, key];
@@ -160,7 +164,7 @@ export class DynamoDbTelemetryRepository {
             ReturnConsumedCapacity: 'TOTAL',
           }),
         );
-        for (const item of Responses?.[tableName()] ?? []) found.set(`${item.pk}|${item.sk}`, stripKeys<BucketItem>(item));
+        for (const item of Responses?.[tableName()] ?? []) found.set(`${item.pk}|${item.sk}`, decodeBucket(item));
         requested = (UnprocessedKeys?.[tableName()]?.Keys ?? []) as Record<string, unknown>[];
       }
     }
@@ -168,7 +172,7 @@ export class DynamoDbTelemetryRepository {
   }
 
   /** State transitions of a unit in [from, to), plus the one in force at `from`. */
-  async stateTransitions(tenantId: string, equipmentId: string, from: number, to: number): Promise<StateTransitionItem[]> {
+  async stateTransitions(tenantId: string, equipmentId: string, from: number, to: number): Promise<StoredStateTransition[]> {
     const pk = keys.equipmentStatePartition(tenantId, equipmentId);
     const fromSk = new Date(from).toISOString();
     const [before, within] = await Promise.all([
@@ -187,16 +191,16 @@ export class DynamoDbTelemetryRepository {
         ExpressionAttributeValues: { ':pk': pk, ':from': fromSk, ':to': new Date(to).toISOString() },
       }),
     ]);
-    return [...(before.Items ?? []), ...within].map((i) => stripKeys<StateTransitionItem>(i));
+    return [...(before.Items ?? []), ...within].map(decodeTransition);
   }
 
   /** The latest state transition of a unit. */
-  async latestState(tenantId: string, equipmentId: string): Promise<StateTransitionItem | undefined> {
+  async latestState(tenantId: string, equipmentId: string): Promise<StoredStateTransition | undefined> {
     return (await this.latestStates(tenantId, equipmentId, 1))[0];
   }
 
   /** A unit's last `limit` state transitions, newest first: one Query. */
-  async latestStates(tenantId: string, equipmentId: string, limit: number): Promise<StateTransitionItem[]> {
+  async latestStates(tenantId: string, equipmentId: string, limit: number): Promise<StoredStateTransition[]> {
     const { Items = [] } = await ddb().send(
       new QueryCommand({
         TableName: tableName(),
@@ -207,12 +211,12 @@ export class DynamoDbTelemetryRepository {
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
-    return Items.map((i) => stripKeys<StateTransitionItem>(i));
+    return Items.map(decodeTransition);
   }
 
   /** A group's minute buckets in [from, to): one Query per UTC day. */
-  async buckets(tenantId: string, group: number, from: number, to: number): Promise<BucketItem[]> {
-    const out: BucketItem[] = [];
+  async buckets(tenantId: string, group: number, from: number, to: number): Promise<MinuteBucket[]> {
+    const out: MinuteBucket[] = [];
     for (let day = Date.UTC(new Date(from).getUTCFullYear(), new Date(from).getUTCMonth(), new Date(from).getUTCDate()); day < to; day += 86_400_000) {
       const dayIso = new Date(day).toISOString().slice(0, 10);
       const lo = Math.max(from, day);
@@ -225,7 +229,7 @@ export class DynamoDbTelemetryRepository {
           ':hi': new Date(hi).toISOString().slice(11, 16),
         },
       });
-      out.push(...items.map((i) => stripKeys<BucketItem>(i)));
+      out.push(...items.map(decodeBucket));
     }
     return out;
   }
@@ -242,7 +246,7 @@ export class DynamoDbTelemetryRepository {
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
-    return Items.map((i) => ({ cursor: String(i.gsi1sk), ...stripKeys<StateTransitionItem>(i) }));
+    return Items.map((i) => ({ cursor: String(i.gsi1sk), ...decodeTransition(i) }));
   }
 
   /** Reasons assigned to downtime events that started in [from, to]. */
@@ -308,11 +312,12 @@ export class DynamoDbTelemetryRepository {
   }
 
   /** Operation context items of a work center written in [fromIso, toIso] (shared/telemetry/context.ts). */
-  async operationContexts(tenantId: string, workCenterId: string, fromIso: string, toIso: string) {
-    return queryAll({
+  async operationContexts(tenantId: string, workCenterId: string, fromIso: string, toIso: string): Promise<OperationContextRecord[]> {
+    const items = await queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': keys.operationContextPartition(tenantId, workCenterId), ':from': fromIso, ':to': `${toIso}~` },
     });
+    return items.map((i) => stripKeys<OperationContextRecord>(i, ['workOrderId']));
   }
 
 }

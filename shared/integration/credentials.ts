@@ -12,7 +12,8 @@ import { IllegalTransitionError, NotFoundError, StaleVersionError, UnauthorizedE
 import { runCommand } from '../domain/retry.ts';
 import { diff } from '../domain/work-order/diff.ts';
 import type { Page, PageRequest } from '../domain/work-order/repository.ts';
-import type { Clock, SecretBox } from './ports.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { SecretBox } from './ports.ts';
 import { newWebhookSecret } from './secrets.ts';
 
 /** The credential as stored: the public record plus its sealed secrets. */
@@ -188,7 +189,7 @@ export class IntegrationCredentialService {
 
   /** Opens a sealed secret, from memory when it was opened in the last five minutes. */
   private async open(tenantId: string, id: string, sealed: string) {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     // Keyed by the context too: a hit is exactly what opening this value for this record gives.
     const cacheKey = `${tenantId}/${id}/${sealed}`;
     const hit = this.opened.get(cacheKey);

@@ -16,7 +16,8 @@ import type { WebhookAttempt } from '../api/integration-schemas.ts';
 import { StaleVersionError } from '../domain/errors.ts';
 import { liveSecrets, secretContext } from './endpoints.ts';
 import { MAX_KEPT_ATTEMPTS, type AttemptRecord, type StoredEndpoint, type StoredMessage, type WebhookRepository } from './model.ts';
-import type { Clock, DeliveryJob, DeliveryQueue, SecretBox, SendResult, WebhookSender } from './ports.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { DeliveryJob, DeliveryQueue, SecretBox, SendResult, WebhookSender } from './ports.ts';
 import { MAX_ATTEMPTS, nextAttempt } from './retry-schedule.ts';
 
 /** Who the audit trail names when the MES itself changes an endpoint. */

@@ -9,7 +9,8 @@
 import type { OutboxEvent } from '../domain/work-order/model.ts';
 import { type StoredEndpoint, type StoredMessage, type WebhookRepository } from './model.ts';
 import { webhookBody } from './payload.ts';
-import type { Clock, DeliveryJob, DeliveryQueue } from './ports.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { DeliveryJob, DeliveryQueue } from './ports.ts';
 
 export interface DispatchResult {
   /** Messages written by this call. */

@@ -25,7 +25,8 @@ import {
   toWebhookEndpoint,
   toWebhookMessage,
 } from './model.ts';
-import type { Clock, DeliveryJob, DeliveryQueue, SecretBox } from './ports.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { DeliveryJob, DeliveryQueue, SecretBox } from './ports.ts';
 import { newWebhookSecret } from './secrets.ts';
 import { type Resolve, type UrlPolicy, urlRefusal } from './url-policy.ts';
 

@@ -13,7 +13,7 @@ import {
   type ProductionOrderUpserted,
 } from '../api/integration-schemas.ts';
 import { BomInputSchema, type CreateWorkOrder, MaterialInputSchema, RoutingInputSchema } from '../api/schemas.ts';
-import type { MasterDataKind } from '../db/keys.ts';
+import type { MasterDataInputs, MasterDataKind } from '../domain/master-data/model.ts';
 import { type FieldError, UnknownEventTypeError, ValidationError } from '../domain/errors.ts';
 import type { Reference } from '../domain/master-data/service.ts';
 import type { ReferenceField } from '../domain/work-order/service.ts';
@@ -30,11 +30,13 @@ export interface OrderCancel {
   reason: string;
   pointer: string;
 }
-export interface MasterDataUpsert {
+/** The master data the ERP sends. */
+type ErpMasterDataKind = 'material' | 'bom' | 'routing';
+export interface MasterDataUpsert<K extends ErpMasterDataKind = ErpMasterDataKind> {
   kind: 'master-data';
-  entity: 'material' | 'bom' | 'routing';
+  entity: K;
   id: string;
-  input: object;
+  input: MasterDataInputs[K];
   references: Reference[];
 }
 export type ErpChange = OrderUpsert | OrderCancel | MasterDataUpsert;
@@ -123,7 +125,7 @@ function internal<T>(schema: z.ZodMiniType<T>, input: unknown, base: string, nam
   return parsed.data;
 }
 
-function masterData(entity: MasterDataUpsert['entity'], id: string, input: object, references: Reference[]): MasterDataUpsert {
+function masterData<K extends ErpMasterDataKind>(entity: K, id: string, input: MasterDataInputs[K], references: Reference[]): MasterDataUpsert<K> {
   return { kind: 'master-data', entity, id, input, references };
 }
 const ref = (kind: MasterDataKind, id: string, pointer: string): Reference => ({ kind, id, pointer });

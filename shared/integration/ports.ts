@@ -4,10 +4,8 @@
  * them; functions/lib/ wires whichever the environment has. Domain code never asks which.
  */
 
-/** Now, injectable: the local runtime and the tests run the three-day retry schedule in seconds. */
-export interface Clock {
-  now(): Date;
-}
+/** The Clock is the domain's (shared/domain/clock.ts); re-exported for code that reads the ports here. */
+export type { Clock } from '../domain/clock.ts';
 
 /**
  * Seals secrets at rest: KMS on AWS, AES-256-GCM with a local key in the local runtime. The

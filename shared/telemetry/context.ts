@@ -3,8 +3,8 @@
  * operation command writes for its work center (shared/db/keys.ts operationContext). A unit's
  * work is what ran at the unit itself or at its parent work center.
  */
-import type { Equipment } from '../api/schemas.ts';
-import { DynamoDbTelemetryRepository } from '../db/telemetry-repository.ts';
+import type { Equipment } from '../domain/master-data/model.ts';
+import type { OperationContextRecord, OperationContextRepository } from '../domain/telemetry/repository.ts';
 
 export interface ContextInterval {
   start: number;
@@ -16,24 +16,14 @@ export interface ContextInterval {
   operator?: string | undefined;
 }
 
-interface ContextItem {
-  at: string;
-  workOrderId: string;
-  seq: number;
-  materialId: string;
-  status: string;
-  operator?: string;
-}
-
 /** Contexts older than this before a range are not looked for: an operation runs at most this long. */
 const LOOKBACK_MS = 7 * 86_400_000;
 
 export class OperationContextReader {
-  constructor(private readonly repository = new DynamoDbTelemetryRepository()) {}
+  constructor(private readonly repository: OperationContextRepository) {}
 
-  private async items(tenantId: string, workCenterId: string, from: number, to: number): Promise<ContextItem[]> {
-    const items = await this.repository.operationContexts(tenantId, workCenterId, new Date(from - LOOKBACK_MS).toISOString(), new Date(to).toISOString());
-    return items as unknown as ContextItem[];
+  private items(tenantId: string, workCenterId: string, from: number, to: number): Promise<OperationContextRecord[]> {
+    return this.repository.operationContexts(tenantId, workCenterId, new Date(from - LOOKBACK_MS).toISOString(), new Date(to).toISOString());
   }
 
   /** Intervals in which an operation was RUNNING or PAUSED at a work center. */

@@ -3,16 +3,15 @@
  * transitions, merge counts and process values into per-minute aggregates (one read and one
  * conditional write per touched bucket per batch). Every step is idempotent, so a retried
  * batch, a redelivered message or a late one changes nothing twice. Returns the ids of the
- * records that could not be stored, for the partial batch response.
+ * records that could not be stored, for the partial batch response. Talks to the ingest port
+ * (shared/domain/telemetry/repository.ts); functions/lib/telemetry-services.ts wires it.
  */
-import { DynamoDbTelemetryRepository, type BucketItem } from '../db/telemetry-repository.ts';
-import { readUnitMinute, writeUnitMinute } from './bucket-format.ts';
 import { mergeCountSamples } from '../domain/telemetry/counters.ts';
 import { mergeProcessSamples } from '../domain/telemetry/process.ts';
+import type { BucketKey, MinuteBucket, StoredStateTransition, TelemetryIngestRepository } from '../domain/telemetry/repository.ts';
 import { groupOf, minuteOf } from './groups.ts';
 import type { CountsSample, ProcessSample, StateSample } from './messages.ts';
 import { type Validated, validateRecord } from './validate.ts';
-import { ProcessLimitsLookup } from './limits.ts';
 import type { ProcessLimits } from '../domain/telemetry/process.ts';
 
 export interface IngestRecord {
@@ -24,8 +23,10 @@ export interface IngestLog {
   warn(message: string, details?: Record<string, unknown>): void;
 }
 
-const repository = new DynamoDbTelemetryRepository();
-const limits = new ProcessLimitsLookup();
+/** The process limits in force at a unit in a minute (ProcessLimitsLookup). */
+export interface LimitsSource {
+  at(tenantId: string, equipmentId: string, minute: number): Promise<Record<string, ProcessLimits> | undefined>;
+}
 
 interface UnitAdditions {
   counts: CountsSample[];
@@ -37,7 +38,18 @@ interface UnitAdditions {
 }
 type BucketAdditions = Map<string, UnitAdditions>;
 
-export async function ingestEnvelopes(records: IngestRecord[], log: IngestLog = console): Promise<Set<string>> {
+export class TelemetryIngest {
+  constructor(
+    private readonly repository: TelemetryIngestRepository,
+    private readonly limits: LimitsSource,
+  ) {}
+
+  ingest(records: IngestRecord[], log: IngestLog = console): Promise<Set<string>> {
+    return ingestEnvelopes(this.repository, this.limits, records, log);
+  }
+}
+
+async function ingestEnvelopes(repository: TelemetryIngestRepository, limits: LimitsSource, records: IngestRecord[], log: IngestLog): Promise<Set<string>> {
   const validated: Validated = { samples: [], rejections: [], unattributable: [] };
   const recordOf = new Map<object, string>();
   for (const record of records) {
@@ -48,7 +60,7 @@ export async function ingestEnvelopes(records: IngestRecord[], log: IngestLog = 
   for (const u of validated.unattributable) log.warn('telemetry record dropped', u);
 
   const failed = new Set<string>();
-  const states = new Map<string, { records: Set<string>; items: { equipmentId: string; ts: number; msgId: string; state: string; reasonCode?: string; receivedAt: number }[] }>();
+  const states = new Map<string, { records: Set<string>; items: StoredStateTransition[] }>();
   const buckets = new Map<string, { tenantId: string; group: number; minute: number; add: BucketAdditions }>();
   for (const v of validated.samples) {
     const recordId = recordOf.get(v) as string;
@@ -114,22 +126,22 @@ export async function ingestEnvelopes(records: IngestRecord[], log: IngestLog = 
 }
 
 /** Pure: the bucket after merging one batch's additions into what was stored. */
-export function mergeBucket(existing: BucketItem | undefined, add: BucketAdditions, at: { tenantId: string; group: number; minute: number }): BucketItem {
-  const units: BucketItem['units'] = { ...(existing?.units ?? {}) };
+export function mergeBucket(existing: MinuteBucket | undefined, add: BucketAdditions, at: BucketKey): MinuteBucket {
+  const units: MinuteBucket['units'] = { ...(existing?.units ?? {}) };
   for (const [equipmentId, a] of add) {
-    const old = readUnitMinute(units[equipmentId]);
+    const old = units[equipmentId];
     const counts = a.counts.length
       ? mergeCountSamples(old?.counts ?? [], a.counts.map(({ ts, good, reject }) => ({ ts, good, reject })))
       : (old?.counts ?? []);
     const process = a.process.length
       ? mergeProcessSamples(old?.process, at.minute, a.process.map(({ ts, values }) => ({ ts, values })), a.limits)
       : (old?.process ?? {});
-    units[equipmentId] = writeUnitMinute({
+    units[equipmentId] = {
       counts,
       process,
       firstSeen: Math.min(old?.firstSeen ?? Number.POSITIVE_INFINITY, a.firstSeen),
       lastSeen: Math.max(old?.lastSeen ?? 0, a.lastSeen),
-    });
+    };
   }
   return { tenantId: at.tenantId, group: at.group, minute: at.minute, version: existing?.version ?? 0, units };
 }

@@ -4,26 +4,31 @@
  * against the order's own copy of the routing. Cached briefly per function instance: an
  * operation does not change its limits, and a batch asks for the same few units many times.
  */
-import type { Equipment } from '../api/schemas.ts';
-import { DynamoDbMasterDataRepository } from '../db/master-data-repository.ts';
-import { DynamoDbWorkOrderRepository } from '../db/work-order-repository.ts';
+import type { MasterDataRepository } from '../domain/master-data/repository.ts';
+import type { WorkOrderRepository } from '../domain/work-order/repository.ts';
+import { type Clock, systemClock } from '../domain/clock.ts';
 import type { ProcessLimits } from '../domain/telemetry/process.ts';
-import { OperationContextReader } from './context.ts';
+import type { OperationContextReader } from './context.ts';
 
 const TTL_MS = 30_000;
 const SLOT_MS = 10 * 60_000;
 
 export class ProcessLimitsLookup {
   private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
-  private readonly masterData = new DynamoDbMasterDataRepository();
-  private readonly orders = new DynamoDbWorkOrderRepository();
-  private readonly contexts = new OperationContextReader();
+
+  constructor(
+    private readonly masterData: MasterDataRepository,
+    private readonly orders: WorkOrderRepository,
+    private readonly contexts: OperationContextReader,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.value as Promise<T>;
+    const now = this.clock.now().getTime();
+    if (hit && now - hit.at < TTL_MS) return hit.value as Promise<T>;
     const value = load();
-    this.cache.set(key, { at: Date.now(), value });
+    this.cache.set(key, { at: now, value });
     if (this.cache.size > 5000) this.cache.delete(this.cache.keys().next().value as string);
     return value;
   }
@@ -35,7 +40,7 @@ export class ProcessLimitsLookup {
     // Contexts of a ten-minute slot at once: a batch spans many minutes of the same units.
     const slot = Math.floor(minute / SLOT_MS) * SLOT_MS;
     const running = await this.cached(`ctx|${tenantId}|${equipmentId}|${slot}`, () =>
-      this.contexts.forUnit(tenantId, unit as unknown as Equipment, slot, slot + SLOT_MS),
+      this.contexts.forUnit(tenantId, unit, slot, slot + SLOT_MS),
     );
     const context = running.filter((c) => c.end > minute && c.start < minute + 60_000).sort((a, b) => b.start - a.start)[0];
     if (!context) return undefined;

@@ -10,9 +10,10 @@ import { boundedDateTime, EARLIEST_TIME, LATEST_TIME, measured } from '../api/nu
 export const TELEMETRY_TYPES = ['state', 'counts', 'process'] as const;
 export type TelemetryType = (typeof TELEMETRY_TYPES)[number];
 
-/** Reported machine states (PackML mapped for OEE). `offline` is derived: no data for a while. */
-export const EQUIPMENT_STATES = ['running', 'idle', 'down', 'setup', 'planned-stop'] as const;
-export type EquipmentState = (typeof EQUIPMENT_STATES)[number] | 'offline';
+import { EQUIPMENT_STATES } from '../domain/telemetry/states.ts';
+
+/** The states a message may report are the domain's (`offline` is derived: no data for a while). */
+export { EQUIPMENT_STATES, type EquipmentState } from '../domain/telemetry/states.ts';
 
 /** ISO 8601 with offset, or epoch milliseconds, between 2000 and 2099; normalised to epoch ms. */
 const Timestamp = z.pipe(

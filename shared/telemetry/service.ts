@@ -2,13 +2,14 @@
  * The telemetry read side: live status, OEE of a unit, a work center or a work order, downtime
  * events and their reasons, the state change feed. It reads stored facts (state transitions,
  * minute aggregates, operation contexts) and computes every figure at read time with the pure
- * functions of shared/domain/telemetry, so late data corrects every figure by itself.
+ * functions of shared/domain/telemetry, so late data corrects every figure by itself. It talks
+ * to the repository ports only; functions/lib/telemetry-services.ts wires their adapters.
  */
 import type { AuthContext } from '../auth/claims.ts';
-import type { DowntimeEvent as DowntimeEventView, Equipment, Oee } from '../api/schemas.ts';
-import { type BucketItem, DynamoDbTelemetryRepository, type StateTransitionItem } from '../db/telemetry-repository.ts';
+import type { DowntimeEvent as DowntimeEventView, Oee } from '../api/schemas.ts';
+import type { Equipment } from '../domain/master-data/model.ts';
+import type { MinuteBucket, StoredStateTransition, TelemetryReadRepository } from '../domain/telemetry/repository.ts';
 import { type CounterSegment, countIndex } from '../domain/telemetry/counters.ts';
-import { readUnitMinute } from './bucket-format.ts';
 import { type Interval, intersectIntervals, unionIntervals } from '../domain/telemetry/intervals.ts';
 import { type ProcessAggregate, type ProcessAggregates, summarize } from '../domain/telemetry/process.ts';
 import { NO_REASON, type ReasonNode, applyReasonAssignments, computeOee, downtimePareto, lossOf } from '../domain/telemetry/oee.ts';
@@ -16,9 +17,9 @@ import { type ShiftCalendar, plannedProductionTime, shiftOccurrences } from '../
 import { type DowntimeEvent, type SeenSpan, type StateSegment, type StateTransition, buildTimeline } from '../domain/telemetry/timeline.ts';
 import { NotFoundError, UnknownReferenceError, ValidationError } from '../domain/errors.ts';
 import { runCommand } from '../domain/retry.ts';
-import type { MasterDataRepository, StoredRecord } from '../domain/master-data/repository.ts';
+import type { MasterDataRepository } from '../domain/master-data/repository.ts';
 import type { WorkOrderRepository } from '../domain/work-order/repository.ts';
-import { systemClock, type Clock } from '../domain/work-order/service.ts';
+import { type Clock, systemClock } from '../domain/clock.ts';
 import { groupOf } from './groups.ts';
 import { OperationContextReader, type ContextInterval } from './context.ts';
 
@@ -45,12 +46,12 @@ export class TelemetryService {
   private readonly contexts: OperationContextReader;
 
   constructor(
-    private readonly telemetry: DynamoDbTelemetryRepository,
+    private readonly telemetry: TelemetryReadRepository,
     private readonly masterData: MasterDataRepository,
     private readonly orders: WorkOrderRepository,
     private readonly clock: Clock = systemClock,
   ) {
-    this.contexts = new OperationContextReader();
+    this.contexts = new OperationContextReader(telemetry);
   }
 
   // ---------- master data this side needs ----------
@@ -58,16 +59,16 @@ export class TelemetryService {
   private async equipment(auth: AuthContext, id: string): Promise<Equipment> {
     const record = await this.masterData.get(auth.tenantId, 'equipment', id);
     if (!record) throw new NotFoundError(`equipment ${id}`);
-    return record as unknown as Equipment;
+    return record;
   }
 
   private async calendar(auth: AuthContext): Promise<(ShiftCalendar & { setupIsPlanned: boolean }) | undefined> {
     const record = await this.masterData.get(auth.tenantId, 'shift-calendar', 'shift-calendar');
     if (!record) return undefined;
-    const stops = (record.plannedStops as { start: string; end: string; reason: string; equipmentIds?: string[] }[] | undefined) ?? [];
+    const stops = record.plannedStops ?? [];
     return {
-      timeZone: String(record.timeZone),
-      shifts: record.shifts as ShiftCalendar['shifts'],
+      timeZone: record.timeZone,
+      shifts: record.shifts,
       plannedStops: stops.map((s) => ({ start: Date.parse(s.start), end: Date.parse(s.end), reason: s.reason, ...(s.equipmentIds ? { equipmentIds: s.equipmentIds } : {}) })),
       setupIsPlanned: record.setupIsPlanned === true,
     };
@@ -75,7 +76,7 @@ export class TelemetryService {
 
   private async reasonTree(auth: AuthContext): Promise<{ tree: ReasonNode[]; names: Map<string, string> }> {
     const record = await this.masterData.get(auth.tenantId, 'downtime-reasons', 'downtime-reasons');
-    const flat = ((record?.reasons as { code: string; name: string; parentCode?: string; loss?: ReasonNode['loss'] }[] | undefined) ?? []);
+    const flat = record?.reasons ?? [];
     const nodes = new Map(flat.map((r) => [r.code, { code: r.code, name: r.name, ...(r.loss ? { loss: r.loss } : {}), children: [] as ReasonNode[] }]));
     const roots: ReasonNode[] = [];
     for (const r of flat) {
@@ -118,7 +119,7 @@ export class TelemetryService {
     const segments: CounterSegment[] = [];
     const minutes: { minute: number; process: ProcessAggregates }[] = [];
     for (const b of buckets.sort((x, y) => x.minute - y.minute)) {
-      const entry = readUnitMinute(b.units[unit.id]);
+      const entry = b.units[unit.id];
       if (!entry) continue;
       seen.push({ first: entry.firstSeen, last: entry.lastSeen });
       segments.push(...entry.counts);
@@ -239,7 +240,7 @@ export class TelemetryService {
     const range = query.from || query.to || query.shift ? await this.range(auth, query, calendar) : { from: started, to: Math.max(ended, started + 1) };
     const figures: UnitFigures[] = [];
     for (const workCenterId of new Set(order.operations.map((o) => o.workCenterId))) {
-      const center = (await this.masterData.get(auth.tenantId, 'equipment', workCenterId)) as unknown as Equipment | undefined;
+      const center = await this.masterData.get(auth.tenantId, 'equipment', workCenterId);
       if (!center) continue;
       const running = await this.contexts.intervalsOfOrder(auth.tenantId, workCenterId, id, range.from, range.to);
       if (running.length === 0) continue;
@@ -257,7 +258,7 @@ export class TelemetryService {
     const to = Math.max(order.completedAt ? Date.parse(order.completedAt) : now, from + 1);
     const operations = [];
     for (const op of order.operations) {
-      const center = (await this.masterData.get(auth.tenantId, 'equipment', op.workCenterId)) as unknown as Equipment | undefined;
+      const center = await this.masterData.get(auth.tenantId, 'equipment', op.workCenterId);
       const running = center && op.startedAt ? (await this.contexts.intervals(auth.tenantId, op.workCenterId, from, to)).filter((c) => c.workOrderId === id && c.seq === op.seq) : [];
       let good = 0;
       let reject = 0;
@@ -432,14 +433,14 @@ export class TelemetryService {
   }
 
   private async allEquipment(auth: AuthContext): Promise<Equipment[]> {
-    const all: StoredRecord[] = [];
+    const all: Equipment[] = [];
     let cursor: string | undefined;
     do {
       const page = await this.masterData.list(auth.tenantId, 'equipment', { limit: 100, cursor });
       all.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
-    return all as unknown as Equipment[];
+    return all;
   }
 
   private async unitsUnder(auth: AuthContext, center: Equipment): Promise<Equipment[]> {
@@ -462,12 +463,12 @@ const SINCE_LOOKBACK = 50;
 const offlineAfterMsOf = (unit: Equipment) => (unit.offlineAfterSeconds ?? 120) * 1000;
 
 /** When the unit was last heard of: its latest state message or any minute item's last reading. */
-const lastSeenOf = (id: string, latest: StateTransitionItem | undefined, recent: BucketItem[]) => Math.max(latest?.ts ?? 0, ...recent.map((b) => b.units[id]?.l ?? 0));
+const lastSeenOf = (id: string, latest: StoredStateTransition | undefined, recent: MinuteBucket[]) => Math.max(latest?.ts ?? 0, ...recent.map((b) => b.units[id]?.lastSeen ?? 0));
 
 /** What a unit is doing now, as the unit status and the plant overview both say it. */
 function unitLive(
   id: string,
-  facts: { latest: StateTransitionItem | undefined; lastSeen: number; offlineAfterMs: number; now: number; stateSince: number | undefined; current: ContextInterval | undefined },
+  facts: { latest: StoredStateTransition | undefined; lastSeen: number; offlineAfterMs: number; now: number; stateSince: number | undefined; current: ContextInterval | undefined },
 ) {
   const { latest, lastSeen, stateSince, current } = facts;
   const offline = lastSeen === 0 || facts.now - lastSeen > facts.offlineAfterMs;
@@ -483,8 +484,8 @@ function unitLive(
   };
 }
 
-function toTransition(t: StateTransitionItem): StateTransition {
-  return { ts: t.ts, state: t.state as StateTransition['state'], reasonCode: t.reasonCode, msgId: t.msgId };
+function toTransition(t: StoredStateTransition): StateTransition {
+  return { ts: t.ts, state: t.state, reasonCode: t.reasonCode, msgId: t.msgId };
 }
 
 /** Pieces of a planned interval by which material ran (from the operation contexts). */

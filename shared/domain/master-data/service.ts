@@ -1,13 +1,12 @@
 /** Master data use cases: create or replace (versioned, audited), read, list. */
 import type { AuthContext } from '../../auth/claims.ts';
-import type { MasterDataKind } from '../../db/keys.ts';
 import { NotFoundError, StaleVersionError, UnknownReferenceError } from '../errors.ts';
 import { runCommand } from '../retry.ts';
 import { diff } from '../work-order/diff.ts';
-import type { Clock } from '../work-order/service.ts';
-import { systemClock } from '../work-order/service.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import type { PageRequest, Receipt } from '../work-order/repository.ts';
-import type { MasterDataRepository, StoredRecord } from './repository.ts';
+import type { MasterDataInputs, MasterDataKind, RecordMeta, StoredRecord } from './model.ts';
+import type { MasterDataRepository } from './repository.ts';
 
 const LABEL: Record<MasterDataKind, string> = {
   equipment: 'equipment',
@@ -23,11 +22,14 @@ const LABEL: Record<MasterDataKind, string> = {
 /** Fields every stored record has that say nothing about its content. */
 const RECORD_META = new Set(['version', 'updatedAt', 'updatedBy']);
 
+/** What a put answers: the stored record, without the id for a singleton (the API shows none). */
+export type PutRecord<K extends MasterDataKind> = MasterDataInputs[K] & RecordMeta & { id?: string };
+
 /** A record a put would store, not yet written. */
-export interface PlannedRecord {
-  kind: MasterDataKind;
-  before: StoredRecord | undefined;
-  next: StoredRecord;
+export interface PlannedRecord<K extends MasterDataKind = MasterDataKind> {
+  kind: K;
+  before: StoredRecord<K> | undefined;
+  next: StoredRecord<K>;
   /** False when the record would be stored as it is (the caller then writes only its receipt). */
   changed: boolean;
 }
@@ -48,47 +50,40 @@ export class MasterDataService {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  async get(auth: AuthContext, kind: MasterDataKind, id: string) {
+  async get<K extends MasterDataKind>(auth: AuthContext, kind: K, id: string): Promise<StoredRecord<K>> {
     const record = await this.repository.get(auth.tenantId, kind, id);
     if (!record) throw new NotFoundError(SINGLETONS.has(kind) ? LABEL[kind] : `${LABEL[kind]} ${id}`);
     return record;
   }
 
   /** Creates or replaces; without If-Match a concurrent write is not an error: this one replaces it in turn. */
-  async put(auth: AuthContext, kind: MasterDataKind, id: string, input: object, expectedVersion?: number): Promise<StoredRecord> {
+  async put<K extends MasterDataKind>(auth: AuthContext, kind: K, id: string, input: MasterDataInputs[K], expectedVersion?: number): Promise<PutRecord<K>> {
     const next = await runCommand(auth.tenantId, `${kind}/${id}`, expectedVersion, async () => {
       const planned = await this.plan(auth, kind, id, input, expectedVersion);
       await this.repository.put(auth.tenantId, kind, planned.next, planned.before);
       return planned.next;
     });
     // Singletons answer without the id the key design gives them.
-    if (SINGLETONS.has(kind)) {
-      const { id: _, ...rest } = next;
-      return rest as StoredRecord;
-    }
-    return next;
+    const answer: PutRecord<K> = { ...next };
+    if (SINGLETONS.has(kind)) delete answer.id;
+    return answer;
   }
 
   /** The record a put would store, and whether anything but its version stamp would change. */
-  async plan(auth: AuthContext, kind: MasterDataKind, id: string, input: object, expectedVersion?: number): Promise<PlannedRecord> {
+  async plan<K extends MasterDataKind>(auth: AuthContext, kind: K, id: string, input: MasterDataInputs[K], expectedVersion?: number): Promise<PlannedRecord<K>> {
     // Consistent: the write is conditioned on this version, and a retry must see the write it lost to.
     const before = await this.repository.get(auth.tenantId, kind, id, { consistent: true });
     if (expectedVersion !== undefined && (before?.version ?? 0) !== expectedVersion) {
       throw new StaleVersionError(`${LABEL[kind]} ${id} is at version ${before?.version ?? 0}, not ${expectedVersion}`);
     }
-    const next: StoredRecord = {
-      ...(SINGLETONS.has(kind) ? {} : { id }),
-      ...input,
-      version: (before?.version ?? 0) + 1,
-      updatedAt: this.clock.now().toISOString(),
-      updatedBy: auth.userId,
-    } as StoredRecord;
-    const stored = { ...next, id };
+    const meta: RecordMeta = { version: (before?.version ?? 0) + 1, updatedAt: this.clock.now().toISOString(), updatedBy: auth.userId };
+    // The id leads, as it does in what a put answers; a singleton's trails (the API leaves it out).
+    const stored: StoredRecord<K> = SINGLETONS.has(kind) ? Object.assign({}, input, meta, { id }) : Object.assign({ id }, input, meta);
     return { kind, before, next: stored, changed: !before || diff(before, stored, RECORD_META).length > 0 };
   }
 
   /** Writes a changed planned record and the receipt in one transaction (an unchanged one needs only the receipt). */
-  commitPlanned(auth: AuthContext, planned: PlannedRecord, receipt: Receipt) {
+  commitPlanned<K extends MasterDataKind>(auth: AuthContext, planned: PlannedRecord<K>, receipt: Receipt) {
     return this.repository.put(auth.tenantId, planned.kind, planned.next, planned.before, receipt);
   }
 
@@ -106,7 +101,7 @@ export class MasterDataService {
     if (errors.length) throw new UnknownReferenceError(errors);
   }
 
-  list(auth: AuthContext, kind: MasterDataKind, page: PageRequest) {
+  list<K extends MasterDataKind>(auth: AuthContext, kind: K, page: PageRequest) {
     return this.repository.list(auth.tenantId, kind, page);
   }
 }

@@ -19,7 +19,7 @@
  * not capped at 1: above 1 means the ideal cycle time is set too slow or counts are wrong, and
  * capping would hide exactly that (and break OEE = A × P × Q).
  */
-import type { EquipmentState } from '../../telemetry/messages.ts';
+import type { EquipmentState } from './states.ts';
 import type { FieldError } from '../errors.ts';
 import { type Interval, intersectIntervals, overlapMs, totalMs, unionIntervals } from './intervals.ts';
 import type { DowntimeEvent, DowntimeState } from './timeline.ts';

@@ -7,10 +7,8 @@
  * Pass `to = min(to, now)`: the timeline does not guess the future. Pass the last transition
  * before `from` too, or the window starts in an unknown state, which counts as `offline`.
  */
-import type { EquipmentState } from '../../telemetry/messages.ts';
 import type { Interval } from './intervals.ts';
-
-export type ReportedState = Exclude<EquipmentState, 'offline'>;
+import type { EquipmentState, ReportedState } from './states.ts';
 
 export interface StateTransition {
   ts: number;

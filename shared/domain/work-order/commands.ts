@@ -3,11 +3,11 @@
  * anything is built, so a refused command writes nothing. The audit record is derived from
  * the difference between the order before and after: it can never disagree with the change.
  */
-import type { CompleteOperation, CreateWorkOrder, Operation, ReportOperation, Routing } from '../../api/schemas.ts';
+import type { Routing } from '../master-data/model.ts';
 import { IllegalTransitionError, NotFoundError, QuantityRuleError } from '../errors.ts';
 import { recordData, requireRecordedData } from './recorded-data.ts';
 import { type OperationAction, WORK_ORDER_ACTIONS, type WorkOrderAction, canOperation, canWorkOrder } from './status.ts';
-import type { Actor, CommandResult, EventType, OutboxEvent, WorkOrderAggregate } from './model.ts';
+import type { Actor, CommandResult, CompleteOperation, CreateWorkOrder, EventType, Operation, OutboxEvent, ReportOperation, WorkOrderAggregate } from './model.ts';
 import { diff } from './diff.ts';
 import { type HoldKind, assertMayHandleHold, defaultHoldKind } from './holds.ts';
 

@@ -1,9 +1,134 @@
 /**
- * What a command needs and what it produces. A command is a pure function of the current
- * order, its input, who acts and when; the repository commits its result in one transaction.
+ * The work order model, what a command needs and what it produces. A command is a pure
+ * function of the current order, its input, who acts and when; the repository commits its
+ * result in one transaction. The domain owns these types: shared/api/schemas.ts validates the
+ * wire against them, and a compile-time check there keeps the two equal.
  */
-import type { AuditRecord, Operation, WorkOrder } from '../../api/schemas.ts';
+import type { DataRequirement } from '../master-data/model.ts';
 import type { Role } from '../roles.ts';
+import type { HoldKind } from './holds.ts';
+import type { OperationStatus, WorkOrderStatus } from './status.ts';
+
+export interface WorkOrder {
+  id: string;
+  materialId: string;
+  quantity: number;
+  routingId: string;
+  bomId?: string | undefined;
+  dueDate: string;
+  /** 1 is most urgent. */
+  priority: number;
+  workCenterId: string;
+  externalRef?: string | undefined;
+  status: WorkOrderStatus;
+  heldFrom?: WorkOrderStatus | undefined;
+  holdReason?: string | undefined;
+  holdKind?: HoldKind | undefined;
+  /** The routing version copied at release. */
+  routingVersion?: number | undefined;
+  overrunTolerancePct: number;
+  producedQty: number;
+  scrappedQty: number;
+  remainingQty: number;
+  createdAt: string;
+  createdBy: string;
+  releasedAt?: string | undefined;
+  startedAt?: string | undefined;
+  completedAt?: string | undefined;
+  closedAt?: string | undefined;
+  cancelledAt?: string | undefined;
+  updatedAt: string;
+  updatedBy: string;
+  version: number;
+}
+
+export interface RecordedValue {
+  value: number | string | boolean;
+  unit?: string | undefined;
+  outOfLimits: boolean;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/** One of a work order's own operations, copied from the routing at release. */
+export interface Operation {
+  seq: number;
+  name: string;
+  workCenterId: string;
+  standardTimeSeconds: number;
+  setupTimeSeconds: number;
+  instructions: string;
+  dataToRecord: DataRequirement[];
+  status: OperationStatus;
+  goodQty: number;
+  scrapQty: number;
+  scrapByReason: Record<string, number>;
+  recordedData: Record<string, RecordedValue>;
+  startedAt?: string | undefined;
+  startedBy?: string | undefined;
+  pausedAt?: string | undefined;
+  pauseReason?: string | undefined;
+  completedAt?: string | undefined;
+  completedBy?: string | undefined;
+  version: number;
+}
+
+export interface WorkOrderDetail extends WorkOrder {
+  operations: Operation[];
+}
+
+/** One entry of the audit trail (21 CFR 11.10(e)): who did what when, with old and new values. */
+export interface AuditRecord {
+  version: number;
+  at: string;
+  by: string;
+  action: string;
+  target: string;
+  reason?: string | undefined;
+  comment?: string | undefined;
+  changes: { field: string; from: unknown; to: unknown }[];
+}
+
+/** An operation on a work center's dispatch list. */
+export interface DispatchEntry {
+  workOrderId: string;
+  workOrderStatus: WorkOrderStatus;
+  materialId: string;
+  quantity: number;
+  priority: number;
+  dueDate: string;
+  seq: number;
+  name: string;
+  status: OperationStatus;
+  goodQty: number;
+  scrapQty: number;
+  startedAt?: string | undefined;
+}
+
+/** A production order to make a quantity of a material along a routing (defaults applied). */
+export interface CreateWorkOrder {
+  /** The ERP's production order number, when it has one; generated otherwise. */
+  id?: string | undefined;
+  materialId: string;
+  quantity: number;
+  routingId: string;
+  bomId?: string | undefined;
+  dueDate: string;
+  priority: number;
+  workCenterId?: string | undefined;
+  externalRef?: string | undefined;
+}
+
+/** A production report: good and scrap quantities (scrap with a reason code) and recorded data. */
+export interface ReportOperation {
+  goodQty: number;
+  scrapQty: number;
+  scrapReasonCode?: string | undefined;
+  data?: Record<string, number | string | boolean> | undefined;
+  comment?: string | undefined;
+}
+/** Completes an operation, optionally with a last report. */
+export type CompleteOperation = ReportOperation;
 
 export interface Actor {
   userId: string;

@@ -3,7 +3,7 @@
  * type; a value outside the routing's limits is kept and flagged, because the record must say
  * what was measured, not what was hoped for.
  */
-import type { Operation, RecordedValue } from '../../api/schemas.ts';
+import type { Operation, RecordedValue } from './model.ts';
 import { ValidationError, type FieldError } from '../errors.ts';
 import type { CommandContext } from './commands.ts';
 

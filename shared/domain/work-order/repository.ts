@@ -1,7 +1,6 @@
 /** The port the work order service talks to; shared/db implements it on DynamoDB. */
-import type { AuditRecord, DispatchEntry, WorkOrder } from '../../api/schemas.ts';
 import type { WorkOrderStatus } from './status.ts';
-import type { CommandResult, WorkOrderAggregate } from './model.ts';
+import type { AuditRecord, CommandResult, DispatchEntry, WorkOrder, WorkOrderAggregate } from './model.ts';
 
 export interface Page<T> {
   items: T[];

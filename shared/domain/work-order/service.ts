@@ -5,20 +5,16 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthContext } from '../../auth/claims.ts';
-import type { CompleteOperation, CreateWorkOrder, ReportOperation, Routing, WorkOrderDetail } from '../../api/schemas.ts';
+import type { Routing } from '../master-data/model.ts';
 import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownReferenceError, type FieldError } from '../errors.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import * as commands from './commands.ts';
-import type { CommandResult, WorkOrderAggregate } from './model.ts';
+import type { CommandResult, CompleteOperation, CreateWorkOrder, ReportOperation, WorkOrderAggregate, WorkOrderDetail } from './model.ts';
 import type { PageRequest, Receipt, WorkOrderRepository } from './repository.ts';
 import type { WorkOrderStatus } from './status.ts';
 import type { HoldKind } from './holds.ts';
 import { runCommand } from '../retry.ts';
-
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
+import { type Clock, systemClock } from '../clock.ts';
 
 export const toDetail = ({ eventSeq: _, ...order }: WorkOrderAggregate): WorkOrderDetail => order;
 
@@ -102,20 +98,21 @@ export class WorkOrderService {
     ]);
     const errors: FieldError[] = [];
     if (!material) errors.push({ pointer: pointer('materialId'), detail: `material ${input.materialId} does not exist` });
-    else if (input.unitOfMeasure !== undefined && String(material.uom).toLowerCase() !== input.unitOfMeasure.toLowerCase()) {
-      errors.push({ pointer: pointer('unitOfMeasure'), detail: `material ${input.materialId} is counted in ${String(material.uom)}, not ${input.unitOfMeasure}` });
+    else if (input.unitOfMeasure !== undefined && material.uom.toLowerCase() !== input.unitOfMeasure.toLowerCase()) {
+      errors.push({ pointer: pointer('unitOfMeasure'), detail: `material ${input.materialId} is counted in ${material.uom}, not ${input.unitOfMeasure}` });
     }
     if (!routing) errors.push({ pointer: pointer('routingId'), detail: `routing ${input.routingId} does not exist` });
     else if (routing.materialId !== input.materialId) {
-      errors.push({ pointer: pointer('routingId'), detail: `routing ${input.routingId} makes ${String(routing.materialId)}, not ${input.materialId}` });
+      errors.push({ pointer: pointer('routingId'), detail: `routing ${input.routingId} makes ${routing.materialId}, not ${input.materialId}` });
     }
     if (input.bomId && !bom) errors.push({ pointer: pointer('bomId'), detail: `BOM ${input.bomId} does not exist` });
     else if (bom && bom.materialId !== input.materialId) {
-      errors.push({ pointer: pointer('bomId'), detail: `BOM ${input.bomId} is for ${String(bom.materialId)}, not ${input.materialId}` });
+      errors.push({ pointer: pointer('bomId'), detail: `BOM ${input.bomId} is for ${bom.materialId}, not ${input.materialId}` });
     }
     if (input.workCenterId && !workCenter) errors.push({ pointer: pointer('workCenterId'), detail: `equipment ${input.workCenterId} does not exist` });
-    if (errors.length) throw new UnknownReferenceError(errors);
-    return routing as unknown as Routing;
+    // No routing is one of the errors; saying so again lets the compiler see it.
+    if (errors.length || !routing) throw new UnknownReferenceError(errors);
+    return routing;
   }
 
   // ---------- From the ERP: planned here, written together with the delivery's receipt ----------
@@ -181,7 +178,7 @@ export class WorkOrderService {
       ]);
       if (!routing) throw new UnknownReferenceError(`routing ${order.routingId} of work order ${id} does not exist`);
       const tolerance = Number(settings?.overrunTolerancePct ?? 0);
-      const result = commands.releaseWorkOrder(this.context(auth), order, routing as unknown as Routing, tolerance, comment);
+      const result = commands.releaseWorkOrder(this.context(auth), order, routing, tolerance, comment);
       await this.orders.commit(auth.tenantId, result);
       return toDetail(result.after);
     });

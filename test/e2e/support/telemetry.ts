@@ -11,7 +11,7 @@ import type { Context, KinesisStreamEvent, KinesisStreamRecord, SQSEvent, SQSRec
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '#shared/db/keys.ts';
 import type { TelemetryEnvelope } from '#shared/telemetry/messages.ts';
-import { ingestEnvelopes } from '#shared/telemetry/ingest.ts';
+import { telemetryIngest } from '#functions/lib/telemetry-ingest.ts';
 import { groupOf } from '#shared/telemetry/groups.ts';
 import { thingName } from '#shared/telemetry/device-identity.ts';
 import { testDocClient, testTableName } from '../../helpers/ddb.ts';
@@ -41,7 +41,7 @@ export function unit(tenantId: string, equipmentId: string, receivedAt = () => D
 
 /** The ingest core, in-process, as both consumers call it; returns the ids of records it could not store. */
 export async function ingest(envelopes: readonly TelemetryEnvelope[], warnings: unknown[] = []): Promise<Set<string>> {
-  return ingestEnvelopes(
+  return telemetryIngest.ingest(
     envelopes.map((e, i) => ({ id: `r-${i}`, body: JSON.stringify(e) })),
     { warn: (message, details) => void warnings.push({ message, details }) },
   );

@@ -2,9 +2,11 @@
  * How one unit's minute is stored inside a group's minute item. Compact on purpose: a write
  * costs a WRU per KB of the whole item, and every batch rewrites the items it touches, so
  * attribute names repeated per unit and per value would be paid for again and again.
+ * Only the telemetry repository reads and writes it: everything above it sees UnitMinute.
  */
-import { type CounterSegment, type CounterSegmentTuple, segmentFromTuple, segmentToTuple } from '../domain/telemetry/counters.ts';
-import type { ProcessAggregate, ProcessAggregates } from '../domain/telemetry/process.ts';
+import { type CounterSegmentTuple, segmentFromTuple, segmentToTuple } from '../domain/telemetry/counters.ts';
+import type { ProcessAggregate } from '../domain/telemetry/process.ts';
+import type { UnitMinute } from '../domain/telemetry/repository.ts';
 
 /** [min, max, sum, count, last, lastTs, seconds (hex mask), outOfLimits] */
 export type ProcessTuple = [number, number, number, number, number, number, string, number];
@@ -17,13 +19,6 @@ export interface StoredUnitMinute {
   /** First and last sample time seen (epoch ms). */
   f: number;
   l: number;
-}
-
-export interface UnitMinute {
-  counts: CounterSegment[];
-  process: ProcessAggregates;
-  firstSeen: number;
-  lastSeen: number;
 }
 
 const processToTuple = (a: ProcessAggregate): ProcessTuple => [a.min, a.max, a.sum, a.count, a.last, a.lastTs, a.seconds, a.outOfLimits];

@@ -1,0 +1,18 @@
+/**
+ * The ingest core behind both IoT consumers, wired to its DynamoDB adapters once per cold
+ * start. Apart from the read side (telemetry-services.ts), so that neither bundle carries the
+ * other's code.
+ */
+import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.ts';
+import { DynamoDbTelemetryRepository } from '#shared/db/telemetry-repository.ts';
+import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts';
+import { OperationContextReader } from '#shared/telemetry/context.ts';
+import { TelemetryIngest } from '#shared/telemetry/ingest.ts';
+import { ProcessLimitsLookup } from '#shared/telemetry/limits.ts';
+
+const repository = new DynamoDbTelemetryRepository();
+
+// The limits cache expires on real time (a cache's freshness), not on a test's clock.
+const limits = new ProcessLimitsLookup(new DynamoDbMasterDataRepository(), new DynamoDbWorkOrderRepository(), new OperationContextReader(repository));
+
+export const telemetryIngest = new TelemetryIngest(repository, limits);

@@ -1,0 +1,162 @@
+/**
+ * Master data as the MES knows it (ISA-95 Part 2 / B2MML names): the domain owns these types;
+ * shared/api/schemas.ts validates the wire against them and a compile-time check keeps the two
+ * equal. `XxxInput` is what a put takes (defaults applied); `Xxx` is the stored record.
+ */
+import type { Role } from '../roles.ts';
+import type { SixBigLoss } from '../telemetry/oee.ts';
+import type { Weekday } from '../telemetry/shifts.ts';
+
+export const EQUIPMENT_LEVELS = ['enterprise', 'site', 'area', 'workCenter', 'workUnit'] as const;
+export type EquipmentLevel = (typeof EQUIPMENT_LEVELS)[number];
+export const WORK_CENTER_TYPES = ['productionLine', 'productionUnit', 'processCell', 'storageZone', 'workCell'] as const;
+export type WorkCenterType = (typeof WORK_CENTER_TYPES)[number];
+export const MATERIAL_TYPES = ['raw', 'intermediate', 'finished', 'packaging', 'consumable'] as const;
+export type MaterialType = (typeof MATERIAL_TYPES)[number];
+export const DATA_TYPES = ['number', 'text', 'boolean'] as const;
+export type DataType = (typeof DATA_TYPES)[number];
+
+/** Fields the server adds to every stored record. */
+export interface RecordMeta {
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface EquipmentInput {
+  name: string;
+  level: EquipmentLevel;
+  workCenterType?: WorkCenterType | undefined;
+  parentId?: string | undefined;
+  description?: string | undefined;
+  /** Ideal cycle time for OEE performance, seconds per unit; per material where it differs. */
+  idealCycleTimeSeconds?: number | undefined;
+  idealCycleTimes?: Record<string, number> | undefined;
+  /** No telemetry for this long makes the unit `offline`. */
+  offlineAfterSeconds?: number | undefined;
+  /** The largest value the unit's counters reach before they roll over (default 2^32 - 1). */
+  counterMax?: number | undefined;
+}
+export interface Equipment extends EquipmentInput, RecordMeta {
+  id: string;
+}
+
+export interface MaterialInput {
+  name: string;
+  uom: string;
+  materialType?: MaterialType | undefined;
+  materialClass?: string | undefined;
+  description?: string | undefined;
+}
+export interface Material extends MaterialInput, RecordMeta {
+  id: string;
+}
+
+export interface BomComponent {
+  materialId: string;
+  quantityPer: number;
+  uom?: string | undefined;
+  /** The routing operation that consumes this component. */
+  operationSeq: number;
+}
+export interface BomInput {
+  materialId: string;
+  baseQuantity: number;
+  components: BomComponent[];
+}
+export interface Bom extends BomInput, RecordMeta {
+  id: string;
+}
+
+export interface DataRequirement {
+  name: string;
+  label?: string | undefined;
+  type: DataType;
+  unit?: string | undefined;
+  min?: number | undefined;
+  max?: number | undefined;
+  required: boolean;
+}
+export interface RoutingOperation {
+  seq: number;
+  name: string;
+  workCenterId: string;
+  /** Standard time per unit produced, in seconds. */
+  standardTimeSeconds: number;
+  setupTimeSeconds: number;
+  instructions: string;
+  dataToRecord: DataRequirement[];
+}
+export interface RoutingInput {
+  materialId: string;
+  name?: string | undefined;
+  operations: RoutingOperation[];
+}
+export interface Routing extends RoutingInput, RecordMeta {
+  id: string;
+}
+
+export interface PersonnelInput {
+  name: string;
+  roles: Role[];
+  personnelClass?: string | undefined;
+  qualifications: string[];
+  active: boolean;
+}
+export interface Personnel extends PersonnelInput, RecordMeta {
+  id: string;
+}
+
+export interface TenantSettingsInput {
+  /** How far an operation's good quantity may exceed what it was given, in percent. */
+  overrunTolerancePct: number;
+}
+export interface TenantSettings extends TenantSettingsInput, RecordMeta {}
+
+/** The plant's shift calendar as entered (times as text); domain/telemetry/shifts.ts computes with it. */
+export interface ShiftCalendarInput {
+  /** IANA time zone of the plant. */
+  timeZone: string;
+  shifts: {
+    name: string;
+    start: string;
+    end: string;
+    days: Weekday[];
+    breaks: { start: string; end: string; name?: string | undefined }[];
+  }[];
+  plannedStops: { start: string; end: string; reason: string; equipmentIds?: string[] | undefined }[];
+  /** Whether setup time counts as planned (not downtime). */
+  setupIsPlanned: boolean;
+}
+export interface ShiftCalendarRecord extends ShiftCalendarInput, RecordMeta {}
+
+export interface DowntimeReasonInput {
+  code: string;
+  name: string;
+  parentCode?: string | undefined;
+  loss?: SixBigLoss | undefined;
+}
+export interface DowntimeReasonsInput {
+  /** A tree as a list: each reason names its parent; leaves map to one of the Six Big Losses. */
+  reasons: DowntimeReasonInput[];
+}
+export interface DowntimeReasons extends DowntimeReasonsInput, RecordMeta {}
+
+/** Each kind's input to a put; its stored record is that plus the record meta and an id. */
+export interface MasterDataInputs {
+  equipment: EquipmentInput;
+  material: MaterialInput;
+  bom: BomInput;
+  routing: RoutingInput;
+  personnel: PersonnelInput;
+  settings: TenantSettingsInput;
+  'shift-calendar': ShiftCalendarInput;
+  'downtime-reasons': DowntimeReasonsInput;
+}
+export type MasterDataKind = keyof MasterDataInputs;
+
+/**
+ * A record of one kind as stored (Equipment for 'equipment', and so on): singletons too carry
+ * the id the key design gives them (their kind), which the API leaves out.
+ */
+export type StoredRecord<K extends MasterDataKind = MasterDataKind> = MasterDataInputs[K] & RecordMeta & { id: string };

@@ -1,0 +1,109 @@
+/**
+ * The ports the telemetry services talk to; shared/db/telemetry-repository.ts implements them on
+ * DynamoDB and decodes its storage format (compact minute items, key attributes) inside itself,
+ * so what comes through here is the domain's shapes.
+ */
+import type { CounterSegment } from './counters.ts';
+import type { ProcessAggregates } from './process.ts';
+import type { ReportedState } from './states.ts';
+
+/** A state message as kept: idempotent by unit, time and message id. */
+export interface StoredStateTransition {
+  equipmentId: string;
+  ts: number;
+  msgId: string;
+  state: ReportedState;
+  reasonCode?: string | undefined;
+  /** When it arrived: the change feed's order. */
+  receivedAt?: number;
+}
+
+/** One unit's minute: its counter segments, process aggregates and when it was first and last heard of. */
+export interface UnitMinute {
+  counts: CounterSegment[];
+  process: ProcessAggregates;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** The minute of a group of units (shared/telemetry/groups.ts): one item, merged under a version. */
+export interface MinuteBucket {
+  tenantId: string;
+  group: number;
+  minute: number;
+  version: number;
+  units: Record<string, UnitMinute>;
+}
+export interface BucketKey {
+  tenantId: string;
+  group: number;
+  minute: number;
+}
+
+/** A reason a person assigned to a downtime event (by the event's start). */
+export interface DowntimeReasonRecord {
+  equipmentId: string;
+  start: number;
+  reasonCode: string;
+  comment?: string | undefined;
+  assignedBy: string;
+  assignedAt: string;
+  version: number;
+}
+
+/** What an operation command records at its work center: the order, operation and operator running there from `at`. */
+export interface OperationContextRecord {
+  at: string;
+  workOrderId: string;
+  seq: number;
+  materialId: string;
+  status: string;
+  operator?: string | undefined;
+}
+
+/** A message that failed validation, kept for the tenant to see. */
+export interface RejectedMessage {
+  tenantId: string;
+  equipmentId: string;
+  type: string;
+  receivedAt: number;
+  recordId: string;
+  reason: string;
+  raw: string;
+}
+
+export interface OperationContextRepository {
+  /** Operation contexts of a work center written in [fromIso, toIso]. */
+  operationContexts(tenantId: string, workCenterId: string, fromIso: string, toIso: string): Promise<OperationContextRecord[]>;
+}
+
+export interface TelemetryReadRepository extends OperationContextRepository {
+  /** State transitions of a unit in [from, to), plus the one in force at `from`. */
+  stateTransitions(tenantId: string, equipmentId: string, from: number, to: number): Promise<StoredStateTransition[]>;
+  latestState(tenantId: string, equipmentId: string): Promise<StoredStateTransition | undefined>;
+  /** A unit's last `limit` state transitions, newest first. */
+  latestStates(tenantId: string, equipmentId: string, limit: number): Promise<StoredStateTransition[]>;
+  /** A group's minute buckets in [from, to). */
+  buckets(tenantId: string, group: number, from: number, to: number): Promise<MinuteBucket[]>;
+  /** State changes of every unit that arrived after `since` (an ISO time or a returned cursor), oldest first. */
+  stateChangesSince(tenantId: string, since: string, limit: number): Promise<(StoredStateTransition & { cursor: string })[]>;
+  /** Reasons assigned to downtime events that started in [from, to]; `consistent` when a conditional write follows. */
+  downtimeReasons(tenantId: string, equipmentId: string, from: number, to: number, consistent?: boolean): Promise<DowntimeReasonRecord[]>;
+  /** Assigns a reason and writes its audit record at once, conditioned on the version read. */
+  putDowntimeReason(tenantId: string, equipmentId: string, next: DowntimeReasonRecord, before: DowntimeReasonRecord | undefined): Promise<void>;
+}
+
+export interface TelemetryIngestRepository {
+  putStateTransitions(tenantId: string, transitions: StoredStateTransition[]): Promise<void>;
+  putRejections(rejections: RejectedMessage[]): Promise<void>;
+  /**
+   * Merges additions into minute buckets (read, merge, conditional write; a conflicting writer
+   * makes that bucket start over). Returns the buckets that still failed.
+   */
+  mergeBuckets<A>(
+    additions: (BucketKey & { add: A })[],
+    merge: (existing: MinuteBucket | undefined, add: A, bucket: BucketKey) => MinuteBucket,
+  ): Promise<BucketKey[]>;
+}
+
+export interface TelemetryRepository extends TelemetryReadRepository, TelemetryIngestRepository {}
