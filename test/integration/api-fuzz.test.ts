@@ -229,7 +229,8 @@ describe(`every route under generated requests (seed ${SEED})`, () => {
     // A hostile node may have replaced the whole path or query object: then every parameter is that value.
     const record = (v: unknown, names: string[]) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : Object.fromEntries(names.map((n) => [n, v])));
     const params = record(request.params, [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string));
-    const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+    // A URL carries UTF-8, which has no lone surrogate: a client sends U+FFFD in its place (as URLSearchParams does).
+    const text = (v: unknown) => Buffer.from(typeof v === 'string' ? v : (JSON.stringify(v) ?? '')).toString('utf8');
     const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(text(params[name] ?? '')));
     const query = new URLSearchParams(Object.entries(record(request.query, ['q'])).map(([k, v]) => [k, text(v)]));
     const qs = query.size ? `?${query}` : '';
