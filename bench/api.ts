@@ -8,9 +8,24 @@ import { type Reply, request } from './http-client.ts';
 import { Figure, type LoadOptions, load } from './stats.ts';
 
 export const API_REQUESTS = {
-  startOperation: { label: 'POST …/operations/10/start', method: 'POST', path: (id: string) => `/v1/work-orders/${id}/operations/10/start`, body: {} },
-  reportOperation: { label: 'POST …/operations/10/report', method: 'POST', path: (id: string) => `/v1/work-orders/${id}/operations/10/report`, body: REPORT_BODY },
-  completeOperation: { label: 'POST …/operations/10/complete', method: 'POST', path: (id: string) => `/v1/work-orders/${id}/operations/10/complete`, body: COMPLETE_BODY },
+  startOperation: {
+    label: 'POST …/operations/10/start',
+    method: 'POST',
+    path: (id: string) => `/v1/work-orders/${id}/operations/10/start`,
+    body: {},
+  },
+  reportOperation: {
+    label: 'POST …/operations/10/report',
+    method: 'POST',
+    path: (id: string) => `/v1/work-orders/${id}/operations/10/report`,
+    body: REPORT_BODY,
+  },
+  completeOperation: {
+    label: 'POST …/operations/10/complete',
+    method: 'POST',
+    path: (id: string) => `/v1/work-orders/${id}/operations/10/complete`,
+    body: COMPLETE_BODY,
+  },
   getWorkOrder: { label: 'GET /v1/work-orders/{id}', method: 'GET', path: (id: string) => `/v1/work-orders/${id}`, body: undefined },
 } as const;
 export type ApiRequest = keyof typeof API_REQUESTS;

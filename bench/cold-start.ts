@@ -68,7 +68,10 @@ if (status < 200 || status > 299) { process.stderr.write('status ' + status + ':
 process.stdout.write(JSON.stringify({ importMs: t1 - t0, firstMs: t2 - t1 }));
 `;
 
-export async function measureColdStarts(targets: ColdTarget[], options: { runs: number; env: Record<string, string>; maxMs: number }): Promise<ColdRow[]> {
+export async function measureColdStarts(
+  targets: ColdTarget[],
+  options: { runs: number; env: Record<string, string>; maxMs: number },
+): Promise<ColdRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'mes-bench-cold-'));
   try {
     const rows: ColdRow[] = targets.map((t) => ({ ...t, wallMs: [], importMs: [], firstMs: [] }));
@@ -100,7 +103,11 @@ export async function measureColdStarts(targets: ColdTarget[], options: { runs: 
   }
 }
 
-function coldRun(file: string, eventFile: string | undefined, env: Record<string, string>): Promise<{ wallMs: number; importMs: number; firstMs: number }> {
+function coldRun(
+  file: string,
+  eventFile: string | undefined,
+  env: Record<string, string>,
+): Promise<{ wallMs: number; importMs: number; firstMs: number }> {
   const { NODE_OPTIONS: _, ...inherited } = process.env;
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -172,7 +179,12 @@ export const handler = async () => { if (!c) { const [{ DynamoDBClient }, { Dyna
 };
 
 /** Each SDK variant bundled as the construct bundles (`build`), and with the SDK left external (loaded from node_modules). */
-export async function sdkTargets(dir: string, key: Record<string, string>, table: string, build: (entry: string, outdir: string, external: string[]) => Promise<string>): Promise<ColdTarget[]> {
+export async function sdkTargets(
+  dir: string,
+  key: Record<string, string>,
+  table: string,
+  build: (entry: string, outdir: string, external: string[]) => Promise<string>,
+): Promise<ColdTarget[]> {
   const out: ColdTarget[] = [];
   mkdirSync(join(dir, 'sdk'), { recursive: true });
   linkNodeModules(dir);
@@ -207,7 +219,9 @@ export async function oneRouteTarget(
   mkdirSync(old, { recursive: true });
   try {
     const tar = join(dir, 'one-route.tar');
-    execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', '-o', tar, ONE_ROUTE_COMMIT, 'functions', 'shared', 'package.json'], { stdio: 'pipe' });
+    execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', '-o', tar, ONE_ROUTE_COMMIT, 'functions', 'shared', 'package.json'], {
+      stdio: 'pipe',
+    });
     execFileSync('tar', ['-xf', tar, '-C', old], { stdio: 'pipe' });
   } catch (error) {
     return { error: `no tree of commit ${ONE_ROUTE_COMMIT} in this clone (${(error as Error).message.split('\n')[0]})` };
@@ -218,7 +232,6 @@ export async function oneRouteTarget(
 }
 
 // ---------- The API functions ----------
-
 
 /** The request each API function's cold start serves: a GET that reads DynamoDB where the function has one. */
 export interface ColdRequest {

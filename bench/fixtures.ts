@@ -38,7 +38,12 @@ export async function seedMasterData(baseUrl: string, tokens: Tokens) {
   };
   await put(tokens.admin, '/v1/tenant-settings', { overrunTolerancePct: 5 });
   await put(tokens.planner, '/v1/equipment/bench-site', { name: 'Bench site', level: 'site' });
-  await put(tokens.planner, '/v1/equipment/wc-bench', { name: 'Bench line', level: 'workCenter', parentId: 'bench-site', workCenterType: 'productionLine' });
+  await put(tokens.planner, '/v1/equipment/wc-bench', {
+    name: 'Bench line',
+    level: 'workCenter',
+    parentId: 'bench-site',
+    workCenterType: 'productionLine',
+  });
   await put(tokens.planner, '/v1/materials/FG-BENCH', { name: 'Bench product', uom: 'ea', materialType: 'finished' });
   await put(tokens.planner, '/v1/routings/RT-BENCH', {
     materialId: 'FG-BENCH',
@@ -64,7 +69,13 @@ export async function releasedOrders(baseUrl: string, tokens: Tokens, count: num
   const dueDate = new Date(Date.now() + 7 * 86_400_000).toISOString();
   const result = await load({ concurrency: 8, samples: count, maxMs: 120_000 }, async (i) => {
     const id = ids[i] as string;
-    const created = await request(baseUrl, 'POST', '/v1/work-orders', tokens.planner, { id, materialId: 'FG-BENCH', routingId: 'RT-BENCH', quantity: 100, dueDate });
+    const created = await request(baseUrl, 'POST', '/v1/work-orders', tokens.planner, {
+      id,
+      materialId: 'FG-BENCH',
+      routingId: 'RT-BENCH',
+      quantity: 100,
+      dueDate,
+    });
     if (created.status !== 201) throw new Error(`creating ${id} answered ${created.status}: ${created.body}`);
     const released = await request(baseUrl, 'POST', `/v1/work-orders/${id}/release`, tokens.supervisor, {});
     if (released.status !== 200) throw new Error(`releasing ${id} answered ${released.status}: ${released.body}`);

@@ -36,7 +36,9 @@ export async function createFloor(endpoint: string, table: string, tenantId: str
 
   // Templates from an order as the API left it: its whole item collection, oldest first.
   const partition = keys.workOrderPartition(tenantId, orderIds[0] as string);
-  const { Items: all = [] } = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition } }));
+  const { Items: all = [] } = await db.send(
+    new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition } }),
+  );
   const pick = (prefix: string, n: number) => all.filter((i) => String(i.sk).startsWith(prefix)).slice(-n);
   const templates = [...pick('WO', 1), ...pick('OP#0010', 1), ...pick('AUDIT#', 1), ...pick('EVT#', 2)];
   if (templates.length !== 5) throw new Error(`${partition} lacks the items to copy (found ${templates.length} of 5)`);

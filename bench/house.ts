@@ -98,14 +98,17 @@ const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : 'n/a');
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const kb = (bytes: number | undefined) => (bytes === undefined ? '' : `${(bytes / 1000).toFixed(0)} KB`);
 
-export function renderHouse(r: { stacks: StackResults; cold: ColdResults; walk?: WalkResults | undefined; walkError?: string }, { out, judge }: Sink): void {
+export function renderHouse(
+  r: { stacks: StackResults; cold: ColdResults; walk?: WalkResults | undefined; walkError?: string },
+  { out, judge }: Sink,
+): void {
   const T = HOUSE_TARGET_NAMES;
-  out('## 3. The house: CloudFormation resources, API function cold starts, a supervisor\'s first walk (issue 11)', '');
+  out("## 3. The house: CloudFormation resources, API function cold starts, a supervisor's first walk (issue 11)", '');
 
   out('### 3.1 CloudFormation resources per stack', '');
   out(
     `Synthesized as \`cdk synth\` builds the app (cdk.json's feature flags; without asset bundling, which changes no count). The projection adds ${EXTRA_ROUTES} routes ` +
-      'of the same shape as today\'s (each a copy of an existing route under a new path, in its context). ' +
+      "of the same shape as today's (each a copy of an existing route under a new path, in its context). " +
       `An API route costs one resource (its API Gateway route); a new context would add one API function, ${r.stacks.today.perFunction} resources (function, role, policy, log group, integration, permission). ` +
       `CloudFormation's limit is ${STACK_TARGETS.limit} per stack.`,
     '',
@@ -113,7 +116,9 @@ export function renderHouse(r: { stacks: StackResults; cold: ColdResults; walk?:
   out(`| Stack | Today (${r.stacks.today.routes} routes) | Target | With ${r.stacks.projected.routes} routes | Target |`, '|---|---|---|---|---|');
   for (const [stack, today] of Object.entries(r.stacks.today.stacks)) {
     const projected = r.stacks.projected.stacks[stack] ?? Number.NaN;
-    out(`| ${stack} | ${today} | ${judge(T.stacksToday, today <= STACK_TARGETS.today)} | ${projected} | ${judge(T.stacksProjected, projected < STACK_TARGETS.projected)} |`);
+    out(
+      `| ${stack} | ${today} | ${judge(T.stacksToday, today <= STACK_TARGETS.today)} | ${projected} | ${judge(T.stacksProjected, projected < STACK_TARGETS.projected)} |`,
+    );
   }
   out('');
 
@@ -121,39 +126,50 @@ export function renderHouse(r: { stacks: StackResults; cold: ColdResults; walk?:
   const floor = r.cold.rows.find((row) => row.group === 'floor');
   const floorMs = medianOf(floor?.wallMs ?? []);
   out(
-    'A fresh `node` process per run imports the function\'s bundle, built as CDK builds it (infra/constructs/api-function-code.ts: esbuild, ESM, minified, split into an entry and a chunk per route), ' +
-      'serves one request and exits; the time is the whole process\'s, spawn to exit (Node\'s own start included, as in every row). The request is a GET that reads DynamoDB Local, ' +
-      'its token\'s claims in the request context as the JWT authorizer passes them (the health route is public and reads nothing). ' +
+    "A fresh `node` process per run imports the function's bundle, built as CDK builds it (infra/constructs/api-function-code.ts: esbuild, ESM, minified, split into an entry and a chunk per route), " +
+      "serves one request and exits; the time is the whole process's, spawn to exit (Node's own start included, as in every row). The request is a GET that reads DynamoDB Local, " +
+      "its token's claims in the request context as the JWT authorizer passes them (the health route is public and reads nothing). " +
       'Floor: a process that imports nothing but `node:http` and makes the same single DynamoDB request (a GetItem) by hand. ' +
       `Median of ${r.cold.runs} runs each after one warm-up, runs interleaved across the rows. Size = every .mjs of the function (all its routes' chunks).`,
     '',
   );
-  out('| Process | Size | Whole process ms (median) | Import ms | First request ms | x floor | Target | Runs ms |', '|---|---|---|---|---|---|---|---|');
+  out(
+    '| Process | Size | Whole process ms (median) | Import ms | First request ms | x floor | Target | Runs ms |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   const row = (c: ColdRow, target: string) => {
     const wall = medianOf(c.wallMs);
-    out(`| ${c.name} | ${kb(c.bytes)} | ${f0(wall)} | ${f1(medianOf(c.importMs))} | ${f1(medianOf(c.firstMs))} | ${(wall / floorMs).toFixed(2)}x | ${target} | ${c.error ? `failed: ${c.error.split('\n')[0]}` : c.wallMs.map(f0).join(' ')} |`);
+    out(
+      `| ${c.name} | ${kb(c.bytes)} | ${f0(wall)} | ${f1(medianOf(c.importMs))} | ${f1(medianOf(c.firstMs))} | ${(wall / floorMs).toFixed(2)}x | ${target} | ${c.error ? `failed: ${c.error.split('\n')[0]}` : c.wallMs.map(f0).join(' ')} |`,
+    );
   };
   if (floor) row(floor, '');
-  for (const c of r.cold.rows.filter((x) => x.group === 'api')) row(c, judge(T.cold, !c.error && medianOf(c.wallMs) <= HOUSE_TARGETS.coldRatio * floorMs));
+  for (const c of r.cold.rows.filter((x) => x.group === 'api'))
+    row(c, judge(T.cold, !c.error && medianOf(c.wallMs) <= HOUSE_TARGETS.coldRatio * floorMs));
   for (const c of r.cold.rows.filter((x) => x.group === 'old')) row(c, '');
   out('', ...r.cold.notes);
-  out(`The old row is ${ONE_ROUTE_COMMIT}'s get-work-order function, built from that commit's tree as its construct built it then (SDK external), its token verified against the local JWKS over HTTP.`, '');
+  out(
+    `The old row is ${ONE_ROUTE_COMMIT}'s get-work-order function, built from that commit's tree as its construct built it then (SDK external), its token verified against the local JWKS over HTTP.`,
+    '',
+  );
 
   out('### 3.3 What the DynamoDB client costs a cold start', '');
   out(
-    'The same process shape, one consistent GetItem of the floor\'s item: the client bundled and tree-shaken against left external (loaded from node_modules, as on Lambda from the runtime\'s copy); ' +
-      'the bare client with only GetItem against lib-dynamodb\'s document client; the client imported lazily on the first request; and a route that needs no DynamoDB. ' +
+    "The same process shape, one consistent GetItem of the floor's item: the client bundled and tree-shaken against left external (loaded from node_modules, as on Lambda from the runtime's copy); " +
+      "the bare client with only GetItem against lib-dynamodb's document client; the client imported lazily on the first request; and a route that needs no DynamoDB. " +
       'Then each API function with the SDK the other way than it ships. The choice (bundled, document client) is made by these figures.',
     '',
   );
   out('| Process | Size | Whole process ms (median) | Import ms | First request ms | x floor | Runs ms |', '|---|---|---|---|---|---|---|');
   for (const c of r.cold.rows.filter((x) => x.group === 'sdk')) {
     const wall = medianOf(c.wallMs);
-    out(`| ${c.name} | ${kb(c.bytes)} | ${f0(wall)} | ${f1(medianOf(c.importMs))} | ${f1(medianOf(c.firstMs))} | ${(wall / floorMs).toFixed(2)}x | ${c.error ? `failed: ${c.error.split('\n')[0]}` : c.wallMs.map(f0).join(' ')} |`);
+    out(
+      `| ${c.name} | ${kb(c.bytes)} | ${f0(wall)} | ${f1(medianOf(c.importMs))} | ${f1(medianOf(c.firstMs))} | ${(wall / floorMs).toFixed(2)}x | ${c.error ? `failed: ${c.error.split('\n')[0]}` : c.wallMs.map(f0).join(' ')} |`,
+    );
   }
   out('');
 
-  out('### 3.4 A supervisor\'s first walk after a deploy', '');
+  out("### 3.4 A supervisor's first walk after a deploy", '');
   out(
     'Headless Chromium at 390x844 on the runtime serving the built app, the demo plant seeded: sign in as the supervisor, the plant overview, the orders list, a released order, ' +
       'then start its operation 10, report and complete through the screens. Every API request is matched against the route table as API Gateway matches it; ' +
@@ -168,5 +184,8 @@ export function renderHouse(r: { stacks: StackResults; cold: ColdResults; walk?:
   for (const s of r.walk.steps) out(`| ${s.step} | ${s.routes.join(', ') || '(none)'} |`);
   const functions = Object.keys(r.walk.functions);
   out('', `Functions touched: ${functions.map((fn) => `${fn} (${r.walk?.functions[fn]?.join(', ')})`).join('; ')}.`);
-  out(`${functions.length} functions: ${judge(T.walk, !r.walk.error && functions.length <= HOUSE_TARGETS.walkFunctions)}${r.walk.error ? ` (the walk failed: ${r.walk.error})` : ''}.`, '');
+  out(
+    `${functions.length} functions: ${judge(T.walk, !r.walk.error && functions.length <= HOUSE_TARGETS.walkFunctions)}${r.walk.error ? ` (the walk failed: ${r.walk.error})` : ''}.`,
+    '',
+  );
 }

@@ -5,7 +5,7 @@ import type { StackResults } from './stacks.ts';
 import type { WalkResults } from './walk.ts';
 import type { FloorCall } from './floor.ts';
 import type { Machine } from './machine.ts';
-import { type Latency, median } from './stats.ts';
+import type { Latency } from './stats.ts';
 import { renderTelemetry, TELEMETRY_TARGET_NAMES } from './telemetry-report.ts';
 import type { TelemetryResults } from './telemetry.ts';
 import { renderWebhooks, type WebhookResults } from './webhooks.ts';
@@ -40,8 +40,8 @@ export interface Results {
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : 'n/a');
-const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(0)}%`;
-const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+const _pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(0)}%`;
+const _kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 const READS = new Set(['GetItem', 'Query']);
 
 /** The targets, as the summary names them. */
@@ -77,7 +77,9 @@ export function renderResults(r: Results): string {
   out('| | |', '|---|---|');
   out(`| CPU | ${r.machine.cpu} |`, `| Cores | ${r.machine.cores} |`, `| Memory | ${r.machine.memoryGiB} GiB |`, `| OS | ${r.machine.os} |`);
   out(`| Node.js | ${r.machine.node} |`, `| Java | ${r.machine.java} |`, `| Date | ${r.machine.date} |`);
-  out(`| Load average (1/5/15 min) before / after | ${r.loadAverage.before.map((n) => n.toFixed(2)).join(' ')} / ${r.loadAverage.after.map((n) => n.toFixed(2)).join(' ')} |`);
+  out(
+    `| Load average (1/5/15 min) before / after | ${r.loadAverage.before.map((n) => n.toFixed(2)).join(' ')} / ${r.loadAverage.after.map((n) => n.toFixed(2)).join(' ')} |`,
+  );
   out(`| Bench duration | ${r.seconds.toFixed(0)} s |`, '');
   const s = r.settings;
   out(
@@ -89,7 +91,9 @@ export function renderResults(r: Results): string {
   );
 
   out('## 1. DynamoDB calls and request units per request', '');
-  out('Read from the `x-mes-dynamodb` header of every measured response (ReturnConsumedCapacity on the real code path, DynamoDB Local\'s accounting).');
+  out(
+    "Read from the `x-mes-dynamodb` header of every measured response (ReturnConsumedCapacity on the real code path, DynamoDB Local's accounting).",
+  );
   out('Target: no Scan anywhere; every read is one GetItem or Query; every command is one TransactWriteItems (plus its reads).', '');
   out('| Request | Calls (responses) | Read RU min / mean / max | Write RU min / mean / max | Target |', '|---|---|---|---|---|');
   for (const name of API_ORDER) {
@@ -100,10 +104,16 @@ export function renderResults(r: Results): string {
     const range = (values: number[]) =>
       values.length ? `${Math.min(...values)} / ${(values.reduce((a, b) => a + b, 0) / values.length).toFixed(2)} / ${Math.max(...values)}` : 'n/a';
     const pass = usage.length > 0 && [...byCalls.keys()].every((c) => callsPass(name, c));
-    out(`| ${API_REQUESTS[name].label} | ${calls} | ${range(usage.map((u) => u.rru))} | ${range(usage.map((u) => u.wru))} | ${judge(T.calls, pass)} |`);
+    out(
+      `| ${API_REQUESTS[name].label} | ${calls} | ${range(usage.map((u) => u.rru))} | ${range(usage.map((u) => u.wru))} | ${judge(T.calls, pass)} |`,
+    );
   }
   const noScan = !r.sdkCommands.some((c) => /Scan/.test(c));
-  out('', `SDK commands constructed anywhere in shared/ and functions/: ${r.sdkCommands.join(', ')}. No Scan in the code: ${judge(T.calls, noScan)}.`, '');
+  out(
+    '',
+    `SDK commands constructed anywhere in shared/ and functions/: ${r.sdkCommands.join(', ')}. No Scan in the code: ${judge(T.calls, noScan)}.`,
+    '',
+  );
 
   out('## 2. Latency over local HTTP, and the DynamoDB floor', '');
   out('### Floor: raw AWS SDK against the same DynamoDB Local, same run', '');
@@ -114,7 +124,8 @@ export function renderResults(r: Results): string {
     '',
   );
   out('| Call | Clients | Samples | p50 ms | p99 ms | Calls/s |', '|---|---|---|---|---|---|');
-  for (const f of r.floor) out(`| ${f.call} | ${f.concurrency} | ${f.latency.samples} | ${ms(f.latency.p50)} | ${ms(f.latency.p99)} | ${f.latency.rate.toFixed(0)} |`);
+  for (const f of r.floor)
+    out(`| ${f.call} | ${f.concurrency} | ${f.latency.samples} | ${ms(f.latency.p50)} | ${ms(f.latency.p99)} | ${f.latency.rate.toFixed(0)} |`);
   out('');
   out('### API', '');
   out(
@@ -123,7 +134,10 @@ export function renderResults(r: Results): string {
       'get work order does one Query and is compared with the floor Query. Each ratio has its own verdict. p99 is shown beside the floor p99 without a target.',
     '',
   );
-  out('| Request | Clients | Samples | Errors | p50 ms | p99 ms | Req/s | Floor | Floor p50 / p99 ms | p50 ratio | Target |', '|---|---|---|---|---|---|---|---|---|---|---|');
+  out(
+    '| Request | Clients | Samples | Errors | p50 ms | p99 ms | Req/s | Floor | Floor p50 / p99 ms | p50 ratio | Target |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  );
   for (const f of r.api) {
     const floors: FloorCall[] = f.request === 'getWorkOrder' ? ['Query'] : ['Query+TransactWriteItems', 'TransactWriteItems'];
     for (const call of floors) {

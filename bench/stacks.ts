@@ -52,7 +52,13 @@ function count(webDist: string, routes: readonly (RouteDef & { id: string })[]):
     if (stack.stackName === api.stackName) {
       const types = Object.values(resources).map((r) => r.Type);
       const functions = types.filter((t) => t === 'AWS::Lambda::Function').length;
-      const perFunctionTypes = ['AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::ApiGatewayV2::Integration', 'AWS::Lambda::Permission'];
+      const perFunctionTypes = [
+        'AWS::Lambda::Function',
+        'AWS::IAM::Role',
+        'AWS::IAM::Policy',
+        'AWS::ApiGatewayV2::Integration',
+        'AWS::Lambda::Permission',
+      ];
       // Plus its own log group (the stack has one more, the API's access logs).
       perFunction = types.filter((t) => perFunctionTypes.includes(t)).length / functions + 1;
     }

@@ -115,7 +115,11 @@ export function designCost(m: DesignMeasure, lambdaMemoryMb: number): DesignCost
   const measMsPerInvocation = meas.invocations ? meas.ms / meas.invocations : 0;
   const stateMsPerInvocation = st.invocations ? st.ms / st.invocations : 0;
   const recordsPerSecond = records / MONTH_SECONDS;
-  const shards = Math.max(1, Math.ceil(recordsPerSecond / KINESIS_SHARD_RECORDS_PER_SECOND), Math.ceil((recordsPerSecond * meas.recordBytes) / KINESIS_SHARD_BYTES_PER_SECOND));
+  const shards = Math.max(
+    1,
+    Math.ceil(recordsPerSecond / KINESIS_SHARD_RECORDS_PER_SECOND),
+    Math.ceil((recordsPerSecond * meas.recordBytes) / KINESIS_SHARD_BYTES_PER_SECOND),
+  );
   const putUnits = units(meas.recordBytes, KINESIS_PUT_PAYLOAD_UNIT_BYTES);
   const sqsChunks = units(st.recordBytes, SQS_REQUEST_CHUNK_BYTES);
   const emptyReceives = (SQS_POLLERS * MONTH_SECONDS) / SQS_LONG_POLL_SECONDS;
@@ -166,8 +170,7 @@ export function designCost(m: DesignMeasure, lambdaMemoryMb: number): DesignCost
     },
     {
       line: `Lambda duration (arm64, ${lambdaMemoryMb} MB)`,
-      formula:
-        `(${millions(measInvocations)} × ${num(measMsPerInvocation, 1)} ms + ${millions(stateInvocations)} × ${num(stateMsPerInvocation, 1)} ms) / 1000 × ${num(gb, 3)} GB × $${LAMBDA_ARM64_USD_PER_GB_SECOND}/GB-s`,
+      formula: `(${millions(measInvocations)} × ${num(measMsPerInvocation, 1)} ms + ${millions(stateInvocations)} × ${num(stateMsPerInvocation, 1)} ms) / 1000 × ${num(gb, 3)} GB × $${LAMBDA_ARM64_USD_PER_GB_SECOND}/GB-s`,
       usd: ((measInvocations * measMsPerInvocation + stateInvocations * stateMsPerInvocation) / 1000) * gb * LAMBDA_ARM64_USD_PER_GB_SECOND,
     },
     {
@@ -181,7 +184,7 @@ export function designCost(m: DesignMeasure, lambdaMemoryMb: number): DesignCost
       usd: (rru / 1e6) * DYNAMODB_USD_PER_MILLION_RRU,
     },
     {
-      line: 'DynamoDB storage (the month\'s data, at month end)',
+      line: "DynamoDB storage (the month's data, at month end)",
       formula:
         `(${millions(bucketItems)} aggregate items (${num(m.bucketItemsPerMinute, 1)} a minute) × (${num(m.bucketItemBytes, 0)} + ${DYNAMODB_ITEM_OVERHEAD_BYTES}) B + ` +
         `${millions(states)} state items × 2 (table + gsi1) × (${num(m.stateItemBytes, 0)} + ${DYNAMODB_ITEM_OVERHEAD_BYTES}) B) = ${num((bucketBytes + stateBytes) / GB, 2)} GB × $${DYNAMODB_STORAGE_USD_PER_GB_MONTH}`,
@@ -214,15 +217,23 @@ export function naiveCost(n: NaiveMeasure): DesignCost {
       formula: `${millions(samples)} messages (${num(n.samplesPerSecond, 2)}/s × ${num(MONTH_SECONDS, 0)} s) × ${u} unit(s) of 5 KB (${num(n.payloadBytes, 0)} B) × $${IOT_MESSAGING_USD_PER_MILLION}/M`,
       usd: ((samples * u) / 1e6) * IOT_MESSAGING_USD_PER_MILLION,
     },
-    { line: 'IoT rules triggered', formula: `${millions(samples)} × $${IOT_RULES_TRIGGERED_USD_PER_MILLION}/M`, usd: (samples / 1e6) * IOT_RULES_TRIGGERED_USD_PER_MILLION },
-    { line: 'IoT rule actions (DynamoDB)', formula: `${millions(samples)} × $${IOT_ACTIONS_USD_PER_MILLION}/M`, usd: (samples / 1e6) * IOT_ACTIONS_USD_PER_MILLION },
+    {
+      line: 'IoT rules triggered',
+      formula: `${millions(samples)} × $${IOT_RULES_TRIGGERED_USD_PER_MILLION}/M`,
+      usd: (samples / 1e6) * IOT_RULES_TRIGGERED_USD_PER_MILLION,
+    },
+    {
+      line: 'IoT rule actions (DynamoDB)',
+      formula: `${millions(samples)} × $${IOT_ACTIONS_USD_PER_MILLION}/M`,
+      usd: (samples / 1e6) * IOT_ACTIONS_USD_PER_MILLION,
+    },
     {
       line: 'DynamoDB write request units',
       formula: `${millions(samples)} items × ${num(n.wruPerItem, 2)} WRU (measured) × $${DYNAMODB_USD_PER_MILLION_WRU}/M`,
       usd: ((samples * n.wruPerItem) / 1e6) * DYNAMODB_USD_PER_MILLION_WRU,
     },
     {
-      line: 'DynamoDB storage (the month\'s data, at month end)',
+      line: "DynamoDB storage (the month's data, at month end)",
       formula: `${millions(samples)} items × (${num(n.itemBytes, 0)} + ${DYNAMODB_ITEM_OVERHEAD_BYTES}) B = ${num(bytes / GB, 1)} GB × $${DYNAMODB_STORAGE_USD_PER_GB_MONTH}`,
       usd: (bytes / GB) * DYNAMODB_STORAGE_USD_PER_GB_MONTH,
     },

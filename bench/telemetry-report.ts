@@ -34,7 +34,9 @@ const wruOf = (x: IngestFigure) => x.measurement.wru + x.state.wru;
 const handlerMs = (x: IngestFigure) => sum(x.measurement.ms) + sum(x.state.ms);
 /** Gateway batching of a scenario, with the mean samples per measurement message it produced. */
 const batching = (x: IngestFigure) =>
-  x.samplesPerMessage === 1 ? 'none: 1' : `${x.samplesPerMessage} (or ${GATEWAY_MAX_AGE_S} s): ${f(x.measurement.samples / Math.max(1, x.measurement.records))}`;
+  x.samplesPerMessage === 1
+    ? 'none: 1'
+    : `${x.samplesPerMessage} (or ${GATEWAY_MAX_AGE_S} s): ${f(x.measurement.samples / Math.max(1, x.measurement.records))}`;
 
 export function renderTelemetry(t: TelemetryResults, { out, judge }: Sink) {
   const T = TELEMETRY_TARGET_NAMES;
@@ -45,16 +47,16 @@ export function renderTelemetry(t: TelemetryResults, { out, judge }: Sink) {
       `load average (1/5/15 min) ${t.loadAverage.before.map((n) => n.toFixed(2)).join(' ')} before and ${t.loadAverage.after.map((n) => n.toFixed(2)).join(' ')} after this part. ` +
       'The real consumers, functions/iot/ingest-measurements.ts (Kinesis-shaped events) and functions/iot/ingest-state.ts (SQS-shaped events), are called in-process ' +
       'one batch at a time (one shard, parallelization factor 1, as the telemetry stack wires it) against the same DynamoDB Local; each call is metered with ' +
-      '`withUsage` (shared/db/usage.ts: ReturnConsumedCapacity on the real code path, DynamoDB Local\'s accounting, which charges 1 WRU per started KB of the ' +
+      "`withUsage` (shared/db/usage.ts: ReturnConsumedCapacity on the real code path, DynamoDB Local's accounting, which charges 1 WRU per started KB of the " +
       'larger of the old and new item, plus the index copy). The records are what the rules deliver: every message goes through `applyRules` ' +
       '(shared/telemetry/rules.ts), so state goes to the SQS consumer and counts and process values to the Kinesis consumer. Every scenario is its own tenant, ' +
       `with its units registered through the API under one work center (so the process-limit lookups read what they would in production), plant time starting three hours ago.`,
     '',
     'Workload (bench/telemetry-workload.ts, deterministic): every unit, every plant second, sends its cumulative good/reject counters (a part every 2-5 s while running, ' +
       '2 % rejects) and every 10th second its process values (temperature, pressure, spindle speed); it leaves `running` about every 6 min of running ' +
-      '(idle, down or setup, with a reason code) and comes back after about 1.5 min: some 16 state messages per unit-hour. With gateway batching a gateway queues each unit\'s ' +
+      "(idle, down or setup, with a reason code) and comes back after about 1.5 min: some 16 state messages per unit-hour. With gateway batching a gateway queues each unit's " +
       `counts and process samples per topic and sends them as one \`{ samples: [...] }\` when it holds N, or when the oldest has waited ${GATEWAY_MAX_AGE_S} s (so process ` +
-      'values, every 10th second, go fewer to a message); a unit\'s first message is short by a random phase so that gateways do not all send at once; ' +
+      "values, every 10th second, go fewer to a message); a unit's first message is short by a random phase so that gateways do not all send at once; " +
       'state changes always go alone, at once. "Samples per message" shows N and the mean the run produced.',
     '',
   );
@@ -63,7 +65,7 @@ export function renderTelemetry(t: TelemetryResults, { out, judge }: Sink) {
   out(`### 4.1 Ingest throughput, ${INGEST_UNITS} units`, '');
   out(
     'Batches of N consecutive messages (counts every second and process values every 10th per unit: 1.1 samples a second per unit), split by rule: the measurement records ' +
-      'are one Kinesis event, the state records SQS events of at most 10 (no batching window). Messages per second = messages ÷ the handlers\' time ' +
+      "are one Kinesis event, the state records SQS events of at most 10 (no batching window). Messages per second = messages ÷ the handlers' time " +
       '(building the event is outside the clock; the event source does that). Plant time = the span of the measured messages.',
     '',
   );
@@ -86,7 +88,7 @@ export function renderTelemetry(t: TelemetryResults, { out, judge }: Sink) {
   out(`### 4.2 DynamoDB request units, ${INGEST_UNITS} units`, '');
   out(
     `Target: at most ${TELEMETRY_TARGETS.wruPer1000} WRU per 1,000 messages (one item per message would be 1,000), all messages counted, state included; with gateway batching ` +
-      'per 1,000 samples. State messages write their own item (with its change-feed index copy) and, as every sample does, merge into their unit\'s minute aggregate: ' +
+      "per 1,000 samples. State messages write their own item (with its change-feed index copy) and, as every sample does, merge into their unit's minute aggregate: " +
       'shown apart. Calls per Kinesis batch: mean DynamoDB calls of one ingest-measurements invocation.',
     '',
   );
@@ -142,10 +144,13 @@ export function renderTelemetry(t: TelemetryResults, { out, judge }: Sink) {
       `Meanwhile the simulator (simulator/run.ts, live, plant time = wall clock) plays ${l.background.units} other units of the tenant over MQTT through Basic Ingest, ` +
       'one message a second each (counts or process values) plus its own state changes. ' +
       `Local batching windows used: state ${l.windowMs.state} ms (the rule's: none), measurements ${l.windowMs.measurements} ms (the rule's ${rule.batchingWindowSeconds} s, capped locally at 1 s). ` +
-      'No target is set for this figure. On AWS, add IoT Core, the rule\'s SQS action and the event source\'s polling; the window stays 0 for state.',
+      "No target is set for this figure. On AWS, add IoT Core, the rule's SQS action and the event source's polling; the window stays 0 for state.",
     '',
   );
-  out('| State changes | Not seen within 5 s | p50 ms | p99 ms | max ms | Status GET p50 ms | Status GET DynamoDB usage | Simulator messages (failed) over s | Stopped by |', '|---|---|---|---|---|---|---|---|---|');
+  out(
+    '| State changes | Not seen within 5 s | p50 ms | p99 ms | max ms | Status GET p50 ms | Status GET DynamoDB usage | Simulator messages (failed) over s | Stopped by |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
   out(
     `| ${l.changes} | ${l.timedOut} | ${ms(ls.p50)} | ${ms(ls.p99)} | ${ms(ls.max)} | ${ms(ls.getP50)} | ${l.statusUsage ? `${l.statusUsage.calls}; ${l.statusUsage.rru} RRU` : 'n/a'} ` +
       `| ${l.background.published} (${l.background.failed}) over ${f(l.background.seconds, 0)} | ${l.stoppedBy} |`,
@@ -153,7 +158,10 @@ export function renderTelemetry(t: TelemetryResults, { out, judge }: Sink) {
   );
 
   // ---- 4.5 cost ----
-  out(`### 4.5 Cost: a plant of ${PLANT_UNITS} units, one message a second per unit, for a month (${cost.MONTH_SECONDS.toLocaleString('en-US')} s)`, '');
+  out(
+    `### 4.5 Cost: a plant of ${PLANT_UNITS} units, one message a second per unit, for a month (${cost.MONTH_SECONDS.toLocaleString('en-US')} s)`,
+    '',
+  );
   out(
     'AWS us-east-1 on-demand list prices (bench/telemetry-cost.ts, named constants, as of 2026-11-25, from the AWS pricing pages as quoted in the issue; free tiers left out): ' +
       `IoT Core messaging $${cost.IOT_MESSAGING_USD_PER_MILLION}/M messages (5 KB units), Basic Ingest $${cost.IOT_BASIC_INGEST_USD_PER_MILLION}; ` +
@@ -165,7 +173,7 @@ export function renderTelemetry(t: TelemetryResults, { out, judge }: Sink) {
     `Every line is computed from section 4.3 (the ${PLANT_UNITS}-unit plant, measured): counts over the measured plant time × ${cost.MONTH_SECONDS.toLocaleString('en-US')} s; ` +
       `message and record counts, record sizes, Lambda invocations (the rule's batch size and window, as cut above), Lambda duration = the measured handler time per batch at the ` +
       `consumers' ${t.lambdaMemoryMb} MB (MesFunction's default, read from infra/constructs/mes-function.ts), request units as DynamoDB Local reported them. ` +
-      'The naive design: one IoT message (normal publish) and one DynamoDB item per sample, written by the rule\'s DynamoDB action; its write units and item size measured ' +
+      "The naive design: one IoT message (normal publish) and one DynamoDB item per sample, written by the rule's DynamoDB action; its write units and item size measured " +
       `by writing ${t.naive.items} of the plant's samples that way to the same DynamoDB Local.`,
     '',
   );
@@ -178,16 +186,21 @@ export function renderTelemetry(t: TelemetryResults, { out, judge }: Sink) {
     if (d.extra) out(`| *${d.extra.line}* | *${d.extra.formula}* | *${cost.formatUsd(d.extra.usd)}* |`);
     out('');
   }
-  out(`Target: at most ${TELEMETRY_TARGETS.costRatio * 100} % of the naive design (${cost.formatUsd(naive.total)}), i.e. ${cost.formatUsd(TELEMETRY_TARGETS.costRatio * naive.total)} a month.`, '');
+  out(
+    `Target: at most ${TELEMETRY_TARGETS.costRatio * 100} % of the naive design (${cost.formatUsd(naive.total)}), i.e. ${cost.formatUsd(TELEMETRY_TARGETS.costRatio * naive.total)} a month.`,
+    '',
+  );
   out('| Design | $ / month | Share of naive | Largest line | Target |', '|---|---|---|---|---|');
   out(`| ${naive.label} | ${cost.formatUsd(naive.total)} | 100 % | ${largest(naive)} | |`);
   for (const { c } of designs) {
-    out(`| ${c.label} | ${cost.formatUsd(c.total)} | ${f((100 * c.total) / naive.total)} % | ${largest(c)} | ${judge(T.cost, c.total <= TELEMETRY_TARGETS.costRatio * naive.total)} |`);
+    out(
+      `| ${c.label} | ${cost.formatUsd(c.total)} | ${f((100 * c.total) / naive.total)} % | ${largest(c)} | ${judge(T.cost, c.total <= TELEMETRY_TARGETS.costRatio * naive.total)} |`,
+    );
   }
   const lambdaShare = designs.map(({ c }) => c.lines.find((x) => x.line.startsWith('Lambda duration'))?.usd ?? 0);
   out(
     '',
-    'Not in the tables: CloudWatch Logs and metrics, KMS requests of the stream\'s AWS managed key, data transfer, the rules\' error actions, any consumer of the table\'s ' +
+    "Not in the tables: CloudWatch Logs and metrics, KMS requests of the stream's AWS managed key, data transfer, the rules' error actions, any consumer of the table's " +
       'DynamoDB stream (the outbox dispatcher would see every aggregate write unless it filters them out), and storage beyond the first month (the aggregate items ' +
       'have no TTL, so storage grows by about the line above every month). Lambda duration is measured on this machine with a whole core; at ' +
       `${t.lambdaMemoryMb} MB Lambda gives about ${f(t.lambdaMemoryMb / 1769, 2)} vCPU, so CPU-bound time may be up to ${f(1769 / t.lambdaMemoryMb, 1)}x longer: ` +

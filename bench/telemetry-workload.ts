@@ -99,7 +99,16 @@ export function createWorkload(o: WorkloadOptions) {
     const match = applyRules({ topic, payload: bytes, clientId: thingName({ tenantId: o.tenantId, equipmentId: unit.id }) }, receivedAt);
     if (!match) throw new Error(`no rule takes ${topic}`);
     const rule = match.rule.name === TELEMETRY_RULES.state.name ? 'state' : 'measurements';
-    return { rule, equipmentId: unit.id, type, samples, receivedAt, payloadBytes: bytes.length, envelope: match.envelope, body: JSON.stringify(match.envelope) };
+    return {
+      rule,
+      equipmentId: unit.id,
+      type,
+      samples,
+      receivedAt,
+      payloadBytes: bytes.length,
+      envelope: match.envelope,
+      body: JSON.stringify(match.envelope),
+    };
   };
 
   const send = (unit: (typeof units)[number], type: 'counts' | 'process', ts: number, out: RuleMessage[]) => {

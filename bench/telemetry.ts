@@ -35,7 +35,17 @@ import { type Validated, validateRecord } from '../shared/telemetry/validate.ts'
 import { runLive } from '../simulator/run.ts';
 import { request } from './http-client.ts';
 import { load, percentile } from './stats.ts';
-import { createWorkload, GATEWAY_MAX_AGE_S, itemBytes, kinesisEvent, type Mix, type RuleMessage, sqsEvent, unitId, type Workload } from './telemetry-workload.ts';
+import {
+  createWorkload,
+  GATEWAY_MAX_AGE_S,
+  itemBytes,
+  kinesisEvent,
+  type Mix,
+  type RuleMessage,
+  sqsEvent,
+  unitId,
+  type Workload,
+} from './telemetry-workload.ts';
 import type { DesignMeasure, NaiveMeasure } from './telemetry-cost.ts';
 
 const SCALE = Math.min(1, Math.max(0.05, Number(process.env.BENCH_TELEMETRY_SCALE ?? 1)));
@@ -148,7 +158,18 @@ interface Handlers {
   measurements: Handler<KinesisStreamEvent>;
 }
 
-const newTotals = (): Totals => ({ invocations: 0, records: 0, samples: 0, ms: [], wru: 0, rru: 0, calls: {}, failed: 0, payloadBytes: 0, recordBytes: 0 });
+const newTotals = (): Totals => ({
+  invocations: 0,
+  records: 0,
+  samples: 0,
+  ms: [],
+  wru: 0,
+  rru: 0,
+  calls: {},
+  failed: 0,
+  payloadBytes: 0,
+  recordBytes: 0,
+});
 
 /** The memory the consumers get on AWS: MesFunction's default (infra/constructs/mes-function.ts). */
 export function lambdaMemoryMb(root: string): number {
@@ -177,19 +198,66 @@ export async function measureTelemetry(runtime: Runtime, options: { root: string
     const ingest: IngestFigure[] = [];
     for (const [n, s] of INGEST_SCENARIOS.entries()) {
       const tenantId = `bench-tlm-${s.samplesPerMessage}x-b${s.batchSize}`;
-      options.step(`telemetry ${n + 1}/${INGEST_SCENARIOS.length}: ${INGEST_UNITS} units, ${s.samplesPerMessage} sample(s)/message, batches of ${s.batchSize}`);
+      options.step(
+        `telemetry ${n + 1}/${INGEST_SCENARIOS.length}: ${INGEST_UNITS} units, ${s.samplesPerMessage} sample(s)/message, batches of ${s.batchSize}`,
+      );
       await registerUnits(runtime, tenantId, INGEST_UNITS);
-      const workload = createWorkload({ tenantId, units: INGEST_UNITS, startTs: plantStart, seed: 7 + n, samplesPerMessage: s.samplesPerMessage, mix: 'counts+process', runId });
-      ingest.push(await ingestByCount(handlers, workload, { tenantId, units: INGEST_UNITS, samplesPerMessage: s.samplesPerMessage, batchSize: s.batchSize, warmup: s.warmup, maxBatches: scaled(s.maxBatches), maxMs: MAX_MS_PER_INGEST_SCENARIO * SCALE }, errors));
+      const workload = createWorkload({
+        tenantId,
+        units: INGEST_UNITS,
+        startTs: plantStart,
+        seed: 7 + n,
+        samplesPerMessage: s.samplesPerMessage,
+        mix: 'counts+process',
+        runId,
+      });
+      ingest.push(
+        await ingestByCount(
+          handlers,
+          workload,
+          {
+            tenantId,
+            units: INGEST_UNITS,
+            samplesPerMessage: s.samplesPerMessage,
+            batchSize: s.batchSize,
+            warmup: s.warmup,
+            maxBatches: scaled(s.maxBatches),
+            maxMs: MAX_MS_PER_INGEST_SCENARIO * SCALE,
+          },
+          errors,
+        ),
+      );
     }
 
     const plant: PlantFigure[] = [];
     for (const g of PLANT_DESIGNS) {
       const tenantId = `bench-tlm-plant-${g}x`;
-      options.step(`telemetry plant: ${PLANT_UNITS} units, ${g} sample(s)/message, Kinesis batches of up to ${TELEMETRY_RULES.measurements.batchSize} or ${TELEMETRY_RULES.measurements.batchingWindowSeconds} s`);
+      options.step(
+        `telemetry plant: ${PLANT_UNITS} units, ${g} sample(s)/message, Kinesis batches of up to ${TELEMETRY_RULES.measurements.batchSize} or ${TELEMETRY_RULES.measurements.batchingWindowSeconds} s`,
+      );
       await registerUnits(runtime, tenantId, PLANT_UNITS);
-      const workload = createWorkload({ tenantId, units: PLANT_UNITS, startTs: plantStart, seed: 1000 + g, samplesPerMessage: g, mix: 'one-per-second', runId });
-      const figure = await ingestByWindow(handlers, workload, { tenantId, units: PLANT_UNITS, samplesPerMessage: g, warmup: plantWarmupBatches(g), maxBatches: scaled(PLANT_MAX_BATCHES), maxMs: MAX_MS_PER_PLANT_DESIGN * SCALE }, errors);
+      const workload = createWorkload({
+        tenantId,
+        units: PLANT_UNITS,
+        startTs: plantStart,
+        seed: 1000 + g,
+        samplesPerMessage: g,
+        mix: 'one-per-second',
+        runId,
+      });
+      const figure = await ingestByWindow(
+        handlers,
+        workload,
+        {
+          tenantId,
+          units: PLANT_UNITS,
+          samplesPerMessage: g,
+          warmup: plantWarmupBatches(g),
+          maxBatches: scaled(PLANT_MAX_BATCHES),
+          maxMs: MAX_MS_PER_PLANT_DESIGN * SCALE,
+        },
+        errors,
+      );
       plant.push({ ...figure, ...(await storedSizes(db, runtime.tableName, tenantId, plantStart, figure)) });
     }
 
@@ -242,7 +310,8 @@ async function invoke(handlers: Handlers, kind: 'state' | 'measurements', messag
   );
   const ms = performance.now() - t;
   const failed = ((result as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures ?? []).length;
-  if (failed && errors.length < 20) errors.push(`${messages[0]?.envelope.tenantId}: ${kind} batch of ${messages.length} reported ${failed} failed record(s)`);
+  if (failed && errors.length < 20)
+    errors.push(`${messages[0]?.envelope.tenantId}: ${kind} batch of ${messages.length} reported ${failed} failed record(s)`);
   if (!totals) return;
   totals.invocations++;
   totals.records += messages.length;
@@ -268,7 +337,7 @@ async function deliver(handlers: Handlers, batch: RuleMessage[], figure: { measu
 
 function validateAll(messages: RuleMessage[]): { valid: number; of: number } {
   const into: Validated = { samples: [], rejections: [], unattributable: [] };
-  messages.forEach((m, i) => validateRecord(String(i), m.body, into));
+  for (const [i, m] of messages.entries()) validateRecord(String(i), m.body, into);
   return { valid: into.samples.length, of: messages.reduce((n, m) => n + m.samples, 0) };
 }
 
@@ -292,7 +361,12 @@ interface ScenarioOptions {
 }
 
 /** Batches of `batchSize` consecutive messages, each split by rule and handed to both consumers. */
-async function ingestByCount(handlers: Handlers, workload: Workload, o: ScenarioOptions & { batchSize: number }, errors: string[]): Promise<IngestFigure> {
+async function ingestByCount(
+  handlers: Handlers,
+  workload: Workload,
+  o: ScenarioOptions & { batchSize: number },
+  errors: string[],
+): Promise<IngestFigure> {
   const buffer: RuleMessage[] = [];
   const next = () => (fill(workload, buffer, o.batchSize), buffer.splice(0, o.batchSize));
   for (let i = 0; i < o.warmup; i++) await deliver(handlers, next(), undefined, errors);
@@ -396,7 +470,12 @@ async function storedSizes(db: DynamoDBDocumentClient, table: string, tenantId: 
       let start: Record<string, unknown> | undefined;
       for (let page = 0; page < 100; page++) {
         const res = await db.send(
-          new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.telemetryPartition(tenantId, group, day) }, ExclusiveStartKey: start }),
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.telemetryPartition(tenantId, group, day) },
+            ExclusiveStartKey: start,
+          }),
         );
         for (const item of res.Items ?? []) all.push({ minute: Number(item.minute), bytes: itemBytes(item) });
         start = res.LastEvaluatedKey;
@@ -407,7 +486,12 @@ async function storedSizes(db: DynamoDBDocumentClient, table: string, tenantId: 
   const stateSizes: number[] = [];
   for (let i = 0; i < 40 && stateSizes.length < 50; i++) {
     const state = await db.send(
-      new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.equipmentStatePartition(tenantId, unitId(i)) }, Limit: 50 }),
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.equipmentStatePartition(tenantId, unitId(i)) },
+        Limit: 50,
+      }),
     );
     stateSizes.push(...(state.Items ?? []).map((item) => itemBytes(item)));
   }
@@ -419,7 +503,12 @@ async function storedSizes(db: DynamoDBDocumentClient, table: string, tenantId: 
   const minutes = new Set(chosen.map((i) => i.minute));
   return {
     bucketItemsPerMinute: minutes.size ? sizes.length / minutes.size : Number.NaN,
-    bucketItemBytes: { mean: mean(sizes), max: sizes.length ? Math.max(...sizes) : Number.NaN, items: sizes.length, completeMinutes: complete.length > 0 },
+    bucketItemBytes: {
+      mean: mean(sizes),
+      max: sizes.length ? Math.max(...sizes) : Number.NaN,
+      items: sizes.length,
+      completeMinutes: complete.length > 0,
+    },
     stateItemBytes: mean(stateSizes),
   };
 }
@@ -431,7 +520,15 @@ async function storedSizes(db: DynamoDBDocumentClient, table: string, tenantId: 
  */
 async function measureNaive(db: DynamoDBDocumentClient, table: string, plantStart: number, runId: string) {
   const tenantId = 'bench-tlm-naive';
-  const workload = createWorkload({ tenantId, units: PLANT_UNITS, startTs: plantStart, seed: 99, samplesPerMessage: 1, mix: 'one-per-second', runId });
+  const workload = createWorkload({
+    tenantId,
+    units: PLANT_UNITS,
+    startTs: plantStart,
+    seed: 99,
+    samplesPerMessage: 1,
+    mix: 'one-per-second',
+    runId,
+  });
   const messages: RuleMessage[] = [];
   fill(workload, messages, 500);
   const sample = messages.slice(0, 500);
@@ -534,7 +631,9 @@ async function measureLatency(runtime: Runtime, errors: string[]): Promise<Laten
       const topic = basicIngestTopic(TELEMETRY_RULES.state, telemetryTopic(tenantId, stateUnit(unit), 'state'));
       const t0 = performance.now();
       const published = (clients[unit] as MqttClient)
-        .publishAsync(topic, JSON.stringify({ ts, msgId: `lat-${unit}-s-${n}`, state, ...(state === 'running' ? {} : { reasonCode: 'BENCH' }) }), { qos: 1 })
+        .publishAsync(topic, JSON.stringify({ ts, msgId: `lat-${unit}-s-${n}`, state, ...(state === 'running' ? {} : { reasonCode: 'BENCH' }) }), {
+          qos: 1,
+        })
         .catch((error: Error) => note(`latency state publish: ${error.message}`));
       let seen = false;
       while (!seen && performance.now() - t0 < LATENCY_PER_CHANGE_TIMEOUT_MS) {

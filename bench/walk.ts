@@ -11,7 +11,6 @@ import type { Runtime } from '../infra/local/runtime.ts';
 import { DEMO_TENANT, DEMO_USERS } from '../infra/local/seed.ts';
 import { type RouteId, routeList, routes } from '../shared/api/routes.ts';
 
-
 const CHROMIUM = process.env.MES_CHROMIUM ?? '/usr/bin/chromium';
 const MAX_MS_PER_WAIT = 20_000;
 /** Released by the demo seed (infra/local/seed.ts), its operation 10 ready to start. */
@@ -32,9 +31,20 @@ export async function measureWalk(runtime: Runtime): Promise<WalkResults> {
   const match = createRouter(routeList);
   const steps: WalkStep[] = [];
   let current: WalkStep = { step: 'sign in', routes: [] };
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: MAX_MS_PER_WAIT });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    timeout: MAX_MS_PER_WAIT,
+  });
   try {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 3,
+      isMobile: true,
+      hasTouch: true,
+      serviceWorkers: 'block',
+    });
     context.setDefaultTimeout(MAX_MS_PER_WAIT);
     const page = await context.newPage();
     page.on('request', (request) => {

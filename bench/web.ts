@@ -126,7 +126,10 @@ const STATIC_IMPORT = /(?:^|[;}\n])\s*(?:import|export)\s*(?:[\w$*{}\s,]*?\s*fro
 
 export async function weighInitialJs(dir: string): Promise<InitialJs> {
   const html = await readFile(join(dir, 'index.html'), 'utf8');
-  const entries = [...html.matchAll(/<script[^>]*\bsrc=["']([^"']+)["']/g), ...html.matchAll(/<link[^>]*\brel=["']modulepreload["'][^>]*\bhref=["']([^"']+)["']/g)]
+  const entries = [
+    ...html.matchAll(/<script[^>]*\bsrc=["']([^"']+)["']/g),
+    ...html.matchAll(/<link[^>]*\brel=["']modulepreload["'][^>]*\bhref=["']([^"']+)["']/g),
+  ]
     .map((m) => (m[1] as string).replace(/^\//, ''))
     .filter((src) => !/^[a-z]+:/i.test(src));
   if (entries.length === 0) throw new Error('web build: index.html loads no script');
@@ -283,7 +286,15 @@ async function launch(): Promise<{ context: BrowserContext; close: () => Promise
     executablePath: CHROMIUM,
     headless: true,
     timeout: MAX_MS_PER_WAIT,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+    ],
     viewport: VIEWPORT,
     deviceScaleFactor: 3,
     isMobile: true,
@@ -327,9 +338,17 @@ async function preparePlant(runtime: Runtime, log: Log): Promise<void> {
   const units = Object.entries(UNIT_STATES);
   const token = await runtime.issueToken({ tenantId: DEMO_TENANT, userId: 'bench-web', roles: ['supervisor'] });
   for (const [unit, { state, reasonCode }] of units) {
-    const device = await connectAsync(runtime.mqtt.url, { ...runtime.deviceCredentials({ tenantId: DEMO_TENANT, equipmentId: unit }), reconnectPeriod: 0, connectTimeout: 5_000 });
+    const device = await connectAsync(runtime.mqtt.url, {
+      ...runtime.deviceCredentials({ tenantId: DEMO_TENANT, equipmentId: unit }),
+      reconnectPeriod: 0,
+      connectTimeout: 5_000,
+    });
     try {
-      await device.publishAsync(telemetryTopic(DEMO_TENANT, unit, 'state'), JSON.stringify({ ts: Date.now() - 60_000, msgId: `bench-web-${unit}`, state, ...(reasonCode ? { reasonCode } : {}) }), { qos: 1 });
+      await device.publishAsync(
+        telemetryTopic(DEMO_TENANT, unit, 'state'),
+        JSON.stringify({ ts: Date.now() - 60_000, msgId: `bench-web-${unit}`, state, ...(reasonCode ? { reasonCode } : {}) }),
+        { qos: 1 },
+      );
     } finally {
       await device.endAsync();
     }
@@ -338,10 +357,16 @@ async function preparePlant(runtime: Runtime, log: Log): Promise<void> {
   // the page, and the route's handler is loaded (a warm server, as a plant in use has).
   const deadline = Date.now() + MAX_MS_PER_WAIT;
   for (;;) {
-    const res = await fetch(`${runtime.baseUrl}/v1/plant/status`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5_000) });
-    const states = res.ok ? new Map(((await res.json()) as { items: { equipmentId: string; state: string }[] }).items.map((u) => [u.equipmentId, u.state])) : new Map();
+    const res = await fetch(`${runtime.baseUrl}/v1/plant/status`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(5_000),
+    });
+    const states = res.ok
+      ? new Map(((await res.json()) as { items: { equipmentId: string; state: string }[] }).items.map((u) => [u.equipmentId, u.state]))
+      : new Map();
     if (units.every(([unit, { state }]) => states.get(unit) === state)) break;
-    if (Date.now() > deadline) throw new Error(`web bench: the plant status never showed ${JSON.stringify(Object.fromEntries(units.map(([u, { state }]) => [u, state])))}`);
+    if (Date.now() > deadline)
+      throw new Error(`web bench: the plant status never showed ${JSON.stringify(Object.fromEntries(units.map(([u, { state }]) => [u, state])))}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -376,7 +401,11 @@ async function measurePollCost(runtime: Runtime): Promise<PollCost> {
   return { units: units.length, samples: POLL_SAMPLES, plant: mid(plant), unitStatuses: mid(perUnit) };
 }
 
-export async function measureWeb(runtime: Runtime, prepared: PreparedWeb, options: { step: (message: string) => void; log: Log }): Promise<WebResults> {
+export async function measureWeb(
+  runtime: Runtime,
+  prepared: PreparedWeb,
+  options: { step: (message: string) => void; log: Log },
+): Promise<WebResults> {
   const started = performance.now();
   const errors: string[] = [];
   const runs: RenderRun[] = [];
@@ -404,7 +433,11 @@ export async function measureWeb(runtime: Runtime, prepared: PreparedWeb, option
         const order = i % 2 === 0 ? (['app', 'floor'] as const) : (['floor', 'app'] as const);
         const got: Partial<Record<'app' | 'floor', Measured>> = {};
         for (const which of order) {
-          got[which] = await measurePage(browser.context, which === 'app' ? app : floor, prepared.initialJs.files.map((f) => f.file)).catch((error: Error) => {
+          got[which] = await measurePage(
+            browser.context,
+            which === 'app' ? app : floor,
+            prepared.initialJs.files.map((f) => f.file),
+          ).catch((error: Error) => {
             throw new Error(`${which === 'app' ? 'plant overview' : 'hello-world floor'}: ${error.message}`);
           });
         }
@@ -427,7 +460,15 @@ export async function measureWeb(runtime: Runtime, prepared: PreparedWeb, option
   } catch (error) {
     errors.push((error as Error).message.split('\n')[0] as string);
   }
-  return { pollCost, initialJs: prepared.initialJs, buildMs: prepared.buildMs, chromium: version, runs, errors, seconds: (performance.now() - started) / 1000 };
+  return {
+    pollCost,
+    initialJs: prepared.initialJs,
+    buildMs: prepared.buildMs,
+    chromium: version,
+    runs,
+    errors,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 async function chromiumVersion(): Promise<string> {
@@ -485,12 +526,14 @@ export function renderWeb(r: WebResults, { out, judge }: Sink): void {
       "the demo supervisor, then the HTTP cache cleared, so the app's files and data come cold over 127.0.0.1 from the runtime the bench started (which serves the build). " +
       'The plant overview is the demo plant seeded through the API, a state published over MQTT for each of its five units. The time is `performance.now()` ' +
       'in the page (from navigation start) at the first animation frame after the first unit card (`data-testid="unit-…"`) shows its state in words, caught by a ' +
-      'MutationObserver installed before any script runs; the bench waits for the console message the probe logs then, so that none of Playwright\'s own scripts run in the page while it loads. Floor: the same navigation to a static hello-world page on the same server, same throttling, until ' +
-      'its heading is there. FCP = the browser\'s first-contentful-paint entry. App and floor take turns in each run.',
+      "MutationObserver installed before any script runs; the bench waits for the console message the probe logs then, so that none of Playwright's own scripts run in the page while it loads. Floor: the same navigation to a static hello-world page on the same server, same throttling, until " +
+      "its heading is there. FCP = the browser's first-contentful-paint entry. App and floor take turns in each run.",
     '',
   );
   out('| Run | Plant overview ms | FCP ms | Hello-world floor ms | Floor FCP ms | First card |', '|---|---|---|---|---|---|');
-  r.runs.forEach((x, i) => out(`| ${i + 1} | ${ms(x.appMs)} | ${ms(x.appFcpMs)} | ${ms(x.floorMs)} | ${ms(x.floorFcpMs)} | ${x.firstCard ?? 'n/a'} |`));
+  for (const [i, x] of r.runs.entries()) {
+    out(`| ${i + 1} | ${ms(x.appMs)} | ${ms(x.appFcpMs)} | ${ms(x.floorMs)} | ${ms(x.floorFcpMs)} | ${x.firstCard ?? 'n/a'} |`);
+  }
   out(
     `| **median** | **${ms(appMedian)}** | ${ms(median(finite(r.runs.map((x) => x.appFcpMs))))} | **${ms(median(finite(floor)))}** | ${ms(median(finite(r.runs.map((x) => x.floorFcpMs))))} | |`,
     `| **max** | **${ms(appMax)}** | | ${ms(max(floor))} | | |`,
@@ -510,7 +553,7 @@ export function renderWeb(r: WebResults, { out, judge }: Sink): void {
     out(`| first unit card with its state shown (the figure above) | ${ms(appMedian)} |`, '');
     out(
       `The plant status request took ${ms(median(finite(falls.map((w) => w.plantServer))))} ms from request to first byte (median of the runs): ` +
-        'the server\'s share, which CPU throttling of the page does not slow.',
+        "the server's share, which CPU throttling of the page does not slow.",
       '',
     );
   }

@@ -103,7 +103,12 @@ async function ok(baseUrl: string, method: string, path: string, token: string, 
 
 async function plant(runtime: Runtime, tenantId: string) {
   const token = (role: string) => runtime.issueToken({ tenantId, userId: `bench-${role}`, roles: [role as 'admin'] });
-  const t = { admin: await token('admin'), planner: await token('planner'), supervisor: await token('supervisor'), operator: await token('operator') };
+  const t = {
+    admin: await token('admin'),
+    planner: await token('planner'),
+    supervisor: await token('supervisor'),
+    operator: await token('operator'),
+  };
   const put = (path: string, body: unknown) => ok(runtime.baseUrl, 'PUT', path, t.planner, body);
   await put('/v1/equipment/wc-wh', { name: 'Webhook line', level: 'workCenter' });
   await put('/v1/materials/FG-WH', { name: 'Webhook product', uom: 'ea' });
@@ -148,7 +153,21 @@ async function outboundThroughput(runtime: Runtime, receiver: Receiver) {
     tenantId,
     workOrderId: `WO-SYN-${i}`,
     sequence: 1,
-    data: { workOrderId: `WO-SYN-${i}`, materialId: 'FG-WH', quantity: 10, status: 'IN_PROGRESS', producedQty: 1, scrappedQty: 0, seq: 10, workCenterId: 'wc-wh', goodQty: 1, scrapQty: 0, operationGoodQty: 1, operationScrapQty: 0, by: 'bench-operator' },
+    data: {
+      workOrderId: `WO-SYN-${i}`,
+      materialId: 'FG-WH',
+      quantity: 10,
+      status: 'IN_PROGRESS',
+      producedQty: 1,
+      scrappedQty: 0,
+      seq: 10,
+      workCenterId: 'wc-wh',
+      goodQty: 1,
+      scrapQty: 0,
+      operationGoodQty: 1,
+      operationScrapQty: 0,
+      by: 'bench-operator',
+    },
   }));
   const ids = new Set(events.map((e) => e.id));
   const started = performance.now();
@@ -169,7 +188,13 @@ async function commitToReceipt(runtime: Runtime, receiver: Receiver) {
   const endpoint = await ok(runtime.baseUrl, 'POST', '/v1/webhook-endpoints', t.admin, { url: receiver.url, eventTypes: ['production.reported'] });
   receiver.setSecret(endpoint.secret);
   const due = new Date(Date.now() + 7 * 86_400_000).toISOString();
-  await ok(runtime.baseUrl, 'POST', '/v1/work-orders', t.planner, { id: 'WO-LAT', materialId: 'FG-WH', routingId: 'RT-WH', quantity: 1_000_000, dueDate: due });
+  await ok(runtime.baseUrl, 'POST', '/v1/work-orders', t.planner, {
+    id: 'WO-LAT',
+    materialId: 'FG-WH',
+    routingId: 'RT-WH',
+    quantity: 1_000_000,
+    dueDate: due,
+  });
   await ok(runtime.baseUrl, 'POST', '/v1/work-orders/WO-LAT/release', t.supervisor, {});
   await ok(runtime.baseUrl, 'POST', '/v1/work-orders/WO-LAT/operations/10/start', t.operator, {});
   const times: number[] = [];
@@ -226,17 +251,33 @@ async function inbound(runtime: Runtime) {
     });
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signer.sign(id, now, body) },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': signer.sign(id, now, body),
+      },
       body,
     });
     await res.arrayBuffer();
     return res.status === 200;
   });
   const floor = await load({ concurrency: INBOUND_CONCURRENCY, samples: INBOUND_EVENTS, maxMs: MAX_WAIT_MS / 2 }, async (i) => {
-    const reply = await request(runtime.baseUrl, 'POST', '/v1/work-orders', t.planner, { id: `PO-API-${i}`, materialId: 'FG-WH', routingId: 'RT-WH', quantity: 10, dueDate: due });
+    const reply = await request(runtime.baseUrl, 'POST', '/v1/work-orders', t.planner, {
+      id: `PO-API-${i}`,
+      materialId: 'FG-WH',
+      routingId: 'RT-WH',
+      quantity: 10,
+      dueDate: due,
+    });
     return reply.status === 201;
   });
-  const figure = (run: Awaited<ReturnType<typeof load>>) => ({ events: run.done.length, perSecond: run.done.length / run.seconds, ...summarize(run.times), errors: run.errors });
+  const figure = (run: Awaited<ReturnType<typeof load>>) => ({
+    events: run.done.length,
+    perSecond: run.done.length / run.seconds,
+    ...summarize(run.times),
+    errors: run.errors,
+  });
   return { concurrency: INBOUND_CONCURRENCY, signed: figure(signed), floor: figure(floor) };
 }
 
@@ -264,10 +305,18 @@ export function renderWebhooks(r: WebhookResults, out: (line: string) => void) {
   out('');
   out('| figure | MES | floor, same run |');
   out('|---|---|---|');
-  out(`| outbound: messages delivered per second (backlog of ${r.outbound.events}, stream batches of ${r.outbound.batch}) | ${rate(r.outbound.perSecond)} (${r.outbound.seconds.toFixed(1)} s, ${r.outbound.invalid} failed verification) | n/a |`);
-  out(`| commit to receipt, p50 (${r.latency.samples} reports, one at a time) | ${ms(r.latency.p50)} | ${ms(r.latency.floor.p50)} (signed POST straight to the receiver) |`);
+  out(
+    `| outbound: messages delivered per second (backlog of ${r.outbound.events}, stream batches of ${r.outbound.batch}) | ${rate(r.outbound.perSecond)} (${r.outbound.seconds.toFixed(1)} s, ${r.outbound.invalid} failed verification) | n/a |`,
+  );
+  out(
+    `| commit to receipt, p50 (${r.latency.samples} reports, one at a time) | ${ms(r.latency.p50)} | ${ms(r.latency.floor.p50)} (signed POST straight to the receiver) |`,
+  );
   out(`| commit to receipt, p99 | ${ms(r.latency.p99)} | ${ms(r.latency.floor.p99)} |`);
-  out(`| inbound: signed production orders accepted per second (${r.inbound.concurrency} clients) | ${rate(r.inbound.signed.perSecond)} (${r.inbound.signed.events} accepted, ${r.inbound.signed.errors} refused) | ${rate(r.inbound.floor.perSecond)} (POST /v1/work-orders with a token) |`);
-  out(`| inbound latency p50 / p99 | ${ms(r.inbound.signed.p50)} / ${ms(r.inbound.signed.p99)} | ${ms(r.inbound.floor.p50)} / ${ms(r.inbound.floor.p99)} |`);
+  out(
+    `| inbound: signed production orders accepted per second (${r.inbound.concurrency} clients) | ${rate(r.inbound.signed.perSecond)} (${r.inbound.signed.events} accepted, ${r.inbound.signed.errors} refused) | ${rate(r.inbound.floor.perSecond)} (POST /v1/work-orders with a token) |`,
+  );
+  out(
+    `| inbound latency p50 / p99 | ${ms(r.inbound.signed.p50)} / ${ms(r.inbound.signed.p99)} | ${ms(r.inbound.floor.p50)} / ${ms(r.inbound.floor.p99)} |`,
+  );
   out('');
 }

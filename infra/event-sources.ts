@@ -16,7 +16,13 @@ import { TELEMETRY_RULES } from '../shared/telemetry/rules.ts';
 export type FilterPattern = { readonly [field: string]: readonly (string | number | boolean)[] | FilterPattern };
 
 /** The queues and streams sources name; each stack owns the ones of its functions. */
-export type QueueName = 'telemetryState' | 'telemetryStateDeadLetters' | 'telemetryDeadLetters' | 'webhookDeliveries' | 'webhookDeliveryDeadLetters' | 'dispatchDeadLetters';
+export type QueueName =
+  | 'telemetryState'
+  | 'telemetryStateDeadLetters'
+  | 'telemetryDeadLetters'
+  | 'webhookDeliveries'
+  | 'webhookDeliveryDeadLetters'
+  | 'dispatchDeadLetters';
 export type StreamName = 'telemetryMeasurements';
 
 /** An SQS queue and Lambda's poller on it: failed messages come back after the visibility timeout, then go to the queue's dead letters. */

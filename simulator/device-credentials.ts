@@ -26,7 +26,9 @@ export function credentialsFrom(apiUrl: string): CredentialSource {
   const adminToken = (tenantId: string) => {
     let token = tokens.get(tenantId);
     if (!token) {
-      token = post(LOCAL_ONLY_PATHS.token, { tenantId, userId: 'telemetry-simulator', roles: ['admin'] }).then((body) => TokenSchema.parse(body).token);
+      token = post(LOCAL_ONLY_PATHS.token, { tenantId, userId: 'telemetry-simulator', roles: ['admin'] }).then(
+        (body) => TokenSchema.parse(body).token,
+      );
       token.catch(() => tokens.delete(tenantId));
       tokens.set(tenantId, token);
     }

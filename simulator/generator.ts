@@ -200,7 +200,7 @@ export function createUnitSimulator(options: UnitSimulatorOptions) {
         [scheduledBusy ? Number.POSITIVE_INFINITY : breakAt(breakIndex), startBreak],
         [running ? nextBreakdownAt : Number.POSITIVE_INFINITY, (ts) => enter(ts, 'down', rng.pick(BREAKDOWNS), rng.between(4 * MINUTE, 25 * MINUTE))],
         [running ? nextMicroStopAt : Number.POSITIVE_INFINITY, (ts) => enter(ts, 'idle', rng.pick(MICRO_STOPS), rng.between(20_000, 150_000))],
-        [nextSampleAt, (ts) => (nextSampleAt = ts + sampleEveryMs, sampleIndex++ % 3 === 2 ? emitProcess(ts) : emitCounts(ts))],
+        [nextSampleAt, (ts) => ((nextSampleAt = ts + sampleEveryMs), sampleIndex++ % 3 === 2 ? emitProcess(ts) : emitCounts(ts))],
       ];
       let best = candidates[0] as (typeof candidates)[number];
       for (const c of candidates) if (c[0] < best[0]) best = c;

@@ -93,7 +93,16 @@ async function main(argv: string[]) {
     const credentials = credentialsFrom(str('api') as string);
     const publish = { mqttUrl: str('url') as string, credentials, batch, basicIngest: values['basic-ingest'] === true, log };
 
-    if (str('record')) return record(str('record') as string, { tenantId, units: str('units'), rate, seed, speed: positive('speed', str('speed'), 1), duration: str('duration'), start: str('start') });
+    if (str('record'))
+      return record(str('record') as string, {
+        tenantId,
+        units: str('units'),
+        rate,
+        seed,
+        speed: positive('speed', str('speed'), 1),
+        duration: str('duration'),
+        start: str('start'),
+      });
 
     if (str('replay')) {
       const messages = readRecording(str('replay') as string);
@@ -101,11 +110,19 @@ async function main(argv: string[]) {
       const [, , recordedTenant = '', unit = ''] = messages[0]?.topic.split('/') ?? [];
       await checkCredentials(credentials, str('api') as string, { tenantId: str('tenant') ?? recordedTenant, equipmentId: unit });
       log.info(`replay: ${messages.length} messages from ${str('replay')} -> ${publish.mqttUrl} at x${speed}`);
-      const stats = await replay({ ...publish, messages, speed, tenantId: str('tenant'), startTs: str('start') ? parseStart(str('start') as string) : undefined });
+      const stats = await replay({
+        ...publish,
+        messages,
+        speed,
+        tenantId: str('tenant'),
+        startTs: str('start') ? parseStart(str('start') as string) : undefined,
+      });
       return log.info(`replay: done, ${stats.messages} MQTT messages, ${stats.samples} samples, ${stats.failed} failed`);
     }
 
-    const known = (await fetchWorkUnits(str('api') as string, tenantId)) ?? (log.info(`simulator: the MES at ${str('api')} did not list units; using the demo plant's`), DEMO_WORK_UNITS);
+    const known =
+      (await fetchWorkUnits(str('api') as string, tenantId)) ??
+      (log.info(`simulator: the MES at ${str('api')} did not list units; using the demo plant's`), DEMO_WORK_UNITS);
     const units = chooseUnits(known.length ? known : DEMO_WORK_UNITS, str('units'));
     await checkCredentials(credentials, str('api') as string, { tenantId, equipmentId: units[0] ?? '' });
     const sim = runLive({
@@ -137,7 +154,18 @@ async function checkCredentials(credentials: CredentialSource, apiUrl: string, d
   }
 }
 
-function record(file: string, o: { tenantId: string; units: string | undefined; rate: number; seed: number | undefined; speed: number; duration: string | undefined; start: string | undefined }) {
+function record(
+  file: string,
+  o: {
+    tenantId: string;
+    units: string | undefined;
+    rate: number;
+    seed: number | undefined;
+    speed: number;
+    duration: string | undefined;
+    start: string | undefined;
+  },
+) {
   const options = {
     tenantId: o.tenantId,
     units: chooseUnits(DEMO_WORK_UNITS, o.units),
@@ -154,7 +182,11 @@ function record(file: string, o: { tenantId: string; units: string | undefined; 
       ...options,
       command: `npm run simulate -- --record ${file} --tenant ${o.tenantId} --units ${options.units.join(',')} --seed ${options.seed} --start ${new Date(options.startTs).toISOString()} --duration ${options.durationMs / 1000}s --rate ${o.rate}${o.speed === 1 ? '' : ` --speed ${o.speed}`}`,
     },
-    shift: { start: new Date(options.startTs).toISOString(), end: new Date(options.startTs + options.durationMs).toISOString(), durationMs: options.durationMs },
+    shift: {
+      start: new Date(options.startTs).toISOString(),
+      end: new Date(options.startTs + options.durationMs).toISOString(),
+      durationMs: options.durationMs,
+    },
     units: truth,
     notes: [
       'good and reject are the parts made in the shift (ground truth of the generator); stateMs the time in each state.',

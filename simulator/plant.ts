@@ -135,7 +135,11 @@ export async function fetchWorkUnits(apiUrl: string, tenantId: string): Promise<
  */
 export function chooseUnits(known: readonly string[], units: string | undefined): string[] {
   if (!units) return [...known];
-  if (!/^\d+$/.test(units)) return units.split(',').map((u) => u.trim()).filter(Boolean);
+  if (!/^\d+$/.test(units))
+    return units
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
   const n = Number(units);
   const extra = Array.from({ length: Math.max(0, n - known.length) }, (_, i) => `wu-sim-${String(i + 1).padStart(3, '0')}`);
   return [...known, ...extra].slice(0, n);

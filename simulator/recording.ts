@@ -29,7 +29,14 @@ export function recordShift(options: RecordOptions): { messages: TelemetryMessag
   const end = options.startTs + options.durationMs;
   const runId = `s${options.seed}`;
   const sims = options.units.map((unitId) =>
-    createUnitSimulator({ tenantId: options.tenantId, unitId, seed: options.seed, startTs: options.startTs, sampleEveryMs: options.sampleEveryMs, runId }),
+    createUnitSimulator({
+      tenantId: options.tenantId,
+      unitId,
+      seed: options.seed,
+      startTs: options.startTs,
+      sampleEveryMs: options.sampleEveryMs,
+      runId,
+    }),
   );
   const perUnit = sims.map((sim) => [...sim.start(), ...sim.finish(end)]);
   // One stream in time order, as the units would have published together (stable: unit order breaks ties).
@@ -40,7 +47,7 @@ export function recordShift(options: RecordOptions): { messages: TelemetryMessag
   return { messages, truth: Object.fromEntries(sims.map((sim) => [sim.unitId, sim.truth(end)])) };
 }
 
-export const toJsonl = (messages: readonly TelemetryMessage[]) => messages.map((m) => JSON.stringify(m)).join('\n') + '\n';
+export const toJsonl = (messages: readonly TelemetryMessage[]) => `${messages.map((m) => JSON.stringify(m)).join('\n')}\n`;
 
 export function readRecording(file: string): TelemetryMessage[] {
   return readFileSync(file, 'utf8')

@@ -47,7 +47,8 @@ export function runLive(options: LiveOptions): RunningSimulation {
   const wallStart = Date.now();
   const duration = options.durationMs;
   // Accelerated plant time ends at the wall clock's now, not in the future the ingest may refuse.
-  const startTs = options.startTs ?? (options.speed > 1 && duration !== undefined ? Math.round(wallStart + duration / options.speed - duration) : wallStart);
+  const startTs =
+    options.startTs ?? (options.speed > 1 && duration !== undefined ? Math.round(wallStart + duration / options.speed - duration) : wallStart);
   const endTs = duration === undefined ? Number.POSITIVE_INFINITY : startTs + duration;
   const sampleEveryMs = Math.max(1, Math.round((options.speed * 1000) / options.rate));
   const runId = `${seed.toString(36)}${wallStart.toString(36)}`;

@@ -3,7 +3,7 @@
  * filters) on Node's test runner, against ONE in-memory DynamoDB Local started here. Files run
  * one at a time; tests isolate themselves by tenant id, so they share one table.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,18 @@ if (!existsSync(CHROMIUM)) {
     process.exit(1);
   }
   console.log(`npm test: no Chromium at ${CHROMIUM}, so the browser tests are skipped (install it: ${CHROMIUM_INSTALL}; or set MES_CHROMIUM).`);
+}
+
+// The whole run also holds the tree to the one formatter and linter (Biome, `npm run lint`).
+if (filters.length === 0) {
+  const lint = spawnSync(process.execPath, [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'check', '--error-on-warnings', '.'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (lint.status !== 0) {
+    console.error('npm test: Biome found formatting or lint errors (above); `npm run format` fixes the formatting and the safe ones.');
+    process.exit(1);
+  }
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

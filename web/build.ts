@@ -158,7 +158,11 @@ function stylesheet(minify: boolean): string {
 function writeServiceWorker(outDir: string, initialJs: string[]) {
   const file = join(outDir, 'sw.js');
   const shell = ['/', '/styles.css', '/manifest.webmanifest', ...initialJs.map((f) => `/${f}`)];
-  const version = createHash('sha256').update(shell.join('\n')).update(readFileSync(join(outDir, 'styles.css'))).digest('hex').slice(0, 12);
+  const version = createHash('sha256')
+    .update(shell.join('\n'))
+    .update(readFileSync(join(outDir, 'styles.css')))
+    .digest('hex')
+    .slice(0, 12);
   const source = readFileSync(file, 'utf8');
   const marker = /const BUILD = \{[^\n]*\}; \/\/ set by web\/build\.ts/;
   if (!marker.test(source)) throw new Error('web build: public/sw.js lost its `const BUILD = {...}; // set by web/build.ts` line');

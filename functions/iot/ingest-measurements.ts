@@ -13,7 +13,12 @@ export const handler = async (event: KinesisStreamEvent, context: Context) => {
   const failed = await telemetryIngest.ingest(
     event.Records.map((r) => ({ id: r.kinesis.sequenceNumber, body: Buffer.from(r.kinesis.data, 'base64').toString('utf8') })),
   );
-  return processPartialResponse(event, async (record: KinesisStreamRecord) => {
-    if (failed.has(record.kinesis.sequenceNumber)) throw new Error(`record ${record.kinesis.sequenceNumber} was not stored`);
-  }, processor, { context });
+  return processPartialResponse(
+    event,
+    async (record: KinesisStreamRecord) => {
+      if (failed.has(record.kinesis.sequenceNumber)) throw new Error(`record ${record.kinesis.sequenceNumber} was not stored`);
+    },
+    processor,
+    { context },
+  );
 };

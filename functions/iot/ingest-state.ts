@@ -12,7 +12,12 @@ const processor = new BatchProcessor(EventType.SQS);
 export const handler = async (event: SQSEvent, context: Context) => {
   // One ingest call for the whole batch (it groups writes); records it could not store fail alone.
   const failed = await telemetryIngest.ingest(event.Records.map((r) => ({ id: r.messageId, body: r.body })));
-  return processPartialResponse(event, async (record: SQSRecord) => {
-    if (failed.has(record.messageId)) throw new Error(`record ${record.messageId} was not stored`);
-  }, processor, { context });
+  return processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      if (failed.has(record.messageId)) throw new Error(`record ${record.messageId} was not stored`);
+    },
+    processor,
+    { context },
+  );
 };

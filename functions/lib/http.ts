@@ -145,7 +145,10 @@ function readJson(event: APIGatewayProxyEventV2): unknown {
 function parseIfMatch(route: RouteDef, header: string | undefined, errors: FieldError[]): number | undefined {
   if (header === undefined) return undefined;
   if (!route.ifMatch) {
-    errors.push({ pointer: '/headers/if-match', detail: 'this route changes no versioned record and does not take If-Match: send the request without it' });
+    errors.push({
+      pointer: '/headers/if-match',
+      detail: 'this route changes no versioned record and does not take If-Match: send the request without it',
+    });
     return undefined;
   }
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());

@@ -33,7 +33,7 @@ export function problemResponse(error: unknown, { instance, correlationId, awsRe
     type: 'about:blank',
     title: 'Internal Server Error',
     status: 500,
-    detail: `Something went wrong on our side. If it happens again, report it with correlation id ${correlationId ?? "unknown"}.`,
+    detail: `Something went wrong on our side. If it happens again, report it with correlation id ${correlationId ?? 'unknown'}.`,
     instance,
     ...(correlationId ? { correlationId } : {}),
   });

@@ -9,8 +9,7 @@ import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { ENV } from '#shared/config.ts';
 import type { SecretBox } from '#shared/integration/ports.ts';
 
-const aad = (context: Record<string, string>) =>
-  Buffer.from(JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b))), 'utf8');
+const aad = (context: Record<string, string>) => Buffer.from(JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b))), 'utf8');
 
 export class LocalSecretBox implements SecretBox {
   private readonly key: Buffer;

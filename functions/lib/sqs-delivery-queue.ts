@@ -31,7 +31,9 @@ export class SqsDeliveryQueue implements DeliveryQueue {
         }),
       );
       if (Failed.length > 0) {
-        throw new Error(`SQS refused ${Failed.length} of ${chunk.length} delivery jobs: ${Failed.map((f) => `${f.Code}: ${f.Message ?? ''}`).join('; ')}`);
+        throw new Error(
+          `SQS refused ${Failed.length} of ${chunk.length} delivery jobs: ${Failed.map((f) => `${f.Code}: ${f.Message ?? ''}`).join('; ')}`,
+        );
       }
     }
   }

@@ -5,4 +5,9 @@ import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts
 import { TelemetryService } from '#shared/telemetry/service.ts';
 import { clock } from './clock.ts';
 
-export const telemetry = new TelemetryService(new DynamoDbTelemetryRepository(), new DynamoDbMasterDataRepository(), new DynamoDbWorkOrderRepository(), clock);
+export const telemetry = new TelemetryService(
+  new DynamoDbTelemetryRepository(),
+  new DynamoDbMasterDataRepository(),
+  new DynamoDbWorkOrderRepository(),
+  clock,
+);

@@ -27,7 +27,9 @@ const queue: DeliveryQueue = {
     const local = localBindings().deliveryQueue;
     if (local) return local.enqueue(jobs);
     return Promise.reject(
-      new Error(`no webhook delivery queue: set ${ENV.webhookQueueUrl} (AWS) or lend one through setLocalBindings({ deliveryQueue }) (local runtime)`),
+      new Error(
+        `no webhook delivery queue: set ${ENV.webhookQueueUrl} (AWS) or lend one through setLocalBindings({ deliveryQueue }) (local runtime)`,
+      ),
     );
   },
 };
@@ -54,8 +56,7 @@ let repository: DynamoDbWebhookRepository | undefined;
 const repo = () => (repository ??= new DynamoDbWebhookRepository());
 
 let endpoints: WebhookEndpointService | undefined;
-export const webhookEndpoints = () =>
-  (endpoints ??= new WebhookEndpointService({ repository: repo(), secretBox: box, queue, clock, urlPolicy }));
+export const webhookEndpoints = () => (endpoints ??= new WebhookEndpointService({ repository: repo(), secretBox: box, queue, clock, urlPolicy }));
 
 let dispatcher: OutboxDispatcher | undefined;
 export const outboxDispatcher = () => (dispatcher ??= new OutboxDispatcher(repo(), queue, clock));

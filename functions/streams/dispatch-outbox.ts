@@ -13,8 +13,7 @@ import { outboxDispatcher } from '#functions/lib/webhook-services.ts';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
-const isNewOutboxEvent = (record: DynamoDBRecord) =>
-  record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === 'OutboxEvent';
+const isNewOutboxEvent = (record: DynamoDBRecord) => record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === 'OutboxEvent';
 
 function toEvent(record: DynamoDBRecord): OutboxEvent {
   const { pk: _pk, sk: _sk, entity: _entity, ...event } = unmarshall(record.dynamodb?.NewImage as Record<string, AttributeValue>);

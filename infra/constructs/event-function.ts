@@ -10,7 +10,15 @@ import { FilterCriteria, type IEventSource, StartingPosition } from 'aws-cdk-lib
 import { DynamoEventSource, KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type EventFunction, type EventFunctionUse, type QueueName, type SqsSource, sqsBatchSize, type StreamName, type StreamSource } from '../event-sources.ts';
+import {
+  type EventFunction,
+  type EventFunctionUse,
+  type QueueName,
+  type SqsSource,
+  sqsBatchSize,
+  type StreamName,
+  type StreamSource,
+} from '../event-sources.ts';
 import { MesFunction } from './mes-function.ts';
 
 export interface EventSourceResources {

@@ -91,7 +91,7 @@ export class LocalDeliveryQueue implements DeliveryQueue {
   private stopped = false;
   private seq = 0;
 
-  constructor(private readonly options: LocalDeliveryQueueOptions) {
+  constructor(options: LocalDeliveryQueueOptions) {
     this.clock = options.clock;
     this.log = options.log ?? consoleLog;
     this.batchSize = Math.min(options.batchSize ?? DELIVERER.source.batchSize, SQS_MAX_BATCH);
@@ -117,7 +117,15 @@ export class LocalDeliveryQueue implements DeliveryQueue {
     for (const job of jobs) {
       const dueAt = Date.parse(job.dueAt);
       const body = JSON.stringify(job);
-      this.insert({ messageId: randomUUID(), job, body, visibleAt: Number.isNaN(dueAt) ? now : dueAt, sentAt: now, receiveCount: 0, seq: this.seq++ });
+      this.insert({
+        messageId: randomUUID(),
+        job,
+        body,
+        visibleAt: Number.isNaN(dueAt) ? now : dueAt,
+        sentAt: now,
+        receiveCount: 0,
+        seq: this.seq++,
+      });
     }
     this.counters.enqueued += jobs.length;
     this.arm();
@@ -228,7 +236,10 @@ export class LocalDeliveryQueue implements DeliveryQueue {
       maxReceiveCount: this.maxReceiveCount,
       now: this.clock.now().getTime(),
       onError: (error) =>
-        this.log.error(`webhooks: ${this.fn.functionName} failed a batch of ${batch.length}; the jobs come back in ${Math.round(this.visibilityTimeoutMs / 1000)} s`, error),
+        this.log.error(
+          `webhooks: ${this.fn.functionName} failed a batch of ${batch.length}; the jobs come back in ${Math.round(this.visibilityTimeoutMs / 1000)} s`,
+          error,
+        ),
     });
     this.counters.delivered += delivered.length;
     for (const j of deadLetter) this.deadLetter(j);

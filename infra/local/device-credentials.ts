@@ -56,7 +56,9 @@ export function loadDeviceKey(dir?: string): Buffer {
     return key;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`cannot read the local device key ${file}: ${(error as Error).message}. Delete it to get a new one (every device then needs new credentials).`);
+      throw new Error(
+        `cannot read the local device key ${file}: ${(error as Error).message}. Delete it to get a new one (every device then needs new credentials).`,
+      );
     }
   }
   const key = randomBytes(KEY_BYTES);

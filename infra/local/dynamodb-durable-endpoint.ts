@@ -60,7 +60,9 @@ export async function startDurableEndpoint(options: DurableEndpointOptions): Pro
       });
       req.once('response', (res) => {
         res.resume();
-        res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`DynamoDB Local answered the commit barrier ${res.statusCode}`))));
+        res.once('end', () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`DynamoDB Local answered the commit barrier ${res.statusCode}`)),
+        );
       });
       req.once('error', reject);
       req.end(body);

@@ -50,7 +50,9 @@ export async function claimDataDir(dbPath: string, log: Pick<Log, 'info'>) {
           'Stop it first, or start this one with another --data-dir.',
       );
     }
-    log.info(`DynamoDB Local (pid ${previous.jvmPid}) was still running on ${dbPath} after its runtime ended without stopping it; stopping it first.`);
+    log.info(
+      `DynamoDB Local (pid ${previous.jvmPid}) was still running on ${dbPath} after its runtime ended without stopping it; stopping it first.`,
+    );
     await stopProcess(previous.jvmPid, dbPath);
   }
   return {

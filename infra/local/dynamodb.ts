@@ -69,7 +69,8 @@ export interface StartDynamoDbLocalOptions {
   flushDiskCache?: boolean;
 }
 
-const JAVA_HINT = 'DynamoDB Local needs Java 17 or newer: install it with `apt-get install -y openjdk-17-jre-headless` (or your OS package manager), then retry.';
+const JAVA_HINT =
+  'DynamoDB Local needs Java 17 or newer: install it with `apt-get install -y openjdk-17-jre-headless` (or your OS package manager), then retry.';
 
 /** Fails with an install hint when `java` is missing or older than 17 (the jar is built for 17). */
 export function checkJava(): { version: string } {
@@ -218,7 +219,8 @@ function captureOutput(child: ChildProcess): { (): string; reportTo(log: Log): v
     const added = chunk.toString('utf8');
     text = (text + added).slice(-8192);
     const failure = log && /^.*SQLite\w*Exception.*$/m.exec(added)?.[0];
-    if (failure) log?.error(`DynamoDB Local's database failed: ${failure.trim()}. If that was a commit, a transaction answered at this moment is not on disk.`);
+    if (failure)
+      log?.error(`DynamoDB Local's database failed: ${failure.trim()}. If that was a commit, a transaction answered at this moment is not on disk.`);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -232,7 +234,9 @@ function captureOutput(child: ChildProcess): { (): string; reportTo(log: Log): v
 function explainExit(code: number | null, signal: NodeJS.Signals | null, output: string, port: number, path: string | null) {
   if (/failed to execute java/i.test(output)) return new DynamoDbLocalError(`java was not found on PATH. ${JAVA_HINT}`);
   if (/BindException|Address already in use|Failed to bind/i.test(output)) {
-    return new DynamoDbLocalError(`DynamoDB Local could not listen on port ${port}: the port is in use. Stop the other process or pick another port.`);
+    return new DynamoDbLocalError(
+      `DynamoDB Local could not listen on port ${port}: the port is in use. Stop the other process or pick another port.`,
+    );
   }
   if (path && isDamagedText(output)) return damagedDataError(firstDamageLine(output), path);
   return new DynamoDbLocalError(`DynamoDB Local exited (code ${code}, signal ${signal}) before it was ready.\n${output}`);
@@ -240,7 +244,11 @@ function explainExit(code: number | null, signal: NodeJS.Signals | null, output:
 
 const DAMAGED = /SQLITE_(CORRUPT|NOTADB)|malformed|not a database|file is encrypted/i;
 const isDamagedText = (text: string) => DAMAGED.test(text);
-const firstDamageLine = (text: string) => text.split('\n').find((line) => DAMAGED.test(line))?.trim() ?? '';
+const firstDamageLine = (text: string) =>
+  text
+    .split('\n')
+    .find((line) => DAMAGED.test(line))
+    ?.trim() ?? '';
 
 function damagedDataError(detail: string, path: string) {
   return new DynamoDbLocalError(

@@ -94,7 +94,6 @@ export function fileHandlerResolver(): HandlerResolver {
   };
 }
 
-
 export function createHttpServer(options: HttpServerOptions) {
   const log = options.log ?? consoleLog;
   const resolveHandler = options.handlerResolver ?? fileHandlerResolver();
@@ -103,7 +102,9 @@ export function createHttpServer(options: HttpServerOptions) {
     ...routeList,
     { id: 'localToken', method: 'POST', path: LOCAL_ONLY_PATHS.token, handler: '' },
     { id: 'localJwks', method: 'GET', path: LOCAL_ONLY_PATHS.jwks, handler: '' },
-    ...(options.devices ? [{ id: 'localDeviceCredentials' as const, method: 'POST' as const, path: LOCAL_ONLY_PATHS.deviceCredentials, handler: '' }] : []),
+    ...(options.devices
+      ? [{ id: 'localDeviceCredentials' as const, method: 'POST' as const, path: LOCAL_ONLY_PATHS.deviceCredentials, handler: '' }]
+      : []),
   ]);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -143,7 +144,10 @@ export function createHttpServer(options: HttpServerOptions) {
       }
     }
     try {
-      const result = await invoke(() => resolveHandler(route), event, { functionName: route.fn ?? route.id, timeoutMs: options.timeoutMs ?? INTEGRATION_TIMEOUT_MS });
+      const result = await invoke(() => resolveHandler(route), event, {
+        functionName: route.fn ?? route.id,
+        timeoutMs: options.timeoutMs ?? INTEGRATION_TIMEOUT_MS,
+      });
       writeLambdaResult(res, result, common);
     } catch (error) {
       if (error instanceof HandlerMissingError) return problem(res, 501, error.message, common);
@@ -162,7 +166,13 @@ export function createHttpServer(options: HttpServerOptions) {
   }
 
   /** As on AWS only administrators register things: an admin's token, and the tenant comes from it. */
-  async function issueDeviceCredentials(devices: DeviceAuthority, req: IncomingMessage, res: ServerResponse, body: Buffer, headers: Record<string, string>) {
+  async function issueDeviceCredentials(
+    devices: DeviceAuthority,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    headers: Record<string, string>,
+  ) {
     let tenantId: string;
     try {
       ({ tenantId } = authorize(await verifyBearer(req.headers.authorization, options.identity()), ['admin']));
@@ -245,7 +255,9 @@ export function isLoopbackOrigin(origin: string | undefined): boolean {
   if (!origin) return false;
   try {
     const { protocol, hostname } = new URL(origin);
-    return (protocol === 'http:' || protocol === 'https:') && (hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname));
+    return (
+      (protocol === 'http:' || protocol === 'https:') && (hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname))
+    );
   } catch {
     return false;
   }
@@ -294,7 +306,13 @@ function problem(
   errors?: { pointer: string; detail: string }[],
   cause?: MesError,
 ) {
-  const body = { type: cause?.type ?? 'about:blank', title: cause?.title ?? STATUS_TITLES[status] ?? 'Error', status, detail, ...(errors ? { errors } : {}) };
+  const body = {
+    type: cause?.type ?? 'about:blank',
+    title: cause?.title ?? STATUS_TITLES[status] ?? 'Error',
+    status,
+    detail,
+    ...(errors ? { errors } : {}),
+  };
   json(res, status, body, headers, 'application/problem+json');
 }
 

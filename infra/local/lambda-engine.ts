@@ -22,7 +22,7 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
 const DEFAULT_TIMEOUT_MS = 30_000;
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-// `any`: a handler takes whatever event its source sends.
+// biome-ignore lint/suspicious/noExplicitAny: a handler takes whatever event its source sends.
 export type Handler<E = any> = (event: E, context: Context) => Promise<unknown>;
 
 /** The function did not answer within its timeout (HTTP: a 503; a batch: failed whole). */
@@ -87,7 +87,11 @@ export interface Invocation {
 }
 
 /** Loads the handler and calls it with a fresh context; rejects with TimeoutError when it takes longer than the timeout. */
-export async function invoke<E>(load: () => Promise<Handler<E>> | Handler<E>, event: E, { functionName, timeoutMs = DEFAULT_TIMEOUT_MS, memoryMb }: Invocation): Promise<unknown> {
+export async function invoke<E>(
+  load: () => Promise<Handler<E>> | Handler<E>,
+  event: E,
+  { functionName, timeoutMs = DEFAULT_TIMEOUT_MS, memoryMb }: Invocation,
+): Promise<unknown> {
   const handler = await load();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -101,11 +105,12 @@ export async function invoke<E>(load: () => Promise<Handler<E>> | Handler<E>, ev
 }
 
 /** A function of infra/event-sources.ts, ready to invoke locally: its name, timeout, memory and lazily imported handler. */
-// `any` by default: the feeders build each source's own event shape.
+// biome-ignore lint/suspicious/noExplicitAny: by default, as each feeder builds its own source's event shape.
 export interface LocalFunction<E = any> extends Invocation {
   load: () => Promise<Handler<E>>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: as LocalFunction.
 export function localFunction<E = any>(fn: EventFunction, load: () => Promise<Handler<E>> = lazyHandler<E>(fn.handler)): LocalFunction<E> {
   return { functionName: functionNameOf(fn), timeoutMs: fn.timeoutSeconds * 1000, ...(fn.memoryMb ? { memoryMb: fn.memoryMb } : {}), load };
 }
@@ -175,7 +180,12 @@ export async function settleSqsBatch<M extends QueuedMessage>(fn: LocalFunction,
     m.firstReceivedAt ??= now;
   }
   const event = { Records: batch.map((m) => sqsRecord(m, options)) };
-  const failed = await invokeBatch(fn, event, batch.map((m) => m.messageId), options.onError ?? (() => {}));
+  const failed = await invokeBatch(
+    fn,
+    event,
+    batch.map((m) => m.messageId),
+    options.onError ?? (() => {}),
+  );
   const outcome: SqsOutcome<M> = { delivered: [], retry: [], deadLetter: [] };
   for (const m of batch) {
     if (failed !== 'all' && !failed.has(m.messageId)) outcome.delivered.push(m);

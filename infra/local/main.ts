@@ -105,7 +105,10 @@ async function main() {
   if (!(await isPortFree(options.port, HOST))) {
     fail(`port ${options.port} is in use: stop the other process or run npm start -- --port ${options.port + 1}`);
   }
-  for (const [flag, port] of [['mqtt-port', options.mqttPort], ['mqtt-ws-port', options.mqttWsPort]] as const) {
+  for (const [flag, port] of [
+    ['mqtt-port', options.mqttPort],
+    ['mqtt-ws-port', options.mqttWsPort],
+  ] as const) {
     if (port !== undefined && !(await isPortFree(port, HOST))) {
       fail(`port ${port} is in use (another MQTT broker?): stop it, or run npm start -- --${flag} ${port + 1}, or --no-mqtt`);
     }
@@ -201,7 +204,9 @@ async function printWelcome(runtime: Runtime, seed: boolean, simulate: boolean) 
     ...webhookLines(runtime),
     `  Demo data    ${seed ? (runtime.seed?.detail ?? '') : 'not seeded (--no-seed)'}`,
     '',
-    `Demo users: ${Object.values(DEMO_USERS).map((u) => `${u.userId} (${u.roles.join(', ')})`).join(', ')}`,
+    `Demo users: ${Object.values(DEMO_USERS)
+      .map((u) => `${u.userId} (${u.roles.join(', ')})`)
+      .join(', ')}`,
     '',
     `A supervisor token for tenant "${DEMO_TENANT}" (valid 12 h):`,
     '',

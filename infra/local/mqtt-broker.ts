@@ -94,7 +94,7 @@ export interface MqttBrokerOptions {
    * Called for every publish the policy allowed, before the PUBACK. Must not throw. With
    * `ackWhen: 'stored'` it returns whether the message was stored, and a QoS 1 PUBACK waits for it.
    */
-  onPublish?: (publish: AcceptedPublish) => void | Promise<boolean>;
+  onPublish?: (publish: AcceptedPublish) => undefined | Promise<boolean>;
   /**
    * When a QoS 1 publish is acknowledged: once the rules have it ('received', IoT Core's way:
    * SQS and Kinesis keep it from there), or once its handler has stored it ('stored': locally
@@ -180,9 +180,15 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
         log.info(`MQTT: refused publish from ${identity.tenantId}/${identity.equipmentId}: ${refusal}`);
         return done(new PolicyRefusalError(refusal));
       }
-      let stored: void | Promise<boolean> = undefined;
+      let stored: undefined | Promise<boolean>;
       try {
-        stored = options.onPublish?.({ topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos as 0 | 1, device: identity, clientId: client.id });
+        stored = options.onPublish?.({
+          topic: packet.topic,
+          payload: Buffer.from(packet.payload),
+          qos: packet.qos as 0 | 1,
+          device: identity,
+          clientId: client.id,
+        });
       } catch (error) {
         // The rules engine failing is not the device's fault: accept, and say so.
         log.error(`MQTT: the rules failed on ${packet.topic}`, error);
@@ -211,7 +217,8 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
     // A device's client id is a device's whatever else is sent: no viewer token takes it over.
     const device = emptyClientIds.has(client) ? undefined : parseThingName(client.id);
     if (device) {
-      if (username !== device.tenantId) throw new ConnectRefusalError(5, `${client.id} is a device of tenant ${device.tenantId}: the username must be that tenant`);
+      if (username !== device.tenantId)
+        throw new ConnectRefusalError(5, `${client.id} is a device of tenant ${device.tenantId}: the username must be that tenant`);
       if (!options.devices.verify(client.id, password)) throw new ConnectRefusalError(4, `the password is not the credential of ${client.id}`);
       return { kind: 'device', ...device };
     }
@@ -221,7 +228,7 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
       if (!viewer || viewer.tenantId !== username) throw new ConnectRefusalError(4, 'viewer credentials refused');
       return { kind: 'viewer', ...viewer };
     }
-    throw new ConnectRefusalError(2, 'the client id must be the device\'s thing name, {tenantId}:{equipmentId} (see POST /local/device-credentials)');
+    throw new ConnectRefusalError(2, "the client id must be the device's thing name, {tenantId}:{equipmentId} (see POST /local/device-credentials)");
   }
 
   const tcp: Server = createServer((socket) => aedes.handle(socket));
@@ -239,7 +246,9 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
       wsUrl,
       publish: (topic, payload, qos = 0) =>
         new Promise((resolve, reject) =>
-          aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false }, (error) => (error ? reject(error) : resolve())),
+          aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false }, (error) =>
+            error ? reject(error) : resolve(),
+          ),
         ),
       connectedClients: () => aedes.connectedClients,
       stop: () => close(aedes, tcp, ws),

@@ -117,9 +117,7 @@ export interface RuntimeMqtt {
 }
 
 /** What a crash can cost (README, "Crash guarantees"); undefined when another process owns the DynamoDB Local. */
-export type Durability =
-  | { kind: 'in-memory' }
-  | { kind: 'on-disk'; dataDir: string; journal: JournalMode; flushesDiskCache: boolean };
+export type Durability = { kind: 'in-memory' } | { kind: 'on-disk'; dataDir: string; journal: JournalMode; flushesDiskCache: boolean };
 
 export interface Runtime {
   baseUrl: string;

@@ -100,9 +100,16 @@ function masterData(): [string, unknown][] {
   const equipment = (id: string, name: string, level: string, parentId?: string, workCenterType?: string, idealCycleTimeSeconds?: number) =>
     [
       `/v1/equipment/${id}`,
-      { name, level, ...(parentId ? { parentId } : {}), ...(workCenterType ? { workCenterType } : {}), ...(idealCycleTimeSeconds ? { idealCycleTimeSeconds } : {}) },
+      {
+        name,
+        level,
+        ...(parentId ? { parentId } : {}),
+        ...(workCenterType ? { workCenterType } : {}),
+        ...(idealCycleTimeSeconds ? { idealCycleTimeSeconds } : {}),
+      },
     ] as [string, unknown];
-  const material = (id: string, name: string, materialType: string, uom = 'ea') => [`/v1/materials/${id}`, { name, uom, materialType }] as [string, unknown];
+  const material = (id: string, name: string, materialType: string, uom = 'ea') =>
+    [`/v1/materials/${id}`, { name, uom, materialType }] as [string, unknown];
   const person = (id: string, name: string, roles: Role[], qualifications: string[] = []) =>
     [`/v1/personnel/${id}`, { name, roles, qualifications }] as [string, unknown];
 
@@ -125,9 +132,27 @@ function masterData(): [string, unknown][] {
       {
         timeZone: 'Europe/Amsterdam',
         shifts: [
-          { name: 'Early', start: '06:00', end: '14:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], breaks: [{ start: '10:00', end: '10:30', name: 'Meal' }] },
-          { name: 'Late', start: '14:00', end: '22:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], breaks: [{ start: '18:00', end: '18:30', name: 'Meal' }] },
-          { name: 'Night', start: '22:00', end: '06:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], breaks: [{ start: '02:00', end: '02:30', name: 'Meal' }] },
+          {
+            name: 'Early',
+            start: '06:00',
+            end: '14:00',
+            days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+            breaks: [{ start: '10:00', end: '10:30', name: 'Meal' }],
+          },
+          {
+            name: 'Late',
+            start: '14:00',
+            end: '22:00',
+            days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+            breaks: [{ start: '18:00', end: '18:30', name: 'Meal' }],
+          },
+          {
+            name: 'Night',
+            start: '22:00',
+            end: '06:00',
+            days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+            breaks: [{ start: '02:00', end: '02:30', name: 'Meal' }],
+          },
         ],
         plannedStops: [],
         setupIsPlanned: false,
@@ -271,7 +296,12 @@ const complete = (seq: number, body: unknown): Step => ({
   body,
   due: (o) => ['RUNNING', 'PAUSED'].includes(op(o, seq)?.status ?? ''),
 });
-const hold = (reason: string): Step => ({ as: 'supervisor', action: 'hold', body: { reason }, due: (o) => ['RELEASED', 'IN_PROGRESS'].includes(o.status) });
+const hold = (reason: string): Step => ({
+  as: 'supervisor',
+  action: 'hold',
+  body: { reason },
+  due: (o) => ['RELEASED', 'IN_PROGRESS'].includes(o.status),
+});
 const close: Step = { as: 'supervisor', action: 'close', body: { comment: 'Reviewed and closed' }, due: (o) => o.status === 'COMPLETED' };
 
 function workOrderPlans(days: (n: number) => string): WorkOrderPlan[] {

@@ -22,6 +22,7 @@ import {
   DynamoDBStreamsClient,
   ExpiredIteratorException,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type _Record as SdkRecord,
   type Shard,
@@ -237,7 +238,9 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     } catch (error) {
       if (error instanceof TrimmedDataAccessException && 'sequenceNumber' in start) {
         // The checkpoint is older than the stream's 24 h: what followed it is gone already.
-        log.error(`outbox: records after ${start.sequenceNumber} in shard ${shard.id} were trimmed from the stream (older than 24 h); reading from the oldest left`);
+        log.error(
+          `outbox: records after ${start.sequenceNumber} in shard ${shard.id} were trimmed from the stream (older than 24 h); reading from the oldest left`,
+        );
         shard.start = { type: 'TRIM_HORIZON' };
         return iteratorFor(shard);
       }
@@ -255,7 +258,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       shard.ended = true;
       return false;
     }
-    let page;
+    let page: GetRecordsCommandOutput;
     try {
       page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }));
     } catch (error) {
@@ -312,8 +315,16 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       onDeadLetter: (records, attempts) => {
         counters.failedBatches++;
         const range = `${records[0]?.dynamodb?.SequenceNumber}..${records.at(-1)?.dynamodb?.SequenceNumber}`;
-        log.error(`outbox: ${fn.functionName} gave up on ${records.length} record(s) of shard ${shard.id} (${range}) after ${attempts} attempts: dead-lettered`);
-        deadLetters.push({ shardId: shard.id, firstSequenceNumber: records[0]?.dynamodb?.SequenceNumber, lastSequenceNumber: records.at(-1)?.dynamodb?.SequenceNumber, size: records.length, attempts });
+        log.error(
+          `outbox: ${fn.functionName} gave up on ${records.length} record(s) of shard ${shard.id} (${range}) after ${attempts} attempts: dead-lettered`,
+        );
+        deadLetters.push({
+          shardId: shard.id,
+          firstSequenceNumber: records[0]?.dynamodb?.SequenceNumber,
+          lastSequenceNumber: records.at(-1)?.dynamodb?.SequenceNumber,
+          size: records.length,
+          attempts,
+        });
         deadLetters.splice(0, Math.max(0, deadLetters.length - MAX_DEAD_LETTERS_KEPT));
         consume(shard, records, false);
         shard.attempts = 0;
@@ -394,8 +405,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   /** Someone waits for idle and this shard has not polled empty since: poll again now. */
   const awaitedByIdle = (shard: ShardState) => idleWaiters.some((w) => shard.caughtUpAt <= w.since);
 
-  const isIdleSince = (since: number) =>
-    [...shards.values()].every((s) => s.done || (!s.busy && s.buffer.length === 0 && s.caughtUpAt > since));
+  const isIdleSince = (since: number) => [...shards.values()].every((s) => s.done || (!s.busy && s.buffer.length === 0 && s.caughtUpAt > since));
 
   function notifyIdle() {
     if (idleWaiters.length === 0) return;
@@ -437,9 +447,11 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     addShards(await describeShards(), true);
     // LATEST is fixed now, before start() returns: what is written afterwards is seen.
     await Promise.all(
-      [...shards.values()].filter((s) => s.start.type === 'LATEST').map(async (s) => {
-        s.iterator = await iteratorFor(s);
-      }),
+      [...shards.values()]
+        .filter((s) => s.start.type === 'LATEST')
+        .map(async (s) => {
+          s.iterator = await iteratorFor(s);
+        }),
     );
   } catch (error) {
     destroyClients();
@@ -488,7 +500,11 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
           timer = setTimeout(() => {
             idleWaiters = idleWaiters.filter((w) => w !== waiter);
             const behind = [...shards.values()].filter((s) => !s.done && (s.busy || s.buffer.length > 0 || s.caughtUpAt <= since));
-            reject(new Error(`the stream poller is not idle after ${limit} ms: ${behind.map((s) => `shard ${s.id} (${s.buffer.length} buffered, ${s.attempts} failed attempts)`).join(', ')}`));
+            reject(
+              new Error(
+                `the stream poller is not idle after ${limit} ms: ${behind.map((s) => `shard ${s.id} (${s.buffer.length} buffered, ${s.attempts} failed attempts)`).join(', ')}`,
+              ),
+            );
           }, limit);
         }
         idleWaiters.push(waiter);

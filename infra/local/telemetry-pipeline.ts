@@ -16,7 +16,15 @@ import { applyRules, type RulePublish, TELEMETRY_RULES, type TelemetryRule } fro
 import { consumerOfRule, type StreamSource } from '../event-sources.ts';
 import { LOCAL_REGION } from './dynamodb.ts';
 import { consoleLog, type Log } from './http-server.ts';
-import { LOCAL_ACCOUNT_ID, lazyHandler, type LocalFunction, localFunction, type QueuedMessage, processStreamBatch, settleSqsBatch } from './lambda-engine.ts';
+import {
+  LOCAL_ACCOUNT_ID,
+  lazyHandler,
+  type LocalFunction,
+  localFunction,
+  type QueuedMessage,
+  processStreamBatch,
+  settleSqsBatch,
+} from './lambda-engine.ts';
 
 export type TelemetryEvent = { Records: SQSRecord[] } | { Records: KinesisStreamRecord[] };
 export type TelemetryFunction = (event: TelemetryEvent, context: Context) => Promise<unknown>;
@@ -148,7 +156,15 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
       const queue = queueOf(rule);
       sequence++;
       const id = rule.target === 'kinesis' ? (SEQUENCE_BASE + sequence).toString() : randomUUID();
-      queue.buffer.push({ messageId: id, body: JSON.stringify(envelope), sentAt: envelope.receivedAt, envelope, partitionKey: partitionKey(rule, topic), receiveCount: 0, onSettled });
+      queue.buffer.push({
+        messageId: id,
+        body: JSON.stringify(envelope),
+        sentAt: envelope.receivedAt,
+        envelope,
+        partitionKey: partitionKey(rule, topic),
+        receiveCount: 0,
+        onSettled,
+      });
       counters.received++;
       schedule(queue);
       return true;
@@ -189,7 +205,10 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
       // Not the handler's failure (that is retried above) but this code's: the batch is given
       // up on as dead letters, so its publishes hear they were not stored and drain() ends.
       log.error(`telemetry: ${queue.rule.name} delivery failed`, error);
-      deadLetter(queue.rule, batch.filter((r) => !r.settled && !queue.buffer.includes(r)));
+      deadLetter(
+        queue.rule,
+        batch.filter((r) => !r.settled && !queue.buffer.includes(r)),
+      );
     } finally {
       queue.busy = false;
     }
@@ -200,7 +219,11 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
 
   async function deliverSqs(queue: RuleQueue, batch: PendingRecord[]) {
     const { rule } = queue;
-    const { delivered, retry, deadLetter: parked } = await settleSqsBatch(consumerOf(rule), batch, {
+    const {
+      delivered,
+      retry,
+      deadLetter: parked,
+    } = await settleSqsBatch(consumerOf(rule), batch, {
       queueArn: `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${rule.name}`,
       senderId: `AROA${LOCAL_ACCOUNT_ID}:iot-rule-${rule.name}`,
       maxReceiveCount: maxAttemptsOf(rule),
@@ -256,7 +279,9 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
     if (records.length === 0) return;
     counters.failed += records.length;
     settle(records, false);
-    log.error(`telemetry: ${records.length} ${rule.name} record(s) dead-lettered after ${maxAttemptsOf(rule)} attempts: ${records.map((r) => `${r.envelope.tenantId}/${r.envelope.equipmentId}/${r.envelope.type}`).join(', ')}`);
+    log.error(
+      `telemetry: ${records.length} ${rule.name} record(s) dead-lettered after ${maxAttemptsOf(rule)} attempts: ${records.map((r) => `${r.envelope.tenantId}/${r.envelope.equipmentId}/${r.envelope.type}`).join(', ')}`,
+    );
     deadLetters.push(...records.map((r) => ({ rule: rule.name, id: r.messageId, envelope: r.envelope, attempts: r.receiveCount })));
     deadLetters.splice(0, Math.max(0, deadLetters.length - MAX_DEAD_LETTERS_KEPT));
   }

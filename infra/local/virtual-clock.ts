@@ -141,7 +141,9 @@ export class VirtualClock implements SchedulingClock {
     await this.settle();
     for (let fired = 0; this.timers[0]; fired++) {
       if (fired >= maxTimers) {
-        throw new Error(`VirtualClock.runUntilIdle: still ${this.timers.length} timer(s) after ${maxTimers}; the next is at ${this.nextAt?.toISOString()}`);
+        throw new Error(
+          `VirtualClock.runUntilIdle: still ${this.timers.length} timer(s) after ${maxTimers}; the next is at ${this.nextAt?.toISOString()}`,
+        );
       }
       await this.fire(this.timers[0]);
     }

@@ -76,7 +76,12 @@ export function createWebHost(options: WebHostOptions) {
     const method = req.method ?? 'GET';
     if ((method !== 'GET' && method !== 'HEAD') || isApiPath(path)) return false;
     if (path === '/config.json') {
-      res.writeHead(200, { ...security, 'content-type': 'application/json', 'cache-control': CACHE_REVALIDATE, 'content-length': String(Buffer.byteLength(configBody)) });
+      res.writeHead(200, {
+        ...security,
+        'content-type': 'application/json',
+        'cache-control': CACHE_REVALIDATE,
+        'content-length': String(Buffer.byteLength(configBody)),
+      });
       res.end(method === 'HEAD' ? undefined : configBody);
       return true;
     }
@@ -96,7 +101,10 @@ export function createWebHost(options: WebHostOptions) {
     }
     res.writeHead(200, { ...headers, 'content-length': String(found.size) });
     if (method === 'HEAD') res.end();
-    else createReadStream(found.file).on('error', () => res.destroy()).pipe(res);
+    else
+      createReadStream(found.file)
+        .on('error', () => res.destroy())
+        .pipe(res);
     return true;
   };
 }

@@ -18,7 +18,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type ApiFunctionId, apiFunctionsOf, routeKeyOf } from '../../shared/api/functions.ts';
+import { type ApiFunctionId, apiFunctionsOf } from '../../shared/api/functions.ts';
 import { type RouteDef, routeList } from '../../shared/api/routes.ts';
 import { ENV } from '../../shared/config.ts';
 import { MesFunction } from '../constructs/mes-function.ts';

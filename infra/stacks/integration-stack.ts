@@ -93,7 +93,11 @@ export class IntegrationStack extends Stack {
 
     const resources = {
       table: props.table,
-      queues: { webhookDeliveries: this.deliveryQueue, webhookDeliveryDeadLetters: this.deliveryDeadLetters, dispatchDeadLetters: this.dispatchDeadLetters },
+      queues: {
+        webhookDeliveries: this.deliveryQueue,
+        webhookDeliveryDeadLetters: this.deliveryDeadLetters,
+        dispatchDeadLetters: this.dispatchDeadLetters,
+      },
     };
     const grantUse = (fn: MesFunction, use: EventFunctionUse) => {
       if (use === 'webhookQueue') {
@@ -122,7 +126,8 @@ export class IntegrationStack extends Stack {
     const minute = Duration.minutes(1);
     this.alarms = [
       this.alarmTopic.alarm('DispatchDeadLettersAlarm', {
-        description: 'Outbox events were not dispatched: stream batches failed for good. The dead letters name the shard and range; the EVT# items are still in the table.',
+        description:
+          'Outbox events were not dispatched: stream batches failed for good. The dead letters name the shard and range; the EVT# items are still in the table.',
         metric: this.dispatchDeadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: minute }),
         threshold: 0,
         evaluationPeriods: 1,

@@ -44,8 +44,7 @@ export interface MesStacks {
   web: WebStack;
 }
 
-const packageVersion = (): string =>
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+const packageVersion = (): string => JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 /** Origins as URL.origin writes them; a path, a trailing slash or a typo fails synth here rather than the OAuth redirect later. */
 export function parseWebOrigins(value: unknown): string[] {
@@ -59,7 +58,9 @@ export function parseWebOrigins(value: unknown): string[] {
       parsed = new URL(origin);
     } catch {}
     if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
-      throw new Error(`${CONTEXT.webOrigins}: ${JSON.stringify(origin)} is not an origin like https://d111111abcdef8.cloudfront.net (scheme and host, no path or trailing slash)`);
+      throw new Error(
+        `${CONTEXT.webOrigins}: ${JSON.stringify(origin)} is not an origin like https://d111111abcdef8.cloudfront.net (scheme and host, no path or trailing slash)`,
+      );
     }
   }
   if (origins.length === 0) throw new Error(`${CONTEXT.webOrigins} names no origin`);

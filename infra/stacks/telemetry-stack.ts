@@ -44,14 +44,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import {
-  basicIngestTopic,
-  ruleSql,
-  TELEMETRY_RULES,
-  TELEMETRY_TOPIC_PREFIX,
-  telemetryTopic,
-  type TelemetryRule,
-} from '../../shared/telemetry/rules.ts';
+import { basicIngestTopic, ruleSql, TELEMETRY_RULES, telemetryTopic, type TelemetryRule } from '../../shared/telemetry/rules.ts';
 import { THING_ATTRIBUTES } from '../../shared/telemetry/device-identity.ts';
 import { devicePublishTopics, deviceSubscriptions, ruleTopics } from '../../shared/telemetry/device-policy.ts';
 import { eventFunction, sqsEventSourceProps } from '../constructs/event-function.ts';
@@ -139,7 +132,7 @@ export class TelemetryStack extends Stack {
     Validations.of(this.deadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself a dead-letter queue: the IoT rules\' error actions and the Kinesis event source\'s ' +
+        "This queue is itself a dead-letter queue: the IoT rules' error actions and the Kinesis event source's " +
         'on-failure destination write to it, nothing consumes it, and it is alarmed. cdk-nag only recognizes queues ' +
         "named in another queue's redrive policy or a function's DeadLetterConfig as dead-letter queues.",
     });
@@ -245,7 +238,8 @@ export class TelemetryStack extends Stack {
     new CfnThingType(this, 'EquipmentThingType', {
       thingTypeName: THING_TYPE_NAME,
       thingTypeProperties: {
-        thingTypeDescription: 'MES equipment unit: thing name = client id = tenantId:equipmentId (dots as colons); attributes tenantId and equipmentId',
+        thingTypeDescription:
+          'MES equipment unit: thing name = client id = tenantId:equipmentId (dots as colons); attributes tenantId and equipmentId',
         searchableAttributes: [THING_ATTRIBUTES.tenantId, THING_ATTRIBUTES.equipmentId],
       },
     });
@@ -278,7 +272,11 @@ export class TelemetryStack extends Stack {
           // Today none: units only report.
           ...(subscriptions.length > 0
             ? [
-                new PolicyStatement({ effect: Effect.ALLOW, actions: ['iot:Subscribe'], resources: subscriptions.map((t) => iotArn(`topicfilter/${t}`)) }),
+                new PolicyStatement({
+                  effect: Effect.ALLOW,
+                  actions: ['iot:Subscribe'],
+                  resources: subscriptions.map((t) => iotArn(`topicfilter/${t}`)),
+                }),
                 new PolicyStatement({ effect: Effect.ALLOW, actions: ['iot:Receive'], resources: subscriptions.map((t) => iotArn(`topic/${t}`)) }),
               ]
             : []),
@@ -374,7 +372,7 @@ export class TelemetryStack extends Stack {
         value: basicIngestTopic(rule, example),
       });
     }
-    new CfnOutput(this, 'ThingPolicyName', { description: 'Attach to each unit\'s certificate', value: THING_POLICY_NAME });
+    new CfnOutput(this, 'ThingPolicyName', { description: "Attach to each unit's certificate", value: THING_POLICY_NAME });
     new CfnOutput(this, 'ThingTypeName', {
       description: 'Create each unit as thing <tenantId>:<equipmentId> of this type, with attributes tenantId and equipmentId',
       value: THING_TYPE_NAME,
@@ -384,6 +382,7 @@ export class TelemetryStack extends Stack {
 }
 
 /** The SQS event source settings of a rule's batching (see SQS_MAX_BATCH_WITHOUT_WINDOW). */
-export const sqsBatching = (rule: TelemetryRule): { batchSize: number; maxBatchingWindow?: Duration; reportBatchItemFailures: true } => sqsEventSourceProps(rule);
+export const sqsBatching = (rule: TelemetryRule): { batchSize: number; maxBatchingWindow?: Duration; reportBatchItemFailures: true } =>
+  sqsEventSourceProps(rule);
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -61,7 +61,9 @@ export class WebStack extends Stack {
   constructor(scope: Construct, id: string, props: WebStackProps) {
     super(scope, id, props);
     if (!existsSync(join(props.webDist, 'index.html'))) {
-      throw new Error(`WebStack: ${props.webDist} holds no built web app (no index.html). Build it with \`npm run build:web\`, or leave out -c mes:webDist to have synth build it.`);
+      throw new Error(
+        `WebStack: ${props.webDist} holds no built web app (no index.html). Build it with \`npm run build:web\`, or leave out -c mes:webDist to have synth build it.`,
+      );
     }
 
     // S3 server access logs of the site bucket and CloudFront's standard logs. CloudFront
@@ -165,12 +167,20 @@ export class WebStack extends Stack {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'The bucket deployment handler of aws-cdk-lib comes with the AWS managed basic execution policy, which lets it write its own CloudWatch logs and nothing else.',
     );
-    const assetRead = 'The handler reads the zipped web app from the CDK bootstrap asset bucket; the wildcards are the read grant aws-cdk-lib gives it on that bucket, which holds deployment assets only.';
-    for (const finding of ['Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*`]) {
+    const assetRead =
+      'The handler reads the zipped web app from the CDK bootstrap asset bucket; the wildcards are the read grant aws-cdk-lib gives it on that bucket, which holds deployment assets only.';
+    for (const finding of [
+      'Action::s3:GetBucket*',
+      'Action::s3:GetObject*',
+      'Action::s3:List*',
+      `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*`,
+    ]) {
       acknowledge(`AwsSolutions-IAM5[${finding}]`, assetRead);
     }
-    const siteWrite = 'The handler syncs the web app into the site bucket and prunes what a new build no longer has: write and delete on any key of that one bucket, which holds nothing but the app.';
-    for (const finding of ['Action::s3:Abort*', 'Action::s3:DeleteObject*', `Resource::<${site}.Arn>/*`]) acknowledge(`AwsSolutions-IAM5[${finding}]`, siteWrite);
+    const siteWrite =
+      'The handler syncs the web app into the site bucket and prunes what a new build no longer has: write and delete on any key of that one bucket, which holds nothing but the app.';
+    for (const finding of ['Action::s3:Abort*', 'Action::s3:DeleteObject*', `Resource::<${site}.Arn>/*`])
+      acknowledge(`AwsSolutions-IAM5[${finding}]`, siteWrite);
     acknowledge(
       'AwsSolutions-L1',
       'The runtime of the bucket deployment handler is chosen by aws-cdk-lib (a Python runtime for the AWS CLI layer) and moves with aws-cdk-lib upgrades; the construct offers no setting for it.',

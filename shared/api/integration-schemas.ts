@@ -15,9 +15,9 @@ export { EVENT_TYPES };
  * `<tenant>.<20 random base32 chars>`: the tenant part tells the MES where to look up the
  * secret; only a valid signature with that tenant's secret makes the tenant the caller.
  */
-export const CredentialIdSchema = z.string().check(
-  z.regex(/^[a-z0-9][a-z0-9-]{0,62}\.[a-z2-7]{20}$/, 'must be an integration credential id, e.g. acme.abcdefghij234567abcd'),
-);
+export const CredentialIdSchema = z
+  .string()
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}\.[a-z2-7]{20}$/, 'must be an integration credential id, e.g. acme.abcdefghij234567abcd'));
 export const CREDENTIAL_STATUSES = ['active', 'revoked'] as const;
 
 export const CreateIntegrationCredentialSchema = meta(
@@ -289,7 +289,10 @@ export const WebhookMessageSchema = meta(
   'One event for one endpoint, with every delivery attempt.',
 );
 export const WebhookEndpointParamsSchema = z.object({ id: IdSchema });
-export const WebhookMessageParamsSchema = z.object({ id: IdSchema, messageId: z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'must be a message id (a UUID)')) });
+export const WebhookMessageParamsSchema = z.object({
+  id: IdSchema,
+  messageId: z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'must be a message id (a UUID)')),
+});
 export const ListDeliveriesQuerySchema = z.strictObject({
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
   cursor: z.optional(z.string().check(z.maxLength(2048))),

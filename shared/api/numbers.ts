@@ -50,5 +50,8 @@ export const inTimeRange = (t: number) => t >= EARLIEST_TIME && t < LATEST_TIME;
 export const boundedDateTime = () =>
   z.iso.datetime({ offset: true }).check(
     // Not a date-time at all is the format check's to say, once.
-    z.refine((s) => Number.isNaN(Date.parse(s)) || inTimeRange(Date.parse(s)), 'must be a time between 2000-01-01T00:00:00Z and 2099-12-31T23:59:59Z'),
+    z.refine(
+      (s) => Number.isNaN(Date.parse(s)) || inTimeRange(Date.parse(s)),
+      'must be a time between 2000-01-01T00:00:00Z and 2099-12-31T23:59:59Z',
+    ),
   );

@@ -28,7 +28,9 @@ export function openApiDocument(version: string): object {
       parameters: [...parameters(route, 'path', schema), ...parameters(route, 'query', schema)],
       responses: {
         [route.successStatus]:
-          route.successStatus === 204 ? { description: 'Done' } : { description: 'OK', content: { 'application/json': { schema: schema(route.response, 'output') } } },
+          route.successStatus === 204
+            ? { description: 'Done' }
+            : { description: 'OK', content: { 'application/json': { schema: schema(route.response, 'output') } } },
         ...(route.body || route.params || route.query ? { 400: { description: 'Invalid input', ...problem } } : {}),
         ...(route.roles ? { 401: { description: 'No valid token', ...problem }, 403: { description: 'Role may not do this', ...problem } } : {}),
         ...(route.params ? { 404: { description: 'Not found in your tenant', ...problem } } : {}),
@@ -54,14 +56,30 @@ export function openApiDocument(version: string): object {
       op.requestBody = {
         required: true,
         content: Object.fromEntries(
-          route.rawBody.contentTypes.map((type) => [type, type.endsWith('json') && route.body ? { schema: schema(route.body, 'input') } : { schema: { type: 'string', description: 'B2MML ProductionSchedule' } }]),
+          route.rawBody.contentTypes.map((type) => [
+            type,
+            type.endsWith('json') && route.body
+              ? { schema: schema(route.body, 'input') }
+              : { schema: { type: 'string', description: 'B2MML ProductionSchedule' } },
+          ]),
         ),
       };
       (op.parameters as unknown[]).push(
-        ...['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+        ...['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+          name,
+          in: 'header',
+          required: true,
+          schema: { type: 'string' },
+        })),
       );
-      (op.responses as Record<string, unknown>)[401] = { description: 'Bad or missing signature, stale timestamp, unknown or revoked credential', ...problem };
-      (op.responses as Record<string, unknown>)[422] = { description: 'Unknown event type or reference, or a webhook-id reused with another body', ...problem };
+      (op.responses as Record<string, unknown>)[401] = {
+        description: 'Bad or missing signature, stale timestamp, unknown or revoked credential',
+        ...problem,
+      };
+      (op.responses as Record<string, unknown>)[422] = {
+        description: 'Unknown event type or reference, or a webhook-id reused with another body',
+        ...problem,
+      };
     } else if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = op;
   }
@@ -74,7 +92,12 @@ export function openApiDocument(version: string): object {
           operationId: `webhook:${type}`,
           summary: `${type} (schemaVersion 1), signed with Standard Webhooks`,
           tags: ['Webhooks'],
-          parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+          parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+            name,
+            in: 'header',
+            required: true,
+            schema: { type: 'string' },
+          })),
           requestBody: { required: true, content: { 'application/json': { schema: schema(webhookPayloadSchema(type), 'output') } } },
           responses: { '2XX': { description: 'Received. Anything else is retried on the schedule; 410 disables the endpoint.' } },
         },
@@ -84,7 +107,11 @@ export function openApiDocument(version: string): object {
   return rewriteRefs({
     openapi: '3.1.0',
     webhooks,
-    info: { title: 'Serverless MES API', version, description: 'Work orders, operations, master data and their audit trail. Errors are RFC 9457 problem+json.' },
+    info: {
+      title: 'Serverless MES API',
+      version,
+      description: 'Work orders, operations, master data and their audit trail. Errors are RFC 9457 problem+json.',
+    },
     servers: [{ url: '/' }],
     paths,
     components: { schemas: components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },

@@ -177,7 +177,13 @@ const tenantDocument = <I extends z.ZodMiniType, O extends z.ZodMiniType>(resour
   } satisfies RouteDef,
 });
 const shiftCalendar = tenantDocument('shift-calendar', 'ShiftCalendar', 'Shift calendar', s.ShiftCalendarInputSchema, s.ShiftCalendarSchema);
-const downtimeReasons = tenantDocument('downtime-reasons', 'DowntimeReasons', 'Downtime reasons', s.DowntimeReasonsInputSchema, s.DowntimeReasonsSchema);
+const downtimeReasons = tenantDocument(
+  'downtime-reasons',
+  'DowntimeReasons',
+  'Downtime reasons',
+  s.DowntimeReasonsInputSchema,
+  s.DowntimeReasonsSchema,
+);
 
 const oeeRoute = (resource: string, name: string, summary: string) =>
   ({
@@ -307,7 +313,12 @@ export const routes = define({
     fn: 'orders',
     table: 'read',
   },
-  releaseWorkOrder: workOrderAction('release', s.ReleaseWorkOrderSchema, PERMISSIONS.superviseWorkOrder, 'Release: copy the routing into the order, first operation READY'),
+  releaseWorkOrder: workOrderAction(
+    'release',
+    s.ReleaseWorkOrderSchema,
+    PERMISSIONS.superviseWorkOrder,
+    'Release: copy the routing into the order, first operation READY',
+  ),
   holdWorkOrder: workOrderAction('hold', s.HoldWorkOrderSchema, PERMISSIONS.holdWorkOrder, 'Put the order on hold, with a reason'),
   resumeWorkOrder: workOrderAction('resume', s.ResumeWorkOrderSchema, PERMISSIONS.holdWorkOrder, 'Lift a hold: back to where it was'),
   cancelWorkOrder: workOrderAction('cancel', s.CancelWorkOrderSchema, PERMISSIONS.superviseWorkOrder, 'Cancel the order, with a reason'),
@@ -425,7 +436,8 @@ export const routes = define({
     summary: 'Inbound ERP event (JSON, ISA-95 vocabulary) or B2MML ProductionSchedule (XML), signed with Standard Webhooks',
     tag: 'ERP integration',
     roles: null,
-    publicReason: 'Authenticated in the handler by a Standard Webhooks signature with the secret of the credential the query names; the tenant is the one owning that secret.',
+    publicReason:
+      'Authenticated in the handler by a Standard Webhooks signature with the secret of the credential the query names; the tenant is the one owning that secret.',
     query: i.ErpEventsQuerySchema,
     body: i.ErpEventEnvelopeSchema,
     rawBody: { contentTypes: ['application/json', 'application/xml', 'text/xml'] },
@@ -659,4 +671,8 @@ export const routeList = Object.entries(routes).map(([id, def]) => ({ id: id as 
  * Routes that exist only in the local runtime (never deployed): the local identity provider, and
  * device credentials, the local stand-in for registering a thing with its certificate.
  */
-export const LOCAL_ONLY_PATHS = { token: '/local/token', jwks: '/local/.well-known/jwks.json', deviceCredentials: '/local/device-credentials' } as const;
+export const LOCAL_ONLY_PATHS = {
+  token: '/local/token',
+  jwks: '/local/.well-known/jwks.json',
+  deviceCredentials: '/local/device-credentials',
+} as const;

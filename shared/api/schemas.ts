@@ -26,12 +26,10 @@ export const meta = <T extends z.ZodMiniType>(schema: T, id: string, description
   return schema;
 };
 
-export const IdSchema = z.string().check(
-  z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dot, dash or underscore, starting with a letter or digit'),
-);
-export const TenantIdSchema = z.string().check(
-  z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 lowercase letters, digits or dashes'),
-);
+export const IdSchema = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dot, dash or underscore, starting with a letter or digit'));
+export const TenantIdSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 lowercase letters, digits or dashes'));
 export const Text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
 /** Quantities of material: orders, reports, BOM lines. Up to a billion, to a millionth. */
@@ -151,15 +149,16 @@ export const RoutingInputSchema = meta(
   z.object({
     materialId: IdSchema,
     name: z.optional(Text(200)),
-    operations: z
-      .array(RoutingOperationSchema)
-      .check(
-        z.minLength(1),
-        z.maxLength(50),
-        z.refine((ops) => new Set(ops.map((o) => o.seq)).size === ops.length, 'operation seq values must be unique'),
-        // A released order stores its copy of the routing; DynamoDB items stop at 400 KB.
-        z.refine((ops) => JSON.stringify(ops).length <= MAX_ROUTING_CHARS, `the operations must stay under ${MAX_ROUTING_CHARS} characters of JSON in all`),
+    operations: z.array(RoutingOperationSchema).check(
+      z.minLength(1),
+      z.maxLength(50),
+      z.refine((ops) => new Set(ops.map((o) => o.seq)).size === ops.length, 'operation seq values must be unique'),
+      // A released order stores its copy of the routing; DynamoDB items stop at 400 KB.
+      z.refine(
+        (ops) => JSON.stringify(ops).length <= MAX_ROUTING_CHARS,
+        `the operations must stay under ${MAX_ROUTING_CHARS} characters of JSON in all`,
       ),
+    ),
   }),
   'RoutingInput',
   'A routing: the ordered operations that make a material, each at a work center with a standard time, work instructions and the data an operator must record.',
@@ -177,11 +176,7 @@ export const PersonnelInputSchema = meta(
   'PersonnelInput',
   'A person who works in the plant, with MES roles and qualifications.',
 );
-export const PersonnelSchema = meta(
-  z.object({ id: IdSchema, ...PersonnelInputSchema.shape, ...RecordMeta }),
-  'Personnel',
-  'A stored person.',
-);
+export const PersonnelSchema = meta(z.object({ id: IdSchema, ...PersonnelInputSchema.shape, ...RecordMeta }), 'Personnel', 'A stored person.');
 
 export const TenantSettingsInputSchema = meta(
   z.object({
@@ -203,24 +198,28 @@ const HhMm = z.string().check(z.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must
 export const ShiftCalendarInputSchema = meta(
   z.object({
     /** IANA time zone of the plant, e.g. Europe/Amsterdam. */
-    timeZone: z.string().check(z.refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone')),
-    shifts: z.array(
-      z.object({
-        name: Text(50),
-        start: HhMm,
-        end: HhMm,
-        /** Days the shift starts on (a night shift belongs to the day it starts). */
-        days: z._default(z.array(z.enum(WEEKDAYS)), ['mon', 'tue', 'wed', 'thu', 'fri']),
-        breaks: z._default(z.array(z.object({ start: HhMm, end: HhMm, name: z.optional(Text(50)) })), []),
-      }),
-    ).check(z.maxLength(20)),
+    timeZone: z.string().check(
+      z.refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone'),
+    ),
+    shifts: z
+      .array(
+        z.object({
+          name: Text(50),
+          start: HhMm,
+          end: HhMm,
+          /** Days the shift starts on (a night shift belongs to the day it starts). */
+          days: z._default(z.array(z.enum(WEEKDAYS)), ['mon', 'tue', 'wed', 'thu', 'fri']),
+          breaks: z._default(z.array(z.object({ start: HhMm, end: HhMm, name: z.optional(Text(50)) })), []),
+        }),
+      )
+      .check(z.maxLength(20)),
     /** Planned stops outside the breaks: maintenance, trials. */
     plannedStops: z._default(
       z.array(z.object({ start: Timestamp, end: Timestamp, reason: Text(200), equipmentIds: z.optional(z.array(IdSchema)) })).check(z.maxLength(500)),
@@ -232,11 +231,7 @@ export const ShiftCalendarInputSchema = meta(
   'ShiftCalendarInput',
   "The plant's shift calendar: shifts, breaks and planned stops define planned production time.",
 );
-export const ShiftCalendarSchema = meta(
-  z.object({ ...ShiftCalendarInputSchema.shape, ...RecordMeta }),
-  'ShiftCalendar',
-  'A stored shift calendar.',
-);
+export const ShiftCalendarSchema = meta(z.object({ ...ShiftCalendarInputSchema.shape, ...RecordMeta }), 'ShiftCalendar', 'A stored shift calendar.');
 
 export const DowntimeReasonsInputSchema = meta(
   z.object({
@@ -268,20 +263,19 @@ export const DowntimeReasonsSchema = meta(
 // ---------- Work orders ----------
 
 export const CreateWorkOrderSchema = meta(
-  z
-    .object({
-      /** The ERP's production order number, when it has one; generated otherwise. */
-      id: z.optional(IdSchema),
-      materialId: IdSchema,
-      quantity: PositiveQuantity,
-      routingId: IdSchema,
-      bomId: z.optional(IdSchema),
-      dueDate: Timestamp,
-      /** 1 is most urgent. */
-      priority: z._default(z.int().check(z.gte(1), z.lte(999)), 500),
-      workCenterId: z.optional(IdSchema),
-      externalRef: z.optional(Text(100)),
-    }),
+  z.object({
+    /** The ERP's production order number, when it has one; generated otherwise. */
+    id: z.optional(IdSchema),
+    materialId: IdSchema,
+    quantity: PositiveQuantity,
+    routingId: IdSchema,
+    bomId: z.optional(IdSchema),
+    dueDate: Timestamp,
+    /** 1 is most urgent. */
+    priority: z._default(z.int().check(z.gte(1), z.lte(999)), 500),
+    workCenterId: z.optional(IdSchema),
+    externalRef: z.optional(Text(100)),
+  }),
   'CreateWorkOrder',
   'A production order to make a quantity of a material along a routing.',
 );
@@ -382,10 +376,10 @@ const DataValues = z.record(
   z.union([MeasuredValue, z.string().check(z.maxLength(2000)), z.boolean()]),
 );
 const ReasonCode = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a reason code'));
-const scrapNeedsReason = z.refine<{ scrapQty: number; scrapReasonCode?: string | undefined }>(
-  (r) => !(r.scrapQty > 0) || !!r.scrapReasonCode,
-  { message: 'scrapReasonCode is required when scrapQty is above 0', path: ['scrapReasonCode'] },
-);
+const scrapNeedsReason = z.refine<{ scrapQty: number; scrapReasonCode?: string | undefined }>((r) => !(r.scrapQty > 0) || !!r.scrapReasonCode, {
+  message: 'scrapReasonCode is required when scrapQty is above 0',
+  path: ['scrapReasonCode'],
+});
 export const ReportOperationSchema = meta(
   z
     .object({
@@ -475,7 +469,16 @@ export const OeeSchema = meta(
     performance: Ratio,
     quality: Ratio,
     oee: Ratio,
-    pareto: z.array(z.object({ reasonCode: z.string(), reasonName: z.optional(z.string()), loss: z.optional(z.string()), seconds: z.number(), count: z.int(), share: z.number() })),
+    pareto: z.array(
+      z.object({
+        reasonCode: z.string(),
+        reasonName: z.optional(z.string()),
+        loss: z.optional(z.string()),
+        seconds: z.number(),
+        count: z.int(),
+        share: z.number(),
+      }),
+    ),
   }),
   'Oee',
   'OEE by the standard definitions (README), with the figures it comes from and the downtime Pareto.',
@@ -559,7 +562,14 @@ export const MachineDataSchema = meta(
         reportedScrapQty: z.number(),
         process: z.record(
           z.string(),
-          z.object({ count: z.int(), min: z.nullable(z.number()), max: z.nullable(z.number()), mean: z.nullable(z.number()), last: z.nullable(z.number()), outOfLimits: z.int() }),
+          z.object({
+            count: z.int(),
+            min: z.nullable(z.number()),
+            max: z.nullable(z.number()),
+            mean: z.nullable(z.number()),
+            last: z.nullable(z.number()),
+            outOfLimits: z.int(),
+          }),
         ),
       }),
     ),
@@ -568,7 +578,10 @@ export const MachineDataSchema = meta(
   "A work order's machine counts and process values per operation: the basis of the batch record.",
 );
 
-export const AssignDowntimeReasonSchema = z.object({ reasonCode: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)), comment: z.optional(z.string().check(z.maxLength(2000))) });
+export const AssignDowntimeReasonSchema = z.object({
+  reasonCode: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)),
+  comment: z.optional(z.string().check(z.maxLength(2000))),
+});
 
 export const StateChangeSchema = meta(
   z.object({ equipmentId: IdSchema, ts: Timestamp, state: z.enum(EQUIPMENT_STATE_VALUES), reasonCode: z.optional(z.string()) }),
@@ -593,11 +606,13 @@ const isSince = (s: string) => {
 };
 export const StateChangesQuerySchema = z.strictObject({
   /** An ISO time, or the `next` of the previous page: changes that arrived after it. */
-  since: z.string().check(
-    z.minLength(1),
-    z.maxLength(400),
-    z.refine(isSince, 'must be a time with a time zone between 2000-01-01 and 2099-12-31, or the next of the previous page'),
-  ),
+  since: z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(400),
+      z.refine(isSince, 'must be a time with a time zone between 2000-01-01 and 2099-12-31, or the next of the previous page'),
+    ),
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 200),
 });
 export const DowntimeParamsSchema = z.object({ id: IdSchema, start: Timestamp });

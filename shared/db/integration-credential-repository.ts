@@ -15,7 +15,12 @@ import { partitionPage } from './partition-page.ts';
 export class DynamoDbIntegrationCredentialRepository implements IntegrationCredentialRepository {
   async get(tenantId: string, id: string) {
     const { Item } = await ddb().send(
-      new GetCommand({ TableName: tableName(), Key: keys.integrationCredential(tenantId, id), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.integrationCredential(tenantId, id),
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
     return Item ? stripKeys<StoredCredential>(Item) : undefined;
   }

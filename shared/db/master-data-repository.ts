@@ -17,7 +17,12 @@ const META = new Set(['version', 'updatedAt', 'updatedBy']);
 export class DynamoDbMasterDataRepository implements MasterDataRepository {
   async get<K extends MasterDataKind>(tenantId: string, kind: K, id: string, options: { consistent?: boolean } = {}) {
     const { Item } = await ddb().send(
-      new GetCommand({ TableName: tableName(), Key: keys.masterData(tenantId, kind, id), ConsistentRead: options.consistent ?? false, ReturnConsumedCapacity: 'TOTAL' }),
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.masterData(tenantId, kind, id),
+        ConsistentRead: options.consistent ?? false,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
     return Item ? stripKeys<StoredRecord<K>>(Item) : undefined;
   }

@@ -5,7 +5,11 @@ import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
 
-export async function partitionPage<T>(partition: string, page: PageRequest, map: (item: Record<string, unknown>) => T = (i) => stripKeys<T>(i)): Promise<Page<T>> {
+export async function partitionPage<T>(
+  partition: string,
+  page: PageRequest,
+  map: (item: Record<string, unknown>) => T = (i) => stripKeys<T>(i),
+): Promise<Page<T>> {
   const { Items = [], LastEvaluatedKey } = await ddb().send(
     new QueryCommand({
       TableName: tableName(),
@@ -21,7 +25,9 @@ export async function partitionPage<T>(partition: string, page: PageRequest, map
 }
 
 /** Every item a key condition selects, page after page (for bounded ranges only). */
-export async function queryAll(input: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ConsistentRead'>): Promise<Record<string, unknown>[]> {
+export async function queryAll(
+  input: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ConsistentRead'>,
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {

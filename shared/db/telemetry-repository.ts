@@ -85,9 +85,13 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
           new UpdateCommand({
             TableName: tableName(),
             Key: keys.equipmentState(tenantId, t.equipmentId, t.ts, t.msgId),
-            UpdateExpression: `SET ${names.map((n, i) => `#f${i} = if_not_exists(#f${i}, :v${i})`).join(', ')}, gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)`,
+            UpdateExpression: `SET ${names.map((_n, i) => `#f${i} = if_not_exists(#f${i}, :v${i})`).join(', ')}, gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)`,
             ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
-            ExpressionAttributeValues: { ...Object.fromEntries(names.map((n, i) => [`:v${i}`, values[n]])), ':gpk': feed.gsi1pk, ':gsk': feed.gsi1sk },
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(names.map((n, i) => [`:v${i}`, values[n]])),
+              ':gpk': feed.gsi1pk,
+              ':gsk': feed.gsi1sk,
+            },
             ReturnConsumedCapacity: 'TOTAL',
           }),
         );
@@ -149,10 +153,14 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
 
   private async getBuckets(wanted: BucketKey[]): Promise<Map<string, MinuteBucket>> {
     const found = new Map<string, MinuteBucket>();
-    const unique = [...new Map(wanted.map((w) => {
-      const key = keys.telemetryBucket(w.tenantId, w.group, w.minute);
-      return [`${key.pk}|${key.sk}`, key];
-    })).values()];
+    const unique = [
+      ...new Map(
+        wanted.map((w) => {
+          const key = keys.telemetryBucket(w.tenantId, w.group, w.minute);
+          return [`${key.pk}|${key.sk}`, key];
+        }),
+      ).values(),
+    ];
     for (let i = 0; i < unique.length; i += 100) {
       let requested: Record<string, unknown>[] = unique.slice(i, i + 100);
       for (let attempt = 0; requested.length > 0; attempt++) {
@@ -217,7 +225,11 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
   /** A group's minute buckets in [from, to): one Query per UTC day. */
   async buckets(tenantId: string, group: number, from: number, to: number): Promise<MinuteBucket[]> {
     const out: MinuteBucket[] = [];
-    for (let day = Date.UTC(new Date(from).getUTCFullYear(), new Date(from).getUTCMonth(), new Date(from).getUTCDate()); day < to; day += 86_400_000) {
+    for (
+      let day = Date.UTC(new Date(from).getUTCFullYear(), new Date(from).getUTCMonth(), new Date(from).getUTCDate());
+      day < to;
+      day += 86_400_000
+    ) {
       const dayIso = new Date(day).toISOString().slice(0, 10);
       const lo = Math.max(from, day);
       const hi = Math.min(to, day + 86_400_000) - 1;
@@ -319,5 +331,4 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
     });
     return items.map((i) => stripKeys<OperationContextRecord>(i, ['workOrderId']));
   }
-
 }

@@ -173,9 +173,7 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
       deliveredAt: record.deliveredAt,
       failedAt: record.failedAt,
       failureReason: record.failureReason,
-      expiresAt: record.deliveredAt
-        ? Math.floor(Date.parse(record.deliveredAt) / 1000) + DELIVERED_RETENTION_DAYS * 86_400
-        : undefined,
+      expiresAt: record.deliveredAt ? Math.floor(Date.parse(record.deliveredAt) / 1000) + DELIVERED_RETENTION_DAYS * 86_400 : undefined,
     };
     const { expression, names, values } = setAndRemove(set, ['claimAttempt', 'claimUntil']);
     return this.conditionalUpdate({
@@ -228,9 +226,7 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
         KeyConditionExpression: 'pk = :pk',
         ScanIndexForward: false,
         // A status filter is applied after the read: a page may hold fewer than `limit`, and the cursor goes on.
-        ...(page.status
-          ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
-          : {}),
+        ...(page.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
         ExpressionAttributeValues: { ':pk': partition, ...(page.status ? { ':status': page.status } : {}) },
         Limit: page.limit,
         ExclusiveStartKey: decodeCursor(page.cursor, cursorAttributes(), 'pk', partition),
@@ -289,7 +285,6 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
       throw error;
     }
   }
-
 }
 
 /** `SET a = :a, ... REMOVE b, ...`: undefined values are removed, not written. */

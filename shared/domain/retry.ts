@@ -41,7 +41,11 @@ export const withDeadline = <T>(deadline: number, fn: () => Promise<T>): Promise
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `command`; runs it again on a version conflict unless the caller pinned a version. */
-export async function retryOnConflict<T>(expectedVersion: number | undefined, command: () => Promise<T>, policy: RetryPolicy = COMMAND_RETRY): Promise<T> {
+export async function retryOnConflict<T>(
+  expectedVersion: number | undefined,
+  command: () => Promise<T>,
+  policy: RetryPolicy = COMMAND_RETRY,
+): Promise<T> {
   if (expectedVersion !== undefined) return command();
   // The last attempt must start, and end, before the invocation does.
   const deadline = deadlines.getStore();

@@ -71,7 +71,8 @@ export function parseProductionSchedule(xml: string): ScheduledOrder[] {
       return;
     }
     const first = seen.get(parsed.data.id);
-    if (first !== undefined) errors.push({ pointer: pointer('id'), detail: `${parsed.data.id} is ProductionRequest ${first} already: one request per order and document` });
+    if (first !== undefined)
+      errors.push({ pointer: pointer('id'), detail: `${parsed.data.id} is ProductionRequest ${first} already: one request per order and document` });
     seen.set(parsed.data.id, i);
     orders.push({ data: parsed.data, pointer });
   });
@@ -93,7 +94,12 @@ function readDocument(xml: string): Node {
     throw new ValidationError([{ pointer: '/body', detail: `must be a B2MML ProductionSchedule document, not ${root?.name ?? 'empty'}` }]);
   }
   if (!root.namespace || !NAMESPACE.test(root.namespace)) {
-    throw new ValidationError([{ pointer: '/body/ProductionSchedule', detail: `must be in the B2MML namespace http://www.mesa.org/xml/B2MML, not ${root.namespace ?? 'no namespace'}` }]);
+    throw new ValidationError([
+      {
+        pointer: '/body/ProductionSchedule',
+        detail: `must be in the B2MML namespace http://www.mesa.org/xml/B2MML, not ${root.namespace ?? 'no namespace'}`,
+      },
+    ]);
   }
   try {
     return node((parser.parse(xml) as Node).ProductionSchedule);
@@ -167,9 +173,12 @@ function assertWithinLimits(xml: string) {
     if (xml[at + 1] === '/') depth--;
     else if (/[A-Za-z_]/.test(xml[at + 1] ?? '')) {
       elements++;
-      if (elements > XML_LIMITS.elements) throw new DocumentTooLargeError('/body', `more than ${XML_LIMITS.elements} elements`, `${XML_LIMITS.elements} elements`, 'the document');
+      if (elements > XML_LIMITS.elements)
+        throw new DocumentTooLargeError('/body', `more than ${XML_LIMITS.elements} elements`, `${XML_LIMITS.elements} elements`, 'the document');
       if (xml[end - 1] !== '/' && ++depth > XML_LIMITS.depth) {
-        throw new ValidationError([{ pointer: '/body', detail: `elements are nested more than ${XML_LIMITS.depth} levels deep; a ProductionSchedule needs far fewer` }]);
+        throw new ValidationError([
+          { pointer: '/body', detail: `elements are nested more than ${XML_LIMITS.depth} levels deep; a ProductionSchedule needs far fewer` },
+        ]);
       }
     }
     at = xml.indexOf('<', end + 1);
@@ -207,7 +216,11 @@ function text(v: unknown): string | undefined {
   const value = typeof raw === 'object' && raw !== null ? (raw as Node)['#text'] : raw;
   if (typeof value !== 'string' || value === '') return undefined;
   return value.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
-    e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : (ENTITIES[e] as string),
+    e.startsWith('#x')
+      ? String.fromCodePoint(parseInt(e.slice(2), 16))
+      : e.startsWith('#')
+        ? String.fromCodePoint(Number(e.slice(1)))
+        : (ENTITIES[e] as string),
   );
 }
 
@@ -244,7 +257,11 @@ function productionRequest(request: Node, base: string): { candidate: Record<str
   const quantityAt = `${produced.at}/Quantity/0`;
   set('materialDefinitionId', text(produced.m.MaterialDefinitionID), `${produced.at}/MaterialDefinitionID`);
   const amount = text(quantity.QuantityString);
-  set('quantity', amount !== undefined && amount.trim() !== '' && Number.isFinite(Number(amount)) ? Number(amount) : amount, `${quantityAt}/QuantityString`);
+  set(
+    'quantity',
+    amount !== undefined && amount.trim() !== '' && Number.isFinite(Number(amount)) ? Number(amount) : amount,
+    `${quantityAt}/QuantityString`,
+  );
   set('unitOfMeasure', text(quantity.UnitOfMeasure), `${quantityAt}/UnitOfMeasure`);
 
   const equipment = [
@@ -254,7 +271,8 @@ function productionRequest(request: Node, base: string): { candidate: Record<str
   if (equipment) set('equipmentId', text(equipment.e.EquipmentID), `${equipment.at}/EquipmentID`);
 
   // The request's own StartTime/EndTime win; else the segments' earliest start and latest end.
-  const start = text(request.StartTime) !== undefined ? { value: text(request.StartTime), at: `${base}/StartTime` } : extreme(segments, 'EarliestStartTime', -1);
+  const start =
+    text(request.StartTime) !== undefined ? { value: text(request.StartTime), at: `${base}/StartTime` } : extreme(segments, 'EarliestStartTime', -1);
   if (start) set('earliestStartTime', start.value, start.at);
   const end = text(request.EndTime) !== undefined ? { value: text(request.EndTime), at: `${base}/EndTime` } : extreme(segments, 'LatestEndTime', 1);
   set('latestEndTime', end?.value, end?.at ?? `${firstSegment}/LatestEndTime`);

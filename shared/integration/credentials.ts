@@ -151,7 +151,13 @@ export class IntegrationCredentialService {
       if (before.status === 'revoked') return toPublic(before);
       const now = this.clock.now();
       const { sealedSecret: _s, previousSealedSecret: _p, previousSecretExpiresAt: _e, ...rest } = before;
-      const next: StoredCredential = { ...rest, status: 'revoked', revokedAt: now.toISOString(), revokedBy: auth.userId, ...stamp(auth, now, before) };
+      const next: StoredCredential = {
+        ...rest,
+        status: 'revoked',
+        revokedAt: now.toISOString(),
+        revokedBy: auth.userId,
+        ...stamp(auth, now, before),
+      };
       await this.repository.save(auth.tenantId, next, before, audit(before, next, 'integrationCredential.revoke'));
       return toPublic(next);
     });

@@ -61,7 +61,7 @@ export class WebhookDeliverer {
   async attempt(job: DeliveryJob): Promise<AttemptOutcome> {
     const { repository, clock } = this.deps;
     const message = await repository.getMessage(job.tenantId, job.endpointId, job.messageId);
-    if (!message || message.status !== 'pending') return 'ignored';
+    if (message?.status !== 'pending') return 'ignored';
     const now = clock.now();
     const nowIso = now.toISOString();
     if (job.attempt <= message.attemptCount) return 'stale';
@@ -79,7 +79,7 @@ export class WebhookDeliverer {
     }
 
     const endpoint = await repository.getEndpoint(job.tenantId, job.endpointId);
-    if (!endpoint || !endpoint.enabled) {
+    if (!endpoint?.enabled) {
       const reason = endpoint ? 'endpoint disabled' : 'endpoint deleted';
       await repository.failMessage(job.tenantId, job.endpointId, message.id, message.attemptCount, nowIso, reason);
       return endpoint ? 'endpoint-disabled' : 'endpoint-deleted';
@@ -107,18 +107,37 @@ export class WebhookDeliverer {
     };
   }
 
-  private async settle(job: DeliveryJob, endpoint: StoredEndpoint, message: StoredMessage, start: Date, end: Date, result: SendResult): Promise<AttemptOutcome> {
+  private async settle(
+    job: DeliveryJob,
+    endpoint: StoredEndpoint,
+    message: StoredMessage,
+    start: Date,
+    end: Date,
+    result: SendResult,
+  ): Promise<AttemptOutcome> {
     const { statusCode } = result;
     const ok = statusCode !== undefined && statusCode >= 200 && statusCode < 300;
     const roundIndex = job.attempt - message.roundStart;
-    const schedule = ok || statusCode === 410 ? undefined : nextAttempt({ failedAttempts: roundIndex, retryAfter: result.retryAfter, now: end, ...(this.deps.random ? { random: this.deps.random } : {}) });
+    const schedule =
+      ok || statusCode === 410
+        ? undefined
+        : nextAttempt({
+            failedAttempts: roundIndex,
+            retryAfter: result.retryAfter,
+            now: end,
+            ...(this.deps.random ? { random: this.deps.random } : {}),
+          });
     const attempt: WebhookAttempt = {
       attempt: job.attempt,
       at: start.toISOString(),
       trigger: roundIndex === 1 ? message.roundTrigger : 'scheduled',
       ...(statusCode !== undefined ? { statusCode } : {}),
       durationMs: result.durationMs,
-      ...(result.error ? { error: result.error } : statusCode !== undefined && statusCode >= 300 && statusCode < 400 ? { error: 'redirects are not followed' } : {}),
+      ...(result.error
+        ? { error: result.error }
+        : statusCode !== undefined && statusCode >= 300 && statusCode < 400
+          ? { error: 'redirects are not followed' }
+          : {}),
       ...(schedule?.retryAfterSeconds !== undefined ? { retryAfterSeconds: schedule.retryAfterSeconds } : {}),
     };
     const endIso = end.toISOString();
@@ -150,7 +169,14 @@ export class WebhookDeliverer {
   private async disable(tenantId: string, endpoint: StoredEndpoint, at: string) {
     let current: StoredEndpoint | undefined = endpoint;
     for (let tries = 0; current?.enabled && tries < 5; tries++) {
-      const next: StoredEndpoint = { ...current, enabled: false, disabledReason: GONE_REASON, updatedAt: at, updatedBy: MES_ACTOR, version: current.version + 1 };
+      const next: StoredEndpoint = {
+        ...current,
+        enabled: false,
+        disabledReason: GONE_REASON,
+        updatedAt: at,
+        updatedBy: MES_ACTOR,
+        version: current.version + 1,
+      };
       try {
         await this.deps.repository.saveEndpoint(tenantId, next, current, { action: 'webhook-endpoint.disable', at, by: MES_ACTOR });
         return;

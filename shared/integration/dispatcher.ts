@@ -7,7 +7,7 @@
  * queueing it).
  */
 import type { OutboxEvent } from '../domain/work-order/model.ts';
-import { type StoredEndpoint, type StoredMessage, type WebhookRepository } from './model.ts';
+import type { StoredEndpoint, StoredMessage, WebhookRepository } from './model.ts';
 import { webhookBody } from './payload.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { DeliveryJob, DeliveryQueue } from './ports.ts';

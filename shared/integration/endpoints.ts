@@ -5,12 +5,7 @@
  * versioned and audited; another tenant's endpoint does not exist (404).
  */
 import { randomBytes } from 'node:crypto';
-import type {
-  CreateWebhookEndpoint,
-  PatchWebhookEndpoint,
-  WebhookEndpoint,
-  WebhookMessage,
-} from '../api/integration-schemas.ts';
+import type { CreateWebhookEndpoint, PatchWebhookEndpoint, WebhookEndpoint, WebhookMessage } from '../api/integration-schemas.ts';
 import type { AuthContext } from '../auth/claims.ts';
 import { IllegalTransitionError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors.ts';
 import { runCommand } from '../domain/retry.ts';
@@ -217,8 +212,7 @@ export class WebhookEndpointService {
 }
 
 /** Secrets still signing at `now`: the current one, and the previous one until it expires. */
-export const liveSecrets = (secrets: readonly SealedSecret[], now: string) =>
-  secrets.filter((s) => s.expiresAt === undefined || s.expiresAt > now);
+export const liveSecrets = (secrets: readonly SealedSecret[], now: string) => secrets.filter((s) => s.expiresAt === undefined || s.expiresAt > now);
 
 const jobFor = (tenantId: string, message: StoredMessage, now: string): DeliveryJob => ({
   tenantId,

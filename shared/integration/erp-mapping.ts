@@ -4,7 +4,7 @@
  * RoutingInput; every problem is reported at a JSON pointer into what the ERP sent
  * (`/body/data/...`), in its own field names. No I/O here: the services check references.
  */
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import {
   ERP_EVENT_DATA,
   ERP_EVENT_TYPES,
@@ -44,7 +44,11 @@ export type ErpChange = OrderUpsert | OrderCancel | MasterDataUpsert;
 const isKnownType = (type: string): type is ErpEventType => (ERP_EVENT_TYPES as readonly string[]).includes(type);
 
 /** Zod issues as field errors, each path spelled in the sender's names under `base`. */
-export function fieldErrors(issues: readonly z.core.$ZodIssue[], base: string, rename: (path: readonly PropertyKey[]) => string[] = (p) => p.map(String)): FieldError[] {
+export function fieldErrors(
+  issues: readonly z.core.$ZodIssue[],
+  base: string,
+  rename: (path: readonly PropertyKey[]) => string[] = (p) => p.map(String),
+): FieldError[] {
   return issues.map((issue) => ({ pointer: [base, ...rename(issue.path)].join('/'), detail: issue.message }));
 }
 
@@ -121,7 +125,8 @@ export function orderUpsert(d: ProductionOrderUpserted, pointerOf: (field: keyof
  */
 function internal<T>(schema: z.ZodMiniType<T>, input: unknown, base: string, names: Record<string, string>): T {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error.issues, base, (p) => p.map((k) => (typeof k === 'string' ? (names[k] ?? k) : String(k)))));
+  if (!parsed.success)
+    throw new ValidationError(fieldErrors(parsed.error.issues, base, (p) => p.map((k) => (typeof k === 'string' ? (names[k] ?? k) : String(k)))));
   return parsed.data;
 }
 

@@ -108,8 +108,7 @@ export function blockedAddressReason(address: string, policy: UrlPolicy): string
   return `${address} is ${hit.why}${hit.why === LOOPBACK ? ' (not allowed here)' : ''}`;
 }
 
-export const isLoopbackAddress = (address: string): boolean =>
-  blockedAddressReason(address, { allowLoopback: false })?.includes(LOOPBACK) === true;
+export const isLoopbackAddress = (address: string): boolean => blockedAddressReason(address, { allowLoopback: false })?.includes(LOOPBACK) === true;
 
 /** URL hostnames wrap IPv6 literals in brackets. */
 export const hostOf = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, '$1');

@@ -41,7 +41,15 @@ export class OperationContextReader {
         open.delete(key);
       }
       if (item.status === 'RUNNING' || item.status === 'PAUSED') {
-        open.set(key, { start: at, end: Number.POSITIVE_INFINITY, workOrderId: item.workOrderId, seq: item.seq, materialId: item.materialId, status: item.status, operator: item.operator });
+        open.set(key, {
+          start: at,
+          end: Number.POSITIVE_INFINITY,
+          workOrderId: item.workOrderId,
+          seq: item.seq,
+          materialId: item.materialId,
+          status: item.status,
+          operator: item.operator,
+        });
       }
     }
     out.push(...open.values());
@@ -67,7 +75,15 @@ export class OperationContextReader {
     const centersOf = (unit: Equipment) => [unit.id, ...(unit.parentId ? [unit.parentId] : [])];
     const centers = [...new Set(units.flatMap(centersOf))];
     const byCenter = new Map(await Promise.all(centers.map(async (c) => [c, await this.intervals(tenantId, c, now - 1, now + 1)] as const)));
-    return new Map(units.map((u) => [u.id, latestOpen(centersOf(u).flatMap((c) => byCenter.get(c) ?? []), now)]));
+    return new Map(
+      units.map((u) => [
+        u.id,
+        latestOpen(
+          centersOf(u).flatMap((c) => byCenter.get(c) ?? []),
+          now,
+        ),
+      ]),
+    );
   }
 }
 

@@ -47,9 +47,14 @@ export function parseThingName(name: string): Device | undefined {
   return device;
 }
 
-export const ThingNameSchema = z.string().check(
-  z.refine((name) => parseThingName(name) !== undefined, 'must be a thing name: {tenantId}:{equipmentId}, with each "." of the equipment id written ":"'),
-);
+export const ThingNameSchema = z
+  .string()
+  .check(
+    z.refine(
+      (name) => parseThingName(name) !== undefined,
+      'must be a thing name: {tenantId}:{equipmentId}, with each "." of the equipment id written ":"',
+    ),
+  );
 
 /**
  * `POST /local/device-credentials`: an administrator registers a unit of their tenant (the

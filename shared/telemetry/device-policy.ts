@@ -22,7 +22,9 @@ export function ruleTopics(rule: TelemetryRule, tenantId: string, equipmentId: s
     throw new Error(`rule ${rule.name}: topic filter ${rule.topicFilter} is not ${unitLevels}<type>; the thing policy cannot confine it`);
   }
   // The types this rule takes, as its filter and WHERE clause decide (the state rule: state; measurements: the rest).
-  const types = TELEMETRY_TYPES.filter((type) => (rest[0] === '+' || rest[0] === type) && (ruleFor(`${TELEMETRY_TOPIC_PREFIX}/t/e/${type}`)?.name ?? rule.name) === rule.name);
+  const types = TELEMETRY_TYPES.filter(
+    (type) => (rest[0] === '+' || rest[0] === type) && (ruleFor(`${TELEMETRY_TOPIC_PREFIX}/t/e/${type}`)?.name ?? rule.name) === rule.name,
+  );
   return types.flatMap((type) => {
     const own = [TELEMETRY_TOPIC_PREFIX, tenantId, equipmentId, type].join('/');
     return [basicIngestTopic(rule, own), own];
@@ -35,4 +37,5 @@ export const devicePublishTopics = (tenantId: string, equipmentId: string): stri
 ];
 
 /** Every topic filter a unit may subscribe to. */
-export const deviceSubscriptions = (tenantId: string, equipmentId: string): string[] => DEVICE_SUBSCRIPTIONS.map((topic) => topic(tenantId, equipmentId));
+export const deviceSubscriptions = (tenantId: string, equipmentId: string): string[] =>
+  DEVICE_SUBSCRIPTIONS.map((topic) => topic(tenantId, equipmentId));

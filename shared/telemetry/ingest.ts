@@ -49,7 +49,12 @@ export class TelemetryIngest {
   }
 }
 
-async function ingestEnvelopes(repository: TelemetryIngestRepository, limits: LimitsSource, records: IngestRecord[], log: IngestLog): Promise<Set<string>> {
+async function ingestEnvelopes(
+  repository: TelemetryIngestRepository,
+  limits: LimitsSource,
+  records: IngestRecord[],
+  log: IngestLog,
+): Promise<Set<string>> {
   const validated: Validated = { samples: [], rejections: [], unattributable: [] };
   const recordOf = new Map<object, string>();
   for (const record of records) {
@@ -68,7 +73,14 @@ async function ingestEnvelopes(repository: TelemetryIngestRepository, limits: Li
       const s = v.sample as StateSample;
       const entry = states.get(v.tenantId) ?? { records: new Set(), items: [] };
       entry.records.add(recordId);
-      entry.items.push({ equipmentId: v.equipmentId, ts: s.ts, msgId: s.msgId, state: s.state, receivedAt: v.receivedAt, ...(s.reasonCode ? { reasonCode: s.reasonCode } : {}) });
+      entry.items.push({
+        equipmentId: v.equipmentId,
+        ts: s.ts,
+        msgId: s.msgId,
+        state: s.state,
+        receivedAt: v.receivedAt,
+        ...(s.reasonCode ? { reasonCode: s.reasonCode } : {}),
+      });
       states.set(v.tenantId, entry);
       continue;
     }
@@ -91,9 +103,11 @@ async function ingestEnvelopes(repository: TelemetryIngestRepository, limits: Li
   // Process values are checked against the running operation's limits as they are merged.
   await Promise.all(
     [...buckets.values()].flatMap((bucket) =>
-      [...bucket.add].filter(([, unit]) => unit.process.length > 0).map(async ([equipmentId, unit]) => {
-        unit.limits = await limits.at(bucket.tenantId, equipmentId, bucket.minute).catch(() => undefined);
-      }),
+      [...bucket.add]
+        .filter(([, unit]) => unit.process.length > 0)
+        .map(async ([equipmentId, unit]) => {
+          unit.limits = await limits.at(bucket.tenantId, equipmentId, bucket.minute).catch(() => undefined);
+        }),
     ),
   );
 
@@ -131,10 +145,18 @@ export function mergeBucket(existing: MinuteBucket | undefined, add: BucketAddit
   for (const [equipmentId, a] of add) {
     const old = units[equipmentId];
     const counts = a.counts.length
-      ? mergeCountSamples(old?.counts ?? [], a.counts.map(({ ts, good, reject }) => ({ ts, good, reject })))
+      ? mergeCountSamples(
+          old?.counts ?? [],
+          a.counts.map(({ ts, good, reject }) => ({ ts, good, reject })),
+        )
       : (old?.counts ?? []);
     const process = a.process.length
-      ? mergeProcessSamples(old?.process, at.minute, a.process.map(({ ts, values }) => ({ ts, values })), a.limits)
+      ? mergeProcessSamples(
+          old?.process,
+          at.minute,
+          a.process.map(({ ts, values }) => ({ ts, values })),
+          a.limits,
+        )
       : (old?.process ?? {});
     units[equipmentId] = {
       counts,

@@ -39,9 +39,7 @@ export class ProcessLimitsLookup {
     if (!unit) return undefined;
     // Contexts of a ten-minute slot at once: a batch spans many minutes of the same units.
     const slot = Math.floor(minute / SLOT_MS) * SLOT_MS;
-    const running = await this.cached(`ctx|${tenantId}|${equipmentId}|${slot}`, () =>
-      this.contexts.forUnit(tenantId, unit, slot, slot + SLOT_MS),
-    );
+    const running = await this.cached(`ctx|${tenantId}|${equipmentId}|${slot}`, () => this.contexts.forUnit(tenantId, unit, slot, slot + SLOT_MS));
     const context = running.filter((c) => c.end > minute && c.start < minute + 60_000).sort((a, b) => b.start - a.start)[0];
     if (!context) return undefined;
     const order = await this.cached(`wo|${tenantId}|${context.workOrderId}`, () => this.orders.get(tenantId, context.workOrderId));

@@ -31,9 +31,9 @@ export const ProcessSampleSchema = z.object({
   ts: Timestamp,
   msgId: MsgId,
   // Measured values as the API takes them (shared/api/numbers.ts): sums and extremes stay storable.
-  values: z.record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)), measured(1e12, 1e-30)).check(
-    z.refine((v) => Object.keys(v).length > 0 && Object.keys(v).length <= 50, 'between 1 and 50 values'),
-  ),
+  values: z
+    .record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)), measured(1e12, 1e-30))
+    .check(z.refine((v) => Object.keys(v).length > 0 && Object.keys(v).length <= 50, 'between 1 and 50 values')),
 });
 
 export const SAMPLE_SCHEMAS = { state: StateSampleSchema, counts: CountsSampleSchema, process: ProcessSampleSchema } as const;

@@ -70,8 +70,7 @@ export function ruleSql(rule: TelemetryRule): string {
 /** The Basic Ingest topic a device publishes to on AWS. */
 export const basicIngestTopic = (rule: TelemetryRule, topic: string) => `$aws/rules/${rule.name}/${topic}`;
 
-export const telemetryTopic = (tenantId: string, equipmentId: string, type: string) =>
-  `${TELEMETRY_TOPIC_PREFIX}/${tenantId}/${equipmentId}/${type}`;
+export const telemetryTopic = (tenantId: string, equipmentId: string, type: string) => `${TELEMETRY_TOPIC_PREFIX}/${tenantId}/${equipmentId}/${type}`;
 
 /** MQTT topic filter matching, as IoT Core applies it. */
 export function topicMatches(filter: string, topic: string): boolean {
@@ -100,7 +99,10 @@ export interface RulePublish {
 }
 
 /** What the rule's SQL does, for the local broker: which rule takes a publish, and its output. */
-export function applyRules({ topic, payload, clientId }: RulePublish, receivedAt: number): { rule: TelemetryRule; envelope: TelemetryEnvelope } | undefined {
+export function applyRules(
+  { topic, payload, clientId }: RulePublish,
+  receivedAt: number,
+): { rule: TelemetryRule; envelope: TelemetryEnvelope } | undefined {
   const rule = ruleFor(topic);
   if (!rule) return undefined;
   const levels = topic.replace(/^\$aws\/rules\/[^/]+\//, '').split('/');

@@ -69,7 +69,12 @@ export class TelemetryService {
     return {
       timeZone: record.timeZone,
       shifts: record.shifts,
-      plannedStops: stops.map((s) => ({ start: Date.parse(s.start), end: Date.parse(s.end), reason: s.reason, ...(s.equipmentIds ? { equipmentIds: s.equipmentIds } : {}) })),
+      plannedStops: stops.map((s) => ({
+        start: Date.parse(s.start),
+        end: Date.parse(s.end),
+        reason: s.reason,
+        ...(s.equipmentIds ? { equipmentIds: s.equipmentIds } : {}),
+      })),
       setupIsPlanned: record.setupIsPlanned === true,
     };
   }
@@ -77,7 +82,9 @@ export class TelemetryService {
   private async reasonTree(auth: AuthContext): Promise<{ tree: ReasonNode[]; names: Map<string, string> }> {
     const record = await this.masterData.get(auth.tenantId, 'downtime-reasons', 'downtime-reasons');
     const flat = record?.reasons ?? [];
-    const nodes = new Map(flat.map((r) => [r.code, { code: r.code, name: r.name, ...(r.loss ? { loss: r.loss } : {}), children: [] as ReasonNode[] }]));
+    const nodes = new Map(
+      flat.map((r) => [r.code, { code: r.code, name: r.name, ...(r.loss ? { loss: r.loss } : {}), children: [] as ReasonNode[] }]),
+    );
     const roots: ReasonNode[] = [];
     for (const r of flat) {
       const node = nodes.get(r.code)!;
@@ -89,7 +96,7 @@ export class TelemetryService {
   }
 
   /** from/to, or a shift on a plant-local date; default: today so far (plant-local). */
-  private async range(auth: AuthContext, query: RangeQuery, calendar?: ShiftCalendar): Promise<{ from: number; to: number }> {
+  private async range(_auth: AuthContext, query: RangeQuery, calendar?: ShiftCalendar): Promise<{ from: number; to: number }> {
     const now = this.clock.now().getTime();
     if (query.shift || query.date) {
       if (!query.shift || !query.date) throw new ValidationError([{ pointer: '/query/shift', detail: 'shift and date go together' }]);
@@ -131,13 +138,23 @@ export class TelemetryService {
   }
 
   /** OEE figures of one unit over [from, to), optionally only within `within` (a work order's run). */
-  private async unitFigures(auth: AuthContext, unit: Equipment, from: number, to: number, calendar: Awaited<ReturnType<TelemetryService['calendar']>>, within?: Interval[]): Promise<UnitFigures> {
+  private async unitFigures(
+    auth: AuthContext,
+    unit: Equipment,
+    from: number,
+    to: number,
+    calendar: Awaited<ReturnType<TelemetryService['calendar']>>,
+    within?: Interval[],
+  ): Promise<UnitFigures> {
     const [facts, contexts, assignments] = await Promise.all([
       this.unitFacts(auth, unit, from, to),
       this.contexts.forUnit(auth.tenantId, unit, from, to),
       this.telemetry.downtimeReasons(auth.tenantId, unit.id, from - DAY_MS, to),
     ]);
-    const timeline = buildTimeline({ transitions: facts.transitions, seen: facts.seen, from, to }, { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false });
+    const timeline = buildTimeline(
+      { transitions: facts.transitions, seen: facts.seen, from, to },
+      { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
+    );
     let planned = calendar ? plannedProductionTime(calendar, from, to, { equipmentId: unit.id }).intervals : [{ start: from, end: to }];
     if (within) planned = intersectIntervals(unionIntervals(planned), unionIntervals(within));
     const counts = countIndex(facts.segments, unit.counterMax ? { counterMax: unit.counterMax } : {});
@@ -154,7 +171,10 @@ export class TelemetryService {
         idealTimeSeconds += ideal * (c.good + c.reject);
       }
     }
-    const events = applyReasonAssignments(timeline.downtime, assignments.map((a) => ({ start: a.start, reasonCode: a.reasonCode })));
+    const events = applyReasonAssignments(
+      timeline.downtime,
+      assignments.map((a) => ({ start: a.start, reasonCode: a.reasonCode })),
+    );
     const total = good + reject;
     const result = computeOee({
       plannedIntervals: planned,
@@ -208,7 +228,14 @@ export class TelemetryService {
         .map(([reasonCode, p]) => {
           const loss = reasonCode.startsWith('(') ? undefined : lossOf(tree, reasonCode);
           const name = names.get(reasonCode);
-          return { reasonCode, ...(name ? { reasonName: name } : {}), ...(loss ? { loss } : {}), seconds: p.seconds, count: p.count, share: paretoTotal > 0 ? p.seconds / paretoTotal : 0 };
+          return {
+            reasonCode,
+            ...(name ? { reasonName: name } : {}),
+            ...(loss ? { loss } : {}),
+            seconds: p.seconds,
+            count: p.count,
+            share: paretoTotal > 0 ? p.seconds / paretoTotal : 0,
+          };
         })
         .sort((a, b) => b.seconds - a.seconds || b.count - a.count),
     };
@@ -237,14 +264,16 @@ export class TelemetryService {
     const now = this.clock.now().getTime();
     const started = order.startedAt ? Date.parse(order.startedAt) : now;
     const ended = order.completedAt ? Date.parse(order.completedAt) : now;
-    const range = query.from || query.to || query.shift ? await this.range(auth, query, calendar) : { from: started, to: Math.max(ended, started + 1) };
+    const range =
+      query.from || query.to || query.shift ? await this.range(auth, query, calendar) : { from: started, to: Math.max(ended, started + 1) };
     const figures: UnitFigures[] = [];
     for (const workCenterId of new Set(order.operations.map((o) => o.workCenterId))) {
       const center = await this.masterData.get(auth.tenantId, 'equipment', workCenterId);
       if (!center) continue;
       const running = await this.contexts.intervalsOfOrder(auth.tenantId, workCenterId, id, range.from, range.to);
       if (running.length === 0) continue;
-      for (const unit of await this.unitsUnder(auth, center)) figures.push(await this.unitFigures(auth, unit, range.from, range.to, calendar, running));
+      for (const unit of await this.unitsUnder(auth, center))
+        figures.push(await this.unitFigures(auth, unit, range.from, range.to, calendar, running));
     }
     return this.view(auth, range.from, range.to, figures);
   }
@@ -259,7 +288,10 @@ export class TelemetryService {
     const operations = [];
     for (const op of order.operations) {
       const center = await this.masterData.get(auth.tenantId, 'equipment', op.workCenterId);
-      const running = center && op.startedAt ? (await this.contexts.intervals(auth.tenantId, op.workCenterId, from, to)).filter((c) => c.workOrderId === id && c.seq === op.seq) : [];
+      const running =
+        center && op.startedAt
+          ? (await this.contexts.intervals(auth.tenantId, op.workCenterId, from, to)).filter((c) => c.workOrderId === id && c.seq === op.seq)
+          : [];
       let good = 0;
       let reject = 0;
       const process = new Map<string, (ProcessAggregate | undefined)[]>();
@@ -349,7 +381,14 @@ export class TelemetryService {
           if (t.state !== latest?.state || t.reasonCode !== latest?.reasonCode) break;
           stateSince = t.ts;
         }
-        const live = unitLive(unit.id, { latest, lastSeen: lastSeenOf(unit.id, latest, buckets), offlineAfterMs: offlineAfterMsOf(unit), now, stateSince, current: current.get(unit.id) });
+        const live = unitLive(unit.id, {
+          latest,
+          lastSeen: lastSeenOf(unit.id, latest, buckets),
+          offlineAfterMs: offlineAfterMsOf(unit),
+          now,
+          stateSince,
+          current: current.get(unit.id),
+        });
         return { ...live, name: unit.name, ...(unit.parentId ? { parentId: unit.parentId } : {}) };
       }),
     };
@@ -361,14 +400,23 @@ export class TelemetryService {
     return this.downtimeEvents(auth, unit, calendar, from, to);
   }
 
-  private async downtimeEvents(auth: AuthContext, unit: Equipment, calendar: Awaited<ReturnType<TelemetryService['calendar']>>, from: number, to: number): Promise<DowntimeEventView[]> {
+  private async downtimeEvents(
+    auth: AuthContext,
+    unit: Equipment,
+    calendar: Awaited<ReturnType<TelemetryService['calendar']>>,
+    from: number,
+    to: number,
+  ): Promise<DowntimeEventView[]> {
     const id = unit.id;
     const [facts, assignments, { tree, names }] = await Promise.all([
       this.unitFacts(auth, unit, from, to),
       this.telemetry.downtimeReasons(auth.tenantId, id, from - DAY_MS, to),
       this.reasonTree(auth),
     ]);
-    const timeline = buildTimeline({ transitions: facts.transitions, seen: facts.seen, from, to }, { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false });
+    const timeline = buildTimeline(
+      { transitions: facts.transitions, seen: facts.seen, from, to },
+      { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
+    );
     const byStart = new Map(assignments.map((a) => [a.start, a]));
     return timeline.downtime.map((e) => {
       const a = byStart.get(e.start);
@@ -414,13 +462,23 @@ export class TelemetryService {
         version: (before?.version ?? 0) + 1,
       };
       await this.telemetry.putDowntimeReason(auth.tenantId, id, next, before);
-      return { ...event, reasonCode: body.reasonCode, reasonName: names.get(body.reasonCode), assignedBy: next.assignedBy, assignedAt: next.assignedAt };
+      return {
+        ...event,
+        reasonCode: body.reasonCode,
+        reasonName: names.get(body.reasonCode),
+        assignedBy: next.assignedBy,
+        assignedAt: next.assignedAt,
+      };
     });
   }
 
   async stateChanges(auth: AuthContext, since: string, limit: number) {
     // A time is compared as text with the feed's sort keys, so spell it as they do (a cursor already is).
-    const items = await this.telemetry.stateChangesSince(auth.tenantId, since.includes('#') || Number.isNaN(Date.parse(since)) ? since : new Date(since).toISOString(), limit);
+    const items = await this.telemetry.stateChangesSince(
+      auth.tenantId,
+      since.includes('#') || Number.isNaN(Date.parse(since)) ? since : new Date(since).toISOString(),
+      limit,
+    );
     return {
       items: items.map((i) => ({
         equipmentId: i.equipmentId,
@@ -463,12 +521,20 @@ const SINCE_LOOKBACK = 50;
 const offlineAfterMsOf = (unit: Equipment) => (unit.offlineAfterSeconds ?? 120) * 1000;
 
 /** When the unit was last heard of: its latest state message or any minute item's last reading. */
-const lastSeenOf = (id: string, latest: StoredStateTransition | undefined, recent: MinuteBucket[]) => Math.max(latest?.ts ?? 0, ...recent.map((b) => b.units[id]?.lastSeen ?? 0));
+const lastSeenOf = (id: string, latest: StoredStateTransition | undefined, recent: MinuteBucket[]) =>
+  Math.max(latest?.ts ?? 0, ...recent.map((b) => b.units[id]?.lastSeen ?? 0));
 
 /** What a unit is doing now, as the unit status and the plant overview both say it. */
 function unitLive(
   id: string,
-  facts: { latest: StoredStateTransition | undefined; lastSeen: number; offlineAfterMs: number; now: number; stateSince: number | undefined; current: ContextInterval | undefined },
+  facts: {
+    latest: StoredStateTransition | undefined;
+    lastSeen: number;
+    offlineAfterMs: number;
+    now: number;
+    stateSince: number | undefined;
+    current: ContextInterval | undefined;
+  },
 ) {
   const { latest, lastSeen, stateSince, current } = facts;
   const offline = lastSeen === 0 || facts.now - lastSeen > facts.offlineAfterMs;
@@ -479,7 +545,14 @@ function unitLive(
     ...(!offline && latest?.reasonCode ? { reasonCode: latest.reasonCode } : {}),
     lastSeen: lastSeen ? new Date(lastSeen).toISOString() : null,
     current: current
-      ? { workOrderId: current.workOrderId, seq: current.seq, status: current.status, materialId: current.materialId, ...(current.operator ? { operator: current.operator } : {}), since: new Date(current.start).toISOString() }
+      ? {
+          workOrderId: current.workOrderId,
+          seq: current.seq,
+          status: current.status,
+          materialId: current.materialId,
+          ...(current.operator ? { operator: current.operator } : {}),
+          since: new Date(current.start).toISOString(),
+        }
       : null,
   };
 }
@@ -504,7 +577,16 @@ function splitByContext(interval: Interval, contexts: ContextInterval[]): (Inter
 }
 
 function startOfLocalDay(ts: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ts));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(ts));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const secondsIntoDay = get('hour') * 3600 + get('minute') * 60 + get('second');
   return Math.floor(ts / 1000) * 1000 - secondsIntoDay * 1000;

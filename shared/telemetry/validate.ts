@@ -67,24 +67,33 @@ export function validateRecord(recordId: string, body: string, into: Validated):
       raw: envelope.raw,
     });
   };
-  if (!IdSchema.safeParse(envelope.equipmentId).success) return reject(`invalid equipment id ${JSON.stringify(envelope.equipmentId)}`);
+  if (!IdSchema.safeParse(envelope.equipmentId).success) {
+    reject(`invalid equipment id ${JSON.stringify(envelope.equipmentId)}`);
+    return;
+  }
   // Defence in depth: the IoT policy confines a thing to the topics of its attributes; this
   // holds those attributes to the thing's name, so a mis-registered thing publishes nothing.
   const publisher = envelope.clientId === undefined ? undefined : parseThingName(envelope.clientId);
   if (publisher?.tenantId !== envelope.tenantId || publisher.equipmentId !== envelope.equipmentId) {
-    return reject(`published by client id ${JSON.stringify(envelope.clientId ?? null)}, not by this unit's thing ${thingName(envelope)}`);
+    reject(`published by client id ${JSON.stringify(envelope.clientId ?? null)}, not by this unit's thing ${thingName(envelope)}`);
+    return;
   }
-  if (!(TELEMETRY_TYPES as readonly string[]).includes(envelope.type)) return reject(`unknown type ${JSON.stringify(envelope.type)}`);
+  if (!(TELEMETRY_TYPES as readonly string[]).includes(envelope.type)) {
+    reject(`unknown type ${JSON.stringify(envelope.type)}`);
+    return;
+  }
   const type = envelope.type as TelemetryType;
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(envelope.raw, 'base64').toString('utf8'));
   } catch {
-    return reject('payload is not JSON');
+    reject('payload is not JSON');
+    return;
   }
   const list = payload && typeof payload === 'object' && 'samples' in payload ? (payload as { samples: unknown }).samples : [payload];
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_SAMPLES_PER_MESSAGE) {
-    return reject(`samples must be an array of 1 to ${MAX_SAMPLES_PER_MESSAGE}`);
+    reject(`samples must be an array of 1 to ${MAX_SAMPLES_PER_MESSAGE}`);
+    return;
   }
   list.forEach((candidate, i) => {
     const parsed = SAMPLE_SCHEMAS[type].safeParse(candidate);

@@ -102,14 +102,28 @@ describe('ERP round trip through webhooks', () => {
     const credential = await people.admin.ok('POST', '/v1/integration-credentials', { name: 'SAP S/4' });
     const endpoint = await people.admin.ok('POST', '/v1/webhook-endpoints', {
       url: erp.url,
-      eventTypes: ['work-order.released', 'work-order.started', 'work-order.completed', 'operation.started', 'operation.completed', 'production.reported'],
+      eventTypes: [
+        'work-order.released',
+        'work-order.started',
+        'work-order.completed',
+        'operation.started',
+        'operation.completed',
+        'production.reported',
+      ],
     });
     erp.useSecret(endpoint.secret);
 
     // Act: the ERP sends the order; the floor releases, runs and reports it.
     const sent = await sendFromErp(mes, credential, 'sap-4711-1', {
       type: 'production-order.upserted',
-      data: { id: 'PO-4711', materialDefinitionId: PLANT.product, quantity: 5, operationsDefinitionId: PLANT.quickRouting, latestEndTime: inDays(3), externalReference: 'SO-900' },
+      data: {
+        id: 'PO-4711',
+        materialDefinitionId: PLANT.product,
+        quantity: 5,
+        operationsDefinitionId: PLANT.quickRouting,
+        latestEndTime: inDays(3),
+        externalReference: 'SO-900',
+      },
     });
     assert.equal(sent.status, 200, JSON.stringify(sent.body));
     await people.supervisor.ok('POST', '/v1/work-orders/PO-4711/release', {});
@@ -118,18 +132,40 @@ describe('ERP round trip through webhooks', () => {
     await people.operator.ok('POST', '/v1/work-orders/PO-4711/operations/10/complete', { goodQty: 3 });
 
     // Assess: every event arrived, signed with the endpoint's secret, once per webhook-id.
-    const expected = ['work-order.released', 'work-order.started', 'operation.started', 'production.reported', 'production.reported', 'operation.completed', 'work-order.completed'];
+    const expected = [
+      'work-order.released',
+      'work-order.started',
+      'operation.started',
+      'production.reported',
+      'production.reported',
+      'operation.completed',
+      'work-order.completed',
+    ];
     await erp.until(() => erp.deliveries.filter((d) => d.event.workOrderId === 'PO-4711').length >= expected.length, 'the order’s events');
     const mine = erp.deliveries.filter((d) => d.event.workOrderId === 'PO-4711').sort((a, b) => a.event.sequence - b.event.sequence);
     assert.deepEqual(erp.refused, []);
-    assert.deepEqual(mine.map((d) => d.event.type), expected);
-    assert.deepEqual(mine.map((d) => d.event.sequence), [1, 2, 3, 4, 5, 6, 7], 'per order, from 1, no gaps');
+    assert.deepEqual(
+      mine.map((d) => d.event.type),
+      expected,
+    );
+    assert.deepEqual(
+      mine.map((d) => d.event.sequence),
+      [1, 2, 3, 4, 5, 6, 7],
+      'per order, from 1, no gaps',
+    );
     for (const d of mine) {
       assert.equal(d.headers['webhook-id'], d.event.id, 'the webhook-id is the event id');
       assert.equal(d.event.tenantId, tenant);
     }
     const reports = mine.filter((d) => d.event.type === 'production.reported').map((d) => [d.event.data.goodQty, d.event.data.scrapQty]);
-    assert.deepEqual(reports, [[2, 1], [3, 0]], 'each confirmation the ERP books');
+    assert.deepEqual(
+      reports,
+      [
+        [2, 1],
+        [3, 0],
+      ],
+      'each confirmation the ERP books',
+    );
     assert.equal(mine.at(-1)?.event.data.externalRef, 'SO-900');
 
     // The deliveries log shows each message delivered at its first attempt.
@@ -167,7 +203,12 @@ describe('webhooks are never lost', () => {
       await buildPlant(people.planner);
       const endpoint = await people.admin.ok('POST', '/v1/webhook-endpoints', { url: erp.url, eventTypes: ['work-order.released'] });
       erp.useSecret(endpoint.secret);
-      const order = await people.planner.ok('POST', '/v1/work-orders', { materialId: PLANT.product, quantity: 1, routingId: PLANT.quickRouting, dueDate: inDays(2) });
+      const order = await people.planner.ok('POST', '/v1/work-orders', {
+        materialId: PLANT.product,
+        quantity: 1,
+        routingId: PLANT.quickRouting,
+        dueDate: inDays(2),
+      });
 
       // Act: the release commits; its event reaches the dying dispatcher; the runtime stops.
       await people.supervisor.ok('POST', `/v1/work-orders/${order.id}/release`, {});
@@ -212,7 +253,12 @@ describe('webhooks are never lost', () => {
       await buildPlant(people.planner);
       const endpoint = await people.admin.ok('POST', '/v1/webhook-endpoints', { url: erp.url, eventTypes: ['work-order.released'] });
       erp.useSecret(endpoint.secret);
-      const order = await people.planner.ok('POST', '/v1/work-orders', { materialId: PLANT.product, quantity: 1, routingId: PLANT.quickRouting, dueDate: inDays(2) });
+      const order = await people.planner.ok('POST', '/v1/work-orders', {
+        materialId: PLANT.product,
+        quantity: 1,
+        routingId: PLANT.quickRouting,
+        dueDate: inDays(2),
+      });
 
       // Act: the release is refused once (503)...
       await people.supervisor.ok('POST', `/v1/work-orders/${order.id}/release`, {});
@@ -226,11 +272,17 @@ describe('webhooks are never lost', () => {
 
       // Assess
       assert.equal(afterFirst.status, 'pending');
-      assert.deepEqual(afterFirst.attempts.map((a: { statusCode: number }) => a.statusCode), [503]);
+      assert.deepEqual(
+        afterFirst.attempts.map((a: { statusCode: number }) => a.statusCode),
+        [503],
+      );
       assert.equal(erp.deliveries.length, 1);
       const final = (await people.admin.ok('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries`)).items[0];
       assert.equal(final.status, 'delivered');
-      assert.deepEqual(final.attempts.map((a: { statusCode: number }) => a.statusCode), [503, 204]);
+      assert.deepEqual(
+        final.attempts.map((a: { statusCode: number }) => a.statusCode),
+        [503, 204],
+      );
       assert.equal(erp.deliveries[0]?.headers['webhook-id'], final.id, 'the same webhook-id on every attempt');
     } finally {
       await mes.stop();

@@ -29,7 +29,7 @@ import { localClientConfig } from '../../infra/local/dynamodb.ts';
 import { freePort } from '../../infra/local/net.ts';
 import { newTenantId } from '../helpers/runtime.ts';
 import { dynamoDbLocalsOn, type RuntimeProcess, startRuntimeProcess } from '../helpers/runtime-process.ts';
-import { Api, PLANT, allPages, inDays, staff, type Staff } from './support/mes.ts';
+import { type Api, PLANT, allPages, inDays, staff, type Staff } from './support/mes.ts';
 
 /** What each round kills, in order. */
 const ROUNDS = ['runtime', 'DynamoDB Local, then the runtime'] as const;
@@ -78,7 +78,12 @@ function drive(people: Staff, ledger: Ledger, round: number, running: () => bool
       const id = `WO-${round}-${worker}-${n}`;
       const path = `/v1/work-orders/${id}`;
       const steps: [Api, string, string, unknown][] = [
-        [people.planner, 'POST', '/v1/work-orders', { id, materialId: PLANT.product, quantity: 3, routingId: PLANT.quickRouting, dueDate: inDays(2) }],
+        [
+          people.planner,
+          'POST',
+          '/v1/work-orders',
+          { id, materialId: PLANT.product, quantity: 3, routingId: PLANT.quickRouting, dueDate: inDays(2) },
+        ],
         [people.supervisor, 'POST', `${path}/release`, {}],
         [people.operator, 'POST', `${path}/operations/10/start`, {}],
         [people.operator, 'POST', `${path}/operations/10/report`, { goodQty: 1 }],
@@ -101,14 +106,29 @@ function drive(people: Staff, ledger: Ledger, round: number, running: () => bool
       ledger.material(id, material.version);
     }
   };
-  return [...Array.from({ length: ORDER_WORKERS }, (_, w) => orderWorker(w)), ...Array.from({ length: MASTER_DATA_WORKERS }, (_, w) => masterDataWorker(w))];
+  return [
+    ...Array.from({ length: ORDER_WORKERS }, (_, w) => orderWorker(w)),
+    ...Array.from({ length: MASTER_DATA_WORKERS }, (_, w) => masterDataWorker(w)),
+  ];
 }
 
 /** A unit reporting state changes over MQTT, QoS 1, until `running()` turns false or the broker is gone. */
-async function reportTelemetry(mqttUrl: string, device: DeviceCredentials & { tenantId: string; equipmentId: string }, ledger: Ledger, round: number, running: () => boolean) {
+async function reportTelemetry(
+  mqttUrl: string,
+  device: DeviceCredentials & { tenantId: string; equipmentId: string },
+  ledger: Ledger,
+  round: number,
+  running: () => boolean,
+) {
   let client: MqttClient;
   try {
-    client = await connectAsync(mqttUrl, { clientId: device.clientId, username: device.username, password: device.password, reconnectPeriod: 0, connectTimeout: 5_000 });
+    client = await connectAsync(mqttUrl, {
+      clientId: device.clientId,
+      username: device.username,
+      password: device.password,
+      reconnectPeriod: 0,
+      connectTimeout: 5_000,
+    });
   } catch {
     return;
   }
@@ -192,7 +212,9 @@ describe('the local runtime killed with -9 under load', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps every answered write, every order agrees with its audit trail, and every committed event is delivered under its own id', { timeout: 300_000 }, async (t) => {
+  it('keeps every answered write, every order agrees with its audit trail, and every committed event is delivered under its own id', {
+    timeout: 300_000,
+  }, async (t) => {
     // Prepare: a plant whose ERP subscribes to every event, on a runtime with a data dir.
     const port = await freePort();
     const mqtt = { port: await freePort(), wsPort: await freePort() };
@@ -204,11 +226,18 @@ describe('the local runtime killed with -9 under load', () => {
     // The least the orders need: one work center, the product, a one-operation routing.
     await people.planner.ok('PUT', '/v1/equipment/wc-pack', { name: 'Packing', level: 'workCenter' });
     await people.planner.ok('PUT', `/v1/materials/${PLANT.product}`, { name: 'Pump', uom: 'ea' });
-    await people.planner.ok('PUT', `/v1/routings/${PLANT.quickRouting}`, { materialId: PLANT.product, operations: [{ seq: 10, name: 'Pack', workCenterId: 'wc-pack' }] });
+    await people.planner.ok('PUT', `/v1/routings/${PLANT.quickRouting}`, {
+      materialId: PLANT.product,
+      operations: [{ seq: 10, name: 'Pack', workCenterId: 'wc-pack' }],
+    });
     const endpoint = await people.admin.ok('POST', '/v1/webhook-endpoints', { url: receiver.url, eventTypes: [...EVENT_TYPES] });
     receiver.useSecret(endpoint.secret);
     await people.planner.ok('PUT', '/v1/equipment/wu-crash-1', { name: 'Press', level: 'workUnit', parentId: 'wc-pack' });
-    const device = { tenantId: tenant, equipmentId: 'wu-crash-1', ...(await people.admin.ok<DeviceCredentials>('POST', '/local/device-credentials', { equipmentId: 'wu-crash-1' })) };
+    const device = {
+      tenantId: tenant,
+      equipmentId: 'wu-crash-1',
+      ...(await people.admin.ok<DeviceCredentials>('POST', '/local/device-credentials', { equipmentId: 'wu-crash-1' })),
+    };
     const mqttUrl = `mqtt://127.0.0.1:${mqtt.port}`;
     const ledger = new Ledger();
 
@@ -220,7 +249,11 @@ describe('the local runtime killed with -9 under load', () => {
       const workers = [...drive(people, ledger, round, () => running), reportTelemetry(mqttUrl, device, ledger, round, () => running)];
       const answeredBefore = ledger.answered;
       // Some commands answered, and many in flight, at the moment of the kill.
-      for (const deadline = Date.now() + 30_000; ledger.answered < answeredBefore + ANSWERED_PER_ROUND || receiver.held.length === 0; await pause(20)) {
+      for (
+        const deadline = Date.now() + 30_000;
+        ledger.answered < answeredBefore + ANSWERED_PER_ROUND || receiver.held.length === 0;
+        await pause(20)
+      ) {
         assert.ok(Date.now() < deadline, `round ${round}: the runtime answered ${ledger.answered - answeredBefore} commands\n${mes.output()}`);
       }
       const dead = mes;
@@ -236,7 +269,10 @@ describe('the local runtime killed with -9 under load', () => {
       await Promise.all(workers);
       mes = await startRuntimeProcess({ dataDir, port, mqtt });
       const jvms = dynamoDbLocalsOn(dataDir);
-      assert.ok(jvms.length === 1 && jvms[0] !== jvm, `after killing the ${victim}, one DynamoDB Local runs on the data dir, a new one: ${jvms.join(', ')}`);
+      assert.ok(
+        jvms.length === 1 && jvms[0] !== jvm,
+        `after killing the ${victim}, one DynamoDB Local runs on the data dir, a new one: ${jvms.join(', ')}`,
+      );
     }
 
     // Assess: every answered write is there.
@@ -263,7 +299,11 @@ describe('the local runtime killed with -9 under load', () => {
     // Every order, answered or not, agrees with its audit trail: versions 1..n, states that follow.
     for (const order of orders.values()) {
       const trail = await allPages<AuditRecord>(people.supervisor, `/v1/work-orders/${order.id}/history`);
-      assert.deepEqual(trail.map((r) => r.version), Array.from({ length: order.version }, (_, i) => i + 1), `order ${order.id}'s trail ends at its version`);
+      assert.deepEqual(
+        trail.map((r) => r.version),
+        Array.from({ length: order.version }, (_, i) => i + 1),
+        `order ${order.id}'s trail ends at its version`,
+      );
       let status: unknown = null;
       for (const record of trail) {
         const change = record.changes.find((c) => c.field === 'status');
@@ -281,9 +321,19 @@ describe('the local runtime killed with -9 under load', () => {
     for (const deadline = Date.now() + 30_000; [...committed].some((id) => !delivered().has(id)); await pause(100)) {
       const missing = [...committed].filter((id) => !delivered().has(id));
       if (Date.now() >= deadline) {
-        const log = await allPages<{ id: string; status: string; attempts: unknown[] }>(people.admin, `/v1/webhook-endpoints/${endpoint.id}/deliveries`);
+        const log = await allPages<{ id: string; status: string; attempts: unknown[] }>(
+          people.admin,
+          `/v1/webhook-endpoints/${endpoint.id}/deliveries`,
+        );
         const messages = log.filter((m) => missing.includes(m.id));
-        assert.fail(`committed events never delivered: ${missing.join(', ')}\nmessages: ${JSON.stringify(messages)}\n${live.output().split('\n').filter((l) => !/ 20\d /.test(l)).slice(-60).join('\n')}`);
+        assert.fail(
+          `committed events never delivered: ${missing.join(', ')}\nmessages: ${JSON.stringify(messages)}\n${live
+            .output()
+            .split('\n')
+            .filter((l) => !/ 20\d /.test(l))
+            .slice(-60)
+            .join('\n')}`,
+        );
       }
     }
     assert.ok(delivered().has(receiver.held[0] as string), 'the webhook in flight at the kill is sent again');
@@ -306,7 +356,8 @@ async function storedStateMessages(endpoint: string, tenant: string, equipmentId
     const ids = new Set<string>();
     const pk = keys.equipmentState(tenant, equipmentId, 0, '').pk;
     const query = { TableName: TABLE.localName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } };
-    for await (const page of paginateQuery({ client: doc }, query)) for (const item of page.Items ?? []) ids.add(String(item.sk).split('#').slice(1).join('#'));
+    for await (const page of paginateQuery({ client: doc }, query))
+      for (const item of page.Items ?? []) ids.add(String(item.sk).split('#').slice(1).join('#'));
     return ids;
   } finally {
     doc.destroy();

@@ -43,7 +43,8 @@ describe('telemetry over MQTT, end to end', () => {
     const admin = await as(mes, tenant, 'u-admin', ['admin']);
     await admin.ok('PUT', '/v1/equipment/site-1', { name: 'Plant', level: 'site' });
     await admin.ok('PUT', '/v1/equipment/wc-1', { name: 'Line 1', level: 'workCenter', parentId: 'site-1' });
-    for (const [id, settings] of Object.entries(units)) await admin.ok('PUT', `/v1/equipment/${id}`, { name: id, level: 'workUnit', parentId: 'wc-1', ...settings });
+    for (const [id, settings] of Object.entries(units))
+      await admin.ok('PUT', `/v1/equipment/${id}`, { name: id, level: 'workUnit', parentId: 'wc-1', ...settings });
     return admin;
   }
 
@@ -92,7 +93,10 @@ describe('telemetry over MQTT, end to end', () => {
     assert.deepEqual(oee.downtimeByState, { down: 30, offline: 0, setup: 0 });
     assertClose(oee.performance, (6 * 41) / 270, 'performance');
     assertClose(oee.oee, (40 * 6) / 300, 'OEE');
-    assert.deepEqual(oee.pareto.map((p: { reasonCode: string; seconds: number }) => [p.reasonCode, p.seconds]), [['E-42', 30]]);
+    assert.deepEqual(
+      oee.pareto.map((p: { reasonCode: string; seconds: number }) => [p.reasonCode, p.seconds]),
+      [['E-42', 30]],
+    );
   });
 
   it('gives the recorded shift’s expected counts, time per state and OEE when it is replayed fast', async () => {
@@ -106,7 +110,17 @@ describe('telemetry over MQTT, end to end', () => {
     assert.equal(Date.parse(EXPECTED.shift.start), messages[0]?.payload.ts, 'the recording starts with the shift');
 
     // Act
-    const stats = await replay({ mqttUrl: mes.mqttUrl as string, credentials: (device) => mes.runtime.deviceCredentials(device), messages, tenantId: tenant, speed: Number.POSITIVE_INFINITY, startTs: start, batch: 1, basicIngest: false, log: silentLog });
+    const stats = await replay({
+      mqttUrl: mes.mqttUrl as string,
+      credentials: (device) => mes.runtime.deviceCredentials(device),
+      messages,
+      tenantId: tenant,
+      speed: Number.POSITIVE_INFINITY,
+      startTs: start,
+      batch: 1,
+      basicIngest: false,
+      log: silentLog,
+    });
 
     // Assess
     assert.deepEqual(stats, { messages: messages.length, samples: messages.length, failed: 0 });

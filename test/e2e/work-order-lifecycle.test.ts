@@ -132,11 +132,14 @@ describe('a work order from creation to close, over HTTP', () => {
       order.operations.map((o) => [o.seq, o.name, o.workCenterId, o.status]),
       ROUTING_OPERATIONS.map((o, i) => [o.seq, o.name, o.workCenterId, i === 0 ? 'READY' : 'PENDING']),
     );
-    assert.deepEqual(op(20).dataToRecord.map((d) => [d.name, d.type, d.required]), [
-      ['leakRate', 'number', true],
-      ['testPassed', 'boolean', true],
-      ['testerNote', 'text', false],
-    ]);
+    assert.deepEqual(
+      op(20).dataToRecord.map((d) => [d.name, d.type, d.required]),
+      [
+        ['leakRate', 'number', true],
+        ['testPassed', 'boolean', true],
+        ['testerNote', 'text', false],
+      ],
+    );
     await people.supervisor.ok('POST', `/v1/work-orders/${sooner.id}/release`, {});
     await people.supervisor.ok('POST', `/v1/work-orders/${urgent.id}/release`, {});
 
@@ -215,10 +218,11 @@ describe('a work order from creation to close, over HTTP', () => {
       scrapReasonCode: 'LEAK',
       data: { leakRate: 0.3, testPassed: true, testerNote: 'one unit leaked at the flange' },
     });
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(op(20).recordedData).map(([k, v]) => [k, [v.value, v.outOfLimits]])),
-      { leakRate: [0.3, false], testPassed: [true, false], testerNote: ['one unit leaked at the flange', false] },
-    );
+    assert.deepEqual(Object.fromEntries(Object.entries(op(20).recordedData).map(([k, v]) => [k, [v.value, v.outOfLimits]])), {
+      leakRate: [0.3, false],
+      testPassed: [true, false],
+      testerNote: ['one unit leaked at the flange', false],
+    });
     await act(people.operator, 'operations/20/complete');
     assert.equal(op(20).status, 'DONE');
     assert.deepEqual(await dispatch('wc-test'), []);
@@ -282,7 +286,10 @@ describe('a work order from creation to close, over HTTP', () => {
     );
     assert.equal(order.version, history.length);
     const times = history.map((r) => Date.parse(r.at));
-    assert.ok(times.every((t, i) => !Number.isNaN(t) && (i === 0 || t >= (times[i - 1] as number))), 'timestamps never go back');
+    assert.ok(
+      times.every((t, i) => !Number.isNaN(t) && (i === 0 || t >= (times[i - 1] as number))),
+      'timestamps never go back',
+    );
 
     const change = (r: AuditRecord | undefined, field: string) => r?.changes.find((c) => c.field === field);
     const [create, release, hold, resume] = history;

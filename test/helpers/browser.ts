@@ -251,7 +251,8 @@ export async function assertNoHorizontalOverflow(page: Page, screen: string): Pr
   assert.equal(
     overflow,
     undefined,
-    overflow && `${screen} overflows horizontally: ${overflow.scrollWidth} px wide in a ${overflow.width} px viewport; sticking out: ${overflow.culprits.join(', ')}`,
+    overflow &&
+      `${screen} overflows horizontally: ${overflow.scrollWidth} px wide in a ${overflow.width} px viewport; sticking out: ${overflow.culprits.join(', ')}`,
   );
 }
 

@@ -43,7 +43,9 @@ interface Defs {
 
 /** The JSON Schema of a zod schema, as the OpenAPI document gets it, with its $defs. */
 export function jsonSchemaOf(schema: z.ZodMiniType): { root: JsonSchema; defs: Defs } {
-  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema & { $defs?: Defs };
+  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema & {
+    $defs?: Defs;
+  };
   const { $defs = {}, ...root } = json;
   return { root, defs: $defs };
 }
@@ -56,16 +58,74 @@ const deep = (depth: number): unknown => {
 
 /** Numbers a JSON body can carry that a store, a sum or a key may not survive. */
 export const HOSTILE_NUMBERS = [
-  5e-324, -5e-324, 1e-131, 1e-7, 1.000000001, 0.1 + 0.2, 123456789.123456789, -0, -1, 1e9, 1e9 + 1, 2 ** 31, 2 ** 53, 2 ** 53 + 2, -(2 ** 53) - 2,
-  1e21, 1e126, 1e308, -1e308, Number.MAX_VALUE,
+  5e-324,
+  -5e-324,
+  1e-131,
+  1e-7,
+  1.000000001,
+  0.1 + 0.2,
+  // biome-ignore lint/correctness/noPrecisionLoss: more digits than a double holds, on purpose.
+  123456789.123456789,
+  -0,
+  -1,
+  1e9,
+  1e9 + 1,
+  2 ** 31,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 53) - 2,
+  1e21,
+  1e126,
+  1e308,
+  -1e308,
+  Number.MAX_VALUE,
 ];
 /** Strings that look like times, keys, paths or numbers, or are too much of something. */
 export const HOSTILE_STRINGS = [
-  '', ' ', '0', '-1', '1e308', '12abc', 'NaN', 'null', 'true', '{}', '[]', '#', 'T#1#x', '../..', '%00', '\u0000', '\ud800', '🦄', 'a'.repeat(300), 'x'.repeat(5_000),
-  '9999-12-31T23:59:59.999Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00.000Z', '1969-12-31T23:59:59Z', '2030-02-30T00:00:00Z', '2030-01-01T00:00:00',
-  '2030-01-01T00:00:00.123456789+14:00', '+275760-09-13T00:00:00Z', '2030-01-01', '24:00', 'Europe/Nowhere',
+  '',
+  ' ',
+  '0',
+  '-1',
+  '1e308',
+  '12abc',
+  'NaN',
+  'null',
+  'true',
+  '{}',
+  '[]',
+  '#',
+  'T#1#x',
+  '../..',
+  '%00',
+  '\u0000',
+  '\ud800',
+  '🦄',
+  'a'.repeat(300),
+  'x'.repeat(5_000),
+  '9999-12-31T23:59:59.999Z',
+  '0000-01-01T00:00:00Z',
+  '0001-01-01T00:00:00.000Z',
+  '1969-12-31T23:59:59Z',
+  '2030-02-30T00:00:00Z',
+  '2030-01-01T00:00:00',
+  '2030-01-01T00:00:00.123456789+14:00',
+  '+275760-09-13T00:00:00Z',
+  '2030-01-01',
+  '24:00',
+  'Europe/Nowhere',
 ];
-const HOSTILE_OTHER: unknown[] = [null, true, false, [], {}, [null], JSON.parse('{"__proto__":{"admin":true}}'), { constructor: { prototype: 1 } }, deep(20), deep(1_000)];
+const HOSTILE_OTHER: unknown[] = [
+  null,
+  true,
+  false,
+  [],
+  {},
+  [null],
+  JSON.parse('{"__proto__":{"admin":true}}'),
+  { constructor: { prototype: 1 } },
+  deep(20),
+  deep(1_000),
+];
 
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_NUMBERS) },
@@ -144,7 +204,10 @@ function objectOf(schema: JsonSchema, options: ArbitraryOptions): fc.Arbitrary<u
   // Now and then a key the contract does not know, or a required one left out.
   return fc.oneof(
     { weight: 8, arbitrary: fixed },
-    { weight: 1, arbitrary: fc.tuple(fixed, fc.string({ minLength: 1, maxLength: 8 }), hostileValue).map(([o, k, v]) => ({ ...(o as object), [k]: v })) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fixed, fc.string({ minLength: 1, maxLength: 8 }), hostileValue).map(([o, k, v]) => ({ ...(o as object), [k]: v })),
+    },
     {
       weight: 1,
       arbitrary: fc.tuple(fixed, fc.constantFrom('', ...required)).map(([o, k]) => {
@@ -168,27 +231,39 @@ function stringOf(schema: JsonSchema): fc.Arbitrary<string> {
   }
   const minLength = schema.minLength ?? 0;
   const maxLength = Math.min(schema.maxLength ?? 40, 200);
-  if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length >= minLength && s.length <= (schema.maxLength ?? Infinity));
+  if (schema.pattern)
+    return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length >= minLength && s.length <= (schema.maxLength ?? Infinity));
   return fc.string({ minLength, maxLength: Math.max(minLength, maxLength) });
 }
 
 function numberOf(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {
-  const bounded = schema.minimum !== undefined || schema.exclusiveMinimum !== undefined || schema.maximum !== undefined || schema.exclusiveMaximum !== undefined;
+  const bounded =
+    schema.minimum !== undefined || schema.exclusiveMinimum !== undefined || schema.maximum !== undefined || schema.exclusiveMaximum !== undefined;
   const min = schema.minimum ?? schema.exclusiveMinimum ?? -Number.MAX_VALUE;
   const max = schema.maximum ?? schema.exclusiveMaximum ?? Number.MAX_VALUE;
   const inRange = (n: number) =>
-    n >= min && n <= max && (schema.exclusiveMinimum === undefined || n > schema.exclusiveMinimum) && (schema.exclusiveMaximum === undefined || n < schema.exclusiveMaximum);
+    n >= min &&
+    n <= max &&
+    (schema.exclusiveMinimum === undefined || n > schema.exclusiveMinimum) &&
+    (schema.exclusiveMaximum === undefined || n < schema.exclusiveMaximum);
   // What the schema allows at its edges: the bounds, the smallest steps past them, and the
   // numbers a store cannot keep that the schema may still let through.
-  const edges = [min, max, min + Number.MIN_VALUE, max - 1e-7, 0, Number.MIN_VALUE, 1e-7, 0.5, 1, ...HOSTILE_NUMBERS].filter((n) => Number.isFinite(n) && inRange(n));
+  const edges = [min, max, min + Number.MIN_VALUE, max - 1e-7, 0, Number.MIN_VALUE, 1e-7, 0.5, 1, ...HOSTILE_NUMBERS].filter(
+    (n) => Number.isFinite(n) && inRange(n),
+  );
   if (integer) {
     const lo = Math.ceil(Math.max(min, Number.MIN_SAFE_INTEGER));
     const hi = Math.floor(Math.min(max, Number.MAX_SAFE_INTEGER));
     const whole = edges.filter(Number.isInteger);
-    return fc.oneof(
-      { weight: 4, arbitrary: fc.integer({ min: Math.max(lo, -(2 ** 31)), max: Math.min(hi, Math.max(lo, -(2 ** 31)) + 1000) }) },
-      { weight: 1, arbitrary: whole.length ? fc.constantFrom(...whole) : fc.integer({ min: Math.max(lo, -(2 ** 31)), max: Math.min(hi, 2 ** 31) }) },
-    ).filter(inRange);
+    return fc
+      .oneof(
+        { weight: 4, arbitrary: fc.integer({ min: Math.max(lo, -(2 ** 31)), max: Math.min(hi, Math.max(lo, -(2 ** 31)) + 1000) }) },
+        {
+          weight: 1,
+          arbitrary: whole.length ? fc.constantFrom(...whole) : fc.integer({ min: Math.max(lo, -(2 ** 31)), max: Math.min(hi, 2 ** 31) }),
+        },
+      )
+      .filter(inRange);
   }
   const plainMin = Math.ceil(Math.max(min, -1e6) * 100);
   const plainMax = Math.floor(Math.min(max, 1e6) * 100);
@@ -196,11 +271,13 @@ function numberOf(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {
   const places = schema['x-decimal-places'];
   const step = schema.multipleOf ?? (places === undefined ? undefined : 10 ** -places);
   const onStep = (n: number) => (step ? Number((Math.round(n / step) * step).toFixed(Math.max(0, -Math.floor(Math.log10(step))))) : n);
-  return fc.oneof(
-    // Mostly plain figures (whole, or with two decimals), as people type them...
-    { weight: 4, arbitrary: plainMax >= plainMin ? fc.integer({ min: plainMin, max: plainMax }).map((n) => onStep(n / 100)) : fc.constant(min) },
-    // ...then the edges, and any double the schema lets through.
-    { weight: 2, arbitrary: edges.length ? fc.constantFrom(...edges) : fc.constant(min) },
-    { weight: bounded ? 1 : 2, arbitrary: fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map(onStep) },
-  ).filter(inRange);
+  return fc
+    .oneof(
+      // Mostly plain figures (whole, or with two decimals), as people type them...
+      { weight: 4, arbitrary: plainMax >= plainMin ? fc.integer({ min: plainMin, max: plainMax }).map((n) => onStep(n / 100)) : fc.constant(min) },
+      // ...then the edges, and any double the schema lets through.
+      { weight: 2, arbitrary: edges.length ? fc.constantFrom(...edges) : fc.constant(min) },
+      { weight: bounded ? 1 : 2, arbitrary: fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map(onStep) },
+    )
+    .filter(inRange);
 }

@@ -23,7 +23,12 @@ export interface RuntimeProcess {
 }
 
 /** Starts `npm start -- --data-dir DIR --port PORT` without web app or seed (and without MQTT unless given its ports); resolves when it is up. */
-export async function startRuntimeProcess(options: { dataDir: string; port: number; mqtt?: { port: number; wsPort: number }; timeoutMs?: number }): Promise<RuntimeProcess> {
+export async function startRuntimeProcess(options: {
+  dataDir: string;
+  port: number;
+  mqtt?: { port: number; wsPort: number };
+  timeoutMs?: number;
+}): Promise<RuntimeProcess> {
   // The shared test table's settings must not leak into it: it runs its own DynamoDB Local.
   const { [ENV.dynamoDbEndpoint]: _endpoint, [ENV.tableName]: _table, ...env } = process.env;
   const child: ChildProcess = spawn(

@@ -24,14 +24,16 @@ describe('the API stack', () => {
   /** The Lambda of an API function, found by its description (`orders: ...`). */
   const lambdaOf = (id: string) => functionIds.filter(([, fn]) => String(fn.Properties.Description).startsWith(`${id}: `));
   const functionOf = (route: (typeof routeList)[number]) => lambdaOf(route.fn).map(([, fn]) => fn);
-  const apiRouteOf = (route: (typeof routeList)[number]) =>
-    apiRoutes.filter((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
+  const apiRouteOf = (route: (typeof routeList)[number]) => apiRoutes.filter((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
 
   it('has exactly one function per API function and no other function', () => {
     // Act
     const perFunction = apiFunctions.map((fn) => [fn.id, lambdaOf(fn.id).length]);
     // Assess
-    assert.deepEqual(perFunction, apiFunctions.map((fn) => [fn.id, 1]));
+    assert.deepEqual(
+      perFunction,
+      apiFunctions.map((fn) => [fn.id, 1]),
+    );
     assert.equal(functions.length, apiFunctions.length);
   });
 
@@ -50,13 +52,26 @@ describe('the API stack', () => {
 
   it('takes a new route in an existing context for an API route alone: no new function, permission or integration', () => {
     // Prepare: three more routes of the same shape, one per context of a supervisor's walk
-    const more = (['orders', 'masterData', 'equipment'] as const).map((fn, i) => ({ ...routes.getWorkOrder, id: `extra${i}`, path: `/v1/extra-${i}/{id}`, fn }));
-    const count = (t: Template) => Object.values(t.toJSON().Resources as Record<string, { Type: string }>).reduce<Record<string, number>>((n, r) => ({ ...n, [r.Type]: (n[r.Type] ?? 0) + 1 }), {});
+    const more = (['orders', 'masterData', 'equipment'] as const).map((fn, i) => ({
+      ...routes.getWorkOrder,
+      id: `extra${i}`,
+      path: `/v1/extra-${i}/{id}`,
+      fn,
+    }));
+    const count = (t: Template) =>
+      Object.values(t.toJSON().Resources as Record<string, { Type: string }>).reduce<Record<string, number>>((n, r) => {
+        n[r.Type] = (n[r.Type] ?? 0) + 1;
+        return n;
+      }, {});
     // Act
     const grown = count(Template.fromStack(newMesApp({ routes: [...routeList, ...more] }).stacks.api));
     const today = count(template);
     // Assess
-    const added = Object.fromEntries(Object.entries(grown).filter(([type, n]) => n !== today[type]).map(([type, n]) => [type, n - (today[type] ?? 0)]));
+    const added = Object.fromEntries(
+      Object.entries(grown)
+        .filter(([type, n]) => n !== today[type])
+        .map(([type, n]) => [type, n - (today[type] ?? 0)]),
+    );
     assert.deepEqual(added, { 'AWS::ApiGatewayV2::Route': 3 });
   });
 

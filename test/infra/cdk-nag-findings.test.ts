@@ -34,7 +34,10 @@ describe('cdk-nag', () => {
     // Act
     const report = new AwsSolutionsChecks().validateScope(app);
     // Assess: the same checks run directly find nothing either, so nothing passed by being skipped
-    assert.deepEqual(report.violations.map((v) => v.ruleName), []);
+    assert.deepEqual(
+      report.violations.map((v) => v.ruleName),
+      [],
+    );
   });
 
   it('acknowledges only known findings, each with a reason: the public routes, the user pool plan, the dead letters, the stream listing, the web hosting', () => {

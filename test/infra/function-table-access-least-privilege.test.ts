@@ -45,7 +45,9 @@ describe('table permissions', () => {
       // Prepare: written out here rather than taken from api.table
       const needed = api.routes.some((r) => r.table === 'write') ? 'write' : api.routes.some((r) => r.table === 'read') ? 'read' : 'none';
       // Act
-      const actions = statementsOf(api).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'));
+      const actions = statementsOf(api)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('dynamodb:'));
       // Assess
       assert.deepEqual([...new Set(actions)].sort(), EXPECTED[needed], `${api.id} (${needed})`);
     }
@@ -54,8 +56,22 @@ describe('table permissions', () => {
   it('keeps read-only contexts read-only: the equipment reads may not write, the system routes not touch the table', () => {
     const byId = new Map(apiFunctions.map((api) => [api.id, api]));
     assert.ok(byId.get('equipment')!.routes.every((r) => r.table === 'read'));
-    assert.deepEqual([...new Set(statementsOf(byId.get('equipment')!).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:')))].sort(), EXPECTED.read);
-    assert.deepEqual(statementsOf(byId.get('system')!).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:')), []);
+    assert.deepEqual(
+      [
+        ...new Set(
+          statementsOf(byId.get('equipment')!)
+            .flatMap(actionsOf)
+            .filter((a) => a.startsWith('dynamodb:')),
+        ),
+      ].sort(),
+      EXPECTED.read,
+    );
+    assert.deepEqual(
+      statementsOf(byId.get('system')!)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('dynamodb:')),
+      [],
+    );
   });
 
   it('lets the GSIs be queried by name, and only queried', () => {
@@ -64,7 +80,10 @@ describe('table permissions', () => {
       assert.equal(onIndexes.length, 1, route.id);
       assert.deepEqual(actionsOf(onIndexes[0]!), ['dynamodb:Query']);
       const suffixes = resourcesOfStatement(onIndexes[0]!).map((r) => JSON.stringify(r).match(/\/index\/[^"]*/)?.[0]);
-      assert.deepEqual(suffixes, TABLE.globalSecondaryIndexes.map((gsi) => `/index/${gsi.indexName}`));
+      assert.deepEqual(
+        suffixes,
+        TABLE.globalSecondaryIndexes.map((gsi) => `/index/${gsi.indexName}`),
+      );
     }
   });
 

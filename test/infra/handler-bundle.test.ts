@@ -46,9 +46,7 @@ describe('handler bundling', { skip: missing.length > 0 && `handler files missin
   const assembly = app.synth();
   const template = Template.fromStack(stack);
   const assetDir = (id: string) => {
-    const [, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([logicalId]) =>
-      logicalId.startsWith(`${id}Function`),
-    )!;
+    const [, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([logicalId]) => logicalId.startsWith(`${id}Function`))!;
     return join(assembly.directory, fn.Metadata['aws:asset:path']);
   };
   const bundle = (id: string) => readFileSync(join(assetDir(id), 'index.mjs'), 'utf8');
@@ -61,7 +59,7 @@ describe('handler bundling', { skip: missing.length > 0 && `handler files missin
     assert.ok(existsSync(join(assetDir('Health'), 'index.mjs.map')));
   });
 
-  it('bundles the AWS SDK, tree-shaken, instead of loading the runtime\'s copy (the faster cold start in the bench)', () => {
+  it("bundles the AWS SDK, tree-shaken, instead of loading the runtime's copy (the faster cold start in the bench)", () => {
     const code = bundle('GetWorkOrder');
     assert.doesNotMatch(code, /from\s*"@aws-sdk\/[a-z-]+"/);
     assert.match(code, /DynamoDB_20120810/, 'the DynamoDB client is in the bundle');
@@ -82,7 +80,10 @@ describe('handler bundling', { skip: missing.length > 0 && `handler files missin
       'the SDK, Powertools and everything else is in the bundle',
     );
     const [, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('IngestStateFunction'))!;
-    assert.deepEqual(Object.keys(fn.Properties.Environment.Variables).filter((k) => k.startsWith('AUTH_')), []);
+    assert.deepEqual(
+      Object.keys(fn.Properties.Environment.Variables).filter((k) => k.startsWith('AUTH_')),
+      [],
+    );
   });
 
   it('refuses a function with both or neither of handler and entry', () => {
@@ -112,7 +113,7 @@ describe('handler bundling', { skip: missing.length > 0 && `handler files missin
     assert.equal(JSON.parse(response.body).status, 'ok');
   });
 
-  it("splits an API function: an entry that imports no route, and a chunk for each of its own routes only", () => {
+  it('splits an API function: an entry that imports no route, and a chunk for each of its own routes only', () => {
     // Prepare
     const dir = assetDir('OrdersApi');
     const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
@@ -122,9 +123,17 @@ describe('handler bundling', { skip: missing.length > 0 && `handler files missin
     assert.match(code.split('\n')[0]!, /^import \{ createRequire as \w+ \} from 'node:module'; const require = \w+\(import\.meta\.url\);$/);
     assert.ok(existsSync(join(dir, 'index.mjs.map')));
     assert.doesNotMatch(code, /class DynamoDBClient\b|@aws-sdk\//, 'the entry loads neither the SDK nor a route');
-    for (const name of own) assert.ok(chunks.some((c) => c.startsWith(`${name}-`) && c.endsWith('.mjs')), `${name} is a chunk`);
+    for (const name of own)
+      assert.ok(
+        chunks.some((c) => c.startsWith(`${name}-`) && c.endsWith('.mjs')),
+        `${name} is a chunk`,
+      );
     const others = routeList.filter((r) => r.fn !== 'orders').map((r) => r.handler.split('/')[1]!);
-    assert.deepEqual(chunks.filter((c) => others.some((name) => c.startsWith(`${name}-`))), [], 'no other context\'s routes');
+    assert.deepEqual(
+      chunks.filter((c) => others.some((name) => c.startsWith(`${name}-`))),
+      [],
+      "no other context's routes",
+    );
   });
 
   it('produces an API function that routes by routeKey, and answers 404 problem+json to a route it does not serve', async () => {

@@ -25,7 +25,9 @@ const TENANT_BOUND = { Null: { 'kms:EncryptionContext:tenantId': 'false' } };
 function matches(pattern: unknown, value: unknown): boolean {
   if (Array.isArray(pattern)) return pattern.includes(value);
   if (pattern && typeof pattern === 'object') {
-    return Object.entries(pattern).every(([key, sub]) => value !== null && typeof value === 'object' && matches(sub, (value as Record<string, unknown>)[key]));
+    return Object.entries(pattern).every(
+      ([key, sub]) => value !== null && typeof value === 'object' && matches(sub, (value as Record<string, unknown>)[key]),
+    );
   }
   return false;
 }
@@ -59,7 +61,10 @@ describe('the integration stack', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
   };
   const actionsOn = (statements: Statement[], resourceId: string) =>
-    statements.filter((s) => JSON.stringify(s.Resource).includes(`"${resourceId}"`)).flatMap((s) => list(s.Action)).sort();
+    statements
+      .filter((s) => JSON.stringify(s.Resource).includes(`"${resourceId}"`))
+      .flatMap((s) => list(s.Action))
+      .sort();
   const envOf = (fnId: string) => resources[fnId]!.Properties.Environment.Variables;
 
   describe('the secrets key', () => {
@@ -104,7 +109,10 @@ describe('the integration stack', () => {
       assert.deepEqual(mapping.FunctionResponseTypes, ['ReportBatchItemFailures']);
       assert.equal(mapping.BisectBatchOnFunctionError, true);
       assert.ok(mapping.MaximumRetryAttempts > 0 && mapping.MaximumRetryAttempts <= 10);
-      assert.ok(mapping.MaximumRecordAgeInSeconds > 0 && mapping.MaximumRecordAgeInSeconds < 24 * 3600, 'gives up while the stream still has the records');
+      assert.ok(
+        mapping.MaximumRecordAgeInSeconds > 0 && mapping.MaximumRecordAgeInSeconds < 24 * 3600,
+        'gives up while the stream still has the records',
+      );
       assert.deepEqual(mapping.DestinationConfig, { OnFailure: { Destination: { 'Fn::GetAtt': [ids.dispatchDlq, 'Arn'] } } });
     });
 
@@ -113,7 +121,10 @@ describe('the integration stack', () => {
       const filters = mappingOf(ids.dispatcher).FilterCriteria.Filters as { Pattern: string }[];
       assert.equal(filters.length, 1);
       const pattern = JSON.parse(filters[0]!.Pattern);
-      const record = (eventName: string, entity: string) => ({ eventName, dynamodb: { NewImage: { entity: { S: entity }, sk: { S: 'EVT#00000002#01' } } } });
+      const record = (eventName: string, entity: string) => ({
+        eventName,
+        dynamodb: { NewImage: { entity: { S: entity }, sk: { S: 'EVT#00000002#01' } } },
+      });
       // Assess
       assert.deepEqual(pattern, { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['OutboxEvent'] } } } });
       assert.equal(matches(pattern, record('INSERT', 'OutboxEvent')), true);
@@ -126,10 +137,16 @@ describe('the integration stack', () => {
       const grants = grantsOf(ids.dispatcher);
       assert.deepEqual(actionsOn(grants, ids.queue), ['sqs:SendMessage']);
       assert.deepEqual(
-        grants.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('dynamodb:') && !/Stream|GetRecords|GetShardIterator/.test(a)).sort(),
+        grants
+          .flatMap((s) => list(s.Action))
+          .filter((a) => a.startsWith('dynamodb:') && !/Stream|GetRecords|GetShardIterator/.test(a))
+          .sort(),
         [...WRITE_ACTIONS, 'dynamodb:Query'].sort(),
       );
-      assert.deepEqual(grants.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('kms:')), []);
+      assert.deepEqual(
+        grants.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('kms:')),
+        [],
+      );
       assert.deepEqual(envOf(ids.dispatcher).WEBHOOK_QUEUE_URL, { Ref: ids.queue });
       assert.equal(envOf(ids.dispatcher).SECRETS_KMS_KEY_ID, undefined);
     });
@@ -159,7 +176,8 @@ describe('the integration stack', () => {
   it('alarms, to an encrypted topic, as soon as either dead-letter queue holds a message', () => {
     // Prepare
     const alarms = Object.values(ofType('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    const onQueue = (queueId: string) => alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Dimensions).includes(`"${queueId}"`));
+    const onQueue = (queueId: string) =>
+      alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Dimensions).includes(`"${queueId}"`));
     // Assess
     for (const queueId of [ids.deliveryDlq, ids.dispatchDlq]) {
       const [alarm, ...more] = onQueue(queueId);
@@ -185,7 +203,9 @@ describe('API routes and the integration resources', () => {
   const fnOf = (fn: ApiFunctionDef) => functions.find((f) => String(f.Properties.Description).startsWith(`${fn.id}: `))!;
   const statementsOf = (route: ApiFunctionDef): Statement[] => {
     const role = fnOf(route).Properties.Role['Fn::GetAtt'][0];
-    return policies.filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role)).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    return policies
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
   };
   /** Actions on a resource of the integration stack, which the API stack reaches through a stack output. */
   const actionsOnIntegration = (statements: Statement[], id: string) =>
@@ -216,7 +236,11 @@ describe('API routes and the integration resources', () => {
       const uses = route.routes.some((r) => r.uses?.includes('webhookQueue'));
       const statements = statementsOf(route);
       assert.deepEqual(actionsOnIntegration(statements, queueId), uses ? ['sqs:SendMessage'] : [], route.id);
-      assert.deepEqual(statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('sqs:')), uses ? ['sqs:SendMessage'] : [], route.id);
+      assert.deepEqual(
+        statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('sqs:')),
+        uses ? ['sqs:SendMessage'] : [],
+        route.id,
+      );
       assert.equal('WEBHOOK_QUEUE_URL' in fnOf(route).Properties.Environment.Variables, uses, `${route.id} WEBHOOK_QUEUE_URL`);
     }
   });
@@ -240,7 +264,10 @@ describe('API routes and the integration resources', () => {
     }
     // Assess
     const explained = routeList.filter((r) => r.roles === null && r.publicReason);
-    assert.ok(explained.some((r) => r.path === '/v1/integrations/erp/events'), 'the inbound ERP route is public, with a reason');
+    assert.ok(
+      explained.some((r) => r.path === '/v1/integrations/erp/events'),
+      'the inbound ERP route is public, with a reason',
+    );
     for (const route of explained) {
       assert.equal(reasons.get(`MesApi/HttpApi/${route.method}${route.path.replaceAll('/', '--')}`), route.publicReason, route.id);
     }

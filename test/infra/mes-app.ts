@@ -15,9 +15,7 @@ import type { ApiStackProps } from '../../infra/stacks/api-stack.ts';
 import { CONTEXT, addMesStacks } from '../../infra/stacks/mes-stacks.ts';
 import { buildWebSync } from '../../web/build.ts';
 
-export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
-  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
-).context;
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 
 let webDist: string | undefined;
 
@@ -31,7 +29,9 @@ export function builtWebDist(): string {
   return webDist;
 }
 
-export function newMesApp(options: { bundle?: boolean; validate?: boolean; context?: Record<string, unknown>; routes?: ApiStackProps['routes'] } = {}) {
+export function newMesApp(
+  options: { bundle?: boolean; validate?: boolean; context?: Record<string, unknown>; routes?: ApiStackProps['routes'] } = {},
+) {
   const app = new App({
     builtinCloudFormationValidation: options.validate ?? false,
     context: {
@@ -46,9 +46,7 @@ export function newMesApp(options: { bundle?: boolean; validate?: boolean; conte
   return { app, stacks: addMesStacks(app, options.routes ? { routes: options.routes } : {}) };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are free-form JSON.
 export type CfnResource = { Type: string; Properties: Record<string, any>; [attribute: string]: unknown };
 
 /** Resources of one type, by logical id. */
-export const resourcesOf = (template: Template, type: string) =>
-  template.findResources(type) as Record<string, CfnResource>;
+export const resourcesOf = (template: Template, type: string) => template.findResources(type) as Record<string, CfnResource>;

@@ -93,7 +93,7 @@ describe('the telemetry stack', () => {
       }
     });
 
-    it('sends state to the state queue and measurements to the stream, keyed by the rule\'s partition key', () => {
+    it("sends state to the state queue and measurements to the stream, keyed by the rule's partition key", () => {
       for (const rule of RULES) {
         const [action, ...others] = topicRuleOf(rule).Actions;
         assert.equal(others.length, 0, `${rule.name} has one action`);
@@ -226,14 +226,18 @@ describe('the telemetry stack', () => {
         assert.equal(p.LoggingConfig.LogFormat, 'JSON');
         assert.ok(resources[p.LoggingConfig.LogGroup.Ref]?.Type === 'AWS::Logs::LogGroup');
         assert.ok(p.Environment.Variables.TABLE_NAME);
-        assert.deepEqual(Object.keys(p.Environment.Variables).filter((k) => k.startsWith('AUTH_')), []);
+        assert.deepEqual(
+          Object.keys(p.Environment.Variables).filter((k) => k.startsWith('AUTH_')),
+          [],
+        );
       }
       assert.equal(Object.keys(ofType('AWS::Lambda::Function')).length, 2, 'no other function (no custom resource)');
     });
 
     it('lets each consumer touch only its own source and the dead letters, besides the table', () => {
-      const nonTable = (fnId: string) =>
-        [...new Set(grantsOfRole(roleOfFunction(fnId)).filter((g) => !g.startsWith('dynamodb:') && !g.startsWith('logs:')))];
+      const nonTable = (fnId: string) => [
+        ...new Set(grantsOfRole(roleOfFunction(fnId)).filter((g) => !g.startsWith('dynamodb:') && !g.startsWith('logs:'))),
+      ];
       for (const g of nonTable(ids.stateFn)) assert.ok(g.startsWith('sqs:') && g.endsWith(` \${${ids.stateQueue}.Arn}`), g);
       assert.ok(nonTable(ids.stateFn).includes(`sqs:DeleteMessage \${${ids.stateQueue}.Arn}`));
       for (const g of nonTable(ids.measurementsFn)) {
@@ -260,8 +264,7 @@ describe('the telemetry stack', () => {
   describe('devices', () => {
     const [policy, ...otherPolicies] = Object.values(ofType('AWS::IoT::Policy'));
     const statements = policy!.Properties.PolicyDocument.Statement as Statement[];
-    const resourcesFor = (action: string) =>
-      statements.filter((s) => list(s.Action).includes(action)).flatMap((s) => list(s.Resource).map(flat));
+    const resourcesFor = (action: string) => statements.filter((s) => list(s.Action).includes(action)).flatMap((s) => list(s.Resource).map(flat));
     const arn = (resource: string) => `arn:\${AWS::Partition}:iot:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
     const OWN = 'dt/mes/${iot:Connection.Thing.Attributes[tenantId]}/${iot:Connection.Thing.Attributes[equipmentId]}/';
 
@@ -336,9 +339,7 @@ describe('the telemetry stack', () => {
         (a) =>
           a.Namespace === namespace &&
           a.MetricName === metric &&
-          a.Dimensions.some(
-            (d: { Name: string; Value: unknown }) => d.Name === dimension && JSON.stringify(d.Value).includes(`"${resourceId}"`),
-          ),
+          a.Dimensions.some((d: { Name: string; Value: unknown }) => d.Name === dimension && JSON.stringify(d.Value).includes(`"${resourceId}"`)),
       );
       assert.equal(found.length, 1, `${metric} of ${resourceId}`);
       assert.equal(found[0]!.ComparisonOperator, 'GreaterThanThreshold');
@@ -366,13 +367,10 @@ describe('the telemetry stack', () => {
       assert.equal(key.EnableKeyRotation, true);
       assert.ok(
         (key.KeyPolicy.Statement as Statement[]).some(
-          (s) =>
-            JSON.stringify(s.Principal) === '{"Service":"cloudwatch.amazonaws.com"}' && list(s.Action).includes('kms:GenerateDataKey*'),
+          (s) => JSON.stringify(s.Principal) === '{"Service":"cloudwatch.amazonaws.com"}' && list(s.Action).includes('kms:GenerateDataKey*'),
         ),
       );
-      const topicStatements = Object.values(ofType('AWS::SNS::TopicPolicy')).flatMap(
-        (p) => p.Properties.PolicyDocument.Statement as Statement[],
-      );
+      const topicStatements = Object.values(ofType('AWS::SNS::TopicPolicy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
       assert.ok(topicStatements.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === INSECURE_TRANSPORT));
     });
   });
@@ -383,7 +381,10 @@ describe('the telemetry stack', () => {
     const values = Object.values(outputs).map((o) => flat(o.Value));
     for (const rule of RULES) {
       assert.ok(values.includes(rule.name), rule.name);
-      assert.ok(values.some((v) => v.startsWith(`$aws/rules/${rule.name}/dt/mes/`)), `Basic Ingest topic of ${rule.name}`);
+      assert.ok(
+        values.some((v) => v.startsWith(`$aws/rules/${rule.name}/dt/mes/`)),
+        `Basic Ingest topic of ${rule.name}`,
+      );
     }
   });
 });

@@ -22,7 +22,12 @@ const INSECURE_TRANSPORT = '{"Bool":{"aws:SecureTransport":"false"}}';
 
 /** `aws s3 sync` --include/--exclude patterns: `*` is any run of characters, `?` one. */
 const globMatches = (pattern: string, name: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(name);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(name);
 
 describe('the web stack', () => {
   // Prepare
@@ -47,7 +52,12 @@ describe('the web stack', () => {
     const policy = Object.values(ofType('AWS::S3::BucketPolicy')).find((p) => p.Properties.Bucket.Ref === siteId);
     const statements = (policy?.Properties.PolicyDocument.Statement ?? []) as Statement[];
     // Assess
-    assert.deepEqual(site?.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    assert.deepEqual(site?.PublicAccessBlockConfiguration, {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     assert.equal(site?.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, 'AES256');
     assert.ok(site?.LoggingConfiguration?.DestinationBucketName, 'server access logs');
     assert.equal(JSON.stringify(statements.find((s) => s.Effect === 'Deny')?.Condition), INSECURE_TRANSPORT);

@@ -85,7 +85,10 @@ describe('API errors, paging and self-description', () => {
         });
         assertProblem(reply, 415, { type: PROBLEM.unsupportedMediaType });
       }
-      const none = await people.supervisor.request('POST', `/v1/work-orders/${order.id}/hold`, { rawBody: '{"reason":"x"}', headers: { 'content-type': '' } });
+      const none = await people.supervisor.request('POST', `/v1/work-orders/${order.id}/hold`, {
+        rawBody: '{"reason":"x"}',
+        headers: { 'content-type': '' },
+      });
       assertProblem(none, 415);
     });
 
@@ -176,7 +179,10 @@ describe('API errors, paging and self-description', () => {
       const pages = await walk<{ id: string }>(other.planner, '/v1/materials', 3);
 
       assert.ok(pages.length >= 3);
-      assertEachOnce(pages.flat().map((m) => m.id), ids);
+      assertEachOnce(
+        pages.flat().map((m) => m.id),
+        ids,
+      );
     });
 
     it('walks the work order list, filtered or not, exactly once', async () => {
@@ -186,7 +192,10 @@ describe('API errors, paging and self-description', () => {
       const pages = await walk<WorkOrder>(people.planner, '/v1/work-orders', 2);
       const planned = await walk<WorkOrder>(people.planner, '/v1/work-orders?status=PLANNED', 1);
 
-      assertEachOnce(pages.flat().map((o) => o.id), [...all.map((o) => o.id), ...created.map((o) => o.id)]);
+      assertEachOnce(
+        pages.flat().map((o) => o.id),
+        [...all.map((o) => o.id), ...created.map((o) => o.id)],
+      );
       assert.deepEqual(
         planned.flat().map((o) => o.id),
         created.map((o) => o.id),
@@ -208,7 +217,11 @@ describe('API errors, paging and self-description', () => {
       );
       const ids = dispatch.map((e) => e.workOrderId);
       assert.equal(new Set(ids).size, ids.length);
-      assert.deepEqual(ids.slice(0, 3), released.map((o) => o.id), 'most urgent first');
+      assert.deepEqual(
+        ids.slice(0, 3),
+        released.map((o) => o.id),
+        'most urgent first',
+      );
       assert.ok(ids.includes(running.id));
     });
 
@@ -293,7 +306,11 @@ describe('API errors, paging and self-description', () => {
           assert.deepEqual(op.security, [], `${route.id} is public`);
         }
         if (route.body) assert.ok(op.requestBody?.content?.['application/json']?.schema, `${route.id} request body`);
-        if (route.idempotent) assert.ok(op.parameters.some((p: { name: string }) => p.name === 'Idempotency-Key'), route.id);
+        if (route.idempotent)
+          assert.ok(
+            op.parameters.some((p: { name: string }) => p.name === 'Idempotency-Key'),
+            route.id,
+          );
       }
       assert.equal(new Set(operationIds).size, operationIds.length, 'operationIds are unique');
       const documented = Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));

@@ -15,12 +15,27 @@ import type { AuditRecord, WorkOrderDetail } from '#shared/api/schemas.ts';
 import { keys } from '#shared/db/keys.ts';
 import { setTurnTaking } from '#shared/domain/retry.ts';
 import { Webhook } from 'standardwebhooks';
-import { Api, allPages, buildPlant, type Mes, newTenant, orderAt, PLANT, PROBLEM, partitionItems, type Reply, type Staff, staff, startMes } from '../e2e/support/mes.ts';
+import {
+  Api,
+  allPages,
+  buildPlant,
+  type Mes,
+  newTenant,
+  orderAt,
+  PLANT,
+  PROBLEM,
+  partitionItems,
+  type Reply,
+  type Staff,
+  staff,
+  startMes,
+} from '../e2e/support/mes.ts';
 import { ALWAYS_PLANNED, ingestAll, MINUTE, REASON_TREE, unit } from '../e2e/support/telemetry.ts';
 
 const count = (replies: Reply[], status: number, type?: string) =>
   replies.filter((r) => r.status === status && (type === undefined || (r.body as { type?: string })?.type === type)).length;
-const describeReplies = (replies: Reply[]) => [...new Set(replies.map((r) => `${r.status} ${r.status >= 400 ? ((r.body as { type?: string })?.type ?? r.text.slice(0, 80)) : ''}`))].join(', ');
+const describeReplies = (replies: Reply[]) =>
+  [...new Set(replies.map((r) => `${r.status} ${r.status >= 400 ? ((r.body as { type?: string })?.type ?? r.text.slice(0, 80)) : ''}`))].join(', ');
 
 /** Exactly `wins` successes, every other reply the problem `refusal` (never a 5xx, never anything else). */
 function assertOutcome(replies: Reply[], wins: number, refusal?: { status: number; type: string }) {
@@ -72,18 +87,26 @@ describe('commands under a race, with and without If-Match', () => {
       const after = await order(running.id);
       assert.equal(after.status, 'ON_HOLD');
       assert.equal(after.operations[0]?.goodQty, 50);
-      assert.deepEqual((await history(running.id)).map((r) => r.version), oneTo(after.version));
+      assert.deepEqual(
+        (await history(running.id)).map((r) => r.version),
+        oneTo(after.version),
+      );
     });
 
     it('lets exactly 30 of 100 reports of 1 through against a limit of 30; the others get the quantity rule', async () => {
       const running = await orderAt(people, 'RUNNING', { quantity: 30 });
       const path = `/v1/work-orders/${running.id}/operations/10/report`;
-      const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? people.operator : people.operator2).post(path, { goodQty: 1 })));
+      const replies = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => (i % 2 ? people.operator : people.operator2).post(path, { goodQty: 1 })),
+      );
       assertOutcome(replies, 30, { status: 409, type: PROBLEM.quantityRule });
       const after = await order(running.id);
       assert.equal(after.operations[0]?.goodQty, 30);
       assert.equal(after.version, running.version + 30);
-      assert.deepEqual((await history(running.id)).map((r) => r.version), oneTo(after.version));
+      assert.deepEqual(
+        (await history(running.id)).map((r) => r.version),
+        oneTo(after.version),
+      );
     });
 
     it('with If-Match lets one of 20 reports on the same version through; the others are stale and write nothing', async () => {
@@ -93,7 +116,10 @@ describe('commands under a race, with and without If-Match', () => {
       assertOutcome(replies, 1, { status: 409, type: PROBLEM.staleVersion });
       const after = await order(running.id);
       assert.equal(after.operations[0]?.goodQty, 1);
-      assert.deepEqual((await history(running.id)).map((r) => r.version), oneTo(after.version));
+      assert.deepEqual(
+        (await history(running.id)).map((r) => r.version),
+        oneTo(after.version),
+      );
     });
   });
 
@@ -117,12 +143,17 @@ describe('commands under a race, with and without If-Match', () => {
         assertOutcome(replies, 1, { status: 409, type: PROBLEM.illegalTransition });
         const after = await order(start.id);
         assert.equal(after.version, start.version + 1);
-        assert.deepEqual((await history(start.id)).map((r) => r.version), oneTo(after.version));
+        assert.deepEqual(
+          (await history(start.id)).map((r) => r.version),
+          oneTo(after.version),
+        );
       });
 
       it('with If-Match: one of 10 wins, the others are stale', async () => {
         const start = await orderAt(people, t.stage);
-        const replies = await Promise.all(Array.from({ length: 10 }, () => t.who(people).post(`/v1/work-orders/${start.id}/${t.action}`, t.body, ifMatch(start.version))));
+        const replies = await Promise.all(
+          Array.from({ length: 10 }, () => t.who(people).post(`/v1/work-orders/${start.id}/${t.action}`, t.body, ifMatch(start.version))),
+        );
         assertOutcome(replies, 1, { status: 409, type: PROBLEM.staleVersion });
         assert.equal((await order(start.id)).version, start.version + 1);
       });
@@ -137,14 +168,50 @@ describe('commands under a race, with and without If-Match', () => {
   function recordCommands(m: string) {
     describe('master data and plant settings (PUT replaces)', () => {
       const documents: { name: string; path: string; kind: string; id: string; body: (i: number) => object }[] = [
-        { name: 'equipment', path: `/v1/equipment/wc-race-${m}`, kind: 'equipment', id: `wc-race-${m}`, body: (i) => ({ name: `Line ${i}`, level: 'workCenter', parentId: PLANT.area }) },
-        { name: 'material', path: `/v1/materials/M-RACE-${m}`, kind: 'material', id: `M-RACE-${m}`, body: (i) => ({ name: `Material ${i}`, uom: 'ea' }) },
-        { name: 'BOM', path: `/v1/boms/BOM-RACE-${m}`, kind: 'bom', id: `BOM-RACE-${m}`, body: (i) => ({ materialId: PLANT.product, components: [{ materialId: 'HSG-1', quantityPer: i + 1, operationSeq: 10 }] }) },
-        { name: 'routing', path: `/v1/routings/RT-RACE-${m}`, kind: 'routing', id: `RT-RACE-${m}`, body: (i) => ({ materialId: PLANT.product, operations: [{ seq: 10, name: `Step ${i}`, workCenterId: 'wc-pack' }] }) },
-        { name: 'person', path: `/v1/personnel/p-race-${m}`, kind: 'personnel', id: `p-race-${m}`, body: (i) => ({ name: `Person ${i}`, roles: ['operator'] }) },
+        {
+          name: 'equipment',
+          path: `/v1/equipment/wc-race-${m}`,
+          kind: 'equipment',
+          id: `wc-race-${m}`,
+          body: (i) => ({ name: `Line ${i}`, level: 'workCenter', parentId: PLANT.area }),
+        },
+        {
+          name: 'material',
+          path: `/v1/materials/M-RACE-${m}`,
+          kind: 'material',
+          id: `M-RACE-${m}`,
+          body: (i) => ({ name: `Material ${i}`, uom: 'ea' }),
+        },
+        {
+          name: 'BOM',
+          path: `/v1/boms/BOM-RACE-${m}`,
+          kind: 'bom',
+          id: `BOM-RACE-${m}`,
+          body: (i) => ({ materialId: PLANT.product, components: [{ materialId: 'HSG-1', quantityPer: i + 1, operationSeq: 10 }] }),
+        },
+        {
+          name: 'routing',
+          path: `/v1/routings/RT-RACE-${m}`,
+          kind: 'routing',
+          id: `RT-RACE-${m}`,
+          body: (i) => ({ materialId: PLANT.product, operations: [{ seq: 10, name: `Step ${i}`, workCenterId: 'wc-pack' }] }),
+        },
+        {
+          name: 'person',
+          path: `/v1/personnel/p-race-${m}`,
+          kind: 'personnel',
+          id: `p-race-${m}`,
+          body: (i) => ({ name: `Person ${i}`, roles: ['operator'] }),
+        },
         // One of each per tenant: the two modes take their turns on the same one.
         { name: 'tenant settings', path: '/v1/tenant-settings', kind: 'settings', id: 'settings', body: (i) => ({ overrunTolerancePct: i }) },
-        { name: 'shift calendar', path: '/v1/shift-calendar', kind: 'shift-calendar', id: 'shift-calendar', body: (i) => ({ ...ALWAYS_PLANNED, setupIsPlanned: i % 2 === 0 }) },
+        {
+          name: 'shift calendar',
+          path: '/v1/shift-calendar',
+          kind: 'shift-calendar',
+          id: 'shift-calendar',
+          body: (i) => ({ ...ALWAYS_PLANNED, setupIsPlanned: i % 2 === 0 }),
+        },
         {
           name: 'downtime reasons',
           path: '/v1/downtime-reasons',
@@ -203,13 +270,21 @@ describe('commands under a race, with and without If-Match', () => {
       it('update and rotate-secret: 10 without If-Match all apply in turn; with If-Match one of 10 does', async () => {
         const endpoint = await newEndpoint();
         const path = `/v1/webhook-endpoints/${endpoint.id}`;
-        const updates = await Promise.all(Array.from({ length: 5 }, (_, i) => people.admin.request('PATCH', path, { body: { description: `change ${i}` } })));
-        const rotations = await Promise.all(Array.from({ length: 5 }, () => people.admin.post(`${path}/rotate-secret`, { previousSecretValidSeconds: 0 })));
+        const updates = await Promise.all(
+          Array.from({ length: 5 }, (_, i) => people.admin.request('PATCH', path, { body: { description: `change ${i}` } })),
+        );
+        const rotations = await Promise.all(
+          Array.from({ length: 5 }, () => people.admin.post(`${path}/rotate-secret`, { previousSecretValidSeconds: 0 })),
+        );
         assertOutcome([...updates, ...rotations], 10);
         const now = await people.admin.ok('GET', path);
         assert.equal(now.version, endpoint.version + 10);
         assert.deepEqual(await auditVersions(keys.integrationAudit(tenant, 'webhook-endpoint', endpoint.id, 0).pk), oneTo(now.version));
-        const pinned = await Promise.all(Array.from({ length: 10 }, (_, i) => people.admin.request('PATCH', path, { body: { description: `pinned ${i}` }, headers: ifMatch(now.version) })));
+        const pinned = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            people.admin.request('PATCH', path, { body: { description: `pinned ${i}` }, headers: ifMatch(now.version) }),
+          ),
+        );
         assertOutcome(pinned, 1, { status: 409, type: PROBLEM.staleVersion });
       });
 
@@ -226,7 +301,12 @@ describe('commands under a race, with and without If-Match', () => {
 
     it('downtime reasons: 10 supervisors assigning at once all apply in turn, each audited', async () => {
       const unitId = `wu-race-${m}`;
-      await people.planner.ok('PUT', `/v1/equipment/${unitId}`, { name: 'Press', level: 'workUnit', parentId: 'wc-assembly', offlineAfterSeconds: 86_400 });
+      await people.planner.ok('PUT', `/v1/equipment/${unitId}`, {
+        name: 'Press',
+        level: 'workUnit',
+        parentId: 'wc-assembly',
+        offlineAfterSeconds: 86_400,
+      });
       await people.planner.ok('PUT', '/v1/shift-calendar', ALWAYS_PLANNED);
       await people.planner.ok('PUT', '/v1/downtime-reasons', REASON_TREE);
       const press = unit(tenant, unitId);
@@ -260,7 +340,10 @@ describe('commands under a race, with and without If-Match', () => {
       assertOutcome(reports, 3, { status: 409, type: PROBLEM.quantityRule });
       const after = await order(running.id);
       assert.equal(after.operations[0]?.goodQty, 3);
-      assert.deepEqual((await history(running.id)).map((r) => r.version), oneTo(after.version));
+      assert.deepEqual(
+        (await history(running.id)).map((r) => r.version),
+        oneTo(after.version),
+      );
     });
 
     it('lets one of 5 releases win and refuses the others by the state machine', async () => {
@@ -281,7 +364,12 @@ describe('commands under a race, with and without If-Match', () => {
       const at = new Date();
       return new Api(mes.baseUrl).request('POST', `/v1/integrations/erp/events?credential=${credential.id}`, {
         rawBody: body,
-        headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(credential.secret).sign(id, at, body) },
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': new Webhook(credential.secret).sign(id, at, body),
+        },
       });
     };
     const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => send(i)));

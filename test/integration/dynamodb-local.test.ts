@@ -12,12 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DescribeTableCommand, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-} from '@aws-sdk/client-dynamodb-streams';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localClientConfig, SHARED_DB_FILE, startDynamoDbLocal } from '../../infra/local/dynamodb.ts';
 import { useWriteAheadLog } from '../../infra/local/sqlite-wal.ts';
@@ -25,8 +20,7 @@ import { TABLE } from '../../shared/db/table.ts';
 import { testDdbClient, testDocClient, testEndpoint, testTableName } from '../helpers/ddb.ts';
 import { newTenantId } from '../helpers/runtime.ts';
 
-const describeTable = async () =>
-  (await testDdbClient().send(new DescribeTableCommand({ TableName: testTableName() }))).Table;
+const describeTable = async () => (await testDdbClient().send(new DescribeTableCommand({ TableName: testTableName() }))).Table;
 
 describe('DynamoDB Local as the MES table', () => {
   it('commits a TransactWriteItems as one', async () => {
@@ -42,7 +36,9 @@ describe('DynamoDB Local as the MES table', () => {
       }),
     );
     // Assess
-    const items = await testDocClient().send(new QueryCommand({ TableName: testTableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }));
+    const items = await testDocClient().send(
+      new QueryCommand({ TableName: testTableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
+    );
     assert.deepEqual(items.Items?.map((i) => i.sk).sort(), ['AUDIT#00000001', 'WO']);
   });
 
@@ -72,7 +68,10 @@ describe('DynamoDB Local as the MES table', () => {
       .catch((e: unknown) => e);
     // Assess
     assert.ok(error instanceof TransactionCanceledException, `expected a cancelled transaction, got ${String(error)}`);
-    assert.deepEqual(error.CancellationReasons?.map((r) => r.Code), ['ConditionalCheckFailed', 'None']);
+    assert.deepEqual(
+      error.CancellationReasons?.map((r) => r.Code),
+      ['ConditionalCheckFailed', 'None'],
+    );
     const header = await testDocClient().send(new GetCommand({ TableName: testTableName(), Key: { pk, sk: 'WO' } }));
     assert.equal(header.Item?.status, 'PLANNED');
     const audit = await testDocClient().send(new GetCommand({ TableName: testTableName(), Key: { pk, sk: 'AUDIT#00000003' } }));
@@ -82,7 +81,15 @@ describe('DynamoDB Local as the MES table', () => {
   it('has the GSIs of TABLE, projecting all attributes, and queries them', async () => {
     // Prepare
     const tenant = newTenantId();
-    const item = { pk: `${tenant}#WO#c`, sk: 'WO', gsi1pk: `${tenant}#WO`, gsi1sk: 'RELEASED#2030-01-01#c', gsi2pk: `${tenant}#WC#wc1#WO`, gsi2sk: 'RELEASED#2030-01-01#c', note: 'projected' };
+    const item = {
+      pk: `${tenant}#WO#c`,
+      sk: 'WO',
+      gsi1pk: `${tenant}#WO`,
+      gsi1sk: 'RELEASED#2030-01-01#c',
+      gsi2pk: `${tenant}#WC#wc1#WO`,
+      gsi2sk: 'RELEASED#2030-01-01#c',
+      note: 'projected',
+    };
     await testDocClient().send(new PutCommand({ TableName: testTableName(), Item: item }));
     // Act
     const table = await describeTable();
@@ -125,7 +132,10 @@ describe('DynamoDB Local as the MES table', () => {
     streams.destroy();
     // Assess
     const mine = records.filter((r) => r.dynamodb?.Keys?.pk?.S === pk);
-    assert.deepEqual(mine.map((r) => r.eventName), ['INSERT', 'MODIFY']);
+    assert.deepEqual(
+      mine.map((r) => r.eventName),
+      ['INSERT', 'MODIFY'],
+    );
     assert.equal(mine[1]?.dynamodb?.OldImage?.status?.S, 'PLANNED');
     assert.equal(mine[1]?.dynamodb?.NewImage?.status?.S, 'RELEASED');
   });
@@ -142,7 +152,12 @@ describe('DynamoDB Local as the MES table', () => {
       }),
     );
     const query = await testDocClient().send(
-      new QueryCommand({ TableName: testTableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ReturnConsumedCapacity: 'TOTAL' }),
+      new QueryCommand({
+        TableName: testTableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
     // Assess
     for (const capacity of [put.ConsumedCapacity, ...(transact.ConsumedCapacity ?? []), query.ConsumedCapacity]) {
@@ -247,7 +262,13 @@ describe('the DynamoDB Local launcher', () => {
     const journals = [useWriteAheadLog(fresh), useWriteAheadLog(legacy)];
     // Assess
     assert.deepEqual(journals, [{ mode: 'wal' }, { mode: 'wal' }]);
-    assert.deepEqual([fileFormat(fresh), fileFormat(legacy)], [[2, 2], [2, 2]]);
+    assert.deepEqual(
+      [fileFormat(fresh), fileFormat(legacy)],
+      [
+        [2, 2],
+        [2, 2],
+      ],
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -264,7 +285,9 @@ describe('the DynamoDB Local launcher', () => {
       // Act: the JVM is killed the moment the last transaction is answered.
       const answered: string[] = [];
       for (let i = 0; i < 20; i++) {
-        const items = Array.from({ length: 4 }, (_, n) => ({ Put: { TableName: 'acked', Item: { pk: 'tx', sk: `${i}-${n}`, payload: 'x'.repeat(4096) } } }));
+        const items = Array.from({ length: 4 }, (_, n) => ({
+          Put: { TableName: 'acked', Item: { pk: 'tx', sk: `${i}-${n}`, payload: 'x'.repeat(4096) } },
+        }));
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
         answered.push(...items.map((item) => item.Put.Item.sk));
       }
@@ -274,7 +297,12 @@ describe('the DynamoDB Local launcher', () => {
       dynamoDb = await startDynamoDbLocal({ dataDir: dir });
       doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamoDb.endpoint)));
       const kept: string[] = [];
-      const query = { TableName: 'acked', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'tx' }, ProjectionExpression: 'sk' };
+      const query = {
+        TableName: 'acked',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'tx' },
+        ProjectionExpression: 'sk',
+      };
       for await (const page of paginateQuery({ client: doc }, query)) kept.push(...(page.Items ?? []).map((item) => item.sk as string));
       doc.destroy();
       // Assess
@@ -326,7 +354,9 @@ async function readWholeStream(streams: DynamoDBStreamsClient, streamArn: string
   } while (from);
   const records = [];
   for (const shard of shards) {
-    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    let iterator = (
+      await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))
+    ).ShardIterator;
     // An open shard always hands back a next iterator: stop at the first empty page.
     while (iterator) {
       const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));

@@ -11,7 +11,20 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { keys } from '#shared/db/keys.ts';
 import { testDocClient, testTableName } from '../helpers/ddb.ts';
-import { type Mes, PLANT, type Reply, type Staff, assertProblem, buildPlant, newTenant, orderAt, snapshot, staff, startMes, storedItems } from '../e2e/support/mes.ts';
+import {
+  type Mes,
+  PLANT,
+  type Reply,
+  type Staff,
+  assertProblem,
+  buildPlant,
+  newTenant,
+  orderAt,
+  snapshot,
+  staff,
+  startMes,
+  storedItems,
+} from '../e2e/support/mes.ts';
 
 // The local runtime will set this itself (infra/local); until then the test gives it a key.
 process.env.MES_LOCAL_SECRETS_KEY ??= randomBytes(32).toString('base64');
@@ -46,7 +59,11 @@ describe('ERP inbound B2MML', () => {
     return { ...reply, webhookId: id };
   };
   const receipt = async (webhookId: string) =>
-    (await testDocClient().send(new GetCommand({ TableName: testTableName(), Key: keys.idempotency(tenant, 'erp-inbound', webhookId), ConsistentRead: true }))).Item;
+    (
+      await testDocClient().send(
+        new GetCommand({ TableName: testTableName(), Key: keys.idempotency(tenant, 'erp-inbound', webhookId), ConsistentRead: true }),
+      )
+    ).Item;
 
   before(async () => {
     mes = await startMes();
@@ -88,7 +105,11 @@ describe('ERP inbound B2MML', () => {
     await send(schedule(request('PO-MIX-1'), request('PO-MIX-2')));
     const xml = schedule(request('PO-MIX-1', { quantity: '20' }), request('PO-MIX-2'), request('PO-MIX-3'));
     const reply = await send(xml);
-    assert.deepEqual(reply.body.results.map((r: { outcome: string }) => r.outcome), ['updated', 'unchanged', 'created'], reply.text);
+    assert.deepEqual(
+      reply.body.results.map((r: { outcome: string }) => r.outcome),
+      ['updated', 'unchanged', 'created'],
+      reply.text,
+    );
     const beforeRetry = await snapshot(people.supervisor, tenant, 'PO-MIX-1');
     const retry = await send(xml, 'application/xml', reply.webhookId);
     assert.equal(retry.headers.get('idempotent-replayed'), 'true');
@@ -117,7 +138,12 @@ describe('ERP inbound B2MML', () => {
     assertProblem(broken, 400, { pointers: ['/body'] });
     const missing = await send(schedule('<ProductionRequest><SegmentRequirement/></ProductionRequest>'));
     assertProblem(missing, 400, {
-      pointers: [`${REQ}/0/ID`, `${REQ}/0/ProductProductionRuleID`, `${REQ}/0/SegmentRequirement/0/MaterialProducedRequirement/0/MaterialDefinitionID`, `${REQ}/0/SegmentRequirement/0/LatestEndTime`],
+      pointers: [
+        `${REQ}/0/ID`,
+        `${REQ}/0/ProductProductionRuleID`,
+        `${REQ}/0/SegmentRequirement/0/MaterialProducedRequirement/0/MaterialDefinitionID`,
+        `${REQ}/0/SegmentRequirement/0/LatestEndTime`,
+      ],
     });
     const many = await send(schedule(...Array.from({ length: 21 }, (_, i) => request(`PO-MANY-${i}`))));
     assert.match(String(assertProblem(many, 413, { pointers: [REQ] }).detail), /at most 20/);

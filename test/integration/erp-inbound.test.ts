@@ -12,7 +12,7 @@ import { Webhook } from 'standardwebhooks';
 import { keys } from '#shared/db/keys.ts';
 import { testDocClient, testTableName } from '../helpers/ddb.ts';
 import {
-  Api,
+  type Api,
   type Mes,
   PLANT,
   PROBLEM,
@@ -98,14 +98,23 @@ describe('ERP inbound events', () => {
     return new Erp(people.anonymous, body.id, body.secret);
   };
   const receipt = async (webhookId: string) =>
-    (await testDocClient().send(new GetCommand({ TableName: testTableName(), Key: keys.idempotency(tenant, 'erp-inbound', webhookId), ConsistentRead: true }))).Item;
+    (
+      await testDocClient().send(
+        new GetCommand({ TableName: testTableName(), Key: keys.idempotency(tenant, 'erp-inbound', webhookId), ConsistentRead: true }),
+      )
+    ).Item;
   /** Nothing of this order, and no receipt of this delivery, is stored. */
   const assertNothingWritten = async (orderId: string, webhookId: string) => {
     assert.deepEqual(await storedItems(tenant, orderId), [], `items of ${orderId} were written`);
     assert.equal(await receipt(webhookId), undefined, 'a receipt was written');
   };
   /** Sends a delivery that must be refused, and proves the order (which exists) is untouched. */
-  const refusedOn = async (orderId: string, send: () => Promise<Reply & { webhookId: string }>, status: number, expected: Parameters<typeof assertProblem>[2] = {}) => {
+  const refusedOn = async (
+    orderId: string,
+    send: () => Promise<Reply & { webhookId: string }>,
+    status: number,
+    expected: Parameters<typeof assertProblem>[2] = {},
+  ) => {
     const beforeSend = await snapshot(people.supervisor, tenant, orderId);
     const reply = await send();
     const problem = assertProblem(reply, status, expected);
@@ -131,9 +140,16 @@ describe('ERP inbound events', () => {
       const reply = await erp.send(order('PO-SIG-1'));
       // Assess
       assert.equal(reply.status, 200, reply.text);
-      assert.deepEqual(reply.body, { webhookId: reply.webhookId, type: 'production-order.upserted', results: [{ entity: 'workOrder', id: 'PO-SIG-1', outcome: 'created', version: 1 }] });
+      assert.deepEqual(reply.body, {
+        webhookId: reply.webhookId,
+        type: 'production-order.upserted',
+        results: [{ entity: 'workOrder', id: 'PO-SIG-1', outcome: 'created', version: 1 }],
+      });
       const history = await allPages(people.supervisor, '/v1/work-orders/PO-SIG-1/history');
-      assert.deepEqual(history.map((h) => [h.action, h.by]), [['workOrder.create', `integration:${erp.credentialId}`]]);
+      assert.deepEqual(
+        history.map((h) => [h.action, h.by]),
+        [['workOrder.create', `integration:${erp.credentialId}`]],
+      );
     });
 
     const refusals: [string, (id: string) => [unknown, SendOptions], RegExp][] = [
@@ -198,7 +214,10 @@ describe('ERP inbound events', () => {
     it('refuses an unknown event type with 422 naming the known ones', async () => {
       const reply = await erp.send({ type: 'sales-order.created', data: { id: 'SO-1' } });
       const problem = assertProblem(reply, 422, { type: 'urn:mes:problem:unknown-event-type', pointers: ['/body/type'] });
-      assert.match(String(problem.detail), /production-order\.upserted, production-order\.cancelled, material\.upserted, bom\.upserted, routing\.upserted/);
+      assert.match(
+        String(problem.detail),
+        /production-order\.upserted, production-order\.cancelled, material\.upserted, bom\.upserted, routing\.upserted/,
+      );
       assert.equal(await receipt(reply.webhookId), undefined);
     });
 
@@ -211,7 +230,9 @@ describe('ERP inbound events', () => {
     });
 
     it('refuses unknown references with 422 and pointers in the ERP names', async () => {
-      const reply = await erp.send(order('PO-REF', { materialDefinitionId: 'NOPE', operationsDefinitionId: 'RT-NOPE', equipmentId: 'wc-nope', unitOfMeasure: 'kg' }));
+      const reply = await erp.send(
+        order('PO-REF', { materialDefinitionId: 'NOPE', operationsDefinitionId: 'RT-NOPE', equipmentId: 'wc-nope', unitOfMeasure: 'kg' }),
+      );
       assertProblem(reply, 422, {
         type: PROBLEM.unknownReference,
         pointers: ['/body/data/materialDefinitionId', '/body/data/operationsDefinitionId', '/body/data/equipmentId'],
@@ -224,11 +245,23 @@ describe('ERP inbound events', () => {
 
   describe('the event types', () => {
     it('production-order.upserted creates the order with the ERP number and maps the ISA-95 fields', async () => {
-      const reply = await erp.send(order('PO-MAP', { quantity: 25, priority: 20, externalReference: 'SO-77', equipmentId: 'wc-test', earliestStartTime: inDays(5) }));
+      const reply = await erp.send(
+        order('PO-MAP', { quantity: 25, priority: 20, externalReference: 'SO-77', equipmentId: 'wc-test', earliestStartTime: inDays(5) }),
+      );
       assert.equal(reply.status, 200, reply.text);
       const { body } = await people.supervisor.get('/v1/work-orders/PO-MAP');
       assert.deepEqual(
-        { m: body.materialId, q: body.quantity, r: body.routingId, b: body.bomId, d: body.dueDate, p: body.priority, w: body.workCenterId, e: body.externalRef, s: body.status },
+        {
+          m: body.materialId,
+          q: body.quantity,
+          r: body.routingId,
+          b: body.bomId,
+          d: body.dueDate,
+          p: body.priority,
+          w: body.workCenterId,
+          e: body.externalRef,
+          s: body.status,
+        },
         { m: PLANT.product, q: 25, r: PLANT.quickRouting, b: PLANT.bom, d: inDays(10), p: 20, w: 'wc-test', e: 'SO-77', s: 'PLANNED' },
       );
     });
@@ -251,7 +284,10 @@ describe('ERP inbound events', () => {
       const created = await erp.send({ type: 'material.upserted', data: material });
       assert.deepEqual(created.body.results, [{ entity: 'material', id: 'RM-STEEL', outcome: 'created', version: 1 }]);
       const { body } = await people.planner.get('/v1/materials/RM-STEEL');
-      assert.deepEqual([body.name, body.uom, body.materialClass, body.materialType, body.updatedBy], ['Steel sheet 2 mm', 'kg', 'metals', 'raw', `integration:${erp.credentialId}`]);
+      assert.deepEqual(
+        [body.name, body.uom, body.materialClass, body.materialType, body.updatedBy],
+        ['Steel sheet 2 mm', 'kg', 'metals', 'raw', `integration:${erp.credentialId}`],
+      );
       const same = await erp.send({ type: 'material.upserted', data: material });
       assert.deepEqual(same.body.results, [{ entity: 'material', id: 'RM-STEEL', outcome: 'unchanged', version: 1 }]);
       assert.equal((await people.planner.get('/v1/materials/RM-STEEL')).body.version, 1);
@@ -276,7 +312,10 @@ describe('ERP inbound events', () => {
         { materialId: 'HSG-1', quantityPer: 1, uom: 'ea', operationSeq: 10 },
         { materialId: 'IMP-1', quantityPer: 2, operationSeq: 10 },
       ]);
-      const unknown = await erp.send({ type: 'bom.upserted', data: { ...bom, id: 'BOM-BAD', components: [bom.components[0], { ...bom.components[1], materialDefinitionId: 'NOPE' }] } });
+      const unknown = await erp.send({
+        type: 'bom.upserted',
+        data: { ...bom, id: 'BOM-BAD', components: [bom.components[0], { ...bom.components[1], materialDefinitionId: 'NOPE' }] },
+      });
       assertProblem(unknown, 422, { pointers: ['/body/data/components/1/materialDefinitionId'] });
       assertProblem(await people.planner.get('/v1/boms/BOM-BAD'), 404);
     });
@@ -287,7 +326,14 @@ describe('ERP inbound events', () => {
         materialDefinitionId: PLANT.product,
         description: 'Pump, ERP routing',
         operations: [
-          { sequence: 10, description: 'Assemble', equipmentId: 'wc-assembly', standardTimeSeconds: 200, workInstructions: 'Fit it', dataToRecord: [{ name: 'torque', type: 'number', unit: 'Nm' }] },
+          {
+            sequence: 10,
+            description: 'Assemble',
+            equipmentId: 'wc-assembly',
+            standardTimeSeconds: 200,
+            workInstructions: 'Fit it',
+            dataToRecord: [{ name: 'torque', type: 'number', unit: 'Nm' }],
+          },
           { sequence: 20, description: 'Pack', equipmentId: 'wc-pack' },
         ],
       };
@@ -295,13 +341,24 @@ describe('ERP inbound events', () => {
       assert.equal(reply.body.results[0].outcome, 'created', reply.text);
       const { body } = await people.planner.get('/v1/routings/RT-ERP');
       assert.deepEqual(body.operations[0], {
-        seq: 10, name: 'Assemble', workCenterId: 'wc-assembly', standardTimeSeconds: 200, setupTimeSeconds: 0, instructions: 'Fit it',
+        seq: 10,
+        name: 'Assemble',
+        workCenterId: 'wc-assembly',
+        standardTimeSeconds: 200,
+        setupTimeSeconds: 0,
+        instructions: 'Fit it',
         dataToRecord: [{ name: 'torque', type: 'number', unit: 'Nm', required: true }],
       });
       assert.equal(body.name, 'Pump, ERP routing');
-      const duplicate = await erp.send({ type: 'routing.upserted', data: { ...routing, id: 'RT-DUP', operations: [routing.operations[0], { ...routing.operations[1], sequence: 10 }] } });
+      const duplicate = await erp.send({
+        type: 'routing.upserted',
+        data: { ...routing, id: 'RT-DUP', operations: [routing.operations[0], { ...routing.operations[1], sequence: 10 }] },
+      });
       assertProblem(duplicate, 400, { pointers: ['/body/data/operations'] });
-      const unknown = await erp.send({ type: 'routing.upserted', data: { ...routing, id: 'RT-BAD', operations: [{ ...routing.operations[0], equipmentId: 'wc-nope' }] } });
+      const unknown = await erp.send({
+        type: 'routing.upserted',
+        data: { ...routing, id: 'RT-BAD', operations: [{ ...routing.operations[0], equipmentId: 'wc-nope' }] },
+      });
       assertProblem(unknown, 422, { pointers: ['/body/data/operations/0/equipmentId'] });
     });
   });
@@ -343,7 +400,14 @@ describe('ERP inbound events', () => {
 
     it('stores no receipt for a refusal: the same delivery succeeds once the cause is fixed', async () => {
       const event = { type: 'material.upserted', data: { id: 'RM-LATE', description: 'Late', unitOfMeasure: 'kg' } };
-      const bom = { type: 'bom.upserted', data: { id: 'BOM-LATE', materialDefinitionId: PLANT.product, components: [{ materialDefinitionId: 'RM-LATE', quantity: 1, operationSequence: 10 }] } };
+      const bom = {
+        type: 'bom.upserted',
+        data: {
+          id: 'BOM-LATE',
+          materialDefinitionId: PLANT.product,
+          components: [{ materialDefinitionId: 'RM-LATE', quantity: 1, operationSequence: 10 }],
+        },
+      };
       const refused = await erp.send(bom);
       assertProblem(refused, 422);
       await erp.send(event);
@@ -368,14 +432,20 @@ describe('ERP inbound events', () => {
 
     it('PLANNED: anything, audited as workOrder.update by the integration', async () => {
       const planned = await orderAt(people, 'PLANNED');
-      const reply = await erp.send(viewOf(planned.id, { operationsDefinitionId: PLANT.routing, quantity: 30, equipmentId: 'wc-test', billOfMaterialId: undefined }));
+      const reply = await erp.send(
+        viewOf(planned.id, { operationsDefinitionId: PLANT.routing, quantity: 30, equipmentId: 'wc-test', billOfMaterialId: undefined }),
+      );
       assert.deepEqual(reply.body.results, [{ entity: 'workOrder', id: planned.id, outcome: 'updated', version: 2 }], reply.text);
       const { body } = await people.supervisor.get(`/v1/work-orders/${planned.id}`);
       assert.deepEqual([body.routingId, body.quantity, body.workCenterId, body.bomId], [PLANT.routing, 30, 'wc-test', undefined]);
       const history = await allPages(people.supervisor, `/v1/work-orders/${planned.id}/history`);
       const update = history.at(-1);
       assert.deepEqual([update.action, update.by], ['workOrder.update', `integration:${erp.credentialId}`]);
-      assert.ok(update.changes.some((c: { field: string; from: unknown; to: unknown }) => c.field === 'routingId' && c.from === PLANT.quickRouting && c.to === PLANT.routing));
+      assert.ok(
+        update.changes.some(
+          (c: { field: string; from: unknown; to: unknown }) => c.field === 'routingId' && c.from === PLANT.quickRouting && c.to === PLANT.routing,
+        ),
+      );
     });
 
     it('RELEASED: quantity, due date and priority, and the dispatch list follows', async () => {
@@ -391,7 +461,9 @@ describe('ERP inbound events', () => {
 
     it('RELEASED: a routing change is refused with 409 telling the ERP to cancel and resend, writing nothing', async () => {
       const released = await orderAt(people, 'RELEASED');
-      const problem = await refusedOn(released.id, () => erp.send(viewOf(released.id, { operationsDefinitionId: PLANT.routing })), 409, { type: PROBLEM.illegalTransition });
+      const problem = await refusedOn(released.id, () => erp.send(viewOf(released.id, { operationsDefinitionId: PLANT.routing })), 409, {
+        type: PROBLEM.illegalTransition,
+      });
       assert.match(String(problem.detail), /routingId .* cancel it .* new production order/);
     });
 
@@ -407,7 +479,9 @@ describe('ERP inbound events', () => {
     for (const stage of ['RUNNING', 'PAUSED', 'COMPLETED', 'CLOSED'] as const) {
       it(`${stage}: any upsert or cancel is refused with 409 (started production), writing nothing`, async () => {
         const started = await orderAt(people, stage);
-        const problem = await refusedOn(started.id, () => erp.send(viewOf(started.id, { quantity: started.quantity + 1 })), 409, { type: PROBLEM.illegalTransition });
+        const problem = await refusedOn(started.id, () => erp.send(viewOf(started.id, { quantity: started.quantity + 1 })), 409, {
+          type: PROBLEM.illegalTransition,
+        });
         assert.match(String(problem.detail), /has started production.*the execution record is not rewritten/);
         await refusedOn(started.id, () => erp.send({ type: 'production-order.cancelled', data: { id: started.id } }), 409);
       });

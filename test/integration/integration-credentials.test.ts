@@ -73,7 +73,10 @@ describe('integration credentials', () => {
     assert.ok(item?.sealedSecret?.startsWith('local:'), 'sealed with the local secret box');
     assert.ok(!JSON.stringify(item).includes(body.secret.slice(6)), 'the plain secret is not stored');
     const audit = await auditTrail(tenant, body.id);
-    assert.deepEqual(audit.map((a) => [a.version, a.action, a.by]), [[1, 'integrationCredential.create', 'u-admin']]);
+    assert.deepEqual(
+      audit.map((a) => [a.version, a.action, a.by]),
+      [[1, 'integrationCredential.create', 'u-admin']],
+    );
     assert.ok(!JSON.stringify(audit).includes('sealed'), 'no sealed secret in the audit trail');
   });
 
@@ -85,7 +88,11 @@ describe('integration credentials', () => {
     assert.deepEqual(got.body, withoutSecret);
     const listed = await allPages(people.admin, BASE, 1);
     assert.ok(listed.some((c) => c.id === created.id));
-    for (const c of listed) assert.deepEqual(Object.keys(c).filter((k) => /secret/i.test(k) && k !== 'previousSecretExpiresAt'), []);
+    for (const c of listed)
+      assert.deepEqual(
+        Object.keys(c).filter((k) => /secret/i.test(k) && k !== 'previousSecretExpiresAt'),
+        [],
+      );
   });
 
   it('rotates: a new secret once, the previous one valid for the grace period, audited', async () => {
@@ -106,7 +113,10 @@ describe('integration credentials', () => {
     assert.equal(now.body.previousSecretExpiresAt, undefined);
     assert.equal((await stored(tenant, created.id))?.previousSealedSecret, undefined);
     const audit = await auditTrail(tenant, created.id);
-    assert.deepEqual(audit.map((a) => a.action), ['integrationCredential.create', ...Array(3).fill('integrationCredential.rotate')]);
+    assert.deepEqual(
+      audit.map((a) => a.action),
+      ['integrationCredential.create', ...Array(3).fill('integrationCredential.rotate')],
+    );
   });
 
   it('revokes: 200 with the record kept, secrets dropped, audited; revoking again changes nothing; a revoked one cannot rotate', async () => {
@@ -122,7 +132,10 @@ describe('integration credentials', () => {
     assert.deepEqual(again.body, reply.body);
     assertProblem(await people.admin.post(`${BASE}/${created.id}/rotate`, {}), 409, { type: PROBLEM.illegalTransition });
     const audit = await auditTrail(tenant, created.id);
-    assert.deepEqual(audit.map((a) => a.action), ['integrationCredential.create', 'integrationCredential.revoke']);
+    assert.deepEqual(
+      audit.map((a) => a.action),
+      ['integrationCredential.create', 'integrationCredential.revoke'],
+    );
     assert.ok(audit[1]?.changes.some((c: { field: string }) => c.field === 'status'));
   });
 

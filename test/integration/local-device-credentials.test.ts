@@ -21,7 +21,12 @@ async function ask(mes: TestRuntime, body: unknown, authorization?: string) {
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: res.status, type: res.headers.get('content-type'), cache: res.headers.get('cache-control'), body: (await res.json()) as Record<string, any> };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    cache: res.headers.get('cache-control'),
+    body: (await res.json()) as Record<string, any>,
+  };
 }
 const bearer = async (mes: TestRuntime, tenantId: string, roles: readonly Role[]) => `Bearer ${await mes.token(tenantId, 'u-1', roles)}`;
 
@@ -88,7 +93,10 @@ describe('device credentials from the local runtime', () => {
     const notJson = await ask(mes, '{"equipmentId":', admin);
     // Assess
     assert.equal(badId.status, 400);
-    assert.deepEqual(badId.body.errors.map((e: { pointer: string }) => e.pointer), ['/equipmentId']);
+    assert.deepEqual(
+      badId.body.errors.map((e: { pointer: string }) => e.pointer),
+      ['/equipmentId'],
+    );
     assert.equal(namesTenant.status, 400);
     assert.match(JSON.stringify(namesTenant.body.errors), /tenantId/);
     assert.equal(notJson.status, 400);

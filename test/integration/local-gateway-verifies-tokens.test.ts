@@ -46,10 +46,13 @@ describe('the local gateway verifies tokens as the JWT authorizer would', () => 
     // Prepare
     invoked.length = 0;
     // Act
-    const res = await get('/v1/work-orders/WO-1', await identity.issueToken({ tenantId: 'acme-plant-1', userId: 'u-sam', name: 'Sam', roles: ['supervisor', 'operator'] }));
+    const res = await get(
+      '/v1/work-orders/WO-1',
+      await identity.issueToken({ tenantId: 'acme-plant-1', userId: 'u-sam', name: 'Sam', roles: ['supervisor', 'operator'] }),
+    );
     // Assess
     assert.equal(res.status, 200);
-    const claims = (invoked[0]?.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
+    const claims = (invoked[0]!.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
     assert.equal(claims?.['cognito:groups'], '[supervisor operator]');
     assert.equal(claims?.['custom:tenantId'], 'acme-plant-1');
     assert.equal(claims?.sub, 'u-sam');

@@ -64,7 +64,13 @@ describe('local runtime', () => {
   describe('the event a handler receives', () => {
     it('has the API Gateway HTTP API payload 2.0 shape', async () => {
       // Act
-      const res = await send(mes.baseUrl, 'POST', '/v1/work-orders/WO-1/operations/10/start?x=1&y=2', { ...signedIn, 'content-type': 'application/json', cookie: 'a=1' }, '{}');
+      const res = await send(
+        mes.baseUrl,
+        'POST',
+        '/v1/work-orders/WO-1/operations/10/start?x=1&y=2',
+        { ...signedIn, 'content-type': 'application/json', cookie: 'a=1' },
+        '{}',
+      );
       // Assess
       const { event } = json(res.body) as Echo;
       assert.deepEqual(Object.keys(event).sort(), Object.keys(awsExample).sort());
@@ -110,8 +116,12 @@ describe('local runtime', () => {
       // Prepare
       const bytes = Buffer.from([0, 159, 146, 150, 255]);
       // Act
-      const text = json((await send(mes.baseUrl, 'POST', '/v1/work-orders', { ...signedIn, 'content-type': 'application/json; charset=utf-8' }, '{"a":"é"}')).body) as Echo;
-      const binary = json((await send(mes.baseUrl, 'POST', '/v1/work-orders', { ...signedIn, 'content-type': 'application/octet-stream' }, bytes)).body) as Echo;
+      const text = json(
+        (await send(mes.baseUrl, 'POST', '/v1/work-orders', { ...signedIn, 'content-type': 'application/json; charset=utf-8' }, '{"a":"é"}')).body,
+      ) as Echo;
+      const binary = json(
+        (await send(mes.baseUrl, 'POST', '/v1/work-orders', { ...signedIn, 'content-type': 'application/octet-stream' }, bytes)).body,
+      ) as Echo;
       // Assess
       assert.equal(text.event.body, '{"a":"é"}');
       assert.equal(text.event.isBase64Encoded, false);
@@ -167,7 +177,13 @@ describe('local runtime', () => {
 
     it('is a 500 problem+json when the handler throws', async () => {
       // Act
-      const res = await send(mes.baseUrl, 'POST', '/v1/work-orders/WO-1/cancel', { ...signedIn, 'content-type': 'application/json' }, '{"reason":"x"}');
+      const res = await send(
+        mes.baseUrl,
+        'POST',
+        '/v1/work-orders/WO-1/cancel',
+        { ...signedIn, 'content-type': 'application/json' },
+        '{"reason":"x"}',
+      );
       // Assess
       assert.equal(res.status, 500);
       assert.equal(res.headers['content-type'], 'application/problem+json');
@@ -222,7 +238,10 @@ describe('local runtime', () => {
 
     it('gives no CORS headers to an origin off this machine', async () => {
       // Act
-      const preflight = await send(mes.baseUrl, 'OPTIONS', '/v1/work-orders', { origin: 'https://example.com', 'access-control-request-method': 'POST' });
+      const preflight = await send(mes.baseUrl, 'OPTIONS', '/v1/work-orders', {
+        origin: 'https://example.com',
+        'access-control-request-method': 'POST',
+      });
       const get = await send(mes.baseUrl, 'GET', '/v1/work-orders', { ...signedIn, origin: 'https://example.com' });
       // Assess
       assert.equal(preflight.headers['access-control-allow-origin'], undefined);
@@ -262,7 +281,10 @@ describe('local runtime', () => {
       const token = await mes.token(newTenantId(), 'u-2', ['supervisor']);
       // Assess
       const jwks = (await (await fetch(`${mes.baseUrl}${LOCAL_ONLY_PATHS.jwks}`)).json()) as { keys: { kid: string }[] };
-      assert.deepEqual(jwks.keys.map((k) => k.kid), [decodeProtectedHeader(token).kid]);
+      assert.deepEqual(
+        jwks.keys.map((k) => k.kid),
+        [decodeProtectedHeader(token).kid],
+      );
     });
 
     it('refuses an invalid token request with a 400 naming each field', async () => {

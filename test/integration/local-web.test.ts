@@ -122,7 +122,10 @@ describe('the local runtime serving the web app', () => {
     const pngs = manifest.icons.filter((icon) => icon.type === 'image/png');
     for (const size of [192, 512]) {
       for (const purpose of ['any', 'maskable']) {
-        assert.ok(pngs.some((icon) => icon.sizes === `${size}x${size}` && icon.purpose === purpose), `${size} px ${purpose}`);
+        assert.ok(
+          pngs.some((icon) => icon.sizes === `${size}x${size}` && icon.purpose === purpose),
+          `${size} px ${purpose}`,
+        );
       }
     }
     for (const icon of manifest.icons) {
@@ -143,7 +146,10 @@ describe('the local runtime serving the web app', () => {
     assert.equal(sw.status, 200);
     assert.equal(sw.headers['content-type'], 'text/javascript; charset=utf-8');
     assert.match(String(sw.headers['cache-control']), /no-cache|no-store/);
-    const shell = JSON.parse(/const BUILD = (\{[^\n]*\}); \/\/ set by web\/build\.ts/.exec(sw.body.toString('utf8'))?.[1] ?? '{}') as { version: string; shell: string[] };
+    const shell = JSON.parse(/const BUILD = (\{[^\n]*\}); \/\/ set by web\/build\.ts/.exec(sw.body.toString('utf8'))?.[1] ?? '{}') as {
+      version: string;
+      shell: string[];
+    };
     assert.ok(shell.shell.includes(`/${budget.entry}`) && shell.shell.includes('/'), 'the shell of this build');
     assert.match(shell.version, /^[0-9a-f]{12}$/);
     assert.equal(css.status, 200);
@@ -177,7 +183,9 @@ describe('the local runtime serving the web app', () => {
     // Act
     const missing = await get(mes.baseUrl, '/nothing-here.js');
     const escapes = await Promise.all(
-      ['/..%2fpackage.json', '/%2e%2e/%2e%2e/etc/passwd', `/..%2f${dir.split('/').pop()}-secret.txt`, '/%00index.html', '/%E0%A4%A'].map((p) => get(mes.baseUrl, p)),
+      ['/..%2fpackage.json', '/%2e%2e/%2e%2e/etc/passwd', `/..%2f${dir.split('/').pop()}-secret.txt`, '/%00index.html', '/%E0%A4%A'].map((p) =>
+        get(mes.baseUrl, p),
+      ),
     );
     // Assess
     assert.equal(missing.status, 404);
@@ -199,8 +207,14 @@ describe('the local runtime serving the web app', () => {
     assert.equal(stored.initialJs.files[0]?.raw, entry.length);
     assert.equal(stored.initialJs.files[0]?.gzip, gzipSync(entry, { level: 9 }).length);
     assert.deepEqual(gunzipSync(gzipSync(entry, { level: 9 })), entry);
-    assert.equal(stored.initialJs.raw, stored.initialJs.files.reduce((n, f) => n + f.raw, 0));
-    assert.equal(stored.initialJs.gzip, stored.initialJs.files.reduce((n, f) => n + f.gzip, 0));
+    assert.equal(
+      stored.initialJs.raw,
+      stored.initialJs.files.reduce((n, f) => n + f.raw, 0),
+    );
+    assert.equal(
+      stored.initialJs.gzip,
+      stored.initialJs.files.reduce((n, f) => n + f.gzip, 0),
+    );
     assert.ok(stored.initialJs.gzip < stored.initialJs.raw);
     for (const file of stored.lazyJs.files) assert.ok(!stored.initialJs.files.some((f) => f.file === file.file), `${file.file} is lazy only`);
   });
@@ -228,21 +242,26 @@ describe('the local runtime serving the app with a Cognito config', () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'mes-web-test-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>');
-    const config = { apiUrl: 'https://api.example.test', auth: { mode: 'cognito' as const, domain: 'https://mes.auth.eu-west-1.amazoncognito.com', clientId: 'client' } };
+    const config = {
+      apiUrl: 'https://api.example.test',
+      auth: { mode: 'cognito' as const, domain: 'https://mes.auth.eu-west-1.amazoncognito.com', clientId: 'client' },
+    };
     const mes = await startTestRuntime({ web: { dir, config } });
     try {
       // Act
       const res = await get(mes.baseUrl, '/config.json');
       // Assess
       assert.deepEqual(JSON.parse(res.body.toString('utf8')), config);
-      assert.match(String(res.headers['content-security-policy']), /connect-src 'self' https:\/\/api\.example\.test https:\/\/mes\.auth\.eu-west-1\.amazoncognito\.com;/);
+      assert.match(
+        String(res.headers['content-security-policy']),
+        /connect-src 'self' https:\/\/api\.example\.test https:\/\/mes\.auth\.eu-west-1\.amazoncognito\.com;/,
+      );
     } finally {
       await mes.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
 });
-
 
 /**
  * A stand-in for the Cognito hosted UI: /oauth2/authorize sends the browser straight back with a
@@ -265,10 +284,14 @@ async function startFakeHostedUi(idToken: string) {
     req.on('end', () => {
       const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
       seen.token = { ...form, contentType: String(req.headers['content-type']) };
-      const challenge = createHash('sha256').update(form.code_verifier ?? '').digest('base64url');
+      const challenge = createHash('sha256')
+        .update(form.code_verifier ?? '')
+        .digest('base64url');
       const ok = url.pathname === '/oauth2/token' && form.code === 'the-code' && challenge === seen.authorize?.code_challenge;
       res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json', 'access-control-allow-origin': String(req.headers.origin ?? '*') });
-      res.end(JSON.stringify(ok ? { id_token: idToken, access_token: 'unused', token_type: 'Bearer', expires_in: 3600 } : { error: 'invalid_grant' }));
+      res.end(
+        JSON.stringify(ok ? { id_token: idToken, access_token: 'unused', token_type: 'Bearer', expires_in: 3600 } : { error: 'invalid_grant' }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -6,16 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  type Mes,
-  PROBLEM,
-  type Staff,
-  allPages,
-  assertProblem,
-  newTenant,
-  staff,
-  startMes,
-} from '../e2e/support/mes.ts';
+import { type Mes, PROBLEM, type Staff, allPages, assertProblem, newTenant, staff, startMes } from '../e2e/support/mes.ts';
 
 interface Kind {
   resource: string;
@@ -35,7 +26,10 @@ const KINDS: Kind[] = [
     replace: { name: 'Line 1 (rebuilt)', level: 'workCenter', workCenterType: 'workCell', parentId: 'area-1' },
     dropped: 'description',
     invalid: [
-      [{ name: '', level: 'plant', workCenterType: 'line', parentId: 'has space' }, ['/body/name', '/body/level', '/body/workCenterType', '/body/parentId']],
+      [
+        { name: '', level: 'plant', workCenterType: 'line', parentId: 'has space' },
+        ['/body/name', '/body/level', '/body/workCenterType', '/body/parentId'],
+      ],
       [{ level: 'site' }, ['/body/name']],
     ],
   },
@@ -66,7 +60,13 @@ const KINDS: Kind[] = [
       name: 'Make FG-1',
       operations: [{ seq: 10, name: 'Cut', workCenterId: 'wc-1', dataToRecord: [{ name: 'length', type: 'number', unit: 'mm' }] }],
     },
-    replace: { materialId: 'FG-1', operations: [{ seq: 10, name: 'Cut', workCenterId: 'wc-2' }, { seq: 20, name: 'Deburr', workCenterId: 'wc-2' }] },
+    replace: {
+      materialId: 'FG-1',
+      operations: [
+        { seq: 10, name: 'Cut', workCenterId: 'wc-2' },
+        { seq: 20, name: 'Deburr', workCenterId: 'wc-2' },
+      ],
+    },
     dropped: 'name',
     invalid: [
       [
@@ -191,9 +191,7 @@ describe('master data', () => {
       });
 
       it('lets exactly one of two create-only PUTs (If-Match "0") at once win', async () => {
-        const replies = await Promise.all(
-          [people.planner, people.admin].map((who) => who.put(path('rec-race'), kind.create, { 'if-match': '"0"' })),
-        );
+        const replies = await Promise.all([people.planner, people.admin].map((who) => who.put(path('rec-race'), kind.create, { 'if-match': '"0"' })));
 
         assert.deepEqual(replies.map((r) => r.status).sort(), [200, 409], replies.map((r) => r.text).join('\n'));
         assertProblem(replies.find((r) => r.status === 409)!, 409, { type: PROBLEM.staleVersion });
@@ -206,7 +204,11 @@ describe('master data', () => {
         const ok = replies.filter((r) => r.status === 200);
         for (const r of replies.filter((r) => r.status !== 200)) assertProblem(r, 409, { type: PROBLEM.staleVersion });
         assert.ok(ok.length >= 1);
-        assert.deepEqual(ok.map((r) => r.body.version).sort(), ok.map((_, i) => i + 1), 'versions 1..n, none written twice');
+        assert.deepEqual(
+          ok.map((r) => r.body.version).sort(),
+          ok.map((_, i) => i + 1),
+          'versions 1..n, none written twice',
+        );
         const stored = (await people.planner.get(path('rec-race-2'))).body;
         assert.equal(stored.version, ok.length);
         assert.deepEqual(stored, ok.find((r) => r.body.version === ok.length)?.body, 'the last success is what is stored');
@@ -257,7 +259,9 @@ describe('master data', () => {
 
       const replaced = await own.admin.put('/v1/tenant-settings', { overrunTolerancePct: 2.5 }, { 'if-match': '"1"' });
       assert.equal(replaced.body.version, 2);
-      assertProblem(await own.admin.put('/v1/tenant-settings', { overrunTolerancePct: 9 }, { 'if-match': '"1"' }), 409, { type: PROBLEM.staleVersion });
+      assertProblem(await own.admin.put('/v1/tenant-settings', { overrunTolerancePct: 9 }, { 'if-match': '"1"' }), 409, {
+        type: PROBLEM.staleVersion,
+      });
       for (const [body, pointer] of [
         [{ overrunTolerancePct: 101 }, '/body/overrunTolerancePct'],
         [{ overrunTolerancePct: -1 }, '/body/overrunTolerancePct'],

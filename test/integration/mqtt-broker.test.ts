@@ -17,7 +17,12 @@ import { basicIngestTopic, TELEMETRY_RULES, telemetryTopic } from '../../shared/
 import { createDeviceAuthority } from '../../infra/local/device-credentials.ts';
 import { silentLog } from '../../infra/local/http-server.ts';
 import { type MqttBroker, startMqttBroker } from '../../infra/local/mqtt-broker.ts';
-import { createTelemetryPipeline, type TelemetryEvent, type TelemetryPipeline, type TelemetryPipelineOptions } from '../../infra/local/telemetry-pipeline.ts';
+import {
+  createTelemetryPipeline,
+  type TelemetryEvent,
+  type TelemetryPipeline,
+  type TelemetryPipelineOptions,
+} from '../../infra/local/telemetry-pipeline.ts';
 import { attempt, connectWith, grantedQos, publishRefused as refusedPublish, watched } from '../helpers/mqtt.ts';
 import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
@@ -51,7 +56,6 @@ async function waitFor(what: string, predicate: () => boolean) {
 /** The broker of startLocalIot checks passwords against these. */
 const devices = createDeviceAuthority();
 const device = (url: string, tenantId: string, equipmentId: string) => connectWith(url, devices.issue({ tenantId, equipmentId }));
-
 
 const publishRefused = (client: MqttClient, topic: string, qos: 0 | 1 | 2 = 1) =>
   refusedPublish(client, topic, JSON.stringify({ ts: Date.now(), msgId: 'x', state: 'running' }), qos);
@@ -118,7 +122,14 @@ describe('MQTT broker in npm start: device identity and topic policy', () => {
     const envelope = envelopeOf(record.body);
     assert.deepEqual(
       { ...envelope, receivedAt: 0 },
-      { tenantId: tenant, equipmentId: 'wu-press-1', type: 'state', clientId: `${tenant}:wu-press-1`, receivedAt: 0, raw: Buffer.from(payload).toString('base64') },
+      {
+        tenantId: tenant,
+        equipmentId: 'wu-press-1',
+        type: 'state',
+        clientId: `${tenant}:wu-press-1`,
+        receivedAt: 0,
+        raw: Buffer.from(payload).toString('base64'),
+      },
     );
   });
 
@@ -129,7 +140,11 @@ describe('MQTT broker in npm start: device identity and topic policy', () => {
     const received = pipeline().counters.received;
     // Act
     await client.publishAsync(telemetryTopic(tenant, 'wu-screw-1', 'counts'), countsMessage('c-1'), { qos: 1 });
-    await client.publishAsync(telemetryTopic(tenant, 'wu-screw-1', 'process'), JSON.stringify({ ts: Date.now(), msgId: 'p-1', values: { temperature: 61.5 } }), { qos: 0 });
+    await client.publishAsync(
+      telemetryTopic(tenant, 'wu-screw-1', 'process'),
+      JSON.stringify({ ts: Date.now(), msgId: 'p-1', values: { temperature: 61.5 } }),
+      { qos: 0 },
+    );
     // QoS 0 has no PUBACK to wait for.
     await waitFor('the broker took both', () => pipeline().counters.received === received + 2);
     await pipeline().drain();
@@ -144,7 +159,10 @@ describe('MQTT broker in npm start: device identity and topic policy', () => {
       assert.match(r.eventSourceARN, /:stream\/mes_telemetry_measurements$/);
       assert.equal(r.eventID, `shardId-000000000000:${r.kinesis.sequenceNumber}`);
     }
-    assert.deepEqual(records.map((r) => envelopeOf(Buffer.from(r.kinesis.data, 'base64').toString('utf8')).type), ['counts', 'process']);
+    assert.deepEqual(
+      records.map((r) => envelopeOf(Buffer.from(r.kinesis.data, 'base64').toString('utf8')).type),
+      ['counts', 'process'],
+    );
     assert.ok(BigInt(records[0]?.kinesis.sequenceNumber ?? 0) < BigInt(records[1]?.kinesis.sequenceNumber ?? 0));
   });
 
@@ -284,7 +302,9 @@ describe('MQTT broker in npm start: device identity and topic policy', () => {
         const { username, password } = own();
         // Act: the bare equipment id (the old identity), a dot where a colon belongs, another case, a suffix.
         const answers = await Promise.all(
-          [unit, `${tenant}:wu.press.1`, `${tenant.toUpperCase()}:${unit}`, `${tenant}:${unit}/x`].map((clientId) => attempt(over(), { clientId, username, password })),
+          [unit, `${tenant}:wu.press.1`, `${tenant.toUpperCase()}:${unit}`, `${tenant}:${unit}/x`].map((clientId) =>
+            attempt(over(), { clientId, username, password }),
+          ),
         );
         // Assess
         for (const answer of answers) assert.match(answer, /Identifier rejected/i);
@@ -319,10 +339,15 @@ describe('MQTT broker in npm start: device identity and topic policy', () => {
         ];
         // Act: fifty at once, over both transports.
         const answers = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => attempt(i % 2 === 0 ? url : (mes.runtime.mqtt?.wsUrl as string), tries[i % tries.length] as Partial<DeviceCredentials>)),
+          Array.from({ length: 50 }, (_, i) =>
+            attempt(i % 2 === 0 ? url : (mes.runtime.mqtt?.wsUrl as string), tries[i % tries.length] as Partial<DeviceCredentials>),
+          ),
         );
         // Assess
-        assert.ok(answers.every((answer) => answer !== 'connected'), answers.join('\n'));
+        assert.ok(
+          answers.every((answer) => answer !== 'connected'),
+          answers.join('\n'),
+        );
         assert.equal(a.wasClosed(), false);
         await stillPublishing(a.client, `${transport}-storm`);
         await a.client.endAsync();
@@ -344,7 +369,7 @@ describe('MQTT broker: the live-feed hook for browsers', () => {
   });
   after(() => broker.stop());
 
-  it('lets a viewer follow its own tenant\'s feed and nothing else', async () => {
+  it("lets a viewer follow its own tenant's feed and nothing else", async () => {
     // Prepare
     const viewer = await connectAsync(broker.url, { clientId: 'browser-1', username: 'demo', password: 'good-token', reconnectPeriod: 0 });
     const granted = await grantedQos(viewer, { 'feed/mes/demo/#': { qos: 1 }, 'feed/mes/other/#': { qos: 0 }, '#': { qos: 0 } });
@@ -357,7 +382,10 @@ describe('MQTT broker: the live-feed hook for browsers', () => {
     assert.equal(topic, 'feed/mes/demo/equipment/wu-press-1/state');
     assert.equal(payload.toString(), '{"state":"down"}');
     await viewer.endAsync();
-    await assert.rejects(connectAsync(broker.url, { clientId: 'browser-2', username: 'demo', password: 'bad', reconnectPeriod: 0 }), /Bad username or password/i);
+    await assert.rejects(
+      connectAsync(broker.url, { clientId: 'browser-2', username: 'demo', password: 'bad', reconnectPeriod: 0 }),
+      /Bad username or password/i,
+    );
   });
 
   it("never lets a viewer's token stand for a device's credential", async () => {
@@ -389,7 +417,10 @@ describe('telemetry pipeline: batching and redelivery', () => {
     await iot.stop();
     // Assess
     assert.deepEqual(beforeDrain, [2, 2]);
-    assert.deepEqual(handler.calls.map((c) => kinesis(c).length), [2, 2, 1]);
+    assert.deepEqual(
+      handler.calls.map((c) => kinesis(c).length),
+      [2, 2, 1],
+    );
     assert.deepEqual(iot.pipeline.counters, { received: 5, delivered: 5, failed: 0, retried: 0, unmatched: 0 });
   });
 
@@ -402,7 +433,10 @@ describe('telemetry pipeline: batching and redelivery', () => {
     const client = await device(iot.broker.url, tenant, 'wu-press-1');
     for (let i = 1; i <= 3; i++) await client.publishAsync(telemetryTopic(tenant, 'wu-press-1', 'state'), stateMessage(`s-${i}`), { qos: 1 });
     const heldBack = handler.calls.length;
-    assert.deepEqual([...timers.pending.values()].map((t) => t.ms), [250]);
+    assert.deepEqual(
+      [...timers.pending.values()].map((t) => t.ms),
+      [250],
+    );
     // Act
     timers.fireAll();
     await waitFor('the window closed', () => handler.calls.length === 1);
@@ -450,17 +484,31 @@ describe('telemetry pipeline: batching and redelivery', () => {
     const batches = handler.calls.map((c) => sqs(c).map((r) => [r.messageId, r.attributes.ApproximateReceiveCount]));
     const id = (n: number) => batches[0]?.[n]?.[0];
     assert.deepEqual(batches, [
-      [[id(0), '1'], [id(1), '1'], [id(2), '1']],
-      [[id(1), '2'], [id(2), '2']],
+      [
+        [id(0), '1'],
+        [id(1), '1'],
+        [id(2), '1'],
+      ],
+      [
+        [id(1), '2'],
+        [id(2), '2'],
+      ],
       [[id(1), '3']],
     ]);
     assert.deepEqual(iot.pipeline.counters, { received: 3, delivered: 2, failed: 1, retried: 3, unmatched: 0 });
-    assert.deepEqual(iot.pipeline.deadLetters.map((d) => [d.rule, d.id, d.attempts]), [[STATE, id(1), 3]]);
+    assert.deepEqual(
+      iot.pipeline.deadLetters.map((d) => [d.rule, d.id, d.attempts]),
+      [[STATE, id(1), 3]],
+    );
   });
 
   it('retries a Kinesis batch from the first failed sequence number, then dead-letters the rest', async () => {
     // Prepare: the handler fails the second record every time.
-    const handler = recordingHandler((call) => ({ batchItemFailures: kinesis(call).slice(1, 2).map((r) => ({ itemIdentifier: r.kinesis.sequenceNumber })) }));
+    const handler = recordingHandler((call) => ({
+      batchItemFailures: kinesis(call)
+        .slice(1, 2)
+        .map((r) => ({ itemIdentifier: r.kinesis.sequenceNumber })),
+    }));
     const timers = manualTimers();
     const iot = await startLocalIot({ handlerResolver: handler.resolver, windowMs: 60_000, timers });
     const tenant = newTenantId();
@@ -475,7 +523,10 @@ describe('telemetry pipeline: batching and redelivery', () => {
     const seq = batches[0] ?? [];
     assert.deepEqual(batches, [seq, seq.slice(1), seq.slice(2)]);
     assert.deepEqual(iot.pipeline.counters, { received: 4, delivered: 3, failed: 1, retried: 5, unmatched: 0 });
-    assert.deepEqual(iot.pipeline.deadLetters.map((d) => d.id), seq.slice(3));
+    assert.deepEqual(
+      iot.pipeline.deadLetters.map((d) => d.id),
+      seq.slice(3),
+    );
   });
 
   it('survives a handler that throws or answers nonsense: the batch is retried whole and the broker keeps going', async () => {
@@ -496,7 +547,10 @@ describe('telemetry pipeline: batching and redelivery', () => {
     await client.endAsync();
     await iot.stop();
     // Assess
-    assert.deepEqual(handler.calls.map((c) => sqs(c)[0]?.attributes.ApproximateReceiveCount), ['1', '2', '3', '1']);
+    assert.deepEqual(
+      handler.calls.map((c) => sqs(c)[0]?.attributes.ApproximateReceiveCount),
+      ['1', '2', '3', '1'],
+    );
     assert.deepEqual(iot.pipeline.counters, { received: 2, delivered: 2, failed: 0, retried: 2, unmatched: 0 });
   });
 
@@ -558,7 +612,9 @@ describe('MQTT broker: when a PUBACK means the message is stored (telemetryAck)'
     }
   });
 
-  it("'stored': a message its handler could not store is not acknowledged: the device is disconnected and sends it again", { timeout: 30_000 }, async () => {
+  it("'stored': a message its handler could not store is not acknowledged: the device is disconnected and sends it again", {
+    timeout: 30_000,
+  }, async () => {
     const handler = heldHandler(true);
     const mes = await startTestRuntime({ mqttPort: 0, telemetryWindowMs: 0, telemetryAck: 'stored', telemetryHandlerResolver: handler.resolver });
     try {

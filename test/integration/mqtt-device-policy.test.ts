@@ -48,7 +48,12 @@ describe('the device policy: what CDK deploys is what the local broker applies',
     statements
       .filter((s) => list(s.Action).includes(action))
       .flatMap((s) => list(s.Resource).map(flat))
-      .map((r) => r.replace(TOPIC_ARN, '').replace('${iot:Connection.Thing.Attributes[tenantId]}', tenant).replace('${iot:Connection.Thing.Attributes[equipmentId]}', unit));
+      .map((r) =>
+        r
+          .replace(TOPIC_ARN, '')
+          .replace('${iot:Connection.Thing.Attributes[tenantId]}', tenant)
+          .replace('${iot:Connection.Thing.Attributes[equipmentId]}', unit),
+      );
 
   it('deploys exactly the publish topics and subscriptions of the one definition', () => {
     assert.deepEqual(resourcesOf('iot:Publish').sort(), devicePublishTopics(tenant, unit).sort());
@@ -59,7 +64,8 @@ describe('the device policy: what CDK deploys is what the local broker applies',
   it('lets the unit publish locally to every topic the deployed policy allows', async () => {
     // Act
     const client = await connectWith(broker.url, devices.issue({ tenantId: tenant, equipmentId: unit }));
-    for (const topic of resourcesOf('iot:Publish')) await client.publishAsync(topic, JSON.stringify({ ts: Date.now(), msgId: topic, state: 'running' }), { qos: 1 });
+    for (const topic of resourcesOf('iot:Publish'))
+      await client.publishAsync(topic, JSON.stringify({ ts: Date.now(), msgId: topic, state: 'running' }), { qos: 1 });
     await client.endAsync();
     // Assess
     assert.deepEqual(accepted.sort(), resourcesOf('iot:Publish').sort());

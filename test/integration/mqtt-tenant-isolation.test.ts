@@ -38,13 +38,41 @@ interface Loot {
 
 /** Every way B might try to be one of A's units: the client id names A's unit in each. */
 const MIX_UPS: { name: string; refusal: RegExp; as: (loot: Loot, unit: string) => Partial<DeviceCredentials> }[] = [
-  { name: "A's client id, B's username, no password", refusal: /Not authorized/i, as: (l, u) => ({ clientId: l.a[u]?.clientId, username: l.tenantB }) },
-  { name: "A's client id, B's username and B's credential for B's unit of the same id", refusal: /Not authorized/i, as: (l, u) => ({ ...l.b[u], clientId: l.a[u]?.clientId }) },
-  { name: "A's client id and username, B's credential for B's unit of the same id", refusal: /Bad username or password/i, as: (l, u) => ({ clientId: l.a[u]?.clientId, username: l.tenantA, password: l.b[u]?.password }) },
-  { name: "A's client id and username, no password", refusal: /Bad username or password/i, as: (l, u) => ({ clientId: l.a[u]?.clientId, username: l.tenantA }) },
-  { name: "A's client id and username, B's admin token as password", refusal: /Bad username or password/i, as: (l, u) => ({ clientId: l.a[u]?.clientId, username: l.tenantA, password: l.tokenOfB }) },
-  { name: "A's client id and username, the leaked password of A's other unit", refusal: /Bad username or password/i, as: (l, u) => ({ clientId: l.a[u]?.clientId, username: l.tenantA, password: l.a[u === PRESS ? SCREW : PRESS]?.password }) },
-  { name: 'the bare equipment id as client id, with B’s own credential', refusal: /Identifier rejected/i, as: (l, u) => ({ ...l.b[u], clientId: u }) },
+  {
+    name: "A's client id, B's username, no password",
+    refusal: /Not authorized/i,
+    as: (l, u) => ({ clientId: l.a[u]?.clientId, username: l.tenantB }),
+  },
+  {
+    name: "A's client id, B's username and B's credential for B's unit of the same id",
+    refusal: /Not authorized/i,
+    as: (l, u) => ({ ...l.b[u], clientId: l.a[u]?.clientId }),
+  },
+  {
+    name: "A's client id and username, B's credential for B's unit of the same id",
+    refusal: /Bad username or password/i,
+    as: (l, u) => ({ clientId: l.a[u]?.clientId, username: l.tenantA, password: l.b[u]?.password }),
+  },
+  {
+    name: "A's client id and username, no password",
+    refusal: /Bad username or password/i,
+    as: (l, u) => ({ clientId: l.a[u]?.clientId, username: l.tenantA }),
+  },
+  {
+    name: "A's client id and username, B's admin token as password",
+    refusal: /Bad username or password/i,
+    as: (l, u) => ({ clientId: l.a[u]?.clientId, username: l.tenantA, password: l.tokenOfB }),
+  },
+  {
+    name: "A's client id and username, the leaked password of A's other unit",
+    refusal: /Bad username or password/i,
+    as: (l, u) => ({ clientId: l.a[u]?.clientId, username: l.tenantA, password: l.a[u === PRESS ? SCREW : PRESS]?.password }),
+  },
+  {
+    name: 'the bare equipment id as client id, with B’s own credential',
+    refusal: /Identifier rejected/i,
+    as: (l, u) => ({ ...l.b[u], clientId: u }),
+  },
 ];
 
 describe('tenant walk over MQTT: B never reaches or disturbs A’s devices', () => {
@@ -80,7 +108,8 @@ describe('tenant walk over MQTT: B never reaches or disturbs A’s devices', () 
     const tokenOfB = await mes.token(tenantB, 'u-admin-b', ['admin']);
     for (const admin of [adminA, adminB]) {
       await admin.ok('PUT', '/v1/equipment/site-1', { name: 'Plant', level: 'site' });
-      for (const unit of [PRESS, SCREW]) await admin.ok('PUT', `/v1/equipment/${unit}`, { name: unit, level: 'workUnit', parentId: 'site-1', offlineAfterSeconds: 86_400 });
+      for (const unit of [PRESS, SCREW])
+        await admin.ok('PUT', `/v1/equipment/${unit}`, { name: unit, level: 'workUnit', parentId: 'site-1', offlineAfterSeconds: 86_400 });
     }
     loot = {
       a: { [PRESS]: await register(tenantA, tokenOfA, PRESS), [SCREW]: await register(tenantA, tokenOfA, SCREW) },
@@ -154,7 +183,10 @@ describe('tenant walk over MQTT: B never reaches or disturbs A’s devices', () 
         return attempt(urlOf(TRANSPORTS[i % 2] as Transport), (MIX_UPS[i % MIX_UPS.length] as (typeof MIX_UPS)[number]).as(loot, unit));
       }),
     );
-    assert.ok(answers.every((answer) => answer !== 'connected'), answers.join('\n'));
+    assert.ok(
+      answers.every((answer) => answer !== 'connected'),
+      answers.join('\n'),
+    );
     for (const device of Object.values(devicesOfA)) assert.equal(device.wasClosed(), false);
   });
 
@@ -169,7 +201,9 @@ describe('tenant walk over MQTT: B never reaches or disturbs A’s devices', () 
     // Assess
     for (const device of Object.values(devicesOfA)) assert.equal(device.wasClosed(), false);
     const feedOf = async (admin: Api) => {
-      const feed = (await admin.ok('GET', '/v1/state-changes?since=2000-01-01T00:00:00Z')) as { items: { equipmentId: string; reasonCode?: string }[] };
+      const feed = (await admin.ok('GET', '/v1/state-changes?since=2000-01-01T00:00:00Z')) as {
+        items: { equipmentId: string; reasonCode?: string }[];
+      };
       return feed.items.map((c) => `${c.equipmentId} ${c.reasonCode}`).sort();
     };
     assert.deepEqual(await feedOf(adminA), [`${PRESS} A-OWN`, `${PRESS} A-STILL-HERE`, `${SCREW} A-OWN`, `${SCREW} A-STILL-HERE`].sort());

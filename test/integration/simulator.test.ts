@@ -46,7 +46,8 @@ async function startCapture() {
     log: silentLog,
     windowMs: 0,
     handlerResolver: async () => async (event: TelemetryEvent) => {
-      for (const r of event.Records) 'body' in r ? keep((r as SQSRecord).body) : keep(Buffer.from((r as KinesisStreamRecord).kinesis.data, 'base64').toString('utf8'));
+      for (const r of event.Records)
+        'body' in r ? keep((r as SQSRecord).body) : keep(Buffer.from((r as KinesisStreamRecord).kinesis.data, 'base64').toString('utf8'));
     },
   });
   const devices = createDeviceAuthority();
@@ -84,7 +85,19 @@ describe('telemetry simulator', () => {
     const tenantId = newTenantId();
     const units = ['wu-press-1', 'wu-labeler-1', 'wu-leak-tester-1'];
     // Act: ten minutes of plant time at x600, two messages a second per unit.
-    const run = runLive({ mqttUrl: iot.broker.url, credentials: iot.credentials, tenantId, units, rate: 2, speed: 600, durationMs: 600_000, seed: 3, batch: 1, basicIngest: false, log: silentLog });
+    const run = runLive({
+      mqttUrl: iot.broker.url,
+      credentials: iot.credentials,
+      tenantId,
+      units,
+      rate: 2,
+      speed: 600,
+      durationMs: 600_000,
+      seed: 3,
+      batch: 1,
+      basicIngest: false,
+      log: silentLog,
+    });
     const stats = await run.done;
     await iot.pipeline.drain();
     // Assess
@@ -101,15 +114,33 @@ describe('telemetry simulator', () => {
     // Prepare
     const tenantId = newTenantId();
     // Act
-    const run = runLive({ mqttUrl: iot.broker.url, credentials: iot.credentials, tenantId, units: ['wu-cartoner-1'], rate: 50, speed: 600, durationMs: 600_000, seed: 4, batch: 10, basicIngest: true, log: silentLog });
+    const run = runLive({
+      mqttUrl: iot.broker.url,
+      credentials: iot.credentials,
+      tenantId,
+      units: ['wu-cartoner-1'],
+      rate: 50,
+      speed: 600,
+      durationMs: 600_000,
+      seed: 4,
+      batch: 10,
+      basicIngest: true,
+      log: silentLog,
+    });
     const stats = await run.done;
     await iot.pipeline.drain();
     // Assess
     const mine = iot.received.filter((m) => m.tenantId === tenantId);
     const samples = mine.reduce((n, m) => n + assertValid(m), 0);
     assert.equal(samples, stats.samples);
-    assert.ok(mine.some((m) => ((m.payload as { samples?: unknown[] }).samples?.length ?? 0) === 10), 'full batches of 10');
-    assert.ok(mine.filter((m) => m.type === 'state').every((m) => !('samples' in (m.payload as object))), 'state changes go out alone');
+    assert.ok(
+      mine.some((m) => ((m.payload as { samples?: unknown[] }).samples?.length ?? 0) === 10),
+      'full batches of 10',
+    );
+    assert.ok(
+      mine.filter((m) => m.type === 'state').every((m) => !('samples' in (m.payload as object))),
+      'state changes go out alone',
+    );
   });
 
   it('replays a recorded shift the same way every time, with its own timestamps', async () => {
@@ -117,10 +148,21 @@ describe('telemetry simulator', () => {
     const messages = readRecording(FIXTURE);
     const [first, second] = [newTenantId(), newTenantId()];
     // Act
-    for (const tenantId of [first, second]) await replay({ mqttUrl: iot.broker.url, credentials: iot.credentials, messages, tenantId, speed: Number.POSITIVE_INFINITY, batch: 1, basicIngest: false, log: silentLog });
+    for (const tenantId of [first, second])
+      await replay({
+        mqttUrl: iot.broker.url,
+        credentials: iot.credentials,
+        messages,
+        tenantId,
+        speed: Number.POSITIVE_INFINITY,
+        batch: 1,
+        basicIngest: false,
+        log: silentLog,
+      });
     await iot.pipeline.drain();
     // Assess: per unit, the same payloads in the same order as the file, both times.
-    const of = (tenantId: string) => perUnit(iot.received.filter((m) => m.tenantId === tenantId).map((m) => ({ key: `${m.equipmentId}/${m.type}`, payload: m.payload })));
+    const of = (tenantId: string) =>
+      perUnit(iot.received.filter((m) => m.tenantId === tenantId).map((m) => ({ key: `${m.equipmentId}/${m.type}`, payload: m.payload })));
     const recorded = perUnit(messages.map((m) => ({ key: m.topic.split('/').slice(3).join('/'), payload: m.payload })));
     assert.deepEqual(of(first), recorded);
     assert.deepEqual(of(second), recorded);
@@ -132,7 +174,17 @@ describe('telemetry simulator', () => {
     const tenantId = newTenantId();
     const startTs = Date.parse('2030-03-01T22:00:00Z');
     // Act
-    await replay({ mqttUrl: iot.broker.url, credentials: iot.credentials, messages, tenantId, speed: Number.POSITIVE_INFINITY, startTs, batch: 1, basicIngest: false, log: silentLog });
+    await replay({
+      mqttUrl: iot.broker.url,
+      credentials: iot.credentials,
+      messages,
+      tenantId,
+      speed: Number.POSITIVE_INFINITY,
+      startTs,
+      batch: 1,
+      basicIngest: false,
+      log: silentLog,
+    });
     await iot.pipeline.drain();
     // Assess
     const moved = iot.received.filter((m) => m.tenantId === tenantId).map((m) => (m.payload as { ts: number }).ts);
@@ -165,7 +217,11 @@ describe('recorded shift fixture', () => {
     const summary = summarizeRecording(messages, start, end);
     for (const [unit, totals] of Object.entries(expected.units)) {
       assert.deepEqual(summary[unit], { good: totals.good, reject: totals.reject, stateMs: totals.stateMs }, unit);
-      assert.equal(Object.values(totals.stateMs).reduce((a, b) => a + b, 0), end - start, `${unit}: the states fill the shift`);
+      assert.equal(
+        Object.values(totals.stateMs).reduce((a, b) => a + b, 0),
+        end - start,
+        `${unit}: the states fill the shift`,
+      );
     }
     const all = Object.values(expected.units);
     assert.ok(all.some((u) => u.counterResets > 0) && all.some((u) => u.counterRollovers > 0), 'the shift has a counter reset and a rollover');
@@ -178,7 +234,29 @@ describe('recorded shift fixture', () => {
     const g = expected.generatedBy;
     try {
       // Act
-      await promisify(execFile)(process.execPath, ['--import', 'tsx', 'simulator/main.ts', '--record', file, '--tenant', g.tenantId, '--units', g.units.join(','), '--seed', String(g.seed), '--start', new Date(g.startTs).toISOString(), '--duration', `${g.durationMs / 1000}s`, '--rate', String(1000 / g.sampleEveryMs)], { cwd: root });
+      await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'simulator/main.ts',
+          '--record',
+          file,
+          '--tenant',
+          g.tenantId,
+          '--units',
+          g.units.join(','),
+          '--seed',
+          String(g.seed),
+          '--start',
+          new Date(g.startTs).toISOString(),
+          '--duration',
+          `${g.durationMs / 1000}s`,
+          '--rate',
+          String(1000 / g.sampleEveryMs),
+        ],
+        { cwd: root },
+      );
       // Assess
       assert.equal(readFileSync(file, 'utf8'), readFileSync(FIXTURE, 'utf8'));
       const written = JSON.parse(readFileSync(join(dir, 'shift.expected.json'), 'utf8')) as ExpectedTotals;

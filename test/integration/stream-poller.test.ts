@@ -37,7 +37,11 @@ const IDLE = { timeoutMs: 20_000 };
 const put = (item: Record<string, unknown>) => testDocClient().send(new PutCommand({ TableName: testTableName(), Item: item }));
 
 /** A poller whose handler records the records of one tenant (the table is shared) and answers with `answer`. */
-async function recordingPoller(tenant: string, answer: (records: DynamoDBRecord[], call: number) => unknown = () => ({ batchItemFailures: [] }), options: Partial<StreamPollerOptions> = {}) {
+async function recordingPoller(
+  tenant: string,
+  answer: (records: DynamoDBRecord[], call: number) => unknown = () => ({ batchItemFailures: [] }),
+  options: Partial<StreamPollerOptions> = {},
+) {
   const calls: DynamoDBRecord[][] = [];
   const handler: StreamFunction = async (event) => {
     const mine = event.Records.filter((r) => r.dynamodb?.Keys?.pk?.S?.startsWith(`${tenant}#`));
@@ -72,8 +76,21 @@ describe('the local stream poller', () => {
     await testDocClient().send(
       new TransactWriteCommand({
         TransactItems: [
-          { Update: { TableName: testTableName(), Key: { pk, sk: 'WO' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'RELEASED' } } },
-          { Put: { TableName: testTableName(), Item: { ...keys.outboxEvent(tenant, 'WO-1', 2, 1), entity: 'OutboxEvent', type: 'work-order.released' } } },
+          {
+            Update: {
+              TableName: testTableName(),
+              Key: { pk, sk: 'WO' },
+              UpdateExpression: 'SET #s = :s',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':s': 'RELEASED' },
+            },
+          },
+          {
+            Put: {
+              TableName: testTableName(),
+              Item: { ...keys.outboxEvent(tenant, 'WO-1', 2, 1), entity: 'OutboxEvent', type: 'work-order.released' },
+            },
+          },
         ],
       }),
     );
@@ -81,12 +98,15 @@ describe('the local stream poller', () => {
     await poller.idle(IDLE);
     // Assess
     const records = calls.flat();
-    assert.deepEqual(records.map((r) => [r.eventName, r.dynamodb?.Keys?.sk?.S]), [
-      ['INSERT', 'WO'],
-      ['MODIFY', 'WO'],
-      ['INSERT', 'EVT#00000002#01'],
-      ['REMOVE', 'WO'],
-    ]);
+    assert.deepEqual(
+      records.map((r) => [r.eventName, r.dynamodb?.Keys?.sk?.S]),
+      [
+        ['INSERT', 'WO'],
+        ['MODIFY', 'WO'],
+        ['INSERT', 'EVT#00000002#01'],
+        ['REMOVE', 'WO'],
+      ],
+    );
     const { Table } = await testDdbClient().send(new DescribeTableCommand({ TableName: testTableName() }));
     for (const record of records) {
       assert.deepEqual(Object.keys(record), AWS_RECORD_KEYS);
@@ -95,7 +115,10 @@ describe('the local stream poller', () => {
       assert.equal(record.eventSourceARN, Table?.LatestStreamArn);
       assert.equal(typeof record.awsRegion, 'string');
       const d = record.dynamodb!;
-      assert.deepEqual(Object.keys(d).filter((k) => !AWS_STREAM_RECORD_KEYS.includes(k)), []);
+      assert.deepEqual(
+        Object.keys(d).filter((k) => !AWS_STREAM_RECORD_KEYS.includes(k)),
+        [],
+      );
       assert.equal(typeof d.ApproximateCreationDateTime, 'number', 'epoch seconds, as Lambda sends it');
       assert.ok(Math.abs(d.ApproximateCreationDateTime! - Date.now() / 1000) < 3600);
       assert.equal(d.StreamViewType, 'NEW_AND_OLD_IMAGES');
@@ -113,7 +136,11 @@ describe('the local stream poller', () => {
     assert.equal(event!.dynamodb?.NewImage?.entity?.S, 'OutboxEvent');
     assert.equal(removed!.dynamodb?.NewImage, undefined);
     const sequence = records.map((r) => BigInt(r.dynamodb!.SequenceNumber!));
-    assert.deepEqual(sequence, [...sequence].sort((a, b) => (a < b ? -1 : 1)), 'in sequence number order');
+    assert.deepEqual(
+      sequence,
+      [...sequence].sort((a, b) => (a < b ? -1 : 1)),
+      'in sequence number order',
+    );
   });
 
   it('hands over batches of at most 100 records', async () => {
@@ -136,7 +163,10 @@ describe('the local stream poller', () => {
     release();
     await poller.idle(IDLE);
     // Assess
-    assert.deepEqual(calls.map((c) => c.length), [1, 100, 50]);
+    assert.deepEqual(
+      calls.map((c) => c.length),
+      [1, 100, 50],
+    );
     assert.deepEqual(sks(), ['first', ...names]);
   });
 
@@ -156,11 +186,14 @@ describe('the local stream poller', () => {
     );
     await poller.idle(IDLE);
     // Assess
-    assert.deepEqual(calls.map((c) => c.map((r) => r.dynamodb?.Keys?.sk?.S)), [
-      ['a', 'b', 'c'],
-      ['b', 'c'],
-      ['b', 'c'],
-    ]);
+    assert.deepEqual(
+      calls.map((c) => c.map((r) => r.dynamodb?.Keys?.sk?.S)),
+      [
+        ['a', 'b', 'c'],
+        ['b', 'c'],
+        ['b', 'c'],
+      ],
+    );
     assert.ok(poller.counters.failedBatches >= 2);
   });
 
@@ -176,7 +209,10 @@ describe('the local stream poller', () => {
     await put({ pk: `${tenant}#X`, sk: 'a' });
     await poller.idle(IDLE);
     // Assess
-    assert.deepEqual(calls.map((c) => c.map((r) => r.dynamodb?.Keys?.sk?.S)), [['a'], ['a'], ['a'], ['a']]);
+    assert.deepEqual(
+      calls.map((c) => c.map((r) => r.dynamodb?.Keys?.sk?.S)),
+      [['a'], ['a'], ['a'], ['a']],
+    );
   });
 
   it('starts at the oldest record without a checkpoint and when not asked for LATEST', async () => {
@@ -215,7 +251,10 @@ describe('the local stream poller', () => {
       const saved = JSON.parse(readFileSync(checkpointFile, 'utf8'));
       assert.equal(saved.streamArn, second.poller.streamArn);
       const last = second.calls.flat().at(-1)?.dynamodb?.SequenceNumber;
-      assert.ok(Object.values(saved.shards).some((c) => (c as { after?: string }).after === last), 'the last processed sequence number is saved');
+      assert.ok(
+        Object.values(saved.shards).some((c) => (c as { after?: string }).after === last),
+        'the last processed sequence number is saved',
+      );
     });
 
     it('hands a batch that was not acknowledged before a stop over again after the restart', async () => {
@@ -255,14 +294,23 @@ describe("the runtime's outbox", () => {
     const clock = new VirtualClock('2030-06-01T08:00:00.000Z');
     const delivered: { at: string; job: DeliveryJob; receiveCount: string }[] = [];
     const dispatcher: StreamFunction = async (event: DynamoDBStreamEvent) => {
-      const jobs = event.Records.filter((r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage?.entity?.S === 'OutboxEvent' && r.dynamodb.NewImage.pk?.S?.startsWith(`${tenant}#`)).map(
-        (r): DeliveryJob => ({ tenantId: tenant, endpointId: 'ep-1', messageId: r.dynamodb!.NewImage!.sk!.S!, attempt: 1, dueAt: clock.now().toISOString() }),
+      const jobs = event.Records.filter(
+        (r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage?.entity?.S === 'OutboxEvent' && r.dynamodb.NewImage.pk?.S?.startsWith(`${tenant}#`),
+      ).map(
+        (r): DeliveryJob => ({
+          tenantId: tenant,
+          endpointId: 'ep-1',
+          messageId: r.dynamodb!.NewImage!.sk!.S!,
+          attempt: 1,
+          dueAt: clock.now().toISOString(),
+        }),
       );
       await localBindings().deliveryQueue?.enqueue(jobs);
       return { batchItemFailures: [] };
     };
     const deliverer = async (event: SQSEvent) => {
-      for (const r of event.Records) delivered.push({ at: clock.now().toISOString(), job: JSON.parse(r.body), receiveCount: r.attributes.ApproximateReceiveCount });
+      for (const r of event.Records)
+        delivered.push({ at: clock.now().toISOString(), job: JSON.parse(r.body), receiveCount: r.attributes.ApproximateReceiveCount });
       return { batchItemFailures: [] };
     };
     const mes = await startTestRuntime({ clock, outboxHandlers: { dispatcher: async () => dispatcher, deliverer: async () => deliverer } });
@@ -275,7 +323,11 @@ describe("the runtime's outbox", () => {
       await mes.runtime.outbox.queue.idle();
       // Assess
       assert.deepEqual(delivered, [
-        { at: '2030-06-01T08:00:00.000Z', job: { tenantId: tenant, endpointId: 'ep-1', messageId: 'EVT#00000002#01', attempt: 1, dueAt: '2030-06-01T08:00:00.000Z' }, receiveCount: '1' },
+        {
+          at: '2030-06-01T08:00:00.000Z',
+          job: { tenantId: tenant, endpointId: 'ep-1', messageId: 'EVT#00000002#01', attempt: 1, dueAt: '2030-06-01T08:00:00.000Z' },
+          receiveCount: '1',
+        },
       ]);
     } finally {
       await mes.stop();
@@ -309,17 +361,27 @@ describe("the runtime's outbox", () => {
       return {};
     };
     // Act
-    const mes = await startTestRuntime({ clock, recoverWebhookDeliveries: true, outboxHandlers: { dispatcher: async () => async () => ({}), deliverer: async () => deliverer } });
+    const mes = await startTestRuntime({
+      clock,
+      recoverWebhookDeliveries: true,
+      outboxHandlers: { dispatcher: async () => async () => ({}), deliverer: async () => deliverer },
+    });
     try {
       await mes.runtime.outbox!.queue.idle();
       const dueNow = [...delivered];
       await clock.advanceTo('2030-06-01T10:00:00.000Z');
       // Assess
-      assert.deepEqual(dueNow.map((d) => [d.job.messageId, d.job.attempt]), [['m-due', 3]]);
-      assert.deepEqual(delivered.map((d) => [d.at, d.job.messageId, d.job.attempt, d.job.dueAt]), [
-        ['2030-06-01T08:00:00.000Z', 'm-due', 3, '2030-06-01T07:59:00.000Z'],
-        ['2030-06-01T10:00:00.000Z', 'm-later', 5, '2030-06-01T10:00:00.000Z'],
-      ]);
+      assert.deepEqual(
+        dueNow.map((d) => [d.job.messageId, d.job.attempt]),
+        [['m-due', 3]],
+      );
+      assert.deepEqual(
+        delivered.map((d) => [d.at, d.job.messageId, d.job.attempt, d.job.dueAt]),
+        [
+          ['2030-06-01T08:00:00.000Z', 'm-due', 3, '2030-06-01T07:59:00.000Z'],
+          ['2030-06-01T10:00:00.000Z', 'm-later', 5, '2030-06-01T10:00:00.000Z'],
+        ],
+      );
     } finally {
       await mes.stop();
     }
@@ -369,7 +431,9 @@ describe("the runtime's outbox", () => {
   });
 });
 
-const REAL_FUNCTIONS = ['streams/dispatch-outbox', 'jobs/deliver-webhook'].filter((f) => !existsSync(new URL(`../../functions/${f}.ts`, import.meta.url)));
+const REAL_FUNCTIONS = ['streams/dispatch-outbox', 'jobs/deliver-webhook'].filter(
+  (f) => !existsSync(new URL(`../../functions/${f}.ts`, import.meta.url)),
+);
 
 describe('the outbox end to end, with the real functions', { skip: REAL_FUNCTIONS.length > 0 && `not written yet: ${REAL_FUNCTIONS}` }, () => {
   it('delivers a released order to a receiver on 127.0.0.1, and retries a refused delivery on the clock', async () => {
@@ -404,7 +468,10 @@ describe('the outbox end to end, with the real functions', { skip: REAL_FUNCTION
       await orderAt(people, 'RELEASED');
       await settle();
       // Assess 1
-      assert.deepEqual(received.map((r) => r.status), [204]);
+      assert.deepEqual(
+        received.map((r) => r.status),
+        [204],
+      );
       assert.equal(JSON.parse(received[0]!.body).type, 'work-order.released');
       // Act 2: refused, then accepted on the next attempt of the schedule
       answer = 500;
@@ -413,10 +480,22 @@ describe('the outbox end to end, with the real functions', { skip: REAL_FUNCTION
       answer = 204;
       await clock.advance(60_000);
       // Assess 2
-      assert.deepEqual(received.map((r) => r.status), [204, 500, 204]);
+      assert.deepEqual(
+        received.map((r) => r.status),
+        [204, 500, 204],
+      );
       assert.equal(received[2]!.id, received[1]!.id, 'the same webhook-id on the retry');
-      const deliveries = await people.admin.ok<{ items: { status: string; attemptCount: number }[] }>('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries`);
-      assert.deepEqual(deliveries.items.map((m) => [m.status, m.attemptCount]), [['delivered', 2], ['delivered', 1]]);
+      const deliveries = await people.admin.ok<{ items: { status: string; attemptCount: number }[] }>(
+        'GET',
+        `/v1/webhook-endpoints/${endpoint.id}/deliveries`,
+      );
+      assert.deepEqual(
+        deliveries.items.map((m) => [m.status, m.attemptCount]),
+        [
+          ['delivered', 2],
+          ['delivered', 1],
+        ],
+      );
     } finally {
       await mes.stop();
       receiver.closeAllConnections();

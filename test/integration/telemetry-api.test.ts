@@ -106,28 +106,59 @@ describe('telemetry API', () => {
     await put('/v1/equipment/site-1', { name: 'Plant', level: 'site' });
     await put('/v1/equipment/wc-oee', { name: 'Line OEE', level: 'workCenter', workCenterType: 'productionLine', parentId: 'site-1' });
     await put('/v1/equipment/wc-live', { name: 'Line live', level: 'workCenter', workCenterType: 'productionLine', parentId: 'site-1' });
-    await put('/v1/equipment/wu-a', { name: 'Press A', level: 'workUnit', parentId: 'wc-oee', idealCycleTimeSeconds: 10, idealCycleTimes: { 'FG-PUMP': 6, 'FG-VALVE': 4 }, offlineAfterSeconds: 600 });
+    await put('/v1/equipment/wu-a', {
+      name: 'Press A',
+      level: 'workUnit',
+      parentId: 'wc-oee',
+      idealCycleTimeSeconds: 10,
+      idealCycleTimes: { 'FG-PUMP': 6, 'FG-VALVE': 4 },
+      offlineAfterSeconds: 600,
+    });
     await put('/v1/equipment/wu-b', { name: 'Press B', level: 'workUnit', parentId: 'wc-oee', idealCycleTimeSeconds: 12, offlineAfterSeconds: 600 });
-    await put('/v1/equipment/wu-live', { name: 'Live press', level: 'workUnit', parentId: 'wc-live', idealCycleTimeSeconds: 6, offlineAfterSeconds: 60 });
-    for (const [id, name] of [['FG-PUMP', 'Pump'], ['FG-VALVE', 'Valve']]) await put(`/v1/materials/${id}`, { name, uom: 'ea', materialType: 'finished' });
+    await put('/v1/equipment/wu-live', {
+      name: 'Live press',
+      level: 'workUnit',
+      parentId: 'wc-live',
+      idealCycleTimeSeconds: 6,
+      offlineAfterSeconds: 60,
+    });
+    for (const [id, name] of [
+      ['FG-PUMP', 'Pump'],
+      ['FG-VALVE', 'Valve'],
+    ])
+      await put(`/v1/materials/${id}`, { name, uom: 'ea', materialType: 'finished' });
     await put('/v1/routings/RT-PUMP', { materialId: 'FG-PUMP', operations: [{ seq: 10, name: 'Press', workCenterId: 'wc-oee' }] });
     await put('/v1/routings/RT-VALVE', { materialId: 'FG-VALVE', operations: [{ seq: 10, name: 'Press', workCenterId: 'wc-oee' }] });
     await put('/v1/routings/RT-LIVE', { materialId: 'FG-PUMP', operations: [{ seq: 10, name: 'Press', workCenterId: 'wc-live' }] });
     await put('/v1/shift-calendar', {
       timeZone: 'UTC',
-      shifts: [{ name: 'early', start: '06:00', end: '14:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], breaks: [{ name: 'breakfast', start: '09:00', end: '09:30' }] }],
+      shifts: [
+        {
+          name: 'early',
+          start: '06:00',
+          end: '14:00',
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          breaks: [{ name: 'breakfast', start: '09:00', end: '09:30' }],
+        },
+      ],
       plannedStops: [{ start: iso(t('07:00')), end: iso(t('07:15')), reason: 'lubrication', equipmentIds: ['wu-a'] }],
     });
     await put('/v1/downtime-reasons', REASON_TREE);
 
     // The orders, run at the times of the story.
     const release = async (materialId: string, routingId: string) => {
-      const created = await people.planner.ok<WorkOrderDetail>('POST', '/v1/work-orders', { materialId, quantity: 2000, routingId, dueDate: inDays(5) });
+      const created = await people.planner.ok<WorkOrderDetail>('POST', '/v1/work-orders', {
+        materialId,
+        quantity: 2000,
+        routingId,
+        dueDate: inDays(5),
+      });
       return people.supervisor.ok<WorkOrderDetail>('POST', `/v1/work-orders/${created.id}/release`, {});
     };
     orders.pump = await release('FG-PUMP', 'RT-PUMP');
     orders.valve = await release('FG-VALVE', 'RT-VALVE');
-    const op = (order: WorkOrderDetail, action: string, body: unknown = {}) => people.operator.ok<WorkOrderDetail>('POST', `/v1/work-orders/${order.id}/operations/10/${action}`, body);
+    const op = (order: WorkOrderDetail, action: string, body: unknown = {}) =>
+      people.operator.ok<WorkOrderDetail>('POST', `/v1/work-orders/${order.id}/operations/10/${action}`, body);
     orders.pump = await at(t('06:00'), () => op(orders.pump, 'start'));
     orders.pump = await at(t('08:00'), () => op(orders.pump, 'complete', { goodQty: 855, scrapQty: 19, scrapReasonCode: 'REJ' }));
     orders.valve = await at(t('08:20'), () => op(orders.valve, 'start'));
@@ -191,7 +222,15 @@ describe('telemetry API', () => {
     it('of a work center: its units together', async () => {
       const oee = await read(people.operator, `/v1/work-centers/wc-oee/oee?${morning}`);
       const sum = (k: keyof Expected) => (WU_A[k] ?? 0) + (WU_B[k] ?? 0);
-      assertOee(oee, { planned: sum('planned'), run: sum('run'), down: sum('down'), setup: sum('setup'), good: sum('good'), reject: sum('reject'), idealTime: sum('idealTime') });
+      assertOee(oee, {
+        planned: sum('planned'),
+        run: sum('run'),
+        down: sum('down'),
+        setup: sum('setup'),
+        good: sum('good'),
+        reject: sum('reject'),
+        idealTime: sum('idealTime'),
+      });
     });
 
     it('of a work order: its work center’s units while it ran, at its material’s ideal cycle time', async () => {
@@ -200,10 +239,26 @@ describe('telemetry API', () => {
       const oee = await read(people.operator, `/v1/work-orders/${orders.pump.id}/oee`);
       assert.equal(oee.from, iso(t('06:00')));
       assert.equal(oee.to, iso(t('08:00')));
-      assertOee(oee, { planned: 105 * 60 + 120 * 60, run: 105 * 60 - 600 + 120 * 60, down: 600, setup: 0, good: 19 * 45 + 24 * 20, reject: 19, idealTime: 19 * 46 * 6 + 24 * 20 * 12 });
+      assertOee(oee, {
+        planned: 105 * 60 + 120 * 60,
+        run: 105 * 60 - 600 + 120 * 60,
+        down: 600,
+        setup: 0,
+        good: 19 * 45 + 24 * 20,
+        reject: 19,
+        idealTime: 19 * 46 * 6 + 24 * 20 * 12,
+      });
       // Order 2, from 08:20 until the end of the morning: wu-a at FG-VALVE's 4 s, wu-b at 12 s.
       const valve = await read(people.operator, `/v1/work-orders/${orders.valve.id}/oee?from=${iso(t('08:20'))}&to=${iso(t('10:00'))}`);
-      assertOee(valve, { planned: 70 * 60 * 2, run: 70 * 60 * 2, down: 0, setup: 0, good: 14 * 60 + 14 * 20, reject: 0, idealTime: 14 * 60 * 4 + 14 * 20 * 12 });
+      assertOee(valve, {
+        planned: 70 * 60 * 2,
+        run: 70 * 60 * 2,
+        down: 0,
+        setup: 0,
+        good: 14 * 60 + 14 * 20,
+        reject: 0,
+        idealTime: 14 * 60 * 4 + 14 * 20 * 12,
+      });
     });
 
     it('of a shift by name and date, with the silence after the data as offline', async () => {
@@ -230,9 +285,20 @@ describe('telemetry API', () => {
     });
 
     it('refuses a reason outside the tree (422), an event that does not exist (404) and an unknown unit (404)', async () => {
-      assertProblem(await people.supervisor.put(stop(), { reasonCode: 'NOT-A-REASON' }), 422, { type: PROBLEM.unknownReference, pointers: ['/body/reasonCode'] });
-      assertProblem(await people.supervisor.put(`/v1/equipment/wu-a/downtime/${encodeURIComponent(iso(t('06:41')))}/reason`, { reasonCode: 'BD-JAM' }), 404, { type: PROBLEM.notFound });
-      assertProblem(await people.supervisor.put(`/v1/equipment/wu-nope/downtime/${encodeURIComponent(iso(t('06:40')))}/reason`, { reasonCode: 'BD-JAM' }), 404, { type: PROBLEM.notFound });
+      assertProblem(await people.supervisor.put(stop(), { reasonCode: 'NOT-A-REASON' }), 422, {
+        type: PROBLEM.unknownReference,
+        pointers: ['/body/reasonCode'],
+      });
+      assertProblem(
+        await people.supervisor.put(`/v1/equipment/wu-a/downtime/${encodeURIComponent(iso(t('06:41')))}/reason`, { reasonCode: 'BD-JAM' }),
+        404,
+        { type: PROBLEM.notFound },
+      );
+      assertProblem(
+        await people.supervisor.put(`/v1/equipment/wu-nope/downtime/${encodeURIComponent(iso(t('06:40')))}/reason`, { reasonCode: 'BD-JAM' }),
+        404,
+        { type: PROBLEM.notFound },
+      );
       const { items } = await read(people.operator, `/v1/equipment/wu-a/downtime?${morning}`);
       assert.equal(items[0].reasonCode, undefined, 'nothing was assigned');
     });
@@ -244,23 +310,54 @@ describe('telemetry API', () => {
 
       // Assess: the answers, the list, the Pareto and the audit trail.
       assert.equal(assigned.status, 200, assigned.text);
-      assert.deepEqual({ ...assigned.body, assignedAt: undefined }, {
-        equipmentId: 'wu-a', start: iso(t('06:40')), end: iso(t('06:50')), state: 'down', seconds: 600, machineReasonCode: 'E-7',
-        reasonCode: 'BD-JAM', reasonName: 'Jam', assignedBy: 'u-supervisor', assignedAt: undefined,
-      });
+      assert.deepEqual(
+        { ...assigned.body, assignedAt: undefined },
+        {
+          equipmentId: 'wu-a',
+          start: iso(t('06:40')),
+          end: iso(t('06:50')),
+          state: 'down',
+          seconds: 600,
+          machineReasonCode: 'E-7',
+          reasonCode: 'BD-JAM',
+          reasonName: 'Jam',
+          assignedBy: 'u-supervisor',
+          assignedAt: undefined,
+        },
+      );
       assert.equal(changed.status, 200, changed.text);
       const { items } = await read(people.operator, `/v1/equipment/wu-a/downtime?${morning}`);
-      assert.deepEqual({ ...items[0], assignedAt: undefined }, {
-        equipmentId: 'wu-a', start: iso(t('06:40')), end: iso(t('06:50')), state: 'down', seconds: 600, machineReasonCode: 'E-7',
-        reasonCode: 'BD-MOTOR', reasonName: 'Motor fault', loss: 'equipment-failure', assignedBy: 'u-admin', assignedAt: undefined,
-      });
+      assert.deepEqual(
+        { ...items[0], assignedAt: undefined },
+        {
+          equipmentId: 'wu-a',
+          start: iso(t('06:40')),
+          end: iso(t('06:50')),
+          state: 'down',
+          seconds: 600,
+          machineReasonCode: 'E-7',
+          reasonCode: 'BD-MOTOR',
+          reasonName: 'Motor fault',
+          loss: 'equipment-failure',
+          assignedBy: 'u-admin',
+          assignedAt: undefined,
+        },
+      );
       const oee = await read(people.operator, `/v1/equipment/wu-a/oee?${morning}`);
-      assert.deepEqual(oee.pareto.map((p: Record<string, unknown>) => [p.reasonCode, p.reasonName, p.loss, p.seconds]), [
-        ['(setup)', undefined, undefined, 1200],
-        ['BD-MOTOR', 'Motor fault', 'equipment-failure', 600],
-      ]);
+      assert.deepEqual(
+        oee.pareto.map((p: Record<string, unknown>) => [p.reasonCode, p.reasonName, p.loss, p.seconds]),
+        [
+          ['(setup)', undefined, undefined, 1200],
+          ['BD-MOTOR', 'Motor fault', 'equipment-failure', 600],
+        ],
+      );
       const { Items = [] } = await testDocClient().send(
-        new QueryCommand({ TableName: testTableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.downtimeReasonPartition(tenant, 'wu-a') }, ConsistentRead: true }),
+        new QueryCommand({
+          TableName: testTableName(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.downtimeReasonPartition(tenant, 'wu-a') },
+          ConsistentRead: true,
+        }),
       );
       const audit = Items.filter((i) => i.entity === 'Audit').map((i) => [i.version, i.action, i.by, i.comment, i.changes]);
       assert.deepEqual(audit, [
@@ -269,30 +366,37 @@ describe('telemetry API', () => {
       ]);
     });
 
-    it(
-      'assigns a reason to a stop older than 31 days',
-      async () => {
-        // Prepare: a stop five weeks ago, as it arrived then.
-        const start = Math.floor(Date.now() / HOUR) * HOUR - 35 * DAY;
-        const old = unit(tenant, 'wu-b', () => start + 1000);
-        await ingestAll([old.state(start - MINUTE, 'running'), old.state(start, 'down'), old.state(start + MINUTE, 'running')]);
-        // Act
-        const reply = await people.supervisor.put(`/v1/equipment/wu-b/downtime/${encodeURIComponent(iso(start))}/reason`, { reasonCode: 'MINOR' });
-        // Assess
-        assert.equal(reply.status, 200, reply.text);
-      },
-    );
+    it('assigns a reason to a stop older than 31 days', async () => {
+      // Prepare: a stop five weeks ago, as it arrived then.
+      const start = Math.floor(Date.now() / HOUR) * HOUR - 35 * DAY;
+      const old = unit(tenant, 'wu-b', () => start + 1000);
+      await ingestAll([old.state(start - MINUTE, 'running'), old.state(start, 'down'), old.state(start + MINUTE, 'running')]);
+      // Act
+      const reply = await people.supervisor.put(`/v1/equipment/wu-b/downtime/${encodeURIComponent(iso(start))}/reason`, { reasonCode: 'MINOR' });
+      // Assess
+      assert.equal(reply.status, 200, reply.text);
+    });
   });
 
   describe('live status', () => {
     it('shows the state, since when, when last seen, and the order and operation running at its work center', async () => {
       // Prepare: an order running at wc-live, and the unit's latest messages.
-      const created = await people.planner.ok<WorkOrderDetail>('POST', '/v1/work-orders', { materialId: 'FG-PUMP', quantity: 10, routingId: 'RT-LIVE', dueDate: inDays(5) });
+      const created = await people.planner.ok<WorkOrderDetail>('POST', '/v1/work-orders', {
+        materialId: 'FG-PUMP',
+        quantity: 10,
+        routingId: 'RT-LIVE',
+        dueDate: inDays(5),
+      });
       await people.supervisor.ok('POST', `/v1/work-orders/${created.id}/release`, {});
       const running = await people.operator.ok<WorkOrderDetail>('POST', `/v1/work-orders/${created.id}/operations/10/start`, {});
       const now = Date.now();
       const live = unit(tenant, 'wu-live', () => now);
-      await ingestAll([live.state(now - 40_000, 'running'), live.counts(now - 30_000, 10, 0), live.state(now - 20_000, 'down', 'E-9'), live.counts(now - 10_000, 12, 1)]);
+      await ingestAll([
+        live.state(now - 40_000, 'running'),
+        live.counts(now - 30_000, 10, 0),
+        live.state(now - 20_000, 'down', 'E-9'),
+        live.counts(now - 10_000, 12, 1),
+      ]);
 
       // Act
       const status = await at(now, () => read(people.operator, '/v1/equipment/wu-live/status'));
@@ -314,21 +418,23 @@ describe('telemetry API', () => {
       assert.equal(status.oeeToday.to, iso(now));
     });
 
-    it(
-      'says since when the unit is in its state, when it repeats the state it is in',
-      async () => {
-        // Prepare: running since 40 s ago, said again 20 s ago.
-        await people.planner.ok('PUT', '/v1/equipment/wu-live-2', { name: 'Live press 2', level: 'workUnit', parentId: 'wc-live', offlineAfterSeconds: 60 });
-        const now = Date.now();
-        const live = unit(tenant, 'wu-live-2', () => now);
-        await ingestAll([live.state(now - 40_000, 'running'), live.state(now - 20_000, 'running'), live.counts(now - 10_000, 1, 0)]);
-        // Act
-        const status = await at(now, () => read(people.operator, '/v1/equipment/wu-live-2/status'));
-        // Assess
-        assert.equal(status.state, 'running');
-        assert.equal(status.since, iso(now - 40_000));
-      },
-    );
+    it('says since when the unit is in its state, when it repeats the state it is in', async () => {
+      // Prepare: running since 40 s ago, said again 20 s ago.
+      await people.planner.ok('PUT', '/v1/equipment/wu-live-2', {
+        name: 'Live press 2',
+        level: 'workUnit',
+        parentId: 'wc-live',
+        offlineAfterSeconds: 60,
+      });
+      const now = Date.now();
+      const live = unit(tenant, 'wu-live-2', () => now);
+      await ingestAll([live.state(now - 40_000, 'running'), live.state(now - 20_000, 'running'), live.counts(now - 10_000, 1, 0)]);
+      // Act
+      const status = await at(now, () => read(people.operator, '/v1/equipment/wu-live-2/status'));
+      // Assess
+      assert.equal(status.state, 'running');
+      assert.equal(status.since, iso(now - 40_000));
+    });
 
     it('goes offline after offlineAfterSeconds of silence, since the unit was last seen', async () => {
       // Prepare: the unit reported a minute and a half ago (it goes offline after 60 s).
@@ -359,11 +465,18 @@ describe('telemetry API', () => {
       const live = unit(tenant, 'wu-live', () => now);
       // The second press says again that it runs: that does not start its state again.
       const second = unit(tenant, 'wu-live-2', () => now);
-      await ingestAll([live.state(now - 2500, 'down', 'E-2'), live.state(now - 1500, 'down', 'E-3'), live.counts(now - 1000, 3, 0), second.state(now - 500, 'running')]);
+      await ingestAll([
+        live.state(now - 2500, 'down', 'E-2'),
+        live.state(now - 1500, 'down', 'E-3'),
+        live.counts(now - 1000, 3, 0),
+        second.state(now - 500, 'running'),
+      ]);
 
       // Act
       const plant = await at(now, () => read(people.operator, '/v1/plant/status'));
-      const statuses = await at(now, () => Promise.all(plant.items.map((u: { equipmentId: string }) => read(people.operator, `/v1/equipment/${u.equipmentId}/status`))));
+      const statuses = await at(now, () =>
+        Promise.all(plant.items.map((u: { equipmentId: string }) => read(people.operator, `/v1/equipment/${u.equipmentId}/status`))),
+      );
 
       // Assess
       assert.equal(plant.asOf, iso(now));
@@ -403,7 +516,10 @@ describe('telemetry API', () => {
       const theirLine = await outsider.get('/v1/plant/status?workCenterId=wc-oee');
 
       // Assess
-      assert.deepEqual(line.items.map((u: { equipmentId: string }) => u.equipmentId), ['wu-a', 'wu-b']);
+      assert.deepEqual(
+        line.items.map((u: { equipmentId: string }) => u.equipmentId),
+        ['wu-a', 'wu-b'],
+      );
       assert.equal(line.workCenters.length, 2, 'every line stays listed to choose from');
       assertProblem(unknown, 404, { type: PROBLEM.notFound });
       assertProblem(misspelt, 400);
@@ -443,33 +559,36 @@ describe('telemetry API', () => {
       }
 
       // Assess
-      assert.deepEqual(pages.map((p) => p.length), [4, 4, 3]);
-      assert.deepEqual(pages.flat(), changes.map((c) => c.expected));
+      assert.deepEqual(
+        pages.map((p) => p.length),
+        [4, 4, 3],
+      );
+      assert.deepEqual(
+        pages.flat(),
+        changes.map((c) => c.expected),
+      );
       const outside = await read(outsider, `/v1/state-changes?since=${encodeURIComponent(iso(arrival - 1))}`);
       assert.deepEqual(outside.items, []);
     });
   });
 
   describe('the change feed, asked with another spelling of the same time', () => {
-    it(
-      'gives the same changes for `since` with a UTC offset or without milliseconds',
-      async () => {
-        // Prepare: three changes arriving at 10:00:00.250, 10:00:00.750 and 10:30:00 (UTC), yesterday.
-        const own = newTenant();
-        const reader = await as(mes, own, 'u-reader', ['operator']);
-        const ten = Math.floor(Date.now() / DAY) * DAY - DAY + 10 * HOUR;
-        const arrivals = [ten + 250, ten + 750, ten + 30 * MINUTE];
-        await ingestAll(arrivals.map((at, i) => unit(own, 'wu-1', () => at).state(at - 100, i % 2 ? 'idle' : 'running', undefined, `m-${i}`)));
-        const feed = async (since: string) => (await read(reader, `/v1/state-changes?since=${encodeURIComponent(since)}`)).items.length;
+    it('gives the same changes for `since` with a UTC offset or without milliseconds', async () => {
+      // Prepare: three changes arriving at 10:00:00.250, 10:00:00.750 and 10:30:00 (UTC), yesterday.
+      const own = newTenant();
+      const reader = await as(mes, own, 'u-reader', ['operator']);
+      const ten = Math.floor(Date.now() / DAY) * DAY - DAY + 10 * HOUR;
+      const arrivals = [ten + 250, ten + 750, ten + 30 * MINUTE];
+      await ingestAll(arrivals.map((at, i) => unit(own, 'wu-1', () => at).state(at - 100, i % 2 ? 'idle' : 'running', undefined, `m-${i}`)));
+      const feed = async (since: string) => (await read(reader, `/v1/state-changes?since=${encodeURIComponent(since)}`)).items.length;
 
-        // Act: since 10:00:00 UTC, written three ways.
-        const spelled = [iso(ten), iso(ten).replace('.000Z', 'Z'), `${iso(ten + HOUR).slice(0, 19)}+01:00`];
-        const counts = await Promise.all(spelled.map(feed));
+      // Act: since 10:00:00 UTC, written three ways.
+      const spelled = [iso(ten), iso(ten).replace('.000Z', 'Z'), `${iso(ten + HOUR).slice(0, 19)}+01:00`];
+      const counts = await Promise.all(spelled.map(feed));
 
-        // Assess
-        assert.deepEqual(counts, [3, 3, 3], `changes since ${spelled.join(' / ')}`);
-      },
-    );
+      // Assess
+      assert.deepEqual(counts, [3, 3, 3], `changes since ${spelled.join(' / ')}`);
+    });
   });
 
   describe('another tenant', () => {

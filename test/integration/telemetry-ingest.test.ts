@@ -60,7 +60,11 @@ function assertClose(actual: number | null, expected: number, what: string) {
  */
 function halfHour(tenantId: string, equipmentId: string, b: number, receivedAt = () => Date.now()) {
   const u = unit(tenantId, equipmentId, receivedAt);
-  const messages = [u.state(b, 'running', undefined, 's-0'), u.state(b + 12 * MINUTE, 'down', 'E-7', 's-12'), u.state(b + 15 * MINUTE, 'running', undefined, 's-15')];
+  const messages = [
+    u.state(b, 'running', undefined, 's-0'),
+    u.state(b + 12 * MINUTE, 'down', 'E-7', 's-12'),
+    u.state(b + 15 * MINUTE, 'running', undefined, 's-15'),
+  ];
   let good = 0;
   for (let m = 0; m <= 30; m++) {
     if (m > 0 && !(m > 12 && m <= 15)) good += 8;
@@ -111,7 +115,14 @@ describe('telemetry ingest', () => {
 
   /** A press of its own per test; silent for an hour before it counts as offline. */
   async function press(id: string, extra: Record<string, unknown> = {}) {
-    await admin.ok('PUT', `/v1/equipment/${id}`, { name: id, level: 'workUnit', parentId: 'wc-1', idealCycleTimeSeconds: 6, offlineAfterSeconds: 3600, ...extra });
+    await admin.ok('PUT', `/v1/equipment/${id}`, {
+      name: id,
+      level: 'workUnit',
+      parentId: 'wc-1',
+      idealCycleTimeSeconds: 6,
+      offlineAfterSeconds: 3600,
+      ...extra,
+    });
     return id;
   }
 
@@ -155,25 +166,22 @@ describe('telemetry ingest', () => {
       assert.deepEqual(twice.facts.states, once.facts.states, 'the state items as stored, their place in the change feed too');
     });
 
-    it(
-      'does not announce a redelivered state change again in the change feed',
-      async () => {
-        // Prepare: the half hour, delivered once; a client of the feed has read up to here.
-        const id = await press('wu-dup-feed');
-        const messages = halfHour(tenant, id, b);
-        await deliverAll(messages);
-        const stored = (await telemetryFacts(tenant, id, [b])).states;
-        const { next } = (await admin.get(`/v1/state-changes?since=${iso(Date.now() - HOUR)}&limit=500`)).body;
+    it('does not announce a redelivered state change again in the change feed', async () => {
+      // Prepare: the half hour, delivered once; a client of the feed has read up to here.
+      const id = await press('wu-dup-feed');
+      const messages = halfHour(tenant, id, b);
+      await deliverAll(messages);
+      const stored = (await telemetryFacts(tenant, id, [b])).states;
+      const { next } = (await admin.get(`/v1/state-changes?since=${iso(Date.now() - HOUR)}&limit=500`)).body;
 
-        // Act: IoT Core redelivers the state messages (QoS 1), seconds later.
-        await deliverAll(messages.filter((e) => e.type === 'state').map((e) => ({ ...e, receivedAt: e.receivedAt + 5_000 })));
+      // Act: IoT Core redelivers the state messages (QoS 1), seconds later.
+      await deliverAll(messages.filter((e) => e.type === 'state').map((e) => ({ ...e, receivedAt: e.receivedAt + 5_000 })));
 
-        // Assess
-        const feed = await admin.get(`/v1/state-changes?since=${encodeURIComponent(next)}`);
-        assert.deepEqual(feed.body.items, [], 'the feed shows each state change once');
-        assert.deepEqual((await telemetryFacts(tenant, id, [b])).states, stored);
-      },
-    );
+      // Assess
+      const feed = await admin.get(`/v1/state-changes?since=${encodeURIComponent(next)}`);
+      assert.deepEqual(feed.body.items, [], 'the feed shows each state change once');
+      assert.deepEqual((await telemetryFacts(tenant, id, [b])).states, stored);
+    });
 
     it('counts a message duplicated within its first batch once', async () => {
       // Prepare
@@ -212,7 +220,13 @@ describe('telemetry ingest', () => {
       const after = await figures(late, b, b + 30 * MINUTE);
       assertHalfHour(after.oee);
       assert.deepEqual(
-        after.downtime.map((e: Record<string, unknown>) => ({ start: e.start, end: e.end, state: e.state, seconds: e.seconds, machineReasonCode: e.machineReasonCode })),
+        after.downtime.map((e: Record<string, unknown>) => ({
+          start: e.start,
+          end: e.end,
+          state: e.state,
+          seconds: e.seconds,
+          machineReasonCode: e.machineReasonCode,
+        })),
         [{ start: iso(b + 12 * MINUTE), end: iso(b + 15 * MINUTE), state: 'down', seconds: 180, machineReasonCode: 'E-7' }],
       );
       const ref = await figures(reference, b, b + 30 * MINUTE);
@@ -236,7 +250,10 @@ describe('telemetry ingest', () => {
       // Assess: neither rejection fails the batch; both are kept with their reason and payload.
       assert.deepEqual(failures, []);
       const { states, buckets } = await telemetryFacts(tenant, id, [now - DAY - MINUTE, now - 23 * HOUR, now + 6 * MINUTE]);
-      assert.deepEqual(states.map((s) => s.msgId), ['s-late']);
+      assert.deepEqual(
+        states.map((s) => s.msgId),
+        ['s-late'],
+      );
       // State changes live in their own items only; minute items hold counts and process values.
       assert.deepEqual(Object.keys(buckets), []);
       const rejected = (await rejectedItems(tenant, now)).filter((r) => r.equipmentId === id);
@@ -246,7 +263,10 @@ describe('telemetry ingest', () => {
       assert.match(String(byRaw.get(fromTheFuture.raw)?.reason), /ahead of the time it arrived/);
       assert.equal(rejected.length, 2);
       const downtime = await admin.get(`/v1/equipment/${id}/downtime?from=${iso(now - 23 * HOUR)}&to=${iso(now - 23 * HOUR + 10 * MINUTE)}`);
-      assert.deepEqual(downtime.body.items.map((e: Record<string, unknown>) => [e.start, e.machineReasonCode]), [[iso(now - 23 * HOUR), 'E-LATE']]);
+      assert.deepEqual(
+        downtime.body.items.map((e: Record<string, unknown>) => [e.start, e.machineReasonCode]),
+        [[iso(now - 23 * HOUR), 'E-LATE']],
+      );
     });
   });
 
@@ -264,11 +284,28 @@ describe('telemetry ingest', () => {
         badEquipmentId: envelope(tenant, 'not an id!', 'state', { ts: now - MINUTE, msgId: 'bad-3', state: 'down' }, now),
         emptyBatch: envelope(tenant, id, 'state', { samples: [] }, now),
         // Published by another thing than the topic's unit (a mis-registered thing on AWS), or by no client at all.
-        otherTenantsThing: { ...envelope(tenant, id, 'state', { ts: now - MINUTE, msgId: 'bad-4', state: 'down' }, now), clientId: `${newTenant()}:${id}` },
-        otherUnitsThing: { ...envelope(tenant, id, 'state', { ts: now - MINUTE, msgId: 'bad-5', state: 'down' }, now), clientId: `${tenant}:wu-other` },
+        otherTenantsThing: {
+          ...envelope(tenant, id, 'state', { ts: now - MINUTE, msgId: 'bad-4', state: 'down' }, now),
+          clientId: `${newTenant()}:${id}`,
+        },
+        otherUnitsThing: {
+          ...envelope(tenant, id, 'state', { ts: now - MINUTE, msgId: 'bad-5', state: 'down' }, now),
+          clientId: `${tenant}:wu-other`,
+        },
         noClientId: { ...envelope(tenant, id, 'state', { ts: now - MINUTE, msgId: 'bad-6', state: 'down' }, now), clientId: undefined },
       };
-      const event = sqsEvent([invalid.notJson, valid, invalid.unknownState, invalid.noMsgId, invalid.badTimestamp, invalid.badEquipmentId, invalid.emptyBatch, invalid.otherTenantsThing, invalid.otherUnitsThing, invalid.noClientId]);
+      const event = sqsEvent([
+        invalid.notJson,
+        valid,
+        invalid.unknownState,
+        invalid.noMsgId,
+        invalid.badTimestamp,
+        invalid.badEquipmentId,
+        invalid.emptyBatch,
+        invalid.otherTenantsThing,
+        invalid.otherUnitsThing,
+        invalid.noClientId,
+      ]);
       // ...and records that name no tenant: nowhere to keep them, so only logged, never retried.
       event.Records.push({ ...event.Records[0]!, messageId: 'not-an-envelope', body: 'hello' });
       event.Records.push({ ...event.Records[0]!, messageId: 'bad-tenant', body: JSON.stringify({ ...valid, tenantId: 'Not A Tenant' }) });
@@ -279,7 +316,10 @@ describe('telemetry ingest', () => {
       // Assess
       assert.deepEqual(reply.batchItemFailures, []);
       const { states } = await telemetryFacts(tenant, id, [now]);
-      assert.deepEqual(states.map((s) => s.msgId), ['ok-1']);
+      assert.deepEqual(
+        states.map((s) => s.msgId),
+        ['ok-1'],
+      );
       const rejected = (await rejectedItems(tenant, now)).filter((r) => Object.values(invalid).some((e) => e.raw === r.raw));
       const reasonOf = (e: TelemetryEnvelope) => {
         const found = rejected.filter((r) => r.raw === e.raw);
@@ -298,7 +338,8 @@ describe('telemetry ingest', () => {
       assert.match(reasonOf(invalid.badTimestamp), /\/ts/);
       assert.match(reasonOf(invalid.badEquipmentId), /invalid equipment id/);
       assert.match(reasonOf(invalid.emptyBatch), /samples must be an array/);
-      for (const e of [invalid.otherTenantsThing, invalid.otherUnitsThing, invalid.noClientId]) assert.match(reasonOf(e), /published by client id .*, not by this unit's thing/);
+      for (const e of [invalid.otherTenantsThing, invalid.otherUnitsThing, invalid.noClientId])
+        assert.match(reasonOf(e), /published by client id .*, not by this unit's thing/);
       // The record ids point back at the SQS messages.
       const ids = new Set(event.Records.map((r) => r.messageId));
       for (const r of rejected) assert.ok(ids.has(String(r.recordId)));
@@ -332,7 +373,10 @@ describe('telemetry ingest', () => {
       const { buckets } = await telemetryFacts(tenant, id, [t0]);
       assert.deepEqual(Object.keys(buckets).sort(), [iso(t0).slice(0, 16), iso(t0 + 2 * MINUTE).slice(0, 16)]);
       const rejected = (await rejectedItems(tenant, now)).filter((r) => r.equipmentId === id);
-      assert.deepEqual(rejected.map((r) => [r.raw === gateway.raw, r.type]).sort(), [[false, 'alarms'], [true, 'counts']]);
+      assert.deepEqual(rejected.map((r) => [r.raw === gateway.raw, r.type]).sort(), [
+        [false, 'alarms'],
+        [true, 'counts'],
+      ]);
       assert.match(String(rejected.find((r) => r.type === 'counts')?.reason), /^samples\/1: \/good/);
       assert.match(String(rejected.find((r) => r.type === 'alarms')?.reason), /unknown type "alarms"/);
     });
@@ -353,7 +397,12 @@ describe('telemetry ingest', () => {
         [10, 1], // +7, +1
       ];
       // Act
-      await deliverAll([u.state(t0, 'running', undefined, 's-0'), ...readings.map(([good, reject], m) => u.counts(t0 + m * MINUTE, good, reject, `c-${m}`))].reverse());
+      await deliverAll(
+        [
+          u.state(t0, 'running', undefined, 's-0'),
+          ...readings.map(([good, reject], m) => u.counts(t0 + m * MINUTE, good, reject, `c-${m}`)),
+        ].reverse(),
+      );
       // Assess
       const oee = await admin.get(`/v1/equipment/${id}/oee?from=${iso(t0)}&to=${iso(t0 + readings.length * MINUTE)}`);
       assert.equal(oee.body.goodCount, 15 + 13 + 12 + 3 + 7);

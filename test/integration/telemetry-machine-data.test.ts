@@ -26,7 +26,13 @@ describe('machine data of a work order', () => {
       materialId: 'FG-1',
       operations: [{ seq: 10, name: 'Press', workCenterId: 'line-1', dataToRecord: [{ name: 'temp', type: 'number', min: 70, max: 81 }] }],
     });
-    await admin.ok('POST', '/v1/work-orders', { id: 'WO-MD-1', materialId: 'FG-1', quantity: 100, routingId: 'RT-1', dueDate: '2030-01-01T00:00:00Z' });
+    await admin.ok('POST', '/v1/work-orders', {
+      id: 'WO-MD-1',
+      materialId: 'FG-1',
+      quantity: 100,
+      routingId: 'RT-1',
+      dueDate: '2030-01-01T00:00:00Z',
+    });
     await admin.ok('POST', '/v1/work-orders/WO-MD-1/release', {});
     await admin.ok('POST', '/v1/work-orders/WO-MD-1/operations/10/start', {});
     await admin.ok('POST', '/v1/work-orders/WO-MD-1/operations/10/report', { goodQty: 11, scrapQty: 1, scrapReasonCode: 'BURR' });

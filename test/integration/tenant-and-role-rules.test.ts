@@ -104,14 +104,29 @@ describe('tenant and role rules on every route', () => {
     // A's integration: a credential and an endpoint subscribed to every event, before the
     // orders below, so that their events become A's webhook messages.
     const credentialOfA = await people.admin.ok('POST', '/v1/integration-credentials', { name: 'SAP of A' });
-    const endpoint = (url: string) => ({ url, eventTypes: ['work-order.released', 'operation.started', 'production.reported'], description: 'ERP of A' });
+    const endpoint = (url: string) => ({
+      url,
+      eventTypes: ['work-order.released', 'operation.started', 'production.reported'],
+      description: 'ERP of A',
+    });
     const endpointOfA = await people.admin.ok('POST', '/v1/webhook-endpoints', endpoint(receiverUrl));
     idsOfA.add(credentialOfA.id);
     idsOfA.add(endpointOfA.id);
     for (const stage of ['PLANNED', 'RELEASED', 'RUNNING', 'PAUSED', 'ON_HOLD', 'COMPLETED'] as const) {
       shared[stage] = await orderAt(people, stage);
     }
-    for (const id of [PLANT.site, PLANT.area, PLANT.workUnit, ...PLANT.workCenters, PLANT.product, ...PLANT.components, PLANT.bom, PLANT.routing, PLANT.quickRouting, 'p-1']) {
+    for (const id of [
+      PLANT.site,
+      PLANT.area,
+      PLANT.workUnit,
+      ...PLANT.workCenters,
+      PLANT.product,
+      ...PLANT.components,
+      PLANT.bom,
+      PLANT.routing,
+      PLANT.quickRouting,
+      'p-1',
+    ]) {
       idsOfA.add(id);
     }
     for (const order of Object.values(shared)) idsOfA.add(order.id);
@@ -119,17 +134,33 @@ describe('tenant and role rules on every route', () => {
     // Telemetry of A: a shift calendar, a reason tree, and one stop of the press (down, then
     // running again), ingested in-process as the IoT consumers would. The unit goes offline
     // only after a day of silence, so the stop stays 'down' however long this file runs.
-    await people.planner.ok('PUT', `/v1/equipment/${PLANT.workUnit}`, { name: 'Press 1', level: 'workUnit', parentId: 'wc-assembly', offlineAfterSeconds: 86_400, idealCycleTimeSeconds: 6 });
+    await people.planner.ok('PUT', `/v1/equipment/${PLANT.workUnit}`, {
+      name: 'Press 1',
+      level: 'workUnit',
+      parentId: 'wc-assembly',
+      offlineAfterSeconds: 86_400,
+      idealCycleTimeSeconds: 6,
+    });
     await people.planner.ok('PUT', '/v1/shift-calendar', ALWAYS_PLANNED);
     await people.planner.ok('PUT', '/v1/downtime-reasons', REASON_TREE);
     const press = unit(tenantA, PLANT.workUnit);
     const stoppedAt = Date.now() - 10 * MINUTE;
-    await ingestAll([press.state(stoppedAt - MINUTE, 'running'), press.counts(stoppedAt - MINUTE, 100, 2), press.state(stoppedAt, 'down', 'E-42'), press.state(stoppedAt + 5 * MINUTE, 'running'), press.counts(stoppedAt + 6 * MINUTE, 110, 2)]);
+    await ingestAll([
+      press.state(stoppedAt - MINUTE, 'running'),
+      press.counts(stoppedAt - MINUTE, 100, 2),
+      press.state(stoppedAt, 'down', 'E-42'),
+      press.state(stoppedAt + 5 * MINUTE, 'running'),
+      press.counts(stoppedAt + 6 * MINUTE, 110, 2),
+    ]);
     const stop = { id: PLANT.workUnit, start: new Date(stoppedAt).toISOString() };
     /** A's downtime of the press as A sees it: what an assignment would change. */
-    const downtimeOfA = async () => (await people.admin.get(`/v1/equipment/${PLANT.workUnit}/downtime?from=${new Date(stoppedAt - MINUTE).toISOString()}`)).body;
+    const downtimeOfA = async () =>
+      (await people.admin.get(`/v1/equipment/${PLANT.workUnit}/downtime?from=${new Date(stoppedAt - MINUTE).toISOString()}`)).body;
     // ...so that B's empty answers below prove isolation, not an empty table.
-    assert.deepEqual((await downtimeOfA()).items.map((e: { start: string; state: string }) => [e.start, e.state]), [[stop.start, 'down']]);
+    assert.deepEqual(
+      (await downtimeOfA()).items.map((e: { start: string; state: string }) => [e.start, e.state]),
+      [[stop.start, 'down']],
+    );
     assert.equal((await people.admin.get('/v1/state-changes?since=2000-01-01T00:00:00Z')).body.items.length, 3);
 
     const order = (stage: Stage) => async (fresh: boolean) => (fresh ? orderAt(people, stage) : (shared[stage] as WorkOrderDetail));
@@ -150,8 +181,14 @@ describe('tenant and role rules on every route', () => {
     });
     const equipment = masterData('equipment', 'wc-assembly', { name: 'Line 1', level: 'workCenter', parentId: PLANT.area });
     const materials = masterData('materials', PLANT.product, { name: 'Pump', uom: 'ea', materialType: 'finished' });
-    const boms = masterData('boms', PLANT.bom, { materialId: PLANT.product, components: [{ materialId: 'HSG-1', quantityPer: 1, operationSeq: 10 }] });
-    const routings = masterData('routings', PLANT.quickRouting, { materialId: PLANT.product, operations: [{ seq: 10, name: 'Do it', workCenterId: 'wc-pack' }] });
+    const boms = masterData('boms', PLANT.bom, {
+      materialId: PLANT.product,
+      components: [{ materialId: 'HSG-1', quantityPer: 1, operationSeq: 10 }],
+    });
+    const routings = masterData('routings', PLANT.quickRouting, {
+      materialId: PLANT.product,
+      operations: [{ seq: 10, name: 'Do it', workCenterId: 'wc-pack' }],
+    });
     const personnel = masterData('personnel', 'p-1', { name: 'Olivia', roles: ['operator'] });
     const ordersOfA = async () => (await allPages(people.admin, '/v1/work-orders')).length;
     const credentialsOfA = async () => allPages(people.admin, '/v1/integration-credentials');
@@ -237,11 +274,20 @@ describe('tenant and role rules on every route', () => {
       },
       getEquipmentStatus: { isolation: 'not-found', build: async () => ({ params: { id: PLANT.workUnit } }) },
       getPlantStatus: { isolation: 'list', build: async () => ({}) },
-      getEquipmentOee: { isolation: 'not-found', build: async () => ({ params: { id: PLANT.workUnit }, query: { from: new Date(stoppedAt - MINUTE).toISOString() } }) },
-      getWorkCenterOee: { isolation: 'not-found', build: async () => ({ params: { id: 'wc-assembly' }, query: { from: new Date(stoppedAt - MINUTE).toISOString() } }) },
+      getEquipmentOee: {
+        isolation: 'not-found',
+        build: async () => ({ params: { id: PLANT.workUnit }, query: { from: new Date(stoppedAt - MINUTE).toISOString() } }),
+      },
+      getWorkCenterOee: {
+        isolation: 'not-found',
+        build: async () => ({ params: { id: 'wc-assembly' }, query: { from: new Date(stoppedAt - MINUTE).toISOString() } }),
+      },
       getWorkOrderOee: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
       getWorkOrderMachineData: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
-      listDowntime: { isolation: 'not-found', build: async () => ({ params: { id: PLANT.workUnit }, query: { from: new Date(stoppedAt - MINUTE).toISOString() } }) },
+      listDowntime: {
+        isolation: 'not-found',
+        build: async () => ({ params: { id: PLANT.workUnit }, query: { from: new Date(stoppedAt - MINUTE).toISOString() } }),
+      },
       assignDowntimeReason: {
         isolation: 'not-found',
         build: async () => ({ params: stop, body: { reasonCode: 'BD-JAM', comment: 'jammed feeder' } }),
@@ -252,7 +298,10 @@ describe('tenant and role rules on every route', () => {
       // Unsigned, as every request this file sends: signatures are test/integration/erp-inbound*.
       receiveErpEvent: {
         isolation: 'signed',
-        build: async () => ({ query: { credential: credentialOfA.id }, body: { type: 'material.upserted', data: { id: 'ERP-MAT', description: 'From ERP', unitOfMeasure: 'ea' } } }),
+        build: async () => ({
+          query: { credential: credentialOfA.id },
+          body: { type: 'material.upserted', data: { id: 'ERP-MAT', description: 'From ERP', unitOfMeasure: 'ea' } },
+        }),
         probe: async () => (await people.admin.get('/v1/materials/ERP-MAT')).status,
       },
       createIntegrationCredential: { isolation: 'own-create', build: async () => ({ body: { name: 'SAP' } }), probe: credentialsOfA },
@@ -304,7 +353,8 @@ describe('tenant and role rules on every route', () => {
     await new Promise((resolve) => receiver?.close(resolve));
   });
 
-  const send = (api: Api, route: Route, request: Request) => api.request(route.method, fill(route, request), request.body === undefined ? {} : { body: request.body });
+  const send = (api: Api, route: Route, request: Request) =>
+    api.request(route.method, fill(route, request), request.body === undefined ? {} : { body: request.body });
 
   it('has a valid request for every route in the route table', () => {
     assert.deepEqual(Object.keys(cases).sort(), routeList.map((r) => r.id).sort());
@@ -356,7 +406,11 @@ describe('tenant and role rules on every route', () => {
             for (const item of reply.body.items as { id?: string; workOrderId?: string; equipmentId?: string }[]) {
               assert.ok(!idsOfA.has(item.id ?? item.workOrderId ?? item.equipmentId ?? ''), `${route.id} listed A’s ${JSON.stringify(item)}`);
             }
-            if (route.id === 'listMaterials') assert.deepEqual(reply.body.items.map((m: { id: string }) => m.id), ['B-ONLY']);
+            if (route.id === 'listMaterials')
+              assert.deepEqual(
+                reply.body.items.map((m: { id: string }) => m.id),
+                ['B-ONLY'],
+              );
             break;
           case 'own-record':
             assert.equal(reply.status, 200, reply.text);
@@ -478,7 +532,7 @@ describe('tenant and role rules on every route', () => {
 
       // Act: the same token a minute after it expires (the handlers run in this process).
       t.mock.timers.enable({ apis: ['Date'], now: (exp + 60) * 1000 });
-      let reply;
+      let reply: Awaited<ReturnType<typeof call>>;
       try {
         reply = await call(`Bearer ${token}`);
       } finally {

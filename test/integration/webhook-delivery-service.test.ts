@@ -191,7 +191,12 @@ function sqsEvent(jobs: DeliveryJob[]): SQSEvent {
       messageId: uuidv7(),
       receiptHandle: 'r',
       body: JSON.stringify(job),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(clock.ms), SenderId: 'mes', ApproximateFirstReceiveTimestamp: String(clock.ms) },
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(clock.ms),
+        SenderId: 'mes',
+        ApproximateFirstReceiveTimestamp: String(clock.ms),
+      },
       messageAttributes: {},
       md5OfBody: '',
       eventSource: 'aws:sqs',
@@ -260,7 +265,13 @@ describe('outbound webhook delivery', () => {
     const stored = await message(tenantId, endpoint.id, event.id);
     assert.equal(stored.status, 'delivered');
     assert.equal(stored.attemptCount, 2);
-    assert.deepEqual(stored.attempts.map((a) => [a.attempt, a.statusCode, a.trigger]), [[1, 503, 'scheduled'], [2, 200, 'scheduled']]);
+    assert.deepEqual(
+      stored.attempts.map((a) => [a.attempt, a.statusCode, a.trigger]),
+      [
+        [1, 503, 'scheduled'],
+        [2, 200, 'scheduled'],
+      ],
+    );
     assert.ok(stored.deliveredAt);
     // Each request verifies with the endpoint's secret (standardwebhooks, real clock tolerance)
     for (const request of r.requests) {
@@ -282,7 +293,9 @@ describe('outbound webhook delivery', () => {
     const wait = r.requests[1]!.at - r.requests[0]!.at;
     assert.ok(wait >= RETRY_DELAYS_MS[1] * (1 - JITTER) && wait <= RETRY_DELAYS_MS[1] * (1 + JITTER) + 1000, `waited ${wait} ms`);
     // A delivered message expires (TTL); the API shape has no body
-    const { Item } = await testDocClient().send(new GetCommand({ TableName: testTableName(), Key: keys.webhookMessage(tenantId, endpoint.id, event.id) }));
+    const { Item } = await testDocClient().send(
+      new GetCommand({ TableName: testTableName(), Key: keys.webhookMessage(tenantId, endpoint.id, event.id) }),
+    );
     assert.equal(typeof Item?.expiresAt, 'number');
   });
 
@@ -314,7 +327,9 @@ describe('outbound webhook delivery', () => {
       assert.ok(wait >= base * (1 - JITTER) && wait <= base * (1 + JITTER) + 1000, `attempt ${i + 1} waited ${wait} ms, schedule ${base}`);
     }
     // A failed message is kept: no TTL
-    const { Item } = await testDocClient().send(new GetCommand({ TableName: testTableName(), Key: keys.webhookMessage(tenantId, endpoint.id, event.id) }));
+    const { Item } = await testDocClient().send(
+      new GetCommand({ TableName: testTableName(), Key: keys.webhookMessage(tenantId, endpoint.id, event.id) }),
+    );
     assert.equal(Item?.expiresAt, undefined);
   });
 
@@ -345,7 +360,10 @@ describe('outbound webhook delivery', () => {
         ExpressionAttributeValues: { ':pk': keys.integrationAudit(tenantId, 'webhook-endpoint', endpoint.id, 1).pk },
       }),
     );
-    assert.deepEqual(Items.map((i) => i.action), ['webhook-endpoint.create', 'webhook-endpoint.disable']);
+    assert.deepEqual(
+      Items.map((i) => i.action),
+      ['webhook-endpoint.create', 'webhook-endpoint.disable'],
+    );
     // A later event is not sent to a disabled endpoint
     await dispatch(outboxEvent(tenantId));
     await runUntilIdle();
@@ -434,7 +452,11 @@ describe('outbound webhook delivery', () => {
     const tenantId = newTenantId();
     const r = await receiver();
     const port = new URL(r.url).port;
-    const endpoint = await webhookEndpoints().create(admin(tenantId), { url: `http://localhost:${port}/hooks`, eventTypes: ['work-order.released'], enabled: true });
+    const endpoint = await webhookEndpoints().create(admin(tenantId), {
+      url: `http://localhost:${port}/hooks`,
+      eventTypes: ['work-order.released'],
+      enabled: true,
+    });
     const event = outboxEvent(tenantId);
     process.env.MES_WEBHOOK_ALLOW_LOOPBACK = '0';
     try {
@@ -584,8 +606,14 @@ describe('outbound webhook delivery', () => {
     assert.deepEqual(ids.slice(2), [early.id, late.id]);
     const e = await message(tenantId, endpoint.id, early.id);
     const l = await message(tenantId, endpoint.id, late.id);
-    assert.deepEqual(e.attempts.map((a) => a.trigger), ['scheduled', 'manual']);
-    assert.deepEqual(l.attempts.map((a) => a.trigger), ['scheduled', 'replay']);
+    assert.deepEqual(
+      e.attempts.map((a) => a.trigger),
+      ['scheduled', 'manual'],
+    );
+    assert.deepEqual(
+      l.attempts.map((a) => a.trigger),
+      ['scheduled', 'replay'],
+    );
     assert.equal(e.status, 'delivered');
   });
 });

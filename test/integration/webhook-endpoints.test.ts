@@ -19,7 +19,19 @@ import { setLocalBindings } from '#functions/lib/local-bindings.ts';
 import { handler as dispatchOutbox } from '#functions/streams/dispatch-outbox.ts';
 import { webhookPayloadSchema } from '#shared/api/integration-schemas.ts';
 import type { DeliveryJob, DeliveryQueue } from '#shared/integration/ports.ts';
-import { type Api, type Mes, type Staff, assertProblem, buildPlant, newTenant, orderAt, PROBLEM, staff, startMes, storedItems } from '../e2e/support/mes.ts';
+import {
+  type Api,
+  type Mes,
+  type Staff,
+  assertProblem,
+  buildPlant,
+  newTenant,
+  orderAt,
+  PROBLEM,
+  staff,
+  startMes,
+  storedItems,
+} from '../e2e/support/mes.ts';
 import { lambdaContext } from '../e2e/support/telemetry.ts';
 
 process.env.MES_LOCAL_SECRETS_KEY ??= randomBytes(32).toString('base64');
@@ -41,7 +53,12 @@ class TestQueue implements DeliveryQueue {
           messageId: `m-${Date.now()}-${i}`,
           receiptHandle: 'r',
           body: JSON.stringify(job),
-          attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'mes', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: String(Date.now()),
+            SenderId: 'mes',
+            ApproximateFirstReceiveTimestamp: String(Date.now()),
+          },
           messageAttributes: {},
           md5OfBody: '',
           eventSource: 'aws:sqs',
@@ -146,7 +163,10 @@ describe('webhook endpoint routes', () => {
     // Prepare
     const { body: endpoint } = await create(receiver.url);
     // Act
-    const changed = await admin.request('PATCH', `${BASE}/${endpoint.id}`, { body: { enabled: false, description: 'off for now' }, headers: { 'if-match': '"1"' } });
+    const changed = await admin.request('PATCH', `${BASE}/${endpoint.id}`, {
+      body: { enabled: false, description: 'off for now' },
+      headers: { 'if-match': '"1"' },
+    });
     const stale = await admin.request('PATCH', `${BASE}/${endpoint.id}`, { body: { enabled: true }, headers: { 'if-match': '"1"' } });
     const deleted = await admin.request('DELETE', `${BASE}/${endpoint.id}`);
     // Assess
@@ -275,7 +295,10 @@ describe('webhook endpoint routes', () => {
       assert.equal(list.status, 200, list.text);
       const items = list.body.items as { id: string; status: string; attempts: { statusCode: number; durationMs: number }[]; occurredAt: string }[];
       assert.equal(items.length, 3);
-      assert.deepEqual(items.map((m) => m.id), [...items.map((m) => m.id)].sort().reverse());
+      assert.deepEqual(
+        items.map((m) => m.id),
+        [...items.map((m) => m.id)].sort().reverse(),
+      );
       for (const m of items) {
         assert.equal(m.status, 'delivered');
         assert.equal(m.attempts[0]?.statusCode, 204);
@@ -301,7 +324,10 @@ describe('webhook endpoint routes', () => {
       assert.equal(requests.length, before + 1);
       assert.equal(requests.at(-1)?.headers['webhook-id'], newest!.id);
       const again = (await admin.get(`${BASE}/${endpoint.id}/deliveries`)).body.items[0];
-      assert.deepEqual(again.attempts.map((a: { trigger: string }) => a.trigger), ['scheduled', 'manual']);
+      assert.deepEqual(
+        again.attempts.map((a: { trigger: string }) => a.trigger),
+        ['scheduled', 'manual'],
+      );
       assert.equal(again.status, 'delivered');
       assertProblem(await admin.post(`${BASE}/${endpoint.id}/deliveries/0190a3c4-0000-7000-8000-000000000000/retry`), 404);
     });

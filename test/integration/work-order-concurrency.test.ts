@@ -118,7 +118,11 @@ describe('work orders under concurrent and repeated requests', () => {
     const order = await orderAt(people, 'RUNNING');
     const read = await people.operator.get(`/v1/work-orders/${order.id}`);
 
-    const reply = await people.operator.post(`/v1/work-orders/${order.id}/operations/10/report`, { goodQty: 1 }, { 'if-match': read.headers.get('etag')! });
+    const reply = await people.operator.post(
+      `/v1/work-orders/${order.id}/operations/10/report`,
+      { goodQty: 1 },
+      { 'if-match': read.headers.get('etag')! },
+    );
 
     assert.equal(reply.status, 200, reply.text);
     assert.equal(reply.headers.get('etag'), `"${order.version + 1}"`);

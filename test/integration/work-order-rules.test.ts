@@ -145,7 +145,10 @@ describe('work order rules', () => {
         pointers: ['/body/id', '/body/materialId', '/body/quantity', '/body/routingId', '/body/dueDate', '/body/priority', '/body/workCenterId'],
       });
       assert.equal(reply.body.errors.length, 7, reply.text);
-      assert.deepEqual((await allPages<WorkOrder>(people.planner, '/v1/work-orders')).map((o) => o.id), known);
+      assert.deepEqual(
+        (await allPages<WorkOrder>(people.planner, '/v1/work-orders')).map((o) => o.id),
+        known,
+      );
     });
 
     it('refuses references that do not exist with 422 naming them, and creates nothing', async () => {
@@ -160,8 +163,14 @@ describe('work order rules', () => {
         dueDate: inDays(1),
       });
 
-      assertProblem(reply, 422, { type: PROBLEM.unknownReference, pointers: ['/body/materialId', '/body/routingId', '/body/bomId', '/body/workCenterId'] });
-      assert.deepEqual((await allPages<WorkOrder>(people.planner, '/v1/work-orders')).map((o) => o.id), known);
+      assertProblem(reply, 422, {
+        type: PROBLEM.unknownReference,
+        pointers: ['/body/materialId', '/body/routingId', '/body/bomId', '/body/workCenterId'],
+      });
+      assert.deepEqual(
+        (await allPages<WorkOrder>(people.planner, '/v1/work-orders')).map((o) => o.id),
+        known,
+      );
     });
 
     it('names bad quantities, a missing scrap reason, bad data names and an empty report', async () => {
@@ -224,7 +233,9 @@ describe('work order rules', () => {
         ['/body/data/leakRate', '/body/data/testPassed'],
         'optional data is never demanded',
       );
-      const done = await people.operator.ok<WorkOrderDetail>('POST', `${path}/operations/20/complete`, { data: { leakRate: 0.9, testPassed: false } });
+      const done = await people.operator.ok<WorkOrderDetail>('POST', `${path}/operations/20/complete`, {
+        data: { leakRate: 0.9, testPassed: false },
+      });
       assert.equal(done.operations[1]?.status, 'DONE', 'a value out of limits is recorded, flagged, and does not block');
       assert.equal(done.operations[1]?.recordedData.leakRate?.outOfLimits, true);
     });
@@ -269,7 +280,8 @@ describe('work order rules', () => {
     // characters of JSON, and the release audit record names the routing version instead of
     // copying instructions, so whatever PUT accepted can be released.
     it('releases any routing the API accepted, and refuses one too big to store with 4xx, never 500', async () => {
-      const ops = (n: number) => Array.from({ length: n }, (_, i) => ({ seq: i + 1, name: `op ${i}`, workCenterId: 'wc-pack', instructions: 'x'.repeat(8_000) }));
+      const ops = (n: number) =>
+        Array.from({ length: n }, (_, i) => ({ seq: i + 1, name: `op ${i}`, workCenterId: 'wc-pack', instructions: 'x'.repeat(8_000) }));
       const big = await people.planner.put('/v1/routings/RT-BIG', { materialId: PLANT.product, operations: ops(24) });
       assert.equal(big.status, 200, big.text);
       const order = await createOrder(people.planner, { routingId: 'RT-BIG' });

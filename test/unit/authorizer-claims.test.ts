@@ -56,7 +56,13 @@ describe('claims from the JWT authorizer', () => {
   });
 
   it('is a 401 problem without claims, without a tenant, without a user, or for an access token', async () => {
-    for (const bad of [undefined, claims({ 'custom:tenantId': undefined as never }), claims({ sub: undefined as never }), claims({ token_use: 'access' }), claims({ 'custom:tenantId': 'Not A Tenant' })]) {
+    for (const bad of [
+      undefined,
+      claims({ 'custom:tenantId': undefined as never }),
+      claims({ sub: undefined as never }),
+      claims({ token_use: 'access' }),
+      claims({ 'custom:tenantId': 'Not A Tenant' }),
+    ]) {
       const reply = await call(bad && Object.fromEntries(Object.entries(bad).filter(([, v]) => v !== undefined)));
       assert.equal(reply.status, 401, JSON.stringify(bad));
       assert.equal(reply.type, 'application/problem+json');

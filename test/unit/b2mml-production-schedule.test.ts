@@ -78,7 +78,8 @@ describe('B2MML production schedule', () => {
   });
 
   it('takes the earliest start and the latest end over several segments', () => {
-    const seg = (start: string, end: string) => `<SegmentRequirement><EarliestStartTime>${start}</EarliestStartTime><LatestEndTime>${end}</LatestEndTime></SegmentRequirement>`;
+    const seg = (start: string, end: string) =>
+      `<SegmentRequirement><EarliestStartTime>${start}</EarliestStartTime><LatestEndTime>${end}</LatestEndTime></SegmentRequirement>`;
     const xml = schedule(
       request(
         '<ID>PO-9</ID><ProductProductionRuleID>RT-1</ProductProductionRuleID><MaterialProducedRequirement><MaterialDefinitionID>FG-1</MaterialDefinitionID><Quantity><QuantityString>1</QuantityString></Quantity></MaterialProducedRequirement>' +
@@ -102,19 +103,24 @@ describe('B2MML production schedule', () => {
     const error = refused(
       schedule(
         request('<Priority>high</Priority><SegmentRequirement><LatestEndTime>2030-01-10T16:00:00</LatestEndTime></SegmentRequirement>'),
-        request('<ID>PO-2</ID><ProductProductionRuleID>RT-1</ProductProductionRuleID><SegmentRequirement><LatestEndTime>2030-01-10T16:00:00Z</LatestEndTime><MaterialProducedRequirement><MaterialDefinitionID>FG-1</MaterialDefinitionID><Quantity><QuantityString>-3</QuantityString></Quantity></MaterialProducedRequirement></SegmentRequirement>'),
+        request(
+          '<ID>PO-2</ID><ProductProductionRuleID>RT-1</ProductProductionRuleID><SegmentRequirement><LatestEndTime>2030-01-10T16:00:00Z</LatestEndTime><MaterialProducedRequirement><MaterialDefinitionID>FG-1</MaterialDefinitionID><Quantity><QuantityString>-3</QuantityString></Quantity></MaterialProducedRequirement></SegmentRequirement>',
+        ),
       ),
     );
     assert.ok(error instanceof ValidationError);
-    assert.deepEqual(new Set(pointers(error)), new Set([
-      `${REQ}/0/ID`,
-      `${REQ}/0/Priority`,
-      `${REQ}/0/ProductProductionRuleID`,
-      `${REQ}/0/SegmentRequirement/0/MaterialProducedRequirement/0/MaterialDefinitionID`,
-      `${REQ}/0/SegmentRequirement/0/MaterialProducedRequirement/0/Quantity/0/QuantityString`,
-      `${REQ}/0/SegmentRequirement/0/LatestEndTime`,
-      `${REQ}/1/SegmentRequirement/0/MaterialProducedRequirement/0/Quantity/0/QuantityString`,
-    ]));
+    assert.deepEqual(
+      new Set(pointers(error)),
+      new Set([
+        `${REQ}/0/ID`,
+        `${REQ}/0/Priority`,
+        `${REQ}/0/ProductProductionRuleID`,
+        `${REQ}/0/SegmentRequirement/0/MaterialProducedRequirement/0/MaterialDefinitionID`,
+        `${REQ}/0/SegmentRequirement/0/MaterialProducedRequirement/0/Quantity/0/QuantityString`,
+        `${REQ}/0/SegmentRequirement/0/LatestEndTime`,
+        `${REQ}/1/SegmentRequirement/0/MaterialProducedRequirement/0/Quantity/0/QuantityString`,
+      ]),
+    );
     assert.match(error.errors.find((e) => e.pointer.endsWith('LatestEndTime'))?.detail ?? '', /time zone/);
   });
 
@@ -172,7 +178,11 @@ describe('B2MML production schedule', () => {
 
   it('refuses markup that is never closed, in one pass however much of it there is', () => {
     // Each unclosed comment once made a regex rescan the whole rest of the document.
-    for (const [open, what] of [['<!--', /comment/], ['<?', /processing instruction/], ['<![CDATA[', /CDATA/]] as const) {
+    for (const [open, what] of [
+      ['<!--', /comment/],
+      ['<?', /processing instruction/],
+      ['<![CDATA[', /CDATA/],
+    ] as const) {
       const error = refused(`<ProductionSchedule xmlns="${NS}">${open.repeat(Math.floor((XML_LIMITS.bytes - 100) / open.length))}`);
       assert.ok(error instanceof ValidationError);
       assert.match(error.message, what);

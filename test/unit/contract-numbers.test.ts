@@ -17,7 +17,10 @@ const storable = (n: number) => {
 };
 
 /** Every double, and the ones that broke the store before. */
-const anyNumber = fc.oneof(fc.double({ noNaN: true }), fc.constantFrom(5e-324, -5e-324, 1e-131, 1e308, -1e308, 2 ** 53 + 2, 0.1 + 0.2, 23.100000381469727, 1e-12));
+const anyNumber = fc.oneof(
+  fc.double({ noNaN: true }),
+  fc.constantFrom(5e-324, -5e-324, 1e-131, 1e308, -1e308, 2 ** 53 + 2, 0.1 + 0.2, 23.100000381469727, 1e-12),
+);
 
 const schemas: [string, z.ZodMiniType<number>][] = [
   ['Quantity', Quantity],
@@ -31,7 +34,10 @@ const schemas: [string, z.ZodMiniType<number>][] = [
 describe('numbers the contract accepts', () => {
   for (const [name, schema] of schemas) {
     it(`${name}: what it accepts, DynamoDB stores as it is`, () => {
-      fc.assert(fc.property(anyNumber, (n) => !schema.safeParse(n).success || storable(n)), { numRuns: 2000 });
+      fc.assert(
+        fc.property(anyNumber, (n) => !schema.safeParse(n).success || storable(n)),
+        { numRuns: 2000 },
+      );
     });
   }
 
@@ -44,6 +50,9 @@ describe('numbers the contract accepts', () => {
 
   it('a minute of accepted process values sums to a storable number', () => {
     const value = anyNumber.filter((n) => ProcessSampleSchema.safeParse({ ts: Date.UTC(2030, 0, 1), msgId: 'm', values: { v: n } }).success);
-    fc.assert(fc.property(fc.array(value, { minLength: 1, maxLength: 60 }), (values) => storable(values.reduce((a, b) => a + b, 0))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 60 }), (values) => storable(values.reduce((a, b) => a + b, 0))),
+      { numRuns: 500 },
+    );
   });
 });

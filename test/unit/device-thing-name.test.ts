@@ -42,7 +42,18 @@ describe('device thing names', () => {
   });
 
   it('is not a device: a bare equipment id, a dot, an invalid tenant or unit, or a name too long', () => {
-    for (const name of ['wu-press-1', 'demo:wu.press', 'Demo:wu-press-1', ':wu-press-1', 'demo:', 'demo::x', 'demo:-x', 'demo/wu-1', `demo:${'x'.repeat(65)}`, '']) {
+    for (const name of [
+      'wu-press-1',
+      'demo:wu.press',
+      'Demo:wu-press-1',
+      ':wu-press-1',
+      'demo:',
+      'demo::x',
+      'demo:-x',
+      'demo/wu-1',
+      `demo:${'x'.repeat(65)}`,
+      '',
+    ]) {
       assert.equal(parseThingName(name), undefined, name);
     }
   });

@@ -38,7 +38,10 @@ describe('the local Lambda engine', () => {
       const results = await Promise.all([1, 2, 3].map((n) => invoke(load, { n }, { functionName: 'counting', timeoutMs: 5000 })));
       // Assess
       assert.equal(imports(), before, 'no second import');
-      assert.deepEqual(results.map((r) => (r as { event: unknown }).event), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+      assert.deepEqual(
+        results.map((r) => (r as { event: unknown }).event),
+        [{ n: 1 }, { n: 2 }, { n: 3 }],
+      );
       const ids = results.map((r) => (r as { awsRequestId: string }).awsRequestId);
       assert.equal(new Set(ids).size, 3, 'a request id per invocation');
       for (const r of results as { functionName: string; remainingMs: number }[]) {
@@ -87,7 +90,13 @@ describe('the local Lambda engine', () => {
     it('brings back the whole batch when the function times out', async () => {
       const fn: LocalFunction = { functionName: 'slow', timeoutMs: 20, load: lazyHandler(fixture('slow-handler')) };
       const outcome = await settleSqsBatch(fn, [message('a'), message('b')], SQS);
-      assert.deepEqual(outcome.retry.map((m) => [m.messageId, m.receiveCount]), [['a', 1], ['b', 1]]);
+      assert.deepEqual(
+        outcome.retry.map((m) => [m.messageId, m.receiveCount]),
+        [
+          ['a', 1],
+          ['b', 1],
+        ],
+      );
     });
   });
 
@@ -119,7 +128,11 @@ describe('the local Lambda engine', () => {
     it('retries in order from the first record reported failed, acknowledging what came before it', async () => {
       const s = stream((batch, call) => (call <= 2 ? { batchItemFailures: [{ itemIdentifier: batch[1] }] } : {}));
       await s.run;
-      assert.deepEqual(s.calls, [['1', '2', '3', '4'], ['2', '3', '4'], ['3', '4']]);
+      assert.deepEqual(s.calls, [
+        ['1', '2', '3', '4'],
+        ['2', '3', '4'],
+        ['3', '4'],
+      ]);
       assert.deepEqual(s.acknowledged, ['1', '2', '3', '4']);
     });
 
@@ -146,7 +159,7 @@ describe('the local Lambda engine', () => {
     });
   });
 
-  it('filters events as the dispatcher\'s event source does: new outbox items only', () => {
+  it("filters events as the dispatcher's event source does: new outbox items only", () => {
     const { filter } = EVENT_FUNCTIONS.dispatchOutbox.source;
     const record = (eventName: string, entity: string) => ({ eventName, dynamodb: { NewImage: { entity: { S: entity } } } });
     assert.equal(matchesFilter(filter, record('INSERT', 'OutboxEvent')), true);

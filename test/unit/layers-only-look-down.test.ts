@@ -30,7 +30,12 @@ function importsOf(source: string): string[] {
 
 /** Where a specifier points: a repository path for relative and `#` imports, else the package name. */
 function target(file: string, specifier: string): { path: string } | { pkg: string } {
-  if (specifier.startsWith('.')) return { path: relative(root, resolve(root, dirname(file), specifier)).split(sep).join('/') };
+  if (specifier.startsWith('.'))
+    return {
+      path: relative(root, resolve(root, dirname(file), specifier))
+        .split(sep)
+        .join('/'),
+    };
   const alias = /^#(shared|functions|infra)\/(.*)$/.exec(specifier);
   if (alias) return { path: `${alias[1]}/${alias[2]}` };
   return { pkg: specifier };
@@ -47,7 +52,8 @@ interface Rule {
 function violations(rule: Rule, file: string, source: string): string[] {
   return importsOf(source).flatMap((specifier) => {
     const t = target(file, specifier);
-    if ('pkg' in t) return t.pkg.startsWith('node:') || rule.packages.some((p) => t.pkg === p || t.pkg.startsWith(`${p}/`)) ? [] : [`${file} imports ${specifier}`];
+    if ('pkg' in t)
+      return t.pkg.startsWith('node:') || rule.packages.some((p) => t.pkg === p || t.pkg.startsWith(`${p}/`)) ? [] : [`${file} imports ${specifier}`];
     return rule.mayImport.some((p) => t.path.startsWith(p)) ? [] : [`${file} imports ${specifier} (${t.path})`];
   });
 }
@@ -92,7 +98,10 @@ describe('layers only look down', () => {
     const found = sourceFiles('web').flatMap((file) =>
       importsOf(readFileSync(join(root, file), 'utf8')).flatMap((specifier) => {
         const t = target(file, specifier);
-        const bad = 'pkg' in t ? t.pkg.startsWith('@aws-sdk/') : t.path.startsWith('shared/db/') || t.path.startsWith('functions/') || t.path.startsWith('infra/');
+        const bad =
+          'pkg' in t
+            ? t.pkg.startsWith('@aws-sdk/')
+            : t.path.startsWith('shared/db/') || t.path.startsWith('functions/') || t.path.startsWith('infra/');
         return bad ? [`${file} imports ${specifier}`] : [];
       }),
     );

@@ -19,7 +19,13 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
-const job = (messageId: string, dueInMs = 0, attempt = 1): DeliveryJob => ({ tenantId: 't-1', endpointId: 'ep-1', messageId, attempt, dueAt: at(dueInMs) });
+const job = (messageId: string, dueInMs = 0, attempt = 1): DeliveryJob => ({
+  tenantId: 't-1',
+  endpointId: 'ep-1',
+  messageId,
+  attempt,
+  dueAt: at(dueInMs),
+});
 
 interface Delivery {
   at: string;
@@ -28,7 +34,10 @@ interface Delivery {
 }
 
 /** A queue on a virtual clock whose handler records each batch and answers with `answer`. */
-function virtualQueue(answer: (event: SQSEvent, deliveries: Delivery[]) => unknown = () => ({ batchItemFailures: [] }), options: Partial<LocalDeliveryQueueOptions> = {}) {
+function virtualQueue(
+  answer: (event: SQSEvent, deliveries: Delivery[]) => unknown = () => ({ batchItemFailures: [] }),
+  options: Partial<LocalDeliveryQueueOptions> = {},
+) {
   const clock = new VirtualClock(T0);
   const deliveries: Delivery[] = [];
   const events: SQSEvent[] = [];
@@ -81,7 +90,10 @@ describe('the local delivery queue', () => {
       // Act
       await clock.advance(MINUTE);
       // Assess
-      assert.deepEqual(deliveries.map((d) => [d.at, d.messageIds]), [[at(10 * SECOND), ['soon']]]);
+      assert.deepEqual(
+        deliveries.map((d) => [d.at, d.messageIds]),
+        [[at(10 * SECOND), ['soon']]],
+      );
       assert.equal(clock.now().toISOString(), at(MINUTE));
       assert.equal(queue.size, 1);
     });
@@ -94,7 +106,10 @@ describe('the local delivery queue', () => {
       await queue.enqueue(jobs);
       await queue.idle();
       // Assess
-      assert.deepEqual(events.map((e) => e.Records.length), [10, 2]);
+      assert.deepEqual(
+        events.map((e) => e.Records.length),
+        [10, 2],
+      );
       const record = events[0]!.Records[0]!;
       assert.deepEqual(Object.keys(record).sort(), [
         'attributes',
@@ -112,7 +127,12 @@ describe('the local delivery queue', () => {
       assert.match(record.eventSourceARN, /^arn:aws:sqs:[a-z0-9-]+:\d{12}:mes-webhook-deliveries$/);
       assert.equal(record.md5OfBody, createHash('md5').update(record.body).digest('hex'));
       assert.deepEqual(record.messageAttributes, {});
-      assert.deepEqual(Object.keys(record.attributes).sort(), ['ApproximateFirstReceiveTimestamp', 'ApproximateReceiveCount', 'SenderId', 'SentTimestamp']);
+      assert.deepEqual(Object.keys(record.attributes).sort(), [
+        'ApproximateFirstReceiveTimestamp',
+        'ApproximateReceiveCount',
+        'SenderId',
+        'SentTimestamp',
+      ]);
       assert.equal(record.attributes.ApproximateReceiveCount, '1');
       assert.equal(record.attributes.SentTimestamp, String(T0));
       const ids = events.flatMap((e) => e.Records.map((r) => r.messageId));
@@ -137,7 +157,10 @@ describe('the local delivery queue', () => {
       // Assess
       let expected = T0;
       const times = schedule.map((delay) => new Date((expected += delay)).toISOString());
-      assert.deepEqual(deliveries.map((d) => d.at), times);
+      assert.deepEqual(
+        deliveries.map((d) => d.at),
+        times,
+      );
       assert.ok(clock.now().getTime() - T0 > 3 * 24 * HOUR, 'more than three days passed on the clock');
       assert.ok(performance.now() - started < 2000, 'in well under two seconds of real time');
     });
@@ -174,7 +197,14 @@ describe('the local delivery queue', () => {
       await queue.enqueue([job('a'), job('b')]);
       await clock.runUntilIdle();
       // Assess
-      assert.deepEqual(deliveries.map((d) => d.receiveCounts), [['1', '1'], ['2', '2'], ['3', '3']]);
+      assert.deepEqual(
+        deliveries.map((d) => d.receiveCounts),
+        [
+          ['1', '1'],
+          ['2', '2'],
+          ['3', '3'],
+        ],
+      );
       assert.equal(queue.counters.delivered, 2);
     });
 
@@ -188,8 +218,14 @@ describe('the local delivery queue', () => {
       await queue.enqueue([job('poison'), job('fine')]);
       await clock.runUntilIdle();
       // Assess
-      assert.deepEqual(deliveries.map((d) => d.messageIds), [['poison', 'fine'], ['poison'], ['poison']]);
-      assert.deepEqual(queue.deadLetters.map((j) => j.messageId), ['poison']);
+      assert.deepEqual(
+        deliveries.map((d) => d.messageIds),
+        [['poison', 'fine'], ['poison'], ['poison']],
+      );
+      assert.deepEqual(
+        queue.deadLetters.map((j) => j.messageId),
+        ['poison'],
+      );
       assert.equal(queue.counters.deadLettered, 1);
       assert.equal(queue.size, 0);
     });
@@ -225,9 +261,18 @@ describe('the local delivery queue', () => {
       void queue.recover(new Promise((resolve) => setTimeout(() => resolve([job('old-1', -MINUTE, 3), job('old-2', HOUR, 2)]), 20)));
       await queue.idle();
       // Assess
-      assert.deepEqual(deliveries.map((d) => d.messageIds), [['old-1']]);
+      assert.deepEqual(
+        deliveries.map((d) => d.messageIds),
+        [['old-1']],
+      );
       await clock.runUntilIdle();
-      assert.deepEqual(deliveries.map((d) => [d.at, d.messageIds]), [[at(0), ['old-1']], [at(HOUR), ['old-2']]]);
+      assert.deepEqual(
+        deliveries.map((d) => [d.at, d.messageIds]),
+        [
+          [at(0), ['old-1']],
+          [at(HOUR), ['old-2']],
+        ],
+      );
       assert.equal(queue.counters.recovered, 2);
     });
 

@@ -111,8 +111,14 @@ describe('audit record', () => {
     let o = running(10);
     const first = o.eventSeq;
     const r = commands.completeOperation(ctx(), o, 10, { goodQty: 10, scrapQty: 0 });
-    assert.deepEqual(r.events.map((e) => e.sequence), [first + 1, first + 2]);
-    assert.deepEqual(r.events.map((e) => e.type), ['production.reported', 'operation.completed']);
+    assert.deepEqual(
+      r.events.map((e) => e.sequence),
+      [first + 1, first + 2],
+    );
+    assert.deepEqual(
+      r.events.map((e) => e.type),
+      ['production.reported', 'operation.completed'],
+    );
     o = r.after;
     assert.equal(o.eventSeq, first + 2);
   });

@@ -69,13 +69,18 @@ describe('webhook retry schedule (Standard Webhooks)', () => {
 
   it('never waits less than Retry-After (up to the cap) nor less than the jittered schedule', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 9 }), fc.nat({ max: 10 * 86_400 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (failed, seconds, r) => {
-        const next = nextAttempt({ failedAttempts: failed, retryAfter: String(seconds), now: NOW, random: () => r });
-        if (next.kind !== 'retry') return assert.fail('gave up');
-        const scheduled = nextAttempt({ failedAttempts: failed, now: NOW, random: () => r });
-        assert.ok(next.delayMs >= Math.min(seconds * S, MAX_RETRY_AFTER_MS));
-        assert.equal(next.delayMs, Math.max(scheduled.kind === 'retry' ? scheduled.delayMs : 0, Math.min(seconds * S, MAX_RETRY_AFTER_MS)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.nat({ max: 10 * 86_400 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (failed, seconds, r) => {
+          const next = nextAttempt({ failedAttempts: failed, retryAfter: String(seconds), now: NOW, random: () => r });
+          if (next.kind !== 'retry') return assert.fail('gave up');
+          const scheduled = nextAttempt({ failedAttempts: failed, now: NOW, random: () => r });
+          assert.ok(next.delayMs >= Math.min(seconds * S, MAX_RETRY_AFTER_MS));
+          assert.equal(next.delayMs, Math.max(scheduled.kind === 'retry' ? scheduled.delayMs : 0, Math.min(seconds * S, MAX_RETRY_AFTER_MS)));
+        },
+      ),
     );
   });
 

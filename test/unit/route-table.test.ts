@@ -12,7 +12,9 @@ const files = (dir: string): string[] =>
 
 describe('route table', () => {
   it('gives every route exactly one handler file, and every handler file a route', async () => {
-    const handlerFiles = files(root).map((f) => relative(root, f).replace(/\.ts$/, '')).sort();
+    const handlerFiles = files(root)
+      .map((f) => relative(root, f).replace(/\.ts$/, ''))
+      .sort();
     const routed = routeList.map((r) => r.handler).sort();
     assert.deepEqual(routed, [...new Set(routed)], 'two routes share a handler');
     assert.deepEqual(handlerFiles, routed);
@@ -42,7 +44,11 @@ describe('route table', () => {
       assert.ok(Object.hasOwn(API_FUNCTIONS, route.fn), `${route.id} names an undeclared function ${route.fn}`);
       assert.equal(functions.filter((fn) => fn.routes.some((r) => r.id === route.id)).length, 1, route.id);
     }
-    assert.deepEqual(functions.map((fn) => fn.id), apiFunctionIds, 'no API function without routes');
+    assert.deepEqual(
+      functions.map((fn) => fn.id),
+      apiFunctionIds,
+      'no API function without routes',
+    );
     for (const id of apiFunctionIds) {
       const module = (await import(join(import.meta.dirname, '../..', apiFunctionEntry(id)))) as { handler?: unknown };
       assert.equal(typeof module.handler, 'function', apiFunctionEntry(id));
@@ -58,7 +64,16 @@ describe('route table', () => {
   it("lets a supervisor's first walk (plant, orders, an order, start, report, complete) touch at most 3 functions", () => {
     // The routes web/src calls on those screens: plant.tsx, work-orders.tsx, work-order.tsx (with
     // plant-equipment.tsx for the equipment names) and order-actions.tsx.
-    const walk: RouteId[] = ['getPlantStatus', 'getEquipmentStatus', 'listWorkOrders', 'listEquipment', 'getWorkOrder', 'startOperation', 'reportOperation', 'completeOperation'];
+    const walk: RouteId[] = [
+      'getPlantStatus',
+      'getEquipmentStatus',
+      'listWorkOrders',
+      'listEquipment',
+      'getWorkOrder',
+      'startOperation',
+      'reportOperation',
+      'completeOperation',
+    ];
     const touched = new Set(walk.map((id) => routeList.find((r) => r.id === id)!.fn));
     assert.ok(touched.size <= 3, [...touched].join(', '));
   });

@@ -29,12 +29,23 @@ function specSegments(points: readonly CountsPoint[]): CounterSegment[] {
     if (run && prev && p.good >= prev.good && p.reject >= prev.reject) run.push(p);
     else runs.push([p]);
   }
-  return runs.map((r) => ({ startTs: r[0]!.ts, startGood: r[0]!.good, startReject: r[0]!.reject, endTs: r.at(-1)!.ts, endGood: r.at(-1)!.good, endReject: r.at(-1)!.reject }));
+  return runs.map((r) => ({
+    startTs: r[0]!.ts,
+    startGood: r[0]!.good,
+    startReject: r[0]!.reject,
+    endTs: r.at(-1)!.ts,
+    endGood: r.at(-1)!.good,
+    endReject: r.at(-1)!.reject,
+  }));
 }
 
 /** A monotonic series: one reading per distinct second, both counters never decreasing. */
 const monotonicSeries = fc
-  .uniqueArray(fc.record({ second: fc.integer({ min: 0, max: 3599 }), dg: fc.nat(5), dr: fc.nat(2) }), { minLength: 1, maxLength: 60, selector: (s) => s.second })
+  .uniqueArray(fc.record({ second: fc.integer({ min: 0, max: 3599 }), dg: fc.nat(5), dr: fc.nat(2) }), {
+    minLength: 1,
+    maxLength: 60,
+    selector: (s) => s.second,
+  })
   .chain((steps) =>
     fc.nat(1_000_000).map((base) => {
       let good = base;
@@ -53,20 +64,22 @@ const monotonicSeries = fc
  * Readings of a counter with resets and rollovers where every drop lands below all earlier
  * readings of the series (so no reset is hidden inside a segment): runs in descending bands.
  */
-const seriesWithDrops = fc.array(fc.array(fc.record({ dg: fc.nat(3), dr: fc.nat(1) }), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 5 }).map((runs) => {
-  const points: CountsPoint[] = [];
-  let second = 0;
-  runs.forEach((steps, k) => {
-    let good = (runs.length - k) * 10_000;
-    let reject = (runs.length - k) * 10_000;
-    for (const s of steps) {
-      good += s.dg;
-      reject += s.dr;
-      points.push(at(second++, good, reject));
-    }
+const seriesWithDrops = fc
+  .array(fc.array(fc.record({ dg: fc.nat(3), dr: fc.nat(1) }), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 5 })
+  .map((runs) => {
+    const points: CountsPoint[] = [];
+    let second = 0;
+    runs.forEach((steps, k) => {
+      let good = (runs.length - k) * 10_000;
+      let reject = (runs.length - k) * 10_000;
+      for (const s of steps) {
+        good += s.dg;
+        reject += s.dr;
+        points.push(at(second++, good, reject));
+      }
+    });
+    return points;
   });
-  return points;
-});
 
 /** Any split into batches, in any order, samples shuffled and some sent twice. */
 const deliveries = (points: readonly CountsPoint[]) =>
@@ -88,7 +101,10 @@ const deliveries = (points: readonly CountsPoint[]) =>
 
 describe('counter merge', () => {
   it('keeps one segment for a counter that only grows, whatever the arrival order', () => {
-    const segments = mergeBatches([[at(30, 130, 3), at(0, 100, 1)], [at(59, 160, 4), at(10, 110, 1), at(30, 130, 3)]]);
+    const segments = mergeBatches([
+      [at(30, 130, 3), at(0, 100, 1)],
+      [at(59, 160, 4), at(10, 110, 1), at(30, 130, 3)],
+    ]);
     assert.deepEqual(segments, [{ startTs: at(0, 0).ts, startGood: 100, startReject: 1, endTs: at(59, 0).ts, endGood: 160, endReject: 4 }]);
   });
 
@@ -124,21 +140,27 @@ describe('counter merge', () => {
 
   it('property: a growing counter gives one segment from the first to the last reading, however delivered', () => {
     fc.assert(
-      fc.property(monotonicSeries.chain((s) => deliveries(s).map((b) => [s, b] as const)), ([series, batches]) => {
-        const first = series[0]!;
-        const last = series[series.length - 1]!;
-        assert.deepEqual(mergeBatches(batches), [
-          { startTs: first.ts, startGood: first.good, startReject: first.reject, endTs: last.ts, endGood: last.good, endReject: last.reject },
-        ]);
-      }),
+      fc.property(
+        monotonicSeries.chain((s) => deliveries(s).map((b) => [s, b] as const)),
+        ([series, batches]) => {
+          const first = series[0]!;
+          const last = series[series.length - 1]!;
+          assert.deepEqual(mergeBatches(batches), [
+            { startTs: first.ts, startGood: first.good, startReject: first.reject, endTs: last.ts, endGood: last.good, endReject: last.reject },
+          ]);
+        },
+      ),
     );
   });
 
   it('property: with resets and rollovers, any order and any batching give the runs of the whole series', () => {
     fc.assert(
-      fc.property(seriesWithDrops.chain((s) => deliveries(s).map((b) => [s, b] as const)), ([series, batches]) => {
-        assert.deepEqual(mergeBatches(batches), specSegments(series));
-      }),
+      fc.property(
+        seriesWithDrops.chain((s) => deliveries(s).map((b) => [s, b] as const)),
+        ([series, batches]) => {
+          assert.deepEqual(mergeBatches(batches), specSegments(series));
+        },
+      ),
     );
   });
 
@@ -216,23 +238,35 @@ describe('counts produced', () => {
   });
 
   it('property: the index answers like a plain scan of the deltas', () => {
-    const anyPoints = fc.array(fc.record({ ts: fc.integer({ min: T0, max: T0 + 10_000 }), good: fc.nat(1000), reject: fc.nat(10) }), { maxLength: 30 });
+    const anyPoints = fc.array(fc.record({ ts: fc.integer({ min: T0, max: T0 + 10_000 }), good: fc.nat(1000), reject: fc.nat(10) }), {
+      maxLength: 30,
+    });
     const scan = (segments: CounterSegment[], t: number) =>
       countDeltas(segments).reduce((sum, d) => {
         const share = d.toTs <= d.fromTs ? (t > d.toTs ? 1 : 0) : Math.min(1, Math.max(0, (t - d.fromTs) / (d.toTs - d.fromTs)));
         return sum + d.good * share;
       }, 0);
     fc.assert(
-      fc.property(fc.array(anyPoints, { maxLength: 4 }), fc.integer({ min: T0 - 1, max: T0 + 10_001 }), fc.integer({ min: T0 - 1, max: T0 + 10_001 }), (items, a, b) => {
-        const segments = items.flatMap((points) => mergeCountSamples([], points));
-        const [from, to] = [Math.min(a, b), Math.max(a, b)];
-        assert.equal(countIndex(segments).between(from, to).good, from === to ? 0 : Math.round(scan(segments, to)) - Math.round(scan(segments, from)));
-      }),
+      fc.property(
+        fc.array(anyPoints, { maxLength: 4 }),
+        fc.integer({ min: T0 - 1, max: T0 + 10_001 }),
+        fc.integer({ min: T0 - 1, max: T0 + 10_001 }),
+        (items, a, b) => {
+          const segments = items.flatMap((points) => mergeCountSamples([], points));
+          const [from, to] = [Math.min(a, b), Math.max(a, b)];
+          assert.equal(
+            countIndex(segments).between(from, to).good,
+            from === to ? 0 : Math.round(scan(segments, to)) - Math.round(scan(segments, from)),
+          );
+        },
+      ),
     );
   });
 
   it('property: counts are never negative, whatever the readings', () => {
-    const anyPoints = fc.array(fc.record({ ts: fc.integer({ min: T0, max: T0 + 600_000 }), good: fc.nat(2 ** 32 - 1), reject: fc.nat(100) }), { maxLength: 30 });
+    const anyPoints = fc.array(fc.record({ ts: fc.integer({ min: T0, max: T0 + 600_000 }), good: fc.nat(2 ** 32 - 1), reject: fc.nat(100) }), {
+      maxLength: 30,
+    });
     fc.assert(
       fc.property(anyPoints, fc.integer({ min: T0 - 1, max: T0 + 600_001 }), fc.integer({ min: T0 - 1, max: T0 + 600_001 }), (points, a, b) => {
         const segments = mergeCountSamples([], points);

@@ -19,12 +19,16 @@ import { EQUIPMENT_STATES } from '#shared/telemetry/messages.ts';
 const DAY = Date.UTC(2025, 2, 3); // a Monday
 const at = (hhmm: string) => DAY + (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * 60_000;
 const MIN = 60_000;
-const close = (actual: number | null, expected: number) => assert.ok(actual !== null && Math.abs(actual - expected) < 1e-12, `${actual} != ${expected}`);
+const close = (actual: number | null, expected: number) =>
+  assert.ok(actual !== null && Math.abs(actual - expected) < 1e-12, `${actual} != ${expected}`);
 
 describe('OEE of a whole shift replayed from telemetry', () => {
   it('matches the figures computed by hand', () => {
     // Prepare: early shift 06:00-14:00 with a break 10:00-10:30: 450 planned minutes.
-    const calendar: ShiftCalendar = { timeZone: 'UTC', shifts: [{ name: 'early', start: '06:00', end: '14:00', days: ['mon'], breaks: [{ start: '10:00', end: '10:30' }] }] };
+    const calendar: ShiftCalendar = {
+      timeZone: 'UTC',
+      shifts: [{ name: 'early', start: '06:00', end: '14:00', days: ['mon'], breaks: [{ start: '10:00', end: '10:30' }] }],
+    };
     const transitions: StateTransition[] = [
       { ts: at('05:50'), state: 'running' },
       { ts: at('08:00'), state: 'down', reasonCode: 'JAM' }, // 30 min
@@ -59,7 +63,9 @@ describe('OEE of a whole shift replayed from telemetry', () => {
     const minutes = new Map<number, CountsPoint[]>();
     for (const x of samples) minutes.set(Math.floor(x.ts / MIN), [...(minutes.get(Math.floor(x.ts / MIN)) ?? []), x]);
     const segments = [...minutes.values()].flatMap((minute) => mergeCountSamples([], minute));
-    const counts = planned.map((p) => countsBetween(segments, p.start, p.end)).reduce((a, c) => ({ good: a.good + c.good, reject: a.reject + c.reject }));
+    const counts = planned
+      .map((p) => countsBetween(segments, p.start, p.end))
+      .reduce((a, c) => ({ good: a.good + c.good, reject: a.reject + c.reject }));
     const oee = computeOee({ plannedIntervals: planned, segments: timeline.segments, counts, idealCycleTimeSeconds: 25 });
 
     // Assess: planned 450 - 10 planned stop = 440; downtime 30 down + 30 setup + 10 offline = 70; run 370;
@@ -91,42 +97,89 @@ describe('OEE of a whole shift replayed from telemetry', () => {
 
 describe('OEE figures', () => {
   const shift = [{ start: at('06:00'), end: at('14:00') }];
-  const seg = (a: string, b: string, state: OeeSegment['state'], reasonCode?: string): OeeSegment => ({ start: at(a), end: at(b), state, reasonCode });
+  const seg = (a: string, b: string, state: OeeSegment['state'], reasonCode?: string): OeeSegment => ({
+    start: at(a),
+    end: at(b),
+    state,
+    reasonCode,
+  });
 
   it('gives null, never NaN, where a denominator is zero', () => {
     const none = computeOee({ plannedIntervals: [], segments: [], counts: { good: 0, reject: 0 }, idealCycleTimeSeconds: 30 });
     assert.deepEqual([none.availability, none.performance, none.quality, none.oee], [null, null, null, null]);
-    const allDown = computeOee({ plannedIntervals: shift, segments: [seg('06:00', '14:00', 'down')], counts: { good: 0, reject: 0 }, idealCycleTimeSeconds: 30 });
+    const allDown = computeOee({
+      plannedIntervals: shift,
+      segments: [seg('06:00', '14:00', 'down')],
+      counts: { good: 0, reject: 0 },
+      idealCycleTimeSeconds: 30,
+    });
     assert.deepEqual([allDown.availability, allDown.performance, allDown.quality, allDown.oee], [0, null, null, 0]);
-    const idle = computeOee({ plannedIntervals: shift, segments: [seg('06:00', '14:00', 'idle')], counts: { good: 0, reject: 0 }, idealCycleTimeSeconds: 30 });
+    const idle = computeOee({
+      plannedIntervals: shift,
+      segments: [seg('06:00', '14:00', 'idle')],
+      counts: { good: 0, reject: 0 },
+      idealCycleTimeSeconds: 30,
+    });
     assert.deepEqual([idle.availability, idle.performance, idle.quality, idle.oee], [1, 0, null, 0]);
-    const noIdeal = computeOee({ plannedIntervals: shift, segments: [seg('06:00', '14:00', 'running')], counts: { good: 5, reject: 0 }, idealCycleTimeSeconds: null });
+    const noIdeal = computeOee({
+      plannedIntervals: shift,
+      segments: [seg('06:00', '14:00', 'running')],
+      counts: { good: 5, reject: 0 },
+      idealCycleTimeSeconds: null,
+    });
     assert.deepEqual([noIdeal.availability, noIdeal.performance, noIdeal.quality, noIdeal.oee], [1, null, 1, null]);
   });
 
   it('reports performance above 1 as it is, not capped', () => {
-    const fast = computeOee({ plannedIntervals: shift, segments: [seg('06:00', '14:00', 'running')], counts: { good: 1000, reject: 0 }, idealCycleTimeSeconds: 60 });
+    const fast = computeOee({
+      plannedIntervals: shift,
+      segments: [seg('06:00', '14:00', 'running')],
+      counts: { good: 1000, reject: 0 },
+      idealCycleTimeSeconds: 60,
+    });
     close(fast.performance, 1000 / 480);
   });
 
   it('counts setup as planned when the plant does, and planned time no segment covers as offline', () => {
     const segments = [seg('06:00', '07:00', 'setup'), seg('07:00', '13:00', 'running')];
-    const planned = computeOee({ plannedIntervals: shift, segments, counts: { good: 0, reject: 0 }, idealCycleTimeSeconds: 30, setupIsPlanned: true });
-    assert.deepEqual([planned.plannedTimeMs, planned.runTimeMs, planned.downtimeMs, planned.downtimeByState.offline], [7 * 60 * MIN, 6 * 60 * MIN, 60 * MIN, 60 * MIN]);
+    const planned = computeOee({
+      plannedIntervals: shift,
+      segments,
+      counts: { good: 0, reject: 0 },
+      idealCycleTimeSeconds: 30,
+      setupIsPlanned: true,
+    });
+    assert.deepEqual(
+      [planned.plannedTimeMs, planned.runTimeMs, planned.downtimeMs, planned.downtimeByState.offline],
+      [7 * 60 * MIN, 6 * 60 * MIN, 60 * MIN, 60 * MIN],
+    );
     const unplanned = computeOee({ plannedIntervals: shift, segments, counts: { good: 0, reject: 0 }, idealCycleTimeSeconds: 30 });
     assert.deepEqual([unplanned.plannedTimeMs, unplanned.downtimeMs, unplanned.downtimeByState.setup], [8 * 60 * MIN, 120 * MIN, 60 * MIN]);
   });
 
   it('blends ideal cycle times of several materials by count', () => {
-    assert.equal(blendIdealCycleTime([{ totalCount: 100, idealCycleTimeSeconds: 30 }, { totalCount: 300, idealCycleTimeSeconds: 10 }]), 15);
+    assert.equal(
+      blendIdealCycleTime([
+        { totalCount: 100, idealCycleTimeSeconds: 30 },
+        { totalCount: 300, idealCycleTimeSeconds: 10 },
+      ]),
+      15,
+    );
     assert.equal(blendIdealCycleTime([]), null);
   });
 
   it('property: availability and quality within [0, 1]; planned = run + downtime; OEE = good x ideal / planned = A x P x Q', () => {
     const segmentsArb = fc
-      .array(fc.record({ minutes: fc.integer({ min: 1, max: 120 }), state: fc.constantFrom(...EQUIPMENT_STATES, 'offline' as const), reason: fc.option(fc.constantFrom('A', 'B'), { nil: undefined }) }), {
-        maxLength: 20,
-      })
+      .array(
+        fc.record({
+          minutes: fc.integer({ min: 1, max: 120 }),
+          state: fc.constantFrom(...EQUIPMENT_STATES, 'offline' as const),
+          reason: fc.option(fc.constantFrom('A', 'B'), { nil: undefined }),
+        }),
+        {
+          maxLength: 20,
+        },
+      )
       .map((parts) => {
         let t = at('05:00');
         return parts.map((p) => {
@@ -135,22 +188,30 @@ describe('OEE figures', () => {
           return s;
         });
       });
-    const plannedArb = fc.array(fc.record({ start: fc.integer({ min: 0, max: 1200 }), len: fc.integer({ min: 0, max: 300 }) }), { maxLength: 4 }).map((list) =>
-      list.map((p) => ({ start: at('05:00') + p.start * MIN, end: at('05:00') + (p.start + p.len) * MIN })),
-    );
+    const plannedArb = fc
+      .array(fc.record({ start: fc.integer({ min: 0, max: 1200 }), len: fc.integer({ min: 0, max: 300 }) }), { maxLength: 4 })
+      .map((list) => list.map((p) => ({ start: at('05:00') + p.start * MIN, end: at('05:00') + (p.start + p.len) * MIN })));
     fc.assert(
-      fc.property(plannedArb, segmentsArb, fc.nat(5000), fc.nat(500), fc.double({ min: 0.1, max: 600, noNaN: true }), fc.boolean(), (plannedIntervals, segments, good, reject, ideal, setupIsPlanned) => {
-        const r = computeOee({ plannedIntervals, segments, counts: { good, reject }, idealCycleTimeSeconds: ideal, setupIsPlanned });
-        assert.equal(r.plannedTimeMs, r.runTimeMs + r.downtimeMs);
-        if (r.availability !== null) assert.ok(r.availability >= 0 && r.availability <= 1);
-        if (r.quality !== null) assert.ok(r.quality >= 0 && r.quality <= 1);
-        for (const v of [r.availability, r.performance, r.quality, r.oee]) assert.ok(v === null || Number.isFinite(v));
-        if (r.plannedTimeMs > 0) close(r.oee, (good * ideal * 1000) / r.plannedTimeMs);
-        if (r.runTimeMs > 0 && r.totalCount > 0) {
-          const product = r.availability! * r.performance! * r.quality!;
-          assert.ok(Math.abs(r.oee! - product) <= 1e-9 * Math.max(1, product));
-        }
-      }),
+      fc.property(
+        plannedArb,
+        segmentsArb,
+        fc.nat(5000),
+        fc.nat(500),
+        fc.double({ min: 0.1, max: 600, noNaN: true }),
+        fc.boolean(),
+        (plannedIntervals, segments, good, reject, ideal, setupIsPlanned) => {
+          const r = computeOee({ plannedIntervals, segments, counts: { good, reject }, idealCycleTimeSeconds: ideal, setupIsPlanned });
+          assert.equal(r.plannedTimeMs, r.runTimeMs + r.downtimeMs);
+          if (r.availability !== null) assert.ok(r.availability >= 0 && r.availability <= 1);
+          if (r.quality !== null) assert.ok(r.quality >= 0 && r.quality <= 1);
+          for (const v of [r.availability, r.performance, r.quality, r.oee]) assert.ok(v === null || Number.isFinite(v));
+          if (r.plannedTimeMs > 0) close(r.oee, (good * ideal * 1000) / r.plannedTimeMs);
+          if (r.runTimeMs > 0 && r.totalCount > 0) {
+            const product = r.availability! * r.performance! * r.quality!;
+            assert.ok(Math.abs(r.oee! - product) <= 1e-9 * Math.max(1, product));
+          }
+        },
+      ),
     );
   });
 });
@@ -222,7 +283,10 @@ describe('Six Big Losses', () => {
 
   it('finds duplicate codes and leaves without a loss', () => {
     assert.deepEqual(reasonTreeProblems(tree), []);
-    const bad: ReasonNode[] = [{ code: 'A', name: 'A', children: [{ code: 'B', name: 'B' }] }, { code: 'A', name: 'again', loss: 'reduced-speed' }];
+    const bad: ReasonNode[] = [
+      { code: 'A', name: 'A', children: [{ code: 'B', name: 'B' }] },
+      { code: 'A', name: 'again', loss: 'reduced-speed' },
+    ];
     assert.deepEqual(
       reasonTreeProblems(bad).map((p) => p.pointer),
       ['/reasons/0/children/0', '/reasons/1/code'],

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type ShiftCalendar, calendarProblems, localToUtc, plannedProductionTime, shiftAt, shiftOccurrences } from '#shared/domain/telemetry/shifts.ts';
+import {
+  type ShiftCalendar,
+  calendarProblems,
+  localToUtc,
+  plannedProductionTime,
+  shiftAt,
+  shiftOccurrences,
+} from '#shared/domain/telemetry/shifts.ts';
 
 const H = 3_600_000;
 const utc = (iso: string) => Date.parse(iso);
@@ -77,7 +84,10 @@ describe('shift calendar', () => {
     };
     const { plannedTimeMs, intervals } = plannedProductionTime(calendar, utc('2025-03-03T00:00:00Z'), utc('2025-03-04T00:00:00Z'));
     assert.equal(plannedTimeMs, 14 * H);
-    assert.deepEqual(intervals.map((i) => i.shift), ['a', 'b']);
+    assert.deepEqual(
+      intervals.map((i) => i.shift),
+      ['a', 'b'],
+    );
     assert.equal(intervals[1]?.start, utc('2025-03-03T14:00:00Z'));
   });
 

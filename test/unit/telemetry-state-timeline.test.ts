@@ -24,7 +24,10 @@ describe('state timeline', () => {
     const { segments, downtime } = buildTimeline({ transitions, from: T0, to: min(60) });
     assert.deepEqual(brief(segments), ['0-10 idle', '10-30 running', '30-40 down:JAM', '40-60 running']);
     assert.equal(segments[0]?.since, min(-5));
-    assert.equal(segments.reduce((sum, s) => sum + s.durationMs, 0), 60 * 60_000);
+    assert.equal(
+      segments.reduce((sum, s) => sum + s.durationMs, 0),
+      60 * 60_000,
+    );
     assert.deepEqual(downtime, [{ start: min(30), end: min(40), state: 'down', reasonCode: 'JAM', durationMs: 10 * 60_000 }]);
   });
 
@@ -40,13 +43,23 @@ describe('state timeline', () => {
       { offlineAfterMs: 120_000 },
     );
     // 9:59 to 20:00 silent; 29:59 to 31:00 is only 61 s, within the allowance.
-    assert.deepEqual(brief(segments), [`0-${(min(9) + 59_000 - T0) / 60_000} running`, `${(min(9) + 59_000 - T0) / 60_000}-20 offline`, '20-32 running']);
-    assert.deepEqual(downtime.map((d) => [d.state, d.start, d.end]), [['offline', min(9) + 59_000, min(20)]]);
+    assert.deepEqual(brief(segments), [
+      `0-${(min(9) + 59_000 - T0) / 60_000} running`,
+      `${(min(9) + 59_000 - T0) / 60_000}-20 offline`,
+      '20-32 running',
+    ]);
+    assert.deepEqual(
+      downtime.map((d) => [d.state, d.start, d.end]),
+      [['offline', min(9) + 59_000, min(20)]],
+    );
   });
 
   it('leaves an event open while it lasts to the end of what is known', () => {
     const seen = seenEvery(0, 5);
-    const { downtime, segments } = buildTimeline({ transitions: [{ ts: min(2), state: 'down' }], seen, from: T0, to: min(10) }, { offlineAfterMs: 60_000 });
+    const { downtime, segments } = buildTimeline(
+      { transitions: [{ ts: min(2), state: 'down' }], seen, from: T0, to: min(10) },
+      { offlineAfterMs: 60_000 },
+    );
     assert.deepEqual(brief(segments), ['0-2 offline', '2-4.983333333333333 down', '4.983333333333333-10 offline']);
     assert.equal(downtime.at(-1)?.state, 'offline');
     assert.equal(downtime.at(-1)?.end, undefined);
@@ -86,10 +99,20 @@ describe('state timeline', () => {
   });
 
   const transitionsArb = fc.array(
-    fc.record({ ts: fc.integer({ min: min(-10), max: min(70) }), state: fc.constantFrom(...EQUIPMENT_STATES), reasonCode: fc.option(fc.constantFrom('A', 'B'), { nil: undefined }) }),
+    fc.record({
+      ts: fc.integer({ min: min(-10), max: min(70) }),
+      state: fc.constantFrom(...EQUIPMENT_STATES),
+      reasonCode: fc.option(fc.constantFrom('A', 'B'), { nil: undefined }),
+    }),
     { maxLength: 30 },
   );
-  const seenArb = fc.option(fc.array(fc.integer({ min: min(-10), max: min(70) }).map((t) => ({ first: t, last: t + 30_000 })), { maxLength: 40 }), { nil: undefined });
+  const seenArb = fc.option(
+    fc.array(
+      fc.integer({ min: min(-10), max: min(70) }).map((t) => ({ first: t, last: t + 30_000 })),
+      { maxLength: 40 },
+    ),
+    { nil: undefined },
+  );
 
   it('property: segments tile the window in order, and downtime matches the downtime segments', () => {
     fc.assert(
@@ -119,9 +142,18 @@ describe('state timeline', () => {
   it('property: order and duplicates of transitions and seen data change nothing', () => {
     fc.assert(
       fc.property(transitionsArb, seenArb, fc.nat(), (transitions, seen, seed) => {
-        const shuffle = <T>(list: readonly T[]) => [...list].map((v, i) => ({ v, k: (i * 7919 + seed) % 1009 })).sort((a, b) => a.k - b.k).map((x) => x.v);
+        const shuffle = <T>(list: readonly T[]) =>
+          [...list]
+            .map((v, i) => ({ v, k: (i * 7919 + seed) % 1009 }))
+            .sort((a, b) => a.k - b.k)
+            .map((x) => x.v);
         const base = buildTimeline({ transitions, seen, from: T0, to: min(60) });
-        const messy = buildTimeline({ transitions: shuffle([...transitions, ...transitions.slice(0, 5)]), seen: seen && shuffle([...seen, ...seen.slice(0, 3)]), from: T0, to: min(60) });
+        const messy = buildTimeline({
+          transitions: shuffle([...transitions, ...transitions.slice(0, 5)]),
+          seen: seen && shuffle([...seen, ...seen.slice(0, 3)]),
+          from: T0,
+          to: min(60),
+        });
         assert.deepEqual(messy, base);
       }),
     );

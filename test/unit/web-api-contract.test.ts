@@ -90,7 +90,10 @@ describe('web API client: requests from the route table', () => {
       routePath('assignDowntimeReason', { params: { id: 'a/b', start: '2026-03-01T06:00:00.000Z' } }),
       '/v1/equipment/a%2Fb/downtime/2026-03-01T06%3A00%3A00.000Z/reason',
     );
-    assert.equal(routePath('listWorkOrders', { query: { status: undefined, limit: 50, cursor: 'x=1&y' } }), '/v1/work-orders?limit=50&cursor=x%3D1%26y');
+    assert.equal(
+      routePath('listWorkOrders', { query: { status: undefined, limit: 50, cursor: 'x=1&y' } }),
+      '/v1/work-orders?limit=50&cursor=x%3D1%26y',
+    );
     assert.equal(routePath('getPlantStatus'), '/v1/plant/status');
     assert.throws(() => routePath('getWorkOrder', { params: { id: '' } }), /path parameter id is missing/);
   });
@@ -163,7 +166,10 @@ describe('web API client: answers through the route schema', () => {
     // Assess
     assert.ok(error instanceof ContractError);
     assert.equal(error.status, 200);
-    assert.match(error.plain, /^The MES answered in a form this app does not understand \(GET \/v1\/health: version: .+; time: .+\); reload the app\.$/);
+    assert.match(
+      error.plain,
+      /^The MES answered in a form this app does not understand \(GET \/v1\/health: version: .+; time: .+\); reload the app\.$/,
+    );
     assert.equal(logged.mock.callCount(), 1);
     const issues = logged.mock.calls[0]?.arguments[1] as { path: PropertyKey[] }[];
     assert.deepEqual(
@@ -179,7 +185,10 @@ describe('web API client: answers through the route schema', () => {
       .call('pauseOperation', { params: { id: 'WO-1', seq: 10 }, body: { reason: 'jam' }, ifMatch: 2 })
       .catch((e: unknown) => e);
     assert.ok(error instanceof ContractError);
-    assert.match(error.plain, /^It was done, but the MES answered in a form this app does not understand \(POST \/v1\/work-orders\/WO-1\/operations\/10\/pause: /);
+    assert.match(
+      error.plain,
+      /^It was done, but the MES answered in a form this app does not understand \(POST \/v1\/work-orders\/WO-1\/operations\/10\/pause: /,
+    );
   });
 
   it('treats a 2xx that is not JSON as an answer it does not understand', async (t) => {
@@ -207,14 +216,18 @@ describe('web API client: answers through the route schema', () => {
 
   it('keeps the status of a refusal that is not problem+json', async () => {
     answer = { status: 503, type: 'text/plain', body: 'Service Unavailable' };
-    await assert.rejects(client().call('getHealth'), (e: unknown) => e instanceof ApiError && e.status === 503 && /could not do this \(503\)/.test(e.plain));
+    await assert.rejects(
+      client().call('getHealth'),
+      (e: unknown) => e instanceof ApiError && e.status === 503 && /could not do this \(503\)/.test(e.plain),
+    );
   });
 });
 
 describe('web app: every API path comes from the route table', () => {
   it('writes no /v1 path by hand under web/src', () => {
     const root = join(import.meta.dirname, '../../web/src');
-    const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
     const offenders = files(root).filter((file) => readFileSync(file, 'utf8').includes('/v1'));
     assert.deepEqual(
       offenders.map((file) => relative(root, file)),

@@ -7,7 +7,7 @@ import { webhookBody } from '#shared/integration/payload.ts';
 import { webhookPayloadSchema } from '#shared/api/integration-schemas.ts';
 
 describe('webhook message ids and bodies', () => {
-  it('a UUIDv7 minted at or after a time sorts at or after that time\'s lower bound, one before it sorts before', () => {
+  it("a UUIDv7 minted at or after a time sorts at or after that time's lower bound, one before it sorts before", () => {
     const ms = fc.integer({ min: 0, max: 2 ** 48 - 1 });
     fc.assert(
       fc.property(ms, ms, (t, minted) => {

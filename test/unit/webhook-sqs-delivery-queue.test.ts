@@ -26,10 +26,19 @@ describe('webhook delivery queue on SQS', () => {
     // Act
     await queue.enqueue(jobs);
     // Assess
-    assert.deepEqual(sent.map((c) => c.input.Entries?.length), [10, 10, 3]);
+    assert.deepEqual(
+      sent.map((c) => c.input.Entries?.length),
+      [10, 10, 3],
+    );
     const entries = sent.flatMap((c) => c.input.Entries ?? []);
-    assert.deepEqual(entries.map((e) => JSON.parse(e.MessageBody!)), jobs);
-    assert.deepEqual(entries.map((e) => e.DelaySeconds), jobs.map((_, n) => n));
+    assert.deepEqual(
+      entries.map((e) => JSON.parse(e.MessageBody!)),
+      jobs,
+    );
+    assert.deepEqual(
+      entries.map((e) => e.DelaySeconds),
+      jobs.map((_, n) => n),
+    );
     assert.ok(sent.every((c) => c.input.QueueUrl === 'https://sqs.example/q'));
   });
 

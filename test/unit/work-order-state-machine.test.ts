@@ -143,7 +143,10 @@ describe('operation state machine', () => {
   it('moves the order to IN_PROGRESS on the first start and COMPLETED when the last operation is done', () => {
     const r = commands.startOperation(ctx(), released(), 10);
     assert.equal(r.after.status, 'IN_PROGRESS');
-    assert.deepEqual(r.events.map((e) => e.type), ['work-order.started', 'operation.started']);
+    assert.deepEqual(
+      r.events.map((e) => e.type),
+      ['work-order.started', 'operation.started'],
+    );
     const done = completed();
     assert.equal(done.status, 'COMPLETED');
     assert.ok(done.completedAt);
@@ -152,7 +155,10 @@ describe('operation state machine', () => {
 
   it('makes the next operation READY when its predecessor is DONE', () => {
     const r = commands.completeOperation(ctx(), running(10), 10, { goodQty: 10, scrapQty: 0 });
-    assert.deepEqual(r.after.operations.map((o) => o.status), ['DONE', 'READY', 'PENDING']);
+    assert.deepEqual(
+      r.after.operations.map((o) => o.status),
+      ['DONE', 'READY', 'PENDING'],
+    );
     assert.deepEqual(r.changedOperations, [10, 20]);
   });
 });

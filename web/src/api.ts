@@ -71,7 +71,10 @@ const allPages = (async (id: RouteId, input: Input = {}) => {
   let cursor: string | undefined;
   do {
     const query = { ...input.query, limit: 100, ...(cursor ? { cursor } : {}) };
-    const page = (await (call as (id: RouteId, input: Input) => Promise<unknown>)(id, { ...input, query })) as { items: unknown[]; nextCursor?: string };
+    const page = (await (call as (id: RouteId, input: Input) => Promise<unknown>)(id, { ...input, query })) as {
+      items: unknown[];
+      nextCursor?: string;
+    };
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);

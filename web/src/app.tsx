@@ -80,7 +80,10 @@ export function App() {
             signOut();
             const auth = appConfig().auth;
             // On AWS the hosted UI's session ends too, or the next sign-in would skip the password.
-            if (auth.mode === 'cognito') location.assign(`${auth.domain}/logout?client_id=${encodeURIComponent(auth.clientId)}&logout_uri=${encodeURIComponent(`${location.origin}/`)}`);
+            if (auth.mode === 'cognito')
+              location.assign(
+                `${auth.domain}/logout?client_id=${encodeURIComponent(auth.clientId)}&logout_uri=${encodeURIComponent(`${location.origin}/`)}`,
+              );
             else navigate('/sign-in');
           }}
         >

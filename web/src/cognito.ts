@@ -42,7 +42,11 @@ async function challengeOf(verifier: string): Promise<string> {
 /** Sends the browser to the hosted UI. */
 export async function startSignIn(config: CognitoConfig): Promise<void> {
   // 32 random bytes: a 43-character verifier, within RFC 7636's 43 to 128.
-  const pending: PendingSignIn = { state: randomString(), verifier: randomString(), returnTo: location.hash.startsWith('#/sign-in') ? '' : location.hash };
+  const pending: PendingSignIn = {
+    state: randomString(),
+    verifier: randomString(),
+    returnTo: location.hash.startsWith('#/sign-in') ? '' : location.hash,
+  };
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
   sessionStorage.removeItem(ERROR_KEY);
   const query = new URLSearchParams({
@@ -71,7 +75,8 @@ export async function completeSignInRedirect(config: CognitoConfig): Promise<voi
   sessionStorage.removeItem(PENDING_KEY);
   try {
     if (error) throw new Error(`the sign-in was refused: ${params.get('error_description') ?? error}`);
-    if (!pending || params.get('state') !== pending.state) throw new Error('the sign-in answer does not match a sign-in started here; please start again');
+    if (!pending || params.get('state') !== pending.state)
+      throw new Error('the sign-in answer does not match a sign-in started here; please start again');
     const res = await fetch(`${trimSlash(config.domain)}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -21,7 +21,8 @@ type Wire<T> = { [K in keyof T]: unknown extends T[K] ? string | number : T[K] }
 
 type ParamsPart<D> = D extends { params: infer S extends z.ZodMiniType } ? { params: Wire<z.input<S>> } : { params?: undefined };
 type QueryPart<D> = D extends { query: infer S extends z.ZodMiniType }
-  ? {} extends z.input<S>
+  ? // biome-ignore lint/complexity/noBannedTypes: `{} extends T` asks whether every field of T is optional.
+    {} extends z.input<S>
     ? { query?: Wire<z.input<S>> }
     : { query: Wire<z.input<S>> }
   : { query?: undefined };
@@ -43,6 +44,7 @@ export type CallInput<I extends RouteId> = ParamsPart<Def<I>> &
 /** What a call of route `I` reads: its response schema's output. */
 export type CallOutput<I extends RouteId> = z.output<Def<I>['response']>;
 /** The input argument, optional when the route needs nothing. */
+// biome-ignore lint/complexity/noBannedTypes: `{} extends T` asks whether every field of T is optional.
 export type CallArgs<I extends RouteId> = {} extends CallInput<I> ? [input?: CallInput<I>] : [input: CallInput<I>];
 /** Only what locates a resource: for paths (the boot script's early request, a list's key). */
 export type Locator<I extends RouteId> = Pick<CallInput<I>, 'params' | 'query'>;

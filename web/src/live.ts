@@ -80,7 +80,9 @@ export function useLive<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
   const interval = options.intervalMs ?? 1500;
   const [state, setState] = useState<Omit<Live<T>, 'reload'>>(() => {
     const data = options.initial?.();
-    return data === undefined ? { data: undefined, error: undefined, loading: true, updatedAt: undefined } : { data, error: undefined, loading: false, updatedAt: Date.now() };
+    return data === undefined
+      ? { data: undefined, error: undefined, loading: true, updatedAt: undefined }
+      : { data, error: undefined, loading: false, updatedAt: Date.now() };
   });
   const hadInitial = useRef(state.data !== undefined);
   const loadRef = useRef(load);

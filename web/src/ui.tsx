@@ -20,9 +20,22 @@ export function Page({ title, actions, children }: { title: string; actions?: Co
   );
 }
 
-export function Button(props: { onClick?: () => void; kind?: 'primary' | 'danger' | 'plain'; disabled?: boolean; type?: 'button' | 'submit'; children: ComponentChildren; label?: string }) {
+export function Button(props: {
+  onClick?: () => void;
+  kind?: 'primary' | 'danger' | 'plain';
+  disabled?: boolean;
+  type?: 'button' | 'submit';
+  children: ComponentChildren;
+  label?: string;
+}) {
   return (
-    <button type={props.type ?? 'button'} class={`btn btn-${props.kind ?? 'plain'}`} onClick={props.onClick} disabled={props.disabled} aria-label={props.label}>
+    <button
+      type={props.type ?? 'button'}
+      class={`btn btn-${props.kind ?? 'plain'}`}
+      onClick={props.onClick}
+      disabled={props.disabled}
+      aria-label={props.label}
+    >
       {props.children}
     </button>
   );
@@ -89,48 +102,53 @@ export function ConfirmAction(props: {
       {open ? (
         <div class="dialog-backdrop">
           <div role="dialog" aria-modal="true" aria-labelledby="dialog-title" class="dialog">
-          <form onSubmit={submit}>
-            <h2 id="dialog-title">{props.title ?? props.label}</h2>
-            {props.question ? <p>{props.question}</p> : null}
-            {(props.fields ?? []).map((f) => (
-              <div class="field" key={f.name}>
-                {/* A label apart from its control: a wrapping label would be named by every option too. */}
-                <label for={`confirm-${f.name}`}>{f.label}</label>
-                {f.type === 'select' ? (
-                  <select id={`confirm-${f.name}`} required={f.required} value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value })}>
-                    <option value="">Choose…</option>
-                    {(f.options ?? []).map((o) => (
-                      <option key={o.value} value={o.value}>
-                        {o.label}
-                      </option>
-                    ))}
-                  </select>
-                ) : (
-                  <input
-                    id={`confirm-${f.name}`}
-                    type={f.type}
-                    inputMode={f.type === 'number' ? 'decimal' : undefined}
-                    required={f.required}
-                    min={f.min}
-                    step={f.step ?? (f.type === 'number' ? 'any' : undefined)}
-                    value={values[f.name] ?? ''}
-                    onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value })}
-                  />
-                )}
+            <form onSubmit={submit}>
+              <h2 id="dialog-title">{props.title ?? props.label}</h2>
+              {props.question ? <p>{props.question}</p> : null}
+              {(props.fields ?? []).map((f) => (
+                <div class="field" key={f.name}>
+                  {/* A label apart from its control: a wrapping label would be named by every option too. */}
+                  <label for={`confirm-${f.name}`}>{f.label}</label>
+                  {f.type === 'select' ? (
+                    <select
+                      id={`confirm-${f.name}`}
+                      required={f.required}
+                      value={values[f.name] ?? ''}
+                      onChange={(e) => setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value })}
+                    >
+                      <option value="">Choose…</option>
+                      {(f.options ?? []).map((o) => (
+                        <option key={o.value} value={o.value}>
+                          {o.label}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    <input
+                      id={`confirm-${f.name}`}
+                      type={f.type}
+                      inputMode={f.type === 'number' ? 'decimal' : undefined}
+                      required={f.required}
+                      min={f.min}
+                      step={f.step ?? (f.type === 'number' ? 'any' : undefined)}
+                      value={values[f.name] ?? ''}
+                      onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value })}
+                    />
+                  )}
+                </div>
+              ))}
+              {error ? (
+                <p class="error" role="alert">
+                  {error}
+                </p>
+              ) : null}
+              <div class="dialog-actions">
+                <Button onClick={() => setOpen(false)}>Cancel</Button>
+                <Button type="submit" kind={props.kind ?? 'primary'} disabled={busy}>
+                  {busy ? 'Working…' : `Confirm: ${props.label}`}
+                </Button>
               </div>
-            ))}
-            {error ? (
-              <p class="error" role="alert">
-                {error}
-              </p>
-            ) : null}
-            <div class="dialog-actions">
-              <Button onClick={() => setOpen(false)}>Cancel</Button>
-              <Button type="submit" kind={props.kind ?? 'primary'} disabled={busy}>
-                {busy ? 'Working…' : `Confirm: ${props.label}`}
-              </Button>
-            </div>
-          </form>
+            </form>
           </div>
         </div>
       ) : null}
@@ -166,7 +184,11 @@ let dateTimeFormat: Intl.DateTimeFormat | undefined;
 export const fmtTime = (iso: string | null | undefined) =>
   iso ? (timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })).format(new Date(iso)) : '–';
 export const fmtDateTime = (iso: string | null | undefined) =>
-  iso ? (dateTimeFormat ??= new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })).format(new Date(iso)) : '–';
+  iso
+    ? (dateTimeFormat ??= new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })).format(
+        new Date(iso),
+      )
+    : '–';
 export function fmtDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s} s`;
@@ -176,4 +198,5 @@ export function fmtDuration(ms: number): string {
   return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 export const fmtAgo = (iso: string | null | undefined) => (iso ? `${fmtDuration(Date.now() - new Date(iso).getTime())} ago` : '–');
-export const fmtPct = (ratio: number | null | undefined) => (ratio === null || ratio === undefined || !Number.isFinite(ratio) ? '–' : `${(ratio * 100).toFixed(1)} %`);
+export const fmtPct = (ratio: number | null | undefined) =>
+  ratio === null || ratio === undefined || !Number.isFinite(ratio) ? '–' : `${(ratio * 100).toFixed(1)} %`;

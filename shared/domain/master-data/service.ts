@@ -57,7 +57,13 @@ export class MasterDataService {
   }
 
   /** Creates or replaces; without If-Match a concurrent write is not an error: this one replaces it in turn. */
-  async put<K extends MasterDataKind>(auth: AuthContext, kind: K, id: string, input: MasterDataInputs[K], expectedVersion?: number): Promise<PutRecord<K>> {
+  async put<K extends MasterDataKind>(
+    auth: AuthContext,
+    kind: K,
+    id: string,
+    input: MasterDataInputs[K],
+    expectedVersion?: number,
+  ): Promise<PutRecord<K>> {
     const next = await runCommand(auth.tenantId, `${kind}/${id}`, expectedVersion, async () => {
       const planned = await this.plan(auth, kind, id, input, expectedVersion);
       await this.repository.put(auth.tenantId, kind, planned.next, planned.before);
@@ -70,7 +76,13 @@ export class MasterDataService {
   }
 
   /** The record a put would store, and whether anything but its version stamp would change. */
-  async plan<K extends MasterDataKind>(auth: AuthContext, kind: K, id: string, input: MasterDataInputs[K], expectedVersion?: number): Promise<PlannedRecord<K>> {
+  async plan<K extends MasterDataKind>(
+    auth: AuthContext,
+    kind: K,
+    id: string,
+    input: MasterDataInputs[K],
+    expectedVersion?: number,
+  ): Promise<PlannedRecord<K>> {
     // Consistent: the write is conditioned on this version, and a retry must see the write it lost to.
     const before = await this.repository.get(auth.tenantId, kind, id, { consistent: true });
     if (expectedVersion !== undefined && (before?.version ?? 0) !== expectedVersion) {
@@ -90,10 +102,16 @@ export class MasterDataService {
   /** Refuses references to records that do not exist, each reported at its own pointer. */
   async assertReferences(tenantId: string, references: readonly Reference[]): Promise<void> {
     const kinds = [...new Set(references.map((r) => r.kind))];
-    const found = await Promise.all(kinds.map(async (kind) => {
-      const records = await this.repository.getMany(tenantId, kind, references.filter((r) => r.kind === kind).map((r) => r.id));
-      return records.map((r) => `${kind}/${r.id}`);
-    }));
+    const found = await Promise.all(
+      kinds.map(async (kind) => {
+        const records = await this.repository.getMany(
+          tenantId,
+          kind,
+          references.filter((r) => r.kind === kind).map((r) => r.id),
+        );
+        return records.map((r) => `${kind}/${r.id}`);
+      }),
+    );
     const exists = new Set(found.flat());
     const errors = references
       .filter((r) => !exists.has(`${r.kind}/${r.id}`))

@@ -179,9 +179,17 @@ export function downtimePareto(events: readonly DowntimeEvent[], plannedInterval
 
 // --- Six Big Losses -----------------------------------------------------------------------
 
-export const SIX_BIG_LOSSES = ['equipment-failure', 'setup-adjustment', 'idling-minor-stops', 'reduced-speed', 'process-defects', 'reduced-yield'] as const;
+export const SIX_BIG_LOSSES = [
+  'equipment-failure',
+  'setup-adjustment',
+  'idling-minor-stops',
+  'reduced-speed',
+  'process-defects',
+  'reduced-yield',
+] as const;
 export type SixBigLoss = (typeof SIX_BIG_LOSSES)[number];
-export const isSixBigLoss = (value: unknown): value is SixBigLoss => typeof value === 'string' && (SIX_BIG_LOSSES as readonly string[]).includes(value);
+export const isSixBigLoss = (value: unknown): value is SixBigLoss =>
+  typeof value === 'string' && (SIX_BIG_LOSSES as readonly string[]).includes(value);
 
 /**
  * A tenant's downtime reason: nested (`children`) or flat (`parentCode`, as the API stores the
@@ -234,8 +242,10 @@ export function reasonTreeProblems(tree: ReasonNode | readonly ReasonNode[], at 
       const pointer = `${under}/${i}`;
       if (seen.has(n.code)) problems.push({ pointer: `${pointer}/code`, detail: `reason code '${n.code}' is used twice` });
       seen.add(n.code);
-      if (n.loss !== undefined && !isSixBigLoss(n.loss)) problems.push({ pointer: `${pointer}/loss`, detail: `expected one of ${SIX_BIG_LOSSES.join(', ')}` });
-      if (n.parentCode !== undefined && !index.has(n.parentCode)) problems.push({ pointer: `${pointer}/parentCode`, detail: `no reason has code '${n.parentCode}'` });
+      if (n.loss !== undefined && !isSixBigLoss(n.loss))
+        problems.push({ pointer: `${pointer}/loss`, detail: `expected one of ${SIX_BIG_LOSSES.join(', ')}` });
+      if (n.parentCode !== undefined && !index.has(n.parentCode))
+        problems.push({ pointer: `${pointer}/parentCode`, detail: `no reason has code '${n.parentCode}'` });
       if (n.children?.length) visit(n.children, `${pointer}/children`);
       else if (!parents.has(n.code) && lossOf(tree, n.code) === undefined) {
         problems.push({ pointer, detail: `leaf '${n.code}' maps to none of the Six Big Losses` });

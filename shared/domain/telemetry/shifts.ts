@@ -147,7 +147,8 @@ function shiftSpan(shift: ShiftDefinition): { start: number; end: number } {
 function breakSpan(shift: ShiftDefinition, b: BreakDefinition): { start: number; end: number; shiftEnd: number } | undefined {
   const bs0 = parseTimeOfDay(b.start);
   const be0 = parseTimeOfDay(b.end);
-  if (bs0 === undefined || be0 === undefined || parseTimeOfDay(shift.start) === undefined || parseTimeOfDay(shift.end) === undefined) return undefined;
+  if (bs0 === undefined || be0 === undefined || parseTimeOfDay(shift.start) === undefined || parseTimeOfDay(shift.end) === undefined)
+    return undefined;
   const s = shiftSpan(shift);
   const start = bs0 % 1440 < s.start ? (bs0 % 1440) + 1440 : bs0 % 1440;
   let end = be0;
@@ -194,9 +195,16 @@ export function shiftOccurrences(calendar: ShiftCalendar, from: number, to: numb
  * instant counted once even where shifts overlap. Give `equipmentId` for one unit's time, so
  * stops planned for that unit count.
  */
-export function plannedProductionTime(calendar: ShiftCalendar, from: number, to: number, options: { equipmentId?: string | undefined } = {}): PlannedProductionTime {
+export function plannedProductionTime(
+  calendar: ShiftCalendar,
+  from: number,
+  to: number,
+  options: { equipmentId?: string | undefined } = {},
+): PlannedProductionTime {
   // A stop for named units applies only when asking for one of them.
-  const stops = (calendar.plannedStops ?? []).filter((p) => !p.equipmentIds || (options.equipmentId !== undefined && p.equipmentIds.includes(options.equipmentId)));
+  const stops = (calendar.plannedStops ?? []).filter(
+    (p) => !p.equipmentIds || (options.equipmentId !== undefined && p.equipmentIds.includes(options.equipmentId)),
+  );
   let taken: Interval[] = [];
   const intervals: PlannedInterval[] = [];
   for (const o of shiftOccurrences(calendar, from, to)) {

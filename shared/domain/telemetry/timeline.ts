@@ -88,7 +88,13 @@ export function normalizeTransitions(transitions: readonly StateTransition[]): S
  * the window). Gaps outside it are not looked for: a transition long before the window gives
  * the state but says nothing about the hours in between.
  */
-function offlineGaps(seen: readonly SeenSpan[], transitions: readonly StateTransition[], from: number, to: number, offlineAfterMs: number): Interval[] {
+function offlineGaps(
+  seen: readonly SeenSpan[],
+  transitions: readonly StateTransition[],
+  from: number,
+  to: number,
+  offlineAfterMs: number,
+): Interval[] {
   // A loop, not Math.min(...spread): a month of minute items would overflow the argument list.
   let lo = from;
   let hi = to;

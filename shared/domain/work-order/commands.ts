@@ -7,7 +7,17 @@ import type { Routing } from '../master-data/model.ts';
 import { IllegalTransitionError, NotFoundError, QuantityRuleError } from '../errors.ts';
 import { recordData, requireRecordedData } from './recorded-data.ts';
 import { type OperationAction, WORK_ORDER_ACTIONS, type WorkOrderAction, canOperation, canWorkOrder } from './status.ts';
-import type { Actor, CommandResult, CompleteOperation, CreateWorkOrder, EventType, Operation, OutboxEvent, ReportOperation, WorkOrderAggregate } from './model.ts';
+import type {
+  Actor,
+  CommandResult,
+  CompleteOperation,
+  CreateWorkOrder,
+  EventType,
+  Operation,
+  OutboxEvent,
+  ReportOperation,
+  WorkOrderAggregate,
+} from './model.ts';
 import { diff } from './diff.ts';
 import { type HoldKind, assertMayHandleHold, defaultHoldKind } from './holds.ts';
 
@@ -111,19 +121,13 @@ function findOperation(order: WorkOrderAggregate, seq: number): Operation {
 
 function assertOperation(action: OperationAction, order: WorkOrderAggregate, op: Operation) {
   if (!canOperation(action, order, op)) {
-    throw new IllegalTransitionError(
-      `cannot ${action} operation ${op.seq} in status ${op.status} while work order ${order.id} is ${order.status}`,
-    );
+    throw new IllegalTransitionError(`cannot ${action} operation ${op.seq} in status ${op.status} while work order ${order.id} is ${order.status}`);
   }
 }
 
 // ---------- Work order commands ----------
 
-export function createWorkOrder(
-  ctx: CommandContext,
-  input: CreateWorkOrder & { id: string },
-  routing: Routing,
-): CommandResult {
+export function createWorkOrder(ctx: CommandContext, input: CreateWorkOrder & { id: string }, routing: Routing): CommandResult {
   const order: WorkOrderAggregate = {
     ...plannedFields(input, routing),
     status: 'PLANNED',
@@ -181,7 +185,9 @@ export function hasStartedProduction(order: WorkOrderAggregate): boolean {
 /** Refuses an ERP change to an order whose record is execution history, or that was withdrawn. */
 export function assertChangeable(order: WorkOrderAggregate): void {
   if (order.status === 'CANCELLED') {
-    throw new IllegalTransitionError(`work order ${order.id} is CANCELLED: it is not changed or revived; send the production order again under a new id`);
+    throw new IllegalTransitionError(
+      `work order ${order.id} is CANCELLED: it is not changed or revived; send the production order again under a new id`,
+    );
   }
   if (hasStartedProduction(order)) {
     throw new IllegalTransitionError(
@@ -197,7 +203,12 @@ export function assertChangeable(order: WorkOrderAggregate): void {
  * only RELEASED_CHANGEABLE_FIELDS. Started or cancelled: refused. No outbound event: the ERP
  * made the change and knows it. Nothing differs: the audit's changes are empty (see isNoOp).
  */
-export function updateWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, input: CreateWorkOrder & { id: string }, routing: Routing): CommandResult {
+export function updateWorkOrder(
+  ctx: CommandContext,
+  order: WorkOrderAggregate,
+  input: CreateWorkOrder & { id: string },
+  routing: Routing,
+): CommandResult {
   assertChangeable(order);
   const fields = plannedFields(input, routing);
   const { bomId: _b, externalRef: _e, ...kept } = order;
@@ -250,7 +261,16 @@ export function releaseWorkOrder(
     action: 'workOrder.release',
     target: 'workOrder',
     comment,
-    events: [{ type: 'work-order.released', data: { ...summary(next), routingId: order.routingId, operations: operations.map((o) => ({ seq: o.seq, name: o.name, workCenterId: o.workCenterId })) } }],
+    events: [
+      {
+        type: 'work-order.released',
+        data: {
+          ...summary(next),
+          routingId: order.routingId,
+          operations: operations.map((o) => ({ seq: o.seq, name: o.name, workCenterId: o.workCenterId })),
+        },
+      },
+    ],
   });
 }
 
@@ -333,12 +353,17 @@ export function pauseOperation(ctx: CommandContext, order: WorkOrderAggregate, s
   const op = findOperation(order, seq);
   assertOperation('pause', order, op);
   const paused: Operation = { ...op, status: 'PAUSED', pausedAt: ctx.now, pauseReason: reason };
-  return finish(ctx, order, { ...order, operations: replaceOp(order, paused) }, {
-    action: 'operation.pause',
-    target: `operation/${seq}`,
-    reason,
-    events: [],
-  });
+  return finish(
+    ctx,
+    order,
+    { ...order, operations: replaceOp(order, paused) },
+    {
+      action: 'operation.pause',
+      target: `operation/${seq}`,
+      reason,
+      events: [],
+    },
+  );
 }
 
 export function resumeOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, comment?: string): CommandResult {
@@ -346,12 +371,17 @@ export function resumeOperation(ctx: CommandContext, order: WorkOrderAggregate, 
   assertOperation('resume', order, op);
   const { pausedAt: _p, pauseReason: _r, ...rest } = op;
   const resumed: Operation = { ...rest, status: 'RUNNING' };
-  return finish(ctx, order, { ...order, operations: replaceOp(order, resumed) }, {
-    action: 'operation.resume',
-    target: `operation/${seq}`,
-    comment,
-    events: [],
-  });
+  return finish(
+    ctx,
+    order,
+    { ...order, operations: replaceOp(order, resumed) },
+    {
+      action: 'operation.resume',
+      target: `operation/${seq}`,
+      comment,
+      events: [],
+    },
+  );
 }
 
 /** The most good quantity an operation may report in total. */
@@ -433,7 +463,15 @@ export function completeOperation(ctx: CommandContext, order: WorkOrderAggregate
   };
   events.push({
     type: 'operation.completed',
-    data: { ...summary(next), seq, workCenterId: op.workCenterId, goodQty: done.goodQty, scrapQty: done.scrapQty, scrapByReason: done.scrapByReason, by: ctx.actor.userId },
+    data: {
+      ...summary(next),
+      seq,
+      workCenterId: op.workCenterId,
+      goodQty: done.goodQty,
+      scrapQty: done.scrapQty,
+      scrapByReason: done.scrapByReason,
+      by: ctx.actor.userId,
+    },
   });
   if (isLast) events.push({ type: 'work-order.completed', data: summary(next) });
   return finish(ctx, order, next, { action: 'operation.complete', target: `operation/${seq}`, comment: input.comment, events });

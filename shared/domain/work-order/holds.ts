@@ -14,8 +14,7 @@ export const HOLD_ROLES = {
   quality: ['quality', 'admin'],
 } as const satisfies Record<HoldKind, readonly Role[]>;
 
-export const mayHandleHold = (kind: HoldKind, roles: readonly Role[]) =>
-  roles.some((r) => (HOLD_ROLES[kind] as readonly Role[]).includes(r));
+export const mayHandleHold = (kind: HoldKind, roles: readonly Role[]) => roles.some((r) => (HOLD_ROLES[kind] as readonly Role[]).includes(r));
 
 /** Without an explicit kind, quality people place quality holds and everyone else production holds. */
 export const defaultHoldKind = (roles: readonly Role[]): HoldKind =>

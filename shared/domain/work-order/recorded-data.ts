@@ -41,8 +41,6 @@ export function recordData(op: Operation, values: Record<string, number | string
 export function requireRecordedData(op: Operation): void {
   const missing = op.dataToRecord.filter((d) => d.required && op.recordedData[d.name] === undefined);
   if (missing.length) {
-    throw new ValidationError(
-      missing.map((d) => ({ pointer: `/body/data/${d.name}`, detail: `required before operation ${op.seq} can complete` })),
-    );
+    throw new ValidationError(missing.map((d) => ({ pointer: `/body/data/${d.name}`, detail: `required before operation ${op.seq} can complete` })));
   }
 }

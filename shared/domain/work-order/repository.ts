@@ -43,7 +43,11 @@ export interface WorkOrderRepository {
    * its key was used; throws like commit otherwise.
    */
   commitAll(tenantId: string, results: readonly CommandResult[], receipt?: Receipt): Promise<{ replay?: IdempotencyRecord }>;
-  list(tenantId: string, filter: { status?: WorkOrderStatus | undefined; workCenterId?: string | undefined }, page: PageRequest): Promise<Page<WorkOrder>>;
+  list(
+    tenantId: string,
+    filter: { status?: WorkOrderStatus | undefined; workCenterId?: string | undefined },
+    page: PageRequest,
+  ): Promise<Page<WorkOrder>>;
   history(tenantId: string, id: string, page: PageRequest): Promise<Page<AuditRecord>>;
   dispatchList(tenantId: string, workCenterId: string, page: PageRequest): Promise<Page<DispatchEntry>>;
   /** Reads a stored idempotency record, if any (strongly consistent: it decides replays). */

@@ -99,7 +99,10 @@ export class WorkOrderService {
     const errors: FieldError[] = [];
     if (!material) errors.push({ pointer: pointer('materialId'), detail: `material ${input.materialId} does not exist` });
     else if (input.unitOfMeasure !== undefined && material.uom.toLowerCase() !== input.unitOfMeasure.toLowerCase()) {
-      errors.push({ pointer: pointer('unitOfMeasure'), detail: `material ${input.materialId} is counted in ${material.uom}, not ${input.unitOfMeasure}` });
+      errors.push({
+        pointer: pointer('unitOfMeasure'),
+        detail: `material ${input.materialId} is counted in ${material.uom}, not ${input.unitOfMeasure}`,
+      });
     }
     if (!routing) errors.push({ pointer: pointer('routingId'), detail: `routing ${input.routingId} does not exist` });
     else if (routing.materialId !== input.materialId) {
@@ -109,7 +112,8 @@ export class WorkOrderService {
     else if (bom && bom.materialId !== input.materialId) {
       errors.push({ pointer: pointer('bomId'), detail: `BOM ${input.bomId} is for ${bom.materialId}, not ${input.materialId}` });
     }
-    if (input.workCenterId && !workCenter) errors.push({ pointer: pointer('workCenterId'), detail: `equipment ${input.workCenterId} does not exist` });
+    if (input.workCenterId && !workCenter)
+      errors.push({ pointer: pointer('workCenterId'), detail: `equipment ${input.workCenterId} does not exist` });
     // No routing is one of the errors; saying so again lets the compiler see it.
     if (errors.length || !routing) throw new UnknownReferenceError(errors);
     return routing;
@@ -152,7 +156,11 @@ export class WorkOrderService {
 
   /** Writes planned changes and the receipt in one transaction; returns the earlier receipt on a replay. */
   commitPlanned(auth: AuthContext, planned: readonly PlannedChange[], receipt: Receipt) {
-    return this.orders.commitAll(auth.tenantId, planned.flatMap((p) => (p.result ? [p.result] : [])), receipt);
+    return this.orders.commitAll(
+      auth.tenantId,
+      planned.flatMap((p) => (p.result ? [p.result] : [])),
+      receipt,
+    );
   }
 
   receipt(auth: AuthContext, scope: string, key: string) {

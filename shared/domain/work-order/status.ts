@@ -9,8 +9,7 @@ export const isWorkOrderStatus = (v: unknown): v is WorkOrderStatus =>
 
 export const OPERATION_STATUSES = ['PENDING', 'READY', 'RUNNING', 'PAUSED', 'DONE'] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
-export const isOperationStatus = (v: unknown): v is OperationStatus =>
-  typeof v === 'string' && (OPERATION_STATUSES as readonly string[]).includes(v);
+export const isOperationStatus = (v: unknown): v is OperationStatus => typeof v === 'string' && (OPERATION_STATUSES as readonly string[]).includes(v);
 
 /** Operations that show on a work center's dispatch list. */
 export const DISPATCHABLE_OPERATION_STATUSES = ['READY', 'RUNNING', 'PAUSED'] as const satisfies readonly OperationStatus[];
@@ -37,10 +36,7 @@ export const OPERATION_ACTIONS = {
   resume: { from: ['PAUSED'], to: 'RUNNING', orderIn: ['IN_PROGRESS'] },
   report: { from: ['RUNNING', 'PAUSED'], to: null, orderIn: ['IN_PROGRESS', 'ON_HOLD'] },
   complete: { from: ['RUNNING', 'PAUSED'], to: 'DONE', orderIn: ['IN_PROGRESS'] },
-} as const satisfies Record<
-  string,
-  { from: readonly OperationStatus[]; to: OperationStatus | null; orderIn: readonly WorkOrderStatus[] }
->;
+} as const satisfies Record<string, { from: readonly OperationStatus[]; to: OperationStatus | null; orderIn: readonly WorkOrderStatus[] }>;
 export type OperationAction = keyof typeof OPERATION_ACTIONS;
 
 export interface StateView {

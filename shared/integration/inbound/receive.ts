@@ -30,9 +30,7 @@ export interface InboundRequest {
 }
 
 type Result = ErpEventResult['results'][number];
-type Planned =
-  | { kind: 'orders'; changes: PlannedChange[] }
-  | { kind: 'master-data'; entity: Result['entity']; record: PlannedRecord };
+type Planned = { kind: 'orders'; changes: PlannedChange[] } | { kind: 'master-data'; entity: Result['entity']; record: PlannedRecord };
 
 export class ErpInboundService {
   constructor(

@@ -11,7 +11,8 @@ export const SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-si
 const WEBHOOK_ID = /^[\x21-\x7e]{1,255}$/;
 
 const REASONS: Record<string, string> = {
-  'Message timestamp too old': 'webhook-timestamp is more than 5 minutes old: sign each delivery (and each retry) when it is sent, and check the sender clock',
+  'Message timestamp too old':
+    'webhook-timestamp is more than 5 minutes old: sign each delivery (and each retry) when it is sent, and check the sender clock',
   'Message timestamp too new': 'webhook-timestamp is more than 5 minutes in the future: check the sender clock',
   'Invalid Signature Headers': 'webhook-timestamp must be the signing time in Unix seconds',
 };
@@ -20,7 +21,12 @@ const REASONS: Record<string, string> = {
  * Returns the webhook-id when one `v1,` signature in webhook-signature matches one of the
  * secrets (the current one, and the previous one during a rotation's grace period).
  */
-export function verifySignature(credentialId: string, secrets: readonly string[], headers: Record<string, string | undefined>, rawBody: string): string {
+export function verifySignature(
+  credentialId: string,
+  secrets: readonly string[],
+  headers: Record<string, string | undefined>,
+  rawBody: string,
+): string {
   const missing = SIGNATURE_HEADERS.filter((h) => !headers[h]);
   if (missing.length) throw new UnauthorizedError(`missing Standard Webhooks header${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   const [id, timestamp, signature] = SIGNATURE_HEADERS.map((h) => String(headers[h]));

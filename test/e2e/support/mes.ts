@@ -57,7 +57,7 @@ export class Api {
     Object.assign(headers, options.headers);
     const res = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     if (text && /json/.test(res.headers.get('content-type') ?? '')) parsed = JSON.parse(text);
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   }
@@ -152,7 +152,9 @@ export async function buildPlant(planner: Api): Promise<void> {
   await put(`/v1/equipment/${PLANT.site}`, { name: 'Plant', level: 'site' });
   await put(`/v1/equipment/${PLANT.area}`, { name: 'Assembly hall', level: 'area', parentId: PLANT.site });
   await Promise.all(
-    PLANT.workCenters.map((id) => put(`/v1/equipment/${id}`, { name: id, level: 'workCenter', workCenterType: 'productionLine', parentId: PLANT.area })),
+    PLANT.workCenters.map((id) =>
+      put(`/v1/equipment/${id}`, { name: id, level: 'workCenter', workCenterType: 'productionLine', parentId: PLANT.area }),
+    ),
   );
   await put(`/v1/equipment/${PLANT.workUnit}`, { name: 'Press 1', level: 'workUnit', parentId: 'wc-assembly' });
   await Promise.all([

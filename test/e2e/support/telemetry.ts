@@ -33,8 +33,10 @@ export function unit(tenantId: string, equipmentId: string, receivedAt = () => D
   return {
     state: (ts: number, state: string, reasonCode?: string, msgId = id('s')) =>
       envelope(tenantId, equipmentId, 'state', { ts, msgId, state, ...(reasonCode ? { reasonCode } : {}) }, receivedAt()),
-    counts: (ts: number, good: number, reject: number, msgId = id('c')) => envelope(tenantId, equipmentId, 'counts', { ts, msgId, good, reject }, receivedAt()),
-    process: (ts: number, values: Record<string, number>, msgId = id('p')) => envelope(tenantId, equipmentId, 'process', { ts, msgId, values }, receivedAt()),
+    counts: (ts: number, good: number, reject: number, msgId = id('c')) =>
+      envelope(tenantId, equipmentId, 'counts', { ts, msgId, good, reject }, receivedAt()),
+    process: (ts: number, values: Record<string, number>, msgId = id('p')) =>
+      envelope(tenantId, equipmentId, 'process', { ts, msgId, values }, receivedAt()),
     batch: (type: string, samples: unknown[]) => envelope(tenantId, equipmentId, type, { samples }, receivedAt()),
   };
 }
@@ -143,7 +145,13 @@ async function partition(pk: string): Promise<Record<string, unknown>[]> {
   let start: Record<string, unknown> | undefined;
   do {
     const page = await testDocClient().send(
-      new QueryCommand({ TableName: testTableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey: start }),
+      new QueryCommand({
+        TableName: testTableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
     );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
@@ -152,7 +160,8 @@ async function partition(pk: string): Promise<Record<string, unknown>[]> {
 }
 
 /** Rejected-message records of a tenant on a UTC day (by when they arrived). */
-export const rejectedItems = (tenantId: string, receivedAt: number) => partition(keys.rejectedPartition(tenantId, new Date(receivedAt).toISOString().slice(0, 10)));
+export const rejectedItems = (tenantId: string, receivedAt: number) =>
+  partition(keys.rejectedPartition(tenantId, new Date(receivedAt).toISOString().slice(0, 10)));
 
 /**
  * Every stored telemetry fact of a unit on the given UTC days: its state transitions, and its
@@ -171,7 +180,12 @@ export async function telemetryFacts(tenantId: string, equipmentId: string, days
 }
 
 /** Polls `probe` until `done` says yes, a bounded number of times; never asserts how long it took. */
-export async function eventually<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, { tries = 200, pauseMs = 50 } = {}): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  { tries = 200, pauseMs = 50 } = {},
+): Promise<T> {
   let last: T = await probe();
   for (let i = 1; i < tries && !done(last); i++) {
     await new Promise((resolve) => setTimeout(resolve, pauseMs));

@@ -60,7 +60,11 @@ let msg = 0;
 
 /** Publishes a state message for the unit, QoS 1, as the simulator does; returns its timestamp. */
 async function publishState(state: string, reasonCode?: string, ts = Date.now()): Promise<number> {
-  await device.publishAsync(telemetryTopic(tenant, UNIT, 'state'), JSON.stringify({ ts, msgId: `web-${++msg}`, state, ...(reasonCode ? { reasonCode } : {}) }), { qos: 1 });
+  await device.publishAsync(
+    telemetryTopic(tenant, UNIT, 'state'),
+    JSON.stringify({ ts, msgId: `web-${++msg}`, state, ...(reasonCode ? { reasonCode } : {}) }),
+    { qos: 1 },
+  );
   return ts;
 }
 
@@ -122,7 +126,9 @@ const loaded = (page: Page, ready?: string) =>
     page,
     `the screen has loaded${ready ? ` and shows ${ready}` : ''}`,
     (selector) =>
-      !!document.querySelector('main h1') && !/Loading…/.test((document.querySelector('main') as HTMLElement).innerText) && (!selector || !!document.querySelector(selector)),
+      !!document.querySelector('main h1') &&
+      !/Loading…/.test((document.querySelector('main') as HTMLElement).innerText) &&
+      (!selector || !!document.querySelector(selector)),
     ready ?? '',
     10_000,
   );
@@ -275,7 +281,13 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
     // Act: open the app on the plant overview, as a supervisor's phone does (a page load, not a route change).
     await goTo(page, '/');
     await page.reload();
-    await waitInPage(page, 'a unit card with its state', () => (window as unknown as { __firstCardAt?: number }).__firstCardAt !== undefined, undefined, 10_000);
+    await waitInPage(
+      page,
+      'a unit card with its state',
+      () => (window as unknown as { __firstCardAt?: number }).__firstCardAt !== undefined,
+      undefined,
+      10_000,
+    );
 
     // Assess: before the first card, the API was asked once, for every unit's state (the boot
     // script asked; the app took that answer instead of asking again)...
@@ -290,8 +302,9 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
     // ...and OEE today follows on the card.
     await waitInPage(
       page,
-      "the card shows OEE today as a percentage",
-      (id) => /\d+(\.\d+)? %/.test((document.querySelector(`[data-testid="unit-${id}"] [data-testid="unit-oee"]`) as HTMLElement | null)?.innerText ?? ''),
+      'the card shows OEE today as a percentage',
+      (id) =>
+        /\d+(\.\d+)? %/.test((document.querySelector(`[data-testid="unit-${id}"] [data-testid="unit-oee"]`) as HTMLElement | null)?.innerText ?? ''),
       UNIT,
       10_000,
     );
@@ -315,7 +328,13 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
     await act(page, row, 'Assign reason', { Reason: 'BD-JAM' });
 
     // Assess
-    await waitInPage(page, 'the row shows the reason', (id) => /jam/i.test((document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null)?.innerText ?? ''), rowId, LIVE_MS);
+    await waitInPage(
+      page,
+      'the row shows the reason',
+      (id) => /jam/i.test((document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null)?.innerText ?? ''),
+      rowId,
+      LIVE_MS,
+    );
     const events = (await people.supervisor.get(`/v1/equipment/${UNIT}/downtime?from=${iso(downAt - 60_000)}&to=${iso(Date.now() + 60_000)}`)).body;
     const event = events.items.find((e: { start: string }) => e.start === iso(downAt));
     assert.equal(event?.reasonCode, 'BD-JAM');
@@ -329,7 +348,8 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
       await waitInPage(
         page,
         `${label} shows a percentage`,
-        (name) => new RegExp(`(^|\\n)\\s*${name}\\s*\\n?[^\\n%]{0,20}\\d+(\\.\\d+)?\\s?%`).test((document.querySelector('main') as HTMLElement).innerText),
+        (name) =>
+          new RegExp(`(^|\\n)\\s*${name}\\s*\\n?[^\\n%]{0,20}\\d+(\\.\\d+)?\\s?%`).test((document.querySelector('main') as HTMLElement).innerText),
         label,
         10_000,
       );
@@ -359,7 +379,10 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
         const dialog = page.getByRole('dialog');
         await fill(dialog, 'Reason', 'while offline');
         await dialog.getByRole('button', { name: 'Confirm: Hold' }).click();
-        await dialog.getByRole('alert').filter({ hasText: /connection/i }).waitFor({ state: 'visible' });
+        await dialog
+          .getByRole('alert')
+          .filter({ hasText: /connection/i })
+          .waitFor({ state: 'visible' });
         await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
         await dialog.waitFor({ state: 'detached' });
       }
@@ -419,7 +442,11 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
       await dialog.getByRole('button', { name: 'Confirm: Hold' }).click();
 
       // Assess: a 409 came back, said in plain words, and the screen shows the order as it is.
-      await eventually('the answer to the hold has come back', async () => refused.length, (n) => n > 0);
+      await eventually(
+        'the answer to the hold has come back',
+        async () => refused.length,
+        (n) => n > 0,
+      );
       assert.deepEqual(refused, [409]);
       const alert = page.getByRole('alert').filter({ hasText: /changed|not allowed|not done/i });
       await alert.first().waitFor({ state: 'visible', timeout: LIVE_MS });
@@ -460,7 +487,8 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
       await goTo(phone, `/orders/${order.id}`);
       await loaded(phone);
       const plannerSees = await buttons();
-      for (const name of [...SUPERVISE, ...EXECUTE]) assert.ok(!plannerSees.has(name), `a planner is offered "${name}": ${[...plannerSees].join(', ')}`);
+      for (const name of [...SUPERVISE, ...EXECUTE])
+        assert.ok(!plannerSees.has(name), `a planner is offered "${name}": ${[...plannerSees].join(', ')}`);
     } finally {
       await other.close();
     }

@@ -39,7 +39,10 @@ export function reportedQuantities(changes: readonly Change[], seq: string): str
   const goodDelta = good ? num(good.to) - num(good.from) : 0;
   const scrapDelta = scrap ? num(scrap.to) - num(scrap.from) : 0;
   const byReason = opField(changes, seq, 'scrapByReason');
-  const reasons = byReason && isRecord(byReason.to) ? Object.keys(byReason.to).filter((k) => num((byReason.to as Record<string, unknown>)[k]) > num(isRecord(byReason.from) ? byReason.from[k] : 0)) : [];
+  const reasons =
+    byReason && isRecord(byReason.to)
+      ? Object.keys(byReason.to).filter((k) => num((byReason.to as Record<string, unknown>)[k]) > num(isRecord(byReason.from) ? byReason.from[k] : 0))
+      : [];
   const parts: string[] = [];
   if (goodDelta) parts.push(`${fmtQty(goodDelta)} good`);
   if (scrapDelta) parts.push(`${fmtQty(scrapDelta)} scrap${reasons.length ? ` (${reasons.join(', ')})` : ''}`);
@@ -57,7 +60,10 @@ function recordedValues(changes: readonly Change[], seq: string, order?: WorkOrd
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
     .map((k) => {
       const v = after[k];
-      const value = isRecord(v) && 'value' in v ? `${fmtValue(v.value)}${v.unit ? ` ${String(v.unit)}` : ''}${v.outOfLimits === true ? ' (out of limits)' : ''}` : fmtValue(v);
+      const value =
+        isRecord(v) && 'value' in v
+          ? `${fmtValue(v.value)}${v.unit ? ` ${String(v.unit)}` : ''}${v.outOfLimits === true ? ' (out of limits)' : ''}`
+          : fmtValue(v);
       return `${labels?.find((d) => d.name === k)?.label ?? k} ${value}`;
     });
 }
@@ -146,7 +152,15 @@ function ChangeItem({ change }: { change: Change }) {
 /** Lists up to this many changes open; more fold into a disclosure (a release copies every operation). */
 const OPEN_CHANGES = 6;
 
-export function HistoryEntry({ record, order, personName }: { record: AuditRecord; order?: WorkOrderDetail | undefined; personName: (userId: string) => string }) {
+export function HistoryEntry({
+  record,
+  order,
+  personName,
+}: {
+  record: AuditRecord;
+  order?: WorkOrderDetail | undefined;
+  personName: (userId: string) => string;
+}) {
   const seq = /^operation\/(\d+)$/.exec(record.target)?.[1];
   const opName = seq ? order?.operations.find((o) => String(o.seq) === seq)?.name : undefined;
   const list = (

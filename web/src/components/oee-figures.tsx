@@ -34,7 +34,11 @@ export function OeeFigures({ oee }: { oee: Oee }) {
           ? `${fmtCount(oee.totalCount)} made at ideal ${oee.idealCycleTimeSeconds.toFixed(1)} s each`
           : `${fmtCount(oee.totalCount)} made`,
     },
-    { key: 'quality' as const, label: 'Quality', basis: `${fmtCount(oee.goodCount)} good of ${fmtCount(oee.totalCount)}, ${fmtCount(oee.rejectCount)} rejected` },
+    {
+      key: 'quality' as const,
+      label: 'Quality',
+      basis: `${fmtCount(oee.goodCount)} good of ${fmtCount(oee.totalCount)}, ${fmtCount(oee.rejectCount)} rejected`,
+    },
     { key: 'oee' as const, label: 'OEE', basis: 'Availability × Performance × Quality' },
   ];
   return (
@@ -62,7 +66,15 @@ export function OeeLosses({ oee }: { oee: Oee }) {
 }
 
 /** One row per unit: which unit pulls the line down. */
-export function OeeByUnit({ rows, caption, href }: { rows: { id: string; name: string; oee: Oee | undefined }[]; caption: string; href: (id: string) => string }) {
+export function OeeByUnit({
+  rows,
+  caption,
+  href,
+}: {
+  rows: { id: string; name: string; oee: Oee | undefined }[];
+  caption: string;
+  href: (id: string) => string;
+}) {
   return (
     <div class="oee-table-wrap">
       <table class="oee-table">

@@ -56,7 +56,10 @@ export function OeePareto(props: { units: Equipment[]; subject: string; reasons:
   const events = downtime.data?.events;
   const bars = useMemo(() => (events ? paretoOf(events, reasons) : undefined), [events, reasons.options.length]);
   const data = useMemo<uPlot.AlignedData | undefined>(
-    () => (bars ? [bars.map((_, i) => i), bars.map((b) => Math.round(b.minutes * 10) / 10), bars.map((b) => Math.round(b.cumulative * 1000) / 10)] : undefined),
+    () =>
+      bars
+        ? [bars.map((_, i) => i), bars.map((b) => Math.round(b.minutes * 10) / 10), bars.map((b) => Math.round(b.cumulative * 1000) / 10)]
+        : undefined,
     [bars],
   );
 

@@ -101,5 +101,7 @@ export function fmtRange(timeZone: string, fromIso: string, toIso: string): stri
   const from = Date.parse(fromIso);
   const to = Date.parse(toIso);
   const sameDay = localDateOf(timeZone, from) === localDateOf(timeZone, to - 1);
-  return sameDay ? `${day.format(from)}, ${time.format(from)}–${time.format(to)}` : `${day.format(from)} ${time.format(from)} – ${day.format(to)} ${time.format(to)}`;
+  return sameDay
+    ? `${day.format(from)}, ${time.format(from)}–${time.format(to)}`
+    : `${day.format(from)} ${time.format(from)} – ${day.format(to)} ${time.format(to)}`;
 }

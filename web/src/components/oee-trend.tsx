@@ -45,7 +45,11 @@ export function OeeTrend({ of, subject, timeZone, mode }: { of: OeeOf; subject: 
       const buckets = bucketsFor(mode, timeZone, Date.now());
       return mapBounded(buckets, 4, async (bucket) => ({
         bucket,
-        oee: await api.call(of.route, { params: { id: of.id }, query: { from: new Date(bucket.from).toISOString(), to: new Date(bucket.to).toISOString() }, signal }),
+        oee: await api.call(of.route, {
+          params: { id: of.id },
+          query: { from: new Date(bucket.from).toISOString(), to: new Date(bucket.to).toISOString() },
+          signal,
+        }),
       }));
     },
     [oeeKey(of), timeZone, mode],

@@ -108,7 +108,8 @@ const LABELS: Record<WorkOrderAction | OperationAction, string> = {
 export function OrderActions(props: { order: WorkOrderDetail; roles: readonly Role[]; reload: () => void; onOutcome: OnOutcome }) {
   const { order, roles, reload, onOutcome } = props;
   const offered = offeredOrderActions(order, roles);
-  if (offered.length === 0) return <p class="muted">No order actions for your role while the order is {order.status.replace(/_/g, ' ').toLowerCase()}.</p>;
+  if (offered.length === 0)
+    return <p class="muted">No order actions for your role while the order is {order.status.replace(/_/g, ' ').toLowerCase()}.</p>;
   const post = <A extends WorkOrderAction>(action: A, body: CallInput<`${A}WorkOrder`>['body']) =>
     send('order', LABELS[action], () => callRoute(`${action}WorkOrder`, { params: { id: order.id }, body, ifMatch: order.version }), onOutcome);
   const kinds = placeableHoldKinds(roles);
@@ -189,6 +190,8 @@ export function OrderActions(props: { order: WorkOrderDetail; roles: readonly Ro
                 after={reload}
               />
             );
+          default:
+            return null;
         }
       })}
     </div>
@@ -201,13 +204,25 @@ const quantityFields: Field[] = [
   { name: 'scrapReasonCode', label: 'Scrap reason', type: 'text' },
 ];
 
-export function OperationActions(props: { order: WorkOrderDetail; op: Operation; roles: readonly Role[]; limit: number; reload: () => void; onOutcome: OnOutcome }) {
+export function OperationActions(props: {
+  order: WorkOrderDetail;
+  op: Operation;
+  roles: readonly Role[];
+  limit: number;
+  reload: () => void;
+  onOutcome: OnOutcome;
+}) {
   const { order, op, roles, limit, reload, onOutcome } = props;
   const offered = offeredOperationActions(order, op, roles);
   if (offered.length === 0) return null;
   const name = `operation ${op.seq} (${op.name})`;
   const post = <A extends OperationAction>(action: A, body: CallInput<`${A}Operation`>['body']) =>
-    send(String(op.seq), LABELS[action], () => callRoute(`${action}Operation`, { params: { id: order.id, seq: op.seq }, body, ifMatch: order.version }), onOutcome);
+    send(
+      String(op.seq),
+      LABELS[action],
+      () => callRoute(`${action}Operation`, { params: { id: order.id, seq: op.seq }, body, ifMatch: order.version }),
+      onOutcome,
+    );
   const soFar = `So far ${op.goodQty} good and ${op.scrapQty} scrap; it may pass on up to ${limit} good in all. Enter what was made since the last report.`;
   const report = (action: 'report' | 'complete', values: Record<string, string>, input: QuantityInput) => {
     const data = readData(op, values);
@@ -222,15 +237,37 @@ export function OperationActions(props: { order: WorkOrderDetail; op: Operation;
         switch (action) {
           case 'start':
             return (
-              <ConfirmAction key={action} label={LABELS.start} title={`Start ${name}`} question={`Start ${name} of ${order.id} now?`} run={() => post('start', {})} after={reload} />
+              <ConfirmAction
+                key={action}
+                label={LABELS.start}
+                title={`Start ${name}`}
+                question={`Start ${name} of ${order.id} now?`}
+                run={() => post('start', {})}
+                after={reload}
+              />
             );
           case 'pause':
             return (
-              <ConfirmAction key={action} label={LABELS.pause} kind="plain" title={`Pause ${name}`} fields={[reasonField]} run={(v) => post('pause', { reason: (v.reason ?? '').trim() })} after={reload} />
+              <ConfirmAction
+                key={action}
+                label={LABELS.pause}
+                kind="plain"
+                title={`Pause ${name}`}
+                fields={[reasonField]}
+                run={(v) => post('pause', { reason: (v.reason ?? '').trim() })}
+                after={reload}
+              />
             );
           case 'resume':
             return (
-              <ConfirmAction key={action} label={LABELS.resume} title={`Resume ${name}`} question={`Resume ${name} of ${order.id}?`} run={() => post('resume', {})} after={reload} />
+              <ConfirmAction
+                key={action}
+                label={LABELS.resume}
+                title={`Resume ${name}`}
+                question={`Resume ${name} of ${order.id}?`}
+                run={() => post('resume', {})}
+                after={reload}
+              />
             );
           case 'report':
             return (
@@ -257,6 +294,8 @@ export function OperationActions(props: { order: WorkOrderDetail; op: Operation;
                 after={reload}
               />
             );
+          default:
+            return null;
         }
       })}
     </div>

@@ -36,10 +36,15 @@ const go = (filter: OrderFilter) => {
 export function OrderFilters({ filter, index }: { filter: OrderFilter; index: EquipmentIndex | undefined }) {
   const workCenters = index?.workCenters ?? [];
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a toolbar of labelled filters; a fieldset would add a border and a legend the design has not.
     <div class="toolbar" role="group" aria-label="Filters">
       <div class="field">
         <label for="filter-status">Status</label>
-        <select id="filter-status" value={filter.status} onChange={(e) => go({ ...filter, status: (e.target as HTMLSelectElement).value as WorkOrderStatus | '' })}>
+        <select
+          id="filter-status"
+          value={filter.status}
+          onChange={(e) => go({ ...filter, status: (e.target as HTMLSelectElement).value as WorkOrderStatus | '' })}
+        >
           <option value="">All statuses</option>
           {WORK_ORDER_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -50,7 +55,11 @@ export function OrderFilters({ filter, index }: { filter: OrderFilter; index: Eq
       </div>
       <div class="field">
         <label for="filter-work-center">Work center</label>
-        <select id="filter-work-center" value={filter.workCenterId} onChange={(e) => go({ ...filter, workCenterId: (e.target as HTMLSelectElement).value })}>
+        <select
+          id="filter-work-center"
+          value={filter.workCenterId}
+          onChange={(e) => go({ ...filter, workCenterId: (e.target as HTMLSelectElement).value })}
+        >
           <option value="">All work centers</option>
           {filter.workCenterId && !index?.byId.has(filter.workCenterId) ? <option value={filter.workCenterId}>{filter.workCenterId}</option> : null}
           {workCenters.map((wc) => (

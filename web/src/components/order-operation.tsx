@@ -29,7 +29,8 @@ function RecordedData({ op }: { op: Operation }) {
       <dl class="kv">
         {op.dataToRecord.map((d) => {
           const v = op.recordedData[d.name];
-          const limits = d.min !== undefined || d.max !== undefined ? ` (limits ${d.min ?? '–'} to ${d.max ?? '–'}${d.unit ? ` ${d.unit}` : ''})` : '';
+          const limits =
+            d.min !== undefined || d.max !== undefined ? ` (limits ${d.min ?? '–'} to ${d.max ?? '–'}${d.unit ? ` ${d.unit}` : ''})` : '';
           return (
             <Fragment key={d.name}>
               <dt>{d.label ?? d.name}</dt>

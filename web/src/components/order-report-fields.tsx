@@ -21,7 +21,14 @@ export function dataFields(op: Operation, which: 'all' | 'missing'): Field[] {
   return items.map((d) => {
     const base = { name: `${DATA_PREFIX}${d.name}`, label: dataLabel(d), required: which === 'missing' };
     if (d.type === 'boolean') {
-      return { ...base, type: 'select' as const, options: [{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }] };
+      return {
+        ...base,
+        type: 'select' as const,
+        options: [
+          { value: 'true', label: 'Yes' },
+          { value: 'false', label: 'No' },
+        ],
+      };
     }
     // No min/max on the input: a value outside the limits is recorded and flagged, not refused.
     return { ...base, type: d.type === 'number' ? ('number' as const) : ('text' as const) };

@@ -22,7 +22,11 @@ function WorkCenterPicker({ index, current }: { index: EquipmentIndex; current: 
   return (
     <div class="field">
       <label for="dispatch-work-center">Work center</label>
-      <select id="dispatch-work-center" value={current} onChange={(e) => navigate(`/dispatch/${encodeURIComponent((e.target as HTMLSelectElement).value)}`)}>
+      <select
+        id="dispatch-work-center"
+        value={current}
+        onChange={(e) => navigate(`/dispatch/${encodeURIComponent((e.target as HTMLSelectElement).value)}`)}
+      >
         {current ? null : <option value="">Choose…</option>}
         {current && !index.byId.has(current) ? <option value={current}>{current}</option> : null}
         {index.workCenters.map((wc) => (

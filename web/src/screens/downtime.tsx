@@ -64,6 +64,7 @@ export default function Downtime({ path }: ScreenProps) {
     <Page
       title="Downtime"
       actions={
+        // biome-ignore lint/a11y/useSemanticElements: a segmented button group, not a form section.
         <div class="downtime-range" role="group" aria-label="Time range">
           {(Object.keys(RANGES) as RangeKey[]).map((key) => (
             <button
@@ -94,7 +95,9 @@ export default function Downtime({ path }: ScreenProps) {
               Not shown: the stops of {data.failed.map((f) => plant.data?.name(f.equipmentId) ?? f.equipmentId).join(', ')} could not be read.
             </p>
           ) : null}
-          {reasons.data === undefined && !reasons.loading ? <p class="muted">No downtime reasons are set up for this plant yet, so stops cannot be coded.</p> : null}
+          {reasons.data === undefined && !reasons.loading ? (
+            <p class="muted">No downtime reasons are set up for this plant yet, so stops cannot be coded.</p>
+          ) : null}
           {events.length === 0 ? (
             <p>No stops in this time. Every unit ran or was idle.</p>
           ) : (

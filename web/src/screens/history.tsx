@@ -30,7 +30,9 @@ export default function History({ params }: ScreenProps) {
     >
       <ErrorNote error={history.error} />
       {!records ? (
-        history.error ? null : <Loading />
+        history.error ? null : (
+          <Loading />
+        )
       ) : records.length === 0 ? (
         <p>No entries yet.</p>
       ) : (

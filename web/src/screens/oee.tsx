@@ -74,7 +74,12 @@ export default function OeeScreen({ path }: ScreenProps) {
   );
   const lineUnits = plant.data && view.scope === 'line' && view.id ? plant.data.unitsOf(view.id).filter((u) => u.id !== view.id) : [];
   const byUnit = useLive(
-    async (signal) => mapBounded(lineUnits, 4, async (u) => ({ id: u.id, name: u.name, oee: await api.call('getEquipmentOee', { params: { id: u.id }, query: shiftQuery(shift), signal }) })),
+    async (signal) =>
+      mapBounded(lineUnits, 4, async (u) => ({
+        id: u.id,
+        name: u.name,
+        oee: await api.call('getEquipmentOee', { params: { id: u.id }, query: shiftQuery(shift), signal }),
+      })),
     [lineUnits.map((u) => u.id).join(' '), shift],
     { intervalMs: 10_000 },
   );
@@ -116,7 +121,15 @@ export default function OeeScreen({ path }: ScreenProps) {
         <label class="field">
           <span>{view.scope === 'unit' ? 'Unit' : 'Line'}</span>
           <select value={view.id} onChange={(e) => change({ id: (e.target as HTMLSelectElement).value })}>
-            {view.scope === 'unit' ? <UnitOptions plant={plant.data} /> : plant.data.lines.map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
+            {view.scope === 'unit' ? (
+              <UnitOptions plant={plant.data} />
+            ) : (
+              plant.data.lines.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))
+            )}
           </select>
         </label>
         <label class="field oee-field-wide">
@@ -144,7 +157,8 @@ export default function OeeScreen({ path }: ScreenProps) {
             {headline.data ? (
               <>
                 <p class="oee-range muted">
-                  {fmtRange(timeZone, headline.data.from, headline.data.to)} (plant time){headline.updatedAt ? ` · updated ${fmtTime(new Date(headline.updatedAt).toISOString())}` : ''}
+                  {fmtRange(timeZone, headline.data.from, headline.data.to)} (plant time)
+                  {headline.updatedAt ? ` · updated ${fmtTime(new Date(headline.updatedAt).toISOString())}` : ''}
                 </p>
                 <OeeFigures oee={headline.data} />
                 <OeeLosses oee={headline.data} />
@@ -180,7 +194,13 @@ export default function OeeScreen({ path }: ScreenProps) {
             </div>
             <div class="oee-charts">
               <OeeTrend of={of} subject={subject} timeZone={timeZone} mode={view.trend} />
-              <OeePareto units={scopeUnits} subject={subject} reasons={index} from={trendFrom} rangeLabel={TREND_MODES[view.trend].split(',')[0] ?? ''} />
+              <OeePareto
+                units={scopeUnits}
+                subject={subject}
+                reasons={index}
+                from={trendFrom}
+                rangeLabel={TREND_MODES[view.trend].split(',')[0] ?? ''}
+              />
             </div>
           </section>
         </>

@@ -41,9 +41,7 @@ function useOeeToday(unitIds: string[]) {
   const known = useRef(new Map<string, Oee>());
   return useLive(
     async (signal) => {
-      const results = await Promise.allSettled(
-        unitIds.map((id) => api.call('getEquipmentStatus', { params: { id }, signal })),
-      );
+      const results = await Promise.allSettled(unitIds.map((id) => api.call('getEquipmentStatus', { params: { id }, signal })));
       const next = new Map(known.current);
       results.forEach((r, i) => {
         if (r.status === 'fulfilled') next.set(unitIds[i] as string, r.value.oeeToday);
@@ -71,11 +69,7 @@ export default function Plant({ path }: ScreenProps) {
   const oee = useOeeToday(plant.data ? shownUnits.map((u) => u.equipmentId) : []);
 
   if (!plant.data) {
-    return (
-      <Page title="Plant">
-        {plant.error ? <ErrorNote error={plant.error} /> : <Loading />}
-      </Page>
-    );
+    return <Page title="Plant">{plant.error ? <ErrorNote error={plant.error} /> : <Loading />}</Page>;
   }
   if (groups.length === 0) {
     return (

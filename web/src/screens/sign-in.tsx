@@ -72,11 +72,27 @@ function LocalSignIn() {
       <p class="muted">Local runtime: pick a plant, a user and a role. No password; the local identity provider signs the token.</p>
       <label class="field">
         <span>Plant (tenant)</span>
-        <input name="tenantId" required autoComplete="organization" autoCapitalize="none" spellcheck={false} value={tenantId} onInput={(e) => setTenantId((e.target as HTMLInputElement).value)} />
+        <input
+          name="tenantId"
+          required
+          autoComplete="organization"
+          autoCapitalize="none"
+          spellcheck={false}
+          value={tenantId}
+          onInput={(e) => setTenantId((e.target as HTMLInputElement).value)}
+        />
       </label>
       <label class="field">
         <span>User</span>
-        <input name="userId" required autoComplete="username" autoCapitalize="none" spellcheck={false} value={userId} onInput={(e) => setUserId((e.target as HTMLInputElement).value)} />
+        <input
+          name="userId"
+          required
+          autoComplete="username"
+          autoCapitalize="none"
+          spellcheck={false}
+          value={userId}
+          onInput={(e) => setUserId((e.target as HTMLInputElement).value)}
+        />
       </label>
       <label class="field">
         <span>Role</span>

@@ -25,7 +25,11 @@ interface Loaded {
 
 async function loadPages(filter: OrderFilter, pages: number, signal: AbortSignal): Promise<Loaded> {
   const items: WorkOrder[] = [];
-  const query = { ...(filter.status ? { status: filter.status } : {}), ...(filter.workCenterId ? { workCenterId: filter.workCenterId } : {}), limit: PAGE_SIZE };
+  const query = {
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.workCenterId ? { workCenterId: filter.workCenterId } : {}),
+    limit: PAGE_SIZE,
+  };
   let cursor: string | undefined;
   let loaded = 0;
   do {
@@ -76,11 +80,14 @@ export default function WorkOrders({ path }: ScreenProps) {
       <OrderFilters filter={filter} index={equipment.index} />
       <ErrorNote error={list.error} />
       {!data ? (
-        list.error ? null : <Loading />
+        list.error ? null : (
+          <Loading />
+        )
       ) : data.items.length === 0 ? (
         <p data-testid="orders-empty">No work orders match these filters.</p>
       ) : (
         <>
+          {/* biome-ignore lint/a11y/useSemanticElements lint/a11y/noNoninteractiveTabindex: a scrolling table must be reachable by keyboard (axe scrollable-region-focusable), and a labelled region says what it is */}
           <div class="orders-scroll" role="region" aria-labelledby="orders-caption" tabIndex={0}>
             <table>
               <caption id="orders-caption" class="caption">
@@ -92,9 +99,13 @@ export default function WorkOrders({ path }: ScreenProps) {
                   <th scope="col">Order</th>
                   <th scope="col">Status</th>
                   <th scope="col">Due</th>
-                  <th scope="col" class="orders-num">Priority</th>
+                  <th scope="col" class="orders-num">
+                    Priority
+                  </th>
                   <th scope="col">Material</th>
-                  <th scope="col" class="orders-num">Quantity</th>
+                  <th scope="col" class="orders-num">
+                    Quantity
+                  </th>
                   <th scope="col" class="orders-num">
                     Produced / scrapped
                   </th>
@@ -109,9 +120,7 @@ export default function WorkOrders({ path }: ScreenProps) {
           </div>
           {data.more ? (
             <p class="load-more">
-              <Button onClick={() => setPaging({ key: query, pages: pages + 1 })}>
-                Load more
-              </Button>
+              <Button onClick={() => setPaging({ key: query, pages: pages + 1 })}>Load more</Button>
             </p>
           ) : null}
         </>
