@@ -3,6 +3,7 @@
  * are rejected one by one; the rest of the message and the batch go on.
  */
 import { IdSchema, TenantIdSchema } from '../api/schemas.ts';
+import type { RejectedMessage } from '../domain/telemetry/repository.ts';
 import { parseThingName, thingName } from './device-identity.ts';
 import {
   MAX_SAMPLES_PER_MESSAGE,
@@ -27,15 +28,8 @@ export interface ValidSample {
   receivedAt: number;
 }
 
-export interface Rejection {
-  tenantId: string;
-  equipmentId: string;
-  type: string;
-  receivedAt: number;
-  recordId: string;
-  reason: string;
-  raw: string;
-}
+/** A message that failed validation, kept for the tenant to see (the ingest port's record). */
+export type Rejection = RejectedMessage;
 
 export interface Validated {
   samples: ValidSample[];

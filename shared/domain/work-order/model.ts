@@ -4,7 +4,7 @@
  * result in one transaction. The domain owns these types: shared/api/schemas.ts validates the
  * wire against them, and a compile-time check there keeps the two equal.
  */
-import type { DataRequirement } from '../master-data/model.ts';
+import type { RoutingOperation } from '../master-data/model.ts';
 import type { Role } from '../roles.ts';
 import type { HoldKind } from './holds.ts';
 import type { OperationStatus, WorkOrderStatus } from './status.ts';
@@ -51,14 +51,7 @@ export interface RecordedValue {
 }
 
 /** One of a work order's own operations, copied from the routing at release. */
-export interface Operation {
-  seq: number;
-  name: string;
-  workCenterId: string;
-  standardTimeSeconds: number;
-  setupTimeSeconds: number;
-  instructions: string;
-  dataToRecord: DataRequirement[];
+export interface Operation extends RoutingOperation {
   status: OperationStatus;
   goodQty: number;
   scrapQty: number;
