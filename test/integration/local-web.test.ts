@@ -267,7 +267,7 @@ describe('the local runtime serving the app with a Cognito config', () => {
  * A stand-in for the Cognito hosted UI: /oauth2/authorize sends the browser straight back with a
  * code, /oauth2/token hands out `idToken` only for that code with the verifier of the challenge.
  */
-async function startFakeHostedUi(idToken: string) {
+async function startFakeHostedUi(idToken: () => Promise<string>) {
   const seen: { authorize?: Record<string, string>; token?: Record<string, string> } = {};
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -281,7 +281,7 @@ async function startFakeHostedUi(idToken: string) {
     }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
       seen.token = { ...form, contentType: String(req.headers['content-type']) };
       const challenge = createHash('sha256')
@@ -290,7 +290,9 @@ async function startFakeHostedUi(idToken: string) {
       const ok = url.pathname === '/oauth2/token' && form.code === 'the-code' && challenge === seen.authorize?.code_challenge;
       res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json', 'access-control-allow-origin': String(req.headers.origin ?? '*') });
       res.end(
-        JSON.stringify(ok ? { id_token: idToken, access_token: 'unused', token_type: 'Bearer', expires_in: 3600 } : { error: 'invalid_grant' }),
+        JSON.stringify(
+          ok ? { id_token: await idToken(), access_token: 'unused', token_type: 'Bearer', expires_in: 3600 } : { error: 'invalid_grant' },
+        ),
       );
     });
   });
@@ -307,11 +309,9 @@ describe('sign-in with the Cognito hosted UI (authorization code + PKCE)', { ski
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mes-web-test-'));
     await buildWeb({ outDir: dir });
-    // The API checks tokens of the local identity provider, so the stand-in hands out one of those.
-    const issuer = await startTestRuntime();
-    const idToken = await issuer.token('t-hosted', 'p-sam', ['supervisor'], 'Sam Jansen');
-    await issuer.stop();
-    hostedUi = await startFakeHostedUi(idToken);
+    // The API checks tokens of the local identity provider, so the stand-in hands out one of the
+    // runtime's own (issued when asked, since the runtime starts knowing the stand-in's address).
+    hostedUi = await startFakeHostedUi(() => mes.token('t-hosted', 'p-sam', ['supervisor'], 'Sam Jansen'));
     mes = await startTestRuntime({ web: { dir, config: { apiUrl: '', auth: { mode: 'cognito', domain: hostedUi.url, clientId: 'web-client' } } } });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   });
