@@ -54,19 +54,11 @@ export type MesFunctionEntry =
   | {
       /** An API function of shared/api/functions.ts, bundled with code splitting (api-function-code.ts). */
       readonly api: ApiFunctionDef;
-      readonly handler?: never;
       readonly entry?: never;
-    }
-  | {
-      /** File under functions/http/ without extension, as in the route table (`system/get-health`). */
-      readonly handler: string;
-      readonly entry?: never;
-      readonly api?: never;
     }
   | {
       /** Entry file relative to the repository root, e.g. `functions/iot/ingest-state.ts`. */
       readonly entry: string;
-      readonly handler?: never;
       readonly api?: never;
     };
 
@@ -82,12 +74,11 @@ export type MesFunctionProps = MesFunctionEntry & {
   readonly timeout?: Duration;
 };
 
-/** The entry file of a single-file bundle as an absolute path; exactly one of `handler` and `entry` is given. */
-export function entryPath(props: MesFunctionEntry): string {
-  if ((props.handler === undefined) === (props.entry === undefined)) {
-    throw new Error('MesFunction needs exactly one of `handler` (an HTTP handler) and `entry` (any entry file)');
+/** Exactly one of `api` and `entry` is given (the types say so; JavaScript callers are told). */
+function checkEntry(props: MesFunctionEntry): void {
+  if ((props.api === undefined) === (props.entry === undefined)) {
+    throw new Error('MesFunction needs exactly one of `api` (an API function) and `entry` (any entry file)');
   }
-  return props.handler !== undefined ? `${REPO_ROOT}functions/http/${props.handler}.ts` : `${REPO_ROOT}${props.entry}`;
 }
 
 /** An ESM bundle has no `require`; CJS dependencies that call it (for Node built-ins) would throw "Dynamic require is not supported" without this. */
@@ -109,6 +100,7 @@ export class MesFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: MesFunctionProps) {
     super(scope, id);
+    checkEntry(props);
 
     // Operational logs only (the audit trail lives in DynamoDB), so a month is enough and they
     // go with the stack.
@@ -152,7 +144,7 @@ export class MesFunction extends Construct {
     }
     this.function = new NodejsFunction(this, 'Function', {
       ...common,
-      entry: entryPath(props),
+      entry: `${REPO_ROOT}${props.entry}`,
       handler: 'handler',
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       projectRoot: REPO_ROOT,

@@ -36,8 +36,8 @@ describe('handler bundling', { skip: missing.length > 0 && `handler files missin
     builtinCloudFormationValidation: false, // ~10 s; cdk-nag-findings.test.ts covers it
   });
   const stack = new Stack(app, 'Bundle');
-  new MesFunction(stack, 'Health', { handler: routes.getHealth.handler, appVersion: '1.2.3' });
-  new MesFunction(stack, 'GetWorkOrder', { handler: routes.getWorkOrder.handler, appVersion: '1.2.3' });
+  new MesFunction(stack, 'Health', { entry: `functions/http/${routes.getHealth.handler}.ts`, appVersion: '1.2.3' });
+  new MesFunction(stack, 'GetWorkOrder', { entry: `functions/http/${routes.getWorkOrder.handler}.ts`, appVersion: '1.2.3' });
   new MesFunction(stack, 'IngestState', { entry: CONSUMER_ENTRY, appVersion: '1.2.3' });
   const apiFunction = (id: string) => apiFunctionsOf(routeList).find((fn) => fn.id === id)!;
   new MesFunction(stack, 'SystemApi', { api: apiFunction('system'), appVersion: '1.2.3' });
@@ -86,11 +86,11 @@ describe('handler bundling', { skip: missing.length > 0 && `handler files missin
     );
   });
 
-  it('refuses a function with both or neither of handler and entry', () => {
+  it('refuses a function with both or neither of an API function and an entry', () => {
     const probe = new Stack(new App(), 'Probe');
-    const both = { handler: routes.getHealth.handler, entry: CONSUMER_ENTRY, appVersion: '1' } as unknown as MesFunctionProps;
-    assert.throws(() => new MesFunction(probe, 'Both', both), /exactly one of `handler`/);
-    assert.throws(() => new MesFunction(probe, 'Neither', { appVersion: '1' } as unknown as MesFunctionProps), /exactly one of `handler`/);
+    const both = { api: apiFunction('system'), entry: CONSUMER_ENTRY, appVersion: '1' } as unknown as MesFunctionProps;
+    assert.throws(() => new MesFunction(probe, 'Both', both), /exactly one of `api`/);
+    assert.throws(() => new MesFunction(probe, 'Neither', { appVersion: '1' } as unknown as MesFunctionProps), /exactly one of `api`/);
   });
 
   it('produces a health handler that runs', async () => {
