@@ -30,7 +30,8 @@ export function groupsOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
   if (typeof value !== 'string') return [];
   const inner = /^\[(.*)\]$/s.exec(value.trim())?.[1] ?? value;
-  return inner.split(/[\s,]+/).filter(Boolean);
+  // Whitespace only: a Cognito group name cannot hold a space, but it can hold a comma.
+  return inner.split(/\s+/).filter(Boolean);
 }
 
 /** The caller of a route, or 401 (no usable claims) / 403 (no allowed role). */

@@ -15,16 +15,19 @@ const keySets = new WeakMap<LocalIdentity, ReturnType<typeof createLocalJWKSet>>
 /**
  * Tokens verified already, until they expire: an RS256 check costs about a millisecond of the one
  * event loop the whole local runtime shares, and a phone sends the same token with every poll.
- * Keyed by the identity's issuer and audience and the exact token; bounded, oldest out first.
+ * Per identity (so a runtime started again on the same port, with another key, verifies anew),
+ * keyed by the exact token; bounded, oldest out first.
  */
-const verified = new Map<string, { claims: AuthorizerClaims; expiresAt: number }>();
+const verifiedBy = new WeakMap<LocalIdentity, Map<string, { claims: AuthorizerClaims; expiresAt: number }>>();
 const VERIFIED_MAX = 500;
 
 /** The verified token's claims in the authorizer's format, or an UnauthorizedError. */
 export async function verifyBearer(authorization: string | undefined, identity: LocalIdentity): Promise<AuthorizerClaims> {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!match?.[1]) throw new UnauthorizedError('send an Authorization: Bearer <token> header');
-  const cacheKey = `${identity.issuer} ${identity.audience} ${match[1]}`;
+  let verified = verifiedBy.get(identity);
+  if (!verified) verifiedBy.set(identity, (verified = new Map()));
+  const cacheKey = match[1];
   const hit = verified.get(cacheKey);
   if (hit && hit.expiresAt > Date.now()) return hit.claims;
   verified.delete(cacheKey);
@@ -32,7 +35,7 @@ export async function verifyBearer(authorization: string | undefined, identity: 
   if (!keySet) keySets.set(identity, (keySet = createLocalJWKSet(identity.jwks())));
   try {
     const { payload } = await jwtVerify(match[1], keySet, { issuer: identity.issuer, audience: identity.audience, algorithms: ['RS256'] });
-    const claims = authorizerClaims(payload);
+    const claims = Object.freeze(authorizerClaims(payload));
     if (typeof payload.exp === 'number') {
       if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
       verified.set(cacheKey, { claims, expiresAt: payload.exp * 1000 });

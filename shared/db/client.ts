@@ -15,10 +15,11 @@ export function ddb(): DynamoDBDocumentClient {
   const endpoint = process.env[ENV.dynamoDbEndpoint];
   const base = new DynamoDBClient({
     ...(endpoint ? { endpoint } : {}),
-    // Lambda hands the role's credentials in the environment for the sandbox's life, which is
-    // what the default provider chain would resolve too; taking them as they are spares a cold
-    // start loading that chain (bench/RESULTS.md, cold starts).
-    ...(process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY
+    // On Lambda the role's credentials are in the environment for the sandbox's life, which is
+    // what the default provider chain would resolve there too; taking them as they are spares a
+    // cold start loading that chain (bench/RESULTS.md, cold starts). Elsewhere (a profile, an
+    // expiry) the chain decides, as it would.
+    ...(process.env.AWS_LAMBDA_FUNCTION_NAME && !process.env.AWS_PROFILE && process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY
       ? {
           credentials: {
             accessKeyId: process.env.AWS_ACCESS_KEY_ID,

@@ -43,6 +43,8 @@ describe('claims from the JWT authorizer', () => {
     assert.deepEqual(groupsOf('[admin supervisor]'), ['admin', 'supervisor']);
     assert.deepEqual(groupsOf('[operator]'), ['operator']);
     assert.deepEqual(groupsOf('[]'), []);
+    // A group name may hold a comma, never a space: '[viewer,admin]' is one group, not admin.
+    assert.deepEqual(groupsOf('[viewer,admin]'), ['viewer,admin']);
     assert.deepEqual(groupsOf(['planner', 'quality']), ['planner', 'quality']);
     assert.deepEqual(groupsOf(undefined), []);
   });
