@@ -284,12 +284,13 @@ export async function apiEvent(request: ColdRequest, identity: LocalIdentity): P
  * Each API function bundled as CDK bundles it (API_BUNDLE_SETTINGS), serving its request; and,
  * for the choice of how to ship the DynamoDB client, the same functions with the SDK the other way.
  */
-export async function apiTargets(dir: string, requests: Record<ApiFunctionId, ColdRequest>, identity: LocalIdentity): Promise<ColdTarget[]> {
+export async function apiTargets(dir: string, requests: Partial<Record<ApiFunctionId, ColdRequest>>, identity: LocalIdentity): Promise<ColdTarget[]> {
   const out: ColdTarget[] = [];
   linkNodeModules(dir);
   const shipped = API_BUNDLE_SETTINGS.external.length > 0 ? 'external' : 'bundled';
   for (const fn of apiFunctionsOf(routeList)) {
     const request = requests[fn.id];
+    if (!request) continue;
     const event = await apiEvent(request, identity);
     for (const external of shipped === 'external' ? [true, false] : [false, true]) {
       const outdir = join(dir, 'api', `${fn.id}-${external ? 'ext' : 'bundled'}`);

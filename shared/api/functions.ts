@@ -15,7 +15,10 @@ export const API_FUNCTIONS = {
   orders: 'Work orders and their operations, the dispatch list, downtime classification: the shop floor commands',
   masterData: 'Master data (equipment, materials, BOMs, routings, personnel), shift calendar, downtime reasons, settings',
   equipment: 'Read-only: live equipment state, plant status, state changes, downtime, OEE and machine data',
-  integration: 'ERP integration: inbound credentials and events, outbound webhooks',
+  integration: 'ERP integration: credentials and outbound webhooks, for administrators',
+  // Apart from the administrators' routes: the one route anyone may call holds only what it
+  // needs (decrypt the credential's secret, write the events), not the webhook queue.
+  erpInbound: 'Public and signed: ERP events in (JSON or B2MML), the signature checked before the body is read',
   system: 'Public, no data: health and the OpenAPI document',
 } as const;
 

@@ -446,7 +446,7 @@ export const routes = define({
     // A B2MML document is read up to 1 MiB (shared/integration/b2mml.ts); JSON events are small.
     maxBodyBytes: 1024 * 1024 + 1024,
     handler: 'integrations/receive-erp-event',
-    fn: 'integration',
+    fn: 'erpInbound',
     table: 'write',
     uses: ['secrets'],
   },
