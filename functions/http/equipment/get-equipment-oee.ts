@@ -1,7 +1,7 @@
 /** GET /v1/equipment/{id}/oee?from=&to= (or ?shift=&date=) */
 import { httpHandler } from '#functions/lib/http.ts';
 import { telemetry } from '#functions/lib/telemetry-services.ts';
-import { routes } from '#shared/api/routes.ts';
+import { routes } from '#shared/api/routes/equipment.ts';
 
 export const handler = httpHandler(routes.getEquipmentOee, async ({ auth, params, query }) => ({
   body: await telemetry.equipmentOee(auth, params.id, query),

@@ -6,7 +6,7 @@
  */
 import { httpHandler } from '#functions/lib/http.ts';
 import { erpInbound } from '#functions/lib/integration-services.ts';
-import { routes } from '#shared/api/routes.ts';
+import { routes } from '#shared/api/routes/integration.ts';
 
 export const handler = httpHandler(routes.receiveErpEvent, async ({ query, headers, rawBody }) => {
   // The route let only its media types through; parameters such as charset do not matter here.

@@ -1,7 +1,7 @@
 /** GET /v1/materials: a page at a time, by id. */
 import { httpHandler } from '#functions/lib/http.ts';
 import { masterData } from '#functions/lib/services.ts';
-import { routes } from '#shared/api/routes.ts';
+import { routes } from '#shared/api/routes/master-data.ts';
 
 export const handler = httpHandler(routes.listMaterials, async ({ auth, query }) => ({
   body: await masterData.list(auth, 'material', query),

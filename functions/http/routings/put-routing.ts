@@ -1,7 +1,7 @@
 /** PUT /v1/routings/{id}: create or replace, versioned and audited. */
 import { httpHandler } from '#functions/lib/http.ts';
 import { masterData } from '#functions/lib/services.ts';
-import { routes } from '#shared/api/routes.ts';
+import { routes } from '#shared/api/routes/master-data.ts';
 
 export const handler = httpHandler(routes.putRouting, async ({ auth, params, body, expectedVersion }) => ({
   body: await masterData.put(auth, 'routing', params.id, body, expectedVersion),

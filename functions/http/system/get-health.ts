@@ -1,6 +1,6 @@
 /** GET /v1/health: no token, no table. */
 import { httpHandler } from '#functions/lib/http.ts';
-import { routes } from '#shared/api/routes.ts';
+import { routes } from '#shared/api/routes/system.ts';
 
 const version = process.env.APP_VERSION ?? 'dev';
 

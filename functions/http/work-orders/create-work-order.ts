@@ -1,7 +1,7 @@
 /** POST /v1/work-orders: a PLANNED order; with Idempotency-Key, a retry returns the first result. */
 import { httpHandler } from '#functions/lib/http.ts';
 import { workOrders } from '#functions/lib/services.ts';
-import { routes } from '#shared/api/routes.ts';
+import { routes } from '#shared/api/routes/orders.ts';
 import * as z from 'zod/mini';
 import { ValidationError } from '#shared/domain/errors.ts';
 
