@@ -3,7 +3,8 @@
  * route's `handler` becomes its module. On Lambda the bundler replaces this module, per API
  * function, with one holding that function's routes as literals and one static `import()` per
  * route, each a lazily loaded chunk (infra/constructs/api-function-code.ts): so the function
- * starts without loading the route table's schemas, and its asset holds only its own routes.
+ * starts without loading any route or schema (a route's module then loads its own context's
+ * routes and schemas, shared/api/routes/<function>.ts), and its asset holds only its own routes.
  * Everywhere else (local runtime, tests) it reads the route table and imports the source file.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';

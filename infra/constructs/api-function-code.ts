@@ -2,7 +2,8 @@
  * The code of an API function (shared/api/functions.ts): esbuild, run locally at synth (no
  * Docker), with code splitting, which NodejsFunction's single outfile cannot do. The entry
  * (functions/api/<id>.ts) becomes index.mjs and each route module a chunk that is imported
- * on the route's first call, so a cold start does not grow with the routes a function serves.
+ * on the route's first call, so a cold start does not grow with the routes a function serves
+ * (a route's module imports only its own context's routes, shared/api/routes/<function>.ts).
  * Only the function's own routes are in its asset: functions/lib/route-modules.ts is swapped,
  * through an esbuild alias, for one listing them, so the entry needs not the route table either.
  */
