@@ -47,8 +47,8 @@ export interface Field {
   label: string;
   type: 'number' | 'text' | 'select';
   required?: boolean;
+  /** Smallest value of a number field, said in its error (the field itself is text, see below). */
   min?: number;
-  step?: number;
   options?: { value: string; label: string }[];
   initial?: string;
 }
@@ -124,13 +124,14 @@ export function ConfirmAction(props: {
                       ))}
                     </select>
                   ) : (
+                    // A number is typed as text with the decimal keypad: a number input hands "12abc"
+                    // over as "" (read as nothing, so 0), where the app must say it is not a number.
                     <input
                       id={`confirm-${f.name}`}
-                      type={f.type}
+                      type="text"
                       inputMode={f.type === 'number' ? 'decimal' : undefined}
+                      autoComplete={f.type === 'number' ? 'off' : undefined}
                       required={f.required}
-                      min={f.min}
-                      step={f.step ?? (f.type === 'number' ? 'any' : undefined)}
                       value={values[f.name] ?? ''}
                       onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value })}
                     />

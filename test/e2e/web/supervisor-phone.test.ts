@@ -211,6 +211,18 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
       const op = orderSection(phone, 10);
       await op.getByRole('button', { name: 'Start', exact: true }).waitFor({ state: 'visible' });
       await act(phone, op, 'Start');
+      // A typo is refused in words, with what was typed, and nothing is sent (the totals below stay 10 and 1).
+      await op.getByRole('button', { name: 'Report', exact: true }).click();
+      const dialog = phone.getByRole('dialog');
+      await fill(dialog, 'Good quantity', '12abc');
+      await dialog.getByRole('button', { name: 'Confirm: Report' }).click();
+      await dialog
+        .getByRole('alert')
+        .filter({ hasText: 'Good quantity must be a number, 0 or more, such as 12 or 12.5 (you typed "12abc")' })
+        .waitFor();
+      await screenshot(phone, TEST, 'report-typo');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
       await act(phone, op, 'Report', { 'Good quantity': '6', 'Scrap quantity': '1', 'Scrap reason': 'SCRATCH' });
       await act(phone, op, 'Complete', { 'Good quantity': '4' });
       await statusShows(phone, 'the operator sees the order completed', /completed/i, 10_000);

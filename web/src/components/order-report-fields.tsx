@@ -42,8 +42,8 @@ export function readData(op: Operation, values: Record<string, string>): ReportO
     const raw = (values[`${DATA_PREFIX}${d.name}`] ?? '').trim();
     if (raw === '') continue;
     if (d.type === 'number') {
-      const n = Number(raw);
-      if (!Number.isFinite(n)) throw new Error(`${dataLabel(d)} must be a number.`);
+      const n = parseDecimal(raw, true);
+      if (n === undefined) throw new Error(`${dataLabel(d)} must be a number, such as 4.2 (you typed "${raw}").`);
       data[d.name] = n;
     } else if (d.type === 'boolean') data[d.name] = raw === 'true';
     else data[d.name] = raw;
@@ -53,11 +53,23 @@ export function readData(op: Operation, values: Record<string, string>): ReportO
 
 export type QuantityInput = Pick<ReportOperation, 'goodQty' | 'scrapQty' | 'scrapReasonCode'>;
 
+/**
+ * A number as people type it: digits with one decimal point or comma (12, 12.5, 12,5), and for
+ * measured values a sign and an exponent (-0.5, 1e-12). Anything else ("12abc", "0x10", "1.2.3")
+ * is undefined, never a number read from part of it.
+ */
+export function parseDecimal(text: string, signed = false): number | undefined {
+  const pattern = signed ? /^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$/ : /^(\d+([.,]\d*)?|[.,]\d+)$/;
+  if (!pattern.test(text)) return undefined;
+  const n = Number(text.replace(',', '.'));
+  return Number.isFinite(n) ? n : undefined;
+}
+
 function quantity(raw: string | undefined, label: string): number {
   const text = (raw ?? '').trim();
   if (text === '') return 0;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${label} must be a number, 0 or more.`);
+  const n = parseDecimal(text);
+  if (n === undefined) throw new Error(`${label} must be a number, 0 or more, such as 12 or 12.5 (you typed "${text}").`);
   return n;
 }
 
