@@ -83,9 +83,14 @@ const CORS_EXPOSE_HEADERS = 'etag,location,retry-after,apigw-requestid';
  */
 export function fileHandlerResolver(): HandlerResolver {
   const cache = new Map<string, () => Promise<LambdaHandler>>();
+  // Route modules found once stay found: the file system is asked until then, not on every request.
+  const present = new Set<string>();
   return (route) => {
-    if (!existsSync(`${HANDLERS_DIR}${route.handler}.ts`)) {
-      return Promise.reject(new HandlerMissingError(`functions/http/${route.handler}.ts does not exist yet`));
+    if (!present.has(route.handler)) {
+      if (!existsSync(`${HANDLERS_DIR}${route.handler}.ts`)) {
+        return Promise.reject(new HandlerMissingError(`functions/http/${route.handler}.ts does not exist yet`));
+      }
+      present.add(route.handler);
     }
     const entry = apiFunctionEntry(route.fn as ApiFunctionId);
     let load = cache.get(entry);
