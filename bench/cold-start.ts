@@ -11,7 +11,7 @@
  * verifying the token against the JWKS, as before issue 11), and what the DynamoDB client costs
  * in the ways it can be shipped.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -214,7 +214,6 @@ export async function oneRouteTarget(
   handler: string,
   build: (entry: string, outdir: string, external: string[]) => Promise<string>,
 ): Promise<ColdTarget | { error: string }> {
-  const { execFileSync } = await import('node:child_process');
   const old = join(dir, 'one-route');
   mkdirSync(old, { recursive: true });
   try {

@@ -4,13 +4,8 @@
  * more routes of the same shape as today's (each a copy of an existing route under a new path,
  * in its context). CloudFormation takes at most 500 resources per stack.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { type RouteDef, routeList } from '../shared/api/routes.ts';
-import { CONTEXT, addMesStacks } from '../infra/stacks/mes-stacks.ts';
-import { buildWebSync } from '../web/build.ts';
+import { newMesApp } from '../test/infra/mes-app.ts';
 
 export const STACK_TARGETS = { today: 250, projected: 450, limit: 500 } as const;
 export const EXTRA_ROUTES = 100;
@@ -28,8 +23,6 @@ export interface StackResults {
   projected: StackCounts;
 }
 
-const CDK_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')).context;
-
 /** `n` routes of today's shapes under new paths (`/v1/more-<i>/...`), each in the context of the route it copies. */
 export function moreRoutes(n: number): (RouteDef & { id: string })[] {
   return Array.from({ length: n }, (_, i) => {
@@ -38,11 +31,10 @@ export function moreRoutes(n: number): (RouteDef & { id: string })[] {
   });
 }
 
-function count(webDist: string, routes: readonly (RouteDef & { id: string })[]): StackCounts {
-  const app = new App({
-    context: { ...CDK_CONTEXT, [CONTEXT.webDist]: webDist, 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:appMode': 'inmemory' },
-  });
-  const { api } = addMesStacks(app, { routes: routes as never });
+function count(routes: readonly (RouteDef & { id: string })[]): StackCounts {
+  // The app as the infra tests build it: cdk.json's context, no bundling, the web app built once to a temp dir.
+  const { app, stacks: mes } = newMesApp({ routes });
+  const api = mes.api;
   const assembly = app.synth();
   const stacks: Record<string, number> = {};
   let perFunction = 0;
@@ -67,11 +59,5 @@ function count(webDist: string, routes: readonly (RouteDef & { id: string })[]):
 }
 
 export function measureStacks(): StackResults {
-  const dir = mkdtempSync(join(tmpdir(), 'mes-bench-stacks-'));
-  try {
-    const webDist = buildWebSync({ outDir: `${dir}/` }).outDir;
-    return { today: count(webDist, routeList), projected: count(webDist, [...routeList, ...moreRoutes(EXTRA_ROUTES)]) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return { today: count(routeList), projected: count([...routeList, ...moreRoutes(EXTRA_ROUTES)]) };
 }

@@ -5,14 +5,12 @@
  * Gateway matches it) and named by the API function that serves it: on a quiet plant each
  * distinct function is one cold start the supervisor waits for.
  */
-import { type Page, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createRouter } from '../infra/local/router.ts';
 import type { Runtime } from '../infra/local/runtime.ts';
-import { DEMO_TENANT, DEMO_USERS } from '../infra/local/seed.ts';
 import { type RouteId, routeList, routes } from '../shared/api/routes.ts';
+import { launch, signInCold } from './web.ts';
 
-const CHROMIUM = process.env.MES_CHROMIUM ?? '/usr/bin/chromium';
-const MAX_MS_PER_WAIT = 20_000;
 /** Released by the demo seed (infra/local/seed.ts), its operation 10 ready to start. */
 const ORDER = 'WO-1002';
 
@@ -31,22 +29,11 @@ export async function measureWalk(runtime: Runtime): Promise<WalkResults> {
   const match = createRouter(routeList);
   const steps: WalkStep[] = [];
   let current: WalkStep = { step: 'sign in', routes: [] };
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    timeout: MAX_MS_PER_WAIT,
-  });
+  // As the web bench signs in: a fresh profile, the sign-in screen, then the cache emptied, so the walk starts cold.
+  const browser = await launch();
   try {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 3,
-      isMobile: true,
-      hasTouch: true,
-      serviceWorkers: 'block',
-    });
-    context.setDefaultTimeout(MAX_MS_PER_WAIT);
-    const page = await context.newPage();
+    const context = browser.context;
+    const page = context.pages()[0] ?? (await context.newPage());
     page.on('request', (request) => {
       const url = new URL(request.url());
       if (!url.pathname.startsWith('/v1/') || request.method() === 'OPTIONS') return;
@@ -57,13 +44,7 @@ export async function measureWalk(runtime: Runtime): Promise<WalkResults> {
       steps.push(current);
       current = { step, routes: [] };
     };
-    const user = DEMO_USERS.supervisor;
-    await page.goto(`${runtime.baseUrl}/#/sign-in`);
-    await page.getByLabel('Plant (tenant)').fill(DEMO_TENANT);
-    await page.getByLabel('User', { exact: true }).fill(user.userId);
-    await page.getByLabel('Role').selectOption('supervisor');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'visible' });
+    await signInCold(context, runtime.baseUrl);
     next('plant overview');
     await page.goto(`${runtime.baseUrl}/#/`);
     await page.locator('[data-testid^="unit-"]').first().waitFor({ state: 'visible' });
@@ -84,12 +65,11 @@ export async function measureWalk(runtime: Runtime): Promise<WalkResults> {
     next('complete');
     await act(page, op, 'Complete', { 'Good quantity': '150' });
     steps.push(current);
-    await context.close();
   } catch (error) {
     steps.push(current);
     return { steps, functions: byFunction(steps), error: (error as Error).message.split('\n')[0] as string };
   } finally {
-    await browser.close().catch(() => {});
+    await browser.close();
   }
   return { steps, functions: byFunction(steps) };
 }

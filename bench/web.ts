@@ -280,7 +280,7 @@ async function measurePage(context: BrowserContext, url: string, initialJs: stri
   }
 }
 
-async function launch(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launch(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'mes-bench-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -314,7 +314,7 @@ async function launch(): Promise<{ context: BrowserContext; close: () => Promise
 }
 
 /** Signs in through the sign-in screen, then empties the HTTP cache and Cache Storage (the session in localStorage stays). */
-async function signInCold(context: BrowserContext, baseUrl: string): Promise<void> {
+export async function signInCold(context: BrowserContext, baseUrl: string): Promise<void> {
   const page = (context.pages()[0] as Page | undefined) ?? (await context.newPage());
   const user = DEMO_USERS.supervisor;
   await page.goto(`${baseUrl}/#/sign-in`, { timeout: MAX_MS_PER_WAIT });
