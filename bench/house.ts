@@ -47,7 +47,7 @@ export async function measureCold(runtime: Runtime, tokens: Tokens, orderId: str
   const dir = mkdtempSync(join(tmpdir(), 'mes-bench-cold-'));
   const notes: string[] = [];
   try {
-    const key = keys.workOrder(TENANT, orderId) as unknown as Record<string, string>;
+    const key = keys.workOrder(TENANT, orderId);
     const requests: Partial<Record<ApiFunctionId, ColdRequest>> = {
       orders: { route: 'getWorkOrder', pathParameters: { id: orderId }, token: tokens.supervisor },
       masterData: { route: 'getMaterial', pathParameters: { id: 'FG-BENCH' }, token: tokens.supervisor },
