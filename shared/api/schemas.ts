@@ -318,6 +318,9 @@ export const WorkOrderSchema = meta(
   z.object({
     id: IdSchema,
     materialId: IdSchema,
+    /** The material's name and unit of measure (UN/ECE Rec 20), copied at create. */
+    materialName: z.optional(z.string()),
+    uom: z.optional(z.string()),
     quantity: z.number(),
     routingId: IdSchema,
     bomId: z.optional(IdSchema),
@@ -433,6 +436,8 @@ export const DispatchEntrySchema = meta(
     workOrderId: IdSchema,
     workOrderStatus: z.enum(WORK_ORDER_STATUSES),
     materialId: IdSchema,
+    materialName: z.optional(z.string()),
+    uom: z.optional(z.string()),
     quantity: z.number(),
     priority: z.int(),
     dueDate: Timestamp,

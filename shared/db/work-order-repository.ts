@@ -20,7 +20,7 @@ const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 const ACTIVE_ORDER = new Set(['RELEASED', 'IN_PROGRESS', 'ON_HOLD']);
 const CONTEXT_STATUSES = new Set(['RUNNING', 'PAUSED', 'DONE']);
 /** The order fields an operation item copies (see operationItem). */
-const DISPATCH_ORDER_FIELDS = ['status', 'materialId', 'quantity', 'priority', 'dueDate'] as const;
+const DISPATCH_ORDER_FIELDS = ['status', 'materialId', 'materialName', 'uom', 'quantity', 'priority', 'dueDate'] as const;
 
 export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
   async get(tenantId: string, id: string): Promise<WorkOrderAggregate | undefined> {
@@ -114,7 +114,10 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
       partition,
       page,
       (item) => {
-        const order = item.order as Pick<DispatchEntry, 'workOrderStatus' | 'materialId' | 'quantity' | 'priority' | 'dueDate'>;
+        const order = item.order as Pick<
+          DispatchEntry,
+          'workOrderStatus' | 'materialId' | 'materialName' | 'uom' | 'quantity' | 'priority' | 'dueDate'
+        >;
         return {
           workOrderId: String(item.workOrderId),
           ...order,
@@ -254,6 +257,8 @@ function operationItem(tenantId: string, order: WorkOrderAggregate, op: Operatio
     order: {
       workOrderStatus: order.status,
       materialId: order.materialId,
+      ...(order.materialName !== undefined ? { materialName: order.materialName } : {}),
+      ...(order.uom !== undefined ? { uom: order.uom } : {}),
       quantity: order.quantity,
       priority: order.priority,
       dueDate: order.dueDate,

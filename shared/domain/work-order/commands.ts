@@ -3,7 +3,7 @@
  * anything is built, so a refused command writes nothing. The audit record is derived from
  * the difference between the order before and after: it can never disagree with the change.
  */
-import type { Routing } from '../master-data/model.ts';
+import type { Material, Routing } from '../master-data/model.ts';
 import { IllegalTransitionError, NotFoundError, QuantityRuleError } from '../errors.ts';
 import { recordData, requireRecordedData } from './recorded-data.ts';
 import { type OperationAction, WORK_ORDER_ACTIONS, type WorkOrderAction, canOperation, canWorkOrder } from './status.ts';
@@ -127,9 +127,19 @@ function assertOperation(action: OperationAction, order: WorkOrderAggregate, op:
 
 // ---------- Work order commands ----------
 
-export function createWorkOrder(ctx: CommandContext, input: CreateWorkOrder & { id: string }, routing: Routing): CommandResult {
+/** What an order copies of its material at create: its name and unit, as they were then. */
+export type MaterialCopy = Pick<Material, 'name' | 'uom'>;
+const materialFields = (material: MaterialCopy | undefined) => (material ? { materialName: material.name, uom: material.uom } : {});
+
+export function createWorkOrder(
+  ctx: CommandContext,
+  input: CreateWorkOrder & { id: string },
+  routing: Routing,
+  material?: MaterialCopy,
+): CommandResult {
   const order: WorkOrderAggregate = {
     ...plannedFields(input, routing),
+    ...materialFields(material),
     status: 'PLANNED',
     overrunTolerancePct: 0,
     producedQty: 0,
@@ -208,11 +218,13 @@ export function updateWorkOrder(
   order: WorkOrderAggregate,
   input: CreateWorkOrder & { id: string },
   routing: Routing,
+  material?: MaterialCopy,
 ): CommandResult {
   assertChangeable(order);
   const fields = plannedFields(input, routing);
   const { bomId: _b, externalRef: _e, ...kept } = order;
-  const next: WorkOrderAggregate = { ...kept, ...fields };
+  // A planned order may change its material, and takes the new one's name and unit with it.
+  const next: WorkOrderAggregate = { ...kept, ...fields, ...(order.status === 'PLANNED' ? materialFields(material) : {}) };
   if (order.status !== 'PLANNED') {
     // Only the planned fields can differ: everything else was kept.
     const refused = diff(order, next).filter((c) => !(RELEASED_CHANGEABLE_FIELDS as readonly string[]).includes(c.field));

@@ -12,6 +12,9 @@ import type { OperationStatus, WorkOrderStatus } from './status.ts';
 export interface WorkOrder {
   id: string;
   materialId: string;
+  /** The material's name and unit of measure, copied at create (orders from before units were copied have none). */
+  materialName?: string | undefined;
+  uom?: string | undefined;
   quantity: number;
   routingId: string;
   bomId?: string | undefined;
@@ -87,6 +90,8 @@ export interface DispatchEntry {
   workOrderId: string;
   workOrderStatus: WorkOrderStatus;
   materialId: string;
+  materialName?: string | undefined;
+  uom?: string | undefined;
   quantity: number;
   priority: number;
   dueDate: string;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthContext } from '../../auth/claims.ts';
-import type { Routing } from '../master-data/model.ts';
+import type { Material, Routing } from '../master-data/model.ts';
 import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownReferenceError, type FieldError } from '../errors.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import * as commands from './commands.ts';
@@ -65,9 +65,9 @@ export class WorkOrderService {
   async create(auth: AuthContext, input: CreateWorkOrder, idempotencyKey?: string): Promise<{ order: WorkOrderDetail; replayed: boolean }> {
     const ctx = this.context(auth);
     const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
-    const routing = await this.references(auth.tenantId, input, (field) => `/body/${field}`);
+    const { routing, material } = await this.references(auth.tenantId, input, (field) => `/body/${field}`);
     const id = input.id ?? newWorkOrderId(this.clock.now());
-    const result = commands.createWorkOrder(ctx, { ...input, id }, routing);
+    const result = commands.createWorkOrder(ctx, { ...input, id }, routing, material);
     const order = toDetail(result.after);
     const { replay } = await this.orders.commit(
       auth.tenantId,
@@ -82,14 +82,15 @@ export class WorkOrderService {
   }
 
   /**
-   * The routing the order follows, once material, routing, BOM, work center (and, when given,
-   * the unit of measure) are known to fit together; else every problem at once, at `pointer`.
+   * The routing the order follows and its material, once material, routing, BOM, work center
+   * (and, when given, the unit of measure) are known to fit together; else every problem at
+   * once, at `pointer`.
    */
   private async references(
     tenantId: string,
     input: CreateWorkOrder & { unitOfMeasure?: string | undefined },
     pointer: (field: ReferenceField) => string,
-  ): Promise<Routing> {
+  ): Promise<{ routing: Routing; material: Material }> {
     const [material, routing, bom, workCenter] = await Promise.all([
       this.masterData.get(tenantId, 'material', input.materialId),
       this.masterData.get(tenantId, 'routing', input.routingId),
@@ -115,8 +116,8 @@ export class WorkOrderService {
     if (input.workCenterId && !workCenter)
       errors.push({ pointer: pointer('workCenterId'), detail: `equipment ${input.workCenterId} does not exist` });
     // No routing is one of the errors; saying so again lets the compiler see it.
-    if (errors.length || !routing) throw new UnknownReferenceError(errors);
-    return routing;
+    if (errors.length || !routing || !material) throw new UnknownReferenceError(errors);
+    return { routing, material };
   }
 
   // ---------- From the ERP: planned here, written together with the delivery's receipt ----------
@@ -133,13 +134,13 @@ export class WorkOrderService {
     const order = await this.orders.get(auth.tenantId, input.id);
     // State first: a started order is refused whatever the references say.
     if (order) commands.assertChangeable(order);
-    const routing = await this.references(auth.tenantId, input, pointer);
+    const { routing, material } = await this.references(auth.tenantId, input, pointer);
     const { unitOfMeasure: _, ...fields } = input;
     if (!order) {
-      const result = commands.createWorkOrder(this.context(auth), fields, routing);
+      const result = commands.createWorkOrder(this.context(auth), fields, routing, material);
       return { id: input.id, outcome: 'created', version: result.after.version, result };
     }
-    const result = commands.updateWorkOrder(this.context(auth), order, fields, routing);
+    const result = commands.updateWorkOrder(this.context(auth), order, fields, routing, material);
     if (commands.isNoOp(result)) return { id: input.id, outcome: 'unchanged', version: order.version };
     return { id: input.id, outcome: 'updated', version: result.after.version, result };
   }
