@@ -12,9 +12,25 @@ import type { MinuteBucket, StoredStateTransition, TelemetryReadRepository } fro
 import { type CounterSegment, countIndex } from '../domain/telemetry/counters.ts';
 import { type Interval, intersectIntervals, unionIntervals } from '../domain/telemetry/intervals.ts';
 import { type ProcessAggregate, type ProcessAggregates, summarize } from '../domain/telemetry/process.ts';
-import { NO_REASON, type ReasonNode, applyReasonAssignments, computeOee, downtimePareto, lossOf } from '../domain/telemetry/oee.ts';
+import {
+  NO_REASON,
+  type ReasonNode,
+  applyReasonAssignments,
+  computeOee,
+  downtimePareto,
+  lossOf,
+  plannedInService,
+  reasonsForEvents,
+} from '../domain/telemetry/oee.ts';
 import { type ShiftCalendar, plannedProductionTime, shiftOccurrences } from '../domain/telemetry/shifts.ts';
-import { type DowntimeEvent, type SeenSpan, type StateSegment, type StateTransition, buildTimeline } from '../domain/telemetry/timeline.ts';
+import {
+  type DowntimeEvent,
+  type SeenSpan,
+  type StateSegment,
+  type StateTransition,
+  buildTimeline,
+  commissioning,
+} from '../domain/telemetry/timeline.ts';
 import { NotFoundError, UnknownReferenceError, ValidationError } from '../domain/errors.ts';
 import { runCommand } from '../domain/retry.ts';
 import type { MasterDataRepository } from '../domain/master-data/repository.ts';
@@ -38,12 +54,16 @@ interface UnitFigures {
   idealTimeSeconds: number;
   /** The state timeline: its last segment says since when the current state has held. */
   segments: StateSegment[];
+  /** When the unit's figures start (null: not commissioned, nothing counts yet). */
+  commissionedAt: number | null;
 }
 
 const DAY_MS = 86_400_000;
 
 export class TelemetryService {
   private readonly contexts: OperationContextReader;
+  /** A unit's first state transition never changes once there is one: read once per cold start. */
+  private readonly firstStates = new Map<string, number>();
 
   constructor(
     private readonly telemetry: TelemetryReadRepository,
@@ -134,7 +154,31 @@ export class TelemetryService {
     }
     // Transitions are not 'seen' spans: the one in force before `from` may be days old, and
     // buildTimeline already treats the transitions inside the range as data.
-    return { transitions: transitions.map(toTransition), seen, segments, minutes, offlineAfterMs };
+    const commissionedAt = await this.commissionedAt(auth, unit, seen);
+    return { transitions: transitions.map(toTransition), seen, segments, minutes, offlineAfterMs, commissionedAt };
+  }
+
+  /**
+   * When a unit's figures start: the date set on it, else its first data: its first state
+   * message, or the earliest minute item read for the range (counts sent before any state).
+   */
+  private async commissionedAt(auth: AuthContext, unit: Equipment, seen: readonly SeenSpan[]): Promise<number | null> {
+    if (unit.commissionedAt) return Date.parse(unit.commissionedAt);
+    const key = `${auth.tenantId}|${unit.id}`;
+    let first = this.firstStates.get(key);
+    if (first === undefined) {
+      first = (await this.telemetry.firstState(auth.tenantId, unit.id))?.ts;
+      if (first !== undefined) this.firstStates.set(key, first);
+    }
+    let firstSeen: number | undefined;
+    for (const s of seen) firstSeen = Math.min(firstSeen ?? s.first, s.first);
+    return commissioning({ firstData: [first, firstSeen] });
+  }
+
+  /** People's reasons for the stops of a timeline: under their identities (which may precede the range by days), and older records. */
+  private reasonsFor(auth: AuthContext, unit: Equipment, events: readonly DowntimeEvent[], from: number, to: number, consistent = false) {
+    const earliest = Math.min(from - DAY_MS, ...events.map((e) => e.stopStart));
+    return this.telemetry.downtimeReasons(auth.tenantId, unit.id, earliest, to, consistent);
   }
 
   /** OEE figures of one unit over [from, to), optionally only within `within` (a work order's run). */
@@ -146,16 +190,17 @@ export class TelemetryService {
     calendar: Awaited<ReturnType<TelemetryService['calendar']>>,
     within?: Interval[],
   ): Promise<UnitFigures> {
-    const [facts, contexts, assignments] = await Promise.all([
-      this.unitFacts(auth, unit, from, to),
-      this.contexts.forUnit(auth.tenantId, unit, from, to),
-      this.telemetry.downtimeReasons(auth.tenantId, unit.id, from - DAY_MS, to),
-    ]);
+    const [facts, contexts] = await Promise.all([this.unitFacts(auth, unit, from, to), this.contexts.forUnit(auth.tenantId, unit, from, to)]);
     const timeline = buildTimeline(
-      { transitions: facts.transitions, seen: facts.seen, from, to },
+      { transitions: facts.transitions, seen: facts.seen, from, to, commissionedAt: facts.commissionedAt },
       { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
     );
-    let planned = calendar ? plannedProductionTime(calendar, from, to, { equipmentId: unit.id }).intervals : [{ start: from, end: to }];
+    const assignments = await this.reasonsFor(auth, unit, timeline.downtime, from, to);
+    // Time before commissioning is not planned: neither run time nor downtime.
+    let planned = plannedInService(
+      calendar ? plannedProductionTime(calendar, from, to, { equipmentId: unit.id }).intervals : [{ start: from, end: to }],
+      facts.commissionedAt,
+    );
     if (within) planned = intersectIntervals(unionIntervals(planned), unionIntervals(within));
     const counts = countIndex(facts.segments, unit.counterMax ? { counterMax: unit.counterMax } : {});
     let good = 0;
@@ -171,10 +216,7 @@ export class TelemetryService {
         idealTimeSeconds += ideal * (c.good + c.reject);
       }
     }
-    const events = applyReasonAssignments(
-      timeline.downtime,
-      assignments.map((a) => ({ start: a.start, reasonCode: a.reasonCode })),
-    );
+    const events = applyReasonAssignments(timeline.downtime, assignments);
     const total = good + reject;
     const result = computeOee({
       plannedIntervals: planned,
@@ -183,7 +225,7 @@ export class TelemetryService {
       idealCycleTimeSeconds: total > 0 && idealTimeSeconds > 0 ? idealTimeSeconds / total : (unit.idealCycleTimeSeconds ?? null),
       setupIsPlanned: calendar?.setupIsPlanned ?? false,
     });
-    return { plannedIntervals: planned, result, events, idealTimeSeconds, segments: timeline.segments };
+    return { plannedIntervals: planned, result, events, idealTimeSeconds, segments: timeline.segments, commissionedAt: facts.commissionedAt };
   }
 
   private async view(auth: AuthContext, from: number, to: number, figures: UnitFigures[]): Promise<Oee> {
@@ -209,9 +251,13 @@ export class TelemetryService {
     }
     const downtimeSeconds = sum((u) => u.result.downtimeMs) / 1000;
     const paretoTotal = [...pareto.values()].reduce((a, p) => a + p.seconds, 0);
+    // A unit's view says when its figures start (a work center's units may each start elsewhere).
+    const unit = figures.length === 1 ? figures[0] : undefined;
+    const commissionedAt = unit?.commissionedAt != null ? { commissionedAt: new Date(unit.commissionedAt).toISOString() } : {};
     return {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
+      ...commissionedAt,
       plannedTimeSeconds: planned / 1000,
       runTimeSeconds: run / 1000,
       downtimeSeconds,
@@ -408,23 +454,20 @@ export class TelemetryService {
     to: number,
   ): Promise<DowntimeEventView[]> {
     const id = unit.id;
-    const [facts, assignments, { tree, names }] = await Promise.all([
-      this.unitFacts(auth, unit, from, to),
-      this.telemetry.downtimeReasons(auth.tenantId, id, from - DAY_MS, to),
-      this.reasonTree(auth),
-    ]);
+    const [facts, { tree, names }] = await Promise.all([this.unitFacts(auth, unit, from, to), this.reasonTree(auth)]);
     const timeline = buildTimeline(
-      { transitions: facts.transitions, seen: facts.seen, from, to },
+      { transitions: facts.transitions, seen: facts.seen, from, to, commissionedAt: facts.commissionedAt },
       { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
     );
-    const byStart = new Map(assignments.map((a) => [a.start, a]));
-    return timeline.downtime.map((e) => {
-      const a = byStart.get(e.start);
+    const assigned = reasonsForEvents(timeline.downtime, await this.reasonsFor(auth, unit, timeline.downtime, from, to));
+    return timeline.downtime.map((e, i) => {
+      const a = assigned[i];
       const reasonCode = a?.reasonCode;
       const loss = reasonCode ? lossOf(tree, reasonCode) : undefined;
       const name = reasonCode ? names.get(reasonCode) : undefined;
       return {
         equipmentId: id,
+        stopStart: new Date(e.stopStart).toISOString(),
         start: new Date(e.start).toISOString(),
         end: e.end === undefined ? null : new Date(e.end).toISOString(),
         state: e.state,
@@ -433,6 +476,7 @@ export class TelemetryService {
         ...(reasonCode ? { reasonCode } : {}),
         ...(name ? { reasonName: name } : {}),
         ...(loss ? { loss } : {}),
+        ...(a?.comment ? { comment: a.comment } : {}),
         ...(a ? { assignedBy: a.assignedBy, assignedAt: a.assignedAt } : {}),
       };
     });
@@ -449,12 +493,16 @@ export class TelemetryService {
       const now = this.clock.now().getTime();
       // The event as the timeline sees it from its start: at most a week on, however old it is.
       const events = await this.downtimeEvents(auth, unit, calendar, start, Math.max(Math.min(now, start + 7 * DAY_MS), start + 1));
-      const event = events.find((e) => Date.parse(e.start) === start);
+      // By the stop's identity, or (older links) by the start of one of its stretches.
+      const event = events.find((e) => Date.parse(e.stopStart) === start) ?? events.find((e) => Date.parse(e.start) === start);
       if (!event) throw new NotFoundError(`downtime event of ${id} starting at ${startIso}`);
-      const [before] = (await this.telemetry.downtimeReasons(auth.tenantId, id, start, start, true)).filter((r) => r.start === start);
+      const stopStart = Date.parse(event.stopStart);
+      // The record under the same key, an older one (without state) included: the next version replaces it.
+      const [before] = (await this.telemetry.downtimeReasons(auth.tenantId, id, stopStart, stopStart, true)).filter((r) => r.start === stopStart);
       const next = {
         equipmentId: id,
-        start,
+        start: stopStart,
+        state: event.state as DowntimeEvent['state'],
         reasonCode: body.reasonCode,
         ...(body.comment ? { comment: body.comment } : {}),
         assignedBy: auth.userId,
@@ -462,8 +510,10 @@ export class TelemetryService {
         version: (before?.version ?? 0) + 1,
       };
       await this.telemetry.putDowntimeReason(auth.tenantId, id, next, before);
+      const { comment: _, ...shown } = event;
       return {
-        ...event,
+        ...shown,
+        ...(body.comment ? { comment: body.comment } : {}),
         reasonCode: body.reasonCode,
         reasonName: names.get(body.reasonCode),
         assignedBy: next.assignedBy,
