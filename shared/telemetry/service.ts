@@ -62,8 +62,6 @@ const DAY_MS = 86_400_000;
 
 export class TelemetryService {
   private readonly contexts: OperationContextReader;
-  /** A unit's first state transition never changes once there is one: read once per cold start. */
-  private readonly firstStates = new Map<string, number>();
 
   constructor(
     private readonly telemetry: TelemetryReadRepository,
@@ -164,12 +162,8 @@ export class TelemetryService {
    */
   private async commissionedAt(auth: AuthContext, unit: Equipment, seen: readonly SeenSpan[]): Promise<number | null> {
     if (unit.commissionedAt) return Date.parse(unit.commissionedAt);
-    const key = `${auth.tenantId}|${unit.id}`;
-    let first = this.firstStates.get(key);
-    if (first === undefined) {
-      first = (await this.telemetry.firstState(auth.tenantId, unit.id))?.ts;
-      if (first !== undefined) this.firstStates.set(key, first);
-    }
+    // Read every time (one item): late or replayed data can still move it earlier.
+    const first = (await this.telemetry.firstState(auth.tenantId, unit.id))?.ts;
     let firstSeen: number | undefined;
     for (const s of seen) firstSeen = Math.min(firstSeen ?? s.first, s.first);
     return commissioning({ firstData: [first, firstSeen] });
