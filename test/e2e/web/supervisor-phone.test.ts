@@ -336,20 +336,32 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
     const row = page.getByTestId(rowId);
     await row.waitFor({ state: 'visible' });
 
-    // Act
-    await act(page, row, 'Assign reason', { Reason: 'BD-JAM' });
+    // Act: coded on the 24 h list, with a comment.
+    await act(page, row, 'Assign reason', { Reason: 'BD-JAM', Comment: 'feeder jammed' });
 
-    // Assess
-    await waitInPage(
-      page,
-      'the row shows the reason',
-      (id) => /jam/i.test((document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null)?.innerText ?? ''),
-      rowId,
-      LIVE_MS,
-    );
+    // Assess: the row shows the reason and the comment, and so does the 7-day list.
+    const showsReason = (what: string) =>
+      waitInPage(
+        page,
+        what,
+        (id) => {
+          const text = (document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null)?.innerText ?? '';
+          return /jam/i.test(text) && text.includes('feeder jammed');
+        },
+        rowId,
+        LIVE_MS,
+      );
+    await showsReason('the row shows the reason and its comment');
+    await screenshot(page, TEST, 'downtime-coded-24h');
+    await goTo(page, '/downtime?range=7d');
+    await page.getByTestId(rowId).waitFor({ state: 'visible' });
+    await showsReason('the 7-day list shows the same reason and comment');
+    await screenshot(page, TEST, 'downtime-coded-7d');
     const events = (await people.supervisor.get(`/v1/equipment/${UNIT}/downtime?from=${iso(downAt - 60_000)}&to=${iso(Date.now() + 60_000)}`)).body;
     const event = events.items.find((e: { start: string }) => e.start === iso(downAt));
     assert.equal(event?.reasonCode, 'BD-JAM');
+    assert.equal(event?.comment, 'feeder jammed');
+    assert.equal(event?.stopStart, iso(downAt));
     assert.equal(event?.assignedBy, 'u-supervisor');
     errors.assertNone();
   });
