@@ -499,6 +499,10 @@ const UnitLiveFields = {
   state: z.enum(EQUIPMENT_STATE_VALUES),
   since: z.nullable(Timestamp),
   reasonCode: z.optional(z.string()),
+  /** The reason a person gave the stop the unit is in now (down, setup, offline), with its comment. */
+  stopReason: z.optional(
+    z.object({ stopStart: Timestamp, reasonCode: z.string(), reasonName: z.optional(z.string()), comment: z.optional(z.string()) }),
+  ),
   lastSeen: z.nullable(Timestamp),
   current: z.nullable(
     z.object({ workOrderId: IdSchema, seq: z.int(), status: z.string(), materialId: z.string(), operator: z.optional(z.string()), since: Timestamp }),

@@ -381,7 +381,13 @@ export class TelemetryService {
     // A repeated state (a heartbeat, a gateway resending) does not start it again: the timeline knows when it began.
     const segment = today.segments.at(-1);
     const stateSince = segment && latest && segment.state === latest.state ? segment.since : latest?.ts;
-    return { ...unitLive(id, { latest, lastSeen: lastSeenOf(id, latest, recent), offlineAfterMs, now, stateSince, current }), oeeToday };
+    const live = unitLive(id, { latest, lastSeen: lastSeenOf(id, latest, recent), offlineAfterMs, now, stateSince, current });
+    // The stop going on now, by its identity: the timeline's open downtime event.
+    const open = today.events.at(-1);
+    const [stopReason] = await this.stopReasons(auth, [
+      { id, state: live.state, stopStart: open && open.end === undefined ? open.stopStart : undefined },
+    ]);
+    return { ...live, ...(stopReason ? { stopReason } : {}), oeeToday };
   }
 
   /**
@@ -407,7 +413,7 @@ export class TelemetryService {
     const workCenters = [...new Set(units.flatMap((u) => (u.parentId ? [u.parentId] : [])))]
       .flatMap((id) => (byId.has(id) ? [{ id, name: (byId.get(id) as Equipment).name }] : []))
       .sort(byName);
-    return {
+    const plant = {
       asOf: new Date(now).toISOString(),
       workCenters,
       items: shown.map((unit, i) => {
@@ -432,6 +438,35 @@ export class TelemetryService {
         return { ...live, name: unit.name, ...(unit.parentId ? { parentId: unit.parentId } : {}) };
       }),
     };
+    // The current stop of a stopped unit is identified by when its run of state messages began
+    // (an offline one by when the unit was last seen): its reason, if a person gave one.
+    const reasons = await this.stopReasons(
+      auth,
+      plant.items.map((u) => ({ id: u.equipmentId, state: u.state, stopStart: u.since ? Date.parse(u.since) : undefined })),
+    );
+    return { ...plant, items: plant.items.map((u, i) => (reasons[i] ? { ...u, stopReason: reasons[i] } : u)) };
+  }
+
+  /** The reason a person gave each unit's current stop (down, setup, offline; by its identity), with its name and comment. */
+  private async stopReasons(auth: AuthContext, units: { id: string; state: string; stopStart: number | undefined }[]) {
+    const records = await Promise.all(
+      units.map(async (u) => {
+        if (u.stopStart === undefined || !['down', 'setup', 'offline'].includes(u.state)) return undefined;
+        const at = u.stopStart;
+        return (await this.telemetry.downtimeReasons(auth.tenantId, u.id, at, at)).find((r) => r.start === at);
+      }),
+    );
+    const names = records.some(Boolean) ? (await this.reasonTree(auth)).names : new Map<string, string>();
+    return records.map((r) =>
+      r
+        ? {
+            stopStart: new Date(r.start).toISOString(),
+            reasonCode: r.reasonCode,
+            ...(names.get(r.reasonCode) ? { reasonName: names.get(r.reasonCode) } : {}),
+            ...(r.comment ? { comment: r.comment } : {}),
+          }
+        : undefined,
+    );
   }
 
   async downtime(auth: AuthContext, id: string, query: RangeQuery): Promise<DowntimeEventView[]> {

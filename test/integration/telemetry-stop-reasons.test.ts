@@ -146,6 +146,32 @@ describe('a stop keeps its reason in every time range; figures start at commissi
     assert.deepEqual((await read(`/v1/equipment/wu-t/downtime?from=${iso(m(-DAY / MINUTE))}&to=${iso(m(0))}`)).items, []);
   });
 
+  it('shows the reason and comment of the stop a unit is in now on the plant overview and the unit status', async () => {
+    // Prepare: wu-now runs, goes down 10 minutes ago and says so again 5 minutes ago; a supervisor codes it.
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const live = unit(tenant, 'wu-now', () => Date.now());
+    await people.planner.ok('PUT', '/v1/equipment/wu-now', { name: 'Press now', level: 'workUnit', parentId: 'wc-1', offlineAfterSeconds: 600 });
+    const messages = [live.state(now - 30 * MINUTE, 'running'), live.state(now - 10 * MINUTE, 'down'), live.state(now - 5 * MINUTE, 'down')];
+    for (let i = 30; i >= 0; i--) messages.push(live.counts(now - i * MINUTE, 0, 0));
+    await ingestAll(messages);
+    const [stop] = await downs('wu-now', `from=${iso(now - DAY)}&to=${iso(now + MINUTE)}`);
+    assert.equal(stop?.stopStart, iso(now - 10 * MINUTE));
+    const coded = await people.supervisor.put(`/v1/equipment/wu-now/downtime/${encodeURIComponent(iso(now - 10 * MINUTE))}/reason`, {
+      reasonCode: 'BD-MOTOR',
+      comment: 'waiting for the electrician',
+    });
+    assert.equal(coded.status, 200, coded.text);
+
+    // Assess
+    const expected = { stopStart: iso(now - 10 * MINUTE), reasonCode: 'BD-MOTOR', reasonName: 'Motor fault', comment: 'waiting for the electrician' };
+    const plant = await read('/v1/plant/status?workCenterId=wc-1');
+    const card = plant.items.find((u: { equipmentId: string }) => u.equipmentId === 'wu-now');
+    assert.equal(card.state, 'down');
+    assert.deepEqual(card.stopReason, expected);
+    assert.equal(plant.items.filter((u: { stopReason?: unknown }) => u.stopReason).length, 1, 'a unit not in a coded stop has none');
+    assert.deepEqual((await read('/v1/equipment/wu-now/status')).stopReason, expected);
+  });
+
   it('starts the figures at a commissioning date set on the unit, and refuses a date that is not one', async () => {
     // Act: the first two hours were trials.
     const unitBody = { name: 'Press wu-t', level: 'workUnit', parentId: 'wc-1', offlineAfterSeconds: 120 };
