@@ -210,7 +210,7 @@ export class TelemetryService {
         idealTimeSeconds += ideal * (c.good + c.reject);
       }
     }
-    const events = applyReasonAssignments(timeline.downtime, assignments);
+    const events = applyReasonAssignments(timeline.downtime, assignments, { from, lastTransitionBefore: lastBefore(facts.transitions, from) });
     const total = good + reject;
     const result = computeOee({
       plannedIntervals: planned,
@@ -488,7 +488,10 @@ export class TelemetryService {
       { transitions: facts.transitions, seen: facts.seen, from, to, commissionedAt: facts.commissionedAt },
       { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
     );
-    const assigned = reasonsForEvents(timeline.downtime, await this.reasonsFor(auth, unit, timeline.downtime, from, to));
+    const assigned = reasonsForEvents(timeline.downtime, await this.reasonsFor(auth, unit, timeline.downtime, from, to), {
+      from,
+      lastTransitionBefore: lastBefore(facts.transitions, from),
+    });
     return timeline.downtime.map((e, i) => {
       const a = assigned[i];
       const reasonCode = a?.reasonCode;
@@ -635,6 +638,10 @@ function unitLive(
       : null,
   };
 }
+
+/** The time of the last state message before `from`: the latest the unit was surely heard of before a range. */
+const lastBefore = (transitions: readonly StateTransition[], from: number) =>
+  transitions.reduce<number | undefined>((latest, t) => (t.ts < from && (latest === undefined || t.ts > latest) ? t.ts : latest), undefined);
 
 function toTransition(t: StoredStateTransition): StateTransition {
   return { ts: t.ts, state: t.state, reasonCode: t.reasonCode, msgId: t.msgId };

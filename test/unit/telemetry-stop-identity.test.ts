@@ -109,6 +109,46 @@ describe('a stop has one identity in every time range', () => {
     );
   });
 
+  it('keeps a reason on a long silence (offline) whether the range starts before it or inside it', () => {
+    // Running from 0, silent 30-300, running again from 300.
+    const quiet = {
+      transitions: [
+        { ts: min(0), state: 'running' as const },
+        { ts: min(300), state: 'running' as const },
+      ],
+      seen: [...seenEvery(0, 30), ...seenEvery(300, 400)],
+    };
+    const inside = { from: min(100), lastTransitionBefore: min(0) };
+    const offline = (t: ReturnType<typeof build>) => t.downtime.filter((e) => e.state === 'offline');
+    const wide = offline(build(quiet, min(-100), min(400), min(0)));
+    const narrow = offline(build(quiet, inside.from, min(400), min(0)));
+    assert.deepEqual(
+      wide.map((e) => [e.stopStart, e.end]),
+      [[min(30), min(300)]],
+    );
+    assert.deepEqual(
+      narrow.map((e) => [e.stopStart, e.end]),
+      [[min(100), min(300)]],
+      'the narrow range names it where its data begins',
+    );
+    // Assigned in the narrow range: the wide one finds it inside the silence.
+    const fromNarrow = [{ start: min(100), state: 'offline' as const, reasonCode: 'POWER' }];
+    assert.deepEqual(
+      reasonsForEvents(wide, fromNarrow).map((a) => a?.reasonCode),
+      ['POWER'],
+    );
+    // Assigned in the wide range: the narrow one finds it before its start, after the last state message.
+    const fromWide = [{ start: min(30), state: 'offline' as const, reasonCode: 'NETWORK' }];
+    assert.deepEqual(
+      reasonsForEvents(narrow, fromWide, inside).map((a) => a?.reasonCode),
+      ['NETWORK'],
+    );
+    assert.deepEqual(
+      reasonsForEvents(narrow, fromWide, { ...inside, lastTransitionBefore: min(50) }).map((a) => a?.reasonCode),
+      [undefined],
+    );
+  });
+
   const transitionsArb = fc.array(
     fc.record({
       ts: fc.integer({ min: min(-120), max: min(120) }),

@@ -158,8 +158,18 @@ export interface ReasonAssignment {
  * the event's `stopStart`; else an older record (no `state`) whose start lies inside the stop
  * (from its `stopStart` to the end of its last stretch), since the old identity was the start of
  * one of its stretches; the latest such record wins.
+ *
+ * An offline stop has no message to name it: its identity is when the silence began as far as
+ * the data read reaches, so a range that starts inside the silence names it by where the data
+ * read begins. So an offline record also applies to an offline event when it lies inside it, and
+ * to one that starts at the range's start (`window.from`: silent since before it) when it lies
+ * between the unit's last state message before the range and the range's start.
  */
-export function reasonsForEvents<R extends ReasonAssignment>(events: readonly DowntimeEvent[], assignments: readonly R[]): (R | undefined)[] {
+export function reasonsForEvents<R extends ReasonAssignment>(
+  events: readonly DowntimeEvent[],
+  assignments: readonly R[],
+  window?: { from: number; lastTransitionBefore?: number | undefined },
+): (R | undefined)[] {
   const exact = new Map(assignments.filter((a) => a.state !== undefined).map((a) => [a.start, a]));
   const older = assignments.filter((a) => a.state === undefined).sort((a, b) => (a.assignedAt ?? '').localeCompare(b.assignedAt ?? ''));
   const exactOld = new Map(older.map((a) => [a.start, a]));
@@ -171,7 +181,17 @@ export function reasonsForEvents<R extends ReasonAssignment>(events: readonly Do
     if (found) return found;
     const end = stopEnd.get(e.stopStart) ?? Number.POSITIVE_INFINITY;
     // Another stop's own record is not this one's, even where a window shows them overlapping.
-    return older.filter((a) => a.start > e.stopStart && a.start < end && !starts.has(a.start)).at(-1);
+    const inside = (a: R) => a.start > e.stopStart && a.start < end && !starts.has(a.start);
+    if (e.state !== 'offline') return older.filter(inside).at(-1);
+    const silentBefore = (a: R) =>
+      window !== undefined &&
+      e.start === window.from &&
+      a.start < window.from &&
+      a.start >= (window.lastTransitionBefore ?? Number.NEGATIVE_INFINITY);
+    return assignments
+      .filter((a) => (a.state === undefined || a.state === 'offline') && (inside(a) || silentBefore(a)))
+      .sort((a, b) => (a.assignedAt ?? '').localeCompare(b.assignedAt ?? ''))
+      .at(-1);
   });
 }
 
@@ -179,8 +199,9 @@ export function reasonsForEvents<R extends ReasonAssignment>(events: readonly Do
 export function applyReasonAssignments(
   events: readonly DowntimeEvent[],
   assignments: readonly ReasonAssignment[],
+  window?: { from: number; lastTransitionBefore?: number | undefined },
 ): (DowntimeEvent & { comment?: string | undefined })[] {
-  const found = reasonsForEvents(events, assignments);
+  const found = reasonsForEvents(events, assignments, window);
   return events.map((e, i) => {
     const a = found[i];
     return a ? { ...e, reasonCode: a.reasonCode, ...(a.comment ? { comment: a.comment } : {}) } : e;
