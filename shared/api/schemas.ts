@@ -80,6 +80,8 @@ export const EquipmentInputSchema = meta(
     offlineAfterSeconds: z.optional(z.int().check(z.gte(10), z.lte(86400))),
     /** The largest value the unit's counters reach before they roll over (default 2^32 - 1). */
     counterMax: z.optional(z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER))),
+    /** When the unit went into service: its OEE and downtime start then (earlier data, e.g. trials, does not count). Absent: at its first data. */
+    commissionedAt: z.optional(Timestamp),
   }),
   'EquipmentInput',
   'An equipment element of the ISA-95 hierarchy: site > area > work center (line, cell, unit) > work unit.',
@@ -461,6 +463,8 @@ export const OeeSchema = meta(
   z.object({
     from: Timestamp,
     to: Timestamp,
+    /** A unit's figures start here (the date set on it, else its first data); absent for several units, or a unit not commissioned yet. */
+    commissionedAt: z.optional(Timestamp),
     plannedTimeSeconds: z.number(),
     runTimeSeconds: z.number(),
     downtimeSeconds: z.number(),
@@ -495,6 +499,10 @@ const UnitLiveFields = {
   state: z.enum(EQUIPMENT_STATE_VALUES),
   since: z.nullable(Timestamp),
   reasonCode: z.optional(z.string()),
+  /** The reason a person gave the stop the unit is in now (down, setup, offline), with its comment. */
+  stopReason: z.optional(
+    z.object({ stopStart: Timestamp, reasonCode: z.string(), reasonName: z.optional(z.string()), comment: z.optional(z.string()) }),
+  ),
   lastSeen: z.nullable(Timestamp),
   current: z.nullable(
     z.object({ workOrderId: IdSchema, seq: z.int(), status: z.string(), materialId: z.string(), operator: z.optional(z.string()), since: Timestamp }),
@@ -536,6 +544,14 @@ export const PlantStatusQuerySchema = z.strictObject({
 export const DowntimeEventSchema = meta(
   z.object({
     equipmentId: IdSchema,
+    /**
+     * The stop's identity, the same in every time range: when the state message that began it
+     * was sent (an offline stop: when the silence began). Reasons are assigned under it
+     * (PUT /v1/equipment/{id}/downtime/{stopStart}/reason); a stop that a data gap interrupts
+     * shows as two stretches with one stopStart.
+     */
+    stopStart: Timestamp,
+    /** This stretch's start, as far as the data reaches (before the range asked for, or after stopStart when a data gap came between). */
     start: Timestamp,
     end: z.nullable(Timestamp),
     state: z.enum(EQUIPMENT_STATE_VALUES),
@@ -546,6 +562,8 @@ export const DowntimeEventSchema = meta(
     reasonCode: z.optional(z.string()),
     reasonName: z.optional(z.string()),
     loss: z.optional(z.string()),
+    /** The comment given with the reason. */
+    comment: z.optional(z.string()),
     assignedBy: z.optional(z.string()),
     assignedAt: z.optional(Timestamp),
   }),

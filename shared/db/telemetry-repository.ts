@@ -27,6 +27,9 @@ import type {
 
 const REJECTED_TTL_SECONDS = 30 * 24 * 3600;
 const MAX_ATTEMPTS = 5;
+/** How far back the run of a state in force at a window's start is read: pages of state items (each ~200 bytes). */
+const RUN_PAGE = 200;
+const RUN_PAGES = 10;
 
 /** A minute bucket as stored: each unit's minute in the compact form (telemetry-bucket-format.ts). */
 interface BucketItem {
@@ -179,27 +182,66 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
     return found;
   }
 
-  /** State transitions of a unit in [from, to), plus the one in force at `from`. */
+  /**
+   * State transitions of a unit in [from, to), plus those in force at `from`: the run of the
+   * same state and reason that began before it, back to its first transition (so a stop has the
+   * same start whatever the window), read newest first in pages of RUN_PAGE, at most RUN_PAGES.
+   */
   async stateTransitions(tenantId: string, equipmentId: string, from: number, to: number): Promise<StoredStateTransition[]> {
     const pk = keys.equipmentStatePartition(tenantId, equipmentId);
     const fromSk = new Date(from).toISOString();
     const [before, within] = await Promise.all([
-      ddb().send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk AND sk < :from',
-          ExpressionAttributeValues: { ':pk': pk, ':from': fromSk },
-          ScanIndexForward: false,
-          Limit: 1,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      ),
+      this.runBefore(pk, fromSk),
       queryAll({
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: { ':pk': pk, ':from': fromSk, ':to': new Date(to).toISOString() },
       }),
     ]);
-    return [...(before.Items ?? []), ...within].map(decodeTransition);
+    return [...before, ...within.map(decodeTransition)];
+  }
+
+  /** The unbroken run of one state and reason that is in force just before `fromSk`, oldest first. */
+  private async runBefore(pk: string, fromSk: string): Promise<StoredStateTransition[]> {
+    const run: StoredStateTransition[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    for (let page = 0; page < RUN_PAGES; page++) {
+      const { Items = [], LastEvaluatedKey } = await ddb().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND sk < :from',
+          ExpressionAttributeValues: { ':pk': pk, ':from': fromSk },
+          ScanIndexForward: false,
+          // The first page is one item: a unit that sends its state on change has a run of one.
+          Limit: page === 0 ? 1 : RUN_PAGE,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      for (const item of Items) {
+        const t = decodeTransition(item);
+        const head = run[0];
+        if (head && (t.state !== head.state || t.reasonCode !== head.reasonCode)) return run.reverse();
+        run.push(t);
+      }
+      if (!LastEvaluatedKey) break;
+      cursor = LastEvaluatedKey;
+    }
+    return run.reverse();
+  }
+
+  /** A unit's first state transition: its first data, for its commissioning. */
+  async firstState(tenantId: string, equipmentId: string): Promise<StoredStateTransition | undefined> {
+    const { Items = [] } = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.equipmentStatePartition(tenantId, equipmentId) },
+        ScanIndexForward: true,
+        Limit: 1,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    return Items[0] ? decodeTransition(Items[0]) : undefined;
   }
 
   /** The latest state transition of a unit. */

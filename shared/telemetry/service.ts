@@ -12,9 +12,25 @@ import type { MinuteBucket, StoredStateTransition, TelemetryReadRepository } fro
 import { type CounterSegment, countIndex } from '../domain/telemetry/counters.ts';
 import { type Interval, intersectIntervals, unionIntervals } from '../domain/telemetry/intervals.ts';
 import { type ProcessAggregate, type ProcessAggregates, summarize } from '../domain/telemetry/process.ts';
-import { NO_REASON, type ReasonNode, applyReasonAssignments, computeOee, downtimePareto, lossOf } from '../domain/telemetry/oee.ts';
+import {
+  NO_REASON,
+  type ReasonNode,
+  applyReasonAssignments,
+  computeOee,
+  downtimePareto,
+  lossOf,
+  plannedInService,
+  reasonsForEvents,
+} from '../domain/telemetry/oee.ts';
 import { type ShiftCalendar, plannedProductionTime, shiftOccurrences } from '../domain/telemetry/shifts.ts';
-import { type DowntimeEvent, type SeenSpan, type StateSegment, type StateTransition, buildTimeline } from '../domain/telemetry/timeline.ts';
+import {
+  type DowntimeEvent,
+  type SeenSpan,
+  type StateSegment,
+  type StateTransition,
+  buildTimeline,
+  commissioning,
+} from '../domain/telemetry/timeline.ts';
 import { NotFoundError, UnknownReferenceError, ValidationError } from '../domain/errors.ts';
 import { runCommand } from '../domain/retry.ts';
 import type { MasterDataRepository } from '../domain/master-data/repository.ts';
@@ -38,6 +54,8 @@ interface UnitFigures {
   idealTimeSeconds: number;
   /** The state timeline: its last segment says since when the current state has held. */
   segments: StateSegment[];
+  /** When the unit's figures start (null: not commissioned, nothing counts yet). */
+  commissionedAt: number | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -134,7 +152,27 @@ export class TelemetryService {
     }
     // Transitions are not 'seen' spans: the one in force before `from` may be days old, and
     // buildTimeline already treats the transitions inside the range as data.
-    return { transitions: transitions.map(toTransition), seen, segments, minutes, offlineAfterMs };
+    const commissionedAt = await this.commissionedAt(auth, unit, seen);
+    return { transitions: transitions.map(toTransition), seen, segments, minutes, offlineAfterMs, commissionedAt };
+  }
+
+  /**
+   * When a unit's figures start: the date set on it, else its first data: its first state
+   * message, or the earliest minute item read for the range (counts sent before any state).
+   */
+  private async commissionedAt(auth: AuthContext, unit: Equipment, seen: readonly SeenSpan[]): Promise<number | null> {
+    if (unit.commissionedAt) return Date.parse(unit.commissionedAt);
+    // Read every time (one item): late or replayed data can still move it earlier.
+    const first = (await this.telemetry.firstState(auth.tenantId, unit.id))?.ts;
+    let firstSeen: number | undefined;
+    for (const s of seen) firstSeen = Math.min(firstSeen ?? s.first, s.first);
+    return commissioning({ firstData: [first, firstSeen] });
+  }
+
+  /** People's reasons for the stops of a timeline: under their identities (which may precede the range by days), and older records. */
+  private reasonsFor(auth: AuthContext, unit: Equipment, events: readonly DowntimeEvent[], from: number, to: number, consistent = false) {
+    const earliest = Math.min(from - DAY_MS, ...events.map((e) => e.stopStart));
+    return this.telemetry.downtimeReasons(auth.tenantId, unit.id, earliest, to, consistent);
   }
 
   /** OEE figures of one unit over [from, to), optionally only within `within` (a work order's run). */
@@ -146,16 +184,17 @@ export class TelemetryService {
     calendar: Awaited<ReturnType<TelemetryService['calendar']>>,
     within?: Interval[],
   ): Promise<UnitFigures> {
-    const [facts, contexts, assignments] = await Promise.all([
-      this.unitFacts(auth, unit, from, to),
-      this.contexts.forUnit(auth.tenantId, unit, from, to),
-      this.telemetry.downtimeReasons(auth.tenantId, unit.id, from - DAY_MS, to),
-    ]);
+    const [facts, contexts] = await Promise.all([this.unitFacts(auth, unit, from, to), this.contexts.forUnit(auth.tenantId, unit, from, to)]);
     const timeline = buildTimeline(
-      { transitions: facts.transitions, seen: facts.seen, from, to },
+      { transitions: facts.transitions, seen: facts.seen, from, to, commissionedAt: facts.commissionedAt },
       { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
     );
-    let planned = calendar ? plannedProductionTime(calendar, from, to, { equipmentId: unit.id }).intervals : [{ start: from, end: to }];
+    const assignments = await this.reasonsFor(auth, unit, timeline.downtime, from, to);
+    // Time before commissioning is not planned: neither run time nor downtime.
+    let planned = plannedInService(
+      calendar ? plannedProductionTime(calendar, from, to, { equipmentId: unit.id }).intervals : [{ start: from, end: to }],
+      facts.commissionedAt,
+    );
     if (within) planned = intersectIntervals(unionIntervals(planned), unionIntervals(within));
     const counts = countIndex(facts.segments, unit.counterMax ? { counterMax: unit.counterMax } : {});
     let good = 0;
@@ -171,10 +210,7 @@ export class TelemetryService {
         idealTimeSeconds += ideal * (c.good + c.reject);
       }
     }
-    const events = applyReasonAssignments(
-      timeline.downtime,
-      assignments.map((a) => ({ start: a.start, reasonCode: a.reasonCode })),
-    );
+    const events = applyReasonAssignments(timeline.downtime, assignments, { from, lastTransitionBefore: lastBefore(facts.transitions, from) });
     const total = good + reject;
     const result = computeOee({
       plannedIntervals: planned,
@@ -183,7 +219,7 @@ export class TelemetryService {
       idealCycleTimeSeconds: total > 0 && idealTimeSeconds > 0 ? idealTimeSeconds / total : (unit.idealCycleTimeSeconds ?? null),
       setupIsPlanned: calendar?.setupIsPlanned ?? false,
     });
-    return { plannedIntervals: planned, result, events, idealTimeSeconds, segments: timeline.segments };
+    return { plannedIntervals: planned, result, events, idealTimeSeconds, segments: timeline.segments, commissionedAt: facts.commissionedAt };
   }
 
   private async view(auth: AuthContext, from: number, to: number, figures: UnitFigures[]): Promise<Oee> {
@@ -209,9 +245,13 @@ export class TelemetryService {
     }
     const downtimeSeconds = sum((u) => u.result.downtimeMs) / 1000;
     const paretoTotal = [...pareto.values()].reduce((a, p) => a + p.seconds, 0);
+    // A unit's view says when its figures start (a work center's units may each start elsewhere).
+    const unit = figures.length === 1 ? figures[0] : undefined;
+    const commissionedAt = unit?.commissionedAt != null ? { commissionedAt: new Date(unit.commissionedAt).toISOString() } : {};
     return {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
+      ...commissionedAt,
       plannedTimeSeconds: planned / 1000,
       runTimeSeconds: run / 1000,
       downtimeSeconds,
@@ -341,7 +381,13 @@ export class TelemetryService {
     // A repeated state (a heartbeat, a gateway resending) does not start it again: the timeline knows when it began.
     const segment = today.segments.at(-1);
     const stateSince = segment && latest && segment.state === latest.state ? segment.since : latest?.ts;
-    return { ...unitLive(id, { latest, lastSeen: lastSeenOf(id, latest, recent), offlineAfterMs, now, stateSince, current }), oeeToday };
+    const live = unitLive(id, { latest, lastSeen: lastSeenOf(id, latest, recent), offlineAfterMs, now, stateSince, current });
+    // The stop going on now, by its identity: the timeline's open downtime event.
+    const open = today.events.at(-1);
+    const [stopReason] = await this.stopReasons(auth, [
+      { id, state: live.state, stopStart: open && open.end === undefined ? open.stopStart : undefined },
+    ]);
+    return { ...live, ...(stopReason ? { stopReason } : {}), oeeToday };
   }
 
   /**
@@ -367,7 +413,7 @@ export class TelemetryService {
     const workCenters = [...new Set(units.flatMap((u) => (u.parentId ? [u.parentId] : [])))]
       .flatMap((id) => (byId.has(id) ? [{ id, name: (byId.get(id) as Equipment).name }] : []))
       .sort(byName);
-    return {
+    const plant = {
       asOf: new Date(now).toISOString(),
       workCenters,
       items: shown.map((unit, i) => {
@@ -392,6 +438,35 @@ export class TelemetryService {
         return { ...live, name: unit.name, ...(unit.parentId ? { parentId: unit.parentId } : {}) };
       }),
     };
+    // The current stop of a stopped unit is identified by when its run of state messages began
+    // (an offline one by when the unit was last seen): its reason, if a person gave one.
+    const reasons = await this.stopReasons(
+      auth,
+      plant.items.map((u) => ({ id: u.equipmentId, state: u.state, stopStart: u.since ? Date.parse(u.since) : undefined })),
+    );
+    return { ...plant, items: plant.items.map((u, i) => (reasons[i] ? { ...u, stopReason: reasons[i] } : u)) };
+  }
+
+  /** The reason a person gave each unit's current stop (down, setup, offline; by its identity), with its name and comment. */
+  private async stopReasons(auth: AuthContext, units: { id: string; state: string; stopStart: number | undefined }[]) {
+    const records = await Promise.all(
+      units.map(async (u) => {
+        if (u.stopStart === undefined || !['down', 'setup', 'offline'].includes(u.state)) return undefined;
+        const at = u.stopStart;
+        return (await this.telemetry.downtimeReasons(auth.tenantId, u.id, at, at)).find((r) => r.start === at);
+      }),
+    );
+    const names = records.some(Boolean) ? (await this.reasonTree(auth)).names : new Map<string, string>();
+    return records.map((r) =>
+      r
+        ? {
+            stopStart: new Date(r.start).toISOString(),
+            reasonCode: r.reasonCode,
+            ...(names.get(r.reasonCode) ? { reasonName: names.get(r.reasonCode) } : {}),
+            ...(r.comment ? { comment: r.comment } : {}),
+          }
+        : undefined,
+    );
   }
 
   async downtime(auth: AuthContext, id: string, query: RangeQuery): Promise<DowntimeEventView[]> {
@@ -408,23 +483,23 @@ export class TelemetryService {
     to: number,
   ): Promise<DowntimeEventView[]> {
     const id = unit.id;
-    const [facts, assignments, { tree, names }] = await Promise.all([
-      this.unitFacts(auth, unit, from, to),
-      this.telemetry.downtimeReasons(auth.tenantId, id, from - DAY_MS, to),
-      this.reasonTree(auth),
-    ]);
+    const [facts, { tree, names }] = await Promise.all([this.unitFacts(auth, unit, from, to), this.reasonTree(auth)]);
     const timeline = buildTimeline(
-      { transitions: facts.transitions, seen: facts.seen, from, to },
+      { transitions: facts.transitions, seen: facts.seen, from, to, commissionedAt: facts.commissionedAt },
       { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
     );
-    const byStart = new Map(assignments.map((a) => [a.start, a]));
-    return timeline.downtime.map((e) => {
-      const a = byStart.get(e.start);
+    const assigned = reasonsForEvents(timeline.downtime, await this.reasonsFor(auth, unit, timeline.downtime, from, to), {
+      from,
+      lastTransitionBefore: lastBefore(facts.transitions, from),
+    });
+    return timeline.downtime.map((e, i) => {
+      const a = assigned[i];
       const reasonCode = a?.reasonCode;
       const loss = reasonCode ? lossOf(tree, reasonCode) : undefined;
       const name = reasonCode ? names.get(reasonCode) : undefined;
       return {
         equipmentId: id,
+        stopStart: new Date(e.stopStart).toISOString(),
         start: new Date(e.start).toISOString(),
         end: e.end === undefined ? null : new Date(e.end).toISOString(),
         state: e.state,
@@ -433,6 +508,7 @@ export class TelemetryService {
         ...(reasonCode ? { reasonCode } : {}),
         ...(name ? { reasonName: name } : {}),
         ...(loss ? { loss } : {}),
+        ...(a?.comment ? { comment: a.comment } : {}),
         ...(a ? { assignedBy: a.assignedBy, assignedAt: a.assignedAt } : {}),
       };
     });
@@ -449,12 +525,16 @@ export class TelemetryService {
       const now = this.clock.now().getTime();
       // The event as the timeline sees it from its start: at most a week on, however old it is.
       const events = await this.downtimeEvents(auth, unit, calendar, start, Math.max(Math.min(now, start + 7 * DAY_MS), start + 1));
-      const event = events.find((e) => Date.parse(e.start) === start);
+      // By the stop's identity, or (older links) by the start of one of its stretches.
+      const event = events.find((e) => Date.parse(e.stopStart) === start) ?? events.find((e) => Date.parse(e.start) === start);
       if (!event) throw new NotFoundError(`downtime event of ${id} starting at ${startIso}`);
-      const [before] = (await this.telemetry.downtimeReasons(auth.tenantId, id, start, start, true)).filter((r) => r.start === start);
+      const stopStart = Date.parse(event.stopStart);
+      // The record under the same key, an older one (without state) included: the next version replaces it.
+      const [before] = (await this.telemetry.downtimeReasons(auth.tenantId, id, stopStart, stopStart, true)).filter((r) => r.start === stopStart);
       const next = {
         equipmentId: id,
-        start,
+        start: stopStart,
+        state: event.state as DowntimeEvent['state'],
         reasonCode: body.reasonCode,
         ...(body.comment ? { comment: body.comment } : {}),
         assignedBy: auth.userId,
@@ -462,8 +542,10 @@ export class TelemetryService {
         version: (before?.version ?? 0) + 1,
       };
       await this.telemetry.putDowntimeReason(auth.tenantId, id, next, before);
+      const { comment: _, ...shown } = event;
       return {
-        ...event,
+        ...shown,
+        ...(body.comment ? { comment: body.comment } : {}),
         reasonCode: body.reasonCode,
         reasonName: names.get(body.reasonCode),
         assignedBy: next.assignedBy,
@@ -556,6 +638,10 @@ function unitLive(
       : null,
   };
 }
+
+/** The time of the last state message before `from`: the latest the unit was surely heard of before a range. */
+const lastBefore = (transitions: readonly StateTransition[], from: number) =>
+  transitions.reduce<number | undefined>((latest, t) => (t.ts < from && (latest === undefined || t.ts > latest) ? t.ts : latest), undefined);
 
 function toTransition(t: StoredStateTransition): StateTransition {
   return { ts: t.ts, state: t.state, reasonCode: t.reasonCode, msgId: t.msgId };

@@ -279,8 +279,16 @@ describe('telemetry API', () => {
     it('lists the unit’s stops in the range', async () => {
       const { items } = await read(people.operator, `/v1/equipment/wu-a/downtime?${morning}`);
       assert.deepEqual(items, [
-        { equipmentId: 'wu-a', start: iso(t('06:40')), end: iso(t('06:50')), state: 'down', seconds: 600, machineReasonCode: 'E-7' },
-        { equipmentId: 'wu-a', start: iso(t('08:00')), end: iso(t('08:20')), state: 'setup', seconds: 1200 },
+        {
+          equipmentId: 'wu-a',
+          stopStart: iso(t('06:40')),
+          start: iso(t('06:40')),
+          end: iso(t('06:50')),
+          state: 'down',
+          seconds: 600,
+          machineReasonCode: 'E-7',
+        },
+        { equipmentId: 'wu-a', stopStart: iso(t('08:00')), start: iso(t('08:00')), end: iso(t('08:20')), state: 'setup', seconds: 1200 },
       ]);
     });
 
@@ -314,11 +322,13 @@ describe('telemetry API', () => {
         { ...assigned.body, assignedAt: undefined },
         {
           equipmentId: 'wu-a',
+          stopStart: iso(t('06:40')),
           start: iso(t('06:40')),
           end: iso(t('06:50')),
           state: 'down',
           seconds: 600,
           machineReasonCode: 'E-7',
+          comment: 'feeder jammed',
           reasonCode: 'BD-JAM',
           reasonName: 'Jam',
           assignedBy: 'u-supervisor',
@@ -331,6 +341,7 @@ describe('telemetry API', () => {
         { ...items[0], assignedAt: undefined },
         {
           equipmentId: 'wu-a',
+          stopStart: iso(t('06:40')),
           start: iso(t('06:40')),
           end: iso(t('06:50')),
           state: 'down',
@@ -339,6 +350,7 @@ describe('telemetry API', () => {
           reasonCode: 'BD-MOTOR',
           reasonName: 'Motor fault',
           loss: 'equipment-failure',
+          comment: 'it was the motor',
           assignedBy: 'u-admin',
           assignedAt: undefined,
         },

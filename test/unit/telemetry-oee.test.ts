@@ -224,11 +224,11 @@ describe('downtime Pareto', () => {
     ];
     const events = applyReasonAssignments(
       [
-        { start: at('05:30'), end: at('06:10'), state: 'down', reasonCode: 'JAM', durationMs: 0 }, // 10 min in plan
-        { start: at('07:00'), end: at('07:05'), state: 'down', durationMs: 0 },
-        { start: at('09:50'), end: at('10:40'), state: 'down', reasonCode: 'JAM', durationMs: 0 }, // 20 min in plan
-        { start: at('11:00'), end: at('11:20'), state: 'offline', durationMs: 0 },
-        { start: at('13:50'), state: 'down', durationMs: 0 }, // open: to the end of the plan
+        { stopStart: at('05:30'), start: at('05:30'), end: at('06:10'), state: 'down', reasonCode: 'JAM', durationMs: 0 }, // 10 min in plan
+        { stopStart: at('07:00'), start: at('07:00'), end: at('07:05'), state: 'down', durationMs: 0 },
+        { stopStart: at('09:50'), start: at('09:50'), end: at('10:40'), state: 'down', reasonCode: 'JAM', durationMs: 0 }, // 20 min in plan
+        { stopStart: at('11:00'), start: at('11:00'), end: at('11:20'), state: 'offline', durationMs: 0 },
+        { stopStart: at('13:50'), start: at('13:50'), state: 'down', durationMs: 0 }, // open: to the end of the plan
       ],
       [{ start: at('11:00'), reasonCode: 'POWER' }],
     );

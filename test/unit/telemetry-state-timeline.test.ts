@@ -28,7 +28,7 @@ describe('state timeline', () => {
       segments.reduce((sum, s) => sum + s.durationMs, 0),
       60 * 60_000,
     );
-    assert.deepEqual(downtime, [{ start: min(30), end: min(40), state: 'down', reasonCode: 'JAM', durationMs: 10 * 60_000 }]);
+    assert.deepEqual(downtime, [{ stopStart: min(30), start: min(30), end: min(40), state: 'down', reasonCode: 'JAM', durationMs: 10 * 60_000 }]);
   });
 
   it('starts offline when the state before the window is unknown', () => {
@@ -75,8 +75,8 @@ describe('state timeline', () => {
     ];
     const { downtime } = buildTimeline({ transitions, from: T0, to: min(60) });
     assert.deepEqual(downtime, [
-      { start: min(-30), end: min(15), state: 'setup', durationMs: 15 * 60_000 },
-      { start: min(50), end: min(90), state: 'down', durationMs: 10 * 60_000 },
+      { stopStart: min(-30), start: min(-30), end: min(15), state: 'setup', durationMs: 15 * 60_000 },
+      { stopStart: min(50), start: min(50), end: min(90), state: 'down', durationMs: 10 * 60_000 },
     ]);
     assert.deepEqual(buildTimeline({ transitions, from: T0, to: min(60) }, { setupIsPlanned: true }).downtime.length, 1);
   });

@@ -36,6 +36,8 @@ export interface EquipmentInput {
   offlineAfterSeconds?: number | undefined;
   /** The largest value the unit's counters reach before they roll over (default 2^32 - 1). */
   counterMax?: number | undefined;
+  /** When the unit went into service (ISO); its OEE and downtime start then. Absent: at its first data. */
+  commissionedAt?: string | undefined;
 }
 export interface Equipment extends EquipmentInput, RecordMeta {
   id: string;

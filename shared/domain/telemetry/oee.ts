@@ -139,36 +139,107 @@ export interface ParetoEntry {
   share: number;
 }
 
-/** A supervisor's reason for the event that started at `start` (stored per event, audited). */
+/**
+ * A person's reason for a stop, stored under the stop's identity (`DowntimeEvent.stopStart`)
+ * with the stop's state. Records without `state` were stored before stops had a window-
+ * independent identity, under the start of the stretch as one time range showed it.
+ */
 export interface ReasonAssignment {
   start: number;
   reasonCode: string;
+  comment?: string | undefined;
+  state?: DowntimeState | undefined;
+  /** ISO time; the latest of several older records inside one stop wins. */
+  assignedAt?: string | undefined;
 }
 
-/** Events with the supervisors' reasons applied over what the unit reported. */
-export function applyReasonAssignments(events: readonly DowntimeEvent[], assignments: readonly ReasonAssignment[]): DowntimeEvent[] {
-  const byStart = new Map(assignments.map((a) => [a.start, a.reasonCode]));
-  return events.map((e) => (byStart.has(e.start) ? { ...e, reasonCode: byStart.get(e.start) } : e));
+/**
+ * The assignment that applies to each event (same order), or undefined: the one stored under
+ * the event's `stopStart`; else an older record (no `state`) whose start lies inside the stop
+ * (from its `stopStart` to the end of its last stretch), since the old identity was the start of
+ * one of its stretches; the latest such record wins.
+ *
+ * An offline stop has no message to name it: its identity is when the silence began as far as
+ * the data read reaches, so a range that starts inside the silence names it by where the data
+ * read begins. So an offline record also applies to an offline event when it lies inside it, and
+ * to one that starts at the range's start (`window.from`: silent since before it) when it lies
+ * between the unit's last state message before the range and the range's start.
+ */
+export function reasonsForEvents<R extends ReasonAssignment>(
+  events: readonly DowntimeEvent[],
+  assignments: readonly R[],
+  window?: { from: number; lastTransitionBefore?: number | undefined },
+): (R | undefined)[] {
+  const exact = new Map(assignments.filter((a) => a.state !== undefined).map((a) => [a.start, a]));
+  const older = assignments.filter((a) => a.state === undefined).sort((a, b) => (a.assignedAt ?? '').localeCompare(b.assignedAt ?? ''));
+  const exactOld = new Map(older.map((a) => [a.start, a]));
+  const stopEnd = new Map<number, number>();
+  for (const e of events) stopEnd.set(e.stopStart, Math.max(stopEnd.get(e.stopStart) ?? e.stopStart, e.end ?? Number.POSITIVE_INFINITY));
+  const starts = new Set(events.map((e) => e.stopStart));
+  return events.map((e) => {
+    const found = exact.get(e.stopStart) ?? exactOld.get(e.stopStart) ?? exactOld.get(e.start);
+    if (found) return found;
+    const end = stopEnd.get(e.stopStart) ?? Number.POSITIVE_INFINITY;
+    // Another stop's own record is not this one's, even where a window shows them overlapping.
+    const inside = (a: R) => a.start > e.stopStart && a.start < end && !starts.has(a.start);
+    if (e.state !== 'offline') return older.filter(inside).at(-1);
+    const silentBefore = (a: R) =>
+      window !== undefined &&
+      e.start === window.from &&
+      a.start < window.from &&
+      a.start >= (window.lastTransitionBefore ?? Number.NEGATIVE_INFINITY);
+    return assignments
+      .filter((a) => (a.state === undefined || a.state === 'offline') && (inside(a) || silentBefore(a)))
+      .sort((a, b) => (a.assignedAt ?? '').localeCompare(b.assignedAt ?? ''))
+      .at(-1);
+  });
+}
+
+/** Events with the people's reasons (and comments) applied over what the unit reported. */
+export function applyReasonAssignments(
+  events: readonly DowntimeEvent[],
+  assignments: readonly ReasonAssignment[],
+  window?: { from: number; lastTransitionBefore?: number | undefined },
+): (DowntimeEvent & { comment?: string | undefined })[] {
+  const found = reasonsForEvents(events, assignments, window);
+  return events.map((e, i) => {
+    const a = found[i];
+    return a ? { ...e, reasonCode: a.reasonCode, ...(a.comment ? { comment: a.comment } : {}) } : e;
+  });
+}
+
+/** Planned intervals from the unit's commissioning on (`commissioning(...)`): null, not commissioned, none. */
+export function plannedInService(planned: readonly Interval[], commissionedAt: number | null | undefined): Interval[] {
+  if (commissionedAt === undefined) return unionIntervals(planned);
+  if (commissionedAt === null) return [];
+  return intersectIntervals(planned, [{ start: commissionedAt, end: Number.POSITIVE_INFINITY }]);
 }
 
 /**
  * Downtime by reason, largest first, counting only the time inside the planned intervals (an
- * open event runs to the end of them). Ties: more events first, then by reason.
+ * open event runs to the end of them). `count` is the number of stops: the stretches of one
+ * stop (an offline gap in between) count once. Ties: more stops first, then by reason.
  */
 export function downtimePareto(events: readonly DowntimeEvent[], plannedIntervals: readonly Interval[]): ParetoEntry[] {
   const planned = unionIntervals(plannedIntervals);
   const groups = new Map<string, ParetoEntry>();
+  const stops = new Map<string, Set<string>>();
   let total = 0;
   for (const e of events) {
     const ms = totalMs(intersectIntervals([{ start: e.start, end: e.end ?? Number.POSITIVE_INFINITY }], planned));
     if (ms === 0) continue;
     total += ms;
     const key = e.reasonCode === undefined ? `state:${e.state}` : `reason:${e.reasonCode}`;
+    const stop = `${e.state}:${e.stopStart}`;
+    const seen = stops.get(key) ?? new Set<string>();
+    const isNew = !seen.has(stop);
+    seen.add(stop);
+    stops.set(key, seen);
     const g = groups.get(key);
     if (!g) groups.set(key, { reasonCode: e.reasonCode ?? null, state: e.state, durationMs: ms, count: 1, share: 0 });
     else {
       g.durationMs += ms;
-      g.count += 1;
+      if (isNew) g.count += 1;
       if (g.state !== e.state) g.state = null;
     }
   }

@@ -6,6 +6,7 @@
 import type { CounterSegment } from './counters.ts';
 import type { ProcessAggregates } from './process.ts';
 import type { ReportedState } from './states.ts';
+import type { DowntimeState } from './timeline.ts';
 
 /** A state message as kept: idempotent by unit, time and message id. */
 export interface StoredStateTransition {
@@ -40,10 +41,15 @@ export interface BucketKey {
   minute: number;
 }
 
-/** A reason a person assigned to a downtime event (by the event's start). */
+/**
+ * A reason a person assigned to a stop, under the stop's identity (`DowntimeEvent.stopStart`)
+ * and with its state. Records without `state` are older: stored under the start of a stretch
+ * of the stop as one time range showed it (oee.ts `reasonsForEvents` still reads them).
+ */
 export interface DowntimeReasonRecord {
   equipmentId: string;
   start: number;
+  state?: DowntimeState | undefined;
   reasonCode: string;
   comment?: string | undefined;
   assignedBy: string;
@@ -78,8 +84,10 @@ export interface OperationContextRepository {
 }
 
 export interface TelemetryReadRepository extends OperationContextRepository {
-  /** State transitions of a unit in [from, to), plus the one in force at `from`. */
+  /** State transitions of a unit in [from, to), plus the run of the same state and reason in force at `from`, from its first. */
   stateTransitions(tenantId: string, equipmentId: string, from: number, to: number): Promise<StoredStateTransition[]>;
+  /** A unit's first state transition ever (its first data, for commissioning). */
+  firstState(tenantId: string, equipmentId: string): Promise<StoredStateTransition | undefined>;
   latestState(tenantId: string, equipmentId: string): Promise<StoredStateTransition | undefined>;
   /** A unit's last `limit` state transitions, newest first. */
   latestStates(tenantId: string, equipmentId: string, limit: number): Promise<StoredStateTransition[]>;

@@ -4,8 +4,12 @@
  * was seen for longer than `offlineAfterMs`; downtime events are the stretches of unplanned
  * stop states.
  *
- * Pass `to = min(to, now)`: the timeline does not guess the future. Pass the last transition
- * before `from` too, or the window starts in an unknown state, which counts as `offline`.
+ * Pass `to = min(to, now)`: the timeline does not guess the future. Pass the transitions in
+ * force at `from` too (the run of the same state and reason that began before it), or the
+ * window starts in an unknown state, which counts as `offline`.
+ *
+ * Nothing before the unit's commissioning counts (`commissionedAt`, see `commissioning`): no
+ * segment, no downtime, whatever the data says about that time.
  */
 import type { Interval } from './intervals.ts';
 import type { EquipmentState, ReportedState } from './states.ts';
@@ -50,9 +54,16 @@ export type DowntimeState = 'down' | 'offline' | 'setup';
 /**
  * A stretch of one unplanned stop state with one reason, as far as the data reaches: `start`
  * may precede the window, `end` may follow it, and `end` is absent while it is still going on
- * (nothing after it is known). `start` identifies the event for reason assignment.
+ * (nothing after it is known).
+ *
+ * `stopStart` identifies the stop (for reason assignment) the same way in every window: the
+ * time of the state transition that began it, i.e. the first of the unbroken run of
+ * transitions with its state and reason. A stop that an offline gap interrupts shows as two
+ * stretches with the same `stopStart`. An offline stretch has no transition: its identity is
+ * when the silence began, as far as the data read reaches (`start`).
  */
 export interface DowntimeEvent {
+  stopStart: number;
   start: number;
   end?: number | undefined;
   state: DowntimeState;
@@ -119,12 +130,29 @@ function offlineGaps(
 
 /** Builds the timeline of `[from, to)` and its downtime events. */
 export function buildTimeline(
-  input: { transitions: readonly StateTransition[]; seen?: readonly SeenSpan[] | undefined; from: number; to: number },
+  input: {
+    transitions: readonly StateTransition[];
+    seen?: readonly SeenSpan[] | undefined;
+    from: number;
+    to: number;
+    /** The unit's commissioning (`commissioning(...)`): nothing before it counts; absent: not commissioned at all, nothing counts. */
+    commissionedAt?: number | null | undefined;
+  },
   options: TimelineOptions = {},
 ): Timeline {
-  const { from, to } = input;
+  const { to } = input;
+  // Before commissioning there is nothing to show: the window starts there at the earliest.
+  if (input.commissionedAt === null) return { segments: [], downtime: [] };
+  const inService = input.commissionedAt ?? Number.NEGATIVE_INFINITY;
+  const from = Math.max(input.from, inService);
   if (!(to > from)) return { segments: [], downtime: [] };
   const transitions = normalizeTransitions(input.transitions);
+  // Where each transition's run (the same state and reason without a change between) began.
+  const runStart: number[] = [];
+  transitions.forEach((t, i) => {
+    const prev = transitions[i - 1];
+    runStart.push(prev && prev.state === t.state && prev.reasonCode === t.reasonCode ? runStart[i - 1]! : t.ts);
+  });
   const offlineAfterMs = options.offlineAfterMs ?? DEFAULT_OFFLINE_AFTER_MS;
   const gaps = input.seen ? offlineGaps(input.seen, transitions, from, to, offlineAfterMs) : [];
 
@@ -135,7 +163,7 @@ export function buildTimeline(
   const hi = Math.max(to, (transitions[transitions.length - 1]?.ts ?? to) + 1, gaps[gaps.length - 1]?.end ?? to);
   const cuts = [...new Set([lo, hi, ...transitions.map((t) => t.ts), ...gaps.flatMap((g) => [g.start, g.end])])].sort((a, b) => a - b);
 
-  const pieces: { start: number; end: number; state: EquipmentState; reasonCode?: string | undefined }[] = [];
+  const pieces: { start: number; end: number; state: EquipmentState; reasonCode?: string | undefined; stopStart: number }[] = [];
   let ti = -1; // index of the last transition at or before the piece's start
   let gi = 0;
   for (let c = 0; c + 1 < cuts.length; c++) {
@@ -145,7 +173,10 @@ export function buildTimeline(
     while (gi < gaps.length && gaps[gi]!.end <= start) gi++;
     const inGap = gi < gaps.length && gaps[gi]!.start <= start;
     const t = transitions[ti];
-    const piece = inGap || !t ? { start, end, state: 'offline' as const } : { start, end, state: t.state, reasonCode: t.reasonCode };
+    const piece =
+      inGap || !t
+        ? { start, end, state: 'offline' as const, stopStart: start }
+        : { start, end, state: t.state, reasonCode: t.reasonCode, stopStart: runStart[ti]! };
     const prev = pieces[pieces.length - 1];
     if (prev && prev.state === piece.state && prev.reasonCode === piece.reasonCode) prev.end = end;
     else pieces.push(piece);
@@ -158,11 +189,30 @@ export function buildTimeline(
     const end = Math.min(p.end, to);
     if (end <= start) return;
     const reason = p.reasonCode === undefined ? {} : { reasonCode: p.reasonCode };
-    segments.push({ start, end, durationMs: end - start, state: p.state, ...reason, since: p.start });
+    segments.push({ start, end, durationMs: end - start, state: p.state, ...reason, since: Math.max(p.start, inService) });
     if (isDowntimeState(p.state, options)) {
       const open = i === pieces.length - 1;
-      downtime.push({ start: p.start, ...(open ? {} : { end: p.end }), state: p.state, ...reason, durationMs: end - start });
+      const shownStart = Math.max(p.start, inService);
+      downtime.push({
+        stopStart: p.state === 'offline' ? shownStart : p.stopStart,
+        start: shownStart,
+        ...(open ? {} : { end: p.end }),
+        state: p.state,
+        ...reason,
+        durationMs: end - start,
+      });
     }
   });
   return { segments, downtime };
+}
+
+/**
+ * When a unit's figures start: the date set on the unit when there is one (test data may
+ * precede go-live, and a planner knows when the unit went into service), else its first data.
+ * Null: neither, so nothing counts yet.
+ */
+export function commissioning(unit: { setAt?: number | undefined; firstData?: readonly (number | undefined)[] }): number | null {
+  if (unit.setAt !== undefined) return unit.setAt;
+  const known = (unit.firstData ?? []).filter((t): t is number => t !== undefined && Number.isFinite(t));
+  return known.length ? Math.min(...known) : null;
 }

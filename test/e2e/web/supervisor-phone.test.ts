@@ -323,33 +323,49 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
     errors.assertNone();
   });
 
-  it('gives a downtime its reason on the Downtime screen', async () => {
-    // Prepare: the stop ends.
-    await publishState('running');
+  it('gives a downtime its reason on the Downtime screen, and the reason stays with the stop everywhere', async () => {
+    // Prepare: the unit is down (since the test before).
     const rowId = `downtime-${UNIT}-${iso(downAt)}`;
-    await eventually(
-      'the downtime is closed',
-      async () => (await people.supervisor.get(`/v1/equipment/${UNIT}/downtime?from=${iso(downAt - 60_000)}&to=${iso(Date.now() + 60_000)}`)).body,
-      (b) => b?.items?.some((e: { start: string; end: string | null }) => e.start === iso(downAt) && e.end !== null),
-    );
     await goTo(page, '/downtime');
     const row = page.getByTestId(rowId);
     await row.waitFor({ state: 'visible' });
 
-    // Act
-    await act(page, row, 'Assign reason', { Reason: 'BD-JAM' });
+    // Act: coded on the 24 h list while it goes on, with a comment.
+    await act(page, row, 'Assign reason', { Reason: 'BD-JAM', Comment: 'feeder jammed' });
 
-    // Assess
-    await waitInPage(
-      page,
-      'the row shows the reason',
-      (id) => /jam/i.test((document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null)?.innerText ?? ''),
-      rowId,
-      LIVE_MS,
+    // Assess: the row shows the reason and the comment, and so do the 7-day list and the unit's card.
+    const showsReason = (what: string, selector: string) =>
+      waitInPage(
+        page,
+        what,
+        (css) => {
+          const text = (document.querySelector(css) as HTMLElement | null)?.innerText ?? '';
+          return /jam/i.test(text) && text.includes('feeder jammed');
+        },
+        selector,
+        LIVE_MS,
+      );
+    await showsReason('the row shows the reason and its comment', `[data-testid="${rowId}"]`);
+    await screenshot(page, TEST, 'downtime-coded-24h');
+    await goTo(page, '/downtime?range=7d');
+    await page.getByTestId(rowId).waitFor({ state: 'visible' });
+    await showsReason('the 7-day list shows the same reason and comment', `[data-testid="${rowId}"]`);
+    await screenshot(page, TEST, 'downtime-coded-7d');
+    await goTo(page, '/');
+    await showsReason("the unit's card shows the reason of its stop and the comment", `[data-testid="unit-${UNIT}"]`);
+    await screenshot(page, TEST, 'plant-stop-coded');
+
+    // The stop ends: it keeps its reason.
+    await publishState('running');
+    const closed = await eventually(
+      'the downtime is closed',
+      async () => (await people.supervisor.get(`/v1/equipment/${UNIT}/downtime?from=${iso(downAt - 60_000)}&to=${iso(Date.now() + 60_000)}`)).body,
+      (b) => b?.items?.some((e: { start: string; end: string | null }) => e.start === iso(downAt) && e.end !== null),
     );
-    const events = (await people.supervisor.get(`/v1/equipment/${UNIT}/downtime?from=${iso(downAt - 60_000)}&to=${iso(Date.now() + 60_000)}`)).body;
-    const event = events.items.find((e: { start: string }) => e.start === iso(downAt));
+    const event = closed.items.find((e: { start: string }) => e.start === iso(downAt));
     assert.equal(event?.reasonCode, 'BD-JAM');
+    assert.equal(event?.comment, 'feeder jammed');
+    assert.equal(event?.stopStart, iso(downAt));
     assert.equal(event?.assignedBy, 'u-supervisor');
     errors.assertNone();
   });

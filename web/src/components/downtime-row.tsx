@@ -28,10 +28,13 @@ export function DowntimeRow({ event, unitName, reasons, personName, now, rangeSt
   const duration = `${before ? 'over ' : ''}${fmtDuration(eventDurationMs(event, now))}`;
   // Preselect the reason in force (a person's, else the machine's) when it can be picked.
   const initial = reasons.options.find((o) => o.value === reason?.code)?.value;
+  // A later stretch of a stop that a data gap interrupted: the reason is the whole stop's.
+  const continued = event.stopStart !== event.start && Date.parse(event.stopStart) < Date.parse(event.start);
   const assign = async (values: Record<string, string>) => {
     const comment = values.comment?.trim();
     await api.call('assignDowntimeReason', {
-      params: { id: event.equipmentId, start: event.start },
+      // The stop's identity, the same in every time range, so the reason shows wherever the stop does.
+      params: { id: event.equipmentId, start: event.stopStart },
       body: { reasonCode: values.reason ?? '', ...(comment ? { comment } : {}) },
     });
   };
@@ -48,6 +51,12 @@ export function DowntimeRow({ event, unitName, reasons, personName, now, rangeSt
           <dd>
             {before ? 'At or before ' : null}
             <time dateTime={event.start}>{fmtDateTime(event.start)}</time>
+            {continued ? (
+              <span class="muted">
+                {' '}
+                (the same stop as from <time dateTime={event.stopStart}>{fmtDateTime(event.stopStart)}</time>; no data came in between)
+              </span>
+            ) : null}
           </dd>
         </div>
         <div>
@@ -67,6 +76,12 @@ export function DowntimeRow({ event, unitName, reasons, personName, now, rangeSt
             )}
           </dd>
         </div>
+        {event.comment ? (
+          <div class="downtime-facts-wide">
+            <dt>Comment</dt>
+            <dd class="downtime-comment">{event.comment}</dd>
+          </div>
+        ) : null}
         {event.assignedBy ? (
           <div class="downtime-facts-wide">
             <dt>Coded by</dt>
@@ -85,7 +100,7 @@ export function DowntimeRow({ event, unitName, reasons, personName, now, rangeSt
             question={`${unitName}: ${event.state.replace('-', ' ')} since ${fmtDateTime(event.start)}, ${open ? `${duration} so far` : duration}.`}
             fields={[
               { name: 'reason', label: 'Reason', type: 'select', required: true, options: reasons.options, ...(initial ? { initial } : {}) },
-              { name: 'comment', label: 'Comment', type: 'text' },
+              { name: 'comment', label: 'Comment', type: 'text', ...(event.comment ? { initial: event.comment } : {}) },
             ]}
             run={assign}
             after={after}

@@ -4,13 +4,14 @@
  * and their product), and a compact per-unit comparison table.
  */
 import type { Oee } from '../../../shared/api/schemas.ts';
-import { fmtDuration, fmtPct } from '../ui.tsx';
+import { fmtDateTime, fmtDuration, fmtPct } from '../ui.tsx';
 
 const fmtSeconds = (s: number) => fmtDuration(s * 1000);
 const fmtCount = (n: number) => Math.round(n).toLocaleString();
 
 /** Why a ratio has no value, in words. */
 function missing(oee: Oee, ratio: 'availability' | 'performance' | 'quality' | 'oee'): string {
+  if (notInService(oee)) return `in service from ${fmtDateTime(oee.commissionedAt)}`;
   if (oee.plannedTimeSeconds <= 0 && ratio !== 'quality') return 'no planned production time';
   if (ratio === 'availability') return 'no planned production time';
   if (ratio === 'quality') return 'nothing counted yet';
@@ -54,13 +55,23 @@ export function OeeFigures({ oee }: { oee: Oee }) {
   );
 }
 
-/** Downtime by state under the tiles: where the availability went. */
+/** A unit's figures start at its commissioning: none for a time wholly before it (a work center's view never says one: its units differ). */
+export const notInService = (oee: Oee) => oee.plannedTimeSeconds <= 0 && !!oee.commissionedAt && Date.parse(oee.commissionedAt) >= Date.parse(oee.to);
+
+/** Downtime by state under the tiles: where the availability went; and from when a unit counts, if that is inside the range. */
 export function OeeLosses({ oee }: { oee: Oee }) {
   const states = Object.entries(oee.downtimeByState).filter(([, s]) => s > 0);
+  const since = oee.commissionedAt && Date.parse(oee.commissionedAt) > Date.parse(oee.from) ? oee.commissionedAt : undefined;
   return (
     <p class="muted">
       Downtime {fmtSeconds(oee.downtimeSeconds)}
       {states.length ? ` (${states.map(([state, s]) => `${state.replace('-', ' ')} ${fmtSeconds(s)}`).join(', ')})` : ''}.
+      {since ? (
+        <span data-testid="oee-commissioned">
+          {' '}
+          Counted from <time dateTime={since}>{fmtDateTime(since)}</time>, when the unit went into service.
+        </span>
+      ) : null}
     </p>
   );
 }

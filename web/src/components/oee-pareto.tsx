@@ -20,28 +20,35 @@ export interface ParetoBar {
   share: number;
   /** This and every larger bar, 0..1. */
   cumulative: number;
+  /** What people wrote with the reason, each once. */
+  comments: string[];
 }
 
-/** Groups events by reason; `seconds` is the part of each event inside the range asked for. */
+/**
+ * Groups events by reason; `seconds` is the part of each event inside the range asked for. A
+ * stop that a data gap interrupted comes as two stretches with one `stopStart`: one stop.
+ */
 export function paretoOf(events: readonly DowntimeEvent[], reasons: ReasonIndex): ParetoBar[] {
-  const groups = new Map<string, { label: string; seconds: number; events: number }>();
+  const groups = new Map<string, { label: string; seconds: number; stops: Set<string>; comments: Set<string> }>();
   for (const e of events) {
     if (!(e.seconds > 0)) continue;
     const reason = eventReason(e);
     const key = reason ? `reason:${reason.code}` : `state:${e.state}`;
     const label = reason ? reasons.path(reason.code) : `No reason yet (${e.state})`;
-    const g = groups.get(key) ?? { label, seconds: 0, events: 0 };
+    const g = groups.get(key) ?? { label, seconds: 0, stops: new Set<string>(), comments: new Set<string>() };
     g.seconds += e.seconds;
-    g.events += 1;
+    g.stops.add(`${e.equipmentId} ${e.state} ${e.stopStart}`);
+    if (e.comment) g.comments.add(e.comment);
     groups.set(key, g);
   }
   const total = [...groups.values()].reduce((sum, g) => sum + g.seconds, 0);
   let running = 0;
   return [...groups]
-    .sort(([, a], [, b]) => b.seconds - a.seconds || b.events - a.events || a.label.localeCompare(b.label))
+    .sort(([, a], [, b]) => b.seconds - a.seconds || b.stops.size - a.stops.size || a.label.localeCompare(b.label))
     .map(([key, g]) => {
       running += g.seconds;
-      return { key, label: g.label, minutes: g.seconds / 60, events: g.events, share: g.seconds / total, cumulative: running / total };
+      const bar = { key, label: g.label, minutes: g.seconds / 60, events: g.stops.size, share: g.seconds / total, cumulative: running / total };
+      return { ...bar, comments: [...g.comments] };
     });
 }
 
@@ -120,7 +127,10 @@ export function OeePareto(props: { units: Equipment[]; subject: string; reasons:
             <tbody>
               {bars.map((b) => (
                 <tr key={b.key}>
-                  <th scope="row">{b.label}</th>
+                  <th scope="row">
+                    {b.label}
+                    {b.comments.length ? <span class="pareto-comments muted"> ({b.comments.map((c) => `“${c}”`).join(', ')})</span> : null}
+                  </th>
                   <td class="oee-num">{fmtMin(b.minutes)}</td>
                   <td class="oee-num">{b.events}</td>
                   <td class="oee-num">{fmtShare(b.share)}</td>

@@ -28,7 +28,15 @@ export function UnitCard({ unit, oeeToday }: { unit: UnitLive; oeeToday: Oee | u
         )}
       </p>
       <dl class="kv">
-        {unit.reasonCode ? (
+        {unit.stopReason ? (
+          <>
+            <dt>Reason</dt>
+            <dd data-testid="unit-stop-reason">
+              {unit.stopReason.reasonName ?? unit.stopReason.reasonCode}
+              {unit.stopReason.comment ? <span class="muted"> · {unit.stopReason.comment}</span> : null}
+            </dd>
+          </>
+        ) : unit.reasonCode ? (
           <>
             <dt>Reason</dt>
             <dd>{unit.reasonCode}</dd>
