@@ -237,8 +237,8 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
     assert.equal(operation?.scrapQty, 1);
     await markDocument(page);
     await statusShows(page, "the supervisor's screen shows it completed", /completed/i);
-    assert.equal(await page.getByTestId('qty-produced').innerText(), '10');
-    assert.equal(await page.getByTestId('qty-scrapped').innerText(), '1');
+    assert.equal(await page.getByTestId('qty-produced').innerText(), '10 pcs');
+    assert.equal(await page.getByTestId('qty-scrapped').innerText(), '1 pcs');
     errors.assertNone();
   });
 

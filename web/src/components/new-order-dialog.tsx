@@ -5,28 +5,19 @@
  * the plant's time zone (the shift calendar's), and the priority. A due date already past is
  * allowed (the ERP sends overdue orders too) only after the dialog asks. The new order opens.
  */
-import { useEffect, useState } from 'preact/hooks';
-import type { Material, Routing, ShiftCalendar } from '../../../shared/api/schemas.ts';
-import { quantityProblem, unitOf } from '../../../shared/domain/master-data/units.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ShiftCalendar } from '../../../shared/api/schemas.ts';
+import { unitOf } from '../../../shared/domain/master-data/units.ts';
 import { PERMISSIONS, type Role } from '../../../shared/domain/roles.ts';
-import { localToUtc, zoneOffsetMs } from '../../../shared/domain/telemetry/shifts.ts';
 import { ApiError, api } from '../api.ts';
 import { isOnline } from '../live.ts';
 import { navigate } from '../router.ts';
 import { Button, WithUnit } from '../ui.tsx';
 import { browserTimeZone, loadCalendar } from './oee-time.tsx';
-import { parseDecimal } from './order-report-fields.tsx';
-
-const DAY_MS = 86_400_000;
+import { type Choices, checkNewOrder, FIELD_IDS, type FieldName, initialValues, plantTime, type Values } from './new-order-form.ts';
 
 /** Whether this person may create orders (the same roles the API allows). */
 export const mayCreateOrders = (roles: readonly Role[]) => roles.some((r) => (PERMISSIONS.createWorkOrder as readonly Role[]).includes(r));
-
-interface Choices {
-  materials: Material[];
-  routings: Routing[];
-  timeZone: string;
-}
 
 async function loadChoices(): Promise<Choices> {
   const [materials, routings, calendar] = await Promise.all([
@@ -36,71 +27,6 @@ async function loadChoices(): Promise<Choices> {
   ]);
   const byName = <T extends { id: string; name?: string | undefined }>(a: T, b: T) => (a.name ?? a.id).localeCompare(b.name ?? b.id);
   return { materials: materials.sort(byName), routings: routings.sort(byName), timeZone: calendar?.timeZone ?? browserTimeZone() };
-}
-
-interface Values {
-  materialId: string;
-  routingId: string;
-  quantity: string;
-  date: string;
-  time: string;
-  priority: string;
-}
-type FieldName = keyof Values;
-
-/** The plant-local date a week from now, and a time in the afternoon: a due date to change, not to keep. */
-function initialValues(timeZone: string): Values {
-  const now = Date.now();
-  const date = new Date(now + 7 * DAY_MS + zoneOffsetMs(timeZone, now)).toISOString().slice(0, 10);
-  return { materialId: '', routingId: '', quantity: '', date, time: '14:00', priority: '500' };
-}
-
-/** The instant a plant-local date and time ("2026-12-02", "14:00") happen; undefined when unreadable. */
-export function plantInstant(timeZone: string, date: string, time: string): number | undefined {
-  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const t = /^(\d{2}):(\d{2})$/.exec(time);
-  if (!d || !t) return undefined;
-  const wall = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
-  return Number.isNaN(wall) ? undefined : localToUtc(timeZone, wall);
-}
-
-/** "Dec 2, 14:00" in the plant's zone: the format this dialog says times in. */
-const plantTime = (timeZone: string, at: number) =>
-  new Intl.DateTimeFormat(undefined, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-
-interface Checked {
-  body?: { materialId: string; routingId: string; quantity: number; dueDate: string; priority: number };
-  errors: Partial<Record<FieldName, string>>;
-  due?: number;
-}
-
-/** What was typed, as a create request, or what is wrong with it, per field, in plain words. */
-export function checkNewOrder(values: Values, choices: Choices): Checked {
-  const errors: Partial<Record<FieldName, string>> = {};
-  const material = choices.materials.find((m) => m.id === values.materialId);
-  if (!material) errors.materialId = 'Choose the material to make.';
-  const routing = choices.routings.find((r) => r.id === values.routingId && r.materialId === values.materialId);
-  if (material && !routing) errors.routingId = 'Choose how to make it: a routing for this material.';
-  const text = values.quantity.trim();
-  const quantity = parseDecimal(text);
-  const unit = unitOf(material?.uom);
-  if (text === '') errors.quantity = 'Enter how many to make.';
-  else if (quantity === undefined || quantity <= 0) {
-    errors.quantity = `Enter a number more than 0, such as ${unit?.whole === false ? '12.5' : '12'} (you typed "${text}").`;
-  } else {
-    const problem = quantityProblem(quantity, material?.uom);
-    if (problem) errors.quantity = `The quantity ${problem} (you typed "${text}").`;
-  }
-  const due = plantInstant(choices.timeZone, values.date, values.time);
-  if (due === undefined) errors.date = 'Enter the date and time the order is due.';
-  const priority = /^\d{1,3}$/.test(values.priority.trim()) ? Number(values.priority.trim()) : Number.NaN;
-  if (!(priority >= 1 && priority <= 999)) errors.priority = 'Enter a priority from 1 (most urgent) to 999.';
-  if (Object.keys(errors).length || !material || !routing || quantity === undefined || due === undefined) return { errors };
-  return {
-    body: { materialId: material.id, routingId: routing.id, quantity, dueDate: new Date(due).toISOString(), priority },
-    errors,
-    due,
-  };
 }
 
 export function NewOrderButton({ roles }: { roles: readonly Role[] }) {
@@ -159,7 +85,12 @@ function NewOrderDialog({ onClose }: { onClose: () => void }) {
     if (!choices || !values) return;
     const checked = checkNewOrder(values, choices);
     setErrors(checked.errors);
-    if (!checked.body || checked.due === undefined) return;
+    if (!checked.body || checked.due === undefined) {
+      // The first field to fix, in view and focused: the person tapped Create at the bottom.
+      const first = (Object.keys(FIELD_IDS) as FieldName[]).find((f) => checked.errors[f]);
+      if (first) document.getElementById(FIELD_IDS[first])?.focus();
+      return;
+    }
     if (!anyway && checked.due < Date.now()) {
       setOverdue(`This order is already overdue: due ${plantTime(choices.timeZone, checked.due)}. Create it anyway?`);
       return;
@@ -180,6 +111,14 @@ function NewOrderDialog({ onClose }: { onClose: () => void }) {
       setBusy(false);
     }
   };
+
+  // The question shows where the buttons were; it is brought into view and its safe answer focused.
+  const confirmRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!overdue) return;
+    confirmRef.current?.scrollIntoView({ block: 'end' });
+    confirmRef.current?.querySelector('button')?.focus();
+  }, [overdue]);
 
   const material = choices?.materials.find((m) => m.id === values?.materialId);
   const unit = unitOf(material?.uom);
@@ -237,7 +176,7 @@ function NewOrderDialog({ onClose }: { onClose: () => void }) {
                   id="new-order-routing"
                   value={values.routingId}
                   disabled={!material}
-                  aria-describedby={described('routingId', 'new-order-routing-hint')}
+                  aria-describedby={described('routingId', material && routings.length === 0 ? 'new-order-routing-hint' : undefined)}
                   onChange={(e) => set('routingId', (e.target as HTMLSelectElement).value)}
                 >
                   <option value="">{material ? 'Choose…' : 'Choose the material first'}</option>
@@ -247,11 +186,11 @@ function NewOrderDialog({ onClose }: { onClose: () => void }) {
                     </option>
                   ))}
                 </select>
-                <p class="hint muted" id="new-order-routing-hint">
-                  {material && routings.length === 0
-                    ? `No routing makes ${material.name} yet: a planner adds one first.`
-                    : 'How it is made: the operations, in order.'}
-                </p>
+                {material && routings.length === 0 ? (
+                  <p class="hint error" id="new-order-routing-hint">
+                    No routing makes {material.name} yet: add one first.
+                  </p>
+                ) : null}
                 {fieldError('routingId')}
               </div>
               <div class="field">
@@ -269,18 +208,24 @@ function NewOrderDialog({ onClose }: { onClose: () => void }) {
                 </WithUnit>
                 {fieldError('quantity')}
               </div>
-              <fieldset class="field">
+              <fieldset class="field due">
                 <legend>Due (plant time, {choices.timeZone})</legend>
-                <label for="new-order-date">Date</label>
-                <input id="new-order-date" type="date" value={values.date} onInput={(e) => set('date', (e.target as HTMLInputElement).value)} />
-                <label for="new-order-time">Time</label>
-                <input
-                  id="new-order-time"
-                  type="time"
-                  value={values.time}
-                  aria-describedby={described('date')}
-                  onInput={(e) => set('time', (e.target as HTMLInputElement).value)}
-                />
+                <div class="due-row">
+                  <div class="field">
+                    <label for="new-order-date">Date</label>
+                    <input
+                      id="new-order-date"
+                      type="date"
+                      value={values.date}
+                      aria-describedby={described('date')}
+                      onInput={(e) => set('date', (e.target as HTMLInputElement).value)}
+                    />
+                  </div>
+                  <div class="field">
+                    <label for="new-order-time">Time</label>
+                    <input id="new-order-time" type="time" value={values.time} onInput={(e) => set('time', (e.target as HTMLInputElement).value)} />
+                  </div>
+                </div>
                 {fieldError('date')}
               </fieldset>
               <div class="field">
@@ -307,7 +252,7 @@ function NewOrderDialog({ onClose }: { onClose: () => void }) {
             </p>
           ) : null}
           {overdue ? (
-            <div class="overdue-confirm" data-testid="new-order-overdue">
+            <div class="overdue-confirm" data-testid="new-order-overdue" ref={confirmRef}>
               <p role="alert">{overdue}</p>
               <div class="dialog-actions">
                 <Button onClick={() => setOverdue(undefined)}>Change the due date</Button>
