@@ -50,8 +50,9 @@ function NewOrderDialog({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState<string | undefined>();
   const [overdue, setOverdue] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  // One key per dialog: a retry after a lost answer creates the order once.
-  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  // One key per request content: a retry after a lost answer creates the order once; a changed
+  // request is a new one (the API refuses a key reused with another body).
+  const idempotencyKey = useRef(crypto.randomUUID());
   useEffect(() => {
     let open = true;
     loadChoices().then(
@@ -76,6 +77,7 @@ function NewOrderDialog({ onClose }: { onClose: () => void }) {
       next.routingId = routings.length === 1 ? (routings[0]?.id ?? '') : '';
     }
     setValues(next);
+    idempotencyKey.current = crypto.randomUUID();
     setErrors({ ...errors, [name]: undefined, ...(name === 'time' ? { date: undefined } : {}) });
     setOverdue(undefined);
     setError(undefined);
@@ -101,7 +103,7 @@ function NewOrderDialog({ onClose }: { onClose: () => void }) {
     }
     setBusy(true);
     try {
-      const order = await api.call('createWorkOrder', { body: checked.body, idempotencyKey });
+      const order = await api.call('createWorkOrder', { body: checked.body, idempotencyKey: idempotencyKey.current });
       onClose();
       navigate(`/orders/${encodeURIComponent(order.id)}`);
     } catch (e) {
