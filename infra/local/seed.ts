@@ -108,7 +108,8 @@ function masterData(): [string, unknown][] {
         ...(idealCycleTimeSeconds ? { idealCycleTimeSeconds } : {}),
       },
     ] as [string, unknown];
-  const material = (id: string, name: string, materialType: string, uom = 'ea') =>
+  // Units by their UN/ECE Rec 20 codes (shared/domain/master-data/units.ts): pieces, or kilograms.
+  const material = (id: string, name: string, materialType: string, uom = 'EA') =>
     [`/v1/materials/${id}`, { name, uom, materialType }] as [string, unknown];
   const person = (id: string, name: string, roles: Role[], qualifications: string[] = []) =>
     [`/v1/personnel/${id}`, { name, roles, qualifications }] as [string, unknown];
@@ -185,6 +186,7 @@ function masterData(): [string, unknown][] {
     material('MTR-100', 'Motor 0.25 kW', 'raw'),
     material('SCR-M4X12', 'Screw M4x12', 'consumable'),
     material('BOX-100', 'Carton for P100', 'packaging'),
+    material('GRS-10', 'Bearing grease', 'consumable', 'KGM'),
 
     [
       '/v1/boms/BOM-PUMP-100',
@@ -195,7 +197,8 @@ function masterData(): [string, unknown][] {
           { materialId: 'HSG-100', quantityPer: 1, operationSeq: 10 },
           { materialId: 'IMP-100', quantityPer: 1, operationSeq: 10 },
           { materialId: 'MTR-100', quantityPer: 1, operationSeq: 10 },
-          { materialId: 'SCR-M4X12', quantityPer: 6, operationSeq: 10 },
+          { materialId: 'SCR-M4X12', quantityPer: 6, uom: 'EA', operationSeq: 10 },
+          { materialId: 'GRS-10', quantityPer: 0.004, uom: 'KGM', operationSeq: 10 },
           { materialId: 'BOX-100', quantityPer: 1, operationSeq: 30 },
         ],
       },

@@ -77,7 +77,8 @@ export function openApiDocument(version: string): object {
         ...problem,
       };
       (op.responses as Record<string, unknown>)[422] = {
-        description: 'Unknown event type or reference, or a webhook-id reused with another body',
+        description:
+          'Unknown event type or reference, a unit of measure or quantity that does not fit (2.5 of a whole-unit material), or a webhook-id reused with another body',
         ...problem,
       };
     } else if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } };

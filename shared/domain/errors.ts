@@ -88,6 +88,22 @@ export class QuantityRuleError extends MesError {
   readonly title = 'Quantity not allowed';
 }
 
+/**
+ * A quantity that does not fit its unit of measure (2.5 of a whole-unit material), or a unit
+ * the MES does not know. Each problem is reported at its field.
+ */
+export class UnitOfMeasureError extends MesError {
+  override readonly name = 'UnitOfMeasureError';
+  readonly status = 422;
+  readonly type = 'urn:mes:problem:unit-of-measure';
+  readonly title = 'Quantity or unit of measure not allowed';
+  override readonly errors: FieldError[];
+  constructor(errors: FieldError[]) {
+    super(describe(errors));
+    this.errors = errors;
+  }
+}
+
 /** Creating something that exists already. */
 export class AlreadyExistsError extends MesError {
   override readonly name = 'AlreadyExistsError';

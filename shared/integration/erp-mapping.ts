@@ -14,7 +14,8 @@ import {
 } from '../api/integration-schemas.ts';
 import { BomInputSchema, type CreateWorkOrder, MaterialInputSchema, RoutingInputSchema } from '../api/schemas.ts';
 import type { MasterDataInputs, MasterDataKind } from '../domain/master-data/model.ts';
-import { type FieldError, UnknownEventTypeError, ValidationError } from '../domain/errors.ts';
+import { type FieldError, UnitOfMeasureError, UnknownEventTypeError, ValidationError } from '../domain/errors.ts';
+import { withUnitCodes } from '../domain/master-data/units.ts';
 import type { Reference } from '../domain/master-data/service.ts';
 import type { ReferenceField } from '../domain/work-order/service.ts';
 
@@ -93,6 +94,7 @@ export const ORDER_FIELDS = {
   bomId: 'billOfMaterialId',
   workCenterId: 'equipmentId',
   unitOfMeasure: 'unitOfMeasure',
+  quantity: 'quantity',
 } as const satisfies Record<ReferenceField, keyof ProductionOrderUpserted>;
 
 /**
@@ -130,8 +132,32 @@ function internal<T>(schema: z.ZodMiniType<T>, input: unknown, base: string, nam
   return parsed.data;
 }
 
-function masterData<K extends ErpMasterDataKind>(entity: K, id: string, input: MasterDataInputs[K], references: Reference[]): MasterDataUpsert<K> {
-  return { kind: 'master-data', entity, id, input, references };
+/** The MES field names the ERP spells differently, for pointers into what it sent. */
+const ERP_NAMES: Record<string, string> = {
+  uom: 'unitOfMeasure',
+  materialId: 'materialDefinitionId',
+  quantityPer: 'quantity',
+  operationSeq: 'operationSequence',
+};
+
+function masterData<K extends ErpMasterDataKind>(
+  entity: K,
+  id: string,
+  input: MasterDataInputs[K],
+  references: Reference[],
+  base: string,
+): MasterDataUpsert<K> {
+  // Units as their codes (the ERP's 'ST' or 'kg' is H87 or KGM); an unknown one is a 422 at the ERP's field.
+  const units = withUnitCodes(entity, input);
+  if (units.problems.length) {
+    throw new UnitOfMeasureError(
+      units.problems.map((p) => ({
+        pointer: [base, ...p.path.map((k) => (typeof k === 'string' ? (ERP_NAMES[k] ?? k) : String(k)))].join('/'),
+        detail: p.detail,
+      })),
+    );
+  }
+  return { kind: 'master-data', entity, id, input: units.input, references };
 }
 const ref = (kind: MasterDataKind, id: string, pointer: string): Reference => ({ kind, id, pointer });
 
@@ -147,7 +173,7 @@ function material(d: z.infer<(typeof ERP_EVENT_DATA)['material.upserted']>, base
     base,
     { name: 'description', uom: 'unitOfMeasure', materialClass: 'materialClassId' },
   );
-  return masterData('material', d.id, input, []);
+  return masterData('material', d.id, input, [], base);
 }
 
 function bom(d: z.infer<(typeof ERP_EVENT_DATA)['bom.upserted']>, base: string) {
@@ -166,10 +192,16 @@ function bom(d: z.infer<(typeof ERP_EVENT_DATA)['bom.upserted']>, base: string) 
     base,
     { materialId: 'materialDefinitionId', quantityPer: 'quantity', uom: 'unitOfMeasure', operationSeq: 'operationSequence' },
   );
-  return masterData('bom', d.id, input, [
-    ref('material', d.materialDefinitionId, `${base}/materialDefinitionId`),
-    ...d.components.map((c, i) => ref('material', c.materialDefinitionId, `${base}/components/${i}/materialDefinitionId`)),
-  ]);
+  return masterData(
+    'bom',
+    d.id,
+    input,
+    [
+      ref('material', d.materialDefinitionId, `${base}/materialDefinitionId`),
+      ...d.components.map((c, i) => ref('material', c.materialDefinitionId, `${base}/components/${i}/materialDefinitionId`)),
+    ],
+    base,
+  );
 }
 
 function routing(d: z.infer<(typeof ERP_EVENT_DATA)['routing.upserted']>, base: string) {
@@ -191,8 +223,14 @@ function routing(d: z.infer<(typeof ERP_EVENT_DATA)['routing.upserted']>, base: 
     base,
     { materialId: 'materialDefinitionId', seq: 'sequence', workCenterId: 'equipmentId', instructions: 'workInstructions' },
   );
-  return masterData('routing', d.id, input, [
-    ref('material', d.materialDefinitionId, `${base}/materialDefinitionId`),
-    ...d.operations.map((o, i) => ref('equipment', o.equipmentId, `${base}/operations/${i}/equipmentId`)),
-  ]);
+  return masterData(
+    'routing',
+    d.id,
+    input,
+    [
+      ref('material', d.materialDefinitionId, `${base}/materialDefinitionId`),
+      ...d.operations.map((o, i) => ref('equipment', o.equipmentId, `${base}/operations/${i}/equipmentId`)),
+    ],
+    base,
+  );
 }

@@ -286,7 +286,7 @@ describe('ERP inbound events', () => {
       const { body } = await people.planner.get('/v1/materials/RM-STEEL');
       assert.deepEqual(
         [body.name, body.uom, body.materialClass, body.materialType, body.updatedBy],
-        ['Steel sheet 2 mm', 'kg', 'metals', 'raw', `integration:${erp.credentialId}`],
+        ['Steel sheet 2 mm', 'KGM', 'metals', 'raw', `integration:${erp.credentialId}`],
       );
       const same = await erp.send({ type: 'material.upserted', data: material });
       assert.deepEqual(same.body.results, [{ entity: 'material', id: 'RM-STEEL', outcome: 'unchanged', version: 1 }]);
@@ -309,7 +309,7 @@ describe('ERP inbound events', () => {
       assert.equal(reply.body.results[0].outcome, 'created', reply.text);
       const { body } = await people.planner.get('/v1/boms/BOM-ERP');
       assert.deepEqual(body.components, [
-        { materialId: 'HSG-1', quantityPer: 1, uom: 'ea', operationSeq: 10 },
+        { materialId: 'HSG-1', quantityPer: 1, uom: 'EA', operationSeq: 10 },
         { materialId: 'IMP-1', quantityPer: 2, operationSeq: 10 },
       ]);
       const unknown = await erp.send({

@@ -35,14 +35,14 @@ const KINDS: Kind[] = [
   },
   {
     resource: 'materials',
-    create: { name: 'Steel sheet', uom: 'kg', materialType: 'raw', materialClass: 'metal', description: 'S235' },
-    replace: { name: 'Steel sheet 2 mm', uom: 'kg', materialType: 'raw' },
+    create: { name: 'Steel sheet', uom: 'KGM', materialType: 'raw', materialClass: 'metal', description: 'S235' },
+    replace: { name: 'Steel sheet 2 mm', uom: 'KGM', materialType: 'raw' },
     dropped: 'materialClass',
     invalid: [[{ uom: 'x'.repeat(21), materialType: 'gold' }, ['/body/name', '/body/uom', '/body/materialType']]],
   },
   {
     resource: 'boms',
-    create: { materialId: 'FG-1', baseQuantity: 2, components: [{ materialId: 'RM-1', quantityPer: 1.5, uom: 'kg', operationSeq: 10 }] },
+    create: { materialId: 'FG-1', baseQuantity: 2, components: [{ materialId: 'RM-1', quantityPer: 1.5, uom: 'KGM', operationSeq: 10 }] },
     replace: { materialId: 'FG-1', components: [{ materialId: 'RM-2', quantityPer: 3, operationSeq: 20 }] },
     dropped: 'none',
     invalid: [

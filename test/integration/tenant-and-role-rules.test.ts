@@ -180,7 +180,7 @@ describe('tenant and role rules on every route', () => {
       list: { isolation: 'list', build: async () => ({}) },
     });
     const equipment = masterData('equipment', 'wc-assembly', { name: 'Line 1', level: 'workCenter', parentId: PLANT.area });
-    const materials = masterData('materials', PLANT.product, { name: 'Pump', uom: 'ea', materialType: 'finished' });
+    const materials = masterData('materials', PLANT.product, { name: 'Pump', uom: 'EA', materialType: 'finished' });
     const boms = masterData('boms', PLANT.bom, {
       materialId: PLANT.product,
       components: [{ materialId: 'HSG-1', quantityPer: 1, operationSeq: 10 }],

@@ -254,11 +254,12 @@ describe('work order rules', () => {
       const quantityRule = { type: PROBLEM.quantityRule };
 
       // Act + Assess: the first operation may pass on 10 + 10 %.
-      await refused(strict.id, people.operator, 'operations/10/report', { goodQty: 10.5 }, 409, quantityRule);
+      // Pumps are counted in whole units: 10 + 10 % is 11.
+      await refused(strict.id, people.operator, 'operations/10/report', { goodQty: 11 }, 409, quantityRule);
       await people.operator.ok('POST', `${path}/operations/10/report`, { goodQty: 6 });
       await refused(order.id, people.operator, 'operations/10/report', { goodQty: 6 }, 409, quantityRule);
       await people.operator.ok('POST', `${path}/operations/10/report`, { goodQty: 5, scrapQty: 3, scrapReasonCode: 'BENT' });
-      await refused(order.id, people.operator, 'operations/10/complete', { goodQty: 0.5, data: { screwTorque: 4 } }, 409, quantityRule);
+      await refused(order.id, people.operator, 'operations/10/complete', { goodQty: 1, data: { screwTorque: 4 } }, 409, quantityRule);
       await refused(order.id, people.operator, 'operations/10/report', { goodQty: 1 }, 409, quantityRule);
       // Scrap is not capped: scrapped parts were never passed on.
       await people.operator.ok('POST', `${path}/operations/10/complete`, { scrapQty: 1, scrapReasonCode: 'BENT', data: { screwTorque: 4 } });
@@ -266,11 +267,11 @@ describe('work order rules', () => {
       // A later change of the plant's tolerance does not change a released order.
       await people.admin.ok('PUT', '/v1/tenant-settings', { overrunTolerancePct: 50 });
 
-      // The second operation may pass on what the first made (11) plus 10 %: 12.1.
+      // The second operation may pass on what the first made (11) plus 10 %: 12.1, so 12 whole pumps.
       await people.operator.ok('POST', `${path}/operations/20/start`, {});
-      await refused(order.id, people.operator, 'operations/20/report', { goodQty: 12.2 }, 409, quantityRule);
-      const reported = await people.operator.ok<WorkOrderDetail>('POST', `${path}/operations/20/report`, { goodQty: 12.1 });
-      assert.equal(reported.operations[1]?.goodQty, 12.1);
+      await refused(order.id, people.operator, 'operations/20/report', { goodQty: 13 }, 409, quantityRule);
+      const reported = await people.operator.ok<WorkOrderDetail>('POST', `${path}/operations/20/report`, { goodQty: 12 });
+      assert.equal(reported.operations[1]?.goodQty, 12);
       assert.equal(reported.overrunTolerancePct, 10);
     });
   });

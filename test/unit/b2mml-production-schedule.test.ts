@@ -68,7 +68,7 @@ describe('B2MML production schedule', () => {
     assert.deepEqual(order?.data, {
       id: '000815',
       materialDefinitionId: 'FG-PUMP',
-      quantity: 12.5,
+      quantity: 12,
       operationsDefinitionId: 'RT-QUICK',
       earliestStartTime: '2030-02-01T06:00:00Z',
       latestEndTime: '2030-02-03T14:00:00Z',

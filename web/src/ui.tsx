@@ -51,6 +51,10 @@ export interface Field {
   min?: number;
   options?: { value: string; label: string }[];
   initial?: string;
+  /** A number's unit, shown beside it ("pcs", "kg"). */
+  unit?: string;
+  /** The phone keypad for a number: `numeric` (digits only) for whole units; `decimal` unless told. */
+  inputMode?: 'numeric' | 'decimal';
 }
 
 /**
@@ -126,15 +130,18 @@ export function ConfirmAction(props: {
                   ) : (
                     // A number is typed as text with the decimal keypad: a number input hands "12abc"
                     // over as "" (read as nothing, so 0), where the app must say it is not a number.
-                    <input
-                      id={`confirm-${f.name}`}
-                      type="text"
-                      inputMode={f.type === 'number' ? 'decimal' : undefined}
-                      autoComplete={f.type === 'number' ? 'off' : undefined}
-                      required={f.required}
-                      value={values[f.name] ?? ''}
-                      onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value })}
-                    />
+                    <WithUnit unit={f.unit} id={`confirm-${f.name}-unit`}>
+                      <input
+                        id={`confirm-${f.name}`}
+                        type="text"
+                        inputMode={f.type === 'number' ? (f.inputMode ?? 'decimal') : undefined}
+                        autoComplete={f.type === 'number' ? 'off' : undefined}
+                        required={f.required}
+                        aria-describedby={f.unit ? `confirm-${f.name}-unit` : undefined}
+                        value={values[f.name] ?? ''}
+                        onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value })}
+                      />
+                    </WithUnit>
                   )}
                 </div>
               ))}
@@ -154,6 +161,19 @@ export function ConfirmAction(props: {
         </div>
       ) : null}
     </>
+  );
+}
+
+/** A number field with its unit beside it ("pcs", "kg"); the field alone without one. */
+export function WithUnit({ unit, id, children }: { unit: string | undefined; id: string; children: ComponentChildren }) {
+  if (!unit) return <>{children}</>;
+  return (
+    <span class="with-unit">
+      {children}
+      <span class="unit" id={id}>
+        {unit}
+      </span>
+    </span>
   );
 }
 

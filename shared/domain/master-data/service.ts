@@ -1,12 +1,13 @@
 /** Master data use cases: create or replace (versioned, audited), read, list. */
 import type { AuthContext } from '../../auth/claims.ts';
-import { NotFoundError, StaleVersionError, UnknownReferenceError } from '../errors.ts';
+import { NotFoundError, StaleVersionError, UnitOfMeasureError, UnknownReferenceError } from '../errors.ts';
 import { runCommand } from '../retry.ts';
 import { diff } from '../work-order/diff.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { PageRequest, Receipt } from '../work-order/repository.ts';
 import type { MasterDataInputs, MasterDataKind, RecordMeta, StoredRecord } from './model.ts';
 import type { MasterDataRepository } from './repository.ts';
+import { withUnitCodes } from './units.ts';
 
 const LABEL: Record<MasterDataKind, string> = {
   equipment: 'equipment',
@@ -83,6 +84,11 @@ export class MasterDataService {
     input: MasterDataInputs[K],
     expectedVersion?: number,
   ): Promise<PlannedRecord<K>> {
+    // Units are stored as their codes ('ea' -> 'EA'); an unknown one is refused before anything is read.
+    const units = withUnitCodes(kind, input);
+    if (units.problems.length)
+      throw new UnitOfMeasureError(units.problems.map((p) => ({ pointer: ['/body', ...p.path].join('/'), detail: p.detail })));
+    input = units.input;
     // Consistent: the write is conditioned on this version, and a retry must see the write it lost to.
     const before = await this.repository.get(auth.tenantId, kind, id, { consistent: true });
     if (expectedVersion !== undefined && (before?.version ?? 0) !== expectedVersion) {

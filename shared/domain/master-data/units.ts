@@ -84,6 +84,17 @@ export function unitOf(code: string | undefined): UnitOfMeasure | undefined {
   return BY_CODE.get(upper) ?? BY_CODE.get(ALIASES[upper] ?? '');
 }
 
+/**
+ * Whether two codes name the same unit: the same code, or two names for one piece (EA, H87,
+ * C62: an ERP's 'ST' is a material's 'EA'). Unknown codes match only themselves, in any case.
+ */
+export function sameUnit(a: string, b: string): boolean {
+  const [ua, ub] = [unitOf(a), unitOf(b)];
+  if (!ua || !ub) return a.trim().toUpperCase() === b.trim().toUpperCase();
+  return ua.code === ub.code || (PIECES.has(ua.code) && PIECES.has(ub.code));
+}
+const PIECES = new Set(['EA', 'H87', 'C62']);
+
 /** The codes, for error messages and pick lists. */
 export const UNIT_CODES = UNITS.map((u) => u.code);
 
@@ -116,4 +127,31 @@ export function formatQuantity(quantity: number, code: string | undefined, local
   const number = quantity.toLocaleString(locale, { maximumFractionDigits: unit ? unit.decimals : 6 });
   if (unit) return `${number} ${unit.symbol}`;
   return code ? `${number} ${code}` : number;
+}
+
+/** Why a unit code is refused, in words: the codes it may be. */
+export const unknownUnitDetail = (code: string) =>
+  `${code} is not a unit of measure the MES knows; use a UN/ECE Recommendation 20 code: ${UNIT_CODES.join(', ')}`;
+
+/**
+ * A material's or BOM's units as their codes ('ea' -> 'EA'), and where a unit is unknown: the
+ * path of the field (['uom'], ['components', 0, 'uom']) and why. Other kinds pass unchanged.
+ */
+export function withUnitCodes<T>(kind: string, input: T): { input: T; problems: { path: (string | number)[]; detail: string }[] } {
+  const problems: { path: (string | number)[]; detail: string }[] = [];
+  const code = (value: string, path: (string | number)[]) => {
+    const unit = unitOf(value);
+    if (!unit) problems.push({ path, detail: unknownUnitDetail(value) });
+    return unit?.code ?? value;
+  };
+  if (kind === 'material') {
+    const material = input as { uom: string };
+    return { input: { ...input, uom: code(material.uom, ['uom']) }, problems };
+  }
+  if (kind === 'bom') {
+    const bom = input as { components: { uom?: string | undefined }[] };
+    const components = bom.components.map((c, i) => (c.uom === undefined ? c : { ...c, uom: code(c.uom, ['components', i, 'uom']) }));
+    return { input: { ...input, components }, problems };
+  }
+  return { input, problems };
 }

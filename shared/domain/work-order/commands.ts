@@ -4,7 +4,8 @@
  * the difference between the order before and after: it can never disagree with the change.
  */
 import type { Material, Routing } from '../master-data/model.ts';
-import { IllegalTransitionError, NotFoundError, QuantityRuleError } from '../errors.ts';
+import { type FieldError, IllegalTransitionError, NotFoundError, QuantityRuleError, UnitOfMeasureError } from '../errors.ts';
+import { floorToUnit, quantityProblem } from '../master-data/units.ts';
 import { recordData, requireRecordedData } from './recorded-data.ts';
 import { type OperationAction, WORK_ORDER_ACTIONS, type WorkOrderAction, canOperation, canWorkOrder } from './status.ts';
 import type {
@@ -96,10 +97,12 @@ function diffAggregate(before: WorkOrderAggregate | undefined, after: WorkOrderA
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
+// The unit says what every quantity counts (absent on orders from before units were copied).
 const summary = (o: WorkOrderAggregate) => ({
   workOrderId: o.id,
   materialId: o.materialId,
   quantity: o.quantity,
+  uom: o.uom,
   status: o.status,
   producedQty: o.producedQty,
   scrappedQty: o.scrappedQty,
@@ -396,17 +399,37 @@ export function resumeOperation(ctx: CommandContext, order: WorkOrderAggregate, 
   );
 }
 
-/** The most good quantity an operation may report in total. */
-export function goodQuantityLimit(order: WorkOrderAggregate, seq: number): number {
+/**
+ * The most good quantity an operation may report in total, in whole units for a whole-unit
+ * material (50 pumps + 5% is 52, not 52.5). `uom` defaults to the order's own.
+ */
+export function goodQuantityLimit(order: WorkOrderAggregate, seq: number, uom: string | undefined = order.uom): number {
   const index = order.operations.findIndex((o) => o.seq === seq);
   const base = index <= 0 ? order.quantity : (order.operations[index - 1]?.goodQty ?? 0);
-  return round(base * (1 + order.overrunTolerancePct / 100));
+  return floorToUnit(round(base * (1 + order.overrunTolerancePct / 100)), uom);
+}
+
+/** Refuses a report's quantities that do not fit the unit (1.5 good pumps), each at its field. */
+function assertQuantitiesFit(report: ReportOperation | CompleteOperation, uom: string | undefined) {
+  const errors: FieldError[] = [];
+  for (const field of ['goodQty', 'scrapQty'] as const) {
+    const problem = quantityProblem(report[field], uom);
+    if (problem) errors.push({ pointer: `/body/${field}`, detail: problem });
+  }
+  if (errors.length) throw new UnitOfMeasureError(errors);
 }
 
 /** Applies a report's quantities and data to the operation and the order's totals. */
-function applyReport(ctx: CommandContext, order: WorkOrderAggregate, op: Operation, report: ReportOperation | CompleteOperation) {
+function applyReport(
+  ctx: CommandContext,
+  order: WorkOrderAggregate,
+  op: Operation,
+  report: ReportOperation | CompleteOperation,
+  uom: string | undefined,
+) {
+  assertQuantitiesFit(report, uom);
   const goodQty = round(op.goodQty + report.goodQty);
-  const limit = goodQuantityLimit(order, op.seq);
+  const limit = goodQuantityLimit(order, op.seq, uom);
   if (report.goodQty > 0 && goodQty > limit) {
     throw new QuantityRuleError(
       `operation ${op.seq} would have ${goodQty} good, more than the ${limit} it may pass on (what it was given plus ${order.overrunTolerancePct}% overrun tolerance)`,
@@ -449,17 +472,30 @@ function applyReport(ctx: CommandContext, order: WorkOrderAggregate, op: Operati
   return { next, updated, events: reported ? [event] : ([] as Change['events']) };
 }
 
-export function reportOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, report: ReportOperation): CommandResult {
+/** `uom` is the order's unit; an order from before units were copied is given its material's. */
+export function reportOperation(
+  ctx: CommandContext,
+  order: WorkOrderAggregate,
+  seq: number,
+  report: ReportOperation,
+  uom: string | undefined = order.uom,
+): CommandResult {
   const op = findOperation(order, seq);
   assertOperation('report', order, op);
-  const { next, events } = applyReport(ctx, order, op, report);
+  const { next, events } = applyReport(ctx, order, op, report, uom);
   return finish(ctx, order, next, { action: 'operation.report', target: `operation/${seq}`, comment: report.comment, events });
 }
 
-export function completeOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, input: CompleteOperation): CommandResult {
+export function completeOperation(
+  ctx: CommandContext,
+  order: WorkOrderAggregate,
+  seq: number,
+  input: CompleteOperation,
+  uom: string | undefined = order.uom,
+): CommandResult {
   const op = findOperation(order, seq);
   assertOperation('complete', order, op);
-  const { next: reported, updated, events } = applyReport(ctx, order, op, input);
+  const { next: reported, updated, events } = applyReport(ctx, order, op, input, uom);
   requireRecordedData(updated);
   const { pausedAt: _p, pauseReason: _r, ...rest } = updated;
   const done: Operation = { ...rest, status: 'DONE', completedAt: ctx.now, completedBy: ctx.actor.userId };

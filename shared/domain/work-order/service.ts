@@ -6,7 +6,15 @@ import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthContext } from '../../auth/claims.ts';
 import type { Material, Routing } from '../master-data/model.ts';
-import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownReferenceError, type FieldError } from '../errors.ts';
+import {
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  StaleVersionError,
+  UnitOfMeasureError,
+  UnknownReferenceError,
+  type FieldError,
+} from '../errors.ts';
+import { quantityProblem, sameUnit } from '../master-data/units.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import * as commands from './commands.ts';
 import type { CommandResult, CompleteOperation, CreateWorkOrder, ReportOperation, WorkOrderAggregate, WorkOrderDetail } from './model.ts';
@@ -19,7 +27,7 @@ import { type Clock, systemClock } from '../clock.ts';
 export const toDetail = ({ eventSeq: _, ...order }: WorkOrderAggregate): WorkOrderDetail => order;
 
 /** The request fields a reference problem is reported at. */
-export type ReferenceField = 'materialId' | 'routingId' | 'bomId' | 'workCenterId' | 'unitOfMeasure';
+export type ReferenceField = 'materialId' | 'routingId' | 'bomId' | 'workCenterId' | 'unitOfMeasure' | 'quantity';
 
 /** A change to one order, computed but not written; no `result` when nothing changes. */
 export interface PlannedChange {
@@ -29,7 +37,7 @@ export interface PlannedChange {
   result?: CommandResult;
 }
 
-type OrderCommand = (ctx: commands.CommandContext, order: WorkOrderAggregate) => CommandResult;
+type OrderCommand = (ctx: commands.CommandContext, order: WorkOrderAggregate) => CommandResult | Promise<CommandResult>;
 
 export class WorkOrderService {
   constructor(
@@ -99,7 +107,7 @@ export class WorkOrderService {
     ]);
     const errors: FieldError[] = [];
     if (!material) errors.push({ pointer: pointer('materialId'), detail: `material ${input.materialId} does not exist` });
-    else if (input.unitOfMeasure !== undefined && material.uom.toLowerCase() !== input.unitOfMeasure.toLowerCase()) {
+    else if (input.unitOfMeasure !== undefined && !sameUnit(material.uom, input.unitOfMeasure)) {
       errors.push({
         pointer: pointer('unitOfMeasure'),
         detail: `material ${input.materialId} is counted in ${material.uom}, not ${input.unitOfMeasure}`,
@@ -117,6 +125,9 @@ export class WorkOrderService {
       errors.push({ pointer: pointer('workCenterId'), detail: `equipment ${input.workCenterId} does not exist` });
     // No routing is one of the errors; saying so again lets the compiler see it.
     if (errors.length || !routing || !material) throw new UnknownReferenceError(errors);
+    // 2.5 pumps is not a quantity: a whole-unit material is ordered in whole units.
+    const problem = quantityProblem(input.quantity, material.uom);
+    if (problem) throw new UnitOfMeasureError([{ pointer: pointer('quantity'), detail: problem }]);
     return { routing, material };
   }
 
@@ -172,7 +183,7 @@ export class WorkOrderService {
   private act(auth: AuthContext, id: string, expectedVersion: number | undefined, command: OrderCommand) {
     return runCommand(auth.tenantId, `work-order/${id}`, expectedVersion, async () => {
       const order = await this.load(auth, id, expectedVersion);
-      const result = command(this.context(auth), order);
+      const result = await command(this.context(auth), order);
       await this.orders.commit(auth.tenantId, result);
       return toDetail(result.after);
     });
@@ -206,9 +217,27 @@ export class WorkOrderService {
   resumeOperation = (auth: AuthContext, id: string, seq: number, comment?: string, v?: number) =>
     this.act(auth, id, v, (c, o) => commands.resumeOperation(c, o, seq, comment));
   reportOperation = (auth: AuthContext, id: string, seq: number, report: ReportOperation, v?: number) =>
-    this.act(auth, id, v, (c, o) => commands.reportOperation(c, o, seq, report));
+    this.withUnit(auth, id, v, (c, o, uom) => commands.reportOperation(c, o, seq, report, uom));
   completeOperation = (auth: AuthContext, id: string, seq: number, input: CompleteOperation, v?: number) =>
-    this.act(auth, id, v, (c, o) => commands.completeOperation(c, o, seq, input));
+    this.withUnit(auth, id, v, (c, o, uom) => commands.completeOperation(c, o, seq, input, uom));
+
+  /**
+   * A command that needs the order's unit: its own since create; an order from before units
+   * were copied takes its material's (an unknown material or unit checks nothing).
+   */
+  private withUnit(
+    auth: AuthContext,
+    id: string,
+    expectedVersion: number | undefined,
+    command: (ctx: commands.CommandContext, order: WorkOrderAggregate, uom: string | undefined) => CommandResult,
+  ) {
+    let materialUom: Promise<string | undefined> | undefined;
+    return this.act(auth, id, expectedVersion, async (c, o) => {
+      if (o.uom !== undefined) return command(c, o, o.uom);
+      materialUom ??= this.masterData.get(auth.tenantId, 'material', o.materialId).then((m) => m?.uom);
+      return command(c, o, await materialUom);
+    });
+  }
 
   list(auth: AuthContext, filter: { status?: WorkOrderStatus | undefined; workCenterId?: string | undefined }, page: PageRequest) {
     return this.orders.list(auth.tenantId, filter, page);

@@ -3,6 +3,7 @@
  * it is, how urgent, and a link to the order where the actions are.
  */
 import type { DispatchEntry } from '../../../shared/api/schemas.ts';
+import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import { fmtAgo, fmtDateTime, StateBadge } from '../ui.tsx';
 
 export const isOverdue = (dueDate: string, now = Date.now()) => new Date(dueDate).getTime() < now;
@@ -27,10 +28,14 @@ export function DispatchEntryCard({ entry }: { entry: DispatchEntry }) {
       </p>
       <dl class="kv">
         <dt>Material</dt>
-        <dd>{entry.materialId}</dd>
+        <dd>
+          {entry.materialName ?? entry.materialId}
+          {entry.materialName ? <span class="muted"> ({entry.materialId})</span> : null}
+        </dd>
         <dt>Quantity</dt>
         <dd>
-          {entry.goodQty} good · {entry.scrapQty} scrap of {entry.quantity}
+          {formatQuantity(entry.goodQty, entry.uom)} good · {formatQuantity(entry.scrapQty, entry.uom)} scrap of{' '}
+          {formatQuantity(entry.quantity, entry.uom)}
         </dd>
         <dt>Priority</dt>
         <dd>{entry.priority}</dd>

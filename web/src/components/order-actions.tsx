@@ -18,7 +18,8 @@ import { api, ApiError } from '../api.ts';
 import type { CallInput } from '../contract.ts';
 import type { RouteId } from '../../../shared/api/routes.ts';
 import { Button, ConfirmAction, type Field } from '../ui.tsx';
-import { dataFields, readData, readQuantities, type QuantityInput } from './order-report-fields.tsx';
+import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
+import { dataFields, quantityFields, readData, readQuantities, type QuantityInput } from './order-report-fields.tsx';
 
 const may = (permission: Permission, roles: readonly Role[]) => roles.some((r) => (PERMISSIONS[permission] as readonly Role[]).includes(r));
 
@@ -198,12 +199,6 @@ export function OrderActions(props: { order: WorkOrderDetail; roles: readonly Ro
   );
 }
 
-const quantityFields: Field[] = [
-  { name: 'goodQty', label: 'Good quantity', type: 'number', min: 0 },
-  { name: 'scrapQty', label: 'Scrap quantity', type: 'number', min: 0 },
-  { name: 'scrapReasonCode', label: 'Scrap reason', type: 'text' },
-];
-
 export function OperationActions(props: {
   order: WorkOrderDetail;
   op: Operation;
@@ -223,7 +218,8 @@ export function OperationActions(props: {
       () => callRoute(`${action}Operation`, { params: { id: order.id, seq: op.seq }, body, ifMatch: order.version }),
       onOutcome,
     );
-  const soFar = `So far ${op.goodQty} good and ${op.scrapQty} scrap; it may pass on up to ${limit} good in all. Enter what was made since the last report.`;
+  const qty = (n: number) => formatQuantity(n, order.uom);
+  const soFar = `So far ${qty(op.goodQty)} good and ${qty(op.scrapQty)} scrap; it may pass on up to ${qty(limit)} good in all. Enter what was made since the last report.`;
   const report = (action: 'report' | 'complete', values: Record<string, string>, input: QuantityInput) => {
     const data = readData(op, values);
     if (action === 'report' && input.goodQty === 0 && input.scrapQty === 0 && !data) {
@@ -277,8 +273,8 @@ export function OperationActions(props: {
                 kind="plain"
                 title={`Report ${name}`}
                 question={soFar}
-                fields={[...quantityFields, ...dataFields(op, 'all')]}
-                run={async (v) => report('report', v, readQuantities(v))}
+                fields={[...quantityFields(order.uom), ...dataFields(op, 'all')]}
+                run={async (v) => report('report', v, readQuantities(v, order.uom))}
                 after={reload}
               />
             );
@@ -289,8 +285,8 @@ export function OperationActions(props: {
                 label={LABELS.complete}
                 title={`Complete ${name}`}
                 question={`${soFar} ${order.operations.at(-1)?.seq === op.seq ? 'This is the last operation: completing it completes the order.' : 'Completing it makes the next operation ready.'}`}
-                fields={[...quantityFields, ...dataFields(op, 'missing')]}
-                run={async (v) => report('complete', v, readQuantities(v))}
+                fields={[...quantityFields(order.uom), ...dataFields(op, 'missing')]}
+                run={async (v) => report('complete', v, readQuantities(v, order.uom))}
                 after={reload}
               />
             );

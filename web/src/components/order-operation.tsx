@@ -5,6 +5,7 @@
 import { Fragment } from 'preact';
 import type { Operation, RecordedValue, WorkOrderDetail } from '../../../shared/api/schemas.ts';
 import type { Role } from '../../../shared/domain/roles.ts';
+import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import { goodQuantityLimit } from '../../../shared/domain/work-order/commands.ts';
 import { fmtDateTime, StateBadge } from '../ui.tsx';
 import { type ActionNotice, ActionNoticeNote, type OnOutcome, OperationActions } from './order-actions.tsx';
@@ -82,11 +83,13 @@ export function OperationItem(props: {
       </p>
       <dl class="kv">
         <dt>Good</dt>
-        <dd data-testid={`op-${op.seq}-good`}>{op.goodQty}</dd>
+        <dd data-testid={`op-${op.seq}-good`}>{formatQuantity(op.goodQty, order.uom)}</dd>
         <dt>Scrap</dt>
         <dd data-testid={`op-${op.seq}-scrap`}>
-          {op.scrapQty}
-          {scrapReasons.length ? <span class="muted"> ({scrapReasons.map(([code, qty]) => `${code}: ${qty}`).join(', ')})</span> : null}
+          {formatQuantity(op.scrapQty, order.uom)}
+          {scrapReasons.length ? (
+            <span class="muted"> ({scrapReasons.map(([code, qty]) => `${code}: ${formatQuantity(qty, order.uom)}`).join(', ')})</span>
+          ) : null}
         </dd>
         {op.startedAt ? (
           <>

@@ -5,6 +5,7 @@
  * what was typed into the request body, and says in plain words what is wrong before sending.
  */
 import type { DataRequirement, Operation, ReportOperation } from '../../../shared/api/schemas.ts';
+import { quantityProblem, unitOf } from '../../../shared/domain/master-data/units.ts';
 import type { Field } from '../ui.tsx';
 
 const DATA_PREFIX = 'data.';
@@ -65,17 +66,46 @@ export function parseDecimal(text: string, signed = false): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function quantity(raw: string | undefined, label: string): number {
+/**
+ * A quantity field for the order's unit: its symbol beside it, and the digits-only keypad for
+ * whole units (pumps); measured units (kg) keep the decimal keypad.
+ */
+export function quantityField(name: string, label: string, uom: string | undefined): Field {
+  const unit = unitOf(uom);
+  return {
+    name,
+    label,
+    type: 'number',
+    min: 0,
+    ...(unit ? { unit: unit.symbol } : uom ? { unit: uom } : {}),
+    ...(unit?.whole ? { inputMode: 'numeric' as const } : {}),
+  };
+}
+
+/** Good, scrap and the scrap reason, in the order's unit. */
+export const quantityFields = (uom: string | undefined): Field[] => [
+  quantityField('goodQty', 'Good quantity', uom),
+  quantityField('scrapQty', 'Scrap quantity', uom),
+  { name: 'scrapReasonCode', label: 'Scrap reason', type: 'text' },
+];
+
+/** A typed quantity, or why it is not one: not a number ("12abc"), or not in the unit (2.5 pumps). */
+export function readQuantity(raw: string | undefined, label: string, uom: string | undefined): number {
   const text = (raw ?? '').trim();
   if (text === '') return 0;
+  const whole = unitOf(uom)?.whole === true;
   const n = parseDecimal(text);
-  if (n === undefined) throw new Error(`${label} must be a number, 0 or more, such as 12 or 12.5 (you typed "${text}").`);
+  if (n === undefined) {
+    throw new Error(`${label} must be a number, 0 or more, such as ${whole ? '12' : '12 or 12.5'} (you typed "${text}").`);
+  }
+  const problem = quantityProblem(n, uom);
+  if (problem) throw new Error(`${label} ${problem} (you typed "${text}").`);
   return n;
 }
 
-export function readQuantities(values: Record<string, string>): QuantityInput {
-  const goodQty = quantity(values.goodQty, 'Good quantity');
-  const scrapQty = quantity(values.scrapQty, 'Scrap quantity');
+export function readQuantities(values: Record<string, string>, uom?: string): QuantityInput {
+  const goodQty = readQuantity(values.goodQty, 'Good quantity', uom);
+  const scrapQty = readQuantity(values.scrapQty, 'Scrap quantity', uom);
   const scrapReasonCode = (values.scrapReasonCode ?? '').trim();
   if (scrapQty > 0 && !scrapReasonCode) throw new Error('Enter a scrap reason: scrapped pieces need one.');
   return { goodQty, scrapQty, ...(scrapReasonCode ? { scrapReasonCode } : {}) };

@@ -14,6 +14,7 @@ import { type ActionNotice, ActionNoticeNote, OrderActions } from '../components
 import { OperationItem } from '../components/order-operation.tsx';
 import { equipmentName, useEquipment } from '../components/plant-equipment.tsx';
 import { isOverdue } from '../components/dispatch-entry.tsx';
+import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 
 const FINISHED = ['COMPLETED', 'CLOSED', 'CANCELLED'];
 
@@ -29,7 +30,7 @@ function Quantities({ order }: { order: WorkOrderDetail }) {
       {figures.map(([key, label, value]) => (
         <div key={key} class="quantity">
           <dt>{label}</dt>
-          <dd data-testid={`qty-${key}`}>{value}</dd>
+          <dd data-testid={`qty-${key}`}>{formatQuantity(value, order.uom)}</dd>
         </div>
       ))}
     </dl>
@@ -49,7 +50,10 @@ function Header({ order, workCenter }: { order: WorkOrderDetail; workCenter: str
   return (
     <dl class="kv">
       <dt>Material</dt>
-      <dd>{order.materialId}</dd>
+      <dd>
+        {order.materialName ?? order.materialId}
+        {order.materialName ? <span class="muted"> ({order.materialId})</span> : null}
+      </dd>
       <dt>Due</dt>
       <dd>
         <time dateTime={order.dueDate}>{fmtDateTime(order.dueDate)}</time>

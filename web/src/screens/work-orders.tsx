@@ -12,6 +12,8 @@ import { Button, ErrorNote, fmtDateTime, Loading, Page, StateBadge } from '../ui
 import { filterFromQuery, filterQuery, type OrderFilter, OrderFilters } from '../components/order-filters.tsx';
 import { useEquipment } from '../components/plant-equipment.tsx';
 import { isOverdue } from '../components/dispatch-entry.tsx';
+import { NewOrderButton } from '../components/new-order-dialog.tsx';
+import { currentSession } from '../auth.ts';
 
 const PAGE_SIZE = 50;
 const FINISHED = ['COMPLETED', 'CLOSED', 'CANCELLED'];
@@ -76,7 +78,7 @@ export default function WorkOrders({ path }: ScreenProps) {
   const data = list.data?.key === query ? list.data : undefined;
 
   return (
-    <Page title="Work orders">
+    <Page title="Work orders" actions={<NewOrderButton roles={currentSession()?.roles ?? []} />}>
       <OrderFilters filter={filter} index={equipment.index} />
       <ErrorNote error={list.error} />
       {!data ? (
