@@ -8,6 +8,7 @@ import type { AuthContext } from '../../auth/claims.ts';
 import type { Material, Routing } from '../master-data/model.ts';
 import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownReferenceError, type FieldError } from '../errors.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
+import { assertActiveReason, type ReasonListName, reasonListOf } from '../master-data/reason-lists.ts';
 import * as commands from './commands.ts';
 import type { CommandResult, CompleteOperation, CreateWorkOrder, ReportOperation, WorkOrderAggregate, WorkOrderDetail } from './model.ts';
 import type { PageRequest, Receipt, WorkOrderRepository } from './repository.ts';
@@ -30,6 +31,14 @@ export interface PlannedChange {
 }
 
 type OrderCommand = (ctx: commands.CommandContext, order: WorkOrderAggregate) => CommandResult;
+
+/** A reason chosen from one of the plant's lists, where the request names it, and a comment. */
+export interface ReasonChoice {
+  code: string;
+  /** The request field that carries the code, e.g. `/body/reasonCode`. */
+  pointer: string;
+  comment?: string | undefined;
+}
 
 export class WorkOrderService {
   constructor(
@@ -193,22 +202,43 @@ export class WorkOrderService {
     });
   }
 
-  hold = (auth: AuthContext, id: string, reason: string, kind?: HoldKind, v?: number) =>
-    this.act(auth, id, v, (c, o) => commands.holdWorkOrder(c, o, reason, kind));
+  /**
+   * Runs the command, and keeps its result only when `code` (when given) is an active reason of
+   * the plant's list: a missing order (404) and the state rules (409) are said first.
+   */
+  private async actWithReason(
+    auth: AuthContext,
+    id: string,
+    v: number | undefined,
+    list: ReasonListName,
+    code: string | undefined,
+    pointer: string,
+    command: OrderCommand,
+  ) {
+    const reasons = code === undefined ? undefined : reasonListOf(list, await this.masterData.get(auth.tenantId, 'reason-list', list));
+    return this.act(auth, id, v, (c, o) => {
+      const result = command(c, o);
+      if (reasons && code !== undefined) assertActiveReason(reasons, code, pointer);
+      return result;
+    });
+  }
+
+  hold = (auth: AuthContext, id: string, reason: ReasonChoice, kind?: HoldKind, v?: number) =>
+    this.actWithReason(auth, id, v, 'hold', reason.code, reason.pointer, (c, o) => commands.holdWorkOrder(c, o, reason.code, kind, reason.comment));
   resume = (auth: AuthContext, id: string, comment?: string, v?: number) => this.act(auth, id, v, (c, o) => commands.resumeWorkOrder(c, o, comment));
   cancel = (auth: AuthContext, id: string, reason: string, v?: number) => this.act(auth, id, v, (c, o) => commands.cancelWorkOrder(c, o, reason));
   close = (auth: AuthContext, id: string, comment?: string, v?: number) => this.act(auth, id, v, (c, o) => commands.closeWorkOrder(c, o, comment));
 
   startOperation = (auth: AuthContext, id: string, seq: number, comment?: string, v?: number) =>
     this.act(auth, id, v, (c, o) => commands.startOperation(c, o, seq, comment));
-  pauseOperation = (auth: AuthContext, id: string, seq: number, reason: string, v?: number) =>
-    this.act(auth, id, v, (c, o) => commands.pauseOperation(c, o, seq, reason));
+  pauseOperation = (auth: AuthContext, id: string, seq: number, reason: ReasonChoice, v?: number) =>
+    this.actWithReason(auth, id, v, 'pause', reason.code, reason.pointer, (c, o) => commands.pauseOperation(c, o, seq, reason.code, reason.comment));
   resumeOperation = (auth: AuthContext, id: string, seq: number, comment?: string, v?: number) =>
     this.act(auth, id, v, (c, o) => commands.resumeOperation(c, o, seq, comment));
   reportOperation = (auth: AuthContext, id: string, seq: number, report: ReportOperation, v?: number) =>
-    this.act(auth, id, v, (c, o) => commands.reportOperation(c, o, seq, report));
+    this.actWithReason(auth, id, v, 'scrap', report.scrapReasonCode, '/body/scrapReasonCode', (c, o) => commands.reportOperation(c, o, seq, report));
   completeOperation = (auth: AuthContext, id: string, seq: number, input: CompleteOperation, v?: number) =>
-    this.act(auth, id, v, (c, o) => commands.completeOperation(c, o, seq, input));
+    this.actWithReason(auth, id, v, 'scrap', input.scrapReasonCode, '/body/scrapReasonCode', (c, o) => commands.completeOperation(c, o, seq, input));
 
   list(auth: AuthContext, filter: { status?: WorkOrderStatus | undefined; workCenterId?: string | undefined }, page: PageRequest) {
     return this.orders.list(auth.tenantId, filter, page);
