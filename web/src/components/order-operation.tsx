@@ -8,6 +8,8 @@ import type { Role } from '../../../shared/domain/roles.ts';
 import { goodQuantityLimit } from '../../../shared/domain/work-order/commands.ts';
 import { fmtDateTime, StateBadge } from '../ui.tsx';
 import { type ActionNotice, ActionNoticeNote, type OnOutcome, OperationActions } from './order-actions.tsx';
+import { reasonName, useReasonLists } from '../reason-lists.ts';
+import { ReasonName } from './reason-picker.tsx';
 
 const fmtValue = (v: RecordedValue) => `${typeof v.value === 'boolean' ? (v.value ? 'yes' : 'no') : v.value}${v.unit ? ` ${v.unit}` : ''}`;
 
@@ -70,6 +72,7 @@ export function OperationItem(props: {
 }) {
   const { order, op, workCenterName, roles, reload, notice, onOutcome } = props;
   const scrapReasons = Object.entries(op.scrapByReason);
+  const { lists } = useReasonLists();
   // The domain's own rule (what it was given plus the overrun tolerance), for the report dialog.
   const limit = goodQuantityLimit({ ...order, eventSeq: 0 }, op.seq);
   return (
@@ -86,7 +89,9 @@ export function OperationItem(props: {
         <dt>Scrap</dt>
         <dd data-testid={`op-${op.seq}-scrap`}>
           {op.scrapQty}
-          {scrapReasons.length ? <span class="muted"> ({scrapReasons.map(([code, qty]) => `${code}: ${qty}`).join(', ')})</span> : null}
+          {scrapReasons.length ? (
+            <span class="muted"> ({scrapReasons.map(([code, qty]) => `${reasonName(lists, 'scrap', code)}: ${qty}`).join(', ')})</span>
+          ) : null}
         </dd>
         {op.startedAt ? (
           <>
@@ -101,7 +106,11 @@ export function OperationItem(props: {
             <dt>Paused</dt>
             <dd>
               <When at={op.pausedAt} />
-              {op.pauseReason ? `: ${op.pauseReason}` : ''}
+              {op.pauseReason ? (
+                <>
+                  : <ReasonName lists={lists} list="pause" code={op.pauseReason} />
+                </>
+              ) : null}
             </dd>
           </>
         ) : null}

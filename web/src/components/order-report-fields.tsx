@@ -1,7 +1,7 @@
 /**
  * The fields of a production report or completion (ReportOperationSchema /
  * CompleteOperationSchema in shared/api/schemas.ts): quantities since the last report, a scrap
- * reason code, and one field per data item the routing asks the operation to record. Turns
+ * reason (picked from the plant's list), and one field per data item the routing asks the operation to record. Turns
  * what was typed into the request body, and says in plain words what is wrong before sending.
  */
 import type { DataRequirement, Operation, ReportOperation } from '../../../shared/api/schemas.ts';
@@ -77,6 +77,6 @@ export function readQuantities(values: Record<string, string>): QuantityInput {
   const goodQty = quantity(values.goodQty, 'Good quantity');
   const scrapQty = quantity(values.scrapQty, 'Scrap quantity');
   const scrapReasonCode = (values.scrapReasonCode ?? '').trim();
-  if (scrapQty > 0 && !scrapReasonCode) throw new Error('Enter a scrap reason: scrapped pieces need one.');
+  if (scrapQty > 0 && !scrapReasonCode) throw new Error('Choose a scrap reason: scrapped pieces need one.');
   return { goodQty, scrapQty, ...(scrapReasonCode ? { scrapReasonCode } : {}) };
 }
