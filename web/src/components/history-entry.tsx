@@ -150,6 +150,16 @@ function ChangeItem({ change }: { change: Change }) {
   );
 }
 
+/** A change of a stored reason code, with the reason's name in place of the code ("Surface defect 1" for "SURF 1"). */
+function namedReasons(change: Change, lists: ReasonLists | undefined): Change {
+  const list = change.field === 'holdReason' ? 'hold' : change.field.endsWith('/pauseReason') ? 'pause' : undefined;
+  const name = (v: unknown) => (typeof v === 'string' && list ? reasonName(lists, list, v) : v);
+  if (list) return { ...change, from: name(change.from), to: name(change.to) };
+  if (!change.field.endsWith('/scrapByReason')) return change;
+  const names = (v: unknown) => (isRecord(v) ? Object.fromEntries(Object.entries(v).map(([k, n]) => [reasonName(lists, 'scrap', k), n])) : v);
+  return { ...change, from: names(change.from), to: names(change.to) };
+}
+
 /** A pause's or hold's reason by its name and code; other reasons (a cancel's) are text. */
 function reasonText(record: AuditRecord, lists: ReasonLists | undefined): string {
   const reason = record.reason ?? '';
@@ -176,7 +186,7 @@ export function HistoryEntry({
   const list = (
     <ul class="history-changes">
       {record.changes.map((c) => (
-        <ChangeItem key={c.field} change={c} />
+        <ChangeItem key={c.field} change={namedReasons(c, lists)} />
       ))}
     </ul>
   );
