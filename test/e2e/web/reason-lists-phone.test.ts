@@ -156,4 +156,56 @@ describe('reason pick lists on a phone', { skip: BROWSER_SKIP }, () => {
       await context.close();
     }
   });
+
+  it('lets a planner add a reason and retire one on the Reason lists screen', async () => {
+    const context = await launchBrowser(PHONE);
+    try {
+      const page = await firstPage(context);
+      const errors = watchErrors(page);
+      await signIn(page, mes.baseUrl, { tenantId: tenant, userId: 'u-planner', role: 'planner' });
+      await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Reasons' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Reason lists' }).waitFor({ state: 'visible' });
+      await page.getByTestId('reason-DIM').waitFor({ state: 'visible' });
+      await assertAccessible(page, 'reason lists');
+
+      await page.getByRole('button', { name: 'Add a reason' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Code (letters, digits, - or _)').fill('burr');
+      await dialog.getByLabel('Name', { exact: true }).fill('Burr on edge');
+      await dialog.getByRole('button', { name: 'Confirm: Add a reason' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByTestId('reason-BURR').getByText('Burr on edge').waitFor({ state: 'visible' });
+
+      await page.getByTestId('reason-SETUP').getByRole('button', { name: 'Retire' }).click();
+      await dialog.getByRole('button', { name: 'Confirm: Retire' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByTestId('reason-SETUP').getByText('retired').waitFor({ state: 'visible' });
+      await screenshot(page, TEST, 'reason-lists-editor');
+      await assertAccessible(page, 'reason lists after changes');
+
+      const saved = await people.planner.ok('GET', '/v1/reason-lists/scrap');
+      assert.equal(saved.version, 2);
+      assert.deepEqual(
+        saved.reasons.filter((r: { active: boolean }) => !r.active).map((r: { code: string }) => r.code),
+        ['SETUP'],
+      );
+      assert.ok(saved.reasons.some((r: { code: string; name: string }) => r.code === 'BURR' && r.name === 'Burr on edge'));
+      errors.assertNone();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows the Reasons tab only to those who may change the lists', async () => {
+    const context = await launchBrowser(PHONE);
+    try {
+      const page = await firstPage(context);
+      await signIn(page, mes.baseUrl, { tenantId: tenant, userId: 'u-operator', role: 'operator' });
+      const nav = page.getByRole('navigation', { name: 'Screens' });
+      await nav.getByRole('link', { name: 'Orders' }).waitFor({ state: 'visible' });
+      assert.equal(await nav.getByRole('link', { name: 'Reasons' }).count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
 });
