@@ -8,6 +8,7 @@
  * the settings must come first.) A seed cut short is finished on the next start: master data
  * PUTs are idempotent and each work order step checks the order's current state first.
  */
+import { DEFAULT_REASON_LISTS } from '../../shared/domain/master-data/reason-lists.ts';
 import type { Role } from '../../shared/domain/roles.ts';
 import type { Operation, WorkOrderDetail } from '../../shared/api/schemas.ts';
 import type { Log } from './http-server.ts';
@@ -179,6 +180,20 @@ function masterData(): [string, unknown][] {
       },
     ],
 
+    // The plant's scrap, pause and hold reasons: the defaults, and the plant's own where it has them.
+    [
+      '/v1/reason-lists/scrap',
+      {
+        reasons: [
+          ...DEFAULT_REASON_LISTS.scrap.reasons,
+          { code: 'STRIPPED-THREAD', name: 'Stripped thread', description: 'Screw thread damaged at screwdriving', active: true },
+          { code: 'LEAK', name: 'Leak at test', description: 'Leak rate above the limit at the leak tester', active: true },
+        ],
+      },
+    ],
+    ['/v1/reason-lists/pause', DEFAULT_REASON_LISTS.pause],
+    ['/v1/reason-lists/hold', DEFAULT_REASON_LISTS.hold],
+
     material('FG-PUMP-100', 'Circulation pump P100', 'finished'),
     material('FG-VALVE-20', 'Check valve V20', 'finished'),
     material('HSG-100', 'Pump housing, cast', 'intermediate'),
@@ -299,10 +314,10 @@ const complete = (seq: number, body: unknown): Step => ({
   body,
   due: (o) => ['RUNNING', 'PAUSED'].includes(op(o, seq)?.status ?? ''),
 });
-const hold = (reason: string): Step => ({
+const hold = (reasonCode: string, comment: string): Step => ({
   as: 'supervisor',
   action: 'hold',
-  body: { reason },
+  body: { reasonCode, comment },
   due: (o) => ['RELEASED', 'IN_PROGRESS'].includes(o.status),
 });
 const close: Step = { as: 'supervisor', action: 'close', body: { comment: 'Reviewed and closed' }, due: (o) => o.status === 'COMPLETED' };
@@ -320,7 +335,7 @@ function workOrderPlans(days: (n: number) => string): WorkOrderPlan[] {
     },
     {
       create: { id: 'WO-1004', ...valve, quantity: 100, dueDate: days(5), priority: 400 },
-      steps: [release, hold('Seal supplier quality notice QN-2291: wait for the incoming inspection')],
+      steps: [release, hold('QUALITY-SUSPECT', 'Seal supplier quality notice QN-2291: wait for the incoming inspection')],
     },
     { create: { id: 'WO-1005', ...valve, quantity: 10, dueDate: days(1), priority: 200 }, steps: makeValves(10) },
     { create: { id: SEED_MARKER_ORDER, ...valve, quantity: 5, dueDate: days(-1), priority: 200 }, steps: [...makeValves(5), close] },

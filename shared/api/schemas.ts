@@ -16,7 +16,9 @@ import { WEEKDAYS } from '../domain/telemetry/shifts.ts';
 import { SIX_BIG_LOSSES } from '../domain/telemetry/oee.ts';
 import { ALL_EQUIPMENT_STATES } from '../domain/telemetry/states.ts';
 import { DATA_TYPES, EQUIPMENT_LEVELS, MATERIAL_TYPES, WORK_CENTER_TYPES } from '../domain/master-data/model.ts';
+import { REASON_LISTS } from '../domain/master-data/reason-lists.ts';
 import type * as md from '../domain/master-data/model.ts';
+import type { ReasonList } from '../domain/master-data/reason-lists.ts';
 import type * as wo from '../domain/work-order/model.ts';
 
 export { DATA_TYPES, EQUIPMENT_LEVELS, MATERIAL_TYPES, WORK_CENTER_TYPES };
@@ -262,6 +264,48 @@ export const DowntimeReasonsSchema = meta(
   'A stored downtime reason tree.',
 );
 
+const ReasonCodeText = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a reason code: 1-64 letters, digits, dot, dash or underscore'));
+export const ReasonSchema = z.object({
+  code: ReasonCodeText,
+  name: Text(200),
+  description: z.optional(Text(2000)),
+  /** False: retired. Old records keep naming it; new ones may not. Default true. */
+  active: z._default(z.boolean(), true),
+});
+export const ReasonListInputSchema = meta(
+  z.object({
+    reasons: z.array(ReasonSchema).check(
+      z.minLength(1),
+      z.maxLength(200),
+      z.refine((rs) => new Set(rs.map((r) => r.code)).size === rs.length, 'reason codes must be unique'),
+    ),
+  }),
+  'ReasonListInput',
+  "One of the plant's reason lists (scrap, pause or hold): a reason is retired with active: false, never removed.",
+);
+export const ReasonListParamsSchema = z.object({ list: z.enum(REASON_LISTS) });
+export const ReasonListSchema = meta(
+  z.object({
+    list: z.enum(REASON_LISTS),
+    reasons: z.array(ReasonSchema),
+    /** 0 until the plant saves its own list (PUT with If-Match "0" replaces the default). */
+    version: z.int(),
+    updatedAt: z.optional(Timestamp),
+    updatedBy: z.optional(z.string()),
+    /** True while the plant has not saved this list: these are the defaults. */
+    isDefault: z.boolean(),
+  }),
+  'ReasonList',
+  "One of the plant's reason lists, or its default while none is saved.",
+);
+export const ReasonListsSchema = meta(
+  z.object({ scrap: ReasonListSchema, pause: ReasonListSchema, hold: ReasonListSchema }),
+  'ReasonLists',
+  "The plant's scrap, pause and hold reason lists.",
+);
+
 // ---------- Work orders ----------
 
 export const CreateWorkOrderSchema = meta(
@@ -363,17 +407,47 @@ export const WorkOrderDetailSchema = meta(
 const Comment = z.optional(z.string().check(z.maxLength(2000)));
 const Reason = z.string().check(z.minLength(1), z.maxLength(2000));
 export const ReleaseWorkOrderSchema = z.object({ comment: Comment });
-export const HoldWorkOrderSchema = z.object({
-  reason: Reason,
-  /** production (supervisors lift it) or quality (only quality lifts it); defaults from the role. */
-  kind: z.optional(z.enum(HOLD_KINDS)),
-});
+/**
+ * A pause or hold names a code of the plant's pause or hold reason list, and may say more in a
+ * comment. `reason` is the field's older name (it took text; now it takes the code): give one.
+ */
+const reasonCodeOf = <S extends z.ZodMiniObject>(schema: S) =>
+  schema.check(
+    z.refine((b: { reasonCode?: string | undefined; reason?: string | undefined }) => b.reasonCode !== undefined || b.reason !== undefined, {
+      message: "choose a reason: reasonCode is required (a code of the plant's reason list)",
+      path: ['reasonCode'],
+    }),
+    z.refine(
+      (b: { reasonCode?: string | undefined; reason?: string | undefined }) =>
+        b.reasonCode === undefined || b.reason === undefined || b.reason === b.reasonCode,
+      { message: 'reason is the older name of reasonCode: send only reasonCode', path: ['reason'] },
+    ),
+  );
+export const HoldWorkOrderSchema = reasonCodeOf(
+  z.object({
+    /** A code of the plant's hold reason list (GET /v1/reason-lists/hold). */
+    reasonCode: z.optional(ReasonCodeText),
+    /** Deprecated: the older name of reasonCode. */
+    reason: z.optional(Reason),
+    comment: Comment,
+    /** production (supervisors lift it) or quality (only quality lifts it); defaults from the role. */
+    kind: z.optional(z.enum(HOLD_KINDS)),
+  }),
+);
 export const ResumeWorkOrderSchema = z.object({ comment: Comment });
 export const CancelWorkOrderSchema = z.object({ reason: Reason });
 export const CloseWorkOrderSchema = z.object({ comment: Comment });
 
 export const StartOperationSchema = z.object({ comment: Comment });
-export const PauseOperationSchema = z.object({ reason: Reason });
+export const PauseOperationSchema = reasonCodeOf(
+  z.object({
+    /** A code of the plant's pause reason list (GET /v1/reason-lists/pause). */
+    reasonCode: z.optional(ReasonCodeText),
+    /** Deprecated: the older name of reasonCode. */
+    reason: z.optional(Reason),
+    comment: Comment,
+  }),
+);
 export const ResumeOperationSchema = z.object({ comment: Comment });
 
 const DataValues = z.record(
@@ -697,6 +771,8 @@ export type {
   DataRequirement,
   DowntimeReasons,
   Equipment,
+  Reason,
+  ReasonListInput,
   EquipmentInput,
   Material,
   MaterialInput,
@@ -707,6 +783,7 @@ export type {
   TenantSettings,
 } from '../domain/master-data/model.ts';
 export type { ShiftCalendarRecord as ShiftCalendar } from '../domain/master-data/model.ts';
+export type { ReasonList, ReasonListName } from '../domain/master-data/reason-lists.ts';
 export type {
   AuditRecord,
   CompleteOperation,
@@ -739,6 +816,8 @@ export type ModelMatchesWire = [
   Matches<typeof ShiftCalendarSchema, md.ShiftCalendarRecord>,
   Matches<typeof DowntimeReasonsInputSchema, md.DowntimeReasonsInput>,
   Matches<typeof DowntimeReasonsSchema, md.DowntimeReasons>,
+  Matches<typeof ReasonListInputSchema, md.ReasonListInput>,
+  Matches<typeof ReasonListSchema, ReasonList>,
   Matches<typeof CreateWorkOrderSchema, wo.CreateWorkOrder>,
   Matches<typeof RecordedValueSchema, wo.RecordedValue>,
   Matches<typeof OperationSchema, wo.Operation>,

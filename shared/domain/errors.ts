@@ -141,6 +141,19 @@ export class UnknownReferenceError extends MesError {
   }
 }
 
+/** A reason list would lose a reason that records may name: retire it (active: false) instead. */
+export class ReasonRemovedError extends MesError {
+  override readonly name = 'ReasonRemovedError';
+  readonly status = 422;
+  readonly type = 'urn:mes:problem:reason-removed';
+  readonly title = 'A reason is retired, never removed';
+  override readonly errors: FieldError[];
+  constructor(errors: FieldError[]) {
+    super(describe(errors));
+    this.errors = errors;
+  }
+}
+
 /** An inbound event of a type the MES does not know (the known types are named in the detail). */
 export class UnknownEventTypeError extends MesError {
   override readonly name = 'UnknownEventTypeError';

@@ -128,7 +128,7 @@ describe('ERP round trip through webhooks', () => {
     assert.equal(sent.status, 200, JSON.stringify(sent.body));
     await people.supervisor.ok('POST', '/v1/work-orders/PO-4711/release', {});
     await people.operator.ok('POST', '/v1/work-orders/PO-4711/operations/10/start', {});
-    await people.operator.ok('POST', '/v1/work-orders/PO-4711/operations/10/report', { goodQty: 2, scrapQty: 1, scrapReasonCode: 'DENT' });
+    await people.operator.ok('POST', '/v1/work-orders/PO-4711/operations/10/report', { goodQty: 2, scrapQty: 1, scrapReasonCode: 'HANDLING' });
     await people.operator.ok('POST', '/v1/work-orders/PO-4711/operations/10/complete', { goodQty: 3 });
 
     // Assess: every event arrived, signed with the endpoint's secret, once per webhook-id.

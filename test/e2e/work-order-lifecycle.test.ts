@@ -66,8 +66,13 @@ describe('a work order from creation to close, over HTTP', () => {
     await mes?.stop();
   });
 
-  it('lets a planner build the plant: equipment hierarchy, materials, BOM and routing', async () => {
+  it('lets a planner build the plant: equipment hierarchy, materials, BOM, routing and the scrap reasons it uses', async () => {
     await buildPlant(people.planner);
+    // The plant's own scrap reasons beside the defaults (a list keeps every code it had).
+    const defaults = (await people.planner.get('/v1/reason-lists/scrap')).body;
+    await people.planner.ok('PUT', '/v1/reason-lists/scrap', {
+      reasons: [...defaults.reasons, { code: 'BURR', name: 'Burr' }, { code: 'CRACK', name: 'Crack' }, { code: 'LEAK', name: 'Leak at test' }],
+    });
 
     const unit = await people.operator.get(`/v1/equipment/${PLANT.workUnit}`);
     const workCenter = await people.operator.get(`/v1/equipment/${unit.body.parentId}`);
@@ -151,10 +156,10 @@ describe('a work order from creation to close, over HTTP', () => {
   });
 
   it('lets a supervisor hold and resume the released order, with a reason', async () => {
-    await act(people.supervisor, 'hold', { reason: 'quality notice QN-17' });
+    await act(people.supervisor, 'hold', { reasonCode: 'QUALITY-SUSPECT', comment: 'quality notice QN-17' });
     assert.equal(order.status, 'ON_HOLD');
     assert.equal(order.heldFrom, 'RELEASED');
-    assert.equal(order.holdReason, 'quality notice QN-17');
+    assert.equal(order.holdReason, 'QUALITY-SUSPECT', 'the order keeps the code; the app shows its name');
     assert.deepEqual(await listed('status=ON_HOLD'), [order.id]);
     const held = await people.operator.get<{ items: DispatchEntry[] }>('/v1/work-centers/wc-assembly/dispatch-list');
     assert.equal(held.body.items.find((e) => e.workOrderId === order.id)?.workOrderStatus, 'ON_HOLD', 'the dispatch list tells the order is held');
@@ -175,9 +180,9 @@ describe('a work order from creation to close, over HTTP', () => {
     assert.deepEqual(await listed('status=IN_PROGRESS'), [order.id]);
     assert.deepEqual(await dispatch('wc-assembly'), [`${urgent.id}/10:READY`, `${sooner.id}/10:READY`, `${order.id}/10:RUNNING`]);
 
-    await act(people.operator, 'operations/10/pause', { reason: 'tool change' });
+    await act(people.operator, 'operations/10/pause', { reasonCode: 'CHANGEOVER', comment: 'tool change' });
     assert.equal(op(10).status, 'PAUSED');
-    assert.equal(op(10).pauseReason, 'tool change');
+    assert.equal(op(10).pauseReason, 'CHANGEOVER');
     assert.deepEqual(await dispatch('wc-assembly'), [`${urgent.id}/10:READY`, `${sooner.id}/10:READY`, `${order.id}/10:PAUSED`]);
 
     await act(people.operator, 'operations/10/resume');
@@ -261,7 +266,7 @@ describe('a work order from creation to close, over HTTP', () => {
 
   it('lets a supervisor hold and then cancel another order, which leaves the dispatch list', async () => {
     const path = `/v1/work-orders/${sooner.id}`;
-    await people.supervisor.ok('POST', `${path}/hold`, { reason: 'customer call-off' });
+    await people.supervisor.ok('POST', `${path}/hold`, { reasonCode: 'AWAITING-INSTRUCTIONS', comment: 'customer call-off' });
     const cancelled = await people.supervisor.ok<WorkOrderDetail>('POST', `${path}/cancel`, { reason: 'order withdrawn by customer' });
 
     assert.equal(cancelled.status, 'CANCELLED');
@@ -297,13 +302,15 @@ describe('a work order from creation to close, over HTTP', () => {
     assert.deepEqual(change(release, 'status'), { field: 'status', from: 'PLANNED', to: 'RELEASED' });
     assert.deepEqual(change(release, 'operations/10/status'), { field: 'operations/10/status', from: null, to: 'READY' });
     assert.equal(release?.comment, 'material staged');
-    assert.equal(hold?.reason, 'quality notice QN-17');
+    assert.equal(hold?.reason, 'QUALITY-SUSPECT');
+    assert.equal(hold?.comment, 'quality notice QN-17');
     assert.deepEqual(change(hold, 'status'), { field: 'status', from: 'RELEASED', to: 'ON_HOLD' });
     assert.deepEqual(change(resume, 'status'), { field: 'status', from: 'ON_HOLD', to: 'RELEASED' });
-    assert.deepEqual(change(resume, 'holdReason'), { field: 'holdReason', from: 'quality notice QN-17', to: null });
+    assert.deepEqual(change(resume, 'holdReason'), { field: 'holdReason', from: 'QUALITY-SUSPECT', to: null });
 
     const pause = history.find((r) => r.action === 'operation.pause');
-    assert.equal(pause?.reason, 'tool change');
+    assert.equal(pause?.reason, 'CHANGEOVER');
+    assert.equal(pause?.comment, 'tool change');
     assert.deepEqual(change(pause, 'operations/10/status'), { field: 'operations/10/status', from: 'RUNNING', to: 'PAUSED' });
 
     const reports = history.filter((r) => r.action === 'operation.report' && r.target === 'operation/10');

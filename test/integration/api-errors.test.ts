@@ -94,7 +94,7 @@ describe('API errors, paging and self-description', () => {
 
     it('accepts JSON with a charset and the +json suffix', async () => {
       const held = await people.supervisor.request('POST', `/v1/work-orders/${order.id}/hold`, {
-        rawBody: JSON.stringify({ reason: 'charset' }),
+        rawBody: JSON.stringify({ reasonCode: 'MACHINE-DOWN' }),
         headers: { 'content-type': 'application/json; charset=utf-8' },
       });
       assert.equal(held.status, 200, held.text);

@@ -79,7 +79,7 @@ describe('commands under a race, with and without If-Match', () => {
       const running = await orderAt(people, 'RUNNING', { quantity: 1000 });
       const path = `/v1/work-orders/${running.id}`;
       const [hold, ...reports] = await Promise.all([
-        people.supervisor.post(`${path}/hold`, { reason: 'material check' }),
+        people.supervisor.post(`${path}/hold`, { reasonCode: 'MATERIAL-SHORTAGE' }),
         ...Array.from({ length: 50 }, (_, i) => (i % 2 ? people.operator : people.operator2).post(`${path}/operations/10/report`, { goodQty: 1 })),
       ]);
       assertOutcome([hold as Reply], 1);
@@ -126,12 +126,12 @@ describe('commands under a race, with and without If-Match', () => {
   // Each state change is legal once: the first wins, the rest find it done and get the state machine's refusal.
   const transitions: { name: string; stage: Parameters<typeof orderAt>[1]; action: string; body: object; who: (p: Staff) => Api }[] = [
     { name: 'release', stage: 'PLANNED', action: 'release', body: {}, who: (p) => p.supervisor },
-    { name: 'hold', stage: 'RELEASED', action: 'hold', body: { reason: 'check' }, who: (p) => p.supervisor },
+    { name: 'hold', stage: 'RELEASED', action: 'hold', body: { reasonCode: 'MACHINE-DOWN' }, who: (p) => p.supervisor },
     { name: 'resume (order)', stage: 'ON_HOLD', action: 'resume', body: {}, who: (p) => p.supervisor },
     { name: 'cancel', stage: 'PLANNED', action: 'cancel', body: { reason: 'not needed' }, who: (p) => p.supervisor },
     { name: 'close', stage: 'COMPLETED', action: 'close', body: {}, who: (p) => p.supervisor },
     { name: 'start', stage: 'RELEASED', action: 'operations/10/start', body: {}, who: (p) => p.operator },
-    { name: 'pause', stage: 'RUNNING', action: 'operations/10/pause', body: { reason: 'break' }, who: (p) => p.operator },
+    { name: 'pause', stage: 'RUNNING', action: 'operations/10/pause', body: { reasonCode: 'BREAK' }, who: (p) => p.operator },
     { name: 'resume (operation)', stage: 'PAUSED', action: 'operations/10/resume', body: {}, who: (p) => p.operator },
     { name: 'complete', stage: 'RUNNING', action: 'operations/10/complete', body: { goodQty: 10 }, who: (p) => p.operator },
   ];
@@ -333,7 +333,7 @@ describe('commands under a race, with and without If-Match', () => {
       const running = await orderAt(people, 'RUNNING', { quantity: 3 });
       const path = `/v1/work-orders/${running.id}`;
       const [hold, ...reports] = await Promise.all([
-        people.supervisor.post(`${path}/hold`, { reason: 'material check' }),
+        people.supervisor.post(`${path}/hold`, { reasonCode: 'MATERIAL-SHORTAGE' }),
         ...Array.from({ length: 10 }, (_, i) => (i % 2 ? people.operator : people.operator2).post(`${path}/operations/10/report`, { goodQty: 1 })),
       ]);
       assertOutcome([hold as Reply], 1);

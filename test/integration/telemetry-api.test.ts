@@ -160,7 +160,7 @@ describe('telemetry API', () => {
     const op = (order: WorkOrderDetail, action: string, body: unknown = {}) =>
       people.operator.ok<WorkOrderDetail>('POST', `/v1/work-orders/${order.id}/operations/10/${action}`, body);
     orders.pump = await at(t('06:00'), () => op(orders.pump, 'start'));
-    orders.pump = await at(t('08:00'), () => op(orders.pump, 'complete', { goodQty: 855, scrapQty: 19, scrapReasonCode: 'REJ' }));
+    orders.pump = await at(t('08:00'), () => op(orders.pump, 'complete', { goodQty: 855, scrapQty: 19, scrapReasonCode: 'DIM' }));
     orders.valve = await at(t('08:20'), () => op(orders.valve, 'start'));
 
     // The telemetry, as it arrived then (each message a second after its sample).

@@ -35,7 +35,7 @@ describe('machine data of a work order', () => {
     });
     await admin.ok('POST', '/v1/work-orders/WO-MD-1/release', {});
     await admin.ok('POST', '/v1/work-orders/WO-MD-1/operations/10/start', {});
-    await admin.ok('POST', '/v1/work-orders/WO-MD-1/operations/10/report', { goodQty: 11, scrapQty: 1, scrapReasonCode: 'BURR' });
+    await admin.ok('POST', '/v1/work-orders/WO-MD-1/operations/10/report', { goodQty: 11, scrapQty: 1, scrapReasonCode: 'SURF' });
     const t0 = Date.now();
     const press = unit(tenant, 'press-1', () => t0 + 10_000);
     await ingestAll([

@@ -37,6 +37,17 @@ import {
 import { ALWAYS_PLANNED, MINUTE, REASON_TREE, ingestAll, unit } from '../e2e/support/telemetry.ts';
 
 type Route = RouteDef & { id: RouteId };
+/** A's own scrap list: B must never see its code. */
+const SCRAP_LIST_OF_A = {
+  reasons: [
+    { code: 'DIM', name: 'Dimension out of tolerance' },
+    { code: 'SURF', name: 'Surface defect' },
+    { code: 'MAT', name: 'Material defect' },
+    { code: 'SETUP', name: 'Setup scrap' },
+    { code: 'HANDLING', name: 'Handling damage' },
+    { code: 'A-ONLY', name: 'Only tenant A has this' },
+  ],
+};
 interface Request {
   params?: Record<string, string | number>;
   query?: Record<string, string>;
@@ -51,6 +62,8 @@ type Isolation =
   | 'own-record'
   /** A list: 200 with none of A's items. */
   | 'list'
+  /** A reason list: 200 with the plant's default (B saved none), none of A's reasons. */
+  | 'own-default'
   /** A create naming A's master data: 422, those ids do not exist for B. */
   | 'unknown-reference'
   /** A create of B's own record (201): B's, never A's. */
@@ -143,6 +156,7 @@ describe('tenant and role rules on every route', () => {
     });
     await people.planner.ok('PUT', '/v1/shift-calendar', ALWAYS_PLANNED);
     await people.planner.ok('PUT', '/v1/downtime-reasons', REASON_TREE);
+    await people.planner.ok('PUT', '/v1/reason-lists/scrap', SCRAP_LIST_OF_A);
     const press = unit(tenantA, PLANT.workUnit);
     const stoppedAt = Date.now() - 10 * MINUTE;
     await ingestAll([
@@ -240,21 +254,21 @@ describe('tenant and role rules on every route', () => {
       listWorkOrders: { isolation: 'list', build: async () => ({}) },
       getWorkOrder: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
       releaseWorkOrder: orderAction('PLANNED', { comment: 'go' }),
-      holdWorkOrder: orderAction('RELEASED', { reason: 'check' }),
+      holdWorkOrder: orderAction('RELEASED', { reasonCode: 'QUALITY-SUSPECT', comment: 'check' }),
       resumeWorkOrder: {
         ...orderAction('ON_HOLD', {}),
         // Held by the caller: quality may lift its own holds (shared/domain/roles.ts).
         build: async (fresh, caller) => {
           if (!fresh) return { params: { id: (shared.ON_HOLD as WorkOrderDetail).id }, body: {} };
           const released = await orderAt(people, 'RELEASED');
-          await (caller ?? people.supervisor).ok('POST', `/v1/work-orders/${released.id}/hold`, { reason: 'check' });
+          await (caller ?? people.supervisor).ok('POST', `/v1/work-orders/${released.id}/hold`, { reasonCode: 'QUALITY-SUSPECT' });
           return { params: { id: released.id }, body: {} };
         },
       },
       cancelWorkOrder: orderAction('PLANNED', { reason: 'not needed' }),
       closeWorkOrder: orderAction('COMPLETED', {}),
       startOperation: orderAction('RELEASED', {}, 10),
-      pauseOperation: orderAction('RUNNING', { reason: 'break' }, 10),
+      pauseOperation: orderAction('RUNNING', { reasonCode: 'BREAK' }, 10),
       resumeOperation: orderAction('PAUSED', {}, 10),
       reportOperation: orderAction('RUNNING', { goodQty: 1 }, 10),
       completeOperation: orderAction('RUNNING', { goodQty: 1 }, 10),
@@ -271,6 +285,13 @@ describe('tenant and role rules on every route', () => {
         isolation: 'own-record',
         build: async () => ({ body: REASON_TREE }),
         probe: async () => (await people.admin.get('/v1/downtime-reasons')).body,
+      },
+      getReasonLists: { isolation: 'own-default', build: async () => ({}) },
+      getReasonList: { isolation: 'own-default', build: async () => ({ params: { list: 'scrap' } }) },
+      putReasonList: {
+        isolation: 'own-record',
+        build: async () => ({ params: { list: 'scrap' }, body: SCRAP_LIST_OF_A }),
+        probe: async () => (await people.admin.get('/v1/reason-lists/scrap')).body,
       },
       getEquipmentStatus: { isolation: 'not-found', build: async () => ({ params: { id: PLANT.workUnit } }) },
       getPlantStatus: { isolation: 'list', build: async () => ({}) },
@@ -412,6 +433,11 @@ describe('tenant and role rules on every route', () => {
                 ['B-ONLY'],
               );
             break;
+          case 'own-default':
+            assert.equal(reply.status, 200, reply.text);
+            assert.ok(!reply.text.includes('A-ONLY'), `${route.id} showed A’s reasons to B: ${reply.text}`);
+            assert.ok(reply.text.includes('"isDefault":true'), reply.text);
+            break;
           case 'own-record':
             assert.equal(reply.status, 200, reply.text);
             assert.equal(reply.body.version, 1, 'a new record of B, not a new version of A’s');
@@ -467,7 +493,7 @@ describe('tenant and role rules on every route', () => {
     // A quality hold is lifted only by quality (or admin); a production hold only by a supervisor (or admin).
     it('lets quality lift its own hold but not a supervisor’s', async () => {
       const byQuality = await orderAt(people, 'RELEASED');
-      await people.quality.ok('POST', `/v1/work-orders/${byQuality.id}/hold`, { reason: 'quality hold' });
+      await people.quality.ok('POST', `/v1/work-orders/${byQuality.id}/hold`, { reasonCode: 'QUALITY-SUSPECT' });
       const own = await people.quality.post(`/v1/work-orders/${byQuality.id}/resume`, {});
       assert.equal(own.status, 200, own.text);
 

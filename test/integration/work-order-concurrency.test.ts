@@ -101,12 +101,16 @@ describe('work orders under concurrent and repeated requests', () => {
   it('refuses a command sent with a stale If-Match, and writes nothing', async () => {
     // Prepare: someone else paused the operation after we read the order.
     const seen = await orderAt(people, 'RUNNING');
-    await people.operator2.ok('POST', `/v1/work-orders/${seen.id}/operations/10/pause`, { reason: 'jam' });
+    await people.operator2.ok('POST', `/v1/work-orders/${seen.id}/operations/10/pause`, { reasonCode: 'MACHINE' });
     const beforeAct = await snapshot(people.supervisor, tenant, seen.id);
 
     // Act: a report and a hold made on what we saw.
     const report = await people.operator.post(`/v1/work-orders/${seen.id}/operations/10/report`, { goodQty: 1 }, { 'if-match': `"${seen.version}"` });
-    const hold = await people.supervisor.post(`/v1/work-orders/${seen.id}/hold`, { reason: 'check' }, { 'if-match': `W/"${seen.version}"` });
+    const hold = await people.supervisor.post(
+      `/v1/work-orders/${seen.id}/hold`,
+      { reasonCode: 'MACHINE-DOWN' },
+      { 'if-match': `W/"${seen.version}"` },
+    );
 
     // Assess
     assertProblem(report, 409, { type: PROBLEM.staleVersion });

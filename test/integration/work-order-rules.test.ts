@@ -82,11 +82,15 @@ describe('work order rules', () => {
       CANCELLED: ['release', 'hold', 'resume', 'cancel', 'close'],
     };
     const bodyFor = (action: string) =>
-      action.endsWith('hold') || action.endsWith('cancel') || action.endsWith('pause')
-        ? { reason: 'because' }
-        : action.endsWith('report')
-          ? { goodQty: 1 }
-          : {};
+      action.endsWith('hold')
+        ? { reasonCode: 'MACHINE-DOWN' }
+        : action.endsWith('pause')
+          ? { reasonCode: 'BREAK' }
+          : action.endsWith('cancel')
+            ? { reason: 'because' }
+            : action.endsWith('report')
+              ? { goodQty: 1 }
+              : {};
     const actorFor = (action: string) => (action.startsWith('operations/') ? people.operator : people.supervisor);
 
     for (const [stage, actions] of Object.entries(illegal)) {
@@ -108,11 +112,11 @@ describe('work order rules', () => {
 
     it('refuses start, resume and complete while the order is on hold, but lets the operator pause and report', async () => {
       const order = await orderAt(people, 'RUNNING', { quantity: 10 });
-      await people.supervisor.ok('POST', `/v1/work-orders/${order.id}/hold`, { reason: 'quality hold' });
+      await people.supervisor.ok('POST', `/v1/work-orders/${order.id}/hold`, { reasonCode: 'QUALITY-SUSPECT' });
 
       await refused(order.id, people.operator, 'operations/10/complete', { goodQty: 1 }, 409, { type: PROBLEM.illegalTransition });
       await people.operator.ok('POST', `/v1/work-orders/${order.id}/operations/10/report`, { goodQty: 2 });
-      await people.operator.ok('POST', `/v1/work-orders/${order.id}/operations/10/pause`, { reason: 'hold' });
+      await people.operator.ok('POST', `/v1/work-orders/${order.id}/operations/10/pause`, { reasonCode: 'QUALITY-CHECK' });
       await refused(order.id, people.operator, 'operations/10/resume', {}, 409, { type: PROBLEM.illegalTransition });
       const resumed = await people.supervisor.ok<WorkOrderDetail>('POST', `/v1/work-orders/${order.id}/resume`, {});
       assert.equal(resumed.status, 'IN_PROGRESS', 'back to where the hold came from');
@@ -205,12 +209,21 @@ describe('work order rules', () => {
     it('names a missing reason, a bad path and a bad If-Match', async () => {
       const order = await orderAt(people, 'RUNNING');
 
-      await refused(order.id, people.supervisor, 'hold', {}, 400, { pointers: ['/body/reason'] });
+      await refused(order.id, people.supervisor, 'hold', {}, 400, { pointers: ['/body/reasonCode'] });
       await refused(order.id, people.operator, 'operations/10/pause', { reason: '' }, 400, { pointers: ['/body/reason'] });
-      await refused(order.id, people.operator, 'operations/abc/pause', { reason: 'x' }, 400, { pointers: ['/path/seq'] });
-      await refused(order.id, people.operator, 'operations/0/pause', { reason: 'x' }, 400, { pointers: ['/path/seq'] });
-      await refused(order.id, people.supervisor, 'hold', { reason: 'x' }, 400, { pointers: ['/headers/if-match'] }, { 'if-match': 'yesterday' });
-      const badId = await people.supervisor.post('/v1/work-orders/.dot-first/hold', { reason: 'x' });
+      await refused(order.id, people.operator, 'operations/10/pause', { reasonCode: 'has space' }, 400, { pointers: ['/body/reasonCode'] });
+      await refused(order.id, people.operator, 'operations/abc/pause', { reasonCode: 'BREAK' }, 400, { pointers: ['/path/seq'] });
+      await refused(order.id, people.operator, 'operations/0/pause', { reasonCode: 'BREAK' }, 400, { pointers: ['/path/seq'] });
+      await refused(
+        order.id,
+        people.supervisor,
+        'hold',
+        { reasonCode: 'MACHINE-DOWN' },
+        400,
+        { pointers: ['/headers/if-match'] },
+        { 'if-match': 'yesterday' },
+      );
+      const badId = await people.supervisor.post('/v1/work-orders/.dot-first/hold', { reasonCode: 'MACHINE-DOWN' });
       assertProblem(badId, 400, { pointers: ['/path/id'] });
     });
 
@@ -258,11 +271,11 @@ describe('work order rules', () => {
       await refused(strict.id, people.operator, 'operations/10/report', { goodQty: 11 }, 409, quantityRule);
       await people.operator.ok('POST', `${path}/operations/10/report`, { goodQty: 6 });
       await refused(order.id, people.operator, 'operations/10/report', { goodQty: 6 }, 409, quantityRule);
-      await people.operator.ok('POST', `${path}/operations/10/report`, { goodQty: 5, scrapQty: 3, scrapReasonCode: 'BENT' });
+      await people.operator.ok('POST', `${path}/operations/10/report`, { goodQty: 5, scrapQty: 3, scrapReasonCode: 'DIM' });
       await refused(order.id, people.operator, 'operations/10/complete', { goodQty: 1, data: { screwTorque: 4 } }, 409, quantityRule);
       await refused(order.id, people.operator, 'operations/10/report', { goodQty: 1 }, 409, quantityRule);
       // Scrap is not capped: scrapped parts were never passed on.
-      await people.operator.ok('POST', `${path}/operations/10/complete`, { scrapQty: 1, scrapReasonCode: 'BENT', data: { screwTorque: 4 } });
+      await people.operator.ok('POST', `${path}/operations/10/complete`, { scrapQty: 1, scrapReasonCode: 'DIM', data: { screwTorque: 4 } });
 
       // A later change of the plant's tolerance does not change a released order.
       await people.admin.ok('PUT', '/v1/tenant-settings', { overrunTolerancePct: 50 });

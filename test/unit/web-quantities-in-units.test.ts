@@ -11,11 +11,12 @@ import { quantityFields, readQuantities } from '../../web/src/components/order-r
 
 describe('quantities in their unit on the phone', () => {
   it('offers the numeric keypad and the unit beside the field for whole units, the decimal one for measured', () => {
-    const [good] = quantityFields('EA');
+    const reason = { name: 'scrapReasonCode', label: 'Scrap reason', type: 'text' } as const;
+    const [good] = quantityFields('EA', reason);
     assert.deepEqual([good?.unit, good?.inputMode], ['pcs', 'numeric']);
-    const [kg] = quantityFields('KGM');
+    const [kg] = quantityFields('KGM', reason);
     assert.deepEqual([kg?.unit, kg?.inputMode], ['kg', undefined]);
-    const [old] = quantityFields(undefined);
+    const [old] = quantityFields(undefined, reason);
     assert.deepEqual([old?.unit, old?.inputMode], [undefined, undefined]);
   });
 

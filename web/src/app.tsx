@@ -17,6 +17,8 @@ import WorkOrder from './screens/work-order.tsx';
 import History from './screens/history.tsx';
 import Downtime from './screens/downtime.tsx';
 import Oee from './screens/oee.tsx';
+import ReasonLists from './screens/reason-lists.tsx';
+import { PERMISSIONS } from '../../shared/domain/roles.ts';
 
 export interface ScreenProps {
   params: Record<string, string>;
@@ -34,6 +36,7 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/orders/:id', WorkOrder],
   ['/downtime', Downtime],
   ['/oee', Oee],
+  ['/reason-lists', ReasonLists],
 ];
 
 const NAV = [
@@ -42,7 +45,10 @@ const NAV = [
   ['/orders', 'Orders'],
   ['/downtime', 'Downtime'],
   ['/oee', 'OEE'],
+  ['/reason-lists', 'Reasons'],
 ] as const;
+/** Tabs only some roles need (everyone may still open them). */
+const NAV_FOR: Partial<Record<(typeof NAV)[number][0], readonly string[]>> = { '/reason-lists': PERMISSIONS.manageMasterData };
 
 function ConnectionBanner() {
   const connection = useConnection();
@@ -92,7 +98,7 @@ export function App() {
       </header>
       <ConnectionBanner />
       <nav class="tabs" aria-label="Screens">
-        {NAV.map(([to, label]) => (
+        {NAV.filter(([to]) => !NAV_FOR[to] || session.roles.some((r) => NAV_FOR[to]?.includes(r))).map(([to, label]) => (
           <a key={to} href={`#${to}`} aria-current={section === to ? 'page' : undefined}>
             {label}
           </a>

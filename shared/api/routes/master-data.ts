@@ -1,4 +1,4 @@
-/** The routes of the masterData API function: equipment, materials, BOMs, routings, personnel, tenant settings, the shift calendar and the downtime reason tree. */
+/** The routes of the masterData API function: equipment, materials, BOMs, routings, personnel, tenant settings, the shift calendar, the downtime reason tree and the scrap, pause and hold reason lists. */
 import type * as z from 'zod/mini';
 import { PERMISSIONS } from '../../domain/roles.ts';
 import * as s from '../schemas.ts';
@@ -147,4 +147,44 @@ export const routes = define({
   putShiftCalendar: shiftCalendar.put,
   getDowntimeReasons: downtimeReasons.get,
   putDowntimeReasons: downtimeReasons.put,
+  getReasonLists: {
+    method: 'GET',
+    path: '/v1/reason-lists',
+    summary: "Read the plant's scrap, pause and hold reason lists (each its default until saved)",
+    tag: 'Reason lists',
+    roles: PERMISSIONS.read,
+    response: s.ReasonListsSchema,
+    successStatus: 200,
+    handler: 'reason-lists/get-reason-lists',
+    fn: 'masterData',
+    table: 'read',
+  },
+  getReasonList: {
+    method: 'GET',
+    path: '/v1/reason-lists/{list}',
+    summary: "Read one of the plant's reason lists: scrap, pause or hold (version 0: the default, never saved)",
+    tag: 'Reason lists',
+    roles: PERMISSIONS.read,
+    params: s.ReasonListParamsSchema,
+    response: s.ReasonListSchema,
+    successStatus: 200,
+    handler: 'reason-lists/get-reason-list',
+    fn: 'masterData',
+    table: 'read',
+  },
+  putReasonList: {
+    method: 'PUT',
+    path: '/v1/reason-lists/{list}',
+    summary: "Replace one of the plant's reason lists (versioned, audited; a reason is retired with active: false, never removed)",
+    tag: 'Reason lists',
+    roles: PERMISSIONS.manageMasterData,
+    params: s.ReasonListParamsSchema,
+    body: s.ReasonListInputSchema,
+    response: s.ReasonListSchema,
+    successStatus: 200,
+    handler: 'reason-lists/put-reason-list',
+    fn: 'masterData',
+    table: 'write',
+    ifMatch: true,
+  },
 });

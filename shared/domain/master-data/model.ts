@@ -144,6 +144,19 @@ export interface DowntimeReasonsInput {
 }
 export interface DowntimeReasons extends DowntimeReasonsInput, RecordMeta {}
 
+/** One reason of a plant's scrap, pause or hold list (reason-lists.ts). Retired, never removed. */
+export interface Reason {
+  code: string;
+  name: string;
+  description?: string | undefined;
+  /** False: retired. Old records keep naming it; new ones may not. */
+  active: boolean;
+}
+export interface ReasonListInput {
+  reasons: Reason[];
+}
+export interface ReasonListRecord extends ReasonListInput, RecordMeta {}
+
 /** Each kind's input to a put; its stored record is that plus the record meta and an id. */
 export interface MasterDataInputs {
   equipment: EquipmentInput;
@@ -154,6 +167,8 @@ export interface MasterDataInputs {
   settings: TenantSettingsInput;
   'shift-calendar': ShiftCalendarInput;
   'downtime-reasons': DowntimeReasonsInput;
+  /** One record per list: id `scrap`, `pause` or `hold`. */
+  'reason-list': ReasonListInput;
 }
 export type MasterDataKind = keyof MasterDataInputs;
 

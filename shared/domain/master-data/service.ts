@@ -8,6 +8,7 @@ import type { PageRequest, Receipt } from '../work-order/repository.ts';
 import type { MasterDataInputs, MasterDataKind, RecordMeta, StoredRecord } from './model.ts';
 import type { MasterDataRepository } from './repository.ts';
 import { withUnitCodes } from './units.ts';
+import { assertKeepsEveryReason, DEFAULT_REASON_LISTS, REASON_LISTS, type ReasonList, type ReasonListName, reasonListOf } from './reason-lists.ts';
 
 const LABEL: Record<MasterDataKind, string> = {
   equipment: 'equipment',
@@ -18,6 +19,7 @@ const LABEL: Record<MasterDataKind, string> = {
   settings: 'tenant settings',
   'shift-calendar': 'shift calendar',
   'downtime-reasons': 'downtime reason tree',
+  'reason-list': 'reason list',
 };
 
 /** Fields every stored record has that say nothing about its content. */
@@ -94,6 +96,10 @@ export class MasterDataService {
     if (expectedVersion !== undefined && (before?.version ?? 0) !== expectedVersion) {
       throw new StaleVersionError(`${LABEL[kind]} ${id} is at version ${before?.version ?? 0}, not ${expectedVersion}`);
     }
+    if (kind === 'reason-list') {
+      const list = id as ReasonListName;
+      assertKeepsEveryReason(before ? (before as StoredRecord<'reason-list'>) : DEFAULT_REASON_LISTS[list], input as MasterDataInputs['reason-list']);
+    }
     const meta: RecordMeta = { version: (before?.version ?? 0) + 1, updatedAt: this.clock.now().toISOString(), updatedBy: auth.userId };
     // The id leads, as it does in what a put answers; a singleton's trails (the API leaves it out).
     const stored: StoredRecord<K> = SINGLETONS.has(kind) ? Object.assign({}, input, meta, { id }) : Object.assign({ id }, input, meta);
@@ -123,6 +129,29 @@ export class MasterDataService {
       .filter((r) => !exists.has(`${r.kind}/${r.id}`))
       .map((r) => ({ pointer: r.pointer, detail: `${LABEL[r.kind]} ${r.id} does not exist` }));
     if (errors.length) throw new UnknownReferenceError(errors);
+  }
+
+  /** The plant's reason list: the stored one, or the default while none is. */
+  async reasonList(auth: AuthContext, list: ReasonListName): Promise<ReasonList> {
+    return reasonListOf(list, await this.repository.get(auth.tenantId, 'reason-list', list));
+  }
+
+  /** All three lists in one read, for a client that shows names for codes. */
+  async reasonLists(auth: AuthContext): Promise<Record<ReasonListName, ReasonList>> {
+    const stored = await this.repository.getMany(auth.tenantId, 'reason-list', REASON_LISTS);
+    const of = (list: ReasonListName) =>
+      reasonListOf(
+        list,
+        stored.find((r) => r.id === list),
+      );
+    return { scrap: of('scrap'), pause: of('pause'), hold: of('hold') };
+  }
+
+  /** Replaces a reason list (versioned, audited); it must keep every code of the one before. */
+  async putReasonList(auth: AuthContext, list: ReasonListName, input: MasterDataInputs['reason-list'], expectedVersion?: number) {
+    const stored = await this.put(auth, 'reason-list', list, input, expectedVersion);
+    const { id: _, ...record } = stored;
+    return reasonListOf(list, record);
   }
 
   list<K extends MasterDataKind>(auth: AuthContext, kind: K, page: PageRequest) {

@@ -294,6 +294,7 @@ export function holdWorkOrder(
   order: WorkOrderAggregate,
   reason: string,
   kind: HoldKind = defaultHoldKind(ctx.actor.roles),
+  comment?: string,
 ): CommandResult {
   assertWorkOrder('hold', order);
   assertMayHandleHold(kind, ctx.actor.roles, 'place');
@@ -302,7 +303,8 @@ export function holdWorkOrder(
     action: 'workOrder.hold',
     target: 'workOrder',
     reason,
-    events: [{ type: 'work-order.held', data: { ...summary(next), reason, kind } }],
+    comment,
+    events: [{ type: 'work-order.held', data: { ...summary(next), reason, kind, ...(comment ? { comment } : {}) } }],
   });
 }
 
@@ -364,7 +366,7 @@ export function startOperation(ctx: CommandContext, order: WorkOrderAggregate, s
   return finish(ctx, order, next, { action: 'operation.start', target: `operation/${seq}`, comment, events });
 }
 
-export function pauseOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, reason: string): CommandResult {
+export function pauseOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, reason: string, comment?: string): CommandResult {
   const op = findOperation(order, seq);
   assertOperation('pause', order, op);
   const paused: Operation = { ...op, status: 'PAUSED', pausedAt: ctx.now, pauseReason: reason };
@@ -376,6 +378,7 @@ export function pauseOperation(ctx: CommandContext, order: WorkOrderAggregate, s
       action: 'operation.pause',
       target: `operation/${seq}`,
       reason,
+      comment,
       events: [],
     },
   );

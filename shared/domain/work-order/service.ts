@@ -16,6 +16,7 @@ import {
 } from '../errors.ts';
 import { quantityProblem, sameUnit } from '../master-data/units.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
+import { assertActiveReason, type ReasonListName, reasonListOf } from '../master-data/reason-lists.ts';
 import * as commands from './commands.ts';
 import type { CommandResult, CompleteOperation, CreateWorkOrder, ReportOperation, WorkOrderAggregate, WorkOrderDetail } from './model.ts';
 import type { PageRequest, Receipt, WorkOrderRepository } from './repository.ts';
@@ -38,6 +39,14 @@ export interface PlannedChange {
 }
 
 type OrderCommand = (ctx: commands.CommandContext, order: WorkOrderAggregate) => CommandResult | Promise<CommandResult>;
+
+/** A reason chosen from one of the plant's lists, where the request names it, and a comment. */
+export interface ReasonChoice {
+  code: string;
+  /** The request field that carries the code, e.g. `/body/reasonCode`. */
+  pointer: string;
+  comment?: string | undefined;
+}
 
 export class WorkOrderService {
   constructor(
@@ -204,22 +213,59 @@ export class WorkOrderService {
     });
   }
 
-  hold = (auth: AuthContext, id: string, reason: string, kind?: HoldKind, v?: number) =>
-    this.act(auth, id, v, (c, o) => commands.holdWorkOrder(c, o, reason, kind));
+  /**
+   * Runs the command, and keeps its result only when `code` (when given) is an active reason of
+   * the plant's list: a missing order (404) and the state rules (409) are said first.
+   */
+  private async actWithReason(
+    auth: AuthContext,
+    id: string,
+    v: number | undefined,
+    list: ReasonListName,
+    code: string | undefined,
+    pointer: string,
+    command: OrderCommand,
+  ) {
+    const reasons = code === undefined ? undefined : reasonListOf(list, await this.masterData.get(auth.tenantId, 'reason-list', list));
+    return this.act(auth, id, v, async (c, o) => {
+      const result = await command(c, o);
+      if (reasons && code !== undefined) assertActiveReason(reasons, code, pointer);
+      return result;
+    });
+  }
+
+  hold = (auth: AuthContext, id: string, reason: ReasonChoice, kind?: HoldKind, v?: number) =>
+    this.actWithReason(auth, id, v, 'hold', reason.code, reason.pointer, (c, o) => commands.holdWorkOrder(c, o, reason.code, kind, reason.comment));
   resume = (auth: AuthContext, id: string, comment?: string, v?: number) => this.act(auth, id, v, (c, o) => commands.resumeWorkOrder(c, o, comment));
   cancel = (auth: AuthContext, id: string, reason: string, v?: number) => this.act(auth, id, v, (c, o) => commands.cancelWorkOrder(c, o, reason));
   close = (auth: AuthContext, id: string, comment?: string, v?: number) => this.act(auth, id, v, (c, o) => commands.closeWorkOrder(c, o, comment));
 
   startOperation = (auth: AuthContext, id: string, seq: number, comment?: string, v?: number) =>
     this.act(auth, id, v, (c, o) => commands.startOperation(c, o, seq, comment));
-  pauseOperation = (auth: AuthContext, id: string, seq: number, reason: string, v?: number) =>
-    this.act(auth, id, v, (c, o) => commands.pauseOperation(c, o, seq, reason));
+  pauseOperation = (auth: AuthContext, id: string, seq: number, reason: ReasonChoice, v?: number) =>
+    this.actWithReason(auth, id, v, 'pause', reason.code, reason.pointer, (c, o) => commands.pauseOperation(c, o, seq, reason.code, reason.comment));
   resumeOperation = (auth: AuthContext, id: string, seq: number, comment?: string, v?: number) =>
     this.act(auth, id, v, (c, o) => commands.resumeOperation(c, o, seq, comment));
   reportOperation = (auth: AuthContext, id: string, seq: number, report: ReportOperation, v?: number) =>
-    this.withUnit(auth, id, v, (c, o, uom) => commands.reportOperation(c, o, seq, report, uom));
+    this.actWithReason(
+      auth,
+      id,
+      v,
+      'scrap',
+      report.scrapReasonCode,
+      '/body/scrapReasonCode',
+      this.withUnit(auth, (c, o, uom) => commands.reportOperation(c, o, seq, report, uom)),
+    );
   completeOperation = (auth: AuthContext, id: string, seq: number, input: CompleteOperation, v?: number) =>
-    this.withUnit(auth, id, v, (c, o, uom) => commands.completeOperation(c, o, seq, input, uom));
+    this.actWithReason(
+      auth,
+      id,
+      v,
+      'scrap',
+      input.scrapReasonCode,
+      '/body/scrapReasonCode',
+      this.withUnit(auth, (c, o, uom) => commands.completeOperation(c, o, seq, input, uom)),
+    );
 
   /**
    * A command that needs the order's unit: its own since create; an order from before units
@@ -227,16 +273,14 @@ export class WorkOrderService {
    */
   private withUnit(
     auth: AuthContext,
-    id: string,
-    expectedVersion: number | undefined,
     command: (ctx: commands.CommandContext, order: WorkOrderAggregate, uom: string | undefined) => CommandResult,
-  ) {
+  ): OrderCommand {
     let materialUom: Promise<string | undefined> | undefined;
-    return this.act(auth, id, expectedVersion, async (c, o) => {
+    return async (c, o) => {
       if (o.uom !== undefined) return command(c, o, o.uom);
       materialUom ??= this.masterData.get(auth.tenantId, 'material', o.materialId).then((m) => m?.uom);
       return command(c, o, await materialUom);
-    });
+    };
   }
 
   list(auth: AuthContext, filter: { status?: WorkOrderStatus | undefined; workCenterId?: string | undefined }, page: PageRequest) {

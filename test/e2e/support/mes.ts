@@ -212,13 +212,13 @@ export async function orderAt(people: Staff, stage: Stage, order: NewOrder = {})
   await step(people.supervisor, 'release');
   if (stage === 'RELEASED') return current;
   if (stage === 'ON_HOLD') {
-    await step(people.supervisor, 'hold', { reason: 'waiting for material' });
+    await step(people.supervisor, 'hold', { reasonCode: 'MATERIAL-SHORTAGE' });
     return current;
   }
   await step(people.operator, 'operations/10/start');
   if (stage === 'RUNNING') return current;
   if (stage === 'PAUSED') {
-    await step(people.operator, 'operations/10/pause', { reason: 'break' });
+    await step(people.operator, 'operations/10/pause', { reasonCode: 'BREAK' });
     return current;
   }
   await step(people.operator, 'operations/10/complete', { goodQty: current.quantity });
@@ -271,6 +271,7 @@ export const PROBLEM = {
   alreadyExists: 'urn:mes:problem:already-exists',
   idempotencyKeyReused: 'urn:mes:problem:idempotency-key-reused',
   unknownReference: 'urn:mes:problem:unknown-reference',
+  reasonRemoved: 'urn:mes:problem:reason-removed',
   unsupportedMediaType: 'urn:mes:problem:unsupported-media-type',
 } as const;
 

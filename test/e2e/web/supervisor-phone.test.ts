@@ -220,7 +220,7 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
       await screenshot(phone, TEST, 'report-typo');
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'detached' });
-      await act(phone, op, 'Report', { 'Good quantity': '6', 'Scrap quantity': '1', 'Scrap reason': 'SCRATCH' });
+      await act(phone, op, 'Report', { 'Good quantity': '6', 'Scrap quantity': '1', 'Scrap reason': 'SURF' });
       await act(phone, op, 'Complete', { 'Good quantity': '4' });
       await statusShows(phone, 'the operator sees the order completed', /completed/i, 10_000);
       operatorErrors.assertNone();
@@ -250,7 +250,7 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
     await markDocument(page);
 
     // Act
-    await people.supervisor.ok('POST', `/v1/work-orders/${order.id}/hold`, { reason: 'waiting for material' });
+    await people.supervisor.ok('POST', `/v1/work-orders/${order.id}/hold`, { reasonCode: 'MATERIAL-SHORTAGE' });
 
     // Assess
     await statusShows(page, 'the order shows on hold', /on hold/i);
@@ -402,7 +402,7 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
       if (await hold.isEnabled()) {
         await hold.click();
         const dialog = page.getByRole('dialog');
-        await fill(dialog, 'Reason', 'while offline');
+        await fill(dialog, 'Reason', 'MATERIAL-SHORTAGE');
         await dialog.getByRole('button', { name: 'Confirm: Hold' }).click();
         await dialog
           .getByRole('alert')
@@ -458,12 +458,12 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
       await markDocument(page);
       frozen = true;
       // Another supervisor puts it on hold.
-      await people.supervisor.ok('POST', `${path}/hold`, { reason: 'quality check' });
+      await people.supervisor.ok('POST', `${path}/hold`, { reasonCode: 'QUALITY-SUSPECT' });
 
       // Act (the dialog may close or stay: what matters is what the screen says next)
       await page.getByRole('button', { name: 'Hold', exact: true }).click();
       const dialog = page.getByRole('dialog');
-      await fill(dialog, 'Reason', 'out of stock');
+      await fill(dialog, 'Reason', 'MATERIAL-SHORTAGE');
       await dialog.getByRole('button', { name: 'Confirm: Hold' }).click();
 
       // Assess: a 409 came back, said in plain words, and the screen shows the order as it is.

@@ -4,6 +4,7 @@
  * every field change old → new. Nothing is left out: a long list folds, it is not cut.
  */
 import type { AuditRecord, WorkOrderDetail } from '../../../shared/api/schemas.ts';
+import { type ReasonLists, reasonName, useReasonLists } from '../reason-lists.ts';
 
 type Change = AuditRecord['changes'][number];
 
@@ -32,8 +33,8 @@ const fmtQty = (n: number) => String(Math.round(n * 1e6) / 1e6);
 /** The change of one operation field, if the record has it. */
 const opField = (changes: readonly Change[], seq: string, field: string) => changes.find((c) => c.field === `operations/${seq}/${field}`);
 
-/** "5 good, 1 scrap (DENT)" from the quantity changes of an operation; '' when none. */
-export function reportedQuantities(changes: readonly Change[], seq: string): string {
+/** "5 good, 1 scrap (Dent)" from the quantity changes of an operation; '' when none. */
+export function reportedQuantities(changes: readonly Change[], seq: string, scrapName: (code: string) => string = (code) => code): string {
   const good = opField(changes, seq, 'goodQty');
   const scrap = opField(changes, seq, 'scrapQty');
   const goodDelta = good ? num(good.to) - num(good.from) : 0;
@@ -45,7 +46,7 @@ export function reportedQuantities(changes: readonly Change[], seq: string): str
       : [];
   const parts: string[] = [];
   if (goodDelta) parts.push(`${fmtQty(goodDelta)} good`);
-  if (scrapDelta) parts.push(`${fmtQty(scrapDelta)} scrap${reasons.length ? ` (${reasons.join(', ')})` : ''}`);
+  if (scrapDelta) parts.push(`${fmtQty(scrapDelta)} scrap${reasons.length ? ` (${reasons.map(scrapName).join(', ')})` : ''}`);
   return parts.join(', ');
 }
 
@@ -69,7 +70,7 @@ function recordedValues(changes: readonly Change[], seq: string, order?: WorkOrd
 }
 
 /** The action in words; the order (when known) gives the recorded data their labels. */
-export function describeAction(record: AuditRecord, order?: WorkOrderDetail): string {
+export function describeAction(record: AuditRecord, order?: WorkOrderDetail, reasons?: ReasonLists): string {
   const orderAction = ORDER_ACTIONS[record.action];
   if (orderAction) {
     if (record.action === 'workOrder.hold') {
@@ -80,7 +81,7 @@ export function describeAction(record: AuditRecord, order?: WorkOrderDetail): st
   }
   const seq = /^operation\/(\d+)$/.exec(record.target)?.[1];
   if (seq && record.action.startsWith('operation.')) {
-    const qty = reportedQuantities(record.changes, seq);
+    const qty = reportedQuantities(record.changes, seq, (code) => reasonName(reasons, 'scrap', code));
     const data = recordedValues(record.changes, seq, order);
     const recorded = data.length ? `recorded ${data.join(', ')}` : '';
     if (record.action === 'operation.report') {
@@ -149,6 +150,24 @@ function ChangeItem({ change }: { change: Change }) {
   );
 }
 
+/** A change of a stored reason code, with the reason's name in place of the code ("Surface defect 1" for "SURF 1"). */
+function namedReasons(change: Change, lists: ReasonLists | undefined): Change {
+  const list = change.field === 'holdReason' ? 'hold' : change.field.endsWith('/pauseReason') ? 'pause' : undefined;
+  const name = (v: unknown) => (typeof v === 'string' && list ? reasonName(lists, list, v) : v);
+  if (list) return { ...change, from: name(change.from), to: name(change.to) };
+  if (!change.field.endsWith('/scrapByReason')) return change;
+  const names = (v: unknown) => (isRecord(v) ? Object.fromEntries(Object.entries(v).map(([k, n]) => [reasonName(lists, 'scrap', k), n])) : v);
+  return { ...change, from: names(change.from), to: names(change.to) };
+}
+
+/** A pause's or hold's reason by its name and code; other reasons (a cancel's) are text. */
+function reasonText(record: AuditRecord, lists: ReasonLists | undefined): string {
+  const reason = record.reason ?? '';
+  const list = record.action === 'workOrder.hold' ? 'hold' : record.action === 'operation.pause' ? 'pause' : undefined;
+  const name = list ? reasonName(lists, list, reason) : reason;
+  return name === reason ? reason : `${name} (${reason})`;
+}
+
 /** Lists up to this many changes open; more fold into a disclosure (a release copies every operation). */
 const OPEN_CHANGES = 6;
 
@@ -161,26 +180,27 @@ export function HistoryEntry({
   order?: WorkOrderDetail | undefined;
   personName: (userId: string) => string;
 }) {
+  const { lists } = useReasonLists();
   const seq = /^operation\/(\d+)$/.exec(record.target)?.[1];
   const opName = seq ? order?.operations.find((o) => String(o.seq) === seq)?.name : undefined;
   const list = (
     <ul class="history-changes">
       {record.changes.map((c) => (
-        <ChangeItem key={c.field} change={c} />
+        <ChangeItem key={c.field} change={namedReasons(c, lists)} />
       ))}
     </ul>
   );
   return (
     <li class="history-entry" data-testid={`history-${record.version}`}>
       <p class="history-what">
-        {describeAction(record, order)}
+        {describeAction(record, order, lists)}
         {opName ? <span class="history-op"> ({opName})</span> : null}
       </p>
       <p class="history-meta">
         <time dateTime={record.at}>{fmtWhen(record.at)}</time> · {personName(record.by)}
         {personName(record.by) !== record.by ? ` (${record.by})` : ''} · version {record.version}
       </p>
-      {record.reason ? <p class="history-note">Reason: {record.reason}</p> : null}
+      {record.reason ? <p class="history-note">Reason: {reasonText(record, lists)}</p> : null}
       {record.comment ? <p class="history-note">Comment: {record.comment}</p> : null}
       {record.changes.length === 0 ? null : record.changes.length <= OPEN_CHANGES ? (
         list

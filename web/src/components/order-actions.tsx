@@ -20,6 +20,8 @@ import type { RouteId } from '../../../shared/api/routes.ts';
 import { Button, ConfirmAction, type Field } from '../ui.tsx';
 import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import { dataFields, quantityFields, readData, readQuantities, type QuantityInput } from './order-report-fields.tsx';
+import { type ReasonLists, useReasonLists } from '../reason-lists.ts';
+import { readReason, reasonFields, reasonPicker } from './reason-picker.tsx';
 
 const may = (permission: Permission, roles: readonly Role[]) => roles.some((r) => (PERMISSIONS[permission] as readonly Role[]).includes(r));
 
@@ -108,6 +110,7 @@ const LABELS: Record<WorkOrderAction | OperationAction, string> = {
 
 export function OrderActions(props: { order: WorkOrderDetail; roles: readonly Role[]; reload: () => void; onOutcome: OnOutcome }) {
   const { order, roles, reload, onOutcome } = props;
+  const { lists } = useReasonLists();
   const offered = offeredOrderActions(order, roles);
   if (offered.length === 0)
     return <p class="muted">No order actions for your role while the order is {order.status.replace(/_/g, ' ').toLowerCase()}.</p>;
@@ -117,7 +120,7 @@ export function OrderActions(props: { order: WorkOrderDetail; roles: readonly Ro
   const holdFields: Field[] =
     kinds.length > 1
       ? [
-          reasonField,
+          ...reasonFields(lists, 'hold'),
           {
             name: 'kind',
             label: 'Kind',
@@ -127,7 +130,7 @@ export function OrderActions(props: { order: WorkOrderDetail; roles: readonly Ro
             initial: defaultHoldKind(roles),
           },
         ]
-      : [reasonField];
+      : reasonFields(lists, 'hold');
   return (
     <div class="actions" data-testid="order-actions">
       {offered.map((action) => {
@@ -152,7 +155,7 @@ export function OrderActions(props: { order: WorkOrderDetail; roles: readonly Ro
                 title={`Hold ${order.id}`}
                 question="Operations cannot start, resume or complete while the order is on hold; running ones can still be paused and reported."
                 fields={holdFields}
-                run={(v) => post('hold', { reason: (v.reason ?? '').trim(), kind: (v.kind || kinds[0]) as HoldKind })}
+                run={(v) => post('hold', { ...readReason(v), kind: (v.kind || kinds[0]) as HoldKind })}
                 after={reload}
               />
             );
@@ -199,6 +202,9 @@ export function OrderActions(props: { order: WorkOrderDetail; roles: readonly Ro
   );
 }
 
+const reportFields = (uom: string | undefined, lists: ReasonLists | undefined): Field[] =>
+  quantityFields(uom, reasonPicker(lists, 'scrap', { name: 'scrapReasonCode', label: 'Scrap reason', required: false }));
+
 export function OperationActions(props: {
   order: WorkOrderDetail;
   op: Operation;
@@ -208,6 +214,7 @@ export function OperationActions(props: {
   onOutcome: OnOutcome;
 }) {
   const { order, op, roles, limit, reload, onOutcome } = props;
+  const { lists } = useReasonLists();
   const offered = offeredOperationActions(order, op, roles);
   if (offered.length === 0) return null;
   const name = `operation ${op.seq} (${op.name})`;
@@ -249,8 +256,8 @@ export function OperationActions(props: {
                 label={LABELS.pause}
                 kind="plain"
                 title={`Pause ${name}`}
-                fields={[reasonField]}
-                run={(v) => post('pause', { reason: (v.reason ?? '').trim() })}
+                fields={reasonFields(lists, 'pause')}
+                run={(v) => post('pause', readReason(v))}
                 after={reload}
               />
             );
@@ -273,7 +280,7 @@ export function OperationActions(props: {
                 kind="plain"
                 title={`Report ${name}`}
                 question={soFar}
-                fields={[...quantityFields(order.uom), ...dataFields(op, 'all')]}
+                fields={[...reportFields(order.uom, lists), ...dataFields(op, 'all')]}
                 run={async (v) => report('report', v, readQuantities(v, order.uom))}
                 after={reload}
               />
@@ -285,7 +292,7 @@ export function OperationActions(props: {
                 label={LABELS.complete}
                 title={`Complete ${name}`}
                 question={`${soFar} ${order.operations.at(-1)?.seq === op.seq ? 'This is the last operation: completing it completes the order.' : 'Completing it makes the next operation ready.'}`}
-                fields={[...quantityFields(order.uom), ...dataFields(op, 'missing')]}
+                fields={[...reportFields(order.uom, lists), ...dataFields(op, 'missing')]}
                 run={async (v) => report('complete', v, readQuantities(v, order.uom))}
                 after={reload}
               />

@@ -9,6 +9,8 @@ import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import { goodQuantityLimit } from '../../../shared/domain/work-order/commands.ts';
 import { fmtDateTime, StateBadge } from '../ui.tsx';
 import { type ActionNotice, ActionNoticeNote, type OnOutcome, OperationActions } from './order-actions.tsx';
+import { reasonName, useReasonLists } from '../reason-lists.ts';
+import { ReasonName } from './reason-picker.tsx';
 
 const fmtValue = (v: RecordedValue) => `${typeof v.value === 'boolean' ? (v.value ? 'yes' : 'no') : v.value}${v.unit ? ` ${v.unit}` : ''}`;
 
@@ -71,6 +73,7 @@ export function OperationItem(props: {
 }) {
   const { order, op, workCenterName, roles, reload, notice, onOutcome } = props;
   const scrapReasons = Object.entries(op.scrapByReason);
+  const { lists } = useReasonLists();
   // The domain's own rule (what it was given plus the overrun tolerance), for the report dialog.
   const limit = goodQuantityLimit({ ...order, eventSeq: 0 }, op.seq);
   return (
@@ -88,7 +91,10 @@ export function OperationItem(props: {
         <dd data-testid={`op-${op.seq}-scrap`}>
           {formatQuantity(op.scrapQty, order.uom)}
           {scrapReasons.length ? (
-            <span class="muted"> ({scrapReasons.map(([code, qty]) => `${code}: ${formatQuantity(qty, order.uom)}`).join(', ')})</span>
+            <span class="muted">
+              {' '}
+              ({scrapReasons.map(([code, qty]) => `${reasonName(lists, 'scrap', code)}: ${formatQuantity(qty, order.uom)}`).join(', ')})
+            </span>
           ) : null}
         </dd>
         {op.startedAt ? (
@@ -104,7 +110,11 @@ export function OperationItem(props: {
             <dt>Paused</dt>
             <dd>
               <When at={op.pausedAt} />
-              {op.pauseReason ? `: ${op.pauseReason}` : ''}
+              {op.pauseReason ? (
+                <>
+                  : <ReasonName lists={lists} list="pause" code={op.pauseReason} />
+                </>
+              ) : null}
             </dd>
           </>
         ) : null}

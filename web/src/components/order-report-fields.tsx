@@ -1,7 +1,7 @@
 /**
  * The fields of a production report or completion (ReportOperationSchema /
  * CompleteOperationSchema in shared/api/schemas.ts): quantities since the last report, a scrap
- * reason code, and one field per data item the routing asks the operation to record. Turns
+ * reason (picked from the plant's list), and one field per data item the routing asks the operation to record. Turns
  * what was typed into the request body, and says in plain words what is wrong before sending.
  */
 import type { DataRequirement, Operation, ReportOperation } from '../../../shared/api/schemas.ts';
@@ -83,10 +83,11 @@ export function quantityField(name: string, label: string, uom: string | undefin
 }
 
 /** Good, scrap and the scrap reason, in the order's unit. */
-export const quantityFields = (uom: string | undefined): Field[] => [
+/** Good and scrap in the order's unit, then the scrap reason (a pick list of the plant's, see reason-picker.tsx). */
+export const quantityFields = (uom: string | undefined, scrapReason: Field): Field[] => [
   quantityField('goodQty', 'Good quantity', uom),
   quantityField('scrapQty', 'Scrap quantity', uom),
-  { name: 'scrapReasonCode', label: 'Scrap reason', type: 'text' },
+  scrapReason,
 ];
 
 /** A typed quantity, or why it is not one: not a number ("12abc"), or not in the unit (2.5 pumps). */
@@ -107,6 +108,6 @@ export function readQuantities(values: Record<string, string>, uom?: string): Qu
   const goodQty = readQuantity(values.goodQty, 'Good quantity', uom);
   const scrapQty = readQuantity(values.scrapQty, 'Scrap quantity', uom);
   const scrapReasonCode = (values.scrapReasonCode ?? '').trim();
-  if (scrapQty > 0 && !scrapReasonCode) throw new Error('Enter a scrap reason: scrapped pieces need one.');
+  if (scrapQty > 0 && !scrapReasonCode) throw new Error('Choose a scrap reason: scrapped pieces need one.');
   return { goodQty, scrapQty, ...(scrapReasonCode ? { scrapReasonCode } : {}) };
 }

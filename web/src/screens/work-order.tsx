@@ -15,6 +15,8 @@ import { OperationItem } from '../components/order-operation.tsx';
 import { equipmentName, useEquipment } from '../components/plant-equipment.tsx';
 import { isOverdue } from '../components/dispatch-entry.tsx';
 import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
+import { ReasonName } from '../components/reason-picker.tsx';
+import { useReasonLists } from '../reason-lists.ts';
 
 const FINISHED = ['COMPLETED', 'CLOSED', 'CANCELLED'];
 
@@ -105,6 +107,7 @@ export default function WorkOrder({ params }: ScreenProps) {
   const id = params.id ?? '';
   const live = useLive((signal) => api.call('getWorkOrder', { params: { id }, signal }), [id]);
   const equipment = useEquipment();
+  const reasons = useReasonLists();
   const roles = currentSession()?.roles ?? [];
   const [notice, setNotice] = useState<ActionNotice | undefined>();
   useEffect(() => setNotice(undefined), [id]);
@@ -135,7 +138,8 @@ export default function WorkOrder({ params }: ScreenProps) {
       </p>
       {order.status === 'ON_HOLD' ? (
         <p class="hold-note" data-testid="hold-reason">
-          <strong>{order.holdKind === 'quality' ? 'Quality hold' : 'Production hold'}:</strong> {order.holdReason ?? 'no reason given'}
+          <strong>{order.holdKind === 'quality' ? 'Quality hold' : 'Production hold'}:</strong>{' '}
+          {order.holdReason ? <ReasonName lists={reasons.lists} list="hold" code={order.holdReason} /> : 'no reason given'}
         </p>
       ) : null}
       <Quantities order={order} />
