@@ -9,7 +9,17 @@ import type { Material, Routing } from '../master-data/model.ts';
 import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownReferenceError, type FieldError } from '../errors.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import * as commands from './commands.ts';
-import type { CommandResult, CompleteOperation, CreateWorkOrder, ReportOperation, WorkOrderAggregate, WorkOrderDetail } from './model.ts';
+import * as corrections from './corrections.ts';
+import type {
+  AuditRecord,
+  CommandResult,
+  CompleteOperation,
+  CorrectReport,
+  CreateWorkOrder,
+  ReportOperation,
+  WorkOrderAggregate,
+  WorkOrderDetail,
+} from './model.ts';
 import type { PageRequest, Receipt, WorkOrderRepository } from './repository.ts';
 import type { WorkOrderStatus } from './status.ts';
 import type { HoldKind } from './holds.ts';
@@ -209,6 +219,31 @@ export class WorkOrderService {
     this.act(auth, id, v, (c, o) => commands.reportOperation(c, o, seq, report));
   completeOperation = (auth: AuthContext, id: string, seq: number, input: CompleteOperation, v?: number) =>
     this.act(auth, id, v, (c, o) => commands.completeOperation(c, o, seq, input));
+
+  reopenOperation = (auth: AuthContext, id: string, seq: number, reason: string, v?: number) =>
+    this.act(auth, id, v, (c, o) => corrections.reopenOperation(c, o, seq, reason));
+
+  /** Corrects a report: the order's audit trail says what the report (as corrected so far) says. */
+  correctReport(auth: AuthContext, id: string, input: CorrectReport, expectedVersion?: number) {
+    return runCommand(auth.tenantId, `work-order/${id}`, expectedVersion, async () => {
+      const order = await this.load(auth, id, expectedVersion);
+      const history = await this.fullHistory(auth, id);
+      const result = corrections.correctReport(this.context(auth), order, history, input);
+      await this.orders.commit(auth.tenantId, result);
+      return toDetail(result.after);
+    });
+  }
+
+  private async fullHistory(auth: AuthContext, id: string) {
+    const records: AuditRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.orders.history(auth.tenantId, id, { limit: 200, ...(cursor ? { cursor } : {}) });
+      records.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return records;
+  }
 
   list(auth: AuthContext, filter: { status?: WorkOrderStatus | undefined; workCenterId?: string | undefined }, page: PageRequest) {
     return this.orders.list(auth.tenantId, filter, page);
