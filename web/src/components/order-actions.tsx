@@ -19,6 +19,7 @@ import type { CallInput } from '../contract.ts';
 import type { RouteId } from '../../../shared/api/routes.ts';
 import { Button, ConfirmAction, type Field } from '../ui.tsx';
 import { dataFields, readData, readQuantities, type QuantityInput } from './order-report-fields.tsx';
+import { noOutputWarning, outOfLimitWarnings, passesNothingOn, reportWarning } from './report-warnings.ts';
 
 const may = (permission: Permission, roles: readonly Role[]) => roles.some((r) => (PERMISSIONS[permission] as readonly Role[]).includes(r));
 
@@ -229,7 +230,18 @@ export function OperationActions(props: {
     if (action === 'report' && input.goodQty === 0 && input.scrapQty === 0 && !data) {
       throw new Error('Enter a good or scrap quantity, or a value to record: there is nothing to report.');
     }
-    return post(action, { ...input, ...(data ? { data } : {}) });
+    // A completion that passes nothing on was warned about (warnBefore) and confirmed by going on.
+    const confirm = action === 'complete' && passesNothingOn(order, op, input.goodQty) ? { confirmNoOutput: true } : {};
+    return post(action, { ...input, ...(data ? { data } : {}), ...confirm });
+  };
+  const warnBefore = (action: 'report' | 'complete') => (values: Record<string, string>) => {
+    try {
+      const input = readQuantities(values);
+      const limits = outOfLimitWarnings(op, readData(op, values));
+      return reportWarning([action === 'complete' ? noOutputWarning(order, op, input.goodQty) : undefined], limits);
+    } catch {
+      return undefined; // what cannot be read is said by run, in its own words
+    }
   };
   return (
     <div class="actions">
@@ -279,6 +291,7 @@ export function OperationActions(props: {
                 question={soFar}
                 fields={[...quantityFields, ...dataFields(op, 'all')]}
                 run={async (v) => report('report', v, readQuantities(v))}
+                warn={warnBefore('report')}
                 after={reload}
               />
             );
@@ -291,6 +304,7 @@ export function OperationActions(props: {
                 question={`${soFar} ${order.operations.at(-1)?.seq === op.seq ? 'This is the last operation: completing it completes the order.' : 'Completing it makes the next operation ready.'}`}
                 fields={[...quantityFields, ...dataFields(op, 'missing')]}
                 run={async (v) => report('complete', v, readQuantities(v))}
+                warn={warnBefore('complete')}
                 after={reload}
               />
             );

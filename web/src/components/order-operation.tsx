@@ -8,6 +8,7 @@ import type { Role } from '../../../shared/domain/roles.ts';
 import { goodQuantityLimit } from '../../../shared/domain/work-order/commands.ts';
 import { fmtDateTime, StateBadge } from '../ui.tsx';
 import { type ActionNotice, ActionNoticeNote, type OnOutcome, OperationActions } from './order-actions.tsx';
+import { ReopenAction } from './operation-reopen.tsx';
 
 const fmtValue = (v: RecordedValue) => `${typeof v.value === 'boolean' ? (v.value ? 'yes' : 'no') : v.value}${v.unit ? ` ${v.unit}` : ''}`;
 
@@ -123,6 +124,7 @@ export function OperationItem(props: {
       ) : null}
       <ActionNoticeNote notice={notice} target={String(op.seq)} onOutcome={onOutcome} />
       <OperationActions order={order} op={op} roles={roles} limit={limit} reload={reload} onOutcome={onOutcome} />
+      <ReopenAction order={order} op={op} roles={roles} reload={reload} onOutcome={onOutcome} />
     </li>
   );
 }
