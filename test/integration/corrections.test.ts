@@ -188,6 +188,15 @@ describe('corrections and reopen', () => {
         [version, -1, 1, { DENT: -2, SCRATCH: 3 }, 3],
       );
       assert.equal(event?.data.reason, 'recounted at shift end');
+      // OEE's quality comes from machine counters; where the order's reported figures show beside them, they are the corrected ones.
+      const machine = await people.supervisor.ok<{ operations: { seq: number; reportedGoodQty: number; reportedScrapQty: number }[] }>(
+        'GET',
+        `/v1/work-orders/${id}/machine-data`,
+      );
+      assert.deepEqual(
+        machine.operations.filter((o) => o.seq === 10).map((o) => [o.reportedGoodQty, o.reportedScrapQty]),
+        [[5, 3]],
+      );
     });
 
     it('lets quality correct a recorded value, which clears the out-of-limits flag when it is within', async () => {
