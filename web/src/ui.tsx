@@ -124,7 +124,10 @@ export function ConfirmAction(props: {
                       id={`confirm-${f.name}`}
                       required={f.required}
                       value={values[f.name] ?? ''}
-                      onChange={(e) => setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value })}
+                      onChange={(e) => {
+                        setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value });
+                        setWarned(undefined);
+                      }}
                     >
                       <option value="">Choose…</option>
                       {(f.options ?? []).map((o) => (
@@ -143,7 +146,10 @@ export function ConfirmAction(props: {
                       autoComplete={f.type === 'number' ? 'off' : undefined}
                       required={f.required}
                       value={values[f.name] ?? ''}
-                      onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value })}
+                      onInput={(e) => {
+                        setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value });
+                        setWarned(undefined);
+                      }}
                     />
                   )}
                 </div>
