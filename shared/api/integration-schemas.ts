@@ -343,6 +343,7 @@ export const EVENT_DATA = {
     goodQty: z.number(),
     scrapQty: z.number(),
     scrapByReason: z.record(z.string(), z.number()),
+    recordVersion: z.optional(z.int()),
     by: z.string(),
   }),
   'production.reported': z.object({
@@ -355,6 +356,40 @@ export const EVENT_DATA = {
     /** The operation's totals after this report. */
     operationGoodQty: z.number(),
     operationScrapQty: z.number(),
+    /** The MES audit record of this report; a production.corrected names it as `corrects`. */
+    recordVersion: z.optional(z.int()),
+    by: z.string(),
+  }),
+  'operation.reopened': z.object({
+    ...OrderSummary,
+    ...OperationRef,
+    name: z.string(),
+    reason: z.string(),
+    /** Later operations that had not started and are waiting again. */
+    pendingAgain: z.array(z.int()),
+    by: z.string(),
+  }),
+  'production.corrected': z.object({
+    ...OrderSummary,
+    ...OperationRef,
+    remainingQty: z.number(),
+    /** The audit record (recordVersion of its production.reported / operation.completed) corrected. */
+    corrects: z.int(),
+    /** This correction's own audit record. */
+    recordVersion: z.int(),
+    /** What to book: the difference to what the corrected report said. */
+    goodQtyDelta: z.number(),
+    scrapQtyDelta: z.number(),
+    scrapByReasonDelta: z.record(z.string(), z.number()),
+    /** What the corrected report says now. */
+    goodQty: z.number(),
+    scrapQty: z.number(),
+    scrapByReason: z.record(z.string(), z.number()),
+    /** The operation's totals after the correction. */
+    operationGoodQty: z.number(),
+    operationScrapQty: z.number(),
+    operationScrapByReason: z.record(z.string(), z.number()),
+    reason: z.string(),
     by: z.string(),
   }),
 } as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodMiniType>;

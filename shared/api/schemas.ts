@@ -486,11 +486,42 @@ export const CompleteOperationSchema = meta(
       scrapReasonCode: z.optional(ReasonCode),
       data: z.optional(DataValues),
       comment: Comment,
+      /** Completing with 0 good while the order still needs output: true to do it on purpose (else 422). */
+      confirmNoOutput: z.optional(z.boolean()),
     })
     .check(scrapNeedsReason),
   'CompleteOperation',
   'Completes an operation, optionally with a last report.',
 );
+
+export const CorrectReportSchema = meta(
+  z
+    .object({
+      /** The version of the audit record (a report or completion of this order) to correct. */
+      corrects: z.int().check(z.positive()),
+      goodQty: z.optional(Quantity),
+      scrapQty: z.optional(Quantity),
+      scrapReasonCode: z.optional(ReasonCode),
+      data: z.optional(DataValues),
+      reason: Reason,
+    })
+    .check(
+      z.refine(
+        (r) =>
+          r.goodQty !== undefined ||
+          r.scrapQty !== undefined ||
+          r.scrapReasonCode !== undefined ||
+          (r.data !== undefined && Object.keys(r.data).length > 0),
+        {
+          message: 'correct at least one of goodQty, scrapQty, scrapReasonCode or data',
+          path: ['goodQty'],
+        },
+      ),
+    ),
+  'CorrectReport',
+  'A correction of one report or completion: what it should have said, and why. Omitted fields keep what it says now.',
+);
+export const ReopenOperationSchema = meta(z.object({ reason: Reason }), 'ReopenOperation', 'Reopens a DONE operation, with a reason.');
 
 export const AuditRecordSchema = meta(
   z.object({
@@ -501,6 +532,8 @@ export const AuditRecordSchema = meta(
     target: z.string(),
     reason: z.optional(z.string()),
     comment: z.optional(z.string()),
+    /** A correction names the record it corrects (its version); the original stays as it was. */
+    corrects: z.optional(z.int()),
     changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
   }),
   'AuditRecord',
@@ -787,6 +820,7 @@ export type { ReasonList, ReasonListName } from '../domain/master-data/reason-li
 export type {
   AuditRecord,
   CompleteOperation,
+  CorrectReport,
   CreateWorkOrder,
   DispatchEntry,
   Operation,
@@ -827,6 +861,8 @@ export type ModelMatchesWire = [
   Matches<typeof DispatchEntrySchema, wo.DispatchEntry>,
   Matches<typeof ReportOperationSchema, wo.ReportOperation>,
   Matches<typeof CompleteOperationSchema, wo.CompleteOperation>,
+  Matches<typeof CorrectReportSchema, wo.CorrectReport>,
+  Matches<typeof ReopenOperationSchema, wo.ReopenOperation>,
 ];
 
 // Read models the telemetry read side builds (no domain counterpart: they are views).

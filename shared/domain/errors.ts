@@ -104,6 +104,32 @@ export class UnitOfMeasureError extends MesError {
   }
 }
 
+/** The request does something that needs saying on purpose (a field such as `confirmNoOutput`). */
+export class ConfirmationRequiredError extends MesError {
+  override readonly name = 'ConfirmationRequiredError';
+  readonly status = 422;
+  readonly type = 'urn:mes:problem:confirmation-required';
+  readonly title = 'Confirmation required';
+  override readonly errors: FieldError[];
+  constructor(pointer: string, detail: string) {
+    super(detail);
+    this.errors = [{ pointer, detail }];
+  }
+}
+
+/** A correction that cannot apply: it names no report, or would break a quantity rule. */
+export class CorrectionRuleError extends MesError {
+  override readonly name = 'CorrectionRuleError';
+  readonly status = 422;
+  readonly type = 'urn:mes:problem:correction-rule';
+  readonly title = 'Correction not possible';
+  override readonly errors: FieldError[];
+  constructor(errors: FieldError[]) {
+    super(describe(errors));
+    this.errors = errors;
+  }
+}
+
 /** Creating something that exists already. */
 export class AlreadyExistsError extends MesError {
   override readonly name = 'AlreadyExistsError';

@@ -12,6 +12,10 @@ export const PERMISSIONS = {
   /** Quality places and lifts quality holds (see work-order/holds.ts). */
   holdWorkOrder: ['supervisor', 'quality', 'admin'],
   executeOperation: ['operator', 'supervisor', 'admin'],
+  /** Correcting a report (quantities, scrap reason, recorded value) by a new audited record. */
+  correctRecords: ['supervisor', 'quality', 'admin'],
+  /** Reopening a done operation sends work back to the floor: whoever directs the work. */
+  reopenOperation: ['supervisor', 'admin'],
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],

@@ -69,6 +69,8 @@ export function ConfirmAction(props: {
   question?: string;
   /** Runs the action; throw an ApiError to show it. */
   run: (values: Record<string, string>) => Promise<void>;
+  /** A warning to read before acting (a value out of limits): the first Confirm shows it, the next acts. */
+  warn?: (values: Record<string, string>) => string | undefined;
   /** After success or a refusal: reload what the screen shows. */
   after?: () => void;
 }) {
@@ -76,15 +78,23 @@ export function ConfirmAction(props: {
   const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [warned, setWarned] = useState<string | undefined>();
   const start = () => {
     setValues(Object.fromEntries((props.fields ?? []).map((f) => [f.name, f.initial ?? ''])));
     setError(undefined);
+    setWarned(undefined);
     setOpen(true);
   };
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!isOnline()) {
       setError('No connection to the MES: nothing was sent. Try again when the connection is back.');
+      return;
+    }
+    const warning = props.warn?.(values);
+    if (warning && warning !== warned) {
+      setWarned(warning);
+      setError(undefined);
       return;
     }
     setBusy(true);
@@ -118,7 +128,10 @@ export function ConfirmAction(props: {
                       id={`confirm-${f.name}`}
                       required={f.required}
                       value={values[f.name] ?? ''}
-                      onChange={(e) => setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value })}
+                      onChange={(e) => {
+                        setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value });
+                        setWarned(undefined);
+                      }}
                     >
                       <option value="">Choose…</option>
                       {(f.options ?? []).map((o) => (
@@ -139,12 +152,20 @@ export function ConfirmAction(props: {
                         required={f.required}
                         aria-describedby={f.unit ? `confirm-${f.name}-unit` : undefined}
                         value={values[f.name] ?? ''}
-                        onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value })}
+                        onInput={(e) => {
+                          setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value });
+                          setWarned(undefined);
+                        }}
                       />
                     </WithUnit>
                   )}
                 </div>
               ))}
+              {warned ? (
+                <p class="warning" role="alert" data-testid="dialog-warning">
+                  {warned}
+                </p>
+              ) : null}
               {error ? (
                 <p class="error" role="alert">
                   {error}
@@ -153,7 +174,7 @@ export function ConfirmAction(props: {
               <div class="dialog-actions">
                 <Button onClick={() => setOpen(false)}>Cancel</Button>
                 <Button type="submit" kind={props.kind ?? 'primary'} disabled={busy}>
-                  {busy ? 'Working…' : `Confirm: ${props.label}`}
+                  {busy ? 'Working…' : warned ? `${props.label} anyway` : `Confirm: ${props.label}`}
                 </Button>
               </div>
             </form>

@@ -4,7 +4,14 @@
  * the difference between the order before and after: it can never disagree with the change.
  */
 import type { Material, Routing } from '../master-data/model.ts';
-import { type FieldError, IllegalTransitionError, NotFoundError, QuantityRuleError, UnitOfMeasureError } from '../errors.ts';
+import {
+  type FieldError,
+  ConfirmationRequiredError,
+  IllegalTransitionError,
+  NotFoundError,
+  QuantityRuleError,
+  UnitOfMeasureError,
+} from '../errors.ts';
 import { floorToUnit, quantityProblem } from '../master-data/units.ts';
 import { recordData, requireRecordedData } from './recorded-data.ts';
 import { type OperationAction, WORK_ORDER_ACTIONS, type WorkOrderAction, canOperation, canWorkOrder } from './status.ts';
@@ -29,16 +36,18 @@ export interface CommandContext {
   newId: () => string;
 }
 
-interface Change {
+export interface Change {
   action: string;
   target: string;
   reason?: string | undefined;
   comment?: string | undefined;
+  /** The version of the record a correction corrects. */
+  corrects?: number | undefined;
   events: { type: EventType; data: Record<string, unknown> }[];
 }
 
 /** Stamps versions, derives the audit record and numbers the events. */
-function finish(ctx: CommandContext, before: WorkOrderAggregate | undefined, next: WorkOrderAggregate, change: Change): CommandResult {
+export function finish(ctx: CommandContext, before: WorkOrderAggregate | undefined, next: WorkOrderAggregate, change: Change): CommandResult {
   const version = (before?.version ?? 0) + 1;
   const changedOperations: number[] = [];
   const operations = next.operations.map((op) => {
@@ -79,6 +88,7 @@ function finish(ctx: CommandContext, before: WorkOrderAggregate | undefined, nex
       target: change.target,
       ...(change.reason !== undefined ? { reason: change.reason } : {}),
       ...(change.comment !== undefined ? { comment: change.comment } : {}),
+      ...(change.corrects !== undefined ? { corrects: change.corrects } : {}),
       changes: diffAggregate(before, after),
     },
   };
@@ -95,10 +105,10 @@ function diffAggregate(before: WorkOrderAggregate | undefined, after: WorkOrderA
   return changes;
 }
 
-const round = (n: number) => Math.round(n * 1e6) / 1e6;
+export const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
 // The unit says what every quantity counts (absent on orders from before units were copied).
-const summary = (o: WorkOrderAggregate) => ({
+export const summary = (o: WorkOrderAggregate) => ({
   workOrderId: o.id,
   materialId: o.materialId,
   quantity: o.quantity,
@@ -116,7 +126,7 @@ function assertWorkOrder(action: WorkOrderAction, order: WorkOrderAggregate) {
   }
 }
 
-function findOperation(order: WorkOrderAggregate, seq: number): Operation {
+export function findOperation(order: WorkOrderAggregate, seq: number): Operation {
   const op = order.operations.find((o) => o.seq === seq);
   if (!op) throw new NotFoundError(`operation ${seq} of work order ${order.id}`);
   return op;
@@ -347,7 +357,7 @@ export function closeWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, c
 
 // ---------- Operation commands ----------
 
-const replaceOp = (order: WorkOrderAggregate, op: Operation) => order.operations.map((o) => (o.seq === op.seq ? op : o));
+export const replaceOp = (order: WorkOrderAggregate, op: Operation) => order.operations.map((o) => (o.seq === op.seq ? op : o));
 
 export function startOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, comment?: string): CommandResult {
   const op = findOperation(order, seq);
@@ -422,6 +432,12 @@ function assertQuantitiesFit(report: ReportOperation | CompleteOperation, uom: s
   if (errors.length) throw new UnitOfMeasureError(errors);
 }
 
+/** The order's totals follow its operations: produced is what the last one passed, scrapped is all scrap. */
+export function withTotals(order: WorkOrderAggregate, operations: Operation[]): WorkOrderAggregate {
+  const last = operations[operations.length - 1];
+  return { ...order, operations, producedQty: last?.goodQty ?? 0, scrappedQty: round(operations.reduce((sum, o) => sum + o.scrapQty, 0)) };
+}
+
 /** Applies a report's quantities and data to the operation and the order's totals. */
 function applyReport(
   ctx: CommandContext,
@@ -449,14 +465,7 @@ function applyReport(
     scrapByReason,
     recordedData: report.data ? recordData(op, report.data, ctx) : op.recordedData,
   };
-  const operations = replaceOp(order, updated);
-  const last = operations[operations.length - 1];
-  const next: WorkOrderAggregate = {
-    ...order,
-    operations,
-    producedQty: last?.goodQty ?? 0,
-    scrappedQty: round(operations.reduce((sum, o) => sum + o.scrapQty, 0)),
-  };
+  const next = withTotals(order, replaceOp(order, updated));
   const reported = report.goodQty > 0 || report.scrapQty > 0;
   const event: Change['events'][number] = {
     type: 'production.reported',
@@ -469,6 +478,8 @@ function applyReport(
       ...(report.scrapReasonCode ? { scrapReasonCode: report.scrapReasonCode } : {}),
       operationGoodQty: updated.goodQty,
       operationScrapQty: updated.scrapQty,
+      /** The audit record of this report: a later production.corrected names it as `corrects`. */
+      recordVersion: order.version + 1,
       by: ctx.actor.userId,
     },
   };
@@ -489,6 +500,24 @@ export function reportOperation(
   return finish(ctx, order, next, { action: 'operation.report', target: `operation/${seq}`, comment: report.comment, events });
 }
 
+/**
+ * Completing with 0 good while the order still needs output passes nothing on: the next
+ * operation could report nothing (its limit is this one's good). Done only on purpose; a
+ * supervisor can reopen it (corrections.ts).
+ */
+function assertOutputConfirmed(order: WorkOrderAggregate, updated: Operation, input: CompleteOperation) {
+  if (updated.goodQty > 0 || input.confirmNoOutput === true || order.producedQty >= order.quantity) return;
+  const index = order.operations.findIndex((o) => o.seq === updated.seq);
+  const successor = order.operations[index + 1];
+  const what = successor
+    ? `nothing would pass to operation ${successor.seq}`
+    : `the order would complete with ${order.producedQty} of ${order.quantity} made`;
+  throw new ConfirmationRequiredError(
+    '/body/confirmNoOutput',
+    `operation ${updated.seq} has 0 good: ${what}. Confirm with confirmNoOutput: true, or report what was made`,
+  );
+}
+
 export function completeOperation(
   ctx: CommandContext,
   order: WorkOrderAggregate,
@@ -500,6 +529,7 @@ export function completeOperation(
   assertOperation('complete', order, op);
   const { next: reported, updated, events } = applyReport(ctx, order, op, input, uom);
   requireRecordedData(updated);
+  assertOutputConfirmed(order, updated, input);
   const { pausedAt: _p, pauseReason: _r, ...rest } = updated;
   const done: Operation = { ...rest, status: 'DONE', completedAt: ctx.now, completedBy: ctx.actor.userId };
   const index = order.operations.findIndex((o) => o.seq === seq);
@@ -521,6 +551,7 @@ export function completeOperation(
       goodQty: done.goodQty,
       scrapQty: done.scrapQty,
       scrapByReason: done.scrapByReason,
+      recordVersion: order.version + 1,
       by: ctx.actor.userId,
     },
   });

@@ -82,6 +82,8 @@ export interface AuditRecord {
   target: string;
   reason?: string | undefined;
   comment?: string | undefined;
+  /** A correction names the record it corrects (its version); the original stays as it was. */
+  corrects?: number | undefined;
   changes: { field: string; from: unknown; to: unknown }[];
 }
 
@@ -126,7 +128,28 @@ export interface ReportOperation {
   comment?: string | undefined;
 }
 /** Completes an operation, optionally with a last report. */
-export type CompleteOperation = ReportOperation;
+export interface CompleteOperation extends ReportOperation {
+  /** Completing with 0 good while the order still needs output passes nothing on: say so on purpose. */
+  confirmNoOutput?: boolean | undefined;
+}
+
+/**
+ * A correction of one report or completion (named by its audit record version): what it should
+ * have said. Omitted fields keep what the report (as corrected so far) said.
+ */
+export interface CorrectReport {
+  corrects: number;
+  goodQty?: number | undefined;
+  scrapQty?: number | undefined;
+  scrapReasonCode?: string | undefined;
+  data?: Record<string, number | string | boolean> | undefined;
+  reason: string;
+}
+
+/** Reopens a DONE operation. */
+export interface ReopenOperation {
+  reason: string;
+}
 
 export interface Actor {
   userId: string;
@@ -152,6 +175,8 @@ export const EVENT_TYPES = [
   'operation.started',
   'operation.completed',
   'production.reported',
+  'operation.reopened',
+  'production.corrected',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

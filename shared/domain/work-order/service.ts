@@ -18,7 +18,17 @@ import { quantityProblem, sameUnit } from '../master-data/units.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import { assertActiveReason, type ReasonListName, reasonListOf } from '../master-data/reason-lists.ts';
 import * as commands from './commands.ts';
-import type { CommandResult, CompleteOperation, CreateWorkOrder, ReportOperation, WorkOrderAggregate, WorkOrderDetail } from './model.ts';
+import * as corrections from './corrections.ts';
+import type {
+  AuditRecord,
+  CommandResult,
+  CompleteOperation,
+  CorrectReport,
+  CreateWorkOrder,
+  ReportOperation,
+  WorkOrderAggregate,
+  WorkOrderDetail,
+} from './model.ts';
 import type { PageRequest, Receipt, WorkOrderRepository } from './repository.ts';
 import type { WorkOrderStatus } from './status.ts';
 import type { HoldKind } from './holds.ts';
@@ -273,7 +283,7 @@ export class WorkOrderService {
    */
   private withUnit(
     auth: AuthContext,
-    command: (ctx: commands.CommandContext, order: WorkOrderAggregate, uom: string | undefined) => CommandResult,
+    command: (ctx: commands.CommandContext, order: WorkOrderAggregate, uom: string | undefined) => CommandResult | Promise<CommandResult>,
   ): OrderCommand {
     let materialUom: Promise<string | undefined> | undefined;
     return async (c, o) => {
@@ -281,6 +291,32 @@ export class WorkOrderService {
       materialUom ??= this.masterData.get(auth.tenantId, 'material', o.materialId).then((m) => m?.uom);
       return command(c, o, await materialUom);
     };
+  }
+
+  reopenOperation = (auth: AuthContext, id: string, seq: number, reason: string, v?: number) =>
+    this.act(auth, id, v, (c, o) => corrections.reopenOperation(c, o, seq, reason));
+
+  /** Corrects a report: the order's audit trail says what the report (as corrected so far) says. */
+  correctReport = (auth: AuthContext, id: string, input: CorrectReport, v?: number) =>
+    this.actWithReason(
+      auth,
+      id,
+      v,
+      'scrap',
+      input.scrapReasonCode,
+      '/body/scrapReasonCode',
+      this.withUnit(auth, async (c, o, uom) => corrections.correctReport(c, o, await this.fullHistory(auth, id), input, uom)),
+    );
+
+  private async fullHistory(auth: AuthContext, id: string) {
+    const records: AuditRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.orders.history(auth.tenantId, id, { limit: 200, ...(cursor ? { cursor } : {}) });
+      records.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return records;
   }
 
   list(auth: AuthContext, filter: { status?: WorkOrderStatus | undefined; workCenterId?: string | undefined }, page: PageRequest) {

@@ -60,3 +60,12 @@ export const allowedWorkOrderActions = (order: StateView) =>
   (Object.keys(WORK_ORDER_ACTIONS) as WorkOrderAction[]).filter((a) => canWorkOrder(a, order));
 export const allowedOperationActions = (order: StateView, operation: { status: OperationStatus }) =>
   (Object.keys(OPERATION_ACTIONS) as OperationAction[]).filter((a) => canOperation(a, order, operation));
+
+/**
+ * Corrections and reopening (corrections.ts): while the order's record is still open. A closed
+ * or cancelled order's record is final.
+ */
+export const CORRECTABLE_ORDER_STATUSES = ['IN_PROGRESS', 'ON_HOLD', 'COMPLETED'] as const satisfies readonly WorkOrderStatus[];
+export const canCorrect = (order: StateView) => (CORRECTABLE_ORDER_STATUSES as readonly string[]).includes(order.status);
+/** A DONE operation may be reopened (back to READY) while the order's record is open. */
+export const canReopen = (order: StateView, operation: { status: OperationStatus }) => operation.status === 'DONE' && canCorrect(order);

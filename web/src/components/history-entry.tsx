@@ -3,6 +3,7 @@
  * started", "Reported 5 good, 1 scrap (DENT) on operation 10"), the reason or comment, and
  * every field change old → new. Nothing is left out: a long list folds, it is not cut.
  */
+import type { ComponentChildren } from 'preact';
 import type { AuditRecord, WorkOrderDetail } from '../../../shared/api/schemas.ts';
 import { type ReasonLists, reasonName, useReasonLists } from '../reason-lists.ts';
 
@@ -23,6 +24,7 @@ const OPERATION_ACTIONS: Record<string, string> = {
   'operation.pause': 'paused',
   'operation.resume': 'resumed',
   'operation.complete': 'completed',
+  'operation.reopen': 'reopened',
 };
 
 const words = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
@@ -84,6 +86,7 @@ export function describeAction(record: AuditRecord, order?: WorkOrderDetail, rea
     const qty = reportedQuantities(record.changes, seq, (code) => reasonName(reasons, 'scrap', code));
     const data = recordedValues(record.changes, seq, order);
     const recorded = data.length ? `recorded ${data.join(', ')}` : '';
+    if (record.action === 'operation.correct') return `Correction on operation ${seq}${data.length ? `; ${recorded}` : ''}`;
     if (record.action === 'operation.report') {
       if (qty) return `Reported ${qty} on operation ${seq}${recorded ? `; ${recorded}` : ''}`;
       return recorded ? `Operation ${seq}: ${recorded}` : `Operation ${seq}: report`;
@@ -175,10 +178,13 @@ export function HistoryEntry({
   record,
   order,
   personName,
+  children,
 }: {
   record: AuditRecord;
   order?: WorkOrderDetail | undefined;
   personName: (userId: string) => string;
+  /** What a screen adds under the entry (corrections: what it corrects, or a Correct action). */
+  children?: ComponentChildren;
 }) {
   const { lists } = useReasonLists();
   const seq = /^operation\/(\d+)$/.exec(record.target)?.[1];
@@ -210,6 +216,7 @@ export function HistoryEntry({
           {list}
         </details>
       )}
+      {children}
     </li>
   );
 }

@@ -22,6 +22,7 @@ import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import { dataFields, quantityFields, readData, readQuantities, type QuantityInput } from './order-report-fields.tsx';
 import { type ReasonLists, useReasonLists } from '../reason-lists.ts';
 import { readReason, reasonFields, reasonPicker } from './reason-picker.tsx';
+import { noOutputWarning, outOfLimitWarnings, passesNothingOn, reportWarning } from './report-warnings.ts';
 
 const may = (permission: Permission, roles: readonly Role[]) => roles.some((r) => (PERMISSIONS[permission] as readonly Role[]).includes(r));
 
@@ -232,7 +233,18 @@ export function OperationActions(props: {
     if (action === 'report' && input.goodQty === 0 && input.scrapQty === 0 && !data) {
       throw new Error('Enter a good or scrap quantity, or a value to record: there is nothing to report.');
     }
-    return post(action, { ...input, ...(data ? { data } : {}) });
+    // A completion that passes nothing on was warned about (warnBefore) and confirmed by going on.
+    const confirm = action === 'complete' && passesNothingOn(order, op, input.goodQty) ? { confirmNoOutput: true } : {};
+    return post(action, { ...input, ...(data ? { data } : {}), ...confirm });
+  };
+  const warnBefore = (action: 'report' | 'complete') => (values: Record<string, string>) => {
+    try {
+      const input = readQuantities(values, order.uom);
+      const limits = outOfLimitWarnings(op, readData(op, values));
+      return reportWarning([action === 'complete' ? noOutputWarning(order, op, input.goodQty) : undefined], limits);
+    } catch {
+      return undefined; // what cannot be read is said by run, in its own words
+    }
   };
   return (
     <div class="actions">
@@ -282,6 +294,7 @@ export function OperationActions(props: {
                 question={soFar}
                 fields={[...reportFields(order.uom, lists), ...dataFields(op, 'all')]}
                 run={async (v) => report('report', v, readQuantities(v, order.uom))}
+                warn={warnBefore('report')}
                 after={reload}
               />
             );
@@ -294,6 +307,7 @@ export function OperationActions(props: {
                 question={`${soFar} ${order.operations.at(-1)?.seq === op.seq ? 'This is the last operation: completing it completes the order.' : 'Completing it makes the next operation ready.'}`}
                 fields={[...reportFields(order.uom, lists), ...dataFields(op, 'missing')]}
                 run={async (v) => report('complete', v, readQuantities(v, order.uom))}
+                warn={warnBefore('complete')}
                 after={reload}
               />
             );

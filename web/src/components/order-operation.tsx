@@ -11,6 +11,7 @@ import { fmtDateTime, StateBadge } from '../ui.tsx';
 import { type ActionNotice, ActionNoticeNote, type OnOutcome, OperationActions } from './order-actions.tsx';
 import { reasonName, useReasonLists } from '../reason-lists.ts';
 import { ReasonName } from './reason-picker.tsx';
+import { ReopenAction } from './operation-reopen.tsx';
 
 const fmtValue = (v: RecordedValue) => `${typeof v.value === 'boolean' ? (v.value ? 'yes' : 'no') : v.value}${v.unit ? ` ${v.unit}` : ''}`;
 
@@ -136,6 +137,7 @@ export function OperationItem(props: {
       ) : null}
       <ActionNoticeNote notice={notice} target={String(op.seq)} onOutcome={onOutcome} />
       <OperationActions order={order} op={op} roles={roles} limit={limit} reload={reload} onOutcome={onOutcome} />
+      <ReopenAction order={order} op={op} roles={roles} reload={reload} onOutcome={onOutcome} />
     </li>
   );
 }

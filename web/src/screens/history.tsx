@@ -9,6 +9,8 @@ import { useLive } from '../live.ts';
 import { ErrorNote, Loading, Page } from '../ui.tsx';
 import { HistoryEntry } from '../components/history-entry.tsx';
 import { usePeople } from '../components/history-people.tsx';
+import { CorrectAction, CorrectionNotes, isCorrectable, mayCorrect } from '../components/history-correction.tsx';
+import { currentSession } from '../auth.ts';
 
 export default function History({ params }: ScreenProps) {
   const id = params.id ?? '';
@@ -18,6 +20,11 @@ export default function History({ params }: ScreenProps) {
   // Operation names and data labels, so entries read "Operation 10 started (Assemble pump)".
   const order = useLive((signal) => api.call('getWorkOrder', { params: { id }, signal }), [id], { intervalMs: 60_000 });
   const records = history.data ? (newestFirst ? [...history.data].reverse() : history.data) : undefined;
+  const correcting = mayCorrect(order.data, currentSession()?.roles ?? []);
+  const reload = () => {
+    history.reload();
+    order.reload();
+  };
 
   return (
     <Page
@@ -47,7 +54,12 @@ export default function History({ params }: ScreenProps) {
           </div>
           <ol class="history-list" reversed={newestFirst}>
             {records.map((r) => (
-              <HistoryEntry key={r.version} record={r} order={order.data} personName={personName} />
+              <HistoryEntry key={r.version} record={r} order={order.data} personName={personName}>
+                <CorrectionNotes record={r} records={history.data ?? []} personName={personName} />
+                {correcting && order.data && isCorrectable(r) ? (
+                  <CorrectAction record={r} records={history.data ?? []} order={order.data} personName={personName} after={reload} />
+                ) : null}
+              </HistoryEntry>
             ))}
           </ol>
         </section>
