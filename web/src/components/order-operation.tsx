@@ -21,7 +21,7 @@ function When({ at, by }: { at: string | undefined; by?: string | undefined }) {
   );
 }
 
-function RecordedData({ op }: { op: Operation }) {
+export function RecordedData({ op }: { op: Operation }) {
   if (op.dataToRecord.length === 0) return null;
   return (
     <>
