@@ -4,6 +4,7 @@
  */
 import type { DispatchEntry } from '../../../shared/api/schemas.ts';
 import { fmtAgo, fmtDateTime, StateBadge } from '../ui.tsx';
+import { materialName } from '../plant.ts';
 
 export const isOverdue = (dueDate: string, now = Date.now()) => new Date(dueDate).getTime() < now;
 
@@ -27,10 +28,11 @@ export function DispatchEntryCard({ entry }: { entry: DispatchEntry }) {
       </p>
       <dl class="kv">
         <dt>Material</dt>
-        <dd>{entry.materialId}</dd>
+        <dd>{materialName(entry.materialId, entry.materialName)}</dd>
         <dt>Quantity</dt>
         <dd>
           {entry.goodQty} good · {entry.scrapQty} scrap of {entry.quantity}
+          {entry.uom ? ` ${entry.uom}` : ''}
         </dd>
         <dt>Priority</dt>
         <dd>{entry.priority}</dd>

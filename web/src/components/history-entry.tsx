@@ -4,6 +4,7 @@
  * every field change old → new. Nothing is left out: a long list folds, it is not cut.
  */
 import type { AuditRecord, WorkOrderDetail } from '../../../shared/api/schemas.ts';
+import { fmtDateTime } from '../plant.ts';
 
 type Change = AuditRecord['changes'][number];
 
@@ -104,8 +105,8 @@ export function fieldLabel(field: string): string {
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-export const fmtWhen = (iso: string) =>
-  new Date(iso).toLocaleString([], { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+/** One time format on the history screen: the app's date and time, in the plant's zone. */
+export const fmtWhen = (iso: string) => fmtDateTime(iso);
 
 /** A value as a person reads it: times formatted, recorded data as "5.2 Nm", maps as "DENT 1". */
 export function fmtValue(value: unknown): string {
@@ -116,7 +117,7 @@ export function fmtValue(value: unknown): string {
   if (isRecord(value)) {
     if ('value' in value) {
       // A recorded data value: the time tells a re-recorded equal value from the earlier one.
-      const at = typeof value.recordedAt === 'string' ? ` at ${new Date(value.recordedAt).toLocaleTimeString()}` : '';
+      const at = typeof value.recordedAt === 'string' ? ` at ${fmtDateTime(value.recordedAt)}` : '';
       return `${fmtValue(value.value)}${value.unit ? ` ${String(value.unit)}` : ''}${value.outOfLimits === true ? ' (out of limits)' : ''}${at}`;
     }
     const entries = Object.entries(value);

@@ -7,6 +7,7 @@ import type { Operation, RecordedValue, WorkOrderDetail } from '../../../shared/
 import type { Role } from '../../../shared/domain/roles.ts';
 import { goodQuantityLimit } from '../../../shared/domain/work-order/commands.ts';
 import { fmtDateTime, StateBadge } from '../ui.tsx';
+import { personName } from '../plant.ts';
 import { type ActionNotice, ActionNoticeNote, type OnOutcome, OperationActions } from './order-actions.tsx';
 
 const fmtValue = (v: RecordedValue) => `${typeof v.value === 'boolean' ? (v.value ? 'yes' : 'no') : v.value}${v.unit ? ` ${v.unit}` : ''}`;
@@ -16,7 +17,7 @@ function When({ at, by }: { at: string | undefined; by?: string | undefined }) {
   return (
     <>
       <time dateTime={at}>{fmtDateTime(at)}</time>
-      {by ? ` by ${by}` : ''}
+      {by ? ` by ${personName(by)}` : ''}
     </>
   );
 }

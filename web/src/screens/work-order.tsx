@@ -10,6 +10,7 @@ import { api } from '../api.ts';
 import { currentSession } from '../auth.ts';
 import { useLive } from '../live.ts';
 import { ErrorNote, fmtDateTime, Loading, Page, StateBadge } from '../ui.tsx';
+import { materialName, personName, usePlantContext } from '../plant.ts';
 import { type ActionNotice, ActionNoticeNote, OrderActions } from '../components/order-actions.tsx';
 import { OperationItem } from '../components/order-operation.tsx';
 import { equipmentName, useEquipment } from '../components/plant-equipment.tsx';
@@ -29,7 +30,10 @@ function Quantities({ order }: { order: WorkOrderDetail }) {
       {figures.map(([key, label, value]) => (
         <div key={key} class="quantity">
           <dt>{label}</dt>
-          <dd data-testid={`qty-${key}`}>{value}</dd>
+          <dd data-testid={`qty-${key}`}>
+            {value}
+            {order.uom ? <span class="muted"> {order.uom}</span> : null}
+          </dd>
         </div>
       ))}
     </dl>
@@ -49,7 +53,9 @@ function Header({ order, workCenter }: { order: WorkOrderDetail; workCenter: str
   return (
     <dl class="kv">
       <dt>Material</dt>
-      <dd>{order.materialId}</dd>
+      <dd>
+        {materialName(order.materialId, order.materialName)} <span class="muted code">{order.materialId}</span>
+      </dd>
       <dt>Due</dt>
       <dd>
         <time dateTime={order.dueDate}>{fmtDateTime(order.dueDate)}</time>
@@ -84,14 +90,14 @@ function Header({ order, workCenter }: { order: WorkOrderDetail; workCenter: str
             <dt>{label}</dt>
             <dd>
               <time dateTime={at}>{fmtDateTime(at)}</time>
-              {by ? ` by ${by}` : ''}
+              {by ? ` by ${personName(by)}` : ''}
             </dd>
           </Fragment>
         ) : null,
       )}
       <dt>Last change</dt>
       <dd>
-        <time dateTime={order.updatedAt}>{fmtDateTime(order.updatedAt)}</time> by {order.updatedBy} (version {order.version})
+        <time dateTime={order.updatedAt}>{fmtDateTime(order.updatedAt)}</time> by {personName(order.updatedBy)} (version {order.version})
       </dd>
     </dl>
   );
@@ -101,6 +107,7 @@ export default function WorkOrder({ params }: ScreenProps) {
   const id = params.id ?? '';
   const live = useLive((signal) => api.call('getWorkOrder', { params: { id }, signal }), [id]);
   const equipment = useEquipment();
+  usePlantContext();
   const roles = currentSession()?.roles ?? [];
   const [notice, setNotice] = useState<ActionNotice | undefined>();
   useEffect(() => setNotice(undefined), [id]);
