@@ -49,12 +49,12 @@ export class ApiError extends Error {
     }
   }
 
-  /** "Ana Lopez paused operation 10 (Assemble) at 14:02. Nothing was done: …", when the API said who changed it. */
+  /** "Not done: Ana Lopez paused operation 10 (Assemble) at 14:02, …", when the API said who changed it. */
   private changedWords(): string | undefined {
     const { changedBy, changedAt, currentStatus, lastChange } = this.change;
     if (!changedBy || !changedAt) return undefined;
     const now = currentStatus ? ` The order is now ${statusWords(currentStatus).toLowerCase()}.` : '';
-    return `${personName(changedBy)} ${lastChange ?? 'changed this order'} at ${fmtTime(changedAt)}, before your action reached the MES. Nothing was done.${now} Here is the current state: check it and try again if it still applies.`;
+    return `Not done: ${personName(changedBy)} ${lastChange ?? 'changed this order'} at ${fmtTime(changedAt)}, before your action reached the MES.${now} Here is the current state: check it and try again if it still applies.`;
   }
 }
 

@@ -158,7 +158,7 @@ export function App() {
         ))}
       </nav>
       <Screen params={params ?? {}} path={path} />
-      <DialogHost />
+      <DialogHost path={bare} />
     </div>
   );
 }

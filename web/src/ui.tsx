@@ -70,6 +70,8 @@ interface OpenDialog {
   spec: ActionDialogSpec;
   /** The button that opened it is gone: someone else's change (seen by the live refresh) took the action away. */
   overtaken: boolean;
+  /** The screen it was opened on (hash path): another screen does not show it. */
+  at: string;
 }
 
 let openDialog: OpenDialog | undefined;
@@ -98,7 +100,7 @@ export function ConfirmAction(props: ActionDialogSpec) {
   const start = () => {
     const id = ++dialogIds;
     setMine(id);
-    setOpenDialog({ id, spec: props, overtaken: false });
+    setOpenDialog({ id, spec: props, overtaken: false, at: location.hash.slice(1).split('?')[0] ?? '' });
   };
   return (
     <Button kind={props.kind ?? 'primary'} onClick={start} disabled={!connection.online}>
@@ -107,15 +109,15 @@ export function ConfirmAction(props: ActionDialogSpec) {
   );
 }
 
-/** Shows the one open action dialog; rendered once by the app shell. */
-export function DialogHost() {
+/** Shows the one open action dialog; rendered once by the app shell. Going to another screen closes it. */
+export function DialogHost({ path }: { path: string }) {
   const [, setTick] = useState(0);
   useEffect(() => {
     const rerender = () => setTick((t) => t + 1);
     dialogListeners.add(rerender);
     return () => void dialogListeners.delete(rerender);
   }, []);
-  if (!openDialog) return null;
+  if (!openDialog || openDialog.at !== path) return null;
   return <ActionDialog key={openDialog.id} open={openDialog} close={() => setOpenDialog(undefined)} />;
 }
 

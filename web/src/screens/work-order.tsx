@@ -3,7 +3,6 @@
  * what it recorded, and the actions the state machine and the signed-in role allow now.
  */
 import { Fragment } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
 import type { WorkOrderDetail } from '../../../shared/api/schemas.ts';
 import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
@@ -11,7 +10,7 @@ import { currentSession } from '../auth.ts';
 import { useLive } from '../live.ts';
 import { ErrorNote, fmtDateTime, Loading, Page, StateBadge } from '../ui.tsx';
 import { materialName, personName, usePlantContext } from '../plant.ts';
-import { type ActionNotice, ActionNoticeNote, OrderActions } from '../components/order-actions.tsx';
+import { OrderActions } from '../components/order-actions.tsx';
 import { OperationItem } from '../components/order-operation.tsx';
 import { equipmentName, useEquipment } from '../components/plant-equipment.tsx';
 import { isOverdue } from '../components/dispatch-entry.tsx';
@@ -109,8 +108,9 @@ export default function WorkOrder({ params }: ScreenProps) {
   const equipment = useEquipment();
   usePlantContext();
   const roles = currentSession()?.roles ?? [];
-  const [notice, setNotice] = useState<ActionNotice | undefined>();
-  useEffect(() => setNotice(undefined), [id]);
+  // A refusal stays in its dialog (ui.tsx DialogHost), which outlives the reload that follows: said once, where it happened.
+  const notice = undefined;
+  const setNotice = () => {};
   const order = live.data?.id === id ? live.data : undefined;
   const history = (
     <a class="btn" href={`#/orders/${encodeURIComponent(id)}/history`}>
@@ -144,7 +144,6 @@ export default function WorkOrder({ params }: ScreenProps) {
       <Quantities order={order} />
       <section aria-labelledby="order-actions-title">
         <h2 id="order-actions-title">Order actions</h2>
-        <ActionNoticeNote notice={notice} target="order" onOutcome={setNotice} />
         <OrderActions order={order} roles={roles} reload={reload} onOutcome={setNotice} />
       </section>
       <section aria-labelledby="order-details-title">
