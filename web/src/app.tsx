@@ -107,7 +107,7 @@ function Who({ userId, name }: { userId: string; name: string }) {
   return (
     <span class="who" data-testid="who">
       {known !== userId ? known : name}
-      {site ? <span class="muted"> · {site.name}</span> : null}
+      {site ? <span class="who-plant"> · {site.name}</span> : null}
     </span>
   );
 }

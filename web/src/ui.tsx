@@ -100,7 +100,7 @@ export function ConfirmAction(props: ActionDialogSpec) {
   const start = () => {
     const id = ++dialogIds;
     setMine(id);
-    setOpenDialog({ id, spec: props, overtaken: false, at: location.hash.slice(1).split('?')[0] ?? '' });
+    setOpenDialog({ id, spec: props, overtaken: false, at: location.hash.slice(1).split('?')[0] || '/' });
   };
   return (
     <Button kind={props.kind ?? 'primary'} onClick={start} disabled={!connection.online}>
