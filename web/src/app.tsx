@@ -11,7 +11,7 @@ import { match, navigate, useRoute } from './router.ts';
 import { DialogHost, fmtDuration } from './ui.tsx';
 import { api } from './api.ts';
 import { personName, setPlantContext, usePlantContext } from './plant.ts';
-import { useEquipment } from './components/plant-equipment.tsx';
+import { loadEquipment } from './components/plant-equipment.tsx';
 import type { Role } from '../../shared/domain/roles.ts';
 import SignIn from './screens/sign-in.tsx';
 import Plant from './screens/plant.tsx';
@@ -76,21 +76,28 @@ function useLoadPlantContext(tenantId: string | undefined) {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
-      const [calendar, people, materials] = await Promise.allSettled([
+      const [calendar, people, materials, equipment] = await Promise.allSettled([
         api.call('getShiftCalendar', {}),
         api.allPages('listPersonnel'),
         api.allPages('listMaterials'),
+        loadEquipment(),
       ]);
       if (stopped) return;
+      const site =
+        equipment.status === 'fulfilled'
+          ? (equipment.value.find((e) => e.level === 'site') ?? equipment.value.find((e) => e.level === 'enterprise'))
+          : undefined;
       setPlantContext({
         ...(calendar.status === 'fulfilled' && calendar.value.timeZone ? { timeZone: calendar.value.timeZone } : {}),
+        ...(site ? { siteName: site.name } : {}),
         ...(people.status === 'fulfilled' ? { people: new Map(people.value.map((p) => [p.id, p.name])) } : {}),
         ...(materials.status === 'fulfilled' ? { materials: new Map(materials.value.map((m) => [m.id, m.name])) } : {}),
       });
       // Master data changes rarely: names are read again every five minutes.
       timer = setTimeout(() => void load(), 300_000);
     };
-    void load();
+    // After the first screen has its data: these requests must not slow its first render.
+    timer = setTimeout(() => void load(), 1_000);
     return () => {
       stopped = true;
       if (timer) clearTimeout(timer);
@@ -100,14 +107,12 @@ function useLoadPlantContext(tenantId: string | undefined) {
 
 /** The signed-in person's name and the plant (the site in the equipment hierarchy), instead of ids. */
 function Who({ userId, name }: { userId: string; name: string }) {
-  usePlantContext();
-  const equipment = useEquipment();
-  const site = equipment.index?.all.find((e) => e.level === 'site') ?? equipment.index?.all.find((e) => e.level === 'enterprise');
+  const plant = usePlantContext();
   const known = personName(userId);
   return (
     <span class="who" data-testid="who">
       {known !== userId ? known : name}
-      {site ? <span class="who-plant"> · {site.name}</span> : null}
+      {plant.siteName ? <span class="who-plant"> · {plant.siteName}</span> : null}
     </span>
   );
 }

@@ -200,7 +200,7 @@ function StationWork({ workCenterId }: { workCenterId: string }) {
           <p class="muted">Nothing is running here. Start the next operation from the list below.</p>
         )}
       </section>
-      <section aria-labelledby="next-title" class="group" data-testid="station-next">
+      <section aria-labelledby="next-title" class="group station-next" data-testid="station-next">
         <h2 id="next-title" class="subhead">
           Next up ({waiting.length})
         </h2>
