@@ -4,7 +4,7 @@
  */
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { currentSession, onSessionChange, signOut } from './auth.ts';
+import { currentSession, isOperatorOnly, onSessionChange, signOut } from './auth.ts';
 import { appConfig } from './config.ts';
 import { useConnection } from './live.ts';
 import { match, navigate, useRoute } from './router.ts';
@@ -12,7 +12,6 @@ import { DialogHost, fmtDuration } from './ui.tsx';
 import { api } from './api.ts';
 import { personName, setPlantContext, usePlantContext } from './plant.ts';
 import { loadEquipment } from './components/plant-equipment.tsx';
-import type { Role } from '../../shared/domain/roles.ts';
 import SignIn from './screens/sign-in.tsx';
 import Plant from './screens/plant.tsx';
 import Dispatch from './screens/dispatch.tsx';
@@ -61,9 +60,6 @@ function ConnectionBanner() {
     </div>
   );
 }
-
-/** People whose only role is operator land on their station, not the plant overview. */
-export const isOperatorOnly = (roles: readonly Role[]) => roles.length > 0 && roles.every((r) => r === 'operator');
 
 /**
  * Reads once per sign-in what every screen formats with (plant.ts): the shift calendar's time

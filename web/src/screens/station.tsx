@@ -5,11 +5,12 @@
  * startable straight from the card. The actions are the order screen's own dialogs
  * (components/order-actions.tsx), so every rule and every refusal reads the same on both.
  */
+import { useEffect } from 'preact/hooks';
 import type { DispatchEntry, Operation, WorkOrderDetail } from '../../../shared/api/schemas.ts';
 import { goodQuantityLimit } from '../../../shared/domain/work-order/commands.ts';
 import type { ScreenProps } from '../app.tsx';
-import { api } from '../api.ts';
-import { currentSession } from '../auth.ts';
+import { api, rememberEarly } from '../api.ts';
+import { currentSession, isOperatorOnly } from '../auth.ts';
 import { useLive } from '../live.ts';
 import { materialName, personName, usePlantContext } from '../plant.ts';
 import { navigate } from '../router.ts';
@@ -184,6 +185,13 @@ function WaitingCard({ entry }: { entry: DispatchEntry }) {
 
 function StationWork({ workCenterId }: { workCenterId: string }) {
   const list = useLive(() => api.allPages('getDispatchList', { params: { id: workCenterId } }), [workCenterId]);
+  // The next visit's boot script asks for this list before the app's script has loaded (early.ts).
+  useEffect(() => {
+    rememberEarly(`/station/${workCenterId}`, 'getDispatchList', { params: { id: workCenterId } });
+    rememberEarly('/station', 'getDispatchList', { params: { id: workCenterId } });
+    // An operator lands here from `/`.
+    if (isOperatorOnly(currentSession()?.roles ?? [])) rememberEarly('/', 'getDispatchList', { params: { id: workCenterId } });
+  }, [workCenterId]);
   if (!list.data) return list.error ? <ErrorNote error={list.error} /> : <Loading />;
   const current = list.data.filter((e) => e.status === 'RUNNING' || e.status === 'PAUSED');
   const waiting = list.data.filter((e) => e.status === 'READY');
