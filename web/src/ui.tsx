@@ -194,7 +194,7 @@ function ActionDialog({ open, close }: { open: OpenDialog; close: () => void }) 
             </p>
           ) : null}
           <div class="dialog-actions">
-            <Button onClick={close}>{overtaken || error ? 'Close' : 'Cancel'}</Button>
+            <Button onClick={close}>{overtaken ? 'Close' : 'Cancel'}</Button>
             <Button type="submit" kind={props.kind ?? 'primary'} disabled={busy || !connection.online}>
               {busy ? 'Working…' : `Confirm: ${props.label}`}
             </Button>

@@ -254,7 +254,7 @@ describe("an operator's shift from the operator home, on a phone", { skip: BROWS
       assert.doesNotMatch(words, /urn:|problem\+json|\b409\b|\{|u-operator/, `plain words: ${words}`);
       assert.equal(await page.getByRole('alert').count(), 1, 'the refusal is said once');
       await screenshot(page, TEST, 'station-409');
-      await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+      await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
       await dialog.waitFor({ state: 'detached' });
     } finally {
       await page.unroute((url) => url.pathname === path);

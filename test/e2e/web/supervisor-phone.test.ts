@@ -240,8 +240,9 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
     assert.equal(operation?.scrapQty, 1);
     await markDocument(page);
     await statusShows(page, "the supervisor's screen shows it completed", /completed/i);
-    assert.equal(await page.getByTestId('qty-produced').innerText(), '10');
-    assert.equal(await page.getByTestId('qty-scrapped').innerText(), '1');
+    // Each quantity with its unit (10 EA).
+    assert.match(await page.getByTestId('qty-produced').innerText(), /^10\b/);
+    assert.match(await page.getByTestId('qty-scrapped').innerText(), /^1\b/);
     errors.assertNone();
   });
 

@@ -105,10 +105,13 @@ function OrderCard({ order }: { order: WorkOrder }) {
   return (
     <li class="card order-card" data-testid={`order-${order.id}`} data-status={order.status}>
       <h2 class="entry-title">
-        <a href={`#/orders/${encodeURIComponent(order.id)}`}>{materialName(order.materialId, order.materialName)}</a>
+        <a href={`#/orders/${encodeURIComponent(order.id)}`}>
+          {materialName(order.materialId, order.materialName)}
+          <span class="order-id"> · {order.id}</span>
+        </a>
       </h2>
       <p class="badges">
-        <StateBadge state={order.status} /> {overdue ? <strong class="error">Overdue</strong> : null} <span class="muted">Order {order.id}</span>
+        <StateBadge state={order.status} /> {overdue ? <strong class="error">Overdue</strong> : null}
       </p>
       <p class="order-qty">
         {withUnit(order.producedQty, order.uom)} made of {withUnit(order.quantity, order.uom)}
