@@ -4,7 +4,7 @@
  * every field change old → new. Nothing is left out: a long list folds, it is not cut.
  */
 import type { AuditRecord, WorkOrderDetail } from '../../../shared/api/schemas.ts';
-import { fmtDateTime } from '../plant.ts';
+import { fmtDateTime, personName, statusWords } from '../plant.ts';
 
 type Change = AuditRecord['changes'][number];
 
@@ -126,9 +126,17 @@ export function fmtValue(value: unknown): string {
   return String(value);
 }
 
+/** A value in words for its field: a status as "In progress", a person by name, anything else as fmtValue says. */
+function fmtFieldValue(field: string, value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string' && /(^|\.)status$|Status$/.test(field)) return statusWords(value);
+  if (typeof value === 'string' && /By$/.test(field)) return personName(value);
+  return fmtValue(value);
+}
+
 function ChangeItem({ change }: { change: Change }) {
-  const from = change.from === null || change.from === undefined ? undefined : fmtValue(change.from);
-  const to = change.to === null || change.to === undefined ? undefined : fmtValue(change.to);
+  const from = fmtFieldValue(change.field, change.from);
+  const to = fmtFieldValue(change.field, change.to);
   return (
     <li>
       <span class="history-field">{fieldLabel(change.field)}:</span>{' '}
