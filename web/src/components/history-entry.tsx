@@ -129,7 +129,7 @@ export function fmtValue(value: unknown): string {
 /** A value in words for its field: a status as "In progress", a person by name, anything else as fmtValue says. */
 function fmtFieldValue(field: string, value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
-  if (typeof value === 'string' && /(^|\.)status$|Status$/.test(field)) return statusWords(value);
+  if (typeof value === 'string' && /(^|\/)status$|Status$|heldFrom$/.test(field)) return statusWords(value);
   if (typeof value === 'string' && /By$/.test(field)) return personName(value);
   return fmtValue(value);
 }
