@@ -9,7 +9,7 @@ import { useEffect } from 'preact/hooks';
 import type { DispatchEntry, Operation, WorkOrderDetail } from '../../../shared/api/schemas.ts';
 import { goodQuantityLimit } from '../../../shared/domain/work-order/commands.ts';
 import type { ScreenProps } from '../app.tsx';
-import { api, rememberEarly } from '../api.ts';
+import { ApiError, api, rememberEarly } from '../api.ts';
 import { currentSession, isOperatorOnly } from '../auth.ts';
 import { useLive } from '../live.ts';
 import { materialName, personName, usePlantContext } from '../plant.ts';
@@ -31,6 +31,11 @@ const remembered = () => {
 };
 
 const ignoreOutcome = () => {};
+
+/** A failed read in words; a lost connection is said once, by the banner (app.tsx), not again here. */
+function LoadError({ error }: { error: Error | undefined }) {
+  return error instanceof ApiError && error.status === 0 ? null : <ErrorNote error={error} />;
+}
 
 /** 12 of 50 EA: what is done of what is to do, with its unit. */
 export const qtyWithUnit = (n: number, uom: string | undefined) => `${n}${uom ? ` ${uom}` : ''}`;
@@ -141,7 +146,7 @@ function Current({ entry }: { entry: DispatchEntry }) {
         </p>
       ) : null}
       <Figures entry={entry} uom={uom} />
-      <ErrorNote error={live.error} />
+      <LoadError error={live.error} />
       {order && op ? (
         <>
           <div class="station-actions">
@@ -177,7 +182,7 @@ function WaitingCard({ entry }: { entry: DispatchEntry }) {
         </a>
       </p>
       <Figures entry={entry} uom={entry.uom ?? order?.uom} />
-      <ErrorNote error={live.error} />
+      <LoadError error={live.error} />
       {order && op ? <Actions order={order} op={op} reload={() => void live.reload()} /> : null}
     </li>
   );
@@ -192,12 +197,12 @@ function StationWork({ workCenterId }: { workCenterId: string }) {
     // An operator lands here from `/`.
     if (isOperatorOnly(currentSession()?.roles ?? [])) rememberEarly('/', 'getDispatchList', { params: { id: workCenterId } });
   }, [workCenterId]);
-  if (!list.data) return list.error ? <ErrorNote error={list.error} /> : <Loading />;
+  if (!list.data) return list.error ? <LoadError error={list.error} /> : <Loading />;
   const current = list.data.filter((e) => e.status === 'RUNNING' || e.status === 'PAUSED');
   const waiting = list.data.filter((e) => e.status === 'READY');
   return (
     <>
-      <ErrorNote error={list.error} />
+      <LoadError error={list.error} />
       <section aria-labelledby="now-title" class="group" data-testid="station-now">
         <h2 id="now-title" class="subhead">
           Now at this work center
