@@ -774,6 +774,12 @@ export const ProblemSchema = meta(
     errors: z.optional(z.array(z.object({ pointer: z.string(), detail: z.string() }))),
     /** On a 500 only: the API Gateway request id (also the apigw-requestid header), for the operator's logs. */
     correlationId: z.optional(z.string()),
+    /** On a 409 about a record's state (a stale version, a refused transition): who changed it last, when, and what it is now. */
+    changedBy: z.optional(z.string()),
+    changedAt: z.optional(z.string()),
+    currentStatus: z.optional(z.string()),
+    currentVersion: z.optional(z.int()),
+    lastChange: z.optional(z.string()),
   }),
   'Problem',
   'RFC 9457 problem details.',

@@ -8,9 +8,25 @@ export interface FieldError {
   detail: string;
 }
 
+/**
+ * Who last changed a record a refusal is about, and what it is now (problem members
+ * `changedBy`, `changedAt`, `currentStatus`, `currentVersion`): a 409 can then say who got there first.
+ */
+export interface ChangeContext {
+  /** User id of the last change (the app shows the person's name). */
+  changedBy: string;
+  changedAt: string;
+  currentStatus: string;
+  currentVersion: number;
+  /** What that change was, in words, when the record tells: "paused operation 10 (Assemble)". */
+  lastChange?: string | undefined;
+}
+
 export abstract class MesError extends Error {
   /** Field-level details, shown as the problem's `errors` member. */
   readonly errors: FieldError[] | undefined;
+  /** Who last changed the record, on a refusal that depends on its current state (409). */
+  change: ChangeContext | undefined;
   abstract readonly status: number;
   abstract readonly type: string;
   abstract readonly title: string;

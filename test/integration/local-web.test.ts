@@ -343,7 +343,9 @@ describe('sign-in with the Cognito hosted UI (authorization code + PKCE)', { ski
     assert.match(token?.code_verifier ?? '', /^[A-Za-z0-9_-]{43,128}$/);
     assert.equal(token?.contentType, 'application/x-www-form-urlencoded');
     assert.equal(page.url(), `${mes.baseUrl}/#/orders`, 'no code left in the address bar, back on the screen');
-    assert.match(await page.locator('header.top').innerText(), /Sam Jansen.*t-hosted/s);
+    // The header names the person (the plant by name, never the tenant id); the session holds the token's tenant.
+    assert.match(await page.locator('header.top').innerText(), /Sam Jansen/);
+    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('mes.session') ?? '{}').tenantId), 't-hosted');
     assert.equal(await page.evaluate(() => sessionStorage.getItem('mes.signIn')), null, 'the verifier is gone');
     await page.close();
   });

@@ -274,7 +274,7 @@ describe('tenant and role rules on every route', () => {
       completeOperation: orderAction('RUNNING', { goodQty: 1 }, 10),
       reopenOperation: orderAction('COMPLETED', { reason: 'counted again' }, 10),
       // Version 4 of an order walked to COMPLETED is its completion (create, release, start, complete).
-      correctReport: orderAction('COMPLETED', { corrects: 4, scrapQty: 1, scrapReasonCode: 'DENT', reason: 'a dent found later' }),
+      correctReport: orderAction('COMPLETED', { corrects: 4, scrapQty: 1, scrapReasonCode: 'SURF', reason: 'a dent found later' }),
       getWorkOrderHistory: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
       getDispatchList: { isolation: 'list', build: async () => ({ params: { id: 'wc-pack' } }) },
       getShiftCalendar: { isolation: 'not-found', build: async () => ({}) },

@@ -118,6 +118,37 @@ describe('work orders under concurrent and repeated requests', () => {
     assert.deepEqual(await snapshot(people.supervisor, tenant, seen.id), beforeAct);
   });
 
+  it('says in a 409 who changed the order last, when, what that was, and what the order is now', async () => {
+    // Prepare: someone else paused the operation after we read the order.
+    const seen = await orderAt(people, 'RUNNING', { routingId: PLANT.routing });
+    const paused = await people.operator2.ok<WorkOrderDetail>('POST', `/v1/work-orders/${seen.id}/operations/10/pause`, { reasonCode: 'MACHINE' });
+
+    // Act: a pause on the stale version (If-Match), and one on the current state (no If-Match: the transition is refused).
+    const stale = await people.operator.post(
+      `/v1/work-orders/${seen.id}/operations/10/pause`,
+      { reasonCode: 'BREAK' },
+      { 'if-match': `"${seen.version}"` },
+    );
+    const illegal = await people.operator.post(`/v1/work-orders/${seen.id}/operations/10/pause`, { reasonCode: 'BREAK' });
+
+    // Assess
+    const expected = {
+      changedBy: 'u-operator-2',
+      changedAt: paused.updatedAt,
+      currentStatus: paused.status,
+      currentVersion: paused.version,
+      lastChange: 'paused operation 10 (Assemble)',
+    };
+    for (const [reply, type] of [
+      [stale, PROBLEM.staleVersion],
+      [illegal, PROBLEM.illegalTransition],
+    ] as const) {
+      const problem = assertProblem(reply, 409, { type });
+      assert.deepEqual(Object.fromEntries(Object.keys(expected).map((k) => [k, problem[k]])), expected, `${type}: ${reply.text}`);
+    }
+    assert.equal((await snapshot(people.supervisor, tenant, seen.id)).order.version, paused.version, 'nothing was written');
+  });
+
   it('accepts a command whose If-Match is the current ETag', async () => {
     const order = await orderAt(people, 'RUNNING');
     const read = await people.operator.get(`/v1/work-orders/${order.id}`);

@@ -4,6 +4,15 @@
  * response schema (ContractError: the app and the API are of different versions).
  */
 import type { HttpMethod } from '../../shared/api/routes.ts';
+import { fmtTime, personName, statusWords } from './plant.ts';
+
+/** Who last changed the record a 409 is about, and what it is now (problem members of the same names). */
+export interface ChangeInfo {
+  changedBy?: string | undefined;
+  changedAt?: string | undefined;
+  currentStatus?: string | undefined;
+  lastChange?: string | undefined;
+}
 
 export class ApiError extends Error {
   constructor(
@@ -11,6 +20,7 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string,
     readonly fields: { pointer: string; detail: string }[] = [],
+    readonly change: ChangeInfo = {},
   ) {
     super(`${status} ${title}: ${detail}`);
     this.name = 'ApiError';
@@ -28,12 +38,23 @@ export class ApiError extends Error {
       case 404:
         return `Not found: ${this.detail}`;
       case 409:
-        return `Not done: someone or something changed it first, or it is not allowed now. ${this.detail} The screen shows the current state.`;
+        return (
+          this.changedWords() ??
+          `Not done: someone or something changed it first, or it is not allowed now. ${this.detail} The screen shows the current state.`
+        );
       case 422:
         return `Not done: ${this.detail}`;
       default:
         return `The MES could not do this (${this.status}). ${this.detail}`;
     }
+  }
+
+  /** "Not done: Ana Lopez paused operation 10 (Assemble) at 14:02, …", when the API said who changed it. */
+  private changedWords(): string | undefined {
+    const { changedBy, changedAt, currentStatus, lastChange } = this.change;
+    if (!changedBy || !changedAt) return undefined;
+    const now = currentStatus ? ` The order is now ${statusWords(currentStatus).toLowerCase()}.` : '';
+    return `Not done: ${personName(changedBy)} ${lastChange ?? 'changed this order'} at ${fmtTime(changedAt)}, before your action reached the MES.${now} Here is the current state: check it and try again if it still applies.`;
   }
 }
 

@@ -28,7 +28,8 @@ type ItemOf<I extends RouteId> = CallOutput<I> extends { items: (infer T)[] } ? 
 /** The input as the implementations below take it apart; callers are typed per route. */
 type Input = { params?: object; query?: object };
 
-const firstRequestIds = new Set<RouteId>(Object.values(FIRST_REQUESTS));
+/** FIRST_REQUESTS, and the operator home's dispatch list (a route with a parameter: the screen leaves its path, `rememberEarly`). */
+const firstRequestIds = new Set<RouteId>([...Object.values(FIRST_REQUESTS), 'getDispatchList']);
 
 /**
  * Calls route `id`. The first GET of a screen may already be answered by the boot script
@@ -83,8 +84,26 @@ const allPages = (async (id: RouteId, input: Input = {}) => {
 
 /** Leaves the boot script the paths of the screens' first requests (it cannot read the route table). */
 export function rememberFirstRequests(): void {
-  const paths = Object.fromEntries(Object.entries(FIRST_REQUESTS).map(([route, id]) => [route, routePath(id)]));
+  const paths = { ...savedPaths(), ...Object.fromEntries(Object.entries(FIRST_REQUESTS).map(([route, id]) => [route, routePath(id)])) };
   localStorage.setItem(SAVED_FIRST_PATHS, JSON.stringify(paths));
+}
+
+function savedPaths(): Record<string, string> {
+  try {
+    return JSON.parse(localStorage.getItem(SAVED_FIRST_PATHS) ?? '{}') ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** Leaves the boot script the first request of hash route `route` (e.g. `/station/wc-1`), for the next visit to start early. */
+export function rememberEarly<I extends PagedRoute>(route: string, id: I, ...args: CallArgs<I>): void {
+  const input = (args[0] ?? {}) as Input;
+  // As allPages asks for its first page.
+  const path = routePath(id, { ...input, query: { ...input.query, limit: 100 } } as unknown as Locator<I>);
+  const paths = savedPaths();
+  if (paths[route] === path) return;
+  localStorage.setItem(SAVED_FIRST_PATHS, JSON.stringify({ ...paths, [route]: path }));
 }
 
 export const api = { call, earlyData, allPages };

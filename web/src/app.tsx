@@ -4,11 +4,14 @@
  */
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { currentSession, onSessionChange, signOut } from './auth.ts';
+import { currentSession, isOperatorOnly, onSessionChange, signOut } from './auth.ts';
 import { appConfig } from './config.ts';
 import { useConnection } from './live.ts';
 import { match, navigate, useRoute } from './router.ts';
-import { fmtDuration } from './ui.tsx';
+import { DialogHost, fmtDuration } from './ui.tsx';
+import { api } from './api.ts';
+import { personName, setPlantContext, usePlantContext } from './plant.ts';
+import { loadEquipment } from './components/plant-equipment.tsx';
 import SignIn from './screens/sign-in.tsx';
 import Plant from './screens/plant.tsx';
 import Dispatch from './screens/dispatch.tsx';
@@ -19,6 +22,7 @@ import Downtime from './screens/downtime.tsx';
 import Oee from './screens/oee.tsx';
 import ReasonLists from './screens/reason-lists.tsx';
 import { PERMISSIONS } from '../../shared/domain/roles.ts';
+import Station from './screens/station.tsx';
 
 export interface ScreenProps {
   params: Record<string, string>;
@@ -37,9 +41,12 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/downtime', Downtime],
   ['/oee', Oee],
   ['/reason-lists', ReasonLists],
+  ['/station', Station],
+  ['/station/:workCenterId', Station],
 ];
 
 const NAV = [
+  ['/station', 'My station'],
   ['/', 'Plant'],
   ['/dispatch', 'Dispatch'],
   ['/orders', 'Orders'],
@@ -60,25 +67,78 @@ function ConnectionBanner() {
   );
 }
 
+/**
+ * Reads once per sign-in what every screen formats with (plant.ts): the shift calendar's time
+ * zone, the names of people and materials. Each part that fails leaves the fallback (the
+ * browser's zone, the ids) and is asked again later.
+ */
+function useLoadPlantContext(tenantId: string | undefined) {
+  useEffect(() => {
+    if (!tenantId) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      const [calendar, people, materials, equipment] = await Promise.allSettled([
+        api.call('getShiftCalendar', {}),
+        api.allPages('listPersonnel'),
+        api.allPages('listMaterials'),
+        loadEquipment(),
+      ]);
+      if (stopped) return;
+      const site =
+        equipment.status === 'fulfilled'
+          ? (equipment.value.find((e) => e.level === 'site') ?? equipment.value.find((e) => e.level === 'enterprise'))
+          : undefined;
+      setPlantContext({
+        ...(calendar.status === 'fulfilled' && calendar.value.timeZone ? { timeZone: calendar.value.timeZone } : {}),
+        ...(site ? { siteName: site.name } : {}),
+        ...(people.status === 'fulfilled' ? { people: new Map(people.value.map((p) => [p.id, p.name])) } : {}),
+        ...(materials.status === 'fulfilled' ? { materials: new Map(materials.value.map((m) => [m.id, m.name])) } : {}),
+      });
+      // Master data changes rarely: names are read again every five minutes.
+      timer = setTimeout(() => void load(), 300_000);
+    };
+    // After the first screen has its data: these requests must not slow its first render.
+    timer = setTimeout(() => void load(), 1_000);
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [tenantId]);
+}
+
+/** The signed-in person's name and the plant (the site in the equipment hierarchy), instead of ids. */
+function Who({ userId, name }: { userId: string; name: string }) {
+  const plant = usePlantContext();
+  const known = personName(userId);
+  return (
+    <span class="who" data-testid="who">
+      {known !== userId ? known : name}
+      {plant.siteName ? <span class="who-plant"> · {plant.siteName}</span> : null}
+    </span>
+  );
+}
+
 export function App() {
   const path = useRoute();
   const [session, setSession] = useState(currentSession());
   useEffect(() => onSessionChange(() => setSession(currentSession())), []);
+  useLoadPlantContext(session?.tenantId);
 
   if (!session || path.startsWith('/sign-in')) return <SignIn params={{}} path={path} />;
   const bare = path.split('?')[0] ?? '/';
   const found = SCREENS.map(([pattern, screen]) => [match(pattern, bare), screen] as const).find(([params]) => params);
-  const [params, Screen] = found ?? [{}, Plant];
-  const section = NAV.filter(([to]) => (to === '/' ? bare === '/' : bare.startsWith(to))).at(-1)?.[0];
+  const home = isOperatorOnly(session.roles) ? Station : Plant;
+  const [params, Screen] = bare === '/' ? [{}, home] : (found ?? [{}, home]);
+  const onStation = Screen === Station;
+  const section = onStation ? '/station' : NAV.filter(([to]) => (to === '/' ? bare === '/' : bare.startsWith(to))).at(-1)?.[0];
   return (
     <div class="app">
       <header class="top">
         <a class="brand" href="#/">
           MES
         </a>
-        <span class="who">
-          {session.name} · {session.roles.join(', ')} · {session.tenantId}
-        </span>
+        <Who userId={session.userId} name={session.name} />
         <button
           type="button"
           class="btn btn-plain"
@@ -105,6 +165,7 @@ export function App() {
         ))}
       </nav>
       <Screen params={params ?? {}} path={path} />
+      <DialogHost path={bare} />
     </div>
   );
 }

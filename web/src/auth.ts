@@ -42,6 +42,9 @@ export function sessionFromToken(token: string): Session {
   };
 }
 
+/** People whose only role is operator land on their station (#/station), not the plant overview. */
+export const isOperatorOnly = (roles: readonly Role[]) => roles.length > 0 && roles.every((r) => r === 'operator');
+
 export function currentSession(): Session | undefined {
   const raw = localStorage.getItem(KEY);
   if (!raw) return undefined;

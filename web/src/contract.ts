@@ -84,7 +84,13 @@ export function readResponse<I extends RouteId>(id: I, path: string, body: unkno
 export function problemError(status: number, statusText: string, body: unknown): ApiError {
   const problem = ProblemSchema.safeParse(body);
   if (!problem.success) return new ApiError(status, statusText || 'Error', typeof body === 'string' ? body.slice(0, 200) : '');
-  return new ApiError(status, problem.data.title, problem.data.detail ?? '', problem.data.errors ?? []);
+  const { changedBy, changedAt, currentStatus, lastChange } = problem.data;
+  return new ApiError(status, problem.data.title, problem.data.detail ?? '', problem.data.errors ?? [], {
+    changedBy,
+    changedAt,
+    currentStatus,
+    lastChange,
+  });
 }
 
 export interface ClientOptions {

@@ -74,8 +74,12 @@ export function useReasonLists(): { lists: ReasonLists | undefined; error: Error
   useEffect(() => {
     const listener = (next: ReasonLists) => setState({ lists: next, error: undefined });
     listeners.add(listener);
-    // Kept lists serve at once; a failed refresh keeps them.
-    loadReasonLists().catch((error: Error) => setState((s) => ({ lists: s.lists ?? known(), error })));
+    // Kept lists serve at once; a failed refresh keeps them. The answer is taken here too: lists
+    // read after this component's first render but before its listener was added would be missed.
+    loadReasonLists().then(
+      (lists) => setState((s) => (s.lists === lists ? s : { lists, error: undefined })),
+      (error: Error) => setState((s) => ({ lists: s.lists ?? known(), error })),
+    );
     return () => void listeners.delete(listener);
   }, []);
   return state;

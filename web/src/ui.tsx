@@ -4,9 +4,10 @@
  * colour alone), and the formatting of times, durations and percentages.
  */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api.ts';
-import { isOnline } from './live.ts';
+import { isOnline, useConnection } from './live.ts';
+import { statusWords } from './plant.ts';
 
 export function Page({ title, actions, children }: { title: string; actions?: ComponentChildren; children: ComponentChildren }) {
   return (
@@ -57,34 +58,89 @@ export interface Field {
   inputMode?: 'numeric' | 'decimal';
 }
 
-/**
- * A button that asks before it acts: a dialog names the action, takes the fields it needs, and
- * shows the API's answer in plain words. Refused while the connection is lost.
- */
-export function ConfirmAction(props: {
+/** What a ConfirmAction's dialog needs; the dialog lives in the DialogHost, so it outlives its button. */
+interface ActionDialogSpec {
   label: string;
-  title?: string;
-  kind?: 'primary' | 'danger' | 'plain';
-  fields?: Field[];
-  question?: string;
+  title?: string | undefined;
+  kind?: 'primary' | 'danger' | 'plain' | undefined;
+  fields?: Field[] | undefined;
+  question?: string | undefined;
   /** Runs the action; throw an ApiError to show it. */
   run: (values: Record<string, string>) => Promise<void>;
   /** A warning to read before acting (a value out of limits): the first Confirm shows it, the next acts. */
-  warn?: (values: Record<string, string>) => string | undefined;
+  warn?: ((values: Record<string, string>) => string | undefined) | undefined;
   /** After success or a refusal: reload what the screen shows. */
-  after?: () => void;
-}) {
-  const [open, setOpen] = useState(false);
-  const [values, setValues] = useState<Record<string, string>>({});
+  after?: (() => void) | undefined;
+}
+
+interface OpenDialog {
+  id: number;
+  spec: ActionDialogSpec;
+  /** The button that opened it is gone: someone else's change (seen by the live refresh) took the action away. */
+  overtaken: boolean;
+  /** The screen it was opened on (hash path): another screen does not show it. */
+  at: string;
+}
+
+let openDialog: OpenDialog | undefined;
+let dialogIds = 0;
+const dialogListeners = new Set<() => void>();
+const setOpenDialog = (next: OpenDialog | undefined) => {
+  openDialog = next;
+  for (const l of dialogListeners) l();
+};
+
+/**
+ * A button that asks before it acts: a dialog names the action, takes the fields it needs, and
+ * shows the API's answer in plain words. Disabled while the connection is lost. The dialog is
+ * shown by the DialogHost (app.tsx): when someone else's change takes the action away while it
+ * is open, it stays and says so instead of disappearing.
+ */
+export function ConfirmAction(props: ActionDialogSpec) {
+  const connection = useConnection();
+  const [mine, setMine] = useState<number | undefined>();
+  useEffect(
+    () => () => {
+      if (mine !== undefined && openDialog?.id === mine) setOpenDialog({ ...openDialog, overtaken: true });
+    },
+    [mine],
+  );
+  // The open dialog follows its button's latest props (a pick list that finished loading, a
+  // limit that changed) for as long as the button is there.
+  useEffect(() => {
+    if (mine !== undefined && openDialog?.id === mine && openDialog.spec !== props) setOpenDialog({ ...openDialog, spec: props });
+  });
+  const start = () => {
+    const id = ++dialogIds;
+    setMine(id);
+    setOpenDialog({ id, spec: props, overtaken: false, at: location.hash.slice(1).split('?')[0] || '/' });
+  };
+  return (
+    <Button kind={props.kind ?? 'primary'} onClick={start} disabled={!connection.online}>
+      {props.label}
+    </Button>
+  );
+}
+
+/** Shows the one open action dialog; rendered once by the app shell. Going to another screen closes it. */
+export function DialogHost({ path }: { path: string }) {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const rerender = () => setTick((t) => t + 1);
+    dialogListeners.add(rerender);
+    return () => void dialogListeners.delete(rerender);
+  }, []);
+  if (!openDialog || openDialog.at !== path) return null;
+  return <ActionDialog key={openDialog.id} open={openDialog} close={() => setOpenDialog(undefined)} />;
+}
+
+function ActionDialog({ open, close }: { open: OpenDialog; close: () => void }) {
+  const { spec: props, overtaken } = open;
+  const connection = useConnection();
+  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries((props.fields ?? []).map((f) => [f.name, f.initial ?? ''])));
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [warned, setWarned] = useState<string | undefined>();
-  const start = () => {
-    setValues(Object.fromEntries((props.fields ?? []).map((f) => [f.name, f.initial ?? ''])));
-    setError(undefined);
-    setWarned(undefined);
-    setOpen(true);
-  };
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!isOnline()) {
@@ -100,7 +156,7 @@ export function ConfirmAction(props: {
     setBusy(true);
     try {
       await props.run(values);
-      setOpen(false);
+      close();
     } catch (err) {
       setError(err instanceof ApiError ? err.plain : String((err as Error).message));
     } finally {
@@ -109,79 +165,77 @@ export function ConfirmAction(props: {
     }
   };
   return (
-    <>
-      <Button kind={props.kind ?? 'primary'} onClick={start}>
-        {props.label}
-      </Button>
-      {open ? (
-        <div class="dialog-backdrop">
-          <div role="dialog" aria-modal="true" aria-labelledby="dialog-title" class="dialog">
-            <form onSubmit={submit}>
-              <h2 id="dialog-title">{props.title ?? props.label}</h2>
-              {props.question ? <p>{props.question}</p> : null}
-              {(props.fields ?? []).map((f) => (
-                <div class="field" key={f.name}>
-                  {/* A label apart from its control: a wrapping label would be named by every option too. */}
-                  <label for={`confirm-${f.name}`}>{f.label}</label>
-                  {f.type === 'select' ? (
-                    <select
-                      id={`confirm-${f.name}`}
-                      required={f.required}
-                      value={values[f.name] ?? ''}
-                      onChange={(e) => {
-                        setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value });
-                        setWarned(undefined);
-                      }}
-                    >
-                      <option value="">Choose…</option>
-                      {(f.options ?? []).map((o) => (
-                        <option key={o.value} value={o.value}>
-                          {o.label}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    // A number is typed as text with the decimal keypad: a number input hands "12abc"
-                    // over as "" (read as nothing, so 0), where the app must say it is not a number.
-                    <WithUnit unit={f.unit} id={`confirm-${f.name}-unit`}>
-                      <input
-                        id={`confirm-${f.name}`}
-                        type="text"
-                        inputMode={f.type === 'number' ? (f.inputMode ?? 'decimal') : undefined}
-                        autoComplete={f.type === 'number' ? 'off' : undefined}
-                        required={f.required}
-                        aria-describedby={f.unit ? `confirm-${f.name}-unit` : undefined}
-                        value={values[f.name] ?? ''}
-                        onInput={(e) => {
-                          setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value });
-                          setWarned(undefined);
-                        }}
-                      />
-                    </WithUnit>
-                  )}
-                </div>
-              ))}
-              {warned ? (
-                <p class="warning" role="alert" data-testid="dialog-warning">
-                  {warned}
-                </p>
-              ) : null}
-              {error ? (
-                <p class="error" role="alert">
-                  {error}
-                </p>
-              ) : null}
-              <div class="dialog-actions">
-                <Button onClick={() => setOpen(false)}>Cancel</Button>
-                <Button type="submit" kind={props.kind ?? 'primary'} disabled={busy}>
-                  {busy ? 'Working…' : warned ? `${props.label} anyway` : `Confirm: ${props.label}`}
-                </Button>
-              </div>
-            </form>
+    <div class="dialog-backdrop">
+      <div role="dialog" aria-modal="true" aria-labelledby="dialog-title" class="dialog">
+        <form onSubmit={submit}>
+          <h2 id="dialog-title">{props.title ?? props.label}</h2>
+          {props.question ? <p>{props.question}</p> : null}
+          {(props.fields ?? []).map((f) => (
+            <div class="field" key={f.name}>
+              {/* A label apart from its control: a wrapping label would be named by every option too. */}
+              <label for={`confirm-${f.name}`}>{f.label}</label>
+              {f.type === 'select' ? (
+                <select
+                  id={`confirm-${f.name}`}
+                  required={f.required}
+                  value={values[f.name] ?? ''}
+                  onChange={(e) => {
+                    setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value });
+                    setWarned(undefined);
+                  }}
+                >
+                  <option value="">Choose…</option>
+                  {(f.options ?? []).map((o) => (
+                    <option key={o.value} value={o.value}>
+                      {o.label}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                // A number is typed as text with the decimal keypad: a number input hands "12abc"
+                // over as "" (read as nothing, so 0), where the app must say it is not a number.
+                <WithUnit unit={f.unit} id={`confirm-${f.name}-unit`}>
+                  <input
+                    id={`confirm-${f.name}`}
+                    type="text"
+                    inputMode={f.type === 'number' ? (f.inputMode ?? 'decimal') : undefined}
+                    autoComplete={f.type === 'number' ? 'off' : undefined}
+                    required={f.required}
+                    aria-describedby={f.unit ? `confirm-${f.name}-unit` : undefined}
+                    value={values[f.name] ?? ''}
+                    onInput={(e) => {
+                      setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value });
+                      setWarned(undefined);
+                    }}
+                  />
+                </WithUnit>
+              )}
+            </div>
+          ))}
+          {warned && !error ? (
+            <p class="warning" role="alert" data-testid="dialog-warning">
+              {warned}
+            </p>
+          ) : null}
+          {error ? (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          ) : overtaken ? (
+            <p class="error" role="alert" data-testid="dialog-overtaken">
+              Someone else changed this meanwhile: "{props.label}" is no longer possible as it stands. Nothing was sent. Close this and check the
+              current state on the screen.
+            </p>
+          ) : null}
+          <div class="dialog-actions">
+            <Button onClick={close}>{overtaken ? 'Close' : 'Cancel'}</Button>
+            <Button type="submit" kind={props.kind ?? 'primary'} disabled={busy || !connection.online}>
+              {busy ? 'Working…' : warned ? `${props.label} anyway` : `Confirm: ${props.label}`}
+            </Button>
           </div>
-        </div>
-      ) : null}
-    </>
+        </form>
+      </div>
+    </div>
   );
 }
 
@@ -200,7 +254,7 @@ export function WithUnit({ unit, id, children }: { unit: string | undefined; id:
 
 /** Equipment and order states, each with a colour class and its name in words. */
 export function StateBadge({ state }: { state: string }) {
-  return <span class={`badge state-${state.toLowerCase().replace(/_/g, '-')}`}>{state.replace(/_/g, ' ').toLowerCase()}</span>;
+  return <span class={`badge state-${state.toLowerCase().replace(/_/g, '-')}`}>{statusWords(state)}</span>;
 }
 
 export function ErrorNote({ error }: { error: Error | undefined }) {
@@ -220,17 +274,7 @@ export function Loading() {
   );
 }
 
-// Made once: each toLocale…String call with options builds a formatter, which costs a slow phone a few ms.
-let timeFormat: Intl.DateTimeFormat | undefined;
-let dateTimeFormat: Intl.DateTimeFormat | undefined;
-export const fmtTime = (iso: string | null | undefined) =>
-  iso ? (timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })).format(new Date(iso)) : '–';
-export const fmtDateTime = (iso: string | null | undefined) =>
-  iso
-    ? (dateTimeFormat ??= new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })).format(
-        new Date(iso),
-      )
-    : '–';
+export { fmtDate, fmtDateTime, fmtTime, statusWords } from './plant.ts';
 export function fmtDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s} s`;

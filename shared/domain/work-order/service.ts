@@ -8,6 +8,7 @@ import type { AuthContext } from '../../auth/claims.ts';
 import type { Material, Routing } from '../master-data/model.ts';
 import {
   IdempotencyKeyReusedError,
+  IllegalTransitionError,
   NotFoundError,
   StaleVersionError,
   UnitOfMeasureError,
@@ -83,7 +84,10 @@ export class WorkOrderService {
     const order = await this.orders.get(auth.tenantId, id);
     if (!order) throw new NotFoundError(`work order ${id}`);
     if (expectedVersion !== undefined && order.version !== expectedVersion) {
-      throw new StaleVersionError(`work order ${id} is at version ${order.version}, not ${expectedVersion}; reload it and try again`);
+      throw withChange(
+        new StaleVersionError(`work order ${id} is at version ${order.version}, not ${expectedVersion}; reload it and try again`),
+        order,
+      );
     }
     return order;
   }
@@ -202,7 +206,7 @@ export class WorkOrderService {
   private act(auth: AuthContext, id: string, expectedVersion: number | undefined, command: OrderCommand) {
     return runCommand(auth.tenantId, `work-order/${id}`, expectedVersion, async () => {
       const order = await this.load(auth, id, expectedVersion);
-      const result = await command(this.context(auth), order);
+      const result = await refusedWithChange(order, () => command(this.context(auth), order));
       await this.orders.commit(auth.tenantId, result);
       return toDetail(result.after);
     });
@@ -217,7 +221,7 @@ export class WorkOrderService {
       ]);
       if (!routing) throw new UnknownReferenceError(`routing ${order.routingId} of work order ${id} does not exist`);
       const tolerance = Number(settings?.overrunTolerancePct ?? 0);
-      const result = commands.releaseWorkOrder(this.context(auth), order, routing, tolerance, comment);
+      const result = await refusedWithChange(order, () => commands.releaseWorkOrder(this.context(auth), order, routing, tolerance, comment));
       await this.orders.commit(auth.tenantId, result);
       return toDetail(result.after);
     });
@@ -332,6 +336,49 @@ export class WorkOrderService {
 
   dispatchList(auth: AuthContext, workCenterId: string, page: PageRequest) {
     return this.orders.dispatchList(auth.tenantId, workCenterId, page);
+  }
+}
+
+/** A refusal about the order's current state says who changed it last, when, and what it is now. */
+function withChange<E extends StaleVersionError | IllegalTransitionError>(error: E, order: WorkOrderAggregate): E {
+  const lastChange = describeLastChange(order);
+  error.change = {
+    changedBy: order.updatedBy,
+    changedAt: order.updatedAt,
+    currentStatus: order.status,
+    currentVersion: order.version,
+    ...(lastChange ? { lastChange } : {}),
+  };
+  return error;
+}
+
+/** The order's last change in words, read from the times it keeps ("paused operation 10 (Assemble)"); undefined when they do not tell. */
+export function describeLastChange(order: WorkOrderDetail): string | undefined {
+  const at = order.updatedAt;
+  for (const op of order.operations) {
+    const name = `operation ${op.seq} (${op.name})`;
+    if (op.completedAt === at) return `completed ${name}`;
+    if (op.pausedAt === at && op.status === 'PAUSED') return `paused ${name}`;
+    if (op.startedAt === at) return `started ${name}`;
+  }
+  const orderTimes: [string | undefined, string][] = [
+    [order.cancelledAt, 'cancelled the order'],
+    [order.closedAt, 'closed the order'],
+    [order.completedAt, 'completed the order'],
+    [order.releasedAt, 'released the order'],
+  ];
+  const found = orderTimes.find(([when]) => when === at);
+  if (found) return found[1];
+  if (order.status === 'ON_HOLD') return 'put the order on hold';
+  return undefined;
+}
+
+async function refusedWithChange<T>(order: WorkOrderAggregate, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof IllegalTransitionError) throw withChange(error, order);
+    throw error;
   }
 }
 

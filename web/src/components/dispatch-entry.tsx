@@ -5,6 +5,7 @@
 import type { DispatchEntry } from '../../../shared/api/schemas.ts';
 import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import { fmtAgo, fmtDateTime, StateBadge } from '../ui.tsx';
+import { materialName } from '../plant.ts';
 
 export const isOverdue = (dueDate: string, now = Date.now()) => new Date(dueDate).getTime() < now;
 
@@ -28,10 +29,7 @@ export function DispatchEntryCard({ entry }: { entry: DispatchEntry }) {
       </p>
       <dl class="kv">
         <dt>Material</dt>
-        <dd>
-          {entry.materialName ?? entry.materialId}
-          {entry.materialName ? <span class="muted"> ({entry.materialId})</span> : null}
-        </dd>
+        <dd>{materialName(entry.materialId, entry.materialName)}</dd>
         <dt>Quantity</dt>
         <dd>
           {formatQuantity(entry.goodQty, entry.uom)} good · {formatQuantity(entry.scrapQty, entry.uom)} scrap of{' '}

@@ -4,8 +4,10 @@
  * every field change old → new. Nothing is left out: a long list folds, it is not cut.
  */
 import type { ComponentChildren } from 'preact';
+import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import type { AuditRecord, WorkOrderDetail } from '../../../shared/api/schemas.ts';
 import { type ReasonLists, reasonName, useReasonLists } from '../reason-lists.ts';
+import { fmtDateTime, personName, statusWords } from '../plant.ts';
 
 type Change = AuditRecord['changes'][number];
 
@@ -36,7 +38,12 @@ const fmtQty = (n: number) => String(Math.round(n * 1e6) / 1e6);
 const opField = (changes: readonly Change[], seq: string, field: string) => changes.find((c) => c.field === `operations/${seq}/${field}`);
 
 /** "5 good, 1 scrap (Dent)" from the quantity changes of an operation; '' when none. */
-export function reportedQuantities(changes: readonly Change[], seq: string, scrapName: (code: string) => string = (code) => code): string {
+export function reportedQuantities(
+  changes: readonly Change[],
+  seq: string,
+  scrapName: (code: string) => string = (code) => code,
+  uom?: string,
+): string {
   const good = opField(changes, seq, 'goodQty');
   const scrap = opField(changes, seq, 'scrapQty');
   const goodDelta = good ? num(good.to) - num(good.from) : 0;
@@ -47,8 +54,9 @@ export function reportedQuantities(changes: readonly Change[], seq: string, scra
       ? Object.keys(byReason.to).filter((k) => num((byReason.to as Record<string, unknown>)[k]) > num(isRecord(byReason.from) ? byReason.from[k] : 0))
       : [];
   const parts: string[] = [];
-  if (goodDelta) parts.push(`${fmtQty(goodDelta)} good`);
-  if (scrapDelta) parts.push(`${fmtQty(scrapDelta)} scrap${reasons.length ? ` (${reasons.map(scrapName).join(', ')})` : ''}`);
+  const qty = (n: number) => (uom ? formatQuantity(n, uom) : fmtQty(n));
+  if (goodDelta) parts.push(`${qty(goodDelta)} good`);
+  if (scrapDelta) parts.push(`${qty(scrapDelta)} scrap${reasons.length ? ` (${reasons.map(scrapName).join(', ')})` : ''}`);
   return parts.join(', ');
 }
 
@@ -83,7 +91,7 @@ export function describeAction(record: AuditRecord, order?: WorkOrderDetail, rea
   }
   const seq = /^operation\/(\d+)$/.exec(record.target)?.[1];
   if (seq && record.action.startsWith('operation.')) {
-    const qty = reportedQuantities(record.changes, seq, (code) => reasonName(reasons, 'scrap', code));
+    const qty = reportedQuantities(record.changes, seq, (code) => reasonName(reasons, 'scrap', code), order?.uom);
     const data = recordedValues(record.changes, seq, order);
     const recorded = data.length ? `recorded ${data.join(', ')}` : '';
     if (record.action === 'operation.correct') return `Correction on operation ${seq}${data.length ? `; ${recorded}` : ''}`;
@@ -108,8 +116,8 @@ export function fieldLabel(field: string): string {
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-export const fmtWhen = (iso: string) =>
-  new Date(iso).toLocaleString([], { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+/** One time format on the history screen: the app's date and time, in the plant's zone. */
+export const fmtWhen = (iso: string) => fmtDateTime(iso);
 
 /** A value as a person reads it: times formatted, recorded data as "5.2 Nm", maps as "DENT 1". */
 export function fmtValue(value: unknown): string {
@@ -120,7 +128,7 @@ export function fmtValue(value: unknown): string {
   if (isRecord(value)) {
     if ('value' in value) {
       // A recorded data value: the time tells a re-recorded equal value from the earlier one.
-      const at = typeof value.recordedAt === 'string' ? ` at ${new Date(value.recordedAt).toLocaleTimeString()}` : '';
+      const at = typeof value.recordedAt === 'string' ? ` at ${fmtDateTime(value.recordedAt)}` : '';
       return `${fmtValue(value.value)}${value.unit ? ` ${String(value.unit)}` : ''}${value.outOfLimits === true ? ' (out of limits)' : ''}${at}`;
     }
     const entries = Object.entries(value);
@@ -129,9 +137,17 @@ export function fmtValue(value: unknown): string {
   return String(value);
 }
 
+/** A value in words for its field: a status as "In progress", a person by name, anything else as fmtValue says. */
+function fmtFieldValue(field: string, value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string' && /(^|\/)status$|Status$|heldFrom$/.test(field)) return statusWords(value);
+  if (typeof value === 'string' && /By$/.test(field)) return personName(value);
+  return fmtValue(value);
+}
+
 function ChangeItem({ change }: { change: Change }) {
-  const from = change.from === null || change.from === undefined ? undefined : fmtValue(change.from);
-  const to = change.to === null || change.to === undefined ? undefined : fmtValue(change.to);
+  const from = fmtFieldValue(change.field, change.from);
+  const to = fmtFieldValue(change.field, change.to);
   return (
     <li>
       <span class="history-field">{fieldLabel(change.field)}:</span>{' '}

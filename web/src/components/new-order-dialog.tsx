@@ -5,6 +5,7 @@
  * the plant's time zone (the shift calendar's), and the priority. A due date already past is
  * allowed (the ERP sends overdue orders too) only after the dialog asks. The new order opens.
  */
+import { fmtDateTime } from '../plant.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ShiftCalendar } from '../../../shared/api/schemas.ts';
 import { unitOf } from '../../../shared/domain/master-data/units.ts';
@@ -14,7 +15,7 @@ import { isOnline } from '../live.ts';
 import { navigate } from '../router.ts';
 import { Button, WithUnit } from '../ui.tsx';
 import { browserTimeZone, loadCalendar } from './oee-time.tsx';
-import { type Choices, checkNewOrder, FIELD_IDS, type FieldName, initialValues, plantTime, type Values } from './new-order-form.ts';
+import { type Choices, checkNewOrder, FIELD_IDS, type FieldName, initialValues, type Values } from './new-order-form.ts';
 
 /** Whether this person may create orders (the same roles the API allows). */
 export const mayCreateOrders = (roles: readonly Role[]) => roles.some((r) => (PERMISSIONS.createWorkOrder as readonly Role[]).includes(r));
@@ -94,7 +95,8 @@ function NewOrderDialog({ onClose }: { onClose: () => void }) {
       return;
     }
     if (!anyway && checked.due < Date.now()) {
-      setOverdue(`This order is already overdue: due ${plantTime(choices.timeZone, checked.due)}. Create it anyway?`);
+      // Said in the app's one time format, in the plant's zone, as every other screen says times.
+      setOverdue(`This order is already overdue: due ${fmtDateTime(new Date(checked.due).toISOString())}. Create it anyway?`);
       return;
     }
     if (!isOnline()) {

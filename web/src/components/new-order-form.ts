@@ -51,10 +51,6 @@ export function plantInstant(timeZone: string, date: string, time: string): numb
   return Number.isNaN(wall) ? undefined : localToUtc(timeZone, wall);
 }
 
-/** "Dec 2, 14:00" in the plant's zone: the format this dialog says times in. */
-export const plantTime = (timeZone: string, at: number) =>
-  new Intl.DateTimeFormat(undefined, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-
 export interface Checked {
   body?: { materialId: string; routingId: string; quantity: number; dueDate: string; priority: number };
   errors: Partial<Record<FieldName, string>>;

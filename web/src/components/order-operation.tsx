@@ -8,6 +8,7 @@ import type { Role } from '../../../shared/domain/roles.ts';
 import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import { goodQuantityLimit } from '../../../shared/domain/work-order/commands.ts';
 import { fmtDateTime, StateBadge } from '../ui.tsx';
+import { personName } from '../plant.ts';
 import { type ActionNotice, ActionNoticeNote, type OnOutcome, OperationActions } from './order-actions.tsx';
 import { reasonName, useReasonLists } from '../reason-lists.ts';
 import { ReasonName } from './reason-picker.tsx';
@@ -20,12 +21,12 @@ function When({ at, by }: { at: string | undefined; by?: string | undefined }) {
   return (
     <>
       <time dateTime={at}>{fmtDateTime(at)}</time>
-      {by ? ` by ${by}` : ''}
+      {by ? ` by ${personName(by)}` : ''}
     </>
   );
 }
 
-function RecordedData({ op }: { op: Operation }) {
+export function RecordedData({ op }: { op: Operation }) {
   if (op.dataToRecord.length === 0) return null;
   return (
     <>

@@ -12,7 +12,7 @@ const REFRESH_MS = 60_000;
 
 let cached: { at: number; items: Equipment[] } | undefined;
 
-async function loadEquipment(): Promise<Equipment[]> {
+export async function loadEquipment(): Promise<Equipment[]> {
   if (cached && Date.now() - cached.at < REFRESH_MS / 2) return cached.items;
   const items = await api.allPages('listEquipment');
   cached = { at: Date.now(), items };

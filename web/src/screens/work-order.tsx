@@ -3,14 +3,14 @@
  * what it recorded, and the actions the state machine and the signed-in role allow now.
  */
 import { Fragment } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
 import type { WorkOrderDetail } from '../../../shared/api/schemas.ts';
 import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
 import { currentSession } from '../auth.ts';
 import { useLive } from '../live.ts';
 import { ErrorNote, fmtDateTime, Loading, Page, StateBadge } from '../ui.tsx';
-import { type ActionNotice, ActionNoticeNote, OrderActions } from '../components/order-actions.tsx';
+import { materialName, personName, usePlantContext } from '../plant.ts';
+import { OrderActions } from '../components/order-actions.tsx';
 import { OperationItem } from '../components/order-operation.tsx';
 import { equipmentName, useEquipment } from '../components/plant-equipment.tsx';
 import { isOverdue } from '../components/dispatch-entry.tsx';
@@ -53,8 +53,7 @@ function Header({ order, workCenter }: { order: WorkOrderDetail; workCenter: str
     <dl class="kv">
       <dt>Material</dt>
       <dd>
-        {order.materialName ?? order.materialId}
-        {order.materialName ? <span class="muted"> ({order.materialId})</span> : null}
+        {materialName(order.materialId, order.materialName)} <span class="muted code">{order.materialId}</span>
       </dd>
       <dt>Due</dt>
       <dd>
@@ -90,14 +89,14 @@ function Header({ order, workCenter }: { order: WorkOrderDetail; workCenter: str
             <dt>{label}</dt>
             <dd>
               <time dateTime={at}>{fmtDateTime(at)}</time>
-              {by ? ` by ${by}` : ''}
+              {by ? ` by ${personName(by)}` : ''}
             </dd>
           </Fragment>
         ) : null,
       )}
       <dt>Last change</dt>
       <dd>
-        <time dateTime={order.updatedAt}>{fmtDateTime(order.updatedAt)}</time> by {order.updatedBy} (version {order.version})
+        <time dateTime={order.updatedAt}>{fmtDateTime(order.updatedAt)}</time> by {personName(order.updatedBy)} (version {order.version})
       </dd>
     </dl>
   );
@@ -108,9 +107,11 @@ export default function WorkOrder({ params }: ScreenProps) {
   const live = useLive((signal) => api.call('getWorkOrder', { params: { id }, signal }), [id]);
   const equipment = useEquipment();
   const reasons = useReasonLists();
+  usePlantContext();
   const roles = currentSession()?.roles ?? [];
-  const [notice, setNotice] = useState<ActionNotice | undefined>();
-  useEffect(() => setNotice(undefined), [id]);
+  // A refusal stays in its dialog (ui.tsx DialogHost), which outlives the reload that follows: said once, where it happened.
+  const notice = undefined;
+  const setNotice = () => {};
   const order = live.data?.id === id ? live.data : undefined;
   const history = (
     <a class="btn" href={`#/orders/${encodeURIComponent(id)}/history`}>
@@ -145,7 +146,6 @@ export default function WorkOrder({ params }: ScreenProps) {
       <Quantities order={order} />
       <section aria-labelledby="order-actions-title">
         <h2 id="order-actions-title">Order actions</h2>
-        <ActionNoticeNote notice={notice} target="order" onOutcome={setNotice} />
         <OrderActions order={order} roles={roles} reload={reload} onOutcome={setNotice} />
       </section>
       <section aria-labelledby="order-details-title">
