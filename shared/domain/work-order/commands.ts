@@ -423,10 +423,11 @@ export function goodQuantityLimit(order: WorkOrderAggregate, seq: number, uom: s
 }
 
 /** Refuses a report's quantities that do not fit the unit (1.5 good pumps), each at its field. */
-function assertQuantitiesFit(report: ReportOperation | CompleteOperation, uom: string | undefined) {
+export function assertQuantitiesFit(report: { goodQty?: number | undefined; scrapQty?: number | undefined }, uom: string | undefined) {
   const errors: FieldError[] = [];
   for (const field of ['goodQty', 'scrapQty'] as const) {
-    const problem = quantityProblem(report[field], uom);
+    const quantity = report[field];
+    const problem = quantity === undefined ? undefined : quantityProblem(quantity, uom);
     if (problem) errors.push({ pointer: `/body/${field}`, detail: problem });
   }
   if (errors.length) throw new UnitOfMeasureError(errors);

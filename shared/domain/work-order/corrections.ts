@@ -4,9 +4,19 @@
  * is one too. The original records stay as they were; totals, the dispatch list and the ERP
  * (production.corrected, operation.reopened) follow the new record.
  */
-import { CorrectionRuleError, IllegalTransitionError, UnitOfMeasureError, type FieldError } from '../errors.ts';
-import { quantityProblem } from '../master-data/units.ts';
-import { type Change, finish, findOperation, goodQuantityLimit, replaceOp, round, summary, withTotals, type CommandContext } from './commands.ts';
+import { CorrectionRuleError, IllegalTransitionError, type FieldError } from '../errors.ts';
+import {
+  assertQuantitiesFit,
+  type Change,
+  finish,
+  findOperation,
+  goodQuantityLimit,
+  replaceOp,
+  round,
+  summary,
+  withTotals,
+  type CommandContext,
+} from './commands.ts';
 import type { AuditRecord, CommandResult, CorrectReport, Operation, RecordedValue, WorkOrderAggregate } from './model.ts';
 import { recordData } from './recorded-data.ts';
 import { canCorrect, canReopen } from './status.ts';
@@ -141,12 +151,7 @@ export function correctReport(
 ): CommandResult {
   assertOpen(order, 'a correction');
   // What the report should have said is a quantity like any other: 1.5 pumps is not one.
-  const unitErrors: FieldError[] = [];
-  for (const field of ['goodQty', 'scrapQty'] as const) {
-    const problem = input[field] === undefined ? undefined : quantityProblem(input[field], uom);
-    if (problem) unitErrors.push({ pointer: `/body/${field}`, detail: problem });
-  }
-  if (unitErrors.length) throw new UnitOfMeasureError(unitErrors);
+  assertQuantitiesFit(input, uom);
   const was = reportValues(order.id, history, input.corrects);
   const op = findOperation(order, was.seq);
   const goodQty = input.goodQty ?? was.goodQty;
