@@ -60,6 +60,17 @@ interface UnitFigures {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * When a unit's figures start: the date set on it, else its first data: its first state
+ * message, or the earliest minute item read for the range (counts sent before any state).
+ */
+function commissionedAtOf(unit: Equipment, firstState: number | undefined, seen: readonly SeenSpan[]): number | null {
+  if (unit.commissionedAt) return Date.parse(unit.commissionedAt);
+  let firstSeen: number | undefined;
+  for (const s of seen) firstSeen = Math.min(firstSeen ?? s.first, s.first);
+  return commissioning({ firstData: [firstState, firstSeen] });
+}
+
 export class TelemetryService {
   private readonly contexts: OperationContextReader;
 
@@ -135,10 +146,12 @@ export class TelemetryService {
 
   private async unitFacts(auth: AuthContext, unit: Equipment, from: number, to: number) {
     const offlineAfterMs = (unit.offlineAfterSeconds ?? 120) * 1000;
-    const [transitions, buckets] = await Promise.all([
+    const [transitions, buckets, firstState] = await Promise.all([
       this.telemetry.stateTransitions(auth.tenantId, unit.id, from, to),
       // Past `to` too: the first reading at or after `to` is what places the counts made just before it.
       this.telemetry.buckets(auth.tenantId, groupOf(unit.id), from - offlineAfterMs, to + offlineAfterMs),
+      // Read every time (one item), beside the others: late or replayed data can still move it earlier.
+      unit.commissionedAt ? undefined : this.telemetry.firstState(auth.tenantId, unit.id),
     ]);
     const seen: SeenSpan[] = [];
     const segments: CounterSegment[] = [];
@@ -152,21 +165,8 @@ export class TelemetryService {
     }
     // Transitions are not 'seen' spans: the one in force before `from` may be days old, and
     // buildTimeline already treats the transitions inside the range as data.
-    const commissionedAt = await this.commissionedAt(auth, unit, seen);
+    const commissionedAt = commissionedAtOf(unit, firstState?.ts, seen);
     return { transitions: transitions.map(toTransition), seen, segments, minutes, offlineAfterMs, commissionedAt };
-  }
-
-  /**
-   * When a unit's figures start: the date set on it, else its first data: its first state
-   * message, or the earliest minute item read for the range (counts sent before any state).
-   */
-  private async commissionedAt(auth: AuthContext, unit: Equipment, seen: readonly SeenSpan[]): Promise<number | null> {
-    if (unit.commissionedAt) return Date.parse(unit.commissionedAt);
-    // Read every time (one item): late or replayed data can still move it earlier.
-    const first = (await this.telemetry.firstState(auth.tenantId, unit.id))?.ts;
-    let firstSeen: number | undefined;
-    for (const s of seen) firstSeen = Math.min(firstSeen ?? s.first, s.first);
-    return commissioning({ firstData: [first, firstSeen] });
   }
 
   /** People's reasons for the stops of a timeline: under their identities (which may precede the range by days), and older records. */
