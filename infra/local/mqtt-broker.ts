@@ -38,8 +38,9 @@ export const DEFAULT_MQTT_PORT = 1883;
 export const DEFAULT_MQTT_WS_PORT = 9001;
 /** IoT Core's payload limit. */
 export const MAX_PAYLOAD_BYTES = 128 * 1024;
-/** Where the live change feed for browsers (issue 5) will publish, per tenant. */
-export const LIVE_FEED_PREFIX = 'feed/mes';
+/** Where the live feed for browsers publishes, per tenant (shared/telemetry/live-feed.ts). */
+export { LIVE_FEED_PREFIX } from '../../shared/telemetry/live-feed.ts';
+import { LIVE_FEED_PREFIX } from '../../shared/telemetry/live-feed.ts';
 
 /** A publish the device policy refused: aedes closes the connection, as IoT Core does. */
 export class PolicyRefusalError extends Error {

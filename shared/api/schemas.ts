@@ -78,8 +78,16 @@ export const EquipmentInputSchema = meta(
     /** Ideal cycle time for OEE performance, seconds per unit; per material where it differs. */
     idealCycleTimeSeconds: z.optional(CycleTimeSeconds),
     idealCycleTimes: z.optional(z.record(IdSchema, CycleTimeSeconds)),
-    /** No telemetry for this long makes the unit `offline` (an unplanned, unqualified stop). */
+    /**
+     * With a declared heartbeat: silence this long makes the unit `offline` even while its
+     * connection is up (a stuck publisher). Default 3 heartbeats. Without a heartbeat, silence
+     * alone never makes a unit offline: presence (connect, disconnect, Last Will) does.
+     */
     offlineAfterSeconds: z.optional(z.int().check(z.gte(10), z.lte(86400))),
+    /** The interval at which the device (or its gateway) sends something even when nothing changes, seconds. */
+    heartbeatSeconds: z.optional(z.int().check(z.gte(1), z.lte(3600))),
+    /** The gateway the unit reports through: it publishes for the unit, and the unit follows its presence. */
+    gatewayId: z.optional(IdSchema),
     /** The largest value the unit's counters reach before they roll over (default 2^32 - 1). */
     counterMax: z.optional(z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER))),
     /** When the unit went into service: its OEE and downtime start then (earlier data, e.g. trials, does not count). Absent: at its first data. */
@@ -622,15 +630,39 @@ export const EquipmentStatusSchema = meta(
   'The live state of a unit, since when, what it works on, and OEE so far today.',
 );
 
+/** OEE so far today, as the plant overview shows it per unit (the unit status has the whole figure set). */
+export const OeeTodaySchema = meta(
+  z.object({
+    /** When these figures were computed. */
+    asOf: Timestamp,
+    availability: Ratio,
+    performance: Ratio,
+    quality: Ratio,
+    oee: Ratio,
+    goodCount: z.number(),
+    rejectCount: z.number(),
+  }),
+  'OeeToday',
+  "A unit's OEE so far today (plant-local day), kept in the plant's live view.",
+);
+
+/** A unit's live state as the live view keeps it and the live feed pushes it (no name: names come from master data). */
+export const UnitLiveStateSchema = meta(
+  z.object({ ...UnitLiveFields, oeeToday: z.optional(OeeTodaySchema) }),
+  'UnitLiveState',
+  "A unit's live state, since when, what it works on and OEE today: one entry of the plant's live view.",
+);
+
 export const UnitLiveSchema = meta(
   z.object({
     ...UnitLiveFields,
+    oeeToday: z.optional(OeeTodaySchema),
     name: z.string(),
     /** The work center (line, cell) the unit belongs to, if any. */
     parentId: z.optional(IdSchema),
   }),
   'UnitLive',
-  'A work unit on the plant overview: its live state, since when, and what it works on (OEE today is on the unit status).',
+  'A work unit on the plant overview: its live state, since when, what it works on, and OEE so far today.',
 );
 export const PlantStatusSchema = meta(
   z.object({

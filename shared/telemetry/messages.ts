@@ -1,13 +1,16 @@
 /**
- * Equipment telemetry as devices and gateways publish it (issue 3). Topics:
- * `dt/mes/{tenantId}/{equipmentId}/{type}`, type state | counts | process. Every sample
- * carries its own timestamp and message id; a message may carry one sample or
- * `{ samples: [...] }` (gateways batch, because IoT Core, rules and queues charge per message).
+ * Equipment telemetry as devices and gateways publish it (issues 3 and 13). Topics:
+ * `dt/mes/{tenantId}/{publisherId}/{type}`, type state | counts | process | presence, where the
+ * publisher is a unit (its equipment id) or a gateway (its gateway id). Every sample carries its
+ * own timestamp and message id; a message may carry one sample or `{ samples: [...] }`
+ * (gateways batch, because IoT Core, rules and queues charge per message). A gateway's samples
+ * name their unit (`equipmentId`), which must be registered under that gateway; a unit's own
+ * samples may leave it out (or name the unit itself).
  */
 import * as z from 'zod/mini';
 import { boundedDateTime, EARLIEST_TIME, LATEST_TIME, measured } from '../api/numbers.ts';
 
-export const TELEMETRY_TYPES = ['state', 'counts', 'process'] as const;
+export const TELEMETRY_TYPES = ['state', 'counts', 'process', 'presence'] as const;
 export type TelemetryType = (typeof TELEMETRY_TYPES)[number];
 
 import { EQUIPMENT_STATES } from '../domain/telemetry/states.ts';
@@ -24,10 +27,19 @@ const MsgId = z.string().check(z.minLength(1), z.maxLength(128));
 const ReasonCode = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/));
 /** Machine counters are unsigned integers (PLCs keep them as UINT32 or UDINT). */
 const Counter = z.int().check(z.gte(0), z.lte(2 ** 53 - 1));
+/** The unit a sample is for: required in a gateway's batch, optional (the topic's unit) otherwise. */
+const ForUnit = { equipmentId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/))) };
 
-export const StateSampleSchema = z.object({ ts: Timestamp, msgId: MsgId, state: z.enum(EQUIPMENT_STATES), reasonCode: z.optional(ReasonCode) });
-export const CountsSampleSchema = z.object({ ts: Timestamp, msgId: MsgId, good: Counter, reject: Counter });
+export const StateSampleSchema = z.object({
+  ...ForUnit,
+  ts: Timestamp,
+  msgId: MsgId,
+  state: z.enum(EQUIPMENT_STATES),
+  reasonCode: z.optional(ReasonCode),
+});
+export const CountsSampleSchema = z.object({ ...ForUnit, ts: Timestamp, msgId: MsgId, good: Counter, reject: Counter });
 export const ProcessSampleSchema = z.object({
+  ...ForUnit,
   ts: Timestamp,
   msgId: MsgId,
   // Measured values as the API takes them (shared/api/numbers.ts): sums and extremes stay storable.
@@ -36,11 +48,30 @@ export const ProcessSampleSchema = z.object({
     .check(z.refine((v) => Object.keys(v).length > 0 && Object.keys(v).length <= 50, 'between 1 and 50 values')),
 });
 
-export const SAMPLE_SCHEMAS = { state: StateSampleSchema, counts: CountsSampleSchema, process: ProcessSampleSchema } as const;
+/**
+ * A unit's link as its gateway sees it: `online: false` when the gateway lost the unit (its PLC
+ * link is down; Sparkplug's DDEATH), `true` when it is back (DBIRTH). The unit is offline from
+ * then, whatever its last state, until the gateway says it is back or a state arrives.
+ */
+export const PresenceSampleSchema = z.object({
+  ...ForUnit,
+  ts: Timestamp,
+  msgId: MsgId,
+  online: z.boolean(),
+  reason: z.optional(z.string().check(z.maxLength(200))),
+});
+
+export const SAMPLE_SCHEMAS = {
+  state: StateSampleSchema,
+  counts: CountsSampleSchema,
+  process: ProcessSampleSchema,
+  presence: PresenceSampleSchema,
+} as const;
 export type StateSample = z.output<typeof StateSampleSchema>;
 export type CountsSample = z.output<typeof CountsSampleSchema>;
 export type ProcessSample = z.output<typeof ProcessSampleSchema>;
-export type Sample = StateSample | CountsSample | ProcessSample;
+export type PresenceSample = z.output<typeof PresenceSampleSchema>;
+export type Sample = StateSample | CountsSample | ProcessSample | PresenceSample;
 
 /** Most samples one message may carry (IoT Core payloads stop at 128 KB). */
 export const MAX_SAMPLES_PER_MESSAGE = 1000;

@@ -32,8 +32,12 @@ export interface EquipmentInput {
   /** Ideal cycle time for OEE performance, seconds per unit; per material where it differs. */
   idealCycleTimeSeconds?: number | undefined;
   idealCycleTimes?: Record<string, number> | undefined;
-  /** No telemetry for this long makes the unit `offline`. */
+  /** With a declared heartbeat: silence this long is `offline` even while connected (default 3 heartbeats). */
   offlineAfterSeconds?: number | undefined;
+  /** The device's declared heartbeat, seconds; without one, silence alone never makes the unit offline. */
+  heartbeatSeconds?: number | undefined;
+  /** The gateway the unit reports through (it publishes for the unit; the unit follows its presence). */
+  gatewayId?: string | undefined;
   /** The largest value the unit's counters reach before they roll over (default 2^32 - 1). */
   counterMax?: number | undefined;
   /** When the unit went into service (ISO); its OEE and downtime start then. Absent: at its first data. */

@@ -1,0 +1,28 @@
+/**
+ * The live feed, declared once (issue 13): what the MES pushes to browsers over MQTT when a
+ * unit's live state changes, and on which topics. The plant's live view (one entry per unit)
+ * is what `GET /v1/plant/status` reads; every change of an entry is published, whole, to
+ * `feed/mes/{tenantId}/units/{equipmentId}`, so a browser that loaded the overview once keeps
+ * it current without polling. A browser may subscribe to its own tenant's feed only, read-only:
+ * the local broker (infra/local/mqtt-broker.ts) and the browser IoT policy on AWS
+ * (infra/stacks) both render `viewerSubscriptions` below.
+ */
+import * as z from 'zod/mini';
+import { UnitLiveStateSchema } from '../api/schemas.ts';
+
+export const LIVE_FEED_PREFIX = 'feed/mes';
+
+/** Where a unit's live state is published. */
+export const liveUnitTopic = (tenantId: string, equipmentId: string) => `${LIVE_FEED_PREFIX}/${tenantId}/units/${equipmentId}`;
+
+/** Topic filters a browser of the tenant may subscribe to (and receive from): its tenant's feed, nothing else. */
+export const viewerSubscriptions = (tenantId: string): string[] => [`${LIVE_FEED_PREFIX}/${tenantId}/#`];
+
+/** One message of the feed: a unit's live state as the live view now holds it. */
+export const LiveFeedMessageSchema = z.object({
+  kind: z.literal('unit'),
+  /** When the live view changed (epoch ms): a browser keeps the newest per unit. */
+  at: z.number(),
+  unit: UnitLiveStateSchema,
+});
+export type LiveFeedMessage = z.infer<typeof LiveFeedMessageSchema>;
