@@ -35,7 +35,7 @@ export interface PublisherOptions {
   maxInflight?: number;
   /** Gateway mode: the gateway that publishes for a unit; undefined = the unit publishes itself. */
   gatewayOf?: ((equipmentId: string) => string | undefined) | undefined;
-  /** Gateway mode: a part-filled batch goes out this long (wall clock) after its first sample. Default 2 s. */
+  /** A part-filled batch goes out this long (wall clock) after its first sample. Default: 2 s for a gateway's, never for a unit's. */
   flushAfterMs?: number;
   onError?: (error: Error) => void;
 }
@@ -142,8 +142,9 @@ export function createPublisher(options: PublisherOptions) {
       pending.push(payload);
       batches.set(topic, pending);
       if (pending.length >= batch) return sendBatch(topic);
-      // A gateway does not hold a slow trickle back for long: out after flushAfterMs at the latest.
-      if (gateway && !flushTimers.has(topic))
+      // A gateway does not hold a slow trickle back for long: out after flushAfterMs at the latest
+      // (a unit's own batches too, when flushAfterMs is set).
+      if ((gateway || options.flushAfterMs !== undefined) && !flushTimers.has(topic))
         flushTimers.set(
           topic,
           setTimeout(() => void sendBatch(topic), flushAfterMs),
