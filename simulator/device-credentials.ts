@@ -1,7 +1,7 @@
 /**
  * The simulator's units get their MQTT credentials as a plant's would: an administrator of the
  * tenant registers each unit. Against a running MES (`npm run simulate`) that is an admin token
- * from the local identity provider, then POST /local/device-credentials per unit; in-process
+ * from the local identity provider, then POST /local/device-credentials per unit (or gateway); in-process
  * (`npm start -- --simulate`, the tests, the bench) the runtime hands them out directly.
  */
 import * as z from 'zod/mini';
@@ -34,8 +34,10 @@ export function credentialsFrom(apiUrl: string): CredentialSource {
     }
     return token;
   };
-  return async ({ tenantId, equipmentId }) => {
+  // A gateway is registered as one (`{ gatewayId }`); its id stands where a unit's would (gatewayDevice).
+  return async ({ tenantId, equipmentId }, kind = 'unit') => {
     const token = await adminToken(tenantId);
-    return DeviceCredentialsSchema.parse(await post(LOCAL_ONLY_PATHS.deviceCredentials, { equipmentId }, `Bearer ${token}`));
+    const body = kind === 'gateway' ? { gatewayId: equipmentId } : { equipmentId };
+    return DeviceCredentialsSchema.parse(await post(LOCAL_ONLY_PATHS.deviceCredentials, body, `Bearer ${token}`));
   };
 }

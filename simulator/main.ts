@@ -13,13 +13,18 @@ import { parseArgs } from 'node:util';
 import { type ExpectedTotals, readRecording, recordShift, toJsonl } from './recording.ts';
 import type { Device } from '../shared/telemetry/device-identity.ts';
 import { credentialsFrom } from './device-credentials.ts';
-import { chooseUnits, DEMO_WORK_UNITS, fetchWorkUnits } from './plant.ts';
+import { assignGateways, chooseUnits, DEMO_WORK_UNITS, fetchWorkUnitGateways } from './plant.ts';
 import type { CredentialSource } from './publisher.ts';
 import { replay, runLive, type SimLog } from './run.ts';
 
 const USAGE = `usage: npm run simulate -- [--url mqtt://127.0.0.1:1883] [--api http://127.0.0.1:3000] [--tenant demo]
          [--units N|id,id] [--rate MSG_PER_S_PER_UNIT (1)] [--batch N (1)] [--duration 8h] [--speed X|max]
          [--seed N] [--start=ISO|now|-8h] [--basic-ingest]
+         [--gateways] [--units-per-gateway N] [--flush 2s] [--link-drops 2h]
+                           publish through gateways: each unit through the gateway its master data
+                           names (gatewayId); with --units-per-gateway, the others N a gateway
+                           (gw-sim-NN); batches of --batch (default 100) or --flush; --link-drops:
+                           a gateway loses a unit's PLC link about that often (presence samples)
          [--replay FILE]   publish a recorded shift (default --speed 60)
          [--record FILE]   write a shift (default --duration 8h, --seed 42, --start ${'2025-01-06T06:00:00Z'}) and FILE's .expected.json`;
 /** A Monday morning shift: a fixed default keeps `--record` reproducible. */
@@ -76,6 +81,10 @@ async function main(argv: string[]) {
         replay: { type: 'string' },
         record: { type: 'string' },
         'basic-ingest': { type: 'boolean', default: false },
+        gateways: { type: 'boolean', default: false },
+        'units-per-gateway': { type: 'string' },
+        flush: { type: 'string' },
+        'link-drops': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -86,13 +95,22 @@ async function main(argv: string[]) {
   const str = (name: string) => values[name] as string | undefined;
   const tenantId = str('tenant') ?? 'demo';
   try {
-    const batch = Math.floor(positive('batch', str('batch'), 1));
+    const unitsPerGateway =
+      str('units-per-gateway') === undefined ? undefined : Math.floor(positive('units-per-gateway', str('units-per-gateway'), 10));
+    const viaGateways = values.gateways === true || unitsPerGateway !== undefined;
+    const batch = Math.floor(positive('batch', str('batch'), viaGateways ? 100 : 1));
     const rate = positive('rate', str('rate'), 1);
     const seed = str('seed') === undefined ? undefined : Number(str('seed'));
     if (seed !== undefined && !Number.isInteger(seed)) fail('--seed must be an integer');
     const credentials = credentialsFrom(str('api') as string);
-    const publish = { mqttUrl: str('url') as string, credentials, batch, basicIngest: values['basic-ingest'] === true, log };
-
+    const publish = {
+      mqttUrl: str('url') as string,
+      credentials,
+      batch,
+      basicIngest: values['basic-ingest'] === true,
+      flushAfterMs: str('flush') ? parseDuration(str('flush') as string) : undefined,
+      log,
+    };
     if (str('record'))
       return record(str('record') as string, {
         tenantId,
@@ -104,6 +122,19 @@ async function main(argv: string[]) {
         start: str('start'),
       });
 
+    const listed = await fetchWorkUnitGateways(str('api') as string, tenantId);
+    const gatewayOf = (units: readonly string[]) => {
+      if (!viaGateways) return undefined;
+      const named = new Map((listed ?? []).flatMap((u) => (u.gatewayId ? [[u.id, u.gatewayId] as const] : [])));
+      const assigned = assignGateways(units, named, unitsPerGateway);
+      const unregistered = [...assigned].filter(([u, g]) => named.get(u) !== g).map(([u]) => u);
+      if (unregistered.length)
+        log.info(
+          `simulator: ${unregistered.length} unit(s) go through gateways their master data do not name (e.g. ${unregistered[0]} -> ${assigned.get(unregistered[0] as string)}): the MES refuses their samples until PUT /v1/equipment/{id} names the gateway`,
+        );
+      return (unit: string) => assigned.get(unit);
+    };
+
     if (str('replay')) {
       const messages = readRecording(str('replay') as string);
       const speed = positive('speed', str('speed'), 60);
@@ -112,6 +143,7 @@ async function main(argv: string[]) {
       log.info(`replay: ${messages.length} messages from ${str('replay')} -> ${publish.mqttUrl} at x${speed}`);
       const stats = await replay({
         ...publish,
+        gatewayOf: gatewayOf([...new Set(messages.map((m) => m.topic.split('/')[3] ?? ''))]),
         messages,
         speed,
         tenantId: str('tenant'),
@@ -121,12 +153,13 @@ async function main(argv: string[]) {
     }
 
     const known =
-      (await fetchWorkUnits(str('api') as string, tenantId)) ??
-      (log.info(`simulator: the MES at ${str('api')} did not list units; using the demo plant's`), DEMO_WORK_UNITS);
+      listed?.map((u) => u.id) ?? (log.info(`simulator: the MES at ${str('api')} did not list units; using the demo plant's`), DEMO_WORK_UNITS);
     const units = chooseUnits(known.length ? known : DEMO_WORK_UNITS, str('units'));
     await checkCredentials(credentials, str('api') as string, { tenantId, equipmentId: units[0] ?? '' });
     const sim = runLive({
       ...publish,
+      gatewayOf: gatewayOf(units),
+      linkDropEveryMs: str('link-drops') ? parseDuration(str('link-drops') as string) : undefined,
       tenantId,
       units,
       rate,

@@ -105,6 +105,11 @@ export function profileFor(unitId: string): UnitProfile {
 
 /** Reads the tenant's work units from the MES; undefined when it cannot. */
 export async function fetchWorkUnits(apiUrl: string, tenantId: string): Promise<string[] | undefined> {
+  return (await fetchWorkUnitGateways(apiUrl, tenantId))?.map((u) => u.id);
+}
+
+/** The tenant's work units and the gateway each reports through (its master data's `gatewayId`); undefined when the MES cannot say. */
+export async function fetchWorkUnitGateways(apiUrl: string, tenantId: string): Promise<{ id: string; gatewayId?: string }[] | undefined> {
   try {
     const tokenRes = await fetch(`${apiUrl}/local/token`, {
       method: 'POST',
@@ -113,14 +118,14 @@ export async function fetchWorkUnits(apiUrl: string, tenantId: string): Promise<
     });
     if (!tokenRes.ok) return undefined;
     const { token } = (await tokenRes.json()) as { token: string };
-    const units: string[] = [];
+    const units: { id: string; gatewayId?: string }[] = [];
     let cursor: string | undefined;
     do {
       const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
       const res = await fetch(`${apiUrl}/v1/equipment?${query}`, { headers: { authorization: `Bearer ${token}` } });
       if (!res.ok) return undefined;
-      const page = (await res.json()) as { items: { id: string; level: string }[]; nextCursor?: string };
-      units.push(...page.items.filter((e) => e.level === 'workUnit').map((e) => e.id));
+      const page = (await res.json()) as { items: { id: string; level: string; gatewayId?: string }[]; nextCursor?: string };
+      units.push(...page.items.filter((e) => e.level === 'workUnit').map((e) => ({ id: e.id, ...(e.gatewayId ? { gatewayId: e.gatewayId } : {}) })));
       cursor = page.nextCursor;
     } while (cursor);
     return units;
@@ -143,4 +148,21 @@ export function chooseUnits(known: readonly string[], units: string | undefined)
   const n = Number(units);
   const extra = Array.from({ length: Math.max(0, n - known.length) }, (_, i) => `wu-sim-${String(i + 1).padStart(3, '0')}`);
   return [...known, ...extra].slice(0, n);
+}
+
+/**
+ * Gateway mode: the gateway of each unit. A unit publishes through the gateway its master data
+ * names; with `unitsPerGateway`, the units that name none are grouped, that many a gateway, under
+ * made-up `gw-sim-NN` gateways (whose samples the ingest refuses until the units' master data
+ * name them: PUT /v1/equipment/{id} with `gatewayId`).
+ */
+export function assignGateways(units: readonly string[], named: ReadonlyMap<string, string>, unitsPerGateway?: number): Map<string, string> {
+  const out = new Map<string, string>();
+  let unassigned = 0;
+  for (const unit of units) {
+    const gatewayId = named.get(unit);
+    if (gatewayId) out.set(unit, gatewayId);
+    else if (unitsPerGateway) out.set(unit, `gw-sim-${String(Math.floor(unassigned++ / unitsPerGateway) + 1).padStart(2, '0')}`);
+  }
+  return out;
 }

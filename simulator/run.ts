@@ -6,7 +6,8 @@
 import { randomInt } from 'node:crypto';
 import type { Payload, TelemetryMessage } from './generator.ts';
 import { createUnitSimulator } from './generator.ts';
-import { type CredentialSource, createPublisher, type PublisherStats } from './publisher.ts';
+import { createRng, hash32 } from './prng.ts';
+import { type CredentialSource, createPublisher, type GatewayPayload, type PublisherStats } from './publisher.ts';
 
 export interface SimLog {
   info(message: string): void;
@@ -19,6 +20,10 @@ interface PublishOptions {
   credentials: CredentialSource;
   batch: number;
   basicIngest: boolean;
+  /** Gateway mode: the gateway that publishes for each unit (undefined = the unit itself); see publisher.ts. */
+  gatewayOf?: ((equipmentId: string) => string | undefined) | undefined;
+  /** Gateway mode: most wall-clock time a part-filled batch waits. */
+  flushAfterMs?: number | undefined;
   log: SimLog;
 }
 
@@ -34,6 +39,12 @@ export interface LiveOptions extends PublishOptions {
   /** Plant time of the first message; default: now, or so that an accelerated run ends now. */
   startTs?: number | undefined;
   seed?: number | undefined;
+  /**
+   * Gateway mode: now and then (about every `linkDropEveryMs` of plant time per unit) a gateway
+   * loses a unit's PLC link for a few minutes: it says so (presence `online: false`), publishes
+   * nothing of the unit meanwhile, then says it is back and sends the unit's state as it is then.
+   */
+  linkDropEveryMs?: number | undefined;
 }
 
 export interface RunningSimulation {
@@ -58,8 +69,11 @@ export function runLive(options: LiveOptions): RunningSimulation {
     credentials: options.credentials,
     batch: options.batch,
     basicIngest: options.basicIngest,
+    gatewayOf: options.gatewayOf,
+    ...(options.flushAfterMs === undefined ? {} : { flushAfterMs: options.flushAfterMs }),
     onError: (e) => options.log.error(`simulator: ${e.message}`),
   });
+  const links = linkDrops(options, seed, startTs, runId);
   // Often enough that state changes go out promptly, rarely enough to stay cheap.
   const tickMs = Math.min(1000, Math.max(20, 1000 / options.rate));
   let stopped = false;
@@ -68,7 +82,7 @@ export function runLive(options: LiveOptions): RunningSimulation {
   const done = new Promise<PublisherStats>((resolve) => (resolveDone = resolve));
 
   const publishAll = async (messages: TelemetryMessage[]) => {
-    for (const m of messages) await publisher.publish(m);
+    for (const m of links ? links.filter(messages) : messages) await publisher.publish(m);
   };
   async function tick(): Promise<void> {
     timer = undefined;
@@ -93,8 +107,9 @@ export function runLive(options: LiveOptions): RunningSimulation {
     void finish();
   };
 
+  const gatewayCount = new Set(options.units.map((u) => options.gatewayOf?.(u)).filter(Boolean)).size;
   options.log.info(
-    `simulator: ${sims.length} unit(s) of tenant ${options.tenantId} -> ${options.mqttUrl}, ${options.rate} msg/s per unit, ` +
+    `simulator: ${sims.length} unit(s) of tenant ${options.tenantId}${gatewayCount ? ` (through ${gatewayCount} gateway(s))` : ''} -> ${options.mqttUrl}, ${options.rate} msg/s per unit, ` +
       `plant time x${options.speed} from ${new Date(startTs).toISOString()}${duration === undefined ? '' : ` for ${duration / 1000} s`}, seed ${seed}`,
   );
   void (async () => {
@@ -111,6 +126,63 @@ export function runLive(options: LiveOptions): RunningSimulation {
         void tick().catch(fail);
       }
       return done;
+    },
+  };
+}
+
+/**
+ * The gateway's view of its units' PLC links in live mode: a seeded schedule of drops per unit.
+ * While a unit's link is down, its messages never reach the gateway, so none are published; the
+ * drop and the return are presence samples, and the unit's latest state goes out on return.
+ */
+function linkDrops(options: LiveOptions, seed: number, startTs: number, runId: string) {
+  const every = options.linkDropEveryMs;
+  if (!every || !options.gatewayOf) return undefined;
+  const units = new Map(
+    options.units
+      .filter((u) => options.gatewayOf?.(u))
+      .map((u) => {
+        const rng = createRng(seed ^ hash32(`link:${u}`));
+        return [u, { rng, nextDrop: startTs + rng.exponential(every), back: 0, lastState: undefined as Payload | undefined, seq: 0 }];
+      }),
+  );
+  return {
+    filter(messages: TelemetryMessage[]): { topic: string; payload: GatewayPayload }[] {
+      const out: { topic: string; payload: GatewayPayload }[] = [];
+      for (const m of messages) {
+        const [, , tenant = '', unit = '', type = ''] = m.topic.split('/');
+        const link = units.get(unit);
+        if (!link) {
+          out.push(m);
+          continue;
+        }
+        const presence = (ts: number, online: boolean) => ({
+          topic: `dt/mes/${tenant}/${unit}/presence`,
+          payload: { ts, msgId: `${runId}-${unit}-link-${++link.seq}`, online, ...(online ? {} : { reason: 'PLC link lost (simulated)' }) },
+        });
+        const ts = m.payload.ts;
+        if (link.back > 0 && ts >= link.back) {
+          out.push(presence(link.back, true));
+          if (link.lastState)
+            out.push({
+              topic: `dt/mes/${tenant}/${unit}/state`,
+              payload: { ...link.lastState, ts: link.back, msgId: `${runId}-${unit}-relink-${link.seq}` },
+            });
+          link.back = 0;
+          link.lastState = undefined;
+          link.nextDrop = ts + link.rng.exponential(every);
+        }
+        if (link.back === 0 && ts >= link.nextDrop) {
+          link.back = ts + Math.round(link.rng.between(60_000, 5 * 60_000));
+          out.push(presence(ts, false));
+        }
+        if (link.back > 0) {
+          if (type === 'state') link.lastState = m.payload;
+          continue;
+        }
+        out.push(m);
+      }
+      return out;
     },
   };
 }
@@ -133,6 +205,8 @@ export async function replay(options: ReplayOptions): Promise<PublisherStats> {
     tenantId: options.tenantId,
     batch: options.batch,
     basicIngest: options.basicIngest,
+    gatewayOf: options.gatewayOf,
+    ...(options.flushAfterMs === undefined ? {} : { flushAfterMs: options.flushAfterMs }),
     onError: (e) => options.log.error(`replay: ${e.message}`),
   });
   const first = options.messages[0] ? tsOf(options.messages[0].payload) : 0;

@@ -8,11 +8,13 @@ import { DynamoDbTelemetryRepository } from '#shared/db/telemetry-repository.ts'
 import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts';
 import { OperationContextReader } from '#shared/telemetry/context.ts';
 import { TelemetryIngest } from '#shared/telemetry/ingest.ts';
+import { GatewayRegistry } from '#shared/telemetry/gateways.ts';
 import { ProcessLimitsLookup } from '#shared/telemetry/limits.ts';
 
 const repository = new DynamoDbTelemetryRepository();
+const masterData = new DynamoDbMasterDataRepository();
 
-// The limits cache expires on real time (a cache's freshness), not on a test's clock.
-const limits = new ProcessLimitsLookup(new DynamoDbMasterDataRepository(), new DynamoDbWorkOrderRepository(), new OperationContextReader(repository));
+// The caches expire on real time (a cache's freshness), not on a test's clock.
+const limits = new ProcessLimitsLookup(masterData, new DynamoDbWorkOrderRepository(), new OperationContextReader(repository));
 
-export const telemetryIngest = new TelemetryIngest(repository, limits);
+export const telemetryIngest = new TelemetryIngest(repository, limits, new GatewayRegistry(masterData));

@@ -17,7 +17,7 @@ import en from 'zod/v4/locales/en.js';
 import { type HttpMethod, LOCAL_ONLY_PATHS, type RouteId, routeList } from '../../shared/api/routes.ts';
 import { LocalTokenRequestSchema } from '../../shared/api/schemas.ts';
 import { MesError } from '../../shared/domain/errors.ts';
-import { DeviceCredentialsRequestSchema } from '../../shared/telemetry/device-identity.ts';
+import { DeviceCredentialsRequestSchema, requestedDevice } from '../../shared/telemetry/device-identity.ts';
 import { type ApiFunctionId, apiFunctionEntry } from '../../shared/api/functions.ts';
 import type { Role } from '../../shared/domain/roles.ts';
 import { authorize } from '../../functions/lib/auth.ts';
@@ -187,7 +187,7 @@ export function createHttpServer(options: HttpServerOptions) {
     }
     const request = parseBody(res, body, DeviceCredentialsRequestSchema, 'the device credentials request', headers);
     if (!request) return;
-    json(res, 200, devices.issue({ tenantId, equipmentId: request.equipmentId }), { ...headers, 'cache-control': 'no-store' });
+    json(res, 200, devices.issue(requestedDevice(tenantId, request)), { ...headers, 'cache-control': 'no-store' });
   }
 
   function preflight(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>, rawPath: string) {

@@ -16,13 +16,13 @@ import { parseArgs } from 'node:util';
 import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
 import { ENV } from '../../shared/config.ts';
 import { type RunningSimulation, runLive } from '../../simulator/run.ts';
-import { DEMO_WORK_UNITS, fetchWorkUnits } from '../../simulator/plant.ts';
+import { DEMO_WORK_UNITS, fetchWorkUnitGateways } from '../../simulator/plant.ts';
 import { checkJava, DynamoDbLocalError } from './dynamodb.ts';
 import { consoleLog } from './http-server.ts';
 import { DEFAULT_MQTT_PORT, DEFAULT_MQTT_WS_PORT } from './mqtt-broker.ts';
 import { isPortFree } from './net.ts';
 import { type Runtime, startRuntime } from './runtime.ts';
-import { DEMO_TENANT, DEMO_USERS } from './seed.ts';
+import { DEMO_GATEWAY, DEMO_TENANT, DEMO_USERS } from './seed.ts';
 import { buildWeb } from '../../web/build.ts';
 
 // The SDK warns on Node 20 at the first client; it is noise for someone starting the app.
@@ -169,18 +169,26 @@ async function buildWebApp(): Promise<{ dir: string } | undefined> {
   }
 }
 
-/** The demo plant's units publish once a second each, in real time, until Ctrl-C. */
+/**
+ * The demo plant's units publish once a second each, in real time, until Ctrl-C: each as itself,
+ * or through the gateway its master data names (the packing line's, DEMO_GATEWAY), which batches
+ * their counts and process values and now and then loses a unit's PLC link for a few minutes.
+ */
 async function startSimulation(runtime: Runtime): Promise<RunningSimulation> {
-  const units = (await fetchWorkUnits(runtime.baseUrl, DEMO_TENANT)) ?? [];
+  const listed = (await fetchWorkUnitGateways(runtime.baseUrl, DEMO_TENANT)) ?? [];
+  const gateways = new Map(listed.flatMap((u) => (u.gatewayId ? [[u.id, u.gatewayId] as const] : [])));
   return runLive({
     mqttUrl: runtime.mqtt?.url as string,
     credentials: (device) => runtime.deviceCredentials(device),
     tenantId: DEMO_TENANT,
-    units: units.length ? units : DEMO_WORK_UNITS,
+    units: listed.length ? listed.map((u) => u.id) : DEMO_WORK_UNITS,
     rate: 1,
     speed: 1,
-    batch: 1,
+    batch: 50,
     basicIngest: false,
+    gatewayOf: (unit) => gateways.get(unit),
+    flushAfterMs: 5000,
+    linkDropEveryMs: 2 * 3600_000,
     log: consoleLog,
   });
 }
@@ -260,7 +268,8 @@ function mqttLines(runtime: Runtime, simulate: boolean): string[] {
   return [
     `  MQTT         ${mqtt.url}  (client id {tenantId}:{equipmentId}, username the tenant id, password its credential)`,
     `  MQTT/WS      ${mqtt.wsUrl ?? 'off'}`,
-    `  Devices      POST ${runtime.baseUrl}${LOCAL_ONLY_PATHS.deviceCredentials}  {"equipmentId"} with an admin's token -> {"clientId","username","password"}`,
+    `  Devices      POST ${runtime.baseUrl}${LOCAL_ONLY_PATHS.deviceCredentials}  {"equipmentId"} or {"gatewayId"} with an admin's token -> {"clientId","username","password"}`,
+    `  Gateways     ${DEMO_GATEWAY} publishes for the packing line's units (their gatewayId); see docs/telemetry.md`,
     `  Telemetry    ${simulate ? 'the demo plant is publishing (--simulate)' : `npm run simulate   or, by hand as ${unit} of ${DEMO_TENANT}:`}`,
     ...(simulate
       ? []

@@ -63,6 +63,11 @@ class ConnectRefusalError extends Error {
   }
 }
 
+/**
+ * A unit, or a gateway (issue 13): a gateway connects as `{tenantId}:{gatewayId}` and its id
+ * stands where a unit's would, in `equipmentId` as in its topics. The same policy confines both
+ * to their own topics; which units a gateway publishes for, the ingest checks against master data.
+ */
 export interface DeviceIdentity {
   kind: 'device';
   tenantId: string;
@@ -132,7 +137,7 @@ export interface MqttBroker {
  */
 export function devicePublishRefusal(device: DeviceIdentity, topic: string): string | undefined {
   if (devicePublishTopics(device.tenantId, device.equipmentId).includes(topic)) return undefined;
-  return `${topic} is not one of the unit's telemetry topics (the device policy)`;
+  return `${topic} is not one of the device's own telemetry topics (the device policy)`;
 }
 
 /** Whether a subscription filter stays within what the identity may read: a device, its policy's filters exactly. */
@@ -229,7 +234,10 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
       if (!viewer || viewer.tenantId !== username) throw new ConnectRefusalError(4, 'viewer credentials refused');
       return { kind: 'viewer', ...viewer };
     }
-    throw new ConnectRefusalError(2, "the client id must be the device's thing name, {tenantId}:{equipmentId} (see POST /local/device-credentials)");
+    throw new ConnectRefusalError(
+      2,
+      "the client id must be the device's thing name, {tenantId}:{equipmentId} or {tenantId}:{gatewayId} (see POST /local/device-credentials)",
+    );
   }
 
   const tcp: Server = createServer((socket) => aedes.handle(socket));

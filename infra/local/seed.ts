@@ -15,6 +15,8 @@ import type { Log } from './http-server.ts';
 import type { TokenRequest } from './identity.ts';
 
 export const DEMO_TENANT = 'demo';
+/** The gateway the demo plant's packing line reports through (its units' `gatewayId`). */
+export const DEMO_GATEWAY = 'gw-pack-1';
 /** The last order the seed finishes (see the header). */
 export const SEED_MARKER_ORDER = 'WO-0999';
 
@@ -98,7 +100,15 @@ const problemDetail = (body: unknown) => {
 // ---------- The plant ----------
 
 function masterData(): [string, unknown][] {
-  const equipment = (id: string, name: string, level: string, parentId?: string, workCenterType?: string, idealCycleTimeSeconds?: number) =>
+  const equipment = (
+    id: string,
+    name: string,
+    level: string,
+    parentId?: string,
+    workCenterType?: string,
+    idealCycleTimeSeconds?: number,
+    gatewayId?: string,
+  ) =>
     [
       `/v1/equipment/${id}`,
       {
@@ -107,6 +117,7 @@ function masterData(): [string, unknown][] {
         ...(parentId ? { parentId } : {}),
         ...(workCenterType ? { workCenterType } : {}),
         ...(idealCycleTimeSeconds ? { idealCycleTimeSeconds } : {}),
+        ...(gatewayId ? { gatewayId } : {}),
       },
     ] as [string, unknown];
   // Units by their UN/ECE Rec 20 codes (shared/domain/master-data/units.ts): pieces, or kilograms.
@@ -125,8 +136,9 @@ function masterData(): [string, unknown][] {
     equipment('wu-press-1', 'Bearing Press 1', 'workUnit', 'wc-line-1', undefined, 6),
     equipment('wu-screw-1', 'Screwdriving Station 1', 'workUnit', 'wc-line-1', undefined, 12),
     equipment('wu-leak-tester-1', 'Leak Tester 1', 'workUnit', 'wc-test-cell', undefined, 30),
-    equipment('wu-labeler-1', 'Labeler 1', 'workUnit', 'wc-pack-1', undefined, 2),
-    equipment('wu-cartoner-1', 'Cartoner 1', 'workUnit', 'wc-pack-1', undefined, 4),
+    // The packing line's PLCs report through one gateway (issue 13); the other units publish themselves.
+    equipment('wu-labeler-1', 'Labeler 1', 'workUnit', 'wc-pack-1', undefined, 2, DEMO_GATEWAY),
+    equipment('wu-cartoner-1', 'Cartoner 1', 'workUnit', 'wc-pack-1', undefined, 4, DEMO_GATEWAY),
 
     // OEE needs the plant's shifts and its downtime reasons (codes as the simulator sends them).
     [

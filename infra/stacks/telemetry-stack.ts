@@ -26,6 +26,20 @@
  *   aws iot attach-policy --policy-name mes-equipment --target <certificateArn>
  *   aws iot describe-endpoint --endpoint-type iot:Data-ATS   # the host the unit connects to (port 8883)
  *
+ * Registering a gateway (a PLC gateway or edge box publishing for several units, issue 13): the
+ * same steps with its own thing type and policy, and the units it serves name it in their
+ * master data (`gatewayId` on PUT /v1/equipment/{id}); the ingest refuses a sample for a unit
+ * that does not name the publishing gateway:
+ *
+ *   aws iot create-thing --thing-name <tenantId>:<gatewayId> --thing-type-name mes-gateway \
+ *     --attribute-payload '{"attributes":{"tenantId":"<tenantId>","gatewayId":"<gatewayId>"}}'
+ *   aws iot create-certificate-from-csr --set-as-active --certificate-signing-request file://gateway.csr
+ *   aws iot attach-thing-principal --thing-name <tenantId>:<gatewayId> --principal <certificateArn> \
+ *     --thing-principal-type EXCLUSIVE_THING
+ *   aws iot attach-policy --policy-name mes-gateway --target <certificateArn>
+ *
+ * Gateway ids share the thing-name space with equipment ids: choose ones no unit has (gw-...).
+ *
  * The unit then connects with client id <tenantId>:<equipmentId> (its thing name) and publishes
  * to `$aws/rules/<rule>/dt/mes/<tenantId>/<equipmentId>/<type>` (see the stack outputs). A unit
  * with another client id, of another thing type or whose certificate is not attached to its
@@ -46,7 +60,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { basicIngestTopic, ruleSql, TELEMETRY_RULES, telemetryTopic, type TelemetryRule } from '../../shared/telemetry/rules.ts';
 import { THING_ATTRIBUTES } from '../../shared/telemetry/device-identity.ts';
-import { devicePublishTopics, deviceSubscriptions, ruleTopics } from '../../shared/telemetry/device-policy.ts';
+import { DEVICE_KINDS, type DeviceKind, devicePublishTopics, deviceSubscriptions, ruleTopics } from '../../shared/telemetry/device-policy.ts';
 import { eventFunction, sqsEventSourceProps } from '../constructs/event-function.ts';
 import type { MesFunction } from '../constructs/mes-function.ts';
 import { consumerOfRule, type EventFunction, type SqsSource, visibilityTimeoutSecondsOf } from '../event-sources.ts';
@@ -54,8 +68,10 @@ import { consumerOfRule, type EventFunction, type SqsSource, visibilityTimeoutSe
 /** The IoT SQL version the generated SQL is written for (`encode`, `topic(n)`, `<>`). */
 export const IOT_SQL_VERSION = '2016-03-23';
 /** Fixed names: plants register units against them, and Basic Ingest topics contain the rule names. */
-export const THING_POLICY_NAME = 'mes-equipment';
-export const THING_TYPE_NAME = 'mes-equipment';
+export const THING_POLICY_NAME = DEVICE_KINDS.unit.policyName;
+export const THING_TYPE_NAME = DEVICE_KINDS.unit.thingType;
+export const GATEWAY_POLICY_NAME = DEVICE_KINDS.gateway.policyName;
+export const GATEWAY_THING_TYPE_NAME = DEVICE_KINDS.gateway.thingType;
 /** Policy variables, resolved by IoT Core per connection (`\${...}` is literal text here). */
 const THING_NAME = '${iot:Connection.Thing.ThingName}';
 const thingAttribute = (name: string) => `\${iot:Connection.Thing.Attributes[${name}]}`;
@@ -235,54 +251,56 @@ export class TelemetryStack extends Stack {
 
     // ---- Devices -----------------------------------------------------------------------------
 
-    new CfnThingType(this, 'EquipmentThingType', {
-      thingTypeName: THING_TYPE_NAME,
-      thingTypeProperties: {
-        thingTypeDescription:
-          'MES equipment unit: thing name = client id = tenantId:equipmentId (dots as colons); attributes tenantId and equipmentId',
-        searchableAttributes: [THING_ATTRIBUTES.tenantId, THING_ATTRIBUTES.equipmentId],
-      },
-    });
-
+    // One thing type and one policy per kind of device (shared/telemetry/device-policy.ts
+    // DEVICE_KINDS): a unit and a gateway have the same rights on their own topics; a gateway
+    // publishes FOR the units whose master data name it, which the ingest checks.
     const iotArn = (resource: string) => `arn:${Aws.PARTITION}:iot:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
-    // The device policy of shared/telemetry/device-policy.ts, which the local broker applies too.
-    const publishTopics = devicePublishTopics(THING_TENANT, THING_EQUIPMENT);
-    const subscriptions = deviceSubscriptions(THING_TENANT, THING_EQUIPMENT);
-    new CfnPolicy(this, 'EquipmentPolicy', {
-      policyName: THING_POLICY_NAME,
-      policyDocument: new PolicyDocument({
-        statements: [
-          // Only as itself: client id = thing name, only with a certificate attached to that
-          // thing, and only a thing registered as MES equipment (the type the attributes come with).
-          new PolicyStatement({
-            effect: Effect.ALLOW,
-            actions: ['iot:Connect'],
-            resources: [iotArn(`client/${THING_NAME}`)],
-            conditions: {
-              Bool: { 'iot:Connection.Thing.IsAttached': 'true' },
-              StringEquals: { 'iot:Connection.Thing.ThingTypeName': THING_TYPE_NAME },
-            },
-          }),
-          // Only its own telemetry topics, under its own tenant.
-          new PolicyStatement({
-            effect: Effect.ALLOW,
-            actions: ['iot:Publish'],
-            resources: publishTopics.map((topic) => iotArn(`topic/${topic}`)),
-          }),
-          // Today none: units only report.
-          ...(subscriptions.length > 0
-            ? [
-                new PolicyStatement({
-                  effect: Effect.ALLOW,
-                  actions: ['iot:Subscribe'],
-                  resources: subscriptions.map((t) => iotArn(`topicfilter/${t}`)),
-                }),
-                new PolicyStatement({ effect: Effect.ALLOW, actions: ['iot:Receive'], resources: subscriptions.map((t) => iotArn(`topic/${t}`)) }),
-              ]
-            : []),
-        ],
-      }),
-    });
+    for (const [kind, device] of Object.entries(DEVICE_KINDS) as [DeviceKind, (typeof DEVICE_KINDS)[DeviceKind]][]) {
+      const id = kind === 'unit' ? 'Equipment' : pascal(kind);
+      new CfnThingType(this, `${id}ThingType`, {
+        thingTypeName: device.thingType,
+        thingTypeProperties: { thingTypeDescription: device.description, searchableAttributes: Object.values(device.attributes) },
+      });
+      // The device policy of shared/telemetry/device-policy.ts, which the local broker applies too.
+      const [tenant, own] = [thingAttribute(device.attributes.tenantId), thingAttribute(device.idAttribute)];
+      const publishTopics = devicePublishTopics(tenant, own);
+      const subscriptions = deviceSubscriptions(tenant, own);
+      new CfnPolicy(this, `${id}Policy`, {
+        policyName: device.policyName,
+        policyDocument: new PolicyDocument({
+          statements: [
+            // Only as itself: client id = thing name, only with a certificate attached to that
+            // thing, and only a thing of this kind (the type the attributes come with).
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: ['iot:Connect'],
+              resources: [iotArn(`client/${THING_NAME}`)],
+              conditions: {
+                Bool: { 'iot:Connection.Thing.IsAttached': 'true' },
+                StringEquals: { 'iot:Connection.Thing.ThingTypeName': device.thingType },
+              },
+            }),
+            // Only its own telemetry topics, under its own tenant.
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: ['iot:Publish'],
+              resources: publishTopics.map((topic) => iotArn(`topic/${topic}`)),
+            }),
+            // Today none: devices only report.
+            ...(subscriptions.length > 0
+              ? [
+                  new PolicyStatement({
+                    effect: Effect.ALLOW,
+                    actions: ['iot:Subscribe'],
+                    resources: subscriptions.map((t) => iotArn(`topicfilter/${t}`)),
+                  }),
+                  new PolicyStatement({ effect: Effect.ALLOW, actions: ['iot:Receive'], resources: subscriptions.map((t) => iotArn(`topic/${t}`)) }),
+                ]
+              : []),
+          ],
+        }),
+      });
+    }
 
     // ---- Alarms ------------------------------------------------------------------------------
 
@@ -376,6 +394,11 @@ export class TelemetryStack extends Stack {
     new CfnOutput(this, 'ThingTypeName', {
       description: 'Create each unit as thing <tenantId>:<equipmentId> of this type, with attributes tenantId and equipmentId',
       value: THING_TYPE_NAME,
+    });
+    new CfnOutput(this, 'GatewayPolicyName', { description: "Attach to each gateway's certificate", value: GATEWAY_POLICY_NAME });
+    new CfnOutput(this, 'GatewayThingTypeName', {
+      description: 'Create each gateway as thing <tenantId>:<gatewayId> of this type, with attributes tenantId and gatewayId',
+      value: GATEWAY_THING_TYPE_NAME,
     });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe the on-call address here', value: this.alarmTopic.topicArn });
   }

@@ -1,10 +1,15 @@
 /**
- * What an equipment unit may do over MQTT, declared once: the topics it may publish to and
- * subscribe to, given its tenant and equipment id. The IoT policy (infra/stacks/telemetry-stack.ts)
- * renders it with policy variables for the ids; the local broker (infra/local/mqtt-broker.ts)
- * renders it with the connected unit's ids and allows exactly those topics. No wildcards: a
- * `*` in an IoT policy would also match deeper levels and types no rule takes.
+ * What a device may do over MQTT, declared once: the topics it may publish to and subscribe
+ * to, given its tenant and its id. A device is a unit (its equipment id) or a gateway (its
+ * gateway id, issue 13): both publish only on their own topics, `dt/mes/{tenant}/{own id}/{type}`,
+ * so one rule serves both. The IoT policies (infra/stacks/telemetry-stack.ts, one per kind of
+ * thing, DEVICE_KINDS) render it with policy variables for the ids; the local broker
+ * (infra/local/mqtt-broker.ts) renders it with the connected device's ids and allows exactly
+ * those topics. No wildcards: a `*` in an IoT policy would also match deeper levels and types
+ * no rule takes. Which units a gateway may publish FOR is master data, not policy: the ingest
+ * checks each sample's unit names the gateway (shared/telemetry/gateways.ts).
  */
+import { GATEWAY_THING_ATTRIBUTES, THING_ATTRIBUTES } from './device-identity.ts';
 import { TELEMETRY_TYPES } from './messages.ts';
 import { basicIngestTopic, ruleFor, TELEMETRY_RULES, TELEMETRY_TOPIC_PREFIX, type TelemetryRule } from './rules.ts';
 
@@ -39,3 +44,27 @@ export const devicePublishTopics = (tenantId: string, equipmentId: string): stri
 /** Every topic filter a unit may subscribe to. */
 export const deviceSubscriptions = (tenantId: string, equipmentId: string): string[] =>
   DEVICE_SUBSCRIPTIONS.map((topic) => topic(tenantId, equipmentId));
+
+/**
+ * The kinds of thing that connect, each an IoT thing type with its own policy on AWS. The
+ * policies differ only in the thing type a connection must have and the attribute that holds
+ * the id in the topics; both render devicePublishTopics and deviceSubscriptions.
+ */
+export const DEVICE_KINDS = {
+  unit: {
+    thingType: 'mes-equipment',
+    policyName: 'mes-equipment',
+    attributes: THING_ATTRIBUTES,
+    idAttribute: THING_ATTRIBUTES.equipmentId,
+    description: 'MES equipment unit: thing name = client id = tenantId:equipmentId (dots as colons); attributes tenantId and equipmentId',
+  },
+  gateway: {
+    thingType: 'mes-gateway',
+    policyName: 'mes-gateway',
+    attributes: GATEWAY_THING_ATTRIBUTES,
+    idAttribute: GATEWAY_THING_ATTRIBUTES.gatewayId,
+    description:
+      'MES gateway, publishing for the units whose gatewayId names it: thing name = client id = tenantId:gatewayId (dots as colons); attributes tenantId and gatewayId',
+  },
+} as const;
+export type DeviceKind = keyof typeof DEVICE_KINDS;

@@ -13,6 +13,7 @@ import { groupOf, minuteOf } from './groups.ts';
 import type { CountsSample, ProcessSample, StateSample } from './messages.ts';
 import { type Validated, validateRecord } from './validate.ts';
 import type { ProcessLimits } from '../domain/telemetry/process.ts';
+import type { GatewaySource } from './gateways.ts';
 
 export interface IngestRecord {
   id: string;
@@ -42,16 +43,18 @@ export class TelemetryIngest {
   constructor(
     private readonly repository: TelemetryIngestRepository,
     private readonly limits: LimitsSource,
+    private readonly gateways: GatewaySource,
   ) {}
 
   ingest(records: IngestRecord[], log: IngestLog = console): Promise<Set<string>> {
-    return ingestEnvelopes(this.repository, this.limits, records, log);
+    return ingestEnvelopes(this.repository, this.limits, this.gateways, records, log);
   }
 }
 
 async function ingestEnvelopes(
   repository: TelemetryIngestRepository,
   limits: LimitsSource,
+  gateways: GatewaySource,
   records: IngestRecord[],
   log: IngestLog,
 ): Promise<Set<string>> {
@@ -65,6 +68,7 @@ async function ingestEnvelopes(
   for (const u of validated.unattributable) log.warn('telemetry record dropped', u);
 
   const failed = new Set<string>();
+  await refuseForeignSamples(gateways, validated, failed, log);
   const states = new Map<string, { records: Set<string>; items: StoredStateTransition[] }>();
   const buckets = new Map<string, { tenantId: string; group: number; minute: number; add: BucketAdditions }>();
   for (const v of validated.samples) {
@@ -137,6 +141,63 @@ async function ingestEnvelopes(
       }),
   ]);
   return failed;
+}
+
+/**
+ * A sample for a unit other than its topic's is taken only from that unit's gateway (its
+ * master data's `gatewayId` is the publisher). The others are refused before anything is
+ * written: one rejected-message record per message, naming the samples and why, and nothing
+ * in the unit's states, minute items or status. When the master data cannot be read, the
+ * messages that need it are failed for a retry, and none of their foreign samples is kept.
+ */
+async function refuseForeignSamples(gateways: GatewaySource, validated: Validated, failed: Set<string>, log: IngestLog): Promise<void> {
+  const foreign = validated.samples.filter((v) => v.equipmentId !== v.publisherId);
+  if (foreign.length === 0) return;
+  const byTenant = new Map<string, string[]>();
+  for (const v of foreign) byTenant.set(v.tenantId, [...(byTenant.get(v.tenantId) ?? []), v.equipmentId]);
+  const gatewayOf = new Map<string, string | null>();
+  const unread = new Set<string>();
+  await Promise.all(
+    [...byTenant].map(([tenantId, units]) =>
+      gateways.gatewaysOf(tenantId, units).then(
+        (found) => {
+          for (const [unit, gatewayId] of found) gatewayOf.set(`${tenantId}|${unit}`, gatewayId);
+        },
+        (error) => {
+          log.warn('could not read which units report through which gateway', { tenantId, error: String(error) });
+          unread.add(tenantId);
+        },
+      ),
+    ),
+  );
+  const refused = new Map<string, { first: (typeof foreign)[number]; lines: string[] }>();
+  const drop = new Set<object>();
+  for (const v of foreign) {
+    if (unread.has(v.tenantId)) {
+      failed.add(v.recordId);
+      drop.add(v);
+      continue;
+    }
+    const gatewayId = gatewayOf.get(`${v.tenantId}|${v.equipmentId}`);
+    if (gatewayId === v.publisherId) continue;
+    drop.add(v);
+    const entry = refused.get(v.recordId) ?? { first: v, lines: [] };
+    const why = gatewayId === undefined || gatewayId === null ? 'names no gateway (or is not known)' : `reports through gateway ${gatewayId}`;
+    entry.lines.push(`samples/${v.index}: unit ${v.equipmentId} ${why}, not through ${v.publisherId}`);
+    refused.set(v.recordId, entry);
+  }
+  validated.samples = validated.samples.filter((v) => !drop.has(v));
+  for (const [recordId, { first, lines }] of refused) {
+    validated.rejections.push({
+      tenantId: first.tenantId,
+      equipmentId: first.publisherId,
+      type: first.type,
+      receivedAt: first.receivedAt,
+      recordId,
+      reason: `${lines.length} sample(s) for units ${first.publisherId} may not publish for (their master data's gatewayId): ${lines.slice(0, 20).join('; ')}${lines.length > 20 ? '; ...' : ''}`,
+      raw: first.raw,
+    });
+  }
 }
 
 /** Pure: the bucket after merging one batch's additions into what was stored. */

@@ -1,6 +1,9 @@
 /**
  * Turns what a rule delivered into valid samples and rejections. A message's invalid samples
- * are rejected one by one; the rest of the message and the batch go on.
+ * are rejected one by one; the rest of the message and the batch go on. A sample is for the
+ * unit it names (`equipmentId`), else for the topic's; whether a publisher may speak for a unit
+ * other than itself (a gateway for its units) is master data, checked by the ingest
+ * (refuseForeignSamples in ingest.ts, gateways.ts).
  */
 import { IdSchema, TenantIdSchema } from '../api/schemas.ts';
 import type { RejectedMessage } from '../domain/telemetry/repository.ts';
@@ -22,10 +25,18 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
 
 export interface ValidSample {
   tenantId: string;
+  /** The unit the sample is for: the one it names, else the topic's. */
   equipmentId: string;
+  /** The topic's id: the unit itself, or the gateway that published for it. */
+  publisherId: string;
   type: TelemetryType;
   sample: Sample;
   receivedAt: number;
+  recordId: string;
+  /** Its place in the message's `samples` (0 for a single sample). */
+  index: number;
+  /** The message as published, base64 (for a rejection naming it). */
+  raw: string;
 }
 
 /** A message that failed validation, kept for the tenant to see (the ingest port's record). */
@@ -99,6 +110,17 @@ export function validateRecord(recordId: string, body: string, into: Validated):
     const sample = parsed.data as Sample;
     if (sample.ts < envelope.receivedAt - LATE_WINDOW_MS) reject(`${at}ts is older than the ${LATE_WINDOW_MS / 3600_000} h late window`);
     else if (sample.ts > envelope.receivedAt + CLOCK_SKEW_MS) reject(`${at}ts is ahead of the time it arrived: check the device clock`);
-    else into.samples.push({ tenantId: envelope.tenantId, equipmentId: envelope.equipmentId, type, sample, receivedAt: envelope.receivedAt });
+    else
+      into.samples.push({
+        tenantId: envelope.tenantId,
+        equipmentId: sample.equipmentId ?? envelope.equipmentId,
+        publisherId: envelope.equipmentId,
+        type,
+        sample,
+        receivedAt: envelope.receivedAt,
+        recordId,
+        index: i,
+        raw: envelope.raw,
+      });
   });
 }

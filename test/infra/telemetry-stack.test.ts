@@ -262,73 +262,90 @@ describe('the telemetry stack', () => {
   });
 
   describe('devices', () => {
-    const [policy, ...otherPolicies] = Object.values(ofType('AWS::IoT::Policy'));
-    const statements = policy!.Properties.PolicyDocument.Statement as Statement[];
-    const resourcesFor = (action: string) => statements.filter((s) => list(s.Action).includes(action)).flatMap((s) => list(s.Resource).map(flat));
+    const policies = Object.values(ofType('AWS::IoT::Policy'));
+    const policyOf = (name: string) => policies.find((p) => p.Properties.PolicyName === name)!;
     const arn = (resource: string) => `arn:\${AWS::Partition}:iot:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
-    const OWN = 'dt/mes/${iot:Connection.Thing.Attributes[tenantId]}/${iot:Connection.Thing.Attributes[equipmentId]}/';
 
-    it('has one thing policy, which only allows connecting and publishing', () => {
-      assert.equal(otherPolicies.length, 0);
-      assert.equal(policy!.Properties.PolicyName, 'mes-equipment');
-      assert.deepEqual([...new Set(statements.flatMap((s) => list(s.Action)))].sort(), ['iot:Connect', 'iot:Publish']);
-      assert.ok(statements.every((s) => s.Effect === 'Allow'));
+    it('has one thing policy per kind of device, a unit and a gateway, each of which only allows connecting and publishing', () => {
+      assert.deepEqual(policies.map((p) => p.Properties.PolicyName).sort(), ['mes-equipment', 'mes-gateway']);
+      for (const policy of policies) {
+        const statements = policy.Properties.PolicyDocument.Statement as Statement[];
+        assert.deepEqual([...new Set(statements.flatMap((s) => list(s.Action)))].sort(), ['iot:Connect', 'iot:Publish']);
+        assert.ok(statements.every((s) => s.Effect === 'Allow'));
+      }
     });
 
-    it('lets a unit connect only with its thing name as client id, with a certificate attached to that thing, as MES equipment', () => {
-      assert.deepEqual(resourcesFor('iot:Connect'), [arn('client/${iot:Connection.Thing.ThingName}')]);
-      const connect = statements.find((s) => list(s.Action).includes('iot:Connect'))!;
-      assert.deepEqual(connect.Condition, {
-        Bool: { 'iot:Connection.Thing.IsAttached': 'true' },
-        StringEquals: { 'iot:Connection.Thing.ThingTypeName': 'mes-equipment' },
+    for (const kind of [
+      { what: 'a unit', policy: 'mes-equipment', thingType: 'mes-equipment', idAttribute: 'equipmentId' },
+      { what: 'a gateway', policy: 'mes-gateway', thingType: 'mes-gateway', idAttribute: 'gatewayId' },
+    ]) {
+      const statements = () => policyOf(kind.policy).Properties.PolicyDocument.Statement as Statement[];
+      const resourcesFor = (action: string) =>
+        statements()
+          .filter((s) => list(s.Action).includes(action))
+          .flatMap((s) => list(s.Resource).map(flat));
+      const OWN = `dt/mes/\${iot:Connection.Thing.Attributes[tenantId]}/\${iot:Connection.Thing.Attributes[${kind.idAttribute}]}/`;
+
+      describe(kind.what, () => {
+        it(`connects only with its thing name as client id, with a certificate attached to that thing, of type ${kind.thingType}`, () => {
+          assert.deepEqual(resourcesFor('iot:Connect'), [arn('client/${iot:Connection.Thing.ThingName}')]);
+          const connect = statements().find((s) => list(s.Action).includes('iot:Connect'))!;
+          assert.deepEqual(connect.Condition, {
+            Bool: { 'iot:Connection.Thing.IsAttached': 'true' },
+            StringEquals: { 'iot:Connection.Thing.ThingTypeName': kind.thingType },
+          });
+        });
+
+        it('never has the thing name in a topic: it is {tenant}:{id}, the topics take the attributes', () => {
+          for (const resource of resourcesFor('iot:Publish')) assert.doesNotMatch(resource, /ThingName/);
+        });
+
+        it(`publishes only under its own tenant and ${kind.idAttribute}, through Basic Ingest of each rule or directly`, () => {
+          const published = resourcesFor('iot:Publish');
+          for (const rule of RULES) {
+            // Each telemetry type the rule takes, named: a `*` would also match deeper levels and unknown types.
+            for (const last of TELEMETRY_TYPES.filter((type) => ruleFor(`dt/mes/t/e/${type}`)?.name === rule.name)) {
+              assert.ok(published.includes(arn(`topic/${basicIngestTopic(rule, OWN + last)}`)), `${rule.name} via Basic Ingest`);
+              assert.ok(published.includes(arn(`topic/${OWN}${last}`)), `${rule.name} directly`);
+            }
+          }
+          const escaped = OWN.replace(/[$[\]{}.]/g, '\\$&');
+          const ownTopic = new RegExp(`^(\\$aws/rules/\\w+/)?${escaped}[a-z*]+$`);
+          for (const resource of published) {
+            assert.ok(resource.startsWith(arn('topic/')), resource);
+            assert.match(resource.slice(arn('topic/').length), ownTopic);
+          }
+        });
+
+        it('is never granted a wildcard topic, resource or action', () => {
+          for (const s of statements()) {
+            for (const action of list(s.Action)) assert.doesNotMatch(action, /\*/);
+            for (const resource of list(s.Resource).map(flat)) {
+              assert.doesNotMatch(resource, /#/);
+              assert.notEqual(resource, '*');
+              assert.doesNotMatch(resource, /:(topic|topicfilter|client)\/\*/);
+              assert.doesNotMatch(resource, /\/dt\/mes\/\*|rules\/\*/);
+            }
+          }
+        });
       });
-    });
-
-    it('never puts the thing name into a topic: it is {tenant}:{equipment}, the topics take the attributes', () => {
-      for (const resource of resourcesFor('iot:Publish')) assert.doesNotMatch(resource, /ThingName/);
-    });
-
-    it('lets a unit publish only under its own tenant and name, through Basic Ingest of each rule or directly', () => {
-      const published = resourcesFor('iot:Publish');
-      for (const rule of RULES) {
-        // Each telemetry type the rule takes, named: a `*` would also match deeper levels and unknown types.
-        for (const last of TELEMETRY_TYPES.filter((type) => ruleFor(`dt/mes/t/e/${type}`)?.name === rule.name)) {
-          assert.ok(published.includes(arn(`topic/${basicIngestTopic(rule, OWN + last)}`)), `${rule.name} via Basic Ingest`);
-          assert.ok(published.includes(arn(`topic/${OWN}${last}`)), `${rule.name} directly`);
-        }
-      }
-      const escaped = OWN.replace(/[$[\]{}.]/g, '\\$&');
-      const ownTopic = new RegExp(`^(\\$aws/rules/\\w+/)?${escaped}[a-z*]+$`);
-      for (const resource of published) {
-        assert.ok(resource.startsWith(arn('topic/')), resource);
-        assert.match(resource.slice(arn('topic/').length), ownTopic);
-      }
-    });
-
-    it('never grants a wildcard topic, resource or action', () => {
-      for (const s of statements) {
-        for (const action of list(s.Action)) assert.doesNotMatch(action, /\*/);
-        for (const resource of list(s.Resource).map(flat)) {
-          assert.doesNotMatch(resource, /#/);
-          assert.notEqual(resource, '*');
-          assert.doesNotMatch(resource, /:(topic|topicfilter|client)\/\*/);
-          assert.doesNotMatch(resource, /\/dt\/mes\/\*|rules\/\*/);
-        }
-      }
-    });
+    }
 
     it('derives publish topics from the rule filters, and refuses a filter it cannot confine to a unit', () => {
+      const OWN = 'dt/mes/${iot:Connection.Thing.Attributes[tenantId]}/${iot:Connection.Thing.Attributes[equipmentId]}/';
       assert.deepEqual(ownTopics(TELEMETRY_RULES.state), [`$aws/rules/${TELEMETRY_RULES.state.name}/${OWN}state`, `${OWN}state`]);
       assert.throws(() => ownTopics({ ...TELEMETRY_RULES.state, topicFilter: 'dt/mes/#' }), /cannot confine/);
       assert.throws(() => ownTopics({ ...TELEMETRY_RULES.state, topicFilter: 'other/+/+/state' }), /cannot confine/);
     });
 
-    it('has the thing type mes-equipment, searchable by tenantId and equipmentId', () => {
-      const [thingType, ...others] = Object.values(ofType('AWS::IoT::ThingType'));
-      assert.equal(others.length, 0);
-      assert.equal(thingType!.Properties.ThingTypeName, 'mes-equipment');
-      assert.deepEqual(thingType!.Properties.ThingTypeProperties.SearchableAttributes, ['tenantId', 'equipmentId']);
-      assert.match(thingType!.Properties.ThingTypeProperties.ThingTypeDescription, /tenantId:equipmentId/);
+    it('has the thing types mes-equipment, searchable by tenantId and equipmentId, and mes-gateway, by tenantId and gatewayId', () => {
+      const types = Object.values(ofType('AWS::IoT::ThingType')).map((t) => t.Properties);
+      assert.deepEqual(types.map((t) => [t.ThingTypeName, t.ThingTypeProperties.SearchableAttributes]).sort(), [
+        ['mes-equipment', ['tenantId', 'equipmentId']],
+        ['mes-gateway', ['tenantId', 'gatewayId']],
+      ]);
+      assert.match(types.find((t) => t.ThingTypeName === 'mes-equipment')!.ThingTypeProperties.ThingTypeDescription, /tenantId:equipmentId/);
+      assert.match(types.find((t) => t.ThingTypeName === 'mes-gateway')!.ThingTypeProperties.ThingTypeDescription, /tenantId:gatewayId/);
     });
   });
 

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LOCAL_ONLY_PATHS } from '#shared/api/routes.ts';
 import type { Role } from '#shared/domain/roles.ts';
-import type { DeviceCredentials } from '#shared/telemetry/device-identity.ts';
+import { type DeviceCredentials, gatewayDevice } from '#shared/telemetry/device-identity.ts';
+import { attempt } from '../helpers/mqtt.ts';
 import { credentialsFrom } from '../../simulator/device-credentials.ts';
 import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
@@ -33,7 +34,7 @@ const bearer = async (mes: TestRuntime, tenantId: string, roles: readonly Role[]
 describe('device credentials from the local runtime', () => {
   let mes: TestRuntime;
   before(async () => {
-    mes = await startTestRuntime();
+    mes = await startTestRuntime({ mqttPort: 0 });
   });
   after(() => mes.stop());
 
@@ -52,6 +53,35 @@ describe('device credentials from the local runtime', () => {
     assert.match(first.body.password, /^[A-Za-z0-9_-]{43}$/);
     assert.deepEqual(again.body, first.body);
     assert.deepEqual(mes.deviceCredentials(tenant, 'wu-press-1'), first.body);
+  });
+
+  it("gives an admin a gateway's credentials, client id {tenant}:{gatewayId}, with which it connects", async () => {
+    // Prepare
+    const tenant = newTenantId();
+    const admin = await bearer(mes, tenant, ['admin']);
+    // Act
+    const reply = await ask(mes, { gatewayId: 'gw-hall-1' }, admin);
+    // Assess
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    assert.equal(reply.body.clientId, `${tenant}:gw-hall-1`);
+    assert.equal(reply.body.username, tenant);
+    assert.deepEqual(reply.body, mes.runtime.deviceCredentials(gatewayDevice({ tenantId: tenant, gatewayId: 'gw-hall-1' })));
+    assert.equal(await attempt(mes.mqttUrl as string, reply.body as DeviceCredentials), 'connected');
+  });
+
+  it('answers 400 to a request naming both a unit and a gateway, or neither', async () => {
+    const admin = await bearer(mes, newTenantId(), ['admin']);
+    for (const body of [{ equipmentId: 'wu-1', gatewayId: 'gw-1' }, {}]) {
+      const reply = await ask(mes, body, admin);
+      assert.equal(reply.status, 400, JSON.stringify(body));
+      assert.equal(reply.type, 'application/problem+json');
+      assert.match(JSON.stringify(reply.body.errors), /exactly one: equipmentId \(a unit\) or gatewayId \(a gateway\)/);
+    }
+    const badId = await ask(mes, { gatewayId: 'gw 1' }, admin);
+    assert.deepEqual(
+      badId.body.errors.map((e: { pointer: string }) => e.pointer),
+      ['/gatewayId'],
+    );
   });
 
   it('names a unit with dots in its id with colons, as AWS thing names must', async () => {

@@ -143,6 +143,57 @@ describe('telemetry simulator', () => {
     );
   });
 
+  it('runs as gateways: each connects once, as itself, and publishes batches naming its units, states at once, link losses as presence', async () => {
+    // Prepare: the labeler and cartoner behind gw-a, the screwdriver behind gw-b, the press on its own.
+    const tenantId = newTenantId();
+    const gatewayOf = (unit: string) => ({ 'wu-labeler-1': 'gw-a', 'wu-cartoner-1': 'gw-a', 'wu-screw-1': 'gw-b' })[unit];
+    const asked: string[] = [];
+    // Act: ten minutes of plant time at x600, a sample every 12 s, a link drop about every five minutes per unit behind a gateway.
+    const run = runLive({
+      mqttUrl: iot.broker.url,
+      credentials: (device, kind) => (asked.push(`${kind}:${device.equipmentId}`), iot.credentials(device)),
+      tenantId,
+      units: ['wu-press-1', 'wu-labeler-1', 'wu-cartoner-1', 'wu-screw-1'],
+      rate: 50,
+      speed: 600,
+      durationMs: 600_000,
+      seed: 5,
+      batch: 10,
+      basicIngest: false,
+      gatewayOf,
+      linkDropEveryMs: 300_000,
+      log: silentLog,
+    });
+    const stats = await run.done;
+    await iot.pipeline.drain();
+    // Assess
+    assert.deepEqual(asked.sort(), ['gateway:gw-a', 'gateway:gw-b', 'unit:wu-press-1'], 'one connection per gateway, none for its units');
+    const mine = iot.received.filter((m) => m.tenantId === tenantId);
+    assert.equal(
+      mine.reduce((n, m) => n + assertValid(m), 0),
+      stats.samples,
+    );
+    assert.deepEqual(new Set(mine.map((m) => m.equipmentId)), new Set(['wu-press-1', 'gw-a', 'gw-b']));
+    const samplesOf = (m: Received) => (m.payload as { samples?: { equipmentId?: string }[] }).samples ?? [m.payload as { equipmentId?: string }];
+    for (const m of mine.filter((m) => m.equipmentId.startsWith('gw-'))) {
+      for (const sample of samplesOf(m)) assert.equal(gatewayOf(sample.equipmentId ?? ''), m.equipmentId, 'every sample names a unit of its gateway');
+    }
+    const fromA = mine.filter((m) => m.equipmentId === 'gw-a');
+    assert.ok(
+      fromA.some((m) => m.type === 'counts' && samplesOf(m).length === 10),
+      'counts in full batches',
+    );
+    assert.ok(
+      fromA.filter((m) => m.type === 'state').every((m) => !('samples' in (m.payload as object))),
+      'state changes go out at once',
+    );
+    const presence = mine.filter((m) => m.type === 'presence').map((m) => m.payload as { online: boolean; equipmentId: string });
+    assert.ok(presence.some((p) => !p.online) && presence.some((p) => p.online), 'a gateway says when it loses a unit and when it is back');
+    assert.ok(presence.every((p) => gatewayOf(p.equipmentId)));
+    const ids = mine.flatMap((m) => samplesOf(m).map((s) => (s as { msgId: string }).msgId));
+    assert.equal(new Set(ids).size, ids.length, 'message ids are unique');
+  });
+
   it('replays a recorded shift the same way every time, with its own timestamps', async () => {
     // Prepare
     const messages = readRecording(FIXTURE);

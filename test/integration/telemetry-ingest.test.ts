@@ -7,7 +7,9 @@
  * - a message older than the late window or from the future is rejected;
  * - invalid messages become rejected-message records and never fail the rest of their batch,
  *   not even the good samples of a gateway batch that holds a bad one;
- * - counter resets and rollovers (at the unit's counterMax, or UDINT's) are counted right.
+ * - counter resets and rollovers (at the unit's counterMax, or UDINT's) are counted right;
+ * - a sample naming another unit is taken only from the gateway that unit's master data name
+ *   (a retried refusal is kept once), and when that cannot be read the message is retried.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +17,21 @@ import type { TelemetryEnvelope } from '#shared/telemetry/messages.ts';
 import { handler as ingestMeasurements } from '#functions/iot/ingest-measurements.ts';
 import { handler as ingestState } from '#functions/iot/ingest-state.ts';
 import { type Api, type Mes, as, newTenant, startMes } from '../e2e/support/mes.ts';
-import { DAY, HOUR, MINUTE, envelope, kinesisEvent, lambdaContext, rejectedItems, sqsEvent, telemetryFacts, unit } from '../e2e/support/telemetry.ts';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  envelope,
+  ingest,
+  kinesisEvent,
+  lambdaContext,
+  rejectedItems,
+  sqsEvent,
+  telemetryFacts,
+  unit,
+} from '../e2e/support/telemetry.ts';
+import { DynamoDbTelemetryRepository } from '#shared/db/telemetry-repository.ts';
+import { TelemetryIngest } from '#shared/telemetry/ingest.ts';
 
 const iso = (ts: number) => new Date(ts).toISOString();
 
@@ -430,6 +446,78 @@ describe('telemetry ingest', () => {
       const oee = await admin.get(`/v1/equipment/${id}/oee?from=${iso(t0)}&to=${iso(t0 + 4 * MINUTE)}`);
       assert.equal(oee.body.goodCount, 8 + 8 + 35 + 2 + 10);
       assert.equal(oee.body.rejectCount, 1);
+    });
+  });
+
+  describe('units and their gateways', () => {
+    it("takes a unit's samples that name the unit itself, and a publisher's for the units that name it as their gateway", async () => {
+      // Prepare: a line controller (itself a unit) publishes for a station that names it as its gateway.
+      const controller = await press('wu-line-ctrl');
+      const station = await press('wu-station-1', { gatewayId: controller });
+      const t0 = b + 20 * MINUTE;
+      // Act
+      await deliverAll([
+        unit(tenant, controller).batch('counts', [
+          { equipmentId: controller, ts: t0, msgId: 'own-1', good: 10, reject: 0 },
+          { equipmentId: station, ts: t0, msgId: 'st-1', good: 100, reject: 0 },
+          { equipmentId: station, ts: t0 + MINUTE, msgId: 'st-2', good: 130, reject: 2 },
+          { ts: t0 + MINUTE, msgId: 'own-2', good: 15, reject: 0 },
+        ]),
+      ]);
+      // Assess
+      const own = await figures(controller, t0, t0 + MINUTE);
+      const behind = await figures(station, t0, t0 + MINUTE);
+      assert.deepEqual([own.oee.goodCount, own.oee.rejectCount], [5, 0]);
+      assert.deepEqual([behind.oee.goodCount, behind.oee.rejectCount], [30, 2]);
+    });
+
+    it('keeps a refusal once when its batch is retried, and stores nothing of it', async () => {
+      // Prepare: a unit that names no gateway, and a gateway that tries to speak for it.
+      const id = await press('wu-no-gateway');
+      const now = Date.now();
+      const refused = envelope(
+        tenant,
+        'gw-stranger',
+        'counts',
+        { samples: [{ equipmentId: id, ts: now - MINUTE, msgId: 'x-1', good: 5, reject: 0 }] },
+        now,
+      );
+      // Act: the same record twice, as a retried batch brings it.
+      for (let i = 0; i < 2; i++) assert.deepEqual([...(await ingest([refused]))], []);
+      // Assess
+      const mine = (await rejectedItems(tenant, now)).filter((r) => r.equipmentId === 'gw-stranger');
+      assert.equal(mine.length, 1);
+      assert.match(String(mine[0]?.reason), /samples\/0: unit wu-no-gateway names no gateway .*not through gw-stranger/);
+      assert.deepEqual(await telemetryFacts(tenant, id, [now]), { states: [], buckets: {} });
+    });
+
+    it("fails a message for a retry when its units' gateways cannot be read, keeping none of its samples for other units", async () => {
+      // Prepare: an ingest whose master data lookup fails.
+      const station = await press('wu-station-2', { gatewayId: 'gw-9' });
+      const now = Date.now();
+      const failing = new TelemetryIngest(
+        new DynamoDbTelemetryRepository(),
+        { at: async () => undefined },
+        {
+          gatewaysOf: async () => {
+            throw new Error('throttled');
+          },
+        },
+      );
+      const body = JSON.stringify(
+        envelope(tenant, 'gw-9', 'counts', { samples: [{ equipmentId: station, ts: now - MINUTE, msgId: 'y-1', good: 5, reject: 0 }] }, now),
+      );
+      const warnings: string[] = [];
+      // Act
+      const failed = await failing.ingest([{ id: 'r-1', body }], { warn: (m) => void warnings.push(m) });
+      // Assess
+      assert.deepEqual([...failed], ['r-1']);
+      assert.ok(warnings.some((w) => /gateway/.test(w)));
+      assert.deepEqual(await telemetryFacts(tenant, station, [now]), { states: [], buckets: {} });
+      assert.deepEqual(
+        (await rejectedItems(tenant, now)).filter((r) => r.equipmentId === 'gw-9'),
+        [],
+      );
     });
   });
 });
