@@ -11,8 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamRecord, SQSRecord } from 'aws-lambda';
-import type { TelemetryEnvelope } from '../../shared/telemetry/messages.ts';
-import { applyRules, type RulePublish, TELEMETRY_RULES, type TelemetryRule } from '../../shared/telemetry/rules.ts';
+import { applyRules, type RuleEnvelope, type RulePublish, TELEMETRY_RULES, type TelemetryRule } from '../../shared/telemetry/rules.ts';
 import { consumerOfRule, type StreamSource } from '../event-sources.ts';
 import { LOCAL_REGION } from './dynamodb.ts';
 import { consoleLog, type Log } from './http-server.ts';
@@ -57,7 +56,7 @@ export interface TelemetryPipelineOptions {
 export interface DeadLetter {
   rule: string;
   id: string;
-  envelope: TelemetryEnvelope;
+  envelope: RuleEnvelope;
   attempts: number;
 }
 
@@ -91,7 +90,7 @@ export interface TelemetryPipeline {
 
 /** A record between the rule and its consumer: the queue's message, or the stream's record (messageId = sequence number). */
 interface PendingRecord extends QueuedMessage {
-  envelope: TelemetryEnvelope;
+  envelope: RuleEnvelope;
   partitionKey: string;
   onSettled?: ((stored: boolean) => void) | undefined;
   /** Stored or dead-lettered: counted once, never again. */
@@ -280,7 +279,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
     counters.failed += records.length;
     settle(records, false);
     log.error(
-      `telemetry: ${records.length} ${rule.name} record(s) dead-lettered after ${maxAttemptsOf(rule)} attempts: ${records.map((r) => `${r.envelope.tenantId}/${r.envelope.equipmentId}/${r.envelope.type}`).join(', ')}`,
+      `telemetry: ${records.length} ${rule.name} record(s) dead-lettered after ${maxAttemptsOf(rule)} attempts: ${records.map((r) => ('tenantId' in r.envelope ? `${r.envelope.tenantId}/${r.envelope.equipmentId}/${r.envelope.type}` : `${r.envelope.clientId} ${r.envelope.type}`)).join(', ')}`,
     );
     deadLetters.push(...records.map((r) => ({ rule: rule.name, id: r.messageId, envelope: r.envelope, attempts: r.receiveCount })));
     deadLetters.splice(0, Math.max(0, deadLetters.length - MAX_DEAD_LETTERS_KEPT));
