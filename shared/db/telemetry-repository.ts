@@ -137,7 +137,7 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
     return this.timedWithInForce<StoredDeclaredPresence>(keys.declaredPresencePartition(tenantId, equipmentId), from, to);
   }
 
-  /** Items of a partition sorted by ISO time: those in [from, to), plus the latest few before `from`, in two Queries at once. */
+  /** Items of a partition sorted by ISO time: those in [from, to], plus the latest few before `from`, in two Queries at once. */
   private async timedWithInForce<T>(pk: string, from: number, to: number): Promise<T[]> {
     const fromSk = new Date(from).toISOString();
     const [before, within] = await Promise.all([
@@ -153,7 +153,8 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
       ),
       queryAll({
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': pk, ':from': fromSk, ':to': new Date(to).toISOString() },
+        // `to` included: an event at the very moment asked about (a status read as the unit drops) counts.
+        ExpressionAttributeValues: { ':pk': pk, ':from': fromSk, ':to': `${new Date(to).toISOString()}~` },
       }),
     ]);
     return [...(before.Items ?? []).reverse(), ...within].map((i) => stripKeys<T>(i));

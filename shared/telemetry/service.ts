@@ -23,7 +23,7 @@ import {
   reasonsForEvents,
 } from '../domain/telemetry/oee.ts';
 import { type ShiftCalendar, plannedProductionTime, shiftOccurrences } from '../domain/telemetry/shifts.ts';
-import { type PresenceFacts, onlineAt, silenceLimitMs } from '../domain/telemetry/presence.ts';
+import { type PresenceFacts, onlineAt, presenceDown, silenceLimitMs } from '../domain/telemetry/presence.ts';
 import {
   type DowntimeEvent,
   type SeenSpan,
@@ -420,7 +420,12 @@ export class TelemetryService {
       lastSeen,
       silenceLimitMs: today.silenceLimitMs,
     });
-    const offlineSince = segment?.state === 'offline' ? segment.since : undefined;
+    // Offline since presence went down (a disconnect, a declared loss), else since it was last heard of (a heartbeat's silence).
+    const down = presenceDown(
+      today.presence,
+      today.transitions.map((t) => t.ts),
+    ).find((i) => i.start <= now && now < i.end);
+    const offlineSince = online ? undefined : (down?.start ?? (lastSeen || undefined));
     const live = unitLive(id, { latest, lastSeen, online, offlineSince, now, stateSince, current });
     // The stop going on now, by its identity: the timeline's open downtime event.
     const open = today.events.at(-1);

@@ -116,9 +116,9 @@ export interface TelemetryReadRepository extends OperationContextRepository {
   latestState(tenantId: string, equipmentId: string): Promise<StoredStateTransition | undefined>;
   /** A unit's last `limit` state transitions, newest first. */
   latestStates(tenantId: string, equipmentId: string, limit: number): Promise<StoredStateTransition[]>;
-  /** Lifecycle events of a client id with times in [from, to), plus the latest few before `from` (those in force at it). */
+  /** Lifecycle events of a client id with times in [from, to], plus the latest few before `from` (those in force at it). */
   connectionEvents(tenantId: string, clientId: string, from: number, to: number): Promise<StoredConnectionEvent[]>;
-  /** A unit's declared presence in [from, to), plus the latest before `from`. */
+  /** A unit's declared presence in [from, to], plus the latest few before `from`. */
   declaredPresence(tenantId: string, equipmentId: string, from: number, to: number): Promise<StoredDeclaredPresence[]>;
   /** A group's minute buckets in [from, to). */
   buckets(tenantId: string, group: number, from: number, to: number): Promise<MinuteBucket[]>;
