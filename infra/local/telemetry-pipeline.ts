@@ -85,6 +85,8 @@ export interface TelemetryPipeline {
   /** Drains, then refuses further publishes. */
   stop(): Promise<void>;
   readonly counters: Readonly<TelemetryCounters>;
+  /** Publishes each rule took, by rule name (lifecycle events apart from the devices' telemetry). */
+  readonly receivedByRule: Readonly<Record<string, number>>;
   readonly deadLetters: readonly DeadLetter[];
 }
 
@@ -116,6 +118,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
   const resolveHandler = options.handlerResolver ?? fileTelemetryHandlerResolver();
   const region = process.env.AWS_REGION ?? LOCAL_REGION;
   const counters: TelemetryCounters = { received: 0, delivered: 0, failed: 0, retried: 0, unmatched: 0 };
+  const receivedByRule: Record<string, number> = {};
   const deadLetters: DeadLetter[] = [];
   const queues = new Map<string, RuleQueue>();
   let sequence = 0n;
@@ -165,6 +168,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
         onSettled,
       });
       counters.received++;
+      receivedByRule[rule.name] = (receivedByRule[rule.name] ?? 0) + 1;
       schedule(queue);
       return true;
     } catch (error) {
@@ -312,6 +316,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
       for (const queue of queues.values()) if (queue.timer !== undefined) timers.clearTimeout(queue.timer);
     },
     counters,
+    receivedByRule,
     deadLetters,
   };
 }

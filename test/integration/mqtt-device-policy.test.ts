@@ -69,7 +69,7 @@ describe('the device policy: what CDK deploys is what the local broker applies',
     await client.endAsync();
     // Assess
     assert.deepEqual(accepted.sort(), resourcesOf('iot:Publish').sort());
-    assert.equal(accepted.length, 6, 'state, counts and process, each directly and through Basic Ingest of its rule');
+    assert.equal(accepted.length, 8, 'state, counts, process and presence, each directly and through Basic Ingest of its rule');
   });
 
   for (const topic of [
