@@ -59,6 +59,9 @@ const decodeTransition = (item: Record<string, unknown>) => stripKeys<StoredStat
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * Math.random()));
 
+/** One item per key: BatchWriteItem refuses a request that names a key twice (a duplicate in the same batch). */
+const uniqueByKey = <T extends { pk: string; sk: string }>(items: T[]): T[] => [...new Map(items.map((i) => [`${i.pk}|${i.sk}`, i])).values()];
+
 /** BatchWriteItem in chunks of 25, retrying what DynamoDB left unprocessed. */
 async function batchPut(items: Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
@@ -109,23 +112,27 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
   /** Same event, same key: a duplicate (IoT Core sends some) rewrites the item with itself. */
   async putConnectionEvents(tenantId: string, events: StoredConnectionEvent[]): Promise<void> {
     await batchPut(
-      events.map((e) => ({
-        ...keys.connectionEvent(tenantId, e.clientId, e.ts, e.version, e.connected),
-        entity: 'ConnectionEvent',
-        ...e,
-        receivedAt: e.receivedAt ?? e.ts,
-      })),
+      uniqueByKey(
+        events.map((e) => ({
+          ...keys.connectionEvent(tenantId, e.clientId, e.ts, e.version, e.connected),
+          entity: 'ConnectionEvent',
+          ...e,
+          receivedAt: e.receivedAt ?? e.ts,
+        })),
+      ),
     );
   }
 
   async putDeclaredPresence(tenantId: string, samples: StoredDeclaredPresence[]): Promise<void> {
     await batchPut(
-      samples.map((p) => ({
-        ...keys.declaredPresence(tenantId, p.equipmentId, p.ts, p.msgId),
-        entity: 'DeclaredPresence',
-        ...p,
-        receivedAt: p.receivedAt ?? p.ts,
-      })),
+      uniqueByKey(
+        samples.map((p) => ({
+          ...keys.declaredPresence(tenantId, p.equipmentId, p.ts, p.msgId),
+          entity: 'DeclaredPresence',
+          ...p,
+          receivedAt: p.receivedAt ?? p.ts,
+        })),
+      ),
     );
   }
 
