@@ -16,6 +16,7 @@ import type {
   StoredStateTransition,
   TelemetryIngestRepository,
 } from '../domain/telemetry/repository.ts';
+import { parseThingName } from './device-identity.ts';
 import { groupOf, minuteOf } from './groups.ts';
 import { type PresenceChange, parseLifecycleRecord } from './lifecycle.ts';
 import type { CountsSample, PresenceSample, ProcessSample, StateSample } from './messages.ts';
@@ -240,7 +241,8 @@ function connectionChanges(tenantId: string, events: readonly StoredConnectionEv
     kind: 'connection',
     tenantId,
     clientId: e.clientId,
-    id: e.clientId.slice(e.clientId.indexOf(':') + 1).replaceAll(':', '.'),
+    // The unit's or the gateway's id (parseLifecycleRecord kept only thing names).
+    id: parseThingName(e.clientId)?.equipmentId ?? e.clientId,
     online: e.connected,
     at: e.ts,
     version: e.version,

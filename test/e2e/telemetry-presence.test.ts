@@ -177,11 +177,13 @@ describe('presence over MQTT, end to end', () => {
     await without.publishAsync(telemetryTopic(tenant, 'wu-quiet', 'state'), JSON.stringify({ ts: at(130), msgId: 'q-1', state: 'idle' }), {
       qos: 1,
     });
-    await eventually(
-      'both are idle',
-      async () => (await admin.get('/v1/equipment/wu-quiet/status')).body,
-      (s) => s?.state === 'idle',
-    );
+    for (const id of ['wu-hb', 'wu-quiet']) {
+      await eventually(
+        `${id} is idle`,
+        async () => (await admin.get(`/v1/equipment/${id}/status`)).body,
+        (s) => s?.state === 'idle',
+      );
+    }
     await clock.advanceTo(at(135));
 
     // Assess: three heartbeats (90 s) of silence is offline, since it was last heard of; the other still idle.
