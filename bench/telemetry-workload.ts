@@ -106,7 +106,8 @@ export function createWorkload(o: WorkloadOptions) {
       samples,
       receivedAt,
       payloadBytes: bytes.length,
-      envelope: match.envelope,
+      // Device topics only: never a lifecycle event.
+      envelope: match.envelope as TelemetryEnvelope,
       body: JSON.stringify(match.envelope),
     };
   };

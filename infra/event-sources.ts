@@ -29,8 +29,8 @@ export type StreamName = 'telemetryMeasurements';
 export interface SqsSource {
   readonly kind: 'sqs';
   readonly queue: QueueName;
-  /** The IoT rule (shared/telemetry/rules.ts) whose action sends to this queue, if any. */
-  readonly fedBy?: { readonly iotRule: keyof typeof TELEMETRY_RULES };
+  /** The IoT rules (shared/telemetry/rules.ts) whose actions send to this queue, if any. */
+  readonly fedBy?: { readonly iotRules: readonly (keyof typeof TELEMETRY_RULES)[] };
   readonly batchSize: number;
   /** 0 = none; then Lambda takes at most 10 messages a batch. */
   readonly batchingWindowSeconds: number;
@@ -46,7 +46,7 @@ export interface StreamSource {
   readonly kind: 'kinesis' | 'table-stream';
   /** The Kinesis stream (table streams are the data table's). */
   readonly stream?: StreamName;
-  readonly fedBy?: { readonly iotRule: keyof typeof TELEMETRY_RULES };
+  readonly fedBy?: { readonly iotRules: readonly (keyof typeof TELEMETRY_RULES)[] };
   /** Records the function is not invoked for at all (Lambda event filtering). */
   readonly filter?: FilterPattern;
   readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
@@ -95,7 +95,7 @@ const HOUR = 3600;
 export const EVENT_FUNCTIONS = {
   ingestState: {
     handler: 'functions/iot/ingest-state.ts',
-    description: `IoT rule ${TELEMETRY_RULES.state.name} via SQS`,
+    description: `IoT rules ${TELEMETRY_RULES.state.name} and ${TELEMETRY_RULES.lifecycle.name} via SQS`,
     stack: 'telemetry',
     serviceName: 'mes-telemetry',
     // A batch is one read-merge-write round per touched item: a few seconds at most.
@@ -104,7 +104,8 @@ export const EVENT_FUNCTIONS = {
     source: {
       kind: 'sqs',
       queue: 'telemetryState',
-      fedBy: { iotRule: 'state' },
+      // State changes and presence (declared, and IoT Core's lifecycle events): rare, and wanted at once.
+      fedBy: { iotRules: ['state', 'lifecycle'] },
       batchSize: TELEMETRY_RULES.state.batchSize,
       batchingWindowSeconds: TELEMETRY_RULES.state.batchingWindowSeconds,
       // A failed record is retried alone; five receives rule out a transient DynamoDB throttle before it is parked.
@@ -124,7 +125,7 @@ export const EVENT_FUNCTIONS = {
     source: {
       kind: 'kinesis',
       stream: 'telemetryMeasurements',
-      fedBy: { iotRule: 'measurements' },
+      fedBy: { iotRules: ['measurements'] },
       // Nothing published is skipped, even after the mapping was disabled for a while.
       startingPosition: 'TRIM_HORIZON',
       batchSize: TELEMETRY_RULES.measurements.batchSize,
@@ -199,7 +200,7 @@ export const eventFunctions = (stack?: EventFunction['stack']): [EventFunctionId
 
 /** The function an IoT rule's action feeds (through its queue or stream). */
 export function consumerOfRule(rule: keyof typeof TELEMETRY_RULES): [EventFunctionId, EventFunction] {
-  const found = eventFunctions().find(([, fn]) => fn.source.fedBy?.iotRule === rule);
+  const found = eventFunctions().find(([, fn]) => fn.source.fedBy?.iotRules.includes(rule));
   if (!found) throw new Error(`no function consumes IoT rule ${rule}`);
   return found;
 }

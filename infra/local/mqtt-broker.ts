@@ -22,14 +22,24 @@
  * - subscribe to the policy's filters only, today none (refused in the SUBACK).
  *
  * Every publish it accepts goes to `onPublish` before the PUBACK is sent, so a device that got
- * its PUBACK knows the rules have the message (the telemetry pipeline hangs here).
+ * its PUBACK knows the rules have the message (the telemetry pipeline hangs here). A Last Will
+ * is a publish like any other: the policy decides (a unit's `presence` topic is allowed), and
+ * it is sent when the connection ends without a DISCONNECT.
+ *
+ * Presence, as IoT Core does it: when a device connects or disconnects (a DISCONNECT, a dropped
+ * socket, a keep-alive timeout, a session taken over), `onLifecycle` hears the lifecycle event
+ * IoT Core would publish on `$aws/events/presence/connected|disconnected/{clientId}`, with the
+ * same fields and a versionNumber that grows per client id (a disconnect carries its session's).
  */
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type Subscription } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { TenantIdSchema } from '../../shared/api/schemas.ts';
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../shared/domain/clock.ts';
 import { parseThingName } from '../../shared/telemetry/device-identity.ts';
+import { lifecycleTopic } from '../../shared/telemetry/rules.ts';
 import { devicePublishTopics, deviceSubscriptions } from '../../shared/telemetry/device-policy.ts';
 import type { DeviceAuthority } from './device-credentials.ts';
 import { consoleLog, type Log } from './http-server.ts';
@@ -109,6 +119,13 @@ export interface MqttBrokerOptions {
    * sends it again when it reconnects. Default 'received'.
    */
   ackWhen?: 'received' | 'stored';
+  /**
+   * Hears each device's lifecycle events as IoT Core publishes them (topic, JSON payload, the
+   * client id they are about): the telemetry pipeline's lifecycle rule takes them. Must not throw.
+   */
+  onLifecycle?: (event: { topic: string; payload: Buffer; clientId: string }) => void;
+  /** The time lifecycle events are stamped with (tests: a VirtualClock). Default: the system clock. */
+  clock?: Clock;
   /** Checks a device's password against its client id: the local stand-in for its certificate. */
   devices: Pick<DeviceAuthority, 'verify'>;
   /**
@@ -154,6 +171,34 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
   const host = options.host ?? '127.0.0.1';
   const identities = new WeakMap<Client, MqttIdentity>();
   const emptyClientIds = new WeakSet<Client>();
+  const now = () => (options.clock ? options.clock.now().getTime() : Date.now());
+  /** Per client id, the last lifecycle version given; per connection, its session. */
+  const versions = new Map<string, number>();
+  const sessions = new WeakMap<Client, { version: number; sessionIdentifier: string }>();
+  /** Why a connection ended, when the broker knows better than "connection lost". */
+  const endReasons = new WeakMap<Client, string>();
+  let stopping = false;
+
+  function lifecycle(client: Client, eventType: 'connected' | 'disconnected', fields: Record<string, unknown>) {
+    const identity = identities.get(client);
+    if (identity?.kind !== 'device' || !options.onLifecycle) return;
+    const session = sessions.get(client);
+    if (!session) return;
+    const payload = {
+      clientId: client.id,
+      timestamp: now(),
+      eventType,
+      sessionIdentifier: session.sessionIdentifier,
+      principalIdentifier: client.id,
+      versionNumber: session.version,
+      ...fields,
+    };
+    try {
+      options.onLifecycle({ topic: lifecycleTopic(eventType, client.id), payload: Buffer.from(JSON.stringify(payload)), clientId: client.id });
+    } catch (error) {
+      log.error(`MQTT: the lifecycle event of ${client.id} failed`, error);
+    }
+  }
 
   const aedes = await Aedes.createBroker({
     // MQTT allows an empty client id (the broker makes one up); a thing always has a name.
@@ -165,6 +210,9 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
       identify(client, username, password)
         .then((identity) => {
           identities.set(client, identity);
+          // This connection takes the session of the one connected with the same client id (MQTT-3.1.4-2).
+          const taken = (aedes as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
+          if (taken && taken !== client) endReasons.set(taken, 'DUPLICATE_CLIENTID');
           done(null, true);
         })
         .catch((error: Error) => {
@@ -215,7 +263,22 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
       done(null, { ...subscription, qos: Math.min(subscription.qos, 1) } as Subscription);
     },
   });
+  aedes.on('client', (client) => {
+    if (identities.get(client)?.kind !== 'device') return;
+    const version = (versions.get(client.id) ?? 0) + 1;
+    versions.set(client.id, version);
+    sessions.set(client, { version, sessionIdentifier: randomUUID() });
+    lifecycle(client, 'connected', {});
+  });
+  aedes.on('keepaliveTimeout', (client) => endReasons.set(client, 'MQTT_KEEP_ALIVE_TIMEOUT'));
+  aedes.on('clientDisconnect', (client) => {
+    // aedes sets _disconnected only on a DISCONNECT packet: the client said goodbye (no Last Will).
+    const clean = (client as unknown as { _disconnected?: boolean })._disconnected === true;
+    const reason = endReasons.get(client) ?? (clean ? 'CLIENT_INITIATED_DISCONNECT' : stopping ? 'SERVER_INITIATED_DISCONNECT' : 'CONNECTION_LOST');
+    lifecycle(client, 'disconnected', { clientInitiatedDisconnect: reason === 'CLIENT_INITIATED_DISCONNECT', disconnectReason: reason });
+  });
   aedes.on('clientError', (client, error) => {
+    if (error instanceof PolicyRefusalError) endReasons.set(client, 'CLIENT_ERROR');
     if (!(error instanceof PolicyRefusalError || error instanceof ConnectRefusalError)) log.info(`MQTT: client ${client.id}: ${error.message}`);
   });
 
@@ -260,7 +323,10 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
           ),
         ),
       connectedClients: () => aedes.connectedClients,
-      stop: () => close(aedes, tcp, ws),
+      stop: () => {
+        stopping = true;
+        return close(aedes, tcp, ws);
+      },
     };
   } catch (error) {
     await close(aedes, tcp, ws);

@@ -239,6 +239,11 @@ async function startMqtt(options: RuntimeOptions, devices: DeviceAuthority, log:
       new Promise<boolean>((resolve) => {
         if (!pipeline.accept(publish, Date.now(), resolve)) resolve(false);
       }),
+    // Connects and disconnects, as IoT Core's lifecycle events, through the same rules.
+    onLifecycle: (event) => {
+      pipeline.accept(event, Date.now());
+    },
+    ...(options.clock ? { clock: options.clock } : {}),
     devices,
     log,
   });

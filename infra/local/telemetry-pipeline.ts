@@ -11,8 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamRecord, SQSRecord } from 'aws-lambda';
-import type { TelemetryEnvelope } from '../../shared/telemetry/messages.ts';
-import { applyRules, type RulePublish, TELEMETRY_RULES, type TelemetryRule } from '../../shared/telemetry/rules.ts';
+import { applyRules, type RuleEnvelope, type RulePublish, TELEMETRY_RULES, type TelemetryRule } from '../../shared/telemetry/rules.ts';
 import { consumerOfRule, type StreamSource } from '../event-sources.ts';
 import { LOCAL_REGION } from './dynamodb.ts';
 import { consoleLog, type Log } from './http-server.ts';
@@ -57,7 +56,7 @@ export interface TelemetryPipelineOptions {
 export interface DeadLetter {
   rule: string;
   id: string;
-  envelope: TelemetryEnvelope;
+  envelope: RuleEnvelope;
   attempts: number;
 }
 
@@ -86,12 +85,14 @@ export interface TelemetryPipeline {
   /** Drains, then refuses further publishes. */
   stop(): Promise<void>;
   readonly counters: Readonly<TelemetryCounters>;
+  /** Publishes each rule took, by rule name (lifecycle events apart from the devices' telemetry). */
+  readonly receivedByRule: Readonly<Record<string, number>>;
   readonly deadLetters: readonly DeadLetter[];
 }
 
 /** A record between the rule and its consumer: the queue's message, or the stream's record (messageId = sequence number). */
 interface PendingRecord extends QueuedMessage {
-  envelope: TelemetryEnvelope;
+  envelope: RuleEnvelope;
   partitionKey: string;
   onSettled?: ((stored: boolean) => void) | undefined;
   /** Stored or dead-lettered: counted once, never again. */
@@ -117,6 +118,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
   const resolveHandler = options.handlerResolver ?? fileTelemetryHandlerResolver();
   const region = process.env.AWS_REGION ?? LOCAL_REGION;
   const counters: TelemetryCounters = { received: 0, delivered: 0, failed: 0, retried: 0, unmatched: 0 };
+  const receivedByRule: Record<string, number> = {};
   const deadLetters: DeadLetter[] = [];
   const queues = new Map<string, RuleQueue>();
   let sequence = 0n;
@@ -166,6 +168,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
         onSettled,
       });
       counters.received++;
+      receivedByRule[rule.name] = (receivedByRule[rule.name] ?? 0) + 1;
       schedule(queue);
       return true;
     } catch (error) {
@@ -280,7 +283,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
     counters.failed += records.length;
     settle(records, false);
     log.error(
-      `telemetry: ${records.length} ${rule.name} record(s) dead-lettered after ${maxAttemptsOf(rule)} attempts: ${records.map((r) => `${r.envelope.tenantId}/${r.envelope.equipmentId}/${r.envelope.type}`).join(', ')}`,
+      `telemetry: ${records.length} ${rule.name} record(s) dead-lettered after ${maxAttemptsOf(rule)} attempts: ${records.map((r) => ('tenantId' in r.envelope ? `${r.envelope.tenantId}/${r.envelope.equipmentId}/${r.envelope.type}` : `${r.envelope.clientId} ${r.envelope.type}`)).join(', ')}`,
     );
     deadLetters.push(...records.map((r) => ({ rule: rule.name, id: r.messageId, envelope: r.envelope, attempts: r.receiveCount })));
     deadLetters.splice(0, Math.max(0, deadLetters.length - MAX_DEAD_LETTERS_KEPT));
@@ -313,6 +316,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
       for (const queue of queues.values()) if (queue.timer !== undefined) timers.clearTimeout(queue.timer);
     },
     counters,
+    receivedByRule,
     deadLetters,
   };
 }

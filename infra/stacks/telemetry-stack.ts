@@ -2,6 +2,7 @@
  * TelemetryStack: equipment telemetry through AWS IoT Core (issue 3, docs/telemetry.md).
  *
  *   device --MQTT (Basic Ingest)--> IoT rule mes_telemetry_state        -> SQS state queue -> Lambda ingest-state
+ *   IoT Core lifecycle events    --> IoT rule mes_presence_lifecycle    -> SQS state queue    (presence)
  *                                   IoT rule mes_telemetry_measurements -> Kinesis stream  -> Lambda ingest-measurements
  *   rule error actions, and Kinesis batches that keep failing          -> SQS dead letters (alarmed)
  *
@@ -385,6 +386,8 @@ export class TelemetryStack extends Stack {
     for (const [key, rule] of Object.entries(TELEMETRY_RULES) as [string, TelemetryRule][]) {
       const example = telemetryTopic('<tenantId>', '<equipmentId>', key === 'state' ? 'state' : 'counts');
       new CfnOutput(this, `${pascal(key)}RuleName`, { description: rule.description, value: rule.name });
+      // IoT Core publishes the lifecycle events itself: no device topic to show.
+      if (rule.publishedBy === 'iot') continue;
       new CfnOutput(this, `${pascal(key)}BasicIngestTopic`, {
         description: `Basic Ingest topic of ${rule.name} (no messaging charge)`,
         value: basicIngestTopic(rule, example),

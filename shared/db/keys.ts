@@ -88,6 +88,22 @@ export const keys = {
     pk: `${tenantId}#EQ#${equipmentId}#STATE`,
     sk: `${new Date(ts).toISOString()}#${msgId}`,
   }),
+  /**
+   * Presence (issue 13). Lifecycle events of one MQTT client id (a unit's or a gateway's thing
+   * name), by time: one idempotent item per event (its time, version and kind make the key, so
+   * a duplicate rewrites itself); read back ordered by version, then time.
+   */
+  connectionPartition: (tenantId: string, clientId: string) => `${tenantId}#CONN#${clientId}`,
+  connectionEvent: (tenantId: string, clientId: string, ts: number, version: number, connected: boolean) => ({
+    pk: `${tenantId}#CONN#${clientId}`,
+    sk: `${new Date(ts).toISOString()}#${pad(version, 20)}#${connected ? 'C' : 'D'}`,
+  }),
+  /** A unit's declared presence (its gateway's presence samples, its own Last Will), by time: one idempotent item per sample. */
+  declaredPresencePartition: (tenantId: string, equipmentId: string) => `${tenantId}#EQ#${equipmentId}#PRESENCE`,
+  declaredPresence: (tenantId: string, equipmentId: string, ts: number, msgId: string) => ({
+    pk: `${tenantId}#EQ#${equipmentId}#PRESENCE`,
+    sk: `${new Date(ts).toISOString()}#${msgId}`,
+  }),
   /** Reasons people gave downtime events, by the event's start, each with its audit trail. */
   downtimeReasonPartition: (tenantId: string, equipmentId: string) => `${tenantId}#EQ#${equipmentId}#DOWNTIME`,
   downtimeReason: (tenantId: string, equipmentId: string, start: number) => ({

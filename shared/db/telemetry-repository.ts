@@ -20,6 +20,8 @@ import type {
   MinuteBucket,
   OperationContextRecord,
   RejectedMessage,
+  StoredConnectionEvent,
+  StoredDeclaredPresence,
   StoredStateTransition,
   TelemetryRepository,
   UnitMinute,
@@ -27,6 +29,8 @@ import type {
 
 const REJECTED_TTL_SECONDS = 30 * 24 * 3600;
 const MAX_ATTEMPTS = 5;
+/** How many items before a window's start are read for the presence in force at it (duplicates and out-of-order versions included). */
+const IN_FORCE_ITEMS = 10;
 /** How far back the run of a state in force at a window's start is read: pages of state items (each ~200 bytes). */
 const RUN_PAGE = 200;
 const RUN_PAGES = 10;
@@ -54,6 +58,9 @@ const encodeUnits = (units: MinuteBucket['units']): BucketItem['units'] =>
 const decodeTransition = (item: Record<string, unknown>) => stripKeys<StoredStateTransition>(item);
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * Math.random()));
+
+/** One item per key: BatchWriteItem refuses a request that names a key twice (a duplicate in the same batch). */
+const uniqueByKey = <T extends { pk: string; sk: string }>(items: T[]): T[] => [...new Map(items.map((i) => [`${i.pk}|${i.sk}`, i])).values()];
 
 /** BatchWriteItem in chunks of 25, retrying what DynamoDB left unprocessed. */
 async function batchPut(items: Record<string, unknown>[]): Promise<void> {
@@ -100,6 +107,64 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
         );
       }),
     );
+  }
+
+  /** Same event, same key: a duplicate (IoT Core sends some) rewrites the item with itself. */
+  async putConnectionEvents(tenantId: string, events: StoredConnectionEvent[]): Promise<void> {
+    await batchPut(
+      uniqueByKey(
+        events.map((e) => ({
+          ...keys.connectionEvent(tenantId, e.clientId, e.ts, e.version, e.connected),
+          entity: 'ConnectionEvent',
+          ...e,
+          receivedAt: e.receivedAt ?? e.ts,
+        })),
+      ),
+    );
+  }
+
+  async putDeclaredPresence(tenantId: string, samples: StoredDeclaredPresence[]): Promise<void> {
+    await batchPut(
+      uniqueByKey(
+        samples.map((p) => ({
+          ...keys.declaredPresence(tenantId, p.equipmentId, p.ts, p.msgId),
+          entity: 'DeclaredPresence',
+          ...p,
+          receivedAt: p.receivedAt ?? p.ts,
+        })),
+      ),
+    );
+  }
+
+  async connectionEvents(tenantId: string, clientId: string, from: number, to: number): Promise<StoredConnectionEvent[]> {
+    return this.timedWithInForce<StoredConnectionEvent>(keys.connectionPartition(tenantId, clientId), from, to);
+  }
+
+  async declaredPresence(tenantId: string, equipmentId: string, from: number, to: number): Promise<StoredDeclaredPresence[]> {
+    return this.timedWithInForce<StoredDeclaredPresence>(keys.declaredPresencePartition(tenantId, equipmentId), from, to);
+  }
+
+  /** Items of a partition sorted by ISO time: those in [from, to], plus the latest few before `from`, in two Queries at once. */
+  private async timedWithInForce<T>(pk: string, from: number, to: number): Promise<T[]> {
+    const fromSk = new Date(from).toISOString();
+    const [before, within] = await Promise.all([
+      ddb().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND sk < :from',
+          ExpressionAttributeValues: { ':pk': pk, ':from': fromSk },
+          ScanIndexForward: false,
+          Limit: IN_FORCE_ITEMS,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
+      queryAll({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        // `to` included: an event at the very moment asked about (a status read as the unit drops) counts.
+        ExpressionAttributeValues: { ':pk': pk, ':from': fromSk, ':to': `${new Date(to).toISOString()}~` },
+      }),
+    ]);
+    return [...(before.Items ?? []).reverse(), ...within].map((i) => stripKeys<T>(i));
   }
 
   async putRejections(rejections: RejectedMessage[]): Promise<void> {

@@ -26,7 +26,7 @@ export function ruleTopics(rule: TelemetryRule, tenantId: string, equipmentId: s
   if (!rule.topicFilter.startsWith(unitLevels) || rest.length !== 1 || rest[0] === '#') {
     throw new Error(`rule ${rule.name}: topic filter ${rule.topicFilter} is not ${unitLevels}<type>; the thing policy cannot confine it`);
   }
-  // The types this rule takes, as its filter and WHERE clause decide (the state rule: state; measurements: the rest).
+  // The types this rule takes, as its filter and WHERE clause decide (the state rule: state and presence; measurements: the rest).
   const types = TELEMETRY_TYPES.filter(
     (type) => (rest[0] === '+' || rest[0] === type) && (ruleFor(`${TELEMETRY_TOPIC_PREFIX}/t/e/${type}`)?.name ?? rule.name) === rule.name,
   );
@@ -36,9 +36,12 @@ export function ruleTopics(rule: TelemetryRule, tenantId: string, equipmentId: s
   });
 }
 
-/** Every topic a unit may publish to. */
+/** The rules devices publish to (not the lifecycle rule: IoT Core publishes those events itself). */
+export const deviceRules = (): TelemetryRule[] => (Object.values(TELEMETRY_RULES) as TelemetryRule[]).filter((rule) => rule.publishedBy !== 'iot');
+
+/** Every topic a unit may publish to (its Last Will's topic included: its `presence`). */
 export const devicePublishTopics = (tenantId: string, equipmentId: string): string[] => [
-  ...new Set((Object.values(TELEMETRY_RULES) as TelemetryRule[]).flatMap((rule) => ruleTopics(rule, tenantId, equipmentId))),
+  ...new Set(deviceRules().flatMap((rule) => ruleTopics(rule, tenantId, equipmentId))),
 ];
 
 /** Every topic filter a unit may subscribe to. */

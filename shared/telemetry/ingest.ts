@@ -8,9 +8,18 @@
  */
 import { mergeCountSamples } from '../domain/telemetry/counters.ts';
 import { mergeProcessSamples } from '../domain/telemetry/process.ts';
-import type { BucketKey, MinuteBucket, StoredStateTransition, TelemetryIngestRepository } from '../domain/telemetry/repository.ts';
+import type {
+  BucketKey,
+  MinuteBucket,
+  StoredConnectionEvent,
+  StoredDeclaredPresence,
+  StoredStateTransition,
+  TelemetryIngestRepository,
+} from '../domain/telemetry/repository.ts';
+import { parseThingName } from './device-identity.ts';
 import { groupOf, minuteOf } from './groups.ts';
-import type { CountsSample, ProcessSample, StateSample } from './messages.ts';
+import { type PresenceChange, parseLifecycleRecord } from './lifecycle.ts';
+import type { CountsSample, PresenceSample, ProcessSample, StateSample } from './messages.ts';
 import { type Validated, validateRecord } from './validate.ts';
 import type { ProcessLimits } from '../domain/telemetry/process.ts';
 import type { GatewaySource } from './gateways.ts';
@@ -39,15 +48,36 @@ interface UnitAdditions {
 }
 type BucketAdditions = Map<string, UnitAdditions>;
 
+/** What one batch did: the records that could not be stored, and whose presence changed (stored). */
+export interface IngestResult {
+  failed: Set<string>;
+  presence: PresenceChange[];
+}
+
 export class TelemetryIngest {
   constructor(
     private readonly repository: TelemetryIngestRepository,
     private readonly limits: LimitsSource,
     private readonly gateways: GatewaySource,
+    /** Hears, per batch, whose presence changed (the live view's hook); must not throw. */
+    private readonly onPresence?: (changes: PresenceChange[]) => void | Promise<void>,
   ) {}
 
-  ingest(records: IngestRecord[], log: IngestLog = console): Promise<Set<string>> {
-    return ingestEnvelopes(this.repository, this.limits, this.gateways, records, log);
+  async ingest(records: IngestRecord[], log: IngestLog = console): Promise<Set<string>> {
+    return (await this.ingestBatch(records, log)).failed;
+  }
+
+  /** As `ingest`, and says whose presence changed in the batch (only what was stored). */
+  async ingestBatch(records: IngestRecord[], log: IngestLog = console): Promise<IngestResult> {
+    const result = await ingestEnvelopes(this.repository, this.limits, this.gateways, records, log);
+    if (result.presence.length && this.onPresence) {
+      try {
+        await this.onPresence(result.presence);
+      } catch (error) {
+        log.warn('presence listener failed', { error: String(error) });
+      }
+    }
+    return result;
   }
 }
 
@@ -57,10 +87,25 @@ async function ingestEnvelopes(
   gateways: GatewaySource,
   records: IngestRecord[],
   log: IngestLog,
-): Promise<Set<string>> {
+): Promise<IngestResult> {
   const validated: Validated = { samples: [], rejections: [], unattributable: [] };
   const recordOf = new Map<object, string>();
+  // Lifecycle events (the lifecycle rule) are presence of a client id, not a unit's samples.
+  const connections = new Map<string, { records: Set<string>; items: StoredConnectionEvent[] }>();
   for (const record of records) {
+    const lifecycle = lifecycleOf(record.body);
+    if (lifecycle) {
+      const parsed = parseLifecycleRecord(lifecycle);
+      if ('ignored' in parsed) {
+        log.warn('lifecycle event ignored', { recordId: record.id, reason: parsed.ignored });
+        continue;
+      }
+      const entry = connections.get(parsed.tenantId) ?? { records: new Set(), items: [] };
+      entry.records.add(record.id);
+      entry.items.push(parsed.event);
+      connections.set(parsed.tenantId, entry);
+      continue;
+    }
     const before = validated.samples.length;
     validateRecord(record.id, record.body, validated);
     for (const s of validated.samples.slice(before)) recordOf.set(s, record.id);
@@ -69,6 +114,8 @@ async function ingestEnvelopes(
 
   const failed = new Set<string>();
   await refuseForeignSamples(gateways, validated, failed, log);
+  const presence: PresenceChange[] = [];
+  const declared = new Map<string, { records: Set<string>; items: StoredDeclaredPresence[] }>();
   const states = new Map<string, { records: Set<string>; items: StoredStateTransition[] }>();
   const buckets = new Map<string, { tenantId: string; group: number; minute: number; add: BucketAdditions }>();
   for (const v of validated.samples) {
@@ -86,6 +133,21 @@ async function ingestEnvelopes(
         ...(s.reasonCode ? { reasonCode: s.reasonCode } : {}),
       });
       states.set(v.tenantId, entry);
+      continue;
+    }
+    if (v.type === 'presence') {
+      const p = v.sample as PresenceSample;
+      const entry = declared.get(v.tenantId) ?? { records: new Set(), items: [] };
+      entry.records.add(recordId);
+      entry.items.push({
+        equipmentId: v.equipmentId,
+        ts: p.ts,
+        msgId: p.msgId,
+        online: p.online,
+        receivedAt: v.receivedAt,
+        ...(p.reason ? { reason: p.reason } : {}),
+      });
+      declared.set(v.tenantId, entry);
       continue;
     }
     // Counts and process samples go into their minute's item; state changes have their own
@@ -121,6 +183,24 @@ async function ingestEnvelopes(
       log.warn('could not keep rejected telemetry', { error: String(error) });
       for (const id of rejectedByRecord) failed.add(id);
     }),
+    ...[...connections].map(([tenantId, entry]) =>
+      repository
+        .putConnectionEvents(tenantId, entry.items)
+        .then(() => presence.push(...connectionChanges(tenantId, entry.items)))
+        .catch((error) => {
+          log.warn('could not store lifecycle events', { tenantId, error: String(error) });
+          for (const id of entry.records) failed.add(id);
+        }),
+    ),
+    ...[...declared].map(([tenantId, entry]) =>
+      repository
+        .putDeclaredPresence(tenantId, entry.items)
+        .then(() => presence.push(...declaredChanges(tenantId, entry.items)))
+        .catch((error) => {
+          log.warn('could not store declared presence', { tenantId, error: String(error) });
+          for (const id of entry.records) failed.add(id);
+        }),
+    ),
     ...[...states].map(([tenantId, entry]) =>
       repository.putStateTransitions(tenantId, entry.items).catch((error) => {
         log.warn('could not store state transitions', { tenantId, error: String(error) });
@@ -140,7 +220,44 @@ async function ingestEnvelopes(
         for (const bucket of buckets.values()) for (const unit of bucket.add.values()) for (const id of unit.records) failed.add(id);
       }),
   ]);
-  return failed;
+  return { failed, presence };
+}
+
+/** The body as a lifecycle record (what the lifecycle rule sends), or undefined. */
+function lifecycleOf(body: string): unknown {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return parsed && typeof parsed === 'object' && (parsed as { type?: unknown }).type === 'lifecycle' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Per client id, the batch's last event (by version, then time): the change to tell. */
+function connectionChanges(tenantId: string, events: readonly StoredConnectionEvent[]): PresenceChange[] {
+  const last = new Map<string, StoredConnectionEvent>();
+  for (const e of events) {
+    const seen = last.get(e.clientId);
+    if (!seen || e.version > seen.version || (e.version === seen.version && (e.ts > seen.ts || (e.ts === seen.ts && !e.connected))))
+      last.set(e.clientId, e);
+  }
+  return [...last.values()].map((e) => ({
+    kind: 'connection',
+    tenantId,
+    clientId: e.clientId,
+    // The unit's or the gateway's id (parseLifecycleRecord kept only thing names).
+    id: parseThingName(e.clientId)?.equipmentId ?? e.clientId,
+    online: e.connected,
+    at: e.ts,
+    version: e.version,
+  }));
+}
+
+/** Per unit, the batch's latest declared presence. */
+function declaredChanges(tenantId: string, samples: readonly StoredDeclaredPresence[]): PresenceChange[] {
+  const last = new Map<string, StoredDeclaredPresence>();
+  for (const p of samples) if ((last.get(p.equipmentId)?.ts ?? Number.NEGATIVE_INFINITY) <= p.ts) last.set(p.equipmentId, p);
+  return [...last.values()].map((p) => ({ kind: 'declared', tenantId, equipmentId: p.equipmentId, online: p.online, at: p.ts }));
 }
 
 /**

@@ -55,8 +55,10 @@ export const ProcessSampleSchema = z.object({
  */
 export const PresenceSampleSchema = z.object({
   ...ForUnit,
-  ts: Timestamp,
-  msgId: MsgId,
+  // Optional here only: a Last Will (`{ "online": false }`) is written when the unit connects, so
+  // it cannot know when it will be sent; the ingest dates it when it arrives (validate.ts).
+  ts: z.optional(Timestamp),
+  msgId: z.optional(MsgId),
   online: z.boolean(),
   reason: z.optional(z.string().check(z.maxLength(200))),
 });
@@ -70,7 +72,8 @@ export const SAMPLE_SCHEMAS = {
 export type StateSample = z.output<typeof StateSampleSchema>;
 export type CountsSample = z.output<typeof CountsSampleSchema>;
 export type ProcessSample = z.output<typeof ProcessSampleSchema>;
-export type PresenceSample = z.output<typeof PresenceSampleSchema>;
+/** A presence sample as validated: dated (a Last Will by its arrival) and identified. */
+export type PresenceSample = Omit<z.output<typeof PresenceSampleSchema>, 'ts' | 'msgId'> & { ts: number; msgId: string };
 export type Sample = StateSample | CountsSample | ProcessSample | PresenceSample;
 
 /** Most samples one message may carry (IoT Core payloads stop at 128 KB). */

@@ -23,6 +23,7 @@ import {
   reasonsForEvents,
 } from '../domain/telemetry/oee.ts';
 import { type ShiftCalendar, plannedProductionTime, shiftOccurrences } from '../domain/telemetry/shifts.ts';
+import { type PresenceFacts, onlineAt, presenceDown, silenceLimitMs } from '../domain/telemetry/presence.ts';
 import {
   type DowntimeEvent,
   type SeenSpan,
@@ -37,6 +38,7 @@ import type { MasterDataRepository } from '../domain/master-data/repository.ts';
 import type { WorkOrderRepository } from '../domain/work-order/repository.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import { groupOf } from './groups.ts';
+import { thingName } from './device-identity.ts';
 import { OperationContextReader, type ContextInterval } from './context.ts';
 
 export interface RangeQuery {
@@ -56,6 +58,10 @@ interface UnitFigures {
   segments: StateSegment[];
   /** When the unit's figures start (null: not commissioned, nothing counts yet). */
   commissionedAt: number | null;
+  /** Its presence over the range, and the silence that makes it offline (heartbeat units only). */
+  presence: PresenceFacts;
+  silenceLimitMs: number | undefined;
+  transitions: StateTransition[];
 }
 
 const DAY_MS = 86_400_000;
@@ -144,14 +150,29 @@ export class TelemetryService {
 
   // ---------- facts of one unit ----------
 
+  /** A unit's presence over [from, to) (and in force at `from`): its connection's lifecycle events (its gateway's when it has one) and its declared link. */
+  private async presenceOf(auth: AuthContext, unit: Equipment, from: number, to: number): Promise<PresenceFacts> {
+    const [connection, declared] = await Promise.all([
+      this.telemetry.connectionEvents(auth.tenantId, connectionClientId(auth.tenantId, unit), from, to),
+      this.telemetry.declaredPresence(auth.tenantId, unit.id, from, to),
+    ]);
+    return {
+      connection: connection.map((e) => ({ ts: e.ts, version: e.version, connected: e.connected })),
+      declared: declared.map((d) => ({ ts: d.ts, online: d.online, msgId: d.msgId })),
+    };
+  }
+
   private async unitFacts(auth: AuthContext, unit: Equipment, from: number, to: number) {
-    const offlineAfterMs = (unit.offlineAfterSeconds ?? 120) * 1000;
-    const [transitions, buckets, firstState] = await Promise.all([
+    const silence = silenceLimitMs(unit);
+    // How far around the range minute items are read: the heartbeat's silence, or two minutes.
+    const margin = silence ?? BUCKET_MARGIN_MS;
+    const [transitions, buckets, firstState, presence] = await Promise.all([
       this.telemetry.stateTransitions(auth.tenantId, unit.id, from, to),
       // Past `to` too: the first reading at or after `to` is what places the counts made just before it.
-      this.telemetry.buckets(auth.tenantId, groupOf(unit.id), from - offlineAfterMs, to + offlineAfterMs),
+      this.telemetry.buckets(auth.tenantId, groupOf(unit.id), from - margin, to + margin),
       // Read every time (one item), beside the others: late or replayed data can still move it earlier.
       unit.commissionedAt ? undefined : this.telemetry.firstState(auth.tenantId, unit.id),
+      this.presenceOf(auth, unit, from, to),
     ]);
     const seen: SeenSpan[] = [];
     const segments: CounterSegment[] = [];
@@ -166,7 +187,7 @@ export class TelemetryService {
     // Transitions are not 'seen' spans: the one in force before `from` may be days old, and
     // buildTimeline already treats the transitions inside the range as data.
     const commissionedAt = commissionedAtOf(unit, firstState?.ts, seen);
-    return { transitions: transitions.map(toTransition), seen, segments, minutes, offlineAfterMs, commissionedAt };
+    return { transitions: transitions.map(toTransition), seen, segments, minutes, silenceLimitMs: silence, presence, commissionedAt };
   }
 
   /** People's reasons for the stops of a timeline: under their identities (which may precede the range by days), and older records. */
@@ -186,8 +207,8 @@ export class TelemetryService {
   ): Promise<UnitFigures> {
     const [facts, contexts] = await Promise.all([this.unitFacts(auth, unit, from, to), this.contexts.forUnit(auth.tenantId, unit, from, to)]);
     const timeline = buildTimeline(
-      { transitions: facts.transitions, seen: facts.seen, from, to, commissionedAt: facts.commissionedAt },
-      { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
+      { transitions: facts.transitions, seen: facts.seen, from, to, commissionedAt: facts.commissionedAt, presence: facts.presence },
+      { offlineAfterMs: facts.silenceLimitMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
     );
     const assignments = await this.reasonsFor(auth, unit, timeline.downtime, from, to);
     // Time before commissioning is not planned: neither run time nor downtime.
@@ -219,7 +240,17 @@ export class TelemetryService {
       idealCycleTimeSeconds: total > 0 && idealTimeSeconds > 0 ? idealTimeSeconds / total : (unit.idealCycleTimeSeconds ?? null),
       setupIsPlanned: calendar?.setupIsPlanned ?? false,
     });
-    return { plannedIntervals: planned, result, events, idealTimeSeconds, segments: timeline.segments, commissionedAt: facts.commissionedAt };
+    return {
+      plannedIntervals: planned,
+      result,
+      events,
+      idealTimeSeconds,
+      segments: timeline.segments,
+      commissionedAt: facts.commissionedAt,
+      presence: facts.presence,
+      silenceLimitMs: facts.silenceLimitMs,
+      transitions: facts.transitions,
+    };
   }
 
   private async view(auth: AuthContext, from: number, to: number, figures: UnitFigures[]): Promise<Oee> {
@@ -369,10 +400,9 @@ export class TelemetryService {
   async status(auth: AuthContext, id: string) {
     const [unit, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
     const now = this.clock.now().getTime();
-    const offlineAfterMs = offlineAfterMsOf(unit);
     const [latest, recent, current] = await Promise.all([
       this.telemetry.latestState(auth.tenantId, id),
-      this.telemetry.buckets(auth.tenantId, groupOf(id), now - Math.max(offlineAfterMs, RECENT_MS), now + 60_000),
+      this.telemetry.buckets(auth.tenantId, groupOf(id), now - Math.max(silenceLimitMs(unit) ?? 0, RECENT_MS), now + 60_000),
       this.contexts.currentAt(auth.tenantId, unit, now),
     ]);
     const from = startOfLocalDay(now, calendar?.timeZone ?? 'UTC');
@@ -381,7 +411,22 @@ export class TelemetryService {
     // A repeated state (a heartbeat, a gateway resending) does not start it again: the timeline knows when it began.
     const segment = today.segments.at(-1);
     const stateSince = segment && latest && segment.state === latest.state ? segment.since : latest?.ts;
-    const live = unitLive(id, { latest, lastSeen: lastSeenOf(id, latest, recent), offlineAfterMs, now, stateSince, current });
+    const lastSeen = lastSeenOf(id, latest, recent);
+    // Online now as presence says (the day's timeline agrees: offline since its last segment began).
+    const online = onlineAt({
+      presence: today.presence,
+      at: now,
+      stateTimes: today.transitions.map((t) => t.ts),
+      lastSeen,
+      silenceLimitMs: today.silenceLimitMs,
+    });
+    // Offline since presence went down (a disconnect, a declared loss), else since it was last heard of (a heartbeat's silence).
+    const down = presenceDown(
+      today.presence,
+      today.transitions.map((t) => t.ts),
+    ).find((i) => i.start <= now && now < i.end);
+    const offlineSince = online ? undefined : (down?.start ?? (lastSeen || undefined));
+    const live = unitLive(id, { latest, lastSeen, online, offlineSince, now, stateSince, current });
     // The stop going on now, by its identity: the timeline's open downtime event.
     const open = today.events.at(-1);
     const [stopReason] = await this.stopReasons(auth, [
@@ -403,11 +448,13 @@ export class TelemetryService {
     const byName = (a: { id: string; name: string }, b: { id: string; name: string }) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
     const units = all.filter((e) => e.level === 'workUnit').sort(byName);
     const shown = query.workCenterId ? units.filter((u) => u.parentId === query.workCenterId) : units;
-    const windowMs = Math.max(RECENT_MS, ...shown.map(offlineAfterMsOf));
-    const [transitions, recent, current] = await Promise.all([
+    const windowMs = Math.max(RECENT_MS, ...shown.map((u) => silenceLimitMs(u) ?? 0));
+    const [transitions, recent, current, presence] = await Promise.all([
       Promise.all(shown.map((u) => this.telemetry.latestStates(auth.tenantId, u.id, SINCE_LOOKBACK))),
       Promise.all([...new Set(shown.map((u) => groupOf(u.id)))].map((g) => this.telemetry.buckets(auth.tenantId, g, now - windowMs, now + 60_000))),
       this.contexts.currentAtUnits(auth.tenantId, shown, now),
+      // Presence now (until the live view replaces this read): what unitOnline needs.
+      Promise.all(shown.map((u) => this.presenceOf(auth, u, now, now + 1))),
     ]);
     const buckets = recent.flat();
     const workCenters = [...new Set(units.flatMap((u) => (u.parentId ? [u.parentId] : [])))]
@@ -427,14 +474,9 @@ export class TelemetryService {
           if (t.state !== latest?.state || t.reasonCode !== latest?.reasonCode) break;
           stateSince = t.ts;
         }
-        const live = unitLive(unit.id, {
-          latest,
-          lastSeen: lastSeenOf(unit.id, latest, buckets),
-          offlineAfterMs: offlineAfterMsOf(unit),
-          now,
-          stateSince,
-          current: current.get(unit.id),
-        });
+        const lastSeen = lastSeenOf(unit.id, latest, buckets);
+        const online = unitOnline(unit, { presence: presence[i], latest: latestFirst, lastSeen, now });
+        const live = unitLive(unit.id, { latest, lastSeen, online, offlineSince: undefined, now, stateSince, current: current.get(unit.id) });
         return { ...live, name: unit.name, ...(unit.parentId ? { parentId: unit.parentId } : {}) };
       }),
     };
@@ -485,8 +527,8 @@ export class TelemetryService {
     const id = unit.id;
     const [facts, { tree, names }] = await Promise.all([this.unitFacts(auth, unit, from, to), this.reasonTree(auth)]);
     const timeline = buildTimeline(
-      { transitions: facts.transitions, seen: facts.seen, from, to, commissionedAt: facts.commissionedAt },
-      { offlineAfterMs: facts.offlineAfterMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
+      { transitions: facts.transitions, seen: facts.seen, from, to, commissionedAt: facts.commissionedAt, presence: facts.presence },
+      { offlineAfterMs: facts.silenceLimitMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
     );
     const assigned = reasonsForEvents(timeline.downtime, await this.reasonsFor(auth, unit, timeline.downtime, from, to), {
       from,
@@ -600,7 +642,30 @@ const RECENT_MS = 10 * 60_000;
  */
 const SINCE_LOOKBACK = 50;
 
-const offlineAfterMsOf = (unit: Equipment) => (unit.offlineAfterSeconds ?? 120) * 1000;
+/** How far around a range minute items are read for a unit without a heartbeat. */
+const BUCKET_MARGIN_MS = 120_000;
+
+/** The client id whose connection a unit's presence follows: its gateway's when it reports through one, else its own. */
+export const connectionClientId = (tenantId: string, unit: Pick<Equipment, 'id' | 'gatewayId'>): string =>
+  thingName({ tenantId, equipmentId: unit.gatewayId ?? unit.id });
+
+/**
+ * Whether a unit is online now, from its presence facts (pure; for the live view): its
+ * connection up and its link not declared down (a state reported after a declared offline ends
+ * it), and, for a unit with a heartbeat, heard of within `offlineAfterSeconds ?? 3 heartbeats`.
+ */
+export function unitOnline(
+  unit: Pick<Equipment, 'heartbeatSeconds' | 'offlineAfterSeconds'>,
+  facts: { presence: PresenceFacts | undefined; latest?: readonly { ts: number }[] | undefined; lastSeen: number; now: number },
+): boolean {
+  return onlineAt({
+    presence: facts.presence,
+    at: facts.now,
+    stateTimes: (facts.latest ?? []).map((t) => t.ts),
+    lastSeen: facts.lastSeen,
+    silenceLimitMs: silenceLimitMs(unit),
+  });
+}
 
 /** When the unit was last heard of: its latest state message or any minute item's last reading. */
 const lastSeenOf = (id: string, latest: StoredStateTransition | undefined, recent: MinuteBucket[]) =>
@@ -612,18 +677,29 @@ function unitLive(
   facts: {
     latest: StoredStateTransition | undefined;
     lastSeen: number;
-    offlineAfterMs: number;
+    /** Presence says so (unitOnline). */
+    online: boolean;
+    /** When it went offline, when known (the timeline's offline segment); else when it was last seen. */
+    offlineSince: number | undefined;
     now: number;
     stateSince: number | undefined;
     current: ContextInterval | undefined;
   },
 ) {
   const { latest, lastSeen, stateSince, current } = facts;
-  const offline = lastSeen === 0 || facts.now - lastSeen > facts.offlineAfterMs;
+  // Never heard of: nothing to hold.
+  const offline = !facts.online || lastSeen === 0;
+  const offlineSince = facts.offlineSince ?? (lastSeen || undefined);
   return {
     equipmentId: id,
     state: offline ? ('offline' as const) : ((latest?.state ?? 'idle') as 'running'),
-    since: offline ? (lastSeen ? new Date(lastSeen).toISOString() : null) : stateSince !== undefined ? new Date(stateSince).toISOString() : null,
+    since: offline
+      ? offlineSince !== undefined
+        ? new Date(offlineSince).toISOString()
+        : null
+      : stateSince !== undefined
+        ? new Date(stateSince).toISOString()
+        : null,
     ...(!offline && latest?.reasonCode ? { reasonCode: latest.reasonCode } : {}),
     lastSeen: lastSeen ? new Date(lastSeen).toISOString() : null,
     current: current

@@ -107,7 +107,8 @@ export function validateRecord(recordId: string, body: string, into: Validated):
       reject(at + parsed.error.issues.map((issue) => `/${issue.path.join('/')} ${issue.message}`).join('; '));
       return;
     }
-    const sample = parsed.data as Sample;
+    // A presence sample without a time or id (a Last Will) is dated and named by its arrival.
+    const sample = (type === 'presence' ? { ts: envelope.receivedAt, msgId: `${recordId}:${i}`, ...parsed.data } : parsed.data) as Sample;
     if (sample.ts < envelope.receivedAt - LATE_WINDOW_MS) reject(`${at}ts is older than the ${LATE_WINDOW_MS / 3600_000} h late window`);
     else if (sample.ts > envelope.receivedAt + CLOCK_SKEW_MS) reject(`${at}ts is ahead of the time it arrived: check the device clock`);
     else

@@ -70,9 +70,8 @@ describe('telemetry over MQTT, end to end', () => {
     await publish(topic('state'), { ts: t0 + 4 * MINUTE + 30_000, msgId: 'm-6', state: 'down', reasonCode: 'E-42' });
     await publish(topic('counts'), { ts: t0 + 5 * MINUTE, msgId: 'm-7', good: 1040, reject: 11 });
     await publish(topic('counts'), { ts: t0 + 5 * MINUTE, msgId: 'm-7', good: 1040, reject: 11 });
-    await device.endAsync();
 
-    // Assess: the status catches up with the last message...
+    // Assess: while the device is connected, the status catches up with the last message...
     const status = await eventually(
       'the status shows the stop and the last reading',
       async () => (await admin.get('/v1/equipment/wu-press-1/status')).body,
@@ -80,6 +79,13 @@ describe('telemetry over MQTT, end to end', () => {
     );
     assert.equal(status.since, iso(t0 + 4 * MINUTE + 30_000));
     assert.equal(status.reasonCode, 'E-42');
+    // ...and once it disconnects, the unit is offline (presence, not silence: its stop would hold while connected).
+    await device.endAsync();
+    await eventually(
+      'the status shows the unit offline',
+      async () => (await admin.get('/v1/equipment/wu-press-1/status')).body,
+      (s) => s?.state === 'offline',
+    );
     // ...and OEE over the five minutes: 40 good and 1 reject, running 4.5 min, down 30 s.
     const oee = await eventually(
       'OEE counts every reading',

@@ -108,6 +108,18 @@ describe('the telemetry stack', () => {
       assert.equal(TELEMETRY_RULES.measurements.partitionKey, '${topic(3)}', 'the tenant, as docs/telemetry.md says');
     });
 
+    it("routes IoT Core's lifecycle events to the state queue, with the client id from the topic, and presence samples with state", () => {
+      const lifecycle = topicRuleOf(TELEMETRY_RULES.lifecycle);
+      assert.match(lifecycle.Sql, /FROM '\$aws\/events\/presence\/\+\/\+'/);
+      assert.match(lifecycle.Sql, /topic\(5\) AS clientId/);
+      assert.deepEqual(lifecycle.Actions[0].Sqs.QueueUrl, { Ref: ids.stateQueue });
+      assert.ok(lifecycle.ErrorAction.Sqs, 'an error action');
+      assert.equal(ruleFor('$aws/events/presence/connected/t1:wu-1')?.name, TELEMETRY_RULES.lifecycle.name);
+      assert.equal(ruleFor('dt/mes/t1/wu-1/presence')?.name, TELEMETRY_RULES.state.name, 'presence goes at once, not to Kinesis');
+      assert.equal(ruleFor('dt/mes/t1/wu-1/counts')?.name, TELEMETRY_RULES.measurements.name);
+      assert.match(ruleSql(TELEMETRY_RULES.measurements), /WHERE topic\(5\) <> 'state' AND topic\(5\) <> 'presence'$/);
+    });
+
     it('sends what a rule cannot deliver to the dead letters', () => {
       for (const rule of RULES) {
         assert.deepEqual(topicRuleOf(rule).ErrorAction.Sqs.QueueUrl, { Ref: ids.deadLetters }, rule.name);
@@ -333,7 +345,13 @@ describe('the telemetry stack', () => {
 
     it('derives publish topics from the rule filters, and refuses a filter it cannot confine to a unit', () => {
       const OWN = 'dt/mes/${iot:Connection.Thing.Attributes[tenantId]}/${iot:Connection.Thing.Attributes[equipmentId]}/';
-      assert.deepEqual(ownTopics(TELEMETRY_RULES.state), [`$aws/rules/${TELEMETRY_RULES.state.name}/${OWN}state`, `${OWN}state`]);
+      assert.deepEqual(ownTopics(TELEMETRY_RULES.state), [
+        `$aws/rules/${TELEMETRY_RULES.state.name}/${OWN}state`,
+        `${OWN}state`,
+        // Presence too: a unit's Last Will is published to its own presence topic.
+        `$aws/rules/${TELEMETRY_RULES.state.name}/${OWN}presence`,
+        `${OWN}presence`,
+      ]);
       assert.throws(() => ownTopics({ ...TELEMETRY_RULES.state, topicFilter: 'dt/mes/#' }), /cannot confine/);
       assert.throws(() => ownTopics({ ...TELEMETRY_RULES.state, topicFilter: 'other/+/+/state' }), /cannot confine/);
     });
@@ -398,6 +416,7 @@ describe('the telemetry stack', () => {
     const values = Object.values(outputs).map((o) => flat(o.Value));
     for (const rule of RULES) {
       assert.ok(values.includes(rule.name), rule.name);
+      if (rule.publishedBy === 'iot') continue;
       assert.ok(
         values.some((v) => v.startsWith(`$aws/rules/${rule.name}/dt/mes/`)),
         `Basic Ingest topic of ${rule.name}`,

@@ -2,8 +2,8 @@
  * The telemetry read side over HTTP, against figures computed by hand:
  * - OEE of a unit, a work center and a work order over a known synthetic morning with a shift
  *   calendar (a break, a planned stop for one unit) and ideal cycle times per material;
- * - live status: state, since, lastSeen, offline after the unit's offlineAfterSeconds of
- *   silence, and the order and operation running at its work center;
+ * - live status: state, since, lastSeen, offline after the offlineAfterSeconds of silence of a
+ *   unit that declares a heartbeat, and the order and operation running at its work center;
  * - downtime events and their reasons (audited; 422 for a reason outside the tree, 404 for an
  *   event that does not exist), the change feed paged with `next`, and another tenant seeing
  *   none of it.
@@ -112,14 +112,25 @@ describe('telemetry API', () => {
       parentId: 'wc-oee',
       idealCycleTimeSeconds: 10,
       idealCycleTimes: { 'FG-PUMP': 6, 'FG-VALVE': 4 },
+      // Both presses declare a heartbeat: silence after their data is offline (without one it would not be).
+      heartbeatSeconds: 200,
       offlineAfterSeconds: 600,
     });
-    await put('/v1/equipment/wu-b', { name: 'Press B', level: 'workUnit', parentId: 'wc-oee', idealCycleTimeSeconds: 12, offlineAfterSeconds: 600 });
+    await put('/v1/equipment/wu-b', {
+      name: 'Press B',
+      level: 'workUnit',
+      parentId: 'wc-oee',
+      idealCycleTimeSeconds: 12,
+      heartbeatSeconds: 200,
+      offlineAfterSeconds: 600,
+    });
     await put('/v1/equipment/wu-live', {
       name: 'Live press',
       level: 'workUnit',
       parentId: 'wc-live',
       idealCycleTimeSeconds: 6,
+      // It declares a heartbeat: then (only then) silence makes it offline, here after 60 s.
+      heartbeatSeconds: 20,
       offlineAfterSeconds: 60,
     });
     for (const [id, name] of [
@@ -448,7 +459,7 @@ describe('telemetry API', () => {
       assert.equal(status.since, iso(now - 40_000));
     });
 
-    it('goes offline after offlineAfterSeconds of silence, since the unit was last seen', async () => {
+    it('goes offline after offlineAfterSeconds of silence when it declares a heartbeat, since the unit was last seen', async () => {
       // Prepare: the unit reported a minute and a half ago (it goes offline after 60 s).
       const now = Date.now();
       const live = unit(tenant, 'wu-live', () => now);

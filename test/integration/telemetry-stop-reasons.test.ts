@@ -1,7 +1,8 @@
 /**
  * A stop keeps its reason whatever the time range, and a unit's figures start at its
  * commissioning, over HTTP against DynamoDB Local:
- * - a jam the unit repeats, interrupted by 20 minutes of silence (offline): the 24 h list, whose
+ * - a jam the unit repeats, interrupted by 20 minutes of silence (offline: the units declare a
+ *   heartbeat, so silence counts): the 24 h list, whose
  *   range starts inside the stop after the silence, and the 7-day list, which sees the silence
  *   and shows the stop as two stretches, name it by the same `stopStart`; a reason (and its
  *   comment) assigned through the 24 h list shows on both stretches in the 7-day list and once
@@ -51,7 +52,7 @@ describe('a stop keeps its reason in every time range; figures start at commissi
     const put = (path: string, body: unknown) => people.planner.ok('PUT', path, body);
     await put('/v1/equipment/wc-1', { name: 'Line 1', level: 'workCenter' });
     for (const id of ['wu-s', 'wu-t'])
-      await put(`/v1/equipment/${id}`, { name: `Press ${id}`, level: 'workUnit', parentId: 'wc-1', offlineAfterSeconds: 120 });
+      await put(`/v1/equipment/${id}`, { name: `Press ${id}`, level: 'workUnit', parentId: 'wc-1', heartbeatSeconds: 40, offlineAfterSeconds: 120 });
     await put('/v1/downtime-reasons', REASON_TREE);
     // As they arrived then, each a second after its sample (older data is outside the late window).
     const arrived = <E extends { raw: string }>(e: E): E => ({ ...e, receivedAt: JSON.parse(Buffer.from(e.raw, 'base64').toString()).ts + 1000 });
@@ -150,7 +151,13 @@ describe('a stop keeps its reason in every time range; figures start at commissi
     // Prepare: wu-now runs, goes down 10 minutes ago and says so again 5 minutes ago; a supervisor codes it.
     const now = Math.floor(Date.now() / 1000) * 1000;
     const live = unit(tenant, 'wu-now', () => Date.now());
-    await people.planner.ok('PUT', '/v1/equipment/wu-now', { name: 'Press now', level: 'workUnit', parentId: 'wc-1', offlineAfterSeconds: 600 });
+    await people.planner.ok('PUT', '/v1/equipment/wu-now', {
+      name: 'Press now',
+      level: 'workUnit',
+      parentId: 'wc-1',
+      heartbeatSeconds: 200,
+      offlineAfterSeconds: 600,
+    });
     const messages = [live.state(now - 30 * MINUTE, 'running'), live.state(now - 10 * MINUTE, 'down'), live.state(now - 5 * MINUTE, 'down')];
     for (let i = 30; i >= 0; i--) messages.push(live.counts(now - i * MINUTE, 0, 0));
     await ingestAll(messages);
@@ -174,7 +181,13 @@ describe('a stop keeps its reason in every time range; figures start at commissi
 
   it('starts the figures at a commissioning date set on the unit, and refuses a date that is not one', async () => {
     // Act: the first two hours were trials.
-    const unitBody = { name: 'Press wu-t', level: 'workUnit', parentId: 'wc-1', offlineAfterSeconds: 120 };
+    const unitBody = {
+      name: 'Press wu-t',
+      level: 'workUnit',
+      parentId: 'wc-1',
+      heartbeatSeconds: 40,
+      offlineAfterSeconds: 120,
+    };
     await people.planner.ok('PUT', '/v1/equipment/wu-t', { ...unitBody, commissionedAt: iso(m(120)) });
 
     // Assess: planned time and downtime from 02:00 on; the stop keeps its identity and reason.

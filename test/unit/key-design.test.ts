@@ -20,6 +20,8 @@ describe('key design', () => {
       keys.workOrdersByWorkCenter(t, 'WC', 'RELEASED', '2026-01-01T00:00:00.000Z', 'WO-1'),
       keys.dispatchEntry(t, 'WC', 5, '2026-01-01T00:00:00.000Z', 'WO-1', 10),
       keys.idempotency(t, 'work-orders', 'k'),
+      keys.connectionEvent(t, `${t}:wu-1`, 0, 1, true),
+      keys.declaredPresence(t, 'wu-1', 0, 'm-1'),
     ];
     const partitionAttributes = [TABLE.partitionKey, ...TABLE.globalSecondaryIndexes.map((g) => g.partitionKey)] as string[];
     for (const item of built) {

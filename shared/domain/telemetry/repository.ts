@@ -19,6 +19,31 @@ export interface StoredStateTransition {
   receivedAt?: number;
 }
 
+/** A lifecycle event as kept: idempotent by client id, time, version and kind. */
+export interface StoredConnectionEvent {
+  /** The MQTT client id: a unit's or a gateway's thing name. */
+  clientId: string;
+  ts: number;
+  version: number;
+  connected: boolean;
+  /** IoT Core's disconnectReason (CONNECTION_LOST, MQTT_KEEP_ALIVE_TIMEOUT, ...). */
+  reason?: string | undefined;
+  sessionId?: string | undefined;
+  receivedAt?: number;
+}
+
+/** A declared presence sample as kept: idempotent by unit, time and message id. */
+export interface StoredDeclaredPresence {
+  equipmentId: string;
+  ts: number;
+  msgId: string;
+  online: boolean;
+  reason?: string | undefined;
+  /** Who declared it: the gateway's or the unit's own client id. */
+  by?: string | undefined;
+  receivedAt?: number;
+}
+
 /** One unit's minute: its counter segments, process aggregates and when it was first and last heard of. */
 export interface UnitMinute {
   counts: CounterSegment[];
@@ -91,6 +116,10 @@ export interface TelemetryReadRepository extends OperationContextRepository {
   latestState(tenantId: string, equipmentId: string): Promise<StoredStateTransition | undefined>;
   /** A unit's last `limit` state transitions, newest first. */
   latestStates(tenantId: string, equipmentId: string, limit: number): Promise<StoredStateTransition[]>;
+  /** Lifecycle events of a client id with times in [from, to], plus the latest few before `from` (those in force at it). */
+  connectionEvents(tenantId: string, clientId: string, from: number, to: number): Promise<StoredConnectionEvent[]>;
+  /** A unit's declared presence in [from, to], plus the latest few before `from`. */
+  declaredPresence(tenantId: string, equipmentId: string, from: number, to: number): Promise<StoredDeclaredPresence[]>;
   /** A group's minute buckets in [from, to). */
   buckets(tenantId: string, group: number, from: number, to: number): Promise<MinuteBucket[]>;
   /** State changes of every unit that arrived after `since` (an ISO time or a returned cursor), oldest first. */
@@ -103,6 +132,8 @@ export interface TelemetryReadRepository extends OperationContextRepository {
 
 export interface TelemetryIngestRepository {
   putStateTransitions(tenantId: string, transitions: StoredStateTransition[]): Promise<void>;
+  putConnectionEvents(tenantId: string, events: StoredConnectionEvent[]): Promise<void>;
+  putDeclaredPresence(tenantId: string, samples: StoredDeclaredPresence[]): Promise<void>;
   putRejections(rejections: RejectedMessage[]): Promise<void>;
   /**
    * Merges additions into minute buckets (read, merge, conditional write; a conflicting writer

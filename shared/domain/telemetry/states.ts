@@ -1,4 +1,4 @@
-/** Machine states (PackML mapped for OEE). `offline` is derived, never reported: no data for a while. */
+/** Machine states (PackML mapped for OEE). `offline` is derived, never reported: presence says the unit cannot report (presence.ts). */
 export const EQUIPMENT_STATES = ['running', 'idle', 'down', 'setup', 'planned-stop'] as const;
 export type ReportedState = (typeof EQUIPMENT_STATES)[number];
 export type EquipmentState = ReportedState | 'offline';

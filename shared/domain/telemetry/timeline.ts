@@ -1,8 +1,10 @@
 /**
  * A unit's state timeline over a window `[from, to)`: reported state transitions (any order,
- * duplicates, late arrivals) become sorted, merged segments, with `offline` wherever no data
- * was seen for longer than `offlineAfterMs`; downtime events are the stretches of unplanned
- * stop states.
+ * duplicates, late arrivals) become sorted, merged segments; a state holds until the next one
+ * while the unit is present. `offline` is where presence says so (presence.ts: its connection
+ * down, or its link declared down) and, only when `offlineAfterMs` is given (a unit with a
+ * heartbeat), where no data was seen for longer than that; downtime events are the stretches
+ * of unplanned stop states.
  *
  * Pass `to = min(to, now)`: the timeline does not guess the future. Pass the transitions in
  * force at `from` too (the run of the same state and reason that began before it), or the
@@ -11,7 +13,8 @@
  * Nothing before the unit's commissioning counts (`commissionedAt`, see `commissioning`): no
  * segment, no downtime, whatever the data says about that time.
  */
-import type { Interval } from './intervals.ts';
+import { type Interval, unionIntervals } from './intervals.ts';
+import { type PresenceFacts, presenceDown } from './presence.ts';
 import type { EquipmentState, ReportedState } from './states.ts';
 
 export interface StateTransition {
@@ -33,13 +36,14 @@ export interface SeenSpan {
 }
 
 export interface TimelineOptions {
-  /** No data for longer than this is offline. Default 2 minutes: two silent minute items. */
-  offlineAfterMs?: number;
+  /**
+   * No data for longer than this is offline: only for a unit that declares a heartbeat
+   * (presence.ts `silenceLimitMs`). Absent: silence never makes a unit offline.
+   */
+  offlineAfterMs?: number | undefined;
   /** Setup counts as a planned stop rather than downtime (a plant's choice, MES.md). */
   setupIsPlanned?: boolean;
 }
-
-export const DEFAULT_OFFLINE_AFTER_MS = 120_000;
 
 export interface StateSegment extends Interval {
   durationMs: number;
@@ -137,6 +141,8 @@ export function buildTimeline(
     to: number;
     /** The unit's commissioning (`commissioning(...)`): nothing before it counts; absent: not commissioned at all, nothing counts. */
     commissionedAt?: number | null | undefined;
+    /** Its presence (presence.ts); absent: always connected. */
+    presence?: PresenceFacts | undefined;
   },
   options: TimelineOptions = {},
 ): Timeline {
@@ -153,8 +159,14 @@ export function buildTimeline(
     const prev = transitions[i - 1];
     runStart.push(prev && prev.state === t.state && prev.reasonCode === t.reasonCode ? runStart[i - 1]! : t.ts);
   });
-  const offlineAfterMs = options.offlineAfterMs ?? DEFAULT_OFFLINE_AFTER_MS;
-  const gaps = input.seen ? offlineGaps(input.seen, transitions, from, to, offlineAfterMs) : [];
+  const silence = input.seen && options.offlineAfterMs !== undefined ? offlineGaps(input.seen, transitions, from, to, options.offlineAfterMs) : [];
+  // Presence's open intervals end where the timeline ends: the window, or just past the last transition.
+  const end = Math.max(to, (transitions[transitions.length - 1]?.ts ?? to) + 1);
+  const absent = presenceDown(
+    input.presence,
+    transitions.map((t) => t.ts),
+  ).map((i) => ({ start: i.start, end: Math.min(i.end, end) }));
+  const gaps = unionIntervals([...silence, ...absent]);
 
   // Work on the whole span the data reaches, so states started before the window get their true start.
   const lo = Math.min(from, transitions[0]?.ts ?? from, gaps[0]?.start ?? from);
