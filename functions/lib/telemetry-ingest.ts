@@ -9,10 +9,13 @@ import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts
 import { OperationContextReader } from '#shared/telemetry/context.ts';
 import { TelemetryIngest } from '#shared/telemetry/ingest.ts';
 import { ProcessLimitsLookup } from '#shared/telemetry/limits.ts';
+import { TenantTelemetrySettings } from '#shared/telemetry/retention.ts';
 
 const repository = new DynamoDbTelemetryRepository();
 
 // The limits cache expires on real time (a cache's freshness), not on a test's clock.
-const limits = new ProcessLimitsLookup(new DynamoDbMasterDataRepository(), new DynamoDbWorkOrderRepository(), new OperationContextReader(repository));
+const masterData = new DynamoDbMasterDataRepository();
+const limits = new ProcessLimitsLookup(masterData, new DynamoDbWorkOrderRepository(), new OperationContextReader(repository));
+const tenants = new TenantTelemetrySettings(masterData, (tenantId) => repository.registerTelemetryTenant(tenantId));
 
-export const telemetryIngest = new TelemetryIngest(repository, limits);
+export const telemetryIngest = new TelemetryIngest(repository, limits, tenants);

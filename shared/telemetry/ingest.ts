@@ -13,6 +13,8 @@ import { groupOf, minuteOf } from './groups.ts';
 import type { CountsSample, ProcessSample, StateSample } from './messages.ts';
 import { type Validated, validateRecord } from './validate.ts';
 import type { ProcessLimits } from '../domain/telemetry/process.ts';
+import { minuteExpiresAt } from '../domain/telemetry/retention.ts';
+import type { TenantTelemetrySource } from './retention.ts';
 
 export interface IngestRecord {
   id: string;
@@ -42,10 +44,11 @@ export class TelemetryIngest {
   constructor(
     private readonly repository: TelemetryIngestRepository,
     private readonly limits: LimitsSource,
+    private readonly tenants?: TenantTelemetrySource,
   ) {}
 
   ingest(records: IngestRecord[], log: IngestLog = console): Promise<Set<string>> {
-    return ingestEnvelopes(this.repository, this.limits, records, log);
+    return ingestEnvelopes(this.repository, this.limits, records, log, this.tenants);
   }
 }
 
@@ -54,6 +57,7 @@ async function ingestEnvelopes(
   limits: LimitsSource,
   records: IngestRecord[],
   log: IngestLog,
+  tenants?: TenantTelemetrySource,
 ): Promise<Set<string>> {
   const validated: Validated = { samples: [], rejections: [], unattributable: [] };
   const recordOf = new Map<object, string>();
@@ -66,7 +70,7 @@ async function ingestEnvelopes(
 
   const failed = new Set<string>();
   const states = new Map<string, { records: Set<string>; items: StoredStateTransition[] }>();
-  const buckets = new Map<string, { tenantId: string; group: number; minute: number; add: BucketAdditions }>();
+  const buckets = new Map<string, { tenantId: string; group: number; minute: number; add: BucketAdditions; expiresAt?: number }>();
   for (const v of validated.samples) {
     const recordId = recordOf.get(v) as string;
     if (v.type === 'state') {
@@ -110,6 +114,19 @@ async function ingestEnvelopes(
         }),
     ),
   );
+
+  // Each minute item carries its expiry (the tenant's minute retention), and the rollup learns of the tenant.
+  if (tenants) {
+    await Promise.all(
+      [...new Set([...buckets.values()].map((b) => b.tenantId))].map(async (tenantId) => {
+        const [retention] = await Promise.all([
+          tenants.retention(tenantId),
+          tenants.seen(tenantId).catch((error) => log.warn('could not register the tenant for rollups', { tenantId, error: String(error) })),
+        ]);
+        for (const b of buckets.values()) if (b.tenantId === tenantId) b.expiresAt = minuteExpiresAt(b.minute, retention);
+      }),
+    );
+  }
 
   const rejectedByRecord = new Set(validated.rejections.map((r) => r.recordId));
   await Promise.all([
