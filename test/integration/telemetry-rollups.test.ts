@@ -168,7 +168,7 @@ describe('telemetry retention and daily rollups', () => {
     assert.ok(written > 0);
     const day = await item(keys.telemetryDay(tenant, groupOf(unitId), D0 + 2 * DAY));
     assert.equal(day?.expiresAt, (D0 + 2 * DAY) / 1000 + retention.dailyDays * 86_400);
-    const entry = (day?.units as Record<string, { r: unknown[]; k: number[] }>)[unitId];
+    const entry = ((day?.units ?? {}) as Record<string, { r: unknown[]; k: number[] }>)[unitId];
     assert.ok(entry, 'the unit has its day');
     assert.ok(entry.r.length < 40, `a day keeps a few readings (${entry.r.length}), not 960`);
     assert.ok(entry.k.includes(D0 + 2 * DAY + 10 * HOUR), 'cut at the break');
