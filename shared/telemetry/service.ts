@@ -667,7 +667,7 @@ interface RangeRead {
   minutesFor?: ReadonlySet<number>;
 }
 
-/** The longest OEE range: the longest daily retention a plant can set (shared/telemetry/retention.ts). */
+/** The longest OEE range: the longest daily retention a plant can set (shared/domain/telemetry/retention.ts). */
 const OEE_MAX_DAYS = MAX_DAILY_RETENTION_DAYS;
 
 /** How far back the minute items are read for when a unit was last heard of, at least. */
