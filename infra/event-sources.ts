@@ -130,14 +130,22 @@ export const EVENT_FUNCTIONS = {
       startingPosition: 'TRIM_HORIZON',
       batchSize: TELEMETRY_RULES.measurements.batchSize,
       batchingWindowSeconds: TELEMETRY_RULES.measurements.batchingWindowSeconds,
-      // Each retry bisects a failing batch, so 10 isolate a single bad record in a batch of 1,000.
-      retryAttempts: 10,
-      // Below the stream's 24 h retention: the failure record still points at re-readable records.
-      maxRecordAgeSeconds: 20 * HOUR,
+      // Bounded, so that a batch that keeps failing holds its lane minutes, not hours: the handler
+      // reports the records it could not store (retried from the first of them); a batch that
+      // throws is bisected each retry. Then the failure record (shard and sequence range) goes to
+      // the dead letters, alarmed, and the range can be re-read from the stream for 24 h.
+      retryAttempts: 5,
+      // An hour at most behind: past that a record goes to the dead letters rather than hold its lane.
+      maxRecordAgeSeconds: HOUR,
       bisectBatchOnError: true,
       onFailure: 'telemetryDeadLetters',
-      // The tenant is the partition key: one invocation at a time merges a tenant's aggregates, in order.
-      parallelizationFactor: 1,
+      // The tenant is the partition key (shared/telemetry/rules.ts): a tenant's records stay in
+      // order in one of ten concurrent batches per shard, so another tenant's failing batch holds
+      // at most the tenants hashed to its lane, and only until the retries above run out. Not a
+      // key per unit: a group's minute item holds several units, and concurrent batches of one
+      // tenant would rewrite the same items several times a minute (WRU per 1,000 samples) and
+      // conflict on their version conditions.
+      parallelizationFactor: 10,
     },
     reportBatchItemFailures: true,
   },
@@ -195,6 +203,42 @@ export const EVENT_FUNCTIONS = {
 
 export type EventFunctionId = keyof typeof EVENT_FUNCTIONS;
 
+/**
+ * A function a schedule runs: on AWS an EventBridge rule (rate) targeting it, built by the
+ * owning stack (infra/stacks/telemetry-stack.ts); locally a timer of the runtime
+ * (infra/local/runtime.ts) on the runtime's clock. Nothing feeds it records: it reads what it needs.
+ */
+export interface ScheduledFunction {
+  readonly handler: string;
+  readonly description: string;
+  readonly stack: 'telemetry';
+  readonly serviceName: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb?: number;
+  readonly tableAccess: TableAccess;
+  /** Minutes between runs. */
+  readonly everyMinutes: number;
+}
+
+export const SCHEDULED_FUNCTIONS = {
+  rollupTelemetry: {
+    handler: 'functions/jobs/rollup-telemetry.ts',
+    description: 'Rolls closed days of minute telemetry up into day items',
+    stack: 'telemetry',
+    serviceName: 'mes-telemetry',
+    // A day of a tenant: 8 Queries of a group's 1,440 minute items and 8 writes; at most 7 days a tenant a run.
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    // Queries and single puts: no batch writes (least privilege, test/infra/function-table-access-least-privilege.test.ts).
+    tableAccess: 'write',
+    // Hourly: a day becomes final (its end + the 24 h late window) at some hour of the next day.
+    everyMinutes: 60,
+  },
+} as const satisfies Record<string, ScheduledFunction>;
+export type ScheduledFunctionId = keyof typeof SCHEDULED_FUNCTIONS;
+export const scheduledFunctions = (stack?: ScheduledFunction['stack']): [ScheduledFunctionId, ScheduledFunction][] =>
+  (Object.entries(SCHEDULED_FUNCTIONS) as [ScheduledFunctionId, ScheduledFunction][]).filter(([, fn]) => stack === undefined || fn.stack === stack);
+
 export const eventFunctions = (stack?: EventFunction['stack']): [EventFunctionId, EventFunction][] =>
   (Object.entries(EVENT_FUNCTIONS) as [EventFunctionId, EventFunction][]).filter(([, fn]) => stack === undefined || fn.stack === stack);
 
@@ -206,7 +250,7 @@ export function consumerOfRule(rule: keyof typeof TELEMETRY_RULES): [EventFuncti
 }
 
 /** The function's name: its handler file's base name (`ingest-state`), as the local runtime and logs show it. */
-export const functionNameOf = (fn: EventFunction): string => fn.handler.replace(/^.*\//, '').replace(/\.ts$/, '');
+export const functionNameOf = (fn: Pick<EventFunction, 'handler'>): string => fn.handler.replace(/^.*\//, '').replace(/\.ts$/, '');
 
 export const visibilityTimeoutSecondsOf = (fn: EventFunction): number => fn.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR;
 

@@ -10,11 +10,13 @@ import { OperationContextReader } from '#shared/telemetry/context.ts';
 import { TelemetryIngest } from '#shared/telemetry/ingest.ts';
 import { GatewayRegistry } from '#shared/telemetry/gateways.ts';
 import { ProcessLimitsLookup } from '#shared/telemetry/limits.ts';
+import { TenantTelemetrySettings } from '#shared/telemetry/retention.ts';
 
 const repository = new DynamoDbTelemetryRepository();
 const masterData = new DynamoDbMasterDataRepository();
 
 // The caches expire on real time (a cache's freshness), not on a test's clock.
 const limits = new ProcessLimitsLookup(masterData, new DynamoDbWorkOrderRepository(), new OperationContextReader(repository));
+const tenants = new TenantTelemetrySettings(masterData, (tenantId) => repository.registerTelemetryTenant(tenantId));
 
-export const telemetryIngest = new TelemetryIngest(repository, limits, new GatewayRegistry(masterData));
+export const telemetryIngest = new TelemetryIngest(repository, limits, new GatewayRegistry(masterData), { tenants });

@@ -4,6 +4,8 @@
  * retries, filter and dead letters. The stacks only hand over the queues and streams by name.
  */
 import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { FilterCriteria, type IEventSource, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +16,7 @@ import {
   type EventFunction,
   type EventFunctionUse,
   type QueueName,
+  type ScheduledFunction,
   type SqsSource,
   sqsBatchSize,
   type StreamName,
@@ -95,5 +98,25 @@ export function eventFunction(
     props.grantUse(mes, use);
   }
   mes.function.addEventSource(eventSourceOf(fn, props.resources));
+  return mes;
+}
+
+/** The MesFunction of a scheduled entry, bound to its table, and the EventBridge rule that runs it. */
+export function scheduledFunction(scope: Construct, id: string, fn: ScheduledFunction, props: { appVersion: string; table: ITable }): MesFunction {
+  const mes = new MesFunction(scope, id, {
+    entry: fn.handler,
+    description: fn.description,
+    appVersion: props.appVersion,
+    serviceName: fn.serviceName,
+    timeout: Duration.seconds(fn.timeoutSeconds),
+    ...(fn.memoryMb !== undefined ? { memorySize: fn.memoryMb } : {}),
+  });
+  mes.bindTable(props.table, fn.tableAccess);
+  new Rule(scope, `${id}Schedule`, {
+    description: `Runs ${fn.handler} every ${fn.everyMinutes} minutes`,
+    schedule: Schedule.rate(Duration.minutes(fn.everyMinutes)),
+    // A run that fails is not retried: the next run does what it left, from where it got.
+    targets: [new LambdaFunction(mes.function, { retryAttempts: 0 })],
+  });
   return mes;
 }

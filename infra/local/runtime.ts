@@ -14,9 +14,9 @@ import { ENV } from '../../shared/config.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { claimDurationMs, DEFAULT_WEBHOOK_TIMEOUT_MS } from '../../shared/integration/deliverer.ts';
 import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
-import { EVENT_FUNCTIONS, functionNameOf } from '../event-sources.ts';
+import { EVENT_FUNCTIONS, functionNameOf, type ScheduledFunction, scheduledFunctions } from '../event-sources.ts';
 import { LocalDeliveryQueue, scanPendingDeliveries, type SqsFunction } from './delivery-queue.ts';
-import { lazyHandler } from './lambda-engine.ts';
+import { invoke, lazyHandler } from './lambda-engine.ts';
 import { writeDurably } from './durable-file.ts';
 import { type DynamoDbLocal, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
 import type { JournalMode } from './sqlite-wal.ts';
@@ -82,6 +82,8 @@ export interface RuntimeOptions {
    * this machine can be tried out. Default true: this is the local runtime; AWS refuses them.
    */
   allowLoopbackWebhooks?: boolean;
+  /** Run the scheduled functions (infra/event-sources.ts SCHEDULED_FUNCTIONS: the daily rollup) on their timers. Default: with MQTT. */
+  schedules?: boolean;
   /** Test-only: consume the outbox with something else than functions/streams/ and functions/jobs/. */
   outboxHandlers?: Partial<OutboxHandlers>;
   /**
@@ -184,6 +186,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     setFunctionEnvironment({ tableName, dynamoDbEndpoint, identity });
 
     const mqtt = options.mqttPort === undefined ? undefined : await startMqtt(options, devices, log, cleanup);
+    if (options.schedules ?? mqtt !== undefined) startSchedules(clock, log, cleanup);
 
     const runtime: Runtime = {
       baseUrl,
@@ -250,6 +253,29 @@ async function startMqtt(options: RuntimeOptions, devices: DeviceAuthority, log:
   cleanup.push(() => broker.stop());
   return { url: broker.url, wsUrl: broker.wsUrl, broker, pipeline, ackWhen: telemetryAck(options) };
 }
+
+/** Each scheduled function on a timer of the runtime's clock, as EventBridge runs it on AWS: every `everyMinutes`, a failed run not retried. */
+function startSchedules(clock: SchedulingClock, log: Log, cleanup: (() => Promise<void>)[]) {
+  for (const [, fn] of scheduledFunctions()) {
+    const load = lazyHandler(fn.handler);
+    let cancel = () => {};
+    let stopped = false;
+    const arm = () => {
+      cancel = clock.schedule(clock.now().getTime() + fn.everyMinutes * 60_000, async () => {
+        await runScheduled(fn, load).catch((error) => log.error(`${functionNameOf(fn)} failed`, error));
+        if (!stopped) arm();
+      });
+    };
+    arm();
+    cleanup.push(async () => {
+      stopped = true;
+      cancel();
+    });
+  }
+}
+
+const runScheduled = (fn: ScheduledFunction, load: ReturnType<typeof lazyHandler>) =>
+  invoke(load, {}, { functionName: functionNameOf(fn), timeoutMs: fn.timeoutSeconds * 1000, ...(fn.memoryMb ? { memoryMb: fn.memoryMb } : {}) });
 
 function createDeliveryQueue(options: RuntimeOptions, clock: SchedulingClock, log: Log): LocalDeliveryQueue {
   return new LocalDeliveryQueue({

@@ -5,11 +5,13 @@
  * (infra/event-sources.ts) as an SQSEvent or a KinesisStreamEvent, in batches of the rule's
  * size or when the (local) batching window closes. The engine (lambda-engine.ts) invokes the
  * consumer and applies its source's retries: SQS brings back only the failed records, up to
- * maxReceiveCount; Kinesis retries from the first failed record in place (the shard waits).
+ * maxReceiveCount; Kinesis retries from the first failed record in place (its lane waits: a
+ * stream consumer's records are spread over `parallelizationFactor` lanes by partition key, as
+ * Lambda does within a shard, so one tenant's failing batch holds only its own lane).
  * Records given up on are dead-lettered (logged and kept in `deadLetters`).
  * Nothing a handler does can throw out of here: the broker must keep running.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamRecord, SQSRecord } from 'aws-lambda';
 import { applyRules, type RuleEnvelope, type RulePublish, TELEMETRY_RULES, type TelemetryRule } from '../../shared/telemetry/rules.ts';
 import { consumerOfRule, type StreamSource } from '../event-sources.ts';
@@ -103,8 +105,17 @@ interface RuleQueue {
   rule: TelemetryRule;
   buffer: PendingRecord[];
   timer?: unknown;
-  /** One batch in flight per rule: Kinesis's per-shard order, and simple. */
+  /** One batch in flight per lane: the order of each partition key, as Lambda keeps it. */
   busy: boolean;
+}
+
+/**
+ * The lane of a partition key among a stream consumer's `parallelizationFactor` concurrent
+ * batches of one shard: by a hash of the key, so a key always takes the same lane (its order kept).
+ */
+export function laneOf(partitionKey: string, lanes: number): number {
+  if (lanes <= 1) return 0;
+  return createHash('md5').update(partitionKey).digest().readUInt32BE(0) % lanes;
 }
 
 const MAX_DEAD_LETTERS_KEPT = 1000;
@@ -155,7 +166,8 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
         return false;
       }
       const { rule, envelope } = match;
-      const queue = queueOf(rule);
+      const key = partitionKey(rule, topic);
+      const queue = queueOf(rule, laneOf(key, streamSourceOf(rule)?.parallelizationFactor ?? 1));
       sequence++;
       const id = rule.target === 'kinesis' ? (SEQUENCE_BASE + sequence).toString() : randomUUID();
       queue.buffer.push({
@@ -163,7 +175,7 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
         body: JSON.stringify(envelope),
         sentAt: envelope.receivedAt,
         envelope,
-        partitionKey: partitionKey(rule, topic),
+        partitionKey: key,
         receiveCount: 0,
         onSettled,
       });
@@ -177,9 +189,9 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
     }
   }
 
-  function queueOf(rule: TelemetryRule): RuleQueue {
-    let queue = queues.get(rule.name);
-    if (!queue) queues.set(rule.name, (queue = { rule, buffer: [], busy: false }));
+  function queueOf(rule: TelemetryRule, lane: number): RuleQueue {
+    let queue = queues.get(`${rule.name}#${lane}`);
+    if (!queue) queues.set(`${rule.name}#${lane}`, (queue = { rule, buffer: [], busy: false }));
     return queue;
   }
 

@@ -9,7 +9,8 @@ import { ApiStack, type ApiStackProps } from './api-stack.ts';
 import { DataStack } from './data-stack.ts';
 import { IntegrationStack } from './integration-stack.ts';
 import { buildWebSync } from '../../web/build.ts';
-import { type StreamCapacity, TelemetryStack } from './telemetry-stack.ts';
+import { TelemetryStack } from './telemetry-stack.ts';
+import { type StreamCapacity, shardsFor } from '../stream-capacity.ts';
 import { WebStack } from './web-stack.ts';
 
 /** Context keys (`cdk synth -c key=value` or cdk.json) that tune a deployment. */
@@ -34,6 +35,12 @@ export const CONTEXT = {
    * `on-demand`. Default 1 shard (the cost reasoning is at StreamCapacity in telemetry-stack.ts).
    */
   telemetryShards: 'mes:telemetryShards',
+  /**
+   * Without `mes:telemetryShards`: the units the stream serves (every tenant's) and the MQTT
+   * messages each sends a second (default 1); the shards follow from them (infra/stream-capacity.ts).
+   */
+  telemetryUnits: 'mes:telemetryUnits',
+  telemetryMessageRate: 'mes:telemetryMessageRate',
 } as const;
 
 export interface MesStacks {
@@ -70,8 +77,19 @@ export function parseWebOrigins(value: unknown): string[] {
 /** Where `npm start` serves the app; Cognito allows plain http only for localhost. */
 const DEFAULT_WEB_ORIGIN = 'http://localhost:3000';
 
-/** `-c mes:telemetryShards=2` arrives as a string, cdk.json may hold a number. */
-export function parseStreamCapacity(value: unknown): StreamCapacity {
+/**
+ * `-c mes:telemetryShards=2` arrives as a string, cdk.json may hold a number. Without it, the
+ * expected units and message rate decide (shardsFor), else one shard.
+ */
+export function parseStreamCapacity(value: unknown, expected: { units?: unknown; messageRate?: unknown } = {}): StreamCapacity {
+  if (value === undefined && expected.units !== undefined) {
+    const units = Number(expected.units);
+    const rate = Number(expected.messageRate ?? 1);
+    if (!Number.isFinite(units) || units < 0 || !Number.isFinite(rate) || rate < 0) {
+      throw new Error(`${CONTEXT.telemetryUnits} and ${CONTEXT.telemetryMessageRate} must be numbers (0 or more), not ${JSON.stringify(expected)}`);
+    }
+    return shardsFor({ units, messagesPerUnitPerSecond: rate });
+  }
   if (value === undefined) return 1;
   if (value === 'on-demand') return 'on-demand';
   const shards = Number(value);
@@ -112,7 +130,10 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     description: 'MES telemetry: IoT rules, state queue and measurements stream, ingest Lambdas, thing policy, alarms',
     table: data.table,
     appVersion,
-    streamCapacity: parseStreamCapacity(app.node.tryGetContext(CONTEXT.telemetryShards)),
+    streamCapacity: parseStreamCapacity(app.node.tryGetContext(CONTEXT.telemetryShards), {
+      units: app.node.tryGetContext(CONTEXT.telemetryUnits),
+      messageRate: app.node.tryGetContext(CONTEXT.telemetryMessageRate),
+    }),
   });
   // After the API: config.json and the CSP carry its URL, hosted UI and client id.
   const web = new WebStack(app, 'MesWeb', {

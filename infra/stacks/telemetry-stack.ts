@@ -62,9 +62,10 @@ import type { Construct } from 'constructs';
 import { basicIngestTopic, ruleSql, TELEMETRY_RULES, telemetryTopic, type TelemetryRule } from '../../shared/telemetry/rules.ts';
 import { THING_ATTRIBUTES } from '../../shared/telemetry/device-identity.ts';
 import { DEVICE_KINDS, type DeviceKind, devicePublishTopics, deviceSubscriptions, ruleTopics } from '../../shared/telemetry/device-policy.ts';
-import { eventFunction, sqsEventSourceProps } from '../constructs/event-function.ts';
+import { eventFunction, scheduledFunction, sqsEventSourceProps } from '../constructs/event-function.ts';
 import type { MesFunction } from '../constructs/mes-function.ts';
-import { consumerOfRule, type EventFunction, type SqsSource, visibilityTimeoutSecondsOf } from '../event-sources.ts';
+import type { StreamCapacity } from '../stream-capacity.ts';
+import { consumerOfRule, type EventFunction, type SqsSource, scheduledFunctions, visibilityTimeoutSecondsOf } from '../event-sources.ts';
 
 /** The IoT SQL version the generated SQL is written for (`encode`, `topic(n)`, `<>`). */
 export const IOT_SQL_VERSION = '2016-03-23';
@@ -105,10 +106,12 @@ export const MAX_LAG = Duration.seconds(60);
  * budget. One shard takes 1,000 records or 1 MB a second: 200 msg/s uses a fifth of it, and
  * gateway batching (several samples per message) leaves room for several plants. Past that,
  * raise the shard count (`-c mes:telemetryShards=N`, an in-place UpdateShardCount), or switch to
- * `on-demand` when the load is too spiky to plan. Partition key = tenant, so any shard count
- * keeps one tenant on one shard, consumed in order.
+ * `on-demand` when the load is too spiky to plan. Or let the expected load decide
+ * (`-c mes:telemetryUnits=600 -c mes:telemetryMessageRate=1`: infra/stream-capacity.ts
+ * shardsFor). Partition key = tenant, so any shard count keeps one tenant on one shard, and
+ * within it in one of the consumer's ten lanes, consumed in order.
  */
-export type StreamCapacity = number | 'on-demand';
+export type { StreamCapacity } from '../stream-capacity.ts';
 
 export interface TelemetryStackProps extends StackProps {
   /** The table of the DataStack. */
@@ -130,6 +133,7 @@ export class TelemetryStack extends Stack {
   readonly measurementsStream: Stream;
   readonly rules: Readonly<Record<keyof typeof TELEMETRY_RULES, CfnTopicRule>>;
   readonly consumers: Readonly<{ state: MesFunction; measurements: MesFunction }>;
+  readonly scheduled: Readonly<Record<string, MesFunction>>;
   readonly alarmTopic: Topic;
   readonly alarms: readonly Alarm[];
 
@@ -249,6 +253,15 @@ export class TelemetryStack extends Stack {
     const stateConsumer = consumer('state');
     const measurementsConsumer = consumer('measurements');
     this.consumers = { state: stateConsumer, measurements: measurementsConsumer };
+
+    // ---- Scheduled jobs (the daily rollup): built from infra/event-sources.ts --------------
+
+    this.scheduled = Object.fromEntries(
+      scheduledFunctions('telemetry').map(([id, fn]) => [
+        id,
+        scheduledFunction(this, pascal(id), fn, { appVersion: props.appVersion, table: props.table }),
+      ]),
+    );
 
     // ---- Devices -----------------------------------------------------------------------------
 

@@ -15,6 +15,13 @@ import { HOLD_KINDS } from '../domain/work-order/holds.ts';
 import { WEEKDAYS } from '../domain/telemetry/shifts.ts';
 import { SIX_BIG_LOSSES } from '../domain/telemetry/oee.ts';
 import { ALL_EQUIPMENT_STATES } from '../domain/telemetry/states.ts';
+import {
+  DEFAULT_RETENTION,
+  MAX_DAILY_RETENTION_DAYS,
+  MAX_MINUTE_RETENTION_DAYS,
+  MIN_DAILY_RETENTION_DAYS,
+  MIN_MINUTE_RETENTION_DAYS,
+} from '../domain/telemetry/retention.ts';
 import { DATA_TYPES, EQUIPMENT_LEVELS, MATERIAL_TYPES, WORK_CENTER_TYPES } from '../domain/master-data/model.ts';
 import { REASON_LISTS } from '../domain/master-data/reason-lists.ts';
 import type * as md from '../domain/master-data/model.ts';
@@ -190,10 +197,23 @@ export const PersonnelInputSchema = meta(
 );
 export const PersonnelSchema = meta(z.object({ id: IdSchema, ...PersonnelInputSchema.shape, ...RecordMeta }), 'Personnel', 'A stored person.');
 
+export const TelemetryRetentionSchema = meta(
+  z
+    .object({
+      minuteDays: z.int().check(z.gte(MIN_MINUTE_RETENTION_DAYS), z.lte(MAX_MINUTE_RETENTION_DAYS)),
+      dailyDays: z.int().check(z.gte(MIN_DAILY_RETENTION_DAYS), z.lte(MAX_DAILY_RETENTION_DAYS)),
+    })
+    .check(z.refine((r) => r.dailyDays >= r.minuteDays, { message: 'must be at least minuteDays', path: ['dailyDays'] })),
+  'TelemetryRetention',
+  `How many days telemetry is kept: minute items (default ${DEFAULT_RETENTION.minuteDays}) and daily rollups (default ${DEFAULT_RETENTION.dailyDays}).`,
+);
+
 export const TenantSettingsInputSchema = meta(
   z.object({
     /** How far an operation's good quantity may exceed what it was given, in percent. */
     overrunTolerancePct: Percent,
+    /** Telemetry retention; absent: the defaults. */
+    telemetryRetention: z.optional(TelemetryRetentionSchema),
   }),
   'TenantSettingsInput',
   'Per-plant settings.',

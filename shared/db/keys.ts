@@ -126,6 +126,24 @@ export const keys = {
     const iso = new Date(minuteStart).toISOString();
     return { pk: `${tenantId}#TLM#${group}#${iso.slice(0, 10)}`, sk: iso.slice(11, 16) };
   },
+  /**
+   * A group's day rolled up from its minute items (shared/telemetry/rollup.ts): a partition per
+   * group holds every day, so a year of a group is one Query. TTL: the plant's daily retention.
+   */
+  telemetryDayPartition: (tenantId: string, group: number) => `${tenantId}#TLMDAY#${group}`,
+  telemetryDay: (tenantId: string, group: number, dayStart: number) => ({
+    pk: `${tenantId}#TLMDAY#${group}`,
+    sk: new Date(dayStart).toISOString().slice(0, 10),
+  }),
+  /** How far the rollup of a tenant got (the last UTC day rolled up). */
+  telemetryRollupState: (tenantId: string) => ({ pk: `${tenantId}#TLMROLLUP`, sk: 'STATE' }),
+  /**
+   * The one partition that is not a tenant's: which tenants sent telemetry, so the scheduled
+   * rollup knows whom to roll up. It holds tenant ids only, no tenant data, and nothing reads it
+   * on behalf of a tenant.
+   */
+  telemetryTenantsPartition: 'SYSTEM#TLMTENANTS',
+  telemetryTenant: (tenantId: string) => ({ pk: 'SYSTEM#TLMTENANTS', sk: tenantId }),
   /** Messages that failed validation, kept with their reason and raw payload (TTL 30 days). */
   rejectedMessage: (tenantId: string, receivedAt: number, recordId: string, n: number) => {
     const iso = new Date(receivedAt).toISOString();

@@ -5,13 +5,15 @@
  * (shared/domain/telemetry/repository.ts) and decodes the stored forms here: above this file
  * nothing knows the compact minute format or the key attributes.
  */
-import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { queryAll } from './partition-page.ts';
 import { type StoredUnitMinute, readUnitMinute, writeUnitMinute } from './telemetry-bucket-format.ts';
+import { type StoredUnitDay, readUnitDay, writeUnitDay } from './telemetry-day-format.ts';
+import type { DayBucket } from '../domain/telemetry/rollup.ts';
 import { transact } from './transactions.ts';
 import { VersionConflictError } from '../domain/errors.ts';
 import type {
@@ -184,7 +186,7 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
    * that still failed.
    */
   async mergeBuckets<A>(
-    additions: (BucketKey & { add: A })[],
+    additions: (BucketKey & { add: A; expiresAt?: number | undefined })[],
     merge: (existing: MinuteBucket | undefined, add: A, bucket: BucketKey) => MinuteBucket,
   ): Promise<BucketKey[]> {
     let pending = additions;
@@ -201,7 +203,15 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
             await ddb().send(
               new PutCommand({
                 TableName: tableName(),
-                Item: { ...key, entity: 'TelemetryBucket', ...after, units: encodeUnits(after.units), version: (before?.version ?? 0) + 1 },
+                Item: {
+                  ...key,
+                  entity: 'TelemetryBucket',
+                  ...after,
+                  units: encodeUnits(after.units),
+                  version: (before?.version ?? 0) + 1,
+                  // The plant's minute retention (TABLE.ttlAttribute): set on every write, so a changed setting reaches the minutes still written.
+                  ...(a.expiresAt ? { expiresAt: a.expiresAt } : {}),
+                },
                 ...(before
                   ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
                   : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -351,6 +361,78 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
       out.push(...items.map(decodeBucket));
     }
     return out;
+  }
+
+  /** A group's day items for the UTC days in [fromDay, toDay): one Query (a partition per group). */
+  async dayBuckets(tenantId: string, group: number, fromDay: number, toDay: number): Promise<DayBucket[]> {
+    if (!(toDay > fromDay)) return [];
+    const items = await queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+      ExpressionAttributeValues: {
+        ':pk': keys.telemetryDayPartition(tenantId, group),
+        ':lo': keys.telemetryDay(tenantId, group, fromDay).sk,
+        ':hi': keys.telemetryDay(tenantId, group, toDay - 1).sk,
+      },
+    });
+    return items.map((item) => {
+      const units = (item.units ?? {}) as Record<string, StoredUnitDay>;
+      return {
+        tenantId,
+        group,
+        day: Date.parse(`${String(item.sk)}T00:00:00Z`),
+        units: Object.fromEntries(Object.entries(units).map(([id, u]) => [id, readUnitDay(u)])),
+      };
+    });
+  }
+
+  /** Writes a group's day whole (the rollup recomputes it from the minute items, so a rewrite is idempotent). */
+  async putDayBucket(bucket: DayBucket, expiresAt: number): Promise<void> {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.telemetryDay(bucket.tenantId, bucket.group, bucket.day),
+          entity: 'TelemetryDay',
+          units: Object.fromEntries(Object.entries(bucket.units).map(([id, u]) => [id, writeUnitDay(u)])),
+          expiresAt,
+        },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+  }
+
+  /** The last UTC day (YYYY-MM-DD) the rollup of a tenant finished. */
+  async rollupThrough(tenantId: string): Promise<string | undefined> {
+    const { Item } = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: keys.telemetryRollupState(tenantId), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    return typeof Item?.through === 'string' ? Item.through : undefined;
+  }
+
+  async putRollupThrough(tenantId: string, through: string): Promise<void> {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.telemetryRollupState(tenantId), entity: 'TelemetryRollup', through },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+  }
+
+  /** Notes that a tenant sends telemetry (idempotent; the ingest does it once per tenant and process). */
+  async registerTelemetryTenant(tenantId: string): Promise<void> {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.telemetryTenant(tenantId), entity: 'TelemetryTenant' },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+  }
+
+  async telemetryTenants(): Promise<string[]> {
+    const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.telemetryTenantsPartition } });
+    return items.map((i) => String(i.sk));
   }
 
   /** State changes of every unit that arrived after `since` (an ISO time or a returned cursor), oldest first. */

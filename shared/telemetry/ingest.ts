@@ -23,6 +23,8 @@ import type { CountsSample, PresenceSample, ProcessSample, StateSample } from '.
 import { type Validated, validateRecord } from './validate.ts';
 import type { ProcessLimits } from '../domain/telemetry/process.ts';
 import type { GatewaySource } from './gateways.ts';
+import { minuteExpiresAt } from '../domain/telemetry/retention.ts';
+import type { TenantTelemetrySource } from './retention.ts';
 
 export interface IngestRecord {
   id: string;
@@ -54,13 +56,20 @@ export interface IngestResult {
   presence: PresenceChange[];
 }
 
+/** What the ingest tells others, and asks them, beside storing. */
+export interface IngestHooks {
+  /** Hears, per batch, whose presence changed (the live view's hook); must not throw. */
+  onPresence?: (changes: PresenceChange[]) => void | Promise<void>;
+  /** Each tenant's retention, and the registry of tenants the rollup job visits. */
+  tenants?: TenantTelemetrySource | undefined;
+}
+
 export class TelemetryIngest {
   constructor(
     private readonly repository: TelemetryIngestRepository,
     private readonly limits: LimitsSource,
     private readonly gateways: GatewaySource,
-    /** Hears, per batch, whose presence changed (the live view's hook); must not throw. */
-    private readonly onPresence?: (changes: PresenceChange[]) => void | Promise<void>,
+    private readonly hooks: IngestHooks = {},
   ) {}
 
   async ingest(records: IngestRecord[], log: IngestLog = console): Promise<Set<string>> {
@@ -69,10 +78,10 @@ export class TelemetryIngest {
 
   /** As `ingest`, and says whose presence changed in the batch (only what was stored). */
   async ingestBatch(records: IngestRecord[], log: IngestLog = console): Promise<IngestResult> {
-    const result = await ingestEnvelopes(this.repository, this.limits, this.gateways, records, log);
-    if (result.presence.length && this.onPresence) {
+    const result = await ingestEnvelopes(this.repository, this.limits, this.gateways, records, log, this.hooks.tenants);
+    if (result.presence.length && this.hooks.onPresence) {
       try {
-        await this.onPresence(result.presence);
+        await this.hooks.onPresence(result.presence);
       } catch (error) {
         log.warn('presence listener failed', { error: String(error) });
       }
@@ -87,6 +96,7 @@ async function ingestEnvelopes(
   gateways: GatewaySource,
   records: IngestRecord[],
   log: IngestLog,
+  tenants?: TenantTelemetrySource,
 ): Promise<IngestResult> {
   const validated: Validated = { samples: [], rejections: [], unattributable: [] };
   const recordOf = new Map<object, string>();
@@ -117,7 +127,7 @@ async function ingestEnvelopes(
   const presence: PresenceChange[] = [];
   const declared = new Map<string, { records: Set<string>; items: StoredDeclaredPresence[] }>();
   const states = new Map<string, { records: Set<string>; items: StoredStateTransition[] }>();
-  const buckets = new Map<string, { tenantId: string; group: number; minute: number; add: BucketAdditions }>();
+  const buckets = new Map<string, { tenantId: string; group: number; minute: number; add: BucketAdditions; expiresAt?: number }>();
   for (const v of validated.samples) {
     const recordId = recordOf.get(v) as string;
     if (v.type === 'state') {
@@ -176,6 +186,19 @@ async function ingestEnvelopes(
         }),
     ),
   );
+
+  // Each minute item carries its expiry (the tenant's minute retention), and the rollup learns of the tenant.
+  if (tenants) {
+    await Promise.all(
+      [...new Set([...buckets.values()].map((b) => b.tenantId))].map(async (tenantId) => {
+        const [retention] = await Promise.all([
+          tenants.retention(tenantId),
+          tenants.seen(tenantId).catch((error) => log.warn('could not register the tenant for rollups', { tenantId, error: String(error) })),
+        ]);
+        for (const b of buckets.values()) if (b.tenantId === tenantId) b.expiresAt = minuteExpiresAt(b.minute, retention);
+      }),
+    );
+  }
 
   const rejectedByRecord = new Set(validated.rejections.map((r) => r.recordId));
   await Promise.all([

@@ -37,6 +37,8 @@ import { runCommand } from '../domain/retry.ts';
 import type { MasterDataRepository } from '../domain/master-data/repository.ts';
 import type { WorkOrderRepository } from '../domain/work-order/repository.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
+import { type UnitDay, dayAnswers, readingsAsSegments } from '../domain/telemetry/rollup.ts';
+import { MAX_DAILY_RETENTION_DAYS, retentionOf } from '../domain/telemetry/retention.ts';
 import { groupOf } from './groups.ts';
 import { thingName } from './device-identity.ts';
 import { OperationContextReader, type ContextInterval } from './context.ts';
@@ -114,6 +116,10 @@ export class TelemetryService {
     };
   }
 
+  private async retention(auth: AuthContext) {
+    return retentionOf(await this.masterData.get(auth.tenantId, 'settings', 'settings'));
+  }
+
   private async reasonTree(auth: AuthContext): Promise<{ tree: ReasonNode[]; names: Map<string, string> }> {
     const record = await this.masterData.get(auth.tenantId, 'downtime-reasons', 'downtime-reasons');
     const flat = record?.reasons ?? [];
@@ -130,8 +136,11 @@ export class TelemetryService {
     return { tree: roots, names: new Map(flat.map((r) => [r.code, r.name])) };
   }
 
-  /** from/to, or a shift on a plant-local date; default: today so far (plant-local). */
-  private async range(_auth: AuthContext, query: RangeQuery, calendar?: ShiftCalendar): Promise<{ from: number; to: number }> {
+  /**
+   * from/to, or a shift on a plant-local date; default: today so far (plant-local). At most
+   * `maxDays`: 31 for what reads minute items only, longer for OEE, which reads day items.
+   */
+  private async range(_auth: AuthContext, query: RangeQuery, calendar?: ShiftCalendar, maxDays = 31): Promise<{ from: number; to: number }> {
     const now = this.clock.now().getTime();
     if (query.shift || query.date) {
       if (!query.shift || !query.date) throw new ValidationError([{ pointer: '/query/shift', detail: 'shift and date go together' }]);
@@ -144,7 +153,7 @@ export class TelemetryService {
     const to = query.to ? Date.parse(query.to) : now;
     const from = query.from ? Date.parse(query.from) : startOfLocalDay(now, calendar?.timeZone ?? 'UTC');
     if (!(to > from)) throw new ValidationError([{ pointer: '/query/from', detail: 'must be before to' }]);
-    if (to - from > 31 * DAY_MS) throw new ValidationError([{ pointer: '/query/from', detail: 'ranges are limited to 31 days' }]);
+    if (to - from > maxDays * DAY_MS) throw new ValidationError([{ pointer: '/query/from', detail: `ranges are limited to ${maxDays} days` }]);
     return { from, to };
   }
 
@@ -162,32 +171,66 @@ export class TelemetryService {
     };
   }
 
-  private async unitFacts(auth: AuthContext, unit: Equipment, from: number, to: number) {
+  private async unitFacts(auth: AuthContext, unit: Equipment, from: number, to: number, read: RangeRead = { days: false }) {
     const silence = silenceLimitMs(unit);
     // How far around the range minute items are read: the heartbeat's silence, or two minutes.
     const margin = silence ?? BUCKET_MARGIN_MS;
-    const [transitions, buckets, firstState, presence] = await Promise.all([
+    const [transitions, data, firstState, presence] = await Promise.all([
       this.telemetry.stateTransitions(auth.tenantId, unit.id, from, to),
       // Past `to` too: the first reading at or after `to` is what places the counts made just before it.
-      this.telemetry.buckets(auth.tenantId, groupOf(unit.id), from - margin, to + margin),
+      this.unitRange(auth.tenantId, unit.id, from - margin, to + margin, read),
       // Read every time (one item), beside the others: late or replayed data can still move it earlier.
       unit.commissionedAt ? undefined : this.telemetry.firstState(auth.tenantId, unit.id),
       this.presenceOf(auth, unit, from, to),
     ]);
-    const seen: SeenSpan[] = [];
-    const segments: CounterSegment[] = [];
-    const minutes: { minute: number; process: ProcessAggregates }[] = [];
-    for (const b of buckets.sort((x, y) => x.minute - y.minute)) {
-      const entry = b.units[unit.id];
-      if (!entry) continue;
-      seen.push({ first: entry.firstSeen, last: entry.lastSeen });
-      segments.push(...entry.counts);
-      minutes.push({ minute: b.minute, process: entry.process });
-    }
+    const { seen, segments, minutes, days } = data;
     // Transitions are not 'seen' spans: the one in force before `from` may be days old, and
     // buildTimeline already treats the transitions inside the range as data.
     const commissionedAt = commissionedAtOf(unit, firstState?.ts, seen);
-    return { transitions: transitions.map(toTransition), seen, segments, minutes, silenceLimitMs: silence, presence, commissionedAt };
+    return { transitions: transitions.map(toTransition), seen, segments, minutes, days, silenceLimitMs: silence, presence, commissionedAt };
+  }
+
+  /**
+   * A unit's counts, process values and seen spans over [lo, hi): with `read.days`, each whole
+   * UTC day that has a day item (shared/domain/telemetry/rollup.ts) from it, except the days in
+   * `read.minutesFor`; minute items for the rest. One Query for the day items of the range, one
+   * per UTC day of minute items still read.
+   */
+  private async unitRange(tenantId: string, unitId: string, lo: number, hi: number, read: RangeRead) {
+    const group = groupOf(unitId);
+    const firstDay = Math.ceil(lo / DAY_MS) * DAY_MS;
+    const endDay = Math.floor(hi / DAY_MS) * DAY_MS;
+    const dayItems = read.days && endDay > firstDay ? await this.telemetry.dayBuckets(tenantId, group, firstDay, endDay) : [];
+    const days = new Map<number, UnitDay | undefined>();
+    for (const d of dayItems) if (!read.minutesFor?.has(d.day)) days.set(d.day, d.units[unitId]);
+    // The rest of [lo, hi), in spans between the days answered by day items.
+    const spans: Interval[] = [];
+    let cursor = lo;
+    for (const day of [...days.keys()].sort((a, b) => a - b)) {
+      if (day > cursor) spans.push({ start: cursor, end: day });
+      cursor = day + DAY_MS;
+    }
+    if (hi > cursor) spans.push({ start: cursor, end: hi });
+    const buckets = (await Promise.all(spans.map((s) => this.telemetry.buckets(tenantId, group, s.start, s.end)))).flat();
+    const seen: SeenSpan[] = [];
+    const segments: CounterSegment[] = [];
+    const minutes: { minute: number; process: ProcessAggregates }[] = [];
+    const entries: { at: number; day?: UnitDay; minute?: MinuteBucket['units'][string] }[] = [
+      ...[...days].flatMap(([at, day]) => (day ? [{ at, day }] : [])),
+      ...buckets.flatMap((b) => (b.units[unitId] ? [{ at: b.minute, minute: b.units[unitId] }] : [])),
+    ].sort((x, y) => x.at - y.at);
+    for (const e of entries) {
+      if (e.day) {
+        seen.push(...e.day.seen);
+        segments.push(...readingsAsSegments(e.day.readings));
+        minutes.push({ minute: e.at, process: e.day.process });
+      } else if (e.minute) {
+        seen.push({ first: e.minute.firstSeen, last: e.minute.lastSeen });
+        segments.push(...e.minute.counts);
+        minutes.push({ minute: e.at, process: e.minute.process });
+      }
+    }
+    return { seen, segments, minutes, days };
   }
 
   /** People's reasons for the stops of a timeline: under their identities (which may precede the range by days), and older records. */
@@ -205,31 +248,58 @@ export class TelemetryService {
     calendar: Awaited<ReturnType<TelemetryService['calendar']>>,
     within?: Interval[],
   ): Promise<UnitFigures> {
-    const [facts, contexts] = await Promise.all([this.unitFacts(auth, unit, from, to), this.contexts.forUnit(auth.tenantId, unit, from, to)]);
+    const [coarse, contexts] = await Promise.all([
+      this.unitFacts(auth, unit, from, to, { days: true }),
+      this.contexts.forUnit(auth.tenantId, unit, from, to),
+    ]);
+    // Planned time and the pieces its counts are split into (by the material running).
+    const plannedOf = (commissionedAt: number | null) => {
+      let planned = plannedInService(
+        calendar ? plannedProductionTime(calendar, from, to, { equipmentId: unit.id }).intervals : [{ start: from, end: to }],
+        commissionedAt,
+      );
+      if (within) planned = intersectIntervals(unionIntervals(planned), unionIntervals(within));
+      return { planned, pieces: unionIntervals(planned).flatMap((p) => splitByContext(p, contexts)) };
+    };
+    // A day item answers when it was cut at every boundary inside its readings (rollup.ts);
+    // else that day is read from its minute items, as long as they are kept.
+    let facts = coarse;
+    const boundaries = plannedOf(coarse.commissionedAt).pieces.flatMap((p) => [p.start, p.end]);
+    const stale = [...coarse.days]
+      .filter(
+        ([day, d]) =>
+          d &&
+          !dayAnswers(
+            d,
+            boundaries.filter((b) => b > day && b < day + DAY_MS),
+            // Silence matters only to a unit with a declared heartbeat (presence makes offline otherwise).
+            coarse.silenceLimitMs ?? Number.POSITIVE_INFINITY,
+          ),
+      )
+      .map(([day]) => day);
+    if (stale.length) {
+      const keptFrom = this.clock.now().getTime() - ((await this.retention(auth)).minuteDays - 1) * DAY_MS;
+      const minutesFor = new Set(stale.filter((day) => day >= keptFrom));
+      if (minutesFor.size) facts = await this.unitFacts(auth, unit, from, to, { days: true, minutesFor });
+    }
     const timeline = buildTimeline(
       { transitions: facts.transitions, seen: facts.seen, from, to, commissionedAt: facts.commissionedAt, presence: facts.presence },
       { offlineAfterMs: facts.silenceLimitMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
     );
     const assignments = await this.reasonsFor(auth, unit, timeline.downtime, from, to);
     // Time before commissioning is not planned: neither run time nor downtime.
-    let planned = plannedInService(
-      calendar ? plannedProductionTime(calendar, from, to, { equipmentId: unit.id }).intervals : [{ start: from, end: to }],
-      facts.commissionedAt,
-    );
-    if (within) planned = intersectIntervals(unionIntervals(planned), unionIntervals(within));
+    const { planned, pieces } = plannedOf(facts.commissionedAt);
     const counts = countIndex(facts.segments, unit.counterMax ? { counterMax: unit.counterMax } : {});
     let good = 0;
     let reject = 0;
     let idealTimeSeconds = 0;
     // Counts in planned time only, split by the material running, for its ideal cycle time.
-    for (const p of unionIntervals(planned)) {
-      for (const piece of splitByContext(p, contexts)) {
-        const c = counts.between(piece.start, piece.end);
-        good += c.good;
-        reject += c.reject;
-        const ideal = (piece.materialId ? unit.idealCycleTimes?.[piece.materialId] : undefined) ?? unit.idealCycleTimeSeconds ?? 0;
-        idealTimeSeconds += ideal * (c.good + c.reject);
-      }
+    for (const piece of pieces) {
+      const c = counts.between(piece.start, piece.end);
+      good += c.good;
+      reject += c.reject;
+      const ideal = (piece.materialId ? unit.idealCycleTimes?.[piece.materialId] : undefined) ?? unit.idealCycleTimeSeconds ?? 0;
+      idealTimeSeconds += ideal * (c.good + c.reject);
     }
     const events = applyReasonAssignments(timeline.downtime, assignments, { from, lastTransitionBefore: lastBefore(facts.transitions, from) });
     const total = good + reject;
@@ -316,14 +386,14 @@ export class TelemetryService {
 
   async equipmentOee(auth: AuthContext, id: string, query: RangeQuery): Promise<Oee> {
     const [unit, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
-    const { from, to } = await this.range(auth, query, calendar);
+    const { from, to } = await this.range(auth, query, calendar, OEE_MAX_DAYS);
     return this.view(auth, from, to, [await this.unitFigures(auth, unit, from, to, calendar)]);
   }
 
   /** A work center or line: the work units under it, or itself when it has none. */
   async workCenterOee(auth: AuthContext, id: string, query: RangeQuery): Promise<Oee> {
     const [center, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
-    const { from, to } = await this.range(auth, query, calendar);
+    const { from, to } = await this.range(auth, query, calendar, OEE_MAX_DAYS);
     const units = await this.unitsUnder(auth, center);
     return this.view(auth, from, to, await Promise.all(units.map((u) => this.unitFigures(auth, u, from, to, calendar))));
   }
@@ -336,7 +406,9 @@ export class TelemetryService {
     const started = order.startedAt ? Date.parse(order.startedAt) : now;
     const ended = order.completedAt ? Date.parse(order.completedAt) : now;
     const range =
-      query.from || query.to || query.shift ? await this.range(auth, query, calendar) : { from: started, to: Math.max(ended, started + 1) };
+      query.from || query.to || query.shift
+        ? await this.range(auth, query, calendar, OEE_MAX_DAYS)
+        : { from: started, to: Math.max(ended, started + 1) };
     const figures: UnitFigures[] = [];
     for (const workCenterId of new Set(order.operations.map((o) => o.workCenterId))) {
       const center = await this.masterData.get(auth.tenantId, 'equipment', workCenterId);
@@ -630,6 +702,16 @@ export class TelemetryService {
     return units.length ? units : [center];
   }
 }
+
+/** How reads of a unit's data use day items (unitRange). */
+interface RangeRead {
+  days: boolean;
+  /** Days read from minute items even where a day item exists (it does not answer them exactly). */
+  minutesFor?: ReadonlySet<number>;
+}
+
+/** The longest OEE range: the longest daily retention a plant can set (shared/domain/telemetry/retention.ts). */
+const OEE_MAX_DAYS = MAX_DAILY_RETENTION_DAYS;
 
 /** How far back the minute items are read for when a unit was last heard of, at least. */
 const RECENT_MS = 10 * 60_000;

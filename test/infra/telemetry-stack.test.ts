@@ -187,6 +187,26 @@ describe('the telemetry stack', () => {
       assert.equal(streamOf('3').ShardCount, 3);
       assert.throws(() => streamOf('zero'), /mes:telemetryShards/);
     });
+
+    it('derives the shards from the expected units and message rate when no shard count is set', () => {
+      const { stacks: withContext } = newMesApp({ context: { 'mes:telemetryUnits': '2000', 'mes:telemetryMessageRate': '1' } });
+      const stream = Object.values(resourcesOf(Template.fromStack(withContext.telemetry), 'AWS::Kinesis::Stream'))[0]!.Properties;
+      assert.equal(stream.ShardCount, 4);
+    });
+  });
+
+  describe('scheduled rollup', () => {
+    it('runs the rollup function hourly from an EventBridge rule, without retries, with table access but no batch writes', () => {
+      const rollupFn = logicalId(stack.scheduled.rollupTelemetry!.function);
+      const rules = Object.values(ofType('AWS::Events::Rule')).map((r) => r.Properties);
+      const rule = rules.find((r) => JSON.stringify(r.Targets).includes(rollupFn));
+      assert.ok(rule, 'a rule targets the rollup function');
+      assert.equal(rule.ScheduleExpression, 'rate(1 hour)');
+      assert.equal(rule.Targets[0].RetryPolicy.MaximumRetryAttempts, 0);
+      const role = ofType('AWS::Lambda::Function')[rollupFn]!.Properties.Role['Fn::GetAtt'][0];
+      const policies = JSON.stringify(Object.values(ofType('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(role)));
+      assert.ok(policies.includes('dynamodb:PutItem') && !policies.includes('dynamodb:BatchWriteItem'), policies);
+    });
   });
 
   describe('consumers', () => {
@@ -214,7 +234,7 @@ describe('the telemetry stack', () => {
       );
     });
 
-    it('feeds the measurements consumer from the stream: rule batch and window, bisect, partial batch, DLQ, one batch per shard', () => {
+    it('feeds the measurements consumer from the stream: rule batch and window, bisect, partial batch, DLQ, ten lanes per shard, bounded retries', () => {
       const esm = mappingOf(ids.measurementsFn);
       const rule = TELEMETRY_RULES.measurements;
       assert.deepEqual(esm.EventSourceArn, { 'Fn::GetAtt': [ids.stream, 'Arn'] });
@@ -223,11 +243,13 @@ describe('the telemetry stack', () => {
       assert.equal(esm.MaximumBatchingWindowInSeconds, rule.batchingWindowSeconds);
       assert.equal(esm.BisectBatchOnFunctionError, true);
       assert.deepEqual(esm.FunctionResponseTypes, ['ReportBatchItemFailures']);
-      assert.ok(esm.MaximumRetryAttempts >= 5 && esm.MaximumRetryAttempts <= 20, `retries ${esm.MaximumRetryAttempts}`);
+      // A failing batch holds its lane minutes, not hours; its range can still be re-read from the stream (24 h).
+      assert.ok(esm.MaximumRetryAttempts >= 3 && esm.MaximumRetryAttempts <= 6, `retries ${esm.MaximumRetryAttempts}`);
       const maxAge = esm.MaximumRecordAgeInSeconds;
-      assert.ok(maxAge > 3600 && maxAge < 24 * 3600, 'a failed range can still be re-read from the stream');
+      assert.ok(maxAge >= 60 && maxAge <= 3600, `record age ${maxAge}`);
       assert.deepEqual(esm.DestinationConfig, { OnFailure: { Destination: { 'Fn::GetAtt': [ids.deadLetters, 'Arn'] } } });
-      assert.equal(esm.ParallelizationFactor, 1);
+      // Another tenant's failing batch holds only the tenants hashed to its lane.
+      assert.equal(esm.ParallelizationFactor, 10);
     });
 
     it('runs the consumers like every MesFunction: arm64, Node.js 22+, JSON logs to their own log group, no auth settings', () => {
@@ -243,7 +265,11 @@ describe('the telemetry stack', () => {
           [],
         );
       }
-      assert.equal(Object.keys(ofType('AWS::Lambda::Function')).length, 2, 'no other function (no custom resource)');
+      assert.equal(
+        Object.keys(ofType('AWS::Lambda::Function')).length,
+        3,
+        'the two consumers and the rollup, no other function (no custom resource)',
+      );
     });
 
     it('lets each consumer touch only its own source and the dead letters, besides the table', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { keys } from '#shared/db/keys.ts';
 import { TABLE } from '#shared/db/table.ts';
@@ -22,6 +23,9 @@ describe('key design', () => {
       keys.idempotency(t, 'work-orders', 'k'),
       keys.connectionEvent(t, `${t}:wu-1`, 0, 1, true),
       keys.declaredPresence(t, 'wu-1', 0, 'm-1'),
+      keys.telemetryBucket(t, 3, Date.UTC(2026, 0, 5, 6, 1)),
+      keys.telemetryDay(t, 3, Date.UTC(2026, 0, 5)),
+      keys.telemetryRollupState(t),
     ];
     const partitionAttributes = [TABLE.partitionKey, ...TABLE.globalSecondaryIndexes.map((g) => g.partitionKey)] as string[];
     for (const item of built) {
@@ -29,6 +33,22 @@ describe('key design', () => {
       assert.ok(present.length > 0, JSON.stringify(item));
       for (const a of present) assert.ok(String(item[a]).startsWith(`${t}#`), `${a}=${String(item[a])}`);
     }
+  });
+
+  it("has one partition that is no tenant's: the tenants the rollup visits, holding nothing but their ids", () => {
+    const entry = keys.telemetryTenant('acme');
+    assert.equal(entry.pk, keys.telemetryTenantsPartition);
+    // Even a tenant called SYSTEM cannot reach it: no tenant key ends in #TLMTENANTS.
+    assert.ok(!readFileSync(new URL('../../shared/db/keys.ts', import.meta.url), 'utf8').includes('}#TLMTENANTS'));
+    assert.equal(entry.sk, 'acme');
+  });
+
+  it("keeps a group's days in one partition, sorted by date, so a range of days is one Query", () => {
+    const a = keys.telemetryDay('t', 1, Date.UTC(2025, 11, 31));
+    const b = keys.telemetryDay('t', 1, Date.UTC(2026, 0, 1));
+    assert.equal(a.pk, b.pk);
+    assert.equal(a.pk, keys.telemetryDayPartition('t', 1));
+    assert.ok(a.sk < b.sk);
   });
 
   it('sorts operations and audit records by number, and selects header plus operations with sk >= OP#', () => {

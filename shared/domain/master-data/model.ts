@@ -3,6 +3,7 @@
  * shared/api/schemas.ts validates the wire against them and a compile-time check keeps the two
  * equal. `XxxInput` is what a put takes (defaults applied); `Xxx` is the stored record.
  */
+import type { TelemetryRetention } from '../telemetry/retention.ts';
 import type { Role } from '../roles.ts';
 import type { SixBigLoss } from '../telemetry/oee.ts';
 import type { Weekday } from '../telemetry/shifts.ts';
@@ -116,6 +117,8 @@ export interface Personnel extends PersonnelInput, RecordMeta {
 export interface TenantSettingsInput {
   /** How far an operation's good quantity may exceed what it was given, in percent. */
   overrunTolerancePct: number;
+  /** How long telemetry is kept (domain/telemetry/retention.ts); absent: the defaults. */
+  telemetryRetention?: TelemetryRetention | undefined;
 }
 export interface TenantSettings extends TenantSettingsInput, RecordMeta {}
 

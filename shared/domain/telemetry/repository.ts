@@ -5,6 +5,7 @@
  */
 import type { CounterSegment } from './counters.ts';
 import type { ProcessAggregates } from './process.ts';
+import type { DayBucket } from './rollup.ts';
 import type { ReportedState } from './states.ts';
 import type { DowntimeState } from './timeline.ts';
 
@@ -122,6 +123,8 @@ export interface TelemetryReadRepository extends OperationContextRepository {
   declaredPresence(tenantId: string, equipmentId: string, from: number, to: number): Promise<StoredDeclaredPresence[]>;
   /** A group's minute buckets in [from, to). */
   buckets(tenantId: string, group: number, from: number, to: number): Promise<MinuteBucket[]>;
+  /** A group's day items (shared/domain/telemetry/rollup.ts) for the UTC days in [fromDay, toDay). */
+  dayBuckets(tenantId: string, group: number, fromDay: number, toDay: number): Promise<DayBucket[]>;
   /** State changes of every unit that arrived after `since` (an ISO time or a returned cursor), oldest first. */
   stateChangesSince(tenantId: string, since: string, limit: number): Promise<(StoredStateTransition & { cursor: string })[]>;
   /** Reasons assigned to downtime events that started in [from, to]; `consistent` when a conditional write follows. */
@@ -140,7 +143,8 @@ export interface TelemetryIngestRepository {
    * makes that bucket start over). Returns the buckets that still failed.
    */
   mergeBuckets<A>(
-    additions: (BucketKey & { add: A })[],
+    /** `expiresAt` (epoch s): when the minute item may go (the plant's minute retention). */
+    additions: (BucketKey & { add: A; expiresAt?: number | undefined })[],
     merge: (existing: MinuteBucket | undefined, add: A, bucket: BucketKey) => MinuteBucket,
   ): Promise<BucketKey[]>;
 }
