@@ -8,11 +8,18 @@ import { DynamoDbTelemetryRepository } from '#shared/db/telemetry-repository.ts'
 import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts';
 import { OperationContextReader } from '#shared/telemetry/context.ts';
 import { TelemetryIngest } from '#shared/telemetry/ingest.ts';
+import { LiveView } from '#shared/telemetry/live-view.ts';
+import { DynamoDbLiveViewRepository } from '#shared/db/live-view-repository.ts';
 import { ProcessLimitsLookup } from '#shared/telemetry/limits.ts';
 
 const repository = new DynamoDbTelemetryRepository();
 
 // The limits cache expires on real time (a cache's freshness), not on a test's clock.
-const limits = new ProcessLimitsLookup(new DynamoDbMasterDataRepository(), new DynamoDbWorkOrderRepository(), new OperationContextReader(repository));
+const masterData = new DynamoDbMasterDataRepository();
+const contexts = new OperationContextReader(repository);
+const limits = new ProcessLimitsLookup(masterData, new DynamoDbWorkOrderRepository(), contexts);
 
-export const telemetryIngest = new TelemetryIngest(repository, limits);
+/** The plant's live view: the ingest keeps its state; presence events go through `liveView.applyPresence`. */
+export const liveView = new LiveView(new DynamoDbLiveViewRepository(), { masterData, contexts });
+
+export const telemetryIngest = new TelemetryIngest(repository, limits, liveView);

@@ -38,14 +38,20 @@ interface UnitAdditions {
 }
 type BucketAdditions = Map<string, UnitAdditions>;
 
+/** The plant's live view, which follows the state messages stored (shared/telemetry/live-view.ts). */
+export interface LiveStates {
+  applyStates(tenantId: string, transitions: readonly StoredStateTransition[]): Promise<void>;
+}
+
 export class TelemetryIngest {
   constructor(
     private readonly repository: TelemetryIngestRepository,
     private readonly limits: LimitsSource,
+    private readonly live?: LiveStates,
   ) {}
 
   ingest(records: IngestRecord[], log: IngestLog = console): Promise<Set<string>> {
-    return ingestEnvelopes(this.repository, this.limits, records, log);
+    return ingestEnvelopes(this.repository, this.limits, records, log, this.live);
   }
 }
 
@@ -54,6 +60,7 @@ async function ingestEnvelopes(
   limits: LimitsSource,
   records: IngestRecord[],
   log: IngestLog,
+  live: LiveStates | undefined,
 ): Promise<Set<string>> {
   const validated: Validated = { samples: [], rejections: [], unattributable: [] };
   const recordOf = new Map<object, string>();
@@ -118,7 +125,11 @@ async function ingestEnvelopes(
       for (const id of rejectedByRecord) failed.add(id);
     }),
     ...[...states].map(([tenantId, entry]) =>
-      repository.putStateTransitions(tenantId, entry.items).catch((error) => {
+      // Then the live view: a record it missed fails and comes back, and both writes are idempotent.
+      (async () => {
+        await repository.putStateTransitions(tenantId, entry.items);
+        await live?.applyStates(tenantId, entry.items);
+      })().catch((error) => {
         log.warn('could not store state transitions', { tenantId, error: String(error) });
         for (const id of entry.records) failed.add(id);
       }),
