@@ -194,6 +194,38 @@ export const EVENT_FUNCTIONS = {
 
 export type EventFunctionId = keyof typeof EVENT_FUNCTIONS;
 
+/**
+ * Functions run on a schedule: an EventBridge rule on AWS (the stack's setting, default
+ * `everyMinutes`), a timer in the local runtime (`localEverySeconds`, MES_LIVE_REFRESH_SECONDS).
+ */
+export interface ScheduledFunction {
+  readonly handler: string;
+  readonly description: string;
+  readonly stack: 'telemetry';
+  readonly serviceName: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb?: number;
+  readonly tableAccess: TableAccess;
+  readonly everyMinutes: number;
+  readonly localEverySeconds: number;
+}
+
+export const SCHEDULED_FUNCTIONS = {
+  refreshLiveView: {
+    handler: 'functions/jobs/refresh-live-view.ts',
+    description: "OEE today in the plant's live view, every few minutes",
+    stack: 'telemetry',
+    serviceName: 'mes-telemetry',
+    // A tenant's units are computed eight at a time, a few Queries each: 200 units take seconds.
+    timeoutSeconds: 120,
+    memoryMb: 1024,
+    // Reads the day's minute items per group, writes the entries that changed.
+    tableAccess: 'telemetry',
+    everyMinutes: 5,
+    localEverySeconds: 30,
+  },
+} as const satisfies Record<string, ScheduledFunction>;
+
 export const eventFunctions = (stack?: EventFunction['stack']): [EventFunctionId, EventFunction][] =>
   (Object.entries(EVENT_FUNCTIONS) as [EventFunctionId, EventFunction][]).filter(([, fn]) => stack === undefined || fn.stack === stack);
 

@@ -14,7 +14,7 @@ import { ENV } from '../../shared/config.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { claimDurationMs, DEFAULT_WEBHOOK_TIMEOUT_MS } from '../../shared/integration/deliverer.ts';
 import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
-import { EVENT_FUNCTIONS, functionNameOf } from '../event-sources.ts';
+import { EVENT_FUNCTIONS, functionNameOf, SCHEDULED_FUNCTIONS } from '../event-sources.ts';
 import { LocalDeliveryQueue, scanPendingDeliveries, type SqsFunction } from './delivery-queue.ts';
 import { lazyHandler } from './lambda-engine.ts';
 import { writeDurably } from './durable-file.ts';
@@ -89,6 +89,11 @@ export interface RuntimeOptions {
    * with the /config.json to hand out. Default off: main.ts passes web/dist, tests a dir they built.
    */
   web?: WebHostOptions | false;
+  /**
+   * Seconds between runs of the live view's refresh job (OEE today, functions/jobs/refresh-live-view.ts);
+   * 0 = never. Default MES_LIVE_REFRESH_SECONDS, else the schedule's local period (infra/event-sources.ts).
+   */
+  liveViewRefreshSeconds?: number;
 }
 
 /** The two outbox consumers, found lazily: the runtime starts before they are imported. */
@@ -204,6 +209,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Last to start, first to stop: no dispatch into a queue that is gone, nor into stopped parts.
     // After the seed, whose events it then dispatches: loading the functions does not slow it down.
     if (queue) runtime.outbox = await startOutbox(options, { dynamoDbEndpoint, tableName, dataDir, clock, queue, log }, cleanup);
+    startSchedules(options, log, cleanup);
     ready = true;
     return runtime;
   } catch (error) {
@@ -295,6 +301,32 @@ async function startOutbox(options: RuntimeOptions, context: OutboxContext, clea
     void queue.recover(scanPendingDeliveries(context.dynamoDbEndpoint, context.tableName, runStart, claimMs));
   }
   return { poller, queue, clock };
+}
+
+/** The scheduled functions (EventBridge rules on AWS) on timers: a run does not start while the last one goes on. */
+function startSchedules(options: RuntimeOptions, log: Log, cleanup: (() => Promise<void>)[]) {
+  const fn = SCHEDULED_FUNCTIONS.refreshLiveView;
+  const fromEnv = Number(process.env.MES_LIVE_REFRESH_SECONDS);
+  const seconds =
+    options.liveViewRefreshSeconds ?? (Number.isFinite(fromEnv) && process.env.MES_LIVE_REFRESH_SECONDS ? fromEnv : fn.localEverySeconds);
+  if (!(seconds > 0)) return;
+  const load = lazyHandler<unknown>(fn.handler);
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = load()
+      .then((handler) => handler({}, {} as never))
+      .then(() => undefined)
+      .catch((error) => log.error('refresh-live-view failed', error))
+      .finally(() => {
+        running = undefined;
+      });
+  }, seconds * 1000);
+  timer.unref();
+  cleanup.push(async () => {
+    clearInterval(timer);
+    await running;
+  });
 }
 
 /**

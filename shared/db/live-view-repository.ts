@@ -3,7 +3,7 @@
  * under `${tenantId}#LIVE`, `unit` the UnitLiveState map and `at` the time of its last change,
  * written under a version condition; and the registry of tenants with live data per UTC day.
  */
-import { BatchGetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { LiveEntry, LiveViewRepository } from '../domain/telemetry/live-view.ts';
 import { ddb, tableName } from './client.ts';
@@ -12,6 +12,8 @@ import { queryAll } from './partition-page.ts';
 
 /** Registry items outlive the day they name by a day: the job reads today's and yesterday's. */
 const REGISTRY_TTL_SECONDS = 3 * 24 * 3600;
+/** Up to this many entries are read one by one; more, by reading the partition. */
+const FEW = 10;
 
 const decode = (item: Record<string, unknown>): LiveEntry => ({
   equipmentId: String(item.equipmentId),
@@ -32,22 +34,30 @@ export class DynamoDbLiveViewRepository implements LiveViewRepository {
     return items.map(decode);
   }
 
+  /**
+   * A few entries: a GetItem each (the functions that change one work center's units hold no
+   * BatchGetItem); many: the partition in one consistent Query, cheaper than as many items.
+   */
   async get(tenantId: string, equipmentIds: readonly string[]): Promise<LiveEntry[]> {
-    const found: LiveEntry[] = [];
     const unique = [...new Set(equipmentIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keysLeft: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => keys.liveUnit(tenantId, id));
-      for (let attempt = 0; keysLeft?.length; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 5)));
-        const table: string = tableName();
-        const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await ddb().send(
-          new BatchGetCommand({ RequestItems: { [table]: { Keys: keysLeft, ConsistentRead: true } }, ReturnConsumedCapacity: 'TOTAL' }),
-        );
-        found.push(...(Responses?.[table] ?? []).map(decode));
-        keysLeft = UnprocessedKeys?.[table]?.Keys;
-      }
+    if (unique.length > FEW) {
+      const wanted = new Set(unique);
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.livePartition(tenantId), ':prefix': keys.liveUnitPrefix },
+        ConsistentRead: true,
+      });
+      return items.map(decode).filter((e) => wanted.has(e.equipmentId));
     }
-    return found;
+    const found = await Promise.all(
+      unique.map(async (id) => {
+        const { Item } = await ddb().send(
+          new GetCommand({ TableName: tableName(), Key: keys.liveUnit(tenantId, id), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+        );
+        return Item ? decode(Item) : undefined;
+      }),
+    );
+    return found.filter((e) => e !== undefined);
   }
 
   async put(tenantId: string, entry: LiveEntry): Promise<boolean> {

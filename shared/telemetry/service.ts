@@ -634,7 +634,7 @@ function splitByContext(interval: Interval, contexts: ContextInterval[]): (Inter
   return pieces;
 }
 
-function startOfLocalDay(ts: number, timeZone: string): number {
+export function startOfLocalDay(ts: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',

@@ -60,15 +60,16 @@ export function emptyEntry(equipmentId: string): LiveEntry {
   return { equipmentId, unit: { equipmentId, state: 'offline', since: null, lastSeen: null, current: null }, at: 0, version: 0 };
 }
 
-/** Offline while the latest presence event says so and no state message came after it. */
+/** Whether the latest presence event says the link is down and no state message came after it. */
+const linkDown = (entry: Pick<LiveEntry, 'reported' | 'presence'>) =>
+  entry.presence !== undefined && !entry.presence.online && (!entry.reported || entry.presence.at >= entry.reported.ts);
+
+/** Offline while the link is down; else the state last reported, since when it holds. */
 function shown(entry: LiveEntry): { state: UnitLiveState['state']; since: string | null; reasonCode?: string } {
   const { reported, presence } = entry;
-  if (presence && !presence.online && (!reported || presence.at >= reported.ts)) return { state: 'offline', since: iso(presence.at) };
+  if (presence && linkDown(entry)) return { state: 'offline', since: iso(presence.at) };
   if (!reported) return { state: 'offline', since: entry.unit.state === 'offline' ? entry.unit.since : null };
-  // Back from offline in the state last reported: it holds again from when the link came back.
-  const since =
-    presence?.online && presence.at > reported.since && presence.at >= reported.ts ? Math.max(reported.since, presence.at) : reported.since;
-  return { state: reported.state, since: iso(since), ...(reported.reasonCode ? { reasonCode: reported.reasonCode } : {}) };
+  return { state: reported.state, since: iso(reported.since), ...(reported.reasonCode ? { reasonCode: reported.reasonCode } : {}) };
 }
 
 /** The entry with its shown state recomputed; a stop reason stays only while the stop it was given for goes on. */
@@ -91,7 +92,9 @@ export function applyStates(entry: LiveEntry, messages: readonly LiveStateMessag
   let reported = entry.reported;
   for (const m of [...messages].sort((a, b) => a.ts - b.ts)) {
     if (reported && m.ts <= reported.ts) continue;
-    const same = reported && reported.state === m.state && (reported.reasonCode ?? undefined) === (m.reasonCode ?? undefined);
+    // After the link was down, a state starts again even when it is the one reported before.
+    const wasDown = linkDown({ reported, presence: entry.presence });
+    const same = !wasDown && reported && reported.state === m.state && (reported.reasonCode ?? undefined) === (m.reasonCode ?? undefined);
     reported = { ts: m.ts, state: m.state, ...(m.reasonCode ? { reasonCode: m.reasonCode } : {}), since: same && reported ? reported.since : m.ts };
   }
   return reported === entry.reported ? entry : settle({ ...entry, reported });
@@ -100,7 +103,10 @@ export function applyStates(entry: LiveEntry, messages: readonly LiveStateMessag
 /** A presence event: offline now, or back to the last reported state. Older than the one applied: ignored. */
 export function applyPresence(entry: LiveEntry, event: PresenceEvent): LiveEntry {
   if (entry.presence && event.at < entry.presence.at) return entry;
-  return settle({ ...entry, presence: { online: event.online, at: event.at } });
+  // Back in the state last reported, which holds again from when the link came back.
+  const reported =
+    event.online && entry.reported && linkDown(entry) ? { ...entry.reported, since: Math.max(entry.reported.since, event.at) } : entry.reported;
+  return settle({ ...entry, reported, presence: { online: event.online, at: event.at } });
 }
 
 /** What runs at the unit now (from its work center's operation contexts). */
