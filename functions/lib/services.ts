@@ -6,20 +6,21 @@ import { WorkOrderService } from '#shared/domain/work-order/service.ts';
 import { DynamoDbLiveViewRepository } from '#shared/db/live-view-repository.ts';
 import { DynamoDbTelemetryRepository } from '#shared/db/telemetry-repository.ts';
 import { OperationContextReader } from '#shared/telemetry/context.ts';
-import { LiveView, LiveViewFollowingOrders } from '#shared/telemetry/live-view.ts';
+import { LiveView, LiveViewFollowingMasterData, LiveViewFollowingOrders } from '#shared/telemetry/live-view.ts';
 import { clock } from './clock.ts';
 import { logger } from './logger.ts';
 
 const masterDataRepository = new DynamoDbMasterDataRepository();
-export const masterData = new MasterDataService(masterDataRepository, clock);
-// Operation commands keep the plant's live view showing what runs at each unit.
+// Operation commands, and units placed under a work center, keep the plant's live view showing what runs at each unit.
 const liveView = new LiveView(
   new DynamoDbLiveViewRepository(),
   { masterData: masterDataRepository, contexts: new OperationContextReader(new DynamoDbTelemetryRepository()) },
   clock,
 );
+const liveViewLog = { warn: (message: string, details?: Record<string, unknown>) => logger.warn(message, details ?? {}) };
+export const masterData = new MasterDataService(new LiveViewFollowingMasterData(masterDataRepository, liveView, liveViewLog), clock);
 export const workOrders = new WorkOrderService(
-  new LiveViewFollowingOrders(new DynamoDbWorkOrderRepository(), liveView, { warn: (message, details) => logger.warn(message, details ?? {}) }),
+  new LiveViewFollowingOrders(new DynamoDbWorkOrderRepository(), liveView, liveViewLog),
   masterDataRepository,
   clock,
 );

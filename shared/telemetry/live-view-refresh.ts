@@ -14,7 +14,7 @@ import type { EquipmentStatus } from '../api/schemas.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Equipment, MasterDataKind } from '../domain/master-data/model.ts';
 import type { MasterDataRepository } from '../domain/master-data/repository.ts';
-import { type LiveEntry, applyCurrent, applyToday, sameUnit } from '../domain/telemetry/live-view.ts';
+import { type LiveEntry, applyCurrent, applyToday, hasNoData, sameEntry } from '../domain/telemetry/live-view.ts';
 import type { MinuteBucket, OperationContextRecord, StoredStateTransition, TelemetryReadRepository } from '../domain/telemetry/repository.ts';
 import type { WorkOrderRepository } from '../domain/work-order/repository.ts';
 import { minuteOf } from './groups.ts';
@@ -77,23 +77,28 @@ export class LiveViewRefresh {
         for (let unit = queue.shift(); unit; unit = queue.shift()) statuses.set(unit.id, await service.status(auth, unit.id));
       }),
     );
-    // A unit without an entry is rebuilt whole; it needs what its latest state message said.
+    // A unit without data in the view is rebuilt whole; it needs what its latest state message said.
     const entries = new Map((await this.live.repository.entries(tenantId)).map((e) => [e.equipmentId, e]));
-    const missing = units.filter((u) => !entries.has(u.id));
+    const missing = units.filter((u) => {
+      const entry = entries.get(u.id);
+      return !entry || hasNoData(entry);
+    });
     const latest = new Map(await Promise.all(missing.map(async (u) => [u.id, await this.sources.telemetry.latestState(tenantId, u.id)] as const)));
 
-    let written = 0;
+    const written = new Set<string>();
     await this.live.update(
       tenantId,
       units.map((u) => u.id),
       (entry) => {
         const status = statuses.get(entry.equipmentId) as EquipmentStatus;
-        const next = entry.version === 0 ? rebuilt(entry, status, latest.get(entry.equipmentId)) : refreshed(entry, status, startedAt);
-        if (!sameUnit(entry.unit, next.unit) || entry.version === 0) written++;
+        const next = hasNoData(entry) ? rebuilt(entry, status, latest.get(entry.equipmentId)) : refreshed(entry, status, startedAt);
+        // Only where it changed: a new asOf alone is not a change.
+        if (entry.version > 0 && sameEntry(entry, next, { ignoreAsOf: true })) return entry;
+        written.add(entry.equipmentId);
         return next;
       },
     );
-    return { units: units.length, written };
+    return { units: units.length, written: written.size };
   }
 }
 
@@ -111,9 +116,7 @@ const oeeTodayOf = (status: EquipmentStatus, asOf: number) => ({
 function refreshed(entry: LiveEntry, status: EquipmentStatus, startedAt: number): LiveEntry {
   const today = { oeeToday: oeeTodayOf(status, Date.parse(status.oeeToday.to)), lastSeen: status.lastSeen };
   const candidate = applyToday(entry, today);
-  const withCurrent = entry.at <= startedAt ? applyCurrent(candidate, status.current) : candidate;
-  // Only where it changed: a new asOf alone is not a change.
-  return sameUnit(entry.unit, withCurrent.unit) ? entry : withCurrent;
+  return entry.at <= startedAt ? applyCurrent(candidate, status.current) : candidate;
 }
 
 /** A whole entry from the unit status (backfill), with the latest state message as what it reflects. */

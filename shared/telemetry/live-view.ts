@@ -9,6 +9,7 @@
 import type { Clock } from '../domain/clock.ts';
 import { systemClock } from '../domain/clock.ts';
 import type { MasterDataRepository } from '../domain/master-data/repository.ts';
+import type { MasterDataKind, StoredRecord } from '../domain/master-data/model.ts';
 import type { Equipment } from '../domain/master-data/model.ts';
 import type { StoredStateTransition } from '../domain/telemetry/repository.ts';
 import type { CommandResult } from '../domain/work-order/model.ts';
@@ -192,5 +193,40 @@ export class LiveViewFollowingOrders implements WorkOrderRepository {
     await this.live.refreshCurrent(tenantId, [...centers]).catch((error) => {
       this.log.warn('live view not updated after an operation command (the refresh job will)', { tenantId, error: String(error) });
     });
+  }
+}
+
+/**
+ * The master data repository, followed by the live view: a work unit that is new, or moved
+ * under another work center, shows what runs there now (as LiveViewFollowingOrders, after the commit).
+ */
+export class LiveViewFollowingMasterData implements MasterDataRepository {
+  constructor(
+    private readonly masterData: MasterDataRepository,
+    private readonly live: LiveView,
+    private readonly log: LiveViewLog = console,
+  ) {}
+
+  get: MasterDataRepository['get'] = (...args) => this.masterData.get(...args);
+  getMany: MasterDataRepository['getMany'] = (...args) => this.masterData.getMany(...args);
+  list: MasterDataRepository['list'] = (...args) => this.masterData.list(...args);
+  listAll: MasterDataRepository['listAll'] = (...args) => this.masterData.listAll(...args);
+
+  async put<K extends MasterDataKind>(
+    tenantId: string,
+    kind: K,
+    next: StoredRecord<K>,
+    before: StoredRecord<K> | undefined,
+    receipt?: Parameters<MasterDataRepository['put']>[4],
+  ) {
+    const out = await this.masterData.put(tenantId, kind, next, before, receipt);
+    if (kind !== 'equipment' || out.replay) return out;
+    const [unit, old] = [next as StoredRecord<'equipment'>, before as StoredRecord<'equipment'> | undefined];
+    if (unit.level === 'workUnit' && (!old || old.parentId !== unit.parentId || old.level !== unit.level)) {
+      await this.live.refreshCurrent(tenantId, [unit.parentId ?? unit.id]).catch((error) => {
+        this.log.warn('live view not updated after a unit was placed (the refresh job will)', { tenantId, error: String(error) });
+      });
+    }
+    return out;
   }
 }

@@ -132,14 +132,20 @@ export function sameUnit(a: UnitLiveState, b: UnitLiveState): boolean {
   return strip(a) === strip(b);
 }
 
-/** Whether a change leaves the entry as it was (then nothing is written, nothing pushed). */
-export function sameEntry(a: LiveEntry, b: LiveEntry): boolean {
+/**
+ * Whether a change leaves the entry as it was (then nothing is written, nothing pushed); with
+ * `ignoreAsOf`, OEE figures recomputed to the same values are no change either.
+ */
+export function sameEntry(a: LiveEntry, b: LiveEntry, options: { ignoreAsOf?: boolean } = {}): boolean {
   return (
     sameUnit(a.unit, b.unit) &&
-    a.unit.oeeToday?.asOf === b.unit.oeeToday?.asOf &&
+    (options.ignoreAsOf || a.unit.oeeToday?.asOf === b.unit.oeeToday?.asOf) &&
     canonical([a.reported, a.presence]) === canonical([b.reported, b.presence])
   );
 }
+
+/** No state message and no presence event yet: what it shows may be rebuilt from the records. */
+export const hasNoData = (entry: LiveEntry) => !entry.reported && !entry.presence;
 
 /** JSON with keys in order and undefined left out: stored maps come back in any key order. */
 function canonical(value: unknown): string {
