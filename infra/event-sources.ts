@@ -219,8 +219,8 @@ export const SCHEDULED_FUNCTIONS = {
     // A tenant's units are computed eight at a time, a few Queries each: 200 units take seconds.
     timeoutSeconds: 120,
     memoryMb: 1024,
-    // Reads the day's minute items per group, writes the entries that changed.
-    tableAccess: 'telemetry',
+    // Queries and Gets (the day's minute items per group, each unit's records), Puts of the entries that changed.
+    tableAccess: 'write',
     everyMinutes: 5,
     localEverySeconds: 30,
   },

@@ -34,6 +34,8 @@ export const CONTEXT = {
    * `on-demand`. Default 1 shard (the cost reasoning is at StreamCapacity in telemetry-stack.ts).
    */
   telemetryShards: 'mes:telemetryShards',
+  /** Minutes between runs of the live view's refresh job (OEE today on the plant overview). Default 5. */
+  liveViewRefreshMinutes: 'mes:liveViewRefreshMinutes',
 } as const;
 
 export interface MesStacks {
@@ -113,6 +115,7 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     table: data.table,
     appVersion,
     streamCapacity: parseStreamCapacity(app.node.tryGetContext(CONTEXT.telemetryShards)),
+    ...(context(CONTEXT.liveViewRefreshMinutes) !== undefined ? { liveViewRefreshMinutes: Number(context(CONTEXT.liveViewRefreshMinutes)) } : {}),
   });
   // After the API: config.json and the CSP carry its URL, hosted UI and client id.
   const web = new WebStack(app, 'MesWeb', {

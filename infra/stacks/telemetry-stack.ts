@@ -49,7 +49,9 @@ import { THING_ATTRIBUTES } from '../../shared/telemetry/device-identity.ts';
 import { devicePublishTopics, deviceSubscriptions, ruleTopics } from '../../shared/telemetry/device-policy.ts';
 import { eventFunction, sqsEventSourceProps } from '../constructs/event-function.ts';
 import type { MesFunction } from '../constructs/mes-function.ts';
-import { consumerOfRule, type EventFunction, type SqsSource, visibilityTimeoutSecondsOf } from '../event-sources.ts';
+import { consumerOfRule, type EventFunction, SCHEDULED_FUNCTIONS, type SqsSource, visibilityTimeoutSecondsOf } from '../event-sources.ts';
+import { scheduledFunction } from '../constructs/scheduled-function.ts';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 
 /** The IoT SQL version the generated SQL is written for (`encode`, `topic(n)`, `<>`). */
 export const IOT_SQL_VERSION = '2016-03-23';
@@ -100,6 +102,8 @@ export interface TelemetryStackProps extends StackProps {
   readonly appVersion: string;
   /** @default 1 (one provisioned shard, see StreamCapacity) */
   readonly streamCapacity?: StreamCapacity;
+  /** Minutes between runs of the live view's refresh job (OEE today). @default SCHEDULED_FUNCTIONS.refreshLiveView.everyMinutes */
+  readonly liveViewRefreshMinutes?: number;
 }
 
 /** The publish resources for one rule, confined to the unit's tenant and equipment id (shared/telemetry/device-policy.ts). */
@@ -113,6 +117,8 @@ export class TelemetryStack extends Stack {
   readonly measurementsStream: Stream;
   readonly rules: Readonly<Record<keyof typeof TELEMETRY_RULES, CfnTopicRule>>;
   readonly consumers: Readonly<{ state: MesFunction; measurements: MesFunction }>;
+  /** The live view's refresh job and the schedule that runs it. */
+  readonly liveViewRefresh: { mes: MesFunction; rule: Rule };
   readonly alarmTopic: Topic;
   readonly alarms: readonly Alarm[];
 
@@ -232,6 +238,11 @@ export class TelemetryStack extends Stack {
     const stateConsumer = consumer('state');
     const measurementsConsumer = consumer('measurements');
     this.consumers = { state: stateConsumer, measurements: measurementsConsumer };
+    this.liveViewRefresh = scheduledFunction(this, 'RefreshLiveView', SCHEDULED_FUNCTIONS.refreshLiveView, {
+      appVersion: props.appVersion,
+      table: props.table,
+      everyMinutes: props.liveViewRefreshMinutes,
+    });
 
     // ---- Devices -----------------------------------------------------------------------------
 

@@ -219,7 +219,7 @@ describe('the telemetry stack', () => {
     });
 
     it('runs the consumers like every MesFunction: arm64, Node.js 22+, JSON logs to their own log group, no auth settings', () => {
-      for (const id of [ids.stateFn, ids.measurementsFn]) {
+      for (const id of [ids.stateFn, ids.measurementsFn, logicalId(stack.liveViewRefresh.mes.function)]) {
         const p = resources[id]!.Properties;
         assert.deepEqual(p.Architectures, ['arm64']);
         assert.ok(Number(/^nodejs(\d+)\.x$/.exec(p.Runtime)?.[1]) >= 22, p.Runtime);
@@ -231,7 +231,11 @@ describe('the telemetry stack', () => {
           [],
         );
       }
-      assert.equal(Object.keys(ofType('AWS::Lambda::Function')).length, 2, 'no other function (no custom resource)');
+      assert.equal(
+        Object.keys(ofType('AWS::Lambda::Function')).length,
+        3,
+        "no other function than these (no custom resource): the consumers and the live view's refresh job",
+      );
     });
 
     it('lets each consumer touch only its own source and the dead letters, besides the table', () => {
@@ -258,6 +262,39 @@ describe('the telemetry stack', () => {
         assert.deepEqual([...new Set(onTable.flatMap((s) => list(s.Action)))].sort(), TELEMETRY_TABLE_ACTIONS, fnId);
         assert.deepEqual([...new Set(onIndexes.flatMap((s) => list(s.Action)))], ['dynamodb:Query'], fnId);
       }
+    });
+  });
+
+  describe("the live view's refresh job", () => {
+    const fnId = logicalId(stack.liveViewRefresh.mes.function);
+    const scheduleOf = (tpl: Template) => Object.values(resourcesOf(tpl, 'AWS::Events::Rule')).map((r) => r.Properties);
+
+    it('runs every 5 minutes by default, or as the mes:liveViewRefreshMinutes context says, without retries', () => {
+      const [rule, ...others] = scheduleOf(template);
+      assert.ok(rule);
+      assert.equal(others.length, 0);
+      assert.equal(rule.ScheduleExpression, 'rate(5 minutes)');
+      assert.deepEqual(
+        rule.Targets.map((t: { Arn: unknown; RetryPolicy?: unknown }) => [flat(t.Arn), t.RetryPolicy]),
+        [[`\${${fnId}.Arn}`, { MaximumRetryAttempts: 0 }]],
+      );
+      const { stacks: withContext } = newMesApp({ context: { 'mes:liveViewRefreshMinutes': '2' } });
+      assert.equal(scheduleOf(Template.fromStack(withContext.telemetry))[0]?.ScheduleExpression, 'rate(2 minutes)');
+      assert.throws(() => newMesApp({ context: { 'mes:liveViewRefreshMinutes': 'often' } }), /whole number of minutes/);
+    });
+
+    it('reads and writes the table as the API does (no batch writes), and nothing else', () => {
+      const statements = statementsOfRole(roleOfFunction(fnId));
+      const onTable = statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')) && !flat(s.Resource).includes('/index/'));
+      assert.deepEqual([...new Set(onTable.flatMap((s) => list(s.Action)))].sort(), [
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
+      const other = grantsOfRole(roleOfFunction(fnId)).filter((g) => !g.startsWith('dynamodb:') && !g.startsWith('logs:'));
+      assert.deepEqual(other, []);
     });
   });
 
