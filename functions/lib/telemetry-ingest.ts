@@ -11,6 +11,7 @@ import { TelemetryIngest } from '#shared/telemetry/ingest.ts';
 import { LiveView } from '#shared/telemetry/live-view.ts';
 import { DynamoDbLiveViewRepository } from '#shared/db/live-view-repository.ts';
 import { ProcessLimitsLookup } from '#shared/telemetry/limits.ts';
+import { clock } from './clock.ts';
 
 const repository = new DynamoDbTelemetryRepository();
 
@@ -20,6 +21,6 @@ const contexts = new OperationContextReader(repository);
 const limits = new ProcessLimitsLookup(masterData, new DynamoDbWorkOrderRepository(), contexts);
 
 /** The plant's live view: the ingest keeps its state; presence events go through `liveView.applyPresence`. */
-export const liveView = new LiveView(new DynamoDbLiveViewRepository(), { masterData, contexts });
+export const liveView = new LiveView(new DynamoDbLiveViewRepository(), { masterData, contexts }, clock);
 
 export const telemetryIngest = new TelemetryIngest(repository, limits, liveView);
