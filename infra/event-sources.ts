@@ -205,8 +205,9 @@ export type EventFunctionId = keyof typeof EVENT_FUNCTIONS;
 
 /**
  * A function a schedule runs: on AWS an EventBridge rule (rate) targeting it, built by the
- * owning stack (infra/stacks/telemetry-stack.ts); locally a timer of the runtime
- * (infra/local/runtime.ts) on the runtime's clock. Nothing feeds it records: it reads what it needs.
+ * owning stack (infra/stacks/telemetry-stack.ts; a stack setting may change the rate); locally
+ * a timer of the runtime (infra/local/runtime.ts), every `localEverySeconds` (default the same
+ * rate). Nothing feeds it records: it reads what it needs.
  */
 export interface ScheduledFunction {
   readonly handler: string;
@@ -216,8 +217,10 @@ export interface ScheduledFunction {
   readonly timeoutSeconds: number;
   readonly memoryMb?: number;
   readonly tableAccess: TableAccess;
-  /** Minutes between runs. */
+  /** Minutes between runs on AWS. */
   readonly everyMinutes: number;
+  /** Seconds between runs locally, where a plant on a laptop should feel live; default everyMinutes. */
+  readonly localEverySeconds?: number;
 }
 
 export const SCHEDULED_FUNCTIONS = {
@@ -233,6 +236,19 @@ export const SCHEDULED_FUNCTIONS = {
     tableAccess: 'write',
     // Hourly: a day becomes final (its end + the 24 h late window) at some hour of the next day.
     everyMinutes: 60,
+  },
+  refreshLiveView: {
+    handler: 'functions/jobs/refresh-live-view.ts',
+    description: "OEE today in the plant's live view, every few minutes",
+    stack: 'telemetry',
+    serviceName: 'mes-telemetry',
+    // A tenant's units are computed eight at a time, a few Queries each: 200 units take seconds.
+    timeoutSeconds: 120,
+    memoryMb: 1024,
+    // Queries and Gets (the day's minute items per group, each unit's records), Puts of the entries that changed.
+    tableAccess: 'write',
+    everyMinutes: 5,
+    localEverySeconds: 30,
   },
 } as const satisfies Record<string, ScheduledFunction>;
 export type ScheduledFunctionId = keyof typeof SCHEDULED_FUNCTIONS;

@@ -3,8 +3,24 @@ import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.
 import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts';
 import { MasterDataService } from '#shared/domain/master-data/service.ts';
 import { WorkOrderService } from '#shared/domain/work-order/service.ts';
+import { DynamoDbLiveViewRepository } from '#shared/db/live-view-repository.ts';
+import { DynamoDbTelemetryRepository } from '#shared/db/telemetry-repository.ts';
+import { OperationContextReader } from '#shared/telemetry/context.ts';
+import { LiveView, LiveViewFollowingMasterData, LiveViewFollowingOrders } from '#shared/telemetry/live-view.ts';
 import { clock } from './clock.ts';
+import { logger } from './logger.ts';
 
 const masterDataRepository = new DynamoDbMasterDataRepository();
-export const masterData = new MasterDataService(masterDataRepository, clock);
-export const workOrders = new WorkOrderService(new DynamoDbWorkOrderRepository(), masterDataRepository, clock);
+// Operation commands, and units placed under a work center, keep the plant's live view showing what runs at each unit.
+const liveView = new LiveView(
+  new DynamoDbLiveViewRepository(),
+  { masterData: masterDataRepository, contexts: new OperationContextReader(new DynamoDbTelemetryRepository()) },
+  clock,
+);
+const liveViewLog = { warn: (message: string, details?: Record<string, unknown>) => logger.warn(message, details ?? {}) };
+export const masterData = new MasterDataService(new LiveViewFollowingMasterData(masterDataRepository, liveView, liveViewLog), clock);
+export const workOrders = new WorkOrderService(
+  new LiveViewFollowingOrders(new DynamoDbWorkOrderRepository(), liveView, liveViewLog),
+  masterDataRepository,
+  clock,
+);

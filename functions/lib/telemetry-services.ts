@@ -1,13 +1,16 @@
 /** The telemetry read side, wired to its DynamoDB adapters once per cold start. */
+import { DynamoDbLiveViewRepository } from '#shared/db/live-view-repository.ts';
 import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.ts';
 import { DynamoDbTelemetryRepository } from '#shared/db/telemetry-repository.ts';
 import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts';
+import { OperationContextReader } from '#shared/telemetry/context.ts';
+import { LiveView } from '#shared/telemetry/live-view.ts';
 import { TelemetryService } from '#shared/telemetry/service.ts';
 import { clock } from './clock.ts';
 
-export const telemetry = new TelemetryService(
-  new DynamoDbTelemetryRepository(),
-  new DynamoDbMasterDataRepository(),
-  new DynamoDbWorkOrderRepository(),
-  clock,
-);
+const repository = new DynamoDbTelemetryRepository();
+const masterData = new DynamoDbMasterDataRepository();
+
+export const liveView = new LiveView(new DynamoDbLiveViewRepository(), { masterData, contexts: new OperationContextReader(repository) }, clock);
+
+export const telemetry = new TelemetryService(repository, masterData, new DynamoDbWorkOrderRepository(), clock, liveView);

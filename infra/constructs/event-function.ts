@@ -100,23 +100,3 @@ export function eventFunction(
   mes.function.addEventSource(eventSourceOf(fn, props.resources));
   return mes;
 }
-
-/** The MesFunction of a scheduled entry, bound to its table, and the EventBridge rule that runs it. */
-export function scheduledFunction(scope: Construct, id: string, fn: ScheduledFunction, props: { appVersion: string; table: ITable }): MesFunction {
-  const mes = new MesFunction(scope, id, {
-    entry: fn.handler,
-    description: fn.description,
-    appVersion: props.appVersion,
-    serviceName: fn.serviceName,
-    timeout: Duration.seconds(fn.timeoutSeconds),
-    ...(fn.memoryMb !== undefined ? { memorySize: fn.memoryMb } : {}),
-  });
-  mes.bindTable(props.table, fn.tableAccess);
-  new Rule(scope, `${id}Schedule`, {
-    description: `Runs ${fn.handler} every ${fn.everyMinutes} minutes`,
-    schedule: Schedule.rate(Duration.minutes(fn.everyMinutes)),
-    // A run that fails is not retried: the next run does what it left, from where it got.
-    targets: [new LambdaFunction(mes.function, { retryAttempts: 0 })],
-  });
-  return mes;
-}

@@ -14,7 +14,7 @@ import { ENV } from '../../shared/config.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { claimDurationMs, DEFAULT_WEBHOOK_TIMEOUT_MS } from '../../shared/integration/deliverer.ts';
 import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
-import { EVENT_FUNCTIONS, functionNameOf, type ScheduledFunction, scheduledFunctions } from '../event-sources.ts';
+import { EVENT_FUNCTIONS, functionNameOf, SCHEDULED_FUNCTIONS, type ScheduledFunction, scheduledFunctions } from '../event-sources.ts';
 import { LocalDeliveryQueue, scanPendingDeliveries, type SqsFunction } from './delivery-queue.ts';
 import { invoke, lazyHandler } from './lambda-engine.ts';
 import { writeDurably } from './durable-file.ts';
@@ -91,6 +91,11 @@ export interface RuntimeOptions {
    * with the /config.json to hand out. Default off: main.ts passes web/dist, tests a dir they built.
    */
   web?: WebHostOptions | false;
+  /**
+   * Seconds between runs of the live view's refresh job (OEE today, functions/jobs/refresh-live-view.ts);
+   * 0 = never. Default MES_LIVE_REFRESH_SECONDS, else the schedule's local period (infra/event-sources.ts).
+   */
+  liveViewRefreshSeconds?: number;
 }
 
 /** The two outbox consumers, found lazily: the runtime starts before they are imported. */
@@ -186,7 +191,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     setFunctionEnvironment({ tableName, dynamoDbEndpoint, identity });
 
     const mqtt = options.mqttPort === undefined ? undefined : await startMqtt(options, devices, log, cleanup);
-    if (options.schedules ?? mqtt !== undefined) startSchedules(clock, log, cleanup);
+    if (options.schedules ?? mqtt !== undefined) startSchedules(options, clock, log, cleanup);
 
     const runtime: Runtime = {
       baseUrl,
@@ -254,14 +259,25 @@ async function startMqtt(options: RuntimeOptions, devices: DeviceAuthority, log:
   return { url: broker.url, wsUrl: broker.wsUrl, broker, pipeline, ackWhen: telemetryAck(options) };
 }
 
-/** Each scheduled function on a timer of the runtime's clock, as EventBridge runs it on AWS: every `everyMinutes`, a failed run not retried. */
-function startSchedules(clock: SchedulingClock, log: Log, cleanup: (() => Promise<void>)[]) {
+/**
+ * Each scheduled function on a timer of the runtime's clock, as EventBridge runs it on AWS: every
+ * `localEverySeconds` (else `everyMinutes`), a failed run not retried; the next run is armed when
+ * the last one ends, so runs never overlap. The live view's refresh: `liveViewRefreshSeconds`, else
+ * MES_LIVE_REFRESH_SECONDS; 0 = never.
+ */
+function startSchedules(options: RuntimeOptions, clock: SchedulingClock, log: Log, cleanup: (() => Promise<void>)[]) {
+  const fromEnv = process.env.MES_LIVE_REFRESH_SECONDS ? Number(process.env.MES_LIVE_REFRESH_SECONDS) : undefined;
   for (const [, fn] of scheduledFunctions()) {
+    const seconds: number =
+      fn === SCHEDULED_FUNCTIONS.refreshLiveView
+        ? (options.liveViewRefreshSeconds ?? (Number.isFinite(fromEnv) ? (fromEnv as number) : SCHEDULED_FUNCTIONS.refreshLiveView.localEverySeconds))
+        : (fn.localEverySeconds ?? fn.everyMinutes * 60);
+    if (!(seconds > 0)) continue;
     const load = lazyHandler(fn.handler);
     let cancel = () => {};
     let stopped = false;
     const arm = () => {
-      cancel = clock.schedule(clock.now().getTime() + fn.everyMinutes * 60_000, async () => {
+      cancel = clock.schedule(clock.now().getTime() + seconds * 1000, async () => {
         await runScheduled(fn, load).catch((error) => log.error(`${functionNameOf(fn)} failed`, error));
         if (!stopped) arm();
       });

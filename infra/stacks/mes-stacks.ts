@@ -41,6 +41,8 @@ export const CONTEXT = {
    */
   telemetryUnits: 'mes:telemetryUnits',
   telemetryMessageRate: 'mes:telemetryMessageRate',
+  /** Minutes between runs of the live view's refresh job (OEE today on the plant overview). Default 5. */
+  liveViewRefreshMinutes: 'mes:liveViewRefreshMinutes',
 } as const;
 
 export interface MesStacks {
@@ -134,6 +136,7 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
       units: app.node.tryGetContext(CONTEXT.telemetryUnits),
       messageRate: app.node.tryGetContext(CONTEXT.telemetryMessageRate),
     }),
+    ...(context(CONTEXT.liveViewRefreshMinutes) !== undefined ? { liveViewRefreshMinutes: Number(context(CONTEXT.liveViewRefreshMinutes)) } : {}),
   });
   // After the API: config.json and the CSP carry its URL, hosted UI and client id.
   const web = new WebStack(app, 'MesWeb', {

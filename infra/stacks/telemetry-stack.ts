@@ -62,10 +62,12 @@ import type { Construct } from 'constructs';
 import { basicIngestTopic, ruleSql, TELEMETRY_RULES, telemetryTopic, type TelemetryRule } from '../../shared/telemetry/rules.ts';
 import { THING_ATTRIBUTES } from '../../shared/telemetry/device-identity.ts';
 import { DEVICE_KINDS, type DeviceKind, devicePublishTopics, deviceSubscriptions, ruleTopics } from '../../shared/telemetry/device-policy.ts';
-import { eventFunction, scheduledFunction, sqsEventSourceProps } from '../constructs/event-function.ts';
+import { eventFunction, sqsEventSourceProps } from '../constructs/event-function.ts';
 import type { MesFunction } from '../constructs/mes-function.ts';
 import type { StreamCapacity } from '../stream-capacity.ts';
 import { consumerOfRule, type EventFunction, type SqsSource, scheduledFunctions, visibilityTimeoutSecondsOf } from '../event-sources.ts';
+import { scheduledFunction } from '../constructs/scheduled-function.ts';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 
 /** The IoT SQL version the generated SQL is written for (`encode`, `topic(n)`, `<>`). */
 export const IOT_SQL_VERSION = '2016-03-23';
@@ -120,6 +122,8 @@ export interface TelemetryStackProps extends StackProps {
   readonly appVersion: string;
   /** @default 1 (one provisioned shard, see StreamCapacity) */
   readonly streamCapacity?: StreamCapacity;
+  /** Minutes between runs of the live view's refresh job (OEE today). @default SCHEDULED_FUNCTIONS.refreshLiveView.everyMinutes */
+  readonly liveViewRefreshMinutes?: number;
 }
 
 /** The publish resources for one rule, confined to the unit's tenant and equipment id (shared/telemetry/device-policy.ts). */
@@ -133,7 +137,10 @@ export class TelemetryStack extends Stack {
   readonly measurementsStream: Stream;
   readonly rules: Readonly<Record<keyof typeof TELEMETRY_RULES, CfnTopicRule>>;
   readonly consumers: Readonly<{ state: MesFunction; measurements: MesFunction }>;
-  readonly scheduled: Readonly<Record<string, MesFunction>>;
+  /** The scheduled jobs (infra/event-sources.ts SCHEDULED_FUNCTIONS) and the schedules that run them. */
+  readonly scheduled: Readonly<Record<string, { mes: MesFunction; rule: Rule }>>;
+  /** The live view's refresh job and the schedule that runs it. */
+  readonly liveViewRefresh: { mes: MesFunction; rule: Rule };
   readonly alarmTopic: Topic;
   readonly alarms: readonly Alarm[];
 
@@ -254,14 +261,19 @@ export class TelemetryStack extends Stack {
     const measurementsConsumer = consumer('measurements');
     this.consumers = { state: stateConsumer, measurements: measurementsConsumer };
 
-    // ---- Scheduled jobs (the daily rollup): built from infra/event-sources.ts --------------
+    // ---- Scheduled jobs (the daily rollup, the live view's refresh): built from infra/event-sources.ts
 
     this.scheduled = Object.fromEntries(
       scheduledFunctions('telemetry').map(([id, fn]) => [
         id,
-        scheduledFunction(this, pascal(id), fn, { appVersion: props.appVersion, table: props.table }),
+        scheduledFunction(this, pascal(id), fn, {
+          appVersion: props.appVersion,
+          table: props.table,
+          everyMinutes: id === 'refreshLiveView' ? props.liveViewRefreshMinutes : undefined,
+        }),
       ]),
     );
+    this.liveViewRefresh = this.scheduled.refreshLiveView as { mes: MesFunction; rule: Rule };
 
     // ---- Devices -----------------------------------------------------------------------------
 

@@ -927,5 +927,6 @@ export type ModelMatchesWire = [
 export type Oee = z.infer<typeof OeeSchema>;
 export type EquipmentStatus = z.infer<typeof EquipmentStatusSchema>;
 export type UnitLive = z.infer<typeof UnitLiveSchema>;
+export type UnitLiveState = z.infer<typeof UnitLiveStateSchema>;
 export type PlantStatus = z.infer<typeof PlantStatusSchema>;
 export type DowntimeEvent = z.infer<typeof DowntimeEventSchema>;

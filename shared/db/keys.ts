@@ -151,6 +151,21 @@ export const keys = {
   },
   rejectedPartition: (tenantId: string, day: string) => `${tenantId}#REJECTED#${day}`,
 
+  /**
+   * The plant's live view (issue 13): one item per work unit in one partition per tenant, so
+   * the plant overview is one Query; every change is on the table stream for the live feed.
+   */
+  liveUnit: (tenantId: string, equipmentId: string) => ({ pk: `${tenantId}#LIVE`, sk: `UNIT#${equipmentId}` }),
+  livePartition: (tenantId: string) => `${tenantId}#LIVE`,
+  liveUnitPrefix: 'UNIT#',
+  /**
+   * The tenants whose live view changed on a UTC day (TTL), for the OEE refresh job: the one
+   * partition no tenant owns (it holds tenant ids only; a tenant id is never empty, so no
+   * tenant's key starts with '#').
+   */
+  liveTenant: (day: string, tenantId: string) => ({ pk: `#LIVE-TENANTS#${day}`, sk: tenantId }),
+  liveTenantsPartition: (day: string) => `#LIVE-TENANTS#${day}`,
+
   // ---------- ERP integration (issue 4; docs/webhooks.md) ----------
 
   /** Inbound credentials of a tenant: one partition, get = GetItem, list = Query. */

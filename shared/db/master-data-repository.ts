@@ -9,7 +9,7 @@ import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { transact } from './transactions.ts';
-import { partitionPage } from './partition-page.ts';
+import { partitionPage, queryAll } from './partition-page.ts';
 import { receiptItem } from './work-order-repository.ts';
 
 const META = new Set(['version', 'updatedAt', 'updatedBy']);
@@ -84,5 +84,13 @@ export class DynamoDbMasterDataRepository implements MasterDataRepository {
 
   async list<K extends MasterDataKind>(tenantId: string, kind: K, page: PageRequest) {
     return partitionPage<StoredRecord<K>>(keys.masterDataPartition(tenantId, kind), page);
+  }
+
+  async listAll<K extends MasterDataKind>(tenantId: string, kind: K) {
+    const items = await queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.masterDataPartition(tenantId, kind) },
+    });
+    return items.map((i) => stripKeys<StoredRecord<K>>(i));
   }
 }

@@ -62,6 +62,13 @@ export interface IngestHooks {
   onPresence?: (changes: PresenceChange[]) => void | Promise<void>;
   /** Each tenant's retention, and the registry of tenants the rollup job visits. */
   tenants?: TenantTelemetrySource | undefined;
+  /** The plant's live view, which follows the state messages stored. */
+  live?: LiveStates | undefined;
+}
+
+/** The plant's live view, which follows the state messages stored (shared/telemetry/live-view.ts). */
+export interface LiveStates {
+  applyStates(tenantId: string, transitions: readonly StoredStateTransition[]): Promise<void>;
 }
 
 export class TelemetryIngest {
@@ -78,7 +85,7 @@ export class TelemetryIngest {
 
   /** As `ingest`, and says whose presence changed in the batch (only what was stored). */
   async ingestBatch(records: IngestRecord[], log: IngestLog = console): Promise<IngestResult> {
-    const result = await ingestEnvelopes(this.repository, this.limits, this.gateways, records, log, this.hooks.tenants);
+    const result = await ingestEnvelopes(this.repository, this.limits, this.gateways, records, log, this.hooks);
     if (result.presence.length && this.hooks.onPresence) {
       try {
         await this.hooks.onPresence(result.presence);
@@ -96,8 +103,9 @@ async function ingestEnvelopes(
   gateways: GatewaySource,
   records: IngestRecord[],
   log: IngestLog,
-  tenants?: TenantTelemetrySource,
+  hooks: IngestHooks,
 ): Promise<IngestResult> {
+  const { tenants, live } = hooks;
   const validated: Validated = { samples: [], rejections: [], unattributable: [] };
   const recordOf = new Map<object, string>();
   // Lifecycle events (the lifecycle rule) are presence of a client id, not a unit's samples.
@@ -225,7 +233,11 @@ async function ingestEnvelopes(
         }),
     ),
     ...[...states].map(([tenantId, entry]) =>
-      repository.putStateTransitions(tenantId, entry.items).catch((error) => {
+      // Then the live view: a record it missed fails and comes back, and both writes are idempotent.
+      (async () => {
+        await repository.putStateTransitions(tenantId, entry.items);
+        await live?.applyStates(tenantId, entry.items);
+      })().catch((error) => {
         log.warn('could not store state transitions', { tenantId, error: String(error) });
         for (const id of entry.records) failed.add(id);
       }),

@@ -42,6 +42,8 @@ import { MAX_DAILY_RETENTION_DAYS, retentionOf } from '../domain/telemetry/reten
 import { groupOf } from './groups.ts';
 import { thingName } from './device-identity.ts';
 import { OperationContextReader, type ContextInterval } from './context.ts';
+import type { LiveView } from './live-view.ts';
+import { emptyEntry } from '../domain/telemetry/live-view.ts';
 
 export interface RangeQuery {
   from?: string | undefined;
@@ -87,6 +89,8 @@ export class TelemetryService {
     private readonly masterData: MasterDataRepository,
     private readonly orders: WorkOrderRepository,
     private readonly clock: Clock = systemClock,
+    /** The plant's live view: what the plant status reads, and where a reason given to a unit's current stop shows. */
+    private readonly live?: LiveView,
   ) {
     this.contexts = new OperationContextReader(telemetry);
   }
@@ -508,57 +512,35 @@ export class TelemetryService {
   }
 
   /**
-   * Every work unit's live state in one request, for the plant overview's first paint and its
-   * polling: no OEE (the unit status has it), each unit's latest transitions in one Query, the
-   * recent minute items once per group and the operation contexts once per work center.
+   * Every work unit's live state in one request, for the plant overview: the equipment in one
+   * Query and the plant's live view (one entry per unit, kept by its writers: live-view.ts) in
+   * another, whatever the number of units. A unit without an entry yet shows as one without data.
    */
   async plantStatus(auth: AuthContext, query: { workCenterId?: string | undefined }) {
+    if (!this.live) throw new Error('the plant status reads the live view: wire one');
     const now = this.clock.now().getTime();
-    const all = await this.allEquipment(auth);
+    const [all, entries] = await Promise.all([this.allEquipment(auth), this.live.repository.entries(auth.tenantId)]);
     const byId = new Map(all.map((e) => [e.id, e]));
     if (query.workCenterId && !byId.has(query.workCenterId)) throw new NotFoundError(`equipment ${query.workCenterId}`);
     const byName = (a: { id: string; name: string }, b: { id: string; name: string }) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
     const units = all.filter((e) => e.level === 'workUnit').sort(byName);
     const shown = query.workCenterId ? units.filter((u) => u.parentId === query.workCenterId) : units;
-    const windowMs = Math.max(RECENT_MS, ...shown.map((u) => silenceLimitMs(u) ?? 0));
-    const [transitions, recent, current, presence] = await Promise.all([
-      Promise.all(shown.map((u) => this.telemetry.latestStates(auth.tenantId, u.id, SINCE_LOOKBACK))),
-      Promise.all([...new Set(shown.map((u) => groupOf(u.id)))].map((g) => this.telemetry.buckets(auth.tenantId, g, now - windowMs, now + 60_000))),
-      this.contexts.currentAtUnits(auth.tenantId, shown, now),
-      // Presence now (until the live view replaces this read): what unitOnline needs.
-      Promise.all(shown.map((u) => this.presenceOf(auth, u, now, now + 1))),
-    ]);
-    const buckets = recent.flat();
+    const live = new Map(entries.map((e) => [e.equipmentId, e]));
+    // A tenant with data from before the live view: the refresh job fills it in once it knows the tenant.
+    if (shown.some((u) => !live.has(u.id))) await this.live.register(auth.tenantId);
     const workCenters = [...new Set(units.flatMap((u) => (u.parentId ? [u.parentId] : [])))]
       .flatMap((id) => (byId.has(id) ? [{ id, name: (byId.get(id) as Equipment).name }] : []))
       .sort(byName);
-    const plant = {
+    return {
       asOf: new Date(now).toISOString(),
       workCenters,
-      items: shown.map((unit, i) => {
-        const latestFirst = transitions[i] ?? [];
-        const latest = latestFirst[0];
-        // Since the oldest of the unbroken run of its current state and reason among the latest
-        // transitions: what the unit status's timeline says for a unit that sends its state on
-        // change (see SINCE_LOOKBACK for where they can differ).
-        let stateSince = latest?.ts;
-        for (const t of latestFirst) {
-          if (t.state !== latest?.state || t.reasonCode !== latest?.reasonCode) break;
-          stateSince = t.ts;
-        }
-        const lastSeen = lastSeenOf(unit.id, latest, buckets);
-        const online = unitOnline(unit, { presence: presence[i], latest: latestFirst, lastSeen, now });
-        const live = unitLive(unit.id, { latest, lastSeen, online, offlineSince: undefined, now, stateSince, current: current.get(unit.id) });
-        return { ...live, name: unit.name, ...(unit.parentId ? { parentId: unit.parentId } : {}) };
-      }),
+      items: shown.map((unit) => ({
+        ...(live.get(unit.id) ?? emptyEntry(unit.id)).unit,
+        equipmentId: unit.id,
+        name: unit.name,
+        ...(unit.parentId ? { parentId: unit.parentId } : {}),
+      })),
     };
-    // The current stop of a stopped unit is identified by when its run of state messages began
-    // (an offline one by when the unit was last seen): its reason, if a person gave one.
-    const reasons = await this.stopReasons(
-      auth,
-      plant.items.map((u) => ({ id: u.equipmentId, state: u.state, stopStart: u.since ? Date.parse(u.since) : undefined })),
-    );
-    return { ...plant, items: plant.items.map((u, i) => (reasons[i] ? { ...u, stopReason: reasons[i] } : u)) };
   }
 
   /** The reason a person gave each unit's current stop (down, setup, offline; by its identity), with its name and comment. */
@@ -656,6 +638,13 @@ export class TelemetryService {
         version: (before?.version ?? 0) + 1,
       };
       await this.telemetry.putDowntimeReason(auth.tenantId, id, next, before);
+      // The unit's entry in the live view shows it when this is the stop it is in now.
+      await this.live?.applyStopReason(auth.tenantId, id, {
+        stopStart: event.stopStart,
+        reasonCode: body.reasonCode,
+        ...(names.get(body.reasonCode) ? { reasonName: names.get(body.reasonCode) } : {}),
+        ...(body.comment ? { comment: body.comment } : {}),
+      });
       const { comment: _, ...shown } = event;
       return {
         ...shown,
@@ -686,15 +675,9 @@ export class TelemetryService {
     };
   }
 
-  private async allEquipment(auth: AuthContext): Promise<Equipment[]> {
-    const all: Equipment[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.masterData.list(auth.tenantId, 'equipment', { limit: 100, cursor });
-      all.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return all;
+  /** Every equipment record in one Query (pages only past 1 MB). */
+  private allEquipment(auth: AuthContext): Promise<Equipment[]> {
+    return this.masterData.listAll(auth.tenantId, 'equipment');
   }
 
   private async unitsUnder(auth: AuthContext, center: Equipment): Promise<Equipment[]> {
@@ -715,14 +698,6 @@ const OEE_MAX_DAYS = MAX_DAILY_RETENTION_DAYS;
 
 /** How far back the minute items are read for when a unit was last heard of, at least. */
 const RECENT_MS = 10 * 60_000;
-/**
- * How many of a unit's latest transitions the plant status looks through for when its state
- * began (one Query of a few KB). Where it can differ from the unit status, which builds the
- * day's timeline from every transition and minute item: a unit that repeats its state more
- * often than this shows since its oldest repeat read; and a unit that fell silent (offline)
- * and came back saying the same state shows since the start of the run before the silence.
- */
-const SINCE_LOOKBACK = 50;
 
 /** How far around a range minute items are read for a unit without a heartbeat. */
 const BUCKET_MARGIN_MS = 120_000;
@@ -753,7 +728,7 @@ export function unitOnline(
 const lastSeenOf = (id: string, latest: StoredStateTransition | undefined, recent: MinuteBucket[]) =>
   Math.max(latest?.ts ?? 0, ...recent.map((b) => b.units[id]?.lastSeen ?? 0));
 
-/** What a unit is doing now, as the unit status and the plant overview both say it. */
+/** What a unit is doing now, as the unit status says it. */
 function unitLive(
   id: string,
   facts: {
@@ -820,7 +795,7 @@ function splitByContext(interval: Interval, contexts: ContextInterval[]): (Inter
   return pieces;
 }
 
-function startOfLocalDay(ts: number, timeZone: string): number {
+export function startOfLocalDay(ts: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',

@@ -40,6 +40,8 @@ export async function startTestRuntime(overrides: Partial<RuntimeOptions> = {}):
     port: 0,
     inMemory: true,
     seed: false,
+    // The tests run the live view's refresh job themselves, when they mean to.
+    liveViewRefreshSeconds: 0,
     log: process.env.MES_TEST_LOG ? consoleLog : silentLog,
     // The hourly rollup would roll up every tenant of the shared table; its tests call it directly.
     schedules: false,

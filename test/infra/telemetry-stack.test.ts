@@ -197,7 +197,7 @@ describe('the telemetry stack', () => {
 
   describe('scheduled rollup', () => {
     it('runs the rollup function hourly from an EventBridge rule, without retries, with table access but no batch writes', () => {
-      const rollupFn = logicalId(stack.scheduled.rollupTelemetry!.function);
+      const rollupFn = logicalId(stack.scheduled.rollupTelemetry!.mes.function);
       const rules = Object.values(ofType('AWS::Events::Rule')).map((r) => r.Properties);
       const rule = rules.find((r) => JSON.stringify(r.Targets).includes(rollupFn));
       assert.ok(rule, 'a rule targets the rollup function');
@@ -253,7 +253,7 @@ describe('the telemetry stack', () => {
     });
 
     it('runs the consumers like every MesFunction: arm64, Node.js 22+, JSON logs to their own log group, no auth settings', () => {
-      for (const id of [ids.stateFn, ids.measurementsFn]) {
+      for (const id of [ids.stateFn, ids.measurementsFn, logicalId(stack.liveViewRefresh.mes.function)]) {
         const p = resources[id]!.Properties;
         assert.deepEqual(p.Architectures, ['arm64']);
         assert.ok(Number(/^nodejs(\d+)\.x$/.exec(p.Runtime)?.[1]) >= 22, p.Runtime);
@@ -267,8 +267,8 @@ describe('the telemetry stack', () => {
       }
       assert.equal(
         Object.keys(ofType('AWS::Lambda::Function')).length,
-        3,
-        'the two consumers and the rollup, no other function (no custom resource)',
+        4,
+        "the two consumers, the rollup and the live view's refresh job, no other function (no custom resource)",
       );
     });
 
@@ -296,6 +296,39 @@ describe('the telemetry stack', () => {
         assert.deepEqual([...new Set(onTable.flatMap((s) => list(s.Action)))].sort(), TELEMETRY_TABLE_ACTIONS, fnId);
         assert.deepEqual([...new Set(onIndexes.flatMap((s) => list(s.Action)))], ['dynamodb:Query'], fnId);
       }
+    });
+  });
+
+  describe("the live view's refresh job", () => {
+    const fnId = logicalId(stack.liveViewRefresh.mes.function);
+    const scheduleOf = (tpl: Template) => Object.values(resourcesOf(tpl, 'AWS::Events::Rule')).map((r) => r.Properties);
+
+    it('runs every 5 minutes by default, or as the mes:liveViewRefreshMinutes context says, without retries', () => {
+      const [rule, ...others] = scheduleOf(template);
+      assert.ok(rule);
+      assert.equal(others.length, 0);
+      assert.equal(rule.ScheduleExpression, 'rate(5 minutes)');
+      assert.deepEqual(
+        rule.Targets.map((t: { Arn: unknown; RetryPolicy?: unknown }) => [flat(t.Arn), t.RetryPolicy]),
+        [[`\${${fnId}.Arn}`, { MaximumRetryAttempts: 0 }]],
+      );
+      const { stacks: withContext } = newMesApp({ context: { 'mes:liveViewRefreshMinutes': '2' } });
+      assert.equal(scheduleOf(Template.fromStack(withContext.telemetry))[0]?.ScheduleExpression, 'rate(2 minutes)');
+      assert.throws(() => newMesApp({ context: { 'mes:liveViewRefreshMinutes': 'often' } }), /whole number of minutes/);
+    });
+
+    it('reads and writes the table as the API does (no batch writes), and nothing else', () => {
+      const statements = statementsOfRole(roleOfFunction(fnId));
+      const onTable = statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')) && !flat(s.Resource).includes('/index/'));
+      assert.deepEqual([...new Set(onTable.flatMap((s) => list(s.Action)))].sort(), [
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
+      const other = grantsOfRole(roleOfFunction(fnId)).filter((g) => !g.startsWith('dynamodb:') && !g.startsWith('logs:'));
+      assert.deepEqual(other, []);
     });
   });
 

@@ -21,4 +21,6 @@ export interface MasterDataRepository {
     receipt?: Receipt,
   ): Promise<{ replay?: IdempotencyRecord }>;
   list<K extends MasterDataKind>(tenantId: string, kind: K, page: PageRequest): Promise<Page<StoredRecord<K>>>;
+  /** Every record of the kind: one Query while they fit in 1 MB (a thousand units do), more only past that. */
+  listAll<K extends MasterDataKind>(tenantId: string, kind: K): Promise<StoredRecord<K>[]>;
 }
