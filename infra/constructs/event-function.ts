@@ -4,8 +4,6 @@
  * retries, filter and dead letters. The stacks only hand over the queues and streams by name.
  */
 import { Duration } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { FilterCriteria, type IEventSource, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -16,7 +14,6 @@ import {
   type EventFunction,
   type EventFunctionUse,
   type QueueName,
-  type ScheduledFunction,
   type SqsSource,
   sqsBatchSize,
   type StreamName,
