@@ -8,6 +8,7 @@ import { Aws, Tags, type App } from 'aws-cdk-lib';
 import { ApiStack, type ApiStackProps } from './api-stack.ts';
 import { DataStack } from './data-stack.ts';
 import { IntegrationStack } from './integration-stack.ts';
+import { LiveStack } from './live-stack.ts';
 import { buildWebSync } from '../../web/build.ts';
 import { type StreamCapacity, TelemetryStack } from './telemetry-stack.ts';
 import { WebStack } from './web-stack.ts';
@@ -34,6 +35,11 @@ export const CONTEXT = {
    * `on-demand`. Default 1 shard (the cost reasoning is at StreamCapacity in telemetry-stack.ts).
    */
   telemetryShards: 'mes:telemetryShards',
+  /**
+   * The account's IoT Data-ATS host (`aws iot describe-endpoint --endpoint-type iot:Data-ATS`):
+   * the live feed publishes there and browsers connect there. Default: none, the web app polls.
+   */
+  iotEndpoint: 'mes:iotEndpoint',
 } as const;
 
 export interface MesStacks {
@@ -41,6 +47,7 @@ export interface MesStacks {
   api: ApiStack;
   telemetry: TelemetryStack;
   integration: IntegrationStack;
+  live: LiveStack;
   web: WebStack;
 }
 
@@ -114,6 +121,14 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     appVersion,
     streamCapacity: parseStreamCapacity(app.node.tryGetContext(CONTEXT.telemetryShards)),
   });
+  const live = new LiveStack(app, 'MesLive', {
+    description: 'MES live feed: table stream to IoT Core for browsers, Cognito identity pool and browser policies',
+    table: data.table,
+    appVersion,
+    userPool: api.auth.userPool,
+    webClient: api.auth.webClient,
+    iotEndpoint: context(CONTEXT.iotEndpoint),
+  });
   // After the API: config.json and the CSP carry its URL, hosted UI and client id.
   const web = new WebStack(app, 'MesWeb', {
     description: 'MES web app: private S3 bucket behind CloudFront, config.json written at deploy time',
@@ -121,6 +136,7 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     apiUrl: api.api.apiEndpoint,
     authDomain: api.auth.hostedUiUrl,
     webClientId: api.auth.webClient.userPoolClientId,
+    ...(live.webConfig ? { live: live.webConfig } : {}),
   });
-  return { data, api, telemetry, integration, web };
+  return { data, api, telemetry, integration, live, web };
 }
