@@ -5,7 +5,9 @@
  * IoT data plane: on AWS IoT Core's HTTPS publish, locally the runtime's stand-in for it
  * (infra/local/iot-data-endpoint.ts), the same client with an endpoint override. The event
  * source's filter (infra/event-sources.ts) already dropped everything else; a change that left
- * `at` as it was (bookkeeping only) is not news and is not published.
+ * `at` as it was (bookkeeping only) is not news and is not published, nor is a state that a newer
+ * one of the same unit in the same batch supersedes. Publishes run in parallel and may arrive out
+ * of order: a browser keeps the newest `at` per unit.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -42,11 +44,17 @@ function dataPlane(): IoTDataPlaneClient {
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   const iot = dataPlane();
+  // A unit changed twice in one batch: only its newest state goes out (the browser keeps the newest `at` anyway).
+  const newest = new Map<string, number>();
+  for (const record of event.Records) {
+    const publication = liveFeedPublication(record);
+    if (publication) newest.set(publication.topic, Math.max(newest.get(publication.topic) ?? 0, publication.message.at));
+  }
   return processPartialResponse(
     event,
     async (record: DynamoDBRecord) => {
       const publication = liveFeedPublication(record);
-      if (!publication) return;
+      if (!publication || publication.message.at < (newest.get(publication.topic) ?? 0)) return;
       // QoS 0: a browser that misses one keeps the newest `at` per unit, and the next change brings it along.
       await iot.send(
         new PublishCommand({ topic: publication.topic, qos: 0, payload: new TextEncoder().encode(JSON.stringify(publication.message)) }),
