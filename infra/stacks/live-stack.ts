@@ -31,7 +31,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
 import { CLAIMS } from '../../shared/auth/claims.ts';
-import { LIVE_FEED_PREFIX, viewerSubscriptions } from '../../shared/telemetry/live-feed.ts';
+import { LIVE_FEED_PREFIX, VIEWER_CLIENT_PREFIX, viewerSubscriptions } from '../../shared/telemetry/live-feed.ts';
 import type { LiveFeedConfig } from '../../web/src/config.ts';
 import { eventFunction } from '../constructs/event-function.ts';
 import type { MesFunction } from '../constructs/mes-function.ts';
@@ -41,8 +41,6 @@ import { EVENT_FUNCTIONS } from '../event-sources.ts';
 export const TENANT_TAG = 'tenantId';
 /** Fixed name: attached to each browser's Cognito identity. */
 export const BROWSER_IOT_POLICY_NAME = 'mes-browser';
-/** A browser's MQTT client id starts with this (web/src/live-feed-client.ts). */
-export const VIEWER_CLIENT_PREFIX = 'viewer-';
 
 export interface LiveStackProps extends StackProps {
   readonly table: ITable;

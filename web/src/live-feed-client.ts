@@ -7,7 +7,7 @@
  * from the identity pool's credentials for the user's ID token (live-feed-aws.ts).
  */
 import mqtt from 'mqtt';
-import { type LiveFeedMessage, LiveFeedMessageSchema, viewerSubscriptions } from '../../shared/telemetry/live-feed.ts';
+import { type LiveFeedMessage, LiveFeedMessageSchema, VIEWER_CLIENT_PREFIX, viewerSubscriptions } from '../../shared/telemetry/live-feed.ts';
 import type { Session } from './auth.ts';
 import type { LiveFeedConfig } from './config.ts';
 
@@ -21,7 +21,7 @@ export interface LiveFeedHandlers {
 export function connectLiveFeed(config: LiveFeedConfig, session: Session, handlers: LiveFeedHandlers): () => void {
   let client: mqtt.MqttClient | undefined;
   let closed = false;
-  const clientId = `viewer-${session.userId}-${Math.random().toString(36).slice(2, 10)}`;
+  const clientId = `${VIEWER_CLIENT_PREFIX}${session.userId}-${Math.random().toString(36).slice(2, 10)}`;
   const options: mqtt.IClientOptions = {
     clientId,
     clean: true,
