@@ -13,7 +13,9 @@ import type { TableAccess } from './constructs/mes-function.ts';
 import { TELEMETRY_RULES } from '../shared/telemetry/rules.ts';
 
 /** Lambda's event filter pattern (EventBridge syntax), as the event source mapping stores it. */
-export type FilterPattern = { readonly [field: string]: readonly (string | number | boolean)[] | FilterPattern };
+export type FilterPattern = { readonly [field: string]: readonly FilterValue[] | FilterPattern };
+/** A value matched exactly, or a string's start or end (Lambda's "Begins with" and "Ends with"). */
+export type FilterValue = string | number | boolean | { readonly prefix: string } | { readonly suffix: string };
 
 /** The queues and streams sources name; each stack owns the ones of its functions. */
 export type QueueName =
@@ -22,7 +24,8 @@ export type QueueName =
   | 'telemetryDeadLetters'
   | 'webhookDeliveries'
   | 'webhookDeliveryDeadLetters'
-  | 'dispatchDeadLetters';
+  | 'dispatchDeadLetters'
+  | 'publishLiveDeadLetters';
 export type StreamName = 'telemetryMeasurements';
 
 /** An SQS queue and Lambda's poller on it: failed messages come back after the visibility timeout, then go to the queue's dead letters. */
@@ -66,14 +69,14 @@ export interface StreamSource {
 export type EventSource = SqsSource | StreamSource;
 
 /** What a function may reach besides its table: the integration stack's delivery queue and secrets key. */
-export type EventFunctionUse = 'webhookQueue' | 'secretsDecrypt';
+export type EventFunctionUse = 'webhookQueue' | 'secretsDecrypt' | 'iotPublishLive';
 
 export interface EventFunction {
   /** Entry file relative to the repository root. */
   readonly handler: string;
   readonly description: string;
   /** The stack that owns the function and its source. */
-  readonly stack: 'telemetry' | 'integration';
+  readonly stack: 'telemetry' | 'integration' | 'live';
   /** Powertools service name, one per bounded context. */
   readonly serviceName: string;
   readonly timeoutSeconds: number;
@@ -171,6 +174,38 @@ export const EVENT_FUNCTIONS = {
       bisectBatchOnError: true,
       onFailure: 'dispatchDeadLetters',
       // An order's events are items of one partition: dispatched one after the other, in order.
+      parallelizationFactor: 1,
+    },
+    reportBatchItemFailures: true,
+  },
+  publishLive: {
+    handler: 'functions/streams/publish-live.ts',
+    description: 'Table stream (live view entries) to the live feed over MQTT',
+    stack: 'live',
+    serviceName: 'mes-telemetry',
+    // A batch of up to 100 entries, one HTTPS publish each, in parallel.
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    // It reads nothing (the stream hands it the entries whole); reading is the least a MesFunction is bound with.
+    tableAccess: 'read',
+    uses: ['iotPublishLive'],
+    source: {
+      kind: 'table-stream',
+      // A unit's entry of a plant's live view (pk `{tenant}#LIVE`, sk `UNIT#{unit}`) written or changed; nothing else.
+      filter: {
+        eventName: ['INSERT', 'MODIFY'],
+        dynamodb: { NewImage: { pk: { S: [{ suffix: '#LIVE' }] }, sk: { S: [{ prefix: 'UNIT#' }] } } },
+      },
+      // A browser wants the state now: what was written while the mapping was off is stale (the overview reloads anyway).
+      startingPosition: 'LATEST',
+      batchSize: 100,
+      batchingWindowSeconds: 0,
+      // A live message is worth little a minute later: a few retries, then the failure record.
+      retryAttempts: 3,
+      maxRecordAgeSeconds: 60,
+      bisectBatchOnError: false,
+      onFailure: 'publishLiveDeadLetters',
+      // A unit's entries in order (newest `at` wins in the browser anyway); plants in parallel.
       parallelizationFactor: 1,
     },
     reportBatchItemFailures: true,

@@ -17,4 +17,6 @@ export const ENV = {
   webhookAllowLoopback: 'MES_WEBHOOK_ALLOW_LOOPBACK',
   /** Per-attempt timeout of a webhook delivery, ms (default 15 000). Tests shorten it. */
   webhookTimeoutMs: 'MES_WEBHOOK_TIMEOUT_MS',
+  /** The IoT data plane the live feed publishes through: IoT Core's Data-ATS endpoint (https://...) on AWS, the local runtime's stand-in locally. */
+  iotDataEndpoint: 'MES_IOT_DATA_ENDPOINT',
 } as const;

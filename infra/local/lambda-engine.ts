@@ -15,7 +15,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context, SQSRecord } from 'aws-lambda';
-import { type EventFunction, type FilterPattern, functionNameOf } from '../event-sources.ts';
+import { type EventFunction, type FilterPattern, type FilterValue, functionNameOf } from '../event-sources.ts';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 /** API Gateway's integration timeout, the default deadline of an invocation without its own. */
@@ -289,14 +289,19 @@ export async function processStreamBatch<R>(fn: LocalFunction, batch: R[], optio
  * list of allowed values. Other operators (prefix, numeric, exists...) are refused at startup
  * rather than guessed.
  */
+/** One value of a filter's list: equal, or a string's start (`prefix`) or end (`suffix`). */
+function matchesValue(allowed: FilterValue, actual: unknown): boolean {
+  if (allowed === null || typeof allowed !== 'object') return allowed === actual;
+  if ('prefix' in allowed && Object.keys(allowed).length === 1) return typeof actual === 'string' && actual.startsWith(allowed.prefix);
+  if ('suffix' in allowed && Object.keys(allowed).length === 1) return typeof actual === 'string' && actual.endsWith(allowed.suffix);
+  throw new Error(`filter operator ${JSON.stringify(allowed)} is not supported locally`);
+}
+
 export function matchesFilter(pattern: FilterPattern, value: unknown): boolean {
   for (const [field, rule] of Object.entries(pattern)) {
     const actual = (value as Record<string, unknown> | null | undefined)?.[field];
     if (Array.isArray(rule)) {
-      for (const allowed of rule) {
-        if (allowed !== null && typeof allowed === 'object') throw new Error(`filter operator ${JSON.stringify(allowed)} is not supported locally`);
-      }
-      if (!rule.includes(actual as string)) return false;
+      if (!rule.some((allowed) => matchesValue(allowed, actual))) return false;
     } else if (!matchesFilter(rule as FilterPattern, actual)) return false;
   }
   return true;

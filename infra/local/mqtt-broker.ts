@@ -50,7 +50,7 @@ export const DEFAULT_MQTT_WS_PORT = 9001;
 export const MAX_PAYLOAD_BYTES = 128 * 1024;
 /** Where the live feed for browsers publishes, per tenant (shared/telemetry/live-feed.ts). */
 export { LIVE_FEED_PREFIX } from '../../shared/telemetry/live-feed.ts';
-import { LIVE_FEED_PREFIX } from '../../shared/telemetry/live-feed.ts';
+import { LIVE_FEED_PREFIX, VIEWER_CLIENT_PREFIX } from '../../shared/telemetry/live-feed.ts';
 
 /** A publish the device policy refused: aedes closes the connection, as IoT Core does. */
 export class PolicyRefusalError extends Error {
@@ -129,9 +129,10 @@ export interface MqttBrokerOptions {
   /** Checks a device's password against its client id: the local stand-in for its certificate. */
   devices: Pick<DeviceAuthority, 'verify'>;
   /**
-   * Hook for the web app's live feed (issue 5): a client whose id is not a device's and that
-   * sends a password is a viewer when this accepts it (e.g. a token from the local identity
-   * provider). A device's client id is always checked as a device, whatever the password.
+   * Hook for the web app's live feed (issue 5): a client whose id starts with `viewer-`
+   * (VIEWER_CLIENT_PREFIX, as the AWS browser policy requires) and that sends a password is a
+   * viewer when this accepts it (a token from the local identity provider). A device's client id
+   * is always checked as a device, whatever the password.
    */
   authenticateViewer?: (username: string, password: string) => Promise<Omit<ViewerIdentity, 'kind'> | undefined>;
   log?: Log;
@@ -292,7 +293,7 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
       return { kind: 'device', ...device };
     }
     if (!username || !TenantIdSchema.safeParse(username).success) throw new ConnectRefusalError(4, 'the username must be the tenant id');
-    if (password?.length && options.authenticateViewer) {
+    if (password?.length && options.authenticateViewer && client.id.startsWith(VIEWER_CLIENT_PREFIX)) {
       const viewer = await options.authenticateViewer(username, password.toString('utf8'));
       if (!viewer || viewer.tenantId !== username) throw new ConnectRefusalError(4, 'viewer credentials refused');
       return { kind: 'viewer', ...viewer };

@@ -25,11 +25,15 @@ import { createLocalIdentity, type LocalIdentity, loadSigningKey, type TokenRequ
 import { createDeviceAuthority, type DeviceAuthority, loadDeviceKey } from './device-credentials.ts';
 import type { Device, DeviceCredentials } from '../../shared/telemetry/device-identity.ts';
 import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
+import { type IotDataEndpoint, startIotDataEndpoint } from './iot-data-endpoint.ts';
+import { verifyBearer } from './jwt-authorizer.ts';
+import { CLAIMS } from '../../shared/auth/claims.ts';
 import { DEMO_TENANT, seedDemoPlant, type SeedResult } from './seed.ts';
 import { type StartingPosition, type StreamFunction, type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { createTelemetryPipeline, type TelemetryHandlerResolver, type TelemetryPipeline } from './telemetry-pipeline.ts';
 import { type SchedulingClock, SystemClock } from './virtual-clock.ts';
 import { createWebHost, type WebHostOptions } from './web.ts';
+import type { AppConfig } from '../../web/src/config.ts';
 
 export interface RuntimeOptions {
   /** 0 = a free port. */
@@ -84,6 +88,8 @@ export interface RuntimeOptions {
   allowLoopbackWebhooks?: boolean;
   /** Run the scheduled functions (infra/event-sources.ts SCHEDULED_FUNCTIONS: the daily rollup) on their timers. Default: with MQTT. */
   schedules?: boolean;
+  /** Where the live feed's publisher starts without a checkpoint; default its event source's (LATEST). */
+  liveFeedStartingPosition?: StartingPosition;
   /** Test-only: consume the outbox with something else than functions/streams/ and functions/jobs/. */
   outboxHandlers?: Partial<OutboxHandlers>;
   /**
@@ -121,6 +127,13 @@ export interface RuntimeMqtt {
   pipeline: TelemetryPipeline;
   /** When a QoS 1 publish is acknowledged (RuntimeOptions.telemetryAck). */
   ackWhen: 'received' | 'stored';
+  /** The IoT data plane stand-in the live feed publishes through (MES_IOT_DATA_ENDPOINT). */
+  iotData: IotDataEndpoint;
+  /**
+   * The live feed's publisher on the table stream (functions/streams/publish-live.ts); await
+   * `idle()` for every live view change written so far to have been published. Undefined with `outbox: false`.
+   */
+  liveFeed?: StreamPoller | undefined;
 }
 
 /** What a crash can cost (README, "Crash guarantees"); undefined when another process owns the DynamoDB Local. */
@@ -175,6 +188,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (localBindings() === bindings) setLocalBindings(undefined);
     });
     let identity: LocalIdentity | undefined;
+    let mqtt: RuntimeMqtt | undefined;
     // The access log starts once the runtime is up: the seed's sixty requests are not news.
     let ready = false;
     const http = createHttpServer({
@@ -182,7 +196,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       devices,
       log: { info: (message) => ready && log.info(message), error: log.error },
       ...(options.handlerResolver ? { handlerResolver: options.handlerResolver } : {}),
-      ...(options.web ? { web: createWebHost(options.web) } : {}),
+      ...(options.web ? { web: createWebHost({ ...options.web, extendConfig: (config) => withLiveFeed(config, mqtt) }) } : {}),
     });
     const baseUrl = await http.listen(options.port, options.host);
     cleanup.push(() => http.close());
@@ -190,7 +204,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Handlers are imported on their first request, after this: they read their settings from here.
     setFunctionEnvironment({ tableName, dynamoDbEndpoint, identity });
 
-    const mqtt = options.mqttPort === undefined ? undefined : await startMqtt(options, devices, log, cleanup);
+    mqtt = options.mqttPort === undefined ? undefined : await startMqtt(options, devices, identity, log, cleanup);
     if (options.schedules ?? mqtt !== undefined) startSchedules(options, clock, log, cleanup);
 
     const runtime: Runtime = {
@@ -212,6 +226,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Last to start, first to stop: no dispatch into a queue that is gone, nor into stopped parts.
     // After the seed, whose events it then dispatches: loading the functions does not slow it down.
     if (queue) runtime.outbox = await startOutbox(options, { dynamoDbEndpoint, tableName, dataDir, clock, queue, log }, cleanup);
+    if (queue && mqtt) mqtt.liveFeed = await startLiveFeed(options, { dynamoDbEndpoint, tableName, dataDir, log }, cleanup);
     ready = true;
     return runtime;
   } catch (error) {
@@ -231,7 +246,13 @@ export const telemetryAck = (options: RuntimeOptions): 'received' | 'stored' =>
   options.telemetryAck ?? (options.dataDir && !options.inMemory ? 'stored' : 'received');
 
 /** The broker stops first (no new publishes), then the pipeline flushes into the still-running table. */
-async function startMqtt(options: RuntimeOptions, devices: DeviceAuthority, log: Log, cleanup: (() => Promise<void>)[]): Promise<RuntimeMqtt> {
+async function startMqtt(
+  options: RuntimeOptions,
+  devices: DeviceAuthority,
+  identity: LocalIdentity,
+  log: Log,
+  cleanup: (() => Promise<void>)[],
+): Promise<RuntimeMqtt> {
   const pipeline = createTelemetryPipeline({
     log,
     ...(options.telemetryWindowMs === undefined ? {} : { windowMs: options.telemetryWindowMs }),
@@ -253,10 +274,62 @@ async function startMqtt(options: RuntimeOptions, devices: DeviceAuthority, log:
     },
     ...(options.clock ? { clock: options.clock } : {}),
     devices,
+    authenticateViewer: (username, password) => authenticateViewer(identity, username, password),
     log,
   });
   cleanup.push(() => broker.stop());
-  return { url: broker.url, wsUrl: broker.wsUrl, broker, pipeline, ackWhen: telemetryAck(options) };
+  // The live feed's way out: the IoT data plane, here publishing through the broker.
+  const iotData = await startIotDataEndpoint({ publish: (topic, payload, qos) => broker.publish(topic, payload, qos), log });
+  cleanup.push(() => iotData.stop());
+  process.env[ENV.iotDataEndpoint] = iotData.url;
+  return { url: broker.url, wsUrl: broker.wsUrl, broker, pipeline, ackWhen: telemetryAck(options), iotData };
+}
+
+/**
+ * A browser following the live feed: username = its tenant id, password = its ID token from the
+ * local identity provider, verified as the API verifies it. What it may then subscribe to is the
+ * broker's rule (viewerSubscriptions, shared/telemetry/live-feed.ts): its tenant's feed, read-only.
+ */
+export async function authenticateViewer(identity: LocalIdentity, username: string, token: string) {
+  try {
+    const claims = await verifyBearer(`Bearer ${token}`, identity);
+    const tenantId = claims[CLAIMS.tenantId];
+    const userId = claims[CLAIMS.userId];
+    if (typeof tenantId !== 'string' || typeof userId !== 'string' || tenantId !== username) return undefined;
+    return { tenantId, userId };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The app's config with the broker's WebSocket as its live feed, when there is one. */
+function withLiveFeed(config: AppConfig, mqtt: RuntimeMqtt | undefined): AppConfig {
+  return mqtt?.wsUrl && !config.live ? { ...config, live: { mode: 'local', url: mqtt.wsUrl } } : config;
+}
+
+/** The live feed's event source mapping (infra/event-sources.ts publishLive): a second reader of the table stream. */
+async function startLiveFeed(
+  options: RuntimeOptions,
+  context: Pick<OutboxContext, 'dynamoDbEndpoint' | 'tableName' | 'dataDir' | 'log'>,
+  cleanup: (() => Promise<void>)[],
+): Promise<StreamPoller> {
+  const { publishLive } = EVENT_FUNCTIONS;
+  const poller = await startStreamPoller({
+    endpoint: context.dynamoDbEndpoint,
+    tableName: context.tableName,
+    handler: lazyHandler<DynamoDBStreamEvent>(publishLive.handler),
+    functionName: functionNameOf(publishLive),
+    timeoutMs: publishLive.timeoutSeconds * 1000,
+    batchSize: publishLive.source.batchSize,
+    filter: publishLive.source.filter,
+    retryAttempts: publishLive.source.retryAttempts,
+    bisectBatchOnError: publishLive.source.bisectBatchOnError,
+    startingPosition: options.liveFeedStartingPosition ?? publishLive.source.startingPosition,
+    ...(context.dataDir ? { checkpointFile: join(context.dataDir, 'streams', `${context.tableName}.live-feed.json`) } : {}),
+    log: context.log,
+  });
+  cleanup.push(() => poller.stop());
+  return poller;
 }
 
 /**

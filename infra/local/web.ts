@@ -17,6 +17,8 @@ export interface WebHostOptions {
   dir: string;
   /** What /config.json says. Default: the API on this origin, local sign-in. */
   config?: AppConfig;
+  /** Asked at the first request, to add what is known only once the runtime is up (the broker's WebSocket). */
+  extendConfig?: (config: AppConfig) => AppConfig;
 }
 
 export const LOCAL_APP_CONFIG: AppConfig = { apiUrl: '', auth: { mode: 'local' } };
@@ -46,12 +48,17 @@ export const isApiPath = (path: string) => path === '/v1' || path.startsWith('/v
 /** Returns a request handler that answers the app's GET and HEAD requests and reports false for anything else. */
 export function createWebHost(options: WebHostOptions) {
   const root = resolve(options.dir);
-  const config = options.config ?? LOCAL_APP_CONFIG;
-  const connectTo = [config.apiUrl, config.auth.mode === 'cognito' ? config.auth.domain : '']
-    .map((url) => originOf(url))
-    .filter((origin): origin is string => !!origin);
-  const security = { ...SECURITY_HEADERS, 'content-security-policy': contentSecurityPolicy(connectTo) };
-  const configBody = JSON.stringify(config);
+  let served: { security: Record<string, string>; configBody: string } | undefined;
+  const resolved = () => {
+    if (served) return served;
+    const base = options.config ?? LOCAL_APP_CONFIG;
+    const config = options.extendConfig ? options.extendConfig(base) : base;
+    const connectTo = [config.apiUrl, config.auth.mode === 'cognito' ? config.auth.domain : '', liveOrigin(config)]
+      .map((url) => originOf(url))
+      .filter((origin): origin is string => !!origin);
+    served = { security: { ...SECURITY_HEADERS, 'content-security-policy': contentSecurityPolicy(connectTo) }, configBody: JSON.stringify(config) };
+    return served;
+  };
 
   /** The file a path names inside root, or undefined (no such file, or outside root). */
   function fileOf(path: string): { file: string; size: number; mtimeMs: number } | undefined {
@@ -75,6 +82,7 @@ export function createWebHost(options: WebHostOptions) {
   return function serve(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     const method = req.method ?? 'GET';
     if ((method !== 'GET' && method !== 'HEAD') || isApiPath(path)) return false;
+    const { security, configBody } = resolved();
     if (path === '/config.json') {
       res.writeHead(200, {
         ...security,
@@ -107,6 +115,12 @@ export function createWebHost(options: WebHostOptions) {
         .pipe(res);
     return true;
   };
+}
+
+/** The live feed's WebSocket origin, which the CSP must let the app connect to. */
+export function liveOrigin(config: AppConfig): string {
+  if (!config.live) return '';
+  return config.live.mode === 'local' ? config.live.url : `wss://${config.live.endpoint}`;
 }
 
 export type WebHost = ReturnType<typeof createWebHost>;

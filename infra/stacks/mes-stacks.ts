@@ -8,6 +8,7 @@ import { Aws, Tags, type App } from 'aws-cdk-lib';
 import { ApiStack, type ApiStackProps } from './api-stack.ts';
 import { DataStack } from './data-stack.ts';
 import { IntegrationStack } from './integration-stack.ts';
+import { LiveStack } from './live-stack.ts';
 import { buildWebSync } from '../../web/build.ts';
 import { TelemetryStack } from './telemetry-stack.ts';
 import { type StreamCapacity, shardsFor } from '../stream-capacity.ts';
@@ -43,6 +44,11 @@ export const CONTEXT = {
   telemetryMessageRate: 'mes:telemetryMessageRate',
   /** Minutes between runs of the live view's refresh job (OEE today on the plant overview). Default 5. */
   liveViewRefreshMinutes: 'mes:liveViewRefreshMinutes',
+  /**
+   * The account's IoT Data-ATS host (`aws iot describe-endpoint --endpoint-type iot:Data-ATS`):
+   * the live feed publishes there and browsers connect there. Default: none, the web app polls.
+   */
+  iotEndpoint: 'mes:iotEndpoint',
 } as const;
 
 export interface MesStacks {
@@ -50,6 +56,7 @@ export interface MesStacks {
   api: ApiStack;
   telemetry: TelemetryStack;
   integration: IntegrationStack;
+  live: LiveStack;
   web: WebStack;
 }
 
@@ -138,6 +145,14 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     }),
     ...(context(CONTEXT.liveViewRefreshMinutes) !== undefined ? { liveViewRefreshMinutes: Number(context(CONTEXT.liveViewRefreshMinutes)) } : {}),
   });
+  const live = new LiveStack(app, 'MesLive', {
+    description: 'MES live feed: table stream to IoT Core for browsers, Cognito identity pool and browser policies',
+    table: data.table,
+    appVersion,
+    userPool: api.auth.userPool,
+    webClient: api.auth.webClient,
+    iotEndpoint: context(CONTEXT.iotEndpoint),
+  });
   // After the API: config.json and the CSP carry its URL, hosted UI and client id.
   const web = new WebStack(app, 'MesWeb', {
     description: 'MES web app: private S3 bucket behind CloudFront, config.json written at deploy time',
@@ -145,6 +160,7 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     apiUrl: api.api.apiEndpoint,
     authDomain: api.auth.hostedUiUrl,
     webClientId: api.auth.webClient.userPoolClientId,
+    ...(live.webConfig ? { live: live.webConfig } : {}),
   });
-  return { data, api, telemetry, integration, web };
+  return { data, api, telemetry, integration, live, web };
 }

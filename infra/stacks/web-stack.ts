@@ -30,7 +30,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwne
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
 import { contentSecurityPolicy } from '../../web/security-headers.ts';
-import type { AppConfig } from '../../web/src/config.ts';
+import type { AppConfig, LiveFeedConfig } from '../../web/src/config.ts';
 
 export interface WebStackProps extends StackProps {
   /** A built app (web/build.ts), deployed as it is. */
@@ -41,6 +41,8 @@ export interface WebStackProps extends StackProps {
   readonly authDomain: string;
   /** The Cognito app client of the web app. */
   readonly webClientId: string;
+  /** The live feed over IoT Core (live-stack.ts); absent, the app polls. */
+  readonly live?: LiveFeedConfig;
 }
 
 /** The hashed files of a build (web/build.ts HASHED_FILE), as `aws s3 sync` patterns. */
@@ -51,6 +53,10 @@ const CACHE_IMMUTABLE = CacheControl.fromString('public, max-age=31536000, immut
 const CACHE_REVALIDATE = CacheControl.noCache();
 /** Where `cdk bootstrap --qualifier` is recorded, which names the asset bucket. */
 const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
+
+/** What the app connects to for the live feed on AWS: IoT Core's WebSocket, and Cognito identity for its credentials. */
+const liveOrigins = (live: LiveFeedConfig | undefined): string[] =>
+  live?.mode === 'iot' ? [`wss://${live.endpoint}`, `https://cognito-identity.${live.region}.amazonaws.com`] : [];
 
 export class WebStack extends Stack {
   readonly bucket: Bucket;
@@ -93,7 +99,10 @@ export class WebStack extends Stack {
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'MES web app: CSP (self, the API, the Cognito hosted UI), nosniff, no framing, HSTS',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy([props.apiUrl, props.authDomain]), override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: contentSecurityPolicy([props.apiUrl, props.authDomain, ...liveOrigins(props.live)]),
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.SAME_ORIGIN, override: true },
@@ -137,7 +146,11 @@ export class WebStack extends Stack {
       // The handler's answer to CloudFormation is limited to 4 KB; nothing here reads the key list.
       outputObjectKeys: false,
     });
-    const config: AppConfig = { apiUrl: props.apiUrl, auth: { mode: 'cognito', domain: props.authDomain, clientId: props.webClientId } };
+    const config: AppConfig = {
+      apiUrl: props.apiUrl,
+      auth: { mode: 'cognito', domain: props.authDomain, clientId: props.webClientId },
+      ...(props.live ? { live: props.live } : {}),
+    };
     const shell = new BucketDeployment(this, 'DeployShell', {
       destinationBucket: this.bucket,
       sources: [assets, Source.jsonData('config.json', config)],

@@ -12,6 +12,9 @@ import { UnitLiveStateSchema } from '../api/schemas.ts';
 
 export const LIVE_FEED_PREFIX = 'feed/mes';
 
+/** A browser's MQTT client id starts with this (then its own random part): the local broker and the AWS browser policy both require it. */
+export const VIEWER_CLIENT_PREFIX = 'viewer-';
+
 /** Where a unit's live state is published. */
 export const liveUnitTopic = (tenantId: string, equipmentId: string) => `${LIVE_FEED_PREFIX}/${tenantId}/units/${equipmentId}`;
 

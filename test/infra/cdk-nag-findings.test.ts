@@ -40,7 +40,7 @@ describe('cdk-nag', () => {
     );
   });
 
-  it('acknowledges only known findings, each with a reason: the public routes, the user pool plan, the dead letters, the stream listing, the web hosting', () => {
+  it('acknowledges only known findings, each with a reason: the public routes, the user pool plan, the dead letters, the stream listing, the web hosting, the live feed topics', () => {
     // Prepare
     const { app, stacks } = newMesApp();
     const site = stacks.web.getLogicalId(stacks.web.bucket.node.defaultChild as CfnElement);
@@ -64,6 +64,11 @@ describe('cdk-nag', () => {
         'MesIntegration/DispatchDeadLetters AwsSolutions-SQS3',
         'MesIntegration/DispatchOutbox/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         'MesTelemetry/DeadLetters AwsSolutions-SQS3',
+        'MesLive/PublishDeadLetters AwsSolutions-SQS3',
+        'MesLive/PublishLive/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        'MesLive/PublishLive/Role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:topic/feed/mes/*]',
+        'MesLive/BrowserRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:client/viewer-*]',
+        'MesLive/BrowserRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:topic/feed/mes/<aws:PrincipalTag/tenantId>/*]',
         'MesWeb/AccessLogs AwsSolutions-S1',
         'MesWeb/Distribution AwsSolutions-CFR1',
         'MesWeb/Distribution AwsSolutions-CFR2',

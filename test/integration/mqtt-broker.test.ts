@@ -375,7 +375,7 @@ describe('MQTT broker: the live-feed hook for browsers', () => {
 
   it("lets a viewer follow its own tenant's feed and nothing else", async () => {
     // Prepare
-    const viewer = await connectAsync(broker.url, { clientId: 'browser-1', username: 'demo', password: 'good-token', reconnectPeriod: 0 });
+    const viewer = await connectAsync(broker.url, { clientId: 'viewer-1', username: 'demo', password: 'good-token', reconnectPeriod: 0 });
     const granted = await grantedQos(viewer, { 'feed/mes/demo/#': { qos: 1 }, 'feed/mes/other/#': { qos: 0 }, '#': { qos: 0 } });
     const message = new Promise<[string, Buffer]>((resolve) => viewer.once('message', (topic, payload) => resolve([topic, payload])));
     // Act
@@ -387,7 +387,7 @@ describe('MQTT broker: the live-feed hook for browsers', () => {
     assert.equal(payload.toString(), '{"state":"down"}');
     await viewer.endAsync();
     await assert.rejects(
-      connectAsync(broker.url, { clientId: 'browser-2', username: 'demo', password: 'bad', reconnectPeriod: 0 }),
+      connectAsync(broker.url, { clientId: 'viewer-2', username: 'demo', password: 'bad', reconnectPeriod: 0 }),
       /Bad username or password/i,
     );
   });

@@ -167,4 +167,15 @@ describe('the local Lambda engine', () => {
     assert.equal(matchesFilter(filter, record('INSERT', 'WorkOrder')), false);
     assert.equal(matchesFilter(filter, { eventName: 'REMOVE' }), false);
   });
+
+  it("filters events as the live feed publisher's event source does: a unit's live view entry written or changed", () => {
+    const { filter } = EVENT_FUNCTIONS.publishLive.source;
+    const record = (eventName: string, pk: string, sk: string) => ({ eventName, dynamodb: { NewImage: { pk: { S: pk }, sk: { S: sk } } } });
+    assert.equal(matchesFilter(filter, record('INSERT', 't-1#LIVE', 'UNIT#wu-1')), true);
+    assert.equal(matchesFilter(filter, record('MODIFY', 't-1#LIVE', 'UNIT#wu-1')), true);
+    assert.equal(matchesFilter(filter, record('REMOVE', 't-1#LIVE', 'UNIT#wu-1')), false);
+    assert.equal(matchesFilter(filter, record('MODIFY', 't-1#LIVE', 'META')), false);
+    assert.equal(matchesFilter(filter, record('MODIFY', 't-1#EQ#wu-1', 'UNIT#wu-1')), false);
+    assert.equal(matchesFilter(filter, record('MODIFY', 't-1#LIVE#x', 'UNIT#wu-1')), false);
+  });
 });

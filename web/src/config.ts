@@ -16,10 +16,30 @@ export type AuthConfig =
       redirectUri?: string;
     };
 
+/**
+ * Where the live feed (shared/telemetry/live-feed.ts) is pushed from, MQTT over WebSocket.
+ * Locally the broker's WebSocket, signed in with the local token (username = tenant id, password
+ * = the token); on AWS IoT Core's endpoint with a SigV4-signed URL from the user's Cognito
+ * identity pool credentials. Absent: no push, the screens poll.
+ */
+export type LiveFeedConfig =
+  | { mode: 'local'; url: string }
+  | {
+      mode: 'iot';
+      /** IoT Core's Data-ATS host, e.g. abc123-ats.iot.eu-west-1.amazonaws.com */
+      endpoint: string;
+      region: string;
+      /** The identity pool that maps the user pool's ID token to the browser role. */
+      identityPoolId: string;
+      /** cognito-idp.<region>.amazonaws.com/<userPoolId>: the login the identity pool accepts. */
+      userPoolProvider: string;
+    };
+
 export interface AppConfig {
   /** Base URL of the HTTP API, '' for the same origin. */
   apiUrl: string;
   auth: AuthConfig;
+  live?: LiveFeedConfig;
 }
 
 let config: AppConfig | undefined;

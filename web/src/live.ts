@@ -68,7 +68,7 @@ export interface Live<T> {
 export interface LiveOptions<T> {
   /** Poll interval while connected; default 1500 ms. 0 = load once. */
   intervalMs?: number;
-  /** Data already in hand for the first render (e.g. the boot script's answer): the first load then waits one interval. */
+  /** Data already in hand for the first render (e.g. the boot script's answer): the first load then waits one interval (none with `intervalMs: 0`). */
   initial?: () => T | undefined;
 }
 
@@ -121,9 +121,10 @@ export function useLive<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
     };
     document.addEventListener('visibilitychange', onVisible);
     window.addEventListener('online', onVisible);
-    if (hadInitial.current && interval > 0) {
+    if (hadInitial.current) {
+      // Fresh data in hand: polled, the next load is one interval away; loaded once, it is loaded.
       hadInitial.current = false;
-      timer = setTimeout(() => void tick(), interval);
+      if (interval > 0) timer = setTimeout(() => void tick(), interval);
     } else void tick();
     return () => {
       stopped = true;

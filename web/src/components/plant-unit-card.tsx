@@ -13,7 +13,10 @@ export const EQUIPMENT_STATES: readonly EquipmentState[] = ['running', 'idle', '
 
 export const stateWords = (state: string) => state.replace(/[-_]/g, ' ').toLowerCase();
 
-export function UnitCard({ unit, oeeToday }: { unit: UnitLive; oeeToday: Oee | undefined }) {
+/** The OEE figures a card shows: the plant status's `oeeToday`, or a unit status's. */
+export type OeeFigures = Pick<Oee, 'oee' | 'availability' | 'performance' | 'quality'>;
+
+export function UnitCard({ unit, oeeToday }: { unit: UnitLive; oeeToday: OeeFigures | undefined }) {
   return (
     <li class="card unit-card" data-testid={`unit-${unit.equipmentId}`} data-state={unit.state}>
       <h3 class="unit-name">{unit.name}</h3>

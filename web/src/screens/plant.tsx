@@ -1,21 +1,22 @@
 /**
  * `#/` and `#/?line=<workCenterId>`: the Plant overview. Every work unit of the tenant, grouped
  * under its work center (line, cell), each with its live state, what it works on and OEE today.
- * One request says every unit's state (getPlantStatus, polled; the boot script starts the
- * first one before the app's script has loaded, early.ts); OEE today, which changes slowly and costs more to compute, comes
- * from each unit's status on a slower poll once the states are shown.
+ * One request says all of it (getPlantStatus, the plant's live view; the boot script starts it
+ * before the app's script has loaded, early.ts), and no request is made per unit. Then the live
+ * feed (live-feed.ts, issue 13) pushes each unit's changes: the newest `at` per unit wins, and
+ * the status is asked again only when the feed (re)connects, to cover what it could have missed.
+ * While the feed is down (or this deployment has none) the screen polls, and says so.
  */
-import { useRef } from 'preact/hooks';
-import type { Oee, PlantStatus, UnitLive } from '../../../shared/api/schemas.ts';
+import { useRef, useState } from 'preact/hooks';
+import type { PlantStatus, UnitLive } from '../../../shared/api/schemas.ts';
+import type { LiveFeedMessage } from '../../../shared/telemetry/live-feed.ts';
 import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
 import { useLive } from '../live.ts';
+import { type PushState, useLiveFeed } from '../live-feed.ts';
 import { navigate, queryOf } from '../router.ts';
 import { ErrorNote, Loading, Page } from '../ui.tsx';
 import { StateCounts, UnitCard } from '../components/plant-unit-card.tsx';
-
-/** OEE today moves by fractions of a percent a minute. */
-const OEE_REFRESH_MS = 30_000;
 
 interface LineGroup {
   id: string;
@@ -36,21 +37,74 @@ function groupByLine(plant: PlantStatus): LineGroup[] {
   return [...groups.values(), other].filter((g) => g.units.length > 0);
 }
 
-/** OEE today of each shown unit, from its status; a unit whose request fails keeps its last figures. */
-function useOeeToday(unitIds: string[]) {
-  const known = useRef(new Map<string, Oee>());
-  return useLive(
+interface Pushed {
+  at: number;
+  unit: LiveFeedMessage['unit'];
+  /** When it arrived (epoch ms): a status asked for later already holds it. */
+  receivedAt: number;
+}
+
+/**
+ * The plant status, loaded once and kept current by the live feed; polled only while the feed
+ * is down or absent. Pushed states overlay the loaded ones until a status asked for after they
+ * arrived replaces them.
+ */
+function usePlantLive() {
+  const pushed = useRef(new Map<string, Pushed>());
+  const [, setVersion] = useState(0);
+  const push = useLiveFeed((message) => {
+    const known = pushed.current.get(message.unit.equipmentId);
+    if (known && known.at >= message.at) return;
+    pushed.current.set(message.unit.equipmentId, { at: message.at, unit: message.unit, receivedAt: Date.now() });
+    setVersion((v) => v + 1);
+  });
+  const polling = push === 'off' || push === 'down';
+  const plant = useLive(
     async (signal) => {
-      const results = await Promise.allSettled(unitIds.map((id) => api.call('getEquipmentStatus', { params: { id }, signal })));
-      const next = new Map(known.current);
-      results.forEach((r, i) => {
-        if (r.status === 'fulfilled') next.set(unitIds[i] as string, r.value.oeeToday);
-      });
-      known.current = next;
-      return next;
+      const askedAt = Date.now();
+      return { status: await api.call('getPlantStatus', { signal }), askedAt };
     },
-    [unitIds.join('\n')],
-    { intervalMs: OEE_REFRESH_MS },
+    // Asked again when the feed comes up (what changed before it subscribed) and when polling starts or stops.
+    [polling ? 'poll' : push === 'live' ? 'live' : 'wait'],
+    {
+      intervalMs: polling ? undefined : 0,
+      initial: () => {
+        const status = api.earlyData('getPlantStatus');
+        return status && { status, askedAt: 0 };
+      },
+    },
+  );
+  let status: PlantStatus | undefined = plant.data?.status;
+  if (status && plant.data) {
+    const askedAt = plant.data.askedAt;
+    for (const [id, p] of pushed.current) if (p.receivedAt < askedAt) pushed.current.delete(id);
+    if (pushed.current.size > 0) {
+      const items = status.items.map((u): UnitLive => {
+        const p = pushed.current.get(u.equipmentId);
+        return p ? { ...u, ...p.unit, name: u.name, ...(u.parentId ? { parentId: u.parentId } : {}) } : u;
+      });
+      status = { ...status, items };
+    }
+  }
+  return { data: status, error: plant.error, push };
+}
+
+/** How the screen stays current, in plain words: only said when it matters. */
+function PushNote({ push }: { push: PushState }) {
+  if (push === 'down')
+    return (
+      <div class="banner-stale" role="status" data-testid="push-state" data-push={push}>
+        Live updates are not coming through. Checking for changes every few seconds instead; reconnecting…
+      </div>
+    );
+  return (
+    <p class="muted push-note" data-testid="push-state" data-push={push}>
+      {push === 'live'
+        ? 'Changes show as they happen.'
+        : push === 'connecting'
+          ? 'Connecting to live updates…'
+          : 'Checking for changes every few seconds.'}
+    </p>
   );
 }
 
@@ -61,12 +115,10 @@ const chooseLine = (e: Event) => {
 
 export default function Plant({ path }: ScreenProps) {
   const line = queryOf(path).get('line') ?? '';
-  const plant = useLive((signal) => api.call('getPlantStatus', { signal }), [], { initial: () => api.earlyData('getPlantStatus') });
+  const plant = usePlantLive();
   const groups = plant.data ? groupByLine(plant.data) : [];
   const shown = line ? groups.filter((g) => g.id === line) : groups;
   const shownUnits = shown.flatMap((g) => g.units);
-  // Asked once the states are on screen, so the first paint never waits for OEE.
-  const oee = useOeeToday(plant.data ? shownUnits.map((u) => u.equipmentId) : []);
 
   if (!plant.data) {
     return <Page title="Plant">{plant.error ? <ErrorNote error={plant.error} /> : <Loading />}</Page>;
@@ -97,6 +149,7 @@ export default function Plant({ path }: ScreenProps) {
         </div>
         <StateCounts states={shownUnits.map((u) => u.state)} />
       </div>
+      <PushNote push={plant.push} />
       <ErrorNote error={plant.error} />
       {shown.length === 0 ? <p>No units on this line. Choose "All lines" to see every unit.</p> : null}
       {shown.map((g) => (
@@ -104,7 +157,7 @@ export default function Plant({ path }: ScreenProps) {
           <h2 id={`line-${g.id}`}>{g.name}</h2>
           <ul class="cards plain-list">
             {g.units.map((u) => (
-              <UnitCard key={u.equipmentId} unit={u} oeeToday={oee.data?.get(u.equipmentId)} />
+              <UnitCard key={u.equipmentId} unit={u} oeeToday={u.oeeToday} />
             ))}
           </ul>
         </section>

@@ -1,0 +1,143 @@
+/**
+ * The plant overview on a phone, kept current by the live feed (issue 13), in a real Chromium
+ * against the in-process runtime with the broker's WebSocket on: the overview loads the plant
+ * status once, makes no per-unit request, and then shows each change of a unit's live view entry
+ * as it is pushed, with no further request while the push works. When the push channel is down
+ * it says so in plain words and polls. The live view's entries are written directly with the
+ * agreed shape (test/helpers/live-view.ts) until its writers land. Timings are never asserted.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  assertAccessible,
+  BROWSER_SKIP,
+  builtWebApp,
+  closeBrowsers,
+  firstPage,
+  launchBrowser,
+  PHONE,
+  screenshot,
+  signIn,
+  watchErrors,
+} from '../../helpers/browser.ts';
+import { writeLiveEntry } from '../../helpers/live-view.ts';
+import { newTenantId, startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
+import { as } from '../support/mes.ts';
+
+const TEST = 'plant-live-phone';
+const UNITS = ['wu-press-1', 'wu-press-2', 'wu-weld-1'];
+/** The plant has no shift calendar here: the app asks for it once and uses the browser's zone (a 404 in the console). */
+const EXPECTED_CONSOLE = [/Failed to load resource: the server responded with a status of 404/];
+
+describe('the plant overview, pushed live', { skip: BROWSER_SKIP }, () => {
+  let mes: TestRuntime;
+  let tenant: string;
+  const contexts: BrowserContext[] = [];
+  before(async () => {
+    mes = await startTestRuntime({ mqttPort: 0, mqttWsPort: 0, telemetryWindowMs: 0, web: { dir: await builtWebApp() } });
+    tenant = newTenantId();
+    const admin = await as(mes, tenant, 'u-admin', ['admin']);
+    await admin.ok('PUT', '/v1/equipment/site-1', { name: 'Plant', level: 'site' });
+    await admin.ok('PUT', '/v1/equipment/wc-1', { name: 'Press line', level: 'workCenter', parentId: 'site-1' });
+    await admin.ok('PUT', '/v1/equipment/wc-2', { name: 'Welding cell', level: 'workCenter', parentId: 'site-1' });
+    for (const id of UNITS)
+      await admin.ok('PUT', `/v1/equipment/${id}`, {
+        name: id.replace('wu-', '').replace('-', ' '),
+        level: 'workUnit',
+        parentId: id.includes('weld') ? 'wc-2' : 'wc-1',
+      });
+  });
+  after(async () => {
+    await closeBrowsers();
+    await mes?.stop();
+  });
+
+  /** A supervisor's phone on the overview; every API request it makes is noted. */
+  async function openOverview(options: { pushDown?: boolean } = {}) {
+    const context = await launchBrowser(PHONE);
+    contexts.push(context);
+    if (options.pushDown) await context.routeWebSocket(/\/mqtt$/, (ws) => ws.close({ code: 1011, reason: 'push channel down (test)' }));
+    const page = await firstPage(context);
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/v1/')) requests.push(path);
+    });
+    await signIn(page, mes.baseUrl, { tenantId: tenant, userId: 'u-super', role: 'supervisor' });
+    await page.getByRole('heading', { level: 1, name: 'Plant' }).waitFor({ state: 'visible' });
+    // Opened as a phone opens it (a page load: the boot script asks for the plant status before the app runs).
+    // What the page before the reload asked is not counted: from the new document's commit on.
+    page.once('framenavigated', () => requests.splice(0));
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Plant' }).waitFor({ state: 'visible' });
+    return { page, requests };
+  }
+  const pushState = (page: Page, state: string) =>
+    page.locator(`[data-testid="push-state"][data-push="${state}"]`).waitFor({ state: 'visible', timeout: 15_000 });
+  const cardShows = (page: Page, unit: string, state: string) =>
+    page.locator(`[data-testid="unit-${unit}"][data-state="${state}"]`).waitFor({ state: 'visible', timeout: 15_000 });
+  const unitState = (equipmentId: string, state: string, since: string, extra: Record<string, unknown> = {}) => ({
+    equipmentId,
+    state: state as 'running',
+    since,
+    lastSeen: since,
+    current: null,
+    ...extra,
+  });
+
+  it("shows each unit's pushed change, with no request per unit and no status request while the push works", async () => {
+    // Prepare
+    const { page, requests } = await openOverview();
+    const errors = watchErrors(page, EXPECTED_CONSOLE);
+    await pushState(page, 'live');
+    const since = new Date().toISOString();
+    // Act: the first change pushed and shown, then the requests are counted...
+    await writeLiveEntry(tenant, unitState('wu-press-1', 'running', since), Date.now());
+    await cardShows(page, 'wu-press-1', 'running');
+    const counted = requests.length;
+    await writeLiveEntry(tenant, unitState('wu-press-2', 'down', since, { reasonCode: 'E-42' }), Date.now());
+    await writeLiveEntry(tenant, unitState('wu-weld-1', 'setup', since), Date.now());
+    // ...an older message for a unit changes nothing (newest `at` wins)...
+    await writeLiveEntry(tenant, unitState('wu-press-1', 'running', since), Date.now());
+    await writeLiveEntry(tenant, unitState('wu-press-1', 'idle', since), Date.now() - 60_000);
+    await cardShows(page, 'wu-press-2', 'down');
+    await cardShows(page, 'wu-weld-1', 'setup');
+    await mes.runtime.mqtt?.liveFeed?.idle({ timeoutMs: 30_000 });
+    // Assess
+    assert.equal(await page.getByTestId('unit-wu-press-1').getAttribute('data-state'), 'running');
+    assert.deepEqual(
+      requests.slice(counted).filter((p) => p.endsWith('/status')),
+      [],
+      'no status request while the push works',
+    );
+    assert.ok(
+      requests.every((path) => path === '/v1/plant/status' || !/^\/v1\/equipment\/[^/]+\/status$/.test(path)),
+      `no per-unit status request: ${requests.join(', ')}`,
+    );
+    assert.deepEqual(
+      requests.slice(0, counted).filter((p) => p.endsWith('/status')),
+      ['/v1/plant/status', '/v1/plant/status'],
+      'the plant status, asked by the boot script, and once more when the feed came up',
+    );
+    await screenshot(page, TEST, 'overview-live');
+    await assertAccessible(page, 'plant overview (live)');
+    errors.assertNone();
+  });
+
+  it('says so and polls while the push channel is down', async () => {
+    // Prepare
+    const { page, requests } = await openOverview({ pushDown: true });
+    const errors = watchErrors(page, [...EXPECTED_CONSOLE, /WebSocket/]);
+    // Act
+    await pushState(page, 'down');
+    const counted = requests.filter((p) => p === '/v1/plant/status').length;
+    for (let i = 0; i < 100 && requests.filter((p) => p === '/v1/plant/status').length < counted + 2; i++) await page.waitForTimeout(100);
+    // Assess
+    assert.ok(requests.filter((p) => p === '/v1/plant/status').length >= counted + 2, 'the overview polls the plant status');
+    assert.match(await page.getByTestId('push-state').innerText(), /Live updates are not coming through\. Checking for changes every few seconds/);
+    await screenshot(page, TEST, 'overview-push-down');
+    await assertAccessible(page, 'plant overview (push down)');
+    errors.assertNone();
+  });
+});
