@@ -10,6 +10,8 @@ import { renderTelemetry, TELEMETRY_TARGET_NAMES } from './telemetry-report.ts';
 import type { TelemetryResults } from './telemetry.ts';
 import { renderWebhooks, type WebhookResults } from './webhooks.ts';
 import { renderWeb, WEB_TARGET_NAMES, type WebResults } from './web.ts';
+import { PLANT_LIVE_TARGET_NAMES, type PlantLiveResults } from './plant-live.ts';
+import { renderPlantLive } from './plant-live-report.ts';
 
 export const TARGETS = { latencyRatio: 1.5 } as const;
 
@@ -35,6 +37,8 @@ export interface Results {
   telemetry: TelemetryResults;
   webhooks: WebhookResults;
   web: WebResults;
+  plantLive: PlantLiveResults | undefined;
+  plantLiveError: string | undefined;
 }
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -53,6 +57,7 @@ const T = {
   ...HOUSE_TARGET_NAMES,
   ...TELEMETRY_TARGET_NAMES,
   ...WEB_TARGET_NAMES,
+  ...PLANT_LIVE_TARGET_NAMES,
 };
 
 /** Target 1: no Scan; a read is one GetItem or Query; a command is one TransactWriteItems plus reads. */
@@ -158,6 +163,7 @@ export function renderResults(r: Results): string {
   renderTelemetry(r.telemetry, { out, judge });
   renderWebhooks(r.webhooks, out);
   renderWeb(r.web, { out, judge });
+  renderPlantLive(r.plantLive, r.plantLiveError, r.telemetry, { out, judge });
 
   const summary = ['## Summary', '', '| Target | Checks | Pass | Fail | Verdict |', '|---|---|---|---|---|'];
   for (const target of Object.values(T)) {

@@ -35,6 +35,7 @@ import { measureWalk, type WalkResults } from './walk.ts';
 import { measureTelemetry, type TelemetryResults } from './telemetry.ts';
 import { measureWebhooks, type WebhookResults } from './webhooks.ts';
 import { measureWeb, prepareWeb, type WebResults } from './web.ts';
+import { measurePlantLive, type PlantLiveResults } from './plant-live.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
@@ -73,6 +74,8 @@ let webResults: WebResults | undefined;
 let cold: ColdResults | undefined;
 let walk: WalkResults | undefined;
 let walkError: string | undefined;
+let plantLive: PlantLiveResults | undefined;
+let plantLiveError: string | undefined;
 try {
   const tokens = await issueTokens(runtime);
   await seedMasterData(runtime.baseUrl, tokens);
@@ -114,6 +117,12 @@ try {
     walkError = error.message.split('\n')[0];
     return undefined;
   });
+  step('7. a 200-unit plant through gateways, live (issue 13)');
+  plantLive = await measurePlantLive(web.dir, { step, log: quietLog }).catch((error: Error) => {
+    plantLiveError = error.message.split('\n')[0];
+    console.error(error);
+    return undefined;
+  });
 } finally {
   closeClient();
   await runtime.stop();
@@ -144,6 +153,8 @@ const markdown = renderResults({
   telemetry: telemetry as TelemetryResults,
   webhooks: webhooks as WebhookResults,
   web: webResults as WebResults,
+  plantLive,
+  plantLiveError,
 });
 writeFileSync(join(ROOT, 'bench/RESULTS.md'), markdown);
 step('wrote bench/RESULTS.md');

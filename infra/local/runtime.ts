@@ -15,6 +15,7 @@ import { TABLE } from '../../shared/db/table.ts';
 import { claimDurationMs, DEFAULT_WEBHOOK_TIMEOUT_MS } from '../../shared/integration/deliverer.ts';
 import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { EVENT_FUNCTIONS, functionNameOf, SCHEDULED_FUNCTIONS, type ScheduledFunction, scheduledFunctions } from '../event-sources.ts';
+import type { TelemetryRule } from '../../shared/telemetry/rules.ts';
 import { LocalDeliveryQueue, scanPendingDeliveries, type SqsFunction } from './delivery-queue.ts';
 import { invoke, lazyHandler } from './lambda-engine.ts';
 import { writeDurably } from './durable-file.ts';
@@ -61,8 +62,8 @@ export interface RuntimeOptions {
    * (once the in-memory rules have it, as IoT Core does; the default in memory).
    */
   telemetryAck?: 'received' | 'stored';
-  /** Local batching window of every telemetry rule, ms (0 = next tick); default: the rule's, at most 1 s. */
-  telemetryWindowMs?: number;
+  /** Local batching window of every telemetry rule, ms (0 = next tick), or per rule (the bench plays plant time faster); default: the rule's, at most 1 s. */
+  telemetryWindowMs?: number | ((rule: TelemetryRule) => number);
   /** Test-only: consume telemetry with something else than functions/iot/. */
   telemetryHandlerResolver?: TelemetryHandlerResolver;
   /**

@@ -37,7 +37,7 @@ export const MAX_LOCAL_WINDOW_MS = 1000;
 
 export interface TelemetryPipelineOptions {
   /** Batching window for every rule, ms; 0 = the next tick. Default: the rule's, capped at 1 s. */
-  windowMs?: number;
+  windowMs?: number | ((rule: TelemetryRule) => number);
   /** Overrides every rule's batch size (tests). */
   batchSize?: number;
   /** Tries per record before it is dead-lettered. Default: the consumer's (maxReceiveCount, or 1 + retryAttempts). */
@@ -152,7 +152,10 @@ export function createTelemetryPipeline(options: TelemetryPipelineOptions = {}):
     const { source } = consumerOfRule(ruleKey(rule))[1];
     return source.kind === 'sqs' ? source.maxReceiveCount : source.retryAttempts + 1;
   };
-  const windowOf = (rule: TelemetryRule) => options.windowMs ?? Math.min(rule.batchingWindowSeconds * 1000, MAX_LOCAL_WINDOW_MS);
+  const windowOf = (rule: TelemetryRule) =>
+    typeof options.windowMs === 'function'
+      ? options.windowMs(rule)
+      : (options.windowMs ?? Math.min(rule.batchingWindowSeconds * 1000, MAX_LOCAL_WINDOW_MS));
   const batchSizeOf = (rule: TelemetryRule) => options.batchSize ?? rule.batchSize;
   const outstanding = () => counters.received - counters.delivered - counters.failed;
 
