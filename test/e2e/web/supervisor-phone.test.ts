@@ -276,7 +276,10 @@ describe('the supervisor app on a phone', { skip: BROWSER_SKIP }, () => {
   });
 
   it("opens the plant overview with one request for every unit's state, then shows each unit's OEE today", async () => {
-    // Prepare: the page notes when the first unit card shows a state (the unit ran and counted above).
+    // Prepare: the live view's refresh job has run (every 5 minutes on AWS, off in test runtimes)...
+    const { liveViewRefresh } = await import('#functions/lib/live-view-refresh.ts');
+    await liveViewRefresh.refreshTenant(tenant);
+    // ...and the page notes when the first unit card shows a state (the unit ran and counted above).
     await supervisor.addInitScript(() => {
       const seen = new MutationObserver(() => {
         if (document.querySelector('[data-testid^="unit-"]:not([data-state="unknown"])')) {
