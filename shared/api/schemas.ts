@@ -26,6 +26,7 @@ import { DATA_TYPES, EQUIPMENT_LEVELS, MATERIAL_TYPES, WORK_CENTER_TYPES } from 
 import { REASON_LISTS } from '../domain/master-data/reason-lists.ts';
 import type * as md from '../domain/master-data/model.ts';
 import type { ReasonList } from '../domain/master-data/reason-lists.ts';
+import type * as live from '../domain/telemetry/live-view.ts';
 import type * as wo from '../domain/work-order/model.ts';
 
 export { DATA_TYPES, EQUIPMENT_LEVELS, MATERIAL_TYPES, WORK_CENTER_TYPES };
@@ -890,6 +891,7 @@ export type {
 
 /** Each wire schema against the domain type it carries. */
 export type ModelMatchesWire = [
+  Matches<typeof UnitLiveStateSchema, live.UnitLiveState>,
   Matches<typeof EquipmentInputSchema, md.EquipmentInput>,
   Matches<typeof EquipmentSchema, md.Equipment>,
   Matches<typeof MaterialInputSchema, md.MaterialInput>,

@@ -5,8 +5,29 @@
  * units. The pure rules of how each change moves an entry live here; the port below is what
  * shared/db/live-view-repository.ts implements. The entry's `unit` is the wire's UnitLiveState.
  */
-import type { UnitLiveState } from '../../api/schemas.ts';
-import type { ReportedState } from './states.ts';
+import type { EquipmentState, ReportedState } from './states.ts';
+
+/** A unit's live state: the wire's UnitLiveState (shared/api/schemas.ts), which checks it matches. */
+export interface UnitLiveState {
+  equipmentId: string;
+  state: EquipmentState;
+  since: string | null;
+  reasonCode?: string | undefined;
+  stopReason?: { stopStart: string; reasonCode: string; reasonName?: string | undefined; comment?: string | undefined } | undefined;
+  lastSeen: string | null;
+  current: { workOrderId: string; seq: number; status: string; materialId: string; operator?: string | undefined; since: string } | null;
+  oeeToday?:
+    | {
+        asOf: string;
+        availability: number | null;
+        performance: number | null;
+        quality: number | null;
+        oee: number | null;
+        goodCount: number;
+        rejectCount: number;
+      }
+    | undefined;
+}
 
 type Current = UnitLiveState['current'];
 type StopReason = NonNullable<UnitLiveState['stopReason']>;
