@@ -32,7 +32,11 @@ const millions = (n: number) => `${(n / 1e6).toFixed(3)} M`;
 
 export function plantLiveCost(r: PlantLiveResults, t: TelemetryResults): { lines: cost.CostLine[]; total: number; naive: number } {
   const meas = r.meter[TELEMETRY_RULES.measurements.name] ?? emptyFlow();
-  const state = sumFlows(Object.entries(r.meter).filter(([name]) => name !== TELEMETRY_RULES.measurements.name).map(([, m]) => m));
+  const state = sumFlows(
+    Object.entries(r.meter)
+      .filter(([name]) => name !== TELEMETRY_RULES.measurements.name)
+      .map(([, m]) => m),
+  );
   const sample = t.plant.find((p) => p.samplesPerMessage > 1) ?? t.plant[0];
   const design: cost.DesignMeasure = {
     label: 'This design (issue 13)',
@@ -74,7 +78,10 @@ export function plantLiveCost(r: PlantLiveResults, t: TelemetryResults): { lines
       formula: `${num(lifecycle, 0)} events (${r.gateways} gateways reconnecting daily, ${OPEN_SCREENS} screens twice a day) × ($${cost.IOT_RULES_TRIGGERED_USD_PER_MILLION} + $${cost.IOT_ACTIONS_USD_PER_MILLION} + 3 × $${cost.SQS_STANDARD_USD_PER_MILLION_REQUESTS} + $${cost.LAMBDA_USD_PER_MILLION_REQUESTS})/M`,
       usd:
         (lifecycle / 1e6) *
-        (cost.IOT_RULES_TRIGGERED_USD_PER_MILLION + cost.IOT_ACTIONS_USD_PER_MILLION + 3 * cost.SQS_STANDARD_USD_PER_MILLION_REQUESTS + cost.LAMBDA_USD_PER_MILLION_REQUESTS),
+        (cost.IOT_RULES_TRIGGERED_USD_PER_MILLION +
+          cost.IOT_ACTIONS_USD_PER_MILLION +
+          3 * cost.SQS_STANDARD_USD_PER_MILLION_REQUESTS +
+          cost.LAMBDA_USD_PER_MILLION_REQUESTS),
     },
     {
       line: 'Live feed: IoT publishes by the publisher',
@@ -160,7 +167,10 @@ export function renderPlantLive(r: PlantLiveResults | undefined, error: string |
   );
   const all = sumFlows(Object.values(r.meter));
   const wruPer1000 = all.samples ? (1000 * all.wru) / all.samples : Number.NaN;
-  out('| Rule | Invocations | Records | Samples | WRU | RRU | WRU per 1,000 samples | Handler ms per invocation |', '|---|---|---|---|---|---|---|---|');
+  out(
+    '| Rule | Invocations | Records | Samples | WRU | RRU | WRU per 1,000 samples | Handler ms per invocation |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const [name, m] of Object.entries(r.meter).sort())
     out(
       `| ${name} | ${num(m.invocations, 0)} | ${num(m.records, 0)} | ${num(m.samples, 0)} | ${num(m.wru, 1)} | ${num(m.rru, 1)} | ${m.samples ? num((1000 * m.wru) / m.samples) : 'n/a'} | ${m.invocations ? num(m.ms / m.invocations, 1) : 'n/a'} |`,
@@ -199,7 +209,7 @@ export function renderPlantLive(r: PlantLiveResults | undefined, error: string |
   else {
     const sorted = [...r.probe.ms].sort((a, b) => a - b);
     out(
-      'State change to browser: a probe gateway (10 more units of the plant) publishes a state change (QoS 1, Basic Ingest); the clock stops when that phone shows the unit\'s card in the new state (Playwright waiting on the card, so the figure includes its polling). Path: broker, state rule, ingest-state (state and live view), table stream, the live feed publisher, the broker\'s WebSocket, the page. No target is set.',
+      "State change to browser: a probe gateway (10 more units of the plant) publishes a state change (QoS 1, Basic Ingest); the clock stops when that phone shows the unit's card in the new state (Playwright waiting on the card, so the figure includes its polling). Path: broker, state rule, ingest-state (state and live view), table stream, the live feed publisher, the broker's WebSocket, the page. No target is set.",
       '',
       '| Changes | Not shown within 5 s | p50 ms | p99 ms | max ms |',
       '|---|---|---|---|---|',

@@ -329,7 +329,9 @@ async function overviewLoad(runtime: Runtime, size: number): Promise<OverviewLoa
   const put = (path: string, body: unknown) => request(runtime.baseUrl, 'PUT', path, admin, body);
   await put('/v1/equipment/wc-1', { name: 'Line', level: 'workCenter' });
   for (let i = 0; i < ids.length; i += 20)
-    await Promise.all(ids.slice(i, i + 20).map((id) => put(`/v1/equipment/${id}`, { name: `Unit ${id}`, level: 'workUnit', parentId: 'wc-1', gatewayId: 'gw-1' })));
+    await Promise.all(
+      ids.slice(i, i + 20).map((id) => put(`/v1/equipment/${id}`, { name: `Unit ${id}`, level: 'workUnit', parentId: 'wc-1', gatewayId: 'gw-1' })),
+    );
   // One gateway sends every unit's state, in messages of 200 samples.
   const creds = runtime.deviceCredentials({ tenantId: tenant, equipmentId: 'gw-1' });
   const gateway = await connectAsync(runtime.mqtt?.url as string, { ...creds, reconnectPeriod: 0 });
