@@ -4,7 +4,7 @@
  * role (its tenant as a principal tag, infra/stacks/live-stack.ts); the WebSocket URL is signed
  * with them (SigV4, service iotdevicegateway), the session token appended after signing as IoT
  * Core expects. WebCrypto only: no SDK in the page. IoT Core also wants the browser IoT policy
- * on the user's Cognito identity: the API attaches it (POST /v1/live-feed/session), once per
+ * on the user's Cognito identity: the API attaches it (route startLiveFeedSession), once per
  * sign-in, before the first connection.
  */
 import { api } from './api.ts';
