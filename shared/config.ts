@@ -19,4 +19,8 @@ export const ENV = {
   webhookTimeoutMs: 'MES_WEBHOOK_TIMEOUT_MS',
   /** The IoT data plane the live feed publishes through: IoT Core's Data-ATS endpoint (https://...) on AWS, the local runtime's stand-in locally. */
   iotDataEndpoint: 'MES_IOT_DATA_ENDPOINT',
+  /** On AWS: the SSM parameter naming the browser identity pool (live feed sessions). Unset locally: nothing to attach. */
+  liveIdentityPoolParameter: 'MES_LIVE_IDENTITY_POOL_PARAMETER',
+  /** On AWS: the user pool as an identity pool login provider, `cognito-idp.<region>.amazonaws.com/<userPoolId>`. */
+  userPoolProvider: 'MES_USER_POOL_PROVIDER',
 } as const;

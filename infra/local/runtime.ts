@@ -426,6 +426,8 @@ async function startOutbox(options: RuntimeOptions, context: OutboxContext, clea
 function setIntegrationEnvironment(options: RuntimeOptions, dataDir: string | undefined, log: Log) {
   delete process.env[ENV.webhookQueueUrl];
   delete process.env[ENV.secretsKeyId];
+  // No identity pool locally: the live feed session route answers 204 and attaches nothing.
+  delete process.env[ENV.liveIdentityPoolParameter];
   if (dataDir) process.env[ENV.localSecretsKey] = loadSecretsKey(join(dataDir, 'identity'));
   else process.env[ENV.localSecretsKey] ??= randomBytes(32).toString('base64');
   if (options.allowLoopbackWebhooks ?? true) {

@@ -7,13 +7,13 @@
  * its module on first use; so a new route costs one resource here, its API Gateway route, not a
  * function.
  */
-import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -21,6 +21,7 @@ import type { Construct } from 'constructs';
 import { type ApiFunctionId, apiFunctionsOf } from '../../shared/api/functions.ts';
 import { type RouteDef, routeList } from '../../shared/api/routes.ts';
 import { ENV } from '../../shared/config.ts';
+import { BROWSER_IDENTITY_POOL_PARAMETER, BROWSER_IOT_POLICY_NAME } from '../../shared/telemetry/live-feed.ts';
 import { MesFunction } from '../constructs/mes-function.ts';
 import { MesUserPool } from '../constructs/mes-user-pool.ts';
 import { secretsKeyStatement } from './integration-stack.ts';
@@ -63,6 +64,12 @@ export class ApiStack extends Stack {
   readonly api: HttpApi;
   /** The API functions, by id (shared/api/functions.ts). */
   readonly functions: Readonly<Partial<Record<ApiFunctionId, MesFunction>>>;
+  /**
+   * Roles of the functions serving the live feed session route (`uses: liveSession`): the live
+   * stack grants them GetId on its identity pool (it owns the pool; a reference from here would
+   * be a cycle, since it depends on this stack's user pool).
+   */
+  readonly liveSessionRoles: IRole[] = [];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -114,7 +121,8 @@ export class ApiStack extends Stack {
         appVersion: props.appVersion,
       });
       if (api.table !== 'none') fn.bindTable(props.table, api.table);
-      for (const use of api.uses) grantUse(fn, use, props.integration);
+      for (const use of api.uses) grantUse(fn, use, { ...props.integration, userPoolProvider: this.auth.userPool.userPoolProviderName });
+      if (api.uses.includes('liveSession')) this.liveSessionRoles.push(fn.role);
       functions[api.id] = fn;
 
       // One integration per function, shared by its routes, and one invoke permission for the API
@@ -150,7 +158,11 @@ export class ApiStack extends Stack {
 }
 
 /** What a route's `uses` entry grants: exactly the actions, on exactly the resource, and the setting that names it. */
-function grantUse(fn: MesFunction, use: NonNullable<RouteDef['uses']>[number], integration: ApiStackProps['integration']) {
+function grantUse(
+  fn: MesFunction,
+  use: NonNullable<RouteDef['uses']>[number],
+  integration: ApiStackProps['integration'] & { readonly userPoolProvider: string },
+) {
   switch (use) {
     case 'secrets':
       fn.role.addToPrincipalPolicy(secretsKeyStatement(integration.secretsKey, ['kms:Encrypt', 'kms:Decrypt']));
@@ -160,6 +172,20 @@ function grantUse(fn: MesFunction, use: NonNullable<RouteDef['uses']>[number], i
       fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [integration.deliveryQueue.queueArn] }));
       fn.function.addEnvironment(ENV.webhookQueueUrl, integration.deliveryQueue.queueUrl);
       return;
+    case 'liveSession': {
+      // Names, not references: the live stack writes the parameter and owns the IoT policy (cycle-free);
+      // cognito-identity:GetId on its identity pool is granted there (LiveStack, liveSessionRoles).
+      const arn = (service: string, resource: string) => `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [arn('ssm', `parameter${BROWSER_IDENTITY_POOL_PARAMETER}`)] }),
+      );
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['iot:AttachPolicy'], resources: [arn('iot', `policy/${BROWSER_IOT_POLICY_NAME}`)] }),
+      );
+      fn.function.addEnvironment(ENV.liveIdentityPoolParameter, BROWSER_IDENTITY_POOL_PARAMETER);
+      fn.function.addEnvironment(ENV.userPoolProvider, integration.userPoolProvider);
+      return;
+    }
     default:
       throw new Error(`route table: unknown use ${String(use satisfies never)}`);
   }

@@ -25,13 +25,20 @@ import {
   type IUserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, FederatedPrincipal, PolicyDocument, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { Effect, FederatedPrincipal, type IRole, Policy, PolicyDocument, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iot';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
 import { CLAIMS } from '../../shared/auth/claims.ts';
-import { LIVE_FEED_PREFIX, VIEWER_CLIENT_PREFIX, viewerSubscriptions } from '../../shared/telemetry/live-feed.ts';
+import {
+  BROWSER_IDENTITY_POOL_PARAMETER,
+  BROWSER_IOT_POLICY_NAME,
+  LIVE_FEED_PREFIX,
+  VIEWER_CLIENT_PREFIX,
+  viewerSubscriptions,
+} from '../../shared/telemetry/live-feed.ts';
 import type { LiveFeedConfig } from '../../web/src/config.ts';
 import { eventFunction } from '../constructs/event-function.ts';
 import type { MesFunction } from '../constructs/mes-function.ts';
@@ -40,7 +47,7 @@ import { EVENT_FUNCTIONS } from '../event-sources.ts';
 /** The principal tag that carries the tenant (from the ID token's custom:tenantId). */
 export const TENANT_TAG = 'tenantId';
 /** Fixed name: attached to each browser's Cognito identity. */
-export const BROWSER_IOT_POLICY_NAME = 'mes-browser';
+export { BROWSER_IOT_POLICY_NAME };
 
 export interface LiveStackProps extends StackProps {
   readonly table: ITable;
@@ -49,6 +56,8 @@ export interface LiveStackProps extends StackProps {
   readonly webClient: IUserPoolClient;
   /** The account's IoT Data-ATS host (mes:iotEndpoint); undefined = not known at synth. */
   readonly iotEndpoint?: string | undefined;
+  /** Roles of the API functions that start live feed sessions (ApiStack.liveSessionRoles): granted GetId on the identity pool. */
+  readonly sessionRoles?: readonly IRole[];
 }
 
 export class LiveStack extends Stack {
@@ -175,6 +184,26 @@ export class LiveStack extends Stack {
       }),
     });
 
+    // The session route (POST /v1/live-feed/session, an API function) attaches that policy to the
+    // caller's identity. It finds the pool through this parameter (a fixed name, so the API stack
+    // needs no reference to this one) and may ask the pool for its caller's identity id only.
+    new StringParameter(this, 'BrowserIdentityPoolIdParameter', {
+      parameterName: BROWSER_IDENTITY_POOL_PARAMETER,
+      stringValue: this.identityPool.ref,
+      description: 'The browser identity pool, for the API function that attaches the mes-browser IoT policy to a signed-in identity',
+    });
+    if (props.sessionRoles?.length) {
+      new Policy(this, 'LiveSessionGetId', {
+        roles: [...props.sessionRoles],
+        statements: [
+          new PolicyStatement({
+            actions: ['cognito-identity:GetId'],
+            resources: [`arn:${Aws.PARTITION}:cognito-identity:${Aws.REGION}:${Aws.ACCOUNT_ID}:identitypool/${this.identityPool.ref}`],
+          }),
+        ],
+      });
+    }
+
     this.webConfig = props.iotEndpoint
       ? {
           mode: 'iot',
@@ -188,7 +217,7 @@ export class LiveStack extends Stack {
     new CfnOutput(this, 'BrowserIdentityPoolId', { value: this.identityPool.ref, description: 'Maps signed-in users to the browser role' });
     new CfnOutput(this, 'BrowserIotPolicyName', {
       value: BROWSER_IOT_POLICY_NAME,
-      description: "Attach to each browser's Cognito identity (aws iot attach-policy --target <identityId>)",
+      description: "Attached to each browser's Cognito identity by POST /v1/live-feed/session",
     });
   }
 }

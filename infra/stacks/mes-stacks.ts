@@ -152,6 +152,7 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     userPool: api.auth.userPool,
     webClient: api.auth.webClient,
     iotEndpoint: context(CONTEXT.iotEndpoint),
+    sessionRoles: api.liveSessionRoles,
   });
   // After the API: config.json and the CSP carry its URL, hosted UI and client id.
   const web = new WebStack(app, 'MesWeb', {

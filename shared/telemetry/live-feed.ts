@@ -15,6 +15,16 @@ export const LIVE_FEED_PREFIX = 'feed/mes';
 /** A browser's MQTT client id starts with this (then its own random part): the local broker and the AWS browser policy both require it. */
 export const VIEWER_CLIENT_PREFIX = 'viewer-';
 
+/** The IoT policy IoT Core requires on each browser's Cognito identity (attached by `POST /v1/live-feed/session`). */
+export const BROWSER_IOT_POLICY_NAME = 'mes-browser';
+
+/**
+ * SSM parameter holding the browser identity pool's id. The live stack owns the pool and writes
+ * it; the API function that attaches the IoT policy reads it at run time, so the API stack needs
+ * no reference to the live stack (which already depends on the API stack's user pool).
+ */
+export const BROWSER_IDENTITY_POOL_PARAMETER = '/mes/live/browser-identity-pool-id';
+
 /** Where a unit's live state is published. */
 export const liveUnitTopic = (tenantId: string, equipmentId: string) => `${LIVE_FEED_PREFIX}/${tenantId}/units/${equipmentId}`;
 

@@ -11,6 +11,8 @@ import { describe, it } from 'node:test';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CONTEXT } from '../../infra/stacks/mes-stacks.ts';
 import { BROWSER_IOT_POLICY_NAME } from '../../infra/stacks/live-stack.ts';
+import { ENV } from '../../shared/config.ts';
+import { BROWSER_IDENTITY_POOL_PARAMETER } from '../../shared/telemetry/live-feed.ts';
 import { newMesApp } from './mes-app.ts';
 
 const statementsOf = (template: Template, type: string) =>
@@ -63,6 +65,37 @@ describe('live stack', () => {
     const [policy] = Object.values(iotPolicy) as { Properties: { PolicyName: string; PolicyDocument: { Statement: { Action: string }[] } } }[];
     assert.equal(policy?.Properties.PolicyName, BROWSER_IOT_POLICY_NAME);
     assert.deepEqual(policy?.Properties.PolicyDocument.Statement.map((s) => s.Action).sort(), ['iot:Connect', 'iot:Receive', 'iot:Subscribe']);
+  });
+
+  it('lets the live feed session route attach the browser policy, and nothing more, without a cross-stack cycle', () => {
+    const api = Template.fromStack(stacks.api);
+    const apiStatements = statementsOf(api, 'AWS::IAM::Policy');
+    const attach = apiStatements.filter((s) => actions(s).includes('iot:AttachPolicy'));
+    assert.equal(attach.length, 1);
+    assert.deepEqual(actions(attach[0] as { Action: string | string[] }), ['iot:AttachPolicy']);
+    assert.match(JSON.stringify(attach[0]?.Resource), /:policy\/mes-browser"/);
+    const parameter = apiStatements.filter((s) => actions(s).includes('ssm:GetParameter'));
+    assert.equal(parameter.length, 1);
+    assert.match(JSON.stringify(parameter[0]?.Resource), new RegExp(`:parameter${BROWSER_IDENTITY_POOL_PARAMETER}"`));
+    // Only the function that serves the route, with the settings it reads.
+    const withSession = Object.values(api.findResources('AWS::Lambda::Function')).filter((f) =>
+      JSON.stringify(f).includes(ENV.liveIdentityPoolParameter),
+    ) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
+    assert.equal(withSession.length, 1);
+    assert.equal(withSession[0]?.Properties.Environment.Variables[ENV.liveIdentityPoolParameter], BROWSER_IDENTITY_POOL_PARAMETER);
+    assert.ok(withSession[0]?.Properties.Environment.Variables[ENV.userPoolProvider]);
+    assert.doesNotMatch(JSON.stringify(api.toJSON()), /MesLive/, 'the API stack references nothing of the live stack');
+
+    // The live stack: the parameter with the pool id, GetId on exactly that pool for the API function's role.
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: BROWSER_IDENTITY_POOL_PARAMETER, Value: { Ref: Match.anyValue() } });
+    const getId = statementsOf(template, 'AWS::IAM::Policy').filter((s) => actions(s).includes('cognito-identity:GetId'));
+    assert.equal(getId.length, 1);
+    assert.deepEqual(actions(getId[0] as { Action: string | string[] }), ['cognito-identity:GetId']);
+    const poolRef = Object.keys(template.findResources('AWS::Cognito::IdentityPool'))[0];
+    const resource = JSON.stringify(getId[0]?.Resource);
+    assert.ok(resource.includes(':identitypool/') && resource.includes(`{"Ref":"${poolRef}"}`), resource);
+    const getIdPolicy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p).includes('cognito-identity:GetId'));
+    assert.match(JSON.stringify(getIdPolicy), /EquipmentApiRole/, "attached to the equipment API function's role");
   });
 
   it("names IoT Core and the identity pool in the web app's config and CSP", () => {

@@ -69,7 +69,9 @@ type Isolation =
   /** A create of B's own record (201): B's, never A's. */
   | 'own-create'
   /** Public, but authenticated by a Standard Webhooks signature: unsigned, it is a 401 for anyone. */
-  | 'signed';
+  | 'signed'
+  /** About the caller alone (the live feed session): 204 for B, naming no record of A. */
+  | 'own-session';
 
 interface Case {
   /**
@@ -318,6 +320,7 @@ describe('tenant and role rules on every route', () => {
         probe: downtimeOfA,
       },
       // 'list': B's feed from the beginning of time holds none of A's changes.
+      startLiveFeedSession: { isolation: 'own-session', build: async () => ({ body: {} }) },
       listStateChanges: { isolation: 'list', build: async () => ({ query: { since: '2000-01-01T00:00:00Z' } }) },
       // Unsigned, as every request this file sends: signatures are test/integration/erp-inbound*.
       receiveErpEvent: {
@@ -453,6 +456,9 @@ describe('tenant and role rules on every route', () => {
             assert.equal(reply.status, 201, reply.text);
             assert.ok(!idsOfA.has(reply.body.id), 'a new record of B');
             if (route.id === 'createIntegrationCredential') assert.ok(reply.body.id.startsWith(`${tenantB}.`), reply.body.id);
+            break;
+          case 'own-session':
+            assert.equal(reply.status, 204, reply.text);
             break;
           case 'signed':
             // The bearer token counts for nothing here: only a signature with A's secret would.

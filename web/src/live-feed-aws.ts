@@ -3,8 +3,11 @@
  * identity pool exchanges the user pool's ID token for temporary credentials of the browser
  * role (its tenant as a principal tag, infra/stacks/live-stack.ts); the WebSocket URL is signed
  * with them (SigV4, service iotdevicegateway), the session token appended after signing as IoT
- * Core expects. WebCrypto only: no SDK in the page.
+ * Core expects. WebCrypto only: no SDK in the page. IoT Core also wants the browser IoT policy
+ * on the user's Cognito identity: the API attaches it (route startLiveFeedSession), once per
+ * sign-in, before the first connection.
  */
+import { api } from './api.ts';
 import type { LiveFeedConfig } from './config.ts';
 
 type IotConfig = Extract<LiveFeedConfig, { mode: 'iot' }>;
@@ -30,6 +33,19 @@ async function credentialsFor(config: IotConfig, idToken: string): Promise<Crede
   const { IdentityId } = await cognitoIdentity<{ IdentityId: string }>(config.region, 'GetId', { IdentityPoolId: config.identityPoolId, Logins });
   const { Credentials } = await cognitoIdentity<{ Credentials: Credentials }>(config.region, 'GetCredentialsForIdentity', { IdentityId, Logins });
   return Credentials;
+}
+
+/** The token whose identity has the policy attached: asked for once per sign-in, again only after a failure. */
+let attachedFor: string | undefined;
+
+/**
+ * Has the API attach the browser IoT policy to this user's Cognito identity (the API derives the
+ * identity from the token; nothing is sent). Idempotent on the server, so a repeat is harmless.
+ */
+export async function startLiveFeedSession(token: string): Promise<void> {
+  if (attachedFor === token) return;
+  await api.call('startLiveFeedSession', { body: {} });
+  attachedFor = token;
 }
 
 const encoder = new TextEncoder();

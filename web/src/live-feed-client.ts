@@ -37,17 +37,24 @@ export function connectLiveFeed(config: LiveFeedConfig, session: Session, handle
     if (config.mode === 'local') {
       client = mqtt.connect(config.url, { ...options, username: session.tenantId, password: session.token });
     } else {
-      const { signedIotUrl } = await import('./live-feed-aws.ts');
+      const { signedIotUrl, startLiveFeedSession } = await import('./live-feed-aws.ts');
+      // IoT Core lets the identity connect only with the browser policy attached: the API attaches
+      // it once per sign-in. If that fails now (offline), connect all the same (an earlier
+      // session may have attached it) and ask again before the next reconnection.
+      const attach = () => startLiveFeedSession(session.token).catch(() => {});
+      await attach();
       // Credentials last an hour: after each close a fresh URL is signed for the next reconnection.
       let signed = await signedIotUrl(config, session.token);
       client = mqtt.connect(signed, { ...options, transformWsUrl: () => signed });
       client.on('close', () => {
-        signedIotUrl(config, session.token).then(
-          (next) => {
-            signed = next;
-          },
-          () => {},
-        );
+        attach()
+          .then(() => signedIotUrl(config, session.token))
+          .then(
+            (next) => {
+              signed = next;
+            },
+            () => {},
+          );
       });
     }
     if (closed) {

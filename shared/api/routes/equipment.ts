@@ -1,4 +1,7 @@
-/** The routes of the equipment API function (read-only): live state, plant status, state changes, downtime, OEE and machine data. */
+/**
+ * The routes of the equipment API function (read-only): live state, plant status, state changes,
+ * downtime, OEE and machine data, and the live feed session (the plant overview's push channel).
+ */
 import * as z from 'zod/mini';
 import { PERMISSIONS } from '../../domain/roles.ts';
 import * as s from '../schemas.ts';
@@ -76,6 +79,23 @@ export const routes = define({
     handler: 'equipment/list-downtime',
     fn: 'equipment',
     table: 'read',
+  },
+  startLiveFeedSession: {
+    method: 'POST',
+    path: '/v1/live-feed/session',
+    summary:
+      "Lets the caller's browser receive the live feed: on AWS attaches the browser IoT policy to the caller's Cognito identity, " +
+      'derived from the ID token the request carries (never sent by the client). Idempotent; call once per session before connecting.',
+    tag: 'Equipment',
+    roles: PERMISSIONS.read,
+    // Nothing to send: who the caller is comes from the verified token alone.
+    body: z.strictObject({}),
+    response: z.undefined(),
+    successStatus: 204,
+    handler: 'equipment/start-live-feed-session',
+    fn: 'equipment',
+    table: 'none',
+    uses: ['liveSession'],
   },
   listStateChanges: {
     method: 'GET',
