@@ -52,12 +52,19 @@ export function plantLiveCost(r: PlantLiveResults, t: TelemetryResults): { lines
   const base = cost.designCost(design, 512);
   const month = cost.MONTH_SECONDS;
   const perMonth = (count: number) => (count / r.plantSeconds) * month * (cost.PLANT_UNITS / r.units);
-  const probeChanges = 'error' in r.probe ? 0 : r.probe.changes;
-  const liveChanges = perMonth(Math.max(0, r.feedMessages - probeChanges));
+  // Feed messages as IoT Core meters them (5 KB units); the probe's own changes are in them (60 of them, a few messages).
+  const liveMessages = perMonth(r.feedMessages);
+  const liveUnits = perMonth(r.feedUnits);
   const refresh = r.jobs.find((j) => j.name === 'refresh');
   const rollup = r.jobs.find((j) => j.name === 'rollup');
   const refreshRuns = month / 60 / REFRESH_EVERY_MINUTES;
-  const rollupRuns = month / 60 / ROLLUP_EVERY_MINUTES;
+  // The hourly rollup rolls each day once (the other runs find nothing to do: a Query or two).
+  const rollupRuns = month / 86_400;
+  // Both read the day's minute items so far: the run measured read the 10 minutes played; a
+  // refresh reads half a day on average, the rollup a whole day (eventually consistent Queries:
+  // 0.5 RRU per 4 KB of the group items read).
+  const minuteRru = design.bucketItemsPerMinute * (design.bucketItemBytes / 4096) * 0.5;
+  const played = r.plantSeconds / 60;
   const lifecycle = LIFECYCLE_EVENTS_PER_DAY(r.gateways) * 30;
   const minuteItems = design.bucketItemsPerMinute * 1440 * MINUTE_RETENTION_DAYS;
   const dailyItems = design.bucketItemsPerMinute * DAILY_RETENTION_DAYS;
@@ -85,13 +92,13 @@ export function plantLiveCost(r: PlantLiveResults, t: TelemetryResults): { lines
     },
     {
       line: 'Live feed: IoT publishes by the publisher',
-      formula: `${millions(liveChanges)} live view changes (${num(r.feedMessages - probeChanges, 0)} in ${num(r.plantSeconds, 0)} s of plant time, measured) × $${cost.IOT_MESSAGING_USD_PER_MILLION}/M`,
-      usd: (liveChanges / 1e6) * cost.IOT_MESSAGING_USD_PER_MILLION,
+      formula: `${millions(liveUnits)} message units of 5 KB (${num(r.feedMessages, 0)} messages, ${num(r.feedUnits, 0)} units, carrying ${num(r.feedChanges, 0)} unit changes, in ${num(r.plantSeconds, 0)} s of plant time, measured) × $${cost.IOT_MESSAGING_USD_PER_MILLION}/M`,
+      usd: (liveUnits / 1e6) * cost.IOT_MESSAGING_USD_PER_MILLION,
     },
     {
       line: 'Live feed: deliveries to browsers',
-      formula: `${millions(liveChanges)} changes × ${OPEN_SCREENS} open screens × $${cost.IOT_MESSAGING_USD_PER_MILLION}/M`,
-      usd: ((liveChanges * OPEN_SCREENS) / 1e6) * cost.IOT_MESSAGING_USD_PER_MILLION,
+      formula: `${millions(liveUnits)} message units × ${OPEN_SCREENS} open screens × $${cost.IOT_MESSAGING_USD_PER_MILLION}/M`,
+      usd: ((liveUnits * OPEN_SCREENS) / 1e6) * cost.IOT_MESSAGING_USD_PER_MILLION,
     },
     {
       line: 'Live feed: browser connection minutes',
@@ -100,29 +107,29 @@ export function plantLiveCost(r: PlantLiveResults, t: TelemetryResults): { lines
     },
     {
       line: 'Live feed: publisher Lambda (table stream; stream reads by Lambda are free)',
-      formula: `${millions(liveChanges)} invocations at most × ($${cost.LAMBDA_USD_PER_MILLION_REQUESTS}/M + ${PUBLISH_MS_PER_INVOCATION} ms × ${LAMBDA_GB} GB × $${cost.LAMBDA_ARM64_USD_PER_GB_SECOND}/GB-s)`,
+      formula: `${millions(liveMessages)} invocations at most (one per message: a stream batch of up to a second per plant) × ($${cost.LAMBDA_USD_PER_MILLION_REQUESTS}/M + ${PUBLISH_MS_PER_INVOCATION} ms × ${LAMBDA_GB} GB × $${cost.LAMBDA_ARM64_USD_PER_GB_SECOND}/GB-s)`,
       usd:
-        (liveChanges / 1e6) * cost.LAMBDA_USD_PER_MILLION_REQUESTS +
-        liveChanges * (PUBLISH_MS_PER_INVOCATION / 1000) * LAMBDA_GB * cost.LAMBDA_ARM64_USD_PER_GB_SECOND,
+        (liveMessages / 1e6) * cost.LAMBDA_USD_PER_MILLION_REQUESTS +
+        liveMessages * (PUBLISH_MS_PER_INVOCATION / 1000) * LAMBDA_GB * cost.LAMBDA_ARM64_USD_PER_GB_SECOND,
     },
-    jobLine('Live view refresh (OEE today)', refresh, refreshRuns, `every ${REFRESH_EVERY_MINUTES} min`),
-    jobLine('Rollup to daily items', rollup, rollupRuns, `every ${ROLLUP_EVERY_MINUTES} min`),
+    jobLine('Live view refresh (OEE today)', refresh, refreshRuns, `every ${REFRESH_EVERY_MINUTES} min`, (720 - played) * minuteRru),
+    jobLine('Rollup to daily items', rollup, rollupRuns, `once a day (hourly runs, each day rolled once)`, (1440 - played) * minuteRru),
   ];
   const naive = cost.naiveCost(t.naive).total;
   return { lines, total: lines.reduce((n, l) => n + l.usd, 0), naive };
 }
 
-function jobLine(name: string, run: PlantLiveResults['jobs'][number] | undefined, runs: number, every: string): cost.CostLine {
+function jobLine(name: string, run: PlantLiveResults['jobs'][number] | undefined, runs: number, every: string, moreRru: number): cost.CostLine {
   if (!run) return { line: name, formula: 'not measured', usd: 0 };
   const usd =
     runs *
-    ((run.rru / 1e6) * cost.DYNAMODB_USD_PER_MILLION_RRU +
+    (((run.rru + moreRru) / 1e6) * cost.DYNAMODB_USD_PER_MILLION_RRU +
       (run.wru / 1e6) * cost.DYNAMODB_USD_PER_MILLION_WRU +
       cost.LAMBDA_USD_PER_MILLION_REQUESTS / 1e6 +
       (run.ms / 1000) * LAMBDA_GB * cost.LAMBDA_ARM64_USD_PER_GB_SECOND);
   return {
     line: name,
-    formula: `${num(runs, 0)} runs (${every}) × (${num(run.rru, 1)} RRU + ${num(run.wru, 1)} WRU + 1 invocation of ${num(run.ms, 0)} ms, measured for 200 units)`,
+    formula: `${num(runs, 0)} runs (${every}) × (${num(run.rru, 1)} RRU + ${num(run.wru, 1)} WRU + 1 invocation of ${num(run.ms, 0)} ms, measured on 10 minutes of data of 200 units, + ${num(moreRru, 0)} RRU for the rest of the day's minute items it reads)`,
     usd,
   };
 }
@@ -162,7 +169,7 @@ export function renderPlantLive(r: PlantLiveResults | undefined, error: string |
     return;
   }
   out(
-    `Measured by bench/plant-live.ts on a runtime of its own. ${r.units} units behind ${r.gateways} gateways (10 each, named in their master data), played by the simulator in gateway mode over real MQTT (Basic Ingest, QoS 1): one sample a second per unit and their state changes, batches of 10 samples a message, for ${num(r.plantSeconds / 60, 0)} minutes of plant time in ${num(r.wallSeconds, 1)} s of wall clock (x10, ending now). The local measurements window is the rule's 60 s in plant time; state goes at once. Every invocation of the rules' consumers is metered on its real code path (ReturnConsumedCapacity), the live view's writes included.`,
+    `Measured by bench/plant-live.ts on a runtime of its own. ${r.units} units behind ${r.gateways} gateways (10 each, named in their master data), played by the simulator in gateway mode over real MQTT (Basic Ingest, QoS 1): one sample a second per unit and their state changes, batches of 10 samples a message, for ${num(r.plantSeconds / 60, 0)} minutes of plant time in ${num(r.wallSeconds, 1)} s of wall clock (x${num(r.plantSeconds / r.wallSeconds, 1)} on average, ending now). The local measurements window is the rule's 60 s in plant time; state goes at once. Every invocation of the rules' consumers is metered on its real code path (ReturnConsumedCapacity), the live view's writes included.`,
     '',
   );
   const all = sumFlows(Object.values(r.meter));
@@ -180,7 +187,7 @@ export function renderPlantLive(r: PlantLiveResults | undefined, error: string |
     '',
   );
   out(
-    `Published by the simulator: ${num(r.published.messages, 0)} messages, ${num(r.published.samples, 0)} samples, ${r.published.failed} failed; records failed by a consumer: ${r.failedRecords}, dead-lettered: ${r.deadLetters}; live feed messages a viewer of the tenant received: ${num(r.feedMessages, 0)}.`,
+    `Published by the simulator: ${num(r.published.messages, 0)} messages, ${num(r.published.samples, 0)} samples, ${r.published.failed} failed; records failed by a consumer: ${r.failedRecords}, dead-lettered: ${r.deadLetters}; live feed messages a viewer of the tenant received: ${num(r.feedMessages, 0)} (${num(r.feedChanges, 0)} unit changes).`,
     '',
     `Target: at most ${PLANT_LIVE_TARGETS.wruPer1000} WRU per 1,000 samples: ${num(wruPer1000)} ${judge(PLANT_LIVE_TARGET_NAMES.wru, wruPer1000 <= PLANT_LIVE_TARGETS.wruPer1000 && r.published.failed === 0)}.`,
     '',

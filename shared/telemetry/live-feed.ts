@@ -1,9 +1,11 @@
 /**
  * The live feed, declared once (issue 13): what the MES pushes to browsers over MQTT when a
  * unit's live state changes, and on which topics. The plant's live view (one entry per unit)
- * is what `GET /v1/plant/status` reads; every change of an entry is published, whole, to
- * `feed/mes/{tenantId}/units/{equipmentId}`, so a browser that loaded the overview once keeps
- * it current without polling. A browser may subscribe to its own tenant's feed only, read-only:
+ * is what `GET /v1/plant/status` reads; every change of an entry is published, whole: the
+ * changes of a plant that come together (a stream batch) go out as one message on
+ * `feed/mes/{tenantId}/units` (IoT Core meters messages per 5 KB and per subscriber, so a plant
+ * of 200 units costs one message a second, not one per change), so a browser that loaded the
+ * overview once keeps it current without polling. A browser may subscribe to its own tenant's feed only, read-only:
  * the local broker (infra/local/mqtt-broker.ts) and the browser IoT policy on AWS
  * (infra/stacks) both render `viewerSubscriptions` below.
  */
@@ -31,11 +33,27 @@ export const liveUnitTopic = (tenantId: string, equipmentId: string) => `${LIVE_
 /** Topic filters a browser of the tenant may subscribe to (and receive from): its tenant's feed, nothing else. */
 export const viewerSubscriptions = (tenantId: string): string[] => [`${LIVE_FEED_PREFIX}/${tenantId}/#`];
 
-/** One message of the feed: a unit's live state as the live view now holds it. */
-export const LiveFeedMessageSchema = z.object({
-  kind: z.literal('unit'),
+/** Where a plant's changes are published together. */
+export const liveUnitsTopic = (tenantId: string) => `${LIVE_FEED_PREFIX}/${tenantId}/units`;
+
+/** Most units one message carries (about 500 B each: well inside IoT Core's 128 KB). */
+export const MAX_UNITS_PER_MESSAGE = 100;
+
+/** A unit's live state as the live view now holds it. */
+const UnitChange = z.object({
   /** When the live view changed (epoch ms): a browser keeps the newest per unit. */
   at: z.number(),
   unit: UnitLiveStateSchema,
 });
+
+/** One message of the feed: one unit's change, or the changes of several units of the plant. */
+export const LiveFeedMessageSchema = z.union([
+  z.object({ kind: z.literal('unit'), ...UnitChange.shape }),
+  z.object({ kind: z.literal('units'), units: z.array(UnitChange) }),
+]);
 export type LiveFeedMessage = z.infer<typeof LiveFeedMessageSchema>;
+export type LiveUnitChange = z.infer<typeof UnitChange>;
+
+/** The unit changes a message carries. */
+export const changesOf = (message: LiveFeedMessage): LiveUnitChange[] =>
+  message.kind === 'unit' ? [{ at: message.at, unit: message.unit }] : message.units;

@@ -143,6 +143,12 @@ export class LiveView {
     await this.update(tenantId, [equipmentId], (e) => applyStopReason(e, stopReason));
   }
 
+  /** What runs now at one unit (placed or moved under a work center): its own and its work center's contexts. */
+  async refreshUnitCurrent(tenantId: string, unit: Equipment): Promise<void> {
+    const current = await this.sources.contexts.currentAt(tenantId, unit, this.clock.now().getTime());
+    await this.update(tenantId, [unit.id], (entry) => applyCurrent(entry, currentOf(current)));
+  }
+
   /**
    * What runs now at every unit of these work centers (a unit under a work center follows it),
    * from the operation contexts, as the unit status reads them.
@@ -239,7 +245,8 @@ export class LiveViewFollowingMasterData implements MasterDataRepository {
     if (kind !== 'equipment' || out.replay) return out;
     const [unit, old] = [next as StoredRecord<'equipment'>, before as StoredRecord<'equipment'> | undefined];
     if (unit.level === 'workUnit' && (!old || old.parentId !== unit.parentId || old.level !== unit.level)) {
-      await this.live.refreshCurrent(tenantId, [unit.parentId ?? unit.id]).catch((error) => {
+      // Only this unit: a plant registering a thousand units must not read its equipment a thousand times.
+      await this.live.refreshUnitCurrent(tenantId, unit).catch((error) => {
         this.log.warn('live view not updated after a unit was placed (the refresh job will)', { tenantId, error: String(error) });
       });
     }

@@ -11,13 +11,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { MqttClient } from 'mqtt';
-import { type LiveFeedMessage, LiveFeedMessageSchema, liveUnitTopic, viewerSubscriptions } from '#shared/telemetry/live-feed.ts';
+import {
+  changesOf,
+  LiveFeedMessageSchema,
+  type LiveUnitChange,
+  liveUnitsTopic,
+  liveUnitTopic,
+  viewerSubscriptions,
+} from '#shared/telemetry/live-feed.ts';
 import { testDocClient, testTableName } from '../helpers/ddb.ts';
 import { writeLiveEntry } from '../helpers/live-view.ts';
 import { attempt, connectWith, grantedQos } from '../helpers/mqtt.ts';
 import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
-const running = (equipmentId: string, since: string): LiveFeedMessage['unit'] => ({
+const running = (equipmentId: string, since: string): LiveUnitChange['unit'] => ({
   equipmentId,
   state: 'running',
   since,
@@ -65,13 +72,14 @@ describe('the live feed over MQTT', () => {
     await writeLiveEntry(tenant, { ...running('wu-1', since), state: 'down', reasonCode: 'E-42' }, 2000, { bookkeeping: 1 });
     await testDocClient().send(new PutCommand({ TableName: testTableName(), Item: { pk: `${tenant}#LIVE`, sk: 'META', at: 3000 } }));
     await published();
-    await settle(() => received.some((m) => (m.payload as { at?: number }).at === 2000));
-    // Assess: the newest state arrived on the unit's topic (the first too, unless both were in one batch); nothing else.
+    const changes = () => received.flatMap((m) => changesOf(LiveFeedMessageSchema.parse(m.payload)));
+    await settle(() => changes().some((c) => c.at === 2000));
+    // Assess: the newest state arrived on the plant's topic (the first too, unless both were in one batch); nothing else.
     assert.ok(
-      received.every((m) => m.topic === liveUnitTopic(tenant, 'wu-1')),
-      'only the unit topic',
+      received.every((m) => m.topic === liveUnitsTopic(tenant)),
+      "only the plant's units topic",
     );
-    const messages = received.map((m) => LiveFeedMessageSchema.parse(m.payload));
+    const messages = changes();
     const newest = messages.filter((m) => m.at === 2000);
     assert.equal(newest.length, 1, 'the bookkeeping-only change was not published again');
     assert.equal(newest[0]?.unit.state, 'down');

@@ -4,9 +4,9 @@
  * the change), as the live view's writers do: what the live feed publishes from.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { LiveFeedMessage } from '../../shared/telemetry/live-feed.ts';
+import type { LiveUnitChange } from '../../shared/telemetry/live-feed.ts';
 
-type UnitLiveState = LiveFeedMessage['unit'];
+type UnitLiveState = LiveUnitChange['unit'];
 import { testDocClient, testTableName } from './ddb.ts';
 
 export async function writeLiveEntry(tenantId: string, unit: UnitLiveState, at: number, extra: Record<string, unknown> = {}): Promise<void> {

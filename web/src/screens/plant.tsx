@@ -9,10 +9,11 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { PlantStatus, UnitLive } from '../../../shared/api/schemas.ts';
-import type { LiveFeedMessage } from '../../../shared/telemetry/live-feed.ts';
+import type { LiveUnitChange } from '../../../shared/telemetry/live-feed.ts';
 import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
 import { useLive } from '../live.ts';
+import { changesOf } from '../../../shared/telemetry/live-feed.ts';
 import { type PushState, useLiveFeed } from '../live-feed.ts';
 import { navigate, queryOf } from '../router.ts';
 import { ErrorNote, Loading, Page } from '../ui.tsx';
@@ -39,7 +40,7 @@ function groupByLine(plant: PlantStatus): LineGroup[] {
 
 interface Pushed {
   at: number;
-  unit: LiveFeedMessage['unit'];
+  unit: LiveUnitChange['unit'];
   /** When it arrived (epoch ms): a status asked for later already holds it. */
   receivedAt: number;
 }
@@ -53,10 +54,14 @@ function usePlantLive() {
   const pushed = useRef(new Map<string, Pushed>());
   const [, setVersion] = useState(0);
   const push = useLiveFeed((message) => {
-    const known = pushed.current.get(message.unit.equipmentId);
-    if (known && known.at >= message.at) return;
-    pushed.current.set(message.unit.equipmentId, { at: message.at, unit: message.unit, receivedAt: Date.now() });
-    setVersion((v) => v + 1);
+    let changed = false;
+    for (const { at, unit } of changesOf(message)) {
+      const known = pushed.current.get(unit.equipmentId);
+      if (known && known.at >= at) continue;
+      pushed.current.set(unit.equipmentId, { at, unit, receivedAt: Date.now() });
+      changed = true;
+    }
+    if (changed) setVersion((v) => v + 1);
   });
   const polling = push === 'off' || push === 'down';
   const plant = useLive(
