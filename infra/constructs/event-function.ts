@@ -74,6 +74,26 @@ export function eventSourceOf(fn: EventFunction, resources: EventSourceResources
   }
 }
 
+/** The MesFunction of a declared function (event source or schedule): its handler, timeout, memory, and table access. */
+export function tableFunction(
+  scope: Construct,
+  id: string,
+  fn: Pick<EventFunction, 'handler' | 'description' | 'serviceName' | 'timeoutSeconds' | 'memoryMb' | 'tableAccess'>,
+  appVersion: string,
+  table: ITable,
+): MesFunction {
+  const mes = new MesFunction(scope, id, {
+    entry: fn.handler,
+    description: fn.description,
+    appVersion,
+    serviceName: fn.serviceName,
+    timeout: Duration.seconds(fn.timeoutSeconds),
+    ...(fn.memoryMb !== undefined ? { memorySize: fn.memoryMb } : {}),
+  });
+  mes.bindTable(table, fn.tableAccess);
+  return mes;
+}
+
 /** The MesFunction of a table entry, bound to its table and fed by its source. */
 export function eventFunction(
   scope: Construct,
@@ -81,15 +101,7 @@ export function eventFunction(
   fn: EventFunction,
   props: { appVersion: string; resources: EventSourceResources; grantUse?: (mes: MesFunction, use: EventFunctionUse) => void },
 ): MesFunction {
-  const mes = new MesFunction(scope, id, {
-    entry: fn.handler,
-    description: fn.description,
-    appVersion: props.appVersion,
-    serviceName: fn.serviceName,
-    timeout: Duration.seconds(fn.timeoutSeconds),
-    ...(fn.memoryMb !== undefined ? { memorySize: fn.memoryMb } : {}),
-  });
-  mes.bindTable(props.resources.table, fn.tableAccess);
+  const mes = tableFunction(scope, id, fn, props.appVersion, props.resources.table);
   for (const use of fn.uses ?? []) {
     if (!props.grantUse) throw new Error(`${fn.handler} uses ${use}, which this stack does not grant`);
     props.grantUse(mes, use);

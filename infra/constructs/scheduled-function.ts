@@ -10,7 +10,8 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
 import type { ScheduledFunction } from '../event-sources.ts';
-import { MesFunction } from './mes-function.ts';
+import { tableFunction } from './event-function.ts';
+import type { MesFunction } from './mes-function.ts';
 
 export function scheduledFunction(
   scope: Construct,
@@ -21,15 +22,7 @@ export function scheduledFunction(
   const everyMinutes = props.everyMinutes ?? fn.everyMinutes;
   if (!Number.isInteger(everyMinutes) || everyMinutes < 1)
     throw new Error(`${id} runs every whole number of minutes (1 or more), not ${everyMinutes}`);
-  const mes = new MesFunction(scope, id, {
-    entry: fn.handler,
-    description: fn.description,
-    appVersion: props.appVersion,
-    serviceName: fn.serviceName,
-    timeout: Duration.seconds(fn.timeoutSeconds),
-    ...(fn.memoryMb !== undefined ? { memorySize: fn.memoryMb } : {}),
-  });
-  mes.bindTable(props.table, fn.tableAccess);
+  const mes = tableFunction(scope, id, fn, props.appVersion, props.table);
   const rule = new Rule(scope, `${id}Schedule`, {
     description: `${fn.description} (every ${everyMinutes} min)`,
     schedule: Schedule.rate(Duration.minutes(everyMinutes)),

@@ -706,24 +706,6 @@ const BUCKET_MARGIN_MS = 120_000;
 export const connectionClientId = (tenantId: string, unit: Pick<Equipment, 'id' | 'gatewayId'>): string =>
   thingName({ tenantId, equipmentId: unit.gatewayId ?? unit.id });
 
-/**
- * Whether a unit is online now, from its presence facts (pure; for the live view): its
- * connection up and its link not declared down (a state reported after a declared offline ends
- * it), and, for a unit with a heartbeat, heard of within `offlineAfterSeconds ?? 3 heartbeats`.
- */
-export function unitOnline(
-  unit: Pick<Equipment, 'heartbeatSeconds' | 'offlineAfterSeconds'>,
-  facts: { presence: PresenceFacts | undefined; latest?: readonly { ts: number }[] | undefined; lastSeen: number; now: number },
-): boolean {
-  return onlineAt({
-    presence: facts.presence,
-    at: facts.now,
-    stateTimes: (facts.latest ?? []).map((t) => t.ts),
-    lastSeen: facts.lastSeen,
-    silenceLimitMs: silenceLimitMs(unit),
-  });
-}
-
 /** When the unit was last heard of: its latest state message or any minute item's last reading. */
 const lastSeenOf = (id: string, latest: StoredStateTransition | undefined, recent: MinuteBucket[]) =>
   Math.max(latest?.ts ?? 0, ...recent.map((b) => b.units[id]?.lastSeen ?? 0));
@@ -734,7 +716,7 @@ function unitLive(
   facts: {
     latest: StoredStateTransition | undefined;
     lastSeen: number;
-    /** Presence says so (unitOnline). */
+    /** Presence says so (onlineAt). */
     online: boolean;
     /** When it went offline, when known (the timeline's offline segment); else when it was last seen. */
     offlineSince: number | undefined;
