@@ -22,11 +22,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
-import { connectAsync } from 'mqtt';
+import { connectAsync, type MqttClient } from 'mqtt';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Log } from '../infra/local/http-server.ts';
 import type { Runtime } from '../infra/local/runtime.ts';
-import { DEMO_TENANT, DEMO_USERS, seedDemoPlant } from '../infra/local/seed.ts';
+import { DEMO_GATEWAY, DEMO_TENANT, DEMO_USERS, seedDemoPlant } from '../infra/local/seed.ts';
+import { type Device, gatewayDevice } from '../shared/telemetry/device-identity.ts';
 import { telemetryTopic } from '../shared/telemetry/rules.ts';
 import { buildWeb } from '../web/build.ts';
 import { median } from './stats.ts';
@@ -44,12 +45,12 @@ const HELLO_PAGE = 'bench-hello.html';
 const STATION_WORK_CENTER = 'wc-line-1';
 const STATION_PATH = `#/station/${STATION_WORK_CENTER}`;
 /** The demo units and the state each is put in before the runs. */
-const UNIT_STATES: Record<string, { state: string; reasonCode?: string }> = {
+const UNIT_STATES: Record<string, { state: string; reasonCode?: string; gatewayId?: string }> = {
   'wu-press-1': { state: 'running' },
   'wu-screw-1': { state: 'running' },
   'wu-leak-tester-1': { state: 'down', reasonCode: 'E-42' },
-  'wu-labeler-1': { state: 'setup' },
-  'wu-cartoner-1': { state: 'idle' },
+  'wu-labeler-1': { state: 'setup', gatewayId: DEMO_GATEWAY },
+  'wu-cartoner-1': { state: 'idle', gatewayId: DEMO_GATEWAY },
 };
 /** A state in words, as the cards show it (never colour alone). */
 const STATE_WORDS = ['running', 'idle', 'down', 'setup', 'planned stop', 'planned-stop', 'offline'];
@@ -354,28 +355,44 @@ export async function signInCold(context: BrowserContext, baseUrl: string, stati
   await page.goto('about:blank');
 }
 
-/** The demo plant in the bench runtime, each unit in a state published over MQTT as a device would. */
-async function preparePlant(runtime: Runtime, log: Log): Promise<void> {
+/**
+ * The demo plant in the bench runtime, each unit in a state published over MQTT as a device
+ * would: as itself, or through the gateway its master data names (the packing line's). The
+ * connections stay open until the returned close: a unit whose connection ends is offline.
+ */
+async function preparePlant(runtime: Runtime, log: Log): Promise<() => Promise<void>> {
   const seed = await seedDemoPlant(runtime, log);
   if (!seed.seeded && !/already/.test(seed.detail)) throw new Error(`web bench: ${seed.detail}`);
-  if (!runtime.mqtt) throw new Error('web bench: the runtime has no MQTT broker');
+  const mqtt = runtime.mqtt;
+  if (!mqtt) throw new Error('web bench: the runtime has no MQTT broker');
   const units = Object.entries(UNIT_STATES);
   const token = await runtime.issueToken({ tenantId: DEMO_TENANT, userId: 'bench-web', roles: ['supervisor'] });
-  for (const [unit, { state, reasonCode }] of units) {
-    const device = await connectAsync(runtime.mqtt.url, {
-      ...runtime.deviceCredentials({ tenantId: DEMO_TENANT, equipmentId: unit }),
-      reconnectPeriod: 0,
-      connectTimeout: 5_000,
-    });
-    try {
-      await device.publishAsync(
-        telemetryTopic(DEMO_TENANT, unit, 'state'),
-        JSON.stringify({ ts: Date.now() - 60_000, msgId: `bench-web-${unit}`, state, ...(reasonCode ? { reasonCode } : {}) }),
-        { qos: 1 },
-      );
-    } finally {
-      await device.endAsync();
+  const clients = new Map<string, MqttClient>();
+  const close = async () => {
+    await Promise.all([...clients.values()].map((c) => c.endAsync().catch(() => {})));
+  };
+  const clientFor = async (device: Device) => {
+    const id = device.equipmentId;
+    const open = clients.get(id);
+    if (open) return open;
+    const client = await connectAsync(mqtt.url, { ...runtime.deviceCredentials(device), reconnectPeriod: 0, connectTimeout: 5_000 });
+    clients.set(id, client);
+    return client;
+  };
+  try {
+    for (const [unit, { state, reasonCode, gatewayId }] of units) {
+      const payload = { ts: Date.now() - 60_000, msgId: `bench-web-${unit}`, state, ...(reasonCode ? { reasonCode } : {}) };
+      if (gatewayId) {
+        const gateway = await clientFor(gatewayDevice({ tenantId: DEMO_TENANT, gatewayId }));
+        await gateway.publishAsync(telemetryTopic(DEMO_TENANT, gatewayId, 'state'), JSON.stringify({ equipmentId: unit, ...payload }), { qos: 1 });
+      } else {
+        const device = await clientFor({ tenantId: DEMO_TENANT, equipmentId: unit });
+        await device.publishAsync(telemetryTopic(DEMO_TENANT, unit, 'state'), JSON.stringify(payload), { qos: 1 });
+      }
     }
+  } catch (error) {
+    await close();
+    throw error;
   }
   // Until the plant status shows each unit's state: the first render then waits for nothing but
   // the page, and the route's handler is loaded (a warm server, as a plant in use has).
@@ -388,9 +405,13 @@ async function preparePlant(runtime: Runtime, log: Log): Promise<void> {
     const states = res.ok
       ? new Map(((await res.json()) as { items: { equipmentId: string; state: string }[] }).items.map((u) => [u.equipmentId, u.state]))
       : new Map();
-    if (units.every(([unit, { state }]) => states.get(unit) === state)) break;
-    if (Date.now() > deadline)
-      throw new Error(`web bench: the plant status never showed ${JSON.stringify(Object.fromEntries(units.map(([u, { state }]) => [u, state])))}`);
+    if (units.every(([unit, { state }]) => states.get(unit) === state)) return close;
+    if (Date.now() > deadline) {
+      await close();
+      throw new Error(
+        `web bench: the plant status never showed ${JSON.stringify(Object.fromEntries(units.map(([u, { state }]) => [u, state])))}, but ${JSON.stringify(Object.fromEntries(states))}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -435,9 +456,10 @@ export async function measureWeb(
   const runs: RenderRun[] = [];
   let pollCost: PollCost | undefined;
   let version = 'n/a';
+  let closePlant: (() => Promise<void>) | undefined;
   try {
     options.step('web: seeding the demo plant and publishing a state for each unit');
-    await preparePlant(runtime, options.log);
+    closePlant = await preparePlant(runtime, options.log);
     options.step('web: what one poll of the plant overview costs in DynamoDB');
     pollCost = await measurePollCost(runtime).catch((error: Error) => {
       errors.push(`poll cost: ${error.message}`);
@@ -493,6 +515,8 @@ export async function measureWeb(
     if (version === 'n/a') version = await chromiumVersion();
   } catch (error) {
     errors.push((error as Error).message.split('\n')[0] as string);
+  } finally {
+    await closePlant?.();
   }
   return {
     pollCost,

@@ -34,12 +34,16 @@ export function liveFeedPublication(record: DynamoDBRecord): { tenantId: string;
   return { tenantId, topic: liveUnitTopic(tenantId, equipmentId), message: { kind: 'unit', at: Number(at), unit } };
 }
 
-let client: IoTDataPlaneClient | undefined;
-/** The data plane of the account (MES_IOT_DATA_ENDPOINT: IoT Core's Data-ATS endpoint on AWS, the local stand-in locally). */
+let client: { endpoint: string | undefined; client: IoTDataPlaneClient } | undefined;
+/**
+ * The data plane of the account (MES_IOT_DATA_ENDPOINT: IoT Core's Data-ATS endpoint on AWS, the
+ * local stand-in locally). Made again when the endpoint changes: a process that starts a second
+ * local runtime (the bench does) publishes to that runtime's broker, not the first one's.
+ */
 function dataPlane(): IoTDataPlaneClient {
   const endpoint = process.env[ENV.iotDataEndpoint];
-  client ??= new IoTDataPlaneClient(endpoint ? { endpoint } : {});
-  return client;
+  if (client?.endpoint !== endpoint || !client) client = { endpoint, client: new IoTDataPlaneClient(endpoint ? { endpoint } : {}) };
+  return client.client;
 }
 
 /**
