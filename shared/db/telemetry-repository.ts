@@ -50,13 +50,13 @@ const decodeBucket = (item: Record<string, unknown>): MinuteBucket => {
   const { units, ...rest } = stripKeys<BucketItem>(item);
   const decoded: Record<string, UnitMinute> = {};
   for (const [id, stored] of Object.entries(units ?? {})) {
-    const unit = readUnitMinute(stored);
+    const unit = readUnitMinute(stored, rest.minute);
     if (unit) decoded[id] = unit;
   }
   return { ...rest, units: decoded };
 };
-const encodeUnits = (units: MinuteBucket['units']): BucketItem['units'] =>
-  Object.fromEntries(Object.entries(units).map(([id, unit]) => [id, writeUnitMinute(unit)]));
+const encodeUnits = (units: MinuteBucket['units'], minute: number): BucketItem['units'] =>
+  Object.fromEntries(Object.entries(units).map(([id, unit]) => [id, writeUnitMinute(unit, minute)]));
 const decodeTransition = (item: Record<string, unknown>) => stripKeys<StoredStateTransition>(item);
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * Math.random()));
@@ -207,7 +207,7 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
                   ...key,
                   entity: 'TelemetryBucket',
                   ...after,
-                  units: encodeUnits(after.units),
+                  units: encodeUnits(after.units, a.minute),
                   version: (before?.version ?? 0) + 1,
                   // The plant's minute retention (TABLE.ttlAttribute): set on every write, so a changed setting reaches the minutes still written.
                   ...(a.expiresAt ? { expiresAt: a.expiresAt } : {}),
