@@ -32,11 +32,14 @@ const millions = (n: number) => `${(n / 1e6).toFixed(3)} M`;
 
 export function plantLiveCost(r: PlantLiveResults, t: TelemetryResults): { lines: cost.CostLine[]; total: number; naive: number } {
   const meas = r.meter[TELEMETRY_RULES.measurements.name] ?? emptyFlow();
+  // Lifecycle events come with connections, not samples: priced per event below, not scaled with the samples.
   const state = sumFlows(
     Object.entries(r.meter)
-      .filter(([name]) => name !== TELEMETRY_RULES.measurements.name)
+      .filter(([name]) => name !== TELEMETRY_RULES.measurements.name && name !== TELEMETRY_RULES.lifecycle.name)
       .map(([, m]) => m),
   );
+  const events = r.meter[TELEMETRY_RULES.lifecycle.name] ?? emptyFlow();
+  const perEvent = (n: number) => (events.records ? n / events.records : 0);
   const sample = t.plant.find((p) => p.samplesPerMessage > 1) ?? t.plant[0];
   const design: cost.DesignMeasure = {
     label: 'This design (issue 13)',
@@ -81,14 +84,16 @@ export function plantLiveCost(r: PlantLiveResults, t: TelemetryResults): { lines
       usd: storageGb * cost.DYNAMODB_STORAGE_USD_PER_GB_MONTH,
     },
     {
-      line: 'IoT lifecycle events (rule, action, SQS, Lambda)',
-      formula: `${num(lifecycle, 0)} events (${r.gateways} gateways reconnecting daily, ${OPEN_SCREENS} screens twice a day) × ($${cost.IOT_RULES_TRIGGERED_USD_PER_MILLION} + $${cost.IOT_ACTIONS_USD_PER_MILLION} + 3 × $${cost.SQS_STANDARD_USD_PER_MILLION_REQUESTS} + $${cost.LAMBDA_USD_PER_MILLION_REQUESTS})/M`,
+      line: 'IoT lifecycle events (rule, action, SQS, Lambda, DynamoDB)',
+      formula: `${num(lifecycle, 0)} events (${r.gateways} gateways reconnecting daily, ${OPEN_SCREENS} screens twice a day) × ($${cost.IOT_RULES_TRIGGERED_USD_PER_MILLION} + $${cost.IOT_ACTIONS_USD_PER_MILLION} + 3 × $${cost.SQS_STANDARD_USD_PER_MILLION_REQUESTS} + $${cost.LAMBDA_USD_PER_MILLION_REQUESTS} + ${num(perEvent(events.wru), 1)} WRU × $${cost.DYNAMODB_USD_PER_MILLION_WRU} + ${num(perEvent(events.rru), 1)} RRU × $${cost.DYNAMODB_USD_PER_MILLION_RRU})/M (a gateway's event writes its connection and its units' live entries: measured, ${num(events.records, 0)} events)`,
       usd:
         (lifecycle / 1e6) *
         (cost.IOT_RULES_TRIGGERED_USD_PER_MILLION +
           cost.IOT_ACTIONS_USD_PER_MILLION +
           3 * cost.SQS_STANDARD_USD_PER_MILLION_REQUESTS +
-          cost.LAMBDA_USD_PER_MILLION_REQUESTS),
+          cost.LAMBDA_USD_PER_MILLION_REQUESTS +
+          perEvent(events.wru) * cost.DYNAMODB_USD_PER_MILLION_WRU +
+          perEvent(events.rru) * cost.DYNAMODB_USD_PER_MILLION_RRU),
     },
     {
       line: 'Live feed: IoT publishes by the publisher',
@@ -173,17 +178,23 @@ export function renderPlantLive(r: PlantLiveResults | undefined, error: string |
     '',
   );
   const all = sumFlows(Object.values(r.meter));
-  const wruPer1000 = all.samples ? (1000 * all.wru) / all.samples : Number.NaN;
+  // Per sample: what the samples' rules write. Lifecycle events come with connections (here the
+  // gateways' connects and disconnects at the start and end of the run), priced per event in 7.4.
+  const sampled = sumFlows(Object.entries(r.meter).flatMap(([name, m]) => (name === TELEMETRY_RULES.lifecycle.name ? [] : [m])));
+  const wruPer1000 = sampled.samples ? (1000 * sampled.wru) / sampled.samples : Number.NaN;
   out(
     '| Rule | Invocations | Records | Samples | WRU | RRU | WRU per 1,000 samples | Handler ms per invocation |',
     '|---|---|---|---|---|---|---|---|',
   );
   for (const [name, m] of Object.entries(r.meter).sort())
     out(
-      `| ${name} | ${num(m.invocations, 0)} | ${num(m.records, 0)} | ${num(m.samples, 0)} | ${num(m.wru, 1)} | ${num(m.rru, 1)} | ${m.samples ? num((1000 * m.wru) / m.samples) : 'n/a'} | ${m.invocations ? num(m.ms / m.invocations, 1) : 'n/a'} |`,
+      `| ${name} | ${num(m.invocations, 0)} | ${num(m.records, 0)} | ${num(m.samples, 0)} | ${num(m.wru, 1)} | ${num(m.rru, 1)} | ${name === TELEMETRY_RULES.lifecycle.name ? `(${num(m.records ? m.wru / m.records : 0, 1)} per event)` : m.samples ? num((1000 * m.wru) / m.samples) : 'n/a'} | ${m.invocations ? num(m.ms / m.invocations, 1) : 'n/a'} |`,
     );
   out(
-    `| **all** | ${num(all.invocations, 0)} | ${num(all.records, 0)} | ${num(all.samples, 0)} | ${num(all.wru, 1)} | ${num(all.rru, 1)} | **${num(wruPer1000)}** | |`,
+    `| **samples (state and measurements)** | ${num(sampled.invocations, 0)} | ${num(sampled.records, 0)} | ${num(sampled.samples, 0)} | ${num(sampled.wru, 1)} | ${num(sampled.rru, 1)} | **${num(wruPer1000)}** | |`,
+    `| all, lifecycle events included | ${num(all.invocations, 0)} | ${num(all.records, 0)} | ${num(all.samples, 0)} | ${num(all.wru, 1)} | ${num(all.rru, 1)} | ${all.samples ? num((1000 * all.wru) / all.samples) : 'n/a'} | |`,
+    '',
+    `A lifecycle event is a connection's, not a sample's: a gateway's connect or disconnect writes its connection and the live entries of its ${num(r.units / r.gateways, 0)} units. Here they are the gateways' connects at the start and disconnects at the end of the run, so they are priced per event in 7.4 rather than scaled with the samples.`,
     '',
   );
   out(
