@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { connectAsync } from 'mqtt';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
   assertAccessible,
@@ -21,12 +22,14 @@ import {
   signIn,
   watchErrors,
 } from '../../helpers/browser.ts';
+import { telemetryTopic } from '#shared/telemetry/rules.ts';
 import { writeLiveEntry } from '../../helpers/live-view.ts';
 import { newTenantId, startTestRuntime, type TestRuntime } from '../../helpers/runtime.ts';
 import { as } from '../support/mes.ts';
 
 const TEST = 'plant-live-phone';
-const UNITS = ['wu-press-1', 'wu-press-2', 'wu-weld-1'];
+/** wu-weld-2 is only ever written by the ingest (the others' entries are also written directly). */
+const UNITS = ['wu-press-1', 'wu-press-2', 'wu-weld-1', 'wu-weld-2'];
 /** The plant has no shift calendar here: the app asks for it once and uses the browser's zone (a 404 in the console). */
 const EXPECTED_CONSOLE = [/Failed to load resource: the server responded with a status of 404/];
 
@@ -123,6 +126,35 @@ describe('the plant overview, pushed live', { skip: BROWSER_SKIP }, () => {
     await screenshot(page, TEST, 'overview-live');
     await assertAccessible(page, 'plant overview (live)');
     errors.assertNone();
+  });
+
+  it('drops a reason the loaded state had when a pushed change has none', async () => {
+    // Prepare: the weld cell reports down with a reason over MQTT (and stays connected) before the overview loads.
+    const device = await connectAsync(mes.mqttUrl as string, { ...mes.deviceCredentials(tenant, 'wu-weld-2'), reconnectPeriod: 0 });
+    try {
+      const report = (ts: number, state: string, reasonCode?: string) =>
+        device.publishAsync(
+          telemetryTopic(tenant, 'wu-weld-2', 'state'),
+          JSON.stringify({ ts, msgId: `weld-${ts}`, state, ...(reasonCode ? { reasonCode } : {}) }),
+          { qos: 1 },
+        );
+      await report(Date.now() - 1000, 'down', 'E-9');
+      await mes.runtime.mqtt?.liveFeed?.idle({ timeoutMs: 30_000 });
+      const { page } = await openOverview();
+      const errors = watchErrors(page, EXPECTED_CONSOLE);
+      await pushState(page, 'live');
+      await cardShows(page, 'wu-weld-2', 'down');
+      assert.match(await page.getByTestId('unit-wu-weld-2').innerText(), /E-9/);
+      // Act: it runs again, and says no reason.
+      await report(Date.now(), 'running');
+      await cardShows(page, 'wu-weld-2', 'running');
+      // Assess
+      const card = await page.getByTestId('unit-wu-weld-2').innerText();
+      assert.doesNotMatch(card, /E-9|Reason/, card);
+      errors.assertNone();
+    } finally {
+      await device.endAsync();
+    }
   });
 
   it('says so and polls while the push channel is down', async () => {

@@ -4,6 +4,7 @@
  * only cue: the badge says the state in words).
  */
 import type { Oee, UnitLive } from '../../../shared/api/schemas.ts';
+import { materialName, personName, usePlantContext } from '../plant.ts';
 import { fmtAgo, fmtPct, fmtTime, StateBadge } from '../ui.tsx';
 
 export type EquipmentState = UnitLive['state'];
@@ -17,6 +18,8 @@ export const stateWords = (state: string) => state.replace(/[-_]/g, ' ').toLower
 export type OeeFigures = Pick<Oee, 'oee' | 'availability' | 'performance' | 'quality'>;
 
 export function UnitCard({ unit, oeeToday }: { unit: UnitLive; oeeToday: OeeFigures | undefined }) {
+  // Names of people and materials, not their ids: they come with the plant's context, once, not per card.
+  usePlantContext();
   return (
     <li class="card unit-card" data-testid={`unit-${unit.equipmentId}`} data-state={unit.state}>
       <h3 class="unit-name">{unit.name}</h3>
@@ -50,14 +53,14 @@ export function UnitCard({ unit, oeeToday }: { unit: UnitLive; oeeToday: OeeFigu
           {unit.current ? (
             <>
               <a href={`#/orders/${encodeURIComponent(unit.current.workOrderId)}`}>{unit.current.workOrderId}</a>, operation {unit.current.seq} (
-              {stateWords(unit.current.status)}) · {unit.current.materialId}
+              {stateWords(unit.current.status)}) · {materialName(unit.current.materialId)}
             </>
           ) : (
             <span class="muted">none</span>
           )}
         </dd>
         <dt>Operator</dt>
-        <dd>{unit.current?.operator ?? <span class="muted">none</span>}</dd>
+        <dd>{unit.current?.operator ? personName(unit.current.operator) : <span class="muted">none</span>}</dd>
         <dt>OEE today</dt>
         <dd data-testid="unit-oee">
           {oeeToday ? (

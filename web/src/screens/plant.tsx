@@ -86,7 +86,10 @@ function usePlantLive() {
     if (pushed.current.size > 0) {
       const items = status.items.map((u): UnitLive => {
         const p = pushed.current.get(u.equipmentId);
-        return p ? { ...u, ...p.unit, name: u.name, ...(u.parentId ? { parentId: u.parentId } : {}) } : u;
+        if (!p) return u;
+        // A pushed unit is its whole live state: a reason it no longer has must not stay from the load.
+        const { reasonCode: _reason, stopReason: _stop, ...kept } = u;
+        return { ...kept, ...p.unit, name: u.name, ...(u.parentId ? { parentId: u.parentId } : {}) };
       });
       status = { ...status, items };
     }
