@@ -24,6 +24,7 @@ import {
 } from '../domain/telemetry/retention.ts';
 import { DATA_TYPES, EQUIPMENT_LEVELS, MATERIAL_TYPES, WORK_CENTER_TYPES } from '../domain/master-data/model.ts';
 import { REASON_LISTS } from '../domain/master-data/reason-lists.ts';
+import { TRACKING_MODES } from '../domain/tracking/model.ts';
 import type * as md from '../domain/master-data/model.ts';
 import type { ReasonList } from '../domain/master-data/reason-lists.ts';
 import type * as live from '../domain/telemetry/live-view.ts';
@@ -110,6 +111,17 @@ export const EquipmentSchema = meta(
   'A stored equipment element.',
 );
 
+/** A lot or serial number pattern: literal text and {YYYY} {YY} {MM} {DD} {MATERIAL} {SEQ:n} (shared/domain/tracking/numbering.ts). */
+export const NumberPattern = z
+  .string()
+  .check(
+    z.maxLength(64),
+    z.regex(
+      /^([A-Za-z0-9._-]|\{(YYYY|YY|MM|DD|MATERIAL|SEQ:[1-9]|SEQ:1[0-2])\})+$/,
+      'must be letters, digits, . _ - and {YYYY} {YY} {MM} {DD} {MATERIAL} {SEQ:n}',
+    ),
+  );
+
 export const MaterialInputSchema = meta(
   z.object({
     name: Text(200),
@@ -117,6 +129,11 @@ export const MaterialInputSchema = meta(
     materialType: z.optional(z.enum(MATERIAL_TYPES)),
     materialClass: z.optional(Text(100)),
     description: z.optional(z.string().check(z.maxLength(2000))),
+    tracking: z.optional(z.enum(TRACKING_MODES)),
+    lotNumberPattern: z.optional(NumberPattern),
+    serialNumberPattern: z.optional(NumberPattern),
+    shelfLifeDays: z.optional(z.int().check(z.positive(), z.lte(36_500))),
+    gtin: z.optional(z.string().check(z.regex(/^\d{14}$/, 'must be a GTIN of 14 digits'))),
   }),
   'MaterialInput',
   'A material definition.',
@@ -133,6 +150,9 @@ export const BomComponentSchema = z.object({
   uom: z.optional(Text(20)),
   /** The routing operation that consumes this component. */
   operationSeq: z.int().check(z.positive(), z.lte(9999)),
+  substitutes: z.optional(z.array(IdSchema).check(z.maxLength(20))),
+  issue: z.optional(z.enum(['manual', 'backflush'])),
+  tolerancePct: z.optional(Percent),
 });
 export const BomInputSchema = meta(
   z.object({

@@ -186,6 +186,40 @@ export const keys = {
     sk: `AUDIT#${pad(version, 8)}`,
   }),
 
+  // ---------- Product tracking and genealogy (issue 14; docs/tracking.md) ----------
+
+  /**
+   * A lot is one item collection: the lot (`LOT`), its movements (`MOV#{version}`), its audit
+   * trail (`AUDIT#{version}`) and its outbox events (`EVT#{version}#{n}`), as a work order's is.
+   */
+  lotPartition: (tenantId: string, lotId: string) => `${tenantId}#LOT#${lotId}`,
+  lot: (tenantId: string, lotId: string) => ({ pk: `${tenantId}#LOT#${lotId}`, sk: 'LOT' }),
+  lotMovement: (tenantId: string, lotId: string, version: number) => ({ pk: `${tenantId}#LOT#${lotId}`, sk: `MOV#${pad(version, 8)}` }),
+  lotAudit: (tenantId: string, lotId: string, version: number) => ({ pk: `${tenantId}#LOT#${lotId}`, sk: `AUDIT#${pad(version, 8)}` }),
+  lotOutboxEvent: (tenantId: string, lotId: string, version: number, n: number) => ({
+    pk: `${tenantId}#LOT#${lotId}`,
+    sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
+  }),
+  /** gsi1: a tenant's lots of one material by status, then when made. */
+  lotsByMaterial: (tenantId: string, materialId: string, status: string, createdAt: string, lotId: string) => ({
+    gsi1pk: `${tenantId}#LOTS#${materialId}`,
+    gsi1sk: `${status}#${createdAt}#${lotId}`,
+  }),
+  lotsByMaterialPartition: (tenantId: string, materialId: string) => `${tenantId}#LOTS#${materialId}`,
+  /** gsi2: all of a tenant's lots by status, then when made. */
+  lotsByStatus: (tenantId: string, status: string, createdAt: string, lotId: string) => ({
+    gsi2pk: `${tenantId}#LOTS`,
+    gsi2sk: `${status}#${createdAt}#${lotId}`,
+  }),
+  lotsByStatusPartition: (tenantId: string) => `${tenantId}#LOTS`,
+  /** A serial is its own item collection too: the serial (`SN`), its movements and audit trail. */
+  serialPartition: (tenantId: string, serialId: string) => `${tenantId}#SN#${serialId}`,
+  serial: (tenantId: string, serialId: string) => ({ pk: `${tenantId}#SN#${serialId}`, sk: 'SN' }),
+  serialMovement: (tenantId: string, serialId: string, version: number) => ({ pk: `${tenantId}#SN#${serialId}`, sk: `MOV#${pad(version, 8)}` }),
+  serialAudit: (tenantId: string, serialId: string, version: number) => ({ pk: `${tenantId}#SN#${serialId}`, sk: `AUDIT#${pad(version, 8)}` }),
+  /** The next number of a material's lot or serial pattern: one counter item per material and kind. */
+  trackingCounter: (tenantId: string, kind: 'lot' | 'serial', materialId: string) => ({ pk: `${tenantId}#TRKSEQ`, sk: `${kind}#${materialId}` }),
+
   /** Idempotency-Key records: written in the same transaction as the command they guard. */
   idempotency: (tenantId: string, scope: string, key: string) => ({
     pk: `${tenantId}#IDEM#${scope}#${key}`,

@@ -18,6 +18,8 @@ export const DATA_TYPES = ['number', 'text', 'boolean'] as const;
 export type DataType = (typeof DATA_TYPES)[number];
 
 /** Fields the server adds to every stored record. */
+import type { TrackingMode } from '../tracking/model.ts';
+
 export interface RecordMeta {
   version: number;
   updatedAt: string;
@@ -54,6 +56,19 @@ export interface MaterialInput {
   materialType?: MaterialType | undefined;
   materialClass?: string | undefined;
   description?: string | undefined;
+  /** Tracked by lot or by serial number (issue 14); `none` (the default) when absent. */
+  tracking?: TrackingMode | undefined;
+  /**
+   * How the MES numbers the lots and serials it makes of this material when none is given:
+   * literal text with `{YYYY}`, `{YY}`, `{MM}`, `{DD}` (the plant's date), `{MATERIAL}` and
+   * `{SEQ:n}` (a counter per material, n digits). Defaults in shared/domain/tracking/numbering.ts.
+   */
+  lotNumberPattern?: string | undefined;
+  serialNumberPattern?: string | undefined;
+  /** Days from receipt or production to expiry, when the material expires. */
+  shelfLifeDays?: number | undefined;
+  /** The GS1 GTIN (14 digits) printed as AI (01) on labels. */
+  gtin?: string | undefined;
 }
 export interface Material extends MaterialInput, RecordMeta {
   id: string;
@@ -65,6 +80,12 @@ export interface BomComponent {
   uom?: string | undefined;
   /** The routing operation that consumes this component. */
   operationSeq: number;
+  /** Materials that may be consumed instead (issue 14). */
+  substitutes?: string[] | undefined;
+  /** `manual` (an operator scans or picks the lot) or `backflush` (from the lot staged at the work center, at report and complete). Default manual. */
+  issue?: 'manual' | 'backflush' | undefined;
+  /** How far the consumed quantity may differ from quantity per unit times (good + scrap), in percent. Default 0. */
+  tolerancePct?: number | undefined;
 }
 export interface BomInput {
   materialId: string;
