@@ -1,0 +1,116 @@
+/**
+ * BOM-driven consumption (issue 14), pure: what an operation must consume for what it made,
+ * what may stand in (substitutes), how far off it may be (tolerance), which staged lots a
+ * backflush draws from (first expiring first, then oldest), and what is still missing before
+ * the operation may complete. The work order commands apply these; nothing here writes.
+ */
+import type { MaterialLot, NodeRef, TrackingMode } from './model.ts';
+
+/** One BOM line as an operation carries it: per unit of the order's material. */
+export interface OperationComponent {
+  materialId: string;
+  materialName?: string | undefined;
+  uom: string;
+  /** Quantity per unit made: the BOM line's quantityPer divided by the BOM's base quantity. */
+  quantityPer: number;
+  substitutes: string[];
+  issue: 'manual' | 'backflush';
+  tolerancePct: number;
+  /** How the component material is tracked: a tracked one must be consumed from lots or serials. */
+  tracking: TrackingMode;
+}
+
+/** What an operation consumed: a lot or serial, how much, and whether a backflush took it. */
+export interface ConsumedMaterial {
+  materialId: string;
+  node: NodeRef;
+  quantity: number;
+  backflush: boolean;
+  at: string;
+  by: string;
+}
+
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
+
+export const acceptsMaterial = (c: OperationComponent, materialId: string) => materialId === c.materialId || c.substitutes.includes(materialId);
+
+/** What the operation should have consumed of a component for `made` units (good plus scrap). */
+export const requiredQuantity = (c: OperationComponent, made: number) => round(c.quantityPer * made);
+
+/** The band a consumed quantity may lie in for `made` units, from the tolerance. */
+export function allowedBand(c: OperationComponent, made: number): { required: number; min: number; max: number } {
+  const required = requiredQuantity(c, made);
+  const slack = (required * c.tolerancePct) / 100;
+  return { required, min: round(required - slack), max: round(required + slack) };
+}
+
+/** What was consumed against a component (its own material or a substitute). */
+export const consumedAgainst = (c: OperationComponent, consumed: readonly ConsumedMaterial[]) =>
+  round(consumed.filter((m) => acceptsMaterial(c, m.materialId)).reduce((n, m) => n + m.quantity, 0));
+
+/** The component a material is consumed against at this operation (its own line first, then a line naming it a substitute). */
+export const componentFor = (components: readonly OperationComponent[], materialId: string) =>
+  components.find((c) => c.materialId === materialId) ?? components.find((c) => c.substitutes.includes(materialId));
+
+export interface Shortfall {
+  component: OperationComponent;
+  required: number;
+  min: number;
+  consumed: number;
+}
+
+/**
+ * Tracked components consumed less than the tolerance allows for what the operation made: the
+ * operation may not complete until they are consumed (or its report corrected).
+ */
+export function missingConsumption(components: readonly OperationComponent[], consumed: readonly ConsumedMaterial[], made: number): Shortfall[] {
+  return components.flatMap((c) => {
+    if (c.tracking === 'none') return [];
+    const { required, min } = allowedBand(c, made);
+    const got = consumedAgainst(c, consumed);
+    return got + 1e-9 < min ? [{ component: c, required, min, consumed: got }] : [];
+  });
+}
+
+/**
+ * How much more a manual issue may consume of a component: up to the tolerance over what the
+ * order's whole quantity needs (an operator may issue before making, not beyond the order).
+ */
+export function issueHeadroom(c: OperationComponent, consumed: readonly ConsumedMaterial[], orderQuantity: number): number {
+  return Math.max(0, round(allowedBand(c, orderQuantity).max - consumedAgainst(c, consumed)));
+}
+
+/** What a backflush takes from which lot; `short` is what the staged lots could not give. */
+export interface BackflushPlan {
+  takes: { lotId: string; materialId: string; quantity: number }[];
+  short: number;
+}
+
+/** Whether a lot may be drawn from now: available, not expired, something left. */
+export const drawable = (lot: MaterialLot, now: string) => lot.status === 'available' && lot.quantity > 0 && (!lot.expiresAt || lot.expiresAt > now);
+
+/**
+ * The lots a backflush of `quantity` draws from among those staged at the work center: the
+ * component's material or its substitutes, usable now, first expiring first (no expiry last),
+ * then the oldest, then by id, so the same lots give the same plan.
+ */
+export function planBackflush(c: OperationComponent, quantity: number, staged: readonly MaterialLot[], now: string): BackflushPlan {
+  const candidates = staged
+    .filter((l) => acceptsMaterial(c, l.materialId) && drawable(l, now))
+    .sort(
+      (a, b) =>
+        (a.expiresAt ?? '\uffff').localeCompare(b.expiresAt ?? '\uffff') ||
+        (a.materialId === c.materialId ? 0 : 1) - (b.materialId === c.materialId ? 0 : 1) ||
+        a.createdAt.localeCompare(b.createdAt) ||
+        a.id.localeCompare(b.id),
+    );
+  let left = round(quantity);
+  const takes: BackflushPlan['takes'] = [];
+  for (const lot of candidates) {
+    if (left <= 0) break;
+    const take = round(Math.min(left, lot.quantity));
+    takes.push({ lotId: lot.id, materialId: lot.materialId, quantity: take });
+    left = round(left - take);
+  }
+  return { takes, short: Math.max(0, left) };
+}

@@ -1,0 +1,130 @@
+/**
+ * BOM-driven consumption rules (shared/domain/tracking/consumption.ts): required quantities
+ * with tolerance and substitutes, what is missing before an operation completes, how much a
+ * manual issue may still take, and which staged lots a backflush draws from.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  type ConsumedMaterial,
+  type OperationComponent,
+  allowedBand,
+  componentFor,
+  issueHeadroom,
+  missingConsumption,
+  planBackflush,
+} from '#shared/domain/tracking/consumption.ts';
+import type { MaterialLot } from '#shared/domain/tracking/model.ts';
+
+const NOW = '2026-12-03T10:00:00.000Z';
+const housing: OperationComponent = {
+  materialId: 'HOUSING',
+  uom: 'EA',
+  quantityPer: 1,
+  substitutes: ['HOUSING-ALT'],
+  issue: 'manual',
+  tolerancePct: 0,
+  tracking: 'lot',
+};
+const grease: OperationComponent = {
+  materialId: 'GREASE',
+  uom: 'KGM',
+  quantityPer: 0.02,
+  substitutes: [],
+  issue: 'backflush',
+  tolerancePct: 10,
+  tracking: 'lot',
+};
+const screws: OperationComponent = {
+  materialId: 'SCREW',
+  uom: 'EA',
+  quantityPer: 4,
+  substitutes: [],
+  issue: 'backflush',
+  tolerancePct: 0,
+  tracking: 'none',
+};
+
+const used = (materialId: string, quantity: number): ConsumedMaterial => ({
+  materialId,
+  node: { kind: 'lot', id: `${materialId}-L1` },
+  quantity,
+  backflush: false,
+  at: NOW,
+  by: 'p-olivia',
+});
+const lot = (id: string, materialId: string, quantity: number, extra: Partial<MaterialLot> = {}): MaterialLot => ({
+  id,
+  materialId,
+  uom: 'KGM',
+  quantity,
+  initialQuantity: quantity,
+  status: 'available',
+  origin: 'received',
+  createdAt: '2026-11-01T00:00:00.000Z',
+  createdBy: 'p-anna',
+  updatedAt: '2026-11-01T00:00:00.000Z',
+  updatedBy: 'p-anna',
+  version: 1,
+  ...extra,
+});
+
+describe('consumption against the BOM', () => {
+  it('allows the tolerance either way around quantity per unit times what was made', () => {
+    assert.deepEqual(allowedBand(grease, 50), { required: 1, min: 0.9, max: 1.1 });
+    assert.deepEqual(allowedBand(housing, 50), { required: 50, min: 50, max: 50 });
+  });
+
+  it('counts a substitute against the line that names it', () => {
+    assert.equal(componentFor([housing, grease], 'HOUSING-ALT'), housing);
+    assert.deepEqual(missingConsumption([housing], [used('HOUSING', 30), used('HOUSING-ALT', 20)], 50), []);
+  });
+
+  it('names each tracked component consumed short, and never an untracked one', () => {
+    const missing = missingConsumption([housing, grease, screws], [used('HOUSING', 49), used('GREASE', 0.95)], 50);
+    assert.deepEqual(
+      missing.map((m) => [m.component.materialId, m.required, m.min, m.consumed]),
+      [['HOUSING', 50, 50, 49]],
+    );
+  });
+
+  it('lets a manual issue take up to the tolerance over the whole order, no more', () => {
+    assert.equal(issueHeadroom(grease, [used('GREASE', 1.5)], 100), 0.7);
+    assert.equal(issueHeadroom(housing, [used('HOUSING', 100)], 100), 0);
+  });
+});
+
+describe('backflush from staged lots', () => {
+  it('draws first expiring first, then the oldest, and says what is short', () => {
+    const staged = [
+      lot('G-NEW', 'GREASE', 0.5, { createdAt: '2026-11-20T00:00:00.000Z' }),
+      lot('G-OLD', 'GREASE', 0.3),
+      lot('G-EXPIRES', 'GREASE', 0.2, { expiresAt: '2027-01-01T00:00:00.000Z' }),
+      lot('G-HELD', 'GREASE', 5, { status: 'on-hold' }),
+      lot('G-GONE', 'GREASE', 5, { expiresAt: '2026-12-01T00:00:00.000Z' }),
+      lot('OTHER', 'OIL', 5),
+    ];
+    assert.deepEqual(planBackflush(grease, 0.6, staged, NOW), {
+      takes: [
+        { lotId: 'G-EXPIRES', materialId: 'GREASE', quantity: 0.2 },
+        { lotId: 'G-OLD', materialId: 'GREASE', quantity: 0.3 },
+        { lotId: 'G-NEW', materialId: 'GREASE', quantity: 0.1 },
+      ],
+      short: 0,
+    });
+    assert.equal(planBackflush(grease, 2, staged, NOW).short, 1);
+  });
+
+  it('takes exactly what is asked, or all there is, and never more than a lot holds', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 8 }), fc.integer({ min: 0, max: 5000 }), (sizes, asked) => {
+        const staged = sizes.map((q, i) => lot(`L${i}`, 'GREASE', q, { createdAt: `2026-11-${String(10 + i).padStart(2, '0')}T00:00:00.000Z` }));
+        const plan = planBackflush(grease, asked, staged, NOW);
+        const taken = plan.takes.reduce((n, t) => n + t.quantity, 0);
+        assert.equal(taken + plan.short, asked);
+        for (const t of plan.takes) assert.ok(t.quantity > 0 && t.quantity <= (staged.find((l) => l.id === t.lotId)?.quantity ?? 0));
+      }),
+    );
+  });
+});
