@@ -383,6 +383,21 @@ export const RecordedValueSchema = z.object({
   recordedBy: z.string(),
 });
 
+export const OperationComponentSchema = meta(
+  z.object({
+    materialId: IdSchema,
+    materialName: z.optional(z.string()),
+    uom: z.string(),
+    quantityPer: z.number(),
+    substitutes: z.array(IdSchema),
+    issue: z.enum(['manual', 'backflush']),
+    tolerancePct: z.number(),
+    tracking: z.enum(TRACKING_MODES),
+  }),
+  'OperationComponent',
+  'A BOM line as the operation that consumes it carries it, copied at release: quantity per unit made (per the BOM base quantity), substitutes, manual issue or backflush, tolerance, and how the material is tracked.',
+);
+
 export const OperationSchema = meta(
   z.object({
     seq: z.int(),
@@ -403,6 +418,7 @@ export const OperationSchema = meta(
     pauseReason: z.optional(z.string()),
     completedAt: z.optional(Timestamp),
     completedBy: z.optional(z.string()),
+    components: z.optional(z.array(OperationComponentSchema)),
     version: z.int(),
   }),
   'Operation',

@@ -4,6 +4,7 @@
  * backflush draws from (first expiring first, then oldest), and what is still missing before
  * the operation may complete. The work order commands apply these; nothing here writes.
  */
+import type { Bom, Material } from '../master-data/model.ts';
 import type { MaterialLot, NodeRef, TrackingMode } from './model.ts';
 
 /** One BOM line as an operation carries it: per unit of the order's material. */
@@ -18,6 +19,31 @@ export interface OperationComponent {
   tolerancePct: number;
   /** How the component material is tracked: a tracked one must be consumed from lots or serials. */
   tracking: TrackingMode;
+}
+
+/**
+ * The BOM's lines as the operations that consume them carry them, copied at release (as the
+ * routing is), so later BOM or material edits do not change a released order. A line's material
+ * that no longer exists keeps its id as its name, its line's unit and no tracking.
+ */
+export function componentsFromBom(bom: Bom, materials: readonly Material[]): Map<number, OperationComponent[]> {
+  const byId = new Map(materials.map((m) => [m.id, m]));
+  const out = new Map<number, OperationComponent[]>();
+  for (const line of bom.components) {
+    const material = byId.get(line.materialId);
+    const component: OperationComponent = {
+      materialId: line.materialId,
+      ...(material ? { materialName: material.name } : {}),
+      uom: line.uom ?? material?.uom ?? 'EA',
+      quantityPer: round(line.quantityPer / (bom.baseQuantity || 1)),
+      substitutes: line.substitutes ?? [],
+      issue: line.issue ?? 'manual',
+      tolerancePct: line.tolerancePct ?? 0,
+      tracking: material?.tracking ?? 'none',
+    };
+    out.set(line.operationSeq, [...(out.get(line.operationSeq) ?? []), component]);
+  }
+  return out;
 }
 
 /** What an operation consumed: a lot or serial, how much, and whether a backflush took it. */

@@ -11,6 +11,7 @@ import {
   NotFoundError,
   QuantityRuleError,
   UnitOfMeasureError,
+  UnknownReferenceError,
 } from '../errors.ts';
 import { floorToUnit, quantityProblem } from '../master-data/units.ts';
 import { recordData, requireRecordedData } from './recorded-data.ts';
@@ -27,6 +28,7 @@ import type {
   WorkOrderAggregate,
 } from './model.ts';
 import { diff } from './diff.ts';
+import type { OperationComponent } from '../tracking/consumption.ts';
 import { type HoldKind, assertMayHandleHold, defaultHoldKind } from './holds.ts';
 
 export interface CommandContext {
@@ -262,8 +264,15 @@ export function releaseWorkOrder(
   routing: Routing,
   overrunTolerancePct: number,
   comment?: string,
+  components: ReadonlyMap<number, OperationComponent[]> = new Map(),
 ): CommandResult {
   assertWorkOrder('release', order);
+  const seqs = new Set(routing.operations.map((o) => o.seq));
+  const astray = [...components.entries()].filter(([seq]) => !seqs.has(seq));
+  if (astray.length)
+    throw new UnknownReferenceError(
+      `BOM ${order.bomId} has lines for operation ${astray.map(([seq, c]) => `${seq} (${c.map((x) => x.materialId).join(', ')})`).join(', ')}, which routing ${order.routingId} does not have (it has ${[...seqs].join(', ')})`,
+    );
   const operations: Operation[] = [...routing.operations]
     .sort((a, b) => a.seq - b.seq)
     .map((r, i) => ({
@@ -279,6 +288,7 @@ export function releaseWorkOrder(
       scrapQty: 0,
       scrapByReason: {},
       recordedData: {},
+      ...(components.get(r.seq)?.length ? { components: components.get(r.seq) } : {}),
       version: 0,
     }));
   const next = { ...order, status: 'RELEASED' as const, releasedAt: ctx.now, routingVersion: routing.version, overrunTolerancePct, operations };

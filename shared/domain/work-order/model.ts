@@ -5,6 +5,7 @@
  * wire against them, and a compile-time check there keeps the two equal.
  */
 import type { RoutingOperation } from '../master-data/model.ts';
+import type { OperationComponent } from '../tracking/consumption.ts';
 import type { Role } from '../roles.ts';
 import type { HoldKind } from './holds.ts';
 import type { OperationStatus, WorkOrderStatus } from './status.ts';
@@ -66,6 +67,8 @@ export interface Operation extends RoutingOperation {
   pauseReason?: string | undefined;
   completedAt?: string | undefined;
   completedBy?: string | undefined;
+  /** The BOM lines this operation consumes, copied at release (issue 14); none without a BOM. */
+  components?: OperationComponent[] | undefined;
   version: number;
 }
 

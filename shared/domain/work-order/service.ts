@@ -19,6 +19,7 @@ import { quantityProblem, sameUnit } from '../master-data/units.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import { assertActiveReason, type ReasonListName, reasonListOf } from '../master-data/reason-lists.ts';
 import * as commands from './commands.ts';
+import { componentsFromBom } from '../tracking/consumption.ts';
 import * as corrections from './corrections.ts';
 import type {
   AuditRecord,
@@ -221,10 +222,22 @@ export class WorkOrderService {
       ]);
       if (!routing) throw new UnknownReferenceError(`routing ${order.routingId} of work order ${id} does not exist`);
       const tolerance = Number(settings?.overrunTolerancePct ?? 0);
-      const result = await refusedWithChange(order, () => commands.releaseWorkOrder(this.context(auth), order, routing, tolerance, comment));
+      const components = await this.bomComponents(auth, order);
+      const result = await refusedWithChange(order, () =>
+        commands.releaseWorkOrder(this.context(auth), order, routing, tolerance, comment, components),
+      );
       await this.orders.commit(auth.tenantId, result);
       return toDetail(result.after);
     });
+  }
+
+  /** The order's BOM as its operations carry it (issue 14): the BOM and its lines' materials in two reads. */
+  private async bomComponents(auth: AuthContext, order: WorkOrderAggregate) {
+    if (!order.bomId || order.status !== 'PLANNED') return undefined;
+    const bom = await this.masterData.get(auth.tenantId, 'bom', order.bomId);
+    if (!bom) throw new UnknownReferenceError(`BOM ${order.bomId} of work order ${order.id} does not exist`);
+    const ids = [...new Set(bom.components.flatMap((c) => [c.materialId, ...(c.substitutes ?? [])]))];
+    return componentsFromBom(bom, await this.masterData.getMany(auth.tenantId, 'material', ids));
   }
 
   /**
