@@ -358,6 +358,60 @@ describe('material lots', () => {
     });
   });
 
+  describe('from the ERP', () => {
+    /** Signs a delivery with the credential's secret, as an ERP's Standard Webhooks sender does. */
+    const send = async (credential: { id: string; secret: string }, payload: unknown, webhookId = `msg_${randomUUID()}`) => {
+      const body = JSON.stringify(payload);
+      const at = new Date();
+      const headers = {
+        'content-type': 'application/json',
+        'webhook-id': webhookId,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': new Webhook(credential.secret).sign(webhookId, at, body),
+      };
+      return people.anonymous.request('POST', `/v1/integrations/erp/events?credential=${credential.id}`, { rawBody: body, headers });
+    };
+    const receipt = (data: Record<string, unknown>) => ({ type: 'lot.received', data: { materialDefinitionId: RESIN, quantity: 25, ...data } });
+
+    it('receives a lot from a goods receipt; a redelivery replays; the same lot number again changes nothing', async () => {
+      const credential = (await people.admin.post('/v1/integration-credentials', { name: 'SAP' })).body;
+      const webhookId = `msg_${randomUUID()}`;
+      const first = await send(
+        credential,
+        receipt({ unitOfMeasure: 'kg', supplierId: 'ACME', supplierLotId: 'ERP-B1', externalReference: 'GR-5000-10' }),
+        webhookId,
+      );
+      assert.equal(first.status, 200, first.text);
+      const [result] = first.body.results;
+      assert.deepEqual([result.entity, result.outcome, result.version], ['lot', 'created', 1]);
+      const lot = (await people.operator.get(`/v1/lots/${result.id}`)).body as MaterialLot;
+      assert.deepEqual(
+        [lot.materialId, lot.quantity, lot.uom, lot.supplierId, lot.supplierLot, lot.externalRef, lot.createdBy],
+        [RESIN, 25, 'KGM', 'ACME', 'ERP-B1', 'GR-5000-10', `integration:${credential.id}`],
+      );
+      const again = await send(
+        credential,
+        receipt({ unitOfMeasure: 'kg', supplierId: 'ACME', supplierLotId: 'ERP-B1', externalReference: 'GR-5000-10' }),
+        webhookId,
+      );
+      assert.deepEqual(again.body, first.body);
+      const named = await send(credential, receipt({ id: `ERP-${randomUUID().slice(0, 6)}` }));
+      assert.equal(named.body.results[0].outcome, 'created');
+      const twice = await send(credential, receipt({ id: named.body.results[0].id }));
+      assert.deepEqual([twice.status, twice.body.results[0].outcome], [200, 'unchanged']);
+    });
+
+    it('refuses an unknown material or a unit that is not the material’s at the ERP’s field, writing nothing', async () => {
+      const credential = (await people.admin.post('/v1/integration-credentials', { name: 'SAP 2' })).body;
+      const unknown = await refused([], () => send(credential, receipt({ materialDefinitionId: 'NO-SUCH' })), 422, {
+        pointers: ['/body/data/materialDefinitionId'],
+      });
+      assert.equal(unknown.type, PROBLEM.unknownReference);
+      await refused([], () => send(credential, receipt({ unitOfMeasure: 'EA' })), 422, { pointers: ['/body/data/unitOfMeasure'] });
+      await refused([], () => send(credential, receipt({ quantity: -2 })), 400, { pointers: ['/body/data/quantity'] });
+    });
+  });
+
   describe('webhook events', () => {
     it('delivers lot.received, held, released, split, merged and scrapped to subscribers, signed, with the documented body', async () => {
       const a = await newLot({ quantity: 8 });
