@@ -18,10 +18,10 @@ export const PERMISSIONS = {
   reopenOperation: ['supervisor', 'admin'],
   /** Material lots (issue 14): receive (also from the ERP), split and merge. */
   manageLots: ['supervisor', 'planner', 'quality', 'admin', 'integration'],
-  /** Anyone who directs the work or checks it may stop a suspect lot from being used... */
+  /** Whoever directs the work or checks it may stop a suspect lot from being used... */
   holdLot: ['supervisor', 'quality', 'admin'],
-  /** ...but only quality says it may be used again (a hold's release is a quality decision). */
-  releaseLot: ['quality'],
+  /** ...but only quality (or an admin, as with a quality hold of an order) says it may be used again. */
+  releaseLot: ['quality', 'admin'],
   /** Writing off material is a quality disposition, or a supervisor's on the floor. */
   scrapLot: ['supervisor', 'quality', 'admin'],
   manageSettings: ['admin'],

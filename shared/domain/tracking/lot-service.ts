@@ -187,11 +187,12 @@ export class LotService {
     return runCommand(auth.tenantId, `lot/${id}`, v, async () => {
       const lot = await this.load(auth, id, v);
       const missing = input.parts.filter((p) => !p.id).length;
-      // Numbers are taken after the rules said yes, and only when the parts need them.
+      // Numbers are taken after the rules said yes, and only when the parts need them ('#' is in
+      // no lot id, so a stand-in never equals a given one).
       lots.splitLot(
         this.context(auth),
         lot,
-        input.parts.map((p, i) => ({ id: p.id ?? `new-${i}`, quantity: p.quantity })),
+        input.parts.map((p, i) => ({ id: p.id ?? `#${i}`, quantity: p.quantity })),
         input.comment,
       );
       const numbered = missing ? await this.number(auth, await this.materialOf(auth, lot), missing) : { ids: [], counters: [] };
@@ -211,7 +212,7 @@ export class LotService {
       const missing = input.lotIds.filter((id) => !found.some((l) => l.id === id));
       if (missing.length) throw new NotFoundError(`lot ${missing.join(', ')}`);
       const sources = input.lotIds.map((id) => found.find((l) => l.id === id) as lots.LotAggregate);
-      lots.mergeLots(this.context(auth), sources, input.id ?? 'new', input.comment);
+      lots.mergeLots(this.context(auth), sources, input.id ?? '#merged', input.comment);
       const numbered = input.id
         ? { ids: [input.id], counters: [] }
         : await this.number(auth, await this.materialOf(auth, sources[0] as lots.LotAggregate), 1);
