@@ -63,13 +63,18 @@ export class DynamoDbLotRepository implements LotRepository {
       return { index, change };
     });
     for (const edge of result.edges) items.push(...genealogyEdgeItems(table, tenantId, edge));
+    const countersFrom = items.length;
     for (const counter of options.counters ?? []) items.push(counterItem(table, tenantId, counter));
+    const countersTo = items.length;
     const receiptIndex = items.length;
     if (options.receipt) items.push(receiptItem(table, tenantId, options.receipt));
     const cancelled = await transact(items);
     if (!cancelled) return {};
     const replay = options.receipt ? cancelled.failed.find((f) => f.index === receiptIndex) : undefined;
     if (replay?.item) return { replay: stripKeys<IdempotencyRecord>(replay.item) };
+    // Numbers taken by a command that came first: its lot holds this one's number too. Decide
+    // again on the counter as it is now, rather than call the number taken.
+    if (cancelled.failed.some((f) => f.index >= countersFrom && f.index < countersTo)) throw new VersionConflictError();
     const taken = lots.find((l) => !l.change.before && cancelled.failed.some((f) => f.index === l.index));
     if (taken) throw new AlreadyExistsError(`lot ${taken.change.after.id} exists already`);
     throw new VersionConflictError();

@@ -340,6 +340,27 @@ describe('material lots', () => {
     });
   });
 
+  describe('at once', () => {
+    it('never takes more than a lot has when people scrap from it at the same time', async () => {
+      const lot = await newLot({ quantity: 10 });
+      const replies = await Promise.all(
+        Array.from({ length: 5 }, () => people.quality.post(`/v1/lots/${lot.id}/scrap`, { quantity: 3, reasonCode: 'DIM' })),
+      );
+      assert.deepEqual(replies.map((r) => r.status).sort(), [200, 200, 200, 409, 409]);
+      for (const r of replies.filter((r) => r.status === 409)) assertProblem(r, 409, { type: PROBLEM.quantityRule });
+      const now = (await people.operator.get(`/v1/lots/${lot.id}`)).body as MaterialLot;
+      assert.deepEqual([now.quantity, now.version], [1, 4]);
+      const after = (await people.operator.get(`/v1/lots/${lot.id}/movements`)).body.items.map((m: { quantityAfter: number }) => m.quantityAfter);
+      assert.deepEqual(after, [10, 7, 4, 1]);
+    });
+
+    it('gives two receipts at the same time two numbers', async () => {
+      const [a, b] = await Promise.all([newLot({ materialId: RESIN, quantity: 1 }), newLot({ materialId: RESIN, quantity: 1 })]);
+      assert.notEqual(a.id, b.id);
+      assert.equal(Math.abs(Number(a.id.slice(-3)) - Number(b.id.slice(-3))), 1);
+    });
+  });
+
   describe('tenants', () => {
     it('answers another tenant’s lot with 404 and writes nothing', async () => {
       const lot = await newLot();

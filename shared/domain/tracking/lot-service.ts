@@ -18,7 +18,7 @@ import type { Page, PageRequest, Receipt } from '../work-order/repository.ts';
 import type { CounterAdvance, LotRepository } from './lot-repository.ts';
 import * as lots from './lots.ts';
 import type { LotStatus, MaterialLot, Movement } from './model.ts';
-import { DEFAULT_LOT_PATTERN, formatNumber } from './numbering.ts';
+import { DEFAULT_LOT_PATTERN, DEFAULT_SERIAL_PATTERN, formatNumber } from './numbering.ts';
 
 export interface ReceiveLotInput {
   id?: string | undefined;
@@ -237,27 +237,30 @@ export class LotService {
     });
   }
 
-  private async materialOf(auth: AuthContext, lot: MaterialLot): Promise<Pick<Material, 'id' | 'lotNumberPattern'>> {
+  private async materialOf(auth: AuthContext, lot: MaterialLot): Promise<Pick<Material, 'id' | 'lotNumberPattern' | 'serialNumberPattern'>> {
     return (await this.masterData.get(auth.tenantId, 'material', lot.materialId)) ?? { id: lot.materialId };
   }
 
   /**
-   * `count` new lot numbers of the material's pattern, on the plant's calendar date (the shift
-   * calendar's time zone; UTC without one), and the counter's move that takes them.
+   * `count` new lot (or serial) numbers of the material's pattern, on the plant's calendar date
+   * (the shift calendar's time zone; UTC without one), and the counter's move that takes them:
+   * write the move in the same transaction as what the numbers name (counterItem).
    */
   async number(
     auth: AuthContext,
-    material: Pick<Material, 'id' | 'lotNumberPattern'>,
+    material: Pick<Material, 'id' | 'lotNumberPattern' | 'serialNumberPattern'>,
     count: number,
+    kind: 'lot' | 'serial' = 'lot',
   ): Promise<{ ids: string[]; counters: CounterAdvance[] }> {
     const [last, calendar] = await Promise.all([
-      this.lots.counter(auth.tenantId, 'lot', material.id),
+      this.lots.counter(auth.tenantId, kind, material.id),
       this.masterData.get(auth.tenantId, 'shift-calendar', 'shift-calendar'),
     ]);
     const date = plantDate(this.clock.now(), calendar?.timeZone ?? 'UTC');
-    const pattern = material.lotNumberPattern ?? DEFAULT_LOT_PATTERN;
+    const pattern =
+      (kind === 'lot' ? material.lotNumberPattern : material.serialNumberPattern) ?? (kind === 'lot' ? DEFAULT_LOT_PATTERN : DEFAULT_SERIAL_PATTERN);
     const ids = Array.from({ length: count }, (_, i) => formatNumber(pattern, { date, materialId: material.id, seq: last + i + 1 }));
-    return { ids, counters: [{ kind: 'lot', materialId: material.id, from: last, to: last + count }] };
+    return { ids, counters: [{ kind, materialId: material.id, from: last, to: last + count }] };
   }
 }
 
