@@ -9,6 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { webhookPayloadSchema } from '#shared/api/integration-schemas.ts';
 import { keys } from '#shared/db/keys.ts';
@@ -260,6 +261,30 @@ describe('material lots', () => {
       });
       await refused([], () => people.supervisor.post('/v1/lots/NO-SUCH/split', { parts: [{ quantity: 1 }] }), 404, { type: PROBLEM.notFound });
     });
+  });
+
+  it('conserves quantity through any split and merge back (property)', async () => {
+    const tenths = fc.integer({ min: 1, max: 500 }).map((n) => n / 10);
+    await fc.assert(
+      fc.asyncProperty(tenths, fc.array(tenths, { minLength: 1, maxLength: 4 }), async (have, parts) => {
+        const lot = await newLot({ materialId: RESIN, quantity: have });
+        const asked = Math.round(parts.reduce((a, b) => a + b, 0) * 10) / 10;
+        const reply = await people.supervisor.post(`/v1/lots/${lot.id}/split`, { parts: parts.map((quantity) => ({ quantity })) });
+        if (asked > have) {
+          assertProblem(reply, 409, { type: PROBLEM.quantityRule });
+          assert.equal((await people.operator.get(`/v1/lots/${lot.id}`)).body.quantity, have);
+          return;
+        }
+        assert.equal(reply.status, 200, reply.text);
+        const made = reply.body.parts as MaterialLot[];
+        const total = made.reduce((sum, p) => sum + p.quantity, reply.body.lot.quantity);
+        assert.ok(Math.abs(total - have) < 1e-6, `${total} != ${have}`);
+        if (made.length < 2) return;
+        const merged = await people.supervisor.ok('POST', '/v1/lots/merge', { lotIds: made.map((p) => p.id) });
+        assert.ok(Math.abs(merged.quantity - asked) < 1e-6, `${merged.quantity} != ${asked}`);
+      }),
+      { numRuns: 8 },
+    );
   });
 
   describe('merge', () => {
