@@ -9,7 +9,8 @@ import { ErpInboundService } from '#shared/integration/inbound/receive.ts';
 import { clock } from './clock.ts';
 import { secretBox } from './secret-box.ts';
 import { masterData, workOrders } from './services.ts';
+import { lots } from './tracking-services.ts';
 
 // secretBox() is asked when a secret is sealed or opened, so reading credentials needs no key.
 export const credentials = new IntegrationCredentialService(new DynamoDbIntegrationCredentialRepository(), secretBox, clock);
-export const erpInbound = new ErpInboundService(credentials, workOrders, masterData);
+export const erpInbound = new ErpInboundService(credentials, workOrders, masterData, lots);

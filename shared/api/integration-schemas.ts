@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { EVENT_TYPES } from '../domain/work-order/model.ts';
+import { isLotEventType } from '../domain/tracking/lots.ts';
 import { MATERIAL_TYPES, DataRequirementSchema, IdSchema, PositiveQuantity, Seconds, Text, Timestamp, meta } from './schemas.ts';
 
 export { EVENT_TYPES };
@@ -72,6 +73,7 @@ export const ERP_EVENT_TYPES = [
   'material.upserted',
   'bom.upserted',
   'routing.upserted',
+  'lot.received',
 ] as const;
 export type ErpEventType = (typeof ERP_EVENT_TYPES)[number];
 
@@ -169,12 +171,35 @@ export const RoutingUpsertedSchema = meta(
   'routing.upserted: an ISA-95 OperationsDefinition with its operations segments.',
 );
 
+/** ISA-95 MaterialLot as a goods receipt: a supplier's lot arrived (docs/erp-inbound.md, docs/tracking.md). */
+export const LotReceivedSchema = meta(
+  z.object({
+    /** The MES lot number; absent: the MES numbers it by the material's lot number pattern. */
+    id: z.optional(IdSchema),
+    materialDefinitionId: IdSchema,
+    quantity: PositiveQuantity,
+    unitOfMeasure: z.optional(Text(20)),
+    supplierId: z.optional(Text(100)),
+    /** The supplier's own lot (batch) number. */
+    supplierLotId: z.optional(Text(100)),
+    /** Absent: the receipt time plus the material's shelf life, when it has one. */
+    expirationTime: z.optional(Timestamp),
+    /** The ERP's goods receipt (or purchase order line) reference. */
+    externalReference: z.optional(Text(100)),
+    /** The work center the lot is staged at. */
+    storageLocation: z.optional(IdSchema),
+  }),
+  'LotReceived',
+  'lot.received: a goods receipt of a material lot (ISA-95 MaterialLot).',
+);
+
 export const ERP_EVENT_DATA = {
   'production-order.upserted': ProductionOrderUpsertedSchema,
   'production-order.cancelled': ProductionOrderCancelledSchema,
   'material.upserted': MaterialUpsertedSchema,
   'bom.upserted': BomUpsertedSchema,
   'routing.upserted': RoutingUpsertedSchema,
+  'lot.received': LotReceivedSchema,
 } as const satisfies Record<ErpEventType, z.ZodMiniType>;
 
 export const ERP_OUTCOMES = ['created', 'updated', 'unchanged', 'cancelled'] as const;
@@ -184,7 +209,7 @@ export const ErpEventResultSchema = meta(
     type: z.string(),
     results: z.array(
       z.object({
-        entity: z.enum(['workOrder', 'material', 'bom', 'routing']),
+        entity: z.enum(['workOrder', 'material', 'bom', 'routing', 'lot']),
         id: z.string(),
         outcome: z.enum(ERP_OUTCOMES),
         version: z.int(),
@@ -272,7 +297,9 @@ export const WebhookMessageSchema = meta(
     id: z.string(),
     endpointId: IdSchema,
     eventType: EventTypeSchema,
-    workOrderId: z.string(),
+    /** The order the event is about; a lot event (`lot.*`) names its lot instead. */
+    workOrderId: z.optional(z.string()),
+    lotId: z.optional(z.string()),
     sequence: z.int(),
     occurredAt: Timestamp,
     status: z.enum(MESSAGE_STATUSES),
@@ -322,6 +349,18 @@ const OrderSummary = {
   externalRef: z.optional(z.string()),
 };
 const OperationRef = { seq: z.int(), workCenterId: z.string() };
+/** What every lot event says of its lot, after the change (docs/tracking.md). */
+const LotSummary = {
+  lotId: z.string(),
+  materialId: z.string(),
+  quantity: z.number(),
+  uom: z.string(),
+  status: z.string(),
+  supplierId: z.optional(z.string()),
+  supplierLot: z.optional(z.string()),
+  expiresAt: z.optional(z.string()),
+  externalRef: z.optional(z.string()),
+};
 
 /** The data of each event type, schemaVersion 1. Fields are only ever added within a version. */
 export const EVENT_DATA = {
@@ -392,6 +431,22 @@ export const EVENT_DATA = {
     reason: z.string(),
     by: z.string(),
   }),
+  'lot.received': z.object({ ...LotSummary, by: z.string() }),
+  'lot.held': z.object({ ...LotSummary, reason: z.string(), by: z.string() }),
+  'lot.released': z.object({ ...LotSummary, comment: z.optional(z.string()), by: z.string() }),
+  'lot.split': z.object({
+    ...LotSummary,
+    /** The new lots split off, each with its quantity; the lot's own quantity is what is left. */
+    parts: z.array(z.object({ lotId: z.string(), quantity: z.number() })),
+    by: z.string(),
+  }),
+  'lot.merged': z.object({
+    ...LotSummary,
+    /** The lots merged into this new one, each with what it gave (all it had: each is consumed now). */
+    sources: z.array(z.object({ lotId: z.string(), quantity: z.number() })),
+    by: z.string(),
+  }),
+  'lot.scrapped': z.object({ ...LotSummary, scrappedQty: z.number(), reasonCode: z.string(), by: z.string() }),
 } as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodMiniType>;
 
 /** The body of every outbound webhook: the Standard Webhooks shape plus the MES envelope. */
@@ -404,8 +459,9 @@ export const webhookPayloadSchema = <T extends (typeof EVENT_TYPES)[number]>(typ
     timestamp: Timestamp,
     schemaVersion: z.literal(1),
     tenantId: z.string(),
-    workOrderId: z.string(),
-    /** Per work order, gap-free, from 1: a receiver orders and spots gaps with it. */
+    /** What the event is about: its work order, or its lot for a lot event (`lot.*`). */
+    ...(isLotEventType(type) ? { lotId: z.string() } : { workOrderId: z.string() }),
+    /** Per work order (per lot for a lot event), gap-free, from 1: a receiver orders and spots gaps with it. */
     sequence: z.int(),
     data: EVENT_DATA[type],
   });

@@ -4,6 +4,7 @@
  * themselves by tenant for free. ACCESS-PATTERNS.md lists what each key serves.
  */
 import type { MasterDataKind } from '../domain/master-data/model.ts';
+import { type NodeRef, nodeKey } from '../domain/tracking/model.ts';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -217,6 +218,15 @@ export const keys = {
   serial: (tenantId: string, serialId: string) => ({ pk: `${tenantId}#SN#${serialId}`, sk: 'SN' }),
   serialMovement: (tenantId: string, serialId: string, version: number) => ({ pk: `${tenantId}#SN#${serialId}`, sk: `MOV#${pad(version, 8)}` }),
   serialAudit: (tenantId: string, serialId: string, version: number) => ({ pk: `${tenantId}#SN#${serialId}`, sk: `AUDIT#${pad(version, 8)}` }),
+  /**
+   * Genealogy (docs/tracking.md): one item per edge in EACH direction, so a trace walks a level
+   * with one Query per node, either way: `OUT#` lists what a lot or serial went into, `IN#`
+   * what went into it. Both items carry the whole GenealogyEdge.
+   */
+  genealogyPartition: (tenantId: string, node: NodeRef) => `${tenantId}#GEN#${nodeKey(node)}`,
+  genealogyOut: (tenantId: string, from: NodeRef, to: NodeRef) => ({ pk: `${tenantId}#GEN#${nodeKey(from)}`, sk: `OUT#${nodeKey(to)}` }),
+  genealogyIn: (tenantId: string, to: NodeRef, from: NodeRef) => ({ pk: `${tenantId}#GEN#${nodeKey(to)}`, sk: `IN#${nodeKey(from)}` }),
+  lotMovementPrefix: 'MOV#',
   /** The next number of a material's lot or serial pattern: one counter item per material and kind. */
   trackingCounter: (tenantId: string, kind: 'lot' | 'serial', materialId: string) => ({ pk: `${tenantId}#TRKSEQ`, sk: `${kind}#${materialId}` }),
 

@@ -16,6 +16,14 @@ export const PERMISSIONS = {
   correctRecords: ['supervisor', 'quality', 'admin'],
   /** Reopening a done operation sends work back to the floor: whoever directs the work. */
   reopenOperation: ['supervisor', 'admin'],
+  /** Material lots (issue 14): receive (also from the ERP), split and merge. */
+  manageLots: ['supervisor', 'planner', 'quality', 'admin', 'integration'],
+  /** Whoever directs the work or checks it may stop a suspect lot from being used... */
+  holdLot: ['supervisor', 'quality', 'admin'],
+  /** ...but only quality (or an admin, as with a quality hold of an order) says it may be used again. */
+  releaseLot: ['quality', 'admin'],
+  /** Writing off material is a quality disposition, or a supervisor's on the floor. */
+  scrapLot: ['supervisor', 'quality', 'admin'],
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],

@@ -18,6 +18,7 @@ import { type FieldError, UnitOfMeasureError, UnknownEventTypeError, ValidationE
 import { withUnitCodes } from '../domain/master-data/units.ts';
 import type { Reference } from '../domain/master-data/service.ts';
 import type { ReferenceField } from '../domain/work-order/service.ts';
+import type { ReceiveField, ReceiveLotInput } from '../domain/tracking/lot-service.ts';
 
 /** A production order to create or change, and where each of its fields came from. */
 export interface OrderUpsert {
@@ -40,7 +41,13 @@ export interface MasterDataUpsert<K extends ErpMasterDataKind = ErpMasterDataKin
   input: MasterDataInputs[K];
   references: Reference[];
 }
-export type ErpChange = OrderUpsert | OrderCancel | MasterDataUpsert;
+/** A goods receipt: a lot to receive, and where each of its fields came from. */
+export interface LotReceipt {
+  kind: 'lot.received';
+  input: ReceiveLotInput;
+  pointer: (field: ReceiveField) => string;
+}
+export type ErpChange = OrderUpsert | OrderCancel | MasterDataUpsert | LotReceipt;
 
 const isKnownType = (type: string): type is ErpEventType => (ERP_EVENT_TYPES as readonly string[]).includes(type);
 
@@ -84,6 +91,8 @@ function toChange(type: ErpEventType, data: unknown, base: string): ErpChange {
       return bom(data as z.infer<(typeof ERP_EVENT_DATA)['bom.upserted']>, base);
     case 'routing.upserted':
       return routing(data as z.infer<(typeof ERP_EVENT_DATA)['routing.upserted']>, base);
+    case 'lot.received':
+      return lotReceipt(data as z.infer<(typeof ERP_EVENT_DATA)['lot.received']>, base);
   }
 }
 
@@ -233,4 +242,31 @@ function routing(d: z.infer<(typeof ERP_EVENT_DATA)['routing.upserted']>, base: 
     ],
     base,
   );
+}
+
+/** The MES field each goods receipt field becomes. */
+const LOT_FIELDS = {
+  id: 'id',
+  materialId: 'materialDefinitionId',
+  quantity: 'quantity',
+  uom: 'unitOfMeasure',
+  stagedAt: 'storageLocation',
+} as const satisfies Record<ReceiveField, keyof z.infer<(typeof ERP_EVENT_DATA)['lot.received']>>;
+
+function lotReceipt(d: z.infer<(typeof ERP_EVENT_DATA)['lot.received']>, base: string): LotReceipt {
+  return {
+    kind: 'lot.received',
+    input: {
+      ...(d.id ? { id: d.id } : {}),
+      materialId: d.materialDefinitionId,
+      quantity: d.quantity,
+      ...(d.unitOfMeasure ? { uom: d.unitOfMeasure } : {}),
+      ...(d.supplierId ? { supplierId: d.supplierId } : {}),
+      ...(d.supplierLotId ? { supplierLot: d.supplierLotId } : {}),
+      ...(d.expirationTime ? { expiresAt: d.expirationTime } : {}),
+      ...(d.externalReference ? { externalRef: d.externalReference } : {}),
+      ...(d.storageLocation ? { stagedAt: d.storageLocation } : {}),
+    },
+    pointer: (field) => `${base}/${LOT_FIELDS[field]}`,
+  };
 }

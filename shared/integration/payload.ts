@@ -12,7 +12,8 @@ export function webhookBody(event: OutboxEvent): string {
     timestamp: event.occurredAt,
     schemaVersion: event.schemaVersion,
     tenantId: event.tenantId,
-    workOrderId: event.workOrderId,
+    ...(event.workOrderId !== undefined ? { workOrderId: event.workOrderId } : {}),
+    ...(event.lotId !== undefined ? { lotId: event.lotId } : {}),
     sequence: event.sequence,
     data: event.data,
   });

@@ -224,7 +224,45 @@ describe('tenant and role rules on every route', () => {
     assert.ok(messagesOfA[0], 'the orders above became webhook messages of A');
     const messageOfA = messagesOfA[0];
 
+    // A's lots (issue 14): one available, one held, two to merge.
+    const newLotOfA = async () => {
+      const lot = await people.supervisor.ok('POST', '/v1/lots', { materialId: PLANT.components[0], quantity: 10, supplierLot: 'SUP-A' });
+      idsOfA.add(lot.id);
+      return lot.id as string;
+    };
+    const heldLotOfA = async () => {
+      const id = await newLotOfA();
+      await people.supervisor.ok('POST', `/v1/lots/${id}/hold`, { reason: 'suspect supplier lot' });
+      return id;
+    };
+    const sharedLots = { lot: await newLotOfA(), held: await heldLotOfA(), merge: [await newLotOfA(), await newLotOfA()] };
+    const lotProbe = async (request: Request) => (await people.admin.get(`/v1/lots/${request.params?.id}`)).body;
+    const lotsOfA = async () => allPages(people.admin, '/v1/lots');
+    const lotAction = (body: unknown, held = false): Case => ({
+      isolation: 'not-found',
+      build: async (fresh) => ({ params: { id: fresh ? await (held ? heldLotOfA() : newLotOfA()) : held ? sharedLots.held : sharedLots.lot }, body }),
+      probe: lotProbe,
+    });
+
     cases = {
+      receiveLot: {
+        isolation: 'unknown-reference',
+        build: async () => ({ body: { materialId: PLANT.components[0], quantity: 5, supplierLot: 'SUP-1' } }),
+        probe: lotsOfA,
+      },
+      listLots: { isolation: 'list', build: async () => ({}) },
+      getLot: { isolation: 'not-found', build: async () => ({ params: { id: sharedLots.lot } }) },
+      listLotMovements: { isolation: 'not-found', build: async () => ({ params: { id: sharedLots.lot } }) },
+      holdLot: lotAction({ reason: 'suspect' }),
+      releaseLot: lotAction({ comment: 'checked' }, true),
+      scrapLot: lotAction({ quantity: 1, reasonCode: 'DIM' }),
+      splitLot: lotAction({ parts: [{ quantity: 1 }] }),
+      mergeLots: {
+        isolation: 'not-found',
+        build: async (fresh) => ({ body: { lotIds: fresh ? [await newLotOfA(), await newLotOfA()] : sharedLots.merge } }),
+        probe: async (request) =>
+          Promise.all((request.body as { lotIds: string[] }).lotIds.map(async (id) => (await people.admin.get(`/v1/lots/${id}`)).body)),
+      },
       getHealth: { isolation: 'public', build: async () => ({}) },
       getOpenApi: { isolation: 'public', build: async () => ({}) },
       getTenantSettings: { isolation: 'not-found', build: async () => ({}) },
@@ -450,7 +488,10 @@ describe('tenant and role rules on every route', () => {
             assert.equal(reply.body.updatedBy, 'u-admin-b');
             break;
           case 'unknown-reference':
-            assertProblem(reply, 422, { type: PROBLEM.unknownReference, pointers: ['/body/materialId', '/body/routingId'] });
+            assertProblem(reply, 422, {
+              type: PROBLEM.unknownReference,
+              pointers: route.id === 'receiveLot' ? ['/body/materialId'] : ['/body/materialId', '/body/routingId'],
+            });
             break;
           case 'own-create':
             assert.equal(reply.status, 201, reply.text);

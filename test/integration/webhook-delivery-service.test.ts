@@ -178,7 +178,7 @@ function streamEvent(items: { image: Record<string, unknown>; eventName?: 'INSER
   };
 }
 let streamSeq = 0;
-const outboxImage = (e: OutboxEvent) => ({ ...keys.outboxEvent(e.tenantId, e.workOrderId, e.sequence, 1), entity: 'OutboxEvent', ...e });
+const outboxImage = (e: OutboxEvent) => ({ ...keys.outboxEvent(e.tenantId, e.workOrderId ?? '', e.sequence, 1), entity: 'OutboxEvent', ...e });
 
 async function dispatch(...events: OutboxEvent[]) {
   const reply = await dispatchOutbox(streamEvent(events.map((e) => ({ image: outboxImage(e) }))), lambdaContext('dispatch-outbox'));

@@ -9,6 +9,7 @@ import type { OperationComponent } from '../tracking/consumption.ts';
 import type { Role } from '../roles.ts';
 import type { HoldKind } from './holds.ts';
 import type { OperationStatus, WorkOrderStatus } from './status.ts';
+import { LOT_EVENT_TYPES } from '../tracking/lots.ts';
 
 export interface WorkOrder {
   id: string;
@@ -180,6 +181,8 @@ export const EVENT_TYPES = [
   'production.reported',
   'operation.reopened',
   'production.corrected',
+  // Lots (issue 14): written to the lot's own outbox (shared/domain/tracking/lots.ts).
+  ...LOT_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -190,8 +193,11 @@ export interface OutboxEvent {
   schemaVersion: 1;
   occurredAt: string;
   tenantId: string;
-  workOrderId: string;
-  /** Per-order, gap-free sequence number. */
+  /** The order the event is about; a lot event names its lot instead. */
+  workOrderId?: string | undefined;
+  /** The lot a lot event (`lot.*`) is about. */
+  lotId?: string | undefined;
+  /** Per order (per lot for a lot event), gap-free sequence number. */
   sequence: number;
   data: Record<string, unknown>;
 }

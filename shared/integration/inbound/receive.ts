@@ -12,6 +12,7 @@ import { retryOnConflict } from '../../domain/retry.ts';
 import type { MasterDataService, PlannedRecord } from '../../domain/master-data/service.ts';
 import type { IdempotencyRecord, Receipt } from '../../domain/work-order/repository.ts';
 import type { PlannedChange, WorkOrderService } from '../../domain/work-order/service.ts';
+import type { LotService, PlannedLot } from '../../domain/tracking/lot-service.ts';
 import { parseProductionSchedule } from '../b2mml.ts';
 import type { IntegrationCredentialService } from '../credentials.ts';
 import { type ErpChange, orderUpsert, parseJsonEvent } from '../erp-mapping.ts';
@@ -30,13 +31,18 @@ export interface InboundRequest {
 }
 
 type Result = ErpEventResult['results'][number];
-type Planned = { kind: 'orders'; changes: PlannedChange[] } | { kind: 'master-data'; entity: Result['entity']; record: PlannedRecord };
+type Planned =
+  | { kind: 'orders'; changes: PlannedChange[] }
+  | { kind: 'master-data'; entity: Result['entity']; record: PlannedRecord }
+  /** A goods receipt: the lot to write, or the lot of that number that is there already (nothing written). */
+  | { kind: 'lot'; id: string; planned?: PlannedLot; version: number };
 
 export class ErpInboundService {
   constructor(
     private readonly credentials: IntegrationCredentialService,
     private readonly workOrders: WorkOrderService,
     private readonly masterData: MasterDataService,
+    private readonly lots: LotService,
   ) {}
 
   async receive(request: InboundRequest): Promise<{ body: ErpEventResult; replayed: boolean }> {
@@ -84,6 +90,14 @@ export class ErpInboundService {
 
   /** Every change checked against the current state and master data; nothing written yet. */
   private async plan(auth: AuthContext, changes: ErpChange[]): Promise<Planned> {
+    const receipt = changes.find((c) => c.kind === 'lot.received');
+    if (receipt) {
+      // A receipt of a lot number the MES has already (sent again under a new webhook-id) changes nothing.
+      const existing = receipt.input.id ? await this.lots.find(auth, receipt.input.id) : undefined;
+      if (existing) return { kind: 'lot', id: existing.id, version: existing.version };
+      const planned = await this.lots.planReceive(auth, receipt.input, receipt.pointer);
+      return { kind: 'lot', id: planned.lot.id, planned, version: planned.lot.version };
+    }
     const master = changes.find((c) => c.kind === 'master-data');
     if (master) {
       await this.masterData.assertReferences(auth.tenantId, master.references);
@@ -93,7 +107,7 @@ export class ErpInboundService {
       changes.map((c) => {
         if (c.kind === 'production-order.upserted') return this.workOrders.planUpsert(auth, c.order, c.pointer);
         if (c.kind === 'production-order.cancelled') return this.workOrders.planCancel(auth, c.id, c.reason, c.pointer);
-        throw new Error('a master data change travels alone');
+        throw new Error('a master data change or goods receipt travels alone');
       }),
     );
     return { kind: 'orders', changes: planned };
@@ -101,6 +115,7 @@ export class ErpInboundService {
 
   private commit(auth: AuthContext, planned: Planned, receipt: Receipt): Promise<{ replay?: IdempotencyRecord }> {
     if (planned.kind === 'master-data' && planned.record.changed) return this.masterData.commitPlanned(auth, planned.record, receipt);
+    if (planned.kind === 'lot' && planned.planned) return this.lots.commitPlanned(auth, planned.planned, receipt);
     // Orders, or unchanged master data: the receipt alone when nothing changes.
     return this.workOrders.commitPlanned(auth, planned.kind === 'orders' ? planned.changes : [], receipt);
   }
@@ -114,6 +129,8 @@ function parse(request: InboundRequest) {
 
 function results(planned: Planned): Result[] {
   if (planned.kind === 'orders') return planned.changes.map((c) => ({ entity: 'workOrder', id: c.id, outcome: c.outcome, version: c.version }));
+  if (planned.kind === 'lot')
+    return [{ entity: 'lot', id: planned.id, outcome: planned.planned ? 'created' : 'unchanged', version: planned.version }];
   const { record } = planned;
   return [
     {

@@ -1,0 +1,105 @@
+/** The routes of the tracking API function: material lots and their movements (issue 14, docs/tracking.md). */
+import type * as z from 'zod/mini';
+import { PERMISSIONS, type Role } from '../../domain/roles.ts';
+import * as s from '../schemas.ts';
+import * as t from '../tracking-schemas.ts';
+import { define, type RouteDef } from '../route-def.ts';
+
+const lotAction = <B extends z.ZodMiniType>(action: string, body: B, roles: readonly Role[], summary: string) =>
+  ({
+    method: 'POST',
+    path: `/v1/lots/{id}/${action}`,
+    summary,
+    tag: 'Lots',
+    roles,
+    params: s.IdParamsSchema,
+    body,
+    response: t.MaterialLotSchema,
+    successStatus: 200,
+    handler: `lots/${action}-lot`,
+    fn: 'tracking',
+    table: 'write',
+    ifMatch: true,
+  }) satisfies RouteDef;
+
+export const routes = define({
+  receiveLot: {
+    method: 'POST',
+    path: '/v1/lots',
+    summary: "Receive (create) a material lot; numbered by the material's pattern unless given. Honours Idempotency-Key.",
+    tag: 'Lots',
+    roles: PERMISSIONS.manageLots,
+    body: t.ReceiveLotSchema,
+    response: t.MaterialLotSchema,
+    successStatus: 201,
+    handler: 'lots/receive-lot',
+    fn: 'tracking',
+    table: 'write',
+    idempotent: true,
+  },
+  listLots: {
+    method: 'GET',
+    path: '/v1/lots',
+    summary: 'List lots, of one material and/or one status, oldest first',
+    tag: 'Lots',
+    roles: PERMISSIONS.read,
+    query: t.ListLotsQuerySchema,
+    response: s.page(t.MaterialLotSchema),
+    successStatus: 200,
+    handler: 'lots/list-lots',
+    fn: 'tracking',
+    table: 'read',
+  },
+  getLot: {
+    method: 'GET',
+    path: '/v1/lots/{id}',
+    summary: 'Read a lot',
+    tag: 'Lots',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    response: t.MaterialLotSchema,
+    successStatus: 200,
+    handler: 'lots/get-lot',
+    fn: 'tracking',
+    table: 'read',
+  },
+  listLotMovements: {
+    method: 'GET',
+    path: '/v1/lots/{id}/movements',
+    summary: "The lot's movements (receive, split, merge, consume, scrap, hold, release), oldest first",
+    tag: 'Lots',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    query: s.PageQuerySchema,
+    response: s.page(t.MovementSchema),
+    successStatus: 200,
+    handler: 'lots/list-lot-movements',
+    fn: 'tracking',
+    table: 'read',
+  },
+  holdLot: lotAction('hold', t.HoldLotSchema, PERMISSIONS.holdLot, 'Put a lot on hold, with a reason: nothing may consume or ship it'),
+  releaseLot: lotAction('release', t.ReleaseLotSchema, PERMISSIONS.releaseLot, 'Release a held lot (quality only)'),
+  scrapLot: lotAction(
+    'scrap',
+    t.ScrapLotSchema,
+    PERMISSIONS.scrapLot,
+    'Scrap a quantity of a lot (all that is left by default), with a scrap reason',
+  ),
+  splitLot: {
+    ...lotAction('split', t.SplitLotSchema, PERMISSIONS.manageLots, 'Split quantities off a lot into new lots'),
+    response: t.SplitLotResultSchema,
+  },
+  mergeLots: {
+    method: 'POST',
+    path: '/v1/lots/merge',
+    summary: 'Merge lots of one material and one status into a new lot',
+    tag: 'Lots',
+    roles: PERMISSIONS.manageLots,
+    body: t.MergeLotsSchema,
+    response: t.MaterialLotSchema,
+    successStatus: 201,
+    handler: 'lots/merge-lots',
+    fn: 'tracking',
+    table: 'write',
+  },
+});

@@ -1,0 +1,224 @@
+/**
+ * Lots on DynamoDB (issue 14, docs/tracking.md). A lot is one item collection (`LOT`, its
+ * movements `MOV#`, audit trail `AUDIT#` and outbox `EVT#`), listed through gsi1 (by material
+ * and status) and gsi2 (by status). Every lot command is one TransactWriteItems; the item
+ * builders are exported so that a work-order command (consume, produce) writes a lot's change
+ * in ITS transaction: `lotResultItems`, `counterItem`.
+ */
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { AlreadyExistsError, VersionConflictError } from '../domain/errors.ts';
+import type { CounterAdvance, LotRepository } from '../domain/tracking/lot-repository.ts';
+import type { LotAggregate, LotChange, LotCommandResult } from '../domain/tracking/lots.ts';
+import type { GenealogyEdge, LotStatus, MaterialLot, Movement } from '../domain/tracking/model.ts';
+import type { IdempotencyRecord, PageRequest, Receipt } from '../domain/work-order/repository.ts';
+import { ddb, tableName } from './client.ts';
+import { stripKeys } from './items.ts';
+import { keys } from './keys.ts';
+import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
+import { TABLE } from './table.ts';
+import { type TransactItem, transact } from './transactions.ts';
+import { receiptItem } from './work-order-repository.ts';
+
+/**
+ * Lot fields that share a name with an attribute stripKeys hides: the lot's expiry is an ISO
+ * string under the table's TTL attribute name, which TTL ignores (it deletes by Numbers only).
+ */
+const KEEP = ['expiresAt', 'workOrderId'] as const;
+export const toLotAggregate = (item: Record<string, unknown>) => stripKeys<LotAggregate>(item, KEEP);
+export const toLot = (item: Record<string, unknown>): MaterialLot => {
+  const { eventSeq: _, ...lot } = toLotAggregate(item);
+  return lot;
+};
+
+export class DynamoDbLotRepository implements LotRepository {
+  async get(tenantId: string, id: string) {
+    const { Item } = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: keys.lot(tenantId, id), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    return Item ? toLotAggregate(Item) : undefined;
+  }
+
+  async getMany(tenantId: string, ids: readonly string[]) {
+    const table = tableName();
+    const found: LotAggregate[] = [];
+    let left: Record<string, unknown>[] | undefined = [...new Set(ids)].map((id) => keys.lot(tenantId, id));
+    // A merge reads at most a few lots: one BatchGetItem, again for what throttling left.
+    for (let attempt = 0; left?.length; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 5)));
+      const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await ddb().send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: left, ConsistentRead: true } }, ReturnConsumedCapacity: 'TOTAL' }),
+      );
+      found.push(...(Responses?.[table] ?? []).map(toLotAggregate));
+      left = UnprocessedKeys?.[table]?.Keys;
+    }
+    return found;
+  }
+
+  async commit(tenantId: string, result: LotCommandResult, options: { counters?: readonly CounterAdvance[]; receipt?: Receipt } = {}) {
+    const table = tableName();
+    const items: TransactItem[] = [];
+    const lots = result.changes.map((change) => {
+      const index = items.length;
+      items.push(...lotChangeItems(table, tenantId, change));
+      return { index, change };
+    });
+    for (const edge of result.edges) items.push(...genealogyEdgeItems(table, tenantId, edge));
+    const countersFrom = items.length;
+    for (const counter of options.counters ?? []) items.push(counterItem(table, tenantId, counter));
+    const countersTo = items.length;
+    const receiptIndex = items.length;
+    if (options.receipt) items.push(receiptItem(table, tenantId, options.receipt));
+    const cancelled = await transact(items);
+    if (!cancelled) return {};
+    const replay = options.receipt ? cancelled.failed.find((f) => f.index === receiptIndex) : undefined;
+    if (replay?.item) return { replay: stripKeys<IdempotencyRecord>(replay.item) };
+    // Numbers taken by a command that came first: its lot holds this one's number too. Decide
+    // again on the counter as it is now, rather than call the number taken.
+    if (cancelled.failed.some((f) => f.index >= countersFrom && f.index < countersTo)) throw new VersionConflictError();
+    const taken = lots.find((l) => !l.change.before && cancelled.failed.some((f) => f.index === l.index));
+    if (taken) throw new AlreadyExistsError(`lot ${taken.change.after.id} exists already`);
+    throw new VersionConflictError();
+  }
+
+  list(tenantId: string, filter: { materialId?: string | undefined; status?: LotStatus | undefined }, page: PageRequest) {
+    const [index, pkName, skName, partition] = filter.materialId
+      ? (['gsi1', 'gsi1pk', 'gsi1sk', keys.lotsByMaterialPartition(tenantId, filter.materialId)] as const)
+      : (['gsi2', 'gsi2pk', 'gsi2sk', keys.lotsByStatusPartition(tenantId)] as const);
+    return query(
+      {
+        IndexName: index,
+        KeyConditionExpression: filter.status ? `${pkName} = :pk AND begins_with(${skName}, :status)` : `${pkName} = :pk`,
+        ExpressionAttributeValues: { ':pk': partition, ...(filter.status ? { ':status': `${filter.status}#` } : {}) },
+      },
+      pkName,
+      partition,
+      page,
+      toLot,
+    );
+  }
+
+  movements(tenantId: string, id: string, page: PageRequest) {
+    const partition = keys.lotPartition(tenantId, id);
+    return query(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.lotMovementPrefix },
+      },
+      'pk',
+      partition,
+      page,
+      (item) => stripKeys<Movement>(item, ['workOrderId']),
+    );
+  }
+
+  async counter(tenantId: string, kind: 'lot' | 'serial', materialId: string) {
+    const { Item } = await ddb().send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.trackingCounter(tenantId, kind, materialId),
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    return Number(Item?.seq ?? 0);
+  }
+}
+
+async function query<T>(
+  input: Omit<QueryCommandInput, 'TableName'>,
+  partitionAttribute: string,
+  partition: string,
+  page: PageRequest,
+  map: (item: Record<string, unknown>) => T,
+) {
+  const index = TABLE.globalSecondaryIndexes.find((g) => g.indexName === input.IndexName);
+  const { Items = [], LastEvaluatedKey } = await ddb().send(
+    new QueryCommand({
+      ...input,
+      TableName: tableName(),
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor, cursorAttributes(index), partitionAttribute, partition),
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
+  const nextCursor = encodeCursor(LastEvaluatedKey);
+  return { items: Items.map(map), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/** Every item of a lot command's result (lots, movements, audit, outbox, edges), for another command's transaction. */
+export function lotResultItems(table: string, tenantId: string, result: LotCommandResult): TransactItem[] {
+  return [
+    ...result.changes.flatMap((c) => lotChangeItems(table, tenantId, c)),
+    ...result.edges.flatMap((e) => genealogyEdgeItems(table, tenantId, e)),
+  ];
+}
+
+/** One lot's change: the lot (new: must not exist; changed: at the version read), its movement, audit record and events. */
+export function lotChangeItems(table: string, tenantId: string, change: LotChange): TransactItem[] {
+  const { before, after } = change;
+  const isNew = { ConditionExpression: 'attribute_not_exists(pk)' };
+  return [
+    {
+      Put: {
+        TableName: table,
+        Item: {
+          ...keys.lot(tenantId, after.id),
+          ...keys.lotsByMaterial(tenantId, after.materialId, after.status, after.createdAt, after.id),
+          ...keys.lotsByStatus(tenantId, after.status, after.createdAt, after.id),
+          entity: 'MaterialLot',
+          ...after,
+        },
+        ...(before ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } : isNew),
+      },
+    },
+    {
+      Put: {
+        TableName: table,
+        Item: { ...keys.lotMovement(tenantId, after.id, after.version), entity: 'LotMovement', ...change.movement },
+        ...isNew,
+      },
+    },
+    { Put: { TableName: table, Item: { ...keys.lotAudit(tenantId, after.id, change.audit.version), entity: 'Audit', ...change.audit }, ...isNew } },
+    ...change.events.map((event) => ({
+      Put: {
+        TableName: table,
+        Item: { ...keys.lotOutboxEvent(tenantId, after.id, after.version, event.sequence), entity: 'OutboxEvent', ...event },
+        ...isNew,
+      },
+    })),
+  ];
+}
+
+/** A genealogy edge, once in each direction (keys.genealogyOut / genealogyIn); a record, never rewritten. */
+export function genealogyEdgeItems(table: string, tenantId: string, edge: GenealogyEdge): TransactItem[] {
+  const item = { entity: 'GenealogyEdge', ...edge };
+  return [
+    {
+      Put: {
+        TableName: table,
+        Item: { ...keys.genealogyOut(tenantId, edge.from, edge.to), ...item },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: table,
+        Item: { ...keys.genealogyIn(tenantId, edge.to, edge.from), ...item },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+}
+
+/** A material's number counter moved from `from` to `to`: a concurrent command that took the same numbers fails here. */
+export function counterItem(table: string, tenantId: string, advance: CounterAdvance): TransactItem {
+  return {
+    Put: {
+      TableName: table,
+      Item: { ...keys.trackingCounter(tenantId, advance.kind, advance.materialId), entity: 'TrackingCounter', seq: advance.to },
+      ...(advance.from === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk) OR seq = :from', ExpressionAttributeValues: { ':from': 0 } }
+        : { ConditionExpression: 'seq = :from', ExpressionAttributeValues: { ':from': advance.from } }),
+    },
+  };
+}
