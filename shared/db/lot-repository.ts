@@ -20,11 +20,19 @@ import { type TransactItem, transact } from './transactions.ts';
 import { receiptItem } from './work-order-repository.ts';
 
 /**
- * Lot fields that share a name with an attribute stripKeys hides: the lot's expiry is an ISO
- * string under the table's TTL attribute name, which TTL ignores (it deletes by Numbers only).
+ * A lot's expiry is stored as `lotExpiresAt`, never under the table's TTL attribute
+ * (`expiresAt`): TTL deletes items, and a record of a lot is never deleted. `workOrderId` is a
+ * lot field that shares its name with an attribute stripKeys hides.
  */
-const KEEP = ['expiresAt', 'workOrderId'] as const;
-export const toLotAggregate = (item: Record<string, unknown>) => stripKeys<LotAggregate>(item, KEEP);
+const KEEP = ['workOrderId'] as const;
+const EXPIRY_ATTRIBUTE = 'lotExpiresAt';
+export const toLotAggregate = (item: Record<string, unknown>): LotAggregate => {
+  const { [EXPIRY_ATTRIBUTE]: expiry, ...rest } = item;
+  const lot = stripKeys<LotAggregate>(rest, KEEP);
+  return typeof expiry === 'string' ? { ...lot, expiresAt: expiry } : lot;
+};
+/** The lot as stored: its expiry out of the TTL attribute's way. */
+const lotAttributes = ({ expiresAt, ...lot }: LotAggregate) => ({ ...lot, ...(expiresAt ? { [EXPIRY_ATTRIBUTE]: expiresAt } : {}) });
 export const toLot = (item: Record<string, unknown>): MaterialLot => {
   const { eventSeq: _, ...lot } = toLotAggregate(item);
   return lot;
@@ -166,7 +174,7 @@ export function lotChangeItems(table: string, tenantId: string, change: LotChang
           ...keys.lotsByMaterial(tenantId, after.materialId, after.status, after.createdAt, after.id),
           ...keys.lotsByStatus(tenantId, after.status, after.createdAt, after.id),
           entity: 'MaterialLot',
-          ...after,
+          ...lotAttributes(after),
         },
         ...(before ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } : isNew),
       },

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { webhookPayloadSchema } from '#shared/api/integration-schemas.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '#shared/db/keys.ts';
 import type { MaterialLot } from '#shared/domain/tracking/model.ts';
 import {
@@ -30,6 +31,7 @@ import {
   staff,
   startMes,
 } from '../e2e/support/mes.ts';
+import { testDocClient, testTableName } from '../helpers/ddb.ts';
 
 process.env.MES_LOCAL_SECRETS_KEY ??= randomBytes(32).toString('base64');
 
@@ -144,6 +146,10 @@ describe('material lots', () => {
       const lot = await newLot({ id, expiresAt: '2030-01-01T00:00:00Z' });
       assert.equal(lot.id, id);
       assert.equal(lot.expiresAt, '2030-01-01T00:00:00Z');
+      // Stored out of the way of the table's TTL attribute: TTL would delete the record of the lot.
+      const { Item } = await testDocClient().send(new GetCommand({ TableName: testTableName(), Key: keys.lot(tenant, id) }));
+      assert.equal(Item?.expiresAt, undefined);
+      assert.equal(Item?.lotExpiresAt, '2030-01-01T00:00:00Z');
       const ofHsg = await allPages<MaterialLot>(people.operator, `/v1/lots?materialId=${HSG}&status=available`);
       assert.ok(ofHsg.some((l) => l.id === id));
       assert.ok(ofHsg.every((l) => l.materialId === HSG && l.status === 'available'));
