@@ -220,6 +220,22 @@ export const keys = {
   /** The next number of a material's lot or serial pattern: one counter item per material and kind. */
   trackingCounter: (tenantId: string, kind: 'lot' | 'serial', materialId: string) => ({ pk: `${tenantId}#TRKSEQ`, sk: `${kind}#${materialId}` }),
 
+  /**
+   * Genealogy: one partition per node (lot or serial, `nodeKey` `lot:{id}` / `serial:{id}`)
+   * holds its edges both ways, one item per edge and direction: `OUT#{to}` in the `from` node's
+   * partition (where used) and `IN#{from}` in the `to` node's (where from). Beside them, the
+   * node's adjacency in chunks (`ADJ#{IN|OUT}#{chunk}`, `GENEALOGY_CHUNK` edges each, the first
+   * chunk holding the count `n`), so a trace reads a whole level's edges with BatchGetItem,
+   * 100 nodes a call, instead of one Query per node (docs/tracking.md, "Genealogy and trace").
+   */
+  genealogyPartition: (tenantId: string, nodeKey: string) => `${tenantId}#GEN#${nodeKey}`,
+  genealogyOut: (tenantId: string, fromKey: string, toKey: string) => ({ pk: `${tenantId}#GEN#${fromKey}`, sk: `OUT#${toKey}` }),
+  genealogyIn: (tenantId: string, toKey: string, fromKey: string) => ({ pk: `${tenantId}#GEN#${toKey}`, sk: `IN#${fromKey}` }),
+  genealogyAdjacency: (tenantId: string, nodeKey: string, direction: 'IN' | 'OUT', chunk: number) => ({
+    pk: `${tenantId}#GEN#${nodeKey}`,
+    sk: `ADJ#${direction}#${pad(chunk, 6)}`,
+  }),
+
   /** Idempotency-Key records: written in the same transaction as the command they guard. */
   idempotency: (tenantId: string, scope: string, key: string) => ({
     pk: `${tenantId}#IDEM#${scope}#${key}`,
