@@ -40,7 +40,7 @@ export const TraceNodeSchema = meta(
   'A lot or serial in a trace, with its status, material, quantity and the order and operation that made it',
 );
 
-export const GenealogyEdgeSchema = meta(
+export const TraceEdgeSchema = meta(
   z.object({
     from: NodeRefSchema,
     to: NodeRefSchema,
@@ -53,7 +53,7 @@ export const GenealogyEdgeSchema = meta(
     at: z.string(),
     by: z.string(),
   }),
-  'GenealogyEdge',
+  'TraceEdge',
   'A quantity of one lot or serial that went into another, with the order and operation that did it',
 );
 
@@ -64,7 +64,7 @@ export const TraceSchema = meta(
     /** In walk order: level, then kind and id. Each node once over all pages. */
     nodes: z.array(TraceNodeSchema),
     /** The edges of this page's nodes in the trace's direction. */
-    edges: z.array(GenealogyEdgeSchema),
+    edges: z.array(TraceEdgeSchema),
     /** Present while the trace has more nodes: send it as `cursor` for the next page. */
     nextCursor: z.optional(z.string()),
   }),
