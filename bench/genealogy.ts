@@ -17,7 +17,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Log } from '../infra/local/http-server.ts';
 import { localClientConfig } from '../infra/local/dynamodb.ts';
 import { startRuntime } from '../infra/local/runtime.ts';
@@ -64,6 +64,8 @@ export interface TraceFigure {
   /** The floor: bare Queries, as many per level as the trace's calls, level by level. */
   floorMs: number[];
   floorRru: number;
+  /** The data floor: bare BatchGetItem of the same keys (records and first chunks), the same rounds. */
+  batchFloorMs: number[];
   /** One Query per node, level by level (the design the issue rules out). */
   perNode: { ms: number[]; calls: number; rru: number };
   /** Reachable in memory from the generated graph: what the trace must hold. */
@@ -161,6 +163,7 @@ function reachable(edges: readonly GenealogyEdge[], root: NodeRef, direction: Tr
 class MeteredReader implements GenealogyReader {
   readonly calls: number[] = [];
   readonly levels: NodeRef[][] = [];
+  readonly records: NodeRef[][] = [];
   readonly rounds: { nodes: number; adjacency: number; calls: number }[] = [];
   /** Keys read (records, first chunks, further chunks), for the RRU an AWS table would charge. */
   keys = 0;
@@ -169,6 +172,7 @@ class MeteredReader implements GenealogyReader {
     const [result, usage] = await withUsage(() => this.inner.read(tenantId, request));
     this.calls.push(usage.calls.length);
     this.levels.push([...request.adjacency]);
+    this.records.push([...request.nodes]);
     this.rounds.push({ nodes: request.nodes.length, adjacency: request.adjacency.length, calls: usage.calls.length });
     this.keys += request.nodes.length + request.adjacency.length;
     for (const edges of result.adjacency.values()) this.keys += Math.max(0, Math.ceil(edges.length / GENEALOGY_CHUNK) - 1);
@@ -289,6 +293,7 @@ async function measureTrace(
 
   const ms: number[] = [];
   const floorMs: number[] = [];
+  const batchFloorMs: number[] = [];
   const perNodeMs: number[] = [];
   let last = { calls: 0, callNames: {} as Record<string, number>, rru: 0, nodes: new Set<string>(), duplicate: false, edges: 0, pages: 0 };
   let floorRru = 0;
@@ -345,6 +350,24 @@ async function measureTrace(
     floorMs.push(performance.now() - floorStart);
     floorRru = rru;
 
+    // The data floor: the same keys by bare BatchGetItem, 100 a call, 16 in flight, round by round.
+    const batchStart = performance.now();
+    for (const [i, adjacency] of metered.levels.entries()) {
+      const side = direction === 'backward' ? 'IN' : 'OUT';
+      const all = [
+        ...(metered.records[i] ?? []).map((n) => (n.kind === 'lot' ? keys.lot(TENANT, n.id) : keys.serial(TENANT, n.id))),
+        ...adjacency.map((n) => keys.genealogyAdjacency(TENANT, nodeKey(n), side, 0)),
+      ];
+      const batches: Record<string, string>[][] = [];
+      for (let b = 0; b < all.length; b += 100) batches.push(all.slice(b, b + 100));
+      let k = 0;
+      const worker = async () => {
+        while (k < batches.length) await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: batches[k++] } } }));
+      };
+      await Promise.all(Array.from({ length: Math.min(16, batches.length) }, worker));
+    }
+    batchFloorMs.push(performance.now() - batchStart);
+
     // One Query per node of its edge items, level by level, 16 in flight: what the adjacency spares.
     const naiveStart = performance.now();
     perNode = { calls: 0, rru: 0 };
@@ -394,6 +417,7 @@ async function measureTrace(
     awsRru: metered.keys / 2,
     floorMs,
     floorRru,
+    batchFloorMs,
     perNode: { ms: perNodeMs, calls: perNode.calls, rru: perNode.rru },
     expectedNodes,
     complete: !last.duplicate && last.nodes.size === expectedNodes,
