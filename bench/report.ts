@@ -12,6 +12,8 @@ import { renderWebhooks, type WebhookResults } from './webhooks.ts';
 import { renderWeb, WEB_TARGET_NAMES, type WebResults } from './web.ts';
 import { PLANT_LIVE_TARGET_NAMES, type PlantLiveResults } from './plant-live.ts';
 import { renderPlantLive } from './plant-live-report.ts';
+import { GENEALOGY_TARGET_NAMES, type GenealogyResults } from './genealogy.ts';
+import { renderGenealogy } from './genealogy-report.ts';
 
 export const TARGETS = { latencyRatio: 1.5 } as const;
 
@@ -39,6 +41,8 @@ export interface Results {
   web: WebResults;
   plantLive: PlantLiveResults | undefined;
   plantLiveError: string | undefined;
+  genealogy: GenealogyResults | undefined;
+  genealogyError: string | undefined;
 }
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -58,6 +62,7 @@ const T = {
   ...TELEMETRY_TARGET_NAMES,
   ...WEB_TARGET_NAMES,
   ...PLANT_LIVE_TARGET_NAMES,
+  ...GENEALOGY_TARGET_NAMES,
 };
 
 /** Target 1: no Scan; a read is one GetItem or Query; a command is one TransactWriteItems plus reads. */
@@ -164,6 +169,7 @@ export function renderResults(r: Results): string {
   renderWebhooks(r.webhooks, out);
   renderWeb(r.web, { out, judge });
   renderPlantLive(r.plantLive, r.plantLiveError, r.telemetry, { out, judge });
+  renderGenealogy(r.genealogy, r.genealogyError, { out, judge });
 
   const summary = ['## Summary', '', '| Target | Checks | Pass | Fail | Verdict |', '|---|---|---|---|---|'];
   for (const target of Object.values(T)) {

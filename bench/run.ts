@@ -13,6 +13,8 @@
  *      to receipt latency over the whole local path, and signed inbound events accepted per second;
  *   6. the supervisor web app (bench/web.ts): initial JavaScript gzipped against its budget, and the
  *      plant overview's first render in headless Chromium on a throttled phone, beside a hello-world floor.
+ *   8. genealogy (bench/genealogy.ts): a full backward and forward trace of a generated 5-level genealogy
+ *      of more than 10,000 lots and serials, beside the floor of as many bare Queries (its own runtime).
  * Every loop is bounded in count and time; all traffic stays on 127.0.0.1.
  * BENCH_SAMPLES, BENCH_COLD_RUNS (at least 7), BENCH_TELEMETRY_SCALE and BENCH_WEB_RUNS shrink a run while working on the bench itself.
  */
@@ -36,6 +38,7 @@ import { measureTelemetry, type TelemetryResults } from './telemetry.ts';
 import { measureWebhooks, type WebhookResults } from './webhooks.ts';
 import { measureWeb, prepareWeb, type WebResults } from './web.ts';
 import { measurePlantLive, type PlantLiveResults } from './plant-live.ts';
+import { type GenealogyResults, measureGenealogy } from './genealogy.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
@@ -87,6 +90,8 @@ let walk: WalkResults | undefined;
 let walkError: string | undefined;
 let plantLive: PlantLiveResults | undefined;
 let plantLiveError: string | undefined;
+let genealogy: GenealogyResults | undefined;
+let genealogyError: string | undefined;
 try {
   const tokens = await issueTokens(runtime);
   await seedMasterData(runtime.baseUrl, tokens);
@@ -134,6 +139,12 @@ try {
     console.error(error);
     return undefined;
   });
+  step('8. genealogy: a full trace both ways of a 5-level genealogy (issue 14)');
+  genealogy = await measureGenealogy({ step, log: quietLog }).catch((error: Error) => {
+    genealogyError = error.message.split('\n')[0];
+    console.error(error);
+    return undefined;
+  });
 } finally {
   closeClient();
   await runtime.stop();
@@ -166,6 +177,8 @@ const markdown = renderResults({
   web: webResults as WebResults,
   plantLive,
   plantLiveError,
+  genealogy,
+  genealogyError,
 });
 writeFileSync(join(ROOT, 'bench/RESULTS.md'), markdown);
 step('wrote bench/RESULTS.md');

@@ -4,7 +4,6 @@
  * themselves by tenant for free. ACCESS-PATTERNS.md lists what each key serves.
  */
 import type { MasterDataKind } from '../domain/master-data/model.ts';
-import { type NodeRef, nodeKey } from '../domain/tracking/model.ts';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -218,17 +217,25 @@ export const keys = {
   serial: (tenantId: string, serialId: string) => ({ pk: `${tenantId}#SN#${serialId}`, sk: 'SN' }),
   serialMovement: (tenantId: string, serialId: string, version: number) => ({ pk: `${tenantId}#SN#${serialId}`, sk: `MOV#${pad(version, 8)}` }),
   serialAudit: (tenantId: string, serialId: string, version: number) => ({ pk: `${tenantId}#SN#${serialId}`, sk: `AUDIT#${pad(version, 8)}` }),
-  /**
-   * Genealogy (docs/tracking.md): one item per edge in EACH direction, so a trace walks a level
-   * with one Query per node, either way: `OUT#` lists what a lot or serial went into, `IN#`
-   * what went into it. Both items carry the whole GenealogyEdge.
-   */
-  genealogyPartition: (tenantId: string, node: NodeRef) => `${tenantId}#GEN#${nodeKey(node)}`,
-  genealogyOut: (tenantId: string, from: NodeRef, to: NodeRef) => ({ pk: `${tenantId}#GEN#${nodeKey(from)}`, sk: `OUT#${nodeKey(to)}` }),
-  genealogyIn: (tenantId: string, to: NodeRef, from: NodeRef) => ({ pk: `${tenantId}#GEN#${nodeKey(to)}`, sk: `IN#${nodeKey(from)}` }),
   lotMovementPrefix: 'MOV#',
   /** The next number of a material's lot or serial pattern: one counter item per material and kind. */
   trackingCounter: (tenantId: string, kind: 'lot' | 'serial', materialId: string) => ({ pk: `${tenantId}#TRKSEQ`, sk: `${kind}#${materialId}` }),
+
+  /**
+   * Genealogy: one partition per node (lot or serial, `nodeKey` `lot:{id}` / `serial:{id}`)
+   * holds its edges both ways, one item per edge and direction: `OUT#{to}` in the `from` node's
+   * partition (where used) and `IN#{from}` in the `to` node's (where from). Beside them, the
+   * node's adjacency in chunks (`ADJ#{IN|OUT}#{chunk}`, `GENEALOGY_CHUNK` edges each, the first
+   * chunk holding the count `n`), so a trace reads a whole level's edges with BatchGetItem,
+   * 100 nodes a call, instead of one Query per node (docs/tracking.md, "Genealogy and trace").
+   */
+  genealogyPartition: (tenantId: string, nodeKey: string) => `${tenantId}#GEN#${nodeKey}`,
+  genealogyOut: (tenantId: string, fromKey: string, toKey: string) => ({ pk: `${tenantId}#GEN#${fromKey}`, sk: `OUT#${toKey}` }),
+  genealogyIn: (tenantId: string, toKey: string, fromKey: string) => ({ pk: `${tenantId}#GEN#${toKey}`, sk: `IN#${fromKey}` }),
+  genealogyAdjacency: (tenantId: string, nodeKey: string, direction: 'IN' | 'OUT', chunk: number) => ({
+    pk: `${tenantId}#GEN#${nodeKey}`,
+    sk: `ADJ#${direction}#${pad(chunk, 6)}`,
+  }),
 
   /** Idempotency-Key records: written in the same transaction as the command they guard. */
   idempotency: (tenantId: string, scope: string, key: string) => ({

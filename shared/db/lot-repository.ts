@@ -9,13 +9,14 @@ import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand, 
 import { AlreadyExistsError, VersionConflictError } from '../domain/errors.ts';
 import type { CounterAdvance, LotRepository } from '../domain/tracking/lot-repository.ts';
 import type { LotAggregate, LotChange, LotCommandResult } from '../domain/tracking/lots.ts';
-import type { GenealogyEdge, LotStatus, MaterialLot, Movement } from '../domain/tracking/model.ts';
+import type { LotStatus, MaterialLot, Movement } from '../domain/tracking/model.ts';
 import type { IdempotencyRecord, PageRequest, Receipt } from '../domain/work-order/repository.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
 import { TABLE } from './table.ts';
+import { genealogyEdgeWrites } from './genealogy-repository.ts';
 import { type TransactItem, transact } from './transactions.ts';
 import { receiptItem } from './work-order-repository.ts';
 
@@ -70,7 +71,8 @@ export class DynamoDbLotRepository implements LotRepository {
       items.push(...lotChangeItems(table, tenantId, change));
       return { index, change };
     });
-    for (const edge of result.edges) items.push(...genealogyEdgeItems(table, tenantId, edge));
+    // Split and merge edges go through the genealogy writer: edge items and both nodes' adjacency, which the trace reads.
+    if (result.edges.length) items.push(...(await genealogyEdgeWrites(tenantId, result.edges)));
     const countersFrom = items.length;
     for (const counter of options.counters ?? []) items.push(counterItem(table, tenantId, counter));
     const countersTo = items.length;
@@ -154,10 +156,10 @@ async function query<T>(
 }
 
 /** Every item of a lot command's result (lots, movements, audit, outbox, edges), for another command's transaction. */
-export function lotResultItems(table: string, tenantId: string, result: LotCommandResult): TransactItem[] {
+export async function lotResultItems(table: string, tenantId: string, result: LotCommandResult): Promise<TransactItem[]> {
   return [
     ...result.changes.flatMap((c) => lotChangeItems(table, tenantId, c)),
-    ...result.edges.flatMap((e) => genealogyEdgeItems(table, tenantId, e)),
+    ...(result.edges.length ? await genealogyEdgeWrites(tenantId, result.edges) : []),
   ];
 }
 
@@ -194,27 +196,6 @@ export function lotChangeItems(table: string, tenantId: string, change: LotChang
         ...isNew,
       },
     })),
-  ];
-}
-
-/** A genealogy edge, once in each direction (keys.genealogyOut / genealogyIn); a record, never rewritten. */
-export function genealogyEdgeItems(table: string, tenantId: string, edge: GenealogyEdge): TransactItem[] {
-  const item = { entity: 'GenealogyEdge', ...edge };
-  return [
-    {
-      Put: {
-        TableName: table,
-        Item: { ...keys.genealogyOut(tenantId, edge.from, edge.to), ...item },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    {
-      Put: {
-        TableName: table,
-        Item: { ...keys.genealogyIn(tenantId, edge.to, edge.from), ...item },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
   ];
 }
 

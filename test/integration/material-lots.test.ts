@@ -58,7 +58,7 @@ describe('material lots', () => {
   const snapshot = async (ids: string[]) => ({
     lots: await allPages(people.admin, '/v1/lots'),
     items: await Promise.all(ids.map((id) => partitionItems(keys.lotPartition(tenant, id)))),
-    edges: await Promise.all(ids.map((id) => partitionItems(keys.genealogyPartition(tenant, { kind: 'lot', id })))),
+    edges: await Promise.all(ids.map((id) => partitionItems(keys.genealogyPartition(tenant, `lot:${id}`)))),
     counters: await partitionItems(`${tenant}#TRKSEQ`),
   });
   const refused = async (ids: string[], send: () => Promise<Reply>, status: number, expected: Parameters<typeof assertProblem>[2] = {}) => {
@@ -230,13 +230,13 @@ describe('material lots', () => {
         ],
       );
       assert.match(result.parts[0].id, /^R\d{2}-\d{3}$/);
-      const out = await partitionItems(keys.genealogyPartition(tenant, { kind: 'lot', id: lot.id }), 'OUT#');
+      const out = await partitionItems(keys.genealogyPartition(tenant, `lot:${lot.id}`), 'OUT#');
       assert.deepEqual(
         out.map((e) => [e.sk, e.quantity, e.via]).sort(),
         result.parts.map((p: MaterialLot) => [`OUT#lot:${p.id}`, p.quantity, 'split']).sort(),
       );
       for (const part of result.parts as MaterialLot[]) {
-        const [into] = await partitionItems(keys.genealogyPartition(tenant, { kind: 'lot', id: part.id }), 'IN#');
+        const [into] = await partitionItems(keys.genealogyPartition(tenant, `lot:${part.id}`), 'IN#');
         assert.equal(into?.sk, `IN#lot:${lot.id}`);
       }
       const whole = await people.supervisor.ok('POST', `/v1/lots/${lot.id}/split`, { parts: [{ quantity: 4.5 }] });
@@ -309,7 +309,7 @@ describe('material lots', () => {
         const now = (await people.operator.get(`/v1/lots/${source.id}`)).body;
         assert.deepEqual([now.quantity, now.status], [0, 'consumed']);
       }
-      const into = await partitionItems(keys.genealogyPartition(tenant, { kind: 'lot', id: merged.id }), 'IN#');
+      const into = await partitionItems(keys.genealogyPartition(tenant, `lot:${merged.id}`), 'IN#');
       assert.deepEqual(into.map((e) => [e.sk, e.quantity, e.via]).sort(), [
         [`IN#lot:${a.id}`, 4, 'merge'],
         [`IN#lot:${b.id}`, 6, 'merge'],

@@ -35,6 +35,7 @@ import {
   tokenFor,
 } from '../e2e/support/mes.ts';
 import { ALWAYS_PLANNED, MINUTE, REASON_TREE, ingestAll, unit } from '../e2e/support/telemetry.ts';
+import { consumed, lot, lotRecord, putEdges, putRecords, serial, serialRecord } from '../fixtures/genealogy.ts';
 
 type Route = RouteDef & { id: RouteId };
 /** A's own scrap list: B must never see its code. */
@@ -145,6 +146,11 @@ describe('tenant and role rules on every route', () => {
       idsOfA.add(id);
     }
     for (const order of Object.values(shared)) idsOfA.add(order.id);
+    // A's genealogy: a lot consumed into a serial, stored as the tracking commands store them.
+    await putRecords(tenantA, { lots: [lotRecord('LOT-OF-A')], serials: [serialRecord('SN-OF-A')] });
+    await putEdges(tenantA, [consumed(lot('LOT-OF-A'), serial('SN-OF-A'), 1)]);
+    idsOfA.add('LOT-OF-A');
+    idsOfA.add('SN-OF-A');
 
     // Telemetry of A: a shift calendar, a reason tree, and one stop of the press (down, then
     // running again), ingested in-process as the IoT consumers would. The unit goes offline
@@ -411,6 +417,8 @@ describe('tenant and role rules on every route', () => {
         build: async () => ({ params: { id: endpointOfA.id }, body: { since: new Date(Date.now() - 3_600_000).toISOString() } }),
         probe: async () => (await people.admin.get(`/v1/webhook-endpoints/${endpointOfA.id}/deliveries?limit=100`)).body.items.length,
       },
+      traceLot: { isolation: 'not-found', build: async () => ({ params: { id: 'LOT-OF-A' }, query: { direction: 'forward' } }) },
+      traceSerial: { isolation: 'not-found', build: async () => ({ params: { id: 'SN-OF-A' }, query: { direction: 'backward' } }) },
     } satisfies Record<RouteId, Case>;
   });
   after(async () => {

@@ -26,6 +26,9 @@ describe('key design', () => {
       keys.telemetryBucket(t, 3, Date.UTC(2026, 0, 5, 6, 1)),
       keys.telemetryDay(t, 3, Date.UTC(2026, 0, 5)),
       keys.telemetryRollupState(t),
+      keys.genealogyOut(t, 'lot:L1', 'serial:S1'),
+      keys.genealogyIn(t, 'serial:S1', 'lot:L1'),
+      keys.genealogyAdjacency(t, 'lot:L1', 'OUT', 0),
     ];
     const partitionAttributes = [TABLE.partitionKey, ...TABLE.globalSecondaryIndexes.map((g) => g.partitionKey)] as string[];
     for (const item of built) {
@@ -49,6 +52,16 @@ describe('key design', () => {
     assert.equal(a.pk, b.pk);
     assert.equal(a.pk, keys.telemetryDayPartition('t', 1));
     assert.ok(a.sk < b.sk);
+  });
+
+  it("keeps a node's edges both ways and its adjacency chunks in its genealogy partition, chunks in order", () => {
+    const p = keys.genealogyPartition('t', 'lot:L1');
+    assert.equal(keys.genealogyOut('t', 'lot:L1', 'serial:S1').pk, p);
+    assert.equal(keys.genealogyIn('t', 'lot:L1', 'lot:L0').pk, p);
+    assert.equal(keys.genealogyAdjacency('t', 'lot:L1', 'IN', 3).pk, p);
+    assert.ok(keys.genealogyAdjacency('t', 'lot:L1', 'OUT', 9).sk < keys.genealogyAdjacency('t', 'lot:L1', 'OUT', 10).sk);
+    // The adjacency chunks never fall inside a Query of a node's IN# or OUT# edge items.
+    assert.ok(!keys.genealogyAdjacency('t', 'lot:L1', 'IN', 0).sk.startsWith('IN#'));
   });
 
   it('sorts operations and audit records by number, and selects header plus operations with sk >= OP#', () => {

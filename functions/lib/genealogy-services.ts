@@ -1,0 +1,5 @@
+/** The genealogy trace, wired to its DynamoDB adapter once per cold start. */
+import { DynamoDbGenealogyRepository } from '#shared/db/genealogy-repository.ts';
+import { GenealogyService } from '#shared/domain/tracking/genealogy.ts';
+
+export const genealogy = new GenealogyService(new DynamoDbGenealogyRepository());
