@@ -239,6 +239,17 @@ describe('material lots', () => {
         const [into] = await partitionItems(keys.genealogyPartition(tenant, `lot:${part.id}`), 'IN#');
         assert.equal(into?.sk, `IN#lot:${lot.id}`);
       }
+      // The trace reads them: forward from the lot to its parts, backward from a part to the lot.
+      const forward = await people.operator.ok<{ nodes: { id: string; level: number }[] }>('GET', `/v1/lots/${lot.id}/genealogy?direction=forward`);
+      assert.deepEqual(
+        forward.nodes
+          .filter((n) => n.level > 0)
+          .map((n) => n.id)
+          .sort(),
+        result.parts.map((p: MaterialLot) => p.id).sort(),
+      );
+      const backward = await people.operator.ok<{ nodes: { id: string }[] }>('GET', `/v1/lots/${result.parts[0].id}/genealogy?direction=backward`);
+      assert.ok(backward.nodes.some((n) => n.id === lot.id));
       const whole = await people.supervisor.ok('POST', `/v1/lots/${lot.id}/split`, { parts: [{ quantity: 4.5 }] });
       assert.deepEqual([whole.lot.quantity, whole.lot.status], [0, 'consumed']);
     });
