@@ -1,6 +1,7 @@
 /** The services each function uses, wired to their DynamoDB adapters once per cold start. */
 import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.ts';
 import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts';
+import { DynamoDbLotRepository } from '#shared/db/lot-repository.ts';
 import { MasterDataService } from '#shared/domain/master-data/service.ts';
 import { WorkOrderService } from '#shared/domain/work-order/service.ts';
 import { DynamoDbLiveViewRepository } from '#shared/db/live-view-repository.ts';
@@ -23,4 +24,5 @@ export const workOrders = new WorkOrderService(
   new LiveViewFollowingOrders(new DynamoDbWorkOrderRepository(), liveView, liveViewLog),
   masterDataRepository,
   clock,
+  new DynamoDbLotRepository(),
 );

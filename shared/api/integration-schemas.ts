@@ -431,6 +431,17 @@ export const EVENT_DATA = {
     reason: z.string(),
     by: z.string(),
   }),
+  'material.consumed': z.object({
+    ...OrderSummary,
+    ...OperationRef,
+    /** The lot consumed, its material, how much, and what it has left. */
+    lotId: z.string(),
+    consumedMaterialId: z.string(),
+    consumedQty: z.number(),
+    uom: z.string(),
+    lotQuantityLeft: z.number(),
+    by: z.string(),
+  }),
   'lot.received': z.object({ ...LotSummary, by: z.string() }),
   'lot.held': z.object({ ...LotSummary, reason: z.string(), by: z.string() }),
   'lot.released': z.object({ ...LotSummary, comment: z.optional(z.string()), by: z.string() }),

@@ -398,6 +398,30 @@ export const OperationComponentSchema = meta(
   'A BOM line as the operation that consumes it carries it, copied at release: quantity per unit made (per the BOM base quantity), substitutes, manual issue or backflush, tolerance, and how the material is tracked.',
 );
 
+export const ConsumedMaterialSchema = meta(
+  z.object({
+    materialId: IdSchema,
+    node: z.object({ kind: z.enum(['lot', 'serial']), id: z.string() }),
+    quantity: z.number(),
+    backflush: z.boolean(),
+    at: Timestamp,
+    by: z.string(),
+  }),
+  'ConsumedMaterial',
+  'A lot (or serial) an operation consumed: its material, how much, whether a backflush took it, who and when.',
+);
+
+export const ConsumeMaterialSchema = meta(
+  z.strictObject({
+    /** The lot, scanned or picked. */
+    lotId: IdSchema,
+    quantity: PositiveQuantity,
+    comment: z.optional(z.string().check(z.maxLength(2000))),
+  }),
+  'ConsumeMaterial',
+  "Consume a quantity of a lot at an operation: the lot must be of one of the operation's BOM components (or a substitute the line names), available, not expired, with enough left.",
+);
+
 export const OperationSchema = meta(
   z.object({
     seq: z.int(),
@@ -419,6 +443,7 @@ export const OperationSchema = meta(
     completedAt: z.optional(Timestamp),
     completedBy: z.optional(z.string()),
     components: z.optional(z.array(OperationComponentSchema)),
+    consumed: z.optional(z.array(ConsumedMaterialSchema)),
     version: z.int(),
   }),
   'Operation',

@@ -3,6 +3,8 @@
  * operations, audit trail, outbox), so reading it is one Query and every command is one
  * TransactWriteItems conditioned on the versions read.
  */
+import type { LotCommandResult } from '../domain/tracking/lots.ts';
+import { lotResultItems } from './lot-repository.ts';
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, DispatchEntry, Operation, WorkOrder } from '../api/schemas.ts';
 import { AlreadyExistsError, VersionConflictError } from '../domain/errors.ts';
@@ -42,6 +44,13 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
   async commit(tenantId: string, result: CommandResult, idempotency?: IdempotencyRecord) {
     const receipt = idempotency ? { ...idempotency, scope: 'work-orders', ttlSeconds: IDEMPOTENCY_TTL_SECONDS } : undefined;
     return this.commitAll(tenantId, [result], receipt);
+  }
+
+  async commitWithLots(tenantId: string, result: CommandResult, lots: LotCommandResult): Promise<void> {
+    const table = tableName();
+    const items = [...resultItems(table, tenantId, result), ...(await lotResultItems(table, tenantId, lots))];
+    // A lot or the order changed since they were read: the command is decided again (retry.ts).
+    if (await transact(items)) throw new VersionConflictError();
   }
 
   async commitAll(tenantId: string, results: readonly CommandResult[], receipt?: Receipt) {

@@ -6,6 +6,7 @@
  * writer first: read again); a change that changes nothing writes nothing. Every write also
  * notes the tenant in the day's registry (once per process and day), for the refresh job.
  */
+import type { LotCommandResult } from '../domain/tracking/lots.ts';
 import type { Clock } from '../domain/clock.ts';
 import { systemClock } from '../domain/clock.ts';
 import type { MasterDataRepository } from '../domain/master-data/repository.ts';
@@ -196,6 +197,10 @@ export class LiveViewFollowingOrders implements WorkOrderRepository {
     const out = await this.orders.commit(tenantId, result, idempotency);
     if (!out.replay) await this.follow(tenantId, [result]);
     return out;
+  }
+
+  async commitWithLots(tenantId: string, result: CommandResult, lots: LotCommandResult) {
+    await this.orders.commitWithLots(tenantId, result, lots);
   }
 
   async commitAll(tenantId: string, results: readonly CommandResult[], receipt?: Receipt) {

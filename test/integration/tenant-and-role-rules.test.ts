@@ -318,6 +318,14 @@ describe('tenant and role rules on every route', () => {
       resumeOperation: orderAction('PAUSED', {}, 10),
       reportOperation: orderAction('RUNNING', { goodQty: 1 }, 10),
       completeOperation: orderAction('RUNNING', { goodQty: 1 }, 10),
+      // A fresh lot of one of operation 10's BOM components for each caller that may consume.
+      consumeMaterial: {
+        ...orderAction('RUNNING', {}, 10),
+        build: async (fresh) => ({
+          params: { id: (await order('RUNNING')(fresh)).id, seq: 10 },
+          body: { lotId: fresh ? await newLotOfA() : sharedLots.lot, quantity: 1 },
+        }),
+      },
       reopenOperation: orderAction('COMPLETED', { reason: 'counted again' }, 10),
       // Version 4 of an order walked to COMPLETED is its completion (create, release, start, complete).
       correctReport: orderAction('COMPLETED', { corrects: 4, scrapQty: 1, scrapReasonCode: 'SURF', reason: 'a dent found later' }),

@@ -94,6 +94,11 @@ export const routes = define({
   resumeOperation: operationAction('resume', s.ResumeOperationSchema, 'Resume a paused operation'),
   reportOperation: operationAction('report', s.ReportOperationSchema, 'Report good and scrap quantity and recorded data'),
   completeOperation: operationAction('complete', s.CompleteOperationSchema, 'Complete an operation, optionally with a last report'),
+  consumeMaterial: operationAction(
+    'consume',
+    s.ConsumeMaterialSchema,
+    "Consume a quantity of a lot (scanned or picked) against one of the operation's BOM components: the lot's decrement and movement in the order's transaction",
+  ),
   reopenOperation: {
     ...operationAction('reopen', s.ReopenOperationSchema, 'Reopen a DONE operation, with a reason (audited; later unstarted operations wait again)'),
     roles: PERMISSIONS.reopenOperation,

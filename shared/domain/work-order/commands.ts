@@ -29,6 +29,7 @@ import type {
 } from './model.ts';
 import { diff } from './diff.ts';
 import type { OperationComponent } from '../tracking/consumption.ts';
+import { assertConsumed } from './consume.ts';
 import { type HoldKind, assertMayHandleHold, defaultHoldKind } from './holds.ts';
 
 export interface CommandContext {
@@ -541,6 +542,7 @@ export function completeOperation(
   const { next: reported, updated, events } = applyReport(ctx, order, op, input, uom);
   requireRecordedData(updated);
   assertOutputConfirmed(order, updated, input);
+  assertConsumed(updated, updated.goodQty + updated.scrapQty);
   const { pausedAt: _p, pauseReason: _r, ...rest } = updated;
   const done: Operation = { ...rest, status: 'DONE', completedAt: ctx.now, completedBy: ctx.actor.userId };
   const index = order.operations.findIndex((o) => o.seq === seq);

@@ -5,7 +5,7 @@
  * wire against them, and a compile-time check there keeps the two equal.
  */
 import type { RoutingOperation } from '../master-data/model.ts';
-import type { OperationComponent } from '../tracking/consumption.ts';
+import type { ConsumedMaterial, OperationComponent } from '../tracking/consumption.ts';
 import type { Role } from '../roles.ts';
 import type { HoldKind } from './holds.ts';
 import type { OperationStatus, WorkOrderStatus } from './status.ts';
@@ -70,6 +70,8 @@ export interface Operation extends RoutingOperation {
   completedBy?: string | undefined;
   /** The BOM lines this operation consumes, copied at release (issue 14); none without a BOM. */
   components?: OperationComponent[] | undefined;
+  /** What it consumed, in the order it was consumed (issue 14). */
+  consumed?: ConsumedMaterial[] | undefined;
   version: number;
 }
 
@@ -181,6 +183,8 @@ export const EVENT_TYPES = [
   'production.reported',
   'operation.reopened',
   'production.corrected',
+  // Product tracking (issue 14): a lot consumed at an operation.
+  'material.consumed',
   // Lots (issue 14): written to the lot's own outbox (shared/domain/tracking/lots.ts).
   ...LOT_EVENT_TYPES,
 ] as const;

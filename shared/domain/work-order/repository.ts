@@ -1,4 +1,5 @@
 /** The port the work order service talks to; shared/db implements it on DynamoDB. */
+import type { LotCommandResult } from '../tracking/lots.ts';
 import type { WorkOrderStatus } from './status.ts';
 import type { AuditRecord, CommandResult, DispatchEntry, WorkOrder, WorkOrderAggregate } from './model.ts';
 
@@ -37,6 +38,8 @@ export interface WorkOrderRepository {
    * order's id is taken, and returns the earlier record when the idempotency key was used.
    */
   commit(tenantId: string, result: CommandResult, idempotency?: IdempotencyRecord): Promise<{ replay?: IdempotencyRecord }>;
+  /** An order's command result and the lots it changed (consumption, issue 14) in ONE TransactWriteItems. */
+  commitWithLots(tenantId: string, result: CommandResult, lots: LotCommandResult): Promise<void>;
   /**
    * Several command results (of different orders) and a receipt in ONE TransactWriteItems: all
    * or nothing. With no results, only the receipt is written. Returns the earlier receipt when

@@ -19,6 +19,9 @@ import { quantityProblem, sameUnit } from '../master-data/units.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import { assertActiveReason, type ReasonListName, reasonListOf } from '../master-data/reason-lists.ts';
 import * as commands from './commands.ts';
+import * as consume from './consume.ts';
+import type { ConsumeMaterial } from './consume.ts';
+import type { LotRepository } from '../tracking/lot-repository.ts';
 import { componentsFromBom } from '../tracking/consumption.ts';
 import * as corrections from './corrections.ts';
 import type {
@@ -65,6 +68,8 @@ export class WorkOrderService {
     private readonly orders: WorkOrderRepository,
     private readonly masterData: MasterDataRepository,
     private readonly clock: Clock = systemClock,
+    /** The lots an operation consumes (issue 14). */
+    private readonly lots?: LotRepository,
   ) {}
 
   private context(auth: AuthContext): commands.CommandContext {
@@ -283,6 +288,21 @@ export class WorkOrderService {
       '/body/scrapReasonCode',
       this.withUnit(auth, (c, o, uom) => commands.reportOperation(c, o, seq, report, uom)),
     );
+  /** A lot consumed at an operation: the order and the lot in one transaction, decided again when either changed meanwhile. */
+  consumeMaterial(auth: AuthContext, id: string, seq: number, input: ConsumeMaterial, expectedVersion?: number) {
+    const lots = this.lots;
+    if (!lots) throw new Error('consuming material needs the lot repository: wire one');
+    return runCommand(auth.tenantId, `work-order/${id}`, expectedVersion, async () => {
+      const order = await this.load(auth, id, expectedVersion);
+      const lot = await lots.get(auth.tenantId, input.lotId);
+      // Another tenant's lot, like one that does not exist, is not found: named at the field.
+      if (!lot) throw new UnknownReferenceError([{ pointer: '/body/lotId', detail: `lot ${input.lotId} does not exist` }]);
+      const result = consume.consumeMaterial(this.context(auth), order, seq, input, lot);
+      await this.orders.commitWithLots(auth.tenantId, result.order, result.lot);
+      return toDetail(result.order.after);
+    });
+  }
+
   completeOperation = (auth: AuthContext, id: string, seq: number, input: CompleteOperation, v?: number) =>
     this.actWithReason(
       auth,
