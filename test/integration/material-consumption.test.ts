@@ -105,6 +105,15 @@ describe('material consumed at an operation', () => {
     // Named so that no lot of this plant has its number (numbers are each plant's own).
     const theirs = await receive(outsider, { materialId: HSG, id: 'THEIRS-1' });
     const released = await orderAt(people, 'RELEASED', { quantity: 5 });
+    // An order without a BOM: its operation consumes nothing.
+    const bare = await people.planner.ok<WorkOrderDetail>('POST', '/v1/work-orders', {
+      materialId: PLANT.product,
+      quantity: 5,
+      routingId: PLANT.quickRouting,
+      dueDate: '2030-01-01T00:00:00Z',
+    });
+    await people.supervisor.ok('POST', `/v1/work-orders/${bare.id}/release`, {});
+    const noBom = await people.operator.ok<WorkOrderDetail>('POST', `/v1/work-orders/${bare.id}/operations/10/start`, {});
     const cases: [WorkOrderDetail, Record<string, unknown>, number, string, RegExp][] = [
       [order, { lotId: held.id, quantity: 1 }, 409, 'urn:mes:problem:lot-not-consumable', /on hold/],
       [order, { lotId: wrong.id, quantity: 1 }, 422, 'urn:mes:problem:lot-not-consumable', new RegExp(PLANT.product)],
@@ -113,6 +122,13 @@ describe('material consumed at an operation', () => {
       [order, { lotId: 'NO-SUCH-LOT', quantity: 1 }, 422, PROBLEM.unknownReference, /lot NO-SUCH-LOT does not exist/],
       [order, { lotId: theirs.id, quantity: 1 }, 422, PROBLEM.unknownReference, /does not exist/],
       [released, { lotId: big.id, quantity: 1 }, 409, PROBLEM.illegalTransition, /READY/],
+      [
+        noBom,
+        { lotId: big.id, quantity: 1 },
+        422,
+        'urn:mes:problem:lot-not-consumable',
+        /has no BOM lines: it consumes no material \(the order names no BOM\)/,
+      ],
     ];
     for (const [target, body, status, type, detail] of cases) {
       const lotId = String(body.lotId);

@@ -8,7 +8,7 @@
 import type { FieldError } from '../errors.ts';
 import { IllegalTransitionError, QuantityRuleError } from '../errors.ts';
 import { type ConsumedMaterial, type OperationComponent, componentFor, issueHeadroom, missingConsumption } from '../tracking/consumption.ts';
-import { consumeFromLot } from '../tracking/consume.ts';
+import { LotNotConsumableError, consumeFromLot } from '../tracking/consume.ts';
 import type { LotAggregate, LotCommandResult } from '../tracking/lots.ts';
 import { type CommandContext, finish, findOperation, replaceOp, summary } from './commands.ts';
 import type { CommandResult, Operation, WorkOrderAggregate } from './model.ts';
@@ -36,6 +36,13 @@ export function consumeMaterial(
     );
   }
   const components = op.components ?? [];
+  if (components.length === 0) {
+    throw new LotNotConsumableError({
+      code: 'wrong-material',
+      status: 422,
+      detail: `operation ${seq} of work order ${order.id} has no BOM lines: it consumes no material${order.bomId ? '' : ' (the order names no BOM)'}`,
+    });
+  }
   const component = componentFor(components, lot.materialId);
   const accepted = components.flatMap((c) => [c.materialId, ...c.substitutes]);
   // The lot's own state first (held, expired, used up, wrong material): its refusal names the lot.
