@@ -5,7 +5,7 @@
  * builders are exported so that a work-order command (consume, produce) writes a lot's change
  * in ITS transaction: `lotResultItems`, `counterItem`.
  */
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExistsError, VersionConflictError } from '../domain/errors.ts';
 import type { CounterAdvance, LotRepository } from '../domain/tracking/lot-repository.ts';
 import type { LotAggregate, LotChange, LotCommandResult } from '../domain/tracking/lots.ts';
@@ -14,8 +14,7 @@ import type { IdempotencyRecord, PageRequest, Receipt } from '../domain/work-ord
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
-import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
-import { TABLE } from './table.ts';
+import { queryPage } from './partition-page.ts';
 import { genealogyEdgeWrites } from './genealogy-repository.ts';
 import { type TransactItem, transact } from './transactions.ts';
 import { receiptItem } from './work-order-repository.ts';
@@ -94,7 +93,7 @@ export class DynamoDbLotRepository implements LotRepository {
     const [index, pkName, skName, partition] = filter.materialId
       ? (['gsi1', 'gsi1pk', 'gsi1sk', keys.lotsByMaterialPartition(tenantId, filter.materialId)] as const)
       : (['gsi2', 'gsi2pk', 'gsi2sk', keys.lotsByStatusPartition(tenantId)] as const);
-    return query(
+    return queryPage(
       {
         IndexName: index,
         KeyConditionExpression: filter.status ? `${pkName} = :pk AND begins_with(${skName}, :status)` : `${pkName} = :pk`,
@@ -109,7 +108,7 @@ export class DynamoDbLotRepository implements LotRepository {
 
   movements(tenantId: string, id: string, page: PageRequest) {
     const partition = keys.lotPartition(tenantId, id);
-    return query(
+    return queryPage(
       {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.lotMovementPrefix },
@@ -132,27 +131,6 @@ export class DynamoDbLotRepository implements LotRepository {
     );
     return Number(Item?.seq ?? 0);
   }
-}
-
-async function query<T>(
-  input: Omit<QueryCommandInput, 'TableName'>,
-  partitionAttribute: string,
-  partition: string,
-  page: PageRequest,
-  map: (item: Record<string, unknown>) => T,
-) {
-  const index = TABLE.globalSecondaryIndexes.find((g) => g.indexName === input.IndexName);
-  const { Items = [], LastEvaluatedKey } = await ddb().send(
-    new QueryCommand({
-      ...input,
-      TableName: tableName(),
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor, cursorAttributes(index), partitionAttribute, partition),
-      ReturnConsumedCapacity: 'TOTAL',
-    }),
-  );
-  const nextCursor = encodeCursor(LastEvaluatedKey);
-  return { items: Items.map(map), ...(nextCursor ? { nextCursor } : {}) };
 }
 
 /** Every item of a lot command's result (lots, movements, audit, outbox, edges), for another command's transaction. */

@@ -4,6 +4,7 @@ import type { Page, PageRequest } from '../domain/work-order/repository.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
+import { TABLE } from './table.ts';
 
 export async function partitionPage<T>(
   partition: string,
@@ -17,6 +18,31 @@ export async function partitionPage<T>(
       ExpressionAttributeValues: { ':pk': partition },
       Limit: page.limit,
       ExclusiveStartKey: decodeCursor(page.cursor, cursorAttributes(), 'pk', partition),
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
+  const nextCursor = encodeCursor(LastEvaluatedKey);
+  return { items: Items.map(map), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/**
+ * A page of a Query (of the table or one of its indexes) behind the opaque cursor; the cursor
+ * must belong to `partition` (the value of `partitionAttribute` queried).
+ */
+export async function queryPage<T>(
+  input: Omit<QueryCommandInput, 'TableName'>,
+  partitionAttribute: string,
+  partition: string,
+  page: PageRequest,
+  map: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  const index = TABLE.globalSecondaryIndexes.find((g) => g.indexName === input.IndexName);
+  const { Items = [], LastEvaluatedKey } = await ddb().send(
+    new QueryCommand({
+      ...input,
+      TableName: tableName(),
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor, cursorAttributes(index), partitionAttribute, partition),
       ReturnConsumedCapacity: 'TOTAL',
     }),
   );

@@ -5,7 +5,7 @@
  */
 import type { LotCommandResult } from '../domain/tracking/lots.ts';
 import { lotResultItems } from './lot-repository.ts';
-import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, DispatchEntry, Operation, WorkOrder } from '../api/schemas.ts';
 import { AlreadyExistsError, VersionConflictError } from '../domain/errors.ts';
 import type { CommandResult, WorkOrderAggregate } from '../domain/work-order/model.ts';
@@ -14,8 +14,7 @@ import { isDispatchable } from '../domain/work-order/status.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
-import { TABLE } from './table.ts';
-import { cursorAttributes, decodeCursor, encodeCursor } from './pagination.ts';
+import { queryPage } from './partition-page.ts';
 import { type TransactItem, transact } from './transactions.ts';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -85,7 +84,7 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
     const [index, pkName, skName, partition] = filter.workCenterId
       ? (['gsi2', 'gsi2pk', 'gsi2sk', keys.workOrdersByWorkCenterPartition(tenantId, filter.workCenterId)] as const)
       : (['gsi1', 'gsi1pk', 'gsi1sk', keys.workOrdersByStatusPartition(tenantId)] as const);
-    return this.query<WorkOrder>(
+    return queryPage<WorkOrder>(
       {
         IndexName: index,
         KeyConditionExpression: filter.status ? `${pkName} = :pk AND begins_with(${skName}, :status)` : `${pkName} = :pk`,
@@ -103,7 +102,7 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
 
   async history(tenantId: string, id: string, page: PageRequest) {
     const partition = keys.workOrderPartition(tenantId, id);
-    return this.query<AuditRecord>(
+    return queryPage<AuditRecord>(
       {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.auditPrefix },
@@ -117,7 +116,7 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
 
   async dispatchList(tenantId: string, workCenterId: string, page: PageRequest) {
     const partition = keys.dispatchPartition(tenantId, workCenterId);
-    return this.query<DispatchEntry>(
+    return queryPage<DispatchEntry>(
       { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': partition } },
       'gsi2pk',
       partition,
@@ -139,27 +138,6 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
         };
       },
     );
-  }
-
-  private async query<T>(
-    input: Omit<QueryCommandInput, 'TableName'>,
-    partitionAttribute: string,
-    partition: string,
-    page: PageRequest,
-    map: (item: Record<string, unknown>) => T,
-  ) {
-    const index = TABLE.globalSecondaryIndexes.find((g) => g.indexName === input.IndexName);
-    const { Items = [], LastEvaluatedKey } = await ddb().send(
-      new QueryCommand({
-        ...input,
-        TableName: tableName(),
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, cursorAttributes(index), partitionAttribute, partition),
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    const nextCursor = encodeCursor(LastEvaluatedKey);
-    return { items: Items.map(map), ...(nextCursor ? { nextCursor } : {}) };
   }
 }
 
