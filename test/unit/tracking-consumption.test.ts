@@ -12,8 +12,10 @@ import {
   allowedBand,
   componentFor,
   issueHeadroom,
+  lotsForUnits,
   missingConsumption,
   planBackflush,
+  unitsForConsumption,
 } from '#shared/domain/tracking/consumption.ts';
 import type { MaterialLot } from '#shared/domain/tracking/model.ts';
 
@@ -124,6 +126,74 @@ describe('backflush from staged lots', () => {
         const taken = plan.takes.reduce((n, t) => n + t.quantity, 0);
         assert.equal(taken + plan.short, asked);
         for (const t of plan.takes) assert.ok(t.quantity > 0 && t.quantity <= (staged.find((l) => l.id === t.lotId)?.quantity ?? 0));
+      }),
+    );
+  });
+});
+
+describe('which lots went into which units (first in, first out)', () => {
+  const per2: OperationComponent = { ...housing, quantityPer: 2 };
+  const lotUse = (id: string, quantity: number, materialId = 'HOUSING'): ConsumedMaterial => ({
+    materialId,
+    node: { kind: 'lot', id },
+    quantity,
+    backflush: false,
+    at: NOW,
+    by: 'p-olivia',
+  });
+
+  it('gives each unit the stretch of consumption it used, across lot boundaries and substitutes', () => {
+    const consumed = [lotUse('A', 3), lotUse('B', 4, 'HOUSING-ALT'), lotUse('C', 10)];
+    const unit = (k: number) => lotsForUnits(per2, consumed, k, k + 1);
+    assert.deepEqual(
+      unit(0).lots.map((l) => [l.node.id, l.quantity]),
+      [['A', 2]],
+    );
+    assert.deepEqual(
+      unit(1).lots.map((l) => [l.node.id, l.quantity]),
+      [
+        ['A', 1],
+        ['B', 1],
+      ],
+    );
+    assert.deepEqual(
+      unit(3).lots.map((l) => [l.node.id, l.quantity]),
+      [
+        ['B', 1],
+        ['C', 1],
+      ],
+    );
+    assert.deepEqual(lotsForUnits(per2, consumed, 8, 10), {
+      lots: [{ node: { kind: 'lot', id: 'C' }, materialId: 'HOUSING', quantity: 1 }],
+      short: 3,
+    });
+  });
+
+  it('names the units already made that a later consumption covers', () => {
+    const before = [lotUse('A', 3)];
+    assert.deepEqual(unitsForConsumption(per2, before, 4, 5), { fromUnit: 1, toUnit: 4 });
+    assert.equal(unitsForConsumption(per2, before, 4, 1), undefined, 'none of it covers a unit made so far');
+  });
+
+  it('hands out every consumed quantity once and no unit more than it needs', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 20 }), { maxLength: 10 }), fc.integer({ min: 0, max: 40 }), (sizes, made) => {
+        const consumed = sizes.map((q, i) => lotUse(`L${i}`, q));
+        const total = sizes.reduce((n, q) => n + q, 0);
+        let handed = 0;
+        for (let k = 0; k < made; k++) {
+          const { lots, short } = lotsForUnits(per2, consumed, k, k + 1);
+          const got = lots.reduce((n, l) => n + l.quantity, 0);
+          assert.equal(got + short, 2);
+          handed += got;
+        }
+        assert.equal(handed, Math.min(total, made * 2));
+        // Whole reports say the same as the units one by one.
+        const whole = lotsForUnits(per2, consumed, 0, made);
+        assert.equal(
+          whole.lots.reduce((n, l) => n + l.quantity, 0),
+          handed,
+        );
       }),
     );
   });

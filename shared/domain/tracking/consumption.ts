@@ -140,3 +140,60 @@ export function planBackflush(c: OperationComponent, quantity: number, staged: r
   }
   return { takes, short: Math.max(0, left) };
 }
+
+/**
+ * Which lots went into which units made, first in, first out, per component: the order's
+ * consumption of a component (its own material and substitutes, in the order consumed) laid end
+ * to end, unit k made (from 0) takes the stretch [k·q, (k+1)·q) of it, q its quantity per unit.
+ * So a serial, or a report's quantity of a produced lot, gets edges from exactly the lots that
+ * covered it, whichever came first: the consumption or the production (genealogy, issue 14).
+ */
+export interface Allocation {
+  node: NodeRef;
+  materialId: string;
+  quantity: number;
+}
+
+/** The lots (and how much of each) that cover units [fromUnit, toUnit); `short` is the part no consumption covers yet. */
+export function lotsForUnits(
+  c: OperationComponent,
+  consumed: readonly ConsumedMaterial[],
+  fromUnit: number,
+  toUnit: number,
+): { lots: Allocation[]; short: number } {
+  const from = round(fromUnit * c.quantityPer);
+  const to = round(toUnit * c.quantityPer);
+  const lots: Allocation[] = [];
+  let start = 0;
+  for (const m of consumed) {
+    if (!acceptsMaterial(c, m.materialId)) continue;
+    const end = round(start + m.quantity);
+    const overlap = round(Math.min(end, to) - Math.max(start, from));
+    if (overlap > 0) {
+      const same = lots.find((l) => l.node.kind === m.node.kind && l.node.id === m.node.id);
+      if (same) same.quantity = round(same.quantity + overlap);
+      else lots.push({ node: m.node, materialId: m.materialId, quantity: overlap });
+    }
+    start = end;
+    if (start >= to) break;
+  }
+  const covered = lots.reduce((n, l) => n + l.quantity, 0);
+  return { lots, short: Math.max(0, round(to - from - covered)) };
+}
+
+/**
+ * The units made so far (of `made`) that a new consumption of `quantity` covers, when it comes
+ * after them: the stretch it adds to the component's consumption, as units [from, to).
+ */
+export function unitsForConsumption(
+  c: OperationComponent,
+  consumedBefore: readonly ConsumedMaterial[],
+  quantity: number,
+  made: number,
+): { fromUnit: number; toUnit: number } | undefined {
+  if (c.quantityPer <= 0) return undefined;
+  const start = consumedAgainst(c, consumedBefore);
+  const fromUnit = Math.floor(round(start / c.quantityPer));
+  const toUnit = Math.min(made, Math.ceil(round((start + quantity) / c.quantityPer)));
+  return toUnit > fromUnit ? { fromUnit, toUnit } : undefined;
+}
