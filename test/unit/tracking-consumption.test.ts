@@ -18,6 +18,10 @@ import {
   unitsForConsumption,
 } from '#shared/domain/tracking/consumption.ts';
 import type { MaterialLot } from '#shared/domain/tracking/model.ts';
+import { QuantityRuleError } from '#shared/domain/errors.ts';
+import * as commands from '#shared/domain/work-order/commands.ts';
+import { consumeMaterial } from '#shared/domain/work-order/consume.ts';
+import { ctx, planned, routing } from '../fixtures/work-orders.ts';
 
 const NOW = '2026-12-03T10:00:00.000Z';
 const housing: OperationComponent = {
@@ -195,6 +199,43 @@ describe('which lots went into which units (first in, first out)', () => {
           handed,
         );
       }),
+    );
+  });
+});
+
+describe('consuming at a running operation (the command)', () => {
+  it('says what the order needs and what was consumed when a tolerance allows more than it needs', () => {
+    // Prepare: 100 pumps need 2 kg of grease (10 % more allowed); 1.5 kg were consumed.
+    const components = new Map([[10, [grease]]]);
+    let order = commands.startOperation(
+      ctx(),
+      commands.releaseWorkOrder(ctx('sup'), planned(100), routing, 0, undefined, components).after,
+      10,
+    ).after;
+    order = consumeMaterial(ctx(), order, 10, { lotId: 'G-1', quantity: 1.5 }, { ...lot('G-1', 'GREASE', 5), eventSeq: 0 }).order.after;
+
+    // Act
+    const refused = () => consumeMaterial(ctx(), order, 10, { lotId: 'G-1', quantity: 1 }, { ...lot('G-1', 'GREASE', 3.5), eventSeq: 0 });
+
+    // Assess
+    assert.throws(refused, (e: Error) => {
+      assert.ok(e instanceof QuantityRuleError);
+      assert.match(e.message, /may consume 0\.7 KGM more of GREASE: the order's 100 need 2 KGM \(plus 10 %\), and 1\.5 were consumed/);
+      return true;
+    });
+  });
+});
+
+describe('backflush order by expiry', () => {
+  it('compares expiry as time, whatever offset it was given with', () => {
+    const staged = [
+      lot('LATER', 'GREASE', 1, { expiresAt: '2027-01-01T00:30:00Z' }),
+      // 23:30 UTC the day before: earlier, though its text sorts later.
+      lot('SOONER', 'GREASE', 1, { expiresAt: '2027-01-01T01:30:00+02:00' }),
+    ];
+    assert.deepEqual(
+      planBackflush(grease, 2, staged, NOW).takes.map((t) => t.lotId),
+      ['SOONER', 'LATER'],
     );
   });
 });

@@ -5,6 +5,7 @@
  * the operation may complete. The work order commands apply these; nothing here writes.
  */
 import type { Bom, Material } from '../master-data/model.ts';
+import { consumeRefusal } from './consume.ts';
 import type { MaterialLot, NodeRef, TrackingMode } from './model.ts';
 
 /** One BOM line as an operation carries it: per unit of the order's material. */
@@ -112,8 +113,10 @@ export interface BackflushPlan {
   short: number;
 }
 
-/** Whether a lot may be drawn from now: available, not expired, something left. */
-export const drawable = (lot: MaterialLot, now: string) => lot.status === 'available' && lot.quantity > 0 && (!lot.expiresAt || lot.expiresAt > now);
+/** Whether a lot may be drawn from now: something left, and consumable as consumeRefusal says (not held, not expired, ...). */
+const drawable = (lot: MaterialLot, now: string) => lot.quantity > 0 && !consumeRefusal(lot, { materialIds: [lot.materialId], quantity: 0, now });
+/** Expiry as a time: lots carry it as given, with any offset. No expiry sorts last. */
+const expiryOf = (lot: MaterialLot) => (lot.expiresAt ? Date.parse(lot.expiresAt) : Number.POSITIVE_INFINITY);
 
 /**
  * The lots a backflush of `quantity` draws from among those staged at the work center: the
@@ -125,7 +128,7 @@ export function planBackflush(c: OperationComponent, quantity: number, staged: r
     .filter((l) => acceptsMaterial(c, l.materialId) && drawable(l, now))
     .sort(
       (a, b) =>
-        (a.expiresAt ?? '\uffff').localeCompare(b.expiresAt ?? '\uffff') ||
+        (expiryOf(a) === expiryOf(b) ? 0 : expiryOf(a) < expiryOf(b) ? -1 : 1) ||
         (a.materialId === c.materialId ? 0 : 1) - (b.materialId === c.materialId ? 0 : 1) ||
         a.createdAt.localeCompare(b.createdAt) ||
         a.id.localeCompare(b.id),

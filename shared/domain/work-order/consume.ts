@@ -7,7 +7,15 @@
  */
 import type { FieldError } from '../errors.ts';
 import { IllegalTransitionError, QuantityRuleError } from '../errors.ts';
-import { type ConsumedMaterial, type OperationComponent, componentFor, issueHeadroom, missingConsumption } from '../tracking/consumption.ts';
+import {
+  type ConsumedMaterial,
+  type OperationComponent,
+  allowedBand,
+  componentFor,
+  consumedAgainst,
+  issueHeadroom,
+  missingConsumption,
+} from '../tracking/consumption.ts';
 import { LotNotConsumableError, consumeFromLot } from '../tracking/consume.ts';
 import type { LotAggregate, LotCommandResult } from '../tracking/lots.ts';
 import { type CommandContext, finish, findOperation, replaceOp, summary } from './commands.ts';
@@ -57,10 +65,11 @@ export function consumeMaterial(
   const target = component as OperationComponent;
   const headroom = issueHeadroom(target, consumed, order.quantity);
   if (input.quantity > headroom + 1e-9) {
+    const { required } = allowedBand(target, order.quantity);
     throw new QuantityRuleError(
-      `operation ${seq} may consume ${headroom} ${target.uom} more of ${target.materialName ?? target.materialId}: the order's ${order.quantity} need ${
-        Math.round(target.quantityPer * order.quantity * 1e6) / 1e6
-      } ${target.uom}${target.tolerancePct ? ` (plus ${target.tolerancePct} %)` : ''}, and ${Math.round((target.quantityPer * order.quantity - headroom) * 1e6) / 1e6 || 0} were consumed`,
+      `operation ${seq} may consume ${headroom} ${target.uom} more of ${target.materialName ?? target.materialId}: the order's ${order.quantity} need ${required} ${target.uom}${
+        target.tolerancePct ? ` (plus ${target.tolerancePct} %)` : ''
+      }, and ${consumedAgainst(target, consumed)} were consumed`,
     );
   }
   const record: ConsumedMaterial = {
