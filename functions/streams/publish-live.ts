@@ -42,7 +42,7 @@ let client: { endpoint: string | undefined; client: IoTDataPlaneClient } | undef
  */
 function dataPlane(): IoTDataPlaneClient {
   const endpoint = process.env[ENV.iotDataEndpoint];
-  if (client?.endpoint !== endpoint || !client) client = { endpoint, client: new IoTDataPlaneClient(endpoint ? { endpoint } : {}) };
+  if (!client || client.endpoint !== endpoint) client = { endpoint, client: new IoTDataPlaneClient(endpoint ? { endpoint } : {}) };
   return client.client;
 }
 

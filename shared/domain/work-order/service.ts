@@ -221,13 +221,13 @@ export class WorkOrderService {
   release(auth: AuthContext, id: string, comment?: string, expectedVersion?: number) {
     return runCommand(auth.tenantId, `work-order/${id}`, expectedVersion, async () => {
       const order = await this.load(auth, id, expectedVersion);
-      const [routing, settings] = await Promise.all([
+      const [routing, settings, components] = await Promise.all([
         this.masterData.get(auth.tenantId, 'routing', order.routingId),
         this.masterData.get(auth.tenantId, 'settings', 'settings'),
+        this.bomComponents(auth, order),
       ]);
       if (!routing) throw new UnknownReferenceError(`routing ${order.routingId} of work order ${id} does not exist`);
       const tolerance = Number(settings?.overrunTolerancePct ?? 0);
-      const components = await this.bomComponents(auth, order);
       const result = await refusedWithChange(order, () =>
         commands.releaseWorkOrder(this.context(auth), order, routing, tolerance, comment, components),
       );
@@ -293,8 +293,7 @@ export class WorkOrderService {
     const lots = this.lots;
     if (!lots) throw new Error('consuming material needs the lot repository: wire one');
     return runCommand(auth.tenantId, `work-order/${id}`, expectedVersion, async () => {
-      const order = await this.load(auth, id, expectedVersion);
-      const lot = await lots.get(auth.tenantId, input.lotId);
+      const [order, lot] = await Promise.all([this.load(auth, id, expectedVersion), lots.get(auth.tenantId, input.lotId)]);
       // Another tenant's lot, like one that does not exist, is not found: named at the field.
       if (!lot) throw new UnknownReferenceError([{ pointer: '/body/lotId', detail: `lot ${input.lotId} does not exist` }]);
       const result = consume.consumeMaterial(this.context(auth), order, seq, input, lot);

@@ -86,10 +86,9 @@ function usePlantLive() {
     if (pushed.current.size > 0) {
       const items = status.items.map((u): UnitLive => {
         const p = pushed.current.get(u.equipmentId);
-        if (!p) return u;
-        // A pushed unit is its whole live state: a reason it no longer has must not stay from the load.
-        const { reasonCode: _reason, stopReason: _stop, ...kept } = u;
-        return { ...kept, ...p.unit, name: u.name, ...(u.parentId ? { parentId: u.parentId } : {}) };
+        // A pushed unit is its whole live state (nothing of the loaded one stays, not a reason it no
+        // longer has); the load adds only where the unit stands in the plant.
+        return p ? { ...p.unit, name: u.name, ...(u.parentId ? { parentId: u.parentId } : {}) } : u;
       });
       status = { ...status, items };
     }
