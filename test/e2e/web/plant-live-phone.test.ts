@@ -50,6 +50,9 @@ describe('the plant overview, pushed live', { skip: BROWSER_SKIP }, () => {
         level: 'workUnit',
         parentId: id.includes('weld') ? 'wc-2' : 'wc-1',
       });
+    // What a card names: the material an order makes and the person running it.
+    await admin.ok('PUT', '/v1/materials/FG-GEAR', { name: 'Gear pump', uom: 'EA' });
+    await admin.ok('PUT', '/v1/personnel/u-ana', { name: 'Ana Lopez', roles: ['operator'] });
   });
   after(async () => {
     await closeBrowsers();
@@ -155,6 +158,29 @@ describe('the plant overview, pushed live', { skip: BROWSER_SKIP }, () => {
     } finally {
       await device.endAsync();
     }
+  });
+
+  it('names the material and the operator of what runs at a unit, not their ids', async () => {
+    // Prepare
+    const { page } = await openOverview();
+    const errors = watchErrors(page, EXPECTED_CONSOLE);
+    await pushState(page, 'live');
+    const since = new Date().toISOString();
+    const current = { workOrderId: 'WO-77', seq: 10, status: 'RUNNING', materialId: 'FG-GEAR', operator: 'u-ana', since };
+
+    // Act
+    await writeLiveEntry(tenant, unitState('wu-press-2', 'running', since, { current }), Date.now());
+    await cardShows(page, 'wu-press-2', 'running');
+    // The names come with the plant's context (read once when the app starts), maybe after the first card.
+    await page.getByTestId('unit-wu-press-2').getByText('Ana Lopez').waitFor({ state: 'visible', timeout: 15_000 });
+
+    // Assess
+    const card = await page.getByTestId('unit-wu-press-2').innerText();
+    assert.match(card, /WO-77, operation 10 \(running\) · Gear pump/);
+    assert.match(card, /Operator\s+Ana Lopez/);
+    assert.doesNotMatch(card, /FG-GEAR|u-ana/, card);
+    await screenshot(page, TEST, 'overview-order-running');
+    errors.assertNone();
   });
 
   it('says so and polls while the push channel is down', async () => {
