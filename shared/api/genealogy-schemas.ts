@@ -1,6 +1,7 @@
 /** The wire shapes of the genealogy trace (shared/domain/tracking/genealogy.ts). */
 import * as z from 'zod/mini';
 import { TRACE_DIRECTIONS, TRACE_PAGE_SIZE } from '../domain/tracking/genealogy.ts';
+import { SERIAL_STATUSES } from '../domain/tracking/model.ts';
 import { IdSchema, meta } from './schemas.ts';
 
 export const NodeRefSchema = z.object({ kind: z.enum(['lot', 'serial']), id: z.string() });
@@ -75,3 +76,95 @@ export const TraceSchema = meta(
 export const TraceParamsSchema = z.object({ id: IdSchema });
 export type Trace = z.output<typeof TraceSchema>;
 export type TraceNodeWire = z.output<typeof TraceNodeSchema>;
+
+/** A serialized unit (ISA-95 sublot of one), as stored. */
+export const SerialUnitSchema = meta(
+  z.object({
+    id: IdSchema,
+    materialId: IdSchema,
+    materialName: z.optional(z.string()),
+    status: z.enum(SERIAL_STATUSES),
+    /** The order and (last) operation that made it, and its place among the order's serials (from 0). */
+    workOrderId: z.string(),
+    seq: z.int(),
+    ordinal: z.int(),
+    lotId: z.optional(z.string()),
+    holdReason: z.optional(z.string()),
+    madeAt: z.string(),
+    madeBy: z.string(),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+    version: z.int(),
+  }),
+  'SerialUnit',
+  'A serialized unit: one unit made, with its own number, made once.',
+);
+
+const RecordedValueSchema = z.object({
+  value: z.union([z.number(), z.string(), z.boolean()]),
+  unit: z.optional(z.string()),
+  outOfLimits: z.boolean(),
+  recordedAt: z.string(),
+  recordedBy: z.string(),
+});
+
+const ProcessValueSchema = z.object({
+  count: z.int(),
+  min: z.nullable(z.number()),
+  max: z.nullable(z.number()),
+  mean: z.nullable(z.number()),
+  last: z.nullable(z.number()),
+  outOfLimits: z.int(),
+});
+
+export const SerialRecordSchema = meta(
+  z.object({
+    serial: SerialUnitSchema,
+    /** The order that made it. */
+    order: z.object({
+      id: z.string(),
+      materialId: z.string(),
+      materialName: z.optional(z.string()),
+      quantity: z.number(),
+      status: z.string(),
+      externalRef: z.optional(z.string()),
+      startedAt: z.optional(z.string()),
+      completedAt: z.optional(z.string()),
+    }),
+    /** Each operation of the order: who did it and when, what was recorded, and what the machines at its work center counted and measured while it ran. */
+    operations: z.array(
+      z.object({
+        seq: z.int(),
+        name: z.string(),
+        workCenterId: z.string(),
+        status: z.string(),
+        startedAt: z.optional(z.string()),
+        startedBy: z.optional(z.string()),
+        completedAt: z.optional(z.string()),
+        completedBy: z.optional(z.string()),
+        goodQty: z.number(),
+        scrapQty: z.number(),
+        recordedData: z.record(z.string(), RecordedValueSchema),
+        machine: z.optional(
+          z.object({ machineGoodQty: z.number(), machineRejectQty: z.number(), process: z.record(z.string(), ProcessValueSchema) }),
+        ),
+        /** The lots and serials that went into this unit at this operation. */
+        components: z.array(
+          z.object({
+            node: NodeRefSchema,
+            materialId: z.optional(z.string()),
+            materialName: z.optional(z.string()),
+            quantity: z.number(),
+            uom: z.string(),
+            status: z.optional(z.string()),
+            supplierId: z.optional(z.string()),
+            supplierLot: z.optional(z.string()),
+          }),
+        ),
+      }),
+    ),
+  }),
+  'SerialRecord',
+  "A serialized unit's own record: its order, each operation with who and when, recorded data, machine data and the components consumed into it (the basis of its device history record).",
+);
+export type SerialRecord = z.output<typeof SerialRecordSchema>;

@@ -434,12 +434,28 @@ export const EVENT_DATA = {
   'material.consumed': z.object({
     ...OrderSummary,
     ...OperationRef,
-    /** The lot consumed, its material, how much, and what it has left. */
-    lotId: z.string(),
+    /** The lot consumed (or the serial: one unit), its material, how much, and what the lot has left. */
+    lotId: z.optional(z.string()),
+    serialId: z.optional(z.string()),
     consumedMaterialId: z.string(),
     consumedQty: z.number(),
     uom: z.string(),
-    lotQuantityLeft: z.number(),
+    lotQuantityLeft: z.optional(z.number()),
+    /** Consumed by a backflush at a report (from lots staged at the work center), not scanned. */
+    backflush: z.optional(z.boolean()),
+    by: z.string(),
+  }),
+  'material.produced': z.object({
+    ...OrderSummary,
+    ...OperationRef,
+    /** What the order's last operation made of its lot- or serial-tracked material: the lot the good went into, or their serial numbers. */
+    materialId: z.string(),
+    uom: z.string(),
+    producedQty: z.number(),
+    lotId: z.optional(z.string()),
+    /** The lot's quantity after this production. */
+    lotQuantity: z.optional(z.number()),
+    serials: z.optional(z.array(z.string())),
     by: z.string(),
   }),
   'lot.received': z.object({ ...LotSummary, by: z.string() }),

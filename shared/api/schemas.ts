@@ -412,14 +412,29 @@ export const ConsumedMaterialSchema = meta(
 );
 
 export const ConsumeMaterialSchema = meta(
-  z.strictObject({
-    /** The lot, scanned or picked. */
-    lotId: IdSchema,
-    quantity: PositiveQuantity,
-    comment: z.optional(z.string().check(z.maxLength(2000))),
-  }),
+  z
+    .strictObject({
+      /** The lot, scanned or picked. */
+      lotId: z.optional(IdSchema),
+      /** Or a serialized component, scanned or picked: one unit. */
+      serialId: z.optional(IdSchema),
+      /** How much of the lot; a serial is one unit (1, or left out). */
+      quantity: z.optional(PositiveQuantity),
+      comment: z.optional(z.string().check(z.maxLength(2000))),
+    })
+    .check(
+      z.refine((b) => (b.lotId === undefined) !== (b.serialId === undefined), {
+        message: 'name a lot (lotId) or a serial (serialId), not both',
+        path: ['lotId'],
+      }),
+      z.refine((b) => b.serialId !== undefined || b.quantity !== undefined, { message: 'how much of the lot: give a quantity', path: ['quantity'] }),
+      z.refine((b) => b.serialId === undefined || b.quantity === undefined || b.quantity === 1, {
+        message: 'a serial is one unit: leave quantity out or give 1',
+        path: ['quantity'],
+      }),
+    ),
   'ConsumeMaterial',
-  "Consume a quantity of a lot at an operation: the lot must be of one of the operation's BOM components (or a substitute the line names), available, not expired, with enough left.",
+  "Consume a quantity of a lot, or one serialized unit, at an operation: it must be of one of the operation's BOM components (or a substitute the line names), available (not on hold, not expired, not used up), with enough left.",
 );
 
 export const OperationSchema = meta(
@@ -481,6 +496,13 @@ export const WorkOrderSchema = meta(
     completedAt: z.optional(Timestamp),
     closedAt: z.optional(Timestamp),
     cancelledAt: z.optional(Timestamp),
+    /** What the order made of a lot- or serial-tracked material: its output lots (each from the good unit where it began) and how many serials. */
+    output: z.optional(
+      z.object({
+        lots: z.array(z.object({ id: IdSchema, fromUnit: z.number() })),
+        serials: z.int(),
+      }),
+    ),
     updatedAt: Timestamp,
     updatedBy: z.string(),
     version: z.int(),
@@ -549,6 +571,14 @@ const scrapNeedsReason = z.refine<{ scrapQty: number; scrapReasonCode?: string |
   message: 'scrapReasonCode is required when scrapQty is above 0',
   path: ['scrapReasonCode'],
 });
+/** At the order's last operation, what its good units become when its material is tracked (issue 14). */
+const OutputFields = {
+  /** Lot-tracked: the lot the good go into (the order's current output lot, or a new one numbered by the material's pattern, when left out). */
+  lotId: z.optional(IdSchema),
+  /** Serialized: one serial number per good unit, each made once (numbered by the material's pattern when left out); at most 10 a report. */
+  serials: z.optional(z.array(IdSchema).check(z.minLength(1), z.maxLength(10))),
+};
+
 export const ReportOperationSchema = meta(
   z
     .object({
@@ -557,6 +587,7 @@ export const ReportOperationSchema = meta(
       scrapReasonCode: z.optional(ReasonCode),
       data: z.optional(DataValues),
       comment: Comment,
+      ...OutputFields,
     })
     .check(
       scrapNeedsReason,
@@ -576,6 +607,7 @@ export const CompleteOperationSchema = meta(
       scrapReasonCode: z.optional(ReasonCode),
       data: z.optional(DataValues),
       comment: Comment,
+      ...OutputFields,
       /** Completing with 0 good while the order still needs output: true to do it on purpose (else 422). */
       confirmNoOutput: z.optional(z.boolean()),
     })

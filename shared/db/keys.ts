@@ -218,6 +218,13 @@ export const keys = {
   serialMovement: (tenantId: string, serialId: string, version: number) => ({ pk: `${tenantId}#SN#${serialId}`, sk: `MOV#${pad(version, 8)}` }),
   serialAudit: (tenantId: string, serialId: string, version: number) => ({ pk: `${tenantId}#SN#${serialId}`, sk: `AUDIT#${pad(version, 8)}` }),
   lotMovementPrefix: 'MOV#',
+  /**
+   * The serials an order made, in the order made: one small item per serial in a partition of
+   * the order's own (not its item collection, which a command reads whole), so a consumption
+   * after units were made finds the serials it went into with one strongly consistent Query.
+   */
+  orderSerialsPartition: (tenantId: string, workOrderId: string) => `${tenantId}#WO#${workOrderId}#SN`,
+  orderSerial: (tenantId: string, workOrderId: string, ordinal: number) => ({ pk: `${tenantId}#WO#${workOrderId}#SN`, sk: pad(ordinal, 8) }),
   /** The next number of a material's lot or serial pattern: one counter item per material and kind. */
   trackingCounter: (tenantId: string, kind: 'lot' | 'serial', materialId: string) => ({ pk: `${tenantId}#TRKSEQ`, sk: `${kind}#${materialId}` }),
 

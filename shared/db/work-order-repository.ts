@@ -3,13 +3,15 @@
  * operations, audit trail, outbox), so reading it is one Query and every command is one
  * TransactWriteItems conditioned on the versions read.
  */
-import type { LotCommandResult } from '../domain/tracking/lots.ts';
-import { lotResultItems } from './lot-repository.ts';
+import { counterItem, lotResultItems } from './lot-repository.ts';
+import { genealogyEdgeWrites } from './genealogy-repository.ts';
+import type { SerialWrite } from '../domain/tracking/consume.ts';
+import type { SerialUnit } from '../domain/tracking/model.ts';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, DispatchEntry, Operation, WorkOrder } from '../api/schemas.ts';
-import { AlreadyExistsError, VersionConflictError } from '../domain/errors.ts';
+import { AlreadyExistsError, QuantityRuleError, VersionConflictError } from '../domain/errors.ts';
 import type { CommandResult, WorkOrderAggregate } from '../domain/work-order/model.ts';
-import type { IdempotencyRecord, PageRequest, Receipt, WorkOrderRepository } from '../domain/work-order/repository.ts';
+import type { IdempotencyRecord, PageRequest, Receipt, TrackedWrites, WorkOrderRepository } from '../domain/work-order/repository.ts';
 import { isDispatchable } from '../domain/work-order/status.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
@@ -45,11 +47,64 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
     return this.commitAll(tenantId, [result], receipt);
   }
 
-  async commitWithLots(tenantId: string, result: CommandResult, lots: LotCommandResult): Promise<void> {
+  async commitTracked(tenantId: string, result: CommandResult, tracked: TrackedWrites): Promise<void> {
     const table = tableName();
-    const items = [...resultItems(table, tenantId, result), ...(await lotResultItems(table, tenantId, lots))];
-    // A lot or the order changed since they were read: the command is decided again (retry.ts).
-    if (await transact(items)) throw new VersionConflictError();
+    const items = [...resultItems(table, tenantId, result)];
+    if (tracked.lots) items.push(...(await lotResultItems(table, tenantId, tracked.lots)));
+    const serialsFrom = items.length;
+    const serials = (tracked.serials ?? []).map((write) => {
+      const index = items.length;
+      items.push(...serialWriteItems(table, tenantId, write));
+      return { index, write };
+    });
+    const serialsTo = items.length;
+    if (tracked.edges?.length) items.push(...(await genealogyEdgeWrites(tenantId, tracked.edges)));
+    for (const counter of tracked.counters ?? []) items.push(counterItem(table, tenantId, counter));
+    if (items.length > MAX_TRANSACTION_ITEMS) {
+      throw new QuantityRuleError(
+        `this would write ${items.length} records at once, more than one transaction holds (${MAX_TRANSACTION_ITEMS}): report fewer units, or consume less, at a time`,
+      );
+    }
+    const cancelled = await transact(items);
+    if (!cancelled) return;
+    // A new serial whose number is taken: made once, by whatever made it first.
+    const taken = serials.find((s) => !s.write.before && cancelled.failed.some((f) => f.index >= s.index && f.index < s.index + 3));
+    if (taken && cancelled.failed.every((f) => f.index >= serialsFrom && f.index < serialsTo)) {
+      throw new AlreadyExistsError(`serial ${taken.write.after.id} exists already: a serial number is made once`);
+    }
+    // The order, a lot, a serial or a counter changed since they were read: decided again (retry.ts).
+    throw new VersionConflictError();
+  }
+
+  async serialsMade(tenantId: string, workOrderId: string, from: number, to: number): Promise<string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await ddb().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.orderSerialsPartition(tenantId, workOrderId),
+            ':from': keys.orderSerial(tenantId, workOrderId, from).sk,
+            ':to': keys.orderSerial(tenantId, workOrderId, to - 1).sk,
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.serialId));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+
+  async getSerial(tenantId: string, id: string): Promise<SerialUnit | undefined> {
+    const { Item } = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: keys.serial(tenantId, id), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    return Item ? stripKeys<SerialUnit>(Item, ['workOrderId']) : undefined;
   }
 
   async commitAll(tenantId: string, results: readonly CommandResult[], receipt?: Receipt) {
@@ -258,4 +313,43 @@ function versionCondition(old: Operation | undefined) {
   return old
     ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': old.version } }
     : { ConditionExpression: 'attribute_not_exists(pk)' };
+}
+
+/** TransactWriteItems holds at most this many items. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+/**
+ * A serial's write: the serial (new: must not exist, so a number is made once; changed: at the
+ * version read), its movement and, for a new one, its place among its order's serials.
+ */
+function serialWriteItems(table: string, tenantId: string, write: SerialWrite): TransactItem[] {
+  const { before, after } = write;
+  const isNew = { ConditionExpression: 'attribute_not_exists(pk)' };
+  return [
+    {
+      Put: {
+        TableName: table,
+        Item: { ...keys.serial(tenantId, after.id), entity: 'SerialUnit', ...after },
+        ...(before ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } : isNew),
+      },
+    },
+    {
+      Put: {
+        TableName: table,
+        Item: { ...keys.serialMovement(tenantId, after.id, after.version), entity: 'SerialMovement', ...write.movement },
+        ...isNew,
+      },
+    },
+    ...(before
+      ? []
+      : [
+          {
+            Put: {
+              TableName: table,
+              Item: { ...keys.orderSerial(tenantId, after.workOrderId, after.ordinal), entity: 'OrderSerial', serialId: after.id },
+              ...isNew,
+            },
+          },
+        ]),
+  ];
 }

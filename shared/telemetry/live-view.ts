@@ -6,7 +6,6 @@
  * writer first: read again); a change that changes nothing writes nothing. Every write also
  * notes the tenant in the day's registry (once per process and day), for the refresh job.
  */
-import type { LotCommandResult } from '../domain/tracking/lots.ts';
 import type { Clock } from '../domain/clock.ts';
 import { systemClock } from '../domain/clock.ts';
 import type { MasterDataRepository } from '../domain/master-data/repository.ts';
@@ -14,7 +13,7 @@ import type { MasterDataKind, StoredRecord } from '../domain/master-data/model.t
 import type { Equipment } from '../domain/master-data/model.ts';
 import type { StoredStateTransition } from '../domain/telemetry/repository.ts';
 import type { CommandResult } from '../domain/work-order/model.ts';
-import type { IdempotencyRecord, Receipt, WorkOrderRepository } from '../domain/work-order/repository.ts';
+import type { IdempotencyRecord, Receipt, TrackedWrites, WorkOrderRepository } from '../domain/work-order/repository.ts';
 import {
   type LiveEntry,
   type LiveViewRepository,
@@ -199,8 +198,12 @@ export class LiveViewFollowingOrders implements WorkOrderRepository {
     return out;
   }
 
-  async commitWithLots(tenantId: string, result: CommandResult, lots: LotCommandResult) {
-    await this.orders.commitWithLots(tenantId, result, lots);
+  serialsMade: WorkOrderRepository['serialsMade'] = (tenantId, id, from, to) => this.orders.serialsMade(tenantId, id, from, to);
+  getSerial: WorkOrderRepository['getSerial'] = (tenantId, id) => this.orders.getSerial(tenantId, id);
+
+  /** Consumption and production change no operation's status: nothing to follow. */
+  async commitTracked(tenantId: string, result: CommandResult, tracked: TrackedWrites) {
+    await this.orders.commitTracked(tenantId, result, tracked);
   }
 
   async commitAll(tenantId: string, results: readonly CommandResult[], receipt?: Receipt) {

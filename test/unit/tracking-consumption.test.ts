@@ -212,10 +212,12 @@ describe('consuming at a running operation (the command)', () => {
       commands.releaseWorkOrder(ctx('sup'), planned(100), routing, 0, undefined, components).after,
       10,
     ).after;
-    order = consumeMaterial(ctx(), order, 10, { lotId: 'G-1', quantity: 1.5 }, { ...lot('G-1', 'GREASE', 5), eventSeq: 0 }).order.after;
+    order = consumeMaterial(ctx(), order, 10, { lotId: 'G-1', quantity: 1.5 }, { kind: 'lot', lot: { ...lot('G-1', 'GREASE', 5), eventSeq: 0 } })
+      .order.after;
 
     // Act
-    const refused = () => consumeMaterial(ctx(), order, 10, { lotId: 'G-1', quantity: 1 }, { ...lot('G-1', 'GREASE', 3.5), eventSeq: 0 });
+    const refused = () =>
+      consumeMaterial(ctx(), order, 10, { lotId: 'G-1', quantity: 1 }, { kind: 'lot', lot: { ...lot('G-1', 'GREASE', 3.5), eventSeq: 0 } });
 
     // Assess
     assert.throws(refused, (e: Error) => {

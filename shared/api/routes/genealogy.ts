@@ -22,4 +22,18 @@ const traceRoute = (resource: 'lots' | 'serials', what: string) =>
 export const routes = define({
   traceLot: traceRoute('lots', 'a lot'),
   traceSerial: traceRoute('serials', 'a serial number'),
+  getSerial: {
+    method: 'GET',
+    path: '/v1/serials/{id}',
+    summary:
+      "A serialized unit's record: its order, each operation with who and when, recorded data, the machine data of its operations, and the lots and serials consumed into it",
+    tag: 'Genealogy',
+    roles: PERMISSIONS.read,
+    params: g.TraceParamsSchema,
+    response: g.SerialRecordSchema,
+    successStatus: 200,
+    handler: 'serials/get-serial',
+    fn: 'tracking',
+    table: 'read',
+  },
 });

@@ -5,7 +5,7 @@
  * refusal says why in words an operator acts on.
  */
 import { type FieldError, MesError } from '../errors.ts';
-import type { GenealogyEdge, MaterialLot, NodeRef } from './model.ts';
+import type { GenealogyEdge, MaterialLot, Movement, NodeRef, SerialUnit } from './model.ts';
 import { type LotAggregate, type LotCommandResult, type LotContext, lotRef } from './lots.ts';
 
 export const CONSUME_REFUSALS = ['consumed', 'scrapped', 'shipped', 'on-hold', 'wrong-material', 'expired', 'too-little'] as const;
@@ -148,5 +148,61 @@ export function consumeFromLot(ctx: LotContext, lot: LotAggregate, request: Cons
       },
     ],
     edges,
+  };
+}
+
+/** A serial's change as a command makes it: as read (undefined for a new one), after, and its movement. */
+export interface SerialWrite {
+  before: SerialUnit | undefined;
+  after: SerialUnit;
+  movement: Movement;
+}
+
+/** Why a serialized unit may not be consumed here, or undefined when it may: only a unit made and not held, of a material this needs. */
+export function serialConsumeRefusal(serial: SerialUnit, materialIds: readonly string[]): ConsumeRefusal | undefined {
+  const { id } = serial;
+  if (serial.status === 'consumed') return { code: 'consumed', status: 409, detail: `serial ${id} was consumed already` };
+  if (serial.status === 'scrapped') return { code: 'scrapped', status: 409, detail: `serial ${id} was scrapped` };
+  if (serial.status === 'shipped') return { code: 'shipped', status: 409, detail: `serial ${id} has left the plant` };
+  if (serial.status === 'on-hold') {
+    return {
+      code: 'on-hold',
+      status: 409,
+      detail: `serial ${id} is on hold (${serial.holdReason ?? 'no reason given'}): quality must release it first`,
+    };
+  }
+  if (!materialIds.includes(serial.materialId)) {
+    return {
+      code: 'wrong-material',
+      status: 422,
+      detail: `serial ${id} is ${serial.materialName ?? serial.materialId} (${serial.materialId}); this needs ${materialIds.join(' or ')}`,
+    };
+  }
+  return undefined;
+}
+
+/** One serialized unit consumed at an order's operation: consumed, with its `consume` movement. Refuses as serialConsumeRefusal says. */
+export function consumeSerial(
+  ctx: LotContext,
+  serial: SerialUnit,
+  request: { materialIds: readonly string[]; workOrderId: string; seq: number },
+): SerialWrite {
+  const refusal = serialConsumeRefusal(serial, request.materialIds);
+  if (refusal) throw new LotNotConsumableError(refusal, '/body/serialId');
+  const version = serial.version + 1;
+  return {
+    before: serial,
+    after: { ...serial, status: 'consumed', updatedAt: ctx.now, updatedBy: ctx.actor.userId, version },
+    movement: {
+      type: 'consume',
+      node: { kind: 'serial', id: serial.id },
+      quantityChange: -1,
+      quantityAfter: 0,
+      workOrderId: request.workOrderId,
+      seq: request.seq,
+      at: ctx.now,
+      by: ctx.actor.userId,
+      version,
+    },
   };
 }

@@ -246,22 +246,39 @@ export class LotService {
    * (the shift calendar's time zone; UTC without one), and the counter's move that takes them:
    * write the move in the same transaction as what the numbers name (counterItem).
    */
-  async number(
+  number(
     auth: AuthContext,
     material: Pick<Material, 'id' | 'lotNumberPattern' | 'serialNumberPattern'>,
     count: number,
     kind: 'lot' | 'serial' = 'lot',
-  ): Promise<{ ids: string[]; counters: CounterAdvance[] }> {
-    const [last, calendar] = await Promise.all([
-      this.lots.counter(auth.tenantId, kind, material.id),
-      this.masterData.get(auth.tenantId, 'shift-calendar', 'shift-calendar'),
-    ]);
-    const date = plantDate(this.clock.now(), calendar?.timeZone ?? 'UTC');
-    const pattern =
-      (kind === 'lot' ? material.lotNumberPattern : material.serialNumberPattern) ?? (kind === 'lot' ? DEFAULT_LOT_PATTERN : DEFAULT_SERIAL_PATTERN);
-    const ids = Array.from({ length: count }, (_, i) => formatNumber(pattern, { date, materialId: material.id, seq: last + i + 1 }));
-    return { ids, counters: [{ kind, materialId: material.id, from: last, to: last + count }] };
+  ) {
+    return numberFor(this.lots, this.masterData, this.clock.now(), auth.tenantId, material, count, kind);
   }
+}
+
+/**
+ * `count` new numbers of a material's lot or serial pattern, filled with the plant's date and the
+ * counter that follows the last one given, and the counter's advance to write in the same
+ * transaction (a concurrent command that took them fails there and decides again).
+ */
+export async function numberFor(
+  lots: Pick<LotRepository, 'counter'>,
+  masterData: MasterDataRepository,
+  now: Date,
+  tenantId: string,
+  material: Pick<Material, 'id' | 'lotNumberPattern' | 'serialNumberPattern'>,
+  count: number,
+  kind: 'lot' | 'serial',
+): Promise<{ ids: string[]; counters: CounterAdvance[] }> {
+  const [last, calendar] = await Promise.all([
+    lots.counter(tenantId, kind, material.id),
+    masterData.get(tenantId, 'shift-calendar', 'shift-calendar'),
+  ]);
+  const date = plantDate(now, calendar?.timeZone ?? 'UTC');
+  const pattern =
+    (kind === 'lot' ? material.lotNumberPattern : material.serialNumberPattern) ?? (kind === 'lot' ? DEFAULT_LOT_PATTERN : DEFAULT_SERIAL_PATTERN);
+  const ids = Array.from({ length: count }, (_, i) => formatNumber(pattern, { date, materialId: material.id, seq: last + i + 1 }));
+  return { ids, counters: [{ kind, materialId: material.id, from: last, to: last + count }] };
 }
 
 /** YYYY-MM-DD of `now` in the plant's time zone. */

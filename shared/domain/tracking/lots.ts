@@ -73,6 +73,9 @@ interface Step {
   counterpart?: NodeRef | undefined;
   reason?: string | undefined;
   comment?: string | undefined;
+  /** The order and operation behind the movement (produce). */
+  workOrderId?: string | undefined;
+  seq?: number | undefined;
   events: { type: LotEventType; data: Record<string, unknown> }[];
 }
 
@@ -100,6 +103,7 @@ function finish(ctx: LotContext, before: LotAggregate | undefined, next: Materia
       quantityAfter: after.quantity,
       ...(step.counterpart ? { counterpart: step.counterpart } : {}),
       ...(step.reason !== undefined ? { reason: step.reason } : {}),
+      ...(step.workOrderId !== undefined ? { workOrderId: step.workOrderId, seq: step.seq } : {}),
       at: ctx.now,
       by: ctx.actor.userId,
       version,
@@ -395,6 +399,73 @@ export function scrapLot(
     events: [{ type: 'lot.scrapped', data: { ...lotSummary(next), scrappedQty: quantity, reasonCode: input.reasonCode, by: ctx.actor.userId } }],
   });
   return { changes: [change], edges: [] };
+}
+
+/** A produced quantity goes into an order's output lot: made new (origin `produced`) or added to the one the order makes. */
+export interface ProduceIntoLot {
+  id: string;
+  material: Pick<Material, 'id' | 'name' | 'uom' | 'shelfLifeDays'>;
+  quantity: number;
+  workOrderId: string;
+  seq: number;
+}
+
+/**
+ * Adds what an order's last operation made to its output lot: the lot (new: available, expiring
+ * after the material's shelf life), its `produce` movement and audit record. No lot event: the
+ * order's `material.produced` event says it, in the same transaction. An existing lot must be
+ * this order's output and not gone (consumed, scrapped, shipped); a held one stays held.
+ */
+export function produceIntoLot(ctx: LotContext, existing: LotAggregate | undefined, input: ProduceIntoLot): LotChange {
+  if (existing) {
+    if (existing.origin !== 'produced' || existing.workOrderId !== input.workOrderId || existing.materialId !== input.material.id) {
+      throw new IllegalTransitionError(
+        `lot ${existing.id} is not an output of work order ${input.workOrderId}: produce into a new lot number, or leave lotId out`,
+      );
+    }
+    assertLive(existing, 'produce into');
+    return finish(
+      ctx,
+      existing,
+      { ...existing, quantity: existing.quantity + input.quantity, initialQuantity: existing.initialQuantity + input.quantity },
+      {
+        type: 'produce',
+        action: 'lot.produce',
+        quantityChange: input.quantity,
+        workOrderId: input.workOrderId,
+        seq: input.seq,
+        events: [],
+      },
+    );
+  }
+  const { material } = input;
+  const expiresAt = material.shelfLifeDays ? new Date(Date.parse(ctx.now) + material.shelfLifeDays * 86_400_000).toISOString() : undefined;
+  const lot: MaterialLot = {
+    id: input.id,
+    materialId: material.id,
+    materialName: material.name,
+    uom: material.uom,
+    quantity: input.quantity,
+    initialQuantity: input.quantity,
+    status: 'available',
+    origin: 'produced',
+    workOrderId: input.workOrderId,
+    seq: input.seq,
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+    createdAt: ctx.now,
+    createdBy: ctx.actor.userId,
+    updatedAt: ctx.now,
+    updatedBy: ctx.actor.userId,
+    version: 0,
+  };
+  return finish(ctx, undefined, lot, {
+    type: 'produce',
+    action: 'lot.produce',
+    quantityChange: input.quantity,
+    workOrderId: input.workOrderId,
+    seq: input.seq,
+    events: [],
+  });
 }
 
 function edge(ctx: LotContext, from: string, to: string, quantity: number, uom: string, via: GenealogyEdge['via']): GenealogyEdge {

@@ -69,6 +69,8 @@ export interface SerialUnit {
   seq: number;
   /** The lot it belongs to, when the material is also lot tracked. */
   lotId?: string | undefined;
+  /** Its place among the order's serials, from 0: the order's good unit it is (FIFO genealogy). */
+  ordinal: number;
   holdReason?: string | undefined;
   madeAt: string;
   madeBy: string;

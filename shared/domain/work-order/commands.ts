@@ -451,12 +451,25 @@ export function withTotals(order: WorkOrderAggregate, operations: Operation[]): 
 }
 
 /** Applies a report's quantities and data to the operation and the order's totals. */
+/**
+ * Makes what the order's last operation reported good of a tracked material (produce.ts): the
+ * order with its `output`, and the `material.produced` event. The service builds it from what it
+ * read (the material, the output lot, the numbers) and keeps the lots and serials it made.
+ */
+export type Producer = (
+  next: WorkOrderAggregate,
+  updated: Operation,
+  goodBefore: number,
+  goodDelta: number,
+) => { next: WorkOrderAggregate; event: Change['events'][number] };
+
 function applyReport(
   ctx: CommandContext,
   order: WorkOrderAggregate,
   op: Operation,
   report: ReportOperation | CompleteOperation,
   uom: string | undefined,
+  producer?: Producer,
 ) {
   assertQuantitiesFit(report, uom);
   const goodQty = round(op.goodQty + report.goodQty);
@@ -477,8 +490,11 @@ function applyReport(
     scrapByReason,
     recordedData: report.data ? recordData(op, report.data, ctx) : op.recordedData,
   };
-  const next = withTotals(order, replaceOp(order, updated));
+  let next = withTotals(order, replaceOp(order, updated));
   const reported = report.goodQty > 0 || report.scrapQty > 0;
+  const isLast = order.operations[order.operations.length - 1]?.seq === op.seq;
+  const made = isLast && producer && report.goodQty > 0 ? producer(next, updated, op.goodQty, report.goodQty) : undefined;
+  if (made) next = made.next;
   const event: Change['events'][number] = {
     type: 'production.reported',
     data: {
@@ -495,7 +511,9 @@ function applyReport(
       by: ctx.actor.userId,
     },
   };
-  return { next, updated, events: reported ? [event] : ([] as Change['events']) };
+  const events: Change['events'] = reported ? [event] : [];
+  if (made) events.push(made.event);
+  return { next, updated, events };
 }
 
 /** `uom` is the order's unit; an order from before units were copied is given its material's. */
@@ -505,10 +523,11 @@ export function reportOperation(
   seq: number,
   report: ReportOperation,
   uom: string | undefined = order.uom,
+  producer?: Producer,
 ): CommandResult {
   const op = findOperation(order, seq);
   assertOperation('report', order, op);
-  const { next, events } = applyReport(ctx, order, op, report, uom);
+  const { next, events } = applyReport(ctx, order, op, report, uom, producer);
   return finish(ctx, order, next, { action: 'operation.report', target: `operation/${seq}`, comment: report.comment, events });
 }
 
@@ -536,10 +555,11 @@ export function completeOperation(
   seq: number,
   input: CompleteOperation,
   uom: string | undefined = order.uom,
+  producer?: Producer,
 ): CommandResult {
   const op = findOperation(order, seq);
   assertOperation('complete', order, op);
-  const { next: reported, updated, events } = applyReport(ctx, order, op, input, uom);
+  const { next: reported, updated, events } = applyReport(ctx, order, op, input, uom, producer);
   requireRecordedData(updated);
   assertOutputConfirmed(order, updated, input);
   assertConsumed(updated, updated.goodQty + updated.scrapQty);

@@ -16,15 +16,28 @@ import {
   issueHeadroom,
   missingConsumption,
 } from '../tracking/consumption.ts';
-import { LotNotConsumableError, consumeFromLot } from '../tracking/consume.ts';
+import { LotNotConsumableError, type SerialWrite, consumeFromLot, consumeSerial } from '../tracking/consume.ts';
+import type { NodeRef, SerialUnit } from '../tracking/model.ts';
 import type { LotAggregate, LotCommandResult } from '../tracking/lots.ts';
 import { type CommandContext, finish, findOperation, replaceOp, summary } from './commands.ts';
 import type { CommandResult, Operation, WorkOrderAggregate } from './model.ts';
 
 export interface ConsumeMaterial {
-  lotId: string;
-  quantity: number;
+  /** A lot, or a serialized unit (one), scanned or picked. */
+  lotId?: string | undefined;
+  serialId?: string | undefined;
+  /** Of a lot; a serial is 1. */
+  quantity?: number | undefined;
   comment?: string | undefined;
+}
+
+/** What is consumed: a lot as read, or a serial as read. */
+export type ConsumedSource = { kind: 'lot'; lot: LotAggregate } | { kind: 'serial'; serial: SerialUnit };
+
+/** The consumption recorded, and the BOM line it counts against. */
+export interface Consumed {
+  component: OperationComponent;
+  record: ConsumedMaterial;
 }
 
 /** Where an operation may consume: while it runs or is paused, in an order being worked on. */
@@ -35,8 +48,8 @@ export function consumeMaterial(
   order: WorkOrderAggregate,
   seq: number,
   input: ConsumeMaterial,
-  lot: LotAggregate,
-): { order: CommandResult; lot: LotCommandResult } {
+  source: ConsumedSource,
+): { order: CommandResult; lot?: LotCommandResult; serial?: SerialWrite; consumed: Consumed } {
   const op = findOperation(order, seq);
   if (!CONSUMING.has(op.status) || order.status !== 'IN_PROGRESS') {
     throw new IllegalTransitionError(
@@ -45,26 +58,31 @@ export function consumeMaterial(
   }
   const components = op.components ?? [];
   if (components.length === 0) {
-    throw new LotNotConsumableError({
-      code: 'wrong-material',
-      status: 422,
-      detail: `operation ${seq} of work order ${order.id} has no BOM lines: it consumes no material${order.bomId ? '' : ' (the order names no BOM)'}`,
-    });
+    throw new LotNotConsumableError(
+      {
+        code: 'wrong-material',
+        status: 422,
+        detail: `operation ${seq} of work order ${order.id} has no BOM lines: it consumes no material${order.bomId ? '' : ' (the order names no BOM)'}`,
+      },
+      source.kind === 'lot' ? '/body/lotId' : '/body/serialId',
+    );
   }
-  const component = componentFor(components, lot.materialId);
   const accepted = components.flatMap((c) => [c.materialId, ...c.substitutes]);
-  // The lot's own state first (held, expired, used up, wrong material): its refusal names the lot.
-  const lotResult = consumeFromLot({ tenantId: ctx.tenantId, actor: ctx.actor, now: ctx.now, newId: ctx.newId }, lot, {
-    materialIds: accepted,
-    quantity: input.quantity,
-    now: ctx.now,
-    workOrderId: order.id,
-    seq,
-  });
+  const lotCtx = { tenantId: ctx.tenantId, actor: ctx.actor, now: ctx.now, newId: ctx.newId };
+  // The lot's or serial's own state first (held, expired, used up, wrong material): its refusal names it.
+  const quantity = source.kind === 'lot' ? (input.quantity as number) : 1;
+  const lotResult =
+    source.kind === 'lot'
+      ? consumeFromLot(lotCtx, source.lot, { materialIds: accepted, quantity, now: ctx.now, workOrderId: order.id, seq })
+      : undefined;
+  const serialWrite =
+    source.kind === 'serial' ? consumeSerial(lotCtx, source.serial, { materialIds: accepted, workOrderId: order.id, seq }) : undefined;
+  const materialId = source.kind === 'lot' ? source.lot.materialId : source.serial.materialId;
+  const node: NodeRef = source.kind === 'lot' ? { kind: 'lot', id: source.lot.id } : { kind: 'serial', id: source.serial.id };
+  const target = componentFor(components, materialId) as OperationComponent;
   const consumed = op.consumed ?? [];
-  const target = component as OperationComponent;
   const headroom = issueHeadroom(target, consumed, order.quantity);
-  if (input.quantity > headroom + 1e-9) {
+  if (quantity > headroom + 1e-9) {
     const { required } = allowedBand(target, order.quantity);
     throw new QuantityRuleError(
       `operation ${seq} may consume ${headroom} ${target.uom} more of ${target.materialName ?? target.materialId}: the order's ${order.quantity} need ${required} ${target.uom}${
@@ -72,17 +90,9 @@ export function consumeMaterial(
       }, and ${consumedAgainst(target, consumed)} were consumed`,
     );
   }
-  const record: ConsumedMaterial = {
-    materialId: lot.materialId,
-    node: { kind: 'lot', id: lot.id },
-    quantity: input.quantity,
-    backflush: false,
-    at: ctx.now,
-    by: ctx.actor.userId,
-  };
+  const record: ConsumedMaterial = { materialId, node, quantity, backflush: false, at: ctx.now, by: ctx.actor.userId };
   const updated: Operation = { ...op, consumed: [...consumed, record] };
   const next: WorkOrderAggregate = { ...order, operations: replaceOp(order, updated) };
-  const left = lotResult.changes[0]?.after.quantity ?? 0;
   const result = finish(ctx, order, next, {
     action: 'material.consume',
     target: `operation/${seq}`,
@@ -94,17 +104,23 @@ export function consumeMaterial(
           ...summary(next),
           seq,
           workCenterId: op.workCenterId,
-          lotId: lot.id,
-          consumedMaterialId: lot.materialId,
-          consumedQty: input.quantity,
-          uom: lot.uom,
-          lotQuantityLeft: left,
+          ...(source.kind === 'lot'
+            ? { lotId: source.lot.id, lotQuantityLeft: lotResult?.changes[0]?.after.quantity ?? 0 }
+            : { serialId: source.serial.id }),
+          consumedMaterialId: materialId,
+          consumedQty: quantity,
+          uom: source.kind === 'lot' ? source.lot.uom : target.uom,
           by: ctx.actor.userId,
         },
       },
     ],
   });
-  return { order: result, lot: lotResult };
+  return {
+    order: result,
+    ...(lotResult ? { lot: lotResult } : {}),
+    ...(serialWrite ? { serial: serialWrite } : {}),
+    consumed: { component: target, record },
+  };
 }
 
 /** A completion refused while a tracked component is consumed short of what was made needs. */

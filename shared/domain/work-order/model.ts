@@ -42,9 +42,20 @@ export interface WorkOrder {
   completedAt?: string | undefined;
   closedAt?: string | undefined;
   cancelledAt?: string | undefined;
+  /** What the order made of a lot- or serial-tracked material (issue 14); absent until it made some. */
+  output?: OrderOutput | undefined;
   updatedAt: string;
   updatedBy: string;
   version: number;
+}
+
+/**
+ * An order's tracked output: the lots it produced into, each from the good unit (of its last
+ * operation, counted from 0) where it began, and how many serials it made (serial k is unit k).
+ */
+export interface OrderOutput {
+  lots: { id: string; fromUnit: number }[];
+  serials: number;
 }
 
 export interface RecordedValue {
@@ -132,6 +143,10 @@ export interface ReportOperation {
   scrapReasonCode?: string | undefined;
   data?: Record<string, number | string | boolean> | undefined;
   comment?: string | undefined;
+  /** The order's last operation making a lot-tracked material: the lot the good go into (the order's current output lot, or a new numbered one, when absent). */
+  lotId?: string | undefined;
+  /** The order's last operation making a serialized material: one number per good unit (numbered by the material's pattern when absent). */
+  serials?: string[] | undefined;
 }
 /** Completes an operation, optionally with a last report. */
 export interface CompleteOperation extends ReportOperation {
@@ -185,6 +200,7 @@ export const EVENT_TYPES = [
   'production.corrected',
   // Product tracking (issue 14): a lot consumed at an operation.
   'material.consumed',
+  'material.produced',
   // Lots (issue 14): written to the lot's own outbox (shared/domain/tracking/lots.ts).
   ...LOT_EVENT_TYPES,
 ] as const;

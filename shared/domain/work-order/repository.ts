@@ -1,5 +1,8 @@
 /** The port the work order service talks to; shared/db implements it on DynamoDB. */
+import type { SerialWrite } from '../tracking/consume.ts';
+import type { CounterAdvance } from '../tracking/lot-repository.ts';
 import type { LotCommandResult } from '../tracking/lots.ts';
+import type { GenealogyEdge, SerialUnit } from '../tracking/model.ts';
 import type { WorkOrderStatus } from './status.ts';
 import type { AuditRecord, CommandResult, DispatchEntry, WorkOrder, WorkOrderAggregate } from './model.ts';
 
@@ -28,6 +31,14 @@ export interface Receipt extends IdempotencyRecord {
   ttlSeconds: number;
 }
 
+/** What a work order command did to lots and serials, written in its transaction. */
+export interface TrackedWrites {
+  lots?: LotCommandResult | undefined;
+  serials?: readonly SerialWrite[] | undefined;
+  edges?: readonly GenealogyEdge[] | undefined;
+  counters?: readonly CounterAdvance[] | undefined;
+}
+
 export interface WorkOrderRepository {
   /** One strongly consistent Query: header and operations. */
   get(tenantId: string, id: string): Promise<WorkOrderAggregate | undefined>;
@@ -38,8 +49,19 @@ export interface WorkOrderRepository {
    * order's id is taken, and returns the earlier record when the idempotency key was used.
    */
   commit(tenantId: string, result: CommandResult, idempotency?: IdempotencyRecord): Promise<{ replay?: IdempotencyRecord }>;
-  /** An order's command result and the lots it changed (consumption, issue 14) in ONE TransactWriteItems. */
-  commitWithLots(tenantId: string, result: CommandResult, lots: LotCommandResult): Promise<void>;
+  /**
+   * An order's command result and what it did to lots and serials (consumed, produced; issue 14)
+   * in ONE TransactWriteItems: the lots' changes, the serials (a new one must not exist: it is
+   * made once; a changed one at the version read), their movements, the serials' places in the
+   * order, the genealogy edges and the number counters moved. Throws AlreadyExistsError when a
+   * new serial's number is taken, VersionConflictError when anything read changed meanwhile, and
+   * RecordTooLargeError when it would not fit one transaction.
+   */
+  commitTracked(tenantId: string, result: CommandResult, tracked: TrackedWrites): Promise<void>;
+  /** The serials an order made with ordinals in [from, to), in that order (one strongly consistent Query). */
+  serialsMade(tenantId: string, workOrderId: string, from: number, to: number): Promise<string[]>;
+  /** A serial, strongly consistent. */
+  getSerial(tenantId: string, id: string): Promise<SerialUnit | undefined>;
   /**
    * Several command results (of different orders) and a receipt in ONE TransactWriteItems: all
    * or nothing. With no results, only the receipt is written. Returns the earlier receipt when

@@ -10,7 +10,9 @@ import {
   IdempotencyKeyReusedError,
   IllegalTransitionError,
   NotFoundError,
+  QuantityRuleError,
   StaleVersionError,
+  ValidationError,
   UnitOfMeasureError,
   UnknownReferenceError,
   type FieldError,
@@ -21,7 +23,19 @@ import { assertActiveReason, type ReasonListName, reasonListOf } from '../master
 import * as commands from './commands.ts';
 import * as consume from './consume.ts';
 import type { ConsumeMaterial } from './consume.ts';
-import type { LotRepository } from '../tracking/lot-repository.ts';
+import type { CounterAdvance, LotRepository } from '../tracking/lot-repository.ts';
+import { numberFor } from '../tracking/lot-service.ts';
+import type { SerialUnit } from '../tracking/model.ts';
+import {
+  MAX_LATE_LINKS,
+  MAX_SERIALS_PER_REPORT,
+  type OutputPlan,
+  type Produced,
+  consumptionEdges,
+  isLastOperation,
+  produce,
+  unitsCovered,
+} from './produce.ts';
 import { componentsFromBom } from '../tracking/consumption.ts';
 import * as corrections from './corrections.ts';
 import type {
@@ -30,6 +44,7 @@ import type {
   CompleteOperation,
   CorrectReport,
   CreateWorkOrder,
+  Operation,
   ReportOperation,
   WorkOrderAggregate,
   WorkOrderDetail,
@@ -279,39 +294,173 @@ export class WorkOrderService {
   resumeOperation = (auth: AuthContext, id: string, seq: number, comment?: string, v?: number) =>
     this.act(auth, id, v, (c, o) => commands.resumeOperation(c, o, seq, comment));
   reportOperation = (auth: AuthContext, id: string, seq: number, report: ReportOperation, v?: number) =>
-    this.actWithReason(
-      auth,
-      id,
-      v,
-      'scrap',
-      report.scrapReasonCode,
-      '/body/scrapReasonCode',
-      this.withUnit(auth, (c, o, uom) => commands.reportOperation(c, o, seq, report, uom)),
-    );
-  /** A lot consumed at an operation: the order and the lot in one transaction, decided again when either changed meanwhile. */
+    this.report(auth, id, seq, report, v, 'report');
+  completeOperation = (auth: AuthContext, id: string, seq: number, input: CompleteOperation, v?: number) =>
+    this.report(auth, id, seq, input, v, 'complete');
+
+  /**
+   * A report or completion: the order's change and, at the last operation of an order making a
+   * lot- or serial-tracked material, what its good units made (the output lot or the serials, the
+   * genealogy edges from what the order consumed, the numbers given) in the same transaction.
+   * The scrap reason, when given, must be an active one of the plant's list: said after the
+   * order's own refusals (404, 409), as every reason is.
+   */
+  private async report(
+    auth: AuthContext,
+    id: string,
+    seq: number,
+    input: ReportOperation | CompleteOperation,
+    v: number | undefined,
+    kind: 'report' | 'complete',
+  ) {
+    const code = input.scrapReasonCode;
+    const reasons = code === undefined ? undefined : reasonListOf('scrap', await this.masterData.get(auth.tenantId, 'reason-list', 'scrap'));
+    return runCommand(auth.tenantId, `work-order/${id}`, v, async () => {
+      const order = await this.load(auth, id, v);
+      const ctx = this.context(auth);
+      const [uom, output] = await Promise.all([this.unitOf(auth, order), this.outputPlan(auth, order, seq, input)]);
+      let produced: Produced | undefined;
+      const producer: commands.Producer | undefined = output
+        ? (next, updated, goodBefore, goodDelta) => {
+            const made = produce(ctx, next, updated, goodBefore, goodDelta, output.plan);
+            produced = made.produced;
+            return { next: { ...next, output: made.output }, event: made.event };
+          }
+        : undefined;
+      const result = await refusedWithChange(order, () =>
+        kind === 'report'
+          ? commands.reportOperation(ctx, order, seq, input, uom, producer)
+          : commands.completeOperation(ctx, order, seq, input, uom, producer),
+      );
+      if (reasons && code !== undefined) assertActiveReason(reasons, code, '/body/scrapReasonCode');
+      if (!produced) await this.orders.commit(auth.tenantId, result);
+      else {
+        const made = produced as Produced;
+        await this.orders.commitTracked(auth.tenantId, result, {
+          ...(made.lot ? { lots: { changes: [made.lot], edges: [] } } : {}),
+          serials: made.serials,
+          edges: made.edges,
+          counters: output?.counters ?? [],
+        });
+      }
+      return toDetail(result.after);
+    });
+  }
+
+  /** The order's unit: its own since create; an order from before units were copied takes its material's. */
+  private async unitOf(auth: AuthContext, order: WorkOrderAggregate) {
+    if (order.uom !== undefined) return order.uom;
+    return (await this.masterData.get(auth.tenantId, 'material', order.materialId))?.uom;
+  }
+
+  /**
+   * What a report's good units make, when the operation is the order's last and its material is
+   * lot- or serial-tracked: the material, the lot they go into (given, the order's current one, or
+   * numbered) or their serial numbers (given or numbered), and the counters moved. `lotId` and
+   * `serials` anywhere else are refused at their field.
+   */
+  private async outputPlan(
+    auth: AuthContext,
+    order: WorkOrderAggregate,
+    seq: number,
+    input: ReportOperation,
+  ): Promise<{ plan: OutputPlan; counters: CounterAdvance[] } | undefined> {
+    const given = input.lotId !== undefined ? 'lotId' : input.serials !== undefined ? 'serials' : undefined;
+    const refuse = (detail: string) => {
+      throw new ValidationError([{ pointer: `/body/${given}`, detail }]);
+    };
+    const last = isLastOperation(order, seq);
+    if (!last) {
+      if (given) refuse(`${given} names what the order's last operation makes; operation ${seq} is not its last`);
+      return undefined;
+    }
+    const material = await this.masterData.get(auth.tenantId, 'material', order.materialId);
+    const tracking = material?.tracking ?? 'none';
+    if (!material || tracking === 'none') {
+      if (given) refuse(`${order.materialName ?? order.materialId} is not lot- or serial-tracked: leave ${given} out`);
+      return undefined;
+    }
+    if (tracking === 'lot' && input.serials !== undefined) refuse(`${material.name} is tracked by lot, not serial: give lotId, or nothing`);
+    if (tracking === 'serial' && input.lotId !== undefined) refuse(`${material.name} is serialized: give serials, or nothing`);
+    if (input.goodQty <= 0) {
+      if (given) refuse(`${given} is for good units made, and this reports none`);
+      return undefined;
+    }
+    const lots = this.lots;
+    if (!lots) throw new Error('producing tracked material needs the lot repository: wire one');
+    const now = this.clock.now();
+    if (tracking === 'serial') {
+      if (input.serials) return { plan: { material, serialIds: input.serials }, counters: [] };
+      if (!Number.isInteger(input.goodQty) || input.goodQty > MAX_SERIALS_PER_REPORT) {
+        throw new ValidationError([
+          {
+            pointer: '/body/goodQty',
+            detail: `a serialized material is reported at most ${MAX_SERIALS_PER_REPORT} whole units at a time (${input.goodQty} given)`,
+          },
+        ]);
+      }
+      const numbered = await numberFor(lots, this.masterData, now, auth.tenantId, material, input.goodQty, 'serial');
+      return { plan: { material, serialIds: numbered.ids }, counters: numbered.counters };
+    }
+    // Lot: the one named, else the order's current output lot while it can take more, else a new number.
+    const current = order.output?.lots[order.output.lots.length - 1]?.id;
+    const wanted = input.lotId ?? current;
+    const lot = wanted ? await lots.get(auth.tenantId, wanted) : undefined;
+    const usable = lot && (lot.status === 'available' || lot.status === 'on-hold');
+    if (input.lotId !== undefined || (lot && usable)) return { plan: { material, lotId: wanted as string, lot }, counters: [] };
+    const numbered = await numberFor(lots, this.masterData, now, auth.tenantId, material, 1, 'lot');
+    return { plan: { material, lotId: numbered.ids[0] as string }, counters: numbered.counters };
+  }
+
+  /**
+   * A lot (or a serialized unit) consumed at an operation: the order and the lot or serial in one
+   * transaction, decided again when either changed meanwhile. When the order already made units
+   * this consumption covers (it comes second), its genealogy edges into them go in too.
+   */
   consumeMaterial(auth: AuthContext, id: string, seq: number, input: ConsumeMaterial, expectedVersion?: number) {
     const lots = this.lots;
     if (!lots) throw new Error('consuming material needs the lot repository: wire one');
     return runCommand(auth.tenantId, `work-order/${id}`, expectedVersion, async () => {
-      const [order, lot] = await Promise.all([this.load(auth, id, expectedVersion), lots.get(auth.tenantId, input.lotId)]);
-      // Another tenant's lot, like one that does not exist, is not found: named at the field.
-      if (!lot) throw new UnknownReferenceError([{ pointer: '/body/lotId', detail: `lot ${input.lotId} does not exist` }]);
-      const result = consume.consumeMaterial(this.context(auth), order, seq, input, lot);
-      await this.orders.commitWithLots(auth.tenantId, result.order, result.lot);
+      const ctx = this.context(auth);
+      const [order, lot, serial] = await Promise.all([
+        this.load(auth, id, expectedVersion),
+        input.lotId !== undefined ? lots.get(auth.tenantId, input.lotId) : undefined,
+        input.serialId !== undefined ? this.orders.getSerial(auth.tenantId, input.serialId) : undefined,
+      ]);
+      // Another tenant's lot or serial, like one that does not exist, is not found: named at its field.
+      if (input.lotId !== undefined && !lot)
+        throw new UnknownReferenceError([{ pointer: '/body/lotId', detail: `lot ${input.lotId} does not exist` }]);
+      if (input.serialId !== undefined && !serial) {
+        throw new UnknownReferenceError([{ pointer: '/body/serialId', detail: `serial ${input.serialId} does not exist` }]);
+      }
+      const source: consume.ConsumedSource = lot ? { kind: 'lot', lot } : { kind: 'serial', serial: serial as SerialUnit };
+      const result = consume.consumeMaterial(ctx, order, seq, input, source);
+      const edges = await this.lateEdges(auth, ctx, order, seq, result.consumed);
+      await this.orders.commitTracked(auth.tenantId, result.order, {
+        ...(result.lot ? { lots: result.lot } : {}),
+        ...(result.serial ? { serials: [result.serial] } : {}),
+        edges,
+      });
       return toDetail(result.order.after);
     });
   }
 
-  completeOperation = (auth: AuthContext, id: string, seq: number, input: CompleteOperation, v?: number) =>
-    this.actWithReason(
-      auth,
-      id,
-      v,
-      'scrap',
-      input.scrapReasonCode,
-      '/body/scrapReasonCode',
-      this.withUnit(auth, (c, o, uom) => commands.completeOperation(c, o, seq, input, uom)),
-    );
+  /** The edges of a consumption into units the order made before it (produce.ts): none when it comes first. */
+  private async lateEdges(auth: AuthContext, ctx: commands.CommandContext, order: WorkOrderAggregate, seq: number, consumed: consume.Consumed) {
+    const op = order.operations.find((o) => o.seq === seq) as Operation;
+    const units = unitsCovered(order, op, consumed.component, op.consumed ?? [], consumed.record.quantity);
+    if (!units) return [];
+    const count = units.toUnit - units.fromUnit;
+    const serialOutput = (order.output?.serials ?? 0) > 0;
+    if (serialOutput && count > MAX_LATE_LINKS) {
+      const most = Math.round(MAX_LATE_LINKS * consumed.component.quantityPer * 1e6) / 1e6;
+      throw new QuantityRuleError(
+        `this would link ${consumed.record.node.kind} ${consumed.record.node.id} to ${count} serials made before it: consume at most ${most} ${consumed.component.uom} at a time after units are made (better: before)`,
+      );
+    }
+    const serialIds = serialOutput ? await this.orders.serialsMade(auth.tenantId, order.id, units.fromUnit, units.toUnit) : [];
+    return consumptionEdges(ctx, order, op, consumed.record.node, units.covered, consumed.component.uom, units, serialIds);
+  }
 
   /**
    * A command that needs the order's unit: its own since create; an order from before units

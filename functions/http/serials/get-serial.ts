@@ -1,0 +1,6 @@
+/** GET /v1/serials/{id}: a serialized unit's record. */
+import { serialRecords } from '#functions/lib/genealogy-services.ts';
+import { httpHandler } from '#functions/lib/http.ts';
+import { routes } from '#shared/api/routes/genealogy.ts';
+
+export const handler = httpHandler(routes.getSerial, async ({ auth, params }) => ({ body: await serialRecords.record(auth, params.id) }));
