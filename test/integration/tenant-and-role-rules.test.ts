@@ -147,7 +147,10 @@ describe('tenant and role rules on every route', () => {
     }
     for (const order of Object.values(shared)) idsOfA.add(order.id);
     // A's genealogy: a lot consumed into a serial, stored as the tracking commands store them.
-    await putRecords(tenantA, { lots: [lotRecord('LOT-OF-A')], serials: [serialRecord('SN-OF-A', { workOrderId: (Object.values(shared)[0] as WorkOrderDetail).id })] });
+    await putRecords(tenantA, {
+      lots: [lotRecord('LOT-OF-A')],
+      serials: [serialRecord('SN-OF-A', { workOrderId: (Object.values(shared)[0] as WorkOrderDetail).id })],
+    });
     await putEdges(tenantA, [consumed(lot('LOT-OF-A'), serial('SN-OF-A'), 1)]);
     idsOfA.add('LOT-OF-A');
     idsOfA.add('SN-OF-A');
