@@ -474,6 +474,7 @@ export const EVENT_DATA = {
     by: z.string(),
   }),
   'lot.scrapped': z.object({ ...LotSummary, scrappedQty: z.number(), reasonCode: z.string(), by: z.string() }),
+  'lot.staged': z.object({ ...LotSummary, stagedAt: z.nullable(z.string()), by: z.string() }),
 } as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodMiniType>;
 
 /** The body of every outbound webhook: the Standard Webhooks shape plus the MES envelope. */

@@ -49,6 +49,7 @@ export const MovementSchema = meta(
     /** Signed change of the quantity (0 for hold and release). */
     quantityChange: z.number(),
     quantityAfter: z.number(),
+    location: z.optional(z.string()),
     counterpart: z.optional(NodeRefSchema),
     workOrderId: z.optional(z.string()),
     seq: z.optional(z.int()),
@@ -84,6 +85,15 @@ export const ReceiveLotSchema = meta(
   'Receive (create) a material lot.',
 );
 
+export const StageLotSchema = meta(
+  z.strictObject({
+    /** The work center to put it at; null takes it back to stores. */
+    workCenterId: z.nullable(IdSchema),
+    comment: Comment,
+  }),
+  'StageLot',
+  'Put a lot at a work center, where a backflush at its operations draws from it (null: back to stores).',
+);
 export const HoldLotSchema = meta(z.object({ reason: Text(2000) }), 'HoldLot', 'Put a lot on hold, saying why.');
 export const ReleaseLotSchema = meta(z.object({ comment: Comment }), 'ReleaseLot', 'Release a held lot (quality).');
 

@@ -5,7 +5,7 @@
  * builders are exported so that a work-order command (consume, produce) writes a lot's change
  * in ITS transaction: `lotResultItems`, `counterItem`.
  */
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExistsError, VersionConflictError } from '../domain/errors.ts';
 import type { CounterAdvance, LotRepository } from '../domain/tracking/lot-repository.ts';
 import type { LotAggregate, LotChange, LotCommandResult } from '../domain/tracking/lots.ts';
@@ -118,6 +118,32 @@ export class DynamoDbLotRepository implements LotRepository {
       page,
       (item) => stripKeys<Movement>(item, ['workOrderId']),
     );
+  }
+
+  async staged(tenantId: string, materialIds: readonly string[], workCenterId: string): Promise<MaterialLot[]> {
+    const perMaterial = await Promise.all(
+      materialIds.map(async (materialId) => {
+        const found: MaterialLot[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await ddb().send(
+            new QueryCommand({
+              TableName: tableName(),
+              IndexName: 'gsi1',
+              KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :status)',
+              FilterExpression: 'stagedAt = :at',
+              ExpressionAttributeValues: { ':pk': keys.lotsByMaterialPartition(tenantId, materialId), ':status': 'available#', ':at': workCenterId },
+              ExclusiveStartKey: start,
+              ReturnConsumedCapacity: 'TOTAL',
+            }),
+          );
+          for (const item of page.Items ?? []) found.push(toLot(item));
+          start = page.LastEvaluatedKey;
+        } while (start);
+        return found;
+      }),
+    );
+    return perMaterial.flat();
   }
 
   async counter(tenantId: string, kind: 'lot' | 'serial', materialId: string) {

@@ -263,6 +263,12 @@ describe('tenant and role rules on every route', () => {
       getLot: { isolation: 'not-found', build: async () => ({ params: { id: sharedLots.lot } }) },
       listLotMovements: { isolation: 'not-found', build: async () => ({ params: { id: sharedLots.lot } }) },
       holdLot: lotAction({ reason: 'suspect' }),
+      // Staged at the same place twice is refused: each request stages a lot of its own.
+      stageLot: {
+        isolation: 'not-found',
+        build: async () => ({ params: { id: await newLotOfA() }, body: { workCenterId: 'wc-assembly' } }),
+        probe: lotProbe,
+      },
       releaseLot: lotAction({ comment: 'checked' }, true),
       scrapLot: lotAction({ quantity: 1, reasonCode: 'DIM' }),
       splitLot: lotAction({ parts: [{ quantity: 1 }] }),

@@ -52,6 +52,11 @@ describe('tracked production: serials and produced lots with their genealogy', (
     ];
     await put('/v1/boms/BOM-S', { materialId: 'PUMP-S', components: [...components, { materialId: 'MOTOR', quantityPer: 1, operationSeq: 10 }] });
     await put('/v1/boms/BOM-L', { materialId: 'PUMP-L', components });
+    // The impeller backflushed at operation 20 from the lots staged at its work center.
+    await put('/v1/boms/BOM-BF', {
+      materialId: 'PUMP-L',
+      components: [components[0], { materialId: 'IMP', quantityPer: 2, operationSeq: 20, issue: 'backflush' }],
+    });
   });
   after(async () => {
     await mes?.stop();
@@ -64,12 +69,12 @@ describe('tracked production: serials and produced lots with their genealogy', (
   const trace = (kind: 'lots' | 'serials', id: string, direction: 'backward' | 'forward') =>
     people.supervisor.ok<Trace>('GET', `/v1/${kind}/${id}/genealogy?direction=${direction}`);
   /** An order of `product`, released, with operation 10 running. */
-  async function running(product: 'PUMP-S' | 'PUMP-L', quantity: number) {
+  async function running(product: 'PUMP-S' | 'PUMP-L', quantity: number, bomId = product === 'PUMP-S' ? 'BOM-S' : 'BOM-L') {
     const order = await people.planner.ok<WorkOrderDetail>('POST', '/v1/work-orders', {
       materialId: product,
       quantity,
       routingId: `${ROUTING}-${product}`,
-      bomId: product === 'PUMP-S' ? 'BOM-S' : 'BOM-L',
+      bomId,
       dueDate: '2030-01-01T00:00:00Z',
     });
     await people.supervisor.ok('POST', path(order, 'release'), {});
@@ -205,6 +210,51 @@ describe('tracked production: serials and produced lots with their genealogy', (
     );
     const fromImpeller = back.edges.filter((e) => e.from.id === i.id).reduce((n, e) => n + e.quantity, 0);
     assert.equal(fromImpeller, 5, 'the impeller lot gave 3 before and 2 after the first report');
+  });
+
+  it('backflushes a line from the lots staged at the work center, first expiring first, and refuses a report they cannot cover', async () => {
+    // Prepare: two impeller lots staged at the test bench, the later-expiring one received first; one not staged.
+    const later = await people.supervisor.ok<MaterialLot>('POST', '/v1/lots', { materialId: 'IMP', quantity: 10, expiresAt: '2031-01-01T00:00:00Z' });
+    const sooner = await people.supervisor.ok<MaterialLot>('POST', '/v1/lots', { materialId: 'IMP', quantity: 3, expiresAt: '2030-06-01T00:00:00Z' });
+    await receive('IMP', 50);
+    for (const lot of [later, sooner]) await people.supervisor.ok('POST', `/v1/lots/${lot.id}/stage`, { workCenterId: 'wc-test' });
+    const h = await receive('HSG', 10);
+    let order = await running('PUMP-L', 6, 'BOM-BF');
+    await act(order, 'operations/10/consume', { lotId: h.id, quantity: 6 });
+    await act(order, 'operations/10/complete', { goodQty: 6 });
+    await act(order, 'operations/20/start');
+
+    // Act: 2 good and 1 scrap take 6 impellers: the 3 expiring sooner, then 3 of the other.
+    order = await act(order, 'operations/20/report', { goodQty: 2, scrapQty: 1, scrapReasonCode: 'DIM' });
+
+    // Assess
+    const op = order.operations.find((o) => o.seq === 20);
+    assert.deepEqual(
+      op?.consumed?.map((c) => [c.node.id, c.quantity, c.backflush]),
+      [
+        [sooner.id, 3, true],
+        [later.id, 3, true],
+      ],
+    );
+    const [s1, l1] = await Promise.all([sooner, later].map((l) => people.supervisor.ok<MaterialLot>('GET', `/v1/lots/${l.id}`)));
+    assert.deepEqual([s1?.quantity, s1?.status, l1?.quantity], [0, 'consumed', 7]);
+    const produced = order.output?.lots[0]?.id as string;
+    const back = await trace('lots', produced, 'backward');
+    assert.deepEqual(
+      back.nodes
+        .filter((n) => n.level === 1)
+        .map((n) => n.id)
+        .sort(),
+      [h.id, sooner.id, later.id].sort(),
+    );
+    // 3 good more need 6: only 7 - 6 = 1 staged lot left with 7: fine; then 4 more need 8 of 1 left: refused, nothing written.
+    order = await act(order, 'operations/20/report', { goodQty: 3 });
+    const before = await snapshot(people.supervisor, tenant, order.id);
+    const short = await people.operator.post(path(order, 'operations/20/report'), { goodQty: 1 });
+    assertProblem(short, 409);
+    assert.match((short.body as { detail: string }).detail, /backflush of Impeller is 1 ea short at wc-test/i);
+    assert.deepEqual(await snapshot(people.supervisor, tenant, order.id), before);
+    assert.equal((await people.supervisor.ok<MaterialLot>('GET', `/v1/lots/${later.id}`)).quantity, 1);
   });
 
   it('refuses what cannot be made, says why, and writes nothing', async () => {

@@ -77,6 +77,12 @@ export const routes = define({
     fn: 'tracking',
     table: 'read',
   },
+  stageLot: lotAction(
+    'stage',
+    t.StageLotSchema,
+    PERMISSIONS.manageLots,
+    'Stage a lot at a work center (where a backflush draws from it), or take it back to stores',
+  ),
   holdLot: lotAction('hold', t.HoldLotSchema, PERMISSIONS.holdLot, 'Put a lot on hold, with a reason: nothing may consume or ship it'),
   releaseLot: lotAction('release', t.ReleaseLotSchema, PERMISSIONS.releaseLot, 'Release a held lot (quality only)'),
   scrapLot: lotAction(

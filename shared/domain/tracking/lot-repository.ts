@@ -32,6 +32,12 @@ export interface LotRepository {
   list(tenantId: string, filter: { materialId?: string | undefined; status?: LotStatus | undefined }, page: PageRequest): Promise<Page<MaterialLot>>;
   /** A lot's movements, oldest first. */
   movements(tenantId: string, id: string, page: PageRequest): Promise<Page<Movement>>;
+  /**
+   * The available lots of these materials staged at a work center (where a backflush draws
+   * from): one Query per material of its available lots (eventually consistent: the command
+   * reads the lots it picks again, strongly, and writes on their versions).
+   */
+  staged(tenantId: string, materialIds: readonly string[], workCenterId: string): Promise<MaterialLot[]>;
   /** The last number a material's lot or serial counter gave (0: none yet), strongly consistent. */
   counter(tenantId: string, kind: 'lot' | 'serial', materialId: string): Promise<number>;
 }

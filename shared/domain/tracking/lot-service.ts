@@ -168,6 +168,18 @@ export class LotService {
     return this.lots.commit(auth.tenantId, planned.result, { counters: planned.counters, receipt });
   }
 
+  /** Stages a lot at a work center (a backflush draws from it there), or takes it back (none). */
+  async stage(auth: AuthContext, id: string, workCenterId: string | undefined, comment?: string, v?: number) {
+    const center = workCenterId ? await this.masterData.get(auth.tenantId, 'equipment', workCenterId) : undefined;
+    // The lot's own refusals (404, 409) first, then the place it is staged at.
+    return this.act(auth, id, v, (ctx, lot) => {
+      const result = lots.stageLot(ctx, lot, workCenterId, comment);
+      if (workCenterId && !center)
+        throw new UnknownReferenceError([{ pointer: '/body/workCenterId', detail: `equipment ${workCenterId} does not exist` }]);
+      return result;
+    });
+  }
+
   hold = (auth: AuthContext, id: string, reason: string, v?: number) => this.act(auth, id, v, (ctx, lot) => lots.holdLot(ctx, lot, reason));
   release = (auth: AuthContext, id: string, comment?: string, v?: number) => this.act(auth, id, v, (ctx, lot) => lots.releaseLot(ctx, lot, comment));
 

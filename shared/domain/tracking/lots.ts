@@ -15,7 +15,7 @@ import type { Actor, AuditRecord, OutboxEvent } from '../work-order/model.ts';
 import type { GenealogyEdge, LotStatus, MaterialLot, Movement, MovementType, NodeRef } from './model.ts';
 
 /** The outbound webhook events of lots (docs/webhooks.md, docs/tracking.md). */
-export const LOT_EVENT_TYPES = ['lot.received', 'lot.held', 'lot.released', 'lot.split', 'lot.merged', 'lot.scrapped'] as const;
+export const LOT_EVENT_TYPES = ['lot.received', 'lot.held', 'lot.released', 'lot.split', 'lot.merged', 'lot.scrapped', 'lot.staged'] as const;
 export type LotEventType = (typeof LOT_EVENT_TYPES)[number];
 export const isLotEventType = (type: string): type is LotEventType => (LOT_EVENT_TYPES as readonly string[]).includes(type);
 
@@ -230,6 +230,28 @@ export function releaseLot(ctx: LotContext, lot: LotAggregate, comment?: string)
     comment,
     events: [{ type: 'lot.released', data: { ...lotSummary(next), by: ctx.actor.userId, ...(comment ? { comment } : {}) } }],
   });
+  return { changes: [change], edges: [] };
+}
+
+/**
+ * Puts a lot at a work center, where a backflush draws from it (or takes it back to stores with
+ * none). A held lot may be moved; it stays held. A lot that is gone cannot.
+ */
+export function stageLot(ctx: LotContext, lot: LotAggregate, workCenterId: string | undefined, comment?: string): LotCommandResult {
+  assertLive(lot, 'stage');
+  if ((lot.stagedAt ?? undefined) === workCenterId) {
+    throw new IllegalTransitionError(workCenterId ? `lot ${lot.id} is staged at ${workCenterId} already` : `lot ${lot.id} is not staged anywhere`);
+  }
+  const { stagedAt: _, ...rest } = lot;
+  const next: MaterialLot = { ...rest, ...(workCenterId ? { stagedAt: workCenterId } : {}) };
+  const change = finish(ctx, lot, next, {
+    type: 'stage',
+    action: 'lot.stage',
+    quantityChange: 0,
+    comment,
+    events: [{ type: 'lot.staged', data: { ...lotSummary(next), stagedAt: workCenterId ?? null, by: ctx.actor.userId } }],
+  });
+  if (workCenterId) change.movement = { ...change.movement, location: workCenterId };
   return { changes: [change], edges: [] };
 }
 

@@ -109,7 +109,7 @@ export interface GenealogyEdge {
 }
 
 /** What happened to a lot or serial: one movement per change, in its own trail. */
-export const MOVEMENT_TYPES = ['receive', 'produce', 'consume', 'split', 'merge', 'scrap', 'hold', 'release', 'ship'] as const;
+export const MOVEMENT_TYPES = ['receive', 'produce', 'consume', 'split', 'merge', 'scrap', 'hold', 'release', 'ship', 'stage'] as const;
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
 export interface Movement {
@@ -118,6 +118,8 @@ export interface Movement {
   /** Signed change of the quantity (0 for hold and release). */
   quantityChange: number;
   quantityAfter: number;
+  /** Staged: the work center it was put at (none: taken back to stores). */
+  location?: string | undefined;
   /** The other side: the lot split into or merged from, the order's produced lot or serial. */
   counterpart?: NodeRef | undefined;
   workOrderId?: string | undefined;

@@ -28,7 +28,7 @@ import type {
   WorkOrderAggregate,
 } from './model.ts';
 import { diff } from './diff.ts';
-import type { OperationComponent } from '../tracking/consumption.ts';
+import type { ConsumedMaterial, OperationComponent } from '../tracking/consumption.ts';
 import { assertConsumed } from './consume.ts';
 import { type HoldKind, assertMayHandleHold, defaultHoldKind } from './holds.ts';
 
@@ -135,7 +135,7 @@ export function findOperation(order: WorkOrderAggregate, seq: number): Operation
   return op;
 }
 
-function assertOperation(action: OperationAction, order: WorkOrderAggregate, op: Operation) {
+export function assertOperation(action: OperationAction, order: WorkOrderAggregate, op: Operation) {
   if (!canOperation(action, order, op)) {
     throw new IllegalTransitionError(`cannot ${action} operation ${op.seq} in status ${op.status} while work order ${order.id} is ${order.status}`);
   }
@@ -450,7 +450,6 @@ export function withTotals(order: WorkOrderAggregate, operations: Operation[]): 
   return { ...order, operations, producedQty: last?.goodQty ?? 0, scrappedQty: round(operations.reduce((sum, o) => sum + o.scrapQty, 0)) };
 }
 
-/** Applies a report's quantities and data to the operation and the order's totals. */
 /**
  * Makes what the order's last operation reported good of a tracked material (produce.ts): the
  * order with its `output`, and the `material.produced` event. The service builds it from what it
@@ -463,13 +462,21 @@ export type Producer = (
   goodDelta: number,
 ) => { next: WorkOrderAggregate; event: Change['events'][number] };
 
+/** What a report does to lots and serials beside the order (issue 14): what it backflushed, and what it made. */
+export interface ReportTracking {
+  /** Consumed by backflush at this report: added to the operation's consumption before what it made is linked, each with its `material.consumed` event's data. */
+  backflush?: { record: ConsumedMaterial; data: Record<string, unknown> }[] | undefined;
+  producer?: Producer | undefined;
+}
+
+/** Applies a report's quantities and data to the operation and the order's totals, and what it backflushed and made. */
 function applyReport(
   ctx: CommandContext,
   order: WorkOrderAggregate,
   op: Operation,
   report: ReportOperation | CompleteOperation,
   uom: string | undefined,
-  producer?: Producer,
+  tracking: ReportTracking = {},
 ) {
   assertQuantitiesFit(report, uom);
   const goodQty = round(op.goodQty + report.goodQty);
@@ -489,10 +496,12 @@ function applyReport(
     scrapQty: round(op.scrapQty + report.scrapQty),
     scrapByReason,
     recordedData: report.data ? recordData(op, report.data, ctx) : op.recordedData,
+    ...(tracking.backflush?.length ? { consumed: [...(op.consumed ?? []), ...tracking.backflush.map((b) => b.record)] } : {}),
   };
   let next = withTotals(order, replaceOp(order, updated));
   const reported = report.goodQty > 0 || report.scrapQty > 0;
   const isLast = order.operations[order.operations.length - 1]?.seq === op.seq;
+  const { producer } = tracking;
   const made = isLast && producer && report.goodQty > 0 ? producer(next, updated, op.goodQty, report.goodQty) : undefined;
   if (made) next = made.next;
   const event: Change['events'][number] = {
@@ -512,6 +521,7 @@ function applyReport(
     },
   };
   const events: Change['events'] = reported ? [event] : [];
+  for (const b of tracking.backflush ?? []) events.push({ type: 'material.consumed', data: { ...summary(next), ...b.data } });
   if (made) events.push(made.event);
   return { next, updated, events };
 }
@@ -523,11 +533,11 @@ export function reportOperation(
   seq: number,
   report: ReportOperation,
   uom: string | undefined = order.uom,
-  producer?: Producer,
+  tracking?: ReportTracking,
 ): CommandResult {
   const op = findOperation(order, seq);
   assertOperation('report', order, op);
-  const { next, events } = applyReport(ctx, order, op, report, uom, producer);
+  const { next, events } = applyReport(ctx, order, op, report, uom, tracking);
   return finish(ctx, order, next, { action: 'operation.report', target: `operation/${seq}`, comment: report.comment, events });
 }
 
@@ -555,11 +565,11 @@ export function completeOperation(
   seq: number,
   input: CompleteOperation,
   uom: string | undefined = order.uom,
-  producer?: Producer,
+  tracking?: ReportTracking,
 ): CommandResult {
   const op = findOperation(order, seq);
   assertOperation('complete', order, op);
-  const { next: reported, updated, events } = applyReport(ctx, order, op, input, uom, producer);
+  const { next: reported, updated, events } = applyReport(ctx, order, op, input, uom, tracking);
   requireRecordedData(updated);
   assertOutputConfirmed(order, updated, input);
   assertConsumed(updated, updated.goodQty + updated.scrapQty);

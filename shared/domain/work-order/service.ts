@@ -36,7 +36,9 @@ import {
   produce,
   unitsCovered,
 } from './produce.ts';
-import { componentsFromBom } from '../tracking/consumption.ts';
+import { componentsFromBom, planBackflush, requiredQuantity } from '../tracking/consumption.ts';
+import { consumeFromLot } from '../tracking/consume.ts';
+import type { LotAggregate, LotChange } from '../tracking/lots.ts';
 import * as corrections from './corrections.ts';
 import type {
   AuditRecord,
@@ -318,7 +320,14 @@ export class WorkOrderService {
     return runCommand(auth.tenantId, `work-order/${id}`, v, async () => {
       const order = await this.load(auth, id, v);
       const ctx = this.context(auth);
-      const [uom, output] = await Promise.all([this.unitOf(auth, order), this.outputPlan(auth, order, seq, input)]);
+      const op = order.operations.find((o) => o.seq === seq);
+      // The order's own refusals (404, 409) come before anything about lots.
+      if (op) commands.assertOperation(kind, order, op);
+      const [uom, output, backflush] = await Promise.all([
+        this.unitOf(auth, order),
+        this.outputPlan(auth, order, seq, input),
+        op ? this.backflushPlan(auth, ctx, order, op, input) : undefined,
+      ]);
       let produced: Produced | undefined;
       const producer: commands.Producer | undefined = output
         ? (next, updated, goodBefore, goodDelta) => {
@@ -327,24 +336,98 @@ export class WorkOrderService {
             return { next: { ...next, output: made.output }, event: made.event };
           }
         : undefined;
+      const tracking = { backflush: backflush?.records, producer };
       const result = await refusedWithChange(order, () =>
         kind === 'report'
-          ? commands.reportOperation(ctx, order, seq, input, uom, producer)
-          : commands.completeOperation(ctx, order, seq, input, uom, producer),
+          ? commands.reportOperation(ctx, order, seq, input, uom, tracking)
+          : commands.completeOperation(ctx, order, seq, input, uom, tracking),
       );
       if (reasons && code !== undefined) assertActiveReason(reasons, code, '/body/scrapReasonCode');
-      if (!produced) await this.orders.commit(auth.tenantId, result);
+      const made = produced as Produced | undefined;
+      if (!made && !backflush) await this.orders.commit(auth.tenantId, result);
       else {
-        const made = produced as Produced;
+        const lotChanges = [...(backflush?.lots ?? []), ...(made?.lot ? [made.lot] : [])];
         await this.orders.commitTracked(auth.tenantId, result, {
-          ...(made.lot ? { lots: { changes: [made.lot], edges: [] } } : {}),
-          serials: made.serials,
-          edges: made.edges,
+          ...(lotChanges.length ? { lots: { changes: lotChanges, edges: [] } } : {}),
+          serials: made?.serials ?? [],
+          edges: made?.edges ?? [],
           counters: output?.counters ?? [],
         });
       }
       return toDetail(result.after);
     });
+  }
+
+  /**
+   * What a report backflushes: each lot-tracked BOM line of the operation marked `backflush`,
+   * its quantity per unit times the good and scrap reported, from the lots staged at the
+   * operation's work center (first expiring first, consumption.ts planBackflush), read again
+   * strongly before they are taken. A line the staged lots cannot cover refuses the report.
+   */
+  private async backflushPlan(auth: AuthContext, ctx: commands.CommandContext, order: WorkOrderAggregate, op: Operation, input: ReportOperation) {
+    const made = input.goodQty + input.scrapQty;
+    const lines = (op.components ?? []).filter((c) => c.issue === 'backflush' && c.tracking === 'lot');
+    const lots = this.lots;
+    if (made <= 0 || lines.length === 0 || !lots) return undefined;
+    const materials = [...new Set(lines.flatMap((c) => [c.materialId, ...c.substitutes]))];
+    const staged = await lots.staged(auth.tenantId, materials, op.workCenterId);
+    const fresh = new Map(
+      (
+        await lots.getMany(
+          auth.tenantId,
+          staged.map((l) => l.id),
+        )
+      ).map((l) => [l.id, l]),
+    );
+    const taken = new Set<string>();
+    const records: NonNullable<commands.ReportTracking['backflush']> = [];
+    const changes: LotChange[] = [];
+    for (const line of lines) {
+      const quantity = requiredQuantity(line, made);
+      const candidates = [...fresh.values()].filter((l) => !taken.has(l.id));
+      const plan = planBackflush(line, quantity, candidates, ctx.now);
+      if (plan.short > 0) {
+        throw new QuantityRuleError(
+          `backflush of ${line.materialName ?? line.materialId} is ${plan.short} ${line.uom} short at ${op.workCenterId}: ${quantity} ${line.uom} are needed for ${made} made. Stage a lot of it there, or consume it by hand, then report again`,
+        );
+      }
+      for (const take of plan.takes) {
+        const lot = fresh.get(take.lotId) as LotAggregate;
+        taken.add(lot.id);
+        const result = consumeFromLot(ctx, lot, {
+          materialIds: [line.materialId, ...line.substitutes],
+          quantity: take.quantity,
+          now: ctx.now,
+          workOrderId: order.id,
+          seq: op.seq,
+          pointer: '/body',
+        });
+        const change = result.changes[0] as LotChange;
+        changes.push(change);
+        records.push({
+          record: {
+            materialId: lot.materialId,
+            node: { kind: 'lot', id: lot.id },
+            quantity: take.quantity,
+            backflush: true,
+            at: ctx.now,
+            by: ctx.actor.userId,
+          },
+          data: {
+            seq: op.seq,
+            workCenterId: op.workCenterId,
+            lotId: lot.id,
+            consumedMaterialId: lot.materialId,
+            consumedQty: take.quantity,
+            uom: lot.uom,
+            lotQuantityLeft: change.after.quantity,
+            backflush: true,
+            by: ctx.actor.userId,
+          },
+        });
+      }
+    }
+    return { records, lots: changes };
   }
 
   /** The order's unit: its own since create; an order from before units were copied takes its material's. */
