@@ -61,8 +61,13 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
     if (tracked.edges?.length) items.push(...(await genealogyEdgeWrites(tenantId, tracked.edges)));
     for (const counter of tracked.counters ?? []) items.push(counterItem(table, tenantId, counter));
     if (items.length > MAX_TRANSACTION_ITEMS) {
+      const made = tracked.serials?.filter((s) => !s.before).length ?? 0;
+      const fewer =
+        made > 1
+          ? `report at most ${Math.max(1, Math.floor((made * MAX_TRANSACTION_ITEMS) / items.length) - 1)} units at a time`
+          : 'report or consume less at a time';
       throw new QuantityRuleError(
-        `this would write ${items.length} records at once, more than one transaction holds (${MAX_TRANSACTION_ITEMS}): report fewer units, or consume less, at a time`,
+        `this would write ${items.length} records at once, more than one transaction holds (${MAX_TRANSACTION_ITEMS}): ${fewer}`,
       );
     }
     const cancelled = await transact(items);

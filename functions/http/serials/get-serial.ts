@@ -1,5 +1,5 @@
 /** GET /v1/serials/{id}: a serialized unit's record. */
-import { serialRecords } from '#functions/lib/genealogy-services.ts';
+import { serialRecords } from '#functions/lib/serial-record-services.ts';
 import { httpHandler } from '#functions/lib/http.ts';
 import { routes } from '#shared/api/routes/genealogy.ts';
 
