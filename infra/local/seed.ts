@@ -56,6 +56,7 @@ export async function seedDemoPlant(target: SeedTarget, log: Log): Promise<SeedR
     if (settings.status === 404) await api.expect('admin', 'PUT', '/v1/tenant-settings', { overrunTolerancePct: 5 }, [200, 201]);
     for (const [path, body] of masterData()) await api.expect('planner', 'PUT', path, body, [200, 201]);
     const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+    for (const lot of demoLots(days)) await receiveLot(api, lot);
     for (const plan of workOrderPlans(days)) await driveWorkOrder(api, plan);
   } catch (error) {
     // The API still runs without demo data; the next start finishes the seed.
@@ -121,8 +122,10 @@ function masterData(): [string, unknown][] {
       },
     ] as [string, unknown];
   // Units by their UN/ECE Rec 20 codes (shared/domain/master-data/units.ts): pieces, or kilograms.
-  const material = (id: string, name: string, materialType: string, uom = 'EA') =>
-    [`/v1/materials/${id}`, { name, uom, materialType }] as [string, unknown];
+  const material = (id: string, name: string, materialType: string, uom = 'EA', tracking: Record<string, unknown> = {}) =>
+    [`/v1/materials/${id}`, { name, uom, materialType, ...tracking }] as [string, unknown];
+  // Issue 14: the pump is made with a serial number each; its housing, impeller, motor and grease come in supplier lots.
+  const byLot = (shelfLifeDays?: number) => ({ tracking: 'lot', ...(shelfLifeDays ? { shelfLifeDays } : {}) });
   const person = (id: string, name: string, roles: Role[], qualifications: string[] = []) =>
     [`/v1/personnel/${id}`, { name, roles, qualifications }] as [string, unknown];
 
@@ -206,14 +209,18 @@ function masterData(): [string, unknown][] {
     ['/v1/reason-lists/pause', DEFAULT_REASON_LISTS.pause],
     ['/v1/reason-lists/hold', DEFAULT_REASON_LISTS.hold],
 
-    material('FG-PUMP-100', 'Circulation pump P100', 'finished'),
+    material('FG-PUMP-100', 'Circulation pump P100', 'finished', 'EA', {
+      tracking: 'serial',
+      serialNumberPattern: 'P100-{YY}{MM}-{SEQ:5}',
+      gtin: '08712345000011',
+    }),
     material('FG-VALVE-20', 'Check valve V20', 'finished'),
-    material('HSG-100', 'Pump housing, cast', 'intermediate'),
-    material('IMP-100', 'Impeller 100 mm', 'raw'),
-    material('MTR-100', 'Motor 0.25 kW', 'raw'),
+    material('HSG-100', 'Pump housing, cast', 'intermediate', 'EA', byLot()),
+    material('IMP-100', 'Impeller 100 mm', 'raw', 'EA', byLot()),
+    material('MTR-100', 'Motor 0.25 kW', 'raw', 'EA', byLot()),
     material('SCR-M4X12', 'Screw M4x12', 'consumable'),
     material('BOX-100', 'Carton for P100', 'packaging'),
-    material('GRS-10', 'Bearing grease', 'consumable', 'KGM'),
+    material('GRS-10', 'Bearing grease', 'consumable', 'KGM', byLot(365)),
 
     [
       '/v1/boms/BOM-PUMP-100',
@@ -225,7 +232,7 @@ function masterData(): [string, unknown][] {
           { materialId: 'IMP-100', quantityPer: 1, operationSeq: 10 },
           { materialId: 'MTR-100', quantityPer: 1, operationSeq: 10 },
           { materialId: 'SCR-M4X12', quantityPer: 6, uom: 'EA', operationSeq: 10 },
-          { materialId: 'GRS-10', quantityPer: 0.004, uom: 'KGM', operationSeq: 10 },
+          { materialId: 'GRS-10', quantityPer: 0.004, uom: 'KGM', operationSeq: 10, issue: 'backflush', tolerancePct: 10 },
           { materialId: 'BOX-100', quantityPer: 1, operationSeq: 30 },
         ],
       },
@@ -332,6 +339,13 @@ const hold = (reasonCode: string, comment: string): Step => ({
   body: { reasonCode, comment },
   due: (o) => ['RELEASED', 'IN_PROGRESS'].includes(o.status),
 });
+/** Consumes a lot at a running operation, unless the operation consumed from it already. */
+const consume = (seq: number, lotId: string, quantity: number): Step => ({
+  as: 'operator',
+  action: `operations/${seq}/consume`,
+  body: { lotId, quantity },
+  due: (o) => ['RUNNING', 'PAUSED'].includes(op(o, seq)?.status ?? '') && !op(o, seq)?.consumed?.some((c) => c.node.id === lotId),
+});
 const close: Step = { as: 'supervisor', action: 'close', body: { comment: 'Reviewed and closed' }, due: (o) => o.status === 'COMPLETED' };
 
 function workOrderPlans(days: (n: number) => string): WorkOrderPlan[] {
@@ -343,7 +357,31 @@ function workOrderPlans(days: (n: number) => string): WorkOrderPlan[] {
     { create: { id: 'WO-1002', ...valve, quantity: 200, dueDate: days(4), priority: 300 }, steps: [release] },
     {
       create: { id: 'WO-1003', ...pump, quantity: 20, dueDate: days(2), priority: 100 },
-      steps: [release, start(10), report(10, { goodQty: 8, scrapQty: 1, scrapReasonCode: 'STRIPPED-THREAD', data: { screwTorque: 4.1 } })],
+      steps: [
+        release,
+        start(10),
+        consume(10, 'HSG-100-L02', 9),
+        consume(10, 'IMP-100-L01', 9),
+        consume(10, 'MTR-100-L01', 9),
+        report(10, { goodQty: 8, scrapQty: 1, scrapReasonCode: 'STRIPPED-THREAD', data: { screwTorque: 4.1 } }),
+      ],
+    },
+    // Six pumps made and serialized, from two housing lots: something to trace both ways.
+    {
+      create: { id: 'WO-0998', ...pump, quantity: 6, dueDate: days(-1), priority: 200 },
+      steps: [
+        release,
+        start(10),
+        consume(10, 'HSG-100-L01', 4),
+        consume(10, 'HSG-100-L02', 2),
+        consume(10, 'IMP-100-L01', 6),
+        consume(10, 'MTR-100-L01', 6),
+        complete(10, { goodQty: 6, data: { screwTorque: 4 } }),
+        start(20),
+        complete(20, { goodQty: 6, data: { leakRate: 0.2, testPassed: true } }),
+        start(30),
+        complete(30, { goodQty: 6 }),
+      ],
     },
     {
       create: { id: 'WO-1004', ...valve, quantity: 100, dueDate: days(5), priority: 400 },
@@ -352,6 +390,43 @@ function workOrderPlans(days: (n: number) => string): WorkOrderPlan[] {
     { create: { id: 'WO-1005', ...valve, quantity: 10, dueDate: days(1), priority: 200 }, steps: makeValves(10) },
     { create: { id: SEED_MARKER_ORDER, ...valve, quantity: 5, dueDate: days(-1), priority: 200 }, steps: [...makeValves(5), close] },
   ];
+}
+
+// ---------- Supplier lots (issue 14) ----------
+
+interface DemoLot {
+  id: string;
+  materialId: string;
+  quantity: number;
+  supplierId: string;
+  supplierLot: string;
+  expiresAt?: string;
+  stagedAt?: string;
+}
+
+function demoLots(days: (n: number) => string): DemoLot[] {
+  return [
+    { id: 'HSG-100-L01', materialId: 'HSG-100', quantity: 4, supplierId: 'Gieterij Oost', supplierLot: 'GO-7781' },
+    { id: 'HSG-100-L02', materialId: 'HSG-100', quantity: 60, supplierId: 'Gieterij Oost', supplierLot: 'GO-7790' },
+    { id: 'IMP-100-L01', materialId: 'IMP-100', quantity: 80, supplierId: 'Rotor Parts BV', supplierLot: 'RP-24-118' },
+    { id: 'MTR-100-L01', materialId: 'MTR-100', quantity: 40, supplierId: 'ElektroMotoren NL', supplierLot: 'EM-5521' },
+    // Staged at the line: the assembly operation's reports backflush the grease from it.
+    {
+      id: 'GRS-10-L01',
+      materialId: 'GRS-10',
+      quantity: 5,
+      supplierId: 'Lubrix',
+      supplierLot: 'LX-0912',
+      expiresAt: days(300),
+      stagedAt: 'wc-line-1',
+    },
+  ];
+}
+
+async function receiveLot(api: Api, lot: DemoLot) {
+  const existing = await api.call('supervisor', 'GET', `/v1/lots/${lot.id}`);
+  if (existing.status === 200) return;
+  await api.expect('supervisor', 'POST', '/v1/lots', lot, [200, 201], { 'idempotency-key': `seed-${lot.id}` });
 }
 
 async function driveWorkOrder(api: Api, plan: WorkOrderPlan) {

@@ -451,7 +451,8 @@ export const EVENT_DATA = {
     /** What the order's last operation made of its lot- or serial-tracked material: the lot the good went into, or their serial numbers. */
     materialId: z.string(),
     uom: z.string(),
-    producedQty: z.number(),
+    /** Made by this report (the order's total is producedQty). */
+    madeQty: z.number(),
     lotId: z.optional(z.string()),
     /** The lot's quantity after this production. */
     lotQuantity: z.optional(z.number()),

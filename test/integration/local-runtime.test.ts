@@ -330,6 +330,7 @@ describe('the demo plant seed (real handlers)', () => {
     const { items } = (await res.json()) as { items: WorkOrder[] };
     const statuses = Object.fromEntries(items.map((o) => [o.id, o.status]));
     assert.deepEqual(statuses, {
+      'WO-0998': 'COMPLETED',
       'WO-0999': 'CLOSED',
       'WO-1001': 'PLANNED',
       'WO-1002': 'RELEASED',
@@ -337,6 +338,26 @@ describe('the demo plant seed (real handlers)', () => {
       'WO-1004': 'ON_HOLD',
       'WO-1005': 'COMPLETED',
     });
+  });
+
+  it('has supplier lots and serial-numbered pumps to trace both ways', async () => {
+    // Prepare
+    const token = await mes.runtime.issueToken({ tenantId: DEMO_TENANT, ...DEMO_USERS.supervisor });
+    const get = async (path: string) => (await fetch(`${mes.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    // Act
+    const forward = (await get('/v1/lots/HSG-100-L01/genealogy?direction=forward')) as { nodes: { kind: string; id: string }[] };
+    const serials = forward.nodes.filter((n) => n.kind === 'serial').map((n) => n.id);
+    const back = (await get(`/v1/serials/${serials[0]}/genealogy?direction=backward`)) as { nodes: { id: string; level: number }[] };
+    // Assess: the first four pumps of WO-0998 have a housing of the first lot, and each its impeller, motor and grease lots.
+    assert.equal(serials.length, 4, JSON.stringify(forward));
+    for (const id of serials) assert.match(id, /^P100-\d{4}-\d{5}$/);
+    assert.deepEqual(
+      back.nodes
+        .filter((n) => n.level === 1)
+        .map((n) => n.id)
+        .sort(),
+      ['GRS-10-L01', 'HSG-100-L01', 'IMP-100-L01', 'MTR-100-L01'],
+    );
   });
 
   it('does nothing when the plant is already there', async () => {

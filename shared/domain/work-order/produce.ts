@@ -116,7 +116,7 @@ export function produce(
     workCenterId: op.workCenterId,
     materialId: plan.material.id,
     uom: plan.material.uom,
-    producedQty: goodDelta,
+    madeQty: goodDelta,
     by: ctx.actor.userId,
   };
   if (plan.material.tracking === 'serial') {

@@ -13,6 +13,24 @@ import { type ActionNotice, ActionNoticeNote, type OnOutcome, OperationActions }
 import { reasonName, useReasonLists } from '../reason-lists.ts';
 import { ReasonName } from './reason-picker.tsx';
 import { ReopenAction } from './operation-reopen.tsx';
+import { OperationMaterials } from './order-materials.tsx';
+
+/** What the order made at its last operation of a lot- or serial-tracked material, with the way to its trace. */
+function OrderOutput({ order, op }: { order: WorkOrderDetail; op: Operation }) {
+  const output = order.output;
+  if (!output || order.operations.at(-1)?.seq !== op.seq) return null;
+  return (
+    <p data-testid={`op-${op.seq}-output`}>
+      <strong>Made: </strong>
+      {output.serials ? `${output.serials} serial-numbered unit${output.serials === 1 ? '' : 's'}` : null}
+      {output.lots.map((l, i) => (
+        <span key={l.id}>
+          {i ? ', ' : ''}lot <a href={`#/trace?lot=${encodeURIComponent(l.id)}`}>{l.id}</a>
+        </span>
+      ))}
+    </p>
+  );
+}
 
 const fmtValue = (v: RecordedValue) => `${typeof v.value === 'boolean' ? (v.value ? 'yes' : 'no') : v.value}${v.unit ? ` ${v.unit}` : ''}`;
 
@@ -130,6 +148,8 @@ export function OperationItem(props: {
         ) : null}
       </dl>
       <RecordedData op={op} />
+      <OperationMaterials order={order} op={op} roles={roles} reload={reload} onOutcome={onOutcome} />
+      <OrderOutput order={order} op={op} />
       {op.instructions ? (
         <details class="instructions">
           <summary>Work instructions</summary>
