@@ -326,6 +326,8 @@ export const WebhookMessageSchema = meta(
     lotId: z.optional(z.string()),
     sequence: z.int(),
     occurredAt: Timestamp,
+    /** The body's format, fixed when the message was made: every attempt sends the same bytes. */
+    format: Format,
     status: z.enum(MESSAGE_STATUSES),
     attemptCount: z.int(),
     /** The most recent attempts, oldest first. */

@@ -25,7 +25,7 @@ export interface StoredEndpoint extends Omit<WebhookEndpoint, 'format'> {
   secrets: SealedSecret[];
 }
 
-export interface StoredMessage extends WebhookMessage {
+export interface StoredMessage extends Omit<WebhookMessage, 'format'> {
   /** The exact body every attempt sends, built once: JSON, or B2MML XML when `format` is 'b2mml'. */
   payload: string;
   /** Absent for JSON (the default); 'b2mml' sends the payload as application/xml. */
@@ -108,6 +108,7 @@ export function toWebhookMessage(m: StoredMessage): WebhookMessage {
     ...(m.lotId !== undefined ? { lotId: m.lotId } : {}),
     sequence: m.sequence,
     occurredAt: m.occurredAt,
+    format: m.format ?? 'json',
     status: m.status,
     attemptCount: m.attemptCount,
     attempts: m.attempts,

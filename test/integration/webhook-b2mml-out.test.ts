@@ -163,10 +163,10 @@ describe('B2MML out: production events as ProductionPerformance documents', () =
     assert.deepEqual([asJson.type, asJson.data.lotId, asJson.data.consumedQty], ['material.consumed', lot.id, 3]);
     assert.equal(asJson.id, consumed?.ID);
 
-    // The deliveries log shows each B2MML message delivered.
+    // The deliveries log shows each B2MML message, as b2mml, delivered.
     const log = await people.admin.ok('GET', `/v1/webhook-endpoints/${b2mml.id}/deliveries?limit=100`);
     assert.ok(log.items.length >= expected.length);
-    for (const m of log.items) assert.equal(m.status, 'delivered');
+    for (const m of log.items) assert.deepEqual([m.format, m.status], ['b2mml', 'delivered']);
   });
 
   it('refuses a b2mml endpoint for event types with no B2MML form, naming each, and writes nothing', async () => {
