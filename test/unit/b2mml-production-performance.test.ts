@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { B2MML_EVENT_TYPES, EVENT_TYPES, hasB2mmlForm } from '#shared/api/integration-schemas.ts';
+import { openApiDocument } from '#shared/api/openapi.ts';
 import type { OutboxEvent } from '#shared/domain/work-order/model.ts';
 import { B2MML_NAMESPACE, productionPerformance } from '#shared/integration/b2mml-performance.ts';
 
@@ -277,6 +278,16 @@ describe('B2MML ProductionPerformance out', () => {
     assert.equal(decoded(segment.MaterialActual.MaterialLotID), 'L-<1>]]>');
     assert.equal(segment.PersonnelActual.PersonID, 'u-ö\u{1F600}');
     assert.equal(segment.MaterialActual.Quantity.QuantityString, '2.5');
+  });
+
+  it('lists application/xml in the OpenAPI webhooks of exactly the events with a B2MML form', () => {
+    // Act
+    const doc = openApiDocument('test') as { webhooks: Record<string, { post: { requestBody: { content: Record<string, unknown> } } }> };
+    // Assess
+    for (const type of EVENT_TYPES) {
+      const media = Object.keys(doc.webhooks[type]?.post.requestBody.content ?? {});
+      assert.deepEqual(media, hasB2mmlForm(type) ? ['application/json', 'application/xml'] : ['application/json'], type);
+    }
   });
 
   it('has no document for an event without a B2MML form', () => {
