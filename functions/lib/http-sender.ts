@@ -48,7 +48,7 @@ export class NodeHttpSender implements WebhookSender {
     this.lookup = guardedLookup(policy);
   }
 
-  async send({ url, headers, body, timeoutMs }: SendRequest): Promise<SendResult> {
+  async send({ url, headers, body, contentType = 'application/json', timeoutMs }: SendRequest): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     let target: URL;
@@ -80,7 +80,7 @@ export class NodeHttpSender implements WebhookSender {
         lookup: this.lookup,
         headers: {
           ...headers,
-          'content-type': 'application/json',
+          'content-type': contentType,
           'content-length': String(payload.length),
           'user-agent': 'mes-webhooks/1',
         },

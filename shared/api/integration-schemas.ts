@@ -229,11 +229,32 @@ const EventTypes = z.array(EventTypeSchema).check(
   z.refine((types) => new Set(types).size === types.length, 'event types must be unique'),
 );
 const Url = z.string().check(z.maxLength(2000), z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }));
+/**
+ * What an endpoint's bodies are: `json` (the MES envelope, the default) or `b2mml` (a B2MML
+ * ProductionPerformance document per production event, `application/xml`; docs/webhooks.md).
+ */
+export const WEBHOOK_FORMATS = ['json', 'b2mml'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+/**
+ * The events with a B2MML form (shared/integration/b2mml-performance.ts). `material.produced`
+ * comes with produced lots and serials; a type not (yet) in EVENT_TYPES simply never occurs.
+ */
+export const B2MML_EVENT_TYPES = [
+  'production.reported',
+  'operation.completed',
+  'work-order.completed',
+  'material.consumed',
+  'material.produced',
+] as const;
+export const hasB2mmlForm = (type: string): boolean => (B2MML_EVENT_TYPES as readonly string[]).includes(type);
+const Format = z.enum(WEBHOOK_FORMATS);
 
 export const CreateWebhookEndpointSchema = meta(
   z.object({
     url: Url,
     eventTypes: EventTypes,
+    /** `b2mml` takes only the event types with a B2MML form (400 at /body/eventTypes/{i} otherwise). */
+    format: z._default(Format, 'json'),
     enabled: z._default(z.boolean(), true),
     description: z.optional(z.string().check(z.maxLength(500))),
   }),
@@ -245,10 +266,11 @@ export const PatchWebhookEndpointSchema = meta(
     .object({
       url: z.optional(Url),
       eventTypes: z.optional(EventTypes),
+      format: z.optional(Format),
       enabled: z.optional(z.boolean()),
       description: z.optional(z.string().check(z.maxLength(500))),
     })
-    .check(z.refine((p) => Object.keys(p).length > 0, 'name at least one of url, eventTypes, enabled, description')),
+    .check(z.refine((p) => Object.keys(p).length > 0, 'name at least one of url, eventTypes, format, enabled, description')),
   'PatchWebhookEndpoint',
   'Change a webhook endpoint; fields left out stay as they are.',
 );
@@ -257,6 +279,8 @@ export const WebhookEndpointSchema = meta(
     id: IdSchema,
     url: z.string(),
     eventTypes: z.array(EventTypeSchema),
+    /** `json` unless the endpoint asked for `b2mml`. */
+    format: Format,
     enabled: z.boolean(),
     description: z.optional(z.string()),
     /** Why the MES disabled it, e.g. the receiver answered 410 Gone. */
@@ -302,6 +326,8 @@ export const WebhookMessageSchema = meta(
     lotId: z.optional(z.string()),
     sequence: z.int(),
     occurredAt: Timestamp,
+    /** The body's format, fixed when the message was made: every attempt sends the same bytes. */
+    format: Format,
     status: z.enum(MESSAGE_STATUSES),
     attemptCount: z.int(),
     /** The most recent attempts, oldest first. */

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { ProblemSchema } from './schemas.ts';
-import { EVENT_TYPES, webhookPayloadSchema } from './integration-schemas.ts';
+import { EVENT_TYPES, hasB2mmlForm, webhookPayloadSchema } from './integration-schemas.ts';
 import { type RouteDef, routeList } from './routes.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -99,7 +99,23 @@ export function openApiDocument(version: string): object {
             required: true,
             schema: { type: 'string' },
           })),
-          requestBody: { required: true, content: { 'application/json': { schema: schema(webhookPayloadSchema(type), 'output') } } },
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: schema(webhookPayloadSchema(type), 'output') },
+              // To an endpoint with format b2mml (docs/webhooks.md, "B2MML out").
+              ...(hasB2mmlForm(type)
+                ? {
+                    'application/xml': {
+                      schema: {
+                        type: 'string',
+                        description: 'A B2MML (V0600) ProductionPerformance document, namespace http://www.mesa.org/xml/B2MML-V0600',
+                      },
+                    },
+                  }
+                : {}),
+            },
+          },
           responses: { '2XX': { description: 'Received. Anything else is retried on the schedule; 410 disables the endpoint.' } },
         },
       },

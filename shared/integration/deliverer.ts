@@ -18,6 +18,7 @@ import { liveSecrets, secretContext } from './endpoints.ts';
 import { MAX_KEPT_ATTEMPTS, type AttemptRecord, type StoredEndpoint, type StoredMessage, type WebhookRepository } from './model.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { DeliveryJob, DeliveryQueue, SecretBox, SendResult, WebhookSender } from './ports.ts';
+import { CONTENT_TYPES } from './payload.ts';
 import { MAX_ATTEMPTS, nextAttempt } from './retry-schedule.ts';
 
 /** Who the audit trail names when the MES itself changes an endpoint. */
@@ -90,7 +91,8 @@ export class WebhookDeliverer {
     if (!(await repository.claimAttempt(job.tenantId, job.endpointId, message.id, job.attempt, nowIso, claimUntil))) return 'busy';
 
     const headers = await this.sign(job.tenantId, endpoint, message, now);
-    const result = await this.deps.sender.send({ url: endpoint.url, headers, body: message.payload, timeoutMs });
+    const contentType = CONTENT_TYPES[message.format ?? 'json'];
+    const result = await this.deps.sender.send({ url: endpoint.url, headers, body: message.payload, contentType, timeoutMs });
     const end = clock.now();
     return this.settle(job, endpoint, message, now, end, result);
   }

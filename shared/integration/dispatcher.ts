@@ -5,9 +5,16 @@
  * The stream delivers at least once: a message that exists already is not written again, and
  * is queued again only if it never got an attempt (the previous run wrote it, then died before
  * queueing it).
+ *
+ * An endpoint's format picks the body: JSON (the default) or, for `b2mml`, the event's B2MML
+ * ProductionPerformance document (b2mml-performance.ts). Each body is built at most once per
+ * event; an event with no B2MML form is skipped for a b2mml endpoint (which the endpoint
+ * service does not let subscribe to it anyway).
  */
 import type { OutboxEvent } from '../domain/work-order/model.ts';
 import type { StoredEndpoint, StoredMessage, WebhookRepository } from './model.ts';
+import type { WebhookFormat } from '../api/integration-schemas.ts';
+import { productionPerformance } from './b2mml-performance.ts';
 import { webhookBody } from './payload.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { DeliveryJob, DeliveryQueue } from './ports.ts';
@@ -53,10 +60,17 @@ export class OutboxDispatcher {
       const subscribers = (await endpointsOf(event.tenantId)).filter((e) => e.enabled && e.eventTypes.includes(event.type));
       if (subscribers.length === 0) return { created: 0, queued: 0 };
       const now = this.clock.now().toISOString();
-      const payload = webhookBody(event);
-      const outcomes = await Promise.all(
-        subscribers.map((endpoint) => this.repository.createMessage(event.tenantId, newMessage(event, endpoint.id, payload, now))),
-      );
+      const bodies = new Map<WebhookFormat, string | undefined>();
+      const bodyIn = (format: WebhookFormat) => {
+        if (!bodies.has(format)) bodies.set(format, format === 'b2mml' ? productionPerformance(event) : webhookBody(event));
+        return bodies.get(format);
+      };
+      const messages = subscribers.flatMap((endpoint) => {
+        const format = endpoint.format ?? 'json';
+        const payload = bodyIn(format);
+        return payload === undefined ? [] : [newMessage(event, endpoint.id, payload, format, now)];
+      });
+      const outcomes = await Promise.all(messages.map((message) => this.repository.createMessage(event.tenantId, message)));
       const jobs: DeliveryJob[] = outcomes
         .filter(({ created, message }) => created || neverAttempted(message, now))
         .map(({ message }) => ({ tenantId: event.tenantId, endpointId: message.endpointId, messageId: message.id, attempt: 1, dueAt: now }));
@@ -69,7 +83,7 @@ export class OutboxDispatcher {
 const neverAttempted = (m: StoredMessage, now: string) =>
   m.status === 'pending' && m.attemptCount === 0 && (m.claimUntil === undefined || m.claimUntil < now);
 
-function newMessage(event: OutboxEvent, endpointId: string, payload: string, now: string): StoredMessage {
+function newMessage(event: OutboxEvent, endpointId: string, payload: string, format: WebhookFormat, now: string): StoredMessage {
   return {
     id: event.id,
     endpointId,
@@ -84,6 +98,7 @@ function newMessage(event: OutboxEvent, endpointId: string, payload: string, now
     nextAttemptAt: now,
     createdAt: now,
     payload,
+    ...(format === 'json' ? {} : { format }),
     roundStart: 0,
     roundTrigger: 'scheduled',
   };

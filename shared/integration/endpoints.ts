@@ -5,9 +5,17 @@
  * versioned and audited; another tenant's endpoint does not exist (404).
  */
 import { randomBytes } from 'node:crypto';
-import type { CreateWebhookEndpoint, PatchWebhookEndpoint, WebhookEndpoint, WebhookMessage } from '../api/integration-schemas.ts';
+import {
+  B2MML_EVENT_TYPES,
+  type CreateWebhookEndpoint,
+  type PatchWebhookEndpoint,
+  type WebhookEndpoint,
+  type WebhookFormat,
+  type WebhookMessage,
+  hasB2mmlForm,
+} from '../api/integration-schemas.ts';
 import type { AuthContext } from '../auth/claims.ts';
-import { IllegalTransitionError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors.ts';
+import { type FieldError, IllegalTransitionError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors.ts';
 import { runCommand } from '../domain/retry.ts';
 import type { Page, PageRequest } from '../domain/work-order/repository.ts';
 import {
@@ -61,7 +69,10 @@ export class WebhookEndpointService {
     return this.deps.clock.now().toISOString();
   }
 
-  async create(auth: AuthContext, input: CreateWebhookEndpoint): Promise<WebhookEndpointWithSecret> {
+  /** `format` defaults to json, as the route's schema does. */
+  async create(auth: AuthContext, input: Omit<CreateWebhookEndpoint, 'format'> & { format?: WebhookFormat }): Promise<WebhookEndpointWithSecret> {
+    const format = input.format ?? 'json';
+    checkFormat(format, input.eventTypes, 'eventTypes');
     await this.checkUrl(input.url);
     const now = this.now();
     const id = newEndpointId();
@@ -70,6 +81,7 @@ export class WebhookEndpointService {
       id,
       url: input.url,
       eventTypes: input.eventTypes,
+      format,
       enabled: input.enabled,
       ...(input.description !== undefined ? { description: input.description } : {}),
       createdAt: now,
@@ -95,6 +107,7 @@ export class WebhookEndpointService {
   update(auth: AuthContext, id: string, patch: PatchWebhookEndpoint, expectedVersion?: number): Promise<WebhookEndpoint> {
     return runCommand(auth.tenantId, `webhook-endpoint/${id}`, expectedVersion, async () => {
       const before = await this.load(auth, id, expectedVersion);
+      checkFormat(patch.format ?? before.format ?? 'json', patch.eventTypes ?? before.eventTypes, patch.eventTypes ? 'eventTypes' : 'format');
       if (patch.url !== undefined && patch.url !== before.url) await this.checkUrl(patch.url);
       const now = this.now();
       // Re-enabling clears why the MES had disabled it.
@@ -104,6 +117,7 @@ export class WebhookEndpointService {
         ...base,
         ...(patch.url !== undefined ? { url: patch.url } : {}),
         ...(patch.eventTypes !== undefined ? { eventTypes: patch.eventTypes } : {}),
+        ...(patch.format !== undefined ? { format: patch.format } : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
         ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
         updatedAt: now,
@@ -209,6 +223,31 @@ export class WebhookEndpointService {
     const why = await urlRefusal(url, this.deps.urlPolicy, this.deps.resolve);
     if (why) throw new ValidationError([{ pointer: '/body/url', detail: why }]);
   }
+}
+
+/**
+ * A B2MML endpoint takes only the events with a B2MML form: anything else would never reach it,
+ * so it is refused here rather than silently dropped later. `at` names what the request sent:
+ * the event types (each refused one at its index) or, when only the format changed, the format.
+ */
+function checkFormat(format: WebhookFormat, eventTypes: readonly string[], at: 'eventTypes' | 'format') {
+  if (format !== 'b2mml') return;
+  const without = eventTypes.map((type, i) => ({ type, i })).filter(({ type }) => !hasB2mmlForm(type));
+  if (without.length === 0) return;
+  const forms = B2MML_EVENT_TYPES.join(', ');
+  const errors: FieldError[] =
+    at === 'eventTypes'
+      ? without.map(({ type, i }) => ({
+          pointer: `/body/eventTypes/${i}`,
+          detail: `${type} has no B2MML form; a b2mml endpoint takes ${forms}. Subscribe a json endpoint to it`,
+        }))
+      : [
+          {
+            pointer: '/body/format',
+            detail: `b2mml cannot carry ${without.map(({ type }) => type).join(', ')} (subscribed); a b2mml endpoint takes ${forms}. Change eventTypes with it`,
+          },
+        ];
+  throw new ValidationError(errors);
 }
 
 /** Secrets still signing at `now`: the current one, and the previous one until it expires. */

@@ -4,7 +4,7 @@
  * shared/api/integration-schemas.ts; these add what never leaves the MES: sealed secrets,
  * the exact body to send, the retry round and the in-flight claim.
  */
-import type { WebhookAttempt, WebhookEndpoint, WebhookMessage } from '../api/integration-schemas.ts';
+import type { WebhookAttempt, WebhookEndpoint, WebhookFormat, WebhookMessage } from '../api/integration-schemas.ts';
 import type { Page, PageRequest } from '../domain/work-order/repository.ts';
 
 export type AttemptTrigger = WebhookAttempt['trigger'];
@@ -18,14 +18,18 @@ export interface SealedSecret {
   expiresAt?: string;
 }
 
-export interface StoredEndpoint extends WebhookEndpoint {
+export interface StoredEndpoint extends Omit<WebhookEndpoint, 'format'> {
+  /** Absent on endpoints from before formats: json. */
+  format?: WebhookFormat;
   /** The current secret first, then the previous one while its grace period runs. */
   secrets: SealedSecret[];
 }
 
-export interface StoredMessage extends WebhookMessage {
-  /** The exact JSON body every attempt sends, built once. */
+export interface StoredMessage extends Omit<WebhookMessage, 'format'> {
+  /** The exact body every attempt sends, built once: JSON, or B2MML XML when `format` is 'b2mml'. */
   payload: string;
+  /** Absent for JSON (the default); 'b2mml' sends the payload as application/xml. */
+  format?: WebhookFormat;
   /** attemptCount when the current round began: attempt `roundStart + k` is the round's k-th. */
   roundStart: number;
   /** What began the round: its first attempt's trigger; later ones are 'scheduled'. */
@@ -104,6 +108,7 @@ export function toWebhookMessage(m: StoredMessage): WebhookMessage {
     ...(m.lotId !== undefined ? { lotId: m.lotId } : {}),
     sequence: m.sequence,
     occurredAt: m.occurredAt,
+    format: m.format ?? 'json',
     status: m.status,
     attemptCount: m.attemptCount,
     attempts: m.attempts,
@@ -116,6 +121,6 @@ export function toWebhookMessage(m: StoredMessage): WebhookMessage {
 }
 
 /** The API shape of a stored endpoint: never a secret. */
-export function toWebhookEndpoint({ secrets: _, ...endpoint }: StoredEndpoint): WebhookEndpoint {
-  return endpoint;
+export function toWebhookEndpoint({ secrets: _, format = 'json', ...endpoint }: StoredEndpoint): WebhookEndpoint {
+  return { ...endpoint, format };
 }

@@ -3,7 +3,11 @@
  * Webhooks shape (type, timestamp, data) plus the MES envelope. Built once per message and
  * stored as the exact string every attempt sends, so a retry or replay signs the same bytes.
  */
+import type { WebhookFormat } from '../api/integration-schemas.ts';
 import type { OutboxEvent } from '../domain/work-order/model.ts';
+
+/** The content-type each body format is sent with. */
+export const CONTENT_TYPES: Record<WebhookFormat, string> = { json: 'application/json', b2mml: 'application/xml' };
 
 export function webhookBody(event: OutboxEvent): string {
   return JSON.stringify({

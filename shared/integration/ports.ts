@@ -37,6 +37,8 @@ export interface SendRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** application/json unless given (a B2MML endpoint's body is application/xml). */
+  contentType?: string;
   timeoutMs: number;
 }
 

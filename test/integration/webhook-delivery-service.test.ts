@@ -299,6 +299,78 @@ describe('outbound webhook delivery', () => {
     assert.equal(typeof Item?.expiresAt, 'number');
   });
 
+  it('sends a b2mml endpoint the B2MML document as application/xml, and its retry the same bytes even after the endpoint went back to json', async () => {
+    // Prepare: a B2MML endpoint whose receiver is down once, and a JSON endpoint for the same event.
+    const tenantId = newTenantId();
+    const xmlReceiver = await receiver((n) => (n === 1 ? { status: 503 } : { status: 204 }));
+    const jsonReceiver = await receiver();
+    const b2mml = await webhookEndpoints().create(admin(tenantId), {
+      url: xmlReceiver.url,
+      eventTypes: ['material.consumed'],
+      format: 'b2mml',
+      enabled: true,
+    });
+    await endpointFor(tenantId, jsonReceiver, ['material.consumed']);
+    const base = outboxEvent(tenantId);
+    const event: OutboxEvent = {
+      ...base,
+      type: 'material.consumed',
+      data: {
+        ...base.data,
+        status: 'IN_PROGRESS',
+        seq: 10,
+        workCenterId: 'wc-assembly',
+        lotId: 'L-1',
+        consumedMaterialId: 'HSG',
+        consumedQty: 2,
+        uom: 'EA',
+        lotQuantityLeft: 8,
+        by: 'u-op',
+      },
+    };
+    // Act: attempt 1 fails; the endpoint goes back to json; the retry goes out.
+    await dispatch(event);
+    await deliverVisible();
+    await webhookEndpoints().update(admin(tenantId), b2mml.id, { format: 'json' });
+    await runUntilIdle();
+    // Assess
+    assert.equal(xmlReceiver.requests.length, 2);
+    assert.equal(new Set(xmlReceiver.requests.map((q) => q.body)).size, 1, 'the same bytes on every attempt');
+    for (const q of xmlReceiver.requests) {
+      assert.equal(q.headers['content-type'], 'application/xml');
+      assert.match(q.body, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<ProductionPerformance xmlns="http:\/\/www.mesa.org\/xml\/B2MML-V0600">/);
+      assert.match(q.body, /<MaterialLotID>L-1<\/MaterialLotID>\s*<MaterialUse>Consumed<\/MaterialUse>/);
+      assert.deepEqual(signatures(q), [expectedSignature(b2mml.secret, q)]);
+      new Webhook(b2mml.secret).verify(q.body, q.headers as Record<string, string>, { jsonParse: false });
+    }
+    assert.equal((await message(tenantId, b2mml.id, event.id)).status, 'delivered');
+    assert.equal(jsonReceiver.requests.length, 1);
+    assert.equal(jsonReceiver.requests[0]?.headers['content-type'], 'application/json');
+    assert.equal(JSON.parse(jsonReceiver.requests[0]?.body ?? '{}').id, event.id);
+  });
+
+  it('creates no message for a b2mml endpoint when the event has no B2MML document, and still sends the JSON one', async () => {
+    // Prepare: a material.consumed whose data lacks the quantity (no MaterialActual can be written).
+    const tenantId = newTenantId();
+    const xmlReceiver = await receiver();
+    const jsonReceiver = await receiver();
+    const b2mml = await webhookEndpoints().create(admin(tenantId), {
+      url: xmlReceiver.url,
+      eventTypes: ['material.consumed'],
+      format: 'b2mml',
+      enabled: true,
+    });
+    await endpointFor(tenantId, jsonReceiver, ['material.consumed']);
+    const event: OutboxEvent = { ...outboxEvent(tenantId), type: 'material.consumed' };
+    // Act
+    await dispatch(event);
+    await runUntilIdle();
+    // Assess
+    assert.equal(await repository.getMessage(tenantId, b2mml.id, event.id), undefined);
+    assert.equal(xmlReceiver.requests.length, 0);
+    assert.equal(jsonReceiver.requests.length, 1);
+  });
+
   it('runs the whole schedule (10 attempts over about three days) and keeps the failed message', async () => {
     // Prepare
     const tenantId = newTenantId();
