@@ -42,7 +42,8 @@ const EventDataSchema = z.object({
   serialId: z.optional(z.string()),
   consumedMaterialId: z.optional(z.string()),
   consumedQty: z.optional(z.number()),
-  // material.produced
+  // material.produced: what this report made (producedQty is the order's total)
+  madeQty: z.optional(z.number()),
   serials: z.optional(z.array(z.string())),
   by: z.optional(z.string()),
 });
@@ -102,7 +103,7 @@ function materialActual(type: string, d: EventData): Element | undefined {
   }
   if (type === 'material.produced') {
     const serials = d.serials ?? [];
-    const made = d.producedQty ?? serials.length;
+    const made = d.madeQty ?? serials.length;
     return {
       MaterialDefinitionID: text(d.materialId),
       ...(d.lotId ? { MaterialLotID: text(d.lotId) } : {}),

@@ -128,7 +128,8 @@ describe('B2MML ProductionPerformance out', () => {
     // Prepare: the event as the lead's produce step writes it (issue 14 contract), by hand.
     const made = event('material.produced', {
       status: 'COMPLETED',
-      producedQty: 3,
+      producedQty: 9,
+      madeQty: 3,
       seq: 20,
       workCenterId: 'wc-test',
       materialId: 'FG-PUMP',
@@ -176,7 +177,7 @@ describe('B2MML ProductionPerformance out', () => {
         by: 'u',
       }),
     ).root.ProductionResponse.SegmentResponse.MaterialActual as Node;
-    const units = documentOf(event('material.produced', { seq: 10, workCenterId: 'wc-a', producedQty: 2, serials: ['SN-1', 'SN-2'], by: 'u' })).root
+    const units = documentOf(event('material.produced', { seq: 10, workCenterId: 'wc-a', madeQty: 2, serials: ['SN-1', 'SN-2'], by: 'u' })).root
       .ProductionResponse.SegmentResponse.MaterialActual as Node;
 
     // Assess
