@@ -9,7 +9,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Operation, WorkOrderDetail } from '../../../shared/api/schemas.ts';
 import type { MaterialLot } from '../../../shared/domain/tracking/model.ts';
 import { PERMISSIONS, type Role } from '../../../shared/domain/roles.ts';
-import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
+import { formatQuantity, unitOf } from '../../../shared/domain/master-data/units.ts';
 import { type OperationComponent, consumedAgainst, acceptsMaterial, missingConsumption } from '../../../shared/domain/tracking/consumption.ts';
 import { api, ApiError } from '../api.ts';
 import { ConfirmAction, type Field } from '../ui.tsx';
@@ -83,20 +83,32 @@ export function OperationMaterials(props: {
                     label: 'Lot',
                     type: 'select',
                     required: true,
+                    // First expiring first: the lot to take unless there is a reason not to.
+                    ...(offered[0] ? { initial: offered[0].id } : {}),
                     options: offered.map((l) => ({
                       value: l.id,
                       label: `${l.id}: ${formatQuantity(l.quantity, l.uom)} left${l.supplierLot ? `, supplier lot ${l.supplierLot}` : ''}${expiry(l)}`,
                     })),
                   },
-                  { name: 'quantity', label: 'Quantity', type: 'number', required: true, min: 0, unit: c.uom, initial: left ? String(left) : '' },
+                  {
+                    name: 'quantity',
+                    label: 'Quantity',
+                    type: 'number',
+                    required: true,
+                    min: 0,
+                    unit: unitOf(c.uom)?.symbol ?? c.uom,
+                    inputMode: unitOf(c.uom)?.whole ? 'numeric' : 'decimal',
+                    initial: left ? String(left) : '',
+                  },
                 ];
           return (
             <li key={c.materialId} data-testid={`op-${op.seq}-material-${c.materialId}`}>
               <strong>{name}</strong>{' '}
               <span class="muted">
-                {formatQuantity(got, c.uom)} of {formatQuantity(needed, c.uom)} consumed
-                {c.issue === 'backflush' ? ' · taken by backflush at each report' : ''}
-                {c.tracking === 'none' ? ' · not tracked' : ''}
+                {c.tracking === 'none'
+                  ? `${formatQuantity(needed, c.uom)} for the order · not tracked by lot, nothing to scan`
+                  : `${formatQuantity(got, c.uom)} of ${formatQuantity(needed, c.uom)} consumed`}
+                {c.issue === 'backflush' && c.tracking !== 'none' ? ' · taken from the lot staged here at each report' : ''}
               </span>
               {mine.length ? (
                 <ul class="consumed">

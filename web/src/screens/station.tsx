@@ -19,6 +19,7 @@ import { ErrorNote, fmtDateTime, fmtTime, Loading, Page, StateBadge } from '../u
 import { isOverdue } from '../components/dispatch-entry.tsx';
 import { OperationActions } from '../components/order-actions.tsx';
 import { RecordedData } from '../components/order-operation.tsx';
+import { OperationMaterials } from '../components/order-materials.tsx';
 import { type EquipmentIndex, equipmentName, useEquipment } from '../components/plant-equipment.tsx';
 
 /** The device remembers its station: a tablet on a line serves that line, shift after shift. */
@@ -152,6 +153,13 @@ function Current({ entry }: { entry: DispatchEntry }) {
           <div class="station-actions">
             <Actions order={order} op={op} reload={() => void live.reload()} />
           </div>
+          <OperationMaterials
+            order={order}
+            op={op}
+            roles={currentSession()?.roles ?? []}
+            reload={() => void live.reload()}
+            onOutcome={ignoreOutcome}
+          />
           {op.instructions ? (
             <div class="instructions">
               <h3 class="subhead">Work instructions</h3>
