@@ -48,6 +48,8 @@ export interface MaterialLot {
   holdReason?: string | undefined;
   /** The ERP's reference (a receipt or production order line), when it came from one. */
   externalRef?: string | undefined;
+  /** How much of it has been shipped, in all (a recall lists the lot for the customers to tell). */
+  shippedQty?: number | undefined;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
@@ -121,6 +123,8 @@ export interface Movement {
   workOrderId?: string | undefined;
   seq?: number | undefined;
   reason?: string | undefined;
+  /** A shipment's reference (delivery note, customer order), when one was given. */
+  reference?: string | undefined;
   at: string;
   by: string;
   /** The node's version after the movement. */
