@@ -6,7 +6,7 @@ import { DynamoDbRecallRepository } from '#shared/db/recall-repository.ts';
 import { DynamoDbSerialRepository } from '#shared/db/serial-repository.ts';
 import { LotService } from '#shared/domain/tracking/lot-service.ts';
 import { RecallService } from '#shared/domain/tracking/recall.ts';
-import { SerialService } from '#shared/domain/tracking/serials.ts';
+import { SerialService } from '#shared/domain/tracking/serial-service.ts';
 import { clock } from './clock.ts';
 
 const lotRepository = new DynamoDbLotRepository();

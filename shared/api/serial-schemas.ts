@@ -4,8 +4,7 @@
  * parse to exactly its domain type.
  */
 import * as z from 'zod/mini';
-import { type SerialUnit, SERIAL_STATUSES } from '../domain/tracking/model.ts';
-import { type Recall, RECALL_STATUSES } from '../domain/tracking/recall.ts';
+import { RECALL_STATUSES, type Recall, SERIAL_STATUSES, type SerialUnit } from '../domain/tracking/model.ts';
 import { IdSchema, PositiveQuantity, Text, Timestamp, meta } from './schemas.ts';
 
 const Comment = z.optional(z.string().check(z.maxLength(2000)));

@@ -6,8 +6,8 @@
  * with the group's shipped entries.
  */
 import { AlreadyExistsError, VersionConflictError } from '../domain/errors.ts';
-import { nodeKey, type Movement, type NodeRef } from '../domain/tracking/model.ts';
-import type { RecallAggregate, RecallChange, RecallRepository, ShippedNode } from '../domain/tracking/recall.ts';
+import { type Movement, type NodeRef, nodeKey, type ShippedNode } from '../domain/tracking/model.ts';
+import type { RecallAggregate, RecallChange, RecallRepository } from '../domain/tracking/recall.ts';
 import { tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';

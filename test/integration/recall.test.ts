@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { keys } from '#shared/db/keys.ts';
 import { DynamoDbRecallRepository } from '#shared/db/recall-repository.ts';
-import type { Recall } from '#shared/domain/tracking/recall.ts';
+import type { Recall } from '#shared/domain/tracking/model.ts';
 import { recallHoldReason } from '#shared/domain/tracking/recall.ts';
 import {
   type Mes,

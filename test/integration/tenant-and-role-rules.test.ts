@@ -536,7 +536,12 @@ describe('tenant and role rules on every route', () => {
           case 'unknown-reference':
             assertProblem(reply, 422, {
               type: PROBLEM.unknownReference,
-              pointers: route.id === 'receiveLot' ? ['/body/materialId'] : ['/body/materialId', '/body/routingId'],
+              pointers:
+                route.id === 'receiveLot'
+                  ? ['/body/materialId']
+                  : route.id === 'startRecall'
+                    ? ['/body/lotId']
+                    : ['/body/materialId', '/body/routingId'],
             });
             break;
           case 'own-create':

@@ -130,3 +130,45 @@ export interface Movement {
   /** The node's version after the movement. */
   version: number;
 }
+
+/** A recall (recall.ts): a forward trace put on hold, with what it held and what had left the plant. */
+export const RECALL_STATUSES = ['in-progress', 'completed'] as const;
+export type RecallStatus = (typeof RECALL_STATUSES)[number];
+
+export interface RecallCounts {
+  /** Lots and serials in the forward trace, the root included. */
+  nodes: number;
+  /** Put on hold by this recall (now, or by an earlier run of it). */
+  held: number;
+  /** On hold already, by someone else: left as they were. */
+  alreadyHeld: number;
+  consumed: number;
+  scrapped: number;
+  /** Left the plant, in whole or in part (a lot shipped in part is also held for what is left). */
+  shipped: number;
+}
+
+/** A lot or serial of the recall that left the plant, with its shipments: the customers to tell. */
+export interface ShippedNode extends NodeRef {
+  materialId: string;
+  materialName?: string | undefined;
+  /** How much left the plant (1 for a serial). */
+  quantity: number;
+  uom?: string | undefined;
+  shipments: { at: string; by: string; quantity: number; reference?: string | undefined }[];
+}
+
+export interface Recall {
+  id: string;
+  root: NodeRef;
+  materialId: string;
+  materialName?: string | undefined;
+  reason: string;
+  status: RecallStatus;
+  startedAt: string;
+  startedBy: string;
+  completedAt?: string | undefined;
+  counts: RecallCounts;
+  shipped: ShippedNode[];
+  version: number;
+}

@@ -26,7 +26,7 @@ import type { AuditRecord, OutboxEvent } from '../work-order/model.ts';
 import { type GenealogyReader, type TraceCursor, type TraceNode, traceGenealogy } from './genealogy.ts';
 import type { LotRepository } from './lot-repository.ts';
 import { holdLot, type LotAggregate, type LotChange, type LotContext } from './lots.ts';
-import { type Movement, type NodeRef, nodeKey } from './model.ts';
+import { type Movement, type NodeRef, nodeKey, type Recall, type RecallCounts, type ShippedNode } from './model.ts';
 import type { RecallEventType } from './recall-events.ts';
 import { holdSerial, type SerialAggregate, type SerialChange, type SerialRepository } from './serials.ts';
 
@@ -36,47 +36,6 @@ export const RECALL_GROUP = 16;
 const PARALLEL_GROUPS = 4;
 /** The shipped nodes a `recall.completed` event lists at most (the recall itself lists all). */
 export const RECALL_EVENT_SHIPPED_MAX = 500;
-
-export const RECALL_STATUSES = ['in-progress', 'completed'] as const;
-export type RecallStatus = (typeof RECALL_STATUSES)[number];
-
-export interface RecallCounts {
-  /** Lots and serials in the forward trace, the root included. */
-  nodes: number;
-  /** Put on hold by this recall (now, or by an earlier run of it). */
-  held: number;
-  /** On hold already, by someone else: left as they were. */
-  alreadyHeld: number;
-  consumed: number;
-  scrapped: number;
-  /** Left the plant, in whole or in part (a lot shipped in part is also held for what is left). */
-  shipped: number;
-}
-
-/** A lot or serial of the recall that left the plant, with its shipments: the customers to tell. */
-export interface ShippedNode extends NodeRef {
-  materialId: string;
-  materialName?: string | undefined;
-  /** How much left the plant (1 for a serial). */
-  quantity: number;
-  uom?: string | undefined;
-  shipments: { at: string; by: string; quantity: number; reference?: string | undefined }[];
-}
-
-export interface Recall {
-  id: string;
-  root: NodeRef;
-  materialId: string;
-  materialName?: string | undefined;
-  reason: string;
-  status: RecallStatus;
-  startedAt: string;
-  startedBy: string;
-  completedAt?: string | undefined;
-  counts: RecallCounts;
-  shipped: ShippedNode[];
-  version: number;
-}
 
 /** The recall as stored: without its shipped list (items of their own), with its outbox counter. */
 export interface RecallAggregate extends Omit<Recall, 'shipped'> {
