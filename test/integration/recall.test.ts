@@ -11,7 +11,11 @@ import { after, before, describe, it } from 'node:test';
 import { keys } from '#shared/db/keys.ts';
 import { DynamoDbRecallRepository } from '#shared/db/recall-repository.ts';
 import type { Recall } from '#shared/domain/tracking/model.ts';
-import { recallHoldReason } from '#shared/domain/tracking/recall.ts';
+import { DynamoDbGenealogyRepository } from '#shared/db/genealogy-repository.ts';
+import { DynamoDbLotRepository } from '#shared/db/lot-repository.ts';
+import { DynamoDbSerialRepository } from '#shared/db/serial-repository.ts';
+import { withDeadline } from '#shared/domain/retry.ts';
+import { RecallService, recallHoldReason } from '#shared/domain/tracking/recall.ts';
 import {
   type Mes,
   PLANT,
@@ -238,6 +242,29 @@ describe('recall: a forward trace put on hold', () => {
       ['completed', { nodes: 42, held: 42, alreadyHeld: 0, consumed: 0, scrapped: 0, shipped: 0 }],
     );
     for (const p of PUMPS) assert.equal((await serialItem(id(p)))?.status, 'on-hold', p);
+  });
+
+  it('stops in time when the request runs out of it, and the same request finishes the recall', async () => {
+    // Prepare: a request whose deadline has come (as a Lambda's would, with a trace too large for it).
+    const id = await buildTrace('F-');
+    const service = new RecallService(
+      new DynamoDbRecallRepository(),
+      new DynamoDbLotRepository(),
+      new DynamoDbSerialRepository(),
+      new DynamoDbGenealogyRepository(),
+    );
+    const auth = { tenantId: tenant, userId: 'u-quality', name: 'Quality', roles: ['quality'] as const };
+
+    // Act
+    const cut = await withDeadline(Date.now(), () => service.run(auth, { root: { kind: 'lot', id: id('RESIN-1') }, reason: 'notice', id: 'RC-F' }));
+    const stored = await people.quality.get<Recall>('/v1/recalls/RC-F');
+    const finished = await people.quality.post<Recall>('/v1/recalls', { lotId: id('RESIN-1'), reason: 'notice', id: 'RC-F' });
+
+    // Assess
+    assert.deepEqual([cut.finished, cut.created, cut.recall.status], [false, true, 'in-progress']);
+    assert.equal(stored.body.status, 'in-progress');
+    assert.equal(finished.status, 200, finished.text);
+    assert.deepEqual([finished.body.status, finished.body.counts.held], ['completed', 44]);
   });
 
   it('refuses, naming the field, and writes nothing', async () => {

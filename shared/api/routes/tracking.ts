@@ -130,7 +130,7 @@ export const routes = define({
     method: 'POST',
     path: '/v1/recalls',
     summary:
-      'Recall: put everything made from a lot or serial on hold (its whole forward trace, the root too). Send an id to make a retry resume the same recall.',
+      'Recall: put everything made from a lot or serial on hold (its whole forward trace, the root too). Send an id: the same request again resumes it (200), and a recall the request had no time to finish answers 202, in progress, for the same request to go on.',
     tag: 'Recalls',
     roles: PERMISSIONS.recall,
     body: sn.StartRecallSchema,

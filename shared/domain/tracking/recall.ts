@@ -20,7 +20,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AuthContext } from '../../auth/claims.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { AlreadyExistsError, UnknownReferenceError } from '../errors.ts';
-import { retryOnConflict } from '../retry.ts';
+import { currentDeadline, retryOnConflict } from '../retry.ts';
 import { diff } from '../work-order/diff.ts';
 import type { AuditRecord, OutboxEvent } from '../work-order/model.ts';
 import { type GenealogyReader, type TraceCursor, type TraceNode, traceGenealogy } from './genealogy.ts';
@@ -34,6 +34,8 @@ import { holdSerial, type SerialAggregate, type SerialChange, type SerialReposit
 export const RECALL_GROUP = 16;
 /** Transactions of one recall in flight at once. */
 const PARALLEL_GROUPS = 4;
+/** A recall stops starting groups this long before the request's deadline, to answer how far it got. */
+export const RECALL_RESERVE_MS = 3_000;
 /** The shipped nodes a `recall.completed` event lists at most (the recall itself lists all). */
 export const RECALL_EVENT_SHIPPED_MAX = 500;
 
@@ -105,8 +107,12 @@ export class RecallService {
     return found ? toRecall(found.recall, found.shipped) : undefined;
   }
 
-  /** Starts (or resumes, with the same id) a recall; `created` false when it existed. */
-  async run(auth: AuthContext, input: StartRecall): Promise<{ recall: Recall; created: boolean }> {
+  /**
+   * Starts (or resumes, with the same id) a recall; `created` false when it existed. When the
+   * request's deadline comes before the walk is done, it stops between groups and answers the
+   * recall `in-progress` with the counts so far (`finished` false): the same request resumes it.
+   */
+  async run(auth: AuthContext, input: StartRecall): Promise<{ recall: Recall; created: boolean; finished: boolean }> {
     const { tenantId } = auth;
     const pointer = input.root.kind === 'lot' ? '/body/lotId' : '/body/serialId';
     const rootRecord = input.root.kind === 'lot' ? await this.lots.get(tenantId, input.root.id) : await this.serials.get(tenantId, input.root.id);
@@ -152,7 +158,8 @@ export class RecallService {
       });
     }
 
-    const { counts, shipped } = await this.walk(auth, recall);
+    const { counts, shipped, finished } = await this.walk(auth, recall);
+    if (!finished) return { recall: toRecall({ ...recall, counts }, shipped), created: !existing, finished: false };
     const completed = await retryOnConflict(undefined, async () => {
       const now = (await this.recalls.get(tenantId, recall.id))?.recall ?? recall;
       const ctx = this.context(auth);
@@ -190,7 +197,7 @@ export class RecallService {
       });
       return after;
     });
-    return { recall: toRecall(completed, shipped), created: !existing };
+    return { recall: toRecall(completed, shipped), created: !existing, finished: true };
   }
 
   /** Every page of the forward trace; each page's nodes held in groups, a few transactions at once. */
@@ -198,7 +205,14 @@ export class RecallService {
     let counts = ZERO;
     const shipped: ShippedNode[] = [];
     let cursor: TraceCursor | undefined;
+    const deadline = currentDeadline();
+    const late = () => deadline !== undefined && Date.now() > deadline - RECALL_RESERVE_MS;
+    let finished = true;
     do {
+      if (late()) {
+        finished = false;
+        break;
+      }
       const page = await traceGenealogy(this.reader, auth.tenantId, recall.root, 'forward', { cursor });
       if (!page) break;
       counts = add(counts, { ...ZERO, nodes: page.nodes.length });
@@ -208,6 +222,10 @@ export class RecallService {
       let next = 0;
       const worker = async () => {
         while (next < groups.length) {
+          if (late()) {
+            finished = false;
+            return;
+          }
           const group = groups[next++] as TraceNode[];
           // Decided again on the records as they are now when another write came first.
           const result = await retryOnConflict(undefined, () => this.holdGroup(auth, recall, group));
@@ -217,9 +235,9 @@ export class RecallService {
       };
       await Promise.all(Array.from({ length: Math.min(PARALLEL_GROUPS, groups.length) }, worker));
       cursor = page.nextCursor;
-    } while (cursor);
+    } while (cursor && finished);
     shipped.sort((a, b) => (nodeKey(a) < nodeKey(b) ? -1 : 1));
-    return { counts, shipped };
+    return { counts, shipped, finished };
   }
 
   /** Reads a group's records (strongly), holds what may be held, counts the rest, in one transaction. */

@@ -138,7 +138,9 @@ function RecallAction({ root, reloadKey, after }: { root: Root; reloadKey: numbe
         fields={[{ name: 'reason', label: 'Why (the hold reason everyone will see)', type: 'text', required: true }]}
         run={async (values) => {
           const body = { reason: values.reason ?? '', id: recallId.current, ...(root.kind === 'lot' ? { lotId: root.id } : { serialId: root.id }) };
-          const recall = await api.call('startRecall', { body });
+          let recall = await api.call('startRecall', { body });
+          // A very large trace takes more than one request: the same request goes on where it stopped.
+          for (let i = 0; recall.status === 'in-progress' && i < 50; i++) recall = await api.call('startRecall', { body });
           // A later recall of the same node is a new one.
           recallId.current = newRecallId();
           after(recall);
