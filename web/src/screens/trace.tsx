@@ -4,7 +4,7 @@
  * lots) and everything made from it (forward, up to every finished lot and serial), each node
  * by material name with its number, status in words, quantity, and the order and operation
  * that made or used it. Tap a node to trace from it. Quality (and an admin) may put everything
- * made from it on hold in one confirmed action: a recall (POST /v1/recalls).
+ * made from it on hold in one confirmed action: a recall (route startRecall).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PERMISSIONS } from '../../../shared/domain/roles.ts';
