@@ -1,8 +1,8 @@
 /** The wire shapes of the genealogy trace (shared/domain/tracking/genealogy.ts). */
 import * as z from 'zod/mini';
 import { TRACE_DIRECTIONS, TRACE_PAGE_SIZE } from '../domain/tracking/genealogy.ts';
-import { SERIAL_STATUSES } from '../domain/tracking/model.ts';
 import { IdSchema, meta } from './schemas.ts';
+import { SerialUnitSchema } from './serial-schemas.ts';
 
 export const NodeRefSchema = z.object({ kind: z.enum(['lot', 'serial']), id: z.string() });
 
@@ -76,29 +76,6 @@ export const TraceSchema = meta(
 export const TraceParamsSchema = z.object({ id: IdSchema });
 export type Trace = z.output<typeof TraceSchema>;
 export type TraceNodeWire = z.output<typeof TraceNodeSchema>;
-
-/** A serialized unit (ISA-95 sublot of one), as stored. */
-export const SerialUnitSchema = meta(
-  z.object({
-    id: IdSchema,
-    materialId: IdSchema,
-    materialName: z.optional(z.string()),
-    status: z.enum(SERIAL_STATUSES),
-    /** The order and (last) operation that made it, and its place among the order's serials (from 0). */
-    workOrderId: z.string(),
-    seq: z.int(),
-    ordinal: z.int(),
-    lotId: z.optional(z.string()),
-    holdReason: z.optional(z.string()),
-    madeAt: z.string(),
-    madeBy: z.string(),
-    updatedAt: z.string(),
-    updatedBy: z.string(),
-    version: z.int(),
-  }),
-  'SerialUnit',
-  'A serialized unit: one unit made, with its own number, made once.',
-);
 
 const RecordedValueSchema = z.object({
   value: z.union([z.number(), z.string(), z.boolean()]),

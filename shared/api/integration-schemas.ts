@@ -6,6 +6,8 @@
 import * as z from 'zod/mini';
 import { EVENT_TYPES } from '../domain/work-order/model.ts';
 import { isLotEventType } from '../domain/tracking/lots.ts';
+import { isRecallEventType } from '../domain/tracking/recall-events.ts';
+import { isSerialEventType } from '../domain/tracking/serials.ts';
 import { MATERIAL_TYPES, DataRequirementSchema, IdSchema, PositiveQuantity, Seconds, Text, Timestamp, meta } from './schemas.ts';
 
 export { EVENT_TYPES };
@@ -321,9 +323,11 @@ export const WebhookMessageSchema = meta(
     id: z.string(),
     endpointId: IdSchema,
     eventType: EventTypeSchema,
-    /** The order the event is about; a lot event (`lot.*`) names its lot instead. */
+    /** The order the event is about; a lot, serial or recall event names its lot, serial or recall instead. */
     workOrderId: z.optional(z.string()),
     lotId: z.optional(z.string()),
+    serialId: z.optional(z.string()),
+    recallId: z.optional(z.string()),
     sequence: z.int(),
     occurredAt: Timestamp,
     /** The body's format, fixed when the message was made: every attempt sends the same bytes. */
@@ -386,6 +390,23 @@ const LotSummary = {
   supplierLot: z.optional(z.string()),
   expiresAt: z.optional(z.string()),
   externalRef: z.optional(z.string()),
+};
+
+/** What every serial event says of its serial, after the change. */
+const SerialSummary = {
+  serialId: z.string(),
+  materialId: z.string(),
+  status: z.string(),
+  workOrderId: z.string(),
+  lotId: z.optional(z.string()),
+};
+/** What every recall event says of its recall. */
+const RecallSummary = {
+  recallId: z.string(),
+  root: z.object({ kind: z.enum(['lot', 'serial']), id: z.string() }),
+  materialId: z.string(),
+  reason: z.string(),
+  status: z.string(),
 };
 
 /** The data of each event type, schemaVersion 1. Fields are only ever added within a version. */
@@ -486,7 +507,8 @@ export const EVENT_DATA = {
     by: z.string(),
   }),
   'lot.received': z.object({ ...LotSummary, by: z.string() }),
-  'lot.held': z.object({ ...LotSummary, reason: z.string(), by: z.string() }),
+  /** `recallId` when a recall held it. */
+  'lot.held': z.object({ ...LotSummary, reason: z.string(), recallId: z.optional(z.string()), by: z.string() }),
   'lot.released': z.object({ ...LotSummary, comment: z.optional(z.string()), by: z.string() }),
   'lot.split': z.object({
     ...LotSummary,
@@ -502,6 +524,29 @@ export const EVENT_DATA = {
   }),
   'lot.scrapped': z.object({ ...LotSummary, scrappedQty: z.number(), reasonCode: z.string(), by: z.string() }),
   'lot.staged': z.object({ ...LotSummary, stagedAt: z.nullable(z.string()), by: z.string() }),
+  'lot.shipped': z.object({ ...LotSummary, shippedQty: z.number(), reference: z.optional(z.string()), by: z.string() }),
+  'serial.held': z.object({ ...SerialSummary, reason: z.string(), recallId: z.optional(z.string()), by: z.string() }),
+  'serial.released': z.object({ ...SerialSummary, comment: z.optional(z.string()), by: z.string() }),
+  'serial.shipped': z.object({ ...SerialSummary, reference: z.optional(z.string()), by: z.string() }),
+  'recall.started': z.object({ ...RecallSummary, by: z.string() }),
+  'recall.completed': z.object({
+    ...RecallSummary,
+    counts: z.object({ nodes: z.int(), held: z.int(), alreadyHeld: z.int(), consumed: z.int(), scrapped: z.int(), shipped: z.int() }),
+    /** What had left the plant (the first RECALL_EVENT_SHIPPED_MAX; GET /v1/recalls/{id} lists all), with the shipments' references. */
+    shipped: z.array(
+      z.object({
+        kind: z.enum(['lot', 'serial']),
+        id: z.string(),
+        materialId: z.string(),
+        materialName: z.optional(z.string()),
+        quantity: z.number(),
+        uom: z.optional(z.string()),
+        references: z.array(z.string()),
+      }),
+    ),
+    shippedListed: z.int(),
+    by: z.string(),
+  }),
 } as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodMiniType>;
 
 /** The body of every outbound webhook: the Standard Webhooks shape plus the MES envelope. */
@@ -514,8 +559,14 @@ export const webhookPayloadSchema = <T extends (typeof EVENT_TYPES)[number]>(typ
     timestamp: Timestamp,
     schemaVersion: z.literal(1),
     tenantId: z.string(),
-    /** What the event is about: its work order, or its lot for a lot event (`lot.*`). */
-    ...(isLotEventType(type) ? { lotId: z.string() } : { workOrderId: z.string() }),
+    /** What the event is about: its work order, or its lot, serial or recall for their events (`lot.*`, `serial.*`, `recall.*`). */
+    ...(isLotEventType(type)
+      ? { lotId: z.string() }
+      : isSerialEventType(type)
+        ? { serialId: z.string() }
+        : isRecallEventType(type)
+          ? { recallId: z.string() }
+          : { workOrderId: z.string() }),
     /** Per work order (per lot for a lot event), gap-free, from 1: a receiver orders and spots gaps with it. */
     sequence: z.int(),
     data: EVENT_DATA[type],

@@ -32,6 +32,8 @@ export const MaterialLotSchema = meta(
     stagedAt: z.optional(z.string()),
     holdReason: z.optional(z.string()),
     externalRef: z.optional(z.string()),
+    /** How much of it has been shipped, in all. */
+    shippedQty: z.optional(Quantity),
     createdAt: Timestamp,
     createdBy: z.string(),
     updatedAt: Timestamp,
@@ -54,6 +56,8 @@ export const MovementSchema = meta(
     workOrderId: z.optional(z.string()),
     seq: z.optional(z.int()),
     reason: z.optional(z.string()),
+    /** A shipment's reference (delivery note, customer order). */
+    reference: z.optional(z.string()),
     at: Timestamp,
     by: z.string(),
     version: z.int(),

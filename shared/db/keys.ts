@@ -217,6 +217,10 @@ export const keys = {
   serial: (tenantId: string, serialId: string) => ({ pk: `${tenantId}#SN#${serialId}`, sk: 'SN' }),
   serialMovement: (tenantId: string, serialId: string, version: number) => ({ pk: `${tenantId}#SN#${serialId}`, sk: `MOV#${pad(version, 8)}` }),
   serialAudit: (tenantId: string, serialId: string, version: number) => ({ pk: `${tenantId}#SN#${serialId}`, sk: `AUDIT#${pad(version, 8)}` }),
+  serialOutboxEvent: (tenantId: string, serialId: string, version: number, n: number) => ({
+    pk: `${tenantId}#SN#${serialId}`,
+    sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
+  }),
   lotMovementPrefix: 'MOV#',
   /**
    * The serials an order made, in the order made: one small item per serial in a partition of
@@ -225,6 +229,19 @@ export const keys = {
    */
   orderSerialsPartition: (tenantId: string, workOrderId: string) => `${tenantId}#WO#${workOrderId}#SN`,
   orderSerial: (tenantId: string, workOrderId: string, ordinal: number) => ({ pk: `${tenantId}#WO#${workOrderId}#SN`, sk: pad(ordinal, 8) }),
+  /**
+   * A recall is its own item collection: the recall (`RECALL`), the shipped lots and serials it
+   * found (`SHIP#{nodeKey}`: the customers to tell), its audit trail and its outbox events.
+   */
+  recallPartition: (tenantId: string, recallId: string) => `${tenantId}#RECALL#${recallId}`,
+  recall: (tenantId: string, recallId: string) => ({ pk: `${tenantId}#RECALL#${recallId}`, sk: 'RECALL' }),
+  recallShipped: (tenantId: string, recallId: string, nodeKey: string) => ({ pk: `${tenantId}#RECALL#${recallId}`, sk: `SHIP#${nodeKey}` }),
+  recallShippedPrefix: 'SHIP#',
+  recallAudit: (tenantId: string, recallId: string, version: number) => ({ pk: `${tenantId}#RECALL#${recallId}`, sk: `AUDIT#${pad(version, 8)}` }),
+  recallOutboxEvent: (tenantId: string, recallId: string, version: number, n: number) => ({
+    pk: `${tenantId}#RECALL#${recallId}`,
+    sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
+  }),
   /** The next number of a material's lot or serial pattern: one counter item per material and kind. */
   trackingCounter: (tenantId: string, kind: 'lot' | 'serial', materialId: string) => ({ pk: `${tenantId}#TRKSEQ`, sk: `${kind}#${materialId}` }),
 

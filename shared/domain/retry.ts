@@ -37,6 +37,8 @@ const deadlines = new AsyncLocalStorage<number>();
  * invocation's, from Lambda's getRemainingTimeInMillis (10 s on AWS, 30 s in the local gateway).
  */
 export const withDeadline = <T>(deadline: number, fn: () => Promise<T>): Promise<T> => deadlines.run(deadline, fn);
+/** The deadline (epoch ms) of the work in progress, when the edge set one: long work (a recall) stops in time and says how far it got. */
+export const currentDeadline = (): number | undefined => deadlines.getStore();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

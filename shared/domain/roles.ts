@@ -24,6 +24,10 @@ export const PERMISSIONS = {
   releaseLot: ['quality', 'admin'],
   /** Writing off material is a quality disposition, or a supervisor's on the floor. */
   scrapLot: ['supervisor', 'quality', 'admin'],
+  /** Shipping lots and serials: whoever directs the work on the floor, or the ERP booking a delivery. */
+  ship: ['supervisor', 'admin', 'integration'],
+  /** A recall holds a whole forward trace: a quality decision (an admin may stand in). */
+  recall: ['quality', 'admin'],
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],

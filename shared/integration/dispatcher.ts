@@ -90,6 +90,8 @@ function newMessage(event: OutboxEvent, endpointId: string, payload: string, for
     eventType: event.type,
     ...(event.workOrderId !== undefined ? { workOrderId: event.workOrderId } : {}),
     ...(event.lotId !== undefined ? { lotId: event.lotId } : {}),
+    ...(event.serialId !== undefined ? { serialId: event.serialId } : {}),
+    ...(event.recallId !== undefined ? { recallId: event.recallId } : {}),
     sequence: event.sequence,
     occurredAt: event.occurredAt,
     status: 'pending',

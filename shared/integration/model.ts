@@ -106,6 +106,8 @@ export function toWebhookMessage(m: StoredMessage): WebhookMessage {
     eventType: m.eventType,
     ...(m.workOrderId !== undefined ? { workOrderId: m.workOrderId } : {}),
     ...(m.lotId !== undefined ? { lotId: m.lotId } : {}),
+    ...(m.serialId !== undefined ? { serialId: m.serialId } : {}),
+    ...(m.recallId !== undefined ? { recallId: m.recallId } : {}),
     sequence: m.sequence,
     occurredAt: m.occurredAt,
     format: m.format ?? 'json',

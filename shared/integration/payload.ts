@@ -18,6 +18,8 @@ export function webhookBody(event: OutboxEvent): string {
     tenantId: event.tenantId,
     ...(event.workOrderId !== undefined ? { workOrderId: event.workOrderId } : {}),
     ...(event.lotId !== undefined ? { lotId: event.lotId } : {}),
+    ...(event.serialId !== undefined ? { serialId: event.serialId } : {}),
+    ...(event.recallId !== undefined ? { recallId: event.recallId } : {}),
     sequence: event.sequence,
     data: event.data,
   });

@@ -30,6 +30,7 @@ import {
   inDays,
   newTenant,
   orderAt,
+  partitionItems,
   staff,
   startMes,
   tokenFor,
@@ -253,6 +254,25 @@ describe('tenant and role rules on every route', () => {
       probe: lotProbe,
     });
 
+    // A's serials (issue 14), as the work-order commands store them; one recall.
+    let serialCount = 0;
+    const newSerialOfA = async (held = false) => {
+      const id = `SN-A-${++serialCount}`;
+      await putRecords(tenantA, { serials: [serialRecord(id)] });
+      idsOfA.add(id);
+      if (held) await people.supervisor.ok('POST', `/v1/serials/${id}/hold`, { reason: 'suspect unit' });
+      return id;
+    };
+    const sharedSerials = { made: await newSerialOfA(), held: await newSerialOfA(true) };
+    const serialAction = (body: unknown, held = false): Case => ({
+      isolation: 'not-found',
+      build: async (fresh) => ({ params: { id: fresh ? await newSerialOfA(held) : held ? sharedSerials.held : sharedSerials.made }, body }),
+      probe: async (request) => partitionItems(`${tenantA}#SN#${request.params?.id}`),
+    });
+    const recallOfA = (await people.quality.ok('POST', '/v1/recalls', { lotId: await newLotOfA(), reason: 'recall of A', id: 'RC-OF-A' }))
+      .id as string;
+    idsOfA.add(recallOfA);
+
     cases = {
       receiveLot: {
         isolation: 'unknown-reference',
@@ -437,6 +457,16 @@ describe('tenant and role rules on every route', () => {
       traceLot: { isolation: 'not-found', build: async () => ({ params: { id: 'LOT-OF-A' }, query: { direction: 'forward' } }) },
       traceSerial: { isolation: 'not-found', build: async () => ({ params: { id: 'SN-OF-A' }, query: { direction: 'backward' } }) },
       getSerial: { isolation: 'not-found', build: async () => ({ params: { id: 'SN-OF-A' } }) },
+      shipLot: lotAction({ reference: 'DN-1' }),
+      holdSerial: serialAction({ reason: 'suspect' }),
+      releaseSerial: serialAction({ comment: 'checked' }, true),
+      shipSerial: serialAction({ reference: 'DN-2' }),
+      startRecall: {
+        isolation: 'unknown-reference',
+        build: async (fresh) => ({ body: { lotId: fresh ? await newLotOfA() : sharedLots.lot, reason: 'supplier recall' } }),
+        probe: async (request) => (await people.admin.get(`/v1/lots/${(request.body as { lotId: string }).lotId}`)).body,
+      },
+      getRecall: { isolation: 'not-found', build: async () => ({ params: { id: recallOfA } }) },
     } satisfies Record<RouteId, Case>;
   });
   after(async () => {
@@ -516,7 +546,12 @@ describe('tenant and role rules on every route', () => {
           case 'unknown-reference':
             assertProblem(reply, 422, {
               type: PROBLEM.unknownReference,
-              pointers: route.id === 'receiveLot' ? ['/body/materialId'] : ['/body/materialId', '/body/routingId'],
+              pointers:
+                route.id === 'receiveLot'
+                  ? ['/body/materialId']
+                  : route.id === 'startRecall'
+                    ? ['/body/lotId']
+                    : ['/body/materialId', '/body/routingId'],
             });
             break;
           case 'own-create':

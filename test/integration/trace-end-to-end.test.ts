@@ -56,15 +56,31 @@ describe('from supplier lot to serial and back, and a recall', () => {
 
   const act = (id: string, rest: string, body: unknown = {}) => people.operator.ok<WorkOrderDetail>('POST', `/v1/work-orders/${id}/${rest}`, body);
   async function running(materialId: string, routingId: string, bomId: string, quantity: number) {
-    const order = await people.planner.ok<WorkOrderDetail>('POST', '/v1/work-orders', { materialId, quantity, routingId, bomId, dueDate: '2030-01-01T00:00:00Z' });
+    const order = await people.planner.ok<WorkOrderDetail>('POST', '/v1/work-orders', {
+      materialId,
+      quantity,
+      routingId,
+      bomId,
+      dueDate: '2030-01-01T00:00:00Z',
+    });
     await people.supervisor.ok('POST', `/v1/work-orders/${order.id}/release`, {});
     return act(order.id, 'operations/10/start');
   }
 
   it('traces a pump back to both supplier lots and a supplier lot forward to every pump, then a recall stops them all', async () => {
     // Prepare: two supplier lots.
-    const housings = await people.supervisor.ok<MaterialLot>('POST', '/v1/lots', { materialId: 'HSG', quantity: 10, supplierId: 'Foundry', supplierLot: 'F-1' });
-    const impellers = await people.supervisor.ok<MaterialLot>('POST', '/v1/lots', { materialId: 'IMP', quantity: 10, supplierId: 'Rotors', supplierLot: 'R-7' });
+    const housings = await people.supervisor.ok<MaterialLot>('POST', '/v1/lots', {
+      materialId: 'HSG',
+      quantity: 10,
+      supplierId: 'Foundry',
+      supplierLot: 'F-1',
+    });
+    const impellers = await people.supervisor.ok<MaterialLot>('POST', '/v1/lots', {
+      materialId: 'IMP',
+      quantity: 10,
+      supplierId: 'Rotors',
+      supplierLot: 'R-7',
+    });
 
     // Act: three pumps, the housings consumed at operation 10 and the impellers at 20.
     const order = await running('PUMP', 'RT-PUMP-2', 'BOM-PUMP-2', 3);
@@ -81,9 +97,21 @@ describe('from supplier lot to serial and back, and a recall', () => {
     assert.equal(done.status, 'COMPLETED');
     assert.equal(serials.length, 3);
     const back = await people.supervisor.ok<Trace>('GET', `/v1/serials/${serials[1]}/genealogy?direction=backward`);
-    assert.deepEqual(back.nodes.filter((n) => n.kind === 'lot').map((n) => n.id).sort(), [housings.id, impellers.id].sort());
+    assert.deepEqual(
+      back.nodes
+        .filter((n) => n.kind === 'lot')
+        .map((n) => n.id)
+        .sort(),
+      [housings.id, impellers.id].sort(),
+    );
     const forward = await people.supervisor.ok<Trace>('GET', `/v1/lots/${housings.id}/genealogy?direction=forward`);
-    assert.deepEqual(forward.nodes.filter((n) => n.kind === 'serial').map((n) => n.id).sort(), [...serials].sort());
+    assert.deepEqual(
+      forward.nodes
+        .filter((n) => n.kind === 'serial')
+        .map((n) => n.id)
+        .sort(),
+      [...serials].sort(),
+    );
 
     // Act: quality recalls everything made from the housing lot.
     const recall = await people.quality.request('POST', '/v1/recalls', { body: { lotId: housings.id, reason: 'porosity in F-1 castings' } });

@@ -23,6 +23,7 @@ import Oee from './screens/oee.tsx';
 import ReasonLists from './screens/reason-lists.tsx';
 import { PERMISSIONS } from '../../shared/domain/roles.ts';
 import Station from './screens/station.tsx';
+import Trace from './screens/trace.tsx';
 
 export interface ScreenProps {
   params: Record<string, string>;
@@ -41,6 +42,7 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/downtime', Downtime],
   ['/oee', Oee],
   ['/reason-lists', ReasonLists],
+  ['/trace', Trace],
   ['/station', Station],
   ['/station/:workCenterId', Station],
 ];
@@ -50,6 +52,7 @@ const NAV = [
   ['/', 'Plant'],
   ['/dispatch', 'Dispatch'],
   ['/orders', 'Orders'],
+  ['/trace', 'Trace'],
   ['/downtime', 'Downtime'],
   ['/oee', 'OEE'],
   ['/reason-lists', 'Reasons'],

@@ -2,6 +2,7 @@
 import type * as z from 'zod/mini';
 import { PERMISSIONS, type Role } from '../../domain/roles.ts';
 import * as s from '../schemas.ts';
+import * as sn from '../serial-schemas.ts';
 import * as t from '../tracking-schemas.ts';
 import { define, type RouteDef } from '../route-def.ts';
 
@@ -17,6 +18,23 @@ const lotAction = <B extends z.ZodMiniType>(action: string, body: B, roles: read
     response: t.MaterialLotSchema,
     successStatus: 200,
     handler: `lots/${action}-lot`,
+    fn: 'tracking',
+    table: 'write',
+    ifMatch: true,
+  }) satisfies RouteDef;
+
+const serialAction = <B extends z.ZodMiniType>(action: string, body: B, roles: readonly Role[], summary: string) =>
+  ({
+    method: 'POST',
+    path: `/v1/serials/{id}/${action}`,
+    summary,
+    tag: 'Serials',
+    roles,
+    params: s.IdParamsSchema,
+    body,
+    response: sn.SerialUnitSchema,
+    successStatus: 200,
+    handler: `serials/${action}-serial`,
     fn: 'tracking',
     table: 'write',
     ifMatch: true,
@@ -107,5 +125,38 @@ export const routes = define({
     handler: 'lots/merge-lots',
     fn: 'tracking',
     table: 'write',
+  },
+  shipLot: {
+    ...lotAction('ship', sn.ShipLotSchema, PERMISSIONS.ship, 'Ship a quantity of a lot (all that is left by default); a held lot cannot ship'),
+  },
+  holdSerial: serialAction('hold', sn.HoldSerialSchema, PERMISSIONS.holdLot, 'Put a serial on hold, with a reason: nothing may consume or ship it'),
+  releaseSerial: serialAction('release', sn.ReleaseSerialSchema, PERMISSIONS.releaseLot, 'Release a held serial (quality only)'),
+  shipSerial: serialAction('ship', sn.ShipSerialSchema, PERMISSIONS.ship, 'Ship a serial: it leaves the plant; a held one cannot'),
+  startRecall: {
+    method: 'POST',
+    path: '/v1/recalls',
+    summary:
+      'Recall: put everything made from a lot or serial on hold (its whole forward trace, the root too). Send an id: the same request again resumes it (200), and a recall the request had no time to finish answers 202, in progress, for the same request to go on.',
+    tag: 'Recalls',
+    roles: PERMISSIONS.recall,
+    body: sn.StartRecallSchema,
+    response: sn.RecallSchema,
+    successStatus: 201,
+    handler: 'recalls/start-recall',
+    fn: 'tracking',
+    table: 'write',
+  },
+  getRecall: {
+    method: 'GET',
+    path: '/v1/recalls/{id}',
+    summary: 'A recall: its root, reason, who and when, what it held and what had left the plant (the customers to tell)',
+    tag: 'Recalls',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    response: sn.RecallSchema,
+    successStatus: 200,
+    handler: 'recalls/get-recall',
+    fn: 'tracking',
+    table: 'read',
   },
 });

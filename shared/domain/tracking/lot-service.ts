@@ -182,6 +182,7 @@ export class LotService {
 
   hold = (auth: AuthContext, id: string, reason: string, v?: number) => this.act(auth, id, v, (ctx, lot) => lots.holdLot(ctx, lot, reason));
   release = (auth: AuthContext, id: string, comment?: string, v?: number) => this.act(auth, id, v, (ctx, lot) => lots.releaseLot(ctx, lot, comment));
+  ship = (auth: AuthContext, id: string, input: lots.ShipLot, v?: number) => this.act(auth, id, v, (ctx, lot) => lots.shipLot(ctx, lot, input));
 
   /** Scraps a quantity (all that is left when none is given) with a code of the plant's scrap reason list. */
   async scrap(auth: AuthContext, id: string, input: ScrapLotInput, v?: number) {

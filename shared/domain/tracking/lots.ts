@@ -15,7 +15,16 @@ import type { Actor, AuditRecord, OutboxEvent } from '../work-order/model.ts';
 import type { GenealogyEdge, LotStatus, MaterialLot, Movement, MovementType, NodeRef } from './model.ts';
 
 /** The outbound webhook events of lots (docs/webhooks.md, docs/tracking.md). */
-export const LOT_EVENT_TYPES = ['lot.received', 'lot.held', 'lot.released', 'lot.split', 'lot.merged', 'lot.scrapped', 'lot.staged'] as const;
+export const LOT_EVENT_TYPES = [
+  'lot.received',
+  'lot.held',
+  'lot.released',
+  'lot.split',
+  'lot.merged',
+  'lot.scrapped',
+  'lot.staged',
+  'lot.shipped',
+] as const;
 export type LotEventType = (typeof LOT_EVENT_TYPES)[number];
 export const isLotEventType = (type: string): type is LotEventType => (LOT_EVENT_TYPES as readonly string[]).includes(type);
 
@@ -73,6 +82,7 @@ interface Step {
   counterpart?: NodeRef | undefined;
   reason?: string | undefined;
   comment?: string | undefined;
+  reference?: string | undefined;
   /** The order and operation behind the movement (produce). */
   workOrderId?: string | undefined;
   seq?: number | undefined;
@@ -104,6 +114,7 @@ function finish(ctx: LotContext, before: LotAggregate | undefined, next: Materia
       ...(step.counterpart ? { counterpart: step.counterpart } : {}),
       ...(step.reason !== undefined ? { reason: step.reason } : {}),
       ...(step.workOrderId !== undefined ? { workOrderId: step.workOrderId, seq: step.seq } : {}),
+      ...(step.reference !== undefined ? { reference: step.reference } : {}),
       at: ctx.now,
       by: ctx.actor.userId,
       version,
@@ -204,7 +215,7 @@ export function receiveLot(ctx: LotContext, input: ReceiveLot, pointer: (field: 
 }
 
 /** Quality holds a lot: nothing may consume, split off for use, or ship it until it is released. */
-export function holdLot(ctx: LotContext, lot: LotAggregate, reason: string): LotCommandResult {
+export function holdLot(ctx: LotContext, lot: LotAggregate, reason: string, recallId?: string): LotCommandResult {
   if (lot.status === 'on-hold') throw new IllegalTransitionError(`lot ${lot.id} is on hold already (${lot.holdReason ?? 'no reason given'})`);
   assertLive(lot, 'hold');
   const next: MaterialLot = { ...lot, status: 'on-hold', holdReason: reason };
@@ -213,7 +224,7 @@ export function holdLot(ctx: LotContext, lot: LotAggregate, reason: string): Lot
     action: 'lot.hold',
     quantityChange: 0,
     reason,
-    events: [{ type: 'lot.held', data: { ...lotSummary(next), reason, by: ctx.actor.userId } }],
+    events: [{ type: 'lot.held', data: { ...lotSummary(next), reason, ...(recallId ? { recallId } : {}), by: ctx.actor.userId } }],
   });
   return { changes: [change], edges: [] };
 }
@@ -419,6 +430,58 @@ export function scrapLot(
     reason: input.reasonCode,
     comment: input.comment,
     events: [{ type: 'lot.scrapped', data: { ...lotSummary(next), scrappedQty: quantity, reasonCode: input.reasonCode, by: ctx.actor.userId } }],
+  });
+  return { changes: [change], edges: [] };
+}
+
+export interface ShipLot {
+  /** Absent: all that is left. */
+  quantity?: number | undefined;
+  /** The delivery note or customer order it left on. */
+  reference?: string | undefined;
+  comment?: string | undefined;
+}
+
+/**
+ * Ships a quantity of a lot (all that is left when none is given): it leaves the plant. Only
+ * an available lot ships: a held lot waits for quality, and a consumed, scrapped or shipped
+ * one has nothing left. Nothing left after it: shipped. `shippedQty` keeps the total, so a
+ * recall finds a lot that left in part.
+ */
+export function shipLot(ctx: LotContext, lot: LotAggregate, input: ShipLot): LotCommandResult {
+  if (lot.status === 'on-hold') {
+    throw new IllegalTransitionError(`lot ${lot.id} is on hold (${lot.holdReason ?? 'no reason given'}): quality must release it before it ships`);
+  }
+  assertLive(lot, 'ship');
+  const quantity = input.quantity ?? lot.quantity;
+  assertQuantity(quantity, lot.uom, '/body/quantity');
+  if (quantity > lot.quantity)
+    throw new QuantityRuleError(`lot ${lot.id} has ${lot.quantity} ${lot.uom} left, too little to ship ${quantity} ${lot.uom}`);
+  if (quantity <= 0) throw new QuantityRuleError(`lot ${lot.id} has nothing left to ship`);
+  const left = round(lot.quantity - quantity);
+  const next: MaterialLot = {
+    ...lot,
+    quantity: left,
+    status: left === 0 ? 'shipped' : lot.status,
+    shippedQty: round((lot.shippedQty ?? 0) + quantity),
+  };
+  const change = finish(ctx, lot, next, {
+    type: 'ship',
+    action: 'lot.ship',
+    quantityChange: -quantity,
+    reference: input.reference,
+    comment: input.comment,
+    events: [
+      {
+        type: 'lot.shipped',
+        data: {
+          ...lotSummary(next),
+          shippedQty: quantity,
+          ...(input.reference !== undefined ? { reference: input.reference } : {}),
+          by: ctx.actor.userId,
+        },
+      },
+    ],
   });
   return { changes: [change], edges: [] };
 }

@@ -48,6 +48,8 @@ export interface MaterialLot {
   holdReason?: string | undefined;
   /** The ERP's reference (a receipt or production order line), when it came from one. */
   externalRef?: string | undefined;
+  /** How much of it has been shipped, in all (a recall lists the lot for the customers to tell). */
+  shippedQty?: number | undefined;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
@@ -125,8 +127,52 @@ export interface Movement {
   workOrderId?: string | undefined;
   seq?: number | undefined;
   reason?: string | undefined;
+  /** A shipment's reference (delivery note, customer order), when one was given. */
+  reference?: string | undefined;
   at: string;
   by: string;
   /** The node's version after the movement. */
+  version: number;
+}
+
+/** A recall (recall.ts): a forward trace put on hold, with what it held and what had left the plant. */
+export const RECALL_STATUSES = ['in-progress', 'completed'] as const;
+export type RecallStatus = (typeof RECALL_STATUSES)[number];
+
+export interface RecallCounts {
+  /** Lots and serials in the forward trace, the root included. */
+  nodes: number;
+  /** Put on hold by this recall (now, or by an earlier run of it). */
+  held: number;
+  /** On hold already, by someone else: left as they were. */
+  alreadyHeld: number;
+  consumed: number;
+  scrapped: number;
+  /** Left the plant, in whole or in part (a lot shipped in part is also held for what is left). */
+  shipped: number;
+}
+
+/** A lot or serial of the recall that left the plant, with its shipments: the customers to tell. */
+export interface ShippedNode extends NodeRef {
+  materialId: string;
+  materialName?: string | undefined;
+  /** How much left the plant (1 for a serial). */
+  quantity: number;
+  uom?: string | undefined;
+  shipments: { at: string; by: string; quantity: number; reference?: string | undefined }[];
+}
+
+export interface Recall {
+  id: string;
+  root: NodeRef;
+  materialId: string;
+  materialName?: string | undefined;
+  reason: string;
+  status: RecallStatus;
+  startedAt: string;
+  startedBy: string;
+  completedAt?: string | undefined;
+  counts: RecallCounts;
+  shipped: ShippedNode[];
   version: number;
 }

@@ -10,6 +10,8 @@ import type { Role } from '../roles.ts';
 import type { HoldKind } from './holds.ts';
 import type { OperationStatus, WorkOrderStatus } from './status.ts';
 import { LOT_EVENT_TYPES } from '../tracking/lots.ts';
+import { RECALL_EVENT_TYPES } from '../tracking/recall-events.ts';
+import { SERIAL_EVENT_TYPES } from '../tracking/serials.ts';
 
 export interface WorkOrder {
   id: string;
@@ -203,6 +205,9 @@ export const EVENT_TYPES = [
   'material.produced',
   // Lots (issue 14): written to the lot's own outbox (shared/domain/tracking/lots.ts).
   ...LOT_EVENT_TYPES,
+  // Serials and recalls (issue 14): each to its serial's or recall's own outbox.
+  ...SERIAL_EVENT_TYPES,
+  ...RECALL_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -217,7 +222,11 @@ export interface OutboxEvent {
   workOrderId?: string | undefined;
   /** The lot a lot event (`lot.*`) is about. */
   lotId?: string | undefined;
-  /** Per order (per lot for a lot event), gap-free sequence number. */
+  /** The serial a serial event (`serial.*`) is about. */
+  serialId?: string | undefined;
+  /** The recall a recall event (`recall.*`) is about. */
+  recallId?: string | undefined;
+  /** Per order (per lot, serial or recall for their events), gap-free sequence number. */
   sequence: number;
   data: Record<string, unknown>;
 }
