@@ -1,7 +1,7 @@
 /** The wire shapes of the genealogy trace (shared/domain/tracking/genealogy.ts). */
 import * as z from 'zod/mini';
 import { TRACE_DIRECTIONS, TRACE_PAGE_SIZE } from '../domain/tracking/genealogy.ts';
-import { IdSchema, meta } from './schemas.ts';
+import { IdSchema, meta, ProcessValuesSchema, RecordedValueSchema } from './schemas.ts';
 import { SerialUnitSchema } from './serial-schemas.ts';
 
 export const NodeRefSchema = z.object({ kind: z.enum(['lot', 'serial']), id: z.string() });
@@ -77,23 +77,6 @@ export const TraceParamsSchema = z.object({ id: IdSchema });
 export type Trace = z.output<typeof TraceSchema>;
 export type TraceNodeWire = z.output<typeof TraceNodeSchema>;
 
-const RecordedValueSchema = z.object({
-  value: z.union([z.number(), z.string(), z.boolean()]),
-  unit: z.optional(z.string()),
-  outOfLimits: z.boolean(),
-  recordedAt: z.string(),
-  recordedBy: z.string(),
-});
-
-const ProcessValueSchema = z.object({
-  count: z.int(),
-  min: z.nullable(z.number()),
-  max: z.nullable(z.number()),
-  mean: z.nullable(z.number()),
-  last: z.nullable(z.number()),
-  outOfLimits: z.int(),
-});
-
 export const SerialRecordSchema = meta(
   z.object({
     serial: SerialUnitSchema,
@@ -123,7 +106,7 @@ export const SerialRecordSchema = meta(
         scrapQty: z.number(),
         recordedData: z.record(z.string(), RecordedValueSchema),
         machine: z.optional(
-          z.object({ machineGoodQty: z.number(), machineRejectQty: z.number(), process: z.record(z.string(), ProcessValueSchema) }),
+          z.object({ machineGoodQty: z.number(), machineRejectQty: z.number(), process: z.record(z.string(), ProcessValuesSchema) }),
         ),
         /** The lots and serials that went into this unit at this operation. */
         components: z.array(

@@ -823,6 +823,16 @@ export const DowntimeEventSchema = meta(
   'DowntimeEvent',
   'A stop: opened and closed by state messages (or by silence: offline), with its reason.',
 );
+/** A process value while an operation ran: how many samples, their range, mean and last, and how many were out of limits. */
+export const ProcessValuesSchema = z.object({
+  count: z.int(),
+  min: z.nullable(z.number()),
+  max: z.nullable(z.number()),
+  mean: z.nullable(z.number()),
+  last: z.nullable(z.number()),
+  outOfLimits: z.int(),
+});
+
 export const MachineDataSchema = meta(
   z.object({
     workOrderId: IdSchema,
@@ -836,17 +846,7 @@ export const MachineDataSchema = meta(
         /** What operators reported, for comparison. */
         reportedGoodQty: z.number(),
         reportedScrapQty: z.number(),
-        process: z.record(
-          z.string(),
-          z.object({
-            count: z.int(),
-            min: z.nullable(z.number()),
-            max: z.nullable(z.number()),
-            mean: z.nullable(z.number()),
-            last: z.nullable(z.number()),
-            outOfLimits: z.int(),
-          }),
-        ),
+        process: z.record(z.string(), ProcessValuesSchema),
       }),
     ),
   }),
