@@ -23,6 +23,7 @@ import Oee from './screens/oee.tsx';
 import ReasonLists from './screens/reason-lists.tsx';
 import { PERMISSIONS } from '../../shared/domain/roles.ts';
 import Station from './screens/station.tsx';
+import Lot, { Serial } from './screens/lot.tsx';
 
 export interface ScreenProps {
   params: Record<string, string>;
@@ -43,6 +44,8 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/reason-lists', ReasonLists],
   ['/station', Station],
   ['/station/:workCenterId', Station],
+  ['/lots/:id', Lot],
+  ['/serials/:id', Serial],
 ];
 
 const NAV = [

@@ -1,0 +1,184 @@
+/**
+ * `#/lots/<id>` and `#/serials/<id>`: one lot or serial, what it is and where it came from, its
+ * label (GS1 DataMatrix, components/label.tsx) with a Print button, and a scanner to open the
+ * next label's lot or serial. One date format on this screen: the plant's date, YYYY-MM-DD, as
+ * the label prints it.
+ *
+ * A serial is read from its trace's first node (GET /v1/serials/{id}/genealogy, level 0) until
+ * GET /v1/serials/{id} is there: the node has its status, material, order and operation and lot.
+ */
+import type { ComponentChildren } from 'preact';
+import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
+import type { ScreenProps } from '../app.tsx';
+import { ApiError, api } from '../api.ts';
+import { type LabelFacts, ItemLabel, plantDate } from '../components/label.tsx';
+import { type ParsedCode, ScanButton } from '../components/scan.tsx';
+import { useLive } from '../live.ts';
+import { materialName } from '../plant.ts';
+import { navigate } from '../router.ts';
+import { ErrorNote, Loading, Page, StateBadge } from '../ui.tsx';
+
+const enc = encodeURIComponent;
+/** `on-hold` → `ON_HOLD`: the badge's class (state-on-hold) and words ("On hold"). */
+const badgeState = (status: string) => status.replace(/-/g, '_').toUpperCase();
+
+/** Opens the lot or serial a scanned label names; a bare number is looked up as a lot first, then as a serial. */
+export async function openScanned(code: ParsedCode): Promise<void> {
+  if (code.kind === 'lot') return navigate(`/lots/${enc(code.id)}`);
+  if (code.kind === 'serial') return navigate(`/serials/${enc(code.id)}`);
+  try {
+    await api.call('getLot', { params: { id: code.id } });
+    navigate(`/lots/${enc(code.id)}`);
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) navigate(`/serials/${enc(code.id)}`);
+    else throw error;
+  }
+}
+
+/** The material's GTIN for the label; none when the material cannot be read (the label then says it is not GS1). */
+async function gtinOf(materialId: string, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    return (await api.call('getMaterial', { params: { id: materialId }, signal })).gtin;
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    return undefined;
+  }
+}
+
+function Facts({ rows }: { rows: [string, ComponentChildren][] }) {
+  return <dl class="kv">{rows.map(([term, value]) => [<dt key={`${term}-t`}>{term}</dt>, <dd key={`${term}-d`}>{value}</dd>])}</dl>;
+}
+
+const orderLink = (workOrderId: string | undefined, seq: number | undefined) =>
+  workOrderId ? (
+    <>
+      <a href={`#/orders/${enc(workOrderId)}`}>Order {workOrderId}</a>
+      {seq !== undefined ? `, operation ${seq}` : ''}
+    </>
+  ) : null;
+
+function Scanner() {
+  return (
+    <section class="scan-block" aria-labelledby="scan-title">
+      <h2 id="scan-title">Open another label</h2>
+      <ScanButton onCode={(code) => void openScanned(code)} />
+    </section>
+  );
+}
+
+export default function Lot({ params }: ScreenProps) {
+  const id = params.id ?? '';
+  const lot = useLive(
+    async (signal) => {
+      const found = await api.call('getLot', { params: { id }, signal });
+      return { lot: found, gtin: await gtinOf(found.materialId, signal) };
+    },
+    [id],
+    { intervalMs: 30_000 },
+  );
+  const data = lot.data?.lot.id === id ? lot.data : undefined;
+  const facts: LabelFacts | undefined = data && {
+    kind: 'lot',
+    id: data.lot.id,
+    materialName: materialName(data.lot.materialId, data.lot.materialName),
+    gtin: data.gtin,
+    expiresAt: data.lot.expiresAt,
+    quantity: data.lot.quantity,
+    uom: data.lot.uom,
+  };
+  return (
+    <Page title={`Lot ${id}`}>
+      <ErrorNote error={lot.error} />
+      {!data || !facts ? (
+        lot.error ? null : (
+          <Loading />
+        )
+      ) : (
+        <>
+          <Facts
+            rows={[
+              [
+                'Material',
+                <>
+                  {facts.materialName} <span class="muted code">{data.lot.materialId}</span>
+                </>,
+              ],
+              ['Status', <StateBadge key="status" state={badgeState(data.lot.status)} />],
+              ['Left', `${formatQuantity(data.lot.quantity, data.lot.uom)} of ${formatQuantity(data.lot.initialQuantity, data.lot.uom)}`],
+              ...(data.lot.holdReason && data.lot.status === 'on-hold' ? [['On hold because', data.lot.holdReason] as [string, string]] : []),
+              ...(data.lot.supplierId || data.lot.supplierLot
+                ? [
+                    ['Supplier', [data.lot.supplierId, data.lot.supplierLot && `lot ${data.lot.supplierLot}`].filter(Boolean).join(', ')] as [
+                      string,
+                      string,
+                    ],
+                  ]
+                : []),
+              ...(data.lot.workOrderId ? [['Made by', orderLink(data.lot.workOrderId, data.lot.seq)] as [string, ComponentChildren]] : []),
+              [data.lot.origin === 'produced' ? 'Made' : 'Received', plantDate(data.lot.createdAt)],
+              ['Expires', data.lot.expiresAt ? plantDate(data.lot.expiresAt) : 'Does not expire'],
+            ]}
+          />
+          <ItemLabel facts={facts} />
+        </>
+      )}
+      <Scanner />
+    </Page>
+  );
+}
+
+export function Serial({ params }: ScreenProps) {
+  const id = params.id ?? '';
+  const serial = useLive(
+    async (signal) => {
+      const trace = await api.call('traceSerial', { params: { id }, query: { direction: 'backward', limit: 1 }, signal });
+      const node = trace.nodes.find((n) => n.level === 0);
+      if (!node?.found || !node.materialId) throw new ApiError(404, 'Not Found', `serial number ${id}`);
+      return { node, gtin: await gtinOf(node.materialId, signal) };
+    },
+    [id],
+    { intervalMs: 30_000 },
+  );
+  const data = serial.data?.node.id === id ? serial.data : undefined;
+  const node = data?.node;
+  const facts: LabelFacts | undefined = node && {
+    kind: 'serial',
+    id: node.id,
+    materialName: materialName(node.materialId ?? '', node.materialName),
+    gtin: data?.gtin,
+    lot: node.lotId,
+    expiresAt: node.expiresAt,
+    quantity: 1,
+    uom: node.uom ?? 'C62',
+  };
+  return (
+    <Page title={`Serial ${id}`}>
+      <ErrorNote error={serial.error} />
+      {!node || !facts ? (
+        serial.error ? null : (
+          <Loading />
+        )
+      ) : (
+        <>
+          <Facts
+            rows={[
+              [
+                'Material',
+                <>
+                  {facts.materialName} <span class="muted code">{node.materialId}</span>
+                </>,
+              ],
+              ['Status', <StateBadge key="status" state={badgeState(node.status ?? 'unknown')} />],
+              ...(node.holdReason && node.status === 'on-hold' ? [['On hold because', node.holdReason] as [string, string]] : []),
+              ...(node.workOrderId ? [['Made by', orderLink(node.workOrderId, node.seq)] as [string, ComponentChildren]] : []),
+              ...(node.lotId ? [['Lot', <a href={`#/lots/${enc(node.lotId)}`}>{node.lotId}</a>] as [string, ComponentChildren]] : []),
+              ...(node.expiresAt ? [['Expires', plantDate(node.expiresAt)] as [string, string]] : []),
+            ]}
+          />
+          <ItemLabel facts={facts} />
+        </>
+      )}
+      <Scanner />
+    </Page>
+  );
+}
