@@ -8,6 +8,9 @@
  * on each.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { putRecords, serialRecord } from '../../fixtures/genealogy.ts';
@@ -75,6 +78,52 @@ async function labelImage(page: Page): Promise<Buffer> {
 /** Gives the image to "Scan from a photo", as a person choosing a photo would. */
 const scanPhoto = (page: Page, png: Buffer, name = 'label.png') =>
   page.locator('#scan-photo').setInputFiles({ name, mimeType: 'image/png', buffer: png });
+
+/** A PNG's pixels as RGBA, decoded by the page (run with page.evaluate), an even width and height. */
+async function rgbaOf(pngBase64: string): Promise<{ width: number; height: number; rgba: string }> {
+  // An <img>, not fetch(): the app's CSP lets images, not requests, be data: URLs.
+  const bitmap = new Image();
+  bitmap.src = `data:image/png;base64,${pngBase64}`;
+  await bitmap.decode();
+  const width = bitmap.width & ~1;
+  const height = bitmap.height & ~1;
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+  context.drawImage(bitmap, 0, 0);
+  const data = context.getImageData(0, 0, width, height).data;
+  let binary = '';
+  for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
+  return { width, height, rgba: btoa(binary) };
+}
+
+/** A few seconds of a still picture as a YUV4MPEG2 (Y4M) video, I420, which Chromium's fake camera plays. */
+function videoOf({ width, height, rgba: base64 }: { width: number; height: number; rgba: string }): Buffer {
+  const rgba = Buffer.from(base64, 'base64');
+  const px = (x: number, y: number) => {
+    const i = (y * width + x) * 4;
+    return [rgba[i] ?? 0, rgba[i + 1] ?? 0, rgba[i + 2] ?? 0] as const;
+  };
+  const clamp = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
+  const yPlane = Buffer.alloc(width * height);
+  const uPlane = Buffer.alloc((width / 2) * (height / 2));
+  const vPlane = Buffer.alloc((width / 2) * (height / 2));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [r, g, b] = px(x, y);
+      yPlane[y * width + x] = clamp(0.299 * r + 0.587 * g + 0.114 * b);
+    }
+  }
+  for (let y = 0; y < height; y += 2) {
+    for (let x = 0; x < width; x += 2) {
+      const [r, g, b] = px(x, y);
+      const i = (y / 2) * (width / 2) + x / 2;
+      uPlane[i] = clamp(128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
+      vPlane[i] = clamp(128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
+    }
+  }
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), yPlane, uPlane, vPlane]);
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), ...Array.from({ length: 10 }, () => frame)]);
+}
 
 describe('lot and serial labels, scanned back on a phone', { skip: BROWSER_SKIP }, () => {
   it('prints a GS1 label of a lot and a plain one of a number GS1 cannot carry; both scan back to their lot', async () => {
@@ -165,7 +214,8 @@ describe('lot and serial labels, scanned back on a phone', { skip: BROWSER_SKIP 
   });
 
   it('says so when the camera is refused and when a photo holds no code', async () => {
-    const context = await launchBrowser(PHONE);
+    // A camera the page may not use: Chromium's fake device, and no permission given.
+    const context = await launchBrowser(PHONE, ['--use-fake-device-for-media-stream']);
     try {
       const page = await firstPage(context);
       const errors = watchErrors(page, [/Failed to load resource: the server responded with a status of 404/]);
@@ -174,18 +224,64 @@ describe('lot and serial labels, scanned back on a phone', { skip: BROWSER_SKIP 
       await page.getByRole('button', { name: 'Scan a label' }).click();
       const message = page.getByTestId('scan-message');
       await message.waitFor({ state: 'visible' });
-      // Headless Chromium has no camera and grants none: blocked or missing, the way out is the photo.
-      assert.match(await message.innerText(), /^(The camera is blocked for this app|This device has no camera).*"Scan from a photo"/);
+      assert.match(await message.innerText(), /^The camera is blocked for this app\. Allow the camera .* or use "Scan from a photo"\.$/);
       await screenshot(page, TEST, 'camera-refused');
       await assertAccessible(page, 'camera refused');
+      await assertNoHorizontalOverflow(page, 'camera refused');
 
       const nothing = await page.getByRole('heading', { level: 1 }).screenshot();
       await scanPhoto(page, nothing, 'heading.png');
       await page.getByText('No code found in the photo', { exact: false }).waitFor({ state: 'visible' });
       await screenshot(page, TEST, 'photo-without-code');
+
+      // Allowed now: the camera's picture shows (Chromium's test pattern, no code in it) until the person stops it.
+      await context.grantPermissions(['camera'], { origin: mes.baseUrl });
+      await page.getByRole('button', { name: 'Scan a label' }).click();
+      const camera = page.getByLabel('Camera picture: point it at the code on the label');
+      await camera.waitFor({ state: 'visible' });
+      await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 2);
+      assert.equal(await message.count(), 0, 'the earlier message is gone');
+      await screenshot(page, TEST, 'camera');
+      await assertAccessible(page, 'camera');
+      await page.getByRole('button', { name: 'Stop the camera' }).click();
+      await camera.waitFor({ state: 'detached' });
       errors.assertNone();
     } finally {
       await context.close();
+    }
+  });
+
+  it('reads a label from the camera, frame by frame, and opens its lot', async () => {
+    // The label as the screen draws it, as the frames of a fake camera (Chromium plays a Y4M file in a loop).
+    const render = await launchBrowser(PHONE);
+    let y4m: Buffer;
+    try {
+      const page = await firstPage(render);
+      await signIn(page, mes.baseUrl, { tenantId: tenant, userId: 'u-operator', role: 'operator' });
+      await goTo(page, `/lots/${SHORT_LOT}`, `Lot ${SHORT_LOT}`);
+      const png = await labelImage(page);
+      y4m = videoOf(await page.evaluate(rgbaOf, png.toString('base64')));
+    } finally {
+      await render.close();
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'mes-camera-'));
+    const video = join(dir, 'label.y4m');
+    await writeFile(video, y4m);
+    const context = await launchBrowser(PHONE, ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+    try {
+      await context.grantPermissions(['camera'], { origin: mes.baseUrl });
+      const page = await firstPage(context);
+      const errors = watchErrors(page, [/Failed to load resource: the server responded with a status of 404/]);
+      await signIn(page, mes.baseUrl, { tenantId: tenant, userId: 'u-operator', role: 'operator' });
+      await goTo(page, `/lots/${LONG_LOT}`, `Lot ${LONG_LOT}`);
+      await page.getByRole('button', { name: 'Scan a label' }).click();
+      await page.getByRole('heading', { level: 1, name: `Lot ${SHORT_LOT}` }).waitFor({ state: 'visible', timeout: 20_000 });
+      assert.equal(await page.locator('video').count(), 0, 'the camera stops once a label is read');
+      assert.equal(await page.evaluate(() => document.querySelector('video')?.srcObject ?? null), null);
+      errors.assertNone();
+    } finally {
+      await context.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

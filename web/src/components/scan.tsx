@@ -98,6 +98,7 @@ export function ScanButton({ onCode, label }: { onCode: (code: ParsedCode) => vo
     void (async () => {
       try {
         await element.play();
+        element.scrollIntoView({ block: 'nearest' });
         const { readFrame } = await import('../scan-decode.ts');
         while (running) {
           if (element.readyState >= 2 && found(await readFrame(element, canvas), 'camera')) {
