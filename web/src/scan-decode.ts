@@ -29,7 +29,7 @@ interface BarcodeDetectorClass {
 
 let detector: Promise<BarcodeDetectorLike | undefined> | undefined;
 
-/** The browser's BarcodeDetector for our formats, or undefined where there is none (desktop Chromium on Linux, Firefox, Safari before 17). */
+/** The browser's BarcodeDetector for our formats, or undefined where there is none (desktop Chromium on Linux, Firefox, most desktop browsers). */
 export function barcodeDetector(): Promise<BarcodeDetectorLike | undefined> {
   detector ??= (async () => {
     const Detector = (globalThis as { BarcodeDetector?: BarcodeDetectorClass }).BarcodeDetector;
