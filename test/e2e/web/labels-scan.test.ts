@@ -183,6 +183,14 @@ describe('lot and serial labels, scanned back on a phone', { skip: BROWSER_SKIP 
       assert.equal(await page.locator('.print-sheet').count(), 1);
       assert.equal(await page.locator('header.top').isVisible(), false, 'nothing but the label prints');
       await screenshot(page, TEST, 'print');
+      // What the printer gets: one page of 100 x 50 mm (283.46 x 141.73 pt), the label's @page.
+      const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1');
+      const boxes = [...pdf.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+      assert.equal(boxes.length, 1, 'one page');
+      assert.ok(
+        Math.abs((boxes[0]?.[0] ?? 0) - 283.46) < 1 && Math.abs((boxes[0]?.[1] ?? 0) - 141.73) < 1,
+        `a 100 x 50 mm page: ${JSON.stringify(boxes)}`,
+      );
       await page.emulateMedia({ media: 'screen' });
       errors.assertNone();
     } finally {
