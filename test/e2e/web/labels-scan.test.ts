@@ -4,14 +4,16 @@
  * decodes back to the same lot with zxing-wasm (headless Chromium has no BarcodeDetector, so
  * this is the fallback), its WebAssembly fetched from the app's own origin. A lot number too long
  * for GS1 gets a plain DataMatrix and says why; it scans back too. A serial's label carries
- * (21). A refused camera and a photo without a code say so in words. Screenshots of each; axe
- * on each.
+ * (21). A supplier's GS1-128 label (made with bwip-js) finds the lot received with it. A refused
+ * camera, a photo without a code and a code that names nothing here say so in words; a label
+ * on a (fake) camera opens its lot. Screenshots of each; axe on each.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import bwipjs from 'bwip-js/node';
 import type { Page } from 'playwright-core';
 import { putRecords, serialRecord } from '../../fixtures/genealogy.ts';
 import {
@@ -37,6 +39,8 @@ const PUMP_GTIN = '09506000134352';
 const SHORT_LOT = 'RES-2612-07';
 const LONG_LOT = 'PA66-RESIN-NATURAL-261203-0001';
 const SERIAL = 'PUMP-000042';
+/** The supplier's own lot number of SHORT_LOT, on the supplier's GS1-128 label. */
+const SUPPLIER_LOT = 'B-88121';
 
 let mes: TestRuntime;
 let tenant: string;
@@ -49,13 +53,16 @@ before(async () => {
   const put = (path: string, body: unknown) => people.planner.ok('PUT', path, body);
   await put('/v1/materials/RM-RESIN', { name: 'PA66 resin', uom: 'KGM', materialType: 'raw', tracking: 'lot', gtin: RESIN_GTIN });
   await put('/v1/materials/FG-PUMP', { name: 'Centrifugal pump', uom: 'C62', materialType: 'finished', tracking: 'serial', gtin: PUMP_GTIN });
-  for (const id of [SHORT_LOT, LONG_LOT]) {
+  for (const [id, supplierLot] of [
+    [SHORT_LOT, SUPPLIER_LOT],
+    [LONG_LOT, 'B-77310'],
+  ]) {
     await people.planner.ok('POST', '/v1/lots', {
       id,
       materialId: 'RM-RESIN',
       quantity: 25,
       supplierId: 'Polymer Supply',
-      supplierLot: 'B-88121',
+      supplierLot,
       expiresAt: '2027-06-30T12:00:00.000Z',
     });
   }
@@ -214,6 +221,45 @@ describe('lot and serial labels, scanned back on a phone', { skip: BROWSER_SKIP 
 
       await goTo(page, `/lots/${SHORT_LOT}`, `Lot ${SHORT_LOT}`);
       await scanPhoto(page, png);
+      await page.getByRole('heading', { level: 1, name: `Serial ${SERIAL}` }).waitFor({ state: 'visible' });
+      errors.assertNone();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("finds a received lot from its supplier's GS1-128 label, says so when a code names nothing here, and opens a typed number", async () => {
+    const context = await launchBrowser(PHONE);
+    try {
+      const page = await firstPage(context);
+      const errors = watchErrors(page, [/Failed to load resource: the server responded with a status of (404|400)/]);
+      await signIn(page, mes.baseUrl, { tenantId: tenant, userId: 'u-operator', role: 'operator' });
+      await goTo(page, `/lots/${LONG_LOT}`, `Lot ${LONG_LOT}`);
+      // The supplier's label on the pallet: their GTIN of our material and their lot number, as GS1-128.
+      const supplierLabel = await bwipjs.toBuffer({
+        bcid: 'gs1-128',
+        text: `(01)${RESIN_GTIN}(10)${SUPPLIER_LOT}`,
+        scale: 3,
+        height: 12,
+        padding: 10,
+        backgroundcolor: 'FFFFFF',
+      });
+      await scanPhoto(page, supplierLabel, 'supplier-label.png');
+      await page.getByRole('heading', { level: 1, name: `Lot ${SHORT_LOT}` }).waitFor({ state: 'visible' });
+
+      // A plain Code 128 of a number this plant has no lot or serial of.
+      const unknown = await bwipjs.toBuffer({ bcid: 'code128', text: 'NO-SUCH-LOT-1', scale: 3, height: 12, padding: 10, backgroundcolor: 'FFFFFF' });
+      await scanPhoto(page, unknown, 'unknown.png');
+      const notFound = page.getByTestId('scan-not-found');
+      await notFound.waitFor({ state: 'visible' });
+      assert.equal(await notFound.innerText(), 'No lot or serial NO-SUCH-LOT-1 in this plant. Check the label, or type the number.');
+      await screenshot(page, TEST, 'scan-not-found');
+      await assertAccessible(page, 'scan not found');
+      await assertNoHorizontalOverflow(page, 'scan not found');
+
+      // Typed instead: a bare number, found as a serial.
+      await page.getByLabel('Or type the lot or serial number').fill(` ${SERIAL} `);
+      await page.getByRole('button', { name: 'Open', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: `Serial ${SERIAL}` }).waitFor({ state: 'visible' });
       errors.assertNone();
     } finally {

@@ -8,32 +8,24 @@
  * GET /v1/serials/{id} is there: the node has its status, material, order and operation and lot.
  */
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
+import { parseScannedCode } from '../../../shared/domain/tracking/gs1.ts';
 import type { ScreenProps } from '../app.tsx';
 import { ApiError, api } from '../api.ts';
 import { type LabelFacts, ItemLabel, plantDate } from '../components/label.tsx';
 import { type ParsedCode, ScanButton } from '../components/scan.tsx';
 import { useLive } from '../live.ts';
+import { resolveScanned, type ScannedItem } from '../scanned.ts';
 import { materialName } from '../plant.ts';
 import { navigate } from '../router.ts';
-import { ErrorNote, Loading, Page, StateBadge } from '../ui.tsx';
+import { Button, ErrorNote, Loading, Page, StateBadge } from '../ui.tsx';
 
 const enc = encodeURIComponent;
 /** `on-hold` → `ON_HOLD`: the badge's class (state-on-hold) and words ("On hold"). */
 const badgeState = (status: string) => status.replace(/-/g, '_').toUpperCase();
 
-/** Opens the lot or serial a scanned label names; a bare number is looked up as a lot first, then as a serial. */
-export async function openScanned(code: ParsedCode): Promise<void> {
-  if (code.kind === 'lot') return navigate(`/lots/${enc(code.id)}`);
-  if (code.kind === 'serial') return navigate(`/serials/${enc(code.id)}`);
-  try {
-    await api.call('getLot', { params: { id: code.id } });
-    navigate(`/lots/${enc(code.id)}`);
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) navigate(`/serials/${enc(code.id)}`);
-    else throw error;
-  }
-}
+const pathOf = (item: ScannedItem) => `/${item.kind === 'lot' ? 'lots' : 'serials'}/${enc(item.id)}`;
 
 /** The material's GTIN for the label; none when the material cannot be read (the label then says it is not GS1). */
 async function gtinOf(materialId: string, signal: AbortSignal): Promise<string | undefined> {
@@ -57,11 +49,66 @@ const orderLink = (workOrderId: string | undefined, seq: number | undefined) =>
     </>
   ) : null;
 
+/** Scans a label and opens its lot or serial; says so when this plant has none, offers each when several (a supplier lot split here). */
 function Scanner() {
+  const [typed, setTyped] = useState('');
+  const [result, setResult] = useState<{ code: ParsedCode; items: ScannedItem[] } | { error: Error } | undefined>();
+  const open = async (code: ParsedCode) => {
+    setResult(undefined);
+    try {
+      const items = await resolveScanned(code);
+      if (items.length === 1 && items[0]) navigate(pathOf(items[0]));
+      else setResult({ code, items });
+    } catch (error) {
+      setResult({ error: error as Error });
+    }
+  };
   return (
     <section class="scan-block" aria-labelledby="scan-title">
       <h2 id="scan-title">Open another label</h2>
-      <ScanButton onCode={(code) => void openScanned(code)} />
+      <ScanButton onCode={(code) => void open(code)} />
+      <form
+        class="scan-typed"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const code = parseScannedCode(typed);
+          if (code) void open(code);
+          else setResult({ error: new Error(`"${typed.trim()}" is not a lot or serial number: letters, digits, dot, dash or underscore.`) });
+        }}
+      >
+        <label for="typed-number">Or type the lot or serial number</label>
+        <input
+          id="typed-number"
+          type="text"
+          autoComplete="off"
+          autoCapitalize="characters"
+          value={typed}
+          onInput={(e) => setTyped((e.target as HTMLInputElement).value)}
+        />
+        <Button type="submit" disabled={typed.trim() === ''}>
+          Open
+        </Button>
+      </form>
+      {result && 'error' in result ? <ErrorNote error={result.error} /> : null}
+      {result && 'items' in result && result.items.length === 0 ? (
+        <p class="error" role="alert" data-testid="scan-not-found">
+          No lot or serial {result.code.id} in this plant. Check the label, or type the number.
+        </p>
+      ) : null}
+      {result && 'items' in result && result.items.length > 1 ? (
+        <div role="status">
+          <p>
+            {result.items.length} lots here came from supplier lot {result.code.id}:
+          </p>
+          <ul class="scan-choices">
+            {result.items.map((item) => (
+              <li key={item.id}>
+                <a href={`#${pathOf(item)}`}>Lot {item.id}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
     </section>
   );
 }
