@@ -4,8 +4,8 @@
  * next label's lot or serial. One date format on this screen: the plant's date, YYYY-MM-DD, as
  * the label prints it.
  *
- * A serial is read from its trace's first node (GET /v1/serials/{id}/genealogy, level 0) until
- * GET /v1/serials/{id} is there: the node has its status, material, order and operation and lot.
+ * A serial is read from its trace's first node (route traceSerial, level 0) until the serial's own
+ * route (issue 14, coming) is there: the node has its status, material, order and operation and lot.
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
