@@ -84,7 +84,7 @@ async function labelImage(page: Page): Promise<Buffer> {
 
 /** Gives the image to "Scan from a photo", as a person choosing a photo would. */
 const scanPhoto = (page: Page, png: Buffer, name = 'label.png') =>
-  page.locator('#scan-photo').setInputFiles({ name, mimeType: 'image/png', buffer: png });
+  page.getByTestId('scan').locator('input[type="file"]').setInputFiles({ name, mimeType: 'image/png', buffer: png });
 
 /** A PNG's pixels as RGBA, decoded by the page (run with page.evaluate), an even width and height. */
 async function rgbaOf(pngBase64: string): Promise<{ width: number; height: number; rgba: string }> {

@@ -5,7 +5,7 @@
  * serial. A refused or missing camera says so in plain words and leaves the photo way open.
  * Used by the lot and serial screen (screens/lot.tsx), the trace screen and the consume step.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { type ParsedCode, parseScannedCode } from '../../../shared/domain/tracking/gs1.ts';
 import { Button } from '../ui.tsx';
 
@@ -48,6 +48,8 @@ export function ScanButton({ onCode, label }: { onCode: (code: ParsedCode) => vo
   const video = useRef<HTMLVideoElement>(null);
   const photo = useRef<HTMLInputElement>(null);
   const stream = useRef<MediaStream | undefined>(undefined);
+  // Two scanners on one screen (a trace beside a consume step) must not share the input's id.
+  const photoId = `scan-photo-${useId()}`;
   const onCodeRef = useRef(onCode);
   onCodeRef.current = onCode;
 
@@ -149,14 +151,14 @@ export function ScanButton({ onCode, label }: { onCode: (code: ParsedCode) => vo
         )}
         <input
           ref={photo}
-          id="scan-photo"
+          id={photoId}
           class="visually-hidden"
           type="file"
           accept="image/*"
           capture="environment"
           onChange={(e) => void readPhotoFile((e.target as HTMLInputElement).files?.[0])}
         />
-        <label class="btn" for="scan-photo">
+        <label class="btn" for={photoId}>
           Scan from a photo
         </label>
       </div>

@@ -57,8 +57,10 @@ function Scanner() {
     setResult(undefined);
     try {
       const items = await resolveScanned(code);
-      if (items.length === 1 && items[0]) navigate(pathOf(items[0]));
-      else setResult({ code, items });
+      if (items.length === 1 && items[0]) {
+        setTyped('');
+        navigate(pathOf(items[0]));
+      } else setResult({ code, items });
     } catch (error) {
       setResult({ error: error as Error });
     }
