@@ -41,12 +41,19 @@ export interface WebBudget {
   initialJs: BudgetPart;
   /** Chunks loaded only through dynamic import(). */
   lazyJs: BudgetPart;
+  /** WebAssembly fetched on first use only (the barcode reader where the browser has no BarcodeDetector). */
+  wasm: BudgetPart;
   /** styles.css. */
   css: BudgetPart;
 }
 
-/** Hashed files (`app-XXXXXXXX.js`, `boot-XXXXXXXX.js`, `chunk-XXXXXXXX.js` and their maps) never change: cache them for a year. */
-export const HASHED_FILE = /^(?:app|boot|chunk)-[A-Z0-9]{8}\.js(?:\.map)?$/;
+/**
+ * Hashed files (`app-XXXXXXXX.js`, `boot-XXXXXXXX.js`, `chunk-XXXXXXXX.js` and their maps, and
+ * WebAssembly such as `zxing_reader-XXXXXXXX.wasm`) never change: cache them for a year.
+ */
+export const HASHED_FILE = /^(?:(?:app|boot|chunk)-[A-Z0-9]{8}\.js(?:\.map)?|[a-z_]+-[A-Z0-9]{8}\.wasm)$/;
+/** The WebAssembly files of a build (the barcode reader, zxing-wasm): served as `application/wasm`. */
+export const WASM_FILE = /^[a-z_]+-[A-Z0-9]{8}\.wasm$/;
 
 /**
  * The app: one ESM entry split into chunks. The boot script (src/boot.ts) is a bundle of its
@@ -67,6 +74,11 @@ function esbuildOptions(outDir: string, minify: boolean, part: 'app' | 'boot' = 
     jsxImportSource: 'preact',
     entryNames: '[name]-[hash]',
     chunkNames: 'chunk-[hash]',
+    // The barcode reader's WebAssembly (zxing-wasm, web/src/scan-decode.ts) is a file of this
+    // build, served from the app's own origin: `import url from '…/zxing_reader.wasm'` is its path
+    // beside the chunks. Never from a CDN: a plant may have no internet, and the CSP allows only 'self'.
+    loader: { '.wasm': 'file' },
+    assetNames: '[name]-[hash]',
     metafile: true,
     logLevel: 'warning',
     legalComments: 'none',
@@ -118,6 +130,7 @@ function finish(outDir: string, metafile: Metafile, bootMetafile: Metafile, mini
   visit(entry);
   const chunks = Object.keys(outputs).filter((file) => file.endsWith('.js'));
   const lazy = chunks.filter((file) => !initial.has(file));
+  const wasm = Object.keys(outputs).filter((file) => file.endsWith('.wasm'));
 
   writeFileSync(join(outDir, 'styles.css'), stylesheet(minify));
   // The entry's chunks load in parallel with it instead of after it.
@@ -136,6 +149,7 @@ function finish(outDir: string, metafile: Metafile, bootMetafile: Metafile, mini
     boot,
     initialJs: sizes(outDir, [...initial]),
     lazyJs: sizes(outDir, lazy),
+    wasm: sizes(outDir, wasm),
     css: sizes(outDir, ['styles.css']),
   };
   writeFileSync(join(outDir, 'budget.json'), `${JSON.stringify(budget, null, 2)}\n`);

@@ -4,7 +4,8 @@
  * The app loads only its own files; it calls the API and, on AWS, the Cognito token endpoint,
  * which are the only other origins it may connect to. Styles are set through the DOM
  * (element.style), which a CSP without 'unsafe-inline' allows; inline <style> and style=""
- * in HTML are refused.
+ * in HTML are refused. 'wasm-unsafe-eval' lets the app compile WebAssembly (the barcode reader,
+ * zxing-wasm, fetched from the app's own origin) and nothing else: no eval, no new Function.
  */
 
 /**
@@ -14,7 +15,7 @@
 export function contentSecurityPolicy(connectTo: readonly string[] = []): string {
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",

@@ -36,6 +36,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
   '.woff2': 'font/woff2',
+  // WebAssembly.instantiateStreaming needs this type (the barcode reader, web/src/scan-decode.ts).
+  '.wasm': 'application/wasm',
 };
 
 export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -45,8 +45,10 @@ export interface WebStackProps extends StackProps {
   readonly live?: LiveFeedConfig;
 }
 
-/** The hashed files of a build (web/build.ts HASHED_FILE), as `aws s3 sync` patterns. */
+/** The hashed JavaScript of a build (web/build.ts HASHED_FILE), as `aws s3 sync` patterns. */
 const HASHED_PATTERNS = ['app-*.js', 'app-*.js.map', 'boot-*.js', 'boot-*.js.map', 'chunk-*.js', 'chunk-*.js.map'];
+/** Its hashed WebAssembly (web/build.ts WASM_FILE): deployed apart, to be sent as application/wasm. */
+const WASM_PATTERNS = ['*.wasm'];
 /** Never change under their name: a year, no revalidation. */
 const CACHE_IMMUTABLE = CacheControl.fromString('public, max-age=31536000, immutable');
 /** index.html, sw.js, config.json, manifest, icons: stored, but revalidated on each use. */
@@ -146,6 +148,18 @@ export class WebStack extends Stack {
       // The handler's answer to CloudFormation is limited to 4 KB; nothing here reads the key list.
       outputObjectKeys: false,
     });
+    // The barcode reader's WebAssembly (zxing-wasm), served from this origin: its type is set, not
+    // guessed, since WebAssembly.instantiateStreaming refuses anything but application/wasm.
+    const wasm = new BucketDeployment(this, 'DeployWasm', {
+      destinationBucket: this.bucket,
+      sources: [assets],
+      exclude: ['*'],
+      include: WASM_PATTERNS,
+      prune: false,
+      cacheControl: [CACHE_IMMUTABLE],
+      contentType: 'application/wasm',
+      outputObjectKeys: false,
+    });
     const config: AppConfig = {
       apiUrl: props.apiUrl,
       auth: { mode: 'cognito', domain: props.authDomain, clientId: props.webClientId },
@@ -155,12 +169,12 @@ export class WebStack extends Stack {
       destinationBucket: this.bucket,
       sources: [assets, Source.jsonData('config.json', config)],
       // Excluded files are neither uploaded nor pruned here: the deployment above owns them.
-      exclude: [...HASHED_PATTERNS, 'budget.json'],
+      exclude: [...HASHED_PATTERNS, ...WASM_PATTERNS, 'budget.json'],
       prune: true,
       cacheControl: [CACHE_REVALIDATE],
       outputObjectKeys: false,
     });
-    shell.node.addDependency(hashed);
+    shell.node.addDependency(hashed, wasm);
     this.acknowledgeDeploymentHandler(hashed);
 
     new CfnOutput(this, 'WebUrl', {

@@ -70,15 +70,18 @@ async function removeProfile(profile: string): Promise<void> {
   profiles.delete(profile);
 }
 
-/** A fresh Chromium (own profile dir) emulating `device`. Close it, or call `closeBrowsers()`. */
-export async function launchBrowser(device: Device = PHONE): Promise<BrowserContext> {
+/**
+ * A fresh Chromium (own profile dir) emulating `device`. Close it, or call `closeBrowsers()`.
+ * `extraArgs` go after CHROMIUM_ARGS (e.g. a fake camera: `--use-fake-device-for-media-stream`).
+ */
+export async function launchBrowser(device: Device = PHONE, extraArgs: readonly string[] = []): Promise<BrowserContext> {
   const profile = await mkdtemp(join(tmpdir(), 'mes-chromium-'));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, ...extraArgs],
       viewport: device.viewport,
       deviceScaleFactor: device.deviceScaleFactor,
       isMobile: device.isMobile,

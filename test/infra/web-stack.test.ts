@@ -40,9 +40,10 @@ describe('the web stack', () => {
   const distribution = Object.values(ofType('AWS::CloudFront::Distribution'));
   const config = distribution[0]?.Properties.DistributionConfig;
   const deployments = Object.entries(ofType('Custom::CDKBucketDeployment'));
-  const deployment = (prune: boolean) => {
-    const found = deployments.filter(([, d]) => d.Properties.Prune === prune);
-    assert.equal(found.length, 1, `one deployment with prune ${prune}`);
+  /** The pruned deployment (the shell), or one of the kept ones: the hashed JavaScript, the WebAssembly. */
+  const deployment = (prune: boolean, include?: string) => {
+    const found = deployments.filter(([, d]) => d.Properties.Prune === prune && (!include || d.Properties.Include?.includes(include)));
+    assert.equal(found.length, 1, `one deployment with prune ${prune}${include ? ` including ${include}` : ''}`);
     return found[0] as [string, CfnResource];
   };
 
@@ -103,7 +104,11 @@ describe('the web stack', () => {
     const apiId = stacks.api.getLogicalId(stacks.api.api.node.defaultChild as CfnElement);
     // Assess
     assert.deepEqual(config.DefaultCacheBehavior.ResponseHeadersPolicyId, { Ref: policyId });
-    assert.match(csp, /default-src 'self'; script-src 'self'; style-src 'self'/);
+    assert.match(
+      csp,
+      /default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'/,
+      'WebAssembly (the barcode reader) and no other eval',
+    );
     assert.match(csp, new RegExp(`connect-src 'self' ".*${apiId}ApiEndpoint.*amazoncognito\\.com;`), 'the API origin, then the hosted UI');
     assert.match(csp, /frame-ancestors 'none'/);
     assert.equal(headers.ContentSecurityPolicy.Override, true);
@@ -115,14 +120,21 @@ describe('the web stack', () => {
 
   it('deploys the hashed files for a year and keeps old ones, then the rest revalidated and pruned', () => {
     // Prepare
-    const [hashedId, hashed] = deployment(false);
+    const [hashedId, hashed] = deployment(false, 'app-*.js');
+    const [wasmId, wasm] = deployment(false, '*.wasm');
     const [, shell] = deployment(true);
     const files = readdirSync(builtWebDist());
-    const inHashed = (file: string) => hashed.Properties.Include.some((p: string) => globMatches(p, file));
+    const inHashed = (file: string) => [hashed, wasm].some((d) => d.Properties.Include.some((p: string) => globMatches(p, file)));
     const excludedFromShell = (file: string) => shell.Properties.Exclude.some((p: string) => globMatches(p, file));
     // Assess
-    assert.equal(deployments.length, 2);
+    assert.equal(deployments.length, 3);
     assert.deepEqual(hashed.Properties.Exclude, ['*']);
+    assert.deepEqual(wasm.Properties.Exclude, ['*']);
+    assert.deepEqual(wasm.Properties.SystemMetadata, { 'cache-control': 'public, max-age=31536000, immutable', 'content-type': 'application/wasm' });
+    assert.ok(
+      files.some((f) => f.endsWith('.wasm')),
+      'the barcode reader is part of the build',
+    );
     assert.deepEqual(hashed.Properties.SystemMetadata, { 'cache-control': 'public, max-age=31536000, immutable' });
     assert.deepEqual(shell.Properties.SystemMetadata, { 'cache-control': 'no-cache' });
     assert.ok(files.some((f) => HASHED_FILE.test(f)) && files.includes('index.html'), 'a real build');
@@ -131,6 +143,7 @@ describe('the web stack', () => {
       assert.equal(excludedFromShell(file), HASHED_FILE.test(file) || file === 'budget.json', `${file}: in the revalidated deployment unless hashed`);
     }
     assert.ok(list(shell.DependsOn as string | string[]).includes(hashedId), 'index.html lands after the files it points at');
+    assert.ok(list(shell.DependsOn as string | string[]).includes(wasmId));
   });
 
   it('writes config.json at deploy time: the API URL, the Cognito hosted UI and the web client id of the API stack', () => {

@@ -65,7 +65,7 @@ describe('the local runtime serving the web app', () => {
     assert.equal(res.headers['referrer-policy'], 'same-origin');
     const csp = String(res.headers['content-security-policy']);
     assert.match(csp, /default-src 'self'/);
-    assert.match(csp, /script-src 'self'(;|$)/, 'no inline or remote scripts');
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/, 'no inline or remote scripts; WebAssembly (the barcode reader) compiles');
     assert.match(csp, /connect-src 'self'(;|$)/, 'locally the API is on the same origin');
     assert.match(csp, /frame-ancestors 'none'/);
     const html = res.body.toString('utf8');

@@ -4,13 +4,14 @@
  *   install; web/build.ts writes the list and a version into BUILD, so every build installs
  *   a fresh cache and the old one is dropped.
  * - Pages: the network first (fresh deployments show), the cached shell after 4 s or offline.
- * - Hashed files never change: from the cache, else fetched and kept.
+ * - Hashed files never change: from the cache, else fetched and kept (the barcode reader's
+ *   WebAssembly too, so scanning works offline once it has been used).
  * - Other files of the app (icons, styles): the cache at once, refreshed in the background.
  * - Never cached: the API (/v1/, /local/), /config.json, other origins, anything but GET.
  */
 const BUILD = { version: 'dev', shell: ['/', '/styles.css', '/manifest.webmanifest'] }; // set by web/build.ts
 const CACHE = `mes-shell-${BUILD.version}`;
-const HASHED = /^\/(?:app|boot|chunk)-[A-Z0-9]{8}\.js$/;
+const HASHED = /^\/(?:(?:app|boot|chunk)-[A-Z0-9]{8}\.js|[a-z_]+-[A-Z0-9]{8}\.wasm)$/;
 const NETWORK_ONLY = /^\/(?:v1|local)\/|^\/config\.json$|\.map$/;
 const PAGE_TIMEOUT_MS = 4000;
 

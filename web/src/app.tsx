@@ -24,6 +24,7 @@ import ReasonLists from './screens/reason-lists.tsx';
 import { PERMISSIONS } from '../../shared/domain/roles.ts';
 import Station from './screens/station.tsx';
 import Trace from './screens/trace.tsx';
+import Lot, { Serial } from './screens/lot.tsx';
 
 export interface ScreenProps {
   params: Record<string, string>;
@@ -45,6 +46,8 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/trace', Trace],
   ['/station', Station],
   ['/station/:workCenterId', Station],
+  ['/lots/:id', Lot],
+  ['/serials/:id', Serial],
 ];
 
 const NAV = [

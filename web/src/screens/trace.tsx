@@ -16,6 +16,8 @@ import { fmtDateTime, materialName } from '../plant.ts';
 import { navigate, queryOf } from '../router.ts';
 import { ConfirmAction, Page } from '../ui.tsx';
 import { type Root, StatusTag, type TraceNode, TraceTree, useTracePages } from '../components/trace-tree.tsx';
+import { type ParsedCode, ScanButton } from '../components/scan.tsx';
+import { resolveScanned } from '../scanned.ts';
 
 type Recall = CallOutput<'startRecall'>;
 
@@ -189,6 +191,7 @@ export default function Trace({ path }: ScreenProps) {
   const [text, setText] = useState(root?.id ?? '');
   const [reloadKey, setReloadKey] = useState(0);
   const [recall, setRecall] = useState<Recall | undefined>();
+  const [scanNote, setScanNote] = useState<string | undefined>();
   useEffect(() => {
     if (root) {
       setKind(root.kind);
@@ -205,6 +208,22 @@ export default function Trace({ path }: ScreenProps) {
   const go = (k: Root['kind'], id: string) => {
     const trimmed = id.trim();
     if (trimmed) navigate(`/trace?${k}=${encodeURIComponent(trimmed)}`);
+  };
+  /** Traces what a scanned label names here (ours by number, a bare number as a lot then a serial, a supplier's label as the lots received with it). */
+  const traceScanned = async (code: ParsedCode) => {
+    setScanNote(undefined);
+    try {
+      const items = await resolveScanned(code);
+      const first = items[0];
+      if (!first) setScanNote(`No lot or serial ${code.id} in this plant. Check the label, or type the number.`);
+      else {
+        if (items.length > 1)
+          setScanNote(`Supplier lot ${code.id} was received as ${items.length} lots here: tracing ${first.id}. Trace the others from their numbers.`);
+        go(first.kind, first.id);
+      }
+    } catch (error) {
+      setScanNote(error instanceof ApiError ? error.plain : (error as Error).message);
+    }
   };
   const label = kind === 'lot' ? 'Lot number' : 'Serial number';
   return (
@@ -237,16 +256,17 @@ export default function Trace({ path }: ScreenProps) {
               value={text}
               onInput={(e) => setText((e.target as HTMLInputElement).value)}
             />
-            {/*
-              SCAN BUTTON GOES HERE (the lead plugs it in): <ScanButton onScan={(value) => go(kind, value)} />
-              from web/src/components/scan.tsx. `go(kind, value)` traces what was scanned.
-            */}
-            <span class="trace-scan-slot" data-slot="scan" />
           </div>
         </div>
+        <ScanButton label="Scan a label" onCode={(code) => void traceScanned(code)} />
         <button type="submit" class="btn btn-primary">
           Trace
         </button>
+        {scanNote ? (
+          <p class="warning" role="status">
+            {scanNote}
+          </p>
+        ) : null}
       </form>
 
       {!root ? (
