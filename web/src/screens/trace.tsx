@@ -176,6 +176,11 @@ function RootCard({ node }: { node: TraceNode }) {
           {node.seq !== undefined ? `, operation ${node.seq}` : ''}
         </p>
       ) : null}
+      <p>
+        <a href={`#/${node.kind === 'lot' ? 'lots' : 'serials'}/${encodeURIComponent(node.id)}`}>
+          {node.kind === 'lot' ? 'Its page and label' : 'How it was made, and its label'}
+        </a>
+      </p>
     </section>
   );
 }
