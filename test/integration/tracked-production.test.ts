@@ -274,6 +274,13 @@ describe('tracked production: serials and produced lots with their genealogy', (
       assert.deepEqual(await snapshot(people.supervisor, tenant, order.id), before);
     }
     await act(order, 'operations/10/complete', { goodQty: 2 });
+    // Completing it again is the order's own refusal, which says who changed it last and how.
+    const twice = await people.supervisor.post(path(order, 'operations/10/complete'), {});
+    assertProblem(twice, 409);
+    assert.deepEqual(
+      [(twice.body as { changedBy?: string }).changedBy, (twice.body as { lastChange?: string }).lastChange],
+      ['u-operator', 'completed operation 10 (Assemble)'],
+    );
     await act(order, 'operations/20/start');
     const cases20: [unknown, number, string | undefined][] = [
       [{ goodQty: 2, serials: ['ONLY-ONE'] }, 400, '/body/serials'],

@@ -321,8 +321,8 @@ export class WorkOrderService {
       const order = await this.load(auth, id, v);
       const ctx = this.context(auth);
       const op = order.operations.find((o) => o.seq === seq);
-      // The order's own refusals (404, 409) come before anything about lots.
-      if (op) commands.assertOperation(kind, order, op);
+      // The order's own refusals (404, 409, saying who changed it last) come before anything about lots.
+      if (op) await refusedWithChange(order, () => commands.assertOperation(kind, order, op));
       const [uom, output, backflush] = await Promise.all([
         this.unitOf(auth, order),
         this.outputPlan(auth, order, seq, input),
@@ -553,12 +553,7 @@ export class WorkOrderService {
     auth: AuthContext,
     command: (ctx: commands.CommandContext, order: WorkOrderAggregate, uom: string | undefined) => CommandResult | Promise<CommandResult>,
   ): OrderCommand {
-    let materialUom: Promise<string | undefined> | undefined;
-    return async (c, o) => {
-      if (o.uom !== undefined) return command(c, o, o.uom);
-      materialUom ??= this.masterData.get(auth.tenantId, 'material', o.materialId).then((m) => m?.uom);
-      return command(c, o, await materialUom);
-    };
+    return async (c, o) => command(c, o, await this.unitOf(auth, o));
   }
 
   reopenOperation = (auth: AuthContext, id: string, seq: number, reason: string, v?: number) =>
