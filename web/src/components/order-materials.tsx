@@ -18,8 +18,8 @@ import type { OnOutcome } from './order-actions.tsx';
 
 const CONSUMING = new Set(['RUNNING', 'PAUSED']);
 
-/** The available lots of the line's material and its substitutes, soonest expiring first. */
-function useAvailableLots(components: readonly OperationComponent[], active: boolean) {
+/** The available lots of the line's material and its substitutes, read again when the order changes (a consumption took from one). */
+function useAvailableLots(components: readonly OperationComponent[], active: boolean, orderVersion: number) {
   const [lots, setLots] = useState<MaterialLot[]>([]);
   const ids = [...new Set(components.filter((c) => c.tracking === 'lot').flatMap((c) => [c.materialId, ...c.substitutes]))];
   const key = ids.join(',');
@@ -30,7 +30,7 @@ function useAvailableLots(components: readonly OperationComponent[], active: boo
       .then((pages) => setLots(pages.flatMap((p) => p.items)))
       .catch(() => setLots([]));
     return () => abort.abort();
-  }, [key, active]);
+  }, [key, active, orderVersion]);
   return lots;
 }
 
@@ -47,7 +47,7 @@ export function OperationMaterials(props: {
   const components = op.components ?? [];
   const mayConsume =
     roles.some((r) => (PERMISSIONS.executeOperation as readonly Role[]).includes(r)) && CONSUMING.has(op.status) && order.status === 'IN_PROGRESS';
-  const lots = useAvailableLots(components, mayConsume);
+  const lots = useAvailableLots(components, mayConsume, order.version);
   if (components.length === 0) return null;
   const consumed = op.consumed ?? [];
   const missing = new Map(missingConsumption(components, consumed, op.goodQty + op.scrapQty).map((m) => [m.component.materialId, m]));
