@@ -105,6 +105,8 @@ export const SerialRecordSchema = meta(
         goodQty: z.number(),
         scrapQty: z.number(),
         recordedData: z.record(z.string(), RecordedValueSchema),
+        /** What each recorded value is called on the routing ("Motor screw torque"). */
+        dataLabels: z.record(z.string(), z.string()),
         machine: z.optional(
           z.object({ machineGoodQty: z.number(), machineRejectQty: z.number(), process: z.record(z.string(), ProcessValuesSchema) }),
         ),

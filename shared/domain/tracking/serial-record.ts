@@ -67,6 +67,7 @@ export class SerialRecordService {
           goodQty: op.goodQty,
           scrapQty: op.scrapQty,
           recordedData: op.recordedData,
+          dataLabels: Object.fromEntries(op.dataToRecord.map((d) => [d.name, d.label ?? d.name])),
           ...(m ? { machine: { machineGoodQty: m.machineGoodQty, machineRejectQty: m.machineRejectQty, process: m.process } } : {}),
           components: edges
             .filter((e) => e.seq === op.seq && e.workOrderId === order.id)

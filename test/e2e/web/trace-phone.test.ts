@@ -106,11 +106,11 @@ describe('the trace screen on a phone', { skip: BROWSER_SKIP }, () => {
       // Forward: the tree by material names, statuses in words, paged.
       const root = page.getByTestId('trace-root');
       await root.getByText('Resin granulate').waitFor({ state: 'visible' });
-      assert.match(await root.innerText(), /Lot R-1[\s\S]*Available[\s\S]*50 KGM left[\s\S]*From supplier Polymer Co, their lot PC-R-1/);
+      assert.match(await root.innerText(), /Lot R-1[\s\S]*Available[\s\S]*50 kg left[\s\S]*From supplier Polymer Co, their lot PC-R-1/);
       const forward = page.getByTestId('trace-forward');
       await forward.getByText('49 lots and serials so far').waitFor({ state: 'visible' });
       const merged = forward.getByTestId('node-R-M');
-      assert.match(await merged.innerText(), /Resin granulate[\s\S]*Lot R-M[\s\S]*Available[\s\S]*30 KGM left/);
+      assert.match(await merged.innerText(), /Resin granulate[\s\S]*Lot R-M[\s\S]*Available[\s\S]*30 kg left/);
       assert.match(await forward.getByTestId('node-R-1B').innerText(), /Consumed/);
       assert.match(await forward.getByTestId('node-HSG-LOT-1').innerText(), /Pump housing[\s\S]*Made by order WO-10, operation 10/);
       assert.match(await page.getByTestId('trace-backward').innerText(), /It came from no other lot/);
@@ -127,7 +127,7 @@ describe('the trace screen on a phone', { skip: BROWSER_SKIP }, () => {
       const pump = forward.getByTestId('node-PUMP-001');
       assert.match(
         await pump.innerText(),
-        /Pump[\s\S]*Serial PUMP-001[\s\S]*Available[\s\S]*1 unit[\s\S]*Made by order WO-20, operation 30[\s\S]*Made with 0.5 KGM of lot R-M at order WO-20, operation 10/,
+        /Pump[\s\S]*Serial PUMP-001[\s\S]*Available[\s\S]*1 unit[\s\S]*Made by order WO-20, operation 30[\s\S]*Made with 0.5 kg of lot R-M at order WO-20, operation 10/,
       );
       assert.match(await forward.getByTestId('node-PUMP-063').innerText(), /Shipped/);
       await forward.getByRole('button', { name: /Hide the 60 made from it/ }).click();

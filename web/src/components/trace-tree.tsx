@@ -7,6 +7,7 @@
  * its status in words with a symbol (never colour alone), what is left, and the order and
  * operation that made or consumed it; a level's children fold away. Tapping a node traces it.
  */
+import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import { useEffect, useState } from 'preact/hooks';
 import type { CallOutput } from '../contract.ts';
 import { api } from '../api.ts';
@@ -50,7 +51,7 @@ export function StatusTag({ status }: { status: string | undefined }) {
 function quantityWords(node: TraceNode) {
   if (node.kind === 'serial') return '1 unit';
   if (node.quantity === undefined) return '';
-  return `${node.quantity} ${node.uom ?? ''} left`.replace('  ', ' ');
+  return `${formatQuantity(node.quantity ?? 0, node.uom)} left`;
 }
 
 const opWords = (workOrderId: string | undefined, seq: number | undefined) =>
@@ -127,7 +128,7 @@ const refWords = (n: { kind: string; id: string }) => `${n.kind === 'lot' ? 'lot
 /** How a node hangs under its parent, said from the node: "Made with 30 KGM of lot R-1A at order WO-10, operation 10, Dec 3, 08:00". */
 function edgeWords(edge: TraceEdge, direction: Direction): string {
   const parent = refWords(direction === 'forward' ? edge.from : edge.to);
-  const amount = `${edge.quantity} ${edge.uom}`;
+  const amount = formatQuantity(edge.quantity, edge.uom);
   const when = fmtDateTime(edge.at);
   if (edge.via === 'consume') {
     const at = opWords(edge.workOrderId, edge.seq);

@@ -276,7 +276,7 @@ function DeviceHistory({ record }: { record: CallOutput<'getSerial'> }) {
                 <ul>
                   {Object.entries(op.recordedData).map(([name, v]) => (
                     <li key={name}>
-                      {name}: <strong>{typeof v.value === 'boolean' ? (v.value ? 'yes' : 'no') : String(v.value)}</strong>
+                      {op.dataLabels[name] ?? name}: <strong>{typeof v.value === 'boolean' ? (v.value ? 'yes' : 'no') : String(v.value)}</strong>
                       {v.unit ? ` ${v.unit}` : ''}
                       {v.outOfLimits ? <strong class="error"> out of limits</strong> : null}
                     </li>

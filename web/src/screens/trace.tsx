@@ -7,6 +7,7 @@
  * made from it on hold in one confirmed action: a recall (route startRecall).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import { PERMISSIONS } from '../../../shared/domain/roles.ts';
 import type { ScreenProps } from '../app.tsx';
 import { ApiError, api } from '../api.ts';
@@ -86,7 +87,8 @@ function RecallResult({ recall }: { recall: Recall }) {
                 {materialName(s.materialId, s.materialName)}, {s.kind === 'lot' ? 'lot' : 'serial'} {s.id}:{' '}
                 {s.shipments
                   .map(
-                    (x) => `${x.quantity} ${s.uom ?? 'unit'} ${x.reference ? `on ${x.reference}` : '(no delivery reference)'}, ${fmtDateTime(x.at)}`,
+                    (x) =>
+                      `${s.uom ? formatQuantity(x.quantity, s.uom) : `${x.quantity} unit${x.quantity === 1 ? '' : 's'}`} ${x.reference ? `on ${x.reference}` : '(no delivery reference)'}, ${fmtDateTime(x.at)}`,
                   )
                   .join('; ')}
               </li>
@@ -161,7 +163,7 @@ function RootCard({ node }: { node: TraceNode }) {
       </p>
       <p class="trace-facts">
         <StatusTag status={node.status} />
-        <span>{node.kind === 'serial' ? '1 unit' : `${node.quantity ?? 0} ${node.uom ?? ''} left`}</span>
+        <span>{node.kind === 'serial' ? '1 unit' : `${formatQuantity(node.quantity ?? 0, node.uom)} left`}</span>
       </p>
       {node.holdReason ? <p>Why on hold: {node.holdReason}</p> : null}
       {node.supplierId ? (
