@@ -96,7 +96,7 @@ describe('consuming a lot at the operator home, on a phone', { skip: BROWSER_SKI
     // Assess
     assert.deepEqual(
       options.filter((o) => o.trim() && o !== 'Choose…').map((o) => o.replace(/\s+/g, ' ')),
-      [`${good.id}: 10 pcs left, supplier lot GO-7781, use by 2031-03-01`],
+      [`${good.id}: 10 pcs left, supplier lot GO-7781, use by Mar 1, 2031`],
       'only the available lot is offered, with its supplier lot and expiry',
     );
     assert.match(await page.getByTestId('op-10-material-HSG-1').innerText(), /4 pcs of 4 pcs consumed/);

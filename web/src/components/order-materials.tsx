@@ -13,7 +13,7 @@ import { formatQuantity, unitOf } from '../../../shared/domain/master-data/units
 import { type OperationComponent, consumedAgainst, acceptsMaterial, missingConsumption } from '../../../shared/domain/tracking/consumption.ts';
 import { api, ApiError } from '../api.ts';
 import { ConfirmAction, type Field } from '../ui.tsx';
-import { materialName } from '../plant.ts';
+import { fmtDate, materialName } from '../plant.ts';
 import type { OnOutcome } from './order-actions.tsx';
 
 const CONSUMING = new Set(['RUNNING', 'PAUSED']);
@@ -34,7 +34,8 @@ function useAvailableLots(components: readonly OperationComponent[], active: boo
   return lots;
 }
 
-const expiry = (l: MaterialLot) => (l.expiresAt ? `, use by ${l.expiresAt.slice(0, 10)}` : '');
+/** Its use-by date in the plant's time zone, as every date on the screen. */
+const expiry = (l: MaterialLot) => (l.expiresAt ? `, use by ${fmtDate(l.expiresAt)}` : '');
 
 export function OperationMaterials(props: {
   order: WorkOrderDetail;
