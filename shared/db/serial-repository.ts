@@ -16,10 +16,7 @@ import { type TransactItem, transact } from './transactions.ts';
 
 /** `workOrderId` is a serial field that shares its name with an attribute stripKeys hides. */
 const KEEP = ['workOrderId'] as const;
-const toSerialAggregate = (item: Record<string, unknown>): SerialAggregate => {
-  const { ordinal: _o, ...rest } = item;
-  return stripKeys<SerialAggregate>(rest, KEEP);
-};
+const toSerialAggregate = (item: Record<string, unknown>): SerialAggregate => stripKeys<SerialAggregate>(item, KEEP);
 
 export class DynamoDbSerialRepository implements SerialRepository {
   async get(tenantId: string, id: string) {

@@ -127,6 +127,13 @@ describe('from supplier lot to serial and back, and a recall', () => {
     for (const id of serials) {
       assertProblem(await people.supervisor.post(`/v1/serials/${id}/ship`, {}), 409);
     }
+    // Quality releases one pump after checking it: the serial as the commands answer it keeps its place in the order.
+    const released = await people.quality.ok<{ id: string; status: string; ordinal: number; workOrderId: string }>(
+      'POST',
+      `/v1/serials/${serials[2]}/release`,
+      { comment: 'casting X-rayed: no porosity' },
+    );
+    assert.deepEqual([released.status, released.ordinal, released.workOrderId], ['made', 2, order.id]);
     const skid = await running('SKID', 'RT-SKID', 'BOM-SKID', 1);
     assertProblem(await people.operator.post(`/v1/work-orders/${skid.id}/operations/10/consume`, { serialId: serials[0] }), 409, {
       pointers: ['/body/serialId'],
