@@ -137,7 +137,7 @@ export function d2Exact(n: number, step = 0.001): number {
  * d3(n) = sd(R)/sigma. E[R²] = 2 ∬_{x<y} 1 − (1 − Φ(x))^n − Φ(y)^n + (Φ(y) − Φ(x))^n dx dy,
  * because (max − min)² = 2 ∬ 1{min < x < y < max} dx dy; d3 = sqrt(E[R²] − d2²).
  */
-export function d3Exact(n: number, step = 0.02): number {
+export function d3Exact(n: number, step = 0.01): number {
   const xs: number[] = [];
   for (let x = -GRID_LIMIT; x <= GRID_LIMIT; x += step) xs.push(normalCdf(x));
   let second = 0;
