@@ -31,7 +31,7 @@ const handSubgroups = Array.from({ length: 20 }, (_, i) => {
 });
 
 describe('X-bar and R chart', () => {
-  it("reproduces Montgomery's piston-ring limits from its frozen x-double-bar 74.001 and R-bar 0.023 (Example 6.3)", () => {
+  it("reproduces Montgomery's piston-ring limits from its frozen x-double-bar 74.001 and R-bar 0.023 (Table 6.3)", () => {
     // Prepare: Montgomery, Introduction to SQC, Table 6.3: 25 subgroups of 5 ring diameters.
     // The chart's centre and R-bar are frozen, so any subgroups of 5 are judged against them.
     const subgroups = [[74.03, 74.002, 74.019, 73.992, 74.008]];
@@ -129,7 +129,7 @@ describe('individuals and moving range chart', () => {
   });
 });
 
-// Montgomery, Introduction to SQC, Example 7.1 (Table 7.1): frozen orange juice concentrate cans,
+// Montgomery, Introduction to SQC, chapter 7 (Table 7.1): frozen orange juice concentrate cans,
 // 30 samples of n = 50, defective cans per sample. Published p-bar 0.2313, UCL 0.4102, LCL 0.0524;
 // samples 15 and 23 plot above the UCL.
 const juice = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10, 5, 6, 17, 12, 22, 8, 10, 5, 13, 11, 20, 18, 24, 15, 9, 12, 7, 13, 9, 6];

@@ -2,7 +2,7 @@
  * Control chart constants for subgroup sizes n = 2..25, as printed in the standard tables:
  * Montgomery, "Introduction to Statistical Quality Control", Appendix VI ("Factors for
  * constructing variables control charts"); the same factors are in ASTM E2587 and the
- * NIST/SEMATECH e-Handbook of Statistical Methods, section 6.3.2 (6.3.2.1 X-bar/R, 6.3.2.2 X-bar/S).
+ * NIST/SEMATECH e-Handbook of Statistical Methods, section 6.3.2 (6.3.2.1 X-bar and R and S, 6.3.2.2 individuals).
  *
  * The table is the source of the limits (as the standards print them, to 3 or 4 decimals);
  * `c4Exact`, `d2Exact` and `d3Exact` compute the underlying normal-theory quantities, and a
@@ -71,7 +71,7 @@ export const CONTROL_CHART_CONSTANTS: readonly ControlChartConstants[] = TABLE.m
   c4,
 }));
 
-/** E2 for an individuals chart with moving ranges of 2: 3/d2(2) = 3/1.128 = 2.660 (Montgomery 6.4). */
+/** E2 for an individuals chart with moving ranges of 2: 3/d2(2) = 3/1.128 = 2.660 (Montgomery chapter 6). */
 export const E2 = 2.66;
 
 /** The table row for subgroup size n; a size outside 2..25 is a programming error. */

@@ -1,6 +1,6 @@
 /**
  * Nelson's eight rules for special causes (L. S. Nelson, "The Shewhart Control Chart: Tests for
- * Special Causes", Journal of Quality Technology 16(4), 1984; Montgomery 5.3.6 and NIST/SEMATECH
+ * Special Causes", Journal of Quality Technology 16(4), 1984; Montgomery 5.3.6, sensitizing rules, and NIST/SEMATECH
  * e-Handbook 6.3.2). Zones come from each point's own centre and sigma (the sigma of the plotted
  * statistic, i.e. (UCL − centre)/3), so a p chart with variable sample sizes has per-point zones.
  *

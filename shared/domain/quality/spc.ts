@@ -18,8 +18,8 @@ export const isChartKind = (value: unknown): value is ChartKind => CHART_KINDS.i
 
 /**
  * Subgroups (or samples, or individual values) needed to compute limits from the data:
- * Montgomery 6.2.1 and the AIAG SPC manual ask for 20 to 25 subgroups in phase I; individuals
- * get the same 20 (19 moving ranges), which Montgomery 6.4 treats as the practical floor.
+ * Montgomery (chapter 6) and the AIAG SPC manual ask for 20 to 25 subgroups in phase I;
+ * individuals and attribute samples get the same 20 (for I-MR, 19 moving ranges).
  */
 export const MINIMUM_POINTS: Record<ChartKind, number> = { 'xbar-r': 20, 'xbar-s': 20, 'i-mr': 20, p: 20, np: 20 };
 
@@ -98,6 +98,7 @@ function series(
 
 function sizeOf(subgroups: readonly (readonly number[])[]): number {
   const n = subgroups[0]?.length ?? 0;
+  if (subgroups.some((g) => g.some((x) => !Number.isFinite(x)))) throw new RangeError('values must be finite numbers');
   if (n < MIN_SUBGROUP_SIZE || n > MAX_SUBGROUP_SIZE)
     throw new RangeError(`subgroup size ${n} is outside ${MIN_SUBGROUP_SIZE}..${MAX_SUBGROUP_SIZE}`);
   if (subgroups.some((g) => g.length !== n)) throw new RangeError('subgroups must all have the same size');
@@ -143,7 +144,7 @@ export function xbarRChart(subgroups: readonly (readonly number[])[], baseline?:
   };
 }
 
-/** X-bar and S: centre ± A3·S-bar; S from B3·S-bar to B4·S-bar; sigma within = S-bar/c4 (NIST 6.3.2.2). */
+/** X-bar and S: centre ± A3·S-bar; S from B3·S-bar to B4·S-bar; sigma within = S-bar/c4 (NIST 6.3.2.1). */
 export function xbarSChart(subgroups: readonly (readonly number[])[], baseline?: XbarSBaseline, options: ChartOptions = {}): ChartResult {
   if (!baseline && subgroups.length < MINIMUM_POINTS['xbar-s']) return notEnough(subgroups.length, MINIMUM_POINTS['xbar-s'], 'subgroups');
   if (subgroups.length === 0) return notEnough(0, 1, 'subgroups');
@@ -175,13 +176,14 @@ export function xbarSChart(subgroups: readonly (readonly number[])[], baseline?:
 }
 
 /**
- * Individuals and moving range (Montgomery 6.4, NIST 6.3.2.1): MR_i = |x_i − x_{i−1}|;
+ * Individuals and moving range (Montgomery chapter 6, NIST 6.3.2.2): MR_i = |x_i − x_{i−1}|;
  * centre ± E2·MR-bar (E2 = 3/d2(2)); MR from 0 to D4(2)·MR-bar; sigma within = MR-bar/d2(2).
  * The MR chart has no point for the first value (the series' index starts at 1).
  */
 export function individualsChart(values: readonly number[], baseline?: IndividualsBaseline, options: ChartOptions = {}): ChartResult {
   if (!baseline && values.length < MINIMUM_POINTS['i-mr']) return notEnough(values.length, MINIMUM_POINTS['i-mr'], 'values');
   if (values.length === 0) return notEnough(0, 1, 'values');
+  if (values.some((x) => !Number.isFinite(x))) throw new RangeError('values must be finite numbers');
   const k = constantsFor(2);
   const moving = values.slice(1).map((x, i) => Math.abs(x - (values[i] as number)));
   const centre = baseline ? baseline.centre : mean(values);
@@ -221,7 +223,7 @@ function checkSamples(samples: readonly AttributeSample[]) {
 }
 
 /**
- * p chart (Montgomery 7.2, NIST 6.3.3.2): p_i = d_i/n_i; p-bar = Σd/Σn; limits
+ * p chart (Montgomery chapter 7, NIST 6.3.3.2): p_i = d_i/n_i; p-bar = Σd/Σn; limits
  * p-bar ± 3·sqrt(p-bar(1 − p-bar)/n_i), per point when sample sizes vary, clipped to [0, 1].
  */
 export function pChart(samples: readonly AttributeSample[], baseline?: AttributeBaseline, options: ChartOptions = {}): ChartResult {
@@ -247,7 +249,7 @@ export function pChart(samples: readonly AttributeSample[], baseline?: Attribute
   };
 }
 
-/** np chart (Montgomery 7.2.1): constant sample size n; n·p-bar ± 3·sqrt(n·p-bar(1 − p-bar)), LCL clipped at 0. */
+/** np chart (Montgomery chapter 7): constant sample size n; n·p-bar ± 3·sqrt(n·p-bar(1 − p-bar)), LCL clipped at 0. */
 export function npChart(samples: readonly AttributeSample[], baseline?: AttributeBaseline, options: ChartOptions = {}): ChartResult {
   if (!baseline && samples.length < MINIMUM_POINTS.np) return notEnough(samples.length, MINIMUM_POINTS.np, 'samples');
   if (samples.length === 0) return notEnough(0, 1, 'samples');
