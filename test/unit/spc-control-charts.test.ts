@@ -15,6 +15,7 @@ import {
   xbarRChart,
   xbarSChart,
 } from '#shared/domain/quality/spc.ts';
+import { PISTON_RINGS_PHASE_I, PISTON_RINGS_PHASE_II } from '../fixtures/spc-piston-rings.ts';
 
 const chartOf = (r: ChartResult): ControlChart => {
   assert.equal(r.kind, 'chart', r.kind === 'not-enough-data' ? r.message : '');
@@ -47,6 +48,39 @@ describe('X-bar and R chart', () => {
     assert.equal(chart.basis, 'baseline');
     // sigma within = R-bar/d2 = 0.023/2.326 = 0.0099 (Montgomery 8.3)
     assert.equal(round(chart.sigmaWithin!, 4), 0.0099);
+  });
+
+  it("reproduces Montgomery's piston-ring trial limits from the 25 subgroups of Table 6.3", () => {
+    // Published: x-double-bar 74.001, R-bar 0.023, UCL 74.014, LCL 73.988; the trial subgroups
+    // are in control. (The published R chart UCL 0.049 is 2.114 × the rounded
+    // 0.023; from the unrounded R-bar 0.02276 it is 0.048.)
+    const chart = chartOf(xbarRChart(PISTON_RINGS_PHASE_I));
+    const p = chart.primary.points[0]!;
+    assert.equal(round(p.centre, 3), 74.001);
+    assert.equal(round(chart.secondary!.points[0]!.centre, 3), 0.023);
+    assert.equal(round(p.ucl, 3), 74.014);
+    assert.equal(round(p.lcl, 3), 73.988);
+    // 0.02276/2.326 = 0.0098 (the published 0.0099 divides the rounded 0.023; checked above)
+    assert.equal(round(chart.sigmaWithin!, 4), 0.0098);
+    assert.deepEqual(
+      chart.primary.points.flatMap((x) => x.violations),
+      [],
+    );
+    assert.deepEqual(
+      chart.secondary!.points.flatMap((x) => x.violations),
+      [],
+    );
+  });
+
+  it('judges the phase II piston-ring subgroups against the frozen limits', () => {
+    // Subgroup means 37, 38, 39 (74.0166, 74.0196, 74.0234) are above the UCL 74.014 (by hand).
+    const chart = chartOf(xbarRChart(PISTON_RINGS_PHASE_II, { centre: 74.001, rBar: 0.023 }));
+    const beyond = chart.primary.points.filter((x) => x.violations.some((v) => v.rule === 1)).map((x) => x.index + 26);
+    assert.deepEqual(beyond, [37, 38, 39]);
+    // and the drift is seen earlier, at subgroup 35, by Western Electric rules (Nelson 5 and 6)
+    const first = chart.primary.points.find((x) => x.violations.length > 0)!;
+    assert.equal(first.index + 26, 35);
+    assert.ok(first.violations.every((v) => v.westernElectric));
   });
 
   it('computes limits from the data', () => {
