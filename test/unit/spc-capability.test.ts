@@ -28,6 +28,12 @@ describe('capability indices', () => {
     close(indices.cpl, 1.3333, 0.00005);
   });
 
+  it("reproduce Montgomery's piston-ring capability: specs 74.000 ± 0.05, sigma 0.0099 give Cp 1.68", () => {
+    const indices = capabilityIndices({ mean: 74.001, sigmaWithin: 0.0099, sigmaOverall: null, lsl: 73.95, usl: 74.05 });
+    assert.equal(Math.round(indices.cp! * 100) / 100, 1.68);
+    assert.equal(indices.pp, null);
+  });
+
   it('use one side only when there is one limit, leaving Cp and Pp undefined', () => {
     const upper = capabilityIndices({ mean: 16, sigmaWithin: 2, sigmaOverall: 4, usl: 20 });
     assert.equal(upper.cp, null);
