@@ -67,7 +67,7 @@ export interface ControlChart {
 export type ChartResult = ControlChart | NotEnoughData;
 
 export interface ChartOptions {
-  /** Rules to evaluate (default all eight) on the primary chart; the spread chart gets rule 1 only when its limits are 3-sigma. */
+  /** Rules to evaluate on the location chart (default all eight); the spread chart (R, S, MR) is judged by rule 1 only. */
   rules?: readonly NelsonRule[];
 }
 
