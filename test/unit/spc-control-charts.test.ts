@@ -153,6 +153,14 @@ describe('individuals and moving range chart', () => {
     assert.deepEqual(rule4, [13, 14, 15, 16, 17, 18, 19]);
   });
 
+  it('indexes a moving range that breaks rule 1 by the value that ends it', () => {
+    // centre 0, MR-bar 1 frozen: the MR UCL is 3.267; the jump from value 2 to value 3 is 5
+    const chart = chartOf(individualsChart([0, 0.5, 0, 5, 4.5], { centre: 0, mrBar: 1 }));
+    const jump = chart.secondary!.points.find((p) => p.violations.length > 0)!;
+    assert.equal(jump.index, 3);
+    assert.deepEqual(jump.violations[0]!.points, [3]);
+  });
+
   it('says there is not enough data below 20 values, and charts one value against a baseline', () => {
     assert.equal((individualsChart([1, 2, 3]) as { message: string }).message, 'not enough data: 3 of 20 values');
     const chart = chartOf(individualsChart([7], { centre: 5, sigma: 0.5 }));

@@ -205,7 +205,15 @@ export function individualsChart(values: readonly number[], baseline?: Individua
       values.map((value) => ({ value, centre, sigma: (E2 * mrBar) / 3, ucl: centre + E2 * mrBar, lcl: centre - E2 * mrBar })),
       options.rules ?? NELSON_RULES,
     ),
-    secondary: { ...mrSeries, points: mrSeries.points.map((p) => ({ ...p, index: p.index + 1 })) },
+    // moving range i ends at value i + 1: index the MR points and their violations by value
+    secondary: {
+      ...mrSeries,
+      points: mrSeries.points.map((p) => ({
+        ...p,
+        index: p.index + 1,
+        violations: p.violations.map((v) => ({ ...v, points: v.points.map((k) => k + 1) })),
+      })),
+    },
   };
 }
 
