@@ -1,8 +1,8 @@
 /**
  * `#/lots/<id>` and `#/serials/<id>`: one lot or serial, what it is and where it came from, its
  * label (GS1 DataMatrix, components/label.tsx) with a Print button, and a scanner to open the
- * next label's lot or serial. One date format on this screen: the plant's date, YYYY-MM-DD, as
- * the label prints it.
+ * next label's lot or serial. Dates and times on the screen as on every other (the plant's zone);
+ * the printed label keeps GS1's YYYY-MM-DD.
  *
  * A serial's page is its record (route getSerial): what it is, who made it when, its label,
  * and how it was made, operation by operation.
@@ -13,11 +13,11 @@ import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import { parseScannedCode } from '../../../shared/domain/tracking/gs1.ts';
 import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
-import { type LabelFacts, ItemLabel, plantDate } from '../components/label.tsx';
+import { type LabelFacts, ItemLabel } from '../components/label.tsx';
 import { type ParsedCode, ScanButton } from '../components/scan.tsx';
 import { useLive } from '../live.ts';
 import { resolveScanned, type ScannedItem } from '../scanned.ts';
-import { fmtDateTime, materialName, personName } from '../plant.ts';
+import { fmtDate, fmtDateTime, materialName, personName } from '../plant.ts';
 import type { CallOutput } from '../contract.ts';
 import { navigate } from '../router.ts';
 import { Button, ErrorNote, Loading, Page, StateBadge } from '../ui.tsx';
@@ -165,8 +165,8 @@ export default function Lot({ params }: ScreenProps) {
                   ]
                 : []),
               ...(data.lot.workOrderId ? [['Made by', orderLink(data.lot.workOrderId, data.lot.seq)] as [string, ComponentChildren]] : []),
-              [data.lot.origin === 'produced' ? 'Made' : 'Received', plantDate(data.lot.createdAt)],
-              ['Expires', data.lot.expiresAt ? plantDate(data.lot.expiresAt) : 'Does not expire'],
+              [data.lot.origin === 'produced' ? 'Made' : 'Received', fmtDate(data.lot.createdAt)],
+              ['Expires', data.lot.expiresAt ? fmtDate(data.lot.expiresAt) : 'Does not expire'],
             ]}
           />
           <ItemLabel facts={facts} />

@@ -265,10 +265,10 @@ export default function Trace({ path }: ScreenProps) {
             />
           </div>
         </div>
-        <ScanButton label="Scan a label" onCode={(code) => void traceScanned(code)} />
         <button type="submit" class="btn btn-primary">
           Trace
         </button>
+        <ScanButton label="Scan a label" onCode={(code) => void traceScanned(code)} />
         {scanNote ? (
           <p class="warning" role="status">
             {scanNote}
