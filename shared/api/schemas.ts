@@ -472,6 +472,8 @@ export const WorkOrderSchema = meta(
     /** The material's name and unit of measure (UN/ECE Rec 20), copied at create. */
     materialName: z.optional(z.string()),
     uom: z.optional(z.string()),
+    /** How the material is tracked (none, lot, serial), copied at create. */
+    tracking: z.optional(z.enum(TRACKING_MODES)),
     quantity: z.number(),
     routingId: IdSchema,
     bomId: z.optional(IdSchema),

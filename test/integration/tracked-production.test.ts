@@ -134,6 +134,7 @@ describe('tracked production: serials and produced lots with their genealogy', (
 
     // Assess: four serials, made once each, numbered by the pattern where not given.
     assert.equal(first.output?.serials, 2);
+    assert.equal(order.tracking, 'serial', 'the order copied how its material is tracked at create');
     assert.deepEqual(order.output, { lots: [], serials: 4 });
     const { serials } = await serialsOf(order);
     assert.equal(serials.length, 4);

@@ -144,8 +144,9 @@ export function assertOperation(action: OperationAction, order: WorkOrderAggrega
 // ---------- Work order commands ----------
 
 /** What an order copies of its material at create: its name and unit, as they were then. */
-export type MaterialCopy = Pick<Material, 'name' | 'uom'>;
-const materialFields = (material: MaterialCopy | undefined) => (material ? { materialName: material.name, uom: material.uom } : {});
+export type MaterialCopy = Pick<Material, 'name' | 'uom' | 'tracking'>;
+const materialFields = (material: MaterialCopy | undefined) =>
+  material ? { materialName: material.name, uom: material.uom, tracking: material.tracking ?? ('none' as const) } : {};
 
 export function createWorkOrder(
   ctx: CommandContext,

@@ -6,6 +6,7 @@
  */
 import type { RoutingOperation } from '../master-data/model.ts';
 import type { ConsumedMaterial, OperationComponent } from '../tracking/consumption.ts';
+import type { TrackingMode } from '../tracking/model.ts';
 import type { Role } from '../roles.ts';
 import type { HoldKind } from './holds.ts';
 import type { OperationStatus, WorkOrderStatus } from './status.ts';
@@ -19,6 +20,8 @@ export interface WorkOrder {
   /** The material's name and unit of measure, copied at create (orders from before units were copied have none). */
   materialName?: string | undefined;
   uom?: string | undefined;
+  /** How its material is tracked, copied at create (issue 14): a report of an untracked one reads no material. Orders from before have none. */
+  tracking?: TrackingMode | undefined;
   quantity: number;
   routingId: string;
   bomId?: string | undefined;

@@ -457,7 +457,8 @@ export class WorkOrderService {
       if (given) refuse(`${given} names what the order's last operation makes; operation ${seq} is not its last`);
       return undefined;
     }
-    const material = await this.masterData.get(auth.tenantId, 'material', order.materialId);
+    // The order copied its material's tracking at create: an untracked one reads nothing more (orders from before read their material).
+    const material = order.tracking === 'none' ? undefined : await this.masterData.get(auth.tenantId, 'material', order.materialId);
     const tracking = material?.tracking ?? 'none';
     if (!material || tracking === 'none') {
       if (given) refuse(`${order.materialName ?? order.materialId} is not lot- or serial-tracked: leave ${given} out`);
