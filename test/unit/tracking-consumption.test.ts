@@ -15,7 +15,6 @@ import {
   lotsForUnits,
   missingConsumption,
   planBackflush,
-  unitsForConsumption,
 } from '#shared/domain/tracking/consumption.ts';
 import type { MaterialLot } from '#shared/domain/tracking/model.ts';
 import { QuantityRuleError } from '#shared/domain/errors.ts';
@@ -171,12 +170,6 @@ describe('which lots went into which units (first in, first out)', () => {
       lots: [{ node: { kind: 'lot', id: 'C' }, materialId: 'HOUSING', quantity: 1 }],
       short: 3,
     });
-  });
-
-  it('names the units already made that a later consumption covers', () => {
-    const before = [lotUse('A', 3)];
-    assert.deepEqual(unitsForConsumption(per2, before, 4, 5), { fromUnit: 1, toUnit: 4 });
-    assert.equal(unitsForConsumption(per2, before, 4, 1), undefined, 'none of it covers a unit made so far');
   });
 
   it('hands out every consumed quantity once and no unit more than it needs', () => {

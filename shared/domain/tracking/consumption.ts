@@ -183,20 +183,3 @@ export function lotsForUnits(
   const covered = lots.reduce((n, l) => n + l.quantity, 0);
   return { lots, short: Math.max(0, round(to - from - covered)) };
 }
-
-/**
- * The units made so far (of `made`) that a new consumption of `quantity` covers, when it comes
- * after them: the stretch it adds to the component's consumption, as units [from, to).
- */
-export function unitsForConsumption(
-  c: OperationComponent,
-  consumedBefore: readonly ConsumedMaterial[],
-  quantity: number,
-  made: number,
-): { fromUnit: number; toUnit: number } | undefined {
-  if (c.quantityPer <= 0) return undefined;
-  const start = consumedAgainst(c, consumedBefore);
-  const fromUnit = Math.floor(round(start / c.quantityPer));
-  const toUnit = Math.min(made, Math.ceil(round((start + quantity) / c.quantityPer)));
-  return toUnit > fromUnit ? { fromUnit, toUnit } : undefined;
-}
