@@ -406,6 +406,16 @@ export function mergeLots(ctx: LotContext, sources: readonly LotAggregate[], id:
   return { changes: [target, ...drained], edges };
 }
 
+/** What a scrap or shipment takes from a lot (all that is left by default) and what is left: never more than it has, never nothing. */
+function takeFrom(lot: MaterialLot, requested: number | undefined, verb: 'scrap' | 'ship') {
+  const quantity = requested ?? lot.quantity;
+  assertQuantity(quantity, lot.uom, '/body/quantity');
+  if (quantity > lot.quantity)
+    throw new QuantityRuleError(`lot ${lot.id} has ${lot.quantity} ${lot.uom} left, too little to ${verb} ${quantity} ${lot.uom}`);
+  if (quantity <= 0) throw new QuantityRuleError(`lot ${lot.id} has nothing left to ${verb}`);
+  return { quantity, left: round(lot.quantity - quantity) };
+}
+
 /**
  * Writes off a quantity of a lot (all that is left when none is given), with a scrap reason.
  * A held lot may be scrapped: that is a quality disposition. Nothing left: scrapped.
@@ -416,12 +426,7 @@ export function scrapLot(
   input: { quantity?: number | undefined; reasonCode: string; comment?: string | undefined },
 ): LotCommandResult {
   assertLive(lot, 'scrap');
-  const quantity = input.quantity ?? lot.quantity;
-  assertQuantity(quantity, lot.uom, '/body/quantity');
-  if (quantity > lot.quantity)
-    throw new QuantityRuleError(`lot ${lot.id} has ${lot.quantity} ${lot.uom} left, too little to scrap ${quantity} ${lot.uom}`);
-  if (quantity <= 0) throw new QuantityRuleError(`lot ${lot.id} has nothing left to scrap`);
-  const left = round(lot.quantity - quantity);
+  const { quantity, left } = takeFrom(lot, input.quantity, 'scrap');
   const next: MaterialLot = { ...lot, quantity: left, status: left === 0 ? 'scrapped' : lot.status };
   const change = finish(ctx, lot, next, {
     type: 'scrap',
@@ -453,12 +458,7 @@ export function shipLot(ctx: LotContext, lot: LotAggregate, input: ShipLot): Lot
     throw new IllegalTransitionError(`lot ${lot.id} is on hold (${lot.holdReason ?? 'no reason given'}): quality must release it before it ships`);
   }
   assertLive(lot, 'ship');
-  const quantity = input.quantity ?? lot.quantity;
-  assertQuantity(quantity, lot.uom, '/body/quantity');
-  if (quantity > lot.quantity)
-    throw new QuantityRuleError(`lot ${lot.id} has ${lot.quantity} ${lot.uom} left, too little to ship ${quantity} ${lot.uom}`);
-  if (quantity <= 0) throw new QuantityRuleError(`lot ${lot.id} has nothing left to ship`);
-  const left = round(lot.quantity - quantity);
+  const { quantity, left } = takeFrom(lot, input.quantity, 'ship');
   const next: MaterialLot = {
     ...lot,
     quantity: left,
