@@ -20,6 +20,7 @@ const LABEL: Record<MasterDataKind, string> = {
   'shift-calendar': 'shift calendar',
   'downtime-reasons': 'downtime reason tree',
   'reason-list': 'reason list',
+  'inspection-plan': 'inspection plan',
 };
 
 /** Fields every stored record has that say nothing about its content. */
