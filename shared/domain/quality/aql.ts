@@ -121,7 +121,10 @@ export function aqlPlan(lotSize: number, aql: AqlValue): AqlPlan {
   let cell = table2A(codeLetter, aql);
   let direction: 'down' | 'up' | undefined = typeof cell === 'string' ? cell : undefined;
   while (typeof cell === 'string') {
+    // The structure puts an arrow up in row A at AQL 10 and an arrow down in row R at 0.015,
+    // pointing past the table: each is taken the other way (R is never a level II letter).
     if (direction === 'down' && r === CODE_LETTERS.length - 1) direction = 'up';
+    else if (direction === 'up' && r === 0) direction = 'down';
     r += direction === 'down' ? 1 : -1;
     cell = table2A(CODE_LETTERS[r] as CodeLetter, aql);
   }

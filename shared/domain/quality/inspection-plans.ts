@@ -8,7 +8,6 @@
  */
 import type { FieldError } from '../errors.ts';
 import type { Material, RecordMeta, Routing } from '../master-data/model.ts';
-import { unknownUnitDetail, unitOf } from '../master-data/units.ts';
 import { AQL_VALUES, type AqlValue } from './aql.ts';
 
 export const CHARACTERISTIC_KINDS = ['variable', 'attribute'] as const;
@@ -110,21 +109,6 @@ export function limitsProblem(
   return undefined;
 }
 
-/** A plan's characteristic units as their codes ('mm' -> 'MMT'), and where one is unknown. */
-export function withCharacteristicUnitCodes(input: InspectionPlanInput): {
-  input: InspectionPlanInput;
-  problems: { path: (string | number)[]; detail: string }[];
-} {
-  const problems: { path: (string | number)[]; detail: string }[] = [];
-  const characteristics = input.characteristics.map((c, i) => {
-    if (c.kind !== 'variable') return c;
-    const unit = unitOf(c.unit);
-    if (!unit) problems.push({ path: ['characteristics', i, 'unit'], detail: unknownUnitDetail(c.unit) });
-    return { ...c, unit: unit?.code ?? c.unit };
-  });
-  return { input: { ...input, characteristics }, problems };
-}
-
 /**
  * What the plan names that does not fit what exists: the material, and the routing (which must
  * make that material and have the operation). Without a routing, any routing of the material
@@ -164,6 +148,31 @@ export function copyPlan(plan: InspectionPlanInput & { id: string; version: numb
     sampling: plan.sampling,
     onViolation: plan.onViolation,
   };
+}
+
+/**
+ * The plans a released order's operations carry: the active plans of its material for its
+ * routing (or for any routing), by operation, sorted by plan id. A plan for any routing whose
+ * operation this routing lacks does not apply; one for this very routing whose operation it
+ * lacks (the routing changed since) is `astray`, and release refuses it.
+ */
+export function plansForRelease(
+  plans: readonly InspectionPlan[],
+  order: { materialId: string; routingId: string },
+  routing: Pick<Routing, 'operations'>,
+): { bySeq: Map<number, CopiedInspectionPlan[]>; astray: InspectionPlan[] } {
+  const seqs = new Set(routing.operations.map((o) => o.seq));
+  const bySeq = new Map<number, CopiedInspectionPlan[]>();
+  const astray: InspectionPlan[] = [];
+  for (const plan of [...plans].sort((a, b) => a.id.localeCompare(b.id))) {
+    if (!appliesTo(plan, order)) continue;
+    if (!seqs.has(plan.operationSeq)) {
+      if (plan.routingId !== undefined) astray.push(plan);
+      continue;
+    }
+    bySeq.set(plan.operationSeq, [...(bySeq.get(plan.operationSeq) ?? []), copyPlan(plan)]);
+  }
+  return { bySeq, astray };
 }
 
 export { AQL_VALUES };
