@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+
+// The API says which DynamoDB calls a request made (x-mes-dynamodb); read by the route modules, loaded on first use.
+process.env.MES_EXPOSE_DDB_USAGE = '1';
 import { EVENT_DATA } from '#shared/api/integration-schemas.ts';
 import { keys } from '#shared/db/keys.ts';
 import type { Inspection } from '#shared/domain/quality/inspections.ts';
@@ -320,6 +323,18 @@ describe('inspections', () => {
       assertProblem(await people.operator.post(`/v1/inspections/not-an-inspection/results`, good), 400, { pointers: ['/path/id'] });
       assertProblem(await people.planner.post(`/v1/inspections/${id}/results`, good), 403, { type: PROBLEM.forbidden });
       assert.deepEqual(await snapshot(people.admin, tenant, order.id), before);
+    });
+
+    it("the due list costs the order's Query, and one Query more with the results", async () => {
+      const order = await runningOrder();
+      const calls = async (query: string) => {
+        const reply = await people.operator.get(`/v1/work-orders/${order.id}/inspections${query}`);
+        assert.equal(reply.status, 200, reply.text);
+        return /^calls=([^;]*);/.exec(reply.headers.get('x-mes-dynamodb') ?? '')?.[1]?.split(',');
+      };
+      assert.deepEqual(await calls('?results=false'), ['Query']);
+      assert.deepEqual(await calls(''), ['Query', 'Query']);
+      assert.deepEqual(await calls('?seq=10'), ['Query', 'Query']);
     });
 
     it("another tenant's order and inspections are not found", async () => {
