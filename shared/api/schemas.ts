@@ -350,9 +350,9 @@ export const ReasonListSchema = meta(
   "One of the plant's reason lists, or its default while none is saved.",
 );
 export const ReasonListsSchema = meta(
-  z.object({ scrap: ReasonListSchema, pause: ReasonListSchema, hold: ReasonListSchema }),
+  z.object({ scrap: ReasonListSchema, pause: ReasonListSchema, hold: ReasonListSchema, defect: ReasonListSchema }),
   'ReasonLists',
-  "The plant's scrap, pause and hold reason lists.",
+  "The plant's scrap, pause, hold and defect reason lists.",
 );
 
 // ---------- Work orders ----------

@@ -28,6 +28,9 @@ export const PERMISSIONS = {
   ship: ['supervisor', 'admin', 'integration'],
   /** A recall holds a whole forward trace: a quality decision (an admin may stand in). */
   recall: ['quality', 'admin'],
+  /** Nonconformances (issue 15): whoever finds a defect reports it; only quality decides what becomes of it. */
+  reportNonconformance: ['operator', 'supervisor', 'quality', 'admin'],
+  dispositionNonconformance: ['quality', 'admin'],
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],

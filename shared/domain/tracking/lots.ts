@@ -24,6 +24,7 @@ export const LOT_EVENT_TYPES = [
   'lot.scrapped',
   'lot.staged',
   'lot.shipped',
+  'lot.returned',
 ] as const;
 export type LotEventType = (typeof LOT_EVENT_TYPES)[number];
 export const isLotEventType = (type: string): type is LotEventType => (LOT_EVENT_TYPES as readonly string[]).includes(type);
@@ -150,6 +151,7 @@ const STATUS_WORDS: Record<LotStatus, string> = {
   consumed: 'consumed (nothing left)',
   scrapped: 'scrapped',
   shipped: 'shipped',
+  returned: 'returned to its supplier',
 };
 
 /** A lot that is gone (consumed, scrapped, shipped) has nothing left to move. */

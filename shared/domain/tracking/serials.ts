@@ -13,7 +13,7 @@ import type { Actor, AuditRecord, OutboxEvent } from '../work-order/model.ts';
 import type { Movement, NodeRef, SerialStatus, SerialUnit } from './model.ts';
 
 /** The outbound webhook events of serials (docs/webhooks.md, docs/tracking.md). */
-export const SERIAL_EVENT_TYPES = ['serial.held', 'serial.released', 'serial.shipped'] as const;
+export const SERIAL_EVENT_TYPES = ['serial.held', 'serial.released', 'serial.shipped', 'serial.scrapped'] as const;
 export type SerialEventType = (typeof SERIAL_EVENT_TYPES)[number];
 export const isSerialEventType = (type: string): type is SerialEventType => (SERIAL_EVENT_TYPES as readonly string[]).includes(type);
 
