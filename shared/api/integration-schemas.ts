@@ -434,7 +434,8 @@ export const EVENT_DATA = {
     operations: z.array(z.object({ seq: z.int(), name: z.string(), workCenterId: z.string() })),
   }),
   'work-order.started': z.object(OrderSummary),
-  'work-order.held': z.object({ ...OrderSummary, reason: z.string(), kind: z.string() }),
+  /** `nonconformanceId` when a nonconformance put it on hold (issue 15). */
+  'work-order.held': z.object({ ...OrderSummary, reason: z.string(), kind: z.string(), nonconformanceId: z.optional(z.string()) }),
   'work-order.resumed': z.object(OrderSummary),
   'work-order.completed': z.object(OrderSummary),
   'work-order.cancelled': z.object({ ...OrderSummary, reason: z.string() }),
@@ -495,6 +496,25 @@ export const EVENT_DATA = {
     reason: z.string(),
     by: z.string(),
   }),
+  /** Units reported good at an operation, scrapped there by a nonconformance's disposition (issue 15). */
+  'production.scrapped': z.object({
+    ...OrderSummary,
+    ...OperationRef,
+    quantity: z.number(),
+    scrapReasonCode: z.string(),
+    operationGoodQty: z.number(),
+    operationScrapQty: z.number(),
+    nonconformanceId: z.string(),
+  }),
+  /** A rework operation a nonconformance's disposition added (issue 15), READY, outside the order's flow. */
+  'operation.added': z.object({
+    ...OrderSummary,
+    ...OperationRef,
+    name: z.string(),
+    afterSeq: z.int(),
+    quantity: z.number(),
+    nonconformanceId: z.string(),
+  }),
   'material.consumed': z.object({
     ...OrderSummary,
     ...OperationRef,
@@ -525,7 +545,13 @@ export const EVENT_DATA = {
   }),
   'lot.received': z.object({ ...LotSummary, by: z.string() }),
   /** `recallId` when a recall held it. */
-  'lot.held': z.object({ ...LotSummary, reason: z.string(), recallId: z.optional(z.string()), by: z.string() }),
+  'lot.held': z.object({
+    ...LotSummary,
+    reason: z.string(),
+    recallId: z.optional(z.string()),
+    nonconformanceId: z.optional(z.string()),
+    by: z.string(),
+  }),
   'lot.released': z.object({ ...LotSummary, comment: z.optional(z.string()), by: z.string() }),
   'lot.split': z.object({
     ...LotSummary,
@@ -542,7 +568,13 @@ export const EVENT_DATA = {
   'lot.scrapped': z.object({ ...LotSummary, scrappedQty: z.number(), reasonCode: z.string(), by: z.string() }),
   'lot.staged': z.object({ ...LotSummary, stagedAt: z.nullable(z.string()), by: z.string() }),
   'lot.shipped': z.object({ ...LotSummary, shippedQty: z.number(), reference: z.optional(z.string()), by: z.string() }),
-  'serial.held': z.object({ ...SerialSummary, reason: z.string(), recallId: z.optional(z.string()), by: z.string() }),
+  'serial.held': z.object({
+    ...SerialSummary,
+    reason: z.string(),
+    recallId: z.optional(z.string()),
+    nonconformanceId: z.optional(z.string()),
+    by: z.string(),
+  }),
   'serial.released': z.object({ ...SerialSummary, comment: z.optional(z.string()), by: z.string() }),
   'serial.shipped': z.object({ ...SerialSummary, reference: z.optional(z.string()), by: z.string() }),
   /** Scrapped by a nonconformance's disposition (issue 15). */

@@ -459,6 +459,8 @@ export const OperationSchema = meta(
     completedBy: z.optional(z.string()),
     components: z.optional(z.array(OperationComponentSchema)),
     consumed: z.optional(z.array(ConsumedMaterialSchema)),
+    /** A rework operation a nonconformance's disposition added: outside the order's flow (docs/quality.md). */
+    rework: z.optional(z.object({ nonconformanceId: z.string(), afterSeq: z.int(), quantity: z.number() })),
     version: z.int(),
   }),
   'Operation',

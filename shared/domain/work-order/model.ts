@@ -89,6 +89,12 @@ export interface Operation extends RoutingOperation {
   components?: OperationComponent[] | undefined;
   /** What it consumed, in the order it was consumed (issue 14). */
   consumed?: ConsumedMaterial[] | undefined;
+  /**
+   * A rework operation a nonconformance's disposition added (issue 15): a side step for the
+   * nonconforming quantity, outside the order's flow (it neither gates nor feeds the next
+   * operation, and the order's totals do not count it); the order completes only once it is DONE.
+   */
+  rework?: { nonconformanceId: string; afterSeq: number; quantity: number } | undefined;
   version: number;
 }
 
@@ -212,6 +218,9 @@ export const EVENT_TYPES = [
   // Serials and recalls (issue 14): each to its serial's or recall's own outbox.
   ...SERIAL_EVENT_TYPES,
   ...RECALL_EVENT_TYPES,
+  // Nonconformances (issue 15), on the order's outbox: its units scrapped by a disposition, a rework operation added.
+  'production.scrapped',
+  'operation.added',
   // Nonconformances (issue 15): each to its nonconformance's own outbox.
   ...NONCONFORMANCE_EVENT_TYPES,
 ] as const;
