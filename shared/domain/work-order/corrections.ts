@@ -10,6 +10,7 @@ import {
   type Change,
   finish,
   findOperation,
+  flowSuccessor,
   goodQuantityLimit,
   replaceOp,
   round,
@@ -112,7 +113,7 @@ export function correctionQuantityErrors(next: WorkOrderAggregate, seq: number, 
       detail: `operation ${seq} would have ${op.goodQty} good, more than the ${limit} it may pass on (what it was given plus ${next.overrunTolerancePct}% overrun tolerance)`,
     });
   }
-  const successor = next.operations[index + 1];
+  const successor = flowSuccessor(next, seq);
   if (successor && successor.goodQty > goodQuantityLimit(next, successor.seq, uom)) {
     errors.push({
       pointer: '/body/goodQty',
@@ -250,7 +251,8 @@ export function reopenOperation(ctx: CommandContext, order: WorkOrderAggregate, 
   const index = order.operations.findIndex((o) => o.seq === seq);
   const pendingAgain: number[] = [];
   let operations = replaceOp(order, reopened);
-  for (const later of order.operations.slice(index + 1)) {
+  // Rework operations are side steps (nonconforming.ts): they keep their own state.
+  for (const later of order.operations.slice(index + 1).filter((o) => !o.rework)) {
     const started = later.startedAt !== undefined || later.goodQty > 0 || later.scrapQty > 0 || !['PENDING', 'READY'].includes(later.status);
     if (started) break;
     if (later.status !== 'PENDING') pendingAgain.push(later.seq);

@@ -52,7 +52,8 @@ export interface OutputPlan {
   serialIds?: string[] | undefined;
 }
 
-export const isLastOperation = (order: WorkOrderAggregate, seq: number) => order.operations[order.operations.length - 1]?.seq === seq;
+/** The last operation of the order's flow (rework operations are side steps: commands.ts flowOf). */
+export const isLastOperation = (order: WorkOrderAggregate, seq: number) => order.operations.filter((o) => !o.rework).at(-1)?.seq === seq;
 
 /** The scrap reported from operation `seq` to the last one: how far a good unit's place may have moved on since `seq` consumed for it. */
 function scrapFrom(order: WorkOrderAggregate, seq: number): number {
@@ -196,7 +197,7 @@ export function unitsCovered(
   consumedBefore: readonly ConsumedMaterial[],
   quantity: number,
 ): { fromUnit: number; toUnit: number; covered: number } | undefined {
-  const made = order.output ? Math.max(order.output.serials, order.operations[order.operations.length - 1]?.goodQty ?? 0) : 0;
+  const made = order.output ? Math.max(order.output.serials, order.operations.filter((o) => !o.rework).at(-1)?.goodQty ?? 0) : 0;
   if (made <= 0 || component.quantityPer <= 0 || component.tracking === 'none') return undefined;
   const start = round(consumedBefore.filter((m) => acceptsMaterial(component, m.materialId)).reduce((n, m) => n + m.quantity, 0));
   const slack = scrapFrom(order, op.seq);
