@@ -386,7 +386,8 @@ describe('tenant and role rules on every route', () => {
           if (!fresh) return { params: { id: (shared.ON_HOLD as WorkOrderDetail).id }, body: {} };
           const released = await orderAt(people, 'RELEASED');
           await (caller ?? people.supervisor).ok('POST', `/v1/work-orders/${released.id}/hold`, { reasonCode: 'QUALITY-SUSPECT' });
-          return { params: { id: released.id }, body: {} };
+          // A quality hold is lifted with a reason.
+          return { params: { id: released.id }, body: { comment: 'checked' } };
         },
       },
       cancelWorkOrder: orderAction('PLANNED', { reason: 'not needed' }),
@@ -670,12 +671,19 @@ describe('tenant and role rules on every route', () => {
       });
     }
 
-    // A quality hold is lifted only by quality (or admin); a production hold only by a supervisor (or admin).
-    it('lets quality lift its own hold but not a supervisor’s', async () => {
+    // A quality hold is lifted only by quality (or admin), with a reason; a production hold only by a supervisor (or admin).
+    it('lets quality lift its own hold, with a reason, but not a supervisor’s', async () => {
       const byQuality = await orderAt(people, 'RELEASED');
-      await people.quality.ok('POST', `/v1/work-orders/${byQuality.id}/hold`, { reasonCode: 'QUALITY-SUSPECT' });
-      const own = await people.quality.post(`/v1/work-orders/${byQuality.id}/resume`, {});
+      const held = (await people.quality.ok('POST', `/v1/work-orders/${byQuality.id}/hold`, { reasonCode: 'QUALITY-SUSPECT' })) as {
+        version: number;
+      };
+      const noReason = await people.quality.post(`/v1/work-orders/${byQuality.id}/resume`, {});
+      assertProblem(noReason, 400, { type: PROBLEM.invalidInput, pointers: ['/body/comment'] });
+      assert.equal(((await people.admin.get(`/v1/work-orders/${byQuality.id}`)).body as { version: number }).version, held.version);
+      const own = await people.quality.post(`/v1/work-orders/${byQuality.id}/resume`, { comment: 'Seal lot re-inspected, all within limits' });
       assert.equal(own.status, 200, own.text);
+      const history = (await people.admin.get(`/v1/work-orders/${byQuality.id}/history`)).body as { items: { action: string; comment?: string }[] };
+      assert.equal(history.items.find((e) => e.action === 'workOrder.resume')?.comment, 'Seal lot re-inspected, all within limits');
 
       const bySupervisor = await orderAt(people, 'ON_HOLD');
       const before = (await people.admin.get(`/v1/work-orders/${bySupervisor.id}`)).body;

@@ -12,6 +12,8 @@ import {
   QuantityRuleError,
   UnitOfMeasureError,
   UnknownReferenceError,
+  InspectionsOutstandingError,
+  ValidationError,
 } from '../errors.ts';
 import { floorToUnit, quantityProblem } from '../master-data/units.ts';
 import { recordData, requireRecordedData } from './recorded-data.ts';
@@ -33,7 +35,6 @@ import { assertConsumed } from './consume.ts';
 import { type HoldKind, assertMayHandleHold, defaultHoldKind } from './holds.ts';
 import type { CopiedInspectionPlan } from '../quality/inspection-plans.ts';
 import { outstandingInspections } from '../quality/inspections.ts';
-import { InspectionsOutstandingError } from '../errors.ts';
 
 export interface CommandContext {
   tenantId: string;
@@ -352,6 +353,10 @@ export function holdWorkOrder(
 export function resumeWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, comment?: string): CommandResult {
   assertWorkOrder('resume', order);
   assertMayHandleHold(order.holdKind ?? 'production', ctx.actor.roles, 'lift');
+  // Quality holds are lifted with a reason, in the audit trail: the people who found the problem say why it is solved.
+  if (order.holdKind === 'quality' && !comment?.trim()) {
+    throw new ValidationError([{ pointer: '/body/comment', detail: 'say why the quality hold is lifted: it goes into the audit trail' }]);
+  }
   const { heldFrom, holdReason: _, holdKind: _k, ...rest } = order;
   const next = { ...rest, status: heldFrom ?? 'RELEASED' };
   return finish(ctx, order, next, {

@@ -168,7 +168,8 @@ export function OrderActions(props: { order: WorkOrderDetail; roles: readonly Ro
                 label={LABELS.resume}
                 title={`Resume ${order.id}`}
                 question={`Lift the ${order.holdKind ?? 'production'} hold? The order goes back to ${order.heldFrom?.replace(/_/g, ' ').toLowerCase() ?? 'released'}.`}
-                run={() => post('resume', {})}
+                {...(order.holdKind === 'quality' ? { fields: [{ ...reasonField, label: 'Why the problem is solved' }] } : {})}
+                run={(v) => post('resume', v.reason?.trim() ? { comment: v.reason.trim() } : {})}
                 after={reload}
               />
             );
