@@ -28,6 +28,8 @@ export const PERMISSIONS = {
   ship: ['supervisor', 'admin', 'integration'],
   /** A recall holds a whole forward trace: a quality decision (an admin may stand in). */
   recall: ['quality', 'admin'],
+  /** SPC (issue 15): freezing a characteristic's control limits is a quality decision. */
+  freezeBaseline: ['quality', 'admin'],
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],

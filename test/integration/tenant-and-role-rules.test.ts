@@ -39,6 +39,9 @@ import { ALWAYS_PLANNED, MINUTE, REASON_TREE, ingestAll, unit } from '../e2e/sup
 import { consumed, lot, lotRecord, putEdges, putRecords, serial, serialRecord } from '../fixtures/genealogy.ts';
 
 type Route = RouteDef & { id: RouteId };
+/** A's recorded value of the plant's routing, with values seeded for the SPC routes. */
+const SPC_CHARACTERISTIC = `data:${PLANT.routing}:10:screwTorque`;
+const spcWindow = { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' };
 /** A's own scrap list: B must never see its code. */
 const SCRAP_LIST_OF_A = {
   reasons: [
@@ -467,6 +470,14 @@ describe('tenant and role rules on every route', () => {
         probe: async (request) => (await people.admin.get(`/v1/lots/${(request.body as { lotId: string }).lotId}`)).body,
       },
       getRecall: { isolation: 'not-found', build: async () => ({ params: { id: recallOfA } }) },
+      getSpcChart: { isolation: 'not-found', build: async () => ({ params: { id: SPC_CHARACTERISTIC }, query: spcWindow }) },
+      freezeBaseline: {
+        isolation: 'not-found',
+        build: async () => ({ params: { id: SPC_CHARACTERISTIC }, body: { ...spcWindow, chart: 'i-mr', reason: 'process shown stable' } }),
+        probe: async () =>
+          (await people.admin.get(`/v1/characteristics/${encodeURIComponent(SPC_CHARACTERISTIC)}/spc?${new URLSearchParams(spcWindow)}`)).body
+            .baselineVersion ?? null,
+      },
     } satisfies Record<RouteId, Case>;
   });
   after(async () => {
