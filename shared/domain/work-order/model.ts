@@ -13,6 +13,7 @@ import type { OperationStatus, WorkOrderStatus } from './status.ts';
 import { LOT_EVENT_TYPES } from '../tracking/lots.ts';
 import { RECALL_EVENT_TYPES } from '../tracking/recall-events.ts';
 import { SERIAL_EVENT_TYPES } from '../tracking/serials.ts';
+import { SPC_EVENT_TYPES } from '../quality/spc-events.ts';
 
 export interface WorkOrder {
   id: string;
@@ -211,6 +212,8 @@ export const EVENT_TYPES = [
   // Serials and recalls (issue 14): each to its serial's or recall's own outbox.
   ...SERIAL_EVENT_TYPES,
   ...RECALL_EVENT_TYPES,
+  // SPC (issue 15): each to its characteristic's own outbox.
+  ...SPC_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -229,6 +232,8 @@ export interface OutboxEvent {
   serialId?: string | undefined;
   /** The recall a recall event (`recall.*`) is about. */
   recallId?: string | undefined;
+  /** The characteristic an SPC event (`quality.spc-violation`, `quality.baseline-frozen`) is about. */
+  characteristicId?: string | undefined;
   /** Per order (per lot, serial or recall for their events), gap-free sequence number. */
   sequence: number;
   data: Record<string, unknown>;
