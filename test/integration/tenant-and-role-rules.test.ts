@@ -37,6 +37,7 @@ import {
 } from '../e2e/support/mes.ts';
 import { ALWAYS_PLANNED, MINUTE, REASON_TREE, ingestAll, unit } from '../e2e/support/telemetry.ts';
 import { consumed, lot, lotRecord, putEdges, putRecords, serial, serialRecord } from '../fixtures/genealogy.ts';
+import { individuals, putSpcSamples } from '../fixtures/spc.ts';
 
 type Route = RouteDef & { id: RouteId };
 /** A's recorded value of the plant's routing, with values seeded for the SPC routes. */
@@ -118,6 +119,7 @@ describe('tenant and role rules on every route', () => {
     people = await staff(mes, tenantA);
     adminB = await as(mes, tenantB, 'u-admin-b', ['admin']);
     await buildPlant(people.planner);
+    await putSpcSamples(tenantA, individuals(SPC_CHARACTERISTIC, spcWindow.from, 25, 4.0, 0.05));
     await people.planner.ok('PUT', '/v1/personnel/p-1', { name: 'Olivia', roles: ['operator'] });
     await people.admin.ok('PUT', '/v1/tenant-settings', { overrunTolerancePct: 7 });
     await adminB.ok('PUT', '/v1/materials/B-ONLY', { name: 'B’s own material', uom: 'kg' });
