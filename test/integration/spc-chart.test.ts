@@ -23,6 +23,9 @@ import {
 } from '../e2e/support/mes.ts';
 import { individuals, putSpcSamples } from '../fixtures/spc.ts';
 
+// Read by functions/lib/http.ts when the runtime first imports a handler: the calls a report makes.
+process.env.MES_EXPOSE_DDB_USAGE = '1';
+
 const TORQUE = `data:${PLANT.routing}:10:screwTorque`;
 const chartPath = (id: string, query: Record<string, string> = {}) =>
   `/v1/characteristics/${encodeURIComponent(id)}/spc${Object.keys(query).length ? `?${new URLSearchParams(query)}` : ''}`;
@@ -48,9 +51,14 @@ describe('SPC charts, frozen baselines and violations at write time', () => {
   const report = (screwTorque: number) => people.operator.ok('POST', `/v1/work-orders/${orderId}/operations/10/report`, { data: { screwTorque } });
 
   it('shows the values recorded in reports, with the routing’s limits as spec, and says when there are too few for limits', async () => {
-    await report(4.01);
+    const first = await people.operator.post(`/v1/work-orders/${orderId}/operations/10/report`, { data: { screwTorque: 4.01 } });
     await report(3.98);
     await report(4.03);
+
+    assert.equal(first.status, 200, first.text);
+    const calls = /^calls=([^;]*);/.exec(first.headers.get('x-mes-dynamodb') ?? '')?.[1]?.split(',') ?? [];
+    assert.equal(calls.filter((c) => c === 'TransactWriteItems').length, 1, `${calls}`);
+    assert.ok(!calls.includes('BatchGetItem'), `a characteristic without a baseline costs the report no read: ${calls}`);
 
     const chart = (await people.operator.ok('GET', chartPath(TORQUE))) as unknown as SpcChartView;
 
