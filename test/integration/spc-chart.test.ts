@@ -7,6 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { keys } from '#shared/db/keys.ts';
+import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.ts';
+import { DynamoDbSpcRepository } from '#shared/db/spc-repository.ts';
+import { setTurnTaking } from '#shared/domain/retry.ts';
+import { SpcService } from '#shared/domain/quality/spc-service.ts';
 import type { SpcChartView } from '#shared/domain/quality/spc-model.ts';
 import {
   type Mes,
@@ -134,6 +138,24 @@ describe('SPC charts, frozen baselines and violations at write time', () => {
     assert.equal(event.sequence, 3, 'after the two baseline-frozen events');
     const state = (await partitionItems(keys.spcPartition(tenant, TORQUE), 'STATE'))[0] as { recent: unknown[] };
     assert.equal(state.recent.length, 2);
+  });
+
+  it('lets concurrent writers of one monitored characteristic each judge their point: the state’s version condition makes one retry', async () => {
+    const service = new SpcService(new DynamoDbSpcRepository(), new DynamoDbMasterDataRepository(), undefined);
+    const before = (await partitionItems(keys.spcPartition(tenant, TORQUE), 'STATE'))[0] as { version: number; recent: unknown[] };
+    const at = new Date(Date.now() - 60_000).toISOString();
+    setTurnTaking(false);
+    try {
+      const results = await Promise.all(
+        [4.01, 3.99, 4.0].map((v, i) => service.write(tenant, [{ characteristicId: TORQUE, subgroupId: `direct-${i}`, at, values: [v] }])),
+      );
+      assert.deepEqual(results, [[], [], []]);
+    } finally {
+      setTurnTaking(true);
+    }
+    const after = (await partitionItems(keys.spcPartition(tenant, TORQUE), 'STATE'))[0] as { version: number; recent: unknown[] };
+    assert.equal(after.version, before.version + 3);
+    assert.equal(after.recent.length, before.recent.length + 3);
   });
 
   it('charts a machine process value as minute means, an individuals chart', async () => {
