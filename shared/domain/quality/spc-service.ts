@@ -18,6 +18,7 @@ import {
   type CharacteristicRef,
   DEFAULT_WINDOW_DAYS,
   type FreezeBaselineInput,
+  MAX_CHART_POINTS,
   MAX_WINDOW_DAYS,
   parseCharacteristicId,
   type SpcChart,
@@ -140,7 +141,16 @@ export class SpcService {
     const { from, to } = this.window(request, '/query');
     const [samples, state] = await Promise.all([this.samplesOf(auth.tenantId, ref, from, to), this.spc.state(auth.tenantId, ref.id)]);
     const baseline = await this.baselineInForce(auth.tenantId, state);
-    return chartView({ ref, spec, samples, from, to, chart: request.chart, subgroupSize: request.subgroupSize, baseline });
+    const view = chartView({ ref, spec, samples, from, to, chart: request.chart, subgroupSize: request.subgroupSize, baseline });
+    if (view.points.length > MAX_CHART_POINTS) {
+      throw new ValidationError([
+        {
+          pointer: '/query/from',
+          detail: `the window holds ${view.points.length} points; a chart draws at most ${MAX_CHART_POINTS}: choose a shorter window`,
+        },
+      ]);
+    }
+    return view;
   }
 
   /**
