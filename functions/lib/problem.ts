@@ -25,6 +25,7 @@ export function problemResponse(error: unknown, { instance, correlationId, awsRe
       detail: error.message,
       instance,
       ...(error.errors ? { errors: error.errors } : {}),
+      ...error.members,
       ...error.change,
     });
   }

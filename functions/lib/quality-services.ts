@@ -1,13 +1,18 @@
-/** The quality context's services (SPC), wired to their DynamoDB adapters once per cold start. */
+/** The quality context's services (inspections, SPC; issue 15), wired to their DynamoDB adapters once per cold start. */
+import { DynamoDbInspectionRepository } from '#shared/db/inspection-repository.ts';
 import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.ts';
 import { DynamoDbSpcRepository } from '#shared/db/spc-repository.ts';
 import { DynamoDbTelemetryRepository } from '#shared/db/telemetry-repository.ts';
+import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts';
+import { InspectionService } from '#shared/domain/quality/inspection-service.ts';
 import { SpcService } from '#shared/domain/quality/spc-service.ts';
 import { TelemetryProcessMeans } from '#shared/telemetry/process-means.ts';
 import { clock } from './clock.ts';
 
+const spcRepository = new DynamoDbSpcRepository();
+export const inspections = new InspectionService(new DynamoDbWorkOrderRepository(), new DynamoDbInspectionRepository(), clock, spcRepository);
 export const spc = new SpcService(
-  new DynamoDbSpcRepository(),
+  spcRepository,
   new DynamoDbMasterDataRepository(),
   new TelemetryProcessMeans(new DynamoDbTelemetryRepository()),
   clock,

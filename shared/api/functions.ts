@@ -16,7 +16,7 @@ export const API_FUNCTIONS = {
   masterData: 'Master data (equipment, materials, BOMs, routings, personnel), shift calendar, downtime reasons, settings',
   equipment: 'Read-only: live equipment state, plant status, state changes, downtime, OEE and machine data',
   tracking: 'Product tracking and genealogy: lots, serials, their movements and the trace both ways',
-  quality: 'Quality: inspections, nonconformances and SPC (control charts, frozen baselines)',
+  quality: 'Quality management: inspections due and their results, nonconformances, SPC charts and baselines',
   integration: 'ERP integration: credentials and outbound webhooks, for administrators',
   // Apart from the administrators' routes: the one route anyone may call holds only what it
   // needs (decrypt the credential's secret, write the events), not the webhook queue.

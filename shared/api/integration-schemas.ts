@@ -549,6 +549,31 @@ export const EVENT_DATA = {
     shippedListed: z.int(),
     by: z.string(),
   }),
+  /** An inspection's result (issue 15, docs/quality.md): each attempt is one event; `passed` says how it went. */
+  'inspection.recorded': z.object({
+    ...OrderSummary,
+    ...OperationRef,
+    /** `{workOrderId}~{seq}~{planId}~{k}`. */
+    inspectionId: z.string(),
+    /** 1 for the first result; a re-inspection by quality (of a failed one) is the next. */
+    attempt: z.int(),
+    planId: z.string(),
+    planVersion: z.int(),
+    k: z.int(),
+    lotId: z.optional(z.string()),
+    result: z.enum(['passed', 'failed']),
+    passed: z.boolean(),
+    sampleSize: z.int(),
+    defectiveUnits: z.int(),
+    /** An AQL plan's acceptance and rejection numbers (ISO 2859-1). */
+    ac: z.optional(z.int()),
+    re: z.optional(z.int()),
+    characteristics: z.array(
+      z.object({ characteristicId: z.string(), kind: z.enum(['variable', 'attribute']), defectives: z.int(), passed: z.boolean() }),
+    ),
+    reason: z.optional(z.string()),
+    by: z.string(),
+  }),
   /** A point written against a frozen baseline broke Nelson rules: which, the point, the limits, and the order and operation when known. */
   'quality.spc-violation': z.object({
     characteristicId: z.string(),

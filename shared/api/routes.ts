@@ -12,6 +12,7 @@
 import type { RouteDef } from './route-def.ts';
 import { routes as equipment } from './routes/equipment.ts';
 import { routes as genealogy } from './routes/genealogy.ts';
+import { routes as inspections } from './routes/inspections.ts';
 import { routes as integration } from './routes/integration.ts';
 import { routes as masterData } from './routes/master-data.ts';
 import { routes as orders } from './routes/orders.ts';
@@ -21,7 +22,7 @@ import { routes as tracking } from './routes/tracking.ts';
 
 export type { HttpMethod, RouteDef } from './route-def.ts';
 
-export const routes = { ...system, ...masterData, ...orders, ...equipment, ...integration, ...tracking, ...genealogy, ...spc };
+export const routes = { ...system, ...masterData, ...orders, ...equipment, ...integration, ...tracking, ...genealogy, ...inspections, ...spc };
 
 export type RouteId = keyof typeof routes;
 export const routeList = Object.entries(routes).map(([id, def]) => ({ id: id as RouteId, ...(def as RouteDef) }));

@@ -25,6 +25,10 @@ import {
 import { DATA_TYPES, EQUIPMENT_LEVELS, MATERIAL_TYPES, WORK_CENTER_TYPES } from '../domain/master-data/model.ts';
 import { REASON_LISTS } from '../domain/master-data/reason-lists.ts';
 import { TRACKING_MODES } from '../domain/tracking/model.ts';
+import { AQL_VALUES } from '../domain/quality/aql.ts';
+import { limitsProblem, MAX_CHARACTERISTICS, MAX_DEFECT_CODES, MAX_SAMPLE_SIZE, VIOLATION_ACTIONS } from '../domain/quality/inspection-plans.ts';
+import type * as qp from '../domain/quality/inspection-plans.ts';
+import type * as qi from '../domain/quality/inspections.ts';
 import type * as md from '../domain/master-data/model.ts';
 import type { ReasonList } from '../domain/master-data/reason-lists.ts';
 import type * as live from '../domain/telemetry/live-view.ts';
@@ -204,6 +208,92 @@ export const RoutingInputSchema = meta(
   'A routing: the ordered operations that make a material, each at a work center with a standard time, work instructions and the data an operator must record.',
 );
 export const RoutingSchema = meta(z.object({ id: IdSchema, ...RoutingInputSchema.shape, ...RecordMeta }), 'Routing', 'A stored routing.');
+
+// ---------- Inspection plans (issue 15; shared/domain/quality/inspection-plans.ts) ----------
+
+const CharacteristicId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dot, dash or underscore'));
+export const VariableCharacteristicSchema = z
+  .object({
+    id: CharacteristicId,
+    name: Text(200),
+    kind: z.literal('variable'),
+    /** A unit of measure code (UN/ECE Rec. 20, GET units in docs/units-of-measure.md); stored as its code. */
+    unit: Text(20),
+    nominal: z.optional(MeasuredValue),
+    lsl: z.optional(MeasuredValue),
+    usl: z.optional(MeasuredValue),
+  })
+  .check(
+    z.superRefine((c, ctx) => {
+      const problem = limitsProblem(c);
+      if (problem) ctx.issues.push({ code: 'custom', input: c, path: [problem.field], message: problem.detail });
+    }),
+  );
+export const DefectCodeSchema = z.object({ code: Text(50), name: Text(200) });
+export const AttributeCharacteristicSchema = z.object({
+  id: CharacteristicId,
+  name: Text(200),
+  kind: z.literal('attribute'),
+  defectCodes: z.array(DefectCodeSchema).check(
+    z.minLength(1),
+    z.maxLength(MAX_DEFECT_CODES),
+    z.refine((codes) => new Set(codes.map((c) => c.code)).size === codes.length, 'defect codes must be unique'),
+  ),
+});
+export const CharacteristicSchema = z.discriminatedUnion('kind', [VariableCharacteristicSchema, AttributeCharacteristicSchema]);
+const SampleSize = z.int().check(z.positive(), z.lte(MAX_SAMPLE_SIZE));
+export const SamplingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('every-n'), every: z.int().check(z.positive(), z.lte(1_000_000)), sampleSize: SampleSize }),
+  z.object({ kind: z.literal('first-article'), sampleSize: SampleSize }),
+  z.object({ kind: z.literal('per-lot'), sampleSize: SampleSize }),
+  z.object({ kind: z.literal('aql'), aql: z.literal(AQL_VALUES) }),
+]);
+const Characteristics = z.array(CharacteristicSchema).check(
+  z.minLength(1),
+  z.maxLength(MAX_CHARACTERISTICS),
+  z.refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, 'characteristic ids must be unique'),
+);
+const OnViolation = z.array(z.enum(VIOLATION_ACTIONS)).check(z.refine((a) => new Set(a).size === a.length, 'each action at most once'));
+export const InspectionPlanInputSchema = meta(
+  z.object({
+    name: Text(200),
+    materialId: IdSchema,
+    operationSeq: z.int().check(z.positive(), z.lte(9999)),
+    routingId: z.optional(IdSchema),
+    active: z._default(z.boolean(), true),
+    characteristics: Characteristics,
+    sampling: SamplingSchema,
+    onViolation: z._default(OnViolation, ['notify']),
+  }),
+  'InspectionPlanInput',
+  'An inspection plan: at one operation of a material (and routing), the characteristics to inspect (variable with spec limits and unit, or attribute with defect codes), how many units and how often (every n-th unit, first article, per lot, or an ISO 2859-1 AQL plan, general level II), and what an SPC rule violation does.',
+);
+export const InspectionPlanSchema = meta(
+  z.object({ id: IdSchema, ...InspectionPlanInputSchema.shape, ...RecordMeta }),
+  'InspectionPlan',
+  'A stored inspection plan.',
+);
+export const CopiedInspectionPlanSchema = meta(
+  z.object({
+    planId: IdSchema,
+    planVersion: z.int(),
+    name: z.string(),
+    characteristics: z.array(CharacteristicSchema),
+    sampling: SamplingSchema,
+    onViolation: z.array(z.enum(VIOLATION_ACTIONS)),
+  }),
+  'CopiedInspectionPlan',
+  "An inspection plan as a released order's operation carries it: its content at the version copied at release.",
+);
+export const InspectionProgressSchema = meta(
+  z.object({
+    planId: z.string(),
+    recorded: z.int(),
+    failed: z.array(z.object({ k: z.int(), attempts: z.int() })),
+  }),
+  'InspectionProgress',
+  "What an operation keeps of one plan's inspections: 1..recorded have results; those whose latest attempt failed, with their attempts.",
+);
 
 export const PersonnelInputSchema = meta(
   z.object({
@@ -459,6 +549,8 @@ export const OperationSchema = meta(
     completedBy: z.optional(z.string()),
     components: z.optional(z.array(OperationComponentSchema)),
     consumed: z.optional(z.array(ConsumedMaterialSchema)),
+    inspectionPlans: z.optional(z.array(CopiedInspectionPlanSchema)),
+    inspectionProgress: z.optional(z.array(InspectionProgressSchema)),
     version: z.int(),
   }),
   'Operation',
@@ -928,6 +1020,8 @@ export const ProblemSchema = meta(
     currentStatus: z.optional(z.string()),
     currentVersion: z.optional(z.int()),
     lastChange: z.optional(z.string()),
+    /** On a 409 `inspections-outstanding` (issue 15): the inspections of the operation that are due and unrecorded, or failed. */
+    inspections: z.optional(z.array(z.object({ id: z.string(), planId: z.string(), k: z.int(), status: z.string() }))),
   }),
   'Problem',
   'RFC 9457 problem details.',
@@ -1018,6 +1112,12 @@ export type ModelMatchesWire = [
   Matches<typeof CompleteOperationSchema, wo.CompleteOperation>,
   Matches<typeof CorrectReportSchema, wo.CorrectReport>,
   Matches<typeof ReopenOperationSchema, wo.ReopenOperation>,
+  Matches<typeof CharacteristicSchema, qp.Characteristic>,
+  Matches<typeof SamplingSchema, qp.Sampling>,
+  Matches<typeof InspectionPlanInputSchema, qp.InspectionPlanInput>,
+  Matches<typeof InspectionPlanSchema, qp.InspectionPlan>,
+  Matches<typeof CopiedInspectionPlanSchema, qp.CopiedInspectionPlan>,
+  Matches<typeof InspectionProgressSchema, qi.InspectionProgress>,
 ];
 
 // Read models the telemetry read side builds (no domain counterpart: they are views).

@@ -42,6 +42,17 @@ export const keys = {
     pk: keys.workOrderPartition(tenantId, workOrderId),
     sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
   }),
+  /**
+   * An inspection's recorded attempt (issue 15), in the order's item collection, by operation,
+   * plan, inspection number and attempt. 'INSP#…' sorts before 'OP#', so the order's own Query
+   * (`sk >= 'OP#'`) never reads results; the due list reads them with a second Query by prefix.
+   */
+  inspectionResult: (tenantId: string, workOrderId: string, seq: number, planId: string, k: number, attempt: number) => ({
+    pk: keys.workOrderPartition(tenantId, workOrderId),
+    sk: `INSP#${pad(seq, 4)}#${planId}#${pad(k, 7)}#${pad(attempt, 3)}`,
+  }),
+  /** The prefix of an order's inspection results, or of one operation's. */
+  inspectionResultsPrefix: (seq?: number) => (seq === undefined ? 'INSP#' : `INSP#${pad(seq, 4)}#`),
   /** `sk >= 'OP#'` selects the operations and the header ('OP#…' < 'WO'), not audit or outbox. */
   workOrderWithOperationsFrom: 'OP#',
   auditPrefix: 'AUDIT#',

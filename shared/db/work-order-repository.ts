@@ -208,7 +208,7 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
 }
 
 /** The items one command result writes: header, operations, operation contexts, audit, outbox. */
-function resultItems(table: string, tenantId: string, result: CommandResult): TransactItem[] {
+export function resultItems(table: string, tenantId: string, result: CommandResult): TransactItem[] {
   const { before, after } = result;
   const items: TransactItem[] = [];
   const { operations, ...header } = after;

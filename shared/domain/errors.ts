@@ -27,6 +27,8 @@ export abstract class MesError extends Error {
   readonly errors: FieldError[] | undefined;
   /** Who last changed the record, on a refusal that depends on its current state (409). */
   change: ChangeContext | undefined;
+  /** Further problem members this kind of refusal carries (RFC 9457 extension members). */
+  members: Record<string, unknown> | undefined;
   abstract readonly status: number;
   abstract readonly type: string;
   abstract readonly title: string;
@@ -74,6 +76,23 @@ export class IllegalTransitionError extends MesError {
   readonly status = 409;
   readonly type = 'urn:mes:problem:illegal-transition';
   readonly title = 'Not allowed in the current state';
+}
+
+/**
+ * An operation with inspections due and unrecorded, or failed, does not complete (issue 15):
+ * the problem's `inspections` member names each (id, plan, k, status).
+ */
+export class InspectionsOutstandingError extends MesError {
+  override readonly name = 'InspectionsOutstandingError';
+  readonly status = 409;
+  readonly type = 'urn:mes:problem:inspections-outstanding';
+  readonly title = 'Inspections outstanding';
+  readonly inspections: { id: string; planId: string; k: number; status: string }[];
+  constructor(detail: string, inspections: { id: string; planId: string; k: number; status: string }[]) {
+    super(detail);
+    this.inspections = inspections;
+    this.members = { inspections };
+  }
 }
 
 /** Someone else changed the record since it was read. */

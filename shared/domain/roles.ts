@@ -28,6 +28,12 @@ export const PERMISSIONS = {
   ship: ['supervisor', 'admin', 'integration'],
   /** A recall holds a whole forward trace: a quality decision (an admin may stand in). */
   recall: ['quality', 'admin'],
+  /** Inspection plans (issue 15): quality defines what is inspected; the ERP or a PLM may send them. */
+  manageInspectionPlans: ['quality', 'admin', 'integration'],
+  /** Recording an inspection's results: on the floor, or by quality. */
+  recordInspection: ['operator', 'supervisor', 'quality', 'admin'],
+  /** Inspecting a failed inspection again: quality only (an admin may stand in), so no one tests into compliance. */
+  reinspect: ['quality', 'admin'],
   /** SPC (issue 15): freezing a characteristic's control limits is a quality decision. */
   freezeBaseline: ['quality', 'admin'],
   manageSettings: ['admin'],

@@ -221,6 +221,27 @@ describe('tenant and role rules on every route', () => {
       operations: [{ seq: 10, name: 'Do it', workCenterId: 'wc-pack' }],
     });
     const personnel = masterData('personnel', 'p-1', { name: 'Olivia', roles: ['operator'] });
+    // Inspections (issue 15): a plan on a routing of its own, so the other orders of A have none.
+    const inspectedRouting = { materialId: PLANT.product, operations: [{ seq: 10, name: 'Inspect and pack', workCenterId: 'wc-pack' }] };
+    await people.planner.ok('PUT', '/v1/routings/RT-INSPECTED', inspectedRouting);
+    const inspectionPlan = {
+      name: 'First article of A',
+      materialId: PLANT.product,
+      routingId: 'RT-INSPECTED',
+      operationSeq: 10,
+      characteristics: [{ id: 'visual', name: 'Visual', kind: 'attribute', defectCodes: [{ code: 'SCRATCH', name: 'Scratch' }] }],
+      sampling: { kind: 'first-article', sampleSize: 1 },
+    };
+    const inspectionPlans = masterData('inspection-plans', 'IP-OF-A', inspectionPlan);
+    await people.quality.ok('PUT', '/v1/inspection-plans/IP-OF-A', inspectionPlan);
+    idsOfA.add('IP-OF-A');
+    idsOfA.add('RT-INSPECTED');
+    const inspectedOrder = async () => {
+      const running = await orderAt(people, 'RUNNING', { routingId: 'RT-INSPECTED' });
+      idsOfA.add(running.id);
+      return running.id;
+    };
+    const sharedInspected = await inspectedOrder();
     const ordersOfA = async () => (await allPages(people.admin, '/v1/work-orders')).length;
     const credentialsOfA = async () => allPages(people.admin, '/v1/integration-credentials');
     const credentialProbe = async (request: Request) => (await people.admin.get(`/v1/integration-credentials/${request.params?.id}`)).body;
@@ -326,6 +347,20 @@ describe('tenant and role rules on every route', () => {
       putPersonnel: personnel.put,
       getPersonnel: personnel.get,
       listPersonnel: personnel.list,
+      // B's plan would name A's material and routing: they do not exist for B.
+      putInspectionPlan: { ...inspectionPlans.put, isolation: 'unknown-reference' },
+      getInspectionPlan: inspectionPlans.get,
+      listInspectionPlans: inspectionPlans.list,
+      listWorkOrderInspections: { isolation: 'not-found', build: async () => ({ params: { id: sharedInspected } }) },
+      // Each caller that may record gets an order of its own whose first article is due.
+      recordInspectionResults: {
+        isolation: 'not-found',
+        build: async (fresh) => ({
+          params: { id: `${fresh ? await inspectedOrder() : sharedInspected}~10~IP-OF-A~1` },
+          body: { results: [{ characteristicId: 'visual', defectives: 0 }] },
+        }),
+        probe: async (request) => (await people.admin.get(`/v1/work-orders/${String(request.params?.id).split('~')[0]}/inspections`)).body,
+      },
       createWorkOrder: {
         isolation: 'unknown-reference',
         build: async () => ({ body: { materialId: PLANT.product, quantity: 1, routingId: PLANT.quickRouting, dueDate: inDays(3) } }),
@@ -564,7 +599,10 @@ describe('tenant and role rules on every route', () => {
                   ? ['/body/materialId']
                   : route.id === 'startRecall'
                     ? ['/body/lotId']
-                    : ['/body/materialId', '/body/routingId'],
+                    : // B has a material of that id by then (putMaterial's own record), not the routing.
+                      route.id === 'putInspectionPlan'
+                      ? ['/body/routingId']
+                      : ['/body/materialId', '/body/routingId'],
             });
             break;
           case 'own-create':

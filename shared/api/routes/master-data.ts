@@ -1,10 +1,10 @@
-/** The routes of the masterData API function: equipment, materials, BOMs, routings, personnel, tenant settings, the shift calendar, the downtime reason tree and the scrap, pause and hold reason lists. */
+/** The routes of the masterData API function: equipment, materials, BOMs, routings, personnel, inspection plans, tenant settings, the shift calendar, the downtime reason tree and the scrap, pause and hold reason lists. */
 import type * as z from 'zod/mini';
-import { PERMISSIONS } from '../../domain/roles.ts';
+import { PERMISSIONS, type Role } from '../../domain/roles.ts';
 import * as s from '../schemas.ts';
 import { define, kebab, type RouteDef } from '../route-def.ts';
 
-/** Master data resources share one shape: PUT and GET by id, and a paged list. */
+/** Master data resources share one shape: PUT (by `roles`, default planners) and GET by id, and a paged list. */
 const masterData = <I extends z.ZodMiniType, O extends z.ZodMiniType>(
   resource: string,
   tag: string,
@@ -12,13 +12,14 @@ const masterData = <I extends z.ZodMiniType, O extends z.ZodMiniType>(
   plural: string,
   input: I,
   output: O,
+  roles: readonly Role[] = PERMISSIONS.manageMasterData,
 ) => ({
   put: {
     method: 'PUT',
     path: `/v1/${resource}/{id}`,
     summary: `Create or replace ${tag.toLowerCase()} (If-Match for optimistic concurrency)`,
     tag,
-    roles: PERMISSIONS.manageMasterData,
+    roles,
     params: s.IdParamsSchema,
     body: input,
     response: output,
@@ -100,6 +101,16 @@ const materials = masterData('materials', 'Materials', 'Material', 'Materials', 
 const boms = masterData('boms', 'BOMs', 'Bom', 'Boms', s.BomInputSchema, s.BomSchema);
 const routings = masterData('routings', 'Routings', 'Routing', 'Routings', s.RoutingInputSchema, s.RoutingSchema);
 const personnel = masterData('personnel', 'Personnel', 'Personnel', 'Personnel', s.PersonnelInputSchema, s.PersonnelSchema);
+// Quality defines what is inspected (issue 15), not planners.
+const inspectionPlans = masterData(
+  'inspection-plans',
+  'Inspection plans',
+  'InspectionPlan',
+  'InspectionPlans',
+  s.InspectionPlanInputSchema,
+  s.InspectionPlanSchema,
+  PERMISSIONS.manageInspectionPlans,
+);
 
 export const routes = define({
   getTenantSettings: {
@@ -143,6 +154,9 @@ export const routes = define({
   putPersonnel: personnel.put,
   getPersonnel: personnel.get,
   listPersonnel: personnel.list,
+  putInspectionPlan: inspectionPlans.put,
+  getInspectionPlan: inspectionPlans.get,
+  listInspectionPlans: inspectionPlans.list,
   getShiftCalendar: shiftCalendar.get,
   putShiftCalendar: shiftCalendar.put,
   getDowntimeReasons: downtimeReasons.get,

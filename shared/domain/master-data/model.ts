@@ -19,6 +19,7 @@ export type DataType = (typeof DATA_TYPES)[number];
 
 /** Fields the server adds to every stored record. */
 import type { TrackingMode } from '../tracking/model.ts';
+import type { InspectionPlanInput } from '../quality/inspection-plans.ts';
 
 export interface RecordMeta {
   version: number;
@@ -197,6 +198,8 @@ export interface MasterDataInputs {
   'downtime-reasons': DowntimeReasonsInput;
   /** One record per list: id `scrap`, `pause` or `hold`. */
   'reason-list': ReasonListInput;
+  /** Inspection plans (issue 15, shared/domain/quality/inspection-plans.ts): put by quality, not planners. */
+  'inspection-plan': InspectionPlanInput;
 }
 export type MasterDataKind = keyof MasterDataInputs;
 

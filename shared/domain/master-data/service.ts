@@ -8,6 +8,7 @@ import type { PageRequest, Receipt } from '../work-order/repository.ts';
 import type { MasterDataInputs, MasterDataKind, RecordMeta, StoredRecord } from './model.ts';
 import type { MasterDataRepository } from './repository.ts';
 import { withUnitCodes } from './units.ts';
+import { planReferenceProblems } from '../quality/inspection-plans.ts';
 import { assertKeepsEveryReason, DEFAULT_REASON_LISTS, REASON_LISTS, type ReasonList, type ReasonListName, reasonListOf } from './reason-lists.ts';
 
 const LABEL: Record<MasterDataKind, string> = {
@@ -20,6 +21,7 @@ const LABEL: Record<MasterDataKind, string> = {
   'shift-calendar': 'shift calendar',
   'downtime-reasons': 'downtime reason tree',
   'reason-list': 'reason list',
+  'inspection-plan': 'inspection plan',
 };
 
 /** Fields every stored record has that say nothing about its content. */
@@ -91,6 +93,7 @@ export class MasterDataService {
     if (units.problems.length)
       throw new UnitOfMeasureError(units.problems.map((p) => ({ pointer: ['/body', ...p.path].join('/'), detail: p.detail })));
     input = units.input;
+    if (kind === 'inspection-plan') await this.assertPlanReferences(auth.tenantId, input as MasterDataInputs['inspection-plan']);
     // Consistent: the write is conditioned on this version, and a retry must see the write it lost to.
     const before = await this.repository.get(auth.tenantId, kind, id, { consistent: true });
     if (expectedVersion !== undefined && (before?.version ?? 0) !== expectedVersion) {
@@ -109,6 +112,16 @@ export class MasterDataService {
   /** Writes a changed planned record and the receipt in one transaction (an unchanged one needs only the receipt). */
   commitPlanned<K extends MasterDataKind>(auth: AuthContext, planned: PlannedRecord<K>, receipt: Receipt) {
     return this.repository.put(auth.tenantId, planned.kind, planned.next, planned.before, receipt);
+  }
+
+  /** An inspection plan's material must exist, and its routing (when named) make that material and have the operation. */
+  private async assertPlanReferences(tenantId: string, plan: MasterDataInputs['inspection-plan']) {
+    const [material, routing] = await Promise.all([
+      this.repository.get(tenantId, 'material', plan.materialId),
+      plan.routingId === undefined ? undefined : this.repository.get(tenantId, 'routing', plan.routingId),
+    ]);
+    const errors = planReferenceProblems(plan, material, routing);
+    if (errors.length) throw new UnknownReferenceError(errors);
   }
 
   /** Refuses references to records that do not exist, each reported at its own pointer. */

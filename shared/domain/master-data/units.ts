@@ -134,7 +134,7 @@ export const unknownUnitDetail = (code: string) =>
   `${code} is not a unit of measure the MES knows; use a UN/ECE Recommendation 20 code: ${UNIT_CODES.join(', ')}`;
 
 /**
- * A material's or BOM's units as their codes ('ea' -> 'EA'), and where a unit is unknown: the
+ * A material's, BOM's or inspection plan's units as their codes ('ea' -> 'EA'), and where a unit is unknown: the
  * path of the field (['uom'], ['components', 0, 'uom']) and why. Other kinds pass unchanged.
  */
 export function withUnitCodes<T>(kind: string, input: T): { input: T; problems: { path: (string | number)[]; detail: string }[] } {
@@ -147,6 +147,14 @@ export function withUnitCodes<T>(kind: string, input: T): { input: T; problems: 
   if (kind === 'material') {
     const material = input as { uom: string };
     return { input: { ...input, uom: code(material.uom, ['uom']) }, problems };
+  }
+  if (kind === 'inspection-plan') {
+    // A variable characteristic's unit (issue 15): attribute ones have none.
+    const plan = input as { characteristics: { kind: string; unit?: string | undefined }[] };
+    const characteristics = plan.characteristics.map((c, i) =>
+      c.kind === 'variable' && c.unit !== undefined ? { ...c, unit: code(c.unit, ['characteristics', i, 'unit']) } : c,
+    );
+    return { input: { ...input, characteristics }, problems };
   }
   if (kind === 'bom') {
     const bom = input as { components: { uom?: string | undefined }[] };

@@ -31,6 +31,9 @@ import { diff } from './diff.ts';
 import type { ConsumedMaterial, OperationComponent } from '../tracking/consumption.ts';
 import { assertConsumed } from './consume.ts';
 import { type HoldKind, assertMayHandleHold, defaultHoldKind } from './holds.ts';
+import type { CopiedInspectionPlan } from '../quality/inspection-plans.ts';
+import { outstandingInspections } from '../quality/inspections.ts';
+import { InspectionsOutstandingError } from '../errors.ts';
 
 export interface CommandContext {
   tenantId: string;
@@ -267,6 +270,7 @@ export function releaseWorkOrder(
   overrunTolerancePct: number,
   comment?: string,
   components: ReadonlyMap<number, OperationComponent[]> = new Map(),
+  inspectionPlans: ReadonlyMap<number, CopiedInspectionPlan[]> = new Map(),
 ): CommandResult {
   assertWorkOrder('release', order);
   const seqs = new Set(routing.operations.map((o) => o.seq));
@@ -291,6 +295,7 @@ export function releaseWorkOrder(
       scrapByReason: {},
       recordedData: {},
       ...(components.get(r.seq)?.length ? { components: components.get(r.seq) } : {}),
+      ...(inspectionPlans.get(r.seq)?.length ? { inspectionPlans: inspectionPlans.get(r.seq) } : {}),
       version: 0,
     }));
   const next = { ...order, status: 'RELEASED' as const, releasedAt: ctx.now, routingVersion: routing.version, overrunTolerancePct, operations };
@@ -560,6 +565,20 @@ function assertOutputConfirmed(order: WorkOrderAggregate, updated: Operation, in
   );
 }
 
+/**
+ * An operation does not complete while an inspection of it is due and unrecorded, or failed
+ * (issue 15): counted with this completion's own report, which may make one due.
+ */
+function assertInspected(order: WorkOrderAggregate, op: Operation) {
+  const outstanding = outstandingInspections(order, op);
+  if (outstanding.length === 0) return;
+  const what = outstanding.map((i) => `${i.planName} #${i.k} (${i.status})`).join(', ');
+  throw new InspectionsOutstandingError(
+    `operation ${op.seq} of work order ${order.id} cannot complete: ${outstanding.length === 1 ? 'an inspection is' : `${outstanding.length} inspections are`} due or failed: ${what}. Record them (a failed one: quality inspects it again)`,
+    outstanding.map((i) => ({ id: i.id, planId: i.planId, k: i.k, status: i.status })),
+  );
+}
+
 export function completeOperation(
   ctx: CommandContext,
   order: WorkOrderAggregate,
@@ -572,6 +591,7 @@ export function completeOperation(
   assertOperation('complete', order, op);
   const { next: reported, updated, events } = applyReport(ctx, order, op, input, uom, tracking);
   requireRecordedData(updated);
+  assertInspected(reported, updated);
   assertOutputConfirmed(order, updated, input);
   assertConsumed(updated, updated.goodQty + updated.scrapQty);
   const { pausedAt: _p, pauseReason: _r, ...rest } = updated;

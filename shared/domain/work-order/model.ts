@@ -6,6 +6,8 @@
  */
 import type { RoutingOperation } from '../master-data/model.ts';
 import type { ConsumedMaterial, OperationComponent } from '../tracking/consumption.ts';
+import type { CopiedInspectionPlan } from '../quality/inspection-plans.ts';
+import type { InspectionProgress } from '../quality/inspections.ts';
 import type { TrackingMode } from '../tracking/model.ts';
 import type { Role } from '../roles.ts';
 import type { HoldKind } from './holds.ts';
@@ -89,6 +91,10 @@ export interface Operation extends RoutingOperation {
   components?: OperationComponent[] | undefined;
   /** What it consumed, in the order it was consumed (issue 14). */
   consumed?: ConsumedMaterial[] | undefined;
+  /** The inspection plans that apply here, copied at release with their versions (issue 15); none without plans. */
+  inspectionPlans?: CopiedInspectionPlan[] | undefined;
+  /** What was recorded of them, per plan (quality/inspections.ts); absent until the first result. */
+  inspectionProgress?: InspectionProgress[] | undefined;
   version: number;
 }
 
@@ -212,6 +218,8 @@ export const EVENT_TYPES = [
   // Serials and recalls (issue 14): each to its serial's or recall's own outbox.
   ...SERIAL_EVENT_TYPES,
   ...RECALL_EVENT_TYPES,
+  // Quality (issue 15): an inspection's result, passed or failed, at an order's operation.
+  'inspection.recorded',
   // SPC (issue 15): each to its characteristic's own outbox.
   ...SPC_EVENT_TYPES,
 ] as const;

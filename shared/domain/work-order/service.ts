@@ -59,6 +59,7 @@ import type { PageRequest, Receipt, WorkOrderRepository } from './repository.ts'
 import type { WorkOrderStatus } from './status.ts';
 import type { HoldKind } from './holds.ts';
 import { runCommand } from '../retry.ts';
+import { plansForRelease } from '../quality/inspection-plans.ts';
 import { type Clock, systemClock } from '../clock.ts';
 
 export const toDetail = ({ eventSeq: _, ...order }: WorkOrderAggregate): WorkOrderDetail => order;
@@ -251,16 +252,24 @@ export class WorkOrderService {
   release(auth: AuthContext, id: string, comment?: string, expectedVersion?: number) {
     return runCommand(auth.tenantId, `work-order/${id}`, expectedVersion, async () => {
       const order = await this.load(auth, id, expectedVersion);
-      const [routing, settings, components] = await Promise.all([
+      const [routing, settings, components, plans] = await Promise.all([
         this.masterData.get(auth.tenantId, 'routing', order.routingId),
         this.masterData.get(auth.tenantId, 'settings', 'settings'),
         this.bomComponents(auth, order),
+        // Issue 15: one Query of the plant's inspection plans, only for a release that can happen.
+        order.status === 'PLANNED' ? this.masterData.listAll(auth.tenantId, 'inspection-plan') : [],
       ]);
       if (!routing) throw new UnknownReferenceError(`routing ${order.routingId} of work order ${id} does not exist`);
       const tolerance = Number(settings?.overrunTolerancePct ?? 0);
-      const result = await refusedWithChange(order, () =>
-        commands.releaseWorkOrder(this.context(auth), order, routing, tolerance, comment, components),
-      );
+      const { bySeq, astray } = plansForRelease(plans, order, routing);
+      const result = await refusedWithChange(order, () => {
+        const released = commands.releaseWorkOrder(this.context(auth), order, routing, tolerance, comment, components, bySeq);
+        if (astray.length)
+          throw new UnknownReferenceError(
+            `inspection plan ${astray.map((p) => `${p.id} (operation ${p.operationSeq})`).join(', ')} names an operation routing ${order.routingId} does not have (it has ${routing.operations.map((o) => o.seq).join(', ')}): correct the plan or the routing`,
+          );
+        return released;
+      });
       await this.orders.commit(auth.tenantId, result);
       return toDetail(result.after);
     });
