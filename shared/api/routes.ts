@@ -17,6 +17,7 @@ import { routes as integration } from './routes/integration.ts';
 import { routes as masterData } from './routes/master-data.ts';
 import { routes as nonconformances } from './routes/nonconformances.ts';
 import { routes as orders } from './routes/orders.ts';
+import { routes as spc } from './routes/spc.ts';
 import { routes as system } from './routes/system.ts';
 import { routes as tracking } from './routes/tracking.ts';
 
@@ -32,6 +33,7 @@ export const routes = {
   ...genealogy,
   ...inspections,
   ...nonconformances,
+  ...spc,
 };
 
 export type RouteId = keyof typeof routes;

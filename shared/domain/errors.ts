@@ -115,6 +115,12 @@ export class VersionConflictError extends StaleVersionError {
   override readonly name = 'VersionConflictError';
 }
 
+/**
+ * Only an SPC monitor's state refused a command's transaction (a baseline was frozen, or another
+ * writer judged a point, since the writer looked): the writer reads the states and writes again.
+ */
+export class SpcMonitorChangedError extends VersionConflictError {}
+
 /** A quantity rule refused the request (e.g. more good parts than the operation was given). */
 export class QuantityRuleError extends MesError {
   override readonly name = 'QuantityRuleError';
@@ -256,4 +262,12 @@ export class DocumentTooLargeError extends MesError {
 
 function describe(errors: FieldError[]) {
   return errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ');
+}
+
+/** Too few points to compute what was asked (SPC limits from the data: 20 subgroups): "not enough data: 12 of 20 subgroups". */
+export class NotEnoughDataError extends MesError {
+  override readonly name = 'NotEnoughDataError';
+  readonly status = 422;
+  readonly type = 'urn:mes:problem:not-enough-data';
+  readonly title = 'Not enough data';
 }

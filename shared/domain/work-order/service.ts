@@ -13,6 +13,7 @@ import {
   QuantityRuleError,
   StaleVersionError,
   ValidationError,
+  SpcMonitorChangedError,
   UnitOfMeasureError,
   UnknownReferenceError,
   type FieldError,
@@ -20,6 +21,9 @@ import {
 import { quantityProblem, sameUnit } from '../master-data/units.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import { assertActiveReason, type ReasonListName, reasonListOf } from '../master-data/reason-lists.ts';
+import { planSpcWrites } from '../quality/spc-monitor.ts';
+import type { SpcStateReader, SpcWrites } from '../quality/spc-repository.ts';
+import { recordedSamples } from '../quality/recorded-samples.ts';
 import * as commands from './commands.ts';
 import * as consume from './consume.ts';
 import type { ConsumeMaterial } from './consume.ts';
@@ -81,6 +85,13 @@ export interface ReasonChoice {
   comment?: string | undefined;
 }
 
+/**
+ * Characteristics (`{tenant}#{id}`) this process has seen with an SPC monitor state (a frozen
+ * baseline): a hint for which states a report reads first. Correctness does not rest on it: a
+ * report that does not read a state checks in its transaction that there is none.
+ */
+const monitoredCharacteristics = new Set<string>();
+
 export class WorkOrderService {
   constructor(
     private readonly orders: WorkOrderRepository,
@@ -88,6 +99,8 @@ export class WorkOrderService {
     private readonly clock: Clock = systemClock,
     /** The lots an operation consumes (issue 14). */
     private readonly lots?: LotRepository,
+    /** The SPC monitors' states: recorded numeric values are SPC samples, judged at write time (issue 15). */
+    private readonly spc?: SpcStateReader,
   ) {}
 
   private context(auth: AuthContext): commands.CommandContext {
@@ -353,18 +366,55 @@ export class WorkOrderService {
       );
       if (reasons && code !== undefined) assertActiveReason(reasons, code, '/body/scrapReasonCode');
       const made = produced as Produced | undefined;
-      if (!made && !backflush) await this.orders.commit(auth.tenantId, result);
-      else {
+      const commitWith = async (spc: SpcWrites | undefined) => {
+        if (!made && !backflush && !spc) return void (await this.orders.commit(auth.tenantId, result));
         const lotChanges = [...(backflush?.lots ?? []), ...(made?.lot ? [made.lot] : [])];
         await this.orders.commitTracked(auth.tenantId, result, {
           ...(lotChanges.length ? { lots: { changes: lotChanges, edges: [] } } : {}),
           serials: made?.serials ?? [],
           edges: made?.edges ?? [],
           counters: output?.counters ?? [],
+          ...(spc ? { spc } : {}),
         });
+      };
+      try {
+        await commitWith(await this.spcWrites(auth, ctx, result.after, seq, input.data, false));
+      } catch (error) {
+        // A characteristic of this report has a monitor this process did not know of: read it, write again.
+        if (!(error instanceof SpcMonitorChangedError)) throw error;
+        await commitWith(await this.spcWrites(auth, ctx, result.after, seq, input.data, true));
       }
       return toDetail(result.after);
     });
+  }
+
+  /**
+   * A report's numeric recorded values as SPC samples of `data:{routingId}:{seq}:{name}`, judged
+   * against each characteristic's frozen baseline. In the report's transaction: one Update per
+   * value, and per characteristic either a check that it still has no monitor state (no
+   * baseline), or its next state and any `quality.spc-violation` event. The states are read (one
+   * BatchGetItem) only for characteristics this process has seen monitored, so a report of a
+   * characteristic without a baseline reads nothing more; a check that fails
+   * (SpcMonitorChangedError) marks them, and the report is written again with them read.
+   * Undefined when nothing numeric was recorded.
+   */
+  private async spcWrites(
+    auth: AuthContext,
+    ctx: commands.CommandContext,
+    order: WorkOrderAggregate,
+    seq: number,
+    data: ReportOperation['data'],
+    readAll: boolean,
+  ): Promise<SpcWrites | undefined> {
+    const op = order.operations.find((o) => o.seq === seq);
+    if (!this.spc || !op || !data) return undefined;
+    const samples = recordedSamples(order, op, data, ctx.now);
+    if (samples.length === 0) return undefined;
+    const ids = [...new Set(samples.map((s) => s.characteristicId))];
+    if (readAll) for (const id of ids) monitoredCharacteristics.add(`${auth.tenantId}#${id}`);
+    const toRead = ids.filter((id) => monitoredCharacteristics.has(`${auth.tenantId}#${id}`));
+    const states = toRead.length ? await this.spc.states(auth.tenantId, toRead) : new Map();
+    return planSpcWrites(ctx, samples, states).writes;
   }
 
   /**
