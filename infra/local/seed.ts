@@ -25,6 +25,7 @@ export const DEMO_USERS = {
   supervisor: { userId: 'p-sam', name: 'Sam Jansen', roles: ['supervisor'] },
   operator: { userId: 'p-olivia', name: 'Olivia Bakker', roles: ['operator'] },
   admin: { userId: 'p-admin', name: 'Plant Admin', roles: ['admin'] },
+  quality: { userId: 'p-quinn', name: 'Quinn Smit', roles: ['quality'] },
 } as const satisfies Record<string, { userId: string; name: string; roles: readonly Role[] }>;
 type Persona = keyof typeof DEMO_USERS;
 
@@ -54,7 +55,9 @@ export async function seedDemoPlant(target: SeedTarget, log: Log): Promise<SeedR
   try {
     const settings = await api.call('admin', 'GET', '/v1/tenant-settings');
     if (settings.status === 404) await api.expect('admin', 'PUT', '/v1/tenant-settings', { overrunTolerancePct: 5 }, [200, 201]);
-    for (const [path, body] of masterData()) await api.expect('planner', 'PUT', path, body, [200, 201]);
+    // Inspection plans are quality's; the rest of the master data the planner's.
+    for (const [path, body] of masterData())
+      await api.expect(path.startsWith('/v1/inspection-plans/') ? 'quality' : 'planner', 'PUT', path, body, [200, 201]);
     const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
     for (const lot of demoLots(days)) await receiveLot(api, lot);
     for (const plan of workOrderPlans(days)) await driveWorkOrder(api, plan);
@@ -293,6 +296,30 @@ function masterData(): [string, unknown][] {
       },
     ],
 
+    [
+      `/v1/inspection-plans/${VALVE_PLAN}`,
+      {
+        name: 'Valve V20 seat height and leak check',
+        materialId: 'FG-VALVE-20',
+        operationSeq: 10,
+        routingId: 'RT-VALVE-20',
+        characteristics: [
+          { id: 'seat-height', name: 'Seat height', kind: 'variable', unit: 'mm', nominal: 12.5, lsl: 12.4, usl: 12.6 },
+          {
+            id: 'leak-check',
+            name: 'Leak check at 6 bar',
+            kind: 'attribute',
+            defectCodes: [
+              { code: 'LEAK', name: 'Bubbles at the seat' },
+              { code: 'SCRATCH', name: 'Scratched disc' },
+            ],
+          },
+        ],
+        sampling: { kind: 'every-n', every: 20, sampleSize: 5 },
+        onViolation: ['notify', 'nonconformance'],
+      },
+    ],
+
     person('p-anna', 'Anna de Vries', ['planner']),
     person('p-sam', 'Sam Jansen', ['supervisor']),
     person('p-olivia', 'Olivia Bakker', ['operator'], ['assembly', 'leak-test']),
@@ -306,8 +333,9 @@ function masterData(): [string, unknown][] {
 
 interface Step {
   as: Persona;
-  /** Path under /v1/work-orders/{id}/. */
+  /** Path under /v1/work-orders/{id}/, or a path of its own (starting with /v1/). */
   action: string;
+  /** The body, or what makes it when the step runs (a time that must be then). */
   body: unknown;
   /** Whether the step is still to do, judged from the order as it stands. */
   due(order: WorkOrderDetail): boolean;
@@ -388,8 +416,95 @@ function workOrderPlans(days: (n: number) => string): WorkOrderPlan[] {
       steps: [release, hold('QUALITY-SUSPECT', 'Seal supplier quality notice QN-2291: wait for the incoming inspection')],
     },
     { create: { id: 'WO-1005', ...valve, quantity: 10, dueDate: days(1), priority: 200 }, steps: makeValves(10) },
+    // Valve history with the seat-height inspection (issue 15): 25 subgroups of 5; the limits frozen after 20; the last breaks rule 1.
+    ...valveHistory(valve, days),
     { create: { id: SEED_MARKER_ORDER, ...valve, quantity: 5, dueDate: days(-1), priority: 200 }, steps: [...makeValves(5), close] },
   ];
+}
+
+// ---------- Valve history with inspections and SPC (issue 15) ----------
+
+const VALVE_PLAN = 'IP-V20-ASSY';
+/** The seat height's chart: docs/quality.md and docs/spc.md show what it holds. */
+export const DEMO_SPC_CHARACTERISTIC = `insp:${VALVE_PLAN}:seat-height`;
+const HISTORY_ORDERS = ['WO-0990', 'WO-0991', 'WO-0992', 'WO-0993', 'WO-0994'];
+
+/**
+ * The seat heights of subgroup s (0..24), in mm: around 12.50 (Cpk about 1.6), a fixed
+ * pattern so every fresh start draws the same chart; subgroup 24's mean is beyond the upper
+ * control limit frozen from the first 20 (Nelson rule 1), still within the spec (12.4 to 12.6):
+ * SPC sees the shift before a part fails.
+ */
+function seatHeights(s: number): number[] {
+  // Not alternating (Nelson rule 4), never 9 on one side (rule 2), within 1 sigma mostly.
+  const wobble = [0, 0.008, 0.012, -0.006, -0.012, 0.004, 0.01, -0.002, -0.01, 0.006];
+  const base = s === 24 ? 12.55 : 12.5 + (wobble[s % wobble.length] ?? 0);
+  return [0.024, -0.02, 0.008, -0.012, 0].map((d, i) => Number((base + d + ((s * 7 + i * 3) % 5) * 0.004 - 0.008).toFixed(3)));
+}
+
+const inspect = (orderId: string, seq: number, k: number, subgroup: number): Step => ({
+  as: 'operator',
+  action: `/v1/inspections/${orderId}~${seq}~${VALVE_PLAN}~${k}/results`,
+  body: {
+    results: [
+      { characteristicId: 'seat-height', values: seatHeights(subgroup) },
+      { characteristicId: 'leak-check', defectives: 0 },
+    ],
+  },
+  due: (o) => (op(o, seq)?.inspectionProgress?.find((p) => p.planId === VALVE_PLAN)?.recorded ?? 0) < k,
+});
+
+/** Quality freezes the seat height's limits from the first 20 subgroups (once). */
+const freezeSeatHeight = (from: string): Step => ({
+  as: 'quality',
+  action: `/v1/characteristics/${encodeURIComponent(DEMO_SPC_CHARACTERISTIC)}/baseline`,
+  body: () => ({
+    from,
+    to: new Date().toISOString(),
+    chart: 'xbar-r',
+    reason: 'First 20 subgroups: process in control, limits frozen for monitoring',
+  }),
+  // Due at the fourth order's close: the 20 subgroups are in.
+  due: (o) => o.status === 'COMPLETED',
+});
+
+/**
+ * Five valve orders of 100 at the assembly line, each reported 20 at a time with the seat-height
+ * inspection after each report. The first four are closed and the limits frozen from their 20
+ * subgroups; the fifth's last inspection breaks rule 1, which opens a nonconformance on the order
+ * (the plan says so) and holds it: quality has something to decide.
+ */
+function valveHistory(valve: { materialId: string; routingId: string }, days: (n: number) => string): WorkOrderPlan[] {
+  const from = new Date(Date.now() - 60_000).toISOString();
+  return HISTORY_ORDERS.map((id, i) => {
+    const made: Step[] = [0, 1, 2, 3, 4].flatMap((j) => [
+      {
+        as: 'operator',
+        action: 'operations/10/report',
+        body: { goodQty: 20, scrapQty: 0 },
+        due: (o: WorkOrderDetail) => ['RUNNING', 'PAUSED'].includes(op(o, 10)?.status ?? '') && (op(o, 10)?.goodQty ?? 0) < 20 * (j + 1),
+      } satisfies Step,
+      inspect(id, 10, j + 1, i * 5 + j),
+    ]);
+    const last = i === HISTORY_ORDERS.length - 1;
+    return {
+      create: { id, ...valve, quantity: 100, dueDate: days(i - 12), priority: 300 },
+      steps: [
+        release,
+        start(10),
+        ...made,
+        ...(last
+          ? []
+          : [
+              complete(10, { goodQty: 0, scrapQty: 0 }),
+              start(20),
+              complete(20, { goodQty: 100, scrapQty: 0 }),
+              ...(i === 3 ? [freezeSeatHeight(from)] : []),
+              close,
+            ]),
+      ],
+    };
+  });
 }
 
 // ---------- Supplier lots (issue 14) ----------
@@ -439,6 +554,10 @@ async function driveWorkOrder(api: Api, plan: WorkOrderPlan) {
   ) as WorkOrderDetail;
   for (const step of plan.steps) {
     if (!step.due(order)) continue;
-    order = (await api.expect(step.as, 'POST', `${path}/${step.action}`, step.body, [200])) as WorkOrderDetail;
+    const body = typeof step.body === 'function' ? (step.body as () => unknown)() : step.body;
+    if (step.action.startsWith('/v1/')) {
+      await api.expect(step.as, 'POST', step.action, body, [200, 201]);
+      order = (await api.expect('planner', 'GET', path, undefined, [200])) as WorkOrderDetail;
+    } else order = (await api.expect(step.as, 'POST', `${path}/${step.action}`, body, [200])) as WorkOrderDetail;
   }
 }

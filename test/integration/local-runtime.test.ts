@@ -14,7 +14,7 @@ import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
 import { CLAIMS } from '../../shared/auth/claims.ts';
 import { type HandlerResolver, type LambdaHandler, silentLog } from '../../infra/local/http-server.ts';
 import { APP_VERSION } from '../../infra/local/runtime.ts';
-import { DEMO_TENANT, DEMO_USERS, seedDemoPlant } from '../../infra/local/seed.ts';
+import { DEMO_SPC_CHARACTERISTIC, DEMO_TENANT, DEMO_USERS, seedDemoPlant } from '../../infra/local/seed.ts';
 import type { WorkOrder } from '../../shared/api/schemas.ts';
 import * as fixtures from '../fixtures/echo-event-handler.ts';
 import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
@@ -330,6 +330,12 @@ describe('the demo plant seed (real handlers)', () => {
     const { items } = (await res.json()) as { items: WorkOrder[] };
     const statuses = Object.fromEntries(items.map((o) => [o.id, o.status]));
     assert.deepEqual(statuses, {
+      'WO-0990': 'CLOSED',
+      'WO-0991': 'CLOSED',
+      'WO-0992': 'CLOSED',
+      'WO-0993': 'CLOSED',
+      // Its last seat-height inspection broke the frozen limits: the plan opened a nonconformance, which holds it.
+      'WO-0994': 'ON_HOLD',
       'WO-0998': 'COMPLETED',
       'WO-0999': 'CLOSED',
       'WO-1001': 'PLANNED',
@@ -357,6 +363,35 @@ describe('the demo plant seed (real handlers)', () => {
         .map((n) => n.id)
         .sort(),
       ['GRS-10-L01', 'HSG-100-L01', 'IMP-100-L01', 'MTR-100-L01'],
+    );
+  });
+
+  it('has an inspection plan, its results and a control chart with a real violation that opened a nonconformance', async () => {
+    // Prepare
+    const token = await mes.runtime.issueToken({ tenantId: DEMO_TENANT, ...DEMO_USERS.quality });
+    const get = async (path: string) => (await fetch(`${mes.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    // Act
+    const chart = (await get(`/v1/characteristics/${encodeURIComponent(DEMO_SPC_CHARACTERISTIC)}/spc`)) as {
+      chart: string;
+      limitsFrom: string;
+      points: { subgroupId: string; violations: { rule: number }[] }[];
+      capability?: { cpk: number; count: number };
+    };
+    const open = (await get('/v1/nonconformances?status=open')) as { items: { workOrderId?: string; inspectionId?: string }[] };
+    // Assess: 25 subgroups of 5, limits frozen from the first 20, the last beyond them (rule 1) and only it.
+    assert.equal(chart.chart, 'xbar-r');
+    assert.equal(chart.limitsFrom, 'baseline');
+    assert.equal(chart.points.length, 25);
+    const broken = chart.points.filter((p) => p.violations.length > 0);
+    assert.deepEqual(
+      broken.map((p) => [p.subgroupId, p.violations.map((v) => v.rule)]),
+      [['WO-0994~10~IP-V20-ASSY~5#1', [1]]],
+    );
+    assert.equal(chart.capability?.count, 125);
+    assert.ok((chart.capability?.cpk ?? 0) > 1.33, JSON.stringify(chart.capability));
+    assert.ok(
+      open.items.some((nc) => nc.workOrderId === 'WO-0994' && nc.inspectionId === 'WO-0994~10~IP-V20-ASSY~5'),
+      JSON.stringify(open.items),
     );
   });
 
