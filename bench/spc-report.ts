@@ -42,4 +42,19 @@ export function renderSpc(r: SpcResults | undefined, error: string | undefined, 
       `Query pages: ${queries} (floor ${r.floor.pages}); target at most ${SPC_TARGETS.maxPages}: ${judge(SPC_TARGET_NAMES.spcPages, queries <= SPC_TARGETS.maxPages && r.floor.pages <= SPC_TARGETS.maxPages)}.`,
     '',
   );
+  const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+  out(
+    '**The inspections due at an operation start.** An order released with an inspection plan on its operation (every 10th unit, sample 5): ' +
+      'the plan is copied onto the operation at release, so starting the operation reads no plan (its calls below are the start's own); ' +
+      `after a report of 20 units (${r.due.inspections} inspections on the list), the due list over HTTP (calls from the runtime's \`x-mes-dynamodb\` header):`,
+    '',
+    '| Request | DynamoDB calls |',
+    '|---|---|',
+    `| Start the operation (POST …/operations/10/start) | ${calls(r.due.start)} |`,
+    `| What is due (GET /v1/work-orders/{id}/inspections?seq=10&results=false) | ${calls(r.due.withoutResults)} |`,
+    `| What is due, with the recorded results (GET …/inspections?seq=10) | ${calls(r.due.withResults)} |`,
+    '',
+    `Target: the due list is at most ${SPC_TARGETS.maxDueCalls} calls with its results: ${judge(SPC_TARGET_NAMES.dueCalls, total(r.due.withResults) <= SPC_TARGETS.maxDueCalls && total(r.due.withoutResults) <= 1)}.`,
+    '',
+  );
 }

@@ -16,6 +16,7 @@ import type { Log } from '../infra/local/http-server.ts';
 import { localClientConfig } from '../infra/local/dynamodb.ts';
 import { startRuntime } from '../infra/local/runtime.ts';
 import type { AuthContext } from '../shared/auth/claims.ts';
+import type { Role } from '../shared/domain/roles.ts';
 import { ddb, tableName } from '../shared/db/client.ts';
 import { keys } from '../shared/db/keys.ts';
 import { DynamoDbMasterDataRepository } from '../shared/db/master-data-repository.ts';
@@ -35,10 +36,11 @@ const request = (...args: Parameters<typeof send>) =>
 
 export const SPC_SHAPE = { values: 100_000, subgroupSize: 5, days: 30 } as const;
 /** A 30-day chart reads its hour items in a bounded number of Query pages (1 MB each): at most this many for the bench's data. */
-export const SPC_TARGETS = { maxPages: 4 } as const;
+export const SPC_TARGETS = { maxPages: 4, maxDueCalls: 2 } as const;
 export const SPC_TARGET_NAMES = {
   spcPages: `9. A 30-day SPC chart over ${SPC_SHAPE.values.toLocaleString('en-US')} values reads at most ${SPC_TARGETS.maxPages} Query pages (plus 2 GetItem and the characteristic's master data)`,
   spcWhole: '9. The chart holds every subgroup of the window',
+  dueCalls: '9. The inspections due at an operation: 1 DynamoDB call, 2 with the recorded results',
 } as const;
 
 const TENANT = 'spc-bench';
@@ -62,6 +64,12 @@ export interface SpcResults {
   points: number;
   violations: number;
   cpk: number | null;
+  /**
+   * The inspections-due lookup at an operation's start (an order released with a plan copied
+   * onto its operation): the DynamoDB calls of the start itself, and of GET
+   * /v1/work-orders/{id}/inspections?seq= without and with the recorded results.
+   */
+  due: { start: Record<string, number>; withoutResults: Record<string, number>; withResults: Record<string, number>; inspections: number };
 }
 
 /** A seeded PRNG (mulberry32) and normal deviates (Box-Muller): the same data every run. */
@@ -127,6 +135,8 @@ export async function measureSpc(options: { step: (message: string) => void; log
       ],
     });
 
+    const due = await measureDueLookup(runtime.baseUrl, (role) => runtime.issueToken({ tenantId: TENANT, userId: `bench-${role}`, roles: [role] }));
+
     const end = Date.now();
     const samples = generateSamples(end);
     const items = spcValueItems(tableName(), TENANT, samples);
@@ -174,6 +184,7 @@ export async function measureSpc(options: { step: (message: string) => void; log
       points: 0,
       violations: 0,
       cpk: null,
+      due,
     };
     for (let run = 0; run < RUNS; run++) {
       // a. the service alone
@@ -231,4 +242,49 @@ export async function measureSpc(options: { step: (message: string) => void; log
     db.destroy();
     await runtime.stop();
   }
+}
+
+/** The DynamoDB calls a local response reports (`x-mes-dynamodb`, MES_EXPOSE_DDB_USAGE), by name. */
+const callsOf = (res: { headers: Record<string, unknown> }) =>
+  countNames((/calls=([^;]*);/.exec(String(res.headers['x-mes-dynamodb'] ?? ''))?.[1] ?? '').split(',').filter(Boolean));
+
+/**
+ * What the inspections due at an operation's start cost: a plan on the routing's operation is
+ * copied onto the order at release, so the start reads nothing more, and the due list is the
+ * order's Query (and the results' Query, in parallel, when asked for).
+ */
+async function measureDueLookup(baseUrl: string, token: (role: Role) => Promise<string>): Promise<SpcResults['due']> {
+  const ok = async (role: Role, method: string, path: string, body?: unknown) => {
+    const res = await request(baseUrl, method, path, await token(role), body);
+    if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${res.body}`);
+    return res;
+  };
+  await ok('quality', 'PUT', '/v1/inspection-plans/IP-BENCH', {
+    name: 'Torque check',
+    materialId: 'FG-1',
+    operationSeq: 10,
+    characteristics: [{ id: 'torque', name: 'Torque', kind: 'variable', unit: 'mm', lsl: 3.8, usl: 4.2 }],
+    sampling: { kind: 'every-n', every: 10, sampleSize: 5 },
+  });
+  const order = JSON.parse(
+    (
+      await ok('planner', 'POST', '/v1/work-orders', {
+        materialId: 'FG-1',
+        routingId: 'RT-SPC',
+        quantity: 100,
+        dueDate: new Date(Date.now() + 86_400_000).toISOString(),
+      })
+    ).body,
+  ) as { id: string };
+  await ok('supervisor', 'POST', `/v1/work-orders/${order.id}/release`, {});
+  const start = await ok('operator', 'POST', `/v1/work-orders/${order.id}/operations/10/start`, {});
+  await ok('operator', 'POST', `/v1/work-orders/${order.id}/operations/10/report`, { goodQty: 20, scrapQty: 0 });
+  const withoutResults = await ok('operator', 'GET', `/v1/work-orders/${order.id}/inspections?seq=10&results=false`);
+  const withResults = await ok('operator', 'GET', `/v1/work-orders/${order.id}/inspections?seq=10`);
+  return {
+    start: callsOf(start),
+    withoutResults: callsOf(withoutResults),
+    withResults: callsOf(withResults),
+    inspections: (JSON.parse(withResults.body) as { inspections: unknown[] }).inspections.length,
+  };
 }
