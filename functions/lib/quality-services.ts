@@ -16,7 +16,6 @@ import { clock } from './clock.ts';
 const workOrders = new DynamoDbWorkOrderRepository();
 const masterData = new DynamoDbMasterDataRepository();
 const spcRepository = new DynamoDbSpcRepository();
-export const inspections = new InspectionService(workOrders, new DynamoDbInspectionRepository(), clock, spcRepository);
 export const nonconformances = new NonconformanceService(
   new DynamoDbNonconformanceRepository(),
   workOrders,
@@ -25,4 +24,9 @@ export const nonconformances = new NonconformanceService(
   masterData,
   clock,
 );
+// An SPC violation of a recorded inspection opens a nonconformance or holds the order, as its plan says.
+export const inspections = new InspectionService(workOrders, new DynamoDbInspectionRepository(), clock, spcRepository, {
+  nonconformances,
+  masterData,
+});
 export const spc = new SpcService(spcRepository, masterData, new TelemetryProcessMeans(new DynamoDbTelemetryRepository()), clock);

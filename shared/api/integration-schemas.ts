@@ -436,8 +436,16 @@ export const EVENT_DATA = {
     operations: z.array(z.object({ seq: z.int(), name: z.string(), workCenterId: z.string() })),
   }),
   'work-order.started': z.object(OrderSummary),
-  /** `nonconformanceId` when a nonconformance put it on hold (issue 15). */
-  'work-order.held': z.object({ ...OrderSummary, reason: z.string(), kind: z.string(), nonconformanceId: z.optional(z.string()) }),
+  /** `nonconformanceId` when a nonconformance put it on hold; `inspectionId` and `characteristicIds` when an SPC rule violation did (issue 15). */
+  'work-order.held': z.object({
+    ...OrderSummary,
+    reason: z.string(),
+    kind: z.string(),
+    comment: z.optional(z.string()),
+    nonconformanceId: z.optional(z.string()),
+    inspectionId: z.optional(z.string()),
+    characteristicIds: z.optional(z.array(z.string())),
+  }),
   'work-order.resumed': z.object(OrderSummary),
   'work-order.completed': z.object(OrderSummary),
   'work-order.cancelled': z.object({ ...OrderSummary, reason: z.string() }),

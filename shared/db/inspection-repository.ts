@@ -4,16 +4,15 @@
  * inspection progress, the audit record, the outbox event).
  */
 import type { InspectionRecord } from '../domain/quality/inspections.ts';
-import type { InspectionRepository } from '../domain/quality/inspection-repository.ts';
-import type { CommandResult } from '../domain/work-order/model.ts';
-import type { SpcWrites } from '../domain/quality/spc-repository.ts';
+import type { InspectionCommit, InspectionRepository } from '../domain/quality/inspection-repository.ts';
 import { VersionConflictError } from '../domain/errors.ts';
 import { tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { queryAll } from './partition-page.ts';
 import { transact } from './transactions.ts';
-import { resultItems } from './work-order-repository.ts';
+import { nonconformanceWriteItems } from './nonconformance-repository.ts';
+import { resultChainItems } from './work-order-repository.ts';
 import { spcWriteItems } from './spc-repository.ts';
 
 export class DynamoDbInspectionRepository implements InspectionRepository {
@@ -26,10 +25,11 @@ export class DynamoDbInspectionRepository implements InspectionRepository {
     return items.map((i) => stripKeys<InspectionRecord>(i, ['workOrderId']));
   }
 
-  async commit(tenantId: string, result: CommandResult, record: InspectionRecord, spc?: SpcWrites): Promise<void> {
+  async commit(tenantId: string, { results, record, spc, nonconformance }: InspectionCommit): Promise<void> {
     const table = tableName();
     const cancelled = await transact([
-      ...resultItems(table, tenantId, result),
+      // The recording and what its violations do to the order: one order write (an item is written once per transaction).
+      ...resultChainItems(table, tenantId, results),
       {
         Put: {
           TableName: table,
@@ -43,8 +43,10 @@ export class DynamoDbInspectionRepository implements InspectionRepository {
       },
       // The attempt's SPC samples (RecordedInspection.samples), judged against their baselines, in this transaction.
       ...(spc ? spcWriteItems(table, tenantId, spc) : []),
+      // The nonconformance a violation opens, its registers and counter; its hold on the order is in `results`.
+      ...(nonconformance ? nonconformanceWriteItems(table, tenantId, { ...nonconformance, order: undefined }) : []),
     ]);
-    // The order (or the same attempt, by someone else) got there first: decided again (retry.ts).
+    // The order (or the same attempt, by someone else, or another NC's number or hold) got there first: decided again (retry.ts).
     if (cancelled) throw new VersionConflictError();
   }
 }

@@ -213,7 +213,37 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
  * change in ITS transaction.
  */
 export function resultItems(table: string, tenantId: string, result: CommandResult): TransactItem[] {
-  const { before, after } = result;
+  return [...stateItems(table, tenantId, result.before, result.after, result.changedOperations), ...recordItems(table, tenantId, result)];
+}
+
+/**
+ * Consecutive command results of ONE order (each `before` the previous `after`: an inspection
+ * recorded, then the hold its SPC violation places) as one write: the order's items once, at
+ * their last state, conditioned on the first result's versions (a TransactWriteItems touches an
+ * item once), and every result's audit record and events.
+ */
+export function resultChainItems(table: string, tenantId: string, results: readonly CommandResult[]): TransactItem[] {
+  const [first] = results;
+  const last = results.at(-1);
+  if (!first || !last) return [];
+  results.forEach((r, i) => {
+    const previous = results[i - 1];
+    if (r.after.id !== first.after.id || (previous && r.before?.version !== previous.after.version)) {
+      throw new Error(`results of work order ${first.after.id} are not consecutive changes of one order`);
+    }
+  });
+  const changed = [...new Set(results.flatMap((r) => r.changedOperations))];
+  return [...stateItems(table, tenantId, first.before, last.after, changed), ...results.flatMap((r) => recordItems(table, tenantId, r))];
+}
+
+/** The order's header, its changed operations and their operation contexts, from `before` (conditioned on its versions) to `after`. */
+function stateItems(
+  table: string,
+  tenantId: string,
+  before: WorkOrderAggregate | undefined,
+  after: WorkOrderAggregate,
+  changedOperations: readonly number[],
+): TransactItem[] {
   const items: TransactItem[] = [];
   const { operations, ...header } = after;
   items.push({
@@ -237,7 +267,7 @@ export function resultItems(table: string, tenantId: string, result: CommandResu
   const orderFieldsChanged = before !== undefined && DISPATCH_ORDER_FIELDS.some((f) => before[f] !== after[f]);
   for (const op of operations) {
     const old = before?.operations.find((o) => o.seq === op.seq);
-    const changed = result.changedOperations.includes(op.seq);
+    const changed = changedOperations.includes(op.seq);
     if (!changed && !(orderFieldsChanged && isDispatchable(op.status))) continue;
     items.push({ Put: { TableName: table, Item: operationItem(tenantId, after, op), ...versionCondition(old) } });
   }
@@ -262,6 +292,13 @@ export function resultItems(table: string, tenantId: string, result: CommandResu
       },
     });
   }
+  return items;
+}
+
+/** One result's audit record and outbox events (keyed by the version it made). */
+function recordItems(table: string, tenantId: string, result: CommandResult): TransactItem[] {
+  const { after } = result;
+  const items: TransactItem[] = [];
   items.push({
     Put: {
       TableName: table,

@@ -10,7 +10,14 @@ import { NotFoundError } from '../errors.ts';
 import { runCommand } from '../retry.ts';
 import type { CommandContext } from '../work-order/commands.ts';
 import type { WorkOrderRepository } from '../work-order/repository.ts';
-import { recordInspection } from './inspection-commands.ts';
+import type { MasterDataRepository } from '../master-data/repository.ts';
+import { reasonListOf } from '../master-data/reason-lists.ts';
+import type { CommandResult } from '../work-order/model.ts';
+import { type RecordedInspection, recordInspection } from './inspection-commands.ts';
+import type { NonconformanceWrite } from './nonconformance.ts';
+import type { NonconformanceService } from './nonconformance-service.ts';
+import type { SpcViolation } from './spc-monitor.ts';
+import { holdForViolation, qualityHoldReason, reactionsTo, violationDefect, violationReport } from './spc-reactions.ts';
 import type { InspectionRepository } from './inspection-repository.ts';
 import { planSpcWrites } from './spc-monitor.ts';
 import { attributeValues, type SpcSample } from './spc-model.ts';
@@ -29,6 +36,8 @@ export class InspectionService {
     private readonly clock: Clock = systemClock,
     /** The SPC monitors' states: an attempt's values are SPC samples, judged at write time (docs/spc.md). */
     private readonly spc?: SpcStateReader,
+    /** What a violation does as its plan says (spc-reactions.ts): the NC it opens, the plant's hold and defect lists. */
+    private readonly reactions?: ViolationReactions,
   ) {}
 
   private context(auth: AuthContext): CommandContext {
@@ -90,10 +99,65 @@ export class InspectionService {
                 auth.tenantId,
                 samples.map((s) => s.characteristicId),
               ),
-            ).writes
+            )
           : undefined;
-      await this.inspections.commit(auth.tenantId, recorded.result, recorded.record, spc);
+      const { results, nonconformance } = await this.react(auth, ctx, recorded, spc?.violations ?? []);
+      await this.inspections.commit(auth.tenantId, { results, record: recorded.record, spc: spc?.writes, nonconformance });
       return recorded.inspection;
     });
   }
+
+  /**
+   * What the attempt's violations do, as the plan says (docs/quality.md "What a violation
+   * does"): the order's changes after the recording (the NC's hold, else the plan's hold) and
+   * the NC, to be written with the recording in its transaction: all or nothing.
+   */
+  private async react(
+    auth: AuthContext,
+    ctx: CommandContext,
+    recorded: RecordedInspection,
+    violations: readonly SpcViolation[],
+  ): Promise<{ results: CommandResult[]; nonconformance?: NonconformanceWrite | undefined }> {
+    const results = [recorded.result];
+    const { record } = recorded;
+    const plan = recorded.result.after.operations.find((o) => o.seq === record.seq)?.inspectionPlans?.find((p) => p.planId === record.planId);
+    if (!this.reactions || !plan || violations.length === 0) return { results };
+    const asked = reactionsTo(plan, violations);
+    if (!asked.nonconformance && !asked.hold) return { results };
+    const { nonconformances, masterData } = this.reactions;
+    const [defects, holds] = await Promise.all([
+      asked.nonconformance ? masterData.get(auth.tenantId, 'reason-list', 'defect') : undefined,
+      asked.hold ? masterData.get(auth.tenantId, 'reason-list', 'hold') : undefined,
+    ]);
+    let order = recorded.result.after;
+    let nonconformance: NonconformanceWrite | undefined;
+    if (asked.nonconformance) {
+      // Found by the person who recorded the result; its hold on the order follows the recording's change.
+      const report = violationReport({
+        order,
+        seq: record.seq,
+        inspectionId: record.inspectionId,
+        sampleSize: record.sampleSize,
+        defectCode: violationDefect(reasonListOf('defect', defects)),
+        violations: asked.violations,
+      });
+      nonconformance = await nonconformances.prepareReport(auth, report, { order });
+      if (nonconformance.order) {
+        results.push(nonconformance.order);
+        order = nonconformance.order.after;
+      }
+    }
+    if (asked.hold) {
+      // On hold already (the NC's hold just now, or an earlier one): nothing more.
+      const held = holdForViolation(ctx, order, qualityHoldReason(reasonListOf('hold', holds)), record.inspectionId, asked.violations);
+      if (held) results.push(held);
+    }
+    return { results, nonconformance };
+  }
+}
+
+/** The NC seam and the reason lists a violation's reactions need. */
+export interface ViolationReactions {
+  nonconformances: Pick<NonconformanceService, 'prepareReport'>;
+  masterData: Pick<MasterDataRepository, 'get'>;
 }

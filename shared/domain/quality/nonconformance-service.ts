@@ -16,6 +16,7 @@ import { plantDate } from '../tracking/lot-service.ts';
 import type { LotRepository } from '../tracking/lot-repository.ts';
 import { formatNumber } from '../tracking/numbering.ts';
 import type { SerialRepository } from '../tracking/serials.ts';
+import type { WorkOrderAggregate } from '../work-order/model.ts';
 import type { Page, PageRequest, Receipt, WorkOrderRepository } from '../work-order/repository.ts';
 import {
   actionOf,
@@ -105,9 +106,12 @@ export class NonconformanceService {
    * again (a VersionConflictError, as retryOnConflict does). The caller must not change in the
    * same transaction anything the nonconformance holds (an item is written once per
    * transaction): let the nonconformance hold the order or lot instead. `auth` is who opens it
-   * (the person whose record broke the rule, or a system identity of the tenant).
+   * (the person whose record broke the rule, or a system identity of the tenant). `named.order`
+   * is the order as the caller's own change leaves it (an inspection just recorded on it): the
+   * nonconformance's hold is then that order's next change (its `before`), which the caller
+   * writes after its own as one order write (resultChainItems), not read here.
    */
-  async prepareReport(auth: AuthContext, input: ReportNonconformance): Promise<NonconformanceWrite> {
+  async prepareReport(auth: AuthContext, input: ReportNonconformance, named: { order?: WorkOrderAggregate } = {}): Promise<NonconformanceWrite> {
     const things: { kind: HeldKind; id: string }[] = [
       ...(input.workOrderId ? [{ kind: 'work-order' as const, id: input.workOrderId }] : []),
       ...(input.lotId ? [{ kind: 'lot' as const, id: input.lotId }] : []),
@@ -117,7 +121,7 @@ export class NonconformanceService {
     const [defects, calendar, order, lot, serial, registers] = await Promise.all([
       this.masterData.get(auth.tenantId, 'reason-list', 'defect'),
       this.masterData.get(auth.tenantId, 'shift-calendar', 'shift-calendar'),
-      input.workOrderId ? this.orders.get(auth.tenantId, input.workOrderId) : undefined,
+      input.workOrderId ? (named.order?.id === input.workOrderId ? named.order : this.orders.get(auth.tenantId, input.workOrderId)) : undefined,
       input.lotId ? this.lots.get(auth.tenantId, input.lotId) : undefined,
       input.serialId ? this.serials.get(auth.tenantId, input.serialId) : undefined,
       this.ncs.registers(auth.tenantId, things),
