@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { EVENT_TYPES } from '../domain/work-order/model.ts';
 import { isLotEventType } from '../domain/tracking/lots.ts';
 import { isRecallEventType } from '../domain/tracking/recall-events.ts';
+import { isNonconformanceEventType } from '../domain/quality/nonconformance-model.ts';
 import { isSerialEventType } from '../domain/tracking/serials.ts';
 import { MATERIAL_TYPES, DataRequirementSchema, IdSchema, PositiveQuantity, Seconds, Text, Timestamp, meta } from './schemas.ts';
 
@@ -328,6 +329,7 @@ export const WebhookMessageSchema = meta(
     lotId: z.optional(z.string()),
     serialId: z.optional(z.string()),
     recallId: z.optional(z.string()),
+    nonconformanceId: z.optional(z.string()),
     sequence: z.int(),
     occurredAt: Timestamp,
     /** The body's format, fixed when the message was made: every attempt sends the same bytes. */
@@ -400,6 +402,21 @@ const SerialSummary = {
   workOrderId: z.string(),
   lotId: z.optional(z.string()),
 };
+/** What every nonconformance event says of its nonconformance, after the change (docs/quality.md). */
+const NonconformanceSummary = {
+  nonconformanceId: z.string(),
+  status: z.string(),
+  workOrderId: z.optional(z.string()),
+  seq: z.optional(z.int()),
+  lotId: z.optional(z.string()),
+  serialId: z.optional(z.string()),
+  materialId: z.optional(z.string()),
+  quantity: z.number(),
+  uom: z.optional(z.string()),
+  defectCode: z.string(),
+  inspectionId: z.optional(z.string()),
+};
+const NonconformanceHolds = z.array(z.object({ kind: z.string(), id: z.string(), outcome: z.string(), ending: z.optional(z.string()) }));
 /** What every recall event says of its recall. */
 const RecallSummary = {
   recallId: z.string(),
@@ -417,7 +434,8 @@ export const EVENT_DATA = {
     operations: z.array(z.object({ seq: z.int(), name: z.string(), workCenterId: z.string() })),
   }),
   'work-order.started': z.object(OrderSummary),
-  'work-order.held': z.object({ ...OrderSummary, reason: z.string(), kind: z.string() }),
+  /** `nonconformanceId` when a nonconformance put it on hold (issue 15). */
+  'work-order.held': z.object({ ...OrderSummary, reason: z.string(), kind: z.string(), nonconformanceId: z.optional(z.string()) }),
   'work-order.resumed': z.object(OrderSummary),
   'work-order.completed': z.object(OrderSummary),
   'work-order.cancelled': z.object({ ...OrderSummary, reason: z.string() }),
@@ -478,6 +496,25 @@ export const EVENT_DATA = {
     reason: z.string(),
     by: z.string(),
   }),
+  /** Units reported good at an operation, scrapped there by a nonconformance's disposition (issue 15). */
+  'production.scrapped': z.object({
+    ...OrderSummary,
+    ...OperationRef,
+    quantity: z.number(),
+    scrapReasonCode: z.string(),
+    operationGoodQty: z.number(),
+    operationScrapQty: z.number(),
+    nonconformanceId: z.string(),
+  }),
+  /** A rework operation a nonconformance's disposition added (issue 15), READY, outside the order's flow. */
+  'operation.added': z.object({
+    ...OrderSummary,
+    ...OperationRef,
+    name: z.string(),
+    afterSeq: z.int(),
+    quantity: z.number(),
+    nonconformanceId: z.string(),
+  }),
   'material.consumed': z.object({
     ...OrderSummary,
     ...OperationRef,
@@ -508,7 +545,13 @@ export const EVENT_DATA = {
   }),
   'lot.received': z.object({ ...LotSummary, by: z.string() }),
   /** `recallId` when a recall held it. */
-  'lot.held': z.object({ ...LotSummary, reason: z.string(), recallId: z.optional(z.string()), by: z.string() }),
+  'lot.held': z.object({
+    ...LotSummary,
+    reason: z.string(),
+    recallId: z.optional(z.string()),
+    nonconformanceId: z.optional(z.string()),
+    by: z.string(),
+  }),
   'lot.released': z.object({ ...LotSummary, comment: z.optional(z.string()), by: z.string() }),
   'lot.split': z.object({
     ...LotSummary,
@@ -525,9 +568,42 @@ export const EVENT_DATA = {
   'lot.scrapped': z.object({ ...LotSummary, scrappedQty: z.number(), reasonCode: z.string(), by: z.string() }),
   'lot.staged': z.object({ ...LotSummary, stagedAt: z.nullable(z.string()), by: z.string() }),
   'lot.shipped': z.object({ ...LotSummary, shippedQty: z.number(), reference: z.optional(z.string()), by: z.string() }),
-  'serial.held': z.object({ ...SerialSummary, reason: z.string(), recallId: z.optional(z.string()), by: z.string() }),
+  'serial.held': z.object({
+    ...SerialSummary,
+    reason: z.string(),
+    recallId: z.optional(z.string()),
+    nonconformanceId: z.optional(z.string()),
+    by: z.string(),
+  }),
   'serial.released': z.object({ ...SerialSummary, comment: z.optional(z.string()), by: z.string() }),
   'serial.shipped': z.object({ ...SerialSummary, reference: z.optional(z.string()), by: z.string() }),
+  /** Scrapped by a nonconformance's disposition (issue 15). */
+  'serial.scrapped': z.object({ ...SerialSummary, reasonCode: z.string(), nonconformanceId: z.optional(z.string()), by: z.string() }),
+  /** Back to its supplier (a nonconformance's return-to-supplier disposition, issue 15). */
+  'lot.returned': z.object({
+    ...LotSummary,
+    returnedQty: z.number(),
+    nonconformanceId: z.optional(z.string()),
+    by: z.string(),
+  }),
+  'nonconformance.opened': z.object({
+    ...NonconformanceSummary,
+    description: z.string(),
+    holds: NonconformanceHolds,
+    reportedBy: z.string(),
+    reportedByName: z.string(),
+  }),
+  /** A disposition decided; for use-as-is, `approvedBy` once a second person approved it (or `rejectedBy`). */
+  'nonconformance.dispositioned': z.object({
+    ...NonconformanceSummary,
+    disposition: z.string(),
+    decidedBy: z.string(),
+    approvedBy: z.optional(z.string()),
+    rejectedBy: z.optional(z.string()),
+    reworkSeq: z.optional(z.int()),
+    by: z.string(),
+  }),
+  'nonconformance.closed': z.object({ ...NonconformanceSummary, disposition: z.string(), holds: NonconformanceHolds, by: z.string() }),
   'recall.started': z.object({ ...RecallSummary, by: z.string() }),
   'recall.completed': z.object({
     ...RecallSummary,
@@ -591,7 +667,9 @@ export const webhookPayloadSchema = <T extends (typeof EVENT_TYPES)[number]>(typ
         ? { serialId: z.string() }
         : isRecallEventType(type)
           ? { recallId: z.string() }
-          : { workOrderId: z.string() }),
+          : isNonconformanceEventType(type)
+            ? { nonconformanceId: z.string() }
+            : { workOrderId: z.string() }),
     /** Per work order (per lot for a lot event), gap-free, from 1: a receiver orders and spots gaps with it. */
     sequence: z.int(),
     data: EVENT_DATA[type],

@@ -15,13 +15,14 @@ import { routes as genealogy } from './routes/genealogy.ts';
 import { routes as inspections } from './routes/inspections.ts';
 import { routes as integration } from './routes/integration.ts';
 import { routes as masterData } from './routes/master-data.ts';
+import { routes as nonconformances } from './routes/nonconformances.ts';
 import { routes as orders } from './routes/orders.ts';
 import { routes as system } from './routes/system.ts';
 import { routes as tracking } from './routes/tracking.ts';
 
 export type { HttpMethod, RouteDef } from './route-def.ts';
 
-export const routes = { ...system, ...masterData, ...orders, ...equipment, ...integration, ...tracking, ...genealogy, ...inspections };
+export const routes = { ...system, ...masterData, ...orders, ...equipment, ...integration, ...tracking, ...genealogy, ...inspections, ...nonconformances };
 
 export type RouteId = keyof typeof routes;
 export const routeList = Object.entries(routes).map(([id, def]) => ({ id: id as RouteId, ...(def as RouteDef) }));

@@ -440,9 +440,9 @@ export const ReasonListSchema = meta(
   "One of the plant's reason lists, or its default while none is saved.",
 );
 export const ReasonListsSchema = meta(
-  z.object({ scrap: ReasonListSchema, pause: ReasonListSchema, hold: ReasonListSchema }),
+  z.object({ scrap: ReasonListSchema, pause: ReasonListSchema, hold: ReasonListSchema, defect: ReasonListSchema }),
   'ReasonLists',
-  "The plant's scrap, pause and hold reason lists.",
+  "The plant's scrap, pause, hold and defect reason lists.",
 );
 
 // ---------- Work orders ----------
@@ -551,6 +551,8 @@ export const OperationSchema = meta(
     consumed: z.optional(z.array(ConsumedMaterialSchema)),
     inspectionPlans: z.optional(z.array(CopiedInspectionPlanSchema)),
     inspectionProgress: z.optional(z.array(InspectionProgressSchema)),
+    /** A rework operation a nonconformance's disposition added: outside the order's flow (docs/quality.md). */
+    rework: z.optional(z.object({ nonconformanceId: z.string(), afterSeq: z.int(), quantity: z.number() })),
     version: z.int(),
   }),
   'Operation',

@@ -272,6 +272,39 @@ export const keys = {
     sk: `ADJ#${direction}#${pad(chunk, 6)}`,
   }),
 
+  // ---------- Quality: nonconformances (issue 15; docs/quality.md) ----------
+
+  /**
+   * A nonconformance is one item collection: the nonconformance (`NC`), its audit trail
+   * (`AUDIT#{version}`) and its outbox events (`EVT#{version}#{n}`), as a lot's is.
+   */
+  nonconformancePartition: (tenantId: string, ncId: string) => `${tenantId}#NC#${ncId}`,
+  nonconformance: (tenantId: string, ncId: string) => ({ pk: `${tenantId}#NC#${ncId}`, sk: 'NC' }),
+  nonconformanceAudit: (tenantId: string, ncId: string, version: number) => ({ pk: `${tenantId}#NC#${ncId}`, sk: `AUDIT#${pad(version, 8)}` }),
+  nonconformanceOutboxEvent: (tenantId: string, ncId: string, version: number, n: number) => ({
+    pk: `${tenantId}#NC#${ncId}`,
+    sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
+  }),
+  /** gsi1: a tenant's nonconformances by status, newest first (a backwards Query of `{status}#`). */
+  nonconformancesByStatus: (tenantId: string, status: string, reportedAt: string, ncId: string) => ({
+    gsi1pk: `${tenantId}#NCS`,
+    gsi1sk: `${status}#${reportedAt}#${ncId}`,
+  }),
+  nonconformancesByStatusPartition: (tenantId: string) => `${tenantId}#NCS`,
+  /** gsi2: all of a tenant's nonconformances by when reported, newest first (a backwards Query). */
+  nonconformancesByTime: (tenantId: string, reportedAt: string, ncId: string) => ({
+    gsi2pk: `${tenantId}#NCS`,
+    gsi2sk: `${reportedAt}#${ncId}`,
+  }),
+  /**
+   * Which open nonconformances hold a lot, serial or work order (`{kind}:{id}`): one item per
+   * thing, written in every transaction that opens or closes one of them, conditioned on its
+   * version, so the last one to close (and only it) lifts the hold.
+   */
+  nonconformanceHold: (tenantId: string, kind: string, id: string) => ({ pk: `${tenantId}#NCHOLD`, sk: `${kind}:${id}` }),
+  /** The nonconformance numbers of a year: one counter per tenant and year (NC-{YYYY}-{SEQ:5}). */
+  nonconformanceCounter: (tenantId: string, year: string) => ({ pk: `${tenantId}#QSEQ`, sk: `NC#${year}` }),
+
   /** Idempotency-Key records: written in the same transaction as the command they guard. */
   idempotency: (tenantId: string, scope: string, key: string) => ({
     pk: `${tenantId}#IDEM#${scope}#${key}`,

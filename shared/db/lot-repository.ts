@@ -203,6 +203,23 @@ export function lotChangeItems(table: string, tenantId: string, change: LotChang
   ];
 }
 
+/**
+ * Several lot changes for another command's transaction, where one lot may change more than
+ * once in a row (a nonconformance's scrap, then the release of what is left): a transaction
+ * writes an item once, so such a chain is the lot as it ends (conditioned on the version first
+ * read) with every change's movement, audit record and events.
+ */
+export function lotChangesItems(table: string, tenantId: string, changes: readonly LotChange[]): TransactItem[] {
+  const chains = new Map<string, LotChange[]>();
+  for (const c of changes) chains.set(c.after.id, [...(chains.get(c.after.id) ?? []), c]);
+  return [...chains.values()].flatMap((chain) => {
+    const first = chain[0] as LotChange;
+    const last = chain[chain.length - 1] as LotChange;
+    const [lotItem] = lotChangeItems(table, tenantId, { ...last, before: first.before });
+    return [lotItem as TransactItem, ...chain.flatMap((c) => lotChangeItems(table, tenantId, c).slice(1))];
+  });
+}
+
 /** A material's number counter moved from `from` to `to`: a concurrent command that took the same numbers fails here. */
 export function counterItem(table: string, tenantId: string, advance: CounterAdvance): TransactItem {
   return {

@@ -201,7 +201,11 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
   }
 }
 
-/** The items one command result writes: header, operations, operation contexts, audit, outbox. */
+/**
+ * The items one command result writes: header, operations, operation contexts, audit, outbox.
+ * Exported so that another command (a nonconformance's hold, disposition) writes an order's
+ * change in ITS transaction.
+ */
 export function resultItems(table: string, tenantId: string, result: CommandResult): TransactItem[] {
   const { before, after } = result;
   const items: TransactItem[] = [];

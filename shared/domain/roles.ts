@@ -34,6 +34,9 @@ export const PERMISSIONS = {
   recordInspection: ['operator', 'supervisor', 'quality', 'admin'],
   /** Inspecting a failed inspection again: quality only (an admin may stand in), so no one tests into compliance. */
   reinspect: ['quality', 'admin'],
+  /** Nonconformances (issue 15): whoever finds a defect reports it; only quality decides what becomes of it. */
+  reportNonconformance: ['operator', 'supervisor', 'quality', 'admin'],
+  dispositionNonconformance: ['quality', 'admin'],
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],

@@ -92,6 +92,7 @@ function newMessage(event: OutboxEvent, endpointId: string, payload: string, for
     ...(event.lotId !== undefined ? { lotId: event.lotId } : {}),
     ...(event.serialId !== undefined ? { serialId: event.serialId } : {}),
     ...(event.recallId !== undefined ? { recallId: event.recallId } : {}),
+    ...(event.nonconformanceId !== undefined ? { nonconformanceId: event.nonconformanceId } : {}),
     sequence: event.sequence,
     occurredAt: event.occurredAt,
     status: 'pending',

@@ -108,6 +108,7 @@ export function toWebhookMessage(m: StoredMessage): WebhookMessage {
     ...(m.lotId !== undefined ? { lotId: m.lotId } : {}),
     ...(m.serialId !== undefined ? { serialId: m.serialId } : {}),
     ...(m.recallId !== undefined ? { recallId: m.recallId } : {}),
+    ...(m.nonconformanceId !== undefined ? { nonconformanceId: m.nonconformanceId } : {}),
     sequence: m.sequence,
     occurredAt: m.occurredAt,
     format: m.format ?? 'json',

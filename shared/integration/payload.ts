@@ -20,6 +20,7 @@ export function webhookBody(event: OutboxEvent): string {
     ...(event.lotId !== undefined ? { lotId: event.lotId } : {}),
     ...(event.serialId !== undefined ? { serialId: event.serialId } : {}),
     ...(event.recallId !== undefined ? { recallId: event.recallId } : {}),
+    ...(event.nonconformanceId !== undefined ? { nonconformanceId: event.nonconformanceId } : {}),
     sequence: event.sequence,
     data: event.data,
   });

@@ -48,9 +48,9 @@ describe('reason lists', () => {
   describe('reading and replacing a list', () => {
     it('gives every role the defaults until a list is saved, version 0', async () => {
       for (const api of [people.operator, people.supervisor, people.quality, people.planner, people.admin, people.integration]) {
-        const all = await api.ok<Record<'scrap' | 'pause' | 'hold', ReasonList>>('GET', '/v1/reason-lists');
-        assert.deepEqual(Object.keys(all).sort(), ['hold', 'pause', 'scrap']);
-        for (const list of ['scrap', 'pause', 'hold'] as const) {
+        const all = await api.ok<Record<'scrap' | 'pause' | 'hold' | 'defect', ReasonList>>('GET', '/v1/reason-lists');
+        assert.deepEqual(Object.keys(all).sort(), ['defect', 'hold', 'pause', 'scrap']);
+        for (const list of ['scrap', 'pause', 'hold', 'defect'] as const) {
           assert.equal(all[list].isDefault, true);
           assert.equal(all[list].version, 0);
           assert.deepEqual(all[list].reasons, DEFAULT_REASON_LISTS[list].reasons);

@@ -1,6 +1,6 @@
 /**
  * The plant's reason lists: why parts were scrapped, why an operation paused, why an order is on
- * hold. One list each, stored as master data (kind `reason-list`, id the list's name), versioned
+ * hold, what defect a nonconformance found (issue 15). One list each, stored as master data (kind `reason-list`, id the list's name), versioned
  * and audited like the rest. A reason is retired (`active: false`), never removed: old records
  * keep naming its code and the app still shows its name. A plant that never saved a list works
  * with its default (below) until a planner replaces it.
@@ -8,7 +8,7 @@
 import { ReasonRemovedError, UnknownReferenceError } from '../errors.ts';
 import type { Reason, ReasonListInput, ReasonListRecord } from './model.ts';
 
-export const REASON_LISTS = ['scrap', 'pause', 'hold'] as const;
+export const REASON_LISTS = ['scrap', 'pause', 'hold', 'defect'] as const;
 export type ReasonListName = (typeof REASON_LISTS)[number];
 export const isReasonListName = (value: unknown): value is ReasonListName =>
   typeof value === 'string' && (REASON_LISTS as readonly string[]).includes(value);
@@ -54,9 +54,20 @@ export const DEFAULT_REASON_LISTS: Record<ReasonListName, ReasonListInput> = {
       reason('AWAITING-INSTRUCTIONS', 'Awaiting instructions'),
     ],
   },
+  defect: {
+    reasons: [
+      reason('DIM', 'Dimension out of tolerance'),
+      reason('SURFACE', 'Surface damage'),
+      reason('LEAK', 'Leak'),
+      reason('WRONG-PART', 'Wrong part'),
+      reason('CONTAMINATION', 'Contamination'),
+      reason('MISSING-COMPONENT', 'Missing component'),
+      reason('OTHER', 'Other'),
+    ],
+  },
 };
 
-const NOUN: Record<ReasonListName, string> = { scrap: 'scrap reason', pause: 'pause reason', hold: 'hold reason' };
+const NOUN: Record<ReasonListName, string> = { scrap: 'scrap reason', pause: 'pause reason', hold: 'hold reason', defect: 'defect' };
 
 /** The plant's list: what it saved, else the default. */
 export function reasonListOf(list: ReasonListName, stored: ReasonListRecord | undefined): ReasonList {

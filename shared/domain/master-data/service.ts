@@ -149,7 +149,7 @@ export class MasterDataService {
     return reasonListOf(list, await this.repository.get(auth.tenantId, 'reason-list', list));
   }
 
-  /** All three lists in one read, for a client that shows names for codes. */
+  /** All the lists in one read, for a client that shows names for codes. */
   async reasonLists(auth: AuthContext): Promise<Record<ReasonListName, ReasonList>> {
     const stored = await this.repository.getMany(auth.tenantId, 'reason-list', REASON_LISTS);
     const of = (list: ReasonListName) =>
@@ -157,7 +157,7 @@ export class MasterDataService {
         list,
         stored.find((r) => r.id === list),
       );
-    return { scrap: of('scrap'), pause: of('pause'), hold: of('hold') };
+    return { scrap: of('scrap'), pause: of('pause'), hold: of('hold'), defect: of('defect') };
   }
 
   /** Replaces a reason list (versioned, audited); it must keep every code of the one before. */

@@ -24,6 +24,7 @@ export const LOT_EVENT_TYPES = [
   'lot.scrapped',
   'lot.staged',
   'lot.shipped',
+  'lot.returned',
 ] as const;
 export type LotEventType = (typeof LOT_EVENT_TYPES)[number];
 export const isLotEventType = (type: string): type is LotEventType => (LOT_EVENT_TYPES as readonly string[]).includes(type);
@@ -150,6 +151,7 @@ const STATUS_WORDS: Record<LotStatus, string> = {
   consumed: 'consumed (nothing left)',
   scrapped: 'scrapped',
   shipped: 'shipped',
+  returned: 'returned to its supplier',
 };
 
 /** A lot that is gone (consumed, scrapped, shipped) has nothing left to move. */
@@ -407,7 +409,7 @@ export function mergeLots(ctx: LotContext, sources: readonly LotAggregate[], id:
 }
 
 /** What a scrap or shipment takes from a lot (all that is left by default) and what is left: never more than it has, never nothing. */
-function takeFrom(lot: MaterialLot, requested: number | undefined, verb: 'scrap' | 'ship') {
+function takeFrom(lot: MaterialLot, requested: number | undefined, verb: 'scrap' | 'ship' | 'return') {
   const quantity = requested ?? lot.quantity;
   assertQuantity(quantity, lot.uom, '/body/quantity');
   if (quantity > lot.quantity)
@@ -480,6 +482,38 @@ export function shipLot(ctx: LotContext, lot: LotAggregate, input: ShipLot): Lot
           ...(input.reference !== undefined ? { reference: input.reference } : {}),
           by: ctx.actor.userId,
         },
+      },
+    ],
+  });
+  return { changes: [change], edges: [] };
+}
+
+/**
+ * Returns a quantity of a received lot to its supplier (a nonconformance's return-to-supplier
+ * disposition, issue 15): it leaves by a `return` movement. A held lot may be returned (that is
+ * the disposition of what quality held). Nothing left after it: returned.
+ */
+export function returnLot(
+  ctx: LotContext,
+  lot: LotAggregate,
+  input: { quantity: number; nonconformanceId: string; comment?: string | undefined },
+): LotCommandResult {
+  if (lot.origin !== 'received') {
+    throw new IllegalTransitionError(`lot ${lot.id} was ${lot.origin}, not received from a supplier: it cannot be returned to one`);
+  }
+  assertLive(lot, 'return');
+  const { quantity, left } = takeFrom(lot, input.quantity, 'return');
+  const next: MaterialLot = { ...lot, quantity: left, status: left === 0 ? 'returned' : lot.status };
+  const change = finish(ctx, lot, next, {
+    type: 'return',
+    action: 'lot.return',
+    quantityChange: -quantity,
+    reason: `nonconformance ${input.nonconformanceId}`,
+    comment: input.comment,
+    events: [
+      {
+        type: 'lot.returned',
+        data: { ...lotSummary(next), returnedQty: quantity, nonconformanceId: input.nonconformanceId, by: ctx.actor.userId },
       },
     ],
   });

@@ -15,8 +15,9 @@ export type TrackingMode = (typeof TRACKING_MODES)[number];
  * A lot's status. `available`: may be consumed. `on-hold`: quality (or a recall) holds it:
  * nothing may consume or ship it until the quality role releases it. `consumed`: nothing left
  * (used up, split or merged away). `scrapped`: written off. `shipped`: left the plant.
+ * `returned`: all of it went back to its supplier (a nonconformance's disposition, issue 15).
  */
-export const LOT_STATUSES = ['available', 'on-hold', 'consumed', 'scrapped', 'shipped'] as const;
+export const LOT_STATUSES = ['available', 'on-hold', 'consumed', 'scrapped', 'shipped', 'returned'] as const;
 export type LotStatus = (typeof LOT_STATUSES)[number];
 
 /** How a lot came to be. */
@@ -111,7 +112,8 @@ export interface GenealogyEdge {
 }
 
 /** What happened to a lot or serial: one movement per change, in its own trail. */
-export const MOVEMENT_TYPES = ['receive', 'produce', 'consume', 'split', 'merge', 'scrap', 'hold', 'release', 'ship', 'stage'] as const;
+/** `return`: back to the supplier (a nonconformance's return-to-supplier disposition, issue 15). */
+export const MOVEMENT_TYPES = ['receive', 'produce', 'consume', 'split', 'merge', 'scrap', 'hold', 'release', 'ship', 'stage', 'return'] as const;
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
 export interface Movement {

@@ -13,7 +13,7 @@ import type { Actor, AuditRecord, OutboxEvent } from '../work-order/model.ts';
 import type { Movement, NodeRef, SerialStatus, SerialUnit } from './model.ts';
 
 /** The outbound webhook events of serials (docs/webhooks.md, docs/tracking.md). */
-export const SERIAL_EVENT_TYPES = ['serial.held', 'serial.released', 'serial.shipped'] as const;
+export const SERIAL_EVENT_TYPES = ['serial.held', 'serial.released', 'serial.shipped', 'serial.scrapped'] as const;
 export type SerialEventType = (typeof SERIAL_EVENT_TYPES)[number];
 export const isSerialEventType = (type: string): type is SerialEventType => (SERIAL_EVENT_TYPES as readonly string[]).includes(type);
 
@@ -78,8 +78,8 @@ function finish(ctx: SerialContext, before: SerialAggregate, next: SerialUnit, s
     movement: {
       type: step.type,
       node: serialRef(after.id),
-      quantityChange: step.type === 'ship' ? -1 : 0,
-      quantityAfter: step.type === 'ship' ? 0 : 1,
+      quantityChange: step.type === 'ship' || step.type === 'scrap' ? -1 : 0,
+      quantityAfter: step.type === 'ship' || step.type === 'scrap' ? 0 : 1,
       ...(step.reason !== undefined ? { reason: step.reason } : {}),
       ...(step.reference !== undefined ? { reference: step.reference } : {}),
       at: ctx.now,
@@ -162,6 +162,37 @@ export function shipSerial(
     event: {
       type: 'serial.shipped',
       data: { ...serialSummary(next), ...(input.reference !== undefined ? { reference: input.reference } : {}), by: ctx.actor.userId },
+    },
+  });
+}
+
+/**
+ * Scraps a serial (a nonconformance's scrap disposition, issue 15): made or held, it is written
+ * off. One that was consumed, shipped or scrapped already cannot be.
+ */
+export function scrapSerial(
+  ctx: SerialContext,
+  serial: SerialAggregate,
+  input: { reasonCode: string; nonconformanceId?: string | undefined; comment?: string | undefined },
+): SerialChange {
+  if (serial.status !== 'made' && serial.status !== 'on-hold') {
+    throw new IllegalTransitionError(`cannot scrap serial ${serial.id}: it is ${SERIAL_STATUS_WORDS[serial.status]}`);
+  }
+  const { holdReason: _, ...rest } = serial;
+  const next: SerialUnit = { ...rest, status: 'scrapped' };
+  return finish(ctx, serial, next, {
+    type: 'scrap',
+    action: 'serial.scrap',
+    reason: input.reasonCode,
+    comment: input.comment,
+    event: {
+      type: 'serial.scrapped',
+      data: {
+        ...serialSummary(next),
+        reasonCode: input.reasonCode,
+        ...(input.nonconformanceId !== undefined ? { nonconformanceId: input.nonconformanceId } : {}),
+        by: ctx.actor.userId,
+      },
     },
   });
 }

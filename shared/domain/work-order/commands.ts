@@ -132,6 +132,20 @@ function assertWorkOrder(action: WorkOrderAction, order: WorkOrderAggregate) {
   }
 }
 
+/**
+ * The order's flow: its operations without the rework operations nonconformances added (issue
+ * 15), which are side steps: each operation of the flow passes its good on to the next one of
+ * the flow, and the last one of the flow makes the order's output.
+ */
+export const flowOf = (operations: readonly Operation[]) => operations.filter((o) => !o.rework);
+/** The operation of the flow after `seq` (none for the last, or for a rework operation). */
+export function flowSuccessor(order: WorkOrderAggregate, seq: number): Operation | undefined {
+  const flow = flowOf(order.operations);
+  const index = flow.findIndex((o) => o.seq === seq);
+  return index < 0 ? undefined : flow[index + 1];
+}
+export const lastOfFlow = (operations: readonly Operation[]) => flowOf(operations).at(-1);
+
 export function findOperation(order: WorkOrderAggregate, seq: number): Operation {
   const op = order.operations.find((o) => o.seq === seq);
   if (!op) throw new NotFoundError(`operation ${seq} of work order ${order.id}`);
@@ -434,8 +448,11 @@ export function resumeOperation(ctx: CommandContext, order: WorkOrderAggregate, 
  * material (50 pumps + 5% is 52, not 52.5). `uom` defaults to the order's own.
  */
 export function goodQuantityLimit(order: WorkOrderAggregate, seq: number, uom: string | undefined = order.uom): number {
-  const index = order.operations.findIndex((o) => o.seq === seq);
-  const base = index <= 0 ? order.quantity : (order.operations[index - 1]?.goodQty ?? 0);
+  const rework = order.operations.find((o) => o.seq === seq)?.rework;
+  // A rework operation passes on what it was given to rework; an operation of the flow, what the one before it passed.
+  const flow = flowOf(order.operations);
+  const index = flow.findIndex((o) => o.seq === seq);
+  const base = rework ? rework.quantity : index <= 0 ? order.quantity : (flow[index - 1]?.goodQty ?? 0);
   return floorToUnit(round(base * (1 + order.overrunTolerancePct / 100)), uom);
 }
 
@@ -452,7 +469,7 @@ export function assertQuantitiesFit(report: { goodQty?: number | undefined; scra
 
 /** The order's totals follow its operations: produced is what the last one passed, scrapped is all scrap. */
 export function withTotals(order: WorkOrderAggregate, operations: Operation[]): WorkOrderAggregate {
-  const last = operations[operations.length - 1];
+  const last = lastOfFlow(operations);
   return { ...order, operations, producedQty: last?.goodQty ?? 0, scrappedQty: round(operations.reduce((sum, o) => sum + o.scrapQty, 0)) };
 }
 
@@ -506,7 +523,7 @@ function applyReport(
   };
   let next = withTotals(order, replaceOp(order, updated));
   const reported = report.goodQty > 0 || report.scrapQty > 0;
-  const isLast = order.operations[order.operations.length - 1]?.seq === op.seq;
+  const isLast = lastOfFlow(order.operations)?.seq === op.seq;
   const { producer } = tracking;
   const made = isLast && producer && report.goodQty > 0 ? producer(next, updated, op.goodQty, report.goodQty) : undefined;
   if (made) next = made.next;
@@ -553,9 +570,8 @@ export function reportOperation(
  * supervisor can reopen it (corrections.ts).
  */
 function assertOutputConfirmed(order: WorkOrderAggregate, updated: Operation, input: CompleteOperation) {
-  if (updated.goodQty > 0 || input.confirmNoOutput === true || order.producedQty >= order.quantity) return;
-  const index = order.operations.findIndex((o) => o.seq === updated.seq);
-  const successor = order.operations[index + 1];
+  if (updated.goodQty > 0 || input.confirmNoOutput === true || order.producedQty >= order.quantity || updated.rework) return;
+  const successor = flowSuccessor(order, updated.seq);
   const what = successor
     ? `nothing would pass to operation ${successor.seq}`
     : `the order would complete with ${order.producedQty} of ${order.quantity} made`;
@@ -596,11 +612,18 @@ export function completeOperation(
   assertConsumed(updated, updated.goodQty + updated.scrapQty);
   const { pausedAt: _p, pauseReason: _r, ...rest } = updated;
   const done: Operation = { ...rest, status: 'DONE', completedAt: ctx.now, completedBy: ctx.actor.userId };
-  const index = order.operations.findIndex((o) => o.seq === seq);
-  const successor = order.operations[index + 1];
+  const successor = flowSuccessor(order, seq);
   let operations = replaceOp(reported, done);
   if (successor) operations = operations.map((o) => (o.seq === successor.seq ? { ...o, status: 'READY' as const } : o));
-  const isLast = !successor;
+  // A rework operation is a side step: it readies nothing and completes nothing. The flow's last
+  // operation completes the order only when no rework is left to do.
+  const isLast = !op.rework && !successor;
+  const openRework = isLast ? operations.find((o) => o.rework && o.status !== 'DONE') : undefined;
+  if (openRework) {
+    throw new IllegalTransitionError(
+      `operation ${seq} is the order's last, but rework operation ${openRework.seq} (nonconformance ${openRework.rework?.nonconformanceId}) is not done: complete it first`,
+    );
+  }
   const next: WorkOrderAggregate = {
     ...reported,
     operations,

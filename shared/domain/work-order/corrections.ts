@@ -10,6 +10,7 @@ import {
   type Change,
   finish,
   findOperation,
+  flowSuccessor,
   goodQuantityLimit,
   replaceOp,
   round,
@@ -112,7 +113,7 @@ export function correctionQuantityErrors(next: WorkOrderAggregate, seq: number, 
       detail: `operation ${seq} would have ${op.goodQty} good, more than the ${limit} it may pass on (what it was given plus ${next.overrunTolerancePct}% overrun tolerance)`,
     });
   }
-  const successor = next.operations[index + 1];
+  const successor = flowSuccessor(next, seq);
   if (successor && successor.goodQty > goodQuantityLimit(next, successor.seq, uom)) {
     errors.push({
       pointer: '/body/goodQty',

@@ -15,6 +15,7 @@ import type { OperationStatus, WorkOrderStatus } from './status.ts';
 import { LOT_EVENT_TYPES } from '../tracking/lots.ts';
 import { RECALL_EVENT_TYPES } from '../tracking/recall-events.ts';
 import { SERIAL_EVENT_TYPES } from '../tracking/serials.ts';
+import { NONCONFORMANCE_EVENT_TYPES } from '../quality/nonconformance-model.ts';
 
 export interface WorkOrder {
   id: string;
@@ -94,6 +95,12 @@ export interface Operation extends RoutingOperation {
   inspectionPlans?: CopiedInspectionPlan[] | undefined;
   /** What was recorded of them, per plan (quality/inspections.ts); absent until the first result. */
   inspectionProgress?: InspectionProgress[] | undefined;
+  /**
+   * A rework operation a nonconformance's disposition added (issue 15): a side step for the
+   * nonconforming quantity, outside the order's flow (it neither gates nor feeds the next
+   * operation, and the order's totals do not count it); the order completes only once it is DONE.
+   */
+  rework?: { nonconformanceId: string; afterSeq: number; quantity: number } | undefined;
   version: number;
 }
 
@@ -219,6 +226,11 @@ export const EVENT_TYPES = [
   ...RECALL_EVENT_TYPES,
   // Quality (issue 15): an inspection's result, passed or failed, at an order's operation.
   'inspection.recorded',
+  // Nonconformances (issue 15), on the order's outbox: its units scrapped by a disposition, a rework operation added.
+  'production.scrapped',
+  'operation.added',
+  // Nonconformances (issue 15): each to its nonconformance's own outbox.
+  ...NONCONFORMANCE_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -237,6 +249,8 @@ export interface OutboxEvent {
   serialId?: string | undefined;
   /** The recall a recall event (`recall.*`) is about. */
   recallId?: string | undefined;
+  /** The nonconformance a nonconformance event (`nonconformance.*`) is about. */
+  nonconformanceId?: string | undefined;
   /** Per order (per lot, serial or recall for their events), gap-free sequence number. */
   sequence: number;
   data: Record<string, unknown>;

@@ -52,7 +52,8 @@ export interface OutputPlan {
   serialIds?: string[] | undefined;
 }
 
-export const isLastOperation = (order: WorkOrderAggregate, seq: number) => order.operations[order.operations.length - 1]?.seq === seq;
+/** The last operation of the order's flow (rework operations are side steps: commands.ts flowOf). */
+export const isLastOperation = (order: WorkOrderAggregate, seq: number) => order.operations.filter((o) => !o.rework).at(-1)?.seq === seq;
 
 /** The scrap reported from operation `seq` to the last one: how far a good unit's place may have moved on since `seq` consumed for it. */
 function scrapFrom(order: WorkOrderAggregate, seq: number): number {
