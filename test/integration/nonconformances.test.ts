@@ -50,7 +50,8 @@ describe('nonconformances', () => {
     await mes?.stop();
   });
 
-  const newLot = (quantity = 10) => people.supervisor.ok<MaterialLot>('POST', '/v1/lots', { materialId: HSG, quantity, supplierId: 'ACME', supplierLot: 'S-1' });
+  const newLot = (quantity = 10) =>
+    people.supervisor.ok<MaterialLot>('POST', '/v1/lots', { materialId: HSG, quantity, supplierId: 'ACME', supplierLot: 'S-1' });
   const newSerial = async () => {
     const id = `PUMP-NC-${++count}`;
     await putRecords(tenant, { serials: [serialRecord(id, { materialName: 'Pump' })] });
@@ -147,7 +148,9 @@ describe('nonconformances', () => {
       const onSerial = await open({ serialId, quantity: 1, defectCode: 'SURFACE' });
       const onOrder = await open({ workOrderId: running.id, seq: 10, quantity: 2 });
       const bySupervisor = await people.supervisor.post(`/v1/work-orders/${running.id}/resume`, { comment: 'looks fine to me' });
-      const byQuality = await people.quality.post<WorkOrderDetail>(`/v1/work-orders/${running.id}/resume`, { comment: 'sorted: bad batch of inserts' });
+      const byQuality = await people.quality.post<WorkOrderDetail>(`/v1/work-orders/${running.id}/resume`, {
+        comment: 'sorted: bad batch of inserts',
+      });
 
       // Assess
       assert.deepEqual(onSerial.holds, [{ kind: 'serial', id: serialId, outcome: 'placed' }]);
@@ -156,7 +159,10 @@ describe('nonconformances', () => {
       assertProblem(bySupervisor, 403, { type: PROBLEM.forbidden });
       assert.equal(byQuality.status, 200, byQuality.text);
       assert.equal(byQuality.body.status, 'IN_PROGRESS');
-      const history = await people.quality.ok<{ items: { action: string; comment?: string; by: string }[] }>('GET', `/v1/work-orders/${running.id}/history`);
+      const history = await people.quality.ok<{ items: { action: string; comment?: string; by: string }[] }>(
+        'GET',
+        `/v1/work-orders/${running.id}/history`,
+      );
       assert.deepEqual(
         history.items.slice(-2).map((a) => [a.action, a.by, a.comment]),
         [
@@ -206,12 +212,10 @@ describe('nonconformances', () => {
       const closed = await decided(nc.id, { disposition: 'scrap', comment: 'not worth reworking' });
 
       // Assess
-      assert.deepEqual([closed.status, closed.disposition?.disposition, closed.disposition?.scrapReasonCode, closed.closedBy], [
-        'closed',
-        'scrap',
-        'DIM',
-        'u-quality',
-      ]);
+      assert.deepEqual(
+        [closed.status, closed.disposition?.disposition, closed.disposition?.scrapReasonCode, closed.closedBy],
+        ['closed', 'scrap', 'DIM', 'u-quality'],
+      );
       assert.deepEqual(closed.holds, [{ kind: 'lot', id: received.id, outcome: 'placed', ending: 'lifted' }]);
       const after = await lot(received.id);
       assert.deepEqual([after.status, after.quantity, after.holdReason], ['available', 7, undefined]);
@@ -312,10 +316,13 @@ describe('nonconformances', () => {
       assertProblem(early, 409, { type: PROBLEM.illegalTransition });
       assert.match(String((early.body as { detail: string }).detail), /rework operation 11/);
       assert.deepEqual([done.status, done.producedQty], ['COMPLETED', 10]);
-      assert.deepEqual(done.operations.map((o) => [o.seq, o.status, o.rework?.nonconformanceId]), [
-        [10, 'DONE', undefined],
-        [11, 'DONE', nc.id],
-      ]);
+      assert.deepEqual(
+        done.operations.map((o) => [o.seq, o.status, o.rework?.nonconformanceId]),
+        [
+          [10, 'DONE', undefined],
+          [11, 'DONE', nc.id],
+        ],
+      );
     });
 
     it('use as is: decided by one quality person, approved by a second; the same person approving is refused and writes nothing; only the approval lifts the hold', async () => {
@@ -327,7 +334,13 @@ describe('nonconformances', () => {
       // Act
       const awaiting = await decided(nc.id, { disposition: 'use-as-is', comment: 'within the customer deviation D-12' });
       const heldMeanwhile = await lot(received.id);
-      const self = await refused({ ncs: [nc.id], lots: [received.id] }, () => disposition(nc.id, { approve: true }), 403, PROBLEM.forbidden, /second, different person/);
+      const self = await refused(
+        { ncs: [nc.id], lots: [received.id] },
+        () => disposition(nc.id, { approve: true }),
+        403,
+        PROBLEM.forbidden,
+        /second, different person/,
+      );
       const redecide = await disposition(nc.id, { disposition: 'scrap' });
       const approved = await decided(nc.id, { approve: true }, secondQuality);
 

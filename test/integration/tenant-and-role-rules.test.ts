@@ -294,6 +294,20 @@ describe('tenant and role rules on every route', () => {
       .id as string;
     idsOfA.add(recallOfA);
 
+    // A's nonconformances (issue 15): each on a lot of its own, so a disposition has one to close.
+    const newNcOfA = async () => {
+      const nc = await people.operator.ok('POST', '/v1/nonconformances', {
+        lotId: await newLotOfA(),
+        quantity: 1,
+        defectCode: 'DIM',
+        description: 'bore over size',
+      });
+      idsOfA.add(nc.id);
+      return nc.id as string;
+    };
+    const ncOfA = await newNcOfA();
+    const ncProbe = async (request: Request) => partitionItems(`${tenantA}#NC#${request.params?.id}`);
+
     cases = {
       receiveLot: {
         isolation: 'unknown-reference',
@@ -502,6 +516,23 @@ describe('tenant and role rules on every route', () => {
         probe: async (request) => (await people.admin.get(`/v1/lots/${(request.body as { lotId: string }).lotId}`)).body,
       },
       getRecall: { isolation: 'not-found', build: async () => ({ params: { id: recallOfA } }) },
+      reportNonconformance: {
+        isolation: 'unknown-reference',
+        build: async (fresh) => ({
+          body: { lotId: fresh ? await newLotOfA() : sharedLots.lot, quantity: 1, defectCode: 'DIM', description: 'burr on the flange' },
+        }),
+        probe: async (request) => [
+          (await people.admin.get(`/v1/lots/${(request.body as { lotId: string }).lotId}`)).body,
+          await partitionItems(`${tenantA}#QSEQ`),
+        ],
+      },
+      listNonconformances: { isolation: 'list', build: async () => ({}) },
+      getNonconformance: { isolation: 'not-found', build: async () => ({ params: { id: ncOfA } }) },
+      dispositionNonconformance: {
+        isolation: 'not-found',
+        build: async (fresh) => ({ params: { id: fresh ? await newNcOfA() : ncOfA }, body: { disposition: 'scrap' } }),
+        probe: ncProbe,
+      },
     } satisfies Record<RouteId, Case>;
   });
   after(async () => {
@@ -584,7 +615,7 @@ describe('tenant and role rules on every route', () => {
               pointers:
                 route.id === 'receiveLot'
                   ? ['/body/materialId']
-                  : route.id === 'startRecall'
+                  : route.id === 'startRecall' || route.id === 'reportNonconformance'
                     ? ['/body/lotId']
                     : ['/body/materialId', '/body/routingId'],
             });
