@@ -2,6 +2,7 @@
 import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.ts';
 import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts';
 import { DynamoDbLotRepository } from '#shared/db/lot-repository.ts';
+import { DynamoDbSpcRepository } from '#shared/db/spc-repository.ts';
 import { MasterDataService } from '#shared/domain/master-data/service.ts';
 import { WorkOrderService } from '#shared/domain/work-order/service.ts';
 import { DynamoDbLiveViewRepository } from '#shared/db/live-view-repository.ts';
@@ -25,4 +26,5 @@ export const workOrders = new WorkOrderService(
   masterDataRepository,
   clock,
   new DynamoDbLotRepository(),
+  new DynamoDbSpcRepository(),
 );

@@ -8,6 +8,7 @@ import { EVENT_TYPES } from '../domain/work-order/model.ts';
 import { isLotEventType } from '../domain/tracking/lots.ts';
 import { isRecallEventType } from '../domain/tracking/recall-events.ts';
 import { isNonconformanceEventType } from '../domain/quality/nonconformance-model.ts';
+import { isSpcEventType } from '../domain/quality/spc-events.ts';
 import { isSerialEventType } from '../domain/tracking/serials.ts';
 import { MATERIAL_TYPES, DataRequirementSchema, IdSchema, PositiveQuantity, Seconds, Text, Timestamp, meta } from './schemas.ts';
 
@@ -330,6 +331,7 @@ export const WebhookMessageSchema = meta(
     serialId: z.optional(z.string()),
     recallId: z.optional(z.string()),
     nonconformanceId: z.optional(z.string()),
+    characteristicId: z.optional(z.string()),
     sequence: z.int(),
     occurredAt: Timestamp,
     /** The body's format, fixed when the message was made: every attempt sends the same bytes. */
@@ -648,6 +650,28 @@ export const EVENT_DATA = {
     reason: z.optional(z.string()),
     by: z.string(),
   }),
+  /** A point written against a frozen baseline broke Nelson rules: which, the point, the limits, and the order and operation when known. */
+  'quality.spc-violation': z.object({
+    characteristicId: z.string(),
+    baselineVersion: z.int(),
+    rules: z.array(z.object({ rule: z.int(), words: z.string(), westernElectric: z.boolean() })),
+    point: z.object({ at: z.string(), value: z.number(), n: z.int(), subgroupId: z.string() }),
+    limits: z.object({ centre: z.number(), ucl: z.number(), lcl: z.number() }),
+    workOrderId: z.optional(z.string()),
+    seq: z.optional(z.int()),
+  }),
+  'quality.baseline-frozen': z.object({
+    characteristicId: z.string(),
+    version: z.int(),
+    chart: z.string(),
+    subgroupSize: z.nullable(z.int()),
+    limits: z.object({ centre: z.number(), ucl: z.number(), lcl: z.number() }),
+    from: z.string(),
+    to: z.string(),
+    points: z.int(),
+    reason: z.string(),
+    by: z.string(),
+  }),
 } as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodMiniType>;
 
 /** The body of every outbound webhook: the Standard Webhooks shape plus the MES envelope. */
@@ -669,7 +693,9 @@ export const webhookPayloadSchema = <T extends (typeof EVENT_TYPES)[number]>(typ
           ? { recallId: z.string() }
           : isNonconformanceEventType(type)
             ? { nonconformanceId: z.string() }
-            : { workOrderId: z.string() }),
+            : isSpcEventType(type)
+              ? { characteristicId: z.string() }
+              : { workOrderId: z.string() }),
     /** Per work order (per lot for a lot event), gap-free, from 1: a receiver orders and spots gaps with it. */
     sequence: z.int(),
     data: EVENT_DATA[type],

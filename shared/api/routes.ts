@@ -17,12 +17,24 @@ import { routes as integration } from './routes/integration.ts';
 import { routes as masterData } from './routes/master-data.ts';
 import { routes as nonconformances } from './routes/nonconformances.ts';
 import { routes as orders } from './routes/orders.ts';
+import { routes as spc } from './routes/spc.ts';
 import { routes as system } from './routes/system.ts';
 import { routes as tracking } from './routes/tracking.ts';
 
 export type { HttpMethod, RouteDef } from './route-def.ts';
 
-export const routes = { ...system, ...masterData, ...orders, ...equipment, ...integration, ...tracking, ...genealogy, ...inspections, ...nonconformances };
+export const routes = {
+  ...system,
+  ...masterData,
+  ...orders,
+  ...equipment,
+  ...integration,
+  ...tracking,
+  ...genealogy,
+  ...inspections,
+  ...nonconformances,
+  ...spc,
+};
 
 export type RouteId = keyof typeof routes;
 export const routeList = Object.entries(routes).map(([id, def]) => ({ id: id as RouteId, ...(def as RouteDef) }));

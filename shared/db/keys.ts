@@ -304,6 +304,30 @@ export const keys = {
   nonconformanceHold: (tenantId: string, kind: string, id: string) => ({ pk: `${tenantId}#NCHOLD`, sk: `${kind}:${id}` }),
   /** The nonconformance numbers of a year: one counter per tenant and year (NC-{YYYY}-{SEQ:5}). */
   nonconformanceCounter: (tenantId: string, year: string) => ({ pk: `${tenantId}#QSEQ`, sk: `NC#${year}` }),
+  // ---------- Quality: SPC (issue 15; docs/spc.md "Charts and storage") ----------
+
+  /**
+   * A characteristic (`insp:…`, `data:…`, `proc:…`) is one partition: its values packed per UTC
+   * hour (`V#{YYYY-MM-DDTHH}`, spc-value-format.ts; a window is one Query on the sort key), the
+   * monitor's state (`STATE`: version, baseline in force, last points), its frozen baselines
+   * (`BASE#{version}`), audit trail and outbox events.
+   */
+  spcPartition: (tenantId: string, characteristicId: string) => `${tenantId}#SPC#${characteristicId}`,
+  spcValues: (tenantId: string, characteristicId: string, hour: string) => ({ pk: `${tenantId}#SPC#${characteristicId}`, sk: `V#${hour}` }),
+  spcValuesPrefix: 'V#',
+  spcState: (tenantId: string, characteristicId: string) => ({ pk: `${tenantId}#SPC#${characteristicId}`, sk: 'STATE' }),
+  spcBaseline: (tenantId: string, characteristicId: string, version: number) => ({
+    pk: `${tenantId}#SPC#${characteristicId}`,
+    sk: `BASE#${pad(version, 8)}`,
+  }),
+  spcAudit: (tenantId: string, characteristicId: string, version: number) => ({
+    pk: `${tenantId}#SPC#${characteristicId}`,
+    sk: `AUDIT#${pad(version, 8)}`,
+  }),
+  spcOutboxEvent: (tenantId: string, characteristicId: string, sequence: number) => ({
+    pk: `${tenantId}#SPC#${characteristicId}`,
+    sk: `EVT#${pad(sequence, 8)}`,
+  }),
 
   /** Idempotency-Key records: written in the same transaction as the command they guard. */
   idempotency: (tenantId: string, scope: string, key: string) => ({

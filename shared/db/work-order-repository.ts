@@ -5,6 +5,7 @@
  */
 import { counterItem, lotResultItems } from './lot-repository.ts';
 import { genealogyEdgeWrites } from './genealogy-repository.ts';
+import { spcWriteItems } from './spc-repository.ts';
 import type { SerialWrite } from '../domain/tracking/consume.ts';
 import type { SerialUnit } from '../domain/tracking/model.ts';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -60,6 +61,7 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
     const serialsTo = items.length;
     if (tracked.edges?.length) items.push(...(await genealogyEdgeWrites(tenantId, tracked.edges)));
     for (const counter of tracked.counters ?? []) items.push(counterItem(table, tenantId, counter));
+    if (tracked.spc) items.push(...spcWriteItems(table, tenantId, tracked.spc));
     if (items.length > MAX_TRANSACTION_ITEMS) {
       const made = tracked.serials?.filter((s) => !s.before).length ?? 0;
       const fewer =

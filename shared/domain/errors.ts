@@ -257,3 +257,11 @@ export class DocumentTooLargeError extends MesError {
 function describe(errors: FieldError[]) {
   return errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ');
 }
+
+/** Too few points to compute what was asked (SPC limits from the data: 20 subgroups): "not enough data: 12 of 20 subgroups". */
+export class NotEnoughDataError extends MesError {
+  override readonly name = 'NotEnoughDataError';
+  readonly status = 422;
+  readonly type = 'urn:mes:problem:not-enough-data';
+  readonly title = 'Not enough data';
+}

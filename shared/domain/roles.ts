@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   /** Nonconformances (issue 15): whoever finds a defect reports it; only quality decides what becomes of it. */
   reportNonconformance: ['operator', 'supervisor', 'quality', 'admin'],
   dispositionNonconformance: ['quality', 'admin'],
+  /** SPC (issue 15): freezing a characteristic's control limits is a quality decision. */
+  freezeBaseline: ['quality', 'admin'],
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],

@@ -93,6 +93,7 @@ function newMessage(event: OutboxEvent, endpointId: string, payload: string, for
     ...(event.serialId !== undefined ? { serialId: event.serialId } : {}),
     ...(event.recallId !== undefined ? { recallId: event.recallId } : {}),
     ...(event.nonconformanceId !== undefined ? { nonconformanceId: event.nonconformanceId } : {}),
+    ...(event.characteristicId !== undefined ? { characteristicId: event.characteristicId } : {}),
     sequence: event.sequence,
     occurredAt: event.occurredAt,
     status: 'pending',

@@ -109,6 +109,7 @@ export function toWebhookMessage(m: StoredMessage): WebhookMessage {
     ...(m.serialId !== undefined ? { serialId: m.serialId } : {}),
     ...(m.recallId !== undefined ? { recallId: m.recallId } : {}),
     ...(m.nonconformanceId !== undefined ? { nonconformanceId: m.nonconformanceId } : {}),
+    ...(m.characteristicId !== undefined ? { characteristicId: m.characteristicId } : {}),
     sequence: m.sequence,
     occurredAt: m.occurredAt,
     format: m.format ?? 'json',

@@ -21,6 +21,7 @@ export function webhookBody(event: OutboxEvent): string {
     ...(event.serialId !== undefined ? { serialId: event.serialId } : {}),
     ...(event.recallId !== undefined ? { recallId: event.recallId } : {}),
     ...(event.nonconformanceId !== undefined ? { nonconformanceId: event.nonconformanceId } : {}),
+    ...(event.characteristicId !== undefined ? { characteristicId: event.characteristicId } : {}),
     sequence: event.sequence,
     data: event.data,
   });

@@ -37,8 +37,12 @@ import {
 } from '../e2e/support/mes.ts';
 import { ALWAYS_PLANNED, MINUTE, REASON_TREE, ingestAll, unit } from '../e2e/support/telemetry.ts';
 import { consumed, lot, lotRecord, putEdges, putRecords, serial, serialRecord } from '../fixtures/genealogy.ts';
+import { individuals, putSpcSamples } from '../fixtures/spc.ts';
 
 type Route = RouteDef & { id: RouteId };
+/** A's recorded value of the plant's routing, with values seeded for the SPC routes. */
+const SPC_CHARACTERISTIC = `data:${PLANT.routing}:10:screwTorque`;
+const spcWindow = { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' };
 /** A's own scrap list: B must never see its code. */
 const SCRAP_LIST_OF_A = {
   reasons: [
@@ -115,6 +119,7 @@ describe('tenant and role rules on every route', () => {
     people = await staff(mes, tenantA);
     adminB = await as(mes, tenantB, 'u-admin-b', ['admin']);
     await buildPlant(people.planner);
+    await putSpcSamples(tenantA, individuals(SPC_CHARACTERISTIC, spcWindow.from, 25, 4.0, 0.05));
     await people.planner.ok('PUT', '/v1/personnel/p-1', { name: 'Olivia', roles: ['operator'] });
     await people.admin.ok('PUT', '/v1/tenant-settings', { overrunTolerancePct: 7 });
     await adminB.ok('PUT', '/v1/materials/B-ONLY', { name: 'B’s own material', uom: 'kg' });
@@ -532,6 +537,14 @@ describe('tenant and role rules on every route', () => {
         isolation: 'not-found',
         build: async (fresh) => ({ params: { id: fresh ? await newNcOfA() : ncOfA }, body: { disposition: 'scrap' } }),
         probe: ncProbe,
+      },
+      getSpcChart: { isolation: 'not-found', build: async () => ({ params: { id: SPC_CHARACTERISTIC }, query: spcWindow }) },
+      freezeBaseline: {
+        isolation: 'not-found',
+        build: async () => ({ params: { id: SPC_CHARACTERISTIC }, body: { ...spcWindow, chart: 'i-mr', reason: 'process shown stable' } }),
+        probe: async () =>
+          (await people.admin.get(`/v1/characteristics/${encodeURIComponent(SPC_CHARACTERISTIC)}/spc?${new URLSearchParams(spcWindow)}`)).body
+            .baselineVersion ?? null,
       },
     } satisfies Record<RouteId, Case>;
   });

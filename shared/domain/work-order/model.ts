@@ -16,6 +16,7 @@ import { LOT_EVENT_TYPES } from '../tracking/lots.ts';
 import { RECALL_EVENT_TYPES } from '../tracking/recall-events.ts';
 import { SERIAL_EVENT_TYPES } from '../tracking/serials.ts';
 import { NONCONFORMANCE_EVENT_TYPES } from '../quality/nonconformance-model.ts';
+import { SPC_EVENT_TYPES } from '../quality/spc-events.ts';
 
 export interface WorkOrder {
   id: string;
@@ -231,6 +232,8 @@ export const EVENT_TYPES = [
   'operation.added',
   // Nonconformances (issue 15): each to its nonconformance's own outbox.
   ...NONCONFORMANCE_EVENT_TYPES,
+  // SPC (issue 15): each to its characteristic's own outbox.
+  ...SPC_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -251,6 +254,8 @@ export interface OutboxEvent {
   recallId?: string | undefined;
   /** The nonconformance a nonconformance event (`nonconformance.*`) is about. */
   nonconformanceId?: string | undefined;
+  /** The characteristic an SPC event (`quality.spc-violation`, `quality.baseline-frozen`) is about. */
+  characteristicId?: string | undefined;
   /** Per order (per lot, serial or recall for their events), gap-free sequence number. */
   sequence: number;
   data: Record<string, unknown>;

@@ -1,4 +1,5 @@
 /** The port the work order service talks to; shared/db implements it on DynamoDB. */
+import type { SpcWrites } from '../quality/spc-repository.ts';
 import type { SerialWrite } from '../tracking/consume.ts';
 import type { CounterAdvance } from '../tracking/lot-repository.ts';
 import type { LotCommandResult } from '../tracking/lots.ts';
@@ -37,6 +38,8 @@ export interface TrackedWrites {
   serials?: readonly SerialWrite[] | undefined;
   edges?: readonly GenealogyEdge[] | undefined;
   counters?: readonly CounterAdvance[] | undefined;
+  /** Recorded values as SPC samples, with the monitors' states and violation events (issue 15). */
+  spc?: SpcWrites | undefined;
 }
 
 export interface WorkOrderRepository {

@@ -20,6 +20,9 @@ import {
 import { quantityProblem, sameUnit } from '../master-data/units.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import { assertActiveReason, type ReasonListName, reasonListOf } from '../master-data/reason-lists.ts';
+import { planSpcWrites } from '../quality/spc-monitor.ts';
+import type { SpcStateReader } from '../quality/spc-repository.ts';
+import { recordedSamples } from '../quality/recorded-samples.ts';
 import * as commands from './commands.ts';
 import * as consume from './consume.ts';
 import type { ConsumeMaterial } from './consume.ts';
@@ -88,6 +91,8 @@ export class WorkOrderService {
     private readonly clock: Clock = systemClock,
     /** The lots an operation consumes (issue 14). */
     private readonly lots?: LotRepository,
+    /** The SPC monitors' states: recorded numeric values are SPC samples, judged at write time (issue 15). */
+    private readonly spc?: SpcStateReader,
   ) {}
 
   private context(auth: AuthContext): commands.CommandContext {
@@ -353,7 +358,8 @@ export class WorkOrderService {
       );
       if (reasons && code !== undefined) assertActiveReason(reasons, code, '/body/scrapReasonCode');
       const made = produced as Produced | undefined;
-      if (!made && !backflush) await this.orders.commit(auth.tenantId, result);
+      const spc = await this.spcWrites(auth, ctx, result.after, seq, input.data);
+      if (!made && !backflush && !spc) await this.orders.commit(auth.tenantId, result);
       else {
         const lotChanges = [...(backflush?.lots ?? []), ...(made?.lot ? [made.lot] : [])];
         await this.orders.commitTracked(auth.tenantId, result, {
@@ -361,10 +367,29 @@ export class WorkOrderService {
           serials: made?.serials ?? [],
           edges: made?.edges ?? [],
           counters: output?.counters ?? [],
+          ...(spc ? { spc } : {}),
         });
       }
       return toDetail(result.after);
     });
+  }
+
+  /**
+   * A report's numeric recorded values as SPC samples of `data:{routingId}:{seq}:{name}`, judged
+   * against each characteristic's frozen baseline: one BatchGetItem of the monitors' states, then
+   * in the report's transaction one Update per value (and, per monitored characteristic, its
+   * state and any `quality.spc-violation` event). Undefined when nothing numeric was recorded.
+   */
+  private async spcWrites(auth: AuthContext, ctx: commands.CommandContext, order: WorkOrderAggregate, seq: number, data: ReportOperation['data']) {
+    const op = order.operations.find((o) => o.seq === seq);
+    if (!this.spc || !op || !data) return undefined;
+    const samples = recordedSamples(order, op, data, ctx.now);
+    if (samples.length === 0) return undefined;
+    const states = await this.spc.states(
+      auth.tenantId,
+      samples.map((s) => s.characteristicId),
+    );
+    return planSpcWrites(ctx, samples, states).writes;
   }
 
   /**

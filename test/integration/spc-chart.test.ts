@@ -1,0 +1,141 @@
+/**
+ * SPC over HTTP (issue 15): values recorded in reports land on their characteristic's chart;
+ * the quality role freezes a baseline from a window (too few points: "not enough data"), and a
+ * value written afterwards that breaks a Nelson rule writes a `quality.spc-violation` event in
+ * the report's own transaction; another tenant's characteristic is a 404.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { keys } from '#shared/db/keys.ts';
+import type { SpcChartView } from '#shared/domain/quality/spc-model.ts';
+import {
+  type Mes,
+  PLANT,
+  PROBLEM,
+  type Staff,
+  assertProblem,
+  buildPlant,
+  newTenant,
+  orderAt,
+  partitionItems,
+  staff,
+  startMes,
+} from '../e2e/support/mes.ts';
+import { individuals, putSpcSamples } from '../fixtures/spc.ts';
+
+const TORQUE = `data:${PLANT.routing}:10:screwTorque`;
+const chartPath = (id: string, query: Record<string, string> = {}) =>
+  `/v1/characteristics/${encodeURIComponent(id)}/spc${Object.keys(query).length ? `?${new URLSearchParams(query)}` : ''}`;
+const baselinePath = (id: string) => `/v1/characteristics/${encodeURIComponent(id)}/baseline`;
+/** A past window the seeded values lie in. */
+const SEED = { from: '2026-01-05T00:00:00.000Z', to: '2026-01-06T00:00:00.000Z' };
+
+describe('SPC charts, frozen baselines and violations at write time', () => {
+  let mes: Mes;
+  let tenant: string;
+  let people: Staff;
+  let orderId: string;
+
+  before(async () => {
+    mes = await startMes();
+    tenant = newTenant();
+    people = await staff(mes, tenant);
+    await buildPlant(people.planner);
+    orderId = (await orderAt(people, 'RUNNING', { routingId: PLANT.routing })).id;
+  });
+  after(() => mes?.stop());
+
+  const report = (screwTorque: number) => people.operator.ok('POST', `/v1/work-orders/${orderId}/operations/10/report`, { data: { screwTorque } });
+
+  it('shows the values recorded in reports, with the routing’s limits as spec, and says when there are too few for limits', async () => {
+    await report(4.01);
+    await report(3.98);
+    await report(4.03);
+
+    const chart = (await people.operator.ok('GET', chartPath(TORQUE))) as unknown as SpcChartView;
+
+    assert.equal(chart.chart, 'i-mr');
+    assert.equal(chart.source, 'data');
+    assert.deepEqual(
+      chart.points.map((p) => p.value),
+      [4.01, 3.98, 4.03],
+    );
+    assert.ok(chart.points.every((p) => p.subgroupId?.startsWith(`${orderId}~10~`)));
+    assert.deepEqual(chart.spec, { lsl: 3.5, usl: 4.5, unit: 'Nm', source: 'routing' });
+    assert.equal(chart.limits, null);
+    assert.equal(chart.notEnoughData?.message, 'not enough data: 3 of 20 values');
+    assert.equal(chart.capability, null);
+    assert.equal(chart.capabilityNotEnoughData?.need, 30);
+  });
+
+  it('refuses to freeze a baseline from too few points, writing nothing', async () => {
+    const reply = await people.quality.post(baselinePath(TORQUE), { ...SEED, chart: 'imr', reason: 'first look' });
+
+    assertProblem(reply, 422, { type: 'urn:mes:problem:not-enough-data' });
+    assert.match(reply.body.detail, /not enough data: 0 of 20 values/);
+    assert.deepEqual(await partitionItems(keys.spcPartition(tenant, TORQUE), 'BASE#'), []);
+  });
+
+  it('lets quality freeze a baseline (not an operator), audited, with its event; the chart then uses it', async () => {
+    await putSpcSamples(tenant, individuals(TORQUE, SEED.from, 40, 4.0, 0.05));
+    const body = { ...SEED, chart: 'i-mr', reason: 'process shown stable in January' };
+
+    assertProblem(await people.operator.post(baselinePath(TORQUE), body), 403, { type: PROBLEM.forbidden });
+    const baseline = await people.quality.ok('POST', baselinePath(TORQUE), body);
+
+    assert.equal(baseline.version, 1);
+    assert.equal(baseline.chart, 'i-mr');
+    assert.equal(baseline.points, 40);
+    assert.ok(baseline.limits.lcl < 4.0 && 4.0 < baseline.limits.ucl);
+    const items = await partitionItems(keys.spcPartition(tenant, TORQUE));
+    assert.equal(items.filter((i) => i.entity === 'Audit' && i.action === 'freezeBaseline').length, 1);
+    assert.equal(items.filter((i) => i.entity === 'OutboxEvent' && i.type === 'quality.baseline-frozen').length, 1);
+
+    const chart = (await people.supervisor.ok('GET', chartPath(TORQUE, SEED))) as unknown as SpcChartView;
+    assert.equal(chart.limitsFrom, 'baseline');
+    assert.equal(chart.baselineVersion, 1);
+    assert.deepEqual(chart.limits, baseline.limits);
+    assert.equal(chart.points.length, 40);
+    assert.equal(chart.capability?.count, 40);
+    assert.ok((chart.capability?.cpk ?? 0) > 1);
+
+    const again = await people.admin.ok('POST', baselinePath(TORQUE), { ...body, reason: 'again' });
+    assert.equal(again.version, 2);
+    assert.equal((await partitionItems(keys.spcPartition(tenant, TORQUE), 'BASE#')).length, 2, 'a baseline is never rewritten');
+  });
+
+  it('writes a quality.spc-violation event with the value that broke a rule, in the report’s transaction', async () => {
+    await report(4.0);
+    assert.equal((await partitionItems(keys.spcPartition(tenant, TORQUE), 'EVT#')).filter((e) => e.type === 'quality.spc-violation').length, 0);
+
+    await report(4.4);
+
+    const violations = (await partitionItems(keys.spcPartition(tenant, TORQUE), 'EVT#')).filter((e) => e.type === 'quality.spc-violation');
+    assert.equal(violations.length, 1);
+    const event = violations[0] as { characteristicId: string; sequence: number; data: Record<string, any> };
+    assert.equal(event.characteristicId, TORQUE);
+    assert.equal(event.data.point.value, 4.4);
+    assert.equal(event.data.workOrderId, orderId);
+    assert.equal(event.data.seq, 10);
+    assert.equal(event.data.baselineVersion, 2);
+    assert.deepEqual(
+      event.data.rules.map((r: { rule: number }) => r.rule),
+      [1],
+    );
+    assert.equal(event.sequence, 3, 'after the two baseline-frozen events');
+    const state = (await partitionItems(keys.spcPartition(tenant, TORQUE), 'STATE'))[0] as { recent: unknown[] };
+    assert.equal(state.recent.length, 2);
+  });
+
+  it('shows another tenant nothing of a characteristic: 404', async () => {
+    const outsider = await staff(mes, newTenant());
+
+    assertProblem(await outsider.admin.get(chartPath(TORQUE, SEED)), 404, { type: PROBLEM.notFound });
+    assertProblem(await outsider.quality.post(baselinePath(TORQUE), { ...SEED, chart: 'i-mr', reason: 'x' }), 404, { type: PROBLEM.notFound });
+  });
+
+  it('refuses a window longer than 92 days, naming the field', async () => {
+    const reply = await people.quality.get(chartPath(TORQUE, { from: '2026-01-01T00:00:00Z', to: '2026-06-01T00:00:00Z' }));
+    assertProblem(reply, 400, { type: PROBLEM.invalidInput, pointers: ['/query/from'] });
+  });
+});
