@@ -1022,6 +1022,8 @@ export const ProblemSchema = meta(
     currentStatus: z.optional(z.string()),
     currentVersion: z.optional(z.int()),
     lastChange: z.optional(z.string()),
+    /** On a 409 `inspections-outstanding` (issue 15): the inspections of the operation that are due and unrecorded, or failed. */
+    inspections: z.optional(z.array(z.object({ id: z.string(), planId: z.string(), k: z.int(), status: z.string() }))),
   }),
   'Problem',
   'RFC 9457 problem details.',

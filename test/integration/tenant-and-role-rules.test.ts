@@ -630,7 +630,10 @@ describe('tenant and role rules on every route', () => {
                   ? ['/body/materialId']
                   : route.id === 'startRecall' || route.id === 'reportNonconformance'
                     ? ['/body/lotId']
-                    : ['/body/materialId', '/body/routingId'],
+                    : // B has a material of that id by then (putMaterial's own record), not the routing.
+                      route.id === 'putInspectionPlan'
+                      ? ['/body/routingId']
+                      : ['/body/materialId', '/body/routingId'],
             });
             break;
           case 'own-create':

@@ -168,6 +168,18 @@ describe('the sampling plan of a lot: AQL, letter, arrows, sample size', () => {
     assert.deepEqual(pick(plan), [10, 0, 1]);
   });
 
+  it('lot 20 at AQL 6.5 follows the arrow down from C to D: n = 8, Ac 1 Re 2', () => {
+    const plan = aqlPlan(20, 6.5);
+    assert.deepEqual([plan.codeLetter, plan.planLetter], ['C', 'D']);
+    assert.deepEqual(pick(plan), [8, 1, 2]);
+  });
+
+  it('follows an arrow that points past the table the other way: lot 8 at AQL 10 (A, up) goes down to C, n = 5, Ac 1 Re 2', () => {
+    const plan = aqlPlan(8, 10);
+    assert.deepEqual([plan.codeLetter, plan.planLetter], ['A', 'C']);
+    assert.deepEqual(pick(plan), [5, 1, 2]);
+  });
+
   it('lot 60 at AQL 100 (nonconformities per 100 units): E, n = 13, Ac 21 Re 22', () => {
     assert.deepEqual(pick(aqlPlan(60, 100)), [13, 21, 22]);
   });
