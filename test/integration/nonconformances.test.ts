@@ -7,7 +7,12 @@
  * from the table are as they were.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import { webhookPayloadSchema } from '#shared/api/integration-schemas.ts';
 import { keys } from '#shared/db/keys.ts';
 import type { Nonconformance, NonconformanceDetail } from '#shared/domain/quality/nonconformance-model.ts';
 import type { MaterialLot, SerialUnit } from '#shared/domain/tracking/model.ts';
@@ -30,6 +35,8 @@ import {
 } from '../e2e/support/mes.ts';
 import { putRecords, serialRecord } from '../fixtures/genealogy.ts';
 
+process.env.MES_LOCAL_SECRETS_KEY ??= randomBytes(32).toString('base64');
+
 const HSG = PLANT.components[0];
 
 describe('nonconformances', () => {
@@ -38,16 +45,41 @@ describe('nonconformances', () => {
   let people: Staff;
   let outsider: Staff;
   let count = 0;
+  let receiver: Server;
+  const received: { headers: Record<string, string>; body: string }[] = [];
+  let endpoint: { id: string; secret: string };
 
   before(async () => {
+    receiver = createServer((req, res) => {
+      let body = '';
+      req
+        .on('data', (c) => (body += c))
+        .on('end', () => {
+          received.push({ headers: req.headers as Record<string, string>, body });
+          res.writeHead(204).end();
+        });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     mes = await startMes();
     tenant = newTenant();
     people = await staff(mes, tenant);
     await buildPlant(people.planner);
     outsider = await staff(mes, newTenant());
+    endpoint = await people.admin.ok('POST', '/v1/webhook-endpoints', {
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/erp`,
+      eventTypes: [
+        'nonconformance.opened',
+        'nonconformance.dispositioned',
+        'nonconformance.closed',
+        'lot.returned',
+        'operation.added',
+        'work-order.held',
+      ],
+    });
   });
   after(async () => {
     await mes?.stop();
+    await new Promise((resolve) => receiver?.close(resolve));
   });
 
   const newLot = (quantity = 10) =>
@@ -188,6 +220,18 @@ describe('nonconformances', () => {
       assert.deepEqual([after.status, after.holdKind, after.version], ['ON_HOLD', 'production', held.version]);
       assert.deepEqual(first.holds, [{ kind: 'lot', id: received.id, outcome: 'placed' }]);
       assert.deepEqual(second.holds, [{ kind: 'lot', id: received.id, outcome: 'joined' }]);
+    });
+
+    it('refuses an Idempotency-Key used first with another request, writing nothing', async () => {
+      const received = await newLot(5);
+      await open({ lotId: received.id, quantity: 1 });
+      await report({ lotId: received.id, quantity: 1 }, people.operator, { 'idempotency-key': `reuse-${received.id}` });
+      await refused(
+        { lots: [received.id] },
+        () => report({ lotId: received.id, quantity: 2 }, people.operator, { 'idempotency-key': `reuse-${received.id}` }),
+        422,
+        PROBLEM.idempotencyKeyReused,
+      );
     });
 
     it('refuses bad input with a 4xx naming the field, and writes nothing', async () => {
@@ -356,6 +400,17 @@ describe('nonconformances', () => {
       assert.equal((await lot(received.id)).status, 'available');
     });
 
+    it('a rejected use-as-is decision opens the nonconformance again, the lot still held', async () => {
+      const received = await newLot(10);
+      const nc = await open({ lotId: received.id, quantity: 2 });
+      await decided(nc.id, { disposition: 'use-as-is' });
+      const rejected = await decided(nc.id, { approve: false, comment: 'deviation not covered' }, people.admin);
+      assert.deepEqual([rejected.status, rejected.disposition], ['open', undefined]);
+      assert.equal((await lot(received.id)).status, 'on-hold');
+      const closed = await decided(nc.id, { disposition: 'scrap' });
+      assert.equal(closed.status, 'closed');
+    });
+
     it('return to supplier: the quantity leaves the received lot by a return movement, the rest is released', async () => {
       const received = await newLot(10);
       const nc = await open({ lotId: received.id, quantity: 4, defectCode: 'WRONG-PART' });
@@ -406,5 +461,46 @@ describe('nonconformances', () => {
     assert.deepEqual([...ids].sort().reverse(), ids);
     const theirs = await outsider.admin.ok<{ items: Nonconformance[] }>('GET', '/v1/nonconformances');
     assert.deepEqual(theirs.items, []);
+  });
+
+  it('delivers its events to subscribers, signed, with the documented body: the envelope names the nonconformance', async () => {
+    // Prepare
+    const received0 = await newLot(10);
+    const running = await orderAt(people, 'RUNNING');
+
+    // Act
+    const onLot = await open({ lotId: received0.id, quantity: 2 });
+    await decided(onLot.id, { disposition: 'return-to-supplier' });
+    const onOrder = await open({ workOrderId: running.id, seq: 10, quantity: 1 });
+    await decided(onOrder.id, { disposition: 'rework', instructions: 'Deburr the flange.' });
+
+    // Assess
+    const about = (b: Record<string, unknown>) => [onLot.id, onOrder.id, received0.id, running.id].some((id) => Object.values(b).includes(id));
+    const mine = () => received.map((r) => ({ r, body: JSON.parse(r.body) })).filter(({ body }) => about(body));
+    for (let waited = 0; mine().length < 9 && waited < 20_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    const bodies = mine().map(({ r, body }) => {
+      new Webhook(endpoint.secret).verify(r.body, r.headers);
+      return webhookPayloadSchema(body.type).parse(body) as {
+        type: string;
+        nonconformanceId?: string;
+        sequence: number;
+        data: Record<string, unknown>;
+      };
+    });
+    const ofNc = (id: string) =>
+      bodies
+        .filter((b) => b.nonconformanceId === id)
+        .map((b) => [b.type, b.sequence])
+        .sort((x, y) => Number(x[1]) - Number(y[1]));
+    assert.deepEqual(ofNc(onLot.id), [
+      ['nonconformance.opened', 1],
+      ['nonconformance.dispositioned', 2],
+      ['nonconformance.closed', 3],
+    ]);
+    assert.deepEqual(ofNc(onOrder.id).length, 3);
+    const types = bodies.map((b) => b.type).sort();
+    for (const type of ['lot.returned', 'operation.added', 'work-order.held']) assert.ok(types.includes(type), `${type} in ${types}`);
+    const held = bodies.find((b) => b.type === 'work-order.held');
+    assert.equal(held?.data.nonconformanceId, onOrder.id);
   });
 });

@@ -22,7 +22,6 @@ import type { Reason } from '../master-data/model.ts';
 import { quantityProblem } from '../master-data/units.ts';
 import { holdLot, type LotAggregate, type LotChange, releaseLot, returnLot, scrapLot } from '../tracking/lots.ts';
 import { holdSerial, releaseSerial, type SerialAggregate, type SerialChange, scrapSerial } from '../tracking/serials.ts';
-import type { CommandContext } from '../work-order/commands.ts';
 import { diff } from '../work-order/diff.ts';
 import type { Actor, AuditRecord, CommandResult, OutboxEvent, WorkOrderAggregate } from '../work-order/model.ts';
 import {
@@ -285,7 +284,6 @@ export function openNonconformance(ctx: NcContext, input: OpenNonconformance, st
   const lots: LotChange[] = [];
   const serials: SerialChange[] = [];
   let orderResult: CommandResult | undefined;
-  const ctxFor = ctx as CommandContext;
   if (order) {
     const j = joinHold(
       input.id,
@@ -297,7 +295,7 @@ export function openNonconformance(ctx: NcContext, input: OpenNonconformance, st
     );
     holds.push({ kind: 'work-order', id: order.id, outcome: j.outcome });
     if (j.register) registers.push(j.register);
-    if (j.outcome === 'placed') orderResult = holdForNonconformance(ctxFor, order, input.id, reason);
+    if (j.outcome === 'placed') orderResult = holdForNonconformance(ctx, order, input.id, reason);
   }
   if (lot) {
     const j = joinHold(input.id, 'lot', lot.id, lot.status === 'on-hold', true, state.registers.get(registerKey('lot', lot.id)));
@@ -519,7 +517,7 @@ function close(
     const ending = (e: HoldEnding): NonconformanceHold => ({ ...hold, ending: e });
     if (hold.kind === 'lot') {
       const lot = lots.filter((c) => c.after.id === hold.id).at(-1)?.after ?? state.lot;
-      if (!lot || lot.status !== 'on-hold') return ending(lot && lot.status !== 'available' ? 'gone' : 'not-ours');
+      if (lot?.status !== 'on-hold') return ending(lot === undefined || lot.status === 'available' ? 'not-ours' : 'gone');
       if (holders.length > 0) return ending('kept-for-others');
       if (!isNonconformanceHold(lot.holdReason)) return ending('not-ours');
       lots.push(...releaseLot(ctx, lot, `nonconformance ${nc.id} closed (${decision.disposition})`).changes);
@@ -527,22 +525,22 @@ function close(
     }
     if (hold.kind === 'serial') {
       const serial = serials.filter((c) => c.after.id === hold.id).at(-1)?.after ?? state.serial;
-      if (!serial || serial.status !== 'on-hold') return ending(serial && serial.status !== 'made' ? 'gone' : 'not-ours');
+      if (serial?.status !== 'on-hold') return ending(serial === undefined || serial.status === 'made' ? 'not-ours' : 'gone');
       if (holders.length > 0) return ending('kept-for-others');
       if (!isNonconformanceHold(serial.holdReason)) return ending('not-ours');
       serials.push(releaseSerial(ctx, serial, `nonconformance ${nc.id} closed (${decision.disposition})`));
       return ending('lifted');
     }
     const order = state.order;
-    if (!order || order.status !== 'ON_HOLD') return ending(order && ['CANCELLED', 'CLOSED'].includes(order.status) ? 'gone' : 'not-ours');
+    if (order?.status !== 'ON_HOLD') return ending(order !== undefined && ['CANCELLED', 'CLOSED'].includes(order.status) ? 'gone' : 'not-ours');
     if (holders.length > 0) return ending('kept-for-others');
     if (order.holdKind !== 'quality' || !isNonconformanceHold(order.holdReason)) return ending('not-ours');
-    orderSteps.push((o) => liftHold(ctx as CommandContext, o));
+    orderSteps.push((o) => liftHold(ctx, o));
     return ending('lifted');
   });
   const order =
     orderSteps.length && state.order
-      ? finishSteps(ctx as CommandContext, state.order, orderSteps, {
+      ? finishSteps(ctx, state.order, orderSteps, {
           action: 'workOrder.nonconformance',
           target: 'workOrder',
           reason: `nonconformance ${nc.id}: ${decision.disposition}`,

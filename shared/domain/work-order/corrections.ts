@@ -251,7 +251,8 @@ export function reopenOperation(ctx: CommandContext, order: WorkOrderAggregate, 
   const index = order.operations.findIndex((o) => o.seq === seq);
   const pendingAgain: number[] = [];
   let operations = replaceOp(order, reopened);
-  for (const later of order.operations.slice(index + 1)) {
+  // Rework operations are side steps (nonconforming.ts): they keep their own state.
+  for (const later of order.operations.slice(index + 1).filter((o) => !o.rework)) {
     const started = later.startedAt !== undefined || later.goodQty > 0 || later.scrapQty > 0 || !['PENDING', 'READY'].includes(later.status);
     if (started) break;
     if (later.status !== 'PENDING') pendingAgain.push(later.seq);

@@ -197,7 +197,7 @@ export function unitsCovered(
   consumedBefore: readonly ConsumedMaterial[],
   quantity: number,
 ): { fromUnit: number; toUnit: number; covered: number } | undefined {
-  const made = order.output ? Math.max(order.output.serials, order.operations[order.operations.length - 1]?.goodQty ?? 0) : 0;
+  const made = order.output ? Math.max(order.output.serials, order.operations.filter((o) => !o.rework).at(-1)?.goodQty ?? 0) : 0;
   if (made <= 0 || component.quantityPer <= 0 || component.tracking === 'none') return undefined;
   const start = round(consumedBefore.filter((m) => acceptsMaterial(component, m.materialId)).reduce((n, m) => n + m.quantity, 0));
   const slack = scrapFrom(order, op.seq);

@@ -8,6 +8,7 @@
 import type { Operation, WorkOrderDetail } from '../../../shared/api/schemas.ts';
 import { PERMISSIONS, type Permission, type Role } from '../../../shared/domain/roles.ts';
 import { defaultHoldKind, HOLD_KINDS, type HoldKind, mayHandleHold } from '../../../shared/domain/work-order/holds.ts';
+import { lastOfFlow } from '../../../shared/domain/work-order/commands.ts';
 import {
   allowedOperationActions,
   allowedWorkOrderActions,
@@ -304,7 +305,7 @@ export function OperationActions(props: {
                 key={action}
                 label={LABELS.complete}
                 title={`Complete ${name}`}
-                question={`${soFar} ${order.operations.at(-1)?.seq === op.seq ? 'This is the last operation: completing it completes the order.' : 'Completing it makes the next operation ready.'}`}
+                question={`${soFar} ${lastOfFlow(order.operations)?.seq === op.seq ? 'This is the last operation: completing it completes the order.' : 'Completing it makes the next operation ready.'}`}
                 fields={[...reportFields(order.uom, lists), ...dataFields(op, 'missing')]}
                 run={async (v) => report('complete', v, readQuantities(v, order.uom))}
                 warn={warnBefore('complete')}

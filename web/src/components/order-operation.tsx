@@ -6,7 +6,7 @@ import { Fragment } from 'preact';
 import type { Operation, RecordedValue, WorkOrderDetail } from '../../../shared/api/schemas.ts';
 import type { Role } from '../../../shared/domain/roles.ts';
 import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
-import { goodQuantityLimit } from '../../../shared/domain/work-order/commands.ts';
+import { goodQuantityLimit, lastOfFlow } from '../../../shared/domain/work-order/commands.ts';
 import { fmtDateTime, StateBadge } from '../ui.tsx';
 import { personName } from '../plant.ts';
 import { type ActionNotice, ActionNoticeNote, type OnOutcome, OperationActions } from './order-actions.tsx';
@@ -21,7 +21,7 @@ import { chartPath, recordedValueCharacteristicId } from '../quality/words.ts';
 /** What the order made at its last operation of a lot- or serial-tracked material, with the way to its trace. */
 function OrderOutput({ order, op }: { order: WorkOrderDetail; op: Operation }) {
   const output = order.output;
-  if (!output || order.operations.at(-1)?.seq !== op.seq) return null;
+  if (!output || lastOfFlow(order.operations)?.seq !== op.seq) return null;
   return (
     <p data-testid={`op-${op.seq}-output`}>
       <strong>Made: </strong>

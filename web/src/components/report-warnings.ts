@@ -4,6 +4,7 @@
  * completion that would pass nothing on (the API asks for confirmNoOutput).
  */
 import type { DataRequirement, Operation, ReportOperation, WorkOrderDetail } from '../../../shared/api/schemas.ts';
+import { flowOf } from '../../../shared/domain/work-order/commands.ts';
 
 const name = (d: DataRequirement) => d.label ?? d.name;
 const unit = (d: DataRequirement) => (d.unit ? ` ${d.unit}` : '');
@@ -27,8 +28,7 @@ export const passesNothingOn = (order: WorkOrderDetail, op: Operation, goodQty: 
 /** The completion's warning in plain words, or undefined. */
 export function noOutputWarning(order: WorkOrderDetail, op: Operation, goodQty: number): string | undefined {
   if (!passesNothingOn(order, op, goodQty)) return undefined;
-  const index = order.operations.findIndex((o) => o.seq === op.seq);
-  const next = order.operations[index + 1];
+  const next = flowOf(order.operations)[flowOf(order.operations).findIndex((o) => o.seq === op.seq) + 1];
   const what = next
     ? `nothing would pass to operation ${next.seq} (${next.name}), and it could report nothing`
     : `the order would complete with ${order.producedQty} of ${order.quantity} made`;
