@@ -14,6 +14,8 @@ import { PLANT_LIVE_TARGET_NAMES, type PlantLiveResults } from './plant-live.ts'
 import { renderPlantLive } from './plant-live-report.ts';
 import { GENEALOGY_TARGET_NAMES, type GenealogyResults } from './genealogy.ts';
 import { renderGenealogy } from './genealogy-report.ts';
+import { SPC_TARGET_NAMES, type SpcResults } from './spc.ts';
+import { renderSpc } from './spc-report.ts';
 
 export const TARGETS = { latencyRatio: 1.5 } as const;
 
@@ -43,6 +45,8 @@ export interface Results {
   plantLiveError: string | undefined;
   genealogy: GenealogyResults | undefined;
   genealogyError: string | undefined;
+  spc?: SpcResults | undefined;
+  spcError?: string | undefined;
 }
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -63,6 +67,7 @@ const T = {
   ...WEB_TARGET_NAMES,
   ...PLANT_LIVE_TARGET_NAMES,
   ...GENEALOGY_TARGET_NAMES,
+  ...SPC_TARGET_NAMES,
 };
 
 /** Target 1: no Scan; a read is one GetItem or Query; a command is one TransactWriteItems plus reads. */
@@ -170,6 +175,7 @@ export function renderResults(r: Results): string {
   renderWeb(r.web, { out, judge });
   renderPlantLive(r.plantLive, r.plantLiveError, r.telemetry, { out, judge });
   renderGenealogy(r.genealogy, r.genealogyError, { out, judge });
+  renderSpc(r.spc, r.spcError, { out, judge });
 
   const summary = ['## Summary', '', '| Target | Checks | Pass | Fail | Verdict |', '|---|---|---|---|---|'];
   for (const target of Object.values(T)) {

@@ -15,6 +15,8 @@
  *      plant overview's first render in headless Chromium on a throttled phone, beside a hello-world floor.
  *   8. genealogy (bench/genealogy.ts): a full backward and forward trace of a generated 5-level genealogy
  *      of more than 10,000 lots and serials, beside the floor of as many bare Queries (its own runtime).
+ *   9. SPC (bench/spc.ts): the chart of the last 30 days over 100,000 values of one characteristic in
+ *      subgroups of 5, beside the floor of the bare Query pages of the same items (its own runtime).
  * Every loop is bounded in count and time; all traffic stays on 127.0.0.1.
  * BENCH_SAMPLES, BENCH_COLD_RUNS (at least 7), BENCH_TELEMETRY_SCALE and BENCH_WEB_RUNS shrink a run while working on the bench itself.
  */
@@ -39,6 +41,7 @@ import { measureWebhooks, type WebhookResults } from './webhooks.ts';
 import { measureWeb, prepareWeb, type WebResults } from './web.ts';
 import { measurePlantLive, type PlantLiveResults } from './plant-live.ts';
 import { type GenealogyResults, measureGenealogy } from './genealogy.ts';
+import { measureSpc, type SpcResults } from './spc.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
@@ -92,6 +95,8 @@ let plantLive: PlantLiveResults | undefined;
 let plantLiveError: string | undefined;
 let genealogy: GenealogyResults | undefined;
 let genealogyError: string | undefined;
+let spc: SpcResults | undefined;
+let spcError: string | undefined;
 try {
   const tokens = await issueTokens(runtime);
   await seedMasterData(runtime.baseUrl, tokens);
@@ -145,6 +150,12 @@ try {
     console.error(error);
     return undefined;
   });
+  step('9. SPC: the chart of the last 30 days over 100,000 values (issue 15)');
+  spc = await measureSpc({ step, log: quietLog }).catch((error: Error) => {
+    spcError = error.message.split('\n')[0];
+    console.error(error);
+    return undefined;
+  });
 } finally {
   closeClient();
   await runtime.stop();
@@ -179,6 +190,8 @@ const markdown = renderResults({
   plantLiveError,
   genealogy,
   genealogyError,
+  spc,
+  spcError,
 });
 writeFileSync(join(ROOT, 'bench/RESULTS.md'), markdown);
 step('wrote bench/RESULTS.md');

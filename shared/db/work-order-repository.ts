@@ -10,7 +10,7 @@ import type { SerialWrite } from '../domain/tracking/consume.ts';
 import type { SerialUnit } from '../domain/tracking/model.ts';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, DispatchEntry, Operation, WorkOrder } from '../api/schemas.ts';
-import { AlreadyExistsError, QuantityRuleError, VersionConflictError } from '../domain/errors.ts';
+import { AlreadyExistsError, QuantityRuleError, SpcMonitorChangedError, VersionConflictError } from '../domain/errors.ts';
 import type { CommandResult, WorkOrderAggregate } from '../domain/work-order/model.ts';
 import type { IdempotencyRecord, PageRequest, Receipt, TrackedWrites, WorkOrderRepository } from '../domain/work-order/repository.ts';
 import { isDispatchable } from '../domain/work-order/status.ts';
@@ -61,7 +61,9 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
     const serialsTo = items.length;
     if (tracked.edges?.length) items.push(...(await genealogyEdgeWrites(tenantId, tracked.edges)));
     for (const counter of tracked.counters ?? []) items.push(counterItem(table, tenantId, counter));
+    const spcFrom = items.length;
     if (tracked.spc) items.push(...spcWriteItems(table, tenantId, tracked.spc));
+    const spcTo = items.length;
     if (items.length > MAX_TRANSACTION_ITEMS) {
       const made = tracked.serials?.filter((s) => !s.before).length ?? 0;
       const fewer =
@@ -79,6 +81,8 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
     if (taken && cancelled.failed.every((f) => f.index >= serialsFrom && f.index < serialsTo)) {
       throw new AlreadyExistsError(`serial ${taken.write.after.id} exists already: a serial number is made once`);
     }
+    // Only SPC monitors' states: the caller reads them and writes again.
+    if (cancelled.failed.every((f) => f.index >= spcFrom && f.index < spcTo)) throw new SpcMonitorChangedError();
     // The order, a lot, a serial or a counter changed since they were read: decided again (retry.ts).
     throw new VersionConflictError();
   }

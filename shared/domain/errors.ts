@@ -115,6 +115,12 @@ export class VersionConflictError extends StaleVersionError {
   override readonly name = 'VersionConflictError';
 }
 
+/**
+ * Only an SPC monitor's state refused a command's transaction (a baseline was frozen, or another
+ * writer judged a point, since the writer looked): the writer reads the states and writes again.
+ */
+export class SpcMonitorChangedError extends VersionConflictError {}
+
 /** A quantity rule refused the request (e.g. more good parts than the operation was given). */
 export class QuantityRuleError extends MesError {
   override readonly name = 'QuantityRuleError';

@@ -21,7 +21,11 @@ import {
   staff,
   startMes,
 } from '../e2e/support/mes.ts';
+import { MINUTE, ingestAll, unit } from '../e2e/support/telemetry.ts';
 import { individuals, putSpcSamples } from '../fixtures/spc.ts';
+
+// Read by functions/lib/http.ts when the runtime first imports a handler: the calls a report makes.
+process.env.MES_EXPOSE_DDB_USAGE = '1';
 
 const TORQUE = `data:${PLANT.routing}:10:screwTorque`;
 const chartPath = (id: string, query: Record<string, string> = {}) =>
@@ -48,9 +52,14 @@ describe('SPC charts, frozen baselines and violations at write time', () => {
   const report = (screwTorque: number) => people.operator.ok('POST', `/v1/work-orders/${orderId}/operations/10/report`, { data: { screwTorque } });
 
   it('shows the values recorded in reports, with the routing’s limits as spec, and says when there are too few for limits', async () => {
-    await report(4.01);
+    const first = await people.operator.post(`/v1/work-orders/${orderId}/operations/10/report`, { data: { screwTorque: 4.01 } });
     await report(3.98);
     await report(4.03);
+
+    assert.equal(first.status, 200, first.text);
+    const calls = /^calls=([^;]*);/.exec(first.headers.get('x-mes-dynamodb') ?? '')?.[1]?.split(',') ?? [];
+    assert.equal(calls.filter((c) => c === 'TransactWriteItems').length, 1, `${calls}`);
+    assert.ok(!calls.includes('BatchGetItem'), `a characteristic without a baseline costs the report no read: ${calls}`);
 
     const chart = (await people.operator.ok('GET', chartPath(TORQUE))) as unknown as SpcChartView;
 
@@ -125,6 +134,36 @@ describe('SPC charts, frozen baselines and violations at write time', () => {
     assert.equal(event.sequence, 3, 'after the two baseline-frozen events');
     const state = (await partitionItems(keys.spcPartition(tenant, TORQUE), 'STATE'))[0] as { recent: unknown[] };
     assert.equal(state.recent.length, 2);
+  });
+
+  it('charts a machine process value as minute means, an individuals chart', async () => {
+    const press = unit(tenant, PLANT.workUnit);
+    const start = Math.floor((Date.now() - 30 * MINUTE) / MINUTE) * MINUTE;
+    await ingestAll([
+      press.process(start + 5_000, { meltTemp: 200 }),
+      press.process(start + 35_000, { meltTemp: 202 }),
+      press.process(start + MINUTE + 10_000, { meltTemp: 205 }),
+      press.process(start + 2 * MINUTE + 10_000, { meltTemp: 199 }),
+    ]);
+    const id = `proc:${PLANT.workUnit}:meltTemp`;
+
+    const chart = (await people.quality.ok(
+      'GET',
+      chartPath(id, { from: new Date(start).toISOString(), to: new Date(start + 10 * MINUTE).toISOString() }),
+    )) as unknown as SpcChartView;
+
+    assert.equal(chart.source, 'proc');
+    assert.equal(chart.chart, 'i-mr');
+    assert.deepEqual(
+      chart.points.map((p) => [p.at, p.value]),
+      [
+        [new Date(start).toISOString(), 201],
+        [new Date(start + MINUTE).toISOString(), 205],
+        [new Date(start + 2 * MINUTE).toISOString(), 199],
+      ],
+    );
+    assert.equal(chart.spec.source, 'none');
+    assertProblem(await people.quality.get(chartPath(`proc:no-such-unit:meltTemp`)), 404, { type: PROBLEM.notFound });
   });
 
   it('shows another tenant nothing of a characteristic: 404', async () => {

@@ -86,6 +86,13 @@ export interface SpcSample {
   seq?: number | undefined;
 }
 
+/**
+ * An attribute inspection's count as a sample's values (p and np charts count the non-zero
+ * values as defective): `defectives` ones, then zeros up to the sample size.
+ */
+export const attributeValues = (sampleSize: number, defectives: number): number[] =>
+  Array.from({ length: sampleSize }, (_, i) => (i < defectives ? 1 : 0));
+
 /** A stored value, as read back. */
 export interface SpcValue {
   at: string;

@@ -13,6 +13,7 @@ import {
   QuantityRuleError,
   StaleVersionError,
   ValidationError,
+  SpcMonitorChangedError,
   UnitOfMeasureError,
   UnknownReferenceError,
   type FieldError,
@@ -21,7 +22,7 @@ import { quantityProblem, sameUnit } from '../master-data/units.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import { assertActiveReason, type ReasonListName, reasonListOf } from '../master-data/reason-lists.ts';
 import { planSpcWrites } from '../quality/spc-monitor.ts';
-import type { SpcStateReader } from '../quality/spc-repository.ts';
+import type { SpcStateReader, SpcWrites } from '../quality/spc-repository.ts';
 import { recordedSamples } from '../quality/recorded-samples.ts';
 import * as commands from './commands.ts';
 import * as consume from './consume.ts';
@@ -83,6 +84,13 @@ export interface ReasonChoice {
   pointer: string;
   comment?: string | undefined;
 }
+
+/**
+ * Characteristics (`{tenant}#{id}`) this process has seen with an SPC monitor state (a frozen
+ * baseline): a hint for which states a report reads first. Correctness does not rest on it: a
+ * report that does not read a state checks in its transaction that there is none.
+ */
+const monitoredCharacteristics = new Set<string>();
 
 export class WorkOrderService {
   constructor(
@@ -358,9 +366,8 @@ export class WorkOrderService {
       );
       if (reasons && code !== undefined) assertActiveReason(reasons, code, '/body/scrapReasonCode');
       const made = produced as Produced | undefined;
-      const spc = await this.spcWrites(auth, ctx, result.after, seq, input.data);
-      if (!made && !backflush && !spc) await this.orders.commit(auth.tenantId, result);
-      else {
+      const commitWith = async (spc: SpcWrites | undefined) => {
+        if (!made && !backflush && !spc) return void (await this.orders.commit(auth.tenantId, result));
         const lotChanges = [...(backflush?.lots ?? []), ...(made?.lot ? [made.lot] : [])];
         await this.orders.commitTracked(auth.tenantId, result, {
           ...(lotChanges.length ? { lots: { changes: lotChanges, edges: [] } } : {}),
@@ -369,6 +376,13 @@ export class WorkOrderService {
           counters: output?.counters ?? [],
           ...(spc ? { spc } : {}),
         });
+      };
+      try {
+        await commitWith(await this.spcWrites(auth, ctx, result.after, seq, input.data, false));
+      } catch (error) {
+        // A characteristic of this report has a monitor this process did not know of: read it, write again.
+        if (!(error instanceof SpcMonitorChangedError)) throw error;
+        await commitWith(await this.spcWrites(auth, ctx, result.after, seq, input.data, true));
       }
       return toDetail(result.after);
     });
@@ -376,19 +390,30 @@ export class WorkOrderService {
 
   /**
    * A report's numeric recorded values as SPC samples of `data:{routingId}:{seq}:{name}`, judged
-   * against each characteristic's frozen baseline: one BatchGetItem of the monitors' states, then
-   * in the report's transaction one Update per value (and, per monitored characteristic, its
-   * state and any `quality.spc-violation` event). Undefined when nothing numeric was recorded.
+   * against each characteristic's frozen baseline. In the report's transaction: one Update per
+   * value, and per characteristic either a check that it still has no monitor state (no
+   * baseline), or its next state and any `quality.spc-violation` event. The states are read (one
+   * BatchGetItem) only for characteristics this process has seen monitored, so a report of a
+   * characteristic without a baseline reads nothing more; a check that fails
+   * (SpcMonitorChangedError) marks them, and the report is written again with them read.
+   * Undefined when nothing numeric was recorded.
    */
-  private async spcWrites(auth: AuthContext, ctx: commands.CommandContext, order: WorkOrderAggregate, seq: number, data: ReportOperation['data']) {
+  private async spcWrites(
+    auth: AuthContext,
+    ctx: commands.CommandContext,
+    order: WorkOrderAggregate,
+    seq: number,
+    data: ReportOperation['data'],
+    readAll: boolean,
+  ): Promise<SpcWrites | undefined> {
     const op = order.operations.find((o) => o.seq === seq);
     if (!this.spc || !op || !data) return undefined;
     const samples = recordedSamples(order, op, data, ctx.now);
     if (samples.length === 0) return undefined;
-    const states = await this.spc.states(
-      auth.tenantId,
-      samples.map((s) => s.characteristicId),
-    );
+    const ids = [...new Set(samples.map((s) => s.characteristicId))];
+    if (readAll) for (const id of ids) monitoredCharacteristics.add(`${auth.tenantId}#${id}`);
+    const toRead = ids.filter((id) => monitoredCharacteristics.has(`${auth.tenantId}#${id}`));
+    const states = toRead.length ? await this.spc.states(auth.tenantId, toRead) : new Map();
     return planSpcWrites(ctx, samples, states).writes;
   }
 
