@@ -184,7 +184,8 @@ function EntryForm({ inspection, onRecorded }: { inspection: Inspection; onRecor
   );
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const idBase = `insp-${inspection.planId}-${inspection.k}`;
+  // Unique on the page: two orders at one station may run the same plan.
+  const idBase = `insp-${inspection.id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
   const setter = (charId: string) => (i: number, v: string) =>
     setEntry((e) => ({ ...e, [charId]: (e[charId] ?? []).map((old, j) => (j === i ? v : old)) }));
   const submit = async (e: Event) => {
