@@ -112,9 +112,7 @@ function finish(outDir: string, metafile: Metafile, bootMetafile: Metafile, mini
   cpSync(join(WEB_ROOT, 'public'), outDir, { recursive: true });
   // By name: a module the app imports dynamically (a lazily loaded screen) is an entry point of the metafile too.
   const entryOf = (m: Metafile, name: 'app' | 'boot') =>
-    Object.keys(m.outputs).find(
-      (path) => m.outputs[path]?.entryPoint !== undefined && path.endsWith('.js') && basename(path).startsWith(`${name}-`),
-    );
+    Object.keys(m.outputs).find((path) => m.outputs[path]?.entryPoint !== undefined && path.endsWith('.js') && basename(path).startsWith(`${name}-`));
   const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([path, output]) => [basename(path), output]));
   const appEntry = entryOf(metafile, 'app');
   const bootEntry = entryOf(bootMetafile, 'boot');

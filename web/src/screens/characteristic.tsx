@@ -287,9 +287,13 @@ function ChartView({ view, title, reload }: { view: SpcChartView; title: string;
   );
 }
 
+/** Another characteristic starts afresh: its own window and chart kind. */
 export default function Characteristic({ params }: ScreenProps) {
+  return <CharacteristicPage key={params.id ?? ''} id={params.id ?? ''} />;
+}
+
+function CharacteristicPage({ id }: { id: string }) {
   usePlantContext();
-  const id = params.id ?? '';
   const name = useCharacteristicName(id);
   const [days, setDays] = useState<(typeof WINDOWS)[number]>(30);
   const [chart, setChart] = useState<Chart | undefined>();

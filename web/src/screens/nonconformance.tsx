@@ -13,17 +13,11 @@ import { api } from '../api.ts';
 import { currentSession } from '../auth.ts';
 import { useEquipment } from '../components/plant-equipment.tsx';
 import { useLive } from '../live.ts';
-import { personName, usePlantContext } from '../plant.ts';
+import { usePlantContext } from '../plant.ts';
 import { DISPOSITION_WORDS, NC_STATUS_WORDS } from '../quality/words.ts';
 import { reasonName, useReasonLists } from '../reason-lists.ts';
 import { ConfirmAction, ErrorNote, fmtDateTime, Loading, Page } from '../ui.tsx';
-import { ncSubject, operationNames } from './quality.tsx';
-
-/** A person by the plant's personnel name, else the name the token carried. */
-const who = (userId: string, name?: string) => {
-  const known = personName(userId);
-  return known !== userId ? known : (name ?? userId);
-};
+import { ncSubject, operationNames, who } from './quality.tsx';
 
 const HOLD_WORDS = { placed: 'put on hold', joined: 'held (also by another)', 'already-held': 'already on hold', 'not-held': 'not held' } as const;
 const ENDING_WORDS = {

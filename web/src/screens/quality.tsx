@@ -9,10 +9,16 @@ import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
 import { useLive } from '../live.ts';
-import { materialName, usePlantContext } from '../plant.ts';
+import { materialName, personName, usePlantContext } from '../plant.ts';
 import { reasonName, useReasonLists } from '../reason-lists.ts';
 import { chartPath, inspectionCharacteristicId, NC_STATUS_WORDS } from '../quality/words.ts';
 import { ErrorNote, fmtDateTime, Loading, Page } from '../ui.tsx';
+
+/** A person by the plant's personnel name, else the name the token carried. */
+export const who = (userId: string, name?: string) => {
+  const known = personName(userId);
+  return known !== userId ? known : (name ?? userId);
+};
 
 /** Operation names of the orders the list names: one read per order. */
 export async function operationNames(orderIds: readonly string[], signal: AbortSignal): Promise<Map<string, string>> {
@@ -60,12 +66,12 @@ function NcCard({ nc, opNames }: { nc: Nonconformance; opNames: Map<string, stri
         <dd>{formatQuantity(nc.quantity, nc.uom)}</dd>
         <dt>Found</dt>
         <dd>
-          by {nc.reportedByName}, <time dateTime={nc.reportedAt}>{fmtDateTime(nc.reportedAt)}</time>
+          by {who(nc.reportedBy, nc.reportedByName)}, <time dateTime={nc.reportedAt}>{fmtDateTime(nc.reportedAt)}</time>
         </dd>
         {nc.status === 'awaiting-approval' && nc.disposition ? (
           <>
             <dt>Decided</dt>
-            <dd>Use as is, by {nc.disposition.decidedByName}. A second person must approve.</dd>
+            <dd>Use as is, by {who(nc.disposition.decidedBy, nc.disposition.decidedByName)}. A second person must approve.</dd>
           </>
         ) : null}
       </dl>
