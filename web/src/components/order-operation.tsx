@@ -14,7 +14,7 @@ import { reasonName, useReasonLists } from '../reason-lists.ts';
 import { ReasonName } from './reason-picker.tsx';
 import { ReopenAction } from './operation-reopen.tsx';
 import { OperationMaterials } from './order-materials.tsx';
-import { InspectNow } from '../quality/inspect-now.tsx';
+import { InspectNow } from '../quality/inspect-now-lazy.tsx';
 import { ReportProblem } from '../quality/report-problem.tsx';
 import { chartPath, recordedValueCharacteristicId } from '../quality/words.ts';
 

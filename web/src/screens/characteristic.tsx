@@ -75,7 +75,8 @@ function chartOptions(size: { width: number; height: number }, view: SpcChartVie
     legend: { show: false },
     cursor: { show: false, drag: { x: false, y: false } },
     select: { show: false, left: 0, top: 0, width: 0, height: 0 },
-    padding: [12, 12, 0, 0],
+    // Room on the right for the last time label.
+    padding: [12, 28, 0, 0],
     scales: { x: { time: false, range: [-0.5, Math.max(0.5, n - 0.5)] } },
     axes: [
       {
@@ -280,7 +281,9 @@ function ChartView({ view, title, reload }: { view: SpcChartView; title: string;
         }
         table={<p>The points are in the table below.</p>}
       />
-      <PointsTable view={view} />
+      <div class="table-scroll">
+        <PointsTable view={view} />
+      </div>
       <Capability view={view} />
       {mayFreeze && view.limits && view.limitsFrom === 'data' && !view.notEnoughData ? <Freeze view={view} reload={reload} /> : null}
     </>

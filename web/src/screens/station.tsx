@@ -21,7 +21,7 @@ import { OperationActions } from '../components/order-actions.tsx';
 import { RecordedData } from '../components/order-operation.tsx';
 import { OperationMaterials } from '../components/order-materials.tsx';
 import { type EquipmentIndex, equipmentName, useEquipment } from '../components/plant-equipment.tsx';
-import { InspectNow } from '../quality/inspect-now.tsx';
+import { InspectNow } from '../quality/inspect-now-lazy.tsx';
 
 /** The device remembers its station: a tablet on a line serves that line, shift after shift. */
 export const STATION_KEY = 'mes.station';
