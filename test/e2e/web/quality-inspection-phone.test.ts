@@ -201,6 +201,7 @@ describe('an inspection on the operator home, on a phone', { skip: BROWSER_SKIP 
       await goTo(page, '/orders/WO-PASS');
       const op = page.getByTestId('op-10');
       await op.getByTestId('inspect-10').getByText('Nothing to inspect now.').waitFor();
+      assert.equal(await op.getByTestId('inspections-passed-10').innerText(), 'Passed: Bore check.');
       await op.getByRole('button', { name: 'Report a problem' }).waitFor();
       await screenshot(page, TEST, 'order-operation');
       errors.assertNone();

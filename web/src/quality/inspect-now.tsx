@@ -262,6 +262,7 @@ export function InspectNow({ order, op, reload }: { order: WorkOrderDetail; op: 
   const due = inspections.filter((i) => i.status === 'due');
   const failed = inspections.filter((i) => i.status === 'failed');
   const upcoming = inspections.filter((i) => i.status === 'upcoming');
+  const passed = inspections.filter((i) => i.status === 'passed');
   const titleId = `inspect-${order.id}-${op.seq}`;
   const opWords = `order ${order.id}, operation ${op.seq} (${op.name})`;
   return (
@@ -318,6 +319,11 @@ export function InspectNow({ order, op, reload }: { order: WorkOrderDetail; op: 
             The operation cannot be completed until quality decides.
           </p>
         ))}
+      {passed.length ? (
+        <p class="muted" data-testid={`inspections-passed-${op.seq}`}>
+          Passed: {passed.map((i) => `${i.planName}${i.k > 1 ? ` #${i.k}` : ''}`).join(', ')}.
+        </p>
+      ) : null}
       {list.data && due.length === 0 && failed.length === 0 ? (
         <p class="muted">
           Nothing to inspect now.
