@@ -222,6 +222,17 @@ describe('nonconformances', () => {
       assert.deepEqual(second.holds, [{ kind: 'lot', id: received.id, outcome: 'joined' }]);
     });
 
+    it('answers a retry with its Idempotency-Key with the first result, even once what it held is gone', async () => {
+      const received = await newLot(2);
+      const key = { 'idempotency-key': `gone-${received.id}` };
+      const first = await report({ lotId: received.id, quantity: 2 }, people.operator, key);
+      assert.equal(first.status, 201, first.text);
+      await decided(first.body.id, { disposition: 'scrap' });
+      const retry = await report({ lotId: received.id, quantity: 2 }, people.operator, key);
+      assert.equal(retry.status, 201, retry.text);
+      assert.deepEqual([retry.headers.get('idempotent-replayed'), retry.body.id], ['true', first.body.id]);
+    });
+
     it('refuses an Idempotency-Key used first with another request, writing nothing', async () => {
       const received = await newLot(5);
       await open({ lotId: received.id, quantity: 1 });

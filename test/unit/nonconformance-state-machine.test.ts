@@ -20,6 +20,7 @@ import {
 import type { LotAggregate } from '#shared/domain/tracking/lots.ts';
 import { flowOf } from '#shared/domain/work-order/commands.ts';
 import type { WorkOrderAggregate } from '#shared/domain/work-order/model.ts';
+import { scrapNonconformingUnits } from '#shared/domain/work-order/nonconforming.ts';
 import { lotRecord } from '../fixtures/genealogy.ts';
 import { running } from '../fixtures/work-orders.ts';
 
@@ -210,5 +211,21 @@ describe('nonconformance state machine', () => {
       ['operation.added', 'work-order.resumed'],
     );
     assert.equal(reworked.order?.audit.version, held.version + 1, 'one change of the order');
+  });
+
+  it("scraps an order's units only where the order's record and output allow it", () => {
+    const order: WorkOrderAggregate = { ...running(100), tracking: 'lot' };
+    const reported = scrapNonconformingUnits(
+      { ...order, operations: order.operations.map((o) => (o.seq === 10 ? { ...o, goodQty: 5 } : o)) },
+      10,
+      2,
+      'DIM',
+      'NC-1',
+    );
+    assert.deepEqual([reported.next.operations[0]?.goodQty, reported.next.operations[0]?.scrapQty, reported.next.scrappedQty], [3, 2, 2]);
+    assert.throws(() => scrapNonconformingUnits(order, 10, 1, 'DIM', 'NC-1'), QuantityRuleError);
+    const atLast = { ...order, operations: order.operations.map((o) => (o.seq === 30 ? { ...o, goodQty: 5 } : o)) };
+    assert.throws(() => scrapNonconformingUnits(atLast, 30, 1, 'DIM', 'NC-1'), IllegalTransitionError);
+    assert.throws(() => scrapNonconformingUnits({ ...order, status: 'CLOSED' }, 10, 1, 'DIM', 'NC-1'), IllegalTransitionError);
   });
 });

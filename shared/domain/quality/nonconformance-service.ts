@@ -46,7 +46,7 @@ export const toNonconformance = ({ eventSeq: _, ...nc }: NonconformanceAggregate
 export class NonconformanceService {
   constructor(
     private readonly ncs: NonconformanceRepository,
-    private readonly orders: Pick<WorkOrderRepository, 'get'>,
+    private readonly orders: Pick<WorkOrderRepository, 'get' | 'getIdempotency'>,
     private readonly lots: Pick<LotRepository, 'get'>,
     private readonly serials: Pick<SerialRepository, 'get'>,
     private readonly masterData: MasterDataRepository,
@@ -75,6 +75,15 @@ export class NonconformanceService {
   /** Opens a nonconformance and holds what it names, in one transaction. With an Idempotency-Key, a retry returns the first result. */
   async report(auth: AuthContext, input: ReportNonconformance, idempotencyKey?: string): Promise<{ nc: Nonconformance; replayed: boolean }> {
     const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+    const replayOf = (replay: { requestHash: string; response: unknown }) => {
+      if (replay.requestHash !== requestHash) {
+        throw new IdempotencyKeyReusedError(`Idempotency-Key ${idempotencyKey} was first used with a different request`);
+      }
+      return { nc: replay.response as Nonconformance, replayed: true };
+    };
+    // A retry answers what the first request did, even when the rules would now refuse it (the lot it held is gone since, say).
+    const earlier = idempotencyKey ? await this.orders.getIdempotency(auth.tenantId, NONCONFORMANCES_IDEMPOTENCY_SCOPE, idempotencyKey) : undefined;
+    if (earlier) return replayOf(earlier);
     return retryOnConflict(undefined, async () => {
       const write = await this.prepareReport(auth, input);
       const nc = toNonconformance(write.nc.after);
@@ -83,10 +92,7 @@ export class NonconformanceService {
         : undefined;
       const { replay } = await this.ncs.commit(auth.tenantId, write, receipt);
       if (!replay) return { nc, replayed: false };
-      if (replay.requestHash !== requestHash) {
-        throw new IdempotencyKeyReusedError(`Idempotency-Key ${idempotencyKey} was first used with a different request`);
-      }
-      return { nc: replay.response as Nonconformance, replayed: true };
+      return replayOf(replay);
     });
   }
 

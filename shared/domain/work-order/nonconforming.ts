@@ -10,7 +10,7 @@ import { IllegalTransitionError, QuantityRuleError, ValidationError } from '../e
 import { type Change, type CommandContext, findOperation, finish, round, summary, withTotals } from './commands.ts';
 import { assertMayHandleHold } from './holds.ts';
 import type { CommandResult, Operation, WorkOrderAggregate } from './model.ts';
-import { canWorkOrder } from './status.ts';
+import { canCorrect, canWorkOrder } from './status.ts';
 
 /** The text an order's (lot's, serial's) hold by a nonconformance says: it marks the hold as a nonconformance's. */
 export const NONCONFORMANCE_HOLD_PREFIX = 'Nonconformance ';
@@ -57,7 +57,16 @@ export function liftHold(ctx: CommandContext, order: WorkOrderAggregate): OrderS
  * A unit that went on to a later operation cannot be taken back from this one.
  */
 export function scrapNonconformingUnits(order: WorkOrderAggregate, seq: number, quantity: number, reasonCode: string, ncId: string): OrderStep {
+  if (!canCorrect(order))
+    throw new IllegalTransitionError(`work order ${order.id} is ${order.status}: its record is final, its units cannot be scrapped`);
   const op = findOperation(order, seq);
+  const flowLast = order.operations.filter((o) => !o.rework).at(-1);
+  if (flowLast?.seq === seq && order.tracking !== undefined && order.tracking !== 'none' && op.goodQty > 0) {
+    // What the last operation made went into lots or serials: scrap those, or the order and its output would disagree.
+    throw new IllegalTransitionError(
+      `operation ${seq} is the last of work order ${order.id}, whose output is ${order.tracking}-tracked: name the lot or serial to scrap instead`,
+    );
+  }
   if (op.goodQty < quantity) {
     throw new QuantityRuleError(`operation ${seq} of work order ${order.id} has ${op.goodQty} good: it cannot scrap ${quantity} of them`);
   }

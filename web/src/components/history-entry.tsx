@@ -19,6 +19,8 @@ const ORDER_ACTIONS: Record<string, string> = {
   'workOrder.resume': 'Hold lifted',
   'workOrder.cancel': 'Cancelled',
   'workOrder.close': 'Closed',
+  /** A nonconformance's disposition (issue 15): units scrapped, a rework operation added, its hold lifted. */
+  'workOrder.nonconformance': 'Nonconformance dispositioned',
 };
 
 const OPERATION_ACTIONS: Record<string, string> = {
