@@ -13,7 +13,8 @@ import { SpcService } from '#shared/domain/quality/spc-service.ts';
 import { TelemetryProcessMeans } from '#shared/telemetry/process-means.ts';
 import { clock } from './clock.ts';
 
-export const inspections = new InspectionService(new DynamoDbWorkOrderRepository(), new DynamoDbInspectionRepository(), clock);
+const spcRepository = new DynamoDbSpcRepository();
+export const inspections = new InspectionService(new DynamoDbWorkOrderRepository(), new DynamoDbInspectionRepository(), clock, spcRepository);
 
 export const nonconformances = new NonconformanceService(
   new DynamoDbNonconformanceRepository(),
@@ -25,7 +26,7 @@ export const nonconformances = new NonconformanceService(
 );
 
 export const spc = new SpcService(
-  new DynamoDbSpcRepository(),
+  spcRepository,
   new DynamoDbMasterDataRepository(),
   new TelemetryProcessMeans(new DynamoDbTelemetryRepository()),
   clock,

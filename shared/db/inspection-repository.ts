@@ -6,6 +6,7 @@
 import type { InspectionRecord } from '../domain/quality/inspections.ts';
 import type { InspectionRepository } from '../domain/quality/inspection-repository.ts';
 import type { CommandResult } from '../domain/work-order/model.ts';
+import type { SpcWrites } from '../domain/quality/spc-repository.ts';
 import { VersionConflictError } from '../domain/errors.ts';
 import { tableName } from './client.ts';
 import { stripKeys } from './items.ts';
@@ -13,6 +14,7 @@ import { keys } from './keys.ts';
 import { queryAll } from './partition-page.ts';
 import { transact } from './transactions.ts';
 import { resultItems } from './work-order-repository.ts';
+import { spcWriteItems } from './spc-repository.ts';
 
 export class DynamoDbInspectionRepository implements InspectionRepository {
   async results(tenantId: string, workOrderId: string, seq?: number): Promise<InspectionRecord[]> {
@@ -24,9 +26,8 @@ export class DynamoDbInspectionRepository implements InspectionRepository {
     return items.map((i) => stripKeys<InspectionRecord>(i, ['workOrderId']));
   }
 
-  async commit(tenantId: string, result: CommandResult, record: InspectionRecord): Promise<void> {
+  async commit(tenantId: string, result: CommandResult, record: InspectionRecord, spc?: SpcWrites): Promise<void> {
     const table = tableName();
-    // The SPC store's samples of this attempt (RecordedInspection.samples) are to join this transaction.
     const cancelled = await transact([
       ...resultItems(table, tenantId, result),
       {
@@ -40,6 +41,8 @@ export class DynamoDbInspectionRepository implements InspectionRepository {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      // The attempt's SPC samples (RecordedInspection.samples), judged against their baselines, in this transaction.
+      ...(spc ? spcWriteItems(table, tenantId, spc) : []),
     ]);
     // The order (or the same attempt, by someone else) got there first: decided again (retry.ts).
     if (cancelled) throw new VersionConflictError();

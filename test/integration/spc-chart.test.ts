@@ -6,8 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, tableName } from '#shared/db/client.ts';
 import { keys } from '#shared/db/keys.ts';
-import type { SpcChartView } from '#shared/domain/quality/spc-model.ts';
+import type { MasterDataKind } from '#shared/domain/master-data/model.ts';
+import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.ts';
+import { DynamoDbSpcRepository } from '#shared/db/spc-repository.ts';
+import { setTurnTaking } from '#shared/domain/retry.ts';
+import { SpcService } from '#shared/domain/quality/spc-service.ts';
+import { attributeValues, type SpcChartView } from '#shared/domain/quality/spc-model.ts';
 import {
   type Mes,
   PLANT,
@@ -136,6 +143,24 @@ describe('SPC charts, frozen baselines and violations at write time', () => {
     assert.equal(state.recent.length, 2);
   });
 
+  it('lets concurrent writers of one monitored characteristic each judge their point: the state’s version condition makes one retry', async () => {
+    const service = new SpcService(new DynamoDbSpcRepository(), new DynamoDbMasterDataRepository(), undefined);
+    const before = (await partitionItems(keys.spcPartition(tenant, TORQUE), 'STATE'))[0] as { version: number; recent: unknown[] };
+    const at = new Date(Date.now() - 60_000).toISOString();
+    setTurnTaking(false);
+    try {
+      const results = await Promise.all(
+        [4.01, 3.99, 4.0].map((v, i) => service.write(tenant, [{ characteristicId: TORQUE, subgroupId: `direct-${i}`, at, values: [v] }])),
+      );
+      assert.deepEqual(results, [[], [], []]);
+    } finally {
+      setTurnTaking(true);
+    }
+    const after = (await partitionItems(keys.spcPartition(tenant, TORQUE), 'STATE'))[0] as { version: number; recent: unknown[] };
+    assert.equal(after.version, before.version + 3);
+    assert.equal(after.recent.length, before.recent.length + 3);
+  });
+
   it('charts a machine process value as minute means, an individuals chart', async () => {
     const press = unit(tenant, PLANT.workUnit);
     const start = Math.floor((Date.now() - 30 * MINUTE) / MINUTE) * MINUTE;
@@ -164,6 +189,52 @@ describe('SPC charts, frozen baselines and violations at write time', () => {
     );
     assert.equal(chart.spec.source, 'none');
     assertProblem(await people.quality.get(chartPath(`proc:no-such-unit:meltTemp`)), 404, { type: PROBLEM.notFound });
+  });
+
+  it('charts an inspection plan’s characteristics: spec limits from the plan, a p chart for a pass/fail one', async () => {
+    // The plan as the inspection context stores it (master data kind `inspection-plan`).
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.masterData(tenant, 'inspection-plan' as MasterDataKind, 'PLAN-BORE'),
+          id: 'PLAN-BORE',
+          characteristics: [
+            { id: 'bore', name: 'Bore', kind: 'variable', unit: 'MMT', nominal: 12, lsl: 11.9, usl: 12.1 },
+            { id: 'visual', name: 'Visual', kind: 'attribute', defectCodes: [{ code: 'SCRATCH', name: 'Scratch' }] },
+          ],
+        },
+      }),
+    );
+    const start = Date.parse('2026-02-01T00:00:00Z');
+    const at = (i: number) => new Date(start + i * 3_600_000).toISOString();
+    await putSpcSamples(tenant, [
+      ...Array.from({ length: 3 }, (_, i) => ({
+        characteristicId: 'insp:PLAN-BORE:bore',
+        subgroupId: `i${i}#1`,
+        at: at(i),
+        values: [12, 12.02, 11.99],
+      })),
+      ...Array.from({ length: 22 }, (_, i) => ({
+        characteristicId: 'insp:PLAN-BORE:visual',
+        subgroupId: `i${i}#1`,
+        at: at(i),
+        values: attributeValues(20, i % 3),
+      })),
+    ]);
+    const window = { from: at(0), to: at(30) };
+
+    const bore = (await people.quality.ok('GET', chartPath('insp:PLAN-BORE:bore', window))) as unknown as SpcChartView;
+    const visual = (await people.quality.ok('GET', chartPath('insp:PLAN-BORE:visual', window))) as unknown as SpcChartView;
+
+    assert.deepEqual(bore.spec, { lsl: 11.9, usl: 12.1, nominal: 12, unit: 'MMT', source: 'inspection-plan' });
+    assert.equal(bore.chart, 'xbar-r');
+    assert.equal(bore.subgroupSize, 3);
+    assert.equal(visual.chart, 'p');
+    assert.equal(visual.limitsFrom, 'data');
+    assert.equal(visual.points.length, 22);
+    assert.equal(visual.points[1]?.value, 1 / 20);
+    assertProblem(await people.quality.get(chartPath('insp:PLAN-BORE:nope', window)), 404, { type: PROBLEM.notFound });
   });
 
   it('shows another tenant nothing of a characteristic: 404', async () => {

@@ -1,6 +1,7 @@
 /** The port the inspection service talks to for results; shared/db/inspection-repository.ts implements it on DynamoDB. */
 import type { CommandResult } from '../work-order/model.ts';
 import type { InspectionRecord } from './inspections.ts';
+import type { SpcWrites } from './spc-repository.ts';
 
 export interface InspectionRepository {
   /**
@@ -11,7 +12,9 @@ export interface InspectionRepository {
   /**
    * The order's command result (header, the operation's inspection progress, audit record,
    * `inspection.recorded` event) and the attempt's record in ONE TransactWriteItems; the record
-   * must not exist yet. Throws VersionConflictError when the order changed meanwhile.
+   * must not exist yet; with `spc`, the attempt's SPC samples, monitors' states and violation
+   * events (issue 15) too. Throws VersionConflictError when the order or a monitor's state
+   * changed meanwhile.
    */
-  commit(tenantId: string, result: CommandResult, record: InspectionRecord): Promise<void>;
+  commit(tenantId: string, result: CommandResult, record: InspectionRecord, spc?: SpcWrites): Promise<void>;
 }

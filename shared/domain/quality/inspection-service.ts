@@ -12,6 +12,9 @@ import type { CommandContext } from '../work-order/commands.ts';
 import type { WorkOrderRepository } from '../work-order/repository.ts';
 import { recordInspection } from './inspection-commands.ts';
 import type { InspectionRepository } from './inspection-repository.ts';
+import { planSpcWrites } from './spc-monitor.ts';
+import { attributeValues, type SpcSample } from './spc-model.ts';
+import type { SpcStateReader } from './spc-repository.ts';
 import { type Inspection, inspectionsOf, parseInspectionId, type RecordInspection } from './inspections.ts';
 
 export interface WorkOrderInspections {
@@ -24,6 +27,8 @@ export class InspectionService {
     private readonly orders: WorkOrderRepository,
     private readonly inspections: InspectionRepository,
     private readonly clock: Clock = systemClock,
+    /** The SPC monitors' states: an attempt's values are SPC samples, judged at write time (docs/spc.md). */
+    private readonly spc?: SpcStateReader,
   ) {}
 
   private context(auth: AuthContext): CommandContext {
@@ -69,8 +74,25 @@ export class InspectionService {
       const order = await this.orders.get(auth.tenantId, ref.workOrderId);
       // Another tenant's order, like one that does not exist: its inspections are not found.
       if (!order) throw new NotFoundError(`inspection ${id}`);
-      const recorded = recordInspection(this.context(auth), order, ref, input);
-      await this.inspections.commit(auth.tenantId, recorded.result, recorded.record);
+      const ctx = this.context(auth);
+      const recorded = recordInspection(ctx, order, ref, input);
+      // Variable values as subgroups, attribute counts as 0/1 values (p and np charts), each of `insp:{planId}:{charId}`.
+      const samples: SpcSample[] = [
+        ...recorded.samples,
+        ...recorded.attributeSamples.map(({ sampleSize, defectives, ...s }) => ({ ...s, values: attributeValues(sampleSize, defectives) })),
+      ].map((s) => ({ ...s, workOrderId: ref.workOrderId, seq: ref.seq }));
+      const spc =
+        this.spc && samples.length
+          ? planSpcWrites(
+              ctx,
+              samples,
+              await this.spc.states(
+                auth.tenantId,
+                samples.map((s) => s.characteristicId),
+              ),
+            ).writes
+          : undefined;
+      await this.inspections.commit(auth.tenantId, recorded.result, recorded.record, spc);
       return recorded.inspection;
     });
   }

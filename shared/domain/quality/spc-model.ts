@@ -20,6 +20,11 @@ export type SpcChart = (typeof SPC_CHARTS)[number];
 
 /** The longest window a chart reads: 92 days (a quarter), so a chart is a bounded number of Query pages. */
 export const MAX_WINDOW_DAYS = 92;
+/**
+ * Points a chart draws at most: a point is about 150 bytes of JSON, and a Lambda answers at most
+ * 6 MB. A window holding more is refused (choose a shorter one), never cut silently.
+ */
+export const MAX_CHART_POINTS = 30_000;
 /** The window when none is asked: the last 30 days. */
 export const DEFAULT_WINDOW_DAYS = 30;
 /** Points the write-time monitor keeps per characteristic: the longest Nelson pattern (rule 7) is 15. */

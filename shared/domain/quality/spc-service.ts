@@ -18,6 +18,7 @@ import {
   type CharacteristicRef,
   DEFAULT_WINDOW_DAYS,
   type FreezeBaselineInput,
+  MAX_CHART_POINTS,
   MAX_WINDOW_DAYS,
   parseCharacteristicId,
   type SpcChart,
@@ -64,6 +65,10 @@ function specOfPlanCharacteristic(plan: Record<string, unknown>, charId: string)
   };
 }
 
+/** An attribute (pass/fail) characteristic of a plan: its samples are counts of defectives, a p chart by default. */
+const isAttribute = (plan: Record<string, unknown>, charId: string) =>
+  Array.isArray(plan.characteristics) && (plan.characteristics as Record<string, unknown>[]).some((c) => c?.id === charId && c.kind === 'attribute');
+
 export class SpcService {
   constructor(
     private readonly spc: SpcRepository,
@@ -73,7 +78,7 @@ export class SpcService {
   ) {}
 
   /** The characteristic an id names in this tenant, with its spec limits; 404 when it names nothing of the tenant's. */
-  async characteristic(tenantId: string, rawId: string): Promise<{ ref: CharacteristicRef; spec: SpecLimits }> {
+  async characteristic(tenantId: string, rawId: string): Promise<{ ref: CharacteristicRef; spec: SpecLimits; defaultChart?: SpcChart }> {
     const ref = parseCharacteristicId(rawId);
     if (!ref)
       throw new ValidationError([
@@ -100,7 +105,7 @@ export class SpcService {
         const plan = (await this.masterData.get(tenantId, 'inspection-plan' as MasterDataKind, ref.planId)) as Record<string, unknown> | undefined;
         const spec = plan ? specOfPlanCharacteristic(plan, ref.charId) : undefined;
         if (!spec) throw missing();
-        return { ref, spec };
+        return { ref, spec, ...(plan && isAttribute(plan, ref.charId) ? { defaultChart: 'p' as const } : {}) };
       }
       case 'proc': {
         const unit = await this.masterData.get(tenantId, 'equipment', ref.unitId);
@@ -136,11 +141,29 @@ export class SpcService {
   }
 
   async chart(auth: AuthContext, id: string, request: ChartRequest): Promise<SpcChartView> {
-    const { ref, spec } = await this.characteristic(auth.tenantId, id);
+    const { ref, spec, defaultChart } = await this.characteristic(auth.tenantId, id);
     const { from, to } = this.window(request, '/query');
     const [samples, state] = await Promise.all([this.samplesOf(auth.tenantId, ref, from, to), this.spc.state(auth.tenantId, ref.id)]);
     const baseline = await this.baselineInForce(auth.tenantId, state);
-    return chartView({ ref, spec, samples, from, to, chart: request.chart, subgroupSize: request.subgroupSize, baseline });
+    const view = chartView({
+      ref,
+      spec,
+      samples,
+      from,
+      to,
+      chart: request.chart ?? (state?.baseline ? undefined : defaultChart),
+      subgroupSize: request.subgroupSize,
+      baseline,
+    });
+    if (view.points.length > MAX_CHART_POINTS) {
+      throw new ValidationError([
+        {
+          pointer: '/query/from',
+          detail: `the window holds ${view.points.length} points; a chart draws at most ${MAX_CHART_POINTS}: choose a shorter window`,
+        },
+      ]);
+    }
+    return view;
   }
 
   /**
