@@ -10,7 +10,9 @@ import { useState } from 'preact/hooks';
 import type { Operation, WorkOrderDetail } from '../../../shared/api/schemas.ts';
 import type { Characteristic } from '../../../shared/domain/quality/inspection-plans.ts';
 import type { Inspection, RecordInspection } from '../../../shared/domain/quality/inspections.ts';
+import { PERMISSIONS } from '../../../shared/domain/roles.ts';
 import { ApiError, api } from '../api.ts';
+import { currentSession } from '../auth.ts';
 import { useLive } from '../live.ts';
 import { Button, ErrorNote } from '../ui.tsx';
 import { ReportProblem } from './report-problem.tsx';
@@ -178,7 +180,8 @@ function requestOf(inspection: Inspection, entry: Entry): RecordInspection | str
   return { results };
 }
 
-function EntryForm({ inspection, onRecorded }: { inspection: Inspection; onRecorded: (outcome: Outcome) => void }) {
+function EntryForm({ inspection, onRecorded, again }: { inspection: Inspection; onRecorded: (outcome: Outcome) => void; again?: boolean }) {
+  const [reason, setReason] = useState('');
   const [entry, setEntry] = useState<Entry>(() =>
     Object.fromEntries(inspection.characteristics.map((c) => [c.id, Array.from({ length: inspection.sampleSize }, () => '')])),
   );
@@ -194,6 +197,13 @@ function EntryForm({ inspection, onRecorded }: { inspection: Inspection; onRecor
     if (typeof request === 'string') {
       setError(request);
       return;
+    }
+    if (again) {
+      if (!reason.trim()) {
+        setError('Say why it is inspected again: the reason.');
+        return;
+      }
+      request.reason = reason.trim();
     }
     setBusy(true);
     setError(undefined);
@@ -216,6 +226,12 @@ function EntryForm({ inspection, onRecorded }: { inspection: Inspection; onRecor
           <AttributeFields key={c.id} c={c} values={entry[c.id] ?? []} set={setter(c.id)} idBase={idBase} />
         ),
       )}
+      {again ? (
+        <div class="field">
+          <label for={`${idBase}-reason`}>Why inspect it again</label>
+          <input id={`${idBase}-reason`} type="text" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+        </div>
+      ) : null}
       {error ? (
         <p class="error" role="alert">
           {error}
@@ -264,6 +280,7 @@ export function InspectNow({ order, op, reload }: { order: WorkOrderDetail; op: 
   const upcoming = inspections.filter((i) => i.status === 'upcoming');
   const passed = inspections.filter((i) => i.status === 'passed');
   const titleId = `inspect-${order.id}-${op.seq}`;
+  const mayReinspect = (currentSession()?.roles ?? []).some((r) => (PERMISSIONS.reinspect as readonly string[]).includes(r));
   const opWords = `order ${order.id}, operation ${op.seq} (${op.name})`;
   return (
     <section class="inspect-now" aria-labelledby={titleId} data-testid={`inspect-${op.seq}`}>
@@ -311,13 +328,30 @@ export function InspectNow({ order, op, reload }: { order: WorkOrderDetail; op: 
       {failed
         .filter((i) => !outcomes[i.id])
         .map((i) => (
-          <p key={i.id} class="hold-note">
-            <strong>
-              {i.planName}
-              {i.k > 1 ? ` #${i.k}` : ''} failed.
-            </strong>{' '}
-            The operation cannot be completed until quality decides.
-          </p>
+          <div key={i.id}>
+            <p class="hold-note">
+              <strong>
+                {i.planName}
+                {i.k > 1 ? ` #${i.k}` : ''} failed.
+              </strong>{' '}
+              The operation cannot be completed until quality decides.
+            </p>
+            {mayReinspect ? (
+              <details class="insp-again">
+                <summary>Inspect {i.planName} again (quality)</summary>
+                <What inspection={i} />
+                <EntryForm
+                  inspection={i}
+                  again
+                  onRecorded={(o) => {
+                    setOutcomes((all) => ({ ...all, [i.id]: o }));
+                    void list.reload();
+                    reload();
+                  }}
+                />
+              </details>
+            ) : null}
+          </div>
         ))}
       {passed.length ? (
         <p class="muted" data-testid={`inspections-passed-${op.seq}`}>

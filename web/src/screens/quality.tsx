@@ -140,7 +140,7 @@ function Charts() {
           {active.flatMap((plan) =>
             plan.characteristics.map((c) => (
               <li key={`${plan.id}:${c.id}`}>
-                <a class="btn btn-plain chart-link" href={`#${chartPath(inspectionCharacteristicId(plan.id, c.id))}`}>
+                <a class="chart-link" href={`#${chartPath(inspectionCharacteristicId(plan.id, c.id))}`}>
                   {c.name}{' '}
                   <span class="muted">
                     · {plan.name}, {materialName(plan.materialId)}, operation {plan.operationSeq}
