@@ -24,7 +24,7 @@ import {
 } from '../../helpers/browser.ts';
 import type { TestRuntime } from '../../helpers/runtime.ts';
 import { individuals, putSpcSamples } from '../../fixtures/spc.ts';
-import { buildPlant, newTenant, type Staff, staff } from '../support/mes.ts';
+import { buildPlant, newTenant, orderAt, type Staff, staff } from '../support/mes.ts';
 
 const TEST = 'quality-chart-phone';
 const CHARACTERISTIC = 'insp:IP-BORE:bore';
@@ -149,6 +149,31 @@ describe('quality on a phone', { skip: BROWSER_SKIP }, () => {
       await page.getByTestId('spc-not-enough').waitFor();
       assert.match(await page.getByTestId('spc-not-enough').innerText(), /^Not enough data for a control chart in the last 30 days: /);
       await screenshot(page, TEST, 'control-chart-not-enough');
+
+      // A failed inspection (recorded through the API now, after the chart was read): quality inspects it again, with a reason.
+      const order = await orderAt(people, 'RUNNING', { id: 'WO-RE' });
+      await people.operator.ok('POST', `/v1/inspections/${order.id}~10~IP-BORE~1/results`, {
+        results: [
+          { characteristicId: 'bore', values: [12.2] },
+          { characteristicId: 'depth', values: [30.1] },
+        ],
+      });
+      await goTo(page, `/orders/${order.id}`);
+      const op = page.getByTestId('inspect-10');
+      await op.getByText('Bore check failed.').waitFor();
+      await op.getByText('Inspect Bore check again (quality)').click();
+      await op.locator('fieldset.insp-char').nth(0).getByLabel('Unit 1', { exact: true }).fill('12.05');
+      await op.locator('fieldset.insp-char').nth(1).getByLabel('Unit 1', { exact: true }).fill('30.1');
+      await op.getByLabel('Why inspect it again').fill('The gauge was not zeroed');
+      await screenshot(page, TEST, 'inspect-again');
+      await assertAccessible(page, 'inspecting a failed inspection again');
+      await op.getByRole('button', { name: 'Save the results of Bore check' }).click();
+      assert.equal((await op.getByTestId('inspection-result').innerText()).trim(), 'Passed: the unit is within limits.');
+      await op.getByTestId('inspections-passed-10').waitFor();
+
+      // The lot page offers the report too.
+      await goTo(page, '/lots/HSG-LOT-7', 'Lot HSG-LOT-7');
+      await page.getByRole('button', { name: 'Report a problem' }).waitFor();
 
       // The nonconformance: Ana Silva decides use as is.
       await goTo(page, '/quality');
