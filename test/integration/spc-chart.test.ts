@@ -237,6 +237,48 @@ describe('SPC charts, frozen baselines and violations at write time', () => {
     assertProblem(await people.quality.get(chartPath('insp:PLAN-BORE:nope', window)), 404, { type: PROBLEM.notFound });
   });
 
+  it('puts a recorded inspection’s values on its characteristics’ charts: a subgroup, and a pass/fail count', async () => {
+    await people.planner.ok('PUT', '/v1/routings/RT-SPC-INSP', {
+      materialId: PLANT.product,
+      operations: [{ seq: 10, name: 'Assemble', workCenterId: 'wc-assembly' }],
+    });
+    await people.quality.ok('PUT', '/v1/inspection-plans/IP-SPC', {
+      name: 'Torque every 5',
+      materialId: PLANT.product,
+      routingId: 'RT-SPC-INSP',
+      operationSeq: 10,
+      characteristics: [
+        { id: 'torque', name: 'Screw torque', kind: 'variable', unit: 'MMT', nominal: 4, lsl: 3.5, usl: 4.5 },
+        { id: 'visual', name: 'Visual', kind: 'attribute', defectCodes: [{ code: 'SCR', name: 'Scratch' }] },
+      ],
+      sampling: { kind: 'every-n', every: 5, sampleSize: 2 },
+    });
+    const order = await orderAt(people, 'RUNNING', { routingId: 'RT-SPC-INSP' });
+    await people.operator.ok('POST', `/v1/work-orders/${order.id}/operations/10/report`, { goodQty: 5 });
+    const inspection = `${order.id}~10~IP-SPC~1`;
+    await people.operator.ok('POST', `/v1/inspections/${inspection}/results`, {
+      results: [
+        { characteristicId: 'torque', values: [4.1, 3.9] },
+        { characteristicId: 'visual', defectives: 1, defects: [{ code: 'SCR', count: 1 }] },
+      ],
+    });
+
+    const torque = (await people.quality.ok('GET', chartPath('insp:IP-SPC:torque'))) as unknown as SpcChartView;
+    const visual = (await people.quality.ok('GET', chartPath('insp:IP-SPC:visual'))) as unknown as SpcChartView;
+
+    assert.equal(torque.chart, 'xbar-r');
+    assert.deepEqual(
+      torque.points.map((p) => [p.subgroupId, p.n, p.value, Number(p.spread?.toFixed(6))]),
+      [[`${inspection}#1`, 2, 4, 0.2]],
+    );
+    assert.deepEqual(torque.spec, { lsl: 3.5, usl: 4.5, nominal: 4, unit: 'MMT', source: 'inspection-plan' });
+    assert.equal(visual.chart, 'p');
+    assert.deepEqual(
+      visual.points.map((p) => [p.n, p.value]),
+      [[2, 0.5]],
+    );
+  });
+
   it('shows another tenant nothing of a characteristic: 404', async () => {
     const outsider = await staff(mes, newTenant());
 

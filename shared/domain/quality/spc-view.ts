@@ -8,7 +8,7 @@ import { individualsCapability, subgroupCapability } from './spc-capability.ts';
 import type { Baseline, CapabilityView, Limits, PointViolation, SpcChart, SpcChartView, SpcPoint, SpcSample, SpecLimits } from './spc-model.ts';
 import type { CharacteristicRef } from './spc-model.ts';
 import type { RuleViolation } from './spc-rules.ts';
-import { type ChartResult, type ControlChart, individualsChart, npChart, pChart, toSubgroups, xbarRChart, xbarSChart } from './spc.ts';
+import { type ChartResult, type ControlChart, individualsChart, npChart, pChart, sampleStdev, toSubgroups, xbarRChart, xbarSChart } from './spc.ts';
 
 export interface ChartInput {
   ref: CharacteristicRef;
@@ -191,14 +191,18 @@ export function chartView(input: ChartInput): SpcChartView {
       limits: null,
       spreadLimits: null,
       sigmaWithin: null,
-      points: c.groups.map((g) => ({
-        at: g.at,
-        ...(g.subgroupId ? { subgroupId: g.subgroupId } : {}),
-        n: g.values.length,
-        value: statistic(c.chart, g.values),
-        violations: [],
-        spreadViolations: [],
-      })),
+      points: c.groups.map((g, i) => {
+        const s = spreadOf(c.chart, g.values, c.groups[i - 1]?.values);
+        return {
+          at: g.at,
+          ...(g.subgroupId ? { subgroupId: g.subgroupId } : {}),
+          n: g.values.length,
+          value: statistic(c.chart, g.values),
+          ...(s !== undefined ? { spread: s } : {}),
+          violations: [],
+          spreadViolations: [],
+        };
+      }),
       notEnoughData: { have: result.have, need: result.need, message: result.message },
     };
   }
@@ -217,6 +221,14 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 function statistic(chart: SpcChart, values: readonly number[]) {
   const defectives = values.filter((v) => v !== 0).length;
   return chart === 'p' ? defectives / values.length : chart === 'np' ? defectives : mean(values);
+}
+
+/** The spread statistic of a point without limits: range, standard deviation, moving range (from the value before). */
+function spreadOf(chart: SpcChart, values: readonly number[], before: readonly number[] | undefined): number | undefined {
+  if (chart === 'xbar-r') return Math.max(...values) - Math.min(...values);
+  if (chart === 'xbar-s') return values.length > 1 ? sampleStdev(values) : undefined;
+  if (chart === 'i-mr' && before) return Math.abs((values[0] as number) - (before[0] as number));
+  return undefined;
 }
 
 function pointsOf(c: ChartComputation, result: ControlChart): SpcPoint[] {
