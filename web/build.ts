@@ -110,10 +110,12 @@ function prepare(dir: string = WEB_DIST): string {
 /** Everything after esbuild: public/, styles, index.html, the service worker's file list, budget.json. */
 function finish(outDir: string, metafile: Metafile, bootMetafile: Metafile, minify: boolean): WebBudget {
   cpSync(join(WEB_ROOT, 'public'), outDir, { recursive: true });
-  const entryOf = (m: Metafile) => Object.keys(m.outputs).find((path) => m.outputs[path]?.entryPoint !== undefined && path.endsWith('.js'));
+  // By name: a module the app imports dynamically (a lazily loaded screen) is an entry point of the metafile too.
+  const entryOf = (m: Metafile, name: 'app' | 'boot') =>
+    Object.keys(m.outputs).find((path) => m.outputs[path]?.entryPoint !== undefined && path.endsWith('.js') && basename(path).startsWith(`${name}-`));
   const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([path, output]) => [basename(path), output]));
-  const appEntry = entryOf(metafile);
-  const bootEntry = entryOf(bootMetafile);
+  const appEntry = entryOf(metafile, 'app');
+  const bootEntry = entryOf(bootMetafile, 'boot');
   if (!appEntry || !bootEntry) throw new Error('web build: esbuild produced no entry chunk');
   const entry = basename(appEntry);
   const boot = basename(bootEntry);

@@ -21,6 +21,8 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly fields: { pointer: string; detail: string }[] = [],
     readonly change: ChangeInfo = {},
+    /** The problem's type URI (`urn:mes:problem:…`), when the API gave one. */
+    readonly type: string = '',
   ) {
     super(`${status} ${title}: ${detail}`);
     this.name = 'ApiError';
@@ -38,6 +40,7 @@ export class ApiError extends Error {
       case 404:
         return `Not found: ${this.detail}`;
       case 409:
+        if (this.type === 'urn:mes:problem:inspections-outstanding') return inspectionsWords(this.detail);
         return (
           this.changedWords() ??
           `Not done: someone or something changed it first, or it is not allowed now. ${this.detail} The screen shows the current state.`
@@ -56,6 +59,23 @@ export class ApiError extends Error {
     const now = currentStatus ? ` The order is now ${statusWords(currentStatus).toLowerCase()}.` : '';
     return `Not done: ${personName(changedBy)} ${lastChange ?? 'changed this order'} at ${fmtTime(changedAt)}, before your action reached the MES.${now} Here is the current state: check it and try again if it still applies.`;
   }
+}
+
+/**
+ * An operation that cannot complete for its inspections, in the operator's words: which ones
+ * (the API's "Leak test #1 (due)"), and what to do about each kind.
+ */
+function inspectionsWords(detail: string): string {
+  const which = /due or failed: (.*)\. Record/.exec(detail)?.[1];
+  if (!which) return `Not done: the inspections of this operation come first. ${detail}.`;
+  const items = which
+    .split(', ')
+    .map((i) =>
+      i
+        .replace(/ #1 \(/, ' (')
+        .replace(/\((due|failed)\)$/, (_, s: string) => (s === 'due' ? '(due: record it under "Inspect now")' : '(failed: quality decides)')),
+    );
+  return `Not done: this operation cannot be completed until its inspections are recorded and passed. Outstanding: ${items.join(', ')}.`;
 }
 
 /**

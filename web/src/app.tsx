@@ -8,7 +8,7 @@ import { currentSession, isOperatorOnly, onSessionChange, signOut } from './auth
 import { appConfig } from './config.ts';
 import { useConnection } from './live.ts';
 import { match, navigate, useRoute } from './router.ts';
-import { DialogHost, fmtDuration } from './ui.tsx';
+import { DialogHost, fmtDuration, Loading } from './ui.tsx';
 import { api } from './api.ts';
 import { personName, setPlantContext, usePlantContext } from './plant.ts';
 import { loadEquipment } from './components/plant-equipment.tsx';
@@ -32,6 +32,47 @@ export interface ScreenProps {
   path: string;
 }
 
+/**
+ * A screen loaded on first use (its own chunk, outside the first page load's JS): the quality
+ * screens (issue 15), which the operator home does not need.
+ */
+function lazyScreen(load: () => Promise<{ default: ComponentType<ScreenProps> }>): ComponentType<ScreenProps> {
+  let Loaded: ComponentType<ScreenProps> | undefined;
+  let loading: Promise<void> | undefined;
+  return function LazyScreen(props: ScreenProps) {
+    const [failed, setFailed] = useState(false);
+    const [, setReady] = useState(false);
+    useEffect(() => {
+      if (Loaded) return;
+      loading ??= load().then((m) => {
+        Loaded = m.default;
+      });
+      loading.then(
+        () => setReady(true),
+        () => {
+          loading = undefined;
+          setFailed(true);
+        },
+      );
+    }, []);
+    if (Loaded) return <Loaded {...props} />;
+    return failed ? (
+      <main class="page">
+        <p class="error" role="alert">
+          This screen could not load (no connection when it was first opened). Try again when the connection is back.
+        </p>
+      </main>
+    ) : (
+      <main class="page">
+        <Loading />
+      </main>
+    );
+  };
+}
+const Quality = lazyScreen(() => import('./screens/quality.tsx'));
+const Nonconformance = lazyScreen(() => import('./screens/nonconformance.tsx'));
+const Characteristic = lazyScreen(() => import('./screens/characteristic.tsx'));
+
 /** Most specific first. */
 const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/', Plant],
@@ -48,6 +89,9 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/station/:workCenterId', Station],
   ['/lots/:id', Lot],
   ['/serials/:id', Serial],
+  ['/quality', Quality],
+  ['/nonconformances/:id', Nonconformance],
+  ['/characteristics/:id', Characteristic],
 ];
 
 const NAV = [
@@ -56,6 +100,7 @@ const NAV = [
   ['/dispatch', 'Dispatch'],
   ['/orders', 'Orders'],
   ['/trace', 'Trace'],
+  ['/quality', 'Quality'],
   ['/downtime', 'Downtime'],
   ['/oee', 'OEE'],
   ['/reason-lists', 'Reasons'],
@@ -137,7 +182,8 @@ export function App() {
   const home = isOperatorOnly(session.roles) ? Station : Plant;
   const [params, Screen] = bare === '/' ? [{}, home] : (found ?? [{}, home]);
   const onStation = Screen === Station;
-  const section = onStation ? '/station' : NAV.filter(([to]) => (to === '/' ? bare === '/' : bare.startsWith(to))).at(-1)?.[0];
+  const under = /^\/(nonconformances|characteristics)\//.test(bare) ? '/quality' : bare;
+  const section = onStation ? '/station' : NAV.filter(([to]) => (to === '/' ? under === '/' : under.startsWith(to))).at(-1)?.[0];
   return (
     <div class="app">
       <header class="top">

@@ -85,12 +85,14 @@ export function problemError(status: number, statusText: string, body: unknown):
   const problem = ProblemSchema.safeParse(body);
   if (!problem.success) return new ApiError(status, statusText || 'Error', typeof body === 'string' ? body.slice(0, 200) : '');
   const { changedBy, changedAt, currentStatus, lastChange } = problem.data;
-  return new ApiError(status, problem.data.title, problem.data.detail ?? '', problem.data.errors ?? [], {
-    changedBy,
-    changedAt,
-    currentStatus,
-    lastChange,
-  });
+  return new ApiError(
+    status,
+    problem.data.title,
+    problem.data.detail ?? '',
+    problem.data.errors ?? [],
+    { changedBy, changedAt, currentStatus, lastChange },
+    problem.data.type,
+  );
 }
 
 export interface ClientOptions {

@@ -6,6 +6,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api.ts';
+import { currentPath } from './early.ts';
 import { isOnline, useConnection } from './live.ts';
 import { statusWords } from './plant.ts';
 
@@ -113,7 +114,8 @@ export function ConfirmAction(props: ActionDialogSpec) {
   const start = () => {
     const id = ++dialogIds;
     setMine(id);
-    setOpenDialog({ id, spec: props, overtaken: false, at: location.hash.slice(1).split('?')[0] || '/' });
+    // As the DialogHost reads it (decoded): a chart's `insp%3A…` id is `insp:…` there.
+    setOpenDialog({ id, spec: props, overtaken: false, at: currentPath().split('?')[0] || '/' });
   };
   return (
     <Button kind={props.kind ?? 'primary'} onClick={start} disabled={!connection.online}>

@@ -14,6 +14,9 @@ import { reasonName, useReasonLists } from '../reason-lists.ts';
 import { ReasonName } from './reason-picker.tsx';
 import { ReopenAction } from './operation-reopen.tsx';
 import { OperationMaterials } from './order-materials.tsx';
+import { InspectNow } from '../quality/inspect-now-lazy.tsx';
+import { ReportProblem } from '../quality/report-problem.tsx';
+import { chartPath, recordedValueCharacteristicId } from '../quality/words.ts';
 
 /** What the order made at its last operation of a lot- or serial-tracked material, with the way to its trace. */
 function OrderOutput({ order, op }: { order: WorkOrderDetail; op: Operation }) {
@@ -44,7 +47,7 @@ function When({ at, by }: { at: string | undefined; by?: string | undefined }) {
   );
 }
 
-export function RecordedData({ op }: { op: Operation }) {
+export function RecordedData({ op, routingId }: { op: Operation; routingId?: string | undefined }) {
   if (op.dataToRecord.length === 0) return null;
   return (
     <>
@@ -62,6 +65,12 @@ export function RecordedData({ op }: { op: Operation }) {
                   <>
                     <strong>{fmtValue(v)}</strong>
                     {v.outOfLimits ? <strong class="error"> out of limits{limits}</strong> : null}
+                    {routingId && d.type === 'number' ? (
+                      <>
+                        {' '}
+                        <a href={`#${chartPath(recordedValueCharacteristicId(routingId, op.seq, d.name))}`}>Control chart</a>
+                      </>
+                    ) : null}
                     <span class="muted">
                       {' '}
                       · <When at={v.recordedAt} by={v.recordedBy} />
@@ -147,7 +156,8 @@ export function OperationItem(props: {
           </>
         ) : null}
       </dl>
-      <RecordedData op={op} />
+      <RecordedData op={op} routingId={order.routingId} />
+      <InspectNow order={order} op={op} reload={reload} />
       <OperationMaterials order={order} op={op} roles={roles} reload={reload} onOutcome={onOutcome} />
       <OrderOutput order={order} op={op} />
       {op.instructions ? (
@@ -159,6 +169,9 @@ export function OperationItem(props: {
       <ActionNoticeNote notice={notice} target={String(op.seq)} onOutcome={onOutcome} />
       <OperationActions order={order} op={op} roles={roles} limit={limit} reload={reload} onOutcome={onOutcome} />
       <ReopenAction order={order} op={op} roles={roles} reload={reload} onOutcome={onOutcome} />
+      {op.status === 'PENDING' ? null : (
+        <ReportProblem about={{ workOrderId: order.id, seq: op.seq }} what={`order ${order.id}, operation ${op.seq} (${op.name})`} uom={order.uom} />
+      )}
     </li>
   );
 }

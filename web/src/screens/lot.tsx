@@ -11,6 +11,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import { parseScannedCode } from '../../../shared/domain/tracking/gs1.ts';
+import { ReportProblem } from '../quality/report-problem.tsx';
 import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
 import { type LabelFacts, ItemLabel } from '../components/label.tsx';
@@ -169,6 +170,9 @@ export default function Lot({ params }: ScreenProps) {
               ['Expires', data.lot.expiresAt ? fmtDate(data.lot.expiresAt) : 'Does not expire'],
             ]}
           />
+          <p>
+            <ReportProblem about={{ lotId: data.lot.id }} what={`lot ${data.lot.id} (${facts.materialName})`} uom={data.lot.uom} />
+          </p>
           <ItemLabel facts={facts} />
         </>
       )}
@@ -226,7 +230,8 @@ export function Serial({ params }: ScreenProps) {
           <p>
             <a class="btn" href={`#/trace?serial=${enc(unit.id)}`}>
               Trace this unit
-            </a>
+            </a>{' '}
+            <ReportProblem about={{ serialId: unit.id }} what={`serial ${unit.id} (${facts.materialName})`} />
           </p>
           <ItemLabel facts={facts} />
           <DeviceHistory record={record} />

@@ -21,6 +21,7 @@ import { OperationActions } from '../components/order-actions.tsx';
 import { RecordedData } from '../components/order-operation.tsx';
 import { OperationMaterials } from '../components/order-materials.tsx';
 import { type EquipmentIndex, equipmentName, useEquipment } from '../components/plant-equipment.tsx';
+import { InspectNow } from '../quality/inspect-now-lazy.tsx';
 
 /** The device remembers its station: a tablet on a line serves that line, shift after shift. */
 export const STATION_KEY = 'mes.station';
@@ -150,6 +151,7 @@ function Current({ entry }: { entry: DispatchEntry }) {
       <LoadError error={live.error} />
       {order && op ? (
         <>
+          <InspectNow order={order} op={op} reload={() => void live.reload()} />
           <div class="station-actions">
             <Actions order={order} op={op} reload={() => void live.reload()} />
           </div>
@@ -166,7 +168,7 @@ function Current({ entry }: { entry: DispatchEntry }) {
               <p>{op.instructions}</p>
             </div>
           ) : null}
-          <RecordedData op={op} />
+          <RecordedData op={op} routingId={order.routingId} />
         </>
       ) : live.error ? null : (
         <Loading />
