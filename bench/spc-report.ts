@@ -45,7 +45,7 @@ export function renderSpc(r: SpcResults | undefined, error: string | undefined, 
   const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
   out(
     '**The inspections due at an operation start.** An order released with an inspection plan on its operation (every 10th unit, sample 5): ' +
-      'the plan is copied onto the operation at release, so starting the operation reads no plan (its calls below are the start's own); ' +
+      'the plan is copied onto the operation at release, so starting the operation reads no plan (its calls below are those of the start itself); ' +
       `after a report of 20 units (${r.due.inspections} inspections on the list), the due list over HTTP (calls from the runtime's \`x-mes-dynamodb\` header):`,
     '',
     '| Request | DynamoDB calls |',
