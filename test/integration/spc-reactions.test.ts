@@ -131,7 +131,7 @@ describe('SPC violation reactions from inspection plans', () => {
       [nc.status, nc.workOrderId, nc.seq, nc.quantity, nc.defectCode, nc.reportedBy, nc.materialId],
       ['open', orderId, 10, 3, 'DIM', 'u-operator', PLANT.product],
     );
-    assert.match(nc.description, /Bore \(insp:IP-REACT-ALL:bore\): rule 1 .*mean 12\.0833.* of 3 MMT, control limits/);
+    assert.match(nc.description, /Bore \(insp:IP-REACT-ALL:bore\): rule 1 .*mean of 3 units 12\.0833 mm, control limits/);
     assert.deepEqual(nc.holds, [{ kind: 'work-order', id: orderId, outcome: 'placed' }]);
 
     const order = await people.quality.ok<WorkOrderDetail>('GET', `/v1/work-orders/${orderId}`);

@@ -68,7 +68,7 @@ describe('SPC violation reactions', () => {
     );
     assert.equal(
       report.description,
-      'SPC rule violation at inspection WO-1~10~IP-1~1: Bore (insp:IP-1:bore): rule 1 (one point beyond 3 sigma); mean 12.0833 of 3 MMT, control limits 11.98 to 12.02 (centre 12, baseline 2)',
+      'SPC rule violation at inspection WO-1~10~IP-1~1: Bore (insp:IP-1:bore): rule 1 (one point beyond 3 sigma); mean of 3 units 12.0833 mm, control limits 11.98 to 12.02 mm (centre 12, baseline 2)',
     );
   });
 

@@ -7,6 +7,7 @@
  * Only a variable characteristic's violation reacts (an attribute's is the event alone), and a
  * failed inspection (a value out of spec) is not a violation: it is the inspection's own result.
  */
+import { unitOf } from '../master-data/units.ts';
 import type { ReasonList } from '../master-data/reason-lists.ts';
 import { type CommandContext, finish, summary } from '../work-order/commands.ts';
 import { isHoldable } from '../work-order/nonconforming.ts';
@@ -50,11 +51,12 @@ const rulesOf = (v: SpcViolation) => v.rules.map((r) => `rule ${r.rule} (${r.wor
 
 /** One line per violation: the characteristic, the rules broken, the point and the limits. */
 export function describeViolation({ characteristic: c, violation: v }: PlanViolation): string {
-  const point = v.point.n > 1 ? `mean ${num(v.point.value)} of ${v.point.n}` : `value ${num(v.point.value)}`;
-  const unit = c.unit ? ` ${c.unit}` : '';
+  // People read this: the unit's symbol (mm), not its code (MMT).
+  const unit = c.unit ? ` ${unitOf(c.unit)?.symbol ?? c.unit}` : '';
+  const point = v.point.n > 1 ? `mean of ${v.point.n} units ${num(v.point.value)}${unit}` : `value ${num(v.point.value)}${unit}`;
   return (
-    `${c.name} (${v.characteristicId}): ${rulesOf(v)}; ${point}${unit}, ` +
-    `control limits ${num(v.limits.lcl)} to ${num(v.limits.ucl)} (centre ${num(v.limits.centre)}, baseline ${v.baselineVersion})`
+    `${c.name} (${v.characteristicId}): ${rulesOf(v)}; ${point}, ` +
+    `control limits ${num(v.limits.lcl)} to ${num(v.limits.ucl)}${unit} (centre ${num(v.limits.centre)}, baseline ${v.baselineVersion})`
   );
 }
 
