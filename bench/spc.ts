@@ -222,8 +222,8 @@ export async function measureSpc(options: { step: (message: string) => void; log
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: {
               ':pk': keys.spcPartition(TENANT, CHARACTERISTIC),
-              ':from': keys.spcValues(TENANT, CHARACTERISTIC, hourOf(from)).sk,
-              ':to': keys.spcValues(TENANT, CHARACTERISTIC, hourOf(to)).sk,
+              ':from': keys.spcValuesRange(hourOf(from), hourOf(to)).from,
+              ':to': keys.spcValuesRange(hourOf(from), hourOf(to)).to,
             },
             ExclusiveStartKey: start,
             ReturnConsumedCapacity: 'TOTAL',

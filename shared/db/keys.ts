@@ -308,12 +308,19 @@ export const keys = {
 
   /**
    * A characteristic (`insp:…`, `data:…`, `proc:…`) is one partition: its values packed per UTC
-   * hour (`V#{YYYY-MM-DDTHH}`, spc-value-format.ts; a window is one Query on the sort key), the
+   * hour and writer (`V#{YYYY-MM-DDTHH}#{workOrderId}`, or `V#{YYYY-MM-DDTHH}` for machine values;
+   * spc-value-format.ts; a window is one Query on the sort key; an order's own writes are
+   * serialized by its version already, so writers of different orders never meet), the
    * monitor's state (`STATE`: version, baseline in force, last points), its frozen baselines
    * (`BASE#{version}`), audit trail and outbox events.
    */
   spcPartition: (tenantId: string, characteristicId: string) => `${tenantId}#SPC#${characteristicId}`,
-  spcValues: (tenantId: string, characteristicId: string, hour: string) => ({ pk: `${tenantId}#SPC#${characteristicId}`, sk: `V#${hour}` }),
+  spcValues: (tenantId: string, characteristicId: string, hour: string, workOrderId?: string) => ({
+    pk: `${tenantId}#SPC#${characteristicId}`,
+    sk: workOrderId === undefined ? `V#${hour}` : `V#${hour}#${workOrderId}`,
+  }),
+  /** The sort key range of the value items of the hours [fromHour, toHour], whatever their writer. */
+  spcValuesRange: (fromHour: string, toHour: string) => ({ from: `V#${fromHour}`, to: `V#${toHour}#\uffff` }),
   spcValuesPrefix: 'V#',
   spcState: (tenantId: string, characteristicId: string) => ({ pk: `${tenantId}#SPC#${characteristicId}`, sk: 'STATE' }),
   spcBaseline: (tenantId: string, characteristicId: string, version: number) => ({

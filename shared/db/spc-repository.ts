@@ -1,6 +1,6 @@
 /**
  * SPC on DynamoDB (issue 15, docs/spc.md "Charts and storage"). A characteristic is one
- * partition: its values packed per UTC hour (spc-value-format.ts), appended with list_append so
+ * partition: its values packed per UTC hour and order (spc-value-format.ts), appended with list_append so
  * that writers in other transactions (a report, an inspection) never read them first; the
  * monitor's state item (version, baseline in force, last points); its versioned baselines, audit
  * trail and outbox events. The item builders are exported so a work-order command writes its
@@ -19,20 +19,26 @@ import { keys } from './keys.ts';
 import { fromTuple, hourOf, type SampleTuple, toTuple } from './spc-value-format.ts';
 import { type TransactItem, transact } from './transactions.ts';
 
-/** Values of one characteristic and hour in one Update each: list_append, no read, no condition. */
+/**
+ * Values of one characteristic, hour and order (machine values: no order) in one Update each:
+ * list_append, no read, no condition. Keyed by order too, so that reports and inspections of
+ * different orders never write the same item (issue 15's bench: one item per characteristic and
+ * hour made concurrent reports of one routing conflict); an order's own writes are serialized by
+ * its version already.
+ */
 export function spcValueItems(table: string, tenantId: string, samples: readonly SpcSample[]): TransactItem[] {
-  const byItem = new Map<string, { characteristicId: string; hour: string; tuples: SampleTuple[] }>();
+  const byItem = new Map<string, { characteristicId: string; hour: string; workOrderId: string | undefined; tuples: SampleTuple[] }>();
   for (const sample of samples) {
     const hour = hourOf(sample.at);
-    const key = `${sample.characteristicId}\u0000${hour}`;
-    const entry = byItem.get(key) ?? { characteristicId: sample.characteristicId, hour, tuples: [] };
+    const key = `${sample.characteristicId}\u0000${hour}\u0000${sample.workOrderId ?? ''}`;
+    const entry = byItem.get(key) ?? { characteristicId: sample.characteristicId, hour, workOrderId: sample.workOrderId, tuples: [] };
     entry.tuples.push(toTuple(sample));
     byItem.set(key, entry);
   }
-  return [...byItem.values()].map(({ characteristicId, hour, tuples }) => ({
+  return [...byItem.values()].map(({ characteristicId, hour, workOrderId, tuples }) => ({
     Update: {
       TableName: table,
-      Key: keys.spcValues(tenantId, characteristicId, hour),
+      Key: keys.spcValues(tenantId, characteristicId, hour, workOrderId),
       UpdateExpression: 'SET v = list_append(if_not_exists(v, :empty), :new), entity = :entity',
       ExpressionAttributeValues: { ':empty': [], ':new': tuples, ':entity': 'SpcValues' },
     },
@@ -50,30 +56,19 @@ const eventItem = (table: string, tenantId: string, event: OutboxEvent): Transac
 });
 
 /**
- * The monitor's writes for one characteristic: without a state (no baseline frozen), a check
- * that there still is none, so a baseline frozen meanwhile makes the writer judge again; with
- * one, the next state conditioned on the version read, and the violation events.
+ * The monitor's writes for one characteristic: nothing when the writer read no baseline in force
+ * (the values are not judged, and no check on the shared state item makes writers of different
+ * orders meet: a baseline frozen meanwhile judges from the next value on); otherwise the next
+ * state conditioned on the version read, and the violation events.
  */
 export function spcMonitorItems(
   table: string,
   tenantId: string,
-  characteristicId: string,
   before: MonitorState | undefined,
   next: MonitorState | undefined,
   events: readonly OutboxEvent[],
 ): TransactItem[] {
-  if (!before || !next) {
-    return [
-      {
-        ConditionCheck: {
-          TableName: table,
-          Key: keys.spcState(tenantId, characteristicId),
-          ConditionExpression: before ? 'version = :v' : 'attribute_not_exists(pk)',
-          ...(before ? { ExpressionAttributeValues: { ':v': before.version } } : {}),
-        },
-      },
-    ];
-  }
+  if (!before || !next) return [];
   return [
     {
       Put: {
@@ -91,7 +86,7 @@ export function spcMonitorItems(
 export function spcWriteItems(table: string, tenantId: string, writes: SpcWrites): TransactItem[] {
   return [
     ...spcValueItems(table, tenantId, writes.samples),
-    ...writes.monitored.flatMap((m) => spcMonitorItems(table, tenantId, m.characteristicId, m.before, m.next, m.events)),
+    ...writes.monitored.flatMap((m) => spcMonitorItems(table, tenantId, m.before, m.next, m.events)),
   ];
 }
 
@@ -129,8 +124,9 @@ export class DynamoDbSpcRepository implements SpcRepository {
   }
 
   /**
-   * The samples taken in [from, to), in time order: one Query over the hour items of the window
-   * (a page per MB: 100,000 values in subgroups of 5 are about 1.5 MB, two pages).
+   * The samples taken in [from, to), in time order: one Query over the hour items of the window,
+   * whichever order wrote them (a page per MB: 100,000 values in subgroups of 5 are about 1.5 MB,
+   * two pages).
    */
   async samples(tenantId: string, characteristicId: string, from: string, to: string) {
     const out: SpcSample[] = [];
@@ -143,8 +139,8 @@ export class DynamoDbSpcRepository implements SpcRepository {
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: {
             ':pk': keys.spcPartition(tenantId, characteristicId),
-            ':from': keys.spcValues(tenantId, characteristicId, hourOf(from)).sk,
-            ':to': keys.spcValues(tenantId, characteristicId, hourOf(to)).sk,
+            ':from': keys.spcValuesRange(hourOf(from), hourOf(to)).from,
+            ':to': keys.spcValuesRange(hourOf(from), hourOf(to)).to,
           },
           ExclusiveStartKey: start,
           ReturnConsumedCapacity: 'TOTAL',
@@ -152,7 +148,7 @@ export class DynamoDbSpcRepository implements SpcRepository {
       );
       pages++;
       for (const item of page.Items ?? []) {
-        const hour = String(item.sk).slice(keys.spcValuesPrefix.length);
+        const hour = String(item.sk).slice(keys.spcValuesPrefix.length, keys.spcValuesPrefix.length + 13);
         for (const tuple of (item.v ?? []) as SampleTuple[]) {
           const sample = fromTuple(characteristicId, hour, tuple);
           if (sample.at >= from && sample.at < to) out.push(sample);

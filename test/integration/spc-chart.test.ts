@@ -66,7 +66,7 @@ describe('SPC charts, frozen baselines and violations at write time', () => {
     assert.equal(first.status, 200, first.text);
     const calls = /^calls=([^;]*);/.exec(first.headers.get('x-mes-dynamodb') ?? '')?.[1]?.split(',') ?? [];
     assert.equal(calls.filter((c) => c === 'TransactWriteItems').length, 1, `${calls}`);
-    assert.ok(!calls.includes('BatchGetItem'), `a characteristic without a baseline costs the report no read: ${calls}`);
+    assert.equal(calls.filter((c) => c === 'BatchGetItem').length, 1, `the report reads its characteristics' monitor states once: ${calls}`);
 
     const chart = (await people.operator.ok('GET', chartPath(TORQUE))) as unknown as SpcChartView;
 
@@ -82,6 +82,27 @@ describe('SPC charts, frozen baselines and violations at write time', () => {
     assert.equal(chart.notEnoughData?.message, 'not enough data: 3 of 20 values');
     assert.equal(chart.capability, null);
     assert.equal(chart.capabilityNotEnoughData?.need, 30);
+  });
+
+  it('keeps each order’s values in items of their own, so reports of two orders never write one item; the chart shows both', async () => {
+    const other = (await orderAt(people, 'RUNNING', { routingId: PLANT.routing })).id;
+    await people.operator.ok('POST', `/v1/work-orders/${other}/operations/10/report`, { data: { screwTorque: 4.02 } });
+
+    const items = await partitionItems(keys.spcPartition(tenant, TORQUE), 'V#');
+    const writer = (sk: unknown) => String(sk).split('#')[2];
+    assert.deepEqual(new Set(items.map((i) => writer(i.sk))), new Set([orderId, other]));
+    assert.deepEqual(items.filter((i) => writer(i.sk) === other).flatMap((i) => i.v as unknown[]).length, 1);
+    assert.equal(
+      (await partitionItems(keys.spcPartition(tenant, TORQUE), 'STATE')).length,
+      0,
+      'without a baseline, a report writes nothing on the state item that writers of other orders would meet on',
+    );
+
+    const chart = (await people.operator.ok('GET', chartPath(TORQUE))) as unknown as SpcChartView;
+    assert.deepEqual(
+      chart.points.map((p) => p.value),
+      [4.01, 3.98, 4.03, 4.02],
+    );
   });
 
   it('refuses to freeze a baseline from too few points, writing nothing', async () => {

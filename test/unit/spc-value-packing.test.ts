@@ -1,7 +1,8 @@
 /**
  * How SPC values are packed (shared/db/spc-value-format.ts, spcValueItems): a sample is one short
- * tuple in its characteristic's hour item, read back as it was written; samples of one
- * characteristic and hour are one Update (list_append), so a transaction never names an item twice.
+ * tuple in its characteristic's hour item (one per order), read back as it was written; samples of
+ * one characteristic, hour and order are one Update (list_append), so a transaction never names an
+ * item twice, and two orders never write one item.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -38,12 +39,15 @@ describe('SPC value packing', () => {
     assert.equal(hourOf('2026-03-01T07:15:30.250Z'), '2026-03-01T07');
   });
 
-  it('writes one Update per characteristic and hour, appending every sample of it', () => {
+  it('writes one Update per characteristic, hour and order, appending every sample of it', () => {
     const items = spcValueItems('mes', 't1', [
       sample({ at: '2026-03-01T07:00:00.000Z', subgroupId: 'a' }),
       sample({ at: '2026-03-01T07:59:59.999Z', subgroupId: 'b' }),
       sample({ at: '2026-03-01T08:00:00.000Z', subgroupId: 'c' }),
       sample({ characteristicId: 'data:RT-1:10:force', at: '2026-03-01T07:30:00.000Z', subgroupId: 'd' }),
+      sample({ at: '2026-03-01T07:10:00.000Z', subgroupId: 'e', workOrderId: 'WO-1', seq: 10 }),
+      sample({ at: '2026-03-01T07:20:00.000Z', subgroupId: 'f', workOrderId: 'WO-2', seq: 10 }),
+      sample({ at: '2026-03-01T07:40:00.000Z', subgroupId: 'g', workOrderId: 'WO-1', seq: 10 }),
     ]);
 
     assert.deepEqual(
@@ -56,6 +60,8 @@ describe('SPC value packing', () => {
         ['t1#SPC#data:RT-1:10:torque', 'V#2026-03-01T07', ['a', 'b']],
         ['t1#SPC#data:RT-1:10:torque', 'V#2026-03-01T08', ['c']],
         ['t1#SPC#data:RT-1:10:force', 'V#2026-03-01T07', ['d']],
+        ['t1#SPC#data:RT-1:10:torque', 'V#2026-03-01T07#WO-1', ['e', 'g']],
+        ['t1#SPC#data:RT-1:10:torque', 'V#2026-03-01T07#WO-2', ['f']],
       ],
     );
     for (const item of items) {

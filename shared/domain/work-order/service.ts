@@ -85,13 +85,6 @@ export interface ReasonChoice {
   comment?: string | undefined;
 }
 
-/**
- * Characteristics (`{tenant}#{id}`) this process has seen with an SPC monitor state (a frozen
- * baseline): a hint for which states a report reads first. Correctness does not rest on it: a
- * report that does not read a state checks in its transaction that there is none.
- */
-const monitoredCharacteristics = new Set<string>();
-
 export class WorkOrderService {
   constructor(
     private readonly orders: WorkOrderRepository,
@@ -378,11 +371,11 @@ export class WorkOrderService {
         });
       };
       try {
-        await commitWith(await this.spcWrites(auth, ctx, result.after, seq, input.data, false));
+        await commitWith(await this.spcWrites(auth, ctx, result.after, seq, input.data));
       } catch (error) {
-        // A characteristic of this report has a monitor this process did not know of: read it, write again.
+        // Another order's value moved a monitor of this report since it was read: read it again, write again.
         if (!(error instanceof SpcMonitorChangedError)) throw error;
-        await commitWith(await this.spcWrites(auth, ctx, result.after, seq, input.data, true));
+        await commitWith(await this.spcWrites(auth, ctx, result.after, seq, input.data));
       }
       return toDetail(result.after);
     });
@@ -390,13 +383,10 @@ export class WorkOrderService {
 
   /**
    * A report's numeric recorded values as SPC samples of `data:{routingId}:{seq}:{name}`, judged
-   * against each characteristic's frozen baseline. In the report's transaction: one Update per
-   * value, and per characteristic either a check that it still has no monitor state (no
-   * baseline), or its next state and any `quality.spc-violation` event. The states are read (one
-   * BatchGetItem) only for characteristics this process has seen monitored, so a report of a
-   * characteristic without a baseline reads nothing more; a check that fails
-   * (SpcMonitorChangedError) marks them, and the report is written again with them read.
-   * Undefined when nothing numeric was recorded.
+   * against each characteristic's frozen baseline (the states read in one BatchGetItem). In the
+   * report's transaction: one Update per value (on its order's own hour item), and per
+   * characteristic with a baseline its next state, conditioned on the version read, and any
+   * `quality.spc-violation` event. Undefined when nothing numeric was recorded.
    */
   private async spcWrites(
     auth: AuthContext,
@@ -404,16 +394,12 @@ export class WorkOrderService {
     order: WorkOrderAggregate,
     seq: number,
     data: ReportOperation['data'],
-    readAll: boolean,
   ): Promise<SpcWrites | undefined> {
     const op = order.operations.find((o) => o.seq === seq);
     if (!this.spc || !op || !data) return undefined;
     const samples = recordedSamples(order, op, data, ctx.now);
     if (samples.length === 0) return undefined;
-    const ids = [...new Set(samples.map((s) => s.characteristicId))];
-    if (readAll) for (const id of ids) monitoredCharacteristics.add(`${auth.tenantId}#${id}`);
-    const toRead = ids.filter((id) => monitoredCharacteristics.has(`${auth.tenantId}#${id}`));
-    const states = toRead.length ? await this.spc.states(auth.tenantId, toRead) : new Map();
+    const states = await this.spc.states(auth.tenantId, [...new Set(samples.map((s) => s.characteristicId))]);
     return planSpcWrites(ctx, samples, states).writes;
   }
 
