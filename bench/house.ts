@@ -177,7 +177,7 @@ export function renderHouse(
   out("### 3.4 A supervisor's first walk after a deploy", '');
   out(
     'Headless Chromium at 390x844 on the runtime serving the built app, the demo plant seeded: sign in as the supervisor, the plant overview, the orders list, a released order, ' +
-      'then start its operation 10, report and complete through the screens. Every API request is matched against the route table as API Gateway matches it; ' +
+      'then start its operation 10, report the order’s 20 valves, record the seat-height inspection that then falls due (five heights typed, the leak check passed) and complete, through the screens. Every API request is matched against the route table as API Gateway matches it; ' +
       'on a quiet plant each distinct function is one cold start.',
     '',
   );

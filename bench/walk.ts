@@ -1,7 +1,8 @@
 /**
  * A supervisor's first walk through the app after a deploy, in headless Chromium on a phone:
  * sign in, the plant overview, the orders list, one released order, start its first operation,
- * report, complete. Every API request the app makes is matched against the route table (as API
+ * report the order's 20 valves, record the seat-height inspection that falls due at 20 (five
+ * heights typed, the leak check passed), complete. Every API request the app makes is matched against the route table (as API
  * Gateway matches it) and named by the API function that serves it: on a quiet plant each
  * distinct function is one cold start the supervisor waits for.
  */
@@ -11,8 +12,12 @@ import type { Runtime } from '../infra/local/runtime.ts';
 import { type RouteId, routeList, routes } from '../shared/api/routes.ts';
 import { launch, signInCold } from './web.ts';
 
-/** Released by the demo seed (infra/local/seed.ts), its operation 10 ready to start. */
+/** Released by the demo seed (infra/local/seed.ts), 20 valves, its operation 10 ready to start. */
 const ORDER = 'WO-1002';
+/** The demo valve plan's inspection, every 20 valves a sample of 5 (seed.ts `IP-V20-ASSY`). */
+const PLAN = { id: 'IP-V20-ASSY', name: 'Valve V20 seat height and leak check' };
+/** Seat heights near the nominal 12.50 mm, within the frozen limits. */
+const SEAT_HEIGHTS = ['12.50', '12.49', '12.51', '12.50', '12.50'];
 
 export interface WalkStep {
   step: string;
@@ -61,9 +66,21 @@ export async function measureWalk(runtime: Runtime): Promise<WalkResults> {
     next('start operation 10');
     await act(page, op, 'Start');
     next('report');
-    await act(page, op, 'Report', { 'Good quantity': '50' });
+    await act(page, op, 'Report', { 'Good quantity': '20' });
+    next('inspect');
+    const inspection = op.getByTestId(`inspection-${PLAN.id}-1`);
+    await inspection.waitFor({ state: 'visible' });
+    const seat = inspection.locator('fieldset.insp-char').first();
+    for (const [i, v] of SEAT_HEIGHTS.entries())
+      await seat
+        .getByLabel(`Unit ${i + 1}`, { exact: true })
+        .first()
+        .fill(v);
+    await inspection.getByRole('button', { name: `Save the results of ${PLAN.name}` }).click();
+    await op.getByTestId('inspection-result').waitFor({ state: 'visible' });
+    await settle(page);
     next('complete');
-    await act(page, op, 'Complete', { 'Good quantity': '150' });
+    await act(page, op, 'Complete');
     steps.push(current);
   } catch (error) {
     steps.push(current);

@@ -382,7 +382,8 @@ function workOrderPlans(days: (n: number) => string): WorkOrderPlan[] {
   const makeValves = (qty: number) => [release, start(10), complete(10, { goodQty: qty }), start(20), complete(20, { goodQty: qty })];
   return [
     { create: { id: 'WO-1001', ...pump, quantity: 50, dueDate: days(10), priority: 500 }, steps: [] },
-    { create: { id: 'WO-1002', ...valve, quantity: 200, dueDate: days(4), priority: 300 }, steps: [release] },
+    // Released, ready to start: the bench's supervisor walks it (start, report 20, the seat-height inspection then due, complete).
+    { create: { id: 'WO-1002', ...valve, quantity: 20, dueDate: days(4), priority: 300 }, steps: [release] },
     {
       create: { id: 'WO-1003', ...pump, quantity: 20, dueDate: days(2), priority: 100 },
       steps: [

@@ -6,17 +6,18 @@
  * functions/api/; a new route in an existing context costs no new function.
  *
  * The grouping keeps a supervisor's first walk through the web app (plant, orders, an order,
- * start, report, complete) on three functions: equipment (plant status), masterData (the
- * equipment names the order screens show) and orders.
+ * start, report, inspect, complete) on three functions: equipment (plant status), masterData
+ * (the equipment names the order screens show) and orders.
  */
 import type { RouteDef } from './routes.ts';
 
 export const API_FUNCTIONS = {
-  orders: 'Work orders and their operations, the dispatch list, downtime classification: the shop floor commands',
+  orders:
+    'Work orders and their operations, the inspections due at them and their results, the dispatch list, downtime classification: the shop floor commands',
   masterData: 'Master data (equipment, materials, BOMs, routings, personnel), shift calendar, downtime reasons, settings',
   equipment: 'Read-only: live equipment state, plant status, state changes, downtime, OEE and machine data',
   tracking: 'Product tracking and genealogy: lots, serials, their movements and the trace both ways',
-  quality: 'Quality management: inspections due and their results, nonconformances, SPC charts and baselines',
+  quality: 'Quality management: nonconformances and their dispositions, SPC charts and baselines',
   integration: 'ERP integration: credentials and outbound webhooks, for administrators',
   // Apart from the administrators' routes: the one route anyone may call holds only what it
   // needs (decrypt the credential's secret, write the events), not the webhook queue.

@@ -1,4 +1,4 @@
-/** The inspection routes of the quality API function (issue 15, docs/quality.md): what is due at an order's operations, and recording results. */
+/** The inspection routes (issue 15, docs/quality.md): what is due at an order's operations, and recording results. Served by the orders API function: both read and write only the order's partition (and, recording, its characteristics' SPC items), and the operator's start, report, inspect, complete stay on one warm function. */
 import { PERMISSIONS } from '../../domain/roles.ts';
 import * as q from '../inspection-schemas.ts';
 import * as s from '../schemas.ts';
@@ -17,7 +17,7 @@ export const routes = define({
     response: q.WorkOrderInspectionsSchema,
     successStatus: 200,
     handler: 'inspections/list-work-order-inspections',
-    fn: 'quality',
+    fn: 'orders',
     table: 'read',
   },
   recordInspectionResults: {
@@ -32,7 +32,7 @@ export const routes = define({
     response: q.InspectionSchema,
     successStatus: 201,
     handler: 'inspections/record-inspection-results',
-    fn: 'quality',
+    fn: 'orders',
     table: 'write',
   },
 });
