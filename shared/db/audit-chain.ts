@@ -43,7 +43,7 @@ interface Key {
  * chain fields and time-index keys, linked after `previous`. `head` is what the audited record
  * must carry (`auditHead`) in the same transaction.
  */
-export function chainedAudits<A extends { version: number; at: string }>(
+export function chainedAudits<A extends { at: string }>(
   tenantId: string,
   auditKeys: readonly Key[],
   audits: readonly A[],
@@ -60,7 +60,7 @@ export function chainedAudits<A extends { version: number; at: string }>(
 }
 
 /** One audit record as an item to Put, and the head its audited record carries after it. */
-export function chainedAudit<A extends { version: number; at: string }>(
+export function chainedAudit<A extends { at: string }>(
   tenantId: string,
   key: Key,
   audit: A,

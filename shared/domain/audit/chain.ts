@@ -2,8 +2,8 @@
  * The tamper-evident audit trail (issue 16, docs/part-11.md "Audit trail (11.10(e))"), pure.
  *
  * Every audit record belongs to a chain (the partition of the record it audits, without the
- * tenant: `WO#WO-1002`, `MDAUDIT#material#M-1`, ...), has the sequence number of the record's
- * version (`seq`, 1, 2, 3, ... with no gap) and links to the previous record of its chain:
+ * tenant: `WO#WO-1002`, `MDAUDIT#material#M-1`, ...), its number in that chain (`seq`, 1, 2,
+ * 3, ... with no gap; stored in the order of its key) and links to the previous record of its chain:
  *
  *   hash = SHA-256( prevHash + "\n" + canonicalJson(content) )     (hex, lowercase)
  *
@@ -54,10 +54,13 @@ export const linkHash = (prevHash: string, content: Record<string, unknown>): st
 
 /**
  * Links audit records into a chain after `previous` (undefined: the chain starts, seq 1 links to
- * GENESIS_HASH). Each record's seq is its `version`. Returns the records with their chain fields
+ * GENESIS_HASH). seq counts the chain's records: 1, 2, 3, ... It equals the audited record's
+ * version where every version writes one audit record (work orders, lots, nonconformances,
+ * master data), not where a version also moves without one (a serial made or consumed by
+ * production, an SPC monitor's state judging values). Returns the records with their chain fields
  * and the chain's new head.
  */
-export function linkRecords<T extends { version: number }>(
+export function linkRecords<T extends object>(
   chain: string,
   previous: AuditHead | undefined,
   records: readonly T[],
@@ -66,10 +69,11 @@ export function linkRecords<T extends { version: number }>(
   const out: (T & ChainFields)[] = [];
   for (const record of records) {
     const prevHash = prev?.hash ?? GENESIS_HASH;
-    const withLink = { ...record, chain, seq: record.version, prevHash };
+    const seq = (prev?.seq ?? 0) + 1;
+    const withLink = { ...record, chain, seq, prevHash };
     const hash = linkHash(prevHash, auditContent(withLink));
     out.push({ ...withLink, hash });
-    prev = { seq: record.version, hash };
+    prev = { seq, hash };
   }
   return { records: out, head: prev };
 }

@@ -69,26 +69,25 @@ function verifyChain(chain: string, unsorted: readonly Input[], options: VerifyO
   const broken = (seq: number, at: unknown, problem: string): BrokenLink => ({ chain, entity, id, seq, at: String(at ?? ''), problem });
   const checkpoint = options.checkpoints?.get(chain);
   let previous: Input | undefined;
-  for (const record of list) {
+  for (const [index, record] of list.entries()) {
     const seq = Number(record.seq);
     const position = positionOf(record);
-    if (!Number.isInteger(position) || position < 1)
-      return broken(seq, record.at, `a record is stored at ${String(record.position)}, which is no place in the chain (inserted)`);
-    if (seq !== position) {
-      return broken(position, record.at, `the record stored as number ${position} says it is number ${seq} (records moved or reordered)`);
-    }
+    if (!Number.isFinite(position)) return broken(seq, record.at, `record ${seq} is stored where no audit record belongs (inserted)`);
     if (typeof record.hash !== 'string' || typeof record.prevHash !== 'string')
       return broken(seq, record.at, `record ${seq} carries no hash (not chained)`);
     if (linkHash(record.prevHash, auditContent(record)) !== record.hash) {
       return broken(seq, record.at, `record ${seq}'s content does not match its hash (changed after it was written)`);
     }
-    if (previous) {
-      const expected = Number(previous.seq) + 1;
-      if (seq === expected - 1) return broken(seq, record.at, `two records are number ${seq} (one inserted)`);
-      if (seq !== expected) {
-        const missing = seq - 1 === expected ? `record ${expected} is` : `records ${expected} to ${seq - 1} are`;
-        return broken(expected, previous.at, `${missing} missing (deleted)`);
+    const expected = previous ? Number(previous.seq) + 1 : undefined;
+    if (expected !== undefined && seq !== expected) {
+      if (seq < expected) return broken(seq, record.at, `record ${seq} is stored after record ${expected - 1} (reordered or inserted)`);
+      if (list.slice(index + 1).some((r) => Number(r.seq) < seq)) {
+        return broken(expected, record.at, `record ${seq} is stored where record ${expected} belongs (reordered)`);
       }
+      const missing = seq - 1 === expected ? `record ${expected} is` : `records ${expected} to ${seq - 1} are`;
+      return broken(expected, previous?.at, `${missing} missing (deleted)`);
+    }
+    if (previous) {
       if (record.prevHash !== previous.hash) {
         return broken(seq, record.at, `record ${seq} does not link to record ${seq - 1} (reordered, inserted or rewritten)`);
       }
