@@ -12,6 +12,7 @@
  * gives it back to the writer.
  */
 import { type AuditHead, CHECKPOINT_CHAIN, type ChainFields, linkRecords, STORE_ATTRIBUTES } from '../domain/audit/chain.ts';
+import type { ExportedRecord } from '../domain/audit/service.ts';
 import type { MasterDataKind } from '../domain/master-data/model.ts';
 import { keys } from './keys.ts';
 
@@ -74,11 +75,11 @@ export function chainedAudit<A extends { at: string }>(
 // ---------- Reading chains back ----------
 
 /** An audit item as the API exports it: the record with its chain fields and its place in the store (`position`, from its key). */
-export function auditRecordOf(item: Record<string, unknown>): Record<string, unknown> & { position: number } {
+export function auditRecordOf(item: Record<string, unknown>): ExportedRecord {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(item)) if (!(STORE_ATTRIBUTES as readonly string[]).includes(k)) out[k] = v;
   const match = /AUDIT#(\d+)$/.exec(String(item.sk));
-  return { ...out, position: match ? Number(match[1]) : Number.NaN } as Record<string, unknown> & { position: number };
+  return { ...out, position: match ? Number(match[1]) : Number.NaN } as ExportedRecord;
 }
 
 /**
