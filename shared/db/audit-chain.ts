@@ -7,9 +7,9 @@
  * head.
  *
  * The head travels with the record read: stripKeys (items.ts) takes `auditHead` off the stored
- * item (so no API response shows it) and hangs it on the record under AUDIT_HEAD, a
- * non-enumerable symbol property (no JSON, no spread, no diff sees it); `auditHeadOf(before)`
- * gives it back to the writer.
+ * item (so no API response shows it) and hangs it on the record under AUDIT_HEAD, a symbol
+ * property (no JSON and no diff sees it; a spread keeps it); `auditHeadOf(before)` gives it back
+ * to the writer.
  */
 import { type AuditHead, CHECKPOINT_CHAIN, type ChainFields, linkRecords, STORE_ATTRIBUTES } from '../domain/audit/chain.ts';
 import type { ExportedRecord } from '../domain/audit/service.ts';
@@ -25,9 +25,12 @@ export function auditHeadOf(record: object | undefined): AuditHead | undefined {
   return record ? (record as { [AUDIT_HEAD]?: AuditHead })[AUDIT_HEAD] : undefined;
 }
 
-/** Hangs an audit head on a record read (non-enumerable: JSON, spreads and diffs never see it). */
+/**
+ * Hangs an audit head on a record read, under a symbol: JSON (every API response), Object.keys
+ * and so diffs never see it, while a spread of the record (`{ ...header, operations }`) keeps it.
+ */
 export function attachAuditHead<T extends object>(record: T, head: unknown): T {
-  if (head && typeof head === 'object') Object.defineProperty(record, AUDIT_HEAD, { value: head, enumerable: false, configurable: true });
+  if (head && typeof head === 'object') (record as Record<symbol, unknown>)[AUDIT_HEAD] = head;
   return record;
 }
 
