@@ -5,12 +5,14 @@
  *   - a JSON array of records, or JSON lines with one record per line;
  *   - the pages themselves (`{"items": [...], "nextCursor": ...}`), one per line or as a JSON array.
  * It runs the same pure verify.ts as `GET /v1/audit/verify`: exit 0 when every chain in the file
- * is intact, 1 naming the first broken link, 2 when the file cannot be read. A time window's
+ * is intact, 1 naming the first broken link, 2 when the file cannot be read. The checkpoint
+ * records in the export (chain `CHECKPOINT`) say which heads were published: a chain that ends
+ * before the head a checkpoint published, or differs from it, is broken. A time window's
  * export starts its chains mid-way, so each chain's link into the window is not checked here
  * (`GET /v1/audit/verify` checks it); a record's trail exported from its first record is checked whole.
  */
 import { readFileSync } from 'node:fs';
-import type { ChainedRecord } from '../shared/domain/audit/chain.ts';
+import { type AuditHead, CHECKPOINT_CHAIN, type ChainedRecord } from '../shared/domain/audit/chain.ts';
 import { verifyAudit } from '../shared/domain/audit/verify.ts';
 
 type Input = ChainedRecord & { position?: number };
@@ -30,6 +32,15 @@ export function readExport(text: string): Input[] {
   });
 }
 
+/** The latest head of each chain that the export's checkpoint records (chain CHECKPOINT) published. */
+function checkpointsIn(records: readonly Input[]): Map<string, AuditHead> {
+  const heads = new Map<string, AuditHead>();
+  const checkpoints = records.filter((r) => r.chain === CHECKPOINT_CHAIN).sort((a, b) => Number(a.seq) - Number(b.seq));
+  for (const c of checkpoints)
+    for (const h of (c.heads as (AuditHead & { chain: string })[] | undefined) ?? []) heads.set(h.chain, { seq: h.seq, hash: h.hash });
+  return heads;
+}
+
 export function run(argv: readonly string[], out: (line: string) => void): number {
   const file = argv[0];
   if (!file) {
@@ -43,7 +54,7 @@ export function run(argv: readonly string[], out: (line: string) => void): numbe
     out(`cannot read ${file}: ${(error as Error).message}`);
     return 2;
   }
-  const result = verifyAudit(records, { partial: true });
+  const result = verifyAudit(records, { partial: true, checkpoints: checkpointsIn(records) });
   if (result.ok) {
     out(`intact: ${result.records} audit records in ${result.chains} chains`);
     return 0;

@@ -348,6 +348,12 @@ export const keys = {
     gsi1sk: `${at}#${chain}#${pad(seq, 8)}`,
   }),
   auditByTimePartition: (tenantId: string, day: string) => `${tenantId}#AUDIT#${day}`,
+  /**
+   * The tenants that wrote audit records on a UTC day (TTL), for the checkpoint job: a partition
+   * no tenant owns, holding tenant ids only, as `#LIVE-TENANTS#{day}` does.
+   */
+  auditTenant: (day: string, tenantId: string) => ({ pk: `#AUDIT-TENANTS#${day}`, sk: tenantId }),
+  auditTenantsPartition: (day: string) => `#AUDIT-TENANTS#${day}`,
   /** The tenant's checkpoints (shared/db/checkpoint-repository.ts): a chain of their own. */
   checkpointPartition: (tenantId: string) => `${tenantId}#CHECKPOINT`,
   checkpointHead: (tenantId: string) => ({ pk: `${tenantId}#CHECKPOINT`, sk: 'HEAD' }),

@@ -147,6 +147,61 @@ describe('audit trail tampering', () => {
     );
   });
 
+  it('catches, by the checkpoint, a record rewritten with its chain re-hashed to the end and its head rewritten; the CLI sees a deleted tail by it', async () => {
+    const { checkpoints } = await import('#functions/lib/audit-services.ts');
+    const later = new Date(Date.now() + 120_000);
+    const written = await checkpoints.checkpoint(tenant, later);
+    assert.ok(written && (written.heads as { chain: string }[]).some((h) => h.chain === `WO#${orderId}`), JSON.stringify(written));
+    assert.equal((await verify()).ok, true);
+    const header = (await partitionItems(keys.workOrderPartition(tenant, orderId))).find((i) => i.sk === 'WO') as Record<string, unknown>;
+    const original = await auditItems();
+    const [first, ...rest] = original as [Record<string, unknown>, ...Record<string, unknown>[]];
+    const content = (item: Record<string, unknown>) => {
+      const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _e, chain: _c, seq: _s, prevHash: _p, hash: _h, ...own } = item;
+      return own as { version: number; at: string };
+    };
+    const forged = linkRecords(
+      `WO#${orderId}`,
+      { seq: 1, hash: String(first.hash) },
+      rest.map((item, i) => ({ ...content(item), ...(i === 0 ? { by: 'forger' } : {}) })),
+    );
+    try {
+      for (const [i, record] of forged.records.entries()) {
+        const stored = rest[i] as Record<string, unknown>;
+        await put({ pk: stored.pk, sk: stored.sk, gsi1pk: stored.gsi1pk, gsi1sk: stored.gsi1sk, entity: 'Audit', ...record });
+      }
+      await put({ ...header, auditHead: forged.head });
+      const result = await verify();
+      assert.equal(result.ok, false, JSON.stringify(result));
+      assert.deepEqual([result.broken?.entity, result.broken?.id, result.broken?.seq], ['work-order', orderId, 4]);
+      assert.match(result.broken?.problem ?? '', /checkpoint/);
+    } finally {
+      for (const item of original) await put(item);
+      await put(header);
+    }
+    assert.equal((await verify()).ok, true);
+    // The tail deleted: the export holds the checkpoint that published record 4.
+    await remove(original[3] as Record<string, unknown>);
+    try {
+      const records = await allPages(
+        people.quality,
+        `/v1/audit?from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(later.getTime() + 60_000).toISOString())}`,
+        1000,
+      );
+      const file = join(dir, 'export-with-checkpoint.json');
+      writeFileSync(file, JSON.stringify(records));
+      const lines: string[] = [];
+      assert.equal(
+        cliVerify([file], (l) => lines.push(l)),
+        1,
+        lines.join('\n'),
+      );
+      assert.match(lines.join('\n'), new RegExp(`work-order ${orderId} .*record 4.*checkpoint`));
+    } finally {
+      await put(original[3] as Record<string, unknown>);
+    }
+  });
+
   it("never shows another tenant's trail", async () => {
     const outsider = await staff(mes, newTenant());
     assertProblem(await outsider.quality.get(`/v1/audit?entity=work-order&id=${orderId}`), 404);
