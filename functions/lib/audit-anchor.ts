@@ -6,7 +6,6 @@
  * adapter is not written yet, so on AWS checkpoints are kept in the table only.
  */
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnchorStore } from '#shared/domain/audit/checkpoints.ts';
 
@@ -35,5 +34,12 @@ export class FileAnchorStore implements AnchorStore {
   }
 }
 
-/** The anchor store this process publishes to and verifies against. */
-export const anchorStore = (): AnchorStore => new FileAnchorStore(process.env.MES_AUDIT_ANCHOR_DIR ?? join(tmpdir(), 'mes-audit-anchor'));
+/**
+ * The anchor store this process publishes to and verifies against: the local runtime's directory
+ * (MES_AUDIT_ANCHOR_DIR); none elsewhere (AWS, until the S3 adapter exists), and then checkpoints
+ * live in the table only and nothing is compared with a published copy.
+ */
+export const anchorStore = (): AnchorStore | undefined => {
+  const dir = process.env.MES_AUDIT_ANCHOR_DIR;
+  return dir ? new FileAnchorStore(dir) : undefined;
+};

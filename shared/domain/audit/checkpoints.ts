@@ -51,7 +51,8 @@ export class CheckpointService implements CheckpointHeads {
   constructor(
     private readonly reader: AuditReader,
     private readonly store: CheckpointStore,
-    private readonly anchor: AnchorStore,
+    /** None: checkpoints are kept in the table only (no copy published, none compared). */
+    private readonly anchor: AnchorStore | undefined,
   ) {}
 
   /** One run: a checkpoint for every tenant that changed a chain since its last one. */
@@ -87,7 +88,7 @@ export class CheckpointService implements CheckpointHeads {
       }),
     };
     const written = await this.store.write(tenantId, record, before);
-    await this.anchor.put(tenantId, written.seq, canonicalJson(written));
+    await this.anchor?.put(tenantId, written.seq, canonicalJson(written));
     return written;
   }
 
@@ -108,8 +109,8 @@ export class CheckpointService implements CheckpointHeads {
     const last = records.at(-1);
     if (last) used.add(last);
     let broken: BrokenLink | undefined;
-    for (const record of [...used].sort((a, b) => a.seq - b.seq)) {
-      const copy = await this.anchor.get(tenantId, record.seq);
+    for (const record of this.anchor ? [...used].sort((a, b) => a.seq - b.seq) : []) {
+      const copy = await this.anchor?.get(tenantId, record.seq);
       const published = copy ? (JSON.parse(copy) as { hash?: string }) : undefined;
       if (published?.hash !== record.hash) {
         const { entity, id } = describeChain(CHECKPOINT_CHAIN);
