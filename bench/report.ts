@@ -16,6 +16,7 @@ import { GENEALOGY_TARGET_NAMES, type GenealogyResults } from './genealogy.ts';
 import { renderGenealogy } from './genealogy-report.ts';
 import { SPC_TARGET_NAMES, type SpcResults } from './spc.ts';
 import { renderSpc } from './spc-report.ts';
+import { type AuditResults, renderAudit } from './audit.ts';
 
 export const TARGETS = { latencyRatio: 1.5 } as const;
 
@@ -47,6 +48,8 @@ export interface Results {
   genealogyError: string | undefined;
   spc?: SpcResults | undefined;
   spcError?: string | undefined;
+  audit?: AuditResults | undefined;
+  auditError?: string | undefined;
 }
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -176,6 +179,7 @@ export function renderResults(r: Results): string {
   renderPlantLive(r.plantLive, r.plantLiveError, r.telemetry, { out, judge });
   renderGenealogy(r.genealogy, r.genealogyError, { out, judge });
   renderSpc(r.spc, r.spcError, { out, judge });
+  renderAudit(r.audit, r.auditError, { out });
 
   const summary = ['## Summary', '', '| Target | Checks | Pass | Fail | Verdict |', '|---|---|---|---|---|'];
   for (const target of Object.values(T)) {

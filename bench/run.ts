@@ -17,6 +17,8 @@
  *      of more than 10,000 lots and serials, beside the floor of as many bare Queries (its own runtime).
  *   9. SPC (bench/spc.ts): the chart of the last 30 days over 100,000 values of one characteristic in
  *      subgroups of 5, beside the floor of the bare Query pages of the same items (its own runtime).
+ *  10. audit chain (bench/audit.ts): a command's TransactWriteItems with and without the chain (WRU,
+ *      p50), and reading and verifying 100,000 audit records (its own runtime).
  * Every loop is bounded in count and time; all traffic stays on 127.0.0.1.
  * BENCH_SAMPLES, BENCH_COLD_RUNS (at least 7), BENCH_TELEMETRY_SCALE and BENCH_WEB_RUNS shrink a run while working on the bench itself.
  */
@@ -42,6 +44,7 @@ import { measureWeb, prepareWeb, type WebResults } from './web.ts';
 import { measurePlantLive, type PlantLiveResults } from './plant-live.ts';
 import { type GenealogyResults, measureGenealogy } from './genealogy.ts';
 import { measureSpc, type SpcResults } from './spc.ts';
+import { type AuditResults, measureAudit } from './audit.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
@@ -97,6 +100,8 @@ let genealogy: GenealogyResults | undefined;
 let genealogyError: string | undefined;
 let spc: SpcResults | undefined;
 let spcError: string | undefined;
+let audit: AuditResults | undefined;
+let auditError: string | undefined;
 try {
   const tokens = await issueTokens(runtime);
   await seedMasterData(runtime.baseUrl, tokens);
@@ -156,6 +161,12 @@ try {
     console.error(error);
     return undefined;
   });
+  step('10. audit chain: its cost per command and verifying 100,000 records (issue 16)');
+  audit = await measureAudit({ step, log: quietLog }).catch((error: Error) => {
+    auditError = error.message.split('\n')[0];
+    console.error(error);
+    return undefined;
+  });
 } finally {
   closeClient();
   await runtime.stop();
@@ -192,6 +203,8 @@ const markdown = renderResults({
   genealogyError,
   spc,
   spcError,
+  audit,
+  auditError,
 });
 writeFileSync(join(ROOT, 'bench/RESULTS.md'), markdown);
 step('wrote bench/RESULTS.md');

@@ -286,6 +286,17 @@ export const SCHEDULED_FUNCTIONS = {
     everyMinutes: 5,
     localEverySeconds: 30,
   },
+  checkpointAudit: {
+    handler: 'functions/jobs/checkpoint-audit.ts',
+    description: "Checkpoints of the audit trail: each tenant's changed chain heads, chained and published to the anchor store",
+    stack: 'telemetry',
+    serviceName: 'mes-audit',
+    // A tenant: a Query of the time index per day since its last checkpoint, a BatchGetItem of heads per 100 chains, one transaction.
+    timeoutSeconds: 300,
+    tableAccess: 'write',
+    everyMinutes: 60,
+    localEverySeconds: 300,
+  },
 } as const satisfies Record<string, ScheduledFunction>;
 export type ScheduledFunctionId = keyof typeof SCHEDULED_FUNCTIONS;
 export const scheduledFunctions = (stack?: ScheduledFunction['stack']): [ScheduledFunctionId, ScheduledFunction][] =>

@@ -7,7 +7,8 @@
  * and the tests both start it through here.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localBindings, setLocalBindings } from '../../functions/lib/local-bindings.ts';
 import { ENV } from '../../shared/config.ts';
@@ -428,6 +429,8 @@ function setIntegrationEnvironment(options: RuntimeOptions, dataDir: string | un
   delete process.env[ENV.secretsKeyId];
   // No identity pool locally: the live feed session route answers 204 and attaches nothing.
   delete process.env[ENV.liveIdentityPoolParameter];
+  // The audit checkpoints' anchor store (functions/lib/audit-anchor.ts): files written once, under the data dir.
+  process.env.MES_AUDIT_ANCHOR_DIR = dataDir ? join(dataDir, 'audit-anchor') : mkdtempSync(join(tmpdir(), 'mes-audit-anchor-'));
   if (dataDir) process.env[ENV.localSecretsKey] = loadSecretsKey(join(dataDir, 'identity'));
   else process.env[ENV.localSecretsKey] ??= randomBytes(32).toString('base64');
   if (options.allowLoopbackWebhooks ?? true) {

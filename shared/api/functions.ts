@@ -19,6 +19,7 @@ export const API_FUNCTIONS = {
   tracking: 'Product tracking and genealogy: lots, serials, their movements and the trace both ways',
   quality: 'Quality management: nonconformances and their dispositions, SPC charts and baselines',
   integration: 'ERP integration: credentials and outbound webhooks, for administrators',
+  audit: 'Read-only: the tamper-evident audit trail of every record and its verification (issue 16)',
   // Apart from the administrators' routes: the one route anyone may call holds only what it
   // needs (decrypt the credential's secret, write the events), not the webhook queue.
   erpInbound: 'Public and signed: ERP events in (JSON or B2MML), the signature checked before the body is read',

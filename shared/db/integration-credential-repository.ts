@@ -7,6 +7,7 @@ import { VersionConflictError } from '../domain/errors.ts';
 import type { PageRequest } from '../domain/work-order/repository.ts';
 import type { CredentialAudit, IntegrationCredentialRepository, StoredCredential } from '../integration/credentials.ts';
 import { ddb, tableName } from './client.ts';
+import { auditHeadOf, chainedAudit } from './audit-chain.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { transact } from './transactions.ts';
@@ -31,11 +32,12 @@ export class DynamoDbIntegrationCredentialRepository implements IntegrationCrede
 
   async save(tenantId: string, next: StoredCredential, before: StoredCredential | undefined, audit: CredentialAudit) {
     const table = tableName();
+    const record = chainedAudit(tenantId, keys.integrationAudit(tenantId, 'credential', next.id, audit.version), audit, auditHeadOf(before));
     const cancelled = await transact([
       {
         Put: {
           TableName: table,
-          Item: { ...keys.integrationCredential(tenantId, next.id), entity: 'IntegrationCredential', ...next },
+          Item: { ...keys.integrationCredential(tenantId, next.id), entity: 'IntegrationCredential', ...next, auditHead: record.head },
           ...(before
             ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -44,7 +46,7 @@ export class DynamoDbIntegrationCredentialRepository implements IntegrationCrede
       {
         Put: {
           TableName: table,
-          Item: { ...keys.integrationAudit(tenantId, 'credential', next.id, audit.version), entity: 'Audit', ...audit },
+          Item: record.item,
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },

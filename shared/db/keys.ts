@@ -336,6 +336,29 @@ export const keys = {
     sk: `EVT#${pad(sequence, 8)}`,
   }),
 
+  // ---------- Audit trail (issue 16; docs/part-11.md "Audit trail (11.10(e))") ----------
+
+  /**
+   * gsi1: every audit record of a tenant by time, a partition per UTC day (`GET /v1/audit`
+   * without a record, `GET /v1/audit/verify`): the record stays in its record's partition,
+   * chained there (shared/db/audit-chain.ts); the index only finds it by time.
+   */
+  auditByTime: (tenantId: string, at: string, chain: string, seq: number) => ({
+    gsi1pk: `${tenantId}#AUDIT#${at.slice(0, 10)}`,
+    gsi1sk: `${at}#${chain}#${pad(seq, 8)}`,
+  }),
+  auditByTimePartition: (tenantId: string, day: string) => `${tenantId}#AUDIT#${day}`,
+  /**
+   * The tenants that wrote audit records on a UTC day (TTL), for the checkpoint job: a partition
+   * no tenant owns, holding tenant ids only, as `#LIVE-TENANTS#{day}` does.
+   */
+  auditTenant: (day: string, tenantId: string) => ({ pk: `#AUDIT-TENANTS#${day}`, sk: tenantId }),
+  auditTenantsPartition: (day: string) => `#AUDIT-TENANTS#${day}`,
+  /** The tenant's checkpoints (shared/db/checkpoint-repository.ts): a chain of their own. */
+  checkpointPartition: (tenantId: string) => `${tenantId}#CHECKPOINT`,
+  checkpointHead: (tenantId: string) => ({ pk: `${tenantId}#CHECKPOINT`, sk: 'HEAD' }),
+  checkpoint: (tenantId: string, seq: number) => ({ pk: `${tenantId}#CHECKPOINT`, sk: `AUDIT#${pad(seq, 8)}` }),
+
   /** Idempotency-Key records: written in the same transaction as the command they guard. */
   idempotency: (tenantId: string, scope: string, key: string) => ({
     pk: `${tenantId}#IDEM#${scope}#${key}`,

@@ -11,6 +11,7 @@ import type { CounterAdvance, LotRepository } from '../domain/tracking/lot-repos
 import type { LotAggregate, LotChange, LotCommandResult } from '../domain/tracking/lots.ts';
 import type { LotStatus, MaterialLot, Movement } from '../domain/tracking/model.ts';
 import type { IdempotencyRecord, PageRequest, Receipt } from '../domain/work-order/repository.ts';
+import { auditHeadOf, chainedAudits } from './audit-chain.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
@@ -169,8 +170,26 @@ export async function lotResultItems(table: string, tenantId: string, result: Lo
 
 /** One lot's change: the lot (new: must not exist; changed: at the version read), its movement, audit record and events. */
 export function lotChangeItems(table: string, tenantId: string, change: LotChange): TransactItem[] {
-  const { before, after } = change;
+  return lotChainItems(table, tenantId, [change]);
+}
+
+/**
+ * Consecutive changes of ONE lot: the lot once, as it ends, conditioned on the version first
+ * read and carrying its audit chain's new head; every change's movement, audit record (chained
+ * after the head the lot carried when read, audit-chain.ts) and events.
+ */
+function lotChainItems(table: string, tenantId: string, chain: readonly LotChange[]): TransactItem[] {
+  const first = chain[0] as LotChange;
+  const last = chain[chain.length - 1] as LotChange;
+  const { before } = first;
+  const { after } = last;
   const isNew = { ConditionExpression: 'attribute_not_exists(pk)' };
+  const audits = chainedAudits(
+    tenantId,
+    chain.map((c) => keys.lotAudit(tenantId, after.id, c.audit.version)),
+    chain.map((c) => c.audit),
+    auditHeadOf(before),
+  );
   return [
     {
       Put: {
@@ -181,25 +200,28 @@ export function lotChangeItems(table: string, tenantId: string, change: LotChang
           ...keys.lotsByStatus(tenantId, after.status, after.createdAt, after.id),
           entity: 'MaterialLot',
           ...lotAttributes(after),
+          auditHead: audits.head,
         },
         ...(before ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } : isNew),
       },
     },
-    {
-      Put: {
-        TableName: table,
-        Item: { ...keys.lotMovement(tenantId, after.id, after.version), entity: 'LotMovement', ...change.movement },
-        ...isNew,
+    ...chain.flatMap((change, i): TransactItem[] => [
+      {
+        Put: {
+          TableName: table,
+          Item: { ...keys.lotMovement(tenantId, change.after.id, change.after.version), entity: 'LotMovement', ...change.movement },
+          ...isNew,
+        },
       },
-    },
-    { Put: { TableName: table, Item: { ...keys.lotAudit(tenantId, after.id, change.audit.version), entity: 'Audit', ...change.audit }, ...isNew } },
-    ...change.events.map((event) => ({
-      Put: {
-        TableName: table,
-        Item: { ...keys.lotOutboxEvent(tenantId, after.id, after.version, event.sequence), entity: 'OutboxEvent', ...event },
-        ...isNew,
-      },
-    })),
+      { Put: { TableName: table, Item: audits.items[i], ...isNew } },
+      ...change.events.map((event) => ({
+        Put: {
+          TableName: table,
+          Item: { ...keys.lotOutboxEvent(tenantId, change.after.id, change.after.version, event.sequence), entity: 'OutboxEvent', ...event },
+          ...isNew,
+        },
+      })),
+    ]),
   ];
 }
 
@@ -212,12 +234,7 @@ export function lotChangeItems(table: string, tenantId: string, change: LotChang
 export function lotChangesItems(table: string, tenantId: string, changes: readonly LotChange[]): TransactItem[] {
   const chains = new Map<string, LotChange[]>();
   for (const c of changes) chains.set(c.after.id, [...(chains.get(c.after.id) ?? []), c]);
-  return [...chains.values()].flatMap((chain) => {
-    const first = chain[0] as LotChange;
-    const last = chain[chain.length - 1] as LotChange;
-    const [lotItem] = lotChangeItems(table, tenantId, { ...last, before: first.before });
-    return [lotItem as TransactItem, ...chain.flatMap((c) => lotChangeItems(table, tenantId, c).slice(1))];
-  });
+  return [...chains.values()].flatMap((chain) => lotChainItems(table, tenantId, chain));
 }
 
 /** A material's number counter moved from `from` to `to`: a concurrent command that took the same numbers fails here. */

@@ -6,6 +6,7 @@ import type { MasterDataRepository } from '../domain/master-data/repository.ts';
 import type { IdempotencyRecord, PageRequest, Receipt } from '../domain/work-order/repository.ts';
 import { diff } from '../domain/work-order/diff.ts';
 import { ddb, tableName } from './client.ts';
+import { auditHeadOf, chainedAudit } from './audit-chain.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { transact } from './transactions.ts';
@@ -48,11 +49,24 @@ export class DynamoDbMasterDataRepository implements MasterDataRepository {
 
   async put<K extends MasterDataKind>(tenantId: string, kind: K, next: StoredRecord<K>, before: StoredRecord<K> | undefined, receipt?: Receipt) {
     const table = tableName();
+    const audit = chainedAudit(
+      tenantId,
+      keys.masterDataAudit(tenantId, kind, next.id, next.version),
+      {
+        version: next.version,
+        at: next.updatedAt,
+        by: next.updatedBy,
+        action: before ? `${kind}.replace` : `${kind}.create`,
+        target: `${kind}/${next.id}`,
+        changes: diff(before ?? {}, next, META),
+      },
+      auditHeadOf(before),
+    );
     const cancelled = await transact([
       {
         Put: {
           TableName: table,
-          Item: { ...keys.masterData(tenantId, kind, next.id), entity: kind, ...next },
+          Item: { ...keys.masterData(tenantId, kind, next.id), entity: kind, ...next, auditHead: audit.head },
           ...(before
             ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -61,16 +75,7 @@ export class DynamoDbMasterDataRepository implements MasterDataRepository {
       {
         Put: {
           TableName: table,
-          Item: {
-            ...keys.masterDataAudit(tenantId, kind, next.id, next.version),
-            entity: 'Audit',
-            version: next.version,
-            at: next.updatedAt,
-            by: next.updatedBy,
-            action: before ? `${kind}.replace` : `${kind}.create`,
-            target: `${kind}/${next.id}`,
-            changes: diff(before ?? {}, next, META),
-          },
+          Item: audit.item,
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },

@@ -15,6 +15,7 @@ import type { HoldRegister, HoldRegisterChange, NcChange, NcCounterAdvance, Nonc
 import type { AuditRecord } from '../domain/work-order/model.ts';
 import type { IdempotencyRecord, PageRequest, Receipt } from '../domain/work-order/repository.ts';
 import { ddb, tableName } from './client.ts';
+import { auditHeadOf, chainedAudit } from './audit-chain.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { lotChangesItems } from './lot-repository.ts';
@@ -135,6 +136,7 @@ export function nonconformanceWriteItems(table: string, tenantId: string, write:
 function ncChangeItems(table: string, tenantId: string, change: NcChange): TransactItem[] {
   const { before, after } = change;
   const isNew = { ConditionExpression: 'attribute_not_exists(pk)' };
+  const audit = chainedAudit(tenantId, keys.nonconformanceAudit(tenantId, after.id, change.audit.version), change.audit, auditHeadOf(before));
   return [
     {
       Put: {
@@ -145,6 +147,7 @@ function ncChangeItems(table: string, tenantId: string, change: NcChange): Trans
           ...keys.nonconformancesByTime(tenantId, after.reportedAt, after.id),
           entity: 'Nonconformance',
           ...after,
+          auditHead: audit.head,
         },
         ...(before ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } : isNew),
       },
@@ -152,7 +155,7 @@ function ncChangeItems(table: string, tenantId: string, change: NcChange): Trans
     {
       Put: {
         TableName: table,
-        Item: { ...keys.nonconformanceAudit(tenantId, after.id, change.audit.version), entity: 'Audit', ...change.audit },
+        Item: audit.item,
         ...isNew,
       },
     },

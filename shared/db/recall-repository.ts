@@ -9,6 +9,7 @@ import { AlreadyExistsError, VersionConflictError } from '../domain/errors.ts';
 import { type Movement, type NodeRef, nodeKey, type ShippedNode } from '../domain/tracking/model.ts';
 import type { RecallAggregate, RecallChange, RecallRepository } from '../domain/tracking/recall.ts';
 import { tableName } from './client.ts';
+import { auditHeadOf, chainedAudit } from './audit-chain.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { lotChangeItems } from './lot-repository.ts';
@@ -48,18 +49,19 @@ export class DynamoDbRecallRepository implements RecallRepository {
     const table = tableName();
     const { before, after } = change;
     const isNew = { ConditionExpression: 'attribute_not_exists(pk)' };
+    const audit = chainedAudit(tenantId, keys.recallAudit(tenantId, after.id, change.audit.version), change.audit, auditHeadOf(before));
     const items: TransactItem[] = [
       {
         Put: {
           TableName: table,
-          Item: { ...keys.recall(tenantId, after.id), entity: 'Recall', ...after },
+          Item: { ...keys.recall(tenantId, after.id), entity: 'Recall', ...after, auditHead: audit.head },
           ...(before ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } : isNew),
         },
       },
       {
         Put: {
           TableName: table,
-          Item: { ...keys.recallAudit(tenantId, after.id, change.audit.version), entity: 'Audit', ...change.audit },
+          Item: audit.item,
           ...isNew,
         },
       },

@@ -10,6 +10,7 @@ import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sd
 import { VersionConflictError } from '../domain/errors.ts';
 import type { SerialAggregate, SerialChange, SerialRepository } from '../domain/tracking/serials.ts';
 import { ddb, tableName } from './client.ts';
+import { auditHeadOf, chainedAudit } from './audit-chain.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { type TransactItem, transact } from './transactions.ts';
@@ -72,6 +73,10 @@ export function serialChangeItems(table: string, tenantId: string, change: Seria
       values[`:${f}`] = value;
     }
   }
+  const audit = chainedAudit(tenantId, keys.serialAudit(tenantId, after.id, change.audit.version), change.audit, auditHeadOf(before));
+  names['#auditHead'] = 'auditHead';
+  sets.push('#auditHead = :auditHead');
+  values[':auditHead'] = audit.head;
   return [
     {
       Update: {
@@ -91,7 +96,7 @@ export function serialChangeItems(table: string, tenantId: string, change: Seria
       },
     },
     {
-      Put: { TableName: table, Item: { ...keys.serialAudit(tenantId, after.id, change.audit.version), entity: 'Audit', ...change.audit }, ...isNew },
+      Put: { TableName: table, Item: audit.item, ...isNew },
     },
     ...change.events.map((event) => ({
       Put: {

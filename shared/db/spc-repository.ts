@@ -14,6 +14,7 @@ import type { Baseline, SpcSample } from '../domain/quality/spc-model.ts';
 import type { BaselineCommit, SpcRepository, SpcWrites } from '../domain/quality/spc-repository.ts';
 import type { OutboxEvent } from '../domain/work-order/model.ts';
 import { ddb, tableName } from './client.ts';
+import { type AuditHead, auditHeadOf, chainedAudit } from './audit-chain.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { fromTuple, hourOf, type SampleTuple, toTuple } from './spc-value-format.ts';
@@ -45,7 +46,13 @@ export function spcValueItems(table: string, tenantId: string, samples: readonly
   }));
 }
 
-const stateItem = (tenantId: string, state: MonitorState) => ({ ...keys.spcState(tenantId, state.characteristicId), entity: 'SpcState', ...state });
+/** The monitor's state item; it keeps the audit head of the characteristic's chain (audit-chain.ts) the state read carried. */
+const stateItem = (tenantId: string, state: MonitorState, auditHead: AuditHead | undefined) => ({
+  ...keys.spcState(tenantId, state.characteristicId),
+  entity: 'SpcState',
+  ...state,
+  auditHead,
+});
 
 const eventItem = (table: string, tenantId: string, event: OutboxEvent): TransactItem => ({
   Put: {
@@ -73,7 +80,7 @@ export function spcMonitorItems(
     {
       Put: {
         TableName: table,
-        Item: stateItem(tenantId, next),
+        Item: stateItem(tenantId, next, auditHeadOf(before)),
         ConditionExpression: 'version = :v',
         ExpressionAttributeValues: { ':v': before.version },
       },
@@ -173,16 +180,17 @@ export class DynamoDbSpcRepository implements SpcRepository {
     const { baseline, before, next, audit, event } = commit;
     const id = baseline.characteristicId;
     const isNew = { ConditionExpression: 'attribute_not_exists(pk)' };
+    const chained = chainedAudit(tenantId, keys.spcAudit(tenantId, id, next.version), audit, auditHeadOf(before));
     const cancelled = await transact([
       { Put: { TableName: table, Item: { ...keys.spcBaseline(tenantId, id, baseline.version), entity: 'SpcBaseline', ...baseline }, ...isNew } },
       {
         Put: {
           TableName: table,
-          Item: stateItem(tenantId, next),
+          Item: stateItem(tenantId, next, chained.head),
           ...(before ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } : isNew),
         },
       },
-      { Put: { TableName: table, Item: { ...keys.spcAudit(tenantId, id, next.version), entity: 'Audit', ...audit }, ...isNew } },
+      { Put: { TableName: table, Item: chained.item, ...isNew } },
       eventItem(table, tenantId, event),
     ]);
     if (cancelled) throw new VersionConflictError();

@@ -8,6 +8,8 @@
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ddb, tableName } from './client.ts';
+import { auditHeadOf, chainedAudit } from './audit-chain.ts';
+import { chainOf } from '../domain/audit/chain.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { queryAll } from './partition-page.ts';
@@ -467,11 +469,28 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
 
   /** Assigns a reason and writes its audit record in one transaction, conditioned on the version read. */
   async putDowntimeReason(tenantId: string, equipmentId: string, next: DowntimeReasonRecord, before: DowntimeReasonRecord | undefined) {
+    // One partition holds a unit's downtime reasons: each reason is a chain of its own (chain.ts chainOf('downtime', ...)).
+    const startIso = new Date(next.start).toISOString();
+    const audit = chainedAudit(
+      tenantId,
+      keys.downtimeReasonAudit(tenantId, equipmentId, next.start, next.version),
+      {
+        version: next.version,
+        at: next.assignedAt,
+        by: next.assignedBy,
+        action: before ? 'downtime.reason.change' : 'downtime.reason.assign',
+        target: `equipment/${equipmentId}/downtime/${startIso}`,
+        ...(next.comment ? { comment: next.comment } : {}),
+        changes: [{ field: 'reasonCode', from: before?.reasonCode ?? null, to: next.reasonCode }],
+      },
+      auditHeadOf(before),
+      chainOf('downtime', `${equipmentId}@${startIso}`),
+    );
     const cancelled = await transact([
       {
         Put: {
           TableName: tableName(),
-          Item: { ...keys.downtimeReason(tenantId, equipmentId, next.start), entity: 'DowntimeReason', ...next },
+          Item: { ...keys.downtimeReason(tenantId, equipmentId, next.start), entity: 'DowntimeReason', ...next, auditHead: audit.head },
           ...(before
             ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -480,17 +499,7 @@ export class DynamoDbTelemetryRepository implements TelemetryRepository {
       {
         Put: {
           TableName: tableName(),
-          Item: {
-            ...keys.downtimeReasonAudit(tenantId, equipmentId, next.start, next.version),
-            entity: 'Audit',
-            version: next.version,
-            at: next.assignedAt,
-            by: next.assignedBy,
-            action: before ? 'downtime.reason.change' : 'downtime.reason.assign',
-            target: `equipment/${equipmentId}/downtime/${new Date(next.start).toISOString()}`,
-            ...(next.comment ? { comment: next.comment } : {}),
-            changes: [{ field: 'reasonCode', from: before?.reasonCode ?? null, to: next.reasonCode }],
-          },
+          Item: audit.item,
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },

@@ -3,10 +3,11 @@
  * asked for, the item as it was. DynamoDB reports cancellations in item order.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { RecordTooLargeError, VersionConflictError } from '../domain/errors.ts';
 import { ddb } from './client.ts';
+import { keys } from './keys.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -19,6 +20,7 @@ export interface Cancelled {
 export async function transact(items: TransactItem[]): Promise<Cancelled | undefined> {
   try {
     await ddb().send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+    await registerAuditTenants(items);
     return undefined;
   } catch (error) {
     if ((error as Error).name === 'ValidationException' && /item size/i.test((error as Error).message)) {
@@ -32,5 +34,33 @@ export async function transact(items: TransactItem[]): Promise<Cancelled | undef
     );
     if (failed.length === 0) throw error;
     return { failed };
+  }
+}
+
+const AUDIT_TENANT_TTL_SECONDS = 3 * 86_400;
+const registered = new Set<string>();
+
+/**
+ * The checkpoint job (functions/jobs/checkpoint-audit.ts) finds the tenants that wrote audit
+ * records on a day without a Scan: the first audit write of a tenant on a UTC day in a process
+ * puts the tenant in that day's registry, once (one PutItem per process, tenant and day).
+ */
+async function registerAuditTenants(items: readonly TransactItem[]) {
+  for (const item of items) {
+    const put = item.Put?.Item;
+    if (put?.entity !== 'Audit' || typeof put.gsi1pk !== 'string') continue;
+    const match = /^(.+)#AUDIT#(\d{4}-\d{2}-\d{2})$/.exec(put.gsi1pk);
+    if (!match) continue;
+    const [, tenantId = '', day = ''] = match;
+    const id = `${day}#${tenantId}`;
+    if (registered.has(id)) continue;
+    await ddb().send(
+      new PutCommand({
+        TableName: item.Put?.TableName,
+        Item: { ...keys.auditTenant(day, tenantId), entity: 'AuditTenant', expiresAt: Math.floor(Date.now() / 1000) + AUDIT_TENANT_TTL_SECONDS },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    registered.add(id);
   }
 }

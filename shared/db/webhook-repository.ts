@@ -22,6 +22,7 @@ import {
   type WebhookRepository,
 } from '../integration/model.ts';
 import { ddb, tableName } from './client.ts';
+import { auditHeadOf, chainedAudit } from './audit-chain.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { partitionPage, queryAll } from './partition-page.ts';
@@ -69,17 +70,18 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
   }
 
   async saveEndpoint(tenantId: string, next: StoredEndpoint, before: StoredEndpoint | undefined, audit: AuditInfo) {
+    const record = this.auditItem(tenantId, next.id, next.version, before, next, audit);
     const cancelled = await transact([
       {
         Put: {
           TableName: tableName(),
-          Item: { ...keys.webhookEndpoint(tenantId, next.id), entity: ENDPOINT, ...next },
+          Item: { ...keys.webhookEndpoint(tenantId, next.id), entity: ENDPOINT, ...next, auditHead: record.head },
           ...(before
             ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         },
       },
-      this.auditItem(tenantId, next.id, next.version, before ?? {}, next, audit),
+      record.put,
     ]);
     if (!cancelled) return;
     if (!before && cancelled.failed.some((f) => f.index === 0)) throw new AlreadyExistsError(`webhook endpoint ${next.id} exists already`);
@@ -96,28 +98,29 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
           ExpressionAttributeValues: { ':v': before.version },
         },
       },
-      this.auditItem(tenantId, before.id, before.version + 1, before, {}, audit),
+      // The endpoint goes; its audit trail stays, chained, its last record saying so.
+      this.auditItem(tenantId, before.id, before.version + 1, before, {}, audit).put,
     ]);
     if (cancelled) throw new VersionConflictError(`webhook endpoint ${before.id} was changed meanwhile; reload it and try again`);
   }
 
-  private auditItem(tenantId: string, id: string, version: number, before: object, after: object, audit: AuditInfo): TransactItem {
-    return {
-      Put: {
-        TableName: tableName(),
-        Item: {
-          ...keys.integrationAudit(tenantId, 'webhook-endpoint', id, version),
-          entity: 'Audit',
-          version,
-          at: audit.at,
-          by: audit.by,
-          action: audit.action,
-          target: `webhook-endpoint/${id}`,
-          changes: diff(before, after, NOT_AUDITED),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
+  /** The endpoint's audit record, chained after the head the endpoint carried when read (audit-chain.ts). */
+  private auditItem(tenantId: string, id: string, version: number, before: StoredEndpoint | undefined, after: object, audit: AuditInfo) {
+    const { item, head } = chainedAudit(
+      tenantId,
+      keys.integrationAudit(tenantId, 'webhook-endpoint', id, version),
+      {
+        version,
+        at: audit.at,
+        by: audit.by,
+        action: audit.action,
+        target: `webhook-endpoint/${id}`,
+        changes: diff(before ?? {}, after, NOT_AUDITED),
       },
-    };
+      auditHeadOf(before),
+    );
+    const put: TransactItem = { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+    return { put, head };
   }
 
   // ---------- messages ----------

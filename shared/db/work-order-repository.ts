@@ -14,6 +14,7 @@ import { AlreadyExistsError, QuantityRuleError, SpcMonitorChangedError, VersionC
 import type { CommandResult, WorkOrderAggregate } from '../domain/work-order/model.ts';
 import type { IdempotencyRecord, PageRequest, Receipt, TrackedWrites, WorkOrderRepository } from '../domain/work-order/repository.ts';
 import { isDispatchable } from '../domain/work-order/status.ts';
+import { type AuditHead, auditHeadOf, chainedAudits } from './audit-chain.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
@@ -213,7 +214,23 @@ export class DynamoDbWorkOrderRepository implements WorkOrderRepository {
  * change in ITS transaction.
  */
 export function resultItems(table: string, tenantId: string, result: CommandResult): TransactItem[] {
-  return [...stateItems(table, tenantId, result.before, result.after, result.changedOperations), ...recordItems(table, tenantId, result)];
+  const { items: audits, head } = auditItemsOf(tenantId, [result]);
+  return [
+    ...stateItems(table, tenantId, result.before, result.after, result.changedOperations, head),
+    ...recordItems(table, tenantId, result, audits[0]),
+  ];
+}
+
+/** The audit records of consecutive results of one order, chained after the head the order carried when read (audit-chain.ts). */
+function auditItemsOf(tenantId: string, results: readonly CommandResult[]) {
+  const first = results[0];
+  if (!first) return { items: [], head: undefined };
+  return chainedAudits(
+    tenantId,
+    results.map((r) => keys.audit(tenantId, r.after.id, r.audit.version)),
+    results.map((r) => r.audit),
+    auditHeadOf(first.before),
+  );
 }
 
 /**
@@ -233,7 +250,11 @@ export function resultChainItems(table: string, tenantId: string, results: reado
     }
   });
   const changed = [...new Set(results.flatMap((r) => r.changedOperations))];
-  return [...stateItems(table, tenantId, first.before, last.after, changed), ...results.flatMap((r) => recordItems(table, tenantId, r))];
+  const { items: audits, head } = auditItemsOf(tenantId, results);
+  return [
+    ...stateItems(table, tenantId, first.before, last.after, changed, head),
+    ...results.flatMap((r, i) => recordItems(table, tenantId, r, audits[i])),
+  ];
 }
 
 /** The order's header, its changed operations and their operation contexts, from `before` (conditioned on its versions) to `after`. */
@@ -243,6 +264,7 @@ function stateItems(
   before: WorkOrderAggregate | undefined,
   after: WorkOrderAggregate,
   changedOperations: readonly number[],
+  auditHead: AuditHead | undefined,
 ): TransactItem[] {
   const items: TransactItem[] = [];
   const { operations, ...header } = after;
@@ -255,6 +277,7 @@ function stateItems(
         ...keys.workOrdersByWorkCenter(tenantId, after.workCenterId, after.status, after.dueDate, after.id),
         entity: 'WorkOrder',
         ...header,
+        auditHead,
       },
       ...(before
         ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } }
@@ -296,13 +319,13 @@ function stateItems(
 }
 
 /** One result's audit record and outbox events (keyed by the version it made). */
-function recordItems(table: string, tenantId: string, result: CommandResult): TransactItem[] {
+function recordItems(table: string, tenantId: string, result: CommandResult, audit: object | undefined): TransactItem[] {
   const { after } = result;
   const items: TransactItem[] = [];
   items.push({
     Put: {
       TableName: table,
-      Item: { ...keys.audit(tenantId, after.id, result.audit.version), entity: 'Audit', ...result.audit },
+      Item: audit as Record<string, unknown>,
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   });
@@ -381,7 +404,8 @@ function serialWriteItems(table: string, tenantId: string, write: SerialWrite): 
     {
       Put: {
         TableName: table,
-        Item: { ...keys.serial(tenantId, after.id), entity: 'SerialUnit', ...after },
+        // A serial changed by production writes no audit record: it keeps its audit chain's head.
+        Item: { ...keys.serial(tenantId, after.id), entity: 'SerialUnit', ...after, auditHead: auditHeadOf(before) },
         ...(before ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } : isNew),
       },
     },

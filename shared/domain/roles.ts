@@ -39,6 +39,9 @@ export const PERMISSIONS = {
   dispositionNonconformance: ['quality', 'admin'],
   /** SPC (issue 15): freezing a characteristic's control limits is a quality decision. */
   freezeBaseline: ['quality', 'admin'],
+  /** The audit trail (issue 16): whoever reviews records reads it; quality and admins verify it. */
+  readAudit: ['supervisor', 'quality', 'admin'],
+  verifyAudit: ['quality', 'admin'],
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],

@@ -77,7 +77,9 @@ type Isolation =
   /** Public, but authenticated by a Standard Webhooks signature: unsigned, it is a 401 for anyone. */
   | 'signed'
   /** About the caller alone (the live feed session): 204 for B, naming no record of A. */
-  | 'own-session';
+  | 'own-session'
+  /** A check over the caller's own data (the audit trail's verification): 200, naming none of A's records. */
+  | 'own-check';
 
 interface Case {
   /**
@@ -547,6 +549,9 @@ describe('tenant and role rules on every route', () => {
           (await people.admin.get(`/v1/characteristics/${encodeURIComponent(SPC_CHARACTERISTIC)}/spc?${new URLSearchParams(spcWindow)}`)).body
             .baselineVersion ?? null,
       },
+      // The audit trail (issue 16): A's lot's trail is a 404 for B; B's verification reads B's chains only.
+      listAudit: { isolation: 'not-found', build: async () => ({ query: { entity: 'lot', id: sharedLots.lot } }) },
+      verifyAudit: { isolation: 'own-check', build: async () => ({ query: { from: new Date(Date.now() - 3_600_000).toISOString() } }) },
     } satisfies Record<RouteId, Case>;
   });
   after(async () => {
@@ -592,7 +597,7 @@ describe('tenant and role rules on every route', () => {
 
         const reply = await send(adminB, route, request);
 
-        if (expected === 'not-found' || expected === 'list') {
+        if (expected === 'not-found' || expected === 'list' || expected === 'own-check') {
           for (const id of idsOfA) assert.ok(!reply.text.includes(`"${id}"`), `${route.id} showed A’s ${id} to B: ${reply.text}`);
         }
         switch (expected) {
@@ -644,6 +649,10 @@ describe('tenant and role rules on every route', () => {
             break;
           case 'own-session':
             assert.equal(reply.status, 204, reply.text);
+            break;
+          case 'own-check':
+            assert.equal(reply.status, 200, reply.text);
+            assert.ok(!reply.text.includes(tenantA), `${route.id} named tenant A to B: ${reply.text}`);
             break;
           case 'signed':
             // The bearer token counts for nothing here: only a signature with A's secret would.
