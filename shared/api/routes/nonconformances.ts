@@ -77,6 +77,7 @@ export const routes = define({
     handler: 'nonconformances/sign-nonconformance',
     fn: 'quality',
     table: 'write',
+    uses: ['signing'],
   },
   listNonconformanceSignatures: {
     method: 'GET',

@@ -123,6 +123,7 @@ export const routes = define({
     handler: 'lots/sign-lot',
     fn: 'tracking',
     table: 'write',
+    uses: ['signing'],
   },
   listLotSignatures: {
     method: 'GET',
