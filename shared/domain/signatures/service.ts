@@ -138,5 +138,4 @@ export class SignatureService {
   }
 }
 
-const lockedDetail = (until: string) =>
-  `signing is locked for this user after ${SIGNING_LOCKOUT.maxFailures} wrong attempts, until ${until}; an administrator can unlock it sooner`;
+const lockedDetail = (until: string) => `signing is locked for this user after ${SIGNING_LOCKOUT.maxFailures} wrong attempts, until ${until}`;
