@@ -31,6 +31,8 @@ export interface MesUserPoolProps {
 export class MesUserPool extends Construct {
   readonly userPool: UserPool;
   readonly webClient: UserPoolClient;
+  /** Used only to check a re-entered password at signing (issue 16): USER_PASSWORD_AUTH, no secret, no hosted UI. */
+  readonly signingClient: UserPoolClient;
   readonly domain: UserPoolDomain;
   /** Base URL of the hosted UI and the OAuth endpoints, `https://<prefix>.auth.<region>.amazoncognito.com`. */
   readonly hostedUiUrl: string;
@@ -103,6 +105,22 @@ export class MesUserPool extends Construct {
       refreshTokenValidity: Duration.hours(12),
       // Users may edit their display name, never their tenant (immutable anyway) or anything else.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+
+    // Electronic signatures (21 CFR 11.200(a)): the functions that sign send the signer's user id
+    // and password to InitiateAuth with this client, and drop the tokens (or the MFA challenge)
+    // unread: they mean the password was right. No OAuth, no hosted UI, no secret, nothing else.
+    this.signingClient = this.userPool.addClient('SigningClient', {
+      generateSecret: false,
+      authFlows: { userPassword: true },
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.minutes(5),
+      accessTokenValidity: Duration.minutes(5),
+      refreshTokenValidity: Duration.hours(1),
+      readAttributes: new ClientAttributes(),
+      writeAttributes: new ClientAttributes(),
     });
 
     this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;

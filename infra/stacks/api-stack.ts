@@ -121,7 +121,12 @@ export class ApiStack extends Stack {
         appVersion: props.appVersion,
       });
       if (api.table !== 'none') fn.bindTable(props.table, api.table);
-      for (const use of api.uses) grantUse(fn, use, { ...props.integration, userPoolProvider: this.auth.userPool.userPoolProviderName });
+      for (const use of api.uses)
+        grantUse(fn, use, {
+          ...props.integration,
+          userPoolProvider: this.auth.userPool.userPoolProviderName,
+          signingClientId: this.auth.signingClient.userPoolClientId,
+        });
       if (api.uses.includes('liveSession')) this.liveSessionRoles.push(fn.role);
       functions[api.id] = fn;
 
@@ -161,7 +166,7 @@ export class ApiStack extends Stack {
 function grantUse(
   fn: MesFunction,
   use: NonNullable<RouteDef['uses']>[number],
-  integration: ApiStackProps['integration'] & { readonly userPoolProvider: string },
+  integration: ApiStackProps['integration'] & { readonly userPoolProvider: string; readonly signingClientId: string },
 ) {
   switch (use) {
     case 'secrets':
@@ -186,6 +191,11 @@ function grantUse(
       fn.function.addEnvironment(ENV.userPoolProvider, integration.userPoolProvider);
       return;
     }
+    case 'signing':
+      // InitiateAuth is Cognito's public API: no IAM grant, only where to send the password and with which client.
+      fn.function.addEnvironment(ENV.signingAuthEndpoint, `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/`);
+      fn.function.addEnvironment(ENV.signingClientId, integration.signingClientId);
+      return;
     default:
       throw new Error(`route table: unknown use ${String(use satisfies never)}`);
   }

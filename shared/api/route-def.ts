@@ -46,7 +46,7 @@ export interface RouteDef {
   /** Why a public route (roles null) may be public, for the security review (cdk-nag). */
   publicReason?: string;
   /** AWS resources beyond the table the function needs (IAM grants and environment). */
-  uses?: readonly ('secrets' | 'webhookQueue' | 'liveSession')[];
+  uses?: readonly ('secrets' | 'webhookQueue' | 'liveSession' | 'signing')[];
 }
 
 export const define = <const T extends Record<string, RouteDef>>(table: T) => table;

@@ -174,4 +174,23 @@ describe('the API stack', () => {
     assert.ok(client.AllowedOAuthScopes.includes('openid'));
     assert.ok(!client.WriteAttributes.includes('custom:tenantId'));
   });
+
+  it('has a signing-only client (issue 16): USER_PASSWORD_AUTH only, no secret, no OAuth; only the functions that sign are told it', () => {
+    // Prepare
+    const clients = Object.entries(resourcesOf(template, 'AWS::Cognito::UserPoolClient'));
+    const [signingId, signing] = clients.find(([, c]) => c.Properties.ExplicitAuthFlows?.includes('ALLOW_USER_PASSWORD_AUTH')) ?? [];
+    const signers = new Set(routeList.filter((r) => r.uses?.includes('signing')).map((r) => r.fn));
+    // Assess
+    assert.equal(clients.length, 2);
+    assert.deepEqual(signing?.Properties.ExplicitAuthFlows, ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    assert.equal(signing?.Properties.GenerateSecret, false);
+    assert.equal(signing?.Properties.AllowedOAuthFlowsUserPoolClient, false);
+    assert.equal(signing?.Properties.AllowedOAuthFlows, undefined);
+    assert.ok(signers.has('quality') && signers.has('tracking'), [...signers].join());
+    for (const fn of apiFunctions) {
+      const env = (lambdaOf(fn.id)[0]?.[1].Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+      assert.equal(env.MES_SIGNING_CLIENT_ID !== undefined, signers.has(fn.id), fn.id);
+      if (signers.has(fn.id)) assert.deepEqual(env.MES_SIGNING_CLIENT_ID, { Ref: signingId });
+    }
+  });
 });

@@ -38,9 +38,19 @@ import {
 import { ALWAYS_PLANNED, MINUTE, REASON_TREE, ingestAll, unit } from '../e2e/support/telemetry.ts';
 import { consumed, lot, lotRecord, putEdges, putRecords, serial, serialRecord } from '../fixtures/genealogy.ts';
 import { individuals, putSpcSamples } from '../fixtures/spc.ts';
+import { withPassword } from '../e2e/support/signing.ts';
 
 type Route = RouteDef & { id: RouteId };
 /** A's recorded value of the plant's routing, with values seeded for the SPC routes. */
+const SIGNING_PASSWORD = 'sign-it-2026';
+/** A's settings: its admins may sign what quality signs (issue 16), so every permitted role of a signing route can succeed. */
+const SETTINGS_OF_A = {
+  overrunTolerancePct: 7,
+  signaturePolicies: [
+    { action: 'lot.release', required: [{ meaning: 'approval', roles: ['quality', 'admin'] }], distinctSigners: true },
+    { action: 'nonconformance.use-as-is', required: [{ meaning: 'approval', roles: ['quality', 'admin'] }], distinctSigners: true },
+  ],
+};
 const SPC_CHARACTERISTIC = `data:${PLANT.routing}:10:screwTorque`;
 const spcWindow = { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' };
 /** A's own scrap list: B must never see its code. */
@@ -90,6 +100,8 @@ interface Case {
   isolation: Isolation;
   /** A fingerprint of what the request would change in A, to prove a refusal wrote nothing. */
   probe?(request: Request): Promise<unknown>;
+  /** What a permitted role gets when it is not the route's success status (a release that needs a signature: 409). */
+  permittedStatus?: number;
 }
 
 const fill = (route: Route, request: Request) =>
@@ -104,6 +116,7 @@ describe('tenant and role rules on every route', () => {
   const tenantA = newTenant();
   const tenantB = newTenant();
   let people: Staff;
+  let decider: Api;
   let adminB: Api;
   /** A's records, by kind, that B must never see. */
   const idsOfA = new Set<string>();
@@ -123,7 +136,8 @@ describe('tenant and role rules on every route', () => {
     await buildPlant(people.planner);
     await putSpcSamples(tenantA, individuals(SPC_CHARACTERISTIC, spcWindow.from, 25, 4.0, 0.05));
     await people.planner.ok('PUT', '/v1/personnel/p-1', { name: 'Olivia', roles: ['operator'] });
-    await people.admin.ok('PUT', '/v1/tenant-settings', { overrunTolerancePct: 7 });
+    await people.admin.ok('PUT', '/v1/tenant-settings', SETTINGS_OF_A);
+    decider = await as(mes, tenantA, 'u-decider', ['quality']);
     await adminB.ok('PUT', '/v1/materials/B-ONLY', { name: 'B’s own material', uom: 'kg' });
     // A's integration: a credential and an endpoint subscribed to every event, before the
     // orders below, so that their events become A's webhook messages.
@@ -331,7 +345,8 @@ describe('tenant and role rules on every route', () => {
         build: async () => ({ params: { id: await newLotOfA() }, body: { workCenterId: 'wc-assembly' } }),
         probe: lotProbe,
       },
-      releaseLot: lotAction({ comment: 'checked' }, true),
+      // The role gets through; a release then needs its signature (signLot releases): 409.
+      releaseLot: { ...lotAction({ comment: 'checked' }, true), permittedStatus: 409 },
       scrapLot: lotAction({ quantity: 1, reasonCode: 'DIM' }),
       splitLot: lotAction({ parts: [{ quantity: 1 }] }),
       mergeLots: {
@@ -345,7 +360,7 @@ describe('tenant and role rules on every route', () => {
       getTenantSettings: { isolation: 'not-found', build: async () => ({}) },
       putTenantSettings: {
         isolation: 'own-record',
-        build: async () => ({ body: { overrunTolerancePct: 7 } }),
+        build: async () => ({ body: SETTINGS_OF_A }),
         probe: async () => (await people.admin.get('/v1/tenant-settings')).body,
       },
       putEquipment: equipment.put,
@@ -541,6 +556,30 @@ describe('tenant and role rules on every route', () => {
         build: async (fresh) => ({ params: { id: fresh ? await newNcOfA() : ncOfA }, body: { disposition: 'scrap' } }),
         probe: ncProbe,
       },
+      signLot: {
+        isolation: 'not-found',
+        build: async (fresh, caller) => {
+          if (!fresh || !caller)
+            return { params: { id: sharedLots.held }, body: { userId: 'u-admin-b', password: 'not-asked', meaning: 'approval' } };
+          await withPassword(mes, tenantA, caller.userId as string, SIGNING_PASSWORD);
+          return { params: { id: await heldLotOfA() }, body: { userId: caller.userId, password: SIGNING_PASSWORD, meaning: 'approval' } };
+        },
+        probe: lotProbe,
+      },
+      listLotSignatures: { isolation: 'not-found', build: async () => ({ params: { id: sharedLots.lot } }) },
+      // Signatures (issue 16): B's admin signing A's nonconformance finds nothing, and its password is never asked for.
+      signNonconformance: {
+        isolation: 'not-found',
+        build: async (fresh, caller) => {
+          if (!fresh || !caller) return { params: { id: ncOfA }, body: { userId: 'u-admin-b', password: 'not-asked', meaning: 'approval' } };
+          const id = await newNcOfA();
+          await decider.ok('POST', `/v1/nonconformances/${id}/disposition`, { disposition: 'use-as-is' });
+          await withPassword(mes, tenantA, caller.userId as string, SIGNING_PASSWORD);
+          return { params: { id }, body: { userId: caller.userId, password: SIGNING_PASSWORD, meaning: 'approval' } };
+        },
+        probe: ncProbe,
+      },
+      listNonconformanceSignatures: { isolation: 'not-found', build: async () => ({ params: { id: ncOfA } }) },
       getSpcChart: { isolation: 'not-found', build: async () => ({ params: { id: SPC_CHARACTERISTIC }, query: spcWindow }) },
       freezeBaseline: {
         isolation: 'not-found',
@@ -684,7 +723,7 @@ describe('tenant and role rules on every route', () => {
           const reply = await send(api, route, request);
 
           if (permitted) {
-            assert.equal(reply.status, route.successStatus, `${role} on ${route.id}: ${reply.text}`);
+            assert.equal(reply.status, cases[route.id].permittedStatus ?? route.successStatus, `${role} on ${route.id}: ${reply.text}`);
           } else {
             assertProblem(reply, 403, { type: PROBLEM.forbidden });
             assert.deepEqual(await probe?.(request), beforeAct, `${role} on ${route.id} wrote something`);

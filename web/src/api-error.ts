@@ -33,6 +33,11 @@ export class ApiError extends Error {
     switch (this.status) {
       case 0:
         return 'No connection to the MES. Nothing was changed; try again when the connection is back.';
+      case 401:
+        // A refused signature: the API counts the attempts left, and says so.
+        return `Not signed: ${this.detail}.`;
+      case 423:
+        return `Not signed: ${this.detail}.`;
       case 400:
         return `Please check what you entered: ${this.fields.map((f) => `${f.pointer.split('/').pop()} ${f.detail}`).join('; ') || this.detail}.`;
       case 403:

@@ -80,6 +80,9 @@ export function readResponse<I extends RouteId>(id: I, path: string, body: unkno
   throw new ContractError(status, route.method, path, where);
 }
 
+/** The problem type of a signature refused for wrong credentials (issue 16): the app stays signed in. */
+export const SIGNATURE_REFUSED = 'urn:mes:problem:signature-refused';
+
 /** A refusal as the API words it (RFC 9457); an answer that is not problem+json still gets its status. */
 export function problemError(status: number, statusText: string, body: unknown): ApiError {
   const problem = ProblemSchema.safeParse(body);
@@ -136,16 +139,17 @@ export function createClient(options: ClientOptions): { call: Call } {
       throw new ApiError(0, 'Offline', String((error as Error).message));
     }
     options.onReached?.(true);
-    if (res.status === 401) {
-      options.onUnauthorized?.();
-      throw new ApiError(401, 'Signed out', 'your sign-in expired; sign in again');
-    }
     const text = await res.text();
     let json: unknown = text;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
       // Not JSON: a 2xx then fails its schema below, a refusal keeps its status.
+    }
+    // A refused signature (a wrong password re-entered at signing) is a 401 too, but the session is fine.
+    if (res.status === 401 && (json as { type?: unknown } | undefined)?.type !== SIGNATURE_REFUSED) {
+      options.onUnauthorized?.();
+      throw new ApiError(401, 'Signed out', 'your sign-in expired; sign in again');
     }
     if (!res.ok) throw problemError(res.status, res.statusText, json);
     return readResponse(id, path, json, res.status);

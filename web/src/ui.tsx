@@ -47,7 +47,8 @@ export function Button(props: {
 export interface Field {
   name: string;
   label: string;
-  type: 'number' | 'text' | 'select';
+  /** `password`: typed hidden, never kept after the dialog closes (a signature's second component). */
+  type: 'number' | 'text' | 'select' | 'password';
   required?: boolean;
   /** Smallest value of a number field, said in its error (the field itself is text, see below). */
   min?: number;
@@ -199,9 +200,9 @@ function ActionDialog({ open, close }: { open: OpenDialog; close: () => void }) 
                 <WithUnit unit={f.unit} id={`confirm-${f.name}-unit`}>
                   <input
                     id={`confirm-${f.name}`}
-                    type="text"
+                    type={f.type === 'password' ? 'password' : 'text'}
                     inputMode={f.type === 'number' ? (f.inputMode ?? 'decimal') : undefined}
-                    autoComplete={f.type === 'number' ? 'off' : undefined}
+                    autoComplete={f.type === 'number' ? 'off' : f.type === 'password' ? 'current-password' : undefined}
                     required={f.required}
                     aria-describedby={f.unit ? `confirm-${f.name}-unit` : undefined}
                     value={values[f.name] ?? ''}

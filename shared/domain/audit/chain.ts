@@ -110,6 +110,8 @@ export const AUDIT_ENTITIES = [
   'webhook-endpoint',
   'downtime',
   'checkpoint',
+  /** A user's signing trail (failed attempts, lock-outs; issue 16 section 2), id the user id. */
+  'signing',
   ...MASTER_DATA_AUDIT_KINDS,
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
@@ -121,6 +123,7 @@ const SIMPLE: Record<string, AuditEntity> = {
   RECALL: 'recall',
   NC: 'nonconformance',
   SPC: 'characteristic',
+  SIGNING: 'signing',
 };
 const SIMPLE_PREFIX = Object.fromEntries(Object.entries(SIMPLE).map(([p, e]) => [e, p])) as Record<string, string>;
 

@@ -14,6 +14,10 @@ import { parseScannedCode } from '../../../shared/domain/tracking/gs1.ts';
 import { ReportProblem } from '../quality/report-problem.tsx';
 import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
+import { currentSession } from '../auth.ts';
+import { SignDialog } from '../components/sign-dialog.tsx';
+import { SignatureList } from '../components/signature-list.tsx';
+import { PERMISSIONS } from '../../../shared/domain/roles.ts';
 import { type LabelFacts, ItemLabel } from '../components/label.tsx';
 import { type ParsedCode, ScanButton } from '../components/scan.tsx';
 import { useLive } from '../live.ts';
@@ -121,13 +125,17 @@ export default function Lot({ params }: ScreenProps) {
   const id = params.id ?? '';
   const lot = useLive(
     async (signal) => {
-      const found = await api.call('getLot', { params: { id }, signal });
-      return { lot: found, gtin: await gtinOf(found.materialId, signal) };
+      const [found, signatures] = await Promise.all([
+        api.call('getLot', { params: { id }, signal }),
+        api.call('listLotSignatures', { params: { id }, signal }),
+      ]);
+      return { lot: found, signatures, gtin: await gtinOf(found.materialId, signal) };
     },
     [id],
     { intervalMs: 30_000 },
   );
   const data = lot.data?.lot.id === id ? lot.data : undefined;
+  const mayRelease = (currentSession()?.roles ?? []).some((r) => (PERMISSIONS.releaseLot as readonly string[]).includes(r));
   const facts: LabelFacts | undefined = data && {
     kind: 'lot',
     id: data.lot.id,
@@ -170,6 +178,22 @@ export default function Lot({ params }: ScreenProps) {
               ['Expires', data.lot.expiresAt ? fmtDate(data.lot.expiresAt) : 'Does not expire'],
             ]}
           />
+          {data.lot.status === 'on-hold' && mayRelease ? (
+            <div class="actions">
+              {/* Releasing a held lot is signed (issue 16): the signature that completes the plant's policy releases it. */}
+              <SignDialog
+                label="Sign: release this lot"
+                summary={`release lot ${data.lot.id}, ${formatQuantity(data.lot.quantity, data.lot.uom)} of ${facts.materialName}${data.lot.holdReason ? `, held because: ${data.lot.holdReason}` : ''}`}
+                effect="When your signature is the last one needed, signing releases the lot for use."
+                meanings={data.signatures.required.missing.map((m) => m.meaning)}
+                sign={async (body) => {
+                  await api.call('signLot', { params: { id: data.lot.id }, body });
+                }}
+                after={() => void lot.reload()}
+              />
+            </div>
+          ) : null}
+          {data.signatures.signatures.length || data.lot.status === 'on-hold' ? <SignatureList data={data.signatures} /> : null}
           <p>
             <ReportProblem about={{ lotId: data.lot.id }} what={`lot ${data.lot.id} (${facts.materialName})`} uom={data.lot.uom} />
           </p>

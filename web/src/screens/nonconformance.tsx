@@ -11,6 +11,8 @@ import { PERMISSIONS } from '../../../shared/domain/roles.ts';
 import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
 import { currentSession } from '../auth.ts';
+import { SignDialog } from '../components/sign-dialog.tsx';
+import { SignatureList } from '../components/signature-list.tsx';
 import { useEquipment } from '../components/plant-equipment.tsx';
 import { useLive } from '../live.ts';
 import { usePlantContext } from '../plant.ts';
@@ -79,18 +81,22 @@ function Decide({ nc, reload }: { nc: NonconformanceDetail; reload: () => void }
   );
 }
 
-function Approve({ nc, reload }: { nc: NonconformanceDetail; reload: () => void }) {
+function Approve({ nc, missing, reload }: { nc: NonconformanceDetail; missing: readonly string[]; reload: () => void }) {
   const answer = (approve: boolean) => async (values: Record<string, string>) => {
     const comment = (values.comment ?? '').trim();
     await api.call('dispositionNonconformance', { params: { id: nc.id }, ifMatch: nc.version, body: { approve, ...(comment ? { comment } : {}) } });
   };
   return (
     <div class="actions">
-      <ConfirmAction
-        label="Approve use as is"
-        question={`${nc.disposition ? who(nc.disposition.decidedBy, nc.disposition.decidedByName) : 'Someone'} decided to use it as is. Approving closes the nonconformance and lifts its holds.`}
-        fields={[{ name: 'comment', label: 'Comment (optional)', type: 'text' }]}
-        run={answer(true)}
+      {/* Approving use as is is the second person's electronic signature (issue 16). */}
+      <SignDialog
+        label="Sign: approve use as is"
+        summary={`use ${formatQuantity(nc.quantity, nc.uom)} of ${nc.id} (${nc.description}) as is, as ${nc.disposition ? who(nc.disposition.decidedBy, nc.disposition.decidedByName) : 'quality'} decided`}
+        effect="When your signature is the last one needed, signing closes the nonconformance and lifts its holds."
+        meanings={missing.length ? missing : ['approval']}
+        sign={async (body) => {
+          await api.call('signNonconformance', { params: { id: nc.id }, body });
+        }}
         after={reload}
       />
       <ConfirmAction
@@ -146,9 +152,12 @@ export default function NonconformanceScreen({ params }: ScreenProps) {
   const { lists } = useReasonLists();
   const live = useLive(
     async (signal) => {
-      const nc = await api.call('getNonconformance', { params: { id }, signal });
+      const [nc, signatures] = await Promise.all([
+        api.call('getNonconformance', { params: { id }, signal }),
+        api.call('listNonconformanceSignatures', { params: { id }, signal }),
+      ]);
       const opNames = await operationNames(nc.workOrderId ? [nc.workOrderId] : [], signal);
-      return { nc, opNames };
+      return { nc, opNames, signatures };
     },
     [id],
     { intervalMs: 15_000 },
@@ -223,10 +232,13 @@ export default function NonconformanceScreen({ params }: ScreenProps) {
             d?.decidedBy === me ? (
               <p class="muted">You decided this: another person of quality must approve it.</p>
             ) : (
-              <Approve nc={nc} reload={reload} />
+              <Approve nc={nc} missing={live.data?.signatures.required.missing.map((m) => m.meaning) ?? []} reload={reload} />
             )
           ) : null}
           {!mayDecide && nc.status !== 'closed' ? <p class="muted">Quality decides what becomes of it.</p> : null}
+          {live.data?.signatures && (live.data.signatures.signatures.length || nc.status === 'awaiting-approval') ? (
+            <SignatureList data={live.data.signatures} />
+          ) : null}
           <History nc={nc} />
         </>
       )}
