@@ -17,6 +17,7 @@ import { routes as integration } from './routes/integration.ts';
 import { routes as masterData } from './routes/master-data.ts';
 import { routes as nonconformances } from './routes/nonconformances.ts';
 import { routes as orders } from './routes/orders.ts';
+import { routes as records } from './routes/records.ts';
 import { routes as spc } from './routes/spc.ts';
 import { routes as system } from './routes/system.ts';
 import { routes as tracking } from './routes/tracking.ts';
@@ -34,6 +35,7 @@ export const routes = {
   ...inspections,
   ...nonconformances,
   ...spc,
+  ...records,
 };
 
 export type RouteId = keyof typeof routes;

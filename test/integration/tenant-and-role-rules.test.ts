@@ -414,6 +414,7 @@ describe('tenant and role rules on every route', () => {
       // Version 4 of an order walked to COMPLETED is its completion (create, release, start, complete).
       correctReport: orderAction('COMPLETED', { corrects: 4, scrapQty: 1, scrapReasonCode: 'SURF', reason: 'a dent found later' }),
       getWorkOrderHistory: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
+      getWorkOrderRecord: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
       getDispatchList: { isolation: 'list', build: async () => ({ params: { id: 'wc-pack' } }) },
       getShiftCalendar: { isolation: 'not-found', build: async () => ({}) },
       putShiftCalendar: {
@@ -512,6 +513,7 @@ describe('tenant and role rules on every route', () => {
       traceLot: { isolation: 'not-found', build: async () => ({ params: { id: 'LOT-OF-A' }, query: { direction: 'forward' } }) },
       traceSerial: { isolation: 'not-found', build: async () => ({ params: { id: 'SN-OF-A' }, query: { direction: 'backward' } }) },
       getSerial: { isolation: 'not-found', build: async () => ({ params: { id: 'SN-OF-A' } }) },
+      getSerialRecord: { isolation: 'not-found', build: async () => ({ params: { id: 'SN-OF-A' } }) },
       shipLot: lotAction({ reference: 'DN-1' }),
       holdSerial: serialAction({ reason: 'suspect' }),
       releaseSerial: serialAction({ comment: 'checked' }, true),

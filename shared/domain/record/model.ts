@@ -9,19 +9,19 @@ import { contentHash } from '../audit/canonical.ts';
 
 /** What the reviewer must look at, each pointing into the record (a JSON pointer). */
 export const EXCEPTION_KINDS = [
+  'open-nonconformance',
+  'unsigned',
+  'failed-inspection',
   'out-of-limits',
   'machine-out-of-limits',
+  'hold',
   'correction',
   'reopened',
   'overrun',
   'short',
-  'scrap',
   'rework',
-  'hold',
-  'open-nonconformance',
+  'scrap',
   'nonconformance',
-  'failed-inspection',
-  'unsigned',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
