@@ -17,6 +17,7 @@ import { RECALL_EVENT_TYPES } from '../tracking/recall-events.ts';
 import { SERIAL_EVENT_TYPES } from '../tracking/serials.ts';
 import { NONCONFORMANCE_EVENT_TYPES } from '../quality/nonconformance-model.ts';
 import { SPC_EVENT_TYPES } from '../quality/spc-events.ts';
+import { SIGNATURE_EVENT_TYPES } from '../signatures/model.ts';
 
 export interface WorkOrder {
   id: string;
@@ -234,6 +235,8 @@ export const EVENT_TYPES = [
   ...NONCONFORMANCE_EVENT_TYPES,
   // SPC (issue 15): each to its characteristic's own outbox.
   ...SPC_EVENT_TYPES,
+  // Signatures (issue 16): `signature.applied` on the signed record's outbox, the lock-out alert on the signer's.
+  ...SIGNATURE_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
