@@ -3,7 +3,6 @@
  * start. The PDF renderer is not imported here: a JSON request never loads it.
  */
 import { DynamoDbRecordReader } from '#shared/db/record-repository.ts';
-import { defaultReleasePolicy, releaseStatus } from '#shared/domain/record/release-policy.ts';
 import { RecordService } from '#shared/domain/record/service.ts';
 import { clock } from './clock.ts';
 import { telemetry } from './telemetry-services.ts';
@@ -23,6 +22,5 @@ export const records = new RecordService(
         ...(e.reasonName !== undefined ? { reasonName: e.reasonName } : {}),
       })),
   },
-  async () => (valid) => releaseStatus(defaultReleasePolicy, valid),
   () => clock.now(),
 );

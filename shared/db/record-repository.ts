@@ -8,8 +8,16 @@
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { InspectionRecord } from '../domain/quality/inspections.ts';
 import type { Nonconformance } from '../domain/quality/nonconformance-model.ts';
-import type { NodeFacts, StoredSignature } from '../domain/record/build.ts';
+import type { NodeFacts } from '../domain/record/build.ts';
+import type { Signature } from '../domain/signatures/model.ts';
+import type { SignatureSettings } from '../domain/signatures/policy.ts';
 import type { OrderRecordItems, RecordReader } from '../domain/record/service.ts';
+import type { SignatureWriter } from '../domain/record/signing.ts';
+import { VersionConflictError } from '../domain/errors.ts';
+import type { CommandResult } from '../domain/work-order/model.ts';
+import { signatureItem } from './signature-repository.ts';
+import { transact } from './transactions.ts';
+import { resultItems } from './work-order-repository.ts';
 import type { SerialUnit } from '../domain/tracking/model.ts';
 import type { AuditRecord, Operation, WorkOrderAggregate } from '../domain/work-order/model.ts';
 import { ddb, tableName } from './client.ts';
@@ -41,7 +49,7 @@ export class DynamoDbRecordReader implements RecordReader {
       order: { ...stripKeys<WorkOrderAggregate>(header), operations: by('OP#').map((i) => stripKeys<Operation>(i)) },
       audit: audit.map((i) => stripKeys<AuditRecord>(i)),
       inspections: by('INSP#').map((i) => stripKeys<InspectionRecord>(i, ['workOrderId'])),
-      signatures: by('SIG#').map((i) => stripKeys<StoredSignature>(i)),
+      signatures: by('SIG#').map((i) => stripKeys<Signature>(i)),
       nonconformanceIds: by('NCREF#').map((i) => String(i.nonconformanceId)),
     };
   }
@@ -83,11 +91,17 @@ export class DynamoDbRecordReader implements RecordReader {
     return items.map((i) => String(i.serialId));
   }
 
-  async timeZone(tenantId: string): Promise<string> {
-    const { Item } = await ddb().send(
-      new GetCommand({ TableName: tableName(), Key: keys.masterData(tenantId, 'shift-calendar', 'shift-calendar'), ReturnConsumedCapacity: 'TOTAL' }),
-    );
-    return typeof Item?.timeZone === 'string' ? Item.timeZone : 'UTC';
+  async plant(tenantId: string): Promise<{ timeZone: string; settings: SignatureSettings | undefined }> {
+    const get = (key: Record<string, string>) => ddb().send(new GetCommand({ TableName: tableName(), Key: key, ReturnConsumedCapacity: 'TOTAL' }));
+    const [calendar, settings] = await Promise.all([
+      get(keys.masterData(tenantId, 'shift-calendar', 'shift-calendar')),
+      get(keys.tenantSettings(tenantId)),
+    ]);
+    const timeZone = calendar.Item?.timeZone;
+    return {
+      timeZone: typeof timeZone === 'string' ? timeZone : 'UTC',
+      settings: settings.Item ? stripKeys<SignatureSettings>(settings.Item) : undefined,
+    };
   }
 
   async serial(tenantId: string, id: string): Promise<SerialUnit | undefined> {
@@ -109,6 +123,19 @@ export class DynamoDbRecordReader implements RecordReader {
       type: String(i.type),
       ...(i.reason !== undefined ? { reason: String(i.reason) } : {}),
     }));
+  }
+}
+
+/** A work order's signature with its audit record and events (and the release, when it is the last one required): one transaction. */
+export class DynamoDbRecordSignatureWriter implements SignatureWriter {
+  async commitSignature(tenantId: string, result: CommandResult, signature: Signature): Promise<void> {
+    const table = tableName();
+    const items = [
+      ...resultItems(table, tenantId, result),
+      signatureItem(table, tenantId, keys.workOrderPartition(tenantId, result.after.id), signature),
+    ];
+    // The order changed since it was read (another signature, a change): sign again on what it is now.
+    if (await transact(items)) throw new VersionConflictError();
   }
 }
 

@@ -119,7 +119,17 @@ describe('the batch record of an order', () => {
     };
     assert.ok(at('Exceptions (') < at('Operations'), 'exceptions come before the operations');
     assert.ok(at('Screw torque 5.2 Nm') < at('Signatures'));
-    for (const section of ['Order', 'Produced', 'Inspections', 'Nonconformances', 'Holds', 'Corrections', 'Machine data', 'Downtime during the order']) at(section);
+    for (const section of [
+      'Order',
+      'Produced',
+      'Inspections',
+      'Nonconformances',
+      'Holds',
+      'Corrections',
+      'Machine data',
+      'Downtime during the order',
+    ])
+      at(section);
     at('label crooked');
     at('one pump counted twice');
     at('Not released');

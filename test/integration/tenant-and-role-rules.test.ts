@@ -35,6 +35,7 @@ import {
   startMes,
   tokenFor,
 } from '../e2e/support/mes.ts';
+import { withPassword } from '../e2e/support/signing.ts';
 import { ALWAYS_PLANNED, MINUTE, REASON_TREE, ingestAll, unit } from '../e2e/support/telemetry.ts';
 import { consumed, lot, lotRecord, putEdges, putRecords, serial, serialRecord } from '../fixtures/genealogy.ts';
 import { individuals, putSpcSamples } from '../fixtures/spc.ts';
@@ -97,6 +98,16 @@ const fill = (route: Route, request: Request) =>
     return encodeURIComponent(String(value));
   }) + (request.query ? `?${new URLSearchParams(request.query)}` : '');
 
+/**
+ * A's settings: a batch record released by one signature of any role (issue 16), so that signing
+ * a fresh completed order's record succeeds for every role the route lets through.
+ */
+const SETTINGS_OF_A = {
+  overrunTolerancePct: 7,
+  signaturePolicies: [{ action: 'work-order.release-record', required: [{ meaning: 'responsibility', roles: [...ROLES] }], distinctSigners: false }],
+};
+const SIGNING_PASSWORD = 'correct horse battery staple';
+
 describe('tenant and role rules on every route', () => {
   let mes: Mes;
   const tenantA = newTenant();
@@ -121,7 +132,7 @@ describe('tenant and role rules on every route', () => {
     await buildPlant(people.planner);
     await putSpcSamples(tenantA, individuals(SPC_CHARACTERISTIC, spcWindow.from, 25, 4.0, 0.05));
     await people.planner.ok('PUT', '/v1/personnel/p-1', { name: 'Olivia', roles: ['operator'] });
-    await people.admin.ok('PUT', '/v1/tenant-settings', { overrunTolerancePct: 7 });
+    await people.admin.ok('PUT', '/v1/tenant-settings', SETTINGS_OF_A);
     await adminB.ok('PUT', '/v1/materials/B-ONLY', { name: 'B’s own material', uom: 'kg' });
     // A's integration: a credential and an endpoint subscribed to every event, before the
     // orders below, so that their events become A's webhook messages.
@@ -343,7 +354,7 @@ describe('tenant and role rules on every route', () => {
       getTenantSettings: { isolation: 'not-found', build: async () => ({}) },
       putTenantSettings: {
         isolation: 'own-record',
-        build: async () => ({ body: { overrunTolerancePct: 7 } }),
+        build: async () => ({ body: SETTINGS_OF_A }),
         probe: async () => (await people.admin.get('/v1/tenant-settings')).body,
       },
       putEquipment: equipment.put,
@@ -415,6 +426,16 @@ describe('tenant and role rules on every route', () => {
       correctReport: orderAction('COMPLETED', { corrects: 4, scrapQty: 1, scrapReasonCode: 'SURF', reason: 'a dent found later' }),
       getWorkOrderHistory: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
       getWorkOrderRecord: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
+      listWorkOrderSignatures: { isolation: 'not-found', build: async () => ({ params: { id: (shared.COMPLETED as WorkOrderDetail).id } }) },
+      signWorkOrderRecord: {
+        isolation: 'not-found',
+        build: async (fresh, caller) => {
+          if (fresh && caller?.userId) await withPassword(mes, tenantA, caller.userId, SIGNING_PASSWORD);
+          const id = (await order('COMPLETED')(fresh)).id;
+          return { params: { id }, body: { userId: caller?.userId ?? 'u-nobody', password: SIGNING_PASSWORD, meaning: 'responsibility' } };
+        },
+        probe: orderProbe,
+      },
       getDispatchList: { isolation: 'list', build: async () => ({ params: { id: 'wc-pack' } }) },
       getShiftCalendar: { isolation: 'not-found', build: async () => ({}) },
       putShiftCalendar: {

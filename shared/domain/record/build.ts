@@ -18,20 +18,11 @@ import {
   type RecordReport,
   type RecordSignature,
   recordContentHash,
+  signableContent,
 } from './model.ts';
-
-/** A signature as stored (i16-sign's Signature), read from the order's item collection. */
-export interface StoredSignature {
-  id: string;
-  contentHash: string;
-  meaning: string;
-  meaningText: string;
-  signerId: string;
-  printedName: string;
-  signedAt: string;
-  method: string;
-  comment?: string | undefined;
-}
+import type { Signature, SignaturePolicy } from '../signatures/model.ts';
+import { policyStatus } from '../signatures/policy.ts';
+import { signatureViews } from '../signatures/views.ts';
 
 /** What a lot or serial consumed by the order is, for the record's materials (supplier lots). */
 export interface NodeFacts {
@@ -47,19 +38,18 @@ export interface RecordSources {
   nonconformances: readonly Nonconformance[];
   nodes: ReadonlyMap<string, NodeFacts>;
   serials: readonly string[];
-  signatures: readonly StoredSignature[];
+  signatures: readonly Signature[];
+  /** The plant's policy for releasing the record ('work-order.release-record'). */
+  policy: SignaturePolicy;
   machineData: readonly OperationMachineData[];
   downtime: readonly RecordDowntime[];
   timeZone: string;
   now: string;
 }
 
-/** Which signatures the plant's policy still misses, given the valid ones. */
-export type RequiredOf = (valid: readonly RecordSignature[]) => BatchRecord['required'];
-
 const REPORT_ACTIONS = new Set(['operation.report', 'operation.complete', 'operation.correct', 'operation.reopen']);
 
-export function buildBatchRecord(src: RecordSources, requiredOf: RequiredOf): BatchRecord {
+export function buildBatchRecord(src: RecordSources): BatchRecord {
   const { order } = src;
   const base: BatchRecord = {
     workOrderId: order.id,
@@ -100,26 +90,27 @@ export function buildBatchRecord(src: RecordSources, requiredOf: RequiredOf): Ba
     required: { complete: false, missing: [] },
   };
   const contentHash = recordContentHash(base);
-  const signatures = [...src.signatures]
-    .sort((a, b) => a.signedAt.localeCompare(b.signedAt))
-    .map((s): RecordSignature => {
-      const valid = s.contentHash === contentHash;
-      return {
-        id: s.id,
-        meaning: s.meaning,
-        meaningText: s.meaningText,
-        signerId: s.signerId,
-        printedName: s.printedName,
-        signedAt: s.signedAt,
-        signedAtLocal: localTime(s.signedAt, src.timeZone),
-        method: s.method,
-        ...(s.comment !== undefined ? { comment: s.comment } : {}),
-        contentHash: s.contentHash,
-        valid,
-        ...(valid ? {} : { invalidReason: 'the record changed after this signature: its content no longer hashes to what was signed' }),
-      };
-    });
-  const record = { ...base, contentHash, signatures, required: requiredOf(signatures.filter((s) => s.valid)) };
+  const views = signatureViews(
+    [...src.signatures].sort((a, b) => a.signedAt.localeCompare(b.signedAt)),
+    { type: 'work-order', id: order.id, content: signableContent(base) },
+  );
+  const signatures = views.map(
+    (s): RecordSignature => ({
+      id: s.id,
+      meaning: s.meaning,
+      meaningText: s.meaningText,
+      signerId: s.signerId,
+      printedName: s.printedName,
+      signedAt: s.signedAt,
+      signedAtLocal: localTime(s.signedAt, src.timeZone),
+      method: s.method,
+      ...(s.comment !== undefined ? { comment: s.comment } : {}),
+      contentHash: s.contentHash,
+      valid: s.valid,
+      ...(s.invalidReason !== undefined ? { invalidReason: s.invalidReason } : {}),
+    }),
+  );
+  const record = { ...base, contentHash, signatures, required: policyStatus(src.policy, views) };
   return { ...record, exceptions: exceptionsOf(record) };
 }
 

@@ -17,8 +17,10 @@ import type { Nonconformance } from '../quality/nonconformance-model.ts';
 import type { SerialUnit } from '../tracking/model.ts';
 import type { OperationMachineData } from '../tracking/serial-record.ts';
 import type { AuditRecord, WorkOrderAggregate } from '../work-order/model.ts';
-import { buildBatchRecord, type NodeFacts, type RequiredOf, type StoredSignature } from './build.ts';
-import type { BatchRecord, RecordDowntime } from './model.ts';
+import type { Signature } from '../signatures/model.ts';
+import { policyFor, type SignatureSettings } from '../signatures/policy.ts';
+import { buildBatchRecord, type NodeFacts } from './build.ts';
+import { type BatchRecord, RELEASE_RECORD_ACTION, type RecordDowntime } from './model.ts';
 import { narrowToSerial } from './serial.ts';
 
 /** An order's item collection, as the record reads it. */
@@ -26,7 +28,7 @@ export interface OrderRecordItems {
   order: WorkOrderAggregate & { recordReleasedAt?: string | undefined; recordHash?: string | undefined };
   audit: AuditRecord[];
   inspections: InspectionRecord[];
-  signatures: StoredSignature[];
+  signatures: Signature[];
   /** The nonconformances that name the order (their references in its collection). */
   nonconformanceIds: string[];
 }
@@ -38,8 +40,8 @@ export interface RecordReader {
     ids: { nonconformances: readonly string[]; nodes: readonly { kind: 'lot' | 'serial'; id: string }[] },
   ): Promise<{ nonconformances: Nonconformance[]; nodes: Map<string, NodeFacts> }>;
   serialsMade(tenantId: string, workOrderId: string): Promise<string[]>;
-  /** The plant's IANA time zone (its shift calendar's); UTC without one. */
-  timeZone(tenantId: string): Promise<string>;
+  /** The plant's IANA time zone (its shift calendar's; UTC without one) and its signature settings. */
+  plant(tenantId: string): Promise<{ timeZone: string; settings: SignatureSettings | undefined }>;
   serial(tenantId: string, id: string): Promise<SerialUnit | undefined>;
   serialHistory(tenantId: string, id: string): Promise<{ at: string; by: string; type: string; reason?: string | undefined }[]>;
 }
@@ -49,14 +51,10 @@ export interface RecordTelemetry {
   downtime(auth: AuthContext, workCenterIds: readonly string[], from: number, to: number): Promise<RecordDowntime[]>;
 }
 
-/** The plant's policy for releasing a record, as the policy status of the valid signatures. */
-export type ReleasePolicyOf = (auth: AuthContext) => Promise<RequiredOf>;
-
 export class RecordService {
   constructor(
     private readonly reader: RecordReader,
     private readonly telemetry: RecordTelemetry,
-    private readonly policy: ReleasePolicyOf,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -73,31 +71,28 @@ export class RecordService {
     const from = order.startedAt ? Date.parse(order.startedAt) : undefined;
     const to = order.completedAt ? Date.parse(order.completedAt) : this.now().getTime();
     const centers = [...new Set(order.operations.map((op) => op.workCenterId))];
-    const [related, serials, timeZone, machine, downtime, requiredOf] = await Promise.all([
+    const [related, serials, plant, machine, downtime] = await Promise.all([
       this.reader.related(auth.tenantId, { nonconformances: items.nonconformanceIds, nodes }),
       order.output?.serials ? this.reader.serialsMade(auth.tenantId, order.id) : Promise.resolve([]),
-      this.reader.timeZone(auth.tenantId),
+      this.reader.plant(auth.tenantId),
       // Telemetry is best effort: a record without machine data is still the record.
       order.startedAt ? this.telemetry.machineData(auth, order.id).catch(() => ({ operations: [] })) : Promise.resolve({ operations: [] }),
       from !== undefined ? this.telemetry.downtime(auth, centers, from, Math.max(to, from + 1)).catch(() => []) : Promise.resolve([]),
-      this.policy(auth),
     ]);
-    return buildBatchRecord(
-      {
-        order,
-        audit: items.audit,
-        inspections: items.inspections,
-        nonconformances: related.nonconformances,
-        nodes: related.nodes,
-        serials,
-        signatures: items.signatures,
-        machineData: machine.operations,
-        downtime,
-        timeZone,
-        now: this.now().toISOString(),
-      },
-      requiredOf,
-    );
+    return buildBatchRecord({
+      order,
+      audit: items.audit,
+      inspections: items.inspections,
+      nonconformances: related.nonconformances,
+      nodes: related.nodes,
+      serials,
+      signatures: items.signatures,
+      machineData: machine.operations,
+      downtime,
+      timeZone: plant.timeZone,
+      policy: policyFor(plant.settings, RELEASE_RECORD_ACTION),
+      now: this.now().toISOString(),
+    });
   }
 
   /** One serial's device history record: its own history, and its order's record narrowed to it. */
