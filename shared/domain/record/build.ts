@@ -17,9 +17,9 @@ import {
   type RecordOperation,
   type RecordReport,
   type RecordSignature,
-  recordContentHash,
   signableContent,
 } from './model.ts';
+import { contentHash as hashOf } from '../audit/canonical.ts';
 import type { Signature, SignaturePolicy } from '../signatures/model.ts';
 import { policyStatus } from '../signatures/policy.ts';
 import { signatureViews } from '../signatures/views.ts';
@@ -89,7 +89,7 @@ export function buildBatchRecord(src: RecordSources): BatchRecord {
     signatures: [],
     required: { complete: false, missing: [] },
   };
-  const contentHash = recordContentHash(base);
+  const contentHash = hashOf(signableContent(base));
   const views = signatureViews(
     [...src.signatures].sort((a, b) => a.signedAt.localeCompare(b.signedAt)),
     { type: 'work-order', id: order.id, content: signableContent(base) },

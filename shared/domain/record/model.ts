@@ -5,7 +5,6 @@
  * a reviewer reads the deviations rather than the whole record. Released by the signatures the
  * plant's policy 'work-order.release-record' requires, immutable after. Pure: no AWS imports.
  */
-import { contentHash } from '../audit/canonical.ts';
 
 /** What the reviewer must look at, each pointing into the record (a JSON pointer). */
 export const EXCEPTION_KINDS = [
@@ -255,5 +254,3 @@ export function signableContent(record: BatchRecord) {
     corrections: record.corrections,
   };
 }
-
-export const recordContentHash = (record: BatchRecord) => contentHash(signableContent(record));
