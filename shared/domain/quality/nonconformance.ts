@@ -25,6 +25,7 @@ import { holdSerial, releaseSerial, type SerialAggregate, type SerialChange, scr
 import { assertRecordOpen } from '../work-order/commands.ts';
 import { diff } from '../work-order/diff.ts';
 import type { Actor, AuditRecord, CommandResult, OutboxEvent, WorkOrderAggregate } from '../work-order/model.ts';
+import type { Signature } from '../signatures/model.ts';
 import {
   addReworkOperation,
   finishSteps,
@@ -96,6 +97,8 @@ export interface NcCounterAdvance {
  */
 export interface NonconformanceWrite {
   nc: NcChange;
+  /** Electronic signatures written with the change, in the nonconformance's partition (issue 16). */
+  signatures?: Signature[] | undefined;
   lots: LotChange[];
   serials: SerialChange[];
   order?: CommandResult | undefined;
@@ -170,7 +173,8 @@ export const ncSummary = (nc: Nonconformance) => ({
   ...(nc.inspectionId !== undefined ? { inspectionId: nc.inspectionId } : {}),
 });
 
-function finishNc(
+/** A nonconformance's next version with its audit record and events (exported for its signing, nonconformance-signing.ts). */
+export function finishNc(
   ctx: NcContext,
   before: NonconformanceAggregate | undefined,
   next: Nonconformance,
