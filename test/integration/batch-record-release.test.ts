@@ -32,6 +32,7 @@ import {
   startMes,
   storedItems,
 } from '../e2e/support/mes.ts';
+import { sign as signOverHttp, withPassword } from '../e2e/support/signing.ts';
 
 const PASSWORD = 'sign-it-right';
 const RELEASED = 'urn:mes:problem:record-released';
@@ -170,5 +171,22 @@ describe('releasing a batch record by signatures', () => {
     const after = await sign(quality, order.id, 'approval');
     assert.deepEqual([after.required.complete, after.required.missing.map((m) => m.meaning)], [false, ['review']]);
     assert.equal((await record(order.id)).released, false);
+  });
+
+  it('signs over HTTP with the password re-entered: a wrong one is a 401 that writes nothing on the order, the right ones release it', async () => {
+    const order = await orderAt(people, 'CLOSED', { routingId: PLANT.quickRouting, quantity: 2 });
+    const path = `/v1/work-orders/${order.id}/signatures`;
+    await withPassword(mes, tenant, 'u-supervisor', 'sam-1');
+    await withPassword(mes, tenant, 'u-quality', 'quinn-1');
+    const before = await snapshot(people.supervisor, tenant, order.id);
+    assertProblem(await signOverHttp(people.supervisor, path, 'not-it', 'review'), 401, { type: 'urn:mes:problem:signature-refused' });
+    assert.deepEqual(await snapshot(people.supervisor, tenant, order.id), before, 'a refused signature wrote on the order');
+    const review = await signOverHttp(people.supervisor, path, 'sam-1', 'review', 'deviations explained');
+    assert.equal(review.status, 201, review.text);
+    assert.equal(JSON.stringify(review.body).includes('sam-1'), false, 'the password is never echoed');
+    const approval = await signOverHttp(people.quality, path, 'quinn-1', 'approval');
+    assert.equal(approval.status, 201, approval.text);
+    assert.equal(approval.body.required.complete, true);
+    assert.equal((await record(order.id)).released, true);
   });
 });
