@@ -18,6 +18,7 @@ import { DEMO_SPC_CHARACTERISTIC, DEMO_TENANT, DEMO_USERS, SIGNED_DEMO_ORDER, se
 import type { WorkOrder } from '../../shared/api/schemas.ts';
 import * as fixtures from '../fixtures/echo-event-handler.ts';
 import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { pdfText } from '../helpers/pdf-text.ts';
 
 const awsExample = JSON.parse(readFileSync(new URL('../fixtures/events/api-gateway-http-api-v2.json', import.meta.url), 'utf8'));
 
@@ -394,6 +395,30 @@ describe('the demo plant seed (real handlers)', () => {
       open.items.some((nc) => nc.workOrderId === 'WO-0994' && nc.inspectionId === 'WO-0994~10~IP-V20-ASSY~5'),
       JSON.stringify(open.items),
     );
+  });
+
+  it("gives a serial's device history record, as JSON and as a PDF", async () => {
+    // Prepare
+    const token = await mes.runtime.issueToken({ tenantId: DEMO_TENANT, ...DEMO_USERS.quality });
+    const get = (path: string, accept = 'application/json') =>
+      fetch(`${mes.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}`, accept } });
+    const forward = (await (await get('/v1/lots/HSG-100-L01/genealogy?direction=forward')).json()) as { nodes: { kind: string; id: string }[] };
+    const serial = forward.nodes.find((n) => n.kind === 'serial')?.id as string;
+    // Act
+    const dhr = (await (await get(`/v1/serials/${serial}/record`)).json()) as {
+      serialId: string;
+      history: { type: string }[];
+      record: { workOrderId: string; produced: { serials: string[] }; operations: { consumed: { kind: string; id: string }[] }[] };
+    };
+    const pdf = await get(`/v1/serials/${serial}/record`, 'application/pdf');
+    // Assess
+    assert.deepEqual([dhr.serialId, dhr.record.workOrderId, dhr.record.produced.serials], [serial, 'WO-0998', [serial]]);
+    assert.ok(dhr.history.length > 0, JSON.stringify(dhr.history));
+    assert.ok(dhr.record.operations.some((o) => o.consumed.some((c) => c.id === 'HSG-100-L01')));
+    assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+    const text = (await pdfText(new Uint8Array(await pdf.arrayBuffer()))).join('\n');
+    assert.match(text, new RegExp(`Device history record ${serial}`));
+    assert.match(text, /Page 1 of \d+/);
   });
 
   it('has a closed order whose batch record is reviewed by the supervisor, approved by quality and released', async (t) => {
