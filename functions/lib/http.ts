@@ -33,6 +33,15 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /** Largest request body a route reads unless it says otherwise (RouteDef.maxBodyBytes). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/** Whether the request's Accept header asks for `mediaType` before JSON (no q-values weighed: the first named wins). */
+export function accepts(headers: Record<string, string | undefined>, mediaType: string): boolean {
+  const accept = (headers.accept ?? '').toLowerCase();
+  const types = accept.split(',').map((t) => t.split(';')[0]?.trim());
+  const wanted = types.indexOf(mediaType);
+  const json = types.findIndex((t) => t === 'application/json' || t === '*/*' || t === 'application/*');
+  return wanted >= 0 && (json < 0 || wanted < json);
+}
+
 export interface HttpRequest<R extends RouteDef> {
   auth: R['roles'] extends null ? undefined : AuthContext;
   params: Infer<R['params']>;
@@ -47,6 +56,8 @@ export interface HttpRequest<R extends RouteDef> {
 
 export interface HttpReply {
   body: unknown;
+  /** A binary body (a PDF) instead of JSON: sent base64-encoded with its media type. */
+  binary?: { contentType: string; bytes: Uint8Array; filename?: string } | undefined;
   status?: number;
   headers?: Record<string, string>;
 }
@@ -80,6 +91,20 @@ export function httpHandler<const R extends RouteDef>(route: R, logic: (request:
     const body = reply.body as { version?: unknown } | undefined;
     const statusCode = reply.status ?? route.successStatus;
     if (statusCode === 204) return { statusCode, headers: { 'cache-control': 'no-store', ...reply.headers } };
+    if (reply.binary) {
+      const { contentType, bytes, filename } = reply.binary;
+      return {
+        statusCode,
+        headers: {
+          'content-type': contentType,
+          'cache-control': 'no-store',
+          ...(filename ? { 'content-disposition': `inline; filename="${filename}"` } : {}),
+          ...reply.headers,
+        },
+        body: Buffer.from(bytes).toString('base64'),
+        isBase64Encoded: true,
+      };
+    }
     return {
       statusCode,
       headers: {

@@ -11,6 +11,7 @@
 import { DEFAULT_REASON_LISTS } from '../../shared/domain/master-data/reason-lists.ts';
 import type { Role } from '../../shared/domain/roles.ts';
 import type { Operation, WorkOrderDetail } from '../../shared/api/schemas.ts';
+import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
 import type { Log } from './http-server.ts';
 import type { TokenRequest } from './identity.ts';
 
@@ -19,6 +20,13 @@ export const DEMO_TENANT = 'demo';
 export const DEMO_GATEWAY = 'gw-pack-1';
 /** The last order the seed finishes (see the header). */
 export const SEED_MARKER_ORDER = 'WO-0999';
+/**
+ * The demo's signed batch record (issue 16, docs/batch-record.md): five valves made and closed,
+ * reviewed by the supervisor persona and approved by the quality persona, and so released.
+ */
+export const SIGNED_DEMO_ORDER = 'WO-0997';
+/** The personas' signing passwords in the local identity provider (demo only). */
+export const DEMO_PASSWORDS = { supervisor: 'sam-signs-batch-records', quality: 'quinn-approves-batch-records' } as const;
 
 export const DEMO_USERS = {
   planner: { userId: 'p-anna', name: 'Anna de Vries', roles: ['planner'] },
@@ -60,7 +68,10 @@ export async function seedDemoPlant(target: SeedTarget, log: Log): Promise<SeedR
       await api.expect(path.startsWith('/v1/inspection-plans/') ? 'quality' : 'planner', 'PUT', path, body, [200, 201]);
     const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
     for (const lot of demoLots(days)) await receiveLot(api, lot);
-    for (const plan of workOrderPlans(days)) await driveWorkOrder(api, plan);
+    for (const plan of workOrderPlans(days)) {
+      await driveWorkOrder(api, plan);
+      if (plan.create.id === SIGNED_DEMO_ORDER) await signDemoRecord(api, target, log);
+    }
   } catch (error) {
     // The API still runs without demo data; the next start finishes the seed.
     const detail = `seeding the demo plant stopped: ${(error as Error).message}`;
@@ -419,6 +430,7 @@ function workOrderPlans(days: (n: number) => string): WorkOrderPlan[] {
     { create: { id: 'WO-1005', ...valve, quantity: 10, dueDate: days(1), priority: 200 }, steps: makeValves(10) },
     // Valve history with the seat-height inspection (issue 15): 25 subgroups of 5; the limits frozen after 20; the last breaks rule 1.
     ...valveHistory(valve, days),
+    { create: { id: SIGNED_DEMO_ORDER, ...valve, quantity: 5, dueDate: days(-2), priority: 200 }, steps: [...makeValves(5), close] },
     { create: { id: SEED_MARKER_ORDER, ...valve, quantity: 5, dueDate: days(-1), priority: 200 }, steps: [...makeValves(5), close] },
   ];
 }
@@ -560,5 +572,48 @@ async function driveWorkOrder(api: Api, plan: WorkOrderPlan) {
       await api.expect(step.as, 'POST', step.action, body, [200, 201]);
       order = (await api.expect('planner', 'GET', path, undefined, [200])) as WorkOrderDetail;
     } else order = (await api.expect(step.as, 'POST', `${path}/${step.action}`, body, [200])) as WorkOrderDetail;
+  }
+}
+
+// ---------- The signed batch record (issue 16) ----------
+
+/**
+ * Gives the supervisor and quality personas their signing passwords in the local identity
+ * provider, then signs SIGNED_DEMO_ORDER's record as review and approval (skipping a signature
+ * already there, so a seed cut short finishes). Without the local identity provider's users
+ * path (before i16-sign's part is in), the record is left unsigned and the seed goes on.
+ */
+async function signDemoRecord(api: Api, target: SeedTarget, log: Log) {
+  const path = `/v1/work-orders/${SIGNED_DEMO_ORDER}`;
+  const order = (await api.expect('planner', 'GET', path, undefined, [200])) as WorkOrderDetail & { recordReleasedAt?: string };
+  if (order.recordReleasedAt) return;
+  for (const persona of ['supervisor', 'quality'] as const) {
+    const res = await fetch(`${target.baseUrl}${LOCAL_ONLY_PATHS.users}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenantId: DEMO_TENANT, userId: DEMO_USERS[persona].userId, password: DEMO_PASSWORDS[persona] }),
+    });
+    if (res.status === 404) {
+      log.info(`demo batch record ${SIGNED_DEMO_ORDER} left unsigned: the local identity provider keeps no passwords`);
+      return;
+    }
+    if (!res.ok) throw new SeedError(`POST ${LOCAL_ONLY_PATHS.users} for ${persona} answered ${res.status}`);
+  }
+  const listed = (await api.expect('planner', 'GET', `${path}/signatures`, undefined, [200])) as {
+    signatures: { meaning: string; valid: boolean }[];
+  };
+  const signatures = [
+    ['supervisor', 'review', 'Production review: the deviations are explained'],
+    ['quality', 'approval', 'Approved for release'],
+  ] as const;
+  for (const [persona, meaning, comment] of signatures) {
+    if (listed.signatures.some((s) => s.valid && s.meaning === meaning)) continue;
+    await api.expect(
+      persona,
+      'POST',
+      `${path}/signatures`,
+      { userId: DEMO_USERS[persona].userId, password: DEMO_PASSWORDS[persona], meaning, comment },
+      [201],
+    );
   }
 }

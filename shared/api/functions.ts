@@ -18,6 +18,8 @@ export const API_FUNCTIONS = {
   equipment: 'Read-only: live equipment state, plant status, state changes, downtime, OEE and machine data',
   tracking: 'Product tracking and genealogy: lots, serials, their movements and the trace both ways',
   quality: 'Quality management: nonconformances and their dispositions, SPC charts and baselines',
+  records:
+    'Read-only: the batch record / device history record of an order or serial, as JSON or PDF (reads many partitions; the PDF renderer loads only for a PDF)',
   integration: 'ERP integration: credentials and outbound webhooks, for administrators',
   audit: 'Read-only: the tamper-evident audit trail of every record and its verification (issue 16)',
   // Apart from the administrators' routes: the one route anyone may call holds only what it

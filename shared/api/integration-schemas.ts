@@ -450,6 +450,13 @@ export const EVENT_DATA = {
   'work-order.completed': z.object(OrderSummary),
   'work-order.cancelled': z.object({ ...OrderSummary, reason: z.string() }),
   'work-order.closed': z.object(OrderSummary),
+  /** Its batch record released by the last signature its policy requires (issue 16): the record's content hash and who signed. */
+  'work-order.record-released': z.object({
+    ...OrderSummary,
+    recordReleasedAt: z.string(),
+    recordHash: z.string(),
+    signatures: z.array(z.object({ signatureId: z.string(), meaning: z.string(), signerId: z.string(), printedName: z.string() })),
+  }),
   'operation.started': z.object({ ...OrderSummary, ...OperationRef, name: z.string(), by: z.string() }),
   'operation.completed': z.object({
     ...OrderSummary,

@@ -30,7 +30,18 @@ export function openApiDocument(version: string): object {
         [route.successStatus]:
           route.successStatus === 204
             ? { description: 'Done' }
-            : { description: 'OK', content: { 'application/json': { schema: schema(route.response, 'output') } } },
+            : {
+                description: 'OK',
+                content: {
+                  'application/json': { schema: schema(route.response, 'output') },
+                  ...Object.fromEntries(
+                    (route.alternateResponses ?? []).map((a) => [
+                      a.mediaType,
+                      { schema: { type: 'string', format: 'binary', description: a.description } },
+                    ]),
+                  ),
+                },
+              },
         ...(route.body || route.params || route.query ? { 400: { description: 'Invalid input', ...problem } } : {}),
         ...(route.roles ? { 401: { description: 'No valid token', ...problem }, 403: { description: 'Role may not do this', ...problem } } : {}),
         ...(route.params ? { 404: { description: 'Not found in your tenant', ...problem } } : {}),

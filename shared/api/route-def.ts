@@ -45,6 +45,11 @@ export interface RouteDef {
   rawBody?: { contentTypes: readonly string[] };
   /** Why a public route (roles null) may be public, for the security review (cdk-nag). */
   publicReason?: string;
+  /**
+   * Other media types the success response comes in, chosen by the request's `Accept` header
+   * (the batch record as `application/pdf`); the OpenAPI document lists them beside the JSON.
+   */
+  alternateResponses?: readonly { mediaType: string; description: string }[];
   /** AWS resources beyond the table the function needs (IAM grants and environment). */
   uses?: readonly ('secrets' | 'webhookQueue' | 'liveSession' | 'signing')[];
 }

@@ -18,6 +18,8 @@ import { routes as integration } from './routes/integration.ts';
 import { routes as masterData } from './routes/master-data.ts';
 import { routes as nonconformances } from './routes/nonconformances.ts';
 import { routes as orders } from './routes/orders.ts';
+import { routes as records } from './routes/records.ts';
+import { routes as workOrderSignatures } from './routes/work-order-signatures.ts';
 import { routes as spc } from './routes/spc.ts';
 import { routes as system } from './routes/system.ts';
 import { routes as tracking } from './routes/tracking.ts';
@@ -36,6 +38,8 @@ export const routes = {
   ...nonconformances,
   ...spc,
   ...audit,
+  ...records,
+  ...workOrderSignatures,
 };
 
 export type RouteId = keyof typeof routes;

@@ -625,6 +625,10 @@ export const WorkOrderSchema = meta(
     completedAt: z.optional(Timestamp),
     closedAt: z.optional(Timestamp),
     cancelledAt: z.optional(Timestamp),
+    /** Its batch record released by the required signatures (issue 16): the order accepts no change since. */
+    recordReleasedAt: z.optional(Timestamp),
+    /** The batch record's content hash at release (GET /v1/work-orders/{id}/record). */
+    recordHash: z.optional(z.string()),
     /** What the order made of a lot- or serial-tracked material: its output lots (each from the good unit where it began) and how many serials. */
     output: z.optional(
       z.object({

@@ -51,6 +51,17 @@ export const keys = {
     pk: keys.workOrderPartition(tenantId, workOrderId),
     sk: `INSP#${pad(seq, 4)}#${planId}#${pad(k, 7)}#${pad(attempt, 3)}`,
   }),
+  /**
+   * A nonconformance that names the order (issue 16), written when it opens: the batch record
+   * finds every nonconformance of its order here, held or not. 'NCREF#' sorts between 'INSP#'
+   * and 'OP#', so the order's own Query (`sk >= 'OP#'`) never reads it.
+   */
+  nonconformanceRef: (tenantId: string, workOrderId: string, ncId: string) => ({
+    pk: keys.workOrderPartition(tenantId, workOrderId),
+    sk: `NCREF#${ncId}`,
+  }),
+  /** The batch record's Query of an order's collection from here: inspections, references, operations, signatures, header. */
+  workOrderRecordFrom: 'INSP#',
   /** The prefix of an order's inspection results, or of one operation's. */
   inspectionResultsPrefix: (seq?: number) => (seq === undefined ? 'INSP#' : `INSP#${pad(seq, 4)}#`),
   /** `sk >= 'OP#'` selects the operations and the header ('OP#…' < 'WO'), not audit or outbox. */

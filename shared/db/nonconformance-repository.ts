@@ -137,6 +137,22 @@ export function nonconformanceWriteItems(table: string, tenantId: string, write:
     ...(write.order ? resultItems(table, tenantId, write.order) : []),
     ...write.registers.map((r) => registerItem(table, tenantId, r)),
     ...(write.counter ? [counterItem(table, tenantId, write.counter)] : []),
+    ...orderReferenceItems(table, tenantId, write.nc),
+  ];
+}
+
+/** A new nonconformance naming an order leaves its reference in the order's collection, for the batch record (issue 16). */
+function orderReferenceItems(table: string, tenantId: string, change: NcChange): TransactItem[] {
+  const { before, after } = change;
+  if (before || !after.workOrderId) return [];
+  return [
+    {
+      Put: {
+        TableName: table,
+        Item: { ...keys.nonconformanceRef(tenantId, after.workOrderId, after.id), entity: 'NonconformanceRef', nonconformanceId: after.id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
   ];
 }
 

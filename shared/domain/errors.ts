@@ -78,6 +78,14 @@ export class IllegalTransitionError extends MesError {
   readonly title = 'Not allowed in the current state';
 }
 
+/** A change to an order whose batch record was released (issue 16): released records are immutable. */
+export class RecordReleasedError extends MesError {
+  override readonly name = 'RecordReleasedError';
+  readonly status = 409;
+  readonly type = 'urn:mes:problem:record-released';
+  readonly title = 'The batch record is released';
+}
+
 /**
  * An operation with inspections due and unrecorded, or failed, does not complete (issue 15):
  * the problem's `inspections` member names each (id, plan, k, status).

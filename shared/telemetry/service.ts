@@ -571,6 +571,21 @@ export class TelemetryService {
     return this.downtimeEvents(auth, unit, calendar, from, to);
   }
 
+  /**
+   * Downtime on the work units of some work centers between two instants (the batch record's
+   * "downtime during the order"), each unit's events as GET /v1/equipment/{id}/downtime gives them.
+   */
+  async downtimeOfCenters(auth: AuthContext, workCenterIds: readonly string[], from: number, to: number): Promise<DowntimeEventView[]> {
+    const calendar = await this.calendar(auth);
+    const events: DowntimeEventView[] = [];
+    for (const id of new Set(workCenterIds)) {
+      const center = await this.masterData.get(auth.tenantId, 'equipment', id);
+      if (!center) continue;
+      for (const unit of await this.unitsUnder(auth, center)) events.push(...(await this.downtimeEvents(auth, unit, calendar, from, to)));
+    }
+    return events;
+  }
+
   private async downtimeEvents(
     auth: AuthContext,
     unit: Equipment,

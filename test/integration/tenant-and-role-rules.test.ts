@@ -35,20 +35,22 @@ import {
   startMes,
   tokenFor,
 } from '../e2e/support/mes.ts';
+import { withPassword } from '../e2e/support/signing.ts';
 import { ALWAYS_PLANNED, MINUTE, REASON_TREE, ingestAll, unit } from '../e2e/support/telemetry.ts';
 import { consumed, lot, lotRecord, putEdges, putRecords, serial, serialRecord } from '../fixtures/genealogy.ts';
 import { individuals, putSpcSamples } from '../fixtures/spc.ts';
-import { withPassword } from '../e2e/support/signing.ts';
 
 type Route = RouteDef & { id: RouteId };
 /** A's recorded value of the plant's routing, with values seeded for the SPC routes. */
 const SIGNING_PASSWORD = 'sign-it-2026';
-/** A's settings: its admins may sign what quality signs (issue 16), so every permitted role of a signing route can succeed. */
+/** A's settings: every permitted role of a signing route can succeed (issue 16): its admins sign what quality signs. */
 const SETTINGS_OF_A = {
   overrunTolerancePct: 7,
   signaturePolicies: [
     { action: 'lot.release', required: [{ meaning: 'approval', roles: ['quality', 'admin'] }], distinctSigners: true },
     { action: 'nonconformance.use-as-is', required: [{ meaning: 'approval', roles: ['quality', 'admin'] }], distinctSigners: true },
+    // A batch record released by one signature of any role, so that signing a fresh completed order's record succeeds for every role the route lets through.
+    { action: 'work-order.release-record', required: [{ meaning: 'responsibility', roles: [...ROLES] }], distinctSigners: false },
   ],
 };
 const SPC_CHARACTERISTIC = `data:${PLANT.routing}:10:screwTorque`;
@@ -431,6 +433,17 @@ describe('tenant and role rules on every route', () => {
       // Version 4 of an order walked to COMPLETED is its completion (create, release, start, complete).
       correctReport: orderAction('COMPLETED', { corrects: 4, scrapQty: 1, scrapReasonCode: 'SURF', reason: 'a dent found later' }),
       getWorkOrderHistory: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
+      getWorkOrderRecord: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
+      listWorkOrderSignatures: { isolation: 'not-found', build: async () => ({ params: { id: (shared.COMPLETED as WorkOrderDetail).id } }) },
+      signWorkOrderRecord: {
+        isolation: 'not-found',
+        build: async (fresh, caller) => {
+          if (fresh && caller?.userId) await withPassword(mes, tenantA, caller.userId, SIGNING_PASSWORD);
+          const id = (await order('COMPLETED')(fresh)).id;
+          return { params: { id }, body: { userId: caller?.userId ?? 'u-nobody', password: SIGNING_PASSWORD, meaning: 'responsibility' } };
+        },
+        probe: orderProbe,
+      },
       getDispatchList: { isolation: 'list', build: async () => ({ params: { id: 'wc-pack' } }) },
       getShiftCalendar: { isolation: 'not-found', build: async () => ({}) },
       putShiftCalendar: {
@@ -529,6 +542,7 @@ describe('tenant and role rules on every route', () => {
       traceLot: { isolation: 'not-found', build: async () => ({ params: { id: 'LOT-OF-A' }, query: { direction: 'forward' } }) },
       traceSerial: { isolation: 'not-found', build: async () => ({ params: { id: 'SN-OF-A' }, query: { direction: 'backward' } }) },
       getSerial: { isolation: 'not-found', build: async () => ({ params: { id: 'SN-OF-A' } }) },
+      getSerialRecord: { isolation: 'not-found', build: async () => ({ params: { id: 'SN-OF-A' } }) },
       shipLot: lotAction({ reference: 'DN-1' }),
       holdSerial: serialAction({ reason: 'suspect' }),
       releaseSerial: serialAction({ comment: 'checked' }, true),

@@ -72,6 +72,7 @@ function lazyScreen(load: () => Promise<{ default: ComponentType<ScreenProps> }>
 const Quality = lazyScreen(() => import('./screens/quality.tsx'));
 const Nonconformance = lazyScreen(() => import('./screens/nonconformance.tsx'));
 const Characteristic = lazyScreen(() => import('./screens/characteristic.tsx'));
+const BatchRecord = lazyScreen(() => import('./screens/record.tsx'));
 
 /** Most specific first. */
 const SCREENS: [string, ComponentType<ScreenProps>][] = [
@@ -80,6 +81,7 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/dispatch/:workCenterId', Dispatch],
   ['/orders', WorkOrders],
   ['/orders/:id/history', History],
+  ['/orders/:id/record', BatchRecord],
   ['/orders/:id', WorkOrder],
   ['/downtime', Downtime],
   ['/oee', Oee],

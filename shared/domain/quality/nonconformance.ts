@@ -22,6 +22,7 @@ import type { Reason } from '../master-data/model.ts';
 import { quantityProblem } from '../master-data/units.ts';
 import { holdLot, type LotAggregate, type LotChange, releaseLot, returnLot, scrapLot } from '../tracking/lots.ts';
 import { holdSerial, releaseSerial, type SerialAggregate, type SerialChange, scrapSerial } from '../tracking/serials.ts';
+import { assertRecordOpen } from '../work-order/commands.ts';
 import { diff } from '../work-order/diff.ts';
 import type { Actor, AuditRecord, CommandResult, OutboxEvent, WorkOrderAggregate } from '../work-order/model.ts';
 import type { Signature } from '../signatures/model.ts';
@@ -258,6 +259,8 @@ function joinHold(
 export function openNonconformance(ctx: NcContext, input: OpenNonconformance, state: NamedState): NonconformanceWrite {
   const { report } = input;
   const { order, lot, serial } = state;
+  // An order whose batch record is released is not changed, nor is its record (issue 16).
+  if (order) assertRecordOpen(order, 'nonconformance.open');
   // What it names must be there and alive.
   if (report.seq !== undefined && order && !order.operations.some((o) => o.seq === report.seq)) {
     throw new ValidationError([{ pointer: '/body/seq', detail: `work order ${order.id} has no operation ${report.seq}` }]);

@@ -13,6 +13,7 @@ import {
   UnitOfMeasureError,
   UnknownReferenceError,
   InspectionsOutstandingError,
+  RecordReleasedError,
   ValidationError,
 } from '../errors.ts';
 import { floorToUnit, quantityProblem } from '../master-data/units.ts';
@@ -55,6 +56,7 @@ export interface Change {
 
 /** Stamps versions, derives the audit record and numbers the events. */
 export function finish(ctx: CommandContext, before: WorkOrderAggregate | undefined, next: WorkOrderAggregate, change: Change): CommandResult {
+  assertRecordOpen(before, change.action);
   const version = (before?.version ?? 0) + 1;
   const changedOperations: number[] = [];
   const operations = next.operations.map((op) => {
@@ -99,6 +101,21 @@ export function finish(ctx: CommandContext, before: WorkOrderAggregate | undefin
       changes: diffAggregate(before, after),
     },
   };
+}
+
+/**
+ * A released batch record is immutable (issue 16): every change of an order passes through
+ * `finish`, so this one check refuses them all (a correction, a report, a hold, a
+ * nonconformance's disposition) before anything is written. Closing stays allowed: it changes
+ * nothing that was recorded (the signable content leaves status and closedAt out).
+ */
+const ALLOWED_AFTER_RELEASE = new Set(['workOrder.close']);
+export function assertRecordOpen(order: { id: string; recordReleasedAt?: string | undefined } | undefined, action: string) {
+  if (!order?.recordReleasedAt || ALLOWED_AFTER_RELEASE.has(action)) return;
+  throw new RecordReleasedError(
+    `work order ${order.id}'s batch record was released at ${order.recordReleasedAt}: a released record is not changed (${action} refused); ` +
+      'raise a nonconformance on its lots or serials instead',
+  );
 }
 
 // Instructions and data requirements are copies of the routing version the audit names.

@@ -54,6 +54,13 @@ export interface WorkOrder {
   cancelledAt?: string | undefined;
   /** What the order made of a lot- or serial-tracked material (issue 14); absent until it made some. */
   output?: OrderOutput | undefined;
+  /**
+   * When its batch record was released by the signatures its policy requires (issue 16,
+   * docs/batch-record.md), and the record's content hash then: from that moment the order
+   * accepts no change (RecordReleasedError).
+   */
+  recordReleasedAt?: string | undefined;
+  recordHash?: string | undefined;
   updatedAt: string;
   updatedBy: string;
   version: number;
@@ -213,6 +220,8 @@ export const EVENT_TYPES = [
   'work-order.completed',
   'work-order.cancelled',
   'work-order.closed',
+  // Its batch record released by the last required signature (issue 16).
+  'work-order.record-released',
   'operation.started',
   'operation.completed',
   'production.reported',

@@ -114,9 +114,14 @@ export default function WorkOrder({ params }: ScreenProps) {
   const setNotice = () => {};
   const order = live.data?.id === id ? live.data : undefined;
   const history = (
-    <a class="btn" href={`#/orders/${encodeURIComponent(id)}/history`}>
-      History
-    </a>
+    <>
+      <a class="btn" href={`#/orders/${encodeURIComponent(id)}/history`}>
+        History
+      </a>
+      <a class="btn" href={`#/orders/${encodeURIComponent(id)}/record`}>
+        Batch record
+      </a>
+    </>
   );
 
   if (!order) {
