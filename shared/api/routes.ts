@@ -10,6 +10,7 @@
  * has exactly one handler file and one function.
  */
 import type { RouteDef } from './route-def.ts';
+import { routes as documents } from './routes/documents.ts';
 import { routes as equipment } from './routes/equipment.ts';
 import { routes as genealogy } from './routes/genealogy.ts';
 import { routes as inspections } from './routes/inspections.ts';
@@ -34,6 +35,7 @@ export const routes = {
   ...inspections,
   ...nonconformances,
   ...spc,
+  ...documents,
 };
 
 export type RouteId = keyof typeof routes;

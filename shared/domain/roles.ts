@@ -39,6 +39,10 @@ export const PERMISSIONS = {
   dispositionNonconformance: ['quality', 'admin'],
   /** SPC (issue 15): freezing a characteristic's control limits is a quality decision. */
   freezeBaseline: ['quality', 'admin'],
+  /** Controlled documents (issue 16): quality, planners and admins write work instructions... */
+  authorDocuments: ['quality', 'planner', 'admin'],
+  /** ...quality approves them (an admin may stand in), with the signatures the plant's 'document.approve' policy asks for. */
+  approveDocuments: ['quality', 'admin'],
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],
