@@ -694,6 +694,31 @@ export const EVENT_DATA = {
     signatures: z.array(z.object({ signerId: z.string(), printedName: z.string(), meaning: z.string(), signedAt: z.string() })),
     by: z.string(),
   }),
+  /**
+   * An electronic signature applied to a record (issue 16, docs/part-11.md), on that record's own
+   * outbox and sequence: the envelope names the record as its other events do (workOrderId,
+   * nonconformanceId, lotId; a document's `documentId`). `performed` names the action the
+   * signature completed (the policy's last signature), if any.
+   */
+  'signature.applied': z.object({
+    signatureId: z.string(),
+    recordType: z.string(),
+    recordId: z.string(),
+    meaning: z.string(),
+    meaningText: z.string(),
+    signerId: z.string(),
+    printedName: z.string(),
+    signedAt: z.string(),
+    contentHash: z.string(),
+    performed: z.optional(z.string()),
+  }),
+  /** The alert of 11.300(d): signing locked for a user after repeated wrong passwords. */
+  'security.signing-locked': z.object({
+    userId: z.string(),
+    name: z.string(),
+    failedAttempts: z.array(z.string()),
+    lockedUntil: z.string(),
+  }),
 } as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodMiniType>;
 
 /** The body of every outbound webhook: the Standard Webhooks shape plus the MES envelope. */
@@ -717,7 +742,16 @@ export const webhookPayloadSchema = <T extends (typeof EVENT_TYPES)[number]>(typ
             ? { nonconformanceId: z.string() }
             : isSpcEventType(type)
               ? { characteristicId: z.string() }
-              : { workOrderId: z.string() }),
+              : type === 'signature.applied'
+                ? {
+                    workOrderId: z.optional(z.string()),
+                    nonconformanceId: z.optional(z.string()),
+                    lotId: z.optional(z.string()),
+                    documentId: z.optional(z.string()),
+                  }
+                : type === 'security.signing-locked'
+                  ? {}
+                  : { workOrderId: z.string() }),
     /** Per work order (per lot for a lot event), gap-free, from 1: a receiver orders and spots gaps with it. */
     sequence: z.int(),
     data: EVENT_DATA[type],

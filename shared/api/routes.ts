@@ -49,4 +49,12 @@ export const LOCAL_ONLY_PATHS = {
   token: '/local/token',
   jwks: '/local/.well-known/jwks.json',
   deviceCredentials: '/local/device-credentials',
+  /**
+   * Cognito's own protocol (POST, `X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth`,
+   * USER_PASSWORD_AUTH), served from the local users' scrypt-hashed passwords: the signing
+   * password check (PasswordVerifier) runs the same code locally and on AWS (issue 16).
+   */
+  cognito: '/local/cognito/',
+  /** Sets a local user's password (tests and the demo): POST { tenantId, userId, password }. */
+  users: '/local/users',
 } as const;

@@ -11,6 +11,7 @@ import * as z from 'zod/mini';
 import { boundedDateTime, decimal, inTimeRange, measured } from './numbers.ts';
 import { OPERATION_STATUSES, WORK_ORDER_STATUSES } from '../domain/work-order/status.ts';
 import { ROLES } from '../domain/roles.ts';
+import { SIGNATURE_MEANINGS, SIGNED_ACTIONS } from '../domain/signatures/model.ts';
 import { HOLD_KINDS } from '../domain/work-order/holds.ts';
 import { WEEKDAYS } from '../domain/telemetry/shifts.ts';
 import { SIX_BIG_LOSSES } from '../domain/telemetry/oee.ts';
@@ -327,13 +328,44 @@ export const TelemetryRetentionSchema = meta(
   `How many days telemetry is kept: minute items (default ${DEFAULT_RETENTION.minuteDays}) and daily rollups (default ${DEFAULT_RETENTION.dailyDays}).`,
 );
 
+// ---------- Electronic signature settings (issue 16) ----------
+
+/** A meaning's code: a standard one (review, approval, responsibility, authorship) or the plant's own. */
+export const MeaningCodeSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or dashes'));
+export const SignaturePolicySchema = z.object({
+  action: z.string().check(z.refine((a) => (SIGNED_ACTIONS as readonly string[]).includes(a), `must be one of ${SIGNED_ACTIONS.join(', ')}`)),
+  required: z
+    .array(z.object({ meaning: MeaningCodeSchema, roles: z.array(z.enum(ROLES)).check(z.minLength(1)) }))
+    .check(z.minLength(1), z.maxLength(10)),
+  distinctSigners: z.boolean(),
+});
+export const SignatureMeaningSchema = z.object({ code: MeaningCodeSchema, text: z.string().check(z.minLength(1), z.maxLength(80)) });
+
 export const TenantSettingsInputSchema = meta(
-  z.object({
-    /** How far an operation's good quantity may exceed what it was given, in percent. */
-    overrunTolerancePct: Percent,
-    /** Telemetry retention; absent: the defaults. */
-    telemetryRetention: z.optional(TelemetryRetentionSchema),
-  }),
+  z
+    .object({
+      /** How far an operation's good quantity may exceed what it was given, in percent. */
+      overrunTolerancePct: Percent,
+      /** Telemetry retention; absent: the defaults. */
+      telemetryRetention: z.optional(TelemetryRetentionSchema),
+      /** Which actions need which electronic signatures (issue 16); an action left out keeps its default (docs/part-11.md). */
+      signaturePolicies: z.optional(z.array(SignaturePolicySchema).check(z.maxLength(SIGNED_ACTIONS.length))),
+      /** The plant's own signature meanings beside review, approval, responsibility and authorship. */
+      signatureMeanings: z.optional(z.array(SignatureMeaningSchema).check(z.maxLength(20))),
+    })
+    .check(
+      z.refine((s) => new Set((s.signaturePolicies ?? []).map((p) => p.action)).size === (s.signaturePolicies ?? []).length, {
+        message: 'each action may have one policy only',
+        path: ['signaturePolicies'],
+      }),
+      z.refine(
+        (s) => {
+          const known = new Set<string>([...SIGNATURE_MEANINGS, ...(s.signatureMeanings ?? []).map((m) => m.code)]);
+          return (s.signaturePolicies ?? []).every((p) => p.required.every((r) => known.has(r.meaning)));
+        },
+        { message: 'a policy may ask only for a standard meaning or one in signatureMeanings', path: ['signaturePolicies'] },
+      ),
+    ),
   'TenantSettingsInput',
   'Per-plant settings.',
 );

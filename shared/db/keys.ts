@@ -359,6 +359,23 @@ export const keys = {
     sk: `EVT#${pad(sequence, 8)}`,
   }),
 
+  // ---------- Electronic signatures (issue 16; docs/part-11.md "Electronic signatures") ----------
+
+  /**
+   * A signature lives in its signed record's partition (`recordPk`, which starts with the
+   * tenant), by time: the owner's Query of `SIG#` lists them oldest first.
+   */
+  signature: (recordPk: string, signedAt: string, id: string) => ({ pk: recordPk, sk: `SIG#${signedAt}#${id}` }),
+  signaturePrefix: 'SIG#',
+  /** A user's signing state (failed attempts, lock-out), its audit trail and its alerts: one partition per user. */
+  signingPartition: (tenantId: string, userId: string) => `${tenantId}#SIGNING#${userId}`,
+  signingState: (tenantId: string, userId: string) => ({ pk: `${tenantId}#SIGNING#${userId}`, sk: 'STATE' }),
+  signingAudit: (tenantId: string, userId: string, version: number) => ({ pk: `${tenantId}#SIGNING#${userId}`, sk: `AUDIT#${pad(version, 8)}` }),
+  signingOutboxEvent: (tenantId: string, userId: string, version: number, n: number) => ({
+    pk: `${tenantId}#SIGNING#${userId}`,
+    sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
+  }),
+
   /** Idempotency-Key records: written in the same transaction as the command they guard. */
   idempotency: (tenantId: string, scope: string, key: string) => ({
     pk: `${tenantId}#IDEM#${scope}#${key}`,

@@ -5,6 +5,7 @@
  */
 import type { TelemetryRetention } from '../telemetry/retention.ts';
 import type { Role } from '../roles.ts';
+import type { SignatureMeaningDef, SignaturePolicy } from '../signatures/model.ts';
 import type { SixBigLoss } from '../telemetry/oee.ts';
 import type { Weekday } from '../telemetry/shifts.ts';
 
@@ -143,6 +144,10 @@ export interface TenantSettingsInput {
   overrunTolerancePct: number;
   /** How long telemetry is kept (domain/telemetry/retention.ts); absent: the defaults. */
   telemetryRetention?: TelemetryRetention | undefined;
+  /** Which actions need which electronic signatures (issue 16); an action left out keeps its default (signatures/policy.ts). */
+  signaturePolicies?: SignaturePolicy[] | undefined;
+  /** The plant's own signature meanings, beside the standard four. */
+  signatureMeanings?: SignatureMeaningDef[] | undefined;
 }
 export interface TenantSettings extends TenantSettingsInput, RecordMeta {}
 

@@ -18,6 +18,7 @@ import { SERIAL_EVENT_TYPES } from '../tracking/serials.ts';
 import { NONCONFORMANCE_EVENT_TYPES } from '../quality/nonconformance-model.ts';
 import { SPC_EVENT_TYPES } from '../quality/spc-events.ts';
 import { DOCUMENT_EVENT_TYPES, type DocumentReference } from '../documents/model.ts';
+import { SIGNATURE_EVENT_TYPES } from '../signatures/model.ts';
 
 export interface WorkOrder {
   id: string;
@@ -239,6 +240,8 @@ export const EVENT_TYPES = [
   ...SPC_EVENT_TYPES,
   // Controlled documents (issue 16): each to its document's own outbox.
   ...DOCUMENT_EVENT_TYPES,
+  // Signatures (issue 16): `signature.applied` on the signed record's outbox, the lock-out alert on the signer's.
+  ...SIGNATURE_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
