@@ -13,6 +13,7 @@ import {
   type DocumentView,
   VERSION_STATUSES,
 } from '../domain/documents/model.ts';
+import { SignRequestSchema } from './signature-schemas.ts';
 import { AuditRecordSchema, DateSchema, IdSchema, PageQuerySchema, Text, Timestamp, meta } from './schemas.ts';
 
 const Url = z.string().check(z.maxLength(2000), z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }));
@@ -86,6 +87,8 @@ export const DocumentViewSchema = meta(
     latestVersion: z.int(),
     effectiveVersion: z.optional(z.int()),
     document: DocumentVersionSchema,
+    /** The document's own version (every change moves it on): what If-Match names. */
+    version: z.int(),
   }),
   'DocumentView',
   'A document and one of its versions: the effective one, unless an author asked for another.',
@@ -125,17 +128,9 @@ export const GetDocumentQuerySchema = z.strictObject({
 export const DocumentVersionParamsSchema = z.object({ id: IdSchema, version: VersionNumber });
 export const ListDocumentsQuerySchema = z.strictObject({ ...PageQuerySchema.shape });
 
-/** The re-entered signature (21 CFR 11.200(a)): user id and password, never stored, logged or echoed. */
-const signatureFields = {
-  userId: Text(128),
-  password: z.string().check(z.minLength(1), z.maxLength(256)),
-  meaning: Text(64),
-  comment: z.optional(z.string().check(z.maxLength(2000))),
-};
-
 export const ApproveDocumentVersionSchema = meta(
   z.strictObject({
-    ...signatureFields,
+    ...SignRequestSchema.shape,
     /** An ISO instant or a plant date (YYYY-MM-DD, from the start of that day in the plant's time zone); absent: now. */
     effectiveFrom: z.optional(z.union([Timestamp, DateSchema])),
   }),
@@ -144,35 +139,10 @@ export const ApproveDocumentVersionSchema = meta(
 );
 
 export const SignDocumentVersionSchema = meta(
-  z.strictObject({ version: VersionNumber, ...signatureFields }),
+  z.strictObject({ version: VersionNumber, ...SignRequestSchema.shape }),
   'SignDocumentVersion',
   'Sign a version of a document (a review, say) without approving it.',
 );
-
-/**
- * The signatures of a document's versions and what the 'document.approve' policy still needs.
- * UNTIL i16-sign LANDS: its SignaturesSchema (shared/api/signature-schemas.ts) replaces this.
- */
-export const DocumentSignaturesSchema = z.object({
-  signatures: z.array(
-    z.object({
-      id: z.string(),
-      recordType: z.string(),
-      recordId: z.string(),
-      contentHash: z.string(),
-      meaning: z.string(),
-      meaningText: z.string(),
-      signerId: z.string(),
-      printedName: z.string(),
-      signedAt: Timestamp,
-      method: z.string(),
-      comment: z.optional(z.string()),
-      valid: z.boolean(),
-      invalidReason: z.optional(z.string()),
-    }),
-  ),
-  required: z.object({ complete: z.boolean(), missing: z.array(z.object({ meaning: z.string(), roles: z.array(z.string()) })) }),
-});
 
 export const ListDocumentSignaturesQuerySchema = z.strictObject({ version: z.optional(VersionNumber) });
 

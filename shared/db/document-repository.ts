@@ -26,7 +26,12 @@ const toDocument = (item: Record<string, unknown>): ControlledDocument => {
 export class DynamoDbDocumentRepository implements DocumentRepository {
   async get(tenantId: string, id: string, options: { consistent?: boolean } = {}) {
     const { Item } = await ddb().send(
-      new GetCommand({ TableName: tableName(), Key: keys.document(tenantId, id), ConsistentRead: options.consistent ?? false, ReturnConsumedCapacity: 'TOTAL' }),
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.document(tenantId, id),
+        ConsistentRead: options.consistent ?? false,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
     return Item ? stripKeys<DocumentAggregate>(Item) : undefined;
   }
@@ -118,11 +123,13 @@ export function documentWriteItems(table: string, tenantId: string, write: Docum
           TableName: table,
           Item: { ...keys.documentVersion(tenantId, after.id, v.after.version), entity: 'DocumentVersion', ...v.after },
           // Content is written once; a status moves on only from the status read.
-          ...(v.before ? { ConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': v.before.status } } : isNew),
+          ...(v.before
+            ? { ConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': v.before.status } }
+            : isNew),
         },
       }),
     ),
-    auditItem(table, tenantId, after.id, write.audit),
+    ...write.audits.map((audit) => auditItem(table, tenantId, after.id, audit)),
     ...write.events.map(
       (event): TransactItem => ({
         Put: {

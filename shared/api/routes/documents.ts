@@ -7,6 +7,7 @@ import { PERMISSIONS } from '../../domain/roles.ts';
 import * as d from '../document-schemas.ts';
 import { define } from '../route-def.ts';
 import * as s from '../schemas.ts';
+import { SignaturesSchema } from '../signature-schemas.ts';
 
 export const routes = define({
   listDocuments: {
@@ -105,7 +106,7 @@ export const routes = define({
     roles: PERMISSIONS.authorDocuments,
     params: s.IdParamsSchema,
     body: d.SignDocumentVersionSchema,
-    response: d.DocumentSignaturesSchema,
+    response: SignaturesSchema,
     successStatus: 201,
     handler: 'documents/sign-document',
     fn: 'masterData',
@@ -119,7 +120,7 @@ export const routes = define({
     roles: PERMISSIONS.read,
     params: s.IdParamsSchema,
     query: d.ListDocumentSignaturesQuerySchema,
-    response: d.DocumentSignaturesSchema,
+    response: SignaturesSchema,
     successStatus: 200,
     handler: 'documents/list-document-signatures',
     fn: 'masterData',

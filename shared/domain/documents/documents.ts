@@ -8,6 +8,7 @@ import { contentHash } from '../audit/canonical.ts';
 import { IllegalTransitionError, ValidationError } from '../errors.ts';
 import type { Role } from '../roles.ts';
 import type { Signature } from '../signatures/model.ts';
+import { signatureAppliedEvent, signatureAudit } from '../signatures/views.ts';
 import type { AuditRecord, OutboxEvent } from '../work-order/model.ts';
 import {
   type ApprovedVersionEntry,
@@ -36,7 +37,8 @@ export interface DocumentWrite {
   after: DocumentAggregate;
   /** New versions (no `before`) and versions whose status moves on (at the status read). */
   versions: { before?: DocumentVersionRecord | undefined; after: DocumentVersionRecord }[];
-  audit: AuditRecord;
+  /** One audit record per version the head moves on by (`AUDIT#{version}`). */
+  audits: AuditRecord[];
   events: OutboxEvent[];
   signature?: Signature | undefined;
 }
@@ -128,9 +130,11 @@ export function submitVersion(ctx: DocumentContext, doc: DocumentAggregate, reco
 }
 
 /**
- * A signature on a version (written with its audit record); with `approve` and the policy now
- * complete, the version is approved too, in force from `approve.effectiveFrom`. The caller has
- * checked the credentials and the policy's acceptance of this signer (signatures/policy.ts).
+ * A signature on a version: the signature item, its audit record (`signed`) and its
+ * `signature.applied` event. With `approve` and the policy now complete, the version is approved
+ * too, in force from `approve.effectiveFrom`: a second audit record (`document.approve`) and the
+ * `document.approved` event, in the same transaction (the head moves on by two versions). The
+ * caller has checked the credentials and that the policy accepts this signer (signatures/policy.ts).
  */
 export function signVersion(
   ctx: DocumentContext,
@@ -139,26 +143,29 @@ export function signVersion(
   signature: Signature,
   approve?: { complete: boolean; effectiveFrom: string; signatures: readonly Signature[] },
 ): DocumentWrite {
-  const signed = {
-    field: `versions/${record.version}/signatures`,
-    from: null,
-    to: { signerId: signature.signerId, printedName: signature.printedName, meaning: signature.meaning, signedAt: signature.signedAt },
-  };
-  if (!approve?.complete) {
-    return {
-      ...finish(ctx, doc, bump(ctx, doc), [], {
-        action: 'signed',
-        target: `document/${doc.id}@${record.version}`,
-        comment: signature.comment,
-        changes: [signed],
-        events: [],
-      }),
-      signature,
-    };
-  }
-  if (record.status !== 'in-review') {
+  const approving = approve?.complete === true;
+  if (approve && record.status !== 'in-review') {
     throw new IllegalTransitionError(`version ${record.version} of document ${doc.id} is ${record.status}: only a version in review is approved`);
   }
+  const signedHead = bump(ctx, doc);
+  const signedStep: DocumentWrite = {
+    before: doc,
+    after: { ...signedHead, eventSeq: doc.eventSeq + 1 },
+    versions: [],
+    audits: [signatureAudit(signature, signedHead.version, approving ? `approves version ${record.version}` : undefined)],
+    events: [
+      signatureAppliedEvent(
+        signature,
+        ctx.tenantId,
+        ctx.newId(),
+        doc.eventSeq + 1,
+        { documentId: doc.id },
+        approving ? 'document.approve' : undefined,
+      ),
+    ],
+    signature,
+  };
+  if (!approve || !approving) return signedStep;
   const last = doc.approved.reduce<ApprovedVersionEntry | undefined>((m, a) => (!m || a.version > m.version ? a : m), undefined);
   if (approve.effectiveFrom < ctx.now || (last && approve.effectiveFrom < last.effectiveFrom)) {
     throw new ValidationError([
@@ -171,32 +178,41 @@ export function signVersion(
     ]);
   }
   const after: DocumentVersionRecord = { ...record, status: 'approved', approvedAt: ctx.now, effectiveFrom: approve.effectiveFrom };
-  const entry: ApprovedVersionEntry = { version: record.version, effectiveFrom: approve.effectiveFrom, title: record.title, contentHash: record.contentHash };
-  const head = { ...bump(ctx, doc), approved: [...doc.approved, entry] };
+  const entry: ApprovedVersionEntry = {
+    version: record.version,
+    effectiveFrom: approve.effectiveFrom,
+    title: record.title,
+    contentHash: record.contentHash,
+  };
+  const head = { ...bump(ctx, signedStep.after), approved: [...doc.approved, entry] };
   const supersedes = effectiveAt(doc.approved, approve.effectiveFrom);
-  return {
-    ...finish(ctx, doc, head, [{ before: record, after }], {
-      action: 'document.approve',
-      target: `document/${doc.id}@${record.version}`,
-      comment: signature.comment,
-      changes: [
-        signed,
-        { field: `versions/${record.version}/status`, from: 'in-review', to: 'approved' },
-        { field: `versions/${record.version}/effectiveFrom`, from: null, to: approve.effectiveFrom },
-      ],
-      events: [
-        {
-          type: 'document.approved',
-          record: after,
-          extra: {
-            contentHash: after.contentHash,
-            effectiveFrom: approve.effectiveFrom,
-            ...(supersedes ? { supersedes: supersedes.version } : {}),
-            signatures: approve.signatures.map((s) => ({ signerId: s.signerId, printedName: s.printedName, meaning: s.meaning, signedAt: s.signedAt })),
-          },
+  const approved = finish(ctx, signedStep.after, head, [{ before: record, after }], {
+    action: 'document.approve',
+    target: `document/${doc.id}@${record.version}`,
+    comment: signature.comment,
+    changes: [
+      { field: `versions/${record.version}/status`, from: 'in-review', to: 'approved' },
+      { field: `versions/${record.version}/effectiveFrom`, from: null, to: approve.effectiveFrom },
+    ],
+    events: [
+      {
+        type: 'document.approved',
+        record: after,
+        extra: {
+          contentHash: after.contentHash,
+          effectiveFrom: approve.effectiveFrom,
+          ...(supersedes ? { supersedes: supersedes.version } : {}),
+          signatures: approve.signatures.map((s) => ({ signerId: s.signerId, printedName: s.printedName, meaning: s.meaning, signedAt: s.signedAt })),
         },
-      ],
-    }),
+      },
+    ],
+  });
+  return {
+    before: doc,
+    after: approved.after,
+    versions: approved.versions,
+    audits: [...signedStep.audits, ...approved.audits],
+    events: [...signedStep.events, ...approved.events],
     signature,
   };
 }
@@ -229,15 +245,17 @@ function finish(
     before,
     after: head,
     versions,
-    audit: {
-      version: head.version,
-      at: ctx.now,
-      by: ctx.actor.userId,
-      action: step.action,
-      target: step.target,
-      ...(step.comment ? { comment: step.comment } : {}),
-      changes: step.changes,
-    },
+    audits: [
+      {
+        version: head.version,
+        at: ctx.now,
+        by: ctx.actor.userId,
+        action: step.action,
+        target: step.target,
+        ...(step.comment ? { comment: step.comment } : {}),
+        changes: step.changes,
+      },
+    ],
     events: step.events.map((e, i) => ({
       id: ctx.newId(),
       type: e.type,

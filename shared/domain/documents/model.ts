@@ -112,6 +112,8 @@ export interface DocumentView {
   /** The version in force now, if any. */
   effectiveVersion?: number | undefined;
   document: DocumentVersion;
+  /** The document's own version (every change moves it on): what If-Match names. */
+  version: number;
 }
 
 /**

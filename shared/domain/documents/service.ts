@@ -11,21 +11,19 @@ import { contentHash } from '../audit/canonical.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { ForbiddenError, IllegalTransitionError, NotFoundError, StaleVersionError } from '../errors.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
-import type { Routing } from '../master-data/model.ts';
 import { runCommand } from '../retry.ts';
 import { PERMISSIONS } from '../roles.ts';
 import type { PolicyStatus, Signature, SignatureView, SignRequest } from '../signatures/model.ts';
+import { SignatureNotAllowedError } from '../signatures/errors.ts';
 import { acceptSignature, policyFor, policyStatus, type SignatureSettings } from '../signatures/policy.ts';
 import type { SignatureService } from '../signatures/service.ts';
 import { localToUtc } from '../telemetry/shifts.ts';
 import type { Page, PageRequest } from '../work-order/repository.ts';
 import { contentOf, type DocumentAggregate, type DocumentContext, draftVersion, signedRecordId, signVersion, submitVersion } from './documents.ts';
-import { DocumentNotEffectiveError } from './errors.ts';
 import {
   type ApproveDocumentVersion,
   type ControlledDocument,
   type DocumentInput,
-  type DocumentReference,
   type DocumentVersion,
   type DocumentVersionRecord,
   type DocumentView,
@@ -51,7 +49,12 @@ export class DocumentService {
   ) {}
 
   private context(auth: AuthContext): DocumentContext {
-    return { tenantId: auth.tenantId, actor: { userId: auth.userId, name: auth.name, roles: auth.roles }, now: this.clock.now().toISOString(), newId: uuidv7 };
+    return {
+      tenantId: auth.tenantId,
+      actor: { userId: auth.userId, name: auth.name, roles: auth.roles },
+      now: this.clock.now().toISOString(),
+      newId: uuidv7,
+    };
   }
 
   private async head(auth: AuthContext, id: string, consistent = false) {
@@ -69,6 +72,7 @@ export class DocumentService {
       latestVersion: doc.latestVersion,
       ...(effective ? { effectiveVersion: effective.version } : {}),
       document: versionAt(record, doc, at),
+      version: doc.version,
     };
   }
 
@@ -86,7 +90,9 @@ export class DocumentService {
     const effective = effectiveAt(doc.approved, now);
     const author = isAuthor(auth);
     if (version !== undefined && version !== effective?.version && !author) {
-      throw new ForbiddenError(`only authors of documents see versions not in force: leave out version to read the one in force${effective ? ` (version ${effective.version})` : ''}`);
+      throw new ForbiddenError(
+        `only authors of documents see versions not in force: leave out version to read the one in force${effective ? ` (version ${effective.version})` : ''}`,
+      );
     }
     const wanted = version ?? effective?.version ?? (author ? doc.latestVersion : undefined);
     if (wanted === undefined) throw new NotFoundError(`a version of document ${id} in force`);
@@ -176,31 +182,50 @@ export class DocumentService {
           `version ${version} of document ${id} is ${statusAt(record, doc.approved, this.clock.now().toISOString()).status}: only a version in review is approved (submit the draft first)`,
         );
       }
-      const existing = this.views(await this.documents.signatures(auth.tenantId, id), [record]).filter((s) => s.recordId === signedRecordId(id, version));
-      // The author does not approve their own version when the policy asks for distinct signers.
-      acceptSignature(policy, existing, { userId: auth.userId, roles: auth.roles }, request.meaning, policy.distinctSigners ? [record.createdBy] : []);
+      if (!approval && record.status !== 'in-review') {
+        throw new IllegalTransitionError(`version ${version} of document ${id} is ${record.status}: only a version in review is signed`);
+      }
+      const existing = this.views(await this.documents.signatures(auth.tenantId, id), [record]).filter(
+        (s) => s.recordId === signedRecordId(id, version),
+      );
+      if (approval) {
+        // The author does not approve their own version when the policy asks for distinct signers.
+        acceptSignature(
+          policy,
+          existing,
+          { userId: auth.userId, roles: auth.roles },
+          request.meaning,
+          policy.distinctSigners ? [record.createdBy] : [],
+        );
+      } else if (existing.some((s) => s.valid && s.signerId === auth.userId && s.meaning === request.meaning)) {
+        throw new SignatureNotAllowedError(`you have signed version ${version} with this meaning already`);
+      }
       return existing;
     };
     await check(first.doc, first.record);
     // The credentials once (a wrong password counts towards the lock-out); the content they sign does not change.
-    const signature = await this.signer.authenticate(auth, request, { type: 'document', id: signedRecordId(id, version), content: contentOf(first.record) });
+    const signature = await this.signer.authenticate(auth, request, {
+      type: 'document',
+      id: signedRecordId(id, version),
+      content: contentOf(first.record),
+    });
     return runCommand(auth.tenantId, `document/${id}`, expectedVersion, async () => {
-        const { doc, record } = await this.read(auth, id, version, expectedVersion);
-        const existing = await check(doc, record);
-        const ctx = this.context(auth);
-        const all: Signature[] = [...existing, signature];
-        const status = policyStatus(policy, [...existing, { ...signature, valid: true }]);
-        const write = signVersion(
-          ctx,
-          doc,
-          record,
-          signature,
-          approval
-            ? { complete: status.complete, effectiveFrom: this.effectiveFrom(approval.effectiveFrom, calendar?.timeZone, ctx.now), signatures: all }
-            : undefined,
-        );
-        await this.documents.commit(auth.tenantId, write);
-        return this.view(write.after, write.versions[0]?.after ?? record, ctx.now);
+      const { doc, record } = await this.read(auth, id, version, expectedVersion);
+      const existing = await check(doc, record);
+      const ctx = this.context(auth);
+      const all: Signature[] = [...existing, signature];
+      const status = policyStatus(policy, [...existing, { ...signature, valid: true }]);
+      const write = signVersion(
+        ctx,
+        doc,
+        record,
+        signature,
+        approval
+          ? { complete: status.complete, effectiveFrom: this.effectiveFrom(approval.effectiveFrom, calendar?.timeZone, ctx.now), signatures: all }
+          : undefined,
+      );
+      await this.documents.commit(auth.tenantId, write);
+      return this.view(write.after, write.versions[0]?.after ?? record, ctx.now);
     });
   }
 
@@ -215,7 +240,13 @@ export class DocumentService {
     const views = this.views(signatures, records).filter((s) => version === undefined || s.recordId === signedRecordId(id, version));
     const of = version ?? doc.latestVersion;
     const policy = policyFor(settings as SignatureSettings | undefined, 'document.approve');
-    return { signatures: views, required: policyStatus(policy, views.filter((s) => s.recordId === signedRecordId(id, of))) };
+    return {
+      signatures: views,
+      required: policyStatus(
+        policy,
+        views.filter((s) => s.recordId === signedRecordId(id, of)),
+      ),
+    };
   }
 
   /** Validity on read (11.70): the signed version's content, as stored now, hashes to what was signed. */
@@ -243,42 +274,6 @@ export class DocumentService {
     const start = new Date(localToUtc(timeZone ?? 'UTC', Date.parse(`${given}T00:00:00Z`))).toISOString();
     const endOfDay = new Date(localToUtc(timeZone ?? 'UTC', Date.parse(`${given}T00:00:00Z`) + 86_400_000)).toISOString();
     return start < now && now < endOfDay ? now : start;
-  }
-
-  /**
-   * What a release copies onto each operation: the version of each document its routing names
-   * in force at `at`. Refuses (409 document-not-effective) when any has none: a regulated
-   * plant does not start work to an instruction nobody approved.
-   */
-  async effectiveForRouting(tenantId: string, routing: Routing, at: string): Promise<Map<number, DocumentReference[]>> {
-    const named = routing.operations.flatMap((o) => (o.documentIds ?? []).map((documentId) => ({ seq: o.seq, documentId })));
-    if (named.length === 0) return new Map();
-    const heads = new Map((await this.documents.heads(tenantId, named.map((n) => n.documentId))).map((d) => [d.id, d]));
-    const bySeq = new Map<number, DocumentReference[]>();
-    const problems: { documentId: string; operationSeq: number; reason: string }[] = [];
-    for (const { seq, documentId } of named) {
-      const doc = heads.get(documentId);
-      const effective = doc ? effectiveAt(doc.approved, at) : undefined;
-      if (!doc || !effective) {
-        problems.push({
-          documentId,
-          operationSeq: seq,
-          reason: !doc ? 'does not exist' : doc.approved.length ? `no approved version is in force yet (version ${doc.approved.at(-1)?.version} from ${doc.approved.at(-1)?.effectiveFrom})` : 'has no approved version',
-        });
-        continue;
-      }
-      bySeq.set(seq, [
-        ...(bySeq.get(seq) ?? []),
-        { documentId, version: effective.version, title: effective.title, kind: doc.kind, contentHash: effective.contentHash, effectiveFrom: effective.effectiveFrom },
-      ]);
-    }
-    if (problems.length) {
-      throw new DocumentNotEffectiveError(
-        `routing ${routing.id} names ${problems.map((p) => `document ${p.documentId} at operation ${p.operationSeq}, which ${p.reason}`).join('; ')}: approve a version before releasing`,
-        problems,
-      );
-    }
-    return bySeq;
   }
 }
 
