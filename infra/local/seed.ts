@@ -352,7 +352,8 @@ const DEMO_DOCUMENTS: { id: string; title: string; ops: [string, number][]; vers
         changeNote: 'Grease and torque added after NC-2026-00003',
       },
     ],
-    draft: '1. Grease the bearing seat.\n2. Press the bearing in with fixture F-12.\n3. Fit the impeller; turn it by hand.\n4. Mount the motor, six M4x12 screws, cross pattern, 4.0 Nm.',
+    draft:
+      '1. Grease the bearing seat.\n2. Press the bearing in with fixture F-12.\n3. Fit the impeller; turn it by hand.\n4. Mount the motor, six M4x12 screws, cross pattern, 4.0 Nm.',
   },
   {
     id: 'WI-P100-TEST',
@@ -379,7 +380,13 @@ async function seedDocuments(api: Api, log: Log): Promise<boolean> {
       const existing = await api.call('quality', 'GET', `/v1/documents/${doc.id}`);
       if (existing.status === 200 && (existing.body as { effectiveVersion?: number }).effectiveVersion) continue;
       for (const version of doc.versions) {
-        const put = (await api.expect('planner', 'PUT', `/v1/documents/${doc.id}`, { title: doc.title, kind: 'work-instruction', ...version }, [200])) as {
+        const put = (await api.expect(
+          'planner',
+          'PUT',
+          `/v1/documents/${doc.id}`,
+          { title: doc.title, kind: 'work-instruction', ...version },
+          [200],
+        )) as {
           document: { version: number };
         };
         const v = put.document.version;
@@ -393,7 +400,13 @@ async function seedDocuments(api: Api, log: Log): Promise<boolean> {
         );
       }
       if (doc.draft)
-        await api.expect('planner', 'PUT', `/v1/documents/${doc.id}`, { title: doc.title, kind: 'work-instruction', body: doc.draft, changeNote: 'New press-in fixture' }, [200]);
+        await api.expect(
+          'planner',
+          'PUT',
+          `/v1/documents/${doc.id}`,
+          { title: doc.title, kind: 'work-instruction', body: doc.draft, changeNote: 'New press-in fixture' },
+          [200],
+        );
     }
     return true;
   } catch (error) {
