@@ -41,7 +41,10 @@ export const PERMISSIONS = {
   freezeBaseline: ['quality', 'admin'],
   /** Controlled documents (issue 16): quality, planners and admins write work instructions... */
   authorDocuments: ['quality', 'planner', 'admin'],
-  /** ...quality approves them (an admin may stand in), with the signatures the plant's 'document.approve' policy asks for. */
+  /**
+   * ...quality approves them, with the signatures the plant's 'document.approve' policy asks for
+   * (its default: an approval by quality or an admin standing in).
+   */
   approveDocuments: ['quality', 'admin'],
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
