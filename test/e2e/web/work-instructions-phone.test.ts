@@ -72,7 +72,7 @@ describe('work instructions on a phone', { skip: BROWSER_SKIP }, () => {
       await goTo(page, `/orders/${orderId}`);
       const link = page.getByTestId(`doc-${DOC}`);
       await link.waitFor({ state: 'visible' });
-      assert.match(await link.innerText(), /^Work instruction: Assemble the pump \(version 1, effective .+\)$/);
+      assert.match(await link.innerText(), /^Work instruction: Assemble the pump\s+\(version 1, effective .+\)$/);
       await screenshot(page, TEST, 'operation-card');
       await assertAccessible(page, 'order with work instruction');
 
