@@ -23,4 +23,11 @@ export const ENV = {
   liveIdentityPoolParameter: 'MES_LIVE_IDENTITY_POOL_PARAMETER',
   /** On AWS: the user pool as an identity pool login provider, `cognito-idp.<region>.amazonaws.com/<userPoolId>`. */
   userPoolProvider: 'MES_USER_POOL_PROVIDER',
+  /**
+   * Where signing checks a re-entered password (issue 16): Cognito's endpoint
+   * (https://cognito-idp.<region>.amazonaws.com/) on AWS, the local identity provider's locally.
+   */
+  signingAuthEndpoint: 'MES_SIGNING_AUTH_ENDPOINT',
+  /** The app client used only for signing: USER_PASSWORD_AUTH, no secret, no hosted UI. */
+  signingClientId: 'MES_SIGNING_CLIENT_ID',
 } as const;

@@ -15,7 +15,8 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { type HttpMethod, LOCAL_ONLY_PATHS, type RouteId, routeList } from '../../shared/api/routes.ts';
-import { LocalTokenRequestSchema } from '../../shared/api/schemas.ts';
+import { LocalPasswordRequestSchema, LocalTokenRequestSchema } from '../../shared/api/schemas.ts';
+import type { PasswordStore } from './passwords.ts';
 import { MesError } from '../../shared/domain/errors.ts';
 import { DeviceCredentialsRequestSchema, requestedDevice } from '../../shared/telemetry/device-identity.ts';
 import { type ApiFunctionId, apiFunctionEntry } from '../../shared/api/functions.ts';
@@ -36,7 +37,7 @@ z.config(en());
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 /** What the server needs of a route: routeList entries, plus the local-only routes. */
 export interface LocalRoute {
-  id: RouteId | 'localToken' | 'localJwks' | 'localDeviceCredentials';
+  id: RouteId | 'localToken' | 'localJwks' | 'localDeviceCredentials' | 'localCognito' | 'localUsers';
   method: HttpMethod;
   path: string;
   /** File under functions/http/, without extension. */
@@ -59,6 +60,8 @@ export const silentLog: Log = { info: () => {}, error: () => {} };
 export interface HttpServerOptions {
   /** Read at request time: the runtime creates the identity once it knows its own port. */
   identity: () => LocalIdentity;
+  /** The local users' passwords (POST /local/users, and Cognito's InitiateAuth at /local/cognito); without it neither route exists. */
+  passwords?: PasswordStore;
   /** Issues device credentials (POST /local/device-credentials); without it the route does not exist. */
   devices?: DeviceAuthority;
   handlerResolver?: HandlerResolver;
@@ -107,6 +110,12 @@ export function createHttpServer(options: HttpServerOptions) {
     ...routeList,
     { id: 'localToken', method: 'POST', path: LOCAL_ONLY_PATHS.token, handler: '' },
     { id: 'localJwks', method: 'GET', path: LOCAL_ONLY_PATHS.jwks, handler: '' },
+    ...(options.passwords
+      ? [
+          { id: 'localCognito' as const, method: 'POST' as const, path: LOCAL_ONLY_PATHS.cognito, handler: '' },
+          { id: 'localUsers' as const, method: 'POST' as const, path: LOCAL_ONLY_PATHS.users, handler: '' },
+        ]
+      : []),
     ...(options.devices
       ? [{ id: 'localDeviceCredentials' as const, method: 'POST' as const, path: LOCAL_ONLY_PATHS.deviceCredentials, handler: '' }]
       : []),
@@ -137,6 +146,8 @@ export function createHttpServer(options: HttpServerOptions) {
     const { route, pathParameters } = match;
     if (route.id === 'localToken') return issueToken(res, body, common);
     if (route.id === 'localJwks') return json(res, 200, options.identity().jwks(), common);
+    if (route.id === 'localUsers') return setPassword(options.passwords as PasswordStore, res, body, common);
+    if (route.id === 'localCognito') return initiateAuth(options.passwords as PasswordStore, req, res, body, common);
     if (route.id === 'localDeviceCredentials') return issueDeviceCredentials(options.devices as DeviceAuthority, req, res, body, common);
 
     let event = toApiGatewayEvent({ req, body, routeKey: `${route.method} ${route.path}`, pathParameters, requestId });
@@ -168,6 +179,47 @@ export function createHttpServer(options: HttpServerOptions) {
     if (!request) return;
     const token = await options.identity().issueToken(request);
     json(res, 200, { token, tokenType: 'Bearer', expiresIn: TOKEN_LIFETIME_SECONDS }, headers);
+  }
+
+  /** Local only, as /local/token: anyone who can reach the runtime may set a local user's password. */
+  async function setPassword(passwords: PasswordStore, res: ServerResponse, body: Buffer, headers: Record<string, string>) {
+    const request = parseBody(res, body, LocalPasswordRequestSchema, 'the password request', headers);
+    if (!request) return;
+    await passwords.set(request.tenantId, request.userId, request.password);
+    res.writeHead(204, headers).end();
+  }
+
+  /**
+   * Cognito's InitiateAuth, USER_PASSWORD_AUTH only (what the signing app client allows on AWS):
+   * tokens for the right password, a 400 NotAuthorizedException for a wrong one or an unknown
+   * user, with Cognito's words. The tenant comes from ClientMetadata (one local provider serves
+   * every tenant; on AWS a user pool is one deployment's).
+   */
+  async function initiateAuth(passwords: PasswordStore, req: IncomingMessage, res: ServerResponse, body: Buffer, headers: Record<string, string>) {
+    const amz = (status: number, payload: unknown) =>
+      res.writeHead(status, { ...headers, 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(payload));
+    if (req.headers['x-amz-target'] !== 'AWSCognitoIdentityProviderService.InitiateAuth') {
+      return amz(400, { __type: 'UnknownOperationException', message: 'only InitiateAuth is served here' });
+    }
+    let input: { AuthFlow?: unknown; AuthParameters?: { USERNAME?: unknown; PASSWORD?: unknown }; ClientMetadata?: { tenantId?: unknown } };
+    try {
+      input = JSON.parse(body.toString('utf8'));
+    } catch {
+      return amz(400, { __type: 'SerializationException', message: 'the body is not JSON' });
+    }
+    if (input.AuthFlow !== 'USER_PASSWORD_AUTH') {
+      return amz(400, { __type: 'InvalidParameterException', message: 'USER_PASSWORD_AUTH flow not enabled for this client' });
+    }
+    const { USERNAME: userId, PASSWORD: password } = input.AuthParameters ?? {};
+    const tenantId = input.ClientMetadata?.tenantId;
+    if (typeof userId !== 'string' || typeof password !== 'string' || typeof tenantId !== 'string') {
+      return amz(400, { __type: 'InvalidParameterException', message: 'Missing required parameter USERNAME, PASSWORD or ClientMetadata.tenantId' });
+    }
+    if (!(await passwords.verify(tenantId, userId, password))) {
+      return amz(400, { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+    }
+    const idToken = await options.identity().issueToken({ tenantId, userId, roles: [] });
+    amz(200, { AuthenticationResult: { IdToken: idToken, AccessToken: idToken, ExpiresIn: 300, TokenType: 'Bearer' }, ChallengeParameters: {} });
   }
 
   /** As on AWS only administrators register things: an admin's token, and the tenant comes from it. */

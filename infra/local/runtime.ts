@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localBindings, setLocalBindings } from '../../functions/lib/local-bindings.ts';
 import { ENV } from '../../shared/config.ts';
+import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { claimDurationMs, DEFAULT_WEBHOOK_TIMEOUT_MS } from '../../shared/integration/deliverer.ts';
 import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
@@ -29,7 +30,8 @@ import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
 import { type IotDataEndpoint, startIotDataEndpoint } from './iot-data-endpoint.ts';
 import { verifyBearer } from './jwt-authorizer.ts';
 import { CLAIMS } from '../../shared/auth/claims.ts';
-import { DEMO_TENANT, seedDemoPlant, type SeedResult } from './seed.ts';
+import { DEMO_TENANT, DEMO_USERS, seedDemoPlant, type SeedResult } from './seed.ts';
+import { createPasswordStore } from './passwords.ts';
 import { type StartingPosition, type StreamFunction, type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { createTelemetryPipeline, type TelemetryHandlerResolver, type TelemetryPipeline } from './telemetry-pipeline.ts';
 import { type SchedulingClock, SystemClock } from './virtual-clock.ts';
@@ -157,6 +159,8 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/** The local stand-in of the signing-only app client. */
+const LOCAL_SIGNING_CLIENT_ID = 'mes-local-signing';
 export const APP_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -192,8 +196,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     let mqtt: RuntimeMqtt | undefined;
     // The access log starts once the runtime is up: the seed's sixty requests are not news.
     let ready = false;
+    const passwords = createPasswordStore(
+      dataDir && join(dataDir, 'identity'),
+      Object.values(DEMO_USERS).map((u) => u.userId),
+    );
     const http = createHttpServer({
       identity: () => identity as LocalIdentity,
+      passwords,
       devices,
       log: { info: (message) => ready && log.info(message), error: log.error },
       ...(options.handlerResolver ? { handlerResolver: options.handlerResolver } : {}),
@@ -461,6 +470,9 @@ function setFunctionEnvironment(settings: { tableName: string; dynamoDbEndpoint:
   process.env[ENV.tableName] = settings.tableName;
   process.env[ENV.dynamoDbEndpoint] = settings.dynamoDbEndpoint;
   process.env[ENV.appVersion] = APP_VERSION;
+  // The signing password check speaks Cognito's protocol to the local identity provider (issue 16).
+  process.env[ENV.signingAuthEndpoint] = `${settings.identity.issuer.replace(/\/local$/, '')}${LOCAL_ONLY_PATHS.cognito}`;
+  process.env[ENV.signingClientId] = LOCAL_SIGNING_CLIENT_ID;
   // DynamoDB Local runs with -sharedDb: any region and key pair reach the same tables.
   process.env.AWS_REGION ??= LOCAL_REGION;
   if (!process.env.AWS_ACCESS_KEY_ID) {

@@ -54,7 +54,7 @@ export const LOCAL_ONLY_PATHS = {
    * USER_PASSWORD_AUTH), served from the local users' scrypt-hashed passwords: the signing
    * password check (PasswordVerifier) runs the same code locally and on AWS (issue 16).
    */
-  cognito: '/local/cognito/',
+  cognito: '/local/cognito',
   /** Sets a local user's password (tests and the demo): POST { tenantId, userId, password }. */
   users: '/local/users',
 } as const;

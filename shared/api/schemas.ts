@@ -335,8 +335,9 @@ export const MeaningCodeSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}
 export const SignaturePolicySchema = z.object({
   action: z.string().check(z.refine((a) => (SIGNED_ACTIONS as readonly string[]).includes(a), `must be one of ${SIGNED_ACTIONS.join(', ')}`)),
   required: z
+    // Empty: the action needs no signature at this plant.
     .array(z.object({ meaning: MeaningCodeSchema, roles: z.array(z.enum(ROLES)).check(z.minLength(1)) }))
-    .check(z.minLength(1), z.maxLength(10)),
+    .check(z.maxLength(10)),
   distinctSigners: z.boolean(),
 });
 export const SignatureMeaningSchema = z.object({ code: MeaningCodeSchema, text: z.string().check(z.minLength(1), z.maxLength(80)) });
@@ -1090,6 +1091,12 @@ export const LocalTokenRequestSchema = z.object({
   userId: IdSchema,
   name: z.optional(Text(200)),
   roles: z.array(z.enum(ROLES)).check(z.minLength(1)),
+});
+/** Local only: a user's password in the local identity provider (issue 16, signatures). */
+export const LocalPasswordRequestSchema = z.object({
+  tenantId: TenantIdSchema,
+  userId: IdSchema,
+  password: z.string().check(z.minLength(1), z.maxLength(256)),
 });
 
 /**

@@ -5,7 +5,7 @@
  * builders are exported so that a work-order command (consume, produce) writes a lot's change
  * in ITS transaction: `lotResultItems`, `counterItem`.
  */
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExistsError, VersionConflictError } from '../domain/errors.ts';
 import type { CounterAdvance, LotRepository } from '../domain/tracking/lot-repository.ts';
 import type { LotAggregate, LotChange, LotCommandResult } from '../domain/tracking/lots.ts';
@@ -14,6 +14,8 @@ import type { IdempotencyRecord, PageRequest, Receipt } from '../domain/work-ord
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
+import { listSignatures, signatureItem } from './signature-repository.ts';
+import type { Signature } from '../domain/signatures/model.ts';
 import { queryPage } from './partition-page.ts';
 import { genealogyEdgeWrites } from './genealogy-repository.ts';
 import { type TransactItem, transact } from './transactions.ts';
@@ -106,6 +108,34 @@ export class DynamoDbLotRepository implements LotRepository {
     );
   }
 
+  signatures(tenantId: string, id: string): Promise<Signature[]> {
+    return listSignatures(tenantId, keys.lotPartition(tenantId, id));
+  }
+
+  /** When the lot was last put on hold: its newest `hold` movement, read backwards (strongly consistent). */
+  async heldSince(tenantId: string, id: string): Promise<string | undefined> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page: QueryCommandOutput = await ddb().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: '#type = :hold',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':pk': keys.lotPartition(tenantId, id), ':prefix': keys.lotMovementPrefix, ':hold': 'hold' },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      const found = page.Items?.[0];
+      if (found) return String(found.at);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return undefined;
+  }
+
   movements(tenantId: string, id: string, page: PageRequest) {
     const partition = keys.lotPartition(tenantId, id);
     return queryPage(
@@ -185,14 +215,19 @@ export function lotChangeItems(table: string, tenantId: string, change: LotChang
         ...(before ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': before.version } } : isNew),
       },
     },
-    {
-      Put: {
-        TableName: table,
-        Item: { ...keys.lotMovement(tenantId, after.id, after.version), entity: 'LotMovement', ...change.movement },
-        ...isNew,
-      },
-    },
+    ...(change.movement
+      ? [
+          {
+            Put: {
+              TableName: table,
+              Item: { ...keys.lotMovement(tenantId, after.id, after.version), entity: 'LotMovement', ...change.movement },
+              ...isNew,
+            },
+          },
+        ]
+      : []),
     { Put: { TableName: table, Item: { ...keys.lotAudit(tenantId, after.id, change.audit.version), entity: 'Audit', ...change.audit }, ...isNew } },
+    ...(change.signatures ?? []).map((sig) => signatureItem(table, tenantId, keys.lotPartition(tenantId, after.id), sig)),
     ...change.events.map((event) => ({
       Put: {
         TableName: table,

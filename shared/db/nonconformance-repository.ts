@@ -20,6 +20,8 @@ import { keys } from './keys.ts';
 import { lotChangesItems } from './lot-repository.ts';
 import { queryAll, queryPage } from './partition-page.ts';
 import { serialChangeItems } from './serial-repository.ts';
+import { listSignatures, signatureItem } from './signature-repository.ts';
+import type { Signature } from '../domain/signatures/model.ts';
 import { type TransactItem, transact } from './transactions.ts';
 import { receiptItem, resultItems } from './work-order-repository.ts';
 
@@ -104,6 +106,10 @@ export class DynamoDbNonconformanceRepository implements NonconformanceRepositor
     );
   }
 
+  signatures(tenantId: string, id: string): Promise<Signature[]> {
+    return listSignatures(tenantId, keys.nonconformancePartition(tenantId, id));
+  }
+
   async history(tenantId: string, id: string): Promise<AuditRecord[]> {
     const items = await queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -124,6 +130,7 @@ export class DynamoDbNonconformanceRepository implements NonconformanceRepositor
 export function nonconformanceWriteItems(table: string, tenantId: string, write: NonconformanceWrite): TransactItem[] {
   return [
     ...ncChangeItems(table, tenantId, write.nc),
+    ...(write.signatures ?? []).map((sig) => signatureItem(table, tenantId, keys.nonconformancePartition(tenantId, write.nc.after.id), sig)),
     ...lotChangesItems(table, tenantId, write.lots),
     ...write.serials.flatMap((c) => serialChangeItems(table, tenantId, c)),
     ...(write.order ? resultItems(table, tenantId, write.order) : []),

@@ -1,7 +1,7 @@
 /**
  * Nonconformances over HTTP (issue 15, docs/quality.md "Nonconformances"): opening one holds
  * what it names (a lot, a serial, an order by a quality hold) in the same transaction; each
- * disposition (scrap, rework, use as is with a second person's approval, return to supplier)
+ * disposition (scrap, rework, use as is with a second person's signed approval, return to supplier)
  * writes its effects and lifts the holds in one transaction, and only the holds no other open
  * nonconformance still needs. Every refusal writes nothing: the item collections read straight
  * from the table are as they were.
@@ -34,6 +34,7 @@ import {
   startMes,
 } from '../e2e/support/mes.ts';
 import { putRecords, serialRecord } from '../fixtures/genealogy.ts';
+import { sign, withPassword } from '../e2e/support/signing.ts';
 
 process.env.MES_LOCAL_SECRETS_KEY ??= randomBytes(32).toString('base64');
 
@@ -397,12 +398,17 @@ describe('nonconformances', () => {
         /second, different person/,
       );
       const redecide = await disposition(nc.id, { disposition: 'scrap' });
-      const approved = await decided(nc.id, { approve: true }, secondQuality);
+      // The approval is the second person's electronic signature (issue 16, signatures.test.ts).
+      await withPassword(mes, tenant, 'u-quality-2', 'second-person');
+      const unsigned = await refused({ ncs: [nc.id], lots: [received.id] }, () => disposition(nc.id, { approve: true }, secondQuality), 409);
+      assert.equal((await sign(secondQuality, `/v1/nonconformances/${nc.id}/signatures`, 'second-person', 'approval')).status, 201);
+      const approved = await people.quality.ok<Nonconformance>('GET', `/v1/nonconformances/${nc.id}`);
 
       // Assess
       assert.equal(awaiting.status, 'awaiting-approval');
       assert.equal(heldMeanwhile.status, 'on-hold');
       assert.ok(self);
+      assert.equal(unsigned.type, 'urn:mes:problem:signature-required');
       assertProblem(redecide, 409, { type: PROBLEM.illegalTransition });
       assert.deepEqual(
         [approved.status, approved.disposition?.decidedBy, approved.disposition?.approvedBy, approved.holds[0]?.ending],

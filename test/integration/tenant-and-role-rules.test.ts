@@ -557,6 +557,19 @@ describe('tenant and role rules on every route', () => {
         build: async (fresh) => ({ params: { id: fresh ? await newNcOfA() : ncOfA }, body: { disposition: 'scrap' } }),
         probe: ncProbe,
       },
+      signLot: {
+        isolation: 'not-found',
+        build: async () => ({ params: { id: sharedLots.lot }, body: { userId: 'u-admin-b', password: 'not-asked', meaning: 'approval' } }),
+        probe: lotProbe,
+      },
+      listLotSignatures: { isolation: 'not-found', build: async () => ({ params: { id: sharedLots.lot } }) },
+      // Signatures (issue 16): B's admin signing A's nonconformance finds nothing, and its password is never asked for.
+      signNonconformance: {
+        isolation: 'not-found',
+        build: async () => ({ params: { id: ncOfA }, body: { userId: 'u-admin-b', password: 'not-asked', meaning: 'approval' } }),
+        probe: ncProbe,
+      },
+      listNonconformanceSignatures: { isolation: 'not-found', build: async () => ({ params: { id: ncOfA } }) },
       getSpcChart: { isolation: 'not-found', build: async () => ({ params: { id: SPC_CHARACTERISTIC }, query: spcWindow }) },
       freezeBaseline: {
         isolation: 'not-found',

@@ -75,8 +75,8 @@ describe('consumeFromLot', () => {
     assert.equal(change?.after.quantity, 6);
     assert.equal(change?.after.version, 2);
     assert.equal(change?.after.status, 'available');
-    assert.deepEqual(change?.movement.quantityChange, -4);
-    assert.equal(change?.movement.workOrderId, 'WO-1');
+    assert.deepEqual(change?.movement?.quantityChange, -4);
+    assert.equal(change?.movement?.workOrderId, 'WO-1');
     assert.deepEqual(change?.audit.changes, [{ field: 'quantity', from: 10, to: 6 }]);
     assert.deepEqual(edges[0]?.to, { kind: 'serial', id: 'SN-1' });
     assert.equal(consumeFromLot(ctx, lot({ quantity: 4 }), { ...ask, workOrderId: 'WO-1', seq: 10 }).changes[0]?.after.status, 'consumed');

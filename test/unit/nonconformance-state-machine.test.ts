@@ -83,7 +83,7 @@ describe('nonconformance state machine', () => {
     assert.equal(approved.nc.after.status, 'closed');
     assert.equal(approved.nc.after.disposition?.approvedBy, 'u-quality-2');
     assert.deepEqual(
-      approved.lots.map((c) => [c.movement.type, c.after.status]),
+      approved.lots.map((c) => [c.movement?.type, c.after.status]),
       [['release', 'available']],
     );
     assert.deepEqual(
@@ -113,7 +113,7 @@ describe('nonconformance state machine', () => {
     const closeFirst = dispositionNonconformance(ctx(), first.nc.after, { disposition: 'scrap' }, { lot: heldLot, registers });
     assert.equal(closeFirst.nc.after.holds[0]?.ending, 'kept-for-others');
     assert.deepEqual(
-      closeFirst.lots.map((c) => [c.movement.type, c.after.status]),
+      closeFirst.lots.map((c) => [c.movement?.type, c.after.status]),
       [['scrap', 'on-hold']],
     );
     const lotAfter = closeFirst.lots[0]?.after as LotAggregate;
@@ -128,7 +128,7 @@ describe('nonconformance state machine', () => {
     );
     assert.equal(closeSecond.nc.after.holds[0]?.ending, 'lifted');
     assert.deepEqual(
-      closeSecond.lots.map((c) => [c.movement.type, c.after.quantity, c.after.status]),
+      closeSecond.lots.map((c) => [c.movement?.type, c.after.quantity, c.after.status]),
       [
         ['scrap', 90, 'on-hold'],
         ['release', 90, 'available'],

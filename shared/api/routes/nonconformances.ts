@@ -3,6 +3,7 @@ import { PERMISSIONS } from '../../domain/roles.ts';
 import * as nc from '../nonconformance-schemas.ts';
 import { define } from '../route-def.ts';
 import * as s from '../schemas.ts';
+import * as sig from '../signature-schemas.ts';
 
 export const routes = define({
   reportNonconformance: {
@@ -61,5 +62,33 @@ export const routes = define({
     fn: 'quality',
     table: 'write',
     ifMatch: true,
+  },
+  signNonconformance: {
+    method: 'POST',
+    path: '/v1/nonconformances/{id}/signatures',
+    summary:
+      "Sign a use-as-is decision as its second person (21 CFR Part 11): your user id and password re-entered and the signature's meaning. The signature that completes the plant's policy ('nonconformance.use-as-is', default: approval by quality) approves the decision in the same transaction. Wrong credentials: 401 signature-refused; three within 15 minutes lock signing for 30 minutes: 423 signing-locked.",
+    tag: 'Nonconformances',
+    roles: PERMISSIONS.dispositionNonconformance,
+    params: s.IdParamsSchema,
+    body: sig.SignRequestSchema,
+    response: sig.SignatureSchema,
+    successStatus: 201,
+    handler: 'nonconformances/sign-nonconformance',
+    fn: 'quality',
+    table: 'write',
+  },
+  listNonconformanceSignatures: {
+    method: 'GET',
+    path: '/v1/nonconformances/{id}/signatures',
+    summary: "A nonconformance's electronic signatures, each valid only while the decision it signed is unchanged, and what its policy still needs",
+    tag: 'Nonconformances',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    response: sig.SignaturesSchema,
+    successStatus: 200,
+    handler: 'nonconformances/list-nonconformance-signatures',
+    fn: 'quality',
+    table: 'read',
   },
 });

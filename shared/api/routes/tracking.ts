@@ -2,6 +2,7 @@
 import type * as z from 'zod/mini';
 import { PERMISSIONS, type Role } from '../../domain/roles.ts';
 import * as s from '../schemas.ts';
+import * as sig from '../signature-schemas.ts';
 import * as sn from '../serial-schemas.ts';
 import * as t from '../tracking-schemas.ts';
 import { define, type RouteDef } from '../route-def.ts';
@@ -102,7 +103,40 @@ export const routes = define({
     'Stage a lot at a work center (where a backflush draws from it), or take it back to stores',
   ),
   holdLot: lotAction('hold', t.HoldLotSchema, PERMISSIONS.holdLot, 'Put a lot on hold, with a reason: nothing may consume or ship it'),
-  releaseLot: lotAction('release', t.ReleaseLotSchema, PERMISSIONS.releaseLot, 'Release a held lot (quality only)'),
+  releaseLot: lotAction(
+    'release',
+    t.ReleaseLotSchema,
+    PERMISSIONS.releaseLot,
+    "Release a held lot (quality only), where the plant's 'lot.release' policy asks for no signature; with one (the default) a lot is released by signing it (POST /v1/lots/{id}/signatures), and this answers 409 signature-required",
+  ),
+  signLot: {
+    method: 'POST',
+    path: '/v1/lots/{id}/signatures',
+    summary:
+      "Sign the release of a held lot (21 CFR Part 11): your user id and password re-entered and the signature's meaning. The signature that completes the plant's 'lot.release' policy (default: approval by quality) releases the lot in the same transaction. Wrong credentials: 401 signature-refused; three within 15 minutes lock signing for 30 minutes: 423 signing-locked.",
+    tag: 'Lots',
+    roles: PERMISSIONS.releaseLot,
+    params: s.IdParamsSchema,
+    body: sig.SignRequestSchema,
+    response: sig.SignatureSchema,
+    successStatus: 201,
+    handler: 'lots/sign-lot',
+    fn: 'tracking',
+    table: 'write',
+  },
+  listLotSignatures: {
+    method: 'GET',
+    path: '/v1/lots/{id}/signatures',
+    summary: "A lot's electronic signatures, each valid only while the lot is as signed, and what its release still needs",
+    tag: 'Lots',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    response: sig.SignaturesSchema,
+    successStatus: 200,
+    handler: 'lots/list-lot-signatures',
+    fn: 'tracking',
+    table: 'read',
+  },
   scrapLot: lotAction(
     'scrap',
     t.ScrapLotSchema,

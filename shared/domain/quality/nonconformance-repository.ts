@@ -1,4 +1,5 @@
 /** The port the nonconformance service talks to; shared/db/nonconformance-repository.ts implements it on DynamoDB. */
+import type { Signature } from '../signatures/model.ts';
 import type { AuditRecord } from '../work-order/model.ts';
 import type { IdempotencyRecord, Page, PageRequest, Receipt } from '../work-order/repository.ts';
 import type { HeldKind, Nonconformance, NonconformanceAggregate, NonconformanceStatus } from './nonconformance-model.ts';
@@ -21,6 +22,8 @@ export interface NonconformanceRepository {
   commit(tenantId: string, write: NonconformanceWrite, receipt?: Receipt): Promise<{ replay?: IdempotencyRecord }>;
   /** Newest first, of one status or all. */
   list(tenantId: string, status: NonconformanceStatus | undefined, page: PageRequest): Promise<Page<Nonconformance>>;
+  /** Its electronic signatures, oldest first (issue 16). */
+  signatures(tenantId: string, id: string): Promise<Signature[]>;
   /** The audit trail, oldest first. */
   history(tenantId: string, id: string): Promise<AuditRecord[]>;
 }

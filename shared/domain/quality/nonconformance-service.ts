@@ -8,7 +8,13 @@ import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthContext } from '../../auth/claims.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownReferenceError } from '../errors.ts';
+import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownReferenceError, VersionConflictError } from '../errors.ts';
+import { SignatureRequiredError } from '../signatures/errors.ts';
+import type { PolicyStatus, SignatureView, SignRequest } from '../signatures/model.ts';
+import { acceptSignature, policyFor, policyStatus } from '../signatures/policy.ts';
+import type { SignatureService } from '../signatures/service.ts';
+import { signatureViews } from '../signatures/views.ts';
+import { assertSignable, NC_SIGNED_ACTION, ncSignableContent, signNonconformance } from './nonconformance-signing.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import { assertActiveReason, reasonListOf } from '../master-data/reason-lists.ts';
 import { retryOnConflict, runCommand } from '../retry.ts';
@@ -146,6 +152,20 @@ export class NonconformanceService {
     );
   }
 
+  /** What an approval reads of the things the nonconformance names (for its signing, which approves). */
+  async dispositionState(auth: AuthContext, nc: NonconformanceAggregate) {
+    const [order, lot, serial, registers] = await Promise.all([
+      nc.workOrderId ? this.orders.get(auth.tenantId, nc.workOrderId) : undefined,
+      nc.lotId ? this.lots.get(auth.tenantId, nc.lotId) : undefined,
+      nc.serialId ? this.serials.get(auth.tenantId, nc.serialId) : undefined,
+      this.ncs.registers(
+        auth.tenantId,
+        nc.holds.filter((h) => h.outcome === 'placed' || h.outcome === 'joined'),
+      ),
+    ]);
+    return { order, lot, serial, registers: byKey(registers) };
+  }
+
   /** Decides, approves or rejects a disposition, with its effects and the holds lifted, in one transaction. */
   disposition(auth: AuthContext, id: string, input: DispositionInput, v?: number): Promise<Nonconformance> {
     return runCommand(auth.tenantId, `nonconformance/${id}`, v, async () => {
@@ -158,7 +178,14 @@ export class NonconformanceService {
       }
       const ctx = this.context(auth);
       // The nonconformance's state is said first (409, 403); then the references the request names (422).
-      actionOf(nc, input, ctx.actor);
+      if (actionOf(nc, input, ctx.actor) === 'approve') {
+        // Approving use as is is an electronic signature of the second person (issue 16): it does not happen without one.
+        const settings = await this.masterData.get(auth.tenantId, 'settings', 'settings');
+        throw new SignatureRequiredError(
+          `approving use as is for nonconformance ${id} needs your electronic signature: sign it (POST /v1/nonconformances/${id}/signatures) with your user id, password and the meaning approval`,
+          policyFor(settings, NC_SIGNED_ACTION).required,
+        );
+      }
       const [order, lot, serial, registers, scrapList, workCenter] = await Promise.all([
         nc.workOrderId ? this.orders.get(auth.tenantId, nc.workOrderId) : undefined,
         nc.lotId ? this.lots.get(auth.tenantId, nc.lotId) : undefined,
@@ -185,6 +212,71 @@ export class NonconformanceService {
       });
       await this.ncs.commit(auth.tenantId, write);
       return toNonconformance(write.nc.after);
+    });
+  }
+}
+
+export interface SignaturesOf {
+  signatures: SignatureView[];
+  required: PolicyStatus;
+}
+
+/** Signatures of use-as-is dispositions (issue 16): signing approves when it completes the plant's policy. */
+export class NonconformanceSigning {
+  constructor(
+    private readonly service: NonconformanceService,
+    private readonly ncs: NonconformanceRepository,
+    private readonly masterData: MasterDataRepository,
+    private readonly signing: Pick<SignatureService, 'authenticate'>,
+  ) {}
+
+  async signatures(auth: AuthContext, id: string): Promise<SignaturesOf> {
+    const [nc, signatures, settings] = await Promise.all([
+      this.ncs.get(auth.tenantId, id),
+      this.ncs.signatures(auth.tenantId, id),
+      this.masterData.get(auth.tenantId, 'settings', 'settings'),
+    ]);
+    if (!nc) throw new NotFoundError(`nonconformance ${id}`);
+    const views = signatureViews(signatures, { type: 'nonconformance', id, content: ncSignableContent(nc) });
+    return { signatures: views, required: policyStatus(policyFor(settings, NC_SIGNED_ACTION), views) };
+  }
+
+  /**
+   * Checks the policy has a place for this signer (nothing is written when it has not), then the
+   * credentials (a failed attempt is recorded), then writes the signature with its audit record
+   * and event, and the approval when the policy is complete, in ONE transaction conditioned on
+   * the version signed. A change meanwhile refuses the signature (409): sign what you saw.
+   */
+  async sign(auth: AuthContext, id: string, request: SignRequest): Promise<SignatureView> {
+    const [nc, signatures, settings] = await Promise.all([
+      this.ncs.get(auth.tenantId, id),
+      this.ncs.signatures(auth.tenantId, id),
+      this.masterData.get(auth.tenantId, 'settings', 'settings'),
+    ]);
+    if (!nc) throw new NotFoundError(`nonconformance ${id}`);
+    assertSignable(nc);
+    const policy = policyFor(settings, NC_SIGNED_ACTION);
+    const record = { type: 'nonconformance' as const, id, content: ncSignableContent(nc) };
+    const views = signatureViews(signatures, record);
+    acceptSignature(policy, views, auth, request.meaning, nc.disposition ? [nc.disposition.decidedBy] : []);
+    const signature = await this.signing.authenticate(auth, request, record);
+    return runCommand(auth.tenantId, `nonconformance/${id}`, nc.version, async () => {
+      const state = await this.service.dispositionState(auth, nc);
+      const ctx: NcContext = {
+        tenantId: auth.tenantId,
+        actor: { userId: auth.userId, name: auth.name, roles: auth.roles },
+        now: signature.signedAt,
+        newId: uuidv7,
+      };
+      const { write } = signNonconformance(ctx, nc, signature, views, policy, state);
+      await this.ncs.commit(auth.tenantId, write);
+      return { ...signature, valid: true };
+    }).catch((error) => {
+      if (error instanceof VersionConflictError) {
+        const stale = new StaleVersionError(`nonconformance ${id} changed while you signed it; read it again and sign what it says now`);
+        throw stale;
+      }
+      throw error;
     });
   }
 }

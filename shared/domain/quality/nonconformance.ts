@@ -24,6 +24,7 @@ import { holdLot, type LotAggregate, type LotChange, releaseLot, returnLot, scra
 import { holdSerial, releaseSerial, type SerialAggregate, type SerialChange, scrapSerial } from '../tracking/serials.ts';
 import { diff } from '../work-order/diff.ts';
 import type { Actor, AuditRecord, CommandResult, OutboxEvent, WorkOrderAggregate } from '../work-order/model.ts';
+import type { Signature } from '../signatures/model.ts';
 import {
   addReworkOperation,
   finishSteps,
@@ -95,6 +96,8 @@ export interface NcCounterAdvance {
  */
 export interface NonconformanceWrite {
   nc: NcChange;
+  /** Electronic signatures written with the change, in the nonconformance's partition (issue 16). */
+  signatures?: Signature[] | undefined;
   lots: LotChange[];
   serials: SerialChange[];
   order?: CommandResult | undefined;
@@ -169,7 +172,8 @@ export const ncSummary = (nc: Nonconformance) => ({
   ...(nc.inspectionId !== undefined ? { inspectionId: nc.inspectionId } : {}),
 });
 
-function finishNc(
+/** A nonconformance's next version with its audit record and events (exported for its signing, nonconformance-signing.ts). */
+export function finishNc(
   ctx: NcContext,
   before: NonconformanceAggregate | undefined,
   next: Nonconformance,

@@ -1,3 +1,4 @@
+import type { Signature } from '../signatures/model.ts';
 /** The port the lot service talks to; shared/db/lot-repository.ts implements it on DynamoDB. */
 import type { IdempotencyRecord, Page, PageRequest, Receipt } from '../work-order/repository.ts';
 import type { LotAggregate, LotCommandResult } from './lots.ts';
@@ -28,6 +29,10 @@ export interface LotRepository {
     result: LotCommandResult,
     options?: { counters?: readonly CounterAdvance[]; receipt?: Receipt },
   ): Promise<{ replay?: IdempotencyRecord }>;
+  /** Its electronic signatures, oldest first (issue 16). */
+  signatures(tenantId: string, id: string): Promise<Signature[]>;
+  /** When it was last put on hold (its newest hold movement), if ever. */
+  heldSince(tenantId: string, id: string): Promise<string | undefined>;
   /** A tenant's lots, of one material and/or one status, oldest first. */
   list(tenantId: string, filter: { materialId?: string | undefined; status?: LotStatus | undefined }, page: PageRequest): Promise<Page<MaterialLot>>;
   /** A lot's movements, oldest first. */

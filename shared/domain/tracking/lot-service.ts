@@ -8,7 +8,20 @@ import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthContext } from '../../auth/claims.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnitOfMeasureError, UnknownReferenceError } from '../errors.ts';
+import {
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  StaleVersionError,
+  UnitOfMeasureError,
+  UnknownReferenceError,
+  VersionConflictError,
+} from '../errors.ts';
+import { SignatureRequiredError } from '../signatures/errors.ts';
+import type { PolicyStatus, SignatureView, SignRequest } from '../signatures/model.ts';
+import { acceptSignature, policyFor, policyStatus } from '../signatures/policy.ts';
+import type { SignatureService } from '../signatures/service.ts';
+import { signatureViews } from '../signatures/views.ts';
+import { assertReleasable, LOT_SIGNED_ACTION, lotSignableContent, ofThisHold, signLot } from './lot-signing.ts';
 import type { Material } from '../master-data/model.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import { assertActiveReason, reasonListOf } from '../master-data/reason-lists.ts';
@@ -181,7 +194,69 @@ export class LotService {
   }
 
   hold = (auth: AuthContext, id: string, reason: string, v?: number) => this.act(auth, id, v, (ctx, lot) => lots.holdLot(ctx, lot, reason));
-  release = (auth: AuthContext, id: string, comment?: string, v?: number) => this.act(auth, id, v, (ctx, lot) => lots.releaseLot(ctx, lot, comment));
+  /**
+   * Releases a held lot, when the plant's 'lot.release' policy asks for no signature; with one
+   * (the default: approval by quality) the release happens only by signing it (lot-signing.ts),
+   * and this refuses (409 signature-required), naming what is missing.
+   */
+  async release(auth: AuthContext, id: string, comment?: string, v?: number) {
+    const policy = policyFor(await this.masterData.get(auth.tenantId, 'settings', 'settings'), LOT_SIGNED_ACTION);
+    return this.act(auth, id, v, (ctx, lot) => {
+      const result = lots.releaseLot(ctx, lot, comment);
+      if (policy.required.length > 0) {
+        throw new SignatureRequiredError(
+          `releasing lot ${id} needs the plant's signatures (${policy.required.map((r) => r.meaning).join(', ')}): sign it (POST /v1/lots/${id}/signatures) with your user id and password`,
+          policy.required,
+        );
+      }
+      return result;
+    });
+  }
+
+  /** A lot's signatures, each checked against the lot as it is now, and what its release still needs. */
+  async signatures(auth: AuthContext, id: string): Promise<{ signatures: SignatureView[]; required: PolicyStatus }> {
+    const [lot, signatures, heldSince, settings] = await Promise.all([
+      this.lots.get(auth.tenantId, id),
+      this.lots.signatures(auth.tenantId, id),
+      this.lots.heldSince(auth.tenantId, id),
+      this.masterData.get(auth.tenantId, 'settings', 'settings'),
+    ]);
+    if (!lot) throw new NotFoundError(`lot ${id}`);
+    const views = signatureViews(signatures, { type: 'lot', id, content: lotSignableContent(lot) });
+    const policy = policyFor(settings, LOT_SIGNED_ACTION);
+    return { signatures: views, required: policyStatus(policy, lot.status === 'on-hold' ? ofThisHold(views, heldSince) : []) };
+  }
+
+  /**
+   * Signs a held lot's release: the policy's place for this signer first (nothing written when
+   * it has none), then the credentials (a failed attempt is recorded), then the signature with
+   * its audit record and event, and the release when it completes the policy, in ONE transaction
+   * conditioned on the version signed (a change meanwhile: 409, sign again what it says now).
+   */
+  async sign(auth: AuthContext, id: string, request: SignRequest, signing: Pick<SignatureService, 'authenticate'>): Promise<SignatureView> {
+    const [lot, signatures, heldSince, settings] = await Promise.all([
+      this.lots.get(auth.tenantId, id),
+      this.lots.signatures(auth.tenantId, id),
+      this.lots.heldSince(auth.tenantId, id),
+      this.masterData.get(auth.tenantId, 'settings', 'settings'),
+    ]);
+    if (!lot) throw new NotFoundError(`lot ${id}`);
+    assertReleasable(lot);
+    const policy = policyFor(settings, LOT_SIGNED_ACTION);
+    const record = { type: 'lot' as const, id, content: lotSignableContent(lot) };
+    const views = ofThisHold(signatureViews(signatures, record), heldSince);
+    acceptSignature(policy, views, auth, request.meaning);
+    const signature = await signing.authenticate(auth, request, record);
+    const ctx = { ...this.context(auth), now: signature.signedAt };
+    try {
+      await this.lots.commit(auth.tenantId, signLot(ctx, lot, signature, views, policy));
+    } catch (error) {
+      if (error instanceof VersionConflictError)
+        throw new StaleVersionError(`lot ${id} changed while you signed it; read it again and sign what it says now`);
+      throw error;
+    }
+    return { ...signature, valid: true };
+  }
   ship = (auth: AuthContext, id: string, input: lots.ShipLot, v?: number) => this.act(auth, id, v, (ctx, lot) => lots.shipLot(ctx, lot, input));
 
   /** Scraps a quantity (all that is left when none is given) with a code of the plant's scrap reason list. */

@@ -11,6 +11,7 @@ import { IllegalTransitionError, QuantityRuleError, UnitOfMeasureError, Validati
 import { quantityProblem } from '../master-data/units.ts';
 import type { Material } from '../master-data/model.ts';
 import { diff } from '../work-order/diff.ts';
+import type { Signature } from '../signatures/model.ts';
 import type { Actor, AuditRecord, OutboxEvent } from '../work-order/model.ts';
 import type { GenealogyEdge, LotStatus, MaterialLot, Movement, MovementType, NodeRef } from './model.ts';
 
@@ -45,9 +46,12 @@ export interface LotContext {
 export interface LotChange {
   before: LotAggregate | undefined;
   after: LotAggregate;
-  movement: Movement;
+  /** What moved; none when the change moves nothing (a signature that does not yet release it, issue 16). */
+  movement?: Movement | undefined;
   audit: AuditRecord;
   events: OutboxEvent[];
+  /** Electronic signatures written with the change, in the lot's partition (issue 16). */
+  signatures?: Signature[] | undefined;
 }
 
 /** What a lot command does: the lots it changes or makes, and the genealogy edges between them. */
@@ -264,7 +268,7 @@ export function stageLot(ctx: LotContext, lot: LotAggregate, workCenterId: strin
     comment,
     events: [{ type: 'lot.staged', data: { ...lotSummary(next), stagedAt: workCenterId ?? null, by: ctx.actor.userId } }],
   });
-  if (workCenterId) change.movement = { ...change.movement, location: workCenterId };
+  if (workCenterId && change.movement) change.movement = { ...change.movement, location: workCenterId };
   return { changes: [change], edges: [] };
 }
 
