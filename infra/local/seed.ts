@@ -12,6 +12,7 @@ import { DEFAULT_REASON_LISTS } from '../../shared/domain/master-data/reason-lis
 import type { Role } from '../../shared/domain/roles.ts';
 import type { Operation, WorkOrderDetail } from '../../shared/api/schemas.ts';
 import type { Log } from './http-server.ts';
+import { DEMO_PASSWORD } from './passwords.ts';
 import type { TokenRequest } from './identity.ts';
 
 export const DEMO_TENANT = 'demo';
@@ -333,12 +334,6 @@ function masterData(): [string, unknown][] {
 
 // ---------- Controlled documents (issue 16, docs/documents.md) ----------
 
-/**
- * The demo users sign with this password until one is set for them (i16-sign's local identity
- * provider, infra/local/passwords.ts DEMO_PASSWORD: use that constant once it lands).
- */
-const DEMO_SIGNING_PASSWORD = 'demo-sign-2026';
-
 /** Each routing operation's work instruction: document id, title, and its versions' bodies (the last one stays a draft when `draft`). */
 const DEMO_DOCUMENTS: { id: string; title: string; ops: [string, number][]; versions: { body: string; changeNote?: string }[]; draft?: string }[] = [
   {
@@ -395,7 +390,7 @@ async function seedDocuments(api: Api, log: Log): Promise<boolean> {
           'quality',
           'POST',
           `/v1/documents/${doc.id}/versions/${v}/approve`,
-          { userId: DEMO_USERS.quality.userId, password: DEMO_SIGNING_PASSWORD, meaning: 'approval', comment: 'Checked on the line' },
+          { userId: DEMO_USERS.quality.userId, password: DEMO_PASSWORD, meaning: 'approval', comment: 'Checked on the line' },
           [200],
         );
       }

@@ -35,12 +35,13 @@ import {
   startMes,
   tokenFor,
 } from '../e2e/support/mes.ts';
+import { withPassword } from '../e2e/support/signing.ts';
 import { ALWAYS_PLANNED, MINUTE, REASON_TREE, ingestAll, unit } from '../e2e/support/telemetry.ts';
 import { consumed, lot, lotRecord, putEdges, putRecords, serial, serialRecord } from '../fixtures/genealogy.ts';
 import { individuals, putSpcSamples } from '../fixtures/spc.ts';
 
 type Route = RouteDef & { id: RouteId };
-/** A signature by one of tenant A's people (UNTIL i16-sign LANDS: their passwords come from its test helper). */
+/** A signature by one of tenant A's people (their passwords set with withPassword). */
 const approvalBy = (userId: string) => ({ userId, password: `pw-${userId}`, meaning: 'approval' });
 /** A's recorded value of the plant's routing, with values seeded for the SPC routes. */
 const SPC_CHARACTERISTIC = `data:${PLANT.routing}:10:screwTorque`;
@@ -327,6 +328,7 @@ describe('tenant and role rules on every route', () => {
       idsOfA.add(docId);
       return { id: docId, version: put.document.version as number };
     };
+    for (const userId of ['u-quality', 'u-admin', 'u-planner']) await withPassword(mes, tenantA, userId, `pw-${userId}`);
     const docInReview = await newDocInReview(docOfA);
     await people.quality.ok('POST', `/v1/documents/${docOfA}/versions/${docInReview.version}/approve`, approvalBy('u-quality'));
     const docProbe = async (request: Request) => partitionItems(`${tenantA}#DOC#${request.params?.id}`);
