@@ -15,7 +15,7 @@ import { CLAIMS } from '../../shared/auth/claims.ts';
 import { type HandlerResolver, type LambdaHandler, silentLog } from '../../infra/local/http-server.ts';
 import { APP_VERSION } from '../../infra/local/runtime.ts';
 import { DEMO_SPC_CHARACTERISTIC, DEMO_TENANT, DEMO_USERS, seedDemoPlant } from '../../infra/local/seed.ts';
-import type { WorkOrder } from '../../shared/api/schemas.ts';
+import type { WorkOrderDetail, WorkOrder } from '../../shared/api/schemas.ts';
 import * as fixtures from '../fixtures/echo-event-handler.ts';
 import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
@@ -393,6 +393,27 @@ describe('the demo plant seed (real handlers)', () => {
       open.items.some((nc) => nc.workOrderId === 'WO-0994' && nc.inspectionId === 'WO-0994~10~IP-V20-ASSY~5'),
       JSON.stringify(open.items),
     );
+  });
+
+  it('releases its orders with approved work instructions, one with a superseded version and a draft (issue 16)', async () => {
+    // Prepare
+    const quality = { authorization: `Bearer ${await mes.runtime.issueToken({ tenantId: DEMO_TENANT, ...DEMO_USERS.quality })}` };
+    // Act
+    const versions = (await (await fetch(`${mes.baseUrl}/v1/documents/WI-P100-ASSEMBLY/versions`, { headers: quality })).json()) as {
+      versions: { version: number; status: string }[];
+    };
+    const order = (await (await fetch(`${mes.baseUrl}/v1/work-orders/WO-1003`, { headers: quality })).json()) as WorkOrderDetail;
+    // Assess
+    assert.deepEqual(
+      versions.versions.map((v) => [v.version, v.status]),
+      [
+        [3, 'draft'],
+        [2, 'effective'],
+        [1, 'superseded'],
+      ],
+    );
+    const named = order.operations.flatMap((op) => (op.documents ?? []).map((d) => `${op.seq}:${d.documentId}@${d.version}`));
+    assert.ok(named.length > 0, `WO-1003 names no work instruction: ${JSON.stringify(order.operations.map((o) => o.documents))}`);
   });
 
   it('does nothing when the plant is already there', async () => {
