@@ -3,6 +3,8 @@ import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.
 import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts';
 import { DynamoDbLotRepository } from '#shared/db/lot-repository.ts';
 import { DynamoDbSpcRepository } from '#shared/db/spc-repository.ts';
+import { DynamoDbDocumentRepository } from '#shared/db/document-repository.ts';
+import { EffectiveDocuments } from '#shared/domain/documents/release.ts';
 import { MasterDataService } from '#shared/domain/master-data/service.ts';
 import { WorkOrderService } from '#shared/domain/work-order/service.ts';
 import { DynamoDbLiveViewRepository } from '#shared/db/live-view-repository.ts';
@@ -27,4 +29,5 @@ export const workOrders = new WorkOrderService(
   clock,
   new DynamoDbLotRepository(),
   new DynamoDbSpcRepository(),
+  new EffectiveDocuments(new DynamoDbDocumentRepository()),
 );

@@ -13,6 +13,7 @@ import type { Role } from '../../shared/domain/roles.ts';
 import type { Operation, WorkOrderDetail } from '../../shared/api/schemas.ts';
 import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
 import type { Log } from './http-server.ts';
+import { DEMO_PASSWORD } from './passwords.ts';
 import type { TokenRequest } from './identity.ts';
 
 export const DEMO_TENANT = 'demo';
@@ -67,6 +68,8 @@ export async function seedDemoPlant(target: SeedTarget, log: Log): Promise<SeedR
     for (const [path, body] of masterData())
       await api.expect(path.startsWith('/v1/inspection-plans/') ? 'quality' : 'planner', 'PUT', path, body, [200, 201]);
     const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+    // Issue 16: the routings' operations point to approved work instructions once they are in force.
+    if (await seedDocuments(api, log)) for (const [path, body] of documentedRoutings()) await api.expect('planner', 'PUT', path, body, [200]);
     for (const lot of demoLots(days)) await receiveLot(api, lot);
     for (const plan of workOrderPlans(days)) {
       await driveWorkOrder(api, plan);
@@ -338,6 +341,104 @@ function masterData(): [string, unknown][] {
     person('p-quinn', 'Quinn Smit', ['quality']),
     person('p-admin', 'Plant Admin', ['admin']),
   ];
+}
+
+// ---------- Controlled documents (issue 16, docs/documents.md) ----------
+
+/** Each routing operation's work instruction: document id, title, and its versions' bodies (the last one stays a draft when `draft`). */
+const DEMO_DOCUMENTS: { id: string; title: string; ops: [string, number][]; versions: { body: string; changeNote?: string }[]; draft?: string }[] = [
+  {
+    id: 'WI-P100-ASSEMBLY',
+    title: 'Assemble pump P100',
+    ops: [['RT-PUMP-100', 10]],
+    versions: [
+      { body: '1. Press the bearing into the housing.\n2. Fit the impeller.\n3. Mount the motor with six M4x12 screws.' },
+      {
+        body: '1. Grease the bearing seat (a pea-sized dab of GRS-10).\n2. Press the bearing into the housing until it stops.\n3. Fit the impeller; turn it by hand: it must turn freely.\n4. Mount the motor with six M4x12 screws in a cross pattern, 4.0 Nm.',
+        changeNote: 'Grease and torque added after NC-2026-00003',
+      },
+    ],
+    draft:
+      '1. Grease the bearing seat.\n2. Press the bearing in with fixture F-12.\n3. Fit the impeller; turn it by hand.\n4. Mount the motor, six M4x12 screws, cross pattern, 4.0 Nm.',
+  },
+  {
+    id: 'WI-P100-TEST',
+    title: 'Leak and performance test P100',
+    ops: [['RT-PUMP-100', 20]],
+    versions: [{ body: '1. Clamp the pump on the tester.\n2. Run program P100-LT.\n3. Record the leak rate; reject above 0.5 mbar/min.' }],
+  },
+  {
+    id: 'WI-V20-ASSEMBLY',
+    title: 'Assemble valve V20',
+    ops: [['RT-VALVE-20', 10]],
+    versions: [{ body: '1. Insert the spring and the disc.\n2. Screw in the seat to the stop.\n3. Check the seat height: 12.4 to 12.6 mm.' }],
+  },
+];
+
+/**
+ * Writes (planner), sends for review and approves (quality, signing) the demo's work
+ * instructions; false when signing is not possible, so the routings keep naming none (a release
+ * would otherwise be refused) and the rest of the demo still seeds.
+ */
+async function seedDocuments(api: Api, log: Log): Promise<boolean> {
+  try {
+    for (const doc of DEMO_DOCUMENTS) {
+      const existing = await api.call('quality', 'GET', `/v1/documents/${doc.id}`);
+      if (existing.status === 200 && (existing.body as { effectiveVersion?: number }).effectiveVersion) continue;
+      for (const version of doc.versions) {
+        const put = (await api.expect(
+          'planner',
+          'PUT',
+          `/v1/documents/${doc.id}`,
+          { title: doc.title, kind: 'work-instruction', ...version },
+          [200],
+        )) as {
+          document: { version: number };
+        };
+        const v = put.document.version;
+        await api.expect('planner', 'POST', `/v1/documents/${doc.id}/versions/${v}/submit`, {}, [200]);
+        await api.expect(
+          'quality',
+          'POST',
+          `/v1/documents/${doc.id}/versions/${v}/approve`,
+          { userId: DEMO_USERS.quality.userId, password: DEMO_PASSWORD, meaning: 'approval', comment: 'Checked on the line' },
+          [200],
+        );
+      }
+      if (doc.draft)
+        await api.expect(
+          'planner',
+          'PUT',
+          `/v1/documents/${doc.id}`,
+          { title: doc.title, kind: 'work-instruction', body: doc.draft, changeNote: 'New press-in fixture' },
+          [200],
+        );
+    }
+    return true;
+  } catch (error) {
+    log.error(`the demo's work instructions are not approved (${(error as Error).message}); its routings name none`);
+    return false;
+  }
+}
+
+/** The demo routings again, each operation naming its work instruction. */
+function documentedRoutings(): [string, unknown][] {
+  return masterData()
+    .filter(([path]) => path.startsWith('/v1/routings/'))
+    .map(([path, body]) => {
+      const id = path.split('/').at(-1) as string;
+      const routing = body as { operations: { seq: number }[] };
+      return [
+        path,
+        {
+          ...routing,
+          operations: routing.operations.map((op) => {
+            const docs = DEMO_DOCUMENTS.filter((d) => d.ops.some(([r, seq]) => r === id && seq === op.seq)).map((d) => d.id);
+            return docs.length ? { ...op, documentIds: docs } : op;
+          }),
+        },
+      ];
+    });
 }
 
 // ---------- Work orders in several states ----------

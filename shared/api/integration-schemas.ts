@@ -419,6 +419,8 @@ const NonconformanceSummary = {
   inspectionId: z.optional(z.string()),
 };
 const NonconformanceHolds = z.array(z.object({ kind: z.string(), id: z.string(), outcome: z.string(), ending: z.optional(z.string()) }));
+/** What every controlled-document event says of the version it is about (docs/documents.md). */
+const DocumentSummary = { documentId: z.string(), version: z.int(), title: z.string(), kind: z.string(), status: z.string() };
 /** What every recall event says of its recall. */
 const RecallSummary = {
   recallId: z.string(),
@@ -685,6 +687,18 @@ export const EVENT_DATA = {
     to: z.string(),
     points: z.int(),
     reason: z.string(),
+    by: z.string(),
+  }),
+  /** A new draft version of a controlled document (issue 16); `withdrew`: the draft or version in review it replaced. */
+  'document.drafted': z.object({ ...DocumentSummary, withdrew: z.optional(z.int()), by: z.string() }),
+  'document.submitted': z.object({ ...DocumentSummary, by: z.string() }),
+  /** Approved by its signatures; in force from `effectiveFrom`, when the version in force before (`supersedes`) stops being. */
+  'document.approved': z.object({
+    ...DocumentSummary,
+    contentHash: z.string(),
+    effectiveFrom: z.string(),
+    supersedes: z.optional(z.int()),
+    signatures: z.array(z.object({ signerId: z.string(), printedName: z.string(), meaning: z.string(), signedAt: z.string() })),
     by: z.string(),
   }),
   /**

@@ -11,6 +11,7 @@
  */
 import type { RouteDef } from './route-def.ts';
 import { routes as audit } from './routes/audit.ts';
+import { routes as documents } from './routes/documents.ts';
 import { routes as equipment } from './routes/equipment.ts';
 import { routes as genealogy } from './routes/genealogy.ts';
 import { routes as inspections } from './routes/inspections.ts';
@@ -40,6 +41,7 @@ export const routes = {
   ...audit,
   ...records,
   ...workOrderSignatures,
+  ...documents,
 };
 
 export type RouteId = keyof typeof routes;

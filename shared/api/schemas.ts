@@ -26,6 +26,7 @@ import {
 import { DATA_TYPES, EQUIPMENT_LEVELS, MATERIAL_TYPES, WORK_CENTER_TYPES } from '../domain/master-data/model.ts';
 import { REASON_LISTS } from '../domain/master-data/reason-lists.ts';
 import { TRACKING_MODES } from '../domain/tracking/model.ts';
+import { DOCUMENT_KINDS } from '../domain/documents/model.ts';
 import { AQL_VALUES } from '../domain/quality/aql.ts';
 import { limitsProblem, MAX_CHARACTERISTICS, MAX_DEFECT_CODES, MAX_SAMPLE_SIZE, VIOLATION_ACTIONS } from '../domain/quality/inspection-plans.ts';
 import type * as qp from '../domain/quality/inspection-plans.ts';
@@ -188,6 +189,13 @@ export const RoutingOperationSchema = z.object({
   standardTimeSeconds: z._default(Seconds, 0),
   setupTimeSeconds: z._default(Seconds, 0),
   instructions: z._default(z.string().check(z.maxLength(8000)), ''),
+  /** Controlled documents (issue 16) the operator works to: release copies the version of each in force then. */
+  documentIds: z.optional(
+    z.array(IdSchema).check(
+      z.maxLength(5),
+      z.refine((ids) => new Set(ids).size === ids.length, 'name each document once'),
+    ),
+  ),
   dataToRecord: z._default(z.array(DataRequirementSchema).check(z.maxLength(50)), []),
 });
 export const RoutingInputSchema = meta(
@@ -568,6 +576,7 @@ export const OperationSchema = meta(
     standardTimeSeconds: z.number(),
     setupTimeSeconds: z.number(),
     instructions: z.string(),
+    documentIds: z.optional(z.array(z.string())),
     dataToRecord: z.array(DataRequirementSchema),
     status: z.enum(OPERATION_STATUSES),
     goodQty: z.number(),
@@ -584,6 +593,19 @@ export const OperationSchema = meta(
     consumed: z.optional(z.array(ConsumedMaterialSchema)),
     inspectionPlans: z.optional(z.array(CopiedInspectionPlanSchema)),
     inspectionProgress: z.optional(z.array(InspectionProgressSchema)),
+    /** The controlled documents' versions in force at release (issue 16): what the operator was given, by content hash. */
+    documents: z.optional(
+      z.array(
+        z.object({
+          documentId: IdSchema,
+          version: z.int(),
+          title: z.string(),
+          kind: z.enum(DOCUMENT_KINDS),
+          contentHash: z.string(),
+          effectiveFrom: Timestamp,
+        }),
+      ),
+    ),
     /** A rework operation a nonconformance's disposition added: outside the order's flow (docs/quality.md). */
     rework: z.optional(z.object({ nonconformanceId: z.string(), afterSeq: z.int(), quantity: z.number() })),
     version: z.int(),

@@ -315,6 +315,29 @@ export const keys = {
   nonconformanceHold: (tenantId: string, kind: string, id: string) => ({ pk: `${tenantId}#NCHOLD`, sk: `${kind}:${id}` }),
   /** The nonconformance numbers of a year: one counter per tenant and year (NC-{YYYY}-{SEQ:5}). */
   nonconformanceCounter: (tenantId: string, year: string) => ({ pk: `${tenantId}#QSEQ`, sk: `NC#${year}` }),
+
+  // ---------- Controlled documents (issue 16; docs/documents.md) ----------
+
+  /**
+   * A controlled document is one item collection: its head (`DOC`, with the approved versions'
+   * dates, so the version in force is found with one GetItem), its versions (`VER#{version}`,
+   * content written once), its signatures (`SIG#…`), audit trail and outbox events.
+   */
+  documentPartition: (tenantId: string, documentId: string) => `${tenantId}#DOC#${documentId}`,
+  document: (tenantId: string, documentId: string) => ({ pk: `${tenantId}#DOC#${documentId}`, sk: 'DOC' }),
+  documentVersion: (tenantId: string, documentId: string, version: number) => ({
+    pk: `${tenantId}#DOC#${documentId}`,
+    sk: `VER#${pad(version, 5)}`,
+  }),
+  documentVersionPrefix: 'VER#',
+  documentAudit: (tenantId: string, documentId: string, version: number) => ({ pk: `${tenantId}#DOC#${documentId}`, sk: `AUDIT#${pad(version, 8)}` }),
+  documentOutboxEvent: (tenantId: string, documentId: string, version: number, n: number) => ({
+    pk: `${tenantId}#DOC#${documentId}`,
+    sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
+  }),
+  /** gsi1: a tenant's documents by id. */
+  documentsById: (tenantId: string, documentId: string) => ({ gsi1pk: `${tenantId}#DOCS`, gsi1sk: documentId }),
+  documentsPartition: (tenantId: string) => `${tenantId}#DOCS`,
   // ---------- Quality: SPC (issue 15; docs/spc.md "Charts and storage") ----------
 
   /**

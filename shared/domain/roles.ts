@@ -42,6 +42,13 @@ export const PERMISSIONS = {
   /** The audit trail (issue 16): whoever reviews records reads it; quality and admins verify it. */
   readAudit: ['supervisor', 'quality', 'admin'],
   verifyAudit: ['quality', 'admin'],
+  /** Controlled documents (issue 16): quality, planners and admins write work instructions... */
+  authorDocuments: ['quality', 'planner', 'admin'],
+  /**
+   * ...quality approves them, with the signatures the plant's 'document.approve' policy asks for
+   * (its default: an approval by quality or an admin standing in).
+   */
+  approveDocuments: ['quality', 'admin'],
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],

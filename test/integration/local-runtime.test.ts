@@ -15,7 +15,7 @@ import { CLAIMS } from '../../shared/auth/claims.ts';
 import { type HandlerResolver, type LambdaHandler, silentLog } from '../../infra/local/http-server.ts';
 import { APP_VERSION } from '../../infra/local/runtime.ts';
 import { DEMO_SPC_CHARACTERISTIC, DEMO_TENANT, DEMO_USERS, SIGNED_DEMO_ORDER, seedDemoPlant } from '../../infra/local/seed.ts';
-import type { WorkOrder } from '../../shared/api/schemas.ts';
+import type { WorkOrder, WorkOrderDetail } from '../../shared/api/schemas.ts';
 import * as fixtures from '../fixtures/echo-event-handler.ts';
 import { newTenantId, startTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { pdfText } from '../helpers/pdf-text.ts';
@@ -421,15 +421,9 @@ describe('the demo plant seed (real handlers)', () => {
     assert.match(text, /Page 1 of \d+/);
   });
 
-  it('has a closed order whose batch record is reviewed by the supervisor, approved by quality and released', async (t) => {
+  it('has a closed order whose batch record is reviewed by the supervisor, approved by quality and released', async () => {
     // Prepare
     const token = await mes.runtime.issueToken({ tenantId: DEMO_TENANT, ...DEMO_USERS.quality });
-    const users = await fetch(`${mes.baseUrl}${LOCAL_ONLY_PATHS.users}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    if (users.status === 404) return t.skip('the local identity provider keeps no passwords yet (i16-sign): the demo record is left unsigned');
     // Act
     const res = await fetch(`${mes.baseUrl}/v1/work-orders/${SIGNED_DEMO_ORDER}/record`, { headers: { authorization: `Bearer ${token}` } });
     const record = (await res.json()) as { released: boolean; signatures: { printedName: string; meaning: string; valid: boolean }[] };
@@ -442,6 +436,27 @@ describe('the demo plant seed (real handlers)', () => {
         [DEMO_USERS.quality.name, 'approval', true],
       ],
     );
+  });
+
+  it('releases its orders with approved work instructions, one with a superseded version and a draft (issue 16)', async () => {
+    // Prepare
+    const quality = { authorization: `Bearer ${await mes.runtime.issueToken({ tenantId: DEMO_TENANT, ...DEMO_USERS.quality })}` };
+    // Act
+    const versions = (await (await fetch(`${mes.baseUrl}/v1/documents/WI-P100-ASSEMBLY/versions`, { headers: quality })).json()) as {
+      versions: { version: number; status: string }[];
+    };
+    const order = (await (await fetch(`${mes.baseUrl}/v1/work-orders/WO-1003`, { headers: quality })).json()) as WorkOrderDetail;
+    // Assess
+    assert.deepEqual(
+      versions.versions.map((v) => [v.version, v.status]),
+      [
+        [3, 'draft'],
+        [2, 'effective'],
+        [1, 'superseded'],
+      ],
+    );
+    const named = order.operations.flatMap((op) => (op.documents ?? []).map((d) => `${op.seq}:${d.documentId}@${d.version}`));
+    assert.ok(named.length > 0, `WO-1003 names no work instruction: ${JSON.stringify(order.operations.map((o) => o.documents))}`);
   });
 
   it('does nothing when the plant is already there', async () => {

@@ -41,6 +41,8 @@ import { consumed, lot, lotRecord, putEdges, putRecords, serial, serialRecord } 
 import { individuals, putSpcSamples } from '../fixtures/spc.ts';
 
 type Route = RouteDef & { id: RouteId };
+/** A signature by one of tenant A's people (their passwords set with withPassword). */
+const approvalBy = (userId: string) => ({ userId, password: `pw-${userId}`, meaning: 'approval' });
 /** A's recorded value of the plant's routing, with values seeded for the SPC routes. */
 const SIGNING_PASSWORD = 'sign-it-2026';
 /** A's settings: every permitted role of a signing route can succeed (issue 16): its admins sign what quality signs. */
@@ -88,6 +90,8 @@ type Isolation =
   | 'own-create'
   /** Public, but authenticated by a Standard Webhooks signature: unsigned, it is a 401 for anyone. */
   | 'signed'
+  /** A PUT of a controlled document by id: B's own document (version 1); A's stays as it was. */
+  | 'own-document'
   /** About the caller alone (the live feed session): 204 for B, naming no record of A. */
   | 'own-session'
   /** A check over the caller's own data (the audit trail's verification): 200, naming none of A's records. */
@@ -330,6 +334,21 @@ describe('tenant and role rules on every route', () => {
     };
     const ncOfA = await newNcOfA();
     const ncProbe = async (request: Request) => partitionItems(`${tenantA}#NC#${request.params?.id}`);
+
+    // A's controlled documents (issue 16): one in force, and fresh ones in review by the planner for each approval.
+    const docOfA = 'WI-OF-A';
+    const documentInput = { title: 'Assemble the pump', kind: 'work-instruction', body: '1. Fit the impeller.\n2. Mount the motor.' };
+    const newDocInReview = async (id?: string) => {
+      const docId = id ?? `WI-A-${Math.random().toString(36).slice(2, 8)}`;
+      const put = await people.planner.ok('PUT', `/v1/documents/${docId}`, documentInput);
+      await people.planner.ok('POST', `/v1/documents/${docId}/versions/${put.document.version}/submit`);
+      idsOfA.add(docId);
+      return { id: docId, version: put.document.version as number };
+    };
+    for (const userId of ['u-quality', 'u-admin', 'u-planner']) await withPassword(mes, tenantA, userId, `pw-${userId}`);
+    const docInReview = await newDocInReview(docOfA);
+    await people.quality.ok('POST', `/v1/documents/${docOfA}/versions/${docInReview.version}/approve`, approvalBy('u-quality'));
+    const docProbe = async (request: Request) => partitionItems(`${tenantA}#DOC#${request.params?.id}`);
 
     cases = {
       receiveLot: {
@@ -605,6 +624,37 @@ describe('tenant and role rules on every route', () => {
       // The audit trail (issue 16): A's lot's trail is a 404 for B; B's verification reads B's chains only.
       listAudit: { isolation: 'not-found', build: async () => ({ query: { entity: 'lot', id: sharedLots.lot } }) },
       verifyAudit: { isolation: 'own-check', build: async () => ({ query: { from: new Date(Date.now() - 3_600_000).toISOString() } }) },
+      listDocuments: { isolation: 'list', build: async () => ({}) },
+      putDocument: { isolation: 'own-document', build: async () => ({ params: { id: docOfA }, body: documentInput }), probe: docProbe },
+      getDocument: { isolation: 'not-found', build: async () => ({ params: { id: docOfA } }) },
+      listDocumentVersions: { isolation: 'not-found', build: async () => ({ params: { id: docOfA } }) },
+      listDocumentSignatures: { isolation: 'not-found', build: async () => ({ params: { id: docOfA } }) },
+      submitDocumentVersion: {
+        isolation: 'not-found',
+        build: async (fresh) => {
+          if (!fresh) return { params: { id: docOfA, version: 1 } };
+          const put = await people.planner.ok('PUT', `/v1/documents/WI-A-${Math.random().toString(36).slice(2, 8)}`, documentInput);
+          idsOfA.add(put.id);
+          return { params: { id: put.id, version: put.document.version } };
+        },
+        probe: docProbe,
+      },
+      approveDocumentVersion: {
+        isolation: 'not-found',
+        build: async (fresh, caller) => {
+          const doc = fresh ? await newDocInReview() : docInReview;
+          return { params: { id: doc.id, version: doc.version }, body: approvalBy(caller?.userId ?? 'u-quality') };
+        },
+        probe: docProbe,
+      },
+      signDocument: {
+        isolation: 'not-found',
+        build: async (fresh, caller) => {
+          const doc = fresh ? await newDocInReview() : docInReview;
+          return { params: { id: doc.id }, body: { version: doc.version, ...approvalBy(caller?.userId ?? 'u-quality'), meaning: 'review' } };
+        },
+        probe: docProbe,
+      },
     } satisfies Record<RouteId, Case>;
   });
   after(async () => {
@@ -699,6 +749,10 @@ describe('tenant and role rules on every route', () => {
             assert.equal(reply.status, 201, reply.text);
             assert.ok(!idsOfA.has(reply.body.id), 'a new record of B');
             if (route.id === 'createIntegrationCredential') assert.ok(reply.body.id.startsWith(`${tenantB}.`), reply.body.id);
+            break;
+          case 'own-document':
+            assert.equal(reply.status, 200, reply.text);
+            assert.equal(reply.body.latestVersion, 1, 'a new document of B, not a new version of A’s');
             break;
           case 'own-session':
             assert.equal(reply.status, 204, reply.text);

@@ -73,6 +73,8 @@ const Quality = lazyScreen(() => import('./screens/quality.tsx'));
 const Nonconformance = lazyScreen(() => import('./screens/nonconformance.tsx'));
 const Characteristic = lazyScreen(() => import('./screens/characteristic.tsx'));
 const BatchRecord = lazyScreen(() => import('./screens/record.tsx'));
+const DocumentScreen = lazyScreen(() => import('./screens/document.tsx'));
+const DocumentVersions = lazyScreen(() => import('./screens/document-versions.tsx'));
 
 /** Most specific first. */
 const SCREENS: [string, ComponentType<ScreenProps>][] = [
@@ -94,6 +96,8 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/quality', Quality],
   ['/nonconformances/:id', Nonconformance],
   ['/characteristics/:id', Characteristic],
+  ['/documents/:id/versions', DocumentVersions],
+  ['/documents/:id', DocumentScreen],
 ];
 
 const NAV = [

@@ -112,6 +112,8 @@ export const AUDIT_ENTITIES = [
   'checkpoint',
   /** A user's signing trail (failed attempts, lock-outs; issue 16 section 2), id the user id. */
   'signing',
+  /** A controlled document (issue 16 section 4), id the document id. */
+  'document',
   ...MASTER_DATA_AUDIT_KINDS,
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
@@ -124,6 +126,7 @@ const SIMPLE: Record<string, AuditEntity> = {
   NC: 'nonconformance',
   SPC: 'characteristic',
   SIGNING: 'signing',
+  DOC: 'document',
 };
 const SIMPLE_PREFIX = Object.fromEntries(Object.entries(SIMPLE).map(([p, e]) => [e, p])) as Record<string, string>;
 

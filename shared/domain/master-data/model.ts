@@ -115,6 +115,8 @@ export interface RoutingOperation {
   standardTimeSeconds: number;
   setupTimeSeconds: number;
   instructions: string;
+  /** Controlled documents (issue 16) the operator works to; release copies the version in force then. */
+  documentIds?: string[] | undefined;
   dataToRecord: DataRequirement[];
 }
 export interface RoutingInput {

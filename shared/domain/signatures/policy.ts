@@ -28,7 +28,8 @@ export const DEFAULT_SIGNATURE_POLICIES: Record<SignedAction, SignaturePolicy> =
   // The second person of a use-as-is decision: the owner also refuses the person who decided it.
   'nonconformance.use-as-is': { action: 'nonconformance.use-as-is', required: [{ meaning: 'approval', roles: ['quality'] }], distinctSigners: true },
   'lot.release': { action: 'lot.release', required: [{ meaning: 'approval', roles: ['quality'] }], distinctSigners: true },
-  'document.approve': { action: 'document.approve', required: [{ meaning: 'approval', roles: ['quality'] }], distinctSigners: true },
+  // An admin may stand in for quality, as on every quality route (PERMISSIONS.approveDocuments).
+  'document.approve': { action: 'document.approve', required: [{ meaning: 'approval', roles: ['quality', 'admin'] }], distinctSigners: true },
 };
 
 /** What the signature settings look like (a slice of TenantSettingsInput). */

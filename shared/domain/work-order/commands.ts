@@ -36,6 +36,7 @@ import { assertConsumed } from './consume.ts';
 import { type HoldKind, assertMayHandleHold, defaultHoldKind } from './holds.ts';
 import type { CopiedInspectionPlan } from '../quality/inspection-plans.ts';
 import { outstandingInspections } from '../quality/inspections.ts';
+import type { DocumentReference } from '../documents/model.ts';
 
 export interface CommandContext {
   tenantId: string;
@@ -303,6 +304,7 @@ export function releaseWorkOrder(
   comment?: string,
   components: ReadonlyMap<number, OperationComponent[]> = new Map(),
   inspectionPlans: ReadonlyMap<number, CopiedInspectionPlan[]> = new Map(),
+  documents: ReadonlyMap<number, DocumentReference[]> = new Map(),
 ): CommandResult {
   assertWorkOrder('release', order);
   const seqs = new Set(routing.operations.map((o) => o.seq));
@@ -328,6 +330,8 @@ export function releaseWorkOrder(
       recordedData: {},
       ...(components.get(r.seq)?.length ? { components: components.get(r.seq) } : {}),
       ...(inspectionPlans.get(r.seq)?.length ? { inspectionPlans: inspectionPlans.get(r.seq) } : {}),
+      ...(r.documentIds?.length ? { documentIds: r.documentIds } : {}),
+      ...(documents.get(r.seq)?.length ? { documents: documents.get(r.seq) } : {}),
       version: 0,
     }));
   const next = { ...order, status: 'RELEASED' as const, releasedAt: ctx.now, routingVersion: routing.version, overrunTolerancePct, operations };

@@ -17,6 +17,7 @@ import { RECALL_EVENT_TYPES } from '../tracking/recall-events.ts';
 import { SERIAL_EVENT_TYPES } from '../tracking/serials.ts';
 import { NONCONFORMANCE_EVENT_TYPES } from '../quality/nonconformance-model.ts';
 import { SPC_EVENT_TYPES } from '../quality/spc-events.ts';
+import { DOCUMENT_EVENT_TYPES, type DocumentReference } from '../documents/model.ts';
 import { SIGNATURE_EVENT_TYPES } from '../signatures/model.ts';
 
 export interface WorkOrder {
@@ -104,6 +105,8 @@ export interface Operation extends RoutingOperation {
   inspectionPlans?: CopiedInspectionPlan[] | undefined;
   /** What was recorded of them, per plan (quality/inspections.ts); absent until the first result. */
   inspectionProgress?: InspectionProgress[] | undefined;
+  /** The controlled documents' versions in force at release (issue 16, documents/model.ts); none when the routing names none. */
+  documents?: DocumentReference[] | undefined;
   /**
    * A rework operation a nonconformance's disposition added (issue 15): a side step for the
    * nonconforming quantity, outside the order's flow (it neither gates nor feeds the next
@@ -244,6 +247,8 @@ export const EVENT_TYPES = [
   ...NONCONFORMANCE_EVENT_TYPES,
   // SPC (issue 15): each to its characteristic's own outbox.
   ...SPC_EVENT_TYPES,
+  // Controlled documents (issue 16): each to its document's own outbox.
+  ...DOCUMENT_EVENT_TYPES,
   // Signatures (issue 16): `signature.applied` on the signed record's outbox, the lock-out alert on the signer's.
   ...SIGNATURE_EVENT_TYPES,
 ] as const;
@@ -268,6 +273,8 @@ export interface OutboxEvent {
   nonconformanceId?: string | undefined;
   /** The characteristic an SPC event (`quality.spc-violation`, `quality.baseline-frozen`) is about. */
   characteristicId?: string | undefined;
+  /** The controlled document a document event (`document.*`) is about. */
+  documentId?: string | undefined;
   /** Per order (per lot, serial or recall for their events), gap-free sequence number. */
   sequence: number;
   data: Record<string, unknown>;

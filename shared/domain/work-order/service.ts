@@ -60,6 +60,7 @@ import type { WorkOrderStatus } from './status.ts';
 import type { HoldKind } from './holds.ts';
 import { runCommand } from '../retry.ts';
 import { plansForRelease } from '../quality/inspection-plans.ts';
+import type { EffectiveDocuments } from '../documents/release.ts';
 import { type Clock, systemClock } from '../clock.ts';
 
 export const toDetail = ({ eventSeq: _, ...order }: WorkOrderAggregate): WorkOrderDetail => order;
@@ -94,6 +95,8 @@ export class WorkOrderService {
     private readonly lots?: LotRepository,
     /** The SPC monitors' states: recorded numeric values are SPC samples, judged at write time (issue 15). */
     private readonly spc?: SpcStateReader,
+    /** The controlled documents' versions in force, copied at release (issue 16). */
+    private readonly documents?: Pick<EffectiveDocuments, 'forRouting'>,
   ) {}
 
   private context(auth: AuthContext): commands.CommandContext {
@@ -255,8 +258,11 @@ export class WorkOrderService {
       if (!routing) throw new UnknownReferenceError(`routing ${order.routingId} of work order ${id} does not exist`);
       const tolerance = Number(settings?.overrunTolerancePct ?? 0);
       const { bySeq, astray } = plansForRelease(plans, order, routing);
+      const ctx = this.context(auth);
+      // Issue 16: the version of each document in force now (one BatchGetItem), only for a release that can happen.
+      const documents = order.status === 'PLANNED' && this.documents ? await this.documents.forRouting(auth.tenantId, routing, ctx.now) : new Map();
       const result = await refusedWithChange(order, () => {
-        const released = commands.releaseWorkOrder(this.context(auth), order, routing, tolerance, comment, components, bySeq);
+        const released = commands.releaseWorkOrder(ctx, order, routing, tolerance, comment, components, bySeq, documents);
         if (astray.length)
           throw new UnknownReferenceError(
             `inspection plan ${astray.map((p) => `${p.id} (operation ${p.operationSeq})`).join(', ')} names an operation routing ${order.routingId} does not have (it has ${routing.operations.map((o) => o.seq).join(', ')}): correct the plan or the routing`,

@@ -17,6 +17,7 @@ import { OperationMaterials } from './order-materials.tsx';
 import { InspectNow } from '../quality/inspect-now-lazy.tsx';
 import { ReportProblem } from '../quality/report-problem.tsx';
 import { chartPath, recordedValueCharacteristicId } from '../quality/words.ts';
+import { WorkInstructions } from '../components/work-instructions.tsx';
 
 /** What the order made at its last operation of a lot- or serial-tracked material, with the way to its trace. */
 function OrderOutput({ order, op }: { order: WorkOrderDetail; op: Operation }) {
@@ -160,6 +161,7 @@ export function OperationItem(props: {
       <InspectNow order={order} op={op} reload={reload} />
       <OperationMaterials order={order} op={op} roles={roles} reload={reload} onOutcome={onOutcome} />
       <OrderOutput order={order} op={op} />
+      <WorkInstructions op={op} />
       {op.instructions ? (
         <details class="instructions">
           <summary>Work instructions</summary>

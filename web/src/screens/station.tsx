@@ -22,6 +22,7 @@ import { RecordedData } from '../components/order-operation.tsx';
 import { OperationMaterials } from '../components/order-materials.tsx';
 import { type EquipmentIndex, equipmentName, useEquipment } from '../components/plant-equipment.tsx';
 import { InspectNow } from '../quality/inspect-now-lazy.tsx';
+import { WorkInstructions } from '../components/work-instructions.tsx';
 
 /** The device remembers its station: a tablet on a line serves that line, shift after shift. */
 export const STATION_KEY = 'mes.station';
@@ -162,6 +163,7 @@ function Current({ entry }: { entry: DispatchEntry }) {
             reload={() => void live.reload()}
             onOutcome={ignoreOutcome}
           />
+          <WorkInstructions op={op} />
           {op.instructions ? (
             <div class="instructions">
               <h3 class="subhead">Work instructions</h3>
