@@ -3,7 +3,7 @@
  * the records as exported (what the command-line verifier reads) and the verification's answer.
  */
 import * as z from 'zod/mini';
-import { AUDIT_ENTITIES } from '../domain/audit/chain.ts';
+import { AUDIT_ENTITIES } from '../domain/audit/entities.ts';
 import { meta, Timestamp } from './schemas.ts';
 
 const Hash = z.string().check(z.regex(/^[0-9a-f]{64}$/));

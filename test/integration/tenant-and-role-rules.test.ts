@@ -42,7 +42,7 @@ import { individuals, putSpcSamples } from '../fixtures/spc.ts';
 
 type Route = RouteDef & { id: RouteId };
 /** A signature by one of tenant A's people (their passwords set with withPassword). */
-const approvalBy = (userId: string) => ({ userId, password: `pw-${userId}`, meaning: 'approval' });
+const approvalBy = (userId: string) => ({ userId, password: SIGNING_PASSWORD, meaning: 'approval' });
 /** A's recorded value of the plant's routing, with values seeded for the SPC routes. */
 const SIGNING_PASSWORD = 'sign-it-2026';
 /** A's settings: every permitted role of a signing route can succeed (issue 16): its admins sign what quality signs. */
@@ -345,7 +345,7 @@ describe('tenant and role rules on every route', () => {
       idsOfA.add(docId);
       return { id: docId, version: put.document.version as number };
     };
-    for (const userId of ['u-quality', 'u-admin', 'u-planner']) await withPassword(mes, tenantA, userId, `pw-${userId}`);
+    for (const userId of ['u-quality', 'u-admin', 'u-planner']) await withPassword(mes, tenantA, userId, SIGNING_PASSWORD);
     const docInReview = await newDocInReview(docOfA);
     await people.quality.ok('POST', `/v1/documents/${docOfA}/versions/${docInReview.version}/approve`, approvalBy('u-quality'));
     const docProbe = async (request: Request) => partitionItems(`${tenantA}#DOC#${request.params?.id}`);
