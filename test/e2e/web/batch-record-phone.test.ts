@@ -22,6 +22,7 @@ import {
 } from '../../helpers/browser.ts';
 import type { TestRuntime } from '../../helpers/runtime.ts';
 import { buildPlant, createOrder, newTenant, PLANT, type Staff, staff } from '../support/mes.ts';
+import { withPassword } from '../support/signing.ts';
 
 const TEST = 'batch-record-phone';
 
@@ -77,11 +78,31 @@ describe('the batch record on a phone', { skip: BROWSER_SKIP }, () => {
       await assertNoHorizontalOverflow(phone, 'the batch record');
 
       await phone.getByText('Operations', { exact: false }).first().click();
-      await phone.getByText(/Screw torque: 5\.1 Nm \(outside its limits\), Ana Lima/).waitFor({ state: 'visible' });
+      await phone.getByText(/Screw torque: 5\.1 Nm \(outside its limits\)/).waitFor({ state: 'visible' });
+      // Who recorded it, by name once the plant's people have loaded.
+      await phone.getByText(/Screw torque: 5\.1 Nm \(outside its limits\), Ana Lima/).waitFor({ state: 'visible', timeout: 20_000 });
       await screenshot(phone, TEST, 'record-operations-unfolded');
 
       const [download] = await Promise.all([phone.waitForEvent('download'), phone.getByRole('button', { name: 'Download PDF' }).click()]);
       assert.equal(download.suggestedFilename(), `${order.id}-batch-record.pdf`);
+
+      // The supervisor signs the review on the phone: user id and password again, the meaning from a pick list.
+      await withPassword(mes, tenant, 'u-supervisor', 'review-it-2026');
+      await phone.getByRole('button', { name: 'Sign', exact: true }).click();
+      const dialog = phone.getByRole('dialog');
+      await dialog.waitFor({ state: 'visible' });
+      assert.equal(await dialog.getByLabel('User id').inputValue(), 'u-supervisor');
+      await dialog.getByLabel('Meaning of your signature').selectOption('review');
+      await dialog.getByLabel('Password').fill('review-it-2026');
+      await screenshot(phone, TEST, 'record-sign-dialog');
+      await dialog.getByRole('button', { name: 'Confirm: Sign' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await phone
+        .getByTestId('record-signatures')
+        .getByText(/Review/)
+        .waitFor({ state: 'visible' });
+      await phone.getByText(/Still needed: Approval by quality/).waitFor({ state: 'visible' });
+      await screenshot(phone, TEST, 'record-signed-review');
       errors.assertNone();
     } finally {
       await context.close();

@@ -8,6 +8,7 @@
 import { Fragment } from 'preact';
 import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
+import { SignDialog } from '../components/sign-dialog.tsx';
 import { currentSession } from '../auth.ts';
 import { kindWords } from '../components/work-instructions.tsx';
 import { useLive } from '../live.ts';
@@ -102,12 +103,17 @@ export default function DocumentVersions({ params }: ScreenProps) {
                   />
                 ) : null}
                 {v.status === 'in-review' && mayApprove ? (
-                  // SIGN DIALOG CALL SITE (i16-sign): open its SignDialog here with the version's summary,
-                  // meaning 'approval', and on success call approveDocumentVersion with
-                  // { userId, password, meaning, comment, effectiveFrom }. Until it lands, the API route works; the phone shows this note.
-                  <p class="note" data-testid="approve-pending">
-                    Approve by signing: the signing dialog comes with electronic signatures.
-                  </p>
+                  // Approving is an electronic signature; the version takes effect now (a later date: through the API's effectiveFrom).
+                  <SignDialog
+                    label={`Sign: approve version ${v.version}`}
+                    summary={`version ${v.version} of ${v.title}`}
+                    effect="When your signature is the last one needed, this version takes effect now and the one before it is superseded."
+                    meanings={['approval']}
+                    sign={async (body) => {
+                      await api.call('approveDocumentVersion', { params: { id, version: v.version }, body });
+                    }}
+                    after={reload}
+                  />
                 ) : null}
               </li>
             );

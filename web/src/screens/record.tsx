@@ -9,6 +9,7 @@ import { useState } from 'preact/hooks';
 import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
 import { currentSession } from '../auth.ts';
+import { SignDialog } from '../components/sign-dialog.tsx';
 import { appConfig } from '../config.ts';
 import { routePath } from '../contract.ts';
 import { useLive } from '../live.ts';
@@ -131,15 +132,17 @@ export default function RecordScreen({ params }: ScreenProps) {
           </p>
         ) : null}
         <div class="record-actions">
-          {/*
-           * SIGN-DIALOG CALL SITE (i16-sign): when web/src/components/sign-dialog.tsx lands, this
-           * button opens <SignDialog route="signWorkOrderRecord" params={{ id }} summary={...}
-           * meanings={r.required.missing} onSigned={() => live.reload()} />. Until then it says so.
-           */}
           {!r.released && ['COMPLETED', 'CLOSED'].includes(r.order.status) ? (
-            <button type="button" class="btn btn-primary" disabled title="Signing on the phone arrives with the sign dialog">
-              Sign
-            </button>
+            <SignDialog
+              label="Sign"
+              summary={`the batch record of ${r.workOrderId}: ${r.exceptions.length} ${r.exceptions.length === 1 ? 'thing' : 'things'} to check first`}
+              effect="When your signature is the last one needed, signing releases the record: after that, nothing in it can change."
+              meanings={r.required.missing.length ? r.required.missing.map((m) => m.meaning) : ['review', 'approval']}
+              sign={async (body) => {
+                await api.call('signWorkOrderRecord', { params: { id }, body });
+              }}
+              after={() => void live.reload()}
+            />
           ) : null}
           <button type="button" class="btn" onClick={pdf} disabled={busy}>
             {busy ? 'Making the PDF…' : 'Download PDF'}
