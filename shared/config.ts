@@ -30,4 +30,9 @@ export const ENV = {
   signingAuthEndpoint: 'MES_SIGNING_AUTH_ENDPOINT',
   /** The app client used only for signing: USER_PASSWORD_AUTH, no secret, no hosted UI. */
   signingClientId: 'MES_SIGNING_CLIENT_ID',
+  /**
+   * On AWS: the S3 bucket (Object Lock, compliance mode) the audit checkpoints are published to
+   * and verified against (issue 16). Locally the runtime's directory instead (MES_AUDIT_ANCHOR_DIR).
+   */
+  auditAnchorBucket: 'MES_AUDIT_ANCHOR_BUCKET',
 } as const;

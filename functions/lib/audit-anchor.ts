@@ -2,11 +2,13 @@
  * The anchor store of audit checkpoints (shared/domain/audit/checkpoints.ts AnchorStore).
  * Locally: a directory under the runtime's data dir (MES_AUDIT_ANCHOR_DIR), one file per
  * checkpoint, created exclusively (never overwritten) and made read-only. On AWS the same port
- * is an S3 bucket with Object Lock in compliance mode (docs/part-11.md "Checkpoints"): the
- * adapter is not written yet, so on AWS checkpoints are kept in the table only.
+ * is an S3 bucket with Object Lock in compliance mode (MES_AUDIT_ANCHOR_BUCKET; infra data stack):
+ * every object is kept for the bucket's retention and nobody, the account's root included, can
+ * delete or overwrite it before; the job's role may only put and get.
  */
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ENV } from '#shared/config.ts';
 import type { AnchorStore } from '#shared/domain/audit/checkpoints.ts';
 
 const pad = (n: number) => String(n).padStart(8, '0');
@@ -34,12 +36,58 @@ export class FileAnchorStore implements AnchorStore {
   }
 }
 
+/** The object's key: one per tenant and checkpoint. */
+export const anchorKey = (tenantId: string, seq: number) => `${safe(tenantId)}/${pad(seq)}.json`;
+
+/**
+ * S3 with Object Lock (compliance mode, the bucket's default retention): a put is conditional
+ * (`If-None-Match: *`), so a checkpoint's copy is written once, and the lock keeps it for the
+ * retention period whatever any role of the account does. The client is imported on first use.
+ */
+export class S3AnchorStore implements AnchorStore {
+  constructor(private readonly bucket: string) {}
+
+  private async s3() {
+    const { S3Client, PutObjectCommand, GetObjectCommand } = await import('@aws-sdk/client-s3');
+    return { client: (this.client ??= new S3Client({})), PutObjectCommand, GetObjectCommand };
+  }
+  private client: import('@aws-sdk/client-s3').S3Client | undefined;
+
+  async put(tenantId: string, seq: number, body: string) {
+    const { client, PutObjectCommand } = await this.s3();
+    await client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: anchorKey(tenantId, seq),
+        Body: body,
+        ContentType: 'application/json',
+        IfNoneMatch: '*',
+        // Object Lock asks for an integrity check of every put.
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+  }
+
+  async get(tenantId: string, seq: number) {
+    const { client, GetObjectCommand } = await this.s3();
+    try {
+      const out = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: anchorKey(tenantId, seq) }));
+      return (await out.Body?.transformToString('utf8')) ?? undefined;
+    } catch (error) {
+      if ((error as Error).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+}
+
 /**
  * The anchor store this process publishes to and verifies against: the local runtime's directory
- * (MES_AUDIT_ANCHOR_DIR); none elsewhere (AWS, until the S3 adapter exists), and then checkpoints
- * live in the table only and nothing is compared with a published copy.
+ * (MES_AUDIT_ANCHOR_DIR) or, on AWS, the Object Lock bucket (MES_AUDIT_ANCHOR_BUCKET); none when
+ * neither is set (a test's process), and then checkpoints live in the table only.
  */
 export const anchorStore = (): AnchorStore | undefined => {
   const dir = process.env.MES_AUDIT_ANCHOR_DIR;
-  return dir ? new FileAnchorStore(dir) : undefined;
+  if (dir) return new FileAnchorStore(dir);
+  const bucket = process.env[ENV.auditAnchorBucket];
+  return bucket ? new S3AnchorStore(bucket) : undefined;
 };

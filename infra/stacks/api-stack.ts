@@ -14,6 +14,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AUDIT_ANCHOR } from './data-stack.ts';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -191,6 +192,12 @@ function grantUse(
       fn.function.addEnvironment(ENV.userPoolProvider, integration.userPoolProvider);
       return;
     }
+    case 'auditAnchor':
+      // Verification compares checkpoints with their published copies (the DataStack's Object Lock bucket): read only.
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [AUDIT_ANCHOR.objectsArn] }));
+      fn.function.addEnvironment(ENV.auditAnchorBucket, AUDIT_ANCHOR.bucketName);
+      Validations.of(fn.role.node.findChild('DefaultPolicy')).acknowledge({ id: AUDIT_ANCHOR.nagObjects, reason: AUDIT_ANCHOR.nagReason });
+      return;
     case 'signing':
       // InitiateAuth is Cognito's public API: no IAM grant, only where to send the password and with which client.
       fn.function.addEnvironment(ENV.signingAuthEndpoint, `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/`);

@@ -49,6 +49,8 @@ export const CONTEXT = {
    * the live feed publishes there and browsers connect there. Default: none, the web app polls.
    */
   iotEndpoint: 'mes:iotEndpoint',
+  /** Days a published audit checkpoint is kept in the Object Lock bucket (compliance mode: it cannot be shortened). Default 3650. */
+  auditRetentionDays: 'mes:auditRetentionDays',
 } as const;
 
 export interface MesStacks {
@@ -117,8 +119,9 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
   // Env-agnostic stacks (no account or region): `cdk synth` needs no credentials, and one
   // template deploys to any account and region.
   const data = new DataStack(app, 'MesData', {
-    description: 'MES data: the DynamoDB table (retained, deletion-protected)',
+    description: 'MES data: the DynamoDB table (retained, deletion-protected) and the audit checkpoints bucket (Object Lock)',
     terminationProtection: true,
+    ...(context(CONTEXT.auditRetentionDays) !== undefined ? { auditRetentionDays: Number(context(CONTEXT.auditRetentionDays)) } : {}),
   });
   // Before the API: routes that seal secrets or queue deliveries are granted its key and queue.
   const integration = new IntegrationStack(app, 'MesIntegration', {

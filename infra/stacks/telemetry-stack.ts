@@ -68,6 +68,8 @@ import type { StreamCapacity } from '../stream-capacity.ts';
 import { consumerOfRule, type EventFunction, type SqsSource, scheduledFunctions, visibilityTimeoutSecondsOf } from '../event-sources.ts';
 import { scheduledFunction } from '../constructs/scheduled-function.ts';
 import type { Rule } from 'aws-cdk-lib/aws-events';
+import { AUDIT_ANCHOR } from './data-stack.ts';
+import { ENV } from '../../shared/config.ts';
 
 /** The IoT SQL version the generated SQL is written for (`encode`, `topic(n)`, `<>`). */
 export const IOT_SQL_VERSION = '2016-03-23';
@@ -274,6 +276,18 @@ export class TelemetryStack extends Stack {
       ]),
     );
     this.liveViewRefresh = this.scheduled.refreshLiveView as { mes: MesFunction; rule: Rule };
+    const checkpoints = (this.scheduled as Record<string, { mes: MesFunction } | undefined>).checkpointAudit;
+    if (checkpoints) {
+      // The DataStack's Object Lock bucket: put (conditional, never over an object) and get only; no delete, no retention or legal hold change, no bypass.
+      checkpoints.mes.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [AUDIT_ANCHOR.objectsArn] }),
+      );
+      checkpoints.mes.function.addEnvironment(ENV.auditAnchorBucket, AUDIT_ANCHOR.bucketName);
+      Validations.of(checkpoints.mes.role.node.findChild('DefaultPolicy')).acknowledge({
+        id: AUDIT_ANCHOR.nagObjects,
+        reason: AUDIT_ANCHOR.nagReason,
+      });
+    }
 
     // ---- Devices -----------------------------------------------------------------------------
 

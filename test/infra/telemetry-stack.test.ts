@@ -267,8 +267,8 @@ describe('the telemetry stack', () => {
       }
       assert.equal(
         Object.keys(ofType('AWS::Lambda::Function')).length,
-        4,
-        "the two consumers, the rollup and the live view's refresh job, no other function (no custom resource)",
+        5,
+        "the two consumers, the rollup, the live view's refresh job and the audit checkpoint job, no other function (no custom resource)",
       );
     });
 

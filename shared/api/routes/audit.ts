@@ -29,6 +29,7 @@ export const routes = define({
     response: a.AuditVerificationSchema,
     successStatus: 200,
     handler: 'audit/verify-audit',
+    uses: ['auditAnchor'],
     fn: 'audit',
     table: 'read',
   },

@@ -25,6 +25,7 @@ import {
 import type { TestRuntime } from '../../helpers/runtime.ts';
 import { individuals, putSpcSamples } from '../../fixtures/spc.ts';
 import { buildPlant, newTenant, orderAt, type Staff, staff } from '../support/mes.ts';
+import { withPassword } from '../support/signing.ts';
 
 const TEST = 'quality-chart-phone';
 const CHARACTERISTIC = 'insp:IP-BORE:bore';
@@ -197,18 +198,24 @@ describe('quality on a phone', { skip: BROWSER_SKIP }, () => {
       assert.equal(await page.getByRole('button', { name: 'Approve use as is' }).count(), 0);
       await screenshot(page, TEST, 'nonconformance-awaiting-approval');
 
-      // Ben Ortiz approves: it closes.
+      // Ben Ortiz approves by his electronic signature (issue 16): it closes.
+      await withPassword(mes, tenant, 'u-quality-2', 'ben-signs-2026');
       await signIn(page, mes.baseUrl, { tenantId: tenant, userId: 'u-quality-2', role: 'quality' });
       await goTo(page, `/nonconformances/${encodeURIComponent(ncId)}`);
-      await page.getByRole('button', { name: 'Approve use as is' }).click();
+      await page.getByRole('button', { name: 'Sign: approve use as is' }).click();
       const approve = page.getByRole('dialog');
-      assert.match(await approve.innerText(), /Ana Silva decided to use it as is/);
-      await approve.getByRole('button', { name: 'Confirm: Approve use as is' }).click();
+      assert.match(await approve.innerText(), /as is, as Ana Silva decided/);
+      await approve.getByLabel('Meaning of your signature').selectOption('approval');
+      await approve.getByLabel('Password').fill('ben-signs-2026');
+      await approve.getByRole('button', { name: 'Confirm: Sign: approve use as is' }).click();
       await approve.waitFor({ state: 'detached' });
       await page.getByTestId('nc-status').getByText('Closed').waitFor();
       assert.match(await page.getByTestId('nc-decision').innerText(), /Approved by Ben Ortiz/);
       const history = await page.getByTestId('nc-history').innerText();
-      assert.match(history, /Reported[\s\S]*by Olivia Park[\s\S]*Decided: Use as is[\s\S]*by Ana Silva[\s\S]*Use as is approved[\s\S]*by Ben Ortiz/);
+      assert.match(
+        history,
+        /Reported[\s\S]*by Olivia Park[\s\S]*Decided: Use as is[\s\S]*by Ana Silva[\s\S]*Signed[\s\S]*by Ben Ortiz[\s\S]*Approval by Ben Ortiz; use as is approved/,
+      );
       await screenshot(page, TEST, 'nonconformance-closed');
       await assertAccessible(page, 'a closed nonconformance');
       errors.assertNone();

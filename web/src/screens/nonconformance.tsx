@@ -33,6 +33,8 @@ const ACTION_WORDS: Record<string, string> = {
   'nonconformance.open': 'Reported',
   'nonconformance.decide': 'Decided',
   'nonconformance.approve': 'Use as is approved',
+  /** An electronic signature (issue 16); the approval it completes is named with it. */
+  signed: 'Signed',
   'nonconformance.reject': 'Use as is rejected',
 };
 

@@ -13,7 +13,7 @@ import { SignDialog } from '../components/sign-dialog.tsx';
 import { appConfig } from '../config.ts';
 import { routePath } from '../contract.ts';
 import { useLive } from '../live.ts';
-import { personName } from '../plant.ts';
+import { personName, usePlantContext } from '../plant.ts';
 import { ErrorNote, fmtDateTime, Loading, Page } from '../ui.tsx';
 
 const ROLE_WORDS: Record<string, string> = {
@@ -53,6 +53,8 @@ function Section({ title, count, children }: { title: string; count?: number; ch
 
 export default function RecordScreen({ params }: ScreenProps) {
   const id = params.id ?? '';
+  // Re-rendered when the plant's names arrive: the record shows people by name.
+  usePlantContext();
   const live = useLive((signal) => api.call('getWorkOrderRecord', { params: { id }, signal }), [id], { intervalMs: 60_000 });
   const [pdfError, setPdfError] = useState<Error | undefined>();
   const [busy, setBusy] = useState(false);
