@@ -22,6 +22,7 @@ import { consoleLog } from './http-server.ts';
 import { DEFAULT_MQTT_PORT, DEFAULT_MQTT_WS_PORT } from './mqtt-broker.ts';
 import { isPortFree } from './net.ts';
 import { type Runtime, startRuntime } from './runtime.ts';
+import { DEMO_PASSWORD } from './passwords.ts';
 import { DEMO_GATEWAY, DEMO_TENANT, DEMO_USERS } from './seed.ts';
 import { buildWeb } from '../../web/build.ts';
 
@@ -215,6 +216,7 @@ async function printWelcome(runtime: Runtime, seed: boolean, simulate: boolean) 
     `Demo users: ${Object.values(DEMO_USERS)
       .map((u) => `${u.userId} (${u.roles.join(', ')})`)
       .join(', ')}`,
+    `Their password, asked again at every electronic signature: ${DEMO_PASSWORD}`,
     '',
     `A supervisor token for tenant "${DEMO_TENANT}" (valid 12 h):`,
     '',
