@@ -129,6 +129,8 @@ export function chainLocation(tenantId: string, chain: string): { pk: string; sk
       if (d < 0) return undefined;
       const equipmentId = rest.slice(0, d).join('#');
       const start = rest.slice(d + 1).join('#');
+      // An id that names no unit or no start time (`{equipmentId}@{start ISO}`) names no chain: nothing to read.
+      if (!equipmentId || Number.isNaN(Date.parse(start))) return undefined;
       return {
         pk: keys.downtimeReasonPartition(tenantId, equipmentId),
         skPrefix: `${start}#AUDIT#`,

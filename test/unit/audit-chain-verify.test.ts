@@ -140,3 +140,13 @@ describe('audit chain verification', () => {
     );
   });
 });
+
+describe('where a chain lives', () => {
+  it('finds no chain for a downtime id that names no unit or no start (the API fuzz found a 500 there)', async () => {
+    const { chainLocation } = await import('#shared/db/audit-chain.ts');
+    const { chainOf } = await import('#shared/domain/audit/chain.ts');
+    assert.equal(chainLocation('t1', chainOf('downtime', '%')), undefined);
+    assert.equal(chainLocation('t1', chainOf('downtime', 'wu-1@not-a-time')), undefined);
+    assert.ok(chainLocation('t1', chainOf('downtime', 'wu-1@2026-12-03T10:00:00.000Z')));
+  });
+});
