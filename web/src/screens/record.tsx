@@ -117,7 +117,7 @@ export default function RecordScreen({ params }: ScreenProps) {
             <li key={s.id} class={s.valid ? '' : 'invalid'}>
               <strong>{s.printedName}</strong> — {s.meaningText}
               <br />
-              <span>{s.signedAtLocal}</span>
+              <span>{fmtDateTime(s.signedAt)}</span>
               <br />
               <span>{s.valid ? 'The record is as it was signed.' : 'The record changed after this signature: it no longer counts.'}</span>
               {s.comment ? <p class="muted">“{s.comment}”</p> : null}
@@ -178,7 +178,7 @@ export default function RecordScreen({ params }: ScreenProps) {
               <ul>
                 {op.values.map((v) => (
                   <li key={v.name} class={v.within ? '' : 'invalid'}>
-                    {v.label}: {String(v.value)}
+                    {v.label}: {typeof v.value === 'boolean' ? (v.value ? 'yes' : 'no') : String(v.value)}
                     {v.unit ? ` ${v.unit}` : ''} {v.within ? '(within limits)' : '(outside its limits)'}, {personName(v.recordedBy)}
                   </li>
                 ))}
