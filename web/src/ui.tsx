@@ -215,26 +215,29 @@ function ActionDialog({ open, close }: { open: OpenDialog; close: () => void }) 
               )}
             </div>
           ))}
-          {warned && !error ? (
-            <p class="warning" role="alert" data-testid="dialog-warning">
-              {warned}
-            </p>
-          ) : null}
-          {error ? (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          ) : overtaken ? (
-            <p class="error" role="alert" data-testid="dialog-overtaken">
-              Someone else changed this meanwhile: "{props.label}" is no longer possible as it stands. Nothing was sent. Close this and check the
-              current state on the screen.
-            </p>
-          ) : null}
-          <div class="dialog-actions">
-            <Button onClick={close}>{overtaken ? 'Close' : 'Cancel'}</Button>
-            <Button type="submit" kind={props.kind ?? 'primary'} disabled={busy || !connection.online}>
-              {busy ? 'Working…' : warned ? `${props.label} anyway` : `Confirm: ${props.label}`}
-            </Button>
+          {/* The foot stays in sight while a long dialog scrolls: what happened, and the buttons. */}
+          <div class="dialog-foot">
+            {warned && !error ? (
+              <p class="warning" role="alert" data-testid="dialog-warning">
+                {warned}
+              </p>
+            ) : null}
+            {error ? (
+              <p class="error" role="alert">
+                {error}
+              </p>
+            ) : overtaken ? (
+              <p class="error" role="alert" data-testid="dialog-overtaken">
+                Someone else changed this meanwhile: "{props.label}" is no longer possible as it stands. Nothing was sent. Close this and check the
+                current state on the screen.
+              </p>
+            ) : null}
+            <div class="dialog-actions">
+              <Button onClick={close}>{overtaken ? 'Close' : 'Cancel'}</Button>
+              <Button type="submit" kind={props.kind ?? 'primary'} disabled={busy || !connection.online}>
+                {busy ? 'Working…' : warned ? `${props.label} anyway` : `Confirm: ${props.label}`}
+              </Button>
+            </div>
           </div>
         </form>
       </div>

@@ -81,8 +81,13 @@ describe('signing on a phone', { skip: BROWSER_SKIP }, () => {
       assert.equal(await dialog.getByLabel('User id').inputValue(), 'u-quality');
       assert.match(await dialog.innerText(), /counts as your handwritten one/);
       assert.equal(await dialog.getByLabel('Meaning of your signature').inputValue(), 'approval');
+      // The dialog's buttons stay in sight however long its text: no scrolling to find Confirm.
+      const confirm = dialog.getByRole('button', { name: 'Confirm: Sign: release this lot' });
+      const box = await confirm.boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + box.height <= PHONE.viewport.height, `Confirm is in sight without scrolling (${JSON.stringify(box)})`);
+      await screenshot(page, TEST, 'sign-dialog-open');
       await dialog.getByLabel('Password').fill('not-my-password');
-      await dialog.getByRole('button', { name: 'Confirm: Sign: release this lot' }).click();
+      await confirm.click();
       const refusal = dialog.getByRole('alert');
       await refusal.waitFor({ state: 'visible' });
       assert.equal(await refusal.innerText(), 'Not signed: the user id or password is wrong; signing locks after 2 more wrong attempts.');
