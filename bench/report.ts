@@ -17,6 +17,7 @@ import { renderGenealogy } from './genealogy-report.ts';
 import { SPC_TARGET_NAMES, type SpcResults } from './spc.ts';
 import { renderSpc } from './spc-report.ts';
 import { type AuditResults, renderAudit } from './audit.ts';
+import { renderSaasCost, saasCost } from './saas-cost.ts';
 
 export const TARGETS = { latencyRatio: 1.5 } as const;
 
@@ -180,6 +181,11 @@ export function renderResults(r: Results): string {
   renderGenealogy(r.genealogy, r.genealogyError, { out, judge });
   renderSpc(r.spc, r.spcError, { out, judge });
   renderAudit(r.audit, r.auditError, { out });
+  renderSaasCost(
+    r.plantLive ? saasCost(r.stacks.today.priced, r.api, r.plantLive, r.telemetry) : undefined,
+    r.plantLive ? undefined : `section 7 did not run (${r.plantLiveError ?? 'no figures'})`,
+    out,
+  );
 
   const summary = ['## Summary', '', '| Target | Checks | Pass | Fail | Verdict |', '|---|---|---|---|---|'];
   for (const target of Object.values(T)) {

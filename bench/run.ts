@@ -19,6 +19,8 @@
  *      subgroups of 5, beside the floor of the bare Query pages of the same items (its own runtime).
  *  10. audit chain (bench/audit.ts): a command's TransactWriteItems with and without the chain (WRU,
  *      p50), and reading and verifying 100,000 audit records (its own runtime).
+ *  11. the whole deployment's cost per plant-month at 1, 10 and 100 plants and its idle floor
+ *      (bench/saas-cost.ts), computed from sections 1, 2, 3 and 7 of the same run.
  * Every loop is bounded in count and time; all traffic stays on 127.0.0.1.
  * BENCH_SAMPLES, BENCH_COLD_RUNS (at least 7), BENCH_TELEMETRY_SCALE and BENCH_WEB_RUNS shrink a run while working on the bench itself.
  */

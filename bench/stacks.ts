@@ -16,6 +16,41 @@ export interface StackCounts {
   stacks: Record<string, number>;
   /** Resources of one API function (function, role, policy, log group, integration, permission), as a new context would add. */
   perFunction: number;
+  /** The resources with a monthly price of their own, over every stack (section 11, the SaaS cost). */
+  priced: PricedResources;
+}
+
+/** What a deployment pays for by the month whether or not anyone uses it, counted in the synthesized templates. */
+export interface PricedResources {
+  alarms: number;
+  dashboards: number;
+  webAcls: number;
+  /** Rules over every web ACL (a managed rule group is one rule). */
+  webAclRules: number;
+  kmsKeys: number;
+  /** Provisioned shards over the Kinesis streams (an on-demand stream counts 0 here). */
+  kinesisShards: number;
+  functions: number;
+  /** Scheduled rules (EventBridge) invoking a function: they run even when the plant is idle. */
+  schedules: number;
+}
+
+function pricedOf(templates: Record<string, { Type: string; Properties?: Record<string, unknown> }>[]): PricedResources {
+  const all = templates.flatMap((t) => Object.values(t));
+  const ofType = (type: string) => all.filter((r) => r.Type === type);
+  return {
+    alarms: ofType('AWS::CloudWatch::Alarm').length,
+    dashboards: ofType('AWS::CloudWatch::Dashboard').length,
+    webAcls: ofType('AWS::WAFv2::WebACL').length,
+    webAclRules: ofType('AWS::WAFv2::WebACL').reduce((n, r) => n + ((r.Properties?.Rules as unknown[] | undefined)?.length ?? 0), 0),
+    kmsKeys: ofType('AWS::KMS::Key').length,
+    kinesisShards: ofType('AWS::Kinesis::Stream').reduce(
+      (n, r) => n + (typeof r.Properties?.ShardCount === 'number' ? r.Properties.ShardCount : 0),
+      0,
+    ),
+    functions: ofType('AWS::Lambda::Function').length,
+    schedules: ofType('AWS::Events::Rule').filter((r) => r.Properties?.ScheduleExpression).length,
+  };
 }
 
 export interface StackResults {
@@ -38,8 +73,10 @@ function count(routes: readonly (RouteDef & { id: string })[]): StackCounts {
   const assembly = app.synth();
   const stacks: Record<string, number> = {};
   let perFunction = 0;
+  const templates: Record<string, { Type: string; Properties?: Record<string, unknown> }>[] = [];
   for (const stack of assembly.stacks) {
-    const resources = (stack.template as { Resources?: Record<string, { Type: string }> }).Resources ?? {};
+    const resources = (stack.template as { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> }).Resources ?? {};
+    templates.push(resources);
     stacks[stack.stackName] = Object.keys(resources).length;
     if (stack.stackName === api.stackName) {
       const types = Object.values(resources).map((r) => r.Type);
@@ -55,7 +92,7 @@ function count(routes: readonly (RouteDef & { id: string })[]): StackCounts {
       perFunction = types.filter((t) => perFunctionTypes.includes(t)).length / functions + 1;
     }
   }
-  return { routes: routes.length, stacks, perFunction };
+  return { routes: routes.length, stacks, perFunction, priced: pricedOf(templates) };
 }
 
 export function measureStacks(): StackResults {
