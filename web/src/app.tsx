@@ -17,14 +17,8 @@ import Plant from './screens/plant.tsx';
 import Dispatch from './screens/dispatch.tsx';
 import WorkOrders from './screens/work-orders.tsx';
 import WorkOrder from './screens/work-order.tsx';
-import History from './screens/history.tsx';
-import Downtime from './screens/downtime.tsx';
-import Oee from './screens/oee.tsx';
-import ReasonLists from './screens/reason-lists.tsx';
 import { PERMISSIONS } from '../../shared/domain/roles.ts';
 import Station from './screens/station.tsx';
-import Trace from './screens/trace.tsx';
-import Lot, { Serial } from './screens/lot.tsx';
 
 export interface ScreenProps {
   params: Record<string, string>;
@@ -69,6 +63,15 @@ function lazyScreen(load: () => Promise<{ default: ComponentType<ScreenProps> }>
     );
   };
 }
+// Screens neither home needs (the plant overview, the operator's station, the orders): each in
+// its own chunk, so the first page load carries only what the first screen shows (bench section 5).
+const History = lazyScreen(() => import('./screens/history.tsx'));
+const Downtime = lazyScreen(() => import('./screens/downtime.tsx'));
+const Oee = lazyScreen(() => import('./screens/oee.tsx'));
+const ReasonLists = lazyScreen(() => import('./screens/reason-lists.tsx'));
+const Trace = lazyScreen(() => import('./screens/trace.tsx'));
+const Lot = lazyScreen(() => import('./screens/lot.tsx'));
+const Serial = lazyScreen(() => import('./screens/lot.tsx').then((m) => ({ default: m.Serial })));
 const Quality = lazyScreen(() => import('./screens/quality.tsx'));
 const Nonconformance = lazyScreen(() => import('./screens/nonconformance.tsx'));
 const Characteristic = lazyScreen(() => import('./screens/characteristic.tsx'));
