@@ -181,6 +181,28 @@ describe('controlled documents', () => {
     assert.equal(signatures[0].valid, true);
   });
 
+  it('holds a signature sent without approving to the approval policy: the author may not sign approval on their own version, nor a planner', async () => {
+    const id = await inReview();
+    const sign = (api: Api, meaning: string) =>
+      api.post(`/v1/documents/${id}/signatures`, { version: 1, userId: api.userId, password: PASSWORD, meaning });
+    const before = await docItems(id);
+    // The planner wrote version 1: an approval signature by them, through the sign route, would approve their own version.
+    assertProblem(await sign(people.planner, 'approval'), 403, { type: 'urn:mes:problem:signature-not-allowed' });
+    assert.deepEqual(await docItems(id), before);
+    // A meaning the policy does not ask for is a signature of its own and approves nothing.
+    await people.planner.ok('POST', `/v1/documents/${id}/signatures`, {
+      version: 1,
+      userId: people.planner.userId,
+      password: PASSWORD,
+      meaning: 'authorship',
+    });
+    const { required } = await people.quality.ok('GET', `/v1/documents/${id}/signatures?version=1`);
+    assert.equal(required.complete, false);
+    // Quality's approval then approves it.
+    const ok = await people.quality.ok('POST', `/v1/documents/${id}/versions/1/approve`, approval(people.quality));
+    assert.equal(ok.document.status, 'effective');
+  });
+
   it('shows a signature invalid once the signed content is changed behind the MES’s back (11.70)', async () => {
     const id = await inReview();
     await people.quality.ok('POST', `/v1/documents/${id}/versions/1/approve`, approval(people.quality));

@@ -188,7 +188,9 @@ export class DocumentService {
       const existing = this.views(await this.documents.signatures(auth.tenantId, id), [record]).filter(
         (s) => s.recordId === signedRecordId(id, version),
       );
-      if (approval) {
+      // A signature whose meaning the approval policy asks for counts towards approval, whichever
+      // route sent it: the same checks (role, distinct signers, not the author) on both.
+      if (approval || policy.required.some((r) => r.meaning === request.meaning)) {
         // The author does not approve their own version when the policy asks for distinct signers.
         acceptSignature(
           policy,
