@@ -122,6 +122,25 @@ describe('releasing a batch record by signatures', () => {
     );
   });
 
+  it('is not released while a nonconformance in it is open: the releasing signature is refused before the password is checked', async () => {
+    const order = await orderAt(people, 'COMPLETED', { routingId: PLANT.quickRouting, quantity: 3 });
+    const nc = await people.operator.ok('POST', '/v1/nonconformances', {
+      workOrderId: order.id,
+      quantity: 1,
+      defectCode: 'DIM',
+      description: 'bore over',
+    });
+    const status = (await people.supervisor.ok<WorkOrderDetail>('GET', `/v1/work-orders/${order.id}`)).status;
+    if (status === 'COMPLETED') await sign(supervisor, order.id, 'review');
+    const before = await snapshot(people.supervisor, tenant, order.id);
+    await assert.rejects(sign(quality, order.id, 'approval', 'not-even-checked'), (error: Error) => {
+      assert.match(error.message, status === 'COMPLETED' ? new RegExp(`${nc.id} is open`) : /only a completed or closed/);
+      return true;
+    });
+    assert.deepEqual(await snapshot(people.supervisor, tenant, order.id), before);
+    assert.equal((await record(order.id)).released, false);
+  });
+
   it('refuses the same person twice, and an order that is not completed, before the password is checked', async () => {
     const both = who('u-both', 'Bo Both', ['supervisor', 'quality']);
     const order = await orderAt(people, 'COMPLETED', { routingId: PLANT.quickRouting });

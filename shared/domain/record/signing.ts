@@ -60,6 +60,15 @@ export class RecordSigning {
     const existing = signatureViews(items.signatures, { type: 'work-order', id, content });
     // Refused before the password is checked: a signature the policy has no place for is not an attempt.
     acceptSignature(policy, existing, auth, request.meaning);
+    // The signature that would release the record waits for its nonconformances to close: a
+    // disposition after release would change a released record (and void its signatures).
+    const wouldRelease = policyStatus(policy, [...existing, { ...signatureProbe(auth, request.meaning), valid: true }]).complete;
+    const open = record.nonconformances.filter((nc) => nc.status !== 'closed');
+    if (wouldRelease && open.length) {
+      throw new IllegalTransitionError(
+        `the batch record of ${id} is not released while nonconformance${open.length > 1 ? 's' : ''} ${open.map((nc) => nc.id).join(', ')} ${open.length > 1 ? 'are' : 'is'} open: close ${open.length > 1 ? 'them' : 'it'} first`,
+      );
+    }
     const signature = await this.signing.authenticate(auth, request, { type: 'work-order', id, content });
     const signatures = [...existing, { ...signature, valid: true }];
     const required = policyStatus(policy, signatures);
@@ -110,4 +119,20 @@ export class RecordSigning {
     if (!items) throw new NotFoundError(`work order ${id}`);
     return items;
   }
+}
+
+/** The signature a request would make, for asking the policy what it would complete (ids and times are not looked at). */
+function signatureProbe(auth: AuthContext, meaning: string): Signature {
+  return {
+    id: 'probe',
+    recordType: 'work-order',
+    recordId: '',
+    contentHash: '',
+    meaning,
+    meaningText: meaning,
+    signerId: auth.userId,
+    printedName: auth.name,
+    signedAt: '',
+    method: 'password',
+  };
 }
