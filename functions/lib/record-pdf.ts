@@ -176,7 +176,8 @@ function contentOf(r: BatchRecord, options: PdfOptions): Line[] {
       `Started ${op.startedAt ?? '-'} by ${op.startedBy ?? '-'}; completed ${op.completedAt ?? '-'} by ${op.completedBy ?? '-'}; good ${op.goodQty}${uom}, scrap ${op.scrapQty}${uom}`,
       8,
     );
-    if (op.document) line(`Ran by document ${op.document.id} version ${op.document.version}`, 8);
+    for (const d of op.documents ?? [])
+      line(`Ran by document ${d.id} version ${d.version}: ${d.title} (content sha-256 ${d.contentHash.slice(0, 16)}…)`, 8);
     if (op.instructions) line(`Instructions: ${op.instructions}`, 8);
     for (const v of op.values) {
       const limits = [v.min !== undefined ? `min ${v.min}` : '', v.max !== undefined ? `max ${v.max}` : ''].filter(Boolean).join(', ') || 'no limits';

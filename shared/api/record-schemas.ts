@@ -62,7 +62,7 @@ const OperationSchema = z.object({
   scrapQty: z.number(),
   scrapByReason: z.record(z.string(), z.number()),
   instructions: z.string(),
-  document: opt(z.object({ id: z.string(), version: z.int() })),
+  documents: opt(z.array(z.object({ id: z.string(), version: z.int(), title: z.string(), contentHash: z.string() }))),
   values: z.array(
     z.object({
       name: z.string(),

@@ -253,6 +253,9 @@ describe('controlled documents', () => {
     await people.quality.ok('POST', `/v1/documents/${id}/versions/2/approve`, approval(people.quality));
     const detail = await people.operator.ok('GET', `/v1/work-orders/${order.id}`);
     assert.equal(detail.operations[0].documents[0].version, 1);
+    // The batch record names the version the operation ran by, with its content hash (and signs it).
+    const record = await people.quality.ok('GET', `/v1/work-orders/${order.id}/record`);
+    assert.deepEqual(record.operations[0].documents, [{ id, version: 1, title: 'Assemble the pump', contentHash: approved.document.contentHash }]);
     const next = await createOrder(people.planner, { routingId: 'RT-DOC' });
     const nextReleased = await people.supervisor.ok('POST', `/v1/work-orders/${next.id}/release`, {});
     assert.equal(nextReleased.operations[0].documents[0].version, 2);

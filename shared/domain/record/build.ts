@@ -158,7 +158,6 @@ function orderSection(o: RecordSources['order']): BatchRecord['order'] {
 
 function operationSection(op: WorkOrderAggregate['operations'][number], src: RecordSources): RecordOperation {
   const requirements = new Map(op.dataToRecord.map((d) => [d.name, d]));
-  const document = (op as { document?: { id: string; version: number } }).document;
   return {
     seq: op.seq,
     name: op.name,
@@ -170,7 +169,9 @@ function operationSection(op: WorkOrderAggregate['operations'][number], src: Rec
     scrapQty: op.scrapQty,
     scrapByReason: op.scrapByReason,
     instructions: op.instructions,
-    ...(document ? { document: { id: document.id, version: document.version } } : {}),
+    ...(op.documents?.length
+      ? { documents: op.documents.map((d) => ({ id: d.documentId, version: d.version, title: d.title, contentHash: d.contentHash })) }
+      : {}),
     values: Object.entries(op.recordedData)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, v]) => {

@@ -85,7 +85,8 @@ export interface RecordOperation {
   scrapByReason: Record<string, number>;
   /** The instructions it ran by, as copied at release (a controlled document's id and version when the routing names one). */
   instructions: string;
-  document?: { id: string; version: number } | undefined;
+  /** The controlled documents it ran by (issue 16): each version copied at release, with the hash of its content then. */
+  documents?: { id: string; version: number; title: string; contentHash: string }[] | undefined;
   values: RecordValue[];
   reports: RecordReport[];
   consumed: RecordMaterial[];

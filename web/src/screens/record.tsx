@@ -174,6 +174,11 @@ export default function RecordScreen({ params }: ScreenProps) {
               {uom} good, {op.scrapQty}
               {uom} scrap.
             </p>
+            {(op.documents ?? []).map((d) => (
+              <p key={`${d.id}@${d.version}`}>
+                Ran by {d.title}, version {d.version} ({d.id}).
+              </p>
+            ))}
             {op.values.length ? (
               <ul>
                 {op.values.map((v) => (
