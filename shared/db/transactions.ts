@@ -20,21 +20,30 @@ export interface Cancelled {
 export async function transact(items: TransactItem[]): Promise<Cancelled | undefined> {
   try {
     await ddb().send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-    await registerAuditTenants(items);
-    return undefined;
   } catch (error) {
-    if ((error as Error).name === 'ValidationException' && /item size/i.test((error as Error).message)) {
-      throw new RecordTooLargeError('the record would be larger than the 400 KB a stored item may be');
-    }
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const reasons = error.CancellationReasons ?? [];
-    if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new VersionConflictError();
-    const failed = reasons.flatMap((r, index) =>
-      r.Code === 'ConditionalCheckFailed' ? [{ index, item: r.Item ? unmarshall(r.Item) : undefined }] : [],
-    );
-    if (failed.length === 0) throw error;
-    return { failed };
+    return cancelled(error);
   }
+  // After the commit: a failure to note the tenant for the checkpoint job must not turn a
+  // committed command into an error (its next command notes it again; the note lives 3 days).
+  await registerAuditTenants(items).catch((error: Error) =>
+    console.error('audit: could not note the tenant for checkpoints', error.name, error.message),
+  );
+  return undefined;
+}
+
+/** The cancellation of a transaction whose conditions failed; any other error is thrown on, mapped where it means something. */
+function cancelled(error: unknown): Cancelled {
+  if ((error as Error).name === 'ValidationException' && /item size/i.test((error as Error).message)) {
+    throw new RecordTooLargeError('the record would be larger than the 400 KB a stored item may be');
+  }
+  if (!(error instanceof TransactionCanceledException)) throw error;
+  const reasons = error.CancellationReasons ?? [];
+  if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new VersionConflictError();
+  const failed = reasons.flatMap((r, index) =>
+    r.Code === 'ConditionalCheckFailed' ? [{ index, item: r.Item ? unmarshall(r.Item) : undefined }] : [],
+  );
+  if (failed.length === 0) throw error;
+  return { failed };
 }
 
 const AUDIT_TENANT_TTL_SECONDS = 3 * 86_400;
