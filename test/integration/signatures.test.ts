@@ -217,6 +217,30 @@ describe('electronic signatures', () => {
     });
   });
 
+  describe('wrong passwords sent at once', () => {
+    it('each count: three together lock signing, and a right password sent with them signs nothing', async () => {
+      const t = newTenant();
+      const q = await as(mes, t, 'u-quality', ['quality']);
+      await buildPlant(await as(mes, t, 'u-planner', ['planner']));
+      await withPassword(mes, t, 'u-quality', PASSWORD);
+      const lot = await q.ok<MaterialLot>('POST', '/v1/lots', { materialId: HSG, quantity: 5 });
+      await q.ok('POST', `/v1/lots/${lot.id}/hold`, { reason: 'check' });
+      const path = `/v1/lots/${lot.id}/signatures`;
+      const answers = await Promise.all(['wrong-1', 'wrong-2', 'wrong-3'].map((password) => sign(q, path, password, 'approval')));
+      for (const answer of answers) assert.ok([401, 423].includes(answer.status), `refused: ${answer.status}`);
+      assert.ok(
+        answers.some((a) => a.status === 423),
+        'the third failure locked signing',
+      );
+      assertProblem(await sign(q, path, PASSWORD, 'approval'), 423, { type: LOCKED });
+      const audit = (await signingItems('u-quality', t)).filter((i) => String(i.sk).startsWith('AUDIT#'));
+      assert.deepEqual(
+        audit.map((a) => a.action),
+        ['signing-locked'],
+      );
+    });
+  });
+
   describe('a lot release', () => {
     it('does not happen without its signature; the signature releases it in its own transaction', async () => {
       // Prepare

@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AuthContext } from '../../auth/claims.ts';
 import { contentHash } from '../audit/canonical.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import { ValidationError } from '../errors.ts';
+import { ValidationError, VersionConflictError } from '../errors.ts';
 import type { AuditRecord, OutboxEvent } from '../work-order/model.ts';
 import { SignatureRefusedError, SigningLockedError } from './errors.ts';
 import { SIGNING_LOCKOUT, type SignableType, type Signature, type SignRequest, type SigningState } from './model.ts';
@@ -69,12 +69,18 @@ export class SignatureService {
     }
     // Both components, every time (11.200(a)): the user id must be the caller's own, and the password right.
     const right = request.userId === auth.userId && (await this.verifier.verify(auth.tenantId, auth.userId, request.password));
-    if (!right) await this.failed(auth, state, now);
-    if (state && state.failures.length > 0) {
-      // A right password starts the count again.
+    if (!right) await this.countFailure(auth, state, now);
+    // Attempts sent at once: one of them may have locked signing while the password was checked.
+    const current = await this.states.get(auth.tenantId, auth.userId);
+    if (current?.lockedUntil && current.lockedUntil > now.toISOString()) {
+      throw new SigningLockedError(lockedDetail(current.lockedUntil), current.lockedUntil);
+    }
+    if (current && current.failures.length > 0) {
+      // A right password starts the count again (conditioned on the version read: a failure
+      // counted meanwhile makes this a conflict, and the signature is not given).
       await this.states.commit(auth.tenantId, {
-        before: state,
-        after: { ...state, failures: [], version: state.version + 1, updatedAt: now.toISOString() },
+        before: current,
+        after: { ...current, failures: [], version: current.version + 1, updatedAt: now.toISOString() },
         events: [],
       });
     }
@@ -91,6 +97,24 @@ export class SignatureService {
       method: 'password',
       ...(request.comment ? { comment: request.comment } : {}),
     };
+  }
+
+  /**
+   * Counts a failed attempt, however many arrive at once: a conflict with another attempt's
+   * count reads the state again and counts on top of it (11.300(d): N wrong guesses sent
+   * together are N failures, not one).
+   */
+  private async countFailure(auth: AuthContext, state: SigningState | undefined, now: Date): Promise<never> {
+    let seen = state;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.failed(auth, seen, now);
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= 8) throw error;
+        seen = await this.states.get(auth.tenantId, auth.userId);
+        if (seen?.lockedUntil && seen.lockedUntil > now.toISOString()) throw new SigningLockedError(lockedDetail(seen.lockedUntil), seen.lockedUntil);
+      }
+    }
   }
 
   /** Records the failed attempt (the request still fails); the last one allowed locks signing, with an audit record and an alert. */
