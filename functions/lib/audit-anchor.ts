@@ -42,14 +42,15 @@ export const anchorKey = (tenantId: string, seq: number) => `${safe(tenantId)}/$
 /**
  * S3 with Object Lock (compliance mode, the bucket's default retention): a put is conditional
  * (`If-None-Match: *`), so a checkpoint's copy is written once, and the lock keeps it for the
- * retention period whatever any role of the account does. The client is imported on first use.
+ * retention period whatever any role of the account does; reads take the key's first version.
+ * The client is imported on first use.
  */
 export class S3AnchorStore implements AnchorStore {
   constructor(private readonly bucket: string) {}
 
   private async s3() {
-    const { S3Client, PutObjectCommand, GetObjectCommand } = await import('@aws-sdk/client-s3');
-    return { client: (this.client ??= new S3Client({})), PutObjectCommand, GetObjectCommand };
+    const { S3Client, PutObjectCommand, GetObjectCommand, ListObjectVersionsCommand } = await import('@aws-sdk/client-s3');
+    return { client: (this.client ??= new S3Client({})), PutObjectCommand, GetObjectCommand, ListObjectVersionsCommand };
   }
   private client: import('@aws-sdk/client-s3').S3Client | undefined;
 
@@ -68,15 +69,20 @@ export class S3AnchorStore implements AnchorStore {
     );
   }
 
+  /**
+   * The FIRST version of the checkpoint's object: Object Lock keeps each version, not the key, so
+   * a role that may put could add a newer version of a key without the condition; the oldest
+   * one is what the checkpoint job published. No version: never published (undefined).
+   */
   async get(tenantId: string, seq: number) {
-    const { client, GetObjectCommand } = await this.s3();
-    try {
-      const out = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: anchorKey(tenantId, seq) }));
-      return (await out.Body?.transformToString('utf8')) ?? undefined;
-    } catch (error) {
-      if ((error as Error).name === 'NoSuchKey') return undefined;
-      throw error;
-    }
+    const { client, GetObjectCommand, ListObjectVersionsCommand } = await this.s3();
+    const Key = anchorKey(tenantId, seq);
+    const listed = await client.send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: Key, MaxKeys: 100 }));
+    const versions = (listed.Versions ?? []).filter((v) => v.Key === Key && v.VersionId);
+    const oldest = versions.sort((a, b) => (a.LastModified?.getTime() ?? 0) - (b.LastModified?.getTime() ?? 0))[0];
+    if (!oldest) return undefined;
+    const out = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key, VersionId: oldest.VersionId }));
+    return (await out.Body?.transformToString('utf8')) ?? undefined;
   }
 }
 

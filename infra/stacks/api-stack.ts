@@ -194,7 +194,9 @@ function grantUse(
     }
     case 'auditAnchor':
       // Verification compares checkpoints with their published copies (the DataStack's Object Lock bucket): read only.
-      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [AUDIT_ANCHOR.objectsArn] }));
+      // Reads a checkpoint's first version (functions/lib/audit-anchor.ts): list the key's versions, get one.
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObjectVersion'], resources: [AUDIT_ANCHOR.objectsArn] }));
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [AUDIT_ANCHOR.bucketArn] }));
       fn.function.addEnvironment(ENV.auditAnchorBucket, AUDIT_ANCHOR.bucketName);
       Validations.of(fn.role.node.findChild('DefaultPolicy')).acknowledge({ id: AUDIT_ANCHOR.nagObjects, reason: AUDIT_ANCHOR.nagReason });
       return;

@@ -19,10 +19,11 @@ const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
 export const AUDIT_ANCHOR = {
   bucketName: `mes-audit-anchor-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
   objectsArn: `arn:${Aws.PARTITION}:s3:::mes-audit-anchor-${Aws.ACCOUNT_ID}-${Aws.REGION}/*`,
+  bucketArn: `arn:${Aws.PARTITION}:s3:::mes-audit-anchor-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
   /** cdk-nag's words for the grant on its objects (AwsSolutions-IAM5 on `/*`). */
   nagObjects: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::mes-audit-anchor-<AWS::AccountId>-<AWS::Region>/*]',
   nagReason:
-    "The audit checkpoints' objects, one per tenant and checkpoint (`{tenant}/{seq}.json`): the grant is put and get " +
+    "The audit checkpoints' objects, one per tenant and checkpoint (`{tenant}/{seq}.json`): the grant is put and get of a version " +
     'on this bucket only, never delete or retention changes, and Object Lock keeps every object whatever a role may do.',
 } as const;
 

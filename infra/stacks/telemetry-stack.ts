@@ -280,8 +280,10 @@ export class TelemetryStack extends Stack {
     if (checkpoints) {
       // The DataStack's Object Lock bucket: put (conditional, never over an object) and get only; no delete, no retention or legal hold change, no bypass.
       checkpoints.mes.role.addToPrincipalPolicy(
-        new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [AUDIT_ANCHOR.objectsArn] }),
+        new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObjectVersion'], resources: [AUDIT_ANCHOR.objectsArn] }),
       );
+      // A checkpoint's copy is read by its first version (functions/lib/audit-anchor.ts).
+      checkpoints.mes.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [AUDIT_ANCHOR.bucketArn] }));
       checkpoints.mes.function.addEnvironment(ENV.auditAnchorBucket, AUDIT_ANCHOR.bucketName);
       Validations.of(checkpoints.mes.role.node.findChild('DefaultPolicy')).acknowledge({
         id: AUDIT_ANCHOR.nagObjects,

@@ -33,7 +33,7 @@ describe('the audit anchor bucket', () => {
       ),
     );
     const s3 = [...new Set(actions.filter((a) => a.startsWith('s3:')))].sort();
-    assert.deepEqual(s3, ['s3:GetObject', 's3:PutObject']);
+    assert.deepEqual(s3, ['s3:GetObjectVersion', 's3:ListBucketVersions', 's3:PutObject']);
   });
 
   it('tells the checkpoint job and the audit function where the bucket is', () => {

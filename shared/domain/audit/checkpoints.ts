@@ -68,6 +68,7 @@ export class CheckpointService implements CheckpointHeads {
   /** A checkpoint of one tenant, when a chain changed since the last; published to the anchor store. */
   async checkpoint(tenantId: string, now: Date): Promise<ExportedRecord | undefined> {
     const before = await this.store.state(tenantId);
+    if (before && this.anchor) await this.republish(tenantId, before.auditHead);
     const until = new Date(now.getTime() - INDEX_LAG_MS).toISOString();
     const from = before?.through ?? new Date(now.getTime() - 2 * 86_400_000).toISOString();
     if (from >= until) return undefined;
@@ -90,6 +91,16 @@ export class CheckpointService implements CheckpointHeads {
     const written = await this.store.write(tenantId, record, before);
     await this.anchor?.put(tenantId, written.seq, canonicalJson(written));
     return written;
+  }
+
+  /**
+   * The last checkpoint's copy, when a run wrote it to the table and stopped before the anchor
+   * store had it (a timeout, a failed put): put now, before the next, so every checkpoint has one.
+   */
+  private async republish(tenantId: string, head: AuditHead | undefined): Promise<void> {
+    if (!head || (await this.anchor?.get(tenantId, head.seq)) !== undefined) return;
+    const last = (await this.reader.chain(tenantId, CHECKPOINT_CHAIN)).find((r) => r.seq === head.seq);
+    if (last && last.hash === head.hash) await this.anchor?.put(tenantId, last.seq, canonicalJson(last));
   }
 
   /**
