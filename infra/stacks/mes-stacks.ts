@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Aws, Tags, type App } from 'aws-cdk-lib';
 import { ApiStack, type ApiStackProps } from './api-stack.ts';
 import { DataStack } from './data-stack.ts';
+import { EdgeStack } from './edge-stack.ts';
 import { IntegrationStack } from './integration-stack.ts';
 import { LiveStack } from './live-stack.ts';
 import { OperationsStack } from './operations-stack.ts';
@@ -56,6 +57,8 @@ export const CONTEXT = {
   alarmEmail: 'mes:alarmEmail',
   /** A chat channel's incoming webhook URL (Slack, Teams, Chime, ...) the alarms are posted to in plain words. Default: none. */
   alarmWebhookUrl: 'mes:alarmWebhookUrl',
+  /** `false`: no web ACL in front of the web app (and no us-east-1 edge stack). Default true (docs/operations.md, WAF). */
+  webWaf: 'mes:webWaf',
 } as const;
 
 export interface MesStacks {
@@ -66,6 +69,8 @@ export interface MesStacks {
   live: LiveStack;
   web: WebStack;
   operations: OperationsStack;
+  /** Undefined with mes:webWaf=false. */
+  edge: EdgeStack | undefined;
 }
 
 const packageVersion = (): string => JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
@@ -163,8 +168,14 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     iotEndpoint: context(CONTEXT.iotEndpoint),
     sessionRoles: api.liveSessionRoles,
   });
+  // The web ACL of the web app's distribution: in us-east-1, as CloudFront requires.
+  const webWaf = String(context(CONTEXT.webWaf) ?? 'true') !== 'false';
+  const edge = webWaf
+    ? new EdgeStack(app, 'MesEdge', { description: "MES edge (us-east-1): the web ACL of the web app's CloudFront distribution" })
+    : undefined;
   // After the API: config.json and the CSP carry its URL, hosted UI and client id.
   const web = new WebStack(app, 'MesWeb', {
+    webAcl: webWaf,
     description: 'MES web app: private S3 bucket behind CloudFront, config.json written at deploy time',
     webDist: context(CONTEXT.webDist) ?? buildWebSync().outDir,
     apiUrl: api.api.apiEndpoint,
@@ -172,6 +183,7 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     webClientId: api.auth.webClient.userPoolClientId,
     ...(live.webConfig ? { live: live.webConfig } : {}),
   });
+  if (edge) web.addStackDependency(edge, 'the web ACL ARN parameter is read from the edge stack');
   // Last: it alarms every MesFunction of the app (a stack added above is covered without a line here).
   const operations = new OperationsStack(app, 'MesOperations', {
     description: 'MES operations: alarms and their subscribers (e-mail, chat), dashboard, webhook failure insights',
@@ -188,7 +200,7 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     alarmEmails: parseAlarmEmails(context(CONTEXT.alarmEmail)),
     alarmWebhookUrl: parseAlarmWebhookUrl(context(CONTEXT.alarmWebhookUrl)),
   });
-  return { data, api, telemetry, integration, live, web, operations };
+  return { data, api, telemetry, integration, live, web, operations, edge };
 }
 
 /** `a@x.example, b@y.example` to addresses; a typo fails synth, not the subscription. */

@@ -16,6 +16,7 @@ import type { IConstruct } from 'constructs';
 import { MesFunction } from '../../infra/constructs/mes-function.ts';
 import { EVENT_FUNCTIONS } from '../../infra/event-sources.ts';
 import { OPERATIONS_ALARMS } from '../../infra/operations.ts';
+import { WEB_ACL_ARN_PARAMETER } from '../../infra/stacks/edge-stack.ts';
 import { CONTEXT, parseAlarmEmails, parseAlarmWebhookUrl } from '../../infra/stacks/mes-stacks.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import { newMesApp, resourcesOf } from './mes-app.ts';
@@ -144,6 +145,36 @@ describe('operations', () => {
       assert.ok(body.includes(title), title);
     }
     for (const mes of functions) assert.ok(body.includes(mes.node.path.replace(/\/(Function|Api)?$/, '')), mes.node.path);
+  });
+
+  it("puts the web app's distribution behind a CLOUDFRONT web ACL of us-east-1 with the AWS managed rule groups and a rate limit", () => {
+    assert.ok(stacks.edge);
+    assert.equal(stacks.edge.region, 'us-east-1');
+    const edge = Template.fromStack(stacks.edge);
+    const [acl] = Object.values(resourcesOf(edge, 'AWS::WAFv2::WebACL'));
+    assert.equal(acl?.Properties.Scope, 'CLOUDFRONT');
+    const rules = acl?.Properties.Rules as { Statement: { ManagedRuleGroupStatement?: { Name: string }; RateBasedStatement?: { Limit: number } } }[];
+    assert.deepEqual(rules.flatMap((r) => r.Statement.ManagedRuleGroupStatement?.Name ?? []).sort(), [
+      'AWSManagedRulesAmazonIpReputationList',
+      'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+    ]);
+    assert.ok(rules.some((r) => r.Statement.RateBasedStatement));
+    edge.hasResourceProperties('AWS::SSM::Parameter', { Name: WEB_ACL_ARN_PARAMETER });
+    // The web stack reads the ARN in us-east-1 at deploy time and gives it to the distribution.
+    const web = Template.fromStack(stacks.web);
+    const [distribution] = Object.values(resourcesOf(web, 'AWS::CloudFront::Distribution'));
+    assert.ok(distribution?.Properties.DistributionConfig.WebACLId?.['Fn::GetAtt']?.[1] === 'Parameter.Value');
+    const [reader] = Object.values(resourcesOf(web, 'Custom::AWS'));
+    assert.match(JSON.stringify(reader?.Properties.Create), /us-east-1/);
+    assert.ok(stacks.web.dependencies.includes(stacks.edge));
+  });
+
+  it('leaves the web ACL and the edge stack out with mes:webWaf=false', () => {
+    const { stacks: without } = newMesApp({ context: { [CONTEXT.webWaf]: 'false' } });
+    assert.equal(without.edge, undefined);
+    const [distribution] = Object.values(resourcesOf(Template.fromStack(without.web), 'AWS::CloudFront::Distribution'));
+    assert.equal(distribution?.Properties.DistributionConfig.WebACLId, undefined);
   });
 
   it('stays far from the 500-resource limit', () => {
