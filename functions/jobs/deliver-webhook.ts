@@ -31,7 +31,7 @@ const ATTEMPT_METRICS: Partial<Record<string, string>> = {
   gone: METRIC_NAMES.webhookDeliveryFailed,
 };
 
-function recordAttemptMetric(job: DeliveryJob, outcome: string): Promise<void> {
+export function recordAttemptMetric(job: DeliveryJob, outcome: string): Promise<void> {
   const name = ATTEMPT_METRICS[outcome];
   if (!name) return Promise.resolve();
   return recordMetrics({

@@ -6,6 +6,7 @@
  * endpoint rule; subscribers from context on every alarm topic; the dashboard.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -175,6 +176,11 @@ describe('operations', () => {
     assert.equal(without.edge, undefined);
     const [distribution] = Object.values(resourcesOf(Template.fromStack(without.web), 'AWS::CloudFront::Distribution'));
     assert.equal(distribution?.Properties.DistributionConfig.WebACLId, undefined);
+  });
+
+  it('explains every alarm of the list in docs/operations.md', () => {
+    const doc = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    for (const alarm of Object.values(OPERATIONS_ALARMS)) assert.ok(doc.includes(`### ${alarm.title}`), alarm.title);
   });
 
   it('stays far from the 500-resource limit', () => {

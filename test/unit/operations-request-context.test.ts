@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { httpHandler } from '#functions/lib/http.ts';
+import { recordAttemptMetric } from '#functions/jobs/deliver-webhook.ts';
 import { logger } from '#functions/lib/logger.ts';
 import { type RouteDef, routes } from '#shared/api/routes.ts';
 
@@ -151,5 +152,32 @@ describe('a request in the logs and metrics', () => {
     } finally {
       process.env.MES_METRICS = 'stdout';
     }
+  });
+
+  it("writes a webhook attempt's outcome per tenant, with the endpoint as a property (the failing-endpoint rule reads it), not a dimension", async () => {
+    // Arrange
+    const job = { tenantId: 'plant-a', endpointId: 'ep-7', messageId: 'm-1', attempt: 2 } as unknown as Parameters<typeof recordAttemptMetric>[0];
+    const lines: Record<string, unknown>[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      for (const line of String(chunk).split('\n')) if (line.startsWith('{')) lines.push(JSON.parse(line));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      // Act
+      await recordAttemptMetric(job, 'retry-scheduled');
+      await recordAttemptMetric(job, 'delivered');
+      await recordAttemptMetric(job, 'stale');
+    } finally {
+      process.stdout.write = write;
+    }
+    // Assess
+    assert.equal(lines.length, 2, 'a stale job reached no receiver: no line');
+    const [failed, delivered] = lines as { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] }; [key: string]: unknown }[];
+    assert.equal(failed?.WebhookDeliveryFailed, 1);
+    assert.equal(failed?.tenant, 'plant-a');
+    assert.equal(failed?.endpoint, 'ep-7');
+    assert.deepEqual(failed?._aws.CloudWatchMetrics[0]?.Dimensions, [['service', 'tenant']]);
+    assert.equal(delivered?.WebhookDelivered, 1);
   });
 });
