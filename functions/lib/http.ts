@@ -15,6 +15,10 @@ import { withUsage } from '#shared/db/usage.ts';
 import { withDeadline } from '#shared/domain/retry.ts';
 import { problemResponse } from './problem.ts';
 import { authorize, claimsOf } from './auth.ts';
+import { CLAIMS } from '#shared/auth/claims.ts';
+import { TenantIdSchema } from '#shared/api/schemas.ts';
+import { addRequestLogKeys, beginRequestLog, CORRELATION_ID_HEADER, correlationIdOf } from './logger.ts';
+import { recordRequestMetrics } from './metrics.ts';
 
 z.config(en());
 
@@ -67,16 +71,44 @@ const exposeUsage = process.env.MES_EXPOSE_DDB_USAGE === '1';
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
 
+/** The correlation id of each request being handled (set by `observed` below, read by problemDetails). */
+const correlationIds = new WeakMap<Event, string>();
+
 /** middy onError: every error leaves as problem+json. */
 const problemDetails = (): middy.MiddlewareObj<Event, Result, Error, Context> => ({
   onError: async (request) => {
     request.response = problemResponse(request.error, {
       instance: request.event.rawPath,
-      correlationId: request.event.requestContext?.requestId,
+      correlationId: correlationIds.get(request.event) ?? request.event.requestContext?.requestId,
       awsRequestId: request.context?.awsRequestId,
     });
   },
 });
+
+/**
+ * Operations (i17-ops; docs/operations.md), around the whole chain: every log line of the
+ * request carries its correlation id, tenant and user (functions/lib/logger.ts); the response,
+ * problem+json included, echoes the correlation id in `x-correlation-id`; one EMF line of request
+ * metrics per invocation (functions/lib/metrics.ts). The tenant and user are the verified
+ * token's (the JWT authorizer checked it before the function): read here for the log and the
+ * metric only; authorization still happens in the chain.
+ */
+function observed(route: RouteDef, handler: (event: Event, context: Context) => Promise<Result>) {
+  return async (event: Event, context: Context): Promise<Result> => {
+    const correlationId = correlationIdOf(event.headers, event.requestContext?.requestId);
+    correlationIds.set(event, correlationId);
+    const claims = claimsOf(event);
+    const tenant = TenantIdSchema.safeParse(claims?.[CLAIMS.tenantId]);
+    const tenantId = tenant.success ? tenant.data : undefined;
+    const userId = typeof claims?.[CLAIMS.userId] === 'string' ? (claims[CLAIMS.userId] as string) : undefined;
+    beginRequestLog({ correlationId, routeKey: event.routeKey });
+    addRequestLogKeys({ tenantId, userId });
+    const result = await handler(event, context);
+    result.headers = { ...result.headers, [CORRELATION_ID_HEADER]: correlationId };
+    await recordRequestMetrics({ tenantId, routeGroup: route.fn, method: route.method, status: result.statusCode ?? 200 });
+    return result;
+  };
+}
 
 export function httpHandler<const R extends RouteDef>(route: R, logic: (request: HttpRequest<R>) => Promise<HttpReply>) {
   const lambdaHandler = async (event: Event, context?: Context): Promise<Result> => {
@@ -117,7 +149,7 @@ export function httpHandler<const R extends RouteDef>(route: R, logic: (request:
       body: JSON.stringify(reply.body),
     };
   };
-  return middy<Event, Result, Error, Context>().use(problemDetails()).handler(lambdaHandler);
+  return observed(route, middy<Event, Result, Error, Context>().use(problemDetails()).handler(lambdaHandler));
 }
 
 function parseRequest<R extends RouteDef>(route: R, event: APIGatewayProxyEventV2, auth: AuthContext | undefined): HttpRequest<R> {

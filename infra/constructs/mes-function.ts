@@ -6,10 +6,18 @@
  * everything else into one file by NodejsFunction.
  */
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -127,6 +135,11 @@ export class MesFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup: this.logGroup,
+      // X-Ray active tracing (docs/operations.md): Lambda records each invocation's segment
+      // (init, invoke, overhead) with no SDK in the bundle. Powertools Tracer would add
+      // subsegments per AWS SDK call, but it costs ~32 ms more import per cold start (bundled,
+      // measured against the logger alone): not taken.
+      tracing: Tracing.ACTIVE,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
@@ -140,6 +153,7 @@ export class MesFunction extends Construct {
     if (props.api) {
       const code = apiFunctionCode(props.api, API_BUNDLE_SETTINGS);
       this.function = new LambdaFunction(this, 'Function', { ...common, code, handler: 'index.handler' });
+      this.acknowledgeTracing();
       return;
     }
     this.function = new NodejsFunction(this, 'Function', {
@@ -162,6 +176,16 @@ export class MesFunction extends Construct {
         externalModules: EXTERNAL_MODULES,
         banner: REQUIRE_BANNER,
       },
+    });
+    this.acknowledgeTracing();
+  }
+
+  /** Active tracing grants the role X-Ray's two write actions on `*`: X-Ray has no resource to name. */
+  private acknowledgeTracing(): void {
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'xray:PutTraceSegments and xray:PutTelemetryRecords (added by Lambda active tracing) support no resource-level permissions (X-Ray has no resource to name).',
     });
   }
 

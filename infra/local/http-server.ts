@@ -76,8 +76,8 @@ export interface HttpServerOptions {
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HANDLERS_DIR = `${REPO_ROOT}functions/http/`;
-const CORS_ALLOW_HEADERS = 'authorization,content-type,idempotency-key,if-match';
-const CORS_EXPOSE_HEADERS = 'etag,location,retry-after,apigw-requestid';
+const CORS_ALLOW_HEADERS = 'authorization,content-type,idempotency-key,if-match,x-correlation-id';
+const CORS_EXPOSE_HEADERS = 'etag,location,retry-after,apigw-requestid,x-correlation-id';
 
 /**
  * The entry of the route's API function (functions/api/), as API Gateway invokes it on AWS; it

@@ -97,8 +97,9 @@ export class ApiStack extends Stack {
       corsPreflight: {
         allowOrigins: [...props.webOrigins],
         allowMethods: [...new Set(routes.map((route) => CorsHttpMethod[route.method]))],
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
-        exposeHeaders: ['etag', 'location', 'retry-after', 'apigw-requestid'],
+        // x-correlation-id: a client's own id for its request, echoed (functions/lib/logger.ts).
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-correlation-id'],
+        exposeHeaders: ['etag', 'location', 'retry-after', 'apigw-requestid', 'x-correlation-id'],
         maxAge: Duration.minutes(10),
       },
     });

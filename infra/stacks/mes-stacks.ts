@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import { Aws, Tags, type App } from 'aws-cdk-lib';
 import { ApiStack, type ApiStackProps } from './api-stack.ts';
 import { DataStack } from './data-stack.ts';
+import { EdgeStack } from './edge-stack.ts';
 import { IntegrationStack } from './integration-stack.ts';
 import { LiveStack } from './live-stack.ts';
+import { OperationsStack } from './operations-stack.ts';
 import { buildWebSync } from '../../web/build.ts';
 import { TelemetryStack } from './telemetry-stack.ts';
 import { type StreamCapacity, shardsFor } from '../stream-capacity.ts';
@@ -51,6 +53,12 @@ export const CONTEXT = {
   iotEndpoint: 'mes:iotEndpoint',
   /** Days a published audit checkpoint is kept in the Object Lock bucket (compliance mode: it cannot be shortened). Default 3650. */
   auditRetentionDays: 'mes:auditRetentionDays',
+  /** Who hears the alarms: comma-separated e-mail addresses (each confirms the subscription once). Default: nobody (docs/operations.md). */
+  alarmEmail: 'mes:alarmEmail',
+  /** A chat channel's incoming webhook URL (Slack, Teams, Chime, ...) the alarms are posted to in plain words. Default: none. */
+  alarmWebhookUrl: 'mes:alarmWebhookUrl',
+  /** `false`: no web ACL in front of the web app (and no us-east-1 edge stack). Default true (docs/operations.md, WAF). */
+  webWaf: 'mes:webWaf',
 } as const;
 
 export interface MesStacks {
@@ -60,6 +68,9 @@ export interface MesStacks {
   integration: IntegrationStack;
   live: LiveStack;
   web: WebStack;
+  operations: OperationsStack;
+  /** Undefined with mes:webWaf=false. */
+  edge: EdgeStack | undefined;
 }
 
 const packageVersion = (): string => JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
@@ -157,8 +168,14 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     iotEndpoint: context(CONTEXT.iotEndpoint),
     sessionRoles: api.liveSessionRoles,
   });
+  // The web ACL of the web app's distribution: in us-east-1, as CloudFront requires.
+  const webWaf = String(context(CONTEXT.webWaf) ?? 'true') !== 'false';
+  const edge = webWaf
+    ? new EdgeStack(app, 'MesEdge', { description: "MES edge (us-east-1): the web ACL of the web app's CloudFront distribution" })
+    : undefined;
   // After the API: config.json and the CSP carry its URL, hosted UI and client id.
   const web = new WebStack(app, 'MesWeb', {
+    webAcl: webWaf,
     description: 'MES web app: private S3 bucket behind CloudFront, config.json written at deploy time',
     webDist: context(CONTEXT.webDist) ?? buildWebSync().outDir,
     apiUrl: api.api.apiEndpoint,
@@ -166,5 +183,45 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     webClientId: api.auth.webClient.userPoolClientId,
     ...(live.webConfig ? { live: live.webConfig } : {}),
   });
-  return { data, api, telemetry, integration, live, web };
+  if (edge) web.addStackDependency(edge, 'the web ACL ARN parameter is read from the edge stack');
+  // Last: it alarms every MesFunction of the app (a stack added above is covered without a line here).
+  const operations = new OperationsStack(app, 'MesOperations', {
+    description: 'MES operations: alarms and their subscribers (e-mail, chat), dashboard, webhook failure insights',
+    appVersion,
+    api: api.api,
+    table: data.table,
+    functionsOf: app,
+    otherAlarmTopics: [integration.alarmTopic.topic, telemetry.alarmTopic],
+    // The telemetry and integration dead letters and iterator ages are alarmed by their own stacks.
+    deadLetters: { publishLiveDeadLetters: live.deadLetters },
+    streamConsumers: { publishLive: live.publisher },
+    webhookDeliverer: integration.deliverer,
+    ingest: { measurementsStream: telemetry.measurementsStream, stateQueue: telemetry.stateQueue },
+    alarmEmails: parseAlarmEmails(context(CONTEXT.alarmEmail)),
+    alarmWebhookUrl: parseAlarmWebhookUrl(context(CONTEXT.alarmWebhookUrl)),
+  });
+  return { data, api, telemetry, integration, live, web, operations, edge };
+}
+
+/** `a@x.example, b@y.example` to addresses; a typo fails synth, not the subscription. */
+export function parseAlarmEmails(value: unknown): string[] {
+  const emails = String(value ?? '')
+    .split(',')
+    .map((email) => email.trim())
+    .filter(Boolean);
+  for (const email of emails) {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error(`${CONTEXT.alarmEmail}: ${JSON.stringify(email)} is not an e-mail address`);
+  }
+  return emails;
+}
+
+/** An https URL (chat webhooks are), or nothing. */
+export function parseAlarmWebhookUrl(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(String(value));
+  } catch {}
+  if (url?.protocol !== 'https:') throw new Error(`${CONTEXT.alarmWebhookUrl}: ${JSON.stringify(value)} is not an https URL`);
+  return url.href;
 }

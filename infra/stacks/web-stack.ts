@@ -31,6 +31,7 @@ import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deplo
 import type { Construct } from 'constructs';
 import { contentSecurityPolicy } from '../../web/security-headers.ts';
 import type { AppConfig, LiveFeedConfig } from '../../web/src/config.ts';
+import { acknowledgeAwsCustomResource, webAclArnReader } from './edge-stack.ts';
 
 export interface WebStackProps extends StackProps {
   /** A built app (web/build.ts), deployed as it is. */
@@ -43,6 +44,8 @@ export interface WebStackProps extends StackProps {
   readonly webClientId: string;
   /** The live feed over IoT Core (live-stack.ts); absent, the app polls. */
   readonly live?: LiveFeedConfig;
+  /** Put the distribution behind the edge stack's web ACL (read from us-east-1 at deploy time, infra/stacks/edge-stack.ts). */
+  readonly webAcl?: boolean;
 }
 
 /** The hashed JavaScript of a build (web/build.ts HASHED_FILE), as `aws s3 sync` patterns. */
@@ -129,8 +132,10 @@ export class WebStack extends Stack {
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
+      ...(props.webAcl ? { webAclId: webAclArnReader(this, 'WebAclArn') } : {}),
     });
-    this.acknowledgeDistribution();
+    if (props.webAcl) acknowledgeAwsCustomResource(this);
+    this.acknowledgeDistribution(props.webAcl ?? false);
     this.url = `https://${this.distribution.distributionDomainName}`;
 
     // Hashed files first, kept across deployments (a page loaded before a deployment may still
@@ -214,18 +219,21 @@ export class WebStack extends Stack {
     );
   }
 
-  private acknowledgeDistribution() {
+  private acknowledgeDistribution(webAcl: boolean) {
     const acknowledge = (id: string, reason: string) => Validations.of(this.distribution).acknowledge({ id, reason });
     acknowledge(
       'AwsSolutions-CFR1',
       'Plants and their supervisors are in many countries; the app is static files with no data, and everything ' +
         'it shows comes from the API behind Cognito sign-in, so a geo restriction would protect nothing.',
     );
-    acknowledge(
-      'AwsSolutions-CFR2',
-      'The distribution serves public static files only (no data, no forms, no server-side code); WAF would add ' +
-        'a monthly charge per web ACL for nothing to inspect. The API has its own throttling and JWT authorizer.',
-    );
+    // With the edge stack's web ACL there is nothing to acknowledge; without it (mes:webWaf=false) the reason:
+    if (!webAcl) {
+      acknowledge(
+        'AwsSolutions-CFR2',
+        'Turned off by the deployer (mes:webWaf=false): the distribution serves public static files only (no data, no forms); ' +
+          'everything the app shows comes from the API behind Cognito sign-in. docs/operations.md says what the web ACL costs.',
+      );
+    }
     acknowledge(
       'AwsSolutions-CFR4',
       'With the default *.cloudfront.net certificate CloudFront cannot pin the viewer minimum to TLSv1.2; ' +

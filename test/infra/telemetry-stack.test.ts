@@ -274,7 +274,7 @@ describe('the telemetry stack', () => {
 
     it('lets each consumer touch only its own source and the dead letters, besides the table', () => {
       const nonTable = (fnId: string) => [
-        ...new Set(grantsOfRole(roleOfFunction(fnId)).filter((g) => !g.startsWith('dynamodb:') && !g.startsWith('logs:'))),
+        ...new Set(grantsOfRole(roleOfFunction(fnId)).filter((g) => !g.startsWith('dynamodb:') && !g.startsWith('logs:') && !g.startsWith('xray:'))),
       ];
       for (const g of nonTable(ids.stateFn)) assert.ok(g.startsWith('sqs:') && g.endsWith(` \${${ids.stateQueue}.Arn}`), g);
       assert.ok(nonTable(ids.stateFn).includes(`sqs:DeleteMessage \${${ids.stateQueue}.Arn}`));
@@ -331,7 +331,7 @@ describe('the telemetry stack', () => {
         'dynamodb:Query',
         'dynamodb:UpdateItem',
       ]);
-      const other = grantsOfRole(roleOfFunction(fnId)).filter((g) => !g.startsWith('dynamodb:') && !g.startsWith('logs:'));
+      const other = grantsOfRole(roleOfFunction(fnId)).filter((g) => !g.startsWith('dynamodb:') && !g.startsWith('logs:') && !g.startsWith('xray:'));
       assert.deepEqual(other, []);
     });
   });

@@ -202,7 +202,7 @@ describe('web origins', () => {
     assert.deepEqual(client?.CallbackURLs, ['https://d111111abcdef8.cloudfront.net/', 'http://localhost:3000/']);
     assert.deepEqual(client?.AllowedOAuthFlows, ['code']);
     assert.deepEqual(cors.AllowOrigins, origins);
-    assert.deepEqual([...cors.AllowHeaders].sort(), ['authorization', 'content-type', 'idempotency-key', 'if-match']);
+    assert.deepEqual([...cors.AllowHeaders].sort(), ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-correlation-id']);
     assert.ok(cors.ExposeHeaders.includes('etag') && cors.ExposeHeaders.includes('location'));
     assert.equal(cors.AllowCredentials, undefined, 'bearer tokens, no cookies');
   });
