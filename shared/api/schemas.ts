@@ -49,6 +49,19 @@ export const IdSchema = z
 export const TenantIdSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 lowercase letters, digits or dashes'));
 export const Text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
+/** An IANA time zone, e.g. Europe/Amsterdam (one the runtime's Intl knows). */
+export const TimeZoneSchema = z.string().check(
+  z.maxLength(64),
+  z.refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone, e.g. Europe/Amsterdam'),
+);
+
 /** Quantities of material: orders, reports, BOM lines. Up to a billion, to a millionth. */
 export const Quantity = decimal({ min: 0, max: 1e9 }, 6);
 export const PositiveQuantity = decimal({ min: 0, max: 1e9, exclusiveMin: true }, 6);
@@ -353,6 +366,10 @@ export const TenantSettingsInputSchema = meta(
       signaturePolicies: z.optional(z.array(SignaturePolicySchema).check(z.maxLength(SIGNED_ACTIONS.length))),
       /** The plant's own signature meanings beside review, approval, responsibility and authorship. */
       signatureMeanings: z.optional(z.array(SignatureMeaningSchema).check(z.maxLength(20))),
+      /** The plant's name, as the platform operator created it (issue 17). */
+      plantName: z.optional(Text(200)),
+      /** The plant's IANA time zone, as the platform operator created it (issue 17). */
+      timeZone: z.optional(TimeZoneSchema),
     })
     .check(
       z.refine((s) => new Set((s.signaturePolicies ?? []).map((p) => p.action)).size === (s.signaturePolicies ?? []).length, {
@@ -382,16 +399,7 @@ const HhMm = z.string().check(z.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must
 export const ShiftCalendarInputSchema = meta(
   z.object({
     /** IANA time zone of the plant, e.g. Europe/Amsterdam. */
-    timeZone: z.string().check(
-      z.refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be an IANA time zone'),
-    ),
+    timeZone: TimeZoneSchema,
     shifts: z
       .array(
         z.object({
