@@ -72,7 +72,7 @@ export class CognitoIdentity implements IdentityPort {
     if (!existed)
       for (const role of user.roles)
         await client.send(new sdk.AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username, GroupName: role }));
-    return { subject: subject ?? Username, existed, ...(existed ? {} : { temporaryPassword }) };
+    return { subject: subject ?? Username, existed, ...(!existed && temporaryPassword ? { temporaryPassword } : {}) };
   }
 
   async setRoles(tenantId: string, userId: string, roles: readonly PlantRole[]): Promise<void> {

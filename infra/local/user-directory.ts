@@ -14,7 +14,7 @@ import { randomInt } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CreatedIdentity, IdentityPort, NewIdentity } from '../../shared/domain/identity/port.ts';
-import type { PlantRole } from '../../shared/domain/roles.ts';
+import type { Role } from '../../shared/domain/roles.ts';
 import { writeDurably } from './durable-file.ts';
 import type { PasswordStore } from './passwords.ts';
 
@@ -23,7 +23,7 @@ export interface DirectoryUser {
   userId: string;
   name: string;
   email?: string | undefined;
-  roles: PlantRole[];
+  roles: Role[];
   enabled: boolean;
 }
 

@@ -7,11 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LOCAL_ONLY_PATHS } from '#shared/api/routes.ts';
 import { keys } from '#shared/db/keys.ts';
 import { type PlantProvisioner, plantProvisioners, registerPlantProvisioner } from '#shared/domain/plants/provisioners.ts';
 import { PLATFORM_TENANT } from '#shared/domain/roles.ts';
-import { Api, type Mes, PROBLEM, as, assertProblem, newTenant, partitionItems, startMes } from '../e2e/support/mes.ts';
+import { type Api, type Mes, PROBLEM, as, assertProblem, newTenant, partitionItems, startMes } from '../e2e/support/mes.ts';
+import { signIn } from '../e2e/support/identity.ts';
 
 const plantOf = (tenantId: string) => ({
   tenantId,
@@ -19,19 +19,6 @@ const plantOf = (tenantId: string) => ({
   timeZone: 'Europe/Amsterdam',
   firstAdmin: { userId: 'anna', name: 'Anna de Vries', email: 'anna@example.com' },
 });
-
-/** Cognito's InitiateAuth against the local identity provider, as the sign-in would. */
-export async function signIn(mes: { baseUrl: string }, tenantId: string, userId: string, password: string) {
-  const res = await fetch(`${mes.baseUrl}${LOCAL_ONLY_PATHS.cognito}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
-    body: JSON.stringify({ AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: userId, PASSWORD: password }, ClientMetadata: { tenantId } }),
-  });
-  const body = (await res.json()) as { AuthenticationResult?: { IdToken: string }; __type?: string; message?: string };
-  const token = body.AuthenticationResult?.IdToken;
-  const claims = token ? (JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>) : undefined;
-  return { status: res.status, token, claims, error: body.__type, api: new Api(mes.baseUrl, token, userId) };
-}
 
 describe('onboarding a plant', () => {
   let mes: Mes;

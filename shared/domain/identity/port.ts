@@ -5,7 +5,7 @@
  * (shared/domain/identity/users.ts): Cognito cannot list a tenant's users (ListUsers does not
  * filter on custom attributes), and the record carries the audit trail.
  */
-import type { PlantRole } from '../roles.ts';
+import type { PlantRole, Role } from '../roles.ts';
 
 export interface NewIdentity {
   tenantId: string;
@@ -13,7 +13,8 @@ export interface NewIdentity {
   name: string;
   /** With an e-mail the identity provider sends the invitation (and the temporary password) there. */
   email?: string | undefined;
-  roles: readonly PlantRole[];
+  /** Plant roles for a plant's user; `platform-operator` only for the first operator (mes-admin bootstrap-operator). */
+  roles: readonly Role[];
 }
 
 export interface CreatedIdentity {
