@@ -12,7 +12,6 @@ import {
   BROWSER_SKIP,
   closeBrowsers,
   firstPage,
-  goTo,
   launchBrowser,
   PHONE,
   screenshot,
