@@ -23,6 +23,8 @@ export const ENV = {
   liveIdentityPoolParameter: 'MES_LIVE_IDENTITY_POOL_PARAMETER',
   /** On AWS: the user pool as an identity pool login provider, `cognito-idp.<region>.amazonaws.com/<userPoolId>`. */
   userPoolProvider: 'MES_USER_POOL_PROVIDER',
+  /** On AWS: the user pool the admin function creates users in (issue 17, functions/lib/cognito-identity.ts). Unset locally: the local directory. */
+  userPoolId: 'MES_USER_POOL_ID',
   /**
    * Where signing checks a re-entered password (issue 16): Cognito's endpoint
    * (https://cognito-idp.<region>.amazonaws.com/) on AWS, the local identity provider's locally.

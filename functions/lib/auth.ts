@@ -10,7 +10,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { TenantIdSchema } from '#shared/api/schemas.ts';
 import { type AuthContext, CLAIMS } from '#shared/auth/claims.ts';
 import { ForbiddenError, UnauthorizedError } from '#shared/domain/errors.ts';
-import { type Role, isRole } from '#shared/domain/roles.ts';
+import { type Role, isRole, rolesHonoured } from '#shared/domain/roles.ts';
 
 /** What the JWT authorizer puts in the event: claim values as strings (arrays too, see groupsOf). */
 export type AuthorizerClaims = Record<string, string | number | boolean | string[]>;
@@ -42,7 +42,8 @@ export function authorize(claims: AuthorizerClaims | undefined, allowed: readonl
   if (claims[CLAIMS.tokenUse] !== 'id' || !tenant.success || typeof userId !== 'string' || !userId) {
     throw new UnauthorizedError('the token does not name a tenant and a user');
   }
-  const roles = groupsOf(claims[CLAIMS.roles]).filter(isRole);
+  // A platform role counts only in the platform tenant's token, a plant role only in a plant's (issue 17).
+  const roles = rolesHonoured(tenant.data, groupsOf(claims[CLAIMS.roles]).filter(isRole));
   if (!roles.some((r) => allowed.includes(r))) {
     throw new ForbiddenError(`this needs one of the roles ${allowed.join(', ')}; you have ${roles.join(', ') || 'none'}`);
   }

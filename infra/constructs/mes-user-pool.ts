@@ -16,7 +16,7 @@ import {
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ROLES } from '../../shared/domain/roles.ts';
+import { ALL_ROLES } from '../../shared/domain/roles.ts';
 
 export interface MesUserPoolProps {
   /**
@@ -78,7 +78,8 @@ export class MesUserPool extends Construct {
         'account-takeover risks threat protection targets. Revisit when federation or self-service sign-up arrives.',
     });
 
-    for (const role of ROLES) {
+    // Plant roles and the platform operators' (issue 17): a token's groups are its roles.
+    for (const role of ALL_ROLES) {
       this.userPool.addGroup(`Group-${role}`, { groupName: role, description: `MES role ${role}` });
     }
 

@@ -17,6 +17,7 @@ import en from 'zod/v4/locales/en.js';
 import { type HttpMethod, LOCAL_ONLY_PATHS, type RouteId, routeList } from '../../shared/api/routes.ts';
 import { LocalPasswordRequestSchema, LocalTokenRequestSchema } from '../../shared/api/schemas.ts';
 import type { PasswordStore } from './passwords.ts';
+import type { UserDirectory } from './user-directory.ts';
 import { MesError } from '../../shared/domain/errors.ts';
 import { DeviceCredentialsRequestSchema, requestedDevice } from '../../shared/telemetry/device-identity.ts';
 import { type ApiFunctionId, apiFunctionEntry } from '../../shared/api/functions.ts';
@@ -62,6 +63,8 @@ export interface HttpServerOptions {
   identity: () => LocalIdentity;
   /** The local users' passwords (POST /local/users, and Cognito's InitiateAuth at /local/cognito); without it neither route exists. */
   passwords?: PasswordStore;
+  /** The local user directory (issue 17): invited users sign in with their roles; a disabled one gets no token. */
+  directory?: Pick<UserDirectory, 'find'>;
   /** Issues device credentials (POST /local/device-credentials); without it the route does not exist. */
   devices?: DeviceAuthority;
   handlerResolver?: HandlerResolver;
@@ -177,6 +180,9 @@ export function createHttpServer(options: HttpServerOptions) {
   async function issueToken(res: ServerResponse, body: Buffer, headers: Record<string, string>) {
     const request = parseBody(res, body, LocalTokenRequestSchema, 'the token request', headers);
     if (!request) return;
+    if (options.directory?.find(request.tenantId, request.userId)?.enabled === false) {
+      return problem(res, 403, `user ${request.userId} of ${request.tenantId} is disabled`, headers);
+    }
     const token = await options.identity().issueToken(request);
     json(res, 200, { token, tokenType: 'Bearer', expiresIn: TOKEN_LIFETIME_SECONDS }, headers);
   }
@@ -218,7 +224,10 @@ export function createHttpServer(options: HttpServerOptions) {
     if (!(await passwords.verify(tenantId, userId, password))) {
       return amz(400, { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' });
     }
-    const idToken = await options.identity().issueToken({ tenantId, userId, roles: [] });
+    // A user of the directory (issue 17) signs in with its roles, as Cognito's groups; disabled, not at all.
+    const user = options.directory?.find(tenantId, userId);
+    if (user && !user.enabled) return amz(400, { __type: 'NotAuthorizedException', message: 'User is disabled.' });
+    const idToken = await options.identity().issueToken({ tenantId, userId, name: user?.name, roles: user?.roles ?? [] });
     amz(200, { AuthenticationResult: { IdToken: idToken, AccessToken: idToken, ExpiresIn: 300, TokenType: 'Bearer' }, ChallengeParameters: {} });
   }
 

@@ -33,6 +33,7 @@ import { verifyBearer } from './jwt-authorizer.ts';
 import { CLAIMS } from '../../shared/auth/claims.ts';
 import { DEMO_TENANT, DEMO_USERS, seedDemoPlant, type SeedResult } from './seed.ts';
 import { createPasswordStore } from './passwords.ts';
+import { createUserDirectory } from './user-directory.ts';
 import { type StartingPosition, type StreamFunction, type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { createTelemetryPipeline, type TelemetryHandlerResolver, type TelemetryPipeline } from './telemetry-pipeline.ts';
 import { type SchedulingClock, SystemClock } from './virtual-clock.ts';
@@ -188,7 +189,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // The queue exists before any handler runs: the functions find it through the local bindings.
     const clock = options.clock ?? new SystemClock();
     const queue = options.outbox === false ? undefined : createDeliveryQueue(options, clock, log);
-    const bindings = { ...(queue ? { deliveryQueue: queue } : {}), clock };
+    const passwords = createPasswordStore(
+      dataDir && join(dataDir, 'identity'),
+      Object.values(DEMO_USERS).map((u) => u.userId),
+    );
+    // The admin function's identity port locally (issue 17): users it invites sign in here.
+    const directory = createUserDirectory(passwords, dataDir && join(dataDir, 'identity'));
+    const bindings = { ...(queue ? { deliveryQueue: queue } : {}), clock, identity: directory };
     setLocalBindings(bindings);
     cleanup.push(async () => {
       if (localBindings() === bindings) setLocalBindings(undefined);
@@ -197,13 +204,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     let mqtt: RuntimeMqtt | undefined;
     // The access log starts once the runtime is up: the seed's sixty requests are not news.
     let ready = false;
-    const passwords = createPasswordStore(
-      dataDir && join(dataDir, 'identity'),
-      Object.values(DEMO_USERS).map((u) => u.userId),
-    );
     const http = createHttpServer({
       identity: () => identity as LocalIdentity,
       passwords,
+      directory,
       devices,
       log: { info: (message) => ready && log.info(message), error: log.error },
       ...(options.handlerResolver ? { handlerResolver: options.handlerResolver } : {}),

@@ -128,6 +128,8 @@ export class ApiStack extends Stack {
           ...props.integration,
           userPoolProvider: this.auth.userPool.userPoolProviderName,
           signingClientId: this.auth.signingClient.userPoolClientId,
+          userPoolId: this.auth.userPool.userPoolId,
+          userPoolArn: this.auth.userPool.userPoolArn,
         });
       if (api.uses.includes('liveSession')) this.liveSessionRoles.push(fn.role);
       functions[api.id] = fn;
@@ -168,7 +170,12 @@ export class ApiStack extends Stack {
 function grantUse(
   fn: MesFunction,
   use: NonNullable<RouteDef['uses']>[number],
-  integration: ApiStackProps['integration'] & { readonly userPoolProvider: string; readonly signingClientId: string },
+  integration: ApiStackProps['integration'] & {
+    readonly userPoolProvider: string;
+    readonly signingClientId: string;
+    readonly userPoolId: string;
+    readonly userPoolArn: string;
+  },
 ) {
   switch (use) {
     case 'secrets':
@@ -205,6 +212,23 @@ function grantUse(
       // InitiateAuth is Cognito's public API: no IAM grant, only where to send the password and with which client.
       fn.function.addEnvironment(ENV.signingAuthEndpoint, `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/`);
       fn.function.addEnvironment(ENV.signingClientId, integration.signingClientId);
+      return;
+    case 'identity':
+      // Plants and users (issue 17): the admin function invites users, sets their groups and disables them; nothing else.
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [
+            'cognito-idp:AdminCreateUser',
+            'cognito-idp:AdminGetUser',
+            'cognito-idp:AdminAddUserToGroup',
+            'cognito-idp:AdminRemoveUserFromGroup',
+            'cognito-idp:AdminListGroupsForUser',
+            'cognito-idp:AdminDisableUser',
+          ],
+          resources: [integration.userPoolArn],
+        }),
+      );
+      fn.function.addEnvironment(ENV.userPoolId, integration.userPoolId);
       return;
     default:
       throw new Error(`route table: unknown use ${String(use satisfies never)}`);

@@ -10,6 +10,7 @@
  * has exactly one handler file and one function.
  */
 import type { RouteDef } from './route-def.ts';
+import { routes as admin } from './routes/admin.ts';
 import { routes as audit } from './routes/audit.ts';
 import { routes as documents } from './routes/documents.ts';
 import { routes as equipment } from './routes/equipment.ts';
@@ -42,6 +43,7 @@ export const routes = {
   ...records,
   ...workOrderSignatures,
   ...documents,
+  ...admin,
 };
 
 export type RouteId = keyof typeof routes;

@@ -10,7 +10,7 @@
 import * as z from 'zod/mini';
 import { boundedDateTime, decimal, inTimeRange, measured } from './numbers.ts';
 import { OPERATION_STATUSES, WORK_ORDER_STATUSES } from '../domain/work-order/status.ts';
-import { ROLES } from '../domain/roles.ts';
+import { ALL_ROLES, ROLES } from '../domain/roles.ts';
 import { SIGNATURE_MEANINGS, SIGNED_ACTIONS } from '../domain/signatures/model.ts';
 import { HOLD_KINDS } from '../domain/work-order/holds.ts';
 import { WEEKDAYS } from '../domain/telemetry/shifts.ts';
@@ -48,6 +48,19 @@ export const IdSchema = z
   .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dot, dash or underscore, starting with a letter or digit'));
 export const TenantIdSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 lowercase letters, digits or dashes'));
 export const Text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+
+/** An IANA time zone, e.g. Europe/Amsterdam (one the runtime's Intl knows). */
+export const TimeZoneSchema = z.string().check(
+  z.maxLength(64),
+  z.refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone, e.g. Europe/Amsterdam'),
+);
 
 /** Quantities of material: orders, reports, BOM lines. Up to a billion, to a millionth. */
 export const Quantity = decimal({ min: 0, max: 1e9 }, 6);
@@ -353,6 +366,10 @@ export const TenantSettingsInputSchema = meta(
       signaturePolicies: z.optional(z.array(SignaturePolicySchema).check(z.maxLength(SIGNED_ACTIONS.length))),
       /** The plant's own signature meanings beside review, approval, responsibility and authorship. */
       signatureMeanings: z.optional(z.array(SignatureMeaningSchema).check(z.maxLength(20))),
+      /** The plant's name, as the platform operator created it (issue 17). */
+      plantName: z.optional(Text(200)),
+      /** The plant's IANA time zone, as the platform operator created it (issue 17). */
+      timeZone: z.optional(TimeZoneSchema),
     })
     .check(
       z.refine((s) => new Set((s.signaturePolicies ?? []).map((p) => p.action)).size === (s.signaturePolicies ?? []).length, {
@@ -382,16 +399,7 @@ const HhMm = z.string().check(z.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must
 export const ShiftCalendarInputSchema = meta(
   z.object({
     /** IANA time zone of the plant, e.g. Europe/Amsterdam. */
-    timeZone: z.string().check(
-      z.refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be an IANA time zone'),
-    ),
+    timeZone: TimeZoneSchema,
     shifts: z
       .array(
         z.object({
@@ -1094,7 +1102,7 @@ export const LocalTokenRequestSchema = z.object({
   tenantId: TenantIdSchema,
   userId: IdSchema,
   name: z.optional(Text(200)),
-  roles: z.array(z.enum(ROLES)).check(z.minLength(1)),
+  roles: z.array(z.enum(ALL_ROLES)).check(z.minLength(1)),
 });
 /** Local only: a user's password in the local identity provider (issue 16, signatures). */
 export const LocalPasswordRequestSchema = z.object({

@@ -111,6 +111,10 @@ export function chainLocation(tenantId: string, chain: string): { pk: string; sk
       return { pk, skPrefix: 'AUDIT#', head: keys.document(tenantId, id) };
     case 'SIGNING':
       return { pk, skPrefix: 'AUDIT#', head: keys.signingState(tenantId, id) };
+    case 'USER':
+      return { pk, skPrefix: 'AUDIT#', head: keys.user(tenantId, id) };
+    case 'PLANT':
+      return { pk, skPrefix: 'AUDIT#', head: keys.plant(tenantId, id) };
     case 'MDAUDIT': {
       const [mdKind = '', ...idParts] = rest;
       return { pk, skPrefix: 'AUDIT#', head: keys.masterData(tenantId, mdKind as MasterDataKind, idParts.join('#')) };

@@ -370,6 +370,25 @@ export const keys = {
     sk: `EVT#${pad(sequence, 8)}`,
   }),
 
+  // ---------- Plants and users (issue 17; docs/onboarding.md) ----------
+
+  /** The platform's plant registry: one partition under the platform tenant, get = GetItem, list = Query by tenant id. */
+  plant: (platformTenant: string, plantId: string) => ({ pk: `${platformTenant}#PLANT`, sk: plantId }),
+  plantPartition: (platformTenant: string) => `${platformTenant}#PLANT`,
+  /** A plant's registry audit trail (chain `PLANT#{id}`), by version. */
+  plantAudit: (platformTenant: string, plantId: string, version: number) => ({
+    pk: `${platformTenant}#PLANT#${plantId}`,
+    sk: `AUDIT#${pad(version, 8)}`,
+  }),
+  /** A plant's user directory: one partition per tenant, get = GetItem, list = Query by user id. */
+  user: (tenantId: string, userId: string) => ({ pk: `${tenantId}#USER`, sk: userId }),
+  userPartition: (tenantId: string) => `${tenantId}#USER`,
+  /** A user's audit trail (chain `USER#{id}`: invited, roles changed, disabled), by version. */
+  userAudit: (tenantId: string, userId: string, version: number) => ({
+    pk: `${tenantId}#USER#${userId}`,
+    sk: `AUDIT#${pad(version, 8)}`,
+  }),
+
   // ---------- Audit trail (issue 16; docs/part-11.md "Audit trail (11.10(e))") ----------
 
   /**

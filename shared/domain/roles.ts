@@ -1,7 +1,40 @@
-/** MES roles, carried in the token's `cognito:groups` claim. */
+/**
+ * The plant roles, carried in the token's `cognito:groups` claim: what a plant's users (and its
+ * integrations) may be. Every plant route admits plant roles only (PERMISSIONS below).
+ */
 export const ROLES = ['operator', 'supervisor', 'planner', 'quality', 'admin', 'integration'] as const;
-export type Role = (typeof ROLES)[number];
-export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+export type PlantRole = (typeof ROLES)[number];
+export const isPlantRole = (value: unknown): value is PlantRole => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+
+/**
+ * The reserved tenant of the platform operators (issue 17): their records (the plant registry)
+ * live under `platform#`. No plant may take it, nor any id starting `org-` (organizations).
+ */
+export const PLATFORM_TENANT = 'platform';
+/** Roles above the plants, honoured only in a token of the PLATFORM_TENANT (functions/lib/auth.ts). */
+export const PLATFORM_ROLES = ['platform-operator'] as const;
+export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+
+/**
+ * Every role a token may carry and a route may name: plant roles and the roles above plants
+ * (organization roles are appended here the same way).
+ */
+export const ALL_ROLES = [...ROLES, ...PLATFORM_ROLES] as const;
+export type Role = (typeof ALL_ROLES)[number];
+export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ALL_ROLES as readonly string[]).includes(value);
+
+/** Which of a token's roles count for its tenant: platform roles in the platform tenant only, plant roles anywhere else. */
+export function rolesHonoured(tenantId: string, roles: readonly Role[]): Role[] {
+  const platform = tenantId === PLATFORM_TENANT;
+  return roles.filter((r) => ((PLATFORM_ROLES as readonly string[]).includes(r) ? platform : !platform));
+}
+
+/** A tenant id no plant may take: the platform's, and the organizations' namespace (`org-...`). */
+export function reservedTenantReason(tenantId: string): string | undefined {
+  if (tenantId === PLATFORM_TENANT) return `'${PLATFORM_TENANT}' is the platform operators' own tenant`;
+  if (tenantId.startsWith('org-')) return "ids starting 'org-' are reserved for organizations";
+  return undefined;
+}
 
 /** Who may do what. Reads are open to every role of the tenant. */
 export const PERMISSIONS = {
@@ -52,5 +85,13 @@ export const PERMISSIONS = {
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],
-} as const satisfies Record<string, readonly Role[]>;
+  /** Users of the plant and their roles (issue 17; docs/onboarding.md). */
+  manageUsers: ['admin'],
+} as const satisfies Record<string, readonly PlantRole[]>;
 export type Permission = keyof typeof PERMISSIONS;
+
+/** Above the plants (issue 17): the platform's own administration. Never a plant role. */
+export const PLATFORM_PERMISSIONS = {
+  /** Create plants (tenants) and read the plant registry. */
+  managePlants: ['platform-operator'],
+} as const satisfies Record<string, readonly PlatformRole[]>;

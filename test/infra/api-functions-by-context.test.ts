@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
 import { apiFunctionsOf } from '../../shared/api/functions.ts';
 import { routeList, routes } from '../../shared/api/routes.ts';
-import { ROLES } from '../../shared/domain/roles.ts';
+import { ALL_ROLES } from '../../shared/domain/roles.ts';
 import { newMesApp, resourcesOf } from './mes-app.ts';
 
 describe('the API stack', () => {
@@ -161,7 +161,7 @@ describe('the API stack', () => {
     const tenantId = pool.Schema.find((a: { Name: string }) => a.Name === 'tenantId');
     assert.equal(tenantId.Mutable, false);
     assert.equal(tenantId.AttributeDataType, 'String');
-    assert.deepEqual(groups.map((g) => g.Properties.GroupName).sort(), [...ROLES].sort());
+    assert.deepEqual(groups.map((g) => g.Properties.GroupName).sort(), [...ALL_ROLES].sort());
     assert.equal(pool.MfaConfiguration, 'ON');
     assert.equal(pool.AdminCreateUserConfig.AllowAdminCreateUserOnly, true);
     assert.ok(pool.Policies.PasswordPolicy.MinimumLength >= 12);
@@ -191,6 +191,36 @@ describe('the API stack', () => {
       const env = (lambdaOf(fn.id)[0]?.[1].Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
       assert.equal(env.MES_SIGNING_CLIENT_ID !== undefined, signers.has(fn.id), fn.id);
       if (signers.has(fn.id)) assert.deepEqual(env.MES_SIGNING_CLIENT_ID, { Ref: signingId });
+    }
+  });
+
+  it('lets only the admin function administer users (issue 17): exactly the Cognito actions it needs, on the user pool, and tells it the pool', () => {
+    // Prepare
+    const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
+    const poolId = Object.keys(resourcesOf(template, 'AWS::Cognito::UserPool'))[0];
+    const cognitoStatements = (id: string) => {
+      const role = lambdaOf(id)[0]?.[1].Properties.Role['Fn::GetAtt'][0];
+      return policies
+        .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((st) => [st.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+    };
+    // Assess
+    const admin = cognitoStatements('admin');
+    assert.equal(admin.length, 1);
+    assert.deepEqual([admin[0]?.Action].flat().sort(), [
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminListGroupsForUser',
+      'cognito-idp:AdminRemoveUserFromGroup',
+    ]);
+    assert.deepEqual(admin[0]?.Resource, { 'Fn::GetAtt': [poolId, 'Arn'] });
+    for (const fn of apiFunctions) {
+      if (fn.id !== 'admin') assert.deepEqual(cognitoStatements(fn.id), [], `${fn.id} may administer users`);
+      const env = (lambdaOf(fn.id)[0]?.[1].Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+      assert.equal(env.MES_USER_POOL_ID !== undefined, fn.id === 'admin', fn.id);
     }
   });
 });

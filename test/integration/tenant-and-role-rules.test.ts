@@ -95,7 +95,9 @@ type Isolation =
   /** About the caller alone (the live feed session): 204 for B, naming no record of A. */
   | 'own-session'
   /** A check over the caller's own data (the audit trail's verification): 200, naming none of A's records. */
-  | 'own-check';
+  | 'own-check'
+  /** Above the plants (issue 17): a plant's admin is no platform operator, 403. */
+  | 'platform';
 
 interface Case {
   /**
@@ -350,7 +352,38 @@ describe('tenant and role rules on every route', () => {
     await people.quality.ok('POST', `/v1/documents/${docOfA}/versions/${docInReview.version}/approve`, approvalBy('u-quality'));
     const docProbe = async (request: Request) => partitionItems(`${tenantA}#DOC#${request.params?.id}`);
 
+    // A's users (issue 17): invited by A's admin; B's admin never reaches them.
+    const newUserOfA = async () => {
+      const userId = `u-inv-${Math.random().toString(36).slice(2, 8)}`;
+      await people.admin.ok('POST', '/v1/users', { userId, name: 'Invited of A', roles: ['operator'] });
+      idsOfA.add(userId);
+      return userId;
+    };
+    const userOfA = await newUserOfA();
+    const usersOfA = async () => partitionItems(`${tenantA}#USER`);
+    const newPlant = () => ({
+      tenantId: `p-${Math.random().toString(36).slice(2, 10)}`,
+      name: 'Plant',
+      timeZone: 'Europe/Amsterdam',
+      firstAdmin: { userId: 'first', name: 'First Admin', email: 'first@example.com' },
+    });
+
     cases = {
+      createPlant: { isolation: 'platform', build: async () => ({ body: newPlant() }) },
+      listPlants: { isolation: 'platform', build: async () => ({}) },
+      getPlant: { isolation: 'platform', build: async () => ({ params: { id: tenantA } }) },
+      listUsers: { isolation: 'list', build: async () => ({}) },
+      inviteUser: {
+        isolation: 'own-create',
+        build: async () => ({ body: { userId: `u-new-${Math.random().toString(36).slice(2, 8)}`, name: 'New', roles: ['operator'] } }),
+        probe: usersOfA,
+      },
+      setUserRoles: {
+        isolation: 'not-found',
+        build: async (fresh) => ({ params: { id: fresh ? await newUserOfA() : userOfA }, body: { roles: ['operator', 'supervisor'] } }),
+        probe: usersOfA,
+      },
+      disableUser: { isolation: 'not-found', build: async (fresh) => ({ params: { id: fresh ? await newUserOfA() : userOfA } }), probe: usersOfA },
       receiveLot: {
         isolation: 'unknown-reference',
         build: async () => ({ body: { materialId: PLANT.components[0], quantity: 5, supplierLot: 'SUP-1' } }),
@@ -712,8 +745,9 @@ describe('tenant and role rules on every route', () => {
             break;
           case 'list':
             assert.equal(reply.status, 200, reply.text);
-            for (const item of reply.body.items as { id?: string; workOrderId?: string; equipmentId?: string }[]) {
-              assert.ok(!idsOfA.has(item.id ?? item.workOrderId ?? item.equipmentId ?? ''), `${route.id} listed A’s ${JSON.stringify(item)}`);
+            for (const item of reply.body.items as { id?: string; workOrderId?: string; equipmentId?: string; userId?: string }[]) {
+              const id = item.id ?? item.workOrderId ?? item.equipmentId ?? item.userId ?? '';
+              assert.ok(!idsOfA.has(id), `${route.id} listed A’s ${JSON.stringify(item)}`);
             }
             if (route.id === 'listMaterials')
               assert.deepEqual(
@@ -756,6 +790,9 @@ describe('tenant and role rules on every route', () => {
             break;
           case 'own-session':
             assert.equal(reply.status, 204, reply.text);
+            break;
+          case 'platform':
+            assertProblem(reply, 403, { type: PROBLEM.forbidden });
             break;
           case 'own-check':
             assert.equal(reply.status, 200, reply.text);

@@ -78,6 +78,7 @@ const Characteristic = lazyScreen(() => import('./screens/characteristic.tsx'));
 const BatchRecord = lazyScreen(() => import('./screens/record.tsx'));
 const DocumentScreen = lazyScreen(() => import('./screens/document.tsx'));
 const DocumentVersions = lazyScreen(() => import('./screens/document-versions.tsx'));
+const Users = lazyScreen(() => import('./screens/users.tsx'));
 
 /** Most specific first. */
 const SCREENS: [string, ComponentType<ScreenProps>][] = [
@@ -101,6 +102,7 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/characteristics/:id', Characteristic],
   ['/documents/:id/versions', DocumentVersions],
   ['/documents/:id', DocumentScreen],
+  ['/users', Users],
 ];
 
 const NAV = [
@@ -113,9 +115,13 @@ const NAV = [
   ['/downtime', 'Downtime'],
   ['/oee', 'OEE'],
   ['/reason-lists', 'Reasons'],
+  ['/users', 'Users'],
 ] as const;
 /** Tabs only some roles need (everyone may still open them). */
-const NAV_FOR: Partial<Record<(typeof NAV)[number][0], readonly string[]>> = { '/reason-lists': PERMISSIONS.manageMasterData };
+const NAV_FOR: Partial<Record<(typeof NAV)[number][0], readonly string[]>> = {
+  '/reason-lists': PERMISSIONS.manageMasterData,
+  '/users': PERMISSIONS.manageUsers,
+};
 
 function ConnectionBanner() {
   const connection = useConnection();

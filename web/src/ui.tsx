@@ -48,7 +48,8 @@ export interface Field {
   name: string;
   label: string;
   /** `password`: typed hidden, never kept after the dialog closes (a signature's second component). */
-  type: 'number' | 'text' | 'select' | 'password';
+  /** `checkboxes`: several of `options` (roles); the value is the chosen values joined by commas. */
+  type: 'number' | 'text' | 'select' | 'password' | 'checkboxes';
   required?: boolean;
   /** Smallest value of a number field, said in its error (the field itself is text, see below). */
   min?: number;
@@ -177,7 +178,28 @@ function ActionDialog({ open, close }: { open: OpenDialog; close: () => void }) 
             <div class="field" key={f.name}>
               {/* A label apart from its control: a wrapping label would be named by every option too. */}
               <label for={`confirm-${f.name}`}>{f.label}</label>
-              {f.type === 'select' ? (
+              {f.type === 'checkboxes' ? (
+                <fieldset id={`confirm-${f.name}`} class="checks">
+                  {(f.options ?? []).map((o) => {
+                    const chosen = (values[f.name] ?? '').split(',').filter(Boolean);
+                    return (
+                      <label key={o.value} class="check">
+                        <input
+                          type="checkbox"
+                          checked={chosen.includes(o.value)}
+                          onChange={(e) => {
+                            const on = (e.target as HTMLInputElement).checked;
+                            const next = on ? [...chosen, o.value] : chosen.filter((c) => c !== o.value);
+                            setValues({ ...values, [f.name]: next.join(',') });
+                            setWarned(undefined);
+                          }}
+                        />{' '}
+                        {o.label}
+                      </label>
+                    );
+                  })}
+                </fieldset>
+              ) : f.type === 'select' ? (
                 <select
                   id={`confirm-${f.name}`}
                   required={f.required}

@@ -92,6 +92,8 @@ const SIMPLE: Record<string, AuditEntity> = {
   SPC: 'characteristic',
   SIGNING: 'signing',
   DOC: 'document',
+  USER: 'user',
+  PLANT: 'plant',
 };
 const SIMPLE_PREFIX = Object.fromEntries(Object.entries(SIMPLE).map(([p, e]) => [e, p])) as Record<string, string>;
 

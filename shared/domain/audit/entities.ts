@@ -36,6 +36,10 @@ export const AUDIT_ENTITIES = [
   'signing',
   /** A controlled document (issue 16 section 4), id the document id. */
   'document',
+  /** A user of the plant (issue 17): invited, roles changed, disabled; id the user id. */
+  'user',
+  /** A plant in the platform registry (issue 17), read by platform operators; id the tenant id. */
+  'plant',
   ...MASTER_DATA_AUDIT_KINDS,
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

@@ -4,7 +4,7 @@
  * equal. `XxxInput` is what a put takes (defaults applied); `Xxx` is the stored record.
  */
 import type { TelemetryRetention } from '../telemetry/retention.ts';
-import type { Role } from '../roles.ts';
+import type { PlantRole } from '../roles.ts';
 import type { SignatureMeaningDef, SignaturePolicy } from '../signatures/model.ts';
 import type { SixBigLoss } from '../telemetry/oee.ts';
 import type { Weekday } from '../telemetry/shifts.ts';
@@ -130,7 +130,7 @@ export interface Routing extends RoutingInput, RecordMeta {
 
 export interface PersonnelInput {
   name: string;
-  roles: Role[];
+  roles: PlantRole[];
   personnelClass?: string | undefined;
   qualifications: string[];
   active: boolean;
@@ -148,6 +148,9 @@ export interface TenantSettingsInput {
   signaturePolicies?: SignaturePolicy[] | undefined;
   /** The plant's own signature meanings, beside the standard four. */
   signatureMeanings?: SignatureMeaningDef[] | undefined;
+  /** The plant's name and IANA time zone, as the platform operator created it (issue 17). */
+  plantName?: string | undefined;
+  timeZone?: string | undefined;
 }
 export interface TenantSettings extends TenantSettingsInput, RecordMeta {}
 

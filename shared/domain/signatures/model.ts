@@ -8,7 +8,7 @@
  * The owner of a signable record (work orders, nonconformances, lots, documents) writes the
  * signature item with its audit record and `signature.applied` event in ITS transaction.
  */
-import type { Role } from '../roles.ts';
+import type { PlantRole as Role } from '../roles.ts';
 
 export const SIGNATURE_MEANINGS = ['review', 'approval', 'responsibility', 'authorship'] as const;
 export type SignatureMeaning = (typeof SIGNATURE_MEANINGS)[number];

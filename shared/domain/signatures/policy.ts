@@ -4,7 +4,7 @@
  * (`signaturePolicies`, `signatureMeanings`); an action the plant did not set uses the default
  * below. Pure: the web app uses it to say what is still missing, the services to refuse.
  */
-import type { Role } from '../roles.ts';
+import type { PlantRole, Role } from '../roles.ts';
 import { SignatureNotAllowedError } from './errors.ts';
 import {
   type PolicyStatus,
@@ -66,7 +66,7 @@ export function policyStatus(policy: SignaturePolicy, signatures: readonly Signa
   const usable = signatures.filter((s) => s.valid);
   const usedSignatures = new Set<string>();
   const usedSigners = new Set<string>();
-  const missing: { meaning: string; roles: Role[] }[] = [];
+  const missing: { meaning: string; roles: PlantRole[] }[] = [];
   for (const req of policy.required) {
     const match = usable.find(
       (s) => s.meaning === req.meaning && !usedSignatures.has(s.id) && !(policy.distinctSigners && usedSigners.has(s.signerId)),

@@ -1,0 +1,46 @@
+/**
+ * The admin function's services (issue 17), wired once per cold start: plants and users on
+ * DynamoDB, the identity port (Cognito on AWS, imported on first use; the local runtime's user
+ * directory locally), the plant's settings through the master data service.
+ */
+import { DynamoDbPlantRepository } from '#shared/db/plant-repository.ts';
+import { DynamoDbUserRepository } from '#shared/db/user-repository.ts';
+import { ENV } from '#shared/config.ts';
+import type { IdentityPort } from '#shared/domain/identity/port.ts';
+import { UserService } from '#shared/domain/identity/users.ts';
+import { PlantService, type PlantSettingsWriter } from '#shared/domain/plants/service.ts';
+import { clock } from './clock.ts';
+import { localBindings } from './local-bindings.ts';
+import { masterData } from './services.ts';
+
+let cognito: Promise<IdentityPort> | undefined;
+/** The local directory when the local runtime lends one, else Cognito on the deployment's user pool. */
+async function identity(): Promise<IdentityPort> {
+  const local = localBindings().identity;
+  if (local) return local;
+  const userPoolId = process.env[ENV.userPoolId];
+  if (!userPoolId)
+    throw new Error(`${ENV.userPoolId} is not set: the admin function needs the user pool (infra/stacks/api-stack.ts, use 'identity')`);
+  cognito ??= import('./cognito-identity.ts').then(({ CognitoIdentity }) => new CognitoIdentity(userPoolId));
+  return cognito;
+}
+
+const personnelExists = async (tenantId: string, personnelId: string) =>
+  masterData
+    .get({ tenantId, userId: 'system', name: 'system', roles: [] }, 'personnel', personnelId)
+    .then(() => true)
+    .catch((error: Error) => (error.name === 'NotFoundError' ? false : Promise.reject(error)));
+
+/** The plant's name and time zone in its settings, unless they say so already (a re-run). */
+const writeSettings: PlantSettingsWriter = async (plantAuth, plant) => {
+  const current = await masterData.get(plantAuth, 'settings', 'settings').catch((error: Error) => {
+    if (error.name === 'NotFoundError') return undefined;
+    throw error;
+  });
+  if (current?.plantName === plant.name && current.timeZone === plant.timeZone) return;
+  const { id: _id, version: _v, updatedAt: _u, updatedBy: _b, ...input } = current ?? { overrunTolerancePct: 0 };
+  await masterData.put(plantAuth, 'settings', 'settings', { ...input, plantName: plant.name, timeZone: plant.timeZone });
+};
+
+export const users = new UserService(new DynamoDbUserRepository(), identity, personnelExists, clock);
+export const plants = new PlantService(new DynamoDbPlantRepository(), users, writeSettings, clock);
