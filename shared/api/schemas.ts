@@ -10,7 +10,7 @@
 import * as z from 'zod/mini';
 import { boundedDateTime, decimal, inTimeRange, measured } from './numbers.ts';
 import { OPERATION_STATUSES, WORK_ORDER_STATUSES } from '../domain/work-order/status.ts';
-import { ROLES } from '../domain/roles.ts';
+import { ALL_ROLES, ROLES } from '../domain/roles.ts';
 import { SIGNATURE_MEANINGS, SIGNED_ACTIONS } from '../domain/signatures/model.ts';
 import { HOLD_KINDS } from '../domain/work-order/holds.ts';
 import { WEEKDAYS } from '../domain/telemetry/shifts.ts';
@@ -1102,7 +1102,8 @@ export const LocalTokenRequestSchema = z.object({
   tenantId: TenantIdSchema,
   userId: IdSchema,
   name: z.optional(Text(200)),
-  roles: z.array(z.enum(ROLES)).check(z.minLength(1)),
+  // Any role a token may carry (plant, platform, organization roles): the local sign-in of every kind of user (issue 17).
+  roles: z.array(z.enum(ALL_ROLES)).check(z.minLength(1)),
 });
 /** Local only: a user's password in the local identity provider (issue 16, signatures). */
 export const LocalPasswordRequestSchema = z.object({
