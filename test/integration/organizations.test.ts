@@ -194,7 +194,7 @@ describe('multi-site organizations', () => {
       assert.equal(got.body.name, 'Pump housing');
       const audit = await partitionItems(keys.masterDataAudit(setup.tenant, 'material', 'SA-HOUSING', 1).pk);
       assert.equal(audit.length, 1);
-      const change = (audit[0]?.changes as { field: string; to?: unknown }[]).find((c) => c.field === 'publishedFrom');
+      const change = ((audit[0]?.changes ?? []) as { field: string; to?: unknown }[]).find((c) => c.field === 'publishedFrom');
       assert.deepEqual(change?.to, { organizationId: orgId, templateId: 'SA-HOUSING', templateVersion: 1 });
       assert.equal(audit[0]?.by, 'oa-1');
       assert.ok(audit[0]?.hash, 'chained');
