@@ -11,6 +11,7 @@ import en from 'zod/v4/locales/en.js';
 import type { RouteDef } from '#shared/api/routes.ts';
 import type { AuthContext } from '#shared/auth/claims.ts';
 import { DocumentTooLargeError, type FieldError, MesError, ValidationError } from '#shared/domain/errors.ts';
+import { withTenantScope } from '#shared/db/tenant-scope.ts';
 import { withUsage } from '#shared/db/usage.ts';
 import { withDeadline } from '#shared/domain/retry.ts';
 import { problemResponse } from './problem.ts';
@@ -117,6 +118,10 @@ export function httpHandler<const R extends RouteDef>(route: R, logic: (request:
     const [reply, usage] = await withUsage(() =>
       withDeadline(deadline, async () => {
         const auth = route.roles ? authorize(claimsOf(event), route.roles) : undefined;
+        // Tenant isolation (issue 17, docs/isolation.md): an authenticated request's DynamoDB
+        // calls may touch only its tenant's keys (and on AWS run with its tenant's credentials).
+        // Public routes open their own scope once they know the tenant (receive-erp-event).
+        if (auth) return withTenantScope(auth.tenantId, () => logic(parseRequest(route, event, auth)));
         return logic(parseRequest(route, event, auth));
       }),
     );

@@ -20,6 +20,7 @@ import { routes as integration } from './routes/integration.ts';
 import { routes as masterData } from './routes/master-data.ts';
 import { routes as nonconformances } from './routes/nonconformances.ts';
 import { routes as orders } from './routes/orders.ts';
+import { routes as organization } from './routes/organization.ts';
 import { routes as records } from './routes/records.ts';
 import { routes as workOrderSignatures } from './routes/work-order-signatures.ts';
 import { routes as spc } from './routes/spc.ts';
@@ -43,6 +44,7 @@ export const routes = {
   ...records,
   ...workOrderSignatures,
   ...documents,
+  ...organization,
   ...admin,
 };
 

@@ -1102,6 +1102,7 @@ export const LocalTokenRequestSchema = z.object({
   tenantId: TenantIdSchema,
   userId: IdSchema,
   name: z.optional(Text(200)),
+  // Any role a token may carry (plant, platform, organization roles): the local sign-in of every kind of user (issue 17).
   roles: z.array(z.enum(ALL_ROLES)).check(z.minLength(1)),
 });
 /** Local only: a user's password in the local identity provider (issue 16, signatures). */

@@ -20,6 +20,22 @@ export const keys = {
     sk: `AUDIT#${pad(version, 8)}`,
   }),
 
+  // ---------- Organizations (issue 17, i17-org; docs/organizations.md) ----------
+
+  /**
+   * An organization's record, in its own namespace tenant (`org-{id}`): its name and member
+   * plants. Its audit trail (chain `ORG`) beside it, by version.
+   */
+  organization: (orgTenant: string) => ({ pk: `${orgTenant}#ORG`, sk: 'ORG' }),
+  organizationAudit: (orgTenant: string, version: number) => ({ pk: `${orgTenant}#ORG`, sk: `AUDIT#${pad(version, 8)}` }),
+  /** A master data template of the organization (kind: a master data kind), versioned, and its audit trail. */
+  orgTemplate: (orgTenant: string, kind: MasterDataKind, id: string) => ({ pk: `${orgTenant}#TPL#${kind}`, sk: id }),
+  orgTemplatePartition: (orgTenant: string, kind: MasterDataKind) => `${orgTenant}#TPL#${kind}`,
+  orgTemplateAudit: (orgTenant: string, kind: MasterDataKind, id: string, version: number) => ({
+    pk: `${orgTenant}#TPLAUDIT#${kind}#${id}`,
+    sk: `AUDIT#${pad(version, 8)}`,
+  }),
+
   tenantSettings: (tenantId: string) => ({ pk: `${tenantId}#MD#settings`, sk: 'settings' }),
 
   /** A work order is one item collection: header, operations, audit trail and outbox. */

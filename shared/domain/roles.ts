@@ -16,17 +16,36 @@ export const PLATFORM_ROLES = ['platform-operator'] as const;
 export type PlatformRole = (typeof PLATFORM_ROLES)[number];
 
 /**
+ * Organizations (issue 17, docs/organizations.md) group plants. An organization is its own
+ * namespace tenant `org-{orgId}`: its users' tokens name that tenant, with `org-viewer` (reads
+ * across its plants) or `org-admin` (also publishes master data templates to them). Honoured only
+ * in an organization's token; never on a plant route.
+ */
+export const ORG_ROLES = ['org-viewer', 'org-admin'] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+export const ORG_TENANT_PREFIX = 'org-';
+/** The organization's tenant: `org-{orgId}`. */
+export const orgTenantOf = (orgId: string) => `${ORG_TENANT_PREFIX}${orgId}`;
+/** The organization id of an organization's tenant, undefined for any other tenant. */
+export const orgIdOf = (tenantId: string): string | undefined =>
+  tenantId.startsWith(ORG_TENANT_PREFIX) && tenantId.length > ORG_TENANT_PREFIX.length ? tenantId.slice(ORG_TENANT_PREFIX.length) : undefined;
+
+/**
  * Every role a token may carry and a route may name: plant roles and the roles above plants
  * (organization roles are appended here the same way).
  */
-export const ALL_ROLES = [...ROLES, ...PLATFORM_ROLES] as const;
+export const ALL_ROLES = [...ROLES, ...PLATFORM_ROLES, ...ORG_ROLES] as const;
 export type Role = (typeof ALL_ROLES)[number];
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ALL_ROLES as readonly string[]).includes(value);
 
 /** Which of a token's roles count for its tenant: platform roles in the platform tenant only, plant roles anywhere else. */
 export function rolesHonoured(tenantId: string, roles: readonly Role[]): Role[] {
   const platform = tenantId === PLATFORM_TENANT;
-  return roles.filter((r) => ((PLATFORM_ROLES as readonly string[]).includes(r) ? platform : !platform));
+  // Organization roles count only in an organization's tenant, and nothing else does there (issue 17, i17-org).
+  const org = orgIdOf(tenantId) !== undefined;
+  return roles.filter((r) =>
+    (ORG_ROLES as readonly string[]).includes(r) ? org : (PLATFORM_ROLES as readonly string[]).includes(r) ? platform : !platform && !org,
+  );
 }
 
 /** A tenant id no plant may take: the platform's, and the organizations' namespace (`org-...`). */
@@ -94,4 +113,13 @@ export type Permission = keyof typeof PERMISSIONS;
 export const PLATFORM_PERMISSIONS = {
   /** Create plants (tenants) and read the plant registry. */
   managePlants: ['platform-operator'],
+  /** Create and change organizations: which plants each groups (i17-org). */
+  manageOrganizations: ['platform-operator'],
 } as const satisfies Record<string, readonly PlatformRole[]>;
+
+/** An organization's users (i17-org; docs/organizations.md): read-only across its plants, and its templates. */
+export const ORG_PERMISSIONS = {
+  readOrganization: ['org-viewer', 'org-admin'],
+  /** Keep master data templates and publish them to member plants. */
+  publishTemplates: ['org-admin'],
+} as const satisfies Record<string, readonly OrgRole[]>;

@@ -96,7 +96,7 @@ type Isolation =
   | 'own-session'
   /** A check over the caller's own data (the audit trail's verification): 200, naming none of A's records. */
   | 'own-check'
-  /** Above the plants (issue 17): a plant's admin is no platform operator, 403. */
+  /** Above the plants (issue 17): a plant's admin is no platform operator nor an organization user, 403. */
   | 'platform';
 
 interface Case {
@@ -688,6 +688,18 @@ describe('tenant and role rules on every route', () => {
         },
         probe: docProbe,
       },
+      // Organizations (issue 17, i17-org): no plant role reaches them (403); their own tests: organizations.test.ts.
+      putOrganization: { isolation: 'platform', build: async () => ({ params: { id: 'acme' }, body: { name: 'Acme', plants: [tenantA] } }) },
+      getOrganization: { isolation: 'platform', build: async () => ({ params: { id: 'acme' } }) },
+      getOwnOrganization: { isolation: 'platform', build: async () => ({}) },
+      getOrganizationStatus: { isolation: 'platform', build: async () => ({}) },
+      traceOrganizationLot: {
+        isolation: 'platform',
+        build: async () => ({ params: { plant: tenantA, id: sharedLots.lot }, query: { direction: 'backward' } }),
+      },
+      putTemplate: { isolation: 'platform', build: async () => ({ params: { kind: 'materials', id: 'RM-1' }, body: { name: 'Resin', uom: 'kg' } }) },
+      getTemplate: { isolation: 'platform', build: async () => ({ params: { kind: 'materials', id: 'RM-1' } }) },
+      publishTemplate: { isolation: 'platform', build: async () => ({ params: { kind: 'materials', id: 'RM-1' }, body: { plants: [tenantA] } }) },
     } satisfies Record<RouteId, Case>;
   });
   after(async () => {

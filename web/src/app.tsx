@@ -79,6 +79,8 @@ const BatchRecord = lazyScreen(() => import('./screens/record.tsx'));
 const DocumentScreen = lazyScreen(() => import('./screens/document.tsx'));
 const DocumentVersions = lazyScreen(() => import('./screens/document-versions.tsx'));
 const Users = lazyScreen(() => import('./screens/users.tsx'));
+// An organization's users (issue 17) see only this; plant users never load it.
+const Organization = lazyScreen(() => import('./screens/organization.tsx'));
 
 /** Most specific first. */
 const SCREENS: [string, ComponentType<ScreenProps>][] = [
@@ -189,9 +191,12 @@ export function App() {
   const path = useRoute();
   const [session, setSession] = useState(currentSession());
   useEffect(() => onSessionChange(() => setSession(currentSession())), []);
-  useLoadPlantContext(session?.tenantId);
+  // An organization's users (issue 17) have no plant of their own: no plant context, no plant screens.
+  const orgUser = session?.tenantId.startsWith('org-') ?? false;
+  useLoadPlantContext(orgUser ? undefined : session?.tenantId);
 
   if (!session || path.startsWith('/sign-in')) return <SignIn params={{}} path={path} />;
+  if (orgUser) return <OrganizationShell path={path} />;
   const bare = path.split('?')[0] ?? '/';
   const found = SCREENS.map(([pattern, screen]) => [match(pattern, bare), screen] as const).find(([params]) => params);
   const home = isOperatorOnly(session.roles) ? Station : Plant;
@@ -233,6 +238,39 @@ export function App() {
       </nav>
       <Screen params={params ?? {}} path={path} />
       <DialogHost path={bare} />
+    </div>
+  );
+}
+
+/** An organization user's app: who is signed in and the organization home, read-only. */
+function OrganizationShell({ path }: { path: string }) {
+  return (
+    <div class="app">
+      <header class="top">
+        <a class="brand" href="#/">
+          MES
+        </a>
+        <span class="who" data-testid="who">
+          {currentSession()?.name}
+        </span>
+        <button
+          type="button"
+          class="btn btn-plain"
+          onClick={() => {
+            signOut();
+            const auth = appConfig().auth;
+            if (auth.mode === 'cognito')
+              location.assign(
+                `${auth.domain}/logout?client_id=${encodeURIComponent(auth.clientId)}&logout_uri=${encodeURIComponent(`${location.origin}/`)}`,
+              );
+            else navigate('/sign-in');
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <ConnectionBanner />
+      <Organization params={{}} path={path} />
     </div>
   );
 }

@@ -7,10 +7,16 @@
 import { httpHandler } from '#functions/lib/http.ts';
 import { erpInbound } from '#functions/lib/integration-services.ts';
 import { routes } from '#shared/api/routes/integration.ts';
+import { withTenantScope } from '#shared/db/tenant-scope.ts';
+import { credentialTenant } from '#shared/integration/credentials.ts';
 
 export const handler = httpHandler(routes.receiveErpEvent, async ({ query, headers, rawBody }) => {
   // The route let only its media types through; parameters such as charset do not matter here.
   const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const { body, replayed } = await erpInbound.receive({ credentialId: query.credential, headers, rawBody, contentType });
+  // Public route: the tenant is the one the credential id names (its signature is checked
+  // inside), and everything the delivery reads or writes stays in that tenant's scope.
+  const { body, replayed } = await withTenantScope(credentialTenant(query.credential), () =>
+    erpInbound.receive({ credentialId: query.credential, headers, rawBody, contentType }),
+  );
   return { body, ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}) };
 });
