@@ -15,6 +15,7 @@ import { withUsage } from '#shared/db/usage.ts';
 import { withDeadline } from '#shared/domain/retry.ts';
 import { problemResponse } from './problem.ts';
 import { authorize, claimsOf } from './auth.ts';
+import { admitRequest } from './rate-limit.ts';
 
 z.config(en());
 
@@ -85,6 +86,10 @@ export function httpHandler<const R extends RouteDef>(route: R, logic: (request:
     const [reply, usage] = await withUsage(() =>
       withDeadline(deadline, async () => {
         const auth = route.roles ? authorize(claimsOf(event), route.roles) : undefined;
+        // Fair use (issue 17, docs/fair-use.md): the plant's token bucket, once the tenant is
+        // known and before anything is parsed or done. Public routes have no tenant here: the
+        // ERP inbound route admits the credential's plant in its handler (`admit`).
+        if (auth) await admitRequest(auth.tenantId);
         return logic(parseRequest(route, event, auth));
       }),
     );

@@ -6,11 +6,19 @@
  */
 import { httpHandler } from '#functions/lib/http.ts';
 import { erpInbound } from '#functions/lib/integration-services.ts';
+import { admitRequest } from '#functions/lib/rate-limit.ts';
 import { routes } from '#shared/api/routes/integration.ts';
 
 export const handler = httpHandler(routes.receiveErpEvent, async ({ query, headers, rawBody }) => {
   // The route let only its media types through; parameters such as charset do not matter here.
   const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const { body, replayed } = await erpInbound.receive({ credentialId: query.credential, headers, rawBody, contentType });
+  const { body, replayed } = await erpInbound.receive({
+    credentialId: query.credential,
+    headers,
+    rawBody,
+    contentType,
+    // Fair use: the credential's plant, once the signature holds (docs/fair-use.md).
+    admit: admitRequest,
+  });
   return { body, ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}) };
 });
