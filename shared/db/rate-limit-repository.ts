@@ -49,6 +49,17 @@ const fromItem = (item: Record<string, unknown> | undefined): StoredBucket | und
   return rest as unknown as StoredBucket;
 };
 
+/** The bucket changed under every attempt of a lease: other containers are leasing from it right now. */
+export class BucketContentionError extends Error {
+  override readonly name = 'BucketContentionError';
+  constructor(
+    tenantId: string,
+    readonly limits: RateLimits,
+  ) {
+    super(`the request bucket of ${tenantId} kept changing`);
+  }
+}
+
 export class DynamoDbRateLimitRepository {
   /** The bucket as stored now (strongly consistent), or undefined for a plant that never sent a request and has no limits of its own. */
   async get(tenantId: string): Promise<StoredBucket | undefined> {
@@ -95,11 +106,15 @@ export class DynamoDbRateLimitRepository {
         return { ok: true, granted: decision.granted, limits, bucket: next };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        // Another container leased first (or the limits changed): go on from the bucket as it is.
-        bucket = fromItem(error.Item ? unmarshall(error.Item) : undefined);
+        // Another container leased first (or the limits changed): go on from the bucket as it is,
+        // as the failed condition returned it (DynamoDB), or read it (a store that returns nothing).
+        bucket = error.Item ? fromItem(unmarshall(error.Item)) : await this.get(tenantId);
+        // A little jitter, so that containers leasing at the same moment do not collide again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
       }
     }
-    throw new VersionConflictError(`the request bucket of ${tenantId} kept changing`);
+    // Others kept leasing first: the bucket works and is busy. The caller refuses for now.
+    throw new BucketContentionError(tenantId, limitsOf(bucket));
   }
 
   /**
