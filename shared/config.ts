@@ -37,4 +37,9 @@ export const ENV = {
    * and verified against (issue 16). Locally the runtime's directory instead (MES_AUDIT_ANCHOR_DIR).
    */
   auditAnchorBucket: 'MES_AUDIT_ANCHOR_BUCKET',
+  /**
+   * Every plant's request limits unless a platform operator set its own (issue 17), "rps/burst",
+   * e.g. "50/100"; unset: DEFAULT_RATE_LIMITS (shared/domain/fair-use.ts).
+   */
+  rateLimitDefault: 'MES_RATE_LIMIT_DEFAULT',
 } as const;

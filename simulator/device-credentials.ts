@@ -5,6 +5,7 @@
  * (`npm start -- --simulate`, the tests, the bench) the runtime hands them out directly.
  */
 import * as z from 'zod/mini';
+import { fetchHonouringRetryAfter } from '../shared/api/retry-after.ts';
 import { LOCAL_ONLY_PATHS } from '../shared/api/routes.ts';
 import { DeviceCredentialsSchema } from '../shared/telemetry/device-identity.ts';
 import type { CredentialSource } from './publisher.ts';
@@ -14,12 +15,16 @@ const TokenSchema = z.object({ token: z.string() });
 export function credentialsFrom(apiUrl: string): CredentialSource {
   const tokens = new Map<string, Promise<string>>();
   const post = async (path: string, body: unknown, authorization?: string) => {
-    const res = await fetch(`${apiUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
+    // Fair use (issue 17): a 429 is sent again after its Retry-After (nothing was done).
+    const res = await fetchHonouringRetryAfter(
+      `${apiUrl}${path}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(body),
+      },
+      { timeoutMs: 10_000 },
+    );
     if (!res.ok) throw new Error(`POST ${apiUrl}${path} answered ${res.status}: ${await res.text()}`);
     return res.json() as Promise<unknown>;
   };

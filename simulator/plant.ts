@@ -3,6 +3,7 @@
  * running MES (equipment of level workUnit, read through the HTTP API with a local token) or,
  * when it cannot be reached, from the demo plant's list below.
  */
+import { fetchHonouringRetryAfter } from '../shared/api/retry-after.ts';
 import { hash32 } from './prng.ts';
 
 export interface ProcessVariable {
@@ -122,7 +123,8 @@ export async function fetchWorkUnitGateways(apiUrl: string, tenantId: string): P
     let cursor: string | undefined;
     do {
       const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
-      const res = await fetch(`${apiUrl}/v1/equipment?${query}`, { headers: { authorization: `Bearer ${token}` } });
+      // Fair use (issue 17): over the plant's limit, wait its Retry-After and ask again.
+      const res = await fetchHonouringRetryAfter(`${apiUrl}/v1/equipment?${query}`, { headers: { authorization: `Bearer ${token}` } });
       if (!res.ok) return undefined;
       const page = (await res.json()) as { items: { id: string; level: string; gatewayId?: string }[]; nextCursor?: string };
       units.push(...page.items.filter((e) => e.level === 'workUnit').map((e) => ({ id: e.id, ...(e.gatewayId ? { gatewayId: e.gatewayId } : {}) })));

@@ -20,6 +20,7 @@ import { CLAIMS } from '#shared/auth/claims.ts';
 import { TenantIdSchema } from '#shared/api/schemas.ts';
 import { addRequestLogKeys, beginRequestLog, CORRELATION_ID_HEADER, correlationIdOf } from './logger.ts';
 import { recordRequestMetrics } from './metrics.ts';
+import { admitRequest } from './rate-limit.ts';
 
 z.config(en());
 
@@ -121,7 +122,14 @@ export function httpHandler<const R extends RouteDef>(route: R, logic: (request:
         // Tenant isolation (issue 17, docs/isolation.md): an authenticated request's DynamoDB
         // calls may touch only its tenant's keys (and on AWS run with its tenant's credentials).
         // Public routes open their own scope once they know the tenant (receive-erp-event).
-        if (auth) return withTenantScope(auth.tenantId, () => logic(parseRequest(route, event, auth)));
+        // Fair use (issue 17, docs/fair-use.md): the plant's token bucket (`{t}#RATE`, in its
+        // scope), once the tenant is known and before anything is parsed or done. The ERP inbound
+        // route admits the credential's plant in its handler (`admit`).
+        if (auth)
+          return withTenantScope(auth.tenantId, async () => {
+            await admitRequest(auth.tenantId);
+            return logic(parseRequest(route, event, auth));
+          });
         return logic(parseRequest(route, event, auth));
       }),
     );

@@ -18,16 +18,19 @@ export interface ProblemContext {
 
 export function problemResponse(error: unknown, { instance, correlationId, awsRequestId }: ProblemContext): APIGatewayProxyStructuredResultV2 {
   if (error instanceof MesError) {
-    return problem({
-      type: error.type,
-      title: error.title,
-      status: error.status,
-      detail: error.message,
-      instance,
-      ...(error.errors ? { errors: error.errors } : {}),
-      ...error.members,
-      ...error.change,
-    });
+    return problem(
+      {
+        type: error.type,
+        title: error.title,
+        status: error.status,
+        detail: error.message,
+        instance,
+        ...(error.errors ? { errors: error.errors } : {}),
+        ...error.members,
+        ...error.change,
+      },
+      error.headers,
+    );
   }
   // Powertools writes the error with its stack and its cause, nested.
   logger.error('unhandled error', { error: error as Error, instance, correlationId, awsRequestId });
@@ -41,10 +44,10 @@ export function problemResponse(error: unknown, { instance, correlationId, awsRe
   });
 }
 
-function problem(body: { status: number } & Record<string, unknown>): APIGatewayProxyStructuredResultV2 {
+function problem(body: { status: number } & Record<string, unknown>, headers?: Record<string, string>): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: body.status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },
     body: JSON.stringify(body),
   };
 }

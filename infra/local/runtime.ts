@@ -93,6 +93,12 @@ export interface RuntimeOptions {
   allowLoopbackWebhooks?: boolean;
   /** Run the scheduled functions (infra/event-sources.ts SCHEDULED_FUNCTIONS: the daily rollup) on their timers. Default: with MQTT. */
   schedules?: boolean;
+  /**
+   * Every plant's request limits (fair use, issue 17), "rps/burst", as MES_RATE_LIMIT_DEFAULT
+   * sets them on AWS; undefined: that variable, else DEFAULT_RATE_LIMITS (50/100). A plant's own
+   * limits (set by a platform operator) win either way.
+   */
+  rateLimitDefault?: string;
   /** Where the live feed's publisher starts without a checkpoint; default its event source's (LATEST). */
   liveFeedStartingPosition?: StartingPosition;
   /** Test-only: consume the outbox with something else than functions/streams/ and functions/jobs/. */
@@ -451,6 +457,7 @@ function setIntegrationEnvironment(options: RuntimeOptions, dataDir: string | un
     log.info('Webhooks may go to loopback addresses (127.0.0.1, ::1, localhost) because this is the local runtime; AWS refuses them.');
   } else delete process.env[ENV.webhookAllowLoopback];
   if (options.webhookTimeoutMs !== undefined) process.env[ENV.webhookTimeoutMs] = String(options.webhookTimeoutMs);
+  if (options.rateLimitDefault !== undefined) process.env[ENV.rateLimitDefault] = options.rateLimitDefault;
 }
 
 /** The AES key that seals integration secrets locally: base64 of 32 random bytes, owner-only. */

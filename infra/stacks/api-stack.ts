@@ -13,7 +13,7 @@ import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDes
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AUDIT_ANCHOR } from './data-stack.ts';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -22,6 +22,7 @@ import type { Construct } from 'constructs';
 import { type ApiFunctionId, apiFunctionsOf } from '../../shared/api/functions.ts';
 import { type RouteDef, routeList } from '../../shared/api/routes.ts';
 import { ENV } from '../../shared/config.ts';
+import { parseRateLimits } from '../../shared/domain/fair-use.ts';
 import { BROWSER_IDENTITY_POOL_PARAMETER, BROWSER_IOT_POLICY_NAME } from '../../shared/telemetry/live-feed.ts';
 import { MesFunction } from '../constructs/mes-function.ts';
 import { MesUserPool } from '../constructs/mes-user-pool.ts';
@@ -106,9 +107,10 @@ export class ApiStack extends Stack {
     const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      // Caps a runaway client or integration loop far below the account limit, which every
-      // API in the account shares, and bounds the on-demand DynamoDB bill it could run up.
-      throttle: { rateLimit: 100, burstLimit: 200 },
+      // The account-level guard only (issue 17): fairness between plants is each plant's token
+      // bucket (docs/fair-use.md, 50 a second by default). This caps the sum far below the
+      // account's 10,000 a second that every API in it shares, and bounds the on-demand bill.
+      throttle: { rateLimit: STAGE_THROTTLE.rateLimit, burstLimit: STAGE_THROTTLE.burstLimit },
       accessLogSettings: {
         destination: new LogGroupLogDestination(new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS })),
         format: ACCESS_LOG_FORMAT,
@@ -123,6 +125,14 @@ export class ApiStack extends Stack {
         appVersion: props.appVersion,
       });
       if (api.table !== 'none') fn.bindTable(props.table, api.table);
+      // Fair use (issue 17): every function behind a token leases its plant's request tokens.
+      if (api.table === 'read') for (const statement of rateBucketStatements(props.table)) fn.role.addToPrincipalPolicy(statement);
+      const rateLimitDefault = this.node.tryGetContext(RATE_LIMIT_CONTEXT);
+      if (rateLimitDefault !== undefined) {
+        if (!parseRateLimits(String(rateLimitDefault)))
+          throw new Error(`${RATE_LIMIT_CONTEXT}: "${rateLimitDefault}" is not "requestsPerSecond/burst", e.g. 50/100`);
+        fn.function.addEnvironment(ENV.rateLimitDefault, String(rateLimitDefault));
+      }
       for (const use of api.uses)
         grantUse(fn, use, {
           ...props.integration,
@@ -164,6 +174,33 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'WebClientId', { value: audience });
     new CfnOutput(this, 'AuthIssuer', { value: this.auth.issuer });
   }
+}
+
+/** The stage's throttle: the account-level guard; the plants' own limits do the fairness (docs/fair-use.md). */
+export const STAGE_THROTTLE = { rateLimit: 2_000, burstLimit: 4_000 } as const;
+
+/** `-c mes:rateLimitDefault=50/100`: every plant's request limits unless its own are set (MES_RATE_LIMIT_DEFAULT). */
+export const RATE_LIMIT_CONTEXT = 'mes:rateLimitDefault';
+
+/**
+ * A read-only function's one write: UpdateItem of its plant's request bucket, `{tenant}#RATE`
+ * (shared/db/keys.ts). A tenant id holds no `#`, so the bucket's partition key has exactly one:
+ * the Deny keeps a work order or lot that happens to be named RATE (`{t}#WO#RATE`) read-only.
+ */
+export function rateBucketStatements(table: ITable): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['*#RATE'] } },
+    }),
+    new PolicyStatement({
+      effect: Effect.DENY,
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['*#*#RATE'] } },
+    }),
+  ];
 }
 
 /** What a route's `uses` entry grants: exactly the actions, on exactly the resource, and the setting that names it. */

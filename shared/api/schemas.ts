@@ -1091,6 +1091,9 @@ export const ProblemSchema = meta(
     lastChange: z.optional(z.string()),
     /** On a 409 `inspections-outstanding` (issue 15): the inspections of the operation that are due and unrecorded, or failed. */
     inspections: z.optional(z.array(z.object({ id: z.string(), planId: z.string(), k: z.int(), status: z.string() }))),
+    /** On a 429 `rate-limited` (issue 17): whole seconds until the plant may send again (the `Retry-After` header), and its limits. */
+    retryAfterSeconds: z.optional(z.int()),
+    limits: z.optional(z.object({ requestsPerSecond: z.number(), burst: z.number() })),
   }),
   'Problem',
   'RFC 9457 problem details.',

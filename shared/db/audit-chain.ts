@@ -128,6 +128,9 @@ export function chainLocation(tenantId: string, chain: string): { pk: string; sk
         head: what === 'credential' ? keys.integrationCredential(tenantId, recordId) : keys.webhookEndpoint(tenantId, recordId),
       };
     }
+    case 'RATE':
+      // The plant's request limits (issue 17): set by platform operators, chained on the bucket item.
+      return id ? undefined : { pk, skPrefix: 'AUDIT#', head: keys.rateBucket(tenantId) };
     case 'EQ': {
       const d = rest.indexOf('DOWNTIME');
       if (d < 0) return undefined;

@@ -38,6 +38,14 @@ export const keys = {
 
   tenantSettings: (tenantId: string) => ({ pk: `${tenantId}#MD#settings`, sk: 'settings' }),
 
+  /**
+   * The plant's request bucket (issue 17, fair use): tokens, their refill time and the limits a
+   * platform operator set; its audit chain (`RATE`) in the same partition. Under the tenant's
+   * own prefix, so it needs no exception to tenant-scoped credentials.
+   */
+  rateBucket: (tenantId: string) => ({ pk: `${tenantId}#RATE`, sk: 'BUCKET' }),
+  rateAudit: (tenantId: string, version: number) => ({ pk: `${tenantId}#RATE`, sk: `AUDIT#${pad(version, 8)}` }),
+
   /** A work order is one item collection: header, operations, audit trail and outbox. */
   workOrderPartition: (tenantId: string, workOrderId: string) => `${tenantId}#WO#${workOrderId}`,
   workOrder: (tenantId: string, workOrderId: string) => ({

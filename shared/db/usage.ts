@@ -17,6 +17,13 @@ export const withUsage = <T>(fn: () => Promise<T>): Promise<[T, Usage]> => {
   return storage.run(usage, async (): Promise<[T, Usage]> => [await fn(), usage]);
 };
 
+/**
+ * Runs fn outside the request's usage scope: the fair-use bucket's lease (functions/lib/rate-limit.ts)
+ * is the limiter's cost, not the route's (docs/fair-use.md prices it per 1,000 requests), so the
+ * bench's per-route figures stay the route's own.
+ */
+export const withoutUsage = <T>(fn: () => Promise<T>): Promise<T> => storage.exit(fn);
+
 interface Capacity {
   CapacityUnits?: number;
   ReadCapacityUnits?: number;

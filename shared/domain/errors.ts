@@ -29,6 +29,8 @@ export abstract class MesError extends Error {
   change: ChangeContext | undefined;
   /** Further problem members this kind of refusal carries (RFC 9457 extension members). */
   members: Record<string, unknown> | undefined;
+  /** Response headers this kind of refusal carries (`Retry-After` of a 429). */
+  headers: Record<string, string> | undefined;
   abstract readonly status: number;
   abstract readonly type: string;
   abstract readonly title: string;
@@ -265,6 +267,27 @@ export class DocumentTooLargeError extends MesError {
   constructor(pointer: string, got: string, limit: string, what = 'the request body') {
     super(`${what} has ${got}; at most ${limit} are read: split it`);
     this.errors = [{ pointer, detail: `at most ${limit}, got ${got}` }];
+  }
+}
+
+/**
+ * The plant is over its request limit (issue 17, shared/domain/fair-use.ts): 429 with
+ * `Retry-After` in whole seconds, and the same number as the problem's `retryAfterSeconds`.
+ */
+export class RateLimitedError extends MesError {
+  override readonly name = 'RateLimitedError';
+  readonly status = 429;
+  readonly type = 'urn:mes:problem:rate-limited';
+  readonly title = 'Too many requests';
+  constructor(
+    readonly retryAfterSeconds: number,
+    limits: { requestsPerSecond: number; burst: number },
+  ) {
+    super(
+      `The plant is sending more requests than its limit (${limits.requestsPerSecond} a second, ${limits.burst} at once); try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`,
+    );
+    this.members = { retryAfterSeconds, limits };
+    this.headers = { 'retry-after': String(retryAfterSeconds) };
   }
 }
 

@@ -45,6 +45,9 @@ export async function startTestRuntime(overrides: Partial<RuntimeOptions> = {}):
     log: process.env.MES_TEST_LOG ? consoleLog : silentLog,
     // The hourly rollup would roll up every tenant of the shared table; its tests call it directly.
     schedules: false,
+    // Tests measure the MES, not the fair-use limiter: every plant gets room; rate-limit.test.ts
+    // sets a plant's own limits low, which win over this default (docs/fair-use.md).
+    rateLimitDefault: '10000/100000',
     ...(endpoint ? { dynamoDbEndpoint: endpoint, outboxStartingPosition: 'LATEST', recoverWebhookDeliveries: false } : {}),
     ...(tableName ? { tableName } : {}),
     ...overrides,

@@ -20,7 +20,7 @@ const EXPECTED = {
   write: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
 };
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const resourcesOfStatement = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
 
@@ -40,12 +40,34 @@ describe('table permissions', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
   };
 
+  /** Fair use (issue 17): the plant's request bucket, the one item a read-only function updates. */
+  const isRateBucket = (s: Statement) => JSON.stringify(s).includes('#RATE');
+  const tableStatementsOf = (api: ApiFunctionDef) => statementsOf(api).filter((s) => !isRateBucket(s));
+
+  it("lets read-only functions update their plant's request bucket, and nothing else, and no other function more", () => {
+    for (const api of apiFunctions) {
+      const bucket = statementsOf(api).filter(isRateBucket);
+      if (api.table !== 'read') {
+        assert.deepEqual(bucket, [], api.id);
+        continue;
+      }
+      assert.deepEqual(
+        bucket.map((s) => [s.Effect, actionsOf(s), JSON.stringify(s.Condition)]),
+        [
+          ['Allow', ['dynamodb:UpdateItem'], JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['*#RATE'] } })],
+          ['Deny', ['dynamodb:UpdateItem'], JSON.stringify({ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['*#*#RATE'] } })],
+        ],
+        api.id,
+      );
+    }
+  });
+
   it('grants each function exactly the DynamoDB actions its routes need together', () => {
     for (const api of apiFunctions) {
       // Prepare: written out here rather than taken from api.table
       const needed = api.routes.some((r) => r.table === 'write') ? 'write' : api.routes.some((r) => r.table === 'read') ? 'read' : 'none';
       // Act
-      const actions = statementsOf(api)
+      const actions = tableStatementsOf(api)
         .flatMap(actionsOf)
         .filter((a) => a.startsWith('dynamodb:'));
       // Assess
@@ -59,7 +81,7 @@ describe('table permissions', () => {
     assert.deepEqual(
       [
         ...new Set(
-          statementsOf(byId.get('equipment')!)
+          tableStatementsOf(byId.get('equipment')!)
             .flatMap(actionsOf)
             .filter((a) => a.startsWith('dynamodb:')),
         ),

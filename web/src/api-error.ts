@@ -15,6 +15,11 @@ export interface ChangeInfo {
 }
 
 export class ApiError extends Error {
+  /** On a 429 (the plant over its request limit, issue 17): seconds until it may send again. */
+  retryAfterSeconds: number | undefined;
+  /** Whether the request was a read (GET): the screen tries it again by itself. */
+  read = false;
+
   constructor(
     readonly status: number,
     readonly title: string,
@@ -52,6 +57,14 @@ export class ApiError extends Error {
         );
       case 422:
         return `Not done: ${this.detail}`;
+      case 429: {
+        // Fair use (issue 17): the plant's requests together are over its limit, not this person's fault.
+        const n = this.retryAfterSeconds ?? 1;
+        const seconds = `${n} second${n === 1 ? '' : 's'}`;
+        return this.read
+          ? `The plant is sending more requests than its limit; trying again in ${seconds}.`
+          : `The plant is sending more requests than its limit; nothing was changed. Try again in ${seconds}.`;
+      }
       default:
         return `The MES could not do this (${this.status}). ${this.detail}`;
     }

@@ -84,11 +84,15 @@ export function readResponse<I extends RouteId>(id: I, path: string, body: unkno
 export const SIGNATURE_REFUSED = 'urn:mes:problem:signature-refused';
 
 /** A refusal as the API words it (RFC 9457); an answer that is not problem+json still gets its status. */
-export function problemError(status: number, statusText: string, body: unknown): ApiError {
+export function problemError(status: number, statusText: string, body: unknown, retryAfter?: number): ApiError {
   const problem = ProblemSchema.safeParse(body);
-  if (!problem.success) return new ApiError(status, statusText || 'Error', typeof body === 'string' ? body.slice(0, 200) : '');
+  if (!problem.success) {
+    const error = new ApiError(status, statusText || 'Error', typeof body === 'string' ? body.slice(0, 200) : '');
+    error.retryAfterSeconds = retryAfter;
+    return error;
+  }
   const { changedBy, changedAt, currentStatus, lastChange } = problem.data;
-  return new ApiError(
+  const error = new ApiError(
     status,
     problem.data.title,
     problem.data.detail ?? '',
@@ -96,6 +100,8 @@ export function problemError(status: number, statusText: string, body: unknown):
     { changedBy, changedAt, currentStatus, lastChange },
     problem.data.type,
   );
+  error.retryAfterSeconds = problem.data.retryAfterSeconds ?? retryAfter;
+  return error;
 }
 
 export interface ClientOptions {
@@ -107,6 +113,12 @@ export interface ClientOptions {
   onUnauthorized?: () => void;
   /** A request reached the API (any status) or did not (a network error). */
   onReached?: (reached: boolean) => void;
+}
+
+/** Seconds a 429 asks to wait (`Retry-After`, whole seconds); 1 when it says nothing usable (API Gateway's own throttle sends none). */
+export function retryAfterSeconds(res: Pick<Response, 'headers'>): number {
+  const seconds = Number(res.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds >= 1 ? Math.min(Math.ceil(seconds), 60) : 1;
 }
 
 type SentInput = { params?: object; query?: object; body?: unknown; ifMatch?: number; idempotencyKey?: string; signal?: AbortSignal };
@@ -125,18 +137,27 @@ export function createClient(options: ClientOptions): { call: Call } {
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (ifMatch !== undefined) headers['if-match'] = `"${ifMatch}"`;
     if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
-    let res: Response;
-    try {
-      res = await fetch(`${options.baseUrl()}${path}`, {
-        method,
-        headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        ...(signal ? { signal } : {}),
-      });
-    } catch (error) {
-      if ((error as Error).name === 'AbortError') throw error;
-      options.onReached?.(false);
-      throw new ApiError(0, 'Offline', String((error as Error).message));
+    const send = async (): Promise<Response> => {
+      try {
+        return await fetch(`${options.baseUrl()}${path}`, {
+          method,
+          headers,
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          ...(signal ? { signal } : {}),
+        });
+      } catch (error) {
+        if ((error as Error).name === 'AbortError') throw error;
+        options.onReached?.(false);
+        throw new ApiError(0, 'Offline', String((error as Error).message));
+      }
+    };
+    let res = await send();
+    // Fair use (issue 17): over the plant's limit, a read (or a command with an Idempotency-Key,
+    // which cannot apply twice) is sent once more after Retry-After; other commands are not
+    // retried blindly: the person sees the plain words and decides.
+    if (res.status === 429 && (method === 'GET' || idempotencyKey !== undefined)) {
+      await new Promise((resolve) => setTimeout(resolve, retryAfterSeconds(res) * 1000));
+      res = await send();
     }
     options.onReached?.(true);
     const text = await res.text();
@@ -151,7 +172,11 @@ export function createClient(options: ClientOptions): { call: Call } {
       options.onUnauthorized?.();
       throw new ApiError(401, 'Signed out', 'your sign-in expired; sign in again');
     }
-    if (!res.ok) throw problemError(res.status, res.statusText, json);
+    if (!res.ok) {
+      const error = problemError(res.status, res.statusText, json, retryAfterSeconds(res));
+      error.read = method === 'GET';
+      throw error;
+    }
     return readResponse(id, path, json, res.status);
   };
   return { call: call as unknown as Call };

@@ -6,6 +6,7 @@
  */
 import { httpHandler } from '#functions/lib/http.ts';
 import { erpInbound } from '#functions/lib/integration-services.ts';
+import { admitRequest } from '#functions/lib/rate-limit.ts';
 import { routes } from '#shared/api/routes/integration.ts';
 import { withTenantScope } from '#shared/db/tenant-scope.ts';
 import { credentialTenant } from '#shared/integration/credentials.ts';
@@ -16,7 +17,14 @@ export const handler = httpHandler(routes.receiveErpEvent, async ({ query, heade
   // Public route: the tenant is the one the credential id names (its signature is checked
   // inside), and everything the delivery reads or writes stays in that tenant's scope.
   const { body, replayed } = await withTenantScope(credentialTenant(query.credential), () =>
-    erpInbound.receive({ credentialId: query.credential, headers, rawBody, contentType }),
+    erpInbound.receive({
+      credentialId: query.credential,
+      headers,
+      rawBody,
+      contentType,
+      // Fair use: the credential's plant, once the signature holds (docs/fair-use.md).
+      admit: admitRequest,
+    }),
   );
   return { body, ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}) };
 });

@@ -28,6 +28,12 @@ export interface InboundRequest {
   rawBody: string;
   /** application/json, application/xml or text/xml (the route refused anything else). */
   contentType: string;
+  /**
+   * Fair use (issue 17): called with the credential's tenant once the signature is verified,
+   * before anything is read or written; throws to refuse (429). Unsigned requests never spend
+   * the plant's tokens.
+   */
+  admit?: (tenantId: string) => Promise<void>;
 }
 
 type Result = ErpEventResult['results'][number];
@@ -48,6 +54,7 @@ export class ErpInboundService {
   async receive(request: InboundRequest): Promise<{ body: ErpEventResult; replayed: boolean }> {
     const sender = await this.credentials.secretsFor(request.credentialId);
     const webhookId = verifySignature(sender.credentialId, sender.secrets, request.headers, request.rawBody);
+    await request.admit?.(sender.tenantId);
     const auth: AuthContext = { tenantId: sender.tenantId, userId: `integration:${sender.credentialId}`, name: sender.name, roles: ['integration'] };
     const requestHash = createHash('sha256').update(request.rawBody).digest('base64url');
 
