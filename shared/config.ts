@@ -35,4 +35,10 @@ export const ENV = {
    * and verified against (issue 16). Locally the runtime's directory instead (MES_AUDIT_ANCHOR_DIR).
    */
   auditAnchorBucket: 'MES_AUDIT_ANCHOR_BUCKET',
+  /**
+   * On AWS, on the API functions: the tenant access role (read or write, as the function's
+   * routes need) whose sessions, tagged with the tenant, reach only that tenant's keys
+   * (docs/isolation.md). Unset locally: the client's guard alone refuses another tenant's key.
+   */
+  tenantRoleArn: 'MES_TENANT_ROLE_ARN',
 } as const;
