@@ -25,7 +25,6 @@ import { ENV } from '../../shared/config.ts';
 import { BROWSER_IDENTITY_POOL_PARAMETER, BROWSER_IOT_POLICY_NAME } from '../../shared/telemetry/live-feed.ts';
 import { MesFunction } from '../constructs/mes-function.ts';
 import { MesUserPool } from '../constructs/mes-user-pool.ts';
-import { secretsKeyStatement } from './integration-stack.ts';
 
 export interface ApiStackProps extends StackProps {
   /** The table of the DataStack. */
@@ -71,6 +70,8 @@ export class ApiStack extends Stack {
    * be a cycle, since it depends on this stack's user pool).
    */
   readonly liveSessionRoles: IRole[] = [];
+  /** Roles of the functions that reach the table, by level: the tenant access roles trust exactly these (TenantAccessStack). */
+  readonly tenantAccessRoles: Record<'read' | 'write', IRole[]> = { read: [], write: [] };
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -121,7 +122,11 @@ export class ApiStack extends Stack {
         description: `${api.id}: ${api.description}`,
         appVersion: props.appVersion,
       });
-      if (api.table !== 'none') fn.bindTable(props.table, api.table);
+      // Tenant isolation (issue 17): the table only through a tenant's session (TenantAccessStack).
+      if (api.table !== 'none') {
+        fn.bindTenantTable(props.table, api.table);
+        this.tenantAccessRoles[api.table].push(fn.role);
+      }
       for (const use of api.uses)
         grantUse(fn, use, {
           ...props.integration,
@@ -171,7 +176,9 @@ function grantUse(
 ) {
   switch (use) {
     case 'secrets':
-      fn.role.addToPrincipalPolicy(secretsKeyStatement(integration.secretsKey, ['kms:Encrypt', 'kms:Decrypt']));
+      // Sealed and opened with the tenant's session (functions/lib/secret-box.ts): the tenant
+      // write role may use the key only with its own tenant as encryption context
+      // (TenantAccessStack); the function's own role holds no KMS grant.
       fn.function.addEnvironment(ENV.secretsKeyId, integration.secretsKey.keyArn);
       return;
     case 'webhookQueue':

@@ -11,6 +11,7 @@ import { IntegrationStack } from './integration-stack.ts';
 import { LiveStack } from './live-stack.ts';
 import { buildWebSync } from '../../web/build.ts';
 import { TelemetryStack } from './telemetry-stack.ts';
+import { TenantAccessStack } from './tenant-access-stack.ts';
 import { type StreamCapacity, shardsFor } from '../stream-capacity.ts';
 import { WebStack } from './web-stack.ts';
 
@@ -56,6 +57,7 @@ export const CONTEXT = {
 export interface MesStacks {
   data: DataStack;
   api: ApiStack;
+  tenantAccess: TenantAccessStack;
   telemetry: TelemetryStack;
   integration: IntegrationStack;
   live: LiveStack;
@@ -138,6 +140,13 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     authDomainPrefix: context(CONTEXT.authDomainPrefix) ?? `mes-${Aws.ACCOUNT_ID}`,
     ...(options.routes ? { routes: options.routes } : {}),
   });
+  // After the API: the tenant access roles trust its functions' roles (docs/isolation.md).
+  const tenantAccess = new TenantAccessStack(app, 'MesTenantAccess', {
+    description: "MES tenant isolation: the roles an API request runs as, scoped to its tenant's keys and encryption context",
+    table: data.table,
+    secretsKey: integration.secretsKey,
+    assumedBy: api.tenantAccessRoles,
+  });
   const telemetry = new TelemetryStack(app, 'MesTelemetry', {
     description: 'MES telemetry: IoT rules, state queue and measurements stream, ingest Lambdas, thing policy, alarms',
     table: data.table,
@@ -166,5 +175,5 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     webClientId: api.auth.webClient.userPoolClientId,
     ...(live.webConfig ? { live: live.webConfig } : {}),
   });
-  return { data, api, telemetry, integration, live, web };
+  return { data, api, tenantAccess, telemetry, integration, live, web };
 }

@@ -1,7 +1,9 @@
 /**
  * Each API function may do to the table exactly what its routes need: read-only when every
- * route only reads, write when any writes, nothing when none uses the table; and no policy
- * anywhere allows Scan or DeleteItem. BatchWriteItem (which could delete too) only the
+ * route only reads, write when any writes, nothing when none uses the table, and since issue 17
+ * only through its tenant's session of the tenant access role of that level (the function's
+ * own role reaches no tenant's item: tenant-isolation.test.ts); and no policy anywhere allows
+ * Scan or DeleteItem. BatchWriteItem (which could delete too) only the
  * telemetry consumers have; telemetry-stack.test.ts checks their exact actions.
  */
 import assert from 'node:assert/strict';
@@ -16,11 +18,11 @@ import { newMesApp, resourcesOf } from './mes-app.ts';
 /** Written out here rather than imported, so the test states the policy independently. */
 const EXPECTED = {
   none: [],
-  read: ['dynamodb:GetItem', 'dynamodb:Query'],
-  write: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+  write: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
 };
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const resourcesOfStatement = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
 
@@ -32,24 +34,48 @@ describe('table permissions', () => {
   const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
   const roles = resourcesOf(template, 'AWS::IAM::Role');
   const apiFunctions = apiFunctionsOf(routeList);
+  const tenantAccess = Template.fromStack(stacks.tenantAccess);
+  const fnOf = (api: ApiFunctionDef) => functions.find((f) => String(f.Properties.Description).startsWith(`${api.id}: `))!;
   const statementsOf = (api: ApiFunctionDef): Statement[] => {
-    const fn = functions.find((f) => String(f.Properties.Description).startsWith(`${api.id}: `))!;
-    const role = fn.Properties.Role['Fn::GetAtt'][0];
+    const role = fnOf(api).Properties.Role['Fn::GetAtt'][0];
     return policies
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
   };
+  /** The statements of the tenant access role the function assumes (its MES_TENANT_ROLE_ARN names it). */
+  const tenantStatementsOf = (api: ApiFunctionDef): Statement[] => {
+    const arn = JSON.stringify(fnOf(api).Properties.Environment.Variables.MES_TENANT_ROLE_ARN ?? '');
+    if (arn === '""') return [];
+    const access = arn.includes('mes-tenant-write-') ? 'write' : 'read';
+    const roleId = stacks.tenantAccess.getLogicalId(stacks.tenantAccess.roles[access].node.defaultChild as CfnElement);
+    return Object.values(resourcesOf(tenantAccess, 'AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  };
 
-  it('grants each function exactly the DynamoDB actions its routes need together', () => {
+  it('grants each function, through its tenant session, exactly the DynamoDB actions its routes need together', () => {
     for (const api of apiFunctions) {
       // Prepare: written out here rather than taken from api.table
       const needed = api.routes.some((r) => r.table === 'write') ? 'write' : api.routes.some((r) => r.table === 'read') ? 'read' : 'none';
       // Act
-      const actions = statementsOf(api)
+      const actions = tenantStatementsOf(api)
         .flatMap(actionsOf)
         .filter((a) => a.startsWith('dynamodb:'));
       // Assess
       assert.deepEqual([...new Set(actions)].sort(), EXPECTED[needed], `${api.id} (${needed})`);
+    }
+  });
+
+  it("leaves the functions' own roles no tenant's item: read functions nothing, write functions a put into the tenant registries", () => {
+    for (const api of apiFunctions) {
+      const own = statementsOf(api).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+      if (api.table !== 'write') assert.deepEqual(own, [], api.id);
+      else {
+        assert.deepEqual(own.flatMap(actionsOf), ['dynamodb:PutItem'], api.id);
+        assert.deepEqual(own[0]?.Condition, {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#AUDIT-TENANTS#*', '#LIVE-TENANTS#*'] },
+        });
+      }
     }
   });
 
@@ -59,24 +85,25 @@ describe('table permissions', () => {
     assert.deepEqual(
       [
         ...new Set(
-          statementsOf(byId.get('equipment')!)
+          tenantStatementsOf(byId.get('equipment')!)
             .flatMap(actionsOf)
             .filter((a) => a.startsWith('dynamodb:')),
         ),
       ].sort(),
       EXPECTED.read,
     );
+    assert.deepEqual(tenantStatementsOf(byId.get('system')!), []);
     assert.deepEqual(
       statementsOf(byId.get('system')!)
         .flatMap(actionsOf)
-        .filter((a) => a.startsWith('dynamodb:')),
+        .filter((a) => a.startsWith('dynamodb:') || a.startsWith('sts:')),
       [],
     );
   });
 
   it('lets the GSIs be queried by name, and only queried', () => {
     for (const route of apiFunctions.filter((r) => r.table !== 'none')) {
-      const onIndexes = statementsOf(route).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
+      const onIndexes = tenantStatementsOf(route).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
       assert.equal(onIndexes.length, 1, route.id);
       assert.deepEqual(actionsOf(onIndexes[0]!), ['dynamodb:Query']);
       const suffixes = resourcesOfStatement(onIndexes[0]!).map((r) => JSON.stringify(r).match(/\/index\/[^"]*/)?.[0]);
