@@ -8,6 +8,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { keys } from '#shared/db/keys.ts';
+import { cursorAttributes, decodeCursor, encodeCursor } from '#shared/db/pagination.ts';
+import { ValidationError } from '#shared/domain/errors.ts';
 import { TABLE } from '#shared/db/table.ts';
 
 const NOT_A_TENANTS: Record<string, string> = {
@@ -66,5 +68,12 @@ describe('tenant keys: every key shape starts with {tenant}#', () => {
     for (const value of ['SYSTEM#TLMTENANTS', keys.liveTenantsPartition('2026-01-05'), keys.auditTenantsPartition('2026-01-05')]) {
       assert.ok(!/^[a-z0-9][a-z0-9-]{0,62}#/.test(value), value);
     }
+  });
+
+  it("refuses as bad input (400) an index cursor whose table key is another tenant's, before the guard would see it as a bug", () => {
+    const attributes = cursorAttributes({ partitionKey: 'gsi1pk', sortKey: 'gsi1sk' });
+    const cursor = (pk: string) => encodeCursor({ gsi1pk: 'acme#WO', gsi1sk: 'RELEASED#x', pk, sk: 'WO' });
+    assert.ok(decodeCursor(cursor('acme#WO#WO-1'), attributes, 'gsi1pk', 'acme#WO'));
+    assert.throws(() => decodeCursor(cursor('acme-2#WO#WO-1'), attributes, 'gsi1pk', 'acme#WO'), ValidationError);
   });
 });
