@@ -42,4 +42,10 @@ export const ENV = {
    * e.g. "50/100"; unset: DEFAULT_RATE_LIMITS (shared/domain/fair-use.ts).
    */
   rateLimitDefault: 'MES_RATE_LIMIT_DEFAULT',
+  /**
+   * On AWS, on the API functions: the tenant access role (read or write, as the function's
+   * routes need) whose sessions, tagged with the tenant, reach only that tenant's keys
+   * (docs/isolation.md). Unset locally: the client's guard alone refuses another tenant's key.
+   */
+  tenantRoleArn: 'MES_TENANT_ROLE_ARN',
 } as const;

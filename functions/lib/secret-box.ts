@@ -7,6 +7,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { ENV } from '#shared/config.ts';
+import { tenantCredentials } from '#shared/db/tenant-credentials.ts';
+import { scopedTenant } from '#shared/db/tenant-scope.ts';
 import type { SecretBox } from '#shared/integration/ports.ts';
 
 const aad = (context: Record<string, string>) => Buffer.from(JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b))), 'utf8');
@@ -35,8 +37,23 @@ export class LocalSecretBox implements SecretBox {
 }
 
 export class KmsSecretBox implements SecretBox {
-  private readonly kms = new KMSClient({});
+  private readonly own = new KMSClient({});
+  /** On AWS inside a tenant scope: the tenant's session (docs/isolation.md), one client per tenant. */
+  private readonly tenants = new Map<string, KMSClient>();
   constructor(private readonly keyId: string) {}
+
+  /** The tenant's client inside a tenant scope where the deployment vends tenant sessions, else the function's. */
+  private get kms(): KMSClient {
+    const tenantId = scopedTenant();
+    const vendor = tenantId ? tenantCredentials() : undefined;
+    if (!tenantId || !vendor) return this.own;
+    let client = this.tenants.get(tenantId);
+    if (!client) {
+      client = new KMSClient({ credentials: vendor.providerFor(tenantId) });
+      this.tenants.set(tenantId, client);
+    }
+    return client;
+  }
 
   async seal(plaintext: string, context: Record<string, string>) {
     const { CiphertextBlob } = await this.kms.send(

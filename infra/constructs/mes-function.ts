@@ -24,6 +24,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../../shared/config.ts';
 import { TABLE } from '../../shared/db/table.ts';
 import type { ApiFunctionDef } from '../../shared/api/functions.ts';
+import { SYSTEM_REGISTRY_KEYS, TENANT_ACCESS, type TenantAccess } from '../stacks/tenant-access-stack.ts';
 import { apiFunctionCode } from './api-function-code.ts';
 
 /** Repository root: entries and the lock file are resolved from here, not from the caller's cwd. */
@@ -194,6 +195,29 @@ export class MesFunction extends Construct {
    * GSIs named in shared/db/table.ts (listed by name, no `index/*` wildcard). Query is the only
    * action that can target an index, so the index ARNs are granted Query alone.
    */
+  /**
+   * Tenant isolation (docs/isolation.md): an API function reaches the table only through a
+   * tenant's session of the tenant access role of its level (TenantAccessStack), never with its
+   * own role. Its own role may assume that role with the tenant tag, and (write functions) put
+   * into the two registries no tenant owns, which hold tenant ids only (SYSTEM_REGISTRY_KEYS).
+   */
+  bindTenantTable(table: ITable, access: TenantAccess): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [TENANT_ACCESS.roleArn(access)] }),
+    );
+    if (access === 'write') {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:PutItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': SYSTEM_REGISTRY_KEYS } },
+        }),
+      );
+    }
+    this.function.addEnvironment(ENV.tableName, table.tableName);
+    this.function.addEnvironment(ENV.tenantRoleArn, TENANT_ACCESS.roleArn(access));
+  }
+
   bindTable(table: ITable, access: TableAccess): void {
     const indexArns = TABLE.globalSecondaryIndexes.map((gsi) => `${table.tableArn}/index/${gsi.indexName}`);
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...TABLE_ACTIONS[access]], resources: [table.tableArn] }));

@@ -13,7 +13,7 @@ import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, LogGroupLogDes
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AUDIT_ANCHOR } from './data-stack.ts';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -26,7 +26,6 @@ import { parseRateLimits } from '../../shared/domain/fair-use.ts';
 import { BROWSER_IDENTITY_POOL_PARAMETER, BROWSER_IOT_POLICY_NAME } from '../../shared/telemetry/live-feed.ts';
 import { MesFunction } from '../constructs/mes-function.ts';
 import { MesUserPool } from '../constructs/mes-user-pool.ts';
-import { secretsKeyStatement } from './integration-stack.ts';
 
 export interface ApiStackProps extends StackProps {
   /** The table of the DataStack. */
@@ -72,6 +71,8 @@ export class ApiStack extends Stack {
    * be a cycle, since it depends on this stack's user pool).
    */
   readonly liveSessionRoles: IRole[] = [];
+  /** Roles of the functions that reach the table, by level: the tenant access roles trust exactly these (TenantAccessStack). */
+  readonly tenantAccessRoles: Record<'read' | 'write', IRole[]> = { read: [], write: [] };
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -124,9 +125,12 @@ export class ApiStack extends Stack {
         description: `${api.id}: ${api.description}`,
         appVersion: props.appVersion,
       });
-      if (api.table !== 'none') fn.bindTable(props.table, api.table);
-      // Fair use (issue 17): every function behind a token leases its plant's request tokens.
-      if (api.table === 'read') for (const statement of rateBucketStatements(props.table)) fn.role.addToPrincipalPolicy(statement);
+      // Tenant isolation (issue 17): the table only through a tenant's session (TenantAccessStack);
+      // a read-only function's session may also lease its plant's request tokens (fair use, `{t}#RATE`).
+      if (api.table !== 'none') {
+        fn.bindTenantTable(props.table, api.table);
+        this.tenantAccessRoles[api.table].push(fn.role);
+      }
       const rateLimitDefault = this.node.tryGetContext(RATE_LIMIT_CONTEXT);
       if (rateLimitDefault !== undefined) {
         if (!parseRateLimits(String(rateLimitDefault)))
@@ -182,27 +186,6 @@ export const STAGE_THROTTLE = { rateLimit: 2_000, burstLimit: 4_000 } as const;
 /** `-c mes:rateLimitDefault=50/100`: every plant's request limits unless its own are set (MES_RATE_LIMIT_DEFAULT). */
 export const RATE_LIMIT_CONTEXT = 'mes:rateLimitDefault';
 
-/**
- * A read-only function's one write: UpdateItem of its plant's request bucket, `{tenant}#RATE`
- * (shared/db/keys.ts). A tenant id holds no `#`, so the bucket's partition key has exactly one:
- * the Deny keeps a work order or lot that happens to be named RATE (`{t}#WO#RATE`) read-only.
- */
-export function rateBucketStatements(table: ITable): PolicyStatement[] {
-  return [
-    new PolicyStatement({
-      actions: ['dynamodb:UpdateItem'],
-      resources: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['*#RATE'] } },
-    }),
-    new PolicyStatement({
-      effect: Effect.DENY,
-      actions: ['dynamodb:UpdateItem'],
-      resources: [table.tableArn],
-      conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['*#*#RATE'] } },
-    }),
-  ];
-}
-
 /** What a route's `uses` entry grants: exactly the actions, on exactly the resource, and the setting that names it. */
 function grantUse(
   fn: MesFunction,
@@ -216,7 +199,9 @@ function grantUse(
 ) {
   switch (use) {
     case 'secrets':
-      fn.role.addToPrincipalPolicy(secretsKeyStatement(integration.secretsKey, ['kms:Encrypt', 'kms:Decrypt']));
+      // Sealed and opened with the tenant's session (functions/lib/secret-box.ts): the tenant
+      // write role may use the key only with its own tenant as encryption context
+      // (TenantAccessStack); the function's own role holds no KMS grant.
       fn.function.addEnvironment(ENV.secretsKeyId, integration.secretsKey.keyArn);
       return;
     case 'webhookQueue':

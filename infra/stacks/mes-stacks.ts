@@ -13,6 +13,7 @@ import { LiveStack } from './live-stack.ts';
 import { OperationsStack } from './operations-stack.ts';
 import { buildWebSync } from '../../web/build.ts';
 import { TelemetryStack } from './telemetry-stack.ts';
+import { TenantAccessStack } from './tenant-access-stack.ts';
 import { type StreamCapacity, shardsFor } from '../stream-capacity.ts';
 import { WebStack } from './web-stack.ts';
 
@@ -64,6 +65,7 @@ export const CONTEXT = {
 export interface MesStacks {
   data: DataStack;
   api: ApiStack;
+  tenantAccess: TenantAccessStack;
   telemetry: TelemetryStack;
   integration: IntegrationStack;
   live: LiveStack;
@@ -149,6 +151,13 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     authDomainPrefix: context(CONTEXT.authDomainPrefix) ?? `mes-${Aws.ACCOUNT_ID}`,
     ...(options.routes ? { routes: options.routes } : {}),
   });
+  // After the API: the tenant access roles trust its functions' roles (docs/isolation.md).
+  const tenantAccess = new TenantAccessStack(app, 'MesTenantAccess', {
+    description: "MES tenant isolation: the roles an API request runs as, scoped to its tenant's keys and encryption context",
+    table: data.table,
+    secretsKey: integration.secretsKey,
+    assumedBy: api.tenantAccessRoles,
+  });
   const telemetry = new TelemetryStack(app, 'MesTelemetry', {
     description: 'MES telemetry: IoT rules, state queue and measurements stream, ingest Lambdas, thing policy, alarms',
     table: data.table,
@@ -200,7 +209,7 @@ export function addMesStacks(app: App, options: { routes?: ApiStackProps['routes
     alarmEmails: parseAlarmEmails(context(CONTEXT.alarmEmail)),
     alarmWebhookUrl: parseAlarmWebhookUrl(context(CONTEXT.alarmWebhookUrl)),
   });
-  return { data, api, telemetry, integration, live, web, operations, edge };
+  return { data, api, tenantAccess, telemetry, integration, live, web, operations, edge };
 }
 
 /** `a@x.example, b@y.example` to addresses; a typo fails synth, not the subscription. */

@@ -7,6 +7,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { LiveEntry, LiveViewRepository } from '../domain/telemetry/live-view.ts';
 import { ddb, tableName } from './client.ts';
+import { withSystemScope } from './tenant-scope.ts';
 import { keys } from './keys.ts';
 import { queryAll } from './partition-page.ts';
 
@@ -80,13 +81,20 @@ export class DynamoDbLiveViewRepository implements LiveViewRepository {
     }
   }
 
+  /**
+   * In the system scope: the registry partition is no tenant's (it holds tenant ids only), and an
+   * API request that moved the live view writes it too; on AWS the function's own role may put
+   * there and nowhere else (docs/isolation.md).
+   */
   async registerTenant(tenantId: string, day: string): Promise<void> {
-    await ddb().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...keys.liveTenant(day, tenantId), entity: 'LiveTenant', expiresAt: Math.floor(Date.now() / 1000) + REGISTRY_TTL_SECONDS },
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
+    await withSystemScope(() =>
+      ddb().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...keys.liveTenant(day, tenantId), entity: 'LiveTenant', expiresAt: Math.floor(Date.now() / 1000) + REGISTRY_TTL_SECONDS },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
     );
   }
 

@@ -16,6 +16,9 @@ export const encodeCursor = (key: Record<string, unknown> | undefined): string |
 export const cursorAttributes = (index?: { partitionKey: string; sortKey: string }) =>
   index ? [index.partitionKey, index.sortKey, 'pk', 'sk'] : ['pk', 'sk'];
 
+/** `acme#` of `acme#WO`: every partition key of a tenant starts so (keys.ts). */
+const tenantPrefix = (partitionValue: string) => partitionValue.slice(0, partitionValue.indexOf('#') + 1);
+
 export function decodeCursor(
   cursor: string | undefined,
   attributes: readonly string[],
@@ -31,7 +34,10 @@ export function decodeCursor(
       !Array.isArray(key) &&
       Object.keys(key).length === attributes.length &&
       attributes.every((a) => typeof (key as Record<string, unknown>)[a] === 'string') &&
-      (key as Record<string, string>)[partitionAttribute] === partitionValue
+      (key as Record<string, string>)[partitionAttribute] === partitionValue &&
+      // An index's cursor carries the table's key too: the same tenant's, or the client's guard
+      // (tenant-guard.ts) would refuse the page as a bug (500) rather than as bad input here.
+      attributes.every((a) => !a.endsWith('pk') || (key as Record<string, string>)[a]?.startsWith(tenantPrefix(partitionValue)))
     ) {
       return key as Record<string, string>;
     }

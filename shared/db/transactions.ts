@@ -8,6 +8,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { RecordTooLargeError, VersionConflictError } from '../domain/errors.ts';
 import { ddb } from './client.ts';
 import { keys } from './keys.ts';
+import { withSystemScope } from './tenant-scope.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -63,12 +64,16 @@ async function registerAuditTenants(items: readonly TransactItem[]) {
     const [, tenantId = '', day = ''] = match;
     const id = `${day}#${tenantId}`;
     if (registered.has(id)) continue;
-    await ddb().send(
-      new PutCommand({
-        TableName: item.Put?.TableName,
-        Item: { ...keys.auditTenant(day, tenantId), entity: 'AuditTenant', expiresAt: Math.floor(Date.now() / 1000) + AUDIT_TENANT_TTL_SECONDS },
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
+    // In the system scope: the registry is no tenant's partition (tenant ids only); on AWS the
+    // function's own role may put there and nowhere else (docs/isolation.md).
+    await withSystemScope(() =>
+      ddb().send(
+        new PutCommand({
+          TableName: item.Put?.TableName,
+          Item: { ...keys.auditTenant(day, tenantId), entity: 'AuditTenant', expiresAt: Math.floor(Date.now() / 1000) + AUDIT_TENANT_TTL_SECONDS },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
     );
     registered.add(id);
   }

@@ -1,7 +1,9 @@
 /**
  * Each API function may do to the table exactly what its routes need: read-only when every
- * route only reads, write when any writes, nothing when none uses the table; and no policy
- * anywhere allows Scan or DeleteItem. BatchWriteItem (which could delete too) only the
+ * route only reads, write when any writes, nothing when none uses the table, and since issue 17
+ * only through its tenant's session of the tenant access role of that level (the function's
+ * own role reaches no tenant's item: tenant-isolation.test.ts); and no policy anywhere allows
+ * Scan or DeleteItem. BatchWriteItem (which could delete too) only the
  * telemetry consumers have; telemetry-stack.test.ts checks their exact actions.
  */
 import assert from 'node:assert/strict';
@@ -16,8 +18,8 @@ import { newMesApp, resourcesOf } from './mes-app.ts';
 /** Written out here rather than imported, so the test states the policy independently. */
 const EXPECTED = {
   none: [],
-  read: ['dynamodb:GetItem', 'dynamodb:Query'],
-  write: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+  write: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
 };
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
@@ -32,46 +34,68 @@ describe('table permissions', () => {
   const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
   const roles = resourcesOf(template, 'AWS::IAM::Role');
   const apiFunctions = apiFunctionsOf(routeList);
+  const tenantAccess = Template.fromStack(stacks.tenantAccess);
+  const fnOf = (api: ApiFunctionDef) => functions.find((f) => String(f.Properties.Description).startsWith(`${api.id}: `))!;
   const statementsOf = (api: ApiFunctionDef): Statement[] => {
-    const fn = functions.find((f) => String(f.Properties.Description).startsWith(`${api.id}: `))!;
-    const role = fn.Properties.Role['Fn::GetAtt'][0];
+    const role = fnOf(api).Properties.Role['Fn::GetAtt'][0];
     return policies
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
   };
+  /** The statements of the tenant access role the function assumes (its MES_TENANT_ROLE_ARN names it). */
+  const tenantStatementsOf = (api: ApiFunctionDef): Statement[] => {
+    const arn = JSON.stringify(fnOf(api).Properties.Environment.Variables.MES_TENANT_ROLE_ARN ?? '');
+    if (arn === '""') return [];
+    const access = arn.includes('mes-tenant-write-') ? 'write' : 'read';
+    const roleId = stacks.tenantAccess.getLogicalId(stacks.tenantAccess.roles[access].node.defaultChild as CfnElement);
+    return Object.values(resourcesOf(tenantAccess, 'AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  };
 
-  /** Fair use (issue 17): the plant's request bucket, the one item a read-only function updates. */
+  /** Fair use (issue 17): the plant's request bucket, the one item a read-only session updates. */
   const isRateBucket = (s: Statement) => JSON.stringify(s).includes('#RATE');
-  const tableStatementsOf = (api: ApiFunctionDef) => statementsOf(api).filter((s) => !isRateBucket(s));
 
-  it("lets read-only functions update their plant's request bucket, and nothing else, and no other function more", () => {
+  it("lets a read-only function's tenant session update its plant's request bucket, and nothing else, and no write session more", () => {
     for (const api of apiFunctions) {
-      const bucket = statementsOf(api).filter(isRateBucket);
+      const bucket = tenantStatementsOf(api).filter(isRateBucket);
       if (api.table !== 'read') {
         assert.deepEqual(bucket, [], api.id);
         continue;
       }
       assert.deepEqual(
-        bucket.map((s) => [s.Effect, actionsOf(s), JSON.stringify(s.Condition)]),
-        [
-          ['Allow', ['dynamodb:UpdateItem'], JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['*#RATE'] } })],
-          ['Deny', ['dynamodb:UpdateItem'], JSON.stringify({ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['*#*#RATE'] } })],
-        ],
+        bucket.map((s) => [s.Effect, actionsOf(s)]),
+        [['Allow', ['dynamodb:UpdateItem']]],
         api.id,
       );
+      assert.match(JSON.stringify(bucket[0]?.Condition), /ForAllValues:StringEquals.*dynamodb:LeadingKeys.*aws:PrincipalTag\/tenantId\}#RATE/);
     }
   });
 
-  it('grants each function exactly the DynamoDB actions its routes need together', () => {
+  it('grants each function, through its tenant session, exactly the DynamoDB actions its routes need together', () => {
     for (const api of apiFunctions) {
       // Prepare: written out here rather than taken from api.table
       const needed = api.routes.some((r) => r.table === 'write') ? 'write' : api.routes.some((r) => r.table === 'read') ? 'read' : 'none';
       // Act
-      const actions = tableStatementsOf(api)
+      const actions = tenantStatementsOf(api)
+        .filter((s) => !isRateBucket(s))
         .flatMap(actionsOf)
         .filter((a) => a.startsWith('dynamodb:'));
       // Assess
       assert.deepEqual([...new Set(actions)].sort(), EXPECTED[needed], `${api.id} (${needed})`);
+    }
+  });
+
+  it("leaves the functions' own roles no tenant's item: read functions nothing, write functions a put into the tenant registries", () => {
+    for (const api of apiFunctions) {
+      const own = statementsOf(api).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+      if (api.table !== 'write') assert.deepEqual(own, [], api.id);
+      else {
+        assert.deepEqual(own.flatMap(actionsOf), ['dynamodb:PutItem'], api.id);
+        assert.deepEqual(own[0]?.Condition, {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#AUDIT-TENANTS#*', '#LIVE-TENANTS#*'] },
+        });
+      }
     }
   });
 
@@ -81,24 +105,26 @@ describe('table permissions', () => {
     assert.deepEqual(
       [
         ...new Set(
-          tableStatementsOf(byId.get('equipment')!)
+          tenantStatementsOf(byId.get('equipment')!)
+            .filter((s) => !isRateBucket(s))
             .flatMap(actionsOf)
             .filter((a) => a.startsWith('dynamodb:')),
         ),
       ].sort(),
       EXPECTED.read,
     );
+    assert.deepEqual(tenantStatementsOf(byId.get('system')!), []);
     assert.deepEqual(
       statementsOf(byId.get('system')!)
         .flatMap(actionsOf)
-        .filter((a) => a.startsWith('dynamodb:')),
+        .filter((a) => a.startsWith('dynamodb:') || a.startsWith('sts:')),
       [],
     );
   });
 
   it('lets the GSIs be queried by name, and only queried', () => {
     for (const route of apiFunctions.filter((r) => r.table !== 'none')) {
-      const onIndexes = statementsOf(route).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
+      const onIndexes = tenantStatementsOf(route).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
       assert.equal(onIndexes.length, 1, route.id);
       assert.deepEqual(actionsOf(onIndexes[0]!), ['dynamodb:Query']);
       const suffixes = resourcesOfStatement(onIndexes[0]!).map((r) => JSON.stringify(r).match(/\/index\/[^"]*/)?.[0]);
