@@ -23,6 +23,7 @@ import { type ApiFunctionId, apiFunctionsOf } from '../../shared/api/functions.t
 import { type RouteDef, routeList } from '../../shared/api/routes.ts';
 import { ENV } from '../../shared/config.ts';
 import { BROWSER_IDENTITY_POOL_PARAMETER, BROWSER_IOT_POLICY_NAME } from '../../shared/telemetry/live-feed.ts';
+import { DEVICE_KINDS } from '../../shared/telemetry/device-policy.ts';
 import { MesFunction } from '../constructs/mes-function.ts';
 import { MesUserPool } from '../constructs/mes-user-pool.ts';
 import { secretsKeyStatement } from './integration-stack.ts';
@@ -203,6 +204,39 @@ function grantUse(
       fn.function.addEnvironment(ENV.signingAuthEndpoint, `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/`);
       fn.function.addEnvironment(ENV.signingClientId, integration.signingClientId);
       return;
+    case 'iot': {
+      // Devices and gateways (issue 17, docs/devices.md; shared/telemetry/iot-device-provisioning.ts):
+      // exactly the calls that register and revoke a device and make a plant's thing group.
+      const arn = (resource: string) => `arn:${Aws.PARTITION}:iot:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+      const things = arn('thing/*');
+      const certs = arn('cert/*');
+      const policies = Object.values(DEVICE_KINDS).map((k) => arn(`policy/${k.policyName}`));
+      const groups = arn('thinggroup/mes-*');
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['iot:CreateThing'],
+          resources: [things, ...Object.values(DEVICE_KINDS).map((k) => arn(`thingtype/${k.thingType}`))],
+        }),
+      );
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['iot:CreateThingGroup', 'iot:AddThingToThingGroup'], resources: [groups, things] }),
+      );
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:AttachPolicy', 'iot:DetachPolicy'], resources: [...policies, certs] }));
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['iot:AttachThingPrincipal', 'iot:DetachThingPrincipal'], resources: [things, certs] }),
+      );
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:UpdateCertificate'], resources: [certs] }));
+      // Closes a revoked device's open connection at once (the certificate's deactivation takes minutes to).
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:DeleteConnection'], resources: [arn('client/*')] }));
+      // These two act on no resource IAM can name.
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'], resources: ['*'] }));
+      Validations.of(fn.role.node.findChild('DefaultPolicy')).acknowledge({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Device registration (issue 17): thing names are {tenantId}:{id} of every tenant this function serves (thing/*), certificates are made by the call (cert/*), a revoked client is named by its thing name (client/*), thing groups are mes-{tenantId}; CreateKeysAndCertificate and DescribeEndpoint take no resource.',
+      });
+      return;
+    }
     default:
       throw new Error(`route table: unknown use ${String(use satisfies never)}`);
   }

@@ -25,6 +25,8 @@ export const API_FUNCTIONS = {
   // Apart from the administrators' routes: the one route anyone may call holds only what it
   // needs (decrypt the credential's secret, write the events), not the webhook queue.
   erpInbound: 'Public and signed: ERP events in (JSON or B2MML), the signature checked before the body is read',
+  // Issue 17: i17-onboard adds plants and users here; devices and gateways (i17-devices) share it.
+  admin: 'Administration, for administrators: devices and gateways (register, list, revoke)',
   system: 'Public, no data: health and the OpenAPI document',
 } as const;
 

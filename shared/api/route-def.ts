@@ -51,7 +51,7 @@ export interface RouteDef {
    */
   alternateResponses?: readonly { mediaType: string; description: string }[];
   /** AWS resources beyond the table the function needs (IAM grants and environment). */
-  uses?: readonly ('secrets' | 'webhookQueue' | 'liveSession' | 'signing' | 'auditAnchor')[];
+  uses?: readonly ('secrets' | 'webhookQueue' | 'liveSession' | 'signing' | 'auditAnchor' | 'iot')[];
 }
 
 export const define = <const T extends Record<string, RouteDef>>(table: T) => table;

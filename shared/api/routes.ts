@@ -11,6 +11,7 @@
  */
 import type { RouteDef } from './route-def.ts';
 import { routes as audit } from './routes/audit.ts';
+import { routes as devices } from './routes/devices.ts';
 import { routes as documents } from './routes/documents.ts';
 import { routes as equipment } from './routes/equipment.ts';
 import { routes as genealogy } from './routes/genealogy.ts';
@@ -42,6 +43,7 @@ export const routes = {
   ...records,
   ...workOrderSignatures,
   ...documents,
+  ...devices,
 };
 
 export type RouteId = keyof typeof routes;

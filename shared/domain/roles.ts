@@ -52,5 +52,7 @@ export const PERMISSIONS = {
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],
+  /** Devices and gateways (issue 17): who registers a device holds its credentials once; who revokes it stops it. */
+  manageDevices: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

@@ -350,6 +350,22 @@ describe('tenant and role rules on every route', () => {
     await people.quality.ok('POST', `/v1/documents/${docOfA}/versions/${docInReview.version}/approve`, approvalBy('u-quality'));
     const docProbe = async (request: Request) => partitionItems(`${tenantA}#DOC#${request.params?.id}`);
 
+    // A's devices (issue 17): each registration needs a unit of its own (a registered unit is registered once).
+    const newUnitOfA = async () => {
+      const id = `wu-dev-${Math.random().toString(36).slice(2, 8)}`;
+      await people.planner.ok('PUT', `/v1/equipment/${id}`, { name: `Unit ${id}`, level: 'workUnit', parentId: 'wc-assembly' });
+      return id;
+    };
+    const newDeviceOfA = async () => {
+      const equipmentId = await newUnitOfA();
+      await people.admin.ok('POST', '/v1/devices', { name: `Device ${equipmentId}`, equipmentId });
+      idsOfA.add(equipmentId);
+      return equipmentId;
+    };
+    const deviceOfA = await newDeviceOfA();
+    const deviceProbe = async (request: Request) =>
+      partitionItems(`${tenantA}#DEVICE#${request.params?.id ?? (request.body as { equipmentId?: string } | undefined)?.equipmentId}`);
+
     cases = {
       receiveLot: {
         isolation: 'unknown-reference',
@@ -654,6 +670,19 @@ describe('tenant and role rules on every route', () => {
           return { params: { id: doc.id }, body: { version: doc.version, ...approvalBy(caller?.userId ?? 'u-quality'), meaning: 'review' } };
         },
         probe: docProbe,
+      },
+      // B names A's unit: it is not one of B's units (422), and nothing is registered anywhere.
+      registerDevice: {
+        isolation: 'unknown-reference',
+        build: async (fresh) => ({ body: { name: 'Press PLC', equipmentId: fresh ? await newUnitOfA() : PLANT.workUnit } }),
+        probe: deviceProbe,
+      },
+      listDevices: { isolation: 'list', build: async () => ({}) },
+      getDevice: { isolation: 'not-found', build: async () => ({ params: { id: deviceOfA } }) },
+      revokeDevice: {
+        isolation: 'not-found',
+        build: async (fresh) => ({ params: { id: fresh ? await newDeviceOfA() : deviceOfA }, body: { reason: 'lost' } }),
+        probe: deviceProbe,
       },
     } satisfies Record<RouteId, Case>;
   });

@@ -1,0 +1,4 @@
+/** The admin API function: its routes (shared/api/functions.ts), each loaded on first use. */
+import { apiFunction } from '#functions/lib/api-function.ts';
+
+export const handler = apiFunction('admin');
