@@ -26,6 +26,8 @@ import type { JournalMode } from './sqlite-wal.ts';
 import { createHttpServer, type HandlerResolver, type Log, consoleLog } from './http-server.ts';
 import { createLocalIdentity, type LocalIdentity, loadSigningKey, type TokenRequest } from './identity.ts';
 import { createDeviceAuthority, type DeviceAuthority, loadDeviceKey } from './device-credentials.ts';
+import { localDeviceProvisioning, registryVerifier } from './device-provisioning.ts';
+import { DynamoDbDeviceRepository } from '../../shared/db/device-repository.ts';
 import type { Device, DeviceCredentials } from '../../shared/telemetry/device-identity.ts';
 import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
 import { type IotDataEndpoint, startIotDataEndpoint } from './iot-data-endpoint.ts';
@@ -188,13 +190,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // The queue exists before any handler runs: the functions find it through the local bindings.
     const clock = options.clock ?? new SystemClock();
     const queue = options.outbox === false ? undefined : createDeliveryQueue(options, clock, log);
-    const bindings = { ...(queue ? { deliveryQueue: queue } : {}), clock };
+    let identity: LocalIdentity | undefined;
+    let mqtt: RuntimeMqtt | undefined;
+    // The device port (issue 17): registration passwords, and revocation closing the connection at once.
+    const deviceProvisioning = localDeviceProvisioning({
+      authority: devices,
+      brokerUrl: () => mqtt?.url,
+      disconnect: (clientId) => mqtt?.broker.disconnect(clientId),
+    });
+    const bindings = { ...(queue ? { deliveryQueue: queue } : {}), clock, devices: deviceProvisioning };
     setLocalBindings(bindings);
     cleanup.push(async () => {
       if (localBindings() === bindings) setLocalBindings(undefined);
     });
-    let identity: LocalIdentity | undefined;
-    let mqtt: RuntimeMqtt | undefined;
     // The access log starts once the runtime is up: the seed's sixty requests are not news.
     let ready = false;
     const passwords = createPasswordStore(
@@ -284,7 +292,8 @@ async function startMqtt(
       pipeline.accept(event, Date.now());
     },
     ...(options.clock ? { clock: options.clock } : {}),
-    devices,
+    // Registered and active in the device registry, with its registration's password (device-provisioning.ts).
+    devices: registryVerifier(devices, new DynamoDbDeviceRepository()),
     authenticateViewer: (username, password) => authenticateViewer(identity, username, password),
     log,
   });

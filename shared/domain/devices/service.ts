@@ -148,7 +148,8 @@ export class DeviceService {
       const device = view(stored);
       if (!seen) return device;
       const times = device.units.map((u) => seen.get(u)).filter((t): t is string => typeof t === 'string');
-      return { ...device, lastSeen: times.length > 0 ? times.reduce((a, b) => (a > b ? a : b)) : null };
+      // ISO times sort as text: the latest is the last.
+      return { ...device, lastSeen: times.sort().at(-1) ?? null };
     });
     return { items, ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}) };
   }
