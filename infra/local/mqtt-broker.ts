@@ -41,7 +41,6 @@ import type { Clock } from '../../shared/domain/clock.ts';
 import { parseThingName } from '../../shared/telemetry/device-identity.ts';
 import { lifecycleTopic } from '../../shared/telemetry/rules.ts';
 import { devicePublishTopics, deviceSubscriptions } from '../../shared/telemetry/device-policy.ts';
-import type { DeviceAuthority } from './device-credentials.ts';
 import { consoleLog, type Log } from './http-server.ts';
 
 export const DEFAULT_MQTT_PORT = 1883;
