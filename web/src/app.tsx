@@ -75,6 +75,7 @@ const Characteristic = lazyScreen(() => import('./screens/characteristic.tsx'));
 const BatchRecord = lazyScreen(() => import('./screens/record.tsx'));
 const DocumentScreen = lazyScreen(() => import('./screens/document.tsx'));
 const DocumentVersions = lazyScreen(() => import('./screens/document-versions.tsx'));
+const Devices = lazyScreen(() => import('./screens/devices.tsx'));
 
 /** Most specific first. */
 const SCREENS: [string, ComponentType<ScreenProps>][] = [
@@ -98,6 +99,7 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/characteristics/:id', Characteristic],
   ['/documents/:id/versions', DocumentVersions],
   ['/documents/:id', DocumentScreen],
+  ['/devices', Devices],
 ];
 
 const NAV = [
@@ -110,9 +112,13 @@ const NAV = [
   ['/downtime', 'Downtime'],
   ['/oee', 'OEE'],
   ['/reason-lists', 'Reasons'],
+  ['/devices', 'Devices'],
 ] as const;
 /** Tabs only some roles need (everyone may still open them). */
-const NAV_FOR: Partial<Record<(typeof NAV)[number][0], readonly string[]>> = { '/reason-lists': PERMISSIONS.manageMasterData };
+const NAV_FOR: Partial<Record<(typeof NAV)[number][0], readonly string[]>> = {
+  '/reason-lists': PERMISSIONS.manageMasterData,
+  '/devices': PERMISSIONS.manageDevices,
+};
 
 function ConnectionBanner() {
   const connection = useConnection();
