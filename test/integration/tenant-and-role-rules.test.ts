@@ -766,12 +766,14 @@ describe('tenant and role rules on every route', () => {
               pointers:
                 route.id === 'receiveLot'
                   ? ['/body/materialId']
-                  : route.id === 'startRecall' || route.id === 'reportNonconformance'
-                    ? ['/body/lotId']
-                    : // B has a material of that id by then (putMaterial's own record), not the routing.
-                      route.id === 'putInspectionPlan'
-                      ? ['/body/routingId']
-                      : ['/body/materialId', '/body/routingId'],
+                  : route.id === 'registerDevice'
+                    ? ['/body/equipmentId']
+                    : route.id === 'startRecall' || route.id === 'reportNonconformance'
+                      ? ['/body/lotId']
+                      : // B has a material of that id by then (putMaterial's own record), not the routing.
+                        route.id === 'putInspectionPlan'
+                        ? ['/body/routingId']
+                        : ['/body/materialId', '/body/routingId'],
             });
             break;
           case 'own-create':
