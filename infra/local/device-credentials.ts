@@ -24,22 +24,36 @@ export interface DeviceAuthority {
   issue(device: Device): DeviceCredentials;
   /** Whether the password is the one issued for this client id. */
   verify(clientId: string, password: Buffer | string | undefined): boolean;
+  /**
+   * The password of one registration (issue 17, POST /v1/devices): bound to the client id and
+   * the registration's random credential id the registry keeps, so a device registered again
+   * after a revocation gets a new password and the old one never works again.
+   */
+  registrationPassword(clientId: string, credentialId: string): string;
+  /** Whether the password is the one of this registration. */
+  verifyRegistration(clientId: string, credentialId: string, password: Buffer | string | undefined): boolean;
 }
 
 export function createDeviceAuthority(key: Buffer = randomBytes(KEY_BYTES)): DeviceAuthority {
   const passwordOf = (clientId: string) => createHmac('sha256', key).update(clientId, 'utf8').digest('base64url');
+  // A newline never occurs in a client id: no registration's input is another's.
+  const registrationPassword = (clientId: string, credentialId: string) =>
+    createHmac('sha256', key).update(`${clientId}\n${credentialId}`, 'utf8').digest('base64url');
+  const same = (expectedText: string, password: Buffer | string | undefined) => {
+    if (password === undefined) return false;
+    const expected = Buffer.from(expectedText, 'utf8');
+    const given = Buffer.isBuffer(password) ? password : Buffer.from(password, 'utf8');
+    // Constant time: how much of a guess was right must not show in how long the refusal takes.
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
   return {
     issue(device) {
       const clientId = thingName(device);
       return { clientId, username: device.tenantId, password: passwordOf(clientId) };
     },
-    verify(clientId, password) {
-      if (password === undefined) return false;
-      const expected = Buffer.from(passwordOf(clientId), 'utf8');
-      const given = Buffer.isBuffer(password) ? password : Buffer.from(password, 'utf8');
-      // Constant time: how much of a guess was right must not show in how long the refusal takes.
-      return given.length === expected.length && timingSafeEqual(given, expected);
-    },
+    verify: (clientId, password) => same(passwordOf(clientId), password),
+    registrationPassword,
+    verifyRegistration: (clientId, credentialId, password) => same(registrationPassword(clientId, credentialId), password),
   };
 }
 

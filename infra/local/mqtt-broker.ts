@@ -41,7 +41,6 @@ import type { Clock } from '../../shared/domain/clock.ts';
 import { parseThingName } from '../../shared/telemetry/device-identity.ts';
 import { lifecycleTopic } from '../../shared/telemetry/rules.ts';
 import { devicePublishTopics, deviceSubscriptions } from '../../shared/telemetry/device-policy.ts';
-import type { DeviceAuthority } from './device-credentials.ts';
 import { consoleLog, type Log } from './http-server.ts';
 
 export const DEFAULT_MQTT_PORT = 1883;
@@ -126,8 +125,12 @@ export interface MqttBrokerOptions {
   onLifecycle?: (event: { topic: string; payload: Buffer; clientId: string }) => void;
   /** The time lifecycle events are stamped with (tests: a VirtualClock). Default: the system clock. */
   clock?: Clock;
-  /** Checks a device's password against its client id: the local stand-in for its certificate. */
-  devices: Pick<DeviceAuthority, 'verify'>;
+  /**
+   * Checks a device's password against its client id: the local stand-in for its certificate.
+   * The runtime's reads the device registry at CONNECT (issue 17): only a registered, active
+   * device with its registration's password is admitted.
+   */
+  devices: { verify(clientId: string, password: Buffer | undefined): boolean | Promise<boolean> };
   /**
    * Hook for the web app's live feed (issue 5): a client whose id starts with `viewer-`
    * (VIEWER_CLIENT_PREFIX, as the AWS browser policy requires) and that sends a password is a
@@ -145,6 +148,11 @@ export interface MqttBroker {
   wsUrl?: string | undefined;
   /** Server-side publish (the live feed's way out); skips the device policy and the rules. */
   publish(topic: string, payload: string | Buffer, qos?: 0 | 1): Promise<void>;
+  /**
+   * Closes the connection of this client id now, as IoT Core's DeleteConnection does (a revoked
+   * device, issue 17); its Last Will is sent. Whether one was open.
+   */
+  disconnect(clientId: string): boolean;
   connectedClients(): number;
   stop(): Promise<void>;
 }
@@ -289,7 +297,8 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
     if (device) {
       if (username !== device.tenantId)
         throw new ConnectRefusalError(5, `${client.id} is a device of tenant ${device.tenantId}: the username must be that tenant`);
-      if (!options.devices.verify(client.id, password)) throw new ConnectRefusalError(4, `the password is not the credential of ${client.id}`);
+      if (!(await options.devices.verify(client.id, password)))
+        throw new ConnectRefusalError(4, `${client.id} is not a registered, active device with this password`);
       return { kind: 'device', ...device };
     }
     if (!username || !TenantIdSchema.safeParse(username).success) throw new ConnectRefusalError(4, 'the username must be the tenant id');
@@ -323,6 +332,13 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
             error ? reject(error) : resolve(),
           ),
         ),
+      disconnect: (clientId) => {
+        const client = (aedes as unknown as { clients: Record<string, Client | undefined> }).clients[clientId];
+        if (!client) return false;
+        endReasons.set(client, 'SERVER_INITIATED_DISCONNECT');
+        client.close();
+        return true;
+      },
       connectedClients: () => aedes.connectedClients,
       stop: () => {
         stopping = true;

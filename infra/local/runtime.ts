@@ -26,6 +26,8 @@ import type { JournalMode } from './sqlite-wal.ts';
 import { createHttpServer, type HandlerResolver, type Log, consoleLog } from './http-server.ts';
 import { createLocalIdentity, type LocalIdentity, loadSigningKey, type TokenRequest } from './identity.ts';
 import { createDeviceAuthority, type DeviceAuthority, loadDeviceKey } from './device-credentials.ts';
+import { localDeviceProvisioning, registryVerifier } from './device-provisioning.ts';
+import { DynamoDbDeviceRepository } from '../../shared/db/device-repository.ts';
 import type { Device, DeviceCredentials } from '../../shared/telemetry/device-identity.ts';
 import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
 import { type IotDataEndpoint, startIotDataEndpoint } from './iot-data-endpoint.ts';
@@ -201,13 +203,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     );
     // The admin function's identity port locally (issue 17): users it invites sign in here.
     const directory = createUserDirectory(passwords, dataDir && join(dataDir, 'identity'));
-    const bindings = { ...(queue ? { deliveryQueue: queue } : {}), clock, identity: directory };
+    let identity: LocalIdentity | undefined;
+    let mqtt: RuntimeMqtt | undefined;
+    // The device port (issue 17): registration passwords, and revocation closing the connection at once.
+    const deviceProvisioning = localDeviceProvisioning({
+      authority: devices,
+      brokerUrl: () => mqtt?.url,
+      disconnect: (clientId) => mqtt?.broker.disconnect(clientId),
+    });
+    const bindings = { ...(queue ? { deliveryQueue: queue } : {}), clock, identity: directory, devices: deviceProvisioning };
     setLocalBindings(bindings);
     cleanup.push(async () => {
       if (localBindings() === bindings) setLocalBindings(undefined);
     });
-    let identity: LocalIdentity | undefined;
-    let mqtt: RuntimeMqtt | undefined;
     // The access log starts once the runtime is up: the seed's sixty requests are not news.
     let ready = false;
     const http = createHttpServer({
@@ -294,7 +302,8 @@ async function startMqtt(
       pipeline.accept(event, Date.now());
     },
     ...(options.clock ? { clock: options.clock } : {}),
-    devices,
+    // Registered and active in the device registry, with its registration's password (device-provisioning.ts).
+    devices: registryVerifier(devices, new DynamoDbDeviceRepository()),
     authenticateViewer: (username, password) => authenticateViewer(identity, username, password),
     log,
   });

@@ -24,6 +24,7 @@ import { type RouteDef, routeList } from '../../shared/api/routes.ts';
 import { ENV } from '../../shared/config.ts';
 import { parseRateLimits } from '../../shared/domain/fair-use.ts';
 import { BROWSER_IDENTITY_POOL_PARAMETER, BROWSER_IOT_POLICY_NAME } from '../../shared/telemetry/live-feed.ts';
+import { DEVICE_KINDS } from '../../shared/telemetry/device-policy.ts';
 import { MesFunction } from '../constructs/mes-function.ts';
 import { MesUserPool } from '../constructs/mes-user-pool.ts';
 
@@ -252,6 +253,44 @@ function grantUse(
       );
       fn.function.addEnvironment(ENV.userPoolId, integration.userPoolId);
       return;
+    case 'iot': {
+      // Devices and gateways (issue 17, docs/devices.md; shared/telemetry/iot-device-provisioning.ts):
+      // exactly the calls that register and revoke a device and make a plant's thing group.
+      const arn = (resource: string) => `arn:${Aws.PARTITION}:iot:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+      const things = arn('thing/*');
+      const certs = arn('cert/*');
+      const policies = Object.values(DEVICE_KINDS).map((k) => arn(`policy/${k.policyName}`));
+      const groups = arn('thinggroup/mes-*');
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['iot:CreateThing'],
+          resources: [things, ...Object.values(DEVICE_KINDS).map((k) => arn(`thingtype/${k.thingType}`))],
+        }),
+      );
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['iot:CreateThingGroup', 'iot:AddThingToThingGroup'], resources: [groups, things] }),
+      );
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:AttachPolicy', 'iot:DetachPolicy'], resources: [...policies, certs] }));
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['iot:AttachThingPrincipal', 'iot:DetachThingPrincipal'], resources: [things, certs] }),
+      );
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:UpdateCertificate'], resources: [certs] }));
+      // Closes a revoked device's open connection at once (the certificate's deactivation takes minutes to).
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:DeleteConnection'], resources: [arn('client/*')] }));
+      // These two act on no resource IAM can name.
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'], resources: ['*'] }));
+      // cdk-nag names each wildcard resource; one reason covers them.
+      const reason =
+        'Device registration (issue 17, docs/devices.md): thing names are {tenantId}:{id} of every tenant this function serves (thing/*), certificates are made by the call (cert/*), a revoked client is named by its thing name (client/*), plant thing groups are mes-{tenantId} (thinggroup/mes-*); CreateKeysAndCertificate and DescribeEndpoint take no resource (*).';
+      for (const resource of ['thing/*', 'cert/*', 'client/*', 'thinggroup/mes-*']) {
+        Validations.of(fn.role.node.findChild('DefaultPolicy')).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:${resource}]`,
+          reason,
+        });
+      }
+      Validations.of(fn.role.node.findChild('DefaultPolicy')).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+      return;
+    }
     default:
       throw new Error(`route table: unknown use ${String(use satisfies never)}`);
   }

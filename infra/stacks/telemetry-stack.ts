@@ -11,35 +11,18 @@
  * consumer. Its own stack because things, certificates and the rule names devices publish to
  * outlive API deployments.
  *
- * Registering an equipment unit (once per unit, by the plant's AWS administrator). Thing names
- * are unique in the account while equipment ids are unique per tenant, so the thing name is
- * `<tenantId>:<equipmentId>` with each '.' of the equipment id written ':'
- * (shared/telemetry/device-identity.ts); the tenantId and equipmentId attributes are what the
- * policy confines the unit's topics to, so only administrators may create or update things:
- *
- *   aws iot create-thing --thing-name <tenantId>:<equipmentId> --thing-type-name mes-equipment \
- *     --attribute-payload '{"attributes":{"tenantId":"<tenantId>","equipmentId":"<equipmentId>"}}'
- *   # a certificate: from a CSR, so the private key never leaves the device or gateway
- *   aws iot create-certificate-from-csr --set-as-active --certificate-signing-request file://unit.csr
- *   #   (or `aws iot create-keys-and-certificate --set-as-active ...` and copy the key over)
- *   aws iot attach-thing-principal --thing-name <tenantId>:<equipmentId> --principal <certificateArn> \
- *     --thing-principal-type EXCLUSIVE_THING
- *   aws iot attach-policy --policy-name mes-equipment --target <certificateArn>
- *   aws iot describe-endpoint --endpoint-type iot:Data-ATS   # the host the unit connects to (port 8883)
- *
- * Registering a gateway (a PLC gateway or edge box publishing for several units, issue 13): the
- * same steps with its own thing type and policy, and the units it serves name it in their
- * master data (`gatewayId` on PUT /v1/equipment/{id}); the ingest refuses a sample for a unit
- * that does not name the publishing gateway:
- *
- *   aws iot create-thing --thing-name <tenantId>:<gatewayId> --thing-type-name mes-gateway \
- *     --attribute-payload '{"attributes":{"tenantId":"<tenantId>","gatewayId":"<gatewayId>"}}'
- *   aws iot create-certificate-from-csr --set-as-active --certificate-signing-request file://gateway.csr
- *   aws iot attach-thing-principal --thing-name <tenantId>:<gatewayId> --principal <certificateArn> \
- *     --thing-principal-type EXCLUSIVE_THING
- *   aws iot attach-policy --policy-name mes-gateway --target <certificateArn>
- *
- * Gateway ids share the thing-name space with equipment ids: choose ones no unit has (gw-...).
+ * Registering a unit or a gateway is done by a plant's admin through the API (issue 17,
+ * docs/devices.md): POST /v1/devices makes the thing `<tenantId>:<id>` of the kind's thing type
+ * with the attributes the policy confines its topics to, puts it in the plant's thing group,
+ * creates its certificate, attaches the kind's policy and attaches the certificate to the thing
+ * exclusively (shared/telemetry/iot-device-provisioning.ts), and answers the certificate, its
+ * private key and the endpoint once. POST /v1/devices/{id}/revoke deactivates the certificate,
+ * closes the device's connection (DeleteConnection) and detaches it. Only the admin API function
+ * may create or update things (api-stack.ts, `uses: iot`). A gateway publishes for the units
+ * whose master data name it (`gatewayId` on PUT /v1/equipment/{id}); the ingest refuses a
+ * sample for a unit that does not name the publishing gateway. Gateway ids share the
+ * thing-name space with equipment ids: choose ones no unit has (gw-...); registration refuses
+ * a gateway id that is a unit's.
  *
  * The unit then connects with client id <tenantId>:<equipmentId> (its thing name) and publishes
  * to `$aws/rules/<rule>/dt/mes/<tenantId>/<equipmentId>/<type>` (see the stack outputs). A unit

@@ -21,7 +21,8 @@ export const API_FUNCTIONS = {
   records:
     'Read-only: the batch record / device history record of an order or serial, as JSON or PDF (reads many partitions; the PDF renderer loads only for a PDF)',
   integration: 'ERP integration: credentials and outbound webhooks, for administrators',
-  admin: "Administration (issue 17): the platform operators' plants, a plant's users and their roles (the identity provider)",
+  admin:
+    "Administration (issue 17): the platform operators' plants, a plant's users and their roles (the identity provider), its devices and gateways (register, list, revoke; IoT Core)",
   organization:
     "Multi-site organizations (issue 17): the platform's organizations, and their users' read-only rollups and traces across member plants (each read in the plant's own tenant scope) and master data templates published to them",
   audit: 'Read-only: the tamper-evident audit trail of every record and its verification (issue 16)',

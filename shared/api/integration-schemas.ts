@@ -10,6 +10,7 @@ import { isRecallEventType } from '../domain/tracking/recall-events.ts';
 import { isNonconformanceEventType } from '../domain/quality/nonconformance-model.ts';
 import { isSpcEventType } from '../domain/quality/spc-events.ts';
 import { isSerialEventType } from '../domain/tracking/serials.ts';
+import { isDeviceEventType } from '../domain/devices/model.ts';
 import { MATERIAL_TYPES, DataRequirementSchema, IdSchema, PositiveQuantity, Seconds, Text, Timestamp, meta } from './schemas.ts';
 
 export { EVENT_TYPES };
@@ -420,6 +421,14 @@ const NonconformanceSummary = {
 };
 const NonconformanceHolds = z.array(z.object({ kind: z.string(), id: z.string(), outcome: z.string(), ending: z.optional(z.string()) }));
 /** What every controlled-document event says of the version it is about (docs/documents.md). */
+const DeviceSummary = {
+  deviceId: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  clientId: z.string(),
+  units: z.array(z.string()),
+  version: z.int(),
+};
 const DocumentSummary = { documentId: z.string(), version: z.int(), title: z.string(), kind: z.string(), status: z.string() };
 /** What every recall event says of its recall. */
 const RecallSummary = {
@@ -719,6 +728,10 @@ export const EVENT_DATA = {
     contentHash: z.string(),
     performed: z.optional(z.string()),
   }),
+  /** A unit or gateway registered (issue 17): it may connect with the credentials its admin was given. */
+  'device.registered': z.object({ ...DeviceSummary, by: z.string() }),
+  /** A device revoked: its credentials stopped working and its connection was closed. */
+  'device.revoked': z.object({ ...DeviceSummary, reason: z.string(), by: z.string() }),
   /** The alert of 11.300(d): signing locked for a user after repeated wrong passwords. */
   'security.signing-locked': z.object({
     userId: z.string(),
@@ -758,7 +771,9 @@ export const webhookPayloadSchema = <T extends (typeof EVENT_TYPES)[number]>(typ
                   }
                 : type === 'security.signing-locked'
                   ? {}
-                  : { workOrderId: z.string() }),
+                  : isDeviceEventType(type)
+                    ? { deviceId: z.string() }
+                    : { workOrderId: z.string() }),
     /** Per work order (per lot for a lot event), gap-free, from 1: a receiver orders and spots gaps with it. */
     sequence: z.int(),
     data: EVENT_DATA[type],

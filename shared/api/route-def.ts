@@ -51,7 +51,7 @@ export interface RouteDef {
    */
   alternateResponses?: readonly { mediaType: string; description: string }[];
   /** AWS resources beyond the table the function needs (IAM grants and environment). */
-  uses?: readonly ('secrets' | 'webhookQueue' | 'liveSession' | 'signing' | 'auditAnchor' | 'identity')[];
+  uses?: readonly ('secrets' | 'webhookQueue' | 'liveSession' | 'signing' | 'auditAnchor' | 'identity' | 'iot')[];
 }
 
 export const define = <const T extends Record<string, RouteDef>>(table: T) => table;

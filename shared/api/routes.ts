@@ -12,6 +12,7 @@
 import type { RouteDef } from './route-def.ts';
 import { routes as admin } from './routes/admin.ts';
 import { routes as audit } from './routes/audit.ts';
+import { routes as devices } from './routes/devices.ts';
 import { routes as documents } from './routes/documents.ts';
 import { routes as equipment } from './routes/equipment.ts';
 import { routes as genealogy } from './routes/genealogy.ts';
@@ -46,6 +47,7 @@ export const routes = {
   ...documents,
   ...organization,
   ...admin,
+  ...devices,
 };
 
 export type RouteId = keyof typeof routes;

@@ -109,6 +109,8 @@ export function chainLocation(tenantId: string, chain: string): { pk: string; sk
       return { pk, skPrefix: 'AUDIT#', head: keys.spcState(tenantId, id) };
     case 'DOC':
       return { pk, skPrefix: 'AUDIT#', head: keys.document(tenantId, id) };
+    case 'DEVICE':
+      return { pk, skPrefix: 'AUDIT#', head: keys.device(tenantId, id) };
     case 'SIGNING':
       return { pk, skPrefix: 'AUDIT#', head: keys.signingState(tenantId, id) };
     case 'USER':

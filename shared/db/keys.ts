@@ -360,6 +360,20 @@ export const keys = {
     sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
   }),
   /** gsi1: a tenant's documents by id. */
+  // ---------- Devices and gateways (issue 17; docs/devices.md) ----------
+
+  /** A device is one item collection: the record (`DEVICE`), its audit trail and its outbox events. */
+  devicePartition: (tenantId: string, deviceId: string) => `${tenantId}#DEVICE#${deviceId}`,
+  device: (tenantId: string, deviceId: string) => ({ pk: `${tenantId}#DEVICE#${deviceId}`, sk: 'DEVICE' }),
+  deviceAudit: (tenantId: string, deviceId: string, version: number) => ({ pk: `${tenantId}#DEVICE#${deviceId}`, sk: `AUDIT#${pad(version, 8)}` }),
+  deviceOutboxEvent: (tenantId: string, deviceId: string, version: number, n: number) => ({
+    pk: `${tenantId}#DEVICE#${deviceId}`,
+    sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
+  }),
+  /** gsi1: a tenant's devices by id (the admin's list). */
+  devicesById: (tenantId: string, deviceId: string) => ({ gsi1pk: `${tenantId}#DEVICES`, gsi1sk: deviceId }),
+  devicesPartition: (tenantId: string) => `${tenantId}#DEVICES`,
+
   documentsById: (tenantId: string, documentId: string) => ({ gsi1pk: `${tenantId}#DOCS`, gsi1sk: documentId }),
   documentsPartition: (tenantId: string) => `${tenantId}#DOCS`,
   // ---------- Quality: SPC (issue 15; docs/spc.md "Charts and storage") ----------

@@ -106,6 +106,8 @@ export const PERMISSIONS = {
   manageIntegrations: ['admin'],
   /** Users of the plant and their roles (issue 17; docs/onboarding.md). */
   manageUsers: ['admin'],
+  /** Devices and gateways (issue 17): who registers a device holds its credentials once; who revokes it stops it. */
+  manageDevices: ['admin'],
 } as const satisfies Record<string, readonly PlantRole[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

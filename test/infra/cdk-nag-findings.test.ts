@@ -41,7 +41,7 @@ describe('cdk-nag', () => {
     );
   });
 
-  it('acknowledges only known findings, each with a reason: the public routes, the user pool plan, the dead letters, the stream listing, the web hosting, the live feed topics, the audit anchor bucket', () => {
+  it('acknowledges only known findings, each with a reason: the public routes, the user pool plan, the dead letters, the stream listing, the web hosting, the live feed topics, the audit anchor bucket, device registration', () => {
     // Prepare
     const { app, stacks } = newMesApp();
     const site = stacks.web.getLogicalId(stacks.web.bucket.node.defaultChild as CfnElement);
@@ -68,6 +68,11 @@ describe('cdk-nag', () => {
       at.filter((a) => !a.endsWith(' AwsSolutions-APIG4') && !tracing(a)).sort(),
       [
         'MesApi/Auth/Pool AwsSolutions-COG8',
+        // Devices and gateways (issue 17): the admin function registers and revokes things of every tenant it serves.
+        ...['thing/*', 'cert/*', 'client/*', 'thinggroup/mes-*'].map(
+          (r) => `MesApi/AdminApi/Role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:${r}]`,
+        ),
+        'MesApi/AdminApi/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
         // The audit checkpoints' Object Lock bucket (issue 16): put and get on its objects only; no access logs of a write-once store.
         'MesApi/AuditApi/Role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::mes-audit-anchor-<AWS::AccountId>-<AWS::Region>/*]',
         'MesTelemetry/CheckpointAudit/Role/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::mes-audit-anchor-<AWS::AccountId>-<AWS::Region>/*]',

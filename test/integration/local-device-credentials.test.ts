@@ -133,10 +133,27 @@ describe('device credentials from the local runtime', () => {
     for (const reply of [badId, namesTenant, notJson]) assert.equal(reply.type, 'application/problem+json');
   });
 
-  it('gives `npm run simulate` the same credentials over HTTP, as an admin of each tenant', async () => {
+  it('gives `npm run simulate` credentials over HTTP by registering the unit (POST /v1/devices), again on every run', async () => {
+    // Prepare: a unit in master data
     const tenant = newTenantId();
-    const credentials = credentialsFrom(mes.baseUrl);
-    assert.deepEqual(await credentials({ tenantId: tenant, equipmentId: 'wu-labeler-1' }), mes.deviceCredentials(tenant, 'wu-labeler-1'));
+    const planner = `Bearer ${await mes.token(tenant, 'u-planner', ['planner'])}`;
+    const put = (path: string, body: unknown) =>
+      fetch(`${mes.baseUrl}${path}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: planner },
+        body: JSON.stringify(body),
+      });
+    await put('/v1/equipment/site-1', { name: 'Site', level: 'site' });
+    await put('/v1/equipment/area-1', { name: 'Area', level: 'area', parentId: 'site-1' });
+    await put('/v1/equipment/wc-1', { name: 'Line', level: 'workCenter', parentId: 'area-1', workCenterType: 'productionLine' });
+    assert.equal((await put('/v1/equipment/wu-labeler-1', { name: 'Labeler', level: 'workUnit', parentId: 'wc-1' })).status, 200);
+    // Act: two runs of the simulator
+    const first = await credentialsFrom(mes.baseUrl)({ tenantId: tenant, equipmentId: 'wu-labeler-1' });
+    const second = await credentialsFrom(mes.baseUrl)({ tenantId: tenant, equipmentId: 'wu-labeler-1' });
+    // Assess: the second run's credentials connect, the first run's no longer do
+    assert.equal(second.clientId, `${tenant}:wu-labeler-1`);
+    assert.equal(await attempt(mes.mqttUrl as string, second), 'connected');
+    assert.match(await attempt(mes.mqttUrl as string, first), /Bad username or password|Not authorized/);
   });
 });
 

@@ -367,6 +367,21 @@ describe('tenant and role rules on every route', () => {
       timeZone: 'Europe/Amsterdam',
       firstAdmin: { userId: 'first', name: 'First Admin', email: 'first@example.com' },
     });
+    // A's devices (issue 17): each registration needs a unit of its own (a registered unit is registered once).
+    const newUnitOfA = async () => {
+      const id = `wu-dev-${Math.random().toString(36).slice(2, 8)}`;
+      await people.planner.ok('PUT', `/v1/equipment/${id}`, { name: `Unit ${id}`, level: 'workUnit', parentId: 'wc-assembly' });
+      return id;
+    };
+    const newDeviceOfA = async () => {
+      const equipmentId = await newUnitOfA();
+      await people.admin.ok('POST', '/v1/devices', { name: `Device ${equipmentId}`, equipmentId });
+      idsOfA.add(equipmentId);
+      return equipmentId;
+    };
+    const deviceOfA = await newDeviceOfA();
+    const deviceProbe = async (request: Request) =>
+      partitionItems(`${tenantA}#DEVICE#${request.params?.id ?? (request.body as { equipmentId?: string } | undefined)?.equipmentId}`);
 
     cases = {
       createPlant: { isolation: 'platform', build: async () => ({ body: newPlant() }) },
@@ -700,6 +715,19 @@ describe('tenant and role rules on every route', () => {
       putTemplate: { isolation: 'platform', build: async () => ({ params: { kind: 'materials', id: 'RM-1' }, body: { name: 'Resin', uom: 'kg' } }) },
       getTemplate: { isolation: 'platform', build: async () => ({ params: { kind: 'materials', id: 'RM-1' } }) },
       publishTemplate: { isolation: 'platform', build: async () => ({ params: { kind: 'materials', id: 'RM-1' }, body: { plants: [tenantA] } }) },
+      // B names A's unit: it is not one of B's units (422), and nothing is registered anywhere.
+      registerDevice: {
+        isolation: 'unknown-reference',
+        build: async (fresh) => ({ body: { name: 'Press PLC', equipmentId: fresh ? await newUnitOfA() : PLANT.workUnit } }),
+        probe: deviceProbe,
+      },
+      listDevices: { isolation: 'list', build: async () => ({}) },
+      getDevice: { isolation: 'not-found', build: async () => ({ params: { id: deviceOfA } }) },
+      revokeDevice: {
+        isolation: 'not-found',
+        build: async (fresh) => ({ params: { id: fresh ? await newDeviceOfA() : deviceOfA }, body: { reason: 'lost' } }),
+        probe: deviceProbe,
+      },
     } satisfies Record<RouteId, Case>;
   });
   after(async () => {
@@ -783,12 +811,14 @@ describe('tenant and role rules on every route', () => {
               pointers:
                 route.id === 'receiveLot'
                   ? ['/body/materialId']
-                  : route.id === 'startRecall' || route.id === 'reportNonconformance'
-                    ? ['/body/lotId']
-                    : // B has a material of that id by then (putMaterial's own record), not the routing.
-                      route.id === 'putInspectionPlan'
-                      ? ['/body/routingId']
-                      : ['/body/materialId', '/body/routingId'],
+                  : route.id === 'registerDevice'
+                    ? ['/body/equipmentId']
+                    : route.id === 'startRecall' || route.id === 'reportNonconformance'
+                      ? ['/body/lotId']
+                      : // B has a material of that id by then (putMaterial's own record), not the routing.
+                        route.id === 'putInspectionPlan'
+                        ? ['/body/routingId']
+                        : ['/body/materialId', '/body/routingId'],
             });
             break;
           case 'own-create':

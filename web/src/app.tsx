@@ -81,6 +81,7 @@ const DocumentVersions = lazyScreen(() => import('./screens/document-versions.ts
 const Users = lazyScreen(() => import('./screens/users.tsx'));
 // An organization's users (issue 17) see only this; plant users never load it.
 const Organization = lazyScreen(() => import('./screens/organization.tsx'));
+const Devices = lazyScreen(() => import('./screens/devices.tsx'));
 
 /** Most specific first. */
 const SCREENS: [string, ComponentType<ScreenProps>][] = [
@@ -105,6 +106,7 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/documents/:id/versions', DocumentVersions],
   ['/documents/:id', DocumentScreen],
   ['/users', Users],
+  ['/devices', Devices],
 ];
 
 const NAV = [
@@ -118,11 +120,13 @@ const NAV = [
   ['/oee', 'OEE'],
   ['/reason-lists', 'Reasons'],
   ['/users', 'Users'],
+  ['/devices', 'Devices'],
 ] as const;
 /** Tabs only some roles need (everyone may still open them). */
 const NAV_FOR: Partial<Record<(typeof NAV)[number][0], readonly string[]>> = {
   '/reason-lists': PERMISSIONS.manageMasterData,
   '/users': PERMISSIONS.manageUsers,
+  '/devices': PERMISSIONS.manageDevices,
 };
 
 function ConnectionBanner() {

@@ -19,21 +19,24 @@ type Def<I extends RouteId> = (typeof routes)[I];
 /** Path and query values as typed: coerced fields (`seq`, `limit`) take a number or its text. */
 type Wire<T> = { [K in keyof T]: unknown extends T[K] ? string | number : T[K] };
 
-type ParamsPart<D> = D extends { params: infer S extends z.ZodMiniType } ? { params: Wire<z.input<S>> } : { params?: undefined };
-type QueryPart<D> = D extends { query: infer S extends z.ZodMiniType }
+// Each part is non-distributive (`[D] extends [...]`): over the union of every route (the
+// constraint TS checks a generic call against) a distributive part would multiply with the
+// others into a union past TS's limit once the route table grew (issue 17).
+type ParamsPart<D> = [D] extends [{ params: infer S extends z.ZodMiniType }] ? { params: Wire<z.input<S>> } : { params?: undefined };
+type QueryPart<D> = [D] extends [{ query: infer S extends z.ZodMiniType }]
   ? // biome-ignore lint/complexity/noBannedTypes: `{} extends T` asks whether every field of T is optional.
     {} extends z.input<S>
     ? { query?: Wire<z.input<S>> }
     : { query: Wire<z.input<S>> }
   : { query?: undefined };
-type BodyPart<D> = D extends { body: infer S extends z.ZodMiniType } ? { body: z.input<S> } : { body?: undefined };
-type IfMatchPart<D> = D extends { ifMatch: true }
+type BodyPart<D> = [D] extends [{ body: infer S extends z.ZodMiniType }] ? { body: z.input<S> } : { body?: undefined };
+type IfMatchPart<D> = [D] extends [{ ifMatch: true }]
   ? {
       /** The version the person saw (ETag): a stale screen gets a 409 instead of overwriting. */
       ifMatch?: number;
     }
   : { ifMatch?: undefined };
-type IdempotentPart<D> = D extends { idempotent: true } ? { idempotencyKey?: string } : { idempotencyKey?: undefined };
+type IdempotentPart<D> = [D] extends [{ idempotent: true }] ? { idempotencyKey?: string } : { idempotencyKey?: undefined };
 
 /** What a call of route `I` sends. */
 export type CallInput<I extends RouteId> = ParamsPart<Def<I>> &
@@ -123,7 +126,7 @@ export function retryAfterSeconds(res: Pick<Response, 'headers'>): number {
 
 type SentInput = { params?: object; query?: object; body?: unknown; ifMatch?: number; idempotencyKey?: string; signal?: AbortSignal };
 
-export type Call = <I extends RouteId>(id: I, ...args: CallArgs<I>) => Promise<CallOutput<I>>;
+export type Call = <I extends RouteId>(id: I, ...args: CallArgs<NoInfer<I>>) => Promise<CallOutput<I>>;
 
 export function createClient(options: ClientOptions): { call: Call } {
   // Typed per route by `Call` at the call site; inside, the input is only taken apart.

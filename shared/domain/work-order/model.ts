@@ -18,6 +18,7 @@ import { SERIAL_EVENT_TYPES } from '../tracking/serials.ts';
 import { NONCONFORMANCE_EVENT_TYPES } from '../quality/nonconformance-model.ts';
 import { SPC_EVENT_TYPES } from '../quality/spc-events.ts';
 import { DOCUMENT_EVENT_TYPES, type DocumentReference } from '../documents/model.ts';
+import { DEVICE_EVENT_TYPES } from '../devices/model.ts';
 import { SIGNATURE_EVENT_TYPES } from '../signatures/model.ts';
 
 export interface WorkOrder {
@@ -249,6 +250,8 @@ export const EVENT_TYPES = [
   ...SPC_EVENT_TYPES,
   // Controlled documents (issue 16): each to its document's own outbox.
   ...DOCUMENT_EVENT_TYPES,
+  // Devices and gateways (issue 17): each to its device's own outbox.
+  ...DEVICE_EVENT_TYPES,
   // Signatures (issue 16): `signature.applied` on the signed record's outbox, the lock-out alert on the signer's.
   ...SIGNATURE_EVENT_TYPES,
 ] as const;
@@ -275,6 +278,8 @@ export interface OutboxEvent {
   characteristicId?: string | undefined;
   /** The controlled document a document event (`document.*`) is about. */
   documentId?: string | undefined;
+  /** The device a device event (`device.*`) is about. */
+  deviceId?: string | undefined;
   /** Per order (per lot, serial or recall for their events), gap-free sequence number. */
   sequence: number;
   data: Record<string, unknown>;

@@ -1,0 +1,23 @@
+/**
+ * The plant provisioner of devices (issue 17, docs/devices.md): a new plant gets its IoT thing
+ * group `mes-{tenantId}` on AWS, which every device registered for it joins (fleet indexing,
+ * jobs, and the group fleet provisioning puts devices in). Locally there is nothing to make: the
+ * broker's registry is the device records themselves. CreateThingGroup is idempotent, as the
+ * plant registry requires of a provisioner (shared/domain/plants/provisioners.ts).
+ * The SDK loads on first use.
+ *
+ * MERGE (i17-onboard): register it in the admin function's entry, functions/api/admin.ts:
+ *   registerPlantProvisioner(plantThingGroupProvisioner);
+ * and type it `PlantProvisioner` (shared/domain/plants/provisioners.ts). Typed structurally here
+ * because that contract is on the other branch.
+ */
+import { localBindings } from './local-bindings.ts';
+
+export const plantThingGroupProvisioner: { name: string; provision(plant: { tenantId: string }): Promise<void> } = {
+  name: 'iot-thing-group',
+  async provision(plant) {
+    if (localBindings().devices) return;
+    const { createPlantThingGroup, iotClients } = await import('#shared/telemetry/iot-device-provisioning.ts');
+    await createPlantThingGroup((await iotClients()).iot, plant.tenantId);
+  },
+};
