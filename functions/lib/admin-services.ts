@@ -8,7 +8,10 @@ import { DynamoDbUserRepository } from '#shared/db/user-repository.ts';
 import { ENV } from '#shared/config.ts';
 import type { IdentityPort } from '#shared/domain/identity/port.ts';
 import { UserService } from '#shared/domain/identity/users.ts';
+import { registerPlantProvisioner } from '#shared/domain/plants/provisioners.ts';
 import { PlantService, type PlantSettingsWriter } from '#shared/domain/plants/service.ts';
+import { withTenantScope } from '#shared/db/tenant-scope.ts';
+import { plantThingGroupProvisioner } from './plant-thing-group.ts';
 import { clock } from './clock.ts';
 import { localBindings } from './local-bindings.ts';
 import { masterData } from './services.ts';
@@ -31,8 +34,13 @@ const personnelExists = async (tenantId: string, personnelId: string) =>
     .then(() => true)
     .catch((error: Error) => (error.name === 'NotFoundError' ? false : Promise.reject(error)));
 
-/** The plant's name and time zone in its settings, unless they say so already (a re-run). */
-const writeSettings: PlantSettingsWriter = async (plantAuth, plant) => {
+/**
+ * The plant's name and time zone in its settings, unless they say so already (a re-run). A
+ * platform operator's request runs in the platform's scope: the plant's own records are written
+ * in the plant's (tenant isolation, docs/isolation.md).
+ */
+const writeSettings: PlantSettingsWriter = (plantAuth, plant) => withTenantScope(plantAuth.tenantId, () => writeOwnSettings(plantAuth, plant));
+const writeOwnSettings: PlantSettingsWriter = async (plantAuth, plant) => {
   const current = await masterData.get(plantAuth, 'settings', 'settings').catch((error: Error) => {
     if (error.name === 'NotFoundError') return undefined;
     throw error;
@@ -43,4 +51,15 @@ const writeSettings: PlantSettingsWriter = async (plantAuth, plant) => {
 };
 
 export const users = new UserService(new DynamoDbUserRepository(), identity, personnelExists, clock);
-export const plants = new PlantService(new DynamoDbPlantRepository(), users, writeSettings, clock);
+
+/** The users service as plant creation uses it: the first admin is the new plant's record, written in its scope. */
+class PlantScopedUsers extends UserService {
+  override invite(...args: Parameters<UserService['invite']>) {
+    return withTenantScope(args[0].tenantId, () => super.invite(...args));
+  }
+}
+const firstAdmins = new PlantScopedUsers(new DynamoDbUserRepository(), identity, personnelExists, clock);
+
+// Devices (issue 17, docs/devices.md): a new plant gets its IoT thing group on AWS.
+registerPlantProvisioner(plantThingGroupProvisioner);
+export const plants = new PlantService(new DynamoDbPlantRepository(), firstAdmins, writeSettings, clock);

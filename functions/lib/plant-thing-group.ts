@@ -5,15 +5,12 @@
  * broker's registry is the device records themselves. CreateThingGroup is idempotent, as the
  * plant registry requires of a provisioner (shared/domain/plants/provisioners.ts).
  * The SDK loads on first use.
- *
- * MERGE (i17-onboard): register it in the admin function's entry, functions/api/admin.ts:
- *   registerPlantProvisioner(plantThingGroupProvisioner);
- * and type it `PlantProvisioner` (shared/domain/plants/provisioners.ts). Typed structurally here
- * because that contract is on the other branch.
+ * Registered by the admin function's services (functions/lib/admin-services.ts).
  */
+import type { PlantProvisioner } from '#shared/domain/plants/provisioners.ts';
 import { localBindings } from './local-bindings.ts';
 
-export const plantThingGroupProvisioner: { name: string; provision(plant: { tenantId: string }): Promise<void> } = {
+export const plantThingGroupProvisioner: PlantProvisioner = {
   name: 'iot-thing-group',
   async provision(plant) {
     if (localBindings().devices) return;
