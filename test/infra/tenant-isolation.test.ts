@@ -102,7 +102,10 @@ describe('tenant isolation on AWS: the synthesized roles', () => {
       const dynamo = statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')) && !isRateBucket(s));
       assert.ok(dynamo.some(onTable) && dynamo.some(onIndexes));
       if (level === 'read') {
-        assert.deepEqual(bucket.map((s) => list(s.Action)), [['dynamodb:UpdateItem']]);
+        assert.deepEqual(
+          bucket.map((s) => list(s.Action)),
+          [['dynamodb:UpdateItem']],
+        );
         assert.deepEqual(bucket[0]?.Condition, {
           'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['${aws:PrincipalTag/tenantId}#RATE'] },
         });
