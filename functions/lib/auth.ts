@@ -8,7 +8,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { TenantIdSchema } from '#shared/api/schemas.ts';
-import { type AuthContext, CLAIMS } from '#shared/auth/claims.ts';
+import { type AuthContext, CLAIMS, userIdOf } from '#shared/auth/claims.ts';
 import { ForbiddenError, UnauthorizedError } from '#shared/domain/errors.ts';
 import { type Role, isRole, rolesHonoured } from '#shared/domain/roles.ts';
 
@@ -38,8 +38,8 @@ export function groupsOf(value: unknown): string[] {
 export function authorize(claims: AuthorizerClaims | undefined, allowed: readonly Role[]): AuthContext {
   if (!claims) throw new UnauthorizedError('send an Authorization: Bearer <token> header');
   const tenant = TenantIdSchema.safeParse(claims[CLAIMS.tenantId]);
-  const userId = claims[CLAIMS.userId];
-  if (claims[CLAIMS.tokenUse] !== 'id' || !tenant.success || typeof userId !== 'string' || !userId) {
+  const userId = userIdOf(claims, tenant.data);
+  if (claims[CLAIMS.tokenUse] !== 'id' || !tenant.success || !userId) {
     throw new UnauthorizedError('the token does not name a tenant and a user');
   }
   // A platform role counts only in the platform tenant's token, a plant role only in a plant's (issue 17).

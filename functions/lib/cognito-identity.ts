@@ -11,10 +11,11 @@
  */
 import { randomInt } from 'node:crypto';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { cognitoUsername } from '#shared/auth/claims.ts';
 import type { CreatedIdentity, IdentityPort, NewIdentity } from '#shared/domain/identity/port.ts';
 import { isPlantRole, type PlantRole } from '#shared/domain/roles.ts';
 
-export const cognitoUsername = (tenantId: string, userId: string) => `${tenantId}.${userId}`;
+export { cognitoUsername };
 
 type Client = Pick<CognitoIdentityProviderClient, 'send'>;
 

@@ -16,7 +16,7 @@ import { withUsage } from '#shared/db/usage.ts';
 import { withDeadline } from '#shared/domain/retry.ts';
 import { problemResponse } from './problem.ts';
 import { authorize, claimsOf } from './auth.ts';
-import { CLAIMS } from '#shared/auth/claims.ts';
+import { CLAIMS, userIdOf } from '#shared/auth/claims.ts';
 import { TenantIdSchema } from '#shared/api/schemas.ts';
 import { addRequestLogKeys, beginRequestLog, CORRELATION_ID_HEADER, correlationIdOf } from './logger.ts';
 import { recordRequestMetrics } from './metrics.ts';
@@ -102,7 +102,7 @@ function observed(route: RouteDef, handler: (event: Event, context: Context) => 
     const claims = claimsOf(event);
     const tenant = TenantIdSchema.safeParse(claims?.[CLAIMS.tenantId]);
     const tenantId = tenant.success ? tenant.data : undefined;
-    const userId = typeof claims?.[CLAIMS.userId] === 'string' ? (claims[CLAIMS.userId] as string) : undefined;
+    const userId = claims ? userIdOf(claims, tenantId) : undefined;
     beginRequestLog({ correlationId, routeKey: event.routeKey });
     addRequestLogKeys({ tenantId, userId });
     const result = await handler(event, context);

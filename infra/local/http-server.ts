@@ -216,8 +216,13 @@ export function createHttpServer(options: HttpServerOptions) {
     if (input.AuthFlow !== 'USER_PASSWORD_AUTH') {
       return amz(400, { __type: 'InvalidParameterException', message: 'USER_PASSWORD_AUTH flow not enabled for this client' });
     }
-    const { USERNAME: userId, PASSWORD: password } = input.AuthParameters ?? {};
+    const { USERNAME: username, PASSWORD: password } = input.AuthParameters ?? {};
     const tenantId = input.ClientMetadata?.tenantId;
+    // The username is `{tenantId}.{userId}`, as Cognito's are (shared/auth/claims.ts).
+    const userId =
+      typeof username === 'string' && typeof tenantId === 'string' && username.startsWith(`${tenantId}.`)
+        ? username.slice(tenantId.length + 1)
+        : username;
     if (typeof userId !== 'string' || typeof password !== 'string' || typeof tenantId !== 'string') {
       return amz(400, { __type: 'InvalidParameterException', message: 'Missing required parameter USERNAME, PASSWORD or ClientMetadata.tenantId' });
     }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
-import { CLAIMS } from '../../shared/auth/claims.ts';
+import { CLAIMS, cognitoUsername } from '../../shared/auth/claims.ts';
 import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
 import type { Role } from '../../shared/domain/roles.ts';
 import { writeDurably } from './durable-file.ts';
@@ -88,7 +88,8 @@ export function createLocalIdentity(key: SigningKey, baseUrl: string): LocalIden
         [CLAIMS.roles]: [...roles],
         [CLAIMS.name]: name ?? userId,
         [CLAIMS.tokenUse]: 'id',
-        'cognito:username': userId,
+        // As Cognito's: one pool serves every plant (shared/auth/claims.ts userIdOf).
+        'cognito:username': cognitoUsername(tenantId, userId),
         auth_time: Math.floor(Date.now() / 1000),
       })
         .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })

@@ -32,7 +32,7 @@ import type { Device, DeviceCredentials } from '../../shared/telemetry/device-id
 import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
 import { type IotDataEndpoint, startIotDataEndpoint } from './iot-data-endpoint.ts';
 import { verifyBearer } from './jwt-authorizer.ts';
-import { CLAIMS } from '../../shared/auth/claims.ts';
+import { CLAIMS, userIdOf } from '../../shared/auth/claims.ts';
 import { DEMO_TENANT, DEMO_USERS, seedDemoPlant, type SeedResult } from './seed.ts';
 import { createPasswordStore } from './passwords.ts';
 import { createUserDirectory } from './user-directory.ts';
@@ -324,8 +324,8 @@ export async function authenticateViewer(identity: LocalIdentity, username: stri
   try {
     const claims = await verifyBearer(`Bearer ${token}`, identity);
     const tenantId = claims[CLAIMS.tenantId];
-    const userId = claims[CLAIMS.userId];
-    if (typeof tenantId !== 'string' || typeof userId !== 'string' || tenantId !== username) return undefined;
+    const userId = userIdOf(claims, typeof tenantId === 'string' ? tenantId : undefined);
+    if (typeof tenantId !== 'string' || !userId || tenantId !== username) return undefined;
     return { tenantId, userId };
   } catch {
     return undefined;

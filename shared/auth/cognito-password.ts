@@ -8,6 +8,7 @@
  * password: it must not count toward a lock-out. The tokens are dropped unread.
  */
 import type { PasswordVerifier } from '../domain/signatures/service.ts';
+import { cognitoUsername } from './claims.ts';
 
 const WRONG = new Set(['NotAuthorizedException', 'UserNotFoundException', 'PasswordResetRequiredException', 'UserNotConfirmedException']);
 
@@ -25,7 +26,8 @@ export class CognitoPasswordVerifier implements PasswordVerifier {
       body: JSON.stringify({
         AuthFlow: 'USER_PASSWORD_AUTH',
         ClientId: this.clientId,
-        AuthParameters: { USERNAME: userId, PASSWORD: password },
+        // The signer's Cognito username (shared/auth/claims.ts): the user id they typed, in their plant.
+        AuthParameters: { USERNAME: cognitoUsername(tenantId, userId), PASSWORD: password },
         // Cognito hands it to triggers only; the local provider keeps passwords per tenant by it.
         ClientMetadata: { tenantId },
       }),

@@ -4,7 +4,7 @@
  * sign-in page asks the local token issuer; on AWS the Cognito hosted UI (code + PKCE, see
  * cognito.ts) issues the token.
  */
-import { CLAIMS } from '../../shared/auth/claims.ts';
+import { CLAIMS, userIdOf } from '../../shared/auth/claims.ts';
 import type { Role } from '../../shared/domain/roles.ts';
 import { isRole } from '../../shared/domain/roles.ts';
 
@@ -31,7 +31,7 @@ function decode(token: string): Record<string, unknown> {
 export function sessionFromToken(token: string): Session {
   const claims = decode(token);
   const groups = Array.isArray(claims[CLAIMS.roles]) ? (claims[CLAIMS.roles] as unknown[]) : [];
-  const userId = String(claims[CLAIMS.userId] ?? '');
+  const userId = userIdOf(claims, String(claims[CLAIMS.tenantId] ?? '')) ?? '';
   return {
     token,
     tenantId: String(claims[CLAIMS.tenantId] ?? ''),
