@@ -8,6 +8,7 @@ import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.
 import { DynamoDbOrganizationRepository } from '#shared/db/organization-repository.ts';
 import { MasterDataService } from '#shared/domain/master-data/service.ts';
 import { OrganizationService } from '#shared/domain/organizations/service.ts';
+import { withTenantScope } from '#shared/db/tenant-scope.ts';
 import { clock } from './clock.ts';
 import { genealogy } from './genealogy-services.ts';
 import { telemetry } from './telemetry-services.ts';
@@ -23,4 +24,5 @@ export const organizations = new OrganizationService(
   new DynamoDbOrganizationRepository(),
   { readSide: telemetry, genealogy, lots: new DynamoDbLotRepository(), masterData },
   clock,
+  withTenantScope,
 );

@@ -28,6 +28,7 @@
  * the ingest's client id check, the simulator, the bench and the tests.
  */
 import * as z from 'zod/mini';
+import { THING_NAME_SEPARATOR, thingNameOf } from '../domain/devices/thing-name.ts';
 import { IdSchema, TenantIdSchema } from '../api/schemas.ts';
 
 /** A unit as the MES knows it: its tenant and its equipment id. */
@@ -36,7 +37,7 @@ export interface Device {
   equipmentId: string;
 }
 
-const SEPARATOR = ':';
+const SEPARATOR = THING_NAME_SEPARATOR;
 /** What AWS IoT allows in a thing name. */
 const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 
@@ -57,7 +58,7 @@ export const gatewayDevice = (gateway: Gateway): Device => ({ tenantId: gateway.
 
 /** The thing name, which is also the MQTT client id. */
 export function thingName(device: Device): string {
-  return `${device.tenantId}${SEPARATOR}${device.equipmentId.replaceAll('.', SEPARATOR)}`;
+  return thingNameOf(device.tenantId, device.equipmentId);
 }
 
 /** The unit a thing name (client id) names, or undefined when it is not one. */

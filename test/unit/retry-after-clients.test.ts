@@ -88,10 +88,17 @@ describe('the simulator', () => {
   });
 
   it("registers a unit's credentials after waiting out a 429", async () => {
-    ok = (path) => (path === '/local/token' ? { token: 't' } : { clientId: 'demo:wu-1', username: 'demo', password: 'p' });
+    // The simulator registers its devices through POST /v1/devices (issue 17, docs/devices.md).
+    ok = (path) =>
+      path === '/local/token'
+        ? { token: 't' }
+        : { credentials: { clientId: 'demo:wu-1', username: 'demo', password: 'p', brokerUrl: 'mqtt://127.0.0.1:1883' } };
     const credentials = await credentialsFrom(baseUrl)({ tenantId: 'demo', equipmentId: 'wu-1' });
     assert.equal(credentials.clientId, 'demo:wu-1');
-    assert.equal(seen.filter((s) => s.path === '/local/device-credentials').length, 2);
+    assert.deepEqual(
+      seen.map((s) => `${s.method} ${s.path}`),
+      ['POST /local/token', 'POST /v1/devices', 'POST /v1/devices'],
+    );
   });
 });
 

@@ -12,7 +12,7 @@ import type { Clock } from '../clock.ts';
 import { AlreadyExistsError, NotFoundError, UnknownReferenceError, VersionConflictError } from '../errors.ts';
 import type { AuditRecord, OutboxEvent } from '../work-order/model.ts';
 import type { Page, PageRequest } from '../work-order/repository.ts';
-import { thingName } from '../../telemetry/device-identity.ts';
+import { thingNameOf } from './thing-name.ts';
 import type { Device, DeviceEventType, DeviceKind, DeviceSecret, StoredDevice } from './model.ts';
 import type { DeviceProvisioning, DeviceThing } from './provisioning.ts';
 
@@ -59,7 +59,7 @@ export const thingOf = (tenantId: string, device: Pick<Device, 'id' | 'kind'>): 
   tenantId,
   id: device.id,
   kind: device.kind,
-  clientId: thingName({ tenantId, equipmentId: device.id }),
+  clientId: thingNameOf(tenantId, device.id),
 });
 
 export class DeviceService {

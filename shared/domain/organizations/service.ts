@@ -9,9 +9,7 @@
  *   plant's record, with the plant's own chained audit record, whose changes name the template
  *   and its version (`publishedFrom`).
  */
-import type * as z from 'zod/mini';
 import type { AuthContext } from '../../auth/claims.ts';
-import { withTenantScope } from '../../db/tenant-scope.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { MesError, NotFoundError, StaleVersionError, UnknownReferenceError, ValidationError } from '../errors.ts';
 import type { MasterDataInputs, MasterDataKind } from '../master-data/model.ts';
@@ -162,6 +160,8 @@ export class OrganizationService {
       };
     },
     private readonly clock: Clock = systemClock,
+    /** Runs fn in a tenant's scope (shared/db/tenant-scope.ts withTenantScope): every read of a plant runs in the plant's. */
+    private readonly withTenantScope: <T>(tenantId: string, fn: () => Promise<T>) => Promise<T> = (_t, fn) => fn(),
   ) {}
 
   // ---------- the organization record (platform operators) ----------
@@ -233,7 +233,7 @@ export class OrganizationService {
     const names = await this.repository.plantNames(org.plants);
     const plants = await Promise.all(
       org.plants.map((tenantId) =>
-        withTenantScope(tenantId, async () => {
+        this.withTenantScope(tenantId, async () => {
           const plantAuth = this.inPlant(auth, tenantId);
           const live = await this.plants.readSide.plantStatus(plantAuth, {});
           const base = { tenantId, name: names.get(tenantId) ?? tenantId, units: live.items.length, states: countStates(live.items) };
@@ -302,7 +302,7 @@ export class OrganizationService {
       const key = `${next.plant}:${next.id}`;
       if (traced.has(key)) continue;
       traced.add(key);
-      await withTenantScope(next.plant, async () => {
+      await this.withTenantScope(next.plant, async () => {
         const page = await this.plants.genealogy.trace(next.plant, 'lot', next.id, direction);
         if (page.nextCursor) truncated = true;
         for (const n of page.nodes) {
@@ -333,7 +333,7 @@ export class OrganizationService {
             const level = (lots.find((n) => n.id === lot.id)?.level ?? 0) + next.offset + 1;
             for (const other of org.plants) {
               if (other === next.plant) continue;
-              for (const received of await withTenantScope(other, () => this.receivedFrom(other, next.plant, lot))) {
+              for (const received of await this.withTenantScope(other, () => this.receivedFrom(other, next.plant, lot))) {
                 edges.push(shipment({ plant: next.plant, id: lot.id }, { plant: other, id: received.id }, received));
                 queue.push({ plant: other, id: received.id, offset: level });
               }
@@ -364,7 +364,12 @@ export class OrganizationService {
     kind: TemplateKind,
     id: string,
     content: Record<string, unknown>,
-    schema: z.ZodMiniType,
+    /** The plant's own input schema of the kind (a zod schema: only its safeParse is used). */
+    schema: {
+      safeParse(
+        value: unknown,
+      ): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+    },
     expectedVersion?: number,
   ) {
     const org = await this.ownRecord(auth);
@@ -425,7 +430,7 @@ export class OrganizationService {
     const from: PublishedFrom = { organizationId: org.id, templateId: id, templateVersion: template.version };
     const current = await Promise.all(
       body.plants.map((tenantId) =>
-        withTenantScope(tenantId, async () => ({ tenantId, record: await this.plants.masterData.current(tenantId, plantKind, id) })),
+        this.withTenantScope(tenantId, async () => ({ tenantId, record: await this.plants.masterData.current(tenantId, plantKind, id) })),
       ),
     );
     const origin = (r: Record<string, unknown> | undefined) => r?.publishedFrom as PublishedFrom | undefined;
@@ -440,7 +445,7 @@ export class OrganizationService {
       }
       const input = { ...template.content, publishedFrom: from } as unknown as MasterDataInputs['material'];
       const plantAuth = this.inPlant(auth, tenantId);
-      const stored = await withTenantScope(tenantId, async () =>
+      const stored = await this.withTenantScope(tenantId, async () =>
         plantKind === 'reason-list'
           ? this.plants.masterData.putReasonList(plantAuth, id as ReasonListName, input as unknown as MasterDataInputs['reason-list'])
           : this.plants.masterData.put(plantAuth, plantKind as 'material', id, input),

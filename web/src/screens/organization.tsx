@@ -2,7 +2,7 @@
  * `#/organization` (issue 17; docs/organizations.md): the home of an organization's users. Each
  * member plant by name, how many of its machines are in each state now, and its OEE today; a tap
  * on a plant shows its lines the same way. Read-only: the figures are each plant's own, read in
- * the plant (GET /v1/organization/status), refreshed every 15 s.
+ * the plant (the route getOrganizationStatus), refreshed every 15 s.
  */
 import { useState } from 'preact/hooks';
 import type { OrganizationStatus } from '../../../shared/api/organization-schemas.ts';
