@@ -215,22 +215,7 @@ export function App() {
           MES
         </a>
         <Who userId={session.userId} name={session.name} />
-        <button
-          type="button"
-          class="btn btn-plain"
-          onClick={() => {
-            signOut();
-            const auth = appConfig().auth;
-            // On AWS the hosted UI's session ends too, or the next sign-in would skip the password.
-            if (auth.mode === 'cognito')
-              location.assign(
-                `${auth.domain}/logout?client_id=${encodeURIComponent(auth.clientId)}&logout_uri=${encodeURIComponent(`${location.origin}/`)}`,
-              );
-            else navigate('/sign-in');
-          }}
-        >
-          Sign out
-        </button>
+        <SignOutButton />
       </header>
       <ConnectionBanner />
       <nav class="tabs" aria-label="Screens">
@@ -246,6 +231,27 @@ export function App() {
   );
 }
 
+/** Signs out; on AWS the hosted UI's session ends too, or the next sign-in would skip the password. */
+function SignOutButton() {
+  return (
+    <button
+      type="button"
+      class="btn btn-plain"
+      onClick={() => {
+        signOut();
+        const auth = appConfig().auth;
+        if (auth.mode === 'cognito')
+          location.assign(
+            `${auth.domain}/logout?client_id=${encodeURIComponent(auth.clientId)}&logout_uri=${encodeURIComponent(`${location.origin}/`)}`,
+          );
+        else navigate('/sign-in');
+      }}
+    >
+      Sign out
+    </button>
+  );
+}
+
 /** An organization user's app: who is signed in and the organization home, read-only. */
 function OrganizationShell({ path }: { path: string }) {
   return (
@@ -257,21 +263,7 @@ function OrganizationShell({ path }: { path: string }) {
         <span class="who" data-testid="who">
           {currentSession()?.name}
         </span>
-        <button
-          type="button"
-          class="btn btn-plain"
-          onClick={() => {
-            signOut();
-            const auth = appConfig().auth;
-            if (auth.mode === 'cognito')
-              location.assign(
-                `${auth.domain}/logout?client_id=${encodeURIComponent(auth.clientId)}&logout_uri=${encodeURIComponent(`${location.origin}/`)}`,
-              );
-            else navigate('/sign-in');
-          }}
-        >
-          Sign out
-        </button>
+        <SignOutButton />
       </header>
       <ConnectionBanner />
       <Organization params={{}} path={path} />
