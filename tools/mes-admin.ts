@@ -5,6 +5,7 @@
  *   mes-admin plant create --id acme-eindhoven --name "Acme Eindhoven" --time-zone Europe/Amsterdam \
  *                          --admin-id anna --admin-name "Anna de Vries" --admin-email anna@example.com
  *   mes-admin plant list
+ *   mes-admin plant limits --id acme-eindhoven [--rps 100 --burst 200]   (read, or set, its request limits)
  *   mes-admin user invite --tenant acme-eindhoven --id piet --name "Piet Jansen" --roles operator [--email ...]
  *   mes-admin user roles  --tenant acme-eindhoven --id piet --roles operator,supervisor
  *   mes-admin bootstrap-operator --user-pool-id eu-west-1_XXXX --id ops --name "Ops" --email ops@example.com
@@ -32,6 +33,7 @@ const USAGE = `usage: mes-admin <command> [options]
   plant create --id <tenant id> --name <name> --time-zone <IANA zone> --admin-id <user id> --admin-name <name> --admin-email <e-mail>
   plant list
   plant get --id <tenant id>
+  plant limits --id <tenant id> [--rps <requests a second> --burst <requests at once>]   (without --rps/--burst: read them)
   user invite --tenant <tenant id> --id <user id> --name <name> --roles <role,role> [--email <e-mail>] [--personnel-id <id>]
   user roles --tenant <tenant id> --id <user id> --roles <role,role>
   bootstrap-operator --user-pool-id <pool id> --id <user id> --name <name> --email <e-mail>   (AWS, the deployer's credentials)
@@ -74,6 +76,15 @@ export async function main(argv: string[], io: Io = { out: (t) => console.log(t)
       case 'plant get':
         reply = await call('GET', `/v1/plants/${encodeURIComponent(need(values, 'id'))}`);
         break;
+      case 'plant limits': {
+        const path = `/v1/plants/${encodeURIComponent(need(values, 'id'))}/rate-limits`;
+        if (values.rps === undefined && values.burst === undefined) {
+          reply = await call('GET', path);
+          break;
+        }
+        reply = await call('PUT', path, { requestsPerSecond: numberOf(values, 'rps'), burst: numberOf(values, 'burst') });
+        break;
+      }
       case 'user invite':
         reply = await call('POST', '/v1/users', {
           userId: need(values, 'id'),
@@ -123,6 +134,8 @@ const OPTIONS = {
   roles: { type: 'string' },
   'personnel-id': { type: 'string' },
   'user-pool-id': { type: 'string' },
+  rps: { type: 'string' },
+  burst: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -135,6 +148,14 @@ function parse(argv: string[]) {
 function need(values: Record<string, string | undefined>, name: string): string {
   const value = values[name];
   if (!value) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+/** A number option; the API checks its bounds and names them in its refusal. */
+function numberOf(values: Record<string, string | undefined>, name: string): number {
+  const text = need(values, name);
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new UsageError(`--${name} must be a number, not ${text}`);
   return value;
 }
 

@@ -11,6 +11,9 @@ import { UserService } from '#shared/domain/identity/users.ts';
 import { registerPlantProvisioner } from '#shared/domain/plants/provisioners.ts';
 import { PlantService, type PlantSettingsWriter } from '#shared/domain/plants/service.ts';
 import { withTenantScope } from '#shared/db/tenant-scope.ts';
+import { limitsOf, rateLimits } from '#shared/db/rate-limit-repository.ts';
+import type { AuthContext } from '#shared/auth/claims.ts';
+import type { RateLimits } from '#shared/domain/fair-use.ts';
 import { plantThingGroupProvisioner } from './plant-thing-group.ts';
 import { clock } from './clock.ts';
 import { localBindings } from './local-bindings.ts';
@@ -63,3 +66,23 @@ const firstAdmins = new PlantScopedUsers(new DynamoDbUserRepository(), identity,
 // Devices (issue 17, docs/devices.md): a new plant gets its IoT thing group on AWS.
 registerPlantProvisioner(plantThingGroupProvisioner);
 export const plants = new PlantService(new DynamoDbPlantRepository(), firstAdmins, writeSettings, clock);
+
+// Fair use (issue 17, docs/fair-use.md): a plant's request limits live on its own bucket item
+// (`{plant}#RATE`), read and written in the plant's scope; the audit record names the platform
+// operator as `platform:{userId}` (no plant user can be confused with them).
+const limitsView = (tenantId: string, bucket: Awaited<ReturnType<typeof rateLimits.get>>) => ({
+  tenantId,
+  limits: limitsOf(bucket),
+  source: bucket?.limits ? ('plant' as const) : ('default' as const),
+  ...(bucket?.limitsSetBy ? { setBy: bucket.limitsSetBy } : {}),
+  ...(bucket?.limitsSetAt ? { setAt: bucket.limitsSetAt } : {}),
+});
+
+/** A plant's limits as they apply: its own, else the deployment's default. */
+export const rateLimitsOf = (plantId: string) => withTenantScope(plantId, async () => limitsView(plantId, await rateLimits.get(plantId)));
+
+/** A platform operator sets a plant's own limits. */
+export const setRateLimits = (auth: AuthContext, plantId: string, limits: RateLimits) =>
+  withTenantScope(plantId, async () =>
+    limitsView(plantId, await rateLimits.setLimits(plantId, limits, `platform:${auth.userId}`, clock.now().toISOString())),
+  );

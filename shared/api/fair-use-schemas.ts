@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { RATE_LIMIT_BOUNDS } from '../domain/fair-use.ts';
+import { meta } from './schemas.ts';
 
 export const RateLimitsSchema = z.object({
   requestsPerSecond: z.number().check(z.gte(RATE_LIMIT_BOUNDS.requestsPerSecond.min), z.lte(RATE_LIMIT_BOUNDS.requestsPerSecond.max)),
@@ -19,3 +20,10 @@ export const PlantRateLimitsSchema = z.object({
   setBy: z.optional(z.string()),
   setAt: z.optional(z.string()),
 });
+
+/** The body of PUT /v1/plants/{id}/rate-limits: both limits, nothing else. */
+export const SetRateLimitsSchema = meta(
+  z.strictObject(RateLimitsSchema.shape),
+  'SetRateLimits',
+  "A plant's own request limits: `requestsPerSecond` (the sustained rate) and `burst` (how many may come at once after a quiet spell).",
+);

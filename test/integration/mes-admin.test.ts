@@ -48,6 +48,34 @@ describe('mes-admin', () => {
     assert.deepEqual(piet.claims?.['cognito:groups'], ['operator', 'supervisor']);
   });
 
+  it("reads and sets a plant's request limits (fair use), refusing limits out of bounds with the API's words", async () => {
+    const tenant = newTenant();
+    const created = await run(
+      mes,
+      ...['plant', 'create', '--id', tenant, '--name', 'Acme Venlo', '--time-zone', 'Europe/Amsterdam'],
+      ...['--admin-id', 'anna', '--admin-name', 'Anna de Vries', '--admin-email', 'anna@example.com'],
+    );
+    assert.equal(created.code, 0, created.err);
+    const before = await run(mes, 'plant', 'limits', '--id', tenant);
+    assert.equal(before.code, 0, before.err);
+    assert.equal(before.json.source, 'default');
+
+    const set = await run(mes, 'plant', 'limits', '--id', tenant, '--rps', '120', '--burst', '240');
+    assert.equal(set.code, 0, set.err);
+    assert.deepEqual(set.json.limits, { requestsPerSecond: 120, burst: 240 });
+    assert.equal(set.json.source, 'plant');
+    assert.equal(set.json.setBy, 'platform:mes-admin');
+    const after = await run(mes, 'plant', 'limits', '--id', tenant);
+    assert.deepEqual(after.json.limits, { requestsPerSecond: 120, burst: 240 });
+
+    const refused = await run(mes, 'plant', 'limits', '--id', tenant, '--rps', '120', '--burst', '0');
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /\/body\/burst/);
+    const usage = await run(mes, 'plant', 'limits', '--id', tenant, '--rps', 'fast', '--burst', '10');
+    assert.equal(usage.code, 2);
+    assert.match(usage.err, /--rps must be a number/);
+  });
+
   it('exits 1 with the API’s words on a refusal, 2 on a usage error', async () => {
     const reserved = await run(
       mes,

@@ -157,4 +157,39 @@ describe('onboarding a plant', () => {
       [['user.invited', 'op-1']],
     );
   });
+
+  it("sets a plant's request limits (fair use): the plant is held to them at once; an unknown plant is a 404", async () => {
+    const tenantId = newTenant();
+    assert.equal((await operator.post('/v1/plants', plantOf(tenantId))).status, 201);
+    const before = await operator.get(`/v1/plants/${tenantId}/rate-limits`);
+    assert.equal(before.status, 200, before.text);
+    assert.equal(before.body.source, 'default');
+
+    const set = await operator.put(`/v1/plants/${tenantId}/rate-limits`, { requestsPerSecond: 0.1, burst: 2 });
+    assert.equal(set.status, 200, set.text);
+    assert.deepEqual(set.body, {
+      tenantId,
+      limits: { requestsPerSecond: 0.1, burst: 2 },
+      source: 'plant',
+      setBy: 'platform:op-1',
+      setAt: set.body.setAt,
+    });
+    const anna = await as(mes, tenantId, 'anna', ['admin']);
+    const replies = [];
+    for (let i = 0; i < 4; i++) replies.push(await anna.get('/v1/equipment'));
+    assert.deepEqual(
+      replies.map((r) => r.status),
+      [200, 200, 429, 429],
+    );
+    assert.deepEqual(replies[3]?.body.limits, { requestsPerSecond: 0.1, burst: 2 });
+
+    assertProblem(await operator.put(`/v1/plants/${tenantId}/rate-limits`, { requestsPerSecond: 0, burst: 2 }), 400, {
+      pointers: ['/body/requestsPerSecond'],
+    });
+    assertProblem(await operator.put(`/v1/plants/${tenantId}/rate-limits`, { requestsPerSecond: 1, burst: 2, extra: 1 }), 400);
+    assertProblem(await operator.get(`/v1/plants/${newTenant()}/rate-limits`), 404, { type: PROBLEM.notFound });
+    assertProblem(await operator.put(`/v1/plants/${newTenant()}/rate-limits`, { requestsPerSecond: 1, burst: 2 }), 404, {
+      type: PROBLEM.notFound,
+    });
+  });
 });

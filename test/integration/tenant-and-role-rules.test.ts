@@ -387,6 +387,8 @@ describe('tenant and role rules on every route', () => {
       createPlant: { isolation: 'platform', build: async () => ({ body: newPlant() }) },
       listPlants: { isolation: 'platform', build: async () => ({}) },
       getPlant: { isolation: 'platform', build: async () => ({ params: { id: tenantA } }) },
+      getPlantRateLimits: { isolation: 'platform', build: async () => ({ params: { id: tenantA } }) },
+      setPlantRateLimits: { isolation: 'platform', build: async () => ({ params: { id: tenantA }, body: { requestsPerSecond: 1000, burst: 2000 } }) },
       listUsers: { isolation: 'list', build: async () => ({}) },
       inviteUser: {
         isolation: 'own-create',

@@ -4,6 +4,7 @@
  */
 import { PERMISSIONS, PLATFORM_PERMISSIONS } from '../../domain/roles.ts';
 import * as a from '../admin-schemas.ts';
+import { PlantRateLimitsSchema, SetRateLimitsSchema } from '../fair-use-schemas.ts';
 import { define } from '../route-def.ts';
 import * as s from '../schemas.ts';
 
@@ -48,6 +49,34 @@ export const routes = define({
     handler: 'plants/get-plant',
     fn: 'admin',
     table: 'read',
+  },
+  getPlantRateLimits: {
+    method: 'GET',
+    path: '/v1/plants/{id}/rate-limits',
+    summary: "A plant's request limits (fair use, docs/fair-use.md): its own when a platform operator set them, else the deployment's default",
+    tag: 'Platform',
+    roles: PLATFORM_PERMISSIONS.managePlants,
+    params: a.PlantParamsSchema,
+    response: PlantRateLimitsSchema,
+    successStatus: 200,
+    handler: 'plants/get-plant-rate-limits',
+    fn: 'admin',
+    table: 'read',
+  },
+  setPlantRateLimits: {
+    method: 'PUT',
+    path: '/v1/plants/{id}/rate-limits',
+    summary:
+      "Set a plant's own request limits (requests a second, burst): audited on the plant's own chain; every container applies them at its next lease (within about a second)",
+    tag: 'Platform',
+    roles: PLATFORM_PERMISSIONS.managePlants,
+    params: a.PlantParamsSchema,
+    body: SetRateLimitsSchema,
+    response: PlantRateLimitsSchema,
+    successStatus: 200,
+    handler: 'plants/set-plant-rate-limits',
+    fn: 'admin',
+    table: 'write',
   },
   listUsers: {
     method: 'GET',
