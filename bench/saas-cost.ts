@@ -47,8 +47,12 @@ export const READS_PER_COMMAND = 2;
 export const USERS_PER_PLANT = 60;
 /** Log bytes per API request (the access log line and the function's lines): an estimate. */
 export const LOG_BYTES_PER_REQUEST = 1200;
-/** Custom metrics per plant (EMF, the tenant dimension): commands and errors by function. */
-export const METRICS_PER_PLANT = 20;
+/**
+ * Custom metrics per plant (EMF, the tenant dimension; functions/lib/metrics.ts): every API
+ * function writes as service `mes-api`, so a plant adds `Commands`, `ServerErrors` and
+ * `RateLimited` once each, and the webhook deliverer (`mes-integration`) two more.
+ */
+export const METRICS_PER_PLANT = 5;
 /** X-Ray's default sampling: the first request each second, then 5 %. */
 export const XRAY_SAMPLED_SHARE = 0.05;
 

@@ -29,6 +29,8 @@ export const METRIC_NAMES = {
   commands: 'Commands',
   /** A request answered 5xx, per tenant and per route group. */
   serverErrors: 'ServerErrors',
+  /** A request refused 429 by the plant's request limits (fair use, docs/fair-use.md), per tenant and per route group. */
+  rateLimited: 'RateLimited',
   /** A webhook delivery attempt that failed (HTTP error, timeout), per tenant; the endpoint is a property. */
   webhookDeliveryFailed: 'WebhookDeliveryFailed',
   /** A webhook delivery attempt the endpoint accepted, per tenant. */
@@ -83,11 +85,15 @@ export async function recordMetrics(record: MetricRecord): Promise<void> {
   }
 }
 
-/** The request metrics of one HTTP invocation (functions/lib/http.ts): commands and server errors, per tenant and per route group. */
+/** The request metrics of one HTTP invocation (functions/lib/http.ts): commands, server errors and refusals over the plant's limits, per tenant and per route group. */
 export function recordRequestMetrics(request: { tenantId: string | undefined; routeGroup: string; method: string; status: number }): Promise<void> {
   const command = request.method !== 'GET' && request.method !== 'HEAD';
   return recordMetrics({
-    metrics: { [METRIC_NAMES.commands]: command ? 1 : 0, [METRIC_NAMES.serverErrors]: request.status >= 500 ? 1 : 0 },
+    metrics: {
+      [METRIC_NAMES.commands]: command ? 1 : 0,
+      [METRIC_NAMES.serverErrors]: request.status >= 500 ? 1 : 0,
+      [METRIC_NAMES.rateLimited]: request.status === 429 ? 1 : 0,
+    },
     dimensionSets: [{ [METRIC_DIMENSIONS.tenant]: request.tenantId ?? NO_TENANT }, { [METRIC_DIMENSIONS.routeGroup]: request.routeGroup }],
   });
 }

@@ -355,6 +355,12 @@ export class OperationsStack extends Stack {
         left: [searchSum(METRIC_NAMES.serverErrors, METRIC_DIMENSIONS.routeGroup)],
         width: 12,
       }),
+      // Fair use (docs/fair-use.md): which plants are held to their limits, and how often.
+      new GraphWidget({
+        title: 'Requests refused over the limit (429) per tenant',
+        left: [searchSum(METRIC_NAMES.rateLimited, METRIC_DIMENSIONS.tenant)],
+        width: 12,
+      }),
     );
   }
 }

@@ -12,11 +12,13 @@ import { httpHandler } from '#functions/lib/http.ts';
 import { recordAttemptMetric } from '#functions/jobs/deliver-webhook.ts';
 import { logger } from '#functions/lib/logger.ts';
 import { type RouteDef, routes } from '#shared/api/routes.ts';
+import { RateLimitedError } from '#shared/domain/errors.ts';
 
 const command = { ...routes.getHealth, method: 'POST', roles: ['admin'] } as const satisfies RouteDef;
 const handler = httpHandler(command, async ({ auth }) => {
   logger.info('doing the work');
   if (auth.userId === 'u-crash') throw new Error('boom');
+  if (auth.userId === 'u-busy') throw new RateLimitedError(2, { requestsPerSecond: 1, burst: 2 });
   return { body: { ok: true } };
 });
 
@@ -116,7 +118,7 @@ describe('a request in the logs and metrics', () => {
     assert.equal(error?.userId, 'u-crash');
   });
 
-  it('writes one EMF line per invocation: commands and server errors per tenant and per route group', async () => {
+  it('writes one EMF line per invocation: commands, server errors and refusals over the limit per tenant and per route group', async () => {
     // Act
     const ok = await call({ tenant: 'plant-a', user: 'u-1' });
     const failed = await call({ tenant: 'plant-c', user: 'u-crash' });
@@ -130,7 +132,7 @@ describe('a request in the logs and metrics', () => {
       ['service', 'tenant'],
       ['service', 'routeGroup'],
     ]);
-    assert.deepEqual(directive?.Metrics.map((m) => m.Name).sort(), ['Commands', 'ServerErrors']);
+    assert.deepEqual(directive?.Metrics.map((m) => m.Name).sort(), ['Commands', 'RateLimited', 'ServerErrors']);
     assert.equal((emf as Record<string, unknown>).tenant, 'plant-a');
     assert.equal((emf as Record<string, unknown>).routeGroup, 'system');
     assert.equal((emf as Record<string, unknown>).Commands, 1);
@@ -139,6 +141,12 @@ describe('a request in the logs and metrics', () => {
     assert.equal(emfOf(failed.lines).length, 1);
     assert.equal(failure?.tenant, 'plant-c');
     assert.equal(failure?.ServerErrors, 1);
+    const busy = await call({ tenant: 'plant-d', user: 'u-busy' });
+    assert.equal(busy.reply.statusCode, 429);
+    const [refusal] = emfOf(busy.lines);
+    assert.equal(refusal?.tenant, 'plant-d');
+    assert.equal(refusal?.RateLimited, 1);
+    assert.equal(refusal?.ServerErrors, 0);
   });
 
   it('writes no metric line outside Lambda unless MES_METRICS=stdout', async () => {
