@@ -3,7 +3,7 @@
  * navigation, and the screen for the current hash route. Screens live in screens/, one file each.
  */
 import type { ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { currentSession, isOperatorOnly, onSessionChange, signOut } from './auth.ts';
 import { appConfig } from './config.ts';
 import { useConnection } from './live.ts';
@@ -218,16 +218,30 @@ export function App() {
         <SignOutButton />
       </header>
       <ConnectionBanner />
-      <nav class="tabs" aria-label="Screens">
-        {NAV.filter(([to]) => !NAV_FOR[to] || session.roles.some((r) => NAV_FOR[to]?.includes(r))).map(([to, label]) => (
-          <a key={to} href={`#${to}`} aria-current={section === to ? 'page' : undefined}>
-            {label}
-          </a>
-        ))}
-      </nav>
+      <ScreenTabs roles={session.roles} section={section} />
       <Screen params={params ?? {}} path={path} />
       <DialogHost path={bare} />
     </div>
+  );
+}
+
+/**
+ * The screens' tab strip. On a phone it scrolls sideways: the current screen's tab is scrolled
+ * into sight, or an admin on Users or Devices would not see where they are.
+ */
+function ScreenTabs({ roles, section }: { roles: readonly string[]; section: string | undefined }) {
+  const nav = useRef<HTMLElement>(null);
+  useEffect(() => {
+    nav.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [section]);
+  return (
+    <nav class="tabs" aria-label="Screens" ref={nav}>
+      {NAV.filter(([to]) => !NAV_FOR[to] || roles.some((r) => NAV_FOR[to]?.includes(r))).map(([to, label]) => (
+        <a key={to} href={`#${to}`} aria-current={section === to ? 'page' : undefined}>
+          {label}
+        </a>
+      ))}
+    </nav>
   );
 }
 

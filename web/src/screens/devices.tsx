@@ -168,7 +168,7 @@ export default function Devices(_: ScreenProps) {
           {devices.map((d) => (
             <li key={d.id} class="card" data-testid={`device-${d.id}`} data-status={d.status}>
               <h3>
-                {d.name} <span class="badge">{d.status === 'active' ? 'May connect' : 'Stopped'}</span>
+                {d.name} <span class="badge badge-words">{d.status === 'active' ? 'May connect' : 'Stopped'}</span>
               </h3>
               <p>
                 {d.kind === 'gateway' ? 'Gateway for ' : 'Machine: '}
