@@ -45,6 +45,8 @@ export const REPORTS_PER_OPERATION = 4;
 export const READS_PER_COMMAND = 2;
 /** People who sign in in a month (operators of three shifts, supervisors, quality, planners). */
 export const USERS_PER_PLANT = 60;
+/** Requests a user's phone makes to the web app's files a day: a few app opens, each the shell and the chunks its screens load. */
+export const WEB_REQUESTS_PER_USER_DAY = 30;
 /** Log bytes per API request (the access log line and the function's lines): an estimate. */
 export const LOG_BYTES_PER_REQUEST = 1200;
 /**
@@ -103,6 +105,7 @@ export function saasCost(priced: PricedResources, api: readonly ApiResult[], pla
   const gbSeconds = (lambdaMs / 1000) * 0.5;
   const logGb = (requests * LOG_BYTES_PER_REQUEST) / cost.GB;
   const traces = Math.min(requests, cost.MONTH_SECONDS + XRAY_SAMPLED_SHARE * Math.max(0, requests - cost.MONTH_SECONDS));
+  const webRequests = USERS_PER_PLANT * WEB_REQUESTS_PER_USER_DAY * DAYS;
   const workload = `${num(operations, 0)} operations (${num(OPERATIONS_PER_DAY, 0)} a day × ${DAYS}), each a start, ${REPORTS_PER_OPERATION} reports and a complete, ${READS_PER_COMMAND} reads of the order per command`;
 
   const perPlant: cost.CostLine[] = [
@@ -138,9 +141,13 @@ export function saasCost(priced: PricedResources, api: readonly ApiResult[], pla
       usd: METRICS_PER_PLANT * CLOUDWATCH_CUSTOM_METRIC_USD_PER_MONTH,
     },
     {
-      line: 'WAF requests',
-      formula: priced.webAcls ? `${millions(requests)} requests × $${WAF_USD_PER_MILLION_REQUESTS}/M` : 'no web ACL in the templates',
-      usd: priced.webAcls ? (requests / 1e6) * WAF_USD_PER_MILLION_REQUESTS : 0,
+      // The web ACL is on the web app's CloudFront distribution: it sees the app's files, not the
+      // API's requests (an HTTP API takes no WAF; docs/operations.md).
+      line: 'WAF requests (the web app on CloudFront)',
+      formula: priced.webAcls
+        ? `${USERS_PER_PLANT} users × ${WEB_REQUESTS_PER_USER_DAY} requests a day (app opens: the shell and its chunks) × ${DAYS} days = ${millions(webRequests)} requests × $${WAF_USD_PER_MILLION_REQUESTS}/M`
+        : 'no web ACL in the templates',
+      usd: priced.webAcls ? (webRequests / 1e6) * WAF_USD_PER_MILLION_REQUESTS : 0,
     },
     {
       line: 'X-Ray traces (API)',
