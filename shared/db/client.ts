@@ -39,6 +39,13 @@ export function ddb(): DynamoDBDocumentClient {
   return client;
 }
 
+/**
+ * The HTTP handler of the first client, shared by every later one: a tenant's client signs
+ * with its own session, but its requests go over the container's open keep-alive connections,
+ * not a TLS handshake of its own on each tenant's first request.
+ */
+let sharedHandler: DynamoDBClient['config']['requestHandler'] | undefined;
+
 function createClient(credentials: CredentialsProvider | undefined): DynamoDBDocumentClient {
   const endpoint = process.env[ENV.dynamoDbEndpoint];
   const base = new DynamoDBClient({
@@ -63,8 +70,9 @@ function createClient(credentials: CredentialsProvider | undefined): DynamoDBDoc
     // A call that hangs fails instead of holding its command, and every command on the same
     // record queued behind it in a long-lived process (the local runtime), for good. DynamoDB
     // answers in milliseconds; DynamoDB Local under load in well under 10 s.
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 },
+    requestHandler: sharedHandler ?? { connectionTimeout: 2_000, requestTimeout: 10_000 },
   });
+  sharedHandler ??= base.config.requestHandler;
   base.middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);

@@ -136,6 +136,11 @@ describe("tenant credentials: a tenant scope's DynamoDB client", () => {
       assert.notEqual(await clientOf('globex'), acme);
       // The outside-scope client is the function's own.
       assert.notEqual(ddb(), acme);
+      // Every client sends over the same connections (one HTTP handler): a tenant's first request
+      // opens no TLS connection of its own.
+      const handlerOf = (c: typeof acme) => c.config.requestHandler;
+      assert.equal(handlerOf(await clientOf('globex')), handlerOf(acme));
+      assert.equal(handlerOf(ddb()), handlerOf(acme));
       // The container's vendor answers without STS here (the request itself is tested above);
       // the send stops after signing, and the signature names the tenant's session.
       const vendor = tenantCredentials()!;
