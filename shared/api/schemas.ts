@@ -489,9 +489,9 @@ export const ReasonListSchema = meta(
   "One of the plant's reason lists, or its default while none is saved.",
 );
 export const ReasonListsSchema = meta(
-  z.object({ scrap: ReasonListSchema, pause: ReasonListSchema, hold: ReasonListSchema, defect: ReasonListSchema }),
+  z.object({ scrap: ReasonListSchema, pause: ReasonListSchema, hold: ReasonListSchema, defect: ReasonListSchema, indirect: ReasonListSchema }),
   'ReasonLists',
-  "The plant's scrap, pause, hold and defect reason lists.",
+  "The plant's scrap, pause, hold, defect and indirect activity (issue 18) reason lists.",
 );
 
 // ---------- Work orders ----------
