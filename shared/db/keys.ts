@@ -481,7 +481,10 @@ export const keys = {
     sk: `E#${startedAt}#${entryId}`,
   }),
   laborEntryPrefix: 'E#',
-  laborAudit: (tenantId: string, personnelId: string, version: number) => ({ pk: `${tenantId}#LABOR#${personnelId}`, sk: `AUDIT#${pad(version, 8)}` }),
+  laborAudit: (tenantId: string, personnelId: string, version: number) => ({
+    pk: `${tenantId}#LABOR#${personnelId}`,
+    sk: `AUDIT#${pad(version, 8)}`,
+  }),
   laborOutboxEvent: (tenantId: string, personnelId: string, version: number, n: number) => ({
     pk: `${tenantId}#LABOR#${personnelId}`,
     sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,

@@ -26,7 +26,7 @@ export class DynamoDbLaborRepository implements LaborRepository {
           new BatchGetCommand({ RequestItems: { [table]: { Keys: left, ConsistentRead: true } }, ReturnConsumedCapacity: 'TOTAL' }),
         );
         for (const item of Responses?.[table] ?? []) {
-          const head = stripKeys<LaborHead>(item);
+          const head = stripKeys<LaborHead>(item, ['workOrderId']);
           found.set(head.personnelId, head);
         }
         left = UnprocessedKeys?.[table]?.Keys;
@@ -50,15 +50,15 @@ export class DynamoDbLaborRepository implements LaborRepository {
       },
       ConsistentRead: true,
     });
-    return items.map((i) => stripKeys<LaborEntry>(i));
+    return items.map((i) => stripKeys<LaborEntry>(i, ['workOrderId']));
   }
 
   async orderEntries(tenantId: string, workOrderId: string) {
-    return (await indexQuery('gsi2', keys.laborByOrderPartition(tenantId, workOrderId))).map((i) => stripKeys<LaborEntry>(i));
+    return (await indexQuery('gsi2', keys.laborByOrderPartition(tenantId, workOrderId))).map((i) => stripKeys<LaborEntry>(i, ['workOrderId']));
   }
 
   async active(tenantId: string) {
-    return (await indexQuery('gsi1', keys.laborActivePartition(tenantId))).map((i) => stripKeys<LaborHead>(i));
+    return (await indexQuery('gsi1', keys.laborActivePartition(tenantId))).map((i) => stripKeys<LaborHead>(i, ['workOrderId']));
   }
 }
 

@@ -8,8 +8,10 @@ export const handler = httpHandler(routes.completeOperation, async ({ auth, para
   const order = await workOrders.completeOperation(auth, params.id, params.seq, body, expectedVersion);
   // Issue 18: everyone still on the operation is clocked off. After the completion's commit; a
   // failure here leaves the completion standing (labor reads end such entries at completedAt).
-  await labor.clockOffOperations(auth, params.id, [params.seq], 'operation-completed').catch((error: Error) =>
-    logger.warn('labor: could not clock off the completed operation', { workOrderId: params.id, seq: params.seq, error: error.message }),
-  );
+  await labor
+    .clockOffOperations(auth, params.id, [params.seq], 'operation-completed')
+    .catch((error: Error) =>
+      logger.warn('labor: could not clock off the completed operation', { workOrderId: params.id, seq: params.seq, error: error.message }),
+    );
   return { body: order };
 });

@@ -191,7 +191,12 @@ export const routes = define({
     params: s.OperationParamsSchema,
   },
   clockOffOperation: {
-    ...laborCommand('/v1/work-orders/{id}/operations/{seq}/clock-off', l.ClockOffSchema, 'clock-off-operation', "Clock off an operation: ends each person's open entry on it"),
+    ...laborCommand(
+      '/v1/work-orders/{id}/operations/{seq}/clock-off',
+      l.ClockOffSchema,
+      'clock-off-operation',
+      "Clock off an operation: ends each person's open entry on it",
+    ),
     params: s.OperationParamsSchema,
   },
   clockOnIndirect: laborCommand(
@@ -204,7 +209,8 @@ export const routes = define({
   getPersonLabor: {
     method: 'GET',
     path: '/v1/personnel/{id}/labor',
-    summary: "A person's labor in a window (default: the last 24 h), fair split applied, per order, operation, kind, reason and shift; `me` is the caller",
+    summary:
+      "A person's labor in a window (default: the last 24 h), fair split applied, per order, operation, kind, reason and shift; `me` is the caller",
     tag: 'Labor',
     roles: LABOR_READERS,
     params: s.IdParamsSchema,

@@ -172,7 +172,9 @@ export class LaborService {
         const open = head.open.filter((e) => e.workOrderId === workOrderId && seqs.includes(e.seq ?? -1));
         if (!open.length) return [];
         const closed = open.map((e) => ({ ...e, endedAt: now, endedBy: auth.userId, endReason }));
-        return [this.write(auth, now, head, head.personnelId, head.personName, [], closed, `operations ${seqs.join(', ')} of ${workOrderId}`, endReason)];
+        return [
+          this.write(auth, now, head, head.personnelId, head.personName, [], closed, `operations ${seqs.join(', ')} of ${workOrderId}`, endReason),
+        ];
       });
       if (writes.length) await this.labor.commit(auth.tenantId, writes);
     });
@@ -190,8 +192,18 @@ export class LaborService {
       const writes = crew.ids.map((p) => {
         const head = heads.get(p);
         const name = head?.personName ?? crew.names.get(p) ?? p;
-        const closed = (head?.open ?? []).filter((e) => e.reasonCode !== undefined).map((e) => ({ ...e, endedAt: now, endedBy: auth.userId, endReason: 'switched' }));
-        const entry: LaborEntry = { entryId: uuidv7(), personnelId: p, personName: name, reasonCode: input.reasonCode, reasonName, startedAt: now, startedBy: auth.userId };
+        const closed = (head?.open ?? [])
+          .filter((e) => e.reasonCode !== undefined)
+          .map((e) => ({ ...e, endedAt: now, endedBy: auth.userId, endReason: 'switched' }));
+        const entry: LaborEntry = {
+          entryId: uuidv7(),
+          personnelId: p,
+          personName: name,
+          reasonCode: input.reasonCode,
+          reasonName,
+          startedAt: now,
+          startedBy: auth.userId,
+        };
         return this.write(auth, now, head, p, name, [entry], closed, `indirect ${input.reasonCode}`);
       });
       await this.labor.commit(auth.tenantId, writes);
@@ -297,7 +309,10 @@ export class LaborService {
     // An entry open longer than the look-back is still on the head.
     for (const e of head?.open ?? []) if (!byId.has(e.entryId)) byId.set(e.entryId, e);
     const allocations = fairSplit([...byId.values()], { from, to, now: nowMs, calendar }).filter((a) => a.ms > 0);
-    const totals = new Map<string, { workOrderId?: string; seq?: number; operationName?: string; kind?: LaborKind; reasonCode?: string; reasonName?: string; ms: number }>();
+    const totals = new Map<
+      string,
+      { workOrderId?: string; seq?: number; operationName?: string; kind?: LaborKind; reasonCode?: string; reasonName?: string; ms: number }
+    >();
     const shifts = new Map<string, { ms: number; direct: number; indirect: number }>();
     for (const a of allocations) {
       const e = a.entry;
@@ -382,7 +397,9 @@ export class LaborService {
         actualSetupMinutes: minutes(sum('setup')),
         actualRunMinutes: minutes(sum('run')),
         actualReworkMinutes: minutes(sum('rework')),
-        onNow: opEntries.filter((e) => !e.endedAt && (endOf(e) === undefined)).map((e) => ({ personnelId: e.personnelId, personName: e.personName, kind: e.kind ?? 'run', since: e.startedAt })),
+        onNow: opEntries
+          .filter((e) => !e.endedAt && endOf(e) === undefined)
+          .map((e) => ({ personnelId: e.personnelId, personName: e.personName, kind: e.kind ?? 'run', since: e.startedAt })),
         people: rows.map((r) => ({
           personnelId: r.personnelId,
           personName: r.personName,
