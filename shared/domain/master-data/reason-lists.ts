@@ -78,7 +78,13 @@ export const DEFAULT_REASON_LISTS: Record<ReasonListName, ReasonListInput> = {
   },
 };
 
-const NOUN: Record<ReasonListName, string> = { scrap: 'scrap reason', pause: 'pause reason', hold: 'hold reason', defect: 'defect', indirect: 'indirect activity' };
+const NOUN: Record<ReasonListName, string> = {
+  scrap: 'scrap reason',
+  pause: 'pause reason',
+  hold: 'hold reason',
+  defect: 'defect',
+  indirect: 'indirect activity',
+};
 
 /** The plant's list: what it saved, else the default. */
 export function reasonListOf(list: ReasonListName, stored: ReasonListRecord | undefined): ReasonList {
