@@ -146,7 +146,13 @@ function IndirectPicker({ act }: { act: ReturnType<typeof useAct> }) {
         type="button"
         class="btn btn-primary labor-big"
         disabled={!code || act.busy}
-        onClick={() => void act.run(() => api.call('clockOnIndirect', { body: { reasonCode: code } }))}
+        onClick={() =>
+          void act.run(async () => {
+            await api.call('clockOnIndirect', { body: { reasonCode: code } });
+            // Done: the picker is ready for the next activity.
+            setCode('');
+          })
+        }
       >
         Clock on {reasons.find((r) => r.code === code)?.name ?? 'activity'}
       </button>
