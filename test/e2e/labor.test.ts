@@ -221,6 +221,18 @@ describe('labor: clock on and off, crews, the fair split, indirect time, standar
     assertProblem(await people.operator.get(`/v1/work-orders/${orderA}/labor`), 403, { type: PROBLEM.forbidden });
   });
 
+  it('cancelling an order clocks off everyone on it', async () => {
+    const c = (await createOrder(people.planner, { quantity: 1, routingId: PLANT.quickRouting })).id;
+    await people.supervisor.ok('POST', `/v1/work-orders/${c}/release`, {});
+    await people.operator2.ok('POST', `${opPath(c)}/clock-on`, {});
+    await to(110);
+    await people.supervisor.ok('POST', `/v1/work-orders/${c}/cancel`, { reason: 'not needed' });
+    assert.deepEqual((await people.supervisor.ok('GET', '/v1/labor/active')).people, []);
+    const otto = await people.operator2.ok('GET', '/v1/personnel/me/labor');
+    const entry = otto.entries.find((e: { workOrderId?: string }) => e.workOrderId === c);
+    assert.deepEqual([entry.kind, entry.endReason, entry.minutes], ['setup', 'order-cancelled', 10]);
+  });
+
   it('writes each change with its chained audit record and its outbox event, in the person’s partition', async () => {
     const items = await partitionItems(`${tenant}#LABOR#p-ann`);
     const audits = items.filter((i) => String(i.sk).startsWith('AUDIT#'));
