@@ -11,6 +11,10 @@ import { DynamoDbLiveViewRepository } from '#shared/db/live-view-repository.ts';
 import { DynamoDbTelemetryRepository } from '#shared/db/telemetry-repository.ts';
 import { OperationContextReader } from '#shared/telemetry/context.ts';
 import { LiveView, LiveViewFollowingMasterData, LiveViewFollowingOrders } from '#shared/telemetry/live-view.ts';
+import { DynamoDbLaborRepository } from '#shared/db/labor-repository.ts';
+import { DynamoDbUserRepository } from '#shared/db/user-repository.ts';
+import { LaborService } from '#shared/domain/labor/service.ts';
+import { passAllGate } from '#shared/domain/qualifications/gate.ts';
 import { clock } from './clock.ts';
 import { logger } from './logger.ts';
 
@@ -30,4 +34,16 @@ export const workOrders = new WorkOrderService(
   new DynamoDbLotRepository(),
   new DynamoDbSpcRepository(),
   new EffectiveDocuments(new DynamoDbDocumentRepository()),
+);
+
+// Issue 18 (docs/labor.md): labor. The caller's person is their user record's personnelId, else their user id.
+const users = new DynamoDbUserRepository();
+export const labor = new LaborService(
+  new DynamoDbLaborRepository(),
+  new DynamoDbWorkOrderRepository(),
+  masterDataRepository,
+  clock,
+  // i18-qual: the real QualificationGate is wired here (the pass-all default until then).
+  passAllGate,
+  async (tenantId, userId) => (await users.get(tenantId, userId))?.personnelId,
 );

@@ -75,6 +75,7 @@ export async function seedDemoPlant(target: SeedTarget, log: Log): Promise<SeedR
       await driveWorkOrder(api, plan);
       if (plan.create.id === SIGNED_DEMO_ORDER) await signDemoRecord(api, target, log);
     }
+    await seedLabor(api);
   } catch (error) {
     // The API still runs without demo data; the next start finishes the seed.
     const detail = `seeding the demo plant stopped: ${(error as Error).message}`;
@@ -717,4 +718,45 @@ async function signDemoRecord(api: Api, target: SeedTarget, log: Log) {
       [201],
     );
   }
+}
+
+// ---------- issue 18: labor (docs/labor.md) ----------
+
+/** The running pump order Olivia is on now (the demo's "On the floor"), and where Noah's finished entries are. */
+const LABOR_ORDER = 'WO-1003';
+
+/**
+ * Labor through the API, as people book it: Noah set up and ran operation 10 of the running
+ * pump order and went to a meeting (closed entries; they last as long as the seed took, seconds),
+ * and Olivia is clocked on it now, so "On the floor" shows someone. Idempotent: a person who
+ * has booked anything already is left alone.
+ */
+async function seedLabor(api: Api) {
+  const booked = async (personnelId: string) => {
+    const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const labor = (await api.expect(
+      'supervisor',
+      'GET',
+      `/v1/personnel/${personnelId}/labor?from=${encodeURIComponent(from)}`,
+      undefined,
+      [200],
+    )) as {
+      entries: unknown[];
+      open: unknown[];
+    };
+    return labor.entries.length + labor.open.length > 0;
+  };
+  const order = (await api.expect('planner', 'GET', `/v1/work-orders/${LABOR_ORDER}`, undefined, [200])) as WorkOrderDetail;
+  if (op(order, 10)?.status !== 'RUNNING') return;
+  const opPath = `/v1/work-orders/${LABOR_ORDER}/operations/10`;
+  if (!(await booked('p-noah'))) {
+    const noah = { personnelIds: ['p-noah'] };
+    await api.expect('supervisor', 'POST', `${opPath}/clock-on`, { ...noah, kind: 'setup' }, [200]);
+    await api.expect('supervisor', 'POST', `${opPath}/clock-off`, noah, [200]);
+    await api.expect('supervisor', 'POST', `${opPath}/clock-on`, noah, [200]);
+    await api.expect('supervisor', 'POST', `${opPath}/clock-off`, noah, [200]);
+    await api.expect('supervisor', 'POST', '/v1/labor/indirect/clock-on', { ...noah, reasonCode: 'MEETING' }, [200]);
+    await api.expect('supervisor', 'POST', '/v1/labor/indirect/clock-off', noah, [200]);
+  }
+  if (!(await booked('p-olivia'))) await api.expect('operator', 'POST', `${opPath}/clock-on`, {}, [200]);
 }

@@ -11,6 +11,7 @@ import { isNonconformanceEventType } from '../domain/quality/nonconformance-mode
 import { isSpcEventType } from '../domain/quality/spc-events.ts';
 import { isSerialEventType } from '../domain/tracking/serials.ts';
 import { isDeviceEventType } from '../domain/devices/model.ts';
+import { isLaborEventType } from '../domain/labor/model.ts';
 import { MATERIAL_TYPES, DataRequirementSchema, IdSchema, PositiveQuantity, Seconds, Text, Timestamp, meta } from './schemas.ts';
 
 export { EVENT_TYPES };
@@ -439,6 +440,19 @@ const RecallSummary = {
   status: z.string(),
 };
 
+/** What every labor event says of its entry (issue 18). */
+const LaborSummary = {
+  entryId: z.string(),
+  personnelId: z.string(),
+  personName: z.string(),
+  workOrderId: z.optional(z.string()),
+  seq: z.optional(z.int()),
+  kind: z.optional(z.enum(['setup', 'run', 'rework'])),
+  reasonCode: z.optional(z.string()),
+  startedAt: z.string(),
+  by: z.string(),
+};
+
 /** The data of each event type, schemaVersion 1. Fields are only ever added within a version. */
 export const EVENT_DATA = {
   'work-order.released': z.object({
@@ -732,6 +746,10 @@ export const EVENT_DATA = {
   'device.registered': z.object({ ...DeviceSummary, by: z.string() }),
   /** A device revoked: its credentials stopped working and its connection was closed. */
   'device.revoked': z.object({ ...DeviceSummary, reason: z.string(), by: z.string() }),
+  /** A person clocked on an operation (`workOrderId`, `seq`, `kind`) or an indirect activity (`reasonCode`) (issue 18, docs/labor.md). */
+  'labor.clocked-on': z.object({ ...LaborSummary }),
+  /** A person clocked off; `endReason` when not by their own clock-off (`operation-completed`, `order-cancelled`, `switched`). */
+  'labor.clocked-off': z.object({ ...LaborSummary, endedAt: z.string(), endReason: z.optional(z.string()) }),
   /** The alert of 11.300(d): signing locked for a user after repeated wrong passwords. */
   'security.signing-locked': z.object({
     userId: z.string(),
@@ -773,7 +791,9 @@ export const webhookPayloadSchema = <T extends (typeof EVENT_TYPES)[number]>(typ
                   ? {}
                   : isDeviceEventType(type)
                     ? { deviceId: z.string() }
-                    : { workOrderId: z.string() }),
+                    : isLaborEventType(type)
+                      ? { personnelId: z.string(), workOrderId: z.optional(z.string()) }
+                      : { workOrderId: z.string() }),
     /** Per work order (per lot for a lot event), gap-free, from 1: a receiver orders and spots gaps with it. */
     sequence: z.int(),
     data: EVENT_DATA[type],

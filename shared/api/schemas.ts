@@ -489,9 +489,9 @@ export const ReasonListSchema = meta(
   "One of the plant's reason lists, or its default while none is saved.",
 );
 export const ReasonListsSchema = meta(
-  z.object({ scrap: ReasonListSchema, pause: ReasonListSchema, hold: ReasonListSchema, defect: ReasonListSchema }),
+  z.object({ scrap: ReasonListSchema, pause: ReasonListSchema, hold: ReasonListSchema, defect: ReasonListSchema, indirect: ReasonListSchema }),
   'ReasonLists',
-  "The plant's scrap, pause, hold and defect reason lists.",
+  "The plant's scrap, pause, hold, defect and indirect activity (issue 18) reason lists.",
 );
 
 // ---------- Work orders ----------
@@ -713,7 +713,19 @@ export const ResumeWorkOrderSchema = z.object({ comment: Comment });
 export const CancelWorkOrderSchema = z.object({ reason: Reason });
 export const CloseWorkOrderSchema = z.object({ comment: Comment });
 
-export const StartOperationSchema = z.object({ comment: Comment });
+/** Issue 18: a supervisor's override of a missing qualification (docs/qualifications.md). */
+export const QualificationOverrideSchema = meta(
+  z.strictObject({
+    reason: z.string().check(z.minLength(1, 'must say why the work may go ahead without the qualification'), z.maxLength(2000)),
+    signature: z.strictObject({
+      userId: IdSchema,
+      password: z.string().check(z.minLength(1, "must be given: an override needs the supervisor's password"), z.maxLength(256)),
+    }),
+  }),
+  'QualificationOverride',
+  'A supervisor (or admin) lets the work go ahead although a qualification is missing: a reason, and their signature (user id and password re-entered now). Audited with the command; emits `qualification.overridden`.',
+);
+export const StartOperationSchema = z.object({ comment: Comment, qualificationOverride: z.optional(QualificationOverrideSchema) });
 export const PauseOperationSchema = reasonCodeOf(
   z.object({
     /** A code of the plant's pause reason list (GET /v1/reason-lists/pause). */

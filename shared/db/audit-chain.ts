@@ -113,6 +113,9 @@ export function chainLocation(tenantId: string, chain: string): { pk: string; sk
       return { pk, skPrefix: 'AUDIT#', head: keys.device(tenantId, id) };
     case 'SIGNING':
       return { pk, skPrefix: 'AUDIT#', head: keys.signingState(tenantId, id) };
+    case 'LABOR':
+      // A person's labor (issue 18), chained on its head.
+      return { pk, skPrefix: 'AUDIT#', head: keys.laborHead(tenantId, id) };
     case 'USER':
       return { pk, skPrefix: 'AUDIT#', head: keys.user(tenantId, id) };
     case 'PLANT':

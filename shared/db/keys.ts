@@ -467,6 +467,39 @@ export const keys = {
     sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
   }),
 
+  // ---- issue 18: labor (docs/labor.md) ----
+
+  /**
+   * A person's labor is one item collection: the head (`HEAD`: open entries, version, audit
+   * head), entries by start (`E#{startedAt}#{entryId}`: the end written once), audit trail
+   * (chain `LABOR#{personnelId}`) and outbox events. A window of a person's time is one Query.
+   */
+  laborPartition: (tenantId: string, personnelId: string) => `${tenantId}#LABOR#${personnelId}`,
+  laborHead: (tenantId: string, personnelId: string) => ({ pk: `${tenantId}#LABOR#${personnelId}`, sk: 'HEAD' }),
+  laborEntry: (tenantId: string, personnelId: string, startedAt: string, entryId: string) => ({
+    pk: `${tenantId}#LABOR#${personnelId}`,
+    sk: `E#${startedAt}#${entryId}`,
+  }),
+  laborEntryPrefix: 'E#',
+  laborAudit: (tenantId: string, personnelId: string, version: number) => ({
+    pk: `${tenantId}#LABOR#${personnelId}`,
+    sk: `AUDIT#${pad(version, 8)}`,
+  }),
+  laborOutboxEvent: (tenantId: string, personnelId: string, version: number, n: number) => ({
+    pk: `${tenantId}#LABOR#${personnelId}`,
+    sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
+  }),
+  /** gsi2: an order's operation entries by operation, then start: the order's labor is one Query. */
+  laborByOrder: (tenantId: string, workOrderId: string, seq: number, startedAt: string, entryId: string) => ({
+    gsi2pk: `${tenantId}#WO#${workOrderId}#LABOR`,
+    gsi2sk: `${pad(seq, 4)}#${startedAt}#${entryId}`,
+  }),
+  laborByOrderPartition: (tenantId: string, workOrderId: string) => `${tenantId}#WO#${workOrderId}#LABOR`,
+  laborByOrderPrefix: (seq: number) => `${pad(seq, 4)}#`,
+  /** gsi1, sparse: the head of every person with an open entry, so "who is on what" is one Query. */
+  laborActive: (tenantId: string, personnelId: string) => ({ gsi1pk: `${tenantId}#LABOR-ACTIVE`, gsi1sk: personnelId }),
+  laborActivePartition: (tenantId: string) => `${tenantId}#LABOR-ACTIVE`,
+
   /** Idempotency-Key records: written in the same transaction as the command they guard. */
   idempotency: (tenantId: string, scope: string, key: string) => ({
     pk: `${tenantId}#IDEM#${scope}#${key}`,

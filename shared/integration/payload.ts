@@ -22,6 +22,8 @@ export function webhookBody(event: OutboxEvent): string {
     ...(event.recallId !== undefined ? { recallId: event.recallId } : {}),
     ...(event.nonconformanceId !== undefined ? { nonconformanceId: event.nonconformanceId } : {}),
     ...(event.characteristicId !== undefined ? { characteristicId: event.characteristicId } : {}),
+    // Issue 18: a labor event names its person.
+    ...(event.personnelId !== undefined ? { personnelId: event.personnelId } : {}),
     sequence: event.sequence,
     data: event.data,
   });

@@ -459,6 +459,29 @@ describe('the demo plant seed (real handlers)', () => {
     assert.ok(named.length > 0, `WO-1003 names no work instruction: ${JSON.stringify(order.operations.map((o) => o.documents))}`);
   });
 
+  // Issue 18 (docs/labor.md): someone is on the floor, and a person has finished entries.
+  it('shows Olivia on the floor and Noah’s booked time', async () => {
+    const headers = { authorization: `Bearer ${await mes.runtime.issueToken({ tenantId: DEMO_TENANT, ...DEMO_USERS.supervisor })}` };
+    const active = (await (await fetch(`${mes.baseUrl}/v1/labor/active`, { headers })).json()) as {
+      people: { personName: string; on: { workOrderId?: string; operationName?: string }[] }[];
+    };
+    assert.deepEqual(
+      active.people.map((p) => [p.personName, p.on.map((e) => e.workOrderId)]),
+      [['Olivia Bakker', ['WO-1003']]],
+    );
+    const noah = (await (await fetch(`${mes.baseUrl}/v1/personnel/p-noah/labor`, { headers })).json()) as {
+      entries: { endedAt?: string; kind?: string; reasonCode?: string }[];
+    };
+    assert.deepEqual(
+      noah.entries.map((e) => [e.kind ?? e.reasonCode, Boolean(e.endedAt)]),
+      [
+        ['setup', true],
+        ['run', true],
+        ['MEETING', true],
+      ],
+    );
+  });
+
   it('does nothing when the plant is already there', async () => {
     // Act
     const again = await seedDemoPlant(mes.runtime, silentLog);

@@ -48,9 +48,10 @@ describe('reason lists', () => {
   describe('reading and replacing a list', () => {
     it('gives every role the defaults until a list is saved, version 0', async () => {
       for (const api of [people.operator, people.supervisor, people.quality, people.planner, people.admin, people.integration]) {
-        const all = await api.ok<Record<'scrap' | 'pause' | 'hold' | 'defect', ReasonList>>('GET', '/v1/reason-lists');
-        assert.deepEqual(Object.keys(all).sort(), ['defect', 'hold', 'pause', 'scrap']);
-        for (const list of ['scrap', 'pause', 'hold', 'defect'] as const) {
+        const all = await api.ok<Record<'scrap' | 'pause' | 'hold' | 'defect' | 'indirect', ReasonList>>('GET', '/v1/reason-lists');
+        // Issue 18: the indirect activities (docs/labor.md).
+        assert.deepEqual(Object.keys(all).sort(), ['defect', 'hold', 'indirect', 'pause', 'scrap']);
+        for (const list of ['scrap', 'pause', 'hold', 'defect', 'indirect'] as const) {
           assert.equal(all[list].isDefault, true);
           assert.equal(all[list].version, 0);
           assert.deepEqual(all[list].reasons, DEFAULT_REASON_LISTS[list].reasons);

@@ -97,7 +97,9 @@ type Isolation =
   /** A check over the caller's own data (the audit trail's verification): 200, naming none of A's records. */
   | 'own-check'
   /** Above the plants (issue 17): a plant's admin is no platform operator nor an organization user, 403. */
-  | 'platform';
+  | 'platform'
+  /** About the caller's own labor (issue 18): B's own person (200, or 409 when B's person is on nothing), naming none of A's. */
+  | 'own-labor';
 
 interface Case {
   /**
@@ -220,6 +222,7 @@ describe('tenant and role rules on every route', () => {
 
     const order = (stage: Stage) => async (fresh: boolean) => (fresh ? orderAt(people, stage) : (shared[stage] as WorkOrderDetail));
     const orderProbe = async (request: Request) => (await people.admin.get(`/v1/work-orders/${request.params?.id}`)).body;
+    const laborProbe = async (request: Request) => (await people.admin.get(`/v1/work-orders/${request.params?.id}/labor`)).body;
     const orderAction = (stage: Stage, body: unknown, seq?: number): Case => ({
       isolation: 'not-found',
       build: async (fresh) => ({ params: { id: (await order(stage)(fresh)).id, ...(seq ? { seq } : {}) }, body }),
@@ -513,6 +516,29 @@ describe('tenant and role rules on every route', () => {
         },
         probe: orderProbe,
       },
+      // Issue 18: labor. Each permitted caller clocks itself on (and off) a fresh running order.
+      clockOnOperation: { ...orderAction('RUNNING', {}, 10), probe: laborProbe },
+      clockOffOperation: {
+        isolation: 'not-found',
+        build: async (fresh, caller) => {
+          const id = (await order('RUNNING')(fresh)).id;
+          if (fresh && caller) await caller.ok('POST', `/v1/work-orders/${id}/operations/10/clock-on`, {});
+          return { params: { id, seq: 10 }, body: {} };
+        },
+        probe: laborProbe,
+      },
+      clockOnIndirect: { isolation: 'own-labor', build: async () => ({ body: { reasonCode: 'CLEANING' } }) },
+      clockOffIndirect: {
+        isolation: 'own-labor',
+        build: async (fresh, caller) => {
+          if (fresh && caller) await caller.ok('POST', '/v1/labor/indirect/clock-on', { reasonCode: 'MEETING' });
+          return { body: {} };
+        },
+      },
+      // An operator reads their own labor only (`me`); the others may read anyone's.
+      getPersonLabor: { isolation: 'not-found', build: async (fresh) => ({ params: { id: fresh ? 'me' : 'p-1' } }) },
+      getWorkOrderLabor: { isolation: 'not-found', build: async () => ({ params: { id: (shared.RUNNING as WorkOrderDetail).id } }) },
+      getActiveLabor: { isolation: 'own-check', build: async () => ({}) },
       getDispatchList: { isolation: 'list', build: async () => ({ params: { id: 'wc-pack' } }) },
       getShiftCalendar: { isolation: 'not-found', build: async () => ({}) },
       putShiftCalendar: {
@@ -841,6 +867,10 @@ describe('tenant and role rules on every route', () => {
           case 'own-check':
             assert.equal(reply.status, 200, reply.text);
             assert.ok(!reply.text.includes(tenantA), `${route.id} named tenant A to B: ${reply.text}`);
+            break;
+          case 'own-labor':
+            assert.ok(reply.status === 200 || reply.status === 409, `${route.id}: ${reply.text}`);
+            for (const id of idsOfA) assert.ok(!reply.text.includes(`"${id}"`), `${route.id} showed A’s ${id} to B: ${reply.text}`);
             break;
           case 'signed':
             // The bearer token counts for nothing here: only a signature with A's secret would.

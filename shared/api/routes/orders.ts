@@ -2,6 +2,7 @@
 import type * as z from 'zod/mini';
 import { PERMISSIONS, type Role } from '../../domain/roles.ts';
 import * as s from '../schemas.ts';
+import * as l from '../labor-schemas.ts';
 import { define, type RouteDef } from '../route-def.ts';
 
 const workOrderAction = <B extends z.ZodMiniType>(action: string, body: B, roles: readonly Role[], summary: string) =>
@@ -36,6 +37,25 @@ const operationAction = <B extends z.ZodMiniType>(action: string, body: B, summa
     fn: 'orders',
     table: 'write',
     ifMatch: true,
+  }) satisfies RouteDef;
+
+// Issue 18 (docs/labor.md): who reads labor. An operator reads their own (checked in the service).
+const LABOR_READERS = ['operator', 'supervisor', 'planner', 'admin'] as const satisfies readonly Role[];
+const LABOR_SUPERVISORS = ['supervisor', 'planner', 'admin'] as const satisfies readonly Role[];
+
+const laborCommand = <B extends z.ZodMiniType>(path: string, body: B, handler: string, summary: string) =>
+  ({
+    method: 'POST',
+    path,
+    summary,
+    tag: 'Labor',
+    roles: PERMISSIONS.executeOperation,
+    body,
+    response: l.LaborStatusSchema,
+    successStatus: 200,
+    handler: `labor/${handler}`,
+    fn: 'orders',
+    table: 'write',
   }) satisfies RouteDef;
 
 export const routes = define({
@@ -157,6 +177,72 @@ export const routes = define({
     response: s.page(s.DispatchEntrySchema),
     successStatus: 200,
     handler: 'work-centers/get-dispatch-list',
+    fn: 'orders',
+    table: 'read',
+  },
+  // ---- issue 18: labor (docs/labor.md) ----
+  clockOnOperation: {
+    ...laborCommand(
+      '/v1/work-orders/{id}/operations/{seq}/clock-on',
+      l.ClockOnSchema,
+      'clock-on-operation',
+      'Clock on an operation (yourself, or a crew as a supervisor); several at once is fine. The qualification gate applies',
+    ),
+    params: s.OperationParamsSchema,
+  },
+  clockOffOperation: {
+    ...laborCommand(
+      '/v1/work-orders/{id}/operations/{seq}/clock-off',
+      l.ClockOffSchema,
+      'clock-off-operation',
+      "Clock off an operation: ends each person's open entry on it",
+    ),
+    params: s.OperationParamsSchema,
+  },
+  clockOnIndirect: laborCommand(
+    '/v1/labor/indirect/clock-on',
+    l.IndirectClockOnSchema,
+    'clock-on-indirect',
+    'Clock on an indirect activity with a reason of the plant’s indirect list (an open one ends)',
+  ),
+  clockOffIndirect: laborCommand('/v1/labor/indirect/clock-off', l.ClockOffSchema, 'clock-off-indirect', 'Clock off the indirect activity'),
+  getPersonLabor: {
+    method: 'GET',
+    path: '/v1/personnel/{id}/labor',
+    summary:
+      "A person's labor in a window (default: the last 24 h), fair split applied, per order, operation, kind, reason and shift; `me` is the caller",
+    tag: 'Labor',
+    roles: LABOR_READERS,
+    params: s.IdParamsSchema,
+    query: l.PersonLaborQuerySchema,
+    response: l.PersonLaborSchema,
+    successStatus: 200,
+    handler: 'labor/get-person-labor',
+    fn: 'orders',
+    table: 'read',
+  },
+  getWorkOrderLabor: {
+    method: 'GET',
+    path: '/v1/work-orders/{id}/labor',
+    summary: "An order's labor per operation and person, by kind, against the standard",
+    tag: 'Labor',
+    roles: LABOR_SUPERVISORS,
+    params: s.IdParamsSchema,
+    response: l.WorkOrderLaborSchema,
+    successStatus: 200,
+    handler: 'labor/get-work-order-labor',
+    fn: 'orders',
+    table: 'read',
+  },
+  getActiveLabor: {
+    method: 'GET',
+    path: '/v1/labor/active',
+    summary: 'Who is on what now: everyone clocked on, on which order and operation or indirect activity, since when',
+    tag: 'Labor',
+    roles: PERMISSIONS.superviseWorkOrder,
+    response: l.ActiveLaborSchema,
+    successStatus: 200,
+    handler: 'labor/get-active-labor',
     fn: 'orders',
     table: 'read',
   },

@@ -8,7 +8,7 @@
 import { ReasonRemovedError, UnknownReferenceError } from '../errors.ts';
 import type { Reason, ReasonListInput, ReasonListRecord } from './model.ts';
 
-export const REASON_LISTS = ['scrap', 'pause', 'hold', 'defect'] as const;
+export const REASON_LISTS = ['scrap', 'pause', 'hold', 'defect', 'indirect'] as const;
 export type ReasonListName = (typeof REASON_LISTS)[number];
 export const isReasonListName = (value: unknown): value is ReasonListName =>
   typeof value === 'string' && (REASON_LISTS as readonly string[]).includes(value);
@@ -65,9 +65,26 @@ export const DEFAULT_REASON_LISTS: Record<ReasonListName, ReasonListInput> = {
       reason('OTHER', 'Other'),
     ],
   },
+  // Issue 18 (docs/labor.md): what a person does when not on an operation (indirect and idle time).
+  indirect: {
+    reasons: [
+      reason('CLEANING', 'Cleaning'),
+      reason('TRAINING', 'Training'),
+      reason('WAITING-MATERIAL', 'Waiting for material'),
+      reason('MEETING', 'Meeting'),
+      reason('MAINTENANCE-HELP', 'Helping maintenance'),
+      reason('IDLE', 'No work'),
+    ],
+  },
 };
 
-const NOUN: Record<ReasonListName, string> = { scrap: 'scrap reason', pause: 'pause reason', hold: 'hold reason', defect: 'defect' };
+const NOUN: Record<ReasonListName, string> = {
+  scrap: 'scrap reason',
+  pause: 'pause reason',
+  hold: 'hold reason',
+  defect: 'defect',
+  indirect: 'indirect activity',
+};
 
 /** The plant's list: what it saved, else the default. */
 export function reasonListOf(list: ReasonListName, stored: ReasonListRecord | undefined): ReasonList {

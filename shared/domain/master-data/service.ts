@@ -157,7 +157,7 @@ export class MasterDataService {
         list,
         stored.find((r) => r.id === list),
       );
-    return { scrap: of('scrap'), pause: of('pause'), hold: of('hold'), defect: of('defect') };
+    return { scrap: of('scrap'), pause: of('pause'), hold: of('hold'), defect: of('defect'), indirect: of('indirect') };
   }
 
   /** Replaces a reason list (versioned, audited); it must keep every code of the one before. */

@@ -13,7 +13,7 @@ import type { AuthContext } from '../../auth/claims.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { MesError, NotFoundError, StaleVersionError, UnknownReferenceError, ValidationError } from '../errors.ts';
 import type { MasterDataInputs, MasterDataKind } from '../master-data/model.ts';
-import type { ReasonListName } from '../master-data/reason-lists.ts';
+import { REASON_LISTS, type ReasonListName } from '../master-data/reason-lists.ts';
 import type { MasterDataService } from '../master-data/service.ts';
 import { orgIdOf, orgTenantOf } from '../roles.ts';
 import type { GenealogyService } from '../tracking/genealogy.ts';
@@ -377,8 +377,8 @@ export class OrganizationService {
     if (!parsed.success) {
       throw new ValidationError(parsed.error.issues.map((i) => ({ pointer: `/${['body', ...i.path.map(String)].join('/')}`, detail: i.message })));
     }
-    if (kind === 'reason-lists' && !['scrap', 'pause', 'hold', 'defect'].includes(id)) {
-      throw new ValidationError([{ pointer: '/path/id', detail: 'a reason list is one of scrap, pause, hold, defect' }]);
+    if (kind === 'reason-lists' && !(REASON_LISTS as readonly string[]).includes(id)) {
+      throw new ValidationError([{ pointer: '/path/id', detail: `a reason list is one of ${REASON_LISTS.join(', ')}` }]);
     }
     const plantKind = KIND_OF[kind];
     const before = await this.repository.getTemplate(auth.tenantId, plantKind, id);

@@ -20,6 +20,7 @@ import { SPC_EVENT_TYPES } from '../quality/spc-events.ts';
 import { DOCUMENT_EVENT_TYPES, type DocumentReference } from '../documents/model.ts';
 import { DEVICE_EVENT_TYPES } from '../devices/model.ts';
 import { SIGNATURE_EVENT_TYPES } from '../signatures/model.ts';
+import { LABOR_EVENT_TYPES } from '../labor/model.ts';
 
 export interface WorkOrder {
   id: string;
@@ -254,6 +255,8 @@ export const EVENT_TYPES = [
   ...DEVICE_EVENT_TYPES,
   // Signatures (issue 16): `signature.applied` on the signed record's outbox, the lock-out alert on the signer's.
   ...SIGNATURE_EVENT_TYPES,
+  // Labor (issue 18): each to the person's own labor outbox (docs/labor.md).
+  ...LABOR_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -280,6 +283,8 @@ export interface OutboxEvent {
   documentId?: string | undefined;
   /** The device a device event (`device.*`) is about. */
   deviceId?: string | undefined;
+  /** The person a labor event (`labor.*`) is about (issue 18). */
+  personnelId?: string | undefined;
   /** Per order (per lot, serial or recall for their events), gap-free sequence number. */
   sequence: number;
   data: Record<string, unknown>;

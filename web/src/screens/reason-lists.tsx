@@ -15,7 +15,13 @@ import { replaceReasonList } from '../reason-lists.ts';
 import { queryOf } from '../router.ts';
 import { ConfirmAction, ErrorNote, fmtDateTime, Loading, Page } from '../ui.tsx';
 
-const TITLES: Record<ReasonListName, string> = { scrap: 'Scrap reasons', pause: 'Pause reasons', hold: 'Hold reasons', defect: 'Defects' };
+const TITLES: Record<ReasonListName, string> = {
+  scrap: 'Scrap reasons',
+  pause: 'Pause reasons',
+  hold: 'Hold reasons',
+  defect: 'Defects',
+  indirect: 'Indirect activities',
+};
 const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const mayEdit = (roles: readonly Role[]) => roles.some((r) => (PERMISSIONS.manageMasterData as readonly Role[]).includes(r));

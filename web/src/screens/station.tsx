@@ -23,6 +23,12 @@ import { OperationMaterials } from '../components/order-materials.tsx';
 import { type EquipmentIndex, equipmentName, useEquipment } from '../components/plant-equipment.tsx';
 import { InspectNow } from '../quality/inspect-now-lazy.tsx';
 import { WorkInstructions } from '../components/work-instructions.tsx';
+import { PERMISSIONS, type Role } from '../../../shared/domain/roles.ts';
+// Issue 18: clock on and off, loaded lazily (docs/labor.md).
+import { ClockButtons, StationLaborPanel } from '../labor/station-labor-lazy.tsx';
+
+/** Who clocks on here: whoever may work operations. */
+const clocks = () => (currentSession()?.roles ?? []).some((r) => (PERMISSIONS.executeOperation as readonly Role[]).includes(r));
 
 /** The device remembers its station: a tablet on a line serves that line, shift after shift. */
 export const STATION_KEY = 'mes.station';
@@ -156,6 +162,7 @@ function Current({ entry }: { entry: DispatchEntry }) {
           <div class="station-actions">
             <Actions order={order} op={op} reload={() => void live.reload()} />
           </div>
+          {clocks() ? <ClockButtons workOrderId={order.id} seq={op.seq} status={op.status} /> : null}
           <OperationMaterials
             order={order}
             op={op}
@@ -196,6 +203,7 @@ function WaitingCard({ entry }: { entry: DispatchEntry }) {
       <Figures entry={entry} uom={entry.uom ?? order?.uom} />
       <LoadError error={live.error} />
       {order && op ? <Actions order={order} op={op} reload={() => void live.reload()} /> : null}
+      {order && op && clocks() ? <ClockButtons workOrderId={order.id} seq={op.seq} status={op.status} /> : null}
     </li>
   );
 }
@@ -215,6 +223,7 @@ function StationWork({ workCenterId }: { workCenterId: string }) {
   return (
     <>
       <LoadError error={list.error} />
+      {clocks() ? <StationLaborPanel /> : null}
       <section aria-labelledby="now-title" class="group" data-testid="station-now">
         <h2 id="now-title" class="subhead">
           Now at this work center

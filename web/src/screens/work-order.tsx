@@ -17,6 +17,10 @@ import { isOverdue } from '../components/dispatch-entry.tsx';
 import { formatQuantity } from '../../../shared/domain/master-data/units.ts';
 import { ReasonName } from '../components/reason-picker.tsx';
 import { useReasonLists } from '../reason-lists.ts';
+// Issue 18: labor against standard, loaded lazily, for whoever directs or plans the work.
+import { OrderLabor } from '../labor/order-labor-lazy.tsx';
+
+const READS_LABOR = ['supervisor', 'planner', 'admin'];
 
 const FINISHED = ['COMPLETED', 'CLOSED', 'CANCELLED'];
 
@@ -178,6 +182,12 @@ export default function WorkOrder({ params }: ScreenProps) {
           <p class="muted">The operations are copied from the routing when the order is released.</p>
         )}
       </section>
+      {order.operations.length && roles.some((r) => READS_LABOR.includes(r)) ? (
+        <section aria-labelledby="labor-title">
+          <h2 id="labor-title">Labor against standard</h2>
+          <OrderLabor workOrderId={order.id} />
+        </section>
+      ) : null}
     </Page>
   );
 }
