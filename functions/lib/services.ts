@@ -11,6 +11,9 @@ import { DynamoDbLiveViewRepository } from '#shared/db/live-view-repository.ts';
 import { DynamoDbTelemetryRepository } from '#shared/db/telemetry-repository.ts';
 import { OperationContextReader } from '#shared/telemetry/context.ts';
 import { LiveView, LiveViewFollowingMasterData, LiveViewFollowingOrders } from '#shared/telemetry/live-view.ts';
+import { DynamoDbQualificationRepository } from '#shared/db/qualification-repository.ts';
+import { DynamoDbUserRepository } from '#shared/db/user-repository.ts';
+import { QualificationService } from '#shared/domain/qualifications/service.ts';
 import { clock } from './clock.ts';
 import { logger } from './logger.ts';
 
@@ -23,11 +26,28 @@ const liveView = new LiveView(
 );
 const liveViewLog = { warn: (message: string, details?: Record<string, unknown>) => logger.warn(message, details ?? {}) };
 export const masterData = new MasterDataService(new LiveViewFollowingMasterData(masterDataRepository, liveView, liveViewLog), clock);
+// Issue 18: the qualification gate (docs/qualifications.md). Signing (issue 16) loads at the first override only.
+const workOrderRepository = new DynamoDbWorkOrderRepository();
+const users = new DynamoDbUserRepository();
+export const qualifications = new QualificationService(
+  new DynamoDbQualificationRepository(),
+  masterDataRepository,
+  {
+    linkOf: async (tenantId, userId) => (await users.get(tenantId, userId))?.personnelId,
+    rolesOf: async (tenantId, userId) =>
+      (await users.get(tenantId, userId))?.roles ?? (await masterDataRepository.get(tenantId, 'personnel', userId))?.roles ?? [],
+    requirementsOf: async (tenantId, workOrderId, seq) =>
+      (await workOrderRepository.get(tenantId, workOrderId))?.operations.find((o) => o.seq === seq)?.qualifications,
+    signing: async () => (await import('./signing.ts')).signing,
+  },
+  clock,
+);
 export const workOrders = new WorkOrderService(
-  new LiveViewFollowingOrders(new DynamoDbWorkOrderRepository(), liveView, liveViewLog),
+  new LiveViewFollowingOrders(workOrderRepository, liveView, liveViewLog),
   masterDataRepository,
   clock,
   new DynamoDbLotRepository(),
   new DynamoDbSpcRepository(),
   new EffectiveDocuments(new DynamoDbDocumentRepository()),
+  qualifications,
 );
