@@ -81,7 +81,7 @@ export class DynamoDbQualificationRepository implements PersonQualificationsRepo
     const linked = users.filter((u) => u.personnelId === personnelId).map((u) => String(u.userId));
     const same = users.find((u) => u.userId === personnelId);
     // The user whose id is the personnel id is that person, unless their record names another (shared contract).
-    if (!same || !same.personnelId || same.personnelId === personnelId) linked.push(personnelId);
+    if (!same?.personnelId || same.personnelId === personnelId) linked.push(personnelId);
     return [...new Set(linked)];
   }
 
