@@ -141,13 +141,24 @@ export function missingFor(
 const docOf = (r: OperationRequirement) =>
   r.documentId !== undefined && r.documentVersion !== undefined ? { documentId: r.documentId, documentVersion: r.documentVersion } : {};
 
-/** Requirements named twice (by the routing and the unit) count once, at the higher level. */
+/** A qualification required twice (by the routing, the unit, a document) counts once: at the higher level, for the later document version. */
 export function mergeRequirements(requirements: readonly OperationRequirement[]): OperationRequirement[] {
   const by = new Map<string, OperationRequirement>();
   for (const r of requirements) {
-    const key = `${r.qualificationId}@${r.documentVersion ?? ''}`;
-    const seen = by.get(key);
-    if (!seen || (r.minLevel ?? 1) > (seen.minLevel ?? 1)) by.set(key, r);
+    const seen = by.get(r.qualificationId);
+    if (!seen) {
+      by.set(r.qualificationId, r);
+      continue;
+    }
+    const minLevel = Math.max(seen.minLevel ?? 1, r.minLevel ?? 1);
+    const doc = (r.documentVersion ?? 0) > (seen.documentVersion ?? 0) ? r : seen;
+    by.set(r.qualificationId, {
+      ...seen,
+      ...(minLevel > 1 ? { minLevel } : {}),
+      ...(doc.documentId !== undefined && doc.documentVersion !== undefined
+        ? { documentId: doc.documentId, documentVersion: doc.documentVersion }
+        : {}),
+    });
   }
   return [...by.values()];
 }
