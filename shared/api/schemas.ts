@@ -1161,6 +1161,8 @@ export const ProblemSchema = meta(
     /** On a 429 `rate-limited` (issue 17): whole seconds until the plant may send again (the `Retry-After` header), and its limits. */
     retryAfterSeconds: z.optional(z.int()),
     limits: z.optional(z.object({ requestsPerSecond: z.number(), burst: z.number() })),
+    /** On a 409 `qualification-missing` (issue 18): who lacks which qualification, and why. */
+    missing: z.optional(z.array(MissingQualificationSchema)),
   }),
   'Problem',
   'RFC 9457 problem details.',
