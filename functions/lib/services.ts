@@ -14,6 +14,8 @@ import { LiveView, LiveViewFollowingMasterData, LiveViewFollowingOrders } from '
 import { DynamoDbQualificationRepository } from '#shared/db/qualification-repository.ts';
 import { DynamoDbUserRepository } from '#shared/db/user-repository.ts';
 import { QualificationService } from '#shared/domain/qualifications/service.ts';
+import { personnelIdOf } from '#shared/domain/qualifications/person.ts';
+import type { AuthContext } from '#shared/auth/claims.ts';
 import { clock } from './clock.ts';
 import { logger } from './logger.ts';
 
@@ -29,11 +31,14 @@ export const masterData = new MasterDataService(new LiveViewFollowingMasterData(
 // Issue 18: the qualification gate (docs/qualifications.md). Signing (issue 16) loads at the first override only.
 const workOrderRepository = new DynamoDbWorkOrderRepository();
 const users = new DynamoDbUserRepository();
+const linkOf = async (tenantId: string, userId: string) => (await users.get(tenantId, userId))?.personnelId;
+/** The caller's personnel id (the shared contract, shared/domain/qualifications/person.ts): one GetItem of the user record. */
+export const personnelOf = (auth: Pick<AuthContext, 'tenantId' | 'userId'>) => personnelIdOf(auth, linkOf);
 export const qualifications = new QualificationService(
   new DynamoDbQualificationRepository(),
   masterDataRepository,
   {
-    linkOf: async (tenantId, userId) => (await users.get(tenantId, userId))?.personnelId,
+    linkOf,
     rolesOf: async (tenantId, userId) =>
       (await users.get(tenantId, userId))?.roles ?? (await masterDataRepository.get(tenantId, 'personnel', userId))?.roles ?? [],
     requirementsOf: async (tenantId, workOrderId, seq) =>

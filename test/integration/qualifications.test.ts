@@ -317,6 +317,7 @@ describe('qualifications', () => {
     });
     assertProblem(await people.operator.put('/v1/personnel/u-operator/qualifications', { qualifications: [] }), 403);
     assertProblem(await people.supervisor.put('/v1/qualifications/q-x', { name: 'X', kind: 'hobby' }), 400, { pointers: ['/body/kind'] });
+    assertProblem(await people.supervisor.put('/v1/qualifications/expiring', { name: 'X', kind: 'skill' }), 400, { pointers: ['/path/id'] });
     assertProblem(await people.supervisor.put('/v1/personnel/nobody/qualifications', { qualifications: [] }), 404);
     assert.deepEqual(await partitionItems(`${tenant}#PQUAL`), before);
     // An override without a reason is refused at its field.

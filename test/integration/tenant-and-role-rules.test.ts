@@ -144,9 +144,10 @@ describe('tenant and role rules on every route', () => {
     await buildPlant(people.planner);
     await putSpcSamples(tenantA, individuals(SPC_CHARACTERISTIC, spcWindow.from, 25, 4.0, 0.05));
     await people.planner.ok('PUT', '/v1/personnel/p-1', { name: 'Olivia', roles: ['operator'] });
-    // Issue 18: A's qualification, held by A's person, expiring soon.
+    // Issue 18: A's qualification, held by a person only A has (B's own p-1 is made by the putPersonnel case), expiring soon.
     await people.admin.ok('PUT', '/v1/qualifications/q-1', { name: 'Press operation', kind: 'skill' });
-    await people.admin.ok('PUT', '/v1/personnel/p-1/qualifications', {
+    await people.planner.ok('PUT', '/v1/personnel/p-qual', { name: 'Olivia', roles: ['operator'] });
+    await people.admin.ok('PUT', '/v1/personnel/p-qual/qualifications', {
       qualifications: [{ qualificationId: 'q-1', grantedAt: '2026-01-01T00:00:00Z', expiresAt: new Date(Date.now() + 86_400_000).toISOString() }],
     });
     await people.admin.ok('PUT', '/v1/tenant-settings', SETTINGS_OF_A);
@@ -458,11 +459,11 @@ describe('tenant and role rules on every route', () => {
       getQualification: qualifications.get,
       listQualifications: qualifications.list,
       getExpiringQualifications: { isolation: 'list', build: async () => ({ query: { withinDays: '30' } }) },
-      getPersonQualifications: { isolation: 'not-found', build: async () => ({ params: { id: 'p-1' } }) },
+      getPersonQualifications: { isolation: 'not-found', build: async () => ({ params: { id: 'p-qual' } }) },
       putPersonQualifications: {
         isolation: 'not-found',
-        build: async () => ({ params: { id: 'p-1' }, body: { qualifications: [] } }),
-        probe: async () => (await people.admin.get('/v1/personnel/p-1/qualifications')).body,
+        build: async () => ({ params: { id: 'p-qual' }, body: { qualifications: [] } }),
+        probe: async () => (await people.admin.get('/v1/personnel/p-qual/qualifications')).body,
       },
       // B's plan would name A's material and routing: they do not exist for B.
       putInspectionPlan: { ...inspectionPlans.put, isolation: 'unknown-reference' },
