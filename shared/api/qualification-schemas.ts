@@ -114,3 +114,5 @@ export type QualificationWireMatches = [
   Same<z.output<typeof PersonQualificationsSchema>, PersonQualifications>,
   Same<z.output<typeof ExpiringQualificationsSchema>['items'][number], ExpiringQualification>,
 ];
+/** Fails to compile when a wire schema and its domain type drift apart. */
+export const QUALIFICATION_WIRE_MATCHES: QualificationWireMatches = [true, true, true, true];
