@@ -41,8 +41,10 @@ export const qualifications = new QualificationService(
     linkOf,
     rolesOf: async (tenantId, userId) =>
       (await users.get(tenantId, userId))?.roles ?? (await masterDataRepository.get(tenantId, 'personnel', userId))?.roles ?? [],
-    requirementsOf: async (tenantId, workOrderId, seq) =>
-      (await workOrderRepository.get(tenantId, workOrderId))?.operations.find((o) => o.seq === seq)?.qualifications,
+    requirementsOf: async (tenantId, workOrderId, seq) => {
+      const op = (await workOrderRepository.get(tenantId, workOrderId))?.operations.find((o) => o.seq === seq);
+      return op && { requirements: op.qualifications ?? [], workCenterId: op.workCenterId };
+    },
     signing: async () => (await import('./signing.ts')).signing,
   },
   clock,

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeMissing } from '#shared/domain/qualifications/gate.ts';
+import { describeMissing, type QualificationMissingError } from '#shared/domain/qualifications/gate.ts';
+import { QualificationService } from '#shared/domain/qualifications/service.ts';
 import { expiryOf, mergeRequirements, missingFor, type OperationRequirement } from '#shared/domain/qualifications/model.ts';
 import { requirementsForRelease } from '#shared/domain/qualifications/requirements.ts';
 
@@ -103,5 +104,86 @@ describe('qualification rules', () => {
       { qualificationId: 'wi', qualificationName: 'WI training', source: 'document WI-1', documentId: 'WI-1', documentVersion: 3 },
     ]);
     assert.equal(byOp.has(20), false);
+  });
+});
+
+describe('the gate for a crew (clock-on)', () => {
+  const reads: string[] = [];
+  const meta = { version: 1, updatedAt: NOW, updatedBy: 'u' };
+  const people = {
+    get: async () => undefined,
+    list: async () => [],
+    forUser: async () => undefined,
+    forPeople: async (_t: string, ids: readonly string[]) => {
+      reads.push(`people ${ids.join(',')}`);
+      return ids.map((id) => ({
+        personnelId: id,
+        personName: id === 'p-a' ? 'Ann' : 'Bo',
+        qualifications: id === 'p-a' ? [{ qualificationId: 'press', grantedAt: NOW }] : [],
+      }));
+    },
+    usersOf: async () => [],
+    save: async () => {},
+  };
+  const masterData = {
+    get: async (_t: string, kind: string, id: string) => {
+      reads.push(`${kind} ${id}`);
+      return kind === 'equipment' && id === 'wu-2'
+        ? { id, name: 'Press 2', level: 'workUnit', ...meta, requiredQualifications: [{ qualificationId: 'cert' }] }
+        : undefined;
+    },
+    getMany: async (_t: string, kind: string, ids: readonly string[]) => {
+      reads.push(`${kind} ${ids.join(',')}`);
+      return [{ id: 'cert', name: 'Press certificate', kind: 'certification', ...meta }];
+    },
+    put: async () => ({}),
+    list: async () => ({ items: [] }),
+    listAll: async () => [],
+  };
+  const gate = new QualificationService(people as never, masterData as never, {
+    linkOf: async () => undefined,
+    rolesOf: async () => [],
+    requirementsOf: async () => {
+      reads.push('order');
+      return { requirements: [req('press')], workCenterId: 'wc-1' };
+    },
+    signing: async () => ({ authenticate: async () => assert.fail('no signing without an override') }),
+  });
+  const auth = { tenantId: 't', userId: 'u-sup', name: 'Sam', roles: ['supervisor' as const] };
+
+  it('reads the order and the crew once; the unit released to is not read again', async () => {
+    reads.length = 0;
+    await assert.rejects(
+      gate.check(auth, { workOrderId: 'WO-1', seq: 10, equipmentId: 'wc-1', personnelIds: ['p-a', 'p-b'] }),
+      (e: QualificationMissingError) => {
+        assert.deepEqual(
+          e.missing.map((m) => [m.personName, m.qualificationId, m.reason]),
+          [['Bo', 'press', 'missing']],
+        );
+        return true;
+      },
+    );
+    assert.deepEqual(reads, ['order', 'people p-a,p-b']);
+  });
+
+  it('adds the requirements of another unit the crew clocks on at', async () => {
+    reads.length = 0;
+    await assert.rejects(
+      gate.check(auth, { workOrderId: 'WO-1', seq: 10, equipmentId: 'wu-2', personnelIds: ['p-a'], requirements: [req('press')] }),
+      (e: QualificationMissingError) => {
+        assert.deepEqual(
+          e.missing.map((m) => [m.qualificationName, m.reason]),
+          [['Press certificate', 'missing']],
+        );
+        return true;
+      },
+    );
+    assert.deepEqual(reads, ['equipment wu-2', 'qualification cert', 'people p-a']);
+  });
+
+  it('reads nothing when the operation requires nothing', async () => {
+    reads.length = 0;
+    assert.deepEqual(await gate.check(auth, { workOrderId: 'WO-1', seq: 10, personnelIds: ['p-a'], requirements: [] }), { missing: [] });
+    assert.deepEqual(reads, []);
   });
 });

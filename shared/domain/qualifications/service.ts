@@ -64,8 +64,12 @@ export interface PersonQualificationsRepository {
 /** The roles a user holds in the plant (user directory record, else the personnel record): who may sign an override. */
 export type RolesOf = (tenantId: string, userId: string) => Promise<readonly PlantRole[]>;
 
-/** An operation's requirements when the gate is asked without them (clock-on): one read of the order. */
-export type RequirementsOf = (tenantId: string, workOrderId: string, seq: number) => Promise<readonly OperationRequirement[] | undefined>;
+/** An operation's requirements (copied at release) and the work center it was released to, when the gate is asked without them: one read of the order. */
+export type RequirementsOf = (
+  tenantId: string,
+  workOrderId: string,
+  seq: number,
+) => Promise<{ requirements: readonly OperationRequirement[]; workCenterId: string } | undefined>;
 
 export const OVERRIDE_ROLES: readonly PlantRole[] = ['supervisor', 'admin'];
 /** The meaning of an override's signature: the supervisor takes responsibility for the work going ahead. */
@@ -181,10 +185,11 @@ export class QualificationService implements QualificationGate {
 
   /** The gate (gate.ts): no requirements, no read; the caller's own set in one GetItem; several people in one BatchGetItem. */
   async check(auth: AuthContext, subject: GateSubject, override?: QualificationOverride): Promise<GateResult> {
-    const requirements = mergeRequirements([
-      ...(subject.requirements ?? (await this.ports.requirementsOf(auth.tenantId, subject.workOrderId, subject.seq)) ?? []),
-      ...(subject.equipmentId ? await this.unitRequirements(auth.tenantId, subject.equipmentId, subject.requirements) : []),
-    ]);
+    const read = subject.requirements ? undefined : await this.ports.requirementsOf(auth.tenantId, subject.workOrderId, subject.seq);
+    const carried = subject.requirements ?? read?.requirements ?? [];
+    // The unit the operation was released to had its requirements copied then: only another unit is read.
+    const otherUnit = subject.equipmentId && subject.equipmentId !== read?.workCenterId ? subject.equipmentId : undefined;
+    const requirements = mergeRequirements([...carried, ...(otherUnit ? await this.unitRequirements(auth.tenantId, otherUnit, carried) : [])]);
     if (!requirements.length) return { missing: [] };
     const people = await this.peopleOf(auth, subject);
     const now = this.clock.now().toISOString();
@@ -212,8 +217,8 @@ export class QualificationService implements QualificationGate {
   }
 
   /** A unit's requirements the operation did not carry already (a clock-on at another unit than the one released to). */
-  private async unitRequirements(tenantId: string, equipmentId: string, carried: readonly OperationRequirement[] | undefined) {
-    if (carried?.some((r) => r.source === `equipment ${equipmentId}`)) return [];
+  private async unitRequirements(tenantId: string, equipmentId: string, carried: readonly OperationRequirement[]) {
+    if (carried.some((r) => r.source === `equipment ${equipmentId}`)) return [];
     const unit = await this.masterData.get(tenantId, 'equipment', equipmentId);
     const required = unit?.requiredQualifications ?? [];
     if (!required.length) return [];
