@@ -14,7 +14,10 @@ import { LiveView, LiveViewFollowingMasterData, LiveViewFollowingOrders } from '
 import { DynamoDbLaborRepository } from '#shared/db/labor-repository.ts';
 import { DynamoDbUserRepository } from '#shared/db/user-repository.ts';
 import { LaborService } from '#shared/domain/labor/service.ts';
-import { passAllGate } from '#shared/domain/qualifications/gate.ts';
+import { DynamoDbQualificationRepository } from '#shared/db/qualification-repository.ts';
+import { QualificationService } from '#shared/domain/qualifications/service.ts';
+import { personnelIdOf } from '#shared/domain/qualifications/person.ts';
+import type { AuthContext } from '#shared/auth/claims.ts';
 import { clock } from './clock.ts';
 import { logger } from './logger.ts';
 
@@ -27,23 +30,37 @@ const liveView = new LiveView(
 );
 const liveViewLog = { warn: (message: string, details?: Record<string, unknown>) => logger.warn(message, details ?? {}) };
 export const masterData = new MasterDataService(new LiveViewFollowingMasterData(masterDataRepository, liveView, liveViewLog), clock);
+// Issue 18: the qualification gate (docs/qualifications.md). Signing (issue 16) loads at the first override only.
+const workOrderRepository = new DynamoDbWorkOrderRepository();
+const users = new DynamoDbUserRepository();
+const linkOf = async (tenantId: string, userId: string) => (await users.get(tenantId, userId))?.personnelId;
+/** The caller's personnel id (the shared contract, shared/domain/qualifications/person.ts): one GetItem of the user record. */
+export const personnelOf = (auth: Pick<AuthContext, 'tenantId' | 'userId'>) => personnelIdOf(auth, linkOf);
+export const qualifications = new QualificationService(
+  new DynamoDbQualificationRepository(),
+  masterDataRepository,
+  {
+    linkOf,
+    rolesOf: async (tenantId, userId) =>
+      (await users.get(tenantId, userId))?.roles ?? (await masterDataRepository.get(tenantId, 'personnel', userId))?.roles ?? [],
+    requirementsOf: async (tenantId, workOrderId, seq) => {
+      const op = (await workOrderRepository.get(tenantId, workOrderId))?.operations.find((o) => o.seq === seq);
+      return op && { requirements: op.qualifications ?? [], workCenterId: op.workCenterId };
+    },
+    signing: async () => (await import('./signing.ts')).signing,
+  },
+  clock,
+);
 export const workOrders = new WorkOrderService(
-  new LiveViewFollowingOrders(new DynamoDbWorkOrderRepository(), liveView, liveViewLog),
+  new LiveViewFollowingOrders(workOrderRepository, liveView, liveViewLog),
   masterDataRepository,
   clock,
   new DynamoDbLotRepository(),
   new DynamoDbSpcRepository(),
   new EffectiveDocuments(new DynamoDbDocumentRepository()),
+  qualifications,
 );
 
-// Issue 18 (docs/labor.md): labor. The caller's person is their user record's personnelId, else their user id.
-const users = new DynamoDbUserRepository();
-export const labor = new LaborService(
-  new DynamoDbLaborRepository(),
-  new DynamoDbWorkOrderRepository(),
-  masterDataRepository,
-  clock,
-  // i18-qual: the real QualificationGate is wired here (the pass-all default until then).
-  passAllGate,
-  async (tenantId, userId) => (await users.get(tenantId, userId))?.personnelId,
-);
+// Issue 18 (docs/labor.md): labor. The caller's person is their user record's personnelId, else
+// their user id; clocking on passes the qualification gate (docs/qualifications.md).
+export const labor = new LaborService(new DynamoDbLaborRepository(), workOrderRepository, masterDataRepository, clock, qualifications, linkOf);

@@ -76,6 +76,7 @@ export async function seedDemoPlant(target: SeedTarget, log: Log): Promise<SeedR
       if (plan.create.id === SIGNED_DEMO_ORDER) await signDemoRecord(api, target, log);
     }
     await seedLabor(api);
+    await seedQualifications(api, days);
   } catch (error) {
     // The API still runs without demo data; the next start finishes the seed.
     const detail = `seeding the demo plant stopped: ${(error as Error).message}`;
@@ -759,4 +760,86 @@ async function seedLabor(api: Api) {
     await api.expect('supervisor', 'POST', '/v1/labor/indirect/clock-off', noah, [200]);
   }
   if (!(await booked('p-olivia'))) await api.expect('operator', 'POST', `${opPath}/clock-on`, {}, [200]);
+}
+
+// ---------- Qualifications (issue 18, docs/qualifications.md) ----------
+
+/**
+ * A few qualifications, requirements on the pump's assembly (the routing operation: press skill
+ * level 2 and the torque wrench training) and on the test cell (the unit: the leak test
+ * certificate), and the personas holding some: Olivia's torque wrench training expired a month
+ * ago and her certificate runs out in 20 days, Noah's in 12. WO-1020 is released after the
+ * requirements, so its operations carry them: Olivia starting its assembly is refused, and a
+ * supervisor may override. Idempotent: every write is a PUT of the whole record, the order is
+ * created once.
+ */
+async function seedQualifications(api: Api, days: (n: number) => string) {
+  const put = (path: string, body: unknown) => api.expect('supervisor', 'PUT', path, body, [200]);
+  const doc = (await api.call('quality', 'GET', '/v1/documents/WI-P100-ASSEMBLY')).body as { effectiveVersion?: number } | undefined;
+  await put('/v1/qualifications/Q-PRESS', {
+    name: 'Press operation',
+    kind: 'skill',
+    description: 'Runs the bearing press: set-up, first-part check, press-in.',
+    levels: [
+      { level: 1, name: 'Trainee' },
+      { level: 2, name: 'Operator' },
+      { level: 3, name: 'Trainer' },
+    ],
+  });
+  await put('/v1/qualifications/Q-LEAK-CERT', { name: 'Leak test certification', kind: 'certification', validityMonths: 12 });
+  await put('/v1/qualifications/Q-TORQUE', {
+    name: 'Torque wrench',
+    kind: 'training',
+    description: 'Motor screws: cross pattern, 4.0 Nm, per the assembly work instruction.',
+    validityMonths: 12,
+    ...(doc?.effectiveVersion ? { documentId: 'WI-P100-ASSEMBLY' } : {}),
+  });
+  // The requirements: on the routing operation (press skill at level 2, the torque wrench) and on the test cell (the certificate).
+  const strip = ({ id: _i, version: _v, updatedAt: _u, updatedBy: _b, ...rest }: Record<string, unknown>) => rest;
+  const routing = strip((await api.expect('planner', 'GET', '/v1/routings/RT-PUMP-100', undefined, [200])) as Record<string, unknown>) as {
+    operations: { seq: number }[];
+  };
+  const assembly = [{ qualificationId: 'Q-PRESS', minLevel: 2 }, { qualificationId: 'Q-TORQUE' }];
+  await api.expect(
+    'planner',
+    'PUT',
+    '/v1/routings/RT-PUMP-100',
+    { ...routing, operations: routing.operations.map((o) => (o.seq === 10 ? { ...o, requiredQualifications: assembly } : o)) },
+    [200],
+  );
+  const cell = strip((await api.expect('planner', 'GET', '/v1/equipment/wc-test-cell', undefined, [200])) as Record<string, unknown>);
+  await api.expect('planner', 'PUT', '/v1/equipment/wc-test-cell', { ...cell, requiredQualifications: [{ qualificationId: 'Q-LEAK-CERT' }] }, [200]);
+  const trained = doc?.effectiveVersion ? { documentVersion: doc.effectiveVersion } : {};
+  await put('/v1/personnel/p-olivia/qualifications', {
+    qualifications: [
+      { qualificationId: 'Q-PRESS', level: 2, grantedAt: days(-400), evidence: 'Signed off after 40 supervised shifts' },
+      { qualificationId: 'Q-TORQUE', grantedAt: days(-396), expiresAt: days(-31), ...trained, evidence: 'Trained by Sam Jansen' },
+      { qualificationId: 'Q-LEAK-CERT', grantedAt: days(-345), expiresAt: days(20), evidence: 'Certificate LT-2025-117' },
+    ],
+  });
+  await put('/v1/personnel/p-noah/qualifications', {
+    qualifications: [
+      { qualificationId: 'Q-PRESS', level: 1, grantedAt: days(-20) },
+      { qualificationId: 'Q-LEAK-CERT', grantedAt: days(-353), expiresAt: days(12), evidence: 'Certificate LT-2025-142' },
+    ],
+  });
+  await put('/v1/personnel/p-sam/qualifications', {
+    qualifications: [
+      { qualificationId: 'Q-PRESS', level: 3, grantedAt: days(-900) },
+      { qualificationId: 'Q-TORQUE', grantedAt: days(-30), ...trained },
+      { qualificationId: 'Q-LEAK-CERT', grantedAt: days(-100) },
+    ],
+  });
+  await driveWorkOrder(api, {
+    create: {
+      id: 'WO-1020',
+      materialId: 'FG-PUMP-100',
+      routingId: 'RT-PUMP-100',
+      bomId: 'BOM-PUMP-100',
+      quantity: 10,
+      dueDate: days(3),
+      priority: 400,
+    },
+    steps: [release],
+  });
 }

@@ -12,7 +12,17 @@ import { isSpcEventType } from '../domain/quality/spc-events.ts';
 import { isSerialEventType } from '../domain/tracking/serials.ts';
 import { isDeviceEventType } from '../domain/devices/model.ts';
 import { isLaborEventType } from '../domain/labor/model.ts';
-import { MATERIAL_TYPES, DataRequirementSchema, IdSchema, PositiveQuantity, Seconds, Text, Timestamp, meta } from './schemas.ts';
+import {
+  MATERIAL_TYPES,
+  DataRequirementSchema,
+  IdSchema,
+  MissingQualificationSchema,
+  PositiveQuantity,
+  Seconds,
+  Text,
+  Timestamp,
+  meta,
+} from './schemas.ts';
 
 export { EVENT_TYPES };
 
@@ -483,6 +493,18 @@ export const EVENT_DATA = {
     signatures: z.array(z.object({ signatureId: z.string(), meaning: z.string(), signerId: z.string(), printedName: z.string() })),
   }),
   'operation.started': z.object({ ...OrderSummary, ...OperationRef, name: z.string(), by: z.string() }),
+  /** Issue 18: the operation started (`by`) although qualifications were missing, because a supervisor signed an override. */
+  'qualification.overridden': z.object({
+    ...OrderSummary,
+    ...OperationRef,
+    name: z.string(),
+    by: z.string(),
+    overriddenBy: z.string(),
+    overriddenByName: z.string(),
+    reason: z.string(),
+    signatureId: z.string(),
+    missing: z.array(MissingQualificationSchema),
+  }),
   'operation.completed': z.object({
     ...OrderSummary,
     ...OperationRef,

@@ -88,13 +88,25 @@ export const DateSchema = z.string().check(
 );
 
 /** Fields the server adds to every stored record. */
-const RecordMeta = {
+export const RecordMeta = {
   version: z.int(),
   updatedAt: Timestamp,
   updatedBy: z.string(),
 };
 
 // ---------- Master data (ISA-95 Part 2) ----------
+
+/** Issue 18: a qualification a routing operation or a unit requires, at least at a level (default 1). */
+export const QualificationRequirementSchema = z.strictObject({
+  qualificationId: IdSchema,
+  minLevel: z.optional(z.int().check(z.gte(1), z.lte(10))),
+});
+const RequiredQualifications = z.optional(
+  z.array(QualificationRequirementSchema).check(
+    z.maxLength(20),
+    z.refine((rs) => new Set(rs.map((r) => r.qualificationId)).size === rs.length, 'name each qualification once'),
+  ),
+);
 
 export const EquipmentInputSchema = meta(
   z.object({
@@ -120,6 +132,8 @@ export const EquipmentInputSchema = meta(
     counterMax: z.optional(z.int().check(z.gte(1), z.lte(Number.MAX_SAFE_INTEGER))),
     /** When the unit went into service: its OEE and downtime start then (earlier data, e.g. trials, does not count). Absent: at its first data. */
     commissionedAt: z.optional(Timestamp),
+    /** Qualifications whoever works at this unit must hold (issue 18): copied onto the operations released to it. */
+    requiredQualifications: RequiredQualifications,
   }),
   'EquipmentInput',
   'An equipment element of the ISA-95 hierarchy: site > area > work center (line, cell, unit) > work unit.',
@@ -210,6 +224,8 @@ export const RoutingOperationSchema = z.object({
     ),
   ),
   dataToRecord: z._default(z.array(DataRequirementSchema).check(z.maxLength(50)), []),
+  /** Qualifications the operator must hold (issue 18): release copies them onto the order's operation. */
+  requiredQualifications: RequiredQualifications,
 });
 export const RoutingInputSchema = meta(
   z.object({
@@ -322,6 +338,7 @@ export const PersonnelInputSchema = meta(
     name: Text(200),
     roles: z.array(z.enum(ROLES)).check(z.minLength(1)),
     personnelClass: z.optional(Text(100)),
+    /** Deprecated (issue 18): free text, kept as it is for compatibility; what gates work is PUT /v1/personnel/{id}/qualifications. */
     qualifications: z._default(z.array(Text(100)), []),
     active: z._default(z.boolean(), true),
   }),
@@ -576,6 +593,40 @@ export const ConsumeMaterialSchema = meta(
   "Consume a quantity of a lot, or one serialized unit, at an operation: it must be of one of the operation's BOM components (or a substitute the line names), available (not on hold, not expired, not used up), with enough left.",
 );
 
+export const MissingQualificationSchema = meta(
+  z.object({
+    personnelId: z.string(),
+    personName: z.string(),
+    qualificationId: z.string(),
+    qualificationName: z.string(),
+    reason: z.enum(['missing', 'expired', 'level-too-low', 'training-required']),
+    requiredLevel: z.optional(z.int()),
+    heldLevel: z.optional(z.int()),
+    expiredAt: z.optional(z.string()),
+    documentId: z.optional(z.string()),
+    documentVersion: z.optional(z.int()),
+  }),
+  'MissingQualification',
+  'Who lacks which qualification, and why: missing, expired (expiredAt), level too low (heldLevel below requiredLevel), or training on a document version required.',
+);
+export const OperationRequirementSchema = z.object({
+  qualificationId: z.string(),
+  qualificationName: z.string(),
+  minLevel: z.optional(z.int()),
+  source: z.string(),
+  documentId: z.optional(z.string()),
+  documentVersion: z.optional(z.int()),
+});
+export const QualificationOverrideRecordSchema = z.object({
+  at: Timestamp,
+  by: z.string(),
+  byName: z.string(),
+  reason: z.string(),
+  signatureId: z.string(),
+  meaning: z.string(),
+  missing: z.array(MissingQualificationSchema),
+});
+
 export const OperationSchema = meta(
   z.object({
     seq: z.int(),
@@ -616,6 +667,10 @@ export const OperationSchema = meta(
     ),
     /** A rework operation a nonconformance's disposition added: outside the order's flow (docs/quality.md). */
     rework: z.optional(z.object({ nonconformanceId: z.string(), afterSeq: z.int(), quantity: z.number() })),
+    /** Issue 18: the qualifications whoever starts it must hold, copied at release (docs/qualifications.md). */
+    qualifications: z.optional(z.array(OperationRequirementSchema)),
+    /** Issue 18: a supervisor's override of missing qualifications at its start. */
+    qualificationOverride: z.optional(QualificationOverrideRecordSchema),
     version: z.int(),
   }),
   'Operation',
@@ -1106,6 +1161,8 @@ export const ProblemSchema = meta(
     /** On a 429 `rate-limited` (issue 17): whole seconds until the plant may send again (the `Retry-After` header), and its limits. */
     retryAfterSeconds: z.optional(z.int()),
     limits: z.optional(z.object({ requestsPerSecond: z.number(), burst: z.number() })),
+    /** On a 409 `qualification-missing` (issue 18): who lacks which qualification, and why. */
+    missing: z.optional(z.array(MissingQualificationSchema)),
   }),
   'Problem',
   'RFC 9457 problem details.',

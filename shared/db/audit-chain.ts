@@ -118,6 +118,8 @@ export function chainLocation(tenantId: string, chain: string): { pk: string; sk
       return { pk, skPrefix: 'AUDIT#', head: keys.laborHead(tenantId, id) };
     case 'USER':
       return { pk, skPrefix: 'AUDIT#', head: keys.user(tenantId, id) };
+    case 'PQUAL':
+      return { pk, skPrefix: 'AUDIT#', head: keys.personQualifications(tenantId, id) };
     case 'PLANT':
       return { pk, skPrefix: 'AUDIT#', head: keys.plant(tenantId, id) };
     case 'MDAUDIT': {

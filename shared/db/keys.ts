@@ -505,6 +505,22 @@ export const keys = {
     pk: `${tenantId}#IDEM#${scope}#${key}`,
     sk: 'IDEM',
   }),
+
+  // ---- issue 18: qualifications ----
+
+  /** A person's qualification set (docs/qualifications.md): ONE item per person in one partition per tenant; list = Query (the expiring view). */
+  personQualifications: (tenantId: string, personnelId: string) => ({ pk: `${tenantId}#PQUAL`, sk: personnelId }),
+  personQualificationsPartition: (tenantId: string) => `${tenantId}#PQUAL`,
+  /** Its audit trail (chain `PQUAL#{personnelId}`), by version. */
+  personQualificationsAudit: (tenantId: string, personnelId: string, version: number) => ({
+    pk: `${tenantId}#PQUAL#${personnelId}`,
+    sk: `AUDIT#${pad(version, 8)}`,
+  }),
+  /**
+   * The set as the gate reads it for a USER (one GetItem from the verified user id): a copy of
+   * the person's set under each user id that resolves to that person, written with the set.
+   */
+  userQualifications: (tenantId: string, userId: string) => ({ pk: `${tenantId}#UQUAL`, sk: userId }),
 } as const;
 
 /** Attribute names that belong to the key design, never to the domain object. */

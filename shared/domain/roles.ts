@@ -101,6 +101,8 @@ export const PERMISSIONS = {
    * (its default: an approval by quality or an admin standing in).
    */
   approveDocuments: ['quality', 'admin'],
+  /** Qualifications (issue 18): supervisors and admins define them, grant them to people, and see what expires. */
+  manageQualifications: ['supervisor', 'admin'],
   manageSettings: ['admin'],
   /** Integration credentials and webhook endpoints: secrets and where the plant's data goes. */
   manageIntegrations: ['admin'],

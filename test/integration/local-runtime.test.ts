@@ -345,7 +345,37 @@ describe('the demo plant seed (real handlers)', () => {
       'WO-1003': 'IN_PROGRESS',
       'WO-1004': 'ON_HOLD',
       'WO-1005': 'COMPLETED',
+      // Issue 18: released after the qualification requirements, so its operations carry them.
+      'WO-1020': 'RELEASED',
     });
+  });
+
+  it('has qualifications: requirements on the pump assembly, one expired and some expiring (issue 18)', async () => {
+    // Prepare
+    const token = await mes.runtime.issueToken({ tenantId: DEMO_TENANT, ...DEMO_USERS.supervisor });
+    const get = async (path: string) => (await fetch(`${mes.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    // Act
+    const order = (await get('/v1/work-orders/WO-1020')) as { operations: { seq: number; qualifications?: { qualificationId: string }[] }[] };
+    const expiring = (await get('/v1/qualifications/expiring?withinDays=30')) as {
+      items: { personnelId: string; qualificationId: string; expired: boolean }[];
+    };
+    // Assess
+    assert.deepEqual(
+      order.operations.map((o) => [o.seq, (o.qualifications ?? []).map((q) => q.qualificationId)]),
+      [
+        [10, ['Q-PRESS', 'Q-TORQUE']],
+        [20, ['Q-LEAK-CERT']],
+        [30, []],
+      ],
+    );
+    assert.deepEqual(
+      expiring.items.map((i) => [i.personnelId, i.qualificationId, i.expired]),
+      [
+        ['p-olivia', 'Q-TORQUE', true],
+        ['p-noah', 'Q-LEAK-CERT', false],
+        ['p-olivia', 'Q-LEAK-CERT', false],
+      ],
+    );
   });
 
   it('has supplier lots and serial-numbered pumps to trace both ways', async () => {

@@ -146,6 +146,12 @@ describe('tenant and role rules on every route', () => {
     await buildPlant(people.planner);
     await putSpcSamples(tenantA, individuals(SPC_CHARACTERISTIC, spcWindow.from, 25, 4.0, 0.05));
     await people.planner.ok('PUT', '/v1/personnel/p-1', { name: 'Olivia', roles: ['operator'] });
+    // Issue 18: A's qualification, held by a person only A has (B's own p-1 is made by the putPersonnel case), expiring soon.
+    await people.admin.ok('PUT', '/v1/qualifications/q-1', { name: 'Press operation', kind: 'skill' });
+    await people.planner.ok('PUT', '/v1/personnel/p-qual', { name: 'Olivia', roles: ['operator'] });
+    await people.admin.ok('PUT', '/v1/personnel/p-qual/qualifications', {
+      qualifications: [{ qualificationId: 'q-1', grantedAt: '2026-01-01T00:00:00Z', expiresAt: new Date(Date.now() + 86_400_000).toISOString() }],
+    });
     await people.admin.ok('PUT', '/v1/tenant-settings', SETTINGS_OF_A);
     decider = await as(mes, tenantA, 'u-decider', ['quality']);
     await adminB.ok('PUT', '/v1/materials/B-ONLY', { name: 'B’s own material', uom: 'kg' });
@@ -248,6 +254,7 @@ describe('tenant and role rules on every route', () => {
       operations: [{ seq: 10, name: 'Do it', workCenterId: 'wc-pack' }],
     });
     const personnel = masterData('personnel', 'p-1', { name: 'Olivia', roles: ['operator'] });
+    const qualifications = masterData('qualifications', 'q-1', { name: 'Press operation', kind: 'skill' });
     // Inspections (issue 15): a plan on a routing of its own, so the other orders of A have none.
     const inspectedRouting = { materialId: PLANT.product, operations: [{ seq: 10, name: 'Inspect and pack', workCenterId: 'wc-pack' }] };
     await people.planner.ok('PUT', '/v1/routings/RT-INSPECTED', inspectedRouting);
@@ -452,6 +459,17 @@ describe('tenant and role rules on every route', () => {
       putPersonnel: personnel.put,
       getPersonnel: personnel.get,
       listPersonnel: personnel.list,
+      // Issue 18: B's view of A's qualifications: B has no such person (404), and B's expiring list names none of A's.
+      putQualification: qualifications.put,
+      getQualification: qualifications.get,
+      listQualifications: qualifications.list,
+      getExpiringQualifications: { isolation: 'list', build: async () => ({ query: { withinDays: '30' } }) },
+      getPersonQualifications: { isolation: 'not-found', build: async () => ({ params: { id: 'p-qual' } }) },
+      putPersonQualifications: {
+        isolation: 'not-found',
+        build: async () => ({ params: { id: 'p-qual' }, body: { qualifications: [] } }),
+        probe: async () => (await people.admin.get('/v1/personnel/p-qual/qualifications')).body,
+      },
       // B's plan would name A's material and routing: they do not exist for B.
       putInspectionPlan: { ...inspectionPlans.put, isolation: 'unknown-reference' },
       getInspectionPlan: inspectionPlans.get,

@@ -4,7 +4,8 @@
  * response schema (ContractError: the app and the API are of different versions).
  */
 import type { HttpMethod } from '../../shared/api/routes.ts';
-import { fmtTime, personName, statusWords } from './plant.ts';
+import type { MissingQualification } from '../../shared/domain/qualifications/gate.ts';
+import { fmtDate, fmtTime, personName, statusWords } from './plant.ts';
 
 /** Who last changed the record a 409 is about, and what it is now (problem members of the same names). */
 export interface ChangeInfo {
@@ -19,6 +20,8 @@ export class ApiError extends Error {
   retryAfterSeconds: number | undefined;
   /** Whether the request was a read (GET): the screen tries it again by itself. */
   read = false;
+  /** On a 409 `qualification-missing` (issue 18): who lacks which qualification, and why. */
+  missing: MissingQualification[] | undefined;
 
   constructor(
     readonly status: number,
@@ -51,6 +54,8 @@ export class ApiError extends Error {
         return `Not found: ${this.detail}`;
       case 409:
         if (this.type === 'urn:mes:problem:inspections-outstanding') return inspectionsWords(this.detail);
+        if (this.type === QUALIFICATION_MISSING && this.missing?.length)
+          return `Not started: ${qualificationWords(this.missing)} A supervisor may let the work go ahead: "Override (supervisor)".`;
         return (
           this.changedWords() ??
           `Not done: someone or something changed it first, or it is not allowed now. ${this.detail} The screen shows the current state.`
@@ -77,6 +82,37 @@ export class ApiError extends Error {
     const now = currentStatus ? ` The order is now ${statusWords(currentStatus).toLowerCase()}.` : '';
     return `Not done: ${personName(changedBy)} ${lastChange ?? 'changed this order'} at ${fmtTime(changedAt)}, before your action reached the MES.${now} Here is the current state: check it and try again if it still applies.`;
   }
+}
+
+export const QUALIFICATION_MISSING = 'urn:mes:problem:qualification-missing';
+
+/** One missing qualification in words: "Torque wrench expired on Nov 3", "Press operation (level 2): holds level 1". */
+export function missingWords(m: MissingQualification): string {
+  const what = `${m.qualificationName}${m.requiredLevel && m.requiredLevel > 1 ? ` (level ${m.requiredLevel})` : ''}`;
+  switch (m.reason) {
+    case 'expired':
+      return `${what} expired on ${fmtDate(m.expiredAt)}`;
+    case 'level-too-low':
+      return `${what}: holds level ${m.heldLevel ?? 1} only`;
+    case 'training-required':
+      return `${what}: training on ${m.documentId ?? 'the work instruction'} version ${m.documentVersion ?? ''} needed`;
+    default:
+      return `${what} missing`;
+  }
+}
+
+/** "Olivia Bakker is not qualified: Torque wrench expired on Nov 3; Press operation (level 2): holds level 1 only." per person. */
+export function qualificationWords(missing: readonly MissingQualification[]): string {
+  const people = [...new Set(missing.map((m) => m.personName))];
+  return people
+    .map(
+      (name) =>
+        `${name} is not qualified: ${missing
+          .filter((m) => m.personName === name)
+          .map(missingWords)
+          .join('; ')}.`,
+    )
+    .join(' ');
 }
 
 /**

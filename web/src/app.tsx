@@ -84,6 +84,8 @@ const Organization = lazyScreen(() => import('./screens/organization.tsx'));
 const Devices = lazyScreen(() => import('./screens/devices.tsx'));
 // issue 18: labor
 const OnTheFloor = lazyScreen(() => import('./screens/on-the-floor.tsx'));
+// issue 18: qualifications (supervisors: missing and expiring, per person; granting them)
+const Qualifications = lazyScreen(() => import('./screens/qualifications.tsx'));
 
 /** Most specific first. */
 const SCREENS: [string, ComponentType<ScreenProps>][] = [
@@ -111,6 +113,8 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/devices', Devices],
   // issue 18: labor
   ['/floor', OnTheFloor],
+  // issue 18: qualifications
+  ['/qualifications', Qualifications],
 ];
 
 const NAV = [
@@ -127,6 +131,8 @@ const NAV = [
   ['/devices', 'Devices'],
   // issue 18: labor
   ['/floor', 'On the floor'],
+  // issue 18: qualifications
+  ['/qualifications', 'Qualifications'],
 ] as const;
 /** Tabs only some roles need (everyone may still open them). */
 const NAV_FOR: Partial<Record<(typeof NAV)[number][0], readonly string[]>> = {
@@ -135,6 +141,8 @@ const NAV_FOR: Partial<Record<(typeof NAV)[number][0], readonly string[]>> = {
   '/devices': PERMISSIONS.manageDevices,
   // issue 18: labor
   '/floor': PERMISSIONS.superviseWorkOrder,
+  // issue 18: qualifications
+  '/qualifications': PERMISSIONS.manageQualifications,
 };
 
 function ConnectionBanner() {

@@ -104,6 +104,7 @@ export function problemError(status: number, statusText: string, body: unknown, 
     problem.data.type,
   );
   error.retryAfterSeconds = problem.data.retryAfterSeconds ?? retryAfter;
+  if (problem.data.missing) error.missing = problem.data.missing;
   return error;
 }
 

@@ -49,7 +49,8 @@ export interface Field {
   label: string;
   /** `password`: typed hidden, never kept after the dialog closes (a signature's second component). */
   /** `checkboxes`: several of `options` (roles); the value is the chosen values joined by commas. */
-  type: 'number' | 'text' | 'select' | 'password' | 'checkboxes';
+  /** `date`: a calendar date (YYYY-MM-DD), the phone's date picker. */
+  type: 'number' | 'text' | 'select' | 'password' | 'checkboxes' | 'date';
   required?: boolean;
   /** Smallest value of a number field, said in its error (the field itself is text, see below). */
   min?: number;
@@ -222,7 +223,7 @@ function ActionDialog({ open, close }: { open: OpenDialog; close: () => void }) 
                 <WithUnit unit={f.unit} id={`confirm-${f.name}-unit`}>
                   <input
                     id={`confirm-${f.name}`}
-                    type={f.type === 'password' ? 'password' : 'text'}
+                    type={f.type === 'password' ? 'password' : f.type === 'date' ? 'date' : 'text'}
                     inputMode={f.type === 'number' ? (f.inputMode ?? 'decimal') : undefined}
                     autoComplete={f.type === 'number' ? 'off' : f.type === 'password' ? 'current-password' : undefined}
                     required={f.required}

@@ -2,6 +2,7 @@
 import type * as z from 'zod/mini';
 import { PERMISSIONS, type Role } from '../../domain/roles.ts';
 import * as s from '../schemas.ts';
+import * as q from '../qualification-schemas.ts';
 import { define, kebab, type RouteDef } from '../route-def.ts';
 
 /** Master data resources share one shape: PUT (by `roles`, default planners) and GET by id, and a paged list. */
@@ -112,6 +113,17 @@ const inspectionPlans = masterData(
   PERMISSIONS.manageInspectionPlans,
 );
 
+// Issue 18: supervisors and admins define qualifications (docs/qualifications.md).
+const qualifications = masterData(
+  'qualifications',
+  'Qualifications',
+  'Qualification',
+  'Qualifications',
+  q.QualificationInputSchema,
+  q.QualificationSchema,
+  PERMISSIONS.manageQualifications,
+);
+
 export const routes = define({
   getTenantSettings: {
     method: 'GET',
@@ -157,6 +169,51 @@ export const routes = define({
   putInspectionPlan: inspectionPlans.put,
   getInspectionPlan: inspectionPlans.get,
   listInspectionPlans: inspectionPlans.list,
+  // ---- issue 18: qualifications ----
+  putQualification: qualifications.put,
+  getQualification: qualifications.get,
+  listQualifications: qualifications.list,
+  getExpiringQualifications: {
+    method: 'GET',
+    path: '/v1/qualifications/expiring',
+    summary: 'Who holds what qualification expiring within the days asked (default 30), or expired: soonest first',
+    tag: 'Qualifications',
+    roles: PERMISSIONS.manageQualifications,
+    query: q.ExpiringQuerySchema,
+    response: q.ExpiringQualificationsSchema,
+    successStatus: 200,
+    handler: 'qualifications/get-expiring-qualifications',
+    fn: 'masterData',
+    table: 'read',
+  },
+  getPersonQualifications: {
+    method: 'GET',
+    path: '/v1/personnel/{id}/qualifications',
+    summary: "Read a person's qualifications (version 0: none recorded yet)",
+    tag: 'Qualifications',
+    roles: PERMISSIONS.read,
+    params: s.IdParamsSchema,
+    response: q.PersonQualificationsSchema,
+    successStatus: 200,
+    handler: 'personnel/get-person-qualifications',
+    fn: 'masterData',
+    table: 'read',
+  },
+  putPersonQualifications: {
+    method: 'PUT',
+    path: '/v1/personnel/{id}/qualifications',
+    summary: "Replace a person's qualifications (the whole set; versioned, audited; If-Match for optimistic concurrency)",
+    tag: 'Qualifications',
+    roles: PERMISSIONS.manageQualifications,
+    params: s.IdParamsSchema,
+    body: q.PersonQualificationsInputSchema,
+    response: q.PersonQualificationsSchema,
+    successStatus: 200,
+    handler: 'personnel/put-person-qualifications',
+    fn: 'masterData',
+    table: 'write',
+    ifMatch: true,
+  },
   getShiftCalendar: shiftCalendar.get,
   putShiftCalendar: shiftCalendar.put,
   getDowntimeReasons: downtimeReasons.get,

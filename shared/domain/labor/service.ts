@@ -104,7 +104,8 @@ export class LaborService {
       assertClockable(order, op, kind);
       const gate = await this.gate.check(
         auth,
-        { workOrderId, seq, equipmentId: op.workCenterId, personnelIds: crew.ids },
+        // The requirements were copied onto the operation at release: the gate reads only the people.
+        { workOrderId, seq, equipmentId: op.workCenterId, personnelIds: crew.ids, requirements: op.qualifications ?? [] },
         input.qualificationOverride,
       );
       const heads = await this.labor.heads(auth.tenantId, crew.ids);

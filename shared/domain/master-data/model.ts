@@ -21,6 +21,7 @@ export type DataType = (typeof DATA_TYPES)[number];
 /** Fields the server adds to every stored record. */
 import type { TrackingMode } from '../tracking/model.ts';
 import type { InspectionPlanInput } from '../quality/inspection-plans.ts';
+import type { QualificationInput, QualificationRequirement } from '../qualifications/model.ts';
 
 export interface RecordMeta {
   version: number;
@@ -47,6 +48,8 @@ export interface EquipmentInput {
   counterMax?: number | undefined;
   /** When the unit went into service (ISO); its OEE and downtime start then. Absent: at its first data. */
   commissionedAt?: string | undefined;
+  /** Qualifications whoever works at this unit must hold (issue 18): copied onto operations at release. */
+  requiredQualifications?: QualificationRequirement[] | undefined;
 }
 export interface Equipment extends EquipmentInput, RecordMeta {
   id: string;
@@ -118,6 +121,8 @@ export interface RoutingOperation {
   /** Controlled documents (issue 16) the operator works to; release copies the version in force then. */
   documentIds?: string[] | undefined;
   dataToRecord: DataRequirement[];
+  /** Qualifications the operator must hold (issue 18): release copies them onto the order's operation. */
+  requiredQualifications?: QualificationRequirement[] | undefined;
 }
 export interface RoutingInput {
   materialId: string;
@@ -132,6 +137,7 @@ export interface PersonnelInput {
   name: string;
   roles: PlantRole[];
   personnelClass?: string | undefined;
+  /** Deprecated (issue 18): free text, kept as it is; what gates work is PUT /v1/personnel/{id}/qualifications. */
   qualifications: string[];
   active: boolean;
 }
@@ -210,6 +216,8 @@ export interface MasterDataInputs {
   'reason-list': ReasonListInput;
   /** Inspection plans (issue 15, shared/domain/quality/inspection-plans.ts): put by quality, not planners. */
   'inspection-plan': InspectionPlanInput;
+  /** Qualification definitions (issue 18): put by supervisors and admins. */
+  qualification: QualificationInput;
 }
 export type MasterDataKind = keyof MasterDataInputs;
 

@@ -22,6 +22,7 @@ const LABEL: Record<MasterDataKind, string> = {
   'downtime-reasons': 'downtime reason tree',
   'reason-list': 'reason list',
   'inspection-plan': 'inspection plan',
+  qualification: 'qualification',
 };
 
 /** Fields every stored record has that say nothing about its content. */

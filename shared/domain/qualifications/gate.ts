@@ -6,6 +6,8 @@
  */
 import type { AuthContext } from '../../auth/claims.ts';
 import { MesError } from '../errors.ts';
+import type { Signature } from '../signatures/model.ts';
+import type { OperationRequirement } from './model.ts';
 
 export interface GateSubject {
   workOrderId: string;
@@ -20,6 +22,8 @@ export interface GateSubject {
    * may then be empty.
    */
   self?: boolean;
+  /** The operation's requirements when the caller has read the order already (saves the gate reading it). */
+  requirements?: readonly OperationRequirement[];
 }
 
 export type MissingReason = 'missing' | 'expired' | 'level-too-low' | 'training-required';
@@ -49,6 +53,8 @@ export interface GateResult {
   overrideReason?: string;
   /** What was missing (empty when nothing was). */
   missing: MissingQualification[];
+  /** The supervisor's signature of an accepted override (not written by the gate: the command keeps it). */
+  signature?: Signature;
 }
 
 export interface QualificationGate {

@@ -3,6 +3,7 @@
  * anything is built, so a refused command writes nothing. The audit record is derived from
  * the difference between the order before and after: it can never disagree with the change.
  */
+import type { OperationRequirement, QualificationOverrideRecord } from '../qualifications/model.ts';
 import type { Material, Routing } from '../master-data/model.ts';
 import {
   type FieldError,
@@ -305,6 +306,7 @@ export function releaseWorkOrder(
   components: ReadonlyMap<number, OperationComponent[]> = new Map(),
   inspectionPlans: ReadonlyMap<number, CopiedInspectionPlan[]> = new Map(),
   documents: ReadonlyMap<number, DocumentReference[]> = new Map(),
+  qualifications: ReadonlyMap<number, OperationRequirement[]> = new Map(),
 ): CommandResult {
   assertWorkOrder('release', order);
   const seqs = new Set(routing.operations.map((o) => o.seq));
@@ -332,6 +334,7 @@ export function releaseWorkOrder(
       ...(inspectionPlans.get(r.seq)?.length ? { inspectionPlans: inspectionPlans.get(r.seq) } : {}),
       ...(r.documentIds?.length ? { documentIds: r.documentIds } : {}),
       ...(documents.get(r.seq)?.length ? { documents: documents.get(r.seq) } : {}),
+      ...(qualifications.get(r.seq)?.length ? { qualifications: qualifications.get(r.seq) } : {}),
       version: 0,
     }));
   const next = { ...order, status: 'RELEASED' as const, releasedAt: ctx.now, routingVersion: routing.version, overrunTolerancePct, operations };
@@ -416,10 +419,23 @@ export function closeWorkOrder(ctx: CommandContext, order: WorkOrderAggregate, c
 
 export const replaceOp = (order: WorkOrderAggregate, op: Operation) => order.operations.map((o) => (o.seq === op.seq ? op : o));
 
-export function startOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, comment?: string): CommandResult {
+export function startOperation(
+  ctx: CommandContext,
+  order: WorkOrderAggregate,
+  seq: number,
+  comment?: string,
+  override?: QualificationOverrideRecord,
+): CommandResult {
   const op = findOperation(order, seq);
   assertOperation('start', order, op);
-  const started: Operation = { ...op, status: 'RUNNING', startedAt: ctx.now, startedBy: ctx.actor.userId };
+  const started: Operation = {
+    ...op,
+    status: 'RUNNING',
+    startedAt: ctx.now,
+    startedBy: ctx.actor.userId,
+    // Issue 18: a supervisor let it start without a qualification: who, why, what was missing.
+    ...(override ? { qualificationOverride: override } : {}),
+  };
   const firstStart = order.status === 'RELEASED';
   const next: WorkOrderAggregate = {
     ...order,
@@ -430,7 +446,28 @@ export function startOperation(ctx: CommandContext, order: WorkOrderAggregate, s
   const events: Change['events'] = [];
   if (firstStart) events.push({ type: 'work-order.started', data: summary(next) });
   events.push({ type: 'operation.started', data: { ...summary(next), seq, name: op.name, workCenterId: op.workCenterId, by: ctx.actor.userId } });
-  return finish(ctx, order, next, { action: 'operation.start', target: `operation/${seq}`, comment, events });
+  if (override)
+    events.push({
+      type: 'qualification.overridden',
+      data: {
+        ...summary(next),
+        seq,
+        name: op.name,
+        by: ctx.actor.userId,
+        overriddenBy: override.by,
+        overriddenByName: override.byName,
+        reason: override.reason,
+        signatureId: override.signatureId,
+        missing: override.missing,
+      },
+    });
+  return finish(ctx, order, next, {
+    action: 'operation.start',
+    target: `operation/${seq}`,
+    comment,
+    ...(override ? { reason: `qualification override by ${override.byName} (${override.by}): ${override.reason}` } : {}),
+    events,
+  });
 }
 
 export function pauseOperation(ctx: CommandContext, order: WorkOrderAggregate, seq: number, reason: string, comment?: string): CommandResult {

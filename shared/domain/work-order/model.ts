@@ -21,6 +21,7 @@ import { DOCUMENT_EVENT_TYPES, type DocumentReference } from '../documents/model
 import { DEVICE_EVENT_TYPES } from '../devices/model.ts';
 import { SIGNATURE_EVENT_TYPES } from '../signatures/model.ts';
 import { LABOR_EVENT_TYPES } from '../labor/model.ts';
+import type { OperationRequirement, QualificationOverrideRecord } from '../qualifications/model.ts';
 
 export interface WorkOrder {
   id: string;
@@ -87,7 +88,8 @@ export interface RecordedValue {
 }
 
 /** One of a work order's own operations, copied from the routing at release. */
-export interface Operation extends RoutingOperation {
+/** Its routing operation's fields, but its requirements as `qualifications` (resolved and named at release, issue 18). */
+export interface Operation extends Omit<RoutingOperation, 'requiredQualifications'> {
   status: OperationStatus;
   goodQty: number;
   scrapQty: number;
@@ -109,6 +111,10 @@ export interface Operation extends RoutingOperation {
   inspectionProgress?: InspectionProgress[] | undefined;
   /** The controlled documents' versions in force at release (issue 16, documents/model.ts); none when the routing names none. */
   documents?: DocumentReference[] | undefined;
+  /** The qualifications whoever starts it must hold (issue 18), copied at release: from the routing operation, its work center or unit, and the training on its documents. */
+  qualifications?: OperationRequirement[] | undefined;
+  /** A supervisor's override of missing qualifications at its start (issue 18): who signed, why, what was missing. */
+  qualificationOverride?: QualificationOverrideRecord | undefined;
   /**
    * A rework operation a nonconformance's disposition added (issue 15): a side step for the
    * nonconforming quantity, outside the order's flow (it neither gates nor feeds the next
@@ -257,6 +263,8 @@ export const EVENT_TYPES = [
   ...SIGNATURE_EVENT_TYPES,
   // Labor (issue 18): each to the person's own labor outbox (docs/labor.md).
   ...LABOR_EVENT_TYPES,
+  // Qualifications (issue 18): a supervisor let an operation start without a qualification, on the order's outbox.
+  'qualification.overridden',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

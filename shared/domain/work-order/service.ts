@@ -61,6 +61,9 @@ import type { HoldKind } from './holds.ts';
 import { runCommand } from '../retry.ts';
 import { plansForRelease } from '../quality/inspection-plans.ts';
 import type { EffectiveDocuments } from '../documents/release.ts';
+import type { DocumentReference } from '../documents/model.ts';
+import { passAllGate, type QualificationGate, type QualificationOverride } from '../qualifications/gate.ts';
+import { requirementsForRelease, workCentersOf } from '../qualifications/requirements.ts';
 import { type Clock, systemClock } from '../clock.ts';
 
 export const toDetail = ({ eventSeq: _, ...order }: WorkOrderAggregate): WorkOrderDetail => order;
@@ -97,6 +100,8 @@ export class WorkOrderService {
     private readonly spc?: SpcStateReader,
     /** The controlled documents' versions in force, copied at release (issue 16). */
     private readonly documents?: Pick<EffectiveDocuments, 'forRouting'>,
+    /** The qualification gate on operation start (issue 18). */
+    private readonly gate: QualificationGate = passAllGate,
   ) {}
 
   private context(auth: AuthContext): commands.CommandContext {
@@ -261,8 +266,10 @@ export class WorkOrderService {
       const ctx = this.context(auth);
       // Issue 16: the version of each document in force now (one BatchGetItem), only for a release that can happen.
       const documents = order.status === 'PLANNED' && this.documents ? await this.documents.forRouting(auth.tenantId, routing, ctx.now) : new Map();
+      // Issue 18: what each operation requires (routing, work center or unit, document training), copied so start reads none of it.
+      const qualifications = order.status === 'PLANNED' ? await this.requirements(auth, routing, documents) : new Map();
       const result = await refusedWithChange(order, () => {
-        const released = commands.releaseWorkOrder(ctx, order, routing, tolerance, comment, components, bySeq, documents);
+        const released = commands.releaseWorkOrder(ctx, order, routing, tolerance, comment, components, bySeq, documents, qualifications);
         if (astray.length)
           throw new UnknownReferenceError(
             `inspection plan ${astray.map((p) => `${p.id} (operation ${p.operationSeq})`).join(', ')} names an operation routing ${order.routingId} does not have (it has ${routing.operations.map((o) => o.seq).join(', ')}): correct the plan or the routing`,
@@ -272,6 +279,15 @@ export class WorkOrderService {
       await this.orders.commit(auth.tenantId, result);
       return toDetail(result.after);
     });
+  }
+
+  /** Issue 18: the units the routing runs at and the plant's qualification definitions, in two reads (one BatchGetItem, one Query). */
+  private async requirements(auth: AuthContext, routing: Routing, documents: ReadonlyMap<number, DocumentReference[]>) {
+    const [units, definitions] = await Promise.all([
+      this.masterData.getMany(auth.tenantId, 'equipment', workCentersOf(routing)),
+      this.masterData.listAll(auth.tenantId, 'qualification'),
+    ]);
+    return requirementsForRelease(routing, units, definitions, documents);
   }
 
   /** The order's BOM as its operations carry it (issue 14): the BOM and its lines' materials in two reads. */
@@ -310,8 +326,35 @@ export class WorkOrderService {
   cancel = (auth: AuthContext, id: string, reason: string, v?: number) => this.act(auth, id, v, (c, o) => commands.cancelWorkOrder(c, o, reason));
   close = (auth: AuthContext, id: string, comment?: string, v?: number) => this.act(auth, id, v, (c, o) => commands.closeWorkOrder(c, o, comment));
 
-  startOperation = (auth: AuthContext, id: string, seq: number, comment?: string, v?: number) =>
-    this.act(auth, id, v, (c, o) => commands.startOperation(c, o, seq, comment));
+  /**
+   * Issue 18: an operation that requires qualifications starts only for someone who holds them
+   * (the gate reads the starter's set in ONE GetItem), or with a supervisor's signed override.
+   */
+  startOperation = (auth: AuthContext, id: string, seq: number, comment?: string, v?: number, override?: QualificationOverride) =>
+    this.act(auth, id, v, async (c, o) => {
+      const op = o.operations.find((x) => x.seq === seq);
+      if (!op?.qualifications?.length) return commands.startOperation(c, o, seq, comment);
+      // The order's own refusals (404, 409) come first; then the gate.
+      commands.assertOperation('start', o, op);
+      const gate = await this.gate.check(auth, { workOrderId: id, seq, personnelIds: [], self: true, requirements: op.qualifications }, override);
+      return commands.startOperation(
+        c,
+        o,
+        seq,
+        comment,
+        gate.signature && gate.overrideReason
+          ? {
+              at: c.now,
+              by: gate.signature.signerId,
+              byName: gate.signature.printedName,
+              reason: gate.overrideReason,
+              signatureId: gate.signature.id,
+              meaning: gate.signature.meaning,
+              missing: gate.missing,
+            }
+          : undefined,
+      );
+    });
   pauseOperation = (auth: AuthContext, id: string, seq: number, reason: ReasonChoice, v?: number) =>
     this.actWithReason(auth, id, v, 'pause', reason.code, reason.pointer, (c, o) => commands.pauseOperation(c, o, seq, reason.code, reason.comment));
   resumeOperation = (auth: AuthContext, id: string, seq: number, comment?: string, v?: number) =>

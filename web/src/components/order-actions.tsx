@@ -15,7 +15,12 @@ import {
   type OperationAction,
   type WorkOrderAction,
 } from '../../../shared/domain/work-order/status.ts';
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
+import type { MissingQualification } from '../../../shared/domain/qualifications/gate.ts';
 import { api, ApiError } from '../api.ts';
+import { QUALIFICATION_MISSING } from '../api-error.ts';
+import { QualificationRefusal } from './qualification-override.tsx';
 import type { CallInput } from '../contract.ts';
 import type { RouteId } from '../../../shared/api/routes.ts';
 import { Button, ConfirmAction, type Field } from '../ui.tsx';
@@ -218,6 +223,8 @@ export function OperationActions(props: {
 }) {
   const { order, op, roles, limit, reload, onOutcome } = props;
   const { lists } = useReasonLists();
+  // Issue 18: a start refused for missing qualifications, until it starts or the operation changes.
+  const [refused, setRefused] = useState<{ version: number; missing: MissingQualification[] } | undefined>();
   const offered = offeredOperationActions(order, op, roles);
   if (offered.length === 0) return null;
   const name = `operation ${op.seq} (${op.name})`;
@@ -254,14 +261,35 @@ export function OperationActions(props: {
         switch (action) {
           case 'start':
             return (
-              <ConfirmAction
-                key={action}
-                label={LABELS.start}
-                title={`Start ${name}`}
-                question={`Start ${name} of ${order.id} now?`}
-                run={() => post('start', {})}
-                after={reload}
-              />
+              <Fragment key={action}>
+                <ConfirmAction
+                  label={LABELS.start}
+                  title={`Start ${name}`}
+                  question={`Start ${name} of ${order.id} now?`}
+                  run={async () => {
+                    try {
+                      await post('start', {});
+                      setRefused(undefined);
+                    } catch (error) {
+                      if (error instanceof ApiError && error.type === QUALIFICATION_MISSING && error.missing?.length)
+                        setRefused({ version: op.version, missing: error.missing });
+                      throw error;
+                    }
+                  }}
+                  after={reload}
+                />
+                {refused && refused.version === op.version ? (
+                  <QualificationRefusal
+                    missing={refused.missing}
+                    what={`${name} of ${order.id}`}
+                    retry={async (qualificationOverride) => {
+                      await post('start', { qualificationOverride });
+                      setRefused(undefined);
+                    }}
+                    after={reload}
+                  />
+                ) : null}
+              </Fragment>
             );
           case 'pause':
             return (

@@ -27,17 +27,24 @@ export interface SignDialogProps {
   meanings: readonly string[];
   sign: (body: SignBody) => Promise<void>;
   after?: () => void;
+  /** Someone else signs (a supervisor's override at an operator's phone): the user id starts empty. */
+  otherSigner?: boolean;
+  /** The comment's label, and whether it must be given (an override's reason). */
+  commentLabel?: string;
+  commentRequired?: boolean;
+  /** The dialog's title, when it is not "Electronic signature". */
+  title?: string;
 }
 
 const meaningWords = (code: string) => STANDARD_MEANING_TEXT[code as keyof typeof STANDARD_MEANING_TEXT] ?? code;
 
 export function SignDialog(props: SignDialogProps) {
-  const me = currentSession()?.userId ?? '';
+  const me = props.otherSigner ? '' : (currentSession()?.userId ?? '');
   const meanings = [...new Set(props.meanings)];
   return (
     <ConfirmAction
       label={props.label}
-      title="Electronic signature"
+      title={props.title ?? 'Electronic signature'}
       question={[
         `You sign: ${props.summary}.`,
         props.effect ?? '',
@@ -56,11 +63,12 @@ export function SignDialog(props: SignDialogProps) {
           options: meanings.map((m) => ({ value: m, label: meaningWords(m) })),
           ...(meanings.length === 1 ? { initial: meanings[0] } : {}),
         },
-        { name: 'comment', label: 'Comment (optional)', type: 'text' },
+        { name: 'comment', label: props.commentLabel ?? 'Comment (optional)', type: 'text', required: props.commentRequired ?? false },
       ]}
       run={async (values) => {
         if (!values.meaning) throw new Error('Choose what your signature means from the list.');
         const comment = (values.comment ?? '').trim();
+        if (props.commentRequired && !comment) throw new Error(`${props.commentLabel ?? 'A comment'} must be given.`);
         await props.sign({
           userId: (values.userId ?? '').trim(),
           password: values.password ?? '',
