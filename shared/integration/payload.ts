@@ -22,6 +22,7 @@ export function webhookBody(event: OutboxEvent): string {
     ...(event.recallId !== undefined ? { recallId: event.recallId } : {}),
     ...(event.nonconformanceId !== undefined ? { nonconformanceId: event.nonconformanceId } : {}),
     ...(event.characteristicId !== undefined ? { characteristicId: event.characteristicId } : {}),
+    ...(event.maintenanceRequestId !== undefined ? { maintenanceRequestId: event.maintenanceRequestId } : {}),
     sequence: event.sequence,
     data: event.data,
   });

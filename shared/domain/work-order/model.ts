@@ -17,6 +17,7 @@ import { RECALL_EVENT_TYPES } from '../tracking/recall-events.ts';
 import { SERIAL_EVENT_TYPES } from '../tracking/serials.ts';
 import { NONCONFORMANCE_EVENT_TYPES } from '../quality/nonconformance-model.ts';
 import { SPC_EVENT_TYPES } from '../quality/spc-events.ts';
+import { MAINTENANCE_EVENT_TYPES } from '../maintenance/model.ts';
 import { DOCUMENT_EVENT_TYPES, type DocumentReference } from '../documents/model.ts';
 import { DEVICE_EVENT_TYPES } from '../devices/model.ts';
 import { SIGNATURE_EVENT_TYPES } from '../signatures/model.ts';
@@ -254,6 +255,8 @@ export const EVENT_TYPES = [
   ...DEVICE_EVENT_TYPES,
   // Signatures (issue 16): `signature.applied` on the signed record's outbox, the lock-out alert on the signer's.
   ...SIGNATURE_EVENT_TYPES,
+  // Maintenance (issue 18): each to its maintenance request's own outbox.
+  ...MAINTENANCE_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -280,6 +283,8 @@ export interface OutboxEvent {
   documentId?: string | undefined;
   /** The device a device event (`device.*`) is about. */
   deviceId?: string | undefined;
+  /** The maintenance request a maintenance event (`maintenance-request.*`) is about (issue 18). */
+  maintenanceRequestId?: string | undefined;
   /** Per order (per lot, serial or recall for their events), gap-free sequence number. */
   sequence: number;
   data: Record<string, unknown>;
