@@ -21,5 +21,5 @@ export const telemetry = new TelemetryService(
   new DynamoDbWorkOrderRepository(),
   clock,
   liveView,
-  new DynamoDbMaintenanceFacts(clock),
+  new DynamoDbMaintenanceFacts(),
 );

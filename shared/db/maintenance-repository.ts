@@ -21,7 +21,6 @@ import {
 import type { PlanChange } from '../domain/maintenance/plans.ts';
 import type { MaintenanceRepository, MaintenanceWindowRecord } from '../domain/maintenance/repository.ts';
 import { type MaintenanceRequestWrite, plannedMaintenanceInterval } from '../domain/maintenance/requests.ts';
-import type { Clock } from '../domain/clock.ts';
 import type { Interval } from '../domain/telemetry/intervals.ts';
 import type { MaintenanceFacts } from '../telemetry/service.ts';
 import type { AuditRecord } from '../domain/work-order/model.ts';
@@ -299,15 +298,11 @@ export function maintenanceWriteItems(table: string, tenantId: string, write: Ma
  * its stops (one Query of its downtime partition, where the links sit beside the reasons).
  */
 export class DynamoDbMaintenanceFacts implements MaintenanceFacts {
-  constructor(
-    private readonly clock: Clock,
-    private readonly repository = new DynamoDbMaintenanceRepository(),
-  ) {}
+  constructor(private readonly repository = new DynamoDbMaintenanceRepository()) {}
 
   async plannedMaintenance(tenantId: string, equipmentId: string, from: number, to: number): Promise<Interval[]> {
-    const now = this.clock.now().getTime();
     return (await this.repository.windows(tenantId, equipmentId, from)).flatMap((w) => {
-      const i = plannedMaintenanceInterval({ ...w }, now);
+      const i = plannedMaintenanceInterval(w);
       return i && i.start < to && i.end > from ? [{ start: Math.max(i.start, from), end: Math.min(i.end, to) }] : [];
     });
   }

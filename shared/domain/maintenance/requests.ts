@@ -263,18 +263,18 @@ export function transitionRequest(ctx: MrContext, before: MaintenanceRequestAggr
 }
 
 /**
- * The time a request took its unit out of production as PLANNED maintenance (OEE: not planned
- * production time): its planned window, while the work was going on (from its start to its
- * completion or cancellation, or `now`). Undefined for an unplanned request or one not started:
- * its unit's stop is unplanned downtime.
+ * The time a request took its unit out of production as PLANNED maintenance (OEE: no planned
+ * production time): the planned window of a planned request once its work started (in progress,
+ * completed, or cancelled after the start), up to its completion or cancellation when that came
+ * before the window's end (the unit is back in production then). Undefined for an unplanned
+ * request or one not started: its unit's stop is unplanned downtime.
  */
 export function plannedMaintenanceInterval(
   r: Pick<MaintenanceRequest, 'plannedWindow' | 'startedAt' | 'completedAt' | 'cancelledAt'>,
-  now: number,
 ): { start: number; end: number } | undefined {
   if (!r.plannedWindow || !r.startedAt) return undefined;
-  const start = Math.max(Date.parse(r.plannedWindow.start), Date.parse(r.startedAt));
+  const start = Date.parse(r.plannedWindow.start);
   const ended = r.completedAt ?? r.cancelledAt;
-  const end = Math.min(Date.parse(r.plannedWindow.end), ended ? Date.parse(ended) : now);
+  const end = Math.min(Date.parse(r.plannedWindow.end), ended ? Date.parse(ended) : Number.POSITIVE_INFINITY);
   return end > start ? { start, end } : undefined;
 }

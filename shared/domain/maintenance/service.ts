@@ -32,7 +32,7 @@ import {
 } from './model.ts';
 import { dueOccurrence, planRaised, putPlan } from './plans.ts';
 import type { MaintenanceRepository } from './repository.ts';
-import { MR_NUMBER_PATTERN, type MrContext, type MrStep, raiseRequest, transitionRequest } from './requests.ts';
+import { assertCanMr, MR_NUMBER_PATTERN, type MrContext, type MrStep, raiseRequest, transitionRequest } from './requests.ts';
 
 /** What the maintenance side reads of telemetry (shared/telemetry/service.ts answers both). */
 export interface MaintenanceTelemetry {
@@ -139,7 +139,8 @@ export class MaintenanceService {
       if (expectedVersion !== undefined && expectedVersion !== before.version) {
         throw new StaleVersionError(`maintenance request ${id} is at version ${before.version}, not ${expectedVersion}: reload it and try again`);
       }
-      // Master data the step names, read once the request is known (it does not move with the request).
+      // The state first (a wrong step is a 409 whatever it names), then the master data the step names, read once.
+      assertCanMr(request.action, before);
       step ??= await this.stepOf(auth, request);
       const write = transitionRequest(this.context(auth, this.clock.now()), before, step);
       await this.repository.commit(auth.tenantId, write);
