@@ -82,6 +82,8 @@ const Users = lazyScreen(() => import('./screens/users.tsx'));
 // An organization's users (issue 17) see only this; plant users never load it.
 const Organization = lazyScreen(() => import('./screens/organization.tsx'));
 const Devices = lazyScreen(() => import('./screens/devices.tsx'));
+// issue 18: maintenance
+const Maintenance = lazyScreen(() => import('./screens/maintenance.tsx'));
 
 /** Most specific first. */
 const SCREENS: [string, ComponentType<ScreenProps>][] = [
@@ -107,6 +109,8 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/documents/:id', DocumentScreen],
   ['/users', Users],
   ['/devices', Devices],
+  // issue 18: maintenance
+  ['/maintenance', Maintenance],
 ];
 
 const NAV = [
@@ -121,12 +125,16 @@ const NAV = [
   ['/reason-lists', 'Reasons'],
   ['/users', 'Users'],
   ['/devices', 'Devices'],
+  // issue 18: maintenance
+  ['/maintenance', 'Maintenance'],
 ] as const;
 /** Tabs only some roles need (everyone may still open them). */
 const NAV_FOR: Partial<Record<(typeof NAV)[number][0], readonly string[]>> = {
   '/reason-lists': PERMISSIONS.manageMasterData,
   '/users': PERMISSIONS.manageUsers,
   '/devices': PERMISSIONS.manageDevices,
+  // issue 18: maintenance
+  '/maintenance': PERMISSIONS.workMaintenance,
 };
 
 function ConnectionBanner() {
