@@ -54,6 +54,12 @@ async function loadChoices(signal: AbortSignal) {
 }
 type Choices = Awaited<ReturnType<typeof loadChoices>>;
 
+/** A person by the plant's personnel name, else the name their token carried. */
+const who = (userId: string, name?: string) => {
+  const known = personName(userId);
+  return known !== userId ? known : (name ?? userId);
+};
+
 function RequestCard({ r, choices, canWork, after }: { r: MaintenanceRequest; choices: Choices | undefined; canWork: boolean; after: () => void }) {
   const ifMatch = r.version;
   const waiting = r.status !== 'in-progress';
@@ -69,7 +75,7 @@ function RequestCard({ r, choices, canWork, after }: { r: MaintenanceRequest; ch
         <div>
           <dt>Reported</dt>
           <dd>
-            {fmtAgo(r.raisedAt)} by {r.origin === 'plan' ? 'the maintenance plan' : personName(r.raisedBy) || r.raisedByName}
+            {fmtAgo(r.raisedAt)} by {r.origin === 'plan' ? 'the maintenance plan' : who(r.raisedBy, r.raisedByName)}
           </dd>
         </div>
         <div>
