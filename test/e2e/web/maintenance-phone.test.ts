@@ -121,4 +121,28 @@ describe('maintenance on a phone', { skip: BROWSER_SKIP }, () => {
       await context.close();
     }
   });
+
+  it('reports a problem from a unit card on the plant overview', async () => {
+    const context = await launchBrowser(PHONE);
+    try {
+      const page = await firstPage(context);
+      const errors = watchErrors(page, [/Failed to load resource/]);
+      await signIn(page, mes.baseUrl, { tenantId: tenant, userId: 'u-supervisor', role: 'supervisor' });
+      await goTo(page, '/', 'Plant');
+      await page.locator('.card', { hasText: 'Press 1' }).getByRole('link', { name: 'Call maintenance' }).click();
+      await page.getByRole('button', { name: 'Report a problem on Press 1' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('What is wrong').fill('Guard door does not lock');
+      await screenshot(page, TEST, 'from-unit-card');
+      await assertAccessible(page, 'report from a unit card');
+      await dialog.getByRole('button', { name: /Confirm/ }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.locator('.mr-card', { hasText: 'Guard door does not lock' }).getByText('Press 1').waitFor({ state: 'visible' });
+      await assertNoHorizontalOverflow(page, 'queue after a report');
+      await screenshot(page, TEST, 'queue-after-unit-card');
+      errors.assertNone();
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -11,6 +11,7 @@ import type { ScreenProps } from '../app.tsx';
 import { api } from '../api.ts';
 import { currentSession, hasRole } from '../auth.ts';
 import { useLive } from '../live.ts';
+import { navigate, queryOf } from '../router.ts';
 import { personName } from '../plant.ts';
 import { ConfirmAction, ErrorNote, Loading, Page, fmtAgo, fmtDateTime } from '../ui.tsx';
 import { MR_STATUS_WORDS, PRIORITY_WORDS, RaiseRequest } from '../components/raise-maintenance.tsx';
@@ -53,6 +54,7 @@ async function loadChoices(signal: AbortSignal) {
   };
 }
 type Choices = Awaited<ReturnType<typeof loadChoices>>;
+const unitName = (choices: Choices | undefined, id: string) => choices?.units.find((u) => u.value === id)?.label ?? id;
 
 /** A person by the plant's personnel name, else the name their token carried. */
 const who = (userId: string, name?: string) => {
@@ -201,7 +203,9 @@ function RequestCard({ r, choices, canWork, after }: { r: MaintenanceRequest; ch
   );
 }
 
-export default function Maintenance(_props: ScreenProps) {
+export default function Maintenance({ path }: ScreenProps) {
+  // From a unit card (`?unit=`): a problem on that unit, named, first on the screen.
+  const unitId = queryOf(path).get('unit') ?? undefined;
   const session = currentSession();
   const canWork = hasRole(session, PERMISSIONS.workMaintenance);
   const canRaise = hasRole(session, PERMISSIONS.raiseMaintenanceRequest);
@@ -213,6 +217,19 @@ export default function Maintenance(_props: ScreenProps) {
   const reload = () => void queue.reload();
   return (
     <Page title="Maintenance" actions={canRaise ? <RaiseRequest units={choices.data?.units} after={reload} /> : null}>
+      {canRaise && unitId ? (
+        <p class="mr-for-unit">
+          <RaiseRequest
+            label={`Report a problem on ${unitName(choices.data, unitId)}`}
+            equipmentId={unitId}
+            unitName={unitName(choices.data, unitId)}
+            after={() => {
+              reload();
+              navigate('/maintenance');
+            }}
+          />
+        </p>
+      ) : null}
       <ErrorNote error={queue.error} />
       {!queue.data ? (
         <Loading />
