@@ -297,6 +297,17 @@ export const SCHEDULED_FUNCTIONS = {
     everyMinutes: 60,
     localEverySeconds: 300,
   },
+  evaluateMaintenancePlans: {
+    handler: 'functions/jobs/evaluate-maintenance-plans.ts',
+    description: 'Preventive maintenance (issue 18): raises a request for each plan that fell due, by calendar or by the cycles its unit counted',
+    stack: 'telemetry',
+    serviceName: 'mes-maintenance',
+    // A tenant: a Query of its plans, per counter plan the unit's day and minute items since its last request, one transaction per request raised.
+    timeoutSeconds: 300,
+    tableAccess: 'write',
+    everyMinutes: 15,
+    localEverySeconds: 60,
+  },
 } as const satisfies Record<string, ScheduledFunction>;
 export type ScheduledFunctionId = keyof typeof SCHEDULED_FUNCTIONS;
 export const scheduledFunctions = (stack?: ScheduledFunction['stack']): [ScheduledFunctionId, ScheduledFunction][] =>

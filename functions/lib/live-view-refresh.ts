@@ -1,5 +1,6 @@
 /** The live view's refresh job, wired to its DynamoDB adapters once per cold start. */
 import { DynamoDbLiveViewRepository } from '#shared/db/live-view-repository.ts';
+import { DynamoDbMaintenanceFacts } from '#shared/db/maintenance-repository.ts';
 import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.ts';
 import { DynamoDbTelemetryRepository } from '#shared/db/telemetry-repository.ts';
 import { DynamoDbWorkOrderRepository } from '#shared/db/work-order-repository.ts';
@@ -12,4 +13,9 @@ const telemetry = new DynamoDbTelemetryRepository();
 const masterData = new DynamoDbMasterDataRepository();
 const live = new LiveView(new DynamoDbLiveViewRepository(), { masterData, contexts: new OperationContextReader(telemetry) }, clock);
 
-export const liveViewRefresh = new LiveViewRefresh({ telemetry, masterData, orders: new DynamoDbWorkOrderRepository() }, live, clock);
+// Issue 18: OEE today takes planned maintenance out of planned production time, as every OEE read does.
+export const liveViewRefresh = new LiveViewRefresh(
+  { telemetry, masterData, orders: new DynamoDbWorkOrderRepository(), maintenance: new DynamoDbMaintenanceFacts() },
+  live,
+  clock,
+);

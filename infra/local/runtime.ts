@@ -250,7 +250,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
     if (options.seed) {
       log.info(`Seeding the demo plant (tenant ${DEMO_TENANT}) if it is not there yet...`);
-      runtime.seed = await seedDemoPlant(runtime, log);
+      runtime.seed = await seedDemoPlant(
+        {
+          ...runtime,
+          // Issue 18: the demo's machine data for a stop, through the ingest core as the IoT rules hand it on.
+          ingestTelemetry: async (envelopes) => {
+            const { telemetryIngest } = await import('../../functions/lib/telemetry-ingest.ts');
+            const failed = await telemetryIngest.ingest(
+              envelopes.map((e, i) => ({ id: `seed-${i}`, body: JSON.stringify(e) })),
+              { warn: (message, details) => log.error(`seed telemetry: ${message} ${JSON.stringify(details ?? {})}`) },
+            );
+            if (failed.size) throw new Error(`the demo telemetry was not stored (${failed.size} records)`);
+          },
+        },
+        log,
+      );
     }
     // Last to start, first to stop: no dispatch into a queue that is gone, nor into stopped parts.
     // After the seed, whose events it then dispatches: loading the functions does not slow it down.

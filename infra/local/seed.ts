@@ -15,6 +15,8 @@ import { LOCAL_ONLY_PATHS } from '../../shared/api/routes.ts';
 import type { Log } from './http-server.ts';
 import { DEMO_PASSWORD } from './passwords.ts';
 import type { TokenRequest } from './identity.ts';
+import type { TelemetryEnvelope } from '../../shared/telemetry/messages.ts';
+import { thingName } from '../../shared/telemetry/device-identity.ts';
 
 export const DEMO_TENANT = 'demo';
 /** The gateway the demo plant's packing line reports through (its units' `gatewayId`). */
@@ -35,6 +37,8 @@ export const DEMO_USERS = {
   operator: { userId: 'p-olivia', name: 'Olivia Bakker', roles: ['operator'] },
   admin: { userId: 'p-admin', name: 'Plant Admin', roles: ['admin'] },
   quality: { userId: 'p-quinn', name: 'Quinn Smit', roles: ['quality'] },
+  // Issue 18: a technician, who works the maintenance queue.
+  maintenance: { userId: 'p-tess', name: 'Tess de Wit', roles: ['maintenance'] },
 } as const satisfies Record<string, { userId: string; name: string; roles: readonly Role[] }>;
 type Persona = keyof typeof DEMO_USERS;
 
@@ -46,6 +50,8 @@ export interface SeedResult {
 interface SeedTarget {
   baseUrl: string;
   issueToken(request: TokenRequest): Promise<string>;
+  /** Machine data as the IoT rules hand it on (the ingest core in-process): a demo stop to raise maintenance from (issue 18). */
+  ingestTelemetry?(envelopes: TelemetryEnvelope[]): Promise<void>;
 }
 
 export class SeedError extends Error {
@@ -77,6 +83,7 @@ export async function seedDemoPlant(target: SeedTarget, log: Log): Promise<SeedR
     }
     await seedLabor(api);
     await seedQualifications(api, days);
+    await seedMaintenance(api, target);
   } catch (error) {
     // The API still runs without demo data; the next start finishes the seed.
     const detail = `seeding the demo plant stopped: ${(error as Error).message}`;
@@ -240,6 +247,8 @@ function masterData(): [string, unknown][] {
     material('SCR-M4X12', 'Screw M4x12', 'consumable'),
     material('BOX-100', 'Carton for P100', 'packaging'),
     material('GRS-10', 'Bearing grease', 'consumable', 'KGM', byLot(365)),
+    // Issue 18: a spare part the maintenance demo uses.
+    material('SPR-SEAL-1', 'Press ram seal (spare)', 'consumable'),
 
     [
       '/v1/boms/BOM-PUMP-100',
@@ -342,6 +351,7 @@ function masterData(): [string, unknown][] {
     person('p-noah', 'Noah Visser', ['operator'], ['packing']),
     person('p-quinn', 'Quinn Smit', ['quality']),
     person('p-admin', 'Plant Admin', ['admin']),
+    person('p-tess', 'Tess de Wit', ['maintenance']),
   ];
 }
 
@@ -842,4 +852,94 @@ async function seedQualifications(api: Api, days: (n: number) => string) {
     },
     steps: [release],
   });
+}
+
+// ---------- Maintenance (issue 18, docs/maintenance.md) ----------
+
+const MINUTE_MS = 60_000;
+
+/**
+ * A stop of Bearing Press 1 two hours ago (its machine data through the ingest core, as the IoT
+ * rules hand it on) and a request raised from it, in progress; a planned, completed request on
+ * the screwdriving station with its part and time; a preventive plan by calendar (due, so the
+ * plan job raises its request within a minute) and one by counter. The plans come last: they
+ * mark the step done, so a restart does not raise the requests again.
+ */
+async function seedMaintenance(api: Api, target: SeedTarget) {
+  if ((await api.call('maintenance', 'GET', '/v1/maintenance-plans/PM-PRESS-GREASE')).status === 200) return;
+  const now = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  if (target.ingestTelemetry) {
+    let n = 0;
+    const send = (ts: number, type: string, payload: Record<string, unknown>): TelemetryEnvelope => ({
+      tenantId: DEMO_TENANT,
+      equipmentId: 'wu-press-1',
+      type,
+      clientId: thingName({ tenantId: DEMO_TENANT, equipmentId: 'wu-press-1' }),
+      // As it arrived then: a second after its sample (older data is outside the late window).
+      receivedAt: ts + 1000,
+      raw: Buffer.from(JSON.stringify({ ts, msgId: `seed-mr-${++n}`, ...payload })).toString('base64'),
+    });
+    await target.ingestTelemetry([
+      send(now - 180 * MINUTE_MS, 'state', { state: 'running' }),
+      send(now - 120 * MINUTE_MS, 'state', { state: 'down', reasonCode: 'BD-PNEUMATIC' }),
+      send(now - 95 * MINUTE_MS, 'state', { state: 'running' }),
+    ]);
+    const stops = (await api.expect(
+      'supervisor',
+      'GET',
+      `/v1/equipment/wu-press-1/downtime?from=${iso(now - 200 * MINUTE_MS)}&to=${iso(now)}`,
+      undefined,
+      [200],
+    )) as {
+      items: { stopStart: string; state: string }[];
+    };
+    const stop = stops.items.find((e) => e.state === 'down');
+    if (stop) {
+      const fromStop = (await api.expect(
+        'operator',
+        'POST',
+        '/v1/maintenance-requests',
+        { equipmentId: 'wu-press-1', problem: 'Air pressure drops, the ram stops half way', priority: 'high', downtimeStart: stop.stopStart },
+        [201],
+      )) as { id: string };
+      await api.expect('maintenance', 'POST', `/v1/maintenance-requests/${fromStop.id}/start`, {}, [200]);
+    }
+  }
+  const planned = (await api.expect(
+    'supervisor',
+    'POST',
+    '/v1/maintenance-requests',
+    { equipmentId: 'wu-screw-1', problem: 'Replace the worn ram seal of the screw feeder', priority: 'normal' },
+    [201],
+  )) as { id: string };
+  const step = (persona: Persona, action: string, body: unknown) =>
+    api.expect(persona, 'POST', `/v1/maintenance-requests/${planned.id}/${action}`, body, [200]);
+  await step('supervisor', 'plan', { start: iso(now - 300 * MINUTE_MS), end: iso(now - 240 * MINUTE_MS) });
+  await step('supervisor', 'assign', { assigneeId: 'p-tess' });
+  await step('maintenance', 'start', {});
+  await step('maintenance', 'complete', {
+    workDone: 'Seal replaced, feeder greased and tested',
+    parts: [{ materialId: 'SPR-SEAL-1', quantity: 1 }],
+    laborMinutes: 40,
+  });
+  await api.expect(
+    'maintenance',
+    'PUT',
+    '/v1/maintenance-plans/PM-LABELER-HEAD',
+    { equipmentId: 'wu-labeler-1', task: 'Clean and check the print head', priority: 'normal', trigger: { kind: 'counter', everyCycles: 50_000 } },
+    [200],
+  );
+  await api.expect(
+    'maintenance',
+    'PUT',
+    '/v1/maintenance-plans/PM-PRESS-GREASE',
+    {
+      equipmentId: 'wu-press-1',
+      task: 'Grease the press bearings (weekly)',
+      priority: 'normal',
+      trigger: { kind: 'calendar', every: 1, unit: 'weeks', start: iso(now - 8 * 86_400_000) },
+    },
+    [200],
+  );
 }

@@ -37,12 +37,13 @@ export const TENANT_TABLE_ACTIONS = {
 const TENANT = `\${aws:PrincipalTag/${TENANT_SESSION_TAG}}`;
 
 /**
- * The two partitions no tenant owns that an API request writes (in the system scope, with the
+ * The partitions no tenant owns that an API request writes (in the system scope, with the
  * function's own role): the tenants that wrote audit records or moved the live view on a day,
- * for the checkpoint and live view jobs. They hold tenant ids only. `#` first: no tenant's key
+ * for the checkpoint and live view jobs, and the tenants that keep preventive maintenance plans,
+ * for the plan job (issue 18). They hold tenant ids only. `#` first: no tenant's key
  * starts so (a tenant id is never empty).
  */
-export const SYSTEM_REGISTRY_KEYS = [`${keys.auditTenantsPartition('')}*`, `${keys.liveTenantsPartition('')}*`];
+export const SYSTEM_REGISTRY_KEYS = [`${keys.auditTenantsPartition('')}*`, `${keys.liveTenantsPartition('')}*`, keys.maintenanceTenantsPartition];
 
 /** The roles by name and ARN (in the deploying account and region), so that granting on them needs no cross-stack reference. */
 export const TENANT_ACCESS = {

@@ -25,6 +25,8 @@ export const API_FUNCTIONS = {
     "Administration (issue 17): the platform operators' plants, a plant's users and their roles (the identity provider), its devices and gateways (register, list, revoke; IoT Core)",
   organization:
     "Multi-site organizations (issue 17): the platform's organizations, and their users' read-only rollups and traces across member plants (each read in the plant's own tenant scope) and master data templates published to them",
+  maintenance:
+    'Maintenance (issue 18): requests on a unit (from a person or a downtime event) planned, assigned, started, completed with parts and time, and the preventive plans by calendar or counter',
   audit: 'Read-only: the tamper-evident audit trail of every record and its verification (issue 16)',
   // Apart from the administrators' routes: the one route anyone may call holds only what it
   // needs (decrypt the credential's secret, write the events), not the webhook queue.

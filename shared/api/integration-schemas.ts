@@ -23,6 +23,8 @@ import {
   Timestamp,
   meta,
 } from './schemas.ts';
+import { isMaintenanceEventType } from '../domain/maintenance/model.ts';
+import { MaintenancePartSchema, MaintenanceWindowSchema } from './maintenance-schemas.ts';
 
 export { EVENT_TYPES };
 
@@ -432,6 +434,26 @@ const NonconformanceSummary = {
 };
 const NonconformanceHolds = z.array(z.object({ kind: z.string(), id: z.string(), outcome: z.string(), ending: z.optional(z.string()) }));
 /** What every controlled-document event says of the version it is about (docs/documents.md). */
+/** What every maintenance request event carries (issue 18, docs/maintenance.md "Webhook events"). */
+const MaintenanceSummary = {
+  maintenanceRequestId: z.string(),
+  status: z.string(),
+  equipmentId: z.string(),
+  equipmentName: z.optional(z.string()),
+  problem: z.string(),
+  priority: z.string(),
+  origin: z.string(),
+  /** Raised from a downtime event: the stop's identity on the unit. */
+  downtimeStart: z.optional(z.string()),
+  planId: z.optional(z.string()),
+  occurrence: z.optional(z.int()),
+  plannedWindow: z.optional(MaintenanceWindowSchema),
+  assigneeId: z.optional(z.string()),
+  assigneeName: z.optional(z.string()),
+  version: z.int(),
+  by: z.string(),
+};
+
 const DeviceSummary = {
   deviceId: z.string(),
   kind: z.string(),
@@ -779,6 +801,20 @@ export const EVENT_DATA = {
     failedAttempts: z.array(z.string()),
     lockedUntil: z.string(),
   }),
+  'maintenance-request.created': z.object(MaintenanceSummary),
+  'maintenance-request.planned': z.object(MaintenanceSummary),
+  'maintenance-request.assigned': z.object(MaintenanceSummary),
+  'maintenance-request.started': z.object({ ...MaintenanceSummary, startedAt: z.string() }),
+  /** The work done, the parts used and the labor minutes: what a CMMS books against the unit. */
+  'maintenance-request.completed': z.object({
+    ...MaintenanceSummary,
+    startedAt: z.optional(z.string()),
+    completedAt: z.string(),
+    workDone: z.string(),
+    parts: z.array(MaintenancePartSchema),
+    laborMinutes: z.optional(z.number()),
+  }),
+  'maintenance-request.cancelled': z.object({ ...MaintenanceSummary, reason: z.string() }),
 } as const satisfies Record<(typeof EVENT_TYPES)[number], z.ZodMiniType>;
 
 /** The body of every outbound webhook: the Standard Webhooks shape plus the MES envelope. */
@@ -815,7 +851,9 @@ export const webhookPayloadSchema = <T extends (typeof EVENT_TYPES)[number]>(typ
                     ? { deviceId: z.string() }
                     : isLaborEventType(type)
                       ? { personnelId: z.string(), workOrderId: z.optional(z.string()) }
-                      : { workOrderId: z.string() }),
+                      : isMaintenanceEventType(type)
+                        ? { maintenanceRequestId: z.string() }
+                        : { workOrderId: z.string() }),
     /** Per work order (per lot for a lot event), gap-free, from 1: a receiver orders and spots gaps with it. */
     sequence: z.int(),
     data: EVENT_DATA[type],

@@ -18,6 +18,7 @@ import { routes as equipment } from './routes/equipment.ts';
 import { routes as genealogy } from './routes/genealogy.ts';
 import { routes as inspections } from './routes/inspections.ts';
 import { routes as integration } from './routes/integration.ts';
+import { routes as maintenance } from './routes/maintenance.ts';
 import { routes as masterData } from './routes/master-data.ts';
 import { routes as nonconformances } from './routes/nonconformances.ts';
 import { routes as orders } from './routes/orders.ts';
@@ -48,6 +49,7 @@ export const routes = {
   ...organization,
   ...admin,
   ...devices,
+  ...maintenance,
 };
 
 export type RouteId = keyof typeof routes;

@@ -1049,6 +1049,8 @@ export const DowntimeEventSchema = meta(
     comment: z.optional(z.string()),
     assignedBy: z.optional(z.string()),
     assignedAt: z.optional(Timestamp),
+    /** The maintenance request raised from this stop (issue 18, docs/maintenance.md), and its status now. */
+    maintenanceRequest: z.optional(z.object({ id: z.string(), status: z.string() })),
   }),
   'DowntimeEvent',
   'A stop: opened and closed by state messages (or by silence: offline), with its reason.',

@@ -111,6 +111,11 @@ export function chainLocation(tenantId: string, chain: string): { pk: string; sk
       return { pk, skPrefix: 'AUDIT#', head: keys.document(tenantId, id) };
     case 'DEVICE':
       return { pk, skPrefix: 'AUDIT#', head: keys.device(tenantId, id) };
+    // Maintenance (issue 18): a request's chain and a preventive plan's.
+    case 'MR':
+      return { pk, skPrefix: 'AUDIT#', head: keys.maintenanceRequest(tenantId, id) };
+    case 'MPLAN':
+      return { pk, skPrefix: 'AUDIT#', head: keys.maintenancePlan(tenantId, id) };
     case 'SIGNING':
       return { pk, skPrefix: 'AUDIT#', head: keys.signingState(tenantId, id) };
     case 'LABOR':

@@ -499,6 +499,66 @@ export const keys = {
   /** gsi1, sparse: the head of every person with an open entry, so "who is on what" is one Query. */
   laborActive: (tenantId: string, personnelId: string) => ({ gsi1pk: `${tenantId}#LABOR-ACTIVE`, gsi1sk: personnelId }),
   laborActivePartition: (tenantId: string) => `${tenantId}#LABOR-ACTIVE`,
+  // ---- issue 18: maintenance (docs/maintenance.md) ----
+
+  /**
+   * A maintenance request is one item collection: the request (`MR`), its audit trail
+   * (`AUDIT#{version}`) and its outbox events (`EVT#{version}#{n}`), as a nonconformance's is.
+   */
+  maintenanceRequestPartition: (tenantId: string, id: string) => `${tenantId}#MR#${id}`,
+  maintenanceRequest: (tenantId: string, id: string) => ({ pk: `${tenantId}#MR#${id}`, sk: 'MR' }),
+  maintenanceRequestAudit: (tenantId: string, id: string, version: number) => ({ pk: `${tenantId}#MR#${id}`, sk: `AUDIT#${pad(version, 8)}` }),
+  maintenanceRequestOutboxEvent: (tenantId: string, id: string, version: number, n: number) => ({
+    pk: `${tenantId}#MR#${id}`,
+    sk: `EVT#${pad(version, 8)}#${pad(n, 2)}`,
+  }),
+  /**
+   * gsi1: the plant's requests by status, then priority (urgent first), then age (the queue);
+   * gsi2: the same per unit. A status is a `begins_with` of the sort key: no Scan, no filter.
+   */
+  maintenanceRequestsByStatus: (tenantId: string, status: string, priorityRank: number, raisedAt: string, id: string) => ({
+    gsi1pk: `${tenantId}#MRS`,
+    gsi1sk: `${status}#${priorityRank}#${raisedAt}#${id}`,
+  }),
+  maintenanceRequestsPartition: (tenantId: string) => `${tenantId}#MRS`,
+  maintenanceRequestsOfUnit: (tenantId: string, equipmentId: string, status: string, priorityRank: number, raisedAt: string, id: string) => ({
+    gsi2pk: `${tenantId}#MRS#EQ#${equipmentId}`,
+    gsi2sk: `${status}#${priorityRank}#${raisedAt}#${id}`,
+  }),
+  maintenanceRequestsOfUnitPartition: (tenantId: string, equipmentId: string) => `${tenantId}#MRS#EQ#${equipmentId}`,
+  /** The request numbers of a year: one counter per tenant and year (MR-{YYYY}-{SEQ:5}). */
+  maintenanceRequestCounter: (tenantId: string, year: string) => ({ pk: `${tenantId}#MSEQ`, sk: `MR#${year}` }),
+  /**
+   * The downtime's link to a request raised from it, in the unit's downtime partition beside the
+   * stop's reason (`{stopStart}#MR#{id}`): the downtime list reads it with the reasons. Its
+   * status follows the request's in each of the request's transactions.
+   */
+  maintenanceDowntimeLink: (tenantId: string, equipmentId: string, stopStart: string, requestId: string) => ({
+    pk: `${tenantId}#EQ#${equipmentId}#DOWNTIME`,
+    sk: `${stopStart}#MR#${requestId}`,
+  }),
+  /**
+   * A planned request's planned maintenance on its unit, once started (OEE takes it out of planned
+   * production time): by the end of its planned window, so a Query `sk >= from` finds every
+   * window that reaches into a range.
+   */
+  maintenanceWindowPartition: (tenantId: string, equipmentId: string) => `${tenantId}#EQ#${equipmentId}#MAINT`,
+  maintenanceWindow: (tenantId: string, equipmentId: string, plannedEnd: string, requestId: string) => ({
+    pk: `${tenantId}#EQ#${equipmentId}#MAINT`,
+    sk: `${plannedEnd}#${requestId}`,
+  }),
+  /** A preventive plan: the plan (`MPLAN`) and its audit trail; gsi1 lists a plant's plans by id. */
+  maintenancePlanPartition: (tenantId: string, id: string) => `${tenantId}#MPLAN#${id}`,
+  maintenancePlan: (tenantId: string, id: string) => ({ pk: `${tenantId}#MPLAN#${id}`, sk: 'MPLAN' }),
+  maintenancePlanAudit: (tenantId: string, id: string, version: number) => ({ pk: `${tenantId}#MPLAN#${id}`, sk: `AUDIT#${pad(version, 8)}` }),
+  maintenancePlansById: (tenantId: string, id: string) => ({ gsi1pk: `${tenantId}#MPLANS`, gsi1sk: id }),
+  maintenancePlansPartition: (tenantId: string) => `${tenantId}#MPLANS`,
+  /**
+   * The tenants that keep preventive plans, for the plan job (no Scan): a partition no tenant
+   * owns, holding tenant ids only, put in the system scope when a plan is first saved.
+   */
+  maintenanceTenant: (tenantId: string) => ({ pk: '#MAINT-TENANTS', sk: tenantId }),
+  maintenanceTenantsPartition: '#MAINT-TENANTS',
 
   /** Idempotency-Key records: written in the same transaction as the command they guard. */
   idempotency: (tenantId: string, scope: string, key: string) => ({

@@ -2,7 +2,8 @@
  * The plant roles, carried in the token's `cognito:groups` claim: what a plant's users (and its
  * integrations) may be. Every plant route admits plant roles only (PERMISSIONS below).
  */
-export const ROLES = ['operator', 'supervisor', 'planner', 'quality', 'admin', 'integration'] as const;
+/** `maintenance` (issue 18): technicians, who see and work the maintenance queue. */
+export const ROLES = ['operator', 'supervisor', 'planner', 'quality', 'admin', 'integration', 'maintenance'] as const;
 export type PlantRole = (typeof ROLES)[number];
 export const isPlantRole = (value: unknown): value is PlantRole => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 
@@ -110,6 +111,11 @@ export const PERMISSIONS = {
   manageUsers: ['admin'],
   /** Devices and gateways (issue 17): who registers a device holds its credentials once; who revokes it stops it. */
   manageDevices: ['admin'],
+  /** Maintenance (issue 18; docs/maintenance.md): whoever sees a unit fail raises a request (an operator, a supervisor, a technician)... */
+  raiseMaintenanceRequest: ['operator', 'supervisor', 'maintenance', 'admin'],
+  /** ...supervisors and technicians plan, assign, start, complete and cancel it, and keep the preventive plans. */
+  workMaintenance: ['supervisor', 'maintenance', 'admin'],
+  manageMaintenancePlans: ['supervisor', 'maintenance', 'admin'],
 } as const satisfies Record<string, readonly PlantRole[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -24,6 +24,7 @@ export function webhookBody(event: OutboxEvent): string {
     ...(event.characteristicId !== undefined ? { characteristicId: event.characteristicId } : {}),
     // Issue 18: a labor event names its person.
     ...(event.personnelId !== undefined ? { personnelId: event.personnelId } : {}),
+    ...(event.maintenanceRequestId !== undefined ? { maintenanceRequestId: event.maintenanceRequestId } : {}),
     sequence: event.sequence,
     data: event.data,
   });

@@ -19,7 +19,7 @@ import type { MinuteBucket, OperationContextRecord, StoredStateTransition, Telem
 import type { WorkOrderRepository } from '../domain/work-order/repository.ts';
 import { minuteOf } from './groups.ts';
 import { type LiveView, utcDay } from './live-view.ts';
-import { TelemetryService, startOfLocalDay } from './service.ts';
+import { type MaintenanceFacts, TelemetryService, startOfLocalDay } from './service.ts';
 
 const DAY_MS = 86_400_000;
 /** As the operation context reader looks back (context.ts) and the unit status reads recent minutes (service.ts), at least. */
@@ -36,7 +36,13 @@ export interface RefreshResult {
 
 export class LiveViewRefresh {
   constructor(
-    private readonly sources: { telemetry: TelemetryReadRepository; masterData: MasterDataRepository; orders: WorkOrderRepository },
+    private readonly sources: {
+      telemetry: TelemetryReadRepository;
+      masterData: MasterDataRepository;
+      orders: WorkOrderRepository;
+      /** Planned maintenance (issue 18), out of OEE today's planned production time as in every OEE read. */
+      maintenance?: MaintenanceFacts;
+    },
     private readonly live: LiveView,
     private readonly clock: Clock,
   ) {}
@@ -67,7 +73,7 @@ export class LiveViewRefresh {
       buckets: { from: dayStart - maxOfflineMs, to: startedAt + maxOfflineMs + 60_000 },
       contexts: { from: new Date(dayStart - CONTEXT_LOOKBACK_MS).toISOString(), to: new Date(startedAt + 60_000).toISOString() },
     });
-    const service = new TelemetryService(telemetry, masterData, this.sources.orders, this.clock);
+    const service = new TelemetryService(telemetry, masterData, this.sources.orders, this.clock, undefined, this.sources.maintenance);
     const auth: AuthContext = { tenantId, userId: 'system:live-view-refresh', name: 'Live view refresh', roles: ['supervisor'] };
 
     const statuses = new Map<string, EquipmentStatus>();

@@ -10,7 +10,7 @@ import type { DowntimeEvent as DowntimeEventView, Oee } from '../api/schemas.ts'
 import type { Equipment } from '../domain/master-data/model.ts';
 import type { MinuteBucket, StoredStateTransition, TelemetryReadRepository } from '../domain/telemetry/repository.ts';
 import { type CounterSegment, countIndex } from '../domain/telemetry/counters.ts';
-import { type Interval, intersectIntervals, unionIntervals } from '../domain/telemetry/intervals.ts';
+import { type Interval, intersectIntervals, subtractIntervals, unionIntervals } from '../domain/telemetry/intervals.ts';
 import { type ProcessAggregate, type ProcessAggregates, summarize } from '../domain/telemetry/process.ts';
 import {
   NO_REASON,
@@ -44,6 +44,16 @@ import { thingName } from './device-identity.ts';
 import { OperationContextReader, type ContextInterval } from './context.ts';
 import type { LiveView } from './live-view.ts';
 import { emptyEntry } from '../domain/telemetry/live-view.ts';
+
+/**
+ * What the telemetry side reads of maintenance (issue 18, docs/maintenance.md): the planned
+ * maintenance of a unit (intervals taken out of planned production time, as planned stops are)
+ * and the requests raised from its stops (shown on the downtime events).
+ */
+export interface MaintenanceFacts {
+  plannedMaintenance(tenantId: string, equipmentId: string, from: number, to: number): Promise<Interval[]>;
+  downtimeLinks(tenantId: string, equipmentId: string, from: number, to: number): Promise<{ stopStart: string; requestId: string; status: string }[]>;
+}
 
 export interface RangeQuery {
   from?: string | undefined;
@@ -91,6 +101,8 @@ export class TelemetryService {
     private readonly clock: Clock = systemClock,
     /** The plant's live view: what the plant status reads, and where a reason given to a unit's current stop shows. */
     private readonly live?: LiveView,
+    /** Maintenance (issue 18): planned maintenance windows (out of planned production time) and the requests raised from stops. */
+    private readonly maintenance?: MaintenanceFacts,
   ) {
     this.contexts = new OperationContextReader(telemetry);
   }
@@ -252,9 +264,10 @@ export class TelemetryService {
     calendar: Awaited<ReturnType<TelemetryService['calendar']>>,
     within?: Interval[],
   ): Promise<UnitFigures> {
-    const [coarse, contexts] = await Promise.all([
+    const [coarse, contexts, maintenance] = await Promise.all([
       this.unitFacts(auth, unit, from, to, { days: true }),
       this.contexts.forUnit(auth.tenantId, unit, from, to),
+      this.maintenance ? this.maintenance.plannedMaintenance(auth.tenantId, unit.id, from, to) : [],
     ]);
     // Planned time and the pieces its counts are split into (by the material running).
     const plannedOf = (commissionedAt: number | null) => {
@@ -262,6 +275,8 @@ export class TelemetryService {
         calendar ? plannedProductionTime(calendar, from, to, { equipmentId: unit.id }).intervals : [{ start: from, end: to }],
         commissionedAt,
       );
+      // Planned maintenance (a planned request's window while it was worked) is no planned production time (MES.md, OEE).
+      if (maintenance.length) planned = subtractIntervals(unionIntervals(planned), unionIntervals(maintenance));
       if (within) planned = intersectIntervals(unionIntervals(planned), unionIntervals(within));
       return { planned, pieces: unionIntervals(planned).flatMap((p) => splitByContext(p, contexts)) };
     };
@@ -594,7 +609,12 @@ export class TelemetryService {
     to: number,
   ): Promise<DowntimeEventView[]> {
     const id = unit.id;
-    const [facts, { tree, names }] = await Promise.all([this.unitFacts(auth, unit, from, to), this.reasonTree(auth)]);
+    const [facts, { tree, names }, links] = await Promise.all([
+      this.unitFacts(auth, unit, from, to),
+      this.reasonTree(auth),
+      // Requests raised from stops that may show in the range (a stop's identity may precede it by days).
+      this.maintenance ? this.maintenance.downtimeLinks(auth.tenantId, id, from - 7 * DAY_MS, to) : [],
+    ]);
     const timeline = buildTimeline(
       { transitions: facts.transitions, seen: facts.seen, from, to, commissionedAt: facts.commissionedAt, presence: facts.presence },
       { offlineAfterMs: facts.silenceLimitMs, setupIsPlanned: calendar?.setupIsPlanned ?? false },
@@ -621,8 +641,28 @@ export class TelemetryService {
         ...(loss ? { loss } : {}),
         ...(a?.comment ? { comment: a.comment } : {}),
         ...(a ? { assignedBy: a.assignedBy, assignedAt: a.assignedAt } : {}),
+        ...maintenanceOf(links, e.stopStart),
       };
     });
+  }
+
+  /** The identity (`stopStart`, ISO) of a unit's stop that starts at `startIso`, or one of whose stretches does; undefined when none does. */
+  async downtimeStopAt(auth: AuthContext, id: string, startIso: string): Promise<string | undefined> {
+    const start = Date.parse(startIso);
+    const [unit, calendar] = await Promise.all([this.equipment(auth, id), this.calendar(auth)]);
+    const now = this.clock.now().getTime();
+    if (!(start < now)) return undefined;
+    const events = await this.downtimeEvents(auth, unit, calendar, start, Math.max(Math.min(now, start + 7 * DAY_MS), start + 1));
+    return (events.find((e) => Date.parse(e.stopStart) === start) ?? events.find((e) => Date.parse(e.start) === start))?.stopStart;
+  }
+
+  /** Cycles (good + reject) a unit's counters counted over [from, to): what a counter-triggered maintenance plan reads. */
+  async cycles(auth: AuthContext, id: string, from: number, to: number): Promise<number> {
+    if (!(to > from)) return 0;
+    const unit = await this.equipment(auth, id);
+    const facts = await this.unitFacts(auth, unit, from, to, { days: true });
+    const c = countIndex(facts.segments, unit.counterMax ? { counterMax: unit.counterMax } : {}).between(from, to);
+    return c.good + c.reject;
   }
 
   assignDowntimeReason(auth: AuthContext, id: string, startIso: string, body: { reasonCode: string; comment?: string | undefined }) {
@@ -716,6 +756,13 @@ const RECENT_MS = 10 * 60_000;
 
 /** How far around a range minute items are read for a unit without a heartbeat. */
 const BUCKET_MARGIN_MS = 120_000;
+
+/** The latest maintenance request raised from a stop (issue 18), as its downtime event shows it. */
+function maintenanceOf(links: readonly { stopStart: string; requestId: string; status: string }[], stopStart: number) {
+  const own = links.filter((l) => Date.parse(l.stopStart) === stopStart).sort((a, b) => a.requestId.localeCompare(b.requestId));
+  const last = own.at(-1);
+  return last ? { maintenanceRequest: { id: last.requestId, status: last.status } } : {};
+}
 
 /** The client id whose connection a unit's presence follows: its gateway's when it reports through one, else its own. */
 export const connectionClientId = (tenantId: string, unit: Pick<Equipment, 'id' | 'gatewayId'>): string =>

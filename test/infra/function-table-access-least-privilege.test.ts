@@ -93,7 +93,7 @@ describe('table permissions', () => {
       else {
         assert.deepEqual(own.flatMap(actionsOf), ['dynamodb:PutItem'], api.id);
         assert.deepEqual(own[0]?.Condition, {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#AUDIT-TENANTS#*', '#LIVE-TENANTS#*'] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#AUDIT-TENANTS#*', '#LIVE-TENANTS#*', '#MAINT-TENANTS'] },
         });
       }
     }

@@ -267,8 +267,8 @@ describe('the telemetry stack', () => {
       }
       assert.equal(
         Object.keys(ofType('AWS::Lambda::Function')).length,
-        5,
-        "the two consumers, the rollup, the live view's refresh job and the audit checkpoint job, no other function (no custom resource)",
+        6,
+        "the two consumers, the rollup, the live view's refresh job, the audit checkpoint job and the maintenance plan job, no other function (no custom resource)",
       );
     });
 

@@ -52,7 +52,11 @@ describe('tenant isolation on AWS: the synthesized roles', () => {
       const table = statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
       for (const s of table) {
         assert.deepEqual(list(s.Action), ['dynamodb:PutItem'], fn.id);
-        assert.deepEqual(s.Condition, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#AUDIT-TENANTS#*', '#LIVE-TENANTS#*'] } }, fn.id);
+        assert.deepEqual(
+          s.Condition,
+          { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#AUDIT-TENANTS#*', '#LIVE-TENANTS#*', '#MAINT-TENANTS'] } },
+          fn.id,
+        );
       }
       assert.deepEqual(
         statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('kms:')),

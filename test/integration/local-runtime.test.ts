@@ -512,6 +512,41 @@ describe('the demo plant seed (real handlers)', () => {
     );
   });
 
+  it('shows maintenance: a request raised from a stop, in progress; a planned one done with its part; a plan by calendar and one by counter (issue 18)', async () => {
+    // Prepare
+    const token = await mes.runtime.issueToken({ tenantId: DEMO_TENANT, ...DEMO_USERS.maintenance });
+    const get = async (path: string) => {
+      const res = await fetch(`${mes.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200, path);
+      return (await res.json()) as { items: Record<string, any>[] };
+    };
+    // Act
+    const [press, screw, plans] = await Promise.all([
+      get('/v1/maintenance-requests?equipmentId=wu-press-1'),
+      get('/v1/maintenance-requests?status=completed&equipmentId=wu-screw-1'),
+      get('/v1/maintenance-plans'),
+    ]);
+    const stops = await get(`/v1/equipment/wu-press-1/downtime?from=${new Date(Date.now() - 6 * 3_600_000).toISOString()}`);
+    // Assess
+    const fromStop = press.items.find((r) => r.origin === 'downtime');
+    assert.deepEqual([fromStop?.status, fromStop?.priority], ['in-progress', 'high']);
+    assert.deepEqual(
+      stops.items.filter((e) => e.maintenanceRequest).map((e) => e.maintenanceRequest),
+      [{ id: fromStop?.id, status: 'in-progress' }],
+    );
+    assert.deepEqual(
+      screw.items.map((r) => [r.assigneeName, r.parts.map((p: { materialId: string }) => p.materialId), r.laborMinutes]),
+      [['Tess de Wit', ['SPR-SEAL-1'], 40]],
+    );
+    assert.deepEqual(
+      plans.items.map((p) => [p.id, p.trigger.kind]),
+      [
+        ['PM-LABELER-HEAD', 'counter'],
+        ['PM-PRESS-GREASE', 'calendar'],
+      ],
+    );
+  });
+
   it('does nothing when the plant is already there', async () => {
     // Act
     const again = await seedDemoPlant(mes.runtime, silentLog);

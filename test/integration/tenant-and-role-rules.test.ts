@@ -347,6 +347,28 @@ describe('tenant and role rules on every route', () => {
     const ncOfA = await newNcOfA();
     const ncProbe = async (request: Request) => partitionItems(`${tenantA}#NC#${request.params?.id}`);
 
+    // A's maintenance (issue 18): requests on A's unit, each fresh one in the state its step needs, and a plan.
+    const newMrOfA = async (started = false) => {
+      const r = await people.supervisor.ok('POST', '/v1/maintenance-requests', { equipmentId: PLANT.workUnit, problem: 'oil leak at the ram' });
+      idsOfA.add(r.id);
+      if (started) await people.supervisor.ok('POST', `/v1/maintenance-requests/${r.id}/start`, {});
+      return r.id as string;
+    };
+    const mrOfA = await newMrOfA();
+    const mrProbe = async (request: Request) => partitionItems(`${tenantA}#MR#${request.params?.id}`);
+    await people.planner.ok('PUT', '/v1/personnel/p-tech-a', { name: 'Tech of A', roles: ['maintenance'] });
+    const planOfA = (await people.supervisor.ok('PUT', '/v1/maintenance-plans/PM-OF-A', {
+      equipmentId: PLANT.workUnit,
+      task: 'Grease the ram',
+      trigger: { kind: 'calendar', every: 1, unit: 'weeks', start: '2030-01-01T06:00:00Z' },
+    })) as { id: string };
+    idsOfA.add(planOfA.id);
+    const mrAction = (body: unknown, started = false): Case => ({
+      isolation: 'not-found',
+      build: async (fresh) => ({ params: { id: fresh ? await newMrOfA(started) : mrOfA }, body }),
+      probe: mrProbe,
+    });
+
     // A's controlled documents (issue 16): one in force, and fresh ones in review by the planner for each approval.
     const docOfA = 'WI-OF-A';
     const documentInput = { title: 'Assemble the pump', kind: 'work-instruction', body: '1. Fit the impeller.\n2. Mount the motor.' };
@@ -774,6 +796,28 @@ describe('tenant and role rules on every route', () => {
         build: async (fresh) => ({ params: { id: fresh ? await newDeviceOfA() : deviceOfA }, body: { reason: 'lost' } }),
         probe: deviceProbe,
       },
+      raiseMaintenanceRequest: {
+        isolation: 'unknown-reference',
+        build: async () => ({ body: { equipmentId: PLANT.workUnit, problem: 'noisy bearing' } }),
+        probe: async () => partitionItems(`${tenantA}#MSEQ`),
+      },
+      listMaintenanceRequests: { isolation: 'list', build: async () => ({}) },
+      getMaintenanceRequest: { isolation: 'not-found', build: async () => ({ params: { id: mrOfA } }) },
+      planMaintenanceRequest: mrAction({ start: '2030-01-02T06:00:00Z', end: '2030-01-02T08:00:00Z' }),
+      assignMaintenanceRequest: mrAction({ assigneeId: 'p-tech-a' }),
+      startMaintenanceRequest: mrAction({}),
+      completeMaintenanceRequest: mrAction({ workDone: 'seal replaced', laborMinutes: 30 }, true),
+      cancelMaintenanceRequest: mrAction({ reason: 'raised twice' }),
+      listMaintenancePlans: { isolation: 'list', build: async () => ({}) },
+      getMaintenancePlan: { isolation: 'not-found', build: async () => ({ params: { id: planOfA.id } }) },
+      putMaintenancePlan: {
+        isolation: 'unknown-reference',
+        build: async () => ({
+          params: { id: planOfA.id },
+          body: { equipmentId: PLANT.workUnit, task: 'Grease the ram', trigger: { kind: 'counter', everyCycles: 1000 } },
+        }),
+        probe: async () => partitionItems(`${tenantA}#MPLAN#${planOfA.id}`),
+      },
     } satisfies Record<RouteId, Case>;
   });
   after(async () => {
@@ -857,7 +901,7 @@ describe('tenant and role rules on every route', () => {
               pointers:
                 route.id === 'receiveLot'
                   ? ['/body/materialId']
-                  : route.id === 'registerDevice'
+                  : route.id === 'registerDevice' || route.id === 'raiseMaintenanceRequest' || route.id === 'putMaintenancePlan'
                     ? ['/body/equipmentId']
                     : route.id === 'startRecall' || route.id === 'reportNonconformance'
                       ? ['/body/lotId']

@@ -19,6 +19,8 @@ const NOT_A_TENANTS: Record<string, string> = {
   liveTenantsPartition: 'the same partition',
   auditTenant: '#AUDIT-TENANTS#{day}: which tenants wrote audit records, for the checkpoint job; API requests put here in the system scope',
   auditTenantsPartition: 'the same partition',
+  maintenanceTenant:
+    '#MAINT-TENANTS: which tenants keep preventive maintenance plans, for the plan job (issue 18); API requests put here in the system scope',
   signature: "takes its record's partition (recordPk), which starts with the tenant: checked below",
 };
 

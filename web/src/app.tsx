@@ -86,6 +86,8 @@ const Devices = lazyScreen(() => import('./screens/devices.tsx'));
 const OnTheFloor = lazyScreen(() => import('./screens/on-the-floor.tsx'));
 // issue 18: qualifications (supervisors: missing and expiring, per person; granting them)
 const Qualifications = lazyScreen(() => import('./screens/qualifications.tsx'));
+// issue 18: maintenance
+const Maintenance = lazyScreen(() => import('./screens/maintenance.tsx'));
 
 /** Most specific first. */
 const SCREENS: [string, ComponentType<ScreenProps>][] = [
@@ -115,6 +117,8 @@ const SCREENS: [string, ComponentType<ScreenProps>][] = [
   ['/floor', OnTheFloor],
   // issue 18: qualifications
   ['/qualifications', Qualifications],
+  // issue 18: maintenance
+  ['/maintenance', Maintenance],
 ];
 
 const NAV = [
@@ -133,6 +137,8 @@ const NAV = [
   ['/floor', 'On the floor'],
   // issue 18: qualifications
   ['/qualifications', 'Qualifications'],
+  // issue 18: maintenance
+  ['/maintenance', 'Maintenance'],
 ] as const;
 /** Tabs only some roles need (everyone may still open them). */
 const NAV_FOR: Partial<Record<(typeof NAV)[number][0], readonly string[]>> = {
@@ -143,6 +149,8 @@ const NAV_FOR: Partial<Record<(typeof NAV)[number][0], readonly string[]>> = {
   '/floor': PERMISSIONS.superviseWorkOrder,
   // issue 18: qualifications
   '/qualifications': PERMISSIONS.manageQualifications,
+  // issue 18: maintenance
+  '/maintenance': PERMISSIONS.workMaintenance,
 };
 
 function ConnectionBanner() {

@@ -94,6 +94,8 @@ const SIMPLE: Record<string, AuditEntity> = {
   DOC: 'document',
   USER: 'user',
   PLANT: 'plant',
+  MR: 'maintenance-request',
+  MPLAN: 'maintenance-plan',
 };
 const SIMPLE_PREFIX = Object.fromEntries(Object.entries(SIMPLE).map(([p, e]) => [e, p])) as Record<string, string>;
 

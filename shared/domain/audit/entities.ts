@@ -40,6 +40,9 @@ export const AUDIT_ENTITIES = [
   'user',
   /** A plant in the platform registry (issue 17), read by platform operators; id the tenant id. */
   'plant',
+  /** Maintenance (issue 18): a request (id `MR-…`) and a preventive plan. */
+  'maintenance-request',
+  'maintenance-plan',
   ...MASTER_DATA_AUDIT_KINDS,
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

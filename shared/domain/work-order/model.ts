@@ -17,6 +17,7 @@ import { RECALL_EVENT_TYPES } from '../tracking/recall-events.ts';
 import { SERIAL_EVENT_TYPES } from '../tracking/serials.ts';
 import { NONCONFORMANCE_EVENT_TYPES } from '../quality/nonconformance-model.ts';
 import { SPC_EVENT_TYPES } from '../quality/spc-events.ts';
+import { MAINTENANCE_EVENT_TYPES } from '../maintenance/model.ts';
 import { DOCUMENT_EVENT_TYPES, type DocumentReference } from '../documents/model.ts';
 import { DEVICE_EVENT_TYPES } from '../devices/model.ts';
 import { SIGNATURE_EVENT_TYPES } from '../signatures/model.ts';
@@ -265,6 +266,8 @@ export const EVENT_TYPES = [
   ...LABOR_EVENT_TYPES,
   // Qualifications (issue 18): a supervisor let an operation start without a qualification, on the order's outbox.
   'qualification.overridden',
+  // Maintenance (issue 18): each to its maintenance request's own outbox.
+  ...MAINTENANCE_EVENT_TYPES,
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -293,6 +296,8 @@ export interface OutboxEvent {
   deviceId?: string | undefined;
   /** The person a labor event (`labor.*`) is about (issue 18). */
   personnelId?: string | undefined;
+  /** The maintenance request a maintenance event (`maintenance-request.*`) is about (issue 18). */
+  maintenanceRequestId?: string | undefined;
   /** Per order (per lot, serial or recall for their events), gap-free sequence number. */
   sequence: number;
   data: Record<string, unknown>;

@@ -6,6 +6,7 @@ import type { DowntimeEvent } from '../../../shared/api/schemas.ts';
 import { api } from '../api.ts';
 import { ConfirmAction, StateBadge, fmtAgo, fmtDateTime, fmtDuration } from '../ui.tsx';
 import { type ReasonIndex, eventDurationMs, eventKey, eventReason } from './downtime-data.tsx';
+import { MR_STATUS_WORDS, RaiseRequest } from './raise-maintenance.tsx';
 
 export interface DowntimeRowProps {
   event: DowntimeEvent;
@@ -17,11 +18,13 @@ export interface DowntimeRowProps {
   rangeStart: number;
   /** Offer the reason coding (the role may assign reasons). */
   canAssign: boolean;
+  /** Offer a maintenance request from this stop (issue 18: the role may raise one). */
+  canRaise?: boolean;
   /** After an assignment: reload the list. */
   after: () => void;
 }
 
-export function DowntimeRow({ event, unitName, reasons, personName, now, rangeStart, canAssign, after }: DowntimeRowProps) {
+export function DowntimeRow({ event, unitName, reasons, personName, now, rangeStart, canAssign, canRaise, after }: DowntimeRowProps) {
   const open = !event.end;
   const reason = eventReason(event);
   const before = Date.parse(event.start) <= rangeStart;
@@ -91,20 +94,42 @@ export function DowntimeRow({ event, unitName, reasons, personName, now, rangeSt
             </dd>
           </div>
         ) : null}
+        {event.maintenanceRequest ? (
+          <div class="downtime-facts-wide">
+            <dt>Maintenance</dt>
+            <dd class="downtime-maintenance">
+              <a href="#/maintenance">
+                Maintenance request {event.maintenanceRequest.id} (
+                {(MR_STATUS_WORDS[event.maintenanceRequest.status as keyof typeof MR_STATUS_WORDS] ?? event.maintenanceRequest.status).toLowerCase()})
+              </a>
+            </dd>
+          </div>
+        ) : null}
       </dl>
-      {canAssign ? (
+      {canAssign || (canRaise && !event.maintenanceRequest) ? (
         <div class="downtime-actions">
-          <ConfirmAction
-            label={event.reasonCode ? 'Change reason' : 'Assign reason'}
-            title={`Reason for the stop of ${unitName}`}
-            question={`${unitName}: ${event.state.replace('-', ' ')} since ${fmtDateTime(event.start)}, ${open ? `${duration} so far` : duration}.`}
-            fields={[
-              { name: 'reason', label: 'Reason', type: 'select', required: true, options: reasons.options, ...(initial ? { initial } : {}) },
-              { name: 'comment', label: 'Comment', type: 'text', ...(event.comment ? { initial: event.comment } : {}) },
-            ]}
-            run={assign}
-            after={after}
-          />
+          {canAssign ? (
+            <ConfirmAction
+              label={event.reasonCode ? 'Change reason' : 'Assign reason'}
+              title={`Reason for the stop of ${unitName}`}
+              question={`${unitName}: ${event.state.replace('-', ' ')} since ${fmtDateTime(event.start)}, ${open ? `${duration} so far` : duration}.`}
+              fields={[
+                { name: 'reason', label: 'Reason', type: 'select', required: true, options: reasons.options, ...(initial ? { initial } : {}) },
+                { name: 'comment', label: 'Comment', type: 'text', ...(event.comment ? { initial: event.comment } : {}) },
+              ]}
+              run={assign}
+              after={after}
+            />
+          ) : null}
+          {canRaise && !event.maintenanceRequest ? (
+            <RaiseRequest
+              label="Call maintenance"
+              equipmentId={event.equipmentId}
+              unitName={unitName}
+              downtimeStart={event.stopStart}
+              after={after}
+            />
+          ) : null}
         </div>
       ) : null}
     </li>

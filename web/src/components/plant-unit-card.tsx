@@ -76,6 +76,10 @@ export function UnitCard({ unit, oeeToday }: { unit: UnitLive; oeeToday: OeeFigu
           )}
         </dd>
       </dl>
+      {/* Issue 18: report a problem on this unit (the dialog loads with the maintenance screen, not here). */}
+      <a class="unit-maintenance" href={`#/maintenance?unit=${encodeURIComponent(unit.equipmentId)}`}>
+        Call maintenance
+      </a>
     </li>
   );
 }

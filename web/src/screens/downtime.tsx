@@ -41,6 +41,7 @@ export default function Downtime({ path }: ScreenProps) {
   const now = useNow();
   const personName = usePeople();
   const canAssign = hasRole(currentSession(), PERMISSIONS.superviseWorkOrder);
+  const canRaise = hasRole(currentSession(), PERMISSIONS.raiseMaintenanceRequest);
   const plant = useLive(() => loadPlant(), [], { intervalMs: 60_000 });
   const reasons = useLive((signal) => loadReasons(signal), [], { intervalMs: 60_000 });
   const units = plant.data?.units;
@@ -112,6 +113,7 @@ export default function Downtime({ path }: ScreenProps) {
                   now={now}
                   rangeStart={data.from}
                   canAssign={canAssign && index.options.length > 0}
+                  canRaise={canRaise}
                   after={() => void downtime.reload()}
                 />
               ))}

@@ -13,7 +13,7 @@ import { navigate } from '../router.ts';
 import { Button, Page } from '../ui.tsx';
 
 /** The people roles; `integration` is for ERP systems, which do not sign in here. */
-const ROLE_CHOICES: readonly Role[] = ['operator', 'supervisor', 'planner', 'quality', 'admin', 'org-viewer', 'org-admin'];
+const ROLE_CHOICES: readonly Role[] = ['operator', 'supervisor', 'planner', 'quality', 'admin', 'maintenance', 'org-viewer', 'org-admin'];
 
 export default function SignIn(_props: ScreenProps) {
   const { auth } = appConfig();

@@ -19,6 +19,7 @@ const ROLE_WORDS: Record<PlantRole, string> = {
   quality: 'Quality: inspects and decides',
   admin: 'Admin: users and settings',
   integration: 'Integration: the ERP system (not a person)',
+  maintenance: 'Maintenance: repairs and services the machines',
 };
 const roleName = (role: PlantRole) => ROLE_WORDS[role].split(':')[0] as string;
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_WORDS[r] }));

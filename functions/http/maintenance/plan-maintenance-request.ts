@@ -1,0 +1,8 @@
+/** POST /v1/maintenance-requests/{id}/plan: one step of the request's state machine (a wrong one is a 409). */
+import { httpHandler } from '#functions/lib/http.ts';
+import { maintenance } from '#functions/lib/maintenance-services.ts';
+import { routes } from '#shared/api/routes/maintenance.ts';
+
+export const handler = httpHandler(routes.planMaintenanceRequest, async ({ auth, params, body, expectedVersion }) => ({
+  body: await maintenance.transition(auth, params.id, { action: 'plan', input: body }, expectedVersion),
+}));

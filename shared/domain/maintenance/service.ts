@@ -1,0 +1,271 @@
+/**
+ * Maintenance use cases (issue 18, docs/maintenance.md): read what a command needs (the request,
+ * the unit, the person, the materials; the downtime event it comes from), run the pure command
+ * (requests.ts, plans.ts), commit its write in ONE transaction; read and decide again when
+ * another write came first. Speaks only to ports: the repository, master data, and two reads of
+ * the telemetry side (a unit's downtime event, its cycle count), which the wiring lends.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { AuthContext } from '../../auth/claims.ts';
+import { type Clock, systemClock } from '../clock.ts';
+import { NotFoundError, StaleVersionError, UnknownReferenceError } from '../errors.ts';
+import type { MasterDataRepository } from '../master-data/repository.ts';
+import { retryOnConflict } from '../retry.ts';
+import { formatNumber } from '../tracking/numbering.ts';
+import type { Page } from '../work-order/repository.ts';
+import {
+  ACTIVE_MAINTENANCE_STATUSES,
+  MAINTENANCE_PRIORITIES,
+  type CancelMaintenanceRequest,
+  type AssignMaintenanceRequest,
+  type CompleteMaintenanceRequest,
+  type MaintenancePlan,
+  type MaintenancePlanInput,
+  type MaintenancePlanView,
+  type MaintenanceRequest,
+  type MaintenanceRequestAggregate,
+  type MaintenanceRequestDetail,
+  type MaintenanceStatus,
+  type PlanMaintenanceRequest,
+  type RaiseMaintenanceRequest,
+  type StartMaintenanceRequest,
+} from './model.ts';
+import { dueOccurrence, planRaised, putPlan } from './plans.ts';
+import type { MaintenanceRepository } from './repository.ts';
+import { assertCanMr, MR_NUMBER_PATTERN, type MrContext, type MrStep, raiseRequest, transitionRequest } from './requests.ts';
+
+/** What the maintenance side reads of telemetry (shared/telemetry/service.ts answers both). */
+export interface MaintenanceTelemetry {
+  /** The stop of a unit whose identity (or one of whose stretches) starts at `startIso`: its `stopStart`; undefined when there is none. */
+  downtimeStopAt(auth: AuthContext, equipmentId: string, startIso: string): Promise<string | undefined>;
+  /** Cycles (good + reject) the unit counted over [from, to). */
+  cycles(auth: AuthContext, equipmentId: string, from: number, to: number): Promise<number>;
+}
+
+export type TransitionRequest =
+  | { action: 'plan'; input: PlanMaintenanceRequest }
+  | { action: 'assign'; input: AssignMaintenanceRequest }
+  | { action: 'start'; input: StartMaintenanceRequest }
+  | { action: 'complete'; input: CompleteMaintenanceRequest }
+  | { action: 'cancel'; input: CancelMaintenanceRequest };
+
+const iso = (t: string) => new Date(t).toISOString();
+const toRequest = (r: MaintenanceRequestAggregate): MaintenanceRequest => {
+  const { eventSeq: _, ...rest } = r;
+  return rest;
+};
+const rank = (r: MaintenanceRequest) => MAINTENANCE_PRIORITIES.indexOf(r.priority);
+
+/** The plan job's identity: who raised a plan's request. */
+export const PLAN_JOB_ACTOR = { userId: 'system:maintenance-plans', name: 'Preventive maintenance plan', roles: [] as const };
+
+export class MaintenanceService {
+  constructor(
+    private readonly repository: MaintenanceRepository,
+    private readonly masterData: MasterDataRepository,
+    private readonly telemetry: MaintenanceTelemetry,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private context(auth: Pick<AuthContext, 'tenantId' | 'userId' | 'name' | 'roles'>, now: Date): MrContext {
+    return { tenantId: auth.tenantId, actor: { userId: auth.userId, name: auth.name, roles: auth.roles }, now: now.toISOString(), newId: uuidv7 };
+  }
+
+  private async unit(tenantId: string, id: string, pointer: string) {
+    const unit = await this.masterData.get(tenantId, 'equipment', id);
+    if (!unit) throw new UnknownReferenceError([{ pointer, detail: `equipment ${id} does not exist` }]);
+    return unit;
+  }
+
+  /** The next number of the year, as an id and the counter's move. */
+  private async number(tenantId: string, now: Date) {
+    const year = String(now.getUTCFullYear());
+    const from = await this.repository.counter(tenantId, year);
+    const id = formatNumber(MR_NUMBER_PATTERN, { date: now.toISOString().slice(0, 10), seq: from + 1, materialId: '' });
+    return { id, counter: { year, from, to: from + 1 } };
+  }
+
+  async raise(auth: AuthContext, input: RaiseMaintenanceRequest): Promise<MaintenanceRequest> {
+    const unit = await this.unit(auth.tenantId, input.equipmentId, '/body/equipmentId');
+    // The downtime event it comes from: named by its identity on this unit (a stretch's start is taken to its stop's).
+    const downtimeStart = input.downtimeStart ? await this.telemetry.downtimeStopAt(auth, unit.id, iso(input.downtimeStart)) : undefined;
+    if (input.downtimeStart && !downtimeStart) {
+      throw new UnknownReferenceError([
+        {
+          pointer: '/body/downtimeStart',
+          detail: `${unit.name} has no downtime event starting at ${input.downtimeStart}: pick one from its downtime list`,
+        },
+      ]);
+    }
+    return retryOnConflict(undefined, async () => {
+      const now = this.clock.now();
+      const { id, counter } = await this.number(auth.tenantId, now);
+      const write = raiseRequest(this.context(auth, now), {
+        id,
+        equipmentId: unit.id,
+        equipmentName: unit.name,
+        problem: input.problem,
+        priority: input.priority ?? 'normal',
+        origin: downtimeStart ? 'downtime' : 'person',
+        ...(downtimeStart ? { downtimeStart } : {}),
+        counter,
+      });
+      await this.repository.commit(auth.tenantId, write);
+      return toRequest(write.after);
+    });
+  }
+
+  async get(auth: AuthContext, id: string): Promise<MaintenanceRequestDetail> {
+    const [request, history] = await Promise.all([this.repository.get(auth.tenantId, id), this.repository.history(auth.tenantId, id)]);
+    if (!request) throw new NotFoundError(`maintenance request ${id}`);
+    return { ...toRequest(request), history };
+  }
+
+  /** Without status: the queue (every request not done, urgent first, then oldest); with it: a page of that status. */
+  async list(
+    auth: AuthContext,
+    query: { status?: MaintenanceStatus | undefined; equipmentId?: string | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<MaintenanceRequest>> {
+    if (query.status) return this.repository.list(auth.tenantId, query.status, query.equipmentId, query);
+    const all = await this.repository.all(auth.tenantId, ACTIVE_MAINTENANCE_STATUSES, query.equipmentId);
+    return { items: all.sort((a, b) => rank(a) - rank(b) || a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id)) };
+  }
+
+  async transition(auth: AuthContext, id: string, request: TransitionRequest, expectedVersion: number | undefined): Promise<MaintenanceRequest> {
+    let step: MrStep | undefined;
+    return retryOnConflict(expectedVersion, async () => {
+      const before = await this.repository.get(auth.tenantId, id);
+      if (!before) throw new NotFoundError(`maintenance request ${id}`);
+      if (expectedVersion !== undefined && expectedVersion !== before.version) {
+        throw new StaleVersionError(`maintenance request ${id} is at version ${before.version}, not ${expectedVersion}: reload it and try again`);
+      }
+      // The state first (a wrong step is a 409 whatever it names), then the master data the step names, read once.
+      assertCanMr(request.action, before);
+      step ??= await this.stepOf(auth, request);
+      const write = transitionRequest(this.context(auth, this.clock.now()), before, step);
+      await this.repository.commit(auth.tenantId, write);
+      return toRequest(write.after);
+    });
+  }
+
+  private async stepOf(auth: AuthContext, request: TransitionRequest): Promise<MrStep> {
+    switch (request.action) {
+      case 'plan':
+        return { action: 'plan', window: { start: iso(request.input.start), end: iso(request.input.end) }, comment: request.input.comment };
+      case 'assign': {
+        const person = await this.masterData.get(auth.tenantId, 'personnel', request.input.assigneeId);
+        if (!person)
+          throw new UnknownReferenceError([{ pointer: '/body/assigneeId', detail: `personnel ${request.input.assigneeId} does not exist` }]);
+        return { action: 'assign', assigneeId: person.id, assigneeName: person.name, comment: request.input.comment };
+      }
+      case 'start':
+        return { action: 'start', comment: request.input.comment };
+      case 'complete': {
+        const given = request.input.parts ?? [];
+        const materials = await Promise.all(given.map((p) => this.masterData.get(auth.tenantId, 'material', p.materialId)));
+        const missing = given.flatMap((p, i) =>
+          materials[i] ? [] : [{ pointer: `/body/parts/${i}/materialId`, detail: `material ${p.materialId} does not exist` }],
+        );
+        if (missing.length) throw new UnknownReferenceError(missing);
+        const parts = given.map((p, i) => {
+          const m = materials[i];
+          return {
+            materialId: p.materialId,
+            ...(m?.name ? { materialName: m.name } : {}),
+            quantity: p.quantity,
+            ...(m?.uom ? { uom: m.uom } : {}),
+            ...(p.lotId ? { lotId: p.lotId } : {}),
+          };
+        });
+        return { action: 'complete', workDone: request.input.workDone, parts, laborMinutes: request.input.laborMinutes };
+      }
+      case 'cancel':
+        return { action: 'cancel', reason: request.input.reason };
+    }
+  }
+
+  // ---------- Preventive plans ----------
+
+  async putPlan(auth: AuthContext, id: string, input: MaintenancePlanInput, expectedVersion: number | undefined): Promise<MaintenancePlan> {
+    await this.unit(auth.tenantId, input.equipmentId, '/body/equipmentId');
+    const plan = await retryOnConflict(expectedVersion, async () => {
+      const before = await this.repository.getPlan(auth.tenantId, id);
+      if (expectedVersion !== undefined && expectedVersion !== (before?.version ?? 0)) {
+        throw new StaleVersionError(`maintenance plan ${id} is at version ${before?.version ?? 0}, not ${expectedVersion}: reload it and try again`);
+      }
+      const change = putPlan({ userId: auth.userId, name: auth.name, roles: auth.roles }, this.clock.now().toISOString(), id, input, before);
+      await this.repository.commitPlan(auth.tenantId, change);
+      return change.after;
+    });
+    await this.repository.registerTenant(auth.tenantId);
+    return plan;
+  }
+
+  async getPlan(auth: AuthContext, id: string): Promise<MaintenancePlanView> {
+    const plan = await this.repository.getPlan(auth.tenantId, id);
+    if (!plan) throw new NotFoundError(`maintenance plan ${id}`);
+    if (plan.trigger.kind !== 'counter' || !plan.countFrom) return plan;
+    const cyclesSinceLast = await this.telemetry.cycles(auth, plan.equipmentId, Date.parse(plan.countFrom), this.clock.now().getTime());
+    return { ...plan, cyclesSinceLast };
+  }
+
+  listPlans(auth: AuthContext, page: { limit: number; cursor?: string | undefined }) {
+    return this.repository.listPlans(auth.tenantId, page);
+  }
+
+  /**
+   * The plan job's work for one tenant: each active plan that fell due raises one request for
+   * its occurrence, in the transaction that moves the plan on (a second run, or a concurrent one,
+   * finds the occurrence taken). Returns the requests raised.
+   */
+  async evaluatePlans(tenantId: string): Promise<MaintenanceRequest[]> {
+    const auth: AuthContext = { tenantId, ...PLAN_JOB_ACTOR };
+    const raised: MaintenanceRequest[] = [];
+    for (const listed of await this.repository.allPlans(tenantId)) {
+      if (!listed.active) continue;
+      const request = await retryOnConflict(undefined, async () => {
+        const plan = await this.repository.getPlan(tenantId, listed.id);
+        if (!plan?.active) return undefined;
+        const now = this.clock.now();
+        const cycles =
+          plan.trigger.kind === 'counter' && plan.countFrom
+            ? await this.telemetry.cycles(auth, plan.equipmentId, Date.parse(plan.countFrom), now.getTime())
+            : undefined;
+        const occurrence = dueOccurrence(plan, now.getTime(), cycles);
+        if (occurrence === undefined) return undefined;
+        const unit = await this.masterData.get(tenantId, 'equipment', plan.equipmentId);
+        const { id, counter } = await this.number(tenantId, now);
+        const write = raiseRequest(this.context(auth, now), {
+          id,
+          equipmentId: plan.equipmentId,
+          ...(unit ? { equipmentName: unit.name } : {}),
+          problem: plan.task,
+          priority: plan.priority,
+          origin: 'plan',
+          planId: plan.id,
+          occurrence,
+          counter,
+          plan: { before: plan, after: planRaised(plan, occurrence, id, now.toISOString()) },
+        });
+        await this.repository.commit(tenantId, write);
+        return toRequest(write.after);
+      });
+      if (request) raised.push(request);
+    }
+    return raised;
+  }
+
+  /** Every tenant's plans (the scheduled job): a failing tenant does not stop the others. */
+  async run(log: { warn(message: string, details?: Record<string, unknown>): void } = console) {
+    let raised = 0;
+    const tenants = await this.repository.tenants();
+    for (const tenantId of tenants) {
+      try {
+        raised += (await this.evaluatePlans(tenantId)).length;
+      } catch (error) {
+        log.warn('maintenance plans: a tenant failed', { tenantId, error: (error as Error).message });
+      }
+    }
+    return { tenants: tenants.length, raised };
+  }
+}
