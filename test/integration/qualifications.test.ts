@@ -155,6 +155,31 @@ describe('qualifications', () => {
     assert.equal((await start(people.operator, quick)).status, 200);
   });
 
+  it('clocking a crew on passes the same gate: one unqualified person refuses the whole crew (409 naming them), writing nothing; an override lets them on', async () => {
+    const id = await released('RT-PRESS');
+    assert.equal((await start(people.operator2, id)).status, 200);
+    const clockOn = (body: unknown) => people.supervisor.post(`/v1/work-orders/${id}/operations/10/clock-on`, body);
+    const crew = { personnelIds: ['u-operator', 'u-operator-2'] };
+    const refused = await clockOn(crew);
+    assertProblem(refused, 409, { type: MISSING });
+    assert.deepEqual(
+      refused.body.missing.map((m: { personnelId: string; reason: string }) => [m.personnelId, m.reason]),
+      [
+        ['u-operator', 'level-too-low'],
+        ['u-operator', 'expired'],
+      ],
+    );
+    const onTheFloor = async () => (await people.supervisor.ok('GET', '/v1/labor/active')).people.map((p: { personnelId: string }) => p.personnelId);
+    assert.deepEqual(await onTheFloor(), [], 'a refused clock-on put someone on the floor');
+
+    const ok = await clockOn({
+      ...crew,
+      qualificationOverride: { reason: 'Otto works beside Olivia all shift', signature: { userId: 'u-supervisor', password: PASSWORD } },
+    });
+    assert.equal(ok.status, 200, ok.text);
+    assert.deepEqual((await onTheFloor()).sort(), ['u-operator', 'u-operator-2']);
+  });
+
   it('a supervisor overrides with a reason and their signature: audited, with an event', async () => {
     const id = await released('RT-PRESS');
     const before = await storedItems(tenant, id);
