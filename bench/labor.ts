@@ -110,7 +110,7 @@ export async function measureLabor(options: { step: (m: string) => void; log: Lo
 
 export function renderLabor(figures: readonly LaborFigure[], sink: { out: (...lines: string[]) => void }) {
   sink.out(
-    '## Labor (issue 18): DynamoDB cost of clock-on and clock-off',
+    '### 12.1 Labor: DynamoDB cost of clock-on and clock-off',
     '',
     'Median request units per request as the x-mes-dynamodb header reports them (DynamoDB Local: a transaction is reported as a whole).',
     '',

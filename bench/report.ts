@@ -17,6 +17,7 @@ import { renderGenealogy } from './genealogy-report.ts';
 import { SPC_TARGET_NAMES, type SpcResults } from './spc.ts';
 import { renderSpc } from './spc-report.ts';
 import { type AuditResults, renderAudit } from './audit.ts';
+import { type PeopleResults, renderPeople } from './people-report.ts';
 import { renderSaasCost, saasCost } from './saas-cost.ts';
 
 export const TARGETS = { latencyRatio: 1.5 } as const;
@@ -51,6 +52,7 @@ export interface Results {
   spcError?: string | undefined;
   audit?: AuditResults | undefined;
   auditError?: string | undefined;
+  people?: PeopleResults | undefined;
 }
 
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -186,6 +188,7 @@ export function renderResults(r: Results): string {
     r.plantLive ? undefined : `section 7 did not run (${r.plantLiveError ?? 'no figures'})`,
     out,
   );
+  renderPeople(r.people ?? {}, { out, judge });
 
   const summary = ['## Summary', '', '| Target | Checks | Pass | Fail | Verdict |', '|---|---|---|---|---|'];
   for (const target of Object.values(T)) {

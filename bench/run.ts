@@ -21,6 +21,8 @@
  *      p50), and reading and verifying 100,000 audit records (its own runtime).
  *  11. the whole deployment's cost per plant-month at 1, 10 and 100 plants and its idle floor
  *      (bench/saas-cost.ts), computed from sections 1, 2, 3 and 7 of the same run.
+ *  12. people and machines (bench/labor.ts, bench/qualifications.ts): the DynamoDB cost of clock-on
+ *      and clock-off, and the reads the qualification check adds to an operation start (own runtimes).
  * Every loop is bounded in count and time; all traffic stays on 127.0.0.1.
  * BENCH_SAMPLES, BENCH_COLD_RUNS (at least 7), BENCH_TELEMETRY_SCALE and BENCH_WEB_RUNS shrink a run while working on the bench itself.
  */
@@ -47,6 +49,9 @@ import { measurePlantLive, type PlantLiveResults } from './plant-live.ts';
 import { type GenealogyResults, measureGenealogy } from './genealogy.ts';
 import { measureSpc, type SpcResults } from './spc.ts';
 import { type AuditResults, measureAudit } from './audit.ts';
+import { measureLabor } from './labor.ts';
+import type { PeopleResults } from './people-report.ts';
+import { measureQualifications } from './qualifications.ts';
 
 // The bench measures the MES at load, not the fair-use limiter's refusals: every plant gets room
 // (the limiter still leases; docs/fair-use.md prices that). Set before any runtime starts.
@@ -108,6 +113,7 @@ let spc: SpcResults | undefined;
 let spcError: string | undefined;
 let audit: AuditResults | undefined;
 let auditError: string | undefined;
+const people: PeopleResults = {};
 try {
   const tokens = await issueTokens(runtime);
   await seedMasterData(runtime.baseUrl, tokens);
@@ -173,6 +179,17 @@ try {
     console.error(error);
     return undefined;
   });
+  step('12. people and machines: clock-on/off and the qualification check on start (issue 18)');
+  people.labor = await measureLabor({ step, log: quietLog }).catch((error: Error) => {
+    people.laborError = error.message.split('\n')[0];
+    console.error(error);
+    return undefined;
+  });
+  people.qualifications = await measureQualifications({ step, log: quietLog }).catch((error: Error) => {
+    people.qualificationsError = error.message.split('\n')[0];
+    console.error(error);
+    return undefined;
+  });
 } finally {
   closeClient();
   await runtime.stop();
@@ -211,6 +228,7 @@ const markdown = renderResults({
   spcError,
   audit,
   auditError,
+  people,
 });
 writeFileSync(join(ROOT, 'bench/RESULTS.md'), markdown);
 step('wrote bench/RESULTS.md');

@@ -66,7 +66,7 @@ describe('labor: the qualification gate on clock-on', () => {
       assert.deepEqual(e.missing, missing);
       return true;
     });
-    assert.deepEqual(asked, [{ workOrderId: 'WO-1', seq: 10, equipmentId: 'wc-1', personnelIds: ['p-ann', 'p-ben'], requirements: [] }]);
+    assert.deepEqual(asked, [{ workOrderId: 'WO-1', seq: 10, personnelIds: ['p-ann', 'p-ben'], requirements: [] }]);
     assert.equal(commits.length, 0);
   });
 

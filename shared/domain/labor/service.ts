@@ -104,8 +104,9 @@ export class LaborService {
       assertClockable(order, op, kind);
       const gate = await this.gate.check(
         auth,
-        // The requirements were copied onto the operation at release: the gate reads only the people.
-        { workOrderId, seq, equipmentId: op.workCenterId, personnelIds: crew.ids, requirements: op.qualifications ?? [] },
+        // The requirements (the routing operation's, its unit's, its documents' trainings) were copied
+        // onto the operation at release: the gate reads only the people, and nothing when none is required.
+        { workOrderId, seq, personnelIds: crew.ids, requirements: op.qualifications ?? [] },
         input.qualificationOverride,
       );
       const heads = await this.labor.heads(auth.tenantId, crew.ids);
