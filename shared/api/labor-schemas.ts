@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { LABOR_KINDS, MAX_CREW } from '../domain/labor/model.ts';
-import { IdSchema, meta, QualificationOverrideSchema, Timestamp } from './schemas.ts';
+import { IdSchema, MissingQualificationSchema, meta, QualificationOverrideSchema, Timestamp } from './schemas.ts';
 
 const Crew = z.optional(
   z.array(IdSchema).check(z.minLength(1, 'name at least one person, or leave personnelIds out to clock yourself'), z.maxLength(MAX_CREW)),
@@ -57,6 +57,8 @@ export const LaborEntrySchema = meta(
     endReason: z.optional(z.string()),
     overriddenBy: z.optional(z.string()),
     overrideReason: z.optional(z.string()),
+    overrideSignatureId: z.optional(z.string()),
+    overrideMissing: z.optional(z.array(MissingQualificationSchema)),
   }),
   'LaborEntry',
   "One stretch of a person's time, on an operation or an indirect activity; open while it has no endedAt.",

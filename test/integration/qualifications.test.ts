@@ -178,6 +178,36 @@ describe('qualifications', () => {
     });
     assert.equal(ok.status, 200, ok.text);
     assert.deepEqual((await onTheFloor()).sort(), ['u-operator', 'u-operator-2']);
+    // Audited on the person who lacked something: the chained record's reason, the entry's signature and missing list, the events.
+    const olivia = `${tenant}#LABOR#u-operator`;
+    const [audit] = (await partitionItems(olivia, 'AUDIT#')).filter((a) => a.action === 'clock-on');
+    assert.equal(audit?.reason, 'qualification override by Sam Jansen (u-supervisor): Otto works beside Olivia all shift');
+    const [entry] = await partitionItems(olivia, 'E#');
+    assert.equal(entry?.overriddenBy, 'u-supervisor');
+    assert.ok(entry?.overrideSignatureId);
+    assert.deepEqual(
+      ((entry?.overrideMissing ?? []) as { reason: string }[]).map((m) => m.reason),
+      ['level-too-low', 'expired'],
+    );
+    const events = await partitionItems(olivia, 'EVT#');
+    const on = events.find((e) => e.type === 'labor.clocked-on') as { data: Record<string, unknown> } | undefined;
+    assert.equal(on?.data.overrideSignatureId, entry?.overrideSignatureId);
+    assert.equal(((on?.data.missing ?? []) as unknown[]).length, 2);
+    const overridden = events.find((e) => e.type === 'qualification.overridden') as
+      | { data: Record<string, unknown>; workOrderId: string }
+      | undefined;
+    assert.ok(overridden, 'the override event is in the person’s labor outbox');
+    assert.equal(overridden.workOrderId, id);
+    assert.equal(overridden.data.overriddenBy, 'u-supervisor');
+    assert.equal(overridden.data.signatureId, entry?.overrideSignatureId);
+    assert.equal(overridden.data.personnelId, 'u-operator');
+    // Otto lacked nothing: his clock-on carries no override.
+    const otto = `${tenant}#LABOR#u-operator-2`;
+    assert.equal((await partitionItems(otto, 'AUDIT#')).find((a) => a.action === 'clock-on')?.reason, undefined);
+    assert.equal(
+      (await partitionItems(otto, 'EVT#')).some((e) => e.type === 'qualification.overridden'),
+      false,
+    );
   });
 
   it('a supervisor overrides with a reason and their signature: audited, with an event', async () => {

@@ -6,6 +6,8 @@
 export const LABOR_KINDS = ['setup', 'run', 'rework'] as const;
 export type LaborKind = (typeof LABOR_KINDS)[number];
 
+import type { MissingQualification } from '../qualifications/gate.ts';
+
 export const LABOR_EVENT_TYPES = ['labor.clocked-on', 'labor.clocked-off'] as const;
 export type LaborEventType = (typeof LABOR_EVENT_TYPES)[number];
 export const isLaborEventType = (type: string): type is LaborEventType => (LABOR_EVENT_TYPES as readonly string[]).includes(type);
@@ -37,6 +39,9 @@ export interface LaborEntry {
   /** An accepted qualification override (i18-qual): who let the work go ahead, and why. */
   overriddenBy?: string | undefined;
   overrideReason?: string | undefined;
+  /** The supervisor's signature of the override, and what this person lacked. */
+  overrideSignatureId?: string | undefined;
+  overrideMissing?: MissingQualification[] | undefined;
 }
 
 /** A person's labor head: the open entries, its version (the audit and event sequence) and audit head. */
@@ -63,7 +68,8 @@ export interface LaborAudit {
 
 export interface LaborEvent {
   id: string;
-  type: LaborEventType;
+  /** `qualification.overridden`: a supervisor let this person clock on without a qualification (on their labor outbox). */
+  type: LaborEventType | 'qualification.overridden';
   schemaVersion: 1;
   occurredAt: string;
   tenantId: string;

@@ -13,6 +13,7 @@ import { passAllGate, type QualificationGate, type QualificationOverride } from 
 import { type PersonnelLinkLookup, personnelIdOf } from '../qualifications/person.ts';
 import { runCommand } from '../retry.ts';
 import type { ShiftCalendar } from '../telemetry/shifts.ts';
+import { summary } from '../work-order/commands.ts';
 import type { Operation, WorkOrderAggregate } from '../work-order/model.ts';
 import type { WorkOrderRepository } from '../work-order/repository.ts';
 import { type LaborEntry, type LaborHead, type LaborKind, type LaborRepository, type LaborWrite, MAX_CREW } from './model.ts';
@@ -111,8 +112,12 @@ export class LaborService {
       );
       const heads = await this.labor.heads(auth.tenantId, crew.ids);
       const now = this.clock.now().toISOString();
+      const signature = gate.overrideReason ? gate.signature : undefined;
       const writes = crew.ids.map((p) => {
         const head = heads.get(p);
+        // A supervisor's accepted override, for each person who lacked something: on the entry, audited, an event.
+        const missing = signature ? gate.missing.filter((m) => m.personnelId === p) : [];
+        const overridden = signature && missing.length ? { signature, reason: gate.overrideReason as string, missing } : undefined;
         const already = head?.open.find((e) => e.workOrderId === workOrderId && e.seq === seq);
         if (already) {
           throw new IllegalTransitionError(
@@ -130,9 +135,49 @@ export class LaborService {
           kind,
           startedAt: now,
           startedBy: auth.userId,
-          ...(gate.overriddenBy ? { overriddenBy: gate.overriddenBy, overrideReason: gate.overrideReason } : {}),
+          ...(overridden
+            ? {
+                overriddenBy: overridden.signature.signerId,
+                overrideReason: overridden.reason,
+                overrideSignatureId: overridden.signature.id,
+                overrideMissing: overridden.missing,
+              }
+            : {}),
         };
-        return this.write(auth, now, head, p, entry.personName, [entry], [], `operation ${seq} of ${workOrderId}`);
+        if (!overridden) return this.write(auth, now, head, p, entry.personName, [entry], [], `operation ${seq} of ${workOrderId}`);
+        const { signature: s } = overridden;
+        return this.write(
+          auth,
+          now,
+          head,
+          p,
+          entry.personName,
+          [entry],
+          [],
+          `operation ${seq} of ${workOrderId}`,
+          `qualification override by ${s.printedName} (${s.signerId}): ${overridden.reason}`,
+          [
+            {
+              type: 'qualification.overridden',
+              workOrderId,
+              data: {
+                ...summary(order),
+                seq,
+                workCenterId: op.workCenterId,
+                name: op.name,
+                by: auth.userId,
+                personnelId: p,
+                personName: entry.personName,
+                entryId: entry.entryId,
+                overriddenBy: s.signerId,
+                overriddenByName: s.printedName,
+                reason: overridden.reason,
+                signatureId: s.id,
+                missing: overridden.missing,
+              },
+            },
+          ],
+        );
       });
       await this.labor.commit(auth.tenantId, writes);
       return statusOf(writes);
@@ -241,6 +286,7 @@ export class LaborService {
     closed: LaborEntry[],
     target: string,
     reason?: string,
+    more: { type: 'qualification.overridden'; workOrderId: string; data: Record<string, unknown> }[] = [],
   ): LaborWrite {
     const closedIds = new Set(closed.map((e) => e.entryId));
     const open = [...(before?.open ?? []).filter((e) => !closedIds.has(e.entryId)), ...opened];
@@ -248,7 +294,7 @@ export class LaborService {
     let seq = before?.eventSeq ?? 0;
     const after: LaborHead = { personnelId, personName, version, eventSeq: seq, open, updatedAt: now, updatedBy: auth.userId };
     const describe = (e: LaborEntry) => (e.reasonCode !== undefined ? `indirect ${e.reasonCode}` : `${e.workOrderId} op ${e.seq} ${e.kind}`);
-    const events = [
+    const events: LaborWrite['events'] = [
       ...closed.map((e) => ({ type: 'labor.clocked-off' as const, e })),
       ...opened.map((e) => ({ type: 'labor.clocked-on' as const, e })),
     ].map(({ type, e }) => ({
@@ -262,6 +308,19 @@ export class LaborService {
       sequence: ++seq,
       data: eventData(e),
     }));
+    for (const m of more) {
+      events.push({
+        id: uuidv7(),
+        type: m.type,
+        schemaVersion: 1,
+        occurredAt: now,
+        tenantId: auth.tenantId,
+        personnelId,
+        workOrderId: m.workOrderId,
+        sequence: ++seq,
+        data: m.data,
+      });
+    }
     after.eventSeq = seq;
     return {
       before,
@@ -483,6 +542,9 @@ function eventData(e: LaborEntry) {
     startedAt: e.startedAt,
     ...(e.endedAt ? { endedAt: e.endedAt } : {}),
     ...(e.endReason ? { endReason: e.endReason } : {}),
+    ...(e.overriddenBy
+      ? { overriddenBy: e.overriddenBy, overrideReason: e.overrideReason, overrideSignatureId: e.overrideSignatureId, missing: e.overrideMissing }
+      : {}),
     by: e.endedBy ?? e.startedBy,
   };
 }
