@@ -56,13 +56,17 @@ describe('qualifications', () => {
     tenant = newTenant();
     people = await staff(mes, tenant);
     await buildPlant(people.planner);
-    await Promise.all(['u-supervisor', 'u-operator-2'].map((u) => withPassword(mes, tenant, u, PASSWORD)));
+    // An override's signer is a supervisor by the user directory (issue 17), never by the personnel record.
+    await people.admin.ok('POST', '/v1/users', { userId: 'u-supervisor', name: 'Sam Jansen', roles: ['supervisor'] });
+    await Promise.all(['u-supervisor', 'u-operator-2', 'u-planner'].map((u) => withPassword(mes, tenant, u, PASSWORD)));
     const person = (id: string, name: string, role: string) =>
       people.planner.ok('PUT', `/v1/personnel/${id}`, { name, roles: [role], qualifications: ['old free text'] });
     await Promise.all([
       person('u-operator', 'Olivia Bakker', 'operator'),
       person('u-operator-2', 'Otto Visser', 'operator'),
       person('u-supervisor', 'Sam Jansen', 'supervisor'),
+      // A planner edits master data: making their own personnel record a supervisor's gives them no right to sign overrides.
+      person('u-planner', 'Piet Planner', 'supervisor'),
     ]);
     const define = (id: string, body: unknown) => people.supervisor.ok('PUT', `/v1/qualifications/${id}`, body);
     await define('q-press', {
@@ -218,6 +222,11 @@ describe('qualifications', () => {
       qualificationOverride: { reason: 'urgent', signature: { userId: 'u-operator-2', password: PASSWORD } },
     });
     assertProblem(byOperator, 403, { type: 'urn:mes:problem:forbidden' });
+    // A planner whose personnel record says supervisor: the user directory says planner (403).
+    const byPlanner = await start(people.operator, id, {
+      qualificationOverride: { reason: 'urgent', signature: { userId: 'u-planner', password: PASSWORD } },
+    });
+    assertProblem(byPlanner, 403, { type: 'urn:mes:problem:forbidden' });
     const wrong = await start(people.operator, id, {
       qualificationOverride: { reason: 'urgent', signature: { userId: 'u-supervisor', password: 'nope' } },
     });

@@ -49,6 +49,8 @@ before(async () => {
     person('u-operator-2', 'Noah Visser', 'operator'),
     person('u-supervisor', 'Sam Jansen', 'supervisor'),
   ]);
+  // An override's signer is a supervisor by the user directory (issue 17), never by the personnel record.
+  await people.admin.ok('POST', '/v1/users', { userId: 'u-supervisor', name: 'Sam Jansen', roles: ['supervisor'] });
   await withPassword(mes, tenant, 'u-supervisor', PASSWORD);
   await people.supervisor.ok('PUT', '/v1/qualifications/Q-TORQUE', { name: 'Torque wrench', kind: 'training', validityMonths: 12 });
   await people.supervisor.ok('PUT', '/v1/qualifications/Q-PRESS', {
