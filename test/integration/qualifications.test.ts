@@ -311,6 +311,31 @@ describe('qualifications', () => {
     people = later;
   });
 
+  it('times given with an offset are stored in UTC: an expiry of +02:00 an hour ago has passed', async () => {
+    await people.planner.ok('PUT', '/v1/personnel/u-zone', { name: 'Zoë Smit', roles: ['operator'] });
+    const now = clock.now().getTime();
+    // An hour ago, written in +02:00 wall time: as text it sorts after now.
+    const plus2 = (ms: number) => `${new Date(ms + 2 * 3_600_000).toISOString().slice(0, 19)}+02:00`;
+    const set = await grant('u-zone', [
+      { qualificationId: 'q-press', level: 3, grantedAt: plus2(now - 100 * DAY) },
+      { qualificationId: 'q-leak', grantedAt: plus2(now - 100 * DAY), expiresAt: plus2(now - 3_600_000) },
+    ]);
+    assert.deepEqual(
+      set.qualifications.map((q: { grantedAt: string; expiresAt?: string }) => [q.grantedAt, q.expiresAt]),
+      [
+        [new Date(now - 100 * DAY).toISOString(), undefined],
+        [new Date(now - 100 * DAY).toISOString(), new Date(now - 3_600_000).toISOString()],
+      ],
+    );
+    const id = await released('RT-PRESS');
+    const refused = await people.supervisor.post(`/v1/work-orders/${id}/operations/10/clock-on`, { personnelIds: ['u-zone'], kind: 'setup' });
+    assertProblem(refused, 409, { type: MISSING });
+    assert.deepEqual(
+      refused.body.missing.map((m: { qualificationId: string; reason: string }) => [m.qualificationId, m.reason]),
+      [['q-leak', 'expired']],
+    );
+  });
+
   it('a validity in months gives the expiry when the grant names none', async () => {
     const set = await grant('u-supervisor', [{ qualificationId: 'q-leak', grantedAt: '2030-01-15T00:00:00.000Z' }]);
     assert.equal(set.qualifications[0].expiresAt, '2031-01-15T00:00:00.000Z');
