@@ -16,7 +16,16 @@ import type { ShiftCalendar } from '../telemetry/shifts.ts';
 import { summary } from '../work-order/commands.ts';
 import type { Operation, WorkOrderAggregate } from '../work-order/model.ts';
 import type { WorkOrderRepository } from '../work-order/repository.ts';
-import { type LaborEntry, type LaborHead, type LaborKind, type LaborRepository, type LaborWrite, MAX_CREW } from './model.ts';
+import {
+  type LaborEntry,
+  type LaborHead,
+  type LaborKind,
+  type LaborRepository,
+  type LaborWrite,
+  MAX_CREW,
+  MAX_INDIRECT_CREW,
+  transactionsOf,
+} from './model.ts';
 import { fairSplit, minutes } from './split.ts';
 
 export interface ClockOnInput {
@@ -61,11 +70,11 @@ export class LaborService {
   }
 
   /** The people a command moves: those named (leads only, unless it is the caller alone), else the caller. */
-  private async crew(auth: AuthContext, named: string[] | undefined): Promise<{ ids: string[]; names: Map<string, string> }> {
+  private async crew(auth: AuthContext, named: string[] | undefined, max = MAX_CREW): Promise<{ ids: string[]; names: Map<string, string> }> {
     const me = await this.self(auth);
     const ids = named?.length ? [...new Set(named)] : [me];
-    if (ids.length > MAX_CREW) {
-      throw new ValidationError([{ pointer: '/body/personnelIds', detail: `at most ${MAX_CREW} people at once (${ids.length} given)` }]);
+    if (ids.length > max) {
+      throw new ValidationError([{ pointer: '/body/personnelIds', detail: `at most ${max} people at once (${ids.length} given)` }]);
     }
     if (ids.some((id) => id !== me) && !has(auth, LEADS)) {
       throw new ForbiddenError('only a supervisor or an admin clocks other people on or off; leave personnelIds out to clock yourself');
@@ -223,14 +232,19 @@ export class LaborService {
           this.write(auth, now, head, head.personnelId, head.personName, [], closed, `operations ${seqs.join(', ')} of ${workOrderId}`, endReason),
         ];
       });
-      if (writes.length) await this.labor.commit(auth.tenantId, writes);
+      // Each person's write whole, in transactions of at most 100 items: a retry after a conflict
+      // finds the people already clocked off closed, and moves only the rest.
+      for (const group of transactionsOf(writes)) await this.labor.commit(auth.tenantId, group);
     });
   }
 
   /** Clock on an indirect activity, with a reason of the plant's `indirect` list; an open indirect one ends (switched). */
   indirectOn(auth: AuthContext, input: IndirectOnInput): Promise<LaborStatus> {
     return runCommand(auth.tenantId, 'labor/indirect', undefined, async () => {
-      const [crew, stored] = await Promise.all([this.crew(auth, input.personnelIds), this.masterData.get(auth.tenantId, 'reason-list', 'indirect')]);
+      const [crew, stored] = await Promise.all([
+        this.crew(auth, input.personnelIds, MAX_INDIRECT_CREW),
+        this.masterData.get(auth.tenantId, 'reason-list', 'indirect'),
+      ]);
       const reasons = reasonListOf('indirect', stored);
       assertActiveReason(reasons, input.reasonCode, '/body/reasonCode');
       const reasonName = reasons.reasons.find((r) => r.code === input.reasonCode)?.name ?? input.reasonCode;
