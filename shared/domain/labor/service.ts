@@ -383,7 +383,11 @@ export class LaborService {
     const byId = new Map(stored.map((e) => [e.entryId, e]));
     // An entry open longer than the look-back is still on the head.
     for (const e of head?.open ?? []) if (!byId.has(e.entryId)) byId.set(e.entryId, e);
-    const allocations = fairSplit([...byId.values()], { from, to, now: nowMs, calendar }).filter((a) => a.ms > 0);
+    // One left open on an operation completed since (an order cancelled) ends then, as the order's read ends it.
+    const openOn = [...new Set([...byId.values()].flatMap((e) => (!e.endedAt && e.workOrderId !== undefined ? [e.workOrderId] : [])))];
+    const orders = new Map((await Promise.all(openOn.map((o) => this.orders.get(auth.tenantId, o)))).flatMap((o) => (o ? [[o.id, o] as const] : [])));
+    const endOf = completedEnd(orders);
+    const allocations = fairSplit([...byId.values()], { from, to, now: nowMs, calendar, endOf }).filter((a) => a.ms > 0);
     const totals = new Map<
       string,
       { workOrderId?: string; seq?: number; operationName?: string; kind?: LaborKind; reasonCode?: string; reasonName?: string; ms: number }
@@ -414,7 +418,7 @@ export class LaborService {
       personName: head?.personName ?? stored[0]?.personName ?? personnelId,
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      open: head?.open ?? [],
+      open: (head?.open ?? []).filter((e) => endOf(e) === undefined),
       entries: allocations
         .map((a) => ({ ...a.entry, minutes: minutes(a.ms) }))
         .sort((x, y) => (x.startedAt < y.startedAt ? -1 : x.startedAt > y.startedAt ? 1 : 0)),
