@@ -41,8 +41,12 @@ export const qualifications = new QualificationService(
   masterDataRepository,
   {
     linkOf,
-    rolesOf: async (tenantId, userId) =>
-      (await users.get(tenantId, userId))?.roles ?? (await masterDataRepository.get(tenantId, 'personnel', userId))?.roles ?? [],
+    // The signer's roles as the identity provider grants them: the plant's user directory (issue 17, written by
+    // admins only, mirrored to the provider's groups). Never the personnel record: planners edit master data.
+    rolesOf: async (tenantId, userId) => {
+      const user = await users.get(tenantId, userId);
+      return user?.status === 'active' ? user.roles : [];
+    },
     requirementsOf: async (tenantId, workOrderId, seq) => {
       const op = (await workOrderRepository.get(tenantId, workOrderId))?.operations.find((o) => o.seq === seq);
       return op && { requirements: op.qualifications ?? [], workCenterId: op.workCenterId };

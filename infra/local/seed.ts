@@ -82,6 +82,7 @@ export async function seedDemoPlant(target: SeedTarget, log: Log): Promise<SeedR
       if (plan.create.id === SIGNED_DEMO_ORDER) await signDemoRecord(api, target, log);
     }
     await seedLabor(api);
+    await supervisorSigns(api, target);
     await seedQualifications(api, days);
     await seedMaintenance(api, target);
   } catch (error) {
@@ -732,6 +733,26 @@ async function signDemoRecord(api: Api, target: SeedTarget, log: Log) {
 }
 
 // ---------- issue 18: labor (docs/labor.md) ----------
+
+/**
+ * A qualification override is signed by a supervisor whose role the user directory (issue 17)
+ * says, never the personnel record: Sam is invited as one (once), then given his demo signing
+ * password again (the invitation set a temporary one). Without the local identity provider's
+ * users path nothing is done.
+ */
+async function supervisorSigns(api: Api, target: SeedTarget) {
+  const sam = DEMO_USERS.supervisor;
+  const invite = { userId: sam.userId, name: sam.name, roles: [...sam.roles], personnelId: sam.userId };
+  const invited = await api.call('admin', 'POST', '/v1/users', invite);
+  if (invited.status === 409) return;
+  if (invited.status !== 201) throw new SeedError(`POST /v1/users for the supervisor answered ${invited.status} ${problemDetail(invited.body)}`);
+  const res = await fetch(`${target.baseUrl}${LOCAL_ONLY_PATHS.users}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tenantId: DEMO_TENANT, userId: sam.userId, password: DEMO_PASSWORDS.supervisor }),
+  });
+  if (!res.ok && res.status !== 404) throw new SeedError(`POST ${LOCAL_ONLY_PATHS.users} for the supervisor answered ${res.status}`);
+}
 
 /** The running pump order Olivia is on now (the demo's "On the floor"), and where Noah's finished entries are. */
 const LABOR_ORDER = 'WO-1003';

@@ -482,6 +482,11 @@ const LaborSummary = {
   kind: z.optional(z.enum(['setup', 'run', 'rework'])),
   reasonCode: z.optional(z.string()),
   startedAt: z.string(),
+  /** A supervisor's accepted qualification override of this clock-on: who, why, their signature, what was missing. */
+  overriddenBy: z.optional(z.string()),
+  overrideReason: z.optional(z.string()),
+  overrideSignatureId: z.optional(z.string()),
+  missing: z.optional(z.array(MissingQualificationSchema)),
   by: z.string(),
 };
 
@@ -515,12 +520,18 @@ export const EVENT_DATA = {
     signatures: z.array(z.object({ signatureId: z.string(), meaning: z.string(), signerId: z.string(), printedName: z.string() })),
   }),
   'operation.started': z.object({ ...OrderSummary, ...OperationRef, name: z.string(), by: z.string() }),
-  /** Issue 18: the operation started (`by`) although qualifications were missing, because a supervisor signed an override. */
+  /**
+   * Issue 18: the operation started (`by`) although qualifications were missing, because a supervisor signed an override;
+   * on the order's outbox. Or a person (`personnelId`, their labor `entryId`) was clocked on it so: on the person's labor outbox.
+   */
   'qualification.overridden': z.object({
     ...OrderSummary,
     ...OperationRef,
     name: z.string(),
     by: z.string(),
+    personnelId: z.optional(z.string()),
+    personName: z.optional(z.string()),
+    entryId: z.optional(z.string()),
     overriddenBy: z.string(),
     overriddenByName: z.string(),
     reason: z.string(),
@@ -851,9 +862,12 @@ export const webhookPayloadSchema = <T extends (typeof EVENT_TYPES)[number]>(typ
                     ? { deviceId: z.string() }
                     : isLaborEventType(type)
                       ? { personnelId: z.string(), workOrderId: z.optional(z.string()) }
-                      : isMaintenanceEventType(type)
-                        ? { maintenanceRequestId: z.string() }
-                        : { workOrderId: z.string() }),
+                      : type === 'qualification.overridden'
+                        ? // On the order's outbox; a clock-on's is on the person's labor outbox (its sequence is theirs).
+                          { workOrderId: z.string(), personnelId: z.optional(z.string()) }
+                        : isMaintenanceEventType(type)
+                          ? { maintenanceRequestId: z.string() }
+                          : { workOrderId: z.string() }),
     /** Per work order (per lot for a lot event), gap-free, from 1: a receiver orders and spots gaps with it. */
     sequence: z.int(),
     data: EVENT_DATA[type],

@@ -3,12 +3,12 @@
  * indirect activities, and the reads that split a person's time fairly.
  */
 import * as z from 'zod/mini';
-import { LABOR_KINDS, MAX_CREW } from '../domain/labor/model.ts';
-import { IdSchema, meta, QualificationOverrideSchema, Timestamp } from './schemas.ts';
+import { LABOR_KINDS, MAX_CREW, MAX_INDIRECT_CREW } from '../domain/labor/model.ts';
+import { IdSchema, MissingQualificationSchema, meta, QualificationOverrideSchema, Timestamp } from './schemas.ts';
 
-const Crew = z.optional(
-  z.array(IdSchema).check(z.minLength(1, 'name at least one person, or leave personnelIds out to clock yourself'), z.maxLength(MAX_CREW)),
-);
+const crewOf = (max: number) =>
+  z.optional(z.array(IdSchema).check(z.minLength(1, 'name at least one person, or leave personnelIds out to clock yourself'), z.maxLength(max)));
+const Crew = crewOf(MAX_CREW);
 const Kind = z.enum(LABOR_KINDS);
 const Minutes = z.number();
 
@@ -32,7 +32,7 @@ export const IndirectClockOnSchema = meta(
   z.strictObject({
     /** A code of the plant's indirect activity list (GET /v1/reason-lists/indirect). */
     reasonCode: IdSchema,
-    personnelIds: Crew,
+    personnelIds: crewOf(MAX_INDIRECT_CREW),
   }),
   'IndirectClockOn',
   'Clock on an indirect activity (cleaning, training, waiting for material, a meeting) with a reason; an open one ends.',
@@ -57,6 +57,8 @@ export const LaborEntrySchema = meta(
     endReason: z.optional(z.string()),
     overriddenBy: z.optional(z.string()),
     overrideReason: z.optional(z.string()),
+    overrideSignatureId: z.optional(z.string()),
+    overrideMissing: z.optional(z.array(MissingQualificationSchema)),
   }),
   'LaborEntry',
   "One stretch of a person's time, on an operation or an indirect activity; open while it has no endedAt.",

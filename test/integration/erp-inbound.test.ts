@@ -279,6 +279,18 @@ describe('ERP inbound events', () => {
       assertProblem(unknown, 422, { pointers: ['/body/data/id'] });
     });
 
+    it('production-order.cancelled clocks off whoever is still on the order (issue 18)', async () => {
+      await erp.send(order('PO-CXL-LAB'));
+      await people.supervisor.ok('POST', '/v1/work-orders/PO-CXL-LAB/release', {});
+      await people.operator.ok('POST', '/v1/work-orders/PO-CXL-LAB/operations/10/clock-on', { kind: 'setup' });
+      const reply = await erp.send({ type: 'production-order.cancelled', data: { id: 'PO-CXL-LAB', reason: 'sales order withdrawn' } });
+      assert.equal(reply.body.results?.[0]?.outcome, 'cancelled', reply.text);
+      const labor = await people.supervisor.ok('GET', '/v1/personnel/u-operator/labor');
+      const entry = labor.entries.find((e: { workOrderId?: string }) => e.workOrderId === 'PO-CXL-LAB');
+      assert.equal(entry?.endReason, 'order-cancelled');
+      assert.equal(entry?.endedBy, `integration:${erp.credentialId}`);
+    });
+
     it('material.upserted creates, changes, and answers unchanged for the same data', async () => {
       const material = { id: 'RM-STEEL', description: 'Steel sheet 2 mm', unitOfMeasure: 'kg', materialClassId: 'metals', materialType: 'raw' };
       const created = await erp.send({ type: 'material.upserted', data: material });

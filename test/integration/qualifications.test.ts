@@ -56,13 +56,17 @@ describe('qualifications', () => {
     tenant = newTenant();
     people = await staff(mes, tenant);
     await buildPlant(people.planner);
-    await Promise.all(['u-supervisor', 'u-operator-2'].map((u) => withPassword(mes, tenant, u, PASSWORD)));
+    // An override's signer is a supervisor by the user directory (issue 17), never by the personnel record.
+    await people.admin.ok('POST', '/v1/users', { userId: 'u-supervisor', name: 'Sam Jansen', roles: ['supervisor'] });
+    await Promise.all(['u-supervisor', 'u-operator-2', 'u-planner'].map((u) => withPassword(mes, tenant, u, PASSWORD)));
     const person = (id: string, name: string, role: string) =>
       people.planner.ok('PUT', `/v1/personnel/${id}`, { name, roles: [role], qualifications: ['old free text'] });
     await Promise.all([
       person('u-operator', 'Olivia Bakker', 'operator'),
       person('u-operator-2', 'Otto Visser', 'operator'),
       person('u-supervisor', 'Sam Jansen', 'supervisor'),
+      // A planner edits master data: making their own personnel record a supervisor's gives them no right to sign overrides.
+      person('u-planner', 'Piet Planner', 'supervisor'),
     ]);
     const define = (id: string, body: unknown) => people.supervisor.ok('PUT', `/v1/qualifications/${id}`, body);
     await define('q-press', {
@@ -178,6 +182,36 @@ describe('qualifications', () => {
     });
     assert.equal(ok.status, 200, ok.text);
     assert.deepEqual((await onTheFloor()).sort(), ['u-operator', 'u-operator-2']);
+    // Audited on the person who lacked something: the chained record's reason, the entry's signature and missing list, the events.
+    const olivia = `${tenant}#LABOR#u-operator`;
+    const [audit] = (await partitionItems(olivia, 'AUDIT#')).filter((a) => a.action === 'clock-on');
+    assert.equal(audit?.reason, 'qualification override by Sam Jansen (u-supervisor): Otto works beside Olivia all shift');
+    const [entry] = await partitionItems(olivia, 'E#');
+    assert.equal(entry?.overriddenBy, 'u-supervisor');
+    assert.ok(entry?.overrideSignatureId);
+    assert.deepEqual(
+      ((entry?.overrideMissing ?? []) as { reason: string }[]).map((m) => m.reason),
+      ['level-too-low', 'expired'],
+    );
+    const events = await partitionItems(olivia, 'EVT#');
+    const on = events.find((e) => e.type === 'labor.clocked-on') as { data: Record<string, unknown> } | undefined;
+    assert.equal(on?.data.overrideSignatureId, entry?.overrideSignatureId);
+    assert.equal(((on?.data.missing ?? []) as unknown[]).length, 2);
+    const overridden = events.find((e) => e.type === 'qualification.overridden') as
+      | { data: Record<string, unknown>; workOrderId: string }
+      | undefined;
+    assert.ok(overridden, 'the override event is in the person’s labor outbox');
+    assert.equal(overridden.workOrderId, id);
+    assert.equal(overridden.data.overriddenBy, 'u-supervisor');
+    assert.equal(overridden.data.signatureId, entry?.overrideSignatureId);
+    assert.equal(overridden.data.personnelId, 'u-operator');
+    // Otto lacked nothing: his clock-on carries no override.
+    const otto = `${tenant}#LABOR#u-operator-2`;
+    assert.equal((await partitionItems(otto, 'AUDIT#')).find((a) => a.action === 'clock-on')?.reason, undefined);
+    assert.equal(
+      (await partitionItems(otto, 'EVT#')).some((e) => e.type === 'qualification.overridden'),
+      false,
+    );
   });
 
   it('a supervisor overrides with a reason and their signature: audited, with an event', async () => {
@@ -188,6 +222,11 @@ describe('qualifications', () => {
       qualificationOverride: { reason: 'urgent', signature: { userId: 'u-operator-2', password: PASSWORD } },
     });
     assertProblem(byOperator, 403, { type: 'urn:mes:problem:forbidden' });
+    // A planner whose personnel record says supervisor: the user directory says planner (403).
+    const byPlanner = await start(people.operator, id, {
+      qualificationOverride: { reason: 'urgent', signature: { userId: 'u-planner', password: PASSWORD } },
+    });
+    assertProblem(byPlanner, 403, { type: 'urn:mes:problem:forbidden' });
     const wrong = await start(people.operator, id, {
       qualificationOverride: { reason: 'urgent', signature: { userId: 'u-supervisor', password: 'nope' } },
     });
@@ -270,6 +309,31 @@ describe('qualifications', () => {
     const expired = await later.supervisor.ok('GET', '/v1/qualifications/expiring?withinDays=0');
     assert.ok(expired.items.some((i: { personnelId: string; expired: boolean }) => i.personnelId === 'u-operator-2' && i.expired));
     people = later;
+  });
+
+  it('times given with an offset are stored in UTC: an expiry of +02:00 an hour ago has passed', async () => {
+    await people.planner.ok('PUT', '/v1/personnel/u-zone', { name: 'Zoë Smit', roles: ['operator'] });
+    const now = clock.now().getTime();
+    // An hour ago, written in +02:00 wall time: as text it sorts after now.
+    const plus2 = (ms: number) => `${new Date(ms + 2 * 3_600_000).toISOString().slice(0, 19)}+02:00`;
+    const set = await grant('u-zone', [
+      { qualificationId: 'q-press', level: 3, grantedAt: plus2(now - 100 * DAY) },
+      { qualificationId: 'q-leak', grantedAt: plus2(now - 100 * DAY), expiresAt: plus2(now - 3_600_000) },
+    ]);
+    assert.deepEqual(
+      set.qualifications.map((q: { grantedAt: string; expiresAt?: string }) => [q.grantedAt, q.expiresAt]),
+      [
+        [new Date(now - 100 * DAY).toISOString(), undefined],
+        [new Date(now - 100 * DAY).toISOString(), new Date(now - 3_600_000).toISOString()],
+      ],
+    );
+    const id = await released('RT-PRESS');
+    const refused = await people.supervisor.post(`/v1/work-orders/${id}/operations/10/clock-on`, { personnelIds: ['u-zone'], kind: 'setup' });
+    assertProblem(refused, 409, { type: MISSING });
+    assert.deepEqual(
+      refused.body.missing.map((m: { qualificationId: string; reason: string }) => [m.qualificationId, m.reason]),
+      [['q-leak', 'expired']],
+    );
   });
 
   it('a validity in months gives the expiry when the grant names none', async () => {

@@ -70,19 +70,58 @@ describe('labor: the qualification gate on clock-on', () => {
     assert.equal(commits.length, 0);
   });
 
-  it('passes the override on and keeps who overrode, and why, on each entry', async () => {
+  it('passes the override on and keeps who overrode, why, their signature and what was missing on the entry of each person who lacked something', async () => {
     let given: QualificationOverride | undefined;
+    const missing = [
+      {
+        personnelId: 'p-ann',
+        personName: 'Person p-ann',
+        qualificationId: 'Q-TORQUE',
+        qualificationName: 'Torque wrench',
+        reason: 'missing' as const,
+      },
+    ];
+    const signature = {
+      id: 'sig-1',
+      recordType: 'work-order',
+      recordId: 'WO-1',
+      contentHash: 'h',
+      meaning: 'responsibility',
+      meaningText: 'Responsibility',
+      signerId: 'u-sup',
+      printedName: 'Sam Supervisor',
+      signedAt: '2030-01-07T13:00:00.000Z',
+      method: 'password',
+    } as const;
     const { svc, commits } = service({
       check: async (_a, _s, override) => {
         given = override;
-        return { overriddenBy: 'u-sup', overrideReason: override?.reason ?? '', missing: [] };
+        return { overriddenBy: 'u-sup', overrideReason: override?.reason ?? '', missing, signature };
       },
     });
     const override = { reason: 'Ann is trained, the record is late', signature: { userId: 'u-sup', password: 'pw' } };
-    await svc.clockOn(auth, 'WO-1', 10, { personnelIds: ['p-ann'], qualificationOverride: override });
+    await svc.clockOn(auth, 'WO-1', 10, { personnelIds: ['p-ann', 'p-ben'], qualificationOverride: override });
     assert.deepEqual(given, override);
-    const entry = commits[0]?.[0]?.opened[0];
+    const [ann, ben] = commits[0] ?? [];
+    const entry = ann?.opened[0];
     assert.equal(entry?.overriddenBy, 'u-sup');
     assert.equal(entry?.overrideReason, 'Ann is trained, the record is late');
+    assert.equal(entry?.overrideSignatureId, 'sig-1');
+    assert.deepEqual(entry?.overrideMissing, missing);
+    assert.equal(ann?.audit.reason, 'qualification override by Sam Supervisor (u-sup): Ann is trained, the record is late');
+    assert.deepEqual(
+      ann?.events.map((e) => [e.type, e.sequence]),
+      [
+        ['labor.clocked-on', 1],
+        ['qualification.overridden', 2],
+      ],
+    );
+    // Ben lacked nothing: his entry is plain.
+    assert.equal(ben?.opened[0]?.overriddenBy, undefined);
+    assert.equal(ben?.audit.reason, undefined);
+    assert.deepEqual(
+      ben?.events.map((e) => e.type),
+      ['labor.clocked-on'],
+    );
   });
 });

@@ -213,6 +213,33 @@ describe('nonconformance state machine', () => {
     assert.equal(reworked.order?.audit.version, held.version + 1, 'one change of the order');
   });
 
+  it('a rework operation requires the qualifications of the operation it reworks (issue 18)', () => {
+    const base = running(100);
+    const required = [
+      { qualificationId: 'q-press', qualificationName: 'Press', minLevel: 2, source: 'operation' },
+      { qualificationId: 'q-unit', qualificationName: 'Unit', source: `equipment ${base.operations[0]?.workCenterId}` },
+    ];
+    const order: WorkOrderAggregate = { ...base, operations: base.operations.map((o) => (o.seq === 10 ? { ...o, qualifications: required } : o)) };
+    const opened = openNonconformance(
+      ctx('u-operator', ['operator']),
+      {
+        id: 'NC-2026-00002',
+        report: { workOrderId: order.id, seq: 10, quantity: 3, defectCode: 'DIM', description: 'd' },
+        defect: { code: 'DIM', name: 'D' },
+      },
+      { order, registers: noRegisters },
+    );
+    const held = opened.order?.after as WorkOrderAggregate;
+    const reworked = dispositionNonconformance(
+      ctx(),
+      opened.nc.after,
+      { disposition: 'rework', instructions: 'deburr' },
+      { order: held, registers: registersAfter(opened) },
+    );
+    const rework = (reworked.order?.after as WorkOrderAggregate | undefined)?.operations.find((o) => o.seq === 11);
+    assert.deepEqual(rework?.qualifications, required);
+  });
+
   it("scraps an order's units only where the order's record and output allow it", () => {
     const order: WorkOrderAggregate = { ...running(100), tracking: 'lot' };
     const reported = scrapNonconformingUnits(

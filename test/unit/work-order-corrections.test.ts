@@ -53,12 +53,24 @@ describe('completing with no output', () => {
 describe('reopen', () => {
   it('reopens a done operation: READY again, unstarted successors PENDING, an event with the reason', () => {
     const w = Walk.released(10);
-    w.apply(commands.startOperation(ctx(), w.order, 10));
+    // Started under a supervisor's qualification override (issue 18).
+    const override = {
+      at: '2030-01-01T00:00:00.000Z',
+      by: 'sup',
+      byName: 'Sam',
+      reason: 'r',
+      signatureId: 's-1',
+      meaning: 'responsibility',
+      missing: [],
+    };
+    w.apply(commands.startOperation(ctx(), w.order, 10, undefined, override));
+    assert.deepEqual(op(w.order, 10).qualificationOverride, override);
     w.apply(commands.completeOperation(ctx(), w.order, 10, { goodQty: 0, scrapQty: 0, confirmNoOutput: true }));
     assert.equal(op(w.order, 20).status, 'READY');
     const r = w.apply(reopenOperation(ctx('sup'), w.order, 10, 'completed by mistake'));
     assert.equal(op(r.after, 10).status, 'READY');
     assert.equal(op(r.after, 10).completedAt, undefined);
+    assert.equal(op(r.after, 10).qualificationOverride, undefined, 'the next start passes the gate again');
     assert.equal(op(r.after, 20).status, 'PENDING');
     assert.equal(r.audit.action, 'operation.reopen');
     assert.equal(r.audit.reason, 'completed by mistake');

@@ -55,7 +55,7 @@ export class ApiError extends Error {
       case 409:
         if (this.type === 'urn:mes:problem:inspections-outstanding') return inspectionsWords(this.detail);
         if (this.type === QUALIFICATION_MISSING && this.missing?.length)
-          return `Not started: ${qualificationWords(this.missing)} A supervisor may let the work go ahead: "Override (supervisor)".`;
+          return `Not done: ${qualificationWords(this.missing)} A supervisor may let the work go ahead with a signed override.`;
         return (
           this.changedWords() ??
           `Not done: someone or something changed it first, or it is not allowed now. ${this.detail} The screen shows the current state.`

@@ -6,12 +6,37 @@
 export const LABOR_KINDS = ['setup', 'run', 'rework'] as const;
 export type LaborKind = (typeof LABOR_KINDS)[number];
 
+import type { MissingQualification } from '../qualifications/gate.ts';
+
 export const LABOR_EVENT_TYPES = ['labor.clocked-on', 'labor.clocked-off'] as const;
 export type LaborEventType = (typeof LABOR_EVENT_TYPES)[number];
 export const isLaborEventType = (type: string): type is LaborEventType => (LABOR_EVENT_TYPES as readonly string[]).includes(type);
 
-/** Most people one clock-on or clock-off moves at once: 4 items each in one transaction (of 100). */
+/** DynamoDB's limit of one TransactWriteItems. */
+export const MAX_TRANSACTION_ITEMS = 100;
+/** Most people one clock-on or clock-off moves at once: up to 5 items each (an override's event) in one transaction. */
 export const MAX_CREW = 20;
+/** Most people one indirect clock-on moves: 6 items each (their new entry, the one it switches from, two events). */
+export const MAX_INDIRECT_CREW = 16;
+
+/** The items a person's write puts: head, entries opened and closed, audit record, events (shared/db/labor-repository.ts). */
+export const itemCountOf = (w: Pick<LaborWrite, 'opened' | 'closed' | 'events'>) => 2 + w.opened.length + w.closed.length + w.events.length;
+
+/** Writes grouped into transactions of at most `max` items (each person's write whole, in one). */
+export function transactionsOf<W extends Pick<LaborWrite, 'opened' | 'closed' | 'events'>>(writes: readonly W[], max = MAX_TRANSACTION_ITEMS): W[][] {
+  const groups: W[][] = [];
+  let items = max;
+  for (const w of writes) {
+    const n = itemCountOf(w);
+    if (items + n > max) {
+      groups.push([]);
+      items = 0;
+    }
+    groups[groups.length - 1]?.push(w);
+    items += n;
+  }
+  return groups;
+}
 
 /** One stretch of a person's time: on an operation (`workOrderId`, `seq`, `kind`) or indirect (`reasonCode`). */
 export interface LaborEntry {
@@ -37,6 +62,9 @@ export interface LaborEntry {
   /** An accepted qualification override (i18-qual): who let the work go ahead, and why. */
   overriddenBy?: string | undefined;
   overrideReason?: string | undefined;
+  /** The supervisor's signature of the override, and what this person lacked. */
+  overrideSignatureId?: string | undefined;
+  overrideMissing?: MissingQualification[] | undefined;
 }
 
 /** A person's labor head: the open entries, its version (the audit and event sequence) and audit head. */
@@ -63,7 +91,8 @@ export interface LaborAudit {
 
 export interface LaborEvent {
   id: string;
-  type: LaborEventType;
+  /** `qualification.overridden`: a supervisor let this person clock on without a qualification (on their labor outbox). */
+  type: LaborEventType | 'qualification.overridden';
   schemaVersion: 1;
   occurredAt: string;
   tenantId: string;

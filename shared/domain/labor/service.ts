@@ -13,9 +13,19 @@ import { passAllGate, type QualificationGate, type QualificationOverride } from 
 import { type PersonnelLinkLookup, personnelIdOf } from '../qualifications/person.ts';
 import { runCommand } from '../retry.ts';
 import type { ShiftCalendar } from '../telemetry/shifts.ts';
+import { summary } from '../work-order/commands.ts';
 import type { Operation, WorkOrderAggregate } from '../work-order/model.ts';
 import type { WorkOrderRepository } from '../work-order/repository.ts';
-import { type LaborEntry, type LaborHead, type LaborKind, type LaborRepository, type LaborWrite, MAX_CREW } from './model.ts';
+import {
+  type LaborEntry,
+  type LaborHead,
+  type LaborKind,
+  type LaborRepository,
+  type LaborWrite,
+  MAX_CREW,
+  MAX_INDIRECT_CREW,
+  transactionsOf,
+} from './model.ts';
 import { fairSplit, minutes } from './split.ts';
 
 export interface ClockOnInput {
@@ -60,11 +70,11 @@ export class LaborService {
   }
 
   /** The people a command moves: those named (leads only, unless it is the caller alone), else the caller. */
-  private async crew(auth: AuthContext, named: string[] | undefined): Promise<{ ids: string[]; names: Map<string, string> }> {
+  private async crew(auth: AuthContext, named: string[] | undefined, max = MAX_CREW): Promise<{ ids: string[]; names: Map<string, string> }> {
     const me = await this.self(auth);
     const ids = named?.length ? [...new Set(named)] : [me];
-    if (ids.length > MAX_CREW) {
-      throw new ValidationError([{ pointer: '/body/personnelIds', detail: `at most ${MAX_CREW} people at once (${ids.length} given)` }]);
+    if (ids.length > max) {
+      throw new ValidationError([{ pointer: '/body/personnelIds', detail: `at most ${max} people at once (${ids.length} given)` }]);
     }
     if (ids.some((id) => id !== me) && !has(auth, LEADS)) {
       throw new ForbiddenError('only a supervisor or an admin clocks other people on or off; leave personnelIds out to clock yourself');
@@ -111,8 +121,12 @@ export class LaborService {
       );
       const heads = await this.labor.heads(auth.tenantId, crew.ids);
       const now = this.clock.now().toISOString();
+      const signature = gate.overrideReason ? gate.signature : undefined;
       const writes = crew.ids.map((p) => {
         const head = heads.get(p);
+        // A supervisor's accepted override, for each person who lacked something: on the entry, audited, an event.
+        const missing = signature ? gate.missing.filter((m) => m.personnelId === p) : [];
+        const overridden = signature && missing.length ? { signature, reason: gate.overrideReason as string, missing } : undefined;
         const already = head?.open.find((e) => e.workOrderId === workOrderId && e.seq === seq);
         if (already) {
           throw new IllegalTransitionError(
@@ -130,9 +144,49 @@ export class LaborService {
           kind,
           startedAt: now,
           startedBy: auth.userId,
-          ...(gate.overriddenBy ? { overriddenBy: gate.overriddenBy, overrideReason: gate.overrideReason } : {}),
+          ...(overridden
+            ? {
+                overriddenBy: overridden.signature.signerId,
+                overrideReason: overridden.reason,
+                overrideSignatureId: overridden.signature.id,
+                overrideMissing: overridden.missing,
+              }
+            : {}),
         };
-        return this.write(auth, now, head, p, entry.personName, [entry], [], `operation ${seq} of ${workOrderId}`);
+        if (!overridden) return this.write(auth, now, head, p, entry.personName, [entry], [], `operation ${seq} of ${workOrderId}`);
+        const { signature: s } = overridden;
+        return this.write(
+          auth,
+          now,
+          head,
+          p,
+          entry.personName,
+          [entry],
+          [],
+          `operation ${seq} of ${workOrderId}`,
+          `qualification override by ${s.printedName} (${s.signerId}): ${overridden.reason}`,
+          [
+            {
+              type: 'qualification.overridden',
+              workOrderId,
+              data: {
+                ...summary(order),
+                seq,
+                workCenterId: op.workCenterId,
+                name: op.name,
+                by: auth.userId,
+                personnelId: p,
+                personName: entry.personName,
+                entryId: entry.entryId,
+                overriddenBy: s.signerId,
+                overriddenByName: s.printedName,
+                reason: overridden.reason,
+                signatureId: s.id,
+                missing: overridden.missing,
+              },
+            },
+          ],
+        );
       });
       await this.labor.commit(auth.tenantId, writes);
       return statusOf(writes);
@@ -178,14 +232,19 @@ export class LaborService {
           this.write(auth, now, head, head.personnelId, head.personName, [], closed, `operations ${seqs.join(', ')} of ${workOrderId}`, endReason),
         ];
       });
-      if (writes.length) await this.labor.commit(auth.tenantId, writes);
+      // Each person's write whole, in transactions of at most 100 items: a retry after a conflict
+      // finds the people already clocked off closed, and moves only the rest.
+      for (const group of transactionsOf(writes)) await this.labor.commit(auth.tenantId, group);
     });
   }
 
   /** Clock on an indirect activity, with a reason of the plant's `indirect` list; an open indirect one ends (switched). */
   indirectOn(auth: AuthContext, input: IndirectOnInput): Promise<LaborStatus> {
     return runCommand(auth.tenantId, 'labor/indirect', undefined, async () => {
-      const [crew, stored] = await Promise.all([this.crew(auth, input.personnelIds), this.masterData.get(auth.tenantId, 'reason-list', 'indirect')]);
+      const [crew, stored] = await Promise.all([
+        this.crew(auth, input.personnelIds, MAX_INDIRECT_CREW),
+        this.masterData.get(auth.tenantId, 'reason-list', 'indirect'),
+      ]);
       const reasons = reasonListOf('indirect', stored);
       assertActiveReason(reasons, input.reasonCode, '/body/reasonCode');
       const reasonName = reasons.reasons.find((r) => r.code === input.reasonCode)?.name ?? input.reasonCode;
@@ -241,6 +300,7 @@ export class LaborService {
     closed: LaborEntry[],
     target: string,
     reason?: string,
+    more: { type: 'qualification.overridden'; workOrderId: string; data: Record<string, unknown> }[] = [],
   ): LaborWrite {
     const closedIds = new Set(closed.map((e) => e.entryId));
     const open = [...(before?.open ?? []).filter((e) => !closedIds.has(e.entryId)), ...opened];
@@ -248,7 +308,7 @@ export class LaborService {
     let seq = before?.eventSeq ?? 0;
     const after: LaborHead = { personnelId, personName, version, eventSeq: seq, open, updatedAt: now, updatedBy: auth.userId };
     const describe = (e: LaborEntry) => (e.reasonCode !== undefined ? `indirect ${e.reasonCode}` : `${e.workOrderId} op ${e.seq} ${e.kind}`);
-    const events = [
+    const events: LaborWrite['events'] = [
       ...closed.map((e) => ({ type: 'labor.clocked-off' as const, e })),
       ...opened.map((e) => ({ type: 'labor.clocked-on' as const, e })),
     ].map(({ type, e }) => ({
@@ -262,6 +322,19 @@ export class LaborService {
       sequence: ++seq,
       data: eventData(e),
     }));
+    for (const m of more) {
+      events.push({
+        id: uuidv7(),
+        type: m.type,
+        schemaVersion: 1,
+        occurredAt: now,
+        tenantId: auth.tenantId,
+        personnelId,
+        workOrderId: m.workOrderId,
+        sequence: ++seq,
+        data: m.data,
+      });
+    }
     after.eventSeq = seq;
     return {
       before,
@@ -310,7 +383,11 @@ export class LaborService {
     const byId = new Map(stored.map((e) => [e.entryId, e]));
     // An entry open longer than the look-back is still on the head.
     for (const e of head?.open ?? []) if (!byId.has(e.entryId)) byId.set(e.entryId, e);
-    const allocations = fairSplit([...byId.values()], { from, to, now: nowMs, calendar }).filter((a) => a.ms > 0);
+    // One left open on an operation completed since (an order cancelled) ends then, as the order's read ends it.
+    const openOn = [...new Set([...byId.values()].flatMap((e) => (!e.endedAt && e.workOrderId !== undefined ? [e.workOrderId] : [])))];
+    const orders = new Map((await Promise.all(openOn.map((o) => this.orders.get(auth.tenantId, o)))).flatMap((o) => (o ? [[o.id, o] as const] : [])));
+    const endOf = completedEnd(orders);
+    const allocations = fairSplit([...byId.values()], { from, to, now: nowMs, calendar, endOf }).filter((a) => a.ms > 0);
     const totals = new Map<
       string,
       { workOrderId?: string; seq?: number; operationName?: string; kind?: LaborKind; reasonCode?: string; reasonName?: string; ms: number }
@@ -341,7 +418,7 @@ export class LaborService {
       personName: head?.personName ?? stored[0]?.personName ?? personnelId,
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      open: head?.open ?? [],
+      open: (head?.open ?? []).filter((e) => endOf(e) === undefined),
       entries: allocations
         .map((a) => ({ ...a.entry, minutes: minutes(a.ms) }))
         .sort((x, y) => (x.startedAt < y.startedAt ? -1 : x.startedAt > y.startedAt ? 1 : 0)),
@@ -483,6 +560,9 @@ function eventData(e: LaborEntry) {
     startedAt: e.startedAt,
     ...(e.endedAt ? { endedAt: e.endedAt } : {}),
     ...(e.endReason ? { endReason: e.endReason } : {}),
+    ...(e.overriddenBy
+      ? { overriddenBy: e.overriddenBy, overrideReason: e.overrideReason, overrideSignatureId: e.overrideSignatureId, missing: e.overrideMissing }
+      : {}),
     by: e.endedBy ?? e.startedBy,
   };
 }

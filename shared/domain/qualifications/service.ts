@@ -99,7 +99,17 @@ export class QualificationService implements QualificationGate {
   }
 
   /** Replaces a person's whole set (versioned, audited); each qualification must exist; expiry defaults from its validity. */
-  putPerson(auth: AuthContext, personnelId: string, input: PersonQualificationsInput, expectedVersion?: number) {
+  putPerson(auth: AuthContext, personnelId: string, given: PersonQualificationsInput, expectedVersion?: number) {
+    // Times are compared as text (expiry, expiring soonest first): stored in UTC whatever offset they were given with.
+    const utc = (t: string) => new Date(t).toISOString();
+    const input = {
+      ...given,
+      qualifications: given.qualifications.map((q) => ({
+        ...q,
+        grantedAt: utc(q.grantedAt),
+        ...(q.expiresAt ? { expiresAt: utc(q.expiresAt) } : {}),
+      })),
+    };
     return runCommand(auth.tenantId, `person-qualifications/${personnelId}`, expectedVersion, async () => {
       const [person, before, definitions] = await Promise.all([
         this.masterData.get(auth.tenantId, 'personnel', personnelId),

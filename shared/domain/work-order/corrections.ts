@@ -246,7 +246,8 @@ export function reopenOperation(ctx: CommandContext, order: WorkOrderAggregate, 
       `cannot reopen operation ${seq} in status ${op.status} while work order ${order.id} is ${order.status}; only a DONE operation of an order in progress, on hold or completed`,
     );
   }
-  const { completedAt: _c, completedBy: _b, ...rest } = op;
+  // A start's qualification override was for that start: the next start passes the gate again.
+  const { completedAt: _c, completedBy: _b, qualificationOverride: _q, ...rest } = op;
   const reopened: Operation = { ...rest, status: 'READY' };
   const index = order.operations.findIndex((o) => o.seq === seq);
   const pendingAgain: number[] = [];

@@ -167,6 +167,11 @@ export function addReworkOperation(order: WorkOrderAggregate, input: AddRework):
     rework: { nonconformanceId: input.ncId, afterSeq: input.afterSeq, quantity: input.quantity },
     version: 0,
   };
+  // Issue 18: whoever reworks it needs what the nonconforming operation required (its unit's only when on the same unit).
+  const required = (after.qualifications ?? []).filter(
+    (r) => op.workCenterId === after.workCenterId || r.source !== `equipment ${after.workCenterId}`,
+  );
+  if (required.length) op.qualifications = required;
   const operations = [...order.operations, op].sort((a, b) => a.seq - b.seq);
   const next = { ...order, operations };
   return {

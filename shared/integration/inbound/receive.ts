@@ -10,6 +10,7 @@ import type { AuthContext } from '../../auth/claims.ts';
 import { AlreadyExistsError, IdempotencyKeyReusedError, StaleVersionError, VersionConflictError } from '../../domain/errors.ts';
 import { retryOnConflict } from '../../domain/retry.ts';
 import type { MasterDataService, PlannedRecord } from '../../domain/master-data/service.ts';
+import type { WorkOrderAggregate } from '../../domain/work-order/model.ts';
 import type { IdempotencyRecord, Receipt } from '../../domain/work-order/repository.ts';
 import type { PlannedChange, WorkOrderService } from '../../domain/work-order/service.ts';
 import type { LotService, PlannedLot } from '../../domain/tracking/lot-service.ts';
@@ -49,6 +50,12 @@ export class ErpInboundService {
     private readonly workOrders: WorkOrderService,
     private readonly masterData: MasterDataService,
     private readonly lots: LotService,
+    /**
+     * Issue 18: called once an order the ERP cancelled is committed (not on a replay), to clock
+     * off whoever is still on it; its failure is the hook's to log (labor reads end such entries
+     * at `cancelledAt` anyway).
+     */
+    private readonly onCancelled: (auth: AuthContext, order: WorkOrderAggregate) => Promise<void> = async () => undefined,
   ) {}
 
   async receive(request: InboundRequest): Promise<{ body: ErpEventResult; replayed: boolean }> {
@@ -70,7 +77,11 @@ export class ErpInboundService {
       const receipt: Receipt = { scope: RECEIPT_SCOPE, key: webhookId, requestHash, response: body, ttlSeconds: RECEIPT_TTL_SECONDS };
       try {
         const { replay: first } = await this.commit(auth, planned, receipt);
-        return first ? replay(first, requestHash, webhookId) : { body, replayed: false };
+        if (first) return replay(first, requestHash, webhookId);
+        if (planned.kind === 'orders') {
+          for (const c of planned.changes) if (c.outcome === 'cancelled' && c.result) await this.onCancelled(auth, c.result.after);
+        }
+        return { body, replayed: false };
       } catch (error) {
         // A concurrent duplicate may lose on the order's condition before the receipt's: its
         // receipt, once there, is the answer. Otherwise someone else's write came first.

@@ -49,6 +49,8 @@ before(async () => {
     person('u-operator-2', 'Noah Visser', 'operator'),
     person('u-supervisor', 'Sam Jansen', 'supervisor'),
   ]);
+  // An override's signer is a supervisor by the user directory (issue 17), never by the personnel record.
+  await people.admin.ok('POST', '/v1/users', { userId: 'u-supervisor', name: 'Sam Jansen', roles: ['supervisor'] });
   await withPassword(mes, tenant, 'u-supervisor', PASSWORD);
   await people.supervisor.ok('PUT', '/v1/qualifications/Q-TORQUE', { name: 'Torque wrench', kind: 'training', validityMonths: 12 });
   await people.supervisor.ok('PUT', '/v1/qualifications/Q-PRESS', {
@@ -121,6 +123,24 @@ describe('qualifications on a phone', { skip: BROWSER_SKIP }, () => {
       assert.equal(started?.status, 'RUNNING');
       assert.equal(started?.qualificationOverride?.byName, 'Sam Jansen');
       await screenshot(page, TEST, 'started-after-override');
+
+      // Clocking on the running operation passes the same gate: refused in words for clocking on, and overridden the same way.
+      await page.getByTestId(`clock-on-${order.id}-10`).click();
+      const clockRefusal = page.getByTestId('qualification-refusal');
+      await clockRefusal.waitFor({ state: 'visible' });
+      assert.match(await clockRefusal.innerText(), /Not clocked on: Olivia Bakker is not qualified: Torque wrench expired on/);
+      await assertAccessible(page, 'clock-on refused');
+      await clockRefusal.getByRole('button', { name: 'Override (supervisor)' }).click();
+      await dialog.waitFor({ state: 'visible' });
+      assert.match(await dialog.innerText(), /clock on operation 10 of/);
+      await dialog.getByLabel('User id').fill('u-supervisor');
+      await dialog.getByLabel('Password').fill(PASSWORD);
+      await dialog.getByLabel('Reason').fill('I stay beside her');
+      await dialog.getByRole('button', { name: 'Confirm: Override (supervisor)' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await clockRefusal.waitFor({ state: 'detached' });
+      await page.getByTestId(`clock-off-${order.id}-10`).waitFor({ state: 'visible' });
+      await screenshot(page, TEST, 'clocked-on-after-override');
       errors.assertNone();
     } finally {
       await context.close();

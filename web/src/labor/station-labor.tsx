@@ -5,7 +5,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { LaborEntryView } from '../../../shared/api/labor-schemas.ts';
-import { api } from '../api.ts';
+import { ApiError, api } from '../api.ts';
+import { QUALIFICATION_MISSING } from '../api-error.ts';
+import { QualificationRefusal } from '../components/qualification-override.tsx';
 import { loadReasonLists } from '../reason-lists.ts';
 import { ErrorNote, fmtDuration, fmtTime } from '../ui.tsx';
 
@@ -166,6 +168,8 @@ export function ClockButtons({ workOrderId, seq, status }: { workOrderId: string
   const act = useAct();
   if (mine.open === undefined) return null;
   const on = mine.open.find((e) => e.workOrderId === workOrderId && e.seq === seq);
+  const refused =
+    !on && act.error instanceof ApiError && act.error.type === QUALIFICATION_MISSING && act.error.missing?.length ? act.error.missing : undefined;
   const clockable = status === 'READY' || status === 'RUNNING' || status === 'PAUSED';
   if (!on && !clockable) return null;
   return (
@@ -191,7 +195,20 @@ export function ClockButtons({ workOrderId, seq, status }: { workOrderId: string
           {status === 'READY' ? 'Clock on for setup' : 'Clock on'}
         </button>
       )}
-      <ErrorNote error={act.error} />
+      {refused ? (
+        // Refused for qualifications: who lacks what, and a supervisor's signed override clocks on again with it.
+        <QualificationRefusal
+          missing={refused}
+          action="clock-on"
+          what={`operation ${seq} of ${workOrderId}`}
+          retry={async (qualificationOverride) => {
+            await api.call('clockOnOperation', { params: { id: workOrderId, seq }, body: { qualificationOverride } });
+          }}
+          after={() => void act.run(async () => undefined)}
+        />
+      ) : (
+        <ErrorNote error={act.error} />
+      )}
     </div>
   );
 }
