@@ -13,10 +13,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { maintenance } from '#functions/lib/maintenance-services.ts';
+import { DynamoDbMaintenanceRepository } from '#shared/db/maintenance-repository.ts';
+import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.ts';
+import { MaintenanceService, type MaintenanceTelemetry } from '#shared/domain/maintenance/service.ts';
 import { type Api, as, assertProblem, newTenant, PROBLEM, partitionItems, type Staff, staff, startMes, type Mes } from '../e2e/support/mes.ts';
 import { HOUR, MINUTE, REASON_TREE, ingestAll, unit } from '../e2e/support/telemetry.ts';
 
 const iso = (ts: number) => new Date(ts).toISOString();
+const noTelemetry: MaintenanceTelemetry = { downtimeStopAt: async () => undefined, cycles: async () => 0 };
 
 describe('maintenance requests, their downtime, planned maintenance in OEE, preventive plans', () => {
   let mes: Mes;
@@ -148,12 +152,22 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
       type: PROBLEM.invalidInput,
       pointers: ['/body/end'],
     });
+    // A window may not start in the past (beyond a few minutes' grace): time gone would become planned maintenance.
+    const pastWindow = { start: iso(Date.now() - HOUR), end: iso(Date.now() + HOUR) };
+    const past = await step(people.supervisor, r.id, 'plan', pastWindow);
+    assertProblem(past, 422, { type: PROBLEM.maintenanceRule, pointers: ['/body/start'] });
+    assert.match(past.body.detail, /in the past: plan a window from now on/);
     assertProblem(await step(people.supervisor, r.id, 'assign', { assigneeId: 'p-nobody' }), 422, {
       type: PROBLEM.unknownReference,
       pointers: ['/body/assigneeId'],
     });
     assertProblem(await step(people.supervisor, r.id, 'cancel', {}), 400, { type: PROBLEM.invalidInput, pointers: ['/body/reason'] });
     assert.deepEqual(await items(r.id), stored);
+    // Re-planned: the same rule.
+    assert.equal((await step(people.supervisor, r.id, 'plan', { start: iso(Date.now() + MINUTE), end: iso(Date.now() + HOUR) })).status, 200);
+    const plannedOnce = await items(r.id);
+    assertProblem(await step(people.supervisor, r.id, 'plan', pastWindow), 422, { type: PROBLEM.maintenanceRule, pointers: ['/body/start'] });
+    assert.deepEqual(await items(r.id), plannedOnce);
     await step(tech, r.id, 'start');
     assertProblem(await step(tech, r.id, 'complete', { workDone: 'x', parts: [{ materialId: 'NOPE', quantity: 1 }] }), 422, {
       type: PROBLEM.unknownReference,
@@ -241,9 +255,14 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
     await step(tech, unplanned.id, 'complete', { workDone: 'cleared' });
     assert.equal((await oee()).availability, 2 / 3);
 
-    // Planned for the stop's hour, then worked: planned maintenance, not planned production time.
+    // Planned for the stop's hour (before it came: a service whose clock reads a minute before), then worked:
+    // planned maintenance, not planned production time.
     const planned = await raise(people.supervisor, { equipmentId: 'wu-a', problem: 'Change the ram seal', priority: 'normal' });
-    await step(people.supervisor, planned.id, 'plan', { start: iso(m(60)), end: iso(m(120)) });
+    const before59 = new MaintenanceService(new DynamoDbMaintenanceRepository(), new DynamoDbMasterDataRepository(), noTelemetry, {
+      now: () => new Date(m(59)),
+    });
+    const supervisor = { tenantId: tenant, userId: 'u-supervisor', name: 'Supervisor', roles: ['supervisor'] as const };
+    await before59.transition(supervisor, planned.id, { action: 'plan', input: { start: iso(m(60)), end: iso(m(120)) } }, undefined);
     assert.equal((await oee()).availability, 2 / 3, 'planned but not started: nothing changes yet');
     await step(tech, planned.id, 'start');
     await step(tech, planned.id, 'complete', { workDone: 'Seal changed', parts: [{ materialId: 'SEAL-1', quantity: 1 }], laborMinutes: 50 });
