@@ -298,6 +298,21 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
     const events = (await items(mine[0]?.id ?? '')).filter((i) => i.entity === 'OutboxEvent').map((e) => e.type);
     assert.deepEqual(events, ['maintenance-request.created']);
     assert.ok((await tech.ok('GET', '/v1/maintenance-plans')).items.some((p: { id: string }) => p.id === 'PM-CAL'));
+
+    // Made fortnightly: re-based on the new period from the last request (occurrence 2, due on day 14, was taken by it):
+    // the next falls due on day 28, not on day 42 (occurrence 3 read against the new period).
+    const fortnightly = await tech.ok(
+      'PUT',
+      '/v1/maintenance-plans/PM-CAL',
+      { equipmentId: 'wu-b', task: 'Grease the guide rails', trigger: { kind: 'calendar', every: 2, unit: 'weeks', start } },
+      { 'if-match': `"${read.version}"` },
+    );
+    assert.deepEqual([fortnightly.lastOccurrence, fortnightly.nextDueAt], [2, new Date(Date.parse(start) + 28 * 24 * HOUR).toISOString()]);
+    assert.deepEqual(
+      (await maintenance.evaluatePlans(tenant)).filter((r) => r.planId === 'PM-CAL'),
+      [],
+      'the change raises nothing by itself',
+    );
     assertProblem(
       await tech.put('/v1/maintenance-plans/PM-BAD', {
         equipmentId: 'wu-b',
@@ -342,5 +357,12 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
     );
     const read = await tech.ok('GET', '/v1/maintenance-plans/PM-CNT');
     assert.deepEqual([read.lastOccurrence, read.lastRequestId, read.cyclesSinceLast], [1, raised[0]?.id, 0]);
+
+    // A changed count on the same unit counts on from the last request; another unit counts from the change.
+    const body = { task: 'Replace the punch', trigger: { kind: 'counter', everyCycles: 200 } };
+    const more = await tech.ok('PUT', '/v1/maintenance-plans/PM-CNT', { ...body, equipmentId: 'wu-c' });
+    assert.equal(more.countFrom, read.countFrom);
+    const moved = await tech.ok('PUT', '/v1/maintenance-plans/PM-CNT', { ...body, equipmentId: 'wu-a' });
+    assert.ok(Date.parse(moved.countFrom) > Date.parse(read.countFrom), 'counts the new unit from the change');
   });
 });

@@ -53,7 +53,34 @@ function withNextDue(plan: MaintenancePlan): MaintenancePlan {
   return plan.trigger.kind === 'calendar' ? { ...rest, nextDueAt: calendarDueAt(plan.trigger, plan.lastOccurrence + 1) } : rest;
 }
 
-/** Creates or changes a plan; what it raised so far (its occurrences) is kept, and a changed counter trigger counts on from where it was. */
+const sameTrigger = (a: MaintenanceTrigger, b: MaintenanceTrigger) =>
+  a.kind === 'calendar' && b.kind === 'calendar'
+    ? a.every === b.every && a.unit === b.unit && Date.parse(a.start) === Date.parse(b.start)
+    : a.kind === b.kind && (a.kind !== 'counter' || b.kind !== 'counter' || a.everyCycles === b.everyCycles);
+
+/**
+ * The last occurrence a changed plan counts as raised. Unchanged trigger: as it was. A changed
+ * calendar trigger is re-based on the new one: every occurrence due by the last request (none
+ * when it never raised one) counts as raised, so the next is the first due after it (not the
+ * old count read against the new period: a weekly plan made fortnightly would wait months).
+ */
+function lastOccurrenceOf(trigger: MaintenanceTrigger, before: MaintenancePlan | undefined): number {
+  if (!before) return 0;
+  if (sameTrigger(before.trigger, trigger) || trigger.kind !== 'calendar') return before.lastOccurrence;
+  return before.lastRaisedAt ? calendarOccurrenceAt(trigger, Date.parse(before.lastRaisedAt)) : 0;
+}
+
+/**
+ * Where a counter plan counts from: kept when it counted this unit's cycles before (a changed
+ * everyCycles counts the cycles since the last request, which wore the unit as much); from now
+ * when it counts a different unit, or was a calendar plan.
+ */
+function countFromOf(now: string, input: MaintenancePlanInput, before: MaintenancePlan | undefined): string {
+  const counted = before?.trigger.kind === 'counter' && before.equipmentId === input.equipmentId;
+  return (counted && before.countFrom) || now;
+}
+
+/** Creates or changes a plan; what it raised so far is kept, re-based on a changed trigger or unit (lastOccurrenceOf, countFromOf). */
 export function putPlan(actor: Actor, now: string, id: string, input: MaintenancePlanInput, before: MaintenancePlan | undefined): PlanChange {
   const base: MaintenancePlan = {
     id,
@@ -62,10 +89,10 @@ export function putPlan(actor: Actor, now: string, id: string, input: Maintenanc
     priority: input.priority ?? 'normal',
     trigger: input.trigger,
     active: input.active ?? true,
-    lastOccurrence: before?.lastOccurrence ?? 0,
+    lastOccurrence: lastOccurrenceOf(input.trigger, before),
     ...(before?.lastRequestId ? { lastRequestId: before.lastRequestId } : {}),
     ...(before?.lastRaisedAt ? { lastRaisedAt: before.lastRaisedAt } : {}),
-    ...(input.trigger.kind === 'counter' ? { countFrom: before?.countFrom ?? now } : {}),
+    ...(input.trigger.kind === 'counter' ? { countFrom: countFromOf(now, input, before) } : {}),
     updatedAt: now,
     updatedBy: actor.userId,
     version: (before?.version ?? 0) + 1,
