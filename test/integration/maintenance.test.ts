@@ -184,6 +184,16 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
       type: PROBLEM.unknownReference,
       pointers: ['/body/equipmentId'],
     });
+    // A work center: OEE and the counters are per unit, so it is refused (a request, a plan).
+    const center = await people.supervisor.post('/v1/maintenance-requests', { equipmentId: 'wc-1', problem: 'x' });
+    assertProblem(center, 422, { type: PROBLEM.maintenanceRule, pointers: ['/body/equipmentId'] });
+    assert.match(center.body.detail, /is a workCenter, not a work unit/);
+    assertProblem(
+      await tech.put('/v1/maintenance-plans/PM-WC', { equipmentId: 'wc-1', task: 'x', trigger: { kind: 'counter', everyCycles: 10 } }),
+      422,
+      { type: PROBLEM.maintenanceRule, pointers: ['/body/equipmentId'] },
+    );
+    assertProblem(await tech.get('/v1/maintenance-plans/PM-WC'), 404, { type: PROBLEM.notFound });
     assertProblem(await people.supervisor.post('/v1/maintenance-requests', { equipmentId: 'wu-b', problem: 'x', priority: 'asap' }), 400, {
       type: PROBLEM.invalidInput,
       pointers: ['/body/priority'],

@@ -32,7 +32,7 @@ import {
 } from './model.ts';
 import { dueOccurrence, planRaised, putPlan } from './plans.ts';
 import type { MaintenanceRepository } from './repository.ts';
-import { assertCanMr, MR_NUMBER_PATTERN, type MrContext, type MrStep, raiseRequest, transitionRequest } from './requests.ts';
+import { assertCanMr, MaintenanceRuleError, MR_NUMBER_PATTERN, type MrContext, type MrStep, raiseRequest, transitionRequest } from './requests.ts';
 
 /** What the maintenance side reads of telemetry (shared/telemetry/service.ts answers both). */
 export interface MaintenanceTelemetry {
@@ -74,6 +74,10 @@ export class MaintenanceService {
   private async unit(tenantId: string, id: string, pointer: string) {
     const unit = await this.masterData.get(tenantId, 'equipment', id);
     if (!unit) throw new UnknownReferenceError([{ pointer, detail: `equipment ${id} does not exist` }]);
+    // A unit only: OEE and the cycle counters are per work unit, so maintenance on a center would count nowhere.
+    if (unit.level !== 'workUnit') {
+      throw new MaintenanceRuleError(pointer, `${unit.name} (${id}) is a ${unit.level}, not a work unit: pick the unit the work is on`);
+    }
     return unit;
   }
 

@@ -43,7 +43,8 @@ async function loadChoices(signal: AbortSignal) {
   const byName = (a: { label: string }, b: { label: string }) => a.label.localeCompare(b.label);
   return {
     units: equipment
-      .filter((e) => e.level === 'workUnit' || e.level === 'workCenter')
+      // Work units only: OEE and the cycle counters are per unit (the API refuses a work center).
+      .filter((e) => e.level === 'workUnit')
       .map((e) => ({ value: e.id, label: e.name }))
       .sort(byName),
     materials: materials.map((m) => ({ value: m.id, label: `${m.name} (${m.uom})` })).sort(byName),
