@@ -203,6 +203,47 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
     assertProblem(await people.planner.post('/v1/maintenance-requests', { equipmentId: 'wu-b', problem: 'x' }), 403, { type: PROBLEM.forbidden });
   });
 
+  it('raises once per Idempotency-Key: a retry, or a commit that went through before an SDK retry, answers the first request', async () => {
+    const body = { equipmentId: 'wu-b', problem: 'Coolant pump noisy', priority: 'low' as const };
+    const key = { 'idempotency-key': `mr-${tenant}-1` };
+    const first = await people.operator.post('/v1/maintenance-requests', body, key);
+    assert.equal(first.status, 201, first.text);
+    const again = await people.operator.post('/v1/maintenance-requests', body, key);
+    assert.deepEqual([again.status, again.body, again.headers.get('idempotent-replayed')], [201, first.body, 'true']);
+    const mine = (await tech.ok('GET', '/v1/maintenance-requests?equipmentId=wu-b')).items.filter(
+      (r: { problem: string }) => r.problem === body.problem,
+    );
+    assert.deepEqual(
+      mine.map((r: { id: string }) => r.id),
+      [first.body.id],
+      'one request',
+    );
+    assertProblem(await people.operator.post('/v1/maintenance-requests', { ...body, problem: 'other' }, key), 422, {
+      type: PROBLEM.idempotencyKeyReused,
+    });
+
+    // The SDK retries a transaction that went through (its answer lost): the retry finds the key taken and answers the first.
+    const repository = new DynamoDbMaintenanceRepository();
+    const retrying = Object.assign(Object.create(repository) as DynamoDbMaintenanceRepository, {
+      commit: async (...args: Parameters<DynamoDbMaintenanceRepository['commit']>) => {
+        await repository.commit(...args);
+        return repository.commit(...args);
+      },
+    });
+    const service = new MaintenanceService(retrying, new DynamoDbMasterDataRepository(), noTelemetry);
+    const operator = { tenantId: tenant, userId: 'u-operator', name: 'Operator', roles: ['operator'] as const };
+    const raised = await service.raise(operator, { ...body, problem: 'Belt slips' }, `mr-${tenant}-2`);
+    assert.equal(raised.replayed, true);
+    const slips = (await tech.ok('GET', '/v1/maintenance-requests?equipmentId=wu-b')).items.filter(
+      (r: { problem: string }) => r.problem === 'Belt slips',
+    );
+    assert.deepEqual(
+      slips.map((r: { id: string }) => r.id),
+      [raised.request.id],
+      'no second request under the next number',
+    );
+  });
+
   it('keeps the queue by status and by unit, urgent first then oldest, and shows another tenant nothing', async () => {
     const low = await raise(people.supervisor, { equipmentId: 'wu-c', problem: 'Paint chipped', priority: 'low' });
     const urgent = await raise(people.supervisor, { equipmentId: 'wu-c', problem: 'Hydraulic hose burst', priority: 'urgent' });

@@ -5,14 +5,15 @@
  * another write came first. Speaks only to ports: the repository, master data, and two reads of
  * the telemetry side (a unit's downtime event, its cycle count), which the wiring lends.
  */
+import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthContext } from '../../auth/claims.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import { NotFoundError, StaleVersionError, UnknownReferenceError } from '../errors.ts';
+import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownReferenceError } from '../errors.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import { retryOnConflict } from '../retry.ts';
 import { formatNumber } from '../tracking/numbering.ts';
-import type { Page } from '../work-order/repository.ts';
+import type { Page, Receipt } from '../work-order/repository.ts';
 import {
   ACTIVE_MAINTENANCE_STATUSES,
   MAINTENANCE_PRIORITIES,
@@ -56,6 +57,9 @@ const toRequest = (r: MaintenanceRequestAggregate): MaintenanceRequest => {
 };
 const rank = (r: MaintenanceRequest) => MAINTENANCE_PRIORITIES.indexOf(r.priority);
 
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+export const MAINTENANCE_IDEMPOTENCY_SCOPE = 'maintenance-requests';
+
 /** The plan job's identity: who raised a plan's request. */
 export const PLAN_JOB_ACTOR = { userId: 'system:maintenance-plans', name: 'Preventive maintenance plan', roles: [] as const };
 
@@ -89,7 +93,25 @@ export class MaintenanceService {
     return { id, counter: { year, from, to: from + 1 } };
   }
 
-  async raise(auth: AuthContext, input: RaiseMaintenanceRequest): Promise<MaintenanceRequest> {
+  /**
+   * Raises a request. With an Idempotency-Key, a retry returns the first result: the key's record
+   * is written in the request's transaction, so a commit that went through before a retry (the
+   * SDK's, or the caller's) answers the first request instead of raising a second under the next number.
+   */
+  async raise(
+    auth: AuthContext,
+    input: RaiseMaintenanceRequest,
+    idempotencyKey?: string,
+  ): Promise<{ request: MaintenanceRequest; replayed: boolean }> {
+    const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+    const replayOf = (replay: { requestHash: string; response: unknown }) => {
+      if (replay.requestHash !== requestHash) {
+        throw new IdempotencyKeyReusedError(`Idempotency-Key ${idempotencyKey} was first used with a different request`);
+      }
+      return { request: replay.response as MaintenanceRequest, replayed: true };
+    };
+    const earlier = idempotencyKey ? await this.repository.getIdempotency(auth.tenantId, MAINTENANCE_IDEMPOTENCY_SCOPE, idempotencyKey) : undefined;
+    if (earlier) return replayOf(earlier);
     const unit = await this.unit(auth.tenantId, input.equipmentId, '/body/equipmentId');
     // The downtime event it comes from: named by its identity on this unit (a stretch's start is taken to its stop's).
     const downtimeStart = input.downtimeStart ? await this.telemetry.downtimeStopAt(auth, unit.id, iso(input.downtimeStart)) : undefined;
@@ -114,8 +136,12 @@ export class MaintenanceService {
         ...(downtimeStart ? { downtimeStart } : {}),
         counter,
       });
-      await this.repository.commit(auth.tenantId, write);
-      return toRequest(write.after);
+      const request = toRequest(write.after);
+      const receipt: Receipt | undefined = idempotencyKey
+        ? { scope: MAINTENANCE_IDEMPOTENCY_SCOPE, key: idempotencyKey, requestHash, response: request, ttlSeconds: IDEMPOTENCY_TTL_SECONDS }
+        : undefined;
+      const { replay } = await this.repository.commit(auth.tenantId, write, receipt);
+      return replay ? replayOf(replay) : { request, replayed: false };
     });
   }
 
