@@ -407,13 +407,15 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
       'counting starts again from the request',
     );
     const read = await tech.ok('GET', '/v1/maintenance-plans/PM-CNT');
-    assert.deepEqual([read.lastOccurrence, read.lastRequestId, read.cyclesSinceLast], [1, raised[0]?.id, 0]);
+    // The 10 strokes past the 100 count toward the next request: none is dropped.
+    assert.deepEqual([read.lastOccurrence, read.lastRequestId, read.carriedCycles, read.cyclesSinceLast], [1, raised[0]?.id, 10, 10]);
 
     // A changed count on the same unit counts on from the last request; another unit counts from the change.
     const body = { task: 'Replace the punch', trigger: { kind: 'counter', everyCycles: 200 } };
     const more = await tech.ok('PUT', '/v1/maintenance-plans/PM-CNT', { ...body, equipmentId: 'wu-c' });
-    assert.equal(more.countFrom, read.countFrom);
+    assert.deepEqual([more.countFrom, more.carriedCycles], [read.countFrom, 10]);
     const moved = await tech.ok('PUT', '/v1/maintenance-plans/PM-CNT', { ...body, equipmentId: 'wu-a' });
     assert.ok(Date.parse(moved.countFrom) > Date.parse(read.countFrom), 'counts the new unit from the change');
+    assert.equal(moved.carriedCycles, undefined, 'and carries nothing of the old one');
   });
 });

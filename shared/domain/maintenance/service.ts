@@ -31,7 +31,7 @@ import {
   type RaiseMaintenanceRequest,
   type StartMaintenanceRequest,
 } from './model.ts';
-import { dueOccurrence, planRaised, putPlan } from './plans.ts';
+import { cyclesTowardNext, dueOccurrence, planRaised, putPlan } from './plans.ts';
 import type { MaintenanceRepository } from './repository.ts';
 import { assertCanMr, MaintenanceRuleError, MR_NUMBER_PATTERN, type MrContext, type MrStep, raiseRequest, transitionRequest } from './requests.ts';
 
@@ -235,8 +235,8 @@ export class MaintenanceService {
     const plan = await this.repository.getPlan(auth.tenantId, id);
     if (!plan) throw new NotFoundError(`maintenance plan ${id}`);
     if (plan.trigger.kind !== 'counter' || !plan.countFrom) return plan;
-    const cyclesSinceLast = await this.telemetry.cycles(auth, plan.equipmentId, Date.parse(plan.countFrom), this.clock.now().getTime());
-    return { ...plan, cyclesSinceLast };
+    const counted = await this.telemetry.cycles(auth, plan.equipmentId, Date.parse(plan.countFrom), this.clock.now().getTime());
+    return { ...plan, cyclesSinceLast: cyclesTowardNext(plan, counted) };
   }
 
   listPlans(auth: AuthContext, page: { limit: number; cursor?: string | undefined }) {
@@ -259,7 +259,7 @@ export class MaintenanceService {
         const now = this.clock.now();
         const cycles =
           plan.trigger.kind === 'counter' && plan.countFrom
-            ? await this.telemetry.cycles(auth, plan.equipmentId, Date.parse(plan.countFrom), now.getTime())
+            ? cyclesTowardNext(plan, await this.telemetry.cycles(auth, plan.equipmentId, Date.parse(plan.countFrom), now.getTime()))
             : undefined;
         const occurrence = dueOccurrence(plan, now.getTime(), cycles);
         if (occurrence === undefined) return undefined;
@@ -275,7 +275,7 @@ export class MaintenanceService {
           planId: plan.id,
           occurrence,
           counter,
-          plan: { before: plan, after: planRaised(plan, occurrence, id, now.toISOString()) },
+          plan: { before: plan, after: planRaised(plan, occurrence, id, now.toISOString(), cycles) },
         });
         await this.repository.commit(tenantId, write);
         return toRequest(write.after);
