@@ -418,4 +418,28 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
     assert.ok(Date.parse(moved.countFrom) > Date.parse(read.countFrom), 'counts the new unit from the change');
     assert.equal(moved.carriedCycles, undefined, 'and carries nothing of the old one');
   });
+
+  it('evaluates plan by plan: a plan that fails is logged and left for the next run, the others go on', async () => {
+    await tech.ok('PUT', '/v1/maintenance-plans/PM-FAIL', { equipmentId: 'wu-d', task: 'Count fails', trigger: { kind: 'counter', everyCycles: 1 } });
+    await tech.ok('PUT', '/v1/maintenance-plans/PM-GO', {
+      equipmentId: 'wu-b',
+      task: 'Check the light curtain',
+      trigger: { kind: 'calendar', every: 1, unit: 'days', start: iso(Date.now() - HOUR) },
+    });
+    const failing: MaintenanceTelemetry = {
+      downtimeStopAt: async () => undefined,
+      cycles: async (_auth, equipmentId) => {
+        if (equipmentId === 'wu-d') throw new Error('telemetry unreadable');
+        return 0;
+      },
+    };
+    const service = new MaintenanceService(new DynamoDbMaintenanceRepository(), new DynamoDbMasterDataRepository(), failing);
+    const warnings: Record<string, unknown>[] = [];
+    const raised = await service.evaluatePlans(tenant, { warn: (_message, details) => warnings.push(details ?? {}) });
+    assert.deepEqual(
+      raised.map((r) => r.planId),
+      ['PM-GO'],
+    );
+    assert.deepEqual(warnings, [{ tenantId: tenant, planId: 'PM-FAIL', error: 'telemetry unreadable' }]);
+  });
 });

@@ -60,6 +60,11 @@ const rank = (r: MaintenanceRequest) => MAINTENANCE_PRIORITIES.indexOf(r.priorit
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 export const MAINTENANCE_IDEMPOTENCY_SCOPE = 'maintenance-requests';
 
+/** Where the plan job tells what failed. */
+export interface JobLog {
+  warn(message: string, details?: Record<string, unknown>): void;
+}
+
 /** The plan job's identity: who raised a plan's request. */
 export const PLAN_JOB_ACTOR = { userId: 'system:maintenance-plans', name: 'Preventive maintenance plan', roles: [] as const };
 
@@ -246,52 +251,61 @@ export class MaintenanceService {
   /**
    * The plan job's work for one tenant: each active plan that fell due raises one request for
    * its occurrence, in the transaction that moves the plan on (a second run, or a concurrent one,
-   * finds the occurrence taken). Returns the requests raised.
+   * finds the occurrence taken). A plan that fails (its telemetry unreadable, say) is logged and
+   * left for the next run; the other plans go on. Returns the requests raised.
    */
-  async evaluatePlans(tenantId: string): Promise<MaintenanceRequest[]> {
+  async evaluatePlans(tenantId: string, log: JobLog = console): Promise<MaintenanceRequest[]> {
     const auth: AuthContext = { tenantId, ...PLAN_JOB_ACTOR };
     const raised: MaintenanceRequest[] = [];
     for (const listed of await this.repository.allPlans(tenantId)) {
       if (!listed.active) continue;
-      const request = await retryOnConflict(undefined, async () => {
-        const plan = await this.repository.getPlan(tenantId, listed.id);
-        if (!plan?.active) return undefined;
-        const now = this.clock.now();
-        const cycles =
-          plan.trigger.kind === 'counter' && plan.countFrom
-            ? cyclesTowardNext(plan, await this.telemetry.cycles(auth, plan.equipmentId, Date.parse(plan.countFrom), now.getTime()))
-            : undefined;
-        const occurrence = dueOccurrence(plan, now.getTime(), cycles);
-        if (occurrence === undefined) return undefined;
-        const unit = await this.masterData.get(tenantId, 'equipment', plan.equipmentId);
-        const { id, counter } = await this.number(tenantId, now);
-        const write = raiseRequest(this.context(auth, now), {
-          id,
-          equipmentId: plan.equipmentId,
-          ...(unit ? { equipmentName: unit.name } : {}),
-          problem: plan.task,
-          priority: plan.priority,
-          origin: 'plan',
-          planId: plan.id,
-          occurrence,
-          counter,
-          plan: { before: plan, after: planRaised(plan, occurrence, id, now.toISOString(), cycles) },
-        });
-        await this.repository.commit(tenantId, write);
-        return toRequest(write.after);
+      const request = await this.evaluatePlan(auth, listed.id).catch((error: unknown) => {
+        log.warn('maintenance plans: a plan failed', { tenantId, planId: listed.id, error: (error as Error).message });
+        return undefined;
       });
       if (request) raised.push(request);
     }
     return raised;
   }
 
-  /** Every tenant's plans (the scheduled job): a failing tenant does not stop the others. */
-  async run(log: { warn(message: string, details?: Record<string, unknown>): void } = console) {
+  private evaluatePlan(auth: AuthContext, planId: string): Promise<MaintenanceRequest | undefined> {
+    const tenantId = auth.tenantId;
+    return retryOnConflict(undefined, async () => {
+      const plan = await this.repository.getPlan(tenantId, planId);
+      if (!plan?.active) return undefined;
+      const now = this.clock.now();
+      const cycles =
+        plan.trigger.kind === 'counter' && plan.countFrom
+          ? cyclesTowardNext(plan, await this.telemetry.cycles(auth, plan.equipmentId, Date.parse(plan.countFrom), now.getTime()))
+          : undefined;
+      const occurrence = dueOccurrence(plan, now.getTime(), cycles);
+      if (occurrence === undefined) return undefined;
+      const unit = await this.masterData.get(tenantId, 'equipment', plan.equipmentId);
+      const { id, counter } = await this.number(tenantId, now);
+      const write = raiseRequest(this.context(auth, now), {
+        id,
+        equipmentId: plan.equipmentId,
+        ...(unit ? { equipmentName: unit.name } : {}),
+        problem: plan.task,
+        priority: plan.priority,
+        origin: 'plan',
+        planId: plan.id,
+        occurrence,
+        counter,
+        plan: { before: plan, after: planRaised(plan, occurrence, id, now.toISOString(), cycles) },
+      });
+      await this.repository.commit(tenantId, write);
+      return toRequest(write.after);
+    });
+  }
+
+  /** Every tenant's plans (the scheduled job): a failing tenant (or plan) does not stop the others. */
+  async run(log: JobLog = console) {
     let raised = 0;
     const tenants = await this.repository.tenants();
     for (const tenantId of tenants) {
       try {
-        raised += (await this.evaluatePlans(tenantId)).length;
+        raised += (await this.evaluatePlans(tenantId, log)).length;
       } catch (error) {
         log.warn('maintenance plans: a tenant failed', { tenantId, error: (error as Error).message });
       }
