@@ -442,4 +442,24 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
     );
     assert.deepEqual(warnings, [{ tenantId: tenant, planId: 'PM-FAIL', error: 'telemetry unreadable' }]);
   });
+
+  it('registers the plant for the job before it commits a plan, so a committed plan is never missed', async () => {
+    const repository = new DynamoDbMaintenanceRepository();
+    const calls: string[] = [];
+    const recording = Object.assign(Object.create(repository) as DynamoDbMaintenanceRepository, {
+      registerTenant: async (tenantId: string) => {
+        calls.push('register');
+        return repository.registerTenant(tenantId);
+      },
+      commitPlan: async (...args: Parameters<DynamoDbMaintenanceRepository['commitPlan']>) => {
+        calls.push('commit');
+        return repository.commitPlan(...args);
+      },
+    });
+    const service = new MaintenanceService(recording, new DynamoDbMasterDataRepository(), noTelemetry);
+    const planner = { tenantId: tenant, userId: 'p-tech', name: 'Tess', roles: ['maintenance'] as const };
+    await service.putPlan(planner, 'PM-REG', { equipmentId: 'wu-c', task: 'Oil', trigger: { kind: 'counter', everyCycles: 1000 } }, undefined);
+    assert.deepEqual(calls, ['register', 'commit']);
+    assert.ok((await repository.tenants()).includes(tenant));
+  });
 });

@@ -229,10 +229,11 @@ export class MaintenanceService {
         throw new StaleVersionError(`maintenance plan ${id} is at version ${before?.version ?? 0}, not ${expectedVersion}: reload it and try again`);
       }
       const change = putPlan({ userId: auth.userId, name: auth.name, roles: auth.roles }, this.clock.now().toISOString(), id, input, before);
+      // The job's registry first (idempotent): a plan committed is always found by the job, even when this call fails after.
+      await this.repository.registerTenant(auth.tenantId);
       await this.repository.commitPlan(auth.tenantId, change);
       return change.after;
     });
-    await this.repository.registerTenant(auth.tenantId);
     return plan;
   }
 
