@@ -462,4 +462,21 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
     assert.deepEqual(calls, ['register', 'commit']);
     assert.ok((await repository.tenants()).includes(tenant));
   });
+
+  it('numbers a request by the plant’s year: its date in its time zone, not UTC’s', async () => {
+    const masterData = new DynamoDbMasterDataRepository();
+    const inAuckland = Object.assign(Object.create(masterData) as DynamoDbMasterDataRepository, {
+      get: (async (tenantId: string, kind: string, id: string) =>
+        kind === 'shift-calendar'
+          ? { timeZone: 'Pacific/Auckland' }
+          : masterData.get(tenantId, kind as 'equipment', id)) as DynamoDbMasterDataRepository['get'],
+    });
+    // 31 December, noon UTC: 1 January, 1 am in Auckland.
+    const service = new MaintenanceService(new DynamoDbMaintenanceRepository(), inAuckland, noTelemetry, {
+      now: () => new Date('2026-12-31T12:00:00Z'),
+    });
+    const operator = { tenantId: tenant, userId: 'u-operator', name: 'Operator', roles: ['operator'] as const };
+    const { request } = await service.raise(operator, { equipmentId: 'wu-c', problem: 'New year, new leak' });
+    assert.equal(request.id, 'MR-2027-00001');
+  });
 });

@@ -12,6 +12,7 @@ import { type Clock, systemClock } from '../clock.ts';
 import { IdempotencyKeyReusedError, NotFoundError, StaleVersionError, UnknownReferenceError } from '../errors.ts';
 import type { MasterDataRepository } from '../master-data/repository.ts';
 import { retryOnConflict } from '../retry.ts';
+import { plantDate } from '../tracking/lot-service.ts';
 import { formatNumber } from '../tracking/numbering.ts';
 import type { Page, Receipt } from '../work-order/repository.ts';
 import {
@@ -90,11 +91,13 @@ export class MaintenanceService {
     return unit;
   }
 
-  /** The next number of the year, as an id and the counter's move. */
+  /** The next number of the plant's year (its date in its time zone, as nonconformance numbers), as an id and the counter's move. */
   private async number(tenantId: string, now: Date) {
-    const year = String(now.getUTCFullYear());
+    const calendar = await this.masterData.get(tenantId, 'shift-calendar', 'shift-calendar');
+    const date = plantDate(now, calendar?.timeZone ?? 'UTC');
+    const year = date.slice(0, 4);
     const from = await this.repository.counter(tenantId, year);
-    const id = formatNumber(MR_NUMBER_PATTERN, { date: now.toISOString().slice(0, 10), seq: from + 1, materialId: '' });
+    const id = formatNumber(MR_NUMBER_PATTERN, { date, seq: from + 1, materialId: '' });
     return { id, counter: { year, from, to: from + 1 } };
   }
 
