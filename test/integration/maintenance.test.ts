@@ -12,7 +12,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { maintenance } from '#functions/lib/maintenance-services.ts';
+import { maintenance, maintenanceTelemetry } from '#functions/lib/maintenance-services.ts';
+import { withTenantScope } from '#shared/db/tenant-scope.ts';
 import { DynamoDbMaintenanceRepository } from '#shared/db/maintenance-repository.ts';
 import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.ts';
 import { MaintenanceService, type MaintenanceTelemetry } from '#shared/domain/maintenance/service.ts';
@@ -478,5 +479,24 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
     const operator = { tenantId: tenant, userId: 'u-operator', name: 'Operator', roles: ['operator'] as const };
     const { request } = await service.raise(operator, { equipmentId: 'wu-c', problem: 'New year, new leak' });
     assert.equal(request.id, 'MR-2027-00001');
+  });
+
+  it('runs each plant’s plans in its tenant scope, as the scheduled job does', async () => {
+    await tech.ok('PUT', '/v1/maintenance-plans/PM-SCOPE', {
+      equipmentId: 'wu-c',
+      task: 'Check the guards',
+      trigger: { kind: 'calendar', every: 1, unit: 'days', start: iso(Date.now() - MINUTE) },
+    });
+    const repository = new DynamoDbMaintenanceRepository();
+    const onePlant = Object.assign(Object.create(repository) as DynamoDbMaintenanceRepository, { tenants: async () => [tenant] });
+    const service = new MaintenanceService(onePlant, new DynamoDbMasterDataRepository(), maintenanceTelemetry);
+    const scopes: string[] = [];
+    const warnings: unknown[] = [];
+    const result = await service.run({ warn: (message, details) => warnings.push({ message, details }) }, (tenantId, fn) => {
+      scopes.push(tenantId);
+      return withTenantScope(tenantId, fn);
+    });
+    // Inside the scope: counter plans read their telemetry, the due plan raises its request, nothing refused.
+    assert.deepEqual([scopes, warnings, result.raised], [[tenant], [], 1]);
   });
 });

@@ -303,13 +303,17 @@ export class MaintenanceService {
     });
   }
 
-  /** Every tenant's plans (the scheduled job): a failing tenant (or plan) does not stop the others. */
-  async run(log: JobLog = console) {
+  /**
+   * Every tenant's plans (the scheduled job): a failing tenant (or plan) does not stop the others.
+   * Each tenant's evaluation runs in `inTenant` (the wiring lends withTenantScope: its reads and
+   * writes may touch that tenant's keys only).
+   */
+  async run(log: JobLog = console, inTenant: <T>(tenantId: string, fn: () => Promise<T>) => Promise<T> = (_, fn) => fn()) {
     let raised = 0;
     const tenants = await this.repository.tenants();
     for (const tenantId of tenants) {
       try {
-        raised += (await this.evaluatePlans(tenantId, log)).length;
+        raised += (await inTenant(tenantId, () => this.evaluatePlans(tenantId, log))).length;
       } catch (error) {
         log.warn('maintenance plans: a tenant failed', { tenantId, error: (error as Error).message });
       }
