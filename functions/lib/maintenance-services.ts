@@ -9,10 +9,15 @@ import type { MaintenanceTelemetry } from '#shared/domain/maintenance/service.ts
 import { MaintenanceService } from '#shared/domain/maintenance/service.ts';
 import { clock } from './clock.ts';
 
-const telemetry: MaintenanceTelemetry = {
+export const maintenanceTelemetry: MaintenanceTelemetry = {
   downtimeStopAt: async (auth, equipmentId, startIso) =>
     (await import('./telemetry-services.ts')).telemetry.downtimeStopAt(auth, equipmentId, startIso),
   cycles: async (auth, equipmentId, from, to) => (await import('./telemetry-services.ts')).telemetry.cycles(auth, equipmentId, from, to),
 };
 
-export const maintenance = new MaintenanceService(new DynamoDbMaintenanceRepository(), new DynamoDbMasterDataRepository(), telemetry, clock);
+export const maintenance = new MaintenanceService(
+  new DynamoDbMaintenanceRepository(),
+  new DynamoDbMasterDataRepository(),
+  maintenanceTelemetry,
+  clock,
+);

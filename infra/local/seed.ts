@@ -936,7 +936,8 @@ async function seedMaintenance(api: Api, target: SeedTarget) {
   )) as { id: string };
   const step = (persona: Persona, action: string, body: unknown) =>
     api.expect(persona, 'POST', `/v1/maintenance-requests/${planned.id}/${action}`, body, [200]);
-  await step('supervisor', 'plan', { start: iso(now - 300 * MINUTE_MS), end: iso(now - 240 * MINUTE_MS) });
+  // A window from now (a planned window may not start in the past: docs/maintenance.md), worked at once.
+  await step('supervisor', 'plan', { start: iso(now), end: iso(now + 60 * MINUTE_MS) });
   await step('supervisor', 'assign', { assigneeId: 'p-tess' });
   await step('maintenance', 'start', {});
   await step('maintenance', 'complete', {

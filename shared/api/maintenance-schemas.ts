@@ -152,6 +152,7 @@ const PlanShape = {
   lastRequestId: z.optional(z.string()),
   lastRaisedAt: z.optional(Timestamp),
   countFrom: z.optional(Timestamp),
+  carriedCycles: z.optional(z.int()),
   nextDueAt: z.optional(Timestamp),
   updatedAt: Timestamp,
   updatedBy: z.string(),

@@ -24,7 +24,7 @@ import { type MaintenanceRequestWrite, plannedMaintenanceInterval } from '../dom
 import type { Interval } from '../domain/telemetry/intervals.ts';
 import type { MaintenanceFacts } from '../telemetry/service.ts';
 import type { AuditRecord } from '../domain/work-order/model.ts';
-import type { PageRequest } from '../domain/work-order/repository.ts';
+import type { IdempotencyRecord, PageRequest, Receipt } from '../domain/work-order/repository.ts';
 import { auditHeadOf, chainedAudit } from './audit-chain.ts';
 import { ddb, tableName } from './client.ts';
 import { stripKeys } from './items.ts';
@@ -32,6 +32,7 @@ import { keys } from './keys.ts';
 import { queryAll, queryPage } from './partition-page.ts';
 import { withSystemScope } from './tenant-scope.ts';
 import { type TransactItem, transact } from './transactions.ts';
+import { receiptItem } from './work-order-repository.ts';
 
 const toAggregate = (item: Record<string, unknown>) => stripKeys<MaintenanceRequestAggregate>(item);
 const toRequest = (item: Record<string, unknown>): MaintenanceRequest => {
@@ -72,9 +73,24 @@ export class DynamoDbMaintenanceRepository implements MaintenanceRepository {
     return Number(Item?.seq ?? 0);
   }
 
-  async commit(tenantId: string, write: MaintenanceRequestWrite) {
-    const cancelled = await transact(maintenanceWriteItems(tableName(), tenantId, write));
-    if (cancelled) throw new VersionConflictError();
+  async commit(tenantId: string, write: MaintenanceRequestWrite, receipt?: Receipt): Promise<{ replay?: IdempotencyRecord }> {
+    const table = tableName();
+    const items = maintenanceWriteItems(table, tenantId, write);
+    const receiptIndex = items.length;
+    if (receipt) items.push(receiptItem(table, tenantId, receipt));
+    const cancelled = await transact(items);
+    if (!cancelled) return {};
+    // The key taken first (a retry, or this very commit gone through before an SDK retry): its record, not a second request.
+    const replay = receipt ? cancelled.failed.find((f) => f.index === receiptIndex) : undefined;
+    if (replay?.item) return { replay: stripKeys<IdempotencyRecord>(replay.item) };
+    throw new VersionConflictError();
+  }
+
+  async getIdempotency(tenantId: string, scope: string, key: string) {
+    const { Item } = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: keys.idempotency(tenantId, scope, key), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    return Item ? stripKeys<IdempotencyRecord>(Item) : undefined;
   }
 
   list(tenantId: string, status: MaintenanceStatus, equipmentId: string | undefined, page: PageRequest) {

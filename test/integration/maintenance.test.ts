@@ -12,11 +12,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { maintenance } from '#functions/lib/maintenance-services.ts';
+import { maintenance, maintenanceTelemetry } from '#functions/lib/maintenance-services.ts';
+import { withTenantScope } from '#shared/db/tenant-scope.ts';
+import { DynamoDbMaintenanceRepository } from '#shared/db/maintenance-repository.ts';
+import { DynamoDbMasterDataRepository } from '#shared/db/master-data-repository.ts';
+import { MaintenanceService, type MaintenanceTelemetry } from '#shared/domain/maintenance/service.ts';
 import { type Api, as, assertProblem, newTenant, PROBLEM, partitionItems, type Staff, staff, startMes, type Mes } from '../e2e/support/mes.ts';
 import { HOUR, MINUTE, REASON_TREE, ingestAll, unit } from '../e2e/support/telemetry.ts';
 
 const iso = (ts: number) => new Date(ts).toISOString();
+const noTelemetry: MaintenanceTelemetry = { downtimeStopAt: async () => undefined, cycles: async () => 0 };
 
 describe('maintenance requests, their downtime, planned maintenance in OEE, preventive plans', () => {
   let mes: Mes;
@@ -148,12 +153,22 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
       type: PROBLEM.invalidInput,
       pointers: ['/body/end'],
     });
+    // A window may not start in the past (beyond a few minutes' grace): time gone would become planned maintenance.
+    const pastWindow = { start: iso(Date.now() - HOUR), end: iso(Date.now() + HOUR) };
+    const past = await step(people.supervisor, r.id, 'plan', pastWindow);
+    assertProblem(past, 422, { type: PROBLEM.maintenanceRule, pointers: ['/body/start'] });
+    assert.match(past.body.detail, /in the past: plan a window from now on/);
     assertProblem(await step(people.supervisor, r.id, 'assign', { assigneeId: 'p-nobody' }), 422, {
       type: PROBLEM.unknownReference,
       pointers: ['/body/assigneeId'],
     });
     assertProblem(await step(people.supervisor, r.id, 'cancel', {}), 400, { type: PROBLEM.invalidInput, pointers: ['/body/reason'] });
     assert.deepEqual(await items(r.id), stored);
+    // Re-planned: the same rule.
+    assert.equal((await step(people.supervisor, r.id, 'plan', { start: iso(Date.now() + MINUTE), end: iso(Date.now() + HOUR) })).status, 200);
+    const plannedOnce = await items(r.id);
+    assertProblem(await step(people.supervisor, r.id, 'plan', pastWindow), 422, { type: PROBLEM.maintenanceRule, pointers: ['/body/start'] });
+    assert.deepEqual(await items(r.id), plannedOnce);
     await step(tech, r.id, 'start');
     assertProblem(await step(tech, r.id, 'complete', { workDone: 'x', parts: [{ materialId: 'NOPE', quantity: 1 }] }), 422, {
       type: PROBLEM.unknownReference,
@@ -170,6 +185,16 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
       type: PROBLEM.unknownReference,
       pointers: ['/body/equipmentId'],
     });
+    // A work center: OEE and the counters are per unit, so it is refused (a request, a plan).
+    const center = await people.supervisor.post('/v1/maintenance-requests', { equipmentId: 'wc-1', problem: 'x' });
+    assertProblem(center, 422, { type: PROBLEM.maintenanceRule, pointers: ['/body/equipmentId'] });
+    assert.match(center.body.detail, /is a workCenter, not a work unit/);
+    assertProblem(
+      await tech.put('/v1/maintenance-plans/PM-WC', { equipmentId: 'wc-1', task: 'x', trigger: { kind: 'counter', everyCycles: 10 } }),
+      422,
+      { type: PROBLEM.maintenanceRule, pointers: ['/body/equipmentId'] },
+    );
+    assertProblem(await tech.get('/v1/maintenance-plans/PM-WC'), 404, { type: PROBLEM.notFound });
     assertProblem(await people.supervisor.post('/v1/maintenance-requests', { equipmentId: 'wu-b', problem: 'x', priority: 'asap' }), 400, {
       type: PROBLEM.invalidInput,
       pointers: ['/body/priority'],
@@ -177,6 +202,47 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
     // Roles: an operator raises, but does not work the queue; a planner does neither.
     assertProblem(await step(people.operator, r.id, 'start'), 403, { type: PROBLEM.forbidden });
     assertProblem(await people.planner.post('/v1/maintenance-requests', { equipmentId: 'wu-b', problem: 'x' }), 403, { type: PROBLEM.forbidden });
+  });
+
+  it('raises once per Idempotency-Key: a retry, or a commit that went through before an SDK retry, answers the first request', async () => {
+    const body = { equipmentId: 'wu-b', problem: 'Coolant pump noisy', priority: 'low' as const };
+    const key = { 'idempotency-key': `mr-${tenant}-1` };
+    const first = await people.operator.post('/v1/maintenance-requests', body, key);
+    assert.equal(first.status, 201, first.text);
+    const again = await people.operator.post('/v1/maintenance-requests', body, key);
+    assert.deepEqual([again.status, again.body, again.headers.get('idempotent-replayed')], [201, first.body, 'true']);
+    const mine = (await tech.ok('GET', '/v1/maintenance-requests?equipmentId=wu-b')).items.filter(
+      (r: { problem: string }) => r.problem === body.problem,
+    );
+    assert.deepEqual(
+      mine.map((r: { id: string }) => r.id),
+      [first.body.id],
+      'one request',
+    );
+    assertProblem(await people.operator.post('/v1/maintenance-requests', { ...body, problem: 'other' }, key), 422, {
+      type: PROBLEM.idempotencyKeyReused,
+    });
+
+    // The SDK retries a transaction that went through (its answer lost): the retry finds the key taken and answers the first.
+    const repository = new DynamoDbMaintenanceRepository();
+    const retrying = Object.assign(Object.create(repository) as DynamoDbMaintenanceRepository, {
+      commit: async (...args: Parameters<DynamoDbMaintenanceRepository['commit']>) => {
+        await repository.commit(...args);
+        return repository.commit(...args);
+      },
+    });
+    const service = new MaintenanceService(retrying, new DynamoDbMasterDataRepository(), noTelemetry);
+    const operator = { tenantId: tenant, userId: 'u-operator', name: 'Operator', roles: ['operator'] as const };
+    const raised = await service.raise(operator, { ...body, problem: 'Belt slips' }, `mr-${tenant}-2`);
+    assert.equal(raised.replayed, true);
+    const slips = (await tech.ok('GET', '/v1/maintenance-requests?equipmentId=wu-b')).items.filter(
+      (r: { problem: string }) => r.problem === 'Belt slips',
+    );
+    assert.deepEqual(
+      slips.map((r: { id: string }) => r.id),
+      [raised.request.id],
+      'no second request under the next number',
+    );
   });
 
   it('keeps the queue by status and by unit, urgent first then oldest, and shows another tenant nothing', async () => {
@@ -241,9 +307,14 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
     await step(tech, unplanned.id, 'complete', { workDone: 'cleared' });
     assert.equal((await oee()).availability, 2 / 3);
 
-    // Planned for the stop's hour, then worked: planned maintenance, not planned production time.
+    // Planned for the stop's hour (before it came: a service whose clock reads a minute before), then worked:
+    // planned maintenance, not planned production time.
     const planned = await raise(people.supervisor, { equipmentId: 'wu-a', problem: 'Change the ram seal', priority: 'normal' });
-    await step(people.supervisor, planned.id, 'plan', { start: iso(m(60)), end: iso(m(120)) });
+    const before59 = new MaintenanceService(new DynamoDbMaintenanceRepository(), new DynamoDbMasterDataRepository(), noTelemetry, {
+      now: () => new Date(m(59)),
+    });
+    const supervisor = { tenantId: tenant, userId: 'u-supervisor', name: 'Supervisor', roles: ['supervisor'] as const };
+    await before59.transition(supervisor, planned.id, { action: 'plan', input: { start: iso(m(60)), end: iso(m(120)) } }, undefined);
     assert.equal((await oee()).availability, 2 / 3, 'planned but not started: nothing changes yet');
     await step(tech, planned.id, 'start');
     await step(tech, planned.id, 'complete', { workDone: 'Seal changed', parts: [{ materialId: 'SEAL-1', quantity: 1 }], laborMinutes: 50 });
@@ -279,6 +350,21 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
     const events = (await items(mine[0]?.id ?? '')).filter((i) => i.entity === 'OutboxEvent').map((e) => e.type);
     assert.deepEqual(events, ['maintenance-request.created']);
     assert.ok((await tech.ok('GET', '/v1/maintenance-plans')).items.some((p: { id: string }) => p.id === 'PM-CAL'));
+
+    // Made fortnightly: re-based on the new period from the last request (occurrence 2, due on day 14, was taken by it):
+    // the next falls due on day 28, not on day 42 (occurrence 3 read against the new period).
+    const fortnightly = await tech.ok(
+      'PUT',
+      '/v1/maintenance-plans/PM-CAL',
+      { equipmentId: 'wu-b', task: 'Grease the guide rails', trigger: { kind: 'calendar', every: 2, unit: 'weeks', start } },
+      { 'if-match': `"${read.version}"` },
+    );
+    assert.deepEqual([fortnightly.lastOccurrence, fortnightly.nextDueAt], [2, new Date(Date.parse(start) + 28 * 24 * HOUR).toISOString()]);
+    assert.deepEqual(
+      (await maintenance.evaluatePlans(tenant)).filter((r) => r.planId === 'PM-CAL'),
+      [],
+      'the change raises nothing by itself',
+    );
     assertProblem(
       await tech.put('/v1/maintenance-plans/PM-BAD', {
         equipmentId: 'wu-b',
@@ -322,6 +408,95 @@ describe('maintenance requests, their downtime, planned maintenance in OEE, prev
       'counting starts again from the request',
     );
     const read = await tech.ok('GET', '/v1/maintenance-plans/PM-CNT');
-    assert.deepEqual([read.lastOccurrence, read.lastRequestId, read.cyclesSinceLast], [1, raised[0]?.id, 0]);
+    // The 10 strokes past the 100 count toward the next request: none is dropped.
+    assert.deepEqual([read.lastOccurrence, read.lastRequestId, read.carriedCycles, read.cyclesSinceLast], [1, raised[0]?.id, 10, 10]);
+
+    // A changed count on the same unit counts on from the last request; another unit counts from the change.
+    const body = { task: 'Replace the punch', trigger: { kind: 'counter', everyCycles: 200 } };
+    const more = await tech.ok('PUT', '/v1/maintenance-plans/PM-CNT', { ...body, equipmentId: 'wu-c' });
+    assert.deepEqual([more.countFrom, more.carriedCycles], [read.countFrom, 10]);
+    const moved = await tech.ok('PUT', '/v1/maintenance-plans/PM-CNT', { ...body, equipmentId: 'wu-a' });
+    assert.ok(Date.parse(moved.countFrom) > Date.parse(read.countFrom), 'counts the new unit from the change');
+    assert.equal(moved.carriedCycles, undefined, 'and carries nothing of the old one');
+  });
+
+  it('evaluates plan by plan: a plan that fails is logged and left for the next run, the others go on', async () => {
+    await tech.ok('PUT', '/v1/maintenance-plans/PM-FAIL', { equipmentId: 'wu-d', task: 'Count fails', trigger: { kind: 'counter', everyCycles: 1 } });
+    await tech.ok('PUT', '/v1/maintenance-plans/PM-GO', {
+      equipmentId: 'wu-b',
+      task: 'Check the light curtain',
+      trigger: { kind: 'calendar', every: 1, unit: 'days', start: iso(Date.now() - HOUR) },
+    });
+    const failing: MaintenanceTelemetry = {
+      downtimeStopAt: async () => undefined,
+      cycles: async (_auth, equipmentId) => {
+        if (equipmentId === 'wu-d') throw new Error('telemetry unreadable');
+        return 0;
+      },
+    };
+    const service = new MaintenanceService(new DynamoDbMaintenanceRepository(), new DynamoDbMasterDataRepository(), failing);
+    const warnings: Record<string, unknown>[] = [];
+    const raised = await service.evaluatePlans(tenant, { warn: (_message, details) => warnings.push(details ?? {}) });
+    assert.deepEqual(
+      raised.map((r) => r.planId),
+      ['PM-GO'],
+    );
+    assert.deepEqual(warnings, [{ tenantId: tenant, planId: 'PM-FAIL', error: 'telemetry unreadable' }]);
+  });
+
+  it('registers the plant for the job before it commits a plan, so a committed plan is never missed', async () => {
+    const repository = new DynamoDbMaintenanceRepository();
+    const calls: string[] = [];
+    const recording = Object.assign(Object.create(repository) as DynamoDbMaintenanceRepository, {
+      registerTenant: async (tenantId: string) => {
+        calls.push('register');
+        return repository.registerTenant(tenantId);
+      },
+      commitPlan: async (...args: Parameters<DynamoDbMaintenanceRepository['commitPlan']>) => {
+        calls.push('commit');
+        return repository.commitPlan(...args);
+      },
+    });
+    const service = new MaintenanceService(recording, new DynamoDbMasterDataRepository(), noTelemetry);
+    const planner = { tenantId: tenant, userId: 'p-tech', name: 'Tess', roles: ['maintenance'] as const };
+    await service.putPlan(planner, 'PM-REG', { equipmentId: 'wu-c', task: 'Oil', trigger: { kind: 'counter', everyCycles: 1000 } }, undefined);
+    assert.deepEqual(calls, ['register', 'commit']);
+    assert.ok((await repository.tenants()).includes(tenant));
+  });
+
+  it('numbers a request by the plant’s year: its date in its time zone, not UTC’s', async () => {
+    const masterData = new DynamoDbMasterDataRepository();
+    const inAuckland = Object.assign(Object.create(masterData) as DynamoDbMasterDataRepository, {
+      get: (async (tenantId: string, kind: string, id: string) =>
+        kind === 'shift-calendar'
+          ? { timeZone: 'Pacific/Auckland' }
+          : masterData.get(tenantId, kind as 'equipment', id)) as DynamoDbMasterDataRepository['get'],
+    });
+    // 31 December, noon UTC: 1 January, 1 am in Auckland.
+    const service = new MaintenanceService(new DynamoDbMaintenanceRepository(), inAuckland, noTelemetry, {
+      now: () => new Date('2026-12-31T12:00:00Z'),
+    });
+    const operator = { tenantId: tenant, userId: 'u-operator', name: 'Operator', roles: ['operator'] as const };
+    const { request } = await service.raise(operator, { equipmentId: 'wu-c', problem: 'New year, new leak' });
+    assert.equal(request.id, 'MR-2027-00001');
+  });
+
+  it('runs each plant’s plans in its tenant scope, as the scheduled job does', async () => {
+    await tech.ok('PUT', '/v1/maintenance-plans/PM-SCOPE', {
+      equipmentId: 'wu-c',
+      task: 'Check the guards',
+      trigger: { kind: 'calendar', every: 1, unit: 'days', start: iso(Date.now() - MINUTE) },
+    });
+    const repository = new DynamoDbMaintenanceRepository();
+    const onePlant = Object.assign(Object.create(repository) as DynamoDbMaintenanceRepository, { tenants: async () => [tenant] });
+    const service = new MaintenanceService(onePlant, new DynamoDbMasterDataRepository(), maintenanceTelemetry);
+    const scopes: string[] = [];
+    const warnings: unknown[] = [];
+    const result = await service.run({ warn: (message, details) => warnings.push({ message, details }) }, (tenantId, fn) => {
+      scopes.push(tenantId);
+      return withTenantScope(tenantId, fn);
+    });
+    // Inside the scope: counter plans read their telemetry, the due plan raises its request, nothing refused.
+    assert.deepEqual([scopes, warnings, result.raised], [[tenant], [], 1]);
   });
 });

@@ -30,7 +30,7 @@ export const routes = define({
     method: 'POST',
     path: '/v1/maintenance-requests',
     summary:
-      'Raise a maintenance request on a unit, optionally from one of its downtime events (the downtime then names the request). Numbered MR-{YYYY}-{SEQ:5}.',
+      'Raise a maintenance request on a unit, optionally from one of its downtime events (the downtime then names the request). Numbered MR-{YYYY}-{SEQ:5}. Honours Idempotency-Key.',
     tag: 'Maintenance',
     roles: PERMISSIONS.raiseMaintenanceRequest,
     body: m.RaiseMaintenanceRequestSchema,
@@ -39,6 +39,7 @@ export const routes = define({
     handler: 'maintenance/raise-maintenance-request',
     fn: 'maintenance',
     table: 'write',
+    idempotent: true,
   },
   listMaintenanceRequests: {
     method: 'GET',

@@ -148,6 +148,8 @@ export interface MaintenancePlan {
   lastRaisedAt?: string | undefined;
   /** Counter plans: cycles count from here (the plan's creation, then each request it raised). */
   countFrom?: string | undefined;
+  /** Counter plans: cycles counted before `countFrom` that count toward the next request (the remainder past the last one's `everyCycles`). */
+  carriedCycles?: number | undefined;
   /** Calendar plans: when the next occurrence falls due. */
   nextDueAt?: string | undefined;
   updatedAt: string;

@@ -30,7 +30,13 @@ export function calendarOccurrenceAt(t: Extract<MaintenanceTrigger, { kind: 'cal
 export const calendarDueAt = (t: Extract<MaintenanceTrigger, { kind: 'calendar' }>, k: number) =>
   new Date(Date.parse(t.start) + (k - 1) * periodMs(t)).toISOString();
 
-/** The occurrence to raise a request for now, if any: a calendar plan's latest due one, a counter plan's next once its cycles are reached. */
+/** A counter plan's cycles toward its next request: those carried over from the last plus those counted since `countFrom`. */
+export const cyclesTowardNext = (plan: MaintenancePlan, countedSinceCountFrom: number) => (plan.carriedCycles ?? 0) + countedSinceCountFrom;
+
+/**
+ * The occurrence to raise a request for now, if any: a calendar plan's latest due one, a counter
+ * plan's next once its cycles are reached (`cyclesSinceLast`: cyclesTowardNext, carried included).
+ */
 export function dueOccurrence(plan: MaintenancePlan, now: number, cyclesSinceLast: number | undefined): number | undefined {
   if (!plan.active) return undefined;
   if (plan.trigger.kind === 'calendar') {
@@ -53,7 +59,38 @@ function withNextDue(plan: MaintenancePlan): MaintenancePlan {
   return plan.trigger.kind === 'calendar' ? { ...rest, nextDueAt: calendarDueAt(plan.trigger, plan.lastOccurrence + 1) } : rest;
 }
 
-/** Creates or changes a plan; what it raised so far (its occurrences) is kept, and a changed counter trigger counts on from where it was. */
+const sameTrigger = (a: MaintenanceTrigger, b: MaintenanceTrigger) =>
+  a.kind === 'calendar' && b.kind === 'calendar'
+    ? a.every === b.every && a.unit === b.unit && Date.parse(a.start) === Date.parse(b.start)
+    : a.kind === b.kind && (a.kind !== 'counter' || b.kind !== 'counter' || a.everyCycles === b.everyCycles);
+
+/**
+ * The last occurrence a changed plan counts as raised. Unchanged trigger: as it was. A changed
+ * calendar trigger is re-based on the new one: every occurrence due by the last request (none
+ * when it never raised one) counts as raised, so the next is the first due after it (not the
+ * old count read against the new period: a weekly plan made fortnightly would wait months).
+ */
+function lastOccurrenceOf(trigger: MaintenanceTrigger, before: MaintenancePlan | undefined): number {
+  if (!before) return 0;
+  if (sameTrigger(before.trigger, trigger) || trigger.kind !== 'calendar') return before.lastOccurrence;
+  return before.lastRaisedAt ? calendarOccurrenceAt(trigger, Date.parse(before.lastRaisedAt)) : 0;
+}
+
+/**
+ * Where a counter plan counts from: kept when it counted this unit's cycles before (a changed
+ * everyCycles counts the cycles since the last request, which wore the unit as much); from now
+ * when it counts a different unit, or was a calendar plan.
+ */
+function counterBase(
+  now: string,
+  input: MaintenancePlanInput,
+  before: MaintenancePlan | undefined,
+): Pick<MaintenancePlan, 'countFrom' | 'carriedCycles'> {
+  const counted = before?.trigger.kind === 'counter' && before.equipmentId === input.equipmentId && before.countFrom;
+  return counted ? { countFrom: before.countFrom, ...(before.carriedCycles ? { carriedCycles: before.carriedCycles } : {}) } : { countFrom: now };
+}
+
+/** Creates or changes a plan; what it raised so far is kept, re-based on a changed trigger or unit (lastOccurrenceOf, counterBase). */
 export function putPlan(actor: Actor, now: string, id: string, input: MaintenancePlanInput, before: MaintenancePlan | undefined): PlanChange {
   const base: MaintenancePlan = {
     id,
@@ -62,10 +99,10 @@ export function putPlan(actor: Actor, now: string, id: string, input: Maintenanc
     priority: input.priority ?? 'normal',
     trigger: input.trigger,
     active: input.active ?? true,
-    lastOccurrence: before?.lastOccurrence ?? 0,
+    lastOccurrence: lastOccurrenceOf(input.trigger, before),
     ...(before?.lastRequestId ? { lastRequestId: before.lastRequestId } : {}),
     ...(before?.lastRaisedAt ? { lastRaisedAt: before.lastRaisedAt } : {}),
-    ...(input.trigger.kind === 'counter' ? { countFrom: before?.countFrom ?? now } : {}),
+    ...(input.trigger.kind === 'counter' ? counterBase(now, input, before) : {}),
     updatedAt: now,
     updatedBy: actor.userId,
     version: (before?.version ?? 0) + 1,
@@ -85,14 +122,22 @@ export function putPlan(actor: Actor, now: string, id: string, input: Maintenanc
   };
 }
 
-/** The plan moved on to an occurrence it raised a request for (in the request's transaction). */
-export function planRaised(plan: MaintenancePlan, occurrence: number, requestId: string, now: string): MaintenancePlan {
+/**
+ * The plan moved on to an occurrence it raised a request for (in the request's transaction). A
+ * counter plan counts again from now, carrying the cycles past `everyCycles` (`cyclesSinceLast`,
+ * carried included) into the next count, so none is dropped; beyond a whole further period (the
+ * job was down) only the remainder carries, as a calendar plan raises once for several due.
+ */
+export function planRaised(plan: MaintenancePlan, occurrence: number, requestId: string, now: string, cyclesSinceLast?: number): MaintenancePlan {
+  const trigger = plan.trigger;
   return withNextDue({
     ...plan,
     lastOccurrence: occurrence,
     lastRequestId: requestId,
     lastRaisedAt: now,
-    ...(plan.trigger.kind === 'counter' ? { countFrom: now } : {}),
+    ...(trigger.kind === 'counter'
+      ? { countFrom: now, carriedCycles: Math.max(0, (cyclesSinceLast ?? trigger.everyCycles) - trigger.everyCycles) % trigger.everyCycles }
+      : {}),
     version: plan.version + 1,
     updatedAt: now,
   });

@@ -1,6 +1,6 @@
 /** The port the maintenance service talks to; shared/db/maintenance-repository.ts implements it on DynamoDB. */
 import type { AuditRecord } from '../work-order/model.ts';
-import type { Page, PageRequest } from '../work-order/repository.ts';
+import type { IdempotencyRecord, Page, PageRequest, Receipt } from '../work-order/repository.ts';
 import type { MaintenancePlan, MaintenanceRequest, MaintenanceRequestAggregate, MaintenanceStatus } from './model.ts';
 import type { PlanChange } from './plans.ts';
 import type { MaintenanceRequestWrite } from './requests.ts';
@@ -24,9 +24,14 @@ export interface MaintenanceRepository {
   /**
    * ONE TransactWriteItems: the request (new: must not exist; changed: at the version read), its
    * audit record and event, the counter, the plan moved on (at its version read), the downtime's
-   * link and the unit's maintenance window. Throws VersionConflictError when anything read changed.
+   * link and the unit's maintenance window; with a receipt, the idempotency record too (a raise
+   * with Idempotency-Key). Returns the record found when the receipt's key was taken first (a
+   * retry, or a retried commit that had gone through); throws VersionConflictError when anything
+   * else read changed.
    */
-  commit(tenantId: string, write: MaintenanceRequestWrite): Promise<void>;
+  commit(tenantId: string, write: MaintenanceRequestWrite, receipt?: Receipt): Promise<{ replay?: IdempotencyRecord }>;
+  /** The idempotency record of a key (strongly consistent), if any. */
+  getIdempotency(tenantId: string, scope: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** A page of one status (urgent first, then oldest), of the plant or of one unit. */
   list(tenantId: string, status: MaintenanceStatus, equipmentId: string | undefined, page: PageRequest): Promise<Page<MaintenanceRequest>>;
   /** Every request of these statuses (bounded: the open queue), of the plant or of one unit. */

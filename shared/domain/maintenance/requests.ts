@@ -6,7 +6,7 @@
  * shared/db/maintenance-repository.ts writes in ONE transaction (with the downtime's link and
  * the unit's maintenance window, both derived from the request).
  */
-import { IllegalTransitionError } from '../errors.ts';
+import { type FieldError, IllegalTransitionError, MesError } from '../errors.ts';
 import { diff } from '../work-order/diff.ts';
 import type { Actor, AuditRecord, OutboxEvent } from '../work-order/model.ts';
 import type {
@@ -22,6 +22,26 @@ import type {
 } from './model.ts';
 
 export const MR_NUMBER_PATTERN = 'MR-{YYYY}-{SEQ:5}';
+
+/** A maintenance rule the input breaks (a window that starts in the past, a request on a work center): 422 at the field. */
+export class MaintenanceRuleError extends MesError {
+  override readonly name = 'MaintenanceRuleError';
+  readonly status = 422;
+  readonly type = 'urn:mes:problem:maintenance-rule';
+  readonly title = 'Not allowed for maintenance';
+  override readonly errors: FieldError[];
+  constructor(pointer: string, detail: string) {
+    super(detail);
+    this.errors = [{ pointer, detail }];
+  }
+}
+
+/**
+ * How far in the past a planned window may start: a few minutes (the plan made as the work
+ * begins). An older start would turn time already gone (a breakdown, history) into planned
+ * maintenance in OEE once the work starts.
+ */
+export const PLAN_START_GRACE_MS = 5 * 60_000;
 
 export interface MrContext {
   tenantId: string;
@@ -205,6 +225,12 @@ export function transitionRequest(ctx: MrContext, before: MaintenanceRequestAggr
   const { eventSeq: _, ...current } = before;
   switch (step.action) {
     case 'plan':
+      if (Date.parse(step.window.start) < Date.parse(ctx.now) - PLAN_START_GRACE_MS) {
+        throw new MaintenanceRuleError(
+          '/body/start',
+          `the window starts at ${step.window.start}, in the past: plan a window from now on (time already gone cannot be made planned maintenance)`,
+        );
+      }
       return finish(
         ctx,
         before,

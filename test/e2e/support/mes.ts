@@ -272,6 +272,7 @@ export const PROBLEM = {
   idempotencyKeyReused: 'urn:mes:problem:idempotency-key-reused',
   unknownReference: 'urn:mes:problem:unknown-reference',
   reasonRemoved: 'urn:mes:problem:reason-removed',
+  maintenanceRule: 'urn:mes:problem:maintenance-rule',
   unsupportedMediaType: 'urn:mes:problem:unsupported-media-type',
 } as const;
 

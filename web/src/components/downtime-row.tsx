@@ -26,6 +26,8 @@ export interface DowntimeRowProps {
 
 export function DowntimeRow({ event, unitName, reasons, personName, now, rangeStart, canAssign, canRaise, after }: DowntimeRowProps) {
   const open = !event.end;
+  // A linked request that was cancelled no longer answers the stop: maintenance may be called again.
+  const linked = event.maintenanceRequest !== undefined && event.maintenanceRequest.status !== 'cancelled';
   const reason = eventReason(event);
   const before = Date.parse(event.start) <= rangeStart;
   const duration = `${before ? 'over ' : ''}${fmtDuration(eventDurationMs(event, now))}`;
@@ -106,7 +108,7 @@ export function DowntimeRow({ event, unitName, reasons, personName, now, rangeSt
           </div>
         ) : null}
       </dl>
-      {canAssign || (canRaise && !event.maintenanceRequest) ? (
+      {canAssign || (canRaise && !linked) ? (
         <div class="downtime-actions">
           {canAssign ? (
             <ConfirmAction
@@ -121,7 +123,7 @@ export function DowntimeRow({ event, unitName, reasons, personName, now, rangeSt
               after={after}
             />
           ) : null}
-          {canRaise && !event.maintenanceRequest ? (
+          {canRaise && !linked ? (
             <RaiseRequest
               label="Call maintenance"
               equipmentId={event.equipmentId}

@@ -43,7 +43,8 @@ async function loadChoices(signal: AbortSignal) {
   const byName = (a: { label: string }, b: { label: string }) => a.label.localeCompare(b.label);
   return {
     units: equipment
-      .filter((e) => e.level === 'workUnit' || e.level === 'workCenter')
+      // Work units only: OEE and the cycle counters are per unit (the API refuses a work center).
+      .filter((e) => e.level === 'workUnit')
       .map((e) => ({ value: e.id, label: e.name }))
       .sort(byName),
     materials: materials.map((m) => ({ value: m.id, label: `${m.name} (${m.uom})` })).sort(byName),
@@ -116,7 +117,11 @@ function RequestCard({ r, choices, canWork, after }: { r: MaintenanceRequest; ch
             <ConfirmAction
               label="Start work"
               title={`Start work on ${r.equipmentName ?? r.equipmentId}`}
-              question={`${r.problem}. The unit is under maintenance from now.`}
+              question={
+                r.plannedWindow
+                  ? `${r.problem}. Planned work: the unit counts as planned maintenance from ${fmtDateTime(r.plannedWindow.start)} to ${fmtDateTime(r.plannedWindow.end)}, not as downtime.`
+                  : `${r.problem}. Not planned: the stop stays unplanned downtime in OEE. Plan it first to count it as planned maintenance.`
+              }
               run={async () => {
                 await api.call('startMaintenanceRequest', { params: { id: r.id }, body: {}, ifMatch });
               }}
@@ -159,7 +164,7 @@ function RequestCard({ r, choices, canWork, after }: { r: MaintenanceRequest; ch
                 label="Plan"
                 kind="plain"
                 title={`Plan the work on ${r.equipmentName ?? r.equipmentId}`}
-                question="The unit is out of production for this time: planned maintenance, not a breakdown, in OEE."
+                question="The time the unit is out of production for this work. Once the work starts, it counts as planned maintenance in OEE, not as downtime."
                 fields={[
                   { name: 'start', label: 'Starts', type: 'select', required: true, options: START_OPTIONS, initial: '1' },
                   { name: 'length', label: 'Takes', type: 'select', required: true, options: LENGTH_OPTIONS, initial: '60' },
