@@ -11,6 +11,7 @@ import { isNonconformanceEventType } from '../domain/quality/nonconformance-mode
 import { isSpcEventType } from '../domain/quality/spc-events.ts';
 import { isSerialEventType } from '../domain/tracking/serials.ts';
 import { isDeviceEventType } from '../domain/devices/model.ts';
+import { isDocumentEventType } from '../domain/documents/model.ts';
 import { isLaborEventType } from '../domain/labor/model.ts';
 import {
   MATERIAL_TYPES,
@@ -860,14 +861,16 @@ export const webhookPayloadSchema = <T extends (typeof EVENT_TYPES)[number]>(typ
                   ? {}
                   : isDeviceEventType(type)
                     ? { deviceId: z.string() }
-                    : isLaborEventType(type)
-                      ? { personnelId: z.string(), workOrderId: z.optional(z.string()) }
-                      : type === 'qualification.overridden'
-                        ? // On the order's outbox; a clock-on's is on the person's labor outbox (its sequence is theirs).
-                          { workOrderId: z.string(), personnelId: z.optional(z.string()) }
-                        : isMaintenanceEventType(type)
-                          ? { maintenanceRequestId: z.string() }
-                          : { workOrderId: z.string() }),
+                    : isDocumentEventType(type)
+                      ? { documentId: z.string() }
+                      : isLaborEventType(type)
+                        ? { personnelId: z.string(), workOrderId: z.optional(z.string()) }
+                        : type === 'qualification.overridden'
+                          ? // On the order's outbox; a clock-on's is on the person's labor outbox (its sequence is theirs).
+                            { workOrderId: z.string(), personnelId: z.optional(z.string()) }
+                          : isMaintenanceEventType(type)
+                            ? { maintenanceRequestId: z.string() }
+                            : { workOrderId: z.string() }),
     /** Per work order (per lot for a lot event), gap-free, from 1: a receiver orders and spots gaps with it. */
     sequence: z.int(),
     data: EVENT_DATA[type],

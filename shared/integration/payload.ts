@@ -22,6 +22,8 @@ export function webhookBody(event: OutboxEvent): string {
     ...(event.recallId !== undefined ? { recallId: event.recallId } : {}),
     ...(event.nonconformanceId !== undefined ? { nonconformanceId: event.nonconformanceId } : {}),
     ...(event.characteristicId !== undefined ? { characteristicId: event.characteristicId } : {}),
+    ...(event.documentId !== undefined ? { documentId: event.documentId } : {}),
+    ...(event.deviceId !== undefined ? { deviceId: event.deviceId } : {}),
     // Issue 18: a labor event names its person.
     ...(event.personnelId !== undefined ? { personnelId: event.personnelId } : {}),
     ...(event.maintenanceRequestId !== undefined ? { maintenanceRequestId: event.maintenanceRequestId } : {}),

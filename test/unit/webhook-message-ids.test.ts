@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { v7 as uuidv7 } from 'uuid';
 import { uuidv7LowerBound } from '#shared/db/webhook-repository.ts';
 import { webhookBody } from '#shared/integration/payload.ts';
-import { webhookPayloadSchema } from '#shared/api/integration-schemas.ts';
+import * as z from 'zod/mini';
+import { EVENT_TYPES, webhookPayloadSchema } from '#shared/api/integration-schemas.ts';
 
 describe('webhook message ids and bodies', () => {
   it("a UUIDv7 minted at or after a time sorts at or after that time's lower bound, one before it sorts before", () => {
@@ -30,5 +31,27 @@ describe('webhook message ids and bodies', () => {
     });
     assert.deepEqual(Object.keys(JSON.parse(body)), ['id', 'type', 'timestamp', 'schemaVersion', 'tenantId', 'workOrderId', 'sequence', 'data']);
     assert.ok(webhookPayloadSchema('work-order.started').safeParse(JSON.parse(body)).success);
+  });
+
+  it("every event type's body names what its schema says it is about (its order, lot, device, document, person…)", () => {
+    const about = {
+      workOrderId: 'WO-1',
+      lotId: 'L-1',
+      serialId: 'S-1',
+      recallId: 'R-1',
+      nonconformanceId: 'NC-1',
+      characteristicId: 'C-1',
+      documentId: 'D-1',
+      deviceId: 'press-01',
+      personnelId: 'p-1',
+      maintenanceRequestId: 'MR-1',
+    };
+    for (const type of EVENT_TYPES) {
+      const body = JSON.parse(
+        webhookBody({ id: 'e', type, schemaVersion: 1, occurredAt: '2030-01-01T08:00:00.000Z', tenantId: 'acme', ...about, sequence: 1, data: {} }),
+      );
+      const envelope = z.omit(webhookPayloadSchema(type), { data: true }).safeParse(body);
+      assert.ok(envelope.success, `${type}: ${envelope.success ? '' : z.prettifyError(envelope.error)}`);
+    }
   });
 });

@@ -11,6 +11,8 @@
  */
 /** Outbox events, each to the document's own outbox (`EVT#` in its partition). */
 export const DOCUMENT_EVENT_TYPES = ['document.drafted', 'document.submitted', 'document.approved'] as const;
+export type DocumentEventType = (typeof DOCUMENT_EVENT_TYPES)[number];
+export const isDocumentEventType = (type: string): type is DocumentEventType => (DOCUMENT_EVENT_TYPES as readonly string[]).includes(type);
 
 export const DOCUMENT_KINDS = ['work-instruction', 'sop', 'specification', 'form'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
