@@ -256,5 +256,13 @@ describe('labor: clock on and off, crews, the fair split, indirect time, standar
     const verify = await people.admin.ok('GET', `/v1/audit/verify?from=${encodeURIComponent(at(-60))}`);
     assert.equal(verify.ok, true, JSON.stringify(verify));
     assert.ok(verify.records > 0, 'the labor records were verified');
+    const trail = await people.admin.ok('GET', '/v1/audit?entity=labor&id=p-ann');
+    assert.deepEqual(
+      trail.items.map((r: { chain: string; action: string }) => [r.chain, r.action]),
+      [
+        ['LABOR#p-ann', 'clock-on'],
+        ['LABOR#p-ann', 'clock-off'],
+      ],
+    );
   });
 });

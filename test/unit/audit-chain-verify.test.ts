@@ -149,4 +149,15 @@ describe('where a chain lives', () => {
     assert.equal(chainLocation('t1', chainOf('downtime', 'wu-1@not-a-time')), undefined);
     assert.ok(chainLocation('t1', chainOf('downtime', 'wu-1@2026-12-03T10:00:00.000Z')));
   });
+
+  it('every entity GET /v1/audit?entity= names has a chain that is found and described back (labor, qualifications, devices too)', async () => {
+    const { chainLocation } = await import('#shared/db/audit-chain.ts');
+    const { AUDIT_ENTITIES } = await import('#shared/domain/audit/entities.ts');
+    for (const entity of AUDIT_ENTITIES) {
+      const id = entity === 'downtime' ? 'wu-1@2026-12-03T10:00:00.000Z' : entity === 'checkpoint' ? 'checkpoints' : 'x-1';
+      const chain = chainOf(entity, id);
+      assert.ok(chainLocation('t1', chain), `${entity}: no location for ${chain}`);
+      assert.deepEqual(describeChain(chain), { entity, id }, entity);
+    }
+  });
 });

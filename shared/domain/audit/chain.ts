@@ -96,6 +96,9 @@ const SIMPLE: Record<string, AuditEntity> = {
   PLANT: 'plant',
   MR: 'maintenance-request',
   MPLAN: 'maintenance-plan',
+  LABOR: 'labor',
+  PQUAL: 'person-qualifications',
+  DEVICE: 'device',
 };
 const SIMPLE_PREFIX = Object.fromEntries(Object.entries(SIMPLE).map(([p, e]) => [e, p])) as Record<string, string>;
 

@@ -14,6 +14,8 @@ export const MASTER_DATA_AUDIT_KINDS = [
   'downtime-reasons',
   'reason-list',
   'inspection-plan',
+  /** A qualification's definition (issue 18): name, kind, levels, validity. */
+  'qualification',
 ] as const;
 
 /**
@@ -43,6 +45,12 @@ export const AUDIT_ENTITIES = [
   /** Maintenance (issue 18): a request (id `MR-…`) and a preventive plan. */
   'maintenance-request',
   'maintenance-plan',
+  /** A person's labor (issue 18): every clock-on and clock-off, id the personnel id. */
+  'labor',
+  /** A person's qualifications (issue 18): each grant, renewal and withdrawal, id the personnel id. */
+  'person-qualifications',
+  /** A registered device or gateway (issue 17): registered, revoked; id the device id. */
+  'device',
   ...MASTER_DATA_AUDIT_KINDS,
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
