@@ -52,6 +52,9 @@ export interface ColdRow extends ColdTarget {
   error?: string;
 }
 
+/** Marks the child's timing line among whatever else the handler writes to stdout. */
+const TIMING = 'MES_BENCH_TIMING ';
+
 /** Times the import and the first request; a handler answering other than 2xx (or throwing) fails the run. */
 const CHILD = `
 import { readFileSync } from 'node:fs';
@@ -65,7 +68,7 @@ const result = await mod.handler(event, context);
 const t2 = performance.now();
 const status = result && typeof result === 'object' && 'statusCode' in result ? result.statusCode : 200;
 if (status < 200 || status > 299) { process.stderr.write('status ' + status + ': ' + String(result.body).slice(0, 300)); process.exit(3); }
-process.stdout.write(JSON.stringify({ importMs: t1 - t0, firstMs: t2 - t1 }));
+process.stdout.write('\\n' + ${JSON.stringify(TIMING)} + JSON.stringify({ importMs: t1 - t0, firstMs: t2 - t1 }) + '\\n');
 `;
 
 export async function measureColdStarts(
@@ -125,7 +128,9 @@ function coldRun(
       const wallMs = performance.now() - started;
       if (code !== 0) return reject(new Error(`${file} failed (${code}): ${err.trim()}`));
       try {
-        const { importMs, firstMs } = JSON.parse(out) as { importMs: number; firstMs: number };
+        // The handler may write to stdout itself (EMF metrics, as on Lambda): the timing is its own marked line.
+        const line = out.split('\n').find((l) => l.startsWith(TIMING)) ?? '';
+        const { importMs, firstMs } = JSON.parse(line.slice(TIMING.length)) as { importMs: number; firstMs: number };
         resolve({ wallMs, importMs, firstMs });
       } catch {
         reject(new Error(`${file}: no timing on stdout (${out.slice(0, 200)})`));
