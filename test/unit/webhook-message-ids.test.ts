@@ -53,5 +53,17 @@ describe('webhook message ids and bodies', () => {
       const envelope = z.omit(webhookPayloadSchema(type), { data: true }).safeParse(body);
       assert.ok(envelope.success, `${type}: ${envelope.success ? '' : z.prettifyError(envelope.error)}`);
     }
+
+    // A document's or device's event carries no order: its body names the document or device, and that is enough.
+    for (const [type, own] of [
+      ['document.approved', { documentId: 'D-1' }],
+      ['device.revoked', { deviceId: 'press-01' }],
+    ] as const) {
+      const body = JSON.parse(
+        webhookBody({ id: 'e', type, schemaVersion: 1, occurredAt: '2030-01-01T08:00:00.000Z', tenantId: 'acme', ...own, sequence: 1, data: {} }),
+      );
+      assert.ok(z.omit(webhookPayloadSchema(type), { data: true }).safeParse(body).success, type);
+      assert.equal(body.workOrderId, undefined);
+    }
   });
 });
